@@ -1,0 +1,112 @@
+/* scenario.h -- a scenario file: its first YAML document (kind: Scenario)
+ * describes the cluster, the world outside it and the steps to replay; the
+ * documents after it are Kubernetes manifests applied at time zero.  The
+ * format is ../shared/DESIGN.md's "Scenario format", a contract.
+ *
+ * The loader is the one user of libyaml.  It checks every field as it reads
+ * it and reports the first problem as "file:line:col: error: ..." with the
+ * field's path, in the KN_INPUT_ERROR domain (sim/diag.h). */
+#pragma once
+
+#include <glib.h>
+#include "sim/diag.h"
+#include "sim/time.h"
+
+typedef enum {
+    KN_PROXY_MODE_IPTABLES,
+    KN_PROXY_MODE_NFTABLES,
+    KN_PROXY_MODE_IPVS,
+    KN_PROXY_MODE_EBPF,
+} KnProxyMode;
+
+typedef enum {
+    KN_CNI_MODE_VXLAN,           /* overlay, flannel's VXLAN on UDP 8472 */
+    KN_CNI_MODE_GENEVE,          /* overlay, Geneve on UDP 6081 */
+    KN_CNI_MODE_NATIVE,          /* routed pod subnets, no encapsulation */
+    KN_CNI_MODE_CLOUD,           /* pods take VPC addresses */
+} KnCniMode;
+
+typedef enum {
+    KN_LOAD_BALANCER_NONE,       /* LoadBalancer Services stay <pending> */
+    KN_LOAD_BALANCER_CLOUD,
+    KN_LOAD_BALANCER_METALLB,
+} KnLoadBalancer;
+
+/* A node of cluster.nodes. */
+typedef struct KnNodeSpec {
+    char *name;                  /* DNS-1123 subdomain */
+    GStrv roles;                 /* e.g. {"control-plane"}; never NULL */
+    char *zone;                  /* topology.kubernetes.io/zone; NULL if none */
+    guint cpu;                   /* cores; 0 if not given */
+    char *ip;                    /* NULL: the next free address of nodeCIDR */
+    KnSrcLoc loc;                /* the node's mapping */
+} KnNodeSpec;
+
+/* A host of external.hosts: a machine outside the cluster. */
+typedef struct KnHostSpec {
+    char *name;
+    char *ip;
+    KnSrcLoc loc;
+} KnHostSpec;
+
+/* A name the outside world's DNS answers (external.dns). */
+typedef struct KnExternalName {
+    char *name;                  /* e.g. "example.com" */
+    GStrv addresses;             /* IPv4 or IPv6 literals, in file order */
+    KnSrcLoc loc;
+} KnExternalName;
+
+typedef enum {
+    KN_STEP_KUBECTL,             /* kubectl: "create deployment web ..." */
+    KN_STEP_APPLY,               /* apply: inline manifests or {file: PATH} */
+    KN_STEP_EXEC,                /* exec: {pod, namespace, container, command} */
+    KN_STEP_FROM,                /* from: HOST, command: "..." */
+    KN_STEP_WAIT,                /* wait: DURATION */
+    KN_STEP_FAIL,                /* fail: {node: NAME} */
+    KN_STEP_RECOVER,             /* recover: {node: NAME} */
+    KN_STEP_TRAFFIC,             /* traffic: load generation */
+    KN_STEP_EXPECT,              /* expect: on its own, checks the cluster */
+} KnStepKind;
+
+/* One entry of steps. */
+typedef struct KnStep {
+    KnStepKind kind;
+    KnTime duration;             /* KN_STEP_WAIT: how long */
+    guint repeat;                /* times to run it; 1 if not given */
+    char *narrate;               /* text printed before the step, or NULL */
+    KnSrcLoc loc;                /* the step's mapping */
+} KnStep;
+
+typedef struct KnScenario {
+    char *file;                  /* path as given; every KnSrcLoc points here */
+    char *source;                /* the file's text, for error excerpts */
+    char *name;                  /* metadata.name */
+    char *description;           /* metadata.description, or NULL */
+    guint64 seed;                /* 1 if not given */
+
+    KnProxyMode proxy_mode;
+    char *cni_plugin;            /* e.g. "flannel" */
+    KnCniMode cni_mode;
+    char *service_cidr;          /* "10.96.0.0/12" */
+    char *pod_cidr;              /* "10.244.0.0/16" */
+    char *node_cidr;             /* "172.18.0.0/16" */
+    char *cluster_domain;        /* "cluster.local" */
+    KnLoadBalancer load_balancer;
+    GPtrArray *nodes;            /* KnNodeSpec; owned */
+
+    GPtrArray *external_names;   /* KnExternalName, sorted by name; owned */
+    GPtrArray *hosts;            /* KnHostSpec; owned */
+    GPtrArray *steps;            /* KnStep; owned */
+} KnScenario;
+
+/* Reads and checks the scenario in 'path'.  Returns a new scenario (free
+ * with kn_scenario_free()), or NULL with 'error' set in KN_INPUT_ERROR. */
+KnScenario *kn_scenario_load(const char *path, GError **error);
+
+void kn_scenario_free(KnScenario *scenario);      /* accepts NULL */
+
+/* The spelling of an enum value in a scenario file. */
+const char *kn_proxy_mode_name(KnProxyMode mode);
+const char *kn_step_kind_name(KnStepKind kind);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnScenario, kn_scenario_free)

@@ -1,0 +1,8 @@
+# Every scenario is a test of its own, run as `knetsim check FILE`.
+SCENARIOS = \
+	scenarios/lab/svc-lab.yaml
+TEST_EXTENSIONS = .yaml
+YAML_LOG_COMPILER = $(top_builddir)/knetsim$(EXEEXT)
+AM_YAML_LOG_FLAGS = check
+TESTS += $(SCENARIOS)
+EXTRA_DIST += scenarios/README $(SCENARIOS)

@@ -1,0 +1,10 @@
+noinst_LIBRARIES += sim/libsim.a
+sim_libsim_a_SOURCES = \
+	sim/bench.c sim/bench.h \
+	sim/diag.c sim/diag.h \
+	sim/event.h \
+	sim/queue.c sim/queue.h \
+	sim/rng.c sim/rng.h \
+	sim/sim.c sim/sim.h \
+	sim/time.c sim/time.h
+EXTRA_DIST += sim/README

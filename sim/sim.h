@@ -1,0 +1,62 @@
+/* sim.h -- the simulation: a clock, the queue of pending events and the
+ * random streams of one run.  Models schedule events here; the loop pops
+ * them in (time, sequence) order, advances the clock to each event's time
+ * and runs its handler.  Handlers are short and schedule follow-ups rather
+ * than recurse. */
+#pragma once
+
+#include <glib.h>
+#include "sim/event.h"
+#include "sim/rng.h"
+#include "sim/time.h"
+
+/* Returns a new simulation at time 0 whose random streams derive from
+ * 'seed'.  Free with kn_sim_free(). */
+KnSim *kn_sim_new(guint64 seed);
+
+/* Frees 'sim', its streams and its pending events (their data through the
+ * class's data_free).  Accepts NULL. */
+void kn_sim_free(KnSim *sim);
+
+KnTime kn_sim_now(const KnSim *sim);
+guint64 kn_sim_seed(const KnSim *sim);
+
+/* Schedules an event of class 'klass' (borrowed, usually static) at the
+ * absolute time 'time', which must not be in the past.  Takes 'data'. */
+KnEventId kn_sim_schedule_at(KnSim *sim, KnTime time, const KnEventClass *klass,
+                             gpointer data);
+
+/* Schedules an event 'delay' nanoseconds from now.  Takes 'data'. */
+KnEventId kn_sim_schedule_in(KnSim *sim, KnTime delay, const KnEventClass *klass,
+                             gpointer data);
+
+/* Cancels a pending event (its data is freed through its class's data_free);
+ * FALSE if 'id' is not pending. */
+gboolean kn_sim_cancel(KnSim *sim, KnEventId id);
+
+/* Number of events pending. */
+gsize kn_sim_pending(const KnSim *sim);
+
+/* Runs every event whose time is at most 'until', including those that the
+ * handlers schedule within the bound, then sets the clock to 'until' (unless
+ * it is KN_TIME_MAX, when the clock stays at the last event's time).  Events
+ * after 'until' stay pending.  A handler may call kn_sim_stop() to return
+ * early, with the clock at that handler's time.  Returns the number of
+ * events run. */
+guint64 kn_sim_run_until(KnSim *sim, KnTime until);
+
+/* Makes the running kn_sim_run_until() return after the current handler. */
+void kn_sim_stop(KnSim *sim);
+
+/* Returns the stream called 'name', created on first use.  Borrowed; valid
+ * until 'sim' is freed. */
+KnRng *kn_sim_rng(KnSim *sim, const char *name);
+
+/* Total events run since the simulation began. */
+guint64 kn_sim_n_events(const KnSim *sim);
+
+
+/* Bytes of memory the pending-event queue holds now (for benchmarks). */
+gsize kn_sim_queue_memory(const KnSim *sim);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnSim, kn_sim_free)

@@ -1,0 +1,50 @@
+# One cmocka binary per module; its source is tests/test_<module>.c.
+UNIT_TESTS = \
+	tests/test_queue \
+	tests/test_sim \
+	tests/test_rng \
+	tests/test_time \
+	tests/test_scenario \
+	tests/test_cli
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
+	$(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
+tests_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_queue_CFLAGS = $(tests_cflags)
+tests_test_sim_CFLAGS = $(tests_cflags)
+tests_test_rng_CFLAGS = $(tests_cflags)
+tests_test_time_CFLAGS = $(tests_cflags)
+tests_test_scenario_CFLAGS = $(tests_cflags)
+tests_test_cli_CFLAGS = $(tests_cflags)
+
+# Tests find the binary under test and their data through the environment.
+AM_TESTS_ENVIRONMENT = \
+	KNETSIM='$(abs_top_builddir)/knetsim$(EXEEXT)'; export KNETSIM; \
+	KNETSIM_SRCDIR='$(abs_top_srcdir)'; export KNETSIM_SRCDIR;
+
+# Bad inputs and the exact messages they must give.
+KNETSIM_TEST_FILES = \
+	tests/data/bad-cidr.err \
+	tests/data/bad-cidr.yaml \
+	tests/data/bad-node-name.err \
+	tests/data/bad-node-name.yaml \
+	tests/data/bad-proxy-mode.err \
+	tests/data/bad-proxy-mode.yaml \
+	tests/data/bad-syntax.err \
+	tests/data/bad-syntax.yaml \
+	tests/data/bad-wait.err \
+	tests/data/bad-wait.yaml \
+	tests/data/duplicate-key.err \
+	tests/data/duplicate-key.yaml \
+	tests/data/missing-name.err \
+	tests/data/missing-name.yaml \
+	tests/data/not-scenario.err \
+	tests/data/not-scenario.yaml \
+	tests/data/two-actions.err \
+	tests/data/two-actions.yaml \
+	tests/data/unknown-key.err \
+	tests/data/unknown-key.yaml \
+	tests/data/wrong-type.err \
+	tests/data/wrong-type.yaml
+EXTRA_DIST += tests/test_util.h $(KNETSIM_TEST_FILES)

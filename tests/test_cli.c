@@ -1,0 +1,182 @@
+/* test_cli.c -- the knetsim command line, run as a user would: exit status
+ * and messages for good and bad invocations. */
+
+#include <config.h>
+#include "tests/test_util.h"
+
+#include <sys/wait.h>
+
+typedef struct {
+    int status;                  /* exit status */
+    char *out, *err;
+} Result;
+
+/* Runs knetsim with 'args' (NULL-terminated) from the source tree's top. */
+static Result
+run(const char *first, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GError) error = NULL;
+    Result result = { 0 };
+    int wait_status;
+    va_list args;
+
+    g_ptr_array_add(argv, (gpointer) test_env("KNETSIM"));
+    va_start(args, first);
+    for (const char *a = first; a != NULL; a = va_arg(args, const char *))
+        g_ptr_array_add(argv, (gpointer) a);
+    va_end(args);
+    g_ptr_array_add(argv, NULL);
+    if (!g_spawn_sync(test_env("KNETSIM_SRCDIR"), (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
+                      NULL, NULL, &result.out, &result.err, &wait_status, &error))
+        fail_msg("cannot run knetsim: %s", error->message);
+    assert_true(WIFEXITED(wait_status));
+    result.status = WEXITSTATUS(wait_status);
+    return result;
+}
+
+static void
+result_clear(Result *result)
+{
+    g_free(result->out);
+    g_free(result->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
+
+static void
+test_cli_without_arguments_prints_usage_and_exits_2(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run(NULL);
+
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "Usage: knetsim COMMAND"));
+}
+
+static void
+test_cli_unknown_command_exits_2(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("frobnicate", NULL);
+
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "knetsim: unknown command 'frobnicate'\n"
+                               "Try 'knetsim --help' for the list of commands.\n");
+}
+
+static void
+test_cli_unknown_option_exits_2_with_its_name(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("run", "--frobnicate", "scenarios/lab/svc-lab.yaml", NULL);
+
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "knetsim run: Unknown option --frobnicate"));
+    assert_non_null(strstr(r.err, "Try 'knetsim run --help'"));
+}
+
+static void
+test_cli_bad_option_values_exit_2(void **state)
+{
+    (void) state;
+    g_auto(Result) seed = run("run", "--seed", "-3", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) until = run("run", "--until", "soon", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) runs = run("bench", "--runs", "0", NULL);
+    g_auto(Result) which = run("bench", "disk", NULL);
+
+    assert_int_equal(seed.status, 2);
+    assert_non_null(strstr(seed.err, "--seed: expected an integer"));
+    assert_int_equal(until.status, 2);
+    assert_non_null(strstr(until.err, "--until: invalid duration 'soon'"));
+    assert_int_equal(runs.status, 2);
+    assert_int_equal(which.status, 2);
+    assert_non_null(strstr(which.err, "unknown benchmark 'disk'"));
+}
+
+static void
+test_cli_missing_scenario_argument_exits_2(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("run", NULL);
+
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "knetsim run: missing SCENARIO.yaml"));
+}
+
+static void
+test_cli_each_command_has_help(void **state)
+{
+    (void) state;
+    const char *commands[] = { "run", "check", "validate", "rules", "dns", "trace", "graph", "sweep", "bench" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+        g_auto(Result) r = run(commands[i], "--help", NULL);
+
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "Usage:"));
+    }
+}
+
+static void
+test_cli_unbuilt_command_says_so_and_exits_2(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("rules", "scenarios/lab/svc-lab.yaml", "--node", "svc-lab-worker", NULL);
+
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "knetsim rules: not built yet"));
+}
+
+static void
+test_cli_bad_scenario_exits_2_with_location(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("validate", "tests/data/bad-cidr.yaml", NULL);
+
+    assert_int_equal(r.status, 2);
+    assert_true(g_str_has_prefix(r.err, "tests/data/bad-cidr.yaml:5:16: error: cluster.serviceCIDR:"));
+}
+
+static void
+test_cli_run_replays_the_lab_deterministically(void **state)
+{
+    (void) state;
+    g_auto(Result) a = run("run", "--explain", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) b = run("run", "--explain", "scenarios/lab/svc-lab.yaml", NULL);
+
+    assert_int_equal(a.status, 0);
+    assert_string_equal(a.out, b.out);
+    assert_non_null(strstr(a.out, "$ sleep 3\n"));
+    assert_non_null(strstr(a.out, "[4.000s] step 2"));
+    assert_string_equal(a.err, "");
+}
+
+static void
+test_cli_version_names_the_libraries(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("--version", NULL);
+
+    assert_int_equal(r.status, 0);
+    assert_true(g_str_has_prefix(r.out, "knetsim " PACKAGE_VERSION "\n"));
+    assert_non_null(strstr(r.out, "graphviz "));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cli_without_arguments_prints_usage_and_exits_2),
+        cmocka_unit_test(test_cli_unknown_command_exits_2),
+        cmocka_unit_test(test_cli_unknown_option_exits_2_with_its_name),
+        cmocka_unit_test(test_cli_bad_option_values_exit_2),
+        cmocka_unit_test(test_cli_missing_scenario_argument_exits_2),
+        cmocka_unit_test(test_cli_each_command_has_help),
+        cmocka_unit_test(test_cli_unbuilt_command_says_so_and_exits_2),
+        cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
+        cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
+        cmocka_unit_test(test_cli_version_names_the_libraries),
+    };
+    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

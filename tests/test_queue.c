@@ -1,0 +1,246 @@
+/* test_queue.c -- ordering, tie-breaking and cancellation of pending events. */
+
+#include <config.h>
+#include "tests/test_util.h"
+
+#include "sim/queue.h"
+#include "sim/rng.h"
+
+static void on_noop(KnSim *sim, gpointer data) { (void) sim; (void) data; }
+
+static const KnEventClass noop_class = { "noop", on_noop, NULL };
+
+static int n_freed;
+static void count_free(gpointer data) { (void) data; n_freed++; }
+
+static const KnEventClass counted_class = { "counted", on_noop, count_free };
+
+static void
+test_queue_same_time_pops_in_push_order(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    gpointer data;
+
+    kn_queue_push(queue, 10, &noop_class, "a");
+    kn_queue_push(queue, 10, &noop_class, "b");
+    kn_queue_push(queue, 5, &noop_class, "c");
+    kn_queue_push(queue, 10, &noop_class, "d");
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, NULL, NULL, &data));
+    assert_string_equal(data, "c");
+    for (const char *const *want = (const char *const[]) { "a", "b", "d", NULL }; *want; want++) {
+        KnTime time;
+
+        assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
+        assert_int_equal(time, 10);
+        assert_string_equal(data, *want);
+    }
+    assert_false(kn_queue_pop(queue, KN_TIME_MAX, NULL, NULL, &data));
+}
+
+typedef struct {
+    KnTime time;
+    guint64 seq;
+} Ref;
+
+static gint
+compare_ref(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+    const Ref *x = a, *y = b;
+
+    (void) user_data;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Many pushes, interleaved with pops, at times drawn from a small range so
+ * that ties are frequent: every pop must be the least (time, seq) pending,
+ * which an ordered reference tree checks. */
+static void
+test_queue_orders_heavy_insertion_with_ties(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    g_autoptr(GTree) pending = g_tree_new_full(compare_ref, NULL, g_free, NULL);
+    KnRng rng;
+    guint64 seq = 0;
+    KnTime now = 0;
+
+    kn_rng_init(&rng, 7, "test/queue");
+    for (int round = 0; round < 300000; round++) {
+        if (kn_rng_below(&rng, 3) != 0 || g_tree_nnodes(pending) == 0) {
+            /* Push at now + 0..63: many equal times, across bucket edges. */
+            Ref *ref = g_new(Ref, 1);
+
+            ref->time = now + kn_rng_below(&rng, 64);
+            ref->seq = ++seq;
+            kn_queue_push(queue, ref->time, &noop_class, ref);
+            g_tree_insert(pending, ref, ref);
+            continue;
+        }
+
+        GTreeNode *first = g_tree_node_first(pending);
+        const Ref *want = g_tree_node_key(first);
+        KnTime time;
+        gpointer data;
+
+        assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
+        assert_ptr_equal(data, want);
+        assert_int_equal(time, want->time);
+        now = time;
+        g_tree_remove(pending, want);
+        assert_int_equal(kn_queue_size(queue), g_tree_nnodes(pending));
+    }
+}
+
+/* Drains a queue filled in random order and checks that (time, seq) never
+ * decreases, over times that span all 64 bits. */
+static void
+test_queue_drains_in_order_over_the_whole_time_range(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    KnRng rng;
+    KnTime last_time = 0;
+    gsize last_seq = 0;
+
+    kn_rng_init(&rng, 1, "test/range");
+    for (gsize seq = 1; seq <= 100000; seq++) {
+        KnTime time = kn_rng_next(&rng) >> kn_rng_below(&rng, 64);
+
+        kn_queue_push(queue, seq % 10 == 0 ? 12345 : time, &noop_class, GSIZE_TO_POINTER(seq));
+    }
+    for (gsize n = 0; n < 100000; n++) {
+        KnTime time;
+        gpointer data;
+
+        assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
+        assert_true(time > last_time || (time == last_time && GPOINTER_TO_SIZE(data) > last_seq));
+        last_time = time;
+        last_seq = GPOINTER_TO_SIZE(data);
+    }
+    assert_int_equal(kn_queue_size(queue), 0);
+}
+
+static void
+test_queue_cancel_of_pending_event_skips_and_frees_it(void **state)
+{
+    (void) state;
+    KnQueue *queue = kn_queue_new();
+    gpointer data;
+
+    n_freed = 0;
+    KnEventId a = kn_queue_push(queue, 10, &counted_class, "a");
+    kn_queue_push(queue, 20, &counted_class, "b");
+    assert_true(kn_queue_cancel(queue, a));
+    assert_int_equal(kn_queue_size(queue), 1);
+    assert_false(kn_queue_cancel(queue, a));          /* twice is a no-op */
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, NULL, NULL, &data));
+    assert_string_equal(data, "b");
+    assert_int_equal(n_freed, 1);                     /* a's data, and only a's */
+    kn_queue_free(queue);
+    assert_int_equal(n_freed, 1);
+}
+
+static void
+test_queue_cancel_of_fired_event_is_refused_even_after_slot_reuse(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    gpointer data;
+
+    KnEventId a = kn_queue_push(queue, 10, &noop_class, "a");
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, NULL, NULL, &data));
+    /* 'b' reuses a's slot; a's stale handle must not cancel it. */
+    KnEventId b = kn_queue_push(queue, 20, &noop_class, "b");
+    assert_int_equal(a.slot, b.slot);
+    assert_false(kn_queue_cancel(queue, a));
+    assert_false(kn_queue_cancel(queue, KN_EVENT_ID_NONE));
+    assert_false(kn_queue_cancel(queue, (KnEventId) { 99, 123456 }));
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, NULL, NULL, &data));
+    assert_string_equal(data, "b");
+}
+
+static void
+test_queue_pop_stops_at_until(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    KnTime time;
+
+    kn_queue_push(queue, 100, &noop_class, NULL);
+    kn_queue_push(queue, 200, &noop_class, NULL);
+    assert_false(kn_queue_pop(queue, 99, &time, NULL, NULL));
+    assert_true(kn_queue_pop(queue, 100, &time, NULL, NULL));  /* the bound is inclusive */
+    assert_int_equal(time, 100);
+    assert_false(kn_queue_pop(queue, 199, &time, NULL, NULL));
+    /* After a pop that found nothing, pushes at or after its bound are fine. */
+    kn_queue_push(queue, 150, &noop_class, NULL);
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, NULL));
+    assert_int_equal(time, 150);
+}
+
+/* A cancelled event drained at the end must not stop earlier pushes once the
+ * queue is empty again. */
+static void
+test_queue_accepts_any_time_once_empty(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    KnTime time;
+
+    kn_queue_push(queue, 10, &noop_class, NULL);
+    KnEventId late = kn_queue_push(queue, 1000, &noop_class, NULL);
+    assert_true(kn_queue_cancel(queue, late));
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, NULL));
+    assert_false(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, NULL));
+    kn_queue_push(queue, 11, &noop_class, NULL);
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, NULL));
+    assert_int_equal(time, 11);
+}
+
+static void
+test_queue_free_frees_pending_data(void **state)
+{
+    (void) state;
+    KnQueue *queue = kn_queue_new();
+
+    n_freed = 0;
+    for (int i = 0; i < 1000; i++)
+        kn_queue_push(queue, (KnTime) i * 7 % 101, &counted_class, NULL);
+    kn_queue_cancel(queue, kn_queue_push(queue, 5, &counted_class, NULL));
+    kn_queue_free(queue);
+    assert_int_equal(n_freed, 1001);
+    kn_queue_free(NULL);
+}
+
+static void
+test_queue_memory_stays_within_48_bytes_per_event(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    KnRng rng;
+
+    kn_rng_init(&rng, 3, "test/memory");
+    for (int i = 0; i < 100000; i++)
+        kn_queue_push(queue, (KnTime) kn_rng_exponential(&rng, 1e6), &noop_class, NULL);
+    assert_true(kn_queue_memory(queue) <= 48 * 100000);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_queue_same_time_pops_in_push_order),
+        cmocka_unit_test(test_queue_orders_heavy_insertion_with_ties),
+        cmocka_unit_test(test_queue_drains_in_order_over_the_whole_time_range),
+        cmocka_unit_test(test_queue_cancel_of_pending_event_skips_and_frees_it),
+        cmocka_unit_test(test_queue_cancel_of_fired_event_is_refused_even_after_slot_reuse),
+        cmocka_unit_test(test_queue_pop_stops_at_until),
+        cmocka_unit_test(test_queue_accepts_any_time_once_empty),
+        cmocka_unit_test(test_queue_free_frees_pending_data),
+        cmocka_unit_test(test_queue_memory_stays_within_48_bytes_per_event),
+    };
+    return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
+}

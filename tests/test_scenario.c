@@ -1,0 +1,138 @@
+/* test_scenario.c -- loading scenario files: the fields of a good one, and
+ * for each bad one in tests/data/ the whole message, file:line:col, field
+ * path and caret line included (NAME.yaml against NAME.err). */
+
+#include <config.h>
+#include "tests/test_util.h"
+
+#include <unistd.h>
+#include "models/scenario.h"
+
+static int
+setup(void **state)
+{
+    (void) state;
+    /* Paths in messages are as given: load from the source tree's top. */
+    return chdir(test_env("KNETSIM_SRCDIR"));
+}
+
+static void
+test_scenario_loads_the_lab(void **state)
+{
+    (void) state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load("scenarios/lab/svc-lab.yaml", &error);
+
+    assert_null(error);
+    assert_non_null(scenario);
+    assert_string_equal(scenario->name, "svc-lab");
+    assert_int_equal(scenario->seed, 1);
+    assert_int_equal(scenario->proxy_mode, KN_PROXY_MODE_IPTABLES);
+    assert_int_equal(scenario->cni_mode, KN_CNI_MODE_VXLAN);
+    assert_string_equal(scenario->service_cidr, "10.96.0.0/12");
+    assert_int_equal(scenario->nodes->len, 3);
+
+    KnNodeSpec *cp = scenario->nodes->pdata[0];
+    KnNodeSpec *w2 = scenario->nodes->pdata[2];
+    assert_string_equal(cp->name, "svc-lab-control-plane");
+    assert_string_equal(cp->roles[0], "control-plane");
+    assert_null(cp->roles[1]);
+    assert_int_equal(cp->cpu, 4);
+    assert_string_equal(w2->zone, "zone-b");
+    assert_null(w2->roles[0]);
+    assert_null(w2->ip);
+    assert_string_equal(w2->loc.file, "scenarios/lab/svc-lab.yaml");
+    assert_true(w2->loc.line > 1);
+
+    /* external.dns comes sorted by name. */
+    assert_int_equal(scenario->external_names->len, 2);
+    assert_string_equal(((KnExternalName *) scenario->external_names->pdata[0])->name, "api.github.com");
+    assert_int_equal(scenario->hosts->len, 1);
+    assert_string_equal(((KnHostSpec *) scenario->hosts->pdata[0])->ip, "203.0.113.7");
+
+    KnStep *step = scenario->steps->pdata[1];
+    assert_int_equal(step->kind, KN_STEP_WAIT);
+    assert_int_equal(step->duration, KN_SEC);
+    assert_int_equal(step->repeat, 2);
+}
+
+static void
+test_scenario_defaults_fill_a_minimal_file(void **state)
+{
+    (void) state;
+    g_autofree char *path = NULL;
+    g_autoptr(GError) error = NULL;
+    int fd = g_file_open_tmp("knetsim-XXXXXX.yaml", &path, NULL);
+
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(g_file_set_contents(path, "apiVersion: knetsim/v1\nkind: Scenario\nmetadata: {name: m}\n", -1, NULL));
+
+    g_autoptr(KnScenario) scenario = kn_scenario_load(path, &error);
+    unlink(path);
+    assert_non_null(scenario);
+    assert_int_equal(scenario->seed, 1);
+    assert_string_equal(scenario->pod_cidr, "10.244.0.0/16");
+    assert_string_equal(scenario->cluster_domain, "cluster.local");
+    assert_int_equal(scenario->nodes->len, 0);
+    assert_int_equal(scenario->steps->len, 0);
+}
+
+static void
+test_scenario_bad_files_give_exact_messages(void **state)
+{
+    (void) state;
+    static const struct { const char *name; KnInputError code; } cases[] = {
+        { "unknown-key", KN_INPUT_ERROR_UNKNOWN_KEY },
+        { "bad-cidr", KN_INPUT_ERROR_VALUE },
+        { "bad-node-name", KN_INPUT_ERROR_VALUE },
+        { "bad-syntax", KN_INPUT_ERROR_SYNTAX },
+        { "bad-proxy-mode", KN_INPUT_ERROR_VALUE },
+        { "bad-wait", KN_INPUT_ERROR_VALUE },
+        { "wrong-type", KN_INPUT_ERROR_TYPE },
+        { "not-scenario", KN_INPUT_ERROR_VALUE },
+        { "two-actions", KN_INPUT_ERROR_VALUE },
+        { "duplicate-key", KN_INPUT_ERROR_VALUE },
+        { "missing-name", KN_INPUT_ERROR_VALUE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *yaml = g_strdup_printf("tests/data/%s.yaml", cases[i].name);
+        g_autofree char *err = g_strdup_printf("tests/data/%s.err", cases[i].name);
+        g_autofree char *want = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(KnScenario) scenario = kn_scenario_load(yaml, &error);
+
+        assert_null(scenario);
+        assert_non_null(error);
+        assert_true(g_file_get_contents(err, &want, NULL, NULL));
+        g_strchomp(want);
+        if (strcmp(error->message, want) != 0)
+            fail_msg("%s:\n got: %s\nwant: %s", yaml, error->message, want);
+        assert_int_equal(error->domain, KN_INPUT_ERROR);
+        assert_int_equal(error->code, cases[i].code);
+    }
+}
+
+static void
+test_scenario_missing_file_is_an_input_error(void **state)
+{
+    (void) state;
+    g_autoptr(GError) error = NULL;
+
+    assert_null(kn_scenario_load("tests/data/no-such-file.yaml", &error));
+    assert_true(g_error_matches(error, KN_INPUT_ERROR, KN_INPUT_ERROR_REFERENCE));
+    assert_true(g_str_has_prefix(error->message, "tests/data/no-such-file.yaml: error: "));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scenario_loads_the_lab),
+        cmocka_unit_test(test_scenario_defaults_fill_a_minimal_file),
+        cmocka_unit_test(test_scenario_bad_files_give_exact_messages),
+        cmocka_unit_test(test_scenario_missing_file_is_an_input_error),
+    };
+    return cmocka_run_group_tests_name("scenario", tests, setup, NULL);
+}

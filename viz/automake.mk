@@ -1,0 +1,4 @@
+noinst_LIBRARIES += viz/libviz.a
+viz_libviz_a_SOURCES = \
+	viz/graphviz.c viz/graphviz.h
+EXTRA_DIST += viz/README
