@@ -29,12 +29,19 @@ typedef struct {
 
 typedef gboolean (*ParseFunc)(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error);
 
-typedef struct {
+typedef struct Field Field;
+
+struct Field {
     const char *key;
     yaml_node_type_t type;
-    ParseFunc parse;
+    ParseFunc parse;             /* reads the value; NULL for a nested mapping */
     gsize offset;                /* where in the target struct */
-} Field;
+    const Field *fields;         /* a nested mapping's keys, read into the same target */
+    const char *what;            /* a nested mapping's name in messages */
+};
+
+static gboolean parse_mapping(Ctx *ctx, yaml_node_t *node, const Field *fields, gpointer target,
+                              const char *what, GError **error);
 
 static KnSrcLoc
 loc_of(Ctx *ctx, const yaml_node_t *node)
@@ -166,8 +173,11 @@ parse_mapping(Ctx *ctx, yaml_node_t *node, const Field *fields, gpointer target,
             return scenario_error(ctx, key, error, "duplicate key '%s' in %s", field->key, what);
 
         gsize mark = path_push_key(ctx, field->key);
+        gpointer at = (char *) target + field->offset;
         gboolean ok = expect_type(ctx, value, field->type, error)
-                      && field->parse(ctx, value, (char *) target + field->offset, error);
+                      && (field->parse != NULL
+                              ? field->parse(ctx, value, at, error)
+                              : parse_mapping(ctx, value, field->fields, at, field->what, error));
 
         if (!ok)
             return FALSE;
@@ -421,11 +431,11 @@ node_spec_free(KnNodeSpec *node)
 }
 
 static const Field node_fields[] = {
-    { "name", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnNodeSpec, name) },
-    { "roles", YAML_SEQUENCE_NODE, parse_string_list, offsetof(KnNodeSpec, roles) },
-    { "zone", YAML_SCALAR_NODE, parse_string, offsetof(KnNodeSpec, zone) },
-    { "cpu", YAML_SCALAR_NODE, parse_cpu, offsetof(KnNodeSpec, cpu) },
-    { "ip", YAML_SCALAR_NODE, parse_ip, offsetof(KnNodeSpec, ip) },
+    { "name", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnNodeSpec, name), NULL, NULL },
+    { "roles", YAML_SEQUENCE_NODE, parse_string_list, offsetof(KnNodeSpec, roles), NULL, NULL },
+    { "zone", YAML_SCALAR_NODE, parse_string, offsetof(KnNodeSpec, zone), NULL, NULL },
+    { "cpu", YAML_SCALAR_NODE, parse_cpu, offsetof(KnNodeSpec, cpu), NULL, NULL },
+    { "ip", YAML_SCALAR_NODE, parse_ip, offsetof(KnNodeSpec, ip), NULL, NULL },
     { NULL },
 };
 
@@ -463,8 +473,8 @@ host_spec_free(KnHostSpec *host)
 }
 
 static const Field host_fields[] = {
-    { "name", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnHostSpec, name) },
-    { "ip", YAML_SCALAR_NODE, parse_ip, offsetof(KnHostSpec, ip) },
+    { "name", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnHostSpec, name), NULL, NULL },
+    { "ip", YAML_SCALAR_NODE, parse_ip, offsetof(KnHostSpec, ip), NULL, NULL },
     { NULL },
 };
 
@@ -594,9 +604,9 @@ parse_step(Ctx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     }
 
     static const Field wait_fields[] = {
-        { "wait", YAML_SCALAR_NODE, parse_duration, offsetof(KnStep, duration) },
-        { "repeat", YAML_SCALAR_NODE, parse_repeat, offsetof(KnStep, repeat) },
-        { "narrate", YAML_SCALAR_NODE, parse_string, offsetof(KnStep, narrate) },
+        { "wait", YAML_SCALAR_NODE, parse_duration, offsetof(KnStep, duration), NULL, NULL },
+        { "repeat", YAML_SCALAR_NODE, parse_repeat, offsetof(KnStep, repeat), NULL, NULL },
+        { "narrate", YAML_SCALAR_NODE, parse_string, offsetof(KnStep, narrate), NULL, NULL },
         { NULL },
     };
     return parse_mapping(ctx, node, wait_fields, step, "wait step", error);
@@ -612,59 +622,34 @@ parse_steps(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error)
 /* The Scenario document. */
 
 static const Field cni_fields[] = {
-    { "plugin", YAML_SCALAR_NODE, parse_string, offsetof(KnScenario, cni_plugin) },
-    { "mode", YAML_SCALAR_NODE, parse_cni_mode, offsetof(KnScenario, cni_mode) },
+    { "plugin", YAML_SCALAR_NODE, parse_string, offsetof(KnScenario, cni_plugin), NULL, NULL },
+    { "mode", YAML_SCALAR_NODE, parse_cni_mode, offsetof(KnScenario, cni_mode), NULL, NULL },
     { NULL },
 };
-
-static gboolean
-parse_cni(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error)
-{
-    (void) target;
-    return parse_mapping(ctx, node, cni_fields, ctx->scenario, "cni", error);
-}
 
 static const Field cluster_fields[] = {
-    { "proxyMode", YAML_SCALAR_NODE, parse_proxy_mode, offsetof(KnScenario, proxy_mode) },
-    { "cni", YAML_MAPPING_NODE, parse_cni, 0 },
-    { "serviceCIDR", YAML_SCALAR_NODE, parse_cidr, offsetof(KnScenario, service_cidr) },
-    { "podCIDR", YAML_SCALAR_NODE, parse_cidr, offsetof(KnScenario, pod_cidr) },
-    { "nodeCIDR", YAML_SCALAR_NODE, parse_cidr, offsetof(KnScenario, node_cidr) },
-    { "clusterDomain", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnScenario, cluster_domain) },
-    { "loadBalancer", YAML_SCALAR_NODE, parse_load_balancer, offsetof(KnScenario, load_balancer) },
-    { "nodes", YAML_SEQUENCE_NODE, parse_nodes, offsetof(KnScenario, nodes) },
+    { "proxyMode", YAML_SCALAR_NODE, parse_proxy_mode, offsetof(KnScenario, proxy_mode), NULL, NULL },
+    { "cni", YAML_MAPPING_NODE, NULL, 0, cni_fields, "cni" },
+    { "serviceCIDR", YAML_SCALAR_NODE, parse_cidr, offsetof(KnScenario, service_cidr), NULL, NULL },
+    { "podCIDR", YAML_SCALAR_NODE, parse_cidr, offsetof(KnScenario, pod_cidr), NULL, NULL },
+    { "nodeCIDR", YAML_SCALAR_NODE, parse_cidr, offsetof(KnScenario, node_cidr), NULL, NULL },
+    { "clusterDomain", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnScenario, cluster_domain), NULL, NULL },
+    { "loadBalancer", YAML_SCALAR_NODE, parse_load_balancer, offsetof(KnScenario, load_balancer), NULL, NULL },
+    { "nodes", YAML_SEQUENCE_NODE, parse_nodes, offsetof(KnScenario, nodes), NULL, NULL },
     { NULL },
 };
-
-static gboolean
-parse_cluster(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error)
-{
-    return parse_mapping(ctx, node, cluster_fields, target, "cluster", error);
-}
 
 static const Field external_fields[] = {
-    { "dns", YAML_MAPPING_NODE, parse_external_dns, offsetof(KnScenario, external_names) },
-    { "hosts", YAML_SEQUENCE_NODE, parse_hosts, offsetof(KnScenario, hosts) },
+    { "dns", YAML_MAPPING_NODE, parse_external_dns, offsetof(KnScenario, external_names), NULL, NULL },
+    { "hosts", YAML_SEQUENCE_NODE, parse_hosts, offsetof(KnScenario, hosts), NULL, NULL },
     { NULL },
 };
-
-static gboolean
-parse_external(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error)
-{
-    return parse_mapping(ctx, node, external_fields, target, "external", error);
-}
 
 static const Field metadata_fields[] = {
-    { "name", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnScenario, name) },
-    { "description", YAML_SCALAR_NODE, parse_string, offsetof(KnScenario, description) },
+    { "name", YAML_SCALAR_NODE, parse_dns1123_subdomain, offsetof(KnScenario, name), NULL, NULL },
+    { "description", YAML_SCALAR_NODE, parse_string, offsetof(KnScenario, description), NULL, NULL },
     { NULL },
 };
-
-static gboolean
-parse_metadata(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error)
-{
-    return parse_mapping(ctx, node, metadata_fields, target, "metadata", error);
-}
 
 static gboolean
 parse_api_version(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error)
@@ -687,13 +672,13 @@ parse_kind(Ctx *ctx, yaml_node_t *node, gpointer target, GError **error)
 }
 
 static const Field scenario_fields[] = {
-    { "apiVersion", YAML_SCALAR_NODE, parse_api_version, 0 },
-    { "kind", YAML_SCALAR_NODE, parse_kind, 0 },
-    { "metadata", YAML_MAPPING_NODE, parse_metadata, 0 },
-    { "seed", YAML_SCALAR_NODE, parse_seed, offsetof(KnScenario, seed) },
-    { "cluster", YAML_MAPPING_NODE, parse_cluster, 0 },
-    { "external", YAML_MAPPING_NODE, parse_external, 0 },
-    { "steps", YAML_SEQUENCE_NODE, parse_steps, offsetof(KnScenario, steps) },
+    { "apiVersion", YAML_SCALAR_NODE, parse_api_version, 0, NULL, NULL },
+    { "kind", YAML_SCALAR_NODE, parse_kind, 0, NULL, NULL },
+    { "metadata", YAML_MAPPING_NODE, NULL, 0, metadata_fields, "metadata" },
+    { "seed", YAML_SCALAR_NODE, parse_seed, offsetof(KnScenario, seed), NULL, NULL },
+    { "cluster", YAML_MAPPING_NODE, NULL, 0, cluster_fields, "cluster" },
+    { "external", YAML_MAPPING_NODE, NULL, 0, external_fields, "external" },
+    { "steps", YAML_SEQUENCE_NODE, parse_steps, offsetof(KnScenario, steps), NULL, NULL },
     { NULL },
 };
 

@@ -81,7 +81,7 @@ kn_bench_core(FILE *out, const guint *populations, guint n_populations,
         for (guint r = 0; r < n_runs; r++)
             rates[r] = hold_once(populations[p], n_events, r + 1, &bytes);
         qsort(rates, n_runs, sizeof *rates, compare_double);
-        fprintf(out, "hold population=%u events/s=%.0f bytes/event=%.1f\n",
+        fprintf(out, "hold population=%u events/s=%.0f bytes/event=%.0f\n",
                 populations[p], rates[n_runs / 2], bytes);
         fflush(out);
     }
