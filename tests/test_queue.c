@@ -41,6 +41,8 @@ test_queue_same_time_pops_in_push_order(void **state)
 typedef struct {
     KnTime time;
     guint64 seq;
+    KnEventId id;                /* the queue's handle */
+    guint index;                 /* in the array of pending refs */
 } Ref;
 
 static gint
@@ -54,43 +56,65 @@ compare_ref(gconstpointer a, gconstpointer b, gpointer user_data)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Many pushes, interleaved with pops, at times drawn from a small range so
- * that ties are frequent: every pop must be the least (time, seq) pending,
- * which an ordered reference tree checks. */
+/* Removes 'ref' from the reference: the ordered tree and the array. */
 static void
-test_queue_orders_heavy_insertion_with_ties(void **state)
+forget(GTree *tree, GPtrArray *all, Ref *ref)
+{
+    Ref *last = g_ptr_array_index(all, all->len - 1);
+
+    all->pdata[ref->index] = last;
+    last->index = ref->index;
+    g_ptr_array_set_size(all, all->len - 1);
+    g_tree_remove(tree, ref);
+}
+
+/* Many pushes, interleaved with pops and cancels, at times drawn from a
+ * small range so that ties are frequent: every pop must be the least
+ * (time, seq) pending and not cancelled, which an ordered reference tree
+ * checks. */
+static void
+test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
 {
     (void) state;
     g_autoptr(KnQueue) queue = kn_queue_new();
     g_autoptr(GTree) pending = g_tree_new_full(compare_ref, NULL, g_free, NULL);
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
     KnRng rng;
     guint64 seq = 0;
     KnTime now = 0;
 
     kn_rng_init(&rng, 7, "test/queue");
     for (int round = 0; round < 300000; round++) {
-        if (kn_rng_below(&rng, 3) != 0 || g_tree_nnodes(pending) == 0) {
+        guint64 op = kn_rng_below(&rng, 10);
+
+        if (op < 6 || all->len == 0) {
             /* Push at now + 0..63: many equal times, across bucket edges. */
             Ref *ref = g_new(Ref, 1);
 
             ref->time = now + kn_rng_below(&rng, 64);
             ref->seq = ++seq;
-            kn_queue_push(queue, ref->time, &noop_class, ref);
+            ref->id = kn_queue_push(queue, ref->time, &noop_class, ref);
+            ref->index = all->len;
+            g_ptr_array_add(all, ref);
             g_tree_insert(pending, ref, ref);
-            continue;
+        } else if (op == 6) {
+            Ref *ref = g_ptr_array_index(all, kn_rng_below(&rng, all->len));
+
+            assert_true(kn_queue_cancel(queue, ref->id));
+            assert_false(kn_queue_cancel(queue, ref->id));
+            forget(pending, all, ref);
+        } else {
+            Ref *want = g_tree_node_key(g_tree_node_first(pending));
+            KnTime time;
+            gpointer data;
+
+            assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
+            assert_ptr_equal(data, want);
+            assert_int_equal(time, want->time);
+            now = time;
+            forget(pending, all, want);
         }
-
-        GTreeNode *first = g_tree_node_first(pending);
-        const Ref *want = g_tree_node_key(first);
-        KnTime time;
-        gpointer data;
-
-        assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
-        assert_ptr_equal(data, want);
-        assert_int_equal(time, want->time);
-        now = time;
-        g_tree_remove(pending, want);
-        assert_int_equal(kn_queue_size(queue), g_tree_nnodes(pending));
+        assert_int_equal(kn_queue_size(queue), all->len);
     }
 }
 
@@ -233,7 +257,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_same_time_pops_in_push_order),
-        cmocka_unit_test(test_queue_orders_heavy_insertion_with_ties),
+        cmocka_unit_test(test_queue_orders_heavy_insertion_with_ties_and_cancels),
         cmocka_unit_test(test_queue_drains_in_order_over_the_whole_time_range),
         cmocka_unit_test(test_queue_cancel_of_pending_event_skips_and_frees_it),
         cmocka_unit_test(test_queue_cancel_of_fired_event_is_refused_even_after_slot_reuse),
