@@ -15,23 +15,25 @@
  * is why this beats a heap's random walks through memory.  `knetsim bench
  * core` measured it against binary and 4-ary heaps (see the README).
  *
- * Order among equal times is push order: the events that land in bucket 0
- * together are sorted by sequence number, and an event pushed at 'last'
- * afterwards is later in sequence than all of them, so appending keeps the
- * order.
+ * Order among equal times is push order, with no sorting.  Every pending
+ * event sits in the bucket that its time and the current 'last' name (when
+ * 'last' moves to the earliest time of bucket j, an event in a higher
+ * bucket still differs from it first at the same bit), so events of equal
+ * time always share a bucket.  They enter it by appending, in push order,
+ * and a redistribution reads a bucket front to back and appends, which
+ * keeps that order all the way down to bucket 0.
  *
  * Buckets are chains of fixed-size blocks from a shared free list, so the
  * memory follows the number of pending events.  Each entry carries the
  * event's class and data, so a pop reads only the block it pops from.  A
  * side table of one word per slot records each event's sequence number and
- * whether it was cancelled; it gives cancel() its O(1) answer and breaks
- * ties.  A cancelled event is dropped, and its data freed, when it reaches
- * the front. */
+ * whether it was cancelled, which gives cancel() its O(1) answer.  A
+ * cancelled event is dropped, and its data freed, when it reaches the
+ * front. */
 
 #include <config.h>
 #include "sim/queue.h"
 
-#include <string.h>
 
 /*****************************************************************************/
 
@@ -78,7 +80,6 @@ struct KnQueue {
     guint64 next_seq;                    /* sequence of the next push */
     gsize n_pending;                     /* events pending and not cancelled */
     gsize n_cancelled;                   /* cancelled events still in buckets */
-    GArray *scratch;                     /* Entry; for sorting bucket 0 */
 };
 
 G_STATIC_ASSERT(sizeof(Entry) == 32);
@@ -171,37 +172,6 @@ bucket_append(KnQueue *queue, guint index, const Entry *entry)
         queue->mask |= G_GUINT64_CONSTANT(1) << (index - 1);
 }
 
-static gint
-compare_seq(gconstpointer a, gconstpointer b, gpointer user_data)
-{
-    const guint64 *slots = user_data;
-    guint64 x = slots[((const Entry *) a)->slot];
-    guint64 y = slots[((const Entry *) b)->slot];
-
-    return (x > y) - (x < y);
-}
-
-/* Puts bucket 0, just filled by a redistribution, in push order.  Usually it
- * holds one event; many only when many events share a time. */
-static void
-sort_bucket0(KnQueue *queue)
-{
-    Bucket *bucket = &queue->buckets[0];
-    GArray *all = queue->scratch;
-
-    if (bucket->head == bucket->tail && bucket->head->n_entries == 1)
-        return;
-    g_array_set_size(all, 0);
-    for (Block *b = bucket->head; b != NULL; b = b->next)
-        g_array_append_vals(all, b->entries, b->n_entries);
-    g_qsort_with_data(all->data, all->len, sizeof(Entry), compare_seq, queue->slots);
-    guint done = 0;
-    for (Block *b = bucket->head; b != NULL; b = b->next) {
-        memcpy(b->entries, &g_array_index(all, Entry, done), b->n_entries * sizeof(Entry));
-        done += b->n_entries;
-    }
-}
-
 /* Refills the empty bucket 0 from the lowest non-empty bucket, if that
  * bucket's earliest time is at most 'until'.  Returns FALSE otherwise, and
  * then nothing has changed. */
@@ -232,7 +202,6 @@ refill(KnQueue *queue, KnTime until)
         block = next;
     }
     queue->next0 = 0;
-    sort_bucket0(queue);
     return TRUE;
 }
 
@@ -272,7 +241,6 @@ kn_queue_new(void)
 
     queue->free_slot = NO_SLOT;
     queue->next_seq = 1;
-    queue->scratch = g_array_new(FALSE, FALSE, sizeof(Entry));
     return queue;
 }
 
@@ -295,7 +263,6 @@ kn_queue_free(KnQueue *queue)
         g_free(queue->free_blocks);
         queue->free_blocks = next;
     }
-    g_array_unref(queue->scratch);
     g_free(queue->slots);
     g_free(queue);
 }
@@ -373,6 +340,5 @@ kn_queue_memory(const KnQueue *queue)
 {
     g_return_val_if_fail(queue != NULL, 0);
     return sizeof *queue + queue->n_blocks * sizeof(Block)
-           + (gsize) queue->n_slots * sizeof(guint64)
-           + queue->scratch->len * sizeof(Entry);
+           + (gsize) queue->n_slots * sizeof(guint64);
 }
