@@ -161,6 +161,10 @@ static void
 on_step(KnSim *sim, gpointer data)
 {
     Replay *replay = data;
+
+    if (replay->next_step == replay->scenario->steps->len)
+        return;                          /* the last step's time is over */
+
     KnStep *step = replay->scenario->steps->pdata[replay->next_step];
 
     if (step->narrate != NULL && replay->repeat_left == 0)
@@ -184,12 +188,11 @@ on_step(KnSim *sim, gpointer data)
         replay->repeat_left = step->repeat;
     if (--replay->repeat_left == 0)
         replay->next_step++;
-    if (replay->next_step < replay->scenario->steps->len)
-        kn_sim_schedule_in(sim, step->duration, &step_class, replay);
+    kn_sim_schedule_in(sim, step->duration, &step_class, replay);
 }
 
-/* Replays 'scenario' until 'until'; returns the simulated end time. */
-static KnTime
+/* Replays 'scenario' until 'until', writing the transcript to 'out'. */
+static void
 replay_scenario(KnScenario *scenario, guint64 seed, KnTime until, gboolean explain_on, FILE *out)
 {
     g_autoptr(KnSim) sim = kn_sim_new(seed);
@@ -205,9 +208,9 @@ replay_scenario(KnScenario *scenario, guint64 seed, KnTime until, gboolean expla
     if (scenario->steps->len > 0)
         kn_sim_schedule_at(sim, 0, &step_class, &replay);
     kn_sim_run_until(sim, until);
-    if (until == KN_TIME_MAX)
-        return kn_sim_now(sim);
-    return until;
+    explain(&replay, sim, "%s after %" G_GUINT64_FORMAT " events",
+            kn_sim_pending(sim) > 0 ? "stopped by --until" : "end of the scenario",
+            kn_sim_n_events(sim));
 }
 
 static int

@@ -153,6 +153,18 @@ test_cli_run_replays_the_lab_deterministically(void **state)
 }
 
 static void
+test_cli_run_until_stops_the_clock_midway(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("run", "--explain", "--until", "3.5s", "scenarios/lab/svc-lab.yaml", NULL);
+
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "[3.000s] step 2"));
+    assert_non_null(strstr(r.out, "[3.500s] stopped by --until after 2 events\n"));
+    assert_null(strstr(r.out, "[4.000s]"));
+}
+
+static void
 test_cli_version_names_the_libraries(void **state)
 {
     (void) state;
@@ -176,6 +188,7 @@ main(void)
         cmocka_unit_test(test_cli_unbuilt_command_says_so_and_exits_2),
         cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
         cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
+        cmocka_unit_test(test_cli_run_until_stops_the_clock_midway),
         cmocka_unit_test(test_cli_version_names_the_libraries),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
