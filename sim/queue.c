@@ -173,8 +173,8 @@ bucket_append(KnQueue *queue, guint index, const Entry *entry)
 }
 
 /* Refills the empty bucket 0 from the lowest non-empty bucket, if that
- * bucket's earliest time is at most 'until'.  Returns FALSE otherwise, and
- * then nothing has changed. */
+ * bucket's earliest time is at most 'until'.  Returns FALSE otherwise,
+ * leaving the pending events where they are. */
 static gboolean
 refill(KnQueue *queue, KnTime until)
 {
