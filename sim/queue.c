@@ -201,7 +201,6 @@ refill(KnQueue *queue, KnTime until)
         block_release(queue, block);
         block = next;
     }
-    queue->next0 = 0;
     return TRUE;
 }
 
@@ -214,19 +213,17 @@ take(KnQueue *queue, KnTime until, Entry *entry)
     Block *head = bucket->head;
 
     while (head == NULL || queue->next0 == head->n_entries) {
-        if (head != NULL && head != bucket->tail) {
+        if (head != NULL) {
+            /* Done with this block; the next push at 'last' starts afresh. */
             bucket->head = head->next;
+            if (bucket->head == NULL)
+                bucket->tail = NULL;
             block_release(queue, head);
-        } else {
-            if (head != NULL) {
-                block_release(queue, head);
-                bucket->head = bucket->tail = NULL;
-            }
-            if (!refill(queue, until))
-                return FALSE;
+            queue->next0 = 0;
+        } else if (!refill(queue, until)) {
+            return FALSE;
         }
         head = bucket->head;
-        queue->next0 = 0;
     }
     *entry = head->entries[queue->next0++];
     return TRUE;

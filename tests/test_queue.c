@@ -68,10 +68,10 @@ forget(GTree *tree, GPtrArray *all, Ref *ref)
     g_tree_remove(tree, ref);
 }
 
-/* Many pushes, interleaved with pops and cancels, at times drawn from a
- * small range so that ties are frequent: every pop must be the least
- * (time, seq) pending and not cancelled, which an ordered reference tree
- * checks. */
+/* Many pushes, interleaved with bounded pops and cancels, at times drawn
+ * from a small range so that ties are frequent: every pop must be the least
+ * (time, seq) pending and not cancelled, or nothing when that is past the
+ * bound, which an ordered reference tree checks. */
 static void
 test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
 {
@@ -91,7 +91,8 @@ test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
             /* Push at now + 0..63: many equal times, across bucket edges. */
             Ref *ref = g_new(Ref, 1);
 
-            ref->time = now + kn_rng_below(&rng, 64);
+            /* A quarter at 'now' itself, as zero-delay events are. */
+            ref->time = now + (kn_rng_below(&rng, 4) == 0 ? 0 : kn_rng_below(&rng, 64));
             ref->seq = ++seq;
             ref->id = kn_queue_push(queue, ref->time, &noop_class, ref);
             ref->index = all->len;
@@ -104,11 +105,18 @@ test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
             assert_false(kn_queue_cancel(queue, ref->id));
             forget(pending, all, ref);
         } else {
+            /* Pop with a bound a little past 'now', as run-until does. */
+            KnTime until = now + kn_rng_below(&rng, 8);
             Ref *want = g_tree_node_key(g_tree_node_first(pending));
             KnTime time;
             gpointer data;
 
-            assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
+            if (want->time > until) {
+                assert_false(kn_queue_pop(queue, until, &time, NULL, &data));
+                now = until;             /* the clock moves to the bound */
+                continue;
+            }
+            assert_true(kn_queue_pop(queue, until, &time, NULL, &data));
             assert_ptr_equal(data, want);
             assert_int_equal(time, want->time);
             now = time;
@@ -205,6 +213,29 @@ test_queue_pop_stops_at_until(void **state)
     assert_int_equal(time, 150);
 }
 
+/* After bucket 0 runs dry in a pop that finds nothing, an event pushed at
+ * the very time of the last pop must still come out. */
+static void
+test_queue_zero_delay_push_after_an_empty_pop(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    KnTime time;
+    gpointer data;
+
+    kn_queue_push(queue, 10, &noop_class, "a");
+    kn_queue_push(queue, 100, &noop_class, "c");
+    assert_true(kn_queue_pop(queue, 10, &time, NULL, &data));
+    assert_false(kn_queue_pop(queue, 10, &time, NULL, &data));
+    kn_queue_push(queue, 10, &noop_class, "b");
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
+    assert_string_equal(data, "b");
+    assert_int_equal(time, 10);
+    assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, &data));
+    assert_string_equal(data, "c");
+    assert_int_equal(kn_queue_size(queue), 0);
+}
+
 /* A cancelled event drained at the end must not stop earlier pushes once the
  * queue is empty again. */
 static void
@@ -262,6 +293,7 @@ main(void)
         cmocka_unit_test(test_queue_cancel_of_pending_event_skips_and_frees_it),
         cmocka_unit_test(test_queue_cancel_of_fired_event_is_refused_even_after_slot_reuse),
         cmocka_unit_test(test_queue_pop_stops_at_until),
+        cmocka_unit_test(test_queue_zero_delay_push_after_an_empty_pop),
         cmocka_unit_test(test_queue_accepts_any_time_once_empty),
         cmocka_unit_test(test_queue_free_frees_pending_data),
         cmocka_unit_test(test_queue_memory_stays_within_48_bytes_per_event),
