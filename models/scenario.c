@@ -772,23 +772,35 @@ kn_scenario_load(const char *path, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
 
-    g_autoptr(KnScenario) scenario = g_new0(KnScenario, 1);
     g_autoptr(GError) local = NULL;
+    g_autofree char *text = NULL;
     gsize length;
 
-    scenario->file = g_strdup(path);
-    if (!g_file_get_contents(path, &scenario->source, &length, &local)) {
+    if (!g_file_get_contents(path, &text, &length, &local)) {
         KnSrcLoc loc = { path, 0, 0 };
 
         kn_diag_set_error(error, KN_INPUT_ERROR_REFERENCE, &loc, NULL, "%s", local->message);
         return NULL;
     }
-    if (memchr(scenario->source, '\0', length) != NULL || !g_utf8_validate(scenario->source, (gssize) length, NULL)) {
-        KnSrcLoc loc = { path, 0, 0 };
+    return kn_scenario_load_data(path, text, length, error);
+}
+
+KnScenario *
+kn_scenario_load_data(const char *name, const char *data, gsize length, GError **error)
+{
+    g_return_val_if_fail(name != NULL, NULL);
+    g_return_val_if_fail(data != NULL || length == 0, NULL);
+
+    g_autoptr(KnScenario) scenario = g_new0(KnScenario, 1);
+
+    scenario->file = g_strdup(name);
+    if (memchr(data, '\0', length) != NULL || !g_utf8_validate(data, (gssize) length, NULL)) {
+        KnSrcLoc loc = { name, 0, 0 };
 
         kn_diag_set_error(error, KN_INPUT_ERROR_SYNTAX, &loc, NULL, "not a UTF-8 text file");
         return NULL;
     }
+    scenario->source = g_strndup(data, length);
 
     /* The defaults of DESIGN.md's example, which are kind's and kubeadm's. */
     scenario->seed = 1;

@@ -103,6 +103,11 @@ typedef struct KnScenario {
  * with kn_scenario_free()), or NULL with 'error' set in KN_INPUT_ERROR. */
 KnScenario *kn_scenario_load(const char *path, GError **error);
 
+/* As kn_scenario_load(), from the 'length' bytes at 'data' (borrowed),
+ * which messages call 'name'. */
+KnScenario *kn_scenario_load_data(const char *name, const char *data, gsize length,
+                                  GError **error);
+
 void kn_scenario_free(KnScenario *scenario);      /* accepts NULL */
 
 /* The spelling of an enum value in a scenario file. */
