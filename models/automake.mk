@@ -1,4 +1,5 @@
 noinst_LIBRARIES += models/libmodels.a
 models_libmodels_a_SOURCES = \
+	models/api.c models/api.h \
 	models/scenario.c models/scenario.h
 EXTRA_DIST += models/README

@@ -1,0 +1,822 @@
+/* api.c -- construction, destruction and label maps for api.h.
+ *
+ * DOC: Defaults follow the API server's defaulting (k8s.io/api core/v1 and
+ * apps/v1, pkg/apis/core/v1/defaults.go): a container port's protocol is
+ * TCP, a readiness probe checks every 10 s with a 1 s timeout and counts 1
+ * success or 3 failures, a pod's terminationGracePeriodSeconds is 30 and its
+ * dnsPolicy ClusterFirst, a Deployment has 1 replica, maxSurge and
+ * maxUnavailable 25% and revisionHistoryLimit 10, a ClientIP session
+ * affinity times out after 10800 s, and allocateLoadBalancerNodePorts is
+ * true. */
+
+#include <config.h>
+#include "models/api.h"
+
+#include <string.h>
+
+/*****************************************************************************/
+/* Label maps: a GPtrArray of pairs kept sorted by key. */
+
+typedef struct {
+    char *key;
+    char *value;
+} Pair;
+
+struct KnLabels {
+    GPtrArray *pairs;            /* Pair, sorted by key */
+};
+
+static void
+pair_free(Pair *pair)
+{
+    g_free(pair->key);
+    g_free(pair->value);
+    g_free(pair);
+}
+
+KnLabels *
+kn_labels_new(void)
+{
+    KnLabels *labels = g_new(KnLabels, 1);
+
+    labels->pairs = g_ptr_array_new_with_free_func((GDestroyNotify) pair_free);
+    return labels;
+}
+
+void
+kn_labels_free(KnLabels *labels)
+{
+    if (labels == NULL)
+        return;
+    g_ptr_array_unref(labels->pairs);
+    g_free(labels);
+}
+
+KnLabels *
+kn_labels_copy(const KnLabels *labels)
+{
+    if (labels == NULL)
+        return NULL;
+
+    KnLabels *copy = kn_labels_new();
+
+    for (guint i = 0; i < labels->pairs->len; i++) {
+        const Pair *pair = labels->pairs->pdata[i];
+        Pair *dup = g_new(Pair, 1);
+
+        dup->key = g_strdup(pair->key);
+        dup->value = g_strdup(pair->value);
+        g_ptr_array_add(copy->pairs, dup);
+    }
+    return copy;
+}
+
+/* Index of 'key', or where it would go with '*found' FALSE. */
+static guint
+find(const KnLabels *labels, const char *key, gboolean *found)
+{
+    guint lo = 0, hi = labels->pairs->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(((const Pair *) labels->pairs->pdata[mid])->key, key);
+
+        if (cmp == 0) {
+            *found = TRUE;
+            return mid;
+        }
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = FALSE;
+    return lo;
+}
+
+void
+kn_labels_set(KnLabels *labels, const char *key, const char *value)
+{
+    g_return_if_fail(labels != NULL && key != NULL && value != NULL);
+
+    gboolean found;
+    guint at = find(labels, key, &found);
+
+    if (found) {
+        Pair *pair = labels->pairs->pdata[at];
+
+        g_free(pair->value);
+        pair->value = g_strdup(value);
+        return;
+    }
+
+    Pair *pair = g_new(Pair, 1);
+
+    pair->key = g_strdup(key);
+    pair->value = g_strdup(value);
+    g_ptr_array_insert(labels->pairs, (gint) at, pair);
+}
+
+gboolean
+kn_labels_remove(KnLabels *labels, const char *key)
+{
+    g_return_val_if_fail(labels != NULL && key != NULL, FALSE);
+
+    gboolean found;
+    guint at = find(labels, key, &found);
+
+    if (found)
+        g_ptr_array_remove_index(labels->pairs, at);
+    return found;
+}
+
+const char *
+kn_labels_get(const KnLabels *labels, const char *key)
+{
+    gboolean found;
+    guint at;
+
+    if (labels == NULL)
+        return NULL;
+    at = find(labels, key, &found);
+    return found ? ((const Pair *) labels->pairs->pdata[at])->value : NULL;
+}
+
+guint
+kn_labels_size(const KnLabels *labels)
+{
+    return labels != NULL ? labels->pairs->len : 0;
+}
+
+const char *
+kn_labels_key(const KnLabels *labels, guint i)
+{
+    g_return_val_if_fail(labels != NULL && i < labels->pairs->len, NULL);
+    return ((const Pair *) labels->pairs->pdata[i])->key;
+}
+
+const char *
+kn_labels_value(const KnLabels *labels, guint i)
+{
+    g_return_val_if_fail(labels != NULL && i < labels->pairs->len, NULL);
+    return ((const Pair *) labels->pairs->pdata[i])->value;
+}
+
+gboolean
+kn_labels_equal(const KnLabels *a, const KnLabels *b)
+{
+    if (kn_labels_size(a) != kn_labels_size(b))
+        return FALSE;
+    for (guint i = 0; i < kn_labels_size(a); i++)
+        if (strcmp(kn_labels_key(a, i), kn_labels_key(b, i)) != 0
+            || strcmp(kn_labels_value(a, i), kn_labels_value(b, i)) != 0)
+            return FALSE;
+    return TRUE;
+}
+
+gboolean
+kn_labels_match(const KnLabels *labels, const KnLabels *selector)
+{
+    for (guint i = 0; i < kn_labels_size(selector); i++) {
+        const char *value = kn_labels_get(labels, kn_labels_key(selector, i));
+
+        if (value == NULL || strcmp(value, kn_labels_value(selector, i)) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+char *
+kn_labels_to_string(const KnLabels *labels)
+{
+    if (kn_labels_size(labels) == 0)
+        return g_strdup("<none>");
+
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; i < kn_labels_size(labels); i++)
+        g_string_append_printf(out, "%s%s=%s", i > 0 ? "," : "", kn_labels_key(labels, i),
+                               kn_labels_value(labels, i));
+    return g_string_free(out, FALSE);
+}
+
+/*****************************************************************************/
+/* Names of enum values, as the API spells them. */
+
+static const struct {
+    const char *name;
+    const char *api_version;
+} kinds[KN_N_KINDS] = {
+    [KN_KIND_NAMESPACE] = { "Namespace", "v1" },
+    [KN_KIND_NODE] = { "Node", "v1" },
+    [KN_KIND_POD] = { "Pod", "v1" },
+    [KN_KIND_DEPLOYMENT] = { "Deployment", "apps/v1" },
+    [KN_KIND_REPLICA_SET] = { "ReplicaSet", "apps/v1" },
+    [KN_KIND_STATEFUL_SET] = { "StatefulSet", "apps/v1" },
+    [KN_KIND_DAEMON_SET] = { "DaemonSet", "apps/v1" },
+    [KN_KIND_SERVICE] = { "Service", "v1" },
+    [KN_KIND_ENDPOINT_SLICE] = { "EndpointSlice", "discovery.k8s.io/v1" },
+    [KN_KIND_ENDPOINTS] = { "Endpoints", "v1" },
+    [KN_KIND_CONFIG_MAP] = { "ConfigMap", "v1" },
+};
+
+const char *
+kn_kind_name(KnKind kind)
+{
+    g_return_val_if_fail(kind < KN_N_KINDS, "?");
+    return kinds[kind].name;
+}
+
+const char *
+kn_kind_api_version(KnKind kind)
+{
+    g_return_val_if_fail(kind < KN_N_KINDS, "?");
+    return kinds[kind].api_version;
+}
+
+gboolean
+kn_kind_lookup(const char *name, KnKind *kind)
+{
+    for (int k = 0; k < KN_N_KINDS; k++) {
+        if (strcmp(kinds[k].name, name) == 0) {
+            *kind = (KnKind) k;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+const char *
+kn_protocol_name(KnProtocol protocol)
+{
+    static const char *const names[] = { "TCP", "UDP", "SCTP" };
+
+    g_return_val_if_fail(protocol <= KN_PROTOCOL_SCTP, "?");
+    return names[protocol];
+}
+
+const char *
+kn_pod_phase_name(KnPodPhase phase)
+{
+    static const char *const names[] = { "Pending", "Running", "Succeeded", "Failed" };
+
+    g_return_val_if_fail(phase <= KN_POD_FAILED, "?");
+    return names[phase];
+}
+
+const char *
+kn_service_type_name(KnServiceType type)
+{
+    static const char *const names[] = { "ClusterIP", "NodePort", "LoadBalancer", "ExternalName" };
+
+    g_return_val_if_fail(type <= KN_SERVICE_EXTERNAL_NAME, "?");
+    return names[type];
+}
+
+const char *
+kn_address_type_name(KnAddressType type)
+{
+    static const char *const names[] = { "IPv4", "IPv6", "FQDN" };
+
+    g_return_val_if_fail(type <= KN_ADDRESS_FQDN, "?");
+    return names[type];
+}
+
+/*****************************************************************************/
+/* Small parts. */
+
+void
+kn_int_or_string_clear(KnIntOrString *value)
+{
+    g_clear_pointer(&value->name, g_free);
+    value->is_string = FALSE;
+    value->number = 0;
+}
+
+void
+kn_int_or_string_set_number(KnIntOrString *value, guint number)
+{
+    kn_int_or_string_clear(value);
+    value->number = number;
+}
+
+void
+kn_int_or_string_set_string(KnIntOrString *value, const char *name)
+{
+    kn_int_or_string_clear(value);
+    value->is_string = TRUE;
+    value->name = g_strdup(name);
+}
+
+static GPtrArray *
+strings_new(void)
+{
+    return g_ptr_array_new_with_free_func(g_free);
+}
+
+static GPtrArray *
+strings_copy(const GPtrArray *from)
+{
+    GPtrArray *to = strings_new();
+
+    for (guint i = 0; i < from->len; i++)
+        g_ptr_array_add(to, g_strdup(from->pdata[i]));
+    return to;
+}
+
+void
+kn_object_meta_clear(KnObjectMeta *meta)
+{
+    g_clear_pointer(&meta->name, g_free);
+    g_clear_pointer(&meta->namespace, g_free);
+    g_clear_pointer(&meta->generate_name, g_free);
+    g_clear_pointer(&meta->uid, g_free);
+    g_clear_pointer(&meta->labels, kn_labels_free);
+    g_clear_pointer(&meta->annotations, kn_labels_free);
+    g_clear_pointer(&meta->owner.name, g_free);
+    g_clear_pointer(&meta->owner.uid, g_free);
+}
+
+static void
+object_meta_init(KnObjectMeta *meta)
+{
+    meta->labels = kn_labels_new();
+    meta->annotations = kn_labels_new();
+}
+
+KnContainerPort *
+kn_container_port_new(void)
+{
+    KnContainerPort *port = g_new0(KnContainerPort, 1);
+
+    port->protocol = KN_PROTOCOL_TCP;
+    return port;
+}
+
+static void
+container_port_free(KnContainerPort *port)
+{
+    g_free(port->name);
+    g_free(port);
+}
+
+static void
+probe_init(KnProbe *probe)
+{
+    probe->kind = KN_PROBE_NONE;
+    probe->period_s = 10;
+    probe->timeout_s = 1;
+    probe->success_threshold = 1;
+    probe->failure_threshold = 3;
+}
+
+static void
+probe_clear(KnProbe *probe)
+{
+    kn_int_or_string_clear(&probe->port);
+    g_clear_pointer(&probe->path, g_free);
+}
+
+KnContainer *
+kn_container_new(void)
+{
+    KnContainer *container = g_new0(KnContainer, 1);
+
+    container->ports = g_ptr_array_new_with_free_func((GDestroyNotify) container_port_free);
+    container->command = strings_new();
+    probe_init(&container->readiness);
+    return container;
+}
+
+static void
+container_free(KnContainer *container)
+{
+    g_free(container->name);
+    g_free(container->image);
+    g_ptr_array_unref(container->ports);
+    g_ptr_array_unref(container->command);
+    probe_clear(&container->readiness);
+    g_free(container);
+}
+
+static KnContainer *
+container_copy(const KnContainer *from)
+{
+    KnContainer *to = kn_container_new();
+
+    to->name = g_strdup(from->name);
+    to->image = g_strdup(from->image);
+    for (guint i = 0; i < from->ports->len; i++) {
+        const KnContainerPort *p = from->ports->pdata[i];
+        KnContainerPort *q = kn_container_port_new();
+
+        q->name = g_strdup(p->name);
+        q->container_port = p->container_port;
+        q->protocol = p->protocol;
+        g_ptr_array_add(to->ports, q);
+    }
+    g_ptr_array_unref(to->command);
+    to->command = strings_copy(from->command);
+    to->readiness = from->readiness;
+    to->readiness.port.name = g_strdup(from->readiness.port.name);
+    to->readiness.path = g_strdup(from->readiness.path);
+    return to;
+}
+
+void
+kn_pod_spec_init(KnPodSpec *spec)
+{
+    spec->containers = g_ptr_array_new_with_free_func((GDestroyNotify) container_free);
+    spec->dns_policy = g_strdup("ClusterFirst");
+    spec->termination_grace_s = 30;
+    spec->node_selector = kn_labels_new();
+}
+
+void
+kn_pod_spec_clear(KnPodSpec *spec)
+{
+    g_clear_pointer(&spec->containers, g_ptr_array_unref);
+    g_clear_pointer(&spec->node_name, g_free);
+    g_clear_pointer(&spec->hostname, g_free);
+    g_clear_pointer(&spec->subdomain, g_free);
+    g_clear_pointer(&spec->dns_policy, g_free);
+    g_clear_pointer(&spec->node_selector, kn_labels_free);
+}
+
+void
+kn_pod_spec_copy(KnPodSpec *to, const KnPodSpec *from)
+{
+    to->containers = g_ptr_array_new_with_free_func((GDestroyNotify) container_free);
+    for (guint i = 0; i < from->containers->len; i++)
+        g_ptr_array_add(to->containers, container_copy(from->containers->pdata[i]));
+    to->node_name = g_strdup(from->node_name);
+    to->hostname = g_strdup(from->hostname);
+    to->subdomain = g_strdup(from->subdomain);
+    to->host_network = from->host_network;
+    to->dns_policy = g_strdup(from->dns_policy);
+    to->termination_grace_s = from->termination_grace_s;
+    to->node_selector = kn_labels_copy(from->node_selector);
+}
+
+void
+kn_pod_template_init(KnPodTemplate *template)
+{
+    template->labels = kn_labels_new();
+    template->annotations = kn_labels_new();
+    kn_pod_spec_init(&template->spec);
+}
+
+void
+kn_pod_template_clear(KnPodTemplate *template)
+{
+    g_clear_pointer(&template->labels, kn_labels_free);
+    g_clear_pointer(&template->annotations, kn_labels_free);
+    kn_pod_spec_clear(&template->spec);
+}
+
+/*****************************************************************************/
+/* Objects. */
+
+KnPod *
+kn_pod_new(void)
+{
+    KnPod *pod = g_new0(KnPod, 1);
+
+    object_meta_init(&pod->meta);
+    kn_pod_spec_init(&pod->spec);
+    return pod;
+}
+
+static void
+pod_free(KnPod *pod)
+{
+    kn_pod_spec_clear(&pod->spec);
+    g_free(pod->pod_ip);
+    g_free(pod->host_ip);
+}
+
+KnServicePort *
+kn_service_port_new(void)
+{
+    KnServicePort *port = g_new0(KnServicePort, 1);
+
+    port->protocol = KN_PROTOCOL_TCP;
+    return port;
+}
+
+static void
+service_port_free(KnServicePort *port)
+{
+    g_free(port->name);
+    g_free(port->app_protocol);
+    kn_int_or_string_clear(&port->target_port);
+    g_free(port);
+}
+
+KnService *
+kn_service_new(void)
+{
+    KnService *service = g_new0(KnService, 1);
+    KnServiceSpec *spec = &service->spec;
+
+    object_meta_init(&service->meta);
+    spec->ports = g_ptr_array_new_with_free_func((GDestroyNotify) service_port_free);
+    spec->cluster_ips = strings_new();
+    spec->ip_families = strings_new();
+    spec->external_ips = strings_new();
+    spec->load_balancer_source_ranges = strings_new();
+    spec->session_affinity_timeout_s = 10800;
+    spec->allocate_load_balancer_node_ports = TRUE;
+    service->load_balancer_ingress = strings_new();
+    return service;
+}
+
+static void
+service_free(KnService *service)
+{
+    KnServiceSpec *spec = &service->spec;
+
+    kn_labels_free(spec->selector);
+    g_ptr_array_unref(spec->ports);
+    g_free(spec->cluster_ip);
+    g_ptr_array_unref(spec->cluster_ips);
+    g_ptr_array_unref(spec->ip_families);
+    g_ptr_array_unref(spec->external_ips);
+    g_free(spec->external_name);
+    g_free(spec->load_balancer_ip);
+    g_ptr_array_unref(spec->load_balancer_source_ranges);
+    g_free(spec->load_balancer_class);
+    g_free(spec->traffic_distribution);
+    g_ptr_array_unref(service->load_balancer_ingress);
+}
+
+KnEndpoint *
+kn_endpoint_new(void)
+{
+    KnEndpoint *endpoint = g_new0(KnEndpoint, 1);
+
+    endpoint->addresses = strings_new();
+    endpoint->hint_zones = strings_new();
+    return endpoint;
+}
+
+static void
+endpoint_free(KnEndpoint *endpoint)
+{
+    g_ptr_array_unref(endpoint->addresses);
+    g_free(endpoint->hostname);
+    g_free(endpoint->node_name);
+    g_free(endpoint->zone);
+    g_free(endpoint->target_pod);
+    g_free(endpoint->target_namespace);
+    g_free(endpoint->target_uid);
+    g_ptr_array_unref(endpoint->hint_zones);
+    g_free(endpoint);
+}
+
+KnEndpointPort *
+kn_endpoint_port_new(void)
+{
+    KnEndpointPort *port = g_new0(KnEndpointPort, 1);
+
+    port->protocol = KN_PROTOCOL_TCP;
+    return port;
+}
+
+static void
+endpoint_port_free(KnEndpointPort *port)
+{
+    g_free(port->name);
+    g_free(port->app_protocol);
+    g_free(port);
+}
+
+KnEndpointSlice *
+kn_endpoint_slice_new(void)
+{
+    KnEndpointSlice *slice = g_new0(KnEndpointSlice, 1);
+
+    object_meta_init(&slice->meta);
+    slice->endpoints = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_free);
+    slice->ports = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_port_free);
+    return slice;
+}
+
+static void
+endpoint_slice_free(KnEndpointSlice *slice)
+{
+    g_ptr_array_unref(slice->endpoints);
+    g_ptr_array_unref(slice->ports);
+}
+
+KnEndpointAddress *
+kn_endpoint_address_new(void)
+{
+    return g_new0(KnEndpointAddress, 1);
+}
+
+static void
+endpoint_address_free(KnEndpointAddress *address)
+{
+    g_free(address->ip);
+    g_free(address->hostname);
+    g_free(address->node_name);
+    g_free(address->target_pod);
+    g_free(address->target_namespace);
+    g_free(address->target_uid);
+    g_free(address);
+}
+
+KnEndpointSubset *
+kn_endpoint_subset_new(void)
+{
+    KnEndpointSubset *subset = g_new0(KnEndpointSubset, 1);
+
+    subset->addresses = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_address_free);
+    subset->not_ready_addresses = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_address_free);
+    subset->ports = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_port_free);
+    return subset;
+}
+
+static void
+endpoint_subset_free(KnEndpointSubset *subset)
+{
+    g_ptr_array_unref(subset->addresses);
+    g_ptr_array_unref(subset->not_ready_addresses);
+    g_ptr_array_unref(subset->ports);
+    g_free(subset);
+}
+
+KnEndpoints *
+kn_endpoints_new(void)
+{
+    KnEndpoints *endpoints = g_new0(KnEndpoints, 1);
+
+    object_meta_init(&endpoints->meta);
+    endpoints->subsets = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_subset_free);
+    return endpoints;
+}
+
+static void
+init_rolling(KnIntOrString *value)
+{
+    kn_int_or_string_set_string(value, "25%");
+}
+
+KnDeployment *
+kn_deployment_new(void)
+{
+    KnDeployment *deployment = g_new0(KnDeployment, 1);
+
+    object_meta_init(&deployment->meta);
+    deployment->replicas = 1;
+    deployment->selector = kn_labels_new();
+    kn_pod_template_init(&deployment->template);
+    init_rolling(&deployment->max_surge);
+    init_rolling(&deployment->max_unavailable);
+    deployment->revision_history_limit = 10;
+    return deployment;
+}
+
+KnReplicaSet *
+kn_replica_set_new(void)
+{
+    KnReplicaSet *replica_set = g_new0(KnReplicaSet, 1);
+
+    object_meta_init(&replica_set->meta);
+    replica_set->replicas = 1;
+    replica_set->selector = kn_labels_new();
+    kn_pod_template_init(&replica_set->template);
+    return replica_set;
+}
+
+KnStatefulSet *
+kn_stateful_set_new(void)
+{
+    KnStatefulSet *stateful_set = g_new0(KnStatefulSet, 1);
+
+    object_meta_init(&stateful_set->meta);
+    stateful_set->replicas = 1;
+    stateful_set->selector = kn_labels_new();
+    kn_pod_template_init(&stateful_set->template);
+    return stateful_set;
+}
+
+KnDaemonSet *
+kn_daemon_set_new(void)
+{
+    KnDaemonSet *daemon_set = g_new0(KnDaemonSet, 1);
+
+    object_meta_init(&daemon_set->meta);
+    daemon_set->selector = kn_labels_new();
+    kn_pod_template_init(&daemon_set->template);
+    return daemon_set;
+}
+
+static void
+taint_free(KnTaint *taint)
+{
+    g_free(taint->key);
+    g_free(taint->value);
+    g_free(taint->effect);
+    g_free(taint);
+}
+
+KnNode *
+kn_node_new(void)
+{
+    KnNode *node = g_new0(KnNode, 1);
+
+    object_meta_init(&node->meta);
+    node->taints = g_ptr_array_new_with_free_func((GDestroyNotify) taint_free);
+    return node;
+}
+
+KnNamespace *
+kn_namespace_new(void)
+{
+    KnNamespace *namespace = g_new0(KnNamespace, 1);
+
+    object_meta_init(&namespace->meta);
+    return namespace;
+}
+
+KnConfigMap *
+kn_config_map_new(void)
+{
+    KnConfigMap *config_map = g_new0(KnConfigMap, 1);
+
+    object_meta_init(&config_map->meta);
+    config_map->data = kn_labels_new();
+    return config_map;
+}
+
+void
+kn_object_free(KnKind kind, gpointer object)
+{
+    if (object == NULL)
+        return;
+
+    switch (kind) {
+    case KN_KIND_POD:
+        pod_free(object);
+        break;
+    case KN_KIND_SERVICE:
+        service_free(object);
+        break;
+    case KN_KIND_ENDPOINT_SLICE:
+        endpoint_slice_free(object);
+        break;
+    case KN_KIND_ENDPOINTS:
+        g_ptr_array_unref(((KnEndpoints *) object)->subsets);
+        break;
+    case KN_KIND_DEPLOYMENT: {
+        KnDeployment *d = object;
+
+        kn_labels_free(d->selector);
+        kn_pod_template_clear(&d->template);
+        kn_int_or_string_clear(&d->max_surge);
+        kn_int_or_string_clear(&d->max_unavailable);
+        break;
+    }
+    case KN_KIND_REPLICA_SET: {
+        KnReplicaSet *r = object;
+
+        kn_labels_free(r->selector);
+        kn_pod_template_clear(&r->template);
+        break;
+    }
+    case KN_KIND_STATEFUL_SET: {
+        KnStatefulSet *s = object;
+
+        g_free(s->service_name);
+        kn_labels_free(s->selector);
+        kn_pod_template_clear(&s->template);
+        break;
+    }
+    case KN_KIND_DAEMON_SET: {
+        KnDaemonSet *d = object;
+
+        kn_labels_free(d->selector);
+        kn_pod_template_clear(&d->template);
+        break;
+    }
+    case KN_KIND_NODE: {
+        KnNode *n = object;
+
+        g_free(n->internal_ip);
+        g_free(n->pod_cidr);
+        g_ptr_array_unref(n->taints);
+        break;
+    }
+    case KN_KIND_CONFIG_MAP:
+        kn_labels_free(((KnConfigMap *) object)->data);
+        break;
+    case KN_KIND_NAMESPACE:
+        break;
+    case KN_N_KINDS:
+        g_return_if_reached();
+    }
+    kn_object_meta_clear(kn_object_meta(object));
+    g_free(object);
+}

@@ -1,0 +1,413 @@
+/* api.h -- the Kubernetes API objects knetsim models, as plain structs.
+ *
+ * These mirror k8s.io/api/core/v1, apps/v1 and discovery/v1 (types.go), field
+ * for field where knetsim uses a field, with the same names in camelCase
+ * turned into snake_case.  The store (store.h) owns every object; everyone
+ * else borrows.  Objects read from YAML keep the position of their manifest.
+ *
+ * Optional scalars use a 'has_' flag or NULL; lists are GPtrArrays that own
+ * their elements (never NULL once an object is built by kn_*_new()). */
+#pragma once
+
+#include <glib.h>
+#include "sim/diag.h"
+#include "sim/time.h"
+
+/*****************************************************************************/
+/* Labels, selectors, metadata. */
+
+/* A string-to-string map kept sorted by key, as Kubernetes prints maps. */
+typedef struct KnLabels KnLabels;
+
+KnLabels *kn_labels_new(void);                          /* free with kn_labels_free() */
+void kn_labels_free(KnLabels *labels);                  /* accepts NULL */
+KnLabels *kn_labels_copy(const KnLabels *labels);       /* NULL gives NULL */
+void kn_labels_set(KnLabels *labels, const char *key, const char *value);
+gboolean kn_labels_remove(KnLabels *labels, const char *key);
+const char *kn_labels_get(const KnLabels *labels, const char *key); /* borrowed; NULL if unset */
+guint kn_labels_size(const KnLabels *labels);           /* 0 for NULL */
+/* The 'i'th key and value in key order; borrowed. */
+const char *kn_labels_key(const KnLabels *labels, guint i);
+const char *kn_labels_value(const KnLabels *labels, guint i);
+gboolean kn_labels_equal(const KnLabels *a, const KnLabels *b);
+/* TRUE if every pair of 'selector' is in 'labels' (an equality-based
+ * selector, as a Service's); an empty selector matches everything. */
+gboolean kn_labels_match(const KnLabels *labels, const KnLabels *selector);
+/* "k1=v1,k2=v2" in key order, as kubectl --show-labels prints them, or
+ * "<none>" when empty.  New; g_free(). */
+char *kn_labels_to_string(const KnLabels *labels);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnLabels, kn_labels_free)
+
+typedef enum {
+    KN_KIND_NAMESPACE,
+    KN_KIND_NODE,
+    KN_KIND_POD,
+    KN_KIND_DEPLOYMENT,
+    KN_KIND_REPLICA_SET,
+    KN_KIND_STATEFUL_SET,
+    KN_KIND_DAEMON_SET,
+    KN_KIND_SERVICE,
+    KN_KIND_ENDPOINT_SLICE,
+    KN_KIND_ENDPOINTS,
+    KN_KIND_CONFIG_MAP,
+    KN_N_KINDS,
+} KnKind;
+
+/* "Service", "EndpointSlice", ... as in a manifest's kind field. */
+const char *kn_kind_name(KnKind kind);
+/* The apiVersion a manifest of 'kind' carries: "v1", "apps/v1", "discovery.k8s.io/v1". */
+const char *kn_kind_api_version(KnKind kind);
+/* Looks a kind up by its manifest name; FALSE if knetsim does not know it. */
+gboolean kn_kind_lookup(const char *name, KnKind *kind);
+
+/* metadata.ownerReferences[] with controller: true (the one knetsim keeps). */
+typedef struct KnOwnerRef {
+    KnKind kind;
+    char *name;                  /* NULL: no owner */
+    char *uid;
+} KnOwnerRef;
+
+typedef struct KnObjectMeta {
+    char *name;
+    char *namespace;             /* NULL for cluster-scoped kinds (Node, Namespace) */
+    char *generate_name;         /* NULL unless given */
+    char *uid;                   /* RFC 4122 v4 form, drawn from the "uid" stream */
+    KnLabels *labels;            /* never NULL */
+    KnLabels *annotations;       /* never NULL */
+    KnTime creation_time;        /* metadata.creationTimestamp, simulated */
+    gboolean deleting;           /* metadata.deletionTimestamp is set */
+    KnTime deletion_time;        /* when the object goes, if 'deleting' */
+    guint64 resource_version;    /* bumped by the store on every write */
+    guint64 generation;          /* bumped on spec changes */
+    KnOwnerRef owner;            /* the controller owner, if any */
+    KnSrcLoc loc;                /* the manifest, if the object came from YAML */
+} KnObjectMeta;
+
+/*****************************************************************************/
+/* Ports, probes, pods. */
+
+typedef enum {
+    KN_PROTOCOL_TCP,
+    KN_PROTOCOL_UDP,
+    KN_PROTOCOL_SCTP,
+} KnProtocol;
+
+const char *kn_protocol_name(KnProtocol protocol);      /* "TCP", "UDP", "SCTP" */
+
+/* An int-or-string port reference (targetPort, probe ports). */
+typedef struct KnIntOrString {
+    gboolean is_string;
+    guint number;                /* if !is_string */
+    char *name;                  /* if is_string */
+} KnIntOrString;
+
+typedef struct KnContainerPort {
+    char *name;                  /* NULL if unnamed */
+    guint container_port;
+    KnProtocol protocol;
+} KnContainerPort;
+
+typedef enum {
+    KN_PROBE_NONE,
+    KN_PROBE_HTTP_GET,
+    KN_PROBE_TCP_SOCKET,
+    KN_PROBE_EXEC,
+} KnProbeKind;
+
+/* A readiness probe with the kubelet's defaults: period 10 s, timeout 1 s,
+ * success 1, failure 3, initial delay 0. */
+typedef struct KnProbe {
+    KnProbeKind kind;
+    KnIntOrString port;          /* HTTP_GET, TCP_SOCKET */
+    char *path;                  /* HTTP_GET */
+    guint initial_delay_s;
+    guint period_s;
+    guint timeout_s;
+    guint success_threshold;
+    guint failure_threshold;
+} KnProbe;
+
+typedef struct KnContainer {
+    char *name;
+    char *image;
+    GPtrArray *ports;            /* KnContainerPort */
+    GPtrArray *command;          /* char *: command then args, may be empty */
+    KnProbe readiness;           /* kind NONE: ready as soon as started */
+} KnContainer;
+
+typedef struct KnPodSpec {
+    GPtrArray *containers;       /* KnContainer */
+    char *node_name;             /* NULL until scheduled */
+    char *hostname;              /* spec.hostname, or NULL */
+    char *subdomain;             /* spec.subdomain, or NULL */
+    gboolean host_network;
+    char *dns_policy;            /* "ClusterFirst" unless set */
+    guint termination_grace_s;   /* 30 unless set */
+    KnLabels *node_selector;     /* never NULL */
+} KnPodSpec;
+
+/* A pod template: the labels and spec that workloads stamp pods from. */
+typedef struct KnPodTemplate {
+    KnLabels *labels;            /* never NULL */
+    KnLabels *annotations;       /* never NULL */
+    KnPodSpec spec;
+} KnPodTemplate;
+
+typedef enum {
+    KN_POD_PENDING,
+    KN_POD_RUNNING,
+    KN_POD_SUCCEEDED,
+    KN_POD_FAILED,
+} KnPodPhase;
+
+const char *kn_pod_phase_name(KnPodPhase phase);
+
+typedef struct KnPod {
+    KnObjectMeta meta;
+    KnPodSpec spec;
+    KnPodPhase phase;
+    char *pod_ip;                /* NULL until the sandbox has a network */
+    char *host_ip;
+    gboolean started;            /* containers running */
+    gboolean ready;              /* the Ready condition */
+    KnTime start_time;
+    KnTime ready_time;           /* last transition of Ready */
+    guint restarts;
+} KnPod;
+
+/*****************************************************************************/
+/* Services. */
+
+typedef enum {
+    KN_SERVICE_CLUSTER_IP,
+    KN_SERVICE_NODE_PORT,
+    KN_SERVICE_LOAD_BALANCER,
+    KN_SERVICE_EXTERNAL_NAME,
+} KnServiceType;
+
+const char *kn_service_type_name(KnServiceType type);  /* "ClusterIP", ... */
+
+typedef struct KnServicePort {
+    char *name;                  /* required once there are two or more ports */
+    KnProtocol protocol;
+    char *app_protocol;          /* NULL if unset */
+    guint port;
+    KnIntOrString target_port;   /* defaults to 'port' */
+    guint node_port;             /* 0: none (yet) */
+    KnSrcLoc loc;
+} KnServicePort;
+
+typedef enum {
+    KN_IP_FAMILY_POLICY_UNSET,
+    KN_IP_FAMILY_POLICY_SINGLE_STACK,
+    KN_IP_FAMILY_POLICY_PREFER_DUAL_STACK,
+    KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK,
+} KnIpFamilyPolicy;
+
+typedef enum {
+    KN_TRAFFIC_POLICY_CLUSTER,
+    KN_TRAFFIC_POLICY_LOCAL,
+} KnTrafficPolicy;
+
+typedef struct KnServiceSpec {
+    KnServiceType type;
+    KnLabels *selector;          /* NULL: no selector (hand-made endpoints) */
+    GPtrArray *ports;            /* KnServicePort */
+    char *cluster_ip;            /* NULL before allocation; "None" if headless */
+    GPtrArray *cluster_ips;      /* char *; [0] equals cluster_ip */
+    GPtrArray *ip_families;      /* char *: "IPv4", "IPv6" */
+    KnIpFamilyPolicy ip_family_policy;
+    GPtrArray *external_ips;     /* char * */
+    char *external_name;         /* ExternalName only */
+    gboolean session_affinity_client_ip;
+    guint session_affinity_timeout_s;  /* 10800 by default for ClientIP */
+    KnTrafficPolicy external_traffic_policy;
+    KnTrafficPolicy internal_traffic_policy;
+    guint health_check_node_port;       /* 0: none */
+    char *load_balancer_ip;
+    GPtrArray *load_balancer_source_ranges; /* char * CIDRs */
+    char *load_balancer_class;
+    gboolean allocate_load_balancer_node_ports; /* TRUE unless set false */
+    gboolean publish_not_ready_addresses;
+    char *traffic_distribution;  /* "PreferClose", or NULL */
+} KnServiceSpec;
+
+typedef struct KnService {
+    KnObjectMeta meta;
+    KnServiceSpec spec;
+    GPtrArray *load_balancer_ingress;   /* char *: status.loadBalancer.ingress[].ip */
+} KnService;
+
+/*****************************************************************************/
+/* EndpointSlices and Endpoints. */
+
+typedef enum {
+    KN_ADDRESS_IPV4,
+    KN_ADDRESS_IPV6,
+    KN_ADDRESS_FQDN,
+} KnAddressType;
+
+const char *kn_address_type_name(KnAddressType type);   /* "IPv4", "IPv6", "FQDN" */
+
+typedef struct KnEndpoint {
+    GPtrArray *addresses;        /* char * */
+    gboolean ready, serving, terminating;
+    char *hostname;              /* NULL if unset */
+    char *node_name;             /* NULL if unset */
+    char *zone;                  /* NULL if unset */
+    char *target_pod;            /* targetRef: the pod's name, or NULL */
+    char *target_namespace;
+    char *target_uid;
+    GPtrArray *hint_zones;       /* char *: hints.forZones[].name */
+} KnEndpoint;
+
+typedef struct KnEndpointPort {
+    char *name;                  /* "" is a name too; NULL: unset */
+    KnProtocol protocol;
+    guint port;                  /* 0: unset */
+    char *app_protocol;
+} KnEndpointPort;
+
+typedef struct KnEndpointSlice {
+    KnObjectMeta meta;
+    KnAddressType address_type;
+    GPtrArray *endpoints;        /* KnEndpoint */
+    GPtrArray *ports;            /* KnEndpointPort */
+} KnEndpointSlice;
+
+/* The legacy Endpoints object: subsets of addresses sharing ports. */
+typedef struct KnEndpointAddress {
+    char *ip;
+    char *hostname;
+    char *node_name;
+    char *target_pod;
+    char *target_namespace;
+    char *target_uid;
+} KnEndpointAddress;
+
+typedef struct KnEndpointSubset {
+    GPtrArray *addresses;        /* KnEndpointAddress */
+    GPtrArray *not_ready_addresses; /* KnEndpointAddress */
+    GPtrArray *ports;            /* KnEndpointPort */
+} KnEndpointSubset;
+
+typedef struct KnEndpoints {
+    KnObjectMeta meta;
+    GPtrArray *subsets;          /* KnEndpointSubset */
+} KnEndpoints;
+
+/*****************************************************************************/
+/* Workloads, nodes, namespaces, config maps. */
+
+typedef struct KnDeployment {
+    KnObjectMeta meta;
+    guint replicas;              /* spec.replicas, 1 unless set */
+    KnLabels *selector;          /* spec.selector.matchLabels */
+    KnPodTemplate template;
+    KnIntOrString max_surge;     /* "25%" unless set */
+    KnIntOrString max_unavailable; /* "25%" unless set */
+    guint min_ready_s;
+    guint revision_history_limit; /* 10 */
+    /* status */
+    guint status_replicas, updated_replicas, ready_replicas, available_replicas;
+} KnDeployment;
+
+typedef struct KnReplicaSet {
+    KnObjectMeta meta;
+    guint replicas;
+    KnLabels *selector;
+    KnPodTemplate template;
+    guint status_replicas, ready_replicas, available_replicas;
+} KnReplicaSet;
+
+typedef struct KnStatefulSet {
+    KnObjectMeta meta;
+    guint replicas;
+    char *service_name;          /* the governing headless Service */
+    KnLabels *selector;
+    KnPodTemplate template;
+    gboolean parallel;           /* podManagementPolicy: Parallel */
+    guint ready_replicas, current_replicas;
+} KnStatefulSet;
+
+typedef struct KnDaemonSet {
+    KnObjectMeta meta;
+    KnLabels *selector;
+    KnPodTemplate template;
+    guint desired, current, ready;
+} KnDaemonSet;
+
+/* A taint on a node: key, value, effect (NoSchedule, NoExecute, ...). */
+typedef struct KnTaint {
+    char *key;
+    char *value;                 /* NULL if none */
+    char *effect;
+    KnTime added;                /* for NoExecute eviction timing */
+} KnTaint;
+
+typedef struct KnNode {
+    KnObjectMeta meta;           /* labels carry roles, zone, hostname, os */
+    char *internal_ip;
+    char *pod_cidr;              /* spec.podCIDR, a /24 of the cluster's podCIDR */
+    guint cpu;                   /* allocatable cores */
+    gboolean ready;              /* the Ready condition */
+    gboolean unschedulable;
+    GPtrArray *taints;           /* KnTaint */
+    KnTime ready_time;           /* last transition of Ready */
+} KnNode;
+
+typedef struct KnNamespace {
+    KnObjectMeta meta;
+    gboolean terminating;
+} KnNamespace;
+
+typedef struct KnConfigMap {
+    KnObjectMeta meta;
+    KnLabels *data;              /* key -> value, sorted */
+} KnConfigMap;
+
+/*****************************************************************************/
+/* Construction and destruction.  kn_<kind>_new() gives an object with
+ * every list allocated and every default set; free with kn_object_free(). */
+
+KnPod *kn_pod_new(void);
+KnService *kn_service_new(void);
+KnEndpointSlice *kn_endpoint_slice_new(void);
+KnEndpoint *kn_endpoint_new(void);
+KnEndpointPort *kn_endpoint_port_new(void);
+KnEndpoints *kn_endpoints_new(void);
+KnEndpointSubset *kn_endpoint_subset_new(void);
+KnEndpointAddress *kn_endpoint_address_new(void);
+KnDeployment *kn_deployment_new(void);
+KnReplicaSet *kn_replica_set_new(void);
+KnStatefulSet *kn_stateful_set_new(void);
+KnDaemonSet *kn_daemon_set_new(void);
+KnNode *kn_node_new(void);
+KnNamespace *kn_namespace_new(void);
+KnConfigMap *kn_config_map_new(void);
+KnServicePort *kn_service_port_new(void);
+KnContainer *kn_container_new(void);
+KnContainerPort *kn_container_port_new(void);
+
+/* Frees an object of 'kind' made by its kn_<kind>_new(); accepts NULL. */
+void kn_object_free(KnKind kind, gpointer object);
+
+/* Every object begins with its KnObjectMeta. */
+static inline KnObjectMeta *
+kn_object_meta(gpointer object)
+{
+    return (KnObjectMeta *) object;
+}
+
+void kn_object_meta_clear(KnObjectMeta *meta);
+void kn_pod_spec_init(KnPodSpec *spec);
+void kn_pod_spec_clear(KnPodSpec *spec);
+/* Deep copy of 'from' into the cleared or fresh 'to'. */
+void kn_pod_spec_copy(KnPodSpec *to, const KnPodSpec *from);
+void kn_pod_template_init(KnPodTemplate *template);
+void kn_pod_template_clear(KnPodTemplate *template);
+
+void kn_int_or_string_clear(KnIntOrString *value);
+void kn_int_or_string_set_number(KnIntOrString *value, guint number);
+void kn_int_or_string_set_string(KnIntOrString *value, const char *name);
