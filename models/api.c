@@ -423,6 +423,32 @@ container_copy(const KnContainer *from)
     return to;
 }
 
+KnToleration *
+kn_toleration_new(void)
+{
+    return g_new0(KnToleration, 1);
+}
+
+static void
+toleration_free(KnToleration *toleration)
+{
+    g_free(toleration->key);
+    g_free(toleration->value);
+    g_free(toleration->effect);
+    g_free(toleration);
+}
+
+static KnToleration *
+toleration_copy(const KnToleration *from)
+{
+    KnToleration *to = g_memdup2(from, sizeof *from);
+
+    to->key = g_strdup(from->key);
+    to->value = g_strdup(from->value);
+    to->effect = g_strdup(from->effect);
+    return to;
+}
+
 void
 kn_pod_spec_init(KnPodSpec *spec)
 {
@@ -430,6 +456,7 @@ kn_pod_spec_init(KnPodSpec *spec)
     spec->dns_policy = g_strdup("ClusterFirst");
     spec->termination_grace_s = 30;
     spec->node_selector = kn_labels_new();
+    spec->tolerations = g_ptr_array_new_with_free_func((GDestroyNotify) toleration_free);
 }
 
 void
@@ -441,6 +468,7 @@ kn_pod_spec_clear(KnPodSpec *spec)
     g_clear_pointer(&spec->subdomain, g_free);
     g_clear_pointer(&spec->dns_policy, g_free);
     g_clear_pointer(&spec->node_selector, kn_labels_free);
+    g_clear_pointer(&spec->tolerations, g_ptr_array_unref);
 }
 
 void
@@ -456,6 +484,9 @@ kn_pod_spec_copy(KnPodSpec *to, const KnPodSpec *from)
     to->dns_policy = g_strdup(from->dns_policy);
     to->termination_grace_s = from->termination_grace_s;
     to->node_selector = kn_labels_copy(from->node_selector);
+    to->tolerations = g_ptr_array_new_with_free_func((GDestroyNotify) toleration_free);
+    for (guint i = 0; i < from->tolerations->len; i++)
+        g_ptr_array_add(to->tolerations, toleration_copy(from->tolerations->pdata[i]));
 }
 
 void

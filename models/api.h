@@ -136,6 +136,16 @@ typedef struct KnContainer {
     KnProbe readiness;           /* kind NONE: ready as soon as started */
 } KnContainer;
 
+/* A toleration: 'key' empty with operator Exists tolerates every taint. */
+typedef struct KnToleration {
+    char *key;                   /* NULL: any key */
+    gboolean exists;             /* operator Exists (else Equal) */
+    char *value;                 /* Equal only */
+    char *effect;                /* NULL: any effect */
+    guint seconds;               /* tolerationSeconds for NoExecute; 0: forever */
+    gboolean has_seconds;
+} KnToleration;
+
 typedef struct KnPodSpec {
     GPtrArray *containers;       /* KnContainer */
     char *node_name;             /* NULL until scheduled */
@@ -145,6 +155,7 @@ typedef struct KnPodSpec {
     char *dns_policy;            /* "ClusterFirst" unless set */
     guint termination_grace_s;   /* 30 unless set */
     KnLabels *node_selector;     /* never NULL */
+    GPtrArray *tolerations;      /* KnToleration */
 } KnPodSpec;
 
 /* A pod template: the labels and spec that workloads stamp pods from. */
@@ -389,6 +400,7 @@ KnConfigMap *kn_config_map_new(void);
 KnServicePort *kn_service_port_new(void);
 KnContainer *kn_container_new(void);
 KnContainerPort *kn_container_port_new(void);
+KnToleration *kn_toleration_new(void);
 
 /* Frees an object of 'kind' made by its kn_<kind>_new(); accepts NULL. */
 void kn_object_free(KnKind kind, gpointer object);

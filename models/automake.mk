@@ -1,5 +1,7 @@
 noinst_LIBRARIES += models/libmodels.a
 models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
-	models/scenario.c models/scenario.h
+	models/cluster.c models/cluster.h \
+	models/scenario.c models/scenario.h \
+	models/store.c models/store.h
 EXTRA_DIST += models/README

@@ -1,0 +1,244 @@
+/* store.c -- the object store of store.h.
+ *
+ * DOC: Mirrors what kube-apiserver's registry does on create: metadata.uid
+ * is a random (version 4) UUID, resourceVersion a counter shared by all
+ * objects (etcd's revision), generation starts at 1 and grows with spec
+ * changes, and a generateName gets 5 characters from the alphabet of
+ * apimachinery's util/rand ("bcdfghjklmnpqrstvwxz2456789", no vowels so no
+ * words), the base cut to 58 characters (storage/names/generate.go).
+ *
+ * Simplified: no conflicts or optimistic concurrency (a single writer, the
+ * simulation), and watchers are called synchronously. */
+
+#include <config.h>
+#include "models/store.h"
+
+#include <string.h>
+
+#define NAME_ALPHABET "bcdfghjklmnpqrstvwxz2456789"
+#define GENERATE_BASE_MAX 58
+
+typedef struct {
+    KnWatchFunc func;
+    gpointer user_data;
+} Watcher;
+
+struct KnStore {
+    KnSim *sim;                          /* borrowed */
+    GHashTable *objects[KN_N_KINDS];     /* "ns/name" or "name" -> object; owned */
+    GArray *watchers[KN_N_KINDS];        /* Watcher */
+    guint64 revision;                    /* the last resourceVersion given */
+};
+
+static const char *const resource_names[KN_N_KINDS] = {
+    [KN_KIND_NAMESPACE] = "namespaces",
+    [KN_KIND_NODE] = "nodes",
+    [KN_KIND_POD] = "pods",
+    [KN_KIND_DEPLOYMENT] = "deployments.apps",
+    [KN_KIND_REPLICA_SET] = "replicasets.apps",
+    [KN_KIND_STATEFUL_SET] = "statefulsets.apps",
+    [KN_KIND_DAEMON_SET] = "daemonsets.apps",
+    [KN_KIND_SERVICE] = "services",
+    [KN_KIND_ENDPOINT_SLICE] = "endpointslices.discovery.k8s.io",
+    [KN_KIND_ENDPOINTS] = "endpoints",
+    [KN_KIND_CONFIG_MAP] = "configmaps",
+};
+
+const char *
+kn_store_resource_name(KnKind kind)
+{
+    g_return_val_if_fail(kind < KN_N_KINDS, "?");
+    return resource_names[kind];
+}
+
+static char *
+object_key(const char *namespace, const char *name)
+{
+    return namespace != NULL ? g_strconcat(namespace, "/", name, NULL) : g_strdup(name);
+}
+
+KnStore *
+kn_store_new(KnSim *sim)
+{
+    KnStore *store = g_new0(KnStore, 1);
+
+    store->sim = sim;
+    for (int k = 0; k < KN_N_KINDS; k++) {
+        store->objects[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        store->watchers[k] = g_array_new(FALSE, FALSE, sizeof(Watcher));
+    }
+    return store;
+}
+
+void
+kn_store_free(KnStore *store)
+{
+    if (store == NULL)
+        return;
+    for (int k = 0; k < KN_N_KINDS; k++) {
+        GHashTableIter iter;
+        gpointer object;
+
+        g_hash_table_iter_init(&iter, store->objects[k]);
+        while (g_hash_table_iter_next(&iter, NULL, &object))
+            kn_object_free((KnKind) k, object);
+        g_hash_table_unref(store->objects[k]);
+        g_array_unref(store->watchers[k]);
+    }
+    g_free(store);
+}
+
+KnSim *
+kn_store_sim(KnStore *store)
+{
+    return store->sim;
+}
+
+char *
+kn_store_random_suffix(KnStore *store, guint length)
+{
+    KnRng *rng = kn_sim_rng(store->sim, "names");
+    char *out = g_malloc(length + 1);
+
+    for (guint i = 0; i < length; i++)
+        out[i] = NAME_ALPHABET[kn_rng_below(rng, sizeof NAME_ALPHABET - 1)];
+    out[length] = '\0';
+    return out;
+}
+
+/* A version 4 UUID from the "uid" stream, in its canonical text form. */
+static char *
+random_uid(KnStore *store)
+{
+    KnRng *rng = kn_sim_rng(store->sim, "uid");
+    guint64 hi = kn_rng_next(rng), lo = kn_rng_next(rng);
+
+    hi = (hi & ~G_GUINT64_CONSTANT(0xf000)) | 0x4000;              /* version 4 */
+    lo = (lo & ~(G_GUINT64_CONSTANT(3) << 62)) | (G_GUINT64_CONSTANT(2) << 62); /* RFC 4122 variant */
+    return g_strdup_printf("%08x-%04x-%04x-%04x-%012" G_GINT64_MODIFIER "x",
+                           (guint) (hi >> 32), (guint) ((hi >> 16) & 0xffff), (guint) (hi & 0xffff),
+                           (guint) (lo >> 48), lo & G_GUINT64_CONSTANT(0xffffffffffff));
+}
+
+static void
+notify(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object)
+{
+    GArray *watchers = store->watchers[kind];
+
+    for (guint i = 0; i < watchers->len; i++) {
+        Watcher *w = &g_array_index(watchers, Watcher, i);
+
+        w->func(store, kind, event, object, w->user_data);
+    }
+}
+
+gboolean
+kn_store_add(KnStore *store, KnKind kind, gpointer object, GError **error)
+{
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS && object != NULL, FALSE);
+
+    KnObjectMeta *meta = kn_object_meta(object);
+
+    if (meta->name == NULL && meta->generate_name != NULL) {
+        g_autofree char *suffix = kn_store_random_suffix(store, 5);
+        g_autofree char *base = g_strndup(meta->generate_name, GENERATE_BASE_MAX);
+
+        meta->name = g_strconcat(base, suffix, NULL);
+    }
+    g_return_val_if_fail(meta->name != NULL, FALSE);
+
+    char *key = object_key(meta->namespace, meta->name);
+
+    if (g_hash_table_contains(store->objects[kind], key)) {
+        g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "%s \"%s\" already exists",
+                    resource_names[kind], meta->name);
+        g_free(key);
+        kn_object_free(kind, object);
+        return FALSE;
+    }
+    if (meta->uid == NULL)
+        meta->uid = random_uid(store);
+    meta->creation_time = kn_sim_now(store->sim);
+    meta->resource_version = ++store->revision;
+    meta->generation = 1;
+    g_hash_table_insert(store->objects[kind], key, object);
+    notify(store, kind, KN_WATCH_ADDED, object);
+    return TRUE;
+}
+
+void
+kn_store_update(KnStore *store, KnKind kind, gpointer object, gboolean spec_changed)
+{
+    g_return_if_fail(store != NULL && kind < KN_N_KINDS && object != NULL);
+
+    KnObjectMeta *meta = kn_object_meta(object);
+
+    meta->resource_version = ++store->revision;
+    if (spec_changed)
+        meta->generation++;
+    notify(store, kind, KN_WATCH_MODIFIED, object);
+}
+
+gboolean
+kn_store_delete(KnStore *store, KnKind kind, const char *namespace, const char *name)
+{
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS && name != NULL, FALSE);
+
+    g_autofree char *key = object_key(namespace, name);
+    gpointer stored_key, object;
+
+    if (!g_hash_table_steal_extended(store->objects[kind], key, &stored_key, &object))
+        return FALSE;
+    g_free(stored_key);
+    ++store->revision;
+    notify(store, kind, KN_WATCH_DELETED, object);
+    kn_object_free(kind, object);
+    return TRUE;
+}
+
+gpointer
+kn_store_lookup(KnStore *store, KnKind kind, const char *namespace, const char *name)
+{
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS, NULL);
+
+    g_autofree char *key = object_key(namespace, name);
+
+    return g_hash_table_lookup(store->objects[kind], key);
+}
+
+static gint
+compare_objects(gconstpointer a, gconstpointer b)
+{
+    const KnObjectMeta *x = *(KnObjectMeta *const *) a;
+    const KnObjectMeta *y = *(KnObjectMeta *const *) b;
+    int cmp = g_strcmp0(x->namespace, y->namespace);
+
+    return cmp != 0 ? cmp : strcmp(x->name, y->name);
+}
+
+GPtrArray *
+kn_store_list(KnStore *store, KnKind kind, const char *namespace)
+{
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS, NULL);
+
+    GPtrArray *out = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer object;
+
+    g_hash_table_iter_init(&iter, store->objects[kind]);
+    while (g_hash_table_iter_next(&iter, NULL, &object))
+        if (namespace == NULL || g_strcmp0(kn_object_meta(object)->namespace, namespace) == 0)
+            g_ptr_array_add(out, object);
+    g_ptr_array_sort(out, compare_objects);
+    return out;
+}
+
+void
+kn_store_watch(KnStore *store, KnKind kind, KnWatchFunc func, gpointer user_data)
+{
+    g_return_if_fail(store != NULL && kind < KN_N_KINDS && func != NULL);
+
+    Watcher watcher = { func, user_data };
+
+    g_array_append_val(store->watchers[kind], watcher);
+}
