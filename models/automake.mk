@@ -3,5 +3,6 @@ models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
 	models/cluster.c models/cluster.h \
 	models/scenario.c models/scenario.h \
-	models/store.c models/store.h
+	models/store.c models/store.h \
+	models/workload.c models/workload.h
 EXTRA_DIST += models/README

@@ -186,6 +186,17 @@ add_coredns(KnCluster *cluster)
     g_ptr_array_add(container->command, g_strdup("-conf"));
     g_ptr_array_add(container->command, g_strdup("/etc/coredns/Corefile"));
     g_ptr_array_add(deployment->template.spec.containers, container);
+    /* kubeadm's tolerations: CoreDNS may run on the control plane. */
+    static const char *const tolerated[] = { "CriticalAddonsOnly", "node-role.kubernetes.io/control-plane" };
+    for (guint i = 0; i < G_N_ELEMENTS(tolerated); i++) {
+        KnToleration *toleration = kn_toleration_new();
+
+        toleration->key = g_strdup(tolerated[i]);
+        toleration->exists = TRUE;
+        if (i == 1)
+            toleration->effect = g_strdup("NoSchedule");
+        g_ptr_array_add(deployment->template.spec.tolerations, toleration);
+    }
     g_free(deployment->template.spec.dns_policy);
     deployment->template.spec.dns_policy = g_strdup("Default");
     add(cluster, KN_KIND_DEPLOYMENT, deployment);

@@ -5,6 +5,7 @@ UNIT_TESTS = \
 	tests/test_sim \
 	tests/test_rng \
 	tests/test_time \
+	tests/test_workload \
 	tests/test_scenario \
 	tests/test_cli
 check_PROGRAMS += $(UNIT_TESTS)
@@ -17,6 +18,7 @@ tests_test_queue_CFLAGS = $(tests_cflags)
 tests_test_sim_CFLAGS = $(tests_cflags)
 tests_test_rng_CFLAGS = $(tests_cflags)
 tests_test_time_CFLAGS = $(tests_cflags)
+tests_test_workload_CFLAGS = $(tests_cflags)
 tests_test_scenario_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
 

@@ -1,0 +1,734 @@
+/* workload.c -- Deployment and ReplicaSet controllers, scheduler, kubelet.
+ *
+ * DOC: The objects and names are the real ones (kube-controller-manager
+ * pkg/controller/deployment and replicaset, kube-scheduler, kubelet):
+ * - A Deployment owns one ReplicaSet per pod template, named
+ *   "<deployment>-<pod-template-hash>", whose pods and selector carry the
+ *   label pod-template-hash.  The hash is a 32-bit FNV-1a of the template
+ *   written out as decimal and mapped through the alphabet
+ *   "bcdfghjklmnpqrstvwxz2456789" (apimachinery rand.SafeEncodeString), so
+ *   it looks like the real "7c5ddbdf54"; the real one hashes Go's printout
+ *   of the template struct, which knetsim cannot reproduce, so the seed is
+ *   mixed in instead.
+ * - A ReplicaSet names its pods "<replicaset>-<5 characters>" (generateName).
+ *   Scaling down deletes, in this order of preference, pods not yet
+ *   scheduled, pending, not ready, then the newest (ActivePodsWithRanks).
+ * - A rolling update scales the new ReplicaSet up to replicas + maxSurge in
+ *   total and old ones down while at least replicas - maxUnavailable pods
+ *   are available; maxSurge rounds up and maxUnavailable down from a
+ *   percentage, and both 0 means maxUnavailable 1 (ResolveFenceposts).
+ * - The scheduler keeps nodes that are Ready, schedulable, match the pod's
+ *   nodeSelector and whose NoSchedule/NoExecute taints it tolerates; it
+ *   prefers the node with the fewest pods of the same owner (the default
+ *   topology spread), then the fewest pods, then picks at random among
+ *   equals from the "scheduler" stream, as the real one picks among equal
+ *   scores.
+ * - The kubelet gives a pod the next free address of its node's /24 from .2
+ *   (host-local IPAM, .1 is the cni0 bridge), starts it, and marks it Ready
+ *   at once without a readiness probe, or after the first probe, which runs
+ *   initialDelaySeconds after the start.  On deletion the pod is Terminating
+ *   until its process exits: at once for servers that stop on SIGTERM, after
+ *   terminationGracePeriodSeconds for `sleep`, which ignores it as PID 1.
+ *
+ * Simplified: fixed latencies (below) stand in for watch delays, image
+ * pulls and start-up; probes always succeed once the container runs (the
+ * application models come with the data plane); no Recreate strategy. */
+
+#include <config.h>
+#include "models/workload.h"
+
+#include <string.h>
+
+#define CONTROLLER_DELAY (10 * KN_MSEC)  /* watch event to reconcile */
+#define SCHEDULE_DELAY (5 * KN_MSEC)     /* pod created to bound */
+#define SANDBOX_DELAY (300 * KN_MSEC)    /* bound to sandbox with an address */
+#define PULL_DELAY (1500 * KN_MSEC)      /* first use of an image on a node */
+#define START_DELAY (200 * KN_MSEC)      /* container created to running */
+#define STOP_DELAY (500 * KN_MSEC)       /* SIGTERM to exit, for servers */
+
+#define HASH_ALPHABET "bcdfghjklmnpqrstvwxz2456789"
+
+struct KnWorkloads {
+    KnCluster *cluster;                  /* borrowed */
+    GHashTable *queued;                  /* "kind/ns/name" of pending reconciles */
+    GHashTable *pulled;                  /* "node image" pairs already pulled */
+    GHashTable *used_ips;                /* pod IPs in use -> TRUE */
+    GHashTable *ipam_cursor;             /* node name -> last host index (GUINT) */
+};
+
+typedef struct {
+    KnWorkloads *workloads;
+    KnKind kind;
+    char *namespace;
+    char *name;
+} Work;
+
+static void
+work_free(Work *work)
+{
+    g_free(work->namespace);
+    g_free(work->name);
+    g_free(work);
+}
+
+static Work *
+work_new(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *meta)
+{
+    Work *work = g_new(Work, 1);
+
+    work->workloads = workloads;
+    work->kind = kind;
+    work->namespace = g_strdup(meta->namespace);
+    work->name = g_strdup(meta->name);
+    return work;
+}
+
+static void on_reconcile(KnSim *sim, gpointer data);
+static void on_schedule(KnSim *sim, gpointer data);
+static void on_sandbox(KnSim *sim, gpointer data);
+static void on_started(KnSim *sim, gpointer data);
+static void on_probe(KnSim *sim, gpointer data);
+static void on_stopped(KnSim *sim, gpointer data);
+
+static const KnEventClass reconcile_class = { "reconcile", on_reconcile, (GDestroyNotify) work_free };
+static const KnEventClass schedule_class = { "schedule", on_schedule, (GDestroyNotify) work_free };
+static const KnEventClass sandbox_class = { "pod-sandbox", on_sandbox, (GDestroyNotify) work_free };
+static const KnEventClass started_class = { "pod-started", on_started, (GDestroyNotify) work_free };
+static const KnEventClass probe_class = { "readiness-probe", on_probe, (GDestroyNotify) work_free };
+static const KnEventClass stopped_class = { "pod-stopped", on_stopped, (GDestroyNotify) work_free };
+
+static char *
+work_key(KnKind kind, const KnObjectMeta *meta)
+{
+    return g_strdup_printf("%d/%s/%s", kind, meta->namespace != NULL ? meta->namespace : "",
+                           meta->name);
+}
+
+/* Schedules one reconcile of the object, unless one is pending already. */
+static void
+enqueue(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *meta)
+{
+    char *key = work_key(kind, meta);
+
+    if (!g_hash_table_add(workloads->queued, key))
+        return;
+    kn_sim_schedule_in(workloads->cluster->sim, CONTROLLER_DELAY, &reconcile_class,
+                       work_new(workloads, kind, meta));
+}
+
+static gpointer
+work_lookup(Work *work)
+{
+    return kn_store_lookup(work->workloads->cluster->store, work->kind, work->namespace, work->name);
+}
+
+/*****************************************************************************/
+/* Helpers. */
+
+char *
+kn_workloads_template_hash(const KnPodTemplate *template, guint64 seed)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *labels = kn_labels_to_string(template->labels);
+    guint32 hash = 2166136261u;
+
+    g_string_append_printf(text, "%" G_GUINT64_FORMAT "|%s|", seed, labels);
+    for (guint i = 0; i < template->spec.containers->len; i++) {
+        const KnContainer *c = template->spec.containers->pdata[i];
+
+        g_string_append_printf(text, "%s=%s;", c->name, c->image);
+        for (guint j = 0; j < c->command->len; j++)
+            g_string_append_printf(text, "%s ", (const char *) c->command->pdata[j]);
+        for (guint j = 0; j < c->ports->len; j++)
+            g_string_append_printf(text, "p%u/%d", ((KnContainerPort *) c->ports->pdata[j])->container_port,
+                                   ((KnContainerPort *) c->ports->pdata[j])->protocol);
+    }
+    for (gsize i = 0; i < text->len; i++) {
+        hash ^= (guchar) text->str[i];
+        hash *= 16777619u;
+    }
+
+    char digits[16];
+    gsize n = (gsize) g_snprintf(digits, sizeof digits, "%u", hash);
+
+    for (gsize i = 0; i < n; i++)
+        digits[i] = HASH_ALPHABET[(guchar) digits[i] % (sizeof HASH_ALPHABET - 1)];
+    return g_strndup(digits, n);
+}
+
+/* Resolves a rolling-update bound ("25%" or 2) against 'replicas'. */
+static guint
+resolve_bound(const KnIntOrString *value, guint replicas, gboolean round_up)
+{
+    if (!value->is_string)
+        return value->number;
+
+    guint64 percent = g_ascii_strtoull(value->name, NULL, 10);
+    guint64 scaled = percent * replicas;
+
+    return (guint) (round_up ? (scaled + 99) / 100 : scaled / 100);
+}
+
+static gboolean
+owned_by(const KnObjectMeta *meta, KnKind kind, const KnObjectMeta *owner)
+{
+    return meta->owner.name != NULL && meta->owner.kind == kind
+           && g_strcmp0(meta->owner.uid, owner->uid) == 0;
+}
+
+/* The live (not terminating) pods that 'owner' of 'kind' owns. */
+static GPtrArray *
+owned_pods(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *owner, gboolean include_terminating)
+{
+    g_autoptr(GPtrArray) all = kn_store_list(workloads->cluster->store, KN_KIND_POD, owner->namespace);
+    GPtrArray *out = g_ptr_array_new();
+
+    for (guint i = 0; i < all->len; i++) {
+        KnPod *pod = all->pdata[i];
+
+        if (owned_by(&pod->meta, kind, owner) && (include_terminating || !pod->meta.deleting))
+            g_ptr_array_add(out, pod);
+    }
+    return out;
+}
+
+static void
+set_owner(KnObjectMeta *meta, KnKind kind, const KnObjectMeta *owner)
+{
+    meta->owner.kind = kind;
+    meta->owner.name = g_strdup(owner->name);
+    meta->owner.uid = g_strdup(owner->uid);
+}
+
+/*****************************************************************************/
+/* ReplicaSets. */
+
+/* Deletion preference, most deletable first (ActivePodsWithRanks, simplified). */
+static gint
+compare_for_deletion(gconstpointer a, gconstpointer b)
+{
+    const KnPod *x = *(KnPod *const *) a, *y = *(KnPod *const *) b;
+
+    if ((x->spec.node_name == NULL) != (y->spec.node_name == NULL))
+        return x->spec.node_name == NULL ? -1 : 1;
+    if ((x->phase == KN_POD_PENDING) != (y->phase == KN_POD_PENDING))
+        return x->phase == KN_POD_PENDING ? -1 : 1;
+    if (x->ready != y->ready)
+        return x->ready ? 1 : -1;
+    if (x->meta.creation_time != y->meta.creation_time)
+        return x->meta.creation_time > y->meta.creation_time ? -1 : 1;
+    return strcmp(y->meta.name, x->meta.name);
+}
+
+static void
+reconcile_replica_set(KnWorkloads *workloads, KnReplicaSet *rs)
+{
+    KnStore *store = workloads->cluster->store;
+    g_autoptr(GPtrArray) pods = owned_pods(workloads, KN_KIND_REPLICA_SET, &rs->meta, FALSE);
+    guint ready = 0;
+
+    if (pods->len < rs->replicas) {
+        for (guint i = pods->len; i < rs->replicas; i++) {
+            KnPod *pod = kn_pod_new();
+
+            pod->meta.namespace = g_strdup(rs->meta.namespace);
+            pod->meta.generate_name = g_strconcat(rs->meta.name, "-", NULL);
+            kn_labels_free(pod->meta.labels);
+            pod->meta.labels = kn_labels_copy(rs->template.labels);
+            set_owner(&pod->meta, KN_KIND_REPLICA_SET, &rs->meta);
+            kn_pod_spec_clear(&pod->spec);
+            kn_pod_spec_copy(&pod->spec, &rs->template.spec);
+            kn_store_add(store, KN_KIND_POD, pod, NULL);
+        }
+    } else if (pods->len > rs->replicas) {
+        g_ptr_array_sort(pods, compare_for_deletion);
+        for (guint i = 0; i < pods->len - rs->replicas; i++)
+            kn_workloads_delete_pod(workloads, pods->pdata[i]);
+    }
+
+    g_autoptr(GPtrArray) now = owned_pods(workloads, KN_KIND_REPLICA_SET, &rs->meta, FALSE);
+
+    for (guint i = 0; i < now->len; i++)
+        ready += ((KnPod *) now->pdata[i])->ready;
+    if (rs->status_replicas != now->len || rs->ready_replicas != ready) {
+        rs->status_replicas = now->len;
+        rs->ready_replicas = rs->available_replicas = ready;
+        kn_store_update(store, KN_KIND_REPLICA_SET, rs, FALSE);
+    }
+}
+
+/*****************************************************************************/
+/* Deployments. */
+
+static void
+reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
+{
+    KnStore *store = workloads->cluster->store;
+    g_autofree char *hash = kn_workloads_template_hash(&d->template, kn_sim_seed(workloads->cluster->sim));
+    g_autofree char *rs_name = g_strconcat(d->meta.name, "-", hash, NULL);
+    KnReplicaSet *new_rs = kn_store_lookup(store, KN_KIND_REPLICA_SET, d->meta.namespace, rs_name);
+    g_autoptr(GPtrArray) all_rs = kn_store_list(store, KN_KIND_REPLICA_SET, d->meta.namespace);
+    g_autoptr(GPtrArray) old_rs = g_ptr_array_new();
+    guint total = 0, available = 0;
+
+    if (new_rs == NULL) {
+        new_rs = kn_replica_set_new();
+        new_rs->meta.namespace = g_strdup(d->meta.namespace);
+        new_rs->meta.name = g_strdup(rs_name);
+        kn_labels_free(new_rs->meta.labels);
+        new_rs->meta.labels = kn_labels_copy(d->template.labels);
+        kn_labels_set(new_rs->meta.labels, "pod-template-hash", hash);
+        set_owner(&new_rs->meta, KN_KIND_DEPLOYMENT, &d->meta);
+        kn_labels_free(new_rs->selector);
+        new_rs->selector = kn_labels_copy(d->selector);
+        kn_labels_set(new_rs->selector, "pod-template-hash", hash);
+        kn_pod_template_clear(&new_rs->template);
+        new_rs->template.labels = kn_labels_copy(d->template.labels);
+        kn_labels_set(new_rs->template.labels, "pod-template-hash", hash);
+        new_rs->template.annotations = kn_labels_copy(d->template.annotations);
+        kn_pod_spec_copy(&new_rs->template.spec, &d->template.spec);
+        new_rs->replicas = 0;
+        kn_store_add(store, KN_KIND_REPLICA_SET, new_rs, NULL);
+    }
+
+    for (guint i = 0; i < all_rs->len; i++) {
+        KnReplicaSet *rs = all_rs->pdata[i];
+
+        if (!owned_by(&rs->meta, KN_KIND_DEPLOYMENT, &d->meta))
+            continue;
+        total += rs->replicas;
+        available += rs->available_replicas;
+        if (rs != new_rs && rs->replicas > 0)
+            g_ptr_array_add(old_rs, rs);
+    }
+
+    if (old_rs->len == 0) {
+        /* Steady state, or a plain scale. */
+        if (new_rs->replicas != d->replicas) {
+            new_rs->replicas = d->replicas;
+            kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, TRUE);
+            enqueue(workloads, KN_KIND_REPLICA_SET, &new_rs->meta);
+        }
+    } else {
+        /* A rolling update: surge the new set, then drain the old ones. */
+        guint surge = resolve_bound(&d->max_surge, d->replicas, TRUE);
+        guint unavailable = resolve_bound(&d->max_unavailable, d->replicas, FALSE);
+
+        if (surge == 0 && unavailable == 0)
+            unavailable = 1;
+        if (total < d->replicas + surge && new_rs->replicas < d->replicas) {
+            new_rs->replicas = MIN(d->replicas, new_rs->replicas + (d->replicas + surge - total));
+            kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, TRUE);
+            enqueue(workloads, KN_KIND_REPLICA_SET, &new_rs->meta);
+        }
+
+        guint min_available = d->replicas > unavailable ? d->replicas - unavailable : 0;
+        guint can_drop = available > min_available ? available - min_available : 0;
+
+        for (guint i = 0; i < old_rs->len && can_drop > 0; i++) {
+            KnReplicaSet *rs = old_rs->pdata[i];
+            guint drop = MIN(can_drop, rs->replicas);
+
+            rs->replicas -= drop;
+            can_drop -= drop;
+            kn_store_update(store, KN_KIND_REPLICA_SET, rs, TRUE);
+            enqueue(workloads, KN_KIND_REPLICA_SET, &rs->meta);
+        }
+    }
+
+    /* Status, from the pods of every owned ReplicaSet. */
+    guint replicas = 0, ready = 0, updated = 0;
+
+    for (guint i = 0; i < all_rs->len; i++) {
+        KnReplicaSet *rs = all_rs->pdata[i];
+
+        if (!owned_by(&rs->meta, KN_KIND_DEPLOYMENT, &d->meta))
+            continue;
+        replicas += rs->status_replicas;
+        ready += rs->ready_replicas;
+        if (rs == new_rs)
+            updated = rs->status_replicas;
+    }
+    if (d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated) {
+        d->status_replicas = replicas;
+        d->ready_replicas = d->available_replicas = ready;
+        d->updated_replicas = updated;
+        kn_store_update(store, KN_KIND_DEPLOYMENT, d, FALSE);
+    }
+}
+
+/* Deletes what 'owner' owned, as the garbage collector does (background). */
+static void
+collect_garbage(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *owner)
+{
+    KnStore *store = workloads->cluster->store;
+
+    if (kind == KN_KIND_DEPLOYMENT) {
+        g_autoptr(GPtrArray) all = kn_store_list(store, KN_KIND_REPLICA_SET, owner->namespace);
+
+        for (guint i = 0; i < all->len; i++) {
+            KnReplicaSet *rs = all->pdata[i];
+
+            if (owned_by(&rs->meta, KN_KIND_DEPLOYMENT, owner))
+                kn_store_delete(store, KN_KIND_REPLICA_SET, rs->meta.namespace, rs->meta.name);
+        }
+    } else {
+        g_autoptr(GPtrArray) pods = owned_pods(workloads, kind, owner, FALSE);
+
+        for (guint i = 0; i < pods->len; i++)
+            kn_workloads_delete_pod(workloads, pods->pdata[i]);
+    }
+}
+
+static void
+on_reconcile(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnWorkloads *workloads = work->workloads;
+    g_autofree char *key = g_strdup_printf("%d/%s/%s", work->kind,
+                                           work->namespace != NULL ? work->namespace : "", work->name);
+    gpointer object = work_lookup(work);
+
+    (void) sim;
+    g_hash_table_remove(workloads->queued, key);
+    if (object != NULL && work->kind == KN_KIND_DEPLOYMENT)
+        reconcile_deployment(workloads, object);
+    else if (object != NULL && work->kind == KN_KIND_REPLICA_SET)
+        reconcile_replica_set(workloads, object);
+    work_free(work);
+}
+
+/*****************************************************************************/
+/* The scheduler. */
+
+static gboolean
+tolerates(const KnPod *pod, const KnTaint *taint)
+{
+    for (guint i = 0; i < pod->spec.tolerations->len; i++) {
+        const KnToleration *t = pod->spec.tolerations->pdata[i];
+
+        if (t->effect != NULL && strcmp(t->effect, taint->effect) != 0)
+            continue;
+        if (t->key == NULL && t->exists)
+            return TRUE;
+        if (g_strcmp0(t->key, taint->key) == 0
+            && (t->exists || g_strcmp0(t->value, taint->value) == 0))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+feasible(const KnPod *pod, const KnNode *node)
+{
+    if (!node->ready || node->unschedulable || !kn_labels_match(node->meta.labels, pod->spec.node_selector))
+        return FALSE;
+    for (guint i = 0; i < node->taints->len; i++) {
+        const KnTaint *taint = node->taints->pdata[i];
+
+        if (strcmp(taint->effect, "PreferNoSchedule") != 0 && !tolerates(pod, taint))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+on_schedule(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnWorkloads *workloads = work->workloads;
+    KnStore *store = workloads->cluster->store;
+    KnPod *pod = work_lookup(work);
+
+    if (pod == NULL || pod->spec.node_name != NULL || pod->meta.deleting) {
+        work_free(work);
+        return;
+    }
+
+    g_autoptr(GPtrArray) nodes = kn_store_list(store, KN_KIND_NODE, NULL);
+    g_autoptr(GPtrArray) pods = kn_store_list(store, KN_KIND_POD, NULL);
+    g_autoptr(GPtrArray) best = g_ptr_array_new();
+    guint best_siblings = G_MAXUINT, best_total = G_MAXUINT;
+
+    for (guint n = 0; n < nodes->len; n++) {
+        KnNode *node = nodes->pdata[n];
+        guint siblings = 0, total = 0;
+
+        if (!feasible(pod, node))
+            continue;
+        for (guint p = 0; p < pods->len; p++) {
+            KnPod *other = pods->pdata[p];
+
+            if (g_strcmp0(other->spec.node_name, node->meta.name) != 0)
+                continue;
+            total++;
+            siblings += other->meta.owner.uid != NULL
+                        && g_strcmp0(other->meta.owner.uid, pod->meta.owner.uid) == 0;
+        }
+        if (siblings < best_siblings || (siblings == best_siblings && total < best_total))
+            g_ptr_array_set_size(best, 0);
+        if (siblings < best_siblings || (siblings == best_siblings && total <= best_total)) {
+            best_siblings = siblings;
+            best_total = total;
+            g_ptr_array_add(best, node);
+        }
+    }
+    if (best->len > 0) {
+        KnNode *node = best->pdata[kn_rng_below(kn_sim_rng(sim, "scheduler"), best->len)];
+
+        pod->spec.node_name = g_strdup(node->meta.name);
+        pod->host_ip = g_strdup(node->internal_ip);
+        kn_store_update(store, KN_KIND_POD, pod, FALSE);
+        kn_sim_schedule_in(sim, SANDBOX_DELAY, &sandbox_class, work);
+        return;
+    }
+    /* Unschedulable: it stays Pending until a node changes. */
+    work_free(work);
+}
+
+/*****************************************************************************/
+/* The kubelet. */
+
+/* The next free address of 'node''s pod subnet, host-local style. */
+static char *
+allocate_ip(KnWorkloads *workloads, KnNode *node)
+{
+    guint last = GPOINTER_TO_UINT(g_hash_table_lookup(workloads->ipam_cursor, node->meta.name));
+
+    for (guint tries = 0; tries < 253; tries++) {
+        guint host = 2 + (last - 1 + tries + 1) % 253;   /* .2 .. .254, after the last */
+        g_autofree char *ip = NULL;
+
+        if (last == 0)
+            host = 2 + tries;
+        ip = kn_cluster_cidr_address(node->pod_cidr, host);
+        if (ip != NULL && !g_hash_table_contains(workloads->used_ips, ip)) {
+            g_hash_table_insert(workloads->ipam_cursor, g_strdup(node->meta.name), GUINT_TO_POINTER(host - 1));
+            g_hash_table_add(workloads->used_ips, g_strdup(ip));
+            return g_steal_pointer(&ip);
+        }
+    }
+    return NULL;
+}
+
+static void
+on_sandbox(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnWorkloads *workloads = work->workloads;
+    KnPod *pod = work_lookup(work);
+    KnNode *node;
+    KnTime delay = START_DELAY;
+
+    if (pod == NULL || pod->meta.deleting
+        || (node = kn_store_lookup(workloads->cluster->store, KN_KIND_NODE, NULL, pod->spec.node_name)) == NULL) {
+        work_free(work);
+        return;
+    }
+    pod->pod_ip = pod->spec.host_network ? g_strdup(node->internal_ip) : allocate_ip(workloads, node);
+    for (guint i = 0; i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+        g_autofree char *key = g_strconcat(node->meta.name, " ", c->image, NULL);
+
+        if (g_hash_table_add(workloads->pulled, g_steal_pointer(&key)))
+            delay += PULL_DELAY;
+    }
+    kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+    kn_sim_schedule_in(sim, delay, &started_class, work);
+}
+
+/* The longest initialDelaySeconds among the pod's readiness probes, or -1
+ * if it has none. */
+static gint64
+probe_delay(const KnPod *pod)
+{
+    gint64 delay = -1;
+
+    for (guint i = 0; i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        if (c->readiness.kind != KN_PROBE_NONE)
+            delay = MAX(delay, (gint64) c->readiness.initial_delay_s);
+    }
+    return delay;
+}
+
+static void
+set_ready(KnWorkloads *workloads, KnPod *pod)
+{
+    pod->ready = TRUE;
+    pod->ready_time = kn_sim_now(workloads->cluster->sim);
+    kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+}
+
+static void
+on_started(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnPod *pod = work_lookup(work);
+    gint64 delay;
+
+    if (pod == NULL || pod->meta.deleting) {
+        work_free(work);
+        return;
+    }
+    pod->phase = KN_POD_RUNNING;
+    pod->started = TRUE;
+    pod->start_time = kn_sim_now(sim);
+    delay = probe_delay(pod);
+    if (delay < 0) {
+        set_ready(work->workloads, pod);
+        work_free(work);
+        return;
+    }
+    kn_store_update(work->workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+    kn_sim_schedule_in(sim, (KnTime) delay * KN_SEC, &probe_class, work);
+}
+
+static void
+on_probe(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnPod *pod = work_lookup(work);
+
+    (void) sim;
+    if (pod != NULL && !pod->meta.deleting && !pod->ready)
+        set_ready(work->workloads, pod);
+    work_free(work);
+}
+
+static void
+on_stopped(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnPod *pod = work_lookup(work);
+
+    (void) sim;
+    if (pod != NULL) {
+        if (pod->pod_ip != NULL && !pod->spec.host_network)
+            g_hash_table_remove(work->workloads->used_ips, pod->pod_ip);
+        kn_store_delete(work->workloads->cluster->store, KN_KIND_POD, pod->meta.namespace, pod->meta.name);
+    }
+    work_free(work);
+}
+
+/* TRUE if the pod's main process ignores SIGTERM (a shell or sleep as PID 1). */
+static gboolean
+ignores_sigterm(const KnPod *pod)
+{
+    for (guint i = 0; i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        if (c->command->len > 0 && (strcmp(c->command->pdata[0], "sleep") == 0
+                                    || strcmp(c->command->pdata[0], "sh") == 0))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+void
+kn_workloads_delete_pod(KnWorkloads *workloads, KnPod *pod)
+{
+    g_return_if_fail(workloads != NULL && pod != NULL);
+
+    KnSim *sim = workloads->cluster->sim;
+    KnTime grace = (KnTime) pod->spec.termination_grace_s * KN_SEC;
+
+    if (pod->meta.deleting)
+        return;
+    pod->meta.deleting = TRUE;
+    pod->meta.deletion_time = kn_sim_now(sim) + grace;
+    pod->ready = FALSE;
+    kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+    kn_sim_schedule_in(sim, pod->started && !ignores_sigterm(pod) ? MIN(STOP_DELAY, grace) : grace,
+                       &stopped_class, work_new(workloads, KN_KIND_POD, &pod->meta));
+}
+
+/*****************************************************************************/
+/* Watches. */
+
+static void
+on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
+{
+    KnWorkloads *workloads = user_data;
+    KnPod *pod = object;
+
+    (void) store;
+    (void) kind;
+    if (event == KN_WATCH_ADDED && pod->spec.node_name == NULL)
+        kn_sim_schedule_in(workloads->cluster->sim, SCHEDULE_DELAY, &schedule_class,
+                           work_new(workloads, KN_KIND_POD, &pod->meta));
+    if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_REPLICA_SET) {
+        KnObjectMeta owner = { .name = pod->meta.owner.name, .namespace = pod->meta.namespace };
+
+        enqueue(workloads, KN_KIND_REPLICA_SET, &owner);
+    }
+}
+
+static void
+on_replica_set_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
+{
+    KnWorkloads *workloads = user_data;
+    KnReplicaSet *rs = object;
+
+    (void) store;
+    if (event == KN_WATCH_DELETED) {
+        collect_garbage(workloads, kind, &rs->meta);
+    } else if (event == KN_WATCH_ADDED) {
+        enqueue(workloads, kind, &rs->meta);
+    }
+    if (rs->meta.owner.name != NULL && rs->meta.owner.kind == KN_KIND_DEPLOYMENT) {
+        KnObjectMeta owner = { .name = rs->meta.owner.name, .namespace = rs->meta.namespace };
+
+        enqueue(workloads, KN_KIND_DEPLOYMENT, &owner);
+    }
+}
+
+static void
+on_deployment_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
+{
+    KnWorkloads *workloads = user_data;
+    KnDeployment *d = object;
+
+    (void) store;
+    if (event == KN_WATCH_DELETED)
+        collect_garbage(workloads, kind, &d->meta);
+    else if (event == KN_WATCH_ADDED || kn_object_meta(d)->generation > 0)
+        enqueue(workloads, kind, &d->meta);
+}
+
+KnWorkloads *
+kn_workloads_new(KnCluster *cluster)
+{
+    g_return_val_if_fail(cluster != NULL, NULL);
+
+    KnWorkloads *workloads = g_new0(KnWorkloads, 1);
+
+    workloads->cluster = cluster;
+    workloads->queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    workloads->pulled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    workloads->used_ips = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    workloads->ipam_cursor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, workloads);
+    kn_store_watch(cluster->store, KN_KIND_REPLICA_SET, on_replica_set_event, workloads);
+    kn_store_watch(cluster->store, KN_KIND_DEPLOYMENT, on_deployment_event, workloads);
+
+    /* Objects that were there before the controllers started. */
+    g_autoptr(GPtrArray) deployments = kn_store_list(cluster->store, KN_KIND_DEPLOYMENT, NULL);
+
+    for (guint i = 0; i < deployments->len; i++)
+        enqueue(workloads, KN_KIND_DEPLOYMENT, kn_object_meta(deployments->pdata[i]));
+    return workloads;
+}
+
+void
+kn_workloads_free(KnWorkloads *workloads)
+{
+    if (workloads == NULL)
+        return;
+    g_hash_table_unref(workloads->queued);
+    g_hash_table_unref(workloads->pulled);
+    g_hash_table_unref(workloads->used_ips);
+    g_hash_table_unref(workloads->ipam_cursor);
+    g_free(workloads);
+}

@@ -1,0 +1,216 @@
+/* test_workload.c -- the cluster bootstrap and the workload controllers on
+ * the simulated clock: Deployments to pods, scaling, deletion. */
+
+#include <config.h>
+#include "tests/test_util.h"
+
+#include <unistd.h>
+#include "models/cluster.h"
+#include "models/workload.h"
+
+typedef struct {
+    KnScenario *scenario;
+    KnSim *sim;
+    KnCluster *cluster;
+    KnWorkloads *workloads;
+} Fixture;
+
+static int
+setup(void **state)
+{
+    Fixture *f = g_new0(Fixture, 1);
+    g_autoptr(GError) error = NULL;
+
+    if (chdir(test_env("KNETSIM_SRCDIR")) != 0)
+        return -1;
+    f->scenario = kn_scenario_load("scenarios/lab/svc-lab.yaml", &error);
+    g_assert_no_error(error);
+    f->sim = kn_sim_new(f->scenario->seed);
+    f->cluster = kn_cluster_new(f->scenario, f->sim, &error);
+    g_assert_no_error(error);
+    f->workloads = kn_workloads_new(f->cluster);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    Fixture *f = *state;
+
+    kn_workloads_free(f->workloads);
+    kn_cluster_free(f->cluster);
+    kn_sim_free(f->sim);
+    kn_scenario_free(f->scenario);
+    g_free(f);
+    return 0;
+}
+
+static KnDeployment *
+web_deployment(guint replicas)
+{
+    KnDeployment *d = kn_deployment_new();
+    KnContainer *c = kn_container_new();
+
+    d->meta.namespace = g_strdup("default");
+    d->meta.name = g_strdup("web");
+    kn_labels_set(d->meta.labels, "app", "web");
+    kn_labels_set(d->selector, "app", "web");
+    kn_labels_set(d->template.labels, "app", "web");
+    d->replicas = replicas;
+    c->name = g_strdup("nginx");
+    c->image = g_strdup("nginx:1.27");
+    g_ptr_array_add(d->template.spec.containers, c);
+    return d;
+}
+
+/* Pods of 'namespace' whose labels match app='app': counts of all, of
+ * running-and-ready, and of terminating ones. */
+static void
+count_pods(Fixture *f, const char *namespace, const char *key, const char *app,
+           guint *all, guint *ready, guint *terminating)
+{
+    g_autoptr(GPtrArray) pods = kn_store_list(f->cluster->store, KN_KIND_POD, namespace);
+
+    *all = *ready = *terminating = 0;
+    for (guint i = 0; i < pods->len; i++) {
+        KnPod *pod = pods->pdata[i];
+
+        if (g_strcmp0(kn_labels_get(pod->meta.labels, key), app) != 0)
+            continue;
+        (*all)++;
+        *ready += pod->ready && pod->phase == KN_POD_RUNNING;
+        *terminating += pod->meta.deleting;
+    }
+}
+
+static void
+test_workload_bootstrap_is_a_kubeadm_cluster(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+    KnNode *cp = kn_store_lookup(store, KN_KIND_NODE, NULL, "svc-lab-control-plane");
+    KnNode *w2 = kn_store_lookup(store, KN_KIND_NODE, NULL, "svc-lab-worker2");
+    KnService *kubernetes = kn_store_lookup(store, KN_KIND_SERVICE, "default", "kubernetes");
+    KnService *dns = kn_store_lookup(store, KN_KIND_SERVICE, "kube-system", "kube-dns");
+    KnConfigMap *corefile = kn_store_lookup(store, KN_KIND_CONFIG_MAP, "kube-system", "coredns");
+
+    assert_non_null(cp);
+    assert_string_equal(cp->internal_ip, "172.18.0.2");
+    assert_string_equal(cp->pod_cidr, "10.244.0.0/24");
+    assert_string_equal(w2->internal_ip, "172.18.0.4");
+    assert_string_equal(w2->pod_cidr, "10.244.2.0/24");
+    assert_string_equal(kn_labels_get(w2->meta.labels, "topology.kubernetes.io/zone"), "zone-b");
+    assert_non_null(kn_labels_get(cp->meta.labels, "node-role.kubernetes.io/control-plane"));
+    assert_int_equal(cp->taints->len, 1);
+    assert_string_equal(kubernetes->spec.cluster_ip, "10.96.0.1");
+    assert_string_equal(dns->spec.cluster_ip, "10.96.0.10");
+    assert_int_equal(dns->spec.ports->len, 3);
+    assert_non_null(strstr(kn_labels_get(corefile->data, "Corefile"), "kubernetes cluster.local in-addr.arpa ip6.arpa"));
+    assert_non_null(kn_store_lookup(store, KN_KIND_NAMESPACE, NULL, "kube-node-lease"));
+}
+
+static void
+test_workload_coredns_comes_up_with_two_ready_pods(void **state)
+{
+    Fixture *f = *state;
+    guint all, ready, terminating;
+
+    kn_sim_run_until(f->sim, 10 * KN_SEC);
+    count_pods(f, "kube-system", "k8s-app", "kube-dns", &all, &ready, &terminating);
+    assert_int_equal(all, 2);
+    assert_int_equal(ready, 2);
+}
+
+static void
+test_workload_deployment_spreads_ready_pods_over_workers(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+    guint all, ready, terminating;
+
+    assert_true(kn_store_add(store, KN_KIND_DEPLOYMENT, web_deployment(4), NULL));
+    kn_sim_run_until(f->sim, 5 * KN_SEC);
+    count_pods(f, "default", "app", "web", &all, &ready, &terminating);
+    assert_int_equal(all, 4);
+    assert_int_equal(ready, 4);
+
+    g_autoptr(GPtrArray) pods = kn_store_list(store, KN_KIND_POD, "default");
+    guint on_worker = 0, on_worker2 = 0;
+    for (guint i = 0; i < pods->len; i++) {
+        KnPod *pod = pods->pdata[i];
+        KnNode *node = kn_store_lookup(store, KN_KIND_NODE, NULL, pod->spec.node_name);
+
+        /* web-<hash>-<5>: the ReplicaSet's name, then a generated suffix. */
+        assert_true(g_str_has_prefix(pod->meta.name, "web-"));
+        assert_int_equal(strlen(pod->meta.name), strlen("web-") + 10 + 1 + 5);
+        assert_non_null(kn_labels_get(pod->meta.labels, "pod-template-hash"));
+        on_worker += strcmp(pod->spec.node_name, "svc-lab-worker") == 0;
+        on_worker2 += strcmp(pod->spec.node_name, "svc-lab-worker2") == 0;
+        assert_true(g_str_has_prefix(pod->pod_ip, "10.244."));
+        assert_string_equal(pod->host_ip, node->internal_ip);
+    }
+    assert_int_equal(on_worker, 2);                 /* spread, none on the control plane */
+    assert_int_equal(on_worker2, 2);
+
+    KnDeployment *d = kn_store_lookup(store, KN_KIND_DEPLOYMENT, "default", "web");
+    assert_int_equal(d->ready_replicas, 4);
+}
+
+static void
+test_workload_scale_down_terminates_then_removes(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+    guint all, ready, terminating;
+
+    kn_store_add(store, KN_KIND_DEPLOYMENT, web_deployment(5), NULL);
+    kn_sim_run_until(f->sim, 5 * KN_SEC);
+    KnDeployment *d = kn_store_lookup(store, KN_KIND_DEPLOYMENT, "default", "web");
+    d->replicas = 2;
+    kn_store_update(store, KN_KIND_DEPLOYMENT, d, TRUE);
+    kn_sim_run_until(f->sim, 5 * KN_SEC + 100 * KN_MSEC);
+    count_pods(f, "default", "app", "web", &all, &ready, &terminating);
+    assert_int_equal(terminating, 3);
+    assert_int_equal(ready, 2);
+    kn_sim_run_until(f->sim, 7 * KN_SEC);
+    count_pods(f, "default", "app", "web", &all, &ready, &terminating);
+    assert_int_equal(all, 2);
+    assert_int_equal(terminating, 0);
+}
+
+static void
+test_workload_same_seed_same_names(void **state)
+{
+    Fixture *f = *state;
+    Fixture *g = NULL;
+
+    kn_store_add(f->cluster->store, KN_KIND_DEPLOYMENT, web_deployment(3), NULL);
+    kn_sim_run_until(f->sim, 5 * KN_SEC);
+    assert_int_equal(setup((void **) &g), 0);
+    kn_store_add(g->cluster->store, KN_KIND_DEPLOYMENT, web_deployment(3), NULL);
+    kn_sim_run_until(g->sim, 5 * KN_SEC);
+
+    g_autoptr(GPtrArray) a = kn_store_list(f->cluster->store, KN_KIND_POD, NULL);
+    g_autoptr(GPtrArray) b = kn_store_list(g->cluster->store, KN_KIND_POD, NULL);
+    assert_int_equal(a->len, b->len);
+    for (guint i = 0; i < a->len; i++) {
+        assert_string_equal(((KnPod *) a->pdata[i])->meta.name, ((KnPod *) b->pdata[i])->meta.name);
+        assert_string_equal(((KnPod *) a->pdata[i])->pod_ip, ((KnPod *) b->pdata[i])->pod_ip);
+        assert_string_equal(((KnPod *) a->pdata[i])->meta.uid, ((KnPod *) b->pdata[i])->meta.uid);
+    }
+    teardown((void **) &g);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_workload_bootstrap_is_a_kubeadm_cluster, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_coredns_comes_up_with_two_ready_pods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_deployment_spreads_ready_pods_over_workers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_scale_down_terminates_then_removes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_same_seed_same_names, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("workload", tests, NULL, NULL);
+}
