@@ -4,5 +4,6 @@ models_libmodels_a_SOURCES = \
 	models/cluster.c models/cluster.h \
 	models/scenario.c models/scenario.h \
 	models/store.c models/store.h \
+	models/svc-alloc.c models/svc-alloc.h \
 	models/workload.c models/workload.h
 EXTRA_DIST += models/README
