@@ -1,0 +1,956 @@
+/* kubectl.c -- kubectl's commands against the store.
+ *
+ * DOC: What each command makes and prints follows kubectl (k8s.io/kubectl
+ * pkg/cmd/create/create_deployment.go, expose/expose.go, run/run.go,
+ * scale/scale.go, delete/delete.go, label/label.go, rollout/rollout_status.go)
+ * and the API server's replies:
+ * - `create deployment NAME --image=I [--replicas=N] [--port=P]`: labels and
+ *   selector app=NAME, one container named after the image (its last path
+ *   element without tag or digest); prints "deployment.apps/NAME created".
+ * - `expose deployment|pod|service NAME --port=P [--target-port=T]
+ *   [--name=N] [--type=T] [--protocol=TCP]`: a Service with the object's
+ *   selector (a pod's labels) and labels; without --port, the first
+ *   container port; prints "service/NAME exposed".
+ * - `run NAME --image=I [--labels=k=v,...] [--port=P] [-- CMD ARGS]`: a pod
+ *   labelled run=NAME; prints "pod/NAME created".
+ * - `scale deployment NAME --replicas=N`: "deployment.apps/NAME scaled".
+ * - `delete KIND NAME...`: 'service "NAME" deleted'; waits until the object
+ *   is gone (--wait defaults to true), which for a pod is its termination.
+ * - `label KIND NAME k=v [k-]... [--overwrite]`: "pod/NAME labeled".
+ * - `rollout status deployment/NAME`: the "Waiting for deployment ..."
+ *   lines as the counts change, then 'deployment "NAME" successfully rolled
+ *   out'.
+ * Errors print kubectl's text ("error: ...", 'Error from server (NotFound):
+ * services "x" not found') and exit 1.
+ *
+ * Simplified: each command's API round trip takes no simulated time. */
+
+#include <config.h>
+#include "models/kubectl.h"
+
+#include <string.h>
+
+#define POLL_PERIOD (100 * KN_MSEC)      /* how often a waiting command looks */
+#define WAIT_TIMEOUT (300 * KN_SEC)      /* rollout status and delete give up */
+
+struct KnKubectl {
+    KnCluster *cluster;                  /* borrowed */
+    KnWorkloads *workloads;              /* borrowed */
+};
+
+/* One running command. */
+typedef struct {
+    KnKubectl *kubectl;
+    KnKubectlResult result;
+    KnKubectlDone done;
+    gpointer user_data;
+    /* For commands that wait. */
+    gboolean (*poll)(gpointer run);      /* TRUE when finished */
+    KnKind kind;
+    char *namespace;
+    GPtrArray *names;                    /* char *: objects waited for */
+    char *last_line;                     /* rollout status: last progress line */
+    KnTime deadline;
+} Run;
+
+static void
+run_free(Run *run)
+{
+    g_string_free(run->result.out, TRUE);
+    g_string_free(run->result.err, TRUE);
+    g_free(run->namespace);
+    if (run->names != NULL)
+        g_ptr_array_unref(run->names);
+    g_free(run->last_line);
+    g_free(run);
+}
+
+static void on_exited(KnSim *sim, gpointer data);
+static void on_poll(KnSim *sim, gpointer data);
+
+static const KnEventClass exit_class = { "kubectl-exit", on_exited, (GDestroyNotify) run_free };
+static const KnEventClass poll_class = { "kubectl-poll", on_poll, (GDestroyNotify) run_free };
+
+static void
+on_exited(KnSim *sim, gpointer data)
+{
+    Run *run = data;
+
+    (void) sim;
+    run->done(&run->result, run->user_data);
+    run_free(run);
+}
+
+static void
+finish(Run *run)
+{
+    kn_sim_schedule_in(run->kubectl->cluster->sim, 0, &exit_class, run);
+}
+
+static void
+on_poll(KnSim *sim, gpointer data)
+{
+    Run *run = data;
+
+    if (run->poll(run)) {
+        on_exited(sim, run);
+        return;
+    }
+    if (kn_sim_now(sim) >= run->deadline) {
+        g_string_append(run->result.err, "error: timed out waiting for the condition\n");
+        run->result.status = 1;
+        on_exited(sim, run);
+        return;
+    }
+    kn_sim_schedule_in(sim, POLL_PERIOD, &poll_class, run);
+}
+
+/* Finishes 'run' when 'poll' says so, looking every POLL_PERIOD. */
+static void
+wait_until(Run *run, gboolean (*poll)(gpointer run))
+{
+    KnSim *sim = run->kubectl->cluster->sim;
+
+    run->poll = poll;
+    run->deadline = kn_sim_now(sim) + WAIT_TIMEOUT;
+    kn_sim_schedule_in(sim, 0, &poll_class, run);
+}
+
+static void G_GNUC_PRINTF(2, 3)
+fail(Run *run, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    g_string_append_vprintf(run->result.err, format, args);
+    va_end(args);
+    g_string_append_c(run->result.err, '\n');
+    run->result.status = 1;
+}
+
+/*****************************************************************************/
+/* Words and flags. */
+
+GStrv
+kn_kubectl_split(const char *line, GError **error)
+{
+    g_autoptr(GStrvBuilder) words = g_strv_builder_new();
+    g_autoptr(GString) word = g_string_new(NULL);
+    gboolean in_word = FALSE;
+
+    for (const char *p = line; *p != '\0'; p++) {
+        if (*p == '\'' ) {
+            const char *end = strchr(p + 1, '\'');
+
+            if (end == NULL)
+                goto unterminated;
+            g_string_append_len(word, p + 1, end - p - 1);
+            p = end;
+            in_word = TRUE;
+        } else if (*p == '"') {
+            for (p++; *p != '"'; p++) {
+                if (*p == '\0')
+                    goto unterminated;
+                if (*p == '\\' && strchr("\"\\$`", p[1]) != NULL)
+                    p++;
+                g_string_append_c(word, *p);
+            }
+            in_word = TRUE;
+        } else if (*p == '\\' && p[1] != '\0') {
+            g_string_append_c(word, *++p);
+            in_word = TRUE;
+        } else if (g_ascii_isspace(*p)) {
+            if (in_word)
+                g_strv_builder_add(words, word->str);
+            g_string_truncate(word, 0);
+            in_word = FALSE;
+        } else {
+            g_string_append_c(word, *p);
+            in_word = TRUE;
+        }
+    }
+    if (in_word)
+        g_strv_builder_add(words, word->str);
+    return g_strv_builder_end(words);
+
+unterminated:
+    g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_SYNTAX, "unterminated quote in: %s", line);
+    return NULL;
+}
+
+typedef struct {
+    const char *long_name;
+    char short_name;             /* 0 if none */
+    gboolean takes_value;
+} Flag;
+
+/* Flags every command accepts. */
+static const Flag global_flags[] = {
+    { "namespace", 'n', TRUE },
+    { "all-namespaces", 'A', FALSE },
+    { "selector", 'l', TRUE },
+    { "output", 'o', TRUE },
+    { NULL },
+};
+
+typedef struct {
+    GPtrArray *args;             /* char *: positional arguments */
+    GHashTable *flags;           /* long name -> value ("true" for booleans) */
+    GPtrArray *command;          /* char *: words after "--" */
+} Args;
+
+static void
+args_clear(Args *args)
+{
+    g_clear_pointer(&args->args, g_ptr_array_unref);
+    g_clear_pointer(&args->flags, g_hash_table_unref);
+    g_clear_pointer(&args->command, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Args, args_clear)
+
+static const Flag *
+find_flag(const Flag *flags, const char *long_name, char short_name)
+{
+    for (const Flag *tables[] = { flags, global_flags, NULL }, **t = tables; *t != NULL; t++)
+        for (const Flag *f = *t; f->long_name != NULL; f++)
+            if (long_name != NULL ? strcmp(f->long_name, long_name) == 0 : f->short_name == short_name)
+                return f;
+    return NULL;
+}
+
+/* Parses 'words' (from index 'first') against 'flags'; on an unknown flag
+ * prints kubectl's message for 'usage' (e.g. "kubectl scale") and returns
+ * FALSE. */
+static gboolean
+parse_args(Run *run, GStrv words, guint first, const Flag *flags, const char *usage, Args *out)
+{
+    out->args = g_ptr_array_new_with_free_func(g_free);
+    out->flags = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    out->command = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = first; words[i] != NULL; i++) {
+        const char *w = words[i];
+
+        if (strcmp(w, "--") == 0) {
+            for (i++; words[i] != NULL; i++)
+                g_ptr_array_add(out->command, g_strdup(words[i]));
+            break;
+        }
+        if (g_str_has_prefix(w, "--")) {
+            const char *eq = strchr(w, '=');
+            g_autofree char *name = eq != NULL ? g_strndup(w + 2, (gsize) (eq - w - 2)) : g_strdup(w + 2);
+            const Flag *f = find_flag(flags, name, 0);
+
+            if (f == NULL) {
+                fail(run, "error: unknown flag: --%s\nSee '%s --help' for usage.", name, usage);
+                return FALSE;
+            }
+            if (f->takes_value && eq == NULL && words[i + 1] == NULL) {
+                fail(run, "error: flag needs an argument: --%s\nSee '%s --help' for usage.", name, usage);
+                return FALSE;
+            }
+            g_hash_table_insert(out->flags, (gpointer) f->long_name,
+                                g_strdup(!f->takes_value ? (eq != NULL ? eq + 1 : "true")
+                                         : eq != NULL ? eq + 1 : words[++i]));
+            continue;
+        }
+        if (w[0] == '-' && w[1] != '\0') {
+            /* Short flags, possibly grouped (-it) or with a value (-nkube-system). */
+            for (const char *c = w + 1; *c != '\0'; c++) {
+                const Flag *f = find_flag(flags, NULL, *c);
+
+                if (f == NULL) {
+                    fail(run, "error: unknown shorthand flag: '%c' in %s\nSee '%s --help' for usage.",
+                         *c, w, usage);
+                    return FALSE;
+                }
+                if (!f->takes_value) {
+                    g_hash_table_insert(out->flags, (gpointer) f->long_name, g_strdup("true"));
+                    continue;
+                }
+                if (c[1] == '\0' && words[i + 1] == NULL) {
+                    fail(run, "error: flag needs an argument: '%c' in -%c\nSee '%s --help' for usage.",
+                         *c, *c, usage);
+                    return FALSE;
+                }
+                g_hash_table_insert(out->flags, (gpointer) f->long_name,
+                                    g_strdup(c[1] != '\0' ? (c[1] == '=' ? c + 2 : c + 1) : words[++i]));
+                break;
+            }
+            continue;
+        }
+        g_ptr_array_add(out->args, g_strdup(w));
+    }
+    return TRUE;
+}
+
+static const char *
+flag(const Args *args, const char *name)
+{
+    return g_hash_table_lookup(args->flags, name);
+}
+
+static gboolean
+flag_on(const Args *args, const char *name)
+{
+    const char *value = flag(args, name);
+
+    return value != NULL && strcmp(value, "false") != 0;
+}
+
+static const char *
+namespace_of(const Args *args)
+{
+    const char *ns = flag(args, "namespace");
+
+    return ns != NULL ? ns : "default";
+}
+
+/* Parses an integer flag; prints kubectl's message on a bad value. */
+static gboolean
+int_flag(Run *run, const Args *args, const char *name, guint64 max, guint64 *out)
+{
+    const char *text = flag(args, name);
+
+    if (text == NULL)
+        return TRUE;
+    if (!g_ascii_string_to_unsigned(text, 10, 0, max, out, NULL)) {
+        fail(run, "error: invalid argument \"%s\" for \"--%s\" flag: strconv.ParseInt: parsing \"%s\": invalid syntax",
+             text, name, text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*****************************************************************************/
+/* Resources. */
+
+static const struct {
+    const char *names;           /* aliases, space-separated */
+    KnKind kind;
+} resources[] = {
+    { "pods pod po", KN_KIND_POD },
+    { "services service svc", KN_KIND_SERVICE },
+    { "deployments deployment deploy deployments.apps deployment.apps", KN_KIND_DEPLOYMENT },
+    { "replicasets replicaset rs replicasets.apps", KN_KIND_REPLICA_SET },
+    { "statefulsets statefulset sts statefulsets.apps", KN_KIND_STATEFUL_SET },
+    { "daemonsets daemonset ds daemonsets.apps", KN_KIND_DAEMON_SET },
+    { "endpointslices endpointslice endpointslices.discovery.k8s.io", KN_KIND_ENDPOINT_SLICE },
+    { "endpoints ep", KN_KIND_ENDPOINTS },
+    { "nodes node no", KN_KIND_NODE },
+    { "namespaces namespace ns", KN_KIND_NAMESPACE },
+    { "configmaps configmap cm", KN_KIND_CONFIG_MAP },
+};
+
+static gboolean
+resource_lookup(const char *name, KnKind *kind)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(resources); i++) {
+        g_auto(GStrv) aliases = g_strsplit(resources[i].names, " ", -1);
+
+        if (g_strv_contains((const char *const *) aliases, name)) {
+            *kind = resources[i].kind;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* "deployment.apps", "service", "pod": the singular kubectl prints. */
+static const char *
+singular(KnKind kind)
+{
+    static const char *const names[KN_N_KINDS] = {
+        [KN_KIND_NAMESPACE] = "namespace", [KN_KIND_NODE] = "node", [KN_KIND_POD] = "pod",
+        [KN_KIND_DEPLOYMENT] = "deployment.apps", [KN_KIND_REPLICA_SET] = "replicaset.apps",
+        [KN_KIND_STATEFUL_SET] = "statefulset.apps", [KN_KIND_DAEMON_SET] = "daemonset.apps",
+        [KN_KIND_SERVICE] = "service", [KN_KIND_ENDPOINT_SLICE] = "endpointslice.discovery.k8s.io",
+        [KN_KIND_ENDPOINTS] = "endpoints", [KN_KIND_CONFIG_MAP] = "configmap",
+    };
+
+    return names[kind];
+}
+
+static gboolean
+namespaced(KnKind kind)
+{
+    return kind != KN_KIND_NODE && kind != KN_KIND_NAMESPACE;
+}
+
+static void
+not_found(Run *run, KnKind kind, const char *name)
+{
+    fail(run, "Error from server (NotFound): %s \"%s\" not found", kn_store_resource_name(kind), name);
+}
+
+/* Splits "deployment/web" or the pair ("deployment", "web"). */
+static gboolean
+resource_and_name(Run *run, const Args *args, guint *next, KnKind *kind, char **name)
+{
+    const char *first = args->args->len > *next ? args->args->pdata[*next] : NULL;
+    const char *slash = first != NULL ? strchr(first, '/') : NULL;
+    g_autofree char *type = NULL;
+
+    if (first == NULL) {
+        fail(run, "error: you must provide one or more resources by argument or filename");
+        return FALSE;
+    }
+    type = slash != NULL ? g_strndup(first, (gsize) (slash - first)) : g_strdup(first);
+    if (!resource_lookup(type, kind)) {
+        fail(run, "error: the server doesn't have a resource type \"%s\"", type);
+        return FALSE;
+    }
+    (*next)++;
+    if (slash != NULL) {
+        *name = g_strdup(slash + 1);
+    } else if (args->args->len > *next) {
+        *name = g_strdup(args->args->pdata[(*next)++]);
+    } else {
+        fail(run, "error: resource(s) were provided, but no name was specified");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The container name kubectl derives from an image: its last path element
+ * without tag or digest (create_deployment.go buildPodSpec). */
+static char *
+container_name(const char *image)
+{
+    const char *base = strrchr(image, '/');
+    const char *start = base != NULL ? base + 1 : image;
+    gsize len = strcspn(start, ":@");
+
+    return g_strndup(start, len);
+}
+
+/*****************************************************************************/
+/* Mutating commands. */
+
+static void
+created(Run *run, KnKind kind, gpointer object)
+{
+    KnObjectMeta *meta = kn_object_meta(object);
+    g_autofree char *name = g_strdup(meta->name);
+    g_autoptr(GError) error = NULL;
+
+    if (!kn_store_add(run->kubectl->cluster->store, kind, object, &error)) {
+        fail(run, "error: failed to create %s: %s",
+             kind == KN_KIND_DEPLOYMENT ? "deployment" : singular(kind), error->message);
+        return;
+    }
+    g_string_append_printf(run->result.out, "%s/%s created\n", singular(kind), name);
+}
+
+static void
+cmd_create_deployment(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "image", 0, TRUE }, { "replicas", 'r', TRUE }, { "port", 0, TRUE }, { "dry-run", 0, TRUE }, { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    guint64 replicas = 1, port = 0;
+
+    if (!parse_args(run, words, 2, flags, "kubectl create deployment", &args)
+        || !int_flag(run, &args, "replicas", G_MAXINT32, &replicas)
+        || !int_flag(run, &args, "port", 65535, &port))
+        return;
+    if (args.args->len != 1) {
+        fail(run, "error: exactly one NAME is required, got %u\nSee 'kubectl create deployment -h' for help and examples",
+             args.args->len);
+        return;
+    }
+    if (flag(&args, "image") == NULL) {
+        fail(run, "error: required flag(s) \"image\" not set");
+        return;
+    }
+
+    const char *name = args.args->pdata[0];
+    KnDeployment *d = kn_deployment_new();
+    KnContainer *c = kn_container_new();
+
+    d->meta.namespace = g_strdup(namespace_of(&args));
+    d->meta.name = g_strdup(name);
+    kn_labels_set(d->meta.labels, "app", name);
+    kn_labels_set(d->selector, "app", name);
+    kn_labels_set(d->template.labels, "app", name);
+    d->replicas = (guint) replicas;
+    c->image = g_strdup(flag(&args, "image"));
+    c->name = container_name(c->image);
+    if (port > 0) {
+        KnContainerPort *p = kn_container_port_new();
+
+        p->container_port = (guint) port;
+        g_ptr_array_add(c->ports, p);
+    }
+    g_ptr_array_add(d->template.spec.containers, c);
+    created(run, KN_KIND_DEPLOYMENT, d);
+}
+
+static void
+cmd_run(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "image", 0, TRUE }, { "labels", 'L', TRUE }, { "port", 0, TRUE }, { "restart", 0, TRUE },
+        { "rm", 0, FALSE }, { "stdin", 'i', FALSE }, { "tty", 't', FALSE }, { "command", 0, FALSE },
+        { "env", 0, TRUE }, { "dry-run", 0, TRUE }, { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    guint64 port = 0;
+
+    if (!parse_args(run, words, 1, flags, "kubectl run", &args) || !int_flag(run, &args, "port", 65535, &port))
+        return;
+    if (args.args->len < 1) {
+        fail(run, "error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+        return;
+    }
+    if (flag(&args, "image") == NULL) {
+        fail(run, "error: required flag(s) \"image\" not set");
+        return;
+    }
+
+    const char *name = args.args->pdata[0];
+    KnPod *pod = kn_pod_new();
+    KnContainer *c = kn_container_new();
+    const char *labels = flag(&args, "labels");
+
+    pod->meta.namespace = g_strdup(namespace_of(&args));
+    pod->meta.name = g_strdup(name);
+    if (labels != NULL) {
+        g_auto(GStrv) pairs = g_strsplit(labels, ",", -1);
+
+        for (guint i = 0; pairs[i] != NULL; i++) {
+            g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
+
+            kn_labels_set(pod->meta.labels, kv[0], kv[1] != NULL ? kv[1] : "");
+        }
+    } else {
+        kn_labels_set(pod->meta.labels, "run", name);
+    }
+    c->name = g_strdup(name);
+    c->image = g_strdup(flag(&args, "image"));
+    for (guint i = 0; i < args.command->len; i++)
+        g_ptr_array_add(c->command, g_strdup(args.command->pdata[i]));
+    if (port > 0) {
+        KnContainerPort *p = kn_container_port_new();
+
+        p->container_port = (guint) port;
+        g_ptr_array_add(c->ports, p);
+    }
+    g_ptr_array_add(pod->spec.containers, c);
+    created(run, KN_KIND_POD, pod);
+}
+
+static void
+cmd_expose(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "port", 0, TRUE }, { "target-port", 0, TRUE }, { "name", 0, TRUE }, { "type", 0, TRUE },
+        { "protocol", 0, TRUE }, { "cluster-ip", 0, TRUE }, { "selector", 0, TRUE }, { "dry-run", 0, TRUE },
+        { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    KnStore *store = run->kubectl->cluster->store;
+    guint next = 0;
+    KnKind kind;
+    g_autofree char *name = NULL;
+    guint64 port = 0;
+
+    if (!parse_args(run, words, 1, flags, "kubectl expose", &args)
+        || !resource_and_name(run, &args, &next, &kind, &name)
+        || !int_flag(run, &args, "port", 65535, &port))
+        return;
+
+    const char *ns = namespace_of(&args);
+    gpointer object = kn_store_lookup(store, kind, ns, name);
+    const KnLabels *selector = NULL, *labels = NULL;
+    const KnPodSpec *pod_spec = NULL;
+
+    if (object == NULL) {
+        not_found(run, kind, name);
+        return;
+    }
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        selector = ((KnDeployment *) object)->selector;
+        labels = ((KnDeployment *) object)->meta.labels;
+        pod_spec = &((KnDeployment *) object)->template.spec;
+        break;
+    case KN_KIND_REPLICA_SET:
+        selector = ((KnReplicaSet *) object)->selector;
+        labels = ((KnReplicaSet *) object)->meta.labels;
+        pod_spec = &((KnReplicaSet *) object)->template.spec;
+        break;
+    case KN_KIND_POD:
+        selector = labels = ((KnPod *) object)->meta.labels;
+        pod_spec = &((KnPod *) object)->spec;
+        break;
+    case KN_KIND_SERVICE:
+        selector = ((KnService *) object)->spec.selector;
+        labels = ((KnService *) object)->meta.labels;
+        break;
+    default:
+        fail(run, "error: cannot expose a %s", kn_kind_name(kind));
+        return;
+    }
+    if (port == 0 && pod_spec != NULL) {
+        for (guint i = 0; i < pod_spec->containers->len && port == 0; i++) {
+            const KnContainer *c = pod_spec->containers->pdata[i];
+
+            if (c->ports->len > 0)
+                port = ((KnContainerPort *) c->ports->pdata[0])->container_port;
+        }
+    }
+    if (port == 0) {
+        fail(run, "error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+        return;
+    }
+
+    KnService *service = kn_service_new();
+    KnServicePort *p = kn_service_port_new();
+    const char *target = flag(&args, "target-port");
+    const char *type = flag(&args, "type");
+    const char *protocol = flag(&args, "protocol");
+    guint64 target_number;
+
+    service->meta.namespace = g_strdup(ns);
+    service->meta.name = g_strdup(flag(&args, "name") != NULL ? flag(&args, "name") : name);
+    kn_labels_free(service->meta.labels);
+    service->meta.labels = kn_labels_copy(labels);
+    service->spec.selector = kn_labels_copy(selector);
+    p->port = (guint) port;
+    if (target == NULL)
+        kn_int_or_string_set_number(&p->target_port, (guint) port);
+    else if (g_ascii_string_to_unsigned(target, 10, 1, 65535, &target_number, NULL))
+        kn_int_or_string_set_number(&p->target_port, (guint) target_number);
+    else
+        kn_int_or_string_set_string(&p->target_port, target);
+    if (protocol != NULL && strcmp(protocol, "UDP") == 0)
+        p->protocol = KN_PROTOCOL_UDP;
+    g_ptr_array_add(service->spec.ports, p);
+    if (type != NULL) {
+        for (int t = KN_SERVICE_CLUSTER_IP; t <= KN_SERVICE_EXTERNAL_NAME; t++)
+            if (strcmp(type, kn_service_type_name((KnServiceType) t)) == 0)
+                service->spec.type = (KnServiceType) t;
+    }
+    if (flag(&args, "cluster-ip") != NULL)
+        service->spec.cluster_ip = g_strdup(flag(&args, "cluster-ip"));
+
+    g_autofree char *service_name = g_strdup(service->meta.name);
+    g_autoptr(GError) error = NULL;
+
+    if (!kn_store_add(store, KN_KIND_SERVICE, service, &error)) {
+        fail(run, "Error from server (AlreadyExists): %s", error->message);
+        return;
+    }
+    g_string_append_printf(run->result.out, "service/%s exposed\n", service_name);
+}
+
+static void
+cmd_scale(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { "replicas", 0, TRUE }, { "current-replicas", 0, TRUE }, { NULL } };
+    g_auto(Args) args = { 0 };
+    guint next = 0;
+    KnKind kind;
+    g_autofree char *name = NULL;
+    guint64 replicas = 0;
+
+    if (!parse_args(run, words, 1, flags, "kubectl scale", &args)
+        || !int_flag(run, &args, "replicas", G_MAXINT32, &replicas))
+        return;
+    if (flag(&args, "replicas") == NULL) {
+        fail(run, "error: required flag(s) \"replicas\" not set");
+        return;
+    }
+    if (!resource_and_name(run, &args, &next, &kind, &name))
+        return;
+
+    KnStore *store = run->kubectl->cluster->store;
+    gpointer object = kn_store_lookup(store, kind, namespace_of(&args), name);
+
+    if (object == NULL) {
+        not_found(run, kind, name);
+        return;
+    }
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        ((KnDeployment *) object)->replicas = (guint) replicas;
+        break;
+    case KN_KIND_REPLICA_SET:
+        ((KnReplicaSet *) object)->replicas = (guint) replicas;
+        break;
+    case KN_KIND_STATEFUL_SET:
+        ((KnStatefulSet *) object)->replicas = (guint) replicas;
+        break;
+    default:
+        fail(run, "error: no objects passed to scale");
+        return;
+    }
+    kn_store_update(store, kind, object, TRUE);
+    g_string_append_printf(run->result.out, "%s/%s scaled\n", singular(kind), name);
+}
+
+static gboolean
+poll_deleted(gpointer data)
+{
+    Run *run = data;
+
+    for (guint i = 0; i < run->names->len; i++)
+        if (kn_store_lookup(run->kubectl->cluster->store, run->kind, run->namespace,
+                            run->names->pdata[i]) != NULL)
+            return FALSE;
+    return TRUE;
+}
+
+static void
+cmd_delete(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "wait", 0, FALSE }, { "grace-period", 0, TRUE }, { "force", 0, FALSE }, { "now", 0, FALSE },
+        { "ignore-not-found", 0, FALSE }, { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    KnKind kind;
+
+    if (!parse_args(run, words, 1, flags, "kubectl delete", &args))
+        return;
+    if (args.args->len == 0) {
+        fail(run, "error: You must provide one or more resources by argument or filename.");
+        return;
+    }
+
+    /* "delete svc a b c" or "delete svc/a deployment/b". */
+    g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func(g_free);
+    const char *first = args.args->pdata[0];
+
+    if (strchr(first, '/') == NULL) {
+        if (!resource_lookup(first, &kind)) {
+            fail(run, "error: the server doesn't have a resource type \"%s\"", first);
+            return;
+        }
+        if (args.args->len == 1 && flag(&args, "selector") == NULL) {
+            fail(run, "error: resource(s) were provided, but no name was specified");
+            return;
+        }
+        for (guint i = 1; i < args.args->len; i++)
+            g_ptr_array_add(targets, g_strdup_printf("%d/%s", kind, (char *) args.args->pdata[i]));
+    } else {
+        for (guint i = 0; i < args.args->len; i++) {
+            g_auto(GStrv) parts = g_strsplit(args.args->pdata[i], "/", 2);
+
+            if (!resource_lookup(parts[0], &kind)) {
+                fail(run, "error: the server doesn't have a resource type \"%s\"", parts[0]);
+                return;
+            }
+            g_ptr_array_add(targets, g_strdup_printf("%d/%s", kind, parts[1] != NULL ? parts[1] : ""));
+        }
+    }
+
+    KnStore *store = run->kubectl->cluster->store;
+    const char *ns = namespace_of(&args);
+
+    run->names = g_ptr_array_new_with_free_func(g_free);
+    run->namespace = g_strdup(ns);
+    for (guint i = 0; i < targets->len; i++) {
+        g_auto(GStrv) parts = g_strsplit(targets->pdata[i], "/", 2);
+        KnKind k = (KnKind) atoi(parts[0]);
+        const char *name = parts[1];
+        const char *object_ns = namespaced(k) ? ns : NULL;
+        gpointer object = kn_store_lookup(store, k, object_ns, name);
+
+        if (object == NULL) {
+            if (!flag_on(&args, "ignore-not-found"))
+                not_found(run, k, name);
+            continue;
+        }
+        g_string_append_printf(run->result.out, "%s \"%s\" deleted\n", singular(k), name);
+        if (k == KN_KIND_POD) {
+            kn_workloads_delete_pod(run->kubectl->workloads, object);
+            run->kind = k;
+            g_ptr_array_add(run->names, g_strdup(name));
+        } else {
+            kn_store_delete(store, k, object_ns, name);
+        }
+    }
+    if (run->names->len > 0 && !(flag(&args, "wait") != NULL && !flag_on(&args, "wait")))
+        wait_until(run, poll_deleted);
+    else
+        finish(run);
+}
+
+static void
+cmd_label(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { "overwrite", 0, FALSE }, { "all", 0, FALSE }, { NULL } };
+    g_auto(Args) args = { 0 };
+    guint next = 0;
+    KnKind kind;
+    g_autofree char *name = NULL;
+
+    if (!parse_args(run, words, 1, flags, "kubectl label", &args)
+        || !resource_and_name(run, &args, &next, &kind, &name))
+        return;
+
+    KnStore *store = run->kubectl->cluster->store;
+    gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? namespace_of(&args) : NULL, name);
+
+    if (object == NULL) {
+        not_found(run, kind, name);
+        return;
+    }
+
+    KnLabels *labels = kn_object_meta(object)->labels;
+
+    for (guint i = next; i < args.args->len; i++) {
+        const char *change = args.args->pdata[i];
+        const char *eq = strchr(change, '=');
+
+        if (eq == NULL && g_str_has_suffix(change, "-")) {
+            g_autofree char *key = g_strndup(change, strlen(change) - 1);
+
+            kn_labels_remove(labels, key);
+            continue;
+        }
+        if (eq == NULL) {
+            fail(run, "error: at least one label update is required");
+            return;
+        }
+
+        g_autofree char *key = g_strndup(change, (gsize) (eq - change));
+        const char *old = kn_labels_get(labels, key);
+
+        if (old != NULL && strcmp(old, eq + 1) != 0 && !flag_on(&args, "overwrite")) {
+            fail(run, "error: '%s' already has a value (%s), and --overwrite is false", key, old);
+            return;
+        }
+        kn_labels_set(labels, key, eq + 1);
+    }
+    kn_store_update(store, kind, object, FALSE);
+    g_string_append_printf(run->result.out, "%s/%s labeled\n", singular(kind), name);
+}
+
+/* rollout status: prints a line whenever the progress it reports changes. */
+static gboolean
+poll_rollout(gpointer data)
+{
+    Run *run = data;
+    KnDeployment *d = kn_store_lookup(run->kubectl->cluster->store, KN_KIND_DEPLOYMENT,
+                                      run->namespace, run->names->pdata[0]);
+    g_autofree char *line = NULL;
+
+    if (d == NULL) {
+        not_found(run, KN_KIND_DEPLOYMENT, run->names->pdata[0]);
+        return TRUE;
+    }
+    if (d->updated_replicas < d->replicas)
+        line = g_strdup_printf("Waiting for deployment \"%s\" rollout to finish: %u out of %u new replicas have been updated...",
+                               d->meta.name, d->updated_replicas, d->replicas);
+    else if (d->status_replicas > d->updated_replicas)
+        line = g_strdup_printf("Waiting for deployment \"%s\" rollout to finish: %u old replicas are pending termination...",
+                               d->meta.name, d->status_replicas - d->updated_replicas);
+    else if (d->available_replicas < d->updated_replicas)
+        line = g_strdup_printf("Waiting for deployment \"%s\" rollout to finish: %u of %u updated replicas are available...",
+                               d->meta.name, d->available_replicas, d->updated_replicas);
+    if (line == NULL) {
+        g_string_append_printf(run->result.out, "deployment \"%s\" successfully rolled out\n", d->meta.name);
+        return TRUE;
+    }
+    if (g_strcmp0(line, run->last_line) != 0) {
+        g_string_append_printf(run->result.out, "%s\n", line);
+        g_free(run->last_line);
+        run->last_line = g_steal_pointer(&line);
+    }
+    return FALSE;
+}
+
+static void
+cmd_rollout(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { "watch", 'w', FALSE }, { "timeout", 0, TRUE }, { NULL } };
+    g_auto(Args) args = { 0 };
+    guint next = 0;
+    KnKind kind;
+    g_autofree char *name = NULL;
+
+    if (words[1] == NULL || strcmp(words[1], "status") != 0) {
+        fail(run, "error: unknown command \"%s\" for \"kubectl rollout\"", words[1] != NULL ? words[1] : "");
+        return;
+    }
+    if (!parse_args(run, words, 2, flags, "kubectl rollout status", &args)
+        || !resource_and_name(run, &args, &next, &kind, &name))
+        return;
+    if (kind != KN_KIND_DEPLOYMENT) {
+        fail(run, "error: no status viewer has been implemented for %s", kn_kind_name(kind));
+        return;
+    }
+    run->kind = kind;
+    run->namespace = g_strdup(namespace_of(&args));
+    run->names = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(run->names, g_strdup(name));
+    wait_until(run, poll_rollout);
+}
+
+/*****************************************************************************/
+
+KnKubectl *
+kn_kubectl_new(KnCluster *cluster, KnWorkloads *workloads)
+{
+    KnKubectl *kubectl = g_new0(KnKubectl, 1);
+
+    kubectl->cluster = cluster;
+    kubectl->workloads = workloads;
+    return kubectl;
+}
+
+void
+kn_kubectl_free(KnKubectl *kubectl)
+{
+    g_free(kubectl);
+}
+
+void
+kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_text,
+               KnKubectlDone done, gpointer user_data)
+{
+    g_return_if_fail(kubectl != NULL && command_line != NULL && done != NULL);
+
+    Run *run = g_new0(Run, 1);
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) words = kn_kubectl_split(command_line, &error);
+
+    (void) stdin_text;
+    run->kubectl = kubectl;
+    run->result.out = g_string_new(NULL);
+    run->result.err = g_string_new(NULL);
+    run->done = done;
+    run->user_data = user_data;
+
+    if (words == NULL) {
+        fail(run, "sh: syntax error: %s", error->message);
+        run->result.status = 2;
+    } else if (words[0] == NULL) {
+        fail(run, "error: a command is required");
+    } else if (strcmp(words[0], "create") == 0 && words[1] != NULL && strcmp(words[1], "deployment") == 0) {
+        cmd_create_deployment(run, words);
+    } else if (strcmp(words[0], "run") == 0) {
+        cmd_run(run, words);
+    } else if (strcmp(words[0], "expose") == 0) {
+        cmd_expose(run, words);
+    } else if (strcmp(words[0], "scale") == 0) {
+        cmd_scale(run, words);
+    } else if (strcmp(words[0], "delete") == 0) {
+        cmd_delete(run, words);
+        return;                          /* it finishes or waits itself */
+    } else if (strcmp(words[0], "label") == 0) {
+        cmd_label(run, words);
+    } else if (strcmp(words[0], "rollout") == 0) {
+        cmd_rollout(run, words);
+        if (run->poll != NULL)
+            return;
+    } else {
+        fail(run, "error: unknown command \"%s\" for \"kubectl\"", words[0]);
+    }
+    finish(run);
+}

@@ -1,0 +1,41 @@
+/* kubectl.h -- the kubectl commands the Services lab and the exams use,
+ * run against the cluster's store as the real client runs them against the
+ * API server: the same arguments, the same output and error text, the same
+ * exit status.  Commands that wait (rollout status, delete, get --watch)
+ * take simulated time. */
+#pragma once
+
+#include <glib.h>
+#include "models/cluster.h"
+#include "models/workload.h"
+
+typedef struct KnKubectl KnKubectl;
+
+/* What one command printed and how it exited. */
+typedef struct KnKubectlResult {
+    GString *out;                /* standard output */
+    GString *err;                /* standard error */
+    int status;                  /* exit status */
+} KnKubectlResult;
+
+/* Called on the simulated clock when the command has exited; 'result' is
+ * borrowed for the call. */
+typedef void (*KnKubectlDone)(const KnKubectlResult *result, gpointer user_data);
+
+/* A client for 'cluster' (borrowed) whose pods 'workloads' (borrowed) runs. */
+KnKubectl *kn_kubectl_new(KnCluster *cluster, KnWorkloads *workloads);
+void kn_kubectl_free(KnKubectl *kubectl);                  /* accepts NULL */
+
+/* Runs `kubectl COMMAND_LINE` ('command_line' without the word kubectl,
+ * split as a POSIX shell splits words).  'stdin_text' is what a pipe or
+ * heredoc feeds it (for `apply -f -`), or NULL.  'done' is called once, on
+ * the simulated clock, when the command exits. */
+void kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_text,
+                    KnKubectlDone done, gpointer user_data);
+
+/* Splits 'line' into words as a POSIX shell does with quotes and
+ * backslashes (no expansions).  Returns a new NULL-terminated vector, or
+ * NULL with 'error' set for an unterminated quote. */
+GStrv kn_kubectl_split(const char *line, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnKubectl, kn_kubectl_free)
