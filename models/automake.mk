@@ -2,6 +2,7 @@ noinst_LIBRARIES += models/libmodels.a
 models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
 	models/cluster.c models/cluster.h \
+	models/endpointslice.c models/endpointslice.h \
 	models/kubectl.c models/kubectl.h \
 	models/scenario.c models/scenario.h \
 	models/scenario-yaml.c models/scenario-yaml.h \
