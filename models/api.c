@@ -314,8 +314,8 @@ strings_new(void)
     return g_ptr_array_new_with_free_func(g_free);
 }
 
-static GPtrArray *
-strings_copy(const GPtrArray *from)
+GPtrArray *
+kn_api_strings_copy(const GPtrArray *from)
 {
     GPtrArray *to = strings_new();
 
@@ -335,6 +335,21 @@ kn_object_meta_clear(KnObjectMeta *meta)
     g_clear_pointer(&meta->annotations, kn_labels_free);
     g_clear_pointer(&meta->owner.name, g_free);
     g_clear_pointer(&meta->owner.uid, g_free);
+}
+
+void
+kn_object_meta_copy(KnObjectMeta *to, const KnObjectMeta *from)
+{
+    kn_object_meta_clear(to);
+    *to = *from;
+    to->name = g_strdup(from->name);
+    to->namespace = g_strdup(from->namespace);
+    to->generate_name = g_strdup(from->generate_name);
+    to->uid = g_strdup(from->uid);
+    to->labels = kn_labels_copy(from->labels);
+    to->annotations = kn_labels_copy(from->annotations);
+    to->owner.name = g_strdup(from->owner.name);
+    to->owner.uid = g_strdup(from->owner.uid);
 }
 
 static void
@@ -416,7 +431,7 @@ container_copy(const KnContainer *from)
         g_ptr_array_add(to->ports, q);
     }
     g_ptr_array_unref(to->command);
-    to->command = strings_copy(from->command);
+    to->command = kn_api_strings_copy(from->command);
     to->readiness = from->readiness;
     to->readiness.port.name = g_strdup(from->readiness.port.name);
     to->readiness.path = g_strdup(from->readiness.path);
@@ -591,8 +606,8 @@ kn_endpoint_new(void)
     return endpoint;
 }
 
-static void
-endpoint_free(KnEndpoint *endpoint)
+void
+kn_endpoint_free(KnEndpoint *endpoint)
 {
     g_ptr_array_unref(endpoint->addresses);
     g_free(endpoint->hostname);
@@ -605,6 +620,27 @@ endpoint_free(KnEndpoint *endpoint)
     g_free(endpoint);
 }
 
+KnEndpoint *
+kn_endpoint_copy(const KnEndpoint *from)
+{
+    KnEndpoint *to = kn_endpoint_new();
+
+    g_ptr_array_unref(to->addresses);
+    to->addresses = kn_api_strings_copy(from->addresses);
+    to->ready = from->ready;
+    to->serving = from->serving;
+    to->terminating = from->terminating;
+    to->hostname = g_strdup(from->hostname);
+    to->node_name = g_strdup(from->node_name);
+    to->zone = g_strdup(from->zone);
+    to->target_pod = g_strdup(from->target_pod);
+    to->target_namespace = g_strdup(from->target_namespace);
+    to->target_uid = g_strdup(from->target_uid);
+    g_ptr_array_unref(to->hint_zones);
+    to->hint_zones = kn_api_strings_copy(from->hint_zones);
+    return to;
+}
+
 KnEndpointPort *
 kn_endpoint_port_new(void)
 {
@@ -614,12 +650,24 @@ kn_endpoint_port_new(void)
     return port;
 }
 
-static void
-endpoint_port_free(KnEndpointPort *port)
+void
+kn_endpoint_port_free(KnEndpointPort *port)
 {
     g_free(port->name);
     g_free(port->app_protocol);
     g_free(port);
+}
+
+KnEndpointPort *
+kn_endpoint_port_copy(const KnEndpointPort *from)
+{
+    KnEndpointPort *to = kn_endpoint_port_new();
+
+    to->name = g_strdup(from->name);
+    to->protocol = from->protocol;
+    to->port = from->port;
+    to->app_protocol = g_strdup(from->app_protocol);
+    return to;
 }
 
 KnEndpointSlice *
@@ -628,8 +676,8 @@ kn_endpoint_slice_new(void)
     KnEndpointSlice *slice = g_new0(KnEndpointSlice, 1);
 
     object_meta_init(&slice->meta);
-    slice->endpoints = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_free);
-    slice->ports = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_port_free);
+    slice->endpoints = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_free);
+    slice->ports = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_port_free);
     return slice;
 }
 
@@ -646,8 +694,8 @@ kn_endpoint_address_new(void)
     return g_new0(KnEndpointAddress, 1);
 }
 
-static void
-endpoint_address_free(KnEndpointAddress *address)
+void
+kn_endpoint_address_free(KnEndpointAddress *address)
 {
     g_free(address->ip);
     g_free(address->hostname);
@@ -663,9 +711,9 @@ kn_endpoint_subset_new(void)
 {
     KnEndpointSubset *subset = g_new0(KnEndpointSubset, 1);
 
-    subset->addresses = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_address_free);
-    subset->not_ready_addresses = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_address_free);
-    subset->ports = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_port_free);
+    subset->addresses = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_address_free);
+    subset->not_ready_addresses = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_address_free);
+    subset->ports = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_port_free);
     return subset;
 }
 

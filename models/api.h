@@ -413,6 +413,17 @@ kn_object_meta(gpointer object)
 }
 
 void kn_object_meta_clear(KnObjectMeta *meta);
+/* Deep copy of 'from' into 'to', whose old contents are cleared. */
+void kn_object_meta_copy(KnObjectMeta *to, const KnObjectMeta *from);
+
+/* Parts of objects: free and deep copy. */
+void kn_endpoint_free(KnEndpoint *endpoint);
+KnEndpoint *kn_endpoint_copy(const KnEndpoint *from);
+void kn_endpoint_port_free(KnEndpointPort *port);
+KnEndpointPort *kn_endpoint_port_copy(const KnEndpointPort *from);
+void kn_endpoint_address_free(KnEndpointAddress *address);
+/* A new array of copies of the strings in 'from', freeing them with it. */
+GPtrArray *kn_api_strings_copy(const GPtrArray *from);
 void kn_pod_spec_init(KnPodSpec *spec);
 void kn_pod_spec_clear(KnPodSpec *spec);
 /* Deep copy of 'from' into the cleared or fresh 'to'. */

@@ -68,89 +68,7 @@ static const char name_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
 #define NAME_MAX_BASE 58         /* 63 - NAME_RANDOM_LENGTH */
 
 /*****************************************************************************/
-/* Small copies of api.c's parts (api.h exports no per-part free or copy). */
-
-static GPtrArray *
-strings_copy(const GPtrArray *from)
-{
-    GPtrArray *to = g_ptr_array_new_with_free_func(g_free);
-
-    for (guint i = 0; i < from->len; i++)
-        g_ptr_array_add(to, g_strdup(from->pdata[i]));
-    return to;
-}
-
-/* Frees an endpoint made by kn_endpoint_new(), as api.c's slice free does. */
-static void
-endpoint_free(KnEndpoint *endpoint)
-{
-    g_ptr_array_unref(endpoint->addresses);
-    g_free(endpoint->hostname);
-    g_free(endpoint->node_name);
-    g_free(endpoint->zone);
-    g_free(endpoint->target_pod);
-    g_free(endpoint->target_namespace);
-    g_free(endpoint->target_uid);
-    g_ptr_array_unref(endpoint->hint_zones);
-    g_free(endpoint);
-}
-
-static KnEndpoint *
-endpoint_copy(const KnEndpoint *from)
-{
-    KnEndpoint *to = kn_endpoint_new();
-
-    g_ptr_array_unref(to->addresses);
-    to->addresses = strings_copy(from->addresses);
-    to->ready = from->ready;
-    to->serving = from->serving;
-    to->terminating = from->terminating;
-    to->hostname = g_strdup(from->hostname);
-    to->node_name = g_strdup(from->node_name);
-    to->zone = g_strdup(from->zone);
-    to->target_pod = g_strdup(from->target_pod);
-    to->target_namespace = g_strdup(from->target_namespace);
-    to->target_uid = g_strdup(from->target_uid);
-    g_ptr_array_unref(to->hint_zones);
-    to->hint_zones = strings_copy(from->hint_zones);
-    return to;
-}
-
-static KnEndpointPort *
-endpoint_port_copy(const KnEndpointPort *from)
-{
-    KnEndpointPort *to = kn_endpoint_port_new();
-
-    to->name = g_strdup(from->name);
-    to->protocol = from->protocol;
-    to->port = from->port;
-    to->app_protocol = g_strdup(from->app_protocol);
-    return to;
-}
-
-static void
-endpoint_port_free(KnEndpointPort *port)
-{
-    g_free(port->name);
-    g_free(port->app_protocol);
-    g_free(port);
-}
-
-static void
-meta_copy(KnObjectMeta *to, const KnObjectMeta *from)
-{
-    kn_labels_free(to->labels);
-    kn_labels_free(to->annotations);
-    *to = *from;
-    to->name = g_strdup(from->name);
-    to->namespace = g_strdup(from->namespace);
-    to->generate_name = g_strdup(from->generate_name);
-    to->uid = g_strdup(from->uid);
-    to->labels = kn_labels_copy(from->labels);
-    to->annotations = kn_labels_copy(from->annotations);
-    to->owner.name = g_strdup(from->owner.name);
-    to->owner.uid = g_strdup(from->owner.uid);
-}
+/* Copies. */
 
 /* A deep copy of 'from'; with 'with_endpoints' FALSE its endpoints are left
  * empty.  New; free with kn_object_free(). */
@@ -159,12 +77,12 @@ slice_copy(const KnEndpointSlice *from, gboolean with_endpoints)
 {
     KnEndpointSlice *to = kn_endpoint_slice_new();
 
-    meta_copy(&to->meta, &from->meta);
+    kn_object_meta_copy(&to->meta, &from->meta);
     to->address_type = from->address_type;
     for (guint i = 0; with_endpoints && i < from->endpoints->len; i++)
-        g_ptr_array_add(to->endpoints, endpoint_copy(from->endpoints->pdata[i]));
+        g_ptr_array_add(to->endpoints, kn_endpoint_copy(from->endpoints->pdata[i]));
     for (guint i = 0; i < from->ports->len; i++)
-        g_ptr_array_add(to->ports, endpoint_port_copy(from->ports->pdata[i]));
+        g_ptr_array_add(to->ports, kn_endpoint_port_copy(from->ports->pdata[i]));
     return to;
 }
 
@@ -268,7 +186,7 @@ sorted_pods(const GPtrArray *pods)
 static GPtrArray *
 endpoint_ports(const KnService *service, const KnPod *pod)
 {
-    GPtrArray *ports = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_port_free);
+    GPtrArray *ports = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_port_free);
 
     for (guint i = 0; i < service->spec.ports->len; i++) {
         const KnServicePort *service_port = service->spec.ports->pdata[i];
@@ -362,7 +280,7 @@ endpoints_equal_beyond_key(const KnEndpoint *a, const KnEndpoint *b)
 
 /* podToEndpoint for 'type'; 'node' may be NULL (publishNotReadyAddresses
  * with a missing node).  The endpoint has no address when the pod's IP is
- * of the other family.  New; free with endpoint_free(). */
+ * of the other family.  New; free with kn_endpoint_free(). */
 static KnEndpoint *
 pod_to_endpoint(const KnPod *pod, const KnNode *node, const KnService *service, KnAddressType type)
 {
@@ -494,7 +412,7 @@ new_slice(const KnService *service, const GPtrArray *ports, KnAddressType type)
     slice->meta.labels = slice_labels(NULL, service, &changed);
     slice->address_type = type;
     for (guint i = 0; ports != NULL && i < ports->len; i++)
-        g_ptr_array_add(slice->ports, endpoint_port_copy(ports->pdata[i]));
+        g_ptr_array_add(slice->ports, kn_endpoint_port_copy(ports->pdata[i]));
     return slice;
 }
 
@@ -528,7 +446,7 @@ desired_free(Desired *desired)
 {
     g_free(desired->key);
     if (desired->endpoint != NULL)
-        endpoint_free(desired->endpoint);
+        kn_endpoint_free(desired->endpoint);
     g_free(desired);
 }
 
@@ -564,7 +482,7 @@ group_insert(Group *group, KnEndpoint *endpoint)
 
     if (desired != NULL) {
         g_free(key);
-        endpoint_free(desired->endpoint);
+        kn_endpoint_free(desired->endpoint);
         desired->endpoint = endpoint;
         return;
     }
@@ -707,7 +625,7 @@ reconcile_by_port_mapping(const KnService *service, const GPtrArray *existing, G
     for (guint i = 0; existing != NULL && i < existing->len; i++) {
         const KnEndpointSlice *slice = existing->pdata[i];
         Work *work = g_new0(Work, 1);
-        g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_free);
+        g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_free);
         gboolean endpoint_updated = FALSE;
         gboolean labels_changed;
         g_autoptr(KnLabels) labels = slice_labels(slice->meta.labels, service, &labels_changed);
@@ -962,7 +880,7 @@ reconcile_by_address_type(const KnService *service, const GPtrArray *pods, GHash
         if (endpoint->addresses->len > 0)
             group_insert(group, endpoint);
         else
-            endpoint_free(endpoint);
+            kn_endpoint_free(endpoint);
     }
 
     for (guint i = 0; i < groups->len; i++) {
@@ -1107,18 +1025,6 @@ kn_endpointslice_reconcile(const KnService *service, const GPtrArray *pods, GHas
 /*****************************************************************************/
 /* The legacy Endpoints object (endpoints_controller.go syncService). */
 
-static void
-endpoint_address_free(KnEndpointAddress *address)
-{
-    g_free(address->ip);
-    g_free(address->hostname);
-    g_free(address->node_name);
-    g_free(address->target_pod);
-    g_free(address->target_namespace);
-    g_free(address->target_uid);
-    g_free(address);
-}
-
 static KnEndpointAddress *
 endpoint_address_copy(const KnEndpointAddress *from)
 {
@@ -1223,7 +1129,7 @@ repack(KnEndpoints *endpoints, GPtrArray *addresses, GPtrArray *ports, GArray *o
             g_free(set);
         }
         if (row < ports->len)
-            g_ptr_array_add(subset->ports, endpoint_port_copy(ports->pdata[row]));
+            g_ptr_array_add(subset->ports, kn_endpoint_port_copy(ports->pdata[row]));
     }
     for (guint i = 0; i < endpoints->subsets->len; i++) {
         KnEndpointSubset *subset = endpoints->subsets->pdata[i];
@@ -1288,8 +1194,8 @@ kn_endpointslice_legacy_endpoints(const KnService *service, const GPtrArray *pod
     gboolean want_ipv6;
     g_autoptr(GPtrArray) sorted = sorted_pods(pods);
     g_autoptr(GPtrArray) addresses =
-        g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_address_free);
-    g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func((GDestroyNotify) endpoint_port_free);
+        g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_address_free);
+    g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpoint_port_free);
     g_autoptr(GHashTable) address_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) port_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GArray) offers = g_array_new(FALSE, FALSE, sizeof(Offer));
@@ -1365,7 +1271,7 @@ kn_endpointslice_legacy_endpoints(const KnService *service, const GPtrArray *pod
             }
             if (g_hash_table_lookup_extended(port_index, port_key, NULL, &at)) {
                 g_free(port_key);
-                endpoint_port_free(port);
+                kn_endpoint_port_free(port);
             } else {
                 at = GUINT_TO_POINTER(ports->len);
                 g_ptr_array_add(ports, port);
