@@ -1,6 +1,7 @@
 noinst_LIBRARIES += models/libmodels.a
 models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
+	models/apiserver.c models/apiserver.h \
 	models/cluster.c models/cluster.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/kubectl.c models/kubectl.h \

@@ -24,6 +24,8 @@
 #include <config.h>
 #include "models/cluster.h"
 
+#include "models/apiserver.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -134,14 +136,16 @@ service_port(const char *name, KnProtocol protocol, guint port, guint target)
     return p;
 }
 
+/* Creates 'service' at the 'index'th address of serviceCIDR, through the
+ * API server so that the address is taken in the allocator. */
 static void
 add_service(KnCluster *cluster, KnService *service, guint index)
 {
-    service->spec.cluster_ip = kn_cluster_cidr_address(cluster->scenario->service_cidr, index);
-    g_ptr_array_add(service->spec.cluster_ips, g_strdup(service->spec.cluster_ip));
-    g_ptr_array_add(service->spec.ip_families, g_strdup("IPv4"));
-    service->spec.ip_family_policy = KN_IP_FAMILY_POLICY_SINGLE_STACK;
-    add(cluster, KN_KIND_SERVICE, service);
+    g_autoptr(GError) error = NULL;
+
+    service->spec.cluster_ip = kn_svc_alloc_indexed_ip(cluster->scenario->service_cidr, index, &error);
+    if (service->spec.cluster_ip == NULL || !kn_apiserver_create(cluster, KN_KIND_SERVICE, service, &error))
+        g_error("cluster bootstrap: %s", error->message);
 }
 
 static void
@@ -325,6 +329,18 @@ kn_cluster_new(const KnScenario *scenario, KnSim *sim, GError **error)
     cluster->scenario = scenario;
     cluster->sim = sim;
     cluster->store = kn_store_new(sim);
+    g_autoptr(GError) local = NULL;
+
+    cluster->service_ips = kn_svc_alloc_ip_new(scenario->service_cidr, &local);
+    if (cluster->service_ips == NULL) {
+        KnSrcLoc loc = { scenario->file, 0, 0 };
+
+        kn_diag_set_error(error, KN_INPUT_ERROR_VALUE, &loc, NULL, "cluster.serviceCIDR: %s",
+                          local->message);
+        return NULL;
+    }
+    cluster->node_ports = kn_svc_alloc_port_new(KN_SVC_ALLOC_PORT_BASE, KN_SVC_ALLOC_PORT_SIZE, error);
+    g_assert(cluster->node_ports != NULL);
 
     for (guint i = 0; i < G_N_ELEMENTS(namespaces); i++) {
         KnNamespace *namespace = kn_namespace_new();
@@ -354,6 +370,8 @@ kn_cluster_free(KnCluster *cluster)
     if (cluster == NULL)
         return;
     kn_store_free(cluster->store);
+    kn_svc_alloc_ip_free(cluster->service_ips);
+    kn_svc_alloc_port_free(cluster->node_ports);
     g_free(cluster->control_plane);
     g_free(cluster);
 }

@@ -7,6 +7,7 @@
 #include "models/api.h"
 #include "models/scenario.h"
 #include "models/store.h"
+#include "models/svc-alloc.h"
 #include "sim/sim.h"
 
 typedef struct KnCluster {
@@ -14,6 +15,8 @@ typedef struct KnCluster {
     KnSim *sim;                  /* borrowed */
     KnStore *store;              /* owned */
     char *control_plane;         /* name of the first control-plane node, or NULL */
+    KnSvcIpAllocator *service_ips;   /* serviceCIDR; owned */
+    KnSvcPortAllocator *node_ports;  /* 30000-32767; owned */
 } KnCluster;
 
 /* Builds the cluster of 'scenario' on 'sim' as kubeadm leaves it: Node

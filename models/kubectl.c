@@ -28,6 +28,8 @@
 #include <config.h>
 #include "models/kubectl.h"
 
+#include "models/apiserver.h"
+
 #include <string.h>
 
 #define POLL_PERIOD (100 * KN_MSEC)      /* how often a waiting command looks */
@@ -378,6 +380,18 @@ namespaced(KnKind kind)
     return kind != KN_KIND_NODE && kind != KN_KIND_NAMESPACE;
 }
 
+/* Prints an API server error as kubectl does. */
+static void
+server_error(Run *run, const GError *error)
+{
+    if (strstr(error->message, " is invalid: ") != NULL)
+        fail(run, "The %s", error->message);
+    else if (g_str_has_suffix(error->message, "already exists"))
+        fail(run, "Error from server (AlreadyExists): %s", error->message);
+    else
+        fail(run, "Error from server: %s", error->message);
+}
+
 static void
 not_found(Run *run, KnKind kind, const char *name)
 {
@@ -435,7 +449,7 @@ created(Run *run, KnKind kind, gpointer object)
     g_autofree char *name = g_strdup(meta->name);
     g_autoptr(GError) error = NULL;
 
-    if (!kn_store_add(run->kubectl->cluster->store, kind, object, &error)) {
+    if (!kn_apiserver_create(run->kubectl->cluster, kind, object, &error)) {
         fail(run, "error: failed to create %s: %s",
              kind == KN_KIND_DEPLOYMENT ? "deployment" : singular(kind), error->message);
         return;
@@ -640,8 +654,8 @@ cmd_expose(Run *run, GStrv words)
     g_autofree char *service_name = g_strdup(service->meta.name);
     g_autoptr(GError) error = NULL;
 
-    if (!kn_store_add(store, KN_KIND_SERVICE, service, &error)) {
-        fail(run, "Error from server (AlreadyExists): %s", error->message);
+    if (!kn_apiserver_create(run->kubectl->cluster, KN_KIND_SERVICE, service, &error)) {
+        server_error(run, error);
         return;
     }
     g_string_append_printf(run->result.out, "service/%s exposed\n", service_name);
@@ -771,7 +785,7 @@ cmd_delete(Run *run, GStrv words)
             run->kind = k;
             g_ptr_array_add(run->names, g_strdup(name));
         } else {
-            kn_store_delete(store, k, object_ns, name);
+            kn_apiserver_delete(run->kubectl->cluster, k, object_ns, name);
         }
     }
     if (run->names->len > 0 && !(flag(&args, "wait") != NULL && !flag_on(&args, "wait")))
