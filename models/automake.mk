@@ -4,7 +4,9 @@ models_libmodels_a_SOURCES = \
 	models/apiserver.c models/apiserver.h \
 	models/cluster.c models/cluster.h \
 	models/endpointslice.c models/endpointslice.h \
+	models/endpointslice-sync.c models/endpointslice-sync.h \
 	models/kubectl.c models/kubectl.h \
+	models/replay.c models/replay.h \
 	models/scenario.c models/scenario.h \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/store.c models/store.h \

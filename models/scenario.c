@@ -210,15 +210,131 @@ parse_external_dns(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **
 /* Steps. */
 
 static void
+text_expect_clear(KnTextExpect *text)
+{
+    g_free(text->contains);
+    g_free(text->not_contains);
+    g_free(text->matches);
+    g_free(text->equals);
+}
+
+static void
+expect_free(KnExpect *expect)
+{
+    if (expect == NULL)
+        return;
+    text_expect_clear(&expect->out);
+    text_expect_clear(&expect->err);
+    g_free(expect->endpoints_service);
+    g_free(expect->endpoints_namespace);
+    g_free(expect->pods_selector);
+    g_free(expect->pods_namespace);
+    g_free(expect);
+}
+
+static void
 step_free(KnStep *step)
 {
+    g_free(step->command);
     g_free(step->narrate);
+    expect_free(step->expect);
     g_free(step);
 }
 
 static const char *const step_kind_names[] = {
     "kubectl", "apply", "exec", "from", "wait", "fail", "recover", "traffic", "expect", NULL,
 };
+
+static gboolean
+parse_regex(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(GRegex) regex = g_regex_new(kn_scenario_yaml_scalar(node), G_REGEX_MULTILINE, 0, &local);
+
+    if (regex == NULL)
+        return kn_scenario_yaml_error(ctx, node, error, "invalid regular expression: %s", local->message);
+    return kn_scenario_yaml_string(ctx, node, target, error);
+}
+
+static gboolean
+parse_exit_code(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    guint64 value = 0;
+
+    if (!kn_scenario_yaml_u64(ctx, node, 255, &value, error))
+        return FALSE;
+    *(guint *) target = (guint) value;
+    return TRUE;
+}
+
+static gboolean
+parse_count(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    guint64 value = 0;
+
+    if (!kn_scenario_yaml_u64(ctx, node, 1000000, &value, error))
+        return FALSE;
+    *(guint *) target = (guint) value;
+    return TRUE;
+}
+
+#define TEXT_FIELDS(member)                                                                 \
+    { "contains", YAML_SCALAR_NODE, kn_scenario_yaml_string,                               \
+      offsetof(KnExpect, member) + offsetof(KnTextExpect, contains), NULL, NULL },         \
+    { "notContains", YAML_SCALAR_NODE, kn_scenario_yaml_string,                            \
+      offsetof(KnExpect, member) + offsetof(KnTextExpect, not_contains), NULL, NULL },     \
+    { "matches", YAML_SCALAR_NODE, parse_regex,                                            \
+      offsetof(KnExpect, member) + offsetof(KnTextExpect, matches), NULL, NULL },          \
+    { "equals", YAML_SCALAR_NODE, kn_scenario_yaml_string,                                 \
+      offsetof(KnExpect, member) + offsetof(KnTextExpect, equals), NULL, NULL },           \
+    { NULL }
+
+static const KnYamlField stdout_fields[] = { TEXT_FIELDS(out) };
+static const KnYamlField stderr_fields[] = { TEXT_FIELDS(err) };
+
+static const KnYamlField endpoints_fields[] = {
+    { "service", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnExpect, endpoints_service), NULL, NULL },
+    { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnExpect, endpoints_namespace), NULL, NULL },
+    { "ready", YAML_SCALAR_NODE, parse_count, offsetof(KnExpect, endpoints_ready), NULL, NULL },
+    { NULL },
+};
+
+static const KnYamlField pods_fields[] = {
+    { "selector", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnExpect, pods_selector), NULL, NULL },
+    { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnExpect, pods_namespace), NULL, NULL },
+    { "ready", YAML_SCALAR_NODE, parse_count, offsetof(KnExpect, pods_ready), NULL, NULL },
+    { NULL },
+};
+
+static const KnYamlField expect_fields[] = {
+    { "stdout", YAML_MAPPING_NODE, NULL, 0, stdout_fields, "stdout expectation" },
+    { "stderr", YAML_MAPPING_NODE, NULL, 0, stderr_fields, "stderr expectation" },
+    { "exitCode", YAML_SCALAR_NODE, parse_exit_code, offsetof(KnExpect, exit_code), NULL, NULL },
+    { "endpoints", YAML_MAPPING_NODE, NULL, 0, endpoints_fields, "endpoints expectation" },
+    { "pods", YAML_MAPPING_NODE, NULL, 0, pods_fields, "pods expectation" },
+    { NULL },
+};
+
+static gboolean
+parse_expect(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    KnExpect *expect = g_new0(KnExpect, 1);
+
+    *(KnExpect **) target = expect;
+    expect->loc = kn_scenario_yaml_loc(ctx, node);
+    if (!kn_scenario_yaml_mapping(ctx, node, expect_fields, expect, "expect", error))
+        return FALSE;
+    expect->has_exit_code = kn_scenario_yaml_get(ctx, node, "exitCode") != NULL;
+    if (kn_scenario_yaml_get(ctx, node, "endpoints") != NULL && expect->endpoints_service == NULL) {
+        kn_scenario_yaml_path_push_key(ctx, "endpoints.service");
+        return kn_scenario_yaml_error(ctx, node, error, "Required value");
+    }
+    if (kn_scenario_yaml_get(ctx, node, "pods") != NULL && expect->pods_selector == NULL) {
+        kn_scenario_yaml_path_push_key(ctx, "pods.selector");
+        return kn_scenario_yaml_error(ctx, node, error, "Required value");
+    }
+    return TRUE;
+}
 
 static gboolean
 parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
@@ -250,20 +366,29 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     if (action == NULL)
         return kn_scenario_yaml_error(ctx, node, error, "a step needs an action (one of %s)", actions->str);
 
-    if (step->kind != KN_STEP_WAIT) {
+    switch (step->kind) {
+    case KN_STEP_WAIT:
+    case KN_STEP_KUBECTL:
+    case KN_STEP_EXPECT:
+        break;
+    default:
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
         return kn_scenario_yaml_error_code(ctx, action, error, KN_INPUT_ERROR_UNSUPPORTED,
-                                   "'%s' steps need the cluster model, which this build "
-                                   "of knetsim does not have yet", step_kind_names[step->kind]);
+                                           "'%s' steps need the data-plane model, which this build "
+                                           "of knetsim does not have yet", step_kind_names[step->kind]);
     }
 
-    static const KnYamlField wait_fields[] = {
+    static const KnYamlField step_fields[] = {
+        { "kubectl", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, command), NULL, NULL },
         { "wait", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnStep, duration), NULL, NULL },
+        { "expect", YAML_MAPPING_NODE, parse_expect, offsetof(KnStep, expect), NULL, NULL },
         { "repeat", YAML_SCALAR_NODE, parse_repeat, offsetof(KnStep, repeat), NULL, NULL },
         { "narrate", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, narrate), NULL, NULL },
         { NULL },
     };
-    return kn_scenario_yaml_mapping(ctx, node, wait_fields, step, "wait step", error);
+    g_autofree char *what = g_strdup_printf("%s step", step_kind_names[step->kind]);
+
+    return kn_scenario_yaml_mapping(ctx, node, step_fields, step, what, error);
 }
 
 static gboolean

@@ -68,12 +68,37 @@ typedef enum {
     KN_STEP_EXPECT,              /* expect: on its own, checks the cluster */
 } KnStepKind;
 
+/* A check of text a step printed (expect.stdout, expect.stderr). */
+typedef struct KnTextExpect {
+    char *contains;              /* a substring it must contain, or NULL */
+    char *not_contains;          /* a substring it must not contain, or NULL */
+    char *matches;               /* a regular expression (PCRE, multi-line) */
+    char *equals;                /* the whole text, less a final newline */
+} KnTextExpect;
+
+/* An expect: mapping: checks of the step's output or of the cluster. */
+typedef struct KnExpect {
+    KnTextExpect out;            /* stdout */
+    KnTextExpect err;            /* stderr */
+    gboolean has_exit_code;
+    guint exit_code;
+    char *endpoints_service;     /* endpoints: {service, namespace, ready} */
+    char *endpoints_namespace;   /* "default" if not given */
+    guint endpoints_ready;       /* ready endpoints over the Service's slices */
+    char *pods_selector;         /* pods: {selector, namespace, ready} */
+    char *pods_namespace;
+    guint pods_ready;            /* pods matching, Running and Ready */
+    KnSrcLoc loc;                /* the expect mapping */
+} KnExpect;
+
 /* One entry of steps. */
 typedef struct KnStep {
     KnStepKind kind;
+    char *command;               /* KN_STEP_KUBECTL: the command line after "kubectl" */
     KnTime duration;             /* KN_STEP_WAIT: how long */
     guint repeat;                /* times to run it; 1 if not given */
     char *narrate;               /* text printed before the step, or NULL */
+    KnExpect *expect;            /* checks after each run, or NULL */
     KnSrcLoc loc;                /* the step's mapping */
 } KnStep;
 

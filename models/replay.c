@@ -1,0 +1,329 @@
+/* replay.c -- the scenario replay of replay.h.
+ *
+ * DOC: Steps run one after another: each is an event whose handler does the
+ * step's action and, when the action is over (a kubectl command exits, a
+ * wait elapses), grades the step's expectations and schedules the next run
+ * or the next step.  The transcript writes a kubectl step as
+ * "$ kubectl ARGS" and a wait as "$ sleep SECONDS", as they would be typed,
+ * then what the command printed (standard output, then standard error).
+ * Failed expectations are reported as "FILE:LINE:COL: expectation failed:
+ * ..." with what was seen. */
+
+#include <config.h>
+#include "models/replay.h"
+
+#include <string.h>
+#include "models/cluster.h"
+#include "models/endpointslice-sync.h"
+#include "models/kubectl.h"
+#include "models/workload.h"
+
+typedef struct {
+    const KnScenario *scenario;
+    const KnReplayOptions *options;
+    KnReplayReport *report;
+    KnSim *sim;
+    KnCluster *cluster;
+    KnWorkloads *workloads;
+    KnEndpointSliceSync *slices;
+    KnKubectl *kubectl;
+    guint next_step;                     /* index of the step to run next */
+    guint repeat_left;                   /* further runs of the current step */
+} Replay;
+
+static void on_step(KnSim *sim, gpointer data);
+
+static const KnEventClass step_class = { "step", on_step, NULL };
+
+static void G_GNUC_PRINTF(2, 3)
+explain(Replay *replay, const char *format, ...)
+{
+    g_autofree char *when = NULL;
+    g_autofree char *message = NULL;
+    va_list args;
+
+    if (!replay->options->explain || replay->options->transcript == NULL)
+        return;
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    when = kn_time_format(kn_sim_now(replay->sim));
+    fprintf(replay->options->transcript, "  [%s] %s\n", when, message);
+}
+
+static void G_GNUC_PRINTF(2, 3)
+transcript(Replay *replay, const char *format, ...)
+{
+    va_list args;
+
+    if (replay->options->transcript == NULL)
+        return;
+    va_start(args, format);
+    vfprintf(replay->options->transcript, format, args);
+    va_end(args);
+}
+
+/* Writes 'duration' as sleep(1) takes it: whole seconds, or a decimal. */
+static char *
+format_sleep(KnTime duration)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    KnTime frac = duration % KN_SEC;
+
+    g_string_printf(text, "%" G_GUINT64_FORMAT, duration / KN_SEC);
+    if (frac != 0) {
+        g_string_append_printf(text, ".%09" G_GUINT64_FORMAT, frac);
+        while (text->str[text->len - 1] == '0')
+            g_string_truncate(text, text->len - 1);
+    }
+    return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+/*****************************************************************************/
+/* Expectations. */
+
+/* Grades one check: counts it, and reports it if it failed. */
+static void G_GNUC_PRINTF(4, 5)
+grade(Replay *replay, const KnExpect *expect, gboolean ok, const char *format, ...)
+{
+    g_autofree char *what = NULL;
+    va_list args;
+
+    if (ok) {
+        replay->report->n_passed++;
+        return;
+    }
+    replay->report->n_failed++;
+    va_start(args, format);
+    what = g_strdup_vprintf(format, args);
+    va_end(args);
+    if (replay->options->failures != NULL)
+        fprintf(replay->options->failures, "%s:%u:%u: expectation failed: %s\n", expect->loc.file,
+                expect->loc.line, expect->loc.col, what);
+}
+
+/* Indents 'text' for a failure report. */
+static char *
+quoted(const char *text)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    guint n = g_strv_length(lines);
+
+    if (n > 0 && lines[n - 1][0] == '\0')
+        n--;
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(out, "\n    | %s", lines[i]);
+    if (n == 0)
+        g_string_append(out, "\n    | (nothing)");
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static void
+grade_text(Replay *replay, const KnExpect *expect, const KnTextExpect *check, const char *name,
+           const char *text)
+{
+    g_autofree char *seen = quoted(text);
+
+    if (check->contains != NULL)
+        grade(replay, expect, strstr(text, check->contains) != NULL,
+              "%s does not contain \"%s\"; it was:%s", name, check->contains, seen);
+    if (check->not_contains != NULL)
+        grade(replay, expect, strstr(text, check->not_contains) == NULL,
+              "%s contains \"%s\"; it was:%s", name, check->not_contains, seen);
+    if (check->matches != NULL)
+        grade(replay, expect, g_regex_match_simple(check->matches, text, G_REGEX_MULTILINE, 0),
+              "%s does not match /%s/; it was:%s", name, check->matches, seen);
+    if (check->equals != NULL) {
+        gsize len = strlen(text);
+        gboolean equal = strcmp(text, check->equals) == 0
+                         || (len > 0 && text[len - 1] == '\n' && strlen(check->equals) == len - 1
+                             && strncmp(text, check->equals, len - 1) == 0);
+
+        grade(replay, expect, equal, "%s is not \"%s\"; it was:%s", name, check->equals, seen);
+    }
+}
+
+/* Ready endpoints over the controller's slices of the Service. */
+static guint
+ready_endpoints(Replay *replay, const char *namespace, const char *service)
+{
+    g_autoptr(GPtrArray) slices = kn_store_list(replay->cluster->store, KN_KIND_ENDPOINT_SLICE, namespace);
+    guint ready = 0;
+
+    for (guint i = 0; i < slices->len; i++) {
+        KnEndpointSlice *slice = slices->pdata[i];
+
+        if (g_strcmp0(kn_labels_get(slice->meta.labels, "kubernetes.io/service-name"), service) != 0)
+            continue;
+        for (guint e = 0; e < slice->endpoints->len; e++)
+            ready += ((KnEndpoint *) slice->endpoints->pdata[e])->ready;
+    }
+    return ready;
+}
+
+/* Pods matching an equality selector ("app=web,tier=fe"), Running and Ready. */
+static guint
+ready_pods(Replay *replay, const char *namespace, const char *selector_text)
+{
+    g_autoptr(KnLabels) selector = kn_labels_new();
+    g_auto(GStrv) pairs = g_strsplit(selector_text, ",", -1);
+    g_autoptr(GPtrArray) pods = kn_store_list(replay->cluster->store, KN_KIND_POD, namespace);
+    guint ready = 0;
+
+    for (guint i = 0; pairs[i] != NULL; i++) {
+        g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
+
+        kn_labels_set(selector, g_strstrip(kv[0]), kv[1] != NULL ? g_strstrip(kv[1]) : "");
+    }
+    for (guint i = 0; i < pods->len; i++) {
+        KnPod *pod = pods->pdata[i];
+
+        ready += kn_labels_match(pod->meta.labels, selector) && pod->phase == KN_POD_RUNNING
+                 && pod->ready && !pod->meta.deleting;
+    }
+    return ready;
+}
+
+/* Grades 'expect' against a command's result ('result' NULL for a step
+ * that ran no command) and the cluster as it is now. */
+static void
+check(Replay *replay, const KnExpect *expect, const KnKubectlResult *result)
+{
+    if (expect == NULL)
+        return;
+    if (result != NULL) {
+        grade_text(replay, expect, &expect->out, "stdout", result->out->str);
+        grade_text(replay, expect, &expect->err, "stderr", result->err->str);
+        if (expect->has_exit_code)
+            grade(replay, expect, (guint) result->status == expect->exit_code,
+                  "exit status is %d, not %u", result->status, expect->exit_code);
+    }
+    if (expect->endpoints_service != NULL) {
+        const char *ns = expect->endpoints_namespace != NULL ? expect->endpoints_namespace : "default";
+        guint ready = ready_endpoints(replay, ns, expect->endpoints_service);
+
+        grade(replay, expect, ready == expect->endpoints_ready,
+              "Service %s/%s has %u ready endpoints, not %u", ns, expect->endpoints_service, ready,
+              expect->endpoints_ready);
+        explain(replay, "expect: %u ready endpoints of %s/%s", ready, ns, expect->endpoints_service);
+    }
+    if (expect->pods_selector != NULL) {
+        const char *ns = expect->pods_namespace != NULL ? expect->pods_namespace : "default";
+        guint ready = ready_pods(replay, ns, expect->pods_selector);
+
+        grade(replay, expect, ready == expect->pods_ready, "%u pods with %s are ready in %s, not %u",
+              ready, expect->pods_selector, ns, expect->pods_ready);
+        explain(replay, "expect: %u ready pods with %s", ready, expect->pods_selector);
+    }
+}
+
+/*****************************************************************************/
+/* Steps. */
+
+/* Moves on after a run of the current step that took 'duration'. */
+static void
+step_done(Replay *replay, const KnStep *step, KnTime duration)
+{
+    if (replay->repeat_left == 0)
+        replay->repeat_left = step->repeat;
+    if (--replay->repeat_left == 0)
+        replay->next_step++;
+    kn_sim_schedule_in(replay->sim, duration, &step_class, replay);
+}
+
+static void
+on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
+{
+    Replay *replay = user_data;
+    const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
+
+    transcript(replay, "%s%s", result->out->str, result->err->str);
+    if (result->status != 0)
+        explain(replay, "kubectl exited with status %d", result->status);
+    check(replay, step->expect, result);
+    step_done(replay, step, 0);
+}
+
+static void
+on_step(KnSim *sim, gpointer data)
+{
+    Replay *replay = data;
+
+    (void) sim;
+    if (replay->next_step == replay->scenario->steps->len)
+        return;                          /* the last step's time is over */
+
+    const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
+
+    if (step->narrate != NULL && replay->repeat_left == 0)
+        transcript(replay, "# %s\n", step->narrate);
+    switch (step->kind) {
+    case KN_STEP_WAIT: {
+        g_autofree char *seconds = format_sleep(step->duration);
+
+        transcript(replay, "$ sleep %s\n", seconds);
+        explain(replay, "step %u (%s:%u): wait %s s", replay->next_step + 1, step->loc.file,
+                step->loc.line, seconds);
+        check(replay, step->expect, NULL);
+        step_done(replay, step, step->duration);
+        break;
+    }
+    case KN_STEP_KUBECTL:
+        transcript(replay, "$ kubectl %s\n", step->command);
+        explain(replay, "step %u (%s:%u): kubectl", replay->next_step + 1, step->loc.file, step->loc.line);
+        kn_kubectl_run(replay->kubectl, step->command, NULL, on_kubectl_done, replay);
+        break;
+    case KN_STEP_EXPECT:
+        check(replay, step->expect, NULL);
+        step_done(replay, step, 0);
+        break;
+    default:
+        /* The loader refuses every other kind in this build. */
+        g_assert_not_reached();
+    }
+}
+
+gboolean
+kn_replay_run(const KnScenario *scenario, const KnReplayOptions *options, KnReplayReport *report,
+              GError **error)
+{
+    g_return_val_if_fail(scenario != NULL && options != NULL && report != NULL, FALSE);
+
+    Replay replay = { scenario, options, report, NULL, NULL, NULL, NULL, NULL, 0, 0 };
+    g_autoptr(GString) nodes = g_string_new(NULL);
+
+    memset(report, 0, sizeof *report);
+    replay.sim = kn_sim_new(options->seed);
+    replay.cluster = kn_cluster_new(scenario, replay.sim, error);
+    if (replay.cluster == NULL) {
+        kn_sim_free(replay.sim);
+        return FALSE;
+    }
+    replay.workloads = kn_workloads_new(replay.cluster);
+    replay.slices = kn_endpointslice_sync_new(replay.cluster, 0);
+    replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
+
+    for (guint i = 0; i < scenario->nodes->len; i++)
+        g_string_append_printf(nodes, "%s%s", i > 0 ? ", " : "",
+                               ((KnNodeSpec *) scenario->nodes->pdata[i])->name);
+    transcript(&replay, "# scenario %s: %u node%s (%s), proxy mode %s, seed %" G_GUINT64_FORMAT "\n",
+               scenario->name, scenario->nodes->len, scenario->nodes->len == 1 ? "" : "s",
+               nodes->len > 0 ? nodes->str : "none", kn_proxy_mode_name(scenario->proxy_mode),
+               options->seed);
+    if (scenario->steps->len > 0)
+        kn_sim_schedule_at(replay.sim, 0, &step_class, &replay);
+    kn_sim_run_until(replay.sim, options->until);
+    explain(&replay, "%s after %" G_GUINT64_FORMAT " events",
+            replay.next_step < scenario->steps->len ? "stopped by --until" : "end of the scenario",
+            kn_sim_n_events(replay.sim));
+    report->end = kn_sim_now(replay.sim);
+    report->n_events = kn_sim_n_events(replay.sim);
+
+    kn_kubectl_free(replay.kubectl);
+    kn_endpointslice_sync_free(replay.slices);
+    kn_workloads_free(replay.workloads);
+    kn_cluster_free(replay.cluster);
+    kn_sim_free(replay.sim);
+    return TRUE;
+}

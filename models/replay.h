@@ -1,0 +1,30 @@
+/* replay.h -- replaying a scenario: the cluster, its controllers and a
+ * kubectl, driven by the scenario's steps on the simulated clock.  The
+ * transcript shows each step as a person would type it, followed by what
+ * the tool printed; expectations are graded as the steps run. */
+#pragma once
+
+#include <stdio.h>
+#include <glib.h>
+#include "models/scenario.h"
+
+typedef struct KnReplayOptions {
+    guint64 seed;                /* the run's seed (the scenario's, or --seed) */
+    KnTime until;                /* stop at this time; KN_TIME_MAX: at the end */
+    gboolean explain;            /* narrate decisions with the simulated time */
+    FILE *transcript;            /* where the transcript goes; NULL: nowhere */
+    FILE *failures;              /* where failed expectations are reported */
+} KnReplayOptions;
+
+typedef struct KnReplayReport {
+    guint n_passed;              /* expectations that held */
+    guint n_failed;              /* expectations that did not */
+    KnTime end;                  /* the simulated time the replay ended */
+    guint64 n_events;            /* events the simulation ran */
+} KnReplayReport;
+
+/* Replays 'scenario'.  Returns FALSE with 'error' set (KN_INPUT_ERROR) only
+ * for a scenario the cluster cannot be built from; failed expectations are
+ * counted in 'report', not errors. */
+gboolean kn_replay_run(const KnScenario *scenario, const KnReplayOptions *options,
+                       KnReplayReport *report, GError **error);
