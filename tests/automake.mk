@@ -6,7 +6,8 @@ UNIT_TESTS = \
 	tests/test_rng \
 	tests/test_time \
 	tests/test_scenario \
-	tests/test_cli
+	tests/test_cli \
+	tests/test_svc_validate
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
@@ -19,6 +20,7 @@ tests_test_rng_CFLAGS = $(tests_cflags)
 tests_test_time_CFLAGS = $(tests_cflags)
 tests_test_scenario_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
+tests_test_svc_validate_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
