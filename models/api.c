@@ -555,6 +555,7 @@ service_port_free(KnServicePort *port)
 {
     g_free(port->name);
     g_free(port->app_protocol);
+    g_free(port->protocol_raw);
     kn_int_or_string_clear(&port->target_port);
     g_free(port);
 }
@@ -593,6 +594,11 @@ service_free(KnService *service)
     g_ptr_array_unref(spec->load_balancer_source_ranges);
     g_free(spec->load_balancer_class);
     g_free(spec->traffic_distribution);
+    g_free(spec->type_raw);
+    g_free(spec->session_affinity_raw);
+    g_free(spec->external_traffic_policy_raw);
+    g_free(spec->internal_traffic_policy_raw);
+    g_free(spec->ip_family_policy_raw);
     g_ptr_array_unref(service->load_balancer_ingress);
 }
 

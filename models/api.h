@@ -206,6 +206,8 @@ typedef struct KnServicePort {
     guint port;
     KnIntOrString target_port;   /* defaults to 'port' */
     guint node_port;             /* 0: none (yet) */
+    char *protocol_raw;          /* the protocol as written when it is none of
+                                  * TCP, UDP, SCTP ("" if empty), else NULL */
     KnSrcLoc loc;
 } KnServicePort;
 
@@ -242,6 +244,19 @@ typedef struct KnServiceSpec {
     gboolean allocate_load_balancer_node_ports; /* TRUE unless set false */
     gboolean publish_not_ready_addresses;
     char *traffic_distribution;  /* "PreferClose", or NULL */
+
+    /* What the manifest said, where the fields above cannot hold it.  A
+     * '_raw' string is set only when the value written is not one the enum
+     * holds ("" if written empty), so validation can name it; NULL otherwise.
+     * A 'has_' flag says the field was given rather than defaulted. */
+    char *type_raw;              /* spec.type */
+    char *session_affinity_raw;  /* spec.sessionAffinity */
+    char *external_traffic_policy_raw;  /* spec.externalTrafficPolicy */
+    char *internal_traffic_policy_raw;  /* spec.internalTrafficPolicy */
+    char *ip_family_policy_raw;  /* spec.ipFamilyPolicy */
+    gboolean has_external_traffic_policy;   /* given, or defaulted for NodePort/LoadBalancer */
+    gboolean has_session_affinity_config;   /* spec.sessionAffinityConfig given */
+    gboolean has_allocate_load_balancer_node_ports; /* given, or defaulted for LoadBalancer */
 } KnServiceSpec;
 
 typedef struct KnService {

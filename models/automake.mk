@@ -11,5 +11,6 @@ models_libmodels_a_SOURCES = \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/store.c models/store.h \
 	models/svc-alloc.c models/svc-alloc.h \
+	models/svc-validate.c models/svc-validate.h \
 	models/workload.c models/workload.h
 EXTRA_DIST += models/README

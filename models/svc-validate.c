@@ -1,0 +1,1273 @@
+/* svc-validate.c -- Service validation, as the API server does it.
+ *
+ * DOC: This mirrors kube-apiserver's Service validation: ValidateService,
+ * validateServicePort, ValidateServiceClusterIPsRelatedFields,
+ * ValidateServiceUpdate, validateUpgradeDowngradeClusterIPs and ...IPFamilies,
+ * validateLoadBalancerClassField, validateServiceExternalTrafficPolicy,
+ * validateServiceInternalTrafficFieldsValue, validateServiceTrafficDistribution
+ * and validateClientIPAffinityConfig in kubernetes/kubernetes
+ * pkg/apis/core/validation/validation.go; ValidateObjectMeta and
+ * ValidateAnnotations in staging/src/k8s.io/apimachinery/pkg/api/validation/
+ * objectmeta.go; IsDNS1035Label, IsDNS1123Label, IsDNS1123Subdomain,
+ * IsValidPortNum, IsValidPortName, RegexError, MaxLenError in
+ * .../apimachinery/pkg/util/validation/validation.go; IsLabelKey (the
+ * qualified name) and IsLabelValue in .../apimachinery/pkg/api/validate/
+ * content/kube.go; IsValidIP and IsValidCIDR in .../util/validation/ip.go;
+ * how each error prints in .../util/validation/field/errors.go (ErrorBody);
+ * the ipFamilyPolicy checks of initIPFamilyFields in
+ * pkg/registry/core/service/storage/alloc.go, which run before validation
+ * and answer alone; and kubectl's printing of an Invalid status in
+ * staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go (checkErr,
+ * statusCausesToAggrError, MultilineError).
+ *
+ * The messages are copied character for character, double spaces in
+ * RegexError's "(e.g. 'my-name',  or '123-abc', ..." included.  Values print
+ * as Go prints them: strings with %q, numbers plain, lists and structs with
+ * %#v ([]string{"a", "b"}, core.ServicePort{...}).
+ *
+ * Simplified: maps (labels, annotations, selector) are checked in key order,
+ * where Go's map order is random; a Service is checked after defaulting, so
+ * the Required errors that defaulting makes unreachable (sessionAffinity,
+ * externalTrafficPolicy and internalTrafficPolicy left empty,
+ * allocateLoadBalancerNodePorts on a LoadBalancer, healthCheckNodePort on a
+ * Local LoadBalancer, clusterIPs once clusterIP is set) are not produced;
+ * checks that need the cluster's configuration (is it dual-stack, which
+ * families it serves) belong to the allocator; the strategy's
+ * dropTypeDependentFields (clearing node ports and clusterIPs the user left
+ * unchanged when the type changes) is the caller's; IPv4 addresses with
+ * leading zeros, which Go's ParseIPSloppy accepts, are refused here. */
+
+#include <config.h>
+#include "models/svc-validate.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <string.h>
+
+/*****************************************************************************/
+/* Field errors and how Go prints values. */
+
+void
+kn_field_error_free(KnFieldError *error)
+{
+    if (!error)
+        return;
+    g_free(error->field);
+    g_free(error->message);
+    g_free(error);
+}
+
+static GPtrArray *
+errors_new(void)
+{
+    return g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+}
+
+/* Adds an error at 'path' whose text after "path: " is formatted. */
+G_GNUC_PRINTF(3, 4) static void
+add_error(GPtrArray *errors, const char *path, const char *format, ...)
+{
+    KnFieldError *error = g_new0(KnFieldError, 1);
+    va_list args;
+
+    va_start(args, format);
+    error->field = g_strdup(path);
+    error->message = g_strdup_vprintf(format, args);
+    va_end(args);
+    g_ptr_array_add(errors, error);
+}
+
+/* field.Required(): "Required value", then ": detail" if any. */
+static void
+add_required(GPtrArray *errors, const char *path, const char *detail)
+{
+    if (detail && *detail)
+        add_error(errors, path, "Required value: %s", detail);
+    else
+        add_error(errors, path, "Required value");
+}
+
+static void
+add_forbidden(GPtrArray *errors, const char *path, const char *detail)
+{
+    add_error(errors, path, "Forbidden: %s", detail);
+}
+
+/* field.Invalid() with 'value' already printed as Go prints it. */
+static void
+add_invalid(GPtrArray *errors, const char *path, const char *value, const char *detail)
+{
+    add_error(errors, path, "Invalid value: %s: %s", value, detail);
+}
+
+/* field.NotSupported(): the supported values quoted, in 'supported' order
+ * (sets.List sorts them, so callers list them sorted). */
+static void
+add_unsupported(GPtrArray *errors, const char *path, const char *value,
+                const char *const *supported)
+{
+    g_autoptr(GString) text = g_string_new("supported values: ");
+
+    for (guint i = 0; supported[i]; i++)
+        g_string_append_printf(text, "%s\"%s\"", i ? ", " : "", supported[i]);
+    add_error(errors, path, "Unsupported value: %s: %s", value, text->str);
+}
+
+static void
+add_duplicate(GPtrArray *errors, const char *path, const char *value)
+{
+    add_error(errors, path, "Duplicate value: %s", value);
+}
+
+/* Go's %q (strconv.Quote) of 's'.  New; g_free(). */
+static char *
+quote(const char *s)
+{
+    GString *out = g_string_new("\"");
+
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        switch (*p) {
+        case '"': g_string_append(out, "\\\""); break;
+        case '\\': g_string_append(out, "\\\\"); break;
+        case '\n': g_string_append(out, "\\n"); break;
+        case '\t': g_string_append(out, "\\t"); break;
+        case '\r': g_string_append(out, "\\r"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                g_string_append_printf(out, "\\x%02x", *p);
+            else
+                g_string_append_c(out, (char) *p);
+        }
+    }
+    g_string_append_c(out, '"');
+    return g_string_free(out, FALSE);
+}
+
+/* Go's %#v of a []string or of a []core.IPFamily ('type' names it).  New. */
+static char *
+go_slice(const char *type, const GPtrArray *items)
+{
+    GString *out = g_string_new(NULL);
+
+    if (items->len == 0) {
+        g_string_append_printf(out, "%s(nil)", type);
+        return g_string_free(out, FALSE);
+    }
+    g_string_append_printf(out, "%s{", type);
+    for (guint i = 0; i < items->len; i++) {
+        g_autofree char *q = quote(g_ptr_array_index(items, i));
+
+        g_string_append_printf(out, "%s%s", i ? ", " : "", q);
+    }
+    g_string_append_c(out, '}');
+    return g_string_free(out, FALSE);
+}
+
+/* A pointer to a string field as ErrorBody prints it: the quoted value, or
+ * "null" (itself quoted, being the string "null") when unset. */
+static char *
+quote_or_null(const char *s)
+{
+    return quote(s ? s : "null");
+}
+
+/*****************************************************************************/
+/* apimachinery's string formats. */
+
+#define DNS1123_LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+#define DNS1123_SUBDOMAIN_FMT DNS1123_LABEL_FMT "(\\." DNS1123_LABEL_FMT ")*"
+#define DNS1035_LABEL_FMT "[a-z]([-a-z0-9]*[a-z0-9])?"
+#define LABEL_KEY_FMT "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+#define LABEL_VALUE_FMT "(" LABEL_KEY_FMT ")?"
+
+/* RegexError(): "MSG (e.g. 'a',  or 'b', regex used for validation is 'RE')";
+ * the double space is Go's. */
+#define DNS1123_LABEL_MSG \
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " \
+    "and must start and end with an alphanumeric character " \
+    "(e.g. 'my-name',  or '123-abc', regex used for validation is '" DNS1123_LABEL_FMT "')"
+#define DNS1123_SUBDOMAIN_MSG \
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', " \
+    "and must start and end with an alphanumeric character " \
+    "(e.g. 'example.com', regex used for validation is '" DNS1123_SUBDOMAIN_FMT "')"
+#define DNS1035_LABEL_MSG \
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', " \
+    "start with an alphabetic character, and end with an alphanumeric character " \
+    "(e.g. 'my-name',  or 'abc-123', regex used for validation is '" DNS1035_LABEL_FMT "')"
+#define LABEL_KEY_MSG \
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with " \
+    "an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', " \
+    "regex used for validation is '" LABEL_KEY_FMT "')"
+#define LABEL_VALUE_MSG \
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', " \
+    "and must start and end with an alphanumeric character " \
+    "(e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '" LABEL_VALUE_FMT "')"
+#define PORT_RANGE_MSG "must be between 1 and 65535, inclusive"
+
+static gboolean
+is_lower_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* [a-z0-9]([-a-z0-9]*[a-z0-9])? over 's'..'end'; 'first_alpha' for RFC 1035. */
+static gboolean
+match_label(const char *s, const char *end, gboolean first_alpha)
+{
+    if (s == end || !is_lower_alnum(s[0]) || !is_lower_alnum(end[-1]))
+        return FALSE;
+    if (first_alpha && !(s[0] >= 'a' && s[0] <= 'z'))
+        return FALSE;
+    for (const char *p = s; p < end; p++)
+        if (!is_lower_alnum(*p) && *p != '-')
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean
+match_subdomain(const char *s)
+{
+    const char *start = s;
+
+    for (const char *p = s;; p++) {
+        if (*p == '.' || *p == '\0') {
+            if (!match_label(start, p, FALSE))
+                return FALSE;
+            if (*p == '\0')
+                return TRUE;
+            start = p + 1;
+        }
+    }
+}
+
+static gboolean
+is_alnum(char c)
+{
+    return g_ascii_isalnum(c);
+}
+
+/* ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9], or also "" if 'empty_ok'. */
+static gboolean
+match_label_key_name(const char *s, const char *end, gboolean empty_ok)
+{
+    if (s == end)
+        return empty_ok;
+    if (!is_alnum(s[0]) || !is_alnum(end[-1]))
+        return FALSE;
+    for (const char *p = s; p < end; p++)
+        if (!is_alnum(*p) && *p != '-' && *p != '_' && *p != '.')
+            return FALSE;
+    return TRUE;
+}
+
+/* Each checker appends its messages to 'msgs' (char *, owned). */
+
+static void
+is_dns1123_label(const char *value, GPtrArray *msgs)
+{
+    if (strlen(value) > 63)
+        g_ptr_array_add(msgs, g_strdup("must be no more than 63 characters"));
+    if (!match_label(value, value + strlen(value), FALSE)) {
+        if (match_subdomain(value))
+            g_ptr_array_add(msgs, g_strdup("must not contain dots"));
+        else
+            g_ptr_array_add(msgs, g_strdup(DNS1123_LABEL_MSG));
+    }
+}
+
+static void
+is_dns1123_subdomain(const char *value, GPtrArray *msgs)
+{
+    if (strlen(value) > 253)
+        g_ptr_array_add(msgs, g_strdup("must be no more than 253 characters"));
+    if (!match_subdomain(value))
+        g_ptr_array_add(msgs, g_strdup(DNS1123_SUBDOMAIN_MSG));
+}
+
+static void
+is_dns1035_label(const char *value, GPtrArray *msgs)
+{
+    if (strlen(value) > 63)
+        g_ptr_array_add(msgs, g_strdup("must be no more than 63 characters"));
+    if (!match_label(value, value + strlen(value), TRUE))
+        g_ptr_array_add(msgs, g_strdup(DNS1035_LABEL_MSG));
+}
+
+/* IsQualifiedName (IsLabelKey): an optional DNS subdomain prefix and '/',
+ * then a name of at most 63 characters. */
+static void
+is_qualified_name(const char *value, GPtrArray *msgs)
+{
+    g_auto(GStrv) parts = g_strsplit(value, "/", -1);
+    const char *name;
+
+    switch (g_strv_length(parts)) {
+    case 1:
+        name = parts[0];
+        break;
+    case 2: {
+        g_autoptr(GPtrArray) prefix_msgs = g_ptr_array_new_with_free_func(g_free);
+
+        name = parts[1];
+        if (!*parts[0])
+            g_ptr_array_add(msgs, g_strdup("prefix part must be non-empty"));
+        else
+            is_dns1123_subdomain(parts[0], prefix_msgs);
+        for (guint i = 0; i < prefix_msgs->len; i++)
+            g_ptr_array_add(msgs, g_strconcat("prefix part ", (char *) prefix_msgs->pdata[i], NULL));
+        break;
+    }
+    default:
+        g_ptr_array_add(msgs, g_strdup("a valid label key " LABEL_KEY_MSG
+                                       " with an optional DNS subdomain prefix and '/' "
+                                       "(e.g. 'example.com/MyName')"));
+        return;
+    }
+    if (!*name)
+        g_ptr_array_add(msgs, g_strdup("name part must be non-empty"));
+    else if (strlen(name) > 63)
+        g_ptr_array_add(msgs, g_strdup("name part must be no more than 63 characters"));
+    if (!match_label_key_name(name, name + strlen(name), FALSE))
+        g_ptr_array_add(msgs, g_strdup("name part " LABEL_KEY_MSG));
+}
+
+static void
+is_label_value(const char *value, GPtrArray *msgs)
+{
+    if (strlen(value) > 63)
+        g_ptr_array_add(msgs, g_strdup("must be no more than 63 characters"));
+    if (!match_label_key_name(value, value + strlen(value), TRUE))
+        g_ptr_array_add(msgs, g_strdup(LABEL_VALUE_MSG));
+}
+
+/* IsValidPortName: an IANA_SVC_NAME. */
+static void
+is_valid_port_name(const char *port, GPtrArray *msgs)
+{
+    gsize len = strlen(port);
+    gboolean charset = len > 0, letter = FALSE;
+
+    for (const char *p = port; *p; p++) {
+        if (!is_lower_alnum(*p) && *p != '-')
+            charset = FALSE;
+        if (*p >= 'a' && *p <= 'z')
+            letter = TRUE;
+    }
+    if (len > 15)
+        g_ptr_array_add(msgs, g_strdup("must be no more than 15 characters"));
+    if (!charset)
+        g_ptr_array_add(msgs, g_strdup("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"));
+    if (!letter)
+        g_ptr_array_add(msgs, g_strdup("must contain at least one letter (a-z)"));
+    if (strstr(port, "--"))
+        g_ptr_array_add(msgs, g_strdup("must not contain consecutive hyphens"));
+    if (len > 0 && (port[0] == '-' || port[len - 1] == '-'))
+        g_ptr_array_add(msgs, g_strdup("must not begin or end with a hyphen"));
+}
+
+typedef void (*StringCheck)(const char *value, GPtrArray *msgs);
+
+/* Runs 'check' on 'value' and adds one Invalid error per message at 'path',
+ * printing 'shown' (the value as given) as the bad value. */
+static void
+check_string(GPtrArray *errors, const char *path, const char *value, const char *shown,
+             StringCheck check)
+{
+    g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *q = quote(shown);
+
+    check(value, msgs);
+    for (guint i = 0; i < msgs->len; i++)
+        add_invalid(errors, path, q, g_ptr_array_index(msgs, i));
+}
+
+/*****************************************************************************/
+/* IP addresses. */
+
+/* The family of 'ip' as Go's net.ParseIP sees it (an IPv4-mapped IPv6
+ * address is IPv4): 4, 6, or 0 if it is not an address; fills 'v4' or
+ * 'v6' when given. */
+static int
+ip_family(const char *ip, guint8 v4[4], guint8 v6[16])
+{
+    guint8 buf4[4], buf6[16];
+    static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+    if (!v4)
+        v4 = buf4;
+    if (!v6)
+        v6 = buf6;
+    if (inet_pton(AF_INET, ip, v4) == 1)
+        return 4;
+    if (inet_pton(AF_INET6, ip, v6) != 1)
+        return 0;
+    if (memcmp(v6, mapped, 12) == 0) {
+        memcpy(v4, v6 + 12, 4);
+        return 4;
+    }
+    return 6;
+}
+
+/* IsValidIP. */
+static gboolean
+check_ip(GPtrArray *errors, const char *path, const char *ip)
+{
+    if (ip_family(ip, NULL, NULL))
+        return TRUE;
+    g_autofree char *q = quote(ip);
+    add_invalid(errors, path, q, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+    return FALSE;
+}
+
+/* IsValidCIDR: an address, '/', and a prefix length within its family. */
+static void
+check_cidr(GPtrArray *errors, const char *path, const char *value)
+{
+    const char *slash = strchr(value, '/');
+    gboolean ok = FALSE;
+
+    if (slash && slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1)
+        && strlen(slash + 1) <= 3) {
+        g_autofree char *addr = g_strndup(value, slash - value);
+        guint8 v4[4], v6[16];
+        int bits = atoi(slash + 1);
+
+        /* A mapped address in a CIDR keeps its IPv6 length in Go. */
+        if (inet_pton(AF_INET, addr, v4) == 1)
+            ok = bits <= 32;
+        else if (inet_pton(AF_INET6, addr, v6) == 1)
+            ok = bits <= 128;
+    }
+    if (!ok) {
+        g_autofree char *q = quote(value);
+        add_invalid(errors, path, q, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
+    }
+}
+
+/* ValidateNonSpecialIP, for an address already known to parse. */
+static void
+check_non_special_ip(GPtrArray *errors, const char *path, const char *ip)
+{
+    guint8 v4[4], v6[16];
+    int family = ip_family(ip, v4, v6);
+    g_autofree char *q = quote(ip);
+    gboolean unspecified, loopback, link_local, ll_multicast;
+    static const guint8 zero[16] = { 0 };
+
+    if (family == 4) {
+        unspecified = memcmp(v4, zero, 4) == 0;
+        loopback = v4[0] == 127;
+        link_local = v4[0] == 169 && v4[1] == 254;
+        ll_multicast = v4[0] == 224 && v4[1] == 0 && v4[2] == 0;
+    } else {
+        static const guint8 one[16] = { [15] = 1 };
+
+        unspecified = memcmp(v6, zero, 16) == 0;
+        loopback = memcmp(v6, one, 16) == 0;
+        link_local = v6[0] == 0xfe && (v6[1] & 0xc0) == 0x80;
+        ll_multicast = v6[0] == 0xff && (v6[1] & 0x0f) == 0x02;
+    }
+    if (unspecified) {
+        g_autofree char *detail = g_strdup_printf("may not be unspecified (%s)", ip);
+        add_invalid(errors, path, q, detail);
+    }
+    if (loopback)
+        add_invalid(errors, path, q, "may not be in the loopback range (127.0.0.0/8, ::1/128)");
+    if (link_local)
+        add_invalid(errors, path, q, "may not be in the link-local range (169.254.0.0/16, fe80::/10)");
+    if (ll_multicast)
+        add_invalid(errors, path, q, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)");
+}
+
+/*****************************************************************************/
+/* A Service as validation sees it: enums as the strings the API holds, and
+ * clusterIPs synced from clusterIP as the registry's normalizeClusterIPs
+ * does before anything looks at them. */
+
+typedef struct {
+    const KnService *svc;
+    const char *type;            /* "ClusterIP", ... or the unknown value */
+    const char *policy;          /* NULL if unset */
+    const char *eff_policy;      /* as the allocator sets it when unset */
+    GPtrArray *cluster_ips;      /* char *, borrowed strings */
+    const char *cluster_ip;      /* NULL if unset or "" */
+} View;
+
+static void
+view_init(View *view, const KnService *svc)
+{
+    const KnServiceSpec *spec = &svc->spec;
+    static const char *const policies[] = {
+        NULL, "SingleStack", "PreferDualStack", "RequireDualStack",
+    };
+
+    view->svc = svc;
+    view->type = spec->type_raw ? spec->type_raw : kn_service_type_name(spec->type);
+    view->policy = spec->ip_family_policy_raw ? spec->ip_family_policy_raw
+                                               : policies[spec->ip_family_policy];
+    view->cluster_ip = spec->cluster_ip && *spec->cluster_ip ? spec->cluster_ip : NULL;
+    view->cluster_ips = g_ptr_array_new();
+    if (spec->cluster_ips->len == 0 && view->cluster_ip)
+        g_ptr_array_add(view->cluster_ips, (gpointer) view->cluster_ip);
+    else
+        for (guint i = 0; i < spec->cluster_ips->len; i++)
+            g_ptr_array_add(view->cluster_ips, spec->cluster_ips->pdata[i]);
+}
+
+static void
+view_clear(View *view)
+{
+    g_ptr_array_unref(view->cluster_ips);
+}
+
+static gboolean
+is_type(const View *view, KnServiceType type)
+{
+    return !view->svc->spec.type_raw && view->svc->spec.type == type;
+}
+
+/* initIPFamilyFields: an unset ipFamilyPolicy is the old object's on
+ * update; else RequireDualStack for a headless Service without a selector;
+ * else SingleStack.  ExternalName keeps none. */
+static void
+view_set_effective_policy(View *view, const View *old)
+{
+    const KnServiceSpec *spec = &view->svc->spec;
+
+    if (view->policy || is_type(view, KN_SERVICE_EXTERNAL_NAME))
+        view->eff_policy = view->policy;
+    else if (old && old->eff_policy)
+        view->eff_policy = old->eff_policy;
+    else if (g_strcmp0(view->cluster_ip, "None") == 0 && kn_labels_size(spec->selector) == 0)
+        view->eff_policy = "RequireDualStack";
+    else
+        view->eff_policy = "SingleStack";
+}
+
+/* isHeadlessService: clusterIPs is exactly ["None"]. */
+static gboolean
+is_headless(const View *view)
+{
+    return view->cluster_ips->len == 1
+        && strcmp(g_ptr_array_index(view->cluster_ips, 0), "None") == 0;
+}
+
+static const char *
+port_protocol(const KnServicePort *port)
+{
+    return port->protocol_raw ? port->protocol_raw : kn_protocol_name(port->protocol);
+}
+
+static const char *
+session_affinity(const KnServiceSpec *spec)
+{
+    if (spec->session_affinity_raw)
+        return spec->session_affinity_raw;
+    return spec->session_affinity_client_ip ? "ClientIP" : "None";
+}
+
+static const char *
+traffic_policy_name(KnTrafficPolicy policy)
+{
+    return policy == KN_TRAFFIC_POLICY_LOCAL ? "Local" : "Cluster";
+}
+
+/* The externalTrafficPolicy the API holds, or NULL if it is empty. */
+static const char *
+external_traffic_policy(const KnServiceSpec *spec)
+{
+    if (spec->external_traffic_policy_raw)
+        return spec->external_traffic_policy_raw;
+    return spec->has_external_traffic_policy
+        ? traffic_policy_name(spec->external_traffic_policy) : NULL;
+}
+
+/* apiservice.ExternallyAccessible and NeedsHealthCheck (pkg/api/service). */
+static gboolean
+externally_accessible(const View *view)
+{
+    return is_type(view, KN_SERVICE_LOAD_BALANCER) || is_type(view, KN_SERVICE_NODE_PORT)
+        || (is_type(view, KN_SERVICE_CLUSTER_IP) && view->svc->spec.external_ips->len > 0);
+}
+
+static gboolean
+needs_health_check(const View *view)
+{
+    const char *etp = external_traffic_policy(&view->svc->spec);
+
+    return is_type(view, KN_SERVICE_LOAD_BALANCER) && etp && strcmp(etp, "Local") == 0;
+}
+
+static gboolean
+strings_equal(const GPtrArray *a, const GPtrArray *b)
+{
+    if (a->len != b->len)
+        return FALSE;
+    for (guint i = 0; i < a->len; i++)
+        if (strcmp(a->pdata[i], b->pdata[i]) != 0)
+            return FALSE;
+    return TRUE;
+}
+
+/*****************************************************************************/
+/* Metadata. */
+
+/* ValidateLabels: each key a qualified name, each value a label value; the
+ * path is the map's, with no key. */
+static void
+check_labels(GPtrArray *errors, const char *path, const KnLabels *labels)
+{
+    for (guint i = 0; i < kn_labels_size(labels); i++) {
+        const char *key = kn_labels_key(labels, i);
+
+        check_string(errors, path, key, key, is_qualified_name);
+        check_string(errors, path, kn_labels_value(labels, i), kn_labels_value(labels, i),
+                     is_label_value);
+    }
+}
+
+/* ValidateAnnotations: keys are qualified names ignoring case, and all
+ * keys and values together hold at most 256 KiB. */
+static void
+check_annotations(GPtrArray *errors, const KnLabels *annotations)
+{
+    gsize total = 0;
+
+    for (guint i = 0; i < kn_labels_size(annotations); i++) {
+        const char *key = kn_labels_key(annotations, i);
+        g_autofree char *lower = g_ascii_strdown(key, -1);
+
+        check_string(errors, "metadata.annotations", lower, key, is_qualified_name);
+        total += strlen(key) + strlen(kn_labels_value(annotations, i));
+    }
+    if (total > 256 * 1024)
+        add_error(errors, "metadata.annotations", "Too long: must have at most %d bytes", 256 * 1024);
+}
+
+/* NameIsDNS1035Label with prefix = true: a trailing '-' stands for the
+ * random suffix to come. */
+static void
+is_dns1035_prefix(const char *value, GPtrArray *msgs)
+{
+    gsize len = strlen(value);
+    g_autofree char *masked = g_strdup(value);
+
+    if (len > 1 && value[len - 1] == '-')
+        masked[len - 1] = 'a';
+    is_dns1035_label(masked, msgs);
+}
+
+/* ValidateObjectMeta(meta, true, ValidateServiceName, "metadata"). */
+static void
+check_object_meta(GPtrArray *errors, const KnObjectMeta *meta)
+{
+    if (meta->generate_name && *meta->generate_name)
+        check_string(errors, "metadata.generateName", meta->generate_name,
+                     meta->generate_name, is_dns1035_prefix);
+    if (!meta->name || !*meta->name)
+        add_required(errors, "metadata.name", "name or generateName is required");
+    else
+        check_string(errors, "metadata.name", meta->name, meta->name, is_dns1035_label);
+    if (!meta->namespace || !*meta->namespace)
+        add_required(errors, "metadata.namespace", NULL);
+    else
+        check_string(errors, "metadata.namespace", meta->namespace, meta->namespace,
+                     is_dns1123_label);
+    check_labels(errors, "metadata.labels", meta->labels);
+    check_annotations(errors, meta->annotations);
+}
+
+/*****************************************************************************/
+/* Cluster IPs and IP families. */
+
+/* ValidateServiceClusterIPsRelatedFields. */
+static void
+check_cluster_ips(GPtrArray *errors, const View *view)
+{
+    const KnServiceSpec *spec = &view->svc->spec;
+    GPtrArray *ips = view->cluster_ips;
+    g_autofree char *ips_shown = go_slice("[]string", ips);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    gboolean has_invalid = FALSE;
+
+    if (is_type(view, KN_SERVICE_EXTERNAL_NAME))
+        return;
+
+    if (view->cluster_ip) {
+        if (ips->len > 0 && strcmp(g_ptr_array_index(ips, 0), view->cluster_ip) != 0)
+            add_invalid(errors, "spec.clusterIPs", ips_shown, "first value must match `clusterIP`");
+    } else if (ips->len > 0) {
+        add_invalid(errors, "spec.clusterIPs", ips_shown,
+                    "must be empty when `clusterIP` is not specified");
+    }
+
+    for (guint i = 0; i < spec->ip_families->len; i++) {
+        const char *family = g_ptr_array_index(spec->ip_families, i);
+        g_autofree char *path = g_strdup_printf("spec.ipFamilies[%u]", i);
+        g_autofree char *q = quote(family);
+
+        if (strcmp(family, "IPv4") != 0 && strcmp(family, "IPv6") != 0)
+            add_unsupported(errors, path, q, (const char *const[]) { "IPv4", "IPv6", NULL });
+        if (g_hash_table_contains(seen, family))
+            add_duplicate(errors, path, q);
+        g_hash_table_add(seen, (gpointer) family);
+    }
+
+    if (spec->ip_family_policy_raw) {
+        g_autofree char *q = quote(spec->ip_family_policy_raw);
+
+        add_unsupported(errors, "spec.ipFamilyPolicy", q,
+                        (const char *const[]) { "PreferDualStack", "RequireDualStack",
+                                                "SingleStack", NULL });
+    }
+
+    for (guint i = 0; i < ips->len; i++) {
+        const char *ip = g_ptr_array_index(ips, i);
+        g_autofree char *path = g_strdup_printf("spec.clusterIPs[%u]", i);
+
+        if (i == 0 && strcmp(ip, "None") == 0) {
+            if (ips->len > 1) {
+                has_invalid = TRUE;
+                add_invalid(errors, "spec.clusterIPs", ips_shown,
+                            "'None' must be the first and only value");
+            }
+            continue;
+        }
+        if (!check_ip(errors, path, ip))
+            has_invalid = TRUE;
+    }
+    if (ips->len > 2)
+        add_invalid(errors, "spec.clusterIPs", ips_shown, "may only hold up to 2 values");
+    if (has_invalid)
+        return;
+
+    if (ips->len > 1) {
+        gboolean v4 = FALSE, v6 = FALSE;
+
+        for (guint i = 0; i < ips->len; i++) {
+            if (ip_family(g_ptr_array_index(ips, i), NULL, NULL) == 4)
+                v4 = TRUE;
+            else
+                v6 = TRUE;
+        }
+        if (!(v4 && v6))
+            add_invalid(errors, "spec.clusterIPs", ips_shown,
+                        "may specify no more than one IP for each IP family");
+    }
+
+    if (!is_headless(view) && ips->len > 0 && spec->ip_families->len > 0) {
+        for (guint i = 0; i < ips->len && i < spec->ip_families->len; i++) {
+            const char *ip = g_ptr_array_index(ips, i);
+            const char *family = g_ptr_array_index(spec->ip_families, i);
+            gboolean is_v6 = ip_family(ip, NULL, NULL) == 6;
+            g_autofree char *path = g_strdup_printf("spec.clusterIPs[%u]", i);
+            g_autofree char *q = quote(ip);
+            g_autofree char *detail = NULL;
+
+            if (strcmp(family, "IPv4") == 0 && is_v6)
+                detail = g_strdup_printf("expected an IPv4 value as indicated by `ipFamilies[%u]`", i);
+            else if (strcmp(family, "IPv6") == 0 && !is_v6)
+                detail = g_strdup_printf("expected an IPv6 value as indicated by `ipFamilies[%u]`", i);
+            if (detail)
+                add_invalid(errors, path, q, detail);
+        }
+    }
+}
+
+/* The ipFamilyPolicy checks of the allocator's initIPFamilyFields, which
+ * run after check_cluster_ips() and before validation, on the policy as
+ * the allocator sets it (view_set_effective_policy()). */
+static void
+check_family_policy(GPtrArray *errors, const View *view, const View *old)
+{
+    const KnServiceSpec *spec = &view->svc->spec;
+    const char *policy = view->eff_policy;
+    g_autofree char *shown = quote_or_null(policy);
+    gboolean single = policy && strcmp(policy, "SingleStack") == 0;
+
+    if (is_type(view, KN_SERVICE_EXTERNAL_NAME))
+        return;
+    if (old && !is_type(old, KN_SERVICE_EXTERNAL_NAME) && !single && policy) {
+        if (view->cluster_ips->len < old->cluster_ips->len && view->cluster_ips->len > 0)
+            add_invalid(errors, "spec.ipFamilyPolicy", shown,
+                        "must be 'SingleStack' to release the secondary cluster IP");
+        if (spec->ip_families->len < old->svc->spec.ip_families->len && spec->ip_families->len > 0)
+            add_invalid(errors, "spec.ipFamilyPolicy", shown,
+                        "must be 'SingleStack' to release the secondary IP family");
+    }
+    if (single) {
+        /* On update an unchanged list is trimmed to one entry first. */
+        gboolean same_ips = old && strings_equal(view->cluster_ips, old->cluster_ips);
+        gboolean same_families = old && strings_equal(spec->ip_families, old->svc->spec.ip_families);
+
+        if (view->cluster_ips->len == 2 && !same_ips)
+            add_invalid(errors, "spec.ipFamilyPolicy", shown,
+                        "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified");
+        if (spec->ip_families->len == 2 && !same_families)
+            add_invalid(errors, "spec.ipFamilyPolicy", shown,
+                        "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified");
+    }
+}
+
+/*****************************************************************************/
+/* ValidateService. */
+
+/* validateServicePort. */
+static void
+check_port(GPtrArray *errors, const KnServicePort *port, guint i, gboolean require_name,
+           GHashTable *names)
+{
+    g_autofree char *base = g_strdup_printf("spec.ports[%u]", i);
+    g_autofree char *name_path = g_strconcat(base, ".name", NULL);
+    g_autofree char *port_path = g_strconcat(base, ".port", NULL);
+    g_autofree char *protocol_path = g_strconcat(base, ".protocol", NULL);
+    g_autofree char *target_path = g_strconcat(base, ".targetPort", NULL);
+    const char *protocol = port_protocol(port);
+    const KnIntOrString *target = &port->target_port;
+
+    if (require_name && (!port->name || !*port->name)) {
+        add_required(errors, name_path, NULL);
+    } else if (port->name && *port->name) {
+        check_string(errors, name_path, port->name, port->name, is_dns1123_label);
+        if (g_hash_table_contains(names, port->name)) {
+            g_autofree char *q = quote(port->name);
+            add_duplicate(errors, name_path, q);
+        } else {
+            g_hash_table_add(names, port->name);
+        }
+    }
+
+    if (port->port < 1 || port->port > 65535) {
+        g_autofree char *v = g_strdup_printf("%u", port->port);
+        add_invalid(errors, port_path, v, PORT_RANGE_MSG);
+    }
+
+    if (!*protocol) {
+        add_required(errors, protocol_path, NULL);
+    } else if (port->protocol_raw) {
+        g_autofree char *q = quote(protocol);
+        add_unsupported(errors, protocol_path, q, (const char *const[]) { "SCTP", "TCP", "UDP", NULL });
+    }
+
+    /* Defaulting turns an empty or zero targetPort into 'port'. */
+    if (target->is_string && target->name && *target->name) {
+        check_string(errors, target_path, target->name, target->name, is_valid_port_name);
+    } else if (!target->is_string && target->number != 0 && target->number > 65535) {
+        g_autofree char *v = g_strdup_printf("%u", target->number);
+        add_invalid(errors, target_path, v, PORT_RANGE_MSG);
+    } else if ((target->is_string || target->number == 0) && (port->port < 1 || port->port > 65535)) {
+        g_autofree char *v = g_strdup_printf("%u", port->port);
+        add_invalid(errors, target_path, v, PORT_RANGE_MSG);
+    }
+
+    if (port->app_protocol) {
+        g_autofree char *path = g_strconcat(base, ".appProtocol", NULL);
+        check_string(errors, path, port->app_protocol, port->app_protocol, is_qualified_name);
+    }
+}
+
+/* validateLoadBalancerClassField; 'old' is NULL on create. */
+static void
+check_load_balancer_class(GPtrArray *errors, const View *view, const View *old)
+{
+    const char *class = view->svc->spec.load_balancer_class;
+
+    if (old && is_type(old, KN_SERVICE_LOAD_BALANCER) && is_type(view, KN_SERVICE_LOAD_BALANCER)) {
+        const char *old_class = old->svc->spec.load_balancer_class;
+
+        if (g_strcmp0(old_class, class) != 0) {
+            g_autofree char *q = quote_or_null(class);
+            add_invalid(errors, "spec.loadBalancerClass", q, "may not change once set");
+        }
+    }
+    if (is_type(view, KN_SERVICE_LOAD_BALANCER)) {
+        if (class)
+            check_string(errors, "spec.loadBalancerClass", class, class, is_qualified_name);
+    } else if (class) {
+        add_forbidden(errors, "spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'");
+    }
+}
+
+/* validateServiceExternalTrafficPolicy. */
+static void
+check_external_traffic(GPtrArray *errors, const View *view)
+{
+    const KnServiceSpec *spec = &view->svc->spec;
+    const char *etp = external_traffic_policy(spec);
+
+    if (!externally_accessible(view)) {
+        if (etp) {
+            g_autofree char *q = quote(etp);
+            add_invalid(errors, "spec.externalTrafficPolicy", q,
+                        "may only be set for externally-accessible services");
+        }
+    } else if (etp && strcmp(etp, "Cluster") != 0 && strcmp(etp, "Local") != 0) {
+        g_autofree char *q = quote(etp);
+        add_unsupported(errors, "spec.externalTrafficPolicy", q,
+                        (const char *const[]) { "Cluster", "Local", NULL });
+    }
+
+    if (!needs_health_check(view)) {
+        if (spec->health_check_node_port != 0) {
+            g_autofree char *v = g_strdup_printf("%u", spec->health_check_node_port);
+            add_invalid(errors, "spec.healthCheckNodePort", v,
+                        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
+        }
+    } else if (spec->health_check_node_port > 65535) {
+        g_autofree char *v = g_strdup_printf("%u", spec->health_check_node_port);
+        add_invalid(errors, "spec.healthCheckNodePort", v, PORT_RANGE_MSG);
+    }
+}
+
+static void
+validate_service(GPtrArray *errors, const View *view)
+{
+    const KnService *svc = view->svc;
+    const KnServiceSpec *spec = &svc->spec;
+    const char *hints = kn_labels_get(svc->meta.annotations, "service.kubernetes.io/topology-aware-hints");
+    const char *mode = kn_labels_get(svc->meta.annotations, "service.kubernetes.io/topology-mode");
+    const char *ranges_annotation =
+        kn_labels_get(svc->meta.annotations, "service.beta.kubernetes.io/load-balancer-source-ranges");
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) node_ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const char *affinity = session_affinity(spec);
+
+    check_object_meta(errors, &svc->meta);
+
+    if (hints && mode && strcmp(hints, mode) != 0) {
+        g_autofree char *q = quote(mode);
+        add_invalid(errors, "metadata.annotations[service.kubernetes.io/topology-mode]", q,
+                    "must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified");
+    }
+
+    if (spec->ports->len == 0 && !is_headless(view) && !is_type(view, KN_SERVICE_EXTERNAL_NAME))
+        add_required(errors, "spec.ports", NULL);
+
+    if ((is_type(view, KN_SERVICE_LOAD_BALANCER) || is_type(view, KN_SERVICE_NODE_PORT))
+        && is_headless(view)) {
+        g_autofree char *detail = g_strdup_printf("may not be set to 'None' for %s services", view->type);
+        add_invalid(errors, "spec.clusterIPs[0]", "\"None\"", detail);
+    } else if (is_type(view, KN_SERVICE_EXTERNAL_NAME)) {
+        g_autofree char *cname = g_strdup(spec->external_name ? spec->external_name : "");
+        gsize len = strlen(cname);
+
+        if (view->cluster_ips->len > 0)
+            add_forbidden(errors, "spec.clusterIPs", "may not be set for ExternalName services");
+        if (spec->ip_families->len > 0)
+            add_forbidden(errors, "spec.ipFamilies", "may not be set for ExternalName services");
+        if (view->policy)
+            add_forbidden(errors, "spec.ipFamilyPolicy", "may not be set for ExternalName services");
+        if (len > 0 && cname[len - 1] == '.')
+            cname[len - 1] = '\0';
+        if (*cname)
+            check_string(errors, "spec.externalName", cname, cname, is_dns1123_subdomain);
+        else
+            add_required(errors, "spec.externalName", NULL);
+    }
+
+    for (guint i = 0; i < spec->ports->len; i++)
+        check_port(errors, g_ptr_array_index(spec->ports, i), i, spec->ports->len > 1, names);
+
+    if (spec->selector)
+        check_labels(errors, "spec.selector", spec->selector);
+
+    if (!*affinity) {
+        add_required(errors, "spec.sessionAffinity", NULL);
+    } else if (spec->session_affinity_raw) {
+        g_autofree char *q = quote(affinity);
+        add_unsupported(errors, "spec.sessionAffinity", q, (const char *const[]) { "ClientIP", "None", NULL });
+    } else if (spec->session_affinity_client_ip) {
+        guint t = spec->session_affinity_timeout_s;
+
+        if (t == 0 || t > 86400) {
+            g_autofree char *v = g_strdup_printf("%u", t);
+            add_invalid(errors, "spec.sessionAffinityConfig.clientIP.timeoutSeconds", v,
+                        "must be greater than 0 and less than 86400");
+        }
+    } else if (spec->has_session_affinity_config) {
+        add_forbidden(errors, "spec.sessionAffinityConfig", "must not be set when session affinity is None");
+    }
+
+    check_cluster_ips(errors, view);
+
+    for (guint i = 0; i < spec->external_ips->len; i++) {
+        const char *ip = g_ptr_array_index(spec->external_ips, i);
+        g_autofree char *path = g_strdup_printf("spec.externalIPs[%u]", i);
+
+        if (check_ip(errors, path, ip))
+            check_non_special_ip(errors, path, ip);
+    }
+
+    if (!*view->type) {
+        add_required(errors, "spec.type", NULL);
+    } else if (spec->type_raw) {
+        g_autofree char *q = quote(view->type);
+        add_unsupported(errors, "spec.type", q,
+                        (const char *const[]) { "ClusterIP", "ExternalName", "LoadBalancer",
+                                                "NodePort", NULL });
+    }
+
+    if (is_type(view, KN_SERVICE_CLUSTER_IP)) {
+        for (guint i = 0; i < spec->ports->len; i++) {
+            const KnServicePort *port = g_ptr_array_index(spec->ports, i);
+
+            if (port->node_port != 0) {
+                g_autofree char *path = g_strdup_printf("spec.ports[%u].nodePort", i);
+                add_forbidden(errors, path, "may not be used when `type` is 'ClusterIP'");
+            }
+        }
+    }
+
+    /* Duplicate node ports, then duplicate ports, each per protocol. */
+    for (guint i = 0; i < spec->ports->len; i++) {
+        const KnServicePort *port = g_ptr_array_index(spec->ports, i);
+        char *key;
+
+        if (port->node_port == 0)
+            continue;
+        key = g_strdup_printf("%s/%u", port_protocol(port), port->node_port);
+        if (g_hash_table_contains(node_ports, key)) {
+            g_autofree char *path = g_strdup_printf("spec.ports[%u].nodePort", i);
+            g_autofree char *v = g_strdup_printf("%u", port->node_port);
+            add_duplicate(errors, path, v);
+        }
+        g_hash_table_add(node_ports, key);
+    }
+    for (guint i = 0; i < spec->ports->len; i++) {
+        const KnServicePort *port = g_ptr_array_index(spec->ports, i);
+        char *key = g_strdup_printf("%s/%u", port_protocol(port), port->port);
+
+        if (g_hash_table_contains(ports, key)) {
+            g_autofree char *path = g_strdup_printf("spec.ports[%u]", i);
+            g_autofree char *protocol = quote(port_protocol(port));
+            g_autofree char *v = g_strdup_printf(
+                "core.ServicePort{Name:\"\", Protocol:%s, AppProtocol:(*string)(nil), Port:%u, "
+                "TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}",
+                protocol, port->port);
+            add_duplicate(errors, path, v);
+        }
+        g_hash_table_add(ports, key);
+    }
+
+    /* The field's path really is spelt with a capital L. */
+    if (spec->load_balancer_source_ranges->len > 0) {
+        if (!is_type(view, KN_SERVICE_LOAD_BALANCER))
+            add_forbidden(errors, "spec.LoadBalancerSourceRanges",
+                          "may only be used when `type` is 'LoadBalancer'");
+        for (guint i = 0; i < spec->load_balancer_source_ranges->len; i++) {
+            g_autofree char *value = g_strdup(g_ptr_array_index(spec->load_balancer_source_ranges, i));
+            g_autofree char *path = g_strdup_printf("spec.LoadBalancerSourceRanges[%u]", i);
+
+            check_cidr(errors, path, g_strstrip(value));
+        }
+    } else if (ranges_annotation) {
+        const char *path = "metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]";
+        g_autofree char *value = g_strstrip(g_strdup(ranges_annotation));
+
+        if (!is_type(view, KN_SERVICE_LOAD_BALANCER))
+            add_forbidden(errors, path, "may only be used when `type` is 'LoadBalancer'");
+        if (*value) {
+            g_auto(GStrv) cidrs = g_strsplit(value, ",", -1);
+
+            for (guint i = 0; cidrs[i]; i++)
+                check_cidr(errors, path, g_strstrip(cidrs[i]));
+        }
+    }
+
+    if (spec->has_allocate_load_balancer_node_ports && !is_type(view, KN_SERVICE_LOAD_BALANCER))
+        add_forbidden(errors, "spec.allocateLoadBalancerNodePorts",
+                      "may only be used when `type` is 'LoadBalancer'");
+
+    check_load_balancer_class(errors, view, NULL);
+    check_external_traffic(errors, view);
+
+    if (spec->internal_traffic_policy_raw) {
+        g_autofree char *q = quote(spec->internal_traffic_policy_raw);
+        add_unsupported(errors, "spec.internalTrafficPolicy", q,
+                        (const char *const[]) { "Cluster", "Local", NULL });
+    }
+
+    if (spec->traffic_distribution && strcmp(spec->traffic_distribution, "PreferClose") != 0) {
+        g_autofree char *q = quote(spec->traffic_distribution);
+        add_unsupported(errors, "spec.trafficDistribution", q, (const char *const[]) { "PreferClose", NULL });
+    }
+}
+
+/* The allocator's pre-checks, which answer alone when they fail. */
+static gboolean
+precheck(GPtrArray *errors, const View *view, const View *old)
+{
+    check_cluster_ips(errors, view);
+    if (errors->len == 0)
+        check_family_policy(errors, view, old);
+    return errors->len == 0;
+}
+
+GPtrArray *
+kn_svc_validate_create(const KnService *service)
+{
+    GPtrArray *errors = errors_new();
+    View view;
+
+    g_return_val_if_fail(service, errors);
+    view_init(&view, service);
+    view_set_effective_policy(&view, NULL);
+    if (precheck(errors, &view, NULL))
+        validate_service(errors, &view);
+    view_clear(&view);
+    return errors;
+}
+
+/*****************************************************************************/
+/* ValidateServiceUpdate. */
+
+/* validateUpgradeDowngradeClusterIPs. */
+static void
+check_cluster_ips_update(GPtrArray *errors, const View *view, const View *old)
+{
+    GPtrArray *now = view->cluster_ips, *was = old->cluster_ips;
+    g_autofree char *shown = go_slice("[]string", now);
+
+    if (is_type(view, KN_SERVICE_EXTERNAL_NAME) || is_type(old, KN_SERVICE_EXTERNAL_NAME))
+        return;
+    if (is_headless(view) && is_headless(old))
+        return;
+    if (was->len == now->len) {
+        for (guint i = 0; i < was->len; i++) {
+            if (strcmp(was->pdata[i], now->pdata[i]) != 0) {
+                g_autofree char *path = g_strdup_printf("spec.clusterIPs[%u]", i);
+                add_invalid(errors, path, shown, "may not change once set");
+            }
+        }
+    } else if (was->len > now->len) {
+        if (now->len == 0)
+            add_invalid(errors, "spec.clusterIPs[0]", shown, "primary clusterIP can not be unset");
+        if (now->len > 0 && strcmp(was->pdata[0], now->pdata[0]) != 0)
+            add_invalid(errors, "spec.clusterIPs[0]", shown, "may not change once set");
+        if (now->len == 1 && g_strcmp0(view->eff_policy, "SingleStack") != 0) {
+            g_autofree char *q = quote_or_null(view->eff_policy);
+            add_invalid(errors, "spec.ipFamilyPolicy", q,
+                        "must be set to 'SingleStack' when releasing the secondary clusterIP");
+        }
+    } else if (was->len > 0 && strcmp(was->pdata[0], now->pdata[0]) != 0) {
+        add_invalid(errors, "spec.clusterIPs[0]", shown, "may not change once set");
+    }
+}
+
+/* validateUpgradeDowngradeIPFamilies; the values it prints are the ones
+ * the real code passes, clusterIPs included where it passes them. */
+static void
+check_ip_families_update(GPtrArray *errors, const View *view, const View *old)
+{
+    const GPtrArray *now = view->svc->spec.ip_families, *was = old->svc->spec.ip_families;
+    g_autofree char *families = go_slice("[]core.IPFamily", now);
+    g_autofree char *ips = go_slice("[]string", view->cluster_ips);
+
+    if (is_type(view, KN_SERVICE_EXTERNAL_NAME) || is_type(old, KN_SERVICE_EXTERNAL_NAME))
+        return;
+    if (is_headless(view) != is_headless(old) || is_headless(view))
+        return;
+    if (was->len == now->len) {
+        for (guint i = 0; i < was->len; i++)
+            if (strcmp(was->pdata[i], now->pdata[i]) != 0)
+                add_invalid(errors, "spec.ipFamilies[0]", families, "may not change once set");
+    } else if (was->len > now->len) {
+        if (view->cluster_ips->len == 0)
+            add_invalid(errors, "spec.ipFamilies[0]", families, "primary ipFamily can not be unset");
+        if (now->len > 0 && strcmp(now->pdata[0], was->pdata[0]) != 0)
+            add_invalid(errors, "spec.ipFamilies[0]", ips, "may not change once set");
+        if (now->len == 1 && g_strcmp0(view->eff_policy, "SingleStack") != 0) {
+            g_autofree char *q = quote_or_null(view->eff_policy);
+            add_invalid(errors, "spec.ipFamilyPolicy", q,
+                        "must be set to 'SingleStack' when releasing the secondary ipFamily");
+        }
+    } else if (was->len > 0 && now->len > 0 && strcmp(now->pdata[0], was->pdata[0]) != 0) {
+        add_invalid(errors, "spec.ipFamilies[0]", ips, "may not change once set");
+    }
+}
+
+/* ValidateObjectMetaUpdate: what may not change (metadata the simulator
+ * keeps); labels and annotations are checked again by ValidateService. */
+static void
+check_object_meta_update(GPtrArray *errors, const KnObjectMeta *meta, const KnObjectMeta *old)
+{
+    if (g_strcmp0(meta->name, old->name) != 0) {
+        g_autofree char *q = quote(meta->name ? meta->name : "");
+        add_invalid(errors, "metadata.name", q, "field is immutable");
+    }
+    if (g_strcmp0(meta->namespace, old->namespace) != 0) {
+        g_autofree char *q = quote(meta->namespace ? meta->namespace : "");
+        add_invalid(errors, "metadata.namespace", q, "field is immutable");
+    }
+    check_labels(errors, "metadata.labels", meta->labels);
+    check_annotations(errors, meta->annotations);
+}
+
+GPtrArray *
+kn_svc_validate_update(const KnService *service, const KnService *old)
+{
+    GPtrArray *errors = errors_new();
+    View view, old_view;
+
+    g_return_val_if_fail(service && old, errors);
+    view_init(&view, service);
+    view_init(&old_view, old);
+    view_set_effective_policy(&old_view, NULL);
+    view_set_effective_policy(&view, &old_view);
+    if (precheck(errors, &view, &old_view)) {
+        check_object_meta_update(errors, &service->meta, &old->meta);
+        check_cluster_ips_update(errors, &view, &old_view);
+        check_ip_families_update(errors, &view, &old_view);
+        check_load_balancer_class(errors, &view, &old_view);
+        if (needs_health_check(&old_view) && needs_health_check(&view)
+            && service->spec.health_check_node_port != old->spec.health_check_node_port)
+            add_forbidden(errors, "spec.healthCheckNodePort", "field is immutable");
+        validate_service(errors, &view);
+    }
+    view_clear(&view);
+    view_clear(&old_view);
+    return errors;
+}
+
+/*****************************************************************************/
+/* kubectl's message. */
+
+char *
+kn_svc_validate_format(const char *name, const GPtrArray *errors)
+{
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autofree char *q = NULL;
+    GString *out;
+
+    g_return_val_if_fail(errors, NULL);
+    /* statusCausesToAggrError: "field: message", repeats dropped. */
+    for (guint i = 0; i < errors->len; i++) {
+        const KnFieldError *error = g_ptr_array_index(errors, i);
+        char *line = g_strdup_printf("%s: %s", error->field, error->message);
+
+        if (g_hash_table_contains(seen, line)) {
+            g_free(line);
+            continue;
+        }
+        g_hash_table_add(seen, line);
+        g_ptr_array_add(lines, line);
+    }
+    if (lines->len == 0)
+        return NULL;
+
+    /* checkErr and MultilineError. */
+    q = quote(name ? name : "");
+    out = g_string_new(NULL);
+    g_string_append_printf(out, "The Service %s is invalid: ", q);
+    if (lines->len == 1) {
+        g_string_append_printf(out, "%s\n", (char *) g_ptr_array_index(lines, 0));
+    } else {
+        g_string_append_c(out, '\n');
+        for (guint i = 0; i < lines->len; i++)
+            g_string_append_printf(out, "* %s\n", (char *) g_ptr_array_index(lines, i));
+    }
+    return g_string_free(out, FALSE);
+}

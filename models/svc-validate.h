@@ -1,0 +1,40 @@
+/* svc-validate.h -- a Service checked as the API server checks it, on create
+ * and on update, with the field paths and messages kubectl prints.
+ *
+ * It sits between the scenario loader (which builds a KnService from a
+ * manifest) and the store: a Service that gives errors is refused, and
+ * kn_svc_validate_format() is what the simulated kubectl prints.  It checks
+ * a Service after defaulting and after the cluster IPs and node ports are
+ * allocated, as the API server does; node port ranges and address
+ * conflicts belong to the allocators, not here. */
+#pragma once
+
+#include <glib.h>
+#include "models/api.h"
+
+/* One field error, as the API server's field.Error prints it. */
+typedef struct KnFieldError {
+    char *field;                 /* the path: "spec.ports[1].name", "metadata.name" */
+    char *message;               /* what follows "path: ": "Required value",
+                                  * "Invalid value: 0: must be between 1 and 65535, inclusive" */
+} KnFieldError;
+
+void kn_field_error_free(KnFieldError *error);          /* accepts NULL */
+
+/* Checks 'service' as a create.  Returns the errors in the order the API
+ * server finds them, empty when the Service is valid; new, a GPtrArray of
+ * KnFieldError that frees them; g_ptr_array_unref() it. */
+GPtrArray *kn_svc_validate_create(const KnService *service);
+
+/* Checks 'service' as an update of the stored 'old' (both borrowed): the
+ * create checks plus what may not change (metadata.name, the primary
+ * clusterIP and ipFamily, loadBalancerClass, healthCheckNodePort) and how
+ * a Service may move to and from dual-stack.  Same return as above. */
+GPtrArray *kn_svc_validate_update(const KnService *service, const KnService *old);
+
+/* What kubectl create or apply prints on stderr when the API server refuses
+ * the Service 'name' with 'errors' (a GPtrArray of KnFieldError), ending in
+ * a newline: "The Service \"web\" is invalid: PATH: MESSAGE\n" for one error,
+ * "The Service \"web\" is invalid: \n* A\n* B\n" for several, with repeated
+ * lines dropped.  New; g_free().  NULL if 'errors' is empty. */
+char *kn_svc_validate_format(const char *name, const GPtrArray *errors);
