@@ -12,7 +12,8 @@
  *   given one or a random one; a LoadBalancer with externalTrafficPolicy
  *   Local also gets a healthCheckNodePort;
  * - on failure nothing stays allocated.
- * Messages are the API server's ("Service \"web\" is invalid: ...").
+ * Validation (svc-validate.h) comes first; its messages and the
+ * allocators' are the API server's ("Service \"web\" is invalid: ...").
  *
  * Simplified: single-stack IPv4 or IPv6 clusters only. */
 
@@ -20,6 +21,7 @@
 #include "models/apiserver.h"
 
 #include <string.h>
+#include "models/svc-validate.h"
 
 static gboolean
 needs_node_ports(const KnService *service)
@@ -145,6 +147,20 @@ kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **e
                     kn_store_resource_name(kind), meta->name);
         kn_object_free(kind, object);
         return FALSE;
+    }
+    if (kind == KN_KIND_SERVICE) {
+        g_autoptr(GPtrArray) problems = kn_svc_validate_create(object);
+
+        if (problems->len > 0) {
+            g_autofree char *text = kn_svc_validate_format(meta->name, problems);
+
+            /* Without kubectl's "The " and final newline. */
+            g_strchomp(text);
+            g_set_error_literal(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
+                                g_str_has_prefix(text, "The ") ? text + 4 : text);
+            kn_object_free(kind, object);
+            return FALSE;
+        }
     }
     if (kind == KN_KIND_SERVICE && !allocate_service(cluster, object, error)) {
         kn_object_free(kind, object);
