@@ -790,8 +790,6 @@ cmd_delete(Run *run, GStrv words)
     }
     if (run->names->len > 0 && !(flag(&args, "wait") != NULL && !flag_on(&args, "wait")))
         wait_until(run, poll_deleted);
-    else
-        finish(run);
 }
 
 static void
@@ -956,15 +954,13 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         cmd_scale(run, words);
     } else if (strcmp(words[0], "delete") == 0) {
         cmd_delete(run, words);
-        return;                          /* it finishes or waits itself */
     } else if (strcmp(words[0], "label") == 0) {
         cmd_label(run, words);
     } else if (strcmp(words[0], "rollout") == 0) {
         cmd_rollout(run, words);
-        if (run->poll != NULL)
-            return;
     } else {
         fail(run, "error: unknown command \"%s\" for \"kubectl\"", words[0]);
     }
-    finish(run);
+    if (run->poll == NULL)               /* else it finishes when its wait is over */
+        finish(run);
 }

@@ -1,0 +1,209 @@
+/* test_kubectl.c -- kubectl commands against a bootstrapped cluster: what
+ * they print, how they fail, and what they change. */
+
+#include <config.h>
+#include "tests/test_util.h"
+
+#include <unistd.h>
+#include "models/apiserver.h"
+#include "models/endpointslice-sync.h"
+#include "models/kubectl.h"
+
+typedef struct {
+    KnScenario *scenario;
+    KnSim *sim;
+    KnCluster *cluster;
+    KnWorkloads *workloads;
+    KnEndpointSliceSync *slices;
+    KnKubectl *kubectl;
+    char *out, *err;
+    int status;
+    gboolean done;
+} Fixture;
+
+static int
+setup(void **state)
+{
+    Fixture *f = g_new0(Fixture, 1);
+    g_autoptr(GError) error = NULL;
+
+    if (chdir(test_env("KNETSIM_SRCDIR")) != 0)
+        return -1;
+    f->scenario = kn_scenario_load("scenarios/lab/svc-lab.yaml", &error);
+    g_assert_no_error(error);
+    f->sim = kn_sim_new(1);
+    f->cluster = kn_cluster_new(f->scenario, f->sim, &error);
+    g_assert_no_error(error);
+    f->workloads = kn_workloads_new(f->cluster);
+    f->slices = kn_endpointslice_sync_new(f->cluster, 0);
+    f->kubectl = kn_kubectl_new(f->cluster, f->workloads);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    Fixture *f = *state;
+
+    kn_kubectl_free(f->kubectl);
+    kn_endpointslice_sync_free(f->slices);
+    kn_workloads_free(f->workloads);
+    kn_cluster_free(f->cluster);
+    kn_sim_free(f->sim);
+    kn_scenario_free(f->scenario);
+    g_free(f->out);
+    g_free(f->err);
+    g_free(f);
+    return 0;
+}
+
+static void
+on_done(const KnKubectlResult *result, gpointer user_data)
+{
+    Fixture *f = user_data;
+
+    g_free(f->out);
+    g_free(f->err);
+    f->out = g_strdup(result->out->str);
+    f->err = g_strdup(result->err->str);
+    f->status = result->status;
+    f->done = TRUE;
+}
+
+/* Runs `kubectl LINE` to its end; returns its exit status. */
+static int
+kubectl(Fixture *f, const char *line)
+{
+    KnTime give_up = kn_sim_now(f->sim) + 600 * KN_SEC;
+
+    f->done = FALSE;
+    kn_kubectl_run(f->kubectl, line, NULL, on_done, f);
+    while (!f->done && kn_sim_now(f->sim) < give_up)
+        kn_sim_run_until(f->sim, kn_sim_now(f->sim) + 10 * KN_MSEC);
+    if (!f->done)
+        fail_msg("kubectl %s never exited", line);
+    return f->status;
+}
+
+static void
+test_kubectl_create_expose_scale_delete(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+
+    assert_int_equal(kubectl(f, "create deployment web --image=nginx:1.27 --replicas=3"), 0);
+    assert_string_equal(f->out, "deployment.apps/web created\n");
+    KnDeployment *d = kn_store_lookup(store, KN_KIND_DEPLOYMENT, "default", "web");
+    assert_string_equal(((KnContainer *) d->template.spec.containers->pdata[0])->name, "nginx");
+
+    assert_int_equal(kubectl(f, "create deployment web --image=nginx:1.27"), 1);
+    assert_string_equal(f->err, "error: failed to create deployment: deployments.apps \"web\" already exists\n");
+
+    assert_int_equal(kubectl(f, "expose deployment web --port=80 --target-port=8080"), 0);
+    assert_string_equal(f->out, "service/web exposed\n");
+    KnService *svc = kn_store_lookup(store, KN_KIND_SERVICE, "default", "web");
+    assert_string_equal(kn_labels_get(svc->spec.selector, "app"), "web");
+    assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[0])->target_port.number, 8080);
+    /* Dynamic addresses come from the upper band: never 10.96.0.x or 10.96.1.0. */
+    assert_true(kn_svc_alloc_ip_has(f->cluster->service_ips, svc->spec.cluster_ip));
+    assert_false(g_str_has_prefix(svc->spec.cluster_ip, "10.96.0."));
+
+    assert_int_equal(kubectl(f, "expose deployment web --port=80"), 1);
+    assert_string_equal(f->err, "Error from server (AlreadyExists): services \"web\" already exists\n");
+
+    assert_int_equal(kubectl(f, "scale deployment web --replicas=5"), 0);
+    assert_string_equal(f->out, "deployment.apps/web scaled\n");
+    kn_sim_run_until(f->sim, kn_sim_now(f->sim) + 5 * KN_SEC);
+    assert_int_equal(d->ready_replicas, 5);
+
+    g_autofree char *ip = g_strdup(svc->spec.cluster_ip);
+    assert_int_equal(kubectl(f, "delete svc web"), 0);
+    assert_string_equal(f->out, "service \"web\" deleted\n");
+    assert_false(kn_svc_alloc_ip_has(f->cluster->service_ips, ip));
+    assert_int_equal(kubectl(f, "delete svc web"), 1);
+    assert_string_equal(f->err, "Error from server (NotFound): services \"web\" not found\n");
+}
+
+static void
+test_kubectl_delete_pod_waits_for_termination(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "run client --image=nicolaka/netshoot -- sleep infinity"), 0);
+    assert_string_equal(f->out, "pod/client created\n");
+    kn_sim_run_until(f->sim, 5 * KN_SEC);
+    KnPod *pod = kn_store_lookup(f->cluster->store, KN_KIND_POD, "default", "client");
+    assert_string_equal(kn_labels_get(pod->meta.labels, "run"), "client");
+    assert_true(pod->ready);
+
+    /* sleep ignores SIGTERM as PID 1: the full 30 s grace period passes. */
+    KnTime start = kn_sim_now(f->sim);
+    assert_int_equal(kubectl(f, "delete pod client"), 0);
+    assert_string_equal(f->out, "pod \"client\" deleted\n");
+    assert_true(kn_sim_now(f->sim) - start >= 30 * KN_SEC);
+    assert_null(kn_store_lookup(f->cluster->store, KN_KIND_POD, "default", "client"));
+}
+
+static void
+test_kubectl_rollout_status_reports_progress_then_success(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=2");
+    assert_int_equal(kubectl(f, "rollout status deployment/web"), 0);
+    assert_true(g_str_has_prefix(f->out, "Waiting for deployment \"web\" rollout to finish: "));
+    assert_true(g_str_has_suffix(f->out, "deployment \"web\" successfully rolled out\n"));
+}
+
+static void
+test_kubectl_bad_usage_gives_kubectls_errors(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "scale deployment web --replicas=5 --frob"), 1);
+    assert_string_equal(f->err, "error: unknown flag: --frob\nSee 'kubectl scale --help' for usage.\n");
+    assert_int_equal(kubectl(f, "scale deployment web"), 1);
+    assert_string_equal(f->err, "error: required flag(s) \"replicas\" not set\n");
+    assert_int_equal(kubectl(f, "scale deployment nope --replicas=1"), 1);
+    assert_string_equal(f->err, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+    assert_int_equal(kubectl(f, "delete frobs x"), 1);
+    assert_string_equal(f->err, "error: the server doesn't have a resource type \"frobs\"\n");
+    assert_int_equal(kubectl(f, "create deployment web"), 1);
+    assert_string_equal(f->err, "error: required flag(s) \"image\" not set\n");
+}
+
+static void
+test_kubectl_label_and_split(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) words = kn_kubectl_split("run a --labels='x=1,y=2' -- sh -c \"echo \\\"hi\\\"\"", &error);
+
+    assert_int_equal(g_strv_length(words), 7);
+    assert_string_equal(words[2], "--labels=x=1,y=2");
+    assert_string_equal(words[6], "echo \"hi\"");
+    assert_null(kn_kubectl_split("get 'pods", &error));
+
+    kubectl(f, "run client --image=busybox -- sleep 3600");
+    assert_int_equal(kubectl(f, "label pod client tier=fe"), 0);
+    assert_string_equal(f->out, "pod/client labeled\n");
+    assert_int_equal(kubectl(f, "label pod client tier=be"), 1);
+    assert_string_equal(f->err, "error: 'tier' already has a value (fe), and --overwrite is false\n");
+    assert_int_equal(kubectl(f, "label pod client tier=be --overwrite"), 0);
+    KnPod *pod = kn_store_lookup(f->cluster->store, KN_KIND_POD, "default", "client");
+    assert_string_equal(kn_labels_get(pod->meta.labels, "tier"), "be");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_kubectl_create_expose_scale_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_label_and_split, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("kubectl", tests, NULL, NULL);
+}
