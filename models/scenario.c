@@ -572,6 +572,10 @@ kn_scenario_load_data(const char *name, const char *data, gsize length, GError *
 
     g_autoptr(KnScenario) scenario = g_new0(KnScenario, 1);
 
+    /* NULL is no bytes: memchr() must not see it, and g_strndup() would
+     * return NULL for it. */
+    if (data == NULL)
+        data = "";
     scenario->file = g_strdup(name);
     if (memchr(data, '\0', length) != NULL || !g_utf8_validate(data, (gssize) length, NULL)) {
         KnSrcLoc loc = { name, 0, 0 };

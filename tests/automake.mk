@@ -49,6 +49,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/bad-wait.yaml \
 	tests/data/duplicate-key.err \
 	tests/data/duplicate-key.yaml \
+	tests/data/empty.err \
+	tests/data/empty.yaml \
 	tests/data/missing-name.err \
 	tests/data/missing-name.yaml \
 	tests/data/not-scenario.err \

@@ -94,6 +94,7 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "two-actions", KN_INPUT_ERROR_VALUE },
         { "duplicate-key", KN_INPUT_ERROR_VALUE },
         { "missing-name", KN_INPUT_ERROR_VALUE },
+        { "empty", KN_INPUT_ERROR_VALUE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -125,6 +126,18 @@ test_scenario_missing_file_is_an_input_error(void **state)
     assert_true(g_str_has_prefix(error->message, "tests/data/no-such-file.yaml: error: "));
 }
 
+static void
+test_scenario_no_bytes_may_be_null(void **state)
+{
+    (void) state;
+    g_autoptr(GError) error = NULL;
+
+    /* Found by tests/fuzz: NULL data reached memchr() and strlen(). */
+    assert_null(kn_scenario_load_data("empty.yaml", NULL, 0, &error));
+    assert_true(g_error_matches(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE));
+    assert_string_equal(error->message, "empty.yaml: error: no Scenario document (the file is empty)");
+}
+
 int
 main(void)
 {
@@ -133,6 +146,7 @@ main(void)
         cmocka_unit_test(test_scenario_defaults_fill_a_minimal_file),
         cmocka_unit_test(test_scenario_bad_files_give_exact_messages),
         cmocka_unit_test(test_scenario_missing_file_is_an_input_error),
+        cmocka_unit_test(test_scenario_no_bytes_may_be_null),
     };
     return cmocka_run_group_tests_name("scenario", tests, setup, NULL);
 }
