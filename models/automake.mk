@@ -2,6 +2,7 @@ noinst_LIBRARIES += models/libmodels.a
 models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
 	models/cluster.c models/cluster.h \
+	models/kubectl-print.c models/kubectl-print.h \
 	models/scenario.c models/scenario.h \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/store.c models/store.h \

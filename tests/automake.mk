@@ -8,6 +8,7 @@ UNIT_TESTS = \
 	tests/test_workload \
 	tests/test_scenario \
 	tests/test_svc_alloc \
+	tests/test_kubectl_print \
 	tests/test_cli
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -22,6 +23,7 @@ tests_test_time_CFLAGS = $(tests_cflags)
 tests_test_workload_CFLAGS = $(tests_cflags)
 tests_test_scenario_CFLAGS = $(tests_cflags)
 tests_test_svc_alloc_CFLAGS = $(tests_cflags)
+tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
