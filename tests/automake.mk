@@ -11,6 +11,7 @@ UNIT_TESTS = \
 	tests/test_endpointslice \
 	tests/test_svc_validate \
 	tests/test_kubectl \
+	tests/test_kubectl_print \
 	tests/test_cli
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -25,6 +26,7 @@ tests_test_time_CFLAGS = $(tests_cflags)
 tests_test_workload_CFLAGS = $(tests_cflags)
 tests_test_scenario_CFLAGS = $(tests_cflags)
 tests_test_svc_alloc_CFLAGS = $(tests_cflags)
+tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)

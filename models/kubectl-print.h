@@ -1,0 +1,55 @@
+/* kubectl-print.h -- what `kubectl get` prints, byte for byte as kubectl
+ * v1.30+ does: tables (default, -o wide, --show-labels, -A), -o yaml, -o
+ * jsonpath and -o name, for every kind of api.h.
+ *
+ * A pure formatting module between the store (store.h), which owns the
+ * objects, and the transcript, which shows what a terminal would: it reads
+ * borrowed objects and never changes them.  Times are simulated: the
+ * scenario's time 0 is printed as 2026-01-01T00:00:00Z. */
+#pragma once
+
+#include <glib.h>
+#include "models/api.h"
+#include "models/store.h"
+
+/* The wall-clock instant of simulated time 0, as creationTimestamps show it. */
+#define KN_KUBECTL_PRINT_EPOCH "2026-01-01T00:00:00Z"
+
+typedef enum {
+    KN_KUBECTL_OUTPUT_TABLE,     /* the default columns */
+    KN_KUBECTL_OUTPUT_WIDE,      /* -o wide */
+    KN_KUBECTL_OUTPUT_YAML,      /* -o yaml */
+    KN_KUBECTL_OUTPUT_JSONPATH,  /* -o jsonpath=TEMPLATE */
+    KN_KUBECTL_OUTPUT_NAME,      /* -o name */
+} KnKubectlOutput;
+
+typedef struct KnKubectlPrintOptions {
+    KnKubectlOutput output;
+    gboolean show_labels;        /* --show-labels: a LABELS column last */
+    gboolean all_namespaces;     /* -A: a NAMESPACE column first (namespaced kinds) */
+    gboolean single;             /* one object was named (`get svc web`): yaml and
+                                  * jsonpath see the object, not a kind: List */
+    const char *namespace;       /* the request's namespace, for "No resources found
+                                  * in NS namespace."; NULL means "default" */
+    const char *jsonpath;        /* borrowed; the template for KN_KUBECTL_OUTPUT_JSONPATH */
+} KnKubectlPrintOptions;
+
+/* Prints the objects of 'kind' in 'objects' (borrowed KnPod *, KnService *,
+ * ... in the order the API server would list them) as `kubectl get` with
+ * 'options' does at simulated time 'now'.  Appends standard output to 'out'
+ * and standard error to 'err' (the "No resources found" notice, or an error
+ * message).  'store' (borrowed, may be NULL) is used for lookups, such as
+ * an owner's uid.  Returns FALSE when kubectl would exit with status 1 (a
+ * bad jsonpath template); '*err' then says why. */
+gboolean kn_kubectl_print(KnKind kind, const GPtrArray *objects,
+                          const KnKubectlPrintOptions *options, KnStore *store,
+                          KnTime now, GString *out, GString *err);
+
+/* k8s.io/apimachinery/pkg/util/duration.HumanDuration of 'ns' nanoseconds
+ * (negative allowed): "5s", "2m3s", "10m", "3h5m", "2d3h", "5y".  New;
+ * g_free(). */
+char *kn_kubectl_print_human_duration(gint64 ns);
+
+/* Simulated time 't' as an RFC 3339 timestamp in whole seconds, counted
+ * from KN_KUBECTL_PRINT_EPOCH: "2026-01-01T00:01:05Z".  New; g_free(). */
+char *kn_kubectl_print_timestamp(KnTime t);
