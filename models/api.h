@@ -121,6 +121,7 @@ typedef struct KnProbe {
     KnProbeKind kind;
     KnIntOrString port;          /* HTTP_GET, TCP_SOCKET */
     char *path;                  /* HTTP_GET */
+    GPtrArray *command;          /* char *: EXEC's command; never NULL */
     guint initial_delay_s;
     guint period_s;
     guint timeout_s;
@@ -133,6 +134,8 @@ typedef struct KnContainer {
     char *image;
     GPtrArray *ports;            /* KnContainerPort */
     GPtrArray *command;          /* char *: command then args, may be empty */
+    guint n_command;             /* how many of 'command' came from command:, the rest
+                                  * being args: (0: the image's entrypoint runs them) */
     KnProbe readiness;           /* kind NONE: ready as soon as started */
 } KnContainer;
 
@@ -233,13 +236,17 @@ typedef struct KnServiceSpec {
     char *external_name;         /* ExternalName only */
     gboolean session_affinity_client_ip;
     guint session_affinity_timeout_s;  /* 10800 by default for ClientIP */
+    gboolean has_session_affinity_config; /* sessionAffinityConfig was given */
     KnTrafficPolicy external_traffic_policy;
+    gboolean has_external_traffic_policy; /* given (the API server defaults it only
+                                           * for NodePort and LoadBalancer) */
     KnTrafficPolicy internal_traffic_policy;
     guint health_check_node_port;       /* 0: none */
     char *load_balancer_ip;
     GPtrArray *load_balancer_source_ranges; /* char * CIDRs */
     char *load_balancer_class;
     gboolean allocate_load_balancer_node_ports; /* TRUE unless set false */
+    gboolean has_allocate_load_balancer_node_ports; /* given (LoadBalancer only) */
     gboolean publish_not_ready_addresses;
     char *traffic_distribution;  /* "PreferClose", or NULL */
 } KnServiceSpec;
