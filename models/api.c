@@ -383,6 +383,7 @@ probe_init(KnProbe *probe)
     probe->timeout_s = 1;
     probe->success_threshold = 1;
     probe->failure_threshold = 3;
+    probe->command = strings_new();
 }
 
 static void
@@ -390,6 +391,7 @@ probe_clear(KnProbe *probe)
 {
     kn_int_or_string_clear(&probe->port);
     g_clear_pointer(&probe->path, g_free);
+    g_clear_pointer(&probe->command, g_ptr_array_unref);
 }
 
 KnContainer *
@@ -432,9 +434,12 @@ container_copy(const KnContainer *from)
     }
     g_ptr_array_unref(to->command);
     to->command = kn_api_strings_copy(from->command);
+    to->n_command = from->n_command;
+    probe_clear(&to->readiness);
     to->readiness = from->readiness;
     to->readiness.port.name = g_strdup(from->readiness.port.name);
     to->readiness.path = g_strdup(from->readiness.path);
+    to->readiness.command = kn_api_strings_copy(from->readiness.command);
     return to;
 }
 

@@ -121,6 +121,7 @@ typedef struct KnProbe {
     KnProbeKind kind;
     KnIntOrString port;          /* HTTP_GET, TCP_SOCKET */
     char *path;                  /* HTTP_GET */
+    GPtrArray *command;          /* char *: EXEC's command; never NULL */
     guint initial_delay_s;
     guint period_s;
     guint timeout_s;
@@ -133,6 +134,8 @@ typedef struct KnContainer {
     char *image;
     GPtrArray *ports;            /* KnContainerPort */
     GPtrArray *command;          /* char *: command then args, may be empty */
+    guint n_command;             /* how many of 'command' came from command:, the rest
+                                  * being args: (0: the image's entrypoint runs them) */
     KnProbe readiness;           /* kind NONE: ready as soon as started */
 } KnContainer;
 

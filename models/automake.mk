@@ -8,6 +8,7 @@ models_libmodels_a_SOURCES = \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \
 	models/replay.c models/replay.h \
+	models/scenario-manifest.c models/scenario-manifest.h \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/scenario.c models/scenario.h \
 	models/store.c models/store.h \

@@ -173,6 +173,20 @@ kn_scenario_yaml_get(KnYamlCtx *ctx, yaml_node_t *node, const char *key)
     return NULL;
 }
 
+gboolean
+kn_scenario_yaml_syntax_error(const char *file, const char *source, const yaml_parser_t *parser,
+                              GError **error)
+{
+    const yaml_mark_t *mark = parser->problem != NULL ? &parser->problem_mark : &parser->context_mark;
+    KnSrcLoc loc = { file, (guint) mark->line + 1, (guint) mark->column + 1 };
+
+    kn_diag_set_error(error, KN_INPUT_ERROR_SYNTAX, &loc, source, "%s%s%s",
+                      parser->problem != NULL ? parser->problem : "invalid YAML",
+                      parser->context != NULL ? " " : "",
+                      parser->context != NULL ? parser->context : "");
+    return FALSE;
+}
+
 /*****************************************************************************/
 /* Scalars. */
 

@@ -90,5 +90,10 @@ gboolean kn_scenario_yaml_enum(KnYamlCtx *ctx, yaml_node_t *node, const char *co
 gboolean kn_scenario_yaml_list(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out,
                                KnYamlItemFunc parse_item, GError **error);
 
+/* Sets 'error' for the syntax error 'parser' stopped at, in 'file' whose
+ * text is 'source'; returns FALSE. */
+gboolean kn_scenario_yaml_syntax_error(const char *file, const char *source,
+                                       const yaml_parser_t *parser, GError **error);
+
 /* TRUE if 'text' is an IPv4 or IPv6 address literal. */
 gboolean kn_scenario_yaml_is_ip(const char *text);

@@ -7,9 +7,11 @@
  * decoding ("unknown field"); a key given twice is an error too.  Positions
  * in libyaml marks are 0-based; messages are 1-based.
  *
- * Simplified: Kubernetes manifests after the Scenario document, and every
- * step but wait, are recognised and refused as "not built yet": they need
- * the cluster model.  Their syntax is not checked yet. */
+ * The documents after the Scenario are Kubernetes manifests, read as
+ * strictly as `kubectl apply` reads them (scenario-manifest.c).
+ *
+ * Simplified: every step but wait is recognised and refused as "not built
+ * yet": it needs the cluster model.  Its syntax is not checked yet. */
 
 #include <config.h>
 #include "models/scenario.h"
@@ -18,6 +20,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <yaml.h>
+#include "models/scenario-manifest.h"
 #include "models/scenario-yaml.h"
 
 /*****************************************************************************/
@@ -483,19 +486,6 @@ check_scenario(KnYamlCtx *ctx, const KnScenario *scenario, yaml_node_t *root, GE
 /*****************************************************************************/
 
 static gboolean
-syntax_error(KnScenario *scenario, const yaml_parser_t *parser, GError **error)
-{
-    const yaml_mark_t *mark = parser->problem != NULL ? &parser->problem_mark : &parser->context_mark;
-    KnSrcLoc loc = { scenario->file, (guint) mark->line + 1, (guint) mark->column + 1 };
-
-    kn_diag_set_error(error, KN_INPUT_ERROR_SYNTAX, &loc, scenario->source, "%s%s%s",
-                      parser->problem != NULL ? parser->problem : "invalid YAML",
-                      parser->context != NULL ? " " : "",
-                      parser->context != NULL ? parser->context : "");
-    return FALSE;
-}
-
-static gboolean
 load_stream(KnScenario *scenario, GError **error)
 {
     yaml_parser_t parser;
@@ -509,7 +499,7 @@ load_stream(KnScenario *scenario, GError **error)
         yaml_node_t *root;
 
         if (!yaml_parser_load(&parser, &doc)) {
-            ok = syntax_error(scenario, &parser, error);
+            ok = kn_scenario_yaml_syntax_error(scenario->file, scenario->source, &parser, error);
             break;
         }
         root = yaml_document_get_root_node(&doc);
@@ -525,13 +515,11 @@ load_stream(KnScenario *scenario, GError **error)
             ok = kn_scenario_yaml_mapping(&ctx, root, scenario_fields, scenario, "Scenario", error)
                  && check_scenario(&ctx, scenario, root, error);
         } else if (root->type != YAML_SCALAR_NODE || *kn_scenario_yaml_scalar(root) != '\0') {
-            yaml_node_t *kind = root->type == YAML_MAPPING_NODE ? kn_scenario_yaml_get(&ctx, root, "kind") : NULL;
+            KnManifest *manifest = kn_scenario_manifest_read(&ctx, root, error);
 
-            ok = kn_scenario_yaml_error_code(&ctx, root, error, KN_INPUT_ERROR_UNSUPPORTED,
-                                     "%s manifests need the cluster model, which this build "
-                                     "of knetsim does not have yet",
-                                     kind != NULL && kind->type == YAML_SCALAR_NODE
-                                         ? kn_scenario_yaml_scalar(kind) : "Kubernetes");
+            if (manifest != NULL)
+                g_ptr_array_add(scenario->manifests, manifest);
+            ok = manifest != NULL;
         }
         yaml_document_delete(&doc);
     }
@@ -599,6 +587,7 @@ kn_scenario_load_data(const char *name, const char *data, gsize length, GError *
     scenario->external_names = g_ptr_array_new_with_free_func((GDestroyNotify) external_name_free);
     scenario->hosts = g_ptr_array_new_with_free_func((GDestroyNotify) host_spec_free);
     scenario->steps = g_ptr_array_new_with_free_func((GDestroyNotify) step_free);
+    scenario->manifests = g_ptr_array_new_with_free_func((GDestroyNotify) kn_scenario_manifest_free);
 
     if (!load_stream(scenario, error))
         return NULL;
@@ -622,6 +611,7 @@ kn_scenario_free(KnScenario *scenario)
     g_clear_pointer(&scenario->external_names, g_ptr_array_unref);
     g_clear_pointer(&scenario->hosts, g_ptr_array_unref);
     g_clear_pointer(&scenario->steps, g_ptr_array_unref);
+    g_clear_pointer(&scenario->manifests, g_ptr_array_unref);
     g_free(scenario->file);
     g_free(scenario);
 }

@@ -122,6 +122,8 @@ typedef struct KnScenario {
     GPtrArray *external_names;   /* KnExternalName, sorted by name; owned */
     GPtrArray *hosts;            /* KnHostSpec; owned */
     GPtrArray *steps;            /* KnStep; owned */
+    GPtrArray *manifests;        /* KnManifest (scenario-manifest.h), the documents
+                                  * after the Scenario in file order; owned */
 } KnScenario;
 
 /* Reads and checks the scenario in 'path'.  Returns a new scenario (free

@@ -7,6 +7,7 @@ UNIT_TESTS = \
 	tests/test_time \
 	tests/test_workload \
 	tests/test_scenario \
+	tests/test_scenario_manifest \
 	tests/test_svc_alloc \
 	tests/test_endpointslice \
 	tests/test_svc_validate \
@@ -25,6 +26,7 @@ tests_test_rng_CFLAGS = $(tests_cflags)
 tests_test_time_CFLAGS = $(tests_cflags)
 tests_test_workload_CFLAGS = $(tests_cflags)
 tests_test_scenario_CFLAGS = $(tests_cflags)
+tests_test_scenario_manifest_CFLAGS = $(tests_cflags)
 tests_test_svc_alloc_CFLAGS = $(tests_cflags)
 tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
@@ -53,6 +55,26 @@ KNETSIM_TEST_FILES = \
 	tests/data/duplicate-key.yaml \
 	tests/data/empty.err \
 	tests/data/empty.yaml \
+	tests/data/manifest-bad-protocol.err \
+	tests/data/manifest-bad-protocol.yaml \
+	tests/data/manifest-duplicate-key.err \
+	tests/data/manifest-duplicate-key.yaml \
+	tests/data/manifest-in-scenario.err \
+	tests/data/manifest-in-scenario.yaml \
+	tests/data/manifest-kinds.yaml \
+	tests/data/manifest-lab.yaml \
+	tests/data/manifest-label-number.err \
+	tests/data/manifest-label-number.yaml \
+	tests/data/manifest-missing-name.err \
+	tests/data/manifest-missing-name.yaml \
+	tests/data/manifest-unknown-field.err \
+	tests/data/manifest-unknown-field.yaml \
+	tests/data/manifest-unknown-kind.err \
+	tests/data/manifest-unknown-kind.yaml \
+	tests/data/manifest-wrong-api-version.err \
+	tests/data/manifest-wrong-api-version.yaml \
+	tests/data/manifest-wrong-type.err \
+	tests/data/manifest-wrong-type.yaml \
 	tests/data/missing-name.err \
 	tests/data/missing-name.yaml \
 	tests/data/not-scenario.err \
