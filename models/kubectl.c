@@ -29,6 +29,7 @@
 #include "models/kubectl.h"
 
 #include "models/apiserver.h"
+#include "models/kubectl-print.h"
 
 #include <string.h>
 
@@ -905,6 +906,231 @@ cmd_rollout(Run *run, GStrv words)
 }
 
 /*****************************************************************************/
+/* Reading: get. */
+
+/* One requirement of a label selector (k8s.io/apimachinery labels.Parse). */
+typedef struct {
+    char *key;
+    enum { SEL_EQUAL, SEL_NOT_EQUAL, SEL_EXISTS, SEL_NOT_EXISTS, SEL_IN, SEL_NOT_IN } op;
+    GStrv values;
+} Requirement;
+
+static void
+requirement_free(Requirement *r)
+{
+    g_free(r->key);
+    g_strfreev(r->values);
+    g_free(r);
+}
+
+/* Parses a selector such as "app=web,tier!=db,env in (a,b),!canary";
+ * NULL with kubectl's message in '*message' on a bad one. */
+static GPtrArray *
+parse_selector(const char *text, char **message)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify) requirement_free);
+    g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func(g_free);
+    const char *start = text;
+    int depth = 0;
+
+    for (const char *p = text;; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        if (*p == '\0' || (*p == ',' && depth == 0)) {
+            g_ptr_array_add(terms, g_strstrip(g_strndup(start, (gsize) (p - start))));
+            if (*p == '\0')
+                break;
+            start = p + 1;
+        }
+    }
+    for (guint i = 0; i < terms->len; i++) {
+        const char *term = terms->pdata[i];
+        Requirement *r = g_new0(Requirement, 1);
+        const char *op;
+
+        g_ptr_array_add(out, r);
+        if ((op = strstr(term, " notin ")) != NULL || (op = strstr(term, " in ")) != NULL) {
+            gboolean not_in = g_str_has_prefix(op, " notin ");
+            const char *open = strchr(op, '('), *close = strrchr(op, ')');
+
+            if (open == NULL || close == NULL || close < open)
+                goto bad;
+            r->key = g_strstrip(g_strndup(term, (gsize) (op - term)));
+            r->op = not_in ? SEL_NOT_IN : SEL_IN;
+            g_autofree char *list = g_strndup(open + 1, (gsize) (close - open - 1));
+            r->values = g_strsplit(list, ",", -1);
+            for (guint v = 0; r->values[v] != NULL; v++)
+                g_strstrip(r->values[v]);
+        } else if ((op = strstr(term, "!=")) != NULL) {
+            r->key = g_strstrip(g_strndup(term, (gsize) (op - term)));
+            r->op = SEL_NOT_EQUAL;
+            r->values = g_strsplit(g_strstrip(g_strdup(op + 2)), "\x01", 1);
+        } else if ((op = strchr(term, '=')) != NULL) {
+            r->key = g_strstrip(g_strndup(term, (gsize) (op - term)));
+            r->op = SEL_EQUAL;
+            r->values = g_strsplit(op + (op[1] == '=' ? 2 : 1), "\x01", 1);
+            g_strstrip(r->values[0]);
+        } else if (term[0] == '!') {
+            r->key = g_strstrip(g_strdup(term + 1));
+            r->op = SEL_NOT_EXISTS;
+        } else {
+            r->key = g_strdup(term);
+            r->op = SEL_EXISTS;
+        }
+        if (r->key[0] == '\0')
+            goto bad;
+    }
+    return out;
+
+bad:
+    *message = g_strdup_printf("error: unable to parse requirement: found '%s', expected: identifier", text);
+    g_ptr_array_unref(out);
+    return NULL;
+}
+
+static gboolean
+selector_match(const GPtrArray *selector, const KnLabels *labels)
+{
+    for (guint i = 0; selector != NULL && i < selector->len; i++) {
+        const Requirement *r = selector->pdata[i];
+        const char *value = kn_labels_get(labels, r->key);
+
+        switch (r->op) {
+        case SEL_EQUAL:
+            if (g_strcmp0(value, r->values[0]) != 0)
+                return FALSE;
+            break;
+        case SEL_NOT_EQUAL:
+            if (g_strcmp0(value, r->values[0]) == 0)
+                return FALSE;
+            break;
+        case SEL_EXISTS:
+            if (value == NULL)
+                return FALSE;
+            break;
+        case SEL_NOT_EXISTS:
+            if (value != NULL)
+                return FALSE;
+            break;
+        case SEL_IN:
+            if (value == NULL || !g_strv_contains((const char *const *) r->values, value))
+                return FALSE;
+            break;
+        case SEL_NOT_IN:
+            if (value != NULL && g_strv_contains((const char *const *) r->values, value))
+                return FALSE;
+            break;
+        }
+    }
+    return TRUE;
+}
+
+static void
+cmd_get(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "show-labels", 0, FALSE }, { "watch", 'w', FALSE }, { "request-timeout", 0, TRUE },
+        { "no-headers", 0, FALSE }, { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    KnKind kind;
+
+    if (!parse_args(run, words, 1, flags, "kubectl get", &args))
+        return;
+    if (args.args->len == 0) {
+        fail(run, "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n"
+             "error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\n"
+             "See 'kubectl get -h' for help and examples");
+        return;
+    }
+
+    /* "svc", "svc web", "svc/web" */
+    g_autofree char *type = NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *first = args.args->pdata[0];
+    const char *slash = strchr(first, '/');
+
+    type = slash != NULL ? g_strndup(first, (gsize) (slash - first)) : g_strdup(first);
+    if (slash != NULL)
+        g_ptr_array_add(names, g_strdup(slash + 1));
+    for (guint i = 1; i < args.args->len; i++)
+        g_ptr_array_add(names, g_strdup(args.args->pdata[i]));
+    if (strchr(type, ',') != NULL) {
+        fail(run, "error: knetsim's kubectl gets one resource type at a time (got \"%s\")", type);
+        return;
+    }
+    if (!resource_lookup(type, &kind)) {
+        fail(run, "error: the server doesn't have a resource type \"%s\"", type);
+        return;
+    }
+
+    KnKubectlPrintOptions options = { 0 };
+    const char *output = flag(&args, "output");
+    const char *selector_text = flag(&args, "selector");
+    g_autoptr(GPtrArray) selector = NULL;
+
+    options.show_labels = flag_on(&args, "show-labels");
+    options.all_namespaces = flag_on(&args, "all-namespaces");
+    options.namespace = namespace_of(&args);
+    options.single = names->len == 1;
+    if (output == NULL)
+        options.output = KN_KUBECTL_OUTPUT_TABLE;
+    else if (strcmp(output, "wide") == 0)
+        options.output = KN_KUBECTL_OUTPUT_WIDE;
+    else if (strcmp(output, "yaml") == 0)
+        options.output = KN_KUBECTL_OUTPUT_YAML;
+    else if (strcmp(output, "name") == 0)
+        options.output = KN_KUBECTL_OUTPUT_NAME;
+    else if (g_str_has_prefix(output, "jsonpath=")) {
+        options.output = KN_KUBECTL_OUTPUT_JSONPATH;
+        options.jsonpath = output + strlen("jsonpath=");
+    } else {
+        fail(run, "error: unable to match a printer suitable for the output format \"%s\", allowed formats are: "
+             "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
+             "jsonpath-file,name,template,templatefile,wide,yaml", output);
+        return;
+    }
+    if (selector_text != NULL) {
+        g_autofree char *message = NULL;
+
+        selector = parse_selector(selector_text, &message);
+        if (selector == NULL) {
+            fail(run, "%s", message);
+            return;
+        }
+    }
+
+    KnStore *store = run->kubectl->cluster->store;
+    const char *ns = namespaced(kind) && !options.all_namespaces ? options.namespace : NULL;
+    g_autoptr(GPtrArray) objects = g_ptr_array_new();
+
+    if (names->len > 0) {
+        for (guint i = 0; i < names->len; i++) {
+            gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? options.namespace : NULL,
+                                              names->pdata[i]);
+
+            if (object == NULL)
+                not_found(run, kind, names->pdata[i]);
+            else
+                g_ptr_array_add(objects, object);
+        }
+    } else {
+        g_autoptr(GPtrArray) all = kn_store_list(store, kind, ns);
+
+        for (guint i = 0; i < all->len; i++)
+            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
+                g_ptr_array_add(objects, all->pdata[i]);
+    }
+    if (names->len > 0 && objects->len == 0)
+        return;
+    if (!kn_kubectl_print(kind, objects, &options, store, kn_sim_now(run->kubectl->cluster->sim),
+                          run->result.out, run->result.err))
+        run->result.status = 1;
+}
+
+/*****************************************************************************/
 
 KnKubectl *
 kn_kubectl_new(KnCluster *cluster, KnWorkloads *workloads)
@@ -946,6 +1172,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         fail(run, "error: a command is required");
     } else if (strcmp(words[0], "create") == 0 && words[1] != NULL && strcmp(words[1], "deployment") == 0) {
         cmd_create_deployment(run, words);
+    } else if (strcmp(words[0], "get") == 0) {
+        cmd_get(run, words);
     } else if (strcmp(words[0], "run") == 0) {
         cmd_run(run, words);
     } else if (strcmp(words[0], "expose") == 0) {
