@@ -21,6 +21,7 @@
 #include "models/apiserver.h"
 
 #include <string.h>
+#include "models/kubectl-print.h"
 #include "models/svc-validate.h"
 
 static gboolean
@@ -167,6 +168,200 @@ kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **e
         return FALSE;
     }
     return kn_store_add(cluster->store, kind, object, error);
+}
+
+/* The object as `kubectl get -o yaml` prints it, to tell whether an update
+ * changed anything.  New. */
+static char *
+snapshot(KnCluster *cluster, KnKind kind, gpointer object)
+{
+    g_autoptr(GPtrArray) one = g_ptr_array_new();
+    GString *out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+    KnKubectlPrintOptions options = { .output = KN_KUBECTL_OUTPUT_YAML, .single = TRUE };
+
+    g_ptr_array_add(one, object);
+    kn_kubectl_print(kind, one, &options, cluster->store, 0, out, err);
+    return g_string_free(out, FALSE);
+}
+
+/* The node port 'old' gave the port 'port'/'protocol', or 0. */
+static guint
+old_node_port(const KnService *old, guint port, KnProtocol protocol)
+{
+    for (guint i = 0; i < old->spec.ports->len; i++) {
+        const KnServicePort *p = old->spec.ports->pdata[i];
+
+        if (p->port == port && p->protocol == protocol)
+            return p->node_port;
+    }
+    return 0;
+}
+
+/* Takes node ports for the updated Service 'service' over 'old': keeps the
+ * ones the same ports had, allocates the rest, releases the unused. */
+static gboolean
+update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, GError **error)
+{
+    g_autoptr(GArray) taken = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_autoptr(GError) local = NULL;
+    gboolean needs = needs_node_ports(service);
+
+    for (guint i = 0; i < service->spec.ports->len; i++) {
+        KnServicePort *p = service->spec.ports->pdata[i];
+        guint before = old_node_port(old, p->port, p->protocol);
+
+        if (!needs) {
+            p->node_port = 0;
+            continue;
+        }
+        if (p->node_port == 0 && before != 0) {
+            p->node_port = before;           /* kept, as the API server keeps it */
+        } else if (p->node_port != 0 && p->node_port != before) {
+            if (!kn_svc_alloc_port_allocate(cluster->node_ports, p->node_port, &local))
+                goto failed;
+            g_array_append_val(taken, p->node_port);
+        } else if (p->node_port == 0) {
+            p->node_port = kn_svc_alloc_port_allocate_next(cluster->node_ports,
+                                                           kn_sim_rng(cluster->sim, "nodeport"), &local);
+            if (p->node_port == 0)
+                goto failed;
+            g_array_append_val(taken, p->node_port);
+        }
+    }
+    /* Release what the old Service held and the new one does not. */
+    for (guint i = 0; i < old->spec.ports->len; i++) {
+        const KnServicePort *p = old->spec.ports->pdata[i];
+        gboolean kept = FALSE;
+
+        for (guint j = 0; j < service->spec.ports->len && !kept; j++)
+            kept = ((KnServicePort *) service->spec.ports->pdata[j])->node_port == p->node_port;
+        if (p->node_port != 0 && !kept)
+            kn_svc_alloc_port_release(cluster->node_ports, p->node_port);
+    }
+    return TRUE;
+
+failed:
+    for (guint i = 0; i < taken->len; i++)
+        kn_svc_alloc_port_release(cluster->node_ports, g_array_index(taken, guint, i));
+    for (guint i = 0; i < service->spec.ports->len; i++) {
+        KnServicePort *p = service->spec.ports->pdata[i];
+
+        if (p->node_port != 0 && old_node_port(old, p->port, p->protocol) != p->node_port && local->message != NULL
+            && strstr(local->message, "provided port") != NULL)
+            return invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %u: %s", i, p->node_port,
+                           local->message);
+    }
+    g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: %s", local->message);
+    return FALSE;
+}
+
+static void
+swap_pointers(gpointer a, gpointer b)
+{
+    gpointer *x = a, *y = b, t = *x;
+
+    *x = *y;
+    *y = t;
+}
+
+gboolean
+kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *changed, GError **error)
+{
+    g_return_val_if_fail(cluster != NULL && object != NULL, FALSE);
+
+    KnObjectMeta *meta = kn_object_meta(object);
+    const char *ns = kind != KN_KIND_NODE && kind != KN_KIND_NAMESPACE
+                         ? (meta->namespace != NULL ? meta->namespace : "default") : NULL;
+    gpointer stored = kn_store_lookup(cluster->store, kind, ns, meta->name);
+    g_autofree char *before = NULL, *after = NULL;
+
+    if (changed != NULL)
+        *changed = FALSE;
+    if (stored == NULL) {
+        g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_REFERENCE, "%s \"%s\" not found",
+                    kn_store_resource_name(kind), meta->name);
+        kn_object_free(kind, object);
+        return FALSE;
+    }
+    before = snapshot(cluster, kind, stored);
+
+    switch (kind) {
+    case KN_KIND_SERVICE: {
+        KnService *service = object, *old = stored;
+
+        if (service->spec.cluster_ip == NULL && old->spec.cluster_ip != NULL) {
+            service->spec.cluster_ip = g_strdup(old->spec.cluster_ip);
+            g_ptr_array_unref(service->spec.cluster_ips);
+            service->spec.cluster_ips = kn_api_strings_copy(old->spec.cluster_ips);
+        }
+        if (service->spec.ip_families->len == 0) {
+            g_ptr_array_unref(service->spec.ip_families);
+            service->spec.ip_families = kn_api_strings_copy(old->spec.ip_families);
+        }
+        if (service->spec.ip_family_policy == KN_IP_FAMILY_POLICY_UNSET)
+            service->spec.ip_family_policy = old->spec.ip_family_policy;
+        if (service->spec.health_check_node_port == 0)
+            service->spec.health_check_node_port = old->spec.health_check_node_port;
+
+        g_autoptr(GPtrArray) problems = kn_svc_validate_update(service, old);
+
+        if (problems->len > 0) {
+            g_autofree char *text = kn_svc_validate_format(meta->name, problems);
+
+            g_strchomp(text);
+            g_set_error_literal(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
+                                g_str_has_prefix(text, "The ") ? text + 4 : text);
+            kn_object_free(kind, object);
+            return FALSE;
+        }
+        if (!update_node_ports(cluster, service, old, error)) {
+            kn_object_free(kind, object);
+            return FALSE;
+        }
+        KnServiceSpec spec = old->spec;
+
+        old->spec = service->spec;
+        service->spec = spec;
+        break;
+    }
+    case KN_KIND_DEPLOYMENT: {
+        KnDeployment *d = object, *old = stored;
+        KnPodTemplate template = old->template;
+
+        old->replicas = d->replicas;
+        swap_pointers(&old->selector, &d->selector);
+        old->template = d->template;
+        d->template = template;
+        KnIntOrString surge = old->max_surge, unavailable = old->max_unavailable;
+
+        old->max_surge = d->max_surge;
+        old->max_unavailable = d->max_unavailable;
+        d->max_surge = surge;
+        d->max_unavailable = unavailable;
+        break;
+    }
+    case KN_KIND_CONFIG_MAP:
+        swap_pointers(&((KnConfigMap *) stored)->data, &((KnConfigMap *) object)->data);
+        break;
+    default:
+        g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_UNSUPPORTED,
+                    "knetsim cannot update a %s in place yet", kn_kind_name(kind));
+        kn_object_free(kind, object);
+        return FALSE;
+    }
+    /* Labels and annotations follow the new object too. */
+    swap_pointers(&kn_object_meta(stored)->labels, &meta->labels);
+    swap_pointers(&kn_object_meta(stored)->annotations, &meta->annotations);
+    kn_object_free(kind, object);
+
+    after = snapshot(cluster, kind, stored);
+    if (strcmp(before, after) != 0) {
+        kn_store_update(cluster->store, kind, stored, TRUE);
+        if (changed != NULL)
+            *changed = TRUE;
+    }
+    return TRUE;
 }
 
 gboolean

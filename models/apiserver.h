@@ -16,6 +16,16 @@
  * "web" already exists`. */
 gboolean kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **error);
 
+/* Replaces the spec of the stored object that 'object' (taken; same kind,
+ * namespace and name) names, as an update (PUT) does: for a Service the
+ * cluster IP stays, node ports stay where the port keeps them and are
+ * allocated for ports that need new ones, and ValidateServiceUpdate's rules
+ * apply.  Sets '*changed' (may be NULL) to whether anything differed.  On
+ * failure the stored object is unchanged and 'error' says why, as
+ * kn_apiserver_create() does. */
+gboolean kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *changed,
+                             GError **error);
+
 /* Deletes the object of 'kind' named 'namespace'/'name' and releases what it
  * held (a Service's addresses and ports).  FALSE if there is none. */
 gboolean kn_apiserver_delete(KnCluster *cluster, KnKind kind, const char *namespace,
