@@ -30,6 +30,7 @@
 
 #include "models/apiserver.h"
 #include "models/kubectl-print.h"
+#include "models/scenario-manifest.h"
 
 #include <string.h>
 
@@ -39,11 +40,13 @@
 struct KnKubectl {
     KnCluster *cluster;                  /* borrowed */
     KnWorkloads *workloads;              /* borrowed */
+    char *workdir;                       /* where relative -f paths start */
 };
 
 /* One running command. */
 typedef struct {
     KnKubectl *kubectl;
+    const char *stdin_text;              /* borrowed; for -f - */
     KnKubectlResult result;
     KnKubectlDone done;
     gpointer user_data;
@@ -905,6 +908,69 @@ cmd_rollout(Run *run, GStrv words)
     wait_until(run, poll_rollout);
 }
 
+/* apply -f FILE|-: creates what does not exist, updates what does. */
+static void
+cmd_apply(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { "filename", 'f', TRUE }, { "dry-run", 0, TRUE }, { NULL } };
+    g_auto(Args) args = { 0 };
+    const char *file;
+    g_autofree char *path = NULL, *text = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize length;
+
+    if (!parse_args(run, words, 1, flags, "kubectl apply", &args))
+        return;
+    file = flag(&args, "filename");
+    if (file == NULL) {
+        fail(run, "error: must specify one of -f and -k");
+        return;
+    }
+    if (strcmp(file, "-") == 0) {
+        text = g_strdup(run->stdin_text != NULL ? run->stdin_text : "");
+        path = g_strdup("STDIN");
+    } else {
+        path = g_path_is_absolute(file) ? g_strdup(file) : g_build_filename(run->kubectl->workdir, file, NULL);
+        if (!g_file_get_contents(path, &text, &length, NULL)) {
+            fail(run, "error: the path \"%s\" does not exist", file);
+            return;
+        }
+    }
+
+    g_autoptr(GPtrArray) manifests = kn_scenario_manifest_read_data(path, text, strlen(text), &error);
+
+    if (manifests == NULL) {
+        fail(run, "error: %s", error->message);
+        return;
+    }
+    for (guint i = 0; i < manifests->len; i++) {
+        KnManifest *manifest = manifests->pdata[i];
+        KnKind kind = manifest->kind;
+        gpointer object = kn_scenario_manifest_steal_object(manifest);
+        KnObjectMeta *meta = kn_object_meta(object);
+        g_autofree char *name = g_strdup(meta->name);
+        const char *ns = namespaced(kind) ? (meta->namespace != NULL ? meta->namespace : namespace_of(&args)) : NULL;
+        g_autoptr(GError) failure = NULL;
+        gboolean changed;
+
+        if (namespaced(kind) && meta->namespace == NULL)
+            meta->namespace = g_strdup(ns);
+        if (name != NULL && kn_store_lookup(run->kubectl->cluster->store, kind, ns, name) != NULL) {
+            if (kn_apiserver_update(run->kubectl->cluster, kind, object, &changed, &failure))
+                g_string_append_printf(run->result.out, "%s/%s %s\n", singular(kind), name,
+                                       changed ? "configured" : "unchanged");
+            else
+                fail(run, "Error from server (Invalid): error when applying patch to \"%s\": %s", file, failure->message);
+        } else if (kn_apiserver_create(run->kubectl->cluster, kind, object, &failure)) {
+            g_string_append_printf(run->result.out, "%s/%s created\n", singular(kind), name);
+        } else {
+            fail(run, "Error from server (%s): error when creating \"%s\": %s",
+                 g_str_has_suffix(failure->message, "already exists") ? "AlreadyExists" : "Invalid",
+                 file, failure->message);
+        }
+    }
+}
+
 /*****************************************************************************/
 /* Reading: get. */
 
@@ -1139,12 +1205,23 @@ kn_kubectl_new(KnCluster *cluster, KnWorkloads *workloads)
 
     kubectl->cluster = cluster;
     kubectl->workloads = workloads;
+    kubectl->workdir = g_strdup(".");
     return kubectl;
+}
+
+void
+kn_kubectl_set_workdir(KnKubectl *kubectl, const char *workdir)
+{
+    g_free(kubectl->workdir);
+    kubectl->workdir = g_strdup(workdir);
 }
 
 void
 kn_kubectl_free(KnKubectl *kubectl)
 {
+    if (kubectl == NULL)
+        return;
+    g_free(kubectl->workdir);
     g_free(kubectl);
 }
 
@@ -1158,8 +1235,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
     g_autoptr(GError) error = NULL;
     g_auto(GStrv) words = kn_kubectl_split(command_line, &error);
 
-    (void) stdin_text;
     run->kubectl = kubectl;
+    run->stdin_text = stdin_text;
     run->result.out = g_string_new(NULL);
     run->result.err = g_string_new(NULL);
     run->done = done;
@@ -1172,6 +1249,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         fail(run, "error: a command is required");
     } else if (strcmp(words[0], "create") == 0 && words[1] != NULL && strcmp(words[1], "deployment") == 0) {
         cmd_create_deployment(run, words);
+    } else if (strcmp(words[0], "apply") == 0) {
+        cmd_apply(run, words);
     } else if (strcmp(words[0], "get") == 0) {
         cmd_get(run, words);
     } else if (strcmp(words[0], "run") == 0) {

@@ -26,6 +26,10 @@ typedef void (*KnKubectlDone)(const KnKubectlResult *result, gpointer user_data)
 KnKubectl *kn_kubectl_new(KnCluster *cluster, KnWorkloads *workloads);
 void kn_kubectl_free(KnKubectl *kubectl);                  /* accepts NULL */
 
+/* Sets the folder that relative `-f PATH` arguments start from ("." by
+ * default); a scenario's own folder. */
+void kn_kubectl_set_workdir(KnKubectl *kubectl, const char *workdir);
+
 /* Runs `kubectl COMMAND_LINE` ('command_line' without the word kubectl,
  * split as a POSIX shell splits words).  'stdin_text' is what a pipe or
  * heredoc feeds it (for `apply -f -`), or NULL.  'done' is called once, on

@@ -16,10 +16,12 @@
 #include "models/cluster.h"
 #include "models/endpointslice-sync.h"
 #include "models/kubectl.h"
+#include "models/apiserver.h"
+#include "models/scenario-manifest.h"
 #include "models/workload.h"
 
 typedef struct {
-    const KnScenario *scenario;
+    KnScenario *scenario;
     const KnReplayOptions *options;
     KnReplayReport *report;
     KnSim *sim;
@@ -278,14 +280,63 @@ on_step(KnSim *sim, gpointer data)
         check(replay, step->expect, NULL);
         step_done(replay, step, 0);
         break;
+    case KN_STEP_APPLY:
+        if (step->apply_file != NULL) {
+            g_autofree char *command = g_strdup_printf("apply -f %s", step->apply_file);
+
+            transcript(replay, "$ kubectl %s\n", command);
+            kn_kubectl_run(replay->kubectl, command, NULL, on_kubectl_done, replay);
+        } else {
+            transcript(replay, "$ kubectl apply -f - <<'EOF'\n%s%sEOF\n", step->apply_text,
+                       g_str_has_suffix(step->apply_text, "\n") ? "" : "\n");
+            kn_kubectl_run(replay->kubectl, "apply -f -", step->apply_text, on_kubectl_done, replay);
+        }
+        break;
     default:
         /* The loader refuses every other kind in this build. */
         g_assert_not_reached();
     }
 }
 
+/* The field path an API server message names first: "spec.ports[0].port"
+ * in 'Service "web" is invalid: spec.ports[0].port: Invalid value: ...'. */
+static char *
+message_field(const char *message)
+{
+    g_autoptr(GRegex) regex = g_regex_new("(?:is invalid: |\\* )([A-Za-z][A-Za-z0-9_.\\[\\]/-]*): ", 0, 0, NULL);
+    g_autoptr(GMatchInfo) match = NULL;
+
+    if (!g_regex_match(regex, message, 0, &match))
+        return NULL;
+    return g_match_info_fetch(match, 1);
+}
+
+/* Creates the scenario's manifests through the API server, at time zero. */
+static gboolean
+apply_manifests(Replay *replay, KnScenario *scenario, GError **error)
+{
+    for (guint i = 0; i < scenario->manifests->len; i++) {
+        KnManifest *manifest = scenario->manifests->pdata[i];
+        gpointer object = kn_scenario_manifest_steal_object(manifest);
+        g_autoptr(GError) failure = NULL;
+
+        if (object == NULL)
+            continue;
+        if (!kn_apiserver_create(replay->cluster, manifest->kind, object, &failure)) {
+            g_autofree char *field = message_field(failure->message);
+            const KnSrcLoc *loc = kn_scenario_manifest_locate(manifest, field != NULL ? field : "");
+
+            kn_diag_set_error(error, KN_INPUT_ERROR_VALUE, loc, scenario->source, "%s", failure->message);
+            return FALSE;
+        }
+    }
+    if (scenario->manifests->len > 0)
+        explain(replay, "applied the %u manifests of %s", scenario->manifests->len, scenario->file);
+    return TRUE;
+}
+
 gboolean
-kn_replay_run(const KnScenario *scenario, const KnReplayOptions *options, KnReplayReport *report,
+kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayReport *report,
               GError **error)
 {
     g_return_val_if_fail(scenario != NULL && options != NULL && report != NULL, FALSE);
@@ -304,6 +355,10 @@ kn_replay_run(const KnScenario *scenario, const KnReplayOptions *options, KnRepl
     replay.slices = kn_endpointslice_sync_new(replay.cluster, 0);
     replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
 
+    g_autofree char *workdir = g_path_get_dirname(scenario->file);
+
+    kn_kubectl_set_workdir(replay.kubectl, workdir);
+
     for (guint i = 0; i < scenario->nodes->len; i++)
         g_string_append_printf(nodes, "%s%s", i > 0 ? ", " : "",
                                ((KnNodeSpec *) scenario->nodes->pdata[i])->name);
@@ -311,10 +366,15 @@ kn_replay_run(const KnScenario *scenario, const KnReplayOptions *options, KnRepl
                scenario->name, scenario->nodes->len, scenario->nodes->len == 1 ? "" : "s",
                nodes->len > 0 ? nodes->str : "none", kn_proxy_mode_name(scenario->proxy_mode),
                options->seed);
-    if (scenario->steps->len > 0)
-        kn_sim_schedule_at(replay.sim, 0, &step_class, &replay);
-    kn_sim_run_until(replay.sim, options->until);
-    explain(&replay, "%s after %" G_GUINT64_FORMAT " events",
+    gboolean ok = apply_manifests(&replay, scenario, error);
+
+    if (ok && !options->validate_only) {
+        if (scenario->steps->len > 0)
+            kn_sim_schedule_at(replay.sim, 0, &step_class, &replay);
+        kn_sim_run_until(replay.sim, options->until);
+    }
+    if (ok && !options->validate_only)
+        explain(&replay, "%s after %" G_GUINT64_FORMAT " events",
             replay.next_step < scenario->steps->len ? "stopped by --until" : "end of the scenario",
             kn_sim_n_events(replay.sim));
     report->end = kn_sim_now(replay.sim);
@@ -325,5 +385,5 @@ kn_replay_run(const KnScenario *scenario, const KnReplayOptions *options, KnRepl
     kn_workloads_free(replay.workloads);
     kn_cluster_free(replay.cluster);
     kn_sim_free(replay.sim);
-    return TRUE;
+    return ok;
 }

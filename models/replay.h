@@ -14,6 +14,7 @@ typedef struct KnReplayOptions {
     gboolean explain;            /* narrate decisions with the simulated time */
     FILE *transcript;            /* where the transcript goes; NULL: nowhere */
     FILE *failures;              /* where failed expectations are reported */
+    gboolean validate_only;      /* build the cluster and apply the manifests, no steps */
 } KnReplayOptions;
 
 typedef struct KnReplayReport {
@@ -23,8 +24,10 @@ typedef struct KnReplayReport {
     guint64 n_events;            /* events the simulation ran */
 } KnReplayReport;
 
-/* Replays 'scenario'.  Returns FALSE with 'error' set (KN_INPUT_ERROR) only
- * for a scenario the cluster cannot be built from; failed expectations are
- * counted in 'report', not errors. */
-gboolean kn_replay_run(const KnScenario *scenario, const KnReplayOptions *options,
+/* Replays 'scenario', whose manifests it applies at time zero (it takes
+ * their objects: a scenario replays once).  Returns FALSE with 'error' set
+ * (KN_INPUT_ERROR, at the offending field of the manifest) for a scenario
+ * the cluster cannot be built from or whose manifests the API server
+ * refuses; failed expectations are counted in 'report', not errors. */
+gboolean kn_replay_run(KnScenario *scenario, const KnReplayOptions *options,
                        KnReplayReport *report, GError **error);

@@ -147,7 +147,7 @@ kn_scenario_yaml_mapping(KnYamlCtx *ctx, yaml_node_t *node, const KnYamlField *f
 
         gsize mark = kn_scenario_yaml_path_push_key(ctx, field->key);
         gpointer at = (char *) target + field->offset;
-        gboolean ok = kn_scenario_yaml_expect_type(ctx, value, field->type, error)
+        gboolean ok = (field->type == YAML_NO_NODE || kn_scenario_yaml_expect_type(ctx, value, field->type, error))
                       && (field->parse != NULL
                               ? field->parse(ctx, value, at, error)
                               : kn_scenario_yaml_mapping(ctx, value, field->fields, at, field->what, error));

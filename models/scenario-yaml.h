@@ -32,7 +32,7 @@ typedef struct KnYamlField KnYamlField;
  * A table ends with a NULL key. */
 struct KnYamlField {
     const char *key;
-    yaml_node_type_t type;
+    yaml_node_type_t type;       /* the node type it takes; YAML_NO_NODE: any */
     KnYamlParseFunc parse;       /* reads the value; NULL for a nested mapping */
     gsize offset;                /* where in the target struct */
     const KnYamlField *fields;   /* a nested mapping's keys, read into the same target */

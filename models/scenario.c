@@ -238,6 +238,10 @@ expect_free(KnExpect *expect)
 static void
 step_free(KnStep *step)
 {
+    g_clear_pointer(&step->manifests, g_ptr_array_unref);
+    g_free(step->apply_file);
+    g_free(step->apply_name);
+    g_free(step->apply_text);
     g_free(step->command);
     g_free(step->narrate);
     expect_free(step->expect);
@@ -339,6 +343,38 @@ parse_expect(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
     return TRUE;
 }
 
+/* apply: inline manifests (a string) or {file: PATH}, a path relative to
+ * the scenario's folder.  Read now, so that a bad manifest is a load error. */
+static gboolean
+parse_apply(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    KnStep *step = target;
+    g_autoptr(GError) local = NULL;
+    gsize length;
+
+    if (node->type == YAML_SCALAR_NODE) {
+        step->apply_text = g_strdup(kn_scenario_yaml_scalar(node));
+        step->apply_name = g_strdup_printf("%s (%s, inline)", ctx->file, ctx->path->str);
+    } else if (node->type == YAML_MAPPING_NODE) {
+        yaml_node_t *file = kn_scenario_yaml_get(ctx, node, "file");
+        g_autofree char *dir = g_path_get_dirname(ctx->file);
+
+        if (file == NULL || file->type != YAML_SCALAR_NODE || node->data.mapping.pairs.top - node->data.mapping.pairs.start != 1)
+            return kn_scenario_yaml_error(ctx, node, error, "expected inline manifests or {file: PATH}");
+        step->apply_file = g_strdup(kn_scenario_yaml_scalar(file));
+        step->apply_name = g_path_is_absolute(step->apply_file) ? g_strdup(step->apply_file)
+                                                                : g_build_filename(dir, step->apply_file, NULL);
+        if (!g_file_get_contents(step->apply_name, &step->apply_text, &length, &local))
+            return kn_scenario_yaml_error_code(ctx, file, error, KN_INPUT_ERROR_REFERENCE, "%s", local->message);
+    } else {
+        return kn_scenario_yaml_error_code(ctx, node, error, KN_INPUT_ERROR_TYPE,
+                                           "expected inline manifests or {file: PATH}");
+    }
+    step->manifests = kn_scenario_manifest_read_data(step->apply_name, step->apply_text,
+                                                     strlen(step->apply_text), error);
+    return step->manifests != NULL;
+}
+
 static gboolean
 parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
 {
@@ -373,6 +409,7 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     case KN_STEP_WAIT:
     case KN_STEP_KUBECTL:
     case KN_STEP_EXPECT:
+    case KN_STEP_APPLY:
         break;
     default:
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
@@ -382,6 +419,7 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     }
 
     static const KnYamlField step_fields[] = {
+        { "apply", YAML_NO_NODE, parse_apply, 0, NULL, NULL },
         { "kubectl", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, command), NULL, NULL },
         { "wait", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnStep, duration), NULL, NULL },
         { "expect", YAML_MAPPING_NODE, parse_expect, offsetof(KnStep, expect), NULL, NULL },

@@ -99,6 +99,10 @@ typedef struct KnStep {
     guint repeat;                /* times to run it; 1 if not given */
     char *narrate;               /* text printed before the step, or NULL */
     KnExpect *expect;            /* checks after each run, or NULL */
+    char *apply_file;            /* KN_STEP_APPLY: the file as given, or NULL if inline */
+    char *apply_name;            /* the name its manifests' messages use */
+    char *apply_text;            /* the YAML applied */
+    GPtrArray *manifests;        /* KN_STEP_APPLY: KnManifest, read at load */
     KnSrcLoc loc;                /* the step's mapping */
 } KnStep;
 

@@ -142,7 +142,13 @@ run_run(const Command *command, int argc, char **argv)
     if (scenario == NULL)
         return input_error(error);
 
-    KnReplayOptions options = { seed_text != NULL ? seed : scenario->seed, until, explain_on, stdout, stderr };
+    KnReplayOptions options = {
+        .seed = seed_text != NULL ? seed : scenario->seed,
+        .until = until,
+        .explain = explain_on,
+        .transcript = stdout,
+        .failures = stderr,
+    };
 
     if (!kn_replay_run(scenario, &options, &report, &error))
         return input_error(error);
@@ -171,7 +177,7 @@ run_check(const Command *command, int argc, char **argv)
             continue;
         }
         /* The transcript is not shown; only the expectations' grades are. */
-        KnReplayOptions options = { scenario->seed, KN_TIME_MAX, FALSE, NULL, stdout };
+        KnReplayOptions options = { .seed = scenario->seed, .until = KN_TIME_MAX, .failures = stdout };
         KnReplayReport report;
 
         if (!kn_replay_run(scenario, &options, &report, &error)) {
@@ -204,13 +210,19 @@ run_validate(const Command *command, int argc, char **argv)
         g_autoptr(GError) error = NULL;
         g_autoptr(KnScenario) scenario = kn_scenario_load(argv[i], &error);
 
-        if (scenario == NULL) {
+        /* As kubectl apply --dry-run=server: the manifests go through the
+         * API server of a freshly built cluster, and nothing runs. */
+        KnReplayOptions options = { .seed = scenario != NULL ? scenario->seed : 0, .validate_only = TRUE };
+        KnReplayReport report;
+
+        if (scenario == NULL || !kn_replay_run(scenario, &options, &report, &error)) {
             int failed = input_error(error);
 
             status = MAX(status, failed);
-        } else
-            printf("%s: valid (scenario %s, %u nodes, %u steps)\n", argv[i], scenario->name,
-                   scenario->nodes->len, scenario->steps->len);
+        } else {
+            printf("%s: valid (scenario %s, %u nodes, %u manifests, %u steps)\n", argv[i], scenario->name,
+                   scenario->nodes->len, scenario->manifests->len, scenario->steps->len);
+        }
     }
     return status;
 }
