@@ -50,10 +50,29 @@ test_scenario_loads_the_lab(void **state)
     assert_int_equal(scenario->hosts->len, 1);
     assert_string_equal(((KnHostSpec *) scenario->hosts->pdata[0])->ip, "203.0.113.7");
 
-    KnStep *step = scenario->steps->pdata[1];
-    assert_int_equal(step->kind, KN_STEP_WAIT);
-    assert_int_equal(step->duration, KN_SEC);
-    assert_int_equal(step->repeat, 2);
+    KnStep *create = scenario->steps->pdata[0];
+    assert_int_equal(create->kind, KN_STEP_KUBECTL);
+    assert_string_equal(create->command, "create deployment web --image=nginx:1.27 --replicas=3");
+    assert_string_equal(create->narrate, "deploy the app and wait for it");
+    assert_string_equal(create->expect->out.equals, "deployment.apps/web created");
+    assert_true(create->expect->has_exit_code);
+    assert_int_equal(create->expect->exit_code, 0);
+
+    gboolean saw_wait = FALSE, saw_apply = FALSE, saw_endpoints = FALSE;
+    for (guint i = 0; i < scenario->steps->len; i++) {
+        KnStep *step = scenario->steps->pdata[i];
+
+        if (step->kind == KN_STEP_WAIT && step->duration == KN_SEC)
+            saw_wait = TRUE;
+        if (step->kind == KN_STEP_APPLY) {
+            saw_apply = TRUE;
+            assert_null(step->apply_file);
+            assert_int_equal(step->manifests->len, 1);
+        }
+        if (step->expect != NULL && step->expect->endpoints_service != NULL)
+            saw_endpoints = TRUE;
+    }
+    assert_true(saw_wait && saw_apply && saw_endpoints);
 }
 
 static void
