@@ -1,7 +1,8 @@
 # Every scenario is a test of its own, run as `knetsim check FILE`.
 SCENARIOS = \
 	scenarios/lab/svc-lab.yaml
-TEST_EXTENSIONS = .yaml
+TEST_EXTENSIONS = .yaml .sh
+SH_LOG_COMPILER = $(SHELL)
 YAML_LOG_COMPILER = $(top_builddir)/knetsim$(EXEEXT)
 AM_YAML_LOG_FLAGS = check
 TESTS += $(SCENARIOS)

@@ -86,3 +86,16 @@ KNETSIM_TEST_FILES = \
 	tests/data/wrong-type.err \
 	tests/data/wrong-type.yaml
 EXTRA_DIST += tests/test_util.h $(KNETSIM_TEST_FILES)
+
+# Scenario golden tests: whole transcripts, byte for byte.  They change only
+# through `make golden`, which rewrites them from the current build.
+GOLDEN_FILES = tests/golden/svc-lab.out
+TESTS += tests/golden.sh
+EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES)
+golden: knetsim$(EXEEXT)
+	cd $(srcdir) && for golden in $(GOLDEN_FILES); do \
+		name=$$(basename $$golden .out); \
+		scenario=$$(find scenarios -name "$$name.yaml" | head -n 1); \
+		$(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden; \
+	done
+.PHONY: golden
