@@ -5,6 +5,7 @@ models_libmodels_a_SOURCES = \
 	models/cluster.c models/cluster.h \
 	models/endpointslice-sync.c models/endpointslice-sync.h \
 	models/endpointslice.c models/endpointslice.h \
+	models/envelope.c models/envelope.h \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \
 	models/replay.c models/replay.h \

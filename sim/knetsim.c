@@ -10,8 +10,10 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <yaml.h>
 
+#include "models/envelope.h"
 #include "models/replay.h"
 #include "models/scenario.h"
 #include "sim/bench.h"
@@ -227,15 +229,50 @@ run_validate(const Command *command, int argc, char **argv)
     return status;
 }
 
+/* `bench cluster`: the scalability envelope, scaled by 'scale_text' (a
+ * fraction such as 0.1; 1 is the whole envelope). */
+static int
+bench_cluster(const Command *command, const char *scale_text)
+{
+    double scale = 1.0;
+    struct rusage usage;
+
+    if (scale_text != NULL) {
+        char *end;
+
+        scale = g_ascii_strtod(scale_text, &end);
+        if (*end != '\0' || !(scale > 0 && scale <= 1))
+            return usage_error(command, "--scale: expected a number in (0, 1], found '%s'", scale_text);
+    }
+
+    KnEnvelopeSize size = {
+        .nodes = MAX((guint) (5000 * scale), 1),
+        .services = MAX((guint) (10000 * scale), 1),
+        .pods = MAX((guint) (150000 * scale), 1),
+        .namespaces = MAX((guint) (100 * scale), 1),
+    };
+    KnEnvelopeReport report;
+
+    kn_envelope_run(&size, 1, &report);
+    getrusage(RUSAGE_SELF, &usage);
+    printf("envelope nodes=%u services=%u pods=%u pods_ready=%u endpoints_ready=%u events=%" G_GUINT64_FORMAT
+           " slice_bytes=%" G_GUINT64_FORMAT " endpoints_bytes=%" G_GUINT64_FORMAT "\n",
+           size.nodes, size.services, size.pods, report.pods_ready, report.endpoints_ready, report.n_events,
+           report.slice_bytes, report.endpoints_bytes);
+    printf("wall_s=%.2f peak_rss_mib=%ld\n", report.wall_s, usage.ru_maxrss / 1024);
+    return EXIT_OK;
+}
+
 static int
 run_bench(const Command *command, int argc, char **argv)
 {
-    g_autofree char *runs_text = NULL, *events_text = NULL;
+    g_autofree char *runs_text = NULL, *events_text = NULL, *scale_text = NULL;
     g_auto(GStrv) population_texts = NULL;
     const GOptionEntry entries[] = {
         { "runs", 0, 0, G_OPTION_ARG_STRING, &runs_text, "Runs per measurement; the median is printed (default 5)", "N" },
         { "events", 0, 0, G_OPTION_ARG_STRING, &events_text, "Events timed per run (default 5000000)", "N" },
         { "population", 0, 0, G_OPTION_ARG_STRING_ARRAY, &population_texts, "Pending-event population to measure; repeatable (default 1000, 100000, 1000000)", "N" },
+        { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster: the fraction of the envelope to build (default 1)", "F" },
         { NULL },
     };
     guint64 runs = 5, events = 5000000;
@@ -260,7 +297,7 @@ run_bench(const Command *command, int argc, char **argv)
     if (argc > 2)
         return usage_error(command, "too many arguments");
     if (argc == 2 && strcmp(argv[1], "cluster") == 0)
-        return usage_error(command, "'bench cluster' is not built yet: it needs the cluster model");
+        return bench_cluster(command, scale_text);
     if (argc == 2 && strcmp(argv[1], "core") != 0)
         return usage_error(command, "unknown benchmark '%s' (expected core or cluster)", argv[1]);
 

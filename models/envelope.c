@@ -1,0 +1,118 @@
+/* envelope.c -- the scalability envelope of envelope.h.
+ *
+ * DOC: The shape follows the Kubernetes scalability thresholds
+ * (kubernetes/community sig-scalability/configs-and-limits/thresholds.md):
+ * up to 5,000 nodes, 150,000 pods and 10,000 Services.  Nodes spread over
+ * three zones; every Service selects the pods of one Deployment, and the
+ * Deployments share the pods evenly; objects spread over the namespaces.
+ * Everything goes through the API server (allocation, validation) and the
+ * real controllers, and the simulation runs until no event is left. */
+
+#include <config.h>
+#include "models/envelope.h"
+
+#include <string.h>
+
+#include "models/apiserver.h"
+#include "models/cluster.h"
+#include "models/endpointslice-sync.h"
+#include "models/scenario.h"
+#include "models/workload.h"
+
+static KnScenario *
+envelope_scenario(const KnEnvelopeSize *size)
+{
+    g_autofree char *yaml = NULL;
+    g_autoptr(GString) text = g_string_new("apiVersion: knetsim/v1\nkind: Scenario\n"
+                                           "metadata: {name: envelope}\n"
+                                           "cluster:\n  nodeCIDR: 172.16.0.0/12\n"
+                                           "  podCIDR: 10.0.0.0/10\n  nodes:\n"
+                                           "  - {name: control-plane, roles: [control-plane], zone: zone-a, cpu: 8}\n");
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < size->nodes; i++)
+        g_string_append_printf(text, "  - {name: node-%u, zone: zone-%c, cpu: 8}\n", i, 'a' + i % 3);
+    KnScenario *scenario = kn_scenario_load_data("envelope", text->str, text->len, &error);
+
+    g_assert_no_error(error);
+    return scenario;
+}
+
+static void
+add_workload(KnCluster *cluster, const char *namespace, guint index, guint replicas)
+{
+    g_autofree char *name = g_strdup_printf("svc-%u", index);
+    KnDeployment *d = kn_deployment_new();
+    KnContainer *c = kn_container_new();
+    KnContainerPort *p = kn_container_port_new();
+    KnService *s = kn_service_new();
+    KnServicePort *sp = kn_service_port_new();
+    g_autoptr(GError) error = NULL;
+
+    d->meta.namespace = g_strdup(namespace);
+    d->meta.name = g_strdup(name);
+    kn_labels_set(d->meta.labels, "app", name);
+    kn_labels_set(d->selector, "app", name);
+    kn_labels_set(d->template.labels, "app", name);
+    d->replicas = replicas;
+    c->name = g_strdup("app");
+    c->image = g_strdup("registry.k8s.io/e2e-test-images/agnhost:2.52");
+    p->name = g_strdup("http");
+    p->container_port = 8080;
+    g_ptr_array_add(c->ports, p);
+    g_ptr_array_add(d->template.spec.containers, c);
+    if (!kn_apiserver_create(cluster, KN_KIND_DEPLOYMENT, d, &error))
+        g_error("envelope: %s", error->message);
+
+    s->meta.namespace = g_strdup(namespace);
+    s->meta.name = g_strdup(name);
+    s->spec.selector = kn_labels_new();
+    kn_labels_set(s->spec.selector, "app", name);
+    sp->name = g_strdup("http");
+    sp->port = 80;
+    kn_int_or_string_set_string(&sp->target_port, "http");
+    g_ptr_array_add(s->spec.ports, sp);
+    if (!kn_apiserver_create(cluster, KN_KIND_SERVICE, s, &error))
+        g_error("envelope: %s", error->message);
+}
+
+void
+kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report)
+{
+    gint64 start = g_get_monotonic_time();
+    g_autoptr(KnScenario) scenario = envelope_scenario(size);
+    g_autoptr(KnSim) sim = kn_sim_new(seed);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnCluster) cluster = kn_cluster_new(scenario, sim, &error);
+
+    g_assert_no_error(error);
+
+    g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
+    g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
+
+    for (guint i = 0; i < size->services; i++) {
+        g_autofree char *namespace = g_strdup_printf("ns-%u", i % MAX(size->namespaces, 1));
+        guint replicas = size->pods / size->services + (i < size->pods % size->services);
+
+        add_workload(cluster, namespace, i, replicas);
+    }
+    kn_sim_run_until(sim, KN_TIME_MAX);
+
+    g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
+    g_autoptr(GPtrArray) all_slices = kn_store_list(cluster->store, KN_KIND_ENDPOINT_SLICE, NULL);
+
+    memset(report, 0, sizeof *report);
+    for (guint i = 0; i < pods->len; i++)
+        report->pods_ready += ((KnPod *) pods->pdata[i])->ready;
+    for (guint i = 0; i < all_slices->len; i++) {
+        KnEndpointSlice *slice = all_slices->pdata[i];
+
+        for (guint e = 0; e < slice->endpoints->len; e++)
+            report->endpoints_ready += ((KnEndpoint *) slice->endpoints->pdata[e])->ready;
+    }
+    report->n_events = kn_sim_n_events(sim);
+    report->settled = kn_sim_now(sim);
+    report->slice_bytes = kn_endpointslice_sync_stats(slices)->slice_bytes;
+    report->endpoints_bytes = kn_endpointslice_sync_stats(slices)->endpoints_bytes;
+    report->wall_s = (double) (g_get_monotonic_time() - start) / 1e6;
+}
