@@ -25,7 +25,10 @@ typedef struct {
 
 struct KnStore {
     KnSim *sim;                          /* borrowed */
-    GHashTable *objects[KN_N_KINDS];     /* "ns/name" or "name" -> object; owned */
+    GTree *objects[KN_N_KINDS];          /* "ns\1name" or "name" -> object; owned */
+    GHashTable *owned[KN_N_KINDS];       /* owner uid -> set of objects */
+    GHashTable *labelled[KN_N_KINDS];    /* "ns\1key=value" -> set of objects */
+    GHashTable *indexed[KN_N_KINDS];     /* object -> the KnLabels it is indexed under */
     GArray *watchers[KN_N_KINDS];        /* Watcher */
     guint64 revision;                    /* the last resourceVersion given */
 };
@@ -51,10 +54,98 @@ kn_store_resource_name(KnKind kind)
     return resource_names[kind];
 }
 
+static gint
+compare_objects(gconstpointer a, gconstpointer b)
+{
+    const KnObjectMeta *x = *(KnObjectMeta *const *) a;
+    const KnObjectMeta *y = *(KnObjectMeta *const *) b;
+    int cmp = g_strcmp0(x->namespace, y->namespace);
+
+    return cmp != 0 ? cmp : strcmp(x->name, y->name);
+}
+
+/* Keys sort by namespace then name: '\1' sorts before any name character. */
 static char *
 object_key(const char *namespace, const char *name)
 {
-    return namespace != NULL ? g_strconcat(namespace, "/", name, NULL) : g_strdup(name);
+    return namespace != NULL ? g_strconcat(namespace, "\1", name, NULL) : g_strdup(name);
+}
+
+static gint
+compare_keys(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+    (void) user_data;
+    return strcmp(a, b);
+}
+
+static char *
+label_key(const char *namespace, const char *key, const char *value)
+{
+    return g_strconcat(namespace != NULL ? namespace : "", "\1", key, "=", value, NULL);
+}
+
+static void
+set_add(GHashTable *index, char *key, gpointer object)
+{
+    GHashTable *set = g_hash_table_lookup(index, key);
+
+    if (set == NULL) {
+        set = g_hash_table_new(NULL, NULL);
+        g_hash_table_insert(index, key, set);
+    } else {
+        g_free(key);
+    }
+    g_hash_table_add(set, object);
+}
+
+static void
+set_remove(GHashTable *index, const char *key, gpointer object)
+{
+    GHashTable *set = g_hash_table_lookup(index, key);
+
+    if (set != NULL && g_hash_table_remove(set, object) && g_hash_table_size(set) == 0)
+        g_hash_table_remove(index, key);
+}
+
+/* Indexes 'object' under its current labels, or none if 'add' is FALSE. */
+static void
+index_labels(KnStore *store, KnKind kind, gpointer object, gboolean add)
+{
+    KnObjectMeta *meta = kn_object_meta(object);
+    KnLabels *old = g_hash_table_lookup(store->indexed[kind], object);
+
+    if (add && old != NULL && kn_labels_equal(old, meta->labels))
+        return;
+    for (guint i = 0; i < kn_labels_size(old); i++) {
+        g_autofree char *key = label_key(meta->namespace, kn_labels_key(old, i), kn_labels_value(old, i));
+
+        set_remove(store->labelled[kind], key, object);
+    }
+    g_hash_table_remove(store->indexed[kind], object);
+    if (!add)
+        return;
+    for (guint i = 0; i < kn_labels_size(meta->labels); i++)
+        set_add(store->labelled[kind],
+                label_key(meta->namespace, kn_labels_key(meta->labels, i), kn_labels_value(meta->labels, i)),
+                object);
+    g_hash_table_insert(store->indexed[kind], object, kn_labels_copy(meta->labels));
+}
+
+/* The objects of a set, sorted by namespace and name.  New. */
+static GPtrArray *
+set_sorted(GHashTable *set)
+{
+    GPtrArray *out = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer object;
+
+    if (set != NULL) {
+        g_hash_table_iter_init(&iter, set);
+        while (g_hash_table_iter_next(&iter, &object, NULL))
+            g_ptr_array_add(out, object);
+    }
+    g_ptr_array_sort(out, compare_objects);
+    return out;
 }
 
 KnStore *
@@ -64,7 +155,12 @@ kn_store_new(KnSim *sim)
 
     store->sim = sim;
     for (int k = 0; k < KN_N_KINDS; k++) {
-        store->objects[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        store->objects[k] = g_tree_new_full(compare_keys, NULL, g_free, NULL);
+        store->owned[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) g_hash_table_unref);
+        store->labelled[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) g_hash_table_unref);
+        store->indexed[k] = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify) kn_labels_free);
         store->watchers[k] = g_array_new(FALSE, FALSE, sizeof(Watcher));
     }
     return store;
@@ -76,13 +172,12 @@ kn_store_free(KnStore *store)
     if (store == NULL)
         return;
     for (int k = 0; k < KN_N_KINDS; k++) {
-        GHashTableIter iter;
-        gpointer object;
-
-        g_hash_table_iter_init(&iter, store->objects[k]);
-        while (g_hash_table_iter_next(&iter, NULL, &object))
-            kn_object_free((KnKind) k, object);
-        g_hash_table_unref(store->objects[k]);
+        for (GTreeNode *node = g_tree_node_first(store->objects[k]); node != NULL; node = g_tree_node_next(node))
+            kn_object_free((KnKind) k, g_tree_node_value(node));
+        g_tree_unref(store->objects[k]);
+        g_hash_table_unref(store->owned[k]);
+        g_hash_table_unref(store->labelled[k]);
+        g_hash_table_unref(store->indexed[k]);
         g_array_unref(store->watchers[k]);
     }
     g_free(store);
@@ -149,7 +244,7 @@ kn_store_add(KnStore *store, KnKind kind, gpointer object, GError **error)
 
     char *key = object_key(meta->namespace, meta->name);
 
-    if (g_hash_table_contains(store->objects[kind], key)) {
+    if (g_tree_lookup(store->objects[kind], key) != NULL) {
         g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "%s \"%s\" already exists",
                     resource_names[kind], meta->name);
         g_free(key);
@@ -161,7 +256,10 @@ kn_store_add(KnStore *store, KnKind kind, gpointer object, GError **error)
     meta->creation_time = kn_sim_now(store->sim);
     meta->resource_version = ++store->revision;
     meta->generation = 1;
-    g_hash_table_insert(store->objects[kind], key, object);
+    g_tree_insert(store->objects[kind], key, object);
+    if (meta->owner.uid != NULL)
+        set_add(store->owned[kind], g_strdup(meta->owner.uid), object);
+    index_labels(store, kind, object, TRUE);
     notify(store, kind, KN_WATCH_ADDED, object);
     return TRUE;
 }
@@ -176,6 +274,7 @@ kn_store_update(KnStore *store, KnKind kind, gpointer object, gboolean spec_chan
     meta->resource_version = ++store->revision;
     if (spec_changed)
         meta->generation++;
+    index_labels(store, kind, object, TRUE);
     notify(store, kind, KN_WATCH_MODIFIED, object);
 }
 
@@ -185,11 +284,16 @@ kn_store_delete(KnStore *store, KnKind kind, const char *namespace, const char *
     g_return_val_if_fail(store != NULL && kind < KN_N_KINDS && name != NULL, FALSE);
 
     g_autofree char *key = object_key(namespace, name);
-    gpointer stored_key, object;
+    gpointer object = g_tree_lookup(store->objects[kind], key);
+    KnObjectMeta *meta;
 
-    if (!g_hash_table_steal_extended(store->objects[kind], key, &stored_key, &object))
+    if (object == NULL)
         return FALSE;
-    g_free(stored_key);
+    g_tree_remove(store->objects[kind], key);
+    meta = kn_object_meta(object);
+    if (meta->owner.uid != NULL)
+        set_remove(store->owned[kind], meta->owner.uid, object);
+    index_labels(store, kind, object, FALSE);
     ++store->revision;
     notify(store, kind, KN_WATCH_DELETED, object);
     kn_object_free(kind, object);
@@ -203,17 +307,7 @@ kn_store_lookup(KnStore *store, KnKind kind, const char *namespace, const char *
 
     g_autofree char *key = object_key(namespace, name);
 
-    return g_hash_table_lookup(store->objects[kind], key);
-}
-
-static gint
-compare_objects(gconstpointer a, gconstpointer b)
-{
-    const KnObjectMeta *x = *(KnObjectMeta *const *) a;
-    const KnObjectMeta *y = *(KnObjectMeta *const *) b;
-    int cmp = g_strcmp0(x->namespace, y->namespace);
-
-    return cmp != 0 ? cmp : strcmp(x->name, y->name);
+    return g_tree_lookup(store->objects[kind], key);
 }
 
 GPtrArray *
@@ -222,15 +316,36 @@ kn_store_list(KnStore *store, KnKind kind, const char *namespace)
     g_return_val_if_fail(store != NULL && kind < KN_N_KINDS, NULL);
 
     GPtrArray *out = g_ptr_array_new();
-    GHashTableIter iter;
-    gpointer object;
+    g_autofree char *prefix = namespace != NULL ? g_strconcat(namespace, "\1", NULL) : NULL;
+    gsize prefix_len = prefix != NULL ? strlen(prefix) : 0;
+    GTreeNode *node = prefix != NULL ? g_tree_lower_bound(store->objects[kind], prefix)
+                                     : g_tree_node_first(store->objects[kind]);
 
-    g_hash_table_iter_init(&iter, store->objects[kind]);
-    while (g_hash_table_iter_next(&iter, NULL, &object))
-        if (namespace == NULL || g_strcmp0(kn_object_meta(object)->namespace, namespace) == 0)
-            g_ptr_array_add(out, object);
-    g_ptr_array_sort(out, compare_objects);
+    /* In key order, which is namespace then name: no sorting. */
+    for (; node != NULL; node = g_tree_node_next(node)) {
+        if (prefix != NULL && strncmp(g_tree_node_key(node), prefix, prefix_len) != 0)
+            break;
+        g_ptr_array_add(out, g_tree_node_value(node));
+    }
     return out;
+}
+
+GPtrArray *
+kn_store_list_owned(KnStore *store, KnKind kind, const char *owner_uid)
+{
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS && owner_uid != NULL, NULL);
+    return set_sorted(g_hash_table_lookup(store->owned[kind], owner_uid));
+}
+
+GPtrArray *
+kn_store_list_labelled(KnStore *store, KnKind kind, const char *namespace, const char *key,
+                       const char *value)
+{
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS && key != NULL && value != NULL, NULL);
+
+    g_autofree char *index_key = label_key(namespace, key, value);
+
+    return set_sorted(g_hash_table_lookup(store->labelled[kind], index_key));
 }
 
 void

@@ -2,7 +2,9 @@
  * and "namespace/name", with the metadata the API server fills in (uid,
  * resourceVersion, generation, creationTimestamp, generated names).
  *
- * The store owns the objects.  Controllers watch it: each write calls the
+ * The store owns the objects, ordered by namespace and name, and keeps
+ * indexes by controller owner and by label so that controllers find their
+ * objects without scanning.  Controllers watch it: each write calls the
  * watchers of that kind, in the order they registered, and a watcher
  * usually schedules its reconcile on the simulated clock rather than
  * acting at once, as a real controller's work queue does. */
@@ -54,6 +56,16 @@ gpointer kn_store_lookup(KnStore *store, KnKind kind, const char *namespace, con
 /* The objects of 'kind' in 'namespace' (NULL: all namespaces), sorted by
  * namespace then name.  New array of borrowed objects; g_ptr_array_unref(). */
 GPtrArray *kn_store_list(KnStore *store, KnKind kind, const char *namespace);
+
+/* The objects of 'kind' whose controller owner has uid 'owner_uid', sorted
+ * by name.  New array of borrowed objects. */
+GPtrArray *kn_store_list_owned(KnStore *store, KnKind kind, const char *owner_uid);
+
+/* The objects of 'kind' in 'namespace' (NULL for cluster-scoped kinds)
+ * labelled 'key'='value', sorted by name: what an equality selector's first
+ * term narrows a search to.  New array of borrowed objects. */
+GPtrArray *kn_store_list_labelled(KnStore *store, KnKind kind, const char *namespace,
+                                  const char *key, const char *value);
 
 /* Registers 'func' for writes to objects of 'kind'. */
 void kn_store_watch(KnStore *store, KnKind kind, KnWatchFunc func, gpointer user_data);

@@ -54,6 +54,9 @@ struct KnWorkloads {
     GHashTable *pulled;                  /* "node image" pairs already pulled */
     GHashTable *used_ips;                /* pod IPs in use -> TRUE */
     GHashTable *ipam_cursor;             /* node name -> last host index (GUINT) */
+    GHashTable *bound;                   /* node name -> (owner uid or "" -> pods bound) */
+    GPtrArray *nodes;                    /* the nodes by name, for the scheduler; NULL: stale */
+    guint next_node;                     /* where the scheduler's next search starts */
 };
 
 typedef struct {
@@ -180,7 +183,7 @@ owned_by(const KnObjectMeta *meta, KnKind kind, const KnObjectMeta *owner)
 static GPtrArray *
 owned_pods(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *owner, gboolean include_terminating)
 {
-    g_autoptr(GPtrArray) all = kn_store_list(workloads->cluster->store, KN_KIND_POD, owner->namespace);
+    g_autoptr(GPtrArray) all = kn_store_list_owned(workloads->cluster->store, KN_KIND_POD, owner->uid);
     GPtrArray *out = g_ptr_array_new();
 
     for (guint i = 0; i < all->len; i++) {
@@ -267,7 +270,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
     g_autofree char *hash = kn_workloads_template_hash(&d->template, kn_sim_seed(workloads->cluster->sim));
     g_autofree char *rs_name = g_strconcat(d->meta.name, "-", hash, NULL);
     KnReplicaSet *new_rs = kn_store_lookup(store, KN_KIND_REPLICA_SET, d->meta.namespace, rs_name);
-    g_autoptr(GPtrArray) all_rs = kn_store_list(store, KN_KIND_REPLICA_SET, d->meta.namespace);
+    g_autoptr(GPtrArray) all_rs = kn_store_list_owned(store, KN_KIND_REPLICA_SET, d->meta.uid);
     g_autoptr(GPtrArray) old_rs = g_ptr_array_new();
     guint total = 0, available = 0;
 
@@ -364,7 +367,7 @@ collect_garbage(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *owner)
     KnStore *store = workloads->cluster->store;
 
     if (kind == KN_KIND_DEPLOYMENT) {
-        g_autoptr(GPtrArray) all = kn_store_list(store, KN_KIND_REPLICA_SET, owner->namespace);
+        g_autoptr(GPtrArray) all = kn_store_list_owned(store, KN_KIND_REPLICA_SET, owner->uid);
 
         for (guint i = 0; i < all->len; i++) {
             KnReplicaSet *rs = all->pdata[i];
@@ -432,6 +435,53 @@ feasible(const KnPod *pod, const KnNode *node)
     return TRUE;
 }
 
+/* How many nodes the scheduler looks at for one pod: all of a small cluster,
+ * else a share that falls from 50% with the cluster's size, at least 5% and
+ * 100 nodes (numFeasibleNodesToFind with the default
+ * percentageOfNodesToScore, kube-scheduler schedule_one.go). */
+static guint
+nodes_to_find(guint n_nodes)
+{
+    guint percentage;
+
+    if (n_nodes < 100)
+        return n_nodes;
+    percentage = n_nodes / 125 >= 45 ? 5 : 50 - n_nodes / 125;
+    return MAX(n_nodes * percentage / 100, 100);
+}
+
+/* Pods bound to 'node' in all, and of the owner 'owner_uid'. */
+static void
+node_counts(KnWorkloads *workloads, const KnNode *node, const char *owner_uid, guint *total, guint *siblings)
+{
+    GHashTable *owners = g_hash_table_lookup(workloads->bound, node->meta.name);
+
+    *total = owners != NULL ? GPOINTER_TO_UINT(g_hash_table_lookup(owners, "")) : 0;
+    *siblings = owners != NULL && owner_uid != NULL
+                    ? GPOINTER_TO_UINT(g_hash_table_lookup(owners, owner_uid)) : 0;
+}
+
+/* Counts 'pod' as bound to its node ('delta' +1) or gone from it (-1). */
+static void
+count_bound(KnWorkloads *workloads, const KnPod *pod, int delta)
+{
+    GHashTable *owners = g_hash_table_lookup(workloads->bound, pod->spec.node_name);
+    const char *keys[] = { "", pod->meta.owner.uid };
+
+    if (owners == NULL) {
+        owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_insert(workloads->bound, g_strdup(pod->spec.node_name), owners);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(keys) && keys[i] != NULL; i++) {
+        guint count = GPOINTER_TO_UINT(g_hash_table_lookup(owners, keys[i]));
+
+        if (delta < 0 && count <= 1)
+            g_hash_table_remove(owners, keys[i]);
+        else
+            g_hash_table_insert(owners, g_strdup(keys[i]), GUINT_TO_POINTER(delta > 0 ? count + 1 : count - 1));
+    }
+}
+
 static void
 on_schedule(KnSim *sim, gpointer data)
 {
@@ -444,27 +494,23 @@ on_schedule(KnSim *sim, gpointer data)
         work_free(work);
         return;
     }
+    if (workloads->nodes == NULL)
+        workloads->nodes = kn_store_list(store, KN_KIND_NODE, NULL);
 
-    g_autoptr(GPtrArray) nodes = kn_store_list(store, KN_KIND_NODE, NULL);
-    g_autoptr(GPtrArray) pods = kn_store_list(store, KN_KIND_POD, NULL);
+    GPtrArray *nodes = workloads->nodes;
+    guint want = nodes_to_find(nodes->len), found = 0, looked = 0;
     g_autoptr(GPtrArray) best = g_ptr_array_new();
     guint best_siblings = G_MAXUINT, best_total = G_MAXUINT;
 
-    for (guint n = 0; n < nodes->len; n++) {
-        KnNode *node = nodes->pdata[n];
-        guint siblings = 0, total = 0;
+    /* Feasible nodes from where the last pod's search stopped, round the ring. */
+    for (; looked < nodes->len && found < want; looked++) {
+        KnNode *node = nodes->pdata[(workloads->next_node + looked) % nodes->len];
+        guint siblings, total;
 
         if (!feasible(pod, node))
             continue;
-        for (guint p = 0; p < pods->len; p++) {
-            KnPod *other = pods->pdata[p];
-
-            if (g_strcmp0(other->spec.node_name, node->meta.name) != 0)
-                continue;
-            total++;
-            siblings += other->meta.owner.uid != NULL
-                        && g_strcmp0(other->meta.owner.uid, pod->meta.owner.uid) == 0;
-        }
+        found++;
+        node_counts(workloads, node, pod->meta.owner.uid, &total, &siblings);
         if (siblings < best_siblings || (siblings == best_siblings && total < best_total))
             g_ptr_array_set_size(best, 0);
         if (siblings < best_siblings || (siblings == best_siblings && total <= best_total)) {
@@ -473,11 +519,14 @@ on_schedule(KnSim *sim, gpointer data)
             g_ptr_array_add(best, node);
         }
     }
+    if (nodes->len > 0)
+        workloads->next_node = (workloads->next_node + looked) % nodes->len;
     if (best->len > 0) {
         KnNode *node = best->pdata[kn_rng_below(kn_sim_rng(sim, "scheduler"), best->len)];
 
         pod->spec.node_name = g_strdup(node->meta.name);
         pod->host_ip = g_strdup(node->internal_ip);
+        count_bound(workloads, pod, +1);
         kn_store_update(store, KN_KIND_POD, pod, FALSE);
         kn_sim_schedule_in(sim, SANDBOX_DELAY, &sandbox_class, work);
         return;
@@ -655,6 +704,10 @@ on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, g
 
     (void) store;
     (void) kind;
+    if (event == KN_WATCH_DELETED && pod->spec.node_name != NULL)
+        count_bound(workloads, pod, -1);
+    if (event == KN_WATCH_ADDED && pod->spec.node_name != NULL)
+        count_bound(workloads, pod, +1);
     if (event == KN_WATCH_ADDED && pod->spec.node_name == NULL)
         kn_sim_schedule_in(workloads->cluster->sim, SCHEDULE_DELAY, &schedule_class,
                            work_new(workloads, KN_KIND_POD, &pod->meta));
@@ -697,6 +750,18 @@ on_deployment_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer ob
         enqueue(workloads, kind, &d->meta);
 }
 
+static void
+on_node_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
+{
+    KnWorkloads *workloads = user_data;
+
+    (void) store;
+    (void) kind;
+    (void) object;
+    if (event != KN_WATCH_MODIFIED)
+        g_clear_pointer(&workloads->nodes, g_ptr_array_unref);   /* the set of nodes changed */
+}
+
 KnWorkloads *
 kn_workloads_new(KnCluster *cluster)
 {
@@ -709,9 +774,11 @@ kn_workloads_new(KnCluster *cluster)
     workloads->pulled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->used_ips = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->ipam_cursor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    workloads->bound = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_REPLICA_SET, on_replica_set_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_DEPLOYMENT, on_deployment_event, workloads);
+    kn_store_watch(cluster->store, KN_KIND_NODE, on_node_event, workloads);
 
     /* Objects that were there before the controllers started. */
     g_autoptr(GPtrArray) deployments = kn_store_list(cluster->store, KN_KIND_DEPLOYMENT, NULL);
@@ -730,5 +797,7 @@ kn_workloads_free(KnWorkloads *workloads)
     g_hash_table_unref(workloads->pulled);
     g_hash_table_unref(workloads->used_ips);
     g_hash_table_unref(workloads->ipam_cursor);
+    g_hash_table_unref(workloads->bound);
+    g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
     g_free(workloads);
 }
