@@ -3,6 +3,8 @@
  * DOC: Like pkg/controller/endpointslice and pkg/controller/endpoint, the
  * controllers queue a Service whenever it changes, or a pod or node that it
  * may select changes (a pod's labels, readiness, address or deletion), and
+ * find those Services through indexes (by the first term of their selector,
+ * and by the pods their last sync had) rather than by scanning, and
  * sync each queued Service once after a short delay: compute the slices,
  * create, update and delete them in the store, and rewrite the Endpoints
  * object if it changed.  A deleted Service's slices and Endpoints go with it
@@ -24,6 +26,9 @@ struct KnEndpointSliceSync {
     KnCluster *cluster;                  /* borrowed */
     guint max_endpoints;
     GHashTable *queued;                  /* "ns/name" of Services to sync */
+    GHashTable *by_selector;             /* "ns\1k=v" of a selector's first term -> set of "ns/name" */
+    GHashTable *selectors;               /* "ns/name" -> the "ns\1k=v" it is indexed under */
+    GHashTable *pod_services;            /* "ns/pod" -> set of "ns/name" whose last sync had it */
     KnEndpointSliceStats stats;
 };
 
@@ -64,18 +69,95 @@ enqueue(KnEndpointSliceSync *sync, const char *namespace, const char *name)
 static GPtrArray *
 slices_of(KnStore *store, const KnService *service)
 {
-    g_autoptr(GPtrArray) all = kn_store_list(store, KN_KIND_ENDPOINT_SLICE, service->meta.namespace);
+    g_autoptr(GPtrArray) all = kn_store_list_labelled(store, KN_KIND_ENDPOINT_SLICE, service->meta.namespace,
+                                                      SERVICE_NAME_LABEL, service->meta.name);
     GPtrArray *out = g_ptr_array_new();
 
     for (guint i = 0; i < all->len; i++) {
         KnEndpointSlice *slice = all->pdata[i];
 
-        if (g_strcmp0(kn_labels_get(slice->meta.labels, SERVICE_NAME_LABEL), service->meta.name) == 0
-            && g_strcmp0(kn_labels_get(slice->meta.labels, "endpointslice.kubernetes.io/managed-by"),
-                         "endpointslice-controller.k8s.io") == 0)
+        if (g_strcmp0(kn_labels_get(slice->meta.labels, "endpointslice.kubernetes.io/managed-by"),
+                      "endpointslice-controller.k8s.io") == 0)
             g_ptr_array_add(out, slice);
     }
     return out;
+}
+
+/* The pods of the namespace that 'selector' selects, borrowed: narrowed by
+ * the label index on its first term. */
+static GPtrArray *
+selected_pods(KnStore *store, const char *namespace, const KnLabels *selector)
+{
+    g_autoptr(GPtrArray) candidates =
+        kn_labels_size(selector) > 0
+            ? kn_store_list_labelled(store, KN_KIND_POD, namespace, kn_labels_key(selector, 0),
+                                     kn_labels_value(selector, 0))
+            : kn_store_list(store, KN_KIND_POD, namespace);
+    GPtrArray *out = g_ptr_array_new();
+
+    for (guint i = 0; i < candidates->len; i++)
+        if (kn_labels_match(((KnPod *) candidates->pdata[i])->meta.labels, selector))
+            g_ptr_array_add(out, candidates->pdata[i]);
+    return out;
+}
+
+static void
+set_add(GHashTable *index, const char *key, const char *member)
+{
+    GHashTable *set = g_hash_table_lookup(index, key);
+
+    if (set == NULL) {
+        set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_insert(index, g_strdup(key), set);
+    }
+    g_hash_table_add(set, g_strdup(member));
+}
+
+static void
+set_remove(GHashTable *index, const char *key, const char *member)
+{
+    GHashTable *set = g_hash_table_lookup(index, key);
+
+    if (set != NULL && g_hash_table_remove(set, member) && g_hash_table_size(set) == 0)
+        g_hash_table_remove(index, key);
+}
+
+/* Indexes 'service' by its selector's first term ("" for an empty
+ * selector), or takes it out of the index when 'add' is FALSE. */
+static void
+index_service(KnEndpointSliceSync *sync, const KnService *service, gboolean add)
+{
+    g_autofree char *name = g_strconcat(service->meta.namespace, "/", service->meta.name, NULL);
+    const char *old = g_hash_table_lookup(sync->selectors, name);
+
+    if (old != NULL)
+        set_remove(sync->by_selector, old, name);
+    g_hash_table_remove(sync->selectors, name);
+    if (!add || service->spec.selector == NULL)
+        return;
+
+    const KnLabels *selector = service->spec.selector;
+    char *key = kn_labels_size(selector) > 0
+                    ? g_strconcat(service->meta.namespace, "\1", kn_labels_key(selector, 0), "=",
+                                  kn_labels_value(selector, 0), NULL)
+                    : g_strconcat(service->meta.namespace, "\1", NULL);
+
+    set_add(sync->by_selector, key, name);
+    g_hash_table_insert(sync->selectors, g_strdup(name), key);
+}
+
+/* Remembers which pods the last sync of "ns/name" 'name' selected. */
+static void
+remember_pods(KnEndpointSliceSync *sync, const char *name, const GPtrArray *pods, const GPtrArray *before)
+{
+    for (guint i = 0; before != NULL && i < before->len; i++)
+        set_remove(sync->pod_services, before->pdata[i], name);
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+        g_autofree char *key = g_strconcat(pod->meta.namespace, "/", pod->meta.name, NULL);
+
+        set_add(sync->pod_services, key, name);
+    }
 }
 
 /* Moves the content of 'from' (taken) into the stored 'to', whose identity
@@ -145,17 +227,32 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
         return;
     }
 
-    g_autoptr(GPtrArray) all_pods = kn_store_list(store, KN_KIND_POD, namespace);
-    g_autoptr(GPtrArray) pods = g_ptr_array_new();
-    g_autoptr(GPtrArray) nodes = kn_store_list(store, KN_KIND_NODE, NULL);
+    g_autoptr(GPtrArray) pods = selected_pods(store, namespace, service->spec.selector);
     g_autoptr(GHashTable) node_table = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) existing = slices_of(store, service);
+    g_autofree char *service_key = g_strconcat(namespace, "/", name, NULL);
+    g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func(g_free);
 
-    for (guint i = 0; i < all_pods->len; i++)
-        if (kn_labels_match(((KnPod *) all_pods->pdata[i])->meta.labels, service->spec.selector))
-            g_ptr_array_add(pods, all_pods->pdata[i]);
-    for (guint i = 0; i < nodes->len; i++)
-        g_hash_table_insert(node_table, ((KnNode *) nodes->pdata[i])->meta.name, nodes->pdata[i]);
+    /* Only the nodes of these pods matter to the reconcile. */
+    for (guint i = 0; i < pods->len; i++) {
+        const char *node_name = ((KnPod *) pods->pdata[i])->spec.node_name;
+        KnNode *node = node_name != NULL ? kn_store_lookup(store, KN_KIND_NODE, NULL, node_name) : NULL;
+
+        if (node != NULL)
+            g_hash_table_insert(node_table, node->meta.name, node);
+    }
+    /* The pods the last sync had, to forget those it no longer has. */
+    for (guint s = 0; s < existing->len; s++) {
+        KnEndpointSlice *slice = existing->pdata[s];
+
+        for (guint e = 0; e < slice->endpoints->len; e++) {
+            const KnEndpoint *endpoint = slice->endpoints->pdata[e];
+
+            if (endpoint->target_pod != NULL)
+                g_ptr_array_add(before, g_strconcat(namespace, "/", endpoint->target_pod, NULL));
+        }
+    }
+    remember_pods(sync, service_key, pods, before);
 
     g_autoptr(KnEndpointSliceResult) result =
         kn_endpointslice_reconcile(service, pods, node_table, existing, sync->max_endpoints,
@@ -223,43 +320,56 @@ on_service_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer objec
 
     (void) store;
     (void) kind;
+    index_service(sync, service, event != KN_WATCH_DELETED);
     if (event == KN_WATCH_DELETED)
         collect(sync, service);
     else
         enqueue(sync, service->meta.namespace, service->meta.name);
 }
 
-/* Queues every Service of the pod's namespace that selects it, or whose
- * slices name it (so a pod that lost the label leaves). */
+/* Queues the Services of the set 'names' ("ns/name") that select 'pod', or
+ * all of them if 'all' is set. */
+static void
+enqueue_set(KnEndpointSliceSync *sync, GHashTable *names, const KnPod *pod, gboolean all)
+{
+    GHashTableIter iter;
+    gpointer key;
+
+    if (names == NULL)
+        return;
+    g_hash_table_iter_init(&iter, names);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        const char *slash = strchr(key, '/');
+        g_autofree char *namespace = g_strndup(key, (gsize) (slash - (const char *) key));
+        KnService *service = kn_store_lookup(sync->cluster->store, KN_KIND_SERVICE, namespace, slash + 1);
+
+        if (service != NULL && (all || kn_labels_match(pod->meta.labels, service->spec.selector)))
+            enqueue(sync, namespace, slash + 1);
+    }
+}
+
+/* Queues the Services that select the pod now, through the selector index,
+ * and those whose last sync had it (so a pod that lost a label leaves). */
 static void
 on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
 {
     KnEndpointSliceSync *sync = user_data;
     KnPod *pod = object;
-    g_autoptr(GPtrArray) services = kn_store_list(store, KN_KIND_SERVICE, pod->meta.namespace);
+    const KnLabels *labels = pod->meta.labels;
+    g_autofree char *pod_key = g_strconcat(pod->meta.namespace, "/", pod->meta.name, NULL);
+    g_autofree char *empty = g_strconcat(pod->meta.namespace, "\1", NULL);
 
+    (void) store;
     (void) kind;
     (void) event;
-    for (guint i = 0; i < services->len; i++) {
-        KnService *service = services->pdata[i];
+    for (guint i = 0; i < kn_labels_size(labels); i++) {
+        g_autofree char *key = g_strconcat(pod->meta.namespace, "\1", kn_labels_key(labels, i), "=",
+                                           kn_labels_value(labels, i), NULL);
 
-        if (service->spec.selector == NULL)
-            continue;
-        if (kn_labels_match(pod->meta.labels, service->spec.selector)) {
-            enqueue(sync, service->meta.namespace, service->meta.name);
-            continue;
-        }
-
-        g_autoptr(GPtrArray) slices = slices_of(store, service);
-
-        for (guint s = 0; s < slices->len; s++) {
-            KnEndpointSlice *slice = slices->pdata[s];
-
-            for (guint e = 0; e < slice->endpoints->len; e++)
-                if (g_strcmp0(((KnEndpoint *) slice->endpoints->pdata[e])->target_pod, pod->meta.name) == 0)
-                    enqueue(sync, service->meta.namespace, service->meta.name);
-        }
+        enqueue_set(sync, g_hash_table_lookup(sync->by_selector, key), pod, FALSE);
     }
+    enqueue_set(sync, g_hash_table_lookup(sync->by_selector, empty), pod, FALSE);
+    enqueue_set(sync, g_hash_table_lookup(sync->pod_services, pod_key), pod, TRUE);
 }
 
 static void
@@ -290,12 +400,18 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
     sync->cluster = cluster;
     sync->max_endpoints = max_endpoints;
     sync->queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    sync->by_selector = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_hash_table_unref);
+    sync->selectors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sync->pod_services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) g_hash_table_unref);
     kn_store_watch(cluster->store, KN_KIND_SERVICE, on_service_event, sync);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, sync);
     kn_store_watch(cluster->store, KN_KIND_NODE, on_node_event, sync);
     for (guint i = 0; i < services->len; i++) {
         KnService *service = services->pdata[i];
 
+        index_service(sync, service, TRUE);
         enqueue(sync, service->meta.namespace, service->meta.name);
     }
     return sync;
@@ -307,6 +423,9 @@ kn_endpointslice_sync_free(KnEndpointSliceSync *sync)
     if (sync == NULL)
         return;
     g_hash_table_unref(sync->queued);
+    g_hash_table_unref(sync->by_selector);
+    g_hash_table_unref(sync->selectors);
+    g_hash_table_unref(sync->pod_services);
     g_free(sync);
 }
 
