@@ -7,6 +7,7 @@ models_libmodels_a_SOURCES = \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
 	models/kubectl-print.c models/kubectl-print.h \
+	models/kubectl-patch.c models/kubectl-patch.h \
 	models/kubectl.c models/kubectl.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \

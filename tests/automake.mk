@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/test_endpointslice \
 	tests/test_svc_validate \
 	tests/test_kubectl \
+	tests/test_kubectl_patch \
 	tests/test_kubectl_print \
 	tests/test_cli
 check_PROGRAMS += $(UNIT_TESTS)
@@ -33,6 +34,7 @@ tests_test_cli_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)
+tests_test_kubectl_patch_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
