@@ -17,6 +17,8 @@
  * - `delete KIND NAME...`: 'service "NAME" deleted'; waits until the object
  *   is gone (--wait defaults to true), which for a pod is its termination.
  * - `label KIND NAME k=v [k-]... [--overwrite]`: "pod/NAME labeled".
+ * - `patch KIND NAME -p PATCH [--type T]`: "service/NAME patched", or
+ *   "patched (no change)"; kubectl-patch.h computes the patched object.
  * - `rollout status deployment/NAME`: the "Waiting for deployment ..."
  *   lines as the counts change, then 'deployment "NAME" successfully rolled
  *   out'.
@@ -29,6 +31,7 @@
 #include "models/kubectl.h"
 
 #include "models/apiserver.h"
+#include "models/kubectl-patch.h"
 #include "models/kubectl-print.h"
 #include "models/scenario-manifest.h"
 
@@ -971,6 +974,54 @@ cmd_apply(Run *run, GStrv words)
     }
 }
 
+/* patch KIND NAME -p PATCH [--type strategic|merge|json]: the patched object
+ * goes through the API server's update path. */
+static void
+cmd_patch(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { "patch", 'p', TRUE }, { "type", 0, TRUE }, { "dry-run", 0, TRUE }, { NULL } };
+    g_auto(Args) args = { 0 };
+    guint next = 0;
+    KnKind kind;
+    g_autofree char *name = NULL;
+
+    if (!parse_args(run, words, 1, flags, "kubectl patch", &args)
+        || !resource_and_name(run, &args, &next, &kind, &name))
+        return;
+
+    KnStore *store = run->kubectl->cluster->store;
+    gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? namespace_of(&args) : NULL, name);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    gboolean changed = FALSE;
+
+    if (object == NULL) {
+        not_found(run, kind, name);
+        return;
+    }
+
+    gpointer patched = kn_kubectl_patch_apply(kind, object, flag(&args, "patch") != NULL ? flag(&args, "patch") : "",
+                                              flag(&args, "type"), kn_sim_now(run->kubectl->cluster->sim),
+                                              &changed, warnings, &error);
+
+    for (guint i = 0; i < warnings->len; i++)
+        g_string_append_printf(run->result.err, "Warning: %s\n", (char *) warnings->pdata[i]);
+    if (patched == NULL) {
+        fail(run, "%s", error->message);
+        return;
+    }
+    if (!changed) {
+        kn_object_free(kind, patched);
+        g_string_append_printf(run->result.out, "%s/%s patched (no change)\n", singular(kind), name);
+        return;
+    }
+    if (!kn_apiserver_update(run->kubectl->cluster, kind, patched, NULL, &error)) {
+        server_error(run, error);
+        return;
+    }
+    g_string_append_printf(run->result.out, "%s/%s patched\n", singular(kind), name);
+}
+
 /*****************************************************************************/
 /* Reading: get. */
 
@@ -1249,6 +1300,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         fail(run, "error: a command is required");
     } else if (strcmp(words[0], "create") == 0 && words[1] != NULL && strcmp(words[1], "deployment") == 0) {
         cmd_create_deployment(run, words);
+    } else if (strcmp(words[0], "patch") == 0) {
+        cmd_patch(run, words);
     } else if (strcmp(words[0], "apply") == 0) {
         cmd_apply(run, words);
     } else if (strcmp(words[0], "get") == 0) {
