@@ -29,6 +29,7 @@ typedef struct {
     KnWorkloads *workloads;
     KnEndpointSliceSync *slices;
     KnKubectl *kubectl;
+    gboolean at_line_start;              /* the transcript's last character was a newline */
     guint next_step;                     /* index of the step to run next */
     guint repeat_left;                   /* further runs of the current step */
 } Replay;
@@ -56,13 +57,18 @@ explain(Replay *replay, const char *format, ...)
 static void G_GNUC_PRINTF(2, 3)
 transcript(Replay *replay, const char *format, ...)
 {
+    g_autofree char *text = NULL;
     va_list args;
 
     if (replay->options->transcript == NULL)
         return;
     va_start(args, format);
-    vfprintf(replay->options->transcript, format, args);
+    text = g_strdup_vprintf(format, args);
     va_end(args);
+    if (*text == '\0')
+        return;
+    fputs(text, replay->options->transcript);
+    replay->at_line_start = g_str_has_suffix(text, "\n");
 }
 
 /* Writes 'duration' as sleep(1) takes it: whole seconds, or a decimal. */
@@ -258,8 +264,11 @@ on_step(KnSim *sim, gpointer data)
 
     const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
 
+    /* Narration is knetsim's own comment: it starts a line even after
+     * output without a final newline (as jsonpath's), where a terminal
+     * would show the next prompt straight after it. */
     if (step->narrate != NULL && replay->repeat_left == 0)
-        transcript(replay, "# %s\n", step->narrate);
+        transcript(replay, "%s# %s\n", replay->at_line_start ? "" : "\n", step->narrate);
     switch (step->kind) {
     case KN_STEP_WAIT: {
         g_autofree char *seconds = format_sleep(step->duration);
@@ -341,7 +350,7 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
 {
     g_return_val_if_fail(scenario != NULL && options != NULL && report != NULL, FALSE);
 
-    Replay replay = { scenario, options, report, NULL, NULL, NULL, NULL, NULL, 0, 0 };
+    Replay replay = { scenario, options, report, NULL, NULL, NULL, NULL, NULL, TRUE, 0, 0 };
     g_autoptr(GString) nodes = g_string_new(NULL);
 
     memset(report, 0, sizeof *report);
