@@ -384,6 +384,9 @@ typedef struct KnNode {
     gboolean unschedulable;
     GPtrArray *taints;           /* KnTaint */
     KnTime ready_time;           /* last transition of Ready */
+    /* The scheduler's bookkeeping (not API fields). */
+    guint n_pods;                /* pods bound to the node */
+    guint index;                 /* position in the scheduler's node list */
 } KnNode;
 
 typedef struct KnNamespace {

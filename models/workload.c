@@ -54,8 +54,9 @@ struct KnWorkloads {
     GHashTable *pulled;                  /* "node image" pairs already pulled */
     GHashTable *used_ips;                /* pod IPs in use -> TRUE */
     GHashTable *ipam_cursor;             /* node name -> last host index (GUINT) */
-    GHashTable *bound;                   /* node name -> (owner uid or "" -> pods bound) */
+    GHashTable *bound_by_owner;          /* owner uid -> (KnNode * -> its pods bound there) */
     GPtrArray *nodes;                    /* the nodes by name, for the scheduler; NULL: stale */
+    guint *siblings;                     /* scratch, per node of 'nodes': the pod's owner's pods there */
     guint next_node;                     /* where the scheduler's next search starts */
 };
 
@@ -450,36 +451,31 @@ nodes_to_find(guint n_nodes)
     return MAX(n_nodes * percentage / 100, 100);
 }
 
-/* Pods bound to 'node' in all, and of the owner 'owner_uid'. */
-static void
-node_counts(KnWorkloads *workloads, const KnNode *node, const char *owner_uid, guint *total, guint *siblings)
-{
-    GHashTable *owners = g_hash_table_lookup(workloads->bound, node->meta.name);
-
-    *total = owners != NULL ? GPOINTER_TO_UINT(g_hash_table_lookup(owners, "")) : 0;
-    *siblings = owners != NULL && owner_uid != NULL
-                    ? GPOINTER_TO_UINT(g_hash_table_lookup(owners, owner_uid)) : 0;
-}
-
-/* Counts 'pod' as bound to its node ('delta' +1) or gone from it (-1). */
+/* Counts 'pod' as bound to its node ('delta' +1) or gone from it (-1): in
+ * all, and among its owner's pods.  Keyed by the node object, so that the
+ * scheduler's look-ups hash pointers, not names. */
 static void
 count_bound(KnWorkloads *workloads, const KnPod *pod, int delta)
 {
-    GHashTable *owners = g_hash_table_lookup(workloads->bound, pod->spec.node_name);
-    const char *keys[] = { "", pod->meta.owner.uid };
+    KnNode *node = kn_store_lookup(workloads->cluster->store, KN_KIND_NODE, NULL, pod->spec.node_name);
+    GHashTable *owners;
+    guint count;
 
+    if (node == NULL)
+        return;
+    node->n_pods = delta > 0 ? node->n_pods + 1 : node->n_pods - MIN(node->n_pods, 1);
+    if (pod->meta.owner.uid == NULL)
+        return;
+    owners = g_hash_table_lookup(workloads->bound_by_owner, pod->meta.owner.uid);
     if (owners == NULL) {
-        owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        g_hash_table_insert(workloads->bound, g_strdup(pod->spec.node_name), owners);
+        owners = g_hash_table_new(NULL, NULL);
+        g_hash_table_insert(workloads->bound_by_owner, g_strdup(pod->meta.owner.uid), owners);
     }
-    for (guint i = 0; i < G_N_ELEMENTS(keys) && keys[i] != NULL; i++) {
-        guint count = GPOINTER_TO_UINT(g_hash_table_lookup(owners, keys[i]));
-
-        if (delta < 0 && count <= 1)
-            g_hash_table_remove(owners, keys[i]);
-        else
-            g_hash_table_insert(owners, g_strdup(keys[i]), GUINT_TO_POINTER(delta > 0 ? count + 1 : count - 1));
-    }
+    count = GPOINTER_TO_UINT(g_hash_table_lookup(owners, node));
+    if (delta < 0 && count <= 1)
+        g_hash_table_remove(owners, node);
+    else
+        g_hash_table_insert(owners, node, GUINT_TO_POINTER(delta > 0 ? count + 1 : count - 1));
 }
 
 static void
@@ -494,11 +490,28 @@ on_schedule(KnSim *sim, gpointer data)
         work_free(work);
         return;
     }
-    if (workloads->nodes == NULL)
+    if (workloads->nodes == NULL) {
         workloads->nodes = kn_store_list(store, KN_KIND_NODE, NULL);
+        for (guint i = 0; i < workloads->nodes->len; i++)
+            ((KnNode *) workloads->nodes->pdata[i])->index = i;
+        g_free(workloads->siblings);
+        workloads->siblings = g_new0(guint, workloads->nodes->len);
+    }
 
     GPtrArray *nodes = workloads->nodes;
     guint want = nodes_to_find(nodes->len), found = 0, looked = 0;
+    GHashTable *siblings_on = pod->meta.owner.uid != NULL
+                                  ? g_hash_table_lookup(workloads->bound_by_owner, pod->meta.owner.uid) : NULL;
+    GHashTableIter iter;
+    gpointer key, value;
+
+    /* Spread the owner's few counts over a per-node array, so that the
+     * search below reads arrays, not hash tables. */
+    if (siblings_on != NULL) {
+        g_hash_table_iter_init(&iter, siblings_on);
+        while (g_hash_table_iter_next(&iter, &key, &value))
+            workloads->siblings[((KnNode *) key)->index] = GPOINTER_TO_UINT(value);
+    }
     g_autoptr(GPtrArray) best = g_ptr_array_new();
     guint best_siblings = G_MAXUINT, best_total = G_MAXUINT;
 
@@ -510,7 +523,8 @@ on_schedule(KnSim *sim, gpointer data)
         if (!feasible(pod, node))
             continue;
         found++;
-        node_counts(workloads, node, pod->meta.owner.uid, &total, &siblings);
+        total = node->n_pods;
+        siblings = workloads->siblings[node->index];
         if (siblings < best_siblings || (siblings == best_siblings && total < best_total))
             g_ptr_array_set_size(best, 0);
         if (siblings < best_siblings || (siblings == best_siblings && total <= best_total)) {
@@ -521,6 +535,11 @@ on_schedule(KnSim *sim, gpointer data)
     }
     if (nodes->len > 0)
         workloads->next_node = (workloads->next_node + looked) % nodes->len;
+    if (siblings_on != NULL) {
+        g_hash_table_iter_init(&iter, siblings_on);
+        while (g_hash_table_iter_next(&iter, &key, NULL))
+            workloads->siblings[((KnNode *) key)->index] = 0;
+    }
     if (best->len > 0) {
         KnNode *node = best->pdata[kn_rng_below(kn_sim_rng(sim, "scheduler"), best->len)];
 
@@ -774,7 +793,8 @@ kn_workloads_new(KnCluster *cluster)
     workloads->pulled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->used_ips = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->ipam_cursor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    workloads->bound = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+    workloads->bound_by_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                      (GDestroyNotify) g_hash_table_unref);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_REPLICA_SET, on_replica_set_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_DEPLOYMENT, on_deployment_event, workloads);
@@ -797,7 +817,8 @@ kn_workloads_free(KnWorkloads *workloads)
     g_hash_table_unref(workloads->pulled);
     g_hash_table_unref(workloads->used_ips);
     g_hash_table_unref(workloads->ipam_cursor);
-    g_hash_table_unref(workloads->bound);
+    g_hash_table_unref(workloads->bound_by_owner);
+    g_free(workloads->siblings);
     g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
     g_free(workloads);
 }
