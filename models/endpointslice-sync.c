@@ -29,6 +29,7 @@ struct KnEndpointSliceSync {
     GHashTable *by_selector;             /* "ns\1k=v" of a selector's first term -> set of "ns/name" */
     GHashTable *selectors;               /* "ns/name" -> the "ns\1k=v" it is indexed under */
     GHashTable *pod_services;            /* "ns/pod" -> set of "ns/name" whose last sync had it */
+    GHashTable *written;                 /* "ns/name" -> the JSON of the Endpoints last written */
     KnEndpointSliceStats stats;
 };
 
@@ -200,13 +201,17 @@ sync_endpoints(KnEndpointSliceSync *sync, const KnService *service, const GPtrAr
         return;
     }
 
-    g_autofree char *want_json = kn_endpointslice_endpoints_to_json(want);
-    g_autofree char *have_json = have != NULL ? kn_endpointslice_endpoints_to_json(have) : NULL;
+    char *want_json = kn_endpointslice_endpoints_to_json(want);
+    char *key = g_strconcat(service->meta.namespace, "/", service->meta.name, NULL);
 
-    if (have != NULL && g_strcmp0(want_json, have_json) == 0) {
+    /* Unchanged since this controller last wrote it: nothing to write. */
+    if (have != NULL && g_strcmp0(want_json, g_hash_table_lookup(sync->written, key)) == 0) {
         kn_object_free(KN_KIND_ENDPOINTS, want);
+        g_free(want_json);
+        g_free(key);
         return;
     }
+    g_hash_table_insert(sync->written, key, want_json);
     if (have != NULL)
         kn_store_delete(store, KN_KIND_ENDPOINTS, service->meta.namespace, service->meta.name);
     kn_store_add(store, KN_KIND_ENDPOINTS, want, NULL);
@@ -310,6 +315,10 @@ collect(KnEndpointSliceSync *sync, const KnService *service)
     for (guint i = 0; i < names->len; i++)
         kn_store_delete(store, KN_KIND_ENDPOINT_SLICE, service->meta.namespace, names->pdata[i]);
     kn_store_delete(store, KN_KIND_ENDPOINTS, service->meta.namespace, service->meta.name);
+
+    g_autofree char *key = g_strconcat(service->meta.namespace, "/", service->meta.name, NULL);
+
+    g_hash_table_remove(sync->written, key);
 }
 
 static void
@@ -405,6 +414,7 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
     sync->selectors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     sync->pod_services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) g_hash_table_unref);
+    sync->written = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     kn_store_watch(cluster->store, KN_KIND_SERVICE, on_service_event, sync);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, sync);
     kn_store_watch(cluster->store, KN_KIND_NODE, on_node_event, sync);
@@ -426,6 +436,7 @@ kn_endpointslice_sync_free(KnEndpointSliceSync *sync)
     g_hash_table_unref(sync->by_selector);
     g_hash_table_unref(sync->selectors);
     g_hash_table_unref(sync->pod_services);
+    g_hash_table_unref(sync->written);
     g_free(sync);
 }
 

@@ -26,6 +26,7 @@ typedef struct {
 struct KnStore {
     KnSim *sim;                          /* borrowed */
     GTree *objects[KN_N_KINDS];          /* "ns\1name" or "name" -> object; owned */
+    GHashTable *by_key[KN_N_KINDS];      /* the same keys (borrowed from the tree), for look-ups */
     GHashTable *owned[KN_N_KINDS];       /* owner uid -> set of objects */
     GHashTable *labelled[KN_N_KINDS];    /* "ns\1key=value" -> set of objects */
     GHashTable *indexed[KN_N_KINDS];     /* object -> the KnLabels it is indexed under */
@@ -156,6 +157,7 @@ kn_store_new(KnSim *sim)
     store->sim = sim;
     for (int k = 0; k < KN_N_KINDS; k++) {
         store->objects[k] = g_tree_new_full(compare_keys, NULL, g_free, NULL);
+        store->by_key[k] = g_hash_table_new(g_str_hash, g_str_equal);
         store->owned[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) g_hash_table_unref);
         store->labelled[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -174,6 +176,7 @@ kn_store_free(KnStore *store)
     for (int k = 0; k < KN_N_KINDS; k++) {
         for (GTreeNode *node = g_tree_node_first(store->objects[k]); node != NULL; node = g_tree_node_next(node))
             kn_object_free((KnKind) k, g_tree_node_value(node));
+        g_hash_table_unref(store->by_key[k]);
         g_tree_unref(store->objects[k]);
         g_hash_table_unref(store->owned[k]);
         g_hash_table_unref(store->labelled[k]);
@@ -244,7 +247,7 @@ kn_store_add(KnStore *store, KnKind kind, gpointer object, GError **error)
 
     char *key = object_key(meta->namespace, meta->name);
 
-    if (g_tree_lookup(store->objects[kind], key) != NULL) {
+    if (g_hash_table_contains(store->by_key[kind], key)) {
         g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "%s \"%s\" already exists",
                     resource_names[kind], meta->name);
         g_free(key);
@@ -257,6 +260,7 @@ kn_store_add(KnStore *store, KnKind kind, gpointer object, GError **error)
     meta->resource_version = ++store->revision;
     meta->generation = 1;
     g_tree_insert(store->objects[kind], key, object);
+    g_hash_table_insert(store->by_key[kind], key, object);
     if (meta->owner.uid != NULL)
         set_add(store->owned[kind], g_strdup(meta->owner.uid), object);
     index_labels(store, kind, object, TRUE);
@@ -284,11 +288,12 @@ kn_store_delete(KnStore *store, KnKind kind, const char *namespace, const char *
     g_return_val_if_fail(store != NULL && kind < KN_N_KINDS && name != NULL, FALSE);
 
     g_autofree char *key = object_key(namespace, name);
-    gpointer object = g_tree_lookup(store->objects[kind], key);
+    gpointer object = g_hash_table_lookup(store->by_key[kind], key);
     KnObjectMeta *meta;
 
     if (object == NULL)
         return FALSE;
+    g_hash_table_remove(store->by_key[kind], key);
     g_tree_remove(store->objects[kind], key);
     meta = kn_object_meta(object);
     if (meta->owner.uid != NULL)
@@ -307,7 +312,7 @@ kn_store_lookup(KnStore *store, KnKind kind, const char *namespace, const char *
 
     g_autofree char *key = object_key(namespace, name);
 
-    return g_tree_lookup(store->objects[kind], key);
+    return g_hash_table_lookup(store->by_key[kind], key);
 }
 
 GPtrArray *
