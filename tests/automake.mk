@@ -1,6 +1,7 @@
 # One cmocka binary per module; its source is tests/test_<module>.c.
 UNIT_TESTS = \
 	tests/test_api \
+	tests/test_store \
 	tests/test_queue \
 	tests/test_sim \
 	tests/test_rng \
@@ -21,6 +22,7 @@ LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
 	$(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
 tests_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_api_CFLAGS = $(tests_cflags)
+tests_test_store_CFLAGS = $(tests_cflags)
 tests_test_queue_CFLAGS = $(tests_cflags)
 tests_test_sim_CFLAGS = $(tests_cflags)
 tests_test_rng_CFLAGS = $(tests_cflags)
