@@ -185,6 +185,9 @@ typedef struct KnPod {
     char *host_ip;
     gboolean started;            /* containers running */
     gboolean ready;              /* the Ready condition */
+    gboolean ready_stale;        /* Ready was set False by the node lifecycle controller
+                                  * (node unreachable); containerStatuses still say what
+                                  * the kubelet last reported */
     KnTime start_time;
     KnTime ready_time;           /* last transition of Ready */
     guint restarts;

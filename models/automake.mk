@@ -3,16 +3,19 @@ models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
 	models/apiserver.c models/apiserver.h \
 	models/cluster.c models/cluster.h \
+	models/daemonset.c models/daemonset.h \
 	models/endpointslice-sync.c models/endpointslice-sync.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl-patch.c models/kubectl-patch.h \
 	models/kubectl.c models/kubectl.h \
+	models/node-lifecycle.c models/node-lifecycle.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/scenario.c models/scenario.h \
+	models/statefulset.c models/statefulset.h \
 	models/store.c models/store.h \
 	models/svc-alloc.c models/svc-alloc.h \
 	models/svc-validate.c models/svc-validate.h \

@@ -448,6 +448,19 @@ doc_toleration(const char *key, gboolean exists, const char *value, const char *
     return t;
 }
 
+/* TRUE if 'spec' has a NoExecute (or any-effect) toleration for 'key'. */
+static gboolean
+has_toleration(const KnPodSpec *spec, const char *key)
+{
+    for (guint i = 0; i < spec->tolerations->len; i++) {
+        const KnToleration *t = spec->tolerations->pdata[i];
+
+        if (g_strcmp0(t->key, key) == 0 && (t->effect == NULL || strcmp(t->effect, "NoExecute") == 0))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* A pod spec with the API server's defaults; 'in_pod' adds what only a
  * created pod has (serviceAccount, the DefaultTolerationSeconds tolerations,
  * priority). */
@@ -490,12 +503,14 @@ doc_pod_spec(const KnPodSpec *spec, gboolean in_pod)
         doc_add(tolerations, doc_toleration(t->key, t->exists, t->value, t->effect,
                                             t->has_seconds, t->seconds));
     }
-    if (in_pod) {
+    /* DefaultTolerationSeconds, unless the pod has them already (the node
+     * lifecycle model's admission adds them to the spec). */
+    if (in_pod && !has_toleration(spec, "node.kubernetes.io/not-ready"))
         doc_add(tolerations, doc_toleration("node.kubernetes.io/not-ready", TRUE, NULL,
                                             "NoExecute", TRUE, 300));
+    if (in_pod && !has_toleration(spec, "node.kubernetes.io/unreachable"))
         doc_add(tolerations, doc_toleration("node.kubernetes.io/unreachable", TRUE, NULL,
                                             "NoExecute", TRUE, 300));
-    }
     if (tolerations->items->len > 0)
         doc_set(s, "tolerations", tolerations);
     else
@@ -2119,7 +2134,9 @@ row_pod(GPtrArray *row, const KnPod *pod, gboolean wide, KnTime now)
     guint total = pod->spec.containers->len;
 
     cell(row, pod->meta.name);
-    cell_take(row, g_strdup_printf("%u/%u", pod->ready ? total : 0, total));
+    /* READY counts containerStatuses[].ready, which only the kubelet writes:
+     * a pod the node lifecycle controller marked not ready keeps its count. */
+    cell_take(row, g_strdup_printf("%u/%u", pod->ready || pod->ready_stale ? total : 0, total));
     cell(row, pod_status(pod));
     if (pod->restarts > 0) {
         g_autofree char *ago = kn_kubectl_print_human_duration((gint64) now - (gint64) (pod->start_time / KN_SEC * KN_SEC));

@@ -6,6 +6,9 @@
  * or the next step.  The transcript writes a kubectl step as
  * "$ kubectl ARGS" and a wait as "$ sleep SECONDS", as they would be typed,
  * then what the command printed (standard output, then standard error).
+ * A fail or recover step has no command to show, so it is a comment:
+ * "# NODE fails: its kubelet stops" and "# NODE recovers: its kubelet
+ * starts"; what follows is up to node-lifecycle.h.
  * Failed expectations are reported as "FILE:LINE:COL: expectation failed:
  * ..." with what was seen. */
 
@@ -17,7 +20,10 @@
 #include "models/endpointslice-sync.h"
 #include "models/kubectl.h"
 #include "models/apiserver.h"
+#include "models/daemonset.h"
+#include "models/node-lifecycle.h"
 #include "models/scenario-manifest.h"
+#include "models/statefulset.h"
 #include "models/workload.h"
 
 typedef struct {
@@ -27,6 +33,9 @@ typedef struct {
     KnSim *sim;
     KnCluster *cluster;
     KnWorkloads *workloads;
+    KnStatefulSetController *stateful_sets;
+    KnDaemonSetController *daemon_sets;
+    KnNodeLifecycle *node_lifecycle;
     KnEndpointSliceSync *slices;
     KnKubectl *kubectl;
     gboolean at_line_start;              /* the transcript's last character was a newline */
@@ -301,6 +310,22 @@ on_step(KnSim *sim, gpointer data)
             kn_kubectl_run(replay->kubectl, "apply -f -", step->apply_text, on_kubectl_done, replay);
         }
         break;
+    case KN_STEP_FAIL:
+        transcript(replay, "# %s fails: its kubelet stops\n", step->node);
+        explain(replay, "step %u (%s:%u): fail node %s", replay->next_step + 1, step->loc.file,
+                step->loc.line, step->node);
+        kn_node_lifecycle_fail(replay->node_lifecycle, step->node);
+        check(replay, step->expect, NULL);
+        step_done(replay, step, 0);
+        break;
+    case KN_STEP_RECOVER:
+        transcript(replay, "# %s recovers: its kubelet starts\n", step->node);
+        explain(replay, "step %u (%s:%u): recover node %s", replay->next_step + 1, step->loc.file,
+                step->loc.line, step->node);
+        kn_node_lifecycle_recover(replay->node_lifecycle, step->node);
+        check(replay, step->expect, NULL);
+        step_done(replay, step, 0);
+        break;
     default:
         /* The loader refuses every other kind in this build. */
         g_assert_not_reached();
@@ -350,7 +375,7 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
 {
     g_return_val_if_fail(scenario != NULL && options != NULL && report != NULL, FALSE);
 
-    Replay replay = { scenario, options, report, NULL, NULL, NULL, NULL, NULL, TRUE, 0, 0 };
+    Replay replay = { .scenario = scenario, .options = options, .report = report, .at_line_start = TRUE };
     g_autoptr(GString) nodes = g_string_new(NULL);
 
     memset(report, 0, sizeof *report);
@@ -361,6 +386,9 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
         return FALSE;
     }
     replay.workloads = kn_workloads_new(replay.cluster);
+    replay.stateful_sets = kn_statefulset_new(replay.cluster, replay.workloads);
+    replay.daemon_sets = kn_daemonset_new(replay.cluster, replay.workloads);
+    replay.node_lifecycle = kn_node_lifecycle_new(replay.cluster, replay.workloads);
     replay.slices = kn_endpointslice_sync_new(replay.cluster, 0);
     replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
 
@@ -391,6 +419,9 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
 
     kn_kubectl_free(replay.kubectl);
     kn_endpointslice_sync_free(replay.slices);
+    kn_node_lifecycle_free(replay.node_lifecycle);
+    kn_daemonset_free(replay.daemon_sets);
+    kn_statefulset_free(replay.stateful_sets);
     kn_workloads_free(replay.workloads);
     kn_cluster_free(replay.cluster);
     kn_sim_free(replay.sim);

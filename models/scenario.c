@@ -10,8 +10,13 @@
  * The documents after the Scenario are Kubernetes manifests, read as
  * strictly as `kubectl apply` reads them (scenario-manifest.c).
  *
- * Simplified: every step but wait is recognised and refused as "not built
- * yet": it needs the cluster model.  Its syntax is not checked yet. */
+ * A fail or recover step names a node of cluster.nodes; the name is
+ * checked once the whole Scenario document is read, since cluster: may come
+ * after steps:.
+ *
+ * Simplified: exec, from and traffic steps are recognised and refused as
+ * "not built yet": they need the data-plane model.  Their syntax is not
+ * checked yet. */
 
 #include <config.h>
 #include "models/scenario.h"
@@ -244,6 +249,8 @@ step_free(KnStep *step)
     g_free(step->apply_text);
     g_free(step->command);
     g_free(step->narrate);
+    g_free(step->node);
+    g_free(step->node_path);
     expect_free(step->expect);
     g_free(step);
 }
@@ -375,6 +382,23 @@ parse_apply(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
     return step->manifests != NULL;
 }
 
+/* fail: {node: NAME} and recover: {node: NAME}.  The name is checked
+ * against cluster.nodes in check_scenario(); its place is kept for that. */
+static gboolean
+parse_step_node(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    KnStep *step = target;
+
+    step->node_loc = kn_scenario_yaml_loc(ctx, node);
+    step->node_path = g_strdup(ctx->path->str);
+    return kn_scenario_yaml_string(ctx, node, &step->node, error);
+}
+
+static const KnYamlField node_step_fields[] = {
+    { "node", YAML_SCALAR_NODE, parse_step_node, 0, NULL, NULL },
+    { NULL },
+};
+
 static gboolean
 parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
 {
@@ -410,6 +434,8 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     case KN_STEP_KUBECTL:
     case KN_STEP_EXPECT:
     case KN_STEP_APPLY:
+    case KN_STEP_FAIL:
+    case KN_STEP_RECOVER:
         break;
     default:
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
@@ -425,11 +451,20 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
         { "expect", YAML_MAPPING_NODE, parse_expect, offsetof(KnStep, expect), NULL, NULL },
         { "repeat", YAML_SCALAR_NODE, parse_repeat, offsetof(KnStep, repeat), NULL, NULL },
         { "narrate", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, narrate), NULL, NULL },
+        { "fail", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "fail step" },
+        { "recover", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "recover step" },
         { NULL },
     };
     g_autofree char *what = g_strdup_printf("%s step", step_kind_names[step->kind]);
 
-    return kn_scenario_yaml_mapping(ctx, node, step_fields, step, what, error);
+    if (!kn_scenario_yaml_mapping(ctx, node, step_fields, step, what, error))
+        return FALSE;
+    if ((step->kind == KN_STEP_FAIL || step->kind == KN_STEP_RECOVER) && step->node == NULL) {
+        kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
+        kn_scenario_yaml_path_push_key(ctx, "node");
+        return kn_scenario_yaml_error(ctx, action, error, "Required value");
+    }
+    return TRUE;
 }
 
 static gboolean
@@ -517,6 +552,27 @@ check_scenario(KnYamlCtx *ctx, const KnScenario *scenario, yaml_node_t *root, GE
     if (scenario->name == NULL) {
         kn_scenario_yaml_path_push_key(ctx, "metadata.name");
         return kn_scenario_yaml_error(ctx, kn_scenario_yaml_get(ctx, root, "metadata"), error, "Required value");
+    }
+    /* fail and recover steps name nodes of the cluster. */
+    for (guint i = 0; i < scenario->steps->len; i++) {
+        const KnStep *step = scenario->steps->pdata[i];
+        g_autoptr(GString) known = g_string_new(NULL);
+        gboolean found = FALSE;
+
+        if (step->node == NULL)
+            continue;
+        for (guint n = 0; n < scenario->nodes->len; n++) {
+            const char *name = ((KnNodeSpec *) scenario->nodes->pdata[n])->name;
+
+            found |= strcmp(name, step->node) == 0;
+            g_string_append_printf(known, "%s%s", n > 0 ? ", " : "", name);
+        }
+        if (!found) {
+            kn_diag_set_error(error, KN_INPUT_ERROR_REFERENCE, &step->node_loc, scenario->source,
+                              "%s: Not found: \"%s\" (cluster.nodes: %s)", step->node_path, step->node,
+                              known->len > 0 ? known->str : "none");
+            return FALSE;
+        }
     }
     return TRUE;
 }

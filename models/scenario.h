@@ -103,6 +103,9 @@ typedef struct KnStep {
     char *apply_name;            /* the name its manifests' messages use */
     char *apply_text;            /* the YAML applied */
     GPtrArray *manifests;        /* KN_STEP_APPLY: KnManifest, read at load */
+    char *node;                  /* KN_STEP_FAIL, KN_STEP_RECOVER: the node's name */
+    KnSrcLoc node_loc;           /* where the node's name is */
+    char *node_path;             /* its field path, "steps[4].fail.node" */
     KnSrcLoc loc;                /* the step's mapping */
 } KnStep;
 

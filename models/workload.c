@@ -29,6 +29,10 @@
  *   initialDelaySeconds after the start.  On deletion the pod is Terminating
  *   until its process exits: at once for servers that stop on SIGTERM, after
  *   terminationGracePeriodSeconds for `sleep`, which ignores it as PID 1.
+ *   A pod bound at creation (spec.nodeName, as DaemonSet pods are) goes
+ *   straight to its node's kubelet.  A stopped kubelet (a failed node,
+ *   node-lifecycle.h) does none of this: its pods neither start nor finish
+ *   terminating until it starts again and resyncs them.
  *
  * Simplified: fixed latencies (below) stand in for watch delays, image
  * pulls and start-up; probes always succeed once the container runs (the
@@ -58,6 +62,7 @@ struct KnWorkloads {
     GPtrArray *nodes;                    /* the nodes by name, for the scheduler; NULL: stale */
     guint *siblings;                     /* scratch, per node of 'nodes': the pod's owner's pods there */
     guint next_node;                     /* where the scheduler's next search starts */
+    GHashTable *stopped;                 /* names of nodes whose kubelet is stopped */
 };
 
 typedef struct {
@@ -557,6 +562,14 @@ on_schedule(KnSim *sim, gpointer data)
 /*****************************************************************************/
 /* The kubelet. */
 
+/* TRUE if the kubelet of the node 'pod' is bound to is stopped: it does
+ * nothing for the pod until it starts again. */
+static gboolean
+kubelet_stopped(KnWorkloads *workloads, const KnPod *pod)
+{
+    return pod->spec.node_name != NULL && g_hash_table_contains(workloads->stopped, pod->spec.node_name);
+}
+
 /* The next free address of 'node''s pod subnet, host-local style. */
 static char *
 allocate_ip(KnWorkloads *workloads, KnNode *node)
@@ -588,11 +601,13 @@ on_sandbox(KnSim *sim, gpointer data)
     KnNode *node;
     KnTime delay = START_DELAY;
 
-    if (pod == NULL || pod->meta.deleting
+    if (pod == NULL || pod->meta.deleting || kubelet_stopped(workloads, pod)
         || (node = kn_store_lookup(workloads->cluster->store, KN_KIND_NODE, NULL, pod->spec.node_name)) == NULL) {
         work_free(work);
         return;
     }
+    if (pod->host_ip == NULL)            /* bound at creation, not by the scheduler */
+        pod->host_ip = g_strdup(node->internal_ip);
     pod->pod_ip = pod->spec.host_network ? g_strdup(node->internal_ip) : allocate_ip(workloads, node);
     for (guint i = 0; i < pod->spec.containers->len; i++) {
         const KnContainer *c = pod->spec.containers->pdata[i];
@@ -625,6 +640,7 @@ static void
 set_ready(KnWorkloads *workloads, KnPod *pod)
 {
     pod->ready = TRUE;
+    pod->ready_stale = FALSE;
     pod->ready_time = kn_sim_now(workloads->cluster->sim);
     kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
 }
@@ -636,7 +652,7 @@ on_started(KnSim *sim, gpointer data)
     KnPod *pod = work_lookup(work);
     gint64 delay;
 
-    if (pod == NULL || pod->meta.deleting) {
+    if (pod == NULL || pod->meta.deleting || kubelet_stopped(work->workloads, pod)) {
         work_free(work);
         return;
     }
@@ -660,7 +676,7 @@ on_probe(KnSim *sim, gpointer data)
     KnPod *pod = work_lookup(work);
 
     (void) sim;
-    if (pod != NULL && !pod->meta.deleting && !pod->ready)
+    if (pod != NULL && !pod->meta.deleting && !pod->ready && !kubelet_stopped(work->workloads, pod))
         set_ready(work->workloads, pod);
     work_free(work);
 }
@@ -672,7 +688,7 @@ on_stopped(KnSim *sim, gpointer data)
     KnPod *pod = work_lookup(work);
 
     (void) sim;
-    if (pod != NULL) {
+    if (pod != NULL && !kubelet_stopped(work->workloads, pod)) {
         if (pod->pod_ip != NULL && !pod->spec.host_network)
             g_hash_table_remove(work->workloads->used_ips, pod->pod_ip);
         kn_store_delete(work->workloads->cluster->store, KN_KIND_POD, pod->meta.namespace, pod->meta.name);
@@ -712,6 +728,52 @@ kn_workloads_delete_pod(KnWorkloads *workloads, KnPod *pod)
                        &stopped_class, work_new(workloads, KN_KIND_POD, &pod->meta));
 }
 
+void
+kn_workloads_stop_kubelet(KnWorkloads *workloads, const char *node)
+{
+    g_return_if_fail(workloads != NULL && node != NULL);
+    g_hash_table_add(workloads->stopped, g_strdup(node));
+}
+
+gboolean
+kn_workloads_kubelet_running(KnWorkloads *workloads, const char *node)
+{
+    g_return_val_if_fail(workloads != NULL && node != NULL, FALSE);
+    return !g_hash_table_contains(workloads->stopped, node);
+}
+
+void
+kn_workloads_start_kubelet(KnWorkloads *workloads, const char *node)
+{
+    g_return_if_fail(workloads != NULL && node != NULL);
+    if (!g_hash_table_remove(workloads->stopped, node))
+        return;
+
+    /* The kubelet's first sync after a restart: each pod bound here is
+     * picked up where its life stopped. */
+    KnSim *sim = workloads->cluster->sim;
+    g_autoptr(GPtrArray) pods = kn_store_list(workloads->cluster->store, KN_KIND_POD, NULL);
+
+    for (guint i = 0; i < pods->len; i++) {
+        KnPod *pod = pods->pdata[i];
+        Work *work;
+
+        if (g_strcmp0(pod->spec.node_name, node) != 0)
+            continue;
+        work = work_new(workloads, KN_KIND_POD, &pod->meta);
+        if (pod->meta.deleting)
+            kn_sim_schedule_in(sim, STOP_DELAY, &stopped_class, work);
+        else if (pod->pod_ip == NULL)
+            kn_sim_schedule_in(sim, SANDBOX_DELAY, &sandbox_class, work);
+        else if (!pod->started)
+            kn_sim_schedule_in(sim, START_DELAY, &started_class, work);
+        else if (!pod->ready)
+            kn_sim_schedule_in(sim, 0, &probe_class, work);
+        else
+            work_free(work);
+    }
+}
+
 /*****************************************************************************/
 /* Watches. */
 
@@ -729,6 +791,9 @@ on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, g
         count_bound(workloads, pod, +1);
     if (event == KN_WATCH_ADDED && pod->spec.node_name == NULL)
         kn_sim_schedule_in(workloads->cluster->sim, SCHEDULE_DELAY, &schedule_class,
+                           work_new(workloads, KN_KIND_POD, &pod->meta));
+    else if (event == KN_WATCH_ADDED)    /* bound at creation (DaemonSet, nodeName) */
+        kn_sim_schedule_in(workloads->cluster->sim, SANDBOX_DELAY, &sandbox_class,
                            work_new(workloads, KN_KIND_POD, &pod->meta));
     if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_REPLICA_SET) {
         KnObjectMeta owner = { .name = pod->meta.owner.name, .namespace = pod->meta.namespace };
@@ -795,6 +860,7 @@ kn_workloads_new(KnCluster *cluster)
     workloads->ipam_cursor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->bound_by_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                       (GDestroyNotify) g_hash_table_unref);
+    workloads->stopped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_REPLICA_SET, on_replica_set_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_DEPLOYMENT, on_deployment_event, workloads);
@@ -820,5 +886,6 @@ kn_workloads_free(KnWorkloads *workloads)
     g_hash_table_unref(workloads->bound_by_owner);
     g_free(workloads->siblings);
     g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
+    g_hash_table_unref(workloads->stopped);
     g_free(workloads);
 }

@@ -20,6 +20,19 @@ void kn_workloads_free(KnWorkloads *workloads);          /* accepts NULL */
  * when its containers have stopped. */
 void kn_workloads_delete_pod(KnWorkloads *workloads, KnPod *pod);
 
+/* Stops the kubelet of 'node' (a node failure): from now on nothing that
+ * kubelet would do happens, so pods bound there neither start nor finish
+ * terminating, and nothing in the API changes at once.  Idempotent. */
+void kn_workloads_stop_kubelet(KnWorkloads *workloads, const char *node);
+
+/* Starts the kubelet of 'node' again: it reconciles the pods bound there
+ * (terminating ones finish deleting, pending ones start, running ones are
+ * reported Ready again).  Idempotent. */
+void kn_workloads_start_kubelet(KnWorkloads *workloads, const char *node);
+
+/* FALSE if kn_workloads_stop_kubelet() stopped the kubelet of 'node'. */
+gboolean kn_workloads_kubelet_running(KnWorkloads *workloads, const char *node);
+
 /* The pod-template-hash of 'template': the FNV-1a hash of its content, as
  * text in the alphabet of the real one (apimachinery SafeEncodeString).
  * New. */

@@ -1,6 +1,7 @@
 # Every scenario is a test of its own, run as `knetsim check FILE`.
 SCENARIOS = \
-	scenarios/lab/svc-lab.yaml
+	scenarios/lab/svc-lab.yaml \
+	scenarios/troubleshoot/node-failure.yaml
 TEST_EXTENSIONS = .yaml .sh
 SH_LOG_COMPILER = $(SHELL)
 YAML_LOG_COMPILER = $(top_builddir)/knetsim$(EXEEXT)

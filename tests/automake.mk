@@ -7,6 +7,9 @@ UNIT_TESTS = \
 	tests/test_rng \
 	tests/test_time \
 	tests/test_workload \
+	tests/test_statefulset \
+	tests/test_daemonset \
+	tests/test_node_lifecycle \
 	tests/test_scenario \
 	tests/test_scenario_manifest \
 	tests/test_svc_alloc \
@@ -28,6 +31,9 @@ tests_test_sim_CFLAGS = $(tests_cflags)
 tests_test_rng_CFLAGS = $(tests_cflags)
 tests_test_time_CFLAGS = $(tests_cflags)
 tests_test_workload_CFLAGS = $(tests_cflags)
+tests_test_statefulset_CFLAGS = $(tests_cflags)
+tests_test_daemonset_CFLAGS = $(tests_cflags)
+tests_test_node_lifecycle_CFLAGS = $(tests_cflags)
 tests_test_scenario_CFLAGS = $(tests_cflags)
 tests_test_scenario_manifest_CFLAGS = $(tests_cflags)
 tests_test_svc_alloc_CFLAGS = $(tests_cflags)
@@ -59,6 +65,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/duplicate-key.yaml \
 	tests/data/empty.err \
 	tests/data/empty.yaml \
+	tests/data/fail-unknown-node.err \
+	tests/data/fail-unknown-node.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
 	tests/data/manifest-duplicate-key.err \

@@ -111,6 +111,7 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "wrong-type", KN_INPUT_ERROR_TYPE },
         { "not-scenario", KN_INPUT_ERROR_VALUE },
         { "two-actions", KN_INPUT_ERROR_VALUE },
+        { "fail-unknown-node", KN_INPUT_ERROR_REFERENCE },
         { "duplicate-key", KN_INPUT_ERROR_VALUE },
         { "missing-name", KN_INPUT_ERROR_VALUE },
         { "empty", KN_INPUT_ERROR_VALUE },
