@@ -227,6 +227,7 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
 
     if (service == NULL)
         return;
+    sync->stats.syncs++;
     if (service->spec.selector == NULL) {
         /* Selectorless: the user manages slices and Endpoints by hand. */
         return;

@@ -12,6 +12,7 @@ typedef struct KnEndpointSliceSync KnEndpointSliceSync;
 
 /* What the controllers wrote so far. */
 typedef struct KnEndpointSliceStats {
+    guint64 syncs;               /* Service syncs run */
     guint64 slice_writes;        /* EndpointSlice creates and updates */
     guint64 slice_bytes;         /* their JSON size, summed */
     guint64 endpoints_writes;    /* Endpoints creates and updates */

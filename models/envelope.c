@@ -112,7 +112,12 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
     }
     report->n_events = kn_sim_n_events(sim);
     report->settled = kn_sim_now(sim);
-    report->slice_bytes = kn_endpointslice_sync_stats(slices)->slice_bytes;
-    report->endpoints_bytes = kn_endpointslice_sync_stats(slices)->endpoints_bytes;
+    const KnEndpointSliceStats *stats = kn_endpointslice_sync_stats(slices);
+
+    report->syncs = stats->syncs;
+    report->slice_writes = stats->slice_writes;
+    report->slice_bytes = stats->slice_bytes;
+    report->endpoints_writes = stats->endpoints_writes;
+    report->endpoints_bytes = stats->endpoints_bytes;
     report->wall_s = (double) (g_get_monotonic_time() - start) / 1e6;
 }

@@ -19,7 +19,10 @@ typedef struct KnEnvelopeReport {
     guint64 n_events;            /* simulation events run */
     guint pods_ready;            /* pods Running and Ready at the end */
     guint endpoints_ready;       /* ready endpoints over all EndpointSlices */
+    guint64 syncs;               /* EndpointSlice controller Service syncs */
+    guint64 slice_writes;        /* EndpointSlice creates and updates */
     guint64 slice_bytes;         /* JSON bytes of all EndpointSlice writes */
+    guint64 endpoints_writes;    /* Endpoints creates and updates */
     guint64 endpoints_bytes;     /* JSON bytes of all Endpoints writes */
     KnTime settled;              /* simulated time when the last event ran */
 } KnEnvelopeReport;

@@ -255,10 +255,11 @@ bench_cluster(const Command *command, const char *scale_text)
 
     kn_envelope_run(&size, 1, &report);
     getrusage(RUSAGE_SELF, &usage);
-    printf("envelope nodes=%u services=%u pods=%u pods_ready=%u endpoints_ready=%u events=%" G_GUINT64_FORMAT
-           " slice_bytes=%" G_GUINT64_FORMAT " endpoints_bytes=%" G_GUINT64_FORMAT "\n",
-           size.nodes, size.services, size.pods, report.pods_ready, report.endpoints_ready, report.n_events,
-           report.slice_bytes, report.endpoints_bytes);
+    printf("envelope nodes=%u services=%u pods=%u pods_ready=%u endpoints_ready=%u events=%" G_GUINT64_FORMAT "\n",
+           size.nodes, size.services, size.pods, report.pods_ready, report.endpoints_ready, report.n_events);
+    printf("endpointslice syncs=%" G_GUINT64_FORMAT " slice_writes=%" G_GUINT64_FORMAT " slice_bytes=%"
+           G_GUINT64_FORMAT " endpoints_writes=%" G_GUINT64_FORMAT " endpoints_bytes=%" G_GUINT64_FORMAT "\n",
+           report.syncs, report.slice_writes, report.slice_bytes, report.endpoints_writes, report.endpoints_bytes);
     printf("wall_s=%.2f peak_rss_mib=%ld\n", report.wall_s, usage.ru_maxrss / 1024);
     return EXIT_OK;
 }
