@@ -259,11 +259,17 @@ endpoint_key(const KnEndpoint *endpoint)
     for (guint i = 0; i < endpoint->addresses->len; i++)
         g_ptr_array_add(sorted, endpoint->addresses->pdata[i]);
     g_ptr_array_sort(sorted, compare_strings);
-    for (guint i = 0; i < sorted->len; i++)
-        g_string_append_printf(key, "%s,", (const char *) sorted->pdata[i]);
-    g_string_append_printf(key, "\x1f%s\x1f%s\x1f%s", endpoint->hostname != NULL ? endpoint->hostname : "",
-                           endpoint->target_namespace != NULL ? endpoint->target_namespace : "",
-                           endpoint->target_pod != NULL ? endpoint->target_pod : "");
+    /* Appends, not printf: this runs for every endpoint of every sync. */
+    for (guint i = 0; i < sorted->len; i++) {
+        g_string_append(key, sorted->pdata[i]);
+        g_string_append_c(key, ',');
+    }
+    g_string_append_c(key, '\x1f');
+    g_string_append(key, endpoint->hostname != NULL ? endpoint->hostname : "");
+    g_string_append_c(key, '\x1f');
+    g_string_append(key, endpoint->target_namespace != NULL ? endpoint->target_namespace : "");
+    g_string_append_c(key, '\x1f');
+    g_string_append(key, endpoint->target_pod != NULL ? endpoint->target_pod : "");
     return g_string_free(key, FALSE);
 }
 
@@ -1306,6 +1312,15 @@ json_string(GString *out, const char *text)
 
     g_string_append_c(out, '"');
     for (const guchar *p = (const guchar *) (text != NULL ? text : ""); *p != '\0'; p++) {
+        /* Copy a run of characters that need no escape at once. */
+        const guchar *run = p;
+
+        while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\' && *p != '<' && *p != '>' && *p != '&')
+            p++;
+        if (p > run)
+            g_string_append_len(out, (const char *) run, p - run);
+        if (*p == '\0')
+            break;
         switch (*p) {
         case '"':
             g_string_append(out, "\\\"");
