@@ -256,6 +256,48 @@ failed:
     return FALSE;
 }
 
+/* What the Service strategy's dropTypeDependentFields does when an update
+ * changes the type: fields the new type has no use for are cleared where
+ * the update left them as they were (pkg/registry/core/service/strategy.go). */
+static void
+drop_type_dependent_fields(KnService *service, const KnService *old)
+{
+    KnServiceSpec *spec = &service->spec;
+    const KnServiceSpec *was = &old->spec;
+    gboolean node_ports = spec->type == KN_SERVICE_NODE_PORT || spec->type == KN_SERVICE_LOAD_BALANCER;
+
+    if (spec->type == was->type)
+        return;
+    if (!node_ports) {
+        for (guint i = 0; i < spec->ports->len; i++) {
+            KnServicePort *p = spec->ports->pdata[i];
+
+            if (p->node_port != 0 && p->node_port == old_node_port(old, p->port, p->protocol))
+                p->node_port = 0;
+        }
+        if (spec->external_traffic_policy == was->external_traffic_policy) {
+            spec->external_traffic_policy = KN_TRAFFIC_POLICY_CLUSTER;
+            spec->has_external_traffic_policy = FALSE;
+        }
+    }
+    if (spec->type != KN_SERVICE_LOAD_BALANCER) {
+        if (spec->allocate_load_balancer_node_ports == was->allocate_load_balancer_node_ports) {
+            spec->allocate_load_balancer_node_ports = TRUE;
+            spec->has_allocate_load_balancer_node_ports = FALSE;
+        }
+        if (g_strcmp0(spec->load_balancer_class, was->load_balancer_class) == 0)
+            g_clear_pointer(&spec->load_balancer_class, g_free);
+        if (spec->health_check_node_port == was->health_check_node_port)
+            spec->health_check_node_port = 0;
+    }
+    if (spec->type == KN_SERVICE_EXTERNAL_NAME && g_strcmp0(spec->cluster_ip, was->cluster_ip) == 0) {
+        g_clear_pointer(&spec->cluster_ip, g_free);
+        g_ptr_array_set_size(spec->cluster_ips, 0);
+        g_ptr_array_set_size(spec->ip_families, 0);
+        spec->ip_family_policy = KN_IP_FAMILY_POLICY_UNSET;
+    }
+}
+
 static void
 swap_pointers(gpointer a, gpointer b)
 {
@@ -290,16 +332,18 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
     case KN_KIND_SERVICE: {
         KnService *service = object, *old = stored;
 
-        if (service->spec.cluster_ip == NULL && old->spec.cluster_ip != NULL) {
+        drop_type_dependent_fields(service, old);
+        if (service->spec.type != KN_SERVICE_EXTERNAL_NAME && service->spec.cluster_ip == NULL
+            && old->spec.cluster_ip != NULL) {
             service->spec.cluster_ip = g_strdup(old->spec.cluster_ip);
             g_ptr_array_unref(service->spec.cluster_ips);
             service->spec.cluster_ips = kn_api_strings_copy(old->spec.cluster_ips);
         }
-        if (service->spec.ip_families->len == 0) {
+        if (service->spec.ip_families->len == 0 && service->spec.type != KN_SERVICE_EXTERNAL_NAME) {
             g_ptr_array_unref(service->spec.ip_families);
             service->spec.ip_families = kn_api_strings_copy(old->spec.ip_families);
         }
-        if (service->spec.ip_family_policy == KN_IP_FAMILY_POLICY_UNSET)
+        if (service->spec.ip_family_policy == KN_IP_FAMILY_POLICY_UNSET && service->spec.type != KN_SERVICE_EXTERNAL_NAME)
             service->spec.ip_family_policy = old->spec.ip_family_policy;
         if (service->spec.health_check_node_port == 0)
             service->spec.health_check_node_port = old->spec.health_check_node_port;
@@ -319,6 +363,28 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
             kn_object_free(kind, object);
             return FALSE;
         }
+        /* To or from ExternalName: the cluster IP comes or goes. */
+        if (service->spec.type != KN_SERVICE_EXTERNAL_NAME && service->spec.cluster_ip == NULL) {
+            g_autoptr(GError) local = NULL;
+
+            service->spec.cluster_ip = kn_svc_alloc_ip_allocate_next(cluster->service_ips,
+                                                                     kn_sim_rng(cluster->sim, "clusterip"), &local);
+            if (service->spec.cluster_ip == NULL) {
+                g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: %s",
+                            local->message);
+                kn_object_free(kind, object);
+                return FALSE;
+            }
+            g_ptr_array_add(service->spec.cluster_ips, g_strdup(service->spec.cluster_ip));
+            if (service->spec.ip_families->len == 0)
+                g_ptr_array_add(service->spec.ip_families,
+                                g_strdup(kn_svc_alloc_ip_is_ipv6(cluster->service_ips) ? "IPv6" : "IPv4"));
+            if (service->spec.ip_family_policy == KN_IP_FAMILY_POLICY_UNSET)
+                service->spec.ip_family_policy = KN_IP_FAMILY_POLICY_SINGLE_STACK;
+        }
+        if (old->spec.cluster_ip != NULL && strcmp(old->spec.cluster_ip, "None") != 0
+            && g_strcmp0(old->spec.cluster_ip, service->spec.cluster_ip) != 0)
+            kn_svc_alloc_ip_release(cluster->service_ips, old->spec.cluster_ip);
         KnServiceSpec spec = old->spec;
 
         old->spec = service->spec;

@@ -7,9 +7,10 @@ models_libmodels_a_SOURCES = \
 	models/endpointslice-sync.c models/endpointslice-sync.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
-	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl-patch.c models/kubectl-patch.h \
+	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \
+	models/loadbalancer.c models/loadbalancer.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \

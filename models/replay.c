@@ -19,6 +19,7 @@
 #include "models/cluster.h"
 #include "models/endpointslice-sync.h"
 #include "models/kubectl.h"
+#include "models/loadbalancer.h"
 #include "models/apiserver.h"
 #include "models/daemonset.h"
 #include "models/node-lifecycle.h"
@@ -38,6 +39,7 @@ typedef struct {
     KnNodeLifecycle *node_lifecycle;
     KnEndpointSliceSync *slices;
     KnKubectl *kubectl;
+    KnLoadBalancerProvider *load_balancers;
     gboolean at_line_start;              /* the transcript's last character was a newline */
     guint next_step;                     /* index of the step to run next */
     guint repeat_left;                   /* further runs of the current step */
@@ -390,6 +392,7 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     replay.daemon_sets = kn_daemonset_new(replay.cluster, replay.workloads);
     replay.node_lifecycle = kn_node_lifecycle_new(replay.cluster, replay.workloads);
     replay.slices = kn_endpointslice_sync_new(replay.cluster, 0);
+    replay.load_balancers = kn_loadbalancer_new(replay.cluster);
     replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
 
     g_autofree char *workdir = g_path_get_dirname(scenario->file);
@@ -418,6 +421,7 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     report->n_events = kn_sim_n_events(replay.sim);
 
     kn_kubectl_free(replay.kubectl);
+    kn_loadbalancer_free(replay.load_balancers);
     kn_endpointslice_sync_free(replay.slices);
     kn_node_lifecycle_free(replay.node_lifecycle);
     kn_daemonset_free(replay.daemon_sets);

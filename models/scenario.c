@@ -490,6 +490,7 @@ static const KnYamlField cluster_fields[] = {
     { "nodeCIDR", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, node_cidr), NULL, NULL },
     { "clusterDomain", YAML_SCALAR_NODE, kn_scenario_yaml_dns1123_subdomain, offsetof(KnScenario, cluster_domain), NULL, NULL },
     { "loadBalancer", YAML_SCALAR_NODE, parse_load_balancer, offsetof(KnScenario, load_balancer), NULL, NULL },
+    { "loadBalancerPool", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, load_balancer_pool), NULL, NULL },
     { "nodes", YAML_SEQUENCE_NODE, parse_nodes, offsetof(KnScenario, nodes), NULL, NULL },
     { NULL },
 };
@@ -701,6 +702,7 @@ kn_scenario_free(KnScenario *scenario)
     g_free(scenario->pod_cidr);
     g_free(scenario->node_cidr);
     g_free(scenario->cluster_domain);
+    g_free(scenario->load_balancer_pool);
     g_clear_pointer(&scenario->nodes, g_ptr_array_unref);
     g_clear_pointer(&scenario->external_names, g_ptr_array_unref);
     g_clear_pointer(&scenario->hosts, g_ptr_array_unref);

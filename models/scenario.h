@@ -124,6 +124,7 @@ typedef struct KnScenario {
     char *node_cidr;             /* "172.18.0.0/16" */
     char *cluster_domain;        /* "cluster.local" */
     KnLoadBalancer load_balancer;
+    char *load_balancer_pool;    /* CIDR the provider hands addresses from; NULL: its default */
     GPtrArray *nodes;            /* KnNodeSpec; owned */
 
     GPtrArray *external_names;   /* KnExternalName, sorted by name; owned */
