@@ -7,28 +7,56 @@
 
 G_DEFINE_QUARK(kn-input-error-quark, kn_input_error)
 
-/* Appends line 'line' (1-based) of 'source' and a caret under 'col'. */
+/* Length of the line break at 'p' as libyaml counts them (CR LF, CR, LF,
+ * NEL, LS, PS), or 0 if there is none. */
+static gsize
+line_break(const char *p)
+{
+    const guchar *u = (const guchar *) p;
+
+    if (u[0] == '\r')
+        return u[1] == '\n' ? 2 : 1;
+    if (u[0] == '\n')
+        return 1;
+    if (u[0] == 0xc2 && u[1] == 0x85)
+        return 2;
+    if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+        return 3;
+    return 0;
+}
+
+/* Appends line 'line' (1-based) of 'source' and a caret under column 'col'
+ * (1-based, in characters, as libyaml counts them). */
 static void
 append_excerpt(GString *out, const char *source, guint line, guint col)
 {
     const char *start = source;
+    gsize len = 0;
 
-    for (guint i = 1; i < line && start != NULL; i++) {
-        start = strchr(start, '\n');
-        if (start != NULL)
+    for (guint i = 1; i < line; i++) {
+        gsize n;
+
+        while (*start != '\0' && (n = line_break(start)) == 0)
             start++;
+        if (*start == '\0')
+            return;
+        start += n;
     }
-    if (start == NULL || *start == '\0')
+    if (*start == '\0')
         return;
-
-    gsize len = strcspn(start, "\r\n");
+    while (start[len] != '\0' && line_break(start + len) == 0)
+        len++;
 
     g_string_append_c(out, '\n');
     g_string_append_len(out, start, (gssize) len);
     g_string_append_c(out, '\n');
-    /* Keep tabs as tabs so that the caret lines up in any terminal. */
-    for (guint i = 0; i + 1 < col && i < len; i++)
-        g_string_append_c(out, start[i] == '\t' ? '\t' : ' ');
+    /* Keep tabs as tabs so that the caret lines up in any terminal; one
+     * space per character before the column, however many bytes it takes. */
+    const char *p = start;
+    for (guint i = 0; i + 1 < col && p < start + len; i++) {
+        g_string_append_c(out, *p == '\t' ? '\t' : ' ');
+        p = g_utf8_next_char(p);
+    }
     g_string_append_c(out, '^');
 }
 

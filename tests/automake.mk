@@ -51,6 +51,10 @@ AM_TESTS_ENVIRONMENT = \
 
 # Bad inputs and the exact messages they must give.
 KNETSIM_TEST_FILES = \
+	tests/data/cr-line-ends.err \
+	tests/data/cr-line-ends.yaml \
+	tests/data/utf8-caret.err \
+	tests/data/utf8-caret.yaml \
 	tests/data/bad-cidr.err \
 	tests/data/bad-cidr.yaml \
 	tests/data/bad-node-name.err \

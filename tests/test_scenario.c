@@ -114,6 +114,8 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "fail-unknown-node", KN_INPUT_ERROR_REFERENCE },
         { "duplicate-key", KN_INPUT_ERROR_VALUE },
         { "missing-name", KN_INPUT_ERROR_VALUE },
+        { "cr-line-ends", KN_INPUT_ERROR_VALUE },
+        { "utf8-caret", KN_INPUT_ERROR_VALUE },
         { "empty", KN_INPUT_ERROR_VALUE },
     };
 
