@@ -509,6 +509,85 @@ cmd_create_deployment(Run *run, GStrv words)
     created(run, KN_KIND_DEPLOYMENT, d);
 }
 
+/* create service clusterip|nodeport|loadbalancer|externalname NAME: a
+ * Service selecting app=NAME, its ports from --tcp=PORT[:TARGET], each named
+ * "PORT-TARGET" (create_service.go). */
+static void
+cmd_create_service(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "tcp", 0, TRUE }, { "clusterip", 0, TRUE }, { "node-port", 0, TRUE }, { "external-name", 0, TRUE },
+        { "dry-run", 0, TRUE }, { NULL },
+    };
+    static const struct { const char *name; KnServiceType type; } types[] = {
+        { "clusterip", KN_SERVICE_CLUSTER_IP }, { "nodeport", KN_SERVICE_NODE_PORT },
+        { "loadbalancer", KN_SERVICE_LOAD_BALANCER }, { "externalname", KN_SERVICE_EXTERNAL_NAME },
+    };
+    g_auto(Args) args = { 0 };
+    guint t;
+    guint64 node_port = 0;
+
+    for (t = 0; t < G_N_ELEMENTS(types) && g_strcmp0(words[2], types[t].name) != 0; t++)
+        ;
+    if (t == G_N_ELEMENTS(types)) {
+        fail(run, "error: unknown command \"%s\" for \"kubectl create service\"", words[2] != NULL ? words[2] : "");
+        return;
+    }
+    g_autofree char *usage = g_strdup_printf("kubectl create service %s", types[t].name);
+
+    if (!parse_args(run, words, 3, flags, usage, &args) || !int_flag(run, &args, "node-port", 65535, &node_port))
+        return;
+    if (args.args->len != 1) {
+        fail(run, "error: exactly one NAME is required, got %u\nSee '%s -h' for help and examples", args.args->len, usage);
+        return;
+    }
+    if (types[t].type == KN_SERVICE_EXTERNAL_NAME && flag(&args, "external-name") == NULL) {
+        fail(run, "error: required flag(s) \"external-name\" not set");
+        return;
+    }
+    if (types[t].type != KN_SERVICE_EXTERNAL_NAME && flag(&args, "tcp") == NULL
+        && g_strcmp0(flag(&args, "clusterip"), "None") != 0) {
+        fail(run, "error: at least one tcp port specifier must be provided");
+        return;
+    }
+
+    const char *name = args.args->pdata[0];
+    KnService *service = kn_service_new();
+    g_auto(GStrv) specs = g_strsplit(flag(&args, "tcp") != NULL ? flag(&args, "tcp") : "", ",", -1);
+
+    service->meta.namespace = g_strdup(namespace_of(&args));
+    service->meta.name = g_strdup(name);
+    kn_labels_set(service->meta.labels, "app", name);
+    service->spec.type = types[t].type;
+    if (types[t].type != KN_SERVICE_EXTERNAL_NAME) {
+        service->spec.selector = kn_labels_new();
+        kn_labels_set(service->spec.selector, "app", name);
+    } else {
+        service->spec.external_name = g_strdup(flag(&args, "external-name"));
+    }
+    if (flag(&args, "clusterip") != NULL && flag(&args, "clusterip")[0] != '\0')
+        service->spec.cluster_ip = g_strdup(flag(&args, "clusterip"));
+    for (guint i = 0; specs[i] != NULL && specs[i][0] != '\0'; i++) {
+        g_auto(GStrv) pair = g_strsplit(specs[i], ":", 2);
+        KnServicePort *port = kn_service_port_new();
+        guint64 number = 0, target = 0;
+
+        if (!g_ascii_string_to_unsigned(pair[0], 10, 0, 65535, &number, NULL)
+            || (pair[1] != NULL && !g_ascii_string_to_unsigned(pair[1], 10, 0, 65535, &target, NULL))) {
+            g_free(port);
+            kn_object_free(KN_KIND_SERVICE, service);
+            fail(run, "error: invalid port specifier: %s", specs[i]);
+            return;
+        }
+        port->port = (guint) number;
+        kn_int_or_string_set_number(&port->target_port, (guint) (pair[1] != NULL ? target : number));
+        port->name = g_strdup_printf("%s-%s", pair[0], pair[1] != NULL ? pair[1] : pair[0]);
+        port->node_port = (guint) node_port;
+        g_ptr_array_add(service->spec.ports, port);
+    }
+    created(run, KN_KIND_SERVICE, service);
+}
+
 static void
 cmd_run(Run *run, GStrv words)
 {
@@ -1300,6 +1379,9 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         fail(run, "error: a command is required");
     } else if (strcmp(words[0], "create") == 0 && words[1] != NULL && strcmp(words[1], "deployment") == 0) {
         cmd_create_deployment(run, words);
+    } else if (strcmp(words[0], "create") == 0 && words[1] != NULL
+               && (strcmp(words[1], "service") == 0 || strcmp(words[1], "svc") == 0)) {
+        cmd_create_service(run, words);
     } else if (strcmp(words[0], "patch") == 0) {
         cmd_patch(run, words);
     } else if (strcmp(words[0], "apply") == 0) {
