@@ -60,6 +60,11 @@ typedef struct {
     GPtrArray *names;                    /* char *: objects waited for */
     char *last_line;                     /* rollout status: last progress line */
     KnTime deadline;
+    /* get --watch */
+    GPtrArray *selector;                 /* Requirement, or NULL */
+    KnKubectlPrintOptions *print;        /* how rows print; owned */
+    char *jsonpath;                      /* print->jsonpath's storage */
+    KnTime watch_end;                    /* when the watch stops */
 } Run;
 
 static void
@@ -71,6 +76,10 @@ run_free(Run *run)
     if (run->names != NULL)
         g_ptr_array_unref(run->names);
     g_free(run->last_line);
+    if (run->selector != NULL)
+        g_ptr_array_unref(run->selector);
+    g_free(run->print);
+    g_free(run->jsonpath);
     g_free(run);
 }
 
@@ -1223,6 +1232,46 @@ selector_match(const GPtrArray *selector, const KnLabels *labels)
     return TRUE;
 }
 
+/* A watch event on the kind being watched: prints the object's row if it
+ * is one the command selected, as `kubectl get -w` does for every change. */
+static void
+on_watch_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
+{
+    Run *run = user_data;
+    KnObjectMeta *meta = kn_object_meta(object);
+    g_autoptr(GPtrArray) one = g_ptr_array_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+
+    (void) event;
+    if (run->namespace != NULL && g_strcmp0(meta->namespace, run->namespace) != 0)
+        return;
+    if (run->names->len > 0 && !g_ptr_array_find_with_equal_func(run->names, meta->name, g_str_equal, NULL))
+        return;
+    if (!selector_match(run->selector, meta->labels))
+        return;
+    g_ptr_array_add(one, object);
+    kn_kubectl_print(kind, one, run->print, store, kn_sim_now(run->kubectl->cluster->sim), out, err);
+    if (run->print->output == KN_KUBECTL_OUTPUT_TABLE || run->print->output == KN_KUBECTL_OUTPUT_WIDE) {
+        const char *body = strchr(out->str, '\n');   /* the rows, without the header */
+
+        g_string_append(run->result.out, body != NULL ? body + 1 : "");
+    } else {
+        g_string_append(run->result.out, out->str);
+    }
+}
+
+static gboolean
+poll_watch(gpointer data)
+{
+    Run *run = data;
+
+    if (kn_sim_now(run->kubectl->cluster->sim) < run->watch_end)
+        return FALSE;
+    kn_store_unwatch(run->kubectl->cluster->store, run->kind, on_watch_event, run);
+    return TRUE;
+}
+
 static void
 cmd_get(Run *run, GStrv words)
 {
@@ -1324,6 +1373,32 @@ cmd_get(Run *run, GStrv words)
     if (!kn_kubectl_print(kind, objects, &options, store, kn_sim_now(run->kubectl->cluster->sim),
                           run->result.out, run->result.err))
         run->result.status = 1;
+
+    /* --watch: then every change, until --request-timeout (10s unless given:
+     * a real watch runs until interrupted, a scenario's step must end). */
+    if (flag_on(&args, "watch") && run->result.status == 0) {
+        KnTime timeout = 10 * KN_SEC;
+        const char *text = flag(&args, "request-timeout");
+        g_autoptr(GError) error = NULL;
+
+        if (text != NULL && !kn_time_parse(text, &timeout, &error)) {
+            fail(run, "error: invalid argument \"%s\" for \"--request-timeout\" flag: %s", text, error->message);
+            return;
+        }
+        run->kind = kind;
+        run->namespace = g_strdup(ns);
+        run->names = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < names->len; i++)
+            g_ptr_array_add(run->names, g_strdup(names->pdata[i]));
+        run->selector = g_steal_pointer(&selector);
+        run->jsonpath = g_strdup(options.jsonpath);
+        run->print = g_memdup2(&options, sizeof options);
+        run->print->jsonpath = run->jsonpath;
+        run->print->namespace = NULL;
+        run->watch_end = kn_sim_now(run->kubectl->cluster->sim) + timeout;
+        kn_store_watch(store, kind, on_watch_event, run);
+        wait_until(run, poll_watch);
+    }
 }
 
 /*****************************************************************************/

@@ -362,3 +362,21 @@ kn_store_watch(KnStore *store, KnKind kind, KnWatchFunc func, gpointer user_data
 
     g_array_append_val(store->watchers[kind], watcher);
 }
+
+gboolean
+kn_store_unwatch(KnStore *store, KnKind kind, KnWatchFunc func, gpointer user_data)
+{
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS, FALSE);
+
+    GArray *watchers = store->watchers[kind];
+
+    for (guint i = 0; i < watchers->len; i++) {
+        Watcher *w = &g_array_index(watchers, Watcher, i);
+
+        if (w->func == func && w->user_data == user_data) {
+            g_array_remove_index(watchers, i);
+            return TRUE;
+        }
+    }
+    return FALSE;
+}

@@ -70,6 +70,10 @@ GPtrArray *kn_store_list_labelled(KnStore *store, KnKind kind, const char *names
 /* Registers 'func' for writes to objects of 'kind'. */
 void kn_store_watch(KnStore *store, KnKind kind, KnWatchFunc func, gpointer user_data);
 
+/* Removes the watcher that kn_store_watch() registered with the same
+ * arguments; FALSE if there is none. */
+gboolean kn_store_unwatch(KnStore *store, KnKind kind, KnWatchFunc func, gpointer user_data);
+
 /* A lowercase plural resource name, for messages: "services", "pods", ... */
 const char *kn_store_resource_name(KnKind kind);
 
