@@ -20,5 +20,6 @@ models_libmodels_a_SOURCES = \
 	models/store.c models/store.h \
 	models/svc-alloc.c models/svc-alloc.h \
 	models/svc-validate.c models/svc-validate.h \
-	models/workload.c models/workload.h
+	models/workload.c models/workload.h \
+	models/workqueue.c models/workqueue.h
 EXTRA_DIST += models/README
