@@ -97,7 +97,7 @@ KNETSIM_TEST_FILES = \
 	tests/data/unknown-key.yaml \
 	tests/data/wrong-type.err \
 	tests/data/wrong-type.yaml
-EXTRA_DIST += tests/test_util.h $(KNETSIM_TEST_FILES)
+EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
 
 # Scenario golden tests: whole transcripts, byte for byte.  They change only
 # through `make golden`, which rewrites them from the current build.
