@@ -134,6 +134,19 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
     return TRUE;
 }
 
+/* Sets 'error' to what the API server says of the Service 'name' that
+ * failed validation with 'problems': kubectl's message without its "The "
+ * and final newline. */
+static void
+set_validation_error(GError **error, const char *name, const GPtrArray *problems)
+{
+    g_autofree char *text = kn_svc_validate_format(name, problems);
+
+    g_strchomp(text);
+    g_set_error_literal(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
+                        g_str_has_prefix(text, "The ") ? text + 4 : text);
+}
+
 gboolean
 kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **error)
 {
@@ -153,12 +166,7 @@ kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **e
         g_autoptr(GPtrArray) problems = kn_svc_validate_create(object);
 
         if (problems->len > 0) {
-            g_autofree char *text = kn_svc_validate_format(meta->name, problems);
-
-            /* Without kubectl's "The " and final newline. */
-            g_strchomp(text);
-            g_set_error_literal(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
-                                g_str_has_prefix(text, "The ") ? text + 4 : text);
+            set_validation_error(error, meta->name, problems);
             kn_object_free(kind, object);
             return FALSE;
         }
@@ -351,11 +359,7 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
         g_autoptr(GPtrArray) problems = kn_svc_validate_update(service, old);
 
         if (problems->len > 0) {
-            g_autofree char *text = kn_svc_validate_format(meta->name, problems);
-
-            g_strchomp(text);
-            g_set_error_literal(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
-                                g_str_has_prefix(text, "The ") ? text + 4 : text);
+            set_validation_error(error, meta->name, problems);
             kn_object_free(kind, object);
             return FALSE;
         }

@@ -7,6 +7,7 @@ models_libmodels_a_SOURCES = \
 	models/endpointslice-sync.c models/endpointslice-sync.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
+	models/json.c models/json.h \
 	models/kubectl-patch.c models/kubectl-patch.h \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \
@@ -20,5 +21,6 @@ models_libmodels_a_SOURCES = \
 	models/store.c models/store.h \
 	models/svc-alloc.c models/svc-alloc.h \
 	models/svc-validate.c models/svc-validate.h \
-	models/workload.c models/workload.h
+	models/workload.c models/workload.h \
+	models/workqueue.c models/workqueue.h
 EXTRA_DIST += models/README

@@ -37,47 +37,15 @@
 
 #include <string.h>
 #include "models/node-lifecycle.h"
+#include "models/workqueue.h"
 
 #define CONTROLLER_DELAY (10 * KN_MSEC)  /* watch event to sync, as workload.c */
 
 struct KnDaemonSetController {
     KnCluster *cluster;                  /* borrowed */
     KnWorkloads *workloads;              /* borrowed */
-    GHashTable *queued;                  /* "ns/name" of sets with a sync pending */
+    KnWorkQueue *queue;                  /* sets to sync */
 };
-
-typedef struct {
-    KnDaemonSetController *controller;
-    char *namespace;
-    char *name;
-} Work;
-
-static void
-work_free(Work *work)
-{
-    g_free(work->namespace);
-    g_free(work->name);
-    g_free(work);
-}
-
-static void on_sync(KnSim *sim, gpointer data);
-
-static const KnEventClass sync_class = { "daemonset-sync", on_sync, (GDestroyNotify) work_free };
-
-static void
-enqueue(KnDaemonSetController *controller, const char *namespace, const char *name)
-{
-    char *key = g_strconcat(namespace, "/", name, NULL);
-    Work *work;
-
-    if (!g_hash_table_add(controller->queued, key))
-        return;
-    work = g_new(Work, 1);
-    work->controller = controller;
-    work->namespace = g_strdup(namespace);
-    work->name = g_strdup(name);
-    kn_sim_schedule_in(controller->cluster->sim, CONTROLLER_DELAY, &sync_class, work);
-}
 
 static void
 enqueue_all(KnDaemonSetController *controller)
@@ -85,7 +53,8 @@ enqueue_all(KnDaemonSetController *controller)
     g_autoptr(GPtrArray) sets = kn_store_list(controller->cluster->store, KN_KIND_DAEMON_SET, NULL);
 
     for (guint i = 0; i < sets->len; i++)
-        enqueue(controller, kn_object_meta(sets->pdata[i])->namespace, kn_object_meta(sets->pdata[i])->name);
+        kn_workqueue_add(controller->queue, kn_object_meta(sets->pdata[i])->namespace,
+                         kn_object_meta(sets->pdata[i])->name);
 }
 
 /*****************************************************************************/
@@ -233,19 +202,13 @@ sync_set(KnDaemonSetController *controller, KnDaemonSet *set)
 }
 
 static void
-on_sync(KnSim *sim, gpointer data)
+on_sync(gpointer data, const char *namespace, const char *name)
 {
-    Work *work = data;
-    KnDaemonSetController *controller = work->controller;
-    g_autofree char *key = g_strconcat(work->namespace, "/", work->name, NULL);
-    KnDaemonSet *set = kn_store_lookup(controller->cluster->store, KN_KIND_DAEMON_SET,
-                                       work->namespace, work->name);
+    KnDaemonSetController *controller = data;
+    KnDaemonSet *set = kn_store_lookup(controller->cluster->store, KN_KIND_DAEMON_SET, namespace, name);
 
-    (void) sim;
-    g_hash_table_remove(controller->queued, key);
     if (set != NULL)
         sync_set(controller, set);
-    work_free(work);
 }
 
 /*****************************************************************************/
@@ -254,13 +217,14 @@ on_sync(KnSim *sim, gpointer data)
 static void
 on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
 {
+    KnDaemonSetController *controller = user_data;
     KnPod *pod = object;
 
     (void) store;
     (void) kind;
     (void) event;
     if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_DAEMON_SET)
-        enqueue(user_data, pod->meta.namespace, pod->meta.owner.name);
+        kn_workqueue_add(controller->queue, pod->meta.namespace, pod->meta.owner.name);
 }
 
 static void
@@ -282,7 +246,7 @@ on_set_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, g
     (void) store;
     (void) kind;
     if (event != KN_WATCH_DELETED) {
-        enqueue(controller, set->meta.namespace, set->meta.name);
+        kn_workqueue_add(controller->queue, set->meta.namespace, set->meta.name);
         return;
     }
     /* The garbage collector, in the background. */
@@ -302,7 +266,7 @@ kn_daemonset_new(KnCluster *cluster, KnWorkloads *workloads)
 
     controller->cluster = cluster;
     controller->workloads = workloads;
-    controller->queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    controller->queue = kn_workqueue_new(cluster->sim, CONTROLLER_DELAY, "daemonset-sync", on_sync, controller);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, controller);
     kn_store_watch(cluster->store, KN_KIND_NODE, on_node_event, controller);
     kn_store_watch(cluster->store, KN_KIND_DAEMON_SET, on_set_event, controller);
@@ -315,6 +279,6 @@ kn_daemonset_free(KnDaemonSetController *controller)
 {
     if (controller == NULL)
         return;
-    g_hash_table_unref(controller->queued);
+    kn_workqueue_free(controller->queue);
     g_free(controller);
 }

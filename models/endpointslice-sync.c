@@ -18,6 +18,7 @@
 
 #include <string.h>
 #include "models/endpointslice.h"
+#include "models/workqueue.h"
 
 #define SYNC_DELAY (10 * KN_MSEC)        /* a change to the Service's sync */
 #define SERVICE_NAME_LABEL "kubernetes.io/service-name"
@@ -25,46 +26,13 @@
 struct KnEndpointSliceSync {
     KnCluster *cluster;                  /* borrowed */
     guint max_endpoints;
-    GHashTable *queued;                  /* "ns/name" of Services to sync */
+    KnWorkQueue *queue;                  /* Services to sync */
     GHashTable *by_selector;             /* "ns\1k=v" of a selector's first term -> set of "ns/name" */
     GHashTable *selectors;               /* "ns/name" -> the "ns\1k=v" it is indexed under */
     GHashTable *pod_services;            /* "ns/pod" -> set of "ns/name" whose last sync had it */
     GHashTable *written;                 /* "ns/name" -> the JSON of the Endpoints last written */
     KnEndpointSliceStats stats;
 };
-
-typedef struct {
-    KnEndpointSliceSync *sync;
-    char *namespace;
-    char *name;
-} Work;
-
-static void
-work_free(Work *work)
-{
-    g_free(work->namespace);
-    g_free(work->name);
-    g_free(work);
-}
-
-static void on_sync(KnSim *sim, gpointer data);
-
-static const KnEventClass sync_class = { "endpointslice-sync", on_sync, (GDestroyNotify) work_free };
-
-static void
-enqueue(KnEndpointSliceSync *sync, const char *namespace, const char *name)
-{
-    char *key = g_strconcat(namespace, "/", name, NULL);
-    Work *work;
-
-    if (!g_hash_table_add(sync->queued, key))
-        return;
-    work = g_new(Work, 1);
-    work->sync = sync;
-    work->namespace = g_strdup(namespace);
-    work->name = g_strdup(name);
-    kn_sim_schedule_in(sync->cluster->sim, SYNC_DELAY, &sync_class, work);
-}
 
 /* The slices the controller manages for 'service', borrowed. */
 static GPtrArray *
@@ -289,15 +257,9 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
 }
 
 static void
-on_sync(KnSim *sim, gpointer data)
+on_sync(gpointer data, const char *namespace, const char *name)
 {
-    Work *work = data;
-    g_autofree char *key = g_strconcat(work->namespace, "/", work->name, NULL);
-
-    (void) sim;
-    g_hash_table_remove(work->sync->queued, key);
-    sync_service(work->sync, work->namespace, work->name);
-    work_free(work);
+    sync_service(data, namespace, name);
 }
 
 /*****************************************************************************/
@@ -334,7 +296,7 @@ on_service_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer objec
     if (event == KN_WATCH_DELETED)
         collect(sync, service);
     else
-        enqueue(sync, service->meta.namespace, service->meta.name);
+        kn_workqueue_add(sync->queue, service->meta.namespace, service->meta.name);
 }
 
 /* Queues the Services of the set 'names' ("ns/name") that select 'pod', or
@@ -354,7 +316,7 @@ enqueue_set(KnEndpointSliceSync *sync, GHashTable *names, const KnPod *pod, gboo
         KnService *service = kn_store_lookup(sync->cluster->store, KN_KIND_SERVICE, namespace, slash + 1);
 
         if (service != NULL && (all || kn_labels_match(pod->meta.labels, service->spec.selector)))
-            enqueue(sync, namespace, slash + 1);
+            kn_workqueue_add(sync->queue, namespace, slash + 1);
     }
 }
 
@@ -395,7 +357,7 @@ on_node_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, 
         KnService *service = services->pdata[i];
 
         if (service->spec.selector != NULL)
-            enqueue(sync, service->meta.namespace, service->meta.name);
+            kn_workqueue_add(sync->queue, service->meta.namespace, service->meta.name);
     }
 }
 
@@ -409,7 +371,7 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
 
     sync->cluster = cluster;
     sync->max_endpoints = max_endpoints;
-    sync->queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    sync->queue = kn_workqueue_new(cluster->sim, SYNC_DELAY, "endpointslice-sync", on_sync, sync);
     sync->by_selector = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) g_hash_table_unref);
     sync->selectors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -423,7 +385,7 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
         KnService *service = services->pdata[i];
 
         index_service(sync, service, TRUE);
-        enqueue(sync, service->meta.namespace, service->meta.name);
+        kn_workqueue_add(sync->queue, service->meta.namespace, service->meta.name);
     }
     return sync;
 }
@@ -433,7 +395,7 @@ kn_endpointslice_sync_free(KnEndpointSliceSync *sync)
 {
     if (sync == NULL)
         return;
-    g_hash_table_unref(sync->queued);
+    kn_workqueue_free(sync->queue);
     g_hash_table_unref(sync->by_selector);
     g_hash_table_unref(sync->selectors);
     g_hash_table_unref(sync->pod_services);

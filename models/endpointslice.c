@@ -52,6 +52,7 @@
 #include "models/endpointslice.h"
 
 #include <string.h>
+#include "models/json.h"
 
 #define LABEL_SERVICE_NAME "kubernetes.io/service-name"
 #define LABEL_MANAGED_BY "endpointslice.kubernetes.io/managed-by"
@@ -1304,72 +1305,13 @@ kn_endpointslice_legacy_endpoints(const KnService *service, const GPtrArray *pod
 /*****************************************************************************/
 /* JSON, as Go's encoding/json writes the API types. */
 
-/* A string with encoding/json's escapes, HTML-safe as json.Marshal is. */
-static void
-json_string(GString *out, const char *text)
-{
-    static const char hex[] = "0123456789abcdef";
-
-    g_string_append_c(out, '"');
-    for (const guchar *p = (const guchar *) (text != NULL ? text : ""); *p != '\0'; p++) {
-        /* Copy a run of characters that need no escape at once. */
-        const guchar *run = p;
-
-        while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\' && *p != '<' && *p != '>' && *p != '&')
-            p++;
-        if (p > run)
-            g_string_append_len(out, (const char *) run, p - run);
-        if (*p == '\0')
-            break;
-        switch (*p) {
-        case '"':
-            g_string_append(out, "\\\"");
-            break;
-        case '\\':
-            g_string_append(out, "\\\\");
-            break;
-        case '\n':
-            g_string_append(out, "\\n");
-            break;
-        case '\r':
-            g_string_append(out, "\\r");
-            break;
-        case '\t':
-            g_string_append(out, "\\t");
-            break;
-        case '\b':
-            g_string_append(out, "\\b");
-            break;
-        case '\f':
-            g_string_append(out, "\\f");
-            break;
-        case '<':
-        case '>':
-        case '&':
-            g_string_append_printf(out, "\\u00%c%c", hex[*p >> 4], hex[*p & 0xf]);
-            break;
-        default:
-            if (*p < 0x20) {
-                g_string_append_printf(out, "\\u00%c%c", hex[*p >> 4], hex[*p & 0xf]);
-            } else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-                /* U+2028 and U+2029 break JavaScript; Go escapes them. */
-                g_string_append_printf(out, "\\u202%c", p[2] == 0xa8 ? '8' : '9');
-                p += 2;
-            } else {
-                g_string_append_c(out, (char) *p);
-            }
-        }
-    }
-    g_string_append_c(out, '"');
-}
-
 /* Starts member 'key' of an object with 'n' members written so far. */
 static void
 json_key(GString *out, guint *n, const char *key)
 {
     if ((*n)++ > 0)
         g_string_append_c(out, ',');
-    json_string(out, key);
+    kn_json_string(out, key);
     g_string_append_c(out, ':');
 }
 
@@ -1377,7 +1319,7 @@ static void
 json_member_string(GString *out, guint *n, const char *key, const char *value)
 {
     json_key(out, n, key);
-    json_string(out, value);
+    kn_json_string(out, value);
 }
 
 /* An omitempty string member: left out when NULL or empty. */
@@ -1477,7 +1419,7 @@ json_slice_endpoint(GString *out, const KnEndpoint *endpoint)
         for (guint i = 0; i < endpoint->addresses->len; i++) {
             if (i > 0)
                 g_string_append_c(out, ',');
-            json_string(out, endpoint->addresses->pdata[i]);
+            kn_json_string(out, endpoint->addresses->pdata[i]);
         }
         g_string_append_c(out, ']');
     }

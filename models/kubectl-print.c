@@ -47,6 +47,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "models/json.h"
 
 #define NODE_KUBELET_VERSION "v1.31.0"
 #define NODE_OS_IMAGE "Debian GNU/Linux 12 (bookworm)"
@@ -1438,42 +1439,6 @@ yaml_list(GString *out, const Doc *list, int indent, gboolean inline_first)
 /*****************************************************************************/
 /* JSON, as encoding/json writes a value for jsonpath. */
 
-static void
-json_string(GString *out, const char *s)
-{
-    g_string_append_c(out, '"');
-    for (const guchar *p = (const guchar *) s; *p != '\0'; p++) {
-        switch (*p) {
-        case '"':
-            g_string_append(out, "\\\"");
-            break;
-        case '\\':
-            g_string_append(out, "\\\\");
-            break;
-        case '\n':
-            g_string_append(out, "\\n");
-            break;
-        case '\r':
-            g_string_append(out, "\\r");
-            break;
-        case '\t':
-            g_string_append(out, "\\t");
-            break;
-        case '<':
-        case '>':
-        case '&':
-            g_string_append_printf(out, "\\u%04x", *p);
-            break;
-        default:
-            if (*p < 0x20)
-                g_string_append_printf(out, "\\u%04x", *p);
-            else
-                g_string_append_c(out, (char) *p);
-        }
-    }
-    g_string_append_c(out, '"');
-}
-
 static gint
 compare_key_index(gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -1490,7 +1455,7 @@ json_value(GString *out, const Doc *doc)
         g_string_append(out, "null");
         break;
     case DOC_STR:
-        json_string(out, doc->str);
+        kn_json_string(out, doc->str);
         break;
     case DOC_INT:
         g_string_append_printf(out, "%" G_GINT64_FORMAT, doc->num);
@@ -1517,7 +1482,7 @@ json_value(GString *out, const Doc *doc)
         for (guint i = 0; i < doc->keys->len; i++) {
             if (i > 0)
                 g_string_append_c(out, ',');
-            json_string(out, doc->keys->pdata[order[i]]);
+            kn_json_string(out, doc->keys->pdata[order[i]]);
             g_string_append_c(out, ':');
             json_value(out, doc->items->pdata[order[i]]);
         }

@@ -23,35 +23,17 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include "models/workqueue.h"
 
 #define METALLB_DELAY (50 * KN_MSEC)     /* watch event to the address written */
 #define PROVISION_DELAY (30 * KN_SEC)    /* a cloud load balancer coming up */
 
 struct KnLoadBalancerProvider {
     KnCluster *cluster;                  /* borrowed */
-    KnTime delay;                        /* from the Service to its address */
     guint32 first, last;                 /* the pool, host order, inclusive */
     GHashTable *taken;                   /* address (GUINT) -> "ns/name" holding it */
-    GHashTable *pending;                 /* "ns/name" queued for an address */
+    KnWorkQueue *queue;                  /* Services waiting for an address */
 };
-
-typedef struct {
-    KnLoadBalancerProvider *provider;
-    char *namespace;
-    char *name;
-} Work;
-
-static void
-work_free(Work *work)
-{
-    g_free(work->namespace);
-    g_free(work->name);
-    g_free(work);
-}
-
-static void on_assign(KnSim *sim, gpointer data);
-
-static const KnEventClass assign_class = { "loadbalancer-assign", on_assign, (GDestroyNotify) work_free };
 
 static char *
 format_ip4(guint32 address)
@@ -85,22 +67,17 @@ release(KnLoadBalancerProvider *provider, const char *owner)
 }
 
 static void
-on_assign(KnSim *sim, gpointer data)
+on_assign(gpointer data, const char *namespace, const char *name)
 {
-    Work *work = data;
-    KnLoadBalancerProvider *provider = work->provider;
-    KnService *service = kn_store_lookup(provider->cluster->store, KN_KIND_SERVICE, work->namespace, work->name);
-    g_autofree char *owner = g_strconcat(work->namespace, "/", work->name, NULL);
+    KnLoadBalancerProvider *provider = data;
+    KnService *service = kn_store_lookup(provider->cluster->store, KN_KIND_SERVICE, namespace, name);
+    g_autofree char *owner = g_strconcat(namespace, "/", name, NULL);
     guint32 address = 0, wanted;
     gboolean found = FALSE;
 
-    (void) sim;
-    g_hash_table_remove(provider->pending, owner);
     if (service == NULL || service->spec.type != KN_SERVICE_LOAD_BALANCER
-        || service->load_balancer_ingress->len > 0) {
-        work_free(work);
+        || service->load_balancer_ingress->len > 0)
         return;
-    }
     if (parse_ip4(service->spec.load_balancer_ip, &wanted) && wanted >= provider->first
         && wanted <= provider->last && !g_hash_table_contains(provider->taken, GUINT_TO_POINTER(wanted))) {
         address = wanted;
@@ -118,7 +95,6 @@ on_assign(KnSim *sim, gpointer data)
         kn_store_update(provider->cluster->store, KN_KIND_SERVICE, service, FALSE);
     }
     /* A full pool leaves the Service <pending>, as MetalLB does. */
-    work_free(work);
 }
 
 static void
@@ -138,16 +114,8 @@ on_service_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer objec
         }
         return;
     }
-    if (service->spec.load_balancer_class != NULL || service->load_balancer_ingress->len > 0
-        || !g_hash_table_add(provider->pending, g_strdup(owner)))
-        return;
-
-    Work *work = g_new(Work, 1);
-
-    work->provider = provider;
-    work->namespace = g_strdup(service->meta.namespace);
-    work->name = g_strdup(service->meta.name);
-    kn_sim_schedule_in(provider->cluster->sim, provider->delay, &assign_class, work);
+    if (service->spec.load_balancer_class == NULL && service->load_balancer_ingress->len == 0)
+        kn_workqueue_add(provider->queue, service->meta.namespace, service->meta.name);
 }
 
 KnLoadBalancerProvider *
@@ -160,13 +128,13 @@ kn_loadbalancer_new(KnCluster *cluster)
     g_autofree char *pool = NULL;
     guint32 base;
     guint64 prefix;
+    KnTime delay;
 
     if (scenario->load_balancer == KN_LOAD_BALANCER_NONE)
         return NULL;
     provider = g_new0(KnLoadBalancerProvider, 1);
     provider->cluster = cluster;
     provider->taken = g_hash_table_new_full(NULL, NULL, NULL, g_free);
-    provider->pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     if (scenario->load_balancer_pool != NULL) {
         pool = g_strdup(scenario->load_balancer_pool);
     } else if (scenario->load_balancer == KN_LOAD_BALANCER_METALLB) {
@@ -195,7 +163,8 @@ kn_loadbalancer_new(KnCluster *cluster)
             provider->last = size > 2 ? base + size - 2 : base + size - 1;
         }
     }
-    provider->delay = scenario->load_balancer == KN_LOAD_BALANCER_METALLB ? METALLB_DELAY : PROVISION_DELAY;
+    delay = scenario->load_balancer == KN_LOAD_BALANCER_METALLB ? METALLB_DELAY : PROVISION_DELAY;
+    provider->queue = kn_workqueue_new(cluster->sim, delay, "loadbalancer-assign", on_assign, provider);
     kn_store_watch(cluster->store, KN_KIND_SERVICE, on_service_event, provider);
     return provider;
 }
@@ -206,6 +175,6 @@ kn_loadbalancer_free(KnLoadBalancerProvider *provider)
     if (provider == NULL)
         return;
     g_hash_table_unref(provider->taken);
-    g_hash_table_unref(provider->pending);
+    kn_workqueue_free(provider->queue);
     g_free(provider);
 }

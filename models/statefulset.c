@@ -36,47 +36,15 @@
 #include "models/statefulset.h"
 
 #include <string.h>
+#include "models/workqueue.h"
 
 #define CONTROLLER_DELAY (10 * KN_MSEC)  /* watch event to sync, as workload.c */
 
 struct KnStatefulSetController {
     KnCluster *cluster;                  /* borrowed */
     KnWorkloads *workloads;              /* borrowed */
-    GHashTable *queued;                  /* "ns/name" of sets with a sync pending */
+    KnWorkQueue *queue;                  /* sets to sync */
 };
-
-typedef struct {
-    KnStatefulSetController *controller;
-    char *namespace;
-    char *name;
-} Work;
-
-static void
-work_free(Work *work)
-{
-    g_free(work->namespace);
-    g_free(work->name);
-    g_free(work);
-}
-
-static void on_sync(KnSim *sim, gpointer data);
-
-static const KnEventClass sync_class = { "statefulset-sync", on_sync, (GDestroyNotify) work_free };
-
-static void
-enqueue(KnStatefulSetController *controller, const char *namespace, const char *name)
-{
-    char *key = g_strconcat(namespace, "/", name, NULL);
-    Work *work;
-
-    if (!g_hash_table_add(controller->queued, key))
-        return;
-    work = g_new(Work, 1);
-    work->controller = controller;
-    work->namespace = g_strdup(namespace);
-    work->name = g_strdup(name);
-    kn_sim_schedule_in(controller->cluster->sim, CONTROLLER_DELAY, &sync_class, work);
-}
 
 /*****************************************************************************/
 /* Identity. */
@@ -248,19 +216,13 @@ sync_set(KnStatefulSetController *controller, KnStatefulSet *set)
 }
 
 static void
-on_sync(KnSim *sim, gpointer data)
+on_sync(gpointer data, const char *namespace, const char *name)
 {
-    Work *work = data;
-    KnStatefulSetController *controller = work->controller;
-    g_autofree char *key = g_strconcat(work->namespace, "/", work->name, NULL);
-    KnStatefulSet *set = kn_store_lookup(controller->cluster->store, KN_KIND_STATEFUL_SET,
-                                         work->namespace, work->name);
+    KnStatefulSetController *controller = data;
+    KnStatefulSet *set = kn_store_lookup(controller->cluster->store, KN_KIND_STATEFUL_SET, namespace, name);
 
-    (void) sim;
-    g_hash_table_remove(controller->queued, key);
     if (set != NULL)
         sync_set(controller, set);
-    work_free(work);
 }
 
 /*****************************************************************************/
@@ -269,13 +231,14 @@ on_sync(KnSim *sim, gpointer data)
 static void
 on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
 {
+    KnStatefulSetController *controller = user_data;
     KnPod *pod = object;
 
     (void) store;
     (void) kind;
     (void) event;
     if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_STATEFUL_SET)
-        enqueue(user_data, pod->meta.namespace, pod->meta.owner.name);
+        kn_workqueue_add(controller->queue, pod->meta.namespace, pod->meta.owner.name);
 }
 
 static void
@@ -287,7 +250,7 @@ on_set_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, g
     (void) store;
     (void) kind;
     if (event != KN_WATCH_DELETED) {
-        enqueue(controller, set->meta.namespace, set->meta.name);
+        kn_workqueue_add(controller->queue, set->meta.namespace, set->meta.name);
         return;
     }
     /* The garbage collector, in the background: the pods go gracefully. */
@@ -307,14 +270,15 @@ kn_statefulset_new(KnCluster *cluster, KnWorkloads *workloads)
 
     controller->cluster = cluster;
     controller->workloads = workloads;
-    controller->queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    controller->queue = kn_workqueue_new(cluster->sim, CONTROLLER_DELAY, "statefulset-sync", on_sync, controller);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, controller);
     kn_store_watch(cluster->store, KN_KIND_STATEFUL_SET, on_set_event, controller);
 
     g_autoptr(GPtrArray) sets = kn_store_list(cluster->store, KN_KIND_STATEFUL_SET, NULL);
 
     for (guint i = 0; i < sets->len; i++)
-        enqueue(controller, kn_object_meta(sets->pdata[i])->namespace, kn_object_meta(sets->pdata[i])->name);
+        kn_workqueue_add(controller->queue, kn_object_meta(sets->pdata[i])->namespace,
+                         kn_object_meta(sets->pdata[i])->name);
     return controller;
 }
 
@@ -323,6 +287,6 @@ kn_statefulset_free(KnStatefulSetController *controller)
 {
     if (controller == NULL)
         return;
-    g_hash_table_unref(controller->queued);
+    kn_workqueue_free(controller->queue);
     g_free(controller);
 }

@@ -42,6 +42,7 @@
 #include "models/workload.h"
 
 #include <string.h>
+#include "models/workqueue.h"
 
 #define CONTROLLER_DELAY (10 * KN_MSEC)  /* watch event to reconcile */
 #define SCHEDULE_DELAY (5 * KN_MSEC)     /* pod created to bound */
@@ -54,7 +55,8 @@
 
 struct KnWorkloads {
     KnCluster *cluster;                  /* borrowed */
-    GHashTable *queued;                  /* "kind/ns/name" of pending reconciles */
+    KnWorkQueue *deployments;            /* Deployments to reconcile */
+    KnWorkQueue *replica_sets;           /* ReplicaSets to reconcile */
     GHashTable *pulled;                  /* "node image" pairs already pulled */
     GHashTable *used_ips;                /* pod IPs in use -> TRUE */
     GHashTable *ipam_cursor;             /* node name -> last host index (GUINT) */
@@ -65,9 +67,9 @@ struct KnWorkloads {
     GHashTable *stopped;                 /* names of nodes whose kubelet is stopped */
 };
 
+/* The data of a kubelet or scheduler event: the pod it is about. */
 typedef struct {
     KnWorkloads *workloads;
-    KnKind kind;
     char *namespace;
     char *name;
 } Work;
@@ -81,54 +83,32 @@ work_free(Work *work)
 }
 
 static Work *
-work_new(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *meta)
+work_new(KnWorkloads *workloads, const KnObjectMeta *meta)
 {
     Work *work = g_new(Work, 1);
 
     work->workloads = workloads;
-    work->kind = kind;
     work->namespace = g_strdup(meta->namespace);
     work->name = g_strdup(meta->name);
     return work;
 }
 
-static void on_reconcile(KnSim *sim, gpointer data);
 static void on_schedule(KnSim *sim, gpointer data);
 static void on_sandbox(KnSim *sim, gpointer data);
 static void on_started(KnSim *sim, gpointer data);
 static void on_probe(KnSim *sim, gpointer data);
 static void on_stopped(KnSim *sim, gpointer data);
 
-static const KnEventClass reconcile_class = { "reconcile", on_reconcile, (GDestroyNotify) work_free };
 static const KnEventClass schedule_class = { "schedule", on_schedule, (GDestroyNotify) work_free };
 static const KnEventClass sandbox_class = { "pod-sandbox", on_sandbox, (GDestroyNotify) work_free };
 static const KnEventClass started_class = { "pod-started", on_started, (GDestroyNotify) work_free };
 static const KnEventClass probe_class = { "readiness-probe", on_probe, (GDestroyNotify) work_free };
 static const KnEventClass stopped_class = { "pod-stopped", on_stopped, (GDestroyNotify) work_free };
 
-static char *
-work_key(KnKind kind, const KnObjectMeta *meta)
-{
-    return g_strdup_printf("%d/%s/%s", kind, meta->namespace != NULL ? meta->namespace : "",
-                           meta->name);
-}
-
-/* Schedules one reconcile of the object, unless one is pending already. */
-static void
-enqueue(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *meta)
-{
-    char *key = work_key(kind, meta);
-
-    if (!g_hash_table_add(workloads->queued, key))
-        return;
-    kn_sim_schedule_in(workloads->cluster->sim, CONTROLLER_DELAY, &reconcile_class,
-                       work_new(workloads, kind, meta));
-}
-
-static gpointer
+static KnPod *
 work_lookup(Work *work)
 {
-    return kn_store_lookup(work->workloads->cluster->store, work->kind, work->namespace, work->name);
+    return kn_store_lookup(work->workloads->cluster->store, KN_KIND_POD, work->namespace, work->name);
 }
 
 /*****************************************************************************/
@@ -316,7 +296,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         if (new_rs->replicas != d->replicas) {
             new_rs->replicas = d->replicas;
             kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, TRUE);
-            enqueue(workloads, KN_KIND_REPLICA_SET, &new_rs->meta);
+            kn_workqueue_add(workloads->replica_sets, new_rs->meta.namespace, new_rs->meta.name);
         }
     } else {
         /* A rolling update: surge the new set, then drain the old ones. */
@@ -328,7 +308,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         if (total < d->replicas + surge && new_rs->replicas < d->replicas) {
             new_rs->replicas = MIN(d->replicas, new_rs->replicas + (d->replicas + surge - total));
             kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, TRUE);
-            enqueue(workloads, KN_KIND_REPLICA_SET, &new_rs->meta);
+            kn_workqueue_add(workloads->replica_sets, new_rs->meta.namespace, new_rs->meta.name);
         }
 
         guint min_available = d->replicas > unavailable ? d->replicas - unavailable : 0;
@@ -341,7 +321,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
             rs->replicas -= drop;
             can_drop -= drop;
             kn_store_update(store, KN_KIND_REPLICA_SET, rs, TRUE);
-            enqueue(workloads, KN_KIND_REPLICA_SET, &rs->meta);
+            kn_workqueue_add(workloads->replica_sets, rs->meta.namespace, rs->meta.name);
         }
     }
 
@@ -390,21 +370,23 @@ collect_garbage(KnWorkloads *workloads, KnKind kind, const KnObjectMeta *owner)
 }
 
 static void
-on_reconcile(KnSim *sim, gpointer data)
+on_deployment_sync(gpointer data, const char *namespace, const char *name)
 {
-    Work *work = data;
-    KnWorkloads *workloads = work->workloads;
-    g_autofree char *key = g_strdup_printf("%d/%s/%s", work->kind,
-                                           work->namespace != NULL ? work->namespace : "", work->name);
-    gpointer object = work_lookup(work);
+    KnWorkloads *workloads = data;
+    KnDeployment *d = kn_store_lookup(workloads->cluster->store, KN_KIND_DEPLOYMENT, namespace, name);
 
-    (void) sim;
-    g_hash_table_remove(workloads->queued, key);
-    if (object != NULL && work->kind == KN_KIND_DEPLOYMENT)
-        reconcile_deployment(workloads, object);
-    else if (object != NULL && work->kind == KN_KIND_REPLICA_SET)
-        reconcile_replica_set(workloads, object);
-    work_free(work);
+    if (d != NULL)
+        reconcile_deployment(workloads, d);
+}
+
+static void
+on_replica_set_sync(gpointer data, const char *namespace, const char *name)
+{
+    KnWorkloads *workloads = data;
+    KnReplicaSet *rs = kn_store_lookup(workloads->cluster->store, KN_KIND_REPLICA_SET, namespace, name);
+
+    if (rs != NULL)
+        reconcile_replica_set(workloads, rs);
 }
 
 /*****************************************************************************/
@@ -725,7 +707,7 @@ kn_workloads_delete_pod(KnWorkloads *workloads, KnPod *pod)
     pod->ready = FALSE;
     kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
     kn_sim_schedule_in(sim, pod->started && !ignores_sigterm(pod) ? MIN(STOP_DELAY, grace) : grace,
-                       &stopped_class, work_new(workloads, KN_KIND_POD, &pod->meta));
+                       &stopped_class, work_new(workloads, &pod->meta));
 }
 
 void
@@ -760,7 +742,7 @@ kn_workloads_start_kubelet(KnWorkloads *workloads, const char *node)
 
         if (g_strcmp0(pod->spec.node_name, node) != 0)
             continue;
-        work = work_new(workloads, KN_KIND_POD, &pod->meta);
+        work = work_new(workloads, &pod->meta);
         if (pod->meta.deleting)
             kn_sim_schedule_in(sim, STOP_DELAY, &stopped_class, work);
         else if (pod->pod_ip == NULL)
@@ -791,15 +773,12 @@ on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, g
         count_bound(workloads, pod, +1);
     if (event == KN_WATCH_ADDED && pod->spec.node_name == NULL)
         kn_sim_schedule_in(workloads->cluster->sim, SCHEDULE_DELAY, &schedule_class,
-                           work_new(workloads, KN_KIND_POD, &pod->meta));
+                           work_new(workloads, &pod->meta));
     else if (event == KN_WATCH_ADDED)    /* bound at creation (DaemonSet, nodeName) */
         kn_sim_schedule_in(workloads->cluster->sim, SANDBOX_DELAY, &sandbox_class,
-                           work_new(workloads, KN_KIND_POD, &pod->meta));
-    if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_REPLICA_SET) {
-        KnObjectMeta owner = { .name = pod->meta.owner.name, .namespace = pod->meta.namespace };
-
-        enqueue(workloads, KN_KIND_REPLICA_SET, &owner);
-    }
+                           work_new(workloads, &pod->meta));
+    if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_REPLICA_SET)
+        kn_workqueue_add(workloads->replica_sets, pod->meta.namespace, pod->meta.owner.name);
 }
 
 static void
@@ -812,13 +791,10 @@ on_replica_set_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer o
     if (event == KN_WATCH_DELETED) {
         collect_garbage(workloads, kind, &rs->meta);
     } else if (event == KN_WATCH_ADDED) {
-        enqueue(workloads, kind, &rs->meta);
+        kn_workqueue_add(workloads->replica_sets, rs->meta.namespace, rs->meta.name);
     }
-    if (rs->meta.owner.name != NULL && rs->meta.owner.kind == KN_KIND_DEPLOYMENT) {
-        KnObjectMeta owner = { .name = rs->meta.owner.name, .namespace = rs->meta.namespace };
-
-        enqueue(workloads, KN_KIND_DEPLOYMENT, &owner);
-    }
+    if (rs->meta.owner.name != NULL && rs->meta.owner.kind == KN_KIND_DEPLOYMENT)
+        kn_workqueue_add(workloads->deployments, rs->meta.namespace, rs->meta.owner.name);
 }
 
 static void
@@ -831,7 +807,7 @@ on_deployment_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer ob
     if (event == KN_WATCH_DELETED)
         collect_garbage(workloads, kind, &d->meta);
     else if (event == KN_WATCH_ADDED || kn_object_meta(d)->generation > 0)
-        enqueue(workloads, kind, &d->meta);
+        kn_workqueue_add(workloads->deployments, d->meta.namespace, d->meta.name);
 }
 
 static void
@@ -854,7 +830,10 @@ kn_workloads_new(KnCluster *cluster)
     KnWorkloads *workloads = g_new0(KnWorkloads, 1);
 
     workloads->cluster = cluster;
-    workloads->queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    workloads->deployments = kn_workqueue_new(cluster->sim, CONTROLLER_DELAY, "deployment-sync",
+                                              on_deployment_sync, workloads);
+    workloads->replica_sets = kn_workqueue_new(cluster->sim, CONTROLLER_DELAY, "replicaset-sync",
+                                               on_replica_set_sync, workloads);
     workloads->pulled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->used_ips = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->ipam_cursor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -870,7 +849,8 @@ kn_workloads_new(KnCluster *cluster)
     g_autoptr(GPtrArray) deployments = kn_store_list(cluster->store, KN_KIND_DEPLOYMENT, NULL);
 
     for (guint i = 0; i < deployments->len; i++)
-        enqueue(workloads, KN_KIND_DEPLOYMENT, kn_object_meta(deployments->pdata[i]));
+        kn_workqueue_add(workloads->deployments, kn_object_meta(deployments->pdata[i])->namespace,
+                         kn_object_meta(deployments->pdata[i])->name);
     return workloads;
 }
 
@@ -879,7 +859,8 @@ kn_workloads_free(KnWorkloads *workloads)
 {
     if (workloads == NULL)
         return;
-    g_hash_table_unref(workloads->queued);
+    kn_workqueue_free(workloads->deployments);
+    kn_workqueue_free(workloads->replica_sets);
     g_hash_table_unref(workloads->pulled);
     g_hash_table_unref(workloads->used_ips);
     g_hash_table_unref(workloads->ipam_cursor);

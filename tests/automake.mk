@@ -14,6 +14,7 @@ UNIT_TESTS = \
 	tests/test_scenario_manifest \
 	tests/test_svc_alloc \
 	tests/test_endpointslice \
+	tests/test_json \
 	tests/test_svc_validate \
 	tests/test_kubectl \
 	tests/test_kubectl_patch \
@@ -40,6 +41,7 @@ tests_test_svc_alloc_CFLAGS = $(tests_cflags)
 tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
+tests_test_json_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)
 tests_test_kubectl_patch_CFLAGS = $(tests_cflags)
@@ -101,7 +103,7 @@ KNETSIM_TEST_FILES = \
 	tests/data/unknown-key.yaml \
 	tests/data/wrong-type.err \
 	tests/data/wrong-type.yaml
-EXTRA_DIST += tests/test_util.h $(KNETSIM_TEST_FILES)
+EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
 
 # Scenario golden tests: whole transcripts, byte for byte.  They change only
 # through `make golden`, which rewrites them from the current build.

@@ -4,50 +4,20 @@
 #include <config.h>
 #include "tests/test_util.h"
 
-#include <unistd.h>
-#include "models/cluster.h"
-#include "models/daemonset.h"
-#include "models/workload.h"
+#include "tests/test_cluster.h"
 
-typedef struct {
-    KnScenario *scenario;
-    KnSim *sim;
-    KnCluster *cluster;
-    KnWorkloads *workloads;
-    KnDaemonSetController *sets;
-} Fixture;
+typedef TestCluster Fixture;
 
 static int
 setup(void **state)
 {
-    Fixture *f = g_new0(Fixture, 1);
-    g_autoptr(GError) error = NULL;
-
-    if (chdir(test_env("KNETSIM_SRCDIR")) != 0)
-        return -1;
-    f->scenario = kn_scenario_load("scenarios/lab/svc-lab.yaml", &error);
-    g_assert_no_error(error);
-    f->sim = kn_sim_new(f->scenario->seed);
-    f->cluster = kn_cluster_new(f->scenario, f->sim, &error);
-    g_assert_no_error(error);
-    f->workloads = kn_workloads_new(f->cluster);
-    f->sets = kn_daemonset_new(f->cluster, f->workloads);
-    *state = f;
-    return 0;
+    return test_cluster_setup(state, TEST_CLUSTER_DAEMON_SETS);
 }
 
 static int
 teardown(void **state)
 {
-    Fixture *f = *state;
-
-    kn_daemonset_free(f->sets);
-    kn_workloads_free(f->workloads);
-    kn_cluster_free(f->cluster);
-    kn_sim_free(f->sim);
-    kn_scenario_free(f->scenario);
-    g_free(f);
-    return 0;
+    return test_cluster_teardown(state);
 }
 
 static KnDaemonSet *

@@ -4,17 +4,12 @@
 #include <config.h>
 #include "tests/test_util.h"
 
-#include <unistd.h>
 #include "models/apiserver.h"
-#include "models/endpointslice-sync.h"
 #include "models/kubectl.h"
+#include "tests/test_cluster.h"
 
 typedef struct {
-    KnScenario *scenario;
-    KnSim *sim;
-    KnCluster *cluster;
-    KnWorkloads *workloads;
-    KnEndpointSliceSync *slices;
+    TestCluster *t;                      /* the cluster, its workloads and EndpointSlices */
     KnKubectl *kubectl;
     char *out, *err;
     int status;
@@ -24,19 +19,14 @@ typedef struct {
 static int
 setup(void **state)
 {
-    Fixture *f = g_new0(Fixture, 1);
-    g_autoptr(GError) error = NULL;
+    TestCluster *t = test_cluster_new(TEST_CLUSTER_ENDPOINT_SLICES);
+    Fixture *f;
 
-    if (chdir(test_env("KNETSIM_SRCDIR")) != 0)
+    if (t == NULL)
         return -1;
-    f->scenario = kn_scenario_load("scenarios/lab/svc-lab.yaml", &error);
-    g_assert_no_error(error);
-    f->sim = kn_sim_new(1);
-    f->cluster = kn_cluster_new(f->scenario, f->sim, &error);
-    g_assert_no_error(error);
-    f->workloads = kn_workloads_new(f->cluster);
-    f->slices = kn_endpointslice_sync_new(f->cluster, 0);
-    f->kubectl = kn_kubectl_new(f->cluster, f->workloads);
+    f = g_new0(Fixture, 1);
+    f->t = t;
+    f->kubectl = kn_kubectl_new(t->cluster, t->workloads);
     *state = f;
     return 0;
 }
@@ -47,11 +37,7 @@ teardown(void **state)
     Fixture *f = *state;
 
     kn_kubectl_free(f->kubectl);
-    kn_endpointslice_sync_free(f->slices);
-    kn_workloads_free(f->workloads);
-    kn_cluster_free(f->cluster);
-    kn_sim_free(f->sim);
-    kn_scenario_free(f->scenario);
+    test_cluster_free(f->t);
     g_free(f->out);
     g_free(f->err);
     g_free(f);
@@ -75,12 +61,12 @@ on_done(const KnKubectlResult *result, gpointer user_data)
 static int
 kubectl(Fixture *f, const char *line)
 {
-    KnTime give_up = kn_sim_now(f->sim) + 600 * KN_SEC;
+    KnTime give_up = kn_sim_now(f->t->sim) + 600 * KN_SEC;
 
     f->done = FALSE;
     kn_kubectl_run(f->kubectl, line, NULL, on_done, f);
-    while (!f->done && kn_sim_now(f->sim) < give_up)
-        kn_sim_run_until(f->sim, kn_sim_now(f->sim) + 10 * KN_MSEC);
+    while (!f->done && kn_sim_now(f->t->sim) < give_up)
+        kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 10 * KN_MSEC);
     if (!f->done)
         fail_msg("kubectl %s never exited", line);
     return f->status;
@@ -90,7 +76,7 @@ static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
     Fixture *f = *state;
-    KnStore *store = f->cluster->store;
+    KnStore *store = f->t->cluster->store;
 
     assert_int_equal(kubectl(f, "create deployment web --image=nginx:1.27 --replicas=3"), 0);
     assert_string_equal(f->out, "deployment.apps/web created\n");
@@ -106,7 +92,7 @@ test_kubectl_create_expose_scale_delete(void **state)
     assert_string_equal(kn_labels_get(svc->spec.selector, "app"), "web");
     assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[0])->target_port.number, 8080);
     /* Dynamic addresses come from the upper band: never 10.96.0.x or 10.96.1.0. */
-    assert_true(kn_svc_alloc_ip_has(f->cluster->service_ips, svc->spec.cluster_ip));
+    assert_true(kn_svc_alloc_ip_has(f->t->cluster->service_ips, svc->spec.cluster_ip));
     assert_false(g_str_has_prefix(svc->spec.cluster_ip, "10.96.0."));
 
     assert_int_equal(kubectl(f, "expose deployment web --port=80"), 1);
@@ -114,13 +100,13 @@ test_kubectl_create_expose_scale_delete(void **state)
 
     assert_int_equal(kubectl(f, "scale deployment web --replicas=5"), 0);
     assert_string_equal(f->out, "deployment.apps/web scaled\n");
-    kn_sim_run_until(f->sim, kn_sim_now(f->sim) + 5 * KN_SEC);
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 5 * KN_SEC);
     assert_int_equal(d->ready_replicas, 5);
 
     g_autofree char *ip = g_strdup(svc->spec.cluster_ip);
     assert_int_equal(kubectl(f, "delete svc web"), 0);
     assert_string_equal(f->out, "service \"web\" deleted\n");
-    assert_false(kn_svc_alloc_ip_has(f->cluster->service_ips, ip));
+    assert_false(kn_svc_alloc_ip_has(f->t->cluster->service_ips, ip));
     assert_int_equal(kubectl(f, "delete svc web"), 1);
     assert_string_equal(f->err, "Error from server (NotFound): services \"web\" not found\n");
 }
@@ -132,17 +118,17 @@ test_kubectl_delete_pod_waits_for_termination(void **state)
 
     assert_int_equal(kubectl(f, "run client --image=nicolaka/netshoot -- sleep infinity"), 0);
     assert_string_equal(f->out, "pod/client created\n");
-    kn_sim_run_until(f->sim, 5 * KN_SEC);
-    KnPod *pod = kn_store_lookup(f->cluster->store, KN_KIND_POD, "default", "client");
+    kn_sim_run_until(f->t->sim, 5 * KN_SEC);
+    KnPod *pod = kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "client");
     assert_string_equal(kn_labels_get(pod->meta.labels, "run"), "client");
     assert_true(pod->ready);
 
     /* sleep ignores SIGTERM as PID 1: the full 30 s grace period passes. */
-    KnTime start = kn_sim_now(f->sim);
+    KnTime start = kn_sim_now(f->t->sim);
     assert_int_equal(kubectl(f, "delete pod client"), 0);
     assert_string_equal(f->out, "pod \"client\" deleted\n");
-    assert_true(kn_sim_now(f->sim) - start >= 30 * KN_SEC);
-    assert_null(kn_store_lookup(f->cluster->store, KN_KIND_POD, "default", "client"));
+    assert_true(kn_sim_now(f->t->sim) - start >= 30 * KN_SEC);
+    assert_null(kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "client"));
 }
 
 static void
@@ -191,7 +177,7 @@ test_kubectl_label_and_split(void **state)
     assert_int_equal(kubectl(f, "label pod client tier=be"), 1);
     assert_string_equal(f->err, "error: 'tier' already has a value (fe), and --overwrite is false\n");
     assert_int_equal(kubectl(f, "label pod client tier=be --overwrite"), 0);
-    KnPod *pod = kn_store_lookup(f->cluster->store, KN_KIND_POD, "default", "client");
+    KnPod *pod = kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "client");
     assert_string_equal(kn_labels_get(pod->meta.labels, "tier"), "be");
 }
 

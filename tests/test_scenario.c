@@ -122,18 +122,11 @@ test_scenario_bad_files_give_exact_messages(void **state)
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *yaml = g_strdup_printf("tests/data/%s.yaml", cases[i].name);
         g_autofree char *err = g_strdup_printf("tests/data/%s.err", cases[i].name);
-        g_autofree char *want = NULL;
         g_autoptr(GError) error = NULL;
         g_autoptr(KnScenario) scenario = kn_scenario_load(yaml, &error);
 
         assert_null(scenario);
-        assert_non_null(error);
-        assert_true(g_file_get_contents(err, &want, NULL, NULL));
-        g_strchomp(want);
-        if (strcmp(error->message, want) != 0)
-            fail_msg("%s:\n got: %s\nwant: %s", yaml, error->message, want);
-        assert_int_equal(error->domain, KN_INPUT_ERROR);
-        assert_int_equal(error->code, cases[i].code);
+        test_assert_error_file(error, yaml, err, KN_INPUT_ERROR, cases[i].code);
     }
 }
 

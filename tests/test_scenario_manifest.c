@@ -372,7 +372,6 @@ test_scenario_manifest_bad_files_give_exact_messages(void **state)
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *yaml = g_strdup_printf("tests/data/manifest-%s.yaml", cases[i].name);
         g_autofree char *err = g_strdup_printf("tests/data/manifest-%s.err", cases[i].name);
-        g_autofree char *want = NULL;
         g_autofree char *text = NULL;
         gsize length;
         g_autoptr(GError) error = NULL;
@@ -385,13 +384,7 @@ test_scenario_manifest_bad_files_give_exact_messages(void **state)
             assert_null(scenario = kn_scenario_load(yaml, &error));
         else
             assert_null(manifests = kn_scenario_manifest_read_data(yaml, text, length, &error));
-        assert_non_null(error);
-        assert_true(g_file_get_contents(err, &want, NULL, NULL));
-        g_strchomp(want);
-        if (strcmp(error->message, want) != 0)
-            fail_msg("%s:\n got: %s\nwant: %s", yaml, error->message, want);
-        assert_int_equal(error->domain, KN_INPUT_ERROR);
-        assert_int_equal(error->code, cases[i].code);
+        test_assert_error_file(error, yaml, err, KN_INPUT_ERROR, cases[i].code);
     }
 }
 

@@ -21,3 +21,22 @@ test_env(const char *name)
         fail_msg("%s is not set: run the tests through `make check`", name);
     return value;
 }
+
+/* Fails unless 'error' is in 'domain' with 'code' and carries the message
+ * stored in the file 'expected' (its trailing newline dropped), as the
+ * bad-input tests compare whole messages with tests/data/NAME.err.
+ * 'source' names the input in the failure. */
+static inline void
+test_assert_error_file(const GError *error, const char *source, const char *expected,
+                       GQuark domain, int code)
+{
+    g_autofree char *want = NULL;
+
+    assert_non_null(error);
+    assert_true(g_file_get_contents(expected, &want, NULL, NULL));
+    g_strchomp(want);
+    if (g_strcmp0(error->message, want) != 0)
+        fail_msg("%s:\n got: %s\nwant: %s", source, error->message, want);
+    assert_int_equal(error->domain, domain);
+    assert_int_equal(error->code, code);
+}
