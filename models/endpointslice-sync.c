@@ -31,6 +31,7 @@ struct KnEndpointSliceSync {
     GHashTable *selectors;               /* "ns/name" -> the "ns\1k=v" it is indexed under */
     GHashTable *pod_services;            /* "ns/pod" -> set of "ns/name" whose last sync had it */
     GHashTable *written;                 /* "ns/name" -> the JSON of the Endpoints last written */
+    GHashTable *last_pods;               /* "ns/name" -> set of "ns/pod" its last sync selected */
     KnEndpointSliceStats stats;
 };
 
@@ -115,18 +116,48 @@ index_service(KnEndpointSliceSync *sync, const KnService *service, gboolean add)
     g_hash_table_insert(sync->selectors, g_strdup(name), key);
 }
 
-/* Remembers which pods the last sync of "ns/name" 'name' selected. */
+/* Remembers which pods the sync of "ns/name" 'name' selected, so that an
+ * event on one of them queues the Service even after it stopped matching.
+ * Only the differences from the last sync touch the index. */
 static void
-remember_pods(KnEndpointSliceSync *sync, const char *name, const GPtrArray *pods, const GPtrArray *before)
+remember_pods(KnEndpointSliceSync *sync, const char *name, const GPtrArray *pods)
 {
-    for (guint i = 0; before != NULL && i < before->len; i++)
-        set_remove(sync->pod_services, before->pdata[i], name);
+    GHashTable *now = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *before = g_hash_table_lookup(sync->last_pods, name);
+    GHashTableIter iter;
+    gpointer key;
+
     for (guint i = 0; i < pods->len; i++) {
         const KnPod *pod = pods->pdata[i];
-        g_autofree char *key = g_strconcat(pod->meta.namespace, "/", pod->meta.name, NULL);
+        char *pod_key = g_strconcat(pod->meta.namespace, "/", pod->meta.name, NULL);
 
-        set_add(sync->pod_services, key, name);
+        if (before == NULL || !g_hash_table_contains(before, pod_key))
+            set_add(sync->pod_services, pod_key, name);
+        g_hash_table_add(now, pod_key);
     }
+    if (before != NULL) {
+        g_hash_table_iter_init(&iter, before);
+        while (g_hash_table_iter_next(&iter, &key, NULL))
+            if (!g_hash_table_contains(now, key))
+                set_remove(sync->pod_services, key, name);
+    }
+    g_hash_table_insert(sync->last_pods, g_strdup(name), now);
+}
+
+/* Forgets the pods of a Service that is gone. */
+static void
+forget_pods(KnEndpointSliceSync *sync, const char *name)
+{
+    GHashTable *before = g_hash_table_lookup(sync->last_pods, name);
+    GHashTableIter iter;
+    gpointer key;
+
+    if (before == NULL)
+        return;
+    g_hash_table_iter_init(&iter, before);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        set_remove(sync->pod_services, key, name);
+    g_hash_table_remove(sync->last_pods, name);
 }
 
 /* Moves the content of 'from' (taken) into the stored 'to', whose identity
@@ -205,7 +236,6 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
     g_autoptr(GHashTable) node_table = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) existing = slices_of(store, service);
     g_autofree char *service_key = g_strconcat(namespace, "/", name, NULL);
-    g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func(g_free);
 
     /* Only the nodes of these pods matter to the reconcile. */
     for (guint i = 0; i < pods->len; i++) {
@@ -215,18 +245,7 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
         if (node != NULL)
             g_hash_table_insert(node_table, node->meta.name, node);
     }
-    /* The pods the last sync had, to forget those it no longer has. */
-    for (guint s = 0; s < existing->len; s++) {
-        KnEndpointSlice *slice = existing->pdata[s];
-
-        for (guint e = 0; e < slice->endpoints->len; e++) {
-            const KnEndpoint *endpoint = slice->endpoints->pdata[e];
-
-            if (endpoint->target_pod != NULL)
-                g_ptr_array_add(before, g_strconcat(namespace, "/", endpoint->target_pod, NULL));
-        }
-    }
-    remember_pods(sync, service_key, pods, before);
+    remember_pods(sync, service_key, pods);
 
     g_autoptr(KnEndpointSliceResult) result =
         kn_endpointslice_reconcile(service, pods, node_table, existing, sync->max_endpoints,
@@ -282,6 +301,7 @@ collect(KnEndpointSliceSync *sync, const KnService *service)
     g_autofree char *key = g_strconcat(service->meta.namespace, "/", service->meta.name, NULL);
 
     g_hash_table_remove(sync->written, key);
+    forget_pods(sync, key);
 }
 
 static void
@@ -378,6 +398,7 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
     sync->pod_services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) g_hash_table_unref);
     sync->written = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sync->last_pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
     kn_store_watch(cluster->store, KN_KIND_SERVICE, on_service_event, sync);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, sync);
     kn_store_watch(cluster->store, KN_KIND_NODE, on_node_event, sync);
@@ -400,6 +421,7 @@ kn_endpointslice_sync_free(KnEndpointSliceSync *sync)
     g_hash_table_unref(sync->selectors);
     g_hash_table_unref(sync->pod_services);
     g_hash_table_unref(sync->written);
+    g_hash_table_unref(sync->last_pods);
     g_free(sync);
 }
 

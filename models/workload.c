@@ -61,6 +61,7 @@ struct KnWorkloads {
     GHashTable *used_ips;                /* pod IPs in use -> TRUE */
     GHashTable *ipam_cursor;             /* node name -> last host index (GUINT) */
     GHashTable *bound_by_owner;          /* owner uid -> (KnNode * -> its pods bound there) */
+    GHashTable *hashes;                  /* "uid#generation" of a Deployment -> its template hash */
     GPtrArray *nodes;                    /* the nodes by name, for the scheduler; NULL: stale */
     guint *siblings;                     /* scratch, per node of 'nodes': the pod's owner's pods there */
     guint next_node;                     /* where the scheduler's next search starts */
@@ -143,6 +144,21 @@ kn_workloads_template_hash(const KnPodTemplate *template, guint64 seed)
     for (gsize i = 0; i < n; i++)
         digits[i] = HASH_ALPHABET[(guchar) digits[i] % (sizeof HASH_ALPHABET - 1)];
     return g_strndup(digits, n);
+}
+
+/* The Deployment's pod-template-hash, computed again only when its spec
+ * changed (its generation moved). */
+static char *
+template_hash(KnWorkloads *workloads, const KnDeployment *d)
+{
+    g_autofree char *key = g_strdup_printf("%s#%" G_GUINT64_FORMAT, d->meta.uid, d->meta.generation);
+    const char *cached = g_hash_table_lookup(workloads->hashes, key);
+
+    if (cached == NULL) {
+        cached = kn_workloads_template_hash(&d->template, kn_sim_seed(workloads->cluster->sim));
+        g_hash_table_insert(workloads->hashes, g_steal_pointer(&key), (gpointer) cached);
+    }
+    return g_strdup(cached);
 }
 
 /* Resolves a rolling-update bound ("25%" or 2) against 'replicas'. */
@@ -253,7 +269,7 @@ static void
 reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 {
     KnStore *store = workloads->cluster->store;
-    g_autofree char *hash = kn_workloads_template_hash(&d->template, kn_sim_seed(workloads->cluster->sim));
+    g_autofree char *hash = template_hash(workloads, d);
     g_autofree char *rs_name = g_strconcat(d->meta.name, "-", hash, NULL);
     KnReplicaSet *new_rs = kn_store_lookup(store, KN_KIND_REPLICA_SET, d->meta.namespace, rs_name);
     g_autoptr(GPtrArray) all_rs = kn_store_list_owned(store, KN_KIND_REPLICA_SET, d->meta.uid);
@@ -839,6 +855,7 @@ kn_workloads_new(KnCluster *cluster)
     workloads->ipam_cursor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     workloads->bound_by_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                       (GDestroyNotify) g_hash_table_unref);
+    workloads->hashes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     workloads->stopped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_REPLICA_SET, on_replica_set_event, workloads);
@@ -865,6 +882,7 @@ kn_workloads_free(KnWorkloads *workloads)
     g_hash_table_unref(workloads->used_ips);
     g_hash_table_unref(workloads->ipam_cursor);
     g_hash_table_unref(workloads->bound_by_owner);
+    g_hash_table_unref(workloads->hashes);
     g_free(workloads->siblings);
     g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
     g_hash_table_unref(workloads->stopped);
