@@ -8,6 +8,7 @@ models_libmodels_a_SOURCES = \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
 	models/json.c models/json.h \
+	models/kubectl-describe.c models/kubectl-describe.h \
 	models/kubectl-patch.c models/kubectl-patch.h \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \

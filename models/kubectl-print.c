@@ -449,9 +449,8 @@ doc_toleration(const char *key, gboolean exists, const char *value, const char *
     return t;
 }
 
-/* TRUE if 'spec' has a NoExecute (or any-effect) toleration for 'key'. */
-static gboolean
-has_toleration(const KnPodSpec *spec, const char *key)
+gboolean
+kn_kubectl_print_has_toleration(const KnPodSpec *spec, const char *key)
 {
     for (guint i = 0; i < spec->tolerations->len; i++) {
         const KnToleration *t = spec->tolerations->pdata[i];
@@ -506,10 +505,10 @@ doc_pod_spec(const KnPodSpec *spec, gboolean in_pod)
     }
     /* DefaultTolerationSeconds, unless the pod has them already (the node
      * lifecycle model's admission adds them to the spec). */
-    if (in_pod && !has_toleration(spec, "node.kubernetes.io/not-ready"))
+    if (in_pod && !kn_kubectl_print_has_toleration(spec, "node.kubernetes.io/not-ready"))
         doc_add(tolerations, doc_toleration("node.kubernetes.io/not-ready", TRUE, NULL,
                                             "NoExecute", TRUE, 300));
-    if (in_pod && !has_toleration(spec, "node.kubernetes.io/unreachable"))
+    if (in_pod && !kn_kubectl_print_has_toleration(spec, "node.kubernetes.io/unreachable"))
         doc_add(tolerations, doc_toleration("node.kubernetes.io/unreachable", TRUE, NULL,
                                             "NoExecute", TRUE, 300));
     if (tolerations->items->len > 0)
@@ -2302,10 +2301,8 @@ static const char *const node_wide[] = {
     "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME", NULL,
 };
 
-/* findNodeRoles: node-role.kubernetes.io/<role> keys and kubernetes.io/role
- * values, as a sorted set joined by ','. */
-static char *
-node_roles(const KnNode *node)
+char *
+kn_kubectl_print_node_roles(const KnNode *node)
 {
     g_autoptr(GPtrArray) roles = g_ptr_array_new();
     GString *out = g_string_new(NULL);
@@ -2338,7 +2335,7 @@ row_node(GPtrArray *row, const KnNode *node, gboolean wide, KnTime now)
     cell(row, node->meta.name);
     cell(row, node->ready ? (node->unschedulable ? "Ready,SchedulingDisabled" : "Ready")
                           : (node->unschedulable ? "NotReady,SchedulingDisabled" : "NotReady"));
-    cell_take(row, node_roles(node));
+    cell_take(row, kn_kubectl_print_node_roles(node));
     cell_take(row, age(&node->meta, now));
     cell(row, NODE_KUBELET_VERSION);
     if (wide) {

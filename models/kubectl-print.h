@@ -53,3 +53,12 @@ char *kn_kubectl_print_human_duration(gint64 ns);
 /* Simulated time 't' as an RFC 3339 timestamp in whole seconds, counted
  * from KN_KUBECTL_PRINT_EPOCH: "2026-01-01T00:01:05Z".  New; g_free(). */
 char *kn_kubectl_print_timestamp(KnTime t);
+
+/* findNodeRoles of kubectl: node-role.kubernetes.io/<role> keys and
+ * kubernetes.io/role values, as a sorted set joined by ',', or "<none>".
+ * New; g_free(). */
+char *kn_kubectl_print_node_roles(const KnNode *node);
+
+/* TRUE if 'spec' has a NoExecute (or any-effect) toleration for 'key', so
+ * that DefaultTolerationSeconds admission adds none for it. */
+gboolean kn_kubectl_print_has_toleration(const KnPodSpec *spec, const char *key);

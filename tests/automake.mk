@@ -19,6 +19,7 @@ UNIT_TESTS = \
 	tests/test_kubectl \
 	tests/test_kubectl_patch \
 	tests/test_kubectl_print \
+	tests/test_kubectl_describe \
 	tests/test_cli
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -39,6 +40,7 @@ tests_test_scenario_CFLAGS = $(tests_cflags)
 tests_test_scenario_manifest_CFLAGS = $(tests_cflags)
 tests_test_svc_alloc_CFLAGS = $(tests_cflags)
 tests_test_kubectl_print_CFLAGS = $(tests_cflags)
+tests_test_kubectl_describe_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)

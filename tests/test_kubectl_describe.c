@@ -1,0 +1,630 @@
+/* test_kubectl_describe.c -- `kubectl describe` output, compared whole.
+ *
+ * The expected texts are what kubernetes/kubectl pkg/describe/describe.go
+ * (v1.31+) produces for the same objects: each test names the describer
+ * function, and the layout is its tabbedString tabwriter (minwidth 0,
+ * padding 2), whose columns end at every line without a tab. */
+
+#include <config.h>
+#include "tests/test_util.h"
+
+#include "models/kubectl-describe.h"
+#include "models/workload.h"
+
+#define S (KN_SEC)
+#define M (60 * KN_SEC)
+
+/*****************************************************************************/
+/* Fixture: a store the describer looks related objects up in. */
+
+typedef struct {
+    KnSim *sim;
+    KnStore *store;
+} Fixture;
+
+static int
+setup(void **state)
+{
+    Fixture *f = g_new0(Fixture, 1);
+
+    f->sim = kn_sim_new(1);
+    f->store = kn_store_new(f->sim);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    Fixture *f = *state;
+
+    kn_store_free(f->store);
+    kn_sim_free(f->sim);
+    g_free(f);
+    return 0;
+}
+
+/* Adds 'object' to the store (which fills in uid and creationTimestamp
+ * at time 0) and returns it, borrowed. */
+static gpointer
+add(Fixture *f, KnKind kind, gpointer object, const char *ns, const char *name)
+{
+    KnObjectMeta *meta = kn_object_meta(object);
+
+    meta->namespace = g_strdup(ns);
+    meta->name = g_strdup(name);
+    assert_true(kn_store_add(f->store, kind, object, NULL));
+    return object;
+}
+
+/* Describes the one 'object' of 'kind' at 'now'. */
+static char *
+describe(Fixture *f, KnKind kind, gpointer object, KnTime now)
+{
+    g_autoptr(GPtrArray) objects = g_ptr_array_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+
+    g_ptr_array_add(objects, object);
+    assert_true(kn_kubectl_describe(kind, objects, f->store, now, out, err));
+    assert_string_equal(err->str, "");
+    return g_strdup(out->str);
+}
+
+static KnService *
+service(KnServiceType type, const char *ip, guint port, guint target, guint node_port)
+{
+    KnService *s = kn_service_new();
+
+    s->spec.type = type;
+    s->spec.cluster_ip = g_strdup(ip);
+    g_ptr_array_add(s->spec.cluster_ips, g_strdup(ip));
+    g_ptr_array_add(s->spec.ip_families, g_strdup("IPv4"));
+    s->spec.ip_family_policy = KN_IP_FAMILY_POLICY_SINGLE_STACK;
+    s->spec.selector = kn_labels_new();
+    kn_labels_set(s->spec.selector, "app", "web");
+    if (port > 0) {
+        KnServicePort *p = kn_service_port_new();
+
+        p->port = port;
+        p->node_port = node_port;
+        kn_int_or_string_set_number(&p->target_port, target);
+        g_ptr_array_add(s->spec.ports, p);
+    }
+    return s;
+}
+
+static KnEndpoint *
+endpoint(const char *ip, gboolean ready, gboolean terminating, const char *node, const char *zone,
+         const char *pod)
+{
+    KnEndpoint *ep = kn_endpoint_new();
+
+    g_ptr_array_add(ep->addresses, g_strdup(ip));
+    ep->ready = ready;
+    ep->serving = ready || terminating;
+    ep->terminating = terminating;
+    ep->node_name = g_strdup(node);
+    ep->zone = g_strdup(zone);
+    ep->target_pod = g_strdup(pod);
+    ep->target_namespace = g_strdup("default");
+    return ep;
+}
+
+/* The slice the EndpointSlice controller keeps for Service 'svc'. */
+static KnEndpointSlice *
+slice_for(const char *svc, const char *port_name, guint port)
+{
+    KnEndpointSlice *s = kn_endpoint_slice_new();
+    KnEndpointPort *p = kn_endpoint_port_new();
+
+    kn_labels_set(s->meta.labels, "kubernetes.io/service-name", svc);
+    kn_labels_set(s->meta.labels, "endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io");
+    p->name = g_strdup(port_name);
+    p->port = port;
+    g_ptr_array_add(s->ports, p);
+    return s;
+}
+
+/*****************************************************************************/
+/* Services: describeService. */
+
+/* A ClusterIP Service with three ready endpoints: formatEndpointSlices
+ * lists them as ip:targetPort; no External Traffic Policy line, since the
+ * API server leaves externalTrafficPolicy unset for ClusterIP. */
+static void
+test_kubectl_describe_cluster_ip_service(void **state)
+{
+    Fixture *f = *state;
+    KnService *svc = add(f, KN_KIND_SERVICE, service(KN_SERVICE_CLUSTER_IP, "10.96.100.10", 80, 8080, 0),
+                         "default", "web");
+    KnEndpointSlice *s = slice_for("web", "", 8080);
+
+    kn_labels_set(svc->meta.labels, "app", "web");
+    g_ptr_array_add(s->endpoints, endpoint("10.244.1.2", TRUE, FALSE, "kind-worker", NULL, "web-a"));
+    g_ptr_array_add(s->endpoints, endpoint("10.244.2.3", TRUE, FALSE, "kind-worker2", NULL, "web-b"));
+    g_ptr_array_add(s->endpoints, endpoint("10.244.1.4", TRUE, FALSE, "kind-worker", NULL, "web-c"));
+    add(f, KN_KIND_ENDPOINT_SLICE, s, "default", "web-x7k2p");
+
+    g_autofree char *got = describe(f, KN_KIND_SERVICE, svc, 5 * M);
+
+    assert_string_equal(got,
+        "Name:                     web\n"
+        "Namespace:                default\n"
+        "Labels:                   app=web\n"
+        "Annotations:              <none>\n"
+        "Selector:                 app=web\n"
+        "Type:                     ClusterIP\n"
+        "IP Family Policy:         SingleStack\n"
+        "IP Families:              IPv4\n"
+        "IP:                       10.96.100.10\n"
+        "IPs:                      10.96.100.10\n"
+        "Port:                     <unset>  80/TCP\n"
+        "TargetPort:               8080/TCP\n"
+        "Endpoints:                10.244.1.2:8080,10.244.2.3:8080,10.244.1.4:8080\n"
+        "Session Affinity:         None\n"
+        "Internal Traffic Policy:  Cluster\n"
+        "Events:                   <none>\n");
+}
+
+/* A NodePort Service: a NodePort line per port, External Traffic Policy
+ * (set for NodePort), an endpoint that is not ready left out. */
+static void
+test_kubectl_describe_node_port_service(void **state)
+{
+    Fixture *f = *state;
+    KnService *svc = add(f, KN_KIND_SERVICE, service(KN_SERVICE_NODE_PORT, "10.96.200.20", 80, 8080, 30080),
+                         "default", "web-np");
+    KnEndpointSlice *s = slice_for("web-np", "http", 8080);
+
+    g_free(((KnServicePort *) svc->spec.ports->pdata[0])->name);
+    ((KnServicePort *) svc->spec.ports->pdata[0])->name = g_strdup("http");
+    kn_labels_set(svc->meta.annotations, "team", "shop");
+    g_ptr_array_add(s->endpoints, endpoint("10.244.1.2", TRUE, FALSE, "kind-worker", NULL, "web-a"));
+    g_ptr_array_add(s->endpoints, endpoint("10.244.2.3", FALSE, FALSE, "kind-worker2", NULL, "web-b"));
+    add(f, KN_KIND_ENDPOINT_SLICE, s, "default", "web-np-4kd8s");
+
+    g_autofree char *got = describe(f, KN_KIND_SERVICE, svc, 5 * M);
+
+    assert_string_equal(got,
+        "Name:                     web-np\n"
+        "Namespace:                default\n"
+        "Labels:                   <none>\n"
+        "Annotations:              team: shop\n"
+        "Selector:                 app=web\n"
+        "Type:                     NodePort\n"
+        "IP Family Policy:         SingleStack\n"
+        "IP Families:              IPv4\n"
+        "IP:                       10.96.200.20\n"
+        "IPs:                      10.96.200.20\n"
+        "Port:                     http  80/TCP\n"
+        "TargetPort:               8080/TCP\n"
+        "NodePort:                 http  30080/TCP\n"
+        "Endpoints:                10.244.1.2:8080\n"
+        "Session Affinity:         None\n"
+        "External Traffic Policy:  Cluster\n"
+        "Internal Traffic Policy:  Cluster\n"
+        "Events:                   <none>\n");
+}
+
+/* A LoadBalancer with an ingress IP: "LoadBalancer Ingress" with the
+ * ipMode (buildIngressString); no slices yet gives Endpoints <none>. */
+static void
+test_kubectl_describe_load_balancer_service(void **state)
+{
+    Fixture *f = *state;
+    KnService *svc = add(f, KN_KIND_SERVICE, service(KN_SERVICE_LOAD_BALANCER, "10.96.50.5", 443, 8443, 31234),
+                         "shop", "front");
+
+    svc->spec.external_traffic_policy = KN_TRAFFIC_POLICY_LOCAL;
+    svc->spec.health_check_node_port = 32000;
+    g_ptr_array_add(svc->load_balancer_ingress, g_strdup("172.18.255.200"));
+
+    g_autofree char *got = describe(f, KN_KIND_SERVICE, svc, 5 * M);
+
+    assert_string_equal(got,
+        "Name:                     front\n"
+        "Namespace:                shop\n"
+        "Labels:                   <none>\n"
+        "Annotations:              <none>\n"
+        "Selector:                 app=web\n"
+        "Type:                     LoadBalancer\n"
+        "IP Family Policy:         SingleStack\n"
+        "IP Families:              IPv4\n"
+        "IP:                       10.96.50.5\n"
+        "IPs:                      10.96.50.5\n"
+        "LoadBalancer Ingress:     172.18.255.200 (VIP)\n"
+        "Port:                     <unset>  443/TCP\n"
+        "TargetPort:               8443/TCP\n"
+        "NodePort:                 <unset>  31234/TCP\n"
+        "Endpoints:                <none>\n"
+        "Session Affinity:         None\n"
+        "External Traffic Policy:  Local\n"
+        "Internal Traffic Policy:  Cluster\n"
+        "HealthCheck NodePort:     32000\n"
+        "Events:                   <none>\n");
+}
+
+/* A headless Service: IP and IPs None; its slice's endpoints all ready. */
+static void
+test_kubectl_describe_headless_service(void **state)
+{
+    Fixture *f = *state;
+    KnService *svc = add(f, KN_KIND_SERVICE, service(KN_SERVICE_CLUSTER_IP, "None", 5432, 5432, 0),
+                         "default", "db");
+    KnEndpointSlice *s = slice_for("db", "", 5432);
+
+    for (guint i = 0; i < 5; i++) {
+        g_autofree char *ip = g_strdup_printf("10.244.1.%u", 10 + i);
+        g_autofree char *pod = g_strdup_printf("db-%u", i);
+
+        g_ptr_array_add(s->endpoints, endpoint(ip, i != 3, FALSE, "kind-worker", NULL, pod));
+    }
+    add(f, KN_KIND_ENDPOINT_SLICE, s, "default", "db-9fzq2");
+
+    g_autofree char *got = describe(f, KN_KIND_SERVICE, svc, 5 * M);
+
+    assert_string_equal(got,
+        "Name:                     db\n"
+        "Namespace:                default\n"
+        "Labels:                   <none>\n"
+        "Annotations:              <none>\n"
+        "Selector:                 app=web\n"
+        "Type:                     ClusterIP\n"
+        "IP Family Policy:         SingleStack\n"
+        "IP Families:              IPv4\n"
+        "IP:                       None\n"
+        "IPs:                      None\n"
+        "Port:                     <unset>  5432/TCP\n"
+        "TargetPort:               5432/TCP\n"
+        "Endpoints:                10.244.1.10:5432,10.244.1.11:5432,10.244.1.12:5432 + 1 more...\n"
+        "Session Affinity:         None\n"
+        "Internal Traffic Policy:  Cluster\n"
+        "Events:                   <none>\n");
+}
+
+/*****************************************************************************/
+/* EndpointSlice: describeEndpointSliceV1. */
+
+/* A ready and a terminating endpoint in two zones: the describer prints
+ * only the Ready condition (no Serving, Terminating or hints), Hostname
+ * <unset>, TargetRef Kind/Name, NodeName and Zone. */
+static void
+test_kubectl_describe_endpoint_slice(void **state)
+{
+    Fixture *f = *state;
+    KnEndpointSlice *s = slice_for("web", "http", 8080);
+
+    g_ptr_array_add(s->endpoints, endpoint("10.244.1.2", TRUE, FALSE, "kind-worker", "zone-a", "web-a"));
+    g_ptr_array_add(s->endpoints, endpoint("10.244.2.3", FALSE, TRUE, "kind-worker2", "zone-b", "web-b"));
+    g_ptr_array_add(((KnEndpoint *) s->endpoints->pdata[0])->hint_zones, g_strdup("zone-a"));
+    kn_labels_set(s->meta.annotations, "endpoints.kubernetes.io/last-change-trigger-time",
+                  "2026-01-01T00:00:05Z");
+    add(f, KN_KIND_ENDPOINT_SLICE, s, "default", "web-x7k2p");
+
+    g_autofree char *got = describe(f, KN_KIND_ENDPOINT_SLICE, s, 5 * M);
+
+    assert_string_equal(got,
+        "Name:         web-x7k2p\n"
+        "Namespace:    default\n"
+        "Labels:       endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io\n"
+        "              kubernetes.io/service-name=web\n"
+        "Annotations:  endpoints.kubernetes.io/last-change-trigger-time: 2026-01-01T00:00:05Z\n"
+        "AddressType:  IPv4\n"
+        "Ports:\n"
+        "  Name  Port  Protocol\n"
+        "  ----  ----  --------\n"
+        "  http  8080  TCP\n"
+        "Endpoints:\n"
+        "  - Addresses:  10.244.1.2\n"
+        "    Conditions:\n"
+        "      Ready:    true\n"
+        "    Hostname:   <unset>\n"
+        "    TargetRef:  Pod/web-a\n"
+        "    NodeName:   kind-worker\n"
+        "    Zone:       zone-a\n"
+        "  - Addresses:  10.244.2.3\n"
+        "    Conditions:\n"
+        "      Ready:    false\n"
+        "    Hostname:   <unset>\n"
+        "    TargetRef:  Pod/web-b\n"
+        "    NodeName:   kind-worker2\n"
+        "    Zone:       zone-b\n"
+        "Events:         <none>\n");
+}
+
+/*****************************************************************************/
+/* Pod: describePod, describeContainers, DescribeProbe, describePodIPs,
+ * printPodTolerationsMultiline (the DefaultTolerationSeconds pair). */
+
+static void
+test_kubectl_describe_pod(void **state)
+{
+    Fixture *f = *state;
+    KnPod *pod = kn_pod_new();
+    KnContainer *c = kn_container_new();
+    KnContainerPort *port = kn_container_port_new();
+
+    c->name = g_strdup("web");
+    c->image = g_strdup("nginx:1.27");
+    port->container_port = 80;
+    g_ptr_array_add(c->ports, port);
+    c->readiness.kind = KN_PROBE_HTTP_GET;
+    kn_int_or_string_set_number(&c->readiness.port, 80);
+    c->readiness.path = g_strdup("/healthz");
+    g_ptr_array_add(pod->spec.containers, c);
+    pod->spec.node_name = g_strdup("kind-worker");
+    pod->host_ip = g_strdup("172.18.0.2");
+    pod->pod_ip = g_strdup("10.244.1.2");
+    pod->phase = KN_POD_RUNNING;
+    pod->started = TRUE;
+    pod->ready = TRUE;
+    pod->start_time = 2 * S;
+    kn_labels_set(pod->meta.labels, "app", "web");
+    kn_labels_set(pod->meta.labels, "pod-template-hash", "5d8f7c9b4");
+    pod->meta.owner.kind = KN_KIND_REPLICA_SET;
+    pod->meta.owner.name = g_strdup("web-5d8f7c9b4");
+    add(f, KN_KIND_POD, pod, "default", "web-5d8f7c9b4-abcde");
+
+    g_autofree char *got = describe(f, KN_KIND_POD, pod, 5 * M);
+
+    assert_string_equal(got,
+        "Name:             web-5d8f7c9b4-abcde\n"
+        "Namespace:        default\n"
+        "Priority:         0\n"
+        "Service Account:  default\n"
+        "Node:             kind-worker/172.18.0.2\n"
+        "Start Time:       Thu, 01 Jan 2026 00:00:00 +0000\n"
+        "Labels:           app=web\n"
+        "                  pod-template-hash=5d8f7c9b4\n"
+        "Annotations:      <none>\n"
+        "Status:           Running\n"
+        "IP:               10.244.1.2\n"
+        "IPs:\n"
+        "  IP:           10.244.1.2\n"
+        "Controlled By:  ReplicaSet/web-5d8f7c9b4\n"
+        "Containers:\n"
+        "  web:\n"
+        "    Container ID:   \n"
+        "    Image:          nginx:1.27\n"
+        "    Image ID:       \n"
+        "    Port:           80/TCP\n"
+        "    Host Port:      0/TCP\n"
+        "    State:          Running\n"
+        "      Started:      Thu, 01 Jan 2026 00:00:02 +0000\n"
+        "    Ready:          True\n"
+        "    Restart Count:  0\n"
+        "    Readiness:      http-get http://:80/healthz delay=0s timeout=1s period=10s #success=1 #failure=3\n"
+        "    Environment:    <none>\n"
+        "    Mounts:         <none>\n"
+        "Conditions:\n"
+        "  Type                        Status\n"
+        "  PodReadyToStartContainers   True \n"
+        "  Initialized                 True \n"
+        "  Ready                       True \n"
+        "  ContainersReady             True \n"
+        "  PodScheduled                True \n"
+        "Volumes:                      <none>\n"
+        "QoS Class:                    BestEffort\n"
+        "Node-Selectors:               <none>\n"
+        "Tolerations:                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
+        "                              node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n"
+        "Events:                       <none>\n");
+}
+
+/*****************************************************************************/
+/* Deployment: describeDeployment, DescribePodTemplate (containers under
+ * "  Containers:" with a one-space name indent), printReplicaSetsByLabels. */
+
+static void
+test_kubectl_describe_deployment(void **state)
+{
+    Fixture *f = *state;
+    KnDeployment *d = kn_deployment_new();
+    KnContainer *c = kn_container_new();
+
+    c->name = g_strdup("web");
+    c->image = g_strdup("nginx:1.27");
+    g_ptr_array_add(d->template.spec.containers, c);
+    d->replicas = 3;
+    d->status_replicas = 3;
+    d->updated_replicas = 3;
+    d->ready_replicas = 2;
+    d->available_replicas = 2;
+    kn_labels_set(d->selector, "app", "web");
+    kn_labels_set(d->template.labels, "app", "web");
+    kn_labels_set(d->meta.labels, "app", "web");
+    kn_labels_set(d->meta.annotations, "deployment.kubernetes.io/revision", "1");
+    add(f, KN_KIND_DEPLOYMENT, d, "default", "web");
+
+    g_autofree char *hash = kn_workloads_template_hash(&d->template, kn_sim_seed(f->sim));
+    g_autofree char *rs_name = g_strdup_printf("web-%s", hash);
+    KnReplicaSet *rs = kn_replica_set_new();
+
+    rs->replicas = 3;
+    rs->status_replicas = 3;
+    rs->meta.owner.kind = KN_KIND_DEPLOYMENT;
+    rs->meta.owner.name = g_strdup("web");
+    rs->meta.owner.uid = g_strdup(d->meta.uid);
+    add(f, KN_KIND_REPLICA_SET, rs, "default", rs_name);
+
+    g_autofree char *got = describe(f, KN_KIND_DEPLOYMENT, d, 5 * M);
+
+    assert_string_equal(got,
+        "Name:                   web\n"
+        "Namespace:              default\n"
+        "CreationTimestamp:      Thu, 01 Jan 2026 00:00:00 +0000\n"
+        "Labels:                 app=web\n"
+        "Annotations:            deployment.kubernetes.io/revision: 1\n"
+        "Selector:               app=web\n"
+        "Replicas:               3 desired | 3 updated | 3 total | 2 available | 1 unavailable\n"
+        "StrategyType:           RollingUpdate\n"
+        "MinReadySeconds:        0\n"
+        "RollingUpdateStrategy:  25% max unavailable, 25% max surge\n"
+        "Pod Template:\n"
+        "  Labels:  app=web\n"
+        "  Containers:\n"
+        "   web:\n"
+        "    Image:         nginx:1.27\n"
+        "    Port:          <none>\n"
+        "    Host Port:     <none>\n"
+        "    Environment:   <none>\n"
+        "    Mounts:        <none>\n"
+        "  Volumes:         <none>\n"
+        "  Node-Selectors:  <none>\n"
+        "  Tolerations:     <none>\n"
+        "OldReplicaSets:    <none>\n"
+        "NewReplicaSet:     web-58d9d55b4d (3/3 replicas created)\n"
+        "Events:            <none>\n");
+}
+
+/*****************************************************************************/
+/* Node: describeNode without the node-resource tables: findNodeRoles,
+ * printNodeTaintsMultiline, describeNodeLease, System Info. */
+
+static void
+test_kubectl_describe_node(void **state)
+{
+    Fixture *f = *state;
+    KnNode *node = kn_node_new();
+    KnTaint *t = g_new0(KnTaint, 1);
+
+    node->internal_ip = g_strdup("172.18.0.3");
+    node->pod_cidr = g_strdup("10.244.0.0/24");
+    node->cpu = 8;
+    node->ready = TRUE;
+    node->ready_time = 12 * S;
+    kn_labels_set(node->meta.labels, "kubernetes.io/hostname", "kind-control-plane");
+    kn_labels_set(node->meta.labels, "node-role.kubernetes.io/control-plane", "");
+    t->key = g_strdup("node-role.kubernetes.io/control-plane");
+    t->effect = g_strdup("NoSchedule");
+    g_ptr_array_add(node->taints, t);
+    add(f, KN_KIND_NODE, node, NULL, "kind-control-plane");
+
+    g_autofree char *got = describe(f, KN_KIND_NODE, node, 5 * M + 7 * S);
+
+    assert_string_equal(got,
+        "Name:               kind-control-plane\n"
+        "Roles:              control-plane\n"
+        "Labels:             kubernetes.io/hostname=kind-control-plane\n"
+        "                    node-role.kubernetes.io/control-plane=\n"
+        "Annotations:        <none>\n"
+        "CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000\n"
+        "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n"
+        "Unschedulable:      false\n"
+        "Lease:\n"
+        "  HolderIdentity:  kind-control-plane\n"
+        "  AcquireTime:     <unset>\n"
+        "  RenewTime:       Thu, 01 Jan 2026 00:05:00 +0000\n"
+        "Conditions:\n"
+        "  Type    Status  LastHeartbeatTime                 LastTransitionTime                Reason         Message\n"
+        "  ----    ------  -----------------                 ------------------                ------         -------\n"
+        "  Ready   True    Thu, 01 Jan 2026 00:00:12 +0000   Thu, 01 Jan 2026 00:00:12 +0000   KubeletReady   kubelet is posting ready status\n"
+        "Addresses:\n"
+        "  InternalIP:  172.18.0.3\n"
+        "  Hostname:    kind-control-plane\n"
+        "Capacity:\n"
+        "  cpu:  8\n"
+        "Allocatable:\n"
+        "  cpu:  8\n"
+        "System Info:\n"
+        "  Machine ID:                 \n"
+        "  System UUID:                \n"
+        "  Boot ID:                    \n"
+        "  Kernel Version:             6.1.0-25-amd64\n"
+        "  OS Image:                   Debian GNU/Linux 12 (bookworm)\n"
+        "  Operating System:           linux\n"
+        "  Architecture:               amd64\n"
+        "  Container Runtime Version:  containerd://1.7.18\n"
+        "  Kubelet Version:            v1.31.0\n"
+        "  Kube-Proxy Version:         v1.31.0\n"
+        "PodCIDR:                      10.244.0.0/24\n"
+        "PodCIDRs:                     10.244.0.0/24\n"
+        "Events:                       <none>\n");
+}
+
+/*****************************************************************************/
+/* Several objects, and kinds without a describer. */
+
+/* pkg/cmd/describe: the second description follows "\n\n". */
+static void
+test_kubectl_describe_separates_objects(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GPtrArray) objects = g_ptr_array_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+    KnEndpoints *a = add(f, KN_KIND_ENDPOINTS, kn_endpoints_new(), "default", "a");
+    KnEndpoints *b = add(f, KN_KIND_ENDPOINTS, kn_endpoints_new(), "default", "b");
+    KnEndpointSubset *ss = kn_endpoint_subset_new();
+    KnEndpointAddress *addr = kn_endpoint_address_new();
+    KnEndpointPort *port = kn_endpoint_port_new();
+
+    addr->ip = g_strdup("10.244.1.2");
+    port->port = 8080;
+    g_ptr_array_add(ss->addresses, addr);
+    g_ptr_array_add(ss->ports, port);
+    g_ptr_array_add(b->subsets, ss);
+    g_ptr_array_add(objects, a);
+    g_ptr_array_add(objects, b);
+    assert_true(kn_kubectl_describe(KN_KIND_ENDPOINTS, objects, f->store, 0, out, err));
+    /* describeEndpoints */
+    assert_string_equal(out->str,
+        "Name:         a\n"
+        "Namespace:    default\n"
+        "Labels:       <none>\n"
+        "Annotations:  <none>\n"
+        "Subsets:\n"
+        "Events:  <none>\n"
+        "\n"
+        "\n"
+        "Name:         b\n"
+        "Namespace:    default\n"
+        "Labels:       <none>\n"
+        "Annotations:  <none>\n"
+        "Subsets:\n"
+        "  Addresses:          10.244.1.2\n"
+        "  NotReadyAddresses:  <none>\n"
+        "  Ports:\n"
+        "    Name     Port  Protocol\n"
+        "    ----     ----  --------\n"
+        "    <unset>  8080  TCP\n"
+        "\n"
+        "Events:  <none>\n");
+}
+
+/* Describer(): "no description has been implemented for" the kind. */
+static void
+test_kubectl_describe_unknown_kind_fails(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GPtrArray) objects = g_ptr_array_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+
+    assert_false(kn_kubectl_describe(KN_KIND_CONFIG_MAP, objects, f->store, 0, out, err));
+    assert_string_equal(out->str, "");
+    assert_string_equal(err->str, "error: no description has been implemented for /v1, Kind=ConfigMap\n");
+    g_string_truncate(err, 0);
+    assert_false(kn_kubectl_describe(KN_KIND_REPLICA_SET, objects, f->store, 0, out, err));
+    assert_string_equal(err->str, "error: no description has been implemented for apps/v1, Kind=ReplicaSet\n");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_cluster_ip_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_node_port_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_load_balancer_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_headless_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_endpoint_slice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_pod, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_node, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_separates_objects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_unknown_kind_fails, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("kubectl_describe", tests, NULL, NULL);
+}
