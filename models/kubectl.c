@@ -19,6 +19,7 @@
  * - `label KIND NAME k=v [k-]... [--overwrite]`: "pod/NAME labeled".
  * - `patch KIND NAME -p PATCH [--type T]`: "service/NAME patched", or
  *   "patched (no change)"; kubectl-patch.h computes the patched object.
+ * - `describe KIND [NAME...] [-l SELECTOR]`: kubectl-describe.h.
  * - `rollout status deployment/NAME`: the "Waiting for deployment ..."
  *   lines as the counts change, then 'deployment "NAME" successfully rolled
  *   out'.
@@ -31,6 +32,7 @@
 #include "models/kubectl.h"
 
 #include "models/apiserver.h"
+#include "models/kubectl-describe.h"
 #include "models/kubectl-patch.h"
 #include "models/kubectl-print.h"
 #include "models/scenario-manifest.h"
@@ -1232,6 +1234,74 @@ selector_match(const GPtrArray *selector, const KnLabels *labels)
     return TRUE;
 }
 
+/* describe KIND [NAME...] [-l SELECTOR]: kubectl-describe.h prints them. */
+static void
+cmd_describe(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { "show-events", 0, FALSE }, { NULL } };
+    g_auto(Args) args = { 0 };
+    KnKind kind;
+
+    if (!parse_args(run, words, 1, flags, "kubectl describe", &args))
+        return;
+    if (args.args->len == 0) {
+        fail(run, "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
+        return;
+    }
+
+    const char *first = args.args->pdata[0];
+    const char *slash = strchr(first, '/');
+    g_autofree char *type = slash != NULL ? g_strndup(first, (gsize) (slash - first)) : g_strdup(first);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) selector = NULL;
+    KnStore *store = run->kubectl->cluster->store;
+    const char *ns = namespace_of(&args);
+
+    if (!resource_lookup(type, &kind)) {
+        fail(run, "error: the server doesn't have a resource type \"%s\"", type);
+        return;
+    }
+    if (slash != NULL)
+        g_ptr_array_add(names, g_strdup(slash + 1));
+    for (guint i = 1; i < args.args->len; i++)
+        g_ptr_array_add(names, g_strdup(args.args->pdata[i]));
+    if (flag(&args, "selector") != NULL) {
+        g_autofree char *message = NULL;
+
+        selector = parse_selector(flag(&args, "selector"), &message);
+        if (selector == NULL) {
+            fail(run, "%s", message);
+            return;
+        }
+    }
+
+    g_autoptr(GPtrArray) objects = g_ptr_array_new();
+
+    if (names->len > 0) {
+        for (guint i = 0; i < names->len; i++) {
+            gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? ns : NULL, names->pdata[i]);
+
+            if (object == NULL)
+                not_found(run, kind, names->pdata[i]);
+            else
+                g_ptr_array_add(objects, object);
+        }
+    } else {
+        g_autoptr(GPtrArray) all = kn_store_list(store, kind, namespaced(kind) && !flag_on(&args, "all-namespaces") ? ns : NULL);
+
+        for (guint i = 0; i < all->len; i++)
+            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
+                g_ptr_array_add(objects, all->pdata[i]);
+        if (objects->len == 0) {
+            g_string_append_printf(run->result.err, "No resources found in %s namespace.\n", ns);
+            return;
+        }
+    }
+    if (!kn_kubectl_describe(kind, objects, store, kn_sim_now(run->kubectl->cluster->sim), run->result.out,
+                             run->result.err))
+        run->result.status = 1;
+}
+
 /* A watch event on the kind being watched: prints the object's row if it
  * is one the command selected, as `kubectl get -w` does for every change. */
 static void
@@ -1461,6 +1531,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         cmd_patch(run, words);
     } else if (strcmp(words[0], "apply") == 0) {
         cmd_apply(run, words);
+    } else if (strcmp(words[0], "describe") == 0) {
+        cmd_describe(run, words);
     } else if (strcmp(words[0], "get") == 0) {
         cmd_get(run, words);
     } else if (strcmp(words[0], "run") == 0) {
