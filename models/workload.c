@@ -64,6 +64,8 @@ struct KnWorkloads {
     GHashTable *hashes;                  /* "uid#generation" of a Deployment -> its template hash */
     GPtrArray *nodes;                    /* the nodes by name, for the scheduler; NULL: stale */
     guint *siblings;                     /* scratch, per node of 'nodes': the pod's owner's pods there */
+    guint *totals;                       /* per node of 'nodes': pods bound there */
+    guint8 *plain;                       /* per node of 'nodes': fits any pod without a nodeSelector */
     guint next_node;                     /* where the scheduler's next search starts */
     GHashTable *stopped;                 /* names of nodes whose kubelet is stopped */
 };
@@ -467,6 +469,8 @@ count_bound(KnWorkloads *workloads, const KnPod *pod, int delta)
     if (node == NULL)
         return;
     node->n_pods = delta > 0 ? node->n_pods + 1 : node->n_pods - MIN(node->n_pods, 1);
+    if (workloads->nodes != NULL)
+        workloads->totals[node->index] = node->n_pods;
     if (pod->meta.owner.uid == NULL)
         return;
     owners = g_hash_table_lookup(workloads->bound_by_owner, pod->meta.owner.uid);
@@ -494,12 +498,25 @@ on_schedule(KnSim *sim, gpointer data)
         return;
     }
     if (workloads->nodes == NULL) {
+        /* The search reads compact arrays: a node's pod count, and whether
+         * any pod without a nodeSelector fits it ("plain": Ready,
+         * schedulable, untainted); only other nodes take the full check. */
         workloads->nodes = kn_store_list(store, KN_KIND_NODE, NULL);
-        for (guint i = 0; i < workloads->nodes->len; i++)
-            ((KnNode *) workloads->nodes->pdata[i])->index = i;
         g_free(workloads->siblings);
+        g_free(workloads->totals);
+        g_free(workloads->plain);
         workloads->siblings = g_new0(guint, workloads->nodes->len);
+        workloads->totals = g_new0(guint, workloads->nodes->len);
+        workloads->plain = g_new0(guint8, workloads->nodes->len);
+        for (guint i = 0; i < workloads->nodes->len; i++) {
+            KnNode *node = workloads->nodes->pdata[i];
+
+            node->index = i;
+            workloads->totals[i] = node->n_pods;
+            workloads->plain[i] = node->ready && !node->unschedulable && node->taints->len == 0;
+        }
     }
+    gboolean selects = kn_labels_size(pod->spec.node_selector) > 0;
 
     GPtrArray *nodes = workloads->nodes;
     guint want = nodes_to_find(nodes->len), found = 0, looked = 0;
@@ -520,20 +537,20 @@ on_schedule(KnSim *sim, gpointer data)
 
     /* Feasible nodes from where the last pod's search stopped, round the ring. */
     for (; looked < nodes->len && found < want; looked++) {
-        KnNode *node = nodes->pdata[(workloads->next_node + looked) % nodes->len];
+        guint i = (workloads->next_node + looked) % nodes->len;
         guint siblings, total;
 
-        if (!feasible(pod, node))
+        if ((selects || !workloads->plain[i]) && !feasible(pod, nodes->pdata[i]))
             continue;
         found++;
-        total = node->n_pods;
-        siblings = workloads->siblings[node->index];
+        total = workloads->totals[i];
+        siblings = workloads->siblings[i];
         if (siblings < best_siblings || (siblings == best_siblings && total < best_total))
             g_ptr_array_set_size(best, 0);
         if (siblings < best_siblings || (siblings == best_siblings && total <= best_total)) {
             best_siblings = siblings;
             best_total = total;
-            g_ptr_array_add(best, node);
+            g_ptr_array_add(best, nodes->pdata[i]);
         }
     }
     if (nodes->len > 0)
@@ -833,9 +850,10 @@ on_node_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, 
 
     (void) store;
     (void) kind;
+    (void) event;
     (void) object;
-    if (event != KN_WATCH_MODIFIED)
-        g_clear_pointer(&workloads->nodes, g_ptr_array_unref);   /* the set of nodes changed */
+    /* A node came, went or changed (readiness, taints): look again. */
+    g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
 }
 
 KnWorkloads *
@@ -884,6 +902,8 @@ kn_workloads_free(KnWorkloads *workloads)
     g_hash_table_unref(workloads->bound_by_owner);
     g_hash_table_unref(workloads->hashes);
     g_free(workloads->siblings);
+    g_free(workloads->totals);
+    g_free(workloads->plain);
     g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
     g_hash_table_unref(workloads->stopped);
     g_free(workloads);
