@@ -251,6 +251,12 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
         kn_endpointslice_reconcile(service, pods, node_table, existing, sync->max_endpoints,
                                    kn_sim_rng(sync->cluster->sim, "names"));
 
+    /* The Endpoints object follows the same pods through the same fields
+     * (address, readiness, termination, node, hostname, ports): when no
+     * slice changes and it was written before, it cannot change either. */
+    gboolean slices_changed = result->to_delete->len > 0 || result->to_update->len > 0
+                              || result->to_create->len > 0;
+
     for (guint i = 0; i < result->to_delete->len; i++)
         kn_store_delete(store, KN_KIND_ENDPOINT_SLICE, namespace, result->to_delete->pdata[i]);
     while (result->to_update->len > 0) {
@@ -272,7 +278,8 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
         if (kn_store_add(store, KN_KIND_ENDPOINT_SLICE, slice, NULL))
             count_slice(sync, kn_store_lookup(store, KN_KIND_ENDPOINT_SLICE, namespace, slice_name));
     }
-    sync_endpoints(sync, service, pods);
+    if (slices_changed || !g_hash_table_contains(sync->written, service_key))
+        sync_endpoints(sync, service, pods);
 }
 
 static void
