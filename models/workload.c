@@ -253,7 +253,10 @@ reconcile_replica_set(KnWorkloads *workloads, KnReplicaSet *rs)
             kn_workloads_delete_pod(workloads, pods->pdata[i]);
     }
 
-    g_autoptr(GPtrArray) now = owned_pods(workloads, KN_KIND_REPLICA_SET, &rs->meta, FALSE);
+    /* List again only if this reconcile created or deleted pods. */
+    g_autoptr(GPtrArray) now = pods->len != rs->replicas
+                                   ? owned_pods(workloads, KN_KIND_REPLICA_SET, &rs->meta, FALSE)
+                                   : g_ptr_array_ref(pods);
 
     for (guint i = 0; i < now->len; i++)
         ready += ((KnPod *) now->pdata[i])->ready;
