@@ -308,11 +308,24 @@ kn_store_delete(KnStore *store, KnKind kind, const char *namespace, const char *
 gpointer
 kn_store_lookup(KnStore *store, KnKind kind, const char *namespace, const char *name)
 {
-    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS, NULL);
+    g_return_val_if_fail(store != NULL && kind < KN_N_KINDS && name != NULL, NULL);
 
-    g_autofree char *key = object_key(namespace, name);
+    /* Look-ups are the hottest path of every controller: build the key on
+     * the stack when it fits (names are at most 253 characters). */
+    char buffer[600];
+    gsize ns_len = namespace != NULL ? strlen(namespace) : 0, name_len = strlen(name);
 
-    return g_hash_table_lookup(store->by_key[kind], key);
+    if (ns_len + name_len + 2 > sizeof buffer) {
+        g_autofree char *key = object_key(namespace, name);
+
+        return g_hash_table_lookup(store->by_key[kind], key);
+    }
+    if (namespace != NULL) {
+        memcpy(buffer, namespace, ns_len);
+        buffer[ns_len++] = '\1';
+    }
+    memcpy(buffer + ns_len, name, name_len + 1);
+    return g_hash_table_lookup(store->by_key[kind], buffer);
 }
 
 GPtrArray *
