@@ -96,9 +96,7 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
 
         add_workload(cluster, namespace, i, replicas);
     }
-    gint64 t_setup = g_get_monotonic_time(); g_printerr("setup %.2f\n", (t_setup - start) / 1e6);
     kn_sim_run_until(sim, KN_TIME_MAX);
-    g_printerr("run %.2f\n", (g_get_monotonic_time() - t_setup) / 1e6);
 
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
     g_autoptr(GPtrArray) all_slices = kn_store_list(cluster->store, KN_KIND_ENDPOINT_SLICE, NULL);
