@@ -231,14 +231,25 @@ port_map_key(const GPtrArray *ports)
     for (guint i = 0; i < ports->len; i++)
         g_ptr_array_add(sorted, ports->pdata[i]);
     g_ptr_array_sort(sorted, compare_ports);
+    /* Appends, not printf: this runs for every pod of every sync. */
     for (guint i = 0; i < sorted->len; i++) {
         const KnEndpointPort *port = sorted->pdata[i];
+        char number[16];
+        gsize n = 0;
 
-        g_string_append_printf(key, "%c%s\x1f%u\x1f%d\x1f%c%s\x1e",
-                               port->name != NULL ? '=' : '!', port->name != NULL ? port->name : "",
-                               port->port, (int) port->protocol,
-                               port->app_protocol != NULL ? '=' : '!',
-                               port->app_protocol != NULL ? port->app_protocol : "");
+        for (guint v = port->port; n == 0 || v > 0; v /= 10)
+            number[n++] = (char) ('0' + v % 10);
+        g_string_append_c(key, port->name != NULL ? '=' : '!');
+        g_string_append(key, port->name != NULL ? port->name : "");
+        g_string_append_c(key, '\x1f');
+        while (n > 0)
+            g_string_append_c(key, number[--n]);
+        g_string_append_c(key, '\x1f');
+        g_string_append_c(key, (char) ('0' + (int) port->protocol));
+        g_string_append_c(key, '\x1f');
+        g_string_append_c(key, port->app_protocol != NULL ? '=' : '!');
+        g_string_append(key, port->app_protocol != NULL ? port->app_protocol : "");
+        g_string_append_c(key, '\x1e');
     }
     return g_string_free(key, FALSE);
 }
