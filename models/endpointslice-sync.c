@@ -339,36 +339,62 @@ enqueue_set(KnEndpointSliceSync *sync, GHashTable *names, const KnPod *pod, gboo
     g_hash_table_iter_init(&iter, names);
     while (g_hash_table_iter_next(&iter, &key, NULL)) {
         const char *slash = strchr(key, '/');
-        g_autofree char *namespace = g_strndup(key, (gsize) (slash - (const char *) key));
-        KnService *service = kn_store_lookup(sync->cluster->store, KN_KIND_SERVICE, namespace, slash + 1);
+        char namespace[256];
+        gsize ns_len = (gsize) (slash - (const char *) key);
+        KnService *service;
 
+        if (ns_len >= sizeof namespace)
+            continue;                    /* longer than any valid namespace */
+        memcpy(namespace, key, ns_len);
+        namespace[ns_len] = '\0';
+        service = kn_store_lookup(sync->cluster->store, KN_KIND_SERVICE, namespace, slash + 1);
         if (service != NULL && (all || kn_labels_match(pod->meta.labels, service->spec.selector)))
             kn_workqueue_add(sync->queue, namespace, slash + 1);
     }
 }
 
+/* Writes "PREFIX SEP A [= B]" into 'buffer' of 'size'; FALSE if it does not fit. */
+static gboolean
+join_key(char *buffer, gsize size, const char *prefix, char sep, const char *a, const char *b)
+{
+    gsize p = strlen(prefix), la = a != NULL ? strlen(a) : 0, lb = b != NULL ? strlen(b) : 0;
+
+    if (p + 1 + la + (b != NULL ? 1 + lb : 0) + 1 > size)
+        return FALSE;
+    memcpy(buffer, prefix, p);
+    buffer[p++] = sep;
+    memcpy(buffer + p, a != NULL ? a : "", la);
+    p += la;
+    if (b != NULL) {
+        buffer[p++] = '=';
+        memcpy(buffer + p, b, lb);
+        p += lb;
+    }
+    buffer[p] = '\0';
+    return TRUE;
+}
+
 /* Queues the Services that select the pod now, through the selector index,
- * and those whose last sync had it (so a pod that lost a label leaves). */
+ * and those whose last sync had it (so a pod that lost a label leaves).
+ * Every pod event comes here: the keys are built on the stack. */
 static void
 on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
 {
     KnEndpointSliceSync *sync = user_data;
     KnPod *pod = object;
     const KnLabels *labels = pod->meta.labels;
-    g_autofree char *pod_key = g_strconcat(pod->meta.namespace, "/", pod->meta.name, NULL);
-    g_autofree char *empty = g_strconcat(pod->meta.namespace, "\1", NULL);
+    char key[1024];
 
     (void) store;
     (void) kind;
     (void) event;
-    for (guint i = 0; i < kn_labels_size(labels); i++) {
-        g_autofree char *key = g_strconcat(pod->meta.namespace, "\1", kn_labels_key(labels, i), "=",
-                                           kn_labels_value(labels, i), NULL);
-
+    for (guint i = 0; i < kn_labels_size(labels); i++)
+        if (join_key(key, sizeof key, pod->meta.namespace, '\1', kn_labels_key(labels, i), kn_labels_value(labels, i)))
+            enqueue_set(sync, g_hash_table_lookup(sync->by_selector, key), pod, FALSE);
+    if (join_key(key, sizeof key, pod->meta.namespace, '\1', NULL, NULL))
         enqueue_set(sync, g_hash_table_lookup(sync->by_selector, key), pod, FALSE);
-    }
-    enqueue_set(sync, g_hash_table_lookup(sync->by_selector, empty), pod, FALSE);
-    enqueue_set(sync, g_hash_table_lookup(sync->pod_services, pod_key), pod, TRUE);
+    if (join_key(key, sizeof key, pod->meta.namespace, '/', pod->meta.name, NULL))
+        enqueue_set(sync, g_hash_table_lookup(sync->pod_services, key), pod, TRUE);
 }
 
 static void

@@ -204,18 +204,33 @@ kn_store_random_suffix(KnStore *store, guint length)
     return out;
 }
 
-/* A version 4 UUID from the "uid" stream, in its canonical text form. */
+/* A version 4 UUID from the "uid" stream, in its canonical text form
+ * (8-4-4-4-12 lower-case hex digits), written without printf: every object
+ * created gets one. */
 static char *
 random_uid(KnStore *store)
 {
+    static const char hex[] = "0123456789abcdef";
     KnRng *rng = kn_sim_rng(store->sim, "uid");
     guint64 hi = kn_rng_next(rng), lo = kn_rng_next(rng);
+    char *out = g_malloc(37);
+    guint at = 0;
 
     hi = (hi & ~G_GUINT64_CONSTANT(0xf000)) | 0x4000;              /* version 4 */
     lo = (lo & ~(G_GUINT64_CONSTANT(3) << 62)) | (G_GUINT64_CONSTANT(2) << 62); /* RFC 4122 variant */
-    return g_strdup_printf("%08x-%04x-%04x-%04x-%012" G_GINT64_MODIFIER "x",
-                           (guint) (hi >> 32), (guint) ((hi >> 16) & 0xffff), (guint) (hi & 0xffff),
-                           (guint) (lo >> 48), lo & G_GUINT64_CONSTANT(0xffffffffffff));
+    for (int i = 15; i >= 0; i--) {
+        out[at++] = hex[(hi >> (4 * i)) & 0xf];
+        if (i == 8 || i == 4)
+            out[at++] = '-';
+    }
+    out[at++] = '-';
+    for (int i = 15; i >= 0; i--) {
+        out[at++] = hex[(lo >> (4 * i)) & 0xf];
+        if (i == 12)
+            out[at++] = '-';
+    }
+    out[at] = '\0';
+    return out;
 }
 
 static void
