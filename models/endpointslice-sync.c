@@ -30,7 +30,7 @@ struct KnEndpointSliceSync {
     GHashTable *by_selector;             /* "ns\1k=v" of a selector's first term -> set of "ns/name" */
     GHashTable *selectors;               /* "ns/name" -> the "ns\1k=v" it is indexed under */
     GHashTable *pod_services;            /* "ns/pod" -> set of "ns/name" whose last sync had it */
-    GHashTable *written;                 /* "ns/name" -> the JSON of the Endpoints last written */
+    GHashTable *written;                 /* "ns/name" of Services whose Endpoints it wrote */
     GHashTable *last_pods;               /* "ns/name" -> set of "ns/pod" its last sync selected */
     KnEndpointSliceStats stats;
 };
@@ -187,6 +187,49 @@ count_slice(KnEndpointSliceSync *sync, const KnEndpointSlice *slice)
     sync->stats.slice_bytes += kn_endpointslice_json_size(slice);
 }
 
+static gboolean
+addresses_equal(const GPtrArray *a, const GPtrArray *b)
+{
+    if (a->len != b->len)
+        return FALSE;
+    for (guint i = 0; i < a->len; i++) {
+        const KnEndpointAddress *x = a->pdata[i], *y = b->pdata[i];
+
+        if (g_strcmp0(x->ip, y->ip) != 0 || g_strcmp0(x->hostname, y->hostname) != 0
+            || g_strcmp0(x->node_name, y->node_name) != 0 || g_strcmp0(x->target_pod, y->target_pod) != 0
+            || g_strcmp0(x->target_namespace, y->target_namespace) != 0
+            || g_strcmp0(x->target_uid, y->target_uid) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* The Endpoints controller's comparison before it writes: the same labels,
+ * annotations and subsets (addresses, not-ready addresses, ports), field by
+ * field; identity and resourceVersion do not count. */
+static gboolean
+endpoints_equal(const KnEndpoints *a, const KnEndpoints *b)
+{
+    if (!kn_labels_equal(a->meta.labels, b->meta.labels)
+        || !kn_labels_equal(a->meta.annotations, b->meta.annotations) || a->subsets->len != b->subsets->len)
+        return FALSE;
+    for (guint i = 0; i < a->subsets->len; i++) {
+        const KnEndpointSubset *x = a->subsets->pdata[i], *y = b->subsets->pdata[i];
+
+        if (!addresses_equal(x->addresses, y->addresses)
+            || !addresses_equal(x->not_ready_addresses, y->not_ready_addresses) || x->ports->len != y->ports->len)
+            return FALSE;
+        for (guint p = 0; p < x->ports->len; p++) {
+            const KnEndpointPort *u = x->ports->pdata[p], *v = y->ports->pdata[p];
+
+            if (g_strcmp0(u->name, v->name) != 0 || u->port != v->port || u->protocol != v->protocol
+                || g_strcmp0(u->app_protocol, v->app_protocol) != 0)
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static void
 sync_endpoints(KnEndpointSliceSync *sync, const KnService *service, const GPtrArray *pods)
 {
@@ -200,17 +243,12 @@ sync_endpoints(KnEndpointSliceSync *sync, const KnService *service, const GPtrAr
         return;
     }
 
-    char *want_json = kn_endpointslice_endpoints_to_json(want);
-    char *key = g_strconcat(service->meta.namespace, "/", service->meta.name, NULL);
-
     /* Unchanged since this controller last wrote it: nothing to write. */
-    if (have != NULL && g_strcmp0(want_json, g_hash_table_lookup(sync->written, key)) == 0) {
+    if (have != NULL && endpoints_equal(want, have)) {
         kn_object_free(KN_KIND_ENDPOINTS, want);
-        g_free(want_json);
-        g_free(key);
         return;
     }
-    g_hash_table_insert(sync->written, key, want_json);
+    g_hash_table_add(sync->written, g_strconcat(service->meta.namespace, "/", service->meta.name, NULL));
     if (have != NULL)
         kn_store_delete(store, KN_KIND_ENDPOINTS, service->meta.namespace, service->meta.name);
     kn_store_add(store, KN_KIND_ENDPOINTS, want, NULL);
@@ -430,7 +468,7 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
     sync->selectors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     sync->pod_services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) g_hash_table_unref);
-    sync->written = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sync->written = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     sync->last_pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
     kn_store_watch(cluster->store, KN_KIND_SERVICE, on_service_event, sync);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, sync);
