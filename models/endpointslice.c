@@ -1482,14 +1482,27 @@ json_slice_port(GString *out, const KnEndpointPort *port)
     g_string_append_c(out, '}');
 }
 
+static void write_slice_json(GString *out, const KnEndpointSlice *slice);
+static void write_endpoints_json(GString *out, const KnEndpoints *endpoints);
+
 char *
 kn_endpointslice_to_json(const KnEndpointSlice *slice)
 {
     g_return_val_if_fail(slice != NULL, NULL);
 
-    GString *out = g_string_new("{");
+    GString *out = g_string_sized_new(4096);
+
+    write_slice_json(out, slice);
+    return g_string_free(out, FALSE);
+}
+
+/* Appends the JSON of 'slice' to 'out'. */
+static void
+write_slice_json(GString *out, const KnEndpointSlice *slice)
+{
     guint n = 0;
 
+    g_string_append_c(out, '{');
     json_head(out, &n, KN_KIND_ENDPOINT_SLICE, &slice->meta);
     json_member_string(out, &n, "addressType", kn_address_type_name(slice->address_type));
     json_key(out, &n, "endpoints");
@@ -1511,7 +1524,6 @@ kn_endpointslice_to_json(const KnEndpointSlice *slice)
             g_string_append_c(out, ']');
     }
     g_string_append_c(out, '}');
-    return g_string_free(out, FALSE);
 }
 
 static void
@@ -1540,9 +1552,19 @@ kn_endpointslice_endpoints_to_json(const KnEndpoints *endpoints)
 {
     g_return_val_if_fail(endpoints != NULL, NULL);
 
-    GString *out = g_string_new("{");
+    GString *out = g_string_sized_new(4096);
+
+    write_endpoints_json(out, endpoints);
+    return g_string_free(out, FALSE);
+}
+
+/* Appends the JSON of 'endpoints' to 'out'. */
+static void
+write_endpoints_json(GString *out, const KnEndpoints *endpoints)
+{
     guint n = 0;
 
+    g_string_append_c(out, '{');
     json_head(out, &n, KN_KIND_ENDPOINTS, &endpoints->meta);
     if (endpoints->subsets->len > 0) {
         json_key(out, &n, "subsets");
@@ -1577,21 +1599,26 @@ kn_endpointslice_endpoints_to_json(const KnEndpoints *endpoints)
         g_string_append_c(out, ']');
     }
     g_string_append_c(out, '}');
-    return g_string_free(out, FALSE);
 }
 
 gsize
 kn_endpointslice_json_size(const KnEndpointSlice *slice)
 {
-    g_autofree char *json = kn_endpointslice_to_json(slice);
+    g_return_val_if_fail(slice != NULL, 0);
 
-    return json != NULL ? strlen(json) : 0;
+    g_autoptr(GString) out = g_string_sized_new(8192);
+
+    write_slice_json(out, slice);
+    return out->len;
 }
 
 gsize
 kn_endpointslice_endpoints_json_size(const KnEndpoints *endpoints)
 {
-    g_autofree char *json = kn_endpointslice_endpoints_to_json(endpoints);
+    g_return_val_if_fail(endpoints != NULL, 0);
 
-    return json != NULL ? strlen(json) : 0;
+    g_autoptr(GString) out = g_string_sized_new(8192);
+
+    write_endpoints_json(out, endpoints);
+    return out->len;
 }
