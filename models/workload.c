@@ -66,6 +66,7 @@ struct KnWorkloads {
     guint *siblings;                     /* scratch, per node of 'nodes': the pod's owner's pods there */
     guint *totals;                       /* per node of 'nodes': pods bound there */
     guint8 *plain;                       /* per node of 'nodes': fits any pod without a nodeSelector */
+    guint *best;                         /* scratch: indexes of the best nodes found */
     guint next_node;                     /* where the scheduler's next search starts */
     GHashTable *stopped;                 /* names of nodes whose kubelet is stopped */
 };
@@ -511,6 +512,8 @@ on_schedule(KnSim *sim, gpointer data)
         workloads->siblings = g_new0(guint, workloads->nodes->len);
         workloads->totals = g_new0(guint, workloads->nodes->len);
         workloads->plain = g_new0(guint8, workloads->nodes->len);
+        g_free(workloads->best);
+        workloads->best = g_new0(guint, workloads->nodes->len);
         for (guint i = 0; i < workloads->nodes->len; i++) {
             KnNode *node = workloads->nodes->pdata[i];
 
@@ -535,7 +538,7 @@ on_schedule(KnSim *sim, gpointer data)
         while (g_hash_table_iter_next(&iter, &key, &value))
             workloads->siblings[((KnNode *) key)->index] = GPOINTER_TO_UINT(value);
     }
-    g_autoptr(GPtrArray) best = g_ptr_array_new();
+    guint *best = workloads->best, n_best = 0;   /* indexes of the nodes that tie best */
     guint best_siblings = G_MAXUINT, best_total = G_MAXUINT;
 
     /* Feasible nodes from where the last pod's search stopped, round the ring. */
@@ -549,11 +552,11 @@ on_schedule(KnSim *sim, gpointer data)
         total = workloads->totals[i];
         siblings = workloads->siblings[i];
         if (siblings < best_siblings || (siblings == best_siblings && total < best_total))
-            g_ptr_array_set_size(best, 0);
+            n_best = 0;
         if (siblings < best_siblings || (siblings == best_siblings && total <= best_total)) {
             best_siblings = siblings;
             best_total = total;
-            g_ptr_array_add(best, nodes->pdata[i]);
+            best[n_best++] = i;
         }
     }
     if (nodes->len > 0)
@@ -563,8 +566,8 @@ on_schedule(KnSim *sim, gpointer data)
         while (g_hash_table_iter_next(&iter, &key, NULL))
             workloads->siblings[((KnNode *) key)->index] = 0;
     }
-    if (best->len > 0) {
-        KnNode *node = best->pdata[kn_rng_below(kn_sim_rng(sim, "scheduler"), best->len)];
+    if (n_best > 0) {
+        KnNode *node = nodes->pdata[best[kn_rng_below(kn_sim_rng(sim, "scheduler"), n_best)]];
 
         pod->spec.node_name = g_strdup(node->meta.name);
         pod->host_ip = g_strdup(node->internal_ip);
@@ -907,6 +910,7 @@ kn_workloads_free(KnWorkloads *workloads)
     g_free(workloads->siblings);
     g_free(workloads->totals);
     g_free(workloads->plain);
+    g_free(workloads->best);
     g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
     g_hash_table_unref(workloads->stopped);
     g_free(workloads);
