@@ -105,6 +105,18 @@ kn_workqueue_add(KnWorkQueue *queue, const char *namespace, const char *name)
 {
     g_return_val_if_fail(queue != NULL && name != NULL, FALSE);
 
+    /* Most adds find the key pending already: look it up from the stack. */
+    char buffer[600];
+    gsize ns_len = namespace != NULL ? strlen(namespace) : 0, name_len = strlen(name);
+
+    if (ns_len + name_len + 2 <= sizeof buffer) {
+        memcpy(buffer, namespace != NULL ? namespace : "", ns_len);
+        buffer[ns_len] = '/';
+        memcpy(buffer + ns_len + 1, name, name_len + 1);
+        if (g_hash_table_contains(queue->pending, buffer))
+            return FALSE;
+    }
+
     char *key = g_strconcat(namespace != NULL ? namespace : "", "/", name, NULL);
 
     if (g_hash_table_contains(queue->pending, key)) {
