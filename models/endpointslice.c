@@ -1242,7 +1242,7 @@ kn_endpointslice_legacy_endpoints(const KnService *service, const GPtrArray *pod
             continue;
 
         /* The same IP and UID is the same address (mapAddressByPort). */
-        key = g_strdup_printf("%s\x1f%s", pod->pod_ip, pod->meta.uid != NULL ? pod->meta.uid : "");
+        key = g_strconcat(pod->pod_ip, "\x1f", pod->meta.uid != NULL ? pod->meta.uid : "", NULL);
         if (!g_hash_table_lookup_extended(address_index, key, NULL, &index)) {
             address = kn_endpoint_address_new();
             address->ip = g_strdup(pod->pod_ip);
