@@ -1320,8 +1320,19 @@ kn_endpointslice_legacy_endpoints(const KnService *service, const GPtrArray *pod
 static void
 json_key(GString *out, guint *n, const char *key)
 {
+    const guchar *p = (const guchar *) key;
+
     if ((*n)++ > 0)
         g_string_append_c(out, ',');
+    /* Keys are field names and label keys: plain ASCII, copied at once. */
+    while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\' && *p != '<' && *p != '>' && *p != '&')
+        p++;
+    if (*p == '\0') {
+        g_string_append_c(out, '"');
+        g_string_append_len(out, key, (gssize) (p - (const guchar *) key));
+        g_string_append_len(out, "\":", 2);
+        return;
+    }
     kn_json_string(out, key);
     g_string_append_c(out, ':');
 }
