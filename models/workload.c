@@ -58,8 +58,7 @@ struct KnWorkloads {
     KnWorkQueue *deployments;            /* Deployments to reconcile */
     KnWorkQueue *replica_sets;           /* ReplicaSets to reconcile */
     GHashTable *pulled;                  /* "node image" pairs already pulled */
-    GHashTable *used_ips;                /* pod IPs in use -> TRUE */
-    GHashTable *ipam_cursor;             /* node name -> last host index (GUINT) */
+    GHashTable *ipam;                    /* node name -> NodeIpam */
     GHashTable *bound_by_owner;          /* owner uid -> (KnNode * -> its pods bound there) */
     GHashTable *hashes;                  /* "uid#generation" of a Deployment -> its template hash */
     GPtrArray *nodes;                    /* the nodes by name, for the scheduler; NULL: stale */
@@ -592,25 +591,73 @@ kubelet_stopped(KnWorkloads *workloads, const KnPod *pod)
 }
 
 /* The next free address of 'node''s pod subnet, host-local style. */
+/* A node's host-local IPAM: which of .0 .. .255 of its /24 are taken. */
+typedef struct {
+    char prefix[16];                     /* "10.244.1." */
+    guint8 used[256 / 8];
+    guint last;                          /* host of the last allocation; 0: none yet */
+} NodeIpam;
+
+static NodeIpam *
+node_ipam(KnWorkloads *workloads, const char *node_name, const char *pod_cidr)
+{
+    NodeIpam *ipam = g_hash_table_lookup(workloads->ipam, node_name);
+
+    if (ipam == NULL && pod_cidr != NULL) {
+        g_autofree char *network = kn_cluster_cidr_address(pod_cidr, 0);   /* "10.244.1.0" */
+        const char *dot = network != NULL ? strrchr(network, '.') : NULL;
+
+        if (dot == NULL || (gsize) (dot - network + 2) > sizeof ipam->prefix)
+            return NULL;
+        ipam = g_new0(NodeIpam, 1);
+        memcpy(ipam->prefix, network, (gsize) (dot - network + 1));
+        g_hash_table_insert(workloads->ipam, g_strdup(node_name), ipam);
+    }
+    return ipam;
+}
+
 static char *
 allocate_ip(KnWorkloads *workloads, KnNode *node)
 {
-    guint last = GPOINTER_TO_UINT(g_hash_table_lookup(workloads->ipam_cursor, node->meta.name));
+    NodeIpam *ipam = node_ipam(workloads, node->meta.name, node->pod_cidr);
 
+    if (ipam == NULL)
+        return NULL;
     for (guint tries = 0; tries < 253; tries++) {
-        guint host = 2 + (last - 1 + tries + 1) % 253;   /* .2 .. .254, after the last */
-        g_autofree char *ip = NULL;
+        /* .2 .. .254, starting after the last one given, round the range. */
+        guint host = ipam->last == 0 ? 2 + tries : 2 + (ipam->last - 1 + tries) % 253;
 
-        if (last == 0)
-            host = 2 + tries;
-        ip = kn_cluster_cidr_address(node->pod_cidr, host);
-        if (ip != NULL && !g_hash_table_contains(workloads->used_ips, ip)) {
-            g_hash_table_insert(workloads->ipam_cursor, g_strdup(node->meta.name), GUINT_TO_POINTER(host - 1));
-            g_hash_table_add(workloads->used_ips, g_strdup(ip));
-            return g_steal_pointer(&ip);
-        }
+        if (ipam->used[host / 8] & (1u << (host % 8)))
+            continue;
+        ipam->used[host / 8] |= (guint8) (1u << (host % 8));
+        ipam->last = host;
+
+        char *ip = g_malloc(sizeof ipam->prefix + 4);
+        gsize n = strlen(ipam->prefix);
+
+        memcpy(ip, ipam->prefix, n);
+        if (host >= 100)
+            ip[n++] = (char) ('0' + host / 100);
+        if (host >= 10)
+            ip[n++] = (char) ('0' + host / 10 % 10);
+        ip[n++] = (char) ('0' + host % 10);
+        ip[n] = '\0';
+        return ip;
     }
     return NULL;
+}
+
+/* Gives the pod's address back to its node's range. */
+static void
+release_ip(KnWorkloads *workloads, const KnPod *pod)
+{
+    NodeIpam *ipam = pod->spec.node_name != NULL ? node_ipam(workloads, pod->spec.node_name, NULL) : NULL;
+    const char *dot = pod->pod_ip != NULL ? strrchr(pod->pod_ip, '.') : NULL;
+    guint64 host;
+
+    if (ipam != NULL && dot != NULL && g_str_has_prefix(pod->pod_ip, ipam->prefix)
+        && g_ascii_string_to_unsigned(dot + 1, 10, 0, 255, &host, NULL))
+        ipam->used[host / 8] &= (guint8) ~(1u << (host % 8));
 }
 
 static void
@@ -711,7 +758,7 @@ on_stopped(KnSim *sim, gpointer data)
     (void) sim;
     if (pod != NULL && !kubelet_stopped(work->workloads, pod)) {
         if (pod->pod_ip != NULL && !pod->spec.host_network)
-            g_hash_table_remove(work->workloads->used_ips, pod->pod_ip);
+            release_ip(work->workloads, pod);
         kn_store_delete(work->workloads->cluster->store, KN_KIND_POD, pod->meta.namespace, pod->meta.name);
     }
     work_free(work);
@@ -875,8 +922,7 @@ kn_workloads_new(KnCluster *cluster)
     workloads->replica_sets = kn_workqueue_new(cluster->sim, CONTROLLER_DELAY, "replicaset-sync",
                                                on_replica_set_sync, workloads);
     workloads->pulled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    workloads->used_ips = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    workloads->ipam_cursor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    workloads->ipam = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     workloads->bound_by_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                       (GDestroyNotify) g_hash_table_unref);
     workloads->hashes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -903,8 +949,7 @@ kn_workloads_free(KnWorkloads *workloads)
     kn_workqueue_free(workloads->deployments);
     kn_workqueue_free(workloads->replica_sets);
     g_hash_table_unref(workloads->pulled);
-    g_hash_table_unref(workloads->used_ips);
-    g_hash_table_unref(workloads->ipam_cursor);
+    g_hash_table_unref(workloads->ipam);
     g_hash_table_unref(workloads->bound_by_owner);
     g_hash_table_unref(workloads->hashes);
     g_free(workloads->siblings);
