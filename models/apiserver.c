@@ -138,6 +138,16 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
  * failed validation with 'problems': kubectl's message without its "The "
  * and final newline. */
 static void
+set_validation_error_kind(GError **error, const char *kind, const char *name, const GPtrArray *problems)
+{
+    g_autofree char *text = kn_svc_validate_format_kind(kind, name, problems);
+
+    g_strchomp(text);
+    g_set_error_literal(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
+                        g_str_has_prefix(text, "The ") ? text + 4 : text);
+}
+
+static void
 set_validation_error(GError **error, const char *name, const GPtrArray *problems)
 {
     g_autofree char *text = kn_svc_validate_format(name, problems);
@@ -145,6 +155,82 @@ set_validation_error(GError **error, const char *name, const GPtrArray *problems
     g_strchomp(text);
     g_set_error_literal(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
                         g_str_has_prefix(text, "The ") ? text + 4 : text);
+}
+
+/* The kind as the API server names it in "The KIND \"name\" is invalid". */
+static const char *
+kind_title(KnKind kind)
+{
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        return "Deployment.apps";
+    case KN_KIND_REPLICA_SET:
+        return "ReplicaSet.apps";
+    case KN_KIND_STATEFUL_SET:
+        return "StatefulSet.apps";
+    case KN_KIND_DAEMON_SET:
+        return "DaemonSet.apps";
+    case KN_KIND_ENDPOINT_SLICE:
+        return "EndpointSlice.discovery.k8s.io";
+    default:
+        return kn_kind_name(kind);
+    }
+}
+
+/* Go's %#v of a map[string]string, keys sorted: map[string]string{"app":"web"}. */
+static char *
+go_map(const KnLabels *labels)
+{
+    GString *out = g_string_new("map[string]string{");
+
+    for (guint i = 0; i < kn_labels_size(labels); i++)
+        g_string_append_printf(out, "%s\"%s\":\"%s\"", i > 0 ? ", " : "", kn_labels_key(labels, i),
+                               kn_labels_value(labels, i));
+    g_string_append_c(out, '}');
+    return g_string_free(out, FALSE);
+}
+
+/* A workload's selector must select its own template (ValidateDeploymentSpec
+ * and its siblings in pkg/apis/apps/validation). */
+static void
+check_selector(GPtrArray *problems, const KnLabels *selector, const KnLabels *template_labels)
+{
+    if (kn_labels_size(selector) == 0 || kn_labels_match(template_labels, selector))
+        return;
+
+    KnFieldError *problem = g_new0(KnFieldError, 1);
+    g_autofree char *shown = go_map(template_labels);
+
+    problem->field = g_strdup("spec.template.metadata.labels");
+    problem->message = g_strdup_printf("Invalid value: %s: `selector` does not match template `labels`", shown);
+    g_ptr_array_add(problems, problem);
+}
+
+/* Validation of the kinds other than Service: their metadata, and a
+ * workload's selector against its template. */
+static GPtrArray *
+validate_other(KnKind kind, gpointer object)
+{
+    gboolean namespaced = kind != KN_KIND_NODE && kind != KN_KIND_NAMESPACE;
+    GPtrArray *problems = kn_svc_validate_meta(kn_object_meta(object), namespaced, kind == KN_KIND_NAMESPACE);
+
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        check_selector(problems, ((KnDeployment *) object)->selector, ((KnDeployment *) object)->template.labels);
+        break;
+    case KN_KIND_REPLICA_SET:
+        check_selector(problems, ((KnReplicaSet *) object)->selector, ((KnReplicaSet *) object)->template.labels);
+        break;
+    case KN_KIND_STATEFUL_SET:
+        check_selector(problems, ((KnStatefulSet *) object)->selector, ((KnStatefulSet *) object)->template.labels);
+        break;
+    case KN_KIND_DAEMON_SET:
+        check_selector(problems, ((KnDaemonSet *) object)->selector, ((KnDaemonSet *) object)->template.labels);
+        break;
+    default:
+        break;
+    }
+    return problems;
 }
 
 gboolean
@@ -167,6 +253,17 @@ kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **e
 
         if (problems->len > 0) {
             set_validation_error(error, meta->name, problems);
+            kn_object_free(kind, object);
+            return FALSE;
+        }
+    }
+    if (kind != KN_KIND_SERVICE) {
+        g_autoptr(GPtrArray) problems = validate_other(kind, object);
+
+        if (problems->len > 0) {
+            g_autofree char *name = g_strdup(meta->name != NULL ? meta->name : "");
+
+            set_validation_error_kind(error, kind_title(kind), name, problems);
             kn_object_free(kind, object);
             return FALSE;
         }

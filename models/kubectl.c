@@ -468,8 +468,12 @@ created(Run *run, KnKind kind, gpointer object)
     g_autoptr(GError) error = NULL;
 
     if (!kn_apiserver_create(run->kubectl->cluster, kind, object, &error)) {
-        fail(run, "error: failed to create %s: %s",
-             kind == KN_KIND_DEPLOYMENT ? "deployment" : singular(kind), error->message);
+        /* `create deployment` wraps the server's error; `run` prints it as is. */
+        if (kind == KN_KIND_POD)
+            server_error(run, error);
+        else
+            fail(run, "error: failed to create %s: %s",
+                 kind == KN_KIND_DEPLOYMENT ? "deployment" : singular(kind), error->message);
         return;
     }
     g_string_append_printf(run->result.out, "%s/%s created\n", singular(kind), name);

@@ -1237,6 +1237,12 @@ kn_svc_validate_update(const KnService *service, const KnService *old)
 char *
 kn_svc_validate_format(const char *name, const GPtrArray *errors)
 {
+    return kn_svc_validate_format_kind("Service", name, errors);
+}
+
+char *
+kn_svc_validate_format_kind(const char *kind, const char *name, const GPtrArray *errors)
+{
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
     g_autofree char *q = NULL;
@@ -1261,7 +1267,7 @@ kn_svc_validate_format(const char *name, const GPtrArray *errors)
     /* checkErr and MultilineError. */
     q = quote(name ? name : "");
     out = g_string_new(NULL);
-    g_string_append_printf(out, "The Service %s is invalid: ", q);
+    g_string_append_printf(out, "The %s %s is invalid: ", kind, q);
     if (lines->len == 1) {
         g_string_append_printf(out, "%s\n", (char *) g_ptr_array_index(lines, 0));
     } else {
@@ -1270,4 +1276,44 @@ kn_svc_validate_format(const char *name, const GPtrArray *errors)
             g_string_append_printf(out, "* %s\n", (char *) g_ptr_array_index(lines, i));
     }
     return g_string_free(out, FALSE);
+}
+
+/* A DNS-1123 subdomain prefix for generateName: the name with a letter in
+ * place of a trailing dash must be valid (ValidateObjectMeta with a
+ * NameIsDNSSubdomain prefix). */
+static void
+is_dns1123_subdomain_prefix(const char *value, GPtrArray *msgs)
+{
+    g_autofree char *masked = g_strdup(value);
+    gsize len = strlen(value);
+
+    if (len > 1 && value[len - 1] == '-')
+        masked[len - 1] = 'a';
+    is_dns1123_subdomain(masked, msgs);
+}
+
+GPtrArray *
+kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, gboolean dns_label)
+{
+    g_return_val_if_fail(meta != NULL, NULL);
+
+    GPtrArray *errors = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+
+    if (meta->generate_name && *meta->generate_name)
+        check_string(errors, "metadata.generateName", meta->generate_name, meta->generate_name,
+                     is_dns1123_subdomain_prefix);
+    if (meta->name && *meta->name)
+        check_string(errors, "metadata.name", meta->name, meta->name,
+                     dns_label ? is_dns1123_label : is_dns1123_subdomain);
+    else if (!meta->generate_name || !*meta->generate_name)
+        add_required(errors, "metadata.name", "name or generateName is required");
+    if (namespaced) {
+        if (!meta->namespace || !*meta->namespace)
+            add_required(errors, "metadata.namespace", NULL);
+        else
+            check_string(errors, "metadata.namespace", meta->namespace, meta->namespace, is_dns1123_label);
+    }
+    check_labels(errors, "metadata.labels", meta->labels);
+    check_annotations(errors, meta->annotations);
+    return errors;
 }

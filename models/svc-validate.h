@@ -38,3 +38,13 @@ GPtrArray *kn_svc_validate_update(const KnService *service, const KnService *old
  * "The Service \"web\" is invalid: \n* A\n* B\n" for several, with repeated
  * lines dropped.  New; g_free().  NULL if 'errors' is empty. */
 char *kn_svc_validate_format(const char *name, const GPtrArray *errors);
+
+/* As kn_svc_validate_format() for an object of another 'kind' ("Pod",
+ * "Deployment"). */
+char *kn_svc_validate_format_kind(const char *kind, const char *name, const GPtrArray *errors);
+
+/* ValidateObjectMeta for objects other than Services: the name a DNS-1123
+ * subdomain (Pods, workloads, ConfigMaps, EndpointSlices, Endpoints) or,
+ * with 'dns_label', a DNS-1123 label (Namespaces); the namespace when
+ * 'namespaced'; labels and annotations.  New array of KnFieldError. */
+GPtrArray *kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, gboolean dns_label);
