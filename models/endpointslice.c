@@ -1314,82 +1314,136 @@ kn_endpointslice_legacy_endpoints(const KnService *service, const GPtrArray *pod
 }
 
 /*****************************************************************************/
-/* JSON, as Go's encoding/json writes the API types. */
+/* JSON, as Go's encoding/json writes the API types.  The writers go to a
+ * sink that either builds the text or only counts its bytes: the byte
+ * counts of every write need the length, not the text. */
+
+typedef struct {
+    GString *text;                       /* NULL: count only */
+    gsize n;                             /* bytes written */
+} Sink;
+
+static inline void
+sink_c(Sink *out, char c)
+{
+    if (out->text != NULL)
+        g_string_append_c(out->text, c);
+    out->n++;
+}
+
+static inline void
+sink_len(Sink *out, const char *p, gsize len)
+{
+    if (out->text != NULL)
+        g_string_append_len(out->text, p, (gssize) len);
+    out->n += len;
+}
+
+static inline void
+sink_str(Sink *out, const char *p)
+{
+    sink_len(out, p, strlen(p));
+}
+
+static void G_GNUC_PRINTF(2, 3)
+sink_printf(Sink *out, const char *format, ...)
+{
+    g_autofree char *text = NULL;
+    va_list args;
+
+    va_start(args, format);
+    text = g_strdup_vprintf(format, args);
+    va_end(args);
+    sink_str(out, text);
+}
+
+static void
+sink_json(Sink *out, const char *text)
+{
+    if (out->text != NULL) {
+        gsize before = out->text->len;
+
+        kn_json_string(out->text, text);
+        out->n += out->text->len - before;
+    } else {
+        out->n += kn_json_string_length(text);
+    }
+}
 
 /* Starts member 'key' of an object with 'n' members written so far. */
 static void
-json_key(GString *out, guint *n, const char *key)
+json_key(Sink *out, guint *n, const char *key)
 {
     const guchar *p = (const guchar *) key;
 
     if ((*n)++ > 0)
-        g_string_append_c(out, ',');
+        sink_c(out, ',');
     /* Keys are field names and label keys: plain ASCII, copied at once. */
     while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\' && *p != '<' && *p != '>' && *p != '&')
         p++;
     if (*p == '\0') {
-        g_string_append_c(out, '"');
-        g_string_append_len(out, key, (gssize) (p - (const guchar *) key));
-        g_string_append_len(out, "\":", 2);
+        sink_c(out, '"');
+        sink_len(out, key, (gssize) (p - (const guchar *) key));
+        sink_len(out, "\":", 2);
         return;
     }
-    kn_json_string(out, key);
-    g_string_append_c(out, ':');
+    sink_json(out, key);
+    sink_c(out, ':');
 }
 
 static void
-json_member_string(GString *out, guint *n, const char *key, const char *value)
+json_member_string(Sink *out, guint *n, const char *key, const char *value)
 {
     json_key(out, n, key);
-    kn_json_string(out, value);
+    sink_json(out, value);
 }
 
 /* An omitempty string member: left out when NULL or empty. */
 static void
-json_member_optional(GString *out, guint *n, const char *key, const char *value)
+json_member_optional(Sink *out, guint *n, const char *key, const char *value)
 {
     if (value != NULL && value[0] != '\0')
         json_member_string(out, n, key, value);
 }
 
 static void
-json_bool(GString *out, guint *n, const char *key, gboolean value)
+json_bool(Sink *out, guint *n, const char *key, gboolean value)
 {
     json_key(out, n, key);
-    g_string_append(out, value ? "true" : "false");
+    sink_str(out, value ? "true" : "false");
 }
 
 static void
-json_labels(GString *out, guint *n, const char *key, const KnLabels *labels)
+json_labels(Sink *out, guint *n, const char *key, const KnLabels *labels)
 {
     guint m = 0;
 
     if (kn_labels_size(labels) == 0)
         return;                  /* omitempty */
     json_key(out, n, key);
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     for (guint i = 0; i < kn_labels_size(labels); i++)
         json_member_string(out, &m, kn_labels_key(labels, i), kn_labels_value(labels, i));
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
 }
 
 /* TypeMeta (kind, then apiVersion) and ObjectMeta in Go's field order. */
 static void
-json_head(GString *out, guint *n, KnKind kind, const KnObjectMeta *meta)
+json_head(Sink *out, guint *n, KnKind kind, const KnObjectMeta *meta)
 {
     guint m = 0;
 
     json_member_string(out, n, "kind", kn_kind_name(kind));
     json_member_string(out, n, "apiVersion", kn_kind_api_version(kind));
     json_key(out, n, "metadata");
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     json_member_optional(out, &m, "name", meta->name);
     json_member_optional(out, &m, "generateName", meta->generate_name);
     json_member_optional(out, &m, "namespace", meta->namespace);
     json_member_optional(out, &m, "uid", meta->uid);
     if (meta->resource_version != 0) {
         json_key(out, &m, "resourceVersion");
-        g_string_append_printf(out, "\"%" G_GUINT64_FORMAT "\"", meta->resource_version);
+        sink_printf(out, "\"%" G_GUINT64_FORMAT "\"", meta->resource_version);
     }
     json_labels(out, &m, "labels", meta->labels);
     json_labels(out, &m, "annotations", meta->annotations);
@@ -1398,59 +1452,59 @@ json_head(GString *out, guint *n, KnKind kind, const KnObjectMeta *meta)
 
         /* NewControllerRef sets controller and blockOwnerDeletion. */
         json_key(out, &m, "ownerReferences");
-        g_string_append(out, "[{");
+        sink_str(out, "[{");
         json_member_string(out, &o, "apiVersion", kn_kind_api_version(meta->owner.kind));
         json_member_string(out, &o, "kind", kn_kind_name(meta->owner.kind));
         json_member_string(out, &o, "name", meta->owner.name);
         json_member_string(out, &o, "uid", meta->owner.uid);
         json_bool(out, &o, "controller", TRUE);
         json_bool(out, &o, "blockOwnerDeletion", TRUE);
-        g_string_append(out, "}]");
+        sink_str(out, "}]");
     }
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
 }
 
 /* core/v1 ObjectReference to a pod: kind, namespace, name, uid. */
 static void
-json_target_ref(GString *out, guint *n, const char *namespace, const char *name, const char *uid)
+json_target_ref(Sink *out, guint *n, const char *namespace, const char *name, const char *uid)
 {
     guint m = 0;
 
     if (name == NULL)
         return;
     json_key(out, n, "targetRef");
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     json_member_string(out, &m, "kind", "Pod");
     json_member_optional(out, &m, "namespace", namespace);
     json_member_optional(out, &m, "name", name);
     json_member_optional(out, &m, "uid", uid);
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
 }
 
 static void
-json_slice_endpoint(GString *out, const KnEndpoint *endpoint)
+json_slice_endpoint(Sink *out, const KnEndpoint *endpoint)
 {
     guint n = 0, c = 0;
 
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     json_key(out, &n, "addresses");
     if (endpoint->addresses->len == 0) {
-        g_string_append(out, "null");
+        sink_str(out, "null");
     } else {
-        g_string_append_c(out, '[');
+        sink_c(out, '[');
         for (guint i = 0; i < endpoint->addresses->len; i++) {
             if (i > 0)
-                g_string_append_c(out, ',');
-            kn_json_string(out, endpoint->addresses->pdata[i]);
+                sink_c(out, ',');
+            sink_json(out, endpoint->addresses->pdata[i]);
         }
-        g_string_append_c(out, ']');
+        sink_c(out, ']');
     }
     json_key(out, &n, "conditions");
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     json_bool(out, &c, "ready", endpoint->ready);
     json_bool(out, &c, "serving", endpoint->serving);
     json_bool(out, &c, "terminating", endpoint->terminating);
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
     if (endpoint->hostname != NULL)
         json_member_string(out, &n, "hostname", endpoint->hostname);
     json_target_ref(out, &n, endpoint->target_namespace, endpoint->target_pod, endpoint->target_uid);
@@ -1460,85 +1514,85 @@ json_slice_endpoint(GString *out, const KnEndpoint *endpoint)
         json_member_string(out, &n, "zone", endpoint->zone);
     if (endpoint->hint_zones->len > 0) {
         json_key(out, &n, "hints");
-        g_string_append(out, "{\"forZones\":[");
+        sink_str(out, "{\"forZones\":[");
         for (guint i = 0; i < endpoint->hint_zones->len; i++) {
             guint z = 0;
 
-            g_string_append(out, i > 0 ? ",{" : "{");
+            sink_str(out, i > 0 ? ",{" : "{");
             json_member_string(out, &z, "name", endpoint->hint_zones->pdata[i]);
-            g_string_append_c(out, '}');
+            sink_c(out, '}');
         }
-        g_string_append(out, "]}");
+        sink_str(out, "]}");
     }
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
 }
 
 /* discovery/v1 EndpointPort: name, protocol, port, appProtocol (pointers,
  * so an empty name is still written). */
 static void
-json_slice_port(GString *out, const KnEndpointPort *port)
+json_slice_port(Sink *out, const KnEndpointPort *port)
 {
     guint n = 0;
 
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     if (port->name != NULL)
         json_member_string(out, &n, "name", port->name);
     json_member_string(out, &n, "protocol", kn_protocol_name(port->protocol));
     if (port->port != 0) {
         json_key(out, &n, "port");
-        g_string_append_printf(out, "%u", port->port);
+        sink_printf(out, "%u", port->port);
     }
     if (port->app_protocol != NULL)
         json_member_string(out, &n, "appProtocol", port->app_protocol);
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
 }
 
-static void write_slice_json(GString *out, const KnEndpointSlice *slice);
-static void write_endpoints_json(GString *out, const KnEndpoints *endpoints);
+static void write_slice_json(Sink *out, const KnEndpointSlice *slice);
+static void write_endpoints_json(Sink *out, const KnEndpoints *endpoints);
 
 char *
 kn_endpointslice_to_json(const KnEndpointSlice *slice)
 {
     g_return_val_if_fail(slice != NULL, NULL);
 
-    GString *out = g_string_sized_new(4096);
+    Sink out = { g_string_sized_new(4096), 0 };
 
-    write_slice_json(out, slice);
-    return g_string_free(out, FALSE);
+    write_slice_json(&out, slice);
+    return g_string_free(out.text, FALSE);
 }
 
 /* Appends the JSON of 'slice' to 'out'. */
 static void
-write_slice_json(GString *out, const KnEndpointSlice *slice)
+write_slice_json(Sink *out, const KnEndpointSlice *slice)
 {
     guint n = 0;
 
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     json_head(out, &n, KN_KIND_ENDPOINT_SLICE, &slice->meta);
     json_member_string(out, &n, "addressType", kn_address_type_name(slice->address_type));
     json_key(out, &n, "endpoints");
     if (slice->endpoints->len == 0)
-        g_string_append(out, "null");
+        sink_str(out, "null");
     for (guint i = 0; i < slice->endpoints->len; i++) {
-        g_string_append_c(out, i > 0 ? ',' : '[');
+        sink_c(out, i > 0 ? ',' : '[');
         json_slice_endpoint(out, slice->endpoints->pdata[i]);
         if (i + 1 == slice->endpoints->len)
-            g_string_append_c(out, ']');
+            sink_c(out, ']');
     }
     json_key(out, &n, "ports");
     if (slice->ports->len == 0)
-        g_string_append(out, "null");
+        sink_str(out, "null");
     for (guint i = 0; i < slice->ports->len; i++) {
-        g_string_append_c(out, i > 0 ? ',' : '[');
+        sink_c(out, i > 0 ? ',' : '[');
         json_slice_port(out, slice->ports->pdata[i]);
         if (i + 1 == slice->ports->len)
-            g_string_append_c(out, ']');
+            sink_c(out, ']');
     }
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
 }
 
 static void
-json_addresses(GString *out, guint *n, const char *key, const GPtrArray *addresses)
+json_addresses(Sink *out, guint *n, const char *key, const GPtrArray *addresses)
 {
     if (addresses->len == 0)
         return;                  /* omitempty */
@@ -1547,15 +1601,15 @@ json_addresses(GString *out, guint *n, const char *key, const GPtrArray *address
         const KnEndpointAddress *address = addresses->pdata[i];
         guint m = 0;
 
-        g_string_append(out, i > 0 ? ",{" : "[{");
+        sink_str(out, i > 0 ? ",{" : "[{");
         json_member_string(out, &m, "ip", address->ip);
         json_member_optional(out, &m, "hostname", address->hostname);
         if (address->node_name != NULL)
             json_member_string(out, &m, "nodeName", address->node_name);
         json_target_ref(out, &m, address->target_namespace, address->target_pod, address->target_uid);
-        g_string_append_c(out, '}');
+        sink_c(out, '}');
     }
-    g_string_append_c(out, ']');
+    sink_c(out, ']');
 }
 
 char *
@@ -1563,28 +1617,28 @@ kn_endpointslice_endpoints_to_json(const KnEndpoints *endpoints)
 {
     g_return_val_if_fail(endpoints != NULL, NULL);
 
-    GString *out = g_string_sized_new(4096);
+    Sink out = { g_string_sized_new(4096), 0 };
 
-    write_endpoints_json(out, endpoints);
-    return g_string_free(out, FALSE);
+    write_endpoints_json(&out, endpoints);
+    return g_string_free(out.text, FALSE);
 }
 
 /* Appends the JSON of 'endpoints' to 'out'. */
 static void
-write_endpoints_json(GString *out, const KnEndpoints *endpoints)
+write_endpoints_json(Sink *out, const KnEndpoints *endpoints)
 {
     guint n = 0;
 
-    g_string_append_c(out, '{');
+    sink_c(out, '{');
     json_head(out, &n, KN_KIND_ENDPOINTS, &endpoints->meta);
     if (endpoints->subsets->len > 0) {
         json_key(out, &n, "subsets");
-        g_string_append_c(out, '[');
+        sink_c(out, '[');
         for (guint i = 0; i < endpoints->subsets->len; i++) {
             const KnEndpointSubset *subset = endpoints->subsets->pdata[i];
             guint m = 0;
 
-            g_string_append(out, i > 0 ? ",{" : "{");
+            sink_str(out, i > 0 ? ",{" : "{");
             json_addresses(out, &m, "addresses", subset->addresses);
             json_addresses(out, &m, "notReadyAddresses", subset->not_ready_addresses);
             if (subset->ports->len > 0) {
@@ -1594,22 +1648,22 @@ write_endpoints_json(GString *out, const KnEndpoints *endpoints)
                     guint k = 0;
 
                     /* core/v1 EndpointPort: name, port, protocol, appProtocol. */
-                    g_string_append(out, p > 0 ? ",{" : "[{");
+                    sink_str(out, p > 0 ? ",{" : "[{");
                     json_member_optional(out, &k, "name", port->name);
                     json_key(out, &k, "port");
-                    g_string_append_printf(out, "%u", port->port);
+                    sink_printf(out, "%u", port->port);
                     json_member_string(out, &k, "protocol", kn_protocol_name(port->protocol));
                     if (port->app_protocol != NULL)
                         json_member_string(out, &k, "appProtocol", port->app_protocol);
-                    g_string_append_c(out, '}');
+                    sink_c(out, '}');
                 }
-                g_string_append_c(out, ']');
+                sink_c(out, ']');
             }
-            g_string_append_c(out, '}');
+            sink_c(out, '}');
         }
-        g_string_append_c(out, ']');
+        sink_c(out, ']');
     }
-    g_string_append_c(out, '}');
+    sink_c(out, '}');
 }
 
 gsize
@@ -1617,10 +1671,10 @@ kn_endpointslice_json_size(const KnEndpointSlice *slice)
 {
     g_return_val_if_fail(slice != NULL, 0);
 
-    g_autoptr(GString) out = g_string_sized_new(8192);
+    Sink out = { NULL, 0 };
 
-    write_slice_json(out, slice);
-    return out->len;
+    write_slice_json(&out, slice);
+    return out.n;
 }
 
 gsize
@@ -1628,8 +1682,8 @@ kn_endpointslice_endpoints_json_size(const KnEndpoints *endpoints)
 {
     g_return_val_if_fail(endpoints != NULL, 0);
 
-    g_autoptr(GString) out = g_string_sized_new(8192);
+    Sink out = { NULL, 0 };
 
-    write_endpoints_json(out, endpoints);
-    return out->len;
+    write_endpoints_json(&out, endpoints);
+    return out.n;
 }

@@ -71,3 +71,38 @@ kn_json_string(GString *out, const char *text)
     }
     g_string_append_c(out, '"');
 }
+
+gsize
+kn_json_string_length(const char *text)
+{
+    gsize n = 2;                         /* the quotes */
+
+    for (const guchar *p = (const guchar *) (text != NULL ? text : ""); *p != '\0'; p++) {
+        switch (*p) {
+        case '"':
+        case '\\':
+        case '\n':
+        case '\r':
+        case '\t':
+        case '\b':
+        case '\f':
+            n += 2;
+            break;
+        case '<':
+        case '>':
+        case '&':
+            n += 6;
+            break;
+        default:
+            if (*p < 0x20) {
+                n += 6;
+            } else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+                n += 6;
+                p += 2;
+            } else {
+                n++;
+            }
+        }
+    }
+    return n;
+}

@@ -8,3 +8,6 @@
 /* Appends 'text' (borrowed; NULL is written as "") to 'out' as a quoted
  * JSON string with json.Marshal's escapes, HTML-safe. */
 void kn_json_string(GString *out, const char *text);
+
+/* The number of bytes kn_json_string() would append for 'text'. */
+gsize kn_json_string_length(const char *text);

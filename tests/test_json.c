@@ -5,6 +5,8 @@
 
 #include "models/json.h"
 
+#include <string.h>
+
 /* 'text' as kn_json_string() writes it; new, free with g_free(). */
 static char *
 json(const char *text)
@@ -44,12 +46,32 @@ test_json_string_escapes_as_go_1_22(void **state)
     assert_string_equal(separators, "\"x\\u2028y\\u2029z\xe2\x80\xaa\"");
 }
 
+/* The length without the text must be the length of the text, for every
+ * kind of escape and for plain runs. */
+static void
+test_json_string_length_matches_the_text(void **state)
+{
+    (void) state;
+    const char *cases[] = {
+        "", "plain", "say \"hi\" \\o/", "a\nb\rc\td\be\ff\001g\037", "<a href=x&y>",
+        "x\xe2\x80\xa8y\xe2\x80\xa9z\xe2\x80\xaa", "kubernetes.io/service-name", "\xc3\xa9t\xc3\xa9",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *text = json(cases[i]);
+
+        assert_int_equal(kn_json_string_length(cases[i]), strlen(text));
+    }
+    assert_int_equal(kn_json_string_length(NULL), 2);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_string_plain_text_is_quoted),
         cmocka_unit_test(test_json_string_escapes_as_go_1_22),
+        cmocka_unit_test(test_json_string_length_matches_the_text),
     };
 
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
