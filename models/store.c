@@ -25,8 +25,8 @@ typedef struct {
 
 struct KnStore {
     KnSim *sim;                          /* borrowed */
-    GTree *objects[KN_N_KINDS];          /* "ns\1name" or "name" -> object; owned */
-    GHashTable *by_key[KN_N_KINDS];      /* the same keys (borrowed from the tree), for look-ups */
+    GHashTable *by_key[KN_N_KINDS];      /* "ns\1name" or "name" -> object; both owned */
+    GPtrArray *sorted[KN_N_KINDS];       /* the objects by namespace and name; NULL: to sort again */
     GHashTable *owned[KN_N_KINDS];       /* owner uid -> set of objects */
     GHashTable *labelled[KN_N_KINDS];    /* "ns\1key=value" -> set of objects */
     GHashTable *indexed[KN_N_KINDS];     /* object -> the KnLabels it is indexed under */
@@ -65,18 +65,11 @@ compare_objects(gconstpointer a, gconstpointer b)
     return cmp != 0 ? cmp : strcmp(x->name, y->name);
 }
 
-/* Keys sort by namespace then name: '\1' sorts before any name character. */
+/* Keys name objects uniquely: '\1' cannot appear in a namespace or a name. */
 static char *
 object_key(const char *namespace, const char *name)
 {
     return namespace != NULL ? g_strconcat(namespace, "\1", name, NULL) : g_strdup(name);
-}
-
-static gint
-compare_keys(gconstpointer a, gconstpointer b, gpointer user_data)
-{
-    (void) user_data;
-    return strcmp(a, b);
 }
 
 static char *
@@ -156,8 +149,7 @@ kn_store_new(KnSim *sim)
 
     store->sim = sim;
     for (int k = 0; k < KN_N_KINDS; k++) {
-        store->objects[k] = g_tree_new_full(compare_keys, NULL, g_free, NULL);
-        store->by_key[k] = g_hash_table_new(g_str_hash, g_str_equal);
+        store->by_key[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         store->owned[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) g_hash_table_unref);
         store->labelled[k] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -174,10 +166,14 @@ kn_store_free(KnStore *store)
     if (store == NULL)
         return;
     for (int k = 0; k < KN_N_KINDS; k++) {
-        for (GTreeNode *node = g_tree_node_first(store->objects[k]); node != NULL; node = g_tree_node_next(node))
-            kn_object_free((KnKind) k, g_tree_node_value(node));
+        GHashTableIter iter;
+        gpointer object;
+
+        g_hash_table_iter_init(&iter, store->by_key[k]);
+        while (g_hash_table_iter_next(&iter, NULL, &object))
+            kn_object_free((KnKind) k, object);
         g_hash_table_unref(store->by_key[k]);
-        g_tree_unref(store->objects[k]);
+        g_clear_pointer(&store->sorted[k], g_ptr_array_unref);
         g_hash_table_unref(store->owned[k]);
         g_hash_table_unref(store->labelled[k]);
         g_hash_table_unref(store->indexed[k]);
@@ -274,8 +270,8 @@ kn_store_add(KnStore *store, KnKind kind, gpointer object, GError **error)
     meta->creation_time = kn_sim_now(store->sim);
     meta->resource_version = ++store->revision;
     meta->generation = 1;
-    g_tree_insert(store->objects[kind], key, object);
     g_hash_table_insert(store->by_key[kind], key, object);
+    g_clear_pointer(&store->sorted[kind], g_ptr_array_unref);
     if (meta->owner.uid != NULL)
         set_add(store->owned[kind], g_strdup(meta->owner.uid), object);
     index_labels(store, kind, object, TRUE);
@@ -309,7 +305,7 @@ kn_store_delete(KnStore *store, KnKind kind, const char *namespace, const char *
     if (object == NULL)
         return FALSE;
     g_hash_table_remove(store->by_key[kind], key);
-    g_tree_remove(store->objects[kind], key);
+    g_clear_pointer(&store->sorted[kind], g_ptr_array_unref);
     meta = kn_object_meta(object);
     if (meta->owner.uid != NULL)
         set_remove(store->owned[kind], meta->owner.uid, object);
@@ -348,18 +344,42 @@ kn_store_list(KnStore *store, KnKind kind, const char *namespace)
 {
     g_return_val_if_fail(store != NULL && kind < KN_N_KINDS, NULL);
 
-    GPtrArray *out = g_ptr_array_new();
-    g_autofree char *prefix = namespace != NULL ? g_strconcat(namespace, "\1", NULL) : NULL;
-    gsize prefix_len = prefix != NULL ? strlen(prefix) : 0;
-    GTreeNode *node = prefix != NULL ? g_tree_lower_bound(store->objects[kind], prefix)
-                                     : g_tree_node_first(store->objects[kind]);
+    /* Controllers find objects through the indexes; listings are rare, so
+     * the sorted view is rebuilt on the first listing after a change
+     * rather than kept in order at every write. */
+    if (store->sorted[kind] == NULL) {
+        GHashTableIter iter;
+        gpointer object;
 
-    /* In key order, which is namespace then name: no sorting. */
-    for (; node != NULL; node = g_tree_node_next(node)) {
-        if (prefix != NULL && strncmp(g_tree_node_key(node), prefix, prefix_len) != 0)
-            break;
-        g_ptr_array_add(out, g_tree_node_value(node));
+        store->sorted[kind] = g_ptr_array_sized_new(g_hash_table_size(store->by_key[kind]));
+        g_hash_table_iter_init(&iter, store->by_key[kind]);
+        while (g_hash_table_iter_next(&iter, NULL, &object))
+            g_ptr_array_add(store->sorted[kind], object);
+        g_ptr_array_sort(store->sorted[kind], compare_objects);
     }
+
+    GPtrArray *all = store->sorted[kind];
+    GPtrArray *out;
+    guint lo = 0, hi = all->len;
+
+    if (namespace == NULL) {
+        out = g_ptr_array_sized_new(all->len);
+        for (guint i = 0; i < all->len; i++)
+            g_ptr_array_add(out, all->pdata[i]);
+        return out;
+    }
+    /* The first object of the namespace, by binary search. */
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (g_strcmp0(kn_object_meta(all->pdata[mid])->namespace, namespace) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    out = g_ptr_array_new();
+    for (guint i = lo; i < all->len && g_strcmp0(kn_object_meta(all->pdata[i])->namespace, namespace) == 0; i++)
+        g_ptr_array_add(out, all->pdata[i]);
     return out;
 }
 
