@@ -32,6 +32,7 @@ struct KnEndpointSliceSync {
     GHashTable *pod_services;            /* "ns/pod" -> set of "ns/name" whose last sync had it */
     GHashTable *written;                 /* "ns/name" of Services whose Endpoints it wrote */
     GHashTable *last_pods;               /* "ns/name" -> set of "ns/pod" its last sync selected */
+    GHashTable *nodes;                   /* node name (borrowed) -> KnNode *, kept by the node watch */
     KnEndpointSliceStats stats;
 };
 
@@ -271,22 +272,13 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
     }
 
     g_autoptr(GPtrArray) pods = selected_pods(store, namespace, service->spec.selector);
-    g_autoptr(GHashTable) node_table = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) existing = slices_of(store, service);
     g_autofree char *service_key = g_strconcat(namespace, "/", name, NULL);
 
-    /* Only the nodes of these pods matter to the reconcile. */
-    for (guint i = 0; i < pods->len; i++) {
-        const char *node_name = ((KnPod *) pods->pdata[i])->spec.node_name;
-        KnNode *node = node_name != NULL ? kn_store_lookup(store, KN_KIND_NODE, NULL, node_name) : NULL;
-
-        if (node != NULL)
-            g_hash_table_insert(node_table, node->meta.name, node);
-    }
     remember_pods(sync, service_key, pods);
 
     g_autoptr(KnEndpointSliceResult) result =
-        kn_endpointslice_reconcile(service, pods, node_table, existing, sync->max_endpoints,
+        kn_endpointslice_reconcile(service, pods, sync->nodes, existing, sync->max_endpoints,
                                    kn_sim_rng(sync->cluster->sim, "names"));
 
     /* The Endpoints object follows the same pods through the same fields
@@ -439,11 +431,14 @@ static void
 on_node_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
 {
     KnEndpointSliceSync *sync = user_data;
+    KnNode *node = object;
     g_autoptr(GPtrArray) services = kn_store_list(store, KN_KIND_SERVICE, NULL);
 
     (void) kind;
-    (void) event;
-    (void) object;
+    if (event == KN_WATCH_DELETED)
+        g_hash_table_remove(sync->nodes, node->meta.name);
+    else
+        g_hash_table_insert(sync->nodes, node->meta.name, node);
     for (guint i = 0; i < services->len; i++) {
         KnService *service = services->pdata[i];
 
@@ -470,6 +465,12 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
                                                (GDestroyNotify) g_hash_table_unref);
     sync->written = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     sync->last_pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+    sync->nodes = g_hash_table_new(g_str_hash, g_str_equal);
+
+    g_autoptr(GPtrArray) nodes = kn_store_list(cluster->store, KN_KIND_NODE, NULL);
+
+    for (guint i = 0; i < nodes->len; i++)
+        g_hash_table_insert(sync->nodes, ((KnNode *) nodes->pdata[i])->meta.name, nodes->pdata[i]);
     kn_store_watch(cluster->store, KN_KIND_SERVICE, on_service_event, sync);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, sync);
     kn_store_watch(cluster->store, KN_KIND_NODE, on_node_event, sync);
@@ -493,6 +494,7 @@ kn_endpointslice_sync_free(KnEndpointSliceSync *sync)
     g_hash_table_unref(sync->pod_services);
     g_hash_table_unref(sync->written);
     g_hash_table_unref(sync->last_pods);
+    g_hash_table_unref(sync->nodes);
     g_free(sync);
 }
 
