@@ -33,11 +33,36 @@ needs_node_ports(const KnService *service)
 }
 
 /* Releases what 'service' holds in the allocators. */
+/* The allocator of the family of 'ip' ("IPv6" when it has a colon), or of
+ * the named 'family'; NULL if the cluster has none for it. */
+static KnSvcIpAllocator *
+allocator_for(KnCluster *cluster, const char *family)
+{
+    gboolean want_v6 = strcmp(family, "IPv6") == 0;
+
+    if (kn_svc_alloc_ip_is_ipv6(cluster->service_ips) == want_v6)
+        return cluster->service_ips;
+    if (cluster->service_ips_secondary != NULL && kn_svc_alloc_ip_is_ipv6(cluster->service_ips_secondary) == want_v6)
+        return cluster->service_ips_secondary;
+    return NULL;
+}
+
+static const char *
+family_of(const char *ip)
+{
+    return strchr(ip, ':') != NULL ? "IPv6" : "IPv4";
+}
+
 static void
 release_service(KnCluster *cluster, const KnService *service)
 {
-    if (service->spec.cluster_ip != NULL && strcmp(service->spec.cluster_ip, "None") != 0)
-        kn_svc_alloc_ip_release(cluster->service_ips, service->spec.cluster_ip);
+    for (guint i = 0; i < service->spec.cluster_ips->len; i++) {
+        const char *ip = service->spec.cluster_ips->pdata[i];
+        KnSvcIpAllocator *allocator = strcmp(ip, "None") != 0 ? allocator_for(cluster, family_of(ip)) : NULL;
+
+        if (allocator != NULL)
+            kn_svc_alloc_ip_release(allocator, ip);
+    }
     for (guint i = 0; i < service->spec.ports->len; i++) {
         const KnServicePort *port = service->spec.ports->pdata[i];
 
@@ -70,31 +95,72 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
     KnServiceSpec *spec = &service->spec;
     KnRng *rng = kn_sim_rng(cluster->sim, "clusterip");
     g_autoptr(GError) local = NULL;
-    gboolean given_ip = spec->cluster_ip != NULL;
+    gboolean dual = cluster->service_ips_secondary != NULL;
+    const char *primary = kn_svc_alloc_ip_is_ipv6(cluster->service_ips) ? "IPv6" : "IPv4";
 
-    if (spec->ip_families->len == 0 && spec->type != KN_SERVICE_EXTERNAL_NAME)
-        g_ptr_array_add(spec->ip_families,
-                        g_strdup(kn_svc_alloc_ip_is_ipv6(cluster->service_ips) ? "IPv6" : "IPv4"));
-    if (spec->ip_family_policy == KN_IP_FAMILY_POLICY_UNSET && spec->type != KN_SERVICE_EXTERNAL_NAME)
-        spec->ip_family_policy = KN_IP_FAMILY_POLICY_SINGLE_STACK;
+    if (spec->type == KN_SERVICE_EXTERNAL_NAME)
+        goto node_ports;
 
-    if (spec->type != KN_SERVICE_EXTERNAL_NAME && g_strcmp0(spec->cluster_ip, "None") != 0) {
-        if (given_ip) {
-            if (!kn_svc_alloc_ip_allocate(cluster->service_ips, spec->cluster_ip, &local))
-                return invalid(service, error, "spec.clusterIPs: Invalid value: []string{\"%s\"}: %s",
-                               spec->cluster_ip, local->message);
-        } else {
-            spec->cluster_ip = kn_svc_alloc_ip_allocate_next(cluster->service_ips, rng, &local);
-            if (spec->cluster_ip == NULL) {
-                g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
-                            "Internal error occurred: %s", local->message);
-                return FALSE;
-            }
-        }
+    /* ipFamilyPolicy and ipFamilies, defaulted as initIPFamilyFields does. */
+    if (spec->ip_family_policy == KN_IP_FAMILY_POLICY_UNSET)
+        spec->ip_family_policy = spec->ip_families->len > 1 ? KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK
+                                                            : KN_IP_FAMILY_POLICY_SINGLE_STACK;
+    if (spec->ip_family_policy == KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK && !dual)
+        return invalid(service, error, "spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": "
+                       "this cluster is not configured for dual-stack services");
+    for (guint i = 0; i < spec->ip_families->len; i++) {
+        const char *family = spec->ip_families->pdata[i];
+
+        if (allocator_for(cluster, family) == NULL)
+            return invalid(service, error, "spec.ipFamilies[%u]: Invalid value: \"%s\": not configured on this cluster",
+                           i, family);
+    }
+    if (spec->ip_families->len == 0)
+        g_ptr_array_add(spec->ip_families, g_strdup(primary));
+    if (spec->ip_families->len == 1 && dual && spec->ip_family_policy != KN_IP_FAMILY_POLICY_SINGLE_STACK) {
+        const char *other = strcmp(spec->ip_families->pdata[0], "IPv6") == 0 ? "IPv4" : "IPv6";
+
+        g_ptr_array_add(spec->ip_families, g_strdup(other));
+    }
+
+    /* One address per family: the given ones taken, the others drawn. */
+    if (g_strcmp0(spec->cluster_ip, "None") == 0) {
+        if (spec->cluster_ips->len == 0)
+            g_ptr_array_add(spec->cluster_ips, g_strdup("None"));
+        goto node_ports;
     }
     if (spec->cluster_ip != NULL && spec->cluster_ips->len == 0)
         g_ptr_array_add(spec->cluster_ips, g_strdup(spec->cluster_ip));
+    for (guint i = 0; i < spec->ip_families->len; i++) {
+        KnSvcIpAllocator *allocator = allocator_for(cluster, spec->ip_families->pdata[i]);
 
+        if (i < spec->cluster_ips->len) {
+            const char *ip = spec->cluster_ips->pdata[i];
+
+            if (!kn_svc_alloc_ip_allocate(allocator, ip, &local)) {
+                g_ptr_array_set_size(spec->cluster_ips, i);      /* release only what was taken */
+                release_service(cluster, service);
+                g_ptr_array_set_size(spec->cluster_ips, 0);
+                return invalid(service, error, "spec.clusterIPs: Invalid value: []string{\"%s\"}: %s",
+                               ip, local->message);
+            }
+        } else {
+            char *ip = kn_svc_alloc_ip_allocate_next(allocator, rng, &local);
+
+            if (ip == NULL) {
+                release_service(cluster, service);
+                g_ptr_array_set_size(spec->cluster_ips, 0);
+                g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: %s",
+                            local->message);
+                return FALSE;
+            }
+            g_ptr_array_add(spec->cluster_ips, ip);
+        }
+    }
+    g_free(spec->cluster_ip);
+    spec->cluster_ip = g_strdup(spec->cluster_ips->pdata[0]);
+
+node_ports:
     if (needs_node_ports(service)) {
         for (guint i = 0; i < spec->ports->len; i++) {
             KnServicePort *port = spec->ports->pdata[i];
@@ -483,9 +549,16 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
             if (service->spec.ip_family_policy == KN_IP_FAMILY_POLICY_UNSET)
                 service->spec.ip_family_policy = KN_IP_FAMILY_POLICY_SINGLE_STACK;
         }
-        if (old->spec.cluster_ip != NULL && strcmp(old->spec.cluster_ip, "None") != 0
-            && g_strcmp0(old->spec.cluster_ip, service->spec.cluster_ip) != 0)
-            kn_svc_alloc_ip_release(cluster->service_ips, old->spec.cluster_ip);
+        for (guint i = 0; i < old->spec.cluster_ips->len; i++) {
+            const char *ip = old->spec.cluster_ips->pdata[i];
+            KnSvcIpAllocator *allocator = strcmp(ip, "None") != 0 ? allocator_for(cluster, family_of(ip)) : NULL;
+            gboolean kept = FALSE;
+
+            for (guint j = 0; j < service->spec.cluster_ips->len && !kept; j++)
+                kept = strcmp(ip, service->spec.cluster_ips->pdata[j]) == 0;
+            if (allocator != NULL && !kept)
+                kn_svc_alloc_ip_release(allocator, ip);
+        }
         KnServiceSpec spec = old->spec;
 
         old->spec = service->spec;

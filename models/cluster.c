@@ -339,6 +339,16 @@ kn_cluster_new(const KnScenario *scenario, KnSim *sim, GError **error)
                           local->message);
         return NULL;
     }
+    if (scenario->service_cidr_secondary != NULL) {
+        cluster->service_ips_secondary = kn_svc_alloc_ip_new(scenario->service_cidr_secondary, &local);
+        if (cluster->service_ips_secondary == NULL) {
+            KnSrcLoc loc = { scenario->file, 0, 0 };
+
+            kn_diag_set_error(error, KN_INPUT_ERROR_VALUE, &loc, NULL, "cluster.serviceCIDR: %s",
+                              local->message);
+            return NULL;
+        }
+    }
     cluster->node_ports = kn_svc_alloc_port_new(KN_SVC_ALLOC_PORT_BASE, KN_SVC_ALLOC_PORT_SIZE, error);
     g_assert(cluster->node_ports != NULL);
 
@@ -371,6 +381,7 @@ kn_cluster_free(KnCluster *cluster)
         return;
     kn_store_free(cluster->store);
     kn_svc_alloc_ip_free(cluster->service_ips);
+    kn_svc_alloc_ip_free(cluster->service_ips_secondary);
     kn_svc_alloc_port_free(cluster->node_ports);
     g_free(cluster->control_plane);
     g_free(cluster);

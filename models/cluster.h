@@ -16,6 +16,7 @@ typedef struct KnCluster {
     KnStore *store;              /* owned */
     char *control_plane;         /* name of the first control-plane node, or NULL */
     KnSvcIpAllocator *service_ips;   /* serviceCIDR; owned */
+    KnSvcIpAllocator *service_ips_secondary; /* the other family's, dual-stack only; owned, or NULL */
     KnSvcPortAllocator *node_ports;  /* 30000-32767; owned */
 } KnCluster;
 

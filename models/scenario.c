@@ -482,10 +482,47 @@ static const KnYamlField cni_fields[] = {
     { NULL },
 };
 
+/* serviceCIDR: one CIDR, or two of different families separated by a
+ * comma for a dual-stack cluster, as kube-apiserver's
+ * --service-cluster-ip-range takes them. */
+static gboolean
+parse_service_cidr(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    KnScenario *scenario = target;
+    g_auto(GStrv) parts = g_strsplit(kn_scenario_yaml_scalar(node), ",", -1);
+    char *cidrs[2] = { NULL, NULL };
+    guint n = g_strv_length(parts);
+
+    if (n == 0 || n > 2)
+        return kn_scenario_yaml_error(ctx, node, error, "may specify no more than one CIDR for each IP family");
+    for (guint i = 0; i < n; i++) {
+        yaml_node_t part = *node;
+
+        g_strstrip(parts[i]);
+        part.data.scalar.value = (yaml_char_t *) parts[i];
+        part.data.scalar.length = strlen(parts[i]);
+        if (!kn_scenario_yaml_cidr(ctx, &part, &cidrs[i], error)) {
+            g_free(cidrs[0]);
+            g_free(cidrs[1]);
+            return FALSE;
+        }
+    }
+    if (n == 2 && (strchr(cidrs[0], ':') != NULL) == (strchr(cidrs[1], ':') != NULL)) {
+        g_free(cidrs[0]);
+        g_free(cidrs[1]);
+        return kn_scenario_yaml_error(ctx, node, error, "may specify no more than one CIDR for each IP family");
+    }
+    g_free(scenario->service_cidr);
+    g_free(scenario->service_cidr_secondary);
+    scenario->service_cidr = cidrs[0];
+    scenario->service_cidr_secondary = cidrs[1];
+    return TRUE;
+}
+
 static const KnYamlField cluster_fields[] = {
     { "proxyMode", YAML_SCALAR_NODE, parse_proxy_mode, offsetof(KnScenario, proxy_mode), NULL, NULL },
     { "cni", YAML_MAPPING_NODE, NULL, 0, cni_fields, "cni" },
-    { "serviceCIDR", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, service_cidr), NULL, NULL },
+    { "serviceCIDR", YAML_SCALAR_NODE, parse_service_cidr, 0, NULL, NULL },
     { "podCIDR", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, pod_cidr), NULL, NULL },
     { "nodeCIDR", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, node_cidr), NULL, NULL },
     { "clusterDomain", YAML_SCALAR_NODE, kn_scenario_yaml_dns1123_subdomain, offsetof(KnScenario, cluster_domain), NULL, NULL },
@@ -702,6 +739,7 @@ kn_scenario_free(KnScenario *scenario)
     g_free(scenario->pod_cidr);
     g_free(scenario->node_cidr);
     g_free(scenario->cluster_domain);
+    g_free(scenario->service_cidr_secondary);
     g_free(scenario->load_balancer_pool);
     g_clear_pointer(&scenario->nodes, g_ptr_array_unref);
     g_clear_pointer(&scenario->external_names, g_ptr_array_unref);

@@ -119,7 +119,8 @@ typedef struct KnScenario {
     KnProxyMode proxy_mode;
     char *cni_plugin;            /* e.g. "flannel" */
     KnCniMode cni_mode;
-    char *service_cidr;          /* "10.96.0.0/12" */
+    char *service_cidr;          /* "10.96.0.0/12", the primary family's */
+    char *service_cidr_secondary; /* the other family's, for dual-stack; or NULL */
     char *pod_cidr;              /* "10.244.0.0/16" */
     char *node_cidr;             /* "172.18.0.0/16" */
     char *cluster_domain;        /* "cluster.local" */
