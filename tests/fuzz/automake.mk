@@ -10,11 +10,17 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_C_FILES = \
 	$(srcdir)/tests/fuzz/fuzz_scenario.c \
+	$(srcdir)/models/api.c \
 	$(srcdir)/models/scenario.c \
+	$(srcdir)/models/scenario-manifest.c \
+	$(srcdir)/models/scenario-yaml.c \
 	$(srcdir)/sim/diag.c \
 	$(srcdir)/sim/time.c
 FUZZ_H_FILES = \
+	$(srcdir)/models/api.h \
 	$(srcdir)/models/scenario.h \
+	$(srcdir)/models/scenario-manifest.h \
+	$(srcdir)/models/scenario-yaml.h \
 	$(srcdir)/sim/diag.h \
 	$(srcdir)/sim/time.h
 FUZZ_SEEDS = \
