@@ -274,6 +274,27 @@ kn_service_type_name(KnServiceType type)
 }
 
 const char *
+kn_ip_family_policy_name(KnIpFamilyPolicy policy)
+{
+    switch (policy) {
+    case KN_IP_FAMILY_POLICY_PREFER_DUAL_STACK:
+        return "PreferDualStack";
+    case KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK:
+        return "RequireDualStack";
+    case KN_IP_FAMILY_POLICY_UNSET:
+    case KN_IP_FAMILY_POLICY_SINGLE_STACK:
+        break;
+    }
+    return "SingleStack";
+}
+
+const char *
+kn_traffic_policy_name(KnTrafficPolicy policy)
+{
+    return policy == KN_TRAFFIC_POLICY_LOCAL ? "Local" : "Cluster";
+}
+
+const char *
 kn_address_type_name(KnAddressType type)
 {
     static const char *const names[] = { "IPv4", "IPv6", "FQDN" };

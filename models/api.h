@@ -229,6 +229,9 @@ typedef enum {
     KN_TRAFFIC_POLICY_LOCAL,
 } KnTrafficPolicy;
 
+const char *kn_ip_family_policy_name(KnIpFamilyPolicy policy);  /* "SingleStack" when unset */
+const char *kn_traffic_policy_name(KnTrafficPolicy policy);     /* "Cluster", "Local" */
+
 typedef struct KnServiceSpec {
     KnServiceType type;
     KnLabels *selector;          /* NULL: no selector (hand-made endpoints) */

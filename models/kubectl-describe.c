@@ -354,27 +354,6 @@ format_endpoint_slices(const GPtrArray *slices, const char *port_name)
     return g_steal_pointer(&ret);
 }
 
-static const char *
-ip_family_policy_name(KnIpFamilyPolicy policy)
-{
-    switch (policy) {
-    case KN_IP_FAMILY_POLICY_PREFER_DUAL_STACK:
-        return "PreferDualStack";
-    case KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK:
-        return "RequireDualStack";
-    case KN_IP_FAMILY_POLICY_UNSET:
-    case KN_IP_FAMILY_POLICY_SINGLE_STACK:
-        break;
-    }
-    return "SingleStack";
-}
-
-static const char *
-traffic_policy_name(KnTrafficPolicy policy)
-{
-    return policy == KN_TRAFFIC_POLICY_LOCAL ? "Local" : "Cluster";
-}
-
 static void
 describe_service(GString *w, const KnService *svc, KnStore *store)
 {
@@ -401,7 +380,7 @@ describe_service(GString *w, const KnService *svc, KnStore *store)
     wr(w, 0, "Selector:\t%s\n", selector);
     wr(w, 0, "Type:\t%s\n", kn_service_type_name(spec->type));
     if (!external_name)
-        wr(w, 0, "IP Family Policy:\t%s\n", ip_family_policy_name(spec->ip_family_policy));
+        wr(w, 0, "IP Family Policy:\t%s\n", kn_ip_family_policy_name(spec->ip_family_policy));
     if (!external_name && spec->ip_families->len > 0) {
         g_autofree char *families = join(spec->ip_families, ",");
 
@@ -459,9 +438,9 @@ describe_service(GString *w, const KnService *svc, KnStore *store)
     }
     wr(w, 0, "Session Affinity:\t%s\n", spec->session_affinity_client_ip ? "ClientIP" : "None");
     if (spec->type == KN_SERVICE_NODE_PORT || spec->type == KN_SERVICE_LOAD_BALANCER)
-        wr(w, 0, "External Traffic Policy:\t%s\n", traffic_policy_name(spec->external_traffic_policy));
+        wr(w, 0, "External Traffic Policy:\t%s\n", kn_traffic_policy_name(spec->external_traffic_policy));
     if (!external_name)
-        wr(w, 0, "Internal Traffic Policy:\t%s\n", traffic_policy_name(spec->internal_traffic_policy));
+        wr(w, 0, "Internal Traffic Policy:\t%s\n", kn_traffic_policy_name(spec->internal_traffic_policy));
     if (spec->health_check_node_port != 0)
         wr(w, 0, "HealthCheck NodePort:\t%u\n", spec->health_check_node_port);
     if (spec->load_balancer_source_ranges->len > 0) {

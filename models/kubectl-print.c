@@ -610,27 +610,6 @@ doc_pod(const KnPod *pod, KnStore *store)
     return doc;
 }
 
-static const char *
-traffic_policy_name(KnTrafficPolicy policy)
-{
-    return policy == KN_TRAFFIC_POLICY_LOCAL ? "Local" : "Cluster";
-}
-
-static const char *
-ip_family_policy_name(KnIpFamilyPolicy policy)
-{
-    switch (policy) {
-    case KN_IP_FAMILY_POLICY_PREFER_DUAL_STACK:
-        return "PreferDualStack";
-    case KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK:
-        return "RequireDualStack";
-    case KN_IP_FAMILY_POLICY_UNSET:
-    case KN_IP_FAMILY_POLICY_SINGLE_STACK:
-        break;
-    }
-    return "SingleStack";
-}
-
 static Doc *
 doc_service(const KnService *svc, KnStore *store)
 {
@@ -655,16 +634,16 @@ doc_service(const KnService *svc, KnStore *store)
     if (external_name)
         doc_set_str(s, "externalName", spec->external_name);
     if (node_ports)
-        doc_set_str(s, "externalTrafficPolicy", traffic_policy_name(spec->external_traffic_policy));
+        doc_set_str(s, "externalTrafficPolicy", kn_traffic_policy_name(spec->external_traffic_policy));
     if (spec->health_check_node_port > 0)
         doc_set_int(s, "healthCheckNodePort", spec->health_check_node_port);
     if (!external_name) {
-        doc_set_str(s, "internalTrafficPolicy", traffic_policy_name(spec->internal_traffic_policy));
+        doc_set_str(s, "internalTrafficPolicy", kn_traffic_policy_name(spec->internal_traffic_policy));
         if (spec->ip_families->len > 0)
             doc_set(s, "ipFamilies", doc_strings(spec->ip_families));
         else
             doc_add(doc_set_list(s, "ipFamilies"), doc_str("IPv4"));
-        doc_set_str(s, "ipFamilyPolicy", ip_family_policy_name(spec->ip_family_policy));
+        doc_set_str(s, "ipFamilyPolicy", kn_ip_family_policy_name(spec->ip_family_policy));
     }
     doc_set_str(s, "loadBalancerClass", spec->load_balancer_class);
     doc_set_str(s, "loadBalancerIP", spec->load_balancer_ip);

@@ -567,12 +567,6 @@ session_affinity(const KnServiceSpec *spec)
     return spec->session_affinity_client_ip ? "ClientIP" : "None";
 }
 
-static const char *
-traffic_policy_name(KnTrafficPolicy policy)
-{
-    return policy == KN_TRAFFIC_POLICY_LOCAL ? "Local" : "Cluster";
-}
-
 /* The externalTrafficPolicy the API holds, or NULL if it is empty. */
 static const char *
 external_traffic_policy(const KnServiceSpec *spec)
@@ -580,7 +574,7 @@ external_traffic_policy(const KnServiceSpec *spec)
     if (spec->external_traffic_policy_raw)
         return spec->external_traffic_policy_raw;
     return spec->has_external_traffic_policy
-        ? traffic_policy_name(spec->external_traffic_policy) : NULL;
+        ? kn_traffic_policy_name(spec->external_traffic_policy) : NULL;
 }
 
 /* apiservice.ExternallyAccessible and NeedsHealthCheck (pkg/api/service). */
