@@ -423,6 +423,8 @@ kn_container_new(void)
     container->ports = g_ptr_array_new_with_free_func((GDestroyNotify) container_port_free);
     container->command = strings_new();
     probe_init(&container->readiness);
+    container->requests = kn_labels_new();
+    container->limits = kn_labels_new();
     return container;
 }
 
@@ -434,6 +436,8 @@ container_free(KnContainer *container)
     g_ptr_array_unref(container->ports);
     g_ptr_array_unref(container->command);
     probe_clear(&container->readiness);
+    kn_labels_free(container->requests);
+    kn_labels_free(container->limits);
     g_free(container);
 }
 
@@ -457,6 +461,10 @@ container_copy(const KnContainer *from)
     to->command = kn_api_strings_copy(from->command);
     to->n_command = from->n_command;
     probe_clear(&to->readiness);
+    kn_labels_free(to->requests);
+    kn_labels_free(to->limits);
+    to->requests = kn_labels_copy(from->requests);
+    to->limits = kn_labels_copy(from->limits);
     to->readiness = from->readiness;
     to->readiness.port.name = g_strdup(from->readiness.port.name);
     to->readiness.path = g_strdup(from->readiness.path);

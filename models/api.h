@@ -137,6 +137,8 @@ typedef struct KnContainer {
     guint n_command;             /* how many of 'command' came from command:, the rest
                                   * being args: (0: the image's entrypoint runs them) */
     KnProbe readiness;           /* kind NONE: ready as soon as started */
+    KnLabels *requests;          /* resources.requests: "cpu" -> "50m", ...; never NULL */
+    KnLabels *limits;            /* resources.limits; never NULL */
 } KnContainer;
 
 /* A toleration: 'key' empty with operator Exists tolerates every taint. */
@@ -345,6 +347,7 @@ typedef struct KnDeployment {
     guint min_ready_s;
     guint revision_history_limit; /* 10 */
     /* status */
+    guint64 observed_generation; /* the generation the controller last acted on */
     guint status_replicas, updated_replicas, ready_replicas, available_replicas;
 } KnDeployment;
 

@@ -428,7 +428,19 @@ doc_container(const KnContainer *c)
     }
     if (c->readiness.kind != KN_PROBE_NONE)
         doc_set(d, "readinessProbe", doc_probe(&c->readiness));
-    doc_set_map(d, "resources");
+    Doc *resources = doc_set_map(d, "resources");
+
+    for (guint k = 0; k < 2; k++) {
+        const KnLabels *list = k == 0 ? c->limits : c->requests;
+
+        if (kn_labels_size(list) == 0)
+            continue;
+
+        Doc *m = doc_set_map(resources, k == 0 ? "limits" : "requests");
+
+        for (guint i = 0; i < kn_labels_size(list); i++)
+            doc_set_str(m, kn_labels_key(list, i), kn_labels_value(list, i));
+    }
     doc_set_str(d, "terminationMessagePath", "/dev/termination-log");
     doc_set_str(d, "terminationMessagePolicy", "File");
     return d;
@@ -836,7 +848,7 @@ doc_deployment(const KnDeployment *d, KnStore *store)
     status = doc_set_map(doc, "status");
     if (d->available_replicas > 0)
         doc_set_int(status, "availableReplicas", d->available_replicas);
-    doc_set_int(status, "observedGeneration", d->meta.generation > 0 ? (gint64) d->meta.generation : 1);
+    doc_set_int(status, "observedGeneration", (gint64) d->observed_generation);
     if (d->ready_replicas > 0)
         doc_set_int(status, "readyReplicas", d->ready_replicas);
     if (d->status_replicas > 0)

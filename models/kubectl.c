@@ -957,7 +957,10 @@ poll_rollout(gpointer data)
         not_found(run, KN_KIND_DEPLOYMENT, run->names->pdata[0]);
         return TRUE;
     }
-    if (d->updated_replicas < d->replicas)
+    /* DeploymentStatusViewer.Status (kubectl/pkg/polymorphichelpers/rollout_status.go). */
+    if (d->meta.generation > d->observed_generation)
+        line = g_strdup("Waiting for deployment spec update to be observed...");
+    else if (d->updated_replicas < d->replicas)
         line = g_strdup_printf("Waiting for deployment \"%s\" rollout to finish: %u out of %u new replicas have been updated...",
                                d->meta.name, d->updated_replicas, d->replicas);
     else if (d->status_replicas > d->updated_replicas)
@@ -1066,6 +1069,103 @@ cmd_apply(Run *run, GStrv words)
                  file, failure->message);
         }
     }
+}
+
+/* Parses "cpu=50m,memory=32Mi" into 'into'; FALSE on a malformed list. */
+static gboolean
+parse_resource_list(const char *text, KnLabels *into)
+{
+    g_auto(GStrv) pairs = g_strsplit(text, ",", -1);
+
+    for (guint i = 0; pairs[i] != NULL; i++) {
+        g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
+
+        if (kv[0] == NULL || kv[1] == NULL || kv[0][0] == '\0' || kv[1][0] == '\0')
+            return FALSE;
+        kn_labels_set(into, kv[0], kv[1]);
+    }
+    return TRUE;
+}
+
+/* set resources KIND NAME [--requests=...] [--limits=...] [-c CONTAINER]:
+ * changes the pod template, so a Deployment rolls out
+ * (kubectl/pkg/cmd/set/set_resources.go). */
+static void
+cmd_set(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "requests", 0, TRUE }, { "limits", 0, TRUE }, { "containers", 'c', TRUE }, { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    guint next = 0;
+    KnKind kind;
+    g_autofree char *name = NULL;
+
+    if (words[1] == NULL || strcmp(words[1], "resources") != 0) {
+        fail(run, "error: unknown command \"%s\" for \"kubectl set\"", words[1] != NULL ? words[1] : "");
+        return;
+    }
+    if (!parse_args(run, words, 2, flags, "kubectl set resources", &args)
+        || !resource_and_name(run, &args, &next, &kind, &name))
+        return;
+    if (flag(&args, "requests") == NULL && flag(&args, "limits") == NULL) {
+        fail(run, "error: you must specify an update to requests or limits (in the form of --requests/--limits)");
+        return;
+    }
+
+    KnStore *store = run->kubectl->cluster->store;
+    gpointer object = kn_store_lookup(store, kind, namespace_of(&args), name);
+    KnPodTemplate *template;
+
+    if (object == NULL) {
+        not_found(run, kind, name);
+        return;
+    }
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        template = &((KnDeployment *) object)->template;
+        break;
+    case KN_KIND_REPLICA_SET:
+        template = &((KnReplicaSet *) object)->template;
+        break;
+    case KN_KIND_STATEFUL_SET:
+        template = &((KnStatefulSet *) object)->template;
+        break;
+    case KN_KIND_DAEMON_SET:
+        template = &((KnDaemonSet *) object)->template;
+        break;
+    default:
+        fail(run, "error: cannot set resources of a %s", kn_kind_name(kind));
+        return;
+    }
+
+    const char *only = flag(&args, "containers");
+    g_autoptr(KnLabels) requests = kn_labels_new();
+    g_autoptr(KnLabels) limits = kn_labels_new();
+    gboolean changed = FALSE;
+
+    if ((flag(&args, "requests") != NULL && !parse_resource_list(flag(&args, "requests"), requests))
+        || (flag(&args, "limits") != NULL && !parse_resource_list(flag(&args, "limits"), limits))) {
+        fail(run, "error: invalid resource list: expected NAME=QUANTITY[,NAME=QUANTITY]");
+        return;
+    }
+    for (guint i = 0; i < template->spec.containers->len; i++) {
+        KnContainer *c = template->spec.containers->pdata[i];
+
+        if (only != NULL && strcmp(only, "*") != 0 && g_strcmp0(c->name, only) != 0)
+            continue;
+        for (guint k = 0; k < kn_labels_size(requests); k++) {
+            changed |= g_strcmp0(kn_labels_get(c->requests, kn_labels_key(requests, k)), kn_labels_value(requests, k)) != 0;
+            kn_labels_set(c->requests, kn_labels_key(requests, k), kn_labels_value(requests, k));
+        }
+        for (guint k = 0; k < kn_labels_size(limits); k++) {
+            changed |= g_strcmp0(kn_labels_get(c->limits, kn_labels_key(limits, k)), kn_labels_value(limits, k)) != 0;
+            kn_labels_set(c->limits, kn_labels_key(limits, k), kn_labels_value(limits, k));
+        }
+    }
+    if (changed)
+        kn_store_update(store, kind, object, TRUE);
+    g_string_append_printf(run->result.out, "%s/%s resource requirements updated\n", singular(kind), name);
 }
 
 /* patch KIND NAME -p PATCH [--type strategic|merge|json]: the patched object
@@ -1531,6 +1631,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
     } else if (strcmp(words[0], "create") == 0 && words[1] != NULL
                && (strcmp(words[1], "service") == 0 || strcmp(words[1], "svc") == 0)) {
         cmd_create_service(run, words);
+    } else if (strcmp(words[0], "set") == 0) {
+        cmd_set(run, words);
     } else if (strcmp(words[0], "patch") == 0) {
         cmd_patch(run, words);
     } else if (strcmp(words[0], "apply") == 0) {

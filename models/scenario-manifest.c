@@ -874,6 +874,45 @@ read_args(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GEr
     return TRUE;
 }
 
+/* resources.requests and .limits: map[ResourceName]resource.Quantity, whose
+ * values may be written as strings or numbers ("50m", 0.5, 1). */
+static gboolean
+read_quantities(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    KnLabels **quantities = target;
+
+    (void) field;
+    if (node->type != YAML_MAPPING_NODE)
+        return type_error(r, node, "v1.ResourceList", error);
+    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+         pair < node->data.mapping.pairs.top; pair++) {
+        yaml_node_t *key = yaml_document_get_node(r->ctx->doc, pair->key);
+        yaml_node_t *value = yaml_document_get_node(r->ctx->doc, pair->value);
+        JsonType type = json_type(value);
+
+        if (!kn_scenario_yaml_expect_type(r->ctx, key, YAML_SCALAR_NODE, error)
+            || !check_duplicate(r, node, pair, key, error))
+            return FALSE;
+
+        Mark mark = push_map_key(r, kn_scenario_yaml_scalar(key));
+
+        record(r, value);
+        if (type != JSON_STRING && type != JSON_NUMBER)
+            return type_error(r, value, "resource.Quantity", error);
+        kn_labels_set(*quantities, kn_scenario_yaml_scalar(key), kn_scenario_yaml_scalar(value));
+        pop(r, mark);
+    }
+    return TRUE;
+}
+
+static const Field resources_fields[] = {
+    { "limits", read_quantities, offsetof(KnContainer, limits), NULL, NULL },
+    { "requests", read_quantities, offsetof(KnContainer, requests), NULL, NULL },
+    IGNORED("claims"),
+    { NULL },
+};
+static const Schema resources_schema = { "ResourceRequirements", resources_fields, NULL, NULL };
+
 static const Field container_fields[] = {
     { "name", read_string, offsetof(KnContainer, name), NULL, NULL },
     { "image", read_string, offsetof(KnContainer, image), NULL, NULL },
@@ -881,7 +920,8 @@ static const Field container_fields[] = {
     { "args", read_args, 0, NULL, NULL },
     { "ports", read_list, offsetof(KnContainer, ports), "[]v1.ContainerPort", &container_port_schema },
     { "readinessProbe", read_object, offsetof(KnContainer, readiness), "v1.Probe", &probe_schema },
-    IGNORED("imagePullPolicy"), IGNORED("env"), IGNORED("envFrom"), IGNORED("resources"),
+    { "resources", read_object, 0, "v1.ResourceRequirements", &resources_schema },
+    IGNORED("imagePullPolicy"), IGNORED("env"), IGNORED("envFrom"),
     IGNORED("resizePolicy"), IGNORED("restartPolicy"), IGNORED("volumeMounts"),
     IGNORED("volumeDevices"), IGNORED("livenessProbe"), IGNORED("startupProbe"),
     IGNORED("lifecycle"), IGNORED("securityContext"), IGNORED("workingDir"),

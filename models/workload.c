@@ -134,6 +134,13 @@ kn_workloads_template_hash(const KnPodTemplate *template, guint64 seed)
         for (guint j = 0; j < c->ports->len; j++)
             g_string_append_printf(text, "p%u/%d", ((KnContainerPort *) c->ports->pdata[j])->container_port,
                                    ((KnContainerPort *) c->ports->pdata[j])->protocol);
+        /* Resources are part of the template: changing them rolls out. */
+        if (kn_labels_size(c->requests) + kn_labels_size(c->limits) > 0) {
+            g_autofree char *requests = kn_labels_to_string(c->requests);
+            g_autofree char *limits = kn_labels_to_string(c->limits);
+
+            g_string_append_printf(text, "r%s/l%s", requests, limits);
+        }
     }
     for (gsize i = 0; i < text->len; i++) {
         hash ^= (guchar) text->str[i];
@@ -359,7 +366,9 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         if (rs == new_rs)
             updated = rs->status_replicas;
     }
-    if (d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated) {
+    if (d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated
+        || d->observed_generation != d->meta.generation) {
+        d->observed_generation = d->meta.generation;
         d->status_replicas = replicas;
         d->ready_replicas = d->available_replicas = ready;
         d->updated_replicas = updated;
