@@ -513,16 +513,15 @@ read_int_or_string(Reader *r, yaml_node_t *node, gpointer target, const Field *f
     return TRUE;
 }
 
-/* A map[string]string into the KnLabels * at 'target', made on the first
- * entry when NULL (a Service's selector: none and empty are the same). */
+/* A map of scalars into the KnLabels * at 'target', made on the first entry
+ * when NULL.  With 'quantities' the values may be numbers too and null is
+ * refused (a v1.ResourceList); without, the map is a map[string]string
+ * where null reads as "". */
 static gboolean
-read_labels(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+read_string_map(Reader *r, yaml_node_t *node, KnLabels **labels, gboolean quantities, GError **error)
 {
-    KnLabels **labels = target;
-
-    (void) field;
     if (node->type != YAML_MAPPING_NODE)
-        return type_error(r, node, "map[string]string", error);
+        return type_error(r, node, quantities ? "v1.ResourceList" : "map[string]string", error);
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
         yaml_node_t *key = yaml_document_get_node(r->ctx->doc, pair->key);
@@ -536,8 +535,8 @@ read_labels(Reader *r, yaml_node_t *node, gpointer target, const Field *field, G
         Mark mark = push_map_key(r, kn_scenario_yaml_scalar(key));
 
         record(r, value);
-        if (type != JSON_STRING && type != JSON_NULL)
-            return type_error(r, value, "string", error);
+        if (type != JSON_STRING && type != (quantities ? JSON_NUMBER : JSON_NULL))
+            return type_error(r, value, quantities ? "resource.Quantity" : "string", error);
         if (*labels == NULL)
             *labels = kn_labels_new();
         kn_labels_set(*labels, kn_scenario_yaml_scalar(key),
@@ -545,6 +544,14 @@ read_labels(Reader *r, yaml_node_t *node, gpointer target, const Field *field, G
         pop(r, mark);
     }
     return TRUE;
+}
+
+/* A map[string]string (a Service's selector: none and empty are the same). */
+static gboolean
+read_labels(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    (void) field;
+    return read_string_map(r, node, target, FALSE, error);
 }
 
 /* A []string into the GPtrArray of char * at 'target'. */
@@ -879,30 +886,8 @@ read_args(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GEr
 static gboolean
 read_quantities(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
 {
-    KnLabels **quantities = target;
-
     (void) field;
-    if (node->type != YAML_MAPPING_NODE)
-        return type_error(r, node, "v1.ResourceList", error);
-    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
-         pair < node->data.mapping.pairs.top; pair++) {
-        yaml_node_t *key = yaml_document_get_node(r->ctx->doc, pair->key);
-        yaml_node_t *value = yaml_document_get_node(r->ctx->doc, pair->value);
-        JsonType type = json_type(value);
-
-        if (!kn_scenario_yaml_expect_type(r->ctx, key, YAML_SCALAR_NODE, error)
-            || !check_duplicate(r, node, pair, key, error))
-            return FALSE;
-
-        Mark mark = push_map_key(r, kn_scenario_yaml_scalar(key));
-
-        record(r, value);
-        if (type != JSON_STRING && type != JSON_NUMBER)
-            return type_error(r, value, "resource.Quantity", error);
-        kn_labels_set(*quantities, kn_scenario_yaml_scalar(key), kn_scenario_yaml_scalar(value));
-        pop(r, mark);
-    }
-    return TRUE;
+    return read_string_map(r, node, target, TRUE, error);
 }
 
 static const Field resources_fields[] = {

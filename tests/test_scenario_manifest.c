@@ -403,6 +403,37 @@ test_scenario_manifest_checks_duplicates_in_skipped_fields(void **state)
                                                  "mapping key \"cpu\" already defined at line 8\n"));
 }
 
+/* Container resources: quantities as strings or numbers; anything else is
+ * the decoder's type error at the value. */
+static void
+test_scenario_manifest_reads_resource_quantities(void **state)
+{
+    (void) state;
+    static const char good[] =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "  - name: c\n    image: nginx\n    resources:\n      requests: {cpu: 50m, memory: 32Mi}\n"
+        "      limits: {cpu: 1}\n";
+    static const char bad[] =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "  - name: c\n    image: nginx\n    resources:\n      limits: {cpu: [1]}\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) manifests = kn_scenario_manifest_read_data("good.yaml", good, strlen(good), &error);
+
+    g_assert_no_error(error);
+    KnPod *pod = ((KnManifest *) manifests->pdata[0])->object;
+    KnContainer *c = pod->spec.containers->pdata[0];
+    assert_string_equal(kn_labels_get(c->requests, "cpu"), "50m");
+    assert_string_equal(kn_labels_get(c->requests, "memory"), "32Mi");
+    assert_string_equal(kn_labels_get(c->limits, "cpu"), "1");
+
+    g_autoptr(GPtrArray) none = kn_scenario_manifest_read_data("bad.yaml", bad, strlen(bad), &error);
+    assert_null(none);
+    assert_true(g_str_has_prefix(error->message,
+                                 "bad.yaml:9:21: error: spec.containers[0].resources.limits[cpu]: json: cannot "
+                                 "unmarshal array into Go struct field ResourceRequirements.spec.containers."
+                                 "resources.limits of type resource.Quantity\n"));
+}
+
 int
 main(void)
 {
@@ -414,6 +445,7 @@ main(void)
         cmocka_unit_test(test_scenario_manifest_scenario_keeps_its_manifests),
         cmocka_unit_test(test_scenario_manifest_bad_files_give_exact_messages),
         cmocka_unit_test(test_scenario_manifest_checks_duplicates_in_skipped_fields),
+        cmocka_unit_test(test_scenario_manifest_reads_resource_quantities),
     };
     return cmocka_run_group_tests_name("scenario_manifest", tests, setup, NULL);
 }
