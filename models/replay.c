@@ -417,6 +417,11 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
         explain(&replay, "%s after %" G_GUINT64_FORMAT " events",
             replay.next_step < scenario->steps->len ? "stopped by --until" : "end of the scenario",
             kn_sim_n_events(replay.sim));
+    if (ok && options->at_end != NULL) {
+        KnReplayState state = { .cluster = replay.cluster };
+
+        options->at_end(&state, options->at_end_data);
+    }
     report->end = kn_sim_now(replay.sim);
     report->n_events = kn_sim_n_events(replay.sim);
 

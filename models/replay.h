@@ -8,6 +8,18 @@
 #include <glib.h>
 #include "models/scenario.h"
 
+typedef struct KnCluster KnCluster;
+
+/* What a replay leaves to look at when it ends (or stops at --until): the
+ * cluster and the models running on it.  Borrowed; valid during the
+ * callback only. */
+typedef struct KnReplayState {
+    KnCluster *cluster;          /* the store, nodes and allocators */
+    gpointer net;                /* the data plane (KnNet, models/net.h), or NULL */
+} KnReplayState;
+
+typedef void (*KnReplayInspect)(const KnReplayState *state, gpointer user_data);
+
 typedef struct KnReplayOptions {
     guint64 seed;                /* the run's seed (the scenario's, or --seed) */
     KnTime until;                /* stop at this time; KN_TIME_MAX: at the end */
@@ -15,6 +27,8 @@ typedef struct KnReplayOptions {
     FILE *transcript;            /* where the transcript goes; NULL: nowhere */
     FILE *failures;              /* where failed expectations are reported */
     gboolean validate_only;      /* build the cluster and apply the manifests, no steps */
+    KnReplayInspect at_end;      /* called once at the end of the run, or NULL */
+    gpointer at_end_data;        /* its 'user_data' */
 } KnReplayOptions;
 
 typedef struct KnReplayReport {
