@@ -1,0 +1,114 @@
+/* netclient.h -- what a process's network tools (curl, wget, nc, ping,
+ * and later nslookup, dig) may ask of the network they run in.
+ *
+ * A command run by an exec: or from: step (models/shell.h, models/tools.h)
+ * lives in one network namespace: a pod's, a node's host namespace or an
+ * outside host's.  The data path (models/net.h) implements this interface
+ * for each of them; tests implement it with fakes.  Every call is
+ * asynchronous on the simulated clock: it returns at once and calls 'done'
+ * later from an event handler, exactly once.  Results are borrowed for the
+ * duration of the callback. */
+#pragma once
+
+#include <glib.h>
+#include "sim/addr.h"
+#include "sim/time.h"
+
+typedef enum {
+    KN_NET_OK,                   /* connected (and, for an exchange, the peer closed or
+                                  * the answer was complete) */
+    KN_NET_REFUSED,              /* a RST answered the SYN, or ICMP port unreachable
+                                  * (REJECT): "Connection refused" */
+    KN_NET_CONNECT_TIMEOUT,      /* no answer to the SYNs within the connect timeout */
+    KN_NET_TIMEOUT,              /* connected, but the whole exchange ran past max_time */
+    KN_NET_HOST_UNREACHABLE,     /* ICMP host unreachable, or no ARP answer: "No route to host" */
+    KN_NET_NETWORK_UNREACHABLE,  /* no route at all: "Network is unreachable" */
+    KN_NET_RESET,                /* the peer reset an established connection */
+} KnNetStatus;
+
+/* A TCP exchange: connect, send 'send' (if any), read until the peer closes
+ * (or, for HTTP, until the response is complete per its Content-Length),
+ * then close. */
+typedef struct KnTcpRequest {
+    KnAddr dst;
+    guint16 port;
+    GBytes *send;                /* borrowed; NULL: connect, then close (nc -z) */
+    KnTime connect_timeout;      /* 0: the kernel's SYN retries (about 127 s) */
+    KnTime max_time;             /* the whole exchange; 0: no limit */
+    gboolean http;               /* the answer is HTTP: stop reading at its end */
+} KnTcpRequest;
+
+typedef struct KnTcpResult {
+    KnNetStatus status;
+    GBytes *received;            /* what the peer sent; never NULL (maybe empty) */
+    KnAddr local;                /* the socket's own address and port */
+    guint16 local_port;
+    KnTime started;              /* when connect() was called */
+    KnTime connected;            /* when the handshake finished (0 if it did not) */
+    KnTime first_byte;           /* when the first byte of the answer arrived */
+    KnTime finished;
+} KnTcpResult;
+
+/* A UDP exchange: send one datagram and wait for one answer. */
+typedef struct KnUdpRequest {
+    KnAddr dst;
+    guint16 port;
+    GBytes *send;                /* borrowed */
+    KnTime timeout;
+} KnUdpRequest;
+
+typedef struct KnUdpResult {
+    KnNetStatus status;          /* OK, REFUSED (ICMP port unreachable), CONNECT_TIMEOUT
+                                  * (no answer within the timeout) */
+    GBytes *received;            /* the answer; never NULL */
+    KnAddr from;
+    guint16 from_port;
+    KnTime finished;
+} KnUdpResult;
+
+typedef struct KnPingResult {
+    KnNetStatus status;          /* OK: echo reply; HOST_UNREACHABLE, CONNECT_TIMEOUT: none */
+    KnAddr from;                 /* who answered (the target, or a router's error) */
+    guint8 ttl;                  /* the reply's TTL */
+    KnTime rtt;
+} KnPingResult;
+
+/* The outcome of a name lookup through the process's resolver. */
+typedef struct KnResolveResult {
+    gboolean found;
+    GPtrArray *addresses;        /* KnAddr *, in the order the resolver returns them */
+    char *canonical;             /* the canonical name, or NULL */
+} KnResolveResult;
+
+typedef void (*KnTcpDone)(const KnTcpResult *result, gpointer user_data);
+typedef void (*KnUdpDone)(const KnUdpResult *result, gpointer user_data);
+typedef void (*KnPingDone)(const KnPingResult *result, gpointer user_data);
+typedef void (*KnResolveDone)(const KnResolveResult *result, gpointer user_data);
+typedef void (*KnTimerDone)(gpointer user_data);
+
+/* The operations; 'self' is the KnNetClient. */
+typedef struct KnNetClientClass {
+    /* Resolves 'name' (a host name or an address literal) as the process's
+     * C library would (search list, ndots). */
+    void (*resolve)(gpointer self, const char *name, KnResolveDone done, gpointer user_data);
+    void (*tcp_exchange)(gpointer self, const KnTcpRequest *request, KnTcpDone done,
+                         gpointer user_data);
+    void (*udp_exchange)(gpointer self, const KnUdpRequest *request, KnUdpDone done,
+                         gpointer user_data);
+    /* Sends one ICMP echo request with sequence 'seq' to 'dst' and waits up
+     * to 'timeout' for its reply. */
+    void (*ping)(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout,
+                 KnPingDone done, gpointer user_data);
+    /* Calls 'done' after 'delay' (sleep, ping's interval). */
+    void (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data);
+    KnTime (*now)(gpointer self);
+} KnNetClientClass;
+
+/* Where a command runs: its network and what the image gives it. */
+typedef struct KnNetClient {
+    const KnNetClientClass *klass;
+    gpointer self;               /* passed to every operation */
+    char *hostname;              /* what `hostname` prints (the pod's name, the node's) */
+    char *image;                 /* the container image, or NULL on a node or host */
+    KnAddr address;              /* the namespace's primary address */
+} KnNetClient;

@@ -1,0 +1,43 @@
+/* addr.h -- IPv4 and IPv6 addresses and prefixes as small values.
+ *
+ * The data path compares, hashes and rewrites addresses on every packet, so
+ * they are plain structs (no allocation, no GInetAddress); text conversion
+ * follows inet_pton/inet_ntop (RFC 5952 for IPv6 output). */
+#pragma once
+
+#include <glib.h>
+
+#define KN_ADDR_STRLEN 46        /* INET6_ADDRSTRLEN */
+
+typedef struct KnAddr {
+    guint8 family;               /* 4 or 6; 0 for "no address" */
+    guint8 bytes[16];            /* network order; IPv4 uses the first 4 */
+} KnAddr;
+
+typedef struct KnCidr {
+    KnAddr addr;                 /* the network address (host bits cleared) */
+    guint8 len;                  /* prefix length */
+} KnCidr;
+
+/* Parses an IPv4 or IPv6 literal; FALSE (and 'addr' zeroed) if it is not one. */
+gboolean kn_addr_parse(const char *text, KnAddr *addr);
+/* An IPv4 address from its 32-bit value in host order (10.0.0.1 = 0x0a000001). */
+KnAddr kn_addr_ipv4(guint32 value);
+/* The IPv4 value in host order; 0 for IPv6. */
+guint32 kn_addr_ipv4_value(const KnAddr *addr);
+/* Writes the text form into 'buf' (at least KN_ADDR_STRLEN bytes) and
+ * returns 'buf'; "" for family 0. */
+char *kn_addr_format(const KnAddr *addr, char *buf);
+/* As kn_addr_format(), new; g_free(). */
+char *kn_addr_to_string(const KnAddr *addr);
+gboolean kn_addr_equal(const KnAddr *a, const KnAddr *b);
+guint kn_addr_hash(const KnAddr *addr);
+int kn_addr_compare(const KnAddr *a, const KnAddr *b);  /* numeric, IPv4 first */
+gboolean kn_addr_is_loopback(const KnAddr *addr);       /* 127/8, ::1 */
+
+/* Parses "10.244.0.0/16" (a bare address is a /32 or /128); host bits are
+ * cleared.  FALSE if malformed. */
+gboolean kn_cidr_parse(const char *text, KnCidr *cidr);
+gboolean kn_cidr_contains(const KnCidr *cidr, const KnAddr *addr);
+/* "10.244.0.0/16"; 'buf' at least KN_ADDR_STRLEN + 4 bytes. */
+char *kn_cidr_format(const KnCidr *cidr, char *buf);
