@@ -13,7 +13,9 @@ models_libmodels_a_SOURCES = \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \
 	models/loadbalancer.c models/loadbalancer.h \
+	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
+	models/proxy.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \
 	models/scenario-yaml.c models/scenario-yaml.h \

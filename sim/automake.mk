@@ -7,5 +7,6 @@ sim_libsim_a_SOURCES = \
 	sim/queue.c sim/queue.h \
 	sim/rng.c sim/rng.h \
 	sim/sim.c sim/sim.h \
-	sim/time.c sim/time.h
+	sim/time.c sim/time.h \
+	sim/trace.c sim/trace.h
 EXTRA_DIST += sim/README
