@@ -15,6 +15,7 @@ models_libmodels_a_SOURCES = \
 	models/loadbalancer.c models/loadbalancer.h \
 	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
+	models/proxy-ir.c models/proxy-ir.h \
 	models/proxy.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \

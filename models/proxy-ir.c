@@ -1,0 +1,1154 @@
+/* proxy-ir.c -- netfilter rules as kube-proxy writes them (proxy-ir.h).
+ *
+ * DOC: The rule model covers what kube-proxy's iptables mode writes
+ * (K-IPT syncProxyRules, writeServiceToEndpointRules; reference section
+ * 1.7): IP header matches and the match modules comment, tcp/udp/sctp,
+ * mark, addrtype, conntrack, statistic, recent and nfacct; the targets
+ * jump, RETURN, ACCEPT, DROP, REJECT, DNAT, MARK and MASQUERADE.
+ *
+ * The renderer prints what `iptables-save` v1.8.9 prints after
+ * iptables-restore has loaded kube-proxy's payload (section 1.9, EMP):
+ * built-in chains first, user chains sorted by name in byte order, rules
+ * grouped chain by chain in that order; within a rule -s, -d, -i, -o, -p
+ * and then the modules in the order written; addresses with their prefix
+ * length; comments quoted as xtables_save_string() does; MARK as
+ * --set-xmark; REJECT with its --reject-with; recent with its --mask and
+ * --rsource; probabilities as the stored u32 over 2^31 with "%.11f"
+ * (section 1.8, XT statistic_parse/print).  Tables print filter then nat,
+ * the order of iptables-nft's table list (nft.c xtables_ipv4).
+ *
+ * The executor walks chains as the kernel's ipt_do_table does: the first
+ * matching rule's target decides; a jump pushes the return position; RETURN
+ * pops it, and in a built-in chain the policy (ACCEPT) applies; ACCEPT,
+ * DROP, REJECT, DNAT and MASQUERADE end the table; MARK and target-less
+ * rules go on.  -m statistic matches when (random & 0x7FFFFFFF) < value
+ * (kernel xt_statistic.c); -m recent keeps per list an LRU of source
+ * addresses with the time last set, at most 100 (xt_recent ip_list_tot),
+ * --rcheck --seconds T hits when the last --set is less than T ago, and
+ * --reap drops the least recently set entry if it is that old (kernel
+ * xt_recent.c recent_entry_reap).
+ *
+ * Speed: the kernel tries every rule of KUBE-SERVICES in turn; so does the
+ * count here, but the walk finds the candidates through an index.  Any rule
+ * with -p P -m P --dport N can only match packets of that protocol and
+ * port, and with a host -d X only packets to X, so chains of many rules
+ * index such rules by (X, P, N) or (P, N); the walk visits only those and
+ * the unindexed rules, in chain order, and counts the rules between them
+ * as evaluated without evaluating them.
+ *
+ * Simplified: one IP family per ruleset walk (the family is the packet's);
+ * the -i/-o interface of a packet that has none (OUTPUT) is ""; the
+ * recent list keeps one time stamp per address (the newest, all --rcheck
+ * --seconds looks at); no --hitcount; the depth limit (32 jumps) stands in
+ * for the kernel's load-time loop check. */
+
+#include <config.h>
+#include "models/proxy-ir.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/packet.h"
+
+#define MAX_DEPTH 32             /* jumps deep, as OVS MAX_DEPTH */
+#define INDEX_MIN_RULES 16       /* chains shorter than this are walked rule by rule */
+#define RECENT_LIST_TOT 100      /* xt_recent ip_list_tot */
+#define BLOCK_SIZE (256 * 1024)  /* rule storage per block */
+
+struct KnProxyIrRuleset {
+    GPtrArray *chains[KN_PROXY_IR_N_TABLES];   /* KnProxyIrChain, owned, creation order */
+    GHashTable *by_name[KN_PROXY_IR_N_TABLES]; /* name (borrowed) -> chain */
+    GStringChunk *strings;       /* interned comments, names, interfaces */
+    GPtrArray *blocks;           /* rule storage, owned */
+    gsize block_used;            /* bytes used of the last block */
+    guint n_rules;
+};
+
+static const char *const builtin_chains[KN_PROXY_IR_N_TABLES][5] = {
+    [KN_PROXY_IR_FILTER] = { "INPUT", "FORWARD", "OUTPUT", NULL },
+    [KN_PROXY_IR_NAT] = { "PREROUTING", "INPUT", "OUTPUT", "POSTROUTING", NULL },
+};
+
+const char *
+kn_proxy_ir_table_name(KnProxyIrTable table)
+{
+    return table == KN_PROXY_IR_NAT ? "nat" : "filter";
+}
+
+/*****************************************************************************/
+/* The ruleset. */
+
+static void index_free(gpointer index);
+
+static void
+chain_free(gpointer data)
+{
+    KnProxyIrChain *chain = data;
+
+    g_free(chain->name);
+    g_ptr_array_unref(chain->rules);
+    index_free(chain->index);
+    g_free(chain);
+}
+
+static KnProxyIrChain *
+chain_add(KnProxyIrRuleset *ruleset, KnProxyIrTable table, const char *name, gboolean builtin)
+{
+    KnProxyIrChain *chain = g_new0(KnProxyIrChain, 1);
+
+    chain->name = g_strdup(name);
+    chain->table = table;
+    chain->builtin = builtin;
+    chain->rules = g_ptr_array_new();   /* rules live in the ruleset's blocks */
+    g_ptr_array_add(ruleset->chains[table], chain);
+    g_hash_table_insert(ruleset->by_name[table], chain->name, chain);
+    return chain;
+}
+
+KnProxyIrRuleset *
+kn_proxy_ir_ruleset_new(void)
+{
+    KnProxyIrRuleset *ruleset = g_new0(KnProxyIrRuleset, 1);
+
+    for (guint t = 0; t < KN_PROXY_IR_N_TABLES; t++) {
+        ruleset->chains[t] = g_ptr_array_new_with_free_func(chain_free);
+        ruleset->by_name[t] = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; builtin_chains[t][i] != NULL; i++)
+            chain_add(ruleset, t, builtin_chains[t][i], TRUE);
+    }
+    ruleset->strings = g_string_chunk_new(64 * 1024);
+    ruleset->blocks = g_ptr_array_new_with_free_func(g_free);
+    ruleset->block_used = BLOCK_SIZE;
+    return ruleset;
+}
+
+void
+kn_proxy_ir_ruleset_free(KnProxyIrRuleset *ruleset)
+{
+    if (ruleset == NULL)
+        return;
+    for (guint t = 0; t < KN_PROXY_IR_N_TABLES; t++) {
+        g_hash_table_unref(ruleset->by_name[t]);
+        g_ptr_array_unref(ruleset->chains[t]);
+    }
+    g_string_chunk_free(ruleset->strings);
+    g_ptr_array_unref(ruleset->blocks);
+    g_free(ruleset);
+}
+
+KnProxyIrChain *
+kn_proxy_ir_lookup(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, const char *name)
+{
+    g_return_val_if_fail(ruleset != NULL && table < KN_PROXY_IR_N_TABLES, NULL);
+    return g_hash_table_lookup(ruleset->by_name[table], name);
+}
+
+KnProxyIrChain *
+kn_proxy_ir_chain(KnProxyIrRuleset *ruleset, KnProxyIrTable table, const char *name)
+{
+    KnProxyIrChain *chain = kn_proxy_ir_lookup(ruleset, table, name);
+
+    return chain != NULL ? chain : chain_add(ruleset, table, name, FALSE);
+}
+
+guint
+kn_proxy_ir_n_rules(const KnProxyIrRuleset *ruleset)
+{
+    return ruleset->n_rules;
+}
+
+static const char *
+intern(KnProxyIrRuleset *ruleset, const char *text)
+{
+    return text != NULL ? g_string_chunk_insert_const(ruleset->strings, text) : NULL;
+}
+
+/* Room for a rule of 'size' bytes in the current block, or a new block.
+ * Each block keeps a whole KnProxyIrRule of slack at its end so that no
+ * stored rule, however short, ends less than sizeof (KnProxyIrRule) before
+ * the end of its allocation (which sanitizers check on member access). */
+static KnProxyIrRule *
+rule_alloc(KnProxyIrRuleset *ruleset, gsize size)
+{
+    size = (size + 7) & ~(gsize) 7;
+    if (ruleset->block_used + size > BLOCK_SIZE) {
+        g_ptr_array_add(ruleset->blocks, g_malloc(BLOCK_SIZE + sizeof(KnProxyIrRule)));
+        ruleset->block_used = 0;
+    }
+    KnProxyIrRule *rule = (KnProxyIrRule *) ((char *) g_ptr_array_index(ruleset->blocks, ruleset->blocks->len - 1)
+                                             + ruleset->block_used);
+
+    ruleset->block_used += size;
+    return rule;
+}
+
+KnProxyIrRule *
+kn_proxy_ir_append(KnProxyIrRuleset *ruleset, KnProxyIrChain *chain, const KnProxyIrRule *rule)
+{
+    g_return_val_if_fail(ruleset != NULL && chain != NULL && rule != NULL, NULL);
+    g_return_val_if_fail(rule->n_matches <= KN_PROXY_IR_MAX_MATCHES, NULL);
+    g_return_val_if_fail(rule->target != KN_PROXY_IR_TARGET_JUMP || rule->jump != NULL, NULL);
+
+    gsize size = G_STRUCT_OFFSET(KnProxyIrRule, matches) + rule->n_matches * sizeof(KnProxyIrMatch);
+    KnProxyIrRule *copy = rule_alloc(ruleset, size);
+
+    memcpy(copy, rule, size);
+    copy->in_iface = intern(ruleset, rule->in_iface);
+    copy->out_iface = intern(ruleset, rule->out_iface);
+    for (guint i = 0; i < copy->n_matches; i++)
+        copy->matches[i].text = intern(ruleset, rule->matches[i].text);
+    g_ptr_array_add(chain->rules, copy);
+    g_clear_pointer(&chain->index, index_free);
+    ruleset->n_rules++;
+    return copy;
+}
+
+static KnProxyIrMatch *
+add_match(KnProxyIrRule *rule, KnProxyIrMatchKind kind)
+{
+    g_assert(rule->n_matches < KN_PROXY_IR_MAX_MATCHES);
+    KnProxyIrMatch *match = &rule->matches[rule->n_matches++];
+
+    memset(match, 0, sizeof *match);
+    match->kind = kind;
+    return match;
+}
+
+void
+kn_proxy_ir_add_comment(KnProxyIrRule *rule, const char *text)
+{
+    add_match(rule, KN_PROXY_IR_MATCH_COMMENT)->text = text;
+}
+
+void
+kn_proxy_ir_add_port(KnProxyIrRule *rule, guint8 proto, guint16 dport)
+{
+    rule->proto = proto;
+    add_match(rule, KN_PROXY_IR_MATCH_PORT)->dport = dport;
+}
+
+void
+kn_proxy_ir_add_mark(KnProxyIrRule *rule, gboolean negate, guint32 value, guint32 mask)
+{
+    KnProxyIrMatch *match = add_match(rule, KN_PROXY_IR_MATCH_MARK);
+
+    match->negate = negate != FALSE;
+    match->value = value;
+    match->mask = mask;
+}
+
+void
+kn_proxy_ir_add_addrtype(KnProxyIrRule *rule, gboolean negate, gboolean dst_type)
+{
+    KnProxyIrMatch *match = add_match(rule, KN_PROXY_IR_MATCH_ADDRTYPE);
+
+    match->negate = negate != FALSE;
+    match->dst_type = dst_type != FALSE;
+}
+
+void
+kn_proxy_ir_add_ctstate(KnProxyIrRule *rule, gboolean negate, guint ctstate)
+{
+    KnProxyIrMatch *match = add_match(rule, KN_PROXY_IR_MATCH_CONNTRACK);
+
+    match->negate = negate != FALSE;
+    match->ctstate = ctstate;
+}
+
+void
+kn_proxy_ir_add_statistic(KnProxyIrRule *rule, guint32 value)
+{
+    add_match(rule, KN_PROXY_IR_MATCH_STATISTIC)->value = value;
+}
+
+void
+kn_proxy_ir_add_recent_rcheck(KnProxyIrRule *rule, const char *name, guint seconds, gboolean reap)
+{
+    KnProxyIrMatch *match = add_match(rule, KN_PROXY_IR_MATCH_RECENT);
+
+    match->text = name;
+    match->value = seconds;
+    match->reap = reap != FALSE;
+}
+
+void
+kn_proxy_ir_add_recent_set(KnProxyIrRule *rule, const char *name)
+{
+    KnProxyIrMatch *match = add_match(rule, KN_PROXY_IR_MATCH_RECENT);
+
+    match->text = name;
+    match->recent_set = TRUE;
+}
+
+void
+kn_proxy_ir_add_nfacct(KnProxyIrRule *rule, const char *name)
+{
+    add_match(rule, KN_PROXY_IR_MATCH_NFACCT)->text = name;
+}
+
+/*****************************************************************************/
+/* Probabilities. */
+
+char *
+kn_proxy_ir_probability_text(guint n, char *buf)
+{
+    g_return_val_if_fail(n > 0, NULL);
+    return g_ascii_formatd(buf, 32, "%0.10f", 1.0 / n);
+}
+
+guint32
+kn_proxy_ir_probability_value(const char *text)
+{
+    /* libxt_statistic.c statistic_parse: lround(0x80000000 * prob). */
+    return (guint32) lround(0x80000000 * g_ascii_strtod(text, NULL));
+}
+
+guint32
+kn_proxy_ir_probability(guint n)
+{
+    char buf[32];
+
+    return kn_proxy_ir_probability_value(kn_proxy_ir_probability_text(n, buf));
+}
+
+char *
+kn_proxy_ir_probability_format(guint32 value, char *buf)
+{
+    /* libxt_statistic.c print_match: "%.11f", 1.0 * probability / 0x80000000. */
+    return g_ascii_formatd(buf, 32, "%.11f", 1.0 * value / 0x80000000);
+}
+
+/*****************************************************************************/
+/* Rendering. */
+
+char *
+kn_proxy_ir_date(KnTime now)
+{
+    static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    /* 2024-01-01T00:00:00Z, a Monday. */
+    g_autoptr(GDateTime) epoch = g_date_time_new_utc(2024, 1, 1, 0, 0, 0);
+    g_autoptr(GDateTime) t = g_date_time_add_seconds(epoch, (double) (now / KN_SEC));
+
+    /* ctime(): "%.3s %.3s%3d %.2d:%.2d:%.2d %d". */
+    return g_strdup_printf("%s %s%3d %02d:%02d:%02d %d", days[g_date_time_get_day_of_week(t) % 7],
+                           months[g_date_time_get_month(t) - 1], g_date_time_get_day_of_month(t),
+                           g_date_time_get_hour(t), g_date_time_get_minute(t),
+                           g_date_time_get_second(t), g_date_time_get_year(t));
+}
+
+static int
+chain_compare(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+    (void) user_data;
+    const KnProxyIrChain *x = *(KnProxyIrChain *const *) a, *y = *(KnProxyIrChain *const *) b;
+
+    return strcmp(x->name, y->name);
+}
+
+/* The chains of 'table' in iptables-save order: built-ins as created, then
+ * user chains sorted by name.  New array of borrowed chains. */
+static GPtrArray *
+chains_in_order(const KnProxyIrRuleset *ruleset, KnProxyIrTable table)
+{
+    GPtrArray *all = ruleset->chains[table];
+    GPtrArray *order = g_ptr_array_sized_new(all->len);
+    guint n_builtin = 0;
+
+    for (guint i = 0; i < all->len; i++) {
+        KnProxyIrChain *chain = all->pdata[i];
+
+        g_ptr_array_add(order, chain);
+        n_builtin += chain->builtin;
+    }
+    g_qsort_with_data(order->pdata + n_builtin, order->len - n_builtin, sizeof(gpointer),
+                      chain_compare, NULL);
+    return order;
+}
+
+static inline void
+append_str(GString *out, const char *text)
+{
+    g_string_append(out, text);
+}
+
+static void
+append_uint(GString *out, guint64 value)
+{
+    char buf[24];
+    char *p = buf + sizeof buf;
+
+    do {
+        *--p = (char) ('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    g_string_append_len(out, p, buf + sizeof buf - p);
+}
+
+static void
+append_hex(GString *out, guint32 value)
+{
+    static const char digits[] = "0123456789abcdef";
+    char buf[16];
+    char *p = buf + sizeof buf;
+
+    do {
+        *--p = digits[value & 0xf];
+        value >>= 4;
+    } while (value != 0);
+    g_string_append(out, "0x");
+    g_string_append_len(out, p, buf + sizeof buf - p);
+}
+
+static void
+append_cidr(GString *out, const KnCidr *cidr)
+{
+    char buf[KN_ADDR_STRLEN + 4];
+
+    g_string_append(out, kn_addr_format(&cidr->addr, buf));
+    g_string_append_c(out, '/');
+    append_uint(out, cidr->len);
+}
+
+/* xtables_save_string(): bare if every character is [A-Za-z0-9_-] (and
+ * there is one), else double-quoted with ", \ and ' escaped. */
+static void
+append_quoted(GString *out, const char *text)
+{
+    static const char bare[] = "_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    gsize length = strspn(text, bare);
+
+    g_string_append_c(out, ' ');
+    if (length > 0 && text[length] == '\0') {
+        g_string_append_len(out, text, length);
+        return;
+    }
+    g_string_append_c(out, '"');
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\' || *p == '\'')
+            g_string_append_c(out, '\\');
+        g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '"');
+}
+
+static const char *
+proto_name(guint8 proto)
+{
+    switch (proto) {
+    case KN_IPPROTO_TCP:
+        return "tcp";
+    case KN_IPPROTO_UDP:
+        return "udp";
+    case KN_PROXY_IR_IPPROTO_SCTP:
+        return "sctp";
+    case KN_IPPROTO_ICMP:
+        return "icmp";
+    default:
+        return "all";
+    }
+}
+
+/* libxt_conntrack.c print_state order. */
+static void
+append_ctstate(GString *out, guint ctstate)
+{
+    static const struct { guint bit; const char *name; } states[] = {
+        { KN_CT_INVALID, "INVALID" }, { KN_CT_NEW, "NEW" }, { KN_CT_RELATED, "RELATED" },
+        { KN_CT_ESTABLISHED, "ESTABLISHED" }, { KN_CT_SNAT, "SNAT" }, { KN_CT_DNAT, "DNAT" },
+    };
+    gboolean first = TRUE;
+
+    for (guint i = 0; i < G_N_ELEMENTS(states); i++) {
+        if (ctstate & states[i].bit) {
+            g_string_append(out, first ? " " : ",");
+            g_string_append(out, states[i].name);
+            first = FALSE;
+        }
+    }
+}
+
+static void
+append_match(GString *out, const KnProxyIrRule *rule, const KnProxyIrMatch *match, gboolean ipv6)
+{
+    char buf[32];
+
+    switch ((KnProxyIrMatchKind) match->kind) {
+    case KN_PROXY_IR_MATCH_COMMENT:
+        append_str(out, " -m comment --comment");
+        append_quoted(out, match->text);
+        break;
+    case KN_PROXY_IR_MATCH_PORT:
+        append_str(out, " -m ");
+        append_str(out, proto_name(rule->proto));
+        if (match->dport != 0) {
+            append_str(out, " --dport ");
+            append_uint(out, match->dport);
+        }
+        break;
+    case KN_PROXY_IR_MATCH_MARK:
+        append_str(out, match->negate ? " -m mark ! --mark " : " -m mark --mark ");
+        append_hex(out, match->value);
+        if (match->mask != 0xffffffff) {
+            g_string_append_c(out, '/');
+            append_hex(out, match->mask);
+        }
+        break;
+    case KN_PROXY_IR_MATCH_ADDRTYPE:
+        append_str(out, " -m addrtype");
+        if (match->negate)
+            append_str(out, " !");
+        append_str(out, match->dst_type ? " --dst-type LOCAL" : " --src-type LOCAL");
+        break;
+    case KN_PROXY_IR_MATCH_CONNTRACK:
+        append_str(out, match->negate ? " -m conntrack ! --ctstate" : " -m conntrack --ctstate");
+        append_ctstate(out, match->ctstate);
+        break;
+    case KN_PROXY_IR_MATCH_STATISTIC:
+        append_str(out, " -m statistic --mode random --probability ");
+        append_str(out, kn_proxy_ir_probability_format(match->value, buf));
+        break;
+    case KN_PROXY_IR_MATCH_RECENT:
+        if (match->recent_set) {
+            append_str(out, " -m recent --set");
+        } else {
+            append_str(out, " -m recent --rcheck");
+            if (match->value != 0) {
+                append_str(out, " --seconds ");
+                append_uint(out, match->value);
+            }
+            if (match->reap)
+                append_str(out, " --reap");
+        }
+        append_str(out, " --name ");
+        append_str(out, match->text);
+        append_str(out, ipv6 ? " --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rsource"
+                             : " --mask 255.255.255.255 --rsource");
+        break;
+    case KN_PROXY_IR_MATCH_NFACCT:
+        /* Two spaces, as real dumps show (section 1.7 step 4). */
+        append_str(out, " -m nfacct --nfacct-name  ");
+        append_str(out, match->text);
+        break;
+    }
+}
+
+static gboolean
+rule_is_ipv6(const KnProxyIrRule *rule)
+{
+    return (rule->has_src && rule->src.addr.family == 6) || (rule->has_dst && rule->dst.addr.family == 6)
+           || rule->dnat_addr.family == 6;
+}
+
+void
+kn_proxy_ir_render_rule(const KnProxyIrChain *chain, const KnProxyIrRule *rule, GString *out)
+{
+    gboolean ipv6 = rule_is_ipv6(rule);
+    char buf[KN_ADDR_STRLEN];
+
+    append_str(out, "-A ");
+    append_str(out, chain->name);
+    if (rule->has_src) {
+        append_str(out, rule->not_src ? " ! -s " : " -s ");
+        append_cidr(out, &rule->src);
+    }
+    if (rule->has_dst) {
+        append_str(out, rule->not_dst ? " ! -d " : " -d ");
+        append_cidr(out, &rule->dst);
+    }
+    if (rule->in_iface != NULL) {
+        append_str(out, rule->not_in_iface ? " ! -i " : " -i ");
+        append_str(out, rule->in_iface);
+    }
+    if (rule->out_iface != NULL) {
+        append_str(out, rule->not_out_iface ? " ! -o " : " -o ");
+        append_str(out, rule->out_iface);
+    }
+    if (rule->proto != 0) {
+        append_str(out, " -p ");
+        append_str(out, proto_name(rule->proto));
+    }
+    for (guint i = 0; i < rule->n_matches; i++)
+        append_match(out, rule, &rule->matches[i], ipv6);
+
+    switch ((KnProxyIrTargetKind) rule->target) {
+    case KN_PROXY_IR_TARGET_NONE:
+        break;
+    case KN_PROXY_IR_TARGET_JUMP:
+        append_str(out, " -j ");
+        append_str(out, rule->jump->name);
+        break;
+    case KN_PROXY_IR_TARGET_RETURN:
+        append_str(out, " -j RETURN");
+        break;
+    case KN_PROXY_IR_TARGET_ACCEPT:
+        append_str(out, " -j ACCEPT");
+        break;
+    case KN_PROXY_IR_TARGET_DROP:
+        append_str(out, " -j DROP");
+        break;
+    case KN_PROXY_IR_TARGET_REJECT:
+        append_str(out, ipv6 ? " -j REJECT --reject-with icmp6-port-unreachable"
+                             : " -j REJECT --reject-with icmp-port-unreachable");
+        break;
+    case KN_PROXY_IR_TARGET_DNAT:
+        append_str(out, " -j DNAT --to-destination ");
+        if (rule->dnat_addr.family == 6)
+            g_string_append_c(out, '[');
+        append_str(out, kn_addr_format(&rule->dnat_addr, buf));
+        if (rule->dnat_addr.family == 6)
+            g_string_append_c(out, ']');
+        if (rule->dnat_port != 0) {
+            g_string_append_c(out, ':');
+            append_uint(out, rule->dnat_port);
+        }
+        break;
+    case KN_PROXY_IR_TARGET_MARK:
+        append_str(out, " -j MARK --set-xmark ");
+        append_hex(out, rule->mark_value);
+        g_string_append_c(out, '/');
+        append_hex(out, rule->mark_mask);
+        break;
+    case KN_PROXY_IR_TARGET_MASQUERADE:
+        append_str(out, rule->random_fully ? " -j MASQUERADE --random-fully" : " -j MASQUERADE");
+        break;
+    }
+}
+
+void
+kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, const char *date,
+                         GString *out)
+{
+    g_autoptr(GPtrArray) order = chains_in_order(ruleset, table);
+
+    append_str(out, "# Generated by iptables-save v1.8.9 (nf_tables) on ");
+    append_str(out, date);
+    append_str(out, "\n*");
+    append_str(out, kn_proxy_ir_table_name(table));
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < order->len; i++) {
+        const KnProxyIrChain *chain = order->pdata[i];
+
+        g_string_append_c(out, ':');
+        append_str(out, chain->name);
+        append_str(out, chain->builtin ? " ACCEPT [0:0]\n" : " - [0:0]\n");
+    }
+    for (guint i = 0; i < order->len; i++) {
+        const KnProxyIrChain *chain = order->pdata[i];
+
+        for (guint r = 0; r < chain->rules->len; r++) {
+            kn_proxy_ir_render_rule(chain, chain->rules->pdata[r], out);
+            g_string_append_c(out, '\n');
+        }
+    }
+    append_str(out, "COMMIT\n# Completed on ");
+    append_str(out, date);
+    g_string_append_c(out, '\n');
+}
+
+void
+kn_proxy_ir_render(const KnProxyIrRuleset *ruleset, const char *date, GString *out)
+{
+    kn_proxy_ir_render_table(ruleset, KN_PROXY_IR_FILTER, date, out);
+    kn_proxy_ir_render_table(ruleset, KN_PROXY_IR_NAT, date, out);
+}
+
+/*****************************************************************************/
+/* -m recent lists. */
+
+typedef struct RecentEntry {
+    KnAddr addr;                 /* the hash table's key */
+    KnTime last;                 /* the last --set */
+    GList link;                  /* in the list's LRU queue, oldest first */
+} RecentEntry;
+
+typedef struct RecentList {
+    GHashTable *entries;         /* KnAddr (in the entry) -> RecentEntry, owned */
+    GQueue lru;                  /* RecentEntry links, least recently set first */
+} RecentList;
+
+struct KnProxyIrRecent {
+    GHashTable *lists;           /* name (owned) -> RecentList (owned) */
+};
+
+static gboolean
+addr_equal(gconstpointer a, gconstpointer b)
+{
+    return kn_addr_equal(a, b);
+}
+
+static guint
+addr_hash(gconstpointer a)
+{
+    return kn_addr_hash(a);
+}
+
+static void
+recent_list_free(gpointer data)
+{
+    RecentList *list = data;
+
+    g_hash_table_unref(list->entries);
+    g_free(list);
+}
+
+KnProxyIrRecent *
+kn_proxy_ir_recent_new(void)
+{
+    KnProxyIrRecent *recent = g_new0(KnProxyIrRecent, 1);
+
+    recent->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, recent_list_free);
+    return recent;
+}
+
+void
+kn_proxy_ir_recent_free(KnProxyIrRecent *recent)
+{
+    if (recent == NULL)
+        return;
+    g_hash_table_unref(recent->lists);
+    g_free(recent);
+}
+
+guint
+kn_proxy_ir_recent_size(const KnProxyIrRecent *recent, const char *name)
+{
+    RecentList *list = g_hash_table_lookup(recent->lists, name);
+
+    return list != NULL ? g_hash_table_size(list->entries) : 0;
+}
+
+static RecentList *
+recent_list(KnProxyIrRecent *recent, const char *name)
+{
+    RecentList *list = g_hash_table_lookup(recent->lists, name);
+
+    if (list == NULL) {
+        list = g_new0(RecentList, 1);
+        list->entries = g_hash_table_new_full(addr_hash, addr_equal, NULL, g_free);
+        g_queue_init(&list->lru);
+        g_hash_table_insert(recent->lists, g_strdup(name), list);
+    }
+    return list;
+}
+
+static void
+recent_remove(RecentList *list, RecentEntry *entry)
+{
+    g_queue_unlink(&list->lru, &entry->link);
+    g_hash_table_remove(list->entries, &entry->addr);
+}
+
+/* --set: the entry for 'addr' now, most recently used; the oldest goes when
+ * the list is full (recent_entry_init). */
+static void
+recent_set(RecentList *list, const KnAddr *addr, KnTime now)
+{
+    RecentEntry *entry = g_hash_table_lookup(list->entries, addr);
+
+    if (entry == NULL) {
+        if (g_hash_table_size(list->entries) >= RECENT_LIST_TOT)
+            recent_remove(list, list->lru.head->data);
+        entry = g_new0(RecentEntry, 1);
+        entry->addr = *addr;
+        entry->link.data = entry;
+        g_hash_table_insert(list->entries, &entry->addr, entry);
+    } else {
+        g_queue_unlink(&list->lru, &entry->link);
+    }
+    entry->last = now;
+    g_queue_push_tail_link(&list->lru, &entry->link);
+}
+
+/* --rcheck [--seconds T] [--reap]. */
+static gboolean
+recent_check(RecentList *list, const KnAddr *addr, const KnProxyIrMatch *match, KnTime now)
+{
+    RecentEntry *entry = g_hash_table_lookup(list->entries, addr);
+    KnTime window = (KnTime) match->value * KN_SEC;
+
+    if (entry == NULL)
+        return FALSE;
+    if (match->value == 0)
+        return TRUE;
+
+    /* Hit if the last --set is after now - T (time_after(stamp, time)). */
+    gboolean hit = now < window || entry->last > now - window;
+
+    if (match->reap && now >= window) {
+        RecentEntry *oldest = list->lru.head->data;
+
+        if (oldest->last < now - window)
+            recent_remove(list, oldest);
+    }
+    return hit;
+}
+
+/*****************************************************************************/
+/* The index of a long chain. */
+
+typedef struct IndexKey {
+    KnAddr dst;                  /* family 0: any destination */
+    guint16 dport;
+    guint8 proto;
+} IndexKey;
+
+typedef struct ChainIndex {
+    GHashTable *keyed;           /* IndexKey (owned) -> GArray of guint positions */
+    GArray *unkeyed;             /* guint positions of rules the index cannot place */
+} ChainIndex;
+
+static guint
+key_hash(gconstpointer data)
+{
+    const IndexKey *key = data;
+
+    return kn_addr_hash(&key->dst) * 31 + key->dport * 7 + key->proto;
+}
+
+static gboolean
+key_equal(gconstpointer a, gconstpointer b)
+{
+    const IndexKey *x = a, *y = b;
+
+    return x->dport == y->dport && x->proto == y->proto && kn_addr_equal(&x->dst, &y->dst);
+}
+
+static void
+index_free(gpointer data)
+{
+    ChainIndex *index = data;
+
+    if (index == NULL)
+        return;
+    g_hash_table_unref(index->keyed);
+    g_array_unref(index->unkeyed);
+    g_free(index);
+}
+
+/* The key a rule can only match under, or FALSE if it has none. */
+static gboolean
+rule_key(const KnProxyIrRule *rule, IndexKey *key)
+{
+    if (rule->proto == 0)
+        return FALSE;
+    for (guint i = 0; i < rule->n_matches; i++) {
+        const KnProxyIrMatch *match = &rule->matches[i];
+
+        if (match->kind == KN_PROXY_IR_MATCH_PORT && match->dport != 0) {
+            memset(key, 0, sizeof *key);
+            key->proto = rule->proto;
+            key->dport = match->dport;
+            if (rule->has_dst && !rule->not_dst
+                && rule->dst.len == (rule->dst.addr.family == 6 ? 128 : 32))
+                key->dst = rule->dst.addr;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static ChainIndex *
+index_build(const KnProxyIrChain *chain)
+{
+    ChainIndex *index = g_new0(ChainIndex, 1);
+
+    index->keyed = g_hash_table_new_full(key_hash, key_equal, g_free, (GDestroyNotify) g_array_unref);
+    index->unkeyed = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint i = 0; i < chain->rules->len; i++) {
+        IndexKey key;
+
+        if (!rule_key(chain->rules->pdata[i], &key)) {
+            g_array_append_val(index->unkeyed, i);
+            continue;
+        }
+        GArray *positions = g_hash_table_lookup(index->keyed, &key);
+
+        if (positions == NULL) {
+            positions = g_array_new(FALSE, FALSE, sizeof(guint));
+            g_hash_table_insert(index->keyed, g_memdup2(&key, sizeof key), positions);
+        }
+        g_array_append_val(positions, i);
+    }
+    return index;
+}
+
+/* The first position >= 'from' in the sorted 'positions', or G_MAXUINT. */
+static guint
+next_position(const GArray *positions, guint from)
+{
+    guint lo = 0, hi = positions != NULL ? positions->len : 0;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (g_array_index(positions, guint, mid) < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return positions != NULL && lo < positions->len ? g_array_index(positions, guint, lo) : G_MAXUINT;
+}
+
+/*****************************************************************************/
+/* The walk. */
+
+typedef struct WalkCtx {
+    KnProxyIrTable table;
+    KnProxyIrRecent *recent;
+    KnProxyWalk *walk;
+    KnAddr dst;                  /* the destination the rules see */
+    guint16 dport;
+} WalkCtx;
+
+static gboolean
+iface_match(const char *pattern, const char *iface)
+{
+    gsize n = strlen(pattern);
+
+    if (iface == NULL)
+        iface = "";
+    if (n > 0 && pattern[n - 1] == '+')
+        return strncmp(pattern, iface, n - 1) == 0;
+    return strcmp(pattern, iface) == 0;
+}
+
+static gboolean
+match_one(WalkCtx *ctx, const KnProxyIrMatch *match)
+{
+    KnProxyWalk *walk = ctx->walk;
+    const KnPacket *packet = walk->packet;
+
+    switch ((KnProxyIrMatchKind) match->kind) {
+    case KN_PROXY_IR_MATCH_COMMENT:
+    case KN_PROXY_IR_MATCH_NFACCT:
+        return TRUE;
+    case KN_PROXY_IR_MATCH_PORT:
+        return match->dport == 0 || match->dport == ctx->dport;
+    case KN_PROXY_IR_MATCH_MARK:
+        return ((packet->mark & match->mask) == match->value) != match->negate;
+    case KN_PROXY_IR_MATCH_ADDRTYPE: {
+        const KnAddr *addr = match->dst_type ? &ctx->dst : &packet->src;
+        gboolean local = walk->is_local != NULL && walk->is_local(walk->node, addr);
+
+        return local != match->negate;
+    }
+    case KN_PROXY_IR_MATCH_CONNTRACK:
+        return ((walk->ct_state & match->ctstate) != 0) != match->negate;
+    case KN_PROXY_IR_MATCH_STATISTIC:
+        g_assert(walk->rng != NULL);
+        return ((guint32) kn_rng_next(walk->rng) & 0x7FFFFFFF) < match->value;
+    case KN_PROXY_IR_MATCH_RECENT: {
+        if (ctx->recent == NULL)
+            return FALSE;
+        RecentList *list = recent_list(ctx->recent, match->text);
+
+        if (match->recent_set) {
+            recent_set(list, &packet->src, walk->now);
+            return TRUE;
+        }
+        return recent_check(list, &packet->src, match, walk->now);
+    }
+    }
+    return FALSE;
+}
+
+static gboolean
+rule_matches(WalkCtx *ctx, const KnProxyIrRule *rule)
+{
+    const KnPacket *packet = ctx->walk->packet;
+
+    if (rule->has_src && kn_cidr_contains(&rule->src, &packet->src) == rule->not_src)
+        return FALSE;
+    if (rule->has_dst && kn_cidr_contains(&rule->dst, &ctx->dst) == rule->not_dst)
+        return FALSE;
+    if (rule->in_iface != NULL && iface_match(rule->in_iface, ctx->walk->in_iface) == rule->not_in_iface)
+        return FALSE;
+    if (rule->out_iface != NULL && iface_match(rule->out_iface, ctx->walk->out_iface) == rule->not_out_iface)
+        return FALSE;
+    if (rule->proto != 0 && rule->proto != packet->proto)
+        return FALSE;
+    for (guint i = 0; i < rule->n_matches; i++)
+        if (!match_one(ctx, &rule->matches[i]))
+            return FALSE;
+    return TRUE;
+}
+
+/* The position of the next rule at or after 'pos' of 'chain' that may match,
+ * through the chain's index; 'chain->rules->len' if none. */
+static guint
+next_candidate(WalkCtx *ctx, KnProxyIrChain *chain, guint pos)
+{
+    if (chain->rules->len < INDEX_MIN_RULES)
+        return pos;
+    if (chain->index == NULL)
+        chain->index = index_build(chain);
+
+    ChainIndex *index = chain->index;
+    guint8 proto = ctx->walk->packet->proto;
+    guint best = next_position(index->unkeyed, pos);
+
+    if (proto == KN_IPPROTO_TCP || proto == KN_IPPROTO_UDP || proto == KN_PROXY_IR_IPPROTO_SCTP) {
+        IndexKey key;
+
+        memset(&key, 0, sizeof key);
+        key.proto = proto;
+        key.dport = ctx->dport;
+        best = MIN(best, next_position(g_hash_table_lookup(index->keyed, &key), pos));
+        key.dst = ctx->dst;
+        best = MIN(best, next_position(g_hash_table_lookup(index->keyed, &key), pos));
+    }
+    return MIN(best, chain->rules->len);
+}
+
+static void
+set_decided_by(KnProxyWalk *walk, const KnProxyIrChain *chain)
+{
+    g_free(walk->decided_by);
+    walk->decided_by = g_strdup(chain->name);
+}
+
+static void
+note_rule(WalkCtx *ctx, const KnProxyIrChain *chain, const KnProxyIrRule *rule)
+{
+    g_autoptr(GString) text = NULL;
+
+    if (ctx->walk->trace == NULL)
+        return;
+    text = g_string_new("-t ");
+    g_string_append(text, kn_proxy_ir_table_name(ctx->table));
+    g_string_append_c(text, ' ');
+    kn_proxy_ir_render_rule(chain, rule, text);
+    kn_trace_note(ctx->walk->trace, KN_TRACE_RULE, "%s", text->str);
+}
+
+typedef struct Frame {
+    KnProxyIrChain *chain;
+    guint pos;                   /* the rule to resume at */
+} Frame;
+
+static const char *
+hook_chain_name(KnHook hook)
+{
+    static const char *const names[KN_N_HOOKS] = {
+        [KN_HOOK_PREROUTING] = "PREROUTING", [KN_HOOK_INPUT] = "INPUT",
+        [KN_HOOK_FORWARD] = "FORWARD", [KN_HOOK_OUTPUT] = "OUTPUT",
+        [KN_HOOK_POSTROUTING] = "POSTROUTING",
+    };
+
+    return hook < KN_N_HOOKS ? names[hook] : NULL;
+}
+
+gboolean
+kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecent *recent,
+                 KnProxyWalk *walk)
+{
+    g_return_val_if_fail(ruleset != NULL && walk != NULL && walk->packet != NULL, FALSE);
+
+    KnProxyIrChain *chain = kn_proxy_ir_lookup(ruleset, table, hook_chain_name(walk->hook));
+    WalkCtx ctx = { .table = table, .recent = recent, .walk = walk };
+    Frame stack[MAX_DEPTH];
+    guint depth = 0, pos = 0;
+
+    if (chain == NULL)
+        return FALSE;            /* no such hook in this table: nothing to do */
+    ctx.dst = walk->dnat ? walk->dnat_addr : walk->packet->dst;
+    ctx.dport = walk->dnat && walk->dnat_port != 0 ? walk->dnat_port : walk->packet->dport;
+
+    for (;;) {
+        guint next = next_candidate(&ctx, chain, pos);
+
+        walk->n_rules += next - pos;    /* skipped: evaluated by the kernel, no match */
+        pos = next;
+        if (pos >= chain->rules->len) {
+            /* End of chain: an implicit RETURN, or the built-in policy. */
+            if (depth == 0)
+                break;
+            depth--;
+            kn_trace_pop(walk->trace);
+            chain = stack[depth].chain;
+            pos = stack[depth].pos;
+            continue;
+        }
+
+        const KnProxyIrRule *rule = chain->rules->pdata[pos];
+
+        walk->n_rules++;
+        pos++;
+        if (!rule_matches(&ctx, rule))
+            continue;
+        note_rule(&ctx, chain, rule);
+
+        switch ((KnProxyIrTargetKind) rule->target) {
+        case KN_PROXY_IR_TARGET_NONE:
+            continue;
+        case KN_PROXY_IR_TARGET_MARK:
+            walk->packet->mark = (walk->packet->mark & ~rule->mark_mask) ^ rule->mark_value;
+            continue;
+        case KN_PROXY_IR_TARGET_JUMP:
+            if (depth == MAX_DEPTH) {
+                kn_trace_note(walk->trace, KN_TRACE_VERDICT, "chain loop: more than %d jumps deep, DROP",
+                              MAX_DEPTH);
+                walk->verdict = KN_VERDICT_DROP;
+                set_decided_by(walk, chain);
+                goto ended;
+            }
+            stack[depth++] = (Frame) { chain, pos };
+            kn_trace_push(walk->trace);
+            chain = rule->jump;
+            pos = 0;
+            continue;
+        case KN_PROXY_IR_TARGET_RETURN:
+            if (depth == 0)
+                goto done;       /* the built-in chain's policy */
+            depth--;
+            kn_trace_pop(walk->trace);
+            chain = stack[depth].chain;
+            pos = stack[depth].pos;
+            continue;
+        case KN_PROXY_IR_TARGET_ACCEPT:
+            goto done;
+        case KN_PROXY_IR_TARGET_DROP:
+        case KN_PROXY_IR_TARGET_REJECT:
+            walk->verdict = rule->target == KN_PROXY_IR_TARGET_DROP ? KN_VERDICT_DROP : KN_VERDICT_REJECT;
+            set_decided_by(walk, chain);
+            kn_trace_note(walk->trace, KN_TRACE_VERDICT, "%s by %s",
+                          rule->target == KN_PROXY_IR_TARGET_DROP ? "DROP" : "REJECT", chain->name);
+            goto ended;
+        case KN_PROXY_IR_TARGET_DNAT: {
+            char buf[KN_ADDR_STRLEN];
+
+            walk->dnat = TRUE;
+            walk->dnat_addr = rule->dnat_addr;
+            walk->dnat_port = rule->dnat_port != 0 ? rule->dnat_port : ctx.dport;
+            set_decided_by(walk, chain);
+            kn_trace_note(walk->trace, KN_TRACE_NAT, "DNAT to %s%s%s:%u",
+                          rule->dnat_addr.family == 6 ? "[" : "", kn_addr_format(&rule->dnat_addr, buf),
+                          rule->dnat_addr.family == 6 ? "]" : "", walk->dnat_port);
+            goto done;
+        }
+        case KN_PROXY_IR_TARGET_MASQUERADE:
+            walk->masquerade = TRUE;
+            walk->random_fully = rule->random_fully;
+            set_decided_by(walk, chain);
+            kn_trace_note(walk->trace, KN_TRACE_NAT, "MASQUERADE%s", rule->random_fully ? " --random-fully" : "");
+            goto done;
+        }
+    }
+
+done:
+    while (depth > 0) {
+        depth--;
+        kn_trace_pop(walk->trace);
+    }
+    return FALSE;
+
+ended:
+    while (depth > 0) {
+        depth--;
+        kn_trace_pop(walk->trace);
+    }
+    return TRUE;
+}
