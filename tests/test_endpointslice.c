@@ -202,7 +202,7 @@ teardown(void **state)
 static KnEndpointSliceResult *
 reconcile(Fixture *f, const GPtrArray *pods)
 {
-    return kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, &f->rng);
+    return kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, NULL, &f->rng);
 }
 
 /*****************************************************************************/
@@ -513,8 +513,8 @@ test_endpointslice_names_are_seeded_and_from_the_alphabet(void **state)
     kn_rng_init(&a, 42, "endpointslice-names");
     kn_rng_init(&b, 42, "endpointslice-names");
 
-    g_autoptr(KnEndpointSliceResult) x = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, &a);
-    g_autoptr(KnEndpointSliceResult) y = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, &b);
+    g_autoptr(KnEndpointSliceResult) x = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, NULL, &a);
+    g_autoptr(KnEndpointSliceResult) y = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, NULL, &b);
 
     assert_int_equal(x->to_create->len, 3);
     for (guint i = 0; i < x->to_create->len; i++) {
