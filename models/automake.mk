@@ -5,6 +5,7 @@ models_libmodels_a_SOURCES = \
 	models/cluster.c models/cluster.h \
 	models/daemonset.c models/daemonset.h \
 	models/endpointslice-sync.c models/endpointslice-sync.h \
+	models/endpointslice-topology.c models/endpointslice-topology.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
 	models/json.c models/json.h \
@@ -15,6 +16,7 @@ models_libmodels_a_SOURCES = \
 	models/loadbalancer.c models/loadbalancer.h \
 	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
+	models/proxy-endpoints.c models/proxy-endpoints.h \
 	models/proxy.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \
