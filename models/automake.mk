@@ -3,8 +3,10 @@ models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
 	models/apiserver.c models/apiserver.h \
 	models/cluster.c models/cluster.h \
+	models/conntrack.c models/conntrack.h \
 	models/daemonset.c models/daemonset.h \
 	models/endpointslice-sync.c models/endpointslice-sync.h \
+	models/endpointslice-topology.c models/endpointslice-topology.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
 	models/json.c models/json.h \
@@ -13,9 +15,12 @@ models_libmodels_a_SOURCES = \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \
 	models/loadbalancer.c models/loadbalancer.h \
+	models/net.c models/net.h \
 	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
+	models/proxy-endpoints.c models/proxy-endpoints.h \
 	models/proxy-ir.c models/proxy-ir.h \
+	models/proxy-iptables.c models/proxy-iptables.h \
 	models/proxy.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \

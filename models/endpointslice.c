@@ -6,12 +6,13 @@
  * reconcileByPortMapping, finalize; utils.go: podToEndpoint,
  * getEndpointPorts, newEndpointSlice, getEndpointSlicePrefix, ownedBy,
  * getSliceToFill, setEndpointSliceLabels; util/endpointset.go: the endpoint
- * identity; trafficdist/trafficdist.go: PreferClose hints) and the legacy
+ * identity; trafficdist/trafficdist.go: PreferClose hints; the Auto hints
+ * of topologycache/ are in endpointslice-topology.c) and the legacy
  * Endpoints controller (kubernetes pkg/controller/endpoint
  * endpoints_controller.go: syncService, podToEndpointAddressForService,
  * addEndpointSubset, truncateEndpoints; pkg/api/v1/endpoints RepackSubsets).
  * Facts: ../shared/reference/k8s-networking-facts.md sections 4.1-4.5 and
- * 5.3.  The JSON field order and omitempty rules are those of the Go types
+ * 5.1-5.3.  The JSON field order and omitempty rules are those of the Go types
  * (k8s.io/api discovery/v1 and core/v1, apimachinery meta/v1 ObjectMeta,
  * OwnerReference) as encoding/json writes them, HTML-escaping included.
  *
@@ -36,9 +37,10 @@
  *    family is IPv6 if the cluster IP is an IPv6 address, else IPv4; Go's
  *    upgrade fallback of both families for a headless Service is left out
  *    (the API server always defaults ipFamilies).
- *  - Hints: trafficDistribution PreferClose only.  The topology-mode Auto
- *    annotation (topology cache) is not modelled: such a Service gets no
- *    hints.  XXX: Auto allocation (section 5.2) is future work.
+ *  - Hints: the topology-mode Auto annotation goes to the topology cache
+ *    (endpointslice-topology.c, section 5.2); otherwise trafficDistribution
+ *    PreferClose only (PreferSameZone and PreferSameNode are behind a
+ *    feature gate, and KnEndpoint has no forNodes hints).
  *  - The endpoints.kubernetes.io/last-change-trigger-time annotation is
  *    not set (the caller knows the trigger time, if it wants it).
  *  - Names of new slices are drawn here, as the API server's generateName
@@ -60,8 +62,6 @@
 #define LABEL_ZONE "topology.kubernetes.io/zone"
 #define CONTROLLER_NAME "endpointslice-controller.k8s.io"
 #define ANNOTATION_OVER_CAPACITY "endpoints.kubernetes.io/over-capacity"
-#define ANNOTATION_TOPOLOGY_MODE "service.kubernetes.io/topology-mode"
-#define ANNOTATION_TOPOLOGY_HINTS "service.kubernetes.io/topology-aware-hints"
 
 /* apimachinery util/rand: no vowels, no 0, 1, 3 (no words, no look-alikes). */
 static const char name_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
@@ -730,17 +730,16 @@ reconcile_by_port_mapping(const KnService *service, const GPtrArray *existing, G
 }
 
 /*****************************************************************************/
-/* Hints (trafficdist.go and RemoveHintsFromSlices). */
+/* Hints: the topology cache (endpointslice-topology.h) for topology-mode
+ * Auto, trafficdist.go for PreferClose, and none otherwise. */
 
+/* validTrafficDistribution and not overridden by the Auto annotation
+ * (canUseTrafficDistribution). */
 static gboolean
 hints_prefer_close(const KnService *service)
 {
-    const char *mode = kn_labels_get(service->meta.annotations, ANNOTATION_TOPOLOGY_HINTS);
-
-    if (mode == NULL)
-        mode = kn_labels_get(service->meta.annotations, ANNOTATION_TOPOLOGY_MODE);
-    if (g_strcmp0(mode, "Auto") == 0 || g_strcmp0(mode, "auto") == 0)
-        return FALSE;            /* the topology cache's; not modelled */
+    if (kn_endpointslice_topology_hints_enabled(service))
+        return FALSE;
     return g_strcmp0(service->spec.traffic_distribution, "PreferClose") == 0;
 }
 
@@ -792,25 +791,61 @@ listed(const GPtrArray *slices, const char *name)
     return FALSE;
 }
 
-/* Sets hints on everything created or updated, and updates the unchanged
- * slices of 'existing' whose hints are stale. */
+/* The hint step of reconcileByAddressType for one address 'type': sets or
+ * clears hints on everything created or updated, and updates the unchanged
+ * slices of 'existing' whose hints are stale.  'topology' may be NULL (no
+ * topology cache: Auto then gives no hints).  Appends to 'events'. */
 static void
-reconcile_hints(const KnService *service, const GPtrArray *existing, Plan *plan)
+reconcile_hints(const KnService *service, const GPtrArray *existing, KnAddressType type,
+                KnEndpointSliceTopology *topology, Plan *plan, GPtrArray *events)
 {
+    gboolean auto_mode = kn_endpointslice_topology_hints_enabled(service);
     gboolean prefer_close = hints_prefer_close(service);
+    g_autofree char *key = g_strconcat(service->meta.namespace, "/", service->meta.name, NULL);
+    g_autoptr(GPtrArray) unchanged = g_ptr_array_new();
 
+    /* unchangedSlices: existing slices neither updated nor deleted. */
     for (guint i = 0; i < existing->len; i++) {
         const KnEndpointSlice *slice = existing->pdata[i];
 
-        if (listed(plan->update, slice->meta.name) || listed(plan->delete, slice->meta.name))
-            continue;
-        if (hints_need_update(slice, prefer_close))
+        if (!listed(plan->update, slice->meta.name) && !listed(plan->delete, slice->meta.name))
+            g_ptr_array_add(unchanged, (gpointer) slice);
+    }
+
+    KnEndpointSliceInfo info = { key, type, plan->create, plan->update, unchanged };
+
+    if (topology != NULL && auto_mode) {
+        kn_endpointslice_topology_add_hints(topology, &info, events);
+    } else {
+        /* Hints the cache populated before the annotation went away. */
+        if (topology != NULL) {
+            if (kn_endpointslice_topology_has_populated_hints(topology, key)) {
+                KnEndpointSliceEvent *event = g_new0(KnEndpointSliceEvent, 1);
+
+                event->warning = TRUE;
+                event->reason = g_strdup("TopologyAwareHintsDisabled");
+                event->message = kn_endpointslice_topology_format("Topology Aware Hints has been disabled", type);
+                g_ptr_array_add(events, event);
+            }
+            kn_endpointslice_topology_remove_hints(topology, key);
+        }
+        if (!prefer_close)
+            kn_endpointslice_topology_remove_hints_from_slices(&info);
+    }
+    if (!prefer_close)
+        return;
+
+    /* trafficdist.ReconcileHints. */
+    for (guint i = 0; i < unchanged->len; i++) {
+        const KnEndpointSlice *slice = unchanged->pdata[i];
+
+        if (hints_need_update(slice, TRUE))
             g_ptr_array_add(plan->update, slice_copy(slice, TRUE));
     }
     for (guint i = 0; i < plan->create->len; i++)
-        hints_update(plan->create->pdata[i], prefer_close);
+        hints_update(plan->create->pdata[i], TRUE);
     for (guint i = 0; i < plan->update->len; i++)
-        hints_update(plan->update->pdata[i], prefer_close);
+        hints_update(plan->update->pdata[i], TRUE);
 }
 
 /*****************************************************************************/
@@ -836,7 +871,8 @@ name_taken(const GPtrArray *existing, const GPtrArray *created, const char *name
 static void
 reconcile_by_address_type(const KnService *service, const GPtrArray *pods, GHashTable *nodes,
                           const GPtrArray *all_existing, const GPtrArray *existing,
-                          KnAddressType type, guint max, KnRng *rng, KnEndpointSliceResult *result)
+                          KnAddressType type, guint max, KnEndpointSliceTopology *topology, KnRng *rng,
+                          KnEndpointSliceResult *result)
 {
     g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func((GDestroyNotify) group_free);
     g_autoptr(GHashTable) group_by_key = g_hash_table_new(g_str_hash, g_str_equal);
@@ -931,7 +967,7 @@ reconcile_by_address_type(const KnService *service, const GPtrArray *pods, GHash
         }
     }
 
-    reconcile_hints(service, existing, &plan);
+    reconcile_hints(service, existing, type, topology, &plan, result->events);
 
     /* finalize: creates become updates of slices about to be deleted. */
     for (guint i = 0; i < delete->len && create->len > 0;) {
@@ -983,6 +1019,7 @@ kn_endpointslice_result_free(KnEndpointSliceResult *result)
     g_ptr_array_unref(result->to_create);
     g_ptr_array_unref(result->to_update);
     g_ptr_array_unref(result->to_delete);
+    g_ptr_array_unref(result->events);
     g_free(result);
 }
 
@@ -995,7 +1032,8 @@ kn_endpointslice_result_steal(GPtrArray *array, guint i)
 
 KnEndpointSliceResult *
 kn_endpointslice_reconcile(const KnService *service, const GPtrArray *pods, GHashTable *nodes,
-                           const GPtrArray *existing, guint max_endpoints, KnRng *rng)
+                           const GPtrArray *existing, guint max_endpoints,
+                           KnEndpointSliceTopology *topology, KnRng *rng)
 {
     g_return_val_if_fail(service != NULL && rng != NULL, NULL);
 
@@ -1007,6 +1045,7 @@ kn_endpointslice_reconcile(const KnService *service, const GPtrArray *pods, GHas
     result->to_create = g_ptr_array_new_with_free_func(slice_free);
     result->to_update = g_ptr_array_new_with_free_func(slice_free);
     result->to_delete = g_ptr_array_new_with_free_func(g_free);
+    result->events = g_ptr_array_new_with_free_func((GDestroyNotify) kn_endpointslice_event_free);
 
     /* getAddressTypesForService. */
     for (guint i = 0; i < service->spec.ip_families->len; i++) {
@@ -1028,7 +1067,8 @@ kn_endpointslice_reconcile(const KnService *service, const GPtrArray *pods, GHas
         for (guint i = 0; existing != NULL && i < existing->len; i++)
             if (((KnEndpointSlice *) existing->pdata[i])->address_type == type)
                 g_ptr_array_add(of_type, existing->pdata[i]);
-        reconcile_by_address_type(service, sorted, nodes, existing, of_type, type, max, rng, result);
+        reconcile_by_address_type(service, sorted, nodes, existing, of_type, type, max, topology, rng,
+                                  result);
     }
     /* Slices of an address type the Service no longer has. */
     for (guint i = 0; existing != NULL && i < existing->len; i++) {

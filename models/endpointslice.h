@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "models/api.h"
+#include "models/endpointslice-topology.h"
 #include "sim/rng.h"
 
 /* --max-endpoints-per-slice of kube-controller-manager. */
@@ -21,6 +22,8 @@ typedef struct KnEndpointSliceResult {
     GPtrArray *to_update;        /* KnEndpointSlice, owned: full new versions
                                   * of existing slices, under the same names */
     GPtrArray *to_delete;        /* char *, owned: names of slices to delete */
+    GPtrArray *events;           /* KnEndpointSliceEvent, owned: to record on the
+                                  * Service, in order (topology hints only) */
 } KnEndpointSliceResult;
 
 void kn_endpointslice_result_free(KnEndpointSliceResult *result);  /* accepts NULL */
@@ -36,13 +39,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnEndpointSliceResult, kn_endpointslice_result_fre
  * to its KnNode (both borrowed) for zones and existence.  'existing'
  * (KnEndpointSlice *, borrowed) are the slices labelled with the Service's
  * name.  'max_endpoints' of 0 means KN_ENDPOINTSLICE_MAX_ENDPOINTS_DEFAULT.
- * Names of new slices are drawn from 'rng'.  Returns a new result; free
- * with kn_endpointslice_result_free(). */
+ * 'topology' (borrowed, may be NULL: no cache, so topology-mode Auto gives
+ * no hints) is the controller's topology cache, fed with the nodes by its
+ * owner and updated here (which Services have hints).  Names of new slices
+ * are drawn from 'rng'.  Returns a new result; free with
+ * kn_endpointslice_result_free(). */
 KnEndpointSliceResult *kn_endpointslice_reconcile(const KnService *service,
                                                   const GPtrArray *pods,
                                                   GHashTable *nodes,
                                                   const GPtrArray *existing,
                                                   guint max_endpoints,
+                                                  KnEndpointSliceTopology *topology,
                                                   KnRng *rng);
 
 /* The legacy Endpoints object the Endpoints controller wants for 'service'

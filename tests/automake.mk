@@ -14,6 +14,7 @@ UNIT_TESTS = \
 	tests/test_scenario_manifest \
 	tests/test_svc_alloc \
 	tests/test_endpointslice \
+	tests/test_proxy_endpoints \
 	tests/test_json \
 	tests/test_svc_validate \
 	tests/test_kubectl \
@@ -43,6 +44,7 @@ tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_kubectl_describe_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
+tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)

@@ -202,7 +202,7 @@ teardown(void **state)
 static KnEndpointSliceResult *
 reconcile(Fixture *f, const GPtrArray *pods)
 {
-    return kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, &f->rng);
+    return kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, NULL, &f->rng);
 }
 
 /*****************************************************************************/
@@ -513,8 +513,8 @@ test_endpointslice_names_are_seeded_and_from_the_alphabet(void **state)
     kn_rng_init(&a, 42, "endpointslice-names");
     kn_rng_init(&b, 42, "endpointslice-names");
 
-    g_autoptr(KnEndpointSliceResult) x = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, &a);
-    g_autoptr(KnEndpointSliceResult) y = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, &b);
+    g_autoptr(KnEndpointSliceResult) x = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, NULL, &a);
+    g_autoptr(KnEndpointSliceResult) y = kn_endpointslice_reconcile(f->service, pods, f->nodes, NULL, 0, NULL, &b);
 
     assert_int_equal(x->to_create->len, 3);
     for (guint i = 0; i < x->to_create->len; i++) {
@@ -646,6 +646,308 @@ test_endpointslice_json_of_legacy_endpoints(void **state)
     kn_object_free(KN_KIND_ENDPOINTS, endpoints);
 }
 
+/*****************************************************************************/
+/* Topology-mode Auto (section 5.2): the topology cache. */
+
+/* Sets up the Auto fixture: node-a in zone a with 'cpu_a' cores, node-b in
+ * zone b with 'cpu_b', both Ready; the Service annotated Auto.  Returns
+ * the cache fed with the fixture's nodes. */
+static KnEndpointSliceTopology *
+auto_setup(Fixture *f, guint cpu_a, guint cpu_b)
+{
+    KnNode *a = g_hash_table_lookup(f->nodes, "node-a");
+    KnNode *b = g_hash_table_lookup(f->nodes, "node-b");
+    KnEndpointSliceTopology *topology = kn_endpointslice_topology_new();
+
+    kn_labels_set(a->meta.labels, "topology.kubernetes.io/zone", "a");
+    kn_labels_set(b->meta.labels, "topology.kubernetes.io/zone", "b");
+    a->cpu = cpu_a;
+    b->cpu = cpu_b;
+    a->ready = b->ready = TRUE;
+    kn_labels_set(f->service->meta.annotations, "service.kubernetes.io/topology-mode", "Auto");
+    kn_endpointslice_topology_set_nodes(topology, f->nodes);
+    return topology;
+}
+
+static void
+add_node(Fixture *f, const char *name, const char *zone, guint cpu, gboolean ready, const char *role)
+{
+    KnNode *node = kn_node_new();
+
+    node->meta.name = g_strdup(name);
+    if (zone != NULL)
+        kn_labels_set(node->meta.labels, "topology.kubernetes.io/zone", zone);
+    if (role != NULL)
+        kn_labels_set(node->meta.labels, role, "");
+    node->cpu = cpu;
+    node->ready = ready;
+    g_hash_table_insert(f->nodes, node->meta.name, node);
+}
+
+/* 'n_a' pods on node-a then 'n_b' on node-b, all ready. */
+static GPtrArray *
+zoned_pods(guint n_a, guint n_b)
+{
+    GPtrArray *pods = make_pods(n_a + n_b);
+
+    for (guint i = 0; i < pods->len; i++) {
+        KnPod *pod = pods->pdata[i];
+
+        g_free(pod->spec.node_name);
+        pod->spec.node_name = g_strdup(i < n_a ? "node-a" : "node-b");
+    }
+    return pods;
+}
+
+static gint
+compare_keys(gconstpointer a, gconstpointer b, gpointer data)
+{
+    (void) data;
+    return strcmp(a, b);
+}
+
+static gboolean
+append_count(gpointer key, gpointer value, gpointer data)
+{
+    GString *text = data;
+
+    g_string_append_printf(text, "%s%s:%u", text->len > 0 ? " " : "", (char *) key, GPOINTER_TO_UINT(value));
+    return FALSE;
+}
+
+/* "a:6 b:4": the ready endpoints of 'slices' hinted per zone, in zone
+ * order, and in '*n_moved' how many are hinted for another zone than
+ * their own. */
+static char *
+hint_counts(const GPtrArray *slices, guint *n_moved)
+{
+    g_autoptr(GTree) counts = g_tree_new_full(compare_keys, NULL, g_free, NULL);
+    GString *out = g_string_new(NULL);
+
+    *n_moved = 0;
+    for (guint s = 0; s < slices->len; s++) {
+        const KnEndpointSlice *slice = slices->pdata[s];
+
+        for (guint e = 0; e < slice->endpoints->len; e++) {
+            const KnEndpoint *endpoint = slice->endpoints->pdata[e];
+
+            for (guint h = 0; h < endpoint->hint_zones->len; h++) {
+                const char *zone = endpoint->hint_zones->pdata[h];
+
+                g_tree_insert(counts, g_strdup(zone),
+                              GUINT_TO_POINTER(GPOINTER_TO_UINT(g_tree_lookup(counts, zone)) + 1));
+                if (g_strcmp0(zone, endpoint->zone) != 0)
+                    (*n_moved)++;
+            }
+        }
+    }
+    /* GTree walks in key order. */
+    g_tree_foreach(counts, append_count, out);
+    return g_string_free(out, FALSE);
+}
+
+static void
+assert_no_hints(const GPtrArray *slices)
+{
+    guint moved;
+    g_autofree char *counts = hint_counts(slices, &moved);
+
+    assert_string_equal(counts, "");
+}
+
+static void
+assert_one_event(const KnEndpointSliceResult *result, const char *reason, const char *message)
+{
+    assert_int_equal(result->events->len, 1);
+
+    const KnEndpointSliceEvent *event = result->events->pdata[0];
+
+    assert_string_equal(event->reason, reason);
+    assert_string_equal(event->message, message);
+}
+
+/* Section 5.2's example: a has 60% of the CPU and 7 of 10 endpoints, so
+ * one endpoint of a serves b: a:6 b:4. */
+static void
+test_endpointslice_auto_hints_move_one_endpoint_from_a_to_b(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(KnEndpointSliceTopology) topology = auto_setup(f, 6, 4);
+    g_autoptr(GPtrArray) pods = zoned_pods(7, 3);
+    g_autoptr(KnEndpointSliceResult) result =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+    guint moved;
+    g_autofree char *counts = hint_counts(result->to_create, &moved);
+
+    assert_true(kn_endpointslice_topology_zone_ratio(topology, "a") == 0.6);
+    assert_string_equal(counts, "a:6 b:4");
+    assert_int_equal(moved, 1);
+    /* The first ready endpoint of the giving zone, in slice order. */
+    {
+        const KnEndpointSlice *slice = result->to_create->pdata[0];
+        const KnEndpoint *first = slice->endpoints->pdata[0];
+
+        assert_string_equal(first->zone, "a");
+        assert_string_equal(first->hint_zones->pdata[0], "b");
+    }
+    assert_one_event(result, "TopologyAwareHintsEnabled",
+                     "Topology Aware Hints has been enabled, addressType: IPv4");
+    apply(f->store, result);
+
+    /* Stable: nothing to write, and no second Enabled event. */
+    g_autoptr(KnEndpointSliceResult) again =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+
+    assert_int_equal(again->to_create->len + again->to_update->len + again->to_delete->len, 0);
+    assert_int_equal(again->events->len, 0);
+}
+
+/* Two zones need two ready endpoints. */
+static void
+test_endpointslice_auto_needs_an_endpoint_per_zone(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(KnEndpointSliceTopology) topology = auto_setup(f, 6, 4);
+    g_autoptr(GPtrArray) pods = zoned_pods(1, 0);
+    g_autoptr(KnEndpointSliceResult) result =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+
+    assert_no_hints(result->to_create);
+    assert_one_event(result, "TopologyAwareHintsDisabled",
+                     "Insufficient number of endpoints (1 endpoints, 2 zones), addressType: IPv4");
+}
+
+/* 2 endpoints in zones of 90% and 10%: the minimums (2 and 1) are more
+ * than there are endpoints. */
+static void
+test_endpointslice_auto_minimum_above_endpoints_disables(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(KnEndpointSliceTopology) topology = auto_setup(f, 9, 1);
+    g_autoptr(GPtrArray) pods = zoned_pods(1, 1);
+    g_autoptr(KnEndpointSliceResult) result =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+
+    assert_no_hints(result->to_create);
+    assert_one_event(result, "TopologyAwareHintsDisabled",
+                     "Unable to allocate minimum required endpoints to each zone without exceeding "
+                     "overload threshold (2 endpoints, 2 zones), addressType: IPv4");
+}
+
+/* A control-plane node (no zone, no CPU) and a NotReady node without a
+ * zone are left out; the two workers still make two zones. */
+static void
+test_endpointslice_auto_ignores_control_plane_and_not_ready_nodes(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(KnEndpointSliceTopology) topology = auto_setup(f, 6, 4);
+
+    add_node(f, "cp", NULL, 0, TRUE, "node-role.kubernetes.io/control-plane");
+    add_node(f, "old-master", "c", 64, TRUE, "node-role.kubernetes.io/master");
+    add_node(f, "down", NULL, 0, FALSE, NULL);
+    kn_endpointslice_topology_set_nodes(topology, f->nodes);
+    assert_int_equal(kn_endpointslice_topology_n_zones(topology), 2);
+
+    g_autoptr(GPtrArray) pods = zoned_pods(5, 5);
+    g_autoptr(KnEndpointSliceResult) result =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+    guint moved;
+    g_autofree char *counts = hint_counts(result->to_create, &moved);
+
+    /* desired 6 and 4: one endpoint of b serves a. */
+    assert_string_equal(counts, "a:6 b:4");
+    assert_int_equal(moved, 1);
+}
+
+/* One Ready worker without a zone voids the node information: existing
+ * hints are removed, with the event saying why. */
+static void
+test_endpointslice_auto_one_zoneless_node_disables(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(KnEndpointSliceTopology) topology = auto_setup(f, 6, 4);
+    g_autoptr(GPtrArray) pods = zoned_pods(7, 3);
+    g_autoptr(KnEndpointSliceResult) first =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+
+    apply(f->store, first);
+    add_node(f, "node-c", NULL, 8, TRUE, NULL);
+    kn_endpointslice_topology_set_nodes(topology, f->nodes);
+    assert_int_equal(kn_endpointslice_topology_n_zones(topology), 0);
+
+    g_autoptr(KnEndpointSliceResult) result =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+
+    assert_int_equal(result->to_update->len, 1);
+    assert_no_hints(result->to_update);
+    assert_one_event(result, "TopologyAwareHintsDisabled",
+                     "Insufficient Node information: allocatable CPU or zone not specified on one or "
+                     "more nodes, addressType: IPv4");
+    assert_false(kn_endpointslice_topology_has_populated_hints(topology, "default/web"));
+}
+
+/* Node b going NotReady leaves one zone: hints go (section 5.2 needs two). */
+static void
+test_endpointslice_auto_node_not_ready_leaves_one_zone(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(KnEndpointSliceTopology) topology = auto_setup(f, 6, 4);
+    g_autoptr(GPtrArray) pods = zoned_pods(7, 3);
+    g_autoptr(KnEndpointSliceResult) first =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+
+    apply(f->store, first);
+    ((KnNode *) g_hash_table_lookup(f->nodes, "node-b"))->ready = FALSE;
+    kn_endpointslice_topology_set_nodes(topology, f->nodes);
+
+    g_autoptr(KnEndpointSliceResult) result =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+
+    assert_int_equal(result->to_update->len, 1);
+    assert_no_hints(result->to_update);
+    /* SetNodes keeps no ratios for one zone, so getAllocations reports
+     * missing information rather than "Nodes only ready in one zone". */
+    assert_one_event(result, "TopologyAwareHintsDisabled",
+                     "Insufficient Node information: allocatable CPU or zone not specified on one or "
+                     "more nodes, addressType: IPv4");
+}
+
+/* The annotation wins over trafficDistribution; without a cache, Auto
+ * gives no hints at all. */
+static void
+test_endpointslice_auto_wins_over_prefer_close(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(KnEndpointSliceTopology) topology = auto_setup(f, 6, 4);
+    g_autoptr(GPtrArray) pods = zoned_pods(7, 3);
+
+    f->service->spec.traffic_distribution = g_strdup("PreferClose");
+
+    g_autoptr(KnEndpointSliceResult) result =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+    g_autoptr(KnEndpointSliceResult) no_cache =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, NULL, &f->rng);
+    guint moved;
+    g_autofree char *counts = hint_counts(result->to_create, &moved);
+
+    assert_int_equal(moved, 1);                 /* PreferClose would move none */
+    assert_no_hints(no_cache->to_create);
+
+    /* The annotation removed: hints become PreferClose's, and the cache's
+     * end is announced. */
+    apply(f->store, result);
+    kn_labels_remove(f->service->meta.annotations, "service.kubernetes.io/topology-mode");
+
+    g_autoptr(KnEndpointSliceResult) after =
+        kn_endpointslice_reconcile(f->service, pods, f->nodes, f->store, 0, topology, &f->rng);
+    g_autofree char *close = hint_counts(after->to_update, &moved);
+
+    assert_string_equal(close, "a:7 b:3");
+    assert_int_equal(moved, 0);
+    assert_one_event(after, "TopologyAwareHintsDisabled",
+                     "Topology Aware Hints has been disabled, addressType: IPv4");
+}
+
 int
 main(void)
 {
@@ -664,6 +966,13 @@ main(void)
         T(test_endpointslice_legacy_endpoints_truncate_at_1000),
         T(test_endpointslice_json_of_a_small_slice),
         T(test_endpointslice_json_of_legacy_endpoints),
+        T(test_endpointslice_auto_hints_move_one_endpoint_from_a_to_b),
+        T(test_endpointslice_auto_needs_an_endpoint_per_zone),
+        T(test_endpointslice_auto_minimum_above_endpoints_disables),
+        T(test_endpointslice_auto_ignores_control_plane_and_not_ready_nodes),
+        T(test_endpointslice_auto_one_zoneless_node_disables),
+        T(test_endpointslice_auto_node_not_ready_leaves_one_zone),
+        T(test_endpointslice_auto_wins_over_prefer_close),
 #undef T
     };
     return cmocka_run_group_tests_name("endpointslice", tests, NULL, NULL);

@@ -252,6 +252,87 @@ test_node_lifecycle_statefulset_pod_waits_for_the_old_one(void **state)
     assert_true(pod->ready);
 }
 
+/* Hinted endpoints of "web" per zone, as "zone-a:2 zone-b:2" (zones in
+ * name order; at most two zones in this cluster). */
+static char *
+web_hints(Fixture *f)
+{
+    g_autoptr(GPtrArray) slices = kn_store_list(f->cluster->store, KN_KIND_ENDPOINT_SLICE, "default");
+    guint a = 0, b = 0;
+
+    for (guint i = 0; i < slices->len; i++) {
+        KnEndpointSlice *slice = slices->pdata[i];
+
+        if (g_strcmp0(kn_labels_get(slice->meta.labels, "kubernetes.io/service-name"), "web") != 0)
+            continue;
+        for (guint e = 0; e < slice->endpoints->len; e++) {
+            const KnEndpoint *endpoint = slice->endpoints->pdata[e];
+
+            for (guint h = 0; h < endpoint->hint_zones->len; h++) {
+                a += g_strcmp0(endpoint->hint_zones->pdata[h], "zone-a") == 0;
+                b += g_strcmp0(endpoint->hint_zones->pdata[h], "zone-b") == 0;
+            }
+        }
+    }
+    return g_strdup_printf("zone-a:%u zone-b:%u", a, b);
+}
+
+static const KnEndpointSliceEvent *
+last_event(Fixture *f)
+{
+    const GPtrArray *events = kn_endpointslice_sync_events(f->slices);
+
+    assert_true(events->len > 0);
+    return ((const KnEndpointSliceServiceEvent *) events->pdata[events->len - 1])->event;
+}
+
+/* topology-mode Auto on "web": both workers (4 CPU each, the control plane
+ * left out) share the endpoints; the failed node leaves one zone, so the
+ * hints go with an event, and come back after recovery. */
+static void
+test_node_lifecycle_failure_turns_auto_hints_off_and_on(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+
+    add_web(f, 4);
+
+    KnService *web = kn_store_lookup(store, KN_KIND_SERVICE, "default", "web");
+
+    kn_labels_set(web->meta.annotations, "service.kubernetes.io/topology-mode", "Auto");
+    kn_store_update(store, KN_KIND_SERVICE, web, FALSE);
+    kn_sim_run_until(f->sim, 12 * KN_SEC);
+    {
+        g_autofree char *hints = web_hints(f);
+
+        assert_string_equal(hints, "zone-a:2 zone-b:2");
+        assert_string_equal(last_event(f)->reason, "TopologyAwareHintsEnabled");
+    }
+
+    kn_node_lifecycle_fail(f->lifecycle, W2);
+    kn_sim_run_until(f->sim, 56 * KN_SEC);
+    {
+        g_autofree char *hints = web_hints(f);
+
+        assert_false(node(f, W2)->ready);
+        assert_string_equal(hints, "zone-a:0 zone-b:0");
+        assert_string_equal(last_event(f)->reason, "TopologyAwareHintsDisabled");
+        assert_string_equal(last_event(f)->message,
+                            "Insufficient Node information: allocatable CPU or zone not specified on "
+                            "one or more nodes, addressType: IPv4");
+    }
+
+    /* Recovered before the eviction: the same four pods, hints again. */
+    kn_node_lifecycle_recover(f->lifecycle, W2);
+    kn_sim_run_until(f->sim, 110 * KN_SEC);
+    {
+        g_autofree char *hints = web_hints(f);
+
+        assert_string_equal(hints, "zone-a:2 zone-b:2");
+        assert_string_equal(last_event(f)->reason, "TopologyAwareHintsEnabled");
+    }
+}
+
 int
 main(void)
 {
@@ -260,6 +341,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_node_lifecycle_failure_eviction_and_recovery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_node_lifecycle_recovery_before_eviction_keeps_the_pods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_node_lifecycle_statefulset_pod_waits_for_the_old_one, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_node_lifecycle_failure_turns_auto_hints_off_and_on, setup, teardown),
     };
     return cmocka_run_group_tests_name("node_lifecycle", tests, NULL, NULL);
 }

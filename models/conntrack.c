@@ -1,0 +1,388 @@
+/* conntrack.c -- connection tracking (conntrack.h).
+ *
+ * DOC: This mirrors Linux netfilter's nf_conntrack: entries keyed by both
+ * their original and reply tuples (nf_conntrack_core.c, one hash holding
+ * both directions), confirmation when the first packet leaves the last hook
+ * (__nf_conntrack_confirm, which drops the packet on a clash), NAT stored in
+ * the entry and replayed for every later packet (nf_nat_core.c), and the
+ * timeouts of nf_conntrack_proto_{tcp,udp,icmp}.c: TCP SYN_SENT 120 s,
+ * SYN_RECV 60 s, ESTABLISHED 5 days, FIN_WAIT 120 s, CLOSE_WAIT 60 s,
+ * LAST_ACK 30 s, TIME_WAIT 120 s, CLOSE 10 s; UDP 30 s, 120 s once traffic
+ * went both ways; ICMP 30 s.  The listing follows conntrack-tools'
+ * `conntrack -L` ("%-8s %u %lu" then the tuples).  Facts:
+ * ../shared/reference/k8s-networking-facts.md section 9 (the insert race).
+ *
+ * Simplified:
+ *  - The TCP state machine follows the main path of the kernel's
+ *    tcp_conntracks table (SYN, SYN-ACK, ACK; FIN, ACK, FIN, ACK; RST),
+ *    without window tracking: every packet is in window, none INVALID.
+ *  - Expired entries go when looked up or swept by kn_conntrack_gc(), not
+ *    by a timer each.
+ *  - There is no table limit (nf_conntrack_max) and no early drop. */
+
+#include <config.h>
+#include "models/conntrack.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct KnConntrack {
+    GHashTable *tuples;          /* KnCtTuple * (inside an entry) -> KnCtEntry *; both directions */
+    GHashTable *entries;         /* KnCtEntry * set; owns them */
+    guint64 next_id;
+};
+
+static guint
+tuple_hash(gconstpointer key)
+{
+    const KnCtTuple *t = key;
+
+    return (kn_addr_hash(&t->src) * 31 + kn_addr_hash(&t->dst)) * 31
+           + ((guint) t->sport << 16 | t->dport) * 7 + t->proto;
+}
+
+static gboolean
+tuple_equal(gconstpointer a, gconstpointer b)
+{
+    const KnCtTuple *x = a, *y = b;
+
+    return x->proto == y->proto && x->sport == y->sport && x->dport == y->dport
+           && kn_addr_equal(&x->src, &y->src) && kn_addr_equal(&x->dst, &y->dst);
+}
+
+static void
+tuple_invert(const KnCtTuple *from, KnCtTuple *to)
+{
+    *to = (KnCtTuple) { .src = from->dst, .dst = from->src, .sport = from->dport,
+                        .dport = from->sport, .proto = from->proto };
+}
+
+void
+kn_conntrack_entry_free(KnCtEntry *entry)
+{
+    if (entry == NULL)
+        return;
+    g_free(entry->nat_by);
+    g_free(entry);
+}
+
+KnConntrack *
+kn_conntrack_new(void)
+{
+    KnConntrack *ct = g_new0(KnConntrack, 1);
+
+    ct->tuples = g_hash_table_new(tuple_hash, tuple_equal);
+    ct->entries = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                        (GDestroyNotify) kn_conntrack_entry_free, NULL);
+    return ct;
+}
+
+void
+kn_conntrack_free(KnConntrack *ct)
+{
+    if (ct == NULL)
+        return;
+    g_hash_table_unref(ct->tuples);
+    g_hash_table_unref(ct->entries);
+    g_free(ct);
+}
+
+void
+kn_conntrack_tuple_of(const KnPacket *packet, KnCtTuple *tuple)
+{
+    *tuple = (KnCtTuple) { .src = packet->src, .dst = packet->dst, .sport = packet->sport,
+                           .dport = packet->dport, .proto = packet->proto };
+}
+
+/* Takes 'entry' out of the table and frees it. */
+static void
+entry_remove(KnConntrack *ct, KnCtEntry *entry)
+{
+    g_hash_table_remove(ct->tuples, &entry->orig);
+    g_hash_table_remove(ct->tuples, &entry->reply);
+    g_hash_table_remove(ct->entries, entry);
+}
+
+KnCtEntry *
+kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolean *reply)
+{
+    KnCtEntry *entry = g_hash_table_lookup(ct->tuples, tuple);
+
+    if (entry == NULL)
+        return NULL;
+    if (entry->expires <= now) {
+        entry_remove(ct, entry);
+        return NULL;
+    }
+    if (reply != NULL)
+        *reply = tuple_equal(tuple, &entry->reply) && !tuple_equal(tuple, &entry->orig);
+    return entry;
+}
+
+KnCtEntry *
+kn_conntrack_entry_new(const KnCtTuple *tuple)
+{
+    KnCtEntry *entry = g_new0(KnCtEntry, 1);
+
+    entry->orig = *tuple;
+    tuple_invert(tuple, &entry->reply);
+    return entry;
+}
+
+void
+kn_conntrack_set_dnat(KnCtEntry *entry, const KnAddr *addr, guint16 port)
+{
+    /* Replies come from the new destination. */
+    entry->reply.src = *addr;
+    entry->reply.sport = port;
+    entry->dnat = TRUE;
+}
+
+void
+kn_conntrack_set_snat(KnConntrack *ct, KnCtEntry *entry, const KnAddr *addr, guint16 random_port)
+{
+    KnCtTuple candidate = entry->reply;
+
+    candidate.dst = *addr;
+    if (random_port != 0)
+        candidate.dport = random_port;
+    /* nf_nat_l4proto_unique_tuple: walk the port range until the reply
+     * tuple is free (ephemeral range 1024-65535 for MASQUERADE). */
+    for (guint tries = 0; tries < 64512 && g_hash_table_contains(ct->tuples, &candidate); tries++)
+        candidate.dport = candidate.dport >= 65535 ? 1024 : candidate.dport + 1;
+    entry->reply = candidate;
+    entry->snat = TRUE;
+}
+
+/* The timeout of the entry's current state. */
+static KnTime
+timeout_of(const KnCtEntry *entry)
+{
+    static const guint tcp_timeouts[] = {
+        [KN_CT_TCP_NONE] = 30, [KN_CT_TCP_SYN_SENT] = 120, [KN_CT_TCP_SYN_RECV] = 60,
+        [KN_CT_TCP_ESTABLISHED] = 432000, [KN_CT_TCP_FIN_WAIT] = 120,
+        [KN_CT_TCP_CLOSE_WAIT] = 60, [KN_CT_TCP_LAST_ACK] = 30,
+        [KN_CT_TCP_TIME_WAIT] = 120, [KN_CT_TCP_CLOSE] = 10,
+    };
+
+    if (entry->orig.proto == KN_IPPROTO_TCP)
+        return (KnTime) tcp_timeouts[entry->tcp_state] * KN_SEC;
+    if (entry->orig.proto == KN_IPPROTO_UDP)
+        return (entry->assured ? 120 : 30) * KN_SEC;
+    return 30 * KN_SEC;
+}
+
+gboolean
+kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
+{
+    if (g_hash_table_contains(ct->tuples, &entry->orig)
+        || g_hash_table_contains(ct->tuples, &entry->reply)) {
+        kn_conntrack_entry_free(entry);
+        return FALSE;
+    }
+    entry->confirmed = TRUE;
+    entry->id = ct->next_id++;
+    if (entry->expires == 0)
+        entry->expires = now + timeout_of(entry);
+    g_hash_table_add(ct->entries, entry);
+    g_hash_table_insert(ct->tuples, &entry->orig, entry);
+    g_hash_table_insert(ct->tuples, &entry->reply, entry);
+    return TRUE;
+}
+
+/* The main path of tcp_conntracks[][][]: the new state after a packet with
+ * 'flags' in direction 'reply'. */
+static KnCtTcpState
+tcp_next(KnCtTcpState state, guint8 flags, gboolean reply)
+{
+    if (flags & KN_TCP_RST)
+        return KN_CT_TCP_CLOSE;
+    if ((flags & KN_TCP_SYN) && !(flags & KN_TCP_ACK))
+        return reply ? state : (state == KN_CT_TCP_NONE || state >= KN_CT_TCP_TIME_WAIT
+                                    ? KN_CT_TCP_SYN_SENT : state);
+    if ((flags & KN_TCP_SYN) && (flags & KN_TCP_ACK))
+        return reply && state == KN_CT_TCP_SYN_SENT ? KN_CT_TCP_SYN_RECV : state;
+    if (flags & KN_TCP_FIN) {
+        switch (state) {
+        case KN_CT_TCP_ESTABLISHED:
+            return KN_CT_TCP_FIN_WAIT;
+        case KN_CT_TCP_FIN_WAIT:
+        case KN_CT_TCP_CLOSE_WAIT:
+            return KN_CT_TCP_LAST_ACK;
+        default:
+            return state;
+        }
+    }
+    if (flags & KN_TCP_ACK) {
+        switch (state) {
+        case KN_CT_TCP_SYN_RECV:
+            return reply ? state : KN_CT_TCP_ESTABLISHED;
+        case KN_CT_TCP_FIN_WAIT:
+            return KN_CT_TCP_CLOSE_WAIT;
+        case KN_CT_TCP_LAST_ACK:
+            return KN_CT_TCP_TIME_WAIT;
+        default:
+            return state;
+        }
+    }
+    return state;
+}
+
+void
+kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
+{
+    if (reply)
+        entry->seen_reply = TRUE;
+    if (entry->orig.proto == KN_IPPROTO_TCP) {
+        entry->tcp_state = tcp_next(entry->tcp_state, flags, reply);
+        if (entry->tcp_state == KN_CT_TCP_ESTABLISHED)
+            entry->assured = TRUE;
+    } else if (entry->seen_reply && !reply && entry->orig.proto == KN_IPPROTO_UDP) {
+        entry->assured = TRUE;   /* traffic both ways: the "stream" timeout */
+    }
+    entry->expires = now + timeout_of(entry);
+}
+
+void
+kn_conntrack_apply_nat(const KnCtEntry *entry, KnPacket *packet, gboolean reply)
+{
+    if (!reply) {
+        /* Original direction: it must look like the inverse of the reply tuple. */
+        if (entry->dnat) {
+            packet->dst = entry->reply.src;
+            packet->dport = entry->reply.sport;
+        }
+        if (entry->snat) {
+            packet->src = entry->reply.dst;
+            packet->sport = entry->reply.dport;
+        }
+        return;
+    }
+    /* Reply direction: back to the inverse of the original tuple. */
+    if (entry->dnat) {
+        packet->src = entry->orig.dst;
+        packet->sport = entry->orig.dport;
+    }
+    if (entry->snat) {
+        packet->dst = entry->orig.src;
+        packet->dport = entry->orig.sport;
+    }
+}
+
+guint
+kn_conntrack_gc(KnConntrack *ct, KnTime now)
+{
+    GHashTableIter iter;
+    gpointer key;
+    g_autoptr(GPtrArray) dead = g_ptr_array_new();
+
+    g_hash_table_iter_init(&iter, ct->entries);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        if (((KnCtEntry *) key)->expires <= now)
+            g_ptr_array_add(dead, key);
+    for (guint i = 0; i < dead->len; i++)
+        entry_remove(ct, dead->pdata[i]);
+    return dead->len;
+}
+
+guint
+kn_conntrack_size(const KnConntrack *ct)
+{
+    return g_hash_table_size(ct->entries);
+}
+
+guint
+kn_conntrack_flush_reply_src(KnConntrack *ct, const KnAddr *addr)
+{
+    GHashTableIter iter;
+    gpointer key;
+    g_autoptr(GPtrArray) dead = g_ptr_array_new();
+
+    g_hash_table_iter_init(&iter, ct->entries);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        if (kn_addr_equal(&((KnCtEntry *) key)->reply.src, addr))
+            g_ptr_array_add(dead, key);
+    for (guint i = 0; i < dead->len; i++)
+        entry_remove(ct, dead->pdata[i]);
+    return dead->len;
+}
+
+const char *
+kn_conntrack_tcp_state_name(KnCtTcpState state)
+{
+    static const char *const names[] = {
+        "NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
+        "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",
+    };
+
+    return state < G_N_ELEMENTS(names) ? names[state] : "NONE";
+}
+
+static void
+append_tuple(GString *out, const KnCtTuple *t)
+{
+    char src[KN_ADDR_STRLEN], dst[KN_ADDR_STRLEN];
+
+    g_string_append_printf(out, "src=%s dst=%s ", kn_addr_format(&t->src, src),
+                           kn_addr_format(&t->dst, dst));
+    if (t->proto == KN_IPPROTO_ICMP || t->proto == KN_IPPROTO_ICMPV6)
+        g_string_append_printf(out, "id=%u ", t->sport);
+    else
+        g_string_append_printf(out, "sport=%u dport=%u ", t->sport, t->dport);
+}
+
+char *
+kn_conntrack_format(const KnCtEntry *entry, KnTime now)
+{
+    GString *out = g_string_new(NULL);
+    const char *proto = entry->orig.proto == KN_IPPROTO_TCP ? "tcp"
+                        : entry->orig.proto == KN_IPPROTO_UDP ? "udp"
+                        : entry->orig.proto == KN_IPPROTO_ICMP ? "icmp" : "unknown";
+    KnTime left = entry->expires > now ? entry->expires - now : 0;
+
+    g_string_append_printf(out, "%-8s %u %" G_GUINT64_FORMAT " ", proto, entry->orig.proto,
+                           left / KN_SEC);
+    if (entry->orig.proto == KN_IPPROTO_TCP)
+        g_string_append_printf(out, "%s ", kn_conntrack_tcp_state_name(entry->tcp_state));
+    append_tuple(out, &entry->orig);
+    if (!entry->seen_reply)
+        g_string_append(out, "[UNREPLIED] ");
+    append_tuple(out, &entry->reply);
+    if (entry->assured)
+        g_string_append(out, "[ASSURED] ");
+    g_string_append_printf(out, "mark=%u use=1", entry->mark);
+    return g_string_free(out, FALSE);
+}
+
+static int
+compare_id(gconstpointer a, gconstpointer b)
+{
+    const KnCtEntry *x = *(KnCtEntry *const *) a, *y = *(KnCtEntry *const *) b;
+
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+char *
+kn_conntrack_list(KnConntrack *ct, KnTime now)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    GString *out = g_string_new(NULL);
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init(&iter, ct->entries);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        g_ptr_array_add(all, key);
+
+    g_ptr_array_sort(all, compare_id);
+    for (guint i = 0; i < all->len; i++) {
+        const KnCtEntry *entry = all->pdata[i];
+        g_autofree char *line = NULL;
+
+        if (entry->expires <= now)
+            continue;
+        line = kn_conntrack_format(entry, now);
+        g_string_append_printf(out, "%s\n", line);
+    }
+    return g_string_free(out, FALSE);
+}

@@ -1,0 +1,114 @@
+/* conntrack.h -- a node's connection tracking table (nf_conntrack).
+ *
+ * Every packet a node routes belongs to a connection.  The first packet
+ * makes an entry holding two tuples: the original direction as it arrived,
+ * and the reply direction as replies will look after NAT.  NAT decided by
+ * the nat table for that first packet (DNAT by kube-proxy, MASQUERADE) is
+ * stored in the entry and applied to every later packet of the connection
+ * without consulting the rules again; replies are un-NATted by matching the
+ * reply tuple.  Entries expire after the protocol's timeout for their state.
+ *
+ * The data path (net.h) drives it: lookup, then (for a new connection)
+ * kn_conntrack_entry_new(), the NAT setters, and kn_conntrack_confirm() once
+ * the packet leaves POSTROUTING or INPUT, as the kernel confirms. */
+#pragma once
+
+#include <glib.h>
+#include "sim/addr.h"
+#include "sim/packet.h"
+#include "sim/time.h"
+
+/* One direction of a connection: what its packets carry. */
+typedef struct KnCtTuple {
+    KnAddr src, dst;
+    guint16 sport, dport;        /* ICMP echo: the identifier in both */
+    guint8 proto;
+} KnCtTuple;
+
+/* The TCP states of nf_conntrack_proto_tcp.c, in its order. */
+typedef enum {
+    KN_CT_TCP_NONE,
+    KN_CT_TCP_SYN_SENT,
+    KN_CT_TCP_SYN_RECV,
+    KN_CT_TCP_ESTABLISHED,
+    KN_CT_TCP_FIN_WAIT,
+    KN_CT_TCP_CLOSE_WAIT,
+    KN_CT_TCP_LAST_ACK,
+    KN_CT_TCP_TIME_WAIT,
+    KN_CT_TCP_CLOSE,
+} KnCtTcpState;
+
+typedef struct KnCtEntry {
+    KnCtTuple orig;              /* the first packet, before any NAT */
+    KnCtTuple reply;             /* what replies carry (after DNAT and SNAT) */
+    gboolean dnat, snat;         /* NAT was done in the original direction */
+    gboolean seen_reply;         /* a packet went the reply way */
+    gboolean assured;            /* [ASSURED]: not dropped first under pressure */
+    gboolean confirmed;          /* in the table */
+    KnCtTcpState tcp_state;
+    KnTime expires;              /* when it goes, unless refreshed */
+    guint32 mark;                /* ctmark */
+    guint64 id;                  /* order of confirmation, for listings */
+    char *nat_by;                /* the chain that chose the DNAT, for --explain; or NULL */
+} KnCtEntry;
+
+typedef struct KnConntrack KnConntrack;
+
+KnConntrack *kn_conntrack_new(void);            /* free with kn_conntrack_free() */
+void kn_conntrack_free(KnConntrack *ct);        /* accepts NULL */
+
+/* The tuple of 'packet' as it is now. */
+void kn_conntrack_tuple_of(const KnPacket *packet, KnCtTuple *tuple);
+
+/* The live entry 'tuple' belongs to, in either direction ('*reply' says
+ * which), or NULL.  An expired entry is removed and not returned.
+ * Borrowed; valid until the next call that may remove entries. */
+KnCtEntry *kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now,
+                               gboolean *reply);
+
+/* A new unconfirmed entry for a first packet with 'tuple'; its reply tuple
+ * is the inverse until NAT changes it.  Owned by the caller until
+ * kn_conntrack_confirm(); free an unconfirmed one with
+ * kn_conntrack_entry_free(). */
+KnCtEntry *kn_conntrack_entry_new(const KnCtTuple *tuple);
+void kn_conntrack_entry_free(KnCtEntry *entry);
+
+/* Records DNAT of the original destination to 'addr':'port'. */
+void kn_conntrack_set_dnat(KnCtEntry *entry, const KnAddr *addr, guint16 port);
+/* Records SNAT of the original source to 'addr', choosing the port: the
+ * original one if that reply tuple is free (and 'random_port' is 0), else
+ * 'random_port' and upwards until free, as --random-fully would. */
+void kn_conntrack_set_snat(KnConntrack *ct, KnCtEntry *entry, const KnAddr *addr,
+                           guint16 random_port);
+/* Puts 'entry' in the table (takes it).  FALSE (and frees it) if a
+ * confirmed entry already holds one of its tuples: the insert clash the
+ * kernel counts as insert_failed and drops the packet for. */
+gboolean kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now);
+
+/* Advances the entry's state for a packet with 'flags' (TCP flags; 0 for
+ * UDP/ICMP) going the 'reply' way, and refreshes its timeout. */
+void kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now);
+
+/* Rewrites 'packet' (going the 'reply' way in 'entry') as the entry's NAT
+ * says: the destination of original packets to the DNAT target and their
+ * source to the SNAT address; the reverse for replies. */
+void kn_conntrack_apply_nat(const KnCtEntry *entry, KnPacket *packet, gboolean reply);
+
+/* Removes the expired entries; returns how many. */
+guint kn_conntrack_gc(KnConntrack *ct, KnTime now);
+guint kn_conntrack_size(const KnConntrack *ct);
+/* Removes every entry whose reply source is 'addr' (conntrack -D
+ * --reply-src, what kube-proxy does for UDP endpoints that went away). */
+guint kn_conntrack_flush_reply_src(KnConntrack *ct, const KnAddr *addr);
+
+/* The entry as `conntrack -L` prints it:
+ * "tcp      6 431999 ESTABLISHED src=… dst=… sport=… dport=… src=… … [ASSURED] mark=0 use=1".
+ * New. */
+char *kn_conntrack_format(const KnCtEntry *entry, KnTime now);
+/* Every entry, in confirmation order, one per line as above.  New. */
+char *kn_conntrack_list(KnConntrack *ct, KnTime now);
+
+/* The state's name as conntrack prints it: "SYN_SENT", "ESTABLISHED", ... */
+const char *kn_conntrack_tcp_state_name(KnCtTcpState state);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnConntrack, kn_conntrack_free)

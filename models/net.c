@@ -1,0 +1,2324 @@
+/* net.c -- the data path (net.h).
+ *
+ * DOC: A packet walk follows the Linux receive and transmit paths of a
+ * Kubernetes node (netfilter's hook order: raw/conntrack, mangle, nat
+ * PREROUTING at priority -100, routing, filter FORWARD or INPUT, nat
+ * POSTROUTING at 100, conntrack confirm; OUTPUT for locally generated
+ * packets: conntrack, nat OUTPUT, filter OUTPUT, reroute, POSTROUTING) and
+ * of flannel, the CNI the lab's kind cluster uses: each pod's eth0 is one end
+ * of a veth pair whose other end is on the node's cni0 bridge (the bridge
+ * holds the subnet's .1, the gateway); each node routes the other nodes' pod
+ * subnets through flannel.1, a VXLAN device on UDP 8472 with VNI 1 whose
+ * address is the subnet's .0 (native routing sends them plain over eth0
+ * instead); and flannel's FLANNEL-POSTRTG chain masquerades pod traffic that
+ * leaves the pod network ("-s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE
+ * --random-fully").  MASQUERADE takes the address of the interface the
+ * packet leaves by, so a masqueraded packet over the overlay carries the
+ * node's flannel.1 address (10.244.N.0), over cni0 its .1, over eth0 the
+ * node's own.
+ *
+ * TCP follows Linux's defaults where they show: the SYN is retransmitted
+ * after 1, 2, 4, 8, 16 and 32 s (tcp_syn_retries 6, initial RTO 1 s), so an
+ * unanswered connect gives up after 127 s; a SYN to a port nobody listens
+ * on gets a RST; a REJECT answers with ICMP port unreachable, which connect()
+ * reports as "Connection refused"; ephemeral ports come from 32768-60999.
+ * The MSS is the pod MTU less 40 (flannel's VXLAN MTU is 1450).
+ *
+ * Time: a packet costs the veth latency into a pod, the fabric latency
+ * between nodes (same zone or across zones) or to the outside, plus its
+ * serialization on the sender's NIC at the link's bandwidth; the hooks
+ * themselves take no simulated time.
+ *
+ * Simplified:
+ *  - IPv4 only on the wire: pods hold one (IPv4) address.
+ *  - No ARP, no neighbour tables, no checksum offload, no GRO/TSO: every
+ *    segment is its own packet of at most the MSS.
+ *  - No TCP congestion control, window or delayed ACK timer: the receiver of
+ *    a burst of segments acknowledges its last one; no loss except drops.
+ *  - Name resolution (until the DNS model lands) answers from the store as
+ *    the cluster DNS would (search list of the pod's namespace), without
+ *    DNS packets. */
+
+#include <config.h>
+#include "models/net.h"
+
+#include <string.h>
+#include "models/cluster.h"
+#include "models/conntrack.h"
+#include "models/store.h"
+
+#define VXLAN_PORT 8472
+#define VXLAN_VNI 1
+#define VXLAN_OVERHEAD 50        /* outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 */
+#define EPHEMERAL_LOW 32768      /* net.ipv4.ip_local_port_range */
+#define EPHEMERAL_HIGH 60999
+#define SYN_RETRIES 6            /* net.ipv4.tcp_syn_retries */
+#define MIN_SYNC_PERIOD (1 * KN_SEC)  /* kube-proxy --iptables-min-sync-period */
+#define CONNTRACK_GC_EVERY 4096     /* new entries between sweeps */
+#define MAX_HOPS 16              /* a routing loop stops here */
+
+/* Default latencies and bandwidth (overridable by the scenario). */
+#define DEFAULT_VETH_LATENCY (5 * KN_USEC)
+#define DEFAULT_ZONE_LATENCY (100 * KN_USEC)
+#define DEFAULT_CROSS_ZONE_LATENCY (500 * KN_USEC)
+#define DEFAULT_EXTERNAL_LATENCY (5 * KN_MSEC)
+#define DEFAULT_BANDWIDTH_BPS 10000000000ull
+
+typedef struct Tcb Tcb;
+
+struct KnNetns {
+    KnNet *net;
+    KnNetnsKind kind;
+    char *name;                  /* pod, node or host name */
+    char *namespace;             /* a pod's namespace; NULL otherwise */
+    KnNetns *node;               /* a pod's node, a node itself; NULL for a host */
+    KnAddr addr;                 /* eth0's address */
+    guint8 mac[6];
+    char *eth0;                  /* "NAME/eth0", for observers */
+    char *veth;                  /* a pod's node-side veth, "NODE/vethXXXXXXXX" */
+    char *image;                 /* a pod's first container's image */
+    gboolean alive;              /* a pod that still exists */
+    KnNetClient client;
+    /* Sockets. */
+    GHashTable *tcbs;            /* SockKey -> Tcb (owned) */
+    GHashTable *udp_waits;       /* local port -> UdpWait */
+    GHashTable *ping_waits;      /* id << 16 | seq -> PingWait */
+    guint next_port;
+    guint16 next_ping_id;
+    guint32 next_isn;
+    /* Nodes only. */
+    char *zone;
+    KnCidr pod_cidr;
+    KnAddr cni0_addr;            /* the bridge: the subnet's .1 */
+    KnAddr flannel_addr;         /* flannel.1: the subnet's .0 */
+    char *cni0, *flannel;        /* "NODE/cni0", "NODE/flannel.1" */
+    KnConntrack *ct;
+    gpointer proxy;              /* the kube-proxy ruleset */
+    KnRng *rng;                  /* MASQUERADE ports, -m statistic */
+    KnTime nic_busy;             /* when eth0 finishes sending what it has */
+    guint64 n_confirmed;         /* conntrack entries made */
+};
+
+struct KnNet {
+    KnCluster *cluster;
+    KnStore *store;
+    KnSim *sim;
+    const KnProxyClass *proxy_class;  /* NULL: no kube-proxy */
+    GHashTable *by_addr;         /* KnAddr * (the ns's) -> KnNetns *, live namespaces */
+    GHashTable *pods;            /* "ns/name" -> KnNetns *, live pods */
+    GPtrArray *nodes;            /* KnNetns *, scenario order */
+    GPtrArray *hosts;            /* KnNetns * */
+    GPtrArray *all;              /* every KnNetns ever made (owned) */
+    KnCidr cluster_pod_cidr;
+    gboolean overlay;
+    guint pod_mtu;
+    KnTime veth_latency, zone_latency, cross_zone_latency, external_latency;
+    guint64 bandwidth_bps;
+    KnTrace *trace;
+    KnNetPacketFunc observer;
+    gpointer observer_data;
+    gboolean sync_pending;
+    KnTime last_sync;
+    KnNetStats stats;
+};
+
+/*****************************************************************************/
+/* Helpers. */
+
+static guint
+addr_key_hash(gconstpointer key)
+{
+    return kn_addr_hash(key);
+}
+
+static gboolean
+addr_key_equal(gconstpointer a, gconstpointer b)
+{
+    return kn_addr_equal(a, b);
+}
+
+/* A locally administered MAC derived from an address (02:42 as Docker's). */
+static void
+mac_of(const KnAddr *addr, guint8 salt, guint8 mac[6])
+{
+    mac[0] = 0x02;
+    mac[1] = 0x42 ^ salt;
+    memcpy(mac + 2, addr->bytes, 4);
+}
+
+static void G_GNUC_PRINTF(3, 4)
+note(KnNet *net, KnTraceKind kind, const char *format, ...)
+{
+    va_list args;
+    g_autofree char *text = NULL;
+
+    if (net->trace == NULL)
+        return;
+    va_start(args, format);
+    text = g_strdup_vprintf(format, args);
+    va_end(args);
+    kn_trace_set_time(net->trace, kn_sim_now(net->sim));
+    kn_trace_note(net->trace, kind, "%s", text);
+}
+
+static void
+observe(KnNet *net, const char *iface, const KnPacket *packet, const char *comment)
+{
+    if (net->observer != NULL)
+        net->observer(net->observer_data, kn_sim_now(net->sim), iface, packet, comment);
+}
+
+/* "10.244.1.5:8080" into 'buf' (at least KN_ADDR_STRLEN + 8 bytes). */
+static const char *
+endpoint_text(const KnAddr *addr, guint16 port, char *buf)
+{
+    char a[KN_ADDR_STRLEN];
+
+    g_snprintf(buf, KN_ADDR_STRLEN + 8, addr->family == 6 ? "[%s]:%u" : "%s:%u",
+               kn_addr_format(addr, a), port);
+    return buf;
+}
+
+/* The packet in tcpdump's words, for trace notes; new. */
+static char *
+summary(const KnPacket *packet)
+{
+    char src[KN_ADDR_STRLEN + 8], dst[KN_ADDR_STRLEN + 8];
+    GString *flags;
+
+    if (packet->proto == KN_IPPROTO_ICMP) {
+        char a[KN_ADDR_STRLEN], b[KN_ADDR_STRLEN];
+
+        return g_strdup_printf("%s > %s ICMP %s", kn_addr_format(&packet->src, a),
+                               kn_addr_format(&packet->dst, b),
+                               packet->icmp_type == KN_ICMP_ECHO_REQUEST ? "echo request"
+                               : packet->icmp_type == KN_ICMP_ECHO_REPLY ? "echo reply"
+                               : "port unreachable");
+    }
+    endpoint_text(&packet->src, packet->sport, src);
+    endpoint_text(&packet->dst, packet->dport, dst);
+    if (packet->proto == KN_IPPROTO_UDP)
+        return g_strdup_printf("%s > %s UDP length %u", src, dst, packet->payload_len);
+    flags = g_string_new(NULL);
+    if (packet->tcp_flags & KN_TCP_SYN)
+        g_string_append_c(flags, 'S');
+    if (packet->tcp_flags & KN_TCP_FIN)
+        g_string_append_c(flags, 'F');
+    if (packet->tcp_flags & KN_TCP_RST)
+        g_string_append_c(flags, 'R');
+    if (packet->tcp_flags & KN_TCP_PSH)
+        g_string_append_c(flags, 'P');
+    if (packet->tcp_flags & KN_TCP_ACK)
+        g_string_append_c(flags, '.');
+    char *text = g_strdup_printf("%s > %s TCP [%s] length %u", src, dst, flags->str,
+                                 packet->payload_len);
+
+    g_string_free(flags, TRUE);
+    return text;
+}
+
+/*****************************************************************************/
+/* Events: a packet arriving somewhere after a link's delay. */
+
+typedef enum {
+    ARRIVE_NODE,                 /* at a node, from the fabric or the outside (eth0) */
+    ARRIVE_NODE_OVERLAY,         /* at a node, inside VXLAN (eth0, then flannel.1) */
+    ARRIVE_POD,                  /* at a pod, through its veth */
+    ARRIVE_HOST,                 /* at an outside host */
+    ARRIVE_LOCAL,                /* at the sender's own namespace (loopback) */
+} ArriveAt;
+
+typedef struct Arrival {
+    KnNetns *to;
+    ArriveAt at;
+    KnPacket *packet;
+    guint hops;
+} Arrival;
+
+static void on_arrival(KnSim *sim, gpointer data);
+
+static void
+arrival_free(gpointer data)
+{
+    Arrival *arrival = data;
+
+    kn_packet_free(arrival->packet);
+    g_free(arrival);
+}
+
+static const KnEventClass arrival_class = { "packet-arrival", on_arrival, arrival_free };
+
+static void
+send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet, guint hops)
+{
+    Arrival *arrival = g_new(Arrival, 1);
+
+    *arrival = (Arrival) { .to = to, .at = at, .packet = packet, .hops = hops };
+    kn_sim_schedule_in(net->sim, delay, &arrival_class, arrival);
+}
+
+/* When a frame of 'bytes' put on 'from''s NIC now has left it. */
+static KnTime
+serialize_delay(KnNet *net, KnNetns *from, guint bytes)
+{
+    KnTime now = kn_sim_now(net->sim);
+    KnTime wire = (KnTime) bytes * 8 * KN_SEC / net->bandwidth_bps;
+    KnTime start = MAX(now, from->nic_busy);
+
+    from->nic_busy = start + wire;
+    return from->nic_busy - now;
+}
+
+/*****************************************************************************/
+/* Namespaces. */
+
+static Tcb *tcb_lookup(KnNetns *ns, const KnPacket *packet);
+static void tcb_free(gpointer data);
+static const KnNetClientClass client_class;
+
+static KnNetns *
+netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
+{
+    KnNetns *ns = g_new0(KnNetns, 1);
+
+    ns->net = net;
+    ns->kind = kind;
+    ns->name = g_strdup(name);
+    ns->addr = *addr;
+    ns->alive = TRUE;
+    mac_of(addr, 0, ns->mac);
+    ns->eth0 = g_strdup_printf("%s/eth0", name);
+    ns->tcbs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, tcb_free);
+    ns->udp_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ns->ping_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ns->next_port = EPHEMERAL_LOW + kn_addr_hash(addr) % (EPHEMERAL_HIGH - EPHEMERAL_LOW);
+    ns->next_isn = kn_addr_hash(addr) * 2654435761u;
+    ns->client = (KnNetClient) { .klass = &client_class, .self = ns, .hostname = ns->name,
+                                 .address = *addr };
+    g_ptr_array_add(net->all, ns);
+    return ns;
+}
+
+static void
+netns_free(gpointer data)
+{
+    KnNetns *ns = data;
+
+    g_hash_table_unref(ns->tcbs);
+    g_hash_table_unref(ns->udp_waits);
+    g_hash_table_unref(ns->ping_waits);
+    if (ns->proxy != NULL)
+        ns->net->proxy_class->free(ns->proxy);
+    kn_conntrack_free(ns->ct);
+    g_free(ns->name);
+    g_free(ns->namespace);
+    g_free(ns->eth0);
+    g_free(ns->veth);
+    g_free(ns->image);
+    g_free(ns->zone);
+    g_free(ns->cni0);
+    g_free(ns->flannel);
+    g_free(ns);
+}
+
+static KnNetns *
+ns_by_addr(KnNet *net, const KnAddr *addr)
+{
+    return g_hash_table_lookup(net->by_addr, addr);
+}
+
+/* A pod's namespace, made when the pod has an IP and a node. */
+static void
+pod_changed(KnNet *net, KnPod *pod)
+{
+    g_autofree char *key = g_strdup_printf("%s/%s", pod->meta.namespace, pod->meta.name);
+    KnNetns *ns = g_hash_table_lookup(net->pods, key);
+    KnAddr addr;
+
+    if (ns != NULL || pod->pod_ip == NULL || pod->spec.node_name == NULL
+        || pod->spec.host_network || !kn_addr_parse(pod->pod_ip, &addr))
+        return;
+    KnNetns *node = NULL;
+
+    for (guint i = 0; i < net->nodes->len; i++)
+        if (strcmp(kn_netns_name(net->nodes->pdata[i]), pod->spec.node_name) == 0)
+            node = net->nodes->pdata[i];
+    if (node == NULL)
+        return;
+    ns = netns_new(net, KN_NETNS_POD, pod->meta.name, &addr);
+    ns->namespace = g_strdup(pod->meta.namespace);
+    ns->node = node;
+    ns->veth = g_strdup_printf("%s/veth%08x", node->name,
+                               g_str_hash(pod->meta.uid != NULL ? pod->meta.uid : key));
+    if (pod->spec.containers->len > 0)
+        ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
+    ns->client.image = ns->image;
+    g_hash_table_insert(net->pods, g_steal_pointer(&key), ns);
+    g_hash_table_insert(net->by_addr, &ns->addr, ns);
+}
+
+static void
+pod_deleted(KnNet *net, KnPod *pod)
+{
+    g_autofree char *key = g_strdup_printf("%s/%s", pod->meta.namespace, pod->meta.name);
+    KnNetns *ns = g_hash_table_lookup(net->pods, key);
+
+    if (ns == NULL)
+        return;
+    ns->alive = FALSE;
+    g_hash_table_remove(net->pods, key);
+    if (ns_by_addr(net, &ns->addr) == ns)
+        g_hash_table_remove(net->by_addr, &ns->addr);
+}
+
+KnNetns *
+kn_net_pod(KnNet *net, const char *namespace, const char *name)
+{
+    g_autofree char *key = g_strdup_printf("%s/%s", namespace, name);
+
+    return g_hash_table_lookup(net->pods, key);
+}
+
+static KnNetns *
+find_named(GPtrArray *list, const char *name)
+{
+    for (guint i = 0; i < list->len; i++)
+        if (strcmp(((KnNetns *) list->pdata[i])->name, name) == 0)
+            return list->pdata[i];
+    return NULL;
+}
+
+KnNetns *
+kn_net_node(KnNet *net, const char *name)
+{
+    return find_named(net->nodes, name);
+}
+
+KnNetns *
+kn_net_host(KnNet *net, const char *name)
+{
+    return find_named(net->hosts, name);
+}
+
+KnNetnsKind
+kn_netns_kind(const KnNetns *ns)
+{
+    return ns->kind;
+}
+
+const char *
+kn_netns_name(const KnNetns *ns)
+{
+    return ns->name;
+}
+
+KnNetns *
+kn_netns_node(KnNetns *ns)
+{
+    return ns->node;
+}
+
+KnNetClient *
+kn_netns_client(KnNetns *ns)
+{
+    return &ns->client;
+}
+
+/*****************************************************************************/
+/* kube-proxy. */
+
+const char *
+kn_hook_name(KnHook hook)
+{
+    static const char *const names[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
+
+    return hook < G_N_ELEMENTS(names) ? names[hook] : "?";
+}
+
+/* The provider of 'mode', or NULL while knetsim has none for it. */
+static const KnProxyClass *
+proxy_class_for(KnProxyMode mode)
+{
+    (void) mode;
+    return NULL;                 /* XXX: kn_proxy_iptables_class, when it lands */
+}
+
+static void on_sync(KnSim *sim, gpointer data);
+
+static const KnEventClass sync_class = { "kube-proxy-sync", on_sync, NULL };
+
+void
+kn_net_sync(KnNet *net)
+{
+    guint n_rules = 0;
+
+    net->last_sync = kn_sim_now(net->sim);
+    if (net->proxy_class == NULL)
+        return;
+    for (guint i = 0; i < net->nodes->len; i++) {
+        KnNetns *node = net->nodes->pdata[i];
+
+        n_rules = net->proxy_class->sync(node->proxy);
+        net->stats.n_syncs++;
+    }
+    note(net, KN_TRACE_APP, "kube-proxy (%s mode) synced its rules on %u nodes: %u rules each on %s",
+         net->proxy_class->name, net->nodes->len, n_rules,
+         net->nodes->len > 0 ? ((KnNetns *) net->nodes->pdata[net->nodes->len - 1])->name : "none");
+}
+
+static void
+on_sync(KnSim *sim, gpointer data)
+{
+    KnNet *net = data;
+
+    (void) sim;
+    net->sync_pending = FALSE;
+    kn_net_sync(net);
+}
+
+/* A Service, EndpointSlice or Node changed: sync when the bounded-frequency
+ * runner allows (at most once per min-sync-period). */
+static void
+schedule_sync(KnNet *net)
+{
+    KnTime now = kn_sim_now(net->sim);
+    KnTime at = MAX(now, net->last_sync + MIN_SYNC_PERIOD);
+
+    if (net->sync_pending || net->proxy_class == NULL)
+        return;
+    net->sync_pending = TRUE;
+    kn_sim_schedule_at(net->sim, at, &sync_class, net);
+}
+
+static void
+on_store_change(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object,
+                gpointer user_data)
+{
+    KnNet *net = user_data;
+
+    (void) store;
+    switch (kind) {
+    case KN_KIND_POD:
+        if (event == KN_WATCH_DELETED)
+            pod_deleted(net, object);
+        else
+            pod_changed(net, object);
+        break;
+    case KN_KIND_SERVICE:
+    case KN_KIND_ENDPOINT_SLICE:
+    case KN_KIND_NODE:
+        schedule_sync(net);
+        break;
+    default:
+        break;
+    }
+}
+
+gpointer
+kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass)
+{
+    KnNetns *ns = kn_net_node(net, node);
+
+    if (klass != NULL)
+        *klass = net->proxy_class;
+    return ns != NULL ? ns->proxy : NULL;
+}
+
+char *
+kn_net_conntrack_list(KnNet *net, const char *node)
+{
+    KnNetns *ns = kn_net_node(net, node);
+
+    return ns != NULL ? kn_conntrack_list(ns->ct, kn_sim_now(net->sim)) : g_strdup("");
+}
+
+/*****************************************************************************/
+/* The node: hooks, routing, forwarding. */
+
+typedef enum {
+    ROUTE_LOCAL,                 /* to the node itself */
+    ROUTE_POD,                   /* to one of its pods, over cni0 */
+    ROUTE_OVERLAY,               /* to another node's pod subnet, over flannel.1 */
+    ROUTE_NATIVE,                /* to another node's pod subnet, plain over eth0 */
+    ROUTE_NODE,                  /* to another node's address */
+    ROUTE_OUTSIDE,               /* to an outside host, via the default gateway */
+    ROUTE_NOWHERE,               /* default gateway, where nobody has it */
+} Route;
+
+typedef struct {
+    Route route;
+    KnNetns *next;               /* the pod, node or host it goes to */
+    const char *dev;             /* "cni0", "flannel.1", "eth0", "lo" */
+    KnAddr src;                  /* the address the route prefers as source */
+} RouteResult;
+
+static gboolean
+node_has_addr(const KnNetns *node, const KnAddr *addr)
+{
+    return kn_addr_equal(addr, &node->addr) || kn_addr_equal(addr, &node->cni0_addr)
+           || kn_addr_equal(addr, &node->flannel_addr) || kn_addr_is_loopback(addr);
+}
+
+static gboolean
+is_local_cb(gpointer node, const KnAddr *addr)
+{
+    return node_has_addr(node, addr);
+}
+
+static KnNetns *
+node_of_pod_cidr(KnNet *net, const KnAddr *addr)
+{
+    for (guint i = 0; i < net->nodes->len; i++) {
+        KnNetns *node = net->nodes->pdata[i];
+
+        if (kn_cidr_contains(&node->pod_cidr, addr))
+            return node;
+    }
+    return NULL;
+}
+
+static RouteResult
+route_lookup(KnNet *net, KnNetns *node, const KnAddr *dst)
+{
+    RouteResult r = { .route = ROUTE_NOWHERE, .dev = "eth0", .src = node->addr };
+    KnNetns *ns;
+
+    if (node_has_addr(node, dst)) {
+        r.route = ROUTE_LOCAL;
+        r.dev = "lo";
+        r.src = *dst;
+        return r;
+    }
+    if (kn_cidr_contains(&node->pod_cidr, dst)) {
+        r.route = ROUTE_POD;
+        r.next = ns_by_addr(net, dst);
+        r.dev = "cni0";
+        r.src = node->cni0_addr;
+        return r;
+    }
+    if (kn_cidr_contains(&net->cluster_pod_cidr, dst) && (r.next = node_of_pod_cidr(net, dst))) {
+        r.route = net->overlay ? ROUTE_OVERLAY : ROUTE_NATIVE;
+        r.dev = net->overlay ? "flannel.1" : "eth0";
+        r.src = net->overlay ? node->flannel_addr : node->addr;
+        return r;
+    }
+    ns = ns_by_addr(net, dst);
+    if (ns != NULL && ns->kind == KN_NETNS_NODE) {
+        r.route = ROUTE_NODE;
+        r.next = ns;
+    } else if (ns != NULL && ns->kind == KN_NETNS_HOST) {
+        r.route = ROUTE_OUTSIDE;
+        r.next = ns;
+    }
+    return r;
+}
+
+/* Runs kube-proxy's tables at 'hook' for 'packet'; TRUE if it may go on.
+ * For a REJECT, answers with ICMP port unreachable. */
+static gboolean node_reject(KnNet *net, KnNetns *node, const KnPacket *packet, guint hops);
+
+static gboolean
+run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_state,
+         const char *in_iface, const char *out_iface, KnProxyWalk *walk_out, guint hops)
+{
+    KnProxyWalk walk = {
+        .hook = hook, .packet = packet, .in_iface = in_iface, .out_iface = out_iface,
+        .ct_state = ct_state, .now = kn_sim_now(net->sim), .rng = node->rng,
+        .is_local = is_local_cb, .node = node, .trace = net->trace,
+    };
+
+    if (net->proxy_class == NULL || node->proxy == NULL) {
+        if (walk_out != NULL)
+            *walk_out = walk;
+        return TRUE;
+    }
+    if (net->trace != NULL) {
+        kn_trace_set_time(net->trace, kn_sim_now(net->sim));
+        kn_trace_push(net->trace);
+    }
+    net->proxy_class->walk(node->proxy, &walk);
+    kn_trace_pop(net->trace);
+    net->stats.n_rules += walk.n_rules;
+    if (walk_out != NULL) {
+        *walk_out = walk;
+    } else {
+        g_free(walk.decided_by);
+        walk.decided_by = NULL;
+    }
+    switch (walk.verdict) {
+    case KN_VERDICT_ACCEPT:
+        return TRUE;
+    case KN_VERDICT_DROP:
+        net->stats.n_dropped++;
+        note(net, KN_TRACE_VERDICT, "%s: DROP%s%s (%u rules evaluated)", kn_hook_name(hook),
+             walk.decided_by != NULL ? " by " : "", walk.decided_by != NULL ? walk.decided_by : "",
+             walk.n_rules);
+        break;
+    case KN_VERDICT_REJECT:
+        net->stats.n_rejected++;
+        note(net, KN_TRACE_VERDICT, "%s: REJECT%s%s, answered with ICMP port unreachable",
+             kn_hook_name(hook), walk.decided_by != NULL ? " by " : "",
+             walk.decided_by != NULL ? walk.decided_by : "");
+        node_reject(net, node, packet, hops);
+        break;
+    }
+    if (walk_out != NULL)
+        g_free(g_steal_pointer(&walk_out->decided_by));
+    return FALSE;
+}
+
+static void node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *route,
+                          guint hops, const char *comment);
+static void deliver_local(KnNet *net, KnNetns *ns, KnPacket *packet);
+
+/* The packet's conntrack state before NAT: finds or makes its entry. */
+typedef struct {
+    KnCtEntry *entry;            /* confirmed entry, or a new unconfirmed one */
+    gboolean is_new;
+    gboolean reply;
+} CtState;
+
+static CtState
+ct_begin(KnNet *net, KnNetns *node, KnPacket *packet)
+{
+    CtState cs = { 0 };
+    KnCtTuple tuple;
+
+    kn_conntrack_tuple_of(packet, &tuple);
+    cs.entry = kn_conntrack_lookup(node->ct, &tuple, kn_sim_now(net->sim), &cs.reply);
+    if (cs.entry == NULL) {
+        cs.entry = kn_conntrack_entry_new(&tuple);
+        cs.is_new = TRUE;
+    }
+    return cs;
+}
+
+static guint
+ct_bits(const CtState *cs)
+{
+    guint bits = cs->is_new ? KN_CT_NEW : KN_CT_ESTABLISHED;
+
+    if (cs->reply)
+        bits |= KN_CT_REPLY;
+    if (cs->entry->dnat)
+        bits |= KN_CT_DNAT;
+    if (cs->entry->snat)
+        bits |= KN_CT_SNAT;
+    return bits;
+}
+
+/* Applies the nat table's DNAT decision of 'walk' to a new connection. */
+static void
+ct_dnat(KnNet *net, CtState *cs, KnPacket *packet, KnProxyWalk *walk)
+{
+    char from[KN_ADDR_STRLEN + 8], to[KN_ADDR_STRLEN + 8];
+
+    if (!walk->dnat)
+        return;
+    endpoint_text(&packet->dst, packet->dport, from);
+    endpoint_text(&walk->dnat_addr, walk->dnat_port, to);
+    kn_conntrack_set_dnat(cs->entry, &walk->dnat_addr, walk->dnat_port);
+    g_free(cs->entry->nat_by);
+    cs->entry->nat_by = g_strdup(walk->decided_by);
+    packet->dst = walk->dnat_addr;
+    packet->dport = walk->dnat_port;
+    note(net, KN_TRACE_NAT, "DNAT %s -> %s%s%s (%u rules evaluated)", from, to,
+         walk->decided_by != NULL ? " by " : "", walk->decided_by != NULL ? walk->decided_by : "",
+         walk->n_rules);
+}
+
+/* For a connection conntrack already knows: NAT as the entry says. */
+static void
+ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
+{
+    char before[KN_ADDR_STRLEN + 8], after[KN_ADDR_STRLEN + 8];
+
+    if (!cs->entry->dnat && !cs->entry->snat)
+        return;
+    endpoint_text(cs->reply ? &packet->src : &packet->dst, cs->reply ? packet->sport : packet->dport,
+                  before);
+    kn_conntrack_apply_nat(cs->entry, packet, cs->reply);
+    endpoint_text(cs->reply ? &packet->src : &packet->dst, cs->reply ? packet->sport : packet->dport,
+                  after);
+    if (net->trace != NULL && strcmp(before, after) != 0)
+        note(net, KN_TRACE_CONNTRACK, "conntrack: %s packet, %s %s -> %s",
+             cs->reply ? "reply" : "original", cs->reply ? "source" : "destination", before, after);
+    else if (net->trace != NULL && cs->reply && cs->entry->snat)
+        note(net, KN_TRACE_CONNTRACK, "conntrack: reply packet, destination back to the client");
+}
+
+/* POSTROUTING for a new connection: kube-proxy's masquerade, flannel's. */
+static gboolean
+postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const RouteResult *route,
+            const char *in_iface, guint hops)
+{
+    KnProxyWalk walk;
+    gboolean masquerade = FALSE;
+    const char *by = NULL;
+
+    if (!cs->is_new)
+        return TRUE;
+    if (!run_hook(net, node, KN_HOOK_POSTROUTING, packet, ct_bits(cs), in_iface, route->dev, &walk,
+                  hops))
+        return FALSE;
+    if (walk.masquerade) {
+        masquerade = TRUE;
+        by = "KUBE-POSTROUTING";
+    } else if (kn_cidr_contains(&net->cluster_pod_cidr, &packet->src)
+               && !kn_cidr_contains(&net->cluster_pod_cidr, &packet->dst)
+               && route->route != ROUTE_LOCAL && route->route != ROUTE_POD) {
+        /* FLANNEL-POSTRTG: pod traffic leaving the pod network. */
+        masquerade = TRUE;
+        by = "FLANNEL-POSTRTG";
+    }
+    g_free(walk.decided_by);
+    if (masquerade) {
+        char before[KN_ADDR_STRLEN + 8], after[KN_ADDR_STRLEN + 8];
+        guint16 port = (guint16) (1024 + kn_rng_below(node->rng, 65536 - 1024));
+
+        endpoint_text(&packet->src, packet->sport, before);
+        kn_conntrack_set_snat(node->ct, cs->entry, &route->src, port);
+        packet->src = cs->entry->reply.dst;
+        packet->sport = cs->entry->reply.dport;
+        endpoint_text(&packet->src, packet->sport, after);
+        note(net, KN_TRACE_NAT, "MASQUERADE %s -> %s by %s (source of the interface %s)", before,
+             after, by, route->dev);
+    }
+    return TRUE;
+}
+
+/* Confirms a new connection's entry; FALSE if the insert clashed. */
+static gboolean
+ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
+{
+    KnTime now = kn_sim_now(net->sim);
+
+    if (!cs->is_new) {
+        kn_conntrack_update(cs->entry, packet->tcp_flags, cs->reply, now);
+        return TRUE;
+    }
+    kn_conntrack_update(cs->entry, packet->tcp_flags, FALSE, now);
+    cs->entry->mark = packet->mark;
+    if (!kn_conntrack_confirm(node->ct, cs->entry, now)) {
+        net->stats.n_dropped++;
+        note(net, KN_TRACE_CONNTRACK, "conntrack: insert clash, packet dropped (insert_failed)");
+        return FALSE;
+    }
+    cs->is_new = FALSE;
+    /* The kernel's gc worker sweeps in the background; here every so many
+     * new entries sweep the table, so no timer keeps the simulation busy. */
+    if (++node->n_confirmed % CONNTRACK_GC_EVERY == 0)
+        kn_conntrack_gc(node->ct, now);
+    if (net->trace != NULL) {
+        g_autofree char *line = kn_conntrack_format(cs->entry, now);
+
+        note(net, KN_TRACE_CONNTRACK, "conntrack: new entry %s", line);
+    }
+    return TRUE;
+}
+
+static void
+ct_abandon(CtState *cs)
+{
+    if (cs->is_new)
+        kn_conntrack_entry_free(cs->entry);
+    cs->entry = NULL;
+}
+
+/* A packet arrives at 'node' on 'in_iface' ("eth0", "flannel.1", or a pod's
+ * veth): PREROUTING, routing, then INPUT or FORWARD and POSTROUTING. */
+static void
+node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, guint hops)
+{
+    CtState cs;
+    KnProxyWalk walk;
+    RouteResult route;
+
+    net->stats.n_hops++;
+    if (hops > MAX_HOPS) {
+        note(net, KN_TRACE_VERDICT, "TTL exceeded: routing loop");
+        kn_packet_free(packet);
+        return;
+    }
+    if (net->trace != NULL) {
+        g_autofree char *text = summary(packet);
+
+        kn_trace_set_node(net->trace, node->name);
+        note(net, KN_TRACE_HOP, "in %s: %s", in_iface, text);
+    }
+    cs = ct_begin(net, node, packet);
+    if (cs.is_new) {
+        if (!run_hook(net, node, KN_HOOK_PREROUTING, packet, ct_bits(&cs), in_iface, NULL, &walk, hops)) {
+            ct_abandon(&cs);
+            kn_packet_free(packet);
+            return;
+        }
+        ct_dnat(net, &cs, packet, &walk);
+        g_free(walk.decided_by);
+    } else {
+        ct_replay(net, &cs, packet);
+    }
+    route = route_lookup(net, node, &packet->dst);
+    if (route.route == ROUTE_LOCAL) {
+        if (!run_hook(net, node, KN_HOOK_INPUT, packet, ct_bits(&cs), in_iface, NULL, NULL, hops)
+            || !ct_confirm(net, node, &cs, packet)) {
+            ct_abandon(&cs);
+            kn_packet_free(packet);
+            return;
+        }
+        deliver_local(net, node, packet);
+        return;
+    }
+    if (!run_hook(net, node, KN_HOOK_FORWARD, packet, ct_bits(&cs), in_iface, route.dev, NULL, hops)
+        || !postrouting(net, node, &cs, packet, &route, in_iface, hops)
+        || !ct_confirm(net, node, &cs, packet)) {
+        ct_abandon(&cs);
+        kn_packet_free(packet);
+        return;
+    }
+    node_transmit(net, node, packet, &route, hops, NULL);
+}
+
+/* A packet made by a process in the node's own namespace: OUTPUT, routing,
+ * POSTROUTING. */
+static void
+node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
+{
+    CtState cs = ct_begin(net, node, packet);
+    KnProxyWalk walk;
+    RouteResult route;
+
+    if (net->trace != NULL) {
+        g_autofree char *text = summary(packet);
+
+        kn_trace_set_node(net->trace, node->name);
+        note(net, KN_TRACE_HOP, "out (host network): %s", text);
+    }
+    if (cs.is_new) {
+        if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, &walk, hops)) {
+            ct_abandon(&cs);
+            kn_packet_free(packet);
+            return;
+        }
+        ct_dnat(net, &cs, packet, &walk);
+        g_free(walk.decided_by);
+    } else {
+        ct_replay(net, &cs, packet);
+        if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, NULL, hops)) {
+            ct_abandon(&cs);
+            kn_packet_free(packet);
+            return;
+        }
+    }
+    route = route_lookup(net, node, &packet->dst);
+    if (!postrouting(net, node, &cs, packet, &route, NULL, hops)
+        || !ct_confirm(net, node, &cs, packet)) {
+        ct_abandon(&cs);
+        kn_packet_free(packet);
+        return;
+    }
+    if (route.route == ROUTE_LOCAL) {
+        deliver_local(net, node, packet);
+        return;
+    }
+    node_transmit(net, node, packet, &route, hops, NULL);
+}
+
+static KnTime
+fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
+{
+    if (from->kind == KN_NETNS_HOST || to->kind == KN_NETNS_HOST)
+        return net->external_latency;
+    if (g_strcmp0(from->zone, to->zone) == 0)
+        return net->zone_latency;
+    return net->cross_zone_latency;
+}
+
+/* Puts a packet the node has routed on the wire. */
+static void
+node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *route, guint hops,
+              const char *comment)
+{
+    char dst[KN_ADDR_STRLEN];
+
+    switch (route->route) {
+    case ROUTE_POD:
+        if (route->next == NULL || !route->next->alive) {
+            note(net, KN_TRACE_VERDICT, "no pod has %s on cni0: the packet is lost",
+                 kn_addr_format(&packet->dst, dst));
+            net->stats.n_dropped++;
+            kn_packet_free(packet);
+            return;
+        }
+        note(net, KN_TRACE_HOP, "out cni0 -> %s to pod %s", route->next->veth, route->next->name);
+        observe(net, route->next->veth, packet, comment);
+        send_after(net, net->veth_latency, route->next, ARRIVE_POD, packet, hops + 1);
+        return;
+    case ROUTE_OVERLAY: {
+        KnNetns *to = route->next;
+        KnEncap *outer = g_new0(KnEncap, 1);
+        KnTime delay;
+
+        observe(net, node->flannel, packet, comment);
+        mac_of(&node->addr, 0, outer->eth_src);
+        mac_of(&to->addr, 0, outer->eth_dst);
+        outer->src = node->addr;
+        outer->dst = to->addr;
+        outer->dport = VXLAN_PORT;
+        outer->sport = (guint16) (32768 + (kn_addr_hash(&packet->src) ^ packet->sport
+                                           ^ kn_addr_hash(&packet->dst) ^ packet->dport) % 28232);
+        outer->vni = VXLAN_VNI;
+        mac_of(&node->flannel_addr, 1, packet->eth_src);
+        mac_of(&to->flannel_addr, 1, packet->eth_dst);
+        packet->outer = outer;
+        net->stats.n_encapsulated++;
+        note(net, KN_TRACE_HOP, "out flannel.1: VXLAN VNI %u, outer %s -> %s UDP %u (+%u bytes)",
+             VXLAN_VNI, node->name, to->name, VXLAN_PORT, VXLAN_OVERHEAD);
+        observe(net, node->eth0, packet, "VXLAN encapsulation");
+        delay = serialize_delay(net, node, kn_packet_frame_length(packet))
+                + fabric_latency(net, node, to);
+        send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
+        return;
+    }
+    case ROUTE_NATIVE:
+    case ROUTE_NODE:
+    case ROUTE_OUTSIDE: {
+        KnNetns *to = route->next;
+        KnTime delay;
+
+        note(net, KN_TRACE_HOP, "out eth0 -> %s %s", route->route == ROUTE_OUTSIDE ? "host" : "node",
+             to->name);
+        mac_of(&node->addr, 0, packet->eth_src);
+        mac_of(&to->addr, 0, packet->eth_dst);
+        observe(net, node->eth0, packet, comment);
+        delay = serialize_delay(net, node, kn_packet_frame_length(packet))
+                + fabric_latency(net, node, to);
+        send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE, packet,
+                   hops + 1);
+        return;
+    }
+    case ROUTE_LOCAL:
+    case ROUTE_NOWHERE:
+        break;
+    }
+    note(net, KN_TRACE_VERDICT, "no route to %s but the default gateway, which drops it",
+         kn_addr_format(&packet->dst, dst));
+    net->stats.n_dropped++;
+    kn_packet_free(packet);
+}
+
+/* ICMP port unreachable from 'node' for 'offending' (borrowed), as REJECT
+ * sends it: from the address the packet was for, through OUTPUT. */
+static gboolean
+node_reject(KnNet *net, KnNetns *node, const KnPacket *offending, guint hops)
+{
+    KnPacket *icmp = kn_packet_new();
+    RouteResult route;
+
+    icmp->src = offending->dst;
+    icmp->dst = offending->src;
+    icmp->proto = KN_IPPROTO_ICMP;
+    icmp->icmp_type = KN_ICMP_DEST_UNREACH;
+    icmp->icmp_code = KN_ICMP_PORT_UNREACH;
+    icmp->quoted = kn_packet_copy(offending);
+    g_clear_pointer(&icmp->quoted->outer, g_free);
+    net->stats.n_packets++;
+    route = route_lookup(net, node, &icmp->dst);
+    if (route.route == ROUTE_LOCAL) {
+        deliver_local(net, node, icmp);
+        return TRUE;
+    }
+    node_transmit(net, node, icmp, &route, hops, "ICMP port unreachable (REJECT)");
+    return TRUE;
+}
+
+/*****************************************************************************/
+/* Load balancers. */
+
+/* Whether 'node' has a ready endpoint of 'service': what kube-proxy's
+ * health check server on healthCheckNodePort answers for ETP Local. */
+static guint
+local_endpoints(KnNet *net, const KnService *service, const char *node)
+{
+    g_autoptr(GPtrArray) slices = kn_store_list(net->store, KN_KIND_ENDPOINT_SLICE,
+                                                service->meta.namespace);
+    guint n = 0;
+
+    for (guint i = 0; i < slices->len; i++) {
+        const KnEndpointSlice *slice = slices->pdata[i];
+
+        if (g_strcmp0(kn_labels_get(slice->meta.labels, "kubernetes.io/service-name"),
+                      service->meta.name) != 0)
+            continue;
+        for (guint j = 0; j < slice->endpoints->len; j++) {
+            const KnEndpoint *endpoint = slice->endpoints->pdata[j];
+
+            n += endpoint->ready && g_strcmp0(endpoint->node_name, node) == 0;
+        }
+    }
+    return n;
+}
+
+static const KnService *
+service_of_lb_ip(KnNet *net, const KnAddr *addr)
+{
+    g_autoptr(GPtrArray) services = kn_store_list(net->store, KN_KIND_SERVICE, NULL);
+
+    for (guint i = 0; i < services->len; i++) {
+        const KnService *service = services->pdata[i];
+
+        for (guint j = 0; j < service->load_balancer_ingress->len; j++) {
+            KnAddr ip;
+
+            if (kn_addr_parse(service->load_balancer_ingress->pdata[j], &ip) && kn_addr_equal(&ip, addr))
+                return service;
+        }
+    }
+    return NULL;
+}
+
+/* The node a load balancer hands 'packet' to: among Ready nodes not
+ * excluded from load balancers (kubeadm labels the control plane
+ * node.kubernetes.io/exclude-from-external-load-balancers) and, for
+ * externalTrafficPolicy Local, whose health check answers (a local ready
+ * endpoint), MetalLB's announcing node (the lowest hash of node and address)
+ * or, for a cloud, the node a per-flow hash picks.  NULL if none. */
+static KnNetns *
+lb_pick_node(KnNet *net, const KnPacket *packet)
+{
+    const KnService *service = service_of_lb_ip(net, &packet->dst);
+    g_autoptr(GPtrArray) candidates = g_ptr_array_new();
+    char ip[KN_ADDR_STRLEN];
+    KnNetns *best = NULL;
+    guint best_hash = 0;
+
+    if (service == NULL)
+        return NULL;
+    kn_addr_format(&packet->dst, ip);
+    for (guint i = 0; i < net->nodes->len; i++) {
+        KnNetns *ns = net->nodes->pdata[i];
+        const KnNode *node = kn_store_lookup(net->store, KN_KIND_NODE, NULL, ns->name);
+
+        if (node == NULL || !node->ready
+            || kn_labels_get(node->meta.labels, "node.kubernetes.io/exclude-from-external-load-balancers") != NULL)
+            continue;
+        if (service->spec.external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL
+            && local_endpoints(net, service, ns->name) == 0) {
+            note(net, KN_TRACE_HOP, "load balancer health check: %s answers 503 on healthCheckNodePort %u "
+                 "(no local endpoint), skipped", ns->name, service->spec.health_check_node_port);
+            continue;
+        }
+        g_ptr_array_add(candidates, ns);
+    }
+    if (candidates->len == 0)
+        return NULL;
+    if (net->cluster->scenario->load_balancer == KN_LOAD_BALANCER_CLOUD) {
+        guint flow = kn_addr_hash(&packet->src) ^ ((guint) packet->sport << 16 | packet->dport);
+
+        return candidates->pdata[flow % candidates->len];
+    }
+    for (guint i = 0; i < candidates->len; i++) {
+        KnNetns *ns = candidates->pdata[i];
+        g_autofree char *key = g_strdup_printf("%s#%s", ns->name, ip);
+        guint hash = g_str_hash(key);
+
+        if (best == NULL || hash < best_hash) {
+            best = ns;
+            best_hash = hash;
+        }
+    }
+    return best;
+}
+
+/*****************************************************************************/
+/* Endpoints: sending from a namespace, delivering to one. */
+
+static void pod_deliver(KnNet *net, KnNetns *ns, KnPacket *packet);
+
+/* Sends a packet a process in 'ns' made. */
+static void
+ns_send(KnNetns *ns, KnPacket *packet)
+{
+    KnNet *net = ns->net;
+
+    net->stats.n_packets++;
+    if (ns->kind != KN_NETNS_HOST && packet->ttl == 0)
+        packet->ttl = 64;
+    if (kn_addr_equal(&packet->dst, &ns->addr) || kn_addr_is_loopback(&packet->dst)) {
+        /* The same namespace: lo (containers of one pod share it). */
+        if (net->trace != NULL) {
+            g_autofree char *text = summary(packet);
+
+            kn_trace_set_node(net->trace, ns->name);
+            note(net, KN_TRACE_HOP, "lo: %s", text);
+        }
+        send_after(net, 0, ns, ARRIVE_LOCAL, packet, 0);
+        return;
+    }
+    switch (ns->kind) {
+    case KN_NETNS_POD:
+        memcpy(packet->eth_src, ns->mac, 6);
+        mac_of(&ns->node->cni0_addr, 2, packet->eth_dst);
+        if (net->trace != NULL) {
+            g_autofree char *text = summary(packet);
+
+            kn_trace_set_node(net->trace, ns->name);
+            note(net, KN_TRACE_HOP, "eth0: %s", text);
+        }
+        observe(net, ns->eth0, packet, NULL);
+        observe(net, ns->veth, packet, NULL);
+        node_receive(net, ns->node, packet, strchr(ns->veth, '/') + 1, 0);
+        return;
+    case KN_NETNS_NODE:
+        node_output(net, ns, packet, 0);
+        return;
+    case KN_NETNS_HOST: {
+        KnNetns *to = ns_by_addr(net, &packet->dst);
+        char dst[KN_ADDR_STRLEN];
+
+        if (net->trace != NULL) {
+            g_autofree char *text = summary(packet);
+
+            kn_trace_set_node(net->trace, ns->name);
+            note(net, KN_TRACE_HOP, "eth0: %s", text);
+        }
+        memcpy(packet->eth_src, ns->mac, 6);
+        observe(net, ns->eth0, packet, NULL);
+        if (to == NULL || to->kind == KN_NETNS_POD) {
+            /* A load balancer's address: the provider hands the packet to a
+             * node, destination unchanged (MetalLB L2, a pass-through cloud LB). */
+            KnNetns *lb_node = lb_pick_node(net, packet);
+
+            if (lb_node != NULL) {
+                note(net, KN_TRACE_HOP, "load balancer %s hands it to node %s",
+                     kn_addr_format(&packet->dst, dst), lb_node->name);
+                mac_of(&lb_node->addr, 0, packet->eth_dst);
+                send_after(net, net->external_latency, lb_node, ARRIVE_NODE, packet, 1);
+                return;
+            }
+            note(net, KN_TRACE_VERDICT, "%s is not reachable from outside the cluster",
+                 kn_addr_format(&packet->dst, dst));
+            net->stats.n_dropped++;
+            kn_packet_free(packet);
+            return;
+        }
+        mac_of(&to->addr, 0, packet->eth_dst);
+        send_after(net, net->external_latency + serialize_delay(net, ns, kn_packet_frame_length(packet)),
+                   to, to->kind == KN_NETNS_HOST ? ARRIVE_HOST : ARRIVE_NODE, packet, 1);
+        return;
+    }
+    }
+}
+
+static void
+on_arrival(KnSim *sim, gpointer data)
+{
+    Arrival *arrival = data;
+    KnNetns *to = arrival->to;
+    KnNet *net = to->net;
+    KnPacket *packet = g_steal_pointer(&arrival->packet);
+
+    (void) sim;
+    switch (arrival->at) {
+    case ARRIVE_NODE:
+        observe(net, to->eth0, packet, NULL);
+        node_receive(net, to, packet, "eth0", arrival->hops);
+        break;
+    case ARRIVE_NODE_OVERLAY:
+        observe(net, to->eth0, packet, NULL);
+        g_clear_pointer(&packet->outer, g_free);
+        if (net->trace != NULL) {
+            kn_trace_set_node(net->trace, to->name);
+            note(net, KN_TRACE_HOP, "in eth0: VXLAN from the overlay, decapsulated to flannel.1");
+        }
+        observe(net, to->flannel, packet, "VXLAN decapsulation");
+        node_receive(net, to, packet, "flannel.1", arrival->hops);
+        break;
+    case ARRIVE_POD:
+        if (!to->alive) {
+            kn_packet_free(packet);
+            break;
+        }
+        memcpy(packet->eth_dst, to->mac, 6);
+        observe(net, to->eth0, packet, NULL);
+        pod_deliver(net, to, packet);
+        break;
+    case ARRIVE_HOST:
+    case ARRIVE_LOCAL:
+        if (arrival->at == ARRIVE_HOST)
+            observe(net, to->eth0, packet, NULL);
+        pod_deliver(net, to, packet);
+        break;
+    }
+    arrival_free(arrival);
+}
+
+static void
+deliver_local(KnNet *net, KnNetns *ns, KnPacket *packet)
+{
+    pod_deliver(net, ns, packet);
+}
+
+/*****************************************************************************/
+/* Applications: who listens, and what they answer. */
+
+/* Whether something in 'ns' listens on 'port' for 'proto'. */
+static gboolean app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port);
+/* The answer of the application on 'port' to 'request' (a complete
+ * request); NULL if it does not answer.  New reference. */
+static GBytes *app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
+                          const KnAddr *client, guint16 client_port);
+/* Whether 'request' holds a whole request for the application on 'port'. */
+static gboolean app_request_complete(GBytes *request);
+
+/*****************************************************************************/
+/* TCP. */
+
+typedef enum {
+    TCP_SYN_SENT,
+    TCP_SYN_RECEIVED,
+    TCP_ESTABLISHED,
+    TCP_FIN_WAIT,                /* we sent FIN */
+    TCP_LAST_ACK,                /* we answered their FIN with ours */
+    TCP_CLOSED,
+} TcpState;
+
+struct Tcb {
+    gint64 key;                  /* local port << 48 | remote port << 32 | remote IPv4 */
+    KnNetns *ns;
+    KnAddr local, remote;
+    guint16 lport, rport;
+    TcpState state;
+    gboolean server;
+    guint32 snd_nxt, rcv_nxt;
+    GByteArray *received;
+    /* Client side. */
+    KnTcpRequest request;        /* 'send' is a reference we hold */
+    KnTcpDone done;
+    gpointer user_data;
+    KnTcpResult result;
+    gboolean reported;
+    guint syn_tries;
+    KnEventId retransmit, deadline;
+    gboolean has_retransmit, has_deadline;
+    gboolean answered;           /* server: the response went out */
+};
+
+static gint64
+sock_key(guint16 lport, const KnAddr *remote, guint16 rport)
+{
+    return (gint64) ((guint64) lport << 48 | (guint64) rport << 32 | kn_addr_ipv4_value(remote));
+}
+
+static void
+tcb_free(gpointer data)
+{
+    Tcb *tcb = data;
+
+    if (tcb->has_retransmit)
+        kn_sim_cancel(tcb->ns->net->sim, tcb->retransmit);
+    if (tcb->has_deadline)
+        kn_sim_cancel(tcb->ns->net->sim, tcb->deadline);
+    if (tcb->request.send != NULL)
+        g_bytes_unref(tcb->request.send);
+    if (tcb->result.received != NULL)
+        g_bytes_unref(tcb->result.received);
+    if (tcb->received != NULL)
+        g_byte_array_unref(tcb->received);
+    g_free(tcb);
+}
+
+static Tcb *
+tcb_lookup(KnNetns *ns, const KnPacket *packet)
+{
+    gint64 key = sock_key(packet->dport, &packet->src, packet->sport);
+
+    return g_hash_table_lookup(ns->tcbs, &key);
+}
+
+static void
+tcb_remove(Tcb *tcb)
+{
+    g_hash_table_remove(tcb->ns->tcbs, &tcb->key);
+}
+
+static guint
+mss_of(KnNet *net)
+{
+    return net->pod_mtu - 40;
+}
+
+static void
+tcp_send(Tcb *tcb, guint8 flags, const guint8 *data, gsize length)
+{
+    KnPacket *packet = kn_packet_new();
+
+    packet->src = tcb->local;
+    packet->dst = tcb->remote;
+    packet->proto = KN_IPPROTO_TCP;
+    packet->sport = tcb->lport;
+    packet->dport = tcb->rport;
+    packet->seq = tcb->snd_nxt;
+    packet->ack = (flags & KN_TCP_ACK) ? tcb->rcv_nxt : 0;
+    packet->tcp_flags = flags;
+    packet->window = 64240;
+    if (flags & KN_TCP_SYN)
+        packet->mss = (guint16) mss_of(tcb->ns->net);
+    if (length > 0)
+        kn_packet_set_payload(packet, data, length);
+    tcb->snd_nxt += (guint32) length + ((flags & (KN_TCP_SYN | KN_TCP_FIN)) ? 1 : 0);
+    ns_send(tcb->ns, packet);
+}
+
+/* Sends 'bytes' as MSS-sized segments, PSH on the last. */
+static void
+tcp_send_data(Tcb *tcb, GBytes *bytes)
+{
+    gsize length;
+    const guint8 *data = g_bytes_get_data(bytes, &length);
+    guint mss = mss_of(tcb->ns->net);
+
+    for (gsize off = 0; off < length; off += mss) {
+        gsize n = MIN(mss, length - off);
+
+        tcp_send(tcb, KN_TCP_ACK | (off + n == length ? KN_TCP_PSH : 0), data + off, n);
+    }
+}
+
+static void
+client_report(Tcb *tcb, KnNetStatus status)
+{
+    KnNet *net = tcb->ns->net;
+
+    if (tcb->reported)
+        return;
+    tcb->reported = TRUE;
+    tcb->result.status = status;
+    tcb->result.finished = kn_sim_now(net->sim);
+    if (tcb->result.received != NULL)
+        g_bytes_unref(tcb->result.received);
+    tcb->result.received = g_byte_array_free_to_bytes(g_byte_array_ref(tcb->received));
+    g_byte_array_set_size(tcb->received, 0);
+    if (tcb->has_retransmit) {
+        kn_sim_cancel(net->sim, tcb->retransmit);
+        tcb->has_retransmit = FALSE;
+    }
+    if (tcb->has_deadline) {
+        kn_sim_cancel(net->sim, tcb->deadline);
+        tcb->has_deadline = FALSE;
+    }
+    tcb->done(&tcb->result, tcb->user_data);
+}
+
+static void on_retransmit(KnSim *sim, gpointer data);
+static void on_deadline(KnSim *sim, gpointer data);
+
+static const KnEventClass retransmit_class = { "tcp-syn-retransmit", on_retransmit, NULL };
+static const KnEventClass deadline_class = { "tcp-deadline", on_deadline, NULL };
+
+static void
+on_retransmit(KnSim *sim, gpointer data)
+{
+    Tcb *tcb = data;
+
+    tcb->has_retransmit = FALSE;
+    if (tcb->state != TCP_SYN_SENT)
+        return;
+    if (tcb->syn_tries > SYN_RETRIES) {
+        note(tcb->ns->net, KN_TRACE_APP, "connect() gave up after %u SYNs: timed out",
+             tcb->syn_tries);
+        client_report(tcb, KN_NET_CONNECT_TIMEOUT);
+        tcb_remove(tcb);
+        return;
+    }
+    note(tcb->ns->net, KN_TRACE_APP, "no answer to the SYN: retransmission %u", tcb->syn_tries);
+    tcb->snd_nxt--;              /* the SYN again, same sequence number */
+    tcp_send(tcb, KN_TCP_SYN, NULL, 0);
+    tcb->retransmit = kn_sim_schedule_in(sim, (KnTime) KN_SEC << tcb->syn_tries, &retransmit_class,
+                                         tcb);
+    tcb->has_retransmit = TRUE;
+    tcb->syn_tries++;
+}
+
+static void
+on_deadline(KnSim *sim, gpointer data)
+{
+    Tcb *tcb = data;
+
+    (void) sim;
+    tcb->has_deadline = FALSE;
+    note(tcb->ns->net, KN_TRACE_APP, "%s timeout", tcb->state == TCP_SYN_SENT ? "connect" : "transfer");
+    client_report(tcb, tcb->state == TCP_SYN_SENT ? KN_NET_CONNECT_TIMEOUT : KN_NET_TIMEOUT);
+    if (tcb->state != TCP_SYN_SENT && tcb->state != TCP_CLOSED)
+        tcp_send(tcb, KN_TCP_RST | KN_TCP_ACK, NULL, 0);
+    tcb_remove(tcb);
+}
+
+static guint16
+ephemeral_port(KnNetns *ns, const KnAddr *remote, guint16 rport)
+{
+    for (guint tries = 0; tries < EPHEMERAL_HIGH - EPHEMERAL_LOW; tries++) {
+        guint16 port = (guint16) ns->next_port;
+        gint64 key = sock_key(port, remote, rport);
+
+        ns->next_port = ns->next_port >= EPHEMERAL_HIGH ? EPHEMERAL_LOW : ns->next_port + 1;
+        if (!g_hash_table_contains(ns->tcbs, &key)
+            && !g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port)))
+            return port;
+    }
+    return 0;
+}
+
+static void
+client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, gpointer user_data)
+{
+    KnNetns *ns = self;
+    KnNet *net = ns->net;
+    Tcb *tcb = g_new0(Tcb, 1);
+    KnTime now = kn_sim_now(net->sim);
+
+    tcb->ns = ns;
+    tcb->local = ns->kind == KN_NETNS_NODE ? route_lookup(net, ns, &request->dst).src : ns->addr;
+    tcb->remote = request->dst;
+    tcb->rport = request->port;
+    tcb->lport = ephemeral_port(ns, &request->dst, request->port);
+    tcb->key = sock_key(tcb->lport, &tcb->remote, tcb->rport);
+    tcb->state = TCP_SYN_SENT;
+    tcb->request = *request;
+    if (request->send != NULL)
+        tcb->request.send = g_bytes_ref(request->send);
+    tcb->done = done;
+    tcb->user_data = user_data;
+    tcb->received = g_byte_array_new();
+    tcb->result.local = tcb->local;
+    tcb->result.local_port = tcb->lport;
+    tcb->result.started = now;
+    tcb->snd_nxt = ns->next_isn;
+    ns->next_isn += 64000;
+    g_hash_table_insert(ns->tcbs, &tcb->key, tcb);
+    tcp_send(tcb, KN_TCP_SYN, NULL, 0);
+    tcb->syn_tries = 1;
+    tcb->retransmit = kn_sim_schedule_in(net->sim, KN_SEC, &retransmit_class, tcb);
+    tcb->has_retransmit = TRUE;
+    if (request->connect_timeout > 0 || request->max_time > 0) {
+        KnTime limit = request->connect_timeout > 0 ? request->connect_timeout : request->max_time;
+
+        tcb->deadline = kn_sim_schedule_in(net->sim, limit, &deadline_class, tcb);
+        tcb->has_deadline = TRUE;
+    }
+}
+
+/* Whether the HTTP response in 'data' is complete (headers, then as many
+ * bytes as Content-Length says). */
+static gboolean
+http_complete(const GByteArray *data)
+{
+    const char *text = (const char *) data->data;
+    const char *end = g_strstr_len(text, data->len, "\r\n\r\n");
+    const char *length;
+
+    if (end == NULL)
+        return FALSE;
+    length = g_strstr_len(text, end - text, "\r\nContent-Length: ");
+    if (length == NULL)
+        length = g_strstr_len(text, end - text, "\r\ncontent-length: ");
+    if (length == NULL)
+        return TRUE;
+    return (gsize) (end + 4 - text) + g_ascii_strtoull(length + 18, NULL, 10) <= data->len;
+}
+
+static void
+tcp_client_input(Tcb *tcb, const KnPacket *packet)
+{
+    KnNet *net = tcb->ns->net;
+    KnTime now = kn_sim_now(net->sim);
+
+    if (packet->tcp_flags & KN_TCP_RST) {
+        note(net, KN_TRACE_APP, "%s", tcb->state == TCP_SYN_SENT ? "connection refused (RST)"
+                                                                  : "connection reset by peer");
+        client_report(tcb, tcb->state == TCP_SYN_SENT ? KN_NET_REFUSED : KN_NET_RESET);
+        tcb_remove(tcb);
+        return;
+    }
+    switch (tcb->state) {
+    case TCP_SYN_SENT:
+        if ((packet->tcp_flags & (KN_TCP_SYN | KN_TCP_ACK)) != (KN_TCP_SYN | KN_TCP_ACK))
+            return;
+        tcb->rcv_nxt = packet->seq + 1;
+        tcb->state = TCP_ESTABLISHED;
+        tcb->result.connected = now;
+        if (tcb->has_retransmit) {
+            kn_sim_cancel(net->sim, tcb->retransmit);
+            tcb->has_retransmit = FALSE;
+        }
+        if (tcb->has_deadline) {
+            kn_sim_cancel(net->sim, tcb->deadline);
+            tcb->has_deadline = FALSE;
+        }
+        if (tcb->request.max_time > 0 && now - tcb->result.started < tcb->request.max_time) {
+            tcb->deadline = kn_sim_schedule_in(net->sim, tcb->request.max_time - (now - tcb->result.started),
+                                               &deadline_class, tcb);
+            tcb->has_deadline = TRUE;
+        }
+        tcp_send(tcb, KN_TCP_ACK, NULL, 0);
+        if (tcb->request.send != NULL && g_bytes_get_size(tcb->request.send) > 0) {
+            tcp_send_data(tcb, tcb->request.send);
+        } else {
+            client_report(tcb, KN_NET_OK);
+            tcb->state = TCP_FIN_WAIT;
+            tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+        }
+        return;
+    case TCP_ESTABLISHED:
+        if (packet->payload_len > 0) {
+            gsize have = packet->payload != NULL ? g_bytes_get_size(packet->payload) : 0;
+
+            if (tcb->received->len == 0)
+                tcb->result.first_byte = now;
+            if (have > 0)
+                g_byte_array_append(tcb->received, g_bytes_get_data(packet->payload, NULL), have);
+            if (packet->payload_len > have) {
+                g_byte_array_set_size(tcb->received, tcb->received->len + packet->payload_len - have);
+                memset(tcb->received->data + tcb->received->len - (packet->payload_len - have), 0,
+                       packet->payload_len - have);
+            }
+            tcb->rcv_nxt = packet->seq + packet->payload_len;
+        }
+        if (packet->tcp_flags & KN_TCP_FIN) {
+            tcb->rcv_nxt++;
+            client_report(tcb, KN_NET_OK);
+            tcb->state = TCP_LAST_ACK;
+            tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+            return;
+        }
+        if (tcb->request.http && (packet->tcp_flags & KN_TCP_PSH) && http_complete(tcb->received)) {
+            client_report(tcb, KN_NET_OK);
+            tcb->state = TCP_FIN_WAIT;
+            tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+            return;
+        }
+        if (packet->tcp_flags & KN_TCP_PSH)
+            tcp_send(tcb, KN_TCP_ACK, NULL, 0);
+        return;
+    case TCP_FIN_WAIT:
+        if (packet->tcp_flags & KN_TCP_FIN) {
+            tcb->rcv_nxt = packet->seq + packet->payload_len + 1;
+            tcp_send(tcb, KN_TCP_ACK, NULL, 0);
+            tcb_remove(tcb);
+        }
+        return;
+    case TCP_LAST_ACK:
+        if (packet->tcp_flags & KN_TCP_ACK)
+            tcb_remove(tcb);
+        return;
+    default:
+        return;
+    }
+}
+
+static void
+tcp_server_input(Tcb *tcb, const KnPacket *packet)
+{
+    KnNet *net = tcb->ns->net;
+
+    if (packet->tcp_flags & KN_TCP_RST) {
+        tcb_remove(tcb);
+        return;
+    }
+    if (packet->payload_len > 0) {
+        if (packet->payload != NULL)
+            g_byte_array_append(tcb->received, g_bytes_get_data(packet->payload, NULL),
+                                g_bytes_get_size(packet->payload));
+        tcb->rcv_nxt = packet->seq + packet->payload_len;
+        tcb->state = TCP_ESTABLISHED;
+        g_autoptr(GBytes) request = g_bytes_new(tcb->received->data, tcb->received->len);
+
+        if (!tcb->answered && app_request_complete(request)) {
+            g_autoptr(GBytes) answer = app_answer(net, tcb->ns, KN_IPPROTO_TCP, tcb->lport, request,
+                                                  &tcb->remote, tcb->rport);
+
+            tcb->answered = TRUE;
+            if (net->trace != NULL) {
+                char client[KN_ADDR_STRLEN + 8];
+
+                note(net, KN_TRACE_APP, "%s answers on port %u (the request came from %s)",
+                     tcb->ns->name, tcb->lport, endpoint_text(&tcb->remote, tcb->rport, client));
+            }
+            if (answer != NULL && g_bytes_get_size(answer) > 0)
+                tcp_send_data(tcb, answer);
+            else
+                tcp_send(tcb, KN_TCP_ACK, NULL, 0);
+        } else if (packet->tcp_flags & KN_TCP_PSH) {
+            tcp_send(tcb, KN_TCP_ACK, NULL, 0);
+        }
+    }
+    if (packet->tcp_flags & KN_TCP_FIN) {
+        tcb->rcv_nxt = packet->seq + packet->payload_len + 1;
+        if (tcb->state == TCP_LAST_ACK)
+            return;
+        tcb->state = TCP_LAST_ACK;
+        tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+        return;
+    }
+    if (tcb->state == TCP_LAST_ACK && (packet->tcp_flags & KN_TCP_ACK)) {
+        tcb_remove(tcb);
+        return;
+    }
+    if (tcb->state == TCP_SYN_RECEIVED && (packet->tcp_flags & KN_TCP_ACK))
+        tcb->state = TCP_ESTABLISHED;
+}
+
+/* A RST answering 'packet' (borrowed), as a closed port answers. */
+static void
+tcp_reset(KnNetns *ns, const KnPacket *packet)
+{
+    KnPacket *rst = kn_packet_new();
+
+    rst->src = packet->dst;
+    rst->dst = packet->src;
+    rst->proto = KN_IPPROTO_TCP;
+    rst->sport = packet->dport;
+    rst->dport = packet->sport;
+    rst->seq = 0;
+    rst->ack = packet->seq + 1;
+    rst->tcp_flags = KN_TCP_RST | KN_TCP_ACK;
+    ns_send(ns, rst);
+}
+
+static void
+tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
+{
+    Tcb *tcb = tcb_lookup(ns, packet);
+
+    if (tcb != NULL) {
+        if (tcb->server)
+            tcp_server_input(tcb, packet);
+        else
+            tcp_client_input(tcb, packet);
+        return;
+    }
+    if ((packet->tcp_flags & (KN_TCP_SYN | KN_TCP_ACK)) != KN_TCP_SYN) {
+        if (!(packet->tcp_flags & KN_TCP_RST))
+            tcp_reset(ns, packet);
+        return;
+    }
+    if (!app_listens(net, ns, KN_IPPROTO_TCP, packet->dport)) {
+        note(net, KN_TRACE_APP, "nothing listens on %s port %u: RST", ns->name, packet->dport);
+        tcp_reset(ns, packet);
+        return;
+    }
+    tcb = g_new0(Tcb, 1);
+    tcb->ns = ns;
+    tcb->server = TRUE;
+    tcb->local = packet->dst;
+    tcb->lport = packet->dport;
+    tcb->remote = packet->src;
+    tcb->rport = packet->sport;
+    tcb->key = sock_key(tcb->lport, &tcb->remote, tcb->rport);
+    tcb->state = TCP_SYN_RECEIVED;
+    tcb->rcv_nxt = packet->seq + 1;
+    tcb->snd_nxt = ns->next_isn;
+    ns->next_isn += 64000;
+    tcb->received = g_byte_array_new();
+    g_hash_table_insert(ns->tcbs, &tcb->key, tcb);
+    tcp_send(tcb, KN_TCP_SYN | KN_TCP_ACK, NULL, 0);
+}
+
+/*****************************************************************************/
+/* UDP and ICMP. */
+
+typedef struct UdpWait {
+    KnNetns *ns;
+    guint16 port;
+    KnUdpDone done;
+    gpointer user_data;
+    KnEventId timeout;
+    KnAddr dst;
+    guint16 dport;
+} UdpWait;
+
+static void on_udp_timeout(KnSim *sim, gpointer data);
+
+static const KnEventClass udp_timeout_class = { "udp-timeout", on_udp_timeout, NULL };
+
+static void
+udp_finish(UdpWait *wait, KnNetStatus status, const KnPacket *answer)
+{
+    KnUdpResult result = { .status = status, .finished = kn_sim_now(wait->ns->net->sim) };
+    g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
+
+    result.received = answer != NULL && answer->payload != NULL ? answer->payload : empty;
+    if (answer != NULL) {
+        result.from = answer->src;
+        result.from_port = answer->sport;
+    }
+    g_hash_table_remove(wait->ns->udp_waits, GUINT_TO_POINTER(wait->port));
+    wait->done(&result, wait->user_data);
+    g_free(wait);
+}
+
+static void
+on_udp_timeout(KnSim *sim, gpointer data)
+{
+    (void) sim;
+    udp_finish(data, KN_NET_CONNECT_TIMEOUT, NULL);
+}
+
+static void
+client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, gpointer user_data)
+{
+    KnNetns *ns = self;
+    KnNet *net = ns->net;
+    UdpWait *wait = g_new0(UdpWait, 1);
+    KnPacket *packet = kn_packet_new();
+    gsize length;
+    const guint8 *data = request->send != NULL ? g_bytes_get_data(request->send, &length) : NULL;
+
+    wait->ns = ns;
+    wait->port = ephemeral_port(ns, &request->dst, request->port);
+    wait->done = done;
+    wait->user_data = user_data;
+    wait->dst = request->dst;
+    wait->dport = request->port;
+    g_hash_table_insert(ns->udp_waits, GUINT_TO_POINTER(wait->port), wait);
+    wait->timeout = kn_sim_schedule_in(net->sim, request->timeout > 0 ? request->timeout : 5 * KN_SEC,
+                                       &udp_timeout_class, wait);
+    packet->src = ns->kind == KN_NETNS_NODE ? route_lookup(net, ns, &request->dst).src : ns->addr;
+    packet->dst = request->dst;
+    packet->proto = KN_IPPROTO_UDP;
+    packet->sport = wait->port;
+    packet->dport = request->port;
+    if (data != NULL)
+        kn_packet_set_payload(packet, data, length);
+    ns_send(ns, packet);
+}
+
+static void
+udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
+{
+    UdpWait *wait = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(packet->dport));
+
+    if (wait != NULL) {
+        kn_sim_cancel(net->sim, wait->timeout);
+        udp_finish(wait, KN_NET_OK, packet);
+        return;
+    }
+    if (app_listens(net, ns, KN_IPPROTO_UDP, packet->dport)) {
+        g_autoptr(GBytes) request = packet->payload != NULL ? g_bytes_ref(packet->payload)
+                                                            : g_bytes_new(NULL, 0);
+        g_autoptr(GBytes) answer = app_answer(net, ns, KN_IPPROTO_UDP, packet->dport, request,
+                                              &packet->src, packet->sport);
+        KnPacket *reply;
+
+        if (answer == NULL)
+            return;
+        reply = kn_packet_new();
+        reply->src = packet->dst;
+        reply->dst = packet->src;
+        reply->proto = KN_IPPROTO_UDP;
+        reply->sport = packet->dport;
+        reply->dport = packet->sport;
+        kn_packet_set_payload(reply, g_bytes_get_data(answer, NULL), g_bytes_get_size(answer));
+        ns_send(ns, reply);
+        return;
+    }
+    /* Nobody listens: ICMP port unreachable from the host's stack. */
+    KnPacket *icmp = kn_packet_new();
+
+    icmp->src = packet->dst;
+    icmp->dst = packet->src;
+    icmp->proto = KN_IPPROTO_ICMP;
+    icmp->icmp_type = KN_ICMP_DEST_UNREACH;
+    icmp->icmp_code = KN_ICMP_PORT_UNREACH;
+    icmp->quoted = kn_packet_copy(packet);
+    ns_send(ns, icmp);
+}
+
+typedef struct PingWait {
+    KnNetns *ns;
+    guint key;
+    KnPingDone done;
+    gpointer user_data;
+    KnEventId timeout;
+    KnTime sent;
+} PingWait;
+
+static void on_ping_timeout(KnSim *sim, gpointer data);
+
+static const KnEventClass ping_timeout_class = { "ping-timeout", on_ping_timeout, NULL };
+
+static void
+ping_finish(PingWait *wait, KnNetStatus status, const KnPacket *answer)
+{
+    KnPingResult result = { .status = status };
+
+    if (answer != NULL) {
+        result.from = answer->src;
+        result.ttl = answer->ttl;
+        result.rtt = kn_sim_now(wait->ns->net->sim) - wait->sent;
+    }
+    g_hash_table_remove(wait->ns->ping_waits, GUINT_TO_POINTER(wait->key));
+    wait->done(&result, wait->user_data);
+    g_free(wait);
+}
+
+static void
+on_ping_timeout(KnSim *sim, gpointer data)
+{
+    (void) sim;
+    ping_finish(data, KN_NET_CONNECT_TIMEOUT, NULL);
+}
+
+static void
+client_ping(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout, KnPingDone done,
+            gpointer user_data)
+{
+    KnNetns *ns = self;
+    KnNet *net = ns->net;
+    PingWait *wait = g_new0(PingWait, 1);
+    KnPacket *packet = kn_packet_new();
+
+    if (ns->next_ping_id == 0)
+        ns->next_ping_id = (guint16) (kn_addr_hash(&ns->addr) | 1);
+    wait->ns = ns;
+    wait->key = (guint) ns->next_ping_id << 16 | seq;
+    wait->done = done;
+    wait->user_data = user_data;
+    wait->sent = kn_sim_now(net->sim);
+    g_hash_table_insert(ns->ping_waits, GUINT_TO_POINTER(wait->key), wait);
+    wait->timeout = kn_sim_schedule_in(net->sim, timeout > 0 ? timeout : 10 * KN_SEC,
+                                       &ping_timeout_class, wait);
+    packet->src = ns->kind == KN_NETNS_NODE ? route_lookup(net, ns, dst).src : ns->addr;
+    packet->dst = *dst;
+    packet->proto = KN_IPPROTO_ICMP;
+    packet->icmp_type = KN_ICMP_ECHO_REQUEST;
+    packet->sport = ns->next_ping_id;
+    packet->dport = ns->next_ping_id;
+    packet->seq = seq;
+    packet->payload_len = 56;
+    ns_send(ns, packet);
+}
+
+static void
+icmp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
+{
+    if (packet->icmp_type == KN_ICMP_ECHO_REQUEST) {
+        KnPacket *reply = kn_packet_copy(packet);
+
+        reply->src = packet->dst;
+        reply->dst = packet->src;
+        reply->icmp_type = KN_ICMP_ECHO_REPLY;
+        reply->ttl = 64;
+        g_clear_pointer(&reply->outer, g_free);
+        ns_send(ns, reply);
+        return;
+    }
+    if (packet->icmp_type == KN_ICMP_ECHO_REPLY) {
+        PingWait *wait = g_hash_table_lookup(ns->ping_waits,
+                                             GUINT_TO_POINTER((guint) packet->sport << 16 | (packet->seq & 0xffff)));
+
+        if (wait != NULL) {
+            kn_sim_cancel(net->sim, wait->timeout);
+            ping_finish(wait, KN_NET_OK, packet);
+        }
+        return;
+    }
+    if (packet->icmp_type == KN_ICMP_DEST_UNREACH && packet->quoted != NULL) {
+        const KnPacket *q = packet->quoted;
+
+        if (q->proto == KN_IPPROTO_TCP) {
+            gint64 key = sock_key(q->sport, &q->dst, q->dport);
+            Tcb *tcb = g_hash_table_lookup(ns->tcbs, &key);
+
+            if (tcb != NULL && !tcb->server) {
+                note(net, KN_TRACE_APP, "ICMP port unreachable: connect() fails with ECONNREFUSED");
+                client_report(tcb, KN_NET_REFUSED);
+                tcb_remove(tcb);
+            }
+        } else if (q->proto == KN_IPPROTO_UDP) {
+            UdpWait *wait = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(q->sport));
+
+            if (wait != NULL) {
+                kn_sim_cancel(net->sim, wait->timeout);
+                udp_finish(wait, KN_NET_REFUSED, NULL);
+            }
+        }
+    }
+}
+
+/* A packet for a socket in 'ns' (the stack of a pod, node or host). */
+static void
+pod_deliver(KnNet *net, KnNetns *ns, KnPacket *packet)
+{
+    if (net->trace != NULL) {
+        g_autofree char *text = summary(packet);
+
+        kn_trace_set_node(net->trace, ns->name);
+        note(net, KN_TRACE_HOP, "delivered: %s", text);
+    }
+    switch (packet->proto) {
+    case KN_IPPROTO_TCP:
+        tcp_input(net, ns, packet);
+        break;
+    case KN_IPPROTO_UDP:
+        udp_input(net, ns, packet);
+        break;
+    case KN_IPPROTO_ICMP:
+        icmp_input(net, ns, packet);
+        break;
+    default:
+        break;
+    }
+    kn_packet_free(packet);
+}
+
+/*****************************************************************************/
+/* The rest of the client interface. */
+
+typedef struct {
+    KnTimerDone done;
+    gpointer user_data;
+} Timer;
+
+static void
+on_timer(KnSim *sim, gpointer data)
+{
+    Timer *timer = data;
+
+    (void) sim;
+    timer->done(timer->user_data);
+}
+
+static const KnEventClass timer_class = { "process-timer", on_timer, g_free };
+
+static void
+client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data)
+{
+    KnNetns *ns = self;
+    Timer *timer = g_new(Timer, 1);
+
+    *timer = (Timer) { .done = done, .user_data = user_data };
+    kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
+}
+
+static KnTime
+client_now(gpointer self)
+{
+    return kn_sim_now(((KnNetns *) self)->net->sim);
+}
+
+static void client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer user_data);
+
+static const KnNetClientClass client_class = {
+    .resolve = client_resolve,
+    .tcp_exchange = client_tcp_exchange,
+    .udp_exchange = client_udp_exchange,
+    .ping = client_ping,
+    .after = client_after,
+    .now = client_now,
+};
+
+/*****************************************************************************/
+/* Building the network. */
+
+
+KnNet *
+kn_net_new(KnCluster *cluster)
+{
+    KnNet *net = g_new0(KnNet, 1);
+    const KnScenario *scenario = cluster->scenario;
+
+    net->cluster = cluster;
+    net->store = cluster->store;
+    net->sim = cluster->sim;
+    net->by_addr = g_hash_table_new(addr_key_hash, addr_key_equal);
+    net->pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    net->nodes = g_ptr_array_new();
+    net->hosts = g_ptr_array_new();
+    net->all = g_ptr_array_new_with_free_func(netns_free);
+    kn_cidr_parse(scenario->pod_cidr, &net->cluster_pod_cidr);
+    net->overlay = scenario->cni_mode == KN_CNI_MODE_VXLAN || scenario->cni_mode == KN_CNI_MODE_GENEVE;
+    net->pod_mtu = net->overlay ? 1500 - VXLAN_OVERHEAD : 1500;
+    net->veth_latency = DEFAULT_VETH_LATENCY;
+    net->zone_latency = DEFAULT_ZONE_LATENCY;
+    net->cross_zone_latency = DEFAULT_CROSS_ZONE_LATENCY;
+    net->external_latency = DEFAULT_EXTERNAL_LATENCY;
+    net->bandwidth_bps = DEFAULT_BANDWIDTH_BPS;
+    net->proxy_class = proxy_class_for(scenario->proxy_mode);
+    net->last_sync = 0;
+
+    g_autoptr(GPtrArray) nodes = kn_store_list(net->store, KN_KIND_NODE, NULL);
+
+    for (guint i = 0; i < nodes->len; i++) {
+        const KnNode *node = nodes->pdata[i];
+        KnAddr addr;
+        KnNetns *ns;
+
+        if (!kn_addr_parse(node->internal_ip, &addr))
+            continue;
+        ns = netns_new(net, KN_NETNS_NODE, node->meta.name, &addr);
+        ns->node = ns;
+        ns->zone = g_strdup(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
+        ns->ct = kn_conntrack_new();
+        ns->rng = kn_sim_rng(net->sim, ns->eth0);
+        if (node->pod_cidr != NULL && kn_cidr_parse(node->pod_cidr, &ns->pod_cidr)) {
+            ns->cni0_addr = kn_addr_ipv4(kn_addr_ipv4_value(&ns->pod_cidr.addr) + 1);
+            ns->flannel_addr = ns->pod_cidr.addr;
+        }
+        ns->cni0 = g_strdup_printf("%s/cni0", node->meta.name);
+        ns->flannel = g_strdup_printf("%s/flannel.1", node->meta.name);
+        if (net->proxy_class != NULL)
+            ns->proxy = net->proxy_class->new(cluster, node->meta.name);
+        g_ptr_array_add(net->nodes, ns);
+        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+    }
+    for (guint i = 0; i < scenario->hosts->len; i++) {
+        const KnHostSpec *spec = scenario->hosts->pdata[i];
+        KnAddr addr;
+        KnNetns *ns;
+
+        if (!kn_addr_parse(spec->ip, &addr))
+            continue;
+        ns = netns_new(net, KN_NETNS_HOST, spec->name, &addr);
+        g_ptr_array_add(net->hosts, ns);
+        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+    }
+    g_autoptr(GPtrArray) pods = kn_store_list(net->store, KN_KIND_POD, NULL);
+
+    for (guint i = 0; i < pods->len; i++)
+        pod_changed(net, pods->pdata[i]);
+    kn_store_watch(net->store, KN_KIND_POD, on_store_change, net);
+    kn_store_watch(net->store, KN_KIND_SERVICE, on_store_change, net);
+    kn_store_watch(net->store, KN_KIND_ENDPOINT_SLICE, on_store_change, net);
+    kn_store_watch(net->store, KN_KIND_NODE, on_store_change, net);
+    kn_net_sync(net);
+    return net;
+}
+
+void
+kn_net_free(KnNet *net)
+{
+    if (net == NULL)
+        return;
+    kn_store_unwatch(net->store, KN_KIND_POD, on_store_change, net);
+    kn_store_unwatch(net->store, KN_KIND_SERVICE, on_store_change, net);
+    kn_store_unwatch(net->store, KN_KIND_ENDPOINT_SLICE, on_store_change, net);
+    kn_store_unwatch(net->store, KN_KIND_NODE, on_store_change, net);
+    g_hash_table_unref(net->by_addr);
+    g_hash_table_unref(net->pods);
+    g_ptr_array_unref(net->nodes);
+    g_ptr_array_unref(net->hosts);
+    g_ptr_array_unref(net->all);
+    g_free(net);
+}
+
+void
+kn_net_set_trace(KnNet *net, KnTrace *trace)
+{
+    net->trace = trace;
+}
+
+void
+kn_net_set_observer(KnNet *net, KnNetPacketFunc func, gpointer user_data)
+{
+    net->observer = func;
+    net->observer_data = user_data;
+}
+
+const KnNetStats *
+kn_net_stats(const KnNet *net)
+{
+    return &net->stats;
+}
+
+/*****************************************************************************/
+/* Applications (XXX: until the image catalog lands, a pod listens on its
+ * containers' declared ports and answers HTTP with its name). */
+
+static const KnPod *
+pod_of(KnNet *net, KnNetns *ns)
+{
+    if (ns->kind != KN_NETNS_POD)
+        return NULL;
+    return kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
+}
+
+static gboolean
+app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port)
+{
+    const KnPod *pod = pod_of(net, ns);
+
+    if (pod == NULL || !pod->started)
+        return FALSE;
+    for (guint i = 0; i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        for (guint j = 0; j < c->ports->len; j++) {
+            const KnContainerPort *p = c->ports->pdata[j];
+
+            if (p->container_port == port
+                && (proto == KN_IPPROTO_TCP) == (p->protocol == KN_PROTOCOL_TCP))
+                return TRUE;
+        }
+        if (proto == KN_IPPROTO_TCP && port == 80 && g_str_has_prefix(c->image, "nginx"))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+app_request_complete(GBytes *request)
+{
+    gsize length;
+    const char *data = g_bytes_get_data(request, &length);
+
+    return data != NULL && g_strstr_len(data, length, "\r\n\r\n") != NULL;
+}
+
+static GBytes *
+app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
+           const KnAddr *client, guint16 client_port)
+{
+    g_autofree char *body = g_strdup_printf("%s\n", ns->name);
+    char *text;
+
+    (void) net;
+    (void) proto;
+    (void) port;
+    (void) request;
+    (void) client;
+    (void) client_port;
+    text = g_strdup_printf("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n\r\n%s",
+                           strlen(body), body);
+    return g_bytes_new_take(text, strlen(text));
+}
+
+/*****************************************************************************/
+/* Names.  Simplified: the answer the cluster DNS would give, straight from
+ * the store, until the DNS model sends real queries: a pod tries its search
+ * list (NAMESPACE.svc.DOMAIN, svc.DOMAIN, DOMAIN) before the name as given
+ * when it has fewer than 5 dots (ndots:5), after it otherwise; nodes and
+ * outside hosts know only the outside world's names (external.dns). */
+
+typedef struct {
+    KnResolveDone done;
+    gpointer user_data;
+    KnResolveResult result;
+} Resolution;
+
+static void
+on_resolved(gpointer data)
+{
+    Resolution *r = data;
+
+    r->done(&r->result, r->user_data);
+    g_ptr_array_unref(r->result.addresses);
+    g_free(r->result.canonical);
+    g_free(r);
+}
+
+static void
+add_address(GPtrArray *out, const char *text)
+{
+    KnAddr *addr = g_new(KnAddr, 1);
+
+    if (kn_addr_parse(text, addr))
+        g_ptr_array_add(out, addr);
+    else
+        g_free(addr);
+}
+
+/* The records of the fully qualified 'name' (no trailing dot). */
+static gboolean
+lookup_fqdn(KnNet *net, const char *name, GPtrArray *out, char **canonical)
+{
+    const KnScenario *scenario = net->cluster->scenario;
+    g_autofree char *zone = g_strdup_printf(".svc.%s", scenario->cluster_domain);
+    g_auto(GStrv) labels = NULL;
+
+    for (guint i = 0; i < scenario->external_names->len; i++) {
+        const KnExternalName *ext = scenario->external_names->pdata[i];
+
+        if (g_ascii_strcasecmp(ext->name, name) == 0) {
+            for (guint j = 0; ext->addresses[j] != NULL; j++)
+                add_address(out, ext->addresses[j]);
+            return TRUE;
+        }
+    }
+    if (!g_str_has_suffix(name, zone))
+        return FALSE;
+    g_autofree char *head = g_strndup(name, strlen(name) - strlen(zone));   /* "web.default" */
+
+    labels = g_strsplit(head, ".", -1);
+    if (g_strv_length(labels) != 2)
+        return FALSE;
+    const KnService *service = kn_store_lookup(net->store, KN_KIND_SERVICE, labels[1], labels[0]);
+
+    if (service == NULL)
+        return FALSE;
+    if (service->spec.type == KN_SERVICE_EXTERNAL_NAME) {
+        *canonical = g_strdup(service->spec.external_name);
+        return lookup_fqdn(net, service->spec.external_name, out, canonical) || TRUE;
+    }
+    if (g_strcmp0(service->spec.cluster_ip, "None") != 0) {
+        for (guint i = 0; i < service->spec.cluster_ips->len; i++)
+            add_address(out, service->spec.cluster_ips->pdata[i]);
+        return TRUE;
+    }
+    g_autoptr(GPtrArray) slices = kn_store_list(net->store, KN_KIND_ENDPOINT_SLICE, labels[1]);
+
+    for (guint i = 0; i < slices->len; i++) {
+        const KnEndpointSlice *slice = slices->pdata[i];
+
+        if (g_strcmp0(kn_labels_get(slice->meta.labels, "kubernetes.io/service-name"), labels[0]) != 0)
+            continue;
+        for (guint j = 0; j < slice->endpoints->len; j++) {
+            const KnEndpoint *endpoint = slice->endpoints->pdata[j];
+
+            if ((endpoint->ready || service->spec.publish_not_ready_addresses)
+                && endpoint->addresses->len > 0)
+                add_address(out, endpoint->addresses->pdata[0]);
+        }
+    }
+    return out->len > 0;
+}
+
+static void
+client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer user_data)
+{
+    KnNetns *ns = self;
+    KnNet *net = ns->net;
+    Resolution *r = g_new0(Resolution, 1);
+    g_autoptr(GPtrArray) tries = g_ptr_array_new_with_free_func(g_free);
+    const char *domain = net->cluster->scenario->cluster_domain;
+    guint dots = 0;
+
+    r->done = done;
+    r->user_data = user_data;
+    r->result.addresses = g_ptr_array_new_with_free_func(g_free);
+    add_address(r->result.addresses, name);
+    if (r->result.addresses->len > 0) {
+        r->result.found = TRUE;
+        client_after(ns, 0, on_resolved, r);
+        return;
+    }
+    for (const char *p = name; *p != '\0'; p++)
+        dots += *p == '.';
+    if (g_str_has_suffix(name, ".")) {
+        g_ptr_array_add(tries, g_strndup(name, strlen(name) - 1));
+    } else {
+        if (ns->kind == KN_NETNS_POD && dots >= 5)
+            g_ptr_array_add(tries, g_strdup(name));
+        if (ns->kind == KN_NETNS_POD) {
+            g_ptr_array_add(tries, g_strdup_printf("%s.%s.svc.%s", name, ns->namespace, domain));
+            g_ptr_array_add(tries, g_strdup_printf("%s.svc.%s", name, domain));
+            g_ptr_array_add(tries, g_strdup_printf("%s.%s", name, domain));
+        }
+        if (ns->kind != KN_NETNS_POD || dots < 5)
+            g_ptr_array_add(tries, g_strdup(name));
+    }
+    for (guint i = 0; i < tries->len && !r->result.found; i++)
+        r->result.found = lookup_fqdn(net, tries->pdata[i], r->result.addresses, &r->result.canonical)
+                          && r->result.addresses->len > 0;
+    client_after(ns, 0, on_resolved, r);
+}

@@ -1,0 +1,85 @@
+/* net.h -- the data path: network namespaces, the CNI fabric between
+ * nodes, each node's netfilter hooks with conntrack and kube-proxy's rules,
+ * and the TCP, UDP and ICMP endpoints that applications and tools use.
+ *
+ * Every pod, node and outside host is a network namespace (KnNetns) with an
+ * address.  A packet a pod sends crosses its veth into the node, which runs
+ * it through PREROUTING (conntrack, then the nat table for a new
+ * connection), routing, FORWARD or INPUT, and POSTROUTING (masquerade), as
+ * the kernel does; then the fabric carries it to the node that owns the
+ * destination (inside VXLAN for an overlay), which runs its own hooks and
+ * hands it to the destination pod.  Replies come back the same way, with
+ * conntrack undoing the NAT.  Processes reach the network through the
+ * KnNetClient of their namespace (netclient.h).
+ *
+ * Observers see every packet on every interface it crosses (for pcapng) and
+ * a KnTrace, when set, receives a note per hop (for --explain). */
+#pragma once
+
+#include <glib.h>
+#include "models/netclient.h"
+#include "models/proxy.h"
+#include "sim/packet.h"
+#include "sim/trace.h"
+
+typedef struct KnCluster KnCluster;
+typedef struct KnNet KnNet;
+typedef struct KnNetns KnNetns;
+
+typedef enum {
+    KN_NETNS_POD,
+    KN_NETNS_NODE,               /* a node's host network namespace */
+    KN_NETNS_HOST,               /* a machine outside the cluster */
+} KnNetnsKind;
+
+/* Called for each packet on each interface it crosses: 'iface' is
+ * "NODE/eth0", "NODE/flannel.1", "NODE/vethXXXX", "POD/eth0" or "HOST/eth0";
+ * 'comment' says what happened to it there (or NULL). */
+typedef void (*KnNetPacketFunc)(gpointer user_data, KnTime time, const char *iface,
+                                const KnPacket *packet, const char *comment);
+
+/* Counters for benchmarks and capacity studies. */
+typedef struct KnNetStats {
+    guint64 n_packets;           /* packets sent by endpoints */
+    guint64 n_hops;              /* node traversals */
+    guint64 n_rules;             /* rules evaluated by the kernel, over all walks */
+    guint64 n_dropped;
+    guint64 n_rejected;
+    guint64 n_syncs;             /* kube-proxy syncs, over all nodes */
+    guint64 n_encapsulated;      /* packets that crossed the overlay */
+} KnNetStats;
+
+/* The data path of 'cluster' (borrowed; outlives it), with the scenario's
+ * proxy mode and CNI.  It follows the store: pods get namespaces when they
+ * have an IP, kube-proxy resyncs after Service, EndpointSlice and Node
+ * changes.  Free with kn_net_free(). */
+KnNet *kn_net_new(KnCluster *cluster);
+void kn_net_free(KnNet *net);                   /* accepts NULL */
+
+/* Namespaces; borrowed, valid until 'net' is freed; NULL if unknown (a pod
+ * without an IP yet, say). */
+KnNetns *kn_net_pod(KnNet *net, const char *namespace, const char *name);
+KnNetns *kn_net_node(KnNet *net, const char *name);
+KnNetns *kn_net_host(KnNet *net, const char *name);
+
+KnNetnsKind kn_netns_kind(const KnNetns *ns);
+const char *kn_netns_name(const KnNetns *ns);   /* pod, node or host name */
+/* The node a pod runs on, or the node itself; NULL for an outside host. */
+KnNetns *kn_netns_node(KnNetns *ns);
+/* The interface processes in 'ns' use (borrowed, lives with 'ns'). */
+KnNetClient *kn_netns_client(KnNetns *ns);
+
+/* Sends every later note to 'trace' (borrowed), or stops with NULL. */
+void kn_net_set_trace(KnNet *net, KnTrace *trace);
+/* Registers the packet observer (one at a time; NULL clears it). */
+void kn_net_set_observer(KnNet *net, KnNetPacketFunc func, gpointer user_data);
+
+/* Runs kube-proxy's sync on every node now (as at start-up). */
+void kn_net_sync(KnNet *net);
+/* Node 'node''s kube-proxy ruleset, for dumps; its class in '*klass'.
+ * NULL if there is no such node.  Borrowed. */
+gpointer kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass);
+/* The node's conntrack table as `conntrack -L` prints it.  New. */
+char *kn_net_conntrack_list(KnNet *net, const char *node);
+
+const KnNetStats *kn_net_stats(const KnNet *net);
