@@ -774,8 +774,8 @@ recent_check(RecentList *list, const KnAddr *addr, const KnProxyIrMatch *match, 
     if (match->value == 0)
         return TRUE;
 
-    /* Hit if the last --set is after now - T (time_after(stamp, time)). */
-    gboolean hit = now < window || entry->last > now - window;
+    /* Hit unless the last --set is before now - T (!time_after(time, stamp)). */
+    gboolean hit = now < window || entry->last >= now - window;
 
     if (match->reap && now >= window) {
         RecentEntry *oldest = list->lru.head->data;
