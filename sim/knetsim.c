@@ -13,7 +13,9 @@
 #include <sys/resource.h>
 #include <yaml.h>
 
+#include "models/cluster.h"
 #include "models/envelope.h"
+#include "models/proxy-iptables.h"
 #include "models/replay.h"
 #include "models/scenario.h"
 #include "sim/bench.h"
@@ -229,6 +231,86 @@ run_validate(const Command *command, int argc, char **argv)
     return status;
 }
 
+/*****************************************************************************/
+/* `rules`: one node's kube-proxy rules, as the mode's own tool prints them. */
+
+typedef struct RulesRequest {
+    const char *node;
+    GString *out;                /* the dump */
+} RulesRequest;
+
+static void
+on_rules_end(const KnReplayState *state, gpointer user_data)
+{
+    RulesRequest *request = user_data;
+    gpointer proxy = kn_proxy_iptables_class.new(state->cluster, request->node);
+
+    kn_proxy_iptables_class.sync(proxy);
+    kn_proxy_iptables_class.dump(proxy, request->out);
+    kn_proxy_iptables_class.free(proxy);
+}
+
+static int
+run_rules(const Command *command, int argc, char **argv)
+{
+    g_autofree char *node = NULL, *mode = NULL, *at_text = NULL;
+    const GOptionEntry entries[] = {
+        { "node", 0, 0, G_OPTION_ARG_STRING, &node, "The node whose rules to print", "NAME" },
+        { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, "Proxy mode: iptables, nftables, ipvs or ebpf (default: the scenario's)", "MODE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, "Simulated time at which to print them (default: the end)", "TIME" },
+        { NULL },
+    };
+    KnTime at = KN_TIME_MAX;
+
+    if (!parse_options(command, entries, &argc, &argv)
+        || !parse_time_option(command, "--at", at_text, &at))
+        return EXIT_BAD_INPUT;
+    if (argc != 2)
+        return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
+    if (node == NULL)
+        return usage_error(command, "missing --node NAME");
+    if (mode != NULL && strcmp(mode, "iptables") != 0 && strcmp(mode, "nftables") != 0
+        && strcmp(mode, "ipvs") != 0 && strcmp(mode, "ebpf") != 0)
+        return usage_error(command, "--mode: expected iptables, nftables, ipvs or ebpf, found '%s'", mode);
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
+
+    if (scenario == NULL)
+        return input_error(error);
+
+    const char *mode_name = mode != NULL ? mode : kn_proxy_mode_name(scenario->proxy_mode);
+    gboolean known = FALSE;
+    g_autoptr(GString) names = g_string_new(NULL);
+
+    if (strcmp(mode_name, "iptables") != 0)
+        return usage_error(command, "--mode %s: not built yet (only iptables mode has rules so far)", mode_name);
+    for (guint i = 0; i < scenario->nodes->len; i++) {
+        const KnNodeSpec *spec = scenario->nodes->pdata[i];
+
+        known |= strcmp(spec->name, node) == 0;
+        g_string_append_printf(names, "%s%s", i > 0 ? ", " : "", spec->name);
+    }
+    if (!known)
+        return usage_error(command, "no node '%s' in scenario %s (its nodes: %s)", node, scenario->name,
+                           names->len > 0 ? names->str : "none");
+
+    g_autoptr(GString) out = g_string_new(NULL);
+    RulesRequest request = { .node = node, .out = out };
+    KnReplayOptions options = {
+        .seed = scenario->seed,
+        .until = at,
+        .at_end = on_rules_end,
+        .at_end_data = &request,
+    };
+    KnReplayReport report;
+
+    if (!kn_replay_run(scenario, &options, &report, &error))
+        return input_error(error);
+    fwrite(out->str, 1, out->len, stdout);
+    return EXIT_OK;
+}
+
 /* `bench cluster`: the scalability envelope, scaled by 'scale_text' (a
  * fraction such as 0.1; 1 is the whole envelope). */
 static int
@@ -314,12 +396,6 @@ run_missing(const Command *command, int argc, char **argv)
 {
     g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *s5 = NULL;
     gboolean flag = FALSE;
-    const GOptionEntry rules[] = {
-        { "node", 0, 0, G_OPTION_ARG_STRING, &s1, "The node whose rules to print", "NAME" },
-        { "mode", 0, 0, G_OPTION_ARG_STRING, &s2, "Proxy mode: iptables, nftables, ipvs or ebpf", "MODE" },
-        { "at", 0, 0, G_OPTION_ARG_STRING, &s3, "Simulated time at which to print them", "TIME" },
-        { NULL },
-    };
     const GOptionEntry dns[] = {
         { "from", 0, 0, G_OPTION_ARG_STRING, &s1, "The pod that asks", "POD" },
         { "type", 0, 0, G_OPTION_ARG_STRING, &s2, "Query type: A, AAAA, SRV or PTR", "TYPE" },
@@ -344,8 +420,7 @@ run_missing(const Command *command, int argc, char **argv)
         { "emit-jobs", 0, 0, G_OPTION_ARG_NONE, &flag, "Print the points as jobs for another engine", NULL },
         { NULL },
     };
-    const GOptionEntry *entries = strcmp(command->name, "rules") == 0 ? rules
-                                  : strcmp(command->name, "dns") == 0 ? dns
+    const GOptionEntry *entries = strcmp(command->name, "dns") == 0 ? dns
                                   : strcmp(command->name, "trace") == 0 ? trace
                                   : strcmp(command->name, "graph") == 0 ? graph
                                   : sweep;
@@ -361,8 +436,7 @@ static const Command commands[] = {
     { "run", "SCENARIO.yaml", "replay a scenario and print its transcript", NULL, run_run },
     { "check", "SCENARIO.yaml...", "replay scenarios and grade their expectations", NULL, run_check },
     { "validate", "FILE.yaml...", "load and validate only, like kubectl apply --dry-run=server", NULL, run_validate },
-    { "rules", "SCENARIO.yaml", "print a node's kube-proxy rules in the mode's own format",
-      "this needs the kube-proxy model (the data-plane issue)", run_missing },
+    { "rules", "SCENARIO.yaml", "print a node's kube-proxy rules in the mode's own format", NULL, run_rules },
     { "dns", "SCENARIO.yaml NAME", "resolve NAME from a pod as its resolver would",
       "this needs the CoreDNS and resolver models (the DNS issue)", run_missing },
     { "trace", "SCENARIO.yaml", "follow one request hop by hop",

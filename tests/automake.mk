@@ -79,6 +79,7 @@ KNETSIM_TEST_FILES = \
 	tests/data/empty.yaml \
 	tests/data/fail-unknown-node.err \
 	tests/data/fail-unknown-node.yaml \
+	tests/data/iptables-rules.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
 	tests/data/manifest-duplicate-key.err \
@@ -110,6 +111,10 @@ KNETSIM_TEST_FILES = \
 	tests/data/wrong-type.err \
 	tests/data/wrong-type.yaml
 EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
+
+# The real iptables-restore loads what `knetsim rules` prints (root only).
+TESTS += tests/tools/iptables-restore.sh
+EXTRA_DIST += tests/tools/iptables-restore.sh
 
 # Scenario golden tests: whole transcripts, byte for byte.  They change only
 # through `make golden`, which rewrites them from the current build.
