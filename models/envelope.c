@@ -16,6 +16,7 @@
 #include "models/apiserver.h"
 #include "models/cluster.h"
 #include "models/endpointslice-sync.h"
+#include "models/proxy-iptables.h"
 #include "models/scenario.h"
 #include "models/workload.h"
 
@@ -76,10 +77,14 @@ add_workload(KnCluster *cluster, const char *namespace, guint index, guint repli
         g_error("envelope: %s", error->message);
 }
 
-void
-kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report)
+/* The envelope cluster of 'size', settled: every pod Ready, every
+ * EndpointSlice written.  Calls 'inspect' with the cluster and its
+ * EndpointSlice controller before they are freed. */
+typedef void (*EnvelopeInspect)(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data);
+
+static void
+envelope_build(const KnEnvelopeSize *size, guint64 seed, EnvelopeInspect inspect, gpointer data)
 {
-    gint64 start = g_get_monotonic_time();
     g_autoptr(KnScenario) scenario = envelope_scenario(size);
     g_autoptr(KnSim) sim = kn_sim_new(seed);
     g_autoptr(GError) error = NULL;
@@ -97,11 +102,22 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
         add_workload(cluster, namespace, i, replicas);
     }
     kn_sim_run_until(sim, KN_TIME_MAX);
+    inspect(cluster, slices, data);
+}
 
+typedef struct EnvelopeRun {
+    gint64 start;                /* monotonic time the build began */
+    KnEnvelopeReport *report;
+} EnvelopeRun;
+
+static void
+on_envelope_built(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data)
+{
+    EnvelopeRun *run = data;
+    KnEnvelopeReport *report = run->report;
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
     g_autoptr(GPtrArray) all_slices = kn_store_list(cluster->store, KN_KIND_ENDPOINT_SLICE, NULL);
 
-    memset(report, 0, sizeof *report);
     for (guint i = 0; i < pods->len; i++)
         report->pods_ready += ((KnPod *) pods->pdata[i])->ready;
     for (guint i = 0; i < all_slices->len; i++) {
@@ -110,8 +126,8 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
         for (guint e = 0; e < slice->endpoints->len; e++)
             report->endpoints_ready += ((KnEndpoint *) slice->endpoints->pdata[e])->ready;
     }
-    report->n_events = kn_sim_n_events(sim);
-    report->settled = kn_sim_now(sim);
+    report->n_events = kn_sim_n_events(cluster->sim);
+    report->settled = kn_sim_now(cluster->sim);
     const KnEndpointSliceStats *stats = kn_endpointslice_sync_stats(slices);
 
     report->syncs = stats->syncs;
@@ -119,5 +135,84 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
     report->slice_bytes = stats->slice_bytes;
     report->endpoints_writes = stats->endpoints_writes;
     report->endpoints_bytes = stats->endpoints_bytes;
-    report->wall_s = (double) (g_get_monotonic_time() - start) / 1e6;
+    report->wall_s = (double) (g_get_monotonic_time() - run->start) / 1e6;
+}
+
+void
+kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report)
+{
+    EnvelopeRun run = { .start = g_get_monotonic_time(), .report = report };
+
+    memset(report, 0, sizeof *report);
+    envelope_build(size, seed, on_envelope_built, &run);
+}
+
+typedef struct RenderRun {
+    guint n_runs;
+    gint64 built;                /* monotonic time the cluster was ready */
+    KnEnvelopeRenderReport *report;
+} RenderRun;
+
+static int
+compare_doubles(gconstpointer a, gconstpointer b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+static void
+on_render_ready(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data)
+{
+    RenderRun *run = data;
+    KnEnvelopeRenderReport *report = run->report;
+    g_autoptr(GArray) totals = g_array_new(FALSE, FALSE, sizeof(double));
+    g_autoptr(GArray) syncs = g_array_new(FALSE, FALSE, sizeof(double));
+    const KnNode *node = kn_store_lookup(cluster->store, KN_KIND_NODE, NULL, "node-0");
+    KnProxyIptablesConfig config;
+
+    (void) slices;
+    run->built = g_get_monotonic_time();
+    kn_proxy_iptables_config_init(&config);
+    config.node_name = "node-0";
+    config.cluster_cidr = cluster->scenario->pod_cidr;
+    if (node != NULL) {
+        config.node_ip = node->internal_ip;
+        config.node_zone = kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone");
+    }
+    for (guint i = 0; i < run->n_runs; i++) {
+        gint64 start = g_get_monotonic_time();
+        KnProxyIptablesStats stats;
+        g_autoptr(KnProxyIrRuleset) ruleset = kn_proxy_iptables_build(cluster->store, &config, &stats);
+        gint64 synced = g_get_monotonic_time();
+        g_autofree char *date = kn_proxy_ir_date(kn_sim_now(cluster->sim));
+        g_autoptr(GString) out = g_string_sized_new(64 << 20);
+
+        kn_proxy_ir_render(ruleset, date, out);
+
+        double total = (double) (g_get_monotonic_time() - start) / 1e6;
+        double sync = (double) (synced - start) / 1e6;
+
+        g_array_append_val(totals, total);
+        g_array_append_val(syncs, sync);
+        report->n_service_ports = stats.n_service_ports;
+        report->n_endpoints = stats.n_endpoints;
+        report->n_rules = stats.n_rules;
+        report->bytes = out->len;
+    }
+    g_array_sort(totals, compare_doubles);
+    g_array_sort(syncs, compare_doubles);
+    report->render_s = g_array_index(totals, double, totals->len / 2);
+    report->sync_s = g_array_index(syncs, double, syncs->len / 2);
+}
+
+void
+kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs, KnEnvelopeRenderReport *report)
+{
+    gint64 start = g_get_monotonic_time();
+    RenderRun run = { .n_runs = MAX(n_runs, 1), .report = report };
+
+    memset(report, 0, sizeof *report);
+    envelope_build(size, seed, on_render_ready, &run);
+    report->cluster_s = (double) (run.built - start) / 1e6;
 }

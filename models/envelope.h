@@ -29,3 +29,20 @@ typedef struct KnEnvelopeReport {
 
 /* Builds and runs a cluster of 'size' with 'seed'; fills 'report'. */
 void kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report);
+
+/* What rendering one node's kube-proxy rules for the envelope cost. */
+typedef struct KnEnvelopeRenderReport {
+    double render_s;             /* median over the runs: sync (build the ruleset) + iptables-save text */
+    double sync_s;               /* median of the sync part alone */
+    double cluster_s;            /* building and settling the envelope cluster (not in render_s) */
+    guint n_service_ports;       /* service ports in the ruleset */
+    guint n_endpoints;           /* endpoints over them */
+    guint n_rules;               /* rules in nat and filter */
+    gsize bytes;                 /* bytes of iptables-save text */
+} KnEnvelopeRenderReport;
+
+/* Builds a cluster of 'size' with 'seed' and runs it to steady state, then
+ * 'n_runs' times builds node-0's iptables-mode ruleset from the store and
+ * renders it as iptables-save text; fills 'report'. */
+void kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs,
+                        KnEnvelopeRenderReport *report);

@@ -65,15 +65,14 @@ kn_proxy_iptables_config_init(KnProxyIptablesConfig *config)
 /*****************************************************************************/
 /* Chain names (section 1.2). */
 
-char *
-kn_proxy_iptables_hash(const char *svc_port_name, const char *protocol, const char *endpoint,
-                       char *buf)
+static char *
+hash_with(GChecksum *sha, const char *svc_port_name, const char *protocol, const char *endpoint, char *buf)
 {
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    g_autoptr(GChecksum) sha = g_checksum_new(G_CHECKSUM_SHA256);
     guint8 digest[32];
     gsize length = sizeof digest;
 
+    g_checksum_reset(sha);
     g_checksum_update(sha, (const guchar *) svc_port_name, -1);
     g_checksum_update(sha, (const guchar *) protocol, -1);
     if (endpoint != NULL)
@@ -92,6 +91,15 @@ kn_proxy_iptables_hash(const char *svc_port_name, const char *protocol, const ch
     return buf;
 }
 
+char *
+kn_proxy_iptables_hash(const char *svc_port_name, const char *protocol, const char *endpoint,
+                       char *buf)
+{
+    g_autoptr(GChecksum) sha = g_checksum_new(G_CHECKSUM_SHA256);
+
+    return hash_with(sha, svc_port_name, protocol, endpoint, buf);
+}
+
 /*****************************************************************************/
 /* Building rules. */
 
@@ -103,6 +111,7 @@ typedef struct Gen {
     KnCidr cluster_cidr;         /* the detector's; family 0 if none */
     KnAddr node_ip;              /* family 0 if unknown */
     gboolean large_cluster;
+    GChecksum *sha;              /* reused for every chain name */
     KnProxyIrChain *filter_services, *filter_external, *filter_forward, *filter_nodeports,
         *filter_proxy_firewall;
     KnProxyIrChain *nat_services, *nat_nodeports, *nat_postrouting, *nat_mark_masq;
@@ -349,31 +358,47 @@ write_tail_rules(Gen *gen)
 
 /* The SEP chain name of 'ep' of 'sp'; 'buf' at least 26 bytes. */
 static char *
-sep_chain_name(const KnProxyServicePort *sp, const KnProxyEndpoint *ep, char *buf)
+sep_chain_name(Gen *gen, const KnProxyServicePort *sp, const KnProxyEndpoint *ep, char *buf)
 {
     char hash[17];
 
-    kn_proxy_iptables_hash(sp->svc_port_name, sp->protocol, ep->endpoint_string, hash);
-    g_snprintf(buf, 26, "KUBE-SEP-%s", hash);
+    hash_with(gen->sha, sp->svc_port_name, sp->protocol, ep->endpoint_string, hash);
+    memcpy(buf, "KUBE-SEP-", 9);
+    memcpy(buf + 9, hash, 17);
     return buf;
+}
+
+/* The SEP chain names of a service port's endpoints, computed once: 'ep'
+ * (borrowed) -> name (owned). */
+static const char *
+sep_name_lookup(Gen *gen, GHashTable *names, const KnProxyServicePort *sp, const KnProxyEndpoint *ep)
+{
+    char *name = g_hash_table_lookup(names, ep);
+
+    if (name == NULL) {
+        name = g_malloc(32);
+        sep_chain_name(gen, sp, ep, name);
+        g_hash_table_insert(names, (gpointer) ep, name);
+    }
+    return name;
 }
 
 /* writeServiceToEndpointRules: affinity checks, then one rule per endpoint
  * with probability 1/(n-i), the last without. */
 static void
 write_service_to_endpoints(Gen *gen, const KnProxyServicePort *sp, KnProxyIrChain *chain,
-                           const GPtrArray *endpoints)
+                           const GPtrArray *endpoints, GHashTable *sep_names)
 {
     const KnService *service = sp->service;
     KnProxyIrRule rule;
-    char sep[32];
+    const char *sep;
 
     if (service->spec.session_affinity_client_ip) {
         for (guint i = 0; i < endpoints->len; i++) {
             const KnProxyEndpoint *ep = endpoints->pdata[i];
             g_autofree char *comment = NULL;
 
-            sep_chain_name(sp, ep, sep);
+            sep = sep_name_lookup(gen, sep_names, sp, ep);
             rule_init(&rule);
             if (!gen->large_cluster) {
                 comment = g_strdup_printf("%s -> %s", sp->svc_port_name, ep->endpoint_string);
@@ -387,7 +412,7 @@ write_service_to_endpoints(Gen *gen, const KnProxyServicePort *sp, KnProxyIrChai
         const KnProxyEndpoint *ep = endpoints->pdata[i];
         g_autofree char *comment = NULL;
 
-        sep_chain_name(sp, ep, sep);
+        sep = sep_name_lookup(gen, sep_names, sp, ep);
         rule_init(&rule);
         if (!gen->large_cluster) {
             comment = g_strdup_printf("%s -> %s", sp->svc_port_name, ep->endpoint_string);
@@ -409,7 +434,7 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
     char hash[17], svc_name[32], svl_name[32], ext_name[32], fw_name[32];
     KnProxyIrRule rule;
 
-    kn_proxy_iptables_hash(name, sp->protocol, NULL, hash);
+    hash_with(gen->sha, name, sp->protocol, NULL, hash);
     g_snprintf(svc_name, sizeof svc_name, "KUBE-SVC-%s", hash);
     g_snprintf(svl_name, sizeof svl_name, "KUBE-SVL-%s", hash);
     g_snprintf(ext_name, sizeof ext_name, "KUBE-EXT-%s", hash);
@@ -594,18 +619,21 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
     }
 
     /* 10. KUBE-SVC and KUBE-SVL. */
+    g_autoptr(GHashTable) sep_names = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+
     if (uses_cluster_chain)
-        write_service_to_endpoints(gen, sp, kn_proxy_ir_chain(rs, KN_PROXY_IR_NAT, svc_name), sp->cluster_endpoints);
+        write_service_to_endpoints(gen, sp, kn_proxy_ir_chain(rs, KN_PROXY_IR_NAT, svc_name), sp->cluster_endpoints,
+                                   sep_names);
     if (uses_local_chain)
-        write_service_to_endpoints(gen, sp, kn_proxy_ir_chain(rs, KN_PROXY_IR_NAT, svl_name), sp->local_endpoints);
+        write_service_to_endpoints(gen, sp, kn_proxy_ir_chain(rs, KN_PROXY_IR_NAT, svl_name), sp->local_endpoints,
+                                   sep_names);
 
     /* 11. The endpoint chains. */
     for (guint i = 0; i < sp->all_reachable->len; i++) {
         const KnProxyEndpoint *ep = sp->all_reachable->pdata[i];
-        KnProxyIrChain *sep;
-        char sep_name[32];
+        const char *sep_name = sep_name_lookup(gen, sep_names, sp, ep);
+        KnProxyIrChain *sep = kn_proxy_ir_chain(rs, KN_PROXY_IR_NAT, sep_name);
 
-        sep = kn_proxy_ir_chain(rs, KN_PROXY_IR_NAT, sep_chain_name(sp, ep, sep_name));
         rule_init(&rule);
         if (!gen->large_cluster)
             kn_proxy_ir_add_comment(&rule, name);
@@ -658,6 +686,7 @@ kn_proxy_iptables_build(KnStore *store, const KnProxyIptablesConfig *config, KnP
         .config = config,
         .mark = 1u << config->masquerade_bit,
         .ipv6 = config->family == KN_ADDRESS_IPV6,
+        .sha = g_checksum_new(G_CHECKSUM_SHA256),
     };
     guint n_endpoints = 0;
 
@@ -693,6 +722,7 @@ kn_proxy_iptables_build(KnStore *store, const KnProxyIptablesConfig *config, KnP
     for (guint i = 0; i < ports->len; i++)
         write_service_port(&gen, ports->pdata[i]);
     write_tail_rules(&gen);
+    g_checksum_free(gen.sha);
 
     if (stats != NULL) {
         stats->n_service_ports = ports->len;

@@ -86,7 +86,6 @@ chain_free(gpointer data)
 {
     KnProxyIrChain *chain = data;
 
-    g_free(chain->name);
     g_ptr_array_unref(chain->rules);
     index_free(chain->index);
     g_free(chain);
@@ -97,12 +96,12 @@ chain_add(KnProxyIrRuleset *ruleset, KnProxyIrTable table, const char *name, gbo
 {
     KnProxyIrChain *chain = g_new0(KnProxyIrChain, 1);
 
-    chain->name = g_strdup(name);
+    chain->name = g_string_chunk_insert(ruleset->strings, name);
     chain->table = table;
     chain->builtin = builtin;
     chain->rules = g_ptr_array_new();   /* rules live in the ruleset's blocks */
     g_ptr_array_add(ruleset->chains[table], chain);
-    g_hash_table_insert(ruleset->by_name[table], chain->name, chain);
+    g_hash_table_insert(ruleset->by_name[table], (gpointer) chain->name, chain);
     return chain;
 }
 
@@ -111,13 +110,13 @@ kn_proxy_ir_ruleset_new(void)
 {
     KnProxyIrRuleset *ruleset = g_new0(KnProxyIrRuleset, 1);
 
+    ruleset->strings = g_string_chunk_new(64 * 1024);
     for (guint t = 0; t < KN_PROXY_IR_N_TABLES; t++) {
         ruleset->chains[t] = g_ptr_array_new_with_free_func(chain_free);
         ruleset->by_name[t] = g_hash_table_new(g_str_hash, g_str_equal);
         for (guint i = 0; builtin_chains[t][i] != NULL; i++)
             chain_add(ruleset, t, builtin_chains[t][i], TRUE);
     }
-    ruleset->strings = g_string_chunk_new(64 * 1024);
     ruleset->blocks = g_ptr_array_new_with_free_func(g_free);
     ruleset->block_used = BLOCK_SIZE;
     return ruleset;
@@ -161,7 +160,7 @@ kn_proxy_ir_n_rules(const KnProxyIrRuleset *ruleset)
 static const char *
 intern(KnProxyIrRuleset *ruleset, const char *text)
 {
-    return text != NULL ? g_string_chunk_insert_const(ruleset->strings, text) : NULL;
+    return text != NULL ? g_string_chunk_insert(ruleset->strings, text) : NULL;
 }
 
 /* Room for a rule of 'size' bytes in the current block, or a new block.
@@ -307,9 +306,17 @@ kn_proxy_ir_probability_value(const char *text)
 guint32
 kn_proxy_ir_probability(guint n)
 {
+    static guint32 cache[256];   /* 0: not computed yet; no value for n >= 2 is 0 */
     char buf[32];
 
-    return kn_proxy_ir_probability_value(kn_proxy_ir_probability_text(n, buf));
+    if (n < G_N_ELEMENTS(cache) && cache[n] != 0)
+        return cache[n];
+
+    guint32 value = kn_proxy_ir_probability_value(kn_proxy_ir_probability_text(n, buf));
+
+    if (n < G_N_ELEMENTS(cache))
+        cache[n] = value;
+    return value;
 }
 
 char *
@@ -374,6 +381,10 @@ append_str(GString *out, const char *text)
     g_string_append(out, text);
 }
 
+/* A string literal, without measuring it again for every rule. */
+#define append_lit(out, literal) g_string_append_len((out), "" literal, sizeof(literal) - 1)
+#define append_choice(out, cond, a, b) ((cond) ? append_lit(out, a) : append_lit(out, b))
+
 static void
 append_uint(GString *out, guint64 value)
 {
@@ -402,12 +413,27 @@ append_hex(GString *out, guint32 value)
     g_string_append_len(out, p, buf + sizeof buf - p);
 }
 
+/* inet_ntop's text, without its cost for IPv4. */
+static void
+append_addr(GString *out, const KnAddr *addr)
+{
+    char buf[KN_ADDR_STRLEN];
+
+    if (addr->family != 4) {
+        g_string_append(out, kn_addr_format(addr, buf));
+        return;
+    }
+    for (guint i = 0; i < 4; i++) {
+        if (i > 0)
+            g_string_append_c(out, '.');
+        append_uint(out, addr->bytes[i]);
+    }
+}
+
 static void
 append_cidr(GString *out, const KnCidr *cidr)
 {
-    char buf[KN_ADDR_STRLEN + 4];
-
-    g_string_append(out, kn_addr_format(&cidr->addr, buf));
+    append_addr(out, &cidr->addr);
     g_string_append_c(out, '/');
     append_uint(out, cidr->len);
 }
@@ -477,19 +503,19 @@ append_match(GString *out, const KnProxyIrRule *rule, const KnProxyIrMatch *matc
 
     switch ((KnProxyIrMatchKind) match->kind) {
     case KN_PROXY_IR_MATCH_COMMENT:
-        append_str(out, " -m comment --comment");
+        append_lit(out, " -m comment --comment");
         append_quoted(out, match->text);
         break;
     case KN_PROXY_IR_MATCH_PORT:
-        append_str(out, " -m ");
+        append_lit(out, " -m ");
         append_str(out, proto_name(rule->proto));
         if (match->dport != 0) {
-            append_str(out, " --dport ");
+            append_lit(out, " --dport ");
             append_uint(out, match->dport);
         }
         break;
     case KN_PROXY_IR_MATCH_MARK:
-        append_str(out, match->negate ? " -m mark ! --mark " : " -m mark --mark ");
+        append_choice(out, match->negate, " -m mark ! --mark ", " -m mark --mark ");
         append_hex(out, match->value);
         if (match->mask != 0xffffffff) {
             g_string_append_c(out, '/');
@@ -497,39 +523,49 @@ append_match(GString *out, const KnProxyIrRule *rule, const KnProxyIrMatch *matc
         }
         break;
     case KN_PROXY_IR_MATCH_ADDRTYPE:
-        append_str(out, " -m addrtype");
+        append_lit(out, " -m addrtype");
         if (match->negate)
-            append_str(out, " !");
-        append_str(out, match->dst_type ? " --dst-type LOCAL" : " --src-type LOCAL");
+            append_lit(out, " !");
+        append_choice(out, match->dst_type, " --dst-type LOCAL", " --src-type LOCAL");
         break;
     case KN_PROXY_IR_MATCH_CONNTRACK:
-        append_str(out, match->negate ? " -m conntrack ! --ctstate" : " -m conntrack --ctstate");
+        append_choice(out, match->negate, " -m conntrack ! --ctstate", " -m conntrack --ctstate");
         append_ctstate(out, match->ctstate);
         break;
-    case KN_PROXY_IR_MATCH_STATISTIC:
-        append_str(out, " -m statistic --mode random --probability ");
-        append_str(out, kn_proxy_ir_probability_format(match->value, buf));
+    case KN_PROXY_IR_MATCH_STATISTIC: {
+        /* The same few values recur through a ruleset; keep their text. */
+        static struct { guint32 value; char text[16]; } cache[64];
+        guint slot = match->value % G_N_ELEMENTS(cache);
+
+        if (cache[slot].value != match->value || cache[slot].text[0] == '\0') {
+            cache[slot].value = match->value;
+            g_strlcpy(cache[slot].text, kn_proxy_ir_probability_format(match->value, buf),
+                      sizeof cache[slot].text);
+        }
+        append_lit(out, " -m statistic --mode random --probability ");
+        append_str(out, cache[slot].text);
         break;
+    }
     case KN_PROXY_IR_MATCH_RECENT:
         if (match->recent_set) {
-            append_str(out, " -m recent --set");
+            append_lit(out, " -m recent --set");
         } else {
-            append_str(out, " -m recent --rcheck");
+            append_lit(out, " -m recent --rcheck");
             if (match->value != 0) {
-                append_str(out, " --seconds ");
+                append_lit(out, " --seconds ");
                 append_uint(out, match->value);
             }
             if (match->reap)
-                append_str(out, " --reap");
+                append_lit(out, " --reap");
         }
-        append_str(out, " --name ");
+        append_lit(out, " --name ");
         append_str(out, match->text);
         append_str(out, ipv6 ? " --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rsource"
                              : " --mask 255.255.255.255 --rsource");
         break;
     case KN_PROXY_IR_MATCH_NFACCT:
         /* Two spaces, as real dumps show (section 1.7 step 4). */
-        append_str(out, " -m nfacct --nfacct-name  ");
+        append_lit(out, " -m nfacct --nfacct-name  ");
         append_str(out, match->text);
         break;
     }
@@ -546,28 +582,27 @@ void
 kn_proxy_ir_render_rule(const KnProxyIrChain *chain, const KnProxyIrRule *rule, GString *out)
 {
     gboolean ipv6 = rule_is_ipv6(rule);
-    char buf[KN_ADDR_STRLEN];
 
-    append_str(out, "-A ");
+    append_lit(out, "-A ");
     append_str(out, chain->name);
     if (rule->has_src) {
-        append_str(out, rule->not_src ? " ! -s " : " -s ");
+        append_choice(out, rule->not_src, " ! -s ", " -s ");
         append_cidr(out, &rule->src);
     }
     if (rule->has_dst) {
-        append_str(out, rule->not_dst ? " ! -d " : " -d ");
+        append_choice(out, rule->not_dst, " ! -d ", " -d ");
         append_cidr(out, &rule->dst);
     }
     if (rule->in_iface != NULL) {
-        append_str(out, rule->not_in_iface ? " ! -i " : " -i ");
+        append_choice(out, rule->not_in_iface, " ! -i ", " -i ");
         append_str(out, rule->in_iface);
     }
     if (rule->out_iface != NULL) {
-        append_str(out, rule->not_out_iface ? " ! -o " : " -o ");
+        append_choice(out, rule->not_out_iface, " ! -o ", " -o ");
         append_str(out, rule->out_iface);
     }
     if (rule->proto != 0) {
-        append_str(out, " -p ");
+        append_lit(out, " -p ");
         append_str(out, proto_name(rule->proto));
     }
     for (guint i = 0; i < rule->n_matches; i++)
@@ -577,27 +612,27 @@ kn_proxy_ir_render_rule(const KnProxyIrChain *chain, const KnProxyIrRule *rule, 
     case KN_PROXY_IR_TARGET_NONE:
         break;
     case KN_PROXY_IR_TARGET_JUMP:
-        append_str(out, " -j ");
+        append_lit(out, " -j ");
         append_str(out, rule->jump->name);
         break;
     case KN_PROXY_IR_TARGET_RETURN:
-        append_str(out, " -j RETURN");
+        append_lit(out, " -j RETURN");
         break;
     case KN_PROXY_IR_TARGET_ACCEPT:
-        append_str(out, " -j ACCEPT");
+        append_lit(out, " -j ACCEPT");
         break;
     case KN_PROXY_IR_TARGET_DROP:
-        append_str(out, " -j DROP");
+        append_lit(out, " -j DROP");
         break;
     case KN_PROXY_IR_TARGET_REJECT:
         append_str(out, ipv6 ? " -j REJECT --reject-with icmp6-port-unreachable"
                              : " -j REJECT --reject-with icmp-port-unreachable");
         break;
     case KN_PROXY_IR_TARGET_DNAT:
-        append_str(out, " -j DNAT --to-destination ");
+        append_lit(out, " -j DNAT --to-destination ");
         if (rule->dnat_addr.family == 6)
             g_string_append_c(out, '[');
-        append_str(out, kn_addr_format(&rule->dnat_addr, buf));
+        append_addr(out, &rule->dnat_addr);
         if (rule->dnat_addr.family == 6)
             g_string_append_c(out, ']');
         if (rule->dnat_port != 0) {
@@ -606,13 +641,13 @@ kn_proxy_ir_render_rule(const KnProxyIrChain *chain, const KnProxyIrRule *rule, 
         }
         break;
     case KN_PROXY_IR_TARGET_MARK:
-        append_str(out, " -j MARK --set-xmark ");
+        append_lit(out, " -j MARK --set-xmark ");
         append_hex(out, rule->mark_value);
         g_string_append_c(out, '/');
         append_hex(out, rule->mark_mask);
         break;
     case KN_PROXY_IR_TARGET_MASQUERADE:
-        append_str(out, rule->random_fully ? " -j MASQUERADE --random-fully" : " -j MASQUERADE");
+        append_choice(out, rule->random_fully, " -j MASQUERADE --random-fully", " -j MASQUERADE");
         break;
     }
 }
@@ -623,9 +658,9 @@ kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, 
 {
     g_autoptr(GPtrArray) order = chains_in_order(ruleset, table);
 
-    append_str(out, "# Generated by iptables-save v1.8.9 (nf_tables) on ");
+    append_lit(out, "# Generated by iptables-save v1.8.9 (nf_tables) on ");
     append_str(out, date);
-    append_str(out, "\n*");
+    append_lit(out, "\n*");
     append_str(out, kn_proxy_ir_table_name(table));
     g_string_append_c(out, '\n');
     for (guint i = 0; i < order->len; i++) {
@@ -633,7 +668,7 @@ kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, 
 
         g_string_append_c(out, ':');
         append_str(out, chain->name);
-        append_str(out, chain->builtin ? " ACCEPT [0:0]\n" : " - [0:0]\n");
+        append_choice(out, chain->builtin, " ACCEPT [0:0]\n", " - [0:0]\n");
     }
     for (guint i = 0; i < order->len; i++) {
         const KnProxyIrChain *chain = order->pdata[i];
@@ -643,7 +678,7 @@ kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, 
             g_string_append_c(out, '\n');
         }
     }
-    append_str(out, "COMMIT\n# Completed on ");
+    append_lit(out, "COMMIT\n# Completed on ");
     append_str(out, date);
     g_string_append_c(out, '\n');
 }

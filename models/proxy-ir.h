@@ -95,7 +95,7 @@ typedef struct KnProxyIrRule {
 } KnProxyIrRule;
 
 struct KnProxyIrChain {
-    char *name;                  /* owned */
+    const char *name;            /* in the ruleset's string storage */
     KnProxyIrTable table;
     gboolean builtin;            /* INPUT, PREROUTING, ...: has a policy (ACCEPT) */
     GPtrArray *rules;            /* KnProxyIrRule, owned */

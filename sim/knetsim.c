@@ -346,6 +346,37 @@ bench_cluster(const Command *command, const char *scale_text)
     return EXIT_OK;
 }
 
+/* `bench render`: node-0's iptables-save for the envelope (the render half
+ * of `bench dataplane`), the median of 'runs'. */
+static int
+bench_render(const Command *command, const char *scale_text, guint runs)
+{
+    double scale = 1.0;
+    KnEnvelopeRenderReport report;
+
+    if (scale_text != NULL) {
+        char *end;
+
+        scale = g_ascii_strtod(scale_text, &end);
+        if (*end != '\0' || !(scale > 0 && scale <= 1))
+            return usage_error(command, "--scale: expected a number in (0, 1], found '%s'", scale_text);
+    }
+
+    KnEnvelopeSize size = {
+        .nodes = MAX((guint) (5000 * scale), 1),
+        .services = MAX((guint) (10000 * scale), 1),
+        .pods = MAX((guint) (150000 * scale), 1),
+        .namespaces = MAX((guint) (100 * scale), 1),
+    };
+
+    kn_envelope_render(&size, 1, runs, &report);
+    printf("render node=node-0 services=%u service_ports=%u endpoints=%u rules=%u bytes=%" G_GSIZE_FORMAT
+           " cluster_s=%.2f sync_s=%.3f render_s=%.3f\n",
+           size.services, report.n_service_ports, report.n_endpoints, report.n_rules, report.bytes,
+           report.cluster_s, report.sync_s, report.render_s);
+    return EXIT_OK;
+}
+
 static int
 run_bench(const Command *command, int argc, char **argv)
 {
@@ -355,7 +386,7 @@ run_bench(const Command *command, int argc, char **argv)
         { "runs", 0, 0, G_OPTION_ARG_STRING, &runs_text, "Runs per measurement; the median is printed (default 5)", "N" },
         { "events", 0, 0, G_OPTION_ARG_STRING, &events_text, "Events timed per run (default 5000000)", "N" },
         { "population", 0, 0, G_OPTION_ARG_STRING_ARRAY, &population_texts, "Pending-event population to measure; repeatable (default 1000, 100000, 1000000)", "N" },
-        { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster: the fraction of the envelope to build (default 1)", "F" },
+        { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster, render: the fraction of the envelope to build (default 1)", "F" },
         { NULL },
     };
     guint64 runs = 5, events = 5000000;
@@ -381,8 +412,10 @@ run_bench(const Command *command, int argc, char **argv)
         return usage_error(command, "too many arguments");
     if (argc == 2 && strcmp(argv[1], "cluster") == 0)
         return bench_cluster(command, scale_text);
+    if (argc == 2 && strcmp(argv[1], "render") == 0)
+        return bench_render(command, scale_text, runs_text != NULL ? (guint) runs : 3);
     if (argc == 2 && strcmp(argv[1], "core") != 0)
-        return usage_error(command, "unknown benchmark '%s' (expected core or cluster)", argv[1]);
+        return usage_error(command, "unknown benchmark '%s' (expected core, cluster or render)", argv[1]);
 
     kn_bench_core(stdout, (const guint *) (gpointer) populations->data, populations->len,
                   (guint) runs, events);
@@ -445,7 +478,7 @@ static const Command commands[] = {
       "this needs the cluster model and the topology graphs (the visualisation issue)", run_missing },
     { "sweep", "STUDY.yaml", "run a what-if capacity study and write CSV",
       "this needs the cluster and data-plane models (the capacity-study issue)", run_missing },
-    { "bench", "[core|cluster]", "measure the simulator itself", NULL, run_bench },
+    { "bench", "[core|cluster|render]", "measure the simulator itself", NULL, run_bench },
 };
 
 static void
