@@ -19,6 +19,7 @@ models_libmodels_a_SOURCES = \
 	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
 	models/proxy-endpoints.c models/proxy-endpoints.h \
+	models/probe.c models/probe.h \
 	models/proxy.h \
 	models/replay.c models/replay.h \
 	models/scenario-manifest.c models/scenario-manifest.h \

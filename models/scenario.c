@@ -251,6 +251,9 @@ step_free(KnStep *step)
     g_free(step->narrate);
     g_free(step->node);
     g_free(step->node_path);
+    g_free(step->pod);
+    g_free(step->namespace);
+    g_free(step->container);
     expect_free(step->expect);
     g_free(step);
 }
@@ -399,6 +402,14 @@ static const KnYamlField node_step_fields[] = {
     { NULL },
 };
 
+static const KnYamlField exec_step_fields[] = {
+    { "pod", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, pod), NULL, NULL },
+    { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, namespace), NULL, NULL },
+    { "container", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, container), NULL, NULL },
+    { "command", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, command), NULL, NULL },
+    { NULL },
+};
+
 static gboolean
 parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
 {
@@ -436,6 +447,8 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     case KN_STEP_APPLY:
     case KN_STEP_FAIL:
     case KN_STEP_RECOVER:
+    case KN_STEP_EXEC:
+    case KN_STEP_FROM:
         break;
     default:
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
@@ -453,12 +466,32 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
         { "narrate", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, narrate), NULL, NULL },
         { "fail", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "fail step" },
         { "recover", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "recover step" },
+        { "exec", YAML_MAPPING_NODE, NULL, 0, exec_step_fields, "exec step" },
+        { "from", YAML_SCALAR_NODE, parse_step_node, 0, NULL, NULL },
+        { "command", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, command), NULL, NULL },
         { NULL },
     };
     g_autofree char *what = g_strdup_printf("%s step", step_kind_names[step->kind]);
 
     if (!kn_scenario_yaml_mapping(ctx, node, step_fields, step, what, error))
         return FALSE;
+    if (step->kind == KN_STEP_EXEC && (step->pod == NULL || step->command == NULL)) {
+        kn_scenario_yaml_path_push_key(ctx, "exec");
+        kn_scenario_yaml_path_push_key(ctx, step->pod == NULL ? "pod" : "command");
+        return kn_scenario_yaml_error(ctx, action, error, "Required value");
+    }
+    if (step->kind != KN_STEP_FROM && step->kind != KN_STEP_EXEC && step->command != NULL
+        && step->kind != KN_STEP_KUBECTL) {
+        kn_scenario_yaml_path_push_key(ctx, "command");
+        return kn_scenario_yaml_error(ctx, kn_scenario_yaml_get(ctx, node, "command"), error,
+                                      "'command' belongs to from steps");
+    }
+    if (step->kind == KN_STEP_FROM && step->command == NULL) {
+        kn_scenario_yaml_path_push_key(ctx, "command");
+        return kn_scenario_yaml_error(ctx, node, error, "Required value");
+    }
+    if (step->kind == KN_STEP_EXEC && step->namespace == NULL)
+        step->namespace = g_strdup("default");
     if ((step->kind == KN_STEP_FAIL || step->kind == KN_STEP_RECOVER) && step->node == NULL) {
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
         kn_scenario_yaml_path_push_key(ctx, "node");
@@ -605,9 +638,17 @@ check_scenario(KnYamlCtx *ctx, const KnScenario *scenario, yaml_node_t *root, GE
             found |= strcmp(name, step->node) == 0;
             g_string_append_printf(known, "%s%s", n > 0 ? ", " : "", name);
         }
+        for (guint h = 0; step->kind == KN_STEP_FROM && h < scenario->hosts->len; h++) {
+            const char *name = ((KnHostSpec *) scenario->hosts->pdata[h])->name;
+
+            found |= strcmp(name, step->node) == 0;
+            g_string_append_printf(known, "%s%s", known->len > 0 ? ", " : "", name);
+        }
         if (!found) {
             kn_diag_set_error(error, KN_INPUT_ERROR_REFERENCE, &step->node_loc, scenario->source,
-                              "%s: Not found: \"%s\" (cluster.nodes: %s)", step->node_path, step->node,
+                              "%s: Not found: \"%s\" (%s: %s)", step->node_path, step->node,
+                              step->kind == KN_STEP_FROM ? "cluster.nodes and external.hosts"
+                                                         : "cluster.nodes",
                               known->len > 0 ? known->str : "none");
             return FALSE;
         }

@@ -13,7 +13,11 @@
 #include <sys/resource.h>
 #include <yaml.h>
 
+#include "models/cluster.h"
 #include "models/envelope.h"
+#include "models/net.h"
+#include "models/probe.h"
+#include "models/store.h"
 #include "models/replay.h"
 #include "models/scenario.h"
 #include "sim/bench.h"
@@ -325,14 +329,6 @@ run_missing(const Command *command, int argc, char **argv)
         { "type", 0, 0, G_OPTION_ARG_STRING, &s2, "Query type: A, AAAA, SRV or PTR", "TYPE" },
         { NULL },
     };
-    const GOptionEntry trace[] = {
-        { "from", 0, 0, G_OPTION_ARG_STRING, &s1, "The pod or host that sends", "POD|HOST" },
-        { "to", 0, 0, G_OPTION_ARG_STRING, &s2, "The destination", "NAME[:PORT]" },
-        { "node", 0, 0, G_OPTION_ARG_STRING, &s3, "The node to enter by", "NODE" },
-        { "dot", 0, 0, G_OPTION_ARG_FILENAME, &s4, "Write the path as DOT to FILE", "FILE" },
-        { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &s5, "Write the packets as pcapng to FILE", "FILE" },
-        { NULL },
-    };
     const GOptionEntry graph[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s1, "Write FILE.dot, FILE.svg or FILE.png", "FILE" },
         { "at", 0, 0, G_OPTION_ARG_STRING, &s2, "Simulated time of the picture", "TIME" },
@@ -346,13 +342,183 @@ run_missing(const Command *command, int argc, char **argv)
     };
     const GOptionEntry *entries = strcmp(command->name, "rules") == 0 ? rules
                                   : strcmp(command->name, "dns") == 0 ? dns
-                                  : strcmp(command->name, "trace") == 0 ? trace
                                   : strcmp(command->name, "graph") == 0 ? graph
                                   : sweep;
 
     if (!parse_options(command, entries, &argc, &argv))
         return EXIT_BAD_INPUT;
     return usage_error(command, "not built yet: %s", command->missing);
+}
+
+/*****************************************************************************/
+/* trace: one request, hop by hop, at the end of a scenario. */
+
+typedef struct {
+    const char *from;            /* POD, NAMESPACE/POD, NODE or HOST */
+    const char *to;              /* NAME[:PORT] */
+    const char *node;            /* enter by this node's NodePort, or NULL */
+    gboolean udp;
+    int status;
+    char *message;               /* what went wrong, or NULL */
+} TraceRequest;
+
+/* The namespace 'name' names: a pod ("client", "app/client"), a node or an
+ * outside host. */
+static KnNetns *
+trace_source(KnNet *net, const char *name)
+{
+    const char *slash = strchr(name, '/');
+    KnNetns *ns;
+
+    if (slash != NULL) {
+        g_autofree char *namespace = g_strndup(name, slash - name);
+
+        return kn_net_pod(net, namespace, slash + 1);
+    }
+    if ((ns = kn_net_pod(net, "default", name)) != NULL || (ns = kn_net_node(net, name)) != NULL)
+        return ns;
+    return kn_net_host(net, name);
+}
+
+/* The NodePort of Service 'name' (default namespace, or NAMESPACE/NAME) for
+ * 'port' (0: its first port); 0 if it has none. */
+static guint16
+trace_node_port(KnCluster *cluster, const char *name, guint port, gboolean *udp)
+{
+    const char *slash = strchr(name, '/');
+    g_autofree char *namespace = slash != NULL ? g_strndup(name, slash - name) : g_strdup("default");
+    const KnService *service = kn_store_lookup(cluster->store, KN_KIND_SERVICE, namespace,
+                                               slash != NULL ? slash + 1 : name);
+
+    for (guint i = 0; service != NULL && i < service->spec.ports->len; i++) {
+        const KnServicePort *sp = service->spec.ports->pdata[i];
+
+        if (port == 0 || sp->port == port) {
+            *udp = sp->protocol == KN_PROTOCOL_UDP;
+            return (guint16) sp->node_port;
+        }
+    }
+    return 0;
+}
+
+static void
+on_trace_end(const KnReplayState *state, gpointer user_data)
+{
+    TraceRequest *request = user_data;
+    KnNet *net = state->net;
+    KnSim *sim = state->cluster->sim;
+    KnNetns *from = trace_source(net, request->from);
+    g_autofree char *name = g_strdup(request->to);
+    char *colon = strrchr(name, ':');
+    guint64 port = 80;
+    g_autoptr(KnTrace) trace = kn_trace_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autofree char *when = kn_time_format(kn_sim_now(sim));
+    KnProbeResult result;
+
+    if (from == NULL) {
+        request->message = g_strdup_printf("--from %s: no such pod (with an IP), node or host at %s",
+                                           request->from, when);
+        request->status = EXIT_FAILED;
+        return;
+    }
+    if (colon != NULL && strchr(name, ']') == NULL && strchr(colon + 1, ':') == NULL) {
+        if (!g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &port, NULL)) {
+            request->message = g_strdup_printf("--to %s: the port must be a number from 1 to 65535",
+                                               request->to);
+            request->status = EXIT_BAD_INPUT;
+            return;
+        }
+        *colon = '\0';
+    }
+    if (request->node != NULL) {
+        KnNetns *node = kn_net_node(net, request->node);
+        guint16 node_port = trace_node_port(state->cluster, name, colon != NULL ? (guint) port : 0,
+                                            &request->udp);
+
+        if (node == NULL || node_port == 0) {
+            request->message = node == NULL
+                ? g_strdup_printf("--node %s: no such node", request->node)
+                : g_strdup_printf("--to %s: no Service with a NodePort for that port", request->to);
+            request->status = EXIT_FAILED;
+            return;
+        }
+        g_free(name);
+        name = kn_addr_to_string(&kn_netns_client(node)->address);
+        port = node_port;
+    }
+    printf("# trace from %s (%s) to %s port %u at %s\n", kn_netns_name(from),
+           kn_netns_kind(from) == KN_NETNS_POD ? "pod" : kn_netns_kind(from) == KN_NETNS_NODE
+                                                              ? "node" : "host",
+           name, (guint) port, when);
+    kn_probe_run(sim, net, from, name, (guint16) port, request->udp, trace, &result);
+    kn_trace_print(trace, out);
+    fputs(out->str, stdout);
+    if (!result.resolved) {
+        printf("# %s: name does not resolve\n", name);
+        request->status = EXIT_FAILED;
+    } else if (result.status == KN_NET_OK) {
+        g_autofree char *took = kn_time_format(result.elapsed);
+
+        printf("# answer: %s after %s\n", result.status_line != NULL ? result.status_line : "connected",
+               took);
+    } else {
+        static const char *const reasons[] = {
+            [KN_NET_REFUSED] = "connection refused", [KN_NET_CONNECT_TIMEOUT] = "connect timed out",
+            [KN_NET_TIMEOUT] = "timed out", [KN_NET_HOST_UNREACHABLE] = "no route to host",
+            [KN_NET_NETWORK_UNREACHABLE] = "network unreachable", [KN_NET_RESET] = "connection reset",
+        };
+
+        printf("# no answer: %s\n", reasons[result.status]);
+        request->status = EXIT_FAILED;
+    }
+    kn_probe_result_clear(&result);
+}
+
+static int
+run_trace(const Command *command, int argc, char **argv)
+{
+    g_autofree char *from = NULL, *to = NULL, *node = NULL, *dot = NULL, *pcap = NULL;
+    gboolean udp = FALSE;
+    const GOptionEntry entries[] = {
+        { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The pod, node or host that sends", "POD|NODE|HOST" },
+        { "to", 0, 0, G_OPTION_ARG_STRING, &to, "The destination: a name or address, and port (80)", "NAME[:PORT]" },
+        { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Enter by this node's NodePort for the Service NAME", "NODE" },
+        { "udp", 0, 0, G_OPTION_ARG_NONE, &udp, "Send one UDP datagram instead of an HTTP request", NULL },
+        { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot, "Write the path as DOT to FILE", "FILE" },
+        { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &pcap, "Write the packets as pcapng to FILE", "FILE" },
+        { NULL },
+    };
+
+    if (!parse_options(command, entries, &argc, &argv))
+        return EXIT_BAD_INPUT;
+    if (argc != 2)
+        return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
+    if (from == NULL || to == NULL)
+        return usage_error(command, "missing --%s", from == NULL ? "from" : "to");
+    if (dot != NULL || pcap != NULL)
+        return usage_error(command, "--%s is not built yet", dot != NULL ? "dot" : "pcap");
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
+    TraceRequest request = { .from = from, .to = to, .node = node, .udp = udp };
+    KnReplayReport report;
+
+    if (scenario == NULL)
+        return input_error(error);
+
+    KnReplayOptions options = {
+        .seed = scenario->seed, .until = KN_TIME_MAX, .failures = stderr,
+        .at_end = on_trace_end, .at_end_data = &request,
+    };
+
+    if (!kn_replay_run(scenario, &options, &report, &error))
+        return input_error(error);
+    if (request.message != NULL) {
+        g_printerr("knetsim trace: %s\n", request.message);
+        g_free(request.message);
+    }
+    return request.status;
 }
 
 /*****************************************************************************/
@@ -365,8 +531,7 @@ static const Command commands[] = {
       "this needs the kube-proxy model (the data-plane issue)", run_missing },
     { "dns", "SCENARIO.yaml NAME", "resolve NAME from a pod as its resolver would",
       "this needs the CoreDNS and resolver models (the DNS issue)", run_missing },
-    { "trace", "SCENARIO.yaml", "follow one request hop by hop",
-      "this needs the data-plane model (the data-plane issue)", run_missing },
+    { "trace", "SCENARIO.yaml", "follow one request hop by hop", NULL, run_trace },
     { "graph", "SCENARIO.yaml", "draw the cluster topology as DOT, SVG or PNG",
       "this needs the cluster model and the topology graphs (the visualisation issue)", run_missing },
     { "sweep", "STUDY.yaml", "run a what-if capacity study and write CSV",

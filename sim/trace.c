@@ -102,9 +102,8 @@ kn_trace_print(const KnTrace *trace, GString *out)
 {
     for (guint i = 0; i < kn_trace_n_notes(trace); i++) {
         const KnTraceNote *note = kn_trace_get(trace, i);
-        g_autofree char *when = kn_time_format(note->time);
-
-        g_string_append_printf(out, "  [%s] %*s%s%s%s\n", when, (int) note->depth * 2, "",
+        g_string_append_printf(out, "  [%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT "s] %*s%s%s%s\n",
+                               note->time / KN_SEC, note->time % KN_SEC / KN_USEC, (int) note->depth * 2, "",
                                note->node != NULL ? note->node : "", note->node != NULL ? ": " : "",
                                note->text);
     }

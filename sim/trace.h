@@ -43,7 +43,7 @@ void kn_trace_pop(KnTrace *trace);
 void kn_trace_note(KnTrace *trace, KnTraceKind kind, const char *format, ...) G_GNUC_PRINTF(3, 4);
 guint kn_trace_n_notes(const KnTrace *trace);
 const KnTraceNote *kn_trace_get(const KnTrace *trace, guint i);  /* borrowed */
-/* Prints every note as "  [TIME] NODE: TEXT", indented by depth. */
+/* Prints every note as "  [SECONDS.MICROSECONDSs] NODE: TEXT", indented by depth. */
 void kn_trace_print(const KnTrace *trace, GString *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnTrace, kn_trace_free)
