@@ -24,7 +24,7 @@ UNIT_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
-	$(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
+	$(JSON_LIBS) $(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
 tests_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_api_CFLAGS = $(tests_cflags)
 tests_test_store_CFLAGS = $(tests_cflags)
