@@ -21,11 +21,14 @@ UNIT_TESTS = \
 	tests/test_kubectl_patch \
 	tests/test_kubectl_print \
 	tests/test_kubectl_describe \
-	tests/test_cli
+	tests/test_cli \
+	tests/test_packet \
+	tests/test_pcapng \
+	tests/test_events
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
-	$(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
+	$(JSON_LIBS) $(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
 tests_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_api_CFLAGS = $(tests_cflags)
 tests_test_store_CFLAGS = $(tests_cflags)
@@ -49,11 +52,20 @@ tests_test_json_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)
 tests_test_kubectl_patch_CFLAGS = $(tests_cflags)
+tests_test_packet_CFLAGS = $(tests_cflags)
+tests_test_pcapng_CFLAGS = $(tests_cflags)
+tests_test_pcapng_SOURCES = tests/test_pcapng.c tests/sample_capture.c tests/sample_capture.h
+tests_test_events_CFLAGS = $(tests_cflags)
+
+# The sample capture for the tshark check, written by a small program.
+check_PROGRAMS += tests/pcap_sample
+tests_pcap_sample_SOURCES = tests/pcap_sample.c tests/sample_capture.c tests/sample_capture.h
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
 	KNETSIM='$(abs_top_builddir)/knetsim$(EXEEXT)'; export KNETSIM; \
-	KNETSIM_SRCDIR='$(abs_top_srcdir)'; export KNETSIM_SRCDIR;
+	KNETSIM_SRCDIR='$(abs_top_srcdir)'; export KNETSIM_SRCDIR; \
+	KNETSIM_BUILDDIR='$(abs_top_builddir)'; export KNETSIM_BUILDDIR;
 
 # Bad inputs and the exact messages they must give.
 KNETSIM_TEST_FILES = \
@@ -108,6 +120,12 @@ KNETSIM_TEST_FILES = \
 	tests/data/wrong-type.err \
 	tests/data/wrong-type.yaml
 EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
+
+# Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
+# is missing.
+TOOL_TESTS = tests/tools/tshark-pcapng.sh
+TESTS += $(TOOL_TESTS)
+EXTRA_DIST += $(TOOL_TESTS)
 
 # Scenario golden tests: whole transcripts, byte for byte.  They change only
 # through `make golden`, which rewrites them from the current build.
