@@ -333,6 +333,9 @@ typedef struct {
     GPtrArray *nodes;            /* KnNode *, borrowed, sorted by name */
     GHashTable *pods;            /* "ns/name" -> Agnode_t * of a pod drawn on its own */
     GHashTable *summaries;       /* node name -> Agnode_t * of its summary, if collapsed */
+    GHashTable *zone_anchors;    /* zone -> Agnode_t * that Service edges to it point at
+                                  * (compact pictures only) */
+    gboolean compact;            /* more than max_nodes nodes: every node is one box */
     guint n_collapsed;           /* nodes drawn as a summary */
     guint n_pods;                /* pods in the store */
 } Builder;
@@ -424,31 +427,86 @@ add_pod(Builder *b, Agraph_t *graph, const KnPod *pod)
     g_hash_table_insert(b->pods, g_strdup_printf("%s/%s", pod->meta.namespace, pod->meta.name), n);
 }
 
-/* One summary for the pods of 'node' ("37 pods: 35 ready, 2 not ready"). */
-static void
-add_pod_summary(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArray *pods)
+/* "37 pods: 35 ready, 2 not ready" for 'pods' (KnPod *, borrowed) into
+ * 'label'; returns the fill colour for it. */
+static const char *
+summarise_pods(const GPtrArray *pods, GString *label)
 {
     guint n_state[N_POD_STATES] = { 0 };
-    g_autofree char *id = g_strdup_printf("pods/%s", node->meta.name);
-    g_autoptr(GString) label = g_string_new(NULL);
-    Agnode_t *n = node_in(graph, id);
 
     for (guint i = 0; i < pods->len; i++)
         n_state[pod_state(pods->pdata[i])]++;
-    g_string_printf(label, "%u pod%s", pods->len, pods->len == 1 ? "" : "s");
+    g_string_append_printf(label, "%u pod%s", pods->len, pods->len == 1 ? "" : "s");
     for (guint s = 0, first = TRUE; s < N_POD_STATES; s++) {
         if (n_state[s] == 0)
             continue;
         g_string_append_printf(label, "%s %u %s", first ? ":" : ",", n_state[s], pod_styles[s].name);
         first = FALSE;
     }
+    return n_state[POD_READY] == pods->len ? pod_styles[POD_READY].fill : pod_styles[POD_NOT_READY].fill;
+}
+
+/* One summary for the pods of 'node' (a node with too many to draw). */
+static void
+add_pod_summary(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArray *pods)
+{
+    g_autofree char *id = g_strdup_printf("pods/%s", node->meta.name);
+    g_autoptr(GString) label = g_string_new(NULL);
+    Agnode_t *n = node_in(graph, id);
+    const char *fill = summarise_pods(pods, label);
+
     set(n, "label", label->str);
-    set(n, "shape", "box");
     set(n, "style", "rounded,filled,bold");
-    set(n, "fillcolor", n_state[POD_READY] == pods->len ? pod_styles[POD_READY].fill
-                        : pod_styles[POD_NOT_READY].fill);
+    set(n, "fillcolor", fill);
     g_hash_table_insert(b->summaries, node->meta.name, n);
     b->n_collapsed++;
+}
+
+/* A node of a big cluster: one box with what add_node_info() says and the
+ * summary of its pods, and no cluster of its own. */
+static Agnode_t *
+add_compact_node(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArray *pods)
+{
+    g_autofree char *id = object_id("node", &node->meta);
+    g_autofree char *roles = kn_kubectl_print_node_roles(node);
+    g_autoptr(GString) label = g_string_new(NULL);
+    Agnode_t *n = node_in(graph, id);
+    const char *fill = pod_styles[POD_COMPLETED].fill;
+
+    g_string_printf(label, "%s\\n%s  %s\\nroles %s  %s\\n", node->meta.name,
+                    node->internal_ip != NULL ? node->internal_ip : "<none>",
+                    node->pod_cidr != NULL ? node->pod_cidr : "<none>", roles,
+                    node->ready ? "Ready" : "NotReady");
+    if (pods != NULL)
+        fill = summarise_pods(pods, label);
+    else
+        g_string_append(label, "no pods");
+    set(n, "label", label->str);
+    set(n, "shape", "tab");
+    set(n, "style", node->ready ? "filled,bold" : "filled,bold,dashed");
+    set(n, "fillcolor", node->ready ? fill : "#f8d0d0");
+    set(n, "color", node->ready ? "#5b7fbf" : "#c62828");
+    g_hash_table_insert(b->summaries, node->meta.name, n);
+    b->n_collapsed++;
+    return n;
+}
+
+/* Lays the compact nodes of a zone ('nodes', Agnode_t *) out as a grid of
+ * about as many columns as rows: invisible edges chain each row, so dot
+ * puts its nodes in successive ranks (columns, left to right).  Records the
+ * middle node as where Service edges to the zone point. */
+static void
+lay_out_zone_grid(Builder *b, Agraph_t *zone, const char *name, const GPtrArray *nodes)
+{
+    guint columns = 1;
+
+    while (columns * columns < nodes->len)
+        columns++;
+    for (guint i = 0; i + 1 < nodes->len; i++) {
+        if ((i + 1) % columns != 0)
+            set(edge(zone, nodes->pdata[i], nodes->pdata[i + 1]), "style", "invis");
+    }
+    g_hash_table_insert(b->zone_anchors, (gpointer) name, nodes->pdata[nodes->len / 2]);
 }
 
 static void
@@ -460,8 +518,11 @@ add_nodes_and_pods(Builder *b)
     g_autoptr(GHashTable) by_node = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                                           (GDestroyNotify) g_ptr_array_unref);
     g_autoptr(GHashTable) zones = g_hash_table_new(g_str_hash, g_str_equal);
+    /* Zones in the order of their first node, and their compact nodes. */
+    g_autoptr(GPtrArray) zone_names = g_ptr_array_new();
+    g_autoptr(GHashTable) zone_nodes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                             (GDestroyNotify) g_ptr_array_unref);
     g_autoptr(GPtrArray) unscheduled = g_ptr_array_new();
-    gboolean collapse_all = b->nodes->len > b->options.max_nodes;
 
     b->n_pods = pods->len;
     for (guint i = 0; i < pods->len; i++) {
@@ -485,9 +546,26 @@ add_nodes_and_pods(Builder *b)
         KnNode *node = b->nodes->pdata[i];
         const char *zone = kn_labels_get(node->meta.labels, LABEL_ZONE);
         Agraph_t *parent = zone != NULL ? zone_graph(b, zones, zone) : b->graph;
+        GPtrArray *on_node = g_hash_table_lookup(by_node, node->meta.name);
+
+        if (b->compact) {
+            Agnode_t *n = add_compact_node(b, parent, node, on_node);
+            GPtrArray *in_zone;
+
+            if (zone == NULL)
+                continue;
+            in_zone = g_hash_table_lookup(zone_nodes, zone);
+            if (in_zone == NULL) {
+                in_zone = g_ptr_array_new();
+                g_hash_table_insert(zone_nodes, (gpointer) zone, in_zone);
+                g_ptr_array_add(zone_names, (gpointer) zone);
+            }
+            g_ptr_array_add(in_zone, n);
+            continue;
+        }
+
         g_autofree char *name = g_strdup_printf("cluster_node_%s", node->meta.name);
         Agraph_t *graph = subgraph(parent, name, node->meta.name);
-        GPtrArray *on_node = g_hash_table_lookup(by_node, node->meta.name);
 
         set(graph, "style", "rounded,filled");
         set(graph, "fillcolor", node->ready ? "#eef3fb" : "#fbeaea");
@@ -495,12 +573,17 @@ add_nodes_and_pods(Builder *b)
         add_node_info(graph, node);
         if (on_node == NULL)
             continue;
-        if (collapse_all || on_node->len > b->options.max_pods_per_node) {
+        if (on_node->len > b->options.max_pods_per_node) {
             add_pod_summary(b, graph, node, on_node);
             continue;
         }
         for (guint p = 0; p < on_node->len; p++)
             add_pod(b, graph, on_node->pdata[p]);
+    }
+    for (guint i = 0; i < zone_names->len; i++) {
+        const char *zone = zone_names->pdata[i];
+
+        lay_out_zone_grid(b, g_hash_table_lookup(zones, zone), zone, g_hash_table_lookup(zone_nodes, zone));
     }
 
     if (unscheduled->len > 0) {
@@ -764,37 +847,75 @@ endpoint_node(Builder *b, const KnEndpoint *endpoint)
     return pod != NULL ? pod->spec.node_name : NULL;
 }
 
-/* Service -> summary edges, one per node, with the counts. */
+/* Where counted endpoints go: a summarised node, or in a big cluster the
+ * zone the node is in. */
+typedef struct {
+    Agnode_t *head;              /* the summary, or the zone's middle node */
+    const char *zone;            /* borrowed; the zone, or NULL for a node */
+    guint n_nodes;               /* nodes counted into it */
+    EndpointCounts counts;
+} CountedTarget;
+
+/* Service 'n' -> summary edges with the counts of 'counts' (node name ->
+ * EndpointCounts); in a compact picture, one edge per zone instead. */
 static void
 add_counted_edges(Builder *b, Agnode_t *n, GHashTable *counts)
 {
+    g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) by_zone = g_hash_table_new(g_str_hash, g_str_equal);
+
     for (guint i = 0; i < b->nodes->len; i++) {
         const KnNode *node = b->nodes->pdata[i];
         const EndpointCounts *c = g_hash_table_lookup(counts, node->meta.name);
-        g_autoptr(GString) label = g_string_new(NULL);
-        guint total = 0;
+        const char *zone = b->compact ? kn_labels_get(node->meta.labels, LABEL_ZONE) : NULL;
+        CountedTarget *target = zone != NULL ? g_hash_table_lookup(by_zone, zone) : NULL;
 
         if (c == NULL)
             continue;
+        if (target == NULL) {
+            target = g_new0(CountedTarget, 1);
+            target->zone = zone;
+            target->head = zone != NULL ? g_hash_table_lookup(b->zone_anchors, zone)
+                                        : g_hash_table_lookup(b->summaries, node->meta.name);
+            g_ptr_array_add(targets, target);
+            if (zone != NULL)
+                g_hash_table_insert(by_zone, (gpointer) zone, target);
+        }
+        target->n_nodes++;
         for (guint s = 0; s < N_EP_STATES; s++)
-            total += c->n[s];
+            target->counts.n[s] += c->n[s];
+    }
+
+    for (guint i = 0; i < targets->len; i++) {
+        const CountedTarget *target = targets->pdata[i];
+        const guint *n_state = target->counts.n;
+        g_autoptr(GString) label = g_string_new(NULL);
+        guint total = 0;
+
+        for (guint s = 0; s < N_EP_STATES; s++)
+            total += n_state[s];
         g_string_printf(label, "%u endpoint%s", total, total == 1 ? "" : "s");
-        if (c->n[EP_READY] != total) {
+        if (target->zone != NULL)
+            g_string_append_printf(label, " on %u node%s", target->n_nodes, target->n_nodes == 1 ? "" : "s");
+        if (n_state[EP_READY] != total) {
             for (guint s = 0, first = TRUE; s < N_EP_STATES; s++) {
-                if (c->n[s] == 0)
+                if (n_state[s] == 0)
                     continue;
-                g_string_append_printf(label, "%s%u %s", first ? "\\n" : ", ", c->n[s], endpoint_styles[s].name);
+                g_string_append_printf(label, "%s%u %s", first ? "\\n" : ", ", n_state[s],
+                                       endpoint_styles[s].name);
                 first = FALSE;
             }
         }
 
-        Agedge_t *e = edge(b->graph, n, g_hash_table_lookup(b->summaries, node->meta.name));
+        Agedge_t *e = edge(b->graph, n, target->head);
 
         set(e, "label", label->str);
-        style_endpoint_edge(e, c->n[EP_READY] > 0 ? EP_READY
-                               : c->n[EP_SERVING] > 0 ? EP_SERVING
-                               : c->n[EP_NOT_READY] > 0 ? EP_NOT_READY : EP_TERMINATING);
-        setf(e, "penwidth", "%.1f", MIN(1.0 + total / 4.0, 4.0));
+        style_endpoint_edge(e, n_state[EP_READY] > 0 ? EP_READY
+                               : n_state[EP_SERVING] > 0 ? EP_SERVING
+                               : n_state[EP_NOT_READY] > 0 ? EP_NOT_READY : EP_TERMINATING);
+        setf(e, "penwidth", "%.1f", MIN(1.0 + total / 8.0, 4.0));
+        if (target->zone != NULL)
+            setf(e, "lhead", "cluster_zone_%s", target->zone);
     }
 }
 
@@ -914,9 +1035,9 @@ set_title(Builder *b, guint n_services)
                     b->nodes->len, b->nodes->len == 1 ? "" : "s", b->n_pods, b->n_pods == 1 ? "" : "s",
                     n_services, n_services == 1 ? "" : "s");
     if (b->n_collapsed > 0) {
-        if (b->nodes->len > b->options.max_nodes)
-            g_string_append_printf(label, "\\nsummarised: with more than %u nodes, each node shows a "
-                                   "count of its pods, and Service edges count endpoints per node",
+        if (b->compact)
+            g_string_append_printf(label, "\\nsummarised: with more than %u nodes, each node is one box "
+                                   "with a count of its pods, and Service edges count endpoints per zone",
                                    b->options.max_nodes);
         else
             g_string_append_printf(label, "\\nsummarised: %u node%s with more than %u pods show%s a "
@@ -925,6 +1046,8 @@ set_title(Builder *b, guint n_services)
                                    b->options.max_pods_per_node, b->n_collapsed == 1 ? "s" : "");
     }
     set(b->graph, "label", label->str);
+    if (b->compact)
+        set(b->graph, "compound", "true");   /* Service edges end at zone borders (lhead) */
     set(b->graph, "labelloc", "t");
     set(b->graph, "labeljust", "l");
 }
@@ -952,6 +1075,8 @@ kn_topology_new(KnCluster *cluster, const KnTopologyOptions *options)
     b.nodes = kn_store_list(cluster->store, KN_KIND_NODE, NULL);
     b.pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     b.summaries = g_hash_table_new(g_str_hash, g_str_equal);
+    b.zone_anchors = g_hash_table_new(g_str_hash, g_str_equal);
+    b.compact = b.nodes->len > b.options.max_nodes;
 
     set_graph_defaults(b.graph);
     /* The outside comes first, so that it is written (and ranked) first. */
@@ -967,6 +1092,7 @@ kn_topology_new(KnCluster *cluster, const KnTopologyOptions *options)
     g_ptr_array_unref(b.nodes);
     g_hash_table_unref(b.pods);
     g_hash_table_unref(b.summaries);
+    g_hash_table_unref(b.zone_anchors);
     return topology;
 }
 
