@@ -20,6 +20,7 @@ UNIT_TESTS = \
 	tests/test_kubectl_patch \
 	tests/test_kubectl_print \
 	tests/test_kubectl_describe \
+	tests/test_topology \
 	tests/test_cli
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -42,6 +43,7 @@ tests_test_svc_alloc_CFLAGS = $(tests_cflags)
 tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_kubectl_describe_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
+tests_test_topology_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)

@@ -94,10 +94,13 @@ static Agiodisc_t string_io = { io_afread, io_putstr, io_flush };
  * agwrite() would then write clusters in the order malloc() placed their
  * names.  Here a name's ID is 2, 4, 6, ... in the order names are first
  * seen, and anonymous objects (edges) take the odd IDs, as cgraph expects,
- * so the graph is written as it was built. */
+ * so the graph is written as it was built.  Names still live in the graph's
+ * string pool (agstrdup()), where cgraph looks for their flags (HTML or
+ * not); the pool frees them when the graph is closed. */
 typedef struct {
-    GHashTable *ids;             /* name (borrowed from 'names') -> ID */
-    GPtrArray *names;            /* char *, owned; the name of ID 2 * (i + 1) */
+    Agraph_t *graph;             /* the root graph, whose pool holds the names */
+    GHashTable *ids;             /* name (pooled) -> ID */
+    GPtrArray *names;            /* char *, pooled; the name of ID 2 * (i + 1) */
     IDTYPE next_anonymous;       /* the next odd ID */
 } IdState;
 
@@ -106,10 +109,10 @@ id_open(Agraph_t *graph, Agdisc_t *disc)
 {
     IdState *state = g_new0(IdState, 1);
 
-    (void) graph;
     (void) disc;
+    state->graph = graph;
     state->ids = g_hash_table_new(g_str_hash, g_str_equal);
-    state->names = g_ptr_array_new_with_free_func(g_free);
+    state->names = g_ptr_array_new();
     state->next_anonymous = 1;
     return state;
 }
@@ -121,6 +124,7 @@ id_map(void *data, int kind, char *name, IDTYPE *id, int create)
 {
     IdState *state = data;
     gpointer found;
+    char *pooled;
 
     (void) kind;
     if (name == NULL) {
@@ -136,10 +140,10 @@ id_map(void *data, int kind, char *name, IDTYPE *id, int create)
         *id = 0;
         return TRUE;
     }
-    g_ptr_array_add(state->names, g_strdup(name));
+    pooled = agstrdup(state->graph, name);
+    g_ptr_array_add(state->names, pooled);
     *id = 2 * (IDTYPE) state->names->len;
-    g_hash_table_insert(state->ids, g_ptr_array_index(state->names, state->names->len - 1),
-                        GSIZE_TO_POINTER((gsize) *id));
+    g_hash_table_insert(state->ids, pooled, GSIZE_TO_POINTER((gsize) *id));
     return TRUE;
 }
 
@@ -155,7 +159,7 @@ id_alloc(void *data, int kind, IDTYPE request)
 static void
 id_free(void *data, int kind, IDTYPE id)
 {
-    (void) data;                 /* names live until the graph is closed */
+    (void) data;                 /* names stay mapped until the graph is closed */
     (void) kind;
     (void) id;
 }
@@ -358,9 +362,14 @@ object_id(const char *kind, const KnObjectMeta *meta)
     return g_strdup_printf("%s/%s/%s", kind, meta->namespace, meta->name);
 }
 
+/* Declares the graph's defaults.  The node label default is the one gvc
+ * sets for every graph made after gvContext() (agattr() on the prototype
+ * graph), stated here so the DOT is the same whether or not a picture was
+ * rendered before. */
 static void
 set_graph_defaults(Agraph_t *graph)
 {
+    agattr(graph, AGNODE, (char *) "label", (char *) "\\N");
     agattr(graph, AGRAPH, (char *) "rankdir", (char *) "LR");
     agattr(graph, AGRAPH, (char *) "fontname", (char *) "Helvetica");
     agattr(graph, AGRAPH, (char *) "fontsize", (char *) "11");
