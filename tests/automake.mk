@@ -109,15 +109,25 @@ KNETSIM_TEST_FILES = \
 	tests/data/wrong-type.yaml
 EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
 
-# Scenario golden tests: whole transcripts, byte for byte.  They change only
-# through `make golden`, which rewrites them from the current build.
-GOLDEN_FILES = tests/golden/svc-lab.out
+# Scenario golden tests: whole transcripts (.out) and topology graphs (.dot,
+# .at-TIME.dot for `graph --at TIME`), byte for byte; tests/golden.sh says
+# which command makes each.  They change only through `make golden`, which
+# rewrites them from the current build.
+GOLDEN_FILES = \
+	tests/golden/svc-lab.out \
+	tests/golden/svc-lab.at-14s.dot
 TESTS += tests/golden.sh
 EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES)
 golden: knetsim$(EXEEXT)
 	cd $(srcdir) && for golden in $(GOLDEN_FILES); do \
-		name=$$(basename $$golden .out); \
+		base=$$(basename $$golden); \
+		name=$${base%%.*}; \
 		scenario=$$(find scenarios -name "$$name.yaml" | head -n 1); \
-		$(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden; \
+		case $$base in \
+		*.out) $(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden ;; \
+		*.at-*.dot) at=$${base#*.at-}; \
+			$(abs_top_builddir)/knetsim$(EXEEXT) graph --at $${at%.dot} $$scenario > $$golden ;; \
+		*.dot) $(abs_top_builddir)/knetsim$(EXEEXT) graph $$scenario > $$golden ;; \
+		esac; \
 	done
 .PHONY: golden

@@ -41,6 +41,7 @@
 #include <config.h>
 #include "viz/topology.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <graphviz/cgraph.h>
@@ -1191,6 +1192,29 @@ render(KnTopology *topology, const char *format, char **data, gsize *length, GEr
     return ok;
 }
 
+/* Writes 'length' bytes of 'data' to 'path' (NULL: standard output). */
+static gboolean
+write_file(const char *path, const char *data, gsize length, GError **error)
+{
+    FILE *file = path != NULL ? fopen(path, "wb") : stdout;
+    gboolean ok;
+    int saved;
+
+    if (file == NULL) {
+        saved = errno;
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "cannot write %s: %s", path,
+                    g_strerror(saved));
+        return FALSE;
+    }
+    ok = fwrite(data, 1, length, file) == length;
+    ok = (path != NULL ? fclose(file) : fflush(file)) == 0 && ok;
+    saved = errno;
+    if (!ok)
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "cannot write %s: %s",
+                    path != NULL ? path : "to standard output", g_strerror(saved));
+    return ok;
+}
+
 gboolean
 kn_topology_write(KnTopology *topology, KnTopologyFormat format, const char *path, GError **error)
 {
@@ -1215,12 +1239,5 @@ kn_topology_write(KnTopology *topology, KnTopologyFormat format, const char *pat
     default:
         g_return_val_if_reached(FALSE);
     }
-    if (path == NULL) {
-        if (fwrite(data, 1, length, stdout) != length || fflush(stdout) != 0) {
-            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write to standard output");
-            return FALSE;
-        }
-        return TRUE;
-    }
-    return g_file_set_contents(path, data, (gssize) length, error);
+    return write_file(path, data, length, error);
 }
