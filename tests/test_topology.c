@@ -35,13 +35,12 @@ on_replay_end(const KnReplayState *state, gpointer data)
     drawing->topology = kn_topology_new(state->cluster, drawing->options);
 }
 
-/* Replays 'path' until 'until' and returns its topology with 'options'
- * (NULL: the defaults).  New; kn_topology_free(). */
+/* Replays 'scenario' until 'until' and returns its topology with
+ * 'options' (NULL: the defaults).  New; kn_topology_free(). */
 static KnTopology *
-draw(const char *path, KnTime until, const KnTopologyOptions *options)
+draw_scenario(KnScenario *scenario, KnTime until, const KnTopologyOptions *options)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(KnScenario) scenario = kn_scenario_load(path, &error);
     Drawing drawing = { .options = options };
     KnReplayReport report;
 
@@ -57,6 +56,17 @@ draw(const char *path, KnTime until, const KnTopologyOptions *options)
     assert_int_equal(report.n_failed, 0);
     assert_non_null(drawing.topology);
     return drawing.topology;
+}
+
+/* As draw_scenario(), for the scenario file 'path'. */
+static KnTopology *
+draw(const char *path, KnTime until, const KnTopologyOptions *options)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load(path, &error);
+
+    g_assert_no_error(error);
+    return draw_scenario(scenario, until, options);
 }
 
 /* The lab's DOT, parsed back by cgraph.  Free with agclose(). */
@@ -357,6 +367,58 @@ test_topology_summarises_a_node_past_the_pod_threshold(void **state)
     agclose(graph);
 }
 
+/* Three pods that no node can take: they stay Pending, unscheduled. */
+static const char unschedulable[] =
+    "apiVersion: knetsim/v1\n"
+    "kind: Scenario\n"
+    "metadata: {name: nowhere}\n"
+    "cluster:\n"
+    "  nodes: [{name: only-node}]\n"
+    "steps: [{wait: 5s}]\n"
+    "---\n"
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata: {name: gpu}\n"
+    "spec:\n"
+    "  replicas: 3\n"
+    "  selector: {matchLabels: {app: gpu}}\n"
+    "  template:\n"
+    "    metadata: {labels: {app: gpu}}\n"
+    "    spec:\n"
+    "      nodeSelector: {accelerator: gpu}\n"
+    "      containers: [{name: app, image: nginx:1.27}]\n";
+
+static Agraph_t *
+unschedulable_graph(const KnTopologyOptions *options)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load_data("nowhere.yaml", unschedulable,
+                                                           sizeof unschedulable - 1, &error);
+    g_assert_no_error(error);
+    g_autoptr(KnTopology) topology = draw_scenario(scenario, KN_TIME_MAX, options);
+    g_autofree char *dot = kn_topology_to_dot(topology);
+
+    return agmemread(dot);
+}
+
+static void
+test_topology_pods_no_node_takes_wait_apart(void **state)
+{
+    (void) state;
+    const KnTopologyOptions few = { .max_pods_per_node = 2 };
+    Agraph_t *each = unschedulable_graph(NULL);
+    Agraph_t *summed = unschedulable_graph(&few);
+    g_autoptr(GPtrArray) pods = nodes_with_prefix(find_cluster(each, "cluster_unscheduled"), "pod/default/gpu-");
+
+    assert_int_equal(pods->len, 3);
+    assert_true(g_str_has_suffix(attr(find_node(each, pods->pdata[0]), "label"), "\\n<no IP>\\npending"));
+    assert_string_equal(attr(find_node(each, pods->pdata[0]), "style"), "rounded,dashed");
+    assert_string_equal(attr(find_node(find_cluster(summed, "cluster_unscheduled"), "unscheduled/pods"), "label"),
+                        "3 pods: 3 pending");
+    agclose(each);
+    agclose(summed);
+}
+
 static void
 test_topology_renders_100_nodes_and_1000_pods_summarised_per_zone(void **state)
 {
@@ -413,6 +475,7 @@ main(void)
         cmocka_unit_test(test_topology_writes_svg_png_and_dot_files),
         cmocka_unit_test(test_topology_refuses_unknown_extensions),
         cmocka_unit_test(test_topology_summarises_a_node_past_the_pod_threshold),
+        cmocka_unit_test(test_topology_pods_no_node_takes_wait_apart),
         cmocka_unit_test(test_topology_renders_100_nodes_and_1000_pods_summarised_per_zone),
     };
     return cmocka_run_group_tests_name("topology", tests, setup, NULL);

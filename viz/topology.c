@@ -19,24 +19,31 @@
  * - An edge from each Service to every endpoint of the EndpointSlices
  *   labelled kubernetes.io/service-name=<service> (discovery/v1): solid when
  *   ready, dashed when not ready (grey unless still serving), dotted when
- *   terminating; the label is the slice's target port(s).
+ *   terminating; the label is the slice's target port(s).  Ready is what
+ *   kube-proxy and CoreDNS use; serving-and-terminating is kube-proxy's
+ *   fallback (../shared/reference/k8s-networking-facts.md section 4.4).
  * - What comes from outside in a cluster of its own: each NodePort (on every
  *   node's address), each LoadBalancer's ingress address (or <pending>), the
  *   scenario's external hosts, and the names ExternalName Services alias.
  *   Edges from outside point into the cluster so that dot ranks the outside
  *   first; an ExternalName's alias edge is drawn backwards for that reason.
- * - At scale: a node with more than max_pods_per_node pods, or every node
- *   when there are more than max_nodes, shows one summary ("37 pods: 35
- *   ready, 2 not ready") instead of its pods, Service edges to it carry the
- *   count of its endpoints, and the graph label says so.
+ * - At scale: a node with more than max_pods_per_node pods shows one
+ *   summary ("37 pods: 35 ready, 2 not ready") instead of its pods, and
+ *   Service edges to it carry the count of its endpoints.  With more than
+ *   max_nodes nodes the picture is compact: every node is one box with its
+ *   summary, laid out in a grid per zone, and each Service has one edge per
+ *   zone (ending at the zone's border) with the count of its endpoints
+ *   there.  The graph label says what was summarised.
  *
  * Every list comes from the store sorted by namespace and name (or from the
  * scenario in file order), so the same cluster gives the same graph, and
  * cgraph writes it in creation order: the same bytes.
  *
- * Simplified: one address per endpoint is shown; Services that publish
- * externalIPs list them but draw no edge for them; NodePorts are drawn once
- * for all nodes rather than once per node address. */
+ * Simplified: an endpoint whose pod is not in the store is drawn by its
+ * first address; Services that publish externalIPs list them but draw no
+ * edge for them; a NodePort is drawn once for all nodes rather than once
+ * per node address, and a load balancer leads straight to its Service
+ * (not through the node ports it really uses). */
 
 #include <config.h>
 #include "viz/topology.h"
@@ -456,11 +463,10 @@ summarise_pods(const GPtrArray *pods, GString *label)
     return n_state[POD_READY] == pods->len ? pod_styles[POD_READY].fill : pod_styles[POD_NOT_READY].fill;
 }
 
-/* One summary for the pods of 'node' (a node with too many to draw). */
-static void
-add_pod_summary(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArray *pods)
+/* One box named 'id' in 'graph' that stands for 'pods'. */
+static Agnode_t *
+add_summary(Agraph_t *graph, const char *id, const GPtrArray *pods)
 {
-    g_autofree char *id = g_strdup_printf("pods/%s", node->meta.name);
     g_autoptr(GString) label = g_string_new(NULL);
     Agnode_t *n = node_in(graph, id);
     const char *fill = summarise_pods(pods, label);
@@ -468,7 +474,16 @@ add_pod_summary(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArray
     set(n, "label", label->str);
     set(n, "style", "rounded,filled,bold");
     set(n, "fillcolor", fill);
-    g_hash_table_insert(b->summaries, node->meta.name, n);
+    return n;
+}
+
+/* One summary for the pods of 'node' (a node with too many to draw). */
+static void
+add_pod_summary(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArray *pods)
+{
+    g_autofree char *id = g_strdup_printf("pods/%s", node->meta.name);
+
+    g_hash_table_insert(b->summaries, node->meta.name, add_summary(graph, id, pods));
     b->n_collapsed++;
 }
 
@@ -601,6 +616,10 @@ add_nodes_and_pods(Builder *b)
 
         set(graph, "style", "rounded,dashed");
         set(graph, "color", "#757575");
+        if (b->compact || unscheduled->len > b->options.max_pods_per_node) {
+            add_summary(graph, "unscheduled/pods", unscheduled);
+            return;
+        }
         for (guint p = 0; p < unscheduled->len; p++)
             add_pod(b, graph, unscheduled->pdata[p]);
     }
