@@ -673,6 +673,17 @@ external_name_lookup(const KnScenario *scenario, const char *name)
 /*****************************************************************************/
 /* Services and their endpoints. */
 
+/* The strings of 'strings' joined by 'separator'.  New; g_free(). */
+static char *
+join(const GPtrArray *strings, const char *separator)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+
+    for (guint i = 0; i < strings->len; i++)
+        g_string_append_printf(text, "%s%s", i > 0 ? separator : "", (const char *) strings->pdata[i]);
+    return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
 /* kubectl's PORT(S) column: "80/TCP", "80:32737/TCP", joined by ','. */
 static char *
 service_ports(const KnService *service)
@@ -749,7 +760,7 @@ add_service_node(Builder *b, const KnService *service)
         g_string_append_printf(label, "\\ningress %s", service->load_balancer_ingress->len > 0
                                ? (const char *) service->load_balancer_ingress->pdata[0] : "<pending>");
     if (service->spec.external_ips->len > 0) {
-        g_autofree char *ips = g_strjoinv(",", (char **) service->spec.external_ips->pdata);
+        g_autofree char *ips = join(service->spec.external_ips, ",");
 
         g_string_append_printf(label, "\\nexternalIPs %s", ips);
     }
@@ -813,7 +824,7 @@ add_entry_points(Builder *b, const KnService *service, Agnode_t *n)
     if (pending) {
         set(entry, "label", "LoadBalancer\\n<pending>");
     } else {
-        g_autofree char *ips = g_strjoinv(",", (char **) service->load_balancer_ingress->pdata);
+        g_autofree char *ips = join(service->load_balancer_ingress, ",");
 
         setf(entry, "label", "LoadBalancer\\n%s", ips);
     }
@@ -1177,6 +1188,20 @@ kn_topology_format_for_path(const char *path, KnTopologyFormat *format, GError *
     return FALSE;
 }
 
+/* The process's one Graphviz context, made on first use and kept.  One
+ * context serves every render: Graphviz 2.43's pango plugin remembers the
+ * last font by a pointer into its context's font table, which a second
+ * context would read after the first was freed. */
+static GVC_t *
+graphviz_context(void)
+{
+    static GVC_t *gvc;
+
+    if (g_once_init_enter(&gvc))
+        g_once_init_leave(&gvc, gvContext());
+    return gvc;
+}
+
 /* Lays out a copy of the graph (read back from its DOT, so the topology
  * itself never gains layout attributes) and renders it as 'format'.  New
  * bytes in '*data' and '*length'; g_free(). */
@@ -1185,7 +1210,7 @@ render(KnTopology *topology, const char *format, char **data, gsize *length, GEr
 {
     g_autofree char *dot = kn_topology_to_dot(topology);
     Agraph_t *copy = agmemread(dot);
-    GVC_t *gvc;
+    GVC_t *gvc = graphviz_context();
     char *result = NULL;
     unsigned int n = 0;
     gboolean ok;
@@ -1194,7 +1219,6 @@ render(KnTopology *topology, const char *format, char **data, gsize *length, GEr
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "Graphviz could not read the topology back");
         return FALSE;
     }
-    gvc = gvContext();
     ok = gvLayout(gvc, copy, "dot") == 0 && gvRenderData(gvc, copy, format, &result, &n) == 0;
     if (ok) {
         *data = g_memdup2(result, n);
@@ -1207,7 +1231,6 @@ render(KnTopology *topology, const char *format, char **data, gsize *length, GEr
         gvFreeRenderData(result);
     gvFreeLayout(gvc, copy);
     agclose(copy);
-    gvFreeContext(gvc);
     return ok;
 }
 
