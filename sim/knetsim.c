@@ -24,6 +24,7 @@
 #include "sim/diag.h"
 #include "sim/sim.h"
 #include "viz/graphviz.h"
+#include "viz/topology.h"
 
 enum {
     EXIT_OK = 0,
@@ -112,6 +113,37 @@ input_error(const GError *error)
     return error->domain == KN_INPUT_ERROR ? EXIT_BAD_INPUT : EXIT_FAILED;
 }
 
+/*****************************************************************************/
+/* Pictures of the topology, drawn when a replay ends. */
+
+typedef struct {
+    const char *path;            /* borrowed; NULL: standard output (as DOT) */
+    KnTopologyFormat format;
+    GError *error;               /* why the picture was not written, or NULL */
+} Picture;
+
+/* KnReplayOptions.at_end: draws the cluster into 'data' (a Picture). */
+static void
+on_replay_end_draw(const KnReplayState *state, gpointer data)
+{
+    Picture *picture = data;
+    g_autoptr(KnTopology) topology = kn_topology_new(state->cluster, NULL);
+
+    kn_topology_write(topology, picture->format, picture->path, &picture->error);
+}
+
+/* TRUE if 'picture' was written; otherwise says why and frees the error. */
+static gboolean
+picture_written(Picture *picture)
+{
+    if (picture->error != NULL) {
+        g_printerr("knetsim: %s\n", picture->error->message);
+        g_clear_error(&picture->error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static int
 run_run(const Command *command, int argc, char **argv)
 {
@@ -136,10 +168,15 @@ run_run(const Command *command, int argc, char **argv)
         return EXIT_BAD_INPUT;
     if (argc != 2)
         return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
-    if (pcap != NULL || events != NULL || dot != NULL)
-        return usage_error(command, "--%s is not built yet: packet traces, event logs and graphs "
+    if (pcap != NULL || events != NULL)
+        return usage_error(command, "--%s is not built yet: packet traces and event logs "
                            "come with the data-plane and visualisation models",
-                           pcap != NULL ? "pcap" : events != NULL ? "events" : "dot");
+                           pcap != NULL ? "pcap" : "events");
+
+    Picture picture = { .path = dot };
+
+    if (dot != NULL && !kn_topology_format_for_path(dot, &picture.format, &picture.error))
+        return usage_error(command, "--dot: %s", picture.error->message);
 
     g_autoptr(GError) error = NULL;
     g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
@@ -154,10 +191,14 @@ run_run(const Command *command, int argc, char **argv)
         .explain = explain_on,
         .transcript = stdout,
         .failures = stderr,
+        .at_end = dot != NULL ? on_replay_end_draw : NULL,
+        .at_end_data = &picture,
     };
 
     if (!kn_replay_run(scenario, &options, &report, &error))
         return input_error(error);
+    if (!picture_written(&picture))
+        return EXIT_FAILED;
     return report.n_failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -311,12 +352,61 @@ run_bench(const Command *command, int argc, char **argv)
     return EXIT_OK;
 }
 
+static int
+run_graph(const Command *command, int argc, char **argv)
+{
+    g_autofree char *output = NULL, *at_text = NULL, *seed_text = NULL;
+    const GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write FILE.dot, FILE.svg or FILE.png (default: DOT on standard output)", "FILE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, "Simulated time of the picture (default: the end)", "TIME" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed the random streams with N instead of the scenario's seed", "N" },
+        { NULL },
+    };
+    guint64 seed = 0;
+    KnTime at = KN_TIME_MAX;
+    Picture picture = { .format = KN_TOPOLOGY_FORMAT_DOT };
+
+    if (!parse_options(command, entries, &argc, &argv)
+        || !parse_u64_option(command, "--seed", seed_text, 0, G_MAXUINT64, &seed)
+        || !parse_time_option(command, "--at", at_text, &at))
+        return EXIT_BAD_INPUT;
+    if (argc != 2)
+        return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
+    if (output != NULL && !kn_topology_format_for_path(output, &picture.format, &picture.error)) {
+        int status = usage_error(command, "-o: %s", picture.error->message);
+
+        g_clear_error(&picture.error);
+        return status;
+    }
+    picture.path = output;
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
+    KnReplayReport report;
+
+    if (scenario == NULL)
+        return input_error(error);
+
+    /* The replay runs without a transcript; its expectations are not
+     * graded here (`knetsim check` does that), only the cluster is drawn. */
+    KnReplayOptions options = {
+        .seed = seed_text != NULL ? seed : scenario->seed,
+        .until = at,
+        .at_end = on_replay_end_draw,
+        .at_end_data = &picture,
+    };
+
+    if (!kn_replay_run(scenario, &options, &report, &error))
+        return input_error(error);
+    return picture_written(&picture) ? EXIT_OK : EXIT_FAILED;
+}
+
 /* A subcommand whose models are still to come: it parses its options, so
  * that --help works and usage errors are caught, then says what it needs. */
 static int
 run_missing(const Command *command, int argc, char **argv)
 {
-    g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *s5 = NULL;
+    g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
     gboolean flag = FALSE;
     const GOptionEntry rules[] = {
         { "node", 0, 0, G_OPTION_ARG_STRING, &s1, "The node whose rules to print", "NAME" },
@@ -329,11 +419,6 @@ run_missing(const Command *command, int argc, char **argv)
         { "type", 0, 0, G_OPTION_ARG_STRING, &s2, "Query type: A, AAAA, SRV or PTR", "TYPE" },
         { NULL },
     };
-    const GOptionEntry graph[] = {
-        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s1, "Write FILE.dot, FILE.svg or FILE.png", "FILE" },
-        { "at", 0, 0, G_OPTION_ARG_STRING, &s2, "Simulated time of the picture", "TIME" },
-        { NULL },
-    };
     const GOptionEntry sweep[] = {
         { "jobs", 'j', 0, G_OPTION_ARG_STRING, &s1, "Run N points at once", "N" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s2, "Write the results as CSV to FILE", "FILE" },
@@ -342,7 +427,6 @@ run_missing(const Command *command, int argc, char **argv)
     };
     const GOptionEntry *entries = strcmp(command->name, "rules") == 0 ? rules
                                   : strcmp(command->name, "dns") == 0 ? dns
-                                  : strcmp(command->name, "graph") == 0 ? graph
                                   : sweep;
 
     if (!parse_options(command, entries, &argc, &argv))
@@ -532,8 +616,7 @@ static const Command commands[] = {
     { "dns", "SCENARIO.yaml NAME", "resolve NAME from a pod as its resolver would",
       "this needs the CoreDNS and resolver models (the DNS issue)", run_missing },
     { "trace", "SCENARIO.yaml", "follow one request hop by hop", NULL, run_trace },
-    { "graph", "SCENARIO.yaml", "draw the cluster topology as DOT, SVG or PNG",
-      "this needs the cluster model and the topology graphs (the visualisation issue)", run_missing },
+    { "graph", "SCENARIO.yaml", "draw the cluster topology as DOT, SVG or PNG", NULL, run_graph },
     { "sweep", "STUDY.yaml", "run a what-if capacity study and write CSV",
       "this needs the cluster and data-plane models (the capacity-study issue)", run_missing },
     { "bench", "[core|cluster]", "measure the simulator itself", NULL, run_bench },

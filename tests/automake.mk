@@ -21,6 +21,7 @@ UNIT_TESTS = \
 	tests/test_kubectl_patch \
 	tests/test_kubectl_print \
 	tests/test_kubectl_describe \
+	tests/test_topology \
 	tests/test_cli \
 	tests/test_packet \
 	tests/test_pcapng \
@@ -46,6 +47,7 @@ tests_test_svc_alloc_CFLAGS = $(tests_cflags)
 tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_kubectl_describe_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
+tests_test_topology_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
@@ -127,15 +129,25 @@ TOOL_TESTS = tests/tools/tshark-pcapng.sh
 TESTS += $(TOOL_TESTS)
 EXTRA_DIST += $(TOOL_TESTS)
 
-# Scenario golden tests: whole transcripts, byte for byte.  They change only
-# through `make golden`, which rewrites them from the current build.
-GOLDEN_FILES = tests/golden/svc-lab.out
+# Scenario golden tests: whole transcripts (.out) and topology graphs (.dot,
+# .at-TIME.dot for `graph --at TIME`), byte for byte; tests/golden.sh says
+# which command makes each.  They change only through `make golden`, which
+# rewrites them from the current build.
+GOLDEN_FILES = \
+	tests/golden/svc-lab.out \
+	tests/golden/svc-lab.at-14s.dot
 TESTS += tests/golden.sh
 EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES)
 golden: knetsim$(EXEEXT)
 	cd $(srcdir) && for golden in $(GOLDEN_FILES); do \
-		name=$$(basename $$golden .out); \
+		base=$$(basename $$golden); \
+		name=$${base%%.*}; \
 		scenario=$$(find scenarios -name "$$name.yaml" | head -n 1); \
-		$(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden; \
+		case $$base in \
+		*.out) $(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden ;; \
+		*.at-*.dot) at=$${base#*.at-}; \
+			$(abs_top_builddir)/knetsim$(EXEEXT) graph --at $${at%.dot} $$scenario > $$golden ;; \
+		*.dot) $(abs_top_builddir)/knetsim$(EXEEXT) graph $$scenario > $$golden ;; \
+		esac; \
 	done
 .PHONY: golden
