@@ -2,6 +2,7 @@ noinst_LIBRARIES += models/libmodels.a
 models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
 	models/apiserver.c models/apiserver.h \
+	models/capture.c models/capture.h \
 	models/cluster.c models/cluster.h \
 	models/conntrack.c models/conntrack.h \
 	models/daemonset.c models/daemonset.h \

@@ -16,6 +16,7 @@
 #include "models/replay.h"
 
 #include <string.h>
+#include "models/capture.h"
 #include "models/cluster.h"
 #include "models/endpointslice-sync.h"
 #include "models/kubectl.h"
@@ -397,6 +398,8 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     replay.load_balancers = kn_loadbalancer_new(replay.cluster);
     replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
     replay.net = kn_net_new(replay.cluster);
+    if (options->capture != NULL)
+        kn_capture_attach(options->capture, replay.net);
 
     g_autofree char *workdir = g_path_get_dirname(scenario->file);
 
@@ -428,6 +431,8 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     report->end = kn_sim_now(replay.sim);
     report->n_events = kn_sim_n_events(replay.sim);
 
+    if (options->capture != NULL)
+        kn_capture_attach(options->capture, NULL);
     kn_net_free(replay.net);
     kn_kubectl_free(replay.kubectl);
     kn_loadbalancer_free(replay.load_balancers);

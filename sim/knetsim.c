@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <yaml.h>
 
+#include "models/capture.h"
 #include "models/cluster.h"
 #include "models/envelope.h"
 #include "models/net.h"
@@ -168,11 +169,6 @@ run_run(const Command *command, int argc, char **argv)
         return EXIT_BAD_INPUT;
     if (argc != 2)
         return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
-    if (pcap != NULL || events != NULL)
-        return usage_error(command, "--%s is not built yet: packet traces and event logs "
-                           "come with the data-plane and visualisation models",
-                           pcap != NULL ? "pcap" : "events");
-
     Picture picture = { .path = dot };
 
     if (dot != NULL && !kn_topology_format_for_path(dot, &picture.format, &picture.error))
@@ -185,18 +181,30 @@ run_run(const Command *command, int argc, char **argv)
     if (scenario == NULL)
         return input_error(error);
 
+    g_autoptr(KnCapture) capture = NULL;
+
+    if ((pcap != NULL || events != NULL) && (capture = kn_capture_new(pcap, events, &error)) == NULL) {
+        g_printerr("knetsim: %s\n", error->message);
+        return EXIT_FAILED;
+    }
+
     KnReplayOptions options = {
         .seed = seed_text != NULL ? seed : scenario->seed,
         .until = until,
         .explain = explain_on,
         .transcript = stdout,
         .failures = stderr,
+        .capture = capture,
         .at_end = dot != NULL ? on_replay_end_draw : NULL,
         .at_end_data = &picture,
     };
 
     if (!kn_replay_run(scenario, &options, &report, &error))
         return input_error(error);
+    if (capture != NULL && !kn_capture_close(capture, &error)) {
+        g_printerr("knetsim: %s\n", error->message);
+        return EXIT_FAILED;
+    }
     if (!picture_written(&picture))
         return EXIT_FAILED;
     return report.n_failed > 0 ? EXIT_FAILED : EXIT_OK;
@@ -442,6 +450,7 @@ typedef struct {
     const char *to;              /* NAME[:PORT] */
     const char *node;            /* enter by this node's NodePort, or NULL */
     gboolean udp;
+    KnCapture *capture;          /* --pcap: the probe's packets; owned, or NULL */
     int status;
     char *message;               /* what went wrong, or NULL */
 } TraceRequest;
@@ -535,7 +544,11 @@ on_trace_end(const KnReplayState *state, gpointer user_data)
            kn_netns_kind(from) == KN_NETNS_POD ? "pod" : kn_netns_kind(from) == KN_NETNS_NODE
                                                               ? "node" : "host",
            name, (guint) port, when);
+    if (request->capture != NULL)
+        kn_capture_attach(request->capture, net);
     kn_probe_run(sim, net, from, name, (guint16) port, request->udp, trace, &result);
+    if (request->capture != NULL)
+        kn_capture_attach(request->capture, NULL);
     kn_trace_print(trace, out);
     fputs(out->str, stdout);
     if (!result.resolved) {
@@ -580,8 +593,8 @@ run_trace(const Command *command, int argc, char **argv)
         return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
     if (from == NULL || to == NULL)
         return usage_error(command, "missing --%s", from == NULL ? "from" : "to");
-    if (dot != NULL || pcap != NULL)
-        return usage_error(command, "--%s is not built yet", dot != NULL ? "dot" : "pcap");
+    if (dot != NULL)
+        return usage_error(command, "--dot is not built yet");
 
     g_autoptr(GError) error = NULL;
     g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
@@ -590,6 +603,10 @@ run_trace(const Command *command, int argc, char **argv)
 
     if (scenario == NULL)
         return input_error(error);
+    if (pcap != NULL && (request.capture = kn_capture_new(pcap, NULL, &error)) == NULL) {
+        g_printerr("knetsim: %s\n", error->message);
+        return EXIT_FAILED;
+    }
 
     KnReplayOptions options = {
         .seed = scenario->seed, .until = KN_TIME_MAX, .failures = stderr,
@@ -598,6 +615,13 @@ run_trace(const Command *command, int argc, char **argv)
 
     if (!kn_replay_run(scenario, &options, &report, &error))
         return input_error(error);
+    if (request.capture != NULL) {
+        if (!kn_capture_close(request.capture, &error)) {
+            g_printerr("knetsim: %s\n", error->message);
+            request.status = EXIT_FAILED;
+        }
+        kn_capture_free(request.capture);
+    }
     if (request.message != NULL) {
         g_printerr("knetsim trace: %s\n", request.message);
         g_free(request.message);
