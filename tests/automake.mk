@@ -25,7 +25,9 @@ UNIT_TESTS = \
 	tests/test_cli \
 	tests/test_packet \
 	tests/test_pcapng \
-	tests/test_events
+	tests/test_events \
+	tests/test_conntrack \
+	tests/test_net
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
@@ -47,6 +49,8 @@ tests_test_svc_alloc_CFLAGS = $(tests_cflags)
 tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_kubectl_describe_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
+tests_test_conntrack_CFLAGS = $(tests_cflags)
+tests_test_net_CFLAGS = $(tests_cflags)
 tests_test_topology_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
