@@ -16,6 +16,7 @@
 #include "models/apiserver.h"
 #include "models/cluster.h"
 #include "models/endpointslice-sync.h"
+#include "models/net.h"
 #include "models/scenario.h"
 #include "models/workload.h"
 
@@ -76,6 +77,18 @@ add_workload(KnCluster *cluster, const char *namespace, guint index, guint repli
         g_error("envelope: %s", error->message);
 }
 
+/* Makes a Deployment and a Service for each of the envelope's Services. */
+static void
+add_workloads(KnCluster *cluster, const KnEnvelopeSize *size)
+{
+    for (guint i = 0; i < size->services; i++) {
+        g_autofree char *namespace = g_strdup_printf("ns-%u", i % MAX(size->namespaces, 1));
+        guint replicas = size->pods / size->services + (i < size->pods % size->services);
+
+        add_workload(cluster, namespace, i, replicas);
+    }
+}
+
 void
 kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report)
 {
@@ -90,12 +103,7 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
     g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
     g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
 
-    for (guint i = 0; i < size->services; i++) {
-        g_autofree char *namespace = g_strdup_printf("ns-%u", i % MAX(size->namespaces, 1));
-        guint replicas = size->pods / size->services + (i < size->pods % size->services);
-
-        add_workload(cluster, namespace, i, replicas);
-    }
+    add_workloads(cluster, size);
     kn_sim_run_until(sim, KN_TIME_MAX);
 
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
@@ -120,4 +128,117 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
     report->endpoints_writes = stats->endpoints_writes;
     report->endpoints_bytes = stats->endpoints_bytes;
     report->wall_s = (double) (g_get_monotonic_time() - start) / 1e6;
+}
+
+/*****************************************************************************/
+/* Requests through the data path. */
+
+typedef struct {
+    KnSim *sim;
+    KnRng *rng;
+    GPtrArray *clients;          /* KnNetns * of the pods */
+    GPtrArray *targets;          /* KnAddr * of the ClusterIPs */
+    GBytes *request;
+    guint64 left;                /* requests still to start */
+    double mean_gap_ns;          /* the arrival process's mean gap */
+    KnDataplaneReport *report;
+} Load;
+
+static void on_arrival(KnSim *sim, gpointer data);
+
+static const KnEventClass arrival_class = { "bench-request", on_arrival, NULL };
+
+static void
+on_answer(const KnTcpResult *result, gpointer user_data)
+{
+    Load *load = user_data;
+
+    if (result->status == KN_NET_OK && g_bytes_get_size(result->received) > 12
+        && memcmp(g_bytes_get_data(result->received, NULL), "HTTP/1.1 200", 12) == 0)
+        load->report->ok++;
+    else
+        load->report->failed++;
+}
+
+/* One request from a random pod to a random Service; Poisson arrivals. */
+static void
+on_arrival(KnSim *sim, gpointer data)
+{
+    Load *load = data;
+    KnNetns *from = load->clients->pdata[kn_rng_below(load->rng, load->clients->len)];
+    const KnAddr *to = load->targets->pdata[kn_rng_below(load->rng, load->targets->len)];
+    KnNetClient *client = kn_netns_client(from);
+    KnTcpRequest request = { .dst = *to, .port = 80, .send = load->request, .http = TRUE,
+                             .connect_timeout = 10 * KN_SEC };
+
+    load->report->requests++;
+    client->klass->tcp_exchange(client->self, &request, on_answer, load);
+    if (--load->left > 0)
+        kn_sim_schedule_in(sim, (KnTime) kn_rng_exponential(load->rng, load->mean_gap_ns) + 1,
+                           &arrival_class, load);
+}
+
+void
+kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate, guint64 seed,
+                      KnDataplaneReport *report)
+{
+    gint64 start = g_get_monotonic_time();
+    g_autoptr(KnScenario) scenario = envelope_scenario(size);
+    g_autoptr(KnSim) sim = kn_sim_new(seed);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnCluster) cluster = kn_cluster_new(scenario, sim, &error);
+    static const char http_get[] = "GET / HTTP/1.1\r\nHost: svc\r\nUser-Agent: curl/8.7.1\r\n"
+                                   "Accept: */*\r\n\r\n";
+
+    g_assert_no_error(error);
+
+    g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
+    g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
+
+    memset(report, 0, sizeof *report);
+    add_workloads(cluster, size);
+    kn_sim_run_until(sim, KN_TIME_MAX);
+
+    g_autoptr(KnNet) net = kn_net_new(cluster);
+    g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
+    g_autoptr(GPtrArray) services = kn_store_list(cluster->store, KN_KIND_SERVICE, NULL);
+    g_autoptr(GPtrArray) clients = g_ptr_array_new();
+    g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GBytes) request = g_bytes_new_static(http_get, sizeof http_get - 1);
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+        KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+
+        if (ns != NULL && g_str_has_prefix(pod->meta.name, "svc-"))
+            g_ptr_array_add(clients, ns);
+    }
+    for (guint i = 0; i < services->len; i++) {
+        const KnService *service = services->pdata[i];
+        KnAddr *addr = g_new(KnAddr, 1);
+
+        if (g_str_has_prefix(service->meta.name, "svc-") && kn_addr_parse(service->spec.cluster_ip, addr))
+            g_ptr_array_add(targets, addr);
+        else
+            g_free(addr);
+    }
+    report->build_s = (double) (g_get_monotonic_time() - start) / 1e6;
+    if (clients->len == 0 || targets->len == 0 || requests == 0)
+        return;
+
+    Load load = { .sim = sim, .rng = kn_sim_rng(sim, "bench-load"), .clients = clients,
+                  .targets = targets, .request = request, .left = requests,
+                  .mean_gap_ns = 1e9 / rate, .report = report };
+    KnTime begin = kn_sim_now(sim);
+    guint64 events = kn_sim_n_events(sim);
+    const KnNetStats *stats = kn_net_stats(net);
+
+    start = g_get_monotonic_time();
+    kn_sim_schedule_in(sim, 0, &arrival_class, &load);
+    kn_sim_run_until(sim, KN_TIME_MAX);
+    report->run_s = (double) (g_get_monotonic_time() - start) / 1e6;
+    report->sim_time = kn_sim_now(sim) - begin;
+    report->n_events = kn_sim_n_events(sim) - events;
+    report->packets = stats->n_packets;
+    report->rules = stats->n_rules;
 }

@@ -86,3 +86,4 @@ gpointer kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass);
 char *kn_net_conntrack_list(KnNet *net, const char *node);
 
 const KnNetStats *kn_net_stats(const KnNet *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnNet, kn_net_free)

@@ -317,24 +317,48 @@ bench_cluster(const Command *command, const char *scale_text)
     return EXIT_OK;
 }
 
+/* bench dataplane: requests through kube-proxy's rules and the fabric. */
+static int
+bench_dataplane(const Command *command, guint64 requests)
+{
+    KnEnvelopeSize size = { .nodes = 100, .services = 1000, .pods = 10000, .namespaces = 10 };
+    KnDataplaneReport report;
+    struct rusage usage;
+
+    (void) command;
+    kn_envelope_dataplane(&size, requests, 50000.0, 1, &report);
+    getrusage(RUSAGE_SELF, &usage);
+    printf("dataplane nodes=%u services=%u pods=%u requests=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT
+           " failed=%" G_GUINT64_FORMAT "\n", size.nodes, size.services, size.pods, report.requests,
+           report.ok, report.failed);
+    printf("packets=%" G_GUINT64_FORMAT " rules_evaluated=%" G_GUINT64_FORMAT " events=%" G_GUINT64_FORMAT
+           " simulated_s=%.3f build_s=%.2f run_s=%.2f peak_rss_mib=%ld\n", report.packets, report.rules,
+           report.n_events, (double) report.sim_time / KN_SEC, report.build_s, report.run_s,
+           usage.ru_maxrss / 1024);
+    printf("requests/s=%.0f\n", report.run_s > 0 ? report.requests / report.run_s : 0.0);
+    return report.failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
 static int
 run_bench(const Command *command, int argc, char **argv)
 {
-    g_autofree char *runs_text = NULL, *events_text = NULL, *scale_text = NULL;
+    g_autofree char *runs_text = NULL, *events_text = NULL, *scale_text = NULL, *requests_text = NULL;
     g_auto(GStrv) population_texts = NULL;
     const GOptionEntry entries[] = {
         { "runs", 0, 0, G_OPTION_ARG_STRING, &runs_text, "Runs per measurement; the median is printed (default 5)", "N" },
         { "events", 0, 0, G_OPTION_ARG_STRING, &events_text, "Events timed per run (default 5000000)", "N" },
         { "population", 0, 0, G_OPTION_ARG_STRING_ARRAY, &population_texts, "Pending-event population to measure; repeatable (default 1000, 100000, 1000000)", "N" },
         { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster: the fraction of the envelope to build (default 1)", "F" },
+        { "requests", 0, 0, G_OPTION_ARG_STRING, &requests_text, "bench dataplane: HTTP requests to send (default 1000000)", "N" },
         { NULL },
     };
-    guint64 runs = 5, events = 5000000;
+    guint64 runs = 5, events = 5000000, requests = 1000000;
     g_autoptr(GArray) populations = g_array_new(FALSE, FALSE, sizeof(guint));
 
     if (!parse_options(command, entries, &argc, &argv)
         || !parse_u64_option(command, "--runs", runs_text, 1, 1000, &runs)
-        || !parse_u64_option(command, "--events", events_text, 1, G_GUINT64_CONSTANT(1) << 40, &events))
+        || !parse_u64_option(command, "--events", events_text, 1, G_GUINT64_CONSTANT(1) << 40, &events)
+        || !parse_u64_option(command, "--requests", requests_text, 1, G_GUINT64_CONSTANT(1) << 40, &requests))
         return EXIT_BAD_INPUT;
     for (guint i = 0; population_texts != NULL && population_texts[i] != NULL; i++) {
         guint64 population;
@@ -352,8 +376,10 @@ run_bench(const Command *command, int argc, char **argv)
         return usage_error(command, "too many arguments");
     if (argc == 2 && strcmp(argv[1], "cluster") == 0)
         return bench_cluster(command, scale_text);
+    if (argc == 2 && strcmp(argv[1], "dataplane") == 0)
+        return bench_dataplane(command, requests);
     if (argc == 2 && strcmp(argv[1], "core") != 0)
-        return usage_error(command, "unknown benchmark '%s' (expected core or cluster)", argv[1]);
+        return usage_error(command, "unknown benchmark '%s' (expected core, cluster or dataplane)", argv[1]);
 
     kn_bench_core(stdout, (const guint *) (gpointer) populations->data, populations->len,
                   (guint) runs, events);
