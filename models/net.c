@@ -57,13 +57,6 @@
 #define CONNTRACK_GC_EVERY 4096     /* new entries between sweeps */
 #define MAX_HOPS 16              /* a routing loop stops here */
 
-/* Default latencies and bandwidth (overridable by the scenario). */
-#define DEFAULT_VETH_LATENCY (5 * KN_USEC)
-#define DEFAULT_ZONE_LATENCY (100 * KN_USEC)
-#define DEFAULT_CROSS_ZONE_LATENCY (500 * KN_USEC)
-#define DEFAULT_EXTERNAL_LATENCY (5 * KN_MSEC)
-#define DEFAULT_BANDWIDTH_BPS 10000000000ull
-
 typedef struct Tcb Tcb;
 
 struct KnNetns {
@@ -2103,11 +2096,11 @@ kn_net_new(KnCluster *cluster)
     kn_cidr_parse(scenario->pod_cidr, &net->cluster_pod_cidr);
     net->overlay = scenario->cni_mode == KN_CNI_MODE_VXLAN || scenario->cni_mode == KN_CNI_MODE_GENEVE;
     net->pod_mtu = net->overlay ? 1500 - VXLAN_OVERHEAD : 1500;
-    net->veth_latency = DEFAULT_VETH_LATENCY;
-    net->zone_latency = DEFAULT_ZONE_LATENCY;
-    net->cross_zone_latency = DEFAULT_CROSS_ZONE_LATENCY;
-    net->external_latency = DEFAULT_EXTERNAL_LATENCY;
-    net->bandwidth_bps = DEFAULT_BANDWIDTH_BPS;
+    net->veth_latency = scenario->network.same_node;
+    net->zone_latency = scenario->network.same_zone;
+    net->cross_zone_latency = scenario->network.cross_zone;
+    net->external_latency = scenario->network.external;
+    net->bandwidth_bps = MAX(scenario->network.bandwidth_bps, 1);
     net->proxy_class = proxy_class_for(scenario->proxy_mode);
     net->last_sync = 0;
 

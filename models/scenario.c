@@ -552,6 +552,43 @@ parse_service_cidr(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **
     return TRUE;
 }
 
+/* A bandwidth: a number and a unit of bits per second (bps, Kbps, Mbps,
+ * Gbps, Tbps; powers of 1000 as link speeds are counted). */
+static gboolean
+parse_bandwidth(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    static const struct { const char *unit; guint64 scale; } units[] = {
+        { "Tbps", 1000000000000ull }, { "Gbps", 1000000000ull }, { "Mbps", 1000000ull },
+        { "Kbps", 1000ull }, { "bps", 1ull },
+    };
+    const char *text = kn_scenario_yaml_scalar(node);
+    char *end;
+    double value = g_ascii_strtod(text, &end);
+
+    for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+        if (end != text && strcmp(end, units[i].unit) == 0 && value > 0 && value * units[i].scale < 1e15) {
+            *(guint64 *) target = (guint64) (value * units[i].scale);
+            return TRUE;
+        }
+    }
+    return kn_scenario_yaml_error(ctx, node, error, "invalid bandwidth \"%s\" (expected a number and "
+                                  "bps, Kbps, Mbps, Gbps or Tbps, e.g. 10Gbps)", text);
+}
+
+static const KnYamlField latency_fields[] = {
+    { "sameNode", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.same_node), NULL, NULL },
+    { "sameZone", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.same_zone), NULL, NULL },
+    { "crossZone", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.cross_zone), NULL, NULL },
+    { "external", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.external), NULL, NULL },
+    { NULL },
+};
+
+static const KnYamlField network_fields[] = {
+    { "latency", YAML_MAPPING_NODE, NULL, 0, latency_fields, "latency" },
+    { "bandwidth", YAML_SCALAR_NODE, parse_bandwidth, offsetof(KnScenario, network.bandwidth_bps), NULL, NULL },
+    { NULL },
+};
+
 static const KnYamlField cluster_fields[] = {
     { "proxyMode", YAML_SCALAR_NODE, parse_proxy_mode, offsetof(KnScenario, proxy_mode), NULL, NULL },
     { "cni", YAML_MAPPING_NODE, NULL, 0, cni_fields, "cni" },
@@ -560,6 +597,7 @@ static const KnYamlField cluster_fields[] = {
     { "nodeCIDR", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, node_cidr), NULL, NULL },
     { "clusterDomain", YAML_SCALAR_NODE, kn_scenario_yaml_dns1123_subdomain, offsetof(KnScenario, cluster_domain), NULL, NULL },
     { "loadBalancer", YAML_SCALAR_NODE, parse_load_balancer, offsetof(KnScenario, load_balancer), NULL, NULL },
+    { "network", YAML_MAPPING_NODE, NULL, 0, network_fields, "network" },
     { "loadBalancerPool", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, load_balancer_pool), NULL, NULL },
     { "nodes", YAML_SEQUENCE_NODE, parse_nodes, offsetof(KnScenario, nodes), NULL, NULL },
     { NULL },
@@ -755,6 +793,9 @@ kn_scenario_load_data(const char *name, const char *data, gsize length, GError *
     scenario->pod_cidr = g_strdup("10.244.0.0/16");
     scenario->node_cidr = g_strdup("172.18.0.0/16");
     scenario->cluster_domain = g_strdup("cluster.local");
+    scenario->network = (KnNetworkSpec) { .same_node = 5 * KN_USEC, .same_zone = 100 * KN_USEC,
+                                          .cross_zone = 500 * KN_USEC, .external = 5 * KN_MSEC,
+                                          .bandwidth_bps = 10000000000ull };
     scenario->load_balancer = KN_LOAD_BALANCER_NONE;
     scenario->nodes = g_ptr_array_new_with_free_func((GDestroyNotify) node_spec_free);
     scenario->external_names = g_ptr_array_new_with_free_func((GDestroyNotify) external_name_free);

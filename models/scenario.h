@@ -114,6 +114,15 @@ typedef struct KnStep {
     KnSrcLoc loc;                /* the step's mapping */
 } KnStep;
 
+/* cluster.network: the fabric's one-way latencies and link bandwidth. */
+typedef struct KnNetworkSpec {
+    KnTime same_node;            /* through a veth: 5us unless given */
+    KnTime same_zone;            /* node to node in one zone: 100us */
+    KnTime cross_zone;           /* node to node across zones: 500us */
+    KnTime external;             /* to and from outside hosts: 5ms */
+    guint64 bandwidth_bps;       /* each node's NIC: 10Gbps */
+} KnNetworkSpec;
+
 typedef struct KnScenario {
     char *file;                  /* path as given; every KnSrcLoc points here */
     char *source;                /* the file's text, for error excerpts */
@@ -129,6 +138,7 @@ typedef struct KnScenario {
     char *pod_cidr;              /* "10.244.0.0/16" */
     char *node_cidr;             /* "172.18.0.0/16" */
     char *cluster_domain;        /* "cluster.local" */
+    KnNetworkSpec network;       /* cluster.network, defaults filled in */
     KnLoadBalancer load_balancer;
     char *load_balancer_pool;    /* CIDR the provider hands addresses from; NULL: its default */
     GPtrArray *nodes;            /* KnNodeSpec; owned */

@@ -75,6 +75,9 @@ AM_TESTS_ENVIRONMENT = \
 
 # Bad inputs and the exact messages they must give.
 KNETSIM_TEST_FILES = \
+	tests/data/bad-bandwidth.yaml tests/data/bad-bandwidth.err \
+	tests/data/exec-missing-command.yaml tests/data/exec-missing-command.err \
+	tests/data/from-unknown-host.yaml tests/data/from-unknown-host.err \
 	tests/data/cr-line-ends.err \
 	tests/data/cr-line-ends.yaml \
 	tests/data/utf8-caret.err \
