@@ -8,7 +8,7 @@ set -eu
 
 cd "$(dirname "$0")"
 
-PACKAGES="gcc libc6-dev make autoconf automake pkg-config libglib2.0-dev libyaml-dev libcmocka-dev libgraphviz-dev"
+PACKAGES="gcc libc6-dev make autoconf automake pkg-config libglib2.0-dev libjson-glib-dev libyaml-dev libcmocka-dev libgraphviz-dev"
 
 missing=""
 for package in $PACKAGES; do

@@ -2,6 +2,7 @@ noinst_LIBRARIES += models/libmodels.a
 models_libmodels_a_SOURCES = \
 	models/api.c models/api.h \
 	models/apiserver.c models/apiserver.h \
+	models/capture.c models/capture.h \
 	models/cluster.c models/cluster.h \
 	models/conntrack.c models/conntrack.h \
 	models/daemonset.c models/daemonset.h \
@@ -19,6 +20,7 @@ models_libmodels_a_SOURCES = \
 	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
 	models/proxy-endpoints.c models/proxy-endpoints.h \
+	models/probe.c models/probe.h \
 	models/proxy-ir.c models/proxy-ir.h \
 	models/proxy-iptables.c models/proxy-iptables.h \
 	models/proxy.h \

@@ -16,6 +16,7 @@
 #include "models/apiserver.h"
 #include "models/cluster.h"
 #include "models/endpointslice-sync.h"
+#include "models/net.h"
 #include "models/proxy-iptables.h"
 #include "models/scenario.h"
 #include "models/workload.h"
@@ -77,14 +78,22 @@ add_workload(KnCluster *cluster, const char *namespace, guint index, guint repli
         g_error("envelope: %s", error->message);
 }
 
-/* The envelope cluster of 'size', settled: every pod Ready, every
- * EndpointSlice written.  Calls 'inspect' with the cluster and its
- * EndpointSlice controller before they are freed. */
-typedef void (*EnvelopeInspect)(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data);
-
+/* Makes a Deployment and a Service for each of the envelope's Services. */
 static void
-envelope_build(const KnEnvelopeSize *size, guint64 seed, EnvelopeInspect inspect, gpointer data)
+add_workloads(KnCluster *cluster, const KnEnvelopeSize *size)
 {
+    for (guint i = 0; i < size->services; i++) {
+        g_autofree char *namespace = g_strdup_printf("ns-%u", i % MAX(size->namespaces, 1));
+        guint replicas = size->pods / size->services + (i < size->pods % size->services);
+
+        add_workload(cluster, namespace, i, replicas);
+    }
+}
+
+void
+kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report)
+{
+    gint64 start = g_get_monotonic_time();
     g_autoptr(KnScenario) scenario = envelope_scenario(size);
     g_autoptr(KnSim) sim = kn_sim_new(seed);
     g_autoptr(GError) error = NULL;
@@ -95,29 +104,13 @@ envelope_build(const KnEnvelopeSize *size, guint64 seed, EnvelopeInspect inspect
     g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
     g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
 
-    for (guint i = 0; i < size->services; i++) {
-        g_autofree char *namespace = g_strdup_printf("ns-%u", i % MAX(size->namespaces, 1));
-        guint replicas = size->pods / size->services + (i < size->pods % size->services);
-
-        add_workload(cluster, namespace, i, replicas);
-    }
+    add_workloads(cluster, size);
     kn_sim_run_until(sim, KN_TIME_MAX);
-    inspect(cluster, slices, data);
-}
 
-typedef struct EnvelopeRun {
-    gint64 start;                /* monotonic time the build began */
-    KnEnvelopeReport *report;
-} EnvelopeRun;
-
-static void
-on_envelope_built(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data)
-{
-    EnvelopeRun *run = data;
-    KnEnvelopeReport *report = run->report;
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
     g_autoptr(GPtrArray) all_slices = kn_store_list(cluster->store, KN_KIND_ENDPOINT_SLICE, NULL);
 
+    memset(report, 0, sizeof *report);
     for (guint i = 0; i < pods->len; i++)
         report->pods_ready += ((KnPod *) pods->pdata[i])->ready;
     for (guint i = 0; i < all_slices->len; i++) {
@@ -126,8 +119,8 @@ on_envelope_built(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data
         for (guint e = 0; e < slice->endpoints->len; e++)
             report->endpoints_ready += ((KnEndpoint *) slice->endpoints->pdata[e])->ready;
     }
-    report->n_events = kn_sim_n_events(cluster->sim);
-    report->settled = kn_sim_now(cluster->sim);
+    report->n_events = kn_sim_n_events(sim);
+    report->settled = kn_sim_now(sim);
     const KnEndpointSliceStats *stats = kn_endpointslice_sync_stats(slices);
 
     report->syncs = stats->syncs;
@@ -135,23 +128,124 @@ on_envelope_built(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data
     report->slice_bytes = stats->slice_bytes;
     report->endpoints_writes = stats->endpoints_writes;
     report->endpoints_bytes = stats->endpoints_bytes;
-    report->wall_s = (double) (g_get_monotonic_time() - run->start) / 1e6;
+    report->wall_s = (double) (g_get_monotonic_time() - start) / 1e6;
+}
+
+/*****************************************************************************/
+/* Requests through the data path. */
+
+typedef struct {
+    KnSim *sim;
+    KnRng *rng;
+    GPtrArray *clients;          /* KnNetns * of the pods */
+    GPtrArray *targets;          /* KnAddr * of the ClusterIPs */
+    GBytes *request;
+    guint64 left;                /* requests still to start */
+    double mean_gap_ns;          /* the arrival process's mean gap */
+    KnDataplaneReport *report;
+} Load;
+
+static void on_arrival(KnSim *sim, gpointer data);
+
+static const KnEventClass arrival_class = { "bench-request", on_arrival, NULL };
+
+static void
+on_answer(const KnTcpResult *result, gpointer user_data)
+{
+    Load *load = user_data;
+
+    if (result->status == KN_NET_OK && g_bytes_get_size(result->received) > 12
+        && memcmp(g_bytes_get_data(result->received, NULL), "HTTP/1.1 200", 12) == 0)
+        load->report->ok++;
+    else
+        load->report->failed++;
+}
+
+/* One request from a random pod to a random Service; Poisson arrivals. */
+static void
+on_arrival(KnSim *sim, gpointer data)
+{
+    Load *load = data;
+    KnNetns *from = load->clients->pdata[kn_rng_below(load->rng, load->clients->len)];
+    const KnAddr *to = load->targets->pdata[kn_rng_below(load->rng, load->targets->len)];
+    KnNetClient *client = kn_netns_client(from);
+    KnTcpRequest request = { .dst = *to, .port = 80, .send = load->request, .http = TRUE,
+                             .connect_timeout = 10 * KN_SEC };
+
+    load->report->requests++;
+    client->klass->tcp_exchange(client->self, &request, on_answer, load);
+    if (--load->left > 0)
+        kn_sim_schedule_in(sim, (KnTime) kn_rng_exponential(load->rng, load->mean_gap_ns) + 1,
+                           &arrival_class, load);
 }
 
 void
-kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report)
+kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate, guint64 seed,
+                      KnDataplaneReport *report)
 {
-    EnvelopeRun run = { .start = g_get_monotonic_time(), .report = report };
+    gint64 start = g_get_monotonic_time();
+    g_autoptr(KnScenario) scenario = envelope_scenario(size);
+    g_autoptr(KnSim) sim = kn_sim_new(seed);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnCluster) cluster = kn_cluster_new(scenario, sim, &error);
+    static const char http_get[] = "GET / HTTP/1.1\r\nHost: svc\r\nUser-Agent: curl/8.7.1\r\n"
+                                   "Accept: */*\r\n\r\n";
+
+    g_assert_no_error(error);
+
+    g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
+    g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
 
     memset(report, 0, sizeof *report);
-    envelope_build(size, seed, on_envelope_built, &run);
+    add_workloads(cluster, size);
+    kn_sim_run_until(sim, KN_TIME_MAX);
+
+    g_autoptr(KnNet) net = kn_net_new(cluster);
+    g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
+    g_autoptr(GPtrArray) services = kn_store_list(cluster->store, KN_KIND_SERVICE, NULL);
+    g_autoptr(GPtrArray) clients = g_ptr_array_new();
+    g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GBytes) request = g_bytes_new_static(http_get, sizeof http_get - 1);
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+        KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+
+        if (ns != NULL && g_str_has_prefix(pod->meta.name, "svc-"))
+            g_ptr_array_add(clients, ns);
+    }
+    for (guint i = 0; i < services->len; i++) {
+        const KnService *service = services->pdata[i];
+        KnAddr *addr = g_new(KnAddr, 1);
+
+        if (g_str_has_prefix(service->meta.name, "svc-") && kn_addr_parse(service->spec.cluster_ip, addr))
+            g_ptr_array_add(targets, addr);
+        else
+            g_free(addr);
+    }
+    report->build_s = (double) (g_get_monotonic_time() - start) / 1e6;
+    if (clients->len == 0 || targets->len == 0 || requests == 0)
+        return;
+
+    Load load = { .sim = sim, .rng = kn_sim_rng(sim, "bench-load"), .clients = clients,
+                  .targets = targets, .request = request, .left = requests,
+                  .mean_gap_ns = 1e9 / rate, .report = report };
+    KnTime begin = kn_sim_now(sim);
+    guint64 events = kn_sim_n_events(sim);
+    const KnNetStats *stats = kn_net_stats(net);
+
+    start = g_get_monotonic_time();
+    kn_sim_schedule_in(sim, 0, &arrival_class, &load);
+    kn_sim_run_until(sim, KN_TIME_MAX);
+    report->run_s = (double) (g_get_monotonic_time() - start) / 1e6;
+    report->sim_time = kn_sim_now(sim) - begin;
+    report->n_events = kn_sim_n_events(sim) - events;
+    report->packets = stats->n_packets;
+    report->rules = stats->n_rules;
 }
 
-typedef struct RenderRun {
-    guint n_runs;
-    gint64 built;                /* monotonic time the cluster was ready */
-    KnEnvelopeRenderReport *report;
-} RenderRun;
+/*****************************************************************************/
+/* One node's kube-proxy rules for the envelope. */
 
 static int
 compare_doubles(gconstpointer a, gconstpointer b)
@@ -161,18 +255,31 @@ compare_doubles(gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
-static void
-on_render_ready(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data)
+void
+kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs, KnEnvelopeRenderReport *report)
 {
-    RenderRun *run = data;
-    KnEnvelopeRenderReport *report = run->report;
+    gint64 start = g_get_monotonic_time();
+    g_autoptr(KnScenario) scenario = envelope_scenario(size);
+    g_autoptr(KnSim) sim = kn_sim_new(seed);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnCluster) cluster = kn_cluster_new(scenario, sim, &error);
+
+    g_assert_no_error(error);
+
+    g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
+    g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
     g_autoptr(GArray) totals = g_array_new(FALSE, FALSE, sizeof(double));
     g_autoptr(GArray) syncs = g_array_new(FALSE, FALSE, sizeof(double));
-    const KnNode *node = kn_store_lookup(cluster->store, KN_KIND_NODE, NULL, "node-0");
     KnProxyIptablesConfig config;
 
-    (void) slices;
-    run->built = g_get_monotonic_time();
+    memset(report, 0, sizeof *report);
+    add_workloads(cluster, size);
+    kn_sim_run_until(sim, KN_TIME_MAX);
+    report->cluster_s = (double) (g_get_monotonic_time() - start) / 1e6;
+
+    /* node-0's kube-proxy, configured as iptables_sync() does. */
+    const KnNode *node = kn_store_lookup(cluster->store, KN_KIND_NODE, NULL, "node-0");
+
     kn_proxy_iptables_config_init(&config);
     config.node_name = "node-0";
     config.cluster_cidr = cluster->scenario->pod_cidr;
@@ -180,18 +287,18 @@ on_render_ready(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data)
         config.node_ip = node->internal_ip;
         config.node_zone = kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone");
     }
-    for (guint i = 0; i < run->n_runs; i++) {
-        gint64 start = g_get_monotonic_time();
+    for (guint i = 0; i < MAX(n_runs, 1); i++) {
+        gint64 begin = g_get_monotonic_time();
         KnProxyIptablesStats stats;
         g_autoptr(KnProxyIrRuleset) ruleset = kn_proxy_iptables_build(cluster->store, &config, &stats);
         gint64 synced = g_get_monotonic_time();
-        g_autofree char *date = kn_proxy_ir_date(kn_sim_now(cluster->sim));
+        g_autofree char *date = kn_proxy_ir_date(kn_sim_now(sim));
         g_autoptr(GString) out = g_string_sized_new(64 << 20);
 
         kn_proxy_ir_render(ruleset, date, out);
 
-        double total = (double) (g_get_monotonic_time() - start) / 1e6;
-        double sync = (double) (synced - start) / 1e6;
+        double total = (double) (g_get_monotonic_time() - begin) / 1e6;
+        double sync = (double) (synced - begin) / 1e6;
 
         g_array_append_val(totals, total);
         g_array_append_val(syncs, sync);
@@ -204,15 +311,4 @@ on_render_ready(KnCluster *cluster, KnEndpointSliceSync *slices, gpointer data)
     g_array_sort(syncs, compare_doubles);
     report->render_s = g_array_index(totals, double, totals->len / 2);
     report->sync_s = g_array_index(syncs, double, syncs->len / 2);
-}
-
-void
-kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs, KnEnvelopeRenderReport *report)
-{
-    gint64 start = g_get_monotonic_time();
-    RenderRun run = { .n_runs = MAX(n_runs, 1), .report = report };
-
-    memset(report, 0, sizeof *report);
-    envelope_build(size, seed, on_render_ready, &run);
-    report->cluster_s = (double) (run.built - start) / 1e6;
 }

@@ -30,6 +30,26 @@ typedef struct KnEnvelopeReport {
 /* Builds and runs a cluster of 'size' with 'seed'; fills 'report'. */
 void kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report);
 
+/* What `knetsim bench dataplane` measures. */
+typedef struct KnDataplaneReport {
+    double build_s;              /* wall-clock seconds to build the cluster and its rules */
+    double run_s;                /* wall-clock seconds of the requests */
+    guint64 requests;            /* requests started */
+    guint64 ok;                  /* answered 200 */
+    guint64 failed;              /* refused, timed out, anything else */
+    guint64 packets;             /* packets sent by endpoints */
+    guint64 rules;               /* netfilter rules the kernel would have evaluated */
+    guint64 n_events;            /* simulation events of the request phase */
+    KnTime sim_time;             /* simulated time of the request phase */
+} KnDataplaneReport;
+
+/* Builds a cluster of 'size' with 'seed', then sends 'requests' HTTP
+ * requests (a whole TCP exchange each) from random pods to random
+ * ClusterIPs, arriving as a Poisson process of 'rate' per simulated second;
+ * fills 'report'. */
+void kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate, guint64 seed,
+                           KnDataplaneReport *report);
+
 /* What rendering one node's kube-proxy rules for the envelope cost. */
 typedef struct KnEnvelopeRenderReport {
     double render_s;             /* median over the runs: sync (build the ruleset) + iptables-save text */

@@ -57,13 +57,6 @@
 #define CONNTRACK_GC_EVERY 4096     /* new entries between sweeps */
 #define MAX_HOPS 16              /* a routing loop stops here */
 
-/* Default latencies and bandwidth (overridable by the scenario). */
-#define DEFAULT_VETH_LATENCY (5 * KN_USEC)
-#define DEFAULT_ZONE_LATENCY (100 * KN_USEC)
-#define DEFAULT_CROSS_ZONE_LATENCY (500 * KN_USEC)
-#define DEFAULT_EXTERNAL_LATENCY (5 * KN_MSEC)
-#define DEFAULT_BANDWIDTH_BPS 10000000000ull
-
 typedef struct Tcb Tcb;
 
 struct KnNetns {
@@ -114,7 +107,10 @@ struct KnNet {
     guint pod_mtu;
     KnTime veth_latency, zone_latency, cross_zone_latency, external_latency;
     guint64 bandwidth_bps;
-    KnTrace *trace;
+    KnTrace *trace;              /* --explain, a probe: borrowed, or NULL */
+    KnTrace *log;                /* the event log's: borrowed, or NULL */
+    GString *story;              /* what the node did to the packet it handles, for
+                                  * the capture's comments (observer only) */
     KnNetPacketFunc observer;
     gpointer observer_data;
     gboolean sync_pending;
@@ -146,26 +142,71 @@ mac_of(const KnAddr *addr, guint8 salt, guint8 mac[6])
     memcpy(mac + 2, addr->bytes, 4);
 }
 
+/* Whether anyone listens to notes: the fast path skips formatting. */
+#define TRACING(net) ((net)->trace != NULL || (net)->log != NULL)
+
 static void G_GNUC_PRINTF(3, 4)
 note(KnNet *net, KnTraceKind kind, const char *format, ...)
 {
     va_list args;
     g_autofree char *text = NULL;
 
-    if (net->trace == NULL)
+    if (!TRACING(net))
         return;
     va_start(args, format);
     text = g_strdup_vprintf(format, args);
     va_end(args);
-    kn_trace_set_time(net->trace, kn_sim_now(net->sim));
-    kn_trace_note(net->trace, kind, "%s", text);
+    if (net->trace != NULL) {
+        kn_trace_set_time(net->trace, kn_sim_now(net->sim));
+        kn_trace_note(net->trace, kind, "%s", text);
+    }
+    if (net->log != NULL) {
+        kn_trace_set_time(net->log, kn_sim_now(net->sim));
+        kn_trace_note(net->log, kind, "%s", text);
+    }
 }
 
+/* Where later notes happen. */
 static void
-observe(KnNet *net, const char *iface, const KnPacket *packet, const char *comment)
+note_place(KnNet *net, const char *place)
 {
-    if (net->observer != NULL)
-        net->observer(net->observer_data, kn_sim_now(net->sim), iface, packet, comment);
+    kn_trace_set_node(net->trace, place);
+    kn_trace_set_node(net->log, place);
+}
+
+/* Adds to the story of the packet in hand (for the capture's comments). */
+static void G_GNUC_PRINTF(2, 3)
+story(KnNet *net, const char *format, ...)
+{
+    va_list args;
+
+    if (net->observer == NULL)
+        return;
+    if (net->story->len > 0)
+        g_string_append(net->story, "; ");
+    va_start(args, format);
+    g_string_append_vprintf(net->story, format, args);
+    va_end(args);
+}
+
+/* Shows 'packet' on 'iface' to the observer, with a comment made of the
+ * story so far (if 'with_story') and 'format'. */
+static void G_GNUC_PRINTF(5, 6)
+observe(KnNet *net, const char *iface, const KnPacket *packet, gboolean with_story,
+        const char *format, ...)
+{
+    g_autoptr(GString) comment = NULL;
+    va_list args;
+
+    if (net->observer == NULL)
+        return;
+    comment = g_string_new(with_story ? net->story->str : "");
+    if (comment->len > 0)
+        g_string_append(comment, "; ");
+    va_start(args, format);
+    g_string_append_vprintf(comment, format, args);
+    va_end(args);
+    net->observer(net->observer_data, kn_sim_now(net->sim), iface, packet, comment->str);
 }
 
 /* "10.244.1.5:8080" into 'buf' (at least KN_ADDR_STRLEN + 8 bytes). */
@@ -624,7 +665,7 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
     KnProxyWalk walk = {
         .hook = hook, .packet = packet, .in_iface = in_iface, .out_iface = out_iface,
         .ct_state = ct_state, .now = kn_sim_now(net->sim), .rng = node->rng,
-        .is_local = is_local_cb, .node = node, .trace = net->trace,
+        .is_local = is_local_cb, .node = node, .trace = net->trace != NULL ? net->trace : net->log,
     };
 
     if (net->proxy_class == NULL || node->proxy == NULL) {
@@ -632,12 +673,12 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
             *walk_out = walk;
         return TRUE;
     }
-    if (net->trace != NULL) {
-        kn_trace_set_time(net->trace, kn_sim_now(net->sim));
-        kn_trace_push(net->trace);
+    if (walk.trace != NULL) {
+        kn_trace_set_time(walk.trace, kn_sim_now(net->sim));
+        kn_trace_push(walk.trace);
     }
     net->proxy_class->walk(node->proxy, &walk);
-    kn_trace_pop(net->trace);
+    kn_trace_pop(walk.trace);
     net->stats.n_rules += walk.n_rules;
     if (walk_out != NULL) {
         *walk_out = walk;
@@ -722,6 +763,8 @@ ct_dnat(KnNet *net, CtState *cs, KnPacket *packet, KnProxyWalk *walk)
     cs->entry->nat_by = g_strdup(walk->decided_by);
     packet->dst = walk->dnat_addr;
     packet->dport = walk->dnat_port;
+    story(net, "DNAT %s \u2192 %s%s%s", from, to, walk->decided_by != NULL ? " by " : "",
+          walk->decided_by != NULL ? walk->decided_by : "");
     note(net, KN_TRACE_NAT, "DNAT %s -> %s%s%s (%u rules evaluated)", from, to,
          walk->decided_by != NULL ? " by " : "", walk->decided_by != NULL ? walk->decided_by : "",
          walk->n_rules);
@@ -740,10 +783,13 @@ ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
     kn_conntrack_apply_nat(cs->entry, packet, cs->reply);
     endpoint_text(cs->reply ? &packet->src : &packet->dst, cs->reply ? packet->sport : packet->dport,
                   after);
-    if (net->trace != NULL && strcmp(before, after) != 0)
+    if (strcmp(before, after) != 0)
+        story(net, "conntrack %s: %s %s \u2192 %s", cs->reply ? "reply" : "original",
+              cs->reply ? "source" : "destination", before, after);
+    if (TRACING(net) && strcmp(before, after) != 0)
         note(net, KN_TRACE_CONNTRACK, "conntrack: %s packet, %s %s -> %s",
              cs->reply ? "reply" : "original", cs->reply ? "source" : "destination", before, after);
-    else if (net->trace != NULL && cs->reply && cs->entry->snat)
+    else if (TRACING(net) && cs->reply && cs->entry->snat)
         note(net, KN_TRACE_CONNTRACK, "conntrack: reply packet, destination back to the client");
 }
 
@@ -781,6 +827,7 @@ postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const Rout
         packet->src = cs->entry->reply.dst;
         packet->sport = cs->entry->reply.dport;
         endpoint_text(&packet->src, packet->sport, after);
+        story(net, "MASQUERADE %s \u2192 %s by %s", before, after, by);
         note(net, KN_TRACE_NAT, "MASQUERADE %s -> %s by %s (source of the interface %s)", before,
              after, by, route->dev);
     }
@@ -809,7 +856,7 @@ ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
      * new entries sweep the table, so no timer keeps the simulation busy. */
     if (++node->n_confirmed % CONNTRACK_GC_EVERY == 0)
         kn_conntrack_gc(node->ct, now);
-    if (net->trace != NULL) {
+    if (TRACING(net)) {
         g_autofree char *line = kn_conntrack_format(cs->entry, now);
 
         note(net, KN_TRACE_CONNTRACK, "conntrack: new entry %s", line);
@@ -835,15 +882,17 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     RouteResult route;
 
     net->stats.n_hops++;
+    if (net->observer != NULL)
+        g_string_truncate(net->story, 0);
     if (hops > MAX_HOPS) {
         note(net, KN_TRACE_VERDICT, "TTL exceeded: routing loop");
         kn_packet_free(packet);
         return;
     }
-    if (net->trace != NULL) {
+    if (TRACING(net)) {
         g_autofree char *text = summary(packet);
 
-        kn_trace_set_node(net->trace, node->name);
+        note_place(net, node->name);
         note(net, KN_TRACE_HOP, "in %s: %s", in_iface, text);
     }
     cs = ct_begin(net, node, packet);
@@ -888,10 +937,12 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
     KnProxyWalk walk;
     RouteResult route;
 
-    if (net->trace != NULL) {
+    if (net->observer != NULL)
+        g_string_truncate(net->story, 0);
+    if (TRACING(net)) {
         g_autofree char *text = summary(packet);
 
-        kn_trace_set_node(net->trace, node->name);
+        note_place(net, node->name);
         note(net, KN_TRACE_HOP, "out (host network): %s", text);
     }
     if (cs.is_new) {
@@ -951,7 +1002,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
             return;
         }
         note(net, KN_TRACE_HOP, "out cni0 -> %s to pod %s", route->next->veth, route->next->name);
-        observe(net, route->next->veth, packet, comment);
+        observe(net, route->next->veth, packet, TRUE, "%s%s%s forwards it to pod %s over cni0",
+                comment != NULL ? comment : "", comment != NULL ? "; " : "", node->name, route->next->name);
         send_after(net, net->veth_latency, route->next, ARRIVE_POD, packet, hops + 1);
         return;
     case ROUTE_OVERLAY: {
@@ -959,7 +1011,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
         KnEncap *outer = g_new0(KnEncap, 1);
         KnTime delay;
 
-        observe(net, node->flannel, packet, comment);
+        observe(net, node->flannel, packet, TRUE, "%s%s%s routes it into flannel.1 for node %s",
+                comment != NULL ? comment : "", comment != NULL ? "; " : "", node->name, to->name);
         mac_of(&node->addr, 0, outer->eth_src);
         mac_of(&to->addr, 0, outer->eth_dst);
         outer->src = node->addr;
@@ -974,7 +1027,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
         net->stats.n_encapsulated++;
         note(net, KN_TRACE_HOP, "out flannel.1: VXLAN VNI %u, outer %s -> %s UDP %u (+%u bytes)",
              VXLAN_VNI, node->name, to->name, VXLAN_PORT, VXLAN_OVERHEAD);
-        observe(net, node->eth0, packet, "VXLAN encapsulation");
+        observe(net, node->eth0, packet, FALSE, "VXLAN VNI %u from %s to %s (outer headers +%u bytes)",
+                VXLAN_VNI, node->name, to->name, VXLAN_OVERHEAD);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
         send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
@@ -990,7 +1044,9 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
              to->name);
         mac_of(&node->addr, 0, packet->eth_src);
         mac_of(&to->addr, 0, packet->eth_dst);
-        observe(net, node->eth0, packet, comment);
+        observe(net, node->eth0, packet, TRUE, "%s%s%s sends it to %s %s",
+                comment != NULL ? comment : "", comment != NULL ? "; " : "", node->name,
+                route->route == ROUTE_OUTSIDE ? "host" : "node", to->name);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
         send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE, packet,
@@ -1146,10 +1202,10 @@ ns_send(KnNetns *ns, KnPacket *packet)
         packet->ttl = 64;
     if (kn_addr_equal(&packet->dst, &ns->addr) || kn_addr_is_loopback(&packet->dst)) {
         /* The same namespace: lo (containers of one pod share it). */
-        if (net->trace != NULL) {
+        if (TRACING(net)) {
             g_autofree char *text = summary(packet);
 
-            kn_trace_set_node(net->trace, ns->name);
+            note_place(net, ns->name);
             note(net, KN_TRACE_HOP, "lo: %s", text);
         }
         send_after(net, 0, ns, ARRIVE_LOCAL, packet, 0);
@@ -1159,14 +1215,14 @@ ns_send(KnNetns *ns, KnPacket *packet)
     case KN_NETNS_POD:
         memcpy(packet->eth_src, ns->mac, 6);
         mac_of(&ns->node->cni0_addr, 2, packet->eth_dst);
-        if (net->trace != NULL) {
+        if (TRACING(net)) {
             g_autofree char *text = summary(packet);
 
-            kn_trace_set_node(net->trace, ns->name);
+            note_place(net, ns->name);
             note(net, KN_TRACE_HOP, "eth0: %s", text);
         }
-        observe(net, ns->eth0, packet, NULL);
-        observe(net, ns->veth, packet, NULL);
+        observe(net, ns->eth0, packet, FALSE, "sent by pod %s", ns->name);
+        observe(net, ns->veth, packet, FALSE, "enters node %s from pod %s", ns->node->name, ns->name);
         node_receive(net, ns->node, packet, strchr(ns->veth, '/') + 1, 0);
         return;
     case KN_NETNS_NODE:
@@ -1176,14 +1232,14 @@ ns_send(KnNetns *ns, KnPacket *packet)
         KnNetns *to = ns_by_addr(net, &packet->dst);
         char dst[KN_ADDR_STRLEN];
 
-        if (net->trace != NULL) {
+        if (TRACING(net)) {
             g_autofree char *text = summary(packet);
 
-            kn_trace_set_node(net->trace, ns->name);
+            note_place(net, ns->name);
             note(net, KN_TRACE_HOP, "eth0: %s", text);
         }
         memcpy(packet->eth_src, ns->mac, 6);
-        observe(net, ns->eth0, packet, NULL);
+        observe(net, ns->eth0, packet, FALSE, "sent by host %s", ns->name);
         if (to == NULL || to->kind == KN_NETNS_POD) {
             /* A load balancer's address: the provider hands the packet to a
              * node, destination unchanged (MetalLB L2, a pass-through cloud LB). */
@@ -1221,17 +1277,17 @@ on_arrival(KnSim *sim, gpointer data)
     (void) sim;
     switch (arrival->at) {
     case ARRIVE_NODE:
-        observe(net, to->eth0, packet, NULL);
+        observe(net, to->eth0, packet, FALSE, "arrives at node %s", to->name);
         node_receive(net, to, packet, "eth0", arrival->hops);
         break;
     case ARRIVE_NODE_OVERLAY:
-        observe(net, to->eth0, packet, NULL);
+        observe(net, to->eth0, packet, FALSE, "VXLAN arrives at node %s", to->name);
         g_clear_pointer(&packet->outer, g_free);
-        if (net->trace != NULL) {
-            kn_trace_set_node(net->trace, to->name);
+        if (TRACING(net)) {
+            note_place(net, to->name);
             note(net, KN_TRACE_HOP, "in eth0: VXLAN from the overlay, decapsulated to flannel.1");
         }
-        observe(net, to->flannel, packet, "VXLAN decapsulation");
+        observe(net, to->flannel, packet, FALSE, "decapsulated by flannel.1 on %s", to->name);
         node_receive(net, to, packet, "flannel.1", arrival->hops);
         break;
     case ARRIVE_POD:
@@ -1240,13 +1296,13 @@ on_arrival(KnSim *sim, gpointer data)
             break;
         }
         memcpy(packet->eth_dst, to->mac, 6);
-        observe(net, to->eth0, packet, NULL);
+        observe(net, to->eth0, packet, FALSE, "delivered to pod %s", to->name);
         pod_deliver(net, to, packet);
         break;
     case ARRIVE_HOST:
     case ARRIVE_LOCAL:
         if (arrival->at == ARRIVE_HOST)
-            observe(net, to->eth0, packet, NULL);
+            observe(net, to->eth0, packet, FALSE, "arrives at host %s", to->name);
         pod_deliver(net, to, packet);
         break;
     }
@@ -1638,7 +1694,7 @@ tcp_server_input(Tcb *tcb, const KnPacket *packet)
                                                   &tcb->remote, tcb->rport);
 
             tcb->answered = TRUE;
-            if (net->trace != NULL) {
+            if (TRACING(net)) {
                 char client[KN_ADDR_STRLEN + 8];
 
                 note(net, KN_TRACE_APP, "%s answers on port %u (the request came from %s)",
@@ -1950,10 +2006,10 @@ icmp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 static void
 pod_deliver(KnNet *net, KnNetns *ns, KnPacket *packet)
 {
-    if (net->trace != NULL) {
+    if (TRACING(net)) {
         g_autofree char *text = summary(packet);
 
-        kn_trace_set_node(net->trace, ns->name);
+        note_place(net, ns->name);
         note(net, KN_TRACE_HOP, "delivered: %s", text);
     }
     switch (packet->proto) {
@@ -2032,6 +2088,7 @@ kn_net_new(KnCluster *cluster)
     net->store = cluster->store;
     net->sim = cluster->sim;
     net->by_addr = g_hash_table_new(addr_key_hash, addr_key_equal);
+    net->story = g_string_new(NULL);
     net->pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     net->nodes = g_ptr_array_new();
     net->hosts = g_ptr_array_new();
@@ -2039,11 +2096,11 @@ kn_net_new(KnCluster *cluster)
     kn_cidr_parse(scenario->pod_cidr, &net->cluster_pod_cidr);
     net->overlay = scenario->cni_mode == KN_CNI_MODE_VXLAN || scenario->cni_mode == KN_CNI_MODE_GENEVE;
     net->pod_mtu = net->overlay ? 1500 - VXLAN_OVERHEAD : 1500;
-    net->veth_latency = DEFAULT_VETH_LATENCY;
-    net->zone_latency = DEFAULT_ZONE_LATENCY;
-    net->cross_zone_latency = DEFAULT_CROSS_ZONE_LATENCY;
-    net->external_latency = DEFAULT_EXTERNAL_LATENCY;
-    net->bandwidth_bps = DEFAULT_BANDWIDTH_BPS;
+    net->veth_latency = scenario->network.same_node;
+    net->zone_latency = scenario->network.same_zone;
+    net->cross_zone_latency = scenario->network.cross_zone;
+    net->external_latency = scenario->network.external;
+    net->bandwidth_bps = MAX(scenario->network.bandwidth_bps, 1);
     net->proxy_class = proxy_class_for(scenario->proxy_mode);
     net->last_sync = 0;
 
@@ -2109,6 +2166,7 @@ kn_net_free(KnNet *net)
     g_ptr_array_unref(net->nodes);
     g_ptr_array_unref(net->hosts);
     g_ptr_array_unref(net->all);
+    g_string_free(net->story, TRUE);
     g_free(net);
 }
 
@@ -2116,6 +2174,12 @@ void
 kn_net_set_trace(KnNet *net, KnTrace *trace)
 {
     net->trace = trace;
+}
+
+void
+kn_net_set_log(KnNet *net, KnTrace *log)
+{
+    net->log = log;
 }
 
 void

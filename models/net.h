@@ -71,6 +71,9 @@ KnNetClient *kn_netns_client(KnNetns *ns);
 
 /* Sends every later note to 'trace' (borrowed), or stops with NULL. */
 void kn_net_set_trace(KnNet *net, KnTrace *trace);
+/* Sends every note also to 'log' (borrowed; usually a trace with a sink),
+ * or stops with NULL: the event log's feed, independent of the trace. */
+void kn_net_set_log(KnNet *net, KnTrace *log);
 /* Registers the packet observer (one at a time; NULL clears it). */
 void kn_net_set_observer(KnNet *net, KnNetPacketFunc func, gpointer user_data);
 
@@ -83,3 +86,4 @@ gpointer kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass);
 char *kn_net_conntrack_list(KnNet *net, const char *node);
 
 const KnNetStats *kn_net_stats(const KnNet *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnNet, kn_net_free)

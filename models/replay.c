@@ -16,10 +16,12 @@
 #include "models/replay.h"
 
 #include <string.h>
+#include "models/capture.h"
 #include "models/cluster.h"
 #include "models/endpointslice-sync.h"
 #include "models/kubectl.h"
 #include "models/loadbalancer.h"
+#include "models/net.h"
 #include "models/apiserver.h"
 #include "models/daemonset.h"
 #include "models/node-lifecycle.h"
@@ -40,6 +42,7 @@ typedef struct {
     KnEndpointSliceSync *slices;
     KnKubectl *kubectl;
     KnLoadBalancerProvider *load_balancers;
+    KnNet *net;
     gboolean at_line_start;              /* the transcript's last character was a newline */
     guint next_step;                     /* index of the step to run next */
     guint repeat_left;                   /* further runs of the current step */
@@ -394,6 +397,9 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     replay.slices = kn_endpointslice_sync_new(replay.cluster, 0);
     replay.load_balancers = kn_loadbalancer_new(replay.cluster);
     replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
+    replay.net = kn_net_new(replay.cluster);
+    if (options->capture != NULL)
+        kn_capture_attach(options->capture, replay.net);
 
     g_autofree char *workdir = g_path_get_dirname(scenario->file);
 
@@ -418,13 +424,16 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
             replay.next_step < scenario->steps->len ? "stopped by --until" : "end of the scenario",
             kn_sim_n_events(replay.sim));
     if (ok && options->at_end != NULL) {
-        KnReplayState state = { .cluster = replay.cluster };
+        KnReplayState state = { .cluster = replay.cluster, .net = replay.net };
 
         options->at_end(&state, options->at_end_data);
     }
     report->end = kn_sim_now(replay.sim);
     report->n_events = kn_sim_n_events(replay.sim);
 
+    if (options->capture != NULL)
+        kn_capture_attach(options->capture, NULL);
+    kn_net_free(replay.net);
     kn_kubectl_free(replay.kubectl);
     kn_loadbalancer_free(replay.load_balancers);
     kn_endpointslice_sync_free(replay.slices);

@@ -9,6 +9,7 @@
 #include "models/scenario.h"
 
 typedef struct KnCluster KnCluster;
+typedef struct KnCapture KnCapture;
 
 /* What a replay leaves to look at when it ends (or stops at --until): the
  * cluster and the models running on it.  Borrowed; valid during the
@@ -27,6 +28,7 @@ typedef struct KnReplayOptions {
     FILE *transcript;            /* where the transcript goes; NULL: nowhere */
     FILE *failures;              /* where failed expectations are reported */
     gboolean validate_only;      /* build the cluster and apply the manifests, no steps */
+    KnCapture *capture;          /* packets and events go here (borrowed), or NULL */
     KnReplayInspect at_end;      /* called once at the end of the run, or NULL */
     gpointer at_end_data;        /* its 'user_data' */
 } KnReplayOptions;

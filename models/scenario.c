@@ -251,6 +251,9 @@ step_free(KnStep *step)
     g_free(step->narrate);
     g_free(step->node);
     g_free(step->node_path);
+    g_free(step->pod);
+    g_free(step->namespace);
+    g_free(step->container);
     expect_free(step->expect);
     g_free(step);
 }
@@ -399,6 +402,14 @@ static const KnYamlField node_step_fields[] = {
     { NULL },
 };
 
+static const KnYamlField exec_step_fields[] = {
+    { "pod", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, pod), NULL, NULL },
+    { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, namespace), NULL, NULL },
+    { "container", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, container), NULL, NULL },
+    { "command", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, command), NULL, NULL },
+    { NULL },
+};
+
 static gboolean
 parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
 {
@@ -436,6 +447,8 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     case KN_STEP_APPLY:
     case KN_STEP_FAIL:
     case KN_STEP_RECOVER:
+    case KN_STEP_EXEC:
+    case KN_STEP_FROM:
         break;
     default:
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
@@ -453,12 +466,32 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
         { "narrate", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, narrate), NULL, NULL },
         { "fail", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "fail step" },
         { "recover", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "recover step" },
+        { "exec", YAML_MAPPING_NODE, NULL, 0, exec_step_fields, "exec step" },
+        { "from", YAML_SCALAR_NODE, parse_step_node, 0, NULL, NULL },
+        { "command", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, command), NULL, NULL },
         { NULL },
     };
     g_autofree char *what = g_strdup_printf("%s step", step_kind_names[step->kind]);
 
     if (!kn_scenario_yaml_mapping(ctx, node, step_fields, step, what, error))
         return FALSE;
+    if (step->kind == KN_STEP_EXEC && (step->pod == NULL || step->command == NULL)) {
+        kn_scenario_yaml_path_push_key(ctx, "exec");
+        kn_scenario_yaml_path_push_key(ctx, step->pod == NULL ? "pod" : "command");
+        return kn_scenario_yaml_error(ctx, action, error, "Required value");
+    }
+    if (step->kind != KN_STEP_FROM && step->kind != KN_STEP_EXEC && step->command != NULL
+        && step->kind != KN_STEP_KUBECTL) {
+        kn_scenario_yaml_path_push_key(ctx, "command");
+        return kn_scenario_yaml_error(ctx, kn_scenario_yaml_get(ctx, node, "command"), error,
+                                      "'command' belongs to from steps");
+    }
+    if (step->kind == KN_STEP_FROM && step->command == NULL) {
+        kn_scenario_yaml_path_push_key(ctx, "command");
+        return kn_scenario_yaml_error(ctx, node, error, "Required value");
+    }
+    if (step->kind == KN_STEP_EXEC && step->namespace == NULL)
+        step->namespace = g_strdup("default");
     if ((step->kind == KN_STEP_FAIL || step->kind == KN_STEP_RECOVER) && step->node == NULL) {
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
         kn_scenario_yaml_path_push_key(ctx, "node");
@@ -519,6 +552,43 @@ parse_service_cidr(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **
     return TRUE;
 }
 
+/* A bandwidth: a number and a unit of bits per second (bps, Kbps, Mbps,
+ * Gbps, Tbps; powers of 1000 as link speeds are counted). */
+static gboolean
+parse_bandwidth(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    static const struct { const char *unit; guint64 scale; } units[] = {
+        { "Tbps", 1000000000000ull }, { "Gbps", 1000000000ull }, { "Mbps", 1000000ull },
+        { "Kbps", 1000ull }, { "bps", 1ull },
+    };
+    const char *text = kn_scenario_yaml_scalar(node);
+    char *end;
+    double value = g_ascii_strtod(text, &end);
+
+    for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+        if (end != text && strcmp(end, units[i].unit) == 0 && value > 0 && value * units[i].scale < 1e15) {
+            *(guint64 *) target = (guint64) (value * units[i].scale);
+            return TRUE;
+        }
+    }
+    return kn_scenario_yaml_error(ctx, node, error, "invalid bandwidth \"%s\" (expected a number and "
+                                  "bps, Kbps, Mbps, Gbps or Tbps, e.g. 10Gbps)", text);
+}
+
+static const KnYamlField latency_fields[] = {
+    { "sameNode", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.same_node), NULL, NULL },
+    { "sameZone", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.same_zone), NULL, NULL },
+    { "crossZone", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.cross_zone), NULL, NULL },
+    { "external", YAML_SCALAR_NODE, kn_scenario_yaml_duration, offsetof(KnScenario, network.external), NULL, NULL },
+    { NULL },
+};
+
+static const KnYamlField network_fields[] = {
+    { "latency", YAML_MAPPING_NODE, NULL, 0, latency_fields, "latency" },
+    { "bandwidth", YAML_SCALAR_NODE, parse_bandwidth, offsetof(KnScenario, network.bandwidth_bps), NULL, NULL },
+    { NULL },
+};
+
 static const KnYamlField cluster_fields[] = {
     { "proxyMode", YAML_SCALAR_NODE, parse_proxy_mode, offsetof(KnScenario, proxy_mode), NULL, NULL },
     { "cni", YAML_MAPPING_NODE, NULL, 0, cni_fields, "cni" },
@@ -527,6 +597,7 @@ static const KnYamlField cluster_fields[] = {
     { "nodeCIDR", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, node_cidr), NULL, NULL },
     { "clusterDomain", YAML_SCALAR_NODE, kn_scenario_yaml_dns1123_subdomain, offsetof(KnScenario, cluster_domain), NULL, NULL },
     { "loadBalancer", YAML_SCALAR_NODE, parse_load_balancer, offsetof(KnScenario, load_balancer), NULL, NULL },
+    { "network", YAML_MAPPING_NODE, NULL, 0, network_fields, "network" },
     { "loadBalancerPool", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, load_balancer_pool), NULL, NULL },
     { "nodes", YAML_SEQUENCE_NODE, parse_nodes, offsetof(KnScenario, nodes), NULL, NULL },
     { NULL },
@@ -605,9 +676,17 @@ check_scenario(KnYamlCtx *ctx, const KnScenario *scenario, yaml_node_t *root, GE
             found |= strcmp(name, step->node) == 0;
             g_string_append_printf(known, "%s%s", n > 0 ? ", " : "", name);
         }
+        for (guint h = 0; step->kind == KN_STEP_FROM && h < scenario->hosts->len; h++) {
+            const char *name = ((KnHostSpec *) scenario->hosts->pdata[h])->name;
+
+            found |= strcmp(name, step->node) == 0;
+            g_string_append_printf(known, "%s%s", known->len > 0 ? ", " : "", name);
+        }
         if (!found) {
             kn_diag_set_error(error, KN_INPUT_ERROR_REFERENCE, &step->node_loc, scenario->source,
-                              "%s: Not found: \"%s\" (cluster.nodes: %s)", step->node_path, step->node,
+                              "%s: Not found: \"%s\" (%s: %s)", step->node_path, step->node,
+                              step->kind == KN_STEP_FROM ? "cluster.nodes and external.hosts"
+                                                         : "cluster.nodes",
                               known->len > 0 ? known->str : "none");
             return FALSE;
         }
@@ -714,6 +793,9 @@ kn_scenario_load_data(const char *name, const char *data, gsize length, GError *
     scenario->pod_cidr = g_strdup("10.244.0.0/16");
     scenario->node_cidr = g_strdup("172.18.0.0/16");
     scenario->cluster_domain = g_strdup("cluster.local");
+    scenario->network = (KnNetworkSpec) { .same_node = 5 * KN_USEC, .same_zone = 100 * KN_USEC,
+                                          .cross_zone = 500 * KN_USEC, .external = 5 * KN_MSEC,
+                                          .bandwidth_bps = 10000000000ull };
     scenario->load_balancer = KN_LOAD_BALANCER_NONE;
     scenario->nodes = g_ptr_array_new_with_free_func((GDestroyNotify) node_spec_free);
     scenario->external_names = g_ptr_array_new_with_free_func((GDestroyNotify) external_name_free);

@@ -94,7 +94,8 @@ typedef struct KnExpect {
 /* One entry of steps. */
 typedef struct KnStep {
     KnStepKind kind;
-    char *command;               /* KN_STEP_KUBECTL: the command line after "kubectl" */
+    char *command;               /* KN_STEP_KUBECTL: the command line after "kubectl";
+                                  * KN_STEP_EXEC, KN_STEP_FROM: the command to run */
     KnTime duration;             /* KN_STEP_WAIT: how long */
     guint repeat;                /* times to run it; 1 if not given */
     char *narrate;               /* text printed before the step, or NULL */
@@ -103,11 +104,24 @@ typedef struct KnStep {
     char *apply_name;            /* the name its manifests' messages use */
     char *apply_text;            /* the YAML applied */
     GPtrArray *manifests;        /* KN_STEP_APPLY: KnManifest, read at load */
-    char *node;                  /* KN_STEP_FAIL, KN_STEP_RECOVER: the node's name */
+    char *node;                  /* KN_STEP_FAIL, KN_STEP_RECOVER: the node's name;
+                                  * KN_STEP_FROM: the node or outside host */
+    char *pod;                   /* KN_STEP_EXEC: the pod (or TYPE/NAME, e.g. deployment/web) */
+    char *namespace;             /* KN_STEP_EXEC: "default" unless given */
+    char *container;             /* KN_STEP_EXEC: the container, or NULL for the first */
     KnSrcLoc node_loc;           /* where the node's name is */
     char *node_path;             /* its field path, "steps[4].fail.node" */
     KnSrcLoc loc;                /* the step's mapping */
 } KnStep;
+
+/* cluster.network: the fabric's one-way latencies and link bandwidth. */
+typedef struct KnNetworkSpec {
+    KnTime same_node;            /* through a veth: 5us unless given */
+    KnTime same_zone;            /* node to node in one zone: 100us */
+    KnTime cross_zone;           /* node to node across zones: 500us */
+    KnTime external;             /* to and from outside hosts: 5ms */
+    guint64 bandwidth_bps;       /* each node's NIC: 10Gbps */
+} KnNetworkSpec;
 
 typedef struct KnScenario {
     char *file;                  /* path as given; every KnSrcLoc points here */
@@ -124,6 +138,7 @@ typedef struct KnScenario {
     char *pod_cidr;              /* "10.244.0.0/16" */
     char *node_cidr;             /* "172.18.0.0/16" */
     char *cluster_domain;        /* "cluster.local" */
+    KnNetworkSpec network;       /* cluster.network, defaults filled in */
     KnLoadBalancer load_balancer;
     char *load_balancer_pool;    /* CIDR the provider hands addresses from; NULL: its default */
     GPtrArray *nodes;            /* KnNodeSpec; owned */

@@ -1,5 +1,6 @@
 # Every scenario is a test of its own, run as `knetsim check FILE`.
 SCENARIOS = \
+	scenarios/capacity/topology-100-nodes.yaml \
 	scenarios/exam/dual-stack.yaml \
 	scenarios/exam/service-types.yaml \
 	scenarios/lab/svc-lab.yaml \

@@ -4,7 +4,9 @@ sim_libsim_a_SOURCES = \
 	sim/bench.c sim/bench.h \
 	sim/diag.c sim/diag.h \
 	sim/event.h \
+	sim/events.c sim/events.h \
 	sim/packet.c sim/packet.h \
+	sim/pcapng.c sim/pcapng.h \
 	sim/queue.c sim/queue.h \
 	sim/rng.c sim/rng.h \
 	sim/sim.c sim/sim.h \

@@ -13,15 +13,20 @@
 #include <sys/resource.h>
 #include <yaml.h>
 
+#include "models/capture.h"
 #include "models/cluster.h"
 #include "models/envelope.h"
+#include "models/net.h"
+#include "models/probe.h"
 #include "models/proxy-iptables.h"
+#include "models/store.h"
 #include "models/replay.h"
 #include "models/scenario.h"
 #include "sim/bench.h"
 #include "sim/diag.h"
 #include "sim/sim.h"
 #include "viz/graphviz.h"
+#include "viz/topology.h"
 
 enum {
     EXIT_OK = 0,
@@ -110,6 +115,37 @@ input_error(const GError *error)
     return error->domain == KN_INPUT_ERROR ? EXIT_BAD_INPUT : EXIT_FAILED;
 }
 
+/*****************************************************************************/
+/* Pictures of the topology, drawn when a replay ends. */
+
+typedef struct {
+    const char *path;            /* borrowed; NULL: standard output (as DOT) */
+    KnTopologyFormat format;
+    GError *error;               /* why the picture was not written, or NULL */
+} Picture;
+
+/* KnReplayOptions.at_end: draws the cluster into 'data' (a Picture). */
+static void
+on_replay_end_draw(const KnReplayState *state, gpointer data)
+{
+    Picture *picture = data;
+    g_autoptr(KnTopology) topology = kn_topology_new(state->cluster, NULL);
+
+    kn_topology_write(topology, picture->format, picture->path, &picture->error);
+}
+
+/* TRUE if 'picture' was written; otherwise says why and frees the error. */
+static gboolean
+picture_written(Picture *picture)
+{
+    if (picture->error != NULL) {
+        g_printerr("knetsim: %s\n", picture->error->message);
+        g_clear_error(&picture->error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static int
 run_run(const Command *command, int argc, char **argv)
 {
@@ -134,10 +170,10 @@ run_run(const Command *command, int argc, char **argv)
         return EXIT_BAD_INPUT;
     if (argc != 2)
         return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
-    if (pcap != NULL || events != NULL || dot != NULL)
-        return usage_error(command, "--%s is not built yet: packet traces, event logs and graphs "
-                           "come with the data-plane and visualisation models",
-                           pcap != NULL ? "pcap" : events != NULL ? "events" : "dot");
+    Picture picture = { .path = dot };
+
+    if (dot != NULL && !kn_topology_format_for_path(dot, &picture.format, &picture.error))
+        return usage_error(command, "--dot: %s", picture.error->message);
 
     g_autoptr(GError) error = NULL;
     g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
@@ -146,16 +182,32 @@ run_run(const Command *command, int argc, char **argv)
     if (scenario == NULL)
         return input_error(error);
 
+    g_autoptr(KnCapture) capture = NULL;
+
+    if ((pcap != NULL || events != NULL) && (capture = kn_capture_new(pcap, events, &error)) == NULL) {
+        g_printerr("knetsim: %s\n", error->message);
+        return EXIT_FAILED;
+    }
+
     KnReplayOptions options = {
         .seed = seed_text != NULL ? seed : scenario->seed,
         .until = until,
         .explain = explain_on,
         .transcript = stdout,
         .failures = stderr,
+        .capture = capture,
+        .at_end = dot != NULL ? on_replay_end_draw : NULL,
+        .at_end_data = &picture,
     };
 
     if (!kn_replay_run(scenario, &options, &report, &error))
         return input_error(error);
+    if (capture != NULL && !kn_capture_close(capture, &error)) {
+        g_printerr("knetsim: %s\n", error->message);
+        return EXIT_FAILED;
+    }
+    if (!picture_written(&picture))
+        return EXIT_FAILED;
     return report.n_failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -377,24 +429,48 @@ bench_render(const Command *command, const char *scale_text, guint runs)
     return EXIT_OK;
 }
 
+/* bench dataplane: requests through kube-proxy's rules and the fabric. */
+static int
+bench_dataplane(const Command *command, guint64 requests)
+{
+    KnEnvelopeSize size = { .nodes = 100, .services = 1000, .pods = 10000, .namespaces = 10 };
+    KnDataplaneReport report;
+    struct rusage usage;
+
+    (void) command;
+    kn_envelope_dataplane(&size, requests, 50000.0, 1, &report);
+    getrusage(RUSAGE_SELF, &usage);
+    printf("dataplane nodes=%u services=%u pods=%u requests=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT
+           " failed=%" G_GUINT64_FORMAT "\n", size.nodes, size.services, size.pods, report.requests,
+           report.ok, report.failed);
+    printf("packets=%" G_GUINT64_FORMAT " rules_evaluated=%" G_GUINT64_FORMAT " events=%" G_GUINT64_FORMAT
+           " simulated_s=%.3f build_s=%.2f run_s=%.2f peak_rss_mib=%ld\n", report.packets, report.rules,
+           report.n_events, (double) report.sim_time / KN_SEC, report.build_s, report.run_s,
+           usage.ru_maxrss / 1024);
+    printf("requests/s=%.0f\n", report.run_s > 0 ? report.requests / report.run_s : 0.0);
+    return report.failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
 static int
 run_bench(const Command *command, int argc, char **argv)
 {
-    g_autofree char *runs_text = NULL, *events_text = NULL, *scale_text = NULL;
+    g_autofree char *runs_text = NULL, *events_text = NULL, *scale_text = NULL, *requests_text = NULL;
     g_auto(GStrv) population_texts = NULL;
     const GOptionEntry entries[] = {
         { "runs", 0, 0, G_OPTION_ARG_STRING, &runs_text, "Runs per measurement; the median is printed (default 5)", "N" },
         { "events", 0, 0, G_OPTION_ARG_STRING, &events_text, "Events timed per run (default 5000000)", "N" },
         { "population", 0, 0, G_OPTION_ARG_STRING_ARRAY, &population_texts, "Pending-event population to measure; repeatable (default 1000, 100000, 1000000)", "N" },
         { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster, render: the fraction of the envelope to build (default 1)", "F" },
+        { "requests", 0, 0, G_OPTION_ARG_STRING, &requests_text, "bench dataplane: HTTP requests to send (default 1000000)", "N" },
         { NULL },
     };
-    guint64 runs = 5, events = 5000000;
+    guint64 runs = 5, events = 5000000, requests = 1000000;
     g_autoptr(GArray) populations = g_array_new(FALSE, FALSE, sizeof(guint));
 
     if (!parse_options(command, entries, &argc, &argv)
         || !parse_u64_option(command, "--runs", runs_text, 1, 1000, &runs)
-        || !parse_u64_option(command, "--events", events_text, 1, G_GUINT64_CONSTANT(1) << 40, &events))
+        || !parse_u64_option(command, "--events", events_text, 1, G_GUINT64_CONSTANT(1) << 40, &events)
+        || !parse_u64_option(command, "--requests", requests_text, 1, G_GUINT64_CONSTANT(1) << 40, &requests))
         return EXIT_BAD_INPUT;
     for (guint i = 0; population_texts != NULL && population_texts[i] != NULL; i++) {
         guint64 population;
@@ -414,12 +490,63 @@ run_bench(const Command *command, int argc, char **argv)
         return bench_cluster(command, scale_text);
     if (argc == 2 && strcmp(argv[1], "render") == 0)
         return bench_render(command, scale_text, runs_text != NULL ? (guint) runs : 3);
+    if (argc == 2 && strcmp(argv[1], "dataplane") == 0)
+        return bench_dataplane(command, requests);
     if (argc == 2 && strcmp(argv[1], "core") != 0)
-        return usage_error(command, "unknown benchmark '%s' (expected core, cluster or render)", argv[1]);
+        return usage_error(command, "unknown benchmark '%s' (expected core, cluster, dataplane or render)", argv[1]);
 
     kn_bench_core(stdout, (const guint *) (gpointer) populations->data, populations->len,
                   (guint) runs, events);
     return EXIT_OK;
+}
+
+static int
+run_graph(const Command *command, int argc, char **argv)
+{
+    g_autofree char *output = NULL, *at_text = NULL, *seed_text = NULL;
+    const GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write FILE.dot, FILE.svg or FILE.png (default: DOT on standard output)", "FILE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, "Simulated time of the picture (default: the end)", "TIME" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed the random streams with N instead of the scenario's seed", "N" },
+        { NULL },
+    };
+    guint64 seed = 0;
+    KnTime at = KN_TIME_MAX;
+    Picture picture = { .format = KN_TOPOLOGY_FORMAT_DOT };
+
+    if (!parse_options(command, entries, &argc, &argv)
+        || !parse_u64_option(command, "--seed", seed_text, 0, G_MAXUINT64, &seed)
+        || !parse_time_option(command, "--at", at_text, &at))
+        return EXIT_BAD_INPUT;
+    if (argc != 2)
+        return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
+    if (output != NULL && !kn_topology_format_for_path(output, &picture.format, &picture.error)) {
+        int status = usage_error(command, "-o: %s", picture.error->message);
+
+        g_clear_error(&picture.error);
+        return status;
+    }
+    picture.path = output;
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
+    KnReplayReport report;
+
+    if (scenario == NULL)
+        return input_error(error);
+
+    /* The replay runs without a transcript; its expectations are not
+     * graded here (`knetsim check` does that), only the cluster is drawn. */
+    KnReplayOptions options = {
+        .seed = seed_text != NULL ? seed : scenario->seed,
+        .until = at,
+        .at_end = on_replay_end_draw,
+        .at_end_data = &picture,
+    };
+
+    if (!kn_replay_run(scenario, &options, &report, &error))
+        return input_error(error);
+    return picture_written(&picture) ? EXIT_OK : EXIT_FAILED;
 }
 
 /* A subcommand whose models are still to come: it parses its options, so
@@ -427,24 +554,11 @@ run_bench(const Command *command, int argc, char **argv)
 static int
 run_missing(const Command *command, int argc, char **argv)
 {
-    g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *s5 = NULL;
+    g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
     gboolean flag = FALSE;
     const GOptionEntry dns[] = {
         { "from", 0, 0, G_OPTION_ARG_STRING, &s1, "The pod that asks", "POD" },
         { "type", 0, 0, G_OPTION_ARG_STRING, &s2, "Query type: A, AAAA, SRV or PTR", "TYPE" },
-        { NULL },
-    };
-    const GOptionEntry trace[] = {
-        { "from", 0, 0, G_OPTION_ARG_STRING, &s1, "The pod or host that sends", "POD|HOST" },
-        { "to", 0, 0, G_OPTION_ARG_STRING, &s2, "The destination", "NAME[:PORT]" },
-        { "node", 0, 0, G_OPTION_ARG_STRING, &s3, "The node to enter by", "NODE" },
-        { "dot", 0, 0, G_OPTION_ARG_FILENAME, &s4, "Write the path as DOT to FILE", "FILE" },
-        { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &s5, "Write the packets as pcapng to FILE", "FILE" },
-        { NULL },
-    };
-    const GOptionEntry graph[] = {
-        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s1, "Write FILE.dot, FILE.svg or FILE.png", "FILE" },
-        { "at", 0, 0, G_OPTION_ARG_STRING, &s2, "Simulated time of the picture", "TIME" },
         { NULL },
     };
     const GOptionEntry sweep[] = {
@@ -453,14 +567,198 @@ run_missing(const Command *command, int argc, char **argv)
         { "emit-jobs", 0, 0, G_OPTION_ARG_NONE, &flag, "Print the points as jobs for another engine", NULL },
         { NULL },
     };
-    const GOptionEntry *entries = strcmp(command->name, "dns") == 0 ? dns
-                                  : strcmp(command->name, "trace") == 0 ? trace
-                                  : strcmp(command->name, "graph") == 0 ? graph
-                                  : sweep;
+    const GOptionEntry *entries = strcmp(command->name, "dns") == 0 ? dns : sweep;
 
     if (!parse_options(command, entries, &argc, &argv))
         return EXIT_BAD_INPUT;
     return usage_error(command, "not built yet: %s", command->missing);
+}
+
+/*****************************************************************************/
+/* trace: one request, hop by hop, at the end of a scenario. */
+
+typedef struct {
+    const char *from;            /* POD, NAMESPACE/POD, NODE or HOST */
+    const char *to;              /* NAME[:PORT] */
+    const char *node;            /* enter by this node's NodePort, or NULL */
+    gboolean udp;
+    KnCapture *capture;          /* --pcap: the probe's packets; owned, or NULL */
+    int status;
+    char *message;               /* what went wrong, or NULL */
+} TraceRequest;
+
+/* The namespace 'name' names: a pod ("client", "app/client"), a node or an
+ * outside host. */
+static KnNetns *
+trace_source(KnNet *net, const char *name)
+{
+    const char *slash = strchr(name, '/');
+    KnNetns *ns;
+
+    if (slash != NULL) {
+        g_autofree char *namespace = g_strndup(name, slash - name);
+
+        return kn_net_pod(net, namespace, slash + 1);
+    }
+    if ((ns = kn_net_pod(net, "default", name)) != NULL || (ns = kn_net_node(net, name)) != NULL)
+        return ns;
+    return kn_net_host(net, name);
+}
+
+/* The NodePort of Service 'name' (default namespace, or NAMESPACE/NAME) for
+ * 'port' (0: its first port); 0 if it has none. */
+static guint16
+trace_node_port(KnCluster *cluster, const char *name, guint port, gboolean *udp)
+{
+    const char *slash = strchr(name, '/');
+    g_autofree char *namespace = slash != NULL ? g_strndup(name, slash - name) : g_strdup("default");
+    const KnService *service = kn_store_lookup(cluster->store, KN_KIND_SERVICE, namespace,
+                                               slash != NULL ? slash + 1 : name);
+
+    for (guint i = 0; service != NULL && i < service->spec.ports->len; i++) {
+        const KnServicePort *sp = service->spec.ports->pdata[i];
+
+        if (port == 0 || sp->port == port) {
+            *udp = sp->protocol == KN_PROTOCOL_UDP;
+            return (guint16) sp->node_port;
+        }
+    }
+    return 0;
+}
+
+static void
+on_trace_end(const KnReplayState *state, gpointer user_data)
+{
+    TraceRequest *request = user_data;
+    KnNet *net = state->net;
+    KnSim *sim = state->cluster->sim;
+    KnNetns *from = trace_source(net, request->from);
+    g_autofree char *name = g_strdup(request->to);
+    char *colon = strrchr(name, ':');
+    guint64 port = 80;
+    g_autoptr(KnTrace) trace = kn_trace_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autofree char *when = kn_time_format(kn_sim_now(sim));
+    KnProbeResult result;
+
+    if (from == NULL) {
+        request->message = g_strdup_printf("--from %s: no such pod (with an IP), node or host at %s",
+                                           request->from, when);
+        request->status = EXIT_FAILED;
+        return;
+    }
+    if (colon != NULL && strchr(name, ']') == NULL && strchr(colon + 1, ':') == NULL) {
+        if (!g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &port, NULL)) {
+            request->message = g_strdup_printf("--to %s: the port must be a number from 1 to 65535",
+                                               request->to);
+            request->status = EXIT_BAD_INPUT;
+            return;
+        }
+        *colon = '\0';
+    }
+    if (request->node != NULL) {
+        KnNetns *node = kn_net_node(net, request->node);
+        guint16 node_port = trace_node_port(state->cluster, name, colon != NULL ? (guint) port : 0,
+                                            &request->udp);
+
+        if (node == NULL || node_port == 0) {
+            request->message = node == NULL
+                ? g_strdup_printf("--node %s: no such node", request->node)
+                : g_strdup_printf("--to %s: no Service with a NodePort for that port", request->to);
+            request->status = EXIT_FAILED;
+            return;
+        }
+        g_free(name);
+        name = kn_addr_to_string(&kn_netns_client(node)->address);
+        port = node_port;
+    }
+    printf("# trace from %s (%s) to %s port %u at %s\n", kn_netns_name(from),
+           kn_netns_kind(from) == KN_NETNS_POD ? "pod" : kn_netns_kind(from) == KN_NETNS_NODE
+                                                              ? "node" : "host",
+           name, (guint) port, when);
+    if (request->capture != NULL)
+        kn_capture_attach(request->capture, net);
+    kn_probe_run(sim, net, from, name, (guint16) port, request->udp, trace, &result);
+    if (request->capture != NULL)
+        kn_capture_attach(request->capture, NULL);
+    kn_trace_print(trace, out);
+    fputs(out->str, stdout);
+    if (!result.resolved) {
+        printf("# %s: name does not resolve\n", name);
+        request->status = EXIT_FAILED;
+    } else if (result.status == KN_NET_OK) {
+        g_autofree char *took = kn_time_format(result.elapsed);
+
+        printf("# answer: %s after %s\n", result.status_line != NULL ? result.status_line : "connected",
+               took);
+    } else {
+        static const char *const reasons[] = {
+            [KN_NET_REFUSED] = "connection refused", [KN_NET_CONNECT_TIMEOUT] = "connect timed out",
+            [KN_NET_TIMEOUT] = "timed out", [KN_NET_HOST_UNREACHABLE] = "no route to host",
+            [KN_NET_NETWORK_UNREACHABLE] = "network unreachable", [KN_NET_RESET] = "connection reset",
+        };
+
+        printf("# no answer: %s\n", reasons[result.status]);
+        request->status = EXIT_FAILED;
+    }
+    kn_probe_result_clear(&result);
+}
+
+static int
+run_trace(const Command *command, int argc, char **argv)
+{
+    g_autofree char *from = NULL, *to = NULL, *node = NULL, *dot = NULL, *pcap = NULL;
+    gboolean udp = FALSE;
+    const GOptionEntry entries[] = {
+        { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The pod, node or host that sends", "POD|NODE|HOST" },
+        { "to", 0, 0, G_OPTION_ARG_STRING, &to, "The destination: a name or address, and port (80)", "NAME[:PORT]" },
+        { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Enter by this node's NodePort for the Service NAME", "NODE" },
+        { "udp", 0, 0, G_OPTION_ARG_NONE, &udp, "Send one UDP datagram instead of an HTTP request", NULL },
+        { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot, "Write the path as DOT to FILE", "FILE" },
+        { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &pcap, "Write the packets as pcapng to FILE", "FILE" },
+        { NULL },
+    };
+
+    if (!parse_options(command, entries, &argc, &argv))
+        return EXIT_BAD_INPUT;
+    if (argc != 2)
+        return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
+    if (from == NULL || to == NULL)
+        return usage_error(command, "missing --%s", from == NULL ? "from" : "to");
+    if (dot != NULL)
+        return usage_error(command, "--dot is not built yet");
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
+    TraceRequest request = { .from = from, .to = to, .node = node, .udp = udp };
+    KnReplayReport report;
+
+    if (scenario == NULL)
+        return input_error(error);
+    if (pcap != NULL && (request.capture = kn_capture_new(pcap, NULL, &error)) == NULL) {
+        g_printerr("knetsim: %s\n", error->message);
+        return EXIT_FAILED;
+    }
+
+    KnReplayOptions options = {
+        .seed = scenario->seed, .until = KN_TIME_MAX, .failures = stderr,
+        .at_end = on_trace_end, .at_end_data = &request,
+    };
+
+    if (!kn_replay_run(scenario, &options, &report, &error))
+        return input_error(error);
+    if (request.capture != NULL) {
+        if (!kn_capture_close(request.capture, &error)) {
+            g_printerr("knetsim: %s\n", error->message);
+            request.status = EXIT_FAILED;
+        }
+        kn_capture_free(request.capture);
+    }
+    if (request.message != NULL) {
+        g_printerr("knetsim trace: %s\n", request.message);
+        g_free(request.message);
+    }
+    return request.status;
 }
 
 /*****************************************************************************/
@@ -472,13 +770,11 @@ static const Command commands[] = {
     { "rules", "SCENARIO.yaml", "print a node's kube-proxy rules in the mode's own format", NULL, run_rules },
     { "dns", "SCENARIO.yaml NAME", "resolve NAME from a pod as its resolver would",
       "this needs the CoreDNS and resolver models (the DNS issue)", run_missing },
-    { "trace", "SCENARIO.yaml", "follow one request hop by hop",
-      "this needs the data-plane model (the data-plane issue)", run_missing },
-    { "graph", "SCENARIO.yaml", "draw the cluster topology as DOT, SVG or PNG",
-      "this needs the cluster model and the topology graphs (the visualisation issue)", run_missing },
+    { "trace", "SCENARIO.yaml", "follow one request hop by hop", NULL, run_trace },
+    { "graph", "SCENARIO.yaml", "draw the cluster topology as DOT, SVG or PNG", NULL, run_graph },
     { "sweep", "STUDY.yaml", "run a what-if capacity study and write CSV",
       "this needs the cluster and data-plane models (the capacity-study issue)", run_missing },
-    { "bench", "[core|cluster|render]", "measure the simulator itself", NULL, run_bench },
+    { "bench", "[core|cluster|dataplane|render]", "measure the simulator itself", NULL, run_bench },
 };
 
 static void

@@ -8,6 +8,8 @@ struct KnTrace {
     KnTime time;
     char *node;
     guint depth;
+    KnTraceSink sink;
+    gpointer sink_data;
 };
 
 static void
@@ -81,7 +83,29 @@ kn_trace_note(KnTrace *trace, KnTraceKind kind, const char *format, ...)
     note = (KnTraceNote) { .time = trace->time, .depth = trace->depth, .kind = kind,
                            .node = g_strdup(trace->node), .text = g_strdup_vprintf(format, args) };
     va_end(args);
+    if (trace->sink != NULL) {
+        trace->sink(&note, trace->sink_data);
+        note_clear(&note);
+        return;
+    }
     g_array_append_val(trace->notes, note);
+}
+
+void
+kn_trace_set_sink(KnTrace *trace, KnTraceSink func, gpointer user_data)
+{
+    trace->sink = func;
+    trace->sink_data = user_data;
+}
+
+const char *
+kn_trace_kind_name(KnTraceKind kind)
+{
+    static const char *const names[] = {
+        "hop", "hook", "rule", "nat", "conntrack", "choice", "verdict", "dns", "app",
+    };
+
+    return kind < G_N_ELEMENTS(names) ? names[kind] : "note";
 }
 
 guint
@@ -102,9 +126,8 @@ kn_trace_print(const KnTrace *trace, GString *out)
 {
     for (guint i = 0; i < kn_trace_n_notes(trace); i++) {
         const KnTraceNote *note = kn_trace_get(trace, i);
-        g_autofree char *when = kn_time_format(note->time);
-
-        g_string_append_printf(out, "  [%s] %*s%s%s%s\n", when, (int) note->depth * 2, "",
+        g_string_append_printf(out, "  [%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT "s] %*s%s%s%s\n",
+                               note->time / KN_SEC, note->time % KN_SEC / KN_USEC, (int) note->depth * 2, "",
                                note->node != NULL ? note->node : "", note->node != NULL ? ": " : "",
                                note->text);
     }

@@ -41,9 +41,16 @@ void kn_trace_push(KnTrace *trace);             /* one level deeper */
 void kn_trace_pop(KnTrace *trace);
 /* Adds a note; a no-op when 'trace' is NULL. */
 void kn_trace_note(KnTrace *trace, KnTraceKind kind, const char *format, ...) G_GNUC_PRINTF(3, 4);
+/* Hands every later note to 'func' as it is made (the note is borrowed for
+ * the call) instead of keeping it; NULL keeps them again. */
+typedef void (*KnTraceSink)(const KnTraceNote *note, gpointer user_data);
+void kn_trace_set_sink(KnTrace *trace, KnTraceSink func, gpointer user_data);
+/* The kind's name: "hop", "hook", "rule", "nat", "conntrack", "choice",
+ * "verdict", "dns", "app". */
+const char *kn_trace_kind_name(KnTraceKind kind);
 guint kn_trace_n_notes(const KnTrace *trace);
 const KnTraceNote *kn_trace_get(const KnTrace *trace, guint i);  /* borrowed */
-/* Prints every note as "  [TIME] NODE: TEXT", indented by depth. */
+/* Prints every note as "  [SECONDS.MICROSECONDSs] NODE: TEXT", indented by depth. */
 void kn_trace_print(const KnTrace *trace, GString *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnTrace, kn_trace_free)

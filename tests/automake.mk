@@ -22,11 +22,17 @@ UNIT_TESTS = \
 	tests/test_kubectl_patch \
 	tests/test_kubectl_print \
 	tests/test_kubectl_describe \
-	tests/test_cli
+	tests/test_topology \
+	tests/test_cli \
+	tests/test_packet \
+	tests/test_pcapng \
+	tests/test_events \
+	tests/test_conntrack \
+	tests/test_net
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
-	$(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
+	$(JSON_LIBS) $(GLIB_LIBS) $(YAML_LIBS) $(GVC_LIBS) $(CMOCKA_LIBS) $(LIBS)
 tests_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_api_CFLAGS = $(tests_cflags)
 tests_test_store_CFLAGS = $(tests_cflags)
@@ -44,6 +50,9 @@ tests_test_svc_alloc_CFLAGS = $(tests_cflags)
 tests_test_kubectl_print_CFLAGS = $(tests_cflags)
 tests_test_kubectl_describe_CFLAGS = $(tests_cflags)
 tests_test_cli_CFLAGS = $(tests_cflags)
+tests_test_conntrack_CFLAGS = $(tests_cflags)
+tests_test_net_CFLAGS = $(tests_cflags)
+tests_test_topology_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
@@ -51,14 +60,26 @@ tests_test_proxy_iptables_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)
 tests_test_kubectl_patch_CFLAGS = $(tests_cflags)
+tests_test_packet_CFLAGS = $(tests_cflags)
+tests_test_pcapng_CFLAGS = $(tests_cflags)
+tests_test_pcapng_SOURCES = tests/test_pcapng.c tests/sample_capture.c tests/sample_capture.h
+tests_test_events_CFLAGS = $(tests_cflags)
+
+# The sample capture for the tshark check, written by a small program.
+check_PROGRAMS += tests/pcap_sample
+tests_pcap_sample_SOURCES = tests/pcap_sample.c tests/sample_capture.c tests/sample_capture.h
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
 	KNETSIM='$(abs_top_builddir)/knetsim$(EXEEXT)'; export KNETSIM; \
-	KNETSIM_SRCDIR='$(abs_top_srcdir)'; export KNETSIM_SRCDIR;
+	KNETSIM_SRCDIR='$(abs_top_srcdir)'; export KNETSIM_SRCDIR; \
+	KNETSIM_BUILDDIR='$(abs_top_builddir)'; export KNETSIM_BUILDDIR;
 
 # Bad inputs and the exact messages they must give.
 KNETSIM_TEST_FILES = \
+	tests/data/bad-bandwidth.yaml tests/data/bad-bandwidth.err \
+	tests/data/exec-missing-command.yaml tests/data/exec-missing-command.err \
+	tests/data/from-unknown-host.yaml tests/data/from-unknown-host.err \
 	tests/data/cr-line-ends.err \
 	tests/data/cr-line-ends.yaml \
 	tests/data/utf8-caret.err \
@@ -112,19 +133,31 @@ KNETSIM_TEST_FILES = \
 	tests/data/wrong-type.yaml
 EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
 
-# The real iptables-restore loads what `knetsim rules` prints (root only).
-TESTS += tests/tools/iptables-restore.sh
-EXTRA_DIST += tests/tools/iptables-restore.sh
+# Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
+# is missing (iptables-restore.sh: when not root).
+TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh
+TESTS += $(TOOL_TESTS)
+EXTRA_DIST += $(TOOL_TESTS)
 
-# Scenario golden tests: whole transcripts, byte for byte.  They change only
-# through `make golden`, which rewrites them from the current build.
-GOLDEN_FILES = tests/golden/svc-lab.out
+# Scenario golden tests: whole transcripts (.out) and topology graphs (.dot,
+# .at-TIME.dot for `graph --at TIME`), byte for byte; tests/golden.sh says
+# which command makes each.  They change only through `make golden`, which
+# rewrites them from the current build.
+GOLDEN_FILES = \
+	tests/golden/svc-lab.out \
+	tests/golden/svc-lab.at-14s.dot
 TESTS += tests/golden.sh
 EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES)
 golden: knetsim$(EXEEXT)
 	cd $(srcdir) && for golden in $(GOLDEN_FILES); do \
-		name=$$(basename $$golden .out); \
+		base=$$(basename $$golden); \
+		name=$${base%%.*}; \
 		scenario=$$(find scenarios -name "$$name.yaml" | head -n 1); \
-		$(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden; \
+		case $$base in \
+		*.out) $(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden ;; \
+		*.at-*.dot) at=$${base#*.at-}; \
+			$(abs_top_builddir)/knetsim$(EXEEXT) graph --at $${at%.dot} $$scenario > $$golden ;; \
+		*.dot) $(abs_top_builddir)/knetsim$(EXEEXT) graph $$scenario > $$golden ;; \
+		esac; \
 	done
 .PHONY: golden

@@ -1,6 +1,9 @@
 #!/bin/sh
-# golden.sh -- every scenario with a golden transcript in tests/golden/ must
-# replay to exactly that transcript (run --explain, same seed, same bytes).
+# golden.sh -- every scenario with a golden file in tests/golden/ must give
+# exactly that file, same seed, same bytes:
+#   NAME.out          the transcript of `knetsim run --explain` of NAME.yaml
+#   NAME.dot          the topology of `knetsim graph` at the end of the run
+#   NAME.at-TIME.dot  the topology of `knetsim graph --at TIME`
 # `make golden` rewrites the goldens after an intended change; review the diff.
 set -u
 srcdir=${KNETSIM_SRCDIR:?run through make check}
@@ -9,18 +12,25 @@ status=0
 cd "$srcdir" || exit 99
 out=$(mktemp) || exit 99
 trap 'rm -f "$out"' EXIT
-for golden in tests/golden/*.out; do
-    name=$(basename "$golden" .out)
+for golden in tests/golden/*.out tests/golden/*.dot; do
+    [ -e "$golden" ] || continue
+    base=$(basename "$golden")
+    name=${base%%.*}
     scenario=$(find scenarios -name "$name.yaml" | head -n 1)
     if [ -z "$scenario" ]; then
         echo "FAIL: $golden: no scenario $name.yaml"
         status=1
         continue
     fi
-    if "$knetsim" run --explain "$scenario" > "$out" 2>&1 && cmp -s "$golden" "$out"; then
-        echo "PASS: $scenario matches $golden"
+    case $base in
+    *.out) set -- run --explain "$scenario" ;;
+    *.at-*.dot) at=${base#*.at-}; set -- graph --at "${at%.dot}" "$scenario" ;;
+    *) set -- graph "$scenario" ;;
+    esac
+    if "$knetsim" "$@" > "$out" 2>&1 && cmp -s "$golden" "$out"; then
+        echo "PASS: knetsim $* matches $golden"
     else
-        echo "FAIL: $scenario differs from $golden:"
+        echo "FAIL: knetsim $* differs from $golden:"
         diff -u "$golden" "$out" | head -n 40
         status=1
     fi

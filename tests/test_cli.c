@@ -5,6 +5,7 @@
 #include "tests/test_util.h"
 
 #include <sys/wait.h>
+#include <glib/gstdio.h>
 
 typedef struct {
     int status;                  /* exit status */
@@ -185,6 +186,78 @@ test_cli_run_until_stops_the_clock_midway(void **state)
 }
 
 static void
+test_cli_graph_writes_dot_to_standard_output(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("graph", "--at", "14s", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) again = run("graph", "--at", "14s", "scenarios/lab/svc-lab.yaml", NULL);
+
+    assert_int_equal(r.status, 0);
+    assert_true(g_str_has_prefix(r.out, "digraph \"svc-lab\" {\n"));
+    assert_non_null(strstr(r.out, "\"svc/default/web-hl\""));
+    assert_string_equal(r.err, "");
+    assert_string_equal(r.out, again.out);
+}
+
+static void
+test_cli_graph_bad_input_exits_2(void **state)
+{
+    (void) state;
+    g_auto(Result) extension = run("graph", "-o", "lab.pdf", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) at = run("graph", "--at", "later", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) missing = run("graph", NULL);
+    g_auto(Result) scenario = run("graph", "tests/data/bad-cidr.yaml", NULL);
+    g_auto(Result) dot = run("run", "--dot", "lab.txt", "scenarios/lab/svc-lab.yaml", NULL);
+
+    assert_int_equal(extension.status, 2);
+    assert_true(g_str_has_prefix(extension.err, "knetsim graph: -o: lab.pdf: unknown output format "
+                                                "(expected a name ending in .dot, .gv, .svg or .png)\n"));
+    assert_int_equal(at.status, 2);
+    assert_non_null(strstr(at.err, "--at: invalid duration 'later'"));
+    assert_int_equal(missing.status, 2);
+    assert_non_null(strstr(missing.err, "knetsim graph: missing SCENARIO.yaml"));
+    assert_int_equal(scenario.status, 2);
+    assert_true(g_str_has_prefix(scenario.err, "tests/data/bad-cidr.yaml:5:16: error: "));
+    assert_int_equal(dot.status, 2);
+    assert_non_null(strstr(dot.err, "knetsim run: --dot: lab.txt: unknown output format"));
+    assert_string_equal(dot.out, "");
+}
+
+static void
+test_cli_graph_and_run_write_files(void **state)
+{
+    (void) state;
+    g_autofree char *dir = g_dir_make_tmp("knetsim-cli-XXXXXX", NULL);
+    g_autofree char *svg = g_build_filename(dir, "lab.svg", NULL);
+    g_autofree char *dot = g_build_filename(dir, "end.dot", NULL);
+    g_autofree char *unwritable = g_build_filename(dir, "no-such-dir", "lab.svg", NULL);
+    g_auto(Result) graph = run("graph", "scenarios/lab/svc-lab.yaml", "-o", svg, NULL);
+    g_auto(Result) replay = run("run", "--dot", dot, "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) failed = run("graph", "scenarios/lab/svc-lab.yaml", "-o", unwritable, NULL);
+    g_autofree char *svg_text = NULL, *dot_text = NULL;
+
+    assert_int_equal(graph.status, 0);
+    assert_string_equal(graph.out, "");
+    assert_true(g_file_get_contents(svg, &svg_text, NULL, NULL));
+    assert_true(g_str_has_prefix(svg_text, "<?xml"));
+    assert_non_null(strstr(svg_text, "<svg"));
+    /* run --dot: the transcript as usual, and the topology at the end. */
+    assert_int_equal(replay.status, 0);
+    assert_non_null(strstr(replay.out, "$ kubectl create deployment web"));
+    assert_true(g_file_get_contents(dot, &dot_text, NULL, NULL));
+    assert_true(g_str_has_prefix(dot_text, "digraph \"svc-lab\" {\n"));
+    assert_non_null(strstr(dot_text, "\"svc/kube-system/kube-dns\""));
+    assert_null(strstr(dot_text, "\"svc/default/web\""));     /* deleted by the lab's clean-up */
+    /* A file that cannot be written is a run-time error. */
+    assert_int_equal(failed.status, 1);
+    assert_true(g_str_has_prefix(failed.err, "knetsim: "));
+    assert_non_null(strstr(failed.err, "no-such-dir"));
+    g_unlink(svg);
+    g_unlink(dot);
+    g_rmdir(dir);
+}
+
+static void
 test_cli_version_names_the_libraries(void **state)
 {
     (void) state;
@@ -210,6 +283,9 @@ main(void)
         cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
         cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
         cmocka_unit_test(test_cli_run_until_stops_the_clock_midway),
+        cmocka_unit_test(test_cli_graph_writes_dot_to_standard_output),
+        cmocka_unit_test(test_cli_graph_bad_input_exits_2),
+        cmocka_unit_test(test_cli_graph_and_run_write_files),
         cmocka_unit_test(test_cli_version_names_the_libraries),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

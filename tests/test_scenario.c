@@ -117,6 +117,9 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "cr-line-ends", KN_INPUT_ERROR_VALUE },
         { "utf8-caret", KN_INPUT_ERROR_VALUE },
         { "empty", KN_INPUT_ERROR_VALUE },
+        { "bad-bandwidth", KN_INPUT_ERROR_VALUE },
+        { "exec-missing-command", KN_INPUT_ERROR_VALUE },
+        { "from-unknown-host", KN_INPUT_ERROR_REFERENCE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {

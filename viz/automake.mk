@@ -1,4 +1,5 @@
 noinst_LIBRARIES += viz/libviz.a
 viz_libviz_a_SOURCES = \
-	viz/graphviz.c viz/graphviz.h
+	viz/graphviz.c viz/graphviz.h \
+	viz/topology.c viz/topology.h
 EXTRA_DIST += viz/README

@@ -1,0 +1,212 @@
+/* test_conntrack.c -- connection tracking: NAT both ways, states and
+ * timeouts, clashes, the listing. */
+#include <config.h>
+#include "tests/test_util.h"
+#include "models/conntrack.h"
+
+static KnCtTuple
+tuple(const char *src, guint16 sport, const char *dst, guint16 dport, guint8 proto)
+{
+    KnCtTuple t = { .sport = sport, .dport = dport, .proto = proto };
+
+    assert_true(kn_addr_parse(src, &t.src));
+    assert_true(kn_addr_parse(dst, &t.dst));
+    return t;
+}
+
+static KnPacket *
+packet_of(const KnCtTuple *t, guint8 flags)
+{
+    KnPacket *p = kn_packet_new();
+
+    p->src = t->src;
+    p->dst = t->dst;
+    p->sport = t->sport;
+    p->dport = t->dport;
+    p->proto = t->proto;
+    p->tcp_flags = flags;
+    return p;
+}
+
+static void
+assert_addr(const KnAddr *addr, const char *text)
+{
+    char buf[KN_ADDR_STRLEN];
+
+    assert_string_equal(kn_addr_format(addr, buf), text);
+}
+
+/* A pod's connection to a ClusterIP, DNAT'd to an endpoint and masqueraded:
+ * later packets and replies are rewritten from the entry alone. */
+static void
+test_conntrack_nat_is_replayed_and_reversed(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple orig = tuple("10.244.1.4", 40000, "10.96.0.12", 80, KN_IPPROTO_TCP);
+    KnCtEntry *entry = kn_conntrack_entry_new(&orig);
+    KnAddr ep, masq;
+    gboolean reply = TRUE;
+
+    kn_addr_parse("10.244.2.7", &ep);
+    kn_addr_parse("10.244.1.0", &masq);
+    kn_conntrack_set_dnat(entry, &ep, 8080);
+    kn_conntrack_set_snat(ct, entry, &masq, 0);
+    kn_conntrack_update(entry, KN_TCP_SYN, FALSE, 0);
+    assert_true(kn_conntrack_confirm(ct, entry, 0));
+
+    /* The original direction is found and rewritten. */
+    KnCtEntry *found = kn_conntrack_lookup(ct, &orig, KN_SEC, &reply);
+    assert_ptr_equal(found, entry);
+    assert_false(reply);
+    g_autoptr(KnPacket) out = packet_of(&orig, KN_TCP_ACK);
+    kn_conntrack_apply_nat(found, out, FALSE);
+    assert_addr(&out->dst, "10.244.2.7");
+    assert_int_equal(out->dport, 8080);
+    assert_addr(&out->src, "10.244.1.0");
+    assert_int_equal(out->sport, 40000);     /* the port was free: kept */
+
+    /* The endpoint's answer matches the reply tuple and goes back. */
+    KnCtTuple back = tuple("10.244.2.7", 8080, "10.244.1.0", 40000, KN_IPPROTO_TCP);
+    found = kn_conntrack_lookup(ct, &back, KN_SEC, &reply);
+    assert_ptr_equal(found, entry);
+    assert_true(reply);
+    g_autoptr(KnPacket) in = packet_of(&back, KN_TCP_SYN | KN_TCP_ACK);
+    kn_conntrack_apply_nat(found, in, TRUE);
+    assert_addr(&in->src, "10.96.0.12");
+    assert_int_equal(in->sport, 80);
+    assert_addr(&in->dst, "10.244.1.4");
+    assert_int_equal(in->dport, 40000);
+}
+
+/* Two clients masqueraded to one address with the same source port: the
+ * second gets another port, as nf_nat_l4proto_unique_tuple finds one. */
+static void
+test_conntrack_snat_avoids_taken_reply_tuples(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple a = tuple("10.244.1.4", 40000, "203.0.113.7", 443, KN_IPPROTO_TCP);
+    KnCtTuple b = tuple("10.244.1.5", 40000, "203.0.113.7", 443, KN_IPPROTO_TCP);
+    KnCtEntry *ea = kn_conntrack_entry_new(&a), *eb = kn_conntrack_entry_new(&b);
+    KnAddr node;
+
+    kn_addr_parse("172.18.0.3", &node);
+    kn_conntrack_set_snat(ct, ea, &node, 0);
+    assert_true(kn_conntrack_confirm(ct, ea, 0));
+    kn_conntrack_set_snat(ct, eb, &node, 0);
+    assert_int_equal(eb->reply.dport, 40001);
+    assert_true(kn_conntrack_confirm(ct, eb, 0));
+    assert_int_equal(kn_conntrack_size(ct), 2);
+}
+
+/* A second entry for a tuple already confirmed clashes (insert_failed). */
+static void
+test_conntrack_confirm_clash_fails(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
+    KnCtEntry *first = kn_conntrack_entry_new(&t), *second = kn_conntrack_entry_new(&t);
+    KnAddr a, b;
+
+    kn_addr_parse("10.244.1.2", &a);
+    kn_addr_parse("10.244.2.2", &b);
+    kn_conntrack_set_dnat(first, &a, 53);
+    kn_conntrack_set_dnat(second, &b, 53);
+    assert_true(kn_conntrack_confirm(ct, first, 0));
+    assert_false(kn_conntrack_confirm(ct, second, 0));   /* freed by the call */
+    assert_int_equal(kn_conntrack_size(ct), 1);
+}
+
+/* The TCP states along a whole connection, with their timeouts. */
+static void
+test_conntrack_tcp_states_and_timeouts(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple t = tuple("10.244.1.4", 40000, "10.244.2.7", 80, KN_IPPROTO_TCP);
+    KnCtEntry *e = kn_conntrack_entry_new(&t);
+
+    kn_conntrack_update(e, KN_TCP_SYN, FALSE, 0);
+    assert_int_equal(e->tcp_state, KN_CT_TCP_SYN_SENT);
+    assert_int_equal(e->expires, 120 * KN_SEC);
+    assert_true(kn_conntrack_confirm(ct, e, 0));
+    kn_conntrack_update(e, KN_TCP_SYN | KN_TCP_ACK, TRUE, KN_MSEC);
+    assert_int_equal(e->tcp_state, KN_CT_TCP_SYN_RECV);
+    kn_conntrack_update(e, KN_TCP_ACK, FALSE, 2 * KN_MSEC);
+    assert_int_equal(e->tcp_state, KN_CT_TCP_ESTABLISHED);
+    assert_true(e->assured);
+    assert_int_equal(e->expires, 2 * KN_MSEC + 432000 * KN_SEC);
+    kn_conntrack_update(e, KN_TCP_FIN | KN_TCP_ACK, FALSE, 3 * KN_MSEC);
+    assert_int_equal(e->tcp_state, KN_CT_TCP_FIN_WAIT);
+    kn_conntrack_update(e, KN_TCP_FIN | KN_TCP_ACK, TRUE, 4 * KN_MSEC);
+    assert_int_equal(e->tcp_state, KN_CT_TCP_LAST_ACK);
+    kn_conntrack_update(e, KN_TCP_ACK, FALSE, 5 * KN_MSEC);
+    assert_int_equal(e->tcp_state, KN_CT_TCP_TIME_WAIT);
+    assert_int_equal(e->expires, 5 * KN_MSEC + 120 * KN_SEC);
+
+    /* TIME_WAIT's 120 s pass: the entry is gone on the next lookup. */
+    assert_non_null(kn_conntrack_lookup(ct, &t, 5 * KN_MSEC + 119 * KN_SEC, NULL));
+    assert_null(kn_conntrack_lookup(ct, &t, 5 * KN_MSEC + 120 * KN_SEC, NULL));
+    assert_int_equal(kn_conntrack_size(ct), 0);
+}
+
+/* UDP: 30 s unreplied, 120 s once traffic went both ways and again. */
+static void
+test_conntrack_udp_stream_timeout(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
+    KnCtEntry *e = kn_conntrack_entry_new(&t);
+
+    kn_conntrack_update(e, 0, FALSE, 0);
+    assert_true(kn_conntrack_confirm(ct, e, 0));
+    assert_int_equal(e->expires, 30 * KN_SEC);
+    kn_conntrack_update(e, 0, TRUE, KN_SEC);
+    assert_false(e->assured);
+    kn_conntrack_update(e, 0, FALSE, 2 * KN_SEC);
+    assert_true(e->assured);
+    assert_int_equal(e->expires, 122 * KN_SEC);
+    assert_int_equal(kn_conntrack_gc(ct, 121 * KN_SEC), 0);
+    assert_int_equal(kn_conntrack_gc(ct, 122 * KN_SEC), 1);
+}
+
+/* `conntrack -L`'s layout. */
+static void
+test_conntrack_format_as_conntrack_tools(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple t = tuple("10.244.1.4", 40000, "10.96.0.12", 80, KN_IPPROTO_TCP);
+    KnCtEntry *e = kn_conntrack_entry_new(&t);
+    KnAddr ep;
+
+    kn_addr_parse("10.244.2.7", &ep);
+    kn_conntrack_set_dnat(e, &ep, 8080);
+    kn_conntrack_update(e, KN_TCP_SYN, FALSE, 0);
+    assert_true(kn_conntrack_confirm(ct, e, 0));
+    g_autofree char *line = kn_conntrack_format(e, 0);
+    assert_string_equal(line, "tcp      6 120 SYN_SENT src=10.244.1.4 dst=10.96.0.12 sport=40000 dport=80 "
+                              "[UNREPLIED] src=10.244.2.7 dst=10.244.1.4 sport=8080 dport=40000 mark=0 use=1");
+    kn_conntrack_update(e, KN_TCP_SYN | KN_TCP_ACK, TRUE, 0);
+    kn_conntrack_update(e, KN_TCP_ACK, FALSE, 0);
+    g_autofree char *list = kn_conntrack_list(ct, 1000 * KN_SEC);
+    assert_string_equal(list, "tcp      6 431000 ESTABLISHED src=10.244.1.4 dst=10.96.0.12 sport=40000 dport=80 "
+                              "src=10.244.2.7 dst=10.244.1.4 sport=8080 dport=40000 [ASSURED] mark=0 use=1\n");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conntrack_nat_is_replayed_and_reversed),
+        cmocka_unit_test(test_conntrack_snat_avoids_taken_reply_tuples),
+        cmocka_unit_test(test_conntrack_confirm_clash_fails),
+        cmocka_unit_test(test_conntrack_tcp_states_and_timeouts),
+        cmocka_unit_test(test_conntrack_udp_stream_timeout),
+        cmocka_unit_test(test_conntrack_format_as_conntrack_tools),
+    };
+    return cmocka_run_group_tests_name("conntrack", tests, NULL, NULL);
+}

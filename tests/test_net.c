@@ -1,0 +1,303 @@
+/* test_net.c -- the data path: pods reach each other across the overlay
+ * without NAT, closed ports refuse, unanswered SYNs are retried, ICMP and
+ * UDP behave as the kernel's, observers see every interface. */
+#include <config.h>
+#include "tests/test_util.h"
+#include "models/cluster.h"
+#include "models/net.h"
+#include "models/replay.h"
+#include "models/store.h"
+
+static const char scenario_yaml[] =
+    "apiVersion: knetsim/v1\n"
+    "kind: Scenario\n"
+    "metadata: {name: net}\n"
+    "cluster:\n"
+    "  nodes:\n"
+    "  - {name: cp, roles: [control-plane], zone: zone-a, cpu: 4}\n"
+    "  - {name: w1, zone: zone-a, cpu: 4}\n"
+    "  - {name: w2, zone: zone-b, cpu: 4}\n"
+    "external:\n"
+    "  hosts: [{name: laptop, ip: 203.0.113.7}]\n"
+    "steps:\n"
+    "- kubectl: create deployment web --image=nginx:1.27 --replicas=2\n"
+    "- kubectl: run client --image=nicolaka/netshoot -- sleep infinity\n"
+    "- wait: 5s\n";
+
+typedef void (*NetTest)(KnCluster *cluster, KnNet *net);
+
+static void
+on_end(const KnReplayState *state, gpointer user_data)
+{
+    ((NetTest) user_data)(state->cluster, state->net);
+}
+
+/* Replays the scenario above and runs 'test' on what it leaves. */
+static void
+with_net(NetTest test)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load_data("net.yaml", scenario_yaml,
+                                                           strlen(scenario_yaml), &error);
+    KnReplayReport report;
+
+    assert_non_null(scenario);
+    KnReplayOptions options = { .seed = 1, .until = KN_TIME_MAX, .at_end = on_end,
+                                .at_end_data = (gpointer) test };
+    assert_true(kn_replay_run(scenario, &options, &report, &error));
+}
+
+/* The web pod on node 'node' ("w1", "w2"), or NULL. */
+static const KnPod *
+web_pod_on(KnCluster *cluster, const char *node)
+{
+    g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, "default");
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+
+        if (g_str_has_prefix(pod->meta.name, "web-") && g_strcmp0(pod->spec.node_name, node) == 0)
+            return pod;
+    }
+    return NULL;
+}
+
+typedef struct {
+    gboolean done;
+    KnNetStatus status;
+    char *received;
+    KnTime connected, finished;
+} Outcome;
+
+static void
+on_tcp(const KnTcpResult *result, gpointer user_data)
+{
+    Outcome *o = user_data;
+
+    o->done = TRUE;
+    o->status = result->status;
+    o->received = g_strndup(g_bytes_get_data(result->received, NULL), g_bytes_get_size(result->received));
+    o->connected = result->connected;
+    o->finished = result->finished;
+}
+
+static void
+on_udp(const KnUdpResult *result, gpointer user_data)
+{
+    Outcome *o = user_data;
+
+    o->done = TRUE;
+    o->status = result->status;
+}
+
+static void
+on_ping(const KnPingResult *result, gpointer user_data)
+{
+    Outcome *o = user_data;
+
+    o->done = TRUE;
+    o->status = result->status;
+    o->finished = result->rtt;
+}
+
+static void
+run_until_done(KnCluster *cluster, Outcome *o)
+{
+    while (!o->done && kn_sim_pending(cluster->sim) > 0)
+        kn_sim_run_until(cluster->sim, kn_sim_now(cluster->sim) + KN_SEC);
+    assert_true(o->done);
+}
+
+/* An HTTP GET from 'from' to 'ip':'port'. */
+static Outcome
+http_get(KnCluster *cluster, KnNetns *from, const char *ip, guint16 port, KnTime connect_timeout)
+{
+    KnNetClient *client = kn_netns_client(from);
+    static const char request[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    g_autoptr(GBytes) send = g_bytes_new_static(request, sizeof request - 1);
+    KnTcpRequest r = { .port = port, .send = send, .connect_timeout = connect_timeout, .http = TRUE };
+    Outcome o = { 0 };
+
+    assert_true(kn_addr_parse(ip, &r.dst));
+    client->klass->tcp_exchange(client->self, &r, on_tcp, &o);
+    run_until_done(cluster, &o);
+    return o;
+}
+
+static void
+check_pod_to_pod_across_nodes(KnCluster *cluster, KnNet *net)
+{
+    const KnPod *remote = web_pod_on(cluster, "w1");
+    KnNetns *client = kn_net_pod(net, "default", "client");
+    const KnNetStats *stats = kn_net_stats(net);
+    guint64 encapsulated = stats->n_encapsulated;
+
+    assert_non_null(remote);
+    assert_non_null(client);
+    assert_string_equal(kn_netns_name(kn_netns_node(client)), "w2");   /* scheduler's choice */
+    Outcome o = http_get(cluster, client, remote->pod_ip, 80, 0);
+    assert_int_equal(o.status, KN_NET_OK);
+    assert_true(g_str_has_prefix(o.received, "HTTP/1.1 200 OK\r\n"));
+    /* Cross-zone: w2 (zone-b) to w1 (zone-a), twice the one-way 500 us and more. */
+    assert_true(o.connected >= 1000 * KN_USEC);
+    assert_true(stats->n_encapsulated > encapsulated);
+    g_free(o.received);
+}
+
+static void
+test_net_pod_to_pod_across_nodes(void **state)
+{
+    (void) state;
+    with_net(check_pod_to_pod_across_nodes);
+}
+
+static void
+check_closed_port_refuses(KnCluster *cluster, KnNet *net)
+{
+    const KnPod *web = web_pod_on(cluster, "w1");
+    Outcome o = http_get(cluster, kn_net_pod(net, "default", "client"), web->pod_ip, 8081, 0);
+
+    assert_int_equal(o.status, KN_NET_REFUSED);
+    g_free(o.received);
+}
+
+static void
+test_net_closed_port_refuses(void **state)
+{
+    (void) state;
+    with_net(check_closed_port_refuses);
+}
+
+/* Nobody has 10.244.1.200: the SYNs go unanswered; a 3 s connect timeout
+ * sees the first SYN and its retransmissions after 1 s and 2 s more. */
+static void
+check_unanswered_syn_times_out(KnCluster *cluster, KnNet *net)
+{
+    g_autoptr(KnTrace) trace = kn_trace_new();
+    KnTime start = kn_sim_now(cluster->sim);
+    guint retries = 0;
+
+    kn_net_set_trace(net, trace);
+    Outcome o = http_get(cluster, kn_net_pod(net, "default", "client"), "10.244.1.200", 80, 3 * KN_SEC);
+    kn_net_set_trace(net, NULL);
+    assert_int_equal(o.status, KN_NET_CONNECT_TIMEOUT);
+    assert_int_equal(o.finished - start, 3 * KN_SEC);
+    for (guint i = 0; i < kn_trace_n_notes(trace); i++)
+        retries += strstr(kn_trace_get(trace, i)->text, "retransmission") != NULL;
+    assert_int_equal(retries, 1);            /* at 1 s; the next would be at 3 s */
+    g_free(o.received);
+}
+
+static void
+test_net_unanswered_syn_times_out(void **state)
+{
+    (void) state;
+    with_net(check_unanswered_syn_times_out);
+}
+
+static void
+check_ping_and_udp(KnCluster *cluster, KnNet *net)
+{
+    KnNetClient *client = kn_netns_client(kn_net_pod(net, "default", "client"));
+    const KnPod *web = web_pod_on(cluster, "w2");
+    Outcome ping = { 0 }, udp = { 0 };
+    KnAddr addr;
+    g_autoptr(GBytes) payload = g_bytes_new_static("x", 1);
+
+    assert_true(kn_addr_parse(web->pod_ip, &addr));
+    client->klass->ping(client->self, &addr, 1, KN_SEC, on_ping, &ping);
+    run_until_done(cluster, &ping);
+    assert_int_equal(ping.status, KN_NET_OK);
+    assert_true(ping.finished > 0 && ping.finished < KN_MSEC);   /* same node: veth only */
+
+    KnUdpRequest r = { .dst = addr, .port = 9999, .send = payload, .timeout = KN_SEC };
+    client->klass->udp_exchange(client->self, &r, on_udp, &udp);
+    run_until_done(cluster, &udp);
+    assert_int_equal(udp.status, KN_NET_REFUSED);   /* ICMP port unreachable */
+}
+
+static void
+test_net_ping_and_udp(void **state)
+{
+    (void) state;
+    with_net(check_ping_and_udp);
+}
+
+static void
+on_packet(gpointer user_data, KnTime time, const char *iface, const KnPacket *packet,
+          const char *comment)
+{
+    GHashTable *seen = user_data;
+
+    (void) time;
+    (void) packet;
+    assert_non_null(comment);
+    assert_true(*comment != '\0');
+    g_hash_table_add(seen, g_strdup(iface));
+}
+
+/* Every interface a request crosses is shown to the observer. */
+static void
+check_observer_sees_every_interface(KnCluster *cluster, KnNet *net)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const KnPod *web = web_pod_on(cluster, "w1");
+    g_autofree char *web_eth0 = g_strdup_printf("%s/eth0", web->meta.name);
+
+    kn_net_set_observer(net, on_packet, seen);
+    Outcome o = http_get(cluster, kn_net_pod(net, "default", "client"), web->pod_ip, 80, 0);
+    kn_net_set_observer(net, NULL, NULL);
+    assert_int_equal(o.status, KN_NET_OK);
+    assert_true(g_hash_table_contains(seen, "client/eth0"));
+    assert_true(g_hash_table_contains(seen, "w2/flannel.1"));
+    assert_true(g_hash_table_contains(seen, "w2/eth0"));
+    assert_true(g_hash_table_contains(seen, "w1/eth0"));
+    assert_true(g_hash_table_contains(seen, "w1/flannel.1"));
+    assert_true(g_hash_table_contains(seen, web_eth0));
+    assert_int_equal(g_hash_table_size(seen), 8);    /* and the two veths */
+    g_free(o.received);
+}
+
+static void
+test_net_observer_sees_every_interface(void **state)
+{
+    (void) state;
+    with_net(check_observer_sees_every_interface);
+}
+
+/* An outside host reaches a node's address; nothing listens there. */
+static void
+check_host_to_node(KnCluster *cluster, KnNet *net)
+{
+    KnNetns *laptop = kn_net_host(net, "laptop");
+    KnNetns *w1 = kn_net_node(net, "w1");
+    char ip[KN_ADDR_STRLEN];
+
+    assert_non_null(laptop);
+    kn_addr_format(&kn_netns_client(w1)->address, ip);
+    Outcome o = http_get(cluster, laptop, ip, 31000, 0);
+    assert_int_equal(o.status, KN_NET_REFUSED);
+    assert_true(o.finished >= 10 * KN_MSEC);      /* two trips to the outside */
+    g_free(o.received);
+}
+
+static void
+test_net_host_to_node(void **state)
+{
+    (void) state;
+    with_net(check_host_to_node);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_net_pod_to_pod_across_nodes),
+        cmocka_unit_test(test_net_closed_port_refuses),
+        cmocka_unit_test(test_net_unanswered_syn_times_out),
+        cmocka_unit_test(test_net_ping_and_udp),
+        cmocka_unit_test(test_net_observer_sees_every_interface),
+        cmocka_unit_test(test_net_host_to_node),
+    };
+    return cmocka_run_group_tests_name("net", tests, NULL, NULL);
+}
