@@ -480,8 +480,7 @@ kn_hook_name(KnHook hook)
 static const KnProxyClass *
 proxy_class_for(KnProxyMode mode)
 {
-    (void) mode;
-    return NULL;                 /* XXX: kn_proxy_iptables_class, when it lands */
+    return mode == KN_PROXY_MODE_IPTABLES ? &kn_proxy_iptables_class : NULL;
 }
 
 static void on_sync(KnSim *sim, gpointer data);
