@@ -1119,7 +1119,9 @@ parse_list(Lexer *lx, gboolean top)
             return NULL;
         }
         if (!can_start_command(token)) {
-            if (node->kids->len == 0) {
+            /* An empty list at the end of the text is left to the caller,
+             * which reports what it expected ("done", "fi"). */
+            if (node->kids->len == 0 && !(token->kind == T_EOF && !top)) {
                 unexpected(lx, NULL);
                 node_free(node);
                 return NULL;
@@ -1413,7 +1415,7 @@ frame_return(Run *run, int status)
         run->env->status = status;
     run->ret = status;
     g_string_truncate(run->devnull, 0);
-    g_ptr_array_remove_index(run->stack, run->stack->len - 1);
+    g_ptr_array_steal_index(run->stack, run->stack->len - 1);
     frame_free(frame);
 }
 

@@ -20,7 +20,10 @@ UNIT_TESTS = \
 	tests/test_kubectl_patch \
 	tests/test_kubectl_print \
 	tests/test_kubectl_describe \
-	tests/test_cli
+	tests/test_cli \
+	tests/test_images \
+	tests/test_shell \
+	tests/test_tools
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
@@ -47,6 +50,9 @@ tests_test_json_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)
 tests_test_kubectl_patch_CFLAGS = $(tests_cflags)
+tests_test_images_CFLAGS = $(tests_cflags)
+tests_test_shell_CFLAGS = $(tests_cflags)
+tests_test_tools_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
@@ -105,7 +111,7 @@ KNETSIM_TEST_FILES = \
 	tests/data/unknown-key.yaml \
 	tests/data/wrong-type.err \
 	tests/data/wrong-type.yaml
-EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
+EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_TEST_FILES)
 
 # Scenario golden tests: whole transcripts, byte for byte.  They change only
 # through `make golden`, which rewrites them from the current build.
