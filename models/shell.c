@@ -1792,7 +1792,8 @@ typedef int (*BuiltinFunc)(Run *run, Io *io, int argc, char **argv);
 /* Splits standard input (or the named files) into lines without their
  * newlines; FALSE if a file is missing (the message is written). */
 static gboolean
-input_lines(Run *run, Io *io, const char *tool, char **files, int n_files, GPtrArray *lines)
+input_lines_full(Run *run, Io *io, const char *tool, char **files, int n_files, GPtrArray *lines,
+                 gboolean *unterminated)
 {
     g_autoptr(GString) all = g_string_new(NULL);
 
@@ -1829,6 +1830,8 @@ input_lines(Run *run, Io *io, const char *tool, char **files, int n_files, GPtrA
             g_string_append_len(all, data, size);
         }
     }
+    if (unterminated != NULL)
+        *unterminated = all->len > 0 && all->str[all->len - 1] != '\n';
     if (all->len == 0)
         return TRUE;
     {
@@ -1844,6 +1847,12 @@ input_lines(Run *run, Io *io, const char *tool, char **files, int n_files, GPtrA
         }
     }
     return TRUE;
+}
+
+static gboolean
+input_lines(Run *run, Io *io, const char *tool, char **files, int n_files, GPtrArray *lines)
+{
+    return input_lines_full(run, io, tool, files, n_files, lines, NULL);
 }
 
 static void
@@ -2616,7 +2625,7 @@ head_tail(Run *run, Io *io, int argc, char **argv, gboolean head)
 {
     const char *tool = head ? "head" : "tail";
     gint64 n = 10;
-    gboolean from_start = FALSE;
+    gboolean from_start = FALSE, unterminated = FALSE;
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
     int i = 1;
 
@@ -2643,7 +2652,7 @@ head_tail(Run *run, Io *io, int argc, char **argv, gboolean head)
             return 1;
         }
     }
-    if (!input_lines(run, io, tool, argv + i, argc - i, lines))
+    if (!input_lines_full(run, io, tool, argv + i, argc - i, lines, &unterminated))
         return 1;
     {
         guint start = 0, end = lines->len;
@@ -2654,8 +2663,11 @@ head_tail(Run *run, Io *io, int argc, char **argv, gboolean head)
             start = n > 0 ? MIN((guint) (n - 1), lines->len) : 0;
         else
             start = lines->len > (guint64) n ? lines->len - (guint) n : 0;
+        /* head and tail copy bytes: a last line without its newline
+         * stays without. */
         for (guint l = start; l < end; l++)
-            g_string_append_printf(io->out, "%s\n", (const char *) g_ptr_array_index(lines, l));
+            g_string_append_printf(io->out, unterminated && l == lines->len - 1 ? "%s" : "%s\n",
+                                   (const char *) g_ptr_array_index(lines, l));
     }
     return 0;
 }
