@@ -2961,8 +2961,9 @@ shell_program(Run *run, const char *name, KnShFlavour *flavour)
     return FALSE;
 }
 
-/* Starts `sh [-c SCRIPT [NAME ARGS…]]`; FALSE if it could not start (the
- * status is in run->ret). */
+/* Starts `sh [-c SCRIPT [NAME ARGS…]]`, or `sh FILE`, or the script on
+ * standard input, as a child of 'frame'; when it cannot start, the frame
+ * returns with the shell's status. */
 static void
 start_shell(Run *run, Frame *frame, KnShFlavour flavour, char **argv, int argc)
 {

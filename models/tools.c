@@ -649,9 +649,9 @@ curl_usage(Job *job, const char *message)
     Curl *curl = job->state;
 
     g_string_append_printf(job->io.err, "curl: %s\n", message);
-    g_string_append(job->io.err, curl_at_least(curl, 8, 0)
-                    ? "curl: try 'curl --help' or 'curl --manual' for more information\n"
-                    : "curl: try 'curl --help' or 'curl --manual' for more information\n");
+    (void) curl;
+    g_string_append(job->io.err, "curl: try 'curl --help' or 'curl --manual' for more "
+                    "information\n");
     job_finish(job, 2);
 }
 
@@ -744,7 +744,6 @@ curl_parse(Job *job)
         case 'I': curl->head = TRUE; break;
         case 'i': curl->include = TRUE; break;
         case 'f': curl->fail = TRUE; break;
-        case 'P': curl->silent = curl->silent; break;
         case 'o': g_free(curl->output); curl->output = g_strdup(value); break;
         case 'w': g_free(curl->write_out); curl->write_out = g_strdup(value); break;
         case 'H': g_ptr_array_add(curl->headers, g_strdup(value)); break;
