@@ -358,6 +358,7 @@ output_file(const KnToolIo *io, const char *path)
 
 typedef struct Curl {
     gboolean silent, show_error, verbose, head, include, fail;
+    gboolean no_meter;           /* --no-progress-meter */
     char *output;                /* -o */
     char *write_out;             /* -w */
     char *method;                /* -X */
@@ -476,7 +477,7 @@ curl_meter_line(GString *err, KnTime elapsed, gint64 size, gint64 expected)
 static gboolean
 curl_progress(const Curl *curl)
 {
-    return !curl->silent;
+    return !curl->silent && !curl->no_meter;
 }
 
 static void
@@ -744,6 +745,7 @@ curl_parse(Job *job)
         case 'I': curl->head = TRUE; break;
         case 'i': curl->include = TRUE; break;
         case 'f': curl->fail = TRUE; break;
+        case 'P': curl->no_meter = TRUE; break;
         case 'o': g_free(curl->output); curl->output = g_strdup(value); break;
         case 'w': g_free(curl->write_out); curl->write_out = g_strdup(value); break;
         case 'H': g_ptr_array_add(curl->headers, g_strdup(value)); break;
