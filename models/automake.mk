@@ -10,11 +10,13 @@ models_libmodels_a_SOURCES = \
 	models/endpointslice-topology.c models/endpointslice-topology.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
+	models/images.c models/images.h \
 	models/json.c models/json.h \
 	models/kubectl-describe.c models/kubectl-describe.h \
 	models/kubectl-patch.c models/kubectl-patch.h \
 	models/kubectl-print.c models/kubectl-print.h \
 	models/kubectl.c models/kubectl.h \
+	models/netclient.h \
 	models/loadbalancer.c models/loadbalancer.h \
 	models/net.c models/net.h \
 	models/netclient.h \
@@ -28,10 +30,12 @@ models_libmodels_a_SOURCES = \
 	models/scenario-manifest.c models/scenario-manifest.h \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/scenario.c models/scenario.h \
+	models/shell.c models/shell.h \
 	models/statefulset.c models/statefulset.h \
 	models/store.c models/store.h \
 	models/svc-alloc.c models/svc-alloc.h \
 	models/svc-validate.c models/svc-validate.h \
+	models/tools.c models/tools.h \
 	models/workload.c models/workload.h \
 	models/workqueue.c models/workqueue.h
 EXTRA_DIST += models/README

@@ -28,7 +28,10 @@ UNIT_TESTS = \
 	tests/test_pcapng \
 	tests/test_events \
 	tests/test_conntrack \
-	tests/test_net
+	tests/test_net \
+	tests/test_images \
+	tests/test_shell \
+	tests/test_tools
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
@@ -68,6 +71,9 @@ tests_test_events_CFLAGS = $(tests_cflags)
 # The sample capture for the tshark check, written by a small program.
 check_PROGRAMS += tests/pcap_sample
 tests_pcap_sample_SOURCES = tests/pcap_sample.c tests/sample_capture.c tests/sample_capture.h
+tests_test_images_CFLAGS = $(tests_cflags)
+tests_test_shell_CFLAGS = $(tests_cflags)
+tests_test_tools_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
@@ -131,7 +137,7 @@ KNETSIM_TEST_FILES = \
 	tests/data/unknown-key.yaml \
 	tests/data/wrong-type.err \
 	tests/data/wrong-type.yaml
-EXTRA_DIST += tests/test_util.h tests/test_cluster.h $(KNETSIM_TEST_FILES)
+EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_TEST_FILES)
 
 # Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
 # is missing (iptables-restore.sh: when not root).

@@ -1,0 +1,1913 @@
+/* tools.c -- curl, wget, nc and ping as the images carry them.
+ *
+ * DOC: Network tools
+ *
+ * curl (7.88.1 on Debian 12 images, 8.x on Alpine ones).  Sources checked:
+ * curl lib/connect.c (7.88-8.x eyeballer code: every failed connect ends
+ * in failf "Failed to connect to %s port %u after %ld ms: %s" with
+ * curl_easy_strerror(result), so a refused port reads "Couldn't connect to
+ * server" (7) and a connect that runs out of --connect-timeout or -m reads
+ * "Timeout was reached" (28); when the kernel itself gives up (ETIMEDOUT,
+ * no curl timeout) the text stays "Couldn't connect to server" but the
+ * code becomes 28); lib/multi.c ("Operation timed out after %ld
+ * milliseconds with %ld bytes received"); lib/progress.c (the meter's two
+ * header lines and its "%3d %s  %3d %s  %3d %s  %s  %s %s %s %s %s" line,
+ * max5data() and time2str()); src/tool_cb_dbg.c (-v: "* " info lines,
+ * "> " and "< " header lines as sent, with their CRLF, and "{ [N bytes
+ * data]" when standard output is not a terminal).  curl issue #10863 shows
+ * the 8.0 verbose trace of a refused connect, curl issue #18484 the 8.x
+ * connect timeout text.  The request is curl's: "GET / HTTP/1.1", Host
+ * (with the port only when it is not the scheme's), "User-Agent:
+ * curl/VERSION", "Accept" with any type (star-slash-star), then -H headers.
+ *
+ * wget is busybox 1.37's networking/wget.c: "Connecting to %s (%s)" with
+ * the host as typed and "ip:port", "saving to '%s'" or "writing to
+ * stdout", the progress line (libbb/progress.c: name in 20 columns, the
+ * percentage, a bar of 32 stars on an 80-column non-terminal, size,
+ * "0:00:00 ETA"), "'%s' saved"; errors "wget: bad address '%s'", "wget:
+ * can't connect to remote host (%s): %s", "wget: download timed out",
+ * "wget: server returned error: %s"; the request "GET /%s HTTP/1.1", Host,
+ * "User-Agent: Wget", "Connection: close".
+ *
+ * nc: OpenBSD netcat (netcat-openbsd on Alpine): "Connection to %s (%s) %s
+ * port [%s/%s] succeeded!" on standard error, "nc: connect to %s (%s) port
+ * %s (%s) failed: %s" with -v (the address only when it differs from what
+ * was typed), service names from /etc/services; busybox nc (nc_bloaty.c):
+ * "%s (%s) open" with -v, refusals silent unless -vv, other errors as
+ * "nc: %s (%s): %s".
+ *
+ * ping: iputils (netshoot): "PING %s (%s) 56(84) bytes of data.", "64 bytes
+ * from %s: icmp_seq=%d ttl=%d time=%s ms" (3 decimals under 1 ms, 2 under
+ * 10, 1 under 100), the statistics "%ld packets transmitted, %ld received,
+ * %g%% packet loss, time %ldms" and "rtt min/avg/max/mdev"; busybox ping:
+ * "PING %s (%s): 56 data bytes", "seq=%u", "%u packets transmitted, %u
+ * packets received, %u%% packet loss", "round-trip min/avg/max".
+ *
+ * The C library decides strerror(): glibc "Connection timed out", "No route
+ * to host"; musl "Operation timed out", "Host is unreachable".
+ *
+ * Simplified: one address per name is tried (curl's happy eyeballs and its
+ * walk over several A records are not modelled); the progress meters are
+ * shown as a terminal leaves them (the final line only, or the zero line
+ * that an error message follows), not as the stream of \r updates; curl -L
+ * follows no redirect (it is accepted), https:// connects but speaks no
+ * TLS (curl answers as to a server that does not speak it); ping prints
+ * addresses numerically and, without -c, stops after 10 packets as if
+ * interrupted; nc -u without -w waits 10 s for an answer. */
+#include <config.h>
+#include "models/tools.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*****************************************************************************
+ * Common.
+ *****************************************************************************/
+
+static const char *const tool_names[] = { "curl", "wget", "nc", "ping", NULL };
+
+gboolean
+kn_tools_known(const char *name)
+{
+    for (guint i = 0; tool_names[i] != NULL; i++)
+        if (strcmp(name, tool_names[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+const char *
+kn_tools_service_name(guint16 port, gboolean udp)
+{
+    static const struct {
+        guint16 port;
+        const char *name;
+        gboolean tcp, udp;
+    } services[] = {
+        { 21, "ftp", TRUE, FALSE }, { 22, "ssh", TRUE, FALSE }, { 23, "telnet", TRUE, FALSE },
+        { 25, "smtp", TRUE, FALSE }, { 53, "domain", TRUE, TRUE }, { 80, "http", TRUE, TRUE },
+        { 110, "pop3", TRUE, FALSE }, { 123, "ntp", FALSE, TRUE }, { 143, "imap", TRUE, FALSE },
+        { 443, "https", TRUE, TRUE }, { 3306, "mysql", TRUE, FALSE },
+        { 5432, "postgresql", TRUE, FALSE }, { 6379, "redis", TRUE, FALSE },
+        { 8080, "http-alt", TRUE, FALSE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(services); i++)
+        if (services[i].port == port && (udp ? services[i].udp : services[i].tcp))
+            return services[i].name;
+    return NULL;
+}
+
+/* A running tool. */
+typedef struct Job {
+    KnNetClient *net;
+    const KnImage *image;
+    const KnImageTool *tool;     /* the image's entry, or NULL */
+    char *version;               /* the tool's version ("7.88.1") */
+    KnLibc libc;
+    KnToolIo io;
+    KnToolDone done;
+    gpointer user_data;
+    GStrv argv;
+    KnTime started;              /* when the tool started */
+    KnTime resolved;             /* when the name was resolved */
+    char *host;                  /* the host as typed */
+    KnAddr addr;                 /* what it resolved to */
+    char addr_text[KN_ADDR_STRLEN];
+    guint16 port;
+    gpointer state;              /* the tool's own state, freed with 'state_free' */
+    GDestroyNotify state_free;
+} Job;
+
+static KnTime
+now(Job *job)
+{
+    return job->net->klass->now(job->net->self);
+}
+
+static void
+job_finish(Job *job, int status)
+{
+    job->done(status, job->user_data);
+    if (job->state_free != NULL)
+        job->state_free(job->state);
+    g_strfreev(job->argv);
+    g_free(job->version);
+    g_free(job->host);
+    g_free(job);
+}
+
+/* strerror() of the image's C library for a network failure. */
+static const char *
+net_strerror(const Job *job, KnNetStatus status)
+{
+    gboolean musl = job->libc == KN_LIBC_MUSL;
+
+    switch (status) {
+    case KN_NET_REFUSED:
+        return "Connection refused";
+    case KN_NET_CONNECT_TIMEOUT:
+    case KN_NET_TIMEOUT:
+        return musl ? "Operation timed out" : "Connection timed out";
+    case KN_NET_HOST_UNREACHABLE:
+        return musl ? "Host is unreachable" : "No route to host";
+    case KN_NET_NETWORK_UNREACHABLE:
+        return musl ? "Network unreachable" : "Network is unreachable";
+    case KN_NET_RESET:
+        return "Connection reset by peer";
+    case KN_NET_OK:
+        break;
+    }
+    return "Success";
+}
+
+/* getaddrinfo()'s EAI_NONAME text. */
+static const char *
+gai_noname(const Job *job)
+{
+    return job->libc == KN_LIBC_MUSL ? "Name does not resolve" : "Name or service not known";
+}
+
+/* The bytes after the headers of an HTTP response and the headers'
+ * length, or -1 if the headers never end. */
+static gssize
+http_header_length(const char *data, gsize size)
+{
+    for (gsize i = 0; i + 3 < size; i++)
+        if (memcmp(data + i, "\r\n\r\n", 4) == 0)
+            return (gssize) (i + 4);
+    return -1;
+}
+
+/* A response as a client reads it. */
+typedef struct HttpResponse {
+    int code;                    /* 0: no status line */
+    char *status_line;           /* "HTTP/1.1 200 OK" */
+    char *reason;
+    GPtrArray *lines;            /* the header lines as received, without CRLF */
+    gsize header_size;           /* bytes of the status line and headers */
+    const char *body;            /* borrowed from the received bytes */
+    gsize body_size;
+    gint64 content_length;       /* -1 if not given */
+    char *content_type;
+    gboolean close;              /* Connection: close */
+} HttpResponse;
+
+static void
+http_response_clear(HttpResponse *response)
+{
+    g_free(response->status_line);
+    g_free(response->reason);
+    if (response->lines != NULL)
+        g_ptr_array_unref(response->lines);
+    g_free(response->content_type);
+}
+
+static gboolean
+http_response_parse(GBytes *bytes, HttpResponse *response)
+{
+    gsize size;
+    const char *data = g_bytes_get_data(bytes, &size);
+    gssize header_size;
+    g_autofree char *head = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    memset(response, 0, sizeof(*response));
+    response->content_length = -1;
+    response->lines = g_ptr_array_new_with_free_func(g_free);
+    if (size == 0)
+        return FALSE;
+    header_size = http_header_length(data, size);
+    if (header_size < 0)
+        header_size = (gssize) size;
+    response->header_size = header_size;
+    head = g_strndup(data, header_size);
+    lines = g_strsplit(head, "\r\n", -1);
+    for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++) {
+        g_ptr_array_add(response->lines, g_strdup(lines[i]));
+        if (i == 0) {
+            char *space = strchr(lines[0], ' ');
+
+            if (!g_str_has_prefix(lines[0], "HTTP/") || space == NULL)
+                return FALSE;
+            response->status_line = g_strdup(lines[0]);
+            response->code = atoi(space + 1);
+            response->reason = g_strdup(strchr(space + 1, ' ') != NULL
+                                        ? strchr(space + 1, ' ') + 1 : "");
+            continue;
+        }
+        if (g_ascii_strncasecmp(lines[i], "Content-Length:", 15) == 0)
+            response->content_length = g_ascii_strtoll(lines[i] + 15, NULL, 10);
+        else if (g_ascii_strncasecmp(lines[i], "Content-Type:", 13) == 0)
+            response->content_type = g_strstrip(g_strdup(lines[i] + 13));
+        else if (g_ascii_strncasecmp(lines[i], "Connection:", 11) == 0)
+            response->close = strstr(lines[i] + 11, "close") != NULL;
+    }
+    response->body = data + header_size;
+    response->body_size = size - header_size;
+    if (response->content_length >= 0 && (gsize) response->content_length < response->body_size)
+        response->body_size = (gsize) response->content_length;
+    return response->code > 0;
+}
+
+/* Splits "scheme://host:port/path?query#frag"; FALSE if malformed. */
+typedef struct Url {
+    char *scheme;                /* lower case; "http" when none was typed */
+    char *host;                  /* without brackets */
+    guint16 port;
+    gboolean explicit_port;
+    char *path;                  /* path and query, at least "/" */
+    char *host_port;             /* host[:port] as typed, for Host and messages */
+} Url;
+
+static void
+url_clear(Url *url)
+{
+    g_free(url->scheme);
+    g_free(url->host);
+    g_free(url->path);
+    g_free(url->host_port);
+}
+
+static gboolean
+url_parse(const char *text, Url *url)
+{
+    const char *p = text, *sep = strstr(text, "://");
+    const char *end, *hash;
+    g_autofree char *authority = NULL;
+    char *colon;
+
+    memset(url, 0, sizeof(*url));
+    if (sep != NULL) {
+        url->scheme = g_ascii_strdown(text, sep - text);
+        p = sep + 3;
+    } else {
+        url->scheme = g_strdup("http");
+    }
+    end = p + strcspn(p, "/?#");
+    authority = g_strndup(p, end - p);
+    url->host_port = g_strdup(authority);
+    hash = strchr(end, '#');
+    url->path = hash != NULL ? g_strndup(end, hash - end) : g_strdup(end);
+    if (url->path[0] != '/') {
+        char *with_slash = g_strconcat("/", url->path, NULL);
+
+        g_free(url->path);
+        url->path = with_slash;
+    }
+    url->port = strcmp(url->scheme, "https") == 0 ? 443 : 80;
+    if (authority[0] == '[') {
+        char *close = strchr(authority, ']');
+
+        if (close == NULL)
+            return FALSE;
+        url->host = g_strndup(authority + 1, close - authority - 1);
+        colon = close[1] == ':' ? close + 1 : NULL;
+    } else {
+        colon = strrchr(authority, ':');
+        url->host = colon != NULL ? g_strndup(authority, colon - authority) : g_strdup(authority);
+    }
+    if (colon != NULL) {
+        char *digits_end;
+        guint64 port = g_ascii_strtoull(colon + 1, &digits_end, 10);
+
+        if (colon[1] == '\0' || *digits_end != '\0' || port > 65535)
+            return FALSE;
+        url->port = (guint16) port;
+        url->explicit_port = TRUE;
+    }
+    return url->host[0] != '\0';
+}
+
+static gboolean
+parse_seconds(const char *text, double *seconds)
+{
+    char *end;
+
+    *seconds = g_ascii_strtod(text, &end);
+    return text[0] != '\0' && *end == '\0' && *seconds >= 0;
+}
+
+static KnTime
+seconds_to_time(double seconds)
+{
+    return (KnTime) llround(seconds * 1e9);
+}
+
+static GString *
+output_file(const KnToolIo *io, const char *path)
+{
+    GString *file;
+
+    if (strcmp(path, "-") == 0)
+        return io->out;
+    if (strcmp(path, "/dev/null") == 0 || io->files == NULL)
+        return NULL;
+    file = g_hash_table_lookup(io->files, path);
+    if (file == NULL) {
+        file = g_string_new(NULL);
+        g_hash_table_insert(io->files, g_strdup(path), file);
+    }
+    g_string_truncate(file, 0);
+    return file;
+}
+
+/*****************************************************************************
+ * curl.
+ *****************************************************************************/
+
+typedef struct Curl {
+    gboolean silent, show_error, verbose, head, include, fail;
+    gboolean no_meter;           /* --no-progress-meter */
+    char *output;                /* -o */
+    char *write_out;             /* -w */
+    char *method;                /* -X */
+    GPtrArray *headers;          /* -H */
+    double connect_timeout;      /* seconds; 0: none */
+    double max_time;
+    char *url_text;
+    Url url;
+    int major, minor;            /* curl's version */
+    /* Results for -w. */
+    int http_code;
+    KnTcpResult tcp;             /* copy; 'received' not kept */
+    gsize size_download, size_header, size_request;
+    char *content_type;
+    guint num_connects;
+    gboolean tried;              /* a connect was attempted */
+    GBytes *request;
+} Curl;
+
+static void
+curl_free(Curl *curl)
+{
+    g_free(curl->output);
+    g_free(curl->write_out);
+    g_free(curl->method);
+    g_free(curl->url_text);
+    if (curl->headers != NULL)
+        g_ptr_array_unref(curl->headers);
+    url_clear(&curl->url);
+    g_free(curl->content_type);
+    if (curl->request != NULL)
+        g_bytes_unref(curl->request);
+    g_free(curl);
+}
+
+static gboolean
+curl_at_least(const Curl *curl, int major, int minor)
+{
+    return curl->major > major || (curl->major == major && curl->minor >= minor);
+}
+
+/* max5data() of lib/progress.c: a size in 5 columns. */
+static void
+max5data(gint64 bytes, char *out)
+{
+    const gint64 kb = 1024, mb = kb * 1024;
+
+    if (bytes < 100000)
+        g_snprintf(out, 6, "%5" G_GINT64_FORMAT, bytes);
+    else if (bytes < 10000 * kb)
+        g_snprintf(out, 6, "%4" G_GINT64_FORMAT "k", bytes / kb);
+    else if (bytes < 100 * mb)
+        g_snprintf(out, 6, "%2" G_GINT64_FORMAT ".%0" G_GINT64_FORMAT "M", bytes / mb,
+                   (bytes % mb) / (mb / 10));
+    else
+        g_snprintf(out, 6, "%4" G_GINT64_FORMAT "M", bytes / mb);
+}
+
+/* time2str() of lib/progress.c. */
+static void
+time2str(gint64 seconds, char *out)
+{
+    if (seconds <= 0) {
+        strcpy(out, "--:--:--");
+        return;
+    }
+    g_snprintf(out, 9, "%2" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT,
+               seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+}
+
+static void
+curl_meter_header(GString *err)
+{
+    g_string_append(err, "  % Total    % Received % Xferd  Average Speed   Time    Time     "
+                    "Time  Current\n"
+                    "                                 Dload  Upload   Total   Spent    Left  "
+                    "Speed\n");
+}
+
+/* One line of the progress meter after 'elapsed' with 'size' of
+ * 'expected' bytes (-1: unknown) received. */
+static void
+curl_meter_line(GString *err, KnTime elapsed, gint64 size, gint64 expected)
+{
+    char total[6], received[6], up[6], dlspeed[6], ulspeed[6], current[6];
+    char time_total[9], time_spent[9], time_left[9];
+    gint64 us = (gint64) (elapsed / KN_USEC);
+    gint64 speed = us < 1 ? size * 1000000 : size * 1000000 / us;
+    gint64 spent = (gint64) (elapsed / KN_SEC);
+    int percent_total = 0, percent_dl = 0;
+
+    if (expected > 0) {
+        percent_total = percent_dl = (int) (size * 100 / expected);
+    }
+    max5data(expected > 0 ? expected : 0, total);
+    max5data(size, received);
+    max5data(0, up);
+    max5data(speed, dlspeed);
+    max5data(0, ulspeed);
+    max5data(speed, current);
+    if (expected > 0 && speed > 0) {
+        gint64 estimate = expected / speed;
+
+        time2str(estimate, time_total);
+        time2str(estimate - spent, time_left);
+    } else {
+        time2str(0, time_total);
+        time2str(0, time_left);
+    }
+    time2str(spent, time_spent);
+    g_string_append_printf(err, "%3d %s  %3d %s  %3d %s  %s  %s %s %s %s %s", percent_total, total,
+                           percent_dl, received, 0, up, dlspeed, ulspeed, time_total, time_spent,
+                           time_left, current);
+}
+
+static gboolean
+curl_progress(const Curl *curl)
+{
+    return !curl->silent && !curl->no_meter;
+}
+
+static void
+curl_info(Job *job, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+curl_info(Job *job, const char *format, ...)
+{
+    Curl *curl = job->state;
+    va_list args;
+
+    if (!curl->verbose)
+        return;
+    g_string_append(job->io.err, "* ");
+    va_start(args, format);
+    g_string_append_vprintf(job->io.err, format, args);
+    va_end(args);
+    g_string_append_c(job->io.err, '\n');
+}
+
+static void
+curl_closing(Job *job)
+{
+    Curl *curl = job->state;
+
+    if (curl_at_least(curl, 8, 10))
+        curl_info(job, "shutting down connection #0");
+    else if (curl_at_least(curl, 8, 0))
+        curl_info(job, "closing connection #0");
+    else
+        curl_info(job, "Closing connection 0");
+}
+
+static char *
+format_seconds(KnTime t)
+{
+    return g_strdup_printf("%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT, t / KN_SEC,
+                           (t % KN_SEC) / KN_USEC);
+}
+
+/* Writes -w's format with what the transfer found. */
+static void
+curl_write_out(Job *job, int exit_code, const char *error_text)
+{
+    Curl *curl = job->state;
+    GString *out = job->io.out;
+    KnTime finished = now(job);
+
+    for (const char *p = curl->write_out; *p != '\0'; p++) {
+        if (*p == '\\' && p[1] != '\0') {
+            p++;
+            if (*p == 'n')
+                g_string_append_c(out, '\n');
+            else if (*p == 'r')
+                g_string_append_c(out, '\r');
+            else if (*p == 't')
+                g_string_append_c(out, '\t');
+            else {
+                if (*p != '\\')
+                    g_string_append_c(out, '\\');
+                g_string_append_c(out, *p);
+            }
+            continue;
+        }
+        if (*p == '%' && p[1] == '%') {
+            g_string_append_c(out, '%');
+            p++;
+            continue;
+        }
+        if (*p == '%' && p[1] == '{') {
+            const char *close = strchr(p, '}');
+            g_autofree char *name = NULL;
+            g_autofree char *value = NULL;
+
+            if (close == NULL) {
+                g_string_append(out, p);
+                break;
+            }
+            name = g_strndup(p + 2, close - p - 2);
+            p = close;
+            if (strcmp(name, "http_code") == 0 || strcmp(name, "response_code") == 0)
+                value = g_strdup_printf("%03d", curl->http_code);
+            else if (strcmp(name, "remote_ip") == 0)
+                value = g_strdup(curl->tried ? job->addr_text : "");
+            else if (strcmp(name, "remote_port") == 0)
+                value = g_strdup_printf("%u", curl->tried ? job->port : 0);
+            else if (strcmp(name, "local_ip") == 0) {
+                char addr[KN_ADDR_STRLEN];
+
+                value = g_strdup(curl->tcp.connected != 0 ? kn_addr_format(&curl->tcp.local, addr)
+                                                          : "");
+            } else if (strcmp(name, "local_port") == 0)
+                value = g_strdup_printf("%u", curl->tcp.connected != 0 ? curl->tcp.local_port : 0);
+            else if (strcmp(name, "time_total") == 0)
+                value = format_seconds(finished - job->started);
+            else if (strcmp(name, "time_namelookup") == 0)
+                value = format_seconds(job->resolved > job->started ? job->resolved - job->started
+                                                                    : 0);
+            else if (strcmp(name, "time_connect") == 0 || strcmp(name, "time_pretransfer") == 0)
+                value = format_seconds(curl->tcp.connected != 0
+                                       ? curl->tcp.connected - job->started : 0);
+            else if (strcmp(name, "time_appconnect") == 0 || strcmp(name, "time_redirect") == 0)
+                value = format_seconds(0);
+            else if (strcmp(name, "time_starttransfer") == 0)
+                value = format_seconds(curl->tcp.first_byte != 0
+                                       ? curl->tcp.first_byte - job->started : 0);
+            else if (strcmp(name, "size_download") == 0)
+                value = g_strdup_printf("%zu", curl->size_download);
+            else if (strcmp(name, "size_header") == 0)
+                value = g_strdup_printf("%zu", curl->size_header);
+            else if (strcmp(name, "size_request") == 0)
+                value = g_strdup_printf("%zu", curl->size_request);
+            else if (strcmp(name, "size_upload") == 0)
+                value = g_strdup("0");
+            else if (strcmp(name, "speed_download") == 0) {
+                KnTime us = (finished - job->started) / KN_USEC;
+
+                value = g_strdup_printf("%" G_GUINT64_FORMAT,
+                                        us > 0 ? curl->size_download * 1000000 / us : 0);
+            } else if (strcmp(name, "num_connects") == 0)
+                value = g_strdup_printf("%u", curl->num_connects);
+            else if (strcmp(name, "content_type") == 0)
+                value = g_strdup(curl->content_type != NULL ? curl->content_type : "");
+            else if (strcmp(name, "url_effective") == 0 || strcmp(name, "url") == 0)
+                value = g_strdup_printf("%s://%s%s", curl->url.scheme, curl->url.host_port,
+                                        curl->url.path);
+            else if (strcmp(name, "exitcode") == 0)
+                value = g_strdup_printf("%d", exit_code);
+            else if (strcmp(name, "errormsg") == 0)
+                value = g_strdup(error_text != NULL ? error_text : "");
+            else if (strcmp(name, "method") == 0)
+                value = g_strdup(curl->method != NULL ? curl->method : curl->head ? "HEAD" : "GET");
+            else if (strcmp(name, "scheme") == 0)
+                value = g_ascii_strup(curl->url.scheme, -1);
+            else {
+                g_string_append_printf(job->io.err, "curl: unknown --write-out variable: '%s'\n",
+                                       name);
+                continue;
+            }
+            g_string_append(out, value);
+            continue;
+        }
+        g_string_append_c(out, *p);
+    }
+}
+
+/* Ends curl with 'code' and, unless 0, the message "curl: (code) text". */
+static void
+curl_end(Job *job, int code, const char *text)
+{
+    Curl *curl = job->state;
+
+    if (code != 0) {
+        if (curl_progress(curl))
+            curl_meter_line(job->io.err, now(job) - job->started, (gint64) curl->size_download,
+                            -1);
+        curl_info(job, "%s", text);
+        curl_closing(job);
+        if (!curl->silent || curl->show_error)
+            g_string_append_printf(job->io.err, "curl: (%d) %s\n", code, text);
+    }
+    if (curl->write_out != NULL)
+        curl_write_out(job, code, code != 0 ? text : NULL);
+    job_finish(job, code);
+}
+
+static void
+curl_usage(Job *job, const char *message)
+{
+    Curl *curl = job->state;
+
+    g_string_append_printf(job->io.err, "curl: %s\n", message);
+    (void) curl;
+    g_string_append(job->io.err, "curl: try 'curl --help' or 'curl --manual' for more "
+                    "information\n");
+    job_finish(job, 2);
+}
+
+/* Parses curl's command line into job->state; FALSE after curl_usage(). */
+static gboolean
+curl_parse(Job *job)
+{
+    Curl *curl = job->state;
+    char **argv = job->argv;
+
+    for (int i = 1; argv[i] != NULL; i++) {
+        const char *arg = argv[i];
+        const char *value = NULL;
+        char option = 0;
+
+        if (g_str_has_prefix(arg, "--") && arg[2] != '\0') {
+            static const struct {
+                const char *name;
+                char option;
+            } longs[] = {
+                { "silent", 's' }, { "show-error", 'S' }, { "verbose", 'v' }, { "head", 'I' },
+                { "include", 'i' }, { "fail", 'f' }, { "location", 'L' }, { "insecure", 'k' },
+                { "output", 'o' }, { "write-out", 'w' }, { "header", 'H' }, { "request", 'X' },
+                { "max-time", 'm' }, { "connect-timeout", 'C' }, { "url", 'U' },
+                { "ipv4", '4' }, { "ipv6", '6' }, { "no-progress-meter", 'P' },
+                { "http1.1", '1' }, { "compressed", 'z' },
+            };
+
+            for (guint k = 0; k < G_N_ELEMENTS(longs); k++)
+                if (strcmp(arg + 2, longs[k].name) == 0)
+                    option = longs[k].option;
+            if (option == 0) {
+                g_autofree char *message = g_strdup_printf("option %s: is unknown", arg);
+
+                curl_usage(job, message);
+                return FALSE;
+            }
+            if (strchr("owHXmCU", option) != NULL) {
+                if (argv[i + 1] == NULL) {
+                    g_autofree char *message = g_strdup_printf("option %s: requires parameter", arg);
+
+                    curl_usage(job, message);
+                    return FALSE;
+                }
+                value = argv[++i];
+            }
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            for (const char *f = arg + 1; *f != '\0'; f++) {
+                if (strchr("owHXm", *f) != NULL) {
+                    option = *f;
+                    value = f[1] != '\0' ? f + 1 : argv[i + 1];
+                    if (value == NULL) {
+                        g_autofree char *message = g_strdup_printf("option -%c: requires parameter",
+                                                                   *f);
+
+                        curl_usage(job, message);
+                        return FALSE;
+                    }
+                    if (f[1] == '\0')
+                        i++;
+                    break;
+                }
+                if (strchr("sSvIifLk46#", *f) == NULL) {
+                    g_autofree char *message = g_strdup_printf("option -%c: is unknown", *f);
+
+                    curl_usage(job, message);
+                    return FALSE;
+                }
+                switch (*f) {
+                case 's': curl->silent = TRUE; break;
+                case 'S': curl->show_error = TRUE; break;
+                case 'v': curl->verbose = TRUE; break;
+                case 'I': curl->head = TRUE; break;
+                case 'i': curl->include = TRUE; break;
+                case 'f': curl->fail = TRUE; break;
+                default: break;
+                }
+            }
+            if (option == 0)
+                continue;
+        } else {
+            g_free(curl->url_text);
+            curl->url_text = g_strdup(arg);
+            continue;
+        }
+        switch (option) {
+        case 's': curl->silent = TRUE; break;
+        case 'S': curl->show_error = TRUE; break;
+        case 'v': curl->verbose = TRUE; break;
+        case 'I': curl->head = TRUE; break;
+        case 'i': curl->include = TRUE; break;
+        case 'f': curl->fail = TRUE; break;
+        case 'P': curl->no_meter = TRUE; break;
+        case 'o': g_free(curl->output); curl->output = g_strdup(value); break;
+        case 'w': g_free(curl->write_out); curl->write_out = g_strdup(value); break;
+        case 'H': g_ptr_array_add(curl->headers, g_strdup(value)); break;
+        case 'X': g_free(curl->method); curl->method = g_strdup(value); break;
+        case 'U': g_free(curl->url_text); curl->url_text = g_strdup(value); break;
+        case 'm':
+        case 'C': {
+            double seconds;
+
+            if (!parse_seconds(value, &seconds)) {
+                g_autofree char *message = g_strdup_printf(
+                    "option %s: expected a proper numerical parameter",
+                    option == 'm' ? (g_str_has_prefix(arg, "--") ? "--max-time" : "-m")
+                                  : "--connect-timeout");
+
+                curl_usage(job, message);
+                return FALSE;
+            }
+            if (option == 'm')
+                curl->max_time = seconds;
+            else
+                curl->connect_timeout = seconds;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (curl->url_text == NULL) {
+        curl_usage(job, curl_at_least(curl, 8, 0) ? "no URL specified" : "no URL specified!");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The request bytes curl sends. */
+static GBytes *
+curl_request(Job *job)
+{
+    Curl *curl = job->state;
+    GString *out = g_string_new(NULL);
+    g_autofree char *host = NULL;
+    const char *defaults[3][2];
+    gboolean default_port = curl->url.port == (strcmp(curl->url.scheme, "https") == 0 ? 443 : 80);
+
+    if (!default_port)
+        host = g_strdup(curl->url.host_port);
+    else if (strchr(curl->url.host, ':') != NULL)
+        host = g_strdup_printf("[%s]", curl->url.host);   /* IPv6 */
+    else
+        host = g_strdup(curl->url.host);
+    defaults[0][0] = "Host";
+    defaults[0][1] = host;
+    defaults[1][0] = "User-Agent";
+    defaults[1][1] = NULL;
+    defaults[2][0] = "Accept";
+    defaults[2][1] = "*/*";
+    g_string_append_printf(out, "%s %s HTTP/1.1\r\n",
+                           curl->method != NULL ? curl->method : curl->head ? "HEAD" : "GET",
+                           curl->url.path);
+    for (guint d = 0; d < 3; d++) {
+        const char *replaced = NULL;
+        gboolean removed = FALSE;
+
+        for (guint h = 0; h < curl->headers->len; h++) {
+            const char *header = g_ptr_array_index(curl->headers, h);
+            gsize len = strlen(defaults[d][0]);
+
+            if (g_ascii_strncasecmp(header, defaults[d][0], len) == 0 && header[len] == ':') {
+                const char *value = header + len + 1;
+
+                while (*value == ' ')
+                    value++;
+                if (*value == '\0')
+                    removed = TRUE;
+                else
+                    replaced = header;
+            }
+        }
+        if (removed)
+            continue;
+        if (replaced != NULL)
+            g_string_append_printf(out, "%s\r\n", replaced);
+        else if (d == 1)
+            g_string_append_printf(out, "User-Agent: curl/%s\r\n", job->version);
+        else
+            g_string_append_printf(out, "%s: %s\r\n", defaults[d][0], defaults[d][1]);
+    }
+    for (guint h = 0; h < curl->headers->len; h++) {
+        const char *header = g_ptr_array_index(curl->headers, h);
+        gboolean is_default = FALSE;
+        const char *colon = strchr(header, ':');
+
+        for (guint d = 0; d < 3; d++) {
+            gsize len = strlen(defaults[d][0]);
+
+            if (g_ascii_strncasecmp(header, defaults[d][0], len) == 0 && header[len] == ':')
+                is_default = TRUE;
+        }
+        if (!is_default && colon != NULL && colon[1] != '\0')
+            g_string_append_printf(out, "%s\r\n", header);
+    }
+    g_string_append(out, "\r\n");
+    return g_string_free_to_bytes(out);
+}
+
+/* Appends 'text' line by line with 'prefix', keeping each line's CRLF. */
+static void
+trace_lines(GString *err, const char *prefix, const char *text, gsize len)
+{
+    gsize start = 0;
+
+    for (gsize i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            g_string_append(err, prefix);
+            g_string_append_len(err, text + start, i + 1 - start);
+            start = i + 1;
+        }
+    }
+}
+
+static void
+curl_on_tcp(const KnTcpResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Curl *curl = job->state;
+    KnTime elapsed_ms = (result->finished - job->started) / KN_MSEC;
+    HttpResponse response;
+    gsize size;
+    const char *data;
+    g_autofree char *text = NULL;
+
+    curl->tcp = *result;
+    curl->tcp.received = NULL;
+    if (result->status != KN_NET_OK && result->status != KN_NET_TIMEOUT &&
+        result->status != KN_NET_RESET) {
+        gboolean kernel_timeout = result->status == KN_NET_CONNECT_TIMEOUT &&
+                                  curl->connect_timeout == 0 && curl->max_time == 0;
+        gboolean timeout = result->status == KN_NET_CONNECT_TIMEOUT && !kernel_timeout;
+
+        if (result->status != KN_NET_CONNECT_TIMEOUT || kernel_timeout) {
+            char local[KN_ADDR_STRLEN];
+
+            if (curl_at_least(curl, 8, 6) && result->local.family != 0)
+                curl_info(job, "connect to %s port %u from %s port %u failed: %s", job->addr_text,
+                          job->port, kn_addr_format(&result->local, local), result->local_port,
+                          net_strerror(job, result->status));
+            else
+                curl_info(job, "connect to %s port %u failed: %s", job->addr_text, job->port,
+                          net_strerror(job, result->status));
+        }
+        text = g_strdup_printf("Failed to connect to %s port %u after %" G_GUINT64_FORMAT
+                               " ms: %s", curl->url.host, job->port, elapsed_ms,
+                               timeout ? "Timeout was reached" : "Couldn't connect to server");
+        curl_end(job, timeout || kernel_timeout ? 28 : 7, text);
+        return;
+    }
+    curl->num_connects = 1;
+    if (curl_at_least(curl, 8, 0))
+        curl_info(job, "Connected to %s (%s) port %u", curl->url.host, job->addr_text, job->port);
+    else
+        curl_info(job, "Connected to %s (%s) port %u (#0)", curl->url.host, job->addr_text,
+                  job->port);
+    if (curl_at_least(curl, 8, 6))
+        curl_info(job, "using HTTP/1.x");
+    if (curl->verbose) {
+        data = g_bytes_get_data(curl->request, &size);
+        trace_lines(job->io.err, "> ", data, size);
+    }
+    if (curl_at_least(curl, 8, 6))
+        curl_info(job, "Request completely sent off");
+    data = g_bytes_get_data(result->received, &size);
+    if (!http_response_parse(result->received, &response)) {
+        http_response_clear(&response);
+        if (result->status == KN_NET_TIMEOUT) {
+            text = g_strdup_printf("Operation timed out after %" G_GUINT64_FORMAT
+                                   " milliseconds with 0 bytes received", elapsed_ms);
+            curl_end(job, 28, text);
+        } else if (result->status == KN_NET_RESET) {
+            curl_end(job, 56, "Recv failure: Connection reset by peer");
+        } else if (size == 0) {
+            curl_end(job, 52, "Empty reply from server");
+        } else if (strcmp(curl->url.scheme, "https") == 0) {
+            curl_end(job, 35, "error:0A00010B:SSL routines::wrong version number");
+        } else {
+            curl_end(job, 1, "Received HTTP/0.9 when not allowed");
+        }
+        return;
+    }
+    curl->http_code = response.code;
+    curl->size_header = response.header_size;
+    curl->size_download = curl->head ? 0 : response.body_size;
+    curl->content_type = g_strdup(response.content_type);
+    if (curl->verbose)
+        trace_lines(job->io.err, "< ", data, response.header_size);
+    if (result->status == KN_NET_TIMEOUT) {
+        text = response.content_length >= 0
+            ? g_strdup_printf("Operation timed out after %" G_GUINT64_FORMAT " milliseconds with %zu"
+                              " out of %" G_GINT64_FORMAT " bytes received", elapsed_ms,
+                              curl->size_download, response.content_length)
+            : g_strdup_printf("Operation timed out after %" G_GUINT64_FORMAT " milliseconds with %zu"
+                              " bytes received", elapsed_ms, curl->size_download);
+        http_response_clear(&response);
+        curl_end(job, 28, text);
+        return;
+    }
+    if (curl->fail && response.code >= 400) {
+        text = g_strdup_printf("The requested URL returned error: %d", response.code);
+        http_response_clear(&response);
+        curl_end(job, 22, text);
+        return;
+    }
+    {
+        GString *out = curl->output != NULL ? output_file(&job->io, curl->output) : job->io.out;
+
+        if (out != NULL) {
+            if (curl->head || curl->include)
+                g_string_append_len(out, data, response.header_size);
+            if (!curl->head)
+                g_string_append_len(out, response.body, response.body_size);
+        }
+    }
+    if (curl->verbose && curl->size_download > 0)
+        g_string_append_printf(job->io.err, "{ [%zu bytes data]\n", curl->size_download);
+    if (curl_progress(curl)) {
+        curl_meter_line(job->io.err, result->finished - job->started,
+                        (gint64) curl->size_download,
+                        curl->head ? 0 : response.content_length);
+        g_string_append_c(job->io.err, '\n');
+    }
+    if (response.close)
+        curl_closing(job);
+    else
+        curl_info(job, "Connection #0 to host %s left intact", curl->url.host);
+    http_response_clear(&response);
+    curl_end(job, 0, NULL);
+}
+
+static void
+curl_on_resolved(const KnResolveResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Curl *curl = job->state;
+    KnTcpRequest request = { 0 };
+    KnAddr literal;
+
+    job->resolved = now(job);
+    if (!result->found || result->addresses == NULL || result->addresses->len == 0) {
+        g_autofree char *text = g_strdup_printf("Could not resolve host: %s", curl->url.host);
+
+        curl_end(job, 6, text);
+        return;
+    }
+    job->addr = *(const KnAddr *) g_ptr_array_index(result->addresses, 0);
+    kn_addr_format(&job->addr, job->addr_text);
+    if (curl_at_least(curl, 8, 6) && !kn_addr_parse(curl->url.host, &literal)) {
+        GString *v4 = g_string_new(NULL), *v6 = g_string_new(NULL);
+
+        for (guint i = 0; i < result->addresses->len; i++) {
+            const KnAddr *addr = g_ptr_array_index(result->addresses, i);
+            char text[KN_ADDR_STRLEN];
+            GString *list = addr->family == 6 ? v6 : v4;
+
+            g_string_append_printf(list, "%s%s", list->len > 0 ? ", " : "",
+                                   kn_addr_format(addr, text));
+        }
+        curl_info(job, "Host %s:%u was resolved.", curl->url.host, job->port);
+        curl_info(job, "IPv6: %s", v6->len > 0 ? v6->str : "(none)");
+        curl_info(job, "IPv4: %s", v4->len > 0 ? v4->str : "(none)");
+        g_string_free(v4, TRUE);
+        g_string_free(v6, TRUE);
+    }
+    if (job->addr.family == 6)
+        curl_info(job, "  Trying [%s]:%u...", job->addr_text, job->port);
+    else
+        curl_info(job, "  Trying %s:%u...", job->addr_text, job->port);
+    curl->tried = TRUE;
+    curl->request = curl_request(job);
+    curl->size_request = g_bytes_get_size(curl->request);
+    request.dst = job->addr;
+    request.port = job->port;
+    request.send = curl->request;
+    request.http = TRUE;
+    request.connect_timeout = seconds_to_time(curl->connect_timeout);
+    if (curl->max_time > 0) {
+        KnTime max_time = seconds_to_time(curl->max_time);
+        KnTime spent = job->resolved - job->started;
+
+        request.max_time = max_time > spent ? max_time - spent : 1;
+        if (request.connect_timeout == 0 || request.connect_timeout > request.max_time)
+            request.connect_timeout = request.max_time;
+    }
+    job->net->klass->tcp_exchange(job->net->self, &request, curl_on_tcp, job);
+}
+
+static void
+run_curl(Job *job)
+{
+    Curl *curl = g_new0(Curl, 1);
+    const char *version = job->version != NULL ? job->version : "8.12.1";
+
+    curl->headers = g_ptr_array_new_with_free_func(g_free);
+    job->state = curl;
+    job->state_free = (GDestroyNotify) curl_free;
+    curl->major = atoi(version);
+    curl->minor = strchr(version, '.') != NULL ? atoi(strchr(version, '.') + 1) : 0;
+    if (job->version == NULL)
+        job->version = g_strdup(version);
+    if (!curl_parse(job))
+        return;
+    if (curl->write_out != NULL && curl->write_out[0] == '@')
+        g_string_append(job->io.err, "Warning: --write-out from a file is not simulated\n");
+    if (!url_parse(curl->url_text, &curl->url)) {
+        if (curl_progress(curl))
+            curl_meter_header(job->io.err);
+        curl_end(job, 3, "URL using bad/illegal format or missing URL");
+        return;
+    }
+    if (strcmp(curl->url.scheme, "http") != 0 && strcmp(curl->url.scheme, "https") != 0) {
+        g_autofree char *text = curl_at_least(curl, 8, 0)
+            ? g_strdup_printf("Protocol \"%s\" not supported", curl->url.scheme)
+            : g_strdup_printf("Protocol \"%s\" not supported or disabled in libcurl",
+                              curl->url.scheme);
+
+        if (curl_progress(curl))
+            curl_meter_header(job->io.err);
+        curl_end(job, 1, text);
+        return;
+    }
+    job->port = curl->url.port;
+    job->host = g_strdup(curl->url.host);
+    if (curl_progress(curl)) {
+        curl_meter_header(job->io.err);
+        if (curl->verbose)
+            curl_meter_line(job->io.err, 0, 0, -1);
+    }
+    job->net->klass->resolve(job->net->self, curl->url.host, curl_on_resolved, job);
+}
+
+/*****************************************************************************
+ * wget (busybox).
+ *****************************************************************************/
+
+typedef struct Wget {
+    gboolean quiet, server_response, spider;
+    char *output;                /* -O */
+    char *user_agent;
+    double timeout;              /* -T; 0: busybox's 900 s */
+    GPtrArray *headers;
+    Url url;
+    GBytes *request;
+} Wget;
+
+static void
+wget_free(Wget *wget)
+{
+    g_free(wget->output);
+    g_free(wget->user_agent);
+    g_ptr_array_unref(wget->headers);
+    url_clear(&wget->url);
+    if (wget->request != NULL)
+        g_bytes_unref(wget->request);
+    g_free(wget);
+}
+
+static void
+wget_fail(Job *job, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+wget_fail(Job *job, const char *format, ...)
+{
+    va_list args;
+
+    g_string_append(job->io.err, "wget: ");
+    va_start(args, format);
+    g_string_append_vprintf(job->io.err, format, args);
+    va_end(args);
+    g_string_append_c(job->io.err, '\n');
+    job_finish(job, 1);
+}
+
+/* The busybox progress line for a finished download of 'size' bytes. */
+static void
+wget_progress(GString *err, const char *name, gsize size)
+{
+    const int bar = 80 - 48;
+    guint64 shown = size;
+    int unit = 0;
+
+    g_string_append_printf(err, "%-20.20s %3u%% |", name, 100u);
+    for (int i = 0; i < bar; i++)
+        g_string_append_c(err, '*');
+    while (shown >= 100000) {
+        shown >>= 10;
+        unit++;
+    }
+    g_string_append_printf(err, "|%6u%c %u:%02u:%02u ETA\n", (unsigned) shown,
+                           " kMGTPEZY"[unit], 0u, 0u, 0u);
+}
+
+static void
+wget_on_tcp(const KnTcpResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Wget *wget = job->state;
+    HttpResponse response;
+    const char *name;
+    GString *out;
+
+    if (result->status == KN_NET_CONNECT_TIMEOUT && wget->timeout > 0) {
+        wget_fail(job, "download timed out");
+        return;
+    }
+    if (result->status != KN_NET_OK && result->status != KN_NET_TIMEOUT &&
+        result->status != KN_NET_RESET) {
+        wget_fail(job, "can't connect to remote host (%s): %s", job->addr_text,
+                  net_strerror(job, result->status));
+        return;
+    }
+    if (result->status == KN_NET_TIMEOUT) {
+        wget_fail(job, "download timed out");
+        return;
+    }
+    if (!http_response_parse(result->received, &response)) {
+        http_response_clear(&response);
+        if (result->status == KN_NET_RESET)
+            wget_fail(job, "error getting response: Connection reset by peer");
+        else
+            wget_fail(job, "error getting response");
+        return;
+    }
+    if (wget->server_response) {
+        for (guint i = 0; i < response.lines->len; i++)
+            g_string_append_printf(job->io.err, "  %s\n",
+                                   (const char *) g_ptr_array_index(response.lines, i));
+    }
+    if (response.code < 200 || response.code >= 300) {
+        g_autofree char *status = g_strdup(response.status_line);
+
+        http_response_clear(&response);
+        wget_fail(job, "server returned error: %s", status);
+        return;
+    }
+    if (wget->spider) {
+        if (!wget->quiet)
+            g_string_append(job->io.err, "remote file exists\n");
+        http_response_clear(&response);
+        job_finish(job, 0);
+        return;
+    }
+    if (wget->output != NULL) {
+        name = wget->output;
+    } else {
+        const char *slash = strrchr(wget->url.path, '/');
+        g_autofree char *last = g_strdup(slash != NULL ? slash + 1 : wget->url.path);
+        char *query = strchr(last, '?');
+
+        if (query != NULL)
+            *query = '\0';
+        g_free(wget->output);
+        wget->output = g_strdup(last[0] != '\0' ? last : "index.html");
+        name = wget->output;
+    }
+    if (!wget->quiet) {
+        if (strcmp(name, "-") == 0)
+            g_string_append(job->io.err, "writing to stdout\n");
+        else
+            g_string_append_printf(job->io.err, "saving to '%s'\n", name);
+    }
+    out = output_file(&job->io, name);
+    if (out != NULL)
+        g_string_append_len(out, response.body, response.body_size);
+    if (!wget->quiet) {
+        const char *base = strrchr(name, '/') != NULL && strcmp(name, "/") != 0
+                               ? strrchr(name, '/') + 1 : name;
+
+        wget_progress(job->io.err, base, response.body_size);
+        if (strcmp(name, "-") == 0)
+            g_string_append(job->io.err, "written to stdout\n");
+        else
+            g_string_append_printf(job->io.err, "'%s' saved\n", name);
+    }
+    http_response_clear(&response);
+    job_finish(job, 0);
+}
+
+static void
+wget_on_resolved(const KnResolveResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Wget *wget = job->state;
+    KnTcpRequest request = { 0 };
+    GString *text;
+
+    if (!result->found || result->addresses == NULL || result->addresses->len == 0) {
+        wget_fail(job, "bad address '%s'", wget->url.host);
+        return;
+    }
+    job->addr = *(const KnAddr *) g_ptr_array_index(result->addresses, 0);
+    kn_addr_format(&job->addr, job->addr_text);
+    if (!wget->quiet) {
+        if (job->addr.family == 6)
+            g_string_append_printf(job->io.err, "Connecting to %s ([%s]:%u)\n",
+                                   wget->url.host_port, job->addr_text, job->port);
+        else
+            g_string_append_printf(job->io.err, "Connecting to %s (%s:%u)\n", wget->url.host_port,
+                                   job->addr_text, job->port);
+    }
+    text = g_string_new(NULL);
+    g_string_append_printf(text, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n"
+                           "Connection: close\r\n", wget->url.path, wget->url.host_port,
+                           wget->user_agent != NULL ? wget->user_agent : "Wget");
+    for (guint i = 0; i < wget->headers->len; i++)
+        g_string_append_printf(text, "%s\r\n", (const char *) g_ptr_array_index(wget->headers, i));
+    g_string_append(text, "\r\n");
+    wget->request = g_string_free_to_bytes(text);
+    request.dst = job->addr;
+    request.port = job->port;
+    request.send = wget->request;
+    request.http = TRUE;
+    if (wget->timeout > 0) {
+        request.connect_timeout = seconds_to_time(wget->timeout);
+        request.max_time = seconds_to_time(wget->timeout);
+    } else {
+        request.max_time = 900 * KN_SEC;
+    }
+    job->net->klass->tcp_exchange(job->net->self, &request, wget_on_tcp, job);
+}
+
+static void
+run_wget(Job *job)
+{
+    Wget *wget = g_new0(Wget, 1);
+    char **argv = job->argv;
+    const char *url_text = NULL;
+
+    wget->headers = g_ptr_array_new_with_free_func(g_free);
+    job->state = wget;
+    job->state_free = (GDestroyNotify) wget_free;
+    for (int i = 1; argv[i] != NULL; i++) {
+        const char *arg = argv[i];
+
+        if (g_str_has_prefix(arg, "--")) {
+            const char *eq = strchr(arg, '=');
+            g_autofree char *name = eq != NULL ? g_strndup(arg + 2, eq - arg - 2) : g_strdup(arg + 2);
+            const char *value = eq != NULL ? eq + 1 : NULL;
+            gboolean needs = strcmp(name, "timeout") == 0 || strcmp(name, "output-document") == 0 ||
+                             strcmp(name, "header") == 0 || strcmp(name, "user-agent") == 0 ||
+                             strcmp(name, "tries") == 0;
+
+            if (needs && value == NULL) {
+                value = argv[i + 1];
+                if (value != NULL)
+                    i++;
+            }
+            if (strcmp(name, "quiet") == 0)
+                wget->quiet = TRUE;
+            else if (strcmp(name, "spider") == 0)
+                wget->spider = TRUE;
+            else if (strcmp(name, "server-response") == 0)
+                wget->server_response = TRUE;
+            else if (strcmp(name, "timeout") == 0 && value != NULL)
+                parse_seconds(value, &wget->timeout);
+            else if (strcmp(name, "output-document") == 0 && value != NULL)
+                wget->output = g_strdup(value);
+            else if (strcmp(name, "header") == 0 && value != NULL)
+                g_ptr_array_add(wget->headers, g_strdup(value));
+            else if (strcmp(name, "user-agent") == 0 && value != NULL)
+                wget->user_agent = g_strdup(value);
+            else if (strcmp(name, "tries") != 0 && strcmp(name, "no-check-certificate") != 0) {
+                g_string_append_printf(job->io.err, "wget: unrecognized option '%s'\n", arg);
+                job_finish(job, 1);
+                return;
+            }
+            continue;
+        }
+        if (arg[0] == '-' && arg[1] != '\0') {
+            for (const char *f = arg + 1; *f != '\0'; f++) {
+                if (strchr("OTUPYt", *f) != NULL) {
+                    const char *value = f[1] != '\0' ? f + 1 : argv[i + 1];
+
+                    if (value == NULL) {
+                        g_string_append_printf(job->io.err, "wget: option requires an argument "
+                                               "-- '%c'\n", *f);
+                        job_finish(job, 1);
+                        return;
+                    }
+                    if (f[1] == '\0')
+                        i++;
+                    if (*f == 'O') {
+                        g_free(wget->output);
+                        wget->output = g_strdup(value);
+                    } else if (*f == 'T') {
+                        parse_seconds(value, &wget->timeout);
+                    } else if (*f == 'U') {
+                        wget->user_agent = g_strdup(value);
+                    }
+                    break;
+                }
+                if (*f == 'q')
+                    wget->quiet = TRUE;
+                else if (*f == 'S')
+                    wget->server_response = TRUE;
+                else if (*f != 'c' && *f != 's') {
+                    g_string_append_printf(job->io.err, "wget: invalid option -- '%c'\n", *f);
+                    job_finish(job, 1);
+                    return;
+                }
+            }
+            continue;
+        }
+        url_text = arg;
+    }
+    if (url_text == NULL) {
+        g_string_append(job->io.err, "BusyBox v1.37.0 multi-call binary.\n\nUsage: wget [-cqS] "
+                        "[--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | "
+                        "--post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n");
+        job_finish(job, 1);
+        return;
+    }
+    if (!url_parse(url_text, &wget->url) || (strcmp(wget->url.scheme, "http") != 0 &&
+                                             strcmp(wget->url.scheme, "https") != 0)) {
+        wget_fail(job, "not an http or ftp url: %s", url_text);
+        return;
+    }
+    job->port = wget->url.port;
+    job->host = g_strdup(wget->url.host);
+    job->net->klass->resolve(job->net->self, wget->url.host, wget_on_resolved, job);
+}
+
+/*****************************************************************************
+ * nc.
+ *****************************************************************************/
+
+typedef struct Nc {
+    gboolean zero, udp, numeric;
+    int verbose;
+    double wait;                 /* -w; 0: none */
+    GBytes *send;
+} Nc;
+
+static void
+nc_free(Nc *nc)
+{
+    if (nc->send != NULL)
+        g_bytes_unref(nc->send);
+    g_free(nc);
+}
+
+static gboolean
+nc_openbsd(const Job *job)
+{
+    return job->tool == NULL || job->tool->flavour == KN_TOOL_OPENBSD;
+}
+
+static void
+nc_succeeded(Job *job)
+{
+    Nc *nc = job->state;
+
+    if (nc_openbsd(job)) {
+        const char *service = nc->numeric ? NULL : kn_tools_service_name(job->port, nc->udp);
+
+        g_string_append_printf(job->io.err, "Connection to %s", job->host);
+        if (!nc->numeric && strcmp(job->host, job->addr_text) != 0)
+            g_string_append_printf(job->io.err, " (%s)", job->addr_text);
+        g_string_append_printf(job->io.err, " %u port [%s/%s] succeeded!\n", job->port,
+                               nc->udp ? "udp" : "tcp", service != NULL ? service : "*");
+    } else {
+        g_string_append_printf(job->io.err, "%s (%s:%u) open\n", job->host, job->addr_text,
+                               job->port);
+    }
+}
+
+static void
+nc_failed(Job *job, KnNetStatus status)
+{
+    Nc *nc = job->state;
+
+    if (nc_openbsd(job)) {
+        if (!nc->verbose)
+            return;
+        if (nc->numeric || strcmp(job->host, job->addr_text) == 0)
+            g_string_append_printf(job->io.err, "nc: connect to %s port %u (%s) failed: %s\n",
+                                   job->host, job->port, nc->udp ? "udp" : "tcp",
+                                   net_strerror(job, status));
+        else
+            g_string_append_printf(job->io.err, "nc: connect to %s (%s) port %u (%s) failed: %s\n",
+                                   job->host, job->addr_text, job->port, nc->udp ? "udp" : "tcp",
+                                   net_strerror(job, status));
+        return;
+    }
+    /* busybox: refusals only with -vv. */
+    if (nc->verbose > 1 || (nc->verbose && status != KN_NET_REFUSED))
+        g_string_append_printf(job->io.err, "nc: %s (%s:%u): %s\n", job->host, job->addr_text,
+                               job->port, net_strerror(job, status));
+}
+
+static void
+nc_on_tcp(const KnTcpResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Nc *nc = job->state;
+
+    if (result->status != KN_NET_OK && result->status != KN_NET_TIMEOUT &&
+        result->status != KN_NET_RESET) {
+        nc_failed(job, result->status);
+        job_finish(job, 1);
+        return;
+    }
+    if (nc->verbose)
+        nc_succeeded(job);
+    if (!nc->zero)
+        g_string_append_len(job->io.out, g_bytes_get_data(result->received, NULL),
+                            g_bytes_get_size(result->received));
+    job_finish(job, 0);
+}
+
+static void
+nc_on_udp(const KnUdpResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Nc *nc = job->state;
+
+    if (result->status == KN_NET_REFUSED) {
+        if (!nc->zero && nc_openbsd(job) && nc->verbose)
+            nc_succeeded(job);
+        job_finish(job, 1);
+        return;
+    }
+    if (nc->verbose)
+        nc_succeeded(job);
+    if (!nc->zero && result->status == KN_NET_OK)
+        g_string_append_len(job->io.out, g_bytes_get_data(result->received, NULL),
+                            g_bytes_get_size(result->received));
+    job_finish(job, 0);
+}
+
+static void
+nc_on_resolved(const KnResolveResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Nc *nc = job->state;
+
+    if (!result->found || result->addresses == NULL || result->addresses->len == 0) {
+        if (nc_openbsd(job))
+            g_string_append_printf(job->io.err, "nc: getaddrinfo for host \"%s\" port %u: %s\n",
+                                   job->host, job->port, gai_noname(job));
+        else
+            g_string_append_printf(job->io.err, "nc: bad address '%s'\n", job->host);
+        job_finish(job, 1);
+        return;
+    }
+    job->addr = *(const KnAddr *) g_ptr_array_index(result->addresses, 0);
+    kn_addr_format(&job->addr, job->addr_text);
+    if (nc->udp) {
+        KnUdpRequest request = { 0 };
+
+        request.dst = job->addr;
+        request.port = job->port;
+        request.send = nc->send;
+        request.timeout = seconds_to_time(nc->wait > 0 ? nc->wait : 10);
+        job->net->klass->udp_exchange(job->net->self, &request, nc_on_udp, job);
+    } else {
+        KnTcpRequest request = { 0 };
+
+        request.dst = job->addr;
+        request.port = job->port;
+        request.send = nc->zero ? NULL : nc->send;
+        request.connect_timeout = seconds_to_time(nc->wait);
+        job->net->klass->tcp_exchange(job->net->self, &request, nc_on_tcp, job);
+    }
+}
+
+static void
+run_nc(Job *job)
+{
+    Nc *nc = g_new0(Nc, 1);
+    char **argv = job->argv;
+    const char *operands[2] = { NULL, NULL };
+    int n_operands = 0;
+    char *end;
+    guint64 port;
+
+    job->state = nc;
+    job->state_free = (GDestroyNotify) nc_free;
+    for (int i = 1; argv[i] != NULL; i++) {
+        const char *arg = argv[i];
+
+        if (arg[0] == '-' && arg[1] != '\0') {
+            for (const char *f = arg + 1; *f != '\0'; f++) {
+                if (*f == 'w' || *f == 'q' || *f == 'i' || *f == 's' || *f == 'p') {
+                    const char *value = f[1] != '\0' ? f + 1 : argv[i + 1];
+
+                    if (value == NULL) {
+                        g_string_append_printf(job->io.err, "nc: option requires an argument -- "
+                                               "'%c'\n", *f);
+                        job_finish(job, 1);
+                        return;
+                    }
+                    if (f[1] == '\0')
+                        i++;
+                    if (*f == 'w')
+                        parse_seconds(value, &nc->wait);
+                    break;
+                }
+                switch (*f) {
+                case 'z': nc->zero = TRUE; break;
+                case 'v': nc->verbose++; break;
+                case 'u': nc->udp = TRUE; break;
+                case 'n': nc->numeric = TRUE; break;
+                case 'N': case '4': case '6': break;
+                default:
+                    g_string_append_printf(job->io.err, "nc: invalid option -- '%c'\n", *f);
+                    job_finish(job, 1);
+                    return;
+                }
+            }
+            continue;
+        }
+        if (n_operands < 2)
+            operands[n_operands] = arg;
+        n_operands++;
+    }
+    if (n_operands != 2) {
+        if (nc_openbsd(job))
+            g_string_append(job->io.err, "usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval]"
+                            " [-M ttl]\n\t  [-m minttl] [-O length] [-P proxy_username] [-p "
+                            "source_port]\n\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable]"
+                            " [-W recvlimit]\n\t  [-w timeout] [-X proxy_protocol] [-x proxy_address"
+                            "[:port]]\n\t  [destination] [port]\n");
+        else
+            g_string_append(job->io.err, "BusyBox v1.37.0 multi-call binary.\n\nUsage: nc [OPTIONS]"
+                            " HOST PORT  - connect\n");
+        job_finish(job, 1);
+        return;
+    }
+    port = g_ascii_strtoull(operands[1], &end, 10);
+    if (operands[1][0] == '\0' || *end != '\0' || port == 0 || port > 65535) {
+        if (nc_openbsd(job))
+            g_string_append_printf(job->io.err, "nc: port number invalid: %s\n", operands[1]);
+        else
+            g_string_append_printf(job->io.err, "nc: bad port '%s'\n", operands[1]);
+        job_finish(job, 1);
+        return;
+    }
+    job->port = (guint16) port;
+    job->host = g_strdup(operands[0]);
+    if (nc->udp && nc->zero)
+        nc->send = g_bytes_new_static("X", 1);
+    else if (job->io.in != NULL)
+        nc->send = g_bytes_ref(job->io.in);
+    job->net->klass->resolve(job->net->self, job->host, nc_on_resolved, job);
+}
+
+/*****************************************************************************
+ * ping.
+ *****************************************************************************/
+
+typedef struct Ping {
+    guint count;
+    double interval;
+    double wait;                 /* -W */
+    gboolean quiet;
+    guint sent, received, errors, answered;
+    GArray *rtts;                /* KnTime of each reply */
+    KnTime first_sent;
+    gboolean iputils;
+} Ping;
+
+typedef struct PingSend {
+    Job *job;
+    guint16 seq;
+} PingSend;
+
+static void
+ping_free(Ping *ping)
+{
+    g_array_unref(ping->rtts);
+    g_free(ping);
+}
+
+/* iputils' time= text: 3 decimals under 1 ms, 2 under 10, 1 under 100. */
+static void
+iputils_time(GString *out, KnTime rtt)
+{
+    guint64 us = rtt / KN_USEC;
+
+    if (us >= 100000 - 50)
+        g_string_append_printf(out, "%" G_GUINT64_FORMAT, (us + 500) / 1000);
+    else if (us >= 10000 - 5)
+        g_string_append_printf(out, "%" G_GUINT64_FORMAT ".%01" G_GUINT64_FORMAT,
+                               (us + 50) / 1000, ((us + 50) % 1000) / 100);
+    else if (us >= 1000)
+        g_string_append_printf(out, "%" G_GUINT64_FORMAT ".%02" G_GUINT64_FORMAT,
+                               (us + 5) / 1000, ((us + 5) % 1000) / 10);
+    else
+        g_string_append_printf(out, "%" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT, us / 1000,
+                               us % 1000);
+}
+
+static void
+ms3(GString *out, KnTime t)
+{
+    guint64 us = t / KN_USEC;
+
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT, us / 1000, us % 1000);
+}
+
+static void
+ping_summary(Job *job)
+{
+    Ping *ping = job->state;
+    GString *out = job->io.out;
+    KnTime min = G_MAXUINT64, max = 0;
+    double sum = 0, sum2 = 0;
+
+    for (guint i = 0; i < ping->rtts->len; i++) {
+        KnTime rtt = g_array_index(ping->rtts, KnTime, i);
+        double us = (double) (rtt / KN_USEC);
+
+        min = MIN(min, rtt);
+        max = MAX(max, rtt);
+        sum += us;
+        sum2 += us * us;
+    }
+    g_string_append_printf(out, "\n--- %s ping statistics ---\n", job->host);
+    if (ping->iputils) {
+        KnTime total = now(job) - ping->first_sent;
+
+        g_string_append_printf(out, "%u packets transmitted, %u received", ping->sent,
+                               ping->received);
+        if (ping->errors > 0)
+            g_string_append_printf(out, ", +%u errors", ping->errors);
+        g_string_append_printf(out, ", %g%% packet loss, time %" G_GUINT64_FORMAT "ms\n",
+                               (double) (ping->sent - ping->received) * 100.0 / ping->sent,
+                               total / KN_MSEC);
+        if (ping->received > 0) {
+            double avg = sum / ping->received;
+            double mdev = sqrt(MAX(0.0, sum2 / ping->received - avg * avg));
+
+            g_string_append(out, "rtt min/avg/max/mdev = ");
+            ms3(out, min);
+            g_string_append_c(out, '/');
+            ms3(out, (KnTime) llround(avg) * KN_USEC);
+            g_string_append_c(out, '/');
+            ms3(out, max);
+            g_string_append_c(out, '/');
+            ms3(out, (KnTime) llround(mdev) * KN_USEC);
+            g_string_append(out, " ms\n");
+        }
+    } else {
+        g_string_append_printf(out, "%u packets transmitted, %u packets received, %u%% packet "
+                               "loss\n", ping->sent, ping->received,
+                               (ping->sent - ping->received) * 100 / ping->sent);
+        if (ping->received > 0) {
+            g_string_append(out, "round-trip min/avg/max = ");
+            ms3(out, min);
+            g_string_append_c(out, '/');
+            ms3(out, (KnTime) llround(sum / ping->received) * KN_USEC);
+            g_string_append_c(out, '/');
+            ms3(out, max);
+            g_string_append(out, " ms\n");
+        }
+    }
+    job_finish(job, ping->received > 0 ? 0 : 1);
+}
+
+static void
+ping_on_reply(const KnPingResult *result, gpointer user_data)
+{
+    PingSend *send = user_data;
+    Job *job = send->job;
+    Ping *ping = job->state;
+    char from[KN_ADDR_STRLEN];
+
+    if (result->status == KN_NET_OK) {
+        ping->received++;
+        g_array_append_val(ping->rtts, result->rtt);
+        if (!ping->quiet) {
+            kn_addr_format(&result->from, from);
+            if (ping->iputils) {
+                g_string_append_printf(job->io.out, "64 bytes from %s: icmp_seq=%u ttl=%u time=",
+                                       from, send->seq, result->ttl);
+                iputils_time(job->io.out, result->rtt);
+                g_string_append(job->io.out, " ms\n");
+            } else {
+                g_string_append_printf(job->io.out, "64 bytes from %s: seq=%u ttl=%u time=", from,
+                                       send->seq, result->ttl);
+                ms3(job->io.out, result->rtt);
+                g_string_append(job->io.out, " ms\n");
+            }
+        }
+    } else if (result->status == KN_NET_HOST_UNREACHABLE && ping->iputils) {
+        ping->errors++;
+        if (!ping->quiet) {
+            kn_addr_format(&result->from, from);
+            g_string_append_printf(job->io.out, "From %s icmp_seq=%u Destination Host Unreachable\n",
+                                   from, send->seq);
+        }
+    }
+    g_free(send);
+    if (++ping->answered == ping->count)
+        ping_summary(job);
+}
+
+static void
+ping_send(gpointer user_data)
+{
+    PingSend *send = user_data;
+    Job *job = send->job;
+    Ping *ping = job->state;
+
+    if (ping->sent == 0)
+        ping->first_sent = now(job);
+    ping->sent++;
+    job->net->klass->ping(job->net->self, &job->addr, send->seq,
+                          seconds_to_time(ping->wait > 0 ? ping->wait : 10), ping_on_reply, send);
+}
+
+static void
+ping_on_resolved(const KnResolveResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Ping *ping = job->state;
+
+    if (!result->found || result->addresses == NULL || result->addresses->len == 0) {
+        if (ping->iputils) {
+            g_string_append_printf(job->io.err, "ping: %s: %s\n", job->host, gai_noname(job));
+            job_finish(job, 2);
+        } else {
+            g_string_append_printf(job->io.err, "ping: bad address '%s'\n", job->host);
+            job_finish(job, 1);
+        }
+        return;
+    }
+    job->addr = *(const KnAddr *) g_ptr_array_index(result->addresses, 0);
+    kn_addr_format(&job->addr, job->addr_text);
+    if (ping->iputils)
+        g_string_append_printf(job->io.out, job->addr.family == 6
+                               ? "PING %s (%s) 56 data bytes\n"
+                               : "PING %s (%s) 56(84) bytes of data.\n", job->host, job->addr_text);
+    else
+        g_string_append_printf(job->io.out, "PING %s (%s): 56 data bytes\n", job->host,
+                               job->addr_text);
+    for (guint i = 0; i < ping->count; i++) {
+        PingSend *send = g_new0(PingSend, 1);
+
+        send->job = job;
+        send->seq = (guint16) (ping->iputils ? i + 1 : i);
+        job->net->klass->after(job->net->self, seconds_to_time(ping->interval * i), ping_send,
+                               send);
+    }
+}
+
+static void
+run_ping(Job *job)
+{
+    Ping *ping = g_new0(Ping, 1);
+    char **argv = job->argv;
+
+    ping->count = 10;
+    ping->interval = 1;
+    ping->rtts = g_array_new(FALSE, FALSE, sizeof(KnTime));
+    ping->iputils = job->tool != NULL && job->tool->flavour == KN_TOOL_IPUTILS;
+    job->state = ping;
+    job->state_free = (GDestroyNotify) ping_free;
+    for (int i = 1; argv[i] != NULL; i++) {
+        const char *arg = argv[i];
+
+        if (arg[0] == '-' && arg[1] != '\0') {
+            for (const char *f = arg + 1; *f != '\0'; f++) {
+                if (strchr("cWiwst", *f) != NULL) {
+                    const char *value = f[1] != '\0' ? f + 1 : argv[i + 1];
+                    double number;
+
+                    if (value == NULL || !parse_seconds(value, &number)) {
+                        if (ping->iputils)
+                            g_string_append_printf(job->io.err, "ping: invalid argument: '%s'\n",
+                                                   value != NULL ? value : "");
+                        else
+                            g_string_append_printf(job->io.err, "ping: invalid number '%s'\n",
+                                                   value != NULL ? value : "");
+                        job_finish(job, ping->iputils ? 1 : 1);
+                        return;
+                    }
+                    if (f[1] == '\0')
+                        i++;
+                    if (*f == 'c')
+                        ping->count = (guint) number;
+                    else if (*f == 'W')
+                        ping->wait = number;
+                    else if (*f == 'i')
+                        ping->interval = number;
+                    else if (*f == 'w' && ping->count == 10)
+                        ping->count = MAX(1u, (guint) (number / ping->interval));
+                    break;
+                }
+                if (*f == 'q')
+                    ping->quiet = TRUE;
+                else if (strchr("n46", *f) == NULL) {
+                    g_string_append_printf(job->io.err, "ping: invalid option -- '%c'\n", *f);
+                    job_finish(job, ping->iputils ? 2 : 1);
+                    return;
+                }
+            }
+            continue;
+        }
+        g_free(job->host);
+        job->host = g_strdup(arg);
+    }
+    if (job->host == NULL) {
+        if (ping->iputils)
+            g_string_append(job->io.err, "ping: usage error: Destination address required\n");
+        else
+            g_string_append(job->io.err, "BusyBox v1.37.0 multi-call binary.\n\nUsage: ping "
+                            "[OPTIONS] HOST\n");
+        job_finish(job, ping->iputils ? 1 : 1);
+        return;
+    }
+    if (ping->count == 0) {
+        ping->count = 10;
+    }
+    job->net->klass->resolve(job->net->self, job->host, ping_on_resolved, job);
+}
+
+/*****************************************************************************
+ * Entry point.
+ *****************************************************************************/
+
+void
+kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
+             const char *const *argv, const KnToolIo *io, KnToolDone done, gpointer user_data)
+{
+    Job *job;
+    const char *name;
+
+    g_return_if_fail(net != NULL && argv != NULL && argv[0] != NULL && io != NULL);
+    if (image == NULL)
+        image = kn_images_lookup(NULL, reference);
+    job = g_new0(Job, 1);
+    job->net = net;
+    job->image = image;
+    job->libc = image->libc;
+    job->io = *io;
+    job->done = done;
+    job->user_data = user_data;
+    job->argv = g_strdupv((char **) argv);
+    job->started = now(job);
+    name = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
+    job->tool = kn_images_find_tool(image, name);
+    job->version = kn_images_version(image, reference, name);
+    if (strcmp(name, "curl") == 0)
+        run_curl(job);
+    else if (strcmp(name, "wget") == 0)
+        run_wget(job);
+    else if (strcmp(name, "nc") == 0)
+        run_nc(job);
+    else if (strcmp(name, "ping") == 0)
+        run_ping(job);
+    else {
+        g_string_append_printf(job->io.err, "knetsim: %s is not simulated\n", name);
+        job_finish(job, 126);
+    }
+}

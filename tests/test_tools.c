@@ -1,0 +1,362 @@
+/* test_tools.c -- curl, wget, nc and ping against the fake network: the
+ * bytes they print, their error texts and exit codes, per version and
+ * flavour. */
+#include <config.h>
+#include "tests/test_util.h"
+
+#include "models/shell.h"
+#include "models/tools.h"
+#include "tests/fake_net.h"
+
+typedef struct Outcome {
+    char *out;
+    char *err;
+    int status;
+    gboolean done;
+} Outcome;
+
+static void
+outcome_free(Outcome *outcome)
+{
+    g_free(outcome->out);
+    g_free(outcome->err);
+    g_free(outcome);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Outcome, outcome_free)
+
+static void
+on_done(const KnShellResult *result, gpointer user_data)
+{
+    Outcome *outcome = user_data;
+
+    outcome->out = g_strndup(result->out->str, result->out->len);
+    outcome->err = g_strndup(result->err->str, result->err->len);
+    outcome->status = result->status;
+    outcome->done = TRUE;
+}
+
+/* The lab plus "slow" (10.96.0.30:80), which answers after 5 s. */
+static Outcome *
+run(const char *image, const char *script)
+{
+    FakeNet *net = fake_net_lab(image);
+    Outcome *outcome = g_new0(Outcome, 1);
+
+    fake_net_name(net, "slow", "10.96.0.30");
+    fake_net_service(net, "10.96.0.30", 80, KN_IPPROTO_TCP, FAKE_SLOW, "nginx:1.27",
+                     fake_web_pods)->delay = 5 * KN_SEC;
+    kn_shell_run(&net->client, script, NULL, on_done, outcome);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_true(outcome->done);
+    fake_net_free(net);
+    return outcome;
+}
+
+static void
+assert_outcome(Outcome *outcome, const char *out, const char *err, int status)
+{
+    if ((out != NULL && g_strcmp0(outcome->out, out) != 0) || g_strcmp0(outcome->err, err) != 0 ||
+        outcome->status != status)
+        fail_msg("got out=[%s] err=[%s] status=%d\nwant out=[%s] err=[%s] status=%d",
+                 outcome->out, outcome->err, outcome->status, out, err, status);
+}
+
+#define NETSHOOT "nicolaka/netshoot"
+#define NGINX "nginx:1.27"
+
+#define METER_HEADER \
+    "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n" \
+    "                                 Dload  Upload   Total   Spent    Left  Speed\n"
+#define METER_ZERO \
+    "  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0"
+
+#define NGINX_HEADERS(prefix) \
+    prefix "HTTP/1.1 200 OK\r\n" \
+    prefix "Server: nginx/1.27.4\r\n" \
+    prefix "Date: Mon, 02 Jun 2025 10:00:00 GMT\r\n" \
+    prefix "Content-Type: text/html\r\n" \
+    prefix "Content-Length: 615\r\n" \
+    prefix "Last-Modified: Wed, 05 Feb 2025 11:06:32 GMT\r\n" \
+    prefix "Connection: keep-alive\r\n" \
+    prefix "ETag: \"67a34638-267\"\r\n" \
+    prefix "Accept-Ranges: bytes\r\n" \
+    prefix "\r\n"
+
+static void
+test_tools_curl_write_out_http_code(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "curl -s -o /dev/null -w '%{http_code}\\n' http://web");
+    g_autoptr(Outcome) b = run(NETSHOOT, "curl -s http://echo:8080/clientip; echo; "
+                                         "curl -s -w ' %{remote_ip}:%{remote_port} %{local_ip} "
+                                         "%{size_download} %{time_total}\\n' -o /dev/null web");
+    g_autoptr(Outcome) c = run(NETSHOOT, "curl -s -o /dev/null -w '%{http_code}\\n' "
+                                         "--connect-timeout 2 http://blackhole; echo $?");
+
+    (void) state;
+    assert_outcome(a, "200\n", "", 0);
+    assert_outcome(b, "10.244.1.5:43512\n 10.96.0.12:80 10.244.1.5 615 0.001000\n", "", 0);
+    assert_outcome(c, "000\n28\n", "", 0);
+}
+
+static void
+test_tools_curl_progress_meter(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "curl http://web | wc -c");
+
+    (void) state;
+    assert_outcome(a, "615\n", METER_HEADER "100   615  100   615    0     0   600k      0 "
+                   "--:--:-- --:--:-- --:--:--  600k\n", 0);
+}
+
+static void
+test_tools_curl_verbose_7_88(void **state)
+{
+    g_autoptr(Outcome) a = run(NGINX, "curl -sv http://web > /dev/null");
+
+    (void) state;
+    assert_outcome(a, "",
+                   "*   Trying 10.96.0.12:80...\n"
+                   "* Connected to web (10.96.0.12) port 80 (#0)\n"
+                   "> GET / HTTP/1.1\r\n"
+                   "> Host: web\r\n"
+                   "> User-Agent: curl/7.88.1\r\n"
+                   "> Accept: */*\r\n"
+                   "> \r\n"
+                   NGINX_HEADERS("< ")
+                   "{ [615 bytes data]\n"
+                   "* Connection #0 to host web left intact\n", 0);
+}
+
+static void
+test_tools_curl_verbose_8(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "curl -sv -H 'X-Lab: 1' -H 'Accept: text/html' "
+                                         "http://web:80/ -o /dev/null");
+
+    (void) state;
+    assert_outcome(a, "",
+                   "* Host web:80 was resolved.\n"
+                   "* IPv6: (none)\n"
+                   "* IPv4: 10.96.0.12\n"
+                   "*   Trying 10.96.0.12:80...\n"
+                   "* Connected to web (10.96.0.12) port 80\n"
+                   "* using HTTP/1.x\n"
+                   "> GET / HTTP/1.1\r\n"
+                   "> Host: web\r\n"
+                   "> User-Agent: curl/8.12.1\r\n"
+                   "> Accept: text/html\r\n"
+                   "> X-Lab: 1\r\n"
+                   "> \r\n"
+                   "* Request completely sent off\n"
+                   NGINX_HEADERS("< ")
+                   "{ [615 bytes data]\n"
+                   "* Connection #0 to host web left intact\n", 0);
+}
+
+static void
+test_tools_curl_head_and_fail(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "curl -sI http://web");
+    g_autoptr(Outcome) b = run(NETSHOOT, "curl -sf http://web/missing; echo $?; "
+                                         "curl -sSf http://web/missing");
+
+    (void) state;
+    assert_outcome(a, NGINX_HEADERS(""), "", 0);
+    assert_outcome(b, "22\n", "curl: (22) The requested URL returned error: 404\n", 22);
+}
+
+static void
+test_tools_curl_refused(void **state)
+{
+    g_autoptr(Outcome) a = run(NGINX, "curl http://web:81");
+    g_autoptr(Outcome) b = run(NETSHOOT, "curl -sS web:81");
+    g_autoptr(Outcome) c = run(NGINX, "curl -sv http://web:81");
+
+    (void) state;
+    assert_outcome(a, "", METER_HEADER METER_ZERO "curl: (7) Failed to connect to web port 81 "
+                   "after 0 ms: Couldn't connect to server\n", 7);
+    assert_outcome(b, "", "curl: (7) Failed to connect to web port 81 after 0 ms: Couldn't "
+                   "connect to server\n", 7);
+    assert_outcome(c, "", "*   Trying 10.96.0.12:81...\n"
+                   "* connect to 10.96.0.12 port 81 failed: Connection refused\n"
+                   "* Failed to connect to web port 81 after 0 ms: Couldn't connect to server\n"
+                   "* Closing connection 0\n", 7);
+}
+
+static void
+test_tools_curl_timeouts(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "curl -sS --connect-timeout 2 http://blackhole");
+    g_autoptr(Outcome) b = run(NETSHOOT, "curl -sS -m 1.5 http://blackhole");
+    g_autoptr(Outcome) c = run(NETSHOOT, "curl -sS -m 1 http://slow");
+    g_autoptr(Outcome) d = run(NETSHOOT, "curl -sS http://blackhole");
+    g_autoptr(Outcome) e = run(NGINX, "curl --connect-timeout 5 http://blackhole");
+
+    (void) state;
+    assert_outcome(a, "", "curl: (28) Failed to connect to blackhole port 80 after 2000 ms: "
+                   "Timeout was reached\n", 28);
+    assert_outcome(b, "", "curl: (28) Failed to connect to blackhole port 80 after 1500 ms: "
+                   "Timeout was reached\n", 28);
+    assert_outcome(c, "", "curl: (28) Operation timed out after 1000 milliseconds with 0 bytes "
+                   "received\n", 28);
+    /* Without a curl timeout the kernel gives up on the SYNs. */
+    assert_outcome(d, "", "curl: (28) Failed to connect to blackhole port 80 after 127000 ms: "
+                   "Couldn't connect to server\n", 28);
+    assert_outcome(e, "", METER_HEADER "  0     0    0     0    0     0      0      0 --:--:--  "
+                   "0:00:05 --:--:--     0curl: (28) Failed to connect to blackhole port 80 after "
+                   "5000 ms: Timeout was reached\n", 28);
+}
+
+static void
+test_tools_curl_errors(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "curl -sS http://nosuch/");
+    g_autoptr(Outcome) b = run(NGINX, "curl --bogus http://web");
+    g_autoptr(Outcome) c = run(NETSHOOT, "curl -s");
+    g_autoptr(Outcome) d = run(NETSHOOT, "curl -sS ftp://web/");
+
+    (void) state;
+    assert_outcome(a, "", "curl: (6) Could not resolve host: nosuch\n", 6);
+    assert_outcome(b, "", "curl: option --bogus: is unknown\ncurl: try 'curl --help' or "
+                   "'curl --manual' for more information\n", 2);
+    assert_outcome(c, "", "curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' "
+                   "for more information\n", 2);
+    assert_outcome(d, "", "curl: (1) Protocol \"ftp\" not supported\n", 1);
+}
+
+static void
+test_tools_wget_busybox(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "wget -qO- http://web | head -n 4");
+    g_autoptr(Outcome) b = run("busybox", "wget http://web && wc -c index.html");
+    g_autoptr(Outcome) c = run("busybox", "wget -O - web:81");
+    g_autoptr(Outcome) d = run("busybox", "wget -T 2 http://blackhole");
+    g_autoptr(Outcome) e = run(NETSHOOT, "wget -q http://web/missing");
+    g_autoptr(Outcome) f = run(NETSHOOT, "wget -q nosuch");
+    g_autoptr(Outcome) g = run(NETSHOOT, "wget -O- http://echo:8080/hostname");
+
+    (void) state;
+    assert_outcome(a, "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n", "", 0);
+    assert_outcome(b, "615 index.html\n", "Connecting to web (10.96.0.12:80)\n"
+                   "saving to 'index.html'\n"
+                   "index.html           100% |********************************|   615  0:00:00 "
+                   "ETA\n'index.html' saved\n", 0);
+    assert_outcome(c, "", "Connecting to web:81 (10.96.0.12:81)\n"
+                   "wget: can't connect to remote host (10.96.0.12): Connection refused\n", 1);
+    assert_outcome(d, "", "Connecting to blackhole (10.96.0.99:80)\nwget: download timed out\n", 1);
+    assert_outcome(e, "", "wget: server returned error: HTTP/1.1 404 Not Found\n", 1);
+    assert_outcome(f, "", "wget: bad address 'nosuch'\n", 1);
+    assert_outcome(g, "web-7d9c5-abcde", "Connecting to echo:8080 (10.96.0.20:8080)\n"
+                   "writing to stdout\n"
+                   "-                    100% |********************************|    15  0:00:00 "
+                   "ETA\nwritten to stdout\n", 0);
+}
+
+static void
+test_tools_nc_openbsd(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "nc -zv web 80");
+    g_autoptr(Outcome) b = run(NETSHOOT, "nc -zv web 81");
+    g_autoptr(Outcome) c = run(NETSHOOT, "nc -vz 10.96.0.12 80 && nc -z web 81 || echo closed");
+    g_autoptr(Outcome) d = run(NETSHOOT, "nc -zv -w 2 blackhole 80");
+    g_autoptr(Outcome) e = run(NETSHOOT, "echo hostname | nc -u -w1 echo 8081");
+    g_autoptr(Outcome) f = run(NETSHOOT, "printf 'GET /hostname HTTP/1.0\\r\\n\\r\\n' | nc echo 8080 "
+                                         "| tail -n 1");
+
+    (void) state;
+    assert_outcome(a, "", "Connection to web (10.96.0.12) 80 port [tcp/http] succeeded!\n", 0);
+    assert_outcome(b, "", "nc: connect to web (10.96.0.12) port 81 (tcp) failed: Connection "
+                   "refused\n", 1);
+    assert_outcome(c, "closed\n", "Connection to 10.96.0.12 80 port [tcp/http] succeeded!\n", 0);
+    assert_outcome(d, "", "nc: connect to blackhole (10.96.0.99) port 80 (tcp) failed: Operation "
+                   "timed out\n", 1);
+    assert_outcome(e, "web-7d9c5-abcde", "", 0);
+    assert_outcome(f, "web-7d9c5-abcde", "", 0);
+}
+
+static void
+test_tools_nc_busybox(void **state)
+{
+    g_autoptr(Outcome) a = run("busybox", "nc -zv web 80");
+    g_autoptr(Outcome) b = run("busybox", "nc -zv web 81; echo $?");
+    g_autoptr(Outcome) c = run("busybox", "nc -zvv web 81");
+    g_autoptr(Outcome) d = run("busybox", "nc -zv -w 2 blackhole 80");
+
+    (void) state;
+    assert_outcome(a, "", "web (10.96.0.12:80) open\n", 0);
+    assert_outcome(b, "1\n", "", 0);
+    assert_outcome(c, "", "nc: web (10.96.0.12:81): Connection refused\n", 1);
+    assert_outcome(d, "", "nc: blackhole (10.96.0.99:80): Connection timed out\n", 1);
+}
+
+static void
+test_tools_ping_iputils(void **state)
+{
+    g_autoptr(Outcome) a = run(NETSHOOT, "ping -c 3 web");
+    g_autoptr(Outcome) b = run(NETSHOOT, "ping -c 2 -W 1 blackhole");
+    g_autoptr(Outcome) c = run(NETSHOOT, "ping -c 1 nosuch");
+
+    (void) state;
+    assert_outcome(a, "PING web (10.96.0.12) 56(84) bytes of data.\n"
+                   "64 bytes from 10.96.0.12: icmp_seq=1 ttl=63 time=0.260 ms\n"
+                   "64 bytes from 10.96.0.12: icmp_seq=2 ttl=63 time=0.270 ms\n"
+                   "64 bytes from 10.96.0.12: icmp_seq=3 ttl=63 time=0.280 ms\n"
+                   "\n--- web ping statistics ---\n"
+                   "3 packets transmitted, 3 received, 0% packet loss, time 2000ms\n"
+                   "rtt min/avg/max/mdev = 0.260/0.270/0.280/0.008 ms\n", "", 0);
+    assert_outcome(b, "PING blackhole (10.96.0.99) 56(84) bytes of data.\n"
+                   "\n--- blackhole ping statistics ---\n"
+                   "2 packets transmitted, 0 received, 100% packet loss, time 2000ms\n", "", 1);
+    assert_outcome(c, "", "ping: nosuch: Name does not resolve\n", 2);
+}
+
+static void
+test_tools_ping_busybox(void **state)
+{
+    g_autoptr(Outcome) a = run("busybox", "ping -c 2 web");
+    g_autoptr(Outcome) b = run("busybox", "ping -c 1 nosuch");
+
+    (void) state;
+    assert_outcome(a, "PING web (10.96.0.12): 56 data bytes\n"
+                   "64 bytes from 10.96.0.12: seq=0 ttl=63 time=0.250 ms\n"
+                   "64 bytes from 10.96.0.12: seq=1 ttl=63 time=0.260 ms\n"
+                   "\n--- web ping statistics ---\n"
+                   "2 packets transmitted, 2 packets received, 0% packet loss\n"
+                   "round-trip min/avg/max = 0.250/0.255/0.260 ms\n", "", 0);
+    assert_outcome(b, "", "ping: bad address 'nosuch'\n", 1);
+}
+
+static void
+test_tools_service_names(void **state)
+{
+    (void) state;
+    assert_string_equal(kn_tools_service_name(80, FALSE), "http");
+    assert_string_equal(kn_tools_service_name(53, TRUE), "domain");
+    assert_null(kn_tools_service_name(8081, TRUE));
+    assert_true(kn_tools_known("curl"));
+    assert_false(kn_tools_known("sort"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tools_curl_write_out_http_code),
+        cmocka_unit_test(test_tools_curl_progress_meter),
+        cmocka_unit_test(test_tools_curl_verbose_7_88),
+        cmocka_unit_test(test_tools_curl_verbose_8),
+        cmocka_unit_test(test_tools_curl_head_and_fail),
+        cmocka_unit_test(test_tools_curl_refused),
+        cmocka_unit_test(test_tools_curl_timeouts),
+        cmocka_unit_test(test_tools_curl_errors),
+        cmocka_unit_test(test_tools_wget_busybox),
+        cmocka_unit_test(test_tools_nc_openbsd),
+        cmocka_unit_test(test_tools_nc_busybox),
+        cmocka_unit_test(test_tools_ping_iputils),
+        cmocka_unit_test(test_tools_ping_busybox),
+        cmocka_unit_test(test_tools_service_names),
+    };
+
+    return cmocka_run_group_tests_name("tools", tests, NULL, NULL);
+}
