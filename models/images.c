@@ -21,6 +21,11 @@
  *    nc (nc_bloaty, with -z), ping, nslookup; no curl.
  *  - curlimages/curl: Alpine with curl (the tag is curl's version) and
  *    busybox.
+ *  - kindest/node, what `from: NODE` runs in (kind's base image,
+ *    kubernetes-sigs/kind images/base/Dockerfile): Debian bookworm with
+ *    curl, iproute2, iptables, conntrack; no ping, nc or wget.
+ *  - knetsim/host, what `from: HOST` runs in, an outside machine: a Debian
+ *    12 workstation with curl 7.88.1, iputils ping and OpenBSD nc.
  *  - Anything else is "generic": a Debian-like image (glibc, dash, GNU
  *    coreutils) with no network tools and no listening port, as most
  *    application images based on debian-slim are.
@@ -121,6 +126,20 @@ static const KnImageTool curl_tools[] = {
     { NULL, 0, NULL },
 };
 
+static const KnImageTool kind_node_tools[] = {
+    { "curl", KN_TOOL_CURL, "7.88.1" },
+    { "bash", KN_TOOL_GNU, "5.2.15" },
+    { NULL, 0, NULL },
+};
+
+static const KnImageTool host_tools[] = {
+    { "curl", KN_TOOL_CURL, "7.88.1" },
+    { "ping", KN_TOOL_IPUTILS, "20221126" },
+    { "nc", KN_TOOL_OPENBSD, NULL },
+    { "bash", KN_TOOL_GNU, "5.2.15" },
+    { NULL, 0, NULL },
+};
+
 static const KnImageTool no_tools[] = {
     { NULL, 0, NULL },
 };
@@ -143,6 +162,10 @@ static const KnImage builtin_images[] = {
       NULL, FALSE, NULL, 0, busybox_tools },
     { "curlimages/curl", NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
       NULL, FALSE, NULL, 0, curl_tools },
+    { "kindest/node", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
+      NULL, FALSE, NULL, 0, kind_node_tools },
+    { "knetsim/host", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
+      NULL, FALSE, NULL, 0, host_tools },
 };
 
 /* The entry for images the catalog does not know. */

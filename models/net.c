@@ -45,6 +45,7 @@
 #include <string.h>
 #include "models/cluster.h"
 #include "models/conntrack.h"
+#include "models/images.h"
 #include "models/store.h"
 
 #define VXLAN_PORT 8472
@@ -56,6 +57,8 @@
 #define MIN_SYNC_PERIOD (1 * KN_SEC)  /* kube-proxy --iptables-min-sync-period */
 #define CONNTRACK_GC_EVERY 4096     /* new entries between sweeps */
 #define MAX_HOPS 16              /* a routing loop stops here */
+#define NODE_IMAGE "kindest/node:v1.31.0"  /* what a node's commands run in */
+#define HOST_IMAGE "knetsim/host"          /* what an outside host's commands run in */
 
 typedef struct Tcb Tcb;
 
@@ -1199,8 +1202,10 @@ ns_send(KnNetns *ns, KnPacket *packet)
     net->stats.n_packets++;
     if (ns->kind != KN_NETNS_HOST && packet->ttl == 0)
         packet->ttl = 64;
-    if (kn_addr_equal(&packet->dst, &ns->addr) || kn_addr_is_loopback(&packet->dst)) {
-        /* The same namespace: lo (containers of one pod share it). */
+    if (ns->kind != KN_NETNS_NODE
+        && (kn_addr_equal(&packet->dst, &ns->addr) || kn_addr_is_loopback(&packet->dst))) {
+        /* The same namespace: lo (containers of one pod share it).  A node's
+         * own traffic goes through its OUTPUT hook even to itself. */
         if (TRACING(net)) {
             g_autofree char *text = summary(packet);
 
@@ -1563,10 +1568,11 @@ client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, 
     }
 }
 
-/* Whether the HTTP response in 'data' is complete (headers, then as many
- * bytes as Content-Length says). */
+/* Whether the HTTP response in 'data' is complete: its headers, then as
+ * many bytes as Content-Length says, unless it answers a HEAD ('head') or
+ * is a 1xx, 204 or 304, which have no body (RFC 9112 section 6.3). */
 static gboolean
-http_complete(const GByteArray *data)
+http_complete(const GByteArray *data, gboolean head)
 {
     const char *text = (const char *) data->data;
     const char *end = g_strstr_len(text, data->len, "\r\n\r\n");
@@ -1574,6 +1580,9 @@ http_complete(const GByteArray *data)
 
     if (end == NULL)
         return FALSE;
+    if (head || (data->len > 12 && (text[9] == '1' || strncmp(text + 9, "204", 3) == 0
+                                    || strncmp(text + 9, "304", 3) == 0)))
+        return TRUE;
     length = g_strstr_len(text, end - text, "\r\nContent-Length: ");
     if (length == NULL)
         length = g_strstr_len(text, end - text, "\r\ncontent-length: ");
@@ -1646,7 +1655,10 @@ tcp_client_input(Tcb *tcb, const KnPacket *packet)
             tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
             return;
         }
-        if (tcb->request.http && (packet->tcp_flags & KN_TCP_PSH) && http_complete(tcb->received)) {
+        if (tcb->request.http && (packet->tcp_flags & KN_TCP_PSH)
+            && http_complete(tcb->received, tcb->request.send != NULL
+                             && g_bytes_get_size(tcb->request.send) > 5
+                             && memcmp(g_bytes_get_data(tcb->request.send, NULL), "HEAD ", 5) == 0)) {
             client_report(tcb, KN_NET_OK);
             tcb->state = TCP_FIN_WAIT;
             tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
@@ -2114,6 +2126,7 @@ kn_net_new(KnCluster *cluster)
             continue;
         ns = netns_new(net, KN_NETNS_NODE, node->meta.name, &addr);
         ns->node = ns;
+        ns->client.image = NODE_IMAGE;
         ns->zone = g_strdup(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
         ns->ct = kn_conntrack_new();
         ns->rng = kn_sim_rng(net->sim, ns->eth0);
@@ -2136,6 +2149,7 @@ kn_net_new(KnCluster *cluster)
         if (!kn_addr_parse(spec->ip, &addr))
             continue;
         ns = netns_new(net, KN_NETNS_HOST, spec->name, &addr);
+        ns->client.image = HOST_IMAGE;
         g_ptr_array_add(net->hosts, ns);
         g_hash_table_insert(net->by_addr, &ns->addr, ns);
     }
@@ -2195,65 +2209,94 @@ kn_net_stats(const KnNet *net)
 }
 
 /*****************************************************************************/
-/* Applications (XXX: until the image catalog lands, a pod listens on its
- * containers' declared ports and answers HTTP with its name). */
+/* Applications: what each container's image listens on and answers
+ * (models/images.h). */
 
-static const KnPod *
-pod_of(KnNet *net, KnNetns *ns)
-{
-    if (ns->kind != KN_NETNS_POD)
-        return NULL;
-    return kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
-}
-
+/* The listener of a started container of 'ns' on 'port'/'proto', and the
+ * image it belongs to; FALSE if nothing listens there. */
 static gboolean
-app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port)
+app_find(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, const KnImage **image,
+         KnImageListener *found, const char **reference)
 {
-    const KnPod *pod = pod_of(net, ns);
+    const KnPod *pod;
 
+    if (ns->kind != KN_NETNS_POD)
+        return FALSE;
+    pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
     if (pod == NULL || !pod->started)
         return FALSE;
     for (guint i = 0; i < pod->spec.containers->len; i++) {
         const KnContainer *c = pod->spec.containers->pdata[i];
+        const KnImage *img = kn_images_lookup(kn_images_builtin(), c->image);
+        g_autoptr(GPtrArray) args = g_ptr_array_new();
+        g_autoptr(GArray) listeners = NULL;
 
-        for (guint j = 0; j < c->ports->len; j++) {
-            const KnContainerPort *p = c->ports->pdata[j];
+        for (guint a = 0; a < c->command->len; a++)
+            g_ptr_array_add(args, c->command->pdata[a]);
+        g_ptr_array_add(args, NULL);
+        listeners = kn_images_listeners(img, (const char *const *) args->pdata);
+        for (guint l = 0; l < listeners->len; l++) {
+            const KnImageListener *listener = &g_array_index(listeners, KnImageListener, l);
 
-            if (p->container_port == port
-                && (proto == KN_IPPROTO_TCP) == (p->protocol == KN_PROTOCOL_TCP))
+            if (listener->proto == proto && listener->port == port) {
+                *image = img;
+                *found = *listener;
+                *reference = c->image;
                 return TRUE;
+            }
         }
-        if (proto == KN_IPPROTO_TCP && port == 80 && g_str_has_prefix(c->image, "nginx"))
-            return TRUE;
     }
     return FALSE;
 }
 
 static gboolean
+app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port)
+{
+    const KnImage *image;
+    KnImageListener listener;
+    const char *reference;
+
+    return app_find(net, ns, proto, port, &image, &listener, &reference);
+}
+
+/* A whole HTTP request: its headers and as many body bytes as its
+ * Content-Length says. */
+static gboolean
 app_request_complete(GBytes *request)
 {
     gsize length;
     const char *data = g_bytes_get_data(request, &length);
+    const char *end = data != NULL ? g_strstr_len(data, length, "\r\n\r\n") : NULL;
+    const char *field;
 
-    return data != NULL && g_strstr_len(data, length, "\r\n\r\n") != NULL;
+    if (end == NULL)
+        return FALSE;
+    field = g_strstr_len(data, end - data, "\r\nContent-Length: ");
+    if (field == NULL)
+        return TRUE;
+    return (gsize) (end + 4 - data) + g_ascii_strtoull(field + 18, NULL, 10) <= length;
 }
 
 static GBytes *
 app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
            const KnAddr *client, guint16 client_port)
 {
-    g_autofree char *body = g_strdup_printf("%s\n", ns->name);
-    char *text;
+    const KnImage *image;
+    KnImageListener listener;
+    const char *reference;
+    const KnPod *pod;
 
-    (void) net;
-    (void) proto;
-    (void) port;
-    (void) request;
-    (void) client;
-    (void) client_port;
-    text = g_strdup_printf("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n\r\n%s",
-                           strlen(body), body);
-    return g_bytes_new_take(text, strlen(text));
+    if (!app_find(net, ns, proto, port, &image, &listener, &reference))
+        return NULL;
+    pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
+
+    KnImageServeContext context = {
+        .reference = reference, .hostname = ns->name, .client = *client, .client_port = client_port,
+        .server = ns->addr, .server_port = port, .now = kn_sim_now(net->sim),
+        .started = pod != NULL ? pod->start_time : 0, .epoch = KN_IMAGES_EPOCH,
+    };
+
+    return kn_images_serve(image, &listener, request, &context);
 }
 
 /*****************************************************************************/

@@ -21,7 +21,10 @@
 #include "models/endpointslice-sync.h"
 #include "models/kubectl.h"
 #include "models/loadbalancer.h"
+#include "models/images.h"
 #include "models/net.h"
+#include "models/shell.h"
+#include "models/store.h"
 #include "models/apiserver.h"
 #include "models/daemonset.h"
 #include "models/node-lifecycle.h"
@@ -43,6 +46,9 @@ typedef struct {
     KnKubectl *kubectl;
     KnLoadBalancerProvider *load_balancers;
     KnNet *net;
+    KnTrace *trace;                      /* the running command's hops, for --explain */
+    char *exec_namespace;                /* the pod's namespace while an exec runs */
+    KnShellOptions shell;                /* how commands see their container */
     gboolean at_line_start;              /* the transcript's last character was a newline */
     guint next_step;                     /* index of the step to run next */
     guint repeat_left;                   /* further runs of the current step */
@@ -267,6 +273,174 @@ on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
     step_done(replay, step, 0);
 }
 
+/*****************************************************************************/
+/* Commands in pods, on nodes and on outside hosts. */
+
+/* What `cat` finds in a pod besides what the command wrote: the hostname
+ * and the resolv.conf the kubelet writes for dnsPolicy ClusterFirst. */
+static GBytes *
+read_file(const char *path, gpointer user_data)
+{
+    Replay *replay = user_data;
+    const KnScenario *scenario = replay->scenario;
+
+    if (strcmp(path, "/etc/resolv.conf") == 0) {
+        const KnService *dns = kn_store_lookup(replay->cluster->store, KN_KIND_SERVICE, "kube-system",
+                                               "kube-dns");
+        g_autofree char *namespace = g_strdup(replay->exec_namespace != NULL ? replay->exec_namespace
+                                                                             : "default");
+        char *text;
+
+        if (replay->exec_namespace == NULL || dns == NULL)
+            return NULL;
+        text = g_strdup_printf("search %s.svc.%s svc.%s %s\nnameserver %s\noptions ndots:5\n",
+                               namespace, scenario->cluster_domain, scenario->cluster_domain,
+                               scenario->cluster_domain, dns->spec.cluster_ip);
+        return g_bytes_new_take(text, strlen(text));
+    }
+    return NULL;
+}
+
+/* The pod 'name' ("client", "pod/client", "deployment/web") of
+ * 'namespace': for a Deployment, the first of its pods that is ready, by
+ * name.  Borrowed; NULL if none. */
+static const KnPod *
+exec_pod(Replay *replay, const char *namespace, const char *name)
+{
+    const char *slash = strchr(name, '/');
+    g_autofree char *kind = slash != NULL ? g_strndup(name, slash - name) : NULL;
+    const KnDeployment *deployment;
+
+    if (kind == NULL || strcmp(kind, "pod") == 0 || strcmp(kind, "pods") == 0 || strcmp(kind, "po") == 0)
+        return kn_store_lookup(replay->cluster->store, KN_KIND_POD, namespace,
+                               slash != NULL ? slash + 1 : name);
+    if (strcmp(kind, "deployment") != 0 && strcmp(kind, "deploy") != 0
+        && strcmp(kind, "deployments") != 0)
+        return NULL;
+    deployment = kn_store_lookup(replay->cluster->store, KN_KIND_DEPLOYMENT, namespace, slash + 1);
+    if (deployment == NULL)
+        return NULL;
+
+    g_autoptr(GPtrArray) pods = kn_store_list(replay->cluster->store, KN_KIND_POD, namespace);
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+
+        if (pod->ready && !pod->meta.deleting && kn_labels_match(pod->meta.labels, deployment->selector))
+            return pod;
+    }
+    return NULL;
+}
+
+static void
+on_command_done(const KnShellResult *result, gpointer user_data)
+{
+    Replay *replay = user_data;
+    const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
+    KnKubectlResult graded = { .out = result->out, .err = g_string_new(result->err->str),
+                               .status = result->status };
+
+    /* kubectl exec reports a failed command on its own standard error and
+     * exits with the command's status. */
+    if (step->kind == KN_STEP_EXEC && result->status != 0)
+        g_string_append_printf(graded.err, "command terminated with exit code %d\n", result->status);
+    transcript(replay, "%s%s", graded.out->str, graded.err->str);
+    if (replay->trace != NULL) {
+        g_autoptr(GString) notes = g_string_new(NULL);
+
+        kn_net_set_trace(replay->net, NULL);
+        kn_trace_print(replay->trace, notes);
+        if (notes->len > 0 && replay->options->transcript != NULL)
+            fputs(notes->str, replay->options->transcript);
+        g_clear_pointer(&replay->trace, kn_trace_free);
+    }
+    check(replay, step->expect, &graded);
+    g_string_free(graded.err, TRUE);
+    g_clear_pointer(&replay->exec_namespace, g_free);
+    step_done(replay, step, 0);
+}
+
+/* A failed exec: kubectl's own error, exit status 1. */
+static void
+command_failed(Replay *replay, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+command_failed(Replay *replay, const char *format, ...)
+{
+    const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
+    KnKubectlResult result = { .out = g_string_new(NULL), .err = g_string_new(NULL), .status = 1 };
+    va_list args;
+
+    va_start(args, format);
+    g_string_append_vprintf(result.err, format, args);
+    va_end(args);
+    g_string_append_c(result.err, '\n');
+    transcript(replay, "%s", result.err->str);
+    check(replay, step->expect, &result);
+    g_string_free(result.out, TRUE);
+    g_string_free(result.err, TRUE);
+    step_done(replay, step, 0);
+}
+
+/* exec: runs the command in the pod, as `kubectl exec POD -- COMMAND`
+ * would; from: on a node's host network (`docker exec NODE COMMAND` on a
+ * kind cluster) or on an outside host. */
+static void
+start_command(Replay *replay, const KnStep *step)
+{
+    KnNetns *ns = NULL;
+
+    if (step->kind == KN_STEP_EXEC) {
+        g_autoptr(GString) prompt = g_string_new("$ kubectl exec ");
+        const KnPod *pod;
+
+        if (strcmp(step->namespace, "default") != 0)
+            g_string_append_printf(prompt, "-n %s ", step->namespace);
+        g_string_append(prompt, step->pod);
+        if (step->container != NULL)
+            g_string_append_printf(prompt, " -c %s", step->container);
+        transcript(replay, "%s -- %s\n", prompt->str, step->command);
+        explain(replay, "step %u (%s:%u): exec in %s", replay->next_step + 1, step->loc.file,
+                step->loc.line, step->pod);
+        pod = exec_pod(replay, step->namespace, step->pod);
+        if (pod == NULL) {
+            const char *slash = strchr(step->pod, '/');
+
+            if (slash != NULL && strncmp(step->pod, "pod", 3) != 0)
+                command_failed(replay, "error: cannot exec into %s: no ready pods", step->pod);
+            else
+                command_failed(replay, "Error from server (NotFound): pods \"%s\" not found",
+                               slash != NULL ? slash + 1 : step->pod);
+            return;
+        }
+        ns = kn_net_pod(replay->net, pod->meta.namespace, pod->meta.name);
+        if (ns == NULL || !pod->started) {
+            const KnContainer *c = pod->spec.containers->len > 0 ? pod->spec.containers->pdata[0] : NULL;
+
+            command_failed(replay, "error: unable to upgrade connection: container not found (\"%s\")",
+                           step->container != NULL ? step->container : c != NULL ? c->name : "");
+            return;
+        }
+        replay->exec_namespace = g_strdup(pod->meta.namespace);
+    } else {
+        ns = kn_net_node(replay->net, step->node);
+        if (ns != NULL)
+            transcript(replay, "$ docker exec %s %s\n", step->node, step->command);
+        else {
+            ns = kn_net_host(replay->net, step->node);
+            transcript(replay, "%s$ %s\n", step->node, step->command);
+        }
+        explain(replay, "step %u (%s:%u): on %s", replay->next_step + 1, step->loc.file,
+                step->loc.line, step->node);
+        g_assert(ns != NULL);            /* the loader checked the name */
+    }
+    if (replay->options->explain && replay->options->transcript != NULL) {
+        replay->trace = kn_trace_new();
+        kn_net_set_trace(replay->net, replay->trace);
+    }
+    kn_shell_exec_line(kn_netns_client(ns), step->command, &replay->shell, on_command_done, replay);
+}
+
 static void
 on_step(KnSim *sim, gpointer data)
 {
@@ -330,6 +504,10 @@ on_step(KnSim *sim, gpointer data)
         kn_node_lifecycle_recover(replay->node_lifecycle, step->node);
         check(replay, step->expect, NULL);
         step_done(replay, step, 0);
+        break;
+    case KN_STEP_EXEC:
+    case KN_STEP_FROM:
+        start_command(replay, step);
         break;
     default:
         /* The loader refuses every other kind in this build. */
@@ -398,6 +576,8 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     replay.load_balancers = kn_loadbalancer_new(replay.cluster);
     replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
     replay.net = kn_net_new(replay.cluster);
+    replay.shell = (KnShellOptions) { .images = kn_images_builtin(), .read_file = read_file,
+                                      .read_file_data = &replay };
     if (options->capture != NULL)
         kn_capture_attach(options->capture, replay.net);
 
