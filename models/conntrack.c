@@ -62,7 +62,6 @@ kn_conntrack_entry_free(KnCtEntry *entry)
 {
     if (entry == NULL)
         return;
-    g_free(entry->nat_by);
     g_free(entry);
 }
 

@@ -49,7 +49,6 @@ typedef struct KnCtEntry {
     KnTime expires;              /* when it goes, unless refreshed */
     guint32 mark;                /* ctmark */
     guint64 id;                  /* order of confirmation, for listings */
-    char *nat_by;                /* the chain that chose the DNAT, for --explain; or NULL */
 } KnCtEntry;
 
 typedef struct KnConntrack KnConntrack;

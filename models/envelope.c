@@ -59,6 +59,8 @@ add_workload(KnCluster *cluster, const char *namespace, guint index, guint repli
     d->replicas = replicas;
     c->name = g_strdup("app");
     c->image = g_strdup("registry.k8s.io/e2e-test-images/agnhost:2.52");
+    g_ptr_array_add(c->command, g_strdup("netexec"));      /* args: the image's entrypoint runs them */
+    g_ptr_array_add(c->command, g_strdup("--http-port=8080"));
     p->name = g_strdup("http");
     p->container_port = 8080;
     g_ptr_array_add(c->ports, p);

@@ -62,6 +62,21 @@
 
 typedef struct Tcb Tcb;
 
+/* One listening socket of a pod's container. */
+typedef struct App {
+    KnImageListener listener;
+    const KnImage *image;        /* the catalog's entry; static */
+    char *reference;             /* the image as the pod spec names it */
+} App;
+
+static void
+app_clear(gpointer data)
+{
+    g_free(((App *) data)->reference);
+}
+
+static GArray *pod_apps(const KnPod *pod);
+
 struct KnNetns {
     KnNet *net;
     KnNetnsKind kind;
@@ -73,6 +88,9 @@ struct KnNetns {
     char *eth0;                  /* "NAME/eth0", for observers */
     char *veth;                  /* a pod's node-side veth, "NODE/vethXXXXXXXX" */
     char *image;                 /* a pod's first container's image */
+    GArray *apps;                /* App: what a pod's containers listen on; or NULL */
+    gboolean started;            /* a pod's containers run (they answer) */
+    KnTime start_time;           /* when they started */
     gboolean alive;              /* a pod that still exists */
     KnNetClient client;
     /* Sockets. */
@@ -105,6 +123,8 @@ struct KnNet {
     GPtrArray *nodes;            /* KnNetns *, scenario order */
     GPtrArray *hosts;            /* KnNetns * */
     GPtrArray *all;              /* every KnNetns ever made (owned) */
+    GHashTable *subnets;         /* a node's pod subnet (IPv4 network, host order) -> KnNetns */
+    guint32 subnet_mask;         /* the nodes' pod subnet mask */
     KnCidr cluster_pod_cidr;
     gboolean overlay;
     guint pod_mtu;
@@ -359,6 +379,8 @@ netns_free(gpointer data)
     g_free(ns->eth0);
     g_free(ns->veth);
     g_free(ns->image);
+    if (ns->apps != NULL)
+        g_array_unref(ns->apps);
     g_free(ns->zone);
     g_free(ns->cni0);
     g_free(ns->flannel);
@@ -379,8 +401,13 @@ pod_changed(KnNet *net, KnPod *pod)
     KnNetns *ns = g_hash_table_lookup(net->pods, key);
     KnAddr addr;
 
-    if (ns != NULL || pod->pod_ip == NULL || pod->spec.node_name == NULL
-        || pod->spec.host_network || !kn_addr_parse(pod->pod_ip, &addr))
+    if (ns != NULL) {
+        ns->started = pod->started;
+        ns->start_time = pod->start_time;
+        return;
+    }
+    if (pod->pod_ip == NULL || pod->spec.node_name == NULL || pod->spec.host_network
+        || !kn_addr_parse(pod->pod_ip, &addr))
         return;
     KnNetns *node = NULL;
 
@@ -397,6 +424,9 @@ pod_changed(KnNet *net, KnPod *pod)
     if (pod->spec.containers->len > 0)
         ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
     ns->client.image = ns->image;
+    ns->started = pod->started;
+    ns->start_time = pod->start_time;
+    ns->apps = pod_apps(pod);
     g_hash_table_insert(net->pods, g_steal_pointer(&key), ns);
     g_hash_table_insert(net->by_addr, &ns->addr, ns);
 }
@@ -611,13 +641,9 @@ is_local_cb(gpointer node, const KnAddr *addr)
 static KnNetns *
 node_of_pod_cidr(KnNet *net, const KnAddr *addr)
 {
-    for (guint i = 0; i < net->nodes->len; i++) {
-        KnNetns *node = net->nodes->pdata[i];
-
-        if (kn_cidr_contains(&node->pod_cidr, addr))
-            return node;
-    }
-    return NULL;
+    if (addr->family != 4)
+        return NULL;
+    return g_hash_table_lookup(net->subnets, GUINT_TO_POINTER(kn_addr_ipv4_value(addr) & net->subnet_mask));
 }
 
 static RouteResult
@@ -682,12 +708,8 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
     net->proxy_class->walk(node->proxy, &walk);
     kn_trace_pop(walk.trace);
     net->stats.n_rules += walk.n_rules;
-    if (walk_out != NULL) {
+    if (walk_out != NULL)
         *walk_out = walk;
-    } else {
-        g_free(walk.decided_by);
-        walk.decided_by = NULL;
-    }
     switch (walk.verdict) {
     case KN_VERDICT_ACCEPT:
         return TRUE;
@@ -705,8 +727,6 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
         node_reject(net, node, packet, hops);
         break;
     }
-    if (walk_out != NULL)
-        g_free(g_steal_pointer(&walk_out->decided_by));
     return FALSE;
 }
 
@@ -758,13 +778,15 @@ ct_dnat(KnNet *net, CtState *cs, KnPacket *packet, KnProxyWalk *walk)
 
     if (!walk->dnat)
         return;
-    endpoint_text(&packet->dst, packet->dport, from);
-    endpoint_text(&walk->dnat_addr, walk->dnat_port, to);
+    if (TRACING(net) || net->observer != NULL) {
+        endpoint_text(&packet->dst, packet->dport, from);
+        endpoint_text(&walk->dnat_addr, walk->dnat_port, to);
+    }
     kn_conntrack_set_dnat(cs->entry, &walk->dnat_addr, walk->dnat_port);
-    g_free(cs->entry->nat_by);
-    cs->entry->nat_by = g_strdup(walk->decided_by);
     packet->dst = walk->dnat_addr;
     packet->dport = walk->dnat_port;
+    if (!TRACING(net) && net->observer == NULL)
+        return;
     story(net, "DNAT %s \u2192 %s%s%s", from, to, walk->decided_by != NULL ? " by " : "",
           walk->decided_by != NULL ? walk->decided_by : "");
     note(net, KN_TRACE_NAT, "DNAT %s -> %s%s%s (%u rules evaluated)", from, to,
@@ -780,6 +802,10 @@ ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
 
     if (!cs->entry->dnat && !cs->entry->snat)
         return;
+    if (!TRACING(net) && net->observer == NULL) {
+        kn_conntrack_apply_nat(cs->entry, packet, cs->reply);
+        return;
+    }
     endpoint_text(cs->reply ? &packet->src : &packet->dst, cs->reply ? packet->sport : packet->dport,
                   before);
     kn_conntrack_apply_nat(cs->entry, packet, cs->reply);
@@ -819,16 +845,17 @@ postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const Rout
         masquerade = TRUE;
         by = "FLANNEL-POSTRTG";
     }
-    g_free(walk.decided_by);
     if (masquerade) {
-        char before[KN_ADDR_STRLEN + 8], after[KN_ADDR_STRLEN + 8];
+        char before[KN_ADDR_STRLEN + 8] = "", after[KN_ADDR_STRLEN + 8] = "";
         guint16 port = (guint16) (1024 + kn_rng_below(node->rng, 65536 - 1024));
 
-        endpoint_text(&packet->src, packet->sport, before);
+        if (TRACING(net) || net->observer != NULL)
+            endpoint_text(&packet->src, packet->sport, before);
         kn_conntrack_set_snat(node->ct, cs->entry, &route->src, port);
         packet->src = cs->entry->reply.dst;
         packet->sport = cs->entry->reply.dport;
-        endpoint_text(&packet->src, packet->sport, after);
+        if (TRACING(net) || net->observer != NULL)
+            endpoint_text(&packet->src, packet->sport, after);
         story(net, "MASQUERADE %s \u2192 %s by %s", before, after, by);
         note(net, KN_TRACE_NAT, "MASQUERADE %s -> %s by %s (source of the interface %s)", before,
              after, by, route->dev);
@@ -905,7 +932,6 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
             return;
         }
         ct_dnat(net, &cs, packet, &walk);
-        g_free(walk.decided_by);
     } else {
         ct_replay(net, &cs, packet);
     }
@@ -954,7 +980,6 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
             return;
         }
         ct_dnat(net, &cs, packet, &walk);
-        g_free(walk.decided_by);
     } else {
         ct_replay(net, &cs, packet);
         if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, NULL, hops)) {
@@ -2100,6 +2125,7 @@ kn_net_new(KnCluster *cluster)
     net->sim = cluster->sim;
     net->by_addr = g_hash_table_new(addr_key_hash, addr_key_equal);
     net->story = g_string_new(NULL);
+    net->subnets = g_hash_table_new(g_direct_hash, g_direct_equal);
     net->pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     net->nodes = g_ptr_array_new();
     net->hosts = g_ptr_array_new();
@@ -2130,9 +2156,12 @@ kn_net_new(KnCluster *cluster)
         ns->zone = g_strdup(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
         ns->ct = kn_conntrack_new();
         ns->rng = kn_sim_rng(net->sim, ns->eth0);
-        if (node->pod_cidr != NULL && kn_cidr_parse(node->pod_cidr, &ns->pod_cidr)) {
+        if (node->pod_cidr != NULL && kn_cidr_parse(node->pod_cidr, &ns->pod_cidr)
+            && ns->pod_cidr.addr.family == 4) {
             ns->cni0_addr = kn_addr_ipv4(kn_addr_ipv4_value(&ns->pod_cidr.addr) + 1);
             ns->flannel_addr = ns->pod_cidr.addr;
+            net->subnet_mask = ns->pod_cidr.len == 0 ? 0 : ~0u << (32 - ns->pod_cidr.len);
+            g_hash_table_insert(net->subnets, GUINT_TO_POINTER(kn_addr_ipv4_value(&ns->pod_cidr.addr)), ns);
         }
         ns->cni0 = g_strdup_printf("%s/cni0", node->meta.name);
         ns->flannel = g_strdup_printf("%s/flannel.1", node->meta.name);
@@ -2180,6 +2209,7 @@ kn_net_free(KnNet *net)
     g_ptr_array_unref(net->hosts);
     g_ptr_array_unref(net->all);
     g_string_free(net->story, TRUE);
+    g_hash_table_unref(net->subnets);
     g_free(net);
 }
 
@@ -2212,51 +2242,54 @@ kn_net_stats(const KnNet *net)
 /* Applications: what each container's image listens on and answers
  * (models/images.h). */
 
-/* The listener of a started container of 'ns' on 'port'/'proto', and the
- * image it belongs to; FALSE if nothing listens there. */
-static gboolean
-app_find(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, const KnImage **image,
-         KnImageListener *found, const char **reference)
+/* The listening sockets of 'pod''s containers, from their images and
+ * arguments (agnhost listens only as netexec).  New. */
+static GArray *
+pod_apps(const KnPod *pod)
 {
-    const KnPod *pod;
+    GArray *apps = g_array_new(FALSE, FALSE, sizeof(App));
 
-    if (ns->kind != KN_NETNS_POD)
-        return FALSE;
-    pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
-    if (pod == NULL || !pod->started)
-        return FALSE;
+    g_array_set_clear_func(apps, app_clear);
     for (guint i = 0; i < pod->spec.containers->len; i++) {
         const KnContainer *c = pod->spec.containers->pdata[i];
-        const KnImage *img = kn_images_lookup(kn_images_builtin(), c->image);
+        const KnImage *image = kn_images_lookup(kn_images_builtin(), c->image);
         g_autoptr(GPtrArray) args = g_ptr_array_new();
         g_autoptr(GArray) listeners = NULL;
 
         for (guint a = 0; a < c->command->len; a++)
             g_ptr_array_add(args, c->command->pdata[a]);
         g_ptr_array_add(args, NULL);
-        listeners = kn_images_listeners(img, (const char *const *) args->pdata);
+        listeners = kn_images_listeners(image, (const char *const *) args->pdata);
         for (guint l = 0; l < listeners->len; l++) {
-            const KnImageListener *listener = &g_array_index(listeners, KnImageListener, l);
+            App app = { .listener = g_array_index(listeners, KnImageListener, l), .image = image,
+                        .reference = g_strdup(c->image) };
 
-            if (listener->proto == proto && listener->port == port) {
-                *image = img;
-                *found = *listener;
-                *reference = c->image;
-                return TRUE;
-            }
+            g_array_append_val(apps, app);
         }
     }
-    return FALSE;
+    return apps;
+}
+
+/* The application of a started pod listening on 'port'/'proto', or NULL. */
+static const App *
+app_find(KnNetns *ns, guint8 proto, guint16 port)
+{
+    if (ns->kind != KN_NETNS_POD || !ns->started || ns->apps == NULL)
+        return NULL;
+    for (guint i = 0; i < ns->apps->len; i++) {
+        const App *app = &g_array_index(ns->apps, App, i);
+
+        if (app->listener.proto == proto && app->listener.port == port)
+            return app;
+    }
+    return NULL;
 }
 
 static gboolean
 app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port)
 {
-    const KnImage *image;
-    KnImageListener listener;
-    const char *reference;
-
-    return app_find(net, ns, proto, port, &image, &listener, &reference);
+    (void) net;
+    return app_find(ns, proto, port) != NULL;
 }
 
 /* A whole HTTP request: its headers and as many body bytes as its
@@ -2281,22 +2314,18 @@ static GBytes *
 app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
            const KnAddr *client, guint16 client_port)
 {
-    const KnImage *image;
-    KnImageListener listener;
-    const char *reference;
-    const KnPod *pod;
+    const App *app = app_find(ns, proto, port);
 
-    if (!app_find(net, ns, proto, port, &image, &listener, &reference))
+    if (app == NULL)
         return NULL;
-    pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
 
     KnImageServeContext context = {
-        .reference = reference, .hostname = ns->name, .client = *client, .client_port = client_port,
-        .server = ns->addr, .server_port = port, .now = kn_sim_now(net->sim),
-        .started = pod != NULL ? pod->start_time : 0, .epoch = KN_IMAGES_EPOCH,
+        .reference = app->reference, .hostname = ns->name, .client = *client,
+        .client_port = client_port, .server = ns->addr, .server_port = port,
+        .now = kn_sim_now(net->sim), .started = ns->start_time, .epoch = KN_IMAGES_EPOCH,
     };
 
-    return kn_images_serve(image, &listener, request, &context);
+    return kn_images_serve(app->image, &app->listener, request, &context);
 }
 
 /*****************************************************************************/

@@ -56,10 +56,33 @@
 #define RECENT_LIST_TOT 100      /* xt_recent ip_list_tot */
 #define BLOCK_SIZE (256 * 1024)  /* rule storage per block */
 
+/* A walk whose rules looked only at the conntrack state and the mark (the
+ * FORWARD chain for an established packet, POSTROUTING's mark test): its
+ * outcome for the same (table, hook, state, mark) is the same every time,
+ * so it is kept and replayed, counting the same rules.  Never used while
+ * tracing, which needs the notes. */
+typedef struct WalkMemo {
+    gboolean used;
+    guint8 table, hook;
+    guint ct_state;
+    guint32 mark_in;
+    /* The outcome. */
+    guint32 mark_out;
+    guint n_rules;
+    KnVerdict verdict;
+    gboolean masquerade, random_fully, ended;
+    const char *decided_by;
+} WalkMemo;
+
+#define N_WALK_MEMOS 16
+
 struct KnProxyIrRuleset {
     GPtrArray *chains[KN_PROXY_IR_N_TABLES];   /* KnProxyIrChain, owned, creation order */
     GHashTable *by_name[KN_PROXY_IR_N_TABLES]; /* name (borrowed) -> chain */
     GStringChunk *strings;       /* interned comments, names, interfaces */
+    KnProxyIrChain *hooks[KN_PROXY_IR_N_TABLES][KN_N_HOOKS];  /* built-in chains by hook; the
+                                  * walk's entry points, found without hashing */
+    WalkMemo memos[N_WALK_MEMOS];
     GPtrArray *blocks;           /* rule storage, owned */
     gsize block_used;            /* bytes used of the last block */
     guint n_rules;
@@ -936,6 +959,7 @@ typedef struct WalkCtx {
     KnProxyWalk *walk;
     KnAddr dst;                  /* the destination the rules see */
     guint16 dport;
+    gboolean packet_dependent;   /* a rule looked at more than the conntrack state and mark */
 } WalkCtx;
 
 static gboolean
@@ -956,6 +980,9 @@ match_one(WalkCtx *ctx, const KnProxyIrMatch *match)
     KnProxyWalk *walk = ctx->walk;
     const KnPacket *packet = walk->packet;
 
+    if (match->kind != KN_PROXY_IR_MATCH_MARK && match->kind != KN_PROXY_IR_MATCH_CONNTRACK
+        && match->kind != KN_PROXY_IR_MATCH_COMMENT && match->kind != KN_PROXY_IR_MATCH_NFACCT)
+        ctx->packet_dependent = TRUE;
     switch ((KnProxyIrMatchKind) match->kind) {
     case KN_PROXY_IR_MATCH_COMMENT:
     case KN_PROXY_IR_MATCH_NFACCT:
@@ -995,6 +1022,9 @@ rule_matches(WalkCtx *ctx, const KnProxyIrRule *rule)
 {
     const KnPacket *packet = ctx->walk->packet;
 
+    if (rule->has_src || rule->has_dst || rule->in_iface != NULL || rule->out_iface != NULL
+        || rule->proto != 0)
+        ctx->packet_dependent = TRUE;
     if (rule->has_src && kn_cidr_contains(&rule->src, &packet->src) == rule->not_src)
         return FALSE;
     if (rule->has_dst && kn_cidr_contains(&rule->dst, &ctx->dst) == rule->not_dst)
@@ -1041,8 +1071,7 @@ next_candidate(WalkCtx *ctx, KnProxyIrChain *chain, guint pos)
 static void
 set_decided_by(KnProxyWalk *walk, const KnProxyIrChain *chain)
 {
-    g_free(walk->decided_by);
-    walk->decided_by = g_strdup(chain->name);
+    walk->decided_by = chain->name;
 }
 
 static void
@@ -1082,11 +1111,42 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
 {
     g_return_val_if_fail(ruleset != NULL && walk != NULL && walk->packet != NULL, FALSE);
 
-    KnProxyIrChain *chain = kn_proxy_ir_lookup(ruleset, table, hook_chain_name(walk->hook));
+    KnProxyIrChain *chain;
     WalkCtx ctx = { .table = table, .recent = recent, .walk = walk };
     Frame stack[MAX_DEPTH];
     guint depth = 0, pos = 0;
 
+    if (walk->hook >= KN_N_HOOKS)
+        return FALSE;
+    if (walk->trace == NULL) {
+        for (guint i = 0; i < N_WALK_MEMOS && ruleset->memos[i].used; i++) {
+            const WalkMemo *memo = &ruleset->memos[i];
+
+            if (memo->table == table && memo->hook == walk->hook && memo->ct_state == walk->ct_state
+                && memo->mark_in == walk->packet->mark) {
+                walk->packet->mark = memo->mark_out;
+                walk->n_rules += memo->n_rules;
+                if (memo->verdict != KN_VERDICT_ACCEPT)
+                    walk->verdict = memo->verdict;
+                if (memo->masquerade) {
+                    walk->masquerade = TRUE;
+                    walk->random_fully = memo->random_fully;
+                }
+                if (memo->decided_by != NULL)
+                    walk->decided_by = memo->decided_by;
+                return memo->ended;
+            }
+        }
+    }
+    WalkMemo start = { .table = table, .hook = walk->hook, .ct_state = walk->ct_state,
+                       .mark_in = walk->packet->mark, .n_rules = walk->n_rules };
+    gboolean had_dnat = walk->dnat, had_masquerade = walk->masquerade;
+    gboolean ended = FALSE;
+
+    chain = ruleset->hooks[table][walk->hook];
+    if (chain == NULL)
+        chain = ruleset->hooks[table][walk->hook] = kn_proxy_ir_lookup(ruleset, table,
+                                                                       hook_chain_name(walk->hook));
     if (chain == NULL)
         return FALSE;            /* no such hook in this table: nothing to do */
     ctx.dst = walk->dnat ? walk->dnat_addr : walk->packet->dst;
@@ -1173,17 +1233,34 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
         }
     }
 
+    goto done;
+ended:
+    ended = TRUE;
 done:
     while (depth > 0) {
         depth--;
         kn_trace_pop(walk->trace);
     }
-    return FALSE;
+    /* Keep the outcome of a walk that depended on nothing but the state
+     * and the mark, and did no NAT. */
+    if (walk->trace == NULL && !ctx.packet_dependent && walk->dnat == had_dnat
+        && (walk->masquerade == had_masquerade || !had_masquerade)) {
+        for (guint i = 0; i < N_WALK_MEMOS; i++) {
+            WalkMemo *memo = &ruleset->memos[i];
 
-ended:
-    while (depth > 0) {
-        depth--;
-        kn_trace_pop(walk->trace);
+            if (memo->used)
+                continue;
+            *memo = start;
+            memo->used = TRUE;
+            memo->mark_out = walk->packet->mark;
+            memo->n_rules = walk->n_rules - start.n_rules;
+            memo->verdict = walk->verdict;
+            memo->masquerade = walk->masquerade && !had_masquerade;
+            memo->random_fully = walk->random_fully;
+            memo->ended = ended;
+            memo->decided_by = ended || memo->masquerade ? walk->decided_by : NULL;
+            break;
+        }
     }
-    return TRUE;
+    return ended;
 }

@@ -71,9 +71,9 @@ typedef struct KnProxyWalk {
     gboolean masquerade;         /* MASQUERADE (nat POSTROUTING only) */
     gboolean random_fully;       /* ... with --random-fully */
     guint n_rules;               /* rules the kernel evaluated, as it would count them */
-    char *decided_by;            /* the chain (and rule) that set the verdict or NAT, e.g.
-                                  * "KUBE-SEP-AFGSLHOD2HFNCBX4"; new, or NULL; the caller
-                                  * frees it with g_free() */
+    const char *decided_by;      /* the chain that set the verdict or NAT, e.g.
+                                  * "KUBE-SEP-AFGSLHOD2HFNCBX4", or NULL; borrowed from the
+                                  * ruleset, valid until its next sync */
 } KnProxyWalk;
 
 typedef struct KnProxyClass {
