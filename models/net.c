@@ -2431,7 +2431,14 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
     r->done = done;
     r->user_data = user_data;
     r->result.addresses = g_ptr_array_new_with_free_func(g_free);
-    add_address(r->result.addresses, name);
+    /* /etc/hosts first (nsswitch "files dns"): localhost, and the
+     * namespace's own name, which the kubelet writes for a pod. */
+    if (g_ascii_strcasecmp(name, "localhost") == 0 || g_ascii_strcasecmp(name, "localhost.") == 0)
+        add_address(r->result.addresses, "127.0.0.1");
+    else if (g_ascii_strcasecmp(name, ns->name) == 0)
+        g_ptr_array_add(r->result.addresses, g_memdup2(&ns->addr, sizeof ns->addr));
+    else
+        add_address(r->result.addresses, name);
     if (r->result.addresses->len > 0) {
         r->result.found = TRUE;
         client_after(ns, 0, on_resolved, r);
@@ -2456,4 +2463,72 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
         r->result.found = lookup_fqdn(net, tries->pdata[i], r->result.addresses, &r->result.canonical)
                           && r->result.addresses->len > 0;
     client_after(ns, 0, on_resolved, r);
+}
+
+/*****************************************************************************/
+/* The kubelet's prober. */
+
+/* The port 'ref' names in 'pod' (a number, or a container port's name);
+ * 0 if none. */
+static guint16
+probe_port(const KnPod *pod, const KnIntOrString *ref)
+{
+    if (!ref->is_string)
+        return (guint16) ref->number;
+    for (guint i = 0; i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        for (guint j = 0; j < c->ports->len; j++) {
+            const KnContainerPort *p = c->ports->pdata[j];
+
+            if (g_strcmp0(p->name, ref->name) == 0)
+                return (guint16) p->container_port;
+        }
+    }
+    return 0;
+}
+
+gboolean
+kn_net_probe(const KnPod *pod, const KnContainer *container, char **message, gpointer user_data)
+{
+    KnNet *net = user_data;
+    const KnProbe *probe = &container->readiness;
+    KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+    guint16 port = probe_port(pod, &probe->port);
+    char ip[KN_ADDR_STRLEN];
+
+    if (probe->kind == KN_PROBE_EXEC || probe->kind == KN_PROBE_NONE)
+        return TRUE;
+    if (ns == NULL) {
+        *message = g_strdup("pod has no IP address");
+        return FALSE;
+    }
+    kn_addr_format(&ns->addr, ip);
+    if (probe->kind == KN_PROBE_TCP_SOCKET) {
+        if (app_listens(net, ns, KN_IPPROTO_TCP, port))
+            return TRUE;
+        *message = g_strdup_printf("dial tcp %s:%u: connect: connection refused", ip, port);
+        return FALSE;
+    }
+    if (!app_listens(net, ns, KN_IPPROTO_TCP, port)) {
+        *message = g_strdup_printf("Get \"http://%s:%u%s\": dial tcp %s:%u: connect: connection refused",
+                                   ip, port, probe->path != NULL ? probe->path : "/", ip, port);
+        return FALSE;
+    }
+
+    /* The kubelet's request (pkg/probe/http): its User-Agent and Accept. */
+    g_autofree char *text = g_strdup_printf("GET %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: kube-probe/1.31\r\n"
+                                            "Accept: */*\r\nConnection: close\r\n\r\n",
+                                            probe->path != NULL ? probe->path : "/", ip, port);
+    g_autoptr(GBytes) request = g_bytes_new(text, strlen(text));
+    KnAddr kubelet = ns->node->cni0_addr;
+    g_autoptr(GBytes) answer = app_answer(net, ns, KN_IPPROTO_TCP, port, request, &kubelet, 40000);
+    gsize length = 0;
+    const char *data = answer != NULL ? g_bytes_get_data(answer, &length) : NULL;
+    guint status = data != NULL && length > 12 ? (guint) g_ascii_strtoull(data + 9, NULL, 10) : 0;
+
+    if (status >= 200 && status < 400)
+        return TRUE;
+    *message = g_strdup_printf("HTTP probe failed with statuscode: %u", status);
+    return FALSE;
 }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <glib.h>
+#include "models/api.h"
 #include "models/netclient.h"
 #include "models/proxy.h"
 #include "sim/packet.h"
@@ -86,4 +87,12 @@ gpointer kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass);
 char *kn_net_conntrack_list(KnNet *net, const char *node);
 
 const KnNetStats *kn_net_stats(const KnNet *net);
+
+/* The kubelet's readiness prober (a KnWorkloadsProber, workload.h, with
+ * the KnNet as 'user_data'): runs 'container''s readiness probe against
+ * what the pod's images serve.  An httpGet probe succeeds on a status from
+ * 200 to 399 ("HTTP probe failed with statuscode: 404" otherwise), a
+ * tcpSocket probe if something listens, an exec probe always. */
+gboolean kn_net_probe(const KnPod *pod, const KnContainer *container, char **message,
+                      gpointer user_data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnNet, kn_net_free)

@@ -48,6 +48,7 @@ typedef struct {
     KnNet *net;
     KnTrace *trace;                      /* the running command's hops, for --explain */
     char *exec_namespace;                /* the pod's namespace while an exec runs */
+    GHashTable *vars;                    /* save: NAME -> the saved output */
     KnShellOptions shell;                /* how commands see their container */
     gboolean at_line_start;              /* the transcript's last character was a newline */
     guint next_step;                     /* index of the step to run next */
@@ -260,6 +261,54 @@ step_done(Replay *replay, const KnStep *step, KnTime duration)
     kn_sim_schedule_in(replay->sim, duration, &step_class, replay);
 }
 
+/* 'command' with the scenario's saved variables ($NAME, ${NAME})
+ * substituted as the user's shell would before running it: not inside
+ * single quotes, and only names a save: defined (others, like a pod
+ * shell's own $?, are left for that shell).  New. */
+static char *
+substitute(Replay *replay, const char *command)
+{
+    GString *out = g_string_new(NULL);
+    gboolean in_single = FALSE;
+
+    for (const char *p = command; *p != '\0'; p++) {
+        if (*p == '\'' ) {
+            in_single = !in_single;
+        } else if (*p == '$' && !in_single && replay->vars != NULL) {
+            gboolean braced = p[1] == '{';
+            const char *start = p + 1 + braced, *end = start;
+
+            while (g_ascii_isalnum(*end) || *end == '_')
+                end++;
+            if (end > start && (!braced || *end == '}')) {
+                g_autofree char *name = g_strndup(start, end - start);
+                const char *value = g_hash_table_lookup(replay->vars, name);
+
+                if (value != NULL) {
+                    g_string_append(out, value);
+                    p = end + braced - 1;
+                    continue;
+                }
+            }
+        }
+        g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Keeps the step's output for save: NAME. */
+static void
+save_output(Replay *replay, const KnStep *step, const GString *out)
+{
+    if (step->save == NULL)
+        return;
+    if (replay->vars == NULL)
+        replay->vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_hash_table_insert(replay->vars, g_strdup(step->save),
+                        g_strndup(out->str, out->len - (g_str_has_suffix(out->str, "\n") ? 1 : 0)));
+    explain(replay, "saved the output as $%s", step->save);
+}
+
 static void
 on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
 {
@@ -269,6 +318,7 @@ on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
     transcript(replay, "%s%s", result->out->str, result->err->str);
     if (result->status != 0)
         explain(replay, "kubectl exited with status %d", result->status);
+    save_output(replay, step, result->out);
     check(replay, step->expect, result);
     step_done(replay, step, 0);
 }
@@ -354,6 +404,7 @@ on_command_done(const KnShellResult *result, gpointer user_data)
             fputs(notes->str, replay->options->transcript);
         g_clear_pointer(&replay->trace, kn_trace_free);
     }
+    save_output(replay, step, graded.out);
     check(replay, step->expect, &graded);
     g_string_free(graded.err, TRUE);
     g_clear_pointer(&replay->exec_namespace, g_free);
@@ -389,6 +440,7 @@ static void
 start_command(Replay *replay, const KnStep *step)
 {
     KnNetns *ns = NULL;
+    g_autofree char *command = substitute(replay, step->command);
 
     if (step->kind == KN_STEP_EXEC) {
         g_autoptr(GString) prompt = g_string_new("$ kubectl exec ");
@@ -399,7 +451,7 @@ start_command(Replay *replay, const KnStep *step)
         g_string_append(prompt, step->pod);
         if (step->container != NULL)
             g_string_append_printf(prompt, " -c %s", step->container);
-        transcript(replay, "%s -- %s\n", prompt->str, step->command);
+        transcript(replay, "%s -- %s\n", prompt->str, command);
         explain(replay, "step %u (%s:%u): exec in %s", replay->next_step + 1, step->loc.file,
                 step->loc.line, step->pod);
         pod = exec_pod(replay, step->namespace, step->pod);
@@ -425,10 +477,10 @@ start_command(Replay *replay, const KnStep *step)
     } else {
         ns = kn_net_node(replay->net, step->node);
         if (ns != NULL)
-            transcript(replay, "$ docker exec %s %s\n", step->node, step->command);
+            transcript(replay, "$ docker exec %s %s\n", step->node, command);
         else {
             ns = kn_net_host(replay->net, step->node);
-            transcript(replay, "%s$ %s\n", step->node, step->command);
+            transcript(replay, "%s$ %s\n", step->node, command);
         }
         explain(replay, "step %u (%s:%u): on %s", replay->next_step + 1, step->loc.file,
                 step->loc.line, step->node);
@@ -438,7 +490,7 @@ start_command(Replay *replay, const KnStep *step)
         replay->trace = kn_trace_new();
         kn_net_set_trace(replay->net, replay->trace);
     }
-    kn_shell_exec_line(kn_netns_client(ns), step->command, &replay->shell, on_command_done, replay);
+    kn_shell_exec_line(kn_netns_client(ns), command, &replay->shell, on_command_done, replay);
 }
 
 static void
@@ -468,11 +520,14 @@ on_step(KnSim *sim, gpointer data)
         step_done(replay, step, step->duration);
         break;
     }
-    case KN_STEP_KUBECTL:
-        transcript(replay, "$ kubectl %s\n", step->command);
+    case KN_STEP_KUBECTL: {
+        g_autofree char *command = substitute(replay, step->command);
+
+        transcript(replay, "$ kubectl %s\n", command);
         explain(replay, "step %u (%s:%u): kubectl", replay->next_step + 1, step->loc.file, step->loc.line);
-        kn_kubectl_run(replay->kubectl, step->command, NULL, on_kubectl_done, replay);
+        kn_kubectl_run(replay->kubectl, command, NULL, on_kubectl_done, replay);
         break;
+    }
     case KN_STEP_EXPECT:
         check(replay, step->expect, NULL);
         step_done(replay, step, 0);
@@ -576,6 +631,7 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     replay.load_balancers = kn_loadbalancer_new(replay.cluster);
     replay.kubectl = kn_kubectl_new(replay.cluster, replay.workloads);
     replay.net = kn_net_new(replay.cluster);
+    kn_workloads_set_prober(replay.workloads, kn_net_probe, replay.net);
     replay.shell = (KnShellOptions) { .images = kn_images_builtin(), .read_file = read_file,
                                       .read_file_data = &replay };
     if (options->capture != NULL)
@@ -614,6 +670,8 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     if (options->capture != NULL)
         kn_capture_attach(options->capture, NULL);
     kn_net_free(replay.net);
+    if (replay.vars != NULL)
+        g_hash_table_unref(replay.vars);
     kn_kubectl_free(replay.kubectl);
     kn_loadbalancer_free(replay.load_balancers);
     kn_endpointslice_sync_free(replay.slices);

@@ -252,6 +252,7 @@ step_free(KnStep *step)
     g_free(step->node);
     g_free(step->node_path);
     g_free(step->pod);
+    g_free(step->save);
     g_free(step->namespace);
     g_free(step->container);
     expect_free(step->expect);
@@ -402,6 +403,21 @@ static const KnYamlField node_step_fields[] = {
     { NULL },
 };
 
+/* save: a shell variable name, [A-Za-z_][A-Za-z0-9_]*. */
+static gboolean
+parse_save(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    const char *name = kn_scenario_yaml_scalar(node);
+
+    for (const char *p = name; *p != '\0'; p++)
+        if (!(g_ascii_isalpha(*p) || *p == '_' || (p > name && g_ascii_isdigit(*p))))
+            return kn_scenario_yaml_error(ctx, node, error, "invalid variable name \"%s\" (letters, "
+                                          "digits and '_', not starting with a digit)", name);
+    if (*name == '\0')
+        return kn_scenario_yaml_error(ctx, node, error, "Required value");
+    return kn_scenario_yaml_string(ctx, node, target, error);
+}
+
 static const KnYamlField exec_step_fields[] = {
     { "pod", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, pod), NULL, NULL },
     { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, namespace), NULL, NULL },
@@ -464,6 +480,7 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
         { "expect", YAML_MAPPING_NODE, parse_expect, offsetof(KnStep, expect), NULL, NULL },
         { "repeat", YAML_SCALAR_NODE, parse_repeat, offsetof(KnStep, repeat), NULL, NULL },
         { "narrate", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, narrate), NULL, NULL },
+        { "save", YAML_SCALAR_NODE, parse_save, offsetof(KnStep, save), NULL, NULL },
         { "fail", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "fail step" },
         { "recover", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "recover step" },
         { "exec", YAML_MAPPING_NODE, NULL, 0, exec_step_fields, "exec step" },

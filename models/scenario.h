@@ -99,6 +99,8 @@ typedef struct KnStep {
     KnTime duration;             /* KN_STEP_WAIT: how long */
     guint repeat;                /* times to run it; 1 if not given */
     char *narrate;               /* text printed before the step, or NULL */
+    char *save;                  /* save: NAME keeps the step's standard output (less a
+                                  * final newline) as $NAME for later commands; or NULL */
     KnExpect *expect;            /* checks after each run, or NULL */
     char *apply_file;            /* KN_STEP_APPLY: the file as given, or NULL if inline */
     char *apply_name;            /* the name its manifests' messages use */

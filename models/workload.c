@@ -34,9 +34,14 @@
  *   node-lifecycle.h) does none of this: its pods neither start nor finish
  *   terminating until it starts again and resyncs them.
  *
+ * Readiness probes run against the application the image serves (the data
+ * path's prober, kn_workloads_set_prober()): a probe that fails leaves the
+ * pod Running but not Ready, so it is no endpoint.
+ *
  * Simplified: fixed latencies (below) stand in for watch delays, image
- * pulls and start-up; probes always succeed once the container runs (the
- * application models come with the data plane); no Recreate strategy. */
+ * pulls and start-up; applications answer the same way every time, so the
+ * first probe decides for good (the kubelet would probe every
+ * periodSeconds and get the same answer); no Recreate strategy. */
 
 #include <config.h>
 #include "models/workload.h"
@@ -68,6 +73,8 @@ struct KnWorkloads {
     guint *best;                         /* scratch: indexes of the best nodes found */
     guint next_node;                     /* where the scheduler's next search starts */
     GHashTable *stopped;                 /* names of nodes whose kubelet is stopped */
+    KnWorkloadsProber prober;            /* runs readiness probes; NULL: they succeed */
+    gpointer prober_data;
 };
 
 /* The data of a kubelet or scheduler event: the pod it is about. */
@@ -100,6 +107,7 @@ static void on_schedule(KnSim *sim, gpointer data);
 static void on_sandbox(KnSim *sim, gpointer data);
 static void on_started(KnSim *sim, gpointer data);
 static void on_probe(KnSim *sim, gpointer data);
+static gboolean probes_pass(KnWorkloads *workloads, const KnPod *pod);
 static void on_stopped(KnSim *sim, gpointer data);
 
 static const KnEventClass schedule_class = { "schedule", on_schedule, (GDestroyNotify) work_free };
@@ -753,9 +761,36 @@ on_probe(KnSim *sim, gpointer data)
     KnPod *pod = work_lookup(work);
 
     (void) sim;
-    if (pod != NULL && !pod->meta.deleting && !pod->ready && !kubelet_stopped(work->workloads, pod))
+    if (pod != NULL && !pod->meta.deleting && !pod->ready && !kubelet_stopped(work->workloads, pod)
+        && probes_pass(work->workloads, pod))
         set_ready(work->workloads, pod);
     work_free(work);
+}
+
+void
+kn_workloads_set_prober(KnWorkloads *workloads, KnWorkloadsProber prober, gpointer user_data)
+{
+    g_return_if_fail(workloads != NULL);
+    workloads->prober = prober;
+    workloads->prober_data = user_data;
+}
+
+/* Whether every readiness probe of 'pod' succeeds. */
+static gboolean
+probes_pass(KnWorkloads *workloads, const KnPod *pod)
+{
+    for (guint i = 0; workloads->prober != NULL && i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+        g_autofree char *message = NULL;
+
+        if (c->readiness.kind != KN_PROBE_NONE
+            && !workloads->prober(pod, c, &message, workloads->prober_data)) {
+            g_debug("pod %s/%s: Readiness probe failed: %s", pod->meta.namespace, pod->meta.name,
+                    message != NULL ? message : "");
+            return FALSE;
+        }
+    }
+    return TRUE;
 }
 
 static void

@@ -33,6 +33,17 @@ void kn_workloads_start_kubelet(KnWorkloads *workloads, const char *node);
 /* FALSE if kn_workloads_stop_kubelet() stopped the kubelet of 'node'. */
 gboolean kn_workloads_kubelet_running(KnWorkloads *workloads, const char *node);
 
+/* Runs one readiness probe of container 'container' of 'pod' as the
+ * kubelet's prober would (httpGet, tcpSocket, exec) against the running
+ * application; TRUE if it succeeds.  A failure sets '*message' (new) to the
+ * kubelet's event text, e.g. "HTTP probe failed with statuscode: 404". */
+typedef gboolean (*KnWorkloadsProber)(const KnPod *pod, const KnContainer *container,
+                                      char **message, gpointer user_data);
+
+/* Has readiness probes run by 'prober' (NULL: every probe succeeds, as when
+ * there is no application model). */
+void kn_workloads_set_prober(KnWorkloads *workloads, KnWorkloadsProber prober, gpointer user_data);
+
 /* The pod-template-hash of 'template': the FNV-1a hash of its content, as
  * text in the alphabet of the real one (apimachinery SafeEncodeString).
  * New. */

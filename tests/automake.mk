@@ -151,7 +151,7 @@ EXTRA_DIST += $(TOOL_TESTS)
 # rewrites them from the current build.
 GOLDEN_FILES = \
 	tests/golden/svc-lab.out \
-	tests/golden/svc-lab.at-14s.dot
+	tests/golden/svc-lab.at-18s.dot
 TESTS += tests/golden.sh
 EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES)
 golden: knetsim$(EXEEXT)

@@ -189,8 +189,8 @@ static void
 test_cli_graph_writes_dot_to_standard_output(void **state)
 {
     (void) state;
-    g_auto(Result) r = run("graph", "--at", "14s", "scenarios/lab/svc-lab.yaml", NULL);
-    g_auto(Result) again = run("graph", "--at", "14s", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) r = run("graph", "--at", "18s", "scenarios/lab/svc-lab.yaml", NULL);
+    g_auto(Result) again = run("graph", "--at", "18s", "scenarios/lab/svc-lab.yaml", NULL);
 
     assert_int_equal(r.status, 0);
     assert_true(g_str_has_prefix(r.out, "digraph \"svc-lab\" {\n"));

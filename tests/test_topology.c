@@ -2,7 +2,7 @@
  * cgraph (its clusters, nodes and edges), the same bytes on every replay,
  * SVG and PNG files, the summaries beyond the thresholds, and the 100-node,
  * 1,000-pod capacity scenario rendered in reasonable time and size.  The
- * lab's DOT is also a golden file (tests/golden/svc-lab@14s.dot). */
+ * lab's DOT is also a golden file (tests/golden/svc-lab.at-18s.dot). */
 
 #include <config.h>
 #include "tests/test_util.h"
@@ -15,10 +15,10 @@
 #include "models/replay.h"
 #include "viz/topology.h"
 
-/* The lab at 14 s: web (NodePort, 2 pods), web-hl (headless) and
+/* The lab at 18 s: web (NodePort, 2 pods), web-hl (headless) and
  * example-ext (ExternalName) all exist then; the clean-up comes later. */
 #define LAB "scenarios/lab/svc-lab.yaml"
-#define LAB_AT (14 * KN_SEC)
+#define LAB_AT (18 * KN_SEC)
 #define CAPACITY "scenarios/capacity/topology-100-nodes.yaml"
 
 /* What a replay's at_end callback leaves: the topology it drew. */
@@ -159,7 +159,7 @@ test_topology_lab_nests_nodes_in_zones_and_pods_in_nodes(void **state)
 
     find_cluster(zone_a, "cluster_node_svc-lab-control-plane");
     assert_null(agsubg(zone_b, (char *) "cluster_node_svc-lab-worker", FALSE));
-    assert_true(g_str_has_prefix(attr(graph, "label"), "svc-lab at 14.000s: 3 nodes, 4 pods, 5 Services"));
+    assert_true(g_str_has_prefix(attr(graph, "label"), "svc-lab at 18.000s: 3 nodes, 5 pods, 5 Services"));
 
     /* The node says what `kubectl get node -o wide` would. */
     Agnode_t *info = find_node(worker, "node/svc-lab-worker");
@@ -351,7 +351,7 @@ test_topology_summarises_a_node_past_the_pod_threshold(void **state)
     g_autoptr(GPtrArray) pods = nodes_with_prefix(graph, "pod/default/web-");
     Agedge_t *e = agedge(graph, find_node(graph, "svc/default/web"), summary, NULL, FALSE);
 
-    assert_string_equal(attr(summary, "label"), "2 pods: 2 ready");
+    assert_string_equal(attr(summary, "label"), "3 pods: 3 ready");
     assert_int_equal(pods->len, 0);
     assert_non_null(e);
     assert_string_equal(attr(e, "label"), "2 endpoints");
