@@ -21,6 +21,11 @@
  *    nc (nc_bloaty, with -z), ping, nslookup; no curl.
  *  - curlimages/curl: Alpine with curl (the tag is curl's version) and
  *    busybox.
+ *  - registry.k8s.io/coredns/coredns: distroless (no shell, no tools);
+ *    the kubeadm Corefile's health plugin answers GET /health on 8080 and
+ *    the ready plugin GET /ready on 8181, both "OK" from Go's net/http
+ *    (plugin/health/health.go, plugin/ready/ready.go); DNS on 53 comes
+ *    with the DNS model.
  *  - kindest/node, what `from: NODE` runs in (kind's base image,
  *    kubernetes-sigs/kind images/base/Dockerfile): Debian bookworm with
  *    curl, iproute2, iptables, conntrack; no ping, nc or wget.
@@ -126,6 +131,11 @@ static const KnImageTool curl_tools[] = {
     { NULL, 0, NULL },
 };
 
+static const KnImageListener coredns_listeners[] = {
+    { KN_IPPROTO_TCP, 8080, KN_SERVER_COREDNS_HTTP },
+    { KN_IPPROTO_TCP, 8181, KN_SERVER_COREDNS_HTTP },
+};
+
 static const KnImageTool kind_node_tools[] = {
     { "curl", KN_TOOL_CURL, "7.88.1" },
     { "bash", KN_TOOL_GNU, "5.2.15" },
@@ -162,6 +172,8 @@ static const KnImage builtin_images[] = {
       NULL, FALSE, NULL, 0, busybox_tools },
     { "curlimages/curl", NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
       NULL, FALSE, NULL, 0, curl_tools },
+    { "registry.k8s.io/coredns/coredns", NULL, "gcr.io/distroless/static", KN_LIBC_GLIBC, KN_SH_NONE,
+      KN_TOOL_GNU, "1.11.3", TRUE, coredns_listeners, G_N_ELEMENTS(coredns_listeners), no_tools },
     { "kindest/node", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
       NULL, FALSE, NULL, 0, kind_node_tools },
     { "knetsim/host", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
@@ -783,6 +795,32 @@ serve_netexec_http(GBytes *bytes, const KnImageServeContext *context)
     return g_string_free_to_bytes(out);
 }
 
+/* CoreDNS's health and ready endpoints: "OK" on their path, Go's
+ * NotFound elsewhere. */
+static GBytes *
+serve_coredns_http(GBytes *bytes, const KnImageServeContext *context)
+{
+    HttpRequest request;
+    GString *out = g_string_new(NULL);
+    char date[32];
+    gboolean head, ok;
+
+    kn_images_http_date(unix_now(context), date);
+    if (!http_request_parse(bytes, &request)) {
+        g_string_append(out, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; "
+                        "charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
+        http_request_clear(&request);
+        return g_string_free_to_bytes(out);
+    }
+    head = strcmp(request.method, "HEAD") == 0;
+    ok = (context->server_port == 8080 && strcmp(request.path, "/health") == 0)
+         || (context->server_port == 8181 && strcmp(request.path, "/ready") == 0);
+    go_response(out, ok ? 200 : 404, "text/plain; charset=utf-8", ok ? NULL : "X-Content-Type-Options: nosniff\r\n",
+                ok ? "OK" : "404 page not found\n", request.wants_close, date, head);
+    http_request_clear(&request);
+    return g_string_free_to_bytes(out);
+}
+
 static GBytes *
 serve_netexec_udp(GBytes *bytes, const KnImageServeContext *context)
 {
@@ -823,6 +861,8 @@ kn_images_serve(const KnImage *image, const KnImageListener *listener, GBytes *r
         return serve_netexec_http(request, context);
     case KN_SERVER_NETEXEC_UDP:
         return serve_netexec_udp(request, context);
+    case KN_SERVER_COREDNS_HTTP:
+        return serve_coredns_http(request, context);
     }
     g_assert_not_reached();
     return NULL;

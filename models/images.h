@@ -53,6 +53,7 @@ typedef enum {
     KN_SERVER_NGINX,             /* nginx's default server: index.html, 404 */
     KN_SERVER_NETEXEC_HTTP,      /* agnhost netexec's HTTP endpoints */
     KN_SERVER_NETEXEC_UDP,       /* agnhost netexec's UDP commands */
+    KN_SERVER_COREDNS_HTTP,      /* CoreDNS's health (:8080 /health) and ready (:8181 /ready) */
 } KnImageServer;
 
 /* A port a container listens on. */

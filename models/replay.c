@@ -353,7 +353,8 @@ read_file(const char *path, gpointer user_data)
 
 /* The pod 'name' ("client", "pod/client", "deployment/web") of
  * 'namespace': for a Deployment, the first of its pods that is ready, by
- * name.  Borrowed; NULL if none. */
+ * name, else the first running one (kubectl prefers ready pods).
+ * Borrowed; NULL if none. */
 static const KnPod *
 exec_pod(Replay *replay, const char *namespace, const char *name)
 {
@@ -372,14 +373,19 @@ exec_pod(Replay *replay, const char *namespace, const char *name)
         return NULL;
 
     g_autoptr(GPtrArray) pods = kn_store_list(replay->cluster->store, KN_KIND_POD, namespace);
+    const KnPod *running = NULL;
 
     for (guint i = 0; i < pods->len; i++) {
         const KnPod *pod = pods->pdata[i];
 
-        if (pod->ready && !pod->meta.deleting && kn_labels_match(pod->meta.labels, deployment->selector))
+        if (pod->meta.deleting || !kn_labels_match(pod->meta.labels, deployment->selector))
+            continue;
+        if (pod->ready)
             return pod;
+        if (running == NULL && pod->started)
+            running = pod;
     }
-    return NULL;
+    return running;
 }
 
 static void
@@ -459,7 +465,7 @@ start_command(Replay *replay, const KnStep *step)
             const char *slash = strchr(step->pod, '/');
 
             if (slash != NULL && strncmp(step->pod, "pod", 3) != 0)
-                command_failed(replay, "error: cannot exec into %s: no ready pods", step->pod);
+                command_failed(replay, "error: cannot exec into %s: no running pods", step->pod);
             else
                 command_failed(replay, "Error from server (NotFound): pods \"%s\" not found",
                                slash != NULL ? slash + 1 : step->pod);

@@ -149,6 +149,17 @@ kn_workloads_template_hash(const KnPodTemplate *template, guint64 seed)
 
             g_string_append_printf(text, "r%s/l%s", requests, limits);
         }
+        /* So is the readiness probe. */
+        if (c->readiness.kind != KN_PROBE_NONE) {
+            const KnProbe *p = &c->readiness;
+
+            g_string_append_printf(text, "probe%d:%s:%u:%s:%u/%u/%u/%u/%u", p->kind,
+                                   p->port.is_string ? p->port.name : "", p->port.number,
+                                   p->path != NULL ? p->path : "", p->initial_delay_s, p->period_s,
+                                   p->timeout_s, p->success_threshold, p->failure_threshold);
+            for (guint j = 0; j < p->command->len; j++)
+                g_string_append_printf(text, " %s", (const char *) p->command->pdata[j]);
+        }
     }
     for (gsize i = 0; i < text->len; i++) {
         hash ^= (guchar) text->str[i];
@@ -347,13 +358,35 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
             kn_workqueue_add(workloads->replica_sets, new_rs->meta.namespace, new_rs->meta.name);
         }
 
+        /* reconcileOldReplicaSets (rolling.go): first scale down old pods
+         * that are not available (cleanupUnhealthyReplicas), then available
+         * ones while at least replicas - maxUnavailable stay available. */
         guint min_available = d->replicas > unavailable ? d->replicas - unavailable : 0;
+        guint new_unavailable = new_rs->replicas > new_rs->available_replicas
+                                ? new_rs->replicas - new_rs->available_replicas : 0;
+        gint64 max_scaled_down = (gint64) total - min_available - new_unavailable;
+
+        for (guint i = 0; i < old_rs->len && max_scaled_down > 0; i++) {
+            KnReplicaSet *rs = old_rs->pdata[i];
+            guint unhealthy = rs->replicas > rs->available_replicas ? rs->replicas - rs->available_replicas : 0;
+            guint drop = (guint) MIN((gint64) unhealthy, max_scaled_down);
+
+            if (drop == 0)
+                continue;
+            rs->replicas -= drop;
+            max_scaled_down -= drop;
+            kn_store_update(store, KN_KIND_REPLICA_SET, rs, TRUE);
+            kn_workqueue_add(workloads->replica_sets, rs->meta.namespace, rs->meta.name);
+        }
+
         guint can_drop = available > min_available ? available - min_available : 0;
 
         for (guint i = 0; i < old_rs->len && can_drop > 0; i++) {
             KnReplicaSet *rs = old_rs->pdata[i];
             guint drop = MIN(can_drop, rs->replicas);
 
+            if (drop == 0)
+                continue;
             rs->replicas -= drop;
             can_drop -= drop;
             kn_store_update(store, KN_KIND_REPLICA_SET, rs, TRUE);
