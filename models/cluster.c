@@ -307,6 +307,8 @@ add_nodes(KnCluster *cluster, GError **error)
         if (control_plane) {
             KnTaint *taint = g_new0(KnTaint, 1);
 
+            /* kubeadm's mark-control-plane phase keeps load balancers off it. */
+            kn_labels_set(node->meta.labels, "node.kubernetes.io/exclude-from-external-load-balancers", "");
             taint->key = g_strdup("node-role.kubernetes.io/control-plane");
             taint->effect = g_strdup("NoSchedule");
             g_ptr_array_add(node->taints, taint);

@@ -4,7 +4,14 @@ SCENARIOS = \
 	scenarios/exam/dual-stack.yaml \
 	scenarios/exam/service-types.yaml \
 	scenarios/lab/svc-lab.yaml \
-	scenarios/troubleshoot/node-failure.yaml
+	scenarios/troubleshoot/client-ip-lost.yaml \
+	scenarios/troubleshoot/etp-local-empty-node.yaml \
+	scenarios/troubleshoot/lb-pending.yaml \
+	scenarios/troubleshoot/node-failure.yaml \
+	scenarios/troubleshoot/nodeport-clash.yaml \
+	scenarios/troubleshoot/readiness-failing.yaml \
+	scenarios/troubleshoot/selector-mismatch.yaml \
+	scenarios/troubleshoot/wrong-target-port.yaml
 TEST_EXTENSIONS = .yaml .sh
 SH_LOG_COMPILER = $(SHELL)
 YAML_LOG_COMPILER = $(top_builddir)/knetsim$(EXEEXT)
