@@ -246,6 +246,21 @@ add_nodes(KnCluster *cluster, GError **error)
         if (spec->ip != NULL)
             g_hash_table_add(taken, spec->ip);
     }
+    if (scenario->cni_mode == KN_CNI_MODE_CLOUD) {
+        /* Pods take VPC addresses (the AWS VPC CNI, Azure CNI): each node's
+         * /24 comes from the upper half of the nodes' own network. */
+        if (node_prefix > 23 || scenario->nodes->len > (1u << (23 - node_prefix))) {
+            KnSrcLoc loc = { scenario->file, 0, 0 };
+
+            kn_diag_set_error(error, KN_INPUT_ERROR_VALUE, &loc, NULL,
+                              "cluster.nodeCIDR %s is too small for cni mode cloud: pods take /24s "
+                              "from its upper half, room for %u nodes, not %u", scenario->node_cidr,
+                              node_prefix > 23 ? 0 : 1u << (23 - node_prefix), scenario->nodes->len);
+            return FALSE;
+        }
+        pod_base = node_base + (1u << (31 - node_prefix));
+        pod_prefix = node_prefix + 1;
+    }
     if (scenario->nodes->len > (1u << (24 - pod_prefix))) {
         KnSrcLoc loc = { scenario->file, 0, 0 };
 

@@ -127,6 +127,7 @@ struct KnNet {
     guint32 subnet_mask;         /* the nodes' pod subnet mask */
     KnCidr cluster_pod_cidr;
     gboolean overlay;
+    gboolean cloud;              /* pods have VPC addresses (cni mode cloud) */
     guint pod_mtu;
     KnTime veth_latency, zone_latency, cross_zone_latency, external_latency;
     guint64 bandwidth_bps;
@@ -840,10 +841,13 @@ postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const Rout
         by = "KUBE-POSTROUTING";
     } else if (kn_cidr_contains(&net->cluster_pod_cidr, &packet->src)
                && !kn_cidr_contains(&net->cluster_pod_cidr, &packet->dst)
-               && route->route != ROUTE_LOCAL && route->route != ROUTE_POD) {
-        /* FLANNEL-POSTRTG: pod traffic leaving the pod network. */
+               && route->route != ROUTE_LOCAL && route->route != ROUTE_POD
+               && (!net->cloud || !kn_addr_equal(&packet->src, &node->addr))) {
+        /* FLANNEL-POSTRTG: pod traffic leaving the pod network; with VPC
+         * addresses, the VPC CNI's AWS-SNAT-CHAIN-0 for traffic leaving the
+         * VPC ("! -d VPC_CIDR -j SNAT --to-source NODE_IP"). */
         masquerade = TRUE;
-        by = "FLANNEL-POSTRTG";
+        by = net->cloud ? "AWS-SNAT-CHAIN-0" : "FLANNEL-POSTRTG";
     }
     if (masquerade) {
         char before[KN_ADDR_STRLEN + 8] = "", after[KN_ADDR_STRLEN + 8] = "";
@@ -1338,10 +1342,12 @@ on_arrival(KnSim *sim, gpointer data)
     arrival_free(arrival);
 }
 
+/* Delivery to the node's own stack: an event of its own (at once), so a
+ * socket never sees its answer while it is still sending. */
 static void
 deliver_local(KnNet *net, KnNetns *ns, KnPacket *packet)
 {
-    pod_deliver(net, ns, packet);
+    send_after(net, 0, ns, ARRIVE_LOCAL, packet, 0);
 }
 
 /*****************************************************************************/
@@ -2130,7 +2136,11 @@ kn_net_new(KnCluster *cluster)
     net->nodes = g_ptr_array_new();
     net->hosts = g_ptr_array_new();
     net->all = g_ptr_array_new_with_free_func(netns_free);
-    kn_cidr_parse(scenario->pod_cidr, &net->cluster_pod_cidr);
+    /* The pod network: podCIDR, or the VPC itself when pods take VPC
+     * addresses (cni mode cloud). */
+    kn_cidr_parse(scenario->cni_mode == KN_CNI_MODE_CLOUD ? scenario->node_cidr : scenario->pod_cidr,
+                  &net->cluster_pod_cidr);
+    net->cloud = scenario->cni_mode == KN_CNI_MODE_CLOUD;
     net->overlay = scenario->cni_mode == KN_CNI_MODE_VXLAN || scenario->cni_mode == KN_CNI_MODE_GENEVE;
     net->pod_mtu = net->overlay ? 1500 - VXLAN_OVERHEAD : 1500;
     net->veth_latency = scenario->network.same_node;
