@@ -528,11 +528,20 @@ kn_net_sync(KnNet *net)
     net->last_sync = kn_sim_now(net->sim);
     if (net->proxy_class == NULL)
         return;
-    for (guint i = 0; i < net->nodes->len; i++) {
-        KnNetns *node = net->nodes->pdata[i];
+    if (net->proxy_class->sync_all != NULL) {
+        g_autofree gpointer *proxies = g_new(gpointer, MAX(net->nodes->len, 1));
 
-        n_rules = net->proxy_class->sync(node->proxy);
-        net->stats.n_syncs++;
+        for (guint i = 0; i < net->nodes->len; i++)
+            proxies[i] = ((KnNetns *) net->nodes->pdata[i])->proxy;
+        n_rules = net->proxy_class->sync_all(proxies, net->nodes->len);
+        net->stats.n_syncs += net->nodes->len;
+    } else {
+        for (guint i = 0; i < net->nodes->len; i++) {
+            KnNetns *node = net->nodes->pdata[i];
+
+            n_rules = net->proxy_class->sync(node->proxy);
+            net->stats.n_syncs++;
+        }
     }
     note(net, KN_TRACE_APP, "kube-proxy (%s mode) synced its rules on %u nodes: %u rules each on %s",
          net->proxy_class->name, net->nodes->len, n_rules,
