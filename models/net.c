@@ -87,6 +87,7 @@ struct KnNetns {
     guint8 mac[6];
     char *eth0;                  /* "NAME/eth0", for observers */
     char *veth;                  /* a pod's node-side veth, "NODE/vethXXXXXXXX" */
+    const char *veth_iface;      /* its name on the node, "vethXXXXXXXX" (inside 'veth') */
     char *image;                 /* a pod's first container's image */
     GArray *apps;                /* App: what a pod's containers listen on; or NULL */
     gboolean started;            /* a pod's containers run (they answer) */
@@ -101,7 +102,7 @@ struct KnNetns {
     guint16 next_ping_id;
     guint32 next_isn;
     /* Nodes only. */
-    char *zone;
+    const char *zone;            /* interned (g_intern_string), so equal zones are one pointer */
     KnCidr pod_cidr;
     KnAddr cni0_addr;            /* the bridge: the subnet's .1 */
     KnAddr flannel_addr;         /* flannel.1: the subnet's .0 */
@@ -113,12 +114,41 @@ struct KnNetns {
     guint64 n_confirmed;         /* conntrack entries made */
 };
 
+typedef enum {
+    ARRIVE_NODE,                 /* at a node, from the fabric or the outside (eth0) */
+    ARRIVE_NODE_OVERLAY,         /* at a node, inside VXLAN (eth0, then flannel.1) */
+    ARRIVE_POD,                  /* at a pod, through its veth */
+    ARRIVE_HOST,                 /* at an outside host */
+    ARRIVE_LOCAL,                /* at the sender's own namespace (loopback) */
+} ArriveAt;
+
+typedef struct Arrival Arrival;
+
+struct Arrival {
+    KnNetns *to;
+    ArriveAt at;
+    KnPacket *packet;
+    guint hops;
+    Arrival *next;               /* on the net's free list */
+};
+
+/* A slot of the IPv4 index: 'ns' NULL when empty. */
+typedef struct AddrSlot {
+    guint32 ipv4;                /* host order */
+    KnNetns *ns;
+} AddrSlot;
+
 struct KnNet {
     KnCluster *cluster;
     KnStore *store;
     KnSim *sim;
     const KnProxyClass *proxy_class;  /* NULL: no kube-proxy */
-    GHashTable *by_addr;         /* KnAddr * (the ns's) -> KnNetns *, live namespaces */
+    GHashTable *by_addr;         /* KnAddr * (the ns's) -> KnNetns *, live namespaces
+                                  * with an address other than IPv4 */
+    AddrSlot *by_ipv4;           /* the same for IPv4: open addressing on the value */
+    guint by_ipv4_mask;          /* slots - 1 */
+    guint by_ipv4_used;
+    Arrival *free_arrivals;      /* spare Arrival events, linked through 'next' */
     GHashTable *pods;            /* "ns/name" -> KnNetns *, live pods */
     GPtrArray *nodes;            /* KnNetns *, scenario order */
     GPtrArray *hosts;            /* KnNetns * */
@@ -282,25 +312,13 @@ summary(const KnPacket *packet)
 }
 
 /*****************************************************************************/
-/* Events: a packet arriving somewhere after a link's delay. */
-
-typedef enum {
-    ARRIVE_NODE,                 /* at a node, from the fabric or the outside (eth0) */
-    ARRIVE_NODE_OVERLAY,         /* at a node, inside VXLAN (eth0, then flannel.1) */
-    ARRIVE_POD,                  /* at a pod, through its veth */
-    ARRIVE_HOST,                 /* at an outside host */
-    ARRIVE_LOCAL,                /* at the sender's own namespace (loopback) */
-} ArriveAt;
-
-typedef struct Arrival {
-    KnNetns *to;
-    ArriveAt at;
-    KnPacket *packet;
-    guint hops;
-} Arrival;
+/* Events: a packet arriving somewhere after a link's delay.  Arrivals that
+ * ran go back to the net's free list, so a hop allocates nothing. */
 
 static void on_arrival(KnSim *sim, gpointer data);
 
+/* Frees an arrival the queue dropped (cancelled, or left when the
+ * simulation ends, possibly after the net). */
 static void
 arrival_free(gpointer data)
 {
@@ -315,8 +333,12 @@ static const KnEventClass arrival_class = { "packet-arrival", on_arrival, arriva
 static void
 send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet, guint hops)
 {
-    Arrival *arrival = g_new(Arrival, 1);
+    Arrival *arrival = net->free_arrivals;
 
+    if (arrival != NULL)
+        net->free_arrivals = arrival->next;
+    else
+        arrival = g_new(Arrival, 1);
     *arrival = (Arrival) { .to = to, .at = at, .packet = packet, .hops = hops };
     kn_sim_schedule_in(net->sim, delay, &arrival_class, arrival);
 }
@@ -381,16 +403,92 @@ netns_free(gpointer data)
     g_free(ns->image);
     if (ns->apps != NULL)
         g_array_unref(ns->apps);
-    g_free(ns->zone);
     g_free(ns->cni0);
     g_free(ns->flannel);
     g_free(ns);
 }
 
+/* The IPv4 index: linear probing on a mix of the value, at most half full,
+ * backward-shift deletion. */
+static guint
+ipv4_home(const KnNet *net, guint32 ipv4)
+{
+    return (ipv4 * 2654435761u) >> 7 & net->by_ipv4_mask;
+}
+
+static guint
+ipv4_find(const KnNet *net, guint32 ipv4)
+{
+    guint i = ipv4_home(net, ipv4);
+
+    while (net->by_ipv4[i].ns != NULL && net->by_ipv4[i].ipv4 != ipv4)
+        i = (i + 1) & net->by_ipv4_mask;
+    return i;
+}
+
+static void
+ipv4_resize(KnNet *net, guint n_slots)
+{
+    AddrSlot *old = net->by_ipv4;
+    guint n_old = old != NULL ? net->by_ipv4_mask + 1 : 0;
+
+    net->by_ipv4 = g_new0(AddrSlot, n_slots);
+    net->by_ipv4_mask = n_slots - 1;
+    for (guint i = 0; i < n_old; i++)
+        if (old[i].ns != NULL)
+            net->by_ipv4[ipv4_find(net, old[i].ipv4)] = old[i];
+    g_free(old);
+}
+
+/* Makes 'ns' the live namespace of its address (replacing any other). */
+static void
+addr_index_insert(KnNet *net, KnNetns *ns)
+{
+    if (ns->addr.family != 4) {
+        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+        return;
+    }
+    if ((net->by_ipv4_used + 1) * 2 > net->by_ipv4_mask + 1)
+        ipv4_resize(net, (net->by_ipv4_mask + 1) * 2);
+
+    guint32 ipv4 = kn_addr_ipv4_value(&ns->addr);
+    guint i = ipv4_find(net, ipv4);
+
+    net->by_ipv4_used += net->by_ipv4[i].ns == NULL;
+    net->by_ipv4[i] = (AddrSlot) { .ipv4 = ipv4, .ns = ns };
+}
+
+static void
+addr_index_remove(KnNet *net, const KnAddr *addr)
+{
+    if (addr->family != 4) {
+        g_hash_table_remove(net->by_addr, addr);
+        return;
+    }
+
+    guint i = ipv4_find(net, kn_addr_ipv4_value(addr));
+
+    if (net->by_ipv4[i].ns == NULL)
+        return;
+    net->by_ipv4[i].ns = NULL;
+    net->by_ipv4_used--;
+    for (guint j = (i + 1) & net->by_ipv4_mask; net->by_ipv4[j].ns != NULL; j = (j + 1) & net->by_ipv4_mask) {
+        guint home = ipv4_home(net, net->by_ipv4[j].ipv4);
+
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+            continue;
+        net->by_ipv4[i] = net->by_ipv4[j];
+        net->by_ipv4[j].ns = NULL;
+        i = j;
+    }
+}
+
 static KnNetns *
 ns_by_addr(KnNet *net, const KnAddr *addr)
 {
-    return g_hash_table_lookup(net->by_addr, addr);
+    if (addr->family != 4)
+        return g_hash_table_lookup(net->by_addr, addr);
+    return net->by_ipv4[ipv4_find(net, kn_addr_ipv4_value(addr))].ns;
 }
 
 /* A pod's namespace, made when the pod has an IP and a node. */
@@ -421,6 +519,7 @@ pod_changed(KnNet *net, KnPod *pod)
     ns->node = node;
     ns->veth = g_strdup_printf("%s/veth%08x", node->name,
                                g_str_hash(pod->meta.uid != NULL ? pod->meta.uid : key));
+    ns->veth_iface = strchr(ns->veth, '/') + 1;
     if (pod->spec.containers->len > 0)
         ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
     ns->client.image = ns->image;
@@ -428,7 +527,7 @@ pod_changed(KnNet *net, KnPod *pod)
     ns->start_time = pod->start_time;
     ns->apps = pod_apps(pod);
     g_hash_table_insert(net->pods, g_steal_pointer(&key), ns);
-    g_hash_table_insert(net->by_addr, &ns->addr, ns);
+    addr_index_insert(net, ns);
 }
 
 static void
@@ -442,7 +541,7 @@ pod_deleted(KnNet *net, KnPod *pod)
     ns->alive = FALSE;
     g_hash_table_remove(net->pods, key);
     if (ns_by_addr(net, &ns->addr) == ns)
-        g_hash_table_remove(net->by_addr, &ns->addr);
+        addr_index_remove(net, &ns->addr);
 }
 
 KnNetns *
@@ -1016,7 +1115,7 @@ fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
 {
     if (from->kind == KN_NETNS_HOST || to->kind == KN_NETNS_HOST)
         return net->external_latency;
-    if (g_strcmp0(from->zone, to->zone) == 0)
+    if (from->zone == to->zone)  /* interned: g_strcmp0() == 0 */
         return net->zone_latency;
     return net->cross_zone_latency;
 }
@@ -1261,7 +1360,7 @@ ns_send(KnNetns *ns, KnPacket *packet)
         }
         observe(net, ns->eth0, packet, FALSE, "sent by pod %s", ns->name);
         observe(net, ns->veth, packet, FALSE, "enters node %s from pod %s", ns->node->name, ns->name);
-        node_receive(net, ns->node, packet, strchr(ns->veth, '/') + 1, 0);
+        node_receive(net, ns->node, packet, ns->veth_iface, 0);
         return;
     case KN_NETNS_NODE:
         node_output(net, ns, packet, 0);
@@ -1344,7 +1443,8 @@ on_arrival(KnSim *sim, gpointer data)
         pod_deliver(net, to, packet);
         break;
     }
-    arrival_free(arrival);
+    arrival->next = net->free_arrivals;
+    net->free_arrivals = arrival;
 }
 
 static void
@@ -1442,10 +1542,12 @@ mss_of(KnNet *net)
     return net->pod_mtu - 40;
 }
 
+/* Sends a segment whose payload is 'bytes' (borrowed; NULL: none). */
 static void
-tcp_send(Tcb *tcb, guint8 flags, const guint8 *data, gsize length)
+tcp_send_bytes(Tcb *tcb, guint8 flags, GBytes *bytes)
 {
     KnPacket *packet = kn_packet_new();
+    gsize length = bytes != NULL ? g_bytes_get_size(bytes) : 0;
 
     packet->src = tcb->local;
     packet->dst = tcb->remote;
@@ -1459,23 +1561,31 @@ tcp_send(Tcb *tcb, guint8 flags, const guint8 *data, gsize length)
     if (flags & KN_TCP_SYN)
         packet->mss = (guint16) mss_of(tcb->ns->net);
     if (length > 0)
-        kn_packet_set_payload(packet, data, length);
+        kn_packet_set_payload_bytes(packet, bytes);
     tcb->snd_nxt += (guint32) length + ((flags & (KN_TCP_SYN | KN_TCP_FIN)) ? 1 : 0);
     ns_send(tcb->ns, packet);
+}
+
+static void
+tcp_send(Tcb *tcb, guint8 flags, const guint8 *data, gsize length)
+{
+    g_autoptr(GBytes) bytes = length > 0 ? g_bytes_new(data, length) : NULL;
+
+    tcp_send_bytes(tcb, flags, bytes);
 }
 
 /* Sends 'bytes' as MSS-sized segments, PSH on the last. */
 static void
 tcp_send_data(Tcb *tcb, GBytes *bytes)
 {
-    gsize length;
-    const guint8 *data = g_bytes_get_data(bytes, &length);
+    gsize length = g_bytes_get_size(bytes);
     guint mss = mss_of(tcb->ns->net);
 
     for (gsize off = 0; off < length; off += mss) {
         gsize n = MIN(mss, length - off);
+        g_autoptr(GBytes) segment = g_bytes_new_from_bytes(bytes, off, n);
 
-        tcp_send(tcb, KN_TCP_ACK | (off + n == length ? KN_TCP_PSH : 0), data + off, n);
+        tcp_send_bytes(tcb, KN_TCP_ACK | (off + n == length ? KN_TCP_PSH : 0), segment);
     }
 }
 
@@ -2133,6 +2243,7 @@ kn_net_new(KnCluster *cluster)
     net->store = cluster->store;
     net->sim = cluster->sim;
     net->by_addr = g_hash_table_new(addr_key_hash, addr_key_equal);
+    ipv4_resize(net, 64);
     net->story = g_string_new(NULL);
     net->subnets = g_hash_table_new(g_direct_hash, g_direct_equal);
     net->pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -2162,7 +2273,7 @@ kn_net_new(KnCluster *cluster)
         ns = netns_new(net, KN_NETNS_NODE, node->meta.name, &addr);
         ns->node = ns;
         ns->client.image = NODE_IMAGE;
-        ns->zone = g_strdup(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
+        ns->zone = g_intern_string(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
         ns->ct = kn_conntrack_new();
         ns->rng = kn_sim_rng(net->sim, ns->eth0);
         if (node->pod_cidr != NULL && kn_cidr_parse(node->pod_cidr, &ns->pod_cidr)
@@ -2177,7 +2288,7 @@ kn_net_new(KnCluster *cluster)
         if (net->proxy_class != NULL)
             ns->proxy = net->proxy_class->new(cluster, node->meta.name);
         g_ptr_array_add(net->nodes, ns);
-        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+        addr_index_insert(net, ns);
     }
     for (guint i = 0; i < scenario->hosts->len; i++) {
         const KnHostSpec *spec = scenario->hosts->pdata[i];
@@ -2189,7 +2300,7 @@ kn_net_new(KnCluster *cluster)
         ns = netns_new(net, KN_NETNS_HOST, spec->name, &addr);
         ns->client.image = HOST_IMAGE;
         g_ptr_array_add(net->hosts, ns);
-        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+        addr_index_insert(net, ns);
     }
     g_autoptr(GPtrArray) pods = kn_store_list(net->store, KN_KIND_POD, NULL);
 
@@ -2213,6 +2324,13 @@ kn_net_free(KnNet *net)
     kn_store_unwatch(net->store, KN_KIND_ENDPOINT_SLICE, on_store_change, net);
     kn_store_unwatch(net->store, KN_KIND_NODE, on_store_change, net);
     g_hash_table_unref(net->by_addr);
+    g_free(net->by_ipv4);
+    while (net->free_arrivals != NULL) {
+        Arrival *arrival = net->free_arrivals;
+
+        net->free_arrivals = arrival->next;
+        g_free(arrival);
+    }
     g_hash_table_unref(net->pods);
     g_ptr_array_unref(net->nodes);
     g_ptr_array_unref(net->hosts);
