@@ -62,6 +62,12 @@
 
 typedef struct Tcb Tcb;
 
+/* A slot of a namespace's socket table; 'tcb' NULL when empty. */
+typedef struct TcbSlot {
+    gint64 key;
+    Tcb *tcb;
+} TcbSlot;
+
 /* One listening socket of a pod's container. */
 typedef struct App {
     KnImageListener listener;
@@ -95,7 +101,10 @@ struct KnNetns {
     gboolean alive;              /* a pod that still exists */
     KnNetClient client;
     /* Sockets. */
-    GHashTable *tcbs;            /* SockKey -> Tcb (owned) */
+    TcbSlot *tcbs;               /* sock_key() -> Tcb (owned): open addressing, NULL
+                                  * until the first socket */
+    guint tcbs_mask;             /* slots - 1 */
+    guint n_tcbs;
     GHashTable *udp_waits;       /* local port -> UdpWait */
     GHashTable *ping_waits;      /* id << 16 | seq -> PingWait */
     guint next_port;
@@ -374,7 +383,6 @@ netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
     ns->alive = TRUE;
     mac_of(addr, 0, ns->mac);
     ns->eth0 = g_strdup_printf("%s/eth0", name);
-    ns->tcbs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, tcb_free);
     ns->udp_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
     ns->ping_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
     ns->next_port = EPHEMERAL_LOW + kn_addr_hash(addr) % (EPHEMERAL_HIGH - EPHEMERAL_LOW);
@@ -390,7 +398,10 @@ netns_free(gpointer data)
 {
     KnNetns *ns = data;
 
-    g_hash_table_unref(ns->tcbs);
+    for (guint i = 0; ns->tcbs != NULL && i <= ns->tcbs_mask; i++)
+        if (ns->tcbs[i].tcb != NULL)
+            tcb_free(ns->tcbs[i].tcb);
+    g_free(ns->tcbs);
     g_hash_table_unref(ns->udp_waits);
     g_hash_table_unref(ns->ping_waits);
     if (ns->proxy != NULL)
@@ -1522,18 +1533,90 @@ tcb_free(gpointer data)
     g_free(tcb);
 }
 
-static Tcb *
-tcb_lookup(KnNetns *ns, const KnPacket *packet)
+/* The socket table: linear probing on a mix of the key, at most half
+ * full, backward-shift deletion. */
+static guint
+tcb_home(const KnNetns *ns, gint64 key)
 {
-    gint64 key = sock_key(packet->dport, &packet->src, packet->sport);
+    guint64 x = (guint64) key * 0x9e3779b97f4a7c15ull;
 
-    return g_hash_table_lookup(ns->tcbs, &key);
+    return (guint) (x >> 32 ^ x) & ns->tcbs_mask;
+}
+
+/* The slot of 'key', or the empty slot where it would go; the table must
+ * exist. */
+static guint
+tcb_slot(const KnNetns *ns, gint64 key)
+{
+    guint i = tcb_home(ns, key);
+
+    while (ns->tcbs[i].tcb != NULL && ns->tcbs[i].key != key)
+        i = (i + 1) & ns->tcbs_mask;
+    return i;
+}
+
+static Tcb *
+tcb_find(const KnNetns *ns, gint64 key)
+{
+    return ns->tcbs != NULL ? ns->tcbs[tcb_slot(ns, key)].tcb : NULL;
 }
 
 static void
+tcb_resize(KnNetns *ns, guint n_slots)
+{
+    TcbSlot *old = ns->tcbs;
+    guint n_old = old != NULL ? ns->tcbs_mask + 1 : 0;
+
+    ns->tcbs = g_new0(TcbSlot, n_slots);
+    ns->tcbs_mask = n_slots - 1;
+    for (guint i = 0; i < n_old; i++)
+        if (old[i].tcb != NULL)
+            ns->tcbs[tcb_slot(ns, old[i].key)] = old[i];
+    g_free(old);
+}
+
+/* Adds 'tcb' under its key, which no socket of its namespace has. */
+static void
+tcb_insert(KnNetns *ns, Tcb *tcb)
+{
+    if (ns->tcbs == NULL)
+        tcb_resize(ns, 8);
+    else if ((ns->n_tcbs + 1) * 2 > ns->tcbs_mask + 1)
+        tcb_resize(ns, (ns->tcbs_mask + 1) * 2);
+
+    guint i = tcb_slot(ns, tcb->key);
+
+    g_assert(ns->tcbs[i].tcb == NULL);
+    ns->tcbs[i] = (TcbSlot) { .key = tcb->key, .tcb = tcb };
+    ns->n_tcbs++;
+}
+
+static Tcb *
+tcb_lookup(KnNetns *ns, const KnPacket *packet)
+{
+    return tcb_find(ns, sock_key(packet->dport, &packet->src, packet->sport));
+}
+
+/* Takes 'tcb' out of its namespace's table and frees it. */
+static void
 tcb_remove(Tcb *tcb)
 {
-    g_hash_table_remove(tcb->ns->tcbs, &tcb->key);
+    KnNetns *ns = tcb->ns;
+    guint i = tcb_slot(ns, tcb->key);
+
+    g_assert(ns->tcbs[i].tcb == tcb);
+    ns->tcbs[i].tcb = NULL;
+    ns->n_tcbs--;
+    for (guint j = (i + 1) & ns->tcbs_mask; ns->tcbs[j].tcb != NULL; j = (j + 1) & ns->tcbs_mask) {
+        guint home = tcb_home(ns, ns->tcbs[j].key);
+
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+            continue;
+        ns->tcbs[i] = ns->tcbs[j];
+        ns->tcbs[j].tcb = NULL;
+        i = j;
+    }
+    tcb_free(tcb);
 }
 
 static guint
@@ -1666,7 +1749,7 @@ ephemeral_port(KnNetns *ns, const KnAddr *remote, guint16 rport)
         gint64 key = sock_key(port, remote, rport);
 
         ns->next_port = ns->next_port >= EPHEMERAL_HIGH ? EPHEMERAL_LOW : ns->next_port + 1;
-        if (!g_hash_table_contains(ns->tcbs, &key)
+        if (tcb_find(ns, key) == NULL
             && !g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port)))
             return port;
     }
@@ -1699,7 +1782,7 @@ client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, 
     tcb->result.started = now;
     tcb->snd_nxt = ns->next_isn;
     ns->next_isn += 64000;
-    g_hash_table_insert(ns->tcbs, &tcb->key, tcb);
+    tcb_insert(ns, tcb);
     tcp_send(tcb, KN_TCP_SYN, NULL, 0);
     tcb->syn_tries = 1;
     tcb->retransmit = kn_sim_schedule_in(net->sim, KN_SEC, &retransmit_class, tcb);
@@ -1931,7 +2014,7 @@ tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
     tcb->snd_nxt = ns->next_isn;
     ns->next_isn += 64000;
     tcb->received = g_byte_array_new();
-    g_hash_table_insert(ns->tcbs, &tcb->key, tcb);
+    tcb_insert(ns, tcb);
     tcp_send(tcb, KN_TCP_SYN | KN_TCP_ACK, NULL, 0);
 }
 
@@ -2139,7 +2222,7 @@ icmp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 
         if (q->proto == KN_IPPROTO_TCP) {
             gint64 key = sock_key(q->sport, &q->dst, q->dport);
-            Tcb *tcb = g_hash_table_lookup(ns->tcbs, &key);
+            Tcb *tcb = tcb_find(ns, key);
 
             if (tcb != NULL && !tcb->server) {
                 note(net, KN_TRACE_APP, "ICMP port unreachable: connect() fails with ECONNREFUSED");
