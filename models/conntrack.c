@@ -26,28 +26,175 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The table: one open-addressing hash (linear probing, a power of two
+ * slots, at most half full) holding both tuples of every entry, as the
+ * kernel's one hash does; a deletion shifts the slots after it back, so no
+ * tombstones pile up.  The entries are owned through their original
+ * tuple's slot. */
+typedef struct Slot {
+    guint32 hash;                /* tuple_hash() of 'key' */
+    const KnCtTuple *key;        /* inside 'entry' (orig or reply); NULL: empty */
+    KnCtEntry *entry;
+} Slot;
+
+#define MIN_SLOTS 64
+
 struct KnConntrack {
-    GHashTable *tuples;          /* KnCtTuple * (inside an entry) -> KnCtEntry *; both directions */
-    GHashTable *entries;         /* KnCtEntry * set; owns them */
+    Slot *slots;
+    guint mask;                  /* number of slots - 1 */
+    guint n_used;                /* tuples in the table */
+    guint n_entries;             /* entries (confirmed) */
     guint64 next_id;
 };
 
-static guint
-tuple_hash(gconstpointer key)
+static inline guint64
+mix64(guint64 x)
 {
-    const KnCtTuple *t = key;
+    /* The splitmix64 finalizer. */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
 
-    return (kn_addr_hash(&t->src) * 31 + kn_addr_hash(&t->dst)) * 31
-           + ((guint) t->sport << 16 | t->dport) * 7 + t->proto;
+static inline guint32
+ipv4_bits(const KnAddr *addr)
+{
+    guint32 value;
+
+    memcpy(&value, addr->bytes, 4);
+    return value;
+}
+
+static guint32
+tuple_hash(const KnCtTuple *t)
+{
+    guint64 ports = (guint64) t->sport << 24 | (guint64) t->dport << 8 | t->proto;
+
+    if (t->src.family == 4 && t->dst.family == 4)
+        return (guint32) mix64(((guint64) ipv4_bits(&t->src) << 32 | ipv4_bits(&t->dst)) ^ mix64(ports));
+    return (guint32) mix64((guint64) kn_addr_hash(&t->src) << 32 ^ kn_addr_hash(&t->dst) ^ mix64(ports | 1ull << 63));
+}
+
+static inline gboolean
+addr_equal(const KnAddr *a, const KnAddr *b)
+{
+    if (a->family != b->family)
+        return FALSE;
+    return a->family == 4 ? ipv4_bits(a) == ipv4_bits(b) : kn_addr_equal(a, b);
 }
 
 static gboolean
-tuple_equal(gconstpointer a, gconstpointer b)
+tuple_equal(const KnCtTuple *x, const KnCtTuple *y)
 {
-    const KnCtTuple *x = a, *y = b;
-
     return x->proto == y->proto && x->sport == y->sport && x->dport == y->dport
-           && kn_addr_equal(&x->src, &y->src) && kn_addr_equal(&x->dst, &y->dst);
+           && addr_equal(&x->src, &y->src) && addr_equal(&x->dst, &y->dst);
+}
+
+/* The slot holding a tuple equal to 'tuple' (of hash 'hash'), or else the
+ * empty slot where it would go. */
+static guint
+slot_find(const KnConntrack *ct, const KnCtTuple *tuple, guint32 hash)
+{
+    guint i = hash & ct->mask;
+
+    for (;; i = (i + 1) & ct->mask) {
+        const Slot *slot = &ct->slots[i];
+
+        if (slot->key == NULL || (slot->hash == hash && tuple_equal(slot->key, tuple)))
+            return i;
+    }
+}
+
+static KnCtEntry *
+table_lookup(const KnConntrack *ct, const KnCtTuple *tuple)
+{
+    const Slot *slot = &ct->slots[slot_find(ct, tuple, tuple_hash(tuple))];
+
+    return slot->key != NULL ? slot->entry : NULL;
+}
+
+static gboolean
+table_contains(const KnConntrack *ct, const KnCtTuple *tuple)
+{
+    return table_lookup(ct, tuple) != NULL;
+}
+
+static void
+table_resize(KnConntrack *ct, guint n_slots)
+{
+    Slot *old = ct->slots;
+    guint n_old = old != NULL ? ct->mask + 1 : 0;
+
+    ct->slots = g_new0(Slot, n_slots);
+    ct->mask = n_slots - 1;
+    for (guint i = 0; i < n_old; i++) {
+        guint j = old[i].hash & ct->mask;
+
+        if (old[i].key == NULL)
+            continue;
+        while (ct->slots[j].key != NULL)
+            j = (j + 1) & ct->mask;
+        ct->slots[j] = old[i];
+    }
+    g_free(old);
+}
+
+/* Adds 'key' (inside 'entry'); an equal tuple already there keeps its key
+ * and takes 'entry' (g_hash_table_insert()'s rule). */
+static void
+table_insert(KnConntrack *ct, const KnCtTuple *key, KnCtEntry *entry)
+{
+    guint32 hash = tuple_hash(key);
+    guint i;
+
+    if ((ct->n_used + 1) * 2 > ct->mask + 1)
+        table_resize(ct, (ct->mask + 1) * 2);
+    i = slot_find(ct, key, hash);
+    if (ct->slots[i].key == NULL) {
+        ct->slots[i] = (Slot) { .hash = hash, .key = key, .entry = entry };
+        ct->n_used++;
+    } else {
+        ct->slots[i].entry = entry;
+    }
+}
+
+static void
+table_remove(KnConntrack *ct, const KnCtTuple *tuple)
+{
+    guint i = slot_find(ct, tuple, tuple_hash(tuple));
+
+    if (ct->slots[i].key == NULL)
+        return;
+    ct->slots[i].key = NULL;
+    ct->n_used--;
+    /* Shift back the slots of the run after 'i' that may sit at 'i'. */
+    for (guint j = (i + 1) & ct->mask; ct->slots[j].key != NULL; j = (j + 1) & ct->mask) {
+        guint home = ct->slots[j].hash & ct->mask;
+
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+            continue;
+        ct->slots[i] = ct->slots[j];
+        ct->slots[j].key = NULL;
+        i = j;
+    }
+}
+
+/* The entries in the table, each once (from its original tuple's slot).
+ * New array of borrowed entries, in slot order. */
+static GPtrArray *
+table_entries(const KnConntrack *ct)
+{
+    GPtrArray *all = g_ptr_array_sized_new(ct->n_entries);
+
+    for (guint i = 0; i <= ct->mask; i++) {
+        const Slot *slot = &ct->slots[i];
+
+        if (slot->key != NULL && slot->key == &slot->entry->orig)
+            g_ptr_array_add(all, slot->entry);
+    }
+    return all;
 }
 
 static void
@@ -70,9 +217,7 @@ kn_conntrack_new(void)
 {
     KnConntrack *ct = g_new0(KnConntrack, 1);
 
-    ct->tuples = g_hash_table_new(tuple_hash, tuple_equal);
-    ct->entries = g_hash_table_new_full(g_direct_hash, g_direct_equal,
-                                        (GDestroyNotify) kn_conntrack_entry_free, NULL);
+    table_resize(ct, MIN_SLOTS);
     return ct;
 }
 
@@ -81,8 +226,12 @@ kn_conntrack_free(KnConntrack *ct)
 {
     if (ct == NULL)
         return;
-    g_hash_table_unref(ct->tuples);
-    g_hash_table_unref(ct->entries);
+
+    g_autoptr(GPtrArray) all = table_entries(ct);
+
+    for (guint i = 0; i < all->len; i++)
+        kn_conntrack_entry_free(all->pdata[i]);
+    g_free(ct->slots);
     g_free(ct);
 }
 
@@ -97,15 +246,16 @@ kn_conntrack_tuple_of(const KnPacket *packet, KnCtTuple *tuple)
 static void
 entry_remove(KnConntrack *ct, KnCtEntry *entry)
 {
-    g_hash_table_remove(ct->tuples, &entry->orig);
-    g_hash_table_remove(ct->tuples, &entry->reply);
-    g_hash_table_remove(ct->entries, entry);
+    table_remove(ct, &entry->orig);
+    table_remove(ct, &entry->reply);
+    ct->n_entries--;
+    kn_conntrack_entry_free(entry);
 }
 
 KnCtEntry *
 kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolean *reply)
 {
-    KnCtEntry *entry = g_hash_table_lookup(ct->tuples, tuple);
+    KnCtEntry *entry = table_lookup(ct, tuple);
 
     if (entry == NULL)
         return NULL;
@@ -147,7 +297,7 @@ kn_conntrack_set_snat(KnConntrack *ct, KnCtEntry *entry, const KnAddr *addr, gui
         candidate.dport = random_port;
     /* nf_nat_l4proto_unique_tuple: walk the port range until the reply
      * tuple is free (ephemeral range 1024-65535 for MASQUERADE). */
-    for (guint tries = 0; tries < 64512 && g_hash_table_contains(ct->tuples, &candidate); tries++)
+    for (guint tries = 0; tries < 64512 && table_contains(ct, &candidate); tries++)
         candidate.dport = candidate.dport >= 65535 ? 1024 : candidate.dport + 1;
     entry->reply = candidate;
     entry->snat = TRUE;
@@ -174,8 +324,7 @@ timeout_of(const KnCtEntry *entry)
 gboolean
 kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 {
-    if (g_hash_table_contains(ct->tuples, &entry->orig)
-        || g_hash_table_contains(ct->tuples, &entry->reply)) {
+    if (table_contains(ct, &entry->orig) || table_contains(ct, &entry->reply)) {
         kn_conntrack_entry_free(entry);
         return FALSE;
     }
@@ -183,9 +332,9 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
     entry->id = ct->next_id++;
     if (entry->expires == 0)
         entry->expires = now + timeout_of(entry);
-    g_hash_table_add(ct->entries, entry);
-    g_hash_table_insert(ct->tuples, &entry->orig, entry);
-    g_hash_table_insert(ct->tuples, &entry->reply, entry);
+    ct->n_entries++;
+    table_insert(ct, &entry->orig, entry);
+    table_insert(ct, &entry->reply, entry);
     return TRUE;
 }
 
@@ -271,39 +420,41 @@ kn_conntrack_apply_nat(const KnCtEntry *entry, KnPacket *packet, gboolean reply)
 guint
 kn_conntrack_gc(KnConntrack *ct, KnTime now)
 {
-    GHashTableIter iter;
-    gpointer key;
-    g_autoptr(GPtrArray) dead = g_ptr_array_new();
+    g_autoptr(GPtrArray) all = table_entries(ct);
+    guint n = 0;
 
-    g_hash_table_iter_init(&iter, ct->entries);
-    while (g_hash_table_iter_next(&iter, &key, NULL))
-        if (((KnCtEntry *) key)->expires <= now)
-            g_ptr_array_add(dead, key);
-    for (guint i = 0; i < dead->len; i++)
-        entry_remove(ct, dead->pdata[i]);
-    return dead->len;
+    for (guint i = 0; i < all->len; i++) {
+        KnCtEntry *entry = all->pdata[i];
+
+        if (entry->expires <= now) {
+            entry_remove(ct, entry);
+            n++;
+        }
+    }
+    return n;
 }
 
 guint
 kn_conntrack_size(const KnConntrack *ct)
 {
-    return g_hash_table_size(ct->entries);
+    return ct->n_entries;
 }
 
 guint
 kn_conntrack_flush_reply_src(KnConntrack *ct, const KnAddr *addr)
 {
-    GHashTableIter iter;
-    gpointer key;
-    g_autoptr(GPtrArray) dead = g_ptr_array_new();
+    g_autoptr(GPtrArray) all = table_entries(ct);
+    guint n = 0;
 
-    g_hash_table_iter_init(&iter, ct->entries);
-    while (g_hash_table_iter_next(&iter, &key, NULL))
-        if (kn_addr_equal(&((KnCtEntry *) key)->reply.src, addr))
-            g_ptr_array_add(dead, key);
-    for (guint i = 0; i < dead->len; i++)
-        entry_remove(ct, dead->pdata[i]);
-    return dead->len;
+    for (guint i = 0; i < all->len; i++) {
+        KnCtEntry *entry = all->pdata[i];
+
+        if (kn_addr_equal(&entry->reply.src, addr)) {
+            entry_remove(ct, entry);
+            n++;
+        }
+    }
+    return n;
 }
 
 const char *
@@ -364,14 +515,8 @@ compare_id(gconstpointer a, gconstpointer b)
 char *
 kn_conntrack_list(KnConntrack *ct, KnTime now)
 {
-    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    g_autoptr(GPtrArray) all = table_entries(ct);
     GString *out = g_string_new(NULL);
-    GHashTableIter iter;
-    gpointer key;
-
-    g_hash_table_iter_init(&iter, ct->entries);
-    while (g_hash_table_iter_next(&iter, &key, NULL))
-        g_ptr_array_add(all, key);
 
     g_ptr_array_sort(all, compare_id);
     for (guint i = 0; i < all->len; i++) {

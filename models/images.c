@@ -453,6 +453,19 @@ http_request_clear(HttpRequest *request)
     g_free(request->query);
 }
 
+/* Cuts the line at 'line' at its '\n'; returns the next line, or NULL
+ * after the last (g_strsplit(text, "\n", -1), one line at a time). */
+static char *
+cut_line(char *line)
+{
+    char *end = strchr(line, '\n');
+
+    if (end == NULL)
+        return NULL;
+    *end = '\0';
+    return end + 1;
+}
+
 /* Parses the request line and headers; FALSE if they are not HTTP/1.x. */
 static gboolean
 http_request_parse(GBytes *bytes, HttpRequest *request)
@@ -460,39 +473,41 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
     gsize size = 0;
     const char *data = bytes != NULL ? g_bytes_get_data(bytes, &size) : NULL;
     g_autofree char *text = g_strndup(data != NULL ? data : "", size);
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    g_auto(GStrv) words = NULL;
+    char *line = text, *next, *space1, *space2;
     gboolean keep_alive = FALSE;
     char *query;
 
     memset(request, 0, sizeof(*request));
-    if (lines[0] == NULL)
+    next = cut_line(line);
+    g_strchomp(line);
+    /* Exactly three words, split at single spaces. */
+    space1 = strchr(line, ' ');
+    space2 = space1 != NULL ? strchr(space1 + 1, ' ') : NULL;
+    if (space2 == NULL || strchr(space2 + 1, ' ') != NULL || !g_str_has_prefix(space2 + 1, "HTTP/1."))
         return FALSE;
-    g_strchomp(lines[0]);
-    words = g_strsplit(lines[0], " ", -1);
-    if (g_strv_length(words) != 3 || !g_str_has_prefix(words[2], "HTTP/1."))
-        return FALSE;
-    request->method = g_strdup(words[0]);
-    request->target = g_strdup(words[1]);
-    request->minor = words[2][7] - '0';
-    request->path = g_strdup(words[1]);
+    *space1 = *space2 = '\0';
+    request->method = g_strdup(line);
+    request->target = g_strdup(space1 + 1);
+    request->minor = space2[1 + 7] - '0';
+    request->path = g_strdup(space1 + 1);
     query = strchr(request->path, '?');
     request->query = g_strdup(query != NULL ? query + 1 : "");
     if (query != NULL)
         *query = '\0';
-    for (guint i = 1; lines[i] != NULL; i++) {
+    for (line = next; line != NULL; line = next) {
         char *colon;
 
-        g_strchomp(lines[i]);
-        if (lines[i][0] == '\0')
+        next = cut_line(line);
+        g_strchomp(line);
+        if (line[0] == '\0')
             break;
-        colon = strchr(lines[i], ':');
+        colon = strchr(line, ':');
         if (colon == NULL)
             continue;
         *colon = '\0';
-        if (g_ascii_strcasecmp(lines[i], "Host") == 0)
+        if (g_ascii_strcasecmp(line, "Host") == 0)
             request->has_host = TRUE;
-        else if (g_ascii_strcasecmp(lines[i], "Connection") == 0) {
+        else if (g_ascii_strcasecmp(line, "Connection") == 0) {
             const char *value = g_strstrip(colon + 1);
 
             if (g_ascii_strcasecmp(value, "close") == 0)
@@ -506,19 +521,103 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
     return request->target[0] != '\0';
 }
 
+/* The UTC calendar fields of 'seconds' since 1970 in the proleptic
+ * Gregorian calendar, as GDateTime gives them (H. Hinnant's
+ * civil_from_days, without a GDateTime per answer). */
+typedef struct CivilTime {
+    gint64 year;
+    int month, day, hour, minute, second;
+    int weekday;                 /* 0: Thursday, as 1970-01-01 */
+} CivilTime;
+
+static void
+civil_time(gint64 seconds, CivilTime *t)
+{
+    gint64 days = seconds / 86400, rem = seconds % 86400;
+
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    t->hour = (int) (rem / 3600);
+    t->minute = (int) (rem / 60 % 60);
+    t->second = (int) (rem % 60);
+    t->weekday = (int) ((days % 7 + 7) % 7);
+    days += 719468;              /* from 0000-03-01 */
+
+    gint64 era = (days >= 0 ? days : days - 146096) / 146097;
+    guint doe = (guint) (days - era * 146097);                           /* [0, 146096] */
+    guint yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;   /* [0, 399] */
+    guint doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                 /* [0, 365] */
+    guint mp = (5 * doy + 2) / 153;                                      /* March is 0 */
+
+    t->day = (int) (doy - (153 * mp + 2) / 5 + 1);
+    t->month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    t->year = (gint64) yoe + era * 400 + (t->month <= 2);
+}
+
+/* Writes 'value' as 'width' digits (zero padded) at 'p'; returns the end. */
+static char *
+put_digits(char *p, guint64 value, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char) ('0' + value % 10);
+        value /= 10;
+    }
+    return p + width;
+}
+
+/* Writes 'value' in decimal into 'buf' (at least 21 bytes, not
+ * terminated); returns the length. */
+static gsize
+uint_text(guint64 value, char *buf)
+{
+    char tmp[24];
+    gsize n = 0;
+
+    do {
+        tmp[n++] = (char) ('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    for (gsize i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
 char *
 kn_images_http_date(gint64 seconds, char *buf)
 {
     static const char *const days[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
     static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-    g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc(seconds);
+    CivilTime t;
 
-    g_snprintf(buf, 30, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-               days[((seconds / 86400) % 7 + 7) % 7], g_date_time_get_day_of_month(time),
-               months[g_date_time_get_month(time) - 1], g_date_time_get_year(time),
-               g_date_time_get_hour(time), g_date_time_get_minute(time),
-               g_date_time_get_second(time));
+    civil_time(seconds, &t);
+    if (t.year < 0 || t.year > 9999) {
+        g_snprintf(buf, 30, "%s, %02d %s %04" G_GINT64_FORMAT " %02d:%02d:%02d GMT", days[t.weekday],
+                   t.day, months[t.month - 1], t.year, t.hour, t.minute, t.second);
+        return buf;
+    }
+    /* "Mon, 02 Jun 2025 10:00:05 GMT" */
+    char *p = buf;
+
+    memcpy(p, days[t.weekday], 3);
+    p += 3;
+    *p++ = ',';
+    *p++ = ' ';
+    p = put_digits(p, (guint64) t.day, 2);
+    *p++ = ' ';
+    memcpy(p, months[t.month - 1], 3);
+    p += 3;
+    *p++ = ' ';
+    p = put_digits(p, (guint64) t.year, 4);
+    *p++ = ' ';
+    p = put_digits(p, (guint64) t.hour, 2);
+    *p++ = ':';
+    p = put_digits(p, (guint64) t.minute, 2);
+    *p++ = ':';
+    p = put_digits(p, (guint64) t.second, 2);
+    memcpy(p, " GMT", 5);
     return buf;
 }
 
@@ -682,21 +781,40 @@ go_time_string(const KnImageServeContext *context)
     gint64 seconds = unix_now(context);
     guint64 nanos = context->now % KN_SEC;
     KnTime since = context->now >= context->started ? context->now - context->started : 0;
-    g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc(seconds);
-    g_autofree char *stamp = g_date_time_format(time, "%Y-%m-%d %H:%M:%S");
-    GString *out = g_string_new(stamp);
+    CivilTime t;
+    char buf[96], *p = buf;
 
+    civil_time(seconds, &t);
+    if (t.year < 0 || t.year > 9999)
+        return g_strdup("");     /* beyond GDateTime's range */
+    /* "%Y-%m-%d %H:%M:%S" */
+    p = put_digits(p, (guint64) t.year, t.year >= 1000 ? 4 : t.year >= 100 ? 3 : t.year >= 10 ? 2 : 1);
+    *p++ = '-';
+    p = put_digits(p, (guint64) t.month, 2);
+    *p++ = '-';
+    p = put_digits(p, (guint64) t.day, 2);
+    *p++ = ' ';
+    p = put_digits(p, (guint64) t.hour, 2);
+    *p++ = ':';
+    p = put_digits(p, (guint64) t.minute, 2);
+    *p++ = ':';
+    p = put_digits(p, (guint64) t.second, 2);
     if (nanos != 0) {
-        char frac[16];
+        int width = 9;
 
-        g_snprintf(frac, sizeof(frac), ".%09" G_GUINT64_FORMAT, nanos);
-        for (gsize len = strlen(frac); frac[len - 1] == '0'; len--)
-            frac[len - 1] = '\0';
-        g_string_append(out, frac);
+        while (nanos % 10 == 0) {
+            nanos /= 10;
+            width--;
+        }
+        *p++ = '.';
+        p = put_digits(p, nanos, width);
     }
-    g_string_append_printf(out, " +0000 UTC m=+%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT,
-                           since / KN_SEC, since % KN_SEC);
-    return g_string_free(out, FALSE);
+    memcpy(p, " +0000 UTC m=+", 14);
+    p += 14;
+    *p = '\0';
+    g_snprintf(p, sizeof buf - (gsize) (p - buf), "%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT,
+               since / KN_SEC, since % KN_SEC);
+    return g_strdup(buf);
 }
 
 static void
@@ -704,16 +822,31 @@ go_response(GString *out, int code, const char *content_type, const char *extra,
             const char *body, gboolean close, const char *date, gboolean head)
 {
     const char *text = go_status_text(code);
+    char digits[24];
 
-    if (text != NULL)
+    if (text != NULL && code >= 100 && code <= 999) {
+        g_string_append_len(out, "HTTP/1.1 ", 9);
+        g_string_append_len(out, put_digits(digits, (guint64) code, 3) - 3, 3);
+        g_string_append_c(out, ' ');
+        g_string_append(out, text);
+        g_string_append_len(out, "\r\n", 2);
+    } else if (text != NULL) {
         g_string_append_printf(out, "HTTP/1.1 %03d %s\r\n", code, text);
-    else
+    } else {
         g_string_append_printf(out, "HTTP/1.1 %03d status code %d\r\n", code, code);
+    }
     if (extra != NULL)
         g_string_append(out, extra);         /* the handler's own headers, sorted */
-    g_string_append_printf(out, "Date: %s\r\nContent-Length: %zu\r\n", date, strlen(body));
-    if (content_type != NULL && body[0] != '\0')
-        g_string_append_printf(out, "Content-Type: %s\r\n", content_type);
+    g_string_append_len(out, "Date: ", 6);
+    g_string_append(out, date);
+    g_string_append_len(out, "\r\nContent-Length: ", 18);
+    g_string_append_len(out, digits, uint_text(strlen(body), digits));
+    g_string_append_len(out, "\r\n", 2);
+    if (content_type != NULL && body[0] != '\0') {
+        g_string_append_len(out, "Content-Type: ", 14);
+        g_string_append(out, content_type);
+        g_string_append_len(out, "\r\n", 2);
+    }
     if (close)
         g_string_append(out, "Connection: close\r\n");
     g_string_append(out, "\r\n");
@@ -787,7 +920,7 @@ serve_netexec_http(GBytes *bytes, const KnImageServeContext *context)
         go_response(out, status, NULL, extra, body, request.wants_close, date, head);
     } else {
         g_autofree char *now = go_time_string(context);
-        g_autofree char *body = g_strdup_printf("NOW: %s", now);
+        g_autofree char *body = g_strconcat("NOW: ", now, NULL);
 
         go_response(out, 200, text_plain, NULL, body, request.wants_close, date, head);
     }

@@ -62,6 +62,12 @@
 
 typedef struct Tcb Tcb;
 
+/* A slot of a namespace's socket table; 'tcb' NULL when empty. */
+typedef struct TcbSlot {
+    gint64 key;
+    Tcb *tcb;
+} TcbSlot;
+
 /* One listening socket of a pod's container. */
 typedef struct App {
     KnImageListener listener;
@@ -87,6 +93,7 @@ struct KnNetns {
     guint8 mac[6];
     char *eth0;                  /* "NAME/eth0", for observers */
     char *veth;                  /* a pod's node-side veth, "NODE/vethXXXXXXXX" */
+    const char *veth_iface;      /* its name on the node, "vethXXXXXXXX" (inside 'veth') */
     char *image;                 /* a pod's first container's image */
     GArray *apps;                /* App: what a pod's containers listen on; or NULL */
     gboolean started;            /* a pod's containers run (they answer) */
@@ -94,14 +101,17 @@ struct KnNetns {
     gboolean alive;              /* a pod that still exists */
     KnNetClient client;
     /* Sockets. */
-    GHashTable *tcbs;            /* SockKey -> Tcb (owned) */
+    TcbSlot *tcbs;               /* sock_key() -> Tcb (owned): open addressing, NULL
+                                  * until the first socket */
+    guint tcbs_mask;             /* slots - 1 */
+    guint n_tcbs;
     GHashTable *udp_waits;       /* local port -> UdpWait */
     GHashTable *ping_waits;      /* id << 16 | seq -> PingWait */
     guint next_port;
     guint16 next_ping_id;
     guint32 next_isn;
     /* Nodes only. */
-    char *zone;
+    const char *zone;            /* interned (g_intern_string), so equal zones are one pointer */
     KnCidr pod_cidr;
     KnAddr cni0_addr;            /* the bridge: the subnet's .1 */
     KnAddr flannel_addr;         /* flannel.1: the subnet's .0 */
@@ -113,12 +123,41 @@ struct KnNetns {
     guint64 n_confirmed;         /* conntrack entries made */
 };
 
+typedef enum {
+    ARRIVE_NODE,                 /* at a node, from the fabric or the outside (eth0) */
+    ARRIVE_NODE_OVERLAY,         /* at a node, inside VXLAN (eth0, then flannel.1) */
+    ARRIVE_POD,                  /* at a pod, through its veth */
+    ARRIVE_HOST,                 /* at an outside host */
+    ARRIVE_LOCAL,                /* at the sender's own namespace (loopback) */
+} ArriveAt;
+
+typedef struct Arrival Arrival;
+
+struct Arrival {
+    KnNetns *to;
+    ArriveAt at;
+    KnPacket *packet;
+    guint hops;
+    Arrival *next;               /* on the net's free list */
+};
+
+/* A slot of the IPv4 index: 'ns' NULL when empty. */
+typedef struct AddrSlot {
+    guint32 ipv4;                /* host order */
+    KnNetns *ns;
+} AddrSlot;
+
 struct KnNet {
     KnCluster *cluster;
     KnStore *store;
     KnSim *sim;
     const KnProxyClass *proxy_class;  /* NULL: no kube-proxy */
-    GHashTable *by_addr;         /* KnAddr * (the ns's) -> KnNetns *, live namespaces */
+    GHashTable *by_addr;         /* KnAddr * (the ns's) -> KnNetns *, live namespaces
+                                  * with an address other than IPv4 */
+    AddrSlot *by_ipv4;           /* the same for IPv4: open addressing on the value */
+    guint by_ipv4_mask;          /* slots - 1 */
+    guint by_ipv4_used;
+    Arrival *free_arrivals;      /* spare Arrival events, linked through 'next' */
     GHashTable *pods;            /* "ns/name" -> KnNetns *, live pods */
     GPtrArray *nodes;            /* KnNetns *, scenario order */
     GPtrArray *hosts;            /* KnNetns * */
@@ -283,25 +322,13 @@ summary(const KnPacket *packet)
 }
 
 /*****************************************************************************/
-/* Events: a packet arriving somewhere after a link's delay. */
-
-typedef enum {
-    ARRIVE_NODE,                 /* at a node, from the fabric or the outside (eth0) */
-    ARRIVE_NODE_OVERLAY,         /* at a node, inside VXLAN (eth0, then flannel.1) */
-    ARRIVE_POD,                  /* at a pod, through its veth */
-    ARRIVE_HOST,                 /* at an outside host */
-    ARRIVE_LOCAL,                /* at the sender's own namespace (loopback) */
-} ArriveAt;
-
-typedef struct Arrival {
-    KnNetns *to;
-    ArriveAt at;
-    KnPacket *packet;
-    guint hops;
-} Arrival;
+/* Events: a packet arriving somewhere after a link's delay.  Arrivals that
+ * ran go back to the net's free list, so a hop allocates nothing. */
 
 static void on_arrival(KnSim *sim, gpointer data);
 
+/* Frees an arrival the queue dropped (cancelled, or left when the
+ * simulation ends, possibly after the net). */
 static void
 arrival_free(gpointer data)
 {
@@ -316,8 +343,12 @@ static const KnEventClass arrival_class = { "packet-arrival", on_arrival, arriva
 static void
 send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet, guint hops)
 {
-    Arrival *arrival = g_new(Arrival, 1);
+    Arrival *arrival = net->free_arrivals;
 
+    if (arrival != NULL)
+        net->free_arrivals = arrival->next;
+    else
+        arrival = g_new(Arrival, 1);
     *arrival = (Arrival) { .to = to, .at = at, .packet = packet, .hops = hops };
     kn_sim_schedule_in(net->sim, delay, &arrival_class, arrival);
 }
@@ -353,7 +384,6 @@ netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
     ns->alive = TRUE;
     mac_of(addr, 0, ns->mac);
     ns->eth0 = g_strdup_printf("%s/eth0", name);
-    ns->tcbs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, tcb_free);
     ns->udp_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
     ns->ping_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
     ns->next_port = EPHEMERAL_LOW + kn_addr_hash(addr) % (EPHEMERAL_HIGH - EPHEMERAL_LOW);
@@ -369,7 +399,10 @@ netns_free(gpointer data)
 {
     KnNetns *ns = data;
 
-    g_hash_table_unref(ns->tcbs);
+    for (guint i = 0; ns->tcbs != NULL && i <= ns->tcbs_mask; i++)
+        if (ns->tcbs[i].tcb != NULL)
+            tcb_free(ns->tcbs[i].tcb);
+    g_free(ns->tcbs);
     g_hash_table_unref(ns->udp_waits);
     g_hash_table_unref(ns->ping_waits);
     if (ns->proxy != NULL)
@@ -382,16 +415,92 @@ netns_free(gpointer data)
     g_free(ns->image);
     if (ns->apps != NULL)
         g_array_unref(ns->apps);
-    g_free(ns->zone);
     g_free(ns->cni0);
     g_free(ns->flannel);
     g_free(ns);
 }
 
+/* The IPv4 index: linear probing on a mix of the value, at most half full,
+ * backward-shift deletion. */
+static guint
+ipv4_home(const KnNet *net, guint32 ipv4)
+{
+    return (ipv4 * 2654435761u) >> 7 & net->by_ipv4_mask;
+}
+
+static guint
+ipv4_find(const KnNet *net, guint32 ipv4)
+{
+    guint i = ipv4_home(net, ipv4);
+
+    while (net->by_ipv4[i].ns != NULL && net->by_ipv4[i].ipv4 != ipv4)
+        i = (i + 1) & net->by_ipv4_mask;
+    return i;
+}
+
+static void
+ipv4_resize(KnNet *net, guint n_slots)
+{
+    AddrSlot *old = net->by_ipv4;
+    guint n_old = old != NULL ? net->by_ipv4_mask + 1 : 0;
+
+    net->by_ipv4 = g_new0(AddrSlot, n_slots);
+    net->by_ipv4_mask = n_slots - 1;
+    for (guint i = 0; i < n_old; i++)
+        if (old[i].ns != NULL)
+            net->by_ipv4[ipv4_find(net, old[i].ipv4)] = old[i];
+    g_free(old);
+}
+
+/* Makes 'ns' the live namespace of its address (replacing any other). */
+static void
+addr_index_insert(KnNet *net, KnNetns *ns)
+{
+    if (ns->addr.family != 4) {
+        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+        return;
+    }
+    if ((net->by_ipv4_used + 1) * 2 > net->by_ipv4_mask + 1)
+        ipv4_resize(net, (net->by_ipv4_mask + 1) * 2);
+
+    guint32 ipv4 = kn_addr_ipv4_value(&ns->addr);
+    guint i = ipv4_find(net, ipv4);
+
+    net->by_ipv4_used += net->by_ipv4[i].ns == NULL;
+    net->by_ipv4[i] = (AddrSlot) { .ipv4 = ipv4, .ns = ns };
+}
+
+static void
+addr_index_remove(KnNet *net, const KnAddr *addr)
+{
+    if (addr->family != 4) {
+        g_hash_table_remove(net->by_addr, addr);
+        return;
+    }
+
+    guint i = ipv4_find(net, kn_addr_ipv4_value(addr));
+
+    if (net->by_ipv4[i].ns == NULL)
+        return;
+    net->by_ipv4[i].ns = NULL;
+    net->by_ipv4_used--;
+    for (guint j = (i + 1) & net->by_ipv4_mask; net->by_ipv4[j].ns != NULL; j = (j + 1) & net->by_ipv4_mask) {
+        guint home = ipv4_home(net, net->by_ipv4[j].ipv4);
+
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+            continue;
+        net->by_ipv4[i] = net->by_ipv4[j];
+        net->by_ipv4[j].ns = NULL;
+        i = j;
+    }
+}
+
 static KnNetns *
 ns_by_addr(KnNet *net, const KnAddr *addr)
 {
-    return g_hash_table_lookup(net->by_addr, addr);
+    if (addr->family != 4)
+        return g_hash_table_lookup(net->by_addr, addr);
+    return net->by_ipv4[ipv4_find(net, kn_addr_ipv4_value(addr))].ns;
 }
 
 /* A pod's namespace, made when the pod has an IP and a node. */
@@ -422,6 +531,7 @@ pod_changed(KnNet *net, KnPod *pod)
     ns->node = node;
     ns->veth = g_strdup_printf("%s/veth%08x", node->name,
                                g_str_hash(pod->meta.uid != NULL ? pod->meta.uid : key));
+    ns->veth_iface = strchr(ns->veth, '/') + 1;
     if (pod->spec.containers->len > 0)
         ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
     ns->client.image = ns->image;
@@ -429,7 +539,7 @@ pod_changed(KnNet *net, KnPod *pod)
     ns->start_time = pod->start_time;
     ns->apps = pod_apps(pod);
     g_hash_table_insert(net->pods, g_steal_pointer(&key), ns);
-    g_hash_table_insert(net->by_addr, &ns->addr, ns);
+    addr_index_insert(net, ns);
 }
 
 static void
@@ -443,7 +553,7 @@ pod_deleted(KnNet *net, KnPod *pod)
     ns->alive = FALSE;
     g_hash_table_remove(net->pods, key);
     if (ns_by_addr(net, &ns->addr) == ns)
-        g_hash_table_remove(net->by_addr, &ns->addr);
+        addr_index_remove(net, &ns->addr);
 }
 
 KnNetns *
@@ -529,11 +639,20 @@ kn_net_sync(KnNet *net)
     net->last_sync = kn_sim_now(net->sim);
     if (net->proxy_class == NULL)
         return;
-    for (guint i = 0; i < net->nodes->len; i++) {
-        KnNetns *node = net->nodes->pdata[i];
+    if (net->proxy_class->sync_all != NULL) {
+        g_autofree gpointer *proxies = g_new(gpointer, MAX(net->nodes->len, 1));
 
-        n_rules = net->proxy_class->sync(node->proxy);
-        net->stats.n_syncs++;
+        for (guint i = 0; i < net->nodes->len; i++)
+            proxies[i] = ((KnNetns *) net->nodes->pdata[i])->proxy;
+        n_rules = net->proxy_class->sync_all(proxies, net->nodes->len);
+        net->stats.n_syncs += net->nodes->len;
+    } else {
+        for (guint i = 0; i < net->nodes->len; i++) {
+            KnNetns *node = net->nodes->pdata[i];
+
+            n_rules = net->proxy_class->sync(node->proxy);
+            net->stats.n_syncs++;
+        }
     }
     note(net, KN_TRACE_APP, "kube-proxy (%s mode) synced its rules on %u nodes: %u rules each on %s",
          net->proxy_class->name, net->nodes->len, n_rules,
@@ -1011,7 +1130,7 @@ fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
 {
     if (from->kind == KN_NETNS_HOST || to->kind == KN_NETNS_HOST)
         return net->external_latency;
-    if (g_strcmp0(from->zone, to->zone) == 0)
+    if (from->zone == to->zone)  /* interned: g_strcmp0() == 0 */
         return net->zone_latency;
     return net->cross_zone_latency;
 }
@@ -1256,7 +1375,7 @@ ns_send(KnNetns *ns, KnPacket *packet)
         }
         observe(net, ns->eth0, packet, FALSE, "sent by pod %s", ns->name);
         observe(net, ns->veth, packet, FALSE, "enters node %s from pod %s", ns->node->name, ns->name);
-        node_receive(net, ns->node, packet, strchr(ns->veth, '/') + 1, 0);
+        node_receive(net, ns->node, packet, ns->veth_iface, 0);
         return;
     case KN_NETNS_NODE:
         node_output(net, ns, packet, 0);
@@ -1339,7 +1458,8 @@ on_arrival(KnSim *sim, gpointer data)
         pod_deliver(net, to, packet);
         break;
     }
-    arrival_free(arrival);
+    arrival->next = net->free_arrivals;
+    net->free_arrivals = arrival;
 }
 
 /* Delivery to the node's own stack: an event of its own (at once), so a
@@ -1419,18 +1539,90 @@ tcb_free(gpointer data)
     g_free(tcb);
 }
 
-static Tcb *
-tcb_lookup(KnNetns *ns, const KnPacket *packet)
+/* The socket table: linear probing on a mix of the key, at most half
+ * full, backward-shift deletion. */
+static guint
+tcb_home(const KnNetns *ns, gint64 key)
 {
-    gint64 key = sock_key(packet->dport, &packet->src, packet->sport);
+    guint64 x = (guint64) key * 0x9e3779b97f4a7c15ull;
 
-    return g_hash_table_lookup(ns->tcbs, &key);
+    return (guint) (x >> 32 ^ x) & ns->tcbs_mask;
+}
+
+/* The slot of 'key', or the empty slot where it would go; the table must
+ * exist. */
+static guint
+tcb_slot(const KnNetns *ns, gint64 key)
+{
+    guint i = tcb_home(ns, key);
+
+    while (ns->tcbs[i].tcb != NULL && ns->tcbs[i].key != key)
+        i = (i + 1) & ns->tcbs_mask;
+    return i;
+}
+
+static Tcb *
+tcb_find(const KnNetns *ns, gint64 key)
+{
+    return ns->tcbs != NULL ? ns->tcbs[tcb_slot(ns, key)].tcb : NULL;
 }
 
 static void
+tcb_resize(KnNetns *ns, guint n_slots)
+{
+    TcbSlot *old = ns->tcbs;
+    guint n_old = old != NULL ? ns->tcbs_mask + 1 : 0;
+
+    ns->tcbs = g_new0(TcbSlot, n_slots);
+    ns->tcbs_mask = n_slots - 1;
+    for (guint i = 0; i < n_old; i++)
+        if (old[i].tcb != NULL)
+            ns->tcbs[tcb_slot(ns, old[i].key)] = old[i];
+    g_free(old);
+}
+
+/* Adds 'tcb' under its key, which no socket of its namespace has. */
+static void
+tcb_insert(KnNetns *ns, Tcb *tcb)
+{
+    if (ns->tcbs == NULL)
+        tcb_resize(ns, 8);
+    else if ((ns->n_tcbs + 1) * 2 > ns->tcbs_mask + 1)
+        tcb_resize(ns, (ns->tcbs_mask + 1) * 2);
+
+    guint i = tcb_slot(ns, tcb->key);
+
+    g_assert(ns->tcbs[i].tcb == NULL);
+    ns->tcbs[i] = (TcbSlot) { .key = tcb->key, .tcb = tcb };
+    ns->n_tcbs++;
+}
+
+static Tcb *
+tcb_lookup(KnNetns *ns, const KnPacket *packet)
+{
+    return tcb_find(ns, sock_key(packet->dport, &packet->src, packet->sport));
+}
+
+/* Takes 'tcb' out of its namespace's table and frees it. */
+static void
 tcb_remove(Tcb *tcb)
 {
-    g_hash_table_remove(tcb->ns->tcbs, &tcb->key);
+    KnNetns *ns = tcb->ns;
+    guint i = tcb_slot(ns, tcb->key);
+
+    g_assert(ns->tcbs[i].tcb == tcb);
+    ns->tcbs[i].tcb = NULL;
+    ns->n_tcbs--;
+    for (guint j = (i + 1) & ns->tcbs_mask; ns->tcbs[j].tcb != NULL; j = (j + 1) & ns->tcbs_mask) {
+        guint home = tcb_home(ns, ns->tcbs[j].key);
+
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+            continue;
+        ns->tcbs[i] = ns->tcbs[j];
+        ns->tcbs[j].tcb = NULL;
+        i = j;
+    }
+    tcb_free(tcb);
 }
 
 static guint
@@ -1439,10 +1631,12 @@ mss_of(KnNet *net)
     return net->pod_mtu - 40;
 }
 
+/* Sends a segment whose payload is 'bytes' (borrowed; NULL: none). */
 static void
-tcp_send(Tcb *tcb, guint8 flags, const guint8 *data, gsize length)
+tcp_send_bytes(Tcb *tcb, guint8 flags, GBytes *bytes)
 {
     KnPacket *packet = kn_packet_new();
+    gsize length = bytes != NULL ? g_bytes_get_size(bytes) : 0;
 
     packet->src = tcb->local;
     packet->dst = tcb->remote;
@@ -1456,23 +1650,31 @@ tcp_send(Tcb *tcb, guint8 flags, const guint8 *data, gsize length)
     if (flags & KN_TCP_SYN)
         packet->mss = (guint16) mss_of(tcb->ns->net);
     if (length > 0)
-        kn_packet_set_payload(packet, data, length);
+        kn_packet_set_payload_bytes(packet, bytes);
     tcb->snd_nxt += (guint32) length + ((flags & (KN_TCP_SYN | KN_TCP_FIN)) ? 1 : 0);
     ns_send(tcb->ns, packet);
+}
+
+static void
+tcp_send(Tcb *tcb, guint8 flags, const guint8 *data, gsize length)
+{
+    g_autoptr(GBytes) bytes = length > 0 ? g_bytes_new(data, length) : NULL;
+
+    tcp_send_bytes(tcb, flags, bytes);
 }
 
 /* Sends 'bytes' as MSS-sized segments, PSH on the last. */
 static void
 tcp_send_data(Tcb *tcb, GBytes *bytes)
 {
-    gsize length;
-    const guint8 *data = g_bytes_get_data(bytes, &length);
+    gsize length = g_bytes_get_size(bytes);
     guint mss = mss_of(tcb->ns->net);
 
     for (gsize off = 0; off < length; off += mss) {
         gsize n = MIN(mss, length - off);
+        g_autoptr(GBytes) segment = g_bytes_new_from_bytes(bytes, off, n);
 
-        tcp_send(tcb, KN_TCP_ACK | (off + n == length ? KN_TCP_PSH : 0), data + off, n);
+        tcp_send_bytes(tcb, KN_TCP_ACK | (off + n == length ? KN_TCP_PSH : 0), segment);
     }
 }
 
@@ -1553,7 +1755,7 @@ ephemeral_port(KnNetns *ns, const KnAddr *remote, guint16 rport)
         gint64 key = sock_key(port, remote, rport);
 
         ns->next_port = ns->next_port >= EPHEMERAL_HIGH ? EPHEMERAL_LOW : ns->next_port + 1;
-        if (!g_hash_table_contains(ns->tcbs, &key)
+        if (tcb_find(ns, key) == NULL
             && !g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port)))
             return port;
     }
@@ -1586,7 +1788,7 @@ client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, 
     tcb->result.started = now;
     tcb->snd_nxt = ns->next_isn;
     ns->next_isn += 64000;
-    g_hash_table_insert(ns->tcbs, &tcb->key, tcb);
+    tcb_insert(ns, tcb);
     tcp_send(tcb, KN_TCP_SYN, NULL, 0);
     tcb->syn_tries = 1;
     tcb->retransmit = kn_sim_schedule_in(net->sim, KN_SEC, &retransmit_class, tcb);
@@ -1818,7 +2020,7 @@ tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
     tcb->snd_nxt = ns->next_isn;
     ns->next_isn += 64000;
     tcb->received = g_byte_array_new();
-    g_hash_table_insert(ns->tcbs, &tcb->key, tcb);
+    tcb_insert(ns, tcb);
     tcp_send(tcb, KN_TCP_SYN | KN_TCP_ACK, NULL, 0);
 }
 
@@ -2026,7 +2228,7 @@ icmp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 
         if (q->proto == KN_IPPROTO_TCP) {
             gint64 key = sock_key(q->sport, &q->dst, q->dport);
-            Tcb *tcb = g_hash_table_lookup(ns->tcbs, &key);
+            Tcb *tcb = tcb_find(ns, key);
 
             if (tcb != NULL && !tcb->server) {
                 note(net, KN_TRACE_APP, "ICMP port unreachable: connect() fails with ECONNREFUSED");
@@ -2130,6 +2332,7 @@ kn_net_new(KnCluster *cluster)
     net->store = cluster->store;
     net->sim = cluster->sim;
     net->by_addr = g_hash_table_new(addr_key_hash, addr_key_equal);
+    ipv4_resize(net, 64);
     net->story = g_string_new(NULL);
     net->subnets = g_hash_table_new(g_direct_hash, g_direct_equal);
     net->pods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -2163,7 +2366,7 @@ kn_net_new(KnCluster *cluster)
         ns = netns_new(net, KN_NETNS_NODE, node->meta.name, &addr);
         ns->node = ns;
         ns->client.image = NODE_IMAGE;
-        ns->zone = g_strdup(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
+        ns->zone = g_intern_string(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
         ns->ct = kn_conntrack_new();
         ns->rng = kn_sim_rng(net->sim, ns->eth0);
         if (node->pod_cidr != NULL && kn_cidr_parse(node->pod_cidr, &ns->pod_cidr)
@@ -2178,7 +2381,7 @@ kn_net_new(KnCluster *cluster)
         if (net->proxy_class != NULL)
             ns->proxy = net->proxy_class->new(cluster, node->meta.name);
         g_ptr_array_add(net->nodes, ns);
-        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+        addr_index_insert(net, ns);
     }
     for (guint i = 0; i < scenario->hosts->len; i++) {
         const KnHostSpec *spec = scenario->hosts->pdata[i];
@@ -2190,7 +2393,7 @@ kn_net_new(KnCluster *cluster)
         ns = netns_new(net, KN_NETNS_HOST, spec->name, &addr);
         ns->client.image = HOST_IMAGE;
         g_ptr_array_add(net->hosts, ns);
-        g_hash_table_insert(net->by_addr, &ns->addr, ns);
+        addr_index_insert(net, ns);
     }
     g_autoptr(GPtrArray) pods = kn_store_list(net->store, KN_KIND_POD, NULL);
 
@@ -2214,6 +2417,13 @@ kn_net_free(KnNet *net)
     kn_store_unwatch(net->store, KN_KIND_ENDPOINT_SLICE, on_store_change, net);
     kn_store_unwatch(net->store, KN_KIND_NODE, on_store_change, net);
     g_hash_table_unref(net->by_addr);
+    g_free(net->by_ipv4);
+    while (net->free_arrivals != NULL) {
+        Arrival *arrival = net->free_arrivals;
+
+        net->free_arrivals = arrival->next;
+        g_free(arrival);
+    }
     g_hash_table_unref(net->pods);
     g_ptr_array_unref(net->nodes);
     g_ptr_array_unref(net->hosts);

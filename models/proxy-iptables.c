@@ -736,11 +736,45 @@ kn_proxy_iptables_build(KnStore *store, const KnProxyIptablesConfig *config, KnP
 /*****************************************************************************/
 /* The proxy mode (proxy.h). */
 
+/* A ruleset shared by the nodes whose rules came out the same. */
+typedef struct SharedRuleset {
+    guint ref_count;
+    KnProxyIrRuleset *ruleset;   /* owned */
+    guint n_rules;               /* what the build wrote */
+} SharedRuleset;
+
+static SharedRuleset *
+shared_new(KnProxyIrRuleset *ruleset, guint n_rules)
+{
+    SharedRuleset *shared = g_new(SharedRuleset, 1);
+
+    *shared = (SharedRuleset) { .ref_count = 1, .ruleset = ruleset, .n_rules = n_rules };
+    return shared;
+}
+
+static SharedRuleset *
+shared_ref(SharedRuleset *shared)
+{
+    shared->ref_count++;
+    return shared;
+}
+
+static void
+shared_unref(SharedRuleset *shared)
+{
+    if (shared == NULL || --shared->ref_count > 0)
+        return;
+    kn_proxy_ir_ruleset_free(shared->ruleset);
+    g_free(shared);
+}
+
 typedef struct ProxyIptables {
     KnCluster *cluster;          /* borrowed */
     char *node;                  /* owned */
-    KnProxyIrRuleset *ruleset;   /* owned; NULL before the first sync */
-    KnProxyIrRecent *recent;     /* owned; kept across syncs, as the kernel keeps xt_recent lists */
+    SharedRuleset *rules;        /* a reference; NULL before the first sync */
+    KnProxyIrRuleset *ruleset;   /* rules->ruleset, or NULL */
+    KnProxyIrRecent *recent;     /* owned, this node's own; kept across syncs, as the
+                                  * kernel keeps xt_recent lists */
 } ProxyIptables;
 
 static gpointer
@@ -761,31 +795,183 @@ iptables_free(gpointer data)
 
     if (proxy == NULL)
         return;
-    kn_proxy_ir_ruleset_free(proxy->ruleset);
+    shared_unref(proxy->rules);
     kn_proxy_ir_recent_free(proxy->recent);
     g_free(proxy->node);
     g_free(proxy);
+}
+
+/* The configuration iptables_sync() builds with for 'proxy''s node
+ * ('node', NULL if the store has no such Node). */
+static void
+proxy_config(const ProxyIptables *proxy, const KnNode *node, KnProxyIptablesConfig *config)
+{
+    kn_proxy_iptables_config_init(config);
+    config->node_name = proxy->node;
+    config->cluster_cidr = proxy->cluster->scenario->pod_cidr;
+    if (node != NULL) {
+        config->node_ip = node->internal_ip;
+        config->node_zone = kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone");
+    }
+}
+
+/* Makes 'rules' (a reference, taken) the ruleset of 'proxy'. */
+static void
+proxy_set_rules(ProxyIptables *proxy, SharedRuleset *rules)
+{
+    shared_unref(proxy->rules);
+    proxy->rules = rules;
+    proxy->ruleset = rules->ruleset;
 }
 
 static guint
 iptables_sync(gpointer data)
 {
     ProxyIptables *proxy = data;
-    KnCluster *cluster = proxy->cluster;
-    const KnNode *node = kn_store_lookup(cluster->store, KN_KIND_NODE, NULL, proxy->node);
+    KnStore *store = proxy->cluster->store;
     KnProxyIptablesConfig config;
     KnProxyIptablesStats stats;
+    KnProxyIrRuleset *ruleset;
 
-    kn_proxy_iptables_config_init(&config);
-    config.node_name = proxy->node;
-    config.cluster_cidr = cluster->scenario->pod_cidr;
-    if (node != NULL) {
-        config.node_ip = node->internal_ip;
-        config.node_zone = kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone");
-    }
-    kn_proxy_ir_ruleset_free(proxy->ruleset);
-    proxy->ruleset = kn_proxy_iptables_build(cluster->store, &config, &stats);
+    proxy_config(proxy, kn_store_lookup(store, KN_KIND_NODE, NULL, proxy->node), &config);
+    ruleset = kn_proxy_iptables_build(store, &config, &stats);
+    proxy_set_rules(proxy, shared_new(ruleset, stats.n_rules));
     return stats.n_rules;
+}
+
+/*****************************************************************************/
+/* Syncing every node at once. */
+
+/* What of the cluster makes one node's rules differ from another's.
+ * syncProxyRules reads its node only through (a) which endpoints are on it,
+ * and only for service ports that use local endpoints (internal or external
+ * traffic policy Local), (b) its zone, and only when endpoints carry zone
+ * hints, and (c) its IP, and only to test it against
+ * loadBalancerSourceRanges (KUBE-FW).  Each is gathered here a little
+ * wider than the generator looks (every Service with a Local policy, any
+ * hint anywhere, every range), which can only split groups, never merge
+ * two nodes whose rules differ. */
+typedef struct NodeDeps {
+    GHashTable *local_hosts;     /* node name (borrowed) -> itself: nodes with an endpoint
+                                  * of a Service with a Local traffic policy */
+    gboolean any_hints;          /* some endpoint has zone hints */
+    GArray *ranges;              /* KnCidr: every parsable loadBalancerSourceRanges entry */
+} NodeDeps;
+
+static void
+node_deps_init(NodeDeps *deps, KnStore *store)
+{
+    g_autoptr(GPtrArray) services = kn_store_list(store, KN_KIND_SERVICE, NULL);
+    g_autoptr(GPtrArray) slices = kn_store_list(store, KN_KIND_ENDPOINT_SLICE, NULL);
+
+    deps->local_hosts = g_hash_table_new(g_str_hash, g_str_equal);
+    deps->any_hints = FALSE;
+    deps->ranges = g_array_new(FALSE, FALSE, sizeof(KnCidr));
+    for (guint i = 0; i < services->len; i++) {
+        const KnService *service = services->pdata[i];
+        const GPtrArray *ranges = service->spec.load_balancer_source_ranges;
+
+        for (guint r = 0; ranges != NULL && r < ranges->len; r++) {
+            g_autofree char *text = g_strstrip(g_strdup(ranges->pdata[r]));
+            KnCidr cidr;
+
+            if (kn_cidr_parse(text, &cidr))
+                g_array_append_val(deps->ranges, cidr);
+        }
+        if (service->spec.internal_traffic_policy != KN_TRAFFIC_POLICY_LOCAL
+            && service->spec.external_traffic_policy != KN_TRAFFIC_POLICY_LOCAL)
+            continue;
+        g_autoptr(GPtrArray) own = kn_store_list_labelled(store, KN_KIND_ENDPOINT_SLICE, service->meta.namespace,
+                                                          "kubernetes.io/service-name", service->meta.name);
+
+        for (guint s = 0; s < own->len; s++) {
+            const KnEndpointSlice *slice = own->pdata[s];
+
+            for (guint e = 0; e < slice->endpoints->len; e++) {
+                const KnEndpoint *endpoint = slice->endpoints->pdata[e];
+
+                if (endpoint->node_name != NULL)
+                    g_hash_table_add(deps->local_hosts, endpoint->node_name);
+            }
+        }
+    }
+    for (guint s = 0; s < slices->len && !deps->any_hints; s++) {
+        const KnEndpointSlice *slice = slices->pdata[s];
+
+        for (guint e = 0; e < slice->endpoints->len; e++) {
+            const KnEndpoint *endpoint = slice->endpoints->pdata[e];
+
+            if (endpoint->hint_zones != NULL && endpoint->hint_zones->len > 0)
+                deps->any_hints = TRUE;
+        }
+    }
+}
+
+static void
+node_deps_clear(NodeDeps *deps)
+{
+    g_hash_table_unref(deps->local_hosts);
+    g_array_unref(deps->ranges);
+}
+
+/* Text equal for two nodes only if 'config' gives both the same rules. */
+static char *
+node_key(const NodeDeps *deps, const KnProxyIptablesConfig *config)
+{
+    GString *key = g_string_new(NULL);
+    KnAddr ip = { 0 };
+
+    if (config->node_name != NULL && g_hash_table_contains(deps->local_hosts, config->node_name))
+        g_string_append_printf(key, "node %s\n", config->node_name);
+    if (deps->any_hints)
+        g_string_append_printf(key, "zone %s\n",
+                               config->node_zone != NULL && config->node_zone[0] != '\0' ? config->node_zone : "");
+    if (config->node_ip != NULL)
+        kn_addr_parse(config->node_ip, &ip);
+    g_string_append(key, "ranges ");
+    for (guint i = 0; i < deps->ranges->len; i++)
+        g_string_append_c(key, ip.family != 0 && kn_cidr_contains(&g_array_index(deps->ranges, KnCidr, i), &ip)
+                               ? '1' : '0');
+    return g_string_free(key, FALSE);
+}
+
+static guint
+iptables_sync_all(gpointer *proxies, guint n_proxies)
+{
+    g_autoptr(GHashTable) built = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    NodeDeps deps;
+    guint n_rules = 0;
+
+    if (n_proxies == 0)
+        return 0;
+    node_deps_init(&deps, ((ProxyIptables *) proxies[0])->cluster->store);
+    for (guint i = 0; i < n_proxies; i++) {
+        ProxyIptables *proxy = proxies[i];
+        KnStore *store = proxy->cluster->store;
+        KnProxyIptablesConfig config;
+        SharedRuleset *rules;
+
+        proxy_config(proxy, kn_store_lookup(store, KN_KIND_NODE, NULL, proxy->node), &config);
+
+        char *key = node_key(&deps, &config);
+
+        rules = g_hash_table_lookup(built, key);
+        if (rules == NULL) {
+            KnProxyIptablesStats stats;
+            KnProxyIrRuleset *ruleset = kn_proxy_iptables_build(store, &config, &stats);
+
+            /* The table borrows: each node holds its own reference. */
+            rules = shared_new(ruleset, stats.n_rules);
+            g_hash_table_insert(built, key, rules);
+        } else {
+            g_free(key);
+            shared_ref(rules);
+        }
+        proxy_set_rules(proxy, rules);
+        n_rules = rules->n_rules;
+    }
+    node_deps_clear(&deps);
+    return n_rules;
 }
 
 static void
@@ -845,6 +1031,7 @@ const KnProxyClass kn_proxy_iptables_class = {
     .new = iptables_new,
     .free = iptables_free,
     .sync = iptables_sync,
+    .sync_all = iptables_sync_all,
     .walk = iptables_walk,
     .dump = iptables_dump,
 };

@@ -1219,9 +1219,11 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
             walk->dnat_addr = rule->dnat_addr;
             walk->dnat_port = rule->dnat_port != 0 ? rule->dnat_port : ctx.dport;
             set_decided_by(walk, chain);
-            kn_trace_note(walk->trace, KN_TRACE_NAT, "DNAT to %s%s%s:%u",
-                          rule->dnat_addr.family == 6 ? "[" : "", kn_addr_format(&rule->dnat_addr, buf),
-                          rule->dnat_addr.family == 6 ? "]" : "", walk->dnat_port);
+            if (walk->trace != NULL)
+                kn_trace_note(walk->trace, KN_TRACE_NAT, "DNAT to %s%s%s:%u",
+                              rule->dnat_addr.family == 6 ? "[" : "",
+                              kn_addr_format(&rule->dnat_addr, buf),
+                              rule->dnat_addr.family == 6 ? "]" : "", walk->dnat_port);
             goto done;
         }
         case KN_PROXY_IR_TARGET_MASQUERADE:

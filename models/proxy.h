@@ -86,6 +86,14 @@ typedef struct KnProxyClass {
      * EndpointSlices and Node objects (syncProxyRules).  Returns the number
      * of rules written. */
     guint (*sync)(gpointer proxy);
+    /* Optional: syncs the 'n_proxies' rulesets 'proxies' (each from 'new',
+     * all of one cluster) as if 'sync' ran on each in turn, as kube-proxy
+     * does on every node.  The provider may build once for the nodes whose
+     * rules come out the same and let them share it; what each node keeps
+     * between syncs (-m recent lists) stays its own, and 'walk' still asks
+     * the walk's own node (walk->is_local).  Returns the number of rules
+     * written on the last node.  NULL: the data path calls 'sync' on each. */
+    guint (*sync_all)(gpointer *proxies, guint n_proxies);
     /* Runs the tables registered at 'walk->hook' in priority order (nat only
      * if KN_CT_NEW is in ct_state), filling in the walk's results. */
     void (*walk)(gpointer proxy, KnProxyWalk *walk);

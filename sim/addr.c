@@ -71,12 +71,6 @@ addr_size(const KnAddr *addr)
     return addr->family == 6 ? 16 : addr->family == 4 ? 4 : 0;
 }
 
-gboolean
-kn_addr_equal(const KnAddr *a, const KnAddr *b)
-{
-    return a->family == b->family && memcmp(a->bytes, b->bytes, addr_size(a)) == 0;
-}
-
 guint
 kn_addr_hash(const KnAddr *addr)
 {
@@ -157,6 +151,12 @@ kn_cidr_contains(const KnCidr *cidr, const KnAddr *addr)
 
     if (addr->family != cidr->addr.family)
         return FALSE;
+    if (addr->family == 4 && cidr->len <= 32) {
+        /* The same test on the 32-bit values. */
+        guint32 mask = cidr->len == 0 ? 0 : ~0u << (32 - cidr->len);
+
+        return (kn_addr_ipv4_value(addr) & mask) == kn_addr_ipv4_value(&cidr->addr);
+    }
     mask_bits(&masked, cidr->len);
     return kn_addr_equal(&masked, &cidr->addr);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 #define KN_ADDR_STRLEN 46        /* INET6_ADDRSTRLEN */
 
@@ -30,7 +31,20 @@ guint32 kn_addr_ipv4_value(const KnAddr *addr);
 char *kn_addr_format(const KnAddr *addr, char *buf);
 /* As kn_addr_format(), new; g_free(). */
 char *kn_addr_to_string(const KnAddr *addr);
-gboolean kn_addr_equal(const KnAddr *a, const KnAddr *b);
+/* Inline: the data path compares addresses on every packet. */
+static inline gboolean
+kn_addr_equal(const KnAddr *a, const KnAddr *b)
+{
+    guint32 x, y;
+
+    if (a->family != b->family)
+        return FALSE;
+    if (a->family != 4)
+        return memcmp(a->bytes, b->bytes, a->family == 6 ? 16 : 0) == 0;
+    memcpy(&x, a->bytes, 4);
+    memcpy(&y, b->bytes, 4);
+    return x == y;
+}
 guint kn_addr_hash(const KnAddr *addr);
 int kn_addr_compare(const KnAddr *a, const KnAddr *b);  /* numeric, IPv4 first */
 gboolean kn_addr_is_loopback(const KnAddr *addr);       /* 127/8, ::1 */

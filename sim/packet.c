@@ -57,11 +57,26 @@
 
 /*****************************************************************************/
 
+/* Freed packets kept for the next kn_packet_new(), linked through their
+ * first bytes: packets come and go at every hop.  (knetsim runs on one
+ * thread.) */
+#define MAX_SPARE_PACKETS 4096
+
+static KnPacket *spare_packets;
+static guint n_spare_packets;
+
 KnPacket *
 kn_packet_new(void)
 {
-    KnPacket *packet = g_new0(KnPacket, 1);
+    KnPacket *packet = spare_packets;
 
+    if (packet != NULL) {
+        spare_packets = *(KnPacket **) packet;
+        n_spare_packets--;
+        memset(packet, 0, sizeof *packet);
+    } else {
+        packet = g_new0(KnPacket, 1);
+    }
     packet->ttl = 64;
     return packet;
 }
@@ -74,7 +89,13 @@ kn_packet_free(KnPacket *packet)
     g_clear_pointer(&packet->quoted, kn_packet_free);
     g_clear_pointer(&packet->payload, g_bytes_unref);
     g_clear_pointer(&packet->outer, g_free);
-    g_free(packet);
+    if (n_spare_packets >= MAX_SPARE_PACKETS) {
+        g_free(packet);
+        return;
+    }
+    *(KnPacket **) packet = spare_packets;
+    spare_packets = packet;
+    n_spare_packets++;
 }
 
 KnPacket *
@@ -92,6 +113,18 @@ kn_packet_copy(const KnPacket *packet)
     if (packet->outer != NULL)
         copy->outer = g_memdup2(packet->outer, sizeof *packet->outer);
     return copy;
+}
+
+void
+kn_packet_set_payload_bytes(KnPacket *packet, GBytes *bytes)
+{
+    g_return_if_fail(packet != NULL && bytes != NULL);
+    g_return_if_fail(g_bytes_get_size(bytes) <= G_MAXUINT32);
+
+    g_clear_pointer(&packet->payload, g_bytes_unref);
+    packet->payload_len = (guint32) g_bytes_get_size(bytes);
+    if (packet->payload_len > 0)
+        packet->payload = g_bytes_ref(bytes);
 }
 
 void

@@ -87,6 +87,9 @@ KnPacket *kn_packet_copy(const KnPacket *packet);
 /* Sets the payload to a copy of 'length' bytes at 'data' and 'payload_len'
  * to 'length'. */
 void kn_packet_set_payload(KnPacket *packet, const void *data, gsize length);
+/* The same with 'bytes' itself (a new reference; GBytes never change), so
+ * nothing is copied. */
+void kn_packet_set_payload_bytes(KnPacket *packet, GBytes *bytes);
 
 /* Length on the wire of the IP packet (IP header onwards, inner packet only),
  * and of the whole frame with Ethernet and any outer headers. */
