@@ -400,6 +400,32 @@ update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, 
             g_array_append_val(taken, p->node_port);
         }
     }
+    /* healthCheckNodePortUpdate (registry/core/service/storage): a
+     * LoadBalancer going to externalTrafficPolicy Local gains a health check
+     * node port, one leaving it gives the port back. */
+    gboolean needed_hc = old->spec.type == KN_SERVICE_LOAD_BALANCER
+                         && old->spec.external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
+    gboolean needs_hc = service->spec.type == KN_SERVICE_LOAD_BALANCER
+                        && service->spec.external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
+
+    if (needs_hc && !needed_hc) {
+        if (service->spec.health_check_node_port == old->spec.health_check_node_port)
+            service->spec.health_check_node_port = 0;
+        if (service->spec.health_check_node_port != 0) {
+            if (!kn_svc_alloc_port_allocate(cluster->node_ports, service->spec.health_check_node_port, &local))
+                goto failed;
+        } else {
+            service->spec.health_check_node_port = kn_svc_alloc_port_allocate_next(
+                cluster->node_ports, kn_sim_rng(cluster->sim, "nodeport"), &local);
+            if (service->spec.health_check_node_port == 0)
+                goto failed;
+        }
+        g_array_append_val(taken, service->spec.health_check_node_port);
+    } else if (!needs_hc && needed_hc) {
+        if (old->spec.health_check_node_port != 0)
+            kn_svc_alloc_port_release(cluster->node_ports, old->spec.health_check_node_port);
+        service->spec.health_check_node_port = 0;
+    }
     /* Release what the old Service held and the new one does not. */
     for (guint i = 0; i < old->spec.ports->len; i++) {
         const KnServicePort *p = old->spec.ports->pdata[i];

@@ -2505,10 +2505,56 @@ app_find(KnNetns *ns, guint8 proto, guint16 port)
     return NULL;
 }
 
+/* kube-proxy's health check server: every node listens on the
+ * healthCheckNodePort of each LoadBalancer Service with
+ * externalTrafficPolicy Local (pkg/proxy/healthcheck/service_health.go).
+ * The Service with that port, or NULL. */
+static const KnService *
+health_check_service(KnNet *net, guint16 port)
+{
+    g_autoptr(GPtrArray) services = NULL;
+
+    if (port == 0)
+        return NULL;
+    services = kn_store_list(net->store, KN_KIND_SERVICE, NULL);
+    for (guint i = 0; i < services->len; i++) {
+        const KnService *service = services->pdata[i];
+
+        if (service->spec.health_check_node_port == port)
+            return service;
+    }
+    return NULL;
+}
+
+/* Its answer: 200 while the node has a local ready endpoint, 503 without
+ * one, the count in X-Load-Balancing-Endpoint-Weight and in the body, as
+ * Go's net/http writes it (handler headers sorted, then Date and
+ * Content-Length).  New. */
+static GBytes *
+health_check_answer(KnNet *net, KnNetns *node, const KnService *service)
+{
+    guint count = local_endpoints(net, service, node->name);
+    g_autofree char *body = g_strdup_printf("{\n\t\"service\": {\n\t\t\"namespace\": \"%s\",\n"
+                                            "\t\t\"name\": \"%s\"\n\t},\n\t\"localEndpoints\": %u,\n"
+                                            "\t\"serviceProxyHealthy\": true\n}",
+                                            service->meta.namespace, service->meta.name, count);
+    char date[32];
+    char *text;
+
+    kn_images_http_date(KN_IMAGES_EPOCH + (gint64) (kn_sim_now(net->sim) / KN_SEC), date);
+    text = g_strdup_printf("HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
+                           "X-Content-Type-Options: nosniff\r\nX-Load-Balancing-Endpoint-Weight: %u\r\n"
+                           "Date: %s\r\nContent-Length: %zu\r\n\r\n%s",
+                           count > 0 ? "200 OK" : "503 Service Unavailable", count, date,
+                           strlen(body), body);
+    return g_bytes_new_take(text, strlen(text));
+}
+
 static gboolean
 app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port)
 {
-    (void) net;
+    if (ns->kind == KN_NETNS_NODE)
+        return proto == KN_IPPROTO_TCP && health_check_service(net, port) != NULL;
     return app_find(ns, proto, port) != NULL;
 }
 
@@ -2534,8 +2580,14 @@ static GBytes *
 app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
            const KnAddr *client, guint16 client_port)
 {
-    const App *app = app_find(ns, proto, port);
+    const App *app;
 
+    if (ns->kind == KN_NETNS_NODE) {
+        const KnService *service = proto == KN_IPPROTO_TCP ? health_check_service(net, port) : NULL;
+
+        return service != NULL ? health_check_answer(net, ns, service) : NULL;
+    }
+    app = app_find(ns, proto, port);
     if (app == NULL)
         return NULL;
 
