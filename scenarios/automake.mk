@@ -3,6 +3,7 @@ SCENARIOS = \
 	scenarios/capacity/topology-100-nodes.yaml \
 	scenarios/exam/dual-stack.yaml \
 	scenarios/exam/service-types.yaml \
+	scenarios/exam/traffic-policies.yaml \
 	scenarios/lab/svc-lab.yaml \
 	scenarios/troubleshoot/client-ip-lost.yaml \
 	scenarios/troubleshoot/etp-local-empty-node.yaml \
