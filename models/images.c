@@ -28,7 +28,8 @@
  *    with the DNS model.
  *  - kindest/node, what `from: NODE` runs in (kind's base image,
  *    kubernetes-sigs/kind images/base/Dockerfile): Debian bookworm with
- *    curl, iproute2, iptables, conntrack; no ping, nc or wget.
+ *    curl, iproute2, iptables (1.8.9, nf_tables), conntrack (1.4.7); no
+ *    ping, nc or wget.
  *  - knetsim/host, what `from: HOST` runs in, an outside machine: a Debian
  *    12 workstation with curl 7.88.1, iputils ping and OpenBSD nc.
  *  - Anything else is "generic": a Debian-like image (glibc, dash, GNU
@@ -138,6 +139,8 @@ static const KnImageListener coredns_listeners[] = {
 
 static const KnImageTool kind_node_tools[] = {
     { "curl", KN_TOOL_CURL, "7.88.1" },
+    { "iptables-save", KN_TOOL_GNU, "1.8.9" },
+    { "conntrack", KN_TOOL_GNU, "1.4.7" },
     { "bash", KN_TOOL_GNU, "5.2.15" },
     { NULL, 0, NULL },
 };

@@ -2308,6 +2308,7 @@ client_now(gpointer self)
 }
 
 static void client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer user_data);
+static int client_host_tool(gpointer self, const char *const *argv, GString *out, GString *err);
 
 static const KnNetClientClass client_class = {
     .resolve = client_resolve,
@@ -2316,6 +2317,7 @@ static const KnNetClientClass client_class = {
     .ping = client_ping,
     .after = client_after,
     .now = client_now,
+    .host_tool = client_host_tool,
 };
 
 /*****************************************************************************/
@@ -2803,4 +2805,95 @@ kn_net_probe(const KnPod *pod, const KnContainer *container, char **message, gpo
         return TRUE;
     *message = g_strdup_printf("HTTP probe failed with statuscode: %u", status);
     return FALSE;
+}
+
+/*****************************************************************************/
+/* A node's administration tools. */
+
+/* The section of iptables-save output 'all' for 'table' ("nat", "filter"),
+ * from its "# Generated" line to its "# Completed" line. */
+static void
+append_table(const char *all, const char *table, GString *out)
+{
+    g_autofree char *marker = g_strdup_printf("\n*%s\n", table);
+    const char *at = strstr(all, marker);
+    const char *start, *end;
+
+    if (at == NULL)
+        return;
+    start = at;
+    while (start > all && !g_str_has_prefix(start, "# Generated"))
+        start--;
+    end = strstr(at, "# Completed");
+    end = end != NULL ? strchr(end, '\n') : NULL;
+    g_string_append_len(out, start, end != NULL ? end + 1 - start : (gssize) strlen(start));
+}
+
+static int
+client_host_tool(gpointer self, const char *const *argv, GString *out, GString *err)
+{
+    KnNetns *ns = self;
+    KnNet *net = ns->net;
+    guint argc = g_strv_length((char **) argv);
+
+    if (ns->kind != KN_NETNS_NODE) {
+        g_string_append_printf(err, "%s: Permission denied (you must be root)\n", argv[0]);
+        return 1;
+    }
+    if (strcmp(argv[0], "iptables-save") == 0) {
+        g_autoptr(GString) all = g_string_new(NULL);
+        const char *table = NULL;
+
+        for (guint i = 1; i < argc; i++) {
+            if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--table") == 0) && i + 1 < argc)
+                table = argv[++i];
+            else if (g_str_has_prefix(argv[i], "--table="))
+                table = argv[i] + 8;
+            else if (strcmp(argv[i], "-c") != 0 && strcmp(argv[i], "--counters") != 0) {
+                g_string_append_printf(err, "iptables-save: unknown option \"%s\"\n", argv[i]);
+                return 1;
+            }
+        }
+        if (net->proxy_class != NULL && ns->proxy != NULL)
+            net->proxy_class->dump(ns->proxy, all);
+        if (table == NULL)
+            g_string_append(out, all->str);
+        else if (strcmp(table, "nat") == 0 || strcmp(table, "filter") == 0)
+            append_table(all->str, table, out);
+        else if (strcmp(table, "raw") != 0 && strcmp(table, "mangle") != 0 && strcmp(table, "security") != 0) {
+            g_string_append_printf(err, "iptables-save: Table '%s' does not exist\n", table);
+            return 1;
+        }
+        return 0;
+    }
+    /* conntrack -L [-p PROTO] and -C. */
+    gboolean count = argc > 1 && (strcmp(argv[1], "-C") == 0 || strcmp(argv[1], "--count") == 0);
+    gboolean list = argc > 1 && (strcmp(argv[1], "-L") == 0 || strcmp(argv[1], "--dump") == 0);
+    const char *proto = NULL;
+
+    if (!count && !list) {
+        g_string_append(err, "conntrack v1.4.7 (conntrack-tools): no command specified\n"
+                             "Try `conntrack -h' or 'conntrack --help' for more information.\n");
+        return 2;
+    }
+    for (guint i = 2; i < argc; i++)
+        if ((strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--proto") == 0) && i + 1 < argc)
+            proto = argv[++i];
+    g_autofree char *lines = kn_conntrack_list(ns->ct, kn_sim_now(net->sim));
+    g_auto(GStrv) rows = g_strsplit(lines, "\n", -1);
+    guint shown = 0;
+
+    for (guint i = 0; rows[i] != NULL; i++) {
+        if (rows[i][0] == '\0' || (proto != NULL && !g_str_has_prefix(rows[i], proto)))
+            continue;
+        shown++;
+        if (list)
+            g_string_append_printf(out, "%s\n", rows[i]);
+    }
+    if (count)
+        g_string_append_printf(out, "%u\n", shown);
+    else
+        g_string_append_printf(err, "conntrack v1.4.7 (conntrack-tools): %u flow entries have been shown.\n",
+                               shown);
+    return 0;
 }

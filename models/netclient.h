@@ -102,6 +102,11 @@ typedef struct KnNetClientClass {
     /* Calls 'done' after 'delay' (sleep, ping's interval). */
     void (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data);
     KnTime (*now)(gpointer self);
+    /* A node's own administration tools, run at once: `iptables-save [-t
+     * TABLE]` prints kube-proxy's rules, `conntrack -L` / `-C` the
+     * connection table.  Appends what the tool prints to 'out' and 'err' and
+     * returns its exit status.  NULL where there are none (tests' fakes). */
+    int (*host_tool)(gpointer self, const char *const *argv, GString *out, GString *err);
 } KnNetClientClass;
 
 /* Where a command runs: its network and what the image gives it. */

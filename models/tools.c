@@ -65,7 +65,9 @@
  * Common.
  *****************************************************************************/
 
-static const char *const tool_names[] = { "curl", "wget", "nc", "ping", NULL };
+static const char *const tool_names[] = {
+    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", NULL,
+};
 
 gboolean
 kn_tools_known(const char *name)
@@ -1906,6 +1908,9 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
         run_nc(job);
     else if (strcmp(name, "ping") == 0)
         run_ping(job);
+    else if ((strcmp(name, "iptables-save") == 0 || strcmp(name, "conntrack") == 0)
+             && net->klass->host_tool != NULL)
+        job_finish(job, net->klass->host_tool(net->self, argv, job->io.out, job->io.err));
     else {
         g_string_append_printf(job->io.err, "knetsim: %s is not simulated\n", name);
         job_finish(job, 126);

@@ -321,6 +321,7 @@ fake_now(gpointer self)
 
 static const KnNetClientClass fake_class = {
     fake_resolve, fake_tcp_exchange, fake_udp_exchange, fake_ping, fake_after, fake_now,
+    NULL,                        /* no host tools */
 };
 
 /* A client at 10.244.1.5 named 'hostname' in a container of 'image'. */
