@@ -687,10 +687,9 @@ on_trace_end(const KnReplayState *state, gpointer user_data)
         printf("# %s: name does not resolve\n", name);
         request->status = EXIT_FAILED;
     } else if (result.status == KN_NET_OK) {
-        g_autofree char *took = kn_time_format(result.elapsed);
-
-        printf("# answer: %s after %s\n", result.status_line != NULL ? result.status_line : "connected",
-               took);
+        printf("# answer: %s after %" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT "s\n",
+               result.status_line != NULL ? result.status_line : "connected", result.elapsed / KN_SEC,
+               result.elapsed % KN_SEC / KN_USEC);
     } else {
         static const char *const reasons[] = {
             [KN_NET_REFUSED] = "connection refused", [KN_NET_CONNECT_TIMEOUT] = "connect timed out",
