@@ -802,6 +802,31 @@ route_lookup(KnNet *net, KnNetns *node, const KnAddr *dst)
     return r;
 }
 
+/* What a DROP or REJECT of kube-proxy's means, for --explain: the chain
+ * that decided tells which of kube-proxy's filter rules it was
+ * (syncProxyRules: the "has no endpoints" REJECT, the "has no local
+ * endpoints" DROP, the loadBalancerSourceRanges firewall). */
+static void
+explain_verdict(KnNet *net, const KnProxyWalk *walk)
+{
+    const char *chain = walk->decided_by != NULL ? walk->decided_by : "";
+
+    if (walk->verdict == KN_VERDICT_REJECT)
+        note(net, KN_TRACE_VERDICT, "why: the Service has no ready endpoint, so kube-proxy REJECTs in the "
+             "filter table and the client gets \"Connection refused\" at once (tutorials often say such a "
+             "Service times out; the real iptables mode rejects)");
+    else if (strcmp(chain, "KUBE-EXTERNAL-SERVICES") == 0)
+        note(net, KN_TRACE_VERDICT, "why: externalTrafficPolicy is Local and this node has no endpoint of "
+             "the Service; kube-proxy drops rather than forward to another node (which would hide the "
+             "client's address), so the client times out");
+    else if (strcmp(chain, "KUBE-SERVICES") == 0)
+        note(net, KN_TRACE_VERDICT, "why: internalTrafficPolicy is Local and this node has no endpoint of "
+             "the Service, so kube-proxy drops the connection");
+    else if (strcmp(chain, "KUBE-PROXY-FIREWALL") == 0)
+        note(net, KN_TRACE_VERDICT, "why: the client is outside the Service's loadBalancerSourceRanges "
+             "(KUBE-FW-… let it fall through to the firewall)");
+}
+
 /* Runs kube-proxy's tables at 'hook' for 'packet'; TRUE if it may go on.
  * For a REJECT, answers with ICMP port unreachable. */
 static gboolean node_reject(KnNet *net, KnNetns *node, const KnPacket *packet, guint hops);
@@ -838,12 +863,16 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
         note(net, KN_TRACE_VERDICT, "%s: DROP%s%s (%u rules evaluated)", kn_hook_name(hook),
              walk.decided_by != NULL ? " by " : "", walk.decided_by != NULL ? walk.decided_by : "",
              walk.n_rules);
+        if (TRACING(net))
+            explain_verdict(net, &walk);
         break;
     case KN_VERDICT_REJECT:
         net->stats.n_rejected++;
         note(net, KN_TRACE_VERDICT, "%s: REJECT%s%s, answered with ICMP port unreachable",
              kn_hook_name(hook), walk.decided_by != NULL ? " by " : "",
              walk.decided_by != NULL ? walk.decided_by : "");
+        if (TRACING(net))
+            explain_verdict(net, &walk);
         node_reject(net, node, packet, hops);
         break;
     }
@@ -852,6 +881,18 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
 
 static void node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *route,
                           guint hops, const char *comment);
+
+/* Whether 'addr' is in the cluster's Service range(s). */
+static gboolean
+in_service_range(KnNet *net, const KnAddr *addr)
+{
+    const KnScenario *scenario = net->cluster->scenario;
+    KnCidr cidr;
+
+    return (kn_cidr_parse(scenario->service_cidr, &cidr) && kn_cidr_contains(&cidr, addr))
+           || (scenario->service_cidr_secondary != NULL
+               && kn_cidr_parse(scenario->service_cidr_secondary, &cidr) && kn_cidr_contains(&cidr, addr));
+}
 static void deliver_local(KnNet *net, KnNetns *ns, KnPacket *packet);
 
 /* The packet's conntrack state before NAT: finds or makes its entry. */
@@ -1209,6 +1250,9 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
     }
     note(net, KN_TRACE_VERDICT, "no route to %s but the default gateway, which drops it",
          kn_addr_format(&packet->dst, dst));
+    if (TRACING(net) && in_service_range(net, &packet->dst))
+        note(net, KN_TRACE_VERDICT, "why: %s is a Service address, but no kube-proxy rule matched port %u; "
+             "a ClusterIP is no real host, only its Service's ports are translated", dst, packet->dport);
     net->stats.n_dropped++;
     kn_packet_free(packet);
 }
