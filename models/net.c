@@ -1323,6 +1323,14 @@ service_of_lb_ip(KnNet *net, const KnAddr *addr)
             if (kn_addr_parse(service->load_balancer_ingress->pdata[j], &ip) && kn_addr_equal(&ip, addr))
                 return service;
         }
+        /* spec.externalIPs: the cluster's admin routes them to the nodes;
+         * here they reach nodes as a load balancer's address would. */
+        for (guint j = 0; j < service->spec.external_ips->len; j++) {
+            KnAddr ip;
+
+            if (kn_addr_parse(service->spec.external_ips->pdata[j], &ip) && kn_addr_equal(&ip, addr))
+                return service;
+        }
     }
     return NULL;
 }
