@@ -708,6 +708,7 @@ static int
 run_trace(const Command *command, int argc, char **argv)
 {
     g_autofree char *from = NULL, *to = NULL, *node = NULL, *dot = NULL, *pcap = NULL;
+    g_autofree char *at_text = NULL;
     gboolean udp = FALSE;
     const GOptionEntry entries[] = {
         { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The pod, node or host that sends", "POD|NODE|HOST" },
@@ -716,10 +717,13 @@ run_trace(const Command *command, int argc, char **argv)
         { "udp", 0, 0, G_OPTION_ARG_NONE, &udp, "Send one UDP datagram instead of an HTTP request", NULL },
         { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot, "Write the path as DOT to FILE", "FILE" },
         { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &pcap, "Write the packets as pcapng to FILE", "FILE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, "Replay until simulated time TIME, then trace (default: the end)", "TIME" },
         { NULL },
     };
+    KnTime at = KN_TIME_MAX;
 
-    if (!parse_options(command, entries, &argc, &argv))
+    if (!parse_options(command, entries, &argc, &argv)
+        || !parse_time_option(command, "--at", at_text, &at))
         return EXIT_BAD_INPUT;
     if (argc != 2)
         return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
@@ -741,7 +745,7 @@ run_trace(const Command *command, int argc, char **argv)
     }
 
     KnReplayOptions options = {
-        .seed = scenario->seed, .until = KN_TIME_MAX, .failures = stderr,
+        .seed = scenario->seed, .until = at, .failures = stderr,
         .at_end = on_trace_end, .at_end_data = &request,
     };
 
