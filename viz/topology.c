@@ -52,7 +52,6 @@
 #include <graphviz/cgraph.h>
 
 #include "models/kubectl-print.h"
-#include "sim/diag.h"
 #include "sim/time.h"
 #include "viz/graphviz.h"
 
