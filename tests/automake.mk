@@ -23,6 +23,7 @@ UNIT_TESTS = \
 	tests/test_kubectl_print \
 	tests/test_kubectl_describe \
 	tests/test_topology \
+	tests/test_path \
 	tests/test_cli \
 	tests/test_packet \
 	tests/test_pcapng \
@@ -56,6 +57,7 @@ tests_test_cli_CFLAGS = $(tests_cflags)
 tests_test_conntrack_CFLAGS = $(tests_cflags)
 tests_test_net_CFLAGS = $(tests_cflags)
 tests_test_topology_CFLAGS = $(tests_cflags)
+tests_test_path_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
