@@ -147,15 +147,18 @@ TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh
 TESTS += $(TOOL_TESTS)
 EXTRA_DIST += $(TOOL_TESTS)
 
-# Scenario golden tests: whole transcripts (.out) and topology graphs (.dot,
-# .at-TIME.dot for `graph --at TIME`), byte for byte; tests/golden.sh says
+# Scenario golden tests: whole transcripts (.out), topology graphs (.dot,
+# .at-TIME.dot for `graph --at TIME`) and path pictures (.trace-WHAT.dot for
+# `trace ARGS --dot`, ARGS in .trace-WHAT.args), byte for byte; tests/golden.sh says
 # which command makes each.  They change only through `make golden`, which
 # rewrites them from the current build.
 GOLDEN_FILES = \
 	tests/golden/svc-lab.out \
-	tests/golden/svc-lab.at-18s.dot
+	tests/golden/svc-lab.at-18s.dot \
+	tests/golden/svc-lab.trace-clusterip.dot
+GOLDEN_ARGS = tests/golden/svc-lab.trace-clusterip.args
 TESTS += tests/golden.sh
-EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES)
+EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES) $(GOLDEN_ARGS)
 golden: knetsim$(EXEEXT)
 	cd $(srcdir) && for golden in $(GOLDEN_FILES); do \
 		base=$$(basename $$golden); \
@@ -163,6 +166,8 @@ golden: knetsim$(EXEEXT)
 		scenario=$$(find scenarios -name "$$name.yaml" | head -n 1); \
 		case $$base in \
 		*.out) $(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden ;; \
+		*.trace-*.dot) $(abs_top_builddir)/knetsim$(EXEEXT) trace $$(cat $${golden%.dot}.args) \
+			--dot $$golden $$scenario > /dev/null ;; \
 		*.at-*.dot) at=$${base#*.at-}; \
 			$(abs_top_builddir)/knetsim$(EXEEXT) graph --at $${at%.dot} $$scenario > $$golden ;; \
 		*.dot) $(abs_top_builddir)/knetsim$(EXEEXT) graph $$scenario > $$golden ;; \
