@@ -28,6 +28,7 @@ UNIT_TESTS = \
 	tests/test_packet \
 	tests/test_pcapng \
 	tests/test_events \
+	tests/test_capture \
 	tests/test_conntrack \
 	tests/test_net \
 	tests/test_images \
@@ -69,6 +70,7 @@ tests_test_packet_CFLAGS = $(tests_cflags)
 tests_test_pcapng_CFLAGS = $(tests_cflags)
 tests_test_pcapng_SOURCES = tests/test_pcapng.c tests/sample_capture.c tests/sample_capture.h
 tests_test_events_CFLAGS = $(tests_cflags)
+tests_test_capture_CFLAGS = $(tests_cflags)
 
 # The sample capture for the tshark check, written by a small program.
 check_PROGRAMS += tests/pcap_sample
