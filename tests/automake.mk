@@ -145,7 +145,8 @@ EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_
 
 # Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
 # is missing (iptables-restore.sh: when not root).
-TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh
+TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh \
+	tests/tools/tshark-scenarios.sh
 TESTS += $(TOOL_TESTS)
 EXTRA_DIST += $(TOOL_TESTS)
 
