@@ -486,7 +486,8 @@ typedef struct Builder {
     GHashTable *places;          /* pod or host name (borrowed) -> Agnode_t * */
     GHashTable *pod_nodes;       /* pod name -> node name, both borrowed */
     GHashTable *hop_edges;       /* "FROM\nTO\nDIRECTION" (owned) -> Agedge_t *, edges of drawn packets */
-    GHashTable *entries;         /* node name (borrowed) -> Agnode_t *, its drawn conntrack entry */
+    GPtrArray *entries;          /* Agnode_t *: the conntrack entries drawn, in order */
+    GPtrArray *entry_nodes;      /* const char *, borrowed: the node of each entry */
     guint n_nodes;               /* for unique names */
 } Builder;
 
@@ -622,6 +623,7 @@ typedef struct Walk {
     Agnode_t *last;              /* the last node of the flow so far */
     char *pending;               /* label for the next flow edge (what the hook changed), or NULL */
     GHashTable *chains;          /* "table chain" (owned) -> Agnode_t *, this stay's */
+    GPtrArray *order;            /* Agnode_t *: the chains in the order they were made */
     GHashTable *actions;         /* Agnode_t * -> GString *, owned: lines under the chain's name */
 } Walk;
 
@@ -672,6 +674,7 @@ chain_node(Walk *w, const char *table, const char *chain, gboolean hook)
         set(n, "fontsize", "9");
     }
     g_hash_table_insert(w->chains, g_steal_pointer(&key), n);
+    g_ptr_array_add(w->order, n);
     return n;
 }
 
@@ -764,7 +767,8 @@ walk_conntrack(Walk *w, const char *place, const KnTraceNote *note)
         g_autofree char *label = g_strdup_printf("conntrack: new entry\n%s", entry);
 
         n = new_node(w->b, w->cluster, "conntrack", label);
-        g_hash_table_insert(w->b->entries, (gpointer) place, n);
+        g_ptr_array_add(w->b->entries, n);
+        g_ptr_array_add(w->b->entry_nodes, (gpointer) place);
     } else {
         const char *what = g_str_has_prefix(text, "conntrack: ") ? text + strlen("conntrack: ") : text;
         g_autofree char *label = g_strdup_printf("conntrack finds the entry\n%s", what);
@@ -777,6 +781,12 @@ walk_conntrack(Walk *w, const char *place, const KnTraceNote *note)
     flow_to(w, n);
 }
 
+static void
+free_lines(gpointer data)
+{
+    g_string_free(data, TRUE);
+}
+
 /* Draws 'stay' of a drawn packet: a node's hooks, chains, NAT, conntrack.
  * 'first' is where the flow enters (made by the caller); returns where it
  * leaves. */
@@ -786,9 +796,9 @@ draw_node_stay(Builder *b, const Stay *stay, gboolean reply, Agnode_t *first)
     Walk w = {
         .b = b, .cluster = node_cluster(b, stay->place), .reply = reply, .last = first,
         .chains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-        .actions = g_hash_table_new(g_direct_hash, g_direct_equal),
+        .actions = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_lines),
+        .order = g_ptr_array_new(),
     };
-    GPtrArray *order = g_ptr_array_new();       /* chain nodes with actions, in order */
 
     for (guint i = 0; i < stay->body->len; i++) {
         const KnTraceNote *note = stay->body->pdata[i];
@@ -825,14 +835,8 @@ draw_node_stay(Builder *b, const Stay *stay, gboolean reply, Agnode_t *first)
         }
     }
     /* Chains: the actions under their names; those that matched nothing grey. */
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init(&iter, w.chains);
-    while (g_hash_table_iter_next(&iter, &key, &value))
-        g_ptr_array_add(order, value);
-    for (guint i = 0; i < order->len; i++) {
-        Agnode_t *n = order->pdata[i];
+    for (guint i = 0; i < w.order->len; i++) {
+        Agnode_t *n = w.order->pdata[i];
         GString *lines = g_hash_table_lookup(w.actions, n);
         const char *label = agget(n, (char *) "label");
 
@@ -847,14 +851,7 @@ draw_node_stay(Builder *b, const Stay *stay, gboolean reply, Agnode_t *first)
             setf(n, "label", "%s\\n(no rule matched)", label);
         }
     }
-    g_ptr_array_unref(order);
-    {
-        GHashTableIter it;
-
-        g_hash_table_iter_init(&it, w.actions);
-        while (g_hash_table_iter_next(&it, NULL, &value))
-            g_string_free(value, TRUE);
-    }
+    g_ptr_array_unref(w.order);
     g_hash_table_unref(w.actions);
     g_hash_table_unref(w.chains);
 
@@ -1075,12 +1072,9 @@ summarise_later(Builder *b, const Packet *drawn[2])
         set(e, "color", strcmp(parts[2], "1") == 0 ? COLOR_REPLY : COLOR_REQUEST);
     }
     /* The entries later packets found. */
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init(&iter, b->entries);
-    while (g_hash_table_iter_next(&iter, &key, &value)) {
-        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(per_node, key));
+    for (guint i = 0; i < b->entries->len; i++) {
+        Agnode_t *value = b->entries->pdata[i];
+        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(per_node, b->entry_nodes->pdata[i]));
 
         if (n > 0) {
             g_autofree char *label = g_strdup_printf("%s\\n+%u later packet%s found this entry", agget(value, (char *) "label"),
@@ -1130,7 +1124,8 @@ kn_path_new(const KnTrace *trace, KnNet *net, const char *client, const char *ti
         .places = g_hash_table_new(g_str_hash, g_str_equal),
         .pod_nodes = g_hash_table_new(g_str_hash, g_str_equal),
         .hop_edges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-        .entries = g_hash_table_new(g_str_hash, g_str_equal),
+        .entries = g_ptr_array_new(),
+        .entry_nodes = g_ptr_array_new(),
     };
     KnPath *path = g_new0(KnPath, 1);
     const Packet *drawn[2] = { NULL, NULL };
@@ -1202,7 +1197,8 @@ kn_path_new(const KnTrace *trace, KnNet *net, const char *client, const char *ti
     g_hash_table_unref(b.places);
     g_hash_table_unref(b.pod_nodes);
     g_hash_table_unref(b.hop_edges);
-    g_hash_table_unref(b.entries);
+    g_ptr_array_unref(b.entries);
+    g_ptr_array_unref(b.entry_nodes);
     g_ptr_array_unref(r.stays);
     g_ptr_array_unref(r.packets);
     g_ptr_array_unref(r.remarks);
