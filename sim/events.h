@@ -24,9 +24,9 @@ typedef struct KnEvents KnEvents;                   /* opaque */
  * leaves the field out of the line. */
 typedef struct KnEventRecord {
     KnTime time;                 /* simulated time: "t_ns" and "time" */
-    const char *kind;            /* "kind", required: "packet", "verdict", "conntrack",
-                                  * "dnat", "snat", "drop", "deliver", "step", "pod",
-                                  * "endpoint", ... (README lists them) */
+    const char *kind;            /* "kind", required: "packet", or a trace note's kind
+                                  * (kn_trace_kind_name(): "hop", "rule", "nat",
+                                  * "conntrack", "verdict", ...); README lists them */
     const char *node;            /* "node": the node where it happened */
     const char *namespace;       /* "namespace": the pod's namespace */
     const char *pod;             /* "pod": the pod's name */

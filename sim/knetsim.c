@@ -26,6 +26,7 @@
 #include "sim/diag.h"
 #include "sim/sim.h"
 #include "viz/graphviz.h"
+#include "viz/path.h"
 #include "viz/topology.h"
 
 enum {
@@ -583,6 +584,7 @@ typedef struct {
     const char *node;            /* enter by this node's NodePort, or NULL */
     gboolean udp;
     KnCapture *capture;          /* --pcap: the probe's packets; owned, or NULL */
+    Picture *picture;            /* --dot: the path picture to write, or NULL */
     int status;
     char *message;               /* what went wrong, or NULL */
 } TraceRequest;
@@ -624,6 +626,28 @@ trace_node_port(KnCluster *cluster, const char *name, guint port, gboolean *udp)
         }
     }
     return 0;
+}
+
+/* --dot: the picture of the path 'trace' took, titled with what was asked
+ * and what came back. */
+static void
+draw_path(TraceRequest *request, const KnTrace *trace, KnNet *net, KnNetns *from, const char *name,
+          guint port, const char *when, const KnProbeResult *result)
+{
+    g_autoptr(GString) title = g_string_new(NULL);
+    g_autoptr(KnPath) path = NULL;
+
+    g_string_printf(title, "knetsim trace: %s \u2192 %s port %u at %s", kn_netns_name(from), name, port, when);
+    if (!result->resolved) {
+        g_string_append(title, ": the name does not resolve");
+    } else if (result->status == KN_NET_OK) {
+        g_autofree char *took = kn_time_format(result->elapsed);
+
+        g_string_append_printf(title, ": %s after %s", result->status_line != NULL ? result->status_line
+                               : "connected", took);
+    }
+    path = kn_path_new(trace, net, kn_netns_name(from), title->str);
+    kn_path_write(path, request->picture->format, request->picture->path, &request->picture->error);
 }
 
 static void
@@ -683,6 +707,8 @@ on_trace_end(const KnReplayState *state, gpointer user_data)
         kn_capture_attach(request->capture, NULL);
     kn_trace_print(trace, out);
     fputs(out->str, stdout);
+    if (request->picture != NULL)
+        draw_path(request, trace, net, from, name, (guint) port, when, &result);
     if (!result.resolved) {
         printf("# %s: name does not resolve\n", name);
         request->status = EXIT_FAILED;
@@ -707,29 +733,40 @@ static int
 run_trace(const Command *command, int argc, char **argv)
 {
     g_autofree char *from = NULL, *to = NULL, *node = NULL, *dot = NULL, *pcap = NULL;
+    g_autofree char *at_text = NULL;
     gboolean udp = FALSE;
     const GOptionEntry entries[] = {
         { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The pod, node or host that sends", "POD|NODE|HOST" },
         { "to", 0, 0, G_OPTION_ARG_STRING, &to, "The destination: a name or address, and port (80)", "NAME[:PORT]" },
         { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Enter by this node's NodePort for the Service NAME", "NODE" },
         { "udp", 0, 0, G_OPTION_ARG_NONE, &udp, "Send one UDP datagram instead of an HTTP request", NULL },
-        { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot, "Write the path as DOT to FILE", "FILE" },
+        { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot, "Draw the path as FILE.dot, FILE.svg or FILE.png", "FILE" },
         { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &pcap, "Write the packets as pcapng to FILE", "FILE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, "Replay until simulated time TIME, then trace (default: the end)", "TIME" },
         { NULL },
     };
+    KnTime at = KN_TIME_MAX;
 
-    if (!parse_options(command, entries, &argc, &argv))
+    if (!parse_options(command, entries, &argc, &argv)
+        || !parse_time_option(command, "--at", at_text, &at))
         return EXIT_BAD_INPUT;
     if (argc != 2)
         return usage_error(command, argc < 2 ? "missing SCENARIO.yaml" : "too many arguments");
     if (from == NULL || to == NULL)
         return usage_error(command, "missing --%s", from == NULL ? "from" : "to");
-    if (dot != NULL)
-        return usage_error(command, "--dot is not built yet");
+    Picture picture = { .path = dot };
+
+    if (dot != NULL && !kn_graphviz_format_for_path(dot, &picture.format, &picture.error)) {
+        int status = usage_error(command, "--dot: %s", picture.error->message);
+
+        g_clear_error(&picture.error);
+        return status;
+    }
 
     g_autoptr(GError) error = NULL;
     g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
-    TraceRequest request = { .from = from, .to = to, .node = node, .udp = udp };
+    TraceRequest request = { .from = from, .to = to, .node = node, .udp = udp,
+                             .picture = dot != NULL ? &picture : NULL };
     KnReplayReport report;
 
     if (scenario == NULL)
@@ -740,7 +777,7 @@ run_trace(const Command *command, int argc, char **argv)
     }
 
     KnReplayOptions options = {
-        .seed = scenario->seed, .until = KN_TIME_MAX, .failures = stderr,
+        .seed = scenario->seed, .until = at, .failures = stderr,
         .at_end = on_trace_end, .at_end_data = &request,
     };
 
@@ -757,6 +794,8 @@ run_trace(const Command *command, int argc, char **argv)
         g_printerr("knetsim trace: %s\n", request.message);
         g_free(request.message);
     }
+    if (!picture_written(&picture))
+        return EXIT_FAILED;
     return request.status;
 }
 

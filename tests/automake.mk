@@ -23,10 +23,12 @@ UNIT_TESTS = \
 	tests/test_kubectl_print \
 	tests/test_kubectl_describe \
 	tests/test_topology \
+	tests/test_path \
 	tests/test_cli \
 	tests/test_packet \
 	tests/test_pcapng \
 	tests/test_events \
+	tests/test_capture \
 	tests/test_conntrack \
 	tests/test_net \
 	tests/test_images \
@@ -56,6 +58,7 @@ tests_test_cli_CFLAGS = $(tests_cflags)
 tests_test_conntrack_CFLAGS = $(tests_cflags)
 tests_test_net_CFLAGS = $(tests_cflags)
 tests_test_topology_CFLAGS = $(tests_cflags)
+tests_test_path_CFLAGS = $(tests_cflags)
 tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
@@ -67,6 +70,7 @@ tests_test_packet_CFLAGS = $(tests_cflags)
 tests_test_pcapng_CFLAGS = $(tests_cflags)
 tests_test_pcapng_SOURCES = tests/test_pcapng.c tests/sample_capture.c tests/sample_capture.h
 tests_test_events_CFLAGS = $(tests_cflags)
+tests_test_capture_CFLAGS = $(tests_cflags)
 
 # The sample capture for the tshark check, written by a small program.
 check_PROGRAMS += tests/pcap_sample
@@ -141,19 +145,23 @@ EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_
 
 # Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
 # is missing (iptables-restore.sh: when not root).
-TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh
+TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh \
+	tests/tools/tshark-scenarios.sh
 TESTS += $(TOOL_TESTS)
 EXTRA_DIST += $(TOOL_TESTS)
 
-# Scenario golden tests: whole transcripts (.out) and topology graphs (.dot,
-# .at-TIME.dot for `graph --at TIME`), byte for byte; tests/golden.sh says
+# Scenario golden tests: whole transcripts (.out), topology graphs (.dot,
+# .at-TIME.dot for `graph --at TIME`) and path pictures (.trace-WHAT.dot for
+# `trace ARGS --dot`, ARGS in .trace-WHAT.args), byte for byte; tests/golden.sh says
 # which command makes each.  They change only through `make golden`, which
 # rewrites them from the current build.
 GOLDEN_FILES = \
 	tests/golden/svc-lab.out \
-	tests/golden/svc-lab.at-18s.dot
+	tests/golden/svc-lab.at-18s.dot \
+	tests/golden/svc-lab.trace-clusterip.dot
+GOLDEN_ARGS = tests/golden/svc-lab.trace-clusterip.args
 TESTS += tests/golden.sh
-EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES)
+EXTRA_DIST += tests/golden.sh $(GOLDEN_FILES) $(GOLDEN_ARGS)
 golden: knetsim$(EXEEXT)
 	cd $(srcdir) && for golden in $(GOLDEN_FILES); do \
 		base=$$(basename $$golden); \
@@ -161,6 +169,8 @@ golden: knetsim$(EXEEXT)
 		scenario=$$(find scenarios -name "$$name.yaml" | head -n 1); \
 		case $$base in \
 		*.out) $(abs_top_builddir)/knetsim$(EXEEXT) run --explain $$scenario > $$golden ;; \
+		*.trace-*.dot) $(abs_top_builddir)/knetsim$(EXEEXT) trace $$(cat $${golden%.dot}.args) \
+			--dot $$golden $$scenario > /dev/null ;; \
 		*.at-*.dot) at=$${base#*.at-}; \
 			$(abs_top_builddir)/knetsim$(EXEEXT) graph --at $${at%.dot} $$scenario > $$golden ;; \
 		*.dot) $(abs_top_builddir)/knetsim$(EXEEXT) graph $$scenario > $$golden ;; \

@@ -258,6 +258,38 @@ test_cli_graph_and_run_write_files(void **state)
 }
 
 static void
+test_cli_trace_at_draws_the_path(void **state)
+{
+    (void) state;
+    g_autofree char *dir = g_dir_make_tmp("knetsim-cli-XXXXXX", NULL);
+    g_autofree char *svg = g_build_filename(dir, "path.svg", NULL);
+    g_auto(Result) traced = run("trace", "scenarios/lab/svc-lab.yaml", "--at", "18s", "--from", "client",
+                                "--to", "web:80", "--dot", svg, NULL);
+    g_auto(Result) late = run("trace", "scenarios/lab/svc-lab.yaml", "--from", "client", "--to", "web", NULL);
+    g_auto(Result) bad = run("trace", "scenarios/lab/svc-lab.yaml", "--from", "client", "--to", "web",
+                             "--dot", "path.txt", NULL);
+    g_auto(Result) bad_at = run("trace", "scenarios/lab/svc-lab.yaml", "--from", "client", "--to", "web",
+                                "--at", "soon", NULL);
+    g_autofree char *svg_text = NULL;
+
+    /* At 18 s web exists: the notes, the answer, and the picture. */
+    assert_int_equal(traced.status, 0);
+    assert_true(g_str_has_prefix(traced.out, "# trace from client (pod) to web port 80 at 18.000s\n"));
+    assert_non_null(strstr(traced.out, "# answer: HTTP/1.1 200 OK"));
+    assert_true(g_file_get_contents(svg, &svg_text, NULL, NULL));
+    assert_non_null(strstr(svg_text, "<svg"));
+    /* At the end the lab has deleted the client too. */
+    assert_int_equal(late.status, 1);
+    assert_non_null(strstr(late.err, "--from client: no such pod"));
+    assert_int_equal(bad.status, 2);
+    assert_non_null(strstr(bad.err, "knetsim trace: --dot: path.txt: unknown output format"));
+    assert_int_equal(bad_at.status, 2);
+    assert_non_null(strstr(bad_at.err, "knetsim trace: --at: "));
+    g_unlink(svg);
+    g_rmdir(dir);
+}
+
+static void
 test_cli_version_names_the_libraries(void **state)
 {
     (void) state;
@@ -286,6 +318,7 @@ main(void)
         cmocka_unit_test(test_cli_graph_writes_dot_to_standard_output),
         cmocka_unit_test(test_cli_graph_bad_input_exits_2),
         cmocka_unit_test(test_cli_graph_and_run_write_files),
+        cmocka_unit_test(test_cli_trace_at_draws_the_path),
         cmocka_unit_test(test_cli_version_names_the_libraries),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include "models/cluster.h"
+#include "viz/graphviz.h"
 
 /* Defaults of KnTopologyOptions. */
 #define KN_TOPOLOGY_MAX_PODS_PER_NODE 12
@@ -22,12 +23,11 @@ typedef struct KnTopologyOptions {
     gboolean no_legend;          /* leave the legend out */
 } KnTopologyOptions;
 
-/* The file formats a topology renders to. */
-typedef enum {
-    KN_TOPOLOGY_FORMAT_DOT,      /* the graph as built, before layout (stable bytes) */
-    KN_TOPOLOGY_FORMAT_SVG,
-    KN_TOPOLOGY_FORMAT_PNG,
-} KnTopologyFormat;
+/* The file formats a topology renders to: graphviz.h's. */
+typedef KnGraphvizFormat KnTopologyFormat;
+#define KN_TOPOLOGY_FORMAT_DOT KN_GRAPHVIZ_FORMAT_DOT   /* as built, before layout (stable bytes) */
+#define KN_TOPOLOGY_FORMAT_SVG KN_GRAPHVIZ_FORMAT_SVG
+#define KN_TOPOLOGY_FORMAT_PNG KN_GRAPHVIZ_FORMAT_PNG
 
 typedef struct KnTopology KnTopology;               /* opaque: a built graph */
 
