@@ -2336,9 +2336,12 @@ static void
 on_timer(KnSim *sim, gpointer data)
 {
     Timer *timer = data;
+    KnTimerDone done = timer->done;
+    gpointer user_data = timer->user_data;
 
     (void) sim;
-    timer->done(timer->user_data);
+    g_free(timer);
+    done(user_data);
 }
 
 static const KnEventClass timer_class = { "process-timer", on_timer, g_free };
