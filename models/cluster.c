@@ -148,6 +148,58 @@ add_service(KnCluster *cluster, KnService *service, guint index)
         g_error("cluster bootstrap: %s", error->message);
 }
 
+/* The `kubernetes` Service has no selector: the API server's endpoint
+ * reconciler (pkg/controlplane/reconcilers, the lease reconciler) writes its
+ * Endpoints and EndpointSlice, both named `kubernetes`, with each API
+ * server's address and 6443 under the port name https; the slice is marked
+ * endpointslice.kubernetes.io/skip-mirror so the mirroring controller
+ * leaves it alone.  One API server here: the first control-plane node. */
+static void
+add_apiserver_endpoints(KnCluster *cluster)
+{
+    const KnNode *node = cluster->control_plane != NULL
+        ? kn_store_lookup(cluster->store, KN_KIND_NODE, NULL, cluster->control_plane) : NULL;
+    KnEndpointSlice *slice;
+    KnEndpoint *endpoint;
+    KnEndpointPort *port;
+    KnEndpoints *endpoints;
+    KnEndpointSubset *subset;
+    KnEndpointAddress *address;
+
+    if (node == NULL || node->internal_ip == NULL)
+        return;
+    slice = kn_endpoint_slice_new();
+    meta_set(&slice->meta, "default", "kubernetes");
+    kn_labels_set(slice->meta.labels, "kubernetes.io/service-name", "kubernetes");
+    kn_labels_set(slice->meta.labels, "endpointslice.kubernetes.io/skip-mirror", "true");
+    slice->address_type = KN_ADDRESS_IPV4;
+    endpoint = kn_endpoint_new();
+    g_ptr_array_add(endpoint->addresses, g_strdup(node->internal_ip));
+    endpoint->ready = endpoint->serving = TRUE;
+    g_ptr_array_add(slice->endpoints, endpoint);
+    port = kn_endpoint_port_new();
+    port->name = g_strdup("https");
+    port->protocol = KN_PROTOCOL_TCP;
+    port->port = 6443;
+    g_ptr_array_add(slice->ports, port);
+    add(cluster, KN_KIND_ENDPOINT_SLICE, slice);
+
+    endpoints = kn_endpoints_new();
+    meta_set(&endpoints->meta, "default", "kubernetes");
+    kn_labels_set(endpoints->meta.labels, "endpointslice.kubernetes.io/skip-mirror", "true");
+    subset = kn_endpoint_subset_new();
+    address = kn_endpoint_address_new();
+    address->ip = g_strdup(node->internal_ip);
+    g_ptr_array_add(subset->addresses, address);
+    port = kn_endpoint_port_new();
+    port->name = g_strdup("https");
+    port->protocol = KN_PROTOCOL_TCP;
+    port->port = 6443;
+    g_ptr_array_add(subset->ports, port);
+    g_ptr_array_add(endpoints->subsets, subset);
+    add(cluster, KN_KIND_ENDPOINTS, endpoints);
+}
+
 static void
 add_coredns(KnCluster *cluster)
 {
@@ -386,6 +438,7 @@ kn_cluster_new(const KnScenario *scenario, KnSim *sim, GError **error)
     kn_labels_set(kubernetes->meta.labels, "provider", "kubernetes");
     g_ptr_array_add(kubernetes->spec.ports, service_port("https", KN_PROTOCOL_TCP, 443, 6443));
     add_service(cluster, kubernetes, 1);
+    add_apiserver_endpoints(cluster);
 
     add_coredns(cluster);
     return g_steal_pointer(&cluster);

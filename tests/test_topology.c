@@ -215,8 +215,11 @@ test_topology_lab_services_point_at_their_endpoints(void **state)
     assert_int_equal(n_edges_out(graph, "svc/default/web-hl"), 2);
     assert_int_equal(n_edges_out(graph, "svc/kube-system/kube-dns"), 2);
     assert_string_equal(attr(agfstout(graph, dns), "label"), "53/UDP 53/TCP 9153/TCP");
-    /* `kubernetes` has no slice of its own yet: no edges. */
-    assert_int_equal(n_edges_out(graph, "svc/default/kubernetes"), 0);
+    /* `kubernetes` points at the API server on the control plane, an
+     * address and not a pod (the slice the API server writes). */
+    assert_int_equal(n_edges_out(graph, "svc/default/kubernetes"), 1);
+    assert_string_equal(agnameof(aghead(agfstout(graph, find_node(graph, "svc/default/kubernetes")))),
+                        "address/172.18.0.2");
     agclose(graph);
 }
 
