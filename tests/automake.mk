@@ -83,7 +83,9 @@ tests_test_tools_CFLAGS = $(tests_cflags)
 AM_TESTS_ENVIRONMENT = \
 	KNETSIM='$(abs_top_builddir)/knetsim$(EXEEXT)'; export KNETSIM; \
 	KNETSIM_SRCDIR='$(abs_top_srcdir)'; export KNETSIM_SRCDIR; \
-	KNETSIM_BUILDDIR='$(abs_top_builddir)'; export KNETSIM_BUILDDIR;
+	KNETSIM_BUILDDIR='$(abs_top_builddir)'; export KNETSIM_BUILDDIR; \
+	LSAN_OPTIONS='suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0'; export LSAN_OPTIONS; \
+	ASAN_OPTIONS='fast_unwind_on_malloc=0'; export ASAN_OPTIONS;
 
 # Bad inputs and the exact messages they must give.
 KNETSIM_TEST_FILES = \
