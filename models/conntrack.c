@@ -45,6 +45,7 @@ struct KnConntrack {
     guint n_used;                /* tuples in the table */
     guint n_entries;             /* entries (confirmed) */
     guint64 next_id;
+    KnTime min_expires;          /* no entry expires before: a sweep until then finds nothing */
 };
 
 static inline guint64
@@ -217,6 +218,7 @@ kn_conntrack_new(void)
 {
     KnConntrack *ct = g_new0(KnConntrack, 1);
 
+    ct->min_expires = KN_TIME_MAX;
     table_resize(ct, MIN_SLOTS);
     return ct;
 }
@@ -332,6 +334,7 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
     entry->id = ct->next_id++;
     if (entry->expires == 0)
         entry->expires = now + timeout_of(entry);
+    ct->min_expires = MIN(ct->min_expires, entry->expires);
     ct->n_entries++;
     table_insert(ct, &entry->orig, entry);
     table_insert(ct, &entry->reply, entry);
@@ -377,7 +380,7 @@ tcp_next(KnCtTcpState state, guint8 flags, gboolean reply)
 }
 
 void
-kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
+kn_conntrack_update(KnConntrack *ct, KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
 {
     if (reply)
         entry->seen_reply = TRUE;
@@ -389,6 +392,8 @@ kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
         entry->assured = TRUE;   /* traffic both ways: the "stream" timeout */
     }
     entry->expires = now + timeout_of(entry);
+    if (ct != NULL)
+        ct->min_expires = MIN(ct->min_expires, entry->expires);
 }
 
 void
@@ -420,15 +425,22 @@ kn_conntrack_apply_nat(const KnCtEntry *entry, KnPacket *packet, gboolean reply)
 guint
 kn_conntrack_gc(KnConntrack *ct, KnTime now)
 {
+    /* Until the earliest expiry, a sweep would find nothing to remove. */
+    if (now < ct->min_expires)
+        return 0;
+
     g_autoptr(GPtrArray) all = table_entries(ct);
     guint n = 0;
 
+    ct->min_expires = KN_TIME_MAX;
     for (guint i = 0; i < all->len; i++) {
         KnCtEntry *entry = all->pdata[i];
 
         if (entry->expires <= now) {
             entry_remove(ct, entry);
             n++;
+        } else {
+            ct->min_expires = MIN(ct->min_expires, entry->expires);
         }
     }
     return n;

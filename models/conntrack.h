@@ -85,8 +85,11 @@ void kn_conntrack_set_snat(KnConntrack *ct, KnCtEntry *entry, const KnAddr *addr
 gboolean kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now);
 
 /* Advances the entry's state for a packet with 'flags' (TCP flags; 0 for
- * UDP/ICMP) going the 'reply' way, and refreshes its timeout. */
-void kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now);
+ * UDP/ICMP) going the 'reply' way, and refreshes its timeout.  'ct' is the
+ * table the entry is or will be in (NULL: none yet), which keeps track of
+ * the earliest expiry so that kn_conntrack_gc() can skip a sweep. */
+void kn_conntrack_update(KnConntrack *ct, KnCtEntry *entry, guint8 flags, gboolean reply,
+                         KnTime now);
 
 /* Rewrites 'packet' (going the 'reply' way in 'entry') as the entry's NAT
  * says: the destination of original packets to the DNAT target and their

@@ -993,10 +993,10 @@ ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
     KnTime now = kn_sim_now(net->sim);
 
     if (!cs->is_new) {
-        kn_conntrack_update(cs->entry, packet->tcp_flags, cs->reply, now);
+        kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, cs->reply, now);
         return TRUE;
     }
-    kn_conntrack_update(cs->entry, packet->tcp_flags, FALSE, now);
+    kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, FALSE, now);
     cs->entry->mark = packet->mark;
     if (!kn_conntrack_confirm(node->ct, cs->entry, now)) {
         net->stats.n_dropped++;
