@@ -24,7 +24,9 @@
 #include "models/conntrack.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The table: one open-addressing hash (linear probing, a power of two
  * slots, at most half full) holding both tuples of every entry, as the
@@ -122,13 +124,35 @@ table_contains(const KnConntrack *ct, const KnCtTuple *tuple)
     return table_lookup(ct, tuple) != NULL;
 }
 
+/* Slot arrays of 2 MiB and more are aligned to 2 MiB and offered to the
+ * kernel as transparent huge pages: lookups land anywhere in them, and
+ * with 4 KiB pages nearly every one would also miss the TLB. */
+#define HUGE_PAGE (2u << 20)
+
+static Slot *
+slots_new(guint n_slots)
+{
+    gsize size = (gsize) n_slots * sizeof(Slot);
+    void *mem;
+
+    if (size < HUGE_PAGE)
+        return g_new0(Slot, n_slots);
+    if (posix_memalign(&mem, HUGE_PAGE, size) != 0)
+        g_error("conntrack: out of memory for %u slots", n_slots);
+#ifdef MADV_HUGEPAGE
+    madvise(mem, size, MADV_HUGEPAGE);
+#endif
+    memset(mem, 0, size);
+    return mem;
+}
+
 static void
 table_resize(KnConntrack *ct, guint n_slots)
 {
     Slot *old = ct->slots;
     guint n_old = old != NULL ? ct->mask + 1 : 0;
 
-    ct->slots = g_new0(Slot, n_slots);
+    ct->slots = slots_new(n_slots);
     ct->mask = n_slots - 1;
     for (guint i = 0; i < n_old; i++) {
         guint j = old[i].hash & ct->mask;
@@ -139,7 +163,7 @@ table_resize(KnConntrack *ct, guint n_slots)
             j = (j + 1) & ct->mask;
         ct->slots[j] = old[i];
     }
-    g_free(old);
+    free(old);
 }
 
 /* Adds 'key' (inside 'entry'); an equal tuple already there keeps its key
@@ -233,7 +257,7 @@ kn_conntrack_free(KnConntrack *ct)
 
     for (guint i = 0; i < all->len; i++)
         kn_conntrack_entry_free(all->pdata[i]);
-    g_free(ct->slots);
+    free(ct->slots);
     g_free(ct);
 }
 
@@ -268,6 +292,13 @@ kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolea
     if (reply != NULL)
         *reply = tuple_equal(tuple, &entry->reply) && !tuple_equal(tuple, &entry->orig);
     return entry;
+}
+
+void
+kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple)
+{
+    if (ct != NULL)
+        __builtin_prefetch(&ct->slots[tuple_hash(tuple) & ct->mask]);
 }
 
 KnCtEntry *

@@ -65,6 +65,11 @@ void kn_conntrack_tuple_of(const KnPacket *packet, KnCtTuple *tuple);
 KnCtEntry *kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now,
                                gboolean *reply);
 
+/* Starts loading the part of the table where 'tuple' would be, for a
+ * lookup or confirmation that is to come: a hint to the CPU cache that
+ * changes nothing.  'ct' may be NULL. */
+void kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple);
+
 /* A new unconfirmed entry for a first packet with 'tuple'; its reply tuple
  * is the inverse until NAT changes it.  Owned by the caller until
  * kn_conntrack_confirm(); free an unconfirmed one with
