@@ -24,7 +24,9 @@
 #include "models/conntrack.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The table: one open-addressing hash (linear probing, a power of two
  * slots, at most half full) holding both tuples of every entry, as the
@@ -45,6 +47,7 @@ struct KnConntrack {
     guint n_used;                /* tuples in the table */
     guint n_entries;             /* entries (confirmed) */
     guint64 next_id;
+    KnTime min_expires;          /* no entry expires before: a sweep until then finds nothing */
 };
 
 static inline guint64
@@ -121,13 +124,35 @@ table_contains(const KnConntrack *ct, const KnCtTuple *tuple)
     return table_lookup(ct, tuple) != NULL;
 }
 
+/* Slot arrays of 2 MiB and more are aligned to 2 MiB and offered to the
+ * kernel as transparent huge pages: lookups land anywhere in them, and
+ * with 4 KiB pages nearly every one would also miss the TLB. */
+#define HUGE_PAGE (2u << 20)
+
+static Slot *
+slots_new(guint n_slots)
+{
+    gsize size = (gsize) n_slots * sizeof(Slot);
+    void *mem;
+
+    if (size < HUGE_PAGE)
+        return g_new0(Slot, n_slots);
+    if (posix_memalign(&mem, HUGE_PAGE, size) != 0)
+        g_error("conntrack: out of memory for %u slots", n_slots);
+#ifdef MADV_HUGEPAGE
+    madvise(mem, size, MADV_HUGEPAGE);
+#endif
+    memset(mem, 0, size);
+    return mem;
+}
+
 static void
 table_resize(KnConntrack *ct, guint n_slots)
 {
     Slot *old = ct->slots;
     guint n_old = old != NULL ? ct->mask + 1 : 0;
 
-    ct->slots = g_new0(Slot, n_slots);
+    ct->slots = slots_new(n_slots);
     ct->mask = n_slots - 1;
     for (guint i = 0; i < n_old; i++) {
         guint j = old[i].hash & ct->mask;
@@ -138,7 +163,7 @@ table_resize(KnConntrack *ct, guint n_slots)
             j = (j + 1) & ct->mask;
         ct->slots[j] = old[i];
     }
-    g_free(old);
+    free(old);
 }
 
 /* Adds 'key' (inside 'entry'); an equal tuple already there keeps its key
@@ -217,6 +242,7 @@ kn_conntrack_new(void)
 {
     KnConntrack *ct = g_new0(KnConntrack, 1);
 
+    ct->min_expires = KN_TIME_MAX;
     table_resize(ct, MIN_SLOTS);
     return ct;
 }
@@ -231,7 +257,7 @@ kn_conntrack_free(KnConntrack *ct)
 
     for (guint i = 0; i < all->len; i++)
         kn_conntrack_entry_free(all->pdata[i]);
-    g_free(ct->slots);
+    free(ct->slots);
     g_free(ct);
 }
 
@@ -266,6 +292,13 @@ kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolea
     if (reply != NULL)
         *reply = tuple_equal(tuple, &entry->reply) && !tuple_equal(tuple, &entry->orig);
     return entry;
+}
+
+void
+kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple)
+{
+    if (ct != NULL)
+        __builtin_prefetch(&ct->slots[tuple_hash(tuple) & ct->mask]);
 }
 
 KnCtEntry *
@@ -332,6 +365,7 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
     entry->id = ct->next_id++;
     if (entry->expires == 0)
         entry->expires = now + timeout_of(entry);
+    ct->min_expires = MIN(ct->min_expires, entry->expires);
     ct->n_entries++;
     table_insert(ct, &entry->orig, entry);
     table_insert(ct, &entry->reply, entry);
@@ -377,7 +411,7 @@ tcp_next(KnCtTcpState state, guint8 flags, gboolean reply)
 }
 
 void
-kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
+kn_conntrack_update(KnConntrack *ct, KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
 {
     if (reply)
         entry->seen_reply = TRUE;
@@ -389,6 +423,8 @@ kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
         entry->assured = TRUE;   /* traffic both ways: the "stream" timeout */
     }
     entry->expires = now + timeout_of(entry);
+    if (ct != NULL)
+        ct->min_expires = MIN(ct->min_expires, entry->expires);
 }
 
 void
@@ -420,15 +456,22 @@ kn_conntrack_apply_nat(const KnCtEntry *entry, KnPacket *packet, gboolean reply)
 guint
 kn_conntrack_gc(KnConntrack *ct, KnTime now)
 {
+    /* Until the earliest expiry, a sweep would find nothing to remove. */
+    if (now < ct->min_expires)
+        return 0;
+
     g_autoptr(GPtrArray) all = table_entries(ct);
     guint n = 0;
 
+    ct->min_expires = KN_TIME_MAX;
     for (guint i = 0; i < all->len; i++) {
         KnCtEntry *entry = all->pdata[i];
 
         if (entry->expires <= now) {
             entry_remove(ct, entry);
             n++;
+        } else {
+            ct->min_expires = MIN(ct->min_expires, entry->expires);
         }
     }
     return n;

@@ -65,6 +65,11 @@ void kn_conntrack_tuple_of(const KnPacket *packet, KnCtTuple *tuple);
 KnCtEntry *kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now,
                                gboolean *reply);
 
+/* Starts loading the part of the table where 'tuple' would be, for a
+ * lookup or confirmation that is to come: a hint to the CPU cache that
+ * changes nothing.  'ct' may be NULL. */
+void kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple);
+
 /* A new unconfirmed entry for a first packet with 'tuple'; its reply tuple
  * is the inverse until NAT changes it.  Owned by the caller until
  * kn_conntrack_confirm(); free an unconfirmed one with
@@ -85,8 +90,11 @@ void kn_conntrack_set_snat(KnConntrack *ct, KnCtEntry *entry, const KnAddr *addr
 gboolean kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now);
 
 /* Advances the entry's state for a packet with 'flags' (TCP flags; 0 for
- * UDP/ICMP) going the 'reply' way, and refreshes its timeout. */
-void kn_conntrack_update(KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now);
+ * UDP/ICMP) going the 'reply' way, and refreshes its timeout.  'ct' is the
+ * table the entry is or will be in (NULL: none yet), which keeps track of
+ * the earliest expiry so that kn_conntrack_gc() can skip a sweep. */
+void kn_conntrack_update(KnConntrack *ct, KnCtEntry *entry, guint8 flags, gboolean reply,
+                         KnTime now);
 
 /* Rewrites 'packet' (going the 'reply' way in 'entry') as the entry's NAT
  * says: the destination of original packets to the DNAT target and their

@@ -1034,10 +1034,10 @@ ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
     KnTime now = kn_sim_now(net->sim);
 
     if (!cs->is_new) {
-        kn_conntrack_update(cs->entry, packet->tcp_flags, cs->reply, now);
+        kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, cs->reply, now);
         return TRUE;
     }
-    kn_conntrack_update(cs->entry, packet->tcp_flags, FALSE, now);
+    kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, FALSE, now);
     cs->entry->mark = packet->mark;
     if (!kn_conntrack_confirm(node->ct, cs->entry, now)) {
         net->stats.n_dropped++;
@@ -1096,6 +1096,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
             return;
         }
         ct_dnat(net, &cs, packet, &walk);
+        kn_conntrack_prefetch(node->ct, &cs.entry->reply);   /* for the confirmation */
     } else {
         ct_replay(net, &cs, packet);
     }
@@ -1176,6 +1177,35 @@ fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
     return net->cross_zone_latency;
 }
 
+/* The packet will reach node 'to' after a link's delay: starts loading
+ * the conntrack slots its lookup and, for a first packet, its confirmation
+ * will read, so the miss overlaps the events in between. */
+static void
+prefetch_node(const KnNetns *to, const KnPacket *packet)
+{
+    KnCtTuple tuple, inverse;
+
+    kn_conntrack_tuple_of(packet, &tuple);
+    inverse = (KnCtTuple) { .src = tuple.dst, .dst = tuple.src, .sport = tuple.dport,
+                            .dport = tuple.sport, .proto = tuple.proto };
+    kn_conntrack_prefetch(to->ct, &tuple);
+    kn_conntrack_prefetch(to->ct, &inverse);
+}
+
+static gint64 sock_key(guint16 lport, const KnAddr *remote, guint16 rport);
+static guint tcb_home(const KnNetns *ns, gint64 key);
+
+/* The same for a packet on its way to a pod: its socket's slot and its
+ * applications. */
+static void
+prefetch_pod(const KnNetns *to, const KnPacket *packet)
+{
+    if (to->tcbs != NULL && packet->proto == KN_IPPROTO_TCP)
+        __builtin_prefetch(&to->tcbs[tcb_home(to, sock_key(packet->dport, &packet->src, packet->sport))]);
+    if (to->apps != NULL)
+        __builtin_prefetch(to->apps->data);
+}
+
 /* Puts a packet the node has routed on the wire. */
 static void
 node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *route, guint hops,
@@ -1195,6 +1225,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
         note(net, KN_TRACE_HOP, "out cni0 -> %s to pod %s", route->next->veth, route->next->name);
         observe(net, route->next->veth, packet, TRUE, "%s%s%s forwards it to pod %s over cni0",
                 comment != NULL ? comment : "", comment != NULL ? "; " : "", node->name, route->next->name);
+        prefetch_pod(route->next, packet);
         send_after(net, net->veth_latency, route->next, ARRIVE_POD, packet, hops + 1);
         return;
     case ROUTE_OVERLAY: {
@@ -1222,6 +1253,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 VXLAN_VNI, node->name, to->name, VXLAN_OVERHEAD);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
+        prefetch_node(to, packet);
         send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
         return;
     }
@@ -1240,6 +1272,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 route->route == ROUTE_OUTSIDE ? "host" : "node", to->name);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
+        prefetch_node(to, packet);
         send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE, packet,
                    hops + 1);
         return;

@@ -29,7 +29,7 @@
  * side table of one word per slot records each event's sequence number and
  * whether it was cancelled, which gives cancel() its O(1) answer.  A
  * cancelled event is dropped, and its data freed, when it reaches the
- * front. */
+ * front or its bucket is redistributed. */
 
 #include <config.h>
 #include "sim/queue.h"
@@ -172,9 +172,21 @@ bucket_append(KnQueue *queue, guint index, const Entry *entry)
         queue->mask |= G_GUINT64_CONSTANT(1) << (index - 1);
 }
 
+/* Frees a cancelled event's slot and data. */
+static void
+drop_cancelled(KnQueue *queue, const Entry *entry)
+{
+    queue->n_cancelled--;
+    slot_release(queue, entry->slot);
+    if (entry->klass->data_free != NULL)
+        entry->klass->data_free(entry->data);
+}
+
 /* Refills the empty bucket 0 from the lowest non-empty bucket, if that
- * bucket's earliest time is at most 'until'.  Returns FALSE otherwise,
- * leaving the pending events where they are. */
+ * bucket's earliest time is at most 'until'.  Cancelled events in it are
+ * dropped instead of moved down: a timeout cancelled long before its time
+ * (every TCP connect's) then moves once, not once per level.  Returns FALSE
+ * otherwise, leaving the pending events where they are. */
 static gboolean
 refill(KnQueue *queue, KnTime until)
 {
@@ -195,9 +207,15 @@ refill(KnQueue *queue, KnTime until)
     while (block != NULL) {
         Block *next = block->next;
 
-        for (guint32 i = 0; i < block->n_entries; i++)
-            bucket_append(queue, bucket_index(queue, block->entries[i].time),
-                          &block->entries[i]);
+        for (guint32 i = 0; i < block->n_entries; i++) {
+            const Entry *entry = &block->entries[i];
+
+            if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry->slot] & CANCELLED)) {
+                drop_cancelled(queue, entry);
+                continue;
+            }
+            bucket_append(queue, bucket_index(queue, entry->time), entry);
+        }
         block_release(queue, block);
         block = next;
     }
@@ -293,10 +311,7 @@ kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
         if (!take(queue, until, &entry))
             return FALSE;
         if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry.slot] & CANCELLED)) {
-            queue->n_cancelled--;
-            slot_release(queue, entry.slot);
-            if (entry.klass->data_free != NULL)
-                entry.klass->data_free(entry.data);
+            drop_cancelled(queue, &entry);
             continue;
         }
         break;

@@ -2,7 +2,8 @@
  * loop (sim.h) is the queue's one user; models schedule through KnSim.
  * Equal times pop in push order.  Time only moves forward: an event may not
  * be pushed earlier than one already popped.  A cancelled event stays in the
- * queue, marked, and is dropped when it reaches the front.
+ * queue, marked, and is dropped when the queue next reorganises the part
+ * holding it, at the latest when it reaches the front.
  *
  * The queue holds each event in a few words and allocates nothing per event
  * once it has grown to its working size. */
@@ -35,7 +36,8 @@ gboolean kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
                       const KnEventClass **klass, gpointer *data);
 
 /* Cancels the event named by 'id'; its data is freed through its class's
- * data_free when its time comes, or when the queue is freed.  Returns TRUE
+ * data_free when it is dropped (no later than its time) or when the queue is
+ * freed.  Returns TRUE
  * if it was pending, FALSE if it had already fired or been cancelled (then
  * nothing happens). */
 gboolean kn_queue_cancel(KnQueue *queue, KnEventId id);

@@ -52,7 +52,7 @@ test_conntrack_nat_is_replayed_and_reversed(void **state)
     kn_addr_parse("10.244.1.0", &masq);
     kn_conntrack_set_dnat(entry, &ep, 8080);
     kn_conntrack_set_snat(ct, entry, &masq, 0);
-    kn_conntrack_update(entry, KN_TCP_SYN, FALSE, 0);
+    kn_conntrack_update(ct, entry, KN_TCP_SYN, FALSE, 0);
     assert_true(kn_conntrack_confirm(ct, entry, 0));
 
     /* The original direction is found and rewritten. */
@@ -128,21 +128,21 @@ test_conntrack_tcp_states_and_timeouts(void **state)
     KnCtTuple t = tuple("10.244.1.4", 40000, "10.244.2.7", 80, KN_IPPROTO_TCP);
     KnCtEntry *e = kn_conntrack_entry_new(&t);
 
-    kn_conntrack_update(e, KN_TCP_SYN, FALSE, 0);
+    kn_conntrack_update(ct, e, KN_TCP_SYN, FALSE, 0);
     assert_int_equal(e->tcp_state, KN_CT_TCP_SYN_SENT);
     assert_int_equal(e->expires, 120 * KN_SEC);
     assert_true(kn_conntrack_confirm(ct, e, 0));
-    kn_conntrack_update(e, KN_TCP_SYN | KN_TCP_ACK, TRUE, KN_MSEC);
+    kn_conntrack_update(ct, e, KN_TCP_SYN | KN_TCP_ACK, TRUE, KN_MSEC);
     assert_int_equal(e->tcp_state, KN_CT_TCP_SYN_RECV);
-    kn_conntrack_update(e, KN_TCP_ACK, FALSE, 2 * KN_MSEC);
+    kn_conntrack_update(ct, e, KN_TCP_ACK, FALSE, 2 * KN_MSEC);
     assert_int_equal(e->tcp_state, KN_CT_TCP_ESTABLISHED);
     assert_true(e->assured);
     assert_int_equal(e->expires, 2 * KN_MSEC + 432000 * KN_SEC);
-    kn_conntrack_update(e, KN_TCP_FIN | KN_TCP_ACK, FALSE, 3 * KN_MSEC);
+    kn_conntrack_update(ct, e, KN_TCP_FIN | KN_TCP_ACK, FALSE, 3 * KN_MSEC);
     assert_int_equal(e->tcp_state, KN_CT_TCP_FIN_WAIT);
-    kn_conntrack_update(e, KN_TCP_FIN | KN_TCP_ACK, TRUE, 4 * KN_MSEC);
+    kn_conntrack_update(ct, e, KN_TCP_FIN | KN_TCP_ACK, TRUE, 4 * KN_MSEC);
     assert_int_equal(e->tcp_state, KN_CT_TCP_LAST_ACK);
-    kn_conntrack_update(e, KN_TCP_ACK, FALSE, 5 * KN_MSEC);
+    kn_conntrack_update(ct, e, KN_TCP_ACK, FALSE, 5 * KN_MSEC);
     assert_int_equal(e->tcp_state, KN_CT_TCP_TIME_WAIT);
     assert_int_equal(e->expires, 5 * KN_MSEC + 120 * KN_SEC);
 
@@ -161,12 +161,12 @@ test_conntrack_udp_stream_timeout(void **state)
     KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
     KnCtEntry *e = kn_conntrack_entry_new(&t);
 
-    kn_conntrack_update(e, 0, FALSE, 0);
+    kn_conntrack_update(ct, e, 0, FALSE, 0);
     assert_true(kn_conntrack_confirm(ct, e, 0));
     assert_int_equal(e->expires, 30 * KN_SEC);
-    kn_conntrack_update(e, 0, TRUE, KN_SEC);
+    kn_conntrack_update(ct, e, 0, TRUE, KN_SEC);
     assert_false(e->assured);
-    kn_conntrack_update(e, 0, FALSE, 2 * KN_SEC);
+    kn_conntrack_update(ct, e, 0, FALSE, 2 * KN_SEC);
     assert_true(e->assured);
     assert_int_equal(e->expires, 122 * KN_SEC);
     assert_int_equal(kn_conntrack_gc(ct, 121 * KN_SEC), 0);
@@ -185,13 +185,13 @@ test_conntrack_format_as_conntrack_tools(void **state)
 
     kn_addr_parse("10.244.2.7", &ep);
     kn_conntrack_set_dnat(e, &ep, 8080);
-    kn_conntrack_update(e, KN_TCP_SYN, FALSE, 0);
+    kn_conntrack_update(ct, e, KN_TCP_SYN, FALSE, 0);
     assert_true(kn_conntrack_confirm(ct, e, 0));
     g_autofree char *line = kn_conntrack_format(e, 0);
     assert_string_equal(line, "tcp      6 120 SYN_SENT src=10.244.1.4 dst=10.96.0.12 sport=40000 dport=80 "
                               "[UNREPLIED] src=10.244.2.7 dst=10.244.1.4 sport=8080 dport=40000 mark=0 use=1");
-    kn_conntrack_update(e, KN_TCP_SYN | KN_TCP_ACK, TRUE, 0);
-    kn_conntrack_update(e, KN_TCP_ACK, FALSE, 0);
+    kn_conntrack_update(ct, e, KN_TCP_SYN | KN_TCP_ACK, TRUE, 0);
+    kn_conntrack_update(ct, e, KN_TCP_ACK, FALSE, 0);
     g_autofree char *list = kn_conntrack_list(ct, 1000 * KN_SEC);
     assert_string_equal(list, "tcp      6 431000 ESTABLISHED src=10.244.1.4 dst=10.96.0.12 sport=40000 dport=80 "
                               "src=10.244.2.7 dst=10.244.1.4 sport=8080 dport=40000 [ASSURED] mark=0 use=1\n");
