@@ -1074,6 +1074,66 @@ set_decided_by(KnProxyWalk *walk, const KnProxyIrChain *chain)
     walk->decided_by = chain->name;
 }
 
+/* The match of 'kind' in 'rule', or NULL. */
+static const KnProxyIrMatch *
+find_match(const KnProxyIrRule *rule, KnProxyIrMatchKind kind)
+{
+    for (guint i = 0; i < rule->n_matches; i++)
+        if (rule->matches[i].kind == kind)
+            return &rule->matches[i];
+    return NULL;
+}
+
+/* For --explain: why a KUBE-SVC-/KUBE-SVL- rule that matched picked its
+ * endpoint (writeServiceToEndpointRules): affinity, the n-th random draw,
+ * or the last endpoint after every draw missed. */
+static void
+note_choice(WalkCtx *ctx, const KnProxyIrChain *chain, const KnProxyIrRule *rule)
+{
+    gboolean local = g_str_has_prefix(chain->name, "KUBE-SVL-");
+    const KnProxyIrMatch *recent = find_match(rule, KN_PROXY_IR_MATCH_RECENT);
+    const KnProxyIrMatch *statistic = find_match(rule, KN_PROXY_IR_MATCH_STATISTIC);
+    guint n = 0, k = 0;
+
+    if ((!local && !g_str_has_prefix(chain->name, "KUBE-SVC-")) || rule->jump == NULL
+        || !g_str_has_prefix(rule->jump->name, "KUBE-SEP-"))
+        return;
+    for (guint i = 0; i < chain->rules->len; i++) {
+        const KnProxyIrRule *r = chain->rules->pdata[i];
+
+        if (r->jump == NULL || !g_str_has_prefix(r->jump->name, "KUBE-SEP-")
+            || find_match(r, KN_PROXY_IR_MATCH_RECENT) != NULL)
+            continue;
+        if (r == rule)
+            k = n;
+        n++;
+    }
+    if (recent != NULL && !recent->recent_set) {
+        kn_trace_note(ctx->walk->trace, KN_TRACE_CHOICE,
+                      "endpoint chosen by session affinity: this client used %s within the last %u s "
+                      "(-m recent), so it goes back to it", rule->jump->name, recent->value);
+    } else if (statistic != NULL) {
+        char probability[32];
+
+        kn_trace_note(ctx->walk->trace, KN_TRACE_CHOICE,
+                      "endpoint %u of %u%s chosen at random: %sthis rule's draw fell below %s "
+                      "(probabilities 1/%u, 1/%u, ... down the chain give every endpoint 1/%u)", k + 1, n,
+                      local ? " local" : "", k == 0 ? "" : k == 1 ? "the draw before missed and "
+                                                                  : "the draws before missed and ",
+                      kn_proxy_ir_probability_format(statistic->value, probability), n, n - 1, n);
+    } else if (n > 1) {
+        kn_trace_note(ctx->walk->trace, KN_TRACE_CHOICE,
+                      "endpoint %u of %u%s: %s before it missed, so the last rule, which has no "
+                      "-m statistic, takes it", k + 1, n, local ? " local" : "",
+                      n == 2 ? "the random draw" : "the random draws");
+    } else {
+        kn_trace_note(ctx->walk->trace, KN_TRACE_CHOICE, "the only %sendpoint", local ? "local " : "");
+    }
+    if (local)
+        kn_trace_note(ctx->walk->trace, KN_TRACE_CHOICE, "KUBE-SVL-…: only this node's endpoints, as a "
+                      "traffic policy of Local asks");
+}
+
 static void
 note_rule(WalkCtx *ctx, const KnProxyIrChain *chain, const KnProxyIrRule *rule)
 {
@@ -1086,6 +1146,7 @@ note_rule(WalkCtx *ctx, const KnProxyIrChain *chain, const KnProxyIrRule *rule)
     g_string_append_c(text, ' ');
     kn_proxy_ir_render_rule(chain, rule, text);
     kn_trace_note(ctx->walk->trace, KN_TRACE_RULE, "%s", text->str);
+    note_choice(ctx, chain, rule);
 }
 
 typedef struct Frame {
