@@ -5,6 +5,7 @@ models_libmodels_a_SOURCES = \
 	models/capture.c models/capture.h \
 	models/cluster.c models/cluster.h \
 	models/conntrack.c models/conntrack.h \
+	models/coredns.c models/coredns.h \
 	models/daemonset.c models/daemonset.h \
 	models/endpointslice-sync.c models/endpointslice-sync.h \
 	models/endpointslice-topology.c models/endpointslice-topology.h \
