@@ -1,6 +1,7 @@
 noinst_LIBRARIES += sim/libsim.a
 sim_libsim_a_SOURCES = \
 	sim/addr.c sim/addr.h \
+	sim/dns-wire.c sim/dns-wire.h \
 	sim/bench.c sim/bench.h \
 	sim/diag.c sim/diag.h \
 	sim/event.h \

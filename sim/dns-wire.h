@@ -97,6 +97,10 @@ typedef struct KnDnsMessage {
     gboolean ad;                 /* authentic data (RFC 4035) */
     gboolean cd;                 /* checking disabled */
     guint8 rcode;                /* KN_DNS_RCODE_*, the header's 4 bits */
+    gboolean compress;           /* encode with name compression (miekg/dns
+                                  * Msg.Compress); TRUE from kn_dns_message_new()
+                                  * and _decode(); CoreDNS clears it for replies
+                                  * that fit (request.Scrub) */
     GPtrArray *questions;        /* KnDnsQuestion; owned */
     GPtrArray *answers;          /* KnDnsRecord; owned */
     GPtrArray *authority;        /* KnDnsRecord; owned */
@@ -110,6 +114,7 @@ typedef enum {
     KN_DNS_ERROR_NAME,           /* bad label, pointer loop or forward pointer, name too long */
     KN_DNS_ERROR_RDATA,          /* RDATA length does not fit its type */
     KN_DNS_ERROR_TRAILING,       /* bytes left after the last record */
+    KN_DNS_ERROR_TEXT,           /* a presentation name or type that does not parse */
 } KnDnsError;
 
 /*****************************************************************************/
@@ -166,8 +171,9 @@ gboolean kn_dns_message_get_edns(const KnDnsMessage *message, guint16 *udp_size,
 /* The first question; NULL if there is none.  Borrowed. */
 const KnDnsQuestion *kn_dns_message_question(const KnDnsMessage *message);
 
-/* The wire form, names compressed (RFC 1035 4.1.4; owners, and the names
- * inside CNAME, PTR, NS, SOA rdata; never SRV targets, RFC 2782).  New. */
+/* The wire form; if 'compress', names are compressed (RFC 1035 4.1.4:
+ * owners, questions and the names inside CNAME, PTR, NS, SOA rdata; never
+ * SRV targets, RFC 2782).  New. */
 GBytes *kn_dns_message_encode(const KnDnsMessage *message);
 /* The length kn_dns_message_encode() would produce. */
 gsize kn_dns_message_wire_size(const KnDnsMessage *message);
@@ -178,11 +184,11 @@ gsize kn_dns_message_wire_size(const KnDnsMessage *message);
 KnDnsMessage *kn_dns_message_decode(GBytes *bytes, GError **error);
 KnDnsMessage *kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error);
 
-/* Makes 'message' fit in 'size' bytes as CoreDNS does through miekg/dns
- * Msg.Truncate(): if it already fits nothing changes and FALSE is
- * returned; otherwise answers, then authority, then additional records
- * are kept while they fit (the OPT record is always kept), TC is set
- * and TRUE returned. */
+/* Makes 'message' fit in 'size' bytes (raised to 512) as CoreDNS does
+ * through miekg/dns Msg.Truncate(): if it fits uncompressed, 'compress' is
+ * cleared and FALSE returned; otherwise 'compress' is set and answers,
+ * then authority, then additional records are kept while they fit (the OPT
+ * record is always kept); TC is set and TRUE returned if any was dropped. */
 gboolean kn_dns_message_truncate(KnDnsMessage *message, gsize size);
 
 /*****************************************************************************/

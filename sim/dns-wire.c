@@ -1,0 +1,1184 @@
+/* dns-wire.c -- DNS messages and their wire form (dns-wire.h).
+ *
+ * The layout is RFC 1035 section 4 (header, question, resource records,
+ * compression pointers in 4.1.4), RFC 3596 (AAAA), RFC 2782 (SRV, whose
+ * target is never compressed), RFC 6891 (the OPT pseudo-record: class is
+ * the UDP payload size, the TTL holds the extended rcode, version and the
+ * DO bit) and RFC 3597 (the "\# len hex" text of unknown types).  Where a
+ * choice is left open we follow miekg/dns, the library CoreDNS is built
+ * on: SetReply() for reply skeletons, Truncate() for fitting a reply into
+ * the client's buffer (msg_truncate.go), and its escaping of label bytes
+ * in presentation form (. \ " ( ) ; @ space with a backslash, other bytes
+ * outside 0x21-0x7e as \DDD). */
+
+#include <config.h>
+#include "sim/dns-wire.h"
+
+#include <stdio.h>
+#include <string.h>
+
+G_DEFINE_QUARK(kn-dns-error-quark, kn_dns_error)
+
+#define HEADER_SIZE 12
+#define POINTER_MAX 0x3fff           /* offsets a compression pointer can reach */
+
+/*****************************************************************************/
+/* Questions and records. */
+
+KnDnsQuestion *
+kn_dns_question_new(const char *name, guint16 type, guint16 klass)
+{
+    KnDnsQuestion *q = g_new0(KnDnsQuestion, 1);
+
+    q->name = g_strdup(name ? name : "");
+    q->type = type;
+    q->klass = klass;
+    return q;
+}
+
+void
+kn_dns_question_free(KnDnsQuestion *question)
+{
+    if (question == NULL)
+        return;
+    g_free(question->name);
+    g_free(question);
+}
+
+KnDnsRecord *
+kn_dns_record_new(const char *name, guint16 type, guint32 ttl)
+{
+    KnDnsRecord *r = g_new0(KnDnsRecord, 1);
+
+    r->name = g_strdup(name ? name : "");
+    r->type = type;
+    r->klass = KN_DNS_CLASS_IN;
+    r->ttl = ttl;
+    return r;
+}
+
+KnDnsRecord *
+kn_dns_record_new_addr(const char *name, guint32 ttl, const KnAddr *addr)
+{
+    KnDnsRecord *r = kn_dns_record_new(name, addr->family == 6 ? KN_DNS_TYPE_AAAA
+                                                               : KN_DNS_TYPE_A, ttl);
+
+    r->addr = *addr;
+    return r;
+}
+
+KnDnsRecord *
+kn_dns_record_new_target(const char *name, guint16 type, guint32 ttl, const char *target)
+{
+    KnDnsRecord *r = kn_dns_record_new(name, type, ttl);
+
+    r->target = g_strdup(target);
+    return r;
+}
+
+KnDnsRecord *
+kn_dns_record_new_srv(const char *name, guint32 ttl, guint16 priority, guint16 weight,
+                      guint16 port, const char *target)
+{
+    KnDnsRecord *r = kn_dns_record_new_target(name, KN_DNS_TYPE_SRV, ttl, target);
+
+    r->priority = priority;
+    r->weight = weight;
+    r->port = port;
+    return r;
+}
+
+KnDnsRecord *
+kn_dns_record_new_soa(const char *name, guint32 ttl, const char *mname, const char *rname,
+                      guint32 serial, guint32 refresh, guint32 retry, guint32 expire,
+                      guint32 minimum)
+{
+    KnDnsRecord *r = kn_dns_record_new_target(name, KN_DNS_TYPE_SOA, ttl, mname);
+
+    r->rname = g_strdup(rname);
+    r->serial = serial;
+    r->refresh = refresh;
+    r->retry = retry;
+    r->expire = expire;
+    r->minimum = minimum;
+    return r;
+}
+
+KnDnsRecord *
+kn_dns_record_new_txt(const char *name, guint32 ttl, const char *text)
+{
+    KnDnsRecord *r = kn_dns_record_new(name, KN_DNS_TYPE_TXT, ttl);
+    const char *strings[] = { text, NULL };
+
+    r->txt = g_strdupv((char **) strings);
+    return r;
+}
+
+KnDnsRecord *
+kn_dns_record_copy(const KnDnsRecord *record)
+{
+    KnDnsRecord *r = g_new0(KnDnsRecord, 1);
+
+    *r = *record;
+    r->name = g_strdup(record->name);
+    r->target = g_strdup(record->target);
+    r->rname = g_strdup(record->rname);
+    r->txt = g_strdupv(record->txt);
+    r->rdata = record->rdata ? g_bytes_ref(record->rdata) : NULL;
+    return r;
+}
+
+void
+kn_dns_record_free(KnDnsRecord *record)
+{
+    if (record == NULL)
+        return;
+    g_free(record->name);
+    g_free(record->target);
+    g_free(record->rname);
+    g_strfreev(record->txt);
+    g_clear_pointer(&record->rdata, g_bytes_unref);
+    g_free(record);
+}
+
+/*****************************************************************************/
+/* Messages. */
+
+KnDnsMessage *
+kn_dns_message_new(void)
+{
+    KnDnsMessage *m = g_new0(KnDnsMessage, 1);
+
+    m->compress = TRUE;
+    m->questions = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_question_free);
+    m->answers = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_record_free);
+    m->authority = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_record_free);
+    m->additional = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_record_free);
+    return m;
+}
+
+void
+kn_dns_message_free(KnDnsMessage *message)
+{
+    if (message == NULL)
+        return;
+    g_ptr_array_unref(message->questions);
+    g_ptr_array_unref(message->answers);
+    g_ptr_array_unref(message->authority);
+    g_ptr_array_unref(message->additional);
+    g_free(message);
+}
+
+static void
+copy_records(GPtrArray *to, const GPtrArray *from)
+{
+    for (guint i = 0; i < from->len; i++)
+        g_ptr_array_add(to, kn_dns_record_copy(from->pdata[i]));
+}
+
+KnDnsMessage *
+kn_dns_message_copy(const KnDnsMessage *message)
+{
+    KnDnsMessage *m = kn_dns_message_new();
+    GPtrArray *questions = m->questions, *answers = m->answers;
+    GPtrArray *authority = m->authority, *additional = m->additional;
+
+    *m = *message;
+    m->questions = questions;
+    m->answers = answers;
+    m->authority = authority;
+    m->additional = additional;
+    for (guint i = 0; i < message->questions->len; i++) {
+        const KnDnsQuestion *q = message->questions->pdata[i];
+
+        g_ptr_array_add(m->questions, kn_dns_question_new(q->name, q->type, q->klass));
+    }
+    copy_records(m->answers, message->answers);
+    copy_records(m->authority, message->authority);
+    copy_records(m->additional, message->additional);
+    return m;
+}
+
+KnDnsMessage *
+kn_dns_message_new_query(guint16 id, const char *name, guint16 type, gboolean rd)
+{
+    KnDnsMessage *m = kn_dns_message_new();
+
+    m->id = id;
+    m->rd = rd;
+    g_ptr_array_add(m->questions, kn_dns_question_new(name, type, KN_DNS_CLASS_IN));
+    return m;
+}
+
+KnDnsMessage *
+kn_dns_message_new_reply(const KnDnsMessage *query)
+{
+    KnDnsMessage *m = kn_dns_message_new();
+    const KnDnsQuestion *q = kn_dns_message_question(query);
+
+    /* miekg/dns SetReply: RD and CD are copied for standard queries only. */
+    m->id = query->id;
+    m->qr = TRUE;
+    m->opcode = query->opcode;
+    if (query->opcode == 0) {
+        m->rd = query->rd;
+        m->cd = query->cd;
+    }
+    if (q != NULL)
+        g_ptr_array_add(m->questions, kn_dns_question_new(q->name, q->type, q->klass));
+    return m;
+}
+
+const KnDnsQuestion *
+kn_dns_message_question(const KnDnsMessage *message)
+{
+    return message->questions->len ? message->questions->pdata[0] : NULL;
+}
+
+static KnDnsRecord *
+find_opt(const KnDnsMessage *message, guint *index)
+{
+    for (guint i = 0; i < message->additional->len; i++) {
+        KnDnsRecord *r = message->additional->pdata[i];
+
+        if (r->type == KN_DNS_TYPE_OPT) {
+            if (index)
+                *index = i;
+            return r;
+        }
+    }
+    return NULL;
+}
+
+void
+kn_dns_message_set_edns(KnDnsMessage *message, guint16 udp_size, gboolean dnssec_ok)
+{
+    guint index;
+
+    if (find_opt(message, &index) != NULL)
+        g_ptr_array_remove_index(message->additional, index);
+
+    KnDnsRecord *opt = kn_dns_record_new("", KN_DNS_TYPE_OPT, dnssec_ok ? 0x8000 : 0);
+
+    opt->klass = udp_size;
+    g_ptr_array_add(message->additional, opt);
+}
+
+gboolean
+kn_dns_message_get_edns(const KnDnsMessage *message, guint16 *udp_size, gboolean *dnssec_ok)
+{
+    const KnDnsRecord *opt = find_opt(message, NULL);
+
+    if (opt == NULL)
+        return FALSE;
+    if (udp_size)
+        *udp_size = MAX(opt->klass, KN_DNS_UDP_MAX);
+    if (dnssec_ok)
+        *dnssec_ok = (opt->ttl & 0x8000) != 0;
+    return TRUE;
+}
+
+/*****************************************************************************/
+/* Names: presentation form <-> uncompressed wire form. */
+
+static gboolean
+needs_escape(guint8 c)
+{
+    return c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' ||
+           c == '@' || c == ' ';
+}
+
+/* Appends the presentation form of the 'length'-byte label at 'label'. */
+static void
+append_label(GString *out, const guint8 *label, guint length)
+{
+    for (guint i = 0; i < length; i++) {
+        guint8 c = label[i];
+
+        if (needs_escape(c))
+            g_string_append_c(out, '\\');
+        if (c < 0x21 && c != ' ')
+            g_string_append_printf(out, "\\%03u", c);
+        else if (c > 0x7e)
+            g_string_append_printf(out, "\\%03u", c);
+        else
+            g_string_append_c(out, c);
+    }
+}
+
+/* Writes the uncompressed wire form of 'name' into 'out' (at least 256
+ * bytes) and returns its length; 0 if 'name' is not a valid name (an empty
+ * or over-long label, over 255 octets, a bad \DDD). */
+static gsize
+name_to_wire(const char *name, guint8 *out)
+{
+    gsize n = 0;
+    const char *p = name;
+
+    if (*p == '\0' || (p[0] == '.' && p[1] == '\0')) {
+        out[0] = 0;
+        return 1;
+    }
+    while (*p) {
+        gsize start = n++;
+        guint length = 0;
+
+        while (*p && *p != '.') {
+            guint8 c;
+
+            if (*p == '\\' && g_ascii_isdigit(p[1]) && g_ascii_isdigit(p[2]) &&
+                g_ascii_isdigit(p[3])) {
+                guint v = (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+
+                if (v > 255)
+                    return 0;
+                c = v;
+                p += 4;
+            } else if (*p == '\\' && p[1] != '\0') {
+                c = p[1];
+                p += 2;
+            } else {
+                c = *p++;
+            }
+            if (length >= KN_DNS_LABEL_MAX || n >= KN_DNS_NAME_MAX)
+                return 0;
+            out[n++] = c;
+            length++;
+        }
+        if (length == 0)
+            return 0;
+        out[start] = length;
+        if (*p == '.')
+            p++;
+    }
+    if (n >= KN_DNS_NAME_MAX)
+        return 0;
+    out[n++] = 0;
+    return n;
+}
+
+/*****************************************************************************/
+/* Encoding. */
+
+typedef struct Encoder {
+    GByteArray *buf;
+    GHashTable *names;           /* lower-cased wire suffix (GBytes) -> offset; NULL: no compression */
+} Encoder;
+
+static void
+put8(Encoder *e, guint8 v)
+{
+    g_byte_array_append(e->buf, &v, 1);
+}
+
+static void
+put16(Encoder *e, guint16 v)
+{
+    guint8 b[2] = { v >> 8, v };
+
+    g_byte_array_append(e->buf, b, 2);
+}
+
+static void
+put32(Encoder *e, guint32 v)
+{
+    guint8 b[4] = { v >> 24, v >> 16, v >> 8, v };
+
+    g_byte_array_append(e->buf, b, 4);
+}
+
+/* Writes 'name', compressed against earlier names if 'compress' and the
+ * encoder compresses.  A name that does not parse is written as the root
+ * (the callers make names; this only guards against garbage). */
+static void
+put_name(Encoder *e, const char *name, gboolean compress)
+{
+    guint8 wire[KN_DNS_NAME_MAX + 2];
+    gsize length = name_to_wire(name ? name : "", wire);
+    gsize i = 0;
+
+    if (length == 0) {
+        put8(e, 0);
+        return;
+    }
+    while (wire[i] != 0) {
+        if (e->names != NULL && compress) {
+            guint8 lower[KN_DNS_NAME_MAX + 2];
+
+            for (gsize j = i; j < length; j++)
+                lower[j - i] = g_ascii_tolower(wire[j]);
+            g_autoptr(GBytes) key = g_bytes_new(lower, length - i);
+            gpointer offset;
+
+            if (g_hash_table_lookup_extended(e->names, key, NULL, &offset)) {
+                put16(e, 0xc000 | GPOINTER_TO_UINT(offset));
+                return;
+            }
+            if (e->buf->len <= POINTER_MAX)
+                g_hash_table_insert(e->names, g_steal_pointer(&key),
+                                    GUINT_TO_POINTER(e->buf->len));
+        }
+        g_byte_array_append(e->buf, wire + i, wire[i] + 1);
+        i += wire[i] + 1;
+    }
+    put8(e, 0);
+}
+
+static void
+put_rdata(Encoder *e, const KnDnsRecord *r)
+{
+    switch (r->type) {
+    case KN_DNS_TYPE_A:
+        g_byte_array_append(e->buf, r->addr.bytes, 4);
+        break;
+    case KN_DNS_TYPE_AAAA:
+        g_byte_array_append(e->buf, r->addr.bytes, 16);
+        break;
+    case KN_DNS_TYPE_CNAME:
+    case KN_DNS_TYPE_PTR:
+    case KN_DNS_TYPE_NS:
+        put_name(e, r->target, TRUE);
+        break;
+    case KN_DNS_TYPE_SOA:
+        put_name(e, r->target, TRUE);
+        put_name(e, r->rname, TRUE);
+        put32(e, r->serial);
+        put32(e, r->refresh);
+        put32(e, r->retry);
+        put32(e, r->expire);
+        put32(e, r->minimum);
+        break;
+    case KN_DNS_TYPE_SRV:
+        put16(e, r->priority);
+        put16(e, r->weight);
+        put16(e, r->port);
+        put_name(e, r->target, FALSE);
+        break;
+    case KN_DNS_TYPE_TXT:
+        for (guint i = 0; r->txt && r->txt[i]; i++) {
+            gsize n = MIN(strlen(r->txt[i]), 255);
+
+            put8(e, n);
+            g_byte_array_append(e->buf, (const guint8 *) r->txt[i], n);
+        }
+        break;
+    default:
+        if (r->rdata != NULL) {
+            gsize n;
+            const guint8 *d = g_bytes_get_data(r->rdata, &n);
+
+            g_byte_array_append(e->buf, d, n);
+        }
+        break;
+    }
+}
+
+static void
+put_record(Encoder *e, const KnDnsRecord *r)
+{
+    guint at;
+
+    put_name(e, r->name, TRUE);
+    put16(e, r->type);
+    put16(e, r->klass);
+    put32(e, r->ttl);
+    at = e->buf->len;
+    put16(e, 0);                 /* RDLENGTH, filled in below */
+    put_rdata(e, r);
+    guint length = e->buf->len - at - 2;
+    e->buf->data[at] = length >> 8;
+    e->buf->data[at + 1] = length;
+}
+
+static void
+put_header(Encoder *e, const KnDnsMessage *m, guint n_answers, guint n_authority,
+           guint n_additional)
+{
+    guint16 flags = (m->qr ? 0x8000 : 0) | ((m->opcode & 0xf) << 11) | (m->aa ? 0x0400 : 0) |
+                    (m->tc ? 0x0200 : 0) | (m->rd ? 0x0100 : 0) | (m->ra ? 0x0080 : 0) |
+                    (m->ad ? 0x0020 : 0) | (m->cd ? 0x0010 : 0) | (m->rcode & 0xf);
+
+    put16(e, m->id);
+    put16(e, flags);
+    put16(e, m->questions->len);
+    put16(e, n_answers);
+    put16(e, n_authority);
+    put16(e, n_additional);
+}
+
+static void
+encoder_init(Encoder *e, gboolean compress)
+{
+    e->buf = g_byte_array_sized_new(512);
+    e->names = compress ? g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                                (GDestroyNotify) g_bytes_unref, NULL)
+                        : NULL;
+}
+
+static void
+encoder_clear(Encoder *e)
+{
+    g_clear_pointer(&e->names, g_hash_table_unref);
+    if (e->buf)
+        g_byte_array_unref(e->buf);
+    e->buf = NULL;
+}
+
+static void
+put_message(Encoder *e, const KnDnsMessage *m)
+{
+    put_header(e, m, m->answers->len, m->authority->len, m->additional->len);
+    for (guint i = 0; i < m->questions->len; i++) {
+        const KnDnsQuestion *q = m->questions->pdata[i];
+
+        put_name(e, q->name, TRUE);
+        put16(e, q->type);
+        put16(e, q->klass);
+    }
+    for (guint i = 0; i < m->answers->len; i++)
+        put_record(e, m->answers->pdata[i]);
+    for (guint i = 0; i < m->authority->len; i++)
+        put_record(e, m->authority->pdata[i]);
+    for (guint i = 0; i < m->additional->len; i++)
+        put_record(e, m->additional->pdata[i]);
+}
+
+GBytes *
+kn_dns_message_encode(const KnDnsMessage *message)
+{
+    Encoder e;
+
+    g_return_val_if_fail(message != NULL, NULL);
+    encoder_init(&e, message->compress);
+    put_message(&e, message);
+    GBytes *bytes = g_byte_array_free_to_bytes(g_steal_pointer(&e.buf));
+    encoder_clear(&e);
+    return bytes;
+}
+
+static gsize
+encoded_size(const KnDnsMessage *message, gboolean compress)
+{
+    Encoder e;
+    gsize n;
+
+    encoder_init(&e, compress);
+    put_message(&e, message);
+    n = e.buf->len;
+    encoder_clear(&e);
+    return n;
+}
+
+gsize
+kn_dns_message_wire_size(const KnDnsMessage *message)
+{
+    return encoded_size(message, message->compress);
+}
+
+gboolean
+kn_dns_message_truncate(KnDnsMessage *message, gsize size)
+{
+    KnDnsRecord *opt = NULL;
+    guint index;
+    Encoder e;
+    GPtrArray *sections[3] = { message->answers, message->authority, message->additional };
+    guint keep[3];
+    gboolean full = FALSE;
+
+    size = MAX(size, KN_DNS_UDP_MAX);
+    if (encoded_size(message, FALSE) <= size) {
+        message->compress = FALSE;
+        return FALSE;
+    }
+    message->compress = TRUE;
+    if (find_opt(message, &index) != NULL) {
+        opt = g_ptr_array_steal_index(message->additional, index);
+        Encoder o;
+
+        encoder_init(&o, FALSE);
+        put_record(&o, opt);
+        size -= MIN(size, o.buf->len);
+        encoder_clear(&o);
+    }
+    /* miekg truncateLoop: records in order while the running length stays
+     * within 'size'; the first that does not fit ends all three sections. */
+    encoder_init(&e, TRUE);
+    put_header(&e, message, 0, 0, 0);
+    for (guint i = 0; i < message->questions->len; i++) {
+        const KnDnsQuestion *q = message->questions->pdata[i];
+
+        put_name(&e, q->name, TRUE);
+        put16(&e, q->type);
+        put16(&e, q->klass);
+    }
+    for (guint s = 0; s < 3; s++) {
+        keep[s] = 0;
+        for (guint i = 0; !full && i < sections[s]->len; i++) {
+            put_record(&e, sections[s]->pdata[i]);
+            if (e.buf->len > size) {
+                full = TRUE;
+                break;
+            }
+            keep[s] = i + 1;
+            if (e.buf->len == size)
+                full = TRUE;
+        }
+    }
+    encoder_clear(&e);
+    gboolean dropped = FALSE;
+    for (guint s = 0; s < 3; s++) {
+        if (keep[s] < sections[s]->len) {
+            dropped = TRUE;
+            g_ptr_array_set_size(sections[s], keep[s]);
+        }
+    }
+    if (opt != NULL)
+        g_ptr_array_add(message->additional, opt);
+    message->tc = message->tc || dropped;
+    return dropped;
+}
+
+/*****************************************************************************/
+/* Decoding. */
+
+typedef struct Decoder {
+    const guint8 *data;
+    gsize length;
+    gsize pos;
+} Decoder;
+
+static gboolean
+short_error(GError **error, const char *what, gsize at)
+{
+    g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_SHORT,
+                "message ends inside %s at offset %" G_GSIZE_FORMAT, what, at);
+    return FALSE;
+}
+
+static gboolean
+get16(Decoder *d, guint16 *v, const char *what, GError **error)
+{
+    if (d->length - d->pos < 2)
+        return short_error(error, what, d->pos);
+    *v = (d->data[d->pos] << 8) | d->data[d->pos + 1];
+    d->pos += 2;
+    return TRUE;
+}
+
+static gboolean
+get32(Decoder *d, guint32 *v, const char *what, GError **error)
+{
+    if (d->length - d->pos < 4)
+        return short_error(error, what, d->pos);
+    *v = ((guint32) d->data[d->pos] << 24) | (d->data[d->pos + 1] << 16) |
+         (d->data[d->pos + 2] << 8) | d->data[d->pos + 3];
+    d->pos += 4;
+    return TRUE;
+}
+
+/* Reads a possibly compressed name at d->pos.  Each pointer must point
+ * before the place it was read from, so following pointers always moves
+ * backwards and cannot loop. */
+static gboolean
+get_name(Decoder *d, char **name, GError **error)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    gsize pos = d->pos;
+    gsize wire_length = 0;
+    gboolean jumped = FALSE;
+
+    for (;;) {
+        if (pos >= d->length)
+            return short_error(error, "a name", pos);
+        guint8 c = d->data[pos];
+
+        if ((c & 0xc0) == 0xc0) {
+            if (pos + 1 >= d->length)
+                return short_error(error, "a compression pointer", pos);
+            gsize target = ((c & 0x3f) << 8) | d->data[pos + 1];
+
+            if (target >= pos) {
+                g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
+                            "compression pointer at offset %" G_GSIZE_FORMAT
+                            " points forward to %" G_GSIZE_FORMAT " (a loop)", pos, target);
+                return FALSE;
+            }
+            if (!jumped)
+                d->pos = pos + 2;
+            jumped = TRUE;
+            pos = target;
+            continue;
+        }
+        if ((c & 0xc0) != 0) {
+            g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
+                        "unsupported label type 0x%02x at offset %" G_GSIZE_FORMAT, c, pos);
+            return FALSE;
+        }
+        wire_length += c + 1;
+        if (wire_length > KN_DNS_NAME_MAX) {
+            g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
+                        "name longer than 255 octets at offset %" G_GSIZE_FORMAT, pos);
+            return FALSE;
+        }
+        if (c == 0) {
+            if (!jumped)
+                d->pos = pos + 1;
+            break;
+        }
+        if (pos + 1 + c > d->length)
+            return short_error(error, "a label", pos);
+        if (out->len)
+            g_string_append_c(out, '.');
+        append_label(out, d->data + pos + 1, c);
+        pos += 1 + c;
+    }
+    *name = g_string_free(g_steal_pointer(&out), FALSE);
+    return TRUE;
+}
+
+static gboolean
+rdata_error(GError **error, guint16 type, guint16 length, gsize at)
+{
+    char buf[16];
+
+    g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_RDATA,
+                "%s record with RDLENGTH %u at offset %" G_GSIZE_FORMAT,
+                kn_dns_type_format(type, buf), length, at);
+    return FALSE;
+}
+
+static gboolean
+get_rdata(Decoder *d, KnDnsRecord *r, guint16 length, GError **error)
+{
+    gsize start = d->pos;
+    gsize end = start + length;
+    Decoder sub = { d->data, end, start };   /* names may point anywhere before */
+
+    if (end > d->length)
+        return short_error(error, "RDATA", start);
+    switch (r->type) {
+    case KN_DNS_TYPE_A:
+    case KN_DNS_TYPE_AAAA: {
+        guint n = r->type == KN_DNS_TYPE_A ? 4 : 16;
+
+        if (length != n)
+            return rdata_error(error, r->type, length, start);
+        r->addr.family = n == 4 ? 4 : 6;
+        memcpy(r->addr.bytes, d->data + start, n);
+        sub.pos = end;
+        break;
+    }
+    case KN_DNS_TYPE_CNAME:
+    case KN_DNS_TYPE_PTR:
+    case KN_DNS_TYPE_NS:
+        if (!get_name(&sub, &r->target, error))
+            return FALSE;
+        break;
+    case KN_DNS_TYPE_SOA:
+        if (!get_name(&sub, &r->target, error) || !get_name(&sub, &r->rname, error) ||
+            !get32(&sub, &r->serial, "SOA", error) || !get32(&sub, &r->refresh, "SOA", error) ||
+            !get32(&sub, &r->retry, "SOA", error) || !get32(&sub, &r->expire, "SOA", error) ||
+            !get32(&sub, &r->minimum, "SOA", error))
+            return FALSE;
+        break;
+    case KN_DNS_TYPE_SRV:
+        if (!get16(&sub, &r->priority, "SRV", error) || !get16(&sub, &r->weight, "SRV", error) ||
+            !get16(&sub, &r->port, "SRV", error) || !get_name(&sub, &r->target, error))
+            return FALSE;
+        break;
+    case KN_DNS_TYPE_TXT: {
+        g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func(g_free);
+
+        while (sub.pos < end) {
+            guint8 n = d->data[sub.pos];
+
+            if (sub.pos + 1 + n > end)
+                return rdata_error(error, r->type, length, start);
+            g_ptr_array_add(strings, g_strndup((const char *) d->data + sub.pos + 1, n));
+            sub.pos += 1 + n;
+        }
+        g_ptr_array_add(strings, NULL);
+        r->txt = (GStrv) g_ptr_array_free(g_steal_pointer(&strings), FALSE);
+        break;
+    }
+    default:
+        r->rdata = g_bytes_new(d->data + start, length);
+        sub.pos = end;
+        break;
+    }
+    if (sub.pos != end)
+        return rdata_error(error, r->type, length, start);
+    d->pos = end;
+    return TRUE;
+}
+
+static gboolean
+get_records(Decoder *d, GPtrArray *into, guint count, GError **error)
+{
+    for (guint i = 0; i < count; i++) {
+        g_autoptr(KnDnsRecord) r = g_new0(KnDnsRecord, 1);
+        guint16 length;
+
+        if (!get_name(d, &r->name, error) || !get16(d, &r->type, "a record", error) ||
+            !get16(d, &r->klass, "a record", error) || !get32(d, &r->ttl, "a record", error) ||
+            !get16(d, &length, "a record", error) || !get_rdata(d, r, length, error))
+            return FALSE;
+        g_ptr_array_add(into, g_steal_pointer(&r));
+    }
+    return TRUE;
+}
+
+KnDnsMessage *
+kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
+{
+    g_autoptr(KnDnsMessage) m = kn_dns_message_new();
+    Decoder d = { data, length, 0 };
+    guint16 flags, qd, an, ns, ar;
+
+    if (!get16(&d, &m->id, "the header", error) || !get16(&d, &flags, "the header", error) ||
+        !get16(&d, &qd, "the header", error) || !get16(&d, &an, "the header", error) ||
+        !get16(&d, &ns, "the header", error) || !get16(&d, &ar, "the header", error))
+        return NULL;
+    m->qr = (flags & 0x8000) != 0;
+    m->opcode = (flags >> 11) & 0xf;
+    m->aa = (flags & 0x0400) != 0;
+    m->tc = (flags & 0x0200) != 0;
+    m->rd = (flags & 0x0100) != 0;
+    m->ra = (flags & 0x0080) != 0;
+    m->ad = (flags & 0x0020) != 0;
+    m->cd = (flags & 0x0010) != 0;
+    m->rcode = flags & 0xf;
+    for (guint i = 0; i < qd; i++) {
+        g_autoptr(KnDnsQuestion) q = g_new0(KnDnsQuestion, 1);
+
+        if (!get_name(&d, &q->name, error) || !get16(&d, &q->type, "a question", error) ||
+            !get16(&d, &q->klass, "a question", error))
+            return NULL;
+        g_ptr_array_add(m->questions, g_steal_pointer(&q));
+    }
+    if (!get_records(&d, m->answers, an, error) || !get_records(&d, m->authority, ns, error) ||
+        !get_records(&d, m->additional, ar, error))
+        return NULL;
+    if (d.pos != length) {
+        g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_TRAILING,
+                    "%" G_GSIZE_FORMAT " bytes after the last record", length - d.pos);
+        return NULL;
+    }
+    return g_steal_pointer(&m);
+}
+
+KnDnsMessage *
+kn_dns_message_decode(GBytes *bytes, GError **error)
+{
+    gsize length;
+    const guint8 *data = g_bytes_get_data(bytes, &length);
+
+    return kn_dns_message_decode_data(data, length, error);
+}
+
+/*****************************************************************************/
+/* Names and text. */
+
+static const struct {
+    guint16 type;
+    const char *name;
+} types[] = {
+    { KN_DNS_TYPE_A, "A" }, { KN_DNS_TYPE_NS, "NS" }, { KN_DNS_TYPE_CNAME, "CNAME" },
+    { KN_DNS_TYPE_SOA, "SOA" }, { 13, "HINFO" }, { KN_DNS_TYPE_PTR, "PTR" },
+    { KN_DNS_TYPE_MX, "MX" }, { KN_DNS_TYPE_TXT, "TXT" }, { KN_DNS_TYPE_AAAA, "AAAA" },
+    { KN_DNS_TYPE_SRV, "SRV" }, { 35, "NAPTR" }, { 39, "DNAME" }, { KN_DNS_TYPE_OPT, "OPT" },
+    { 43, "DS" }, { 46, "RRSIG" }, { 47, "NSEC" }, { 48, "DNSKEY" }, { 64, "SVCB" },
+    { 65, "HTTPS" }, { KN_DNS_TYPE_IXFR, "IXFR" }, { KN_DNS_TYPE_AXFR, "AXFR" },
+    { KN_DNS_TYPE_ANY, "ANY" }, { 257, "CAA" },
+};
+
+const char *
+kn_dns_type_name(guint16 type)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(types); i++)
+        if (types[i].type == type)
+            return types[i].name;
+    return NULL;
+}
+
+char *
+kn_dns_type_format(guint16 type, char *buf)
+{
+    const char *name = kn_dns_type_name(type);
+
+    if (name)
+        g_strlcpy(buf, name, 16);
+    else
+        snprintf(buf, 16, "TYPE%u", type);
+    return buf;
+}
+
+gboolean
+kn_dns_type_parse(const char *text, guint16 *type)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
+        if (g_ascii_strcasecmp(types[i].name, text) == 0) {
+            *type = types[i].type;
+            return TRUE;
+        }
+    }
+    if (g_ascii_strncasecmp(text, "TYPE", 4) == 0 && g_ascii_isdigit(text[4])) {
+        guint64 v;
+
+        if (g_ascii_string_to_unsigned(text + 4, 10, 0, 65535, &v, NULL)) {
+            *type = v;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+char *
+kn_dns_class_format(guint16 klass, char *buf)
+{
+    switch (klass) {
+    case KN_DNS_CLASS_IN: g_strlcpy(buf, "IN", 16); break;
+    case KN_DNS_CLASS_CH: g_strlcpy(buf, "CH", 16); break;
+    case KN_DNS_CLASS_ANY: g_strlcpy(buf, "ANY", 16); break;
+    default: snprintf(buf, 16, "CLASS%u", klass); break;
+    }
+    return buf;
+}
+
+const char *
+kn_dns_rcode_name(guint8 rcode)
+{
+    static const char *const names[] = {
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+        "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+    };
+
+    return rcode < G_N_ELEMENTS(names) ? names[rcode] : NULL;
+}
+
+char *
+kn_dns_rcode_format(guint8 rcode, char *buf)
+{
+    const char *name = kn_dns_rcode_name(rcode);
+
+    if (name)
+        g_strlcpy(buf, name, 16);
+    else
+        snprintf(buf, 16, "RCODE%u", rcode);
+    return buf;
+}
+
+/* The length of 'name' without one final dot. */
+static gsize
+bare_length(const char *name)
+{
+    gsize n = strlen(name);
+
+    return n > 0 && name[n - 1] == '.' && (n < 2 || name[n - 2] != '\\') ? n - 1 : n;
+}
+
+gboolean
+kn_dns_name_equal(const char *a, const char *b)
+{
+    gsize na = bare_length(a), nb = bare_length(b);
+
+    return na == nb && g_ascii_strncasecmp(a, b, na) == 0;
+}
+
+gboolean
+kn_dns_name_is_subdomain(const char *name, const char *zone)
+{
+    gsize nn = bare_length(name), nz = bare_length(zone);
+
+    if (nz == 0)
+        return TRUE;
+    if (nn < nz || g_ascii_strncasecmp(name + nn - nz, zone, nz) != 0)
+        return FALSE;
+    /* A label boundary before the zone, not an escaped dot. */
+    return nn == nz ||
+           (name[nn - nz - 1] == '.' && (nn - nz < 2 || name[nn - nz - 2] != '\\'));
+}
+
+guint
+kn_dns_name_count_labels(const char *name)
+{
+    gsize n = bare_length(name);
+    guint count = n > 0;
+
+    for (gsize i = 0; i < n; i++) {
+        if (name[i] == '\\')
+            i++;
+        else if (name[i] == '.')
+            count++;
+    }
+    return count;
+}
+
+char *
+kn_dns_name_canonical(const char *name)
+{
+    return g_ascii_strdown(name, bare_length(name));
+}
+
+char *
+kn_dns_name_reverse(const KnAddr *addr)
+{
+    GString *out = g_string_new(NULL);
+
+    if (addr->family == 4) {
+        g_string_printf(out, "%u.%u.%u.%u.in-addr.arpa", addr->bytes[3], addr->bytes[2],
+                        addr->bytes[1], addr->bytes[0]);
+    } else {
+        for (int i = 15; i >= 0; i--)
+            g_string_append_printf(out, "%x.%x.", addr->bytes[i] & 0xf, addr->bytes[i] >> 4);
+        g_string_append(out, "ip6.arpa");
+    }
+    return g_string_free(out, FALSE);
+}
+
+gboolean
+kn_dns_name_reverse_parse(const char *name, KnAddr *addr)
+{
+    g_autofree char *lower = kn_dns_name_canonical(name);
+    g_auto(GStrv) labels = g_strsplit(lower, ".", -1);
+    guint n = g_strv_length(labels);
+
+    memset(addr, 0, sizeof *addr);
+    if (n == 6 && strcmp(labels[4], "in-addr") == 0 && strcmp(labels[5], "arpa") == 0) {
+        for (guint i = 0; i < 4; i++) {
+            guint64 v;
+
+            if (!g_ascii_string_to_unsigned(labels[i], 10, 0, 255, &v, NULL))
+                return FALSE;
+            addr->bytes[3 - i] = v;
+        }
+        addr->family = 4;
+        return TRUE;
+    }
+    if (n == 34 && strcmp(labels[32], "ip6") == 0 && strcmp(labels[33], "arpa") == 0) {
+        for (guint i = 0; i < 32; i++) {
+            if (strlen(labels[i]) != 1 || !g_ascii_isxdigit(labels[i][0]))
+                return FALSE;
+            guint v = g_ascii_xdigit_value(labels[i][0]);
+
+            addr->bytes[15 - i / 2] |= i % 2 ? v << 4 : v;
+        }
+        addr->family = 6;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* 'name' with its final dot ("." for the root). */
+static void
+append_fqdn(GString *out, const char *name)
+{
+    if (name == NULL || *name == '\0')
+        g_string_append_c(out, '.');
+    else if (name[bare_length(name)] == '.')
+        g_string_append(out, name);
+    else
+        g_string_append_printf(out, "%s.", name);
+}
+
+char *
+kn_dns_rdata_to_string(const KnDnsRecord *r)
+{
+    GString *out = g_string_new(NULL);
+    char buf[KN_ADDR_STRLEN];
+
+    switch (r->type) {
+    case KN_DNS_TYPE_A:
+    case KN_DNS_TYPE_AAAA:
+        g_string_append(out, kn_addr_format(&r->addr, buf));
+        break;
+    case KN_DNS_TYPE_CNAME:
+    case KN_DNS_TYPE_PTR:
+    case KN_DNS_TYPE_NS:
+        append_fqdn(out, r->target);
+        break;
+    case KN_DNS_TYPE_SRV:
+        g_string_append_printf(out, "%u %u %u ", r->priority, r->weight, r->port);
+        append_fqdn(out, r->target);
+        break;
+    case KN_DNS_TYPE_SOA:
+        append_fqdn(out, r->target);
+        g_string_append_c(out, ' ');
+        append_fqdn(out, r->rname);
+        g_string_append_printf(out, " %u %u %u %u %u", r->serial, r->refresh, r->retry,
+                               r->expire, r->minimum);
+        break;
+    case KN_DNS_TYPE_TXT:
+        for (guint i = 0; r->txt && r->txt[i]; i++) {
+            if (i)
+                g_string_append_c(out, ' ');
+            g_string_append_c(out, '"');
+            for (const guint8 *p = (const guint8 *) r->txt[i]; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    g_string_append_printf(out, "\\%c", *p);
+                else if (*p < 0x20 || *p > 0x7e)
+                    g_string_append_printf(out, "\\%03u", *p);
+                else
+                    g_string_append_c(out, *p);
+            }
+            g_string_append_c(out, '"');
+        }
+        break;
+    default: {
+        gsize n = 0;
+        const guint8 *d = r->rdata ? g_bytes_get_data(r->rdata, &n) : NULL;
+
+        g_string_append_printf(out, "\\# %" G_GSIZE_FORMAT, n);
+        if (n)
+            g_string_append_c(out, ' ');
+        for (gsize i = 0; i < n; i++)
+            g_string_append_printf(out, "%02x", d[i]);
+        break;
+    }
+    }
+    return g_string_free(out, FALSE);
+}
+
+char *
+kn_dns_record_to_string(const KnDnsRecord *r)
+{
+    GString *out = g_string_new(NULL);
+    char type[16], klass[16];
+
+    if (r->type == KN_DNS_TYPE_OPT) {
+        g_string_append_printf(out, "; EDNS: version: %u, flags:%s; udp: %u",
+                               (r->ttl >> 16) & 0xff, r->ttl & 0x8000 ? " do" : "", r->klass);
+        return g_string_free(out, FALSE);
+    }
+    g_autofree char *rdata = kn_dns_rdata_to_string(r);
+
+    append_fqdn(out, r->name);
+    g_string_append_printf(out, " %u %s %s %s", r->ttl, kn_dns_class_format(r->klass, klass),
+                           kn_dns_type_format(r->type, type), rdata);
+    return g_string_free(out, FALSE);
+}
+
+char *
+kn_dns_message_header_to_string(const KnDnsMessage *m)
+{
+    static const char *const opcodes[] = { "QUERY", "IQUERY", "STATUS", "RESERVED3",
+                                           "NOTIFY", "UPDATE" };
+    GString *out = g_string_new(NULL);
+    char rcode[16];
+
+    g_string_append_printf(out, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
+                           m->opcode < G_N_ELEMENTS(opcodes) ? opcodes[m->opcode] : "RESERVED",
+                           kn_dns_rcode_format(m->rcode, rcode), m->id);
+    g_string_append(out, ";; flags:");
+    if (m->qr) g_string_append(out, " qr");
+    if (m->aa) g_string_append(out, " aa");
+    if (m->tc) g_string_append(out, " tc");
+    if (m->rd) g_string_append(out, " rd");
+    if (m->ra) g_string_append(out, " ra");
+    if (m->ad) g_string_append(out, " ad");
+    if (m->cd) g_string_append(out, " cd");
+    g_string_append_printf(out, "; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
+                           m->questions->len, m->answers->len, m->authority->len,
+                           m->additional->len);
+    return g_string_free(out, FALSE);
+}
