@@ -571,6 +571,7 @@ glibc_on_answer(Send *send, guint query, KnDnsMessage *message)
 
     if (send->recv[query])
         return;
+    send->gotsomewhere = TRUE;
     if (glibc_bad(message)) {
         if (send->n_slots > 0) {
             /* "*resplen2 = 0; return resplen;": the first reply alone,

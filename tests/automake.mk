@@ -34,7 +34,9 @@ UNIT_TESTS = \
 	tests/test_images \
 	tests/test_shell \
 	tests/test_tools \
-	tests/test_dns_wire
+	tests/test_dns_wire \
+	tests/test_resolvconf \
+	tests/test_resolver
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
@@ -79,6 +81,8 @@ tests_pcap_sample_SOURCES = tests/pcap_sample.c tests/sample_capture.c tests/sam
 tests_test_images_CFLAGS = $(tests_cflags)
 tests_test_shell_CFLAGS = $(tests_cflags)
 tests_test_tools_CFLAGS = $(tests_cflags)
+tests_test_resolvconf_CFLAGS = $(tests_cflags)
+tests_test_resolver_CFLAGS = $(tests_cflags)
 tests_test_dns_wire_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
