@@ -28,6 +28,8 @@ models_libmodels_a_SOURCES = \
 	models/proxy-iptables.c models/proxy-iptables.h \
 	models/proxy.h \
 	models/replay.c models/replay.h \
+	models/resolvconf.c models/resolvconf.h \
+	models/resolver.c models/resolver.h \
 	models/scenario-manifest.c models/scenario-manifest.h \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/scenario.c models/scenario.h \

@@ -66,7 +66,7 @@
  *****************************************************************************/
 
 static const char *const tool_names[] = {
-    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", NULL,
+    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", "getent", NULL,
 };
 
 gboolean
@@ -1878,6 +1878,112 @@ run_ping(Job *job)
  * Entry point.
  *****************************************************************************/
 
+/*****************************************************************************
+ * getent hosts | ahosts | ahostsv4 NAME...: glibc nss/getent.c (hosts_keys,
+ * ahosts_keys_int).  `hosts` prints "%-15s %s" (address, h_name) per
+ * address of gethostbyname2(AF_INET6), else of AF_INET; `ahosts` prints
+ * getaddrinfo(AI_ADDRCONFIG | AI_CANONNAME) as "%-15s %-6s %s" with
+ * STREAM, DGRAM and RAW for each address and the canonical name on the
+ * first line only.  Exit 2 if a key was not found.
+ * Simplified: the lookup is the process's one resolve() (A and AAAA
+ * together), not getent's own AF_INET6-then-AF_INET walk, and address
+ * keys print themselves instead of a PTR lookup.
+ *****************************************************************************/
+
+typedef struct {
+    guint next;                  /* the key being looked up */
+    int status;
+} Getent;
+
+static void getent_next(Job *job);
+
+static void
+getent_on_resolved(const KnResolveResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Getent *getent = job->state;
+    const char *database = job->argv[1];
+    const char *key = job->argv[getent->next];
+    const char *canonical = result->canonical != NULL ? result->canonical : key;
+    gboolean v4_only = strcmp(database, "ahostsv4") == 0;
+    gboolean any_v6 = FALSE;
+    gboolean first = TRUE;
+    guint n = 0;
+
+    for (guint i = 0; i < result->addresses->len; i++)
+        any_v6 |= ((const KnAddr *) result->addresses->pdata[i])->family == 6;
+    for (guint i = 0; result->found && i < result->addresses->len; i++) {
+        const KnAddr *addr = result->addresses->pdata[i];
+        char text[KN_ADDR_STRLEN];
+
+        kn_addr_format(addr, text);
+        if (strcmp(database, "hosts") == 0) {
+            if ((addr->family == 6) != any_v6)
+                continue;
+            g_string_append_printf(job->io.out, "%-15s %s\n", text, canonical);
+        } else {
+            static const char *const socktypes[] = { "STREAM", "DGRAM", "RAW" };
+
+            if (v4_only && addr->family != 4)
+                continue;
+            for (guint j = 0; j < G_N_ELEMENTS(socktypes); j++) {
+                g_string_append_printf(job->io.out, "%-15s %-6s %s\n", text, socktypes[j],
+                                       first ? canonical : "");
+                first = FALSE;
+            }
+        }
+        n++;
+    }
+    if (n == 0)
+        getent->status = 2;
+    getent->next++;
+    getent_next(job);
+}
+
+static void
+getent_next(Job *job)
+{
+    Getent *getent = job->state;
+
+    if (job->argv[getent->next] == NULL) {
+        job_finish(job, getent->status);
+        return;
+    }
+    job->net->klass->resolve(job->net->self, job->argv[getent->next], getent_on_resolved, job);
+}
+
+static void
+run_getent(Job *job)
+{
+    const char *database = job->argv[1];
+    Getent *getent;
+
+    if (database == NULL) {
+        g_string_append(job->io.err, "Usage: getent [OPTION...] database [key ...]\n"
+                                     "Try `getent --help' or `getent --usage' for more information.\n");
+        job_finish(job, 1);
+        return;
+    }
+    if (strcmp(database, "hosts") != 0 && strcmp(database, "ahosts") != 0
+        && strcmp(database, "ahostsv4") != 0) {
+        g_string_append_printf(job->io.err, "Unknown database: %s\n"
+                               "Try `getent --help' or `getent --usage' for more information.\n",
+                               database);
+        job_finish(job, 1);
+        return;
+    }
+    getent = g_new0(Getent, 1);
+    getent->next = 2;
+    job->state = getent;
+    job->state_free = g_free;
+    if (job->argv[2] == NULL) {
+        /* Enumerating the database: /etc/hosts is not modelled. */
+        job_finish(job, 0);
+        return;
+    }
+    getent_next(job);
+}
+
 void
 kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
              const char *const *argv, const KnToolIo *io, KnToolDone done, gpointer user_data)
@@ -1908,6 +2014,8 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
         run_nc(job);
     else if (strcmp(name, "ping") == 0)
         run_ping(job);
+    else if (strcmp(name, "getent") == 0)
+        run_getent(job);
     else if ((strcmp(name, "iptables-save") == 0 || strcmp(name, "conntrack") == 0)
              && net->klass->host_tool != NULL)
         job_finish(job, net->klass->host_tool(net->self, argv, job->io.out, job->io.err));

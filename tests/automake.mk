@@ -35,7 +35,9 @@ UNIT_TESTS = \
 	tests/test_shell \
 	tests/test_tools \
 	tests/test_dns_wire \
-	tests/test_coredns
+	tests/test_coredns \
+	tests/test_resolvconf \
+	tests/test_resolver
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
@@ -77,9 +79,14 @@ tests_test_capture_CFLAGS = $(tests_cflags)
 # The sample capture for the tshark check, written by a small program.
 check_PROGRAMS += tests/pcap_sample
 tests_pcap_sample_SOURCES = tests/pcap_sample.c tests/sample_capture.c tests/sample_capture.h
+
+# What knetsim's resolver sends, for tests/tools/glibc-resolver.sh.
+check_PROGRAMS += tests/resolver_sequence
 tests_test_images_CFLAGS = $(tests_cflags)
 tests_test_shell_CFLAGS = $(tests_cflags)
 tests_test_tools_CFLAGS = $(tests_cflags)
+tests_test_resolvconf_CFLAGS = $(tests_cflags)
+tests_test_resolver_CFLAGS = $(tests_cflags)
 tests_test_dns_wire_CFLAGS = $(tests_cflags)
 tests_test_coredns_CFLAGS = $(tests_cflags)
 
@@ -152,7 +159,7 @@ EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_
 # Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
 # is missing (iptables-restore.sh: when not root).
 TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh \
-	tests/tools/tshark-scenarios.sh
+	tests/tools/tshark-scenarios.sh tests/tools/glibc-resolver.sh
 TESTS += $(TOOL_TESTS)
 EXTRA_DIST += $(TOOL_TESTS)
 

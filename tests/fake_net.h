@@ -1,6 +1,8 @@
 /* fake_net.h -- a KnNetClient for tests: names resolve from a table, each
  * (address, port) either answers with an image's server (models/images.h),
- * refuses, or drops the SYNs; every answer comes from a KnSim event after
+ * refuses, drops the SYNs, or is a DNS server answering from a table of
+ * records (NXDOMAIN for unknown names, NODATA for known names of another
+ * type) and logging each query it receives; every answer comes from a KnSim event after
  * a fixed round trip, so tests exercise the asynchronous path.  Include
  * after tests/test_util.h. */
 #pragma once
@@ -8,6 +10,7 @@
 #include <string.h>
 #include "models/images.h"
 #include "models/netclient.h"
+#include "sim/dns-wire.h"
 #include "sim/packet.h"
 #include "sim/sim.h"
 
@@ -16,6 +19,7 @@ typedef enum {
     FAKE_REFUSE,                 /* RST (REJECT) */
     FAKE_DROP,                   /* SYNs vanish: connect timeout */
     FAKE_SLOW,                   /* connects, answers after 'delay' */
+    FAKE_DNS,                    /* a DNS server over UDP and TCP (fake_net_dns) */
 } FakeBehaviour;
 
 typedef struct FakeService {
@@ -37,6 +41,12 @@ typedef struct FakeNet {
     GPtrArray *pingable;         /* KnAddr * that answer pings */
     KnTime rtt;
     guint16 next_port;
+    GPtrArray *dns_records;      /* KnDnsRecord *: what FAKE_DNS servers answer */
+    GPtrArray *dns_servfail;     /* char *: names answered SERVFAIL */
+    GString *dns_log;            /* "name TYPE\n" per query received (UDP or TCP) */
+    guint dns_drop_aaaa;         /* AAAA queries still to drop (the conntrack race) */
+    guint dns_drop_all;          /* queries of any type still to drop */
+    gboolean dns_truncate;       /* UDP answers with records come back truncated */
 } FakeNet;
 
 typedef struct FakeDeferred {
@@ -142,6 +152,85 @@ fake_serve(FakeNet *net, FakeService *service, GBytes *request, guint16 client_p
     return NULL;
 }
 
+/* What a FAKE_DNS server answers to the DNS message 'request'; new, or
+ * NULL if it drops it. */
+static GBytes *
+fake_dns_answer(FakeNet *net, GBytes *request, gboolean tcp)
+{
+    g_autoptr(KnDnsMessage) query = kn_dns_message_decode(request, NULL);
+    g_autoptr(KnDnsMessage) reply = NULL;
+    const KnDnsQuestion *question;
+    char type[16];
+    gboolean known = FALSE;
+
+    if (query == NULL || (question = kn_dns_message_question(query)) == NULL)
+        return NULL;
+    g_string_append_printf(net->dns_log, "%s %s%s\n", question->name,
+                           kn_dns_type_format(question->type, type), tcp ? " tcp" : "");
+    if (net->dns_drop_all > 0) {
+        net->dns_drop_all--;
+        return NULL;
+    }
+    if (question->type == KN_DNS_TYPE_AAAA && net->dns_drop_aaaa > 0) {
+        net->dns_drop_aaaa--;
+        return NULL;
+    }
+    reply = kn_dns_message_new_reply(query);
+    reply->aa = TRUE;
+    reply->ra = TRUE;
+    for (guint i = 0; i < net->dns_servfail->len; i++)
+        if (kn_dns_name_equal(net->dns_servfail->pdata[i], question->name))
+            reply->rcode = KN_DNS_RCODE_SERVFAIL;
+    if (reply->rcode == KN_DNS_RCODE_NOERROR) {
+        for (guint i = 0; i < net->dns_records->len; i++) {
+            const KnDnsRecord *record = net->dns_records->pdata[i];
+
+            if (!kn_dns_name_equal(record->name, question->name))
+                continue;
+            known = TRUE;
+            if (record->type == question->type)
+                g_ptr_array_add(reply->answers, kn_dns_record_copy(record));
+        }
+        if (!known)
+            reply->rcode = KN_DNS_RCODE_NXDOMAIN;
+    }
+    if (!tcp && net->dns_truncate && reply->answers->len > 0) {
+        g_ptr_array_set_size(reply->answers, 0);
+        reply->tc = TRUE;
+    }
+    return kn_dns_message_encode(reply);
+}
+
+/* The same over TCP: length-prefixed queries in, answers out. */
+static GBytes *
+fake_dns_answer_tcp(FakeNet *net, GBytes *request)
+{
+    gsize size;
+    const guint8 *data = g_bytes_get_data(request, &size);
+    GByteArray *out = g_byte_array_new();
+
+    while (size >= 2) {
+        gsize len = (gsize) data[0] << 8 | data[1];
+
+        if (size < 2 + len)
+            break;
+        g_autoptr(GBytes) one = g_bytes_new(data + 2, len);
+        g_autoptr(GBytes) answer = fake_dns_answer(net, one, TRUE);
+
+        if (answer != NULL) {
+            gsize alen;
+            const guint8 *adata = g_bytes_get_data(answer, &alen);
+            guint8 prefix[2] = { alen >> 8, alen & 0xff };
+
+            g_byte_array_append(out, prefix, 2);
+            g_byte_array_append(out, adata, alen);
+        }
+        data += 2 + len;
+        size -= 2 + len;
+    }
+    return g_byte_array_free_to_bytes(out);
+}
+
 /* tcp_exchange */
 typedef struct {
     KnTcpResult result;
@@ -185,7 +274,9 @@ fake_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, gp
         delay = limit;
     } else {
         t->result.connected = start + net->rtt;
-        if (request->send != NULL)
+        if (request->send != NULL && service->behaviour == FAKE_DNS)
+            received = fake_dns_answer_tcp(net, request->send);
+        else if (request->send != NULL)
             received = fake_serve(net, service, request->send, t->result.local_port,
                                   KN_IPPROTO_TCP);
         delay = request->send != NULL ? 2 * net->rtt : net->rtt;
@@ -236,7 +327,10 @@ fake_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, gp
     if (service == NULL) {
         u->result.status = KN_NET_REFUSED;
     } else {
-        answer = fake_serve(net, service, request->send, net->next_port++, KN_IPPROTO_UDP);
+        if (service->behaviour == FAKE_DNS)
+            answer = fake_dns_answer(net, request->send, FALSE);
+        else
+            answer = fake_serve(net, service, request->send, net->next_port++, KN_IPPROTO_UDP);
         u->result.status = answer != NULL ? KN_NET_OK : KN_NET_CONNECT_TIMEOUT;
         if (answer == NULL)
             delay = request->timeout;
@@ -334,6 +428,9 @@ fake_net_new(const char *image, const char *hostname)
     net->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     net->services = g_ptr_array_new_with_free_func(g_free);
     net->pingable = g_ptr_array_new_with_free_func(g_free);
+    net->dns_records = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_record_free);
+    net->dns_servfail = g_ptr_array_new_with_free_func(g_free);
+    net->dns_log = g_string_new(NULL);
     net->rtt = 250 * KN_USEC;
     net->next_port = 43512;
     net->client.klass = &fake_class;
@@ -351,6 +448,9 @@ fake_net_free(FakeNet *net)
     g_hash_table_unref(net->names);
     g_ptr_array_unref(net->services);
     g_ptr_array_unref(net->pingable);
+    g_ptr_array_unref(net->dns_records);
+    g_ptr_array_unref(net->dns_servfail);
+    g_string_free(net->dns_log, TRUE);
     g_free(net->client.hostname);
     g_free(net->client.image);
     g_free(net);
@@ -381,6 +481,24 @@ fake_net_service(FakeNet *net, const char *address, guint16 port, guint8 proto,
     return service;
 }
 
+/* A DNS server on 'address' port 53, UDP and TCP. */
+G_GNUC_UNUSED static void
+fake_net_dns(FakeNet *net, const char *address)
+{
+    fake_net_service(net, address, 53, KN_IPPROTO_UDP, FAKE_DNS, NULL, NULL);
+    fake_net_service(net, address, 53, KN_IPPROTO_TCP, FAKE_DNS, NULL, NULL);
+}
+
+/* An A or AAAA record (by the address) the DNS servers answer. */
+G_GNUC_UNUSED static void
+fake_net_dns_addr(FakeNet *net, const char *name, const char *address)
+{
+    KnAddr addr;
+
+    g_assert_true(kn_addr_parse(address, &addr));
+    g_ptr_array_add(net->dns_records, kn_dns_record_new_addr(name, 30, &addr));
+}
+
 static void
 fake_net_pingable(FakeNet *net, const char *address)
 {
@@ -396,7 +514,7 @@ fake_net_pingable(FakeNet *net, const char *address)
 static const char *const fake_web_pods[] = { "web-7d9c5-abcde", "web-7d9c5-fghij",
                                              "web-7d9c5-klmno", NULL };
 
-static FakeNet *
+G_GNUC_UNUSED static FakeNet *
 fake_net_lab(const char *image)
 {
     FakeNet *net = fake_net_new(image, "client");

@@ -338,10 +338,57 @@ test_tools_service_names(void **state)
     assert_false(kn_tools_known("sort"));
 }
 
+static void
+on_tool_done(int status, gpointer user_data)
+{
+    int *out = user_data;
+
+    *out = status;
+}
+
+/* Runs argv straight through kn_tools_run() (no shell, whose image table
+ * does not list getent yet). */
+static int
+run_tool(const char *const *argv, GString *out, GString *err)
+{
+    FakeNet *net = fake_net_lab("debian:12");
+    KnToolIo io = { NULL, out, err, NULL };
+    int status = -1;
+
+    kn_tools_run(&net->client, NULL, "debian:12", argv, &io, on_tool_done, &status);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    fake_net_free(net);
+    return status;
+}
+
+static void
+test_tools_getent_ahosts_and_hosts(void **state)
+{
+    (void) state;
+    static const char *const ahosts[] = { "getent", "ahosts", "web", NULL };
+    static const char *const hosts[] = { "getent", "hosts", "web", "nothere", NULL };
+    static const char *const bad[] = { "getent", "nodb", "web", NULL };
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+
+    assert_int_equal(run_tool(ahosts, out, err), 0);
+    assert_string_equal(out->str, "10.96.0.12      STREAM web\n"
+                                  "10.96.0.12      DGRAM  \n"
+                                  "10.96.0.12      RAW    \n");
+    g_string_truncate(out, 0);
+    assert_int_equal(run_tool(hosts, out, err), 2);
+    assert_string_equal(out->str, "10.96.0.12      web\n");
+    assert_string_equal(err->str, "");
+    assert_int_equal(run_tool(bad, out, err), 1);
+    assert_string_equal(err->str, "Unknown database: nodb\n"
+                                  "Try `getent --help' or `getent --usage' for more information.\n");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tools_getent_ahosts_and_hosts),
         cmocka_unit_test(test_tools_curl_write_out_http_code),
         cmocka_unit_test(test_tools_curl_progress_meter),
         cmocka_unit_test(test_tools_curl_verbose_7_88),

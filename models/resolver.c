@@ -1,0 +1,1283 @@
+/* resolver.c -- glibc's and musl's stub resolvers on the simulated clock.
+ *
+ * DOC: Stub resolvers
+ *
+ * glibc (reference/k8s-networking-facts.md 8.1; bminor/glibc
+ * resolv/res_query.c __res_context_search and __res_context_query,
+ * resolv/res_send.c __res_context_send, send_dg and send_vc):
+ *  - The walk: dots = the name's '.' count.  dots >= ndots or a
+ *    trailing dot: the name as is first; an answer (or the trailing dot)
+ *    ends the walk.  Then, unless there was a trailing dot, each search
+ *    domain: an answer ends the walk; NXDOMAIN (HOST_NOT_FOUND) and
+ *    NOERROR without answers (NO_DATA, remembered) go on; SERVFAIL
+ *    (TRY_AGAIN with rcode SERVFAIL) goes on; ECONNREFUSED (no server
+ *    ever answered) ends the lookup; anything else (a timeout, REFUSED,
+ *    FORMERR) stops the search.  Last, the name as is, unless it was
+ *    tried first or the search list has the root, and (no-tld-query)
+ *    only if it has a dot or nothing was searched.  The error is the
+ *    as-is attempt's if it came first, else NO_DATA if any, else
+ *    TRY_AGAIN if any SERVFAIL, else the last one.
+ *  - A name "answers" when either response has an answer record.
+ *    Neither: the rcode of the first response to arrive, or if that is
+ *    NOERROR the second's: NXDOMAIN -> HOST_NOT_FOUND, SERVFAIL ->
+ *    TRY_AGAIN, NOERROR -> NO_DATA, others -> NO_RECOVERY.
+ *  - getaddrinfo(AF_UNSPEC) sends A and AAAA together (T_QUERY_A_AND_AAAA,
+ *    sendmmsg on one socket); no-aaaa and AF_INET send A alone.
+ *  - res_send: `attempts` rounds over the nameservers (from a rotating
+ *    offset with `rotate`, nameserver_offset); send_dg waits
+ *    `timeout << ns` seconds for server index ns, divided by the
+ *    server count when ns > 0 (at least 1).  SERVFAIL, NOTIMP, REFUSED
+ *    and a lame answer (NOERROR, no records, neither AA nor RA) move to
+ *    the next server unless the other response already came good.  A
+ *    timeout after exactly one good answer switches the process to
+ *    single-request (then single-request-reopen) and re-sends at once to
+ *    the same server.  single-request sends AAAA after A's answer;
+ *    -reopen on a new socket; after a bad first answer in single mode
+ *    the second query is never sent (the poll waits for POLLIN only).
+ *    TC moves both queries to TCP on the same server (send_vc, one
+ *    attempt, both queries on one connection).  ICMP port unreachable
+ *    moves on without counting as "got somewhere": if no server ever
+ *    answered, the error is ECONNREFUSED, else ETIMEDOUT.
+ *
+ * musl (reference 8.2; bminor/musl src/network/lookup_name.c
+ * name_from_dns_search and name_from_dns, src/network/res_msend.c
+ * __res_msend_rc):
+ *  - dots >= ndots or a trailing dot: the name alone.  Otherwise each
+ *    search domain (skipped if the name would pass 255 characters; a
+ *    "." domain makes an invalid name and is skipped), then the name.
+ *  - Per name, A then AAAA, sent together from one socket to every
+ *    nameserver at once; re-sent (to all servers, for the queries not yet
+ *    answered) every timeout/attempts milliseconds while less than
+ *    `timeout` has passed.  Only NOERROR and NXDOMAIN are accepted;
+ *    SERVFAIL is re-sent at once to that server (at most 2 x queries
+ *    times per round); REFUSED and the rest are ignored.
+ *  - Then: a query without an answer -> EAI_AGAIN (stop); NXDOMAIN ->
+ *    the next name; another rcode -> EAI_FAIL (stop); no address ->
+ *    EAI_NODATA (stop: unlike glibc, NODATA ends the walk).
+ *
+ * Simplified: the answers are taken as A records, then AAAA, in the
+ * order received, without getaddrinfo's RFC 6724 sort (which leaves
+ * IPv4-only answers in that order anyway); glibc's "sticky"
+ * single-request mode lasts one lookup, not the process; CNAME chains
+ * are not checked against the owner names.  KnUdpRequest cannot yet ask
+ * for one shared source port, so A and AAAA leave from two (XXX: the
+ * conntrack race needs glibc's one socket).  Go's pure resolver is not
+ * modelled. */
+#include <config.h>
+#include "models/resolver.h"
+
+#include <string.h>
+
+/* h_errno values (resolv/netdb.h). */
+typedef enum {
+    H_SUCCESS,
+    H_HOST_NOT_FOUND,
+    H_TRY_AGAIN,
+    H_NO_RECOVERY,
+    H_NO_DATA,
+} HErrno;
+
+typedef struct Lookup Lookup;
+typedef struct Send Send;
+
+/* One res_send() (glibc) or __res_msend_rc() (musl) call: the queries
+ * for one candidate name. */
+struct Send {
+    Lookup *lookup;
+    guint candidate;
+    guint n;                     /* queries: 1 or 2 */
+    guint16 types[2];
+    guint16 ids[2];
+    GBytes *wire[2];             /* the encoded queries */
+    guint gen;                   /* bumped per attempt; older callbacks are stale */
+    gboolean over;               /* the send has returned */
+    /* glibc */
+    guint try_;                  /* the attempt round */
+    guint ns_shift;              /* the server within the round */
+    guint ns;                    /* the server index in use */
+    gboolean tcp;                /* send_vc */
+    gboolean gotsomewhere;
+    gboolean recv[2];            /* by query */
+    KnDnsMessage *slot[2];       /* the responses, in arrival order; borrowed from the records */
+    gboolean slot_bad[2];
+    guint n_slots;
+    guint8 buffer_rcode;         /* the rcode in glibc's answer buffer */
+    KnTime finish;               /* the current send_dg's deadline */
+    guint socket;                /* which socket (single-request-reopen makes new ones) */
+    /* musl */
+    KnDnsMessage *answer[2];     /* by query; borrowed */
+    guint servfail_retry;
+    guint answer_ns;             /* the server of the answer being handled */
+    KnTime t0;
+    KnTime interval;
+    /* outcome */
+    gboolean failed;             /* res_send returned -1 */
+    gboolean refused;            /* ... with ECONNREFUSED */
+};
+
+struct Lookup {
+    guint refs;                  /* the lookup, pending exchanges and timers */
+    gboolean finished;
+    KnNetClient *client;
+    const KnResolvConf *conf;
+    KnRng *ids;
+    guint16 next_id;
+    char *name;                  /* as given */
+    char *bare;                  /* without its final dot */
+    KnResolverFlags flags;
+    KnResolverDone done;
+    gpointer user_data;
+    KnResolverResult result;
+    GPtrArray *sends;            /* Send *, owned */
+    gboolean direct;             /* kn_resolver_query() */
+    gboolean direct_tcp;
+    KnTime direct_timeout;
+    /* glibc's search walk */
+    guint dots;
+    gboolean trailing_dot;
+    enum { PHASE_AS_IS_FIRST, PHASE_SEARCH, PHASE_AS_IS_LAST } phase;
+    guint search_index;
+    int saved_herrno;            /* -1: none */
+    gboolean tried_as_is, searched, root_on_list, got_nodata, got_servfail;
+    HErrno herrno;
+    gboolean single_request;     /* RES_SNGLKUP, set by a half-answered timeout */
+    gboolean single_request_reopen;
+    guint ns_offset;             /* nameserver_offset() under rotate */
+    /* musl */
+    GPtrArray *musl_names;       /* char *: candidates still to try */
+};
+
+/* A query in flight. */
+typedef struct {
+    Send *send;
+    guint gen;
+    guint query;                 /* index into send->types */
+    guint ns;                    /* the nameserver index */
+    KnResolverQuery *record;     /* borrowed from the result */
+} Exchange;
+
+static void glibc_attempt(Send *send);
+static void glibc_next_ns(Send *send);
+static void glibc_step(Lookup *lookup, Send *send);
+static void musl_step(Lookup *lookup, Send *send);
+
+/*****************************************************************************/
+/* Results. */
+
+const char *
+kn_resolver_status_name(KnResolverStatus status)
+{
+    switch (status) {
+    case KN_RESOLVER_OK:
+        return "OK";
+    case KN_RESOLVER_NXDOMAIN:
+        return "NXDOMAIN";
+    case KN_RESOLVER_NODATA:
+        return "NODATA";
+    case KN_RESOLVER_AGAIN:
+        return "TRY_AGAIN";
+    case KN_RESOLVER_FAIL:
+        return "NO_RECOVERY";
+    }
+    return "?";
+}
+
+static void
+query_free(KnResolverQuery *query)
+{
+    g_free(query->name);
+    kn_dns_message_free(query->response);
+    g_free(query);
+}
+
+static void
+send_free(Send *send)
+{
+    for (guint i = 0; i < send->n; i++)
+        g_clear_pointer(&send->wire[i], g_bytes_unref);
+    g_free(send);
+}
+
+static void
+lookup_unref(Lookup *lookup)
+{
+    if (--lookup->refs > 0)
+        return;
+    g_free(lookup->name);
+    g_free(lookup->bare);
+    g_ptr_array_unref(lookup->result.addresses);
+    g_free(lookup->result.canonical);
+    g_free(lookup->result.answered);
+    g_ptr_array_unref(lookup->result.candidates);
+    g_ptr_array_unref(lookup->result.queries);
+    g_ptr_array_unref(lookup->sends);
+    if (lookup->musl_names != NULL)
+        g_ptr_array_unref(lookup->musl_names);
+    g_free(lookup);
+}
+
+static KnTime
+now(Lookup *lookup)
+{
+    return lookup->client->klass->now(lookup->client->self);
+}
+
+/* Collects the addresses of 'send's responses (by query, A first). */
+static void
+collect_addresses(Lookup *lookup, Send *send, KnDnsMessage *const *by_query)
+{
+    KnResolverResult *result = &lookup->result;
+
+    for (guint i = 0; i < send->n; i++) {
+        const KnDnsMessage *message = by_query[i];
+
+        if (message == NULL)
+            continue;
+        for (guint j = 0; j < message->answers->len; j++) {
+            const KnDnsRecord *record = message->answers->pdata[j];
+
+            if (record->type != send->types[i])
+                continue;
+            g_ptr_array_add(result->addresses, g_memdup2(&record->addr, sizeof record->addr));
+            if (result->canonical == NULL)
+                result->canonical = g_strdup(record->name);
+        }
+    }
+}
+
+/* Ends the lookup: counts the wasted queries and calls 'done'. */
+static void
+finish(Lookup *lookup, KnResolverStatus status, Send *answered)
+{
+    KnResolverResult *result = &lookup->result;
+
+    if (lookup->finished)
+        return;
+    lookup->finished = TRUE;
+    result->status = status;
+    result->finished = now(lookup);
+    if (answered != NULL)
+        result->answered = g_strdup(result->candidates->pdata[answered->candidate]);
+    for (guint i = 0; i < result->queries->len; i++) {
+        const KnResolverQuery *query = result->queries->pdata[i];
+
+        if (answered == NULL || query->candidate != answered->candidate)
+            result->n_wasted++;
+    }
+    lookup->done(result, lookup->user_data);
+}
+
+/*****************************************************************************/
+/* Sending. */
+
+static guint16
+new_id(Lookup *lookup)
+{
+    if (lookup->ids != NULL)
+        return kn_rng_next(lookup->ids) & 0xffff;
+    return ++lookup->next_id;
+}
+
+/* A Send for 'name' (candidate number 'candidate') with the query types
+ * 'flags' asks for, A first. */
+static Send *
+send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_type, gboolean rd)
+{
+    Send *send = g_new0(Send, 1);
+    const char *name = lookup->result.candidates->pdata[candidate];
+
+    send->lookup = lookup;
+    send->candidate = candidate;
+    if (only_type != 0) {
+        send->types[send->n++] = only_type;
+    } else {
+        if (flags & KN_RESOLVER_A)
+            send->types[send->n++] = KN_DNS_TYPE_A;
+        if ((flags & KN_RESOLVER_AAAA)
+            && !(lookup->conf->libc == KN_LIBC_GLIBC && lookup->conf->no_aaaa
+                 && (flags & KN_RESOLVER_A)))
+            send->types[send->n++] = KN_DNS_TYPE_AAAA;
+    }
+    for (guint i = 0; i < send->n; i++) {
+        g_autoptr(KnDnsMessage) query = NULL;
+
+        send->ids[i] = new_id(lookup);
+        /* musl: "Ensure query IDs are distinct." */
+        if (i == 1 && send->ids[1] == send->ids[0])
+            send->ids[1]++;
+        query = kn_dns_message_new_query(send->ids[i], name, send->types[i], rd);
+        if (lookup->conf->libc == KN_LIBC_GLIBC && !lookup->direct) {
+            query->ad = lookup->conf->trust_ad;
+            if (lookup->conf->edns0)
+                kn_dns_message_set_edns(query, KN_DNS_EDNS_SIZE_GLIBC, FALSE);
+        }
+        send->wire[i] = kn_dns_message_encode(query);
+    }
+    g_ptr_array_add(lookup->sends, send);
+    return send;
+}
+
+static KnResolverQuery *
+record_query(Send *send, guint query, const KnAddr *server, gboolean tcp)
+{
+    Lookup *lookup = send->lookup;
+    KnResolverQuery *record = g_new0(KnResolverQuery, 1);
+
+    record->name = g_strdup(lookup->result.candidates->pdata[send->candidate]);
+    record->type = send->types[query];
+    record->id = send->ids[query];
+    record->server = *server;
+    record->tcp = tcp;
+    record->candidate = send->candidate;
+    record->sent = now(lookup);
+    record->status = KN_RESOLVER_QUERY_UNUSED;
+    g_ptr_array_add(lookup->result.queries, record);
+    return record;
+}
+
+static const KnAddr *
+server_addr(Lookup *lookup, guint ns)
+{
+    return &g_array_index(lookup->conf->nameservers, KnAddr, ns);
+}
+
+typedef void (*AnswerHandler)(Send *send, guint query, KnDnsMessage *message);
+typedef void (*LossHandler)(Send *send, guint query, KnNetStatus status);
+
+typedef struct {
+    Exchange exchange;
+    AnswerHandler on_answer;
+    LossHandler on_loss;
+} UdpCall;
+
+static void
+on_udp(const KnUdpResult *result, gpointer user_data)
+{
+    UdpCall *call = user_data;
+    Exchange *ex = &call->exchange;
+    Send *send = ex->send;
+    Lookup *lookup = send->lookup;
+    KnResolverQuery *record = ex->record;
+    KnDnsMessage *message = NULL;
+
+    record->finished = result->finished;
+    if (result->status == KN_NET_OK) {
+        message = kn_dns_message_decode(result->received, NULL);
+        /* Not a reply to this query: dropped, as a spurious packet. */
+        if (message != NULL && (!message->qr || message->id != record->id))
+            g_clear_pointer(&message, kn_dns_message_free);
+    }
+    if (record->status == KN_RESOLVER_QUERY_UNUSED) {
+        record->status = message != NULL ? KN_RESOLVER_QUERY_ANSWERED
+                         : result->status == KN_NET_REFUSED ? KN_RESOLVER_QUERY_REFUSED
+                                                            : KN_RESOLVER_QUERY_TIMEOUT;
+        record->response = message;
+    } else {
+        kn_dns_message_free(message);
+        message = NULL;
+    }
+    if (!lookup->finished && !send->over && ex->gen == send->gen) {
+        send->answer_ns = ex->ns;
+        if (message != NULL)
+            call->on_answer(send, ex->query, message);
+        else if (result->status != KN_NET_OK)
+            call->on_loss(send, ex->query, result->status);
+    }
+    g_free(call);
+    lookup_unref(lookup);
+}
+
+/* Sends query 'query' of 'send' to server 'ns' over UDP, waiting until
+ * 'deadline' at most. */
+static void
+send_udp(Send *send, guint query, guint ns, KnTime deadline, AnswerHandler on_answer,
+         LossHandler on_loss)
+{
+    Lookup *lookup = send->lookup;
+    UdpCall *call = g_new0(UdpCall, 1);
+    KnUdpRequest request = { 0 };
+    KnTime t = now(lookup);
+
+    call->exchange.send = send;
+    call->exchange.gen = send->gen;
+    call->exchange.query = query;
+    call->exchange.ns = ns;
+    call->exchange.record = record_query(send, query, server_addr(lookup, ns), FALSE);
+    call->on_answer = on_answer;
+    call->on_loss = on_loss;
+    request.dst = *server_addr(lookup, ns);
+    request.port = KN_DNS_PORT;
+    request.send = send->wire[query];
+    request.timeout = deadline > t ? deadline - t : 1;
+    lookup->refs++;
+    lookup->client->klass->udp_exchange(lookup->client->self, &request, on_udp, call);
+}
+
+typedef struct {
+    Send *send;
+    guint gen;
+    void (*fire)(Send *send);
+} Timer;
+
+static void
+on_timer(gpointer data)
+{
+    Timer *timer = data;
+    Lookup *lookup = timer->send->lookup;
+
+    if (!lookup->finished && !timer->send->over && timer->gen == timer->send->gen)
+        timer->fire(timer->send);
+    g_free(timer);
+    lookup_unref(lookup);
+}
+
+/* Calls 'fire' at 'when' unless the send moved on meanwhile. */
+static void
+send_timer(Send *send, KnTime when, void (*fire)(Send *send))
+{
+    Lookup *lookup = send->lookup;
+    Timer *timer = g_new0(Timer, 1);
+    KnTime t = now(lookup);
+
+    timer->send = send;
+    timer->gen = send->gen;
+    timer->fire = fire;
+    lookup->refs++;
+    lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0, on_timer, timer);
+}
+
+/* DNS over TCP: both queries on one connection, each with its two-byte
+ * length (RFC 1035 4.2.2), then the replies in whatever order. */
+typedef struct {
+    Send *send;
+    guint gen;
+    KnResolverQuery *records[2];
+    void (*on_done)(Send *send, KnDnsMessage **by_query, gboolean ok);
+} TcpCall;
+
+static void
+on_tcp(const KnTcpResult *result, gpointer user_data)
+{
+    TcpCall *call = user_data;
+    Send *send = call->send;
+    Lookup *lookup = send->lookup;
+    KnDnsMessage *by_query[2] = { NULL, NULL };
+    gsize size;
+    const guint8 *data = g_bytes_get_data(result->received, &size);
+    gboolean ok = result->status == KN_NET_OK;
+
+    while (size >= 2) {
+        gsize len = (gsize) data[0] << 8 | data[1];
+
+        if (size < 2 + len)
+            break;
+        KnDnsMessage *message = kn_dns_message_decode_data(data + 2, len, NULL);
+
+        for (guint i = 0; message != NULL && i < send->n; i++) {
+            if (by_query[i] == NULL && message->id == send->ids[i] && message->qr) {
+                by_query[i] = g_steal_pointer(&message);
+            }
+        }
+        kn_dns_message_free(message);
+        data += 2 + len;
+        size -= 2 + len;
+    }
+    for (guint i = 0; i < send->n; i++) {
+        KnResolverQuery *record = call->records[i];
+
+        record->finished = result->finished;
+        record->status = by_query[i] != NULL ? KN_RESOLVER_QUERY_ANSWERED
+                         : result->status == KN_NET_REFUSED ? KN_RESOLVER_QUERY_REFUSED
+                                                            : KN_RESOLVER_QUERY_TIMEOUT;
+        record->response = by_query[i];
+        if (by_query[i] == NULL)
+            ok = FALSE;
+    }
+    if (!lookup->finished && !send->over && call->gen == send->gen)
+        call->on_done(send, by_query, ok);
+    g_free(call);
+    lookup_unref(lookup);
+}
+
+static void
+send_tcp(Send *send, guint ns, KnTime max_time,
+         void (*on_done)(Send *send, KnDnsMessage **by_query, gboolean ok))
+{
+    Lookup *lookup = send->lookup;
+    TcpCall *call = g_new0(TcpCall, 1);
+    KnTcpRequest request = { 0 };
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    g_autoptr(GBytes) framed = NULL;
+
+    call->send = send;
+    call->gen = send->gen;
+    call->on_done = on_done;
+    for (guint i = 0; i < send->n; i++) {
+        gsize len;
+        const guint8 *data = g_bytes_get_data(send->wire[i], &len);
+        guint8 prefix[2] = { len >> 8, len & 0xff };
+
+        g_byte_array_append(bytes, prefix, 2);
+        g_byte_array_append(bytes, data, len);
+        call->records[i] = record_query(send, i, server_addr(lookup, ns), TRUE);
+    }
+    framed = g_byte_array_free_to_bytes(g_steal_pointer(&bytes));
+    request.dst = *server_addr(lookup, ns);
+    request.port = KN_DNS_PORT;
+    request.send = framed;
+    request.connect_timeout = max_time;
+    request.max_time = max_time;
+    lookup->refs++;
+    lookup->client->klass->tcp_exchange(lookup->client->self, &request, on_tcp, call);
+}
+
+/*****************************************************************************/
+/* glibc: res_send. */
+
+static gboolean
+glibc_bad(const KnDnsMessage *m)
+{
+    if (m->rcode == KN_DNS_RCODE_SERVFAIL || m->rcode == KN_DNS_RCODE_NOTIMP
+        || m->rcode == KN_DNS_RCODE_REFUSED)
+        return TRUE;
+    /* A lame answer: "anhp->rcode == NOERROR && anhp->ancount == 0 &&
+     * anhp->aa == 0 && anhp->ra == 0 && anhp->arcount == 0". */
+    return m->rcode == KN_DNS_RCODE_NOERROR && m->answers->len == 0 && !m->aa && !m->ra
+           && m->additional->len == 0;
+}
+
+/* res_send returns: the walk reads the slots. */
+static void
+glibc_return(Send *send)
+{
+    send->over = TRUE;
+    glibc_step(send->lookup, send);
+}
+
+static void
+glibc_fail(Send *send)
+{
+    send->failed = TRUE;
+    send->refused = !send->gotsomewhere;
+    glibc_return(send);
+}
+
+static void glibc_send_second(Send *send);
+
+static void
+glibc_on_answer(Send *send, guint query, KnDnsMessage *message)
+{
+    Lookup *lookup = send->lookup;
+
+    if (send->recv[query])
+        return;
+    send->gotsomewhere = TRUE;
+    if (glibc_bad(message)) {
+        if (send->n_slots > 0) {
+            /* "*resplen2 = 0; return resplen;": the first reply alone,
+             * or the next server if it was bad too. */
+            if (send->slot_bad[0])
+                glibc_next_ns(send);
+            else
+                glibc_return(send);
+            return;
+        }
+        send->buffer_rcode = message->rcode;
+        if (send->n == 2) {
+            send->slot[0] = message;
+            send->slot_bad[0] = TRUE;
+            send->n_slots = 1;
+            send->recv[query] = TRUE;
+            return;          /* wait; in single mode AAAA is never sent */
+        }
+        glibc_next_ns(send);
+        return;
+    }
+    if (message->tc) {
+        send->tcp = TRUE;
+        glibc_attempt(send);
+        return;
+    }
+    if (send->n_slots == 0)
+        send->buffer_rcode = message->rcode;
+    send->slot[send->n_slots] = message;
+    send->slot_bad[send->n_slots] = FALSE;
+    send->n_slots++;
+    send->recv[query] = TRUE;
+    if (send->n_slots == send->n) {
+        glibc_return(send);
+        return;
+    }
+    if (lookup->single_request || lookup->single_request_reopen)
+        glibc_send_second(send);
+}
+
+static void
+glibc_on_loss(Send *send, guint query, KnNetStatus status)
+{
+    (void) query;
+    /* recvfrom() fails with ECONNREFUSED after ICMP port unreachable:
+     * close_and_return_error, the next server.  Timeouts are the
+     * deadline's business. */
+    if (status == KN_NET_REFUSED || status == KN_NET_HOST_UNREACHABLE
+        || status == KN_NET_NETWORK_UNREACHABLE)
+        glibc_next_ns(send);
+}
+
+static void
+glibc_send_second(Send *send)
+{
+    guint other = send->recv[0] ? 1 : 0;
+
+    if (send->lookup->single_request_reopen)
+        send->socket++;
+    send_udp(send, other, send->ns, send->finish, glibc_on_answer, glibc_on_loss);
+}
+
+/* The poll timed out (send_dg's "n == 0"). */
+static void
+glibc_on_deadline(Send *send)
+{
+    Lookup *lookup = send->lookup;
+
+    if (send->n_slots > 0 && !send->slot_bad[0]) {
+        /* One good answer, the other lost: broken servers or firewalls
+         * that cannot take two queries at once. */
+        if (!lookup->single_request) {
+            lookup->single_request = TRUE;
+            glibc_attempt(send);
+            return;
+        }
+        if (!lookup->single_request_reopen) {
+            lookup->single_request_reopen = TRUE;
+            send->socket++;
+            glibc_attempt(send);
+            return;
+        }
+        glibc_return(send);
+        return;
+    }
+    send->gotsomewhere = TRUE;
+    glibc_next_ns(send);
+}
+
+static void
+glibc_on_tcp(Send *send, KnDnsMessage **by_query, gboolean ok)
+{
+    if (by_query[0] == NULL) {
+        /* close_and_return_error: the next server, and send_vc set
+         * try = retry, so this round is the last. */
+        (void) ok;
+        glibc_next_ns(send);
+        return;
+    }
+    send->n_slots = 0;
+    for (guint i = 0; i < send->n; i++) {
+        if (by_query[i] != NULL) {
+            send->slot[send->n_slots] = by_query[i];
+            send->slot_bad[send->n_slots++] = FALSE;
+        }
+    }
+    send->buffer_rcode = send->slot[0]->rcode;
+    glibc_return(send);
+}
+
+/* send_dg (or send_vc) to the current server. */
+static void
+glibc_attempt(Send *send)
+{
+    Lookup *lookup = send->lookup;
+    const KnResolvConf *conf = lookup->conf;
+    guint nscount = conf->nameservers->len;
+    guint seconds;
+
+    if (!send->tcp && send->try_ >= conf->attempts) {
+        glibc_fail(send);
+        return;
+    }
+    send->ns = (send->ns_shift + lookup->ns_offset) % nscount;
+    send->gen++;
+    send->n_slots = 0;
+    send->recv[0] = send->recv[1] = FALSE;
+    seconds = conf->timeout << send->ns;
+    if (send->ns > 0)
+        seconds /= nscount;
+    if (seconds == 0)
+        seconds = 1;
+    send->finish = now(lookup) + (KnTime) seconds * KN_SEC;
+    if (send->tcp || conf->use_vc) {
+        send->tcp = TRUE;
+        send->try_ = conf->attempts;        /* "at most one attempt per server" */
+        send_tcp(send, send->ns, (KnTime) seconds * KN_SEC, glibc_on_tcp);
+        return;
+    }
+    send_udp(send, 0, send->ns, send->finish, glibc_on_answer, glibc_on_loss);
+    if (send->n == 2 && !lookup->single_request && !lookup->single_request_reopen)
+        send_udp(send, 1, send->ns, send->finish, glibc_on_answer, glibc_on_loss);
+    send_timer(send, send->finish, glibc_on_deadline);
+}
+
+static void
+glibc_next_ns(Send *send)
+{
+    guint nscount = send->lookup->conf->nameservers->len;
+
+    if (++send->ns_shift >= nscount) {
+        send->ns_shift = 0;
+        send->try_++;
+    }
+    if (send->tcp && send->ns_shift == 0) {
+        /* send_vc ended the rounds. */
+        glibc_fail(send);
+        return;
+    }
+    glibc_attempt(send);
+}
+
+/* __res_context_query for 'name' (candidate 'candidate'). */
+static void
+glibc_query(Lookup *lookup, guint candidate)
+{
+    Send *send = send_new(lookup, candidate, lookup->flags, 0, TRUE);
+    guint nscount = lookup->conf->nameservers->len;
+
+    if (lookup->conf->rotate && nscount > 1)
+        lookup->ns_offset = (lookup->ns_offset + 1) % nscount;
+    glibc_attempt(send);
+}
+
+static guint
+add_candidate(Lookup *lookup, char *name)
+{
+    g_ptr_array_add(lookup->result.candidates, name);
+    return lookup->result.candidates->len - 1;
+}
+
+/*****************************************************************************/
+/* glibc: the search walk. */
+
+/* What __res_context_query makes of a returned send: h_errno, and
+ * whether a name answered. */
+static HErrno
+glibc_herrno(Send *send, guint8 *rcode)
+{
+    const KnDnsMessage *hp, *hp2;
+    guint8 code;
+
+    *rcode = send->buffer_rcode;
+    if (send->failed)
+        return H_TRY_AGAIN;
+    hp = send->slot[0];
+    hp2 = send->n_slots > 1 ? send->slot[1] : NULL;
+    if ((hp->rcode == KN_DNS_RCODE_NOERROR && hp->answers->len > 0)
+        || (hp2 != NULL && hp2->rcode == KN_DNS_RCODE_NOERROR && hp2->answers->len > 0))
+        return H_SUCCESS;
+    code = hp->rcode == KN_DNS_RCODE_NOERROR && hp2 != NULL ? hp2->rcode : hp->rcode;
+    *rcode = hp->rcode;
+    switch (code) {
+    case KN_DNS_RCODE_NXDOMAIN:
+        return H_HOST_NOT_FOUND;
+    case KN_DNS_RCODE_SERVFAIL:
+        return H_TRY_AGAIN;
+    case KN_DNS_RCODE_NOERROR:
+        return H_NO_DATA;
+    default:
+        return H_NO_RECOVERY;
+    }
+}
+
+static KnResolverStatus
+status_of(HErrno herrno)
+{
+    switch (herrno) {
+    case H_SUCCESS:
+        return KN_RESOLVER_OK;
+    case H_HOST_NOT_FOUND:
+        return KN_RESOLVER_NXDOMAIN;
+    case H_NO_DATA:
+        return KN_RESOLVER_NODATA;
+    case H_TRY_AGAIN:
+        return KN_RESOLVER_AGAIN;
+    case H_NO_RECOVERY:
+        break;
+    }
+    return KN_RESOLVER_FAIL;
+}
+
+static void
+glibc_success(Lookup *lookup, Send *send)
+{
+    KnDnsMessage *by_query[2] = { NULL, NULL };
+
+    for (guint i = 0; i < send->n_slots; i++) {
+        for (guint q = 0; q < send->n; q++) {
+            const KnDnsQuestion *question = kn_dns_message_question(send->slot[i]);
+
+            if (by_query[q] == NULL && question != NULL && question->type == send->types[q])
+                by_query[q] = send->slot[i];
+        }
+    }
+    collect_addresses(lookup, send, by_query);
+    finish(lookup, lookup->result.addresses->len > 0 || lookup->direct ? KN_RESOLVER_OK
+                                                                       : KN_RESOLVER_NODATA, send);
+}
+
+/* The walk's end without an answer. */
+static void
+glibc_give_up(Lookup *lookup)
+{
+    if (lookup->saved_herrno != -1)
+        lookup->herrno = lookup->saved_herrno;
+    else if (lookup->got_nodata)
+        lookup->herrno = H_NO_DATA;
+    else if (lookup->got_servfail)
+        lookup->herrno = H_TRY_AGAIN;
+    finish(lookup, status_of(lookup->herrno), NULL);
+}
+
+/* The next query of the walk, or the end. */
+static void
+glibc_walk(Lookup *lookup)
+{
+    const KnResolvConf *conf = lookup->conf;
+
+    if (lookup->phase == PHASE_SEARCH) {
+        gboolean search = (lookup->dots == 0) || (lookup->dots > 0 && !lookup->trailing_dot);
+
+        if (search && lookup->search_index < conf->search->len) {
+            const char *domain = conf->search->pdata[lookup->search_index++];
+
+            lookup->searched = TRUE;
+            if (domain[0] == '\0') {
+                lookup->root_on_list = TRUE;
+                glibc_query(lookup, add_candidate(lookup, g_strdup(lookup->bare)));
+            } else {
+                glibc_query(lookup, add_candidate(lookup,
+                                                  g_strdup_printf("%s.%s", lookup->bare, domain)));
+            }
+            return;
+        }
+        lookup->phase = PHASE_AS_IS_LAST;
+        if ((lookup->dots > 0 || !lookup->searched || !conf->no_tld_query)
+            && !(lookup->tried_as_is || lookup->root_on_list)) {
+            glibc_query(lookup, add_candidate(lookup, g_strdup(lookup->bare)));
+            return;
+        }
+    }
+    glibc_give_up(lookup);
+}
+
+static void
+glibc_step(Lookup *lookup, Send *send)
+{
+    guint8 rcode;
+    HErrno herrno = glibc_herrno(send, &rcode);
+
+    if (herrno == H_SUCCESS) {
+        glibc_success(lookup, send);
+        return;
+    }
+    lookup->herrno = herrno;
+    switch (lookup->phase) {
+    case PHASE_AS_IS_FIRST:
+        if (lookup->trailing_dot) {
+            finish(lookup, status_of(herrno), NULL);
+            return;
+        }
+        lookup->saved_herrno = herrno;
+        lookup->tried_as_is = TRUE;
+        lookup->phase = PHASE_SEARCH;
+        break;
+    case PHASE_SEARCH:
+        if (send->failed && send->refused) {
+            lookup->herrno = H_TRY_AGAIN;
+            finish(lookup, KN_RESOLVER_AGAIN, NULL);
+            return;
+        }
+        if (herrno == H_NO_DATA) {
+            lookup->got_nodata = TRUE;
+        } else if (herrno == H_HOST_NOT_FOUND) {
+            /* keep trying */
+        } else if (herrno == H_TRY_AGAIN && rcode == KN_DNS_RCODE_SERVFAIL) {
+            lookup->got_servfail = TRUE;
+        } else {
+            /* Anything else ends the search; the as-is query may follow. */
+            lookup->search_index = lookup->conf->search->len;
+        }
+        break;
+    case PHASE_AS_IS_LAST:
+        glibc_give_up(lookup);
+        return;
+    }
+    glibc_walk(lookup);
+}
+
+static void
+glibc_start(Lookup *lookup)
+{
+    lookup->saved_herrno = -1;
+    lookup->herrno = H_HOST_NOT_FOUND;
+    lookup->single_request = lookup->conf->single_request;
+    lookup->single_request_reopen = lookup->conf->single_request_reopen;
+    if (lookup->conf->rotate && lookup->conf->nameservers->len > 1)
+        lookup->ns_offset = lookup->ids != NULL
+                            ? kn_rng_below(lookup->ids, lookup->conf->nameservers->len) : 0;
+    if (lookup->dots >= lookup->conf->ndots || lookup->trailing_dot) {
+        lookup->phase = PHASE_AS_IS_FIRST;
+        glibc_query(lookup, add_candidate(lookup, g_strdup(lookup->bare)));
+        return;
+    }
+    lookup->phase = PHASE_SEARCH;
+    glibc_walk(lookup);
+}
+
+/*****************************************************************************/
+/* musl. */
+
+static void musl_round(Send *send);
+static void musl_on_loss(Send *send, guint query, KnNetStatus status);
+
+static void
+musl_on_answer(Send *send, guint query, KnDnsMessage *message)
+{
+    Lookup *lookup = send->lookup;
+
+    if (send->answer[query] != NULL)
+        return;
+    switch (message->rcode) {
+    case KN_DNS_RCODE_NOERROR:
+    case KN_DNS_RCODE_NXDOMAIN:
+        break;
+    case KN_DNS_RCODE_SERVFAIL:
+        if (send->servfail_retry > 0) {
+            /* Re-sent at once to the server that failed. */
+            send->servfail_retry--;
+            send_udp(send, query, send->answer_ns,
+                     send->t0 + (KnTime) lookup->conf->timeout * KN_SEC, musl_on_answer,
+                     musl_on_loss);
+        }
+        return;
+    default:
+        return;
+    }
+    send->answer[query] = message;
+    for (guint i = 0; i < send->n; i++)
+        if (send->answer[i] == NULL)
+            return;
+    send->over = TRUE;
+    musl_step(lookup, send);
+}
+
+static void
+musl_on_loss(Send *send, guint query, KnNetStatus status)
+{
+    /* Errors and silence alike: wait for the next round. */
+    (void) send;
+    (void) query;
+    (void) status;
+}
+
+static void
+musl_on_deadline(Send *send)
+{
+    send->over = TRUE;
+    musl_step(send->lookup, send);
+}
+
+/* One round: every unanswered query to every server. */
+static void
+musl_round(Send *send)
+{
+    Lookup *lookup = send->lookup;
+    KnTime end = send->t0 + (KnTime) lookup->conf->timeout * KN_SEC;
+    KnTime next;
+
+    send->servfail_retry = 2 * send->n;
+    for (guint i = 0; i < send->n; i++)
+        if (send->answer[i] == NULL)
+            for (guint j = 0; j < lookup->conf->nameservers->len; j++)
+                send_udp(send, i, j, end, musl_on_answer, musl_on_loss);
+    next = now(lookup) + send->interval;
+    if (send->interval > 0 && next < end)
+        send_timer(send, next, musl_round);
+}
+
+static void
+musl_query(Lookup *lookup, guint candidate)
+{
+    Send *send = send_new(lookup, candidate, lookup->flags, 0, TRUE);
+    const KnResolvConf *conf = lookup->conf;
+
+    send->t0 = now(lookup);
+    /* retry_interval = timeout / attempts, in whole milliseconds. */
+    send->interval = (KnTime) (conf->timeout * 1000 / MAX(conf->attempts, 1)) * KN_MSEC;
+    send->gen = 1;
+    if (conf->timeout == 0) {
+        musl_on_deadline(send);
+        return;
+    }
+    send_timer(send, send->t0 + (KnTime) conf->timeout * KN_SEC, musl_on_deadline);
+    musl_round(send);
+}
+
+static void
+musl_next(Lookup *lookup)
+{
+    g_autofree char *name = NULL;
+
+    if (lookup->musl_names->len == 0) {
+        finish(lookup, KN_RESOLVER_NXDOMAIN, NULL);
+        return;
+    }
+    name = g_ptr_array_steal_index(lookup->musl_names, 0);
+    musl_query(lookup, add_candidate(lookup, g_steal_pointer(&name)));
+}
+
+static void
+musl_step(Lookup *lookup, Send *send)
+{
+    for (guint i = 0; i < send->n; i++) {
+        const KnDnsMessage *answer = send->answer[i];
+
+        if (answer == NULL || answer->rcode == KN_DNS_RCODE_SERVFAIL) {
+            finish(lookup, KN_RESOLVER_AGAIN, NULL);
+            return;
+        }
+        if (answer->rcode == KN_DNS_RCODE_NXDOMAIN) {
+            musl_next(lookup);
+            return;
+        }
+        if (answer->rcode != KN_DNS_RCODE_NOERROR) {
+            finish(lookup, KN_RESOLVER_FAIL, NULL);
+            return;
+        }
+    }
+    collect_addresses(lookup, send, send->answer);
+    finish(lookup, lookup->result.addresses->len > 0 ? KN_RESOLVER_OK : KN_RESOLVER_NODATA, send);
+}
+
+/*****************************************************************************/
+/* Entry points. */
+
+GPtrArray *
+kn_resolver_candidates(const KnResolvConf *conf, const char *name)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    gsize len = strlen(name);
+    gboolean trailing = len > 0 && name[len - 1] == '.';
+    g_autofree char *bare = g_strndup(name, trailing ? len - 1 : len);
+    guint dots = 0;
+
+    for (const char *p = name; *p != '\0'; p++)
+        dots += *p == '.';
+    if (conf->libc == KN_LIBC_MUSL) {
+        if (dots < conf->ndots && !trailing) {
+            for (guint i = 0; i < conf->search->len; i++) {
+                const char *domain = conf->search->pdata[i];
+
+                /* "if (z-p < 256 - l - 1)"; a "." domain makes "name.."
+                 * which __res_mkquery refuses: skipped. */
+                if (domain[0] != '\0' && strlen(domain) < 256 - strlen(bare) - 1)
+                    g_ptr_array_add(out, g_strdup_printf("%s.%s", bare, domain));
+            }
+        }
+        g_ptr_array_add(out, g_strdup(bare));
+        return out;
+    }
+    gboolean as_is_first = dots >= conf->ndots || trailing;
+    gboolean searched = FALSE, root = FALSE;
+
+    if (as_is_first)
+        g_ptr_array_add(out, g_strdup(bare));
+    if (trailing)
+        return out;
+    for (guint i = 0; i < conf->search->len; i++) {
+        const char *domain = conf->search->pdata[i];
+
+        searched = TRUE;
+        if (domain[0] == '\0')
+            root = TRUE;
+        g_ptr_array_add(out, domain[0] == '\0' ? g_strdup(bare)
+                                               : g_strdup_printf("%s.%s", bare, domain));
+    }
+    if ((dots > 0 || !searched || !conf->no_tld_query) && !(as_is_first || root))
+        g_ptr_array_add(out, g_strdup(bare));
+    return out;
+}
+
+static Lookup *
+lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
+           KnResolverFlags flags, KnResolverDone done, gpointer user_data)
+{
+    Lookup *lookup = g_new0(Lookup, 1);
+    gsize len = strlen(name);
+
+    lookup->refs = 1;
+    lookup->client = client;
+    lookup->conf = conf;
+    lookup->ids = ids;
+    lookup->name = g_strdup(name);
+    lookup->trailing_dot = len > 0 && name[len - 1] == '.';
+    lookup->bare = g_strndup(name, lookup->trailing_dot ? len - 1 : len);
+    for (const char *p = name; *p != '\0'; p++)
+        lookup->dots += *p == '.';
+    lookup->flags = flags;
+    lookup->done = done;
+    lookup->user_data = user_data;
+    lookup->result.addresses = g_ptr_array_new_with_free_func(g_free);
+    lookup->result.candidates = g_ptr_array_new_with_free_func(g_free);
+    lookup->result.queries = g_ptr_array_new_with_free_func((GDestroyNotify) query_free);
+    lookup->result.started = client->klass->now(client->self);
+    lookup->sends = g_ptr_array_new_with_free_func((GDestroyNotify) send_free);
+    return lookup;
+}
+
+void
+kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
+                   KnResolverFlags flags, KnResolverDone done, gpointer user_data)
+{
+    Lookup *lookup;
+
+    g_return_if_fail(client != NULL && conf != NULL && name != NULL && done != NULL);
+    lookup = lookup_new(client, conf, ids, name, flags, done, user_data);
+    if (conf->libc == KN_LIBC_MUSL) {
+        g_autoptr(GPtrArray) names = kn_resolver_candidates(conf, name);
+
+        lookup->musl_names = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < names->len; i++)
+            g_ptr_array_add(lookup->musl_names, g_strdup(names->pdata[i]));
+        musl_next(lookup);
+    } else {
+        glibc_start(lookup);
+    }
+    lookup_unref(lookup);
+}
+
+/* kn_resolver_query(): one question, one server. */
+static void
+direct_on_tcp(Send *send, KnDnsMessage **by_query, gboolean ok)
+{
+    (void) ok;
+    send->over = TRUE;
+    if (by_query[0] == NULL) {
+        finish(send->lookup, KN_RESOLVER_AGAIN, NULL);
+        return;
+    }
+    send->slot[0] = by_query[0];
+    send->n_slots = 1;
+    send->buffer_rcode = by_query[0]->rcode;
+    glibc_step(send->lookup, send);
+}
+
+static void direct_on_deadline(Send *send);
+
+static void
+direct_on_answer(Send *send, guint query, KnDnsMessage *message)
+{
+    (void) query;
+    if (message->tc) {
+        send->gen++;
+        send_tcp(send, 0, send->lookup->direct_timeout, direct_on_tcp);
+        return;
+    }
+    send->over = TRUE;
+    send->slot[0] = message;
+    send->n_slots = 1;
+    send->buffer_rcode = message->rcode;
+    glibc_step(send->lookup, send);
+}
+
+static void
+direct_on_loss(Send *send, guint query, KnNetStatus status)
+{
+    (void) query;
+    if (status == KN_NET_REFUSED) {
+        send->over = TRUE;
+        finish(send->lookup, KN_RESOLVER_AGAIN, NULL);
+    }
+}
+
+static void
+direct_on_deadline(Send *send)
+{
+    send->over = TRUE;
+    finish(send->lookup, KN_RESOLVER_AGAIN, NULL);
+}
+
+void
+kn_resolver_query(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
+                  guint16 type, gboolean tcp, KnTime timeout, KnResolverDone done,
+                  gpointer user_data)
+{
+    Lookup *lookup;
+    Send *send;
+    KnTime deadline;
+
+    g_return_if_fail(client != NULL && conf != NULL && name != NULL && done != NULL);
+    lookup = lookup_new(client, conf, ids, name, 0, done, user_data);
+    lookup->direct = TRUE;
+    lookup->direct_timeout = timeout != 0 ? timeout : (KnTime) conf->timeout * KN_SEC;
+    lookup->saved_herrno = -1;
+    lookup->trailing_dot = TRUE;             /* the answer, whatever it is, ends it */
+    lookup->phase = PHASE_AS_IS_FIRST;
+    send = send_new(lookup, add_candidate(lookup, g_strdup(lookup->bare)), 0, type, TRUE);
+    send->gen = 1;
+    deadline = now(lookup) + lookup->direct_timeout;
+    if (tcp) {
+        send_tcp(send, 0, lookup->direct_timeout, direct_on_tcp);
+    } else {
+        send_udp(send, 0, 0, deadline, direct_on_answer, direct_on_loss);
+        send_timer(send, deadline, direct_on_deadline);
+    }
+    lookup_unref(lookup);
+}
+
+void
+kn_resolver_result_describe(const KnResolverResult *result, GString *out)
+{
+    for (guint i = 0; i < result->queries->len; i++) {
+        const KnResolverQuery *query = result->queries->pdata[i];
+        char server[KN_ADDR_STRLEN], type[16], rcode[16];
+        const char *outcome;
+        g_autofree char *detail = NULL;
+
+        kn_addr_format(&query->server, server);
+        kn_dns_type_format(query->type, type);
+        switch (query->status) {
+        case KN_RESOLVER_QUERY_ANSWERED:
+            if (query->response->rcode == KN_DNS_RCODE_NOERROR && query->response->answers->len == 0)
+                outcome = "NODATA";
+            else
+                outcome = kn_dns_rcode_format(query->response->rcode, rcode);
+            if (query->response->answers->len > 0) {
+                GString *records = g_string_new(NULL);
+
+                for (guint j = 0; j < query->response->answers->len; j++) {
+                    g_autofree char *rdata = kn_dns_rdata_to_string(query->response->answers->pdata[j]);
+
+                    g_string_append_printf(records, "%s%s", j > 0 ? ", " : " ", rdata);
+                }
+                detail = g_string_free(records, FALSE);
+            }
+            break;
+        case KN_RESOLVER_QUERY_TIMEOUT:
+            outcome = "timeout";
+            break;
+        case KN_RESOLVER_QUERY_REFUSED:
+            outcome = "port unreachable";
+            break;
+        default:
+            outcome = "abandoned";
+            break;
+        }
+        g_string_append_printf(out, "  %3u.%06us  %-5s %s -> %s%s  %s%s\n",
+                               (guint) (query->sent / KN_SEC),
+                               (guint) (query->sent % KN_SEC / KN_USEC), type, query->name, server,
+                               query->tcp ? "/tcp" : "", outcome, detail != NULL ? detail : "");
+    }
+    KnTime total = result->finished - result->started;
+
+    g_string_append_printf(out, "%u queries, %u wasted on search suffixes, %u.%03us\n",
+                           result->queries->len, result->n_wasted, (guint) (total / KN_SEC),
+                           (guint) (total % KN_SEC / KN_MSEC));
+}

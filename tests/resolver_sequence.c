@@ -1,0 +1,75 @@
+/* resolver_sequence.c -- prints, one "NAME TYPE" line each, the DNS
+ * queries knetsim's stub resolver sends for one lookup, for
+ * tests/tools/glibc-resolver.sh to compare with what a real glibc sent
+ * to dnsmasq.
+ *
+ *   resolver_sequence LIBC RESOLV_CONF NAME FAMILIES [RECORD...]
+ *
+ * LIBC is glibc or musl; RESOLV_CONF a file; FAMILIES "A" or "A+AAAA"
+ * (getaddrinfo AF_INET or AF_UNSPEC); each RECORD is NAME=IPV4, an A
+ * record the fake DNS server (at every nameserver of the file) answers;
+ * other names are NXDOMAIN, and AAAA for a known name NODATA, as dnsmasq
+ * answers with --host-record and --address=/#/. */
+#include <config.h>
+
+#include <glib.h>
+#include <stdio.h>
+#include "models/resolver.h"
+#include "tests/fake_net.h"
+
+static void
+on_done(const KnResolverResult *result, gpointer user_data)
+{
+    gboolean *done = user_data;
+
+    for (guint i = 0; i < result->queries->len; i++) {
+        const KnResolverQuery *query = result->queries->pdata[i];
+        char type[16];
+
+        printf("%s %s\n", query->name, kn_dns_type_format(query->type, type));
+    }
+    *done = TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnResolvConf) conf = NULL;
+    FakeNet *net;
+    gboolean done = FALSE;
+    KnLibc libc;
+
+    if (argc < 5) {
+        fprintf(stderr, "usage: resolver_sequence glibc|musl RESOLV_CONF NAME A|A+AAAA [NAME=IPV4...]\n");
+        return 2;
+    }
+    libc = g_str_equal(argv[1], "musl") ? KN_LIBC_MUSL : KN_LIBC_GLIBC;
+    if (!g_file_get_contents(argv[2], &text, NULL, &error)) {
+        fprintf(stderr, "resolver_sequence: %s\n", error->message);
+        return 2;
+    }
+    conf = kn_resolvconf_parse(text, libc);
+    net = fake_net_new(NULL, "client");
+    for (guint i = 0; i < conf->nameservers->len; i++) {
+        g_autofree char *server = kn_addr_to_string(&g_array_index(conf->nameservers, KnAddr, i));
+
+        fake_net_dns(net, server);
+    }
+    for (int i = 5; i < argc; i++) {
+        g_auto(GStrv) record = g_strsplit(argv[i], "=", 2);
+
+        if (record[0] == NULL || record[1] == NULL) {
+            fprintf(stderr, "resolver_sequence: bad record '%s'\n", argv[i]);
+            return 2;
+        }
+        fake_net_dns_addr(net, record[0], record[1]);
+    }
+    kn_resolver_lookup(&net->client, conf, kn_sim_rng(net->sim, "dns-id"), argv[3],
+                       g_str_equal(argv[4], "A") ? KN_RESOLVER_A : KN_RESOLVER_BOTH, on_done,
+                       &done);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    fake_net_free(net);
+    return done ? 0 : 1;
+}

@@ -1,0 +1,405 @@
+/* test_resolver.c -- glibc's and musl's search walks, query counts and
+ * timing against a fake DNS server: ndots, the trailing dot, NXDOMAIN
+ * versus NODATA, timeouts and the single-request fallback, SERVFAIL,
+ * truncation and TCP, a dead first nameserver. */
+#include <config.h>
+#include "tests/test_util.h"
+
+#include "models/resolver.h"
+#include "tests/fake_net.h"
+
+#define POD_RESOLV_CONF \
+    "search app.svc.cluster.local svc.cluster.local cluster.local\n" \
+    "nameserver 10.96.0.10\n" \
+    "options ndots:5\n"
+
+typedef struct Lookup {
+    FakeNet *net;
+    KnResolverStatus status;
+    guint n_queries;
+    guint n_wasted;
+    KnTime elapsed;
+    char *addresses;             /* space-separated */
+    char *answered;
+    char *queries;               /* "name TYPE status\n" as sent */
+    gboolean done;
+} Lookup;
+
+static void
+lookup_free(Lookup *lookup)
+{
+    fake_net_free(lookup->net);
+    g_free(lookup->addresses);
+    g_free(lookup->answered);
+    g_free(lookup->queries);
+    g_free(lookup);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Lookup, lookup_free)
+
+static void
+on_done(const KnResolverResult *result, gpointer user_data)
+{
+    Lookup *lookup = user_data;
+    GString *addresses = g_string_new(NULL);
+    GString *queries = g_string_new(NULL);
+
+    for (guint i = 0; i < result->addresses->len; i++) {
+        char buf[KN_ADDR_STRLEN];
+
+        g_string_append_printf(addresses, "%s%s", i > 0 ? " " : "",
+                               kn_addr_format(result->addresses->pdata[i], buf));
+    }
+    for (guint i = 0; i < result->queries->len; i++) {
+        const KnResolverQuery *query = result->queries->pdata[i];
+        char type[16];
+
+        g_string_append_printf(queries, "%s %s%s\n", query->name,
+                               kn_dns_type_format(query->type, type), query->tcp ? " tcp" : "");
+    }
+    lookup->status = result->status;
+    lookup->n_queries = result->queries->len;
+    lookup->n_wasted = result->n_wasted;
+    lookup->elapsed = result->finished - result->started;
+    lookup->addresses = g_string_free(addresses, FALSE);
+    lookup->answered = g_strdup(result->answered);
+    lookup->queries = g_string_free(queries, FALSE);
+    lookup->done = TRUE;
+}
+
+/* A cluster: web (ClusterIP), foo (exists, TXT only, in app), foo in
+ * svc.cluster.local (an A record), api.github.com outside. */
+static FakeNet *
+cluster_net(void)
+{
+    FakeNet *net = fake_net_new("busybox", "client");
+
+    fake_net_dns(net, "10.96.0.10");
+    fake_net_dns_addr(net, "web.app.svc.cluster.local", "10.96.0.12");
+    fake_net_dns_addr(net, "api.github.com", "140.82.112.6");
+    g_ptr_array_add(net->dns_records, kn_dns_record_new_txt("foo.app.svc.cluster.local", 30, "x"));
+    fake_net_dns_addr(net, "foo.svc.cluster.local", "10.96.0.44");
+    return net;
+}
+
+/* Looks 'name' up with 'resolv_conf' read by 'libc', after 'setup'. */
+static Lookup *
+resolve_with(FakeNet *net, KnLibc libc, const char *resolv_conf, const char *name,
+             KnResolverFlags flags)
+{
+    Lookup *lookup = g_new0(Lookup, 1);
+    g_autoptr(KnResolvConf) conf = kn_resolvconf_parse(resolv_conf, libc);
+
+    lookup->net = net;
+    kn_resolver_lookup(&net->client, conf, kn_sim_rng(net->sim, "dns-id"), name, flags, on_done,
+                       lookup);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_true(lookup->done);
+    /* What the server saw is what the resolver says it sent (when every
+     * server is the fake one). */
+    if (strstr(resolv_conf, "10.96.0.99") == NULL)
+        assert_string_equal(net->dns_log->str, lookup->queries);
+    return lookup;
+}
+
+static Lookup *
+resolve(KnLibc libc, const char *resolv_conf, const char *name)
+{
+    return resolve_with(cluster_net(), libc, resolv_conf, name, KN_RESOLVER_BOTH);
+}
+
+static void
+test_resolver_glibc_short_name_first_suffix(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) lookup = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "web");
+
+    assert_int_equal(lookup->status, KN_RESOLVER_OK);
+    assert_string_equal(lookup->addresses, "10.96.0.12");
+    assert_string_equal(lookup->queries, "web.app.svc.cluster.local A\n"
+                                         "web.app.svc.cluster.local AAAA\n");
+    assert_int_equal(lookup->n_wasted, 0);
+    assert_int_equal(lookup->elapsed, 250 * KN_USEC);
+}
+
+static void
+test_resolver_glibc_external_name_walks_the_search_list(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) lookup = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "api.github.com");
+
+    assert_int_equal(lookup->status, KN_RESOLVER_OK);
+    assert_string_equal(lookup->queries, "api.github.com.app.svc.cluster.local A\n"
+                                         "api.github.com.app.svc.cluster.local AAAA\n"
+                                         "api.github.com.svc.cluster.local A\n"
+                                         "api.github.com.svc.cluster.local AAAA\n"
+                                         "api.github.com.cluster.local A\n"
+                                         "api.github.com.cluster.local AAAA\n"
+                                         "api.github.com A\n"
+                                         "api.github.com AAAA\n");
+    assert_int_equal(lookup->n_wasted, 6);
+    assert_string_equal(lookup->answered, "api.github.com");
+}
+
+static void
+test_resolver_trailing_dot_is_absolute(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) glibc = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "api.github.com.");
+    g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, POD_RESOLV_CONF, "api.github.com.");
+    g_autoptr(Lookup) missing = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "nothere.example.");
+
+    assert_string_equal(glibc->queries, "api.github.com A\napi.github.com AAAA\n");
+    assert_string_equal(musl->queries, "api.github.com A\napi.github.com AAAA\n");
+    assert_int_equal(missing->status, KN_RESOLVER_NXDOMAIN);
+    assert_int_equal(missing->n_queries, 2);
+}
+
+static void
+test_resolver_ndots_as_is_first(void **state)
+{
+    (void) state;
+    const char *ndots2 = "search app.svc.cluster.local svc.cluster.local cluster.local\n"
+                         "nameserver 10.96.0.10\noptions ndots:2\n";
+    g_autoptr(Lookup) glibc = resolve(KN_LIBC_GLIBC, ndots2, "api.github.com");
+    g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, ndots2, "api.github.com");
+    /* With enough dots glibc still searches after a failed as-is query;
+     * musl never searches. */
+    g_autoptr(Lookup) glibc_miss = resolve(KN_LIBC_GLIBC, ndots2, "web.app.svc");
+    g_autoptr(Lookup) musl_miss = resolve(KN_LIBC_MUSL, ndots2, "web.app.svc");
+
+    assert_int_equal(glibc->n_queries, 2);
+    assert_int_equal(musl->n_queries, 2);
+    assert_string_equal(glibc_miss->queries, "web.app.svc A\nweb.app.svc AAAA\n"
+                                             "web.app.svc.app.svc.cluster.local A\n"
+                                             "web.app.svc.app.svc.cluster.local AAAA\n"
+                                             "web.app.svc.svc.cluster.local A\n"
+                                             "web.app.svc.svc.cluster.local AAAA\n"
+                                             "web.app.svc.cluster.local A\n"
+                                             "web.app.svc.cluster.local AAAA\n");
+    assert_int_equal(glibc_miss->status, KN_RESOLVER_OK);
+    assert_int_equal(musl_miss->status, KN_RESOLVER_NXDOMAIN);
+    assert_int_equal(musl_miss->n_queries, 2);
+}
+
+static void
+test_resolver_nodata_continues_in_glibc_stops_in_musl(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) glibc = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "foo");
+    g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, POD_RESOLV_CONF, "foo");
+
+    assert_int_equal(glibc->status, KN_RESOLVER_OK);
+    assert_string_equal(glibc->addresses, "10.96.0.44");
+    assert_int_equal(glibc->n_queries, 4);
+    assert_int_equal(musl->status, KN_RESOLVER_NODATA);
+    assert_int_equal(musl->n_queries, 2);
+}
+
+static void
+test_resolver_not_found_everywhere(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) glibc = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "nothere");
+    g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, POD_RESOLV_CONF, "nothere");
+
+    assert_int_equal(glibc->status, KN_RESOLVER_NXDOMAIN);
+    assert_int_equal(glibc->n_queries, 8);
+    assert_int_equal(glibc->n_wasted, 8);
+    assert_int_equal(musl->status, KN_RESOLVER_NXDOMAIN);
+    assert_int_equal(musl->n_queries, 8);
+}
+
+static void
+test_resolver_a_only_and_no_aaaa(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) a = resolve_with(cluster_net(), KN_LIBC_GLIBC, POD_RESOLV_CONF, "web",
+                                       KN_RESOLVER_A);
+    g_autoptr(Lookup) no_aaaa = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF "options no-aaaa\n", "web");
+
+    assert_string_equal(a->queries, "web.app.svc.cluster.local A\n");
+    assert_string_equal(no_aaaa->queries, "web.app.svc.cluster.local A\n");
+}
+
+/* The conntrack race: the AAAA query vanishes. */
+static void
+test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s(void **state)
+{
+    (void) state;
+    FakeNet *gnet = cluster_net();
+    FakeNet *mnet = cluster_net();
+
+    gnet->dns_drop_aaaa = 1;
+    mnet->dns_drop_aaaa = 1;
+
+    g_autoptr(Lookup) glibc = resolve_with(gnet, KN_LIBC_GLIBC, POD_RESOLV_CONF, "web",
+                                           KN_RESOLVER_BOTH);
+    g_autoptr(Lookup) musl = resolve_with(mnet, KN_LIBC_MUSL, POD_RESOLV_CONF, "web",
+                                          KN_RESOLVER_BOTH);
+
+    /* glibc waits its 5 s, then falls back to single-request: A, its
+     * answer, then AAAA. */
+    assert_int_equal(glibc->status, KN_RESOLVER_OK);
+    assert_string_equal(glibc->queries, "web.app.svc.cluster.local A\n"
+                                        "web.app.svc.cluster.local AAAA\n"
+                                        "web.app.svc.cluster.local A\n"
+                                        "web.app.svc.cluster.local AAAA\n");
+    assert_int_equal(glibc->elapsed, 5 * KN_SEC + 2 * 250 * KN_USEC);
+    /* musl re-sends the unanswered AAAA after timeout/attempts. */
+    assert_int_equal(musl->status, KN_RESOLVER_OK);
+    assert_string_equal(musl->queries, "web.app.svc.cluster.local A\n"
+                                       "web.app.svc.cluster.local AAAA\n"
+                                       "web.app.svc.cluster.local AAAA\n");
+    assert_int_equal(musl->elapsed, 2500 * KN_MSEC + 250 * KN_USEC);
+}
+
+static void
+test_resolver_glibc_timeout_retries_then_gives_up(void **state)
+{
+    (void) state;
+    FakeNet *net = cluster_net();
+
+    net->dns_drop_all = 100;
+
+    g_autoptr(Lookup) lookup = resolve_with(net, KN_LIBC_GLIBC, POD_RESOLV_CONF, "web",
+                                            KN_RESOLVER_BOTH);
+
+    /* Two attempts of 5 s on the first name; a timeout ends the search,
+     * but the as-is query still follows (two more attempts). */
+    assert_int_equal(lookup->status, KN_RESOLVER_AGAIN);
+    assert_string_equal(lookup->queries, "web.app.svc.cluster.local A\n"
+                                         "web.app.svc.cluster.local AAAA\n"
+                                         "web.app.svc.cluster.local A\n"
+                                         "web.app.svc.cluster.local AAAA\n"
+                                         "web A\nweb AAAA\nweb A\nweb AAAA\n");
+    assert_int_equal(lookup->elapsed, 20 * KN_SEC);
+}
+
+static void
+test_resolver_glibc_servfail_goes_on(void **state)
+{
+    (void) state;
+    FakeNet *net = cluster_net();
+
+    g_ptr_array_add(net->dns_servfail, g_strdup("web.app.svc.cluster.local"));
+    fake_net_dns_addr(net, "web.svc.cluster.local", "10.96.0.13");
+
+    g_autoptr(Lookup) lookup = resolve_with(net, KN_LIBC_GLIBC, POD_RESOLV_CONF, "web",
+                                            KN_RESOLVER_BOTH);
+
+    /* SERVFAIL moves to the next server (the same one, second attempt),
+     * then the walk goes on to the next suffix. */
+    assert_int_equal(lookup->status, KN_RESOLVER_OK);
+    assert_string_equal(lookup->addresses, "10.96.0.13");
+    assert_int_equal(lookup->n_queries, 6);
+}
+
+static void
+test_resolver_truncated_answer_retries_over_tcp(void **state)
+{
+    (void) state;
+    FakeNet *net = cluster_net();
+
+    net->dns_truncate = TRUE;
+
+    g_autoptr(Lookup) lookup = resolve_with(net, KN_LIBC_GLIBC, POD_RESOLV_CONF, "web",
+                                            KN_RESOLVER_BOTH);
+
+    assert_int_equal(lookup->status, KN_RESOLVER_OK);
+    assert_string_equal(lookup->addresses, "10.96.0.12");
+    assert_string_equal(lookup->queries, "web.app.svc.cluster.local A\n"
+                                         "web.app.svc.cluster.local AAAA\n"
+                                         "web.app.svc.cluster.local A tcp\n"
+                                         "web.app.svc.cluster.local AAAA tcp\n");
+}
+
+static void
+test_resolver_dead_first_nameserver(void **state)
+{
+    (void) state;
+    const char *two = "search app.svc.cluster.local\nnameserver 10.96.0.99\nnameserver 10.96.0.10\n"
+                      "options ndots:5\n";
+    g_autoptr(Lookup) glibc = resolve(KN_LIBC_GLIBC, two, "web");
+    g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, two, "web");
+
+    /* Port unreachable from the first: glibc moves on at once. */
+    assert_int_equal(glibc->status, KN_RESOLVER_OK);
+    assert_int_equal(glibc->n_queries, 4);
+    assert_true(glibc->elapsed < KN_SEC);
+    /* musl asked both at once. */
+    assert_int_equal(musl->status, KN_RESOLVER_OK);
+    assert_int_equal(musl->n_queries, 4);
+}
+
+static void
+test_resolver_candidates(void **state)
+{
+    (void) state;
+    g_autoptr(KnResolvConf) glibc = kn_resolvconf_parse(POD_RESOLV_CONF, KN_LIBC_GLIBC);
+    g_autoptr(KnResolvConf) musl = kn_resolvconf_parse(
+        "search a.example .\nnameserver 10.96.0.10\noptions ndots:2\n", KN_LIBC_MUSL);
+    g_autoptr(KnResolvConf) root = kn_resolvconf_parse(
+        "search a.example .\nnameserver 10.96.0.10\noptions ndots:2\n", KN_LIBC_GLIBC);
+    g_autoptr(GPtrArray) g = kn_resolver_candidates(glibc, "db.prod");
+    g_autoptr(GPtrArray) m = kn_resolver_candidates(musl, "db");
+    g_autoptr(GPtrArray) r = kn_resolver_candidates(root, "db");
+
+    assert_int_equal(g->len, 4);
+    assert_string_equal(g->pdata[0], "db.prod.app.svc.cluster.local");
+    assert_string_equal(g->pdata[3], "db.prod");
+    assert_int_equal(m->len, 2);
+    assert_string_equal(m->pdata[0], "db.a.example");
+    assert_string_equal(m->pdata[1], "db");
+    /* glibc: the root on the list stands for the as-is query. */
+    assert_int_equal(r->len, 2);
+    assert_string_equal(r->pdata[1], "db");
+}
+
+static void
+on_query_done(const KnResolverResult *result, gpointer user_data)
+{
+    KnDnsMessage **out = user_data;
+    const KnResolverQuery *query = result->queries->pdata[result->queries->len - 1];
+
+    *out = kn_dns_message_copy(query->response);
+}
+
+static void
+test_resolver_direct_query(void **state)
+{
+    (void) state;
+    FakeNet *net = cluster_net();
+    g_autoptr(KnResolvConf) conf = kn_resolvconf_parse(POD_RESOLV_CONF, KN_LIBC_GLIBC);
+    g_autoptr(KnDnsMessage) response = NULL;
+
+    kn_resolver_query(&net->client, conf, NULL, "web", KN_DNS_TYPE_A, FALSE, 0, on_query_done,
+                      &response);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_non_null(response);
+    assert_int_equal(response->rcode, KN_DNS_RCODE_NXDOMAIN);
+    assert_string_equal(net->dns_log->str, "web A\n");
+    fake_net_free(net);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resolver_glibc_short_name_first_suffix),
+        cmocka_unit_test(test_resolver_glibc_external_name_walks_the_search_list),
+        cmocka_unit_test(test_resolver_trailing_dot_is_absolute),
+        cmocka_unit_test(test_resolver_ndots_as_is_first),
+        cmocka_unit_test(test_resolver_nodata_continues_in_glibc_stops_in_musl),
+        cmocka_unit_test(test_resolver_not_found_everywhere),
+        cmocka_unit_test(test_resolver_a_only_and_no_aaaa),
+        cmocka_unit_test(test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s),
+        cmocka_unit_test(test_resolver_glibc_timeout_retries_then_gives_up),
+        cmocka_unit_test(test_resolver_glibc_servfail_goes_on),
+        cmocka_unit_test(test_resolver_truncated_answer_retries_over_tcp),
+        cmocka_unit_test(test_resolver_dead_first_nameserver),
+        cmocka_unit_test(test_resolver_candidates),
+        cmocka_unit_test(test_resolver_direct_query),
+    };
+    return cmocka_run_group_tests_name("resolver", tests, NULL, NULL);
+}
