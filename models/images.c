@@ -80,11 +80,13 @@ static const KnImageListener netexec_listeners[] = {
 
 static const KnImageTool nginx_tools[] = {
     { "curl", KN_TOOL_CURL, "7.88.1" },
+    { "getent", KN_TOOL_GNU, "2.36" },
     { "bash", KN_TOOL_GNU, "5.2.15" },
     { NULL, 0, NULL },
 };
 
 static const KnImageTool nginx_alpine_tools[] = {
+    { "getent", KN_TOOL_BUSYBOX, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
@@ -94,6 +96,7 @@ static const KnImageTool nginx_alpine_tools[] = {
 };
 
 static const KnImageTool agnhost_tools[] = {
+    { "getent", KN_TOOL_BUSYBOX, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_OPENBSD, NULL },
@@ -105,6 +108,7 @@ static const KnImageTool agnhost_tools[] = {
 };
 
 static const KnImageTool netshoot_tools[] = {
+    { "getent", KN_TOOL_BUSYBOX, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_OPENBSD, NULL },
@@ -124,6 +128,7 @@ static const KnImageTool busybox_tools[] = {
 };
 
 static const KnImageTool curl_tools[] = {
+    { "getent", KN_TOOL_BUSYBOX, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
@@ -133,12 +138,15 @@ static const KnImageTool curl_tools[] = {
 };
 
 static const KnImageListener coredns_listeners[] = {
+    { KN_IPPROTO_UDP, 53, KN_SERVER_COREDNS_DNS },
+    { KN_IPPROTO_TCP, 53, KN_SERVER_COREDNS_DNS },
     { KN_IPPROTO_TCP, 8080, KN_SERVER_COREDNS_HTTP },
     { KN_IPPROTO_TCP, 8181, KN_SERVER_COREDNS_HTTP },
 };
 
 static const KnImageTool kind_node_tools[] = {
     { "curl", KN_TOOL_CURL, "7.88.1" },
+    { "getent", KN_TOOL_GNU, "2.36" },
     { "iptables-save", KN_TOOL_GNU, "1.8.9" },
     { "conntrack", KN_TOOL_GNU, "1.4.7" },
     { "bash", KN_TOOL_GNU, "5.2.15" },
@@ -147,6 +155,7 @@ static const KnImageTool kind_node_tools[] = {
 
 static const KnImageTool host_tools[] = {
     { "curl", KN_TOOL_CURL, "7.88.1" },
+    { "getent", KN_TOOL_GNU, "2.36" },
     { "ping", KN_TOOL_IPUTILS, "20221126" },
     { "nc", KN_TOOL_OPENBSD, NULL },
     { "bash", KN_TOOL_GNU, "5.2.15" },
@@ -999,6 +1008,8 @@ kn_images_serve(const KnImage *image, const KnImageListener *listener, GBytes *r
         return serve_netexec_udp(request, context);
     case KN_SERVER_COREDNS_HTTP:
         return serve_coredns_http(request, context);
+    case KN_SERVER_COREDNS_DNS:
+        return NULL;             /* the data path asks models/coredns.h */
     }
     g_assert_not_reached();
     return NULL;

@@ -54,6 +54,8 @@ typedef enum {
     KN_SERVER_NETEXEC_HTTP,      /* agnhost netexec's HTTP endpoints */
     KN_SERVER_NETEXEC_UDP,       /* agnhost netexec's UDP commands */
     KN_SERVER_COREDNS_HTTP,      /* CoreDNS's health (:8080 /health) and ready (:8181 /ready) */
+    KN_SERVER_COREDNS_DNS,       /* CoreDNS's DNS on 53: answered by the data path
+                                  * (models/coredns.h), which knows the cluster */
 } KnImageServer;
 
 /* A port a container listens on. */

@@ -45,7 +45,11 @@
 #include <string.h>
 #include "models/cluster.h"
 #include "models/conntrack.h"
+#include "models/coredns.h"
 #include "models/images.h"
+#include "models/resolvconf.h"
+#include "models/resolver.h"
+#include "sim/dns-wire.h"
 #include "models/store.h"
 
 #define VXLAN_PORT 8472
@@ -95,6 +99,7 @@ struct KnNetns {
     char *veth;                  /* a pod's node-side veth, "NODE/vethXXXXXXXX" */
     const char *veth_iface;      /* its name on the node, "vethXXXXXXXX" (inside 'veth') */
     char *image;                 /* a pod's first container's image */
+    KnCoreDns *coredns;          /* a CoreDNS pod's server (its own cache); or NULL */
     GArray *apps;                /* App: what a pod's containers listen on; or NULL */
     gboolean started;            /* a pod's containers run (they answer) */
     KnTime start_time;           /* when they started */
@@ -413,6 +418,7 @@ netns_free(gpointer data)
     g_free(ns->eth0);
     g_free(ns->veth);
     g_free(ns->image);
+    kn_coredns_free(ns->coredns);
     if (ns->apps != NULL)
         g_array_unref(ns->apps);
     g_free(ns->cni0);
@@ -1558,6 +1564,10 @@ deliver_local(KnNet *net, KnNetns *ns, KnPacket *packet)
 /*****************************************************************************/
 /* Applications: who listens, and what they answer. */
 
+static const App *app_find(KnNetns *ns, guint8 proto, guint16 port);
+static GBytes *dns_answer(KnNet *net, KnNetns *ns, const guint8 *data, gsize length,
+                          const KnAddr *client, gboolean tcp, KnTime *delay);
+
 /* Whether something in 'ns' listens on 'port' for 'proto'. */
 static gboolean app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port);
 /* The answer of the application on 'port' to 'request' (a complete
@@ -2001,6 +2011,46 @@ tcp_client_input(Tcb *tcb, const KnPacket *packet)
     }
 }
 
+/* DNS over TCP (RFC 7766): each message has a two-byte length before it.
+ * Once every query received is whole, answers them all and closes, as a
+ * stub resolver's one-shot connection expects.  TRUE if it answered (and
+ * the TCB may be gone). */
+static gboolean
+dns_tcp_answer(KnNet *net, Tcb *tcb)
+{
+    const guint8 *data = tcb->received->data;
+    gsize length = tcb->received->len, at = 0;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+
+    while (at + 2 <= length) {
+        gsize n = (gsize) data[at] << 8 | data[at + 1];
+        KnTime delay;
+        g_autoptr(GBytes) answer = NULL;
+
+        if (at + 2 + n > length)
+            return FALSE;        /* wait for the rest */
+        answer = dns_answer(net, tcb->ns, data + at + 2, n, &tcb->remote, TRUE, &delay);
+        if (answer != NULL) {
+            guint8 prefix[2] = { g_bytes_get_size(answer) >> 8, g_bytes_get_size(answer) & 0xff };
+
+            g_byte_array_append(out, prefix, 2);
+            g_byte_array_append(out, g_bytes_get_data(answer, NULL), g_bytes_get_size(answer));
+        }
+        at += 2 + n;
+    }
+    if (at == 0)
+        return FALSE;
+    tcb->answered = TRUE;
+    if (out->len > 0) {
+        g_autoptr(GBytes) bytes = g_bytes_new(out->data, out->len);
+
+        tcp_send_data(tcb, bytes);
+    }
+    tcb->state = TCP_FIN_WAIT;
+    tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+    return TRUE;
+}
+
 static void
 tcp_server_input(Tcb *tcb, const KnPacket *packet)
 {
@@ -2017,8 +2067,12 @@ tcp_server_input(Tcb *tcb, const KnPacket *packet)
         tcb->rcv_nxt = packet->seq + packet->payload_len;
         tcb->state = TCP_ESTABLISHED;
         g_autoptr(GBytes) request = g_bytes_new(tcb->received->data, tcb->received->len);
+        const App *app = app_find(tcb->ns, KN_IPPROTO_TCP, tcb->lport);
 
-        if (!tcb->answered && app_request_complete(request)) {
+        if (!tcb->answered && app != NULL && app->listener.server == KN_SERVER_COREDNS_DNS) {
+            if (dns_tcp_answer(net, tcb))
+                return;
+        } else if (!tcb->answered && app_request_complete(request)) {
             g_autoptr(GBytes) answer = app_answer(net, tcb->ns, KN_IPPROTO_TCP, tcb->lport, request,
                                                   &tcb->remote, tcb->rport);
 
@@ -2041,6 +2095,12 @@ tcp_server_input(Tcb *tcb, const KnPacket *packet)
         tcb->rcv_nxt = packet->seq + packet->payload_len + 1;
         if (tcb->state == TCP_LAST_ACK)
             return;
+        if (tcb->state == TCP_FIN_WAIT) {
+            /* We closed first (DNS over TCP): acknowledge theirs, done. */
+            tcp_send(tcb, KN_TCP_ACK, NULL, 0);
+            tcb_remove(tcb);
+            return;
+        }
         tcb->state = TCP_LAST_ACK;
         tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
         return;
@@ -2178,6 +2238,77 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
     ns_send(ns, packet);
 }
 
+/*****************************************************************************/
+/* CoreDNS pods answer DNS on 53 (models/coredns.h): each pod keeps its own
+ * server, cache included, made when its first query arrives. */
+
+/* The answer of the CoreDNS pod 'ns' to the DNS message 'data', and the
+ * time it waits for its upstream when it forwards; NULL for a message it
+ * cannot parse (CoreDNS drops it).  New. */
+static GBytes *
+dns_answer(KnNet *net, KnNetns *ns, const guint8 *data, gsize length, const KnAddr *client,
+           gboolean tcp, KnTime *delay)
+{
+    g_autoptr(KnDnsMessage) query = kn_dns_message_decode_data(data, length, NULL);
+    KnCoreDnsAnswer out = { 0 };
+    GBytes *bytes;
+
+    *delay = 0;
+    if (query == NULL)
+        return NULL;
+    if (ns->coredns == NULL) {
+        g_autoptr(GError) error = NULL;
+
+        ns->coredns = kn_coredns_new(net->cluster, ns->name, &error);
+        if (ns->coredns == NULL) {
+            note(net, KN_TRACE_DNS, "CoreDNS %s cannot start: %s", ns->name, error->message);
+            return NULL;
+        }
+    }
+    kn_coredns_answer(ns->coredns, query, client, tcp, &out);
+    *delay = out.upstream_delay;
+    if (TRACING(net)) {
+        const KnDnsQuestion *q = kn_dns_message_question(query);
+        char type[16];
+
+        note(net, KN_TRACE_DNS, "CoreDNS %s: %s %s -> %s, %u answers (%s%s%s)", ns->name,
+             q != NULL ? q->name : "?", q != NULL ? kn_dns_type_format(q->type, type) : "?",
+             kn_dns_rcode_name(out.response->rcode), out.response->answers->len,
+             out.plugin != NULL && *out.plugin != '\0' ? out.plugin : "no plugin",
+             out.cached ? ", from its cache" : "", out.forwarded ? ", forwarded upstream" : "");
+    }
+    bytes = kn_dns_message_encode(out.response);
+    kn_coredns_answer_clear(&out);
+    return bytes;
+}
+
+/* A packet sent later: a server's answer that waited for its upstream. */
+typedef struct {
+    KnNetns *ns;
+    KnPacket *packet;
+} LaterSend;
+
+static void
+on_later_send(KnSim *sim, gpointer data)
+{
+    LaterSend *later = data;
+
+    (void) sim;
+    ns_send(later->ns, later->packet);
+    g_free(later);
+}
+
+static void
+later_send_free(gpointer data)
+{
+    LaterSend *later = data;
+
+    kn_packet_free(later->packet);
+    g_free(later);
+}
+
+static const KnEventClass later_send_class = { "answer-after-upstream", on_later_send, later_send_free };
+
 static void
 udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 {
@@ -2191,10 +2322,17 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
     if (app_listens(net, ns, KN_IPPROTO_UDP, packet->dport)) {
         g_autoptr(GBytes) request = packet->payload != NULL ? g_bytes_ref(packet->payload)
                                                             : g_bytes_new(NULL, 0);
-        g_autoptr(GBytes) answer = app_answer(net, ns, KN_IPPROTO_UDP, packet->dport, request,
-                                              &packet->src, packet->sport);
+        const App *app = app_find(ns, KN_IPPROTO_UDP, packet->dport);
+        KnTime delay = 0;
+        g_autoptr(GBytes) answer = NULL;
         KnPacket *reply;
 
+        if (app != NULL && app->listener.server == KN_SERVER_COREDNS_DNS)
+            answer = dns_answer(net, ns, g_bytes_get_data(request, NULL), g_bytes_get_size(request),
+                                &packet->src, FALSE, &delay);
+        else
+            answer = app_answer(net, ns, KN_IPPROTO_UDP, packet->dport, request, &packet->src,
+                                packet->sport);
         if (answer == NULL)
             return;
         reply = kn_packet_new();
@@ -2204,6 +2342,13 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
         reply->sport = packet->dport;
         reply->dport = packet->sport;
         kn_packet_set_payload(reply, g_bytes_get_data(answer, NULL), g_bytes_get_size(answer));
+        if (delay > 0) {
+            LaterSend *later = g_new(LaterSend, 1);
+
+            *later = (LaterSend) { .ns = ns, .packet = reply };
+            kn_sim_schedule_in(net->sim, delay, &later_send_class, later);
+            return;
+        }
         ns_send(ns, reply);
         return;
     }
@@ -2780,6 +2925,72 @@ lookup_fqdn(KnNet *net, const char *name, GPtrArray *out, char **canonical)
     return out->len > 0;
 }
 
+/* A lookup through the stub resolver (models/resolver.h). */
+typedef struct {
+    KnNetns *ns;
+    KnResolvConf *conf;          /* owned */
+    KnResolveDone done;
+    gpointer user_data;
+} DnsLookup;
+
+static void
+on_dns_done(const KnResolverResult *result, gpointer data)
+{
+    DnsLookup *d = data;
+    KnNet *net = d->ns->net;
+    KnResolveResult out = { result->status == KN_RESOLVER_OK, result->addresses, result->canonical };
+
+    if (TRACING(net)) {
+        g_autoptr(GString) text = g_string_new(NULL);
+        g_auto(GStrv) lines = NULL;
+
+        kn_resolver_result_describe(result, text);
+        lines = g_strsplit(text->str, "\n", -1);
+        note_place(net, d->ns->name);
+        for (guint i = 0; lines[i] != NULL; i++)
+            if (lines[i][0] != '\0')
+                note(net, KN_TRACE_DNS, "%s", lines[i]);
+    }
+    d->done(&out, d->user_data);
+    kn_resolvconf_free(d->conf);
+    g_free(d);
+}
+
+/* Whether 'ns' asks the cluster's DNS: a pod whose dnsPolicy sends it to
+ * CoreDNS (ClusterFirst, and ClusterFirstWithHostNet).  Nodes, outside
+ * hosts and pods on the node's resolver answer from the outside world's
+ * names directly.  Simplified: that upstream resolver sends no packets. */
+static gboolean
+uses_cluster_dns(KnNet *net, KnNetns *ns)
+{
+    const KnPod *pod;
+
+    if (ns->kind != KN_NETNS_POD)
+        return FALSE;
+    pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
+    return pod != NULL && (pod->spec.dns_policy == NULL || strcmp(pod->spec.dns_policy, "ClusterFirst") == 0
+                           || strcmp(pod->spec.dns_policy, "ClusterFirstWithHostNet") == 0);
+}
+
+char *
+kn_net_resolv_conf(KnNet *net, KnNetns *ns)
+{
+    const KnService *dns = kn_store_lookup(net->store, KN_KIND_SERVICE, "kube-system", "kube-dns");
+    const char *cluster_dns[2] = { dns != NULL ? dns->spec.cluster_ip : NULL, NULL };
+    KnKubeletDns kubelet = { dns != NULL ? cluster_dns : NULL, net->cluster->scenario->cluster_domain,
+                             KN_RESOLVCONF_KIND_NODE, FALSE };
+    KnDnsPolicy policy = KN_DNS_POLICY_CLUSTER_FIRST;
+    const KnPod *pod;
+
+    if (ns->kind != KN_NETNS_POD)
+        return g_strdup(KN_RESOLVCONF_KIND_NODE);
+    pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
+    if (pod != NULL)
+        kn_resolvconf_policy_parse(pod->spec.dns_policy, &policy);
+    return kn_resolvconf_pod(&kubelet, ns->namespace, policy, pod != NULL && pod->spec.host_network,
+                             NULL, NULL);
+}
+
 static void
 client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer user_data)
 {
@@ -2804,6 +3015,23 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
     if (r->result.addresses->len > 0) {
         r->result.found = TRUE;
         client_after(ns, 0, on_resolved, r);
+        return;
+    }
+    if (uses_cluster_dns(net, ns)) {
+        /* The C library's stub resolver, over real DNS packets to the
+         * nameserver of the pod's resolv.conf: the kube-dns ClusterIP,
+         * DNAT'd by kube-proxy to a CoreDNS pod. */
+        g_autofree char *text = kn_net_resolv_conf(net, ns);
+        DnsLookup *d = g_new0(DnsLookup, 1);
+
+        d->ns = ns;
+        d->conf = kn_resolvconf_parse(text, kn_images_lookup(NULL, ns->image)->libc);
+        d->done = done;
+        d->user_data = user_data;
+        g_ptr_array_unref(r->result.addresses);
+        g_free(r);
+        kn_resolver_lookup(&ns->client, d->conf, kn_sim_rng(net->sim, "dns-id"), name, KN_RESOLVER_BOTH,
+                           on_dns_done, d);
         return;
     }
     for (const char *p = name; *p != '\0'; p++)

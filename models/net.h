@@ -88,6 +88,10 @@ char *kn_net_conntrack_list(KnNet *net, const char *node);
 
 const KnNetStats *kn_net_stats(const KnNet *net);
 
+/* The /etc/resolv.conf of 'ns': a pod's as its kubelet writes it for its
+ * dnsPolicy, a node's or outside host's own.  New. */
+char *kn_net_resolv_conf(KnNet *net, KnNetns *ns);
+
 /* The kubelet's readiness prober (a KnWorkloadsProber, workload.h, with
  * the KnNet as 'user_data'): runs 'container''s readiness probe against
  * what the pod's images serve.  An httpGet probe succeeds on a status from

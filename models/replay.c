@@ -48,6 +48,7 @@ typedef struct {
     KnNet *net;
     KnTrace *trace;                      /* the running command's hops, for --explain */
     char *exec_namespace;                /* the pod's namespace while an exec runs */
+    KnNetns *exec_ns;                    /* where the running command runs */
     GHashTable *vars;                    /* save: NAME -> the saved output */
     KnShellOptions shell;                /* how commands see their container */
     gboolean at_line_start;              /* the transcript's last character was a newline */
@@ -326,26 +327,16 @@ on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
 /*****************************************************************************/
 /* Commands in pods, on nodes and on outside hosts. */
 
-/* What `cat` finds in a pod besides what the command wrote: the hostname
- * and the resolv.conf the kubelet writes for dnsPolicy ClusterFirst. */
+/* What `cat` finds where the command runs besides what it wrote: the
+ * resolv.conf (the kubelet's for a pod, by its dnsPolicy). */
 static GBytes *
 read_file(const char *path, gpointer user_data)
 {
     Replay *replay = user_data;
-    const KnScenario *scenario = replay->scenario;
 
-    if (strcmp(path, "/etc/resolv.conf") == 0) {
-        const KnService *dns = kn_store_lookup(replay->cluster->store, KN_KIND_SERVICE, "kube-system",
-                                               "kube-dns");
-        g_autofree char *namespace = g_strdup(replay->exec_namespace != NULL ? replay->exec_namespace
-                                                                             : "default");
-        char *text;
+    if (strcmp(path, "/etc/resolv.conf") == 0 && replay->exec_ns != NULL) {
+        char *text = kn_net_resolv_conf(replay->net, replay->exec_ns);
 
-        if (replay->exec_namespace == NULL || dns == NULL)
-            return NULL;
-        text = g_strdup_printf("search %s.svc.%s svc.%s %s\nnameserver %s\noptions ndots:5\n",
-                               namespace, scenario->cluster_domain, scenario->cluster_domain,
-                               scenario->cluster_domain, dns->spec.cluster_ip);
         return g_bytes_new_take(text, strlen(text));
     }
     return NULL;
@@ -496,6 +487,7 @@ start_command(Replay *replay, const KnStep *step)
         replay->trace = kn_trace_new();
         kn_net_set_trace(replay->net, replay->trace);
     }
+    replay->exec_ns = ns;
     kn_shell_exec_line(kn_netns_client(ns), command, &replay->shell, on_command_done, replay);
 }
 

@@ -1133,11 +1133,16 @@ kn_path_new(const KnTrace *trace, KnNet *net, const char *client, const char *ti
     read_notes(&r, trace);
     b.graph = kn_graphviz_open("path");
     set_graph_defaults(b.graph);
-    for (guint i = 0; i < r.packets->len; i++) {
-        const Packet *packet = r.packets->pdata[i];
+    /* The first TCP packet each way (the request's SYN and its SYN-ACK)
+     * is the one drawn; the DNS queries before it, if the name went
+     * through the cluster's DNS, are counted with the later packets. */
+    for (guint pass = 0; pass < 2; pass++) {
+        for (guint i = 0; i < r.packets->len; i++) {
+            const Packet *packet = r.packets->pdata[i];
 
-        if (drawn[packet->reply] == NULL)
-            drawn[packet->reply] = packet;
+            if (drawn[packet->reply] == NULL && (pass == 1 || g_str_has_prefix(packet->key, "TCP")))
+                drawn[packet->reply] = packet;
+        }
     }
     /* The client first, so that it is ranked first. */
     for (guint i = 0; i < r.stays->len; i++) {
