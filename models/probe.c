@@ -68,9 +68,10 @@ on_resolved(const KnResolveResult *result, gpointer user_data)
     probe->result->resolved = TRUE;
     probe->result->address = kn_addr_to_string(addr);
     if (strcmp(probe->result->address, probe->target) != 0)
-        kn_trace_note(probe->trace, KN_TRACE_DNS, "%s resolves to %s%s%s", probe->target,
-                      probe->result->address, result->canonical != NULL ? " via CNAME " : "",
-                      result->canonical != NULL ? result->canonical : "");
+        kn_trace_note(probe->trace, KN_TRACE_DNS, "%s resolves to %s%s%s%s", probe->target,
+                      probe->result->address, result->canonical != NULL ? " (" : "",
+                      result->canonical != NULL ? result->canonical : "",
+                      result->canonical != NULL ? ")" : "");
     probe->started = client->klass->now(client->self);
     if (probe->udp) {
         g_autoptr(GBytes) payload = g_bytes_new_static("knetsim probe\n", 14);
