@@ -92,22 +92,55 @@ add_workloads(KnCluster *cluster, const KnEnvelopeSize *size)
     }
 }
 
+/* A running envelope: the cluster with its controllers, settled. */
+typedef struct {
+    KnScenario *scenario;
+    KnSim *sim;
+    KnCluster *cluster;
+    KnWorkloads *workloads;
+    KnEndpointSliceSync *slices;
+} Envelope;
+
+/* Builds the envelope of 'size' with 'seed' and runs it until no event is
+ * left.  Clear with envelope_clear(). */
+static void
+envelope_build(Envelope *e, const KnEnvelopeSize *size, guint64 seed)
+{
+    g_autoptr(GError) error = NULL;
+
+    e->scenario = envelope_scenario(size);
+    e->sim = kn_sim_new(seed);
+    e->cluster = kn_cluster_new(e->scenario, e->sim, &error);
+    g_assert_no_error(error);
+    e->workloads = kn_workloads_new(e->cluster);
+    e->slices = kn_endpointslice_sync_new(e->cluster, 0);
+    add_workloads(e->cluster, size);
+    kn_sim_run_until(e->sim, KN_TIME_MAX);
+}
+
+static void
+envelope_clear(Envelope *e)
+{
+    kn_endpointslice_sync_free(e->slices);
+    kn_workloads_free(e->workloads);
+    kn_cluster_free(e->cluster);
+    kn_sim_free(e->sim);
+    kn_scenario_free(e->scenario);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Envelope, envelope_clear)
+
 void
 kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *report)
 {
     gint64 start = g_get_monotonic_time();
-    g_autoptr(KnScenario) scenario = envelope_scenario(size);
-    g_autoptr(KnSim) sim = kn_sim_new(seed);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(KnCluster) cluster = kn_cluster_new(scenario, sim, &error);
+    g_auto(Envelope) e = { 0 };
 
-    g_assert_no_error(error);
+    envelope_build(&e, size, seed);
 
-    g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
-    g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
-
-    add_workloads(cluster, size);
-    kn_sim_run_until(sim, KN_TIME_MAX);
+    KnSim *sim = e.sim;
+    KnCluster *cluster = e.cluster;
+    KnEndpointSliceSync *slices = e.slices;
 
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
     g_autoptr(GPtrArray) all_slices = kn_store_list(cluster->store, KN_KIND_ENDPOINT_SLICE, NULL);
@@ -118,8 +151,8 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
     for (guint i = 0; i < all_slices->len; i++) {
         KnEndpointSlice *slice = all_slices->pdata[i];
 
-        for (guint e = 0; e < slice->endpoints->len; e++)
-            report->endpoints_ready += ((KnEndpoint *) slice->endpoints->pdata[e])->ready;
+        for (guint j = 0; j < slice->endpoints->len; j++)
+            report->endpoints_ready += ((KnEndpoint *) slice->endpoints->pdata[j])->ready;
     }
     report->n_events = kn_sim_n_events(sim);
     report->settled = kn_sim_now(sim);
@@ -186,21 +219,15 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
                       KnDataplaneReport *report)
 {
     gint64 start = g_get_monotonic_time();
-    g_autoptr(KnScenario) scenario = envelope_scenario(size);
-    g_autoptr(KnSim) sim = kn_sim_new(seed);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(KnCluster) cluster = kn_cluster_new(scenario, sim, &error);
+    g_auto(Envelope) e = { 0 };
     static const char http_get[] = "GET / HTTP/1.1\r\nHost: svc\r\nUser-Agent: curl/8.7.1\r\n"
                                    "Accept: */*\r\n\r\n";
 
-    g_assert_no_error(error);
-
-    g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
-    g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
-
     memset(report, 0, sizeof *report);
-    add_workloads(cluster, size);
-    kn_sim_run_until(sim, KN_TIME_MAX);
+    envelope_build(&e, size, seed);
+
+    KnSim *sim = e.sim;
+    KnCluster *cluster = e.cluster;
 
     g_autoptr(KnNet) net = kn_net_new(cluster);
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
@@ -261,22 +288,16 @@ void
 kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs, KnEnvelopeRenderReport *report)
 {
     gint64 start = g_get_monotonic_time();
-    g_autoptr(KnScenario) scenario = envelope_scenario(size);
-    g_autoptr(KnSim) sim = kn_sim_new(seed);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(KnCluster) cluster = kn_cluster_new(scenario, sim, &error);
-
-    g_assert_no_error(error);
-
-    g_autoptr(KnWorkloads) workloads = kn_workloads_new(cluster);
-    g_autoptr(KnEndpointSliceSync) slices = kn_endpointslice_sync_new(cluster, 0);
+    g_auto(Envelope) e = { 0 };
     g_autoptr(GArray) totals = g_array_new(FALSE, FALSE, sizeof(double));
     g_autoptr(GArray) syncs = g_array_new(FALSE, FALSE, sizeof(double));
     KnProxyIptablesConfig config;
 
     memset(report, 0, sizeof *report);
-    add_workloads(cluster, size);
-    kn_sim_run_until(sim, KN_TIME_MAX);
+    envelope_build(&e, size, seed);
+
+    KnSim *sim = e.sim;
+    KnCluster *cluster = e.cluster;
     report->cluster_s = (double) (g_get_monotonic_time() - start) / 1e6;
 
     /* node-0's kube-proxy, configured as iptables_sync() does. */

@@ -366,27 +366,40 @@ run_rules(const Command *command, int argc, char **argv)
 
 /* `bench cluster`: the scalability envelope, scaled by 'scale_text' (a
  * fraction such as 0.1; 1 is the whole envelope). */
-static int
-bench_cluster(const Command *command, const char *scale_text)
+/* The scalability envelope scaled by --scale (a fraction in (0, 1]); FALSE
+ * after a usage error. */
+static gboolean
+envelope_size(const Command *command, const char *scale_text, KnEnvelopeSize *size)
 {
     double scale = 1.0;
-    struct rusage usage;
 
     if (scale_text != NULL) {
         char *end;
 
         scale = g_ascii_strtod(scale_text, &end);
-        if (*end != '\0' || !(scale > 0 && scale <= 1))
-            return usage_error(command, "--scale: expected a number in (0, 1], found '%s'", scale_text);
+        if (*end != '\0' || !(scale > 0 && scale <= 1)) {
+            usage_error(command, "--scale: expected a number in (0, 1], found '%s'", scale_text);
+            return FALSE;
+        }
     }
-
-    KnEnvelopeSize size = {
+    *size = (KnEnvelopeSize) {
         .nodes = MAX((guint) (5000 * scale), 1),
         .services = MAX((guint) (10000 * scale), 1),
         .pods = MAX((guint) (150000 * scale), 1),
         .namespaces = MAX((guint) (100 * scale), 1),
     };
+    return TRUE;
+}
+
+static int
+bench_cluster(const Command *command, const char *scale_text)
+{
+    struct rusage usage;
+    KnEnvelopeSize size;
     KnEnvelopeReport report;
+
+    if (!envelope_size(command, scale_text, &size))
+        return EXIT_BAD_INPUT;
 
     kn_envelope_run(&size, 1, &report);
     getrusage(RUSAGE_SELF, &usage);
@@ -404,23 +417,11 @@ bench_cluster(const Command *command, const char *scale_text)
 static int
 bench_render(const Command *command, const char *scale_text, guint runs)
 {
-    double scale = 1.0;
     KnEnvelopeRenderReport report;
+    KnEnvelopeSize size;
 
-    if (scale_text != NULL) {
-        char *end;
-
-        scale = g_ascii_strtod(scale_text, &end);
-        if (*end != '\0' || !(scale > 0 && scale <= 1))
-            return usage_error(command, "--scale: expected a number in (0, 1], found '%s'", scale_text);
-    }
-
-    KnEnvelopeSize size = {
-        .nodes = MAX((guint) (5000 * scale), 1),
-        .services = MAX((guint) (10000 * scale), 1),
-        .pods = MAX((guint) (150000 * scale), 1),
-        .namespaces = MAX((guint) (100 * scale), 1),
-    };
+    if (!envelope_size(command, scale_text, &size))
+        return EXIT_BAD_INPUT;
 
     kn_envelope_render(&size, 1, runs, &report);
     printf("render node=node-0 services=%u service_ports=%u endpoints=%u rules=%u bytes=%" G_GSIZE_FORMAT
