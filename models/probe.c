@@ -6,6 +6,10 @@
 #include <config.h>
 #include "models/probe.h"
 
+#include "models/images.h"
+#include "models/resolvconf.h"
+#include "models/resolver.h"
+
 #include <string.h>
 
 typedef struct {
@@ -115,4 +119,101 @@ kn_probe_result_clear(KnProbeResult *result)
 {
     g_clear_pointer(&result->address, g_free);
     g_clear_pointer(&result->status_line, g_free);
+}
+
+/*****************************************************************************/
+/* One lookup, for `knetsim dns` and dns: steps. */
+
+typedef struct {
+    KnNet *net;
+    GString *out;                /* owned */
+    KnResolvConf *conf;          /* owned */
+    KnProbeDnsDone done;
+    gpointer user_data;
+} DnsProbe;
+
+static void
+on_lookup_done(const KnResolverResult *result, gpointer user_data)
+{
+    DnsProbe *probe = user_data;
+    GString *out = probe->out;
+
+    kn_net_set_trace(probe->net, NULL);
+    kn_resolver_result_describe(result, out);
+    g_string_append_printf(out, "# %s", kn_resolver_status_name(result->status));
+    if (result->answered != NULL)
+        g_string_append_printf(out, " for %s", result->answered);
+    for (guint i = 0; i < result->addresses->len; i++) {
+        char buf[KN_ADDR_STRLEN];
+
+        g_string_append_printf(out, "%s%s", i == 0 ? ": " : ", ", kn_addr_format(result->addresses->pdata[i], buf));
+    }
+    for (guint i = 0; i < result->queries->len; i++) {
+        const KnResolverQuery *q = result->queries->pdata[i];
+
+        for (guint j = 0; q->response != NULL && q->type != KN_DNS_TYPE_A && q->type != KN_DNS_TYPE_AAAA
+                          && j < q->response->answers->len; j++) {
+            g_autofree char *line = kn_dns_record_to_string(q->response->answers->pdata[j]);
+
+            g_string_append_printf(out, "\n# %s", line);
+        }
+    }
+    g_string_append_c(out, '\n');
+    probe->done(result->status == KN_RESOLVER_OK, out, probe->user_data);
+    g_string_free(out, TRUE);
+    kn_resolvconf_free(probe->conf);
+    g_free(probe);
+}
+
+void
+kn_probe_dns_start(KnSim *sim, KnNet *net, KnNetns *from, const char *name, guint16 type,
+                   KnTrace *trace, KnProbeDnsDone done, gpointer user_data)
+{
+    KnNetClient *client = kn_netns_client(from);
+    g_autofree char *text = kn_net_resolv_conf(net, from);
+    KnLibc libc = kn_images_lookup(NULL, client->image)->libc;
+    DnsProbe *probe = g_new0(DnsProbe, 1);
+
+    *probe = (DnsProbe) { .net = net, .out = g_string_new(NULL), .conf = kn_resolvconf_parse(text, libc),
+                          .done = done, .user_data = user_data };
+    g_string_append_printf(probe->out, "# /etc/resolv.conf of %s (%s resolver)\n%s", kn_netns_name(from),
+                           libc == KN_LIBC_MUSL ? "musl" : "glibc", text);
+    kn_net_set_trace(net, trace);
+    if (type == 0 || type == KN_DNS_TYPE_A || type == KN_DNS_TYPE_AAAA)
+        kn_resolver_lookup(client, probe->conf, kn_sim_rng(sim, "dns-id"), name,
+                           type == KN_DNS_TYPE_A ? KN_RESOLVER_A : type == KN_DNS_TYPE_AAAA
+                                                                    ? KN_RESOLVER_AAAA : KN_RESOLVER_BOTH,
+                           on_lookup_done, probe);
+    else
+        kn_resolver_query(client, probe->conf, kn_sim_rng(sim, "dns-id"), name, type, FALSE, 0,
+                          on_lookup_done, probe);
+}
+
+typedef struct {
+    KnSim *sim;
+    GString *out;
+    gboolean done, answered;
+} DnsWait;
+
+static void
+on_dns_waited(gboolean answered, GString *out, gpointer user_data)
+{
+    DnsWait *wait = user_data;
+
+    g_string_append(wait->out, out->str);
+    wait->answered = answered;
+    wait->done = TRUE;
+    kn_sim_stop(wait->sim);
+}
+
+gboolean
+kn_probe_dns(KnSim *sim, KnNet *net, KnNetns *from, const char *name, guint16 type, KnTrace *trace,
+             GString *out)
+{
+    DnsWait wait = { .sim = sim, .out = out };
+
+    kn_probe_dns_start(sim, net, from, name, type, trace, on_dns_waited, &wait);
+    while (!wait.done && kn_sim_pending(sim) > 0)
+        kn_sim_run_until(sim, KN_TIME_MAX);
+    return wait.answered;
 }

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include "models/net.h"
+#include "sim/dns-wire.h"
 #include "sim/sim.h"
 #include "sim/trace.h"
 
@@ -26,3 +27,20 @@ typedef struct KnProbeResult {
 void kn_probe_run(KnSim *sim, KnNet *net, KnNetns *from, const char *target, guint16 port,
                   gboolean udp, KnTrace *trace, KnProbeResult *result);
 void kn_probe_result_clear(KnProbeResult *result);
+
+/* `knetsim dns`: looks 'name' up from 'from' (a pod) as its C library's
+ * resolver would, over the data path, and appends to 'out' the resolv.conf
+ * in force, every query with its time, server and answer, the summary
+ * (queries sent, wasted on search suffixes, time) and the addresses.
+ * 'type' is an address type (A, AAAA; 0 for both, as getaddrinfo asks), or
+ * another type (SRV, PTR, ...), which is sent once for the name as given,
+ * as dig does.  Must be called outside the simulation loop; runs it until
+ * the lookup is over.  Returns FALSE if nothing answered. */
+gboolean kn_probe_dns(KnSim *sim, KnNet *net, KnNetns *from, const char *name, guint16 type,
+                      KnTrace *trace, GString *out);
+
+/* As kn_probe_dns(), from inside the simulation: calls 'done' (from an
+ * event) with whether it answered and the text (borrowed for the call). */
+typedef void (*KnProbeDnsDone)(gboolean answered, GString *out, gpointer user_data);
+void kn_probe_dns_start(KnSim *sim, KnNet *net, KnNetns *from, const char *name, guint16 type,
+                        KnTrace *trace, KnProbeDnsDone done, gpointer user_data);

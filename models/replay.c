@@ -23,6 +23,8 @@
 #include "models/loadbalancer.h"
 #include "models/images.h"
 #include "models/net.h"
+#include "models/probe.h"
+#include "sim/dns-wire.h"
 #include "models/shell.h"
 #include "models/store.h"
 #include "models/apiserver.h"
@@ -430,6 +432,54 @@ command_failed(Replay *replay, const char *format, ...)
     step_done(replay, step, 0);
 }
 
+static void
+on_dns_step_done(gboolean answered, GString *out, gpointer user_data)
+{
+    Replay *replay = user_data;
+    const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
+    KnKubectlResult result = { .out = out, .err = g_string_new(NULL), .status = answered ? 0 : 1 };
+
+    transcript(replay, "%s", out->str);
+    if (replay->trace != NULL) {
+        g_autoptr(GString) notes = g_string_new(NULL);
+
+        kn_trace_print(replay->trace, notes);
+        if (notes->len > 0 && replay->options->transcript != NULL)
+            fputs(notes->str, replay->options->transcript);
+        g_clear_pointer(&replay->trace, kn_trace_free);
+    }
+    save_output(replay, step, out);
+    check(replay, step->expect, &result);
+    g_string_free(result.err, TRUE);
+    step_done(replay, step, 0);
+}
+
+/* dns: looks a name up from a pod as its resolver would, query by query
+ * (what `knetsim dns` prints). */
+static void
+start_dns(Replay *replay, const KnStep *step)
+{
+    const KnPod *pod = exec_pod(replay, step->namespace, step->pod);
+    KnNetns *ns = pod != NULL ? kn_net_pod(replay->net, pod->meta.namespace, pod->meta.name) : NULL;
+    guint16 type = 0;
+
+    transcript(replay, "# knetsim dns --from %s%s%s%s%s %s\n", strcmp(step->namespace, "default") != 0 ? step->namespace : "",
+               strcmp(step->namespace, "default") != 0 ? "/" : "", step->pod,
+               step->dns_type != NULL ? " --type " : "", step->dns_type != NULL ? step->dns_type : "", step->dns_name);
+    if (ns == NULL) {
+        command_failed(replay, "knetsim dns: no pod %s/%s with an address", step->namespace, step->pod);
+        return;
+    }
+    if (step->dns_type != NULL && !kn_dns_type_parse(step->dns_type, &type)) {
+        command_failed(replay, "knetsim dns: unknown query type '%s'", step->dns_type);
+        return;
+    }
+    if (replay->options->explain && replay->options->transcript != NULL)
+        replay->trace = kn_trace_new();
+    kn_probe_dns_start(replay->sim, replay->net, ns, step->dns_name, type, replay->trace,
+                       on_dns_step_done, replay);
+}
+
 /* exec: runs the command in the pod, as `kubectl exec POD -- COMMAND`
  * would; from: on a node's host network (`docker exec NODE COMMAND` on a
  * kind cluster) or on an outside host. */
@@ -561,6 +611,9 @@ on_step(KnSim *sim, gpointer data)
     case KN_STEP_EXEC:
     case KN_STEP_FROM:
         start_command(replay, step);
+        break;
+    case KN_STEP_DNS:
+        start_dns(replay, step);
         break;
     default:
         /* The loader refuses every other kind in this build. */

@@ -253,6 +253,8 @@ step_free(KnStep *step)
     g_free(step->node_path);
     g_free(step->pod);
     g_free(step->save);
+    g_free(step->dns_name);
+    g_free(step->dns_type);
     g_free(step->namespace);
     g_free(step->container);
     expect_free(step->expect);
@@ -260,7 +262,7 @@ step_free(KnStep *step)
 }
 
 static const char *const step_kind_names[] = {
-    "kubectl", "apply", "exec", "from", "wait", "fail", "recover", "traffic", "expect", NULL,
+    "kubectl", "apply", "exec", "from", "wait", "fail", "recover", "traffic", "dns", "expect", NULL,
 };
 
 static gboolean
@@ -426,6 +428,15 @@ static const KnYamlField exec_step_fields[] = {
     { NULL },
 };
 
+/* dns: {pod, namespace, name, type}: the type is checked when it runs. */
+static const KnYamlField dns_step_fields[] = {
+    { "pod", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, pod), NULL, NULL },
+    { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, namespace), NULL, NULL },
+    { "name", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, dns_name), NULL, NULL },
+    { "type", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, dns_type), NULL, NULL },
+    { NULL },
+};
+
 static gboolean
 parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
 {
@@ -465,6 +476,7 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
     case KN_STEP_RECOVER:
     case KN_STEP_EXEC:
     case KN_STEP_FROM:
+    case KN_STEP_DNS:
         break;
     default:
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);
@@ -484,6 +496,7 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
         { "fail", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "fail step" },
         { "recover", YAML_MAPPING_NODE, NULL, 0, node_step_fields, "recover step" },
         { "exec", YAML_MAPPING_NODE, NULL, 0, exec_step_fields, "exec step" },
+        { "dns", YAML_MAPPING_NODE, NULL, 0, dns_step_fields, "dns step" },
         { "from", YAML_SCALAR_NODE, parse_step_node, 0, NULL, NULL },
         { "command", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, command), NULL, NULL },
         { NULL },
@@ -507,7 +520,12 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
         kn_scenario_yaml_path_push_key(ctx, "command");
         return kn_scenario_yaml_error(ctx, node, error, "Required value");
     }
-    if (step->kind == KN_STEP_EXEC && step->namespace == NULL)
+    if (step->kind == KN_STEP_DNS && (step->pod == NULL || step->dns_name == NULL)) {
+        kn_scenario_yaml_path_push_key(ctx, "dns");
+        kn_scenario_yaml_path_push_key(ctx, step->pod == NULL ? "pod" : "name");
+        return kn_scenario_yaml_error(ctx, action, error, "Required value");
+    }
+    if ((step->kind == KN_STEP_EXEC || step->kind == KN_STEP_DNS) && step->namespace == NULL)
         step->namespace = g_strdup("default");
     if ((step->kind == KN_STEP_FAIL || step->kind == KN_STEP_RECOVER) && step->node == NULL) {
         kn_scenario_yaml_path_push_key(ctx, step_kind_names[step->kind]);

@@ -65,6 +65,7 @@ typedef enum {
     KN_STEP_FAIL,                /* fail: {node: NAME} */
     KN_STEP_RECOVER,             /* recover: {node: NAME} */
     KN_STEP_TRAFFIC,             /* traffic: load generation */
+    KN_STEP_DNS,                 /* dns: {pod, namespace, name, type}: a lookup, query by query */
     KN_STEP_EXPECT,              /* expect: on its own, checks the cluster */
 } KnStepKind;
 
@@ -111,6 +112,8 @@ typedef struct KnStep {
     char *pod;                   /* KN_STEP_EXEC: the pod (or TYPE/NAME, e.g. deployment/web) */
     char *namespace;             /* KN_STEP_EXEC: "default" unless given */
     char *container;             /* KN_STEP_EXEC: the container, or NULL for the first */
+    char *dns_name;              /* KN_STEP_DNS: the name looked up */
+    char *dns_type;              /* KN_STEP_DNS: A, AAAA, SRV, ...; NULL: A and AAAA */
     KnSrcLoc node_loc;           /* where the node's name is */
     char *node_path;             /* its field path, "steps[4].fail.node" */
     KnSrcLoc loc;                /* the step's mapping */

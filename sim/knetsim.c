@@ -18,6 +18,7 @@
 #include "models/envelope.h"
 #include "models/net.h"
 #include "models/probe.h"
+#include "sim/dns-wire.h"
 #include "models/proxy-iptables.h"
 #include "models/store.h"
 #include "models/replay.h"
@@ -558,22 +559,101 @@ run_missing(const Command *command, int argc, char **argv)
 {
     g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
     gboolean flag = FALSE;
-    const GOptionEntry dns[] = {
-        { "from", 0, 0, G_OPTION_ARG_STRING, &s1, "The pod that asks", "POD" },
-        { "type", 0, 0, G_OPTION_ARG_STRING, &s2, "Query type: A, AAAA, SRV or PTR", "TYPE" },
-        { NULL },
-    };
     const GOptionEntry sweep[] = {
         { "jobs", 'j', 0, G_OPTION_ARG_STRING, &s1, "Run N points at once", "N" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &s2, "Write the results as CSV to FILE", "FILE" },
         { "emit-jobs", 0, 0, G_OPTION_ARG_NONE, &flag, "Print the points as jobs for another engine", NULL },
         { NULL },
     };
-    const GOptionEntry *entries = strcmp(command->name, "dns") == 0 ? dns : sweep;
+    const GOptionEntry *entries = sweep;
 
     if (!parse_options(command, entries, &argc, &argv))
         return EXIT_BAD_INPUT;
     return usage_error(command, "not built yet: %s", command->missing);
+}
+
+/*****************************************************************************/
+/* dns: one name looked up from a pod, query by query. */
+
+typedef struct {
+    const char *from;
+    const char *name;
+    guint16 type;
+    gboolean explain;
+    int status;
+    char *message;
+} DnsRequest;
+
+static KnNetns *trace_source(KnNet *net, const char *name);
+
+static void
+on_dns_end(const KnReplayState *state, gpointer user_data)
+{
+    DnsRequest *request = user_data;
+    KnNetns *from = trace_source(state->net, request->from);
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(KnTrace) trace = request->explain ? kn_trace_new() : NULL;
+
+    if (from == NULL || kn_netns_kind(from) != KN_NETNS_POD) {
+        request->message = g_strdup_printf("--from %s: no such pod (with an IP) at the end", request->from);
+        request->status = EXIT_FAILED;
+        return;
+    }
+    if (!kn_probe_dns(state->cluster->sim, state->net, from, request->name, request->type, trace, out))
+        request->status = EXIT_FAILED;
+    if (trace != NULL) {
+        g_autoptr(GString) hops = g_string_new(NULL);
+
+        kn_trace_print(trace, hops);
+        fputs(hops->str, stdout);
+    }
+    fputs(out->str, stdout);
+}
+
+static int
+run_dns(const Command *command, int argc, char **argv)
+{
+    g_autofree char *from = NULL, *type_text = NULL, *at_text = NULL;
+    gboolean explain_on = FALSE;
+    const GOptionEntry entries[] = {
+        { "from", 0, 0, G_OPTION_ARG_STRING, &from, "The pod that asks (NAME or NAMESPACE/NAME)", "POD" },
+        { "type", 0, 0, G_OPTION_ARG_STRING, &type_text, "Query type: A, AAAA (default: both, as getaddrinfo), SRV, PTR, ...", "TYPE" },
+        { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, "Simulated time of the lookup (default: the end)", "TIME" },
+        { "explain", 0, 0, G_OPTION_ARG_NONE, &explain_on, "Show every hop of every query", NULL },
+        { NULL },
+    };
+    KnTime at = KN_TIME_MAX;
+    guint16 type = 0;
+
+    if (!parse_options(command, entries, &argc, &argv) || !parse_time_option(command, "--at", at_text, &at))
+        return EXIT_BAD_INPUT;
+    if (argc != 3)
+        return usage_error(command, argc < 3 ? "missing SCENARIO.yaml or NAME" : "too many arguments");
+    if (from == NULL)
+        return usage_error(command, "missing --from");
+    if (type_text != NULL && !kn_dns_type_parse(type_text, &type))
+        return usage_error(command, "--type: unknown query type '%s'", type_text);
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load(argv[1], &error);
+    DnsRequest request = { .from = from, .name = argv[2], .type = type, .explain = explain_on };
+    KnReplayReport report;
+
+    if (scenario == NULL)
+        return input_error(error);
+
+    KnReplayOptions options = {
+        .seed = scenario->seed, .until = at, .failures = stderr, .at_end = on_dns_end,
+        .at_end_data = &request,
+    };
+
+    if (!kn_replay_run(scenario, &options, &report, &error))
+        return input_error(error);
+    if (request.message != NULL) {
+        g_printerr("knetsim dns: %s\n", request.message);
+        g_free(request.message);
+    }
+    return request.status;
 }
 
 /*****************************************************************************/
@@ -807,8 +887,7 @@ static const Command commands[] = {
     { "check", "SCENARIO.yaml...", "replay scenarios and grade their expectations", NULL, run_check },
     { "validate", "FILE.yaml...", "load and validate only, like kubectl apply --dry-run=server", NULL, run_validate },
     { "rules", "SCENARIO.yaml", "print a node's kube-proxy rules in the mode's own format", NULL, run_rules },
-    { "dns", "SCENARIO.yaml NAME", "resolve NAME from a pod as its resolver would",
-      "this needs the CoreDNS and resolver models (the DNS issue)", run_missing },
+    { "dns", "SCENARIO.yaml NAME", "resolve NAME from a pod as its resolver would", NULL, run_dns },
     { "trace", "SCENARIO.yaml", "follow one request hop by hop", NULL, run_trace },
     { "graph", "SCENARIO.yaml", "draw the cluster topology as DOT, SVG or PNG", NULL, run_graph },
     { "sweep", "STUDY.yaml", "run a what-if capacity study and write CSV",

@@ -123,10 +123,30 @@ static void
 test_cli_unbuilt_command_says_so_and_exits_2(void **state)
 {
     (void) state;
-    g_auto(Result) r = run("dns", "scenarios/lab/svc-lab.yaml", "web", "--from", "client", NULL);
+    g_auto(Result) r = run("sweep", "study.yaml", NULL);
 
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "knetsim dns: not built yet"));
+    assert_non_null(strstr(r.err, "knetsim sweep: not built yet"));
+}
+
+/* knetsim dns: the resolv.conf, each query, the cost; exit 1 when nothing
+ * answered. */
+static void
+test_cli_dns_shows_every_query(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("dns", "scenarios/exam/ndots.yaml", "--from", "app/shell", "api.github.com", NULL);
+    g_auto(Result) none = run("dns", "scenarios/exam/ndots.yaml", "--from", "app/shell", "nosuch.example", NULL);
+    g_auto(Result) bad = run("dns", "scenarios/exam/ndots.yaml", "--from", "app/shell", "--type", "XYZ", "x", NULL);
+
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "# /etc/resolv.conf of shell (musl resolver)\nsearch app.svc.cluster.local"));
+    assert_non_null(strstr(r.out, "8 queries, 6 wasted on search suffixes"));
+    assert_non_null(strstr(r.out, "# OK for api.github.com: 140.82.112.6\n"));
+    assert_int_equal(none.status, 1);
+    assert_non_null(strstr(none.out, "# NXDOMAIN\n"));
+    assert_int_equal(bad.status, 2);
+    assert_non_null(strstr(bad.err, "--type: unknown query type 'XYZ'"));
 }
 
 static void
@@ -311,6 +331,7 @@ main(void)
         cmocka_unit_test(test_cli_missing_scenario_argument_exits_2),
         cmocka_unit_test(test_cli_each_command_has_help),
         cmocka_unit_test(test_cli_unbuilt_command_says_so_and_exits_2),
+        cmocka_unit_test(test_cli_dns_shows_every_query),
         cmocka_unit_test(test_cli_rules_prints_iptables_save),
         cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
         cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
