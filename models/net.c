@@ -2508,6 +2508,7 @@ pod_deliver(KnNet *net, KnNetns *ns, KnPacket *packet)
 typedef struct {
     KnTimerDone done;
     gpointer user_data;
+    GDestroyNotify destroy;      /* frees 'user_data' if it never fires, or NULL */
 } Timer;
 
 static void
@@ -2522,15 +2523,26 @@ on_timer(KnSim *sim, gpointer data)
     done(user_data);
 }
 
-static const KnEventClass timer_class = { "process-timer", on_timer, g_free };
+/* A timer that never fired: its data goes with it. */
+static void
+timer_free(gpointer data)
+{
+    Timer *timer = data;
+
+    if (timer->destroy != NULL)
+        timer->destroy(timer->user_data);
+    g_free(timer);
+}
+
+static const KnEventClass timer_class = { "process-timer", on_timer, timer_free };
 
 static void
-client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data)
+client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GDestroyNotify destroy)
 {
     KnNetns *ns = self;
     Timer *timer = g_new(Timer, 1);
 
-    *timer = (Timer) { .done = done, .user_data = user_data };
+    *timer = (Timer) { .done = done, .user_data = user_data, .destroy = destroy };
     kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
 }
 
@@ -2849,14 +2861,22 @@ typedef struct {
 } Resolution;
 
 static void
+resolution_free(gpointer data)
+{
+    Resolution *r = data;
+
+    g_ptr_array_unref(r->result.addresses);
+    g_free(r->result.canonical);
+    g_free(r);
+}
+
+static void
 on_resolved(gpointer data)
 {
     Resolution *r = data;
 
     r->done(&r->result, r->user_data);
-    g_ptr_array_unref(r->result.addresses);
-    g_free(r->result.canonical);
-    g_free(r);
+    resolution_free(r);
 }
 
 static void
@@ -3014,7 +3034,7 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
         add_address(r->result.addresses, name);
     if (r->result.addresses->len > 0) {
         r->result.found = TRUE;
-        client_after(ns, 0, on_resolved, r);
+        client_after(ns, 0, on_resolved, r, resolution_free);
         return;
     }
     if (uses_cluster_dns(net, ns)) {
@@ -3052,7 +3072,7 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
     for (guint i = 0; i < tries->len && !r->result.found; i++)
         r->result.found = lookup_fqdn(net, tries->pdata[i], r->result.addresses, &r->result.canonical)
                           && r->result.addresses->len > 0;
-    client_after(ns, 0, on_resolved, r);
+    client_after(ns, 0, on_resolved, r, resolution_free);
 }
 
 /*****************************************************************************/

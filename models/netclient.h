@@ -99,8 +99,10 @@ typedef struct KnNetClientClass {
      * to 'timeout' for its reply. */
     void (*ping)(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout,
                  KnPingDone done, gpointer user_data);
-    /* Calls 'done' after 'delay' (sleep, ping's interval). */
-    void (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data);
+    /* Calls 'done' after 'delay' (sleep, ping's interval).  If the
+     * simulation ends first, 'destroy' (if not NULL) frees 'user_data'. */
+    void (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data,
+                  GDestroyNotify destroy);
     KnTime (*now)(gpointer self);
     /* A node's own administration tools, run at once: `iptables-save [-t
      * TABLE]` prints kube-proxy's rules, `conntrack -L` / `-C` the

@@ -431,6 +431,17 @@ on_timer(gpointer data)
     lookup_unref(lookup);
 }
 
+/* A timer the simulation ended before: it lets go of its lookup. */
+static void
+timer_free(gpointer data)
+{
+    Timer *timer = data;
+    Lookup *lookup = timer->send->lookup;
+
+    g_free(timer);
+    lookup_unref(lookup);
+}
+
 /* Calls 'fire' at 'when' unless the send moved on meanwhile. */
 static void
 send_timer(Send *send, KnTime when, void (*fire)(Send *send))
@@ -443,7 +454,8 @@ send_timer(Send *send, KnTime when, void (*fire)(Send *send))
     timer->gen = send->gen;
     timer->fire = fire;
     lookup->refs++;
-    lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0, on_timer, timer);
+    lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0, on_timer, timer,
+                                 timer_free);
 }
 
 /* DNS over TCP: both queries on one connection, each with its two-byte

@@ -3050,7 +3050,7 @@ execute(Run *run, Frame *frame)
         }
         frame->state = 10;
         run->waiting = TRUE;
-        run->where->klass->after(run->where->self, delay, on_sleep_done, run);
+        run->where->klass->after(run->where->self, delay, on_sleep_done, run, NULL);
         return;
     }
     if (shell_program(run, name, &flavour)) {
@@ -3468,7 +3468,7 @@ static void
 start(Run *run)
 {
     /* Even a command that needs no network answers from an event. */
-    run->where->klass->after(run->where->self, 0, on_start, run);
+    run->where->klass->after(run->where->self, 0, on_start, run, NULL);
 }
 
 static Io

@@ -1799,7 +1799,7 @@ ping_on_resolved(const KnResolveResult *result, gpointer user_data)
         send->job = job;
         send->seq = (guint16) (ping->iputils ? i + 1 : i);
         job->net->klass->after(job->net->self, seconds_to_time(ping->interval * i), ping_send,
-                               send);
+                               send, NULL);
     }
 }
 

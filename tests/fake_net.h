@@ -398,10 +398,11 @@ fake_timer_fire(gpointer data)
 }
 
 static void
-fake_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data)
+fake_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GDestroyNotify destroy)
 {
     FakeTimer *t = g_new0(FakeTimer, 1);
 
+    (void) destroy;              /* the fake's sim runs every timer */
     t->done = done;
     t->user_data = user_data;
     fake_later(self, delay, fake_timer_fire, t);

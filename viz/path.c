@@ -482,7 +482,7 @@ typedef struct Builder {
     Reader *r;
     KnNet *net;                  /* borrowed, or NULL */
     Agraph_t *graph;
-    GHashTable *clusters;        /* node name (borrowed) -> Agraph_t * */
+    GHashTable *clusters;        /* node name (owned) -> Agraph_t * */
     GHashTable *places;          /* pod or host name (borrowed) -> Agnode_t * */
     GHashTable *pod_nodes;       /* pod name -> node name, both borrowed */
     GHashTable *hop_edges;       /* "FROM\nTO\nDIRECTION" (owned) -> Agedge_t *, edges of drawn packets */
@@ -529,7 +529,7 @@ node_cluster(Builder *b, const char *node)
         set(cluster, "style", "rounded");
         set(cluster, "color", "#607d8b");
         set(cluster, "labeljust", "l");
-        g_hash_table_insert(b->clusters, (gpointer) node, cluster);
+        g_hash_table_insert(b->clusters, g_strdup(node), cluster);
     }
     return cluster;
 }
@@ -581,7 +581,7 @@ place_node(Builder *b, const char *place, const char *packet_text, gboolean dst)
     }
     if (strcmp(place, b->r->client) == 0)
         set(n, "penwidth", "2");
-    g_hash_table_insert(b->places, (gpointer) place, n);
+    g_hash_table_insert(b->places, g_strdup(place), n);
     return n;
 }
 
@@ -1120,8 +1120,8 @@ kn_path_new(const KnTrace *trace, KnNet *net, const char *client, const char *ti
     };
     Builder b = {
         .r = &r, .net = net,
-        .clusters = g_hash_table_new(g_str_hash, g_str_equal),
-        .places = g_hash_table_new(g_str_hash, g_str_equal),
+        .clusters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .places = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .pod_nodes = g_hash_table_new(g_str_hash, g_str_equal),
         .hop_edges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .entries = g_ptr_array_new(),
