@@ -139,24 +139,18 @@ endpoint_free(KnProxyEndpoint *endpoint)
 {
     if (endpoint == NULL)
         return;
-    g_free(endpoint->ip);
     g_free(endpoint->endpoint_string);
-    g_free(endpoint->node_name);
-    g_free(endpoint->zone);
-    g_ptr_array_unref(endpoint->zone_hints);
-    g_free(endpoint->target_namespace);
-    g_free(endpoint->target_pod);
     g_free(endpoint);
 }
 
-/* newBaseEndpointInfo for 'from' at 'port'.  New. */
+/* newBaseEndpointInfo for 'from' at 'port', borrowing its strings.  New. */
 static KnProxyEndpoint *
 endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
 {
     KnProxyEndpoint *endpoint = g_new0(KnProxyEndpoint, 1);
     const char *ip = from->addresses->pdata[0];
 
-    endpoint->ip = g_strdup(ip);
+    endpoint->ip = ip;
     endpoint->port = port;
     /* net.JoinHostPort: brackets around an address with a colon. */
     endpoint->endpoint_string = is_ipv6(ip) ? g_strdup_printf("[%s]:%u", ip, port)
@@ -166,11 +160,11 @@ endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
     endpoint->terminating = from->terminating;
     endpoint->is_local = node_name != NULL && node_name[0] != '\0' && from->node_name != NULL
                          && strcmp(from->node_name, node_name) == 0;
-    endpoint->node_name = g_strdup(from->node_name);
-    endpoint->zone = g_strdup(from->zone);
-    endpoint->zone_hints = kn_api_strings_copy(from->hint_zones);
-    endpoint->target_namespace = g_strdup(from->target_namespace);
-    endpoint->target_pod = g_strdup(from->target_pod);
+    endpoint->node_name = from->node_name;
+    endpoint->zone = from->zone;
+    endpoint->zone_hints = from->hint_zones;
+    endpoint->target_namespace = from->target_namespace;
+    endpoint->target_pod = from->target_pod;
     return endpoint;
 }
 

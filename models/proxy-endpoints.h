@@ -33,19 +33,22 @@
 #include "models/store.h"
 
 /* One endpoint of a service port as kube-proxy sees it (BaseEndpointInfo). */
+/* The strings and arrays of an endpoint are borrowed from its
+ * EndpointSlice: valid while the slice is unchanged in the store (one sync
+ * of kube-proxy), as a build uses them.  Only 'endpoint_string' is its own. */
 typedef struct KnProxyEndpoint {
-    char *ip;                    /* addresses[0] of the slice endpoint, as written */
+    const char *ip;              /* addresses[0] of the slice endpoint, as written */
     guint port;                  /* the slice's port for this service port */
-    char *endpoint_string;       /* Endpoint.String(): "10.244.1.5:8080", "[fd00::5]:8080" */
+    char *endpoint_string;       /* Endpoint.String(): "10.244.1.5:8080", "[fd00::5]:8080"; owned */
     gboolean ready;              /* conditions.ready */
     gboolean serving;            /* conditions.serving */
     gboolean terminating;        /* conditions.terminating */
     gboolean is_local;           /* nodeName is this node */
-    char *node_name;             /* nodeName, or NULL */
-    char *zone;                  /* zone, or NULL */
-    GPtrArray *zone_hints;       /* char *, owned: hints.forZones[].name in slice order; never NULL */
-    char *target_namespace;      /* targetRef (the pod), or NULL */
-    char *target_pod;
+    const char *node_name;       /* nodeName, or NULL */
+    const char *zone;            /* zone, or NULL */
+    const GPtrArray *zone_hints; /* char *: hints.forZones[].name in slice order; never NULL */
+    const char *target_namespace; /* targetRef (the pod), or NULL */
+    const char *target_pod;
 } KnProxyEndpoint;
 
 /* topologyModeFromHints: how the Cluster list was filtered. */
