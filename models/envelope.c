@@ -27,6 +27,8 @@ envelope_scenario(const KnEnvelopeSize *size)
     g_autofree char *yaml = NULL;
     g_autoptr(GString) text = g_string_new("apiVersion: knetsim/v1\nkind: Scenario\n"
                                            "metadata: {name: envelope}\n"
+                                           "external:\n  dns: {api.github.com: [140.82.112.6], "
+                                           "example.com: [93.184.215.14]}\n"
                                            "cluster:\n  nodeCIDR: 172.16.0.0/12\n"
                                            "  podCIDR: 10.0.0.0/10\n  nodes:\n"
                                            "  - {name: control-plane, roles: [control-plane], zone: zone-a, cpu: 8}\n");
@@ -84,6 +86,17 @@ add_workload(KnCluster *cluster, const char *namespace, guint index, guint repli
 static void
 add_workloads(KnCluster *cluster, const KnEnvelopeSize *size)
 {
+    /* The namespaces first, as any cluster has them (CoreDNS answers
+     * NXDOMAIN for names in a namespace that does not exist). */
+    for (guint i = 0; i < MAX(size->namespaces, 1); i++) {
+        KnNamespace *namespace = kn_namespace_new();
+        g_autoptr(GError) error = NULL;
+
+        namespace->meta.name = g_strdup_printf("ns-%u", i);
+        kn_labels_set(namespace->meta.labels, "kubernetes.io/metadata.name", namespace->meta.name);
+        if (!kn_apiserver_create(cluster, KN_KIND_NAMESPACE, namespace, &error))
+            g_error("envelope: %s", error->message);
+    }
     for (guint i = 0; i < size->services; i++) {
         g_autofree char *namespace = g_strdup_printf("ns-%u", i % MAX(size->namespaces, 1));
         guint replicas = size->pods / size->services + (i < size->pods % size->services);
@@ -334,4 +347,103 @@ kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs, KnEnv
     g_array_sort(syncs, compare_doubles);
     report->render_s = g_array_index(totals, double, totals->len / 2);
     report->sync_s = g_array_index(syncs, double, syncs->len / 2);
+}
+
+/*****************************************************************************/
+/* Lookups through the pods' resolvers and CoreDNS. */
+
+typedef struct {
+    KnRng *rng;
+    GPtrArray *clients;          /* KnNetns * of the pods */
+    GPtrArray *names;            /* char *: for each client, its own Service's short name */
+    guint64 left;
+    double mean_gap_ns;
+    KnDnsBenchReport *report;
+} Lookups;
+
+static void on_lookup(KnSim *sim, gpointer data);
+
+static const KnEventClass lookup_class = { "bench-lookup", on_lookup, NULL };
+
+static void
+on_resolved_name(const KnResolveResult *result, gpointer user_data)
+{
+    Lookups *load = user_data;
+
+    if (result->found)
+        load->report->ok++;
+    else
+        load->report->failed++;
+
+}
+
+/* One lookup from a random pod: its own Service's short name, the same as
+ * an FQDN, or an outside name, a third each. */
+static void
+on_lookup(KnSim *sim, gpointer data)
+{
+    Lookups *load = data;
+    guint i = (guint) kn_rng_below(load->rng, load->clients->len);
+    KnNetClient *client = kn_netns_client(load->clients->pdata[i]);
+    const char *service = load->names->pdata[i];
+    g_autofree char *name = NULL;
+
+    switch (kn_rng_below(load->rng, 3)) {
+    case 0:
+        name = g_strdup(service);
+        break;
+    case 1:
+        name = g_strdup_printf("%s.%s.svc.cluster.local", service, kn_netns_namespace(load->clients->pdata[i]));
+        break;
+    default:
+        name = g_strdup("api.github.com");
+        break;
+    }
+    load->report->lookups++;
+    client->klass->resolve(client->self, name, on_resolved_name, load);
+    if (--load->left > 0)
+        kn_sim_schedule_in(sim, (KnTime) kn_rng_exponential(load->rng, load->mean_gap_ns) + 1, &lookup_class,
+                           load);
+}
+
+void
+kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint64 seed,
+                KnDnsBenchReport *report)
+{
+    gint64 start = g_get_monotonic_time();
+    g_auto(Envelope) e = { 0 };
+
+    memset(report, 0, sizeof *report);
+    envelope_build(&e, size, seed);
+
+    g_autoptr(KnNet) net = kn_net_new(e.cluster);
+    g_autoptr(GPtrArray) pods = kn_store_list(e.cluster->store, KN_KIND_POD, NULL);
+    g_autoptr(GPtrArray) clients = g_ptr_array_new();
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+        KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+        const char *app = kn_labels_get(pod->meta.labels, "app");
+
+        if (ns != NULL && app != NULL && g_str_has_prefix(pod->meta.name, "svc-")) {
+            g_ptr_array_add(clients, ns);
+            g_ptr_array_add(names, g_strdup(app));
+        }
+    }
+    report->build_s = (double) (g_get_monotonic_time() - start) / 1e6;
+    if (clients->len == 0 || lookups == 0)
+        return;
+
+    Lookups load = { .rng = kn_sim_rng(e.sim, "bench-lookups"), .clients = clients, .names = names,
+                     .left = lookups, .mean_gap_ns = 1e9 / rate, .report = report };
+    const KnNetStats *stats = kn_net_stats(net);
+    KnTime begin = kn_sim_now(e.sim);
+
+    start = g_get_monotonic_time();
+    kn_sim_schedule_in(e.sim, 0, &lookup_class, &load);
+    kn_sim_run_until(e.sim, KN_TIME_MAX);
+    report->run_s = (double) (g_get_monotonic_time() - start) / 1e6;
+    report->sim_time = kn_sim_now(e.sim) - begin;
+    report->packets = stats->n_packets;
 }

@@ -66,3 +66,21 @@ typedef struct KnEnvelopeRenderReport {
  * renders it as iptables-save text; fills 'report'. */
 void kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs,
                         KnEnvelopeRenderReport *report);
+
+/* What `knetsim bench dns` measures. */
+typedef struct KnDnsBenchReport {
+    double build_s;              /* wall-clock seconds to build the cluster */
+    double run_s;                /* wall-clock seconds of the lookups */
+    guint64 lookups;             /* lookups started */
+    guint64 ok;                  /* answered with an address */
+    guint64 failed;
+    guint64 packets;             /* packets sent by endpoints (the DNS queries and answers) */
+    KnTime sim_time;             /* simulated time of the lookups */
+} KnDnsBenchReport;
+
+/* Builds a cluster of 'size' with 'seed', then makes 'lookups' name
+ * lookups from random pods through their resolvers and CoreDNS (a third
+ * each: their Service's short name, its FQDN, an outside name), arriving
+ * as a Poisson process of 'rate' per simulated second; fills 'report'. */
+void kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint64 seed,
+                     KnDnsBenchReport *report);

@@ -603,6 +603,12 @@ kn_netns_name(const KnNetns *ns)
     return ns->name;
 }
 
+const char *
+kn_netns_namespace(const KnNetns *ns)
+{
+    return ns->namespace;
+}
+
 KnNetns *
 kn_netns_node(KnNetns *ns)
 {

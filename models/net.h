@@ -65,6 +65,7 @@ KnNetns *kn_net_host(KnNet *net, const char *name);
 
 KnNetnsKind kn_netns_kind(const KnNetns *ns);
 const char *kn_netns_name(const KnNetns *ns);   /* pod, node or host name */
+const char *kn_netns_namespace(const KnNetns *ns); /* a pod's namespace; NULL otherwise */
 /* The node a pod runs on, or the node itself; NULL for an outside host. */
 KnNetns *kn_netns_node(KnNetns *ns);
 /* The interface processes in 'ns' use (borrowed, lives with 'ns'). */

@@ -454,6 +454,27 @@ bench_dataplane(const Command *command, guint64 requests)
     return report.failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
+/* bench dns: lookups through the pods' resolvers and CoreDNS. */
+static int
+bench_dns(const Command *command, guint64 lookups)
+{
+    KnEnvelopeSize size = { .nodes = 100, .services = 1000, .pods = 10000, .namespaces = 10 };
+    KnDnsBenchReport report;
+    struct rusage usage;
+
+    (void) command;
+    kn_envelope_dns(&size, lookups, 50000.0, 1, &report);
+    getrusage(RUSAGE_SELF, &usage);
+    printf("dns nodes=%u services=%u pods=%u lookups=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT
+           " failed=%" G_GUINT64_FORMAT "\n", size.nodes, size.services, size.pods, report.lookups, report.ok,
+           report.failed);
+    printf("packets=%" G_GUINT64_FORMAT " simulated_s=%.3f build_s=%.2f run_s=%.2f peak_rss_mib=%ld\n",
+           report.packets, (double) report.sim_time / KN_SEC, report.build_s, report.run_s,
+           usage.ru_maxrss / 1024);
+    printf("lookups/s=%.0f\n", report.run_s > 0 ? report.lookups / report.run_s : 0.0);
+    return report.failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
 static int
 run_bench(const Command *command, int argc, char **argv)
 {
@@ -464,7 +485,7 @@ run_bench(const Command *command, int argc, char **argv)
         { "events", 0, 0, G_OPTION_ARG_STRING, &events_text, "Events timed per run (default 5000000)", "N" },
         { "population", 0, 0, G_OPTION_ARG_STRING_ARRAY, &population_texts, "Pending-event population to measure; repeatable (default 1000, 100000, 1000000)", "N" },
         { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster, render: the fraction of the envelope to build (default 1)", "F" },
-        { "requests", 0, 0, G_OPTION_ARG_STRING, &requests_text, "bench dataplane: HTTP requests to send (default 1000000)", "N" },
+        { "requests", 0, 0, G_OPTION_ARG_STRING, &requests_text, "bench dataplane: HTTP requests to send; bench dns: lookups (default 1000000)", "N" },
         { NULL },
     };
     guint64 runs = 5, events = 5000000, requests = 1000000;
@@ -495,8 +516,10 @@ run_bench(const Command *command, int argc, char **argv)
         return bench_render(command, scale_text, runs_text != NULL ? (guint) runs : 3);
     if (argc == 2 && strcmp(argv[1], "dataplane") == 0)
         return bench_dataplane(command, requests);
+    if (argc == 2 && strcmp(argv[1], "dns") == 0)
+        return bench_dns(command, requests);
     if (argc == 2 && strcmp(argv[1], "core") != 0)
-        return usage_error(command, "unknown benchmark '%s' (expected core, cluster, dataplane or render)", argv[1]);
+        return usage_error(command, "unknown benchmark '%s' (expected core, cluster, dataplane, render or dns)", argv[1]);
 
     kn_bench_core(stdout, (const guint *) (gpointer) populations->data, populations->len,
                   (guint) runs, events);
