@@ -915,7 +915,7 @@ static const Command commands[] = {
     { "graph", "SCENARIO.yaml", "draw the cluster topology as DOT, SVG or PNG", NULL, run_graph },
     { "sweep", "STUDY.yaml", "run a what-if capacity study and write CSV",
       "this needs the cluster and data-plane models (the capacity-study issue)", run_missing },
-    { "bench", "[core|cluster|dataplane|render]", "measure the simulator itself", NULL, run_bench },
+    { "bench", "[core|cluster|dataplane|render|dns]", "measure the simulator itself", NULL, run_bench },
 };
 
 static void
