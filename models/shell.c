@@ -543,6 +543,21 @@ token_clear(Token *token)
     token->word = NULL;
 }
 
+/* An operator of one character, or 'doubled' when the same character
+ * follows ("&&", "||", ";;"). */
+static gboolean
+lex_operator(Lexer *lx, Token *token, int single, int doubled)
+{
+    char c = lx->s[lx->pos++];
+
+    token->kind = single;
+    if (lx->pos < lx->len && lx->s[lx->pos] == c) {
+        lx->pos++;
+        token->kind = doubled;
+    }
+    return TRUE;
+}
+
 /* Reads the next token into 'token'. */
 static gboolean
 lex_next(Lexer *lx, Token *token)
@@ -576,29 +591,11 @@ lex_next(Lexer *lx, Token *token)
         token->kind = T_NEWLINE;
         return TRUE;
     case ';':
-        lx->pos++;
-        token->kind = T_SEMI;
-        if (lx->pos < lx->len && s[lx->pos] == ';') {
-            lx->pos++;
-            token->kind = T_DSEMI;
-        }
-        return TRUE;
+        return lex_operator(lx, token, T_SEMI, T_DSEMI);
     case '&':
-        lx->pos++;
-        token->kind = T_AMP;
-        if (lx->pos < lx->len && s[lx->pos] == '&') {
-            lx->pos++;
-            token->kind = T_AND;
-        }
-        return TRUE;
+        return lex_operator(lx, token, T_AMP, T_AND);
     case '|':
-        lx->pos++;
-        token->kind = T_PIPE;
-        if (lx->pos < lx->len && s[lx->pos] == '|') {
-            lx->pos++;
-            token->kind = T_OR;
-        }
-        return TRUE;
+        return lex_operator(lx, token, T_PIPE, T_OR);
     case '(':
         lx->pos++;
         token->kind = T_LPAREN;
