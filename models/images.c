@@ -86,7 +86,7 @@ static const KnImageTool nginx_tools[] = {
 };
 
 static const KnImageTool nginx_alpine_tools[] = {
-    { "getent", KN_TOOL_BUSYBOX, NULL },
+    { "getent", KN_TOOL_MUSL_UTILS, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
@@ -96,7 +96,7 @@ static const KnImageTool nginx_alpine_tools[] = {
 };
 
 static const KnImageTool agnhost_tools[] = {
-    { "getent", KN_TOOL_BUSYBOX, NULL },
+    { "getent", KN_TOOL_MUSL_UTILS, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_OPENBSD, NULL },
@@ -108,7 +108,7 @@ static const KnImageTool agnhost_tools[] = {
 };
 
 static const KnImageTool netshoot_tools[] = {
-    { "getent", KN_TOOL_BUSYBOX, NULL },
+    { "getent", KN_TOOL_MUSL_UTILS, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_OPENBSD, NULL },
@@ -128,7 +128,7 @@ static const KnImageTool busybox_tools[] = {
 };
 
 static const KnImageTool curl_tools[] = {
-    { "getent", KN_TOOL_BUSYBOX, NULL },
+    { "getent", KN_TOOL_MUSL_UTILS, NULL },
     { "curl", KN_TOOL_CURL, ALPINE_CURL_VERSION },
     { "wget", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nc", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
