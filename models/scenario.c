@@ -27,6 +27,7 @@
 #include <yaml.h>
 #include "models/scenario-manifest.h"
 #include "models/scenario-yaml.h"
+#include "sim/dns-wire.h"
 
 /*****************************************************************************/
 
@@ -428,12 +429,24 @@ static const KnYamlField exec_step_fields[] = {
     { NULL },
 };
 
-/* dns: {pod, namespace, name, type}: the type is checked when it runs. */
+/* A DNS query type as dig takes it: A, AAAA, SRV, PTR, TYPE65, ... */
+static gboolean
+parse_dns_type(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    guint16 type;
+
+    if (!kn_dns_type_parse(kn_scenario_yaml_scalar(node), &type))
+        return kn_scenario_yaml_error(ctx, node, error, "unknown query type \"%s\" (expected A, AAAA, "
+                                      "SRV, PTR, CNAME, TXT, ... or TYPEn)", kn_scenario_yaml_scalar(node));
+    return kn_scenario_yaml_string(ctx, node, target, error);
+}
+
+/* dns: {pod, namespace, name, type}. */
 static const KnYamlField dns_step_fields[] = {
     { "pod", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, pod), NULL, NULL },
     { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, namespace), NULL, NULL },
     { "name", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, dns_name), NULL, NULL },
-    { "type", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnStep, dns_type), NULL, NULL },
+    { "type", YAML_SCALAR_NODE, parse_dns_type, offsetof(KnStep, dns_type), NULL, NULL },
     { NULL },
 };
 

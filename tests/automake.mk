@@ -103,6 +103,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/bad-bandwidth.yaml tests/data/bad-bandwidth.err \
 	tests/data/exec-missing-command.yaml tests/data/exec-missing-command.err \
 	tests/data/from-unknown-host.yaml tests/data/from-unknown-host.err \
+	tests/data/dns-bad-type.yaml tests/data/dns-bad-type.err \
+	tests/data/bad-save.yaml tests/data/bad-save.err \
 	tests/data/cr-line-ends.err \
 	tests/data/cr-line-ends.yaml \
 	tests/data/utf8-caret.err \

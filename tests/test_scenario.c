@@ -120,6 +120,8 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "bad-bandwidth", KN_INPUT_ERROR_VALUE },
         { "exec-missing-command", KN_INPUT_ERROR_VALUE },
         { "from-unknown-host", KN_INPUT_ERROR_REFERENCE },
+        { "dns-bad-type", KN_INPUT_ERROR_VALUE },
+        { "bad-save", KN_INPUT_ERROR_VALUE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
