@@ -1225,6 +1225,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
 {
     char dst[KN_ADDR_STRLEN];
 
+    if (comment != NULL)
+        story(net, "%s", comment);      /* leads what the capture says of each wire */
     switch (route->route) {
     case ROUTE_POD:
         if (route->next == NULL || !route->next->alive) {
@@ -1235,8 +1237,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
             return;
         }
         note(net, KN_TRACE_HOP, "out cni0 -> %s to pod %s", route->next->veth, route->next->name);
-        observe(net, route->next->veth, packet, TRUE, "%s%s%s forwards it to pod %s over cni0",
-                comment != NULL ? comment : "", comment != NULL ? "; " : "", node->name, route->next->name);
+        observe(net, route->next->veth, packet, TRUE, "%s forwards it to pod %s over cni0", node->name,
+                route->next->name);
         prefetch_pod(route->next, packet);
         send_after(net, net->veth_latency, route->next, ARRIVE_POD, packet, hops + 1);
         return;
@@ -1245,8 +1247,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
         KnEncap *outer = g_new0(KnEncap, 1);
         KnTime delay;
 
-        observe(net, node->flannel, packet, TRUE, "%s%s%s routes it into flannel.1 for node %s",
-                comment != NULL ? comment : "", comment != NULL ? "; " : "", node->name, to->name);
+        observe(net, node->flannel, packet, TRUE, "%s routes it into flannel.1 for node %s", node->name,
+                to->name);
         mac_of(&node->addr, 0, outer->eth_src);
         mac_of(&to->addr, 0, outer->eth_dst);
         outer->src = node->addr;
@@ -1279,8 +1281,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
              to->name);
         mac_of(&node->addr, 0, packet->eth_src);
         mac_of(&to->addr, 0, packet->eth_dst);
-        observe(net, node->eth0, packet, TRUE, "%s%s%s sends it to %s %s",
-                comment != NULL ? comment : "", comment != NULL ? "; " : "", node->name,
+        observe(net, node->eth0, packet, TRUE, "%s sends it to %s %s", node->name,
                 route->route == ROUTE_OUTSIDE ? "host" : "node", to->name);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
