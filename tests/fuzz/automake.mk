@@ -14,14 +14,18 @@ FUZZ_C_FILES = \
 	$(srcdir)/models/scenario.c \
 	$(srcdir)/models/scenario-manifest.c \
 	$(srcdir)/models/scenario-yaml.c \
+	$(srcdir)/sim/addr.c \
 	$(srcdir)/sim/diag.c \
+	$(srcdir)/sim/dns-wire.c \
 	$(srcdir)/sim/time.c
 FUZZ_H_FILES = \
 	$(srcdir)/models/api.h \
 	$(srcdir)/models/scenario.h \
 	$(srcdir)/models/scenario-manifest.h \
 	$(srcdir)/models/scenario-yaml.h \
+	$(srcdir)/sim/addr.h \
 	$(srcdir)/sim/diag.h \
+	$(srcdir)/sim/dns-wire.h \
 	$(srcdir)/sim/time.h
 FUZZ_SEEDS = \
 	tests/fuzz/corpus/seed-full.yaml \
