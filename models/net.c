@@ -110,7 +110,8 @@ struct KnNetns {
                                   * until the first socket */
     guint tcbs_mask;             /* slots - 1 */
     guint n_tcbs;
-    GHashTable *udp_waits;       /* local port -> UdpWait */
+    GHashTable *udp_waits;       /* local port -> UdpWait, the oldest first (->next) */
+    GHashTable *udp_bound;       /* local ports held by udp_bind(); NULL until the first */
     GHashTable *ping_waits;      /* id << 16 | seq -> PingWait */
     guint next_port;
     guint16 next_ping_id;
@@ -409,6 +410,7 @@ netns_free(gpointer data)
             tcb_free(ns->tcbs[i].tcb);
     g_free(ns->tcbs);
     g_hash_table_unref(ns->udp_waits);
+    g_clear_pointer(&ns->udp_bound, g_hash_table_unref);
     g_hash_table_unref(ns->ping_waits);
     if (ns->proxy != NULL)
         ns->net->proxy_class->free(ns->proxy);
@@ -932,7 +934,12 @@ ct_begin(KnNet *net, KnNetns *node, KnPacket *packet)
 static guint
 ct_bits(const CtState *cs)
 {
-    guint bits = cs->is_new ? KN_CT_NEW : KN_CT_ESTABLISHED;
+    /* NEW until a packet has gone the reply way: a second datagram from
+     * one socket, a retransmitted SYN. */
+    guint bits = cs->is_new || (!cs->reply && !cs->entry->seen_reply) ? KN_CT_NEW : KN_CT_ESTABLISHED;
+
+    if (cs->is_new)
+        bits |= KN_CT_UNCONFIRMED;
 
     if (cs->reply)
         bits |= KN_CT_REPLY;
@@ -1849,6 +1856,13 @@ on_deadline(KnSim *sim, gpointer data)
     tcb_remove(tcb);
 }
 
+static gboolean
+udp_port_busy(const KnNetns *ns, guint16 port)
+{
+    return g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port))
+           || (ns->udp_bound != NULL && g_hash_table_contains(ns->udp_bound, GUINT_TO_POINTER(port)));
+}
+
 static guint16
 ephemeral_port(KnNetns *ns, const KnAddr *remote, guint16 rport)
 {
@@ -1857,8 +1871,7 @@ ephemeral_port(KnNetns *ns, const KnAddr *remote, guint16 rport)
         gint64 key = sock_key(port, remote, rport);
 
         ns->next_port = ns->next_port >= EPHEMERAL_HIGH ? EPHEMERAL_LOW : ns->next_port + 1;
-        if (tcb_find(ns, key) == NULL
-            && !g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port)))
+        if (tcb_find(ns, key) == NULL && !udp_port_busy(ns, port))
             return port;
     }
     return 0;
@@ -2179,19 +2192,67 @@ tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 /*****************************************************************************/
 /* UDP and ICMP. */
 
-typedef struct UdpWait {
+typedef struct UdpWait UdpWait;
+struct UdpWait {
     KnNetns *ns;
     guint16 port;
     KnUdpDone done;
+    gboolean (*accepts)(GBytes *datagram, gpointer user_data);
     gpointer user_data;
     KnEventId timeout;
     KnAddr dst;
     guint16 dport;
-} UdpWait;
+    UdpWait *next;               /* the next exchange waiting on the same port */
+};
 
 static void on_udp_timeout(KnSim *sim, gpointer data);
 
 static const KnEventClass udp_timeout_class = { "udp-timeout", on_udp_timeout, NULL };
+
+static void
+udp_wait_remove(UdpWait *wait)
+{
+    GHashTable *waits = wait->ns->udp_waits;
+    UdpWait *head = g_hash_table_lookup(waits, GUINT_TO_POINTER(wait->port));
+
+    if (head == wait) {
+        if (wait->next != NULL)
+            g_hash_table_insert(waits, GUINT_TO_POINTER(wait->port), wait->next);
+        else
+            g_hash_table_remove(waits, GUINT_TO_POINTER(wait->port));
+        return;
+    }
+    for (UdpWait *w = head; w != NULL; w = w->next)
+        if (w->next == wait) {
+            w->next = wait->next;
+            return;
+        }
+}
+
+static void
+udp_wait_add(UdpWait *wait)
+{
+    GHashTable *waits = wait->ns->udp_waits;
+    UdpWait *head = g_hash_table_lookup(waits, GUINT_TO_POINTER(wait->port));
+
+    if (head == NULL) {
+        g_hash_table_insert(waits, GUINT_TO_POINTER(wait->port), wait);
+        return;
+    }
+    while (head->next != NULL)
+        head = head->next;
+    head->next = wait;
+}
+
+/* The exchange on 'port' that 'datagram' answers (NULL: the oldest). */
+static UdpWait *
+udp_wait_for(KnNetns *ns, guint16 port, GBytes *datagram)
+{
+    for (UdpWait *w = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(port)); w != NULL; w = w->next)
+        if (datagram == NULL || w->accepts == NULL || w->accepts(datagram, w->user_data))
+            return w;
+    return NULL;
+}
 
 static void
 udp_finish(UdpWait *wait, KnNetStatus status, const KnPacket *answer)
@@ -2204,7 +2265,7 @@ udp_finish(UdpWait *wait, KnNetStatus status, const KnPacket *answer)
         result.from = answer->src;
         result.from_port = answer->sport;
     }
-    g_hash_table_remove(wait->ns->udp_waits, GUINT_TO_POINTER(wait->port));
+    udp_wait_remove(wait);
     wait->done(&result, wait->user_data);
     g_free(wait);
 }
@@ -2214,6 +2275,36 @@ on_udp_timeout(KnSim *sim, gpointer data)
 {
     (void) sim;
     udp_finish(data, KN_NET_CONNECT_TIMEOUT, NULL);
+}
+
+static guint16
+client_udp_bind(gpointer self)
+{
+    KnNetns *ns = self;
+    guint16 port = 0;
+
+    for (guint tries = 0; tries < EPHEMERAL_HIGH - EPHEMERAL_LOW && port == 0; tries++) {
+        guint16 p = (guint16) ns->next_port;
+
+        ns->next_port = ns->next_port >= EPHEMERAL_HIGH ? EPHEMERAL_LOW : ns->next_port + 1;
+        if (!udp_port_busy(ns, p))
+            port = p;
+    }
+    if (port == 0)
+        return 0;
+    if (ns->udp_bound == NULL)
+        ns->udp_bound = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_add(ns->udp_bound, GUINT_TO_POINTER(port));
+    return port;
+}
+
+static void
+client_udp_unbind(gpointer self, guint16 port)
+{
+    KnNetns *ns = self;
+
+    if (ns->udp_bound != NULL)
+        g_hash_table_remove(ns->udp_bound, GUINT_TO_POINTER(port));
 }
 
 static void
@@ -2227,12 +2318,13 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
     const guint8 *data = request->send != NULL ? g_bytes_get_data(request->send, &length) : NULL;
 
     wait->ns = ns;
-    wait->port = ephemeral_port(ns, &request->dst, request->port);
+    wait->port = request->sport != 0 ? request->sport : ephemeral_port(ns, &request->dst, request->port);
     wait->done = done;
+    wait->accepts = request->accepts;
     wait->user_data = user_data;
     wait->dst = request->dst;
     wait->dport = request->port;
-    g_hash_table_insert(ns->udp_waits, GUINT_TO_POINTER(wait->port), wait);
+    udp_wait_add(wait);
     wait->timeout = kn_sim_schedule_in(net->sim, request->timeout > 0 ? request->timeout : 5 * KN_SEC,
                                        &udp_timeout_class, wait);
     packet->src = ns->kind == KN_NETNS_NODE ? route_lookup(net, ns, &request->dst).src : ns->addr;
@@ -2319,9 +2411,15 @@ static const KnEventClass later_send_class = { "answer-after-upstream", on_later
 static void
 udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 {
-    UdpWait *wait = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(packet->dport));
+    if (g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(packet->dport))) {
+        g_autoptr(GBytes) empty = packet->payload == NULL ? g_bytes_new(NULL, 0) : NULL;
+        UdpWait *wait = udp_wait_for(ns, packet->dport, packet->payload != NULL ? packet->payload : empty);
 
-    if (wait != NULL) {
+        if (wait == NULL) {
+            note(net, KN_TRACE_APP, "a datagram no exchange on port %u waits for: read and dropped",
+                 packet->dport);
+            return;
+        }
         kn_sim_cancel(net->sim, wait->timeout);
         udp_finish(wait, KN_NET_OK, packet);
         return;
@@ -2473,7 +2571,8 @@ icmp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
                 tcb_remove(tcb);
             }
         } else if (q->proto == KN_IPPROTO_UDP) {
-            UdpWait *wait = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(q->sport));
+            /* The error is the socket's: the oldest exchange on it reads it. */
+            UdpWait *wait = udp_wait_for(ns, q->sport, NULL);
 
             if (wait != NULL) {
                 kn_sim_cancel(net->sim, wait->timeout);
@@ -2570,6 +2669,8 @@ static const KnNetClientClass client_class = {
     .after = client_after,
     .now = client_now,
     .host_tool = client_host_tool,
+    .udp_bind = client_udp_bind,
+    .udp_unbind = client_udp_unbind,
 };
 
 /*****************************************************************************/

@@ -55,6 +55,12 @@ typedef struct KnUdpRequest {
     guint16 port;
     GBytes *send;                /* borrowed */
     KnTime timeout;
+    guint16 sport;               /* a port from udp_bind(), shared as one socket's; 0: a new
+                                  * ephemeral port for this exchange alone */
+    /* Whether a datagram that arrives on the port is this exchange's
+     * answer, when several wait on one bound port (a resolver matches the
+     * DNS id); others are read and dropped.  NULL: the first one is. */
+    gboolean (*accepts)(GBytes *datagram, gpointer user_data);
 } KnUdpRequest;
 
 typedef struct KnUdpResult {
@@ -109,6 +115,12 @@ typedef struct KnNetClientClass {
      * connection table.  Appends what the tool prints to 'out' and 'err' and
      * returns its exit status.  NULL where there are none (tests' fakes). */
     int (*host_tool)(gpointer self, const char *const *argv, GString *out, GString *err);
+    /* A UDP socket's local port, held until udp_unbind() (close()), so
+     * that several exchanges leave from it; 0 when none is free.  NULL in
+     * clients without sockets of their own: every exchange then has its
+     * own port. */
+    guint16 (*udp_bind)(gpointer self);
+    void (*udp_unbind)(gpointer self, guint16 port);
 } KnNetClientClass;
 
 /* Where a command runs: its network and what the image gives it. */

@@ -982,7 +982,7 @@ static void
 iptables_walk(gpointer data, KnProxyWalk *walk)
 {
     ProxyIptables *proxy = data;
-    gboolean is_new = (walk->ct_state & KN_CT_NEW) != 0;
+    gboolean is_new = (walk->ct_state & KN_CT_UNCONFIRMED) != 0;
     gboolean ended = FALSE;
 
     walk->verdict = KN_VERDICT_ACCEPT;

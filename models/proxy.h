@@ -41,6 +41,9 @@ const char *kn_hook_name(KnHook hook);           /* "PREROUTING", ... */
 #define KN_CT_DNAT 0x10          /* the connection's original direction was DNAT'd */
 #define KN_CT_SNAT 0x20
 #define KN_CT_REPLY 0x40         /* this packet travels in the reply direction */
+#define KN_CT_UNCONFIRMED 0x80   /* the first packet: its entry is not in the table yet, so the
+                                  * nat table decides its NAT (later NEW packets, before any
+                                  * reply, take the entry's) */
 
 typedef enum {
     KN_VERDICT_ACCEPT,
@@ -95,7 +98,7 @@ typedef struct KnProxyClass {
      * written on the last node.  NULL: the data path calls 'sync' on each. */
     guint (*sync_all)(gpointer *proxies, guint n_proxies);
     /* Runs the tables registered at 'walk->hook' in priority order (nat only
-     * if KN_CT_NEW is in ct_state), filling in the walk's results. */
+     * if KN_CT_UNCONFIRMED is in ct_state), filling in the walk's results. */
     void (*walk)(gpointer proxy, KnProxyWalk *walk);
     /* Appends the ruleset in the mode's dump format (iptables-save,
      * `nft list ruleset`, `ipvsadm -Ln`) to 'out'. */

@@ -59,14 +59,25 @@
  * order received, without getaddrinfo's RFC 6724 sort (which leaves
  * IPv4-only answers in that order anyway); glibc's "sticky"
  * single-request mode lasts one lookup, not the process; CNAME chains
- * are not checked against the owner names.  KnUdpRequest cannot yet ask
- * for one shared source port, so A and AAAA leave from two (XXX: the
- * conntrack race needs glibc's one socket).  Go's pure resolver is not
- * modelled. */
+ * are not checked against the owner names.  Go's pure resolver is not
+ * modelled.
+ *
+ * Sockets: A and AAAA leave from one socket, so one source port and one
+ * conntrack entry: the second datagram, NEW still, takes the DNAT the
+ * first one's rules chose, and both go to the same CoreDNS pod.  glibc
+ * keeps a socket per nameserver for the whole res_send (its retries
+ * leave from the same port, so through conntrack they reach the same
+ * backend again), closes them all on an error (close_and_return_error)
+ * and opens a new one for single-request-reopen; musl has one socket per
+ * __res_msend_rc.  The kernel's insert race between the two datagrams
+ * (both unconfirmed at once on two CPUs) does not happen here: packets
+ * are handled one at a time. */
 #include <config.h>
 #include "models/resolver.h"
 
 #include <string.h>
+
+#define MAXNS 3                  /* resolv.conf's nameservers (resolv/resolv.h) */
 
 /* h_errno values (resolv/netdb.h). */
 typedef enum {
@@ -103,7 +114,8 @@ struct Send {
     guint n_slots;
     guint8 buffer_rcode;         /* the rcode in glibc's answer buffer */
     KnTime finish;               /* the current send_dg's deadline */
-    guint socket;                /* which socket (single-request-reopen makes new ones) */
+    guint16 ports[MAXNS];  /* the open sockets' ports: glibc's one per
+                                  * server (EXT(statp).nssocks), musl's one in [0]; 0: closed */
     /* musl */
     KnDnsMessage *answer[2];     /* by query; borrowed */
     guint servfail_retry;
@@ -190,9 +202,44 @@ query_free(KnResolverQuery *query)
     g_free(query);
 }
 
+/* close() of the send's sockets: glibc's __res_iclose, musl's at the end
+ * of __res_msend_rc. */
+static void
+send_close(Send *send)
+{
+    const KnNetClient *client = send->lookup->client;
+
+    for (guint i = 0; i < MAXNS; i++)
+        if (send->ports[i] != 0) {
+            client->klass->udp_unbind(client->self, send->ports[i]);
+            send->ports[i] = 0;
+        }
+}
+
+/* The send returns: its sockets close. */
+static void
+send_end(Send *send)
+{
+    send->over = TRUE;
+    send_close(send);
+}
+
+/* The port of socket 'i' of 'send', opened (bound) on first use; 0 in
+ * clients without sockets of their own. */
+static guint16
+send_port(Send *send, guint i)
+{
+    const KnNetClient *client = send->lookup->client;
+
+    if (send->ports[i] == 0 && client->klass->udp_bind != NULL)
+        send->ports[i] = client->klass->udp_bind(client->self);
+    return send->ports[i];
+}
+
 static void
 send_free(Send *send)
 {
+    send_close(send);
     for (guint i = 0; i < send->n; i++)
         g_clear_pointer(&send->wire[i], g_bytes_unref);
     g_free(send);
@@ -387,8 +434,21 @@ on_udp(const KnUdpResult *result, gpointer user_data)
     lookup_unref(lookup);
 }
 
+/* A datagram on the socket answers the exchange whose query has its id
+ * (send_dg's and __res_msend_rc's id checks); others wait on. */
+static gboolean
+udp_accepts(GBytes *datagram, gpointer user_data)
+{
+    const UdpCall *call = user_data;
+    gsize length;
+    const guint8 *data = g_bytes_get_data(datagram, &length);
+
+    return length >= 2 && (guint16) (data[0] << 8 | data[1]) == call->exchange.record->id;
+}
+
 /* Sends query 'query' of 'send' to server 'ns' over UDP, waiting until
- * 'deadline' at most. */
+ * 'deadline' at most: from glibc's socket for that server, or musl's one
+ * socket. */
 static void
 send_udp(Send *send, guint query, guint ns, KnTime deadline, AnswerHandler on_answer,
          LossHandler on_loss)
@@ -409,6 +469,8 @@ send_udp(Send *send, guint query, guint ns, KnTime deadline, AnswerHandler on_an
     request.port = KN_DNS_PORT;
     request.send = send->wire[query];
     request.timeout = deadline > t ? deadline - t : 1;
+    request.sport = send_port(send, lookup->conf->libc == KN_LIBC_GLIBC ? ns : 0);
+    request.accepts = udp_accepts;
     lookup->refs++;
     lookup->client->klass->udp_exchange(lookup->client->self, &request, on_udp, call);
 }
@@ -562,7 +624,7 @@ glibc_bad(const KnDnsMessage *m)
 static void
 glibc_return(Send *send)
 {
-    send->over = TRUE;
+    send_end(send);
     glibc_step(send->lookup, send);
 }
 
@@ -632,8 +694,10 @@ glibc_on_loss(Send *send, guint query, KnNetStatus status)
      * close_and_return_error, the next server.  Timeouts are the
      * deadline's business. */
     if (status == KN_NET_REFUSED || status == KN_NET_HOST_UNREACHABLE
-        || status == KN_NET_NETWORK_UNREACHABLE)
+        || status == KN_NET_NETWORK_UNREACHABLE) {
+        send_close(send);
         glibc_next_ns(send);
+    }
 }
 
 static void
@@ -642,7 +706,7 @@ glibc_send_second(Send *send)
     guint other = send->recv[0] ? 1 : 0;
 
     if (send->lookup->single_request_reopen)
-        send->socket++;
+        send_close(send);        /* retry_reopen: a new socket for the second query */
     send_udp(send, other, send->ns, send->finish, glibc_on_answer, glibc_on_loss);
 }
 
@@ -662,7 +726,7 @@ glibc_on_deadline(Send *send)
         }
         if (!lookup->single_request_reopen) {
             lookup->single_request_reopen = TRUE;
-            send->socket++;
+            send_close(send);
             glibc_attempt(send);
             return;
         }
@@ -976,7 +1040,7 @@ musl_on_answer(Send *send, guint query, KnDnsMessage *message)
     for (guint i = 0; i < send->n; i++)
         if (send->answer[i] == NULL)
             return;
-    send->over = TRUE;
+    send_end(send);
     musl_step(lookup, send);
 }
 
@@ -992,7 +1056,7 @@ musl_on_loss(Send *send, guint query, KnNetStatus status)
 static void
 musl_on_deadline(Send *send)
 {
-    send->over = TRUE;
+    send_end(send);
     musl_step(send->lookup, send);
 }
 
@@ -1170,7 +1234,7 @@ static void
 direct_on_tcp(Send *send, KnDnsMessage **by_query, gboolean ok)
 {
     (void) ok;
-    send->over = TRUE;
+    send_end(send);
     if (by_query[0] == NULL) {
         finish(send->lookup, KN_RESOLVER_AGAIN, NULL);
         return;
@@ -1192,7 +1256,7 @@ direct_on_answer(Send *send, guint query, KnDnsMessage *message)
         send_tcp(send, 0, send->lookup->direct_timeout, direct_on_tcp);
         return;
     }
-    send->over = TRUE;
+    send_end(send);
     send->slot[0] = message;
     send->n_slots = 1;
     send->buffer_rcode = message->rcode;
@@ -1204,7 +1268,7 @@ direct_on_loss(Send *send, guint query, KnNetStatus status)
 {
     (void) query;
     if (status == KN_NET_REFUSED) {
-        send->over = TRUE;
+        send_end(send);
         finish(send->lookup, KN_RESOLVER_AGAIN, NULL);
     }
 }
@@ -1212,7 +1276,7 @@ direct_on_loss(Send *send, guint query, KnNetStatus status)
 static void
 direct_on_deadline(Send *send)
 {
-    send->over = TRUE;
+    send_end(send);
     finish(send->lookup, KN_RESOLVER_AGAIN, NULL);
 }
 

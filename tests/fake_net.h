@@ -415,8 +415,9 @@ fake_now(gpointer self)
 }
 
 static const KnNetClientClass fake_class = {
-    fake_resolve, fake_tcp_exchange, fake_udp_exchange, fake_ping, fake_after, fake_now,
-    NULL,                        /* no host tools */
+    .resolve = fake_resolve, .tcp_exchange = fake_tcp_exchange, .udp_exchange = fake_udp_exchange,
+    .ping = fake_ping, .after = fake_after, .now = fake_now,
+    /* no host tools, no sockets of its own */
 };
 
 /* A client at 10.244.1.5 named 'hostname' in a container of 'image'. */

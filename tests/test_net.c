@@ -265,6 +265,75 @@ test_net_observer_sees_every_interface(void **state)
     with_net(check_observer_sees_every_interface);
 }
 
+typedef struct {
+    GArray *sports;              /* guint16: the source ports of queries leaving the client */
+    GPtrArray *servers;          /* char *: the interfaces of the CoreDNS pods they reach */
+    const char *client_eth0;
+} DnsSeen;
+
+static void
+on_dns_packet(gpointer user_data, KnTime time, const char *iface, const KnPacket *packet,
+              const char *comment)
+{
+    DnsSeen *seen = user_data;
+
+    (void) time;
+    (void) comment;
+    if (packet->proto != KN_IPPROTO_UDP || packet->dport != 53)
+        return;
+    if (strcmp(iface, seen->client_eth0) == 0)
+        g_array_append_val(seen->sports, packet->sport);
+    else if (g_str_has_prefix(iface, "coredns-") && g_str_has_suffix(iface, "/eth0"))
+        g_ptr_array_add(seen->servers, g_strdup(iface));
+}
+
+static void
+on_resolved(const KnResolveResult *result, gpointer user_data)
+{
+    Outcome *o = user_data;
+
+    o->done = TRUE;
+    o->status = result->found ? KN_NET_OK : KN_NET_CONNECT_TIMEOUT;
+}
+
+/* A and AAAA leave from one socket (glibc's send_dg, musl's
+ * __res_msend_rc): one source port, so one conntrack entry, so the second
+ * datagram takes the first one's DNAT to the same CoreDNS pod. */
+static void
+check_dns_one_socket_from(KnCluster *cluster, KnNet *net, const char *pod)
+{
+    g_autofree char *eth0 = g_strdup_printf("%s/eth0", pod);
+    DnsSeen seen = { g_array_new(FALSE, FALSE, sizeof(guint16)), g_ptr_array_new_with_free_func(g_free), eth0 };
+    KnNetClient *client = kn_netns_client(kn_net_pod(net, "default", pod));
+    Outcome o = { 0 };
+
+    kn_net_set_observer(net, on_dns_packet, &seen);
+    client->klass->resolve(client->self, "kubernetes", on_resolved, &o);
+    run_until_done(cluster, &o);
+    kn_net_set_observer(net, NULL, NULL);
+    assert_int_equal(o.status, KN_NET_OK);
+    assert_int_equal(seen.sports->len, 2);   /* kubernetes.default.svc.cluster.local, A and AAAA */
+    assert_int_equal(g_array_index(seen.sports, guint16, 0), g_array_index(seen.sports, guint16, 1));
+    assert_int_equal(seen.servers->len, 2);
+    assert_string_equal(seen.servers->pdata[0], seen.servers->pdata[1]);
+    g_array_unref(seen.sports);
+    g_ptr_array_unref(seen.servers);
+}
+
+static void
+check_dns_one_socket(KnCluster *cluster, KnNet *net)
+{
+    check_dns_one_socket_from(cluster, net, "client");                      /* musl */
+    check_dns_one_socket_from(cluster, net, web_pod_on(cluster, "w1")->meta.name);  /* glibc */
+}
+
+static void
+test_net_dns_one_socket(void **state)
+{
+    (void) state;
+    with_net(check_dns_one_socket);
+}
+
 /* An outside host reaches a node's address; nothing listens there. */
 static void
 check_host_to_node(KnCluster *cluster, KnNet *net)
@@ -298,6 +367,7 @@ main(void)
         cmocka_unit_test(test_net_ping_and_udp),
         cmocka_unit_test(test_net_observer_sees_every_interface),
         cmocka_unit_test(test_net_host_to_node),
+        cmocka_unit_test(test_net_dns_one_socket),
     };
     return cmocka_run_group_tests_name("net", tests, NULL, NULL);
 }

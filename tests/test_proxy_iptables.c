@@ -433,7 +433,7 @@ walk_packet(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecent *re
     walk->hook = hook;
     walk->packet = packet;
     walk->in_iface = hook == KN_HOOK_OUTPUT ? NULL : "eth0";
-    walk->ct_state = KN_CT_NEW;
+    walk->ct_state = KN_CT_NEW | KN_CT_UNCONFIRMED;
     walk->now = now;
     walk->rng = rng;
     walk->is_local = is_local;
@@ -557,7 +557,7 @@ test_walk_example_a(void **state)
     packet->mark = 0;
     walk.hook = KN_HOOK_PREROUTING;
     walk.packet = packet;
-    walk.ct_state = KN_CT_NEW;
+    walk.ct_state = KN_CT_NEW | KN_CT_UNCONFIRMED;
     walk.rng = &rng;
     walk.trace = trace;
     kn_proxy_ir_walk(ruleset, KN_PROXY_IR_NAT, NULL, &walk);
@@ -572,7 +572,7 @@ test_walk_example_a(void **state)
     memset(&walk, 0, sizeof walk);
     walk.hook = KN_HOOK_POSTROUTING;
     walk.packet = packet;
-    walk.ct_state = KN_CT_NEW;
+    walk.ct_state = KN_CT_NEW | KN_CT_UNCONFIRMED;
     packet->mark = 0x4000;
     kn_proxy_ir_walk(ruleset, KN_PROXY_IR_NAT, NULL, &walk);
     assert_true(walk.masquerade);
@@ -584,7 +584,7 @@ test_walk_example_a(void **state)
     memset(&walk, 0, sizeof walk);
     walk.hook = KN_HOOK_POSTROUTING;
     walk.packet = packet;
-    walk.ct_state = KN_CT_NEW;
+    walk.ct_state = KN_CT_NEW | KN_CT_UNCONFIRMED;
     kn_proxy_ir_walk(ruleset, KN_PROXY_IR_NAT, NULL, &walk);
     assert_false(walk.masquerade);
     assert_int_equal(walk.n_rules, 2);
@@ -703,7 +703,7 @@ test_recent_reap(void **state)
         packet->mark = 0;
         walk.hook = KN_HOOK_PREROUTING;
         walk.packet = packet;
-        walk.ct_state = KN_CT_NEW;
+        walk.ct_state = KN_CT_NEW | KN_CT_UNCONFIRMED;
         walk.now = steps[i].t * KN_SEC;
         kn_proxy_ir_walk(ruleset, KN_PROXY_IR_NAT, recent, &walk);
         assert_int_equal(packet->mark, steps[i].mark);
