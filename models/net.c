@@ -2370,11 +2370,13 @@ dns_answer(KnNet *net, KnNetns *ns, const guint8 *data, gsize length, const KnAd
         const KnDnsQuestion *q = kn_dns_message_question(query);
         char type[16];
 
-        note(net, KN_TRACE_DNS, "CoreDNS %s: %s %s -> %s, %u answers (%s%s%s)", ns->name,
+        note(net, KN_TRACE_DNS, "CoreDNS %s: %s %s -> %s, %u answer%s (%s%s)", ns->name,
              q != NULL ? q->name : "?", q != NULL ? kn_dns_type_format(q->type, type) : "?",
              kn_dns_rcode_name(out.response->rcode), out.response->answers->len,
-             out.plugin != NULL && *out.plugin != '\0' ? out.plugin : "no plugin",
-             out.cached ? ", from its cache" : "", out.forwarded ? ", forwarded upstream" : "");
+             out.response->answers->len == 1 ? "" : "s",
+             out.cached ? "from its cache"
+                        : out.plugin != NULL && *out.plugin != '\0' ? out.plugin : "no plugin",
+             out.forwarded ? ", forwarded upstream" : "");
     }
     bytes = kn_dns_message_encode(out.response);
     kn_coredns_answer_clear(&out);
