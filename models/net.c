@@ -668,9 +668,12 @@ kn_net_sync(KnNet *net)
             net->stats.n_syncs++;
         }
     }
-    note(net, KN_TRACE_APP, "kube-proxy (%s mode) synced its rules on %u nodes: %u rules each on %s",
-         net->proxy_class->name, net->nodes->len, n_rules,
-         net->nodes->len > 0 ? ((KnNetns *) net->nodes->pdata[net->nodes->len - 1])->name : "none");
+    if (!TRACING(net))
+        return;
+    note_place(net, "kube-proxy");
+    note(net, KN_TRACE_APP, "rules synced (%s mode) on %u node%s; %s has %u", net->proxy_class->name,
+         net->nodes->len, net->nodes->len == 1 ? "" : "s",
+         net->nodes->len > 0 ? ((KnNetns *) net->nodes->pdata[net->nodes->len - 1])->name : "none", n_rules);
 }
 
 static void
@@ -3000,13 +3003,13 @@ add_address(GPtrArray *out, const char *text)
         g_free(addr);
 }
 
-/* The records of the fully qualified 'name' (no trailing dot). */
+/* What the scenario's outside resolver (external.dns) knows of 'name'
+ * (no trailing dot): its addresses, or nothing.  Cluster names are not
+ * among them: only CoreDNS serves cluster.local. */
 static gboolean
-lookup_fqdn(KnNet *net, const char *name, GPtrArray *out, char **canonical)
+lookup_outside(KnNet *net, const char *name, GPtrArray *out)
 {
     const KnScenario *scenario = net->cluster->scenario;
-    g_autofree char *zone = g_strdup_printf(".svc.%s", scenario->cluster_domain);
-    g_auto(GStrv) labels = NULL;
 
     for (guint i = 0; i < scenario->external_names->len; i++) {
         const KnExternalName *ext = scenario->external_names->pdata[i];
@@ -3014,45 +3017,10 @@ lookup_fqdn(KnNet *net, const char *name, GPtrArray *out, char **canonical)
         if (g_ascii_strcasecmp(ext->name, name) == 0) {
             for (guint j = 0; ext->addresses[j] != NULL; j++)
                 add_address(out, ext->addresses[j]);
-            return TRUE;
+            return out->len > 0;
         }
     }
-    if (!g_str_has_suffix(name, zone))
-        return FALSE;
-    g_autofree char *head = g_strndup(name, strlen(name) - strlen(zone));   /* "web.default" */
-
-    labels = g_strsplit(head, ".", -1);
-    if (g_strv_length(labels) != 2)
-        return FALSE;
-    const KnService *service = kn_store_lookup(net->store, KN_KIND_SERVICE, labels[1], labels[0]);
-
-    if (service == NULL)
-        return FALSE;
-    if (service->spec.type == KN_SERVICE_EXTERNAL_NAME) {
-        *canonical = g_strdup(service->spec.external_name);
-        return lookup_fqdn(net, service->spec.external_name, out, canonical) || TRUE;
-    }
-    if (g_strcmp0(service->spec.cluster_ip, "None") != 0) {
-        for (guint i = 0; i < service->spec.cluster_ips->len; i++)
-            add_address(out, service->spec.cluster_ips->pdata[i]);
-        return TRUE;
-    }
-    g_autoptr(GPtrArray) slices = kn_store_list(net->store, KN_KIND_ENDPOINT_SLICE, labels[1]);
-
-    for (guint i = 0; i < slices->len; i++) {
-        const KnEndpointSlice *slice = slices->pdata[i];
-
-        if (g_strcmp0(kn_labels_get(slice->meta.labels, "kubernetes.io/service-name"), labels[0]) != 0)
-            continue;
-        for (guint j = 0; j < slice->endpoints->len; j++) {
-            const KnEndpoint *endpoint = slice->endpoints->pdata[j];
-
-            if ((endpoint->ready || service->spec.publish_not_ready_addresses)
-                && endpoint->addresses->len > 0)
-                add_address(out, endpoint->addresses->pdata[0]);
-        }
-    }
-    return out->len > 0;
+    return FALSE;
 }
 
 /* A lookup through the stub resolver (models/resolver.h). */
@@ -3127,9 +3095,6 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
     KnNetns *ns = self;
     KnNet *net = ns->net;
     Resolution *r = g_new0(Resolution, 1);
-    g_autoptr(GPtrArray) tries = g_ptr_array_new_with_free_func(g_free);
-    const char *domain = net->cluster->scenario->cluster_domain;
-    guint dots = 0;
 
     r->done = done;
     r->user_data = user_data;
@@ -3164,24 +3129,13 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
                            on_dns_done, d);
         return;
     }
-    for (const char *p = name; *p != '\0'; p++)
-        dots += *p == '.';
-    if (g_str_has_suffix(name, ".")) {
-        g_ptr_array_add(tries, g_strndup(name, strlen(name) - 1));
-    } else {
-        if (ns->kind == KN_NETNS_POD && dots >= 5)
-            g_ptr_array_add(tries, g_strdup(name));
-        if (ns->kind == KN_NETNS_POD) {
-            g_ptr_array_add(tries, g_strdup_printf("%s.%s.svc.%s", name, ns->namespace, domain));
-            g_ptr_array_add(tries, g_strdup_printf("%s.svc.%s", name, domain));
-            g_ptr_array_add(tries, g_strdup_printf("%s.%s", name, domain));
-        }
-        if (ns->kind != KN_NETNS_POD || dots < 5)
-            g_ptr_array_add(tries, g_strdup(name));
-    }
-    for (guint i = 0; i < tries->len && !r->result.found; i++)
-        r->result.found = lookup_fqdn(net, tries->pdata[i], r->result.addresses, &r->result.canonical)
-                          && r->result.addresses->len > 0;
+    /* A node, an outside host, a pod whose dnsPolicy is not ClusterFirst:
+     * the node's resolv.conf, which has no search list and points at the
+     * outside resolver, so cluster names do not resolve (`curl
+     * web.default.svc.cluster.local` on a node: "Could not resolve host"). */
+    g_autofree char *bare = g_str_has_suffix(name, ".") ? g_strndup(name, strlen(name) - 1) : g_strdup(name);
+
+    r->result.found = lookup_outside(net, bare, r->result.addresses);
     client_after(ns, 0, on_resolved, r, resolution_free);
 }
 

@@ -56,6 +56,7 @@ typedef struct {
     gboolean at_line_start;              /* the transcript's last character was a newline */
     guint next_step;                     /* index of the step to run next */
     guint repeat_left;                   /* further runs of the current step */
+    gboolean stopped;                    /* --until passed: no further step runs */
 } Replay;
 
 static void on_step(KnSim *sim, gpointer data);
@@ -545,7 +546,7 @@ on_step(KnSim *sim, gpointer data)
     Replay *replay = data;
 
     (void) sim;
-    if (replay->next_step == replay->scenario->steps->len)
+    if (replay->stopped || replay->next_step == replay->scenario->steps->len)
         return;                          /* the last step's time is over */
 
     const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
@@ -708,6 +709,10 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
         explain(&replay, "%s after %" G_GUINT64_FORMAT " events",
             replay.next_step < scenario->steps->len ? "stopped by --until" : "end of the scenario",
             kn_sim_n_events(replay.sim));
+    /* What at_end does (trace's request, dns's lookup) happens in the
+     * cluster as --until left it: the scenario's later steps stay
+     * unplayed while the cluster's own machinery runs on. */
+    replay.stopped = TRUE;
     if (ok && options->at_end != NULL) {
         KnReplayState state = { .cluster = replay.cluster, .net = replay.net };
 

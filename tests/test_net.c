@@ -19,6 +19,7 @@ static const char scenario_yaml[] =
     "  - {name: w2, zone: zone-b, cpu: 4}\n"
     "external:\n"
     "  hosts: [{name: laptop, ip: 203.0.113.7}]\n"
+    "  dns: {example.com: [93.184.215.14]}\n"
     "steps:\n"
     "- kubectl: create deployment web --image=nginx:1.27 --replicas=2\n"
     "- kubectl: run client --image=nicolaka/netshoot -- sleep infinity\n"
@@ -334,6 +335,65 @@ test_net_dns_one_socket(void **state)
     with_net(check_dns_one_socket);
 }
 
+typedef struct {
+    gboolean done, found;
+    char *first;
+} Resolved;
+
+static void
+on_resolved_outside(const KnResolveResult *result, gpointer user_data)
+{
+    Resolved *r = user_data;
+
+    r->done = TRUE;
+    r->found = result->found;
+    if (result->found && result->addresses->len > 0) {
+        char ip[KN_ADDR_STRLEN];
+
+        r->first = g_strdup(kn_addr_format(result->addresses->pdata[0], ip));
+    }
+}
+
+static Resolved
+resolve_from(KnCluster *cluster, KnNetns *ns, const char *name)
+{
+    KnNetClient *client = kn_netns_client(ns);
+    Resolved r = { 0 };
+
+    client->klass->resolve(client->self, name, on_resolved_outside, &r);
+    while (!r.done && kn_sim_pending(cluster->sim) > 0)
+        kn_sim_run_until(cluster->sim, kn_sim_now(cluster->sim) + KN_SEC);
+    assert_true(r.done);
+    return r;
+}
+
+/* A node's and an outside host's resolver asks the outside resolver,
+ * which knows the scenario's external names and no cluster name. */
+static void
+check_outside_resolution(KnCluster *cluster, KnNet *net)
+{
+    KnNetns *places[] = { kn_net_node(net, "w1"), kn_net_host(net, "laptop") };
+
+    for (guint i = 0; i < G_N_ELEMENTS(places); i++) {
+        Resolved r = resolve_from(cluster, places[i], "kubernetes.default.svc.cluster.local");
+
+        assert_false(r.found);
+        r = resolve_from(cluster, places[i], "kubernetes");
+        assert_false(r.found);
+        r = resolve_from(cluster, places[i], "example.com.");
+        assert_true(r.found);
+        assert_string_equal(r.first, "93.184.215.14");
+        g_free(r.first);
+    }
+}
+
+static void
+test_net_outside_resolution(void **state)
+{
+    (void) state;
+    with_net(check_outside_resolution);
+}
+
 /* An outside host reaches a node's address; nothing listens there. */
 static void
 check_host_to_node(KnCluster *cluster, KnNet *net)
@@ -368,6 +428,7 @@ main(void)
         cmocka_unit_test(test_net_observer_sees_every_interface),
         cmocka_unit_test(test_net_host_to_node),
         cmocka_unit_test(test_net_dns_one_socket),
+        cmocka_unit_test(test_net_outside_resolution),
     };
     return cmocka_run_group_tests_name("net", tests, NULL, NULL);
 }
