@@ -157,7 +157,17 @@ struct Lookup {
     guint ns_offset;             /* nameserver_offset() under rotate */
     /* musl */
     GPtrArray *musl_names;       /* char *: candidates still to try */
+    GPtrArray *timers;           /* Timer *: pending; they keep the lookup only until it
+                                  * finishes, so an answered lookup does not wait out its
+                                  * timeouts in memory */
 };
+
+typedef struct {
+    Send *send;                  /* NULL once the lookup is gone */
+    guint gen;
+    gboolean holds_ref;          /* counted in the lookup's refs */
+    void (*fire)(Send *send);
+} Timer;
 
 /* A query in flight. */
 typedef struct {
@@ -260,6 +270,9 @@ lookup_unref(Lookup *lookup)
     g_ptr_array_unref(lookup->sends);
     if (lookup->musl_names != NULL)
         g_ptr_array_unref(lookup->musl_names);
+    for (guint i = 0; i < lookup->timers->len; i++)
+        ((Timer *) lookup->timers->pdata[i])->send = NULL;
+    g_ptr_array_unref(lookup->timers);
     g_free(lookup);
 }
 
@@ -301,6 +314,16 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
     if (lookup->finished)
         return;
     lookup->finished = TRUE;
+    /* Pending timers no longer matter: they stop holding the lookup (the
+     * caller still holds a reference, so it cannot go here). */
+    for (guint i = 0; i < lookup->timers->len; i++) {
+        Timer *timer = lookup->timers->pdata[i];
+
+        if (timer->holds_ref) {
+            timer->holds_ref = FALSE;
+            lookup->refs--;
+        }
+    }
     result->status = status;
     result->finished = now(lookup);
     if (answered != NULL)
@@ -475,22 +498,32 @@ send_udp(Send *send, guint query, guint ns, KnTime deadline, AnswerHandler on_an
     lookup->client->klass->udp_exchange(lookup->client->self, &request, on_udp, call);
 }
 
-typedef struct {
-    Send *send;
-    guint gen;
-    void (*fire)(Send *send);
-} Timer;
+/* Takes 'timer' off its lookup's list; the lookup, or NULL if it is gone. */
+static Lookup *
+timer_detach(Timer *timer)
+{
+    Lookup *lookup = timer->send != NULL ? timer->send->lookup : NULL;
+
+    if (lookup != NULL) {
+        g_ptr_array_remove_fast(lookup->timers, timer);
+        if (!timer->holds_ref)
+            lookup->refs++;      /* held while it fires */
+    }
+    return lookup;
+}
 
 static void
 on_timer(gpointer data)
 {
     Timer *timer = data;
-    Lookup *lookup = timer->send->lookup;
+    Send *send = timer->send;
+    Lookup *lookup = timer_detach(timer);
 
-    if (!lookup->finished && !timer->send->over && timer->gen == timer->send->gen)
-        timer->fire(timer->send);
+    if (lookup != NULL && !lookup->finished && !send->over && timer->gen == send->gen)
+        timer->fire(send);
     g_free(timer);
-    lookup_unref(lookup);
+    if (lookup != NULL)
+        lookup_unref(lookup);
 }
 
 /* A timer the simulation ended before: it lets go of its lookup. */
@@ -498,10 +531,11 @@ static void
 timer_free(gpointer data)
 {
     Timer *timer = data;
-    Lookup *lookup = timer->send->lookup;
+    Lookup *lookup = timer_detach(timer);
 
     g_free(timer);
-    lookup_unref(lookup);
+    if (lookup != NULL)
+        lookup_unref(lookup);
 }
 
 /* Calls 'fire' at 'when' unless the send moved on meanwhile. */
@@ -515,7 +549,10 @@ send_timer(Send *send, KnTime when, void (*fire)(Send *send))
     timer->send = send;
     timer->gen = send->gen;
     timer->fire = fire;
-    lookup->refs++;
+    timer->holds_ref = !lookup->finished;
+    if (timer->holds_ref)
+        lookup->refs++;
+    g_ptr_array_add(lookup->timers, timer);
     lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0, on_timer, timer,
                                  timer_free);
 }
@@ -1205,6 +1242,7 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
     lookup->result.queries = g_ptr_array_new_with_free_func((GDestroyNotify) query_free);
     lookup->result.started = client->klass->now(client->self);
     lookup->sends = g_ptr_array_new_with_free_func((GDestroyNotify) send_free);
+    lookup->timers = g_ptr_array_new();
     return lookup;
 }
 
