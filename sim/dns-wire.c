@@ -360,10 +360,91 @@ name_to_wire(const char *name, guint8 *out)
 /*****************************************************************************/
 /* Encoding. */
 
+/* A name written so far that later ones may point at: where it starts in
+ * the message, and a hash of its lower-cased wire form. */
+typedef struct {
+    guint32 hash;
+    guint16 offset;
+} NameRef;
+
+#define INLINE_NAMES 32
+
 typedef struct Encoder {
     GByteArray *buf;
-    GHashTable *names;           /* lower-cased wire suffix (GBytes) -> offset; NULL: no compression */
+    gboolean compress;
+    guint n_names;
+    NameRef names[INLINE_NAMES];  /* the first ones; the rest in 'more' */
+    GArray *more;                 /* NameRef, or NULL */
 } Encoder;
+
+static guint32
+suffix_hash(const guint8 *lower, gsize length)
+{
+    guint32 h = 2166136261u;     /* FNV-1a */
+
+    for (gsize i = 0; i < length; i++)
+        h = (h ^ lower[i]) * 16777619u;
+    return h;
+}
+
+/* Whether the name at 'offset' of the message (labels, maybe ending in a
+ * pointer) is 'lower' (lower-cased wire form, 'length' bytes with its 0). */
+static gboolean
+name_at_is(const GByteArray *buf, guint offset, const guint8 *lower, gsize length)
+{
+    gsize i = 0;
+
+    for (guint hops = 0; hops < 128 && offset < buf->len;) {
+        guint8 n = buf->data[offset];
+
+        if ((n & 0xc0) == 0xc0) {
+            if (offset + 1 >= buf->len)
+                return FALSE;
+            offset = (n & 0x3f) << 8 | buf->data[offset + 1];
+            hops++;
+            continue;
+        }
+        if (i >= length || lower[i] != n || offset + 1 + n > buf->len || i + 1 + n > length)
+            return FALSE;
+        for (guint j = 1; j <= n; j++)
+            if (g_ascii_tolower(buf->data[offset + j]) != lower[i + j])
+                return FALSE;
+        if (n == 0)
+            return i + 1 == length;
+        i += n + 1;
+        offset += n + 1;
+    }
+    return FALSE;
+}
+
+/* The offset of an earlier name equal to 'lower', or -1. */
+static int
+find_name(const Encoder *e, guint32 hash, const guint8 *lower, gsize length)
+{
+    for (guint k = 0; k < e->n_names; k++) {
+        const NameRef *ref = k < INLINE_NAMES ? &e->names[k]
+                                              : &g_array_index(e->more, NameRef, k - INLINE_NAMES);
+
+        if (ref->hash == hash && name_at_is(e->buf, ref->offset, lower, length))
+            return ref->offset;
+    }
+    return -1;
+}
+
+static void
+add_name(Encoder *e, guint32 hash, guint offset)
+{
+    NameRef ref = { hash, (guint16) offset };
+
+    if (e->n_names < INLINE_NAMES) {
+        e->names[e->n_names++] = ref;
+        return;
+    }
+    if (e->more == NULL)
+        e->more = g_array_new(FALSE, FALSE, sizeof(NameRef));
+    g_array_append_val(e->more, ref);
+    e->n_names++;
+}
 
 static void
 put8(Encoder *e, guint8 v)
@@ -401,22 +482,21 @@ put_name(Encoder *e, const char *name, gboolean compress)
         put8(e, 0);
         return;
     }
+    guint8 lower[KN_DNS_NAME_MAX + 2];
+
+    for (gsize j = 0; j < length; j++)
+        lower[j] = g_ascii_tolower(wire[j]);
     while (wire[i] != 0) {
-        if (e->names != NULL && compress) {
-            guint8 lower[KN_DNS_NAME_MAX + 2];
+        if (e->compress && compress) {
+            guint32 hash = suffix_hash(lower + i, length - i);
+            int offset = find_name(e, hash, lower + i, length - i);
 
-            for (gsize j = i; j < length; j++)
-                lower[j - i] = g_ascii_tolower(wire[j]);
-            g_autoptr(GBytes) key = g_bytes_new(lower, length - i);
-            gpointer offset;
-
-            if (g_hash_table_lookup_extended(e->names, key, NULL, &offset)) {
-                put16(e, 0xc000 | GPOINTER_TO_UINT(offset));
+            if (offset >= 0) {
+                put16(e, 0xc000 | (guint) offset);
                 return;
             }
             if (e->buf->len <= POINTER_MAX)
-                g_hash_table_insert(e->names, g_steal_pointer(&key),
-                                    GUINT_TO_POINTER(e->buf->len));
+                add_name(e, hash, e->buf->len);
         }
         g_byte_array_append(e->buf, wire + i, wire[i] + 1);
         i += wire[i] + 1;
@@ -510,15 +590,15 @@ static void
 encoder_init(Encoder *e, gboolean compress)
 {
     e->buf = g_byte_array_sized_new(512);
-    e->names = compress ? g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                                (GDestroyNotify) g_bytes_unref, NULL)
-                        : NULL;
+    e->compress = compress;
+    e->n_names = 0;
+    e->more = NULL;
 }
 
 static void
 encoder_clear(Encoder *e)
 {
-    g_clear_pointer(&e->names, g_hash_table_unref);
+    g_clear_pointer(&e->more, g_array_unref);
     if (e->buf)
         g_byte_array_unref(e->buf);
     e->buf = NULL;
