@@ -636,6 +636,66 @@ kn_dns_message_encode(const KnDnsMessage *message)
     return bytes;
 }
 
+/* The length 'name' takes uncompressed, as put_name() writes it. */
+static gsize
+plain_name_size(const char *name)
+{
+    guint8 wire[KN_DNS_NAME_MAX + 2];
+    gsize length = name_to_wire(name ? name : "", wire);
+
+    return length == 0 ? 1 : length;
+}
+
+static gsize
+plain_record_size(const KnDnsRecord *r)
+{
+    gsize rdata = 0;
+
+    switch (r->type) {
+    case KN_DNS_TYPE_A:
+        rdata = 4;
+        break;
+    case KN_DNS_TYPE_AAAA:
+        rdata = 16;
+        break;
+    case KN_DNS_TYPE_CNAME:
+    case KN_DNS_TYPE_PTR:
+    case KN_DNS_TYPE_NS:
+        rdata = plain_name_size(r->target);
+        break;
+    case KN_DNS_TYPE_SOA:
+        rdata = plain_name_size(r->target) + plain_name_size(r->rname) + 20;
+        break;
+    case KN_DNS_TYPE_SRV:
+        rdata = 6 + plain_name_size(r->target);
+        break;
+    case KN_DNS_TYPE_TXT:
+        for (guint i = 0; r->txt && r->txt[i]; i++)
+            rdata += 1 + MIN(strlen(r->txt[i]), 255);
+        break;
+    default:
+        rdata = r->rdata != NULL ? g_bytes_get_size(r->rdata) : 0;
+        break;
+    }
+    return plain_name_size(r->name) + 10 + rdata;
+}
+
+/* The length of 'message' encoded without compression, counted rather
+ * than written. */
+static gsize
+plain_size(const KnDnsMessage *m)
+{
+    gsize n = 12;
+    GPtrArray *sections[3] = { m->answers, m->authority, m->additional };
+
+    for (guint i = 0; i < m->questions->len; i++)
+        n += plain_name_size(((const KnDnsQuestion *) m->questions->pdata[i])->name) + 4;
+    for (guint s = 0; s < 3; s++)
+        for (guint i = 0; i < sections[s]->len; i++)
+            n += plain_record_size(sections[s]->pdata[i]);
+    return n;
+}
+
 static gsize
 encoded_size(const KnDnsMessage *message, gboolean compress)
 {
@@ -652,7 +712,7 @@ encoded_size(const KnDnsMessage *message, gboolean compress)
 gsize
 kn_dns_message_wire_size(const KnDnsMessage *message)
 {
-    return encoded_size(message, message->compress);
+    return message->compress ? encoded_size(message, TRUE) : plain_size(message);
 }
 
 gboolean
@@ -666,7 +726,7 @@ kn_dns_message_truncate(KnDnsMessage *message, gsize size)
     gboolean full = FALSE;
 
     size = MAX(size, KN_DNS_UDP_MAX);
-    if (encoded_size(message, FALSE) <= size) {
+    if (plain_size(message) <= size) {
         message->compress = FALSE;
         return FALSE;
     }
