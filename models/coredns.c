@@ -2132,6 +2132,9 @@ cache_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
 static void
 round_robin(KnRng *rng, GPtrArray *rrs)
 {
+    if (rrs->len < 2)
+        return;                  /* nothing to reorder, nothing drawn */
+
     g_autoptr(GPtrArray) cname = g_ptr_array_new();
     g_autoptr(GPtrArray) rest = g_ptr_array_new();
     g_autoptr(GPtrArray) address = g_ptr_array_new();

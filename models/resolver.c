@@ -369,19 +369,15 @@ send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_ty
             send->types[send->n++] = KN_DNS_TYPE_AAAA;
     }
     for (guint i = 0; i < send->n; i++) {
-        g_autoptr(KnDnsMessage) query = NULL;
+        gboolean glibc = lookup->conf->libc == KN_LIBC_GLIBC && !lookup->direct;
 
         send->ids[i] = new_id(lookup);
         /* musl: "Ensure query IDs are distinct." */
         if (i == 1 && send->ids[1] == send->ids[0])
             send->ids[1]++;
-        query = kn_dns_message_new_query(send->ids[i], name, send->types[i], rd);
-        if (lookup->conf->libc == KN_LIBC_GLIBC && !lookup->direct) {
-            query->ad = lookup->conf->trust_ad;
-            if (lookup->conf->edns0)
-                kn_dns_message_set_edns(query, KN_DNS_EDNS_SIZE_GLIBC, FALSE);
-        }
-        send->wire[i] = kn_dns_message_encode(query);
+        send->wire[i] = kn_dns_query_encode(send->ids[i], name, send->types[i], rd,
+                                            glibc && lookup->conf->trust_ad,
+                                            glibc && lookup->conf->edns0 ? KN_DNS_EDNS_SIZE_GLIBC : 0, FALSE);
     }
     g_ptr_array_add(lookup->sends, send);
     return send;

@@ -696,6 +696,34 @@ plain_size(const KnDnsMessage *m)
     return n;
 }
 
+GBytes *
+kn_dns_query_encode(guint16 id, const char *name, guint16 type, gboolean rd, gboolean ad,
+                    guint16 edns_size, gboolean dnssec_ok)
+{
+    Encoder e;
+
+    encoder_init(&e, FALSE);     /* one name: nothing to point back at */
+    put16(&e, id);
+    put16(&e, (rd ? 0x0100 : 0) | (ad ? 0x0020 : 0));
+    put16(&e, 1);
+    put16(&e, 0);
+    put16(&e, 0);
+    put16(&e, edns_size != 0 ? 1 : 0);
+    put_name(&e, name, FALSE);
+    put16(&e, type);
+    put16(&e, KN_DNS_CLASS_IN);
+    if (edns_size != 0) {
+        put8(&e, 0);             /* the root */
+        put16(&e, KN_DNS_TYPE_OPT);
+        put16(&e, edns_size);
+        put32(&e, dnssec_ok ? 0x8000 : 0);
+        put16(&e, 0);
+    }
+    GBytes *bytes = g_byte_array_free_to_bytes(g_steal_pointer(&e.buf));
+    encoder_clear(&e);
+    return bytes;
+}
+
 static gsize
 encoded_size(const KnDnsMessage *message, gboolean compress)
 {

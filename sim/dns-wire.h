@@ -175,6 +175,12 @@ const KnDnsQuestion *kn_dns_message_question(const KnDnsMessage *message);
  * owners, questions and the names inside CNAME, PTR, NS, SOA rdata; never
  * SRV targets, RFC 2782).  New. */
 GBytes *kn_dns_message_encode(const KnDnsMessage *message);
+/* What kn_dns_message_encode() makes of kn_dns_message_new_query(id,
+ * name, type, rd) with AD set as 'ad' and, if 'edns_size' is not 0,
+ * kn_dns_message_set_edns(edns_size, dnssec_ok): the same bytes, without
+ * building the message.  New. */
+GBytes *kn_dns_query_encode(guint16 id, const char *name, guint16 type, gboolean rd, gboolean ad,
+                            guint16 edns_size, gboolean dnssec_ok);
 /* The length kn_dns_message_encode() would produce. */
 gsize kn_dns_message_wire_size(const KnDnsMessage *message);
 

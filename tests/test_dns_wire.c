@@ -54,6 +54,32 @@ test_dns_wire_query_bytes(void **state)
 }
 
 /* The answer's owner is a pointer to the question name at offset 12. */
+/* kn_dns_query_encode() writes what a built query encodes to. */
+static void
+test_dns_wire_query_encode_matches(void **state)
+{
+    static const char *const names[] = { "web.default.svc.cluster.local", "a.b.a.b", "x", ".",
+                                         "api.GitHub.com.app.svc.cluster.local" };
+    static const guint16 types[] = { KN_DNS_TYPE_A, KN_DNS_TYPE_AAAA, KN_DNS_TYPE_SRV };
+
+    (void) state;
+    for (guint n = 0; n < G_N_ELEMENTS(names); n++)
+        for (guint t = 0; t < G_N_ELEMENTS(types); t++)
+            for (guint flags = 0; flags < 16; flags++) {
+                gboolean rd = flags & 1, ad = flags & 2, edns = flags & 4, dnssec = flags & 8;
+                g_autoptr(KnDnsMessage) q = kn_dns_message_new_query(0x1234 + flags, names[n], types[t], rd);
+
+                q->ad = ad;
+                if (edns)
+                    kn_dns_message_set_edns(q, 1200, dnssec);
+                g_autoptr(GBytes) built = kn_dns_message_encode(q);
+                g_autoptr(GBytes) direct = kn_dns_query_encode(0x1234 + flags, names[n], types[t], rd, ad,
+                                                               edns ? 1200 : 0, dnssec);
+
+                assert_true(g_bytes_equal(built, direct));
+            }
+}
+
 static void
 test_dns_wire_answer_compressed(void **state)
 {
@@ -339,6 +365,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dns_wire_query_bytes),
+        cmocka_unit_test(test_dns_wire_query_encode_matches),
         cmocka_unit_test(test_dns_wire_answer_compressed),
         cmocka_unit_test(test_dns_wire_soa_compressed),
         cmocka_unit_test(test_dns_wire_srv_target_uncompressed),
