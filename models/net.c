@@ -2666,6 +2666,15 @@ client_now(gpointer self)
 static void client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer user_data);
 static int client_host_tool(gpointer self, const char *const *argv, GString *out, GString *err);
 
+/* The simulation's stream 'stream': every namespace's processes draw from
+ * the same named stream, so a tool's ids depend on the seed and on how
+ * many draws came before in the run. */
+static guint64
+client_random(gpointer self, const char *stream)
+{
+    return kn_rng_next(kn_sim_rng(((KnNetns *) self)->net->sim, stream));
+}
+
 static const KnNetClientClass client_class = {
     .resolve = client_resolve,
     .tcp_exchange = client_tcp_exchange,
@@ -2676,6 +2685,7 @@ static const KnNetClientClass client_class = {
     .host_tool = client_host_tool,
     .udp_bind = client_udp_bind,
     .udp_unbind = client_udp_unbind,
+    .random = client_random,
 };
 
 /*****************************************************************************/

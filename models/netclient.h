@@ -1,5 +1,5 @@
 /* netclient.h -- what a process's network tools (curl, wget, nc, ping,
- * and later nslookup, dig) may ask of the network they run in.
+ * nslookup, dig) may ask of the network they run in.
  *
  * A command run by an exec: or from: step (models/shell.h, models/tools.h)
  * lives in one network namespace: a pod's, a node's host namespace or an
@@ -121,6 +121,11 @@ typedef struct KnNetClientClass {
      * own port. */
     guint16 (*udp_bind)(gpointer self);
     void (*udp_unbind)(gpointer self, guint16 port);
+    /* The next 64 bits of the simulation's random stream 'stream'
+     * (sim/rng.h): what a process picks at random, such as DNS message ids
+     * and cookies, drawn so that the same seed gives the same bytes.  NULL
+     * where there is none (tools then count 1, 2, 3, ...). */
+    guint64 (*random)(gpointer self, const char *stream);
 } KnNetClientClass;
 
 /* Where a command runs: its network and what the image gives it. */

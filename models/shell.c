@@ -1445,6 +1445,13 @@ read_file(Run *run, const char *path)
     return NULL;
 }
 
+/* read_file() for a tool (KnToolIo.read_file). */
+static GBytes *
+tool_read_file(const char *path, gpointer data)
+{
+    return read_file(data, path);
+}
+
 static GString *
 open_for_write(Run *run, const char *path, gboolean append)
 {
@@ -3056,7 +3063,8 @@ execute(Run *run, Frame *frame)
         return;
     }
     if (kn_tools_known(base) && kn_images_find_tool(run->image, base) != NULL) {
-        KnToolIo io = { frame->io.in, frame->io.out, frame->io.err, run->files };
+        KnToolIo io = { frame->io.in, frame->io.out, frame->io.err, run->files,
+                        tool_read_file, run };
 
         frame->state = 10;
         run->waiting = TRUE;

@@ -1,6 +1,7 @@
-/* tools.h -- the network tools a command runs: curl, wget, nc and ping,
- * each as the version and flavour the image carries (models/images.h)
- * prints and exits.
+/* tools.h -- the network tools a command runs: curl, wget, nc, ping,
+ * getent, and the DNS tools dig and nslookup (models/tools-dns.h), each as
+ * the version and flavour the image carries (models/images.h) prints and
+ * exits.
  *
  * The shell (models/shell.h) finds a tool in the image and calls
  * kn_tools_run() with its argv; the tool works through the KnNetClient
@@ -23,6 +24,10 @@ typedef struct KnToolIo {
     GHashTable *files;           /* path -> GString *: files the command writes
                                   * (curl -o, wget's index.html); borrowed; NULL:
                                   * writes to files are dropped */
+    GBytes *(*read_file)(const char *path, gpointer data); /* the container's files
+                                  * (/etc/resolv.conf): new bytes, or NULL if there
+                                  * is no such file; NULL: no files at all */
+    gpointer read_file_data;
 } KnToolIo;
 
 /* Called once when the tool exits. */
@@ -31,7 +36,7 @@ typedef void (*KnToolDone)(int status, gpointer user_data);
 /* TRUE if 'name' (a bare program name) is one of the tools modelled here. */
 gboolean kn_tools_known(const char *name);
 
-/* Runs argv[0] ("curl", "wget", "nc", "ping") as 'image' has it ('reference'
+/* Runs argv[0] ("curl", "wget", "nc", "ping", "dig", ...) as 'image' has it ('reference'
  * is the image reference, whose tag may select the version; both may be NULL
  * on a node or host).  'net', 'io' and its buffers are borrowed until
  * 'done'.  'done' may be called before kn_tools_run() returns when the

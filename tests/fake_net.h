@@ -414,9 +414,15 @@ fake_now(gpointer self)
     return kn_sim_now(((FakeNet *) self)->sim);
 }
 
+static guint64
+fake_random(gpointer self, const char *stream)
+{
+    return kn_rng_next(kn_sim_rng(((FakeNet *) self)->sim, stream));
+}
+
 static const KnNetClientClass fake_class = {
     .resolve = fake_resolve, .tcp_exchange = fake_tcp_exchange, .udp_exchange = fake_udp_exchange,
-    .ping = fake_ping, .after = fake_after, .now = fake_now,
+    .ping = fake_ping, .after = fake_after, .now = fake_now, .random = fake_random,
     /* no host tools, no sockets of its own */
 };
 

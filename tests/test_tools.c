@@ -352,7 +352,7 @@ static int
 run_tool(const char *const *argv, GString *out, GString *err)
 {
     FakeNet *net = fake_net_lab("debian:12");
-    KnToolIo io = { NULL, out, err, NULL };
+    KnToolIo io = { NULL, out, err, NULL, NULL, NULL };
     int status = -1;
 
     kn_tools_run(&net->client, NULL, "debian:12", argv, &io, on_tool_done, &status);
