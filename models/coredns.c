@@ -57,7 +57,9 @@
  *   the question is rewritten on the way in and restored on the way out.
  * - hosts: inline entries answer A/AAAA/PTR (TTL 3600); a name in its
  *   zones without entries is SERVFAIL unless `fallthrough`.
- * - The reply gets an OPT record when the query had one (request.SizeAndDo)
+ * - The reply gets an OPT record when the query had one (request.SizeAndDo:
+ *   the query's own, with the options of request/edns0.go supportedOptions,
+ *   NSID, EXPIRE, COOKIE, TCP-KEEPALIVE and PADDING, copied back)
  *   and is truncated to 512 bytes, the EDNS0 size, or 65535 over TCP, then
  *   sent uncompressed when it fits so (request.Scrub, miekg Msg.Truncate).
  *
@@ -68,8 +70,9 @@
  * evicts its oldest entry when full (CoreDNS picks one at random) and
  * never prefetches or serves stale; autopath's list ends without CoreDNS's
  * own resolv.conf search domains (the scenario's nodes have none); the
- * reply's OPT carries no options (CoreDNS echoes the cookie); there is no
- * informer sync delay (no SERVFAIL before sync). */
+ * upstream's reply is taken to carry an OPT without options (the real one
+ * is whatever the upstream resolver sends); there is no informer sync
+ * delay (no SERVFAIL before sync). */
 
 #include <config.h>
 #include "models/coredns.h"
@@ -2225,6 +2228,36 @@ server_serve(Ctx *ctx, const KnDnsMessage *query)
     return m;
 }
 
+/* request.go supportedOptions: the options of the query's OPT that the
+ * reply repeats (NSID, EXPIRE, COOKIE, TCP-KEEPALIVE, PADDING; no plugin
+ * of the Corefile registers more), in the query's order.  New, or NULL
+ * if there are none. */
+static GBytes *
+supported_options(const KnDnsMessage *query)
+{
+    const KnDnsRecord *opt = kn_dns_message_opt(query);
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    const guint8 *d;
+    gsize n, at = 0;
+
+    if (opt == NULL || opt->rdata == NULL)
+        return NULL;
+    d = g_bytes_get_data(opt->rdata, &n);
+    while (at + 4 <= n) {
+        guint16 code = (guint16) (d[at] << 8 | d[at + 1]);
+        gsize length = (gsize) (d[at + 2] << 8 | d[at + 3]);
+
+        if (at + 4 + length > n)
+            break;
+        if (code == 3 || code == 9 || code == 10 || code == 11 || code == 12)
+            g_byte_array_append(out, d + at, (guint) (4 + length));
+        at += 4 + length;
+    }
+    if (out->len == 0)
+        return NULL;
+    return g_byte_array_free_to_bytes(g_steal_pointer(&out));
+}
+
 void
 kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client,
                   gboolean tcp, KnCoreDnsAnswer *out)
@@ -2241,12 +2274,19 @@ kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client
 
     KnDnsMessage *m = server_serve(&ctx, query);
 
-    /* request.SizeAndDo: the request's OPT goes back, its flags cleared but DO. */
+    /* request.SizeAndDo: the request's OPT goes back, its flags cleared but
+     * DO, with the options CoreDNS supports (a client's COOKIE comes back
+     * as it was sent, which dig shows as "(echoed)").  A reply fresh from
+     * the upstream keeps the upstream's OPT instead, taken here as one
+     * without options. */
     for (guint i = m->additional->len; i-- > 0;)
         if (((KnDnsRecord *) m->additional->pdata[i])->type == KN_DNS_TYPE_OPT)
             g_ptr_array_remove_index(m->additional, i);
-    if (edns)
+    if (edns) {
         kn_dns_message_set_edns(m, udp_size, dnssec);
+        if (!ctx.forwarded || ctx.cached)
+            kn_dns_message_opt(m)->rdata = supported_options(query);
+    }
 
     /* request.Scrub. */
     gsize size = tcp ? 65535 : udp_size;

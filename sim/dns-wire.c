@@ -250,6 +250,13 @@ find_opt(const KnDnsMessage *message, guint *index)
     return NULL;
 }
 
+KnDnsRecord *
+kn_dns_message_opt(const KnDnsMessage *message)
+{
+    g_return_val_if_fail(message != NULL, NULL);
+    return find_opt(message, NULL);
+}
+
 void
 kn_dns_message_set_edns(KnDnsMessage *message, guint16 udp_size, gboolean dnssec_ok)
 {

@@ -168,6 +168,11 @@ void kn_dns_message_set_edns(KnDnsMessage *message, guint16 udp_size, gboolean d
 gboolean kn_dns_message_get_edns(const KnDnsMessage *message, guint16 *udp_size,
                                  gboolean *dnssec_ok);
 
+/* The OPT record of 'message', or NULL.  Borrowed; its 'rdata' holds the
+ * EDNS0 options as on the wire (code, length, data, ...; RFC 6891 6.1.2),
+ * or is NULL when there are none. */
+KnDnsRecord *kn_dns_message_opt(const KnDnsMessage *message);
+
 /* The first question; NULL if there is none.  Borrowed. */
 const KnDnsQuestion *kn_dns_message_question(const KnDnsMessage *message);
 

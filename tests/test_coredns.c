@@ -397,6 +397,33 @@ test_coredns_truncation(void **state)
     kn_coredns_answer_clear(&a);
 }
 
+/* request.SizeAndDo: the client's COOKIE (and other supported options)
+ * come back as sent; an unsupported option (ECS, 8) does not. */
+static void
+test_coredns_echoes_supported_edns_options(void **state)
+{
+    Fixture *f = *state;
+    KnCoreDnsAnswer a;
+    g_autoptr(KnDnsMessage) q = kn_dns_message_new_query(7, "web.default.svc.cluster.local",
+                                                         KN_DNS_TYPE_A, TRUE);
+    static const guint8 options[] = { 0, 8, 0, 4, 0, 1, 0, 0,              /* ECS */
+                                      0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8 }; /* COOKIE */
+    const KnDnsRecord *opt;
+    gsize size;
+    const guint8 *data;
+
+    kn_dns_message_set_edns(q, 1232, FALSE);
+    kn_dns_message_opt(q)->rdata = g_bytes_new_static(options, sizeof options);
+    kn_coredns_answer(f->dns, q, NULL, FALSE, &a);
+    opt = kn_dns_message_opt(a.response);
+    assert_non_null(opt);
+    assert_non_null(opt->rdata);
+    data = g_bytes_get_data(opt->rdata, &size);
+    assert_int_equal(size, 12);
+    assert_memory_equal(data, options + 8, 12);
+    kn_coredns_answer_clear(&a);
+}
+
 static void
 set_corefile(Fixture *f, const char *text)
 {
@@ -516,6 +543,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_coredns_pods_and_txt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coredns_externalname_and_forward, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coredns_truncation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coredns_echoes_supported_edns_options, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_coredns_corefile_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coredns_autopath_rewrite_hosts, setup, teardown),
     };
