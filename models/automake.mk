@@ -39,6 +39,7 @@ models_libmodels_a_SOURCES = \
 	models/svc-alloc.c models/svc-alloc.h \
 	models/svc-validate.c models/svc-validate.h \
 	models/tools.c models/tools.h \
+	models/tools-dns.c models/tools-dns.h \
 	models/workload.c models/workload.h \
 	models/workqueue.c models/workqueue.h
 EXTRA_DIST += models/README

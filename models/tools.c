@@ -60,13 +60,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "models/tools-dns.h"
 
 /*****************************************************************************
  * Common.
  *****************************************************************************/
 
 static const char *const tool_names[] = {
-    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", "getent", NULL,
+    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", "getent", "dig", "nslookup", NULL,
 };
 
 gboolean
@@ -1994,6 +1995,14 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
     g_return_if_fail(net != NULL && argv != NULL && argv[0] != NULL && io != NULL);
     if (image == NULL)
         image = kn_images_lookup(NULL, reference);
+    name = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
+    if (strcmp(name, "dig") == 0 || strcmp(name, "nslookup") == 0) {
+        g_autofree char *version = kn_images_version(image, reference, name);
+
+        kn_tools_dns_run(net, kn_images_find_tool(image, name), version, argv, io, done,
+                         user_data);
+        return;
+    }
     job = g_new0(Job, 1);
     job->net = net;
     job->image = image;
@@ -2003,7 +2012,6 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
     job->user_data = user_data;
     job->argv = g_strdupv((char **) argv);
     job->started = now(job);
-    name = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
     job->tool = kn_images_find_tool(image, name);
     job->version = kn_images_version(image, reference, name);
     if (strcmp(name, "curl") == 0)
