@@ -47,6 +47,14 @@ typedef struct FakeNet {
     guint dns_drop_aaaa;         /* AAAA queries still to drop (the conntrack race) */
     guint dns_drop_all;          /* queries of any type still to drop */
     gboolean dns_truncate;       /* UDP answers with records come back truncated */
+    gboolean dns_coredns;        /* answer as CoreDNS: names under cluster.local (and
+                                  * in-addr.arpa) with
+                                  * AA and without RA ('dns_soa' in the authority of
+                                  * their denials), the rest as forwarded (RA, no
+                                  * AA); the A records of SRV targets in the
+                                  * additional section; the query's OPT (and COOKIE)
+                                  * back */
+    KnDnsRecord *dns_soa;        /* with dns_coredns; owned; NULL: none */
 } FakeNet;
 
 typedef struct FakeDeferred {
@@ -177,7 +185,15 @@ fake_dns_answer(FakeNet *net, GBytes *request, gboolean tcp)
     }
     reply = kn_dns_message_new_reply(query);
     reply->aa = TRUE;
-    reply->ra = TRUE;
+    /* CoreDNS answers its cluster.local zone itself (AA, no RA) and
+     * forwards the rest (RA, no AA). */
+    if (net->dns_coredns && !kn_dns_name_is_subdomain(question->name, "cluster.local")
+        && !kn_dns_name_is_subdomain(question->name, "in-addr.arpa")) {
+        reply->aa = FALSE;
+        reply->ra = TRUE;
+    } else {
+        reply->ra = !net->dns_coredns;
+    }
     for (guint i = 0; i < net->dns_servfail->len; i++)
         if (kn_dns_name_equal(net->dns_servfail->pdata[i], question->name))
             reply->rcode = KN_DNS_RCODE_SERVFAIL;
@@ -193,6 +209,28 @@ fake_dns_answer(FakeNet *net, GBytes *request, gboolean tcp)
         }
         if (!known)
             reply->rcode = KN_DNS_RCODE_NXDOMAIN;
+    }
+    if (net->dns_coredns) {
+        const KnDnsRecord *opt = kn_dns_message_opt(query);
+
+        for (guint i = 0; i < reply->answers->len; i++) {
+            const KnDnsRecord *srv = reply->answers->pdata[i];
+
+            for (guint j = 0; srv->type == KN_DNS_TYPE_SRV && j < net->dns_records->len; j++) {
+                const KnDnsRecord *record = net->dns_records->pdata[j];
+
+                if (record->type == KN_DNS_TYPE_A && kn_dns_name_equal(record->name, srv->target))
+                    g_ptr_array_add(reply->additional, kn_dns_record_copy(record));
+            }
+        }
+        if (reply->answers->len == 0 && net->dns_soa != NULL && reply->aa)
+            g_ptr_array_add(reply->authority, kn_dns_record_copy(net->dns_soa));
+        if (opt != NULL) {
+            kn_dns_message_set_edns(reply, opt->klass, FALSE);
+            if (opt->rdata != NULL)
+                kn_dns_message_opt(reply)->rdata = g_bytes_ref(opt->rdata);
+        }
+        reply->compress = FALSE;
     }
     if (!tcp && net->dns_truncate && reply->answers->len > 0) {
         g_ptr_array_set_size(reply->answers, 0);
@@ -459,6 +497,7 @@ fake_net_free(FakeNet *net)
     g_ptr_array_unref(net->dns_records);
     g_ptr_array_unref(net->dns_servfail);
     g_string_free(net->dns_log, TRUE);
+    kn_dns_record_free(net->dns_soa);
     g_free(net->client.hostname);
     g_free(net->client.image);
     g_free(net);

@@ -1,6 +1,6 @@
-/* test_tools.c -- curl, wget, nc and ping against the fake network: the
- * bytes they print, their error texts and exit codes, per version and
- * flavour. */
+/* test_tools.c -- curl, wget, nc, ping, getent, dig and nslookup against
+ * the fake network: the bytes they print, their error texts and exit
+ * codes, per version and flavour. */
 #include <config.h>
 #include "tests/test_util.h"
 
@@ -327,6 +327,359 @@ test_tools_ping_busybox(void **state)
     assert_outcome(b, "", "ping: bad address 'nosuch'\n", 1);
 }
 
+/*****************************************************************************
+ * dig and nslookup against a CoreDNS-like server at 10.96.0.10, from a pod
+ * in namespace default.
+ *****************************************************************************/
+
+static const char lab_resolv_conf[] =
+    "search default.svc.cluster.local svc.cluster.local cluster.local\n"
+    "nameserver 10.96.0.10\n"
+    "options ndots:5\n";
+
+static GBytes *
+lab_read_file(const char *path, gpointer data)
+{
+    (void) data;
+    if (strcmp(path, "/etc/resolv.conf") == 0)
+        return g_bytes_new_static(lab_resolv_conf, sizeof lab_resolv_conf - 1);
+    return NULL;
+}
+
+/* 'script' in a container of 'image'; the queries the server saw, one
+ * "NAME TYPE" a line, go to 'log' if not NULL. */
+static Outcome *
+run_dns(const char *image, const char *script, char **log)
+{
+    FakeNet *net = fake_net_lab(image);
+    Outcome *outcome = g_new0(Outcome, 1);
+    KnShellOptions options = { NULL, lab_read_file, NULL, NULL };
+
+    fake_net_dns(net, "10.96.0.10");
+    net->dns_coredns = TRUE;
+    net->dns_soa = kn_dns_record_new_soa("cluster.local", 30, "ns.dns.cluster.local",
+                                         "hostmaster.cluster.local", 1748858400, 7200, 1800,
+                                         86400, 30);
+    fake_net_dns_addr(net, "web.default.svc.cluster.local", "10.96.0.12");
+    g_ptr_array_add(net->dns_records,
+                    kn_dns_record_new_srv("_http._tcp.web.default.svc.cluster.local", 30, 0, 100,
+                                          80, "web.default.svc.cluster.local"));
+    g_ptr_array_add(net->dns_records,
+                    kn_dns_record_new_target("12.0.96.10.in-addr.arpa", KN_DNS_TYPE_PTR, 30,
+                                             "web.default.svc.cluster.local"));
+    kn_shell_run(&net->client, script, &options, on_done, outcome);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_true(outcome->done);
+    if (log != NULL)
+        *log = g_strdup(net->dns_log->str);
+    fake_net_free(net);
+    return outcome;
+}
+
+/* The whole answer as dig 9.18 prints it, from one query as sent. */
+static void
+test_tools_dig_a(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig web.default.svc.cluster.local", &log);
+
+    (void) state;
+    assert_outcome(a, "\n"
+                   "; <<>> DiG 9.18.33 <<>> web.default.svc.cluster.local\n"
+                   ";; global options: +cmd\n"
+                   ";; Got answer:\n"
+                   ";; WARNING: .local is reserved for Multicast DNS\n"
+                   ";; You are currently testing what happens when an mDNS query is leaked to DNS\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 51013\n"
+                   ";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n"
+                   ";; WARNING: recursion requested but not available\n"
+                   "\n"
+                   ";; OPT PSEUDOSECTION:\n"
+                   "; EDNS: version: 0, flags:; udp: 1232\n"
+                   "; COOKIE: 46800187a48dcf75 (echoed)\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tA\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "\n"
+                   ";; Query time: 0 msec\n"
+                   ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
+                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; MSG SIZE  rcvd: 115\n"
+                   "\n",
+                   "", 0);
+    assert_string_equal(log, "web.default.svc.cluster.local A\n");
+}
+
+static void
+test_tools_dig_short_and_answer_only(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig +short web.default.svc.cluster.local; "
+                                             "dig +noall +answer web.default.svc.cluster.local; "
+                                             "dig +short -x 10.96.0.12", NULL);
+
+    (void) state;
+    assert_outcome(a, "10.96.0.12\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "web.default.svc.cluster.local.\n",
+                   "", 0);
+}
+
+/* SRV of a named port: the target's address comes in ADDITIONAL. */
+static void
+test_tools_dig_srv(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig SRV _http._tcp.web.default.svc.cluster.local",
+                                   NULL);
+
+    (void) state;
+    assert_outcome(a, "\n"
+                   "; <<>> DiG 9.18.33 <<>> SRV _http._tcp.web.default.svc.cluster.local\n"
+                   ";; global options: +cmd\n"
+                   ";; Got answer:\n"
+                   ";; WARNING: .local is reserved for Multicast DNS\n"
+                   ";; You are currently testing what happens when an mDNS query is leaked to DNS\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 51013\n"
+                   ";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 2\n"
+                   ";; WARNING: recursion requested but not available\n"
+                   "\n"
+                   ";; OPT PSEUDOSECTION:\n"
+                   "; EDNS: version: 0, flags:; udp: 1232\n"
+                   "; COOKIE: 46800187a48dcf75 (echoed)\n"
+                   ";; QUESTION SECTION:\n"
+                   ";_http._tcp.web.default.svc.cluster.local. IN SRV\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "_http._tcp.web.default.svc.cluster.local. 30 IN\tSRV 0 100 80 "
+                   "web.default.svc.cluster.local.\n"
+                   "\n"
+                   ";; ADDITIONAL SECTION:\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "\n"
+                   ";; Query time: 0 msec\n"
+                   ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
+                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; MSG SIZE  rcvd: 215\n"
+                   "\n",
+                   "", 0);
+}
+
+/* NXDOMAIN is an answer: status 0, the zone's SOA in AUTHORITY. */
+static void
+test_tools_dig_nxdomain(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig nosuch.default.svc.cluster.local", NULL);
+
+    (void) state;
+    assert_outcome(a, "\n"
+                   "; <<>> DiG 9.18.33 <<>> nosuch.default.svc.cluster.local\n"
+                   ";; global options: +cmd\n"
+                   ";; Got answer:\n"
+                   ";; WARNING: .local is reserved for Multicast DNS\n"
+                   ";; You are currently testing what happens when an mDNS query is leaked to DNS\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 51013\n"
+                   ";; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1\n"
+                   ";; WARNING: recursion requested but not available\n"
+                   "\n"
+                   ";; OPT PSEUDOSECTION:\n"
+                   "; EDNS: version: 0, flags:; udp: 1232\n"
+                   "; COOKIE: 46800187a48dcf75 (echoed)\n"
+                   ";; QUESTION SECTION:\n"
+                   ";nosuch.default.svc.cluster.local. IN\tA\n"
+                   "\n"
+                   ";; AUTHORITY SECTION:\n"
+                   "cluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. "
+                   "1748858400 7200 1800 86400 30\n"
+                   "\n"
+                   ";; Query time: 0 msec\n"
+                   ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
+                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; MSG SIZE  rcvd: 166\n"
+                   "\n",
+                   "", 0);
+}
+
+static void
+test_tools_dig_reverse(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig -x 10.96.0.12", NULL);
+
+    (void) state;
+    assert_outcome(a, "\n"
+                   "; <<>> DiG 9.18.33 <<>> -x 10.96.0.12\n"
+                   ";; global options: +cmd\n"
+                   ";; Got answer:\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 51013\n"
+                   ";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n"
+                   ";; WARNING: recursion requested but not available\n"
+                   "\n"
+                   ";; OPT PSEUDOSECTION:\n"
+                   "; EDNS: version: 0, flags:; udp: 1232\n"
+                   "; COOKIE: 46800187a48dcf75 (echoed)\n"
+                   ";; QUESTION SECTION:\n"
+                   ";12.0.96.10.in-addr.arpa.\tIN\tPTR\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "12.0.96.10.in-addr.arpa. 30\tIN\tPTR\tweb.default.svc.cluster.local.\n"
+                   "\n"
+                   ";; Query time: 0 msec\n"
+                   ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
+                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; MSG SIZE  rcvd: 130\n"
+                   "\n",
+                   "", 0);
+}
+
+/* dig asks the name as given; +search walks the search list (silently)
+ * until an answer. */
+static void
+test_tools_dig_search(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig +short web; echo $?; dig +short +search web",
+                                   &log);
+
+    (void) state;
+    assert_outcome(a, "0\n"
+                   "10.96.0.12\n",
+                   "", 0);
+    assert_string_equal(log, "web A\n"
+                        "web.default.svc.cluster.local A\n");
+}
+
+static void
+test_tools_dig_failures(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig @10.96.0.99 web.default.svc.cluster.local",
+                                   NULL);
+    g_autoptr(Outcome) b = run_dns(NETSHOOT, "dig +bogus web", NULL);
+    g_autoptr(Outcome) c = run_dns(NETSHOOT, "dig -t", NULL);
+
+    (void) state;
+    assert_outcome(a, ";; communications error to 10.96.0.99#53: connection refused\n"
+                   ";; communications error to 10.96.0.99#53: connection refused\n"
+                   ";; communications error to 10.96.0.99#53: connection refused\n"
+                   "\n"
+                   "; <<>> DiG 9.18.33 <<>> @10.96.0.99 web.default.svc.cluster.local\n"
+                   "; (1 server found)\n"
+                   ";; global options: +cmd\n"
+                   ";; no servers could be reached\n",
+                   "", 9);
+    assert_outcome(b, "",
+                   "Invalid option: +bogus\n"
+                   "Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}\n"
+                   "            {global-d-opt} host [@local-server] {local-d-opt}\n"
+                   "            [ host [@local-server] {local-d-opt} [...]]\n"
+                   "\n"
+                   "Use \"dig -h\" (or \"dig -h | more\") for complete list of options\n", 1);
+    assert_outcome(c, "",
+                   "Invalid option: -t\n"
+                   "Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}\n"
+                   "            {global-d-opt} host [@local-server] {local-d-opt}\n"
+                   "            [ host [@local-server] {local-d-opt} [...]]\n"
+                   "\n"
+                   "Use \"dig -h\" (or \"dig -h | more\") for complete list of options\n", 1);
+}
+
+/* bind's nslookup walks the search list, asks A then AAAA, and says
+ * each time that CoreDNS does not recurse. */
+static void
+test_tools_nslookup_bind(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "nslookup web", &log);
+    g_autoptr(Outcome) b = run_dns(NETSHOOT, "nslookup nosuch", NULL);
+    g_autoptr(Outcome) c = run_dns(NETSHOOT, "nslookup -type=SRV "
+                                             "_http._tcp.web.default.svc.cluster.local", NULL);
+
+    (void) state;
+    assert_outcome(a, ";; Got recursion not available from 10.96.0.10\n"
+                   "Server:\t\t10.96.0.10\n"
+                   "Address:\t10.96.0.10#53\n"
+                   "\n"
+                   "Name:\tweb.default.svc.cluster.local\n"
+                   "Address: 10.96.0.12\n"
+                   ";; Got recursion not available from 10.96.0.10\n"
+                   "\n",
+                   "", 0);
+    assert_string_equal(log, "web.default.svc.cluster.local A\n"
+                        "web.default.svc.cluster.local AAAA\n");
+    assert_outcome(b, ";; Got recursion not available from 10.96.0.10\n"
+                   ";; Got recursion not available from 10.96.0.10\n"
+                   ";; Got recursion not available from 10.96.0.10\n"
+                   "Server:\t\t10.96.0.10\n"
+                   "Address:\t10.96.0.10#53\n"
+                   "\n"
+                   "** server can't find nosuch: NXDOMAIN\n"
+                   "\n",
+                   "", 1);
+    assert_outcome(c, ";; Got recursion not available from 10.96.0.10\n"
+                   "Server:\t\t10.96.0.10\n"
+                   "Address:\t10.96.0.10#53\n"
+                   "\n"
+                   "_http._tcp.web.default.svc.cluster.local\tservice = 0 100 80 "
+                   "web.default.svc.cluster.local.\n"
+                   "\n",
+                   "", 0);
+}
+
+/* busybox's nslookup sends A and AAAA under every search domain at once
+ * and prints every reply, NXDOMAIN included (exit status 1). */
+static void
+test_tools_nslookup_busybox(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_dns("busybox:1.37", "nslookup web", &log);
+    g_autoptr(Outcome) b = run_dns("busybox:1.37", "nslookup web.default.svc.cluster.local", NULL);
+    g_autoptr(Outcome) c = run_dns("busybox:1.37", "nslookup web 10.96.0.99", NULL);
+    g_autoptr(Outcome) d = run_dns("busybox:1.37", "nslookup -query=A web", NULL);
+
+    (void) state;
+    assert_outcome(a, "Server:\t\t10.96.0.10\n"
+                   "Address:\t10.96.0.10:53\n"
+                   "\n"
+                   "Name:\tweb.default.svc.cluster.local\n"
+                   "Address: 10.96.0.12\n"
+                   "\n"
+                   "** server can't find web.svc.cluster.local: NXDOMAIN\n"
+                   "\n"
+                   "** server can't find web.cluster.local: NXDOMAIN\n"
+                   "\n"
+                   "\n"
+                   "** server can't find web.svc.cluster.local: NXDOMAIN\n"
+                   "\n"
+                   "** server can't find web.cluster.local: NXDOMAIN\n"
+                   "\n",
+                   "", 1);
+    assert_string_equal(log, "web.default.svc.cluster.local A\n"
+                        "web.svc.cluster.local A\n"
+                        "web.cluster.local A\n"
+                        "web.default.svc.cluster.local AAAA\n"
+                        "web.svc.cluster.local AAAA\n"
+                        "web.cluster.local AAAA\n");
+    assert_outcome(b, "Server:\t\t10.96.0.10\n"
+                   "Address:\t10.96.0.10:53\n"
+                   "\n"
+                   "Name:\tweb.default.svc.cluster.local\n"
+                   "Address: 10.96.0.12\n"
+                   "\n"
+                   "\n",
+                   "", 0);
+    assert_outcome(c, ";; connection timed out; no servers could be reached\n"
+                   "\n",
+                   "nslookup: read: Connection refused\n"
+                   "nslookup: read: Connection refused\n", 1);
+    assert_outcome(d, "",
+                   "BusyBox v1.37.0 multi-call binary.\n"
+                   "\n"
+                   "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n"
+                   "\n"
+                   "Query DNS about HOST\n"
+                   "\n"
+                   "QUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n", 1);
+}
+
 static void
 test_tools_service_names(void **state)
 {
@@ -402,6 +755,15 @@ main(void)
         cmocka_unit_test(test_tools_nc_busybox),
         cmocka_unit_test(test_tools_ping_iputils),
         cmocka_unit_test(test_tools_ping_busybox),
+        cmocka_unit_test(test_tools_dig_a),
+        cmocka_unit_test(test_tools_dig_short_and_answer_only),
+        cmocka_unit_test(test_tools_dig_srv),
+        cmocka_unit_test(test_tools_dig_nxdomain),
+        cmocka_unit_test(test_tools_dig_reverse),
+        cmocka_unit_test(test_tools_dig_search),
+        cmocka_unit_test(test_tools_dig_failures),
+        cmocka_unit_test(test_tools_nslookup_bind),
+        cmocka_unit_test(test_tools_nslookup_busybox),
         cmocka_unit_test(test_tools_service_names),
     };
 
