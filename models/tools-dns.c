@@ -1346,9 +1346,10 @@ dig_printmessage(Bind *b, Lookup *l, const KnDnsMessage *msg, gboolean cc_ok, gb
         if (is_dot_local(msg))
             out(&b->tool, ";; WARNING: .local is reserved for Multicast DNS\n"
                 ";; You are currently testing what happens when an mDNS query is leaked to DNS\n");
-        out(&b->tool, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n", opcodes[msg->opcode & 0xf],
-            dig_rcode_text(rcode, rbuf), msg->id);
-        out(&b->tool, ";; flags:%s%s%s%s%s%s%s; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
+        out(&b->tool, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
+            opcodes[msg->opcode & 0xf], dig_rcode_text(rcode, rbuf), msg->id);
+        out(&b->tool, ";; flags:%s%s%s%s%s%s%s; QUERY: %u, ANSWER: %u, AUTHORITY: %u, "
+            "ADDITIONAL: %u\n",
             msg->qr ? " qr" : "", msg->aa ? " aa" : "", msg->tc ? " tc" : "",
             msg->rd ? " rd" : "", msg->ra ? " ra" : "", msg->ad ? " ad" : "",
             msg->cd ? " cd" : "", msg->questions->len, msg->answers->len, msg->authority->len,
@@ -1509,7 +1510,8 @@ nslookup_printmessage(Bind *b, Lookup *l, const KnDnsMessage *msg)
             "RESERVED13", "RESERVED14", "RESERVED15",
         };
 
-        out(&b->tool, "** server can't find %s: %s\n", name_text(l->qname), rcodes[msg->rcode & 0xf]);
+        out(&b->tool, "** server can't find %s: %s\n", name_text(l->qname),
+            rcodes[msg->rcode & 0xf]);
         b->print_error |= 1;
         return;
     }
@@ -1963,7 +1965,8 @@ dig_dash_option(Bind *b, const char *option, const char *next, Lookup **lookupp,
             not_simulated(b, "-t ixfr=");
             return -1;
         }
-        if (kn_dns_type_parse(value, &type) && type != KN_DNS_TYPE_IXFR && type != KN_DNS_TYPE_OPT) {
+        if (kn_dns_type_parse(value, &type) && type != KN_DNS_TYPE_IXFR
+            && type != KN_DNS_TYPE_OPT) {
             if ((*lookupp)->rdtypeset)
                 err(&b->tool, ";; Warning, extra type option\n");
             if (type == KN_DNS_TYPE_AXFR) {
@@ -2111,13 +2114,18 @@ nslookup_usage(Bind *b)
     tool_exit(&b->tool, 1);
 }
 
-/* isc_string_casestripprefix(). */
+/* isc_string_casestripprefix() with each of 'prefixes' (NULL-ended) in
+ * turn: what follows the first that matches, or NULL. */
 static const char *
-strip_prefix(const char *s, const char *prefix)
+strip_prefix(const char *s, const char *const *prefixes)
 {
-    gsize n = strlen(prefix);
+    for (; *prefixes != NULL; prefixes++) {
+        gsize n = strlen(*prefixes);
 
-    return g_ascii_strncasecmp(s, prefix, n) == 0 ? s + n : NULL;
+        if (g_ascii_strncasecmp(s, *prefixes, n) == 0)
+            return s + n;
+    }
+    return NULL;
 }
 
 /* show_settings(TRUE, FALSE): `-all`. */
@@ -2150,6 +2158,14 @@ nslookup_show_settings(Bind *b, const NslookupOptions *o)
 static gboolean
 nslookup_setoption(Bind *b, NslookupOptions *o, const char *opt)
 {
+    static const char *const class_options[] = { "class=", "cl=", NULL };
+    static const char *const type_options[] = { "type=", "ty=", "querytype=", "query=", "qu=",
+                                                 "q=", NULL };
+    static const char *const domain_options[] = { "domain=", "do=", NULL };
+    static const char *const port_options[] = { "port=", "po=", NULL };
+    static const char *const timeout_options[] = { "timeout=", "t=", NULL };
+    static const char *const retry_options[] = { "retry=", "ret=", NULL };
+    static const char *const ndots_options[] = { "ndots=", NULL };
     gsize l = strlen(opt);
     const char *val;
     guint32 n;
@@ -2157,7 +2173,7 @@ nslookup_setoption(Bind *b, NslookupOptions *o, const char *opt)
 #define CHECKOPT(A, N) (l >= (N) && l < sizeof(A) && g_ascii_strncasecmp(opt, A, l) == 0)
     if (CHECKOPT("all", 3)) {
         nslookup_show_settings(b, o);
-    } else if ((val = strip_prefix(opt, "class=")) != NULL || (val = strip_prefix(opt, "cl=")) != NULL) {
+    } else if ((val = strip_prefix(opt, class_options)) != NULL) {
         if (g_ascii_strcasecmp(val, "IN") == 0)
             o->rdclass = KN_DNS_CLASS_IN;
         else if (g_ascii_strcasecmp(val, "CH") == 0 || g_ascii_strcasecmp(val, "CHAOS") == 0)
@@ -2166,10 +2182,7 @@ nslookup_setoption(Bind *b, NslookupOptions *o, const char *opt)
             o->rdclass = KN_DNS_CLASS_ANY;
         else
             out(&b->tool, "unknown query class: %s\n", val);
-    } else if ((val = strip_prefix(opt, "type=")) != NULL || (val = strip_prefix(opt, "ty=")) != NULL
-               || (val = strip_prefix(opt, "querytype=")) != NULL
-               || (val = strip_prefix(opt, "query=")) != NULL
-               || (val = strip_prefix(opt, "qu=")) != NULL || (val = strip_prefix(opt, "q=")) != NULL) {
+    } else if ((val = strip_prefix(opt, type_options)) != NULL) {
         guint16 type;
 
         if (kn_dns_type_parse(val, &type)) {
@@ -2183,23 +2196,23 @@ nslookup_setoption(Bind *b, NslookupOptions *o, const char *opt)
         } else {
             out(&b->tool, "unknown query type: %s\n", val);
         }
-    } else if ((val = strip_prefix(opt, "domain=")) != NULL || (val = strip_prefix(opt, "do=")) != NULL) {
+    } else if ((val = strip_prefix(opt, domain_options)) != NULL) {
         g_free(b->domainopt);
         b->domainopt = g_strdup(val);
         g_ptr_array_set_size(b->search_list, 0);
         g_ptr_array_add(b->search_list, g_strdup(val));
         b->usesearch = TRUE;
-    } else if ((val = strip_prefix(opt, "port=")) != NULL || (val = strip_prefix(opt, "po=")) != NULL) {
+    } else if ((val = strip_prefix(opt, port_options)) != NULL) {
         if (parse_uint(b, &n, val, 65535, "port"))
             b->port = (guint16) n;
-    } else if ((val = strip_prefix(opt, "timeout=")) != NULL || (val = strip_prefix(opt, "t=")) != NULL) {
+    } else if ((val = strip_prefix(opt, timeout_options)) != NULL) {
         if (parse_uint(b, &n, val, G_MAXUINT32, "timeout"))
             b->timeout = n;
     } else if (CHECKOPT("recurse", 3)) {
         o->recurse = TRUE;
     } else if (CHECKOPT("norecurse", 5)) {
         o->recurse = FALSE;
-    } else if ((val = strip_prefix(opt, "retry=")) != NULL || (val = strip_prefix(opt, "ret=")) != NULL) {
+    } else if ((val = strip_prefix(opt, retry_options)) != NULL) {
         if (parse_uint(b, &n, val, G_MAXINT, "tries"))
             b->tries = (int) n;
     } else if (CHECKOPT("defname", 3)) {
@@ -2224,7 +2237,7 @@ nslookup_setoption(Bind *b, NslookupOptions *o, const char *opt)
         o->nofail = FALSE;
     } else if (CHECKOPT("nofail", 5)) {
         o->nofail = TRUE;
-    } else if ((val = strip_prefix(opt, "ndots=")) != NULL) {
+    } else if ((val = strip_prefix(opt, ndots_options)) != NULL) {
         if (parse_uint(b, &n, val, 128, "ndots"))
             b->ndots = (int) n;
     } else {
