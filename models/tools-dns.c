@@ -78,9 +78,8 @@
  * next server" only when another server is left (9.20 code; 9.11 printed
  * it always).  dig -v prints to standard error as in 9.16.
  *
- * Simplified: one socket per query (busybox sends all its queries from
- * one); busybox reports a refused datagram once per round as "nslookup:
- * read: Connection refused"; dig's +trace, +nssearch, +multiline, +yaml,
+ * Simplified: busybox reports a refused datagram once per round as
+ * "nslookup: read: Connection refused"; dig's +trace, +nssearch, +multiline, +yaml,
  * +qr, +identify, -f, -k, -y, -b and nslookup's -debug are not simulated
  * (they say so, exit status 126); nslookup with no name reads no commands
  * (standard input is taken as empty), so it prints a blank line and exits
@@ -230,6 +229,7 @@ typedef struct DnsCall {
     DnsReplyFn fn;
     gpointer data;
     KnTime sent;
+    guint8 id[2];                /* the query's id, which its answer repeats */
 } DnsCall;
 
 static void
@@ -271,13 +271,27 @@ on_dns_tcp(const KnTcpResult *result, gpointer user_data)
     g_free(call);
 }
 
+/* A datagram on a shared socket answers the query with its id (busybox's
+ * memcmp of the first two bytes); others are read and dropped. */
+static gboolean
+dns_accepts(GBytes *datagram, gpointer user_data)
+{
+    const DnsCall *call = user_data;
+    gsize size;
+    const guint8 *data = g_bytes_get_data(datagram, &size);
+
+    return size >= 2 && memcmp(data, call->id, 2) == 0;
+}
+
 /* Sends 'query' to 'server' port 'port' over UDP (waiting 'timeout' for
- * the answer) or TCP (2-byte length first, RFC 1035 4.2.2; 'timeout' for
- * the connection and again for the answer); calls 'fn' with the result
- * unless the tool has exited by then. */
+ * the answer; from local port 'sport' if not 0, a socket of udp_bind()
+ * shared by queries told apart by id, else from a port of its own) or
+ * TCP (2-byte length first, RFC 1035 4.2.2; 'timeout' for the connection
+ * and again for the answer); calls 'fn' with the result unless the tool
+ * has exited by then. */
 static void
-dns_send(Tool *tool, const KnAddr *server, guint16 port, GBytes *query, gboolean tcp,
-         KnTime timeout, DnsReplyFn fn, gpointer data)
+dns_send(Tool *tool, const KnAddr *server, guint16 port, guint16 sport, GBytes *query,
+         gboolean tcp, KnTime timeout, DnsReplyFn fn, gpointer data)
 {
     DnsCall *call = g_new0(DnsCall, 1);
 
@@ -310,6 +324,15 @@ dns_send(Tool *tool, const KnAddr *server, guint16 port, GBytes *query, gboolean
         request.port = port;
         request.send = query;
         request.timeout = timeout;
+        if (sport != 0) {
+            gsize size;
+            const guint8 *bytes = g_bytes_get_data(query, &size);
+
+            if (size >= 2)
+                memcpy(call->id, bytes, 2);
+            request.sport = sport;
+            request.accepts = dns_accepts;
+        }
         tool->net->klass->udp_exchange(tool->net->self, &request, on_dns_udp, call);
     }
 }
@@ -941,7 +964,7 @@ bind_send(Bind *b, Lookup *l)
 
     if (!l->tcp_mode)
         b->exitcode = 0;         /* udp_ready: the socket is set up */
-    dns_send(&b->tool, &s->addr, b->port, l->wire, l->tcp_mode, (KnTime) seconds * KN_SEC,
+    dns_send(&b->tool, &s->addr, b->port, 0, l->wire, l->tcp_mode, (KnTime) seconds * KN_SEC,
              bind_on_reply, l);
 }
 
@@ -2439,6 +2462,7 @@ typedef struct Busybox {
     gboolean debug;
     guint server;                /* the server being asked */
     const KnAddr *addr;          /* its address */
+    guint16 sport;               /* the socket's port for it (0: none bound) */
     guint replies;               /* ns->replies: any reply from this server */
     guint n_replies;             /* replies processed */
     guint servfail_retry;
@@ -2692,7 +2716,7 @@ bb_on_reply(Tool *tool, const DnsReply *reply, gpointer data)
     rcode = d[3] & 0x0f;
     if (rcode == KN_DNS_RCODE_SERVFAIL && bb->servfail_retry > 0) {
         bb->servfail_retry--;
-        dns_send(&bb->tool, bb->addr, (guint16) bb->port, q->wire, FALSE,
+        dns_send(&bb->tool, bb->addr, (guint16) bb->port, bb->sport, q->wire, FALSE,
                  (KnTime) bb->timeout * KN_SEC / bb->retry, bb_on_reply, q);
         return;
     }
@@ -2760,7 +2784,7 @@ bb_send_round(Busybox *bb)
         BbQuery *q = bb->queries->pdata[i];
 
         if (!q->answered)
-            dns_send(&bb->tool, bb->addr, (guint16) bb->port, q->wire, FALSE, interval,
+            dns_send(&bb->tool, bb->addr, (guint16) bb->port, bb->sport, q->wire, FALSE, interval,
                      bb_on_reply, q);
     }
     bb->tool.refs++;
@@ -2768,12 +2792,27 @@ bb_send_round(Busybox *bb)
                                on_bb_round_dropped);
 }
 
-/* The loop over the servers in main(), and the end. */
+/* close(pfd.fd): the server's socket. */
+static void
+bb_close(Busybox *bb)
+{
+    const KnNetClientClass *klass = bb->tool.net->klass;
+
+    if (bb->sport != 0 && klass->udp_unbind != NULL)
+        klass->udp_unbind(bb->tool.net->self, bb->sport);
+    bb->sport = 0;
+}
+
+/* The loop over the servers in main(), each asked from a socket of its
+ * own (xsocket_type() and xconnect() per server), and the end. */
 static void
 bb_next_server(Busybox *bb)
 {
+    const KnNetClientClass *klass = bb->tool.net->klass;
+
     if (bb->tool.finished)
         return;
+    bb_close(bb);
     if (bb->server < bb->servers->len) {
         const HostArg *h = bb->servers->pdata[bb->server];
 
@@ -2783,6 +2822,8 @@ bb_next_server(Busybox *bb)
             return;
         }
         bb->addr = h->addrs->pdata[0];
+        if (klass->udp_bind != NULL)
+            bb->sport = klass->udp_bind(bb->tool.net->self);
         bb->replies = 0;
         bb->round = 0;
         bb->tstart = tool_now(&bb->tool);
