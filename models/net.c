@@ -3015,7 +3015,7 @@ kn_net_resolv_conf(KnNet *net, KnNetns *ns)
     if (pod != NULL)
         kn_resolvconf_policy_parse(pod->spec.dns_policy, &policy);
     return kn_resolvconf_pod(&kubelet, ns->namespace, policy, pod != NULL && pod->spec.host_network,
-                             NULL, NULL);
+                             pod != NULL ? pod->spec.dns_config : NULL, NULL);
 }
 
 static void
