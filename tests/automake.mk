@@ -126,8 +126,22 @@ KNETSIM_TEST_FILES = \
 	tests/data/fail-unknown-node.err \
 	tests/data/fail-unknown-node.yaml \
 	tests/data/iptables-rules.yaml \
+	tests/data/dnsconfig-bad-ip.err \
+	tests/data/dnsconfig-bad-ip.yaml \
+	tests/data/dnsconfig-nameservers.err \
+	tests/data/dnsconfig-nameservers.yaml \
+	tests/data/dnsconfig-none-nameserver.err \
+	tests/data/dnsconfig-none-nameserver.yaml \
+	tests/data/dnsconfig-none-required.err \
+	tests/data/dnsconfig-none-required.yaml \
+	tests/data/dnsconfig-searches.err \
+	tests/data/dnsconfig-searches.yaml \
+	tests/data/dnsconfig-template.err \
+	tests/data/dnsconfig-template.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
+	tests/data/manifest-dns-option-number.err \
+	tests/data/manifest-dns-option-number.yaml \
 	tests/data/manifest-duplicate-key.err \
 	tests/data/manifest-duplicate-key.yaml \
 	tests/data/manifest-in-scenario.err \

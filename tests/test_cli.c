@@ -178,6 +178,32 @@ test_cli_bad_scenario_exits_2_with_location(void **state)
     assert_true(g_str_has_prefix(r.err, "tests/data/bad-cidr.yaml:5:16: error: cluster.serviceCIDR:"));
 }
 
+/* The API server's checks of pod.spec.dnsConfig (validatePodDNSConfig), as
+ * `knetsim validate` reports them: the whole message of each bad file in
+ * tests/data/dnsconfig-NAME.yaml is dnsconfig-NAME.err, exit 2. */
+static void
+test_cli_validate_bad_dns_config_gives_exact_messages(void **state)
+{
+    (void) state;
+    static const char *const names[] = {
+        "none-required", "none-nameserver", "nameservers", "bad-ip", "searches", "template",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *yaml = g_strdup_printf("tests/data/dnsconfig-%s.yaml", names[i]);
+        g_autofree char *err = g_strdup_printf("%s/tests/data/dnsconfig-%s.err", test_env("KNETSIM_SRCDIR"),
+                                               names[i]);
+        g_autofree char *want = NULL;
+        g_auto(Result) r = run("validate", yaml, NULL);
+
+        assert_true(g_file_get_contents(err, &want, NULL, NULL));
+        if (g_strcmp0(r.err, want) != 0)
+            fail_msg("%s:\n got: %s\nwant: %s", yaml, r.err, want);
+        assert_int_equal(r.status, 2);
+        assert_string_equal(r.out, "");
+    }
+}
+
 static void
 test_cli_run_replays_the_lab_deterministically(void **state)
 {
@@ -334,6 +360,7 @@ main(void)
         cmocka_unit_test(test_cli_dns_shows_every_query),
         cmocka_unit_test(test_cli_rules_prints_iptables_save),
         cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
+        cmocka_unit_test(test_cli_validate_bad_dns_config_gives_exact_messages),
         cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
         cmocka_unit_test(test_cli_run_until_stops_the_clock_midway),
         cmocka_unit_test(test_cli_graph_writes_dot_to_standard_output),
