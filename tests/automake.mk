@@ -36,6 +36,7 @@ UNIT_TESTS = \
 	tests/test_tools \
 	tests/test_dns_wire \
 	tests/test_coredns \
+	tests/test_nodelocaldns \
 	tests/test_resolvconf \
 	tests/test_resolver
 check_PROGRAMS += $(UNIT_TESTS)
@@ -89,6 +90,7 @@ tests_test_resolvconf_CFLAGS = $(tests_cflags)
 tests_test_resolver_CFLAGS = $(tests_cflags)
 tests_test_dns_wire_CFLAGS = $(tests_cflags)
 tests_test_coredns_CFLAGS = $(tests_cflags)
+tests_test_nodelocaldns_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
@@ -110,6 +112,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/utf8-caret.err \
 	tests/data/utf8-caret.yaml \
 	tests/data/bad-cidr.err \
+	tests/data/bad-dns-switch.err \
+	tests/data/bad-dns-switch.yaml \
 	tests/data/bad-cidr.yaml \
 	tests/data/bad-node-name.err \
 	tests/data/bad-node-name.yaml \
