@@ -3391,9 +3391,11 @@ on_dns_done(const KnResolverResult *result, gpointer data)
 }
 
 /* Whether 'ns' asks the cluster's DNS: a pod whose dnsPolicy sends it to
- * CoreDNS (ClusterFirst, and ClusterFirstWithHostNet).  Nodes, outside
- * hosts and pods on the node's resolver answer from the outside world's
- * names directly.  Simplified: that upstream resolver sends no packets. */
+ * CoreDNS (ClusterFirst, and ClusterFirstWithHostNet), or whose dnsConfig
+ * names a nameserver inside the cluster (a Service address, or
+ * node-local-dns's).  Nodes, outside hosts and pods on the node's or an
+ * outside resolver answer from the outside world's names directly.
+ * Simplified: that upstream resolver sends no packets. */
 static gboolean
 uses_cluster_dns(KnNet *net, KnNetns *ns)
 {
@@ -3402,8 +3404,22 @@ uses_cluster_dns(KnNet *net, KnNetns *ns)
     if (ns->kind != KN_NETNS_POD)
         return FALSE;
     pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
-    return pod != NULL && (pod->spec.dns_policy == NULL || strcmp(pod->spec.dns_policy, "ClusterFirst") == 0
-                           || strcmp(pod->spec.dns_policy, "ClusterFirstWithHostNet") == 0);
+    if (pod == NULL)
+        return FALSE;
+    if (pod->spec.dns_policy == NULL || strcmp(pod->spec.dns_policy, "ClusterFirst") == 0
+        || strcmp(pod->spec.dns_policy, "ClusterFirstWithHostNet") == 0)
+        return TRUE;
+    for (guint i = 0; pod->spec.dns_config != NULL && i < pod->spec.dns_config->nameservers->len; i++) {
+        KnAddr addr;
+
+        if (!kn_addr_parse(pod->spec.dns_config->nameservers->pdata[i], &addr))
+            continue;
+        if (in_service_range(net, &addr)
+            || (net->cluster->scenario->node_local_dns && strcmp(pod->spec.dns_config->nameservers->pdata[i],
+                                                                 KN_NODELOCALDNS_IP) == 0))
+            return TRUE;
+    }
+    return FALSE;
 }
 
 char *
