@@ -1782,6 +1782,8 @@ struct Tcb {
     KnEventId retransmit, deadline;
     gboolean has_retransmit, has_deadline;
     gboolean answered;           /* server: the response went out */
+    gsize dns_consumed;          /* node-cache: bytes of 'received' taken as queries */
+    guint dns_pending;           /* node-cache: those queries not answered yet */
 };
 
 static gint64
@@ -2598,10 +2600,14 @@ node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response,
         g_byte_array_append(out, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
         g_autoptr(GBytes) data = g_bytes_new(out->data, out->len);
 
-        tcb->answered = TRUE;
         tcp_send_data(tcb, data);
-        tcb->state = TCP_FIN_WAIT;
-        tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+        /* Every query of the connection answered: close, as the stub
+         * resolver's one-shot connection expects. */
+        if (tcb->dns_pending > 0 && --tcb->dns_pending == 0) {
+            tcb->answered = TRUE;
+            tcb->state = TCP_FIN_WAIT;
+            tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+        }
         return;
     }
 
@@ -2763,19 +2769,32 @@ node_cache_forward(KnNet *net, CacheQuery *cq, const KnCoreDnsAnswer *out)
     }
 }
 
-/* DNS over TCP to node-cache: the first whole message of the stream. */
+/* DNS over TCP to node-cache (RFC 7766): each whole message of the stream
+ * not yet taken is a query; the answers go back as they are ready. */
 static void
 node_cache_tcp(KnNet *net, Tcb *tcb)
 {
+    g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
     const guint8 *data = tcb->received->data;
     gsize length = tcb->received->len;
-    gsize n;
+    KnNetns *ns = tcb->ns;
+    gint64 key = tcb->key;
+    KnAddr remote = tcb->remote, local = tcb->local;
+    guint16 rport = tcb->rport;
 
-    if (length < 2 || (n = (gsize) data[0] << 8 | data[1]) + 2 > length)
-        return;                  /* wait for the rest */
-    g_autoptr(GBytes) request = g_bytes_new(data + 2, n);
+    while (tcb->dns_consumed + 2 <= length) {
+        gsize at = tcb->dns_consumed;
+        gsize n = (gsize) data[at] << 8 | data[at + 1];
 
-    node_cache_query(net, tcb->ns, request, &tcb->remote, tcb->rport, &tcb->local, TRUE, tcb->key);
+        if (at + 2 + n > length)
+            break;               /* wait for the rest */
+        g_ptr_array_add(requests, g_bytes_new(data + at + 2, n));
+        tcb->dns_consumed = at + 2 + n;
+        tcb->dns_pending++;
+    }
+    /* An answer may close (and free) the socket: keep nothing of it. */
+    for (guint i = 0; i < requests->len; i++)
+        node_cache_query(net, ns, requests->pdata[i], &remote, rport, &local, TRUE, key);
 }
 
 typedef struct PingWait {
