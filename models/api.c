@@ -498,6 +498,68 @@ toleration_copy(const KnToleration *from)
     return to;
 }
 
+static void
+dns_config_option_free(KnPodDnsConfigOption *option)
+{
+    g_free(option->name);
+    g_free(option->value);
+    g_free(option);
+}
+
+KnPodDnsConfigOption *
+kn_pod_dns_config_option_new(void)
+{
+    KnPodDnsConfigOption *option = g_new0(KnPodDnsConfigOption, 1);
+
+    option->name = g_strdup("");
+    return option;
+}
+
+KnPodDnsConfig *
+kn_pod_dns_config_new(void)
+{
+    KnPodDnsConfig *config = g_new0(KnPodDnsConfig, 1);
+
+    config->nameservers = g_ptr_array_new_with_free_func(g_free);
+    config->searches = g_ptr_array_new_with_free_func(g_free);
+    config->options = g_ptr_array_new_with_free_func((GDestroyNotify) dns_config_option_free);
+    return config;
+}
+
+void
+kn_pod_dns_config_free(KnPodDnsConfig *config)
+{
+    if (config == NULL)
+        return;
+    g_ptr_array_unref(config->nameservers);
+    g_ptr_array_unref(config->searches);
+    g_ptr_array_unref(config->options);
+    g_free(config);
+}
+
+KnPodDnsConfig *
+kn_pod_dns_config_copy(const KnPodDnsConfig *from)
+{
+    KnPodDnsConfig *to;
+
+    if (from == NULL)
+        return NULL;
+    to = kn_pod_dns_config_new();
+    for (guint i = 0; i < from->nameservers->len; i++)
+        g_ptr_array_add(to->nameservers, g_strdup(from->nameservers->pdata[i]));
+    for (guint i = 0; i < from->searches->len; i++)
+        g_ptr_array_add(to->searches, g_strdup(from->searches->pdata[i]));
+    for (guint i = 0; i < from->options->len; i++) {
+        const KnPodDnsConfigOption *option = from->options->pdata[i];
+        KnPodDnsConfigOption *copy = g_new0(KnPodDnsConfigOption, 1);
+
+        copy->name = g_strdup(option->name);
+        copy->value = g_strdup(option->value);
+        g_ptr_array_add(to->options, copy);
+    }
+    return to;
+}
+
 void
 kn_pod_spec_init(KnPodSpec *spec)
 {
@@ -516,6 +578,7 @@ kn_pod_spec_clear(KnPodSpec *spec)
     g_clear_pointer(&spec->hostname, g_free);
     g_clear_pointer(&spec->subdomain, g_free);
     g_clear_pointer(&spec->dns_policy, g_free);
+    g_clear_pointer(&spec->dns_config, kn_pod_dns_config_free);
     g_clear_pointer(&spec->node_selector, kn_labels_free);
     g_clear_pointer(&spec->tolerations, g_ptr_array_unref);
 }
@@ -531,6 +594,7 @@ kn_pod_spec_copy(KnPodSpec *to, const KnPodSpec *from)
     to->subdomain = g_strdup(from->subdomain);
     to->host_network = from->host_network;
     to->dns_policy = g_strdup(from->dns_policy);
+    to->dns_config = kn_pod_dns_config_copy(from->dns_config);
     to->termination_grace_s = from->termination_grace_s;
     to->node_selector = kn_labels_copy(from->node_selector);
     to->tolerations = g_ptr_array_new_with_free_func((GDestroyNotify) toleration_free);

@@ -151,6 +151,21 @@ typedef struct KnToleration {
     gboolean has_seconds;
 } KnToleration;
 
+/* pod.spec.dnsConfig.options[]: a resolver option, "name" or "name:value"
+ * in the resolv.conf the kubelet writes. */
+typedef struct KnPodDnsConfigOption {
+    char *name;                  /* "" if not given (validation refuses it) */
+    char *value;                 /* NULL: not given (Go's nil *string) */
+} KnPodDnsConfigOption;
+
+/* pod.spec.dnsConfig: what the kubelet adds to the resolv.conf its
+ * dnsPolicy makes (appendDNSConfig), or all of it for dnsPolicy None. */
+typedef struct KnPodDnsConfig {
+    GPtrArray *nameservers;      /* char *, IP literals; never NULL */
+    GPtrArray *searches;         /* char *; never NULL */
+    GPtrArray *options;          /* KnPodDnsConfigOption; never NULL */
+} KnPodDnsConfig;
+
 typedef struct KnPodSpec {
     GPtrArray *containers;       /* KnContainer */
     char *node_name;             /* NULL until scheduled */
@@ -158,6 +173,7 @@ typedef struct KnPodSpec {
     char *subdomain;             /* spec.subdomain, or NULL */
     gboolean host_network;
     char *dns_policy;            /* "ClusterFirst" unless set */
+    KnPodDnsConfig *dns_config;  /* spec.dnsConfig; NULL unless given */
     guint termination_grace_s;   /* 30 unless set */
     KnLabels *node_selector;     /* never NULL */
     GPtrArray *tolerations;      /* KnToleration */
@@ -431,6 +447,8 @@ KnServicePort *kn_service_port_new(void);
 KnContainer *kn_container_new(void);
 KnContainerPort *kn_container_port_new(void);
 KnToleration *kn_toleration_new(void);
+KnPodDnsConfig *kn_pod_dns_config_new(void);            /* empty lists */
+KnPodDnsConfigOption *kn_pod_dns_config_option_new(void);
 
 /* Frees an object of 'kind' made by its kn_<kind>_new(); accepts NULL. */
 void kn_object_free(KnKind kind, gpointer object);
@@ -454,6 +472,8 @@ KnEndpointPort *kn_endpoint_port_copy(const KnEndpointPort *from);
 void kn_endpoint_address_free(KnEndpointAddress *address);
 /* A new array of copies of the strings in 'from', freeing them with it. */
 GPtrArray *kn_api_strings_copy(const GPtrArray *from);
+void kn_pod_dns_config_free(KnPodDnsConfig *config);    /* accepts NULL */
+KnPodDnsConfig *kn_pod_dns_config_copy(const KnPodDnsConfig *from); /* NULL gives NULL */
 void kn_pod_spec_init(KnPodSpec *spec);
 void kn_pod_spec_clear(KnPodSpec *spec);
 /* Deep copy of 'from' into the cleared or fresh 'to'. */
@@ -464,3 +484,5 @@ void kn_pod_template_clear(KnPodTemplate *template);
 void kn_int_or_string_clear(KnIntOrString *value);
 void kn_int_or_string_set_number(KnIntOrString *value, guint number);
 void kn_int_or_string_set_string(KnIntOrString *value, const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnPodDnsConfig, kn_pod_dns_config_free)

@@ -281,17 +281,24 @@ validate_other(KnKind kind, gpointer object)
     GPtrArray *problems = kn_svc_validate_meta(kn_object_meta(object), namespaced, kind == KN_KIND_NAMESPACE);
 
     switch (kind) {
+    case KN_KIND_POD:
+        kn_svc_validate_pod_dns(&((KnPod *) object)->spec, "spec", problems);
+        break;
     case KN_KIND_DEPLOYMENT:
         check_selector(problems, ((KnDeployment *) object)->selector, ((KnDeployment *) object)->template.labels);
+        kn_svc_validate_pod_dns(&((KnDeployment *) object)->template.spec, "spec.template.spec", problems);
         break;
     case KN_KIND_REPLICA_SET:
         check_selector(problems, ((KnReplicaSet *) object)->selector, ((KnReplicaSet *) object)->template.labels);
+        kn_svc_validate_pod_dns(&((KnReplicaSet *) object)->template.spec, "spec.template.spec", problems);
         break;
     case KN_KIND_STATEFUL_SET:
         check_selector(problems, ((KnStatefulSet *) object)->selector, ((KnStatefulSet *) object)->template.labels);
+        kn_svc_validate_pod_dns(&((KnStatefulSet *) object)->template.spec, "spec.template.spec", problems);
         break;
     case KN_KIND_DAEMON_SET:
         check_selector(problems, ((KnDaemonSet *) object)->selector, ((KnDaemonSet *) object)->template.labels);
+        kn_svc_validate_pod_dns(&((KnDaemonSet *) object)->template.spec, "spec.template.spec", problems);
         break;
     default:
         break;
@@ -594,6 +601,15 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
     case KN_KIND_DEPLOYMENT: {
         KnDeployment *d = object, *old = stored;
         KnPodTemplate template = old->template;
+        g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+
+        /* ValidateDeploymentUpdate checks the new template as a create does. */
+        kn_svc_validate_pod_dns(&d->template.spec, "spec.template.spec", problems);
+        if (problems->len > 0) {
+            set_validation_error_kind(error, kind_title(kind), meta->name, problems);
+            kn_object_free(kind, object);
+            return FALSE;
+        }
 
         old->replicas = d->replicas;
         swap_pointers(&old->selector, &d->selector);

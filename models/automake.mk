@@ -22,6 +22,7 @@ models_libmodels_a_SOURCES = \
 	models/net.c models/net.h \
 	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
+	models/nodelocaldns.c models/nodelocaldns.h \
 	models/proxy-endpoints.c models/proxy-endpoints.h \
 	models/probe.c models/probe.h \
 	models/proxy-ir.c models/proxy-ir.h \

@@ -17,6 +17,9 @@
  *   of 2 replicas labelled k8s-app=kube-dns, and the `kube-dns` Service at
  *   the tenth address of serviceCIDR with ports dns 53/UDP, dns-tcp 53/TCP
  *   and metrics 9153/TCP.
+ * - With cluster.dns.nodeLocalCache, the NodeLocal DNSCache addon
+ *   (nodelocaldns.h): its ConfigMap, DaemonSet and the kube-dns-upstream
+ *   and node-local-dns Services.
  *
  * Simplified: IPv4 node and pod CIDRs only; the apiserver's own Endpoints
  * and EndpointSlice for `kubernetes` are not made yet. */
@@ -25,6 +28,7 @@
 #include "models/cluster.h"
 
 #include "models/apiserver.h"
+#include "models/nodelocaldns.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -441,6 +445,8 @@ kn_cluster_new(const KnScenario *scenario, KnSim *sim, GError **error)
     add_apiserver_endpoints(cluster);
 
     add_coredns(cluster);
+    if (scenario->node_local_dns)
+        kn_nodelocaldns_install(cluster);
     return g_steal_pointer(&cluster);
 }
 

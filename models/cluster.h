@@ -24,7 +24,8 @@ typedef struct KnCluster {
  * objects with their addresses, pod CIDRs and labels (the control plane
  * tainted NoSchedule), the default, kube-system, kube-public and
  * kube-node-lease namespaces, the `kubernetes` Service, and CoreDNS (its
- * ConfigMap, Deployment and the `kube-dns` Service).  Returns NULL with
+ * ConfigMap, Deployment and the `kube-dns` Service), and NodeLocal
+ * DNSCache when the scenario asks for it (nodelocaldns.h).  Returns NULL with
  * 'error' set (KN_INPUT_ERROR, at the offending node) if the scenario's
  * addresses do not fit its CIDRs.  Free with kn_cluster_free(). */
 KnCluster *kn_cluster_new(const KnScenario *scenario, KnSim *sim, GError **error);

@@ -38,7 +38,15 @@
  * - forward: names outside the kubernetes zones go to the scenario's
  *   external.dns, which answers its names' A/AAAA records (TTL 300) and
  *   NXDOMAIN for the rest, with RA set and AA clear as a recursive resolver
- *   would; the caller adds the round trip (twice network.external).
+ *   would; the caller adds the round trip (twice network.external).  A
+ *   server told to (kn_coredns_set_network_forward(): node-local-dns) sends
+ *   a forward to an IP address over the data path instead, as
+ *   plugin/pkg/proxy connect.go lookupDNS does: the request as received
+ *   under a new random id (dns.Id()), over TCP with `force_tcp`, UDP with
+ *   `prefer_udp`, else the client's protocol; the reply goes back under
+ *   the client's id, and no reply is SERVFAIL.  forward's other options
+ *   are accepted; an unknown one is "unknown property".
+ * - bind (plugin/bind): the addresses a server block listens on.
  * - cache (plugin/cache cache.go, item.go): keyed by (qname lower-cased,
  *   qtype, DO, CD); TTL = the reply's minimal TTL (NXDOMAIN/NODATA: the
  *   SOA's) clamped to [5, 3600] for answers and [5, 1800] for denials, or
@@ -72,7 +80,10 @@
  * own resolv.conf search domains (the scenario's nodes have none); the
  * upstream's reply is taken to carry an OPT without options (the real one
  * is whatever the upstream resolver sends); there is no informer sync
- * delay (no SERVFAIL before sync). */
+ * delay (no SERVFAIL before sync); a forward over the data path dials a
+ * connection per query (forward keeps a pool of persistent connections,
+ * `expire 10s`) and one query has at most one such forward; bind's
+ * interface names and `except` are not read. */
 
 #include <config.h>
 #include "models/coredns.h"
@@ -147,6 +158,9 @@ typedef struct Block {
     Kubernetes *kubernetes;      /* NULL if not configured */
     GPtrArray *forward_to;       /* char *: the upstreams; NULL: no forward */
     char *forward_from;          /* canonical */
+    gboolean force_tcp;          /* forward's force_tcp: TCP whatever the client used */
+    gboolean prefer_udp;         /* forward's prefer_udp: UDP whatever the client used */
+    GPtrArray *binds;            /* char *: bind's addresses; empty: every address */
     gboolean cache;
     guint32 cache_pttl, cache_nttl;  /* caps: 3600 and 1800 unless `cache N` */
     guint cache_capacity;        /* per kind, 9984 */
@@ -178,6 +192,11 @@ struct KnCoreDns {
     GHashTable *cache;           /* key -> CacheItem (owned) */
     GQueue cache_order;          /* CacheItem, oldest first, for eviction */
     KnTime modified;             /* last watched change */
+    char *corefile;              /* the Corefile given to kn_coredns_new_from_corefile(),
+                                  * or NULL: the kube-system/coredns ConfigMap's */
+    char *corefile_path;         /* its name in messages */
+    gboolean network_forward;    /* forward to an address goes over the data path */
+    KnRng *ids;                  /* borrowed: "coredns/<pod>/forward", upstream query ids */
     KnCoreDnsStats stats;
 };
 
@@ -185,6 +204,7 @@ struct KnCoreDns {
 typedef struct Ctx {
     KnCoreDns *cd;
     const KnAddr *client;
+    gboolean tcp;                /* the client asked over TCP */
     const char *plugin;          /* who wrote the last reply */
     const char *upstream;        /* the forward target asked, or NULL */
     gboolean forwarded;
@@ -192,6 +212,12 @@ typedef struct Ctx {
     gboolean autopath;
     guint n_internal;
     guint depth;
+    /* A forward over the data path (kn_coredns_set_network_forward()). */
+    gboolean resuming;           /* the second walk, with the upstream's reply */
+    const KnDnsMessage *upstream_reply; /* resuming: the reply, or NULL if none came */
+    KnDnsMessage *pending;       /* first walk: the query to send upstream; owned */
+    KnAddr pending_to;
+    gboolean pending_tcp;
 } Ctx;
 
 /*****************************************************************************/
@@ -465,6 +491,7 @@ block_free(Block *b)
     kubernetes_free(b->kubernetes);
     g_clear_pointer(&b->forward_to, g_ptr_array_unref);
     g_free(b->forward_from);
+    g_clear_pointer(&b->binds, g_ptr_array_unref);
     g_ptr_array_unref(b->rewrites);
     hosts_free(b->hosts);
     g_free(b);
@@ -614,6 +641,27 @@ setup_forward(Parser *p, Block *b, const Directive *d)
     b->forward_to = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 1; i < d->args->len; i++)
         g_ptr_array_add(b->forward_to, g_strdup(arg(d, i)));
+    /* plugin/forward setup.go parseBlock. */
+    for (guint i = 0; i < d->lines->len; i++) {
+        GPtrArray *line = d->lines->pdata[i];
+        const char *opt = word(line, 0);
+        static const char *const accepted[] = {
+            "except", "max_fails", "health_check", "expire", "max_age", "tls", "tls_servername",
+            "policy", "max_concurrent", "next", "failfast_all_unhealthy_upstreams", "failover", NULL,
+        };
+
+        if (strcmp(opt, "force_tcp") == 0 || strcmp(opt, "prefer_udp") == 0) {
+            if (line->len != 1)
+                return arg_error(p, "forward", line->pdata[0]);
+            if (opt[0] == 'f')
+                b->force_tcp = TRUE;
+            else
+                b->prefer_udp = TRUE;
+        } else if (!g_strv_contains(accepted, opt)) {
+            return plugin_error(p, "forward", ((const Token *) line->pdata[0])->line,
+                                "unknown property '%s'", opt);
+        }
+    }
     return TRUE;
 }
 
@@ -733,6 +781,20 @@ setup_directive(Parser *p, Block *b, const Directive *d)
         b->loadbalance = TRUE;
         return TRUE;
     }
+    if (strcmp(name, "bind") == 0) {
+        /* plugin/bind: addresses (interface names are not modelled). */
+        if (d->args->len == 0)
+            return arg_error(p, "bind", d->name);
+        for (guint i = 0; i < d->args->len; i++) {
+            KnAddr addr;
+
+            if (strcmp(arg(d, i), "except") == 0)
+                break;
+            if (kn_addr_parse(arg(d, i), &addr))
+                g_ptr_array_add(b->binds, g_strdup(arg(d, i)));
+        }
+        return TRUE;
+    }
     if (strcmp(name, "autopath") == 0) {
         if (d->args->len == 0)
             return arg_error(p, "autopath", d->name);
@@ -776,6 +838,7 @@ parse_corefile(const char *text, const char *file, GError **error)
 
         b->zones = g_ptr_array_new_with_free_func(g_free);
         b->rewrites = g_ptr_array_new_with_free_func((GDestroyNotify) rewrite_free);
+        b->binds = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(config->blocks, b);
         /* Keys up to "{" (or the end of their line for a brace-less block). */
         for (const Token *t; (t = peek(&p)) != NULL && strcmp(t->text, "{") != 0 &&
@@ -842,6 +905,18 @@ on_change(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpoi
 }
 
 static Config *
+read_config(KnCluster *cluster, GError **error);
+
+/* The server's Corefile: its own text, or the ConfigMap's. */
+static Config *
+server_config(const KnCoreDns *cd, GError **error)
+{
+    if (cd->corefile != NULL)
+        return parse_corefile(cd->corefile, cd->corefile_path, error);
+    return read_config(cd->cluster, error);
+}
+
+static Config *
 read_config(KnCluster *cluster, GError **error)
 {
     KnConfigMap *cm = kn_store_lookup(cluster->store, KN_KIND_CONFIG_MAP, "kube-system", "coredns");
@@ -866,28 +941,76 @@ cache_item_free(CacheItem *item)
 
 static const KnKind watched[] = { KN_KIND_SERVICE, KN_KIND_ENDPOINT_SLICE, KN_KIND_NAMESPACE };
 
-KnCoreDns *
-kn_coredns_new(KnCluster *cluster, const char *pod, GError **error)
+/* A server of 'pod' running 'config' (taken). */
+static KnCoreDns *
+server_new(KnCluster *cluster, const char *pod, Config *config)
 {
-    g_return_val_if_fail(cluster != NULL && pod != NULL, NULL);
-    Config *config = read_config(cluster, error);
-
-    if (config == NULL)
-        return NULL;
-
     KnCoreDns *cd = g_new0(KnCoreDns, 1);
     g_autofree char *stream = g_strdup_printf("coredns/%s", pod);
+    g_autofree char *ids = g_strdup_printf("coredns/%s/forward", pod);
 
     cd->cluster = cluster;
     cd->pod = g_strdup(pod);
     cd->config = config;
     cd->rng = kn_sim_rng(cluster->sim, stream);
+    cd->ids = kn_sim_rng(cluster->sim, ids);
     cd->cache = g_hash_table_new(g_str_hash, g_str_equal);
     g_queue_init(&cd->cache_order);
     cd->modified = kn_sim_now(cluster->sim);
     for (guint i = 0; i < G_N_ELEMENTS(watched); i++)
         kn_store_watch(cluster->store, watched[i], on_change, cd);
     return cd;
+}
+
+KnCoreDns *
+kn_coredns_new(KnCluster *cluster, const char *pod, GError **error)
+{
+    g_return_val_if_fail(cluster != NULL && pod != NULL, NULL);
+    Config *config = read_config(cluster, error);
+
+    return config != NULL ? server_new(cluster, pod, config) : NULL;
+}
+
+KnCoreDns *
+kn_coredns_new_from_corefile(KnCluster *cluster, const char *name, const char *corefile,
+                             const char *file, GError **error)
+{
+    g_return_val_if_fail(cluster != NULL && name != NULL && corefile != NULL, NULL);
+    Config *config = parse_corefile(corefile, file, error);
+    KnCoreDns *cd;
+
+    if (config == NULL)
+        return NULL;
+    cd = server_new(cluster, name, config);
+    cd->corefile = g_strdup(corefile);
+    cd->corefile_path = g_strdup(file != NULL ? file : COREFILE_PATH);
+    return cd;
+}
+
+void
+kn_coredns_set_network_forward(KnCoreDns *cd, gboolean network)
+{
+    cd->network_forward = network;
+}
+
+gboolean
+kn_coredns_listens_on(const KnCoreDns *cd, const KnAddr *addr, guint16 port)
+{
+    for (guint i = 0; i < cd->config->blocks->len; i++) {
+        const Block *b = cd->config->blocks->pdata[i];
+
+        if (b->port != port)
+            continue;
+        if (b->binds->len == 0)
+            return TRUE;
+        for (guint j = 0; j < b->binds->len; j++) {
+            KnAddr bound;
+
+            if (kn_addr_parse(b->binds->pdata[j], &bound) && kn_addr_equal(&bound, addr))
+                return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 void
@@ -908,13 +1031,15 @@ kn_coredns_free(KnCoreDns *cd)
     g_hash_table_unref(cd->cache);
     config_free(cd->config);
     g_free(cd->pod);
+    g_free(cd->corefile);
+    g_free(cd->corefile_path);
     g_free(cd);
 }
 
 gboolean
 kn_coredns_reload(KnCoreDns *cd, GError **error)
 {
-    Config *config = read_config(cd->cluster, error);
+    Config *config = server_config(cd, error);
 
     if (config == NULL)
         return FALSE;
@@ -1737,15 +1862,54 @@ hosts_serve(Ctx *ctx, const Hosts *h, const KnDnsMessage *query)
 
 /* The scenario's outside resolver answering 'query' for the forward of
  * block 'b'. */
+/* A forward over the data path (plugin/pkg/proxy connect.go lookupDNS):
+ * the first walk leaves the query to send in ctx->pending, with a fresh
+ * random id (dns.Id(); the client's is restored on the reply) over TCP
+ * with force_tcp, UDP with prefer_udp, else the client's protocol; the
+ * resumed walk returns the upstream's reply under the client's id, or
+ * SERVFAIL if none came. */
+static KnDnsMessage *
+forward_network(Ctx *ctx, const Block *b, const KnDnsMessage *query, const KnAddr *to,
+                gboolean client_tcp)
+{
+    KnDnsMessage *m;
+
+    ctx->plugin = "forward";
+    ctx->forwarded = TRUE;
+    ctx->upstream = b->forward_to->pdata[0];
+    if (!ctx->resuming) {
+        ctx->cd->stats.n_forwarded++;
+        kn_dns_message_free(ctx->pending);
+        ctx->pending = kn_dns_message_copy(query);
+        ctx->pending->id = (guint16) kn_rng_below(ctx->cd->ids, 65536);
+        ctx->pending_to = *to;
+        ctx->pending_tcp = b->force_tcp || (!b->prefer_udp && client_tcp);
+        return reply_rcode(query, KN_DNS_RCODE_SERVFAIL);    /* a placeholder, never sent */
+    }
+    if (ctx->upstream_reply == NULL)
+        return reply_rcode(query, KN_DNS_RCODE_SERVFAIL);
+    m = kn_dns_message_copy(ctx->upstream_reply);
+    m->id = query->id;
+    /* The request's OPT is what goes back (request.SizeAndDo). */
+    for (guint i = m->additional->len; i-- > 0;)
+        if (((KnDnsRecord *) m->additional->pdata[i])->type == KN_DNS_TYPE_OPT)
+            g_ptr_array_remove_index(m->additional, i);
+    return m;
+}
+
 static KnDnsMessage *
 forward_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
 {
     const KnScenario *scenario = ctx->cd->cluster->scenario;
     const char *name = qname(query);
     guint16 qt = qtype(query);
-    KnDnsMessage *m = kn_dns_message_new_reply(query);
+    KnDnsMessage *m;
     const KnExternalName *found = NULL;
+    KnAddr to;
 
+    if (ctx->cd->network_forward && kn_addr_parse(b->forward_to->pdata[0], &to))
+        return forward_network(ctx, b, query, &to, ctx->tcp);
+    m = kn_dns_message_new_reply(query);
     ctx->plugin = "forward";
     ctx->forwarded = TRUE;
     ctx->upstream = b->forward_to->pdata[0];
@@ -2081,7 +2245,8 @@ cache_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
         return chain(ctx, b, query, STAGE_REWRITE);
 
     char *key = cache_key(query);
-    CacheItem *item = g_hash_table_lookup(cd->cache, key);
+    /* The resumed walk of a forward already missed. */
+    CacheItem *item = ctx->resuming ? NULL : g_hash_table_lookup(cd->cache, key);
     KnTime now = kn_sim_now(cd->cluster->sim);
 
     if (item != NULL) {
@@ -2109,9 +2274,15 @@ cache_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
             return m;
         }
     }
-    cd->stats.n_cache_misses++;
+    if (!ctx->resuming)
+        cd->stats.n_cache_misses++;
 
     KnDnsMessage *m = chain(ctx, b, query, STAGE_REWRITE);
+
+    if (ctx->pending != NULL) {
+        g_free(key);                /* nothing to keep before the upstream answers */
+        return m;
+    }
     gboolean denial;
     guint32 msg_ttl = minimal_ttl(m, &denial);
     guint32 duration;
@@ -2258,21 +2429,36 @@ supported_options(const KnDnsMessage *query)
     return g_byte_array_free_to_bytes(g_steal_pointer(&out));
 }
 
-void
-kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client,
-                  gboolean tcp, KnCoreDnsAnswer *out)
+/* One walk of 'query' through the server, into 'out' (kn_coredns_answer()
+ * and kn_coredns_answer_resume()). */
+static void
+answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client, gboolean tcp, gboolean resuming,
+       const KnDnsMessage *upstream_reply, KnCoreDnsAnswer *out)
 {
-    Ctx ctx = { .cd = cd, .client = client, .plugin = "" };
+    Ctx ctx = { .cd = cd, .client = client, .tcp = tcp, .plugin = "", .resuming = resuming,
+                .upstream_reply = upstream_reply };
     guint16 udp_size = KN_DNS_UDP_MAX;
     gboolean dnssec = FALSE;
     gboolean edns;
 
-    g_return_if_fail(cd != NULL && query != NULL && out != NULL);
     memset(out, 0, sizeof *out);
-    cd->stats.n_queries++;
+    if (!resuming)
+        cd->stats.n_queries++;
     edns = kn_dns_message_get_edns(query, &udp_size, &dnssec);
 
     KnDnsMessage *m = server_serve(&ctx, query);
+
+    out->plugin = ctx.plugin;
+    out->forwarded = ctx.forwarded;
+    if (ctx.pending != NULL) {
+        /* Nothing to send back yet: the caller carries the query upstream. */
+        kn_dns_message_free(m);
+        out->pending = g_steal_pointer(&ctx.pending);
+        out->pending_to = ctx.pending_to;
+        out->pending_tcp = ctx.pending_tcp;
+        out->upstream = g_strdup(ctx.upstream);
+        return;
+    }
 
     /* request.SizeAndDo: the request's OPT goes back, its flags cleared but
      * DO, with the options CoreDNS supports (a client's COOKIE comes back
@@ -2302,12 +2488,12 @@ kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client
         cd->stats.n_nxdomain++;
 
     out->response = m;
-    out->plugin = ctx.plugin;
     out->cached = ctx.cached;
-    out->forwarded = ctx.forwarded;
     out->autopath = ctx.autopath;
     out->n_internal = ctx.n_internal;
-    if (ctx.forwarded) {
+    if (ctx.forwarded && resuming) {
+        out->upstream = g_strdup(ctx.upstream);
+    } else if (ctx.forwarded) {
         /* /etc/resolv.conf of a dnsPolicy: Default pod is the node's, which
          * points at the scenario's outside resolver. */
         out->upstream = g_strdup(g_str_has_prefix(ctx.upstream, "/") ? "external.dns" : ctx.upstream);
@@ -2316,10 +2502,27 @@ kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client
 }
 
 void
+kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client,
+                  gboolean tcp, KnCoreDnsAnswer *out)
+{
+    g_return_if_fail(cd != NULL && query != NULL && out != NULL);
+    answer(cd, query, client, tcp, FALSE, NULL, out);
+}
+
+void
+kn_coredns_answer_resume(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client, gboolean tcp,
+                         const KnDnsMessage *upstream_reply, KnCoreDnsAnswer *out)
+{
+    g_return_if_fail(cd != NULL && query != NULL && out != NULL);
+    answer(cd, query, client, tcp, TRUE, upstream_reply, out);
+}
+
+void
 kn_coredns_answer_clear(KnCoreDnsAnswer *answer)
 {
     if (answer == NULL)
         return;
     g_clear_pointer(&answer->response, kn_dns_message_free);
+    g_clear_pointer(&answer->pending, kn_dns_message_free);
     g_clear_pointer(&answer->upstream, g_free);
 }

@@ -46,6 +46,13 @@ typedef struct KnCoreDnsAnswer {
                                   * scenario's network.external; 0 if not forwarded */
     gboolean autopath;           /* autopath walked the search path for it */
     guint n_internal;            /* lookups autopath made inside the server */
+    /* A forward over the data path (kn_coredns_set_network_forward()): no
+     * 'response' yet.  The caller sends 'pending' to 'pending_to' port 53
+     * (over TCP if 'pending_tcp') and calls kn_coredns_answer_resume()
+     * with the reply.  'upstream' names the address. */
+    KnDnsMessage *pending;       /* the query to send, with its own id; owned, or NULL */
+    KnAddr pending_to;
+    gboolean pending_tcp;        /* force_tcp, or the client's TCP */
 } KnCoreDnsAnswer;
 
 /* Counters of one server since kn_coredns_new(). */
@@ -70,6 +77,22 @@ typedef struct KnCoreDnsStats {
  * during parsing: Wrong argument count or unexpected line ending after 'cache'".
  * New; free with kn_coredns_free(). */
 KnCoreDns *kn_coredns_new(KnCluster *cluster, const char *pod, GError **error);
+
+/* As kn_coredns_new() for a server whose Corefile is 'corefile' (borrowed;
+ * 'file' names it in messages, as node-cache's /etc/Corefile), not the
+ * ConfigMap's: node-local-dns (models/nodelocaldns.h).  'name' seeds its
+ * streams as the pod name does. */
+KnCoreDns *kn_coredns_new_from_corefile(KnCluster *cluster, const char *name, const char *corefile,
+                                        const char *file, GError **error);
+
+/* With 'network', a forward to an IP address (not /etc/resolv.conf) is
+ * left to the caller to carry over the data path (KnCoreDnsAnswer.pending)
+ * instead of being answered from the scenario's external.dns. */
+void kn_coredns_set_network_forward(KnCoreDns *coredns, gboolean network);
+
+/* Whether a server block listens on 'addr' (borrowed) port 'port': every
+ * address, or one of its `bind` addresses. */
+gboolean kn_coredns_listens_on(const KnCoreDns *coredns, const KnAddr *addr, guint16 port);
 void kn_coredns_free(KnCoreDns *coredns);                   /* accepts NULL */
 
 /* Checks a Corefile's text without a cluster, as above; 'file' names it
@@ -88,6 +111,12 @@ gboolean kn_coredns_reload(KnCoreDns *coredns, GError **error);
  * errors. */
 void kn_coredns_answer(KnCoreDns *coredns, const KnDnsMessage *query,
                        const KnAddr *client, gboolean tcp, KnCoreDnsAnswer *out);
+/* The answer to 'query' (the one that came back pending, with the same
+ * 'client' and 'tcp') once the upstream replied 'upstream_reply' (borrowed;
+ * NULL: no reply, which forward turns into SERVFAIL): the walk resumes,
+ * the cache keeps the reply, and 'out' holds what to send the client. */
+void kn_coredns_answer_resume(KnCoreDns *coredns, const KnDnsMessage *query, const KnAddr *client,
+                              gboolean tcp, const KnDnsMessage *upstream_reply, KnCoreDnsAnswer *out);
 void kn_coredns_answer_clear(KnCoreDnsAnswer *answer);
 
 /* Empties the cache (a pod restart). */

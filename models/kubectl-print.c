@@ -473,6 +473,32 @@ kn_kubectl_print_has_toleration(const KnPodSpec *spec, const char *key)
     return FALSE;
 }
 
+/* spec.dnsConfig as the API server returns it: empty lists left out
+ * (omitempty), an option's value only when set. */
+static Doc *
+doc_dns_config(const KnPodDnsConfig *config)
+{
+    Doc *d = doc_new(DOC_MAP);
+
+    if (config->nameservers->len > 0)
+        doc_set(d, "nameservers", doc_strings(config->nameservers));
+    if (config->options->len > 0) {
+        Doc *options = doc_set_list(d, "options");
+
+        for (guint i = 0; i < config->options->len; i++) {
+            const KnPodDnsConfigOption *option = config->options->pdata[i];
+            Doc *o = doc_add(options, doc_new(DOC_MAP));
+
+            if (option->name[0] != '\0')
+                doc_set_str(o, "name", option->name);
+            doc_set_str(o, "value", option->value);
+        }
+    }
+    if (config->searches->len > 0)
+        doc_set(d, "searches", doc_strings(config->searches));
+    return d;
+}
+
 /* A pod spec with the API server's defaults; 'in_pod' adds what only a
  * created pod has (serviceAccount, the DefaultTolerationSeconds tolerations,
  * priority). */
@@ -484,6 +510,8 @@ doc_pod_spec(const KnPodSpec *spec, gboolean in_pod)
 
     for (guint i = 0; i < spec->containers->len; i++)
         doc_add(containers, doc_container(spec->containers->pdata[i]));
+    if (spec->dns_config != NULL)
+        doc_set(s, "dnsConfig", doc_dns_config(spec->dns_config));
     doc_set_str(s, "dnsPolicy", spec->dns_policy);
     if (in_pod)
         doc_set_bool(s, "enableServiceLinks", TRUE);

@@ -17,6 +17,16 @@
  * node's flannel.1 address (10.244.N.0), over cni0 its .1, over eth0 the
  * node's own.
  *
+ * NodeLocal DNSCache (nodelocaldns.h): while a node-local-dns pod runs on
+ * a node, the node holds node-cache's addresses, its raw table runs before
+ * conntrack at PREROUTING and OUTPUT (a NOTRACK'd packet gets no entry and
+ * so never meets the nat table: no DNAT, no masquerade, no confirmation)
+ * and its filter rules head INPUT and OUTPUT; node-cache answers DNS on
+ * those addresses from its cache, sends cluster names it does not hold to
+ * kube-dns-upstream over TCP from the node (through kube-proxy's DNAT and
+ * masquerade, tracked like any connection) and answers when that
+ * connection has the reply.
+ *
  * TCP follows Linux's defaults where they show: the SYN is retransmitted
  * after 1, 2, 4, 8, 16 and 32 s (tcp_syn_retries 6, initial RTO 1 s), so an
  * unanswered connect gives up after 127 s; a SYN to a port nobody listens
@@ -47,6 +57,7 @@
 #include "models/conntrack.h"
 #include "models/coredns.h"
 #include "models/images.h"
+#include "models/nodelocaldns.h"
 #include "models/resolvconf.h"
 #include "models/resolver.h"
 #include "sim/dns-wire.h"
@@ -127,6 +138,12 @@ struct KnNetns {
     KnRng *rng;                  /* MASQUERADE ports, -m statistic */
     KnTime nic_busy;             /* when eth0 finishes sending what it has */
     guint64 n_confirmed;         /* conntrack entries made */
+    KnNodeLocalDns *node_cache;  /* node-local-dns's node-cache running here (its
+                                  * addresses, rules and server), or NULL */
+    guint node_cache_generation; /* bumped at each start and stop of it */
+    gboolean node_cache_explained; /* --explain said once why it forwards to kube-dns-upstream */
+    GHashTable *cache_queries;   /* CacheQuery (owned) whose upstream answer is on its way;
+                                  * freed with the namespace if the run stops first */
 };
 
 typedef enum {
@@ -421,6 +438,9 @@ netns_free(gpointer data)
     g_free(ns->veth);
     g_free(ns->image);
     kn_coredns_free(ns->coredns);
+    kn_nodelocaldns_free(ns->node_cache);
+    if (ns->cache_queries != NULL)
+        g_hash_table_unref(ns->cache_queries);
     if (ns->apps != NULL)
         g_array_unref(ns->apps);
     g_free(ns->cni0);
@@ -511,6 +531,40 @@ ns_by_addr(KnNet *net, const KnAddr *addr)
     return net->by_ipv4[ipv4_find(net, kn_addr_ipv4_value(addr))].ns;
 }
 
+static KnNetns *kn_net_node_of(KnNet *net, const char *name);
+
+/* A hostNetwork pod runs in its node's namespace: node-local-dns's
+ * node-cache starts there with the pod's containers and stops with them
+ * (the dummy interface, the rules and the server go together). */
+static void
+host_pod_changed(KnNet *net, const KnPod *pod, gboolean deleted)
+{
+    const KnContainer *first = pod->spec.containers->len > 0 ? pod->spec.containers->pdata[0] : NULL;
+    KnNetns *node = pod->spec.node_name != NULL ? kn_net_node_of(net, pod->spec.node_name) : NULL;
+    gboolean runs = !deleted && pod->started && !pod->meta.deleting;
+
+    if (node == NULL || first == NULL || !g_str_has_prefix(first->image, "registry.k8s.io/dns/k8s-dns-node-cache:"))
+        return;
+    if (node->node_cache != NULL && strcmp(kn_nodelocaldns_pod(node->node_cache), pod->meta.name) != 0)
+        return;                  /* another node-cache already holds the node */
+    if (runs && node->node_cache == NULL) {
+        g_autoptr(GError) error = NULL;
+
+        node->node_cache = kn_nodelocaldns_new(net->cluster, pod, &error);
+        node->node_cache_generation++;
+        note_place(net, node->name);
+        if (node->node_cache == NULL)
+            note(net, KN_TRACE_APP, "node-cache %s cannot start: %s", pod->meta.name, error->message);
+        else
+            note(net, KN_TRACE_APP, "node-cache %s: %s holds %s on its nodelocaldns interface and ensures "
+                 "its raw NOTRACK and filter ACCEPT rules", pod->meta.name, node->name,
+                 kn_nodelocaldns_addrs_text(node->node_cache));
+    } else if (!runs && node->node_cache != NULL) {
+        g_clear_pointer(&node->node_cache, kn_nodelocaldns_free);
+        node->node_cache_generation++;
+    }
+}
+
 /* A pod's namespace, made when the pod has an IP and a node. */
 static void
 pod_changed(KnNet *net, KnPod *pod)
@@ -522,6 +576,10 @@ pod_changed(KnNet *net, KnPod *pod)
     if (ns != NULL) {
         ns->started = pod->started;
         ns->start_time = pod->start_time;
+        return;
+    }
+    if (pod->spec.host_network) {
+        host_pod_changed(net, pod, FALSE);
         return;
     }
     if (pod->pod_ip == NULL || pod->spec.node_name == NULL || pod->spec.host_network
@@ -556,6 +614,9 @@ pod_deleted(KnNet *net, KnPod *pod)
     g_autofree char *key = g_strdup_printf("%s/%s", pod->meta.namespace, pod->meta.name);
     KnNetns *ns = g_hash_table_lookup(net->pods, key);
 
+    if (pod->spec.host_network)
+        host_pod_changed(net, pod, TRUE);
+
     if (ns == NULL)
         return;
     ns->alive = FALSE;
@@ -583,6 +644,12 @@ find_named(GPtrArray *list, const char *name)
 
 KnNetns *
 kn_net_node(KnNet *net, const char *name)
+{
+    return find_named(net->nodes, name);
+}
+
+static KnNetns *
+kn_net_node_of(KnNet *net, const char *name)
 {
     return find_named(net->nodes, name);
 }
@@ -734,6 +801,14 @@ kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass)
     return ns != NULL ? ns->proxy : NULL;
 }
 
+const KnProxyIrRuleset *
+kn_net_node_rules(KnNet *net, const char *node)
+{
+    KnNetns *ns = kn_net_node(net, node);
+
+    return ns != NULL && ns->node_cache != NULL ? kn_nodelocaldns_ruleset(ns->node_cache) : NULL;
+}
+
 char *
 kn_net_conntrack_list(KnNet *net, const char *node)
 {
@@ -766,7 +841,8 @@ static gboolean
 node_has_addr(const KnNetns *node, const KnAddr *addr)
 {
     return kn_addr_equal(addr, &node->addr) || kn_addr_equal(addr, &node->cni0_addr)
-           || kn_addr_equal(addr, &node->flannel_addr) || kn_addr_is_loopback(addr);
+           || kn_addr_equal(addr, &node->flannel_addr) || kn_addr_is_loopback(addr)
+           || (node->node_cache != NULL && kn_nodelocaldns_has_addr(node->node_cache, addr));
 }
 
 static gboolean
@@ -858,14 +934,29 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
         .is_local = is_local_cb, .node = node, .trace = net->trace != NULL ? net->trace : net->log,
     };
 
-    if (net->proxy_class == NULL || node->proxy == NULL) {
-        if (walk_out != NULL)
-            *walk_out = walk;
-        return TRUE;
-    }
     if (walk.trace != NULL) {
         kn_trace_set_time(walk.trace, kn_sim_now(net->sim));
         kn_trace_push(walk.trace);
+    }
+    /* node-local-dns's filter rules head INPUT and OUTPUT.  They accept
+     * only what its raw rules untracked (the same addresses and ports),
+     * which the nat table never sees: their ACCEPT ends the hook. */
+    if (node->node_cache != NULL && (hook == KN_HOOK_INPUT || hook == KN_HOOK_OUTPUT)) {
+        kn_proxy_ir_walk(kn_nodelocaldns_ruleset(node->node_cache), KN_PROXY_IR_FILTER, NULL, &walk);
+        if (walk.accepted && (ct_state & KN_CT_UNTRACKED)) {
+            kn_trace_pop(walk.trace);
+            net->stats.n_rules += walk.n_rules;
+            if (walk_out != NULL)
+                *walk_out = walk;
+            return TRUE;
+        }
+    }
+    if (net->proxy_class == NULL || node->proxy == NULL) {
+        kn_trace_pop(walk.trace);
+        net->stats.n_rules += walk.n_rules;
+        if (walk_out != NULL)
+            *walk_out = walk;
+        return TRUE;
     }
     net->proxy_class->walk(node->proxy, &walk);
     kn_trace_pop(walk.trace);
@@ -1087,6 +1178,57 @@ ct_abandon(CtState *cs)
     cs->entry = NULL;
 }
 
+/* The raw table at 'hook' (PREROUTING or OUTPUT, priority -300, before
+ * conntrack): only node-local-dns writes it.  TRUE if its NOTRACK took the
+ * packet out of connection tracking. */
+static gboolean
+raw_notrack(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, const char *in_iface)
+{
+    KnProxyWalk walk = {
+        .hook = hook, .packet = packet, .in_iface = in_iface, .now = kn_sim_now(net->sim),
+        .rng = node->rng, .is_local = is_local_cb, .node = node,
+        .trace = net->trace != NULL ? net->trace : net->log,
+    };
+
+    if (node->node_cache == NULL)
+        return FALSE;
+    if (walk.trace != NULL) {
+        kn_trace_set_time(walk.trace, kn_sim_now(net->sim));
+        kn_trace_push(walk.trace);
+    }
+    kn_proxy_ir_walk(kn_nodelocaldns_ruleset(node->node_cache), KN_PROXY_IR_RAW, NULL, &walk);
+    kn_trace_pop(walk.trace);
+    net->stats.n_rules += walk.n_rules;
+    if (walk.notrack) {
+        story(net, "NOTRACK (raw %s): no conntrack entry, so no NAT", kn_hook_name(hook));
+        note(net, KN_TRACE_CONNTRACK, "untracked: the raw table's NOTRACK skips conntrack, so kube-proxy's "
+             "nat rules never see this packet (no DNAT, no masquerade) and no entry is made");
+    }
+    return walk.notrack;
+}
+
+/* An untracked packet at 'node' after PREROUTING: routing, INPUT or FORWARD,
+ * no nat and no conntrack confirmation. */
+static void
+node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, guint hops)
+{
+    RouteResult route = route_lookup(net, node, &packet->dst);
+
+    if (route.route == ROUTE_LOCAL) {
+        if (!run_hook(net, node, KN_HOOK_INPUT, packet, KN_CT_UNTRACKED, in_iface, NULL, NULL, hops)) {
+            kn_packet_free(packet);
+            return;
+        }
+        deliver_local(net, node, packet);
+        return;
+    }
+    if (!run_hook(net, node, KN_HOOK_FORWARD, packet, KN_CT_UNTRACKED, in_iface, route.dev, NULL, hops)) {
+        kn_packet_free(packet);
+        return;
+    }
+    node_transmit(net, node, packet, &route, hops, NULL);
+}
+
 /* A packet arrives at 'node' on 'in_iface' ("eth0", "flannel.1", or a pod's
  * veth): PREROUTING, routing, then INPUT or FORWARD and POSTROUTING. */
 static void
@@ -1109,6 +1251,10 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
 
         note_place(net, node->name);
         note(net, KN_TRACE_HOP, "in %s: %s", in_iface, text);
+    }
+    if (node->node_cache != NULL && raw_notrack(net, node, KN_HOOK_PREROUTING, packet, in_iface)) {
+        node_receive_untracked(net, node, packet, in_iface, hops);
+        return;
     }
     cs = ct_begin(net, node, packet);
     if (cs.is_new) {
@@ -1148,7 +1294,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
 static void
 node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
 {
-    CtState cs = ct_begin(net, node, packet);
+    CtState cs;
     KnProxyWalk walk;
     RouteResult route;
 
@@ -1160,6 +1306,20 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
         note_place(net, node->name);
         note(net, KN_TRACE_HOP, "out (host network): %s", text);
     }
+    if (node->node_cache != NULL && raw_notrack(net, node, KN_HOOK_OUTPUT, packet, NULL)) {
+        /* OUTPUT's filter, routing; POSTROUTING's nat skips untracked packets. */
+        if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, KN_CT_UNTRACKED, NULL, NULL, NULL, hops)) {
+            kn_packet_free(packet);
+            return;
+        }
+        route = route_lookup(net, node, &packet->dst);
+        if (route.route == ROUTE_LOCAL)
+            deliver_local(net, node, packet);
+        else
+            node_transmit(net, node, packet, &route, hops, NULL);
+        return;
+    }
+    cs = ct_begin(net, node, packet);
     if (cs.is_new) {
         if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, &walk, hops)) {
             ct_abandon(&cs);
@@ -1587,6 +1747,13 @@ static GBytes *dns_answer(KnNet *net, KnNetns *ns, const guint8 *data, gsize len
 
 /* Whether something in 'ns' listens on 'port' for 'proto'. */
 static gboolean app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port);
+/* node-local-dns: whether 'ns' is a node whose node-cache listens on
+ * 'addr' port 'port'; a query for it from 'client':'client_port' to
+ * 'local' (over TCP on the socket 'tcb_key', or UDP). */
+static gboolean node_cache_listens(const KnNetns *ns, const KnAddr *addr, guint16 port);
+static void node_cache_query(KnNet *net, KnNetns *node, GBytes *request, const KnAddr *client,
+                             guint16 client_port, const KnAddr *local, gboolean tcp, gint64 tcb_key);
+static void node_cache_tcp(KnNet *net, Tcb *tcb);
 /* The answer of the application on 'port' to 'request' (a complete
  * request); NULL if it does not answer.  New reference. */
 static GBytes *app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
@@ -1625,6 +1792,8 @@ struct Tcb {
     KnEventId retransmit, deadline;
     gboolean has_retransmit, has_deadline;
     gboolean answered;           /* server: the response went out */
+    gsize dns_consumed;          /* node-cache: bytes of 'received' taken as queries */
+    guint dns_pending;           /* node-cache: those queries not answered yet */
 };
 
 static gint64
@@ -2095,6 +2264,8 @@ tcp_server_input(Tcb *tcb, const KnPacket *packet)
         if (!tcb->answered && app != NULL && app->listener.server == KN_SERVER_COREDNS_DNS) {
             if (dns_tcp_answer(net, tcb))
                 return;
+        } else if (!tcb->answered && node_cache_listens(tcb->ns, &tcb->local, tcb->lport)) {
+            node_cache_tcp(net, tcb);
         } else if (!tcb->answered && app_request_complete(request)) {
             g_autoptr(GBytes) answer = app_answer(net, tcb->ns, KN_IPPROTO_TCP, tcb->lport, request,
                                                   &tcb->remote, tcb->rport);
@@ -2170,7 +2341,7 @@ tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
             tcp_reset(ns, packet);
         return;
     }
-    if (!app_listens(net, ns, KN_IPPROTO_TCP, packet->dport)) {
+    if (!app_listens(net, ns, KN_IPPROTO_TCP, packet->dport) && !node_cache_listens(ns, &packet->dst, packet->dport)) {
         note(net, KN_TRACE_APP, "nothing listens on %s port %u: RST", ns->name, packet->dport);
         tcp_reset(ns, packet);
         return;
@@ -2429,6 +2600,13 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
         udp_finish(wait, KN_NET_OK, packet);
         return;
     }
+    if (node_cache_listens(ns, &packet->dst, packet->dport)) {
+        g_autoptr(GBytes) request = packet->payload != NULL ? g_bytes_ref(packet->payload)
+                                                            : g_bytes_new(NULL, 0);
+
+        node_cache_query(net, ns, request, &packet->src, packet->sport, &packet->dst, FALSE, 0);
+        return;
+    }
     if (app_listens(net, ns, KN_IPPROTO_UDP, packet->dport)) {
         g_autoptr(GBytes) request = packet->payload != NULL ? g_bytes_ref(packet->payload)
                                                             : g_bytes_new(NULL, 0);
@@ -2472,6 +2650,254 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
     icmp->icmp_code = KN_ICMP_PORT_UNREACH;
     icmp->quoted = kn_packet_copy(packet);
     ns_send(ns, icmp);
+}
+
+/*****************************************************************************/
+/* NodeLocal DNSCache: node-cache answers on its node's addresses
+ * (nodelocaldns.h).  A hit or a name forwarded outside answers at once
+ * (after the outside round trip); a cluster name it does not hold goes to
+ * kube-dns-upstream over TCP from the node, through kube-proxy's DNAT like
+ * any client's, and the answer follows when that connection has it. */
+
+#define NODE_CACHE_FORWARD_TIMEOUT (5 * KN_SEC)   /* forward's defaultTimeout */
+
+static gboolean
+node_cache_listens(const KnNetns *ns, const KnAddr *addr, guint16 port)
+{
+    return ns->kind == KN_NETNS_NODE && ns->node_cache != NULL && kn_nodelocaldns_has_addr(ns->node_cache, addr)
+           && kn_coredns_listens_on(kn_nodelocaldns_server(ns->node_cache), addr, port);
+}
+
+/* A query node-cache still owes an answer. */
+typedef struct CacheQuery {
+    KnNetns *node;
+    guint generation;            /* node->node_cache_generation when asked */
+    KnDnsMessage *query;         /* the client's; owned */
+    KnAddr client, local;        /* who asked, and which of node-cache's addresses */
+    guint16 client_port;
+    gboolean tcp;
+    gint64 tcb_key;              /* TCP: the server socket to answer on */
+} CacheQuery;
+
+static void
+cache_query_free(CacheQuery *cq)
+{
+    kn_dns_message_free(cq->query);
+    g_free(cq);
+}
+
+/* Sends node-cache's 'response' to the client of 'cq', 'delay' from now. */
+static void
+node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response, KnTime delay)
+{
+    g_autoptr(GBytes) bytes = kn_dns_message_encode(response);
+
+    if (cq->tcp) {
+        Tcb *tcb = tcb_find(cq->node, cq->tcb_key);
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        guint8 prefix[2] = { g_bytes_get_size(bytes) >> 8, g_bytes_get_size(bytes) & 0xff };
+
+        if (tcb == NULL || tcb->answered)
+            return;              /* the client gave up */
+        g_byte_array_append(out, prefix, 2);
+        g_byte_array_append(out, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+        g_autoptr(GBytes) data = g_bytes_new(out->data, out->len);
+
+        tcp_send_data(tcb, data);
+        /* Every query of the connection answered: close, as the stub
+         * resolver's one-shot connection expects. */
+        if (tcb->dns_pending > 0 && --tcb->dns_pending == 0) {
+            tcb->answered = TRUE;
+            tcb->state = TCP_FIN_WAIT;
+            tcp_send(tcb, KN_TCP_FIN | KN_TCP_ACK, NULL, 0);
+        }
+        return;
+    }
+
+    KnPacket *reply = kn_packet_new();
+
+    reply->src = cq->local;
+    reply->dst = cq->client;
+    reply->proto = KN_IPPROTO_UDP;
+    reply->sport = 53;
+    reply->dport = cq->client_port;
+    kn_packet_set_payload(reply, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+    if (delay > 0) {
+        LaterSend *later = g_new(LaterSend, 1);
+
+        *later = (LaterSend) { .ns = cq->node, .packet = reply };
+        kn_sim_schedule_in(net->sim, delay, &later_send_class, later);
+        return;
+    }
+    ns_send(cq->node, reply);
+}
+
+/* For --explain: what node-cache did with a query. */
+static void
+node_cache_note(KnNet *net, const CacheQuery *cq, const KnCoreDnsAnswer *out, gboolean resumed)
+{
+    const KnDnsQuestion *q = kn_dns_message_question(cq->query);
+    char type[16];
+
+    if (!TRACING(net))
+        return;
+    note_place(net, cq->node->name);
+    if (out->pending != NULL) {
+        char to[KN_ADDR_STRLEN];
+
+        note(net, KN_TRACE_DNS, "node-local-dns %s: %s %s not in its cache (miss): forwards it to "
+             "kube-dns-upstream %s:53 over %s%s", kn_nodelocaldns_pod(cq->node->node_cache),
+             q != NULL ? q->name : "?", q != NULL ? kn_dns_type_format(q->type, type) : "?",
+             kn_addr_format(&out->pending_to, to), out->pending_tcp ? "TCP" : "UDP",
+             out->pending_tcp ? " (force_tcp)" : "");
+        if (!cq->node->node_cache_explained) {
+            cq->node->node_cache_explained = TRUE;
+            note(net, KN_TRACE_DNS, "why: node-local-dns holds the kube-dns ClusterIP itself, so it reaches "
+                 "CoreDNS through kube-dns-upstream, a Service with kube-dns's selector and an address of its "
+                 "own; over TCP the conntrack entry ends with the connection");
+        }
+        return;
+    }
+    note(net, KN_TRACE_DNS, "node-local-dns %s: %s %s -> %s, %u answers (%s%s)",
+         kn_nodelocaldns_pod(cq->node->node_cache), q != NULL ? q->name : "?",
+         q != NULL ? kn_dns_type_format(q->type, type) : "?", kn_dns_rcode_name(out->response->rcode),
+         out->response->answers->len,
+         out->cached ? "cache hit: answered on the node, nothing leaves it"
+         : resumed ? "the upstream's answer, now in its cache"
+         : out->forwarded ? "cache miss: forwarded to the node's /etc/resolv.conf upstream"
+         : out->plugin != NULL && *out->plugin != '\0' ? out->plugin : "no plugin",
+         out->forwarded && !out->cached && !resumed ? ", the outside resolver" : "");
+}
+
+static void node_cache_forward(KnNet *net, CacheQuery *cq, const KnCoreDnsAnswer *out);
+
+static void
+node_cache_query(KnNet *net, KnNetns *node, GBytes *request, const KnAddr *client, guint16 client_port,
+                 const KnAddr *local, gboolean tcp, gint64 tcb_key)
+{
+    KnDnsMessage *query = kn_dns_message_decode(request, NULL);
+    KnCoreDnsAnswer out;
+    CacheQuery *cq;
+
+    if (query == NULL)
+        return;                  /* CoreDNS drops what it cannot parse */
+    cq = g_new0(CacheQuery, 1);
+    *cq = (CacheQuery) { .node = node, .generation = node->node_cache_generation, .query = query,
+                         .client = *client, .local = *local, .client_port = client_port, .tcp = tcp,
+                         .tcb_key = tcb_key };
+    kn_coredns_answer(kn_nodelocaldns_server(node->node_cache), query, client, tcp, &out);
+    node_cache_note(net, cq, &out, FALSE);
+    if (out.pending != NULL) {
+        node_cache_forward(net, cq, &out);       /* takes 'cq' */
+    } else {
+        node_cache_reply(net, cq, out.response, out.upstream_delay);
+        cache_query_free(cq);
+    }
+    kn_coredns_answer_clear(&out);
+}
+
+/* The upstream's answer (NULL: none) to the query 'cq' is waiting for. */
+static void
+node_cache_resume(KnNet *net, CacheQuery *cq, const KnDnsMessage *reply)
+{
+    KnNetns *node = cq->node;
+    KnCoreDnsAnswer out;
+
+    g_hash_table_steal(node->cache_queries, cq);
+    if (node->node_cache == NULL || node->node_cache_generation != cq->generation) {
+        cache_query_free(cq);    /* node-cache stopped meanwhile */
+        return;
+    }
+    kn_coredns_answer_resume(kn_nodelocaldns_server(node->node_cache), cq->query, &cq->client, cq->tcp,
+                             reply, &out);
+    node_cache_note(net, cq, &out, TRUE);
+    node_cache_reply(net, cq, out.response, 0);
+    kn_coredns_answer_clear(&out);
+    cache_query_free(cq);
+}
+
+static void
+on_upstream_tcp(const KnTcpResult *result, gpointer user_data)
+{
+    CacheQuery *cq = user_data;
+    KnNet *net = cq->node->net;
+    gsize length = 0;
+    const guint8 *data = g_bytes_get_data(result->received, &length);
+    g_autoptr(KnDnsMessage) reply = NULL;
+
+    /* RFC 7766: a two-byte length, then the message. */
+    if (result->status == KN_NET_OK && length >= 2 && (gsize) (data[0] << 8 | data[1]) + 2 <= length)
+        reply = kn_dns_message_decode_data(data + 2, data[0] << 8 | data[1], NULL);
+    node_cache_resume(net, cq, reply);
+}
+
+static void
+on_upstream_udp(const KnUdpResult *result, gpointer user_data)
+{
+    CacheQuery *cq = user_data;
+    g_autoptr(KnDnsMessage) reply = result->status == KN_NET_OK ? kn_dns_message_decode(result->received, NULL)
+                                                                : NULL;
+
+    node_cache_resume(cq->node->net, cq, reply);
+}
+
+/* Sends out->pending to its upstream from the node (takes 'cq'). */
+static void
+node_cache_forward(KnNet *net, CacheQuery *cq, const KnCoreDnsAnswer *out)
+{
+    g_autoptr(GBytes) message = kn_dns_message_encode(out->pending);
+
+    (void) net;
+    if (cq->node->cache_queries == NULL)
+        cq->node->cache_queries = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                                        (GDestroyNotify) cache_query_free, NULL);
+    g_hash_table_add(cq->node->cache_queries, cq);
+    if (out->pending_tcp) {
+        gsize n = g_bytes_get_size(message);
+        g_autoptr(GByteArray) framed = g_byte_array_sized_new(n + 2);
+        guint8 prefix[2] = { n >> 8, n & 0xff };
+
+        g_byte_array_append(framed, prefix, 2);
+        g_byte_array_append(framed, g_bytes_get_data(message, NULL), n);
+        g_autoptr(GBytes) send = g_bytes_new(framed->data, framed->len);
+        KnTcpRequest request = { .dst = out->pending_to, .port = 53, .send = send,
+                                 .max_time = NODE_CACHE_FORWARD_TIMEOUT };
+
+        client_tcp_exchange(cq->node, &request, on_upstream_tcp, cq);
+    } else {
+        KnUdpRequest request = { .dst = out->pending_to, .port = 53, .send = message,
+                                 .timeout = NODE_CACHE_FORWARD_TIMEOUT };
+
+        client_udp_exchange(cq->node, &request, on_upstream_udp, cq);
+    }
+}
+
+/* DNS over TCP to node-cache (RFC 7766): each whole message of the stream
+ * not yet taken is a query; the answers go back as they are ready. */
+static void
+node_cache_tcp(KnNet *net, Tcb *tcb)
+{
+    g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
+    const guint8 *data = tcb->received->data;
+    gsize length = tcb->received->len;
+    KnNetns *ns = tcb->ns;
+    gint64 key = tcb->key;
+    KnAddr remote = tcb->remote, local = tcb->local;
+    guint16 rport = tcb->rport;
+
+    while (tcb->dns_consumed + 2 <= length) {
+        gsize at = tcb->dns_consumed;
+        gsize n = (gsize) data[at] << 8 | data[at + 1];
+
+        if (at + 2 + n > length)
+            break;               /* wait for the rest */
+        g_ptr_array_add(requests, g_bytes_new(data + at + 2, n));
+        tcb->dns_consumed = at + 2 + n;
+        tcb->dns_pending++;
+    }
+    /* An answer may close (and free) the socket: keep nothing of it. */
+    for (guint i = 0; i < requests->len; i++)
+        node_cache_query(net, ns, requests->pdata[i], &remote, rport, &local, TRUE, key);
 }
 
 typedef struct PingWait {
@@ -3065,9 +3491,11 @@ on_dns_done(const KnResolverResult *result, gpointer data)
 }
 
 /* Whether 'ns' asks the cluster's DNS: a pod whose dnsPolicy sends it to
- * CoreDNS (ClusterFirst, and ClusterFirstWithHostNet).  Nodes, outside
- * hosts and pods on the node's resolver answer from the outside world's
- * names directly.  Simplified: that upstream resolver sends no packets. */
+ * CoreDNS (ClusterFirst, and ClusterFirstWithHostNet), or whose dnsConfig
+ * names a nameserver inside the cluster (a Service address, or
+ * node-local-dns's).  Nodes, outside hosts and pods on the node's or an
+ * outside resolver answer from the outside world's names directly.
+ * Simplified: that upstream resolver sends no packets. */
 static gboolean
 uses_cluster_dns(KnNet *net, KnNetns *ns)
 {
@@ -3076,16 +3504,33 @@ uses_cluster_dns(KnNet *net, KnNetns *ns)
     if (ns->kind != KN_NETNS_POD)
         return FALSE;
     pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
-    return pod != NULL && (pod->spec.dns_policy == NULL || strcmp(pod->spec.dns_policy, "ClusterFirst") == 0
-                           || strcmp(pod->spec.dns_policy, "ClusterFirstWithHostNet") == 0);
+    if (pod == NULL)
+        return FALSE;
+    if (pod->spec.dns_policy == NULL || strcmp(pod->spec.dns_policy, "ClusterFirst") == 0
+        || strcmp(pod->spec.dns_policy, "ClusterFirstWithHostNet") == 0)
+        return TRUE;
+    for (guint i = 0; pod->spec.dns_config != NULL && i < pod->spec.dns_config->nameservers->len; i++) {
+        KnAddr addr;
+
+        if (!kn_addr_parse(pod->spec.dns_config->nameservers->pdata[i], &addr))
+            continue;
+        if (in_service_range(net, &addr)
+            || (net->cluster->scenario->node_local_dns && strcmp(pod->spec.dns_config->nameservers->pdata[i],
+                                                                 KN_NODELOCALDNS_IP) == 0))
+            return TRUE;
+    }
+    return FALSE;
 }
 
 char *
 kn_net_resolv_conf(KnNet *net, KnNetns *ns)
 {
     const KnService *dns = kn_store_lookup(net->store, KN_KIND_SERVICE, "kube-system", "kube-dns");
-    const char *cluster_dns[2] = { dns != NULL ? dns->spec.cluster_ip : NULL, NULL };
-    KnKubeletDns kubelet = { dns != NULL ? cluster_dns : NULL, net->cluster->scenario->cluster_domain,
+    /* --cluster-dns: the kube-dns ClusterIP, or with NodeLocal DNSCache its
+     * link-local address, as kube-up and local-up-cluster.sh set it. */
+    const char *cluster_dns[2] = { net->cluster->scenario->node_local_dns ? KN_NODELOCALDNS_IP
+                                   : dns != NULL ? dns->spec.cluster_ip : NULL, NULL };
+    KnKubeletDns kubelet = { cluster_dns[0] != NULL ? cluster_dns : NULL, net->cluster->scenario->cluster_domain,
                              KN_RESOLVCONF_KIND_NODE, FALSE };
     KnDnsPolicy policy = KN_DNS_POLICY_CLUSTER_FIRST;
     const KnPod *pod;
@@ -3096,7 +3541,7 @@ kn_net_resolv_conf(KnNet *net, KnNetns *ns)
     if (pod != NULL)
         kn_resolvconf_policy_parse(pod->spec.dns_policy, &policy);
     return kn_resolvconf_pod(&kubelet, ns->namespace, policy, pod != NULL && pod->spec.host_network,
-                             NULL, NULL);
+                             pod != NULL ? pod->spec.dns_config : NULL, NULL);
 }
 
 static void
@@ -3264,13 +3709,19 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
                 return 1;
             }
         }
-        if (net->proxy_class != NULL && ns->proxy != NULL)
+        if (net->proxy_class != NULL && ns->proxy != NULL && ns->node_cache != NULL
+            && net->proxy_class->dump_with != NULL) {
+            const KnProxyIrRuleset *others[] = { kn_nodelocaldns_ruleset(ns->node_cache) };
+
+            net->proxy_class->dump_with(ns->proxy, others, 1, all);
+        } else if (net->proxy_class != NULL && ns->proxy != NULL) {
             net->proxy_class->dump(ns->proxy, all);
+        }
         if (table == NULL)
             g_string_append(out, all->str);
-        else if (strcmp(table, "nat") == 0 || strcmp(table, "filter") == 0)
+        else if (strcmp(table, "nat") == 0 || strcmp(table, "filter") == 0 || strcmp(table, "raw") == 0)
             append_table(all->str, table, out);
-        else if (strcmp(table, "raw") != 0 && strcmp(table, "mangle") != 0 && strcmp(table, "security") != 0) {
+        else if (strcmp(table, "mangle") != 0 && strcmp(table, "security") != 0) {
             g_string_append_printf(err, "iptables-save: Table '%s' does not exist\n", table);
             return 1;
         }

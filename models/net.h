@@ -84,6 +84,10 @@ void kn_net_sync(KnNet *net);
 /* Node 'node''s kube-proxy ruleset, for dumps; its class in '*klass'.
  * NULL if there is no such node.  Borrowed. */
 gpointer kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass);
+/* The netfilter rules programs other than kube-proxy keep on node 'node'
+ * (node-local-dns's raw and filter rules while its node-cache runs there),
+ * for dumps with KnProxyClass.dump_with; NULL if none.  Borrowed. */
+const KnProxyIrRuleset *kn_net_node_rules(KnNet *net, const char *node);
 /* The node's conntrack table as `conntrack -L` prints it.  New. */
 char *kn_net_conntrack_list(KnNet *net, const char *node);
 

@@ -1030,6 +1030,21 @@ iptables_dump(gpointer data, GString *out)
     kn_proxy_ir_render(proxy->ruleset, date, out);
 }
 
+static void
+iptables_dump_with(gpointer data, const KnProxyIrRuleset *const *others, guint n_others, GString *out)
+{
+    ProxyIptables *proxy = data;
+    g_autofree char *date = kn_proxy_ir_date(kn_sim_now(proxy->cluster->sim));
+    g_autofree const KnProxyIrRuleset **layers = g_new(const KnProxyIrRuleset *, n_others + 1);
+
+    if (proxy->ruleset == NULL)
+        iptables_sync(proxy);
+    for (guint i = 0; i < n_others; i++)
+        layers[i] = others[i];
+    layers[n_others] = proxy->ruleset;
+    kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
+}
+
 const KnProxyClass kn_proxy_iptables_class = {
     .name = "iptables",
     .new = iptables_new,
@@ -1038,4 +1053,5 @@ const KnProxyClass kn_proxy_iptables_class = {
     .sync_all = iptables_sync_all,
     .walk = iptables_walk,
     .dump = iptables_dump,
+    .dump_with = iptables_dump_with,
 };

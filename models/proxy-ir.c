@@ -4,7 +4,9 @@
  * (K-IPT syncProxyRules, writeServiceToEndpointRules; reference section
  * 1.7): IP header matches and the match modules comment, tcp/udp/sctp,
  * mark, addrtype, conntrack, statistic, recent and nfacct; the targets
- * jump, RETURN, ACCEPT, DROP, REJECT, DNAT, MARK and MASQUERADE.
+ * jump, RETURN, ACCEPT, DROP, REJECT, DNAT, MARK and MASQUERADE; and, for
+ * node-local-dns's rules (kubernetes/dns cmd/node-cache), the raw table,
+ * --sport and NOTRACK.
  *
  * The renderer prints what `iptables-save` v1.8.9 prints after
  * iptables-restore has loaded kube-proxy's payload (section 1.9, EMP):
@@ -14,14 +16,17 @@
  * length; comments quoted as xtables_save_string() does; MARK as
  * --set-xmark; REJECT with its --reject-with; recent with its --mask and
  * --rsource; probabilities as the stored u32 over 2^31 with "%.11f"
- * (section 1.8, XT statistic_parse/print).  Tables print filter then nat,
- * the order of iptables-nft's table list (nft.c xtables_ipv4).
+ * (section 1.8, XT statistic_parse/print).  Tables print raw (when it
+ * exists), filter, nat, as iptables-nft 1.8.9 prints them (EMP: raw made
+ * after filter and nat still comes first).  The rules of several programs
+ * in one kernel print as layers: in a built-in chain, the rules a later
+ * program inserted at the head (node-local-dns's -I) before kube-proxy's.
  *
  * The executor walks chains as the kernel's ipt_do_table does: the first
  * matching rule's target decides; a jump pushes the return position; RETURN
  * pops it, and in a built-in chain the policy (ACCEPT) applies; ACCEPT,
- * DROP, REJECT, DNAT and MASQUERADE end the table; MARK and target-less
- * rules go on.  -m statistic matches when (random & 0x7FFFFFFF) < value
+ * DROP, REJECT, DNAT and MASQUERADE end the table; MARK, NOTRACK (xt_CT
+ * returns XT_CONTINUE) and target-less rules go on.  -m statistic matches when (random & 0x7FFFFFFF) < value
  * (kernel xt_statistic.c); -m recent keeps per list an LRU of source
  * addresses with the time last set, at most 100 (xt_recent ip_list_tot),
  * --rcheck --seconds T hits when the last --set is less than T ago, and
@@ -70,7 +75,7 @@ typedef struct WalkMemo {
     guint32 mark_out;
     guint n_rules;
     KnVerdict verdict;
-    gboolean masquerade, random_fully, ended;
+    gboolean masquerade, random_fully, ended, accepted;
     const char *decided_by;
 } WalkMemo;
 
@@ -91,12 +96,19 @@ struct KnProxyIrRuleset {
 static const char *const builtin_chains[KN_PROXY_IR_N_TABLES][5] = {
     [KN_PROXY_IR_FILTER] = { "INPUT", "FORWARD", "OUTPUT", NULL },
     [KN_PROXY_IR_NAT] = { "PREROUTING", "INPUT", "OUTPUT", "POSTROUTING", NULL },
+    [KN_PROXY_IR_RAW] = { "PREROUTING", "OUTPUT", NULL },
+};
+
+/* iptables-save's table order with iptables-nft (EMP: raw, then filter,
+ * then nat, whatever order they were made in). */
+static const KnProxyIrTable save_order[KN_PROXY_IR_N_TABLES] = {
+    KN_PROXY_IR_RAW, KN_PROXY_IR_FILTER, KN_PROXY_IR_NAT,
 };
 
 const char *
 kn_proxy_ir_table_name(KnProxyIrTable table)
 {
-    return table == KN_PROXY_IR_NAT ? "nat" : "filter";
+    return table == KN_PROXY_IR_NAT ? "nat" : table == KN_PROXY_IR_RAW ? "raw" : "filter";
 }
 
 /*****************************************************************************/
@@ -137,7 +149,7 @@ kn_proxy_ir_ruleset_new(void)
     for (guint t = 0; t < KN_PROXY_IR_N_TABLES; t++) {
         ruleset->chains[t] = g_ptr_array_new_with_free_func(chain_free);
         ruleset->by_name[t] = g_hash_table_new(g_str_hash, g_str_equal);
-        for (guint i = 0; builtin_chains[t][i] != NULL; i++)
+        for (guint i = 0; t != KN_PROXY_IR_RAW && builtin_chains[t][i] != NULL; i++)
             chain_add(ruleset, t, builtin_chains[t][i], TRUE);
     }
     ruleset->blocks = g_ptr_array_new_with_free_func(g_free);
@@ -171,7 +183,16 @@ kn_proxy_ir_chain(KnProxyIrRuleset *ruleset, KnProxyIrTable table, const char *n
 {
     KnProxyIrChain *chain = kn_proxy_ir_lookup(ruleset, table, name);
 
-    return chain != NULL ? chain : chain_add(ruleset, table, name, FALSE);
+    if (chain != NULL)
+        return chain;
+    /* A table made on demand (raw) gets its built-in chains first. */
+    if (ruleset->chains[table]->len == 0) {
+        for (guint i = 0; builtin_chains[table][i] != NULL; i++)
+            chain_add(ruleset, table, builtin_chains[table][i], TRUE);
+        if ((chain = kn_proxy_ir_lookup(ruleset, table, name)) != NULL)
+            return chain;
+    }
+    return chain_add(ruleset, table, name, FALSE);
 }
 
 guint
@@ -248,6 +269,13 @@ kn_proxy_ir_add_port(KnProxyIrRule *rule, guint8 proto, guint16 dport)
 {
     rule->proto = proto;
     add_match(rule, KN_PROXY_IR_MATCH_PORT)->dport = dport;
+}
+
+void
+kn_proxy_ir_add_sport(KnProxyIrRule *rule, guint8 proto, guint16 sport)
+{
+    rule->proto = proto;
+    add_match(rule, KN_PROXY_IR_MATCH_PORT)->value = sport;
 }
 
 void
@@ -532,6 +560,10 @@ append_match(GString *out, const KnProxyIrRule *rule, const KnProxyIrMatch *matc
     case KN_PROXY_IR_MATCH_PORT:
         append_lit(out, " -m ");
         append_str(out, proto_name(rule->proto));
+        if (match->value != 0) {
+            append_lit(out, " --sport ");
+            append_uint(out, match->value);
+        }
         if (match->dport != 0) {
             append_lit(out, " --dport ");
             append_uint(out, match->dport);
@@ -672,15 +704,101 @@ kn_proxy_ir_render_rule(const KnProxyIrChain *chain, const KnProxyIrRule *rule, 
     case KN_PROXY_IR_TARGET_MASQUERADE:
         append_choice(out, rule->random_fully, " -j MASQUERADE --random-fully", " -j MASQUERADE");
         break;
+    case KN_PROXY_IR_TARGET_NOTRACK:
+        append_lit(out, " -j NOTRACK");
+        break;
     }
+}
+
+/* Whether 'table' of 'ruleset' exists for iptables-save: filter and nat
+ * always (kube-proxy writes both), raw once something made a chain in it. */
+static gboolean
+table_present(const KnProxyIrRuleset *ruleset, KnProxyIrTable table)
+{
+    return table != KN_PROXY_IR_RAW || ruleset->chains[table]->len > 0;
+}
+
+static int
+name_compare(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The chain names of 'table' over 'layers' in iptables-save order:
+ * built-ins in their order, then the user chains sorted.  New array of
+ * borrowed names. */
+static GPtrArray *
+layer_chain_names(const KnProxyIrRuleset *const *layers, guint n_layers, KnProxyIrTable table)
+{
+    GPtrArray *names = g_ptr_array_new();
+    g_autoptr(GPtrArray) user = g_ptr_array_new();
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (guint i = 0; builtin_chains[table][i] != NULL; i++)
+        g_ptr_array_add(names, (gpointer) builtin_chains[table][i]);
+    for (guint l = 0; l < n_layers; l++) {
+        g_autoptr(GPtrArray) order = chains_in_order(layers[l], table);
+
+        for (guint i = 0; i < order->len; i++) {
+            const KnProxyIrChain *chain = order->pdata[i];
+
+            if (!chain->builtin && g_hash_table_add(seen, (gpointer) chain->name))
+                g_ptr_array_add(user, (gpointer) chain->name);
+        }
+    }
+    g_ptr_array_sort(user, name_compare);
+    for (guint i = 0; i < user->len; i++)
+        g_ptr_array_add(names, user->pdata[i]);
+    return names;
+}
+
+static void
+render_layers_table(const KnProxyIrRuleset *const *layers, guint n_layers, KnProxyIrTable table,
+                    const char *date, GString *out)
+{
+    g_autoptr(GPtrArray) names = layer_chain_names(layers, n_layers, table);
+    guint n_builtin = 0;
+
+    while (builtin_chains[table][n_builtin] != NULL)
+        n_builtin++;
+    append_lit(out, "# Generated by iptables-save v1.8.9 (nf_tables) on ");
+    append_str(out, date);
+    append_lit(out, "\n*");
+    append_str(out, kn_proxy_ir_table_name(table));
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < names->len; i++) {
+        g_string_append_c(out, ':');
+        append_str(out, names->pdata[i]);
+        append_choice(out, i < n_builtin, " ACCEPT [0:0]\n", " - [0:0]\n");
+    }
+    for (guint i = 0; i < names->len; i++) {
+        for (guint l = 0; l < n_layers; l++) {
+            const KnProxyIrChain *chain = kn_proxy_ir_lookup(layers[l], table, names->pdata[i]);
+
+            for (guint r = 0; chain != NULL && r < chain->rules->len; r++) {
+                kn_proxy_ir_render_rule(chain, chain->rules->pdata[r], out);
+                g_string_append_c(out, '\n');
+            }
+        }
+    }
+    append_lit(out, "COMMIT\n# Completed on ");
+    append_str(out, date);
+    g_string_append_c(out, '\n');
 }
 
 void
 kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, const char *date,
                          GString *out)
 {
-    g_autoptr(GPtrArray) order = chains_in_order(ruleset, table);
+    g_autoptr(GPtrArray) order = NULL;
 
+    if (table == KN_PROXY_IR_RAW && !table_present(ruleset, table)) {
+        render_layers_table(&ruleset, 1, table, date, out);
+        return;
+    }
+    /* One program's rules: its chains in order, without the name lookups
+     * of the layered form (this is `bench render`'s loop). */
+    order = chains_in_order(ruleset, table);
     append_lit(out, "# Generated by iptables-save v1.8.9 (nf_tables) on ");
     append_str(out, date);
     append_lit(out, "\n*");
@@ -707,10 +825,25 @@ kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, 
 }
 
 void
+kn_proxy_ir_render_layers(const KnProxyIrRuleset *const *layers, guint n_layers, const char *date,
+                          GString *out)
+{
+    for (guint t = 0; t < G_N_ELEMENTS(save_order); t++) {
+        gboolean present = FALSE;
+
+        for (guint l = 0; l < n_layers && !present; l++)
+            present = table_present(layers[l], save_order[t]);
+        if (present && n_layers == 1)
+            kn_proxy_ir_render_table(layers[0], save_order[t], date, out);
+        else if (present)
+            render_layers_table(layers, n_layers, save_order[t], date, out);
+    }
+}
+
+void
 kn_proxy_ir_render(const KnProxyIrRuleset *ruleset, const char *date, GString *out)
 {
-    kn_proxy_ir_render_table(ruleset, KN_PROXY_IR_FILTER, date, out);
-    kn_proxy_ir_render_table(ruleset, KN_PROXY_IR_NAT, date, out);
+    kn_proxy_ir_render_layers(&ruleset, 1, date, out);
 }
 
 /*****************************************************************************/
@@ -988,7 +1121,8 @@ match_one(WalkCtx *ctx, const KnProxyIrMatch *match)
     case KN_PROXY_IR_MATCH_NFACCT:
         return TRUE;
     case KN_PROXY_IR_MATCH_PORT:
-        return match->dport == 0 || match->dport == ctx->dport;
+        return (match->dport == 0 || match->dport == ctx->dport)
+               && (match->value == 0 || match->value == packet->sport);
     case KN_PROXY_IR_MATCH_MARK:
         return ((packet->mark & match->mask) == match->value) != match->negate;
     case KN_PROXY_IR_MATCH_ADDRTYPE: {
@@ -1195,13 +1329,14 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
                 }
                 if (memo->decided_by != NULL)
                     walk->decided_by = memo->decided_by;
+                walk->accepted |= memo->accepted;
                 return memo->ended;
             }
         }
     }
     WalkMemo start = { .table = table, .hook = walk->hook, .ct_state = walk->ct_state,
                        .mark_in = walk->packet->mark, .n_rules = walk->n_rules };
-    gboolean had_dnat = walk->dnat, had_masquerade = walk->masquerade;
+    gboolean had_dnat = walk->dnat, had_masquerade = walk->masquerade, had_accepted = walk->accepted;
     gboolean ended = FALSE;
 
     chain = ruleset->hooks[table][walk->hook];
@@ -1243,6 +1378,10 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
         case KN_PROXY_IR_TARGET_MARK:
             walk->packet->mark = (walk->packet->mark & ~rule->mark_mask) ^ rule->mark_value;
             continue;
+        case KN_PROXY_IR_TARGET_NOTRACK:
+            /* xt_CT's notrack: the untracked entry, then XT_CONTINUE. */
+            walk->notrack = TRUE;
+            continue;
         case KN_PROXY_IR_TARGET_JUMP:
             if (depth == MAX_DEPTH) {
                 kn_trace_note(walk->trace, KN_TRACE_VERDICT, "chain loop: more than %d jumps deep, DROP",
@@ -1265,6 +1404,7 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
             pos = stack[depth].pos;
             continue;
         case KN_PROXY_IR_TARGET_ACCEPT:
+            walk->accepted = TRUE;
             goto done;
         case KN_PROXY_IR_TARGET_DROP:
         case KN_PROXY_IR_TARGET_REJECT:
@@ -1321,6 +1461,7 @@ done:
             memo->masquerade = walk->masquerade && !had_masquerade;
             memo->random_fully = walk->random_fully;
             memo->ended = ended;
+            memo->accepted = walk->accepted && !had_accepted;
             memo->decided_by = ended || memo->masquerade ? walk->decided_by : NULL;
             break;
         }

@@ -18,15 +18,17 @@
 typedef enum {
     KN_PROXY_IR_FILTER,
     KN_PROXY_IR_NAT,
+    KN_PROXY_IR_RAW,             /* before conntrack; only other programs than
+                                  * kube-proxy write it (node-local-dns) */
     KN_PROXY_IR_N_TABLES,
 } KnProxyIrTable;
 
-const char *kn_proxy_ir_table_name(KnProxyIrTable table);  /* "filter", "nat" */
+const char *kn_proxy_ir_table_name(KnProxyIrTable table);  /* "filter", "nat", "raw" */
 
 /* The match modules (-m NAME) a rule may carry, in the order written. */
 typedef enum {
     KN_PROXY_IR_MATCH_COMMENT,   /* -m comment --comment TEXT */
-    KN_PROXY_IR_MATCH_PORT,      /* -m tcp|udp|sctp [--dport N]; the rule's protocol */
+    KN_PROXY_IR_MATCH_PORT,      /* -m tcp|udp|sctp [--sport N] [--dport N]; the rule's protocol */
     KN_PROXY_IR_MATCH_MARK,      /* -m mark [!] --mark VALUE/MASK */
     KN_PROXY_IR_MATCH_ADDRTYPE,  /* -m addrtype [!] --src-type|--dst-type LOCAL */
     KN_PROXY_IR_MATCH_CONNTRACK, /* -m conntrack [!] --ctstate LIST */
@@ -45,7 +47,7 @@ typedef struct KnProxyIrMatch {
     guint16 dport;               /* PORT: --dport, 0 for none */
     guint32 value;               /* MARK: --mark value; STATISTIC: the kernel's u32
                                   * (kn_proxy_ir_probability()); RECENT --rcheck:
-                                  * --seconds (0: none) */
+                                  * --seconds (0: none); PORT: --sport (0: none) */
     guint32 mask;                /* MARK: the mask */
     const char *text;            /* COMMENT: the text; RECENT, NFACCT: the name.  Interned
                                   * in the ruleset by kn_proxy_ir_append() */
@@ -61,6 +63,7 @@ typedef enum {
     KN_PROXY_IR_TARGET_DNAT,     /* --to-destination ADDR:PORT */
     KN_PROXY_IR_TARGET_MARK,     /* --set-xmark value/mask (--or-mark, --xor-mark) */
     KN_PROXY_IR_TARGET_MASQUERADE, /* [--random-fully] */
+    KN_PROXY_IR_TARGET_NOTRACK,  /* raw: the packet skips conntrack; the walk goes on */
 } KnProxyIrTargetKind;
 
 #define KN_PROXY_IR_MAX_MATCHES 6
@@ -106,7 +109,8 @@ struct KnProxyIrChain {
 
 typedef struct KnProxyIrRuleset KnProxyIrRuleset;
 
-/* A new ruleset with the built-in chains of nat and filter and no rules.
+/* A new ruleset with the built-in chains of nat and filter and no rules
+ * (raw's appear with the first chain asked of that table).
  * Free with kn_proxy_ir_ruleset_free(). */
 KnProxyIrRuleset *kn_proxy_ir_ruleset_new(void);
 void kn_proxy_ir_ruleset_free(KnProxyIrRuleset *ruleset);       /* accepts NULL */
@@ -130,6 +134,7 @@ KnProxyIrRule *kn_proxy_ir_append(KnProxyIrRuleset *ruleset, KnProxyIrChain *cha
 /* Helpers that add one match to 'rule' (which must have room). */
 void kn_proxy_ir_add_comment(KnProxyIrRule *rule, const char *text);
 void kn_proxy_ir_add_port(KnProxyIrRule *rule, guint8 proto, guint16 dport); /* -m P -p P [--dport] */
+void kn_proxy_ir_add_sport(KnProxyIrRule *rule, guint8 proto, guint16 sport); /* -m P -p P --sport */
 void kn_proxy_ir_add_mark(KnProxyIrRule *rule, gboolean negate, guint32 value, guint32 mask);
 void kn_proxy_ir_add_addrtype(KnProxyIrRule *rule, gboolean negate, gboolean dst_type);
 void kn_proxy_ir_add_ctstate(KnProxyIrRule *rule, gboolean negate, guint ctstate);
@@ -166,8 +171,16 @@ char *kn_proxy_ir_date(KnTime now);
  * 'date'. */
 void kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table,
                               const char *date, GString *out);
-/* Appends both tables in the order iptables-save prints them: filter, nat. */
+/* Appends the tables in the order iptables-save prints them: raw (only
+ * when it has rules), filter, nat. */
 void kn_proxy_ir_render(const KnProxyIrRuleset *ruleset, const char *date, GString *out);
+/* As kn_proxy_ir_render() for the rules of several programs in one
+ * kernel: 'layers' (n_layers rulesets) hold each program's chains, and a
+ * built-in chain holds the rules of layers[0] first, then layers[1]'s, ...
+ * (what was inserted last at the head comes first).  User chains are
+ * each one program's. */
+void kn_proxy_ir_render_layers(const KnProxyIrRuleset *const *layers, guint n_layers, const char *date,
+                               GString *out);
 /* Appends one rule as iptables-save prints it: "-A CHAIN ... -j TARGET". */
 void kn_proxy_ir_render_rule(const KnProxyIrChain *chain, const KnProxyIrRule *rule,
                              GString *out);

@@ -21,6 +21,7 @@
 #include "sim/trace.h"
 
 typedef struct KnCluster KnCluster;
+typedef struct KnProxyIrRuleset KnProxyIrRuleset;   /* proxy-ir.h */
 
 typedef enum {
     KN_HOOK_PREROUTING,
@@ -41,9 +42,10 @@ const char *kn_hook_name(KnHook hook);           /* "PREROUTING", ... */
 #define KN_CT_DNAT 0x10          /* the connection's original direction was DNAT'd */
 #define KN_CT_SNAT 0x20
 #define KN_CT_REPLY 0x40         /* this packet travels in the reply direction */
-#define KN_CT_UNCONFIRMED 0x80   /* the first packet: its entry is not in the table yet, so the
+#define KN_CT_UNTRACKED 0x80     /* NOTRACK'd in raw: no connection, no NAT (ctstate UNTRACKED) */
+#define KN_CT_UNCONFIRMED 0x100  /* the first packet: its entry is not in the table yet, so the
                                   * nat table decides its NAT (later NEW packets, before any
-                                  * reply, take the entry's) */
+                                  * reply, take the entry's); not a --ctstate state */
 
 typedef enum {
     KN_VERDICT_ACCEPT,
@@ -72,6 +74,8 @@ typedef struct KnProxyWalk {
     KnAddr dnat_addr;
     guint16 dnat_port;
     gboolean masquerade;         /* MASQUERADE (nat POSTROUTING only) */
+    gboolean notrack;            /* NOTRACK (raw only): the packet skips conntrack */
+    gboolean accepted;           /* an ACCEPT rule decided (not a chain's policy) */
     gboolean random_fully;       /* ... with --random-fully */
     guint n_rules;               /* rules the kernel evaluated, as it would count them */
     const char *decided_by;      /* the chain that set the verdict or NAT, e.g.
@@ -103,6 +107,13 @@ typedef struct KnProxyClass {
     /* Appends the ruleset in the mode's dump format (iptables-save,
      * `nft list ruleset`, `ipvsadm -Ln`) to 'out'. */
     void (*dump)(gpointer proxy, GString *out);
+    /* As 'dump', with the netfilter rules other programs on the node keep
+     * beside kube-proxy's: 'others' (n_others rulesets, proxy-ir.h; their
+     * rules at the head of the built-in chains, as node-local-dns inserts
+     * them) shown where the tool shows them.  May be NULL where the mode's
+     * tool does not print iptables rules. */
+    void (*dump_with)(gpointer proxy, const KnProxyIrRuleset *const *others, guint n_others,
+                      GString *out);
 } KnProxyClass;
 
 extern const KnProxyClass kn_proxy_iptables_class;

@@ -19,7 +19,9 @@
  *  - host with --resolv-conf="": nameserver 127.0.0.1 (::1 on an IPv6
  *    node) and search ".".
  *  - appendDNSConfig: dnsConfig nameservers and searches appended,
- *    de-duplicated; options merged by name, a value replacing.
+ *    de-duplicated; options merged by name, a value replacing
+ *    (mergeDNSOptions writes "name:value", or "name" when the value is
+ *    nil or empty).
  *  - formDNSConfigFitsLimits: nameservers cut to 3 (MaxDNSNameservers)
  *    with "Nameserver limits were exceeded, …"; formDNSSearchFitsLimits:
  *    search cut to 32 entries (MaxDNSSearchPaths), entries longer than
@@ -331,14 +333,21 @@ kn_resolvconf_pod(const KnKubeletDns *kubelet, const char *namespace, KnDnsPolic
         config.searches = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < servers->len; i++)
             add_unique(config.servers, servers->pdata[i]);
-        for (guint i = 0; dns_config->nameservers != NULL && dns_config->nameservers[i] != NULL; i++)
-            add_unique(config.servers, dns_config->nameservers[i]);
+        for (guint i = 0; i < dns_config->nameservers->len; i++)
+            add_unique(config.servers, dns_config->nameservers->pdata[i]);
         for (guint i = 0; i < searches->len; i++)
             add_unique(config.searches, searches->pdata[i]);
-        for (guint i = 0; dns_config->searches != NULL && dns_config->searches[i] != NULL; i++)
-            add_unique(config.searches, dns_config->searches[i]);
-        for (guint i = 0; dns_config->options != NULL && dns_config->options[i] != NULL; i++)
-            merge_option(config.options, dns_config->options[i]);
+        for (guint i = 0; i < dns_config->searches->len; i++)
+            add_unique(config.searches, dns_config->searches->pdata[i]);
+        for (guint i = 0; i < dns_config->options->len; i++) {
+            const KnPodDnsConfigOption *option = dns_config->options->pdata[i];
+            /* mergeDNSOptions: "name:value", or the name alone when the
+             * value is nil or empty. */
+            g_autofree char *text = option->value != NULL && option->value[0] != '\0'
+                ? g_strdup_printf("%s:%s", option->name, option->value) : g_strdup(option->name);
+
+            merge_option(config.options, text);
+        }
     }
     if (config.servers->len > MAX_DNS_NAMESERVERS) {
         g_ptr_array_set_size(config.servers, MAX_DNS_NAMESERVERS);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include "models/api.h"
 #include "models/images.h"
 #include "sim/addr.h"
 
@@ -29,14 +30,6 @@ typedef enum {
 /* Reads "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"
  * (NULL: ClusterFirst); FALSE for anything else. */
 gboolean kn_resolvconf_policy_parse(const char *text, KnDnsPolicy *policy);
-
-/* pod.spec.dnsConfig; every member may be NULL. */
-typedef struct KnPodDnsConfig {
-    const char *const *nameservers;  /* NULL-terminated */
-    const char *const *searches;     /* NULL-terminated */
-    const char *const *options;      /* "ndots:2", "single-request-reopen":
-                                      * name, or name:value */
-} KnPodDnsConfig;
 
 /* What the kubelet knows: its flags and the node. */
 typedef struct KnKubeletDns {
@@ -59,7 +52,7 @@ typedef struct KnResolvConfEvent {
 } KnResolvConfEvent;
 
 /* The /etc/resolv.conf of a pod in 'namespace' with 'policy', 'host_network'
- * and 'dns_config' (NULL: none) on a node whose kubelet is 'kubelet', as
+ * and 'dns_config' (pod.spec.dnsConfig, api.h; NULL: none) on a node whose kubelet is 'kubelet', as
  * the kubelet composes it (GetPodDNS) and containerd writes it
  * ("search …\nnameserver …\noptions …\n", empty sections left out).
  * Appends the kubelet's warning events to 'events' (KnResolvConfEvent *,

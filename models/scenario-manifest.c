@@ -54,7 +54,7 @@
  *    serviceAccountName, serviceAccount, automountServiceAccountToken,
  *    securityContext, affinity, topologySpreadConstraints, imagePullSecrets,
  *    priorityClassName, priority, preemptionPolicy, schedulerName,
- *    dnsConfig, hostAliases, hostPID, hostIPC, shareProcessNamespace,
+ *    hostAliases, hostPID, hostIPC, shareProcessNamespace,
  *    enableServiceLinks, activeDeadlineSeconds, runtimeClassName, overhead,
  *    readinessGates, os, setHostnameAsFQDN, resourceClaims,
  *    schedulingGates, hostUsers, resources;
@@ -940,6 +940,36 @@ static const Schema toleration_schema = {
     "Toleration", toleration_fields, (gpointer (*)(void)) kn_toleration_new, NULL,
 };
 
+static const Field dns_config_option_fields[] = {
+    { "name", read_string, offsetof(KnPodDnsConfigOption, name), NULL, NULL },
+    { "value", read_string, offsetof(KnPodDnsConfigOption, value), NULL, NULL },
+    { NULL },
+};
+static const Schema dns_config_option_schema = {
+    "PodDNSConfigOption", dns_config_option_fields, (gpointer (*)(void)) kn_pod_dns_config_option_new, NULL,
+};
+
+static const Field dns_config_fields[] = {
+    { "nameservers", read_strings, offsetof(KnPodDnsConfig, nameservers), NULL, NULL },
+    { "searches", read_strings, offsetof(KnPodDnsConfig, searches), NULL, NULL },
+    { "options", read_list, offsetof(KnPodDnsConfig, options), "[]v1.PodDNSConfigOption",
+      &dns_config_option_schema },
+    { NULL },
+};
+static const Schema dns_config_schema = { "PodDNSConfig", dns_config_fields, NULL, NULL };
+
+/* spec.dnsConfig: a pointer in the Go type, so `dnsConfig: {}` is given
+ * (and empty) while `dnsConfig: null` is not. */
+static gboolean
+read_dns_config(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    KnPodDnsConfig **config = target;
+
+    if (*config == NULL)
+        *config = kn_pod_dns_config_new();
+    return read_object(r, node, *config, field, error);
+}
+
 static const Field pod_spec_fields[] = {
     { "containers", read_list, offsetof(KnPodSpec, containers), "[]v1.Container", &container_schema },
     { "nodeName", read_string, offsetof(KnPodSpec, node_name), NULL, NULL },
@@ -947,6 +977,7 @@ static const Field pod_spec_fields[] = {
     { "subdomain", read_string, offsetof(KnPodSpec, subdomain), NULL, NULL },
     { "hostNetwork", read_bool, offsetof(KnPodSpec, host_network), NULL, NULL },
     { "dnsPolicy", read_string, offsetof(KnPodSpec, dns_policy), NULL, NULL },
+    { "dnsConfig", read_dns_config, offsetof(KnPodSpec, dns_config), "v1.PodDNSConfig", &dns_config_schema },
     { "terminationGracePeriodSeconds", read_uint, offsetof(KnPodSpec, termination_grace_s), "int64", NULL },
     { "nodeSelector", read_labels, offsetof(KnPodSpec, node_selector), NULL, NULL },
     { "tolerations", read_list, offsetof(KnPodSpec, tolerations), "[]v1.Toleration", &toleration_schema },
@@ -955,7 +986,7 @@ static const Field pod_spec_fields[] = {
     IGNORED("automountServiceAccountToken"), IGNORED("securityContext"), IGNORED("affinity"),
     IGNORED("topologySpreadConstraints"), IGNORED("imagePullSecrets"),
     IGNORED("priorityClassName"), IGNORED("priority"), IGNORED("preemptionPolicy"),
-    IGNORED("schedulerName"), IGNORED("dnsConfig"), IGNORED("hostAliases"), IGNORED("hostPID"),
+    IGNORED("schedulerName"), IGNORED("hostAliases"), IGNORED("hostPID"),
     IGNORED("hostIPC"), IGNORED("shareProcessNamespace"), IGNORED("enableServiceLinks"),
     IGNORED("activeDeadlineSeconds"), IGNORED("runtimeClassName"), IGNORED("overhead"),
     IGNORED("readinessGates"), IGNORED("os"), IGNORED("setHostnameAsFQDN"),

@@ -83,6 +83,15 @@ parse_load_balancer(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError *
     return kn_scenario_yaml_enum(ctx, node, load_balancer_names, target, error);
 }
 
+/* A switch: false or true (the index is the gboolean). */
+static gboolean
+parse_switch(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    static const char *const names[] = { "false", "true", NULL };
+
+    return kn_scenario_yaml_enum(ctx, node, names, target, error);
+}
+
 static void
 node_spec_free(KnNodeSpec *node)
 {
@@ -637,6 +646,11 @@ static const KnYamlField network_fields[] = {
     { NULL },
 };
 
+static const KnYamlField dns_fields[] = {
+    { "nodeLocalCache", YAML_SCALAR_NODE, parse_switch, offsetof(KnScenario, node_local_dns), NULL, NULL },
+    { NULL },
+};
+
 static const KnYamlField cluster_fields[] = {
     { "proxyMode", YAML_SCALAR_NODE, parse_proxy_mode, offsetof(KnScenario, proxy_mode), NULL, NULL },
     { "cni", YAML_MAPPING_NODE, NULL, 0, cni_fields, "cni" },
@@ -646,6 +660,7 @@ static const KnYamlField cluster_fields[] = {
     { "clusterDomain", YAML_SCALAR_NODE, kn_scenario_yaml_dns1123_subdomain, offsetof(KnScenario, cluster_domain), NULL, NULL },
     { "loadBalancer", YAML_SCALAR_NODE, parse_load_balancer, offsetof(KnScenario, load_balancer), NULL, NULL },
     { "network", YAML_MAPPING_NODE, NULL, 0, network_fields, "network" },
+    { "dns", YAML_MAPPING_NODE, NULL, 0, dns_fields, "dns" },
     { "loadBalancerPool", YAML_SCALAR_NODE, kn_scenario_yaml_cidr, offsetof(KnScenario, load_balancer_pool), NULL, NULL },
     { "nodes", YAML_SEQUENCE_NODE, parse_nodes, offsetof(KnScenario, nodes), NULL, NULL },
     { NULL },

@@ -146,6 +146,8 @@ typedef struct KnScenario {
     KnNetworkSpec network;       /* cluster.network, defaults filled in */
     KnLoadBalancer load_balancer;
     char *load_balancer_pool;    /* CIDR the provider hands addresses from; NULL: its default */
+    gboolean node_local_dns;     /* cluster.dns.nodeLocalCache: the NodeLocal DNSCache addon
+                                  * is installed and kubelets point pods at it */
     GPtrArray *nodes;            /* KnNodeSpec; owned */
 
     GPtrArray *external_names;   /* KnExternalName, sorted by name; owned */

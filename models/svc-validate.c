@@ -1311,3 +1311,98 @@ kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, gboolean dns
     check_annotations(errors, meta->annotations);
     return errors;
 }
+
+/*****************************************************************************/
+/* A pod spec's DNS fields (ValidatePodSpec: validateDNSPolicy, then
+ * validatePodDNSConfig, with the ExpandedDNSConfig limits that are the
+ * only ones since v1.28 and the strict search validation of v1.31, before
+ * RelaxedDNSSearchValidation let "." and '_' through). */
+
+#define MAX_DNS_NAMESERVERS 3
+#define MAX_DNS_SEARCH_PATHS 32
+#define MAX_DNS_SEARCH_LIST_CHARS 2048
+
+void
+kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray *errors)
+{
+    /* validateDNSPolicy's list, in its order (not sorted). */
+    static const char *const policies[] = { "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None", NULL };
+    const char *policy = spec->dns_policy != NULL ? spec->dns_policy : "";
+    const KnPodDnsConfig *config = spec->dns_config;
+    g_autofree char *policy_path = g_strdup_printf("%s.dnsPolicy", path);
+    g_autofree char *config_path = g_strdup_printf("%s.dnsConfig", path);
+    g_autofree char *servers_path = g_strdup_printf("%s.nameservers", config_path);
+    g_autofree char *searches_path = g_strdup_printf("%s.searches", config_path);
+
+    g_return_if_fail(spec != NULL && path != NULL && errors != NULL);
+    /* SetDefaults_PodSpec makes "" ClusterFirst before validation runs,
+     * so validateDNSPolicy's Required is never seen from a client. */
+    if (*policy == '\0')
+        policy = "ClusterFirst";
+    if (!g_strv_contains(policies, policy)) {
+        g_autofree char *q = quote(policy);
+
+        add_unsupported(errors, policy_path, q, policies);
+    }
+
+    /* dnsPolicy None takes everything from dnsConfig. */
+    if (strcmp(policy, "None") == 0) {
+        if (config == NULL) {
+            add_required(errors, config_path, "must provide `dnsConfig` when `dnsPolicy` is None");
+            return;
+        }
+        if (config->nameservers->len == 0) {
+            add_required(errors, servers_path,
+                         "must provide at least one DNS nameserver when `dnsPolicy` is None");
+            return;
+        }
+    }
+    if (config == NULL)
+        return;
+    if (config->nameservers->len > MAX_DNS_NAMESERVERS) {
+        g_autofree char *shown = go_slice("[]string", config->nameservers);
+        g_autofree char *detail = g_strdup_printf("must not have more than %d nameservers", MAX_DNS_NAMESERVERS);
+
+        add_invalid(errors, servers_path, shown, detail);
+    }
+    for (guint i = 0; i < config->nameservers->len; i++) {
+        g_autofree char *item = g_strdup_printf("%s[%u]", servers_path, i);
+
+        check_ip(errors, item, config->nameservers->pdata[i]);
+    }
+    if (config->searches->len > MAX_DNS_SEARCH_PATHS) {
+        g_autofree char *shown = go_slice("[]string", config->searches);
+        g_autofree char *detail = g_strdup_printf("must not have more than %d search paths", MAX_DNS_SEARCH_PATHS);
+
+        add_invalid(errors, searches_path, shown, detail);
+    }
+    gsize chars = 0;
+
+    for (guint i = 0; i < config->searches->len; i++)
+        chars += strlen(config->searches->pdata[i]) + (i > 0);
+    if (chars > MAX_DNS_SEARCH_LIST_CHARS) {
+        g_autofree char *shown = go_slice("[]string", config->searches);
+        g_autofree char *detail = g_strdup_printf("must not have more than %d characters (including spaces) "
+                                                  "in the search list", MAX_DNS_SEARCH_LIST_CHARS);
+
+        add_invalid(errors, searches_path, shown, detail);
+    }
+    for (guint i = 0; i < config->searches->len; i++) {
+        const char *search = config->searches->pdata[i];
+        gsize len = strlen(search);
+        /* strings.TrimSuffix(search, "."): one final dot. */
+        g_autofree char *trimmed = g_strndup(search, len > 0 && search[len - 1] == '.' ? len - 1 : len);
+        g_autofree char *item = g_strdup_printf("%s[%u]", searches_path, i);
+
+        check_string(errors, item, trimmed, trimmed, is_dns1123_subdomain);
+    }
+    for (guint i = 0; i < config->options->len; i++) {
+        const KnPodDnsConfigOption *option = config->options->pdata[i];
+
+        if (option->name == NULL || option->name[0] == '\0') {
+            g_autofree char *item = g_strdup_printf("%s.options[%u]", config_path, i);
+
+            add_required(errors, item, "must not be empty");
+        }
+    }
+}

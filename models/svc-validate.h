@@ -48,3 +48,13 @@ char *kn_svc_validate_format_kind(const char *kind, const char *name, const GPtr
  * with 'dns_label', a DNS-1123 label (Namespaces); the namespace when
  * 'namespaced'; labels and annotations.  New array of KnFieldError. */
 GPtrArray *kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, gboolean dns_label);
+
+/* The DNS fields of the pod spec at 'path' ("spec" of a Pod,
+ * "spec.template.spec" of a workload), as ValidatePodSpec checks them:
+ * validateDNSPolicy (the policy one of ClusterFirstWithHostNet,
+ * ClusterFirst, Default, None), then validatePodDNSConfig (dnsConfig
+ * required for None, with a nameserver; at most 3 nameservers, each an IP;
+ * at most 32 search domains and 2048 characters, each a DNS-1123 subdomain
+ * less one final dot; every option named).  Appends KnFieldError to
+ * 'errors'. */
+void kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray *errors);

@@ -161,6 +161,23 @@ kn_workloads_template_hash(const KnPodTemplate *template, guint64 seed)
                 g_string_append_printf(text, " %s", (const char *) p->command->pdata[j]);
         }
     }
+    /* And spec.dnsConfig (hashed only when given, so that templates
+     * without it keep their hashes). */
+    if (template->spec.dns_config != NULL) {
+        const KnPodDnsConfig *dns = template->spec.dns_config;
+
+        g_string_append(text, "dns");
+        for (guint i = 0; i < dns->nameservers->len; i++)
+            g_string_append_printf(text, " n%s", (const char *) dns->nameservers->pdata[i]);
+        for (guint i = 0; i < dns->searches->len; i++)
+            g_string_append_printf(text, " s%s", (const char *) dns->searches->pdata[i]);
+        for (guint i = 0; i < dns->options->len; i++) {
+            const KnPodDnsConfigOption *option = dns->options->pdata[i];
+
+            g_string_append_printf(text, " o%s%s%s", option->name, option->value != NULL ? "=" : "",
+                                   option->value != NULL ? option->value : "");
+        }
+    }
     for (gsize i = 0; i < text->len; i++) {
         hash ^= (guchar) text->str[i];
         hash *= 16777619u;

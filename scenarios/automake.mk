@@ -3,6 +3,7 @@ SCENARIOS = \
 	scenarios/capacity/topology-100-nodes.yaml \
 	scenarios/exam/dual-stack.yaml \
 	scenarios/exam/ndots.yaml \
+	scenarios/exam/nodelocal-dns.yaml \
 	scenarios/exam/service-types.yaml \
 	scenarios/exam/traffic-policies.yaml \
 	scenarios/lab/svc-lab.yaml \

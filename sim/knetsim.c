@@ -286,7 +286,8 @@ run_validate(const Command *command, int argc, char **argv)
 }
 
 /*****************************************************************************/
-/* `rules`: one node's kube-proxy rules, as the mode's own tool prints them. */
+/* `rules`: one node's kube-proxy rules, as the mode's own tool prints them
+ * (with node-local-dns's where its node-cache runs). */
 
 typedef struct RulesRequest {
     const char *node;
@@ -298,9 +299,14 @@ on_rules_end(const KnReplayState *state, gpointer user_data)
 {
     RulesRequest *request = user_data;
     gpointer proxy = kn_proxy_iptables_class.new(state->cluster, request->node);
+    /* What else the node's kernel holds: node-local-dns's rules. */
+    const KnProxyIrRuleset *others = kn_net_node_rules(state->net, request->node);
 
     kn_proxy_iptables_class.sync(proxy);
-    kn_proxy_iptables_class.dump(proxy, request->out);
+    if (others != NULL)
+        kn_proxy_iptables_class.dump_with(proxy, &others, 1, request->out);
+    else
+        kn_proxy_iptables_class.dump(proxy, request->out);
     kn_proxy_iptables_class.free(proxy);
 }
 

@@ -36,6 +36,7 @@ UNIT_TESTS = \
 	tests/test_tools \
 	tests/test_dns_wire \
 	tests/test_coredns \
+	tests/test_nodelocaldns \
 	tests/test_resolvconf \
 	tests/test_resolver
 check_PROGRAMS += $(UNIT_TESTS)
@@ -89,6 +90,7 @@ tests_test_resolvconf_CFLAGS = $(tests_cflags)
 tests_test_resolver_CFLAGS = $(tests_cflags)
 tests_test_dns_wire_CFLAGS = $(tests_cflags)
 tests_test_coredns_CFLAGS = $(tests_cflags)
+tests_test_nodelocaldns_CFLAGS = $(tests_cflags)
 
 # Tests find the binary under test and their data through the environment.
 AM_TESTS_ENVIRONMENT = \
@@ -110,6 +112,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/utf8-caret.err \
 	tests/data/utf8-caret.yaml \
 	tests/data/bad-cidr.err \
+	tests/data/bad-dns-switch.err \
+	tests/data/bad-dns-switch.yaml \
 	tests/data/bad-cidr.yaml \
 	tests/data/bad-node-name.err \
 	tests/data/bad-node-name.yaml \
@@ -126,8 +130,22 @@ KNETSIM_TEST_FILES = \
 	tests/data/fail-unknown-node.err \
 	tests/data/fail-unknown-node.yaml \
 	tests/data/iptables-rules.yaml \
+	tests/data/dnsconfig-bad-ip.err \
+	tests/data/dnsconfig-bad-ip.yaml \
+	tests/data/dnsconfig-nameservers.err \
+	tests/data/dnsconfig-nameservers.yaml \
+	tests/data/dnsconfig-none-nameserver.err \
+	tests/data/dnsconfig-none-nameserver.yaml \
+	tests/data/dnsconfig-none-required.err \
+	tests/data/dnsconfig-none-required.yaml \
+	tests/data/dnsconfig-searches.err \
+	tests/data/dnsconfig-searches.yaml \
+	tests/data/dnsconfig-template.err \
+	tests/data/dnsconfig-template.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
+	tests/data/manifest-dns-option-number.err \
+	tests/data/manifest-dns-option-number.yaml \
 	tests/data/manifest-duplicate-key.err \
 	tests/data/manifest-duplicate-key.yaml \
 	tests/data/manifest-in-scenario.err \

@@ -532,6 +532,128 @@ test_coredns_autopath_rewrite_hosts(void **state)
     kn_coredns_answer_clear(&a);
 }
 
+/* node-local-dns's Corefile as node-cache writes it (the addon's
+ * nodelocaldns.yaml with its __PILLAR__ values filled in). */
+static const char node_cache_corefile[] =
+    "cluster.local:53 {\n"
+    "    errors\n"
+    "    cache {\n"
+    "            success 9984 30\n"
+    "            denial 9984 5\n"
+    "    }\n"
+    "    reload\n"
+    "    loop\n"
+    "    bind 169.254.20.10 10.96.0.10\n"
+    "    forward . 10.96.0.20 {\n"
+    "            force_tcp\n"
+    "    }\n"
+    "    prometheus :9253\n"
+    "    health 169.254.20.10:8080\n"
+    "    }\n"
+    ".:53 {\n"
+    "    errors\n"
+    "    cache 30\n"
+    "    reload\n"
+    "    loop\n"
+    "    bind 169.254.20.10 10.96.0.10\n"
+    "    forward . /etc/resolv.conf\n"
+    "    prometheus :9253\n"
+    "    }\n";
+
+/* A forward to an address over the data path: pending with a new id over
+ * TCP (force_tcp), resumed with the upstream's reply under the client's
+ * id and kept by the cache (30 s for answers, 5 s for denials in the
+ * cluster zone); the root zone still goes to the outside resolver. */
+static void
+test_coredns_network_forward_and_bind(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnCoreDns) cache = kn_coredns_new_from_corefile(f->t->cluster, "node-local-dns-x",
+                                                              node_cache_corefile, "/etc/Corefile", &error);
+    g_autoptr(KnDnsMessage) q = kn_dns_message_new_query(42, "web.default.svc.cluster.local", KN_DNS_TYPE_A, TRUE);
+    g_autoptr(KnDnsMessage) nx = kn_dns_message_new_query(43, "nosuch.default.svc.cluster.local",
+                                                          KN_DNS_TYPE_A, TRUE);
+    g_autoptr(KnDnsMessage) out = kn_dns_message_new_query(44, "example.com", KN_DNS_TYPE_A, TRUE);
+    KnCoreDnsAnswer a, up, done;
+    KnAddr local, pod, upstream;
+    char buf[KN_ADDR_STRLEN];
+
+    g_assert_no_error(error);
+    kn_coredns_set_network_forward(cache, TRUE);
+    kn_addr_parse("169.254.20.10", &local);
+    kn_addr_parse("10.244.1.2", &pod);
+    kn_addr_parse("10.96.0.20", &upstream);
+    assert_true(kn_coredns_listens_on(cache, &local, 53));
+    assert_false(kn_coredns_listens_on(cache, &pod, 53));
+    assert_true(kn_coredns_listens_on(f->dns, &pod, 53));    /* no bind: everywhere */
+
+    kn_coredns_answer(cache, q, &pod, FALSE, &a);
+    assert_null(a.response);
+    assert_non_null(a.pending);
+    assert_true(a.pending_tcp);
+    assert_string_equal(kn_addr_format(&a.pending_to, buf), "10.96.0.20");
+    assert_true(kn_addr_equal(&a.pending_to, &upstream));
+    assert_int_not_equal(a.pending->id, 42);
+    assert_string_equal(kn_dns_message_question(a.pending)->name, "web.default.svc.cluster.local");
+    assert_string_equal(a.plugin, "forward");
+
+    /* The cluster's CoreDNS answers over TCP; node-local-dns resumes. */
+    kn_coredns_answer(f->dns, a.pending, NULL, TRUE, &up);
+    assert_int_equal(up.response->id, a.pending->id);
+    kn_coredns_answer_resume(cache, q, &pod, FALSE, up.response, &done);
+    assert_non_null(done.response);
+    assert_int_equal(done.response->id, 42);
+    assert_int_equal(done.response->answers->len, 1);
+    assert_true(done.forwarded);
+    assert_false(done.cached);
+    assert_string_equal(done.upstream, "10.96.0.20");
+    assert_int_equal(done.upstream_delay, 0);
+    kn_coredns_answer_clear(&a);
+    kn_coredns_answer_clear(&up);
+    kn_coredns_answer_clear(&done);
+
+    /* Again: from the cache, nothing pending. */
+    kn_coredns_answer(cache, q, &pod, FALSE, &a);
+    assert_null(a.pending);
+    assert_true(a.cached);
+    assert_string_equal(a.plugin, "cache");
+    kn_coredns_answer_clear(&a);
+    assert_int_equal(kn_coredns_stats(cache)->n_forwarded, 1);
+    assert_int_equal(kn_coredns_stats(cache)->n_cache_hits, 1);
+    assert_int_equal(kn_coredns_stats(cache)->n_queries, 2);
+
+    /* A denial is kept 5 s (denial 9984 5), then asked for again. */
+    kn_coredns_answer(cache, nx, &pod, FALSE, &a);
+    kn_coredns_answer(f->dns, a.pending, NULL, TRUE, &up);
+    kn_coredns_answer_resume(cache, nx, &pod, FALSE, up.response, &done);
+    assert_int_equal(done.response->rcode, KN_DNS_RCODE_NXDOMAIN);
+    assert_int_equal(((KnDnsRecord *) done.response->authority->pdata[0])->ttl, 5);
+    kn_coredns_answer_clear(&a);
+    kn_coredns_answer_clear(&up);
+    kn_coredns_answer_clear(&done);
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 6 * KN_SEC);
+    kn_coredns_answer(cache, nx, &pod, FALSE, &a);
+    assert_non_null(a.pending);
+    /* No reply at all: forward answers SERVFAIL. */
+    kn_coredns_answer_resume(cache, nx, &pod, FALSE, NULL, &done);
+    assert_int_equal(done.response->rcode, KN_DNS_RCODE_SERVFAIL);
+    kn_coredns_answer_clear(&a);
+    kn_coredns_answer_clear(&done);
+
+    /* The root zone forwards to /etc/resolv.conf: the outside world. */
+    kn_coredns_answer(cache, out, &pod, FALSE, &a);
+    assert_null(a.pending);
+    assert_string_equal(a.upstream, "external.dns");
+    kn_coredns_answer_clear(&a);
+
+    /* forward's block is checked. */
+    assert_false(kn_coredns_check_corefile(".:53 {\n    forward . 10.96.0.20 {\n        force_udp\n    }\n}\n",
+                                           "/etc/Corefile", &error));
+    assert_string_equal(error->message, "plugin/forward: /etc/Corefile:3 - Error during parsing: "
+                                        "unknown property 'force_udp'");
+}
+
 int
 main(void)
 {
@@ -547,6 +669,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_coredns_corefile_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coredns_autopath_rewrite_hosts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coredns_network_forward_and_bind, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -424,6 +424,48 @@ test_kubectl_print_service_yaml(void **state)
         "  loadBalancer: {}\n");
 }
 
+/* A pod's spec.dnsConfig in -o yaml: keys sorted, a nil option value
+ * left out. */
+static void
+test_kubectl_print_pod_dns_config_yaml(void **state)
+{
+    (void) state;
+    g_autoptr(Objects) o = objects_new(KN_KIND_POD);
+    KnPod *pod = kn_pod_new();
+    KnContainer *c = kn_container_new();
+    KnPodDnsConfigOption *ndots = kn_pod_dns_config_option_new(), *reopen = kn_pod_dns_config_option_new();
+    KnKubectlPrintOptions options = { .output = KN_KUBECTL_OUTPUT_YAML, .single = TRUE };
+
+    meta_init(&pod->meta, "default", "client", 0);
+    c->name = g_strdup("shell");
+    c->image = g_strdup("nicolaka/netshoot");
+    g_ptr_array_add(pod->spec.containers, c);
+    pod->spec.dns_config = kn_pod_dns_config_new();
+    g_ptr_array_add(pod->spec.dns_config->nameservers, g_strdup("1.1.1.1"));
+    g_ptr_array_add(pod->spec.dns_config->searches, g_strdup("corp.example"));
+    g_free(ndots->name);
+    ndots->name = g_strdup("ndots");
+    ndots->value = g_strdup("1");
+    g_free(reopen->name);
+    reopen->name = g_strdup("single-request-reopen");
+    g_ptr_array_add(pod->spec.dns_config->options, ndots);
+    g_ptr_array_add(pod->spec.dns_config->options, reopen);
+    g_ptr_array_add(o->objects, pod);
+
+    g_autofree char *got = run(o, &options, 0, NULL, NULL);
+
+    assert_non_null(strstr(got, "  dnsConfig:\n"
+                                "    nameservers:\n"
+                                "    - 1.1.1.1\n"
+                                "    options:\n"
+                                "    - name: ndots\n"
+                                "      value: \"1\"\n"
+                                "    - name: single-request-reopen\n"
+                                "    searches:\n"
+                                "    - corp.example\n"
+                                "  dnsPolicy: ClusterFirst\n"));
+}
+
 /* A list is kind: List; an empty one still prints (items: []). */
 static void
 test_kubectl_print_yaml_list(void **state)
@@ -835,6 +877,7 @@ main(void)
         cmocka_unit_test(test_kubectl_print_services_of_every_type),
         cmocka_unit_test(test_kubectl_print_services_wide),
         cmocka_unit_test(test_kubectl_print_service_yaml),
+        cmocka_unit_test(test_kubectl_print_pod_dns_config_yaml),
         cmocka_unit_test(test_kubectl_print_yaml_list),
         cmocka_unit_test(test_kubectl_print_jsonpath),
         cmocka_unit_test(test_kubectl_print_jsonpath_errors_exit_1),

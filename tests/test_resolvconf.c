@@ -79,6 +79,29 @@ test_resolvconf_empty_resolv_conf_flag(void **state)
     assert_string_equal(text, "search .\nnameserver 127.0.0.1\n");
 }
 
+/* A pod.spec.dnsConfig from NULL-terminated lists (each may be NULL);
+ * 'options' are "name" or "name=value".  New; kn_pod_dns_config_free(). */
+static KnPodDnsConfig *
+dns_config(const char *const *servers, const char *const *searches, const char *const *options)
+{
+    KnPodDnsConfig *config = kn_pod_dns_config_new();
+
+    for (guint i = 0; servers != NULL && servers[i] != NULL; i++)
+        g_ptr_array_add(config->nameservers, g_strdup(servers[i]));
+    for (guint i = 0; searches != NULL && searches[i] != NULL; i++)
+        g_ptr_array_add(config->searches, g_strdup(searches[i]));
+    for (guint i = 0; options != NULL && options[i] != NULL; i++) {
+        KnPodDnsConfigOption *option = kn_pod_dns_config_option_new();
+        const char *equals = strchr(options[i], '=');
+
+        g_free(option->name);
+        option->name = equals != NULL ? g_strndup(options[i], equals - options[i]) : g_strdup(options[i]);
+        option->value = equals != NULL ? g_strdup(equals + 1) : NULL;
+        g_ptr_array_add(config->options, option);
+    }
+    return config;
+}
+
 static void
 test_resolvconf_dns_config_merges(void **state)
 {
@@ -86,10 +109,10 @@ test_resolvconf_dns_config_merges(void **state)
     KnKubeletDns kubelet = kind_kubelet(KN_RESOLVCONF_KIND_NODE);
     static const char *const servers[] = { "10.96.0.10", "8.8.8.8", NULL };
     static const char *const searches[] = { "corp.example", "svc.cluster.local", NULL };
-    static const char *const options[] = { "ndots:2", "single-request-reopen", NULL };
-    KnPodDnsConfig config = { servers, searches, options };
+    static const char *const options[] = { "ndots=2", "single-request-reopen", NULL };
+    g_autoptr(KnPodDnsConfig) config = dns_config(servers, searches, options);
     g_autofree char *text = kn_resolvconf_pod(&kubelet, "app", KN_DNS_POLICY_CLUSTER_FIRST, FALSE,
-                                              &config, NULL);
+                                              config, NULL);
 
     assert_string_equal(text, "search app.svc.cluster.local svc.cluster.local cluster.local "
                               "corp.example\n"
@@ -98,14 +121,48 @@ test_resolvconf_dns_config_merges(void **state)
                               "options ndots:2 single-request-reopen\n");
 }
 
+/* pod.spec.dnsConfig.options reach the stub resolver: merged into the
+ * kubelet's "ndots:5" (a value replacing it in place), then read by each C
+ * library as it reads any resolv.conf. */
+static void
+test_resolvconf_dns_config_options_reach_the_resolver(void **state)
+{
+    (void) state;
+    KnKubeletDns kubelet = kind_kubelet(KN_RESOLVCONF_KIND_NODE);
+    static const char *const options[] = {
+        "ndots=1", "timeout=3", "attempts=4", "single-request", "single-request-reopen", "rotate",
+        "use-vc", "edns0=", "trust-ad", NULL,
+    };
+    g_autoptr(KnPodDnsConfig) config = dns_config(NULL, NULL, options);
+    g_autofree char *text = kn_resolvconf_pod(&kubelet, "app", KN_DNS_POLICY_CLUSTER_FIRST, FALSE,
+                                              config, NULL);
+    g_autoptr(KnResolvConf) glibc = kn_resolvconf_parse(text, KN_LIBC_GLIBC);
+    g_autoptr(KnResolvConf) musl = kn_resolvconf_parse(text, KN_LIBC_MUSL);
+
+    assert_string_equal(text, "search app.svc.cluster.local svc.cluster.local cluster.local\n"
+                              "nameserver 10.96.0.10\n"
+                              "options ndots:1 timeout:3 attempts:4 single-request single-request-reopen "
+                              "rotate use-vc edns0 trust-ad\n");
+    assert_int_equal(glibc->ndots, 1);
+    assert_int_equal(glibc->timeout, 3);
+    assert_int_equal(glibc->attempts, 4);
+    assert_true(glibc->single_request && glibc->single_request_reopen && glibc->rotate);
+    assert_true(glibc->use_vc && glibc->edns0 && glibc->trust_ad);
+    /* musl reads ndots, timeout and attempts and nothing else. */
+    assert_int_equal(musl->ndots, 1);
+    assert_int_equal(musl->timeout, 3);
+    assert_int_equal(musl->attempts, 4);
+    assert_false(musl->single_request || musl->rotate || musl->use_vc || musl->edns0);
+}
+
 static void
 test_resolvconf_none_takes_dns_config_only(void **state)
 {
     (void) state;
     KnKubeletDns kubelet = kind_kubelet(KN_RESOLVCONF_KIND_NODE);
     static const char *const servers[] = { "1.1.1.1", NULL };
-    KnPodDnsConfig config = { servers, NULL, NULL };
-    g_autofree char *text = kn_resolvconf_pod(&kubelet, "app", KN_DNS_POLICY_NONE, FALSE, &config,
+    g_autoptr(KnPodDnsConfig) config = dns_config(servers, NULL, NULL);
+    g_autofree char *text = kn_resolvconf_pod(&kubelet, "app", KN_DNS_POLICY_NONE, FALSE, config,
                                               NULL);
 
     assert_string_equal(text, "nameserver 1.1.1.1\n");
@@ -125,9 +182,9 @@ test_resolvconf_limits_and_events(void **state)
         g_ptr_array_add(searches, g_strdup_printf("d%u.example", i));
     g_ptr_array_add(searches, NULL);
 
-    KnPodDnsConfig config = { servers, (const char *const *) searches->pdata, NULL };
+    g_autoptr(KnPodDnsConfig) config = dns_config(servers, (const char *const *) searches->pdata, NULL);
     g_autofree char *text = kn_resolvconf_pod(&kubelet, "app", KN_DNS_POLICY_CLUSTER_FIRST, FALSE,
-                                              &config, events);
+                                              config, events);
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     g_auto(GStrv) words = g_strsplit(lines[0], " ", -1);
 
@@ -166,8 +223,8 @@ test_resolvconf_search_cut_to_2048_chars(void **state)
     }
     g_ptr_array_add(searches, NULL);
 
-    KnPodDnsConfig config = { NULL, (const char *const *) searches->pdata, NULL };
-    g_autofree char *text = kn_resolvconf_pod(&kubelet, "app", KN_DNS_POLICY_NONE, FALSE, &config,
+    g_autoptr(KnPodDnsConfig) config = dns_config(NULL, (const char *const *) searches->pdata, NULL);
+    g_autofree char *text = kn_resolvconf_pod(&kubelet, "app", KN_DNS_POLICY_NONE, FALSE, config,
                                               NULL);
     const char *end = strchr(text, '\n');
 
@@ -276,6 +333,7 @@ main(void)
         cmocka_unit_test(test_resolvconf_host_network),
         cmocka_unit_test(test_resolvconf_empty_resolv_conf_flag),
         cmocka_unit_test(test_resolvconf_dns_config_merges),
+        cmocka_unit_test(test_resolvconf_dns_config_options_reach_the_resolver),
         cmocka_unit_test(test_resolvconf_none_takes_dns_config_only),
         cmocka_unit_test(test_resolvconf_limits_and_events),
         cmocka_unit_test(test_resolvconf_search_cut_to_2048_chars),

@@ -93,8 +93,23 @@ test_scenario_defaults_fill_a_minimal_file(void **state)
     assert_int_equal(scenario->seed, 1);
     assert_string_equal(scenario->pod_cidr, "10.244.0.0/16");
     assert_string_equal(scenario->cluster_domain, "cluster.local");
+    assert_false(scenario->node_local_dns);
     assert_int_equal(scenario->nodes->len, 0);
     assert_int_equal(scenario->steps->len, 0);
+}
+
+/* cluster.dns.nodeLocalCache: NodeLocal DNSCache installed. */
+static void
+test_scenario_reads_the_node_local_dns_switch(void **state)
+{
+    (void) state;
+    static const char text[] = "apiVersion: knetsim/v1\nkind: Scenario\nmetadata: {name: x}\n"
+                               "cluster: {dns: {nodeLocalCache: true}}\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = kn_scenario_load_data("inline.yaml", text, sizeof text - 1, &error);
+
+    g_assert_no_error(error);
+    assert_true(scenario->node_local_dns);
 }
 
 static void
@@ -122,6 +137,7 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "from-unknown-host", KN_INPUT_ERROR_REFERENCE },
         { "dns-bad-type", KN_INPUT_ERROR_VALUE },
         { "bad-save", KN_INPUT_ERROR_VALUE },
+        { "bad-dns-switch", KN_INPUT_ERROR_VALUE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -164,6 +180,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenario_loads_the_lab),
         cmocka_unit_test(test_scenario_defaults_fill_a_minimal_file),
+        cmocka_unit_test(test_scenario_reads_the_node_local_dns_switch),
         cmocka_unit_test(test_scenario_bad_files_give_exact_messages),
         cmocka_unit_test(test_scenario_missing_file_is_an_input_error),
         cmocka_unit_test(test_scenario_no_bytes_may_be_null),

@@ -142,6 +142,16 @@ test_scenario_manifest_reads_every_kind(void **state)
     assert_string_equal(ps->subdomain, "sub");
     assert_false(ps->host_network);
     assert_string_equal(ps->dns_policy, "Default");
+    assert_non_null(ps->dns_config);
+    assert_string_equal(str_at(ps->dns_config->nameservers, 0), "1.1.1.1");
+    assert_string_equal(str_at(ps->dns_config->searches, 0), "corp.example");
+    assert_int_equal(ps->dns_config->options->len, 2);
+    KnPodDnsConfigOption *ndots = ps->dns_config->options->pdata[0];
+    KnPodDnsConfigOption *reopen = ps->dns_config->options->pdata[1];
+    assert_string_equal(ndots->name, "ndots");
+    assert_string_equal(ndots->value, "1");
+    assert_string_equal(reopen->name, "single-request-reopen");
+    assert_null(reopen->value);             /* nil: the option alone */
     assert_int_equal(ps->termination_grace_s, 5);
     assert_string_equal(ps->node_name, "worker2");
     assert_string_equal(kn_labels_get(ps->node_selector, "disk"), "ssd");
@@ -367,6 +377,7 @@ test_scenario_manifest_bad_files_give_exact_messages(void **state)
         { "missing-name", KN_INPUT_ERROR_VALUE },
         { "bad-protocol", KN_INPUT_ERROR_VALUE },
         { "in-scenario", KN_INPUT_ERROR_VALUE },
+        { "dns-option-number", KN_INPUT_ERROR_TYPE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {

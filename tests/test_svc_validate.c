@@ -760,11 +760,55 @@ test_svc_validate_format_several_errors_drops_repeats(void **state)
     assert_null(kn_svc_validate_format("web", none));
 }
 
+/* validatePodDNSConfig: what passes (absolute search domains, every
+ * option with a name, no dnsConfig at all) and the character limit. */
+static void
+test_svc_validate_pod_dns_config(void **state)
+{
+    (void) state;
+    KnPodSpec spec = { 0 };
+    g_autoptr(GPtrArray) ok = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autoptr(GPtrArray) none = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autoptr(GPtrArray) long_list = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autofree char *got = NULL;
+
+    kn_pod_spec_init(&spec);
+    kn_svc_validate_pod_dns(&spec, "spec", ok);
+    assert_int_equal(ok->len, 0);
+
+    spec.dns_config = kn_pod_dns_config_new();
+    g_ptr_array_add(spec.dns_config->nameservers, g_strdup("fd00::53"));
+    g_ptr_array_add(spec.dns_config->searches, g_strdup("corp.example."));
+    g_ptr_array_add(spec.dns_config->options, kn_pod_dns_config_option_new());
+    g_free(((KnPodDnsConfigOption *) spec.dns_config->options->pdata[0])->name);
+    ((KnPodDnsConfigOption *) spec.dns_config->options->pdata[0])->name = g_strdup("ndots");
+    g_free(spec.dns_policy);
+    spec.dns_policy = g_strdup("None");
+    kn_svc_validate_pod_dns(&spec, "spec", none);
+    assert_int_equal(none->len, 0);
+
+    /* 16 domains of 130 characters: 16 * 130 + 15 = 2095 characters. */
+    g_ptr_array_set_size(spec.dns_config->searches, 0);
+    for (guint i = 0; i < 16; i++) {
+        g_autofree char *label = g_strnfill(60, 'a' + i);
+
+        g_ptr_array_add(spec.dns_config->searches, g_strdup_printf("%s.%s.example12", label, label));
+    }
+    kn_svc_validate_pod_dns(&spec, "spec", long_list);
+    got = errors_text(long_list);
+    assert_int_equal(long_list->len, 1);
+    assert_true(g_str_has_prefix(got, "spec.dnsConfig.searches: Invalid value: []string{\"aaaa"));
+    assert_true(g_str_has_suffix(got, ".example12\"}: must not have more than 2048 characters "
+                                      "(including spaces) in the search list\n"));
+    kn_pod_spec_clear(&spec);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_svc_validate_accepts_every_type),
+        cmocka_unit_test(test_svc_validate_pod_dns_config),
         cmocka_unit_test(test_svc_validate_accepts_headless_and_dual_stack),
         cmocka_unit_test(test_svc_validate_name_is_required),
         cmocka_unit_test(test_svc_validate_name_is_a_dns1035_label),

@@ -78,9 +78,10 @@ for scenario in $(sed -n 's/^\t\(scenarios\/[^ ]*\.yaml\).*/\1/p' scenarios/auto
                 continue
             fi
             # Only the tables knetsim printed (a legacy save lists every
-            # table the kernel has loaded).
+            # table the kernel has loaded): filter and nat, and raw where
+            # node-local-dns runs.
             : > "$work/saved"
-            for table in filter nat; do
+            for table in $(sed -n 's/^\*//p' "$rules"); do
                 ip netns exec "$ns" "$save" -t "$table" >> "$work/saved"
             done
             normalise "$rules" > "$work/want"
