@@ -1860,8 +1860,6 @@ hosts_serve(Ctx *ctx, const Hosts *h, const KnDnsMessage *query)
     return m;
 }
 
-/* The scenario's outside resolver answering 'query' for the forward of
- * block 'b'. */
 /* A forward over the data path (plugin/pkg/proxy connect.go lookupDNS):
  * the first walk leaves the query to send in ctx->pending, with a fresh
  * random id (dns.Id(); the client's is restored on the reply) over TCP
@@ -1897,6 +1895,9 @@ forward_network(Ctx *ctx, const Block *b, const KnDnsMessage *query, const KnAdd
     return m;
 }
 
+/* The forward of block 'b': over the data path when the server forwards
+ * on the network and the upstream is an address, else the scenario's
+ * outside resolver answering 'query' in place. */
 static KnDnsMessage *
 forward_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
 {

@@ -2758,10 +2758,10 @@ node_cache_note(KnNet *net, const CacheQuery *cq, const KnCoreDnsAnswer *out, gb
         }
         return;
     }
-    note(net, KN_TRACE_DNS, "node-local-dns %s: %s %s -> %s, %u answers (%s%s)",
+    note(net, KN_TRACE_DNS, "node-local-dns %s: %s %s -> %s, %u answer%s (%s%s)",
          kn_nodelocaldns_pod(cq->node->node_cache), q != NULL ? q->name : "?",
          q != NULL ? kn_dns_type_format(q->type, type) : "?", kn_dns_rcode_name(out->response->rcode),
-         out->response->answers->len,
+         out->response->answers->len, out->response->answers->len == 1 ? "" : "s",
          out->cached ? "cache hit: answered on the node, nothing leaves it"
          : resumed ? "the upstream's answer, now in its cache"
          : out->forwarded ? "cache miss: forwarded to the node's /etc/resolv.conf upstream"
