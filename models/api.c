@@ -648,6 +648,18 @@ kn_service_port_new(void)
     return port;
 }
 
+KnServicePort *
+kn_service_port_named(const char *name, KnProtocol protocol, guint port, guint target_port)
+{
+    KnServicePort *p = kn_service_port_new();
+
+    p->name = g_strdup(name);
+    p->protocol = protocol;
+    p->port = port;
+    kn_int_or_string_set_number(&p->target_port, target_port);
+    return p;
+}
+
 static void
 service_port_free(KnServicePort *port)
 {

@@ -444,6 +444,8 @@ KnNode *kn_node_new(void);
 KnNamespace *kn_namespace_new(void);
 KnConfigMap *kn_config_map_new(void);
 KnServicePort *kn_service_port_new(void);
+/* A port 'name' of 'protocol' on 'port', to the number 'target_port'. */
+KnServicePort *kn_service_port_named(const char *name, KnProtocol protocol, guint port, guint target_port);
 KnContainer *kn_container_new(void);
 KnContainerPort *kn_container_port_new(void);
 KnToleration *kn_toleration_new(void);

@@ -128,18 +128,6 @@ meta_set(KnObjectMeta *meta, const char *namespace, const char *name)
     meta->name = g_strdup(name);
 }
 
-static KnServicePort *
-service_port(const char *name, KnProtocol protocol, guint port, guint target)
-{
-    KnServicePort *p = kn_service_port_new();
-
-    p->name = g_strdup(name);
-    p->protocol = protocol;
-    p->port = port;
-    kn_int_or_string_set_number(&p->target_port, target);
-    return p;
-}
-
 /* Creates 'service' at the 'index'th address of serviceCIDR, through the
  * API server so that the address is taken in the allocator. */
 static void
@@ -273,7 +261,7 @@ add_coredns(KnCluster *cluster)
     kn_labels_set(service->spec.selector, "k8s-app", "kube-dns");
     for (guint i = 0; i < G_N_ELEMENTS(ports); i++)
         g_ptr_array_add(service->spec.ports,
-                        service_port(ports[i].name, ports[i].protocol, ports[i].port, ports[i].port));
+                        kn_service_port_named(ports[i].name, ports[i].protocol, ports[i].port, ports[i].port));
     add_service(cluster, service, 10);
 }
 
@@ -440,7 +428,7 @@ kn_cluster_new(const KnScenario *scenario, KnSim *sim, GError **error)
     meta_set(&kubernetes->meta, "default", "kubernetes");
     kn_labels_set(kubernetes->meta.labels, "component", "apiserver");
     kn_labels_set(kubernetes->meta.labels, "provider", "kubernetes");
-    g_ptr_array_add(kubernetes->spec.ports, service_port("https", KN_PROTOCOL_TCP, 443, 6443));
+    g_ptr_array_add(kubernetes->spec.ports, kn_service_port_named("https", KN_PROTOCOL_TCP, 443, 6443));
     add_service(cluster, kubernetes, 1);
     add_apiserver_endpoints(cluster);
 

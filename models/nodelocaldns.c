@@ -140,18 +140,6 @@ meta_set(KnObjectMeta *meta, const char *name, const char *const *labels)
         kn_labels_set(meta->labels, labels[i], labels[i + 1]);
 }
 
-static KnServicePort *
-dns_port(const char *name, KnProtocol protocol, guint port)
-{
-    KnServicePort *p = kn_service_port_new();
-
-    p->name = g_strdup(name);
-    p->protocol = protocol;
-    p->port = port;
-    kn_int_or_string_set_number(&p->target_port, port);
-    return p;
-}
-
 static void
 create(KnCluster *cluster, KnKind kind, gpointer object)
 {
@@ -196,8 +184,8 @@ kn_nodelocaldns_install(KnCluster *cluster)
     meta_set(&upstream->meta, KN_NODELOCALDNS_UPSTREAM, upstream_labels);
     upstream->spec.selector = kn_labels_new();
     kn_labels_set(upstream->spec.selector, "k8s-app", "kube-dns");
-    g_ptr_array_add(upstream->spec.ports, dns_port("dns", KN_PROTOCOL_UDP, 53));
-    g_ptr_array_add(upstream->spec.ports, dns_port("dns-tcp", KN_PROTOCOL_TCP, 53));
+    g_ptr_array_add(upstream->spec.ports, kn_service_port_named("dns", KN_PROTOCOL_UDP, 53, 53));
+    g_ptr_array_add(upstream->spec.ports, kn_service_port_named("dns-tcp", KN_PROTOCOL_TCP, 53, 53));
     create(cluster, KN_KIND_SERVICE, upstream);
 
     KnConfigMap *config = kn_config_map_new();
@@ -258,7 +246,7 @@ kn_nodelocaldns_install(KnCluster *cluster)
     metrics->spec.cluster_ip = g_strdup("None");
     metrics->spec.selector = kn_labels_new();
     kn_labels_set(metrics->spec.selector, "k8s-app", "node-local-dns");
-    g_ptr_array_add(metrics->spec.ports, dns_port("metrics", KN_PROTOCOL_TCP, 9253));
+    g_ptr_array_add(metrics->spec.ports, kn_service_port_named("metrics", KN_PROTOCOL_TCP, 9253, 9253));
     create(cluster, KN_KIND_SERVICE, metrics);
 }
 
