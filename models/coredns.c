@@ -196,6 +196,8 @@ struct KnCoreDns {
                                   * or NULL: the kube-system/coredns ConfigMap's */
     char *corefile_path;         /* its name in messages */
     gboolean network_forward;    /* forward to an address goes over the data path */
+    gboolean has_resolv_conf;    /* forward to /etc/resolv.conf goes over the data path, */
+    KnAddr resolv_conf;          /* to this, the first nameserver of the pod's resolv.conf */
     KnRng *ids;                  /* borrowed: "coredns/<pod>/forward", upstream query ids */
     KnCoreDnsStats stats;
 };
@@ -991,6 +993,14 @@ void
 kn_coredns_set_network_forward(KnCoreDns *cd, gboolean network)
 {
     cd->network_forward = network;
+}
+
+void
+kn_coredns_set_resolv_conf(KnCoreDns *cd, const KnAddr *nameserver)
+{
+    cd->has_resolv_conf = nameserver != NULL;
+    if (nameserver != NULL)
+        cd->resolv_conf = *nameserver;
 }
 
 gboolean
@@ -1898,23 +1908,14 @@ forward_network(Ctx *ctx, const Block *b, const KnDnsMessage *query, const KnAdd
 /* The forward of block 'b': over the data path when the server forwards
  * on the network and the upstream is an address, else the scenario's
  * outside resolver answering 'query' in place. */
-static KnDnsMessage *
-forward_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
+KnDnsMessage *
+kn_coredns_upstream_answer(const KnScenario *scenario, const KnDnsMessage *query)
 {
-    const KnScenario *scenario = ctx->cd->cluster->scenario;
     const char *name = qname(query);
     guint16 qt = qtype(query);
-    KnDnsMessage *m;
+    KnDnsMessage *m = kn_dns_message_new_reply(query);
     const KnExternalName *found = NULL;
-    KnAddr to;
 
-    if (ctx->cd->network_forward && kn_addr_parse(b->forward_to->pdata[0], &to))
-        return forward_network(ctx, b, query, &to, ctx->tcp);
-    m = kn_dns_message_new_reply(query);
-    ctx->plugin = "forward";
-    ctx->forwarded = TRUE;
-    ctx->upstream = b->forward_to->pdata[0];
-    ctx->cd->stats.n_forwarded++;
     m->ra = TRUE;
     for (guint i = 0; scenario && i < scenario->external_names->len; i++) {
         const KnExternalName *ext = scenario->external_names->pdata[i];
@@ -1941,6 +1942,23 @@ forward_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
                                               "nstld.verisign-grs.com", 2024010100, 1800, 900,
                                               604800, 86400));
     return m;
+}
+
+static KnDnsMessage *
+forward_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
+{
+    const char *target = b->forward_to->pdata[0];
+    KnAddr to;
+
+    if (ctx->cd->network_forward && kn_addr_parse(target, &to))
+        return forward_network(ctx, b, query, &to, ctx->tcp);
+    if (ctx->cd->has_resolv_conf && target[0] == '/')
+        return forward_network(ctx, b, query, &ctx->cd->resolv_conf, ctx->tcp);
+    ctx->plugin = "forward";
+    ctx->forwarded = TRUE;
+    ctx->upstream = target;
+    ctx->cd->stats.n_forwarded++;
+    return kn_coredns_upstream_answer(ctx->cd->cluster->scenario, query);
 }
 
 /* 'name' rewritten by the first rule that matches; NULL if none does. */

@@ -89,6 +89,15 @@ KnCoreDns *kn_coredns_new_from_corefile(KnCluster *cluster, const char *name, co
  * left to the caller to carry over the data path (KnCoreDnsAnswer.pending)
  * instead of being answered from the scenario's external.dns. */
 void kn_coredns_set_network_forward(KnCoreDns *coredns, gboolean network);
+/* With a 'nameserver' (borrowed; NULL: none), a forward to /etc/resolv.conf
+ * goes to it over the data path (KnCoreDnsAnswer.pending) too: the first
+ * nameserver of the resolv.conf of the pod or node the server runs in. */
+void kn_coredns_set_resolv_conf(KnCoreDns *coredns, const KnAddr *nameserver);
+
+/* The scenario's outside resolver (external.dns)'s reply to 'query': its
+ * external names' addresses, else NXDOMAIN or NODATA with the root zone's
+ * SOA; recursion available.  New. */
+KnDnsMessage *kn_coredns_upstream_answer(const KnScenario *scenario, const KnDnsMessage *query);
 
 /* Whether a server block listens on 'addr' (borrowed) port 'port': every
  * address, or one of its `bind` addresses. */
