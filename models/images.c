@@ -1009,6 +1009,7 @@ kn_images_serve(const KnImage *image, const KnImageListener *listener, GBytes *r
     case KN_SERVER_COREDNS_HTTP:
         return serve_coredns_http(request, context);
     case KN_SERVER_COREDNS_DNS:
+    case KN_SERVER_UPSTREAM_DNS:
         return NULL;             /* the data path asks models/coredns.h */
     }
     g_assert_not_reached();

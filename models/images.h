@@ -57,6 +57,7 @@ typedef enum {
     KN_SERVER_COREDNS_HTTP,      /* CoreDNS's health (:8080 /health) and ready (:8181 /ready) */
     KN_SERVER_COREDNS_DNS,       /* CoreDNS's DNS on 53: answered by the data path
                                   * (models/coredns.h), which knows the cluster */
+    KN_SERVER_UPSTREAM_DNS,      /* the outside resolver's DNS on 53 (external.dns) */
 } KnImageServer;
 
 /* A port a container listens on. */

@@ -67,6 +67,7 @@
 #define VXLAN_VNI 1
 #define VXLAN_OVERHEAD 50        /* outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 */
 #define EPHEMERAL_LOW 32768      /* net.ipv4.ip_local_port_range */
+#define UPSTREAM_EDNS_SIZE 1232  /* the outside resolver's EDNS payload size (DNS flag day 2020) */
 #define EPHEMERAL_HIGH 60999
 #define SYN_RETRIES 6            /* net.ipv4.tcp_syn_retries */
 #define MIN_SYNC_PERIOD (1 * KN_SEC)  /* kube-proxy --iptables-min-sync-period */
@@ -184,6 +185,8 @@ struct KnNet {
     GHashTable *pods;            /* "ns/name" -> KnNetns *, live pods */
     GPtrArray *nodes;            /* KnNetns *, scenario order */
     GPtrArray *hosts;            /* KnNetns * */
+    KnNetns *resolver;           /* the outside resolver (in net->hosts), or NULL */
+    char *node_resolv_conf;      /* a node's /etc/resolv.conf: the outside resolver */
     GPtrArray *all;              /* every KnNetns ever made (owned) */
     GHashTable *subnets;         /* a node's pod subnet (IPv4 network, host order) -> KnNetns */
     guint32 subnet_mask;         /* the nodes' pod subnet mask */
@@ -533,6 +536,8 @@ ns_by_addr(KnNet *net, const KnAddr *addr)
 
 static KnNetns *kn_net_node_of(KnNet *net, const char *name);
 
+static void dns_server_resolv_conf(KnNet *net, KnNetns *ns, KnCoreDns *server);
+
 /* A hostNetwork pod runs in its node's namespace: node-local-dns's
  * node-cache starts there with the pod's containers and stops with them
  * (the dummy interface, the rules and the server go together). */
@@ -559,6 +564,8 @@ host_pod_changed(KnNet *net, const KnPod *pod, gboolean deleted)
             note(net, KN_TRACE_APP, "node-cache %s: %s holds %s on its nodelocaldns interface and ensures "
                  "its raw NOTRACK and filter ACCEPT rules", pod->meta.name, node->name,
                  kn_nodelocaldns_addrs_text(node->node_cache));
+        if (node->node_cache != NULL)
+            dns_server_resolv_conf(net, node, kn_nodelocaldns_server(node->node_cache));
     } else if (!runs && node->node_cache != NULL) {
         g_clear_pointer(&node->node_cache, kn_nodelocaldns_free);
         node->node_cache_generation++;
@@ -1742,8 +1749,7 @@ deliver_local(KnNet *net, KnNetns *ns, KnPacket *packet)
 /* Applications: who listens, and what they answer. */
 
 static const App *app_find(KnNetns *ns, guint8 proto, guint16 port);
-static GBytes *dns_answer(KnNet *net, KnNetns *ns, const guint8 *data, gsize length,
-                          const KnAddr *client, gboolean tcp, KnTime *delay);
+static GBytes *upstream_answer(KnNet *net, const guint8 *data, gsize length);
 
 /* Whether something in 'ns' listens on 'port' for 'proto'. */
 static gboolean app_listens(KnNet *net, KnNetns *ns, guint8 proto, guint16 port);
@@ -1754,6 +1760,7 @@ static gboolean node_cache_listens(const KnNetns *ns, const KnAddr *addr, guint1
 static void node_cache_query(KnNet *net, KnNetns *node, GBytes *request, const KnAddr *client,
                              guint16 client_port, const KnAddr *local, gboolean tcp, gint64 tcb_key);
 static void node_cache_tcp(KnNet *net, Tcb *tcb);
+static KnCoreDns *pod_coredns(KnNet *net, KnNetns *ns);
 /* The answer of the application on 'port' to 'request' (a complete
  * request); NULL if it does not answer.  New reference. */
 static GBytes *app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
@@ -2216,12 +2223,11 @@ dns_tcp_answer(KnNet *net, Tcb *tcb)
 
     while (at + 2 <= length) {
         gsize n = (gsize) data[at] << 8 | data[at + 1];
-        KnTime delay;
         g_autoptr(GBytes) answer = NULL;
 
         if (at + 2 + n > length)
             return FALSE;        /* wait for the rest */
-        answer = dns_answer(net, tcb->ns, data + at + 2, n, &tcb->remote, TRUE, &delay);
+        answer = upstream_answer(net, data + at + 2, n);
         if (answer != NULL) {
             guint8 prefix[2] = { g_bytes_get_size(answer) >> 8, g_bytes_get_size(answer) & 0xff };
 
@@ -2262,6 +2268,9 @@ tcp_server_input(Tcb *tcb, const KnPacket *packet)
         const App *app = app_find(tcb->ns, KN_IPPROTO_TCP, tcb->lport);
 
         if (!tcb->answered && app != NULL && app->listener.server == KN_SERVER_COREDNS_DNS) {
+            if (pod_coredns(net, tcb->ns) != NULL)
+                node_cache_tcp(net, tcb);
+        } else if (!tcb->answered && app != NULL && app->listener.server == KN_SERVER_UPSTREAM_DNS) {
             if (dns_tcp_answer(net, tcb))
                 return;
         } else if (!tcb->answered && node_cache_listens(tcb->ns, &tcb->local, tcb->lport)) {
@@ -2512,49 +2521,31 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
 }
 
 /*****************************************************************************/
-/* CoreDNS pods answer DNS on 53 (models/coredns.h): each pod keeps its own
- * server, cache included, made when its first query arrives. */
-
-/* The answer of the CoreDNS pod 'ns' to the DNS message 'data', and the
- * time it waits for its upstream when it forwards; NULL for a message it
- * cannot parse (CoreDNS drops it).  New. */
+/* The outside resolver (external.dns) answers DNS on 53: what the
+ * scenario's external names say (kn_coredns_upstream_answer()), with an
+ * OPT of its own if the query had one.  NULL for a message it cannot
+ * parse.  New. */
 static GBytes *
-dns_answer(KnNet *net, KnNetns *ns, const guint8 *data, gsize length, const KnAddr *client,
-           gboolean tcp, KnTime *delay)
+upstream_answer(KnNet *net, const guint8 *data, gsize length)
 {
     g_autoptr(KnDnsMessage) query = kn_dns_message_decode_data(data, length, NULL);
-    KnCoreDnsAnswer out = { 0 };
-    GBytes *bytes;
+    g_autoptr(KnDnsMessage) reply = NULL;
+    gboolean dnssec = FALSE;
 
-    *delay = 0;
     if (query == NULL)
         return NULL;
-    if (ns->coredns == NULL) {
-        g_autoptr(GError) error = NULL;
-
-        ns->coredns = kn_coredns_new(net->cluster, ns->name, &error);
-        if (ns->coredns == NULL) {
-            note(net, KN_TRACE_DNS, "CoreDNS %s cannot start: %s", ns->name, error->message);
-            return NULL;
-        }
-    }
-    kn_coredns_answer(ns->coredns, query, client, tcp, &out);
-    *delay = out.upstream_delay;
+    reply = kn_coredns_upstream_answer(net->cluster->scenario, query);
+    if (kn_dns_message_get_edns(query, NULL, &dnssec))
+        kn_dns_message_set_edns(reply, UPSTREAM_EDNS_SIZE, dnssec);
     if (TRACING(net)) {
         const KnDnsQuestion *q = kn_dns_message_question(query);
         char type[16];
 
-        note(net, KN_TRACE_DNS, "CoreDNS %s: %s %s -> %s, %u answer%s (%s%s)", ns->name,
+        note(net, KN_TRACE_DNS, "the outside resolver: %s %s -> %s, %u answer%s",
              q != NULL ? q->name : "?", q != NULL ? kn_dns_type_format(q->type, type) : "?",
-             kn_dns_rcode_name(out.response->rcode), out.response->answers->len,
-             out.response->answers->len == 1 ? "" : "s",
-             out.cached ? "from its cache"
-                        : out.plugin != NULL && *out.plugin != '\0' ? out.plugin : "no plugin",
-             out.forwarded ? ", forwarded upstream" : "");
+             kn_dns_rcode_name(reply->rcode), reply->answers->len, reply->answers->len == 1 ? "" : "s");
     }
-    bytes = kn_dns_message_encode(out.response);
-    kn_coredns_answer_clear(&out);
-    return bytes;
+    return kn_dns_message_encode(reply);
 }
 
 /* A packet sent later: a server's answer that waited for its upstream. */
@@ -2615,9 +2606,13 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
         g_autoptr(GBytes) answer = NULL;
         KnPacket *reply;
 
-        if (app != NULL && app->listener.server == KN_SERVER_COREDNS_DNS)
-            answer = dns_answer(net, ns, g_bytes_get_data(request, NULL), g_bytes_get_size(request),
-                                &packet->src, FALSE, &delay);
+        if (app != NULL && app->listener.server == KN_SERVER_COREDNS_DNS) {
+            if (pod_coredns(net, ns) != NULL)
+                node_cache_query(net, ns, request, &packet->src, packet->sport, &packet->dst, FALSE, 0);
+            return;
+        }
+        if (app != NULL && app->listener.server == KN_SERVER_UPSTREAM_DNS)
+            answer = upstream_answer(net, g_bytes_get_data(request, NULL), g_bytes_get_size(request));
         else
             answer = app_answer(net, ns, KN_IPPROTO_UDP, packet->dport, request, &packet->src,
                                 packet->sport);
@@ -2653,13 +2648,16 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 }
 
 /*****************************************************************************/
-/* NodeLocal DNSCache: node-cache answers on its node's addresses
- * (nodelocaldns.h).  A hit or a name forwarded outside answers at once
- * (after the outside round trip); a cluster name it does not hold goes to
- * kube-dns-upstream over TCP from the node, through kube-proxy's DNAT like
- * any client's, and the answer follows when that connection has it. */
+/* DNS servers in namespaces: CoreDNS in a CoreDNS pod (coredns.h), and
+ * NodeLocal DNSCache's node-cache on its node's addresses
+ * (nodelocaldns.h).  What a server knows it answers at once; a forward
+ * goes out of the namespace as a real query, as any client's would: the
+ * /etc/resolv.conf forward to the nameserver of the namespace's own
+ * resolv.conf (the outside resolver), node-cache's cluster-zone forward to
+ * kube-dns-upstream over TCP through kube-proxy's DNAT; the answer follows
+ * when the reply is in. */
 
-#define NODE_CACHE_FORWARD_TIMEOUT (5 * KN_SEC)   /* forward's defaultTimeout */
+#define DNS_FORWARD_TIMEOUT (5 * KN_SEC)   /* forward's defaultTimeout */
 
 static gboolean
 node_cache_listens(const KnNetns *ns, const KnAddr *addr, guint16 port)
@@ -2668,12 +2666,52 @@ node_cache_listens(const KnNetns *ns, const KnAddr *addr, guint16 port)
            && kn_coredns_listens_on(kn_nodelocaldns_server(ns->node_cache), addr, port);
 }
 
-/* A query node-cache still owes an answer. */
+/* The server answering in 'ns' now; NULL if it stopped (the pod went). */
+static KnCoreDns *
+dns_server(const KnNetns *ns)
+{
+    if (ns->kind == KN_NETNS_NODE)
+        return ns->node_cache != NULL ? kn_nodelocaldns_server(ns->node_cache) : NULL;
+    return ns->alive ? ns->coredns : NULL;
+}
+
+/* 'server''s forward . /etc/resolv.conf goes to the first nameserver of
+ * the resolv.conf of 'ns', where it runs. */
+static void
+dns_server_resolv_conf(KnNet *net, KnNetns *ns, KnCoreDns *server)
+{
+    g_autofree char *text = kn_net_resolv_conf(net, ns);
+    g_autoptr(KnResolvConf) conf = kn_resolvconf_parse(text, KN_LIBC_GLIBC);
+
+    if (conf->nameservers->len > 0)
+        kn_coredns_set_resolv_conf(server, &g_array_index(conf->nameservers, KnAddr, 0));
+}
+
+/* The CoreDNS of CoreDNS pod 'ns', started at its first query; NULL if
+ * its Corefile does not load. */
+static KnCoreDns *
+pod_coredns(KnNet *net, KnNetns *ns)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (ns->coredns != NULL)
+        return ns->coredns;
+    ns->coredns = kn_coredns_new(net->cluster, ns->name, &error);
+    if (ns->coredns == NULL) {
+        note_place(net, ns->name);
+        note(net, KN_TRACE_DNS, "CoreDNS %s cannot start: %s", ns->name, error->message);
+        return NULL;
+    }
+    dns_server_resolv_conf(net, ns, ns->coredns);
+    return ns->coredns;
+}
+
+/* A query a server still owes an answer. */
 typedef struct CacheQuery {
-    KnNetns *node;
+    KnNetns *node;               /* where the server runs: a node, a CoreDNS pod */
     guint generation;            /* node->node_cache_generation when asked */
     KnDnsMessage *query;         /* the client's; owned */
-    KnAddr client, local;        /* who asked, and which of node-cache's addresses */
+    KnAddr client, local;        /* who asked, and which of the server's addresses */
     guint16 client_port;
     gboolean tcp;
     gint64 tcb_key;              /* TCP: the server socket to answer on */
@@ -2732,6 +2770,33 @@ node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response,
     ns_send(cq->node, reply);
 }
 
+/* For --explain: what a CoreDNS pod did with a query. */
+static void
+coredns_note(KnNet *net, const CacheQuery *cq, const KnCoreDnsAnswer *out, gboolean resumed)
+{
+    const KnDnsQuestion *q = kn_dns_message_question(cq->query);
+    char type[16];
+
+    if (out->pending != NULL) {
+        const KnDnsQuestion *fq = kn_dns_message_question(out->pending);
+        char to[KN_ADDR_STRLEN], ftype[16];
+
+        note(net, KN_TRACE_DNS, "CoreDNS %s: for %s %s, asks the node's resolver %s:53 for %s %s over %s "
+             "(forward . /etc/resolv.conf)", cq->node->name,
+             q != NULL ? q->name : "?", q != NULL ? kn_dns_type_format(q->type, type) : "?",
+             kn_addr_format(&out->pending_to, to), fq != NULL ? fq->name : "?",
+             fq != NULL ? kn_dns_type_format(fq->type, ftype) : "?", out->pending_tcp ? "TCP" : "UDP");
+        return;
+    }
+    note(net, KN_TRACE_DNS, "CoreDNS %s: %s %s -> %s, %u answer%s (%s%s)", cq->node->name,
+         q != NULL ? q->name : "?", q != NULL ? kn_dns_type_format(q->type, type) : "?",
+         kn_dns_rcode_name(out->response->rcode), out->response->answers->len,
+         out->response->answers->len == 1 ? "" : "s",
+         out->cached ? "from its cache" : resumed ? "the upstream's answer"
+         : out->plugin != NULL && *out->plugin != '\0' ? out->plugin : "no plugin",
+         out->forwarded && !resumed ? ", forwarded upstream" : "");
+}
+
 /* For --explain: what node-cache did with a query. */
 static void
 node_cache_note(KnNet *net, const CacheQuery *cq, const KnCoreDnsAnswer *out, gboolean resumed)
@@ -2742,6 +2807,19 @@ node_cache_note(KnNet *net, const CacheQuery *cq, const KnCoreDnsAnswer *out, gb
     if (!TRACING(net))
         return;
     note_place(net, cq->node->name);
+    if (cq->node->kind != KN_NETNS_NODE) {
+        coredns_note(net, cq, out, resumed);
+        return;
+    }
+    if (out->pending != NULL && out->upstream != NULL && out->upstream[0] == '/') {
+        char to[KN_ADDR_STRLEN];
+
+        note(net, KN_TRACE_DNS, "node-local-dns %s: %s %s not in its cache (miss): forwards it to the "
+             "node's resolver %s:53 (forward . /etc/resolv.conf) over %s", kn_nodelocaldns_pod(cq->node->node_cache),
+             q != NULL ? q->name : "?", q != NULL ? kn_dns_type_format(q->type, type) : "?",
+             kn_addr_format(&out->pending_to, to), out->pending_tcp ? "TCP" : "UDP");
+        return;
+    }
     if (out->pending != NULL) {
         char to[KN_ADDR_STRLEN];
 
@@ -2779,13 +2857,15 @@ node_cache_query(KnNet *net, KnNetns *node, GBytes *request, const KnAddr *clien
     KnCoreDnsAnswer out;
     CacheQuery *cq;
 
-    if (query == NULL)
+    if (query == NULL || dns_server(node) == NULL) {
+        kn_dns_message_free(query);
         return;                  /* CoreDNS drops what it cannot parse */
+    }
     cq = g_new0(CacheQuery, 1);
     *cq = (CacheQuery) { .node = node, .generation = node->node_cache_generation, .query = query,
                          .client = *client, .local = *local, .client_port = client_port, .tcp = tcp,
                          .tcb_key = tcb_key };
-    kn_coredns_answer(kn_nodelocaldns_server(node->node_cache), query, client, tcp, &out);
+    kn_coredns_answer(dns_server(node), query, client, tcp, &out);
     node_cache_note(net, cq, &out, FALSE);
     if (out.pending != NULL) {
         node_cache_forward(net, cq, &out);       /* takes 'cq' */
@@ -2804,11 +2884,11 @@ node_cache_resume(KnNet *net, CacheQuery *cq, const KnDnsMessage *reply)
     KnCoreDnsAnswer out;
 
     g_hash_table_steal(node->cache_queries, cq);
-    if (node->node_cache == NULL || node->node_cache_generation != cq->generation) {
-        cache_query_free(cq);    /* node-cache stopped meanwhile */
+    if (dns_server(node) == NULL || node->node_cache_generation != cq->generation) {
+        cache_query_free(cq);    /* the server stopped meanwhile */
         return;
     }
-    kn_coredns_answer_resume(kn_nodelocaldns_server(node->node_cache), cq->query, &cq->client, cq->tcp,
+    kn_coredns_answer_resume(dns_server(node), cq->query, &cq->client, cq->tcp,
                              reply, &out);
     node_cache_note(net, cq, &out, TRUE);
     node_cache_reply(net, cq, out.response, 0);
@@ -2861,12 +2941,12 @@ node_cache_forward(KnNet *net, CacheQuery *cq, const KnCoreDnsAnswer *out)
         g_byte_array_append(framed, g_bytes_get_data(message, NULL), n);
         g_autoptr(GBytes) send = g_bytes_new(framed->data, framed->len);
         KnTcpRequest request = { .dst = out->pending_to, .port = 53, .send = send,
-                                 .max_time = NODE_CACHE_FORWARD_TIMEOUT };
+                                 .max_time = DNS_FORWARD_TIMEOUT };
 
         client_tcp_exchange(cq->node, &request, on_upstream_tcp, cq);
     } else {
         KnUdpRequest request = { .dst = out->pending_to, .port = 53, .send = message,
-                                 .timeout = NODE_CACHE_FORWARD_TIMEOUT };
+                                 .timeout = DNS_FORWARD_TIMEOUT };
 
         client_udp_exchange(cq->node, &request, on_upstream_udp, cq);
     }
@@ -3118,6 +3198,41 @@ static const KnNetClientClass client_class = {
 /* Building the network. */
 
 
+/* The outside resolver: the scenario's external.dns, on the nodes'
+ * network gateway (the first address of nodeCIDR, where a kind node's
+ * resolv.conf points), answering on UDP and TCP 53.  None if a node or
+ * host took that address. */
+static void
+add_resolver(KnNet *net)
+{
+    static const KnImageListener listeners[] = {
+        { KN_IPPROTO_UDP, 53, KN_SERVER_UPSTREAM_DNS },
+        { KN_IPPROTO_TCP, 53, KN_SERVER_UPSTREAM_DNS },
+    };
+    KnCidr cidr;
+    KnAddr gateway;
+    char text[KN_ADDR_STRLEN];
+
+    if (!kn_cidr_parse(net->cluster->scenario->node_cidr, &cidr) || cidr.addr.family != 4 || cidr.len > 30)
+        return;
+    gateway = kn_addr_ipv4(kn_addr_ipv4_value(&cidr.addr) + 1);
+    net->node_resolv_conf = g_strdup_printf("nameserver %s\n", kn_addr_format(&gateway, text));
+    if (ns_by_addr(net, &gateway) != NULL)
+        return;
+    net->resolver = netns_new(net, KN_NETNS_HOST, "external.dns", &gateway);
+    net->resolver->client.image = HOST_IMAGE;
+    net->resolver->apps = g_array_new(FALSE, FALSE, sizeof(App));
+    g_array_set_clear_func(net->resolver->apps, app_clear);
+    for (guint i = 0; i < G_N_ELEMENTS(listeners); i++) {
+        App app = { .listener = listeners[i], .reference = g_strdup("external.dns") };
+
+        g_array_append_val(net->resolver->apps, app);
+    }
+    net->resolver->started = TRUE;
+    g_ptr_array_add(net->hosts, net->resolver);
+    addr_index_insert(net, net->resolver);
+}
+
 KnNet *
 kn_net_new(KnCluster *cluster)
 {
@@ -3191,6 +3306,7 @@ kn_net_new(KnCluster *cluster)
         g_ptr_array_add(net->hosts, ns);
         addr_index_insert(net, ns);
     }
+    add_resolver(net);
     g_autoptr(GPtrArray) pods = kn_store_list(net->store, KN_KIND_POD, NULL);
 
     for (guint i = 0; i < pods->len; i++)
@@ -3223,6 +3339,7 @@ kn_net_free(KnNet *net)
     g_hash_table_unref(net->pods);
     g_ptr_array_unref(net->nodes);
     g_ptr_array_unref(net->hosts);
+    g_free(net->node_resolv_conf);
     g_ptr_array_unref(net->all);
     g_string_free(net->story, TRUE);
     g_hash_table_unref(net->subnets);
@@ -3290,8 +3407,8 @@ pod_apps(const KnPod *pod)
 static const App *
 app_find(KnNetns *ns, guint8 proto, guint16 port)
 {
-    if (ns->kind != KN_NETNS_POD || !ns->started || ns->apps == NULL)
-        return NULL;
+    if (!ns->started || ns->apps == NULL)
+        return NULL;                 /* pods, and the outside resolver */
     for (guint i = 0; i < ns->apps->len; i++) {
         const App *app = &g_array_index(ns->apps, App, i);
 
@@ -3439,26 +3556,6 @@ add_address(GPtrArray *out, const char *text)
         g_free(addr);
 }
 
-/* What the scenario's outside resolver (external.dns) knows of 'name'
- * (no trailing dot): its addresses, or nothing.  Cluster names are not
- * among them: only CoreDNS serves cluster.local. */
-static gboolean
-lookup_outside(KnNet *net, const char *name, GPtrArray *out)
-{
-    const KnScenario *scenario = net->cluster->scenario;
-
-    for (guint i = 0; i < scenario->external_names->len; i++) {
-        const KnExternalName *ext = scenario->external_names->pdata[i];
-
-        if (g_ascii_strcasecmp(ext->name, name) == 0) {
-            for (guint j = 0; ext->addresses[j] != NULL; j++)
-                add_address(out, ext->addresses[j]);
-            return out->len > 0;
-        }
-    }
-    return FALSE;
-}
-
 /* A lookup through the stub resolver (models/resolver.h). */
 typedef struct {
     KnNetns *ns;
@@ -3531,12 +3628,13 @@ kn_net_resolv_conf(KnNet *net, KnNetns *ns)
     const char *cluster_dns[2] = { net->cluster->scenario->node_local_dns ? KN_NODELOCALDNS_IP
                                    : dns != NULL ? dns->spec.cluster_ip : NULL, NULL };
     KnKubeletDns kubelet = { cluster_dns[0] != NULL ? cluster_dns : NULL, net->cluster->scenario->cluster_domain,
-                             KN_RESOLVCONF_KIND_NODE, FALSE };
+                             net->node_resolv_conf != NULL ? net->node_resolv_conf : KN_RESOLVCONF_KIND_NODE,
+                             FALSE };
     KnDnsPolicy policy = KN_DNS_POLICY_CLUSTER_FIRST;
     const KnPod *pod;
 
     if (ns->kind != KN_NETNS_POD)
-        return g_strdup(KN_RESOLVCONF_KIND_NODE);
+        return g_strdup(kubelet.host_resolv_conf);
     pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
     if (pod != NULL)
         kn_resolvconf_policy_parse(pod->spec.dns_policy, &policy);
@@ -3588,10 +3686,17 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
      * the node's resolv.conf, which has no search list and points at the
      * outside resolver, so cluster names do not resolve (`curl
      * web.default.svc.cluster.local` on a node: "Could not resolve host"). */
-    g_autofree char *bare = g_str_has_suffix(name, ".") ? g_strndup(name, strlen(name) - 1) : g_strdup(name);
+    g_autofree char *text = kn_net_resolv_conf(net, ns);
+    DnsLookup *d = g_new0(DnsLookup, 1);
 
-    r->result.found = lookup_outside(net, bare, r->result.addresses);
-    client_after(ns, 0, on_resolved, r, resolution_free);
+    d->ns = ns;
+    d->conf = kn_resolvconf_parse(text, kn_images_lookup(NULL, ns->client.image)->libc);
+    d->done = done;
+    d->user_data = user_data;
+    g_ptr_array_unref(r->result.addresses);
+    g_free(r);
+    kn_resolver_lookup(&ns->client, d->conf, kn_sim_rng(net->sim, "dns-id"), name, KN_RESOLVER_BOTH,
+                       on_dns_done, d);
 }
 
 /*****************************************************************************/

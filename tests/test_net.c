@@ -367,17 +367,40 @@ resolve_from(KnCluster *cluster, KnNetns *ns, const char *name)
     return r;
 }
 
-/* A node's and an outside host's resolver asks the outside resolver,
- * which knows the scenario's external names and no cluster name. */
+static void
+on_resolver_packet(gpointer user_data, KnTime time, const char *iface, const KnPacket *packet,
+                   const char *comment)
+{
+    guint *n = user_data;
+
+    (void) time;
+    (void) comment;
+    if (strcmp(iface, "external.dns/eth0") == 0 && packet->proto == KN_IPPROTO_UDP && packet->dport == 53)
+        (*n)++;
+}
+
+/* A node's and an outside host's resolver asks the outside resolver, on
+ * the nodes' gateway, which knows the scenario's external names and no
+ * cluster name; a pod's CoreDNS forwards outside names to it, all as
+ * real queries. */
 static void
 check_outside_resolution(KnCluster *cluster, KnNet *net)
 {
     KnNetns *places[] = { kn_net_node(net, "w1"), kn_net_host(net, "laptop") };
+    guint queries = 0;
 
+    kn_net_set_observer(net, on_resolver_packet, &queries);
+    Resolved r = resolve_from(cluster, kn_net_pod(net, "default", "client"), "example.com");
+
+    assert_true(r.found);
+    assert_string_equal(r.first, "93.184.215.14");
+    g_free(r.first);
+    assert_int_equal(queries, 2);            /* CoreDNS's forwards: A and AAAA */
     for (guint i = 0; i < G_N_ELEMENTS(places); i++) {
-        Resolved r = resolve_from(cluster, places[i], "kubernetes.default.svc.cluster.local");
-
+        queries = 0;
+        r = resolve_from(cluster, places[i], "kubernetes.default.svc.cluster.local");
         assert_false(r.found);
+        assert_int_equal(queries, 2);        /* asked, and told NXDOMAIN */
         r = resolve_from(cluster, places[i], "kubernetes");
         assert_false(r.found);
         r = resolve_from(cluster, places[i], "example.com.");
@@ -385,6 +408,7 @@ check_outside_resolution(KnCluster *cluster, KnNet *net)
         assert_string_equal(r.first, "93.184.215.14");
         g_free(r.first);
     }
+    kn_net_set_observer(net, NULL, NULL);
 }
 
 static void
