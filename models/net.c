@@ -3587,38 +3587,6 @@ on_dns_done(const KnResolverResult *result, gpointer data)
     g_free(d);
 }
 
-/* Whether 'ns' asks the cluster's DNS: a pod whose dnsPolicy sends it to
- * CoreDNS (ClusterFirst, and ClusterFirstWithHostNet), or whose dnsConfig
- * names a nameserver inside the cluster (a Service address, or
- * node-local-dns's).  Nodes, outside hosts and pods on the node's or an
- * outside resolver answer from the outside world's names directly.
- * Simplified: that upstream resolver sends no packets. */
-static gboolean
-uses_cluster_dns(KnNet *net, KnNetns *ns)
-{
-    const KnPod *pod;
-
-    if (ns->kind != KN_NETNS_POD)
-        return FALSE;
-    pod = kn_store_lookup(net->store, KN_KIND_POD, ns->namespace, ns->name);
-    if (pod == NULL)
-        return FALSE;
-    if (pod->spec.dns_policy == NULL || strcmp(pod->spec.dns_policy, "ClusterFirst") == 0
-        || strcmp(pod->spec.dns_policy, "ClusterFirstWithHostNet") == 0)
-        return TRUE;
-    for (guint i = 0; pod->spec.dns_config != NULL && i < pod->spec.dns_config->nameservers->len; i++) {
-        KnAddr addr;
-
-        if (!kn_addr_parse(pod->spec.dns_config->nameservers->pdata[i], &addr))
-            continue;
-        if (in_service_range(net, &addr)
-            || (net->cluster->scenario->node_local_dns && strcmp(pod->spec.dns_config->nameservers->pdata[i],
-                                                                 KN_NODELOCALDNS_IP) == 0))
-            return TRUE;
-    }
-    return FALSE;
-}
-
 char *
 kn_net_resolv_conf(KnNet *net, KnNetns *ns)
 {
@@ -3665,27 +3633,13 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
         client_after(ns, 0, on_resolved, r, resolution_free);
         return;
     }
-    if (uses_cluster_dns(net, ns)) {
-        /* The C library's stub resolver, over real DNS packets to the
-         * nameserver of the pod's resolv.conf: the kube-dns ClusterIP,
-         * DNAT'd by kube-proxy to a CoreDNS pod. */
-        g_autofree char *text = kn_net_resolv_conf(net, ns);
-        DnsLookup *d = g_new0(DnsLookup, 1);
-
-        d->ns = ns;
-        d->conf = kn_resolvconf_parse(text, kn_images_lookup(NULL, ns->image)->libc);
-        d->done = done;
-        d->user_data = user_data;
-        g_ptr_array_unref(r->result.addresses);
-        g_free(r);
-        kn_resolver_lookup(&ns->client, d->conf, kn_sim_rng(net->sim, "dns-id"), name, KN_RESOLVER_BOTH,
-                           on_dns_done, d);
-        return;
-    }
-    /* A node, an outside host, a pod whose dnsPolicy is not ClusterFirst:
-     * the node's resolv.conf, which has no search list and points at the
-     * outside resolver, so cluster names do not resolve (`curl
-     * web.default.svc.cluster.local` on a node: "Could not resolve host"). */
+    /* The C library's stub resolver, over real DNS packets to the
+     * nameserver of the namespace's resolv.conf.  A ClusterFirst pod's is
+     * the kube-dns ClusterIP, DNAT'd by kube-proxy to a CoreDNS pod (or
+     * node-local-dns); a node's, an outside host's and a Default pod's is
+     * the outside resolver, with no search list, which knows nothing of
+     * cluster names (`curl web.default.svc.cluster.local` on a node:
+     * "Could not resolve host"). */
     g_autofree char *text = kn_net_resolv_conf(net, ns);
     DnsLookup *d = g_new0(DnsLookup, 1);
 
