@@ -2216,9 +2216,28 @@ cache_key(const KnDnsMessage *query)
 {
     g_autofree char *lower = kn_dns_name_canonical(qname(query));
     gboolean dnssec = FALSE;
+    char head[16];
+    guint16 type = qtype(query);
+    int n = 0;
 
+    /* "TYPE/DO/CD/name", written by hand: this runs for every query. */
     kn_dns_message_get_edns(query, NULL, &dnssec);
-    return g_strdup_printf("%u/%d/%d/%s", qtype(query), dnssec, query->cd, lower);
+    do
+        head[n++] = (char) ('0' + type % 10);
+    while ((type /= 10) > 0);
+    for (int i = 0; i < n / 2; i++) {
+        char t = head[i];
+
+        head[i] = head[n - 1 - i];
+        head[n - 1 - i] = t;
+    }
+    head[n++] = '/';
+    head[n++] = dnssec ? '1' : '0';
+    head[n++] = '/';
+    head[n++] = query->cd ? '1' : '0';
+    head[n++] = '/';
+    head[n] = '\0';
+    return g_strconcat(head, lower, NULL);
 }
 
 static void
