@@ -203,6 +203,7 @@ struct KnNet {
     KnNetPacketFunc observer;
     gpointer observer_data;
     gboolean sync_pending;
+    gboolean race_explained;     /* --explain said once why a second datagram takes the first's DNAT */
     KnTime last_sync;
     KnNetStats stats;
 };
@@ -1098,6 +1099,15 @@ ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
     if (TRACING(net) && strcmp(before, after) != 0)
         note(net, KN_TRACE_CONNTRACK, "conntrack: %s packet, %s %s -> %s",
              cs->reply ? "reply" : "original", cs->reply ? "source" : "destination", before, after);
+    if (TRACING(net) && !cs->reply && !cs->entry->seen_reply && packet->proto == KN_IPPROTO_UDP
+        && cs->entry->dnat && !net->race_explained) {
+        net->race_explained = TRUE;
+        note(net, KN_TRACE_CONNTRACK, "why: a second datagram from the same socket before any reply "
+             "(glibc's and musl's A and AAAA) is still NEW, but it finds the entry the first one made and "
+             "takes its DNAT: both reach the same backend.  On a real node two such packets handled at "
+             "once on two CPUs can both miss the table, and the second insert clashes and is dropped: the "
+             "conntrack race behind 5 s DNS timeouts, which newer kernels resolve");
+    }
     else if (TRACING(net) && cs->reply && cs->entry->snat)
         note(net, KN_TRACE_CONNTRACK, "conntrack: reply packet, destination back to the client");
 }
