@@ -1099,6 +1099,8 @@ ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
     if (TRACING(net) && strcmp(before, after) != 0)
         note(net, KN_TRACE_CONNTRACK, "conntrack: %s packet, %s %s -> %s",
              cs->reply ? "reply" : "original", cs->reply ? "source" : "destination", before, after);
+    else if (TRACING(net) && cs->reply && cs->entry->snat)
+        note(net, KN_TRACE_CONNTRACK, "conntrack: reply packet, destination back to the client");
     if (TRACING(net) && !cs->reply && !cs->entry->seen_reply && packet->proto == KN_IPPROTO_UDP
         && cs->entry->dnat && !net->race_explained) {
         net->race_explained = TRUE;
@@ -1108,8 +1110,6 @@ ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
              "once on two CPUs can both miss the table, and the second insert clashes and is dropped: the "
              "conntrack race behind 5 s DNS timeouts, which newer kernels resolve");
     }
-    else if (TRACING(net) && cs->reply && cs->entry->snat)
-        note(net, KN_TRACE_CONNTRACK, "conntrack: reply packet, destination back to the client");
 }
 
 /* POSTROUTING for a new connection: kube-proxy's masquerade, flannel's. */
