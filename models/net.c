@@ -2015,6 +2015,8 @@ on_retransmit(KnSim *sim, gpointer data)
     tcb->has_retransmit = FALSE;
     if (tcb->state != TCP_SYN_SENT)
         return;
+    if (TRACING(tcb->ns->net))
+        note_place(tcb->ns->net, tcb->ns->name);
     if (tcb->syn_tries > SYN_RETRIES) {
         note(tcb->ns->net, KN_TRACE_APP, "connect() gave up after %u SYNs: timed out",
              tcb->syn_tries);
@@ -2038,6 +2040,8 @@ on_deadline(KnSim *sim, gpointer data)
 
     (void) sim;
     tcb->has_deadline = FALSE;
+    if (TRACING(tcb->ns->net))
+        note_place(tcb->ns->net, tcb->ns->name);
     note(tcb->ns->net, KN_TRACE_APP, "%s timeout", tcb->state == TCP_SYN_SENT ? "connect" : "transfer");
     client_report(tcb, tcb->state == TCP_SYN_SENT ? KN_NET_CONNECT_TIMEOUT : KN_NET_TIMEOUT);
     if (tcb->state != TCP_SYN_SENT && tcb->state != TCP_CLOSED)
