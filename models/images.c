@@ -454,15 +454,13 @@ typedef struct HttpRequest {
     int minor;                   /* HTTP/1.<minor> */
     gboolean has_host;
     gboolean wants_close;        /* Connection: close, or HTTP/1.0 without keep-alive */
+    char *storage;               /* what the strings above point into (one allocation) */
 } HttpRequest;
 
 static void
 http_request_clear(HttpRequest *request)
 {
-    g_free(request->method);
-    g_free(request->target);
-    g_free(request->path);
-    g_free(request->query);
+    g_free(request->storage);
 }
 
 /* Cuts the line at 'line' at its '\n'; returns the next line, or NULL
@@ -484,12 +482,18 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
 {
     gsize size = 0;
     const char *data = bytes != NULL ? g_bytes_get_data(bytes, &size) : NULL;
-    g_autofree char *text = g_strndup(data != NULL ? data : "", size);
-    char *line = text, *next, *space1, *space2;
+    char *text, *line, *next, *space1, *space2;
     gboolean keep_alive = FALSE;
     char *query;
 
+    /* The text (as g_strndup() copies it, up to a NUL), then room for a copy
+     * of the target. */
+    size = data != NULL ? strnlen(data, size) : 0;
     memset(request, 0, sizeof(*request));
+    request->storage = text = g_malloc(2 * size + 2);
+    memcpy(text, data != NULL ? data : "", size);
+    text[size] = '\0';
+    line = text;
     next = cut_line(line);
     g_strchomp(line);
     /* Exactly three words, split at single spaces. */
@@ -498,12 +502,12 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
     if (space2 == NULL || strchr(space2 + 1, ' ') != NULL || !g_str_has_prefix(space2 + 1, "HTTP/1."))
         return FALSE;
     *space1 = *space2 = '\0';
-    request->method = g_strdup(line);
-    request->target = g_strdup(space1 + 1);
+    request->method = line;
+    request->target = strcpy(text + size + 1, space1 + 1);
     request->minor = space2[1 + 7] - '0';
-    request->path = g_strdup(space1 + 1);
+    request->path = space1 + 1;
     query = strchr(request->path, '?');
-    request->query = g_strdup(query != NULL ? query + 1 : "");
+    request->query = query != NULL ? query + 1 : space2;  /* 'space2' is "" now */
     if (query != NULL)
         *query = '\0';
     for (line = next; line != NULL; line = next) {
@@ -871,7 +875,7 @@ serve_netexec_http(GBytes *bytes, const KnImageServeContext *context)
 {
     static const char text_plain[] = "text/plain; charset=utf-8";
     HttpRequest request;
-    GString *out = g_string_new(NULL);
+    GString *out = g_string_sized_new(256);   /* a typical answer, without regrowing */
     char date[32];
     gboolean head;
 
