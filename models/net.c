@@ -1380,9 +1380,10 @@ fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
 
 /* The packet will reach node 'to' after a link's delay: starts loading
  * the conntrack slots its lookup and, for a first packet, its confirmation
- * will read, so the miss overlaps the events in between. */
+ * will read, and the namespace of the pod it is for (on that node), so the
+ * misses overlap the events in between. */
 static void
-prefetch_node(const KnNetns *to, const KnPacket *packet)
+prefetch_node(KnNet *net, const KnNetns *to, const KnPacket *packet)
 {
     KnCtTuple tuple, inverse;
 
@@ -1391,6 +1392,14 @@ prefetch_node(const KnNetns *to, const KnPacket *packet)
                             .dport = tuple.sport, .proto = tuple.proto };
     kn_conntrack_prefetch(to->ct, &tuple);
     kn_conntrack_prefetch(to->ct, &inverse);
+    if (kn_cidr_contains(&to->pod_cidr, &packet->dst)) {
+        const KnNetns *pod = ns_by_addr(net, &packet->dst);
+
+        if (pod != NULL) {
+            __builtin_prefetch(pod);
+            __builtin_prefetch((const char *) pod + 64);
+        }
+    }
 }
 
 static gint64 sock_key(guint16 lport, const KnAddr *remote, guint16 rport);
@@ -1404,7 +1413,7 @@ prefetch_pod(const KnNetns *to, const KnPacket *packet)
     if (to->tcbs != NULL && packet->proto == KN_IPPROTO_TCP)
         __builtin_prefetch(&to->tcbs[tcb_home(to, sock_key(packet->dport, &packet->src, packet->sport))]);
     if (to->apps != NULL)
-        __builtin_prefetch(to->apps->data);
+        __builtin_prefetch(to->apps);   /* not ->data: that would wait for this load */
 }
 
 /* Puts a packet the node has routed on the wire. */
@@ -1456,7 +1465,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 VXLAN_VNI, node->name, to->name, VXLAN_OVERHEAD);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        prefetch_node(to, packet);
+        prefetch_node(net, to, packet);
         send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
         return;
     }
@@ -1474,7 +1483,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 route->route == ROUTE_OUTSIDE ? "host" : "node", to->name);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        prefetch_node(to, packet);
+        prefetch_node(net, to, packet);
         send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE, packet,
                    hops + 1);
         return;
