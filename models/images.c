@@ -827,9 +827,11 @@ go_time_string(const KnImageServeContext *context)
     }
     memcpy(p, " +0000 UTC m=+", 14);
     p += 14;
+    /* "%lu.%09lu" of the seconds since the start (at most 20 digits). */
+    p += uint_text(since / KN_SEC, p);
+    *p++ = '.';
+    p = put_digits(p, since % KN_SEC, 9);
     *p = '\0';
-    g_snprintf(p, sizeof buf - (gsize) (p - buf), "%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT,
-               since / KN_SEC, since % KN_SEC);
     return g_strdup(buf);
 }
 

@@ -3553,12 +3553,13 @@ app_request_complete(GBytes *request)
 {
     gsize length;
     const char *data = g_bytes_get_data(request, &length);
-    const char *end = data != NULL ? g_strstr_len(data, length, "\r\n\r\n") : NULL;
+    /* As g_strstr_len() looks: up to a NUL. */
+    const char *end = data != NULL ? find_text(data, strnlen(data, length), "\r\n\r\n", 4) : NULL;
     const char *field;
 
     if (end == NULL)
         return FALSE;
-    field = g_strstr_len(data, end - data, "\r\nContent-Length: ");
+    field = find_text(data, end - data, "\r\nContent-Length: ", 18);
     if (field == NULL)
         return TRUE;
     return (gsize) (end + 4 - data) + g_ascii_strtoull(field + 18, NULL, 10) <= length;

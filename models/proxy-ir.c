@@ -79,7 +79,16 @@ typedef struct WalkMemo {
     const char *decided_by;
 } WalkMemo;
 
-#define N_WALK_MEMOS 16
+#define N_WALK_MEMOS 16            /* a power of two: open addressing on memo_home() */
+
+/* Where the memo of (table, hook, state, mark) goes, or its probe starts. */
+static inline guint
+memo_home(guint table, guint hook, guint ct_state, guint32 mark)
+{
+    guint32 h = (table * 5 + hook) * 0x9e3779b1u ^ ct_state * 0x85ebca6bu ^ mark * 0xc2b2ae35u;
+
+    return (h ^ h >> 15) & (N_WALK_MEMOS - 1);
+}
 
 struct KnProxyIrRuleset {
     GPtrArray *chains[KN_PROXY_IR_N_TABLES];   /* KnProxyIrChain, owned, creation order */
@@ -1332,7 +1341,10 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
     if (walk->hook >= KN_N_HOOKS)
         return FALSE;
     if (walk->trace == NULL) {
-        for (guint i = 0; i < N_WALK_MEMOS && ruleset->memos[i].used; i++) {
+        guint home = memo_home(table, walk->hook, walk->ct_state, walk->packet->mark);
+
+        for (guint n = 0, i = home; n < N_WALK_MEMOS && ruleset->memos[i].used;
+             n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
             const WalkMemo *memo = &ruleset->memos[i];
 
             if (memo->table == table && memo->hook == walk->hook && memo->ct_state == walk->ct_state
@@ -1467,7 +1479,9 @@ done:
      * and the mark, and did no NAT. */
     if (walk->trace == NULL && !ctx.packet_dependent && walk->dnat == had_dnat
         && (walk->masquerade == had_masquerade || !had_masquerade)) {
-        for (guint i = 0; i < N_WALK_MEMOS; i++) {
+        guint home = memo_home(start.table, start.hook, start.ct_state, start.mark_in);
+
+        for (guint n = 0, i = home; n < N_WALK_MEMOS; n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
             WalkMemo *memo = &ruleset->memos[i];
 
             if (memo->used)
