@@ -835,6 +835,20 @@ go_time_string(const KnImageServeContext *context)
     return g_strdup(buf);
 }
 
+/* g_string_append_len() without its generality (overlap checks, a
+ * function call per piece), for the answers built on every request. */
+static inline void
+out_append(GString *out, const char *text, gsize n)
+{
+    if (out->len + n >= out->allocated_len) {
+        g_string_append_len(out, text, n);
+        return;
+    }
+    memcpy(out->str + out->len, text, n);
+    out->len += n;
+    out->str[out->len] = '\0';
+}
+
 static void
 go_response(GString *out, int code, const char *content_type, const char *extra,
             const char *body, gboolean close, const char *date, gboolean head)
@@ -843,33 +857,33 @@ go_response(GString *out, int code, const char *content_type, const char *extra,
     char digits[24];
 
     if (text != NULL && code >= 100 && code <= 999) {
-        g_string_append_len(out, "HTTP/1.1 ", 9);
-        g_string_append_len(out, put_digits(digits, (guint64) code, 3) - 3, 3);
-        g_string_append_c(out, ' ');
-        g_string_append(out, text);
-        g_string_append_len(out, "\r\n", 2);
+        out_append(out, "HTTP/1.1 ", 9);
+        out_append(out, put_digits(digits, (guint64) code, 3) - 3, 3);
+        out_append(out, " ", 1);
+        out_append(out, text, strlen(text));
+        out_append(out, "\r\n", 2);
     } else if (text != NULL) {
         g_string_append_printf(out, "HTTP/1.1 %03d %s\r\n", code, text);
     } else {
         g_string_append_printf(out, "HTTP/1.1 %03d status code %d\r\n", code, code);
     }
     if (extra != NULL)
-        g_string_append(out, extra);         /* the handler's own headers, sorted */
-    g_string_append_len(out, "Date: ", 6);
-    g_string_append(out, date);
-    g_string_append_len(out, "\r\nContent-Length: ", 18);
-    g_string_append_len(out, digits, uint_text(strlen(body), digits));
-    g_string_append_len(out, "\r\n", 2);
+        out_append(out, extra, strlen(extra));   /* the handler's own headers, sorted */
+    out_append(out, "Date: ", 6);
+    out_append(out, date, strlen(date));
+    out_append(out, "\r\nContent-Length: ", 18);
+    out_append(out, digits, uint_text(strlen(body), digits));
+    out_append(out, "\r\n", 2);
     if (content_type != NULL && body[0] != '\0') {
-        g_string_append_len(out, "Content-Type: ", 14);
-        g_string_append(out, content_type);
-        g_string_append_len(out, "\r\n", 2);
+        out_append(out, "Content-Type: ", 14);
+        out_append(out, content_type, strlen(content_type));
+        out_append(out, "\r\n", 2);
     }
     if (close)
-        g_string_append(out, "Connection: close\r\n");
-    g_string_append(out, "\r\n");
+        out_append(out, "Connection: close\r\n", 19);
+    out_append(out, "\r\n", 2);
     if (!head)
-        g_string_append(out, body);
+        out_append(out, body, strlen(body));
 }
 
 static GBytes *
