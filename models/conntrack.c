@@ -185,12 +185,12 @@ table_resize(KnConntrack *ct, guint n_slots)
     free(old);
 }
 
-/* Adds 'key' (inside 'entry'); an equal tuple already there keeps its key
- * and takes 'entry' (g_hash_table_insert()'s rule). */
+/* Adds 'key' (inside 'entry'; its tuple_hash() is 'hash'); an equal tuple
+ * already there keeps its key and takes 'entry' (g_hash_table_insert()'s
+ * rule). */
 static void
-table_insert(KnConntrack *ct, const KnCtTuple *key, KnCtEntry *entry)
+table_insert(KnConntrack *ct, const KnCtTuple *key, guint32 hash, KnCtEntry *entry)
 {
-    guint32 hash = tuple_hash(key);
     guint i;
 
     if ((ct->n_used + 1) * 2 > ct->mask + 1)
@@ -377,7 +377,11 @@ timeout_of(const KnCtEntry *entry)
 gboolean
 kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 {
-    if (table_contains(ct, &entry->orig) || table_contains(ct, &entry->reply)) {
+    /* Each tuple hashed once, for the clash test and the insert. */
+    guint32 orig_hash = tuple_hash(&entry->orig), reply_hash = tuple_hash(&entry->reply);
+
+    if (ct->slots[slot_find(ct, &entry->orig, orig_hash)].ref != 0
+        || ct->slots[slot_find(ct, &entry->reply, reply_hash)].ref != 0) {
         kn_conntrack_entry_free(entry);
         return FALSE;
     }
@@ -387,8 +391,8 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
         entry->expires = now + timeout_of(entry);
     ct->min_expires = MIN(ct->min_expires, entry->expires);
     ct->n_entries++;
-    table_insert(ct, &entry->orig, entry);
-    table_insert(ct, &entry->reply, entry);
+    table_insert(ct, &entry->orig, orig_hash, entry);
+    table_insert(ct, &entry->reply, reply_hash, entry);
     return TRUE;
 }
 

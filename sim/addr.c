@@ -152,19 +152,12 @@ kn_cidr_parse(const char *text, KnCidr *cidr)
 }
 
 gboolean
-kn_cidr_contains(const KnCidr *cidr, const KnAddr *addr)
+kn_cidr_contains_bytes(const KnCidr *cidr, const KnAddr *addr)
 {
-    KnAddr masked;
+    KnAddr masked = *addr;
 
     if (addr->family != cidr->addr.family)
         return FALSE;
-    if (addr->family == 4 && cidr->len <= 32) {
-        /* The same test on the 32-bit values. */
-        guint32 mask = cidr->len == 0 ? 0 : ~0u << (32 - cidr->len);
-
-        return (kn_addr_ipv4_value(addr) & mask) == kn_addr_ipv4_value(&cidr->addr);
-    }
-    masked = *addr;
     mask_bits(&masked, cidr->len);
     return kn_addr_equal(&masked, &cidr->addr);
 }
