@@ -301,7 +301,8 @@ entry_remove(KnConntrack *ct, KnCtEntry *entry)
 KnCtEntry *
 kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolean *reply)
 {
-    KnCtEntry *entry = table_lookup(ct, tuple);
+    const Slot *slot = &ct->slots[slot_find(ct, tuple, tuple_hash(tuple))];
+    KnCtEntry *entry = slot_entry(slot);
 
     if (entry == NULL)
         return NULL;
@@ -309,8 +310,11 @@ kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolea
         entry_remove(ct, entry);
         return NULL;
     }
+    /* A reply packet's tuple is the reply tuple and not (for a connection
+     * that is its own inverse) the original one; the slot says which it
+     * matched. */
     if (reply != NULL)
-        *reply = tuple_equal(tuple, &entry->reply) && !tuple_equal(tuple, &entry->orig);
+        *reply = (slot->ref & 1) && !tuple_equal(tuple, &entry->orig);
     return entry;
 }
 
