@@ -34,10 +34,29 @@
  * tombstones pile up.  The entries are owned through their original
  * tuple's slot. */
 typedef struct Slot {
-    guint32 hash;                /* tuple_hash() of 'key' */
-    const KnCtTuple *key;        /* inside 'entry' (orig or reply); NULL: empty */
-    KnCtEntry *entry;
+    guint32 hash;                /* tuple_hash() of the key */
+    guintptr ref;                /* the entry, | 1 if the key is its reply tuple
+                                  * rather than its original one; 0: empty */
 } Slot;
+
+/* 16 bytes, so four slots share a cache line and none straddles two. */
+G_STATIC_ASSERT(sizeof(Slot) == 16);
+G_STATIC_ASSERT(G_ALIGNOF(KnCtEntry) >= 2);
+
+static inline KnCtEntry *
+slot_entry(const Slot *slot)
+{
+    return (KnCtEntry *) (slot->ref & ~(guintptr) 1);
+}
+
+/* The tuple the slot is keyed by; the slot must not be empty. */
+static inline const KnCtTuple *
+slot_key(const Slot *slot)
+{
+    KnCtEntry *entry = slot_entry(slot);
+
+    return (slot->ref & 1) ? &entry->reply : &entry->orig;
+}
 
 #define MIN_SLOTS 64
 
@@ -105,7 +124,7 @@ slot_find(const KnConntrack *ct, const KnCtTuple *tuple, guint32 hash)
     for (;; i = (i + 1) & ct->mask) {
         const Slot *slot = &ct->slots[i];
 
-        if (slot->key == NULL || (slot->hash == hash && tuple_equal(slot->key, tuple)))
+        if (slot->ref == 0 || (slot->hash == hash && tuple_equal(slot_key(slot), tuple)))
             return i;
     }
 }
@@ -115,7 +134,7 @@ table_lookup(const KnConntrack *ct, const KnCtTuple *tuple)
 {
     const Slot *slot = &ct->slots[slot_find(ct, tuple, tuple_hash(tuple))];
 
-    return slot->key != NULL ? slot->entry : NULL;
+    return slot_entry(slot);
 }
 
 static gboolean
@@ -157,31 +176,32 @@ table_resize(KnConntrack *ct, guint n_slots)
     for (guint i = 0; i < n_old; i++) {
         guint j = old[i].hash & ct->mask;
 
-        if (old[i].key == NULL)
+        if (old[i].ref == 0)
             continue;
-        while (ct->slots[j].key != NULL)
+        while (ct->slots[j].ref != 0)
             j = (j + 1) & ct->mask;
         ct->slots[j] = old[i];
     }
     free(old);
 }
 
-/* Adds 'key' (inside 'entry'); an equal tuple already there keeps its key
- * and takes 'entry' (g_hash_table_insert()'s rule). */
+/* Adds 'key' (inside 'entry'; its tuple_hash() is 'hash'); an equal tuple
+ * already there keeps its key and takes 'entry' (g_hash_table_insert()'s
+ * rule). */
 static void
-table_insert(KnConntrack *ct, const KnCtTuple *key, KnCtEntry *entry)
+table_insert(KnConntrack *ct, const KnCtTuple *key, guint32 hash, KnCtEntry *entry)
 {
-    guint32 hash = tuple_hash(key);
     guint i;
 
     if ((ct->n_used + 1) * 2 > ct->mask + 1)
         table_resize(ct, (ct->mask + 1) * 2);
     i = slot_find(ct, key, hash);
-    if (ct->slots[i].key == NULL) {
-        ct->slots[i] = (Slot) { .hash = hash, .key = key, .entry = entry };
+    g_assert(key == &entry->orig || key == &entry->reply);
+    if (ct->slots[i].ref == 0) {
+        ct->slots[i] = (Slot) { .hash = hash, .ref = (guintptr) entry | (key == &entry->reply) };
         ct->n_used++;
     } else {
-        ct->slots[i].entry = entry;
+        ct->slots[i].ref = (guintptr) entry | (ct->slots[i].ref & 1);
     }
 }
 
@@ -190,18 +210,18 @@ table_remove(KnConntrack *ct, const KnCtTuple *tuple)
 {
     guint i = slot_find(ct, tuple, tuple_hash(tuple));
 
-    if (ct->slots[i].key == NULL)
+    if (ct->slots[i].ref == 0)
         return;
-    ct->slots[i].key = NULL;
+    ct->slots[i].ref = 0;
     ct->n_used--;
     /* Shift back the slots of the run after 'i' that may sit at 'i'. */
-    for (guint j = (i + 1) & ct->mask; ct->slots[j].key != NULL; j = (j + 1) & ct->mask) {
+    for (guint j = (i + 1) & ct->mask; ct->slots[j].ref != 0; j = (j + 1) & ct->mask) {
         guint home = ct->slots[j].hash & ct->mask;
 
         if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
             continue;
         ct->slots[i] = ct->slots[j];
-        ct->slots[j].key = NULL;
+        ct->slots[j].ref = 0;
         i = j;
     }
 }
@@ -216,8 +236,8 @@ table_entries(const KnConntrack *ct)
     for (guint i = 0; i <= ct->mask; i++) {
         const Slot *slot = &ct->slots[i];
 
-        if (slot->key != NULL && slot->key == &slot->entry->orig)
-            g_ptr_array_add(all, slot->entry);
+        if (slot->ref != 0 && !(slot->ref & 1))
+            g_ptr_array_add(all, slot_entry(slot));
     }
     return all;
 }
@@ -281,7 +301,8 @@ entry_remove(KnConntrack *ct, KnCtEntry *entry)
 KnCtEntry *
 kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolean *reply)
 {
-    KnCtEntry *entry = table_lookup(ct, tuple);
+    const Slot *slot = &ct->slots[slot_find(ct, tuple, tuple_hash(tuple))];
+    KnCtEntry *entry = slot_entry(slot);
 
     if (entry == NULL)
         return NULL;
@@ -289,8 +310,11 @@ kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolea
         entry_remove(ct, entry);
         return NULL;
     }
+    /* A reply packet's tuple is the reply tuple and not (for a connection
+     * that is its own inverse) the original one; the slot says which it
+     * matched. */
     if (reply != NULL)
-        *reply = tuple_equal(tuple, &entry->reply) && !tuple_equal(tuple, &entry->orig);
+        *reply = (slot->ref & 1) && !tuple_equal(tuple, &entry->orig);
     return entry;
 }
 
@@ -357,7 +381,11 @@ timeout_of(const KnCtEntry *entry)
 gboolean
 kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 {
-    if (table_contains(ct, &entry->orig) || table_contains(ct, &entry->reply)) {
+    /* Each tuple hashed once, for the clash test and the insert. */
+    guint32 orig_hash = tuple_hash(&entry->orig), reply_hash = tuple_hash(&entry->reply);
+
+    if (ct->slots[slot_find(ct, &entry->orig, orig_hash)].ref != 0
+        || ct->slots[slot_find(ct, &entry->reply, reply_hash)].ref != 0) {
         kn_conntrack_entry_free(entry);
         return FALSE;
     }
@@ -367,8 +395,8 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
         entry->expires = now + timeout_of(entry);
     ct->min_expires = MIN(ct->min_expires, entry->expires);
     ct->n_entries++;
-    table_insert(ct, &entry->orig, entry);
-    table_insert(ct, &entry->reply, entry);
+    table_insert(ct, &entry->orig, orig_hash, entry);
+    table_insert(ct, &entry->reply, reply_hash, entry);
     return TRUE;
 }
 

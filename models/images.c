@@ -454,15 +454,13 @@ typedef struct HttpRequest {
     int minor;                   /* HTTP/1.<minor> */
     gboolean has_host;
     gboolean wants_close;        /* Connection: close, or HTTP/1.0 without keep-alive */
+    char *storage;               /* what the strings above point into (one allocation) */
 } HttpRequest;
 
 static void
 http_request_clear(HttpRequest *request)
 {
-    g_free(request->method);
-    g_free(request->target);
-    g_free(request->path);
-    g_free(request->query);
+    g_free(request->storage);
 }
 
 /* Cuts the line at 'line' at its '\n'; returns the next line, or NULL
@@ -484,12 +482,18 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
 {
     gsize size = 0;
     const char *data = bytes != NULL ? g_bytes_get_data(bytes, &size) : NULL;
-    g_autofree char *text = g_strndup(data != NULL ? data : "", size);
-    char *line = text, *next, *space1, *space2;
+    char *text, *line, *next, *space1, *space2;
     gboolean keep_alive = FALSE;
     char *query;
 
+    /* The text (as g_strndup() copies it, up to a NUL), then room for a copy
+     * of the target. */
+    size = data != NULL ? strnlen(data, size) : 0;
     memset(request, 0, sizeof(*request));
+    request->storage = text = g_malloc(2 * size + 2);
+    memcpy(text, data != NULL ? data : "", size);
+    text[size] = '\0';
+    line = text;
     next = cut_line(line);
     g_strchomp(line);
     /* Exactly three words, split at single spaces. */
@@ -498,12 +502,12 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
     if (space2 == NULL || strchr(space2 + 1, ' ') != NULL || !g_str_has_prefix(space2 + 1, "HTTP/1."))
         return FALSE;
     *space1 = *space2 = '\0';
-    request->method = g_strdup(line);
-    request->target = g_strdup(space1 + 1);
+    request->method = line;
+    request->target = strcpy(text + size + 1, space1 + 1);
     request->minor = space2[1 + 7] - '0';
-    request->path = g_strdup(space1 + 1);
+    request->path = space1 + 1;
     query = strchr(request->path, '?');
-    request->query = g_strdup(query != NULL ? query + 1 : "");
+    request->query = query != NULL ? query + 1 : space2;  /* 'space2' is "" now */
     if (query != NULL)
         *query = '\0';
     for (line = next; line != NULL; line = next) {
@@ -823,10 +827,26 @@ go_time_string(const KnImageServeContext *context)
     }
     memcpy(p, " +0000 UTC m=+", 14);
     p += 14;
+    /* "%lu.%09lu" of the seconds since the start (at most 20 digits). */
+    p += uint_text(since / KN_SEC, p);
+    *p++ = '.';
+    p = put_digits(p, since % KN_SEC, 9);
     *p = '\0';
-    g_snprintf(p, sizeof buf - (gsize) (p - buf), "%" G_GUINT64_FORMAT ".%09" G_GUINT64_FORMAT,
-               since / KN_SEC, since % KN_SEC);
     return g_strdup(buf);
+}
+
+/* g_string_append_len() without its generality (overlap checks, a
+ * function call per piece), for the answers built on every request. */
+static inline void
+out_append(GString *out, const char *text, gsize n)
+{
+    if (out->len + n >= out->allocated_len) {
+        g_string_append_len(out, text, n);
+        return;
+    }
+    memcpy(out->str + out->len, text, n);
+    out->len += n;
+    out->str[out->len] = '\0';
 }
 
 static void
@@ -837,33 +857,33 @@ go_response(GString *out, int code, const char *content_type, const char *extra,
     char digits[24];
 
     if (text != NULL && code >= 100 && code <= 999) {
-        g_string_append_len(out, "HTTP/1.1 ", 9);
-        g_string_append_len(out, put_digits(digits, (guint64) code, 3) - 3, 3);
-        g_string_append_c(out, ' ');
-        g_string_append(out, text);
-        g_string_append_len(out, "\r\n", 2);
+        out_append(out, "HTTP/1.1 ", 9);
+        out_append(out, put_digits(digits, (guint64) code, 3) - 3, 3);
+        out_append(out, " ", 1);
+        out_append(out, text, strlen(text));
+        out_append(out, "\r\n", 2);
     } else if (text != NULL) {
         g_string_append_printf(out, "HTTP/1.1 %03d %s\r\n", code, text);
     } else {
         g_string_append_printf(out, "HTTP/1.1 %03d status code %d\r\n", code, code);
     }
     if (extra != NULL)
-        g_string_append(out, extra);         /* the handler's own headers, sorted */
-    g_string_append_len(out, "Date: ", 6);
-    g_string_append(out, date);
-    g_string_append_len(out, "\r\nContent-Length: ", 18);
-    g_string_append_len(out, digits, uint_text(strlen(body), digits));
-    g_string_append_len(out, "\r\n", 2);
+        out_append(out, extra, strlen(extra));   /* the handler's own headers, sorted */
+    out_append(out, "Date: ", 6);
+    out_append(out, date, strlen(date));
+    out_append(out, "\r\nContent-Length: ", 18);
+    out_append(out, digits, uint_text(strlen(body), digits));
+    out_append(out, "\r\n", 2);
     if (content_type != NULL && body[0] != '\0') {
-        g_string_append_len(out, "Content-Type: ", 14);
-        g_string_append(out, content_type);
-        g_string_append_len(out, "\r\n", 2);
+        out_append(out, "Content-Type: ", 14);
+        out_append(out, content_type, strlen(content_type));
+        out_append(out, "\r\n", 2);
     }
     if (close)
-        g_string_append(out, "Connection: close\r\n");
-    g_string_append(out, "\r\n");
+        out_append(out, "Connection: close\r\n", 19);
+    out_append(out, "\r\n", 2);
     if (!head)
-        g_string_append(out, body);
+        out_append(out, body, strlen(body));
 }
 
 static GBytes *
@@ -871,7 +891,7 @@ serve_netexec_http(GBytes *bytes, const KnImageServeContext *context)
 {
     static const char text_plain[] = "text/plain; charset=utf-8";
     HttpRequest request;
-    GString *out = g_string_new(NULL);
+    GString *out = g_string_sized_new(256);   /* a typical answer, without regrowing */
     char date[32];
     gboolean head;
 

@@ -100,52 +100,56 @@ app_clear(gpointer data)
 static GArray *pod_apps(const KnPod *pod);
 
 struct KnNetns {
+    /* What a packet's hop reads, first: the struct is aligned to 128 bytes,
+     * so these share the pair of cache lines a miss brings in. */
     KnNet *net;
-    KnNetnsKind kind;
-    char *name;                  /* pod, node or host name */
-    char *namespace;             /* a pod's namespace; NULL otherwise */
     KnNetns *node;               /* a pod's node, a node itself; NULL for a host */
+    TcbSlot *tcbs;               /* sock_key() -> Tcb (owned): open addressing, NULL
+                                  * until the first socket */
+    GArray *apps;                /* App: what a pod's containers listen on; or NULL */
+    KnConntrack *ct;
+    gpointer proxy;              /* the kube-proxy ruleset */
+    guint tcbs_mask;             /* slots - 1 */
+    guint n_tcbs;
+    KnNetnsKind kind;
+    gboolean alive;              /* a pod that still exists */
+    gboolean started;            /* a pod's containers run (they answer) */
+    guint next_port;
+    guint32 next_isn;
     KnAddr addr;                 /* eth0's address */
     guint8 mac[6];
+    GHashTable *udp_waits;       /* local port -> UdpWait, the oldest first (->next) */
+    GHashTable *udp_bound;       /* local ports held by udp_bind(); NULL until the first */
+    KnNodeLocalDns *node_cache;  /* node-local-dns's node-cache running here (its
+                                  * addresses, rules and server), or NULL */
+    /* The rest. */
+    char *name;                  /* pod, node or host name */
+    char *namespace;             /* a pod's namespace; NULL otherwise */
     char *eth0;                  /* "NAME/eth0", for observers */
     char *veth;                  /* a pod's node-side veth, "NODE/vethXXXXXXXX" */
     const char *veth_iface;      /* its name on the node, "vethXXXXXXXX" (inside 'veth') */
     char *image;                 /* a pod's first container's image */
     KnCoreDns *coredns;          /* a CoreDNS pod's server (its own cache); or NULL */
-    GArray *apps;                /* App: what a pod's containers listen on; or NULL */
-    gboolean started;            /* a pod's containers run (they answer) */
     KnTime start_time;           /* when they started */
-    gboolean alive;              /* a pod that still exists */
     KnNetClient client;
-    /* Sockets. */
-    TcbSlot *tcbs;               /* sock_key() -> Tcb (owned): open addressing, NULL
-                                  * until the first socket */
-    guint tcbs_mask;             /* slots - 1 */
-    guint n_tcbs;
-    GHashTable *udp_waits;       /* local port -> UdpWait, the oldest first (->next) */
-    GHashTable *udp_bound;       /* local ports held by udp_bind(); NULL until the first */
     GHashTable *ping_waits;      /* id << 16 | seq -> PingWait */
-    guint next_port;
     guint16 next_ping_id;
-    guint32 next_isn;
     /* Nodes only. */
     const char *zone;            /* interned (g_intern_string), so equal zones are one pointer */
     KnCidr pod_cidr;
     KnAddr cni0_addr;            /* the bridge: the subnet's .1 */
     KnAddr flannel_addr;         /* flannel.1: the subnet's .0 */
     char *cni0, *flannel;        /* "NODE/cni0", "NODE/flannel.1" */
-    KnConntrack *ct;
-    gpointer proxy;              /* the kube-proxy ruleset */
     KnRng *rng;                  /* MASQUERADE ports, -m statistic */
     KnTime nic_busy;             /* when eth0 finishes sending what it has */
     guint64 n_confirmed;         /* conntrack entries made */
-    KnNodeLocalDns *node_cache;  /* node-local-dns's node-cache running here (its
-                                  * addresses, rules and server), or NULL */
     guint node_cache_generation; /* bumped at each start and stop of it */
     gboolean node_cache_explained; /* --explain said once why it forwards to kube-dns-upstream */
     GHashTable *cache_queries;   /* CacheQuery (owned) whose upstream answer is on its way;
                                   * freed with the namespace if the run stops first */
 };
+
+#define NETNS_ALIGN 128
 
 typedef enum {
     ARRIVE_NODE,                 /* at a node, from the fabric or the outside (eth0) */
@@ -256,6 +260,10 @@ note(KnNet *net, KnTraceKind kind, const char *format, ...)
     }
 }
 
+/* A note's arguments are loads (names, formatted addresses) the fast path
+ * should not pay for: they are evaluated only when someone listens. */
+#define note(net, ...) (TRACING(net) ? note(net, __VA_ARGS__) : (void) 0)
+
 /* Where later notes happen. */
 static void
 note_place(KnNet *net, const char *place)
@@ -279,6 +287,8 @@ story(KnNet *net, const char *format, ...)
     va_end(args);
 }
 
+#define story(net, ...) ((net)->observer != NULL ? story(net, __VA_ARGS__) : (void) 0)
+
 /* Shows 'packet' on 'iface' to the observer, with a comment made of the
  * story so far (if 'with_story') and 'format'. */
 static void G_GNUC_PRINTF(5, 6)
@@ -298,6 +308,8 @@ observe(KnNet *net, const char *iface, const KnPacket *packet, gboolean with_sto
     va_end(args);
     net->observer(net->observer_data, kn_sim_now(net->sim), iface, packet, comment->str);
 }
+
+#define observe(net, ...) ((net)->observer != NULL ? observe(net, __VA_ARGS__) : (void) 0)
 
 /* "10.244.1.5:8080" into 'buf' (at least KN_ADDR_STRLEN + 8 bytes). */
 static const char *
@@ -402,7 +414,7 @@ static const KnNetClientClass client_class;
 static KnNetns *
 netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
 {
-    KnNetns *ns = g_new0(KnNetns, 1);
+    KnNetns *ns = g_aligned_alloc0(1, sizeof(KnNetns), NETNS_ALIGN);
 
     ns->net = net;
     ns->kind = kind;
@@ -449,7 +461,7 @@ netns_free(gpointer data)
         g_array_unref(ns->apps);
     g_free(ns->cni0);
     g_free(ns->flannel);
-    g_free(ns);
+    g_aligned_free(ns);
 }
 
 /* The IPv4 index: linear probing on a mix of the value, at most half full,
@@ -1378,9 +1390,10 @@ fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
 
 /* The packet will reach node 'to' after a link's delay: starts loading
  * the conntrack slots its lookup and, for a first packet, its confirmation
- * will read, so the miss overlaps the events in between. */
+ * will read, and the namespace of the pod it is for (on that node), so the
+ * misses overlap the events in between. */
 static void
-prefetch_node(const KnNetns *to, const KnPacket *packet)
+prefetch_node(KnNet *net, const KnNetns *to, const KnPacket *packet)
 {
     KnCtTuple tuple, inverse;
 
@@ -1389,6 +1402,14 @@ prefetch_node(const KnNetns *to, const KnPacket *packet)
                             .dport = tuple.sport, .proto = tuple.proto };
     kn_conntrack_prefetch(to->ct, &tuple);
     kn_conntrack_prefetch(to->ct, &inverse);
+    if (kn_cidr_contains(&to->pod_cidr, &packet->dst)) {
+        const KnNetns *pod = ns_by_addr(net, &packet->dst);
+
+        if (pod != NULL) {
+            __builtin_prefetch(pod);
+            __builtin_prefetch((const char *) pod + 64);
+        }
+    }
 }
 
 static gint64 sock_key(guint16 lport, const KnAddr *remote, guint16 rport);
@@ -1402,7 +1423,7 @@ prefetch_pod(const KnNetns *to, const KnPacket *packet)
     if (to->tcbs != NULL && packet->proto == KN_IPPROTO_TCP)
         __builtin_prefetch(&to->tcbs[tcb_home(to, sock_key(packet->dport, &packet->src, packet->sport))]);
     if (to->apps != NULL)
-        __builtin_prefetch(to->apps->data);
+        __builtin_prefetch(to->apps);   /* not ->data: that would wait for this load */
 }
 
 /* Puts a packet the node has routed on the wire. */
@@ -1431,7 +1452,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
         return;
     case ROUTE_OVERLAY: {
         KnNetns *to = route->next;
-        KnEncap *outer = g_new0(KnEncap, 1);
+        KnEncap *outer = kn_encap_new();
         KnTime delay;
 
         observe(net, node->flannel, packet, TRUE, "%s routes it into flannel.1 for node %s", node->name,
@@ -1454,7 +1475,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 VXLAN_VNI, node->name, to->name, VXLAN_OVERHEAD);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        prefetch_node(to, packet);
+        prefetch_node(net, to, packet);
         send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
         return;
     }
@@ -1472,7 +1493,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 route->route == ROUTE_OUTSIDE ? "host" : "node", to->name);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        prefetch_node(to, packet);
+        prefetch_node(net, to, packet);
         send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE, packet,
                    hops + 1);
         return;
@@ -1504,7 +1525,7 @@ node_reject(KnNet *net, KnNetns *node, const KnPacket *offending, guint hops)
     icmp->icmp_type = KN_ICMP_DEST_UNREACH;
     icmp->icmp_code = KN_ICMP_PORT_UNREACH;
     icmp->quoted = kn_packet_copy(offending);
-    g_clear_pointer(&icmp->quoted->outer, g_free);
+    g_clear_pointer(&icmp->quoted->outer, kn_encap_free);
     net->stats.n_packets++;
     route = route_lookup(net, node, &icmp->dst);
     if (route.route == ROUTE_LOCAL) {
@@ -1719,7 +1740,7 @@ on_arrival(KnSim *sim, gpointer data)
         break;
     case ARRIVE_NODE_OVERLAY:
         observe(net, to->eth0, packet, FALSE, "VXLAN arrives at node %s", to->name);
-        g_clear_pointer(&packet->outer, g_free);
+        g_clear_pointer(&packet->outer, kn_encap_free);
         if (TRACING(net)) {
             note_place(net, to->name);
             note(net, KN_TRACE_HOP, "in eth0: VXLAN from the overlay, decapsulated to flannel.1");
@@ -1819,6 +1840,34 @@ sock_key(guint16 lport, const KnAddr *remote, guint16 rport)
     return (gint64) ((guint64) lport << 48 | (guint64) rport << 32 | kn_addr_ipv4_value(remote));
 }
 
+/* Freed TCBs kept for the next connection, with their (emptied) receive
+ * buffers, linked through 'user_data': every request opens two sockets.
+ * (knetsim runs on one thread.) */
+#define MAX_SPARE_TCBS 1024
+
+static Tcb *spare_tcbs;
+static guint n_spare_tcbs;
+
+/* A zeroed TCB with an empty 'received'.  Free with tcb_free(). */
+static Tcb *
+tcb_new(void)
+{
+    Tcb *tcb = spare_tcbs;
+    GByteArray *received;
+
+    if (tcb == NULL) {
+        tcb = g_new0(Tcb, 1);
+        tcb->received = g_byte_array_new();
+        return tcb;
+    }
+    spare_tcbs = tcb->user_data;
+    n_spare_tcbs--;
+    received = tcb->received;
+    memset(tcb, 0, sizeof *tcb);
+    tcb->received = received;
+    return tcb;
+}
+
 static void
 tcb_free(gpointer data)
 {
@@ -1832,8 +1881,14 @@ tcb_free(gpointer data)
         g_bytes_unref(tcb->request.send);
     if (tcb->result.received != NULL)
         g_bytes_unref(tcb->result.received);
-    if (tcb->received != NULL)
-        g_byte_array_unref(tcb->received);
+    if (n_spare_tcbs < MAX_SPARE_TCBS) {
+        g_byte_array_set_size(tcb->received, 0);
+        tcb->user_data = spare_tcbs;
+        spare_tcbs = tcb;
+        n_spare_tcbs++;
+        return;
+    }
+    g_byte_array_unref(tcb->received);
     g_free(tcb);
 }
 
@@ -2052,8 +2107,10 @@ on_deadline(KnSim *sim, gpointer data)
 static gboolean
 udp_port_busy(const KnNetns *ns, guint16 port)
 {
-    return g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port))
-           || (ns->udp_bound != NULL && g_hash_table_contains(ns->udp_bound, GUINT_TO_POINTER(port)));
+    return (g_hash_table_size(ns->udp_waits) > 0
+            && g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port)))
+           || (ns->udp_bound != NULL && g_hash_table_size(ns->udp_bound) > 0
+               && g_hash_table_contains(ns->udp_bound, GUINT_TO_POINTER(port)));
 }
 
 static guint16
@@ -2075,7 +2132,7 @@ client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, 
 {
     KnNetns *ns = self;
     KnNet *net = ns->net;
-    Tcb *tcb = g_new0(Tcb, 1);
+    Tcb *tcb = tcb_new();
     KnTime now = kn_sim_now(net->sim);
 
     tcb->ns = ns;
@@ -2090,7 +2147,6 @@ client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, 
         tcb->request.send = g_bytes_ref(request->send);
     tcb->done = done;
     tcb->user_data = user_data;
-    tcb->received = g_byte_array_new();
     tcb->result.local = tcb->local;
     tcb->result.local_port = tcb->lport;
     tcb->result.started = now;
@@ -2109,6 +2165,23 @@ client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, 
     }
 }
 
+/* The first 'needle' (of 'm' bytes, the first a '\r') in the 'n' bytes at
+ * 'text', or NULL: memchr() skips to each candidate. */
+static const char *
+find_text(const char *text, gsize n, const char *needle, gsize m)
+{
+    const char *end = text + n, *p = text;
+
+    while (n >= m && (p = memchr(p, needle[0], (gsize) (end - p) - m + 1)) != NULL) {
+        if (memcmp(p, needle, m) == 0)
+            return p;
+        p++;
+        if ((gsize) (end - p) < m)
+            break;
+    }
+    return NULL;
+}
+
 /* Whether the HTTP response in 'data' is complete: its headers, then as
  * many bytes as Content-Length says, unless it answers a HEAD ('head') or
  * is a 1xx, 204 or 304, which have no body (RFC 9112 section 6.3). */
@@ -2116,7 +2189,9 @@ static gboolean
 http_complete(const GByteArray *data, gboolean head)
 {
     const char *text = (const char *) data->data;
-    const char *end = g_strstr_len(text, data->len, "\r\n\r\n");
+    /* As g_strstr_len() looks: up to a NUL. */
+    gsize n = text != NULL ? strnlen(text, data->len) : 0;
+    const char *end = find_text(text, n, "\r\n\r\n", 4);
     const char *length;
 
     if (end == NULL)
@@ -2124,9 +2199,9 @@ http_complete(const GByteArray *data, gboolean head)
     if (head || (data->len > 12 && (text[9] == '1' || strncmp(text + 9, "204", 3) == 0
                                     || strncmp(text + 9, "304", 3) == 0)))
         return TRUE;
-    length = g_strstr_len(text, end - text, "\r\nContent-Length: ");
+    length = find_text(text, end - text, "\r\nContent-Length: ", 18);
     if (length == NULL)
-        length = g_strstr_len(text, end - text, "\r\ncontent-length: ");
+        length = find_text(text, end - text, "\r\ncontent-length: ", 18);
     if (length == NULL)
         return TRUE;
     return (gsize) (end + 4 - text) + g_ascii_strtoull(length + 18, NULL, 10) <= data->len;
@@ -2278,7 +2353,8 @@ tcp_server_input(Tcb *tcb, const KnPacket *packet)
                                 g_bytes_get_size(packet->payload));
         tcb->rcv_nxt = packet->seq + packet->payload_len;
         tcb->state = TCP_ESTABLISHED;
-        g_autoptr(GBytes) request = g_bytes_new(tcb->received->data, tcb->received->len);
+        /* Borrowed from 'received' for the calls below, which keep no reference. */
+        g_autoptr(GBytes) request = g_bytes_new_static(tcb->received->data, tcb->received->len);
         const App *app = app_find(tcb->ns, KN_IPPROTO_TCP, tcb->lport);
 
         if (!tcb->answered && app != NULL && app->listener.server == KN_SERVER_COREDNS_DNS) {
@@ -2369,7 +2445,7 @@ tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
         tcp_reset(ns, packet);
         return;
     }
-    tcb = g_new0(Tcb, 1);
+    tcb = tcb_new();
     tcb->ns = ns;
     tcb->server = TRUE;
     tcb->local = packet->dst;
@@ -2381,7 +2457,6 @@ tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
     tcb->rcv_nxt = packet->seq + 1;
     tcb->snd_nxt = ns->next_isn;
     ns->next_isn += 64000;
-    tcb->received = g_byte_array_new();
     tcb_insert(ns, tcb);
     tcp_send(tcb, KN_TCP_SYN | KN_TCP_ACK, NULL, 0);
 }
@@ -3069,7 +3144,7 @@ icmp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
         reply->dst = packet->src;
         reply->icmp_type = KN_ICMP_ECHO_REPLY;
         reply->ttl = 64;
-        g_clear_pointer(&reply->outer, g_free);
+        g_clear_pointer(&reply->outer, kn_encap_free);
         ns_send(ns, reply);
         return;
     }
@@ -3492,12 +3567,13 @@ app_request_complete(GBytes *request)
 {
     gsize length;
     const char *data = g_bytes_get_data(request, &length);
-    const char *end = data != NULL ? g_strstr_len(data, length, "\r\n\r\n") : NULL;
+    /* As g_strstr_len() looks: up to a NUL. */
+    const char *end = data != NULL ? find_text(data, strnlen(data, length), "\r\n\r\n", 4) : NULL;
     const char *field;
 
     if (end == NULL)
         return FALSE;
-    field = g_strstr_len(data, end - data, "\r\nContent-Length: ");
+    field = find_text(data, end - data, "\r\nContent-Length: ", 18);
     if (field == NULL)
         return TRUE;
     return (gsize) (end + 4 - data) + g_ascii_strtoull(field + 18, NULL, 10) <= length;

@@ -79,7 +79,16 @@ typedef struct WalkMemo {
     const char *decided_by;
 } WalkMemo;
 
-#define N_WALK_MEMOS 16
+#define N_WALK_MEMOS 16            /* a power of two: open addressing on memo_home() */
+
+/* Where the memo of (table, hook, state, mark) goes, or its probe starts. */
+static inline guint
+memo_home(guint table, guint hook, guint ct_state, guint32 mark)
+{
+    guint32 h = (table * 5 + hook) * 0x9e3779b1u ^ ct_state * 0x85ebca6bu ^ mark * 0xc2b2ae35u;
+
+    return (h ^ h >> 15) & (N_WALK_MEMOS - 1);
+}
 
 struct KnProxyIrRuleset {
     GPtrArray *chains[KN_PROXY_IR_N_TABLES];   /* KnProxyIrChain, owned, creation order */
@@ -986,9 +995,15 @@ typedef struct IndexKey {
     guint8 proto;
 } IndexKey;
 
+/* Made for every chain at its first walk, and dropped when a rule is
+ * appended.  It also holds the chain's rules in order: the walk reads them
+ * here, one cache miss fewer per chain than through the GPtrArray. */
 typedef struct ChainIndex {
-    GHashTable *keyed;           /* IndexKey (owned) -> GArray of guint positions */
+    GHashTable *keyed;           /* IndexKey (owned) -> GArray of guint positions;
+                                  * NULL for a chain walked rule by rule */
     GArray *unkeyed;             /* guint positions of rules the index cannot place */
+    guint n_rules;
+    const KnProxyIrRule *rules[]; /* borrowed from the chain, 'n_rules' of them */
 } ChainIndex;
 
 static guint
@@ -1014,8 +1029,10 @@ index_free(gpointer data)
 
     if (index == NULL)
         return;
-    g_hash_table_unref(index->keyed);
-    g_array_unref(index->unkeyed);
+    if (index->keyed != NULL) {
+        g_hash_table_unref(index->keyed);
+        g_array_unref(index->unkeyed);
+    }
     g_free(index);
 }
 
@@ -1044,8 +1061,12 @@ rule_key(const KnProxyIrRule *rule, IndexKey *key)
 static ChainIndex *
 index_build(const KnProxyIrChain *chain)
 {
-    ChainIndex *index = g_new0(ChainIndex, 1);
+    ChainIndex *index = g_malloc0(sizeof(ChainIndex) + chain->rules->len * sizeof(KnProxyIrRule *));
 
+    index->n_rules = chain->rules->len;
+    memcpy(index->rules, chain->rules->pdata, chain->rules->len * sizeof(KnProxyIrRule *));
+    if (chain->rules->len < INDEX_MIN_RULES)
+        return index;
     index->keyed = g_hash_table_new_full(key_hash, key_equal, g_free, (GDestroyNotify) g_array_unref);
     index->unkeyed = g_array_new(FALSE, FALSE, sizeof(guint));
     for (guint i = 0; i < chain->rules->len; i++) {
@@ -1175,17 +1196,23 @@ rule_matches(WalkCtx *ctx, const KnProxyIrRule *rule)
     return TRUE;
 }
 
-/* The position of the next rule at or after 'pos' of 'chain' that may match,
- * through the chain's index; 'chain->rules->len' if none. */
-static guint
-next_candidate(WalkCtx *ctx, KnProxyIrChain *chain, guint pos)
+/* The index of 'chain', made now if it has none. */
+static inline ChainIndex *
+chain_index(KnProxyIrChain *chain)
 {
-    if (chain->rules->len < INDEX_MIN_RULES)
-        return pos;
     if (chain->index == NULL)
         chain->index = index_build(chain);
+    return chain->index;
+}
 
-    ChainIndex *index = chain->index;
+/* The position of the next rule at or after 'pos' of the chain of 'index'
+ * that may match; 'index->n_rules' if none. */
+static guint
+next_candidate(WalkCtx *ctx, const ChainIndex *index, guint pos)
+{
+    if (index->keyed == NULL)
+        return pos;
+
     guint8 proto = ctx->walk->packet->proto;
     guint best = next_position(index->unkeyed, pos);
 
@@ -1199,7 +1226,7 @@ next_candidate(WalkCtx *ctx, KnProxyIrChain *chain, guint pos)
         key.dst = ctx->dst;
         best = MIN(best, next_position(g_hash_table_lookup(index->keyed, &key), pos));
     }
-    return MIN(best, chain->rules->len);
+    return MIN(best, index->n_rules);
 }
 
 static void
@@ -1314,7 +1341,10 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
     if (walk->hook >= KN_N_HOOKS)
         return FALSE;
     if (walk->trace == NULL) {
-        for (guint i = 0; i < N_WALK_MEMOS && ruleset->memos[i].used; i++) {
+        guint home = memo_home(table, walk->hook, walk->ct_state, walk->packet->mark);
+
+        for (guint n = 0, i = home; n < N_WALK_MEMOS && ruleset->memos[i].used;
+             n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
             const WalkMemo *memo = &ruleset->memos[i];
 
             if (memo->table == table && memo->hook == walk->hook && memo->ct_state == walk->ct_state
@@ -1349,11 +1379,12 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
     ctx.dport = walk->dnat && walk->dnat_port != 0 ? walk->dnat_port : walk->packet->dport;
 
     for (;;) {
-        guint next = next_candidate(&ctx, chain, pos);
+        const ChainIndex *index = chain_index(chain);
+        guint next = next_candidate(&ctx, index, pos);
 
         walk->n_rules += next - pos;    /* skipped: evaluated by the kernel, no match */
         pos = next;
-        if (pos >= chain->rules->len) {
+        if (pos >= index->n_rules) {
             /* End of chain: an implicit RETURN, or the built-in policy. */
             if (depth == 0)
                 break;
@@ -1364,7 +1395,7 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
             continue;
         }
 
-        const KnProxyIrRule *rule = chain->rules->pdata[pos];
+        const KnProxyIrRule *rule = index->rules[pos];
 
         walk->n_rules++;
         pos++;
@@ -1448,7 +1479,9 @@ done:
      * and the mark, and did no NAT. */
     if (walk->trace == NULL && !ctx.packet_dependent && walk->dnat == had_dnat
         && (walk->masquerade == had_masquerade || !had_masquerade)) {
-        for (guint i = 0; i < N_WALK_MEMOS; i++) {
+        guint home = memo_home(start.table, start.hook, start.ct_state, start.mark_in);
+
+        for (guint n = 0, i = home; n < N_WALK_MEMOS; n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
             WalkMemo *memo = &ruleset->memos[i];
 
             if (memo->used)

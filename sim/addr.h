@@ -52,6 +52,24 @@ gboolean kn_addr_is_loopback(const KnAddr *addr);       /* 127/8, ::1 */
 /* Parses "10.244.0.0/16" (a bare address is a /32 or /128); host bits are
  * cleared.  FALSE if malformed. */
 gboolean kn_cidr_parse(const char *text, KnCidr *cidr);
-gboolean kn_cidr_contains(const KnCidr *cidr, const KnAddr *addr);
+/* kn_cidr_contains()'s IPv6 half (and IPv4 prefixes over 32 bits). */
+gboolean kn_cidr_contains_bytes(const KnCidr *cidr, const KnAddr *addr);
+/* Whether 'addr' is in 'cidr'.  Inline: routing asks on every packet. */
+static inline gboolean
+kn_cidr_contains(const KnCidr *cidr, const KnAddr *addr)
+{
+    if (addr->family != cidr->addr.family)
+        return FALSE;
+    if (addr->family == 4 && cidr->len <= 32) {
+        /* The test on the 32-bit values (network order in memory). */
+        guint32 mask = cidr->len == 0 ? 0 : ~0u << (32 - cidr->len);
+        guint32 x, y;
+
+        memcpy(&x, addr->bytes, 4);
+        memcpy(&y, cidr->addr.bytes, 4);
+        return (GUINT32_FROM_BE(x) & mask) == GUINT32_FROM_BE(y);
+    }
+    return kn_cidr_contains_bytes(cidr, addr);
+}
 /* "10.244.0.0/16"; 'buf' at least KN_ADDR_STRLEN + 4 bytes. */
 char *kn_cidr_format(const KnCidr *cidr, char *buf);

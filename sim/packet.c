@@ -65,6 +65,39 @@
 static KnPacket *spare_packets;
 static guint n_spare_packets;
 
+/* The same for outer headers: every hop across the overlay makes one. */
+static KnEncap *spare_encaps;
+static guint n_spare_encaps;
+
+G_STATIC_ASSERT(sizeof(KnEncap) >= sizeof(KnEncap *));
+
+KnEncap *
+kn_encap_new(void)
+{
+    KnEncap *encap = spare_encaps;
+
+    if (encap == NULL)
+        return g_new0(KnEncap, 1);
+    spare_encaps = *(KnEncap **) encap;
+    n_spare_encaps--;
+    memset(encap, 0, sizeof *encap);
+    return encap;
+}
+
+void
+kn_encap_free(KnEncap *encap)
+{
+    if (encap == NULL)
+        return;
+    if (n_spare_encaps >= MAX_SPARE_PACKETS) {
+        g_free(encap);
+        return;
+    }
+    *(KnEncap **) encap = spare_encaps;
+    spare_encaps = encap;
+    n_spare_encaps++;
+}
+
 KnPacket *
 kn_packet_new(void)
 {
@@ -88,7 +121,7 @@ kn_packet_free(KnPacket *packet)
         return;
     g_clear_pointer(&packet->quoted, kn_packet_free);
     g_clear_pointer(&packet->payload, g_bytes_unref);
-    g_clear_pointer(&packet->outer, g_free);
+    g_clear_pointer(&packet->outer, kn_encap_free);
     if (n_spare_packets >= MAX_SPARE_PACKETS) {
         g_free(packet);
         return;
@@ -110,8 +143,10 @@ kn_packet_copy(const KnPacket *packet)
         copy->quoted = kn_packet_copy(packet->quoted);
     if (packet->payload != NULL)
         copy->payload = g_bytes_ref(packet->payload);
-    if (packet->outer != NULL)
-        copy->outer = g_memdup2(packet->outer, sizeof *packet->outer);
+    if (packet->outer != NULL) {
+        copy->outer = kn_encap_new();
+        *copy->outer = *packet->outer;
+    }
     return copy;
 }
 

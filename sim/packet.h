@@ -79,6 +79,11 @@ struct KnPacket {
     KnEncap *outer;              /* the overlay's outer headers; owned, or NULL */
 };
 
+/* New zeroed outer headers for 'outer'.  Free with kn_encap_free() (which
+ * kn_packet_free() calls), or g_free(). */
+KnEncap *kn_encap_new(void);
+void kn_encap_free(KnEncap *encap);                      /* accepts NULL */
+
 /* A new zeroed packet with TTL 64.  Free with kn_packet_free(). */
 KnPacket *kn_packet_new(void);
 void kn_packet_free(KnPacket *packet);                   /* accepts NULL */
