@@ -1064,7 +1064,8 @@ index_build(const KnProxyIrChain *chain)
     ChainIndex *index = g_malloc0(sizeof(ChainIndex) + chain->rules->len * sizeof(KnProxyIrRule *));
 
     index->n_rules = chain->rules->len;
-    memcpy(index->rules, chain->rules->pdata, chain->rules->len * sizeof(KnProxyIrRule *));
+    if (chain->rules->len > 0)   /* an empty GPtrArray's pdata is NULL */
+        memcpy(index->rules, chain->rules->pdata, chain->rules->len * sizeof(KnProxyIrRule *));
     if (chain->rules->len < INDEX_MIN_RULES)
         return index;
     index->keyed = g_hash_table_new_full(key_hash, key_equal, g_free, (GDestroyNotify) g_array_unref);
