@@ -389,6 +389,17 @@ kn_container_port_new(void)
     return port;
 }
 
+KnContainerPort *
+kn_container_port_named(const char *name, KnProtocol protocol, guint port)
+{
+    KnContainerPort *p = kn_container_port_new();
+
+    p->name = g_strdup(name);
+    p->protocol = protocol;
+    p->container_port = port;
+    return p;
+}
+
 static void
 container_port_free(KnContainerPort *port)
 {

@@ -448,6 +448,8 @@ KnServicePort *kn_service_port_new(void);
 KnServicePort *kn_service_port_named(const char *name, KnProtocol protocol, guint port, guint target_port);
 KnContainer *kn_container_new(void);
 KnContainerPort *kn_container_port_new(void);
+/* A container port 'name' of 'protocol' on 'port'. */
+KnContainerPort *kn_container_port_named(const char *name, KnProtocol protocol, guint port);
 KnToleration *kn_toleration_new(void);
 KnPodDnsConfig *kn_pod_dns_config_new(void);            /* empty lists */
 KnPodDnsConfigOption *kn_pod_dns_config_option_new(void);

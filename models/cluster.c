@@ -219,14 +219,9 @@ add_coredns(KnCluster *cluster)
     kn_labels_set(deployment->template.labels, "k8s-app", "kube-dns");
     container->name = g_strdup("coredns");
     container->image = g_strdup(COREDNS_IMAGE);
-    for (guint i = 0; i < G_N_ELEMENTS(ports); i++) {
-        KnContainerPort *port = kn_container_port_new();
-
-        port->name = g_strdup(ports[i].name);
-        port->protocol = ports[i].protocol;
-        port->container_port = ports[i].port;
-        g_ptr_array_add(container->ports, port);
-    }
+    for (guint i = 0; i < G_N_ELEMENTS(ports); i++)
+        g_ptr_array_add(container->ports,
+                        kn_container_port_named(ports[i].name, ports[i].protocol, ports[i].port));
     /* kubeadm's probe: GET /ready on 8181, every 10 s. */
     container->readiness.kind = KN_PROBE_HTTP_GET;
     container->readiness.path = g_strdup("/ready");

@@ -225,14 +225,9 @@ kn_nodelocaldns_install(KnCluster *cluster)
     container->image = g_strdup(KN_NODELOCALDNS_IMAGE);
     for (guint i = 0; i < G_N_ELEMENTS(args); i++)
         g_ptr_array_add(container->command, g_strdup(args[i]));
-    for (guint i = 0; i < G_N_ELEMENTS(ports); i++) {
-        KnContainerPort *port = kn_container_port_new();
-
-        port->name = g_strdup(ports[i].name);
-        port->protocol = ports[i].protocol;
-        port->container_port = ports[i].port;
-        g_ptr_array_add(container->ports, port);
-    }
+    for (guint i = 0; i < G_N_ELEMENTS(ports); i++)
+        g_ptr_array_add(container->ports,
+                        kn_container_port_named(ports[i].name, ports[i].protocol, ports[i].port));
     kn_labels_set(container->requests, "cpu", "25m");
     kn_labels_set(container->requests, "memory", "5Mi");
     g_ptr_array_add(spec->containers, container);
