@@ -4,6 +4,7 @@
 #include "viz/graphviz.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
@@ -162,6 +163,36 @@ Agraph_t *
 kn_graphviz_open(const char *name)
 {
     return agopen((char *) name, Agdirected, &ordered_disc);
+}
+
+void
+kn_graphviz_set(void *object, const char *name, const char *value)
+{
+    agsafeset(object, (char *) name, (char *) value, (char *) "");
+}
+
+void
+kn_graphviz_setf(void *object, const char *name, const char *format, ...)
+{
+    g_autofree char *value = NULL;
+    va_list args;
+
+    va_start(args, format);
+    value = g_strdup_vprintf(format, args);
+    va_end(args);
+    kn_graphviz_set(object, name, value);
+}
+
+Agnode_t *
+kn_graphviz_node(Agraph_t *graph, const char *name)
+{
+    return agnode(graph, (char *) name, TRUE);
+}
+
+Agedge_t *
+kn_graphviz_edge(Agraph_t *graph, Agnode_t *tail, Agnode_t *head)
+{
+    return agedge(graph, tail, head, NULL, TRUE);
 }
 
 char *

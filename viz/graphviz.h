@@ -8,6 +8,8 @@
 #include <glib.h>
 
 typedef struct Agraph_s Agraph_t;                   /* cgraph's graph */
+typedef struct Agnode_s Agnode_t;
+typedef struct Agedge_s Agedge_t;
 
 /* The file formats a picture is written in. */
 typedef enum {
@@ -24,6 +26,16 @@ char *kn_graphviz_version(void);
  * the order they were made (see graphviz.c), so agwrite() gives the same
  * bytes for the same building steps.  New; close with agclose(). */
 Agraph_t *kn_graphviz_open(const char *name);
+
+/* The cgraph calls of the pictures, with the casts Debian 12's 'char *'
+ * prototypes need kept here.  kn_graphviz_set() sets attribute 'name' of
+ * 'object' (a graph, node or edge), declaring it with an empty default if
+ * it is new; kn_graphviz_node() is the node 'name' of 'graph', made if new;
+ * kn_graphviz_edge() a new edge from 'tail' to 'head'. */
+void kn_graphviz_set(void *object, const char *name, const char *value);
+void kn_graphviz_setf(void *object, const char *name, const char *format, ...) G_GNUC_PRINTF(3, 4);
+Agnode_t *kn_graphviz_node(Agraph_t *graph, const char *name);
+Agedge_t *kn_graphviz_edge(Agraph_t *graph, Agnode_t *tail, Agnode_t *head);
 
 /* 'graph' (borrowed) as DOT, unlaid-out, written by cgraph.  New; g_free(). */
 char *kn_graphviz_to_dot(Agraph_t *graph);

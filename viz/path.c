@@ -69,37 +69,7 @@ struct KnPath {
 };
 
 /*****************************************************************************/
-/* cgraph helpers; the casts for Debian 12's 'char *' stay here. */
-
-static void
-set(void *object, const char *name, const char *value)
-{
-    agsafeset(object, (char *) name, (char *) value, (char *) "");
-}
-
-static void G_GNUC_PRINTF(3, 4)
-setf(void *object, const char *name, const char *format, ...)
-{
-    g_autofree char *value = NULL;
-    va_list args;
-
-    va_start(args, format);
-    value = g_strdup_vprintf(format, args);
-    va_end(args);
-    set(object, name, value);
-}
-
-static Agnode_t *
-node_in(Agraph_t *graph, const char *name)
-{
-    return agnode(graph, (char *) name, TRUE);
-}
-
-static Agedge_t *
-edge(Agraph_t *graph, Agnode_t *tail, Agnode_t *head)
-{
-    return agedge(graph, tail, head, NULL, TRUE);
-}
+/* Labels. */
 
 /* 'text' as a DOT label: a line break becomes dot's "\n" and a backslash
  * is doubled (cgraph quotes the value and escapes its quotes).  New; g_free(). */
@@ -524,11 +494,11 @@ node_cluster(Builder *b, const char *node)
         g_autofree char *address = node_address(b, node);
 
         cluster = agsubg(b->graph, name, TRUE);
-        setf(cluster, "label", "node %s%s%s", node, address != NULL ? "\\n" : "",
+        kn_graphviz_setf(cluster, "label", "node %s%s%s", node, address != NULL ? "\\n" : "",
              address != NULL ? address : "");
-        set(cluster, "style", "rounded");
-        set(cluster, "color", "#607d8b");
-        set(cluster, "labeljust", "l");
+        kn_graphviz_set(cluster, "style", "rounded");
+        kn_graphviz_set(cluster, "color", "#607d8b");
+        kn_graphviz_set(cluster, "labeljust", "l");
         g_hash_table_insert(b->clusters, g_strdup(node), cluster);
     }
     return cluster;
@@ -566,21 +536,21 @@ place_node(Builder *b, const char *place, const char *packet_text, gboolean dst)
         g_free(address);
         address = node_address(b, place);
         name = g_strdup_printf("host network %s", place);
-        n = node_in(node_cluster(b, place), name);
-        setf(n, "label", "%s\\nhost network%s%s", place, address != NULL ? " " : "",
+        n = kn_graphviz_node(node_cluster(b, place), name);
+        kn_graphviz_setf(n, "label", "%s\\nhost network%s%s", place, address != NULL ? " " : "",
              address != NULL ? address : "");
-        set(n, "style", "rounded,filled");
-        set(n, "fillcolor", FILL_HOST);
+        kn_graphviz_set(n, "style", "rounded,filled");
+        kn_graphviz_set(n, "fillcolor", FILL_HOST);
     } else {
         name = g_strdup_printf("%s %s", host ? "host" : "pod", place);
-        n = node_in(b->graph, name);
-        setf(n, "label", "%s\\n%s%s%s", place, host ? "host" : "pod", address != NULL ? " " : "",
+        n = kn_graphviz_node(b->graph, name);
+        kn_graphviz_setf(n, "label", "%s\\n%s%s%s", place, host ? "host" : "pod", address != NULL ? " " : "",
              address != NULL ? address : "");
-        set(n, "style", "rounded,filled");
-        set(n, "fillcolor", host ? FILL_HOST : FILL_POD);
+        kn_graphviz_set(n, "style", "rounded,filled");
+        kn_graphviz_set(n, "fillcolor", host ? FILL_HOST : FILL_POD);
     }
     if (strcmp(place, b->r->client) == 0)
-        set(n, "penwidth", "2");
+        kn_graphviz_set(n, "penwidth", "2");
     g_hash_table_insert(b->places, g_strdup(place), n);
     return n;
 }
@@ -589,10 +559,10 @@ static Agnode_t *
 new_node(Builder *b, Agraph_t *graph, const char *what, const char *label)
 {
     g_autofree char *name = g_strdup_printf("%s %u", what, ++b->n_nodes);
-    Agnode_t *n = node_in(graph, name);
+    Agnode_t *n = kn_graphviz_node(graph, name);
     g_autofree char *text = label_text(label);
 
-    set(n, "label", text);
+    kn_graphviz_set(n, "label", text);
     return n;
 }
 
@@ -600,11 +570,11 @@ new_node(Builder *b, Agraph_t *graph, const char *what, const char *label)
 static void
 style_flow(Agedge_t *e, gboolean reply)
 {
-    set(e, "color", reply ? COLOR_REPLY : COLOR_REQUEST);
-    set(e, "fontcolor", reply ? COLOR_REPLY : COLOR_REQUEST);
-    set(e, "penwidth", "2");
+    kn_graphviz_set(e, "color", reply ? COLOR_REPLY : COLOR_REQUEST);
+    kn_graphviz_set(e, "fontcolor", reply ? COLOR_REPLY : COLOR_REQUEST);
+    kn_graphviz_set(e, "penwidth", "2");
     if (reply)
-        set(e, "style", "dashed");
+        kn_graphviz_set(e, "style", "dashed");
 }
 
 /* "18.000005s" */
@@ -630,13 +600,13 @@ typedef struct Walk {
 static void
 flow_to(Walk *w, Agnode_t *n)
 {
-    Agedge_t *e = edge(w->b->graph, w->last, n);
+    Agedge_t *e = kn_graphviz_edge(w->b->graph, w->last, n);
 
     style_flow(e, w->reply);
     if (w->pending != NULL) {
         g_autofree char *text = label_text(w->pending);
 
-        set(e, "label", text);
+        kn_graphviz_set(e, "label", text);
         g_clear_pointer(&w->pending, g_free);
     }
     w->last = n;
@@ -663,15 +633,15 @@ chain_node(Walk *w, const char *table, const char *chain, gboolean hook)
         g_autofree char *label = g_strdup_printf("%s\n(%s table)", chain, table);
 
         n = new_node(w->b, w->cluster, "hook", label);
-        set(n, "style", "filled");
-        set(n, "fillcolor", FILL_HOOK);
-        set(n, "color", w->reply ? COLOR_REPLY : COLOR_REQUEST);
+        kn_graphviz_set(n, "style", "filled");
+        kn_graphviz_set(n, "fillcolor", FILL_HOOK);
+        kn_graphviz_set(n, "color", w->reply ? COLOR_REPLY : COLOR_REQUEST);
         flow_to(w, n);
     } else {
         n = new_node(w->b, w->cluster, "chain", chain);
-        set(n, "style", "rounded,filled");
-        set(n, "fillcolor", FILL_CHAIN);
-        set(n, "fontsize", "9");
+        kn_graphviz_set(n, "style", "rounded,filled");
+        kn_graphviz_set(n, "fillcolor", FILL_CHAIN);
+        kn_graphviz_set(n, "fontsize", "9");
     }
     g_hash_table_insert(w->chains, g_steal_pointer(&key), n);
     g_ptr_array_add(w->order, n);
@@ -690,9 +660,9 @@ add_action(Walk *w, Agnode_t *n, const Rule *rule)
     g_string_append_printf(lines, "\n%s%s%s", rule->target, *rule->args != '\0' ? " " : "", rule->args);
     if (strcmp(rule->target, "DNAT") == 0 || strcmp(rule->target, "MASQUERADE") == 0
         || strcmp(rule->target, "SNAT") == 0)
-        set(n, "fillcolor", FILL_NAT);
+        kn_graphviz_set(n, "fillcolor", FILL_NAT);
     if (strcmp(rule->target, "DROP") == 0 || strcmp(rule->target, "REJECT") == 0)
-        set(n, "fillcolor", FILL_DROP);
+        kn_graphviz_set(n, "fillcolor", FILL_DROP);
 }
 
 /* A rule note of the stay: a hook's rule, a jump, or an action. */
@@ -713,15 +683,15 @@ walk_rule(Walk *w, const KnTraceNote *note)
         Agedge_t *e;
 
         to = chain_node(w, rule.table, rule.target, FALSE);
-        e = edge(w->b->graph, from, to);
+        e = kn_graphviz_edge(w->b->graph, from, to);
         if (*rule.why != '\0') {
             g_autofree char *text = label_text(rule.why);
 
-            set(e, "label", text);
+            kn_graphviz_set(e, "label", text);
         }
-        set(e, "color", w->reply ? COLOR_REPLY : COLOR_REQUEST);
-        set(e, "fontcolor", "#424242");
-        set(e, "arrowhead", "vee");
+        kn_graphviz_set(e, "color", w->reply ? COLOR_REPLY : COLOR_REQUEST);
+        kn_graphviz_set(e, "fontcolor", "#424242");
+        kn_graphviz_set(e, "arrowhead", "vee");
     }
     rule_clear(&rule);
 }
@@ -775,9 +745,9 @@ walk_conntrack(Walk *w, const char *place, const KnTraceNote *note)
 
         n = new_node(w->b, w->cluster, "conntrack", label);
     }
-    set(n, "shape", "cylinder");
-    set(n, "style", "filled");
-    set(n, "fillcolor", FILL_CONNTRACK);
+    kn_graphviz_set(n, "shape", "cylinder");
+    kn_graphviz_set(n, "style", "filled");
+    kn_graphviz_set(n, "fillcolor", FILL_CONNTRACK);
     flow_to(w, n);
 }
 
@@ -819,16 +789,16 @@ draw_node_stay(Builder *b, const Stay *stay, gboolean reply, Agnode_t *first)
         case KN_TRACE_VERDICT: {
             Agnode_t *n = new_node(b, w.cluster, "verdict", note->text);
 
-            set(n, "shape", "octagon");
-            set(n, "style", "filled");
-            set(n, "fillcolor", FILL_DROP);
+            kn_graphviz_set(n, "shape", "octagon");
+            kn_graphviz_set(n, "style", "filled");
+            kn_graphviz_set(n, "fillcolor", FILL_DROP);
             flow_to(&w, n);
             break;
         }
         default: {
             Agnode_t *n = new_node(b, w.cluster, "note", note->text);
 
-            set(n, "shape", "note");
+            kn_graphviz_set(n, "shape", "note");
             flow_to(&w, n);
             break;
         }
@@ -844,11 +814,11 @@ draw_node_stay(Builder *b, const Stay *stay, gboolean reply, Agnode_t *first)
             g_autofree char *text = label_text(lines->str);
             g_autofree char *full = g_strdup_printf("%s%s", label, text);
 
-            set(n, "label", full);
+            kn_graphviz_set(n, "label", full);
         } else if (agfstout(b->graph, n) == NULL && g_strcmp0(agget(n, (char *) "fillcolor"), FILL_HOOK) != 0) {
-            set(n, "color", COLOR_GREY);
-            set(n, "fontcolor", COLOR_GREY);
-            setf(n, "label", "%s\\n(no rule matched)", label);
+            kn_graphviz_set(n, "color", COLOR_GREY);
+            kn_graphviz_set(n, "fontcolor", COLOR_GREY);
+            kn_graphviz_setf(n, "label", "%s\\n(no rule matched)", label);
         }
     }
     g_ptr_array_unref(w.order);
@@ -878,9 +848,9 @@ draw_node_stay(Builder *b, const Stay *stay, gboolean reply, Agnode_t *first)
     if (out_label != NULL) {
         Agnode_t *n = new_node(b, w.cluster, "out", out_label);
 
-        set(n, "shape", "cds");
-        set(n, "style", "filled");
-        set(n, "fillcolor", "#ffffff");
+        kn_graphviz_set(n, "shape", "cds");
+        kn_graphviz_set(n, "style", "filled");
+        kn_graphviz_set(n, "fillcolor", "#ffffff");
         flow_to(&w, n);
     }
     g_free(w.pending);
@@ -943,16 +913,16 @@ draw_packet(Builder *b, const Packet *packet)
                                      : g_strdup_printf("in %s", stay->in_iface);
 
             first = new_node(b, cluster, "in", label);
-            set(first, "shape", "cds");
-            set(first, "style", "filled");
-            set(first, "fillcolor", "#ffffff");
-            set(first, "color", packet->reply ? COLOR_REPLY : COLOR_REQUEST);
+            kn_graphviz_set(first, "shape", "cds");
+            kn_graphviz_set(first, "style", "filled");
+            kn_graphviz_set(first, "fillcolor", "#ffffff");
+            kn_graphviz_set(first, "color", packet->reply ? COLOR_REPLY : COLOR_REQUEST);
         } else {
             back = g_hash_table_contains(b->places, stay->place);
             first = place_node(b, stay->place, stay->packet_text, stay->kind == STAY_DELIVER);
         }
         if (prev != NULL && last != NULL) {
-            Agedge_t *e = edge(b->graph, last, first);
+            Agedge_t *e = kn_graphviz_edge(b->graph, last, first);
             g_autofree char *label = wire_label(b, prev, stay);
             g_autofree char *text = label_text(label);
 
@@ -960,8 +930,8 @@ draw_packet(Builder *b, const Packet *packet)
             /* Back to a place drawn before (the reply reaching the client):
              * not ranked, so that time runs down the picture. */
             if (back)
-                set(e, "constraint", "false");
-            set(e, "label", text);
+                kn_graphviz_set(e, "constraint", "false");
+            kn_graphviz_set(e, "label", text);
             g_hash_table_insert(b->hop_edges, hop_key(prev, stay, packet->reply), e);
         }
         /* A pod's node: the node it was sent into, or delivered from. */
@@ -1048,7 +1018,7 @@ summarise_later(Builder *b, const Packet *drawn[2])
         if (e != NULL) {
             g_autofree char *label = g_strdup_printf("%s\\n%s", agget(e, (char *) "label"), text);
 
-            set(e, "label", label);
+            kn_graphviz_set(e, "label", label);
             continue;
         }
         /* A wire no drawn packet took: between the places (or their clusters' anchors). */
@@ -1059,17 +1029,17 @@ summarise_later(Builder *b, const Packet *drawn[2])
             if (is_node(b, parts[k])) {
                 g_autofree char *name = g_strdup_printf("later %s", parts[k]);
 
-                ends[k] = node_in(node_cluster(b, parts[k]), name);
-                set(ends[k], "label", "later packets");
-                set(ends[k], "shape", "plaintext");
+                ends[k] = kn_graphviz_node(node_cluster(b, parts[k]), name);
+                kn_graphviz_set(ends[k], "label", "later packets");
+                kn_graphviz_set(ends[k], "shape", "plaintext");
             } else {
                 ends[k] = place_node(b, parts[k], NULL, FALSE);
             }
         }
-        e = edge(b->graph, ends[0], ends[1]);
-        set(e, "label", text);
-        set(e, "style", "dotted");
-        set(e, "color", strcmp(parts[2], "1") == 0 ? COLOR_REPLY : COLOR_REQUEST);
+        e = kn_graphviz_edge(b->graph, ends[0], ends[1]);
+        kn_graphviz_set(e, "label", text);
+        kn_graphviz_set(e, "style", "dotted");
+        kn_graphviz_set(e, "color", strcmp(parts[2], "1") == 0 ? COLOR_REPLY : COLOR_REQUEST);
     }
     /* The entries later packets found. */
     for (guint i = 0; i < b->entries->len; i++) {
@@ -1080,7 +1050,7 @@ summarise_later(Builder *b, const Packet *drawn[2])
             g_autofree char *label = g_strdup_printf("%s\\n+%u later packet%s found this entry", agget(value, (char *) "label"),
                                                      n, n == 1 ? "" : "s");
 
-            set(value, "label", label);
+            kn_graphviz_set(value, "label", label);
         }
     }
 }
@@ -1178,7 +1148,7 @@ kn_path_new(const KnTrace *trace, KnNet *net, const char *client, const char *ti
             g_autofree char *text = label_text(note->text);
             g_autofree char *label = g_strdup_printf("%s\\n%s", agget(n, (char *) "label"), text);
 
-            set(n, "label", label);
+            kn_graphviz_set(n, "label", label);
         }
     }
     {
@@ -1192,9 +1162,9 @@ kn_path_new(const KnTrace *trace, KnNet *net, const char *client, const char *ti
                                    r.packets->len - path->n_drawn, r.packets->len - path->n_drawn == 1 ? "" : "s");
         text = label_text(label->str);
         g_string_free(label, TRUE);
-        set(b.graph, "label", text);
-        set(b.graph, "labelloc", "t");
-        set(b.graph, "labeljust", "l");
+        kn_graphviz_set(b.graph, "label", text);
+        kn_graphviz_set(b.graph, "labelloc", "t");
+        kn_graphviz_set(b.graph, "labeljust", "l");
     }
     path->graph = b.graph;
     path->n_packets = r.packets->len;

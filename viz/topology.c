@@ -67,45 +67,12 @@ struct KnTopology {
 /* cgraph glue.  Debian 12's cgraph takes 'char *' for names and values it
  * only reads; the casts stay in these helpers. */
 
-/* Sets attribute 'name' of 'object' (a graph, node or edge) to 'value',
- * declaring it with an empty default if it is new. */
-static void
-set(void *object, const char *name, const char *value)
-{
-    agsafeset(object, (char *) name, (char *) value, (char *) "");
-}
-
-static void G_GNUC_PRINTF(3, 4)
-setf(void *object, const char *name, const char *format, ...)
-{
-    g_autofree char *value = NULL;
-    va_list args;
-
-    va_start(args, format);
-    value = g_strdup_vprintf(format, args);
-    va_end(args);
-    set(object, name, value);
-}
-
-/* The node named 'name' in 'graph' (created there if new). */
-static Agnode_t *
-node_in(Agraph_t *graph, const char *name)
-{
-    return agnode(graph, (char *) name, TRUE);
-}
-
-static Agedge_t *
-edge(Agraph_t *graph, Agnode_t *tail, Agnode_t *head)
-{
-    return agedge(graph, tail, head, NULL, TRUE);
-}
-
 static Agraph_t *
 subgraph(Agraph_t *parent, const char *name, const char *label)
 {
     Agraph_t *graph = agsubg(parent, (char *) name, TRUE);
 
-    set(graph, "label", label);
+    kn_graphviz_set(graph, "label", label);
     return graph;
 }
 
@@ -187,8 +154,8 @@ endpoint_state(const KnEndpoint *endpoint)
 static void
 style_endpoint_edge(Agedge_t *e, EndpointState state)
 {
-    set(e, "style", endpoint_styles[state].style);
-    set(e, "color", endpoint_styles[state].color);
+    kn_graphviz_set(e, "style", endpoint_styles[state].style);
+    kn_graphviz_set(e, "color", endpoint_styles[state].color);
 }
 
 /*****************************************************************************/
@@ -267,8 +234,8 @@ zone_graph(Builder *b, GHashTable *zones, const char *zone)
         g_autofree char *label = g_strdup_printf("zone %s", zone);
 
         graph = subgraph(b->graph, name, label);
-        set(graph, "style", "rounded,dashed");
-        set(graph, "color", "#5f6b7a");
+        kn_graphviz_set(graph, "style", "rounded,dashed");
+        kn_graphviz_set(graph, "color", "#5f6b7a");
         g_hash_table_insert(zones, (gpointer) zone, graph);
     }
     return graph;
@@ -281,14 +248,15 @@ add_node_info(Agraph_t *graph, const KnNode *node)
 {
     g_autofree char *id = object_id("node", &node->meta);
     g_autofree char *roles = kn_kubectl_print_node_roles(node);
-    Agnode_t *n = node_in(graph, id);
+    Agnode_t *n = kn_graphviz_node(graph, id);
 
-    setf(n, "label", "InternalIP %s\\npodCIDR %s\\nroles %s\\n%s%s", node->internal_ip != NULL ? node->internal_ip : "<none>",
-         node->pod_cidr != NULL ? node->pod_cidr : "<none>", roles,
-         node->ready ? "Ready" : "NotReady", node->unschedulable ? ",SchedulingDisabled" : "");
-    set(n, "shape", "tab");
-    set(n, "style", "filled");
-    set(n, "fillcolor", node->ready ? "#ffffff" : "#f8d0d0");
+    kn_graphviz_setf(n, "label", "InternalIP %s\\npodCIDR %s\\nroles %s\\n%s%s",
+                     node->internal_ip != NULL ? node->internal_ip : "<none>",
+                     node->pod_cidr != NULL ? node->pod_cidr : "<none>", roles,
+                     node->ready ? "Ready" : "NotReady", node->unschedulable ? ",SchedulingDisabled" : "");
+    kn_graphviz_set(n, "shape", "tab");
+    kn_graphviz_set(n, "style", "filled");
+    kn_graphviz_set(n, "fillcolor", node->ready ? "#ffffff" : "#f8d0d0");
 }
 
 static void
@@ -297,13 +265,13 @@ add_pod(Builder *b, Agraph_t *graph, const KnPod *pod)
     g_autofree char *id = object_id("pod", &pod->meta);
     g_autofree char *name = display_name(&pod->meta);
     PodState state = pod_state(pod);
-    Agnode_t *n = node_in(graph, id);
+    Agnode_t *n = kn_graphviz_node(graph, id);
 
-    setf(n, "label", "%s\\n%s\\n%s", name, pod->pod_ip != NULL ? pod->pod_ip : "<no IP>",
+    kn_graphviz_setf(n, "label", "%s\\n%s\\n%s", name, pod->pod_ip != NULL ? pod->pod_ip : "<no IP>",
          pod_styles[state].name);
-    set(n, "style", pod_styles[state].style);
-    set(n, "fillcolor", pod_styles[state].fill);
-    set(n, "color", pod_styles[state].color);
+    kn_graphviz_set(n, "style", pod_styles[state].style);
+    kn_graphviz_set(n, "fillcolor", pod_styles[state].fill);
+    kn_graphviz_set(n, "color", pod_styles[state].color);
     g_hash_table_insert(b->pods, g_strdup_printf("%s/%s", pod->meta.namespace, pod->meta.name), n);
 }
 
@@ -331,12 +299,12 @@ static Agnode_t *
 add_summary(Agraph_t *graph, const char *id, const GPtrArray *pods)
 {
     g_autoptr(GString) label = g_string_new(NULL);
-    Agnode_t *n = node_in(graph, id);
+    Agnode_t *n = kn_graphviz_node(graph, id);
     const char *fill = summarise_pods(pods, label);
 
-    set(n, "label", label->str);
-    set(n, "style", "rounded,filled,bold");
-    set(n, "fillcolor", fill);
+    kn_graphviz_set(n, "label", label->str);
+    kn_graphviz_set(n, "style", "rounded,filled,bold");
+    kn_graphviz_set(n, "fillcolor", fill);
     return n;
 }
 
@@ -358,7 +326,7 @@ add_compact_node(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArra
     g_autofree char *id = object_id("node", &node->meta);
     g_autofree char *roles = kn_kubectl_print_node_roles(node);
     g_autoptr(GString) label = g_string_new(NULL);
-    Agnode_t *n = node_in(graph, id);
+    Agnode_t *n = kn_graphviz_node(graph, id);
     const char *fill = pod_styles[POD_COMPLETED].fill;
 
     g_string_printf(label, "%s\\n%s  %s\\nroles %s  %s\\n", node->meta.name,
@@ -369,11 +337,11 @@ add_compact_node(Builder *b, Agraph_t *graph, const KnNode *node, const GPtrArra
         fill = summarise_pods(pods, label);
     else
         g_string_append(label, "no pods");
-    set(n, "label", label->str);
-    set(n, "shape", "tab");
-    set(n, "style", node->ready ? "filled,bold" : "filled,bold,dashed");
-    set(n, "fillcolor", node->ready ? fill : "#f8d0d0");
-    set(n, "color", node->ready ? "#5b7fbf" : "#c62828");
+    kn_graphviz_set(n, "label", label->str);
+    kn_graphviz_set(n, "shape", "tab");
+    kn_graphviz_set(n, "style", node->ready ? "filled,bold" : "filled,bold,dashed");
+    kn_graphviz_set(n, "fillcolor", node->ready ? fill : "#f8d0d0");
+    kn_graphviz_set(n, "color", node->ready ? "#5b7fbf" : "#c62828");
     g_hash_table_insert(b->summaries, node->meta.name, n);
     b->n_collapsed++;
     return n;
@@ -392,7 +360,7 @@ lay_out_zone_grid(Builder *b, Agraph_t *zone, const char *name, const GPtrArray 
         columns++;
     for (guint i = 0; i + 1 < nodes->len; i++) {
         if ((i + 1) % columns != 0)
-            set(edge(zone, nodes->pdata[i], nodes->pdata[i + 1]), "style", "invis");
+            kn_graphviz_set(kn_graphviz_edge(zone, nodes->pdata[i], nodes->pdata[i + 1]), "style", "invis");
     }
     g_hash_table_insert(b->zone_anchors, (gpointer) name, nodes->pdata[nodes->len / 2]);
 }
@@ -455,9 +423,9 @@ add_nodes_and_pods(Builder *b)
         g_autofree char *name = g_strdup_printf("cluster_node_%s", node->meta.name);
         Agraph_t *graph = subgraph(parent, name, node->meta.name);
 
-        set(graph, "style", "rounded,filled");
-        set(graph, "fillcolor", node->ready ? "#eef3fb" : "#fbeaea");
-        set(graph, "color", node->ready ? "#5b7fbf" : "#c62828");
+        kn_graphviz_set(graph, "style", "rounded,filled");
+        kn_graphviz_set(graph, "fillcolor", node->ready ? "#eef3fb" : "#fbeaea");
+        kn_graphviz_set(graph, "color", node->ready ? "#5b7fbf" : "#c62828");
         add_node_info(graph, node);
         if (on_node == NULL)
             continue;
@@ -477,8 +445,8 @@ add_nodes_and_pods(Builder *b)
     if (unscheduled->len > 0) {
         Agraph_t *graph = subgraph(b->graph, "cluster_unscheduled", "not scheduled");
 
-        set(graph, "style", "rounded,dashed");
-        set(graph, "color", "#757575");
+        kn_graphviz_set(graph, "style", "rounded,dashed");
+        kn_graphviz_set(graph, "color", "#757575");
         if (b->compact || unscheduled->len > b->options.max_pods_per_node) {
             add_summary(graph, "unscheduled/pods", unscheduled);
             return;
@@ -496,9 +464,9 @@ outside(Builder *b)
 {
     if (b->outside == NULL) {
         b->outside = subgraph(b->graph, "cluster_outside", "outside the cluster");
-        set(b->outside, "style", "rounded,filled");
-        set(b->outside, "fillcolor", "#f4f4f4");
-        set(b->outside, "color", "#9e9e9e");
+        kn_graphviz_set(b->outside, "style", "rounded,filled");
+        kn_graphviz_set(b->outside, "fillcolor", "#f4f4f4");
+        kn_graphviz_set(b->outside, "color", "#9e9e9e");
     }
     return b->outside;
 }
@@ -511,12 +479,12 @@ add_external_hosts(Builder *b)
     for (guint i = 0; scenario != NULL && i < scenario->hosts->len; i++) {
         const KnHostSpec *host = scenario->hosts->pdata[i];
         g_autofree char *id = g_strdup_printf("host/%s", host->name);
-        Agnode_t *n = node_in(outside(b), id);
+        Agnode_t *n = kn_graphviz_node(outside(b), id);
 
-        setf(n, "label", "%s\\n%s", host->name, host->ip);
-        set(n, "shape", "box");
-        set(n, "style", "rounded,filled");
-        set(n, "fillcolor", "#ffffff");
+        kn_graphviz_setf(n, "label", "%s\\n%s", host->name, host->ip);
+        kn_graphviz_set(n, "shape", "box");
+        kn_graphviz_set(n, "style", "rounded,filled");
+        kn_graphviz_set(n, "fillcolor", "#ffffff");
     }
 }
 
@@ -605,7 +573,7 @@ add_service_node(Builder *b, const KnService *service)
     g_autofree char *name = display_name(&service->meta);
     g_autofree char *ports = service_ports(service);
     g_autoptr(GString) label = g_string_new(name);
-    Agnode_t *n = node_in(b->services, id);
+    Agnode_t *n = kn_graphviz_node(b->services, id);
     KnServiceType type = service->spec.type;
 
     if (is_cluster_dns(service))
@@ -632,25 +600,25 @@ add_service_node(Builder *b, const KnService *service)
 
         g_string_append_printf(label, "\\nselector %s", selector);
     }
-    set(n, "label", label->str);
+    kn_graphviz_set(n, "label", label->str);
 
     if (type == KN_SERVICE_EXTERNAL_NAME) {
-        set(n, "shape", "note");
-        set(n, "style", "filled");
-        set(n, "fillcolor", "#f3e5f5");
+        kn_graphviz_set(n, "shape", "note");
+        kn_graphviz_set(n, "style", "filled");
+        kn_graphviz_set(n, "fillcolor", "#f3e5f5");
     } else if (is_headless(service)) {
-        set(n, "shape", "box3d");
-        set(n, "style", "dashed,filled");
-        set(n, "fillcolor", "#ffffff");
+        kn_graphviz_set(n, "shape", "box3d");
+        kn_graphviz_set(n, "style", "dashed,filled");
+        kn_graphviz_set(n, "fillcolor", "#ffffff");
     } else {
-        set(n, "shape", "box3d");
-        set(n, "style", "filled");
-        set(n, "fillcolor", "#dae8fc");
+        kn_graphviz_set(n, "shape", "box3d");
+        kn_graphviz_set(n, "style", "filled");
+        kn_graphviz_set(n, "fillcolor", "#dae8fc");
     }
     if (is_cluster_dns(service)) {
-        set(n, "fillcolor", "#fff2cc");
-        set(n, "color", "#b8860b");
-        set(n, "penwidth", "2");
+        kn_graphviz_set(n, "fillcolor", "#fff2cc");
+        kn_graphviz_set(n, "color", "#b8860b");
+        kn_graphviz_set(n, "penwidth", "2");
     }
     return n;
 }
@@ -667,34 +635,34 @@ add_entry_points(Builder *b, const KnService *service, Agnode_t *n)
             continue;
 
         g_autofree char *id = g_strdup_printf("nodeport/%u/%s", port->node_port, protocol);
-        Agnode_t *entry = node_in(outside(b), id);
-        Agedge_t *e = edge(b->graph, entry, n);
+        Agnode_t *entry = kn_graphviz_node(outside(b), id);
+        Agedge_t *e = kn_graphviz_edge(b->graph, entry, n);
 
-        setf(entry, "label", "NodePort %u/%s\\non every node's IP", port->node_port, protocol);
-        set(entry, "shape", "cds");
-        set(entry, "style", "filled");
-        set(entry, "fillcolor", "#e1f5fe");
-        setf(e, "label", "%u", port->port);
+        kn_graphviz_setf(entry, "label", "NodePort %u/%s\\non every node's IP", port->node_port, protocol);
+        kn_graphviz_set(entry, "shape", "cds");
+        kn_graphviz_set(entry, "style", "filled");
+        kn_graphviz_set(entry, "fillcolor", "#e1f5fe");
+        kn_graphviz_setf(e, "label", "%u", port->port);
     }
     if (service->spec.type != KN_SERVICE_LOAD_BALANCER)
         return;
 
     g_autofree char *id = object_id("lb", &service->meta);
     g_autofree char *ports = service_ports(service);
-    Agnode_t *entry = node_in(outside(b), id);
+    Agnode_t *entry = kn_graphviz_node(outside(b), id);
     gboolean pending = service->load_balancer_ingress->len == 0;
 
     if (pending) {
-        set(entry, "label", "LoadBalancer\\n<pending>");
+        kn_graphviz_set(entry, "label", "LoadBalancer\\n<pending>");
     } else {
         g_autofree char *ips = join(service->load_balancer_ingress, ",");
 
-        setf(entry, "label", "LoadBalancer\\n%s", ips);
+        kn_graphviz_setf(entry, "label", "LoadBalancer\\n%s", ips);
     }
-    set(entry, "shape", "cds");
-    set(entry, "style", pending ? "dashed" : "filled");
-    set(entry, "fillcolor", "#e1f5fe");
-    set(edge(b->graph, entry, n), "style", pending ? "dashed" : "solid");
+    kn_graphviz_set(entry, "shape", "cds");
+    kn_graphviz_set(entry, "style", pending ? "dashed" : "filled");
+    kn_graphviz_set(entry, "fillcolor", "#e1f5fe");
+    kn_graphviz_set(kn_graphviz_edge(b->graph, entry, n), "style", pending ? "dashed" : "solid");
 }
 
 /* The external name an ExternalName Service aliases, with its addresses
@@ -707,18 +675,18 @@ add_external_name(Builder *b, const KnService *service, Agnode_t *n)
     g_autofree char *id = g_strdup_printf("external/%s", name);
     g_autofree char *addresses = known != NULL ? g_strjoinv(" ", known->addresses)
                                                : g_strdup("(outside DNS)");
-    Agnode_t *target = node_in(outside(b), id);
+    Agnode_t *target = kn_graphviz_node(outside(b), id);
     /* Drawn from the name to the Service, so dot ranks the name outside,
      * with the arrow turned round to read "Service is a CNAME for it". */
-    Agedge_t *e = edge(b->graph, target, n);
+    Agedge_t *e = kn_graphviz_edge(b->graph, target, n);
 
-    setf(target, "label", "%s\\n%s", name, addresses);
-    set(target, "shape", "ellipse");
-    set(target, "style", "filled");
-    set(target, "fillcolor", "#ffffff");
-    set(e, "dir", "back");
-    set(e, "style", "dashed");
-    set(e, "label", "CNAME");
+    kn_graphviz_setf(target, "label", "%s\\n%s", name, addresses);
+    kn_graphviz_set(target, "shape", "ellipse");
+    kn_graphviz_set(target, "style", "filled");
+    kn_graphviz_set(target, "fillcolor", "#ffffff");
+    kn_graphviz_set(e, "dir", "back");
+    kn_graphviz_set(e, "style", "dashed");
+    kn_graphviz_set(e, "label", "CNAME");
 }
 
 /* An endpoint whose pod is not drawn (a hand-made slice): its address. */
@@ -729,9 +697,9 @@ address_node(Builder *b, const char *address)
     Agnode_t *n = agnode(b->graph, id, FALSE);
 
     if (n == NULL) {
-        n = node_in(b->graph, id);
-        set(n, "label", address);
-        set(n, "shape", "ellipse");
+        n = kn_graphviz_node(b->graph, id);
+        kn_graphviz_set(n, "label", address);
+        kn_graphviz_set(n, "shape", "ellipse");
     }
     return n;
 }
@@ -810,15 +778,15 @@ add_counted_edges(Builder *b, Agnode_t *n, GHashTable *counts)
             }
         }
 
-        Agedge_t *e = edge(b->graph, n, target->head);
+        Agedge_t *e = kn_graphviz_edge(b->graph, n, target->head);
 
-        set(e, "label", label->str);
+        kn_graphviz_set(e, "label", label->str);
         style_endpoint_edge(e, n_state[EP_READY] > 0 ? EP_READY
                                : n_state[EP_SERVING] > 0 ? EP_SERVING
                                : n_state[EP_NOT_READY] > 0 ? EP_NOT_READY : EP_TERMINATING);
-        setf(e, "penwidth", "%.1f", MIN(1.0 + total / 8.0, 4.0));
+        kn_graphviz_setf(e, "penwidth", "%.1f", MIN(1.0 + total / 8.0, 4.0));
         if (target->zone != NULL)
-            setf(e, "lhead", "cluster_zone_%s", target->zone);
+            kn_graphviz_setf(e, "lhead", "cluster_zone_%s", target->zone);
     }
 }
 
@@ -860,9 +828,9 @@ add_endpoints(Builder *b, const KnService *service, Agnode_t *n)
             if (target == NULL)
                 continue;
 
-            Agedge_t *e = edge(b->graph, n, target);
+            Agedge_t *e = kn_graphviz_edge(b->graph, n, target);
 
-            set(e, "label", ports);
+            kn_graphviz_set(e, "label", ports);
             style_endpoint_edge(e, state);
         }
     }
@@ -875,8 +843,8 @@ add_services(Builder *b)
     g_autoptr(GPtrArray) services = kn_store_list(b->cluster->store, KN_KIND_SERVICE, NULL);
 
     b->services = subgraph(b->graph, "cluster_services", "Services");
-    set(b->services, "style", "rounded");
-    set(b->services, "color", "#5b7fbf");
+    kn_graphviz_set(b->services, "style", "rounded");
+    kn_graphviz_set(b->services, "color", "#5b7fbf");
     for (guint i = 0; i < services->len; i++) {
         const KnService *service = services->pdata[i];
         Agnode_t *n = add_service_node(b, service);
@@ -897,31 +865,31 @@ static void
 add_legend(Builder *b)
 {
     Agraph_t *legend = subgraph(b->graph, "cluster_legend", "legend");
-    Agnode_t *service = node_in(legend, "legend/service");
+    Agnode_t *service = kn_graphviz_node(legend, "legend/service");
     static const PodState samples[] = { POD_READY, POD_NOT_READY, POD_TERMINATING, POD_PENDING };
     static const EndpointState edges[] = { EP_READY, EP_NOT_READY, EP_TERMINATING, N_EP_STATES };
 
-    set(legend, "style", "rounded");
-    set(legend, "color", "#bdbdbd");
-    set(service, "label", "Service\\ntype, IP, ports");
-    set(service, "shape", "box3d");
-    set(service, "style", "filled");
-    set(service, "fillcolor", "#dae8fc");
+    kn_graphviz_set(legend, "style", "rounded");
+    kn_graphviz_set(legend, "color", "#bdbdbd");
+    kn_graphviz_set(service, "label", "Service\\ntype, IP, ports");
+    kn_graphviz_set(service, "shape", "box3d");
+    kn_graphviz_set(service, "style", "filled");
+    kn_graphviz_set(service, "fillcolor", "#dae8fc");
     for (guint i = 0; i < G_N_ELEMENTS(samples); i++) {
         g_autofree char *id = g_strdup_printf("legend/pod-%u", i);
-        Agnode_t *pod = node_in(legend, id);
+        Agnode_t *pod = kn_graphviz_node(legend, id);
 
-        setf(pod, "label", "%s pod", pod_styles[samples[i]].name);
-        set(pod, "style", pod_styles[samples[i]].style);
-        set(pod, "fillcolor", pod_styles[samples[i]].fill);
-        set(pod, "color", pod_styles[samples[i]].color);
+        kn_graphviz_setf(pod, "label", "%s pod", pod_styles[samples[i]].name);
+        kn_graphviz_set(pod, "style", pod_styles[samples[i]].style);
+        kn_graphviz_set(pod, "fillcolor", pod_styles[samples[i]].fill);
+        kn_graphviz_set(pod, "color", pod_styles[samples[i]].color);
         if (edges[i] == N_EP_STATES) {
-            set(edge(legend, service, pod), "style", "invis");
+            kn_graphviz_set(kn_graphviz_edge(legend, service, pod), "style", "invis");
             continue;
         }
-        Agedge_t *e = edge(legend, service, pod);
+        Agedge_t *e = kn_graphviz_edge(legend, service, pod);
 
-        setf(e, "label", "%s endpoint", endpoint_styles[edges[i]].name);
+        kn_graphviz_setf(e, "label", "%s endpoint", endpoint_styles[edges[i]].name);
         style_endpoint_edge(e, edges[i]);
     }
 }
@@ -948,11 +916,11 @@ set_title(Builder *b, guint n_services)
                                    b->n_collapsed, b->n_collapsed == 1 ? "" : "s",
                                    b->options.max_pods_per_node, b->n_collapsed == 1 ? "s" : "");
     }
-    set(b->graph, "label", label->str);
+    kn_graphviz_set(b->graph, "label", label->str);
     if (b->compact)
-        set(b->graph, "compound", "true");   /* Service edges end at zone borders (lhead) */
-    set(b->graph, "labelloc", "t");
-    set(b->graph, "labeljust", "l");
+        kn_graphviz_set(b->graph, "compound", "true");   /* Service edges end at zone borders (lhead) */
+    kn_graphviz_set(b->graph, "labelloc", "t");
+    kn_graphviz_set(b->graph, "labeljust", "l");
 }
 
 /*****************************************************************************/
