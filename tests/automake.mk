@@ -181,7 +181,7 @@ EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_
 TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh \
 	tests/tools/tshark-scenarios.sh tests/tools/glibc-resolver.sh
 TESTS += $(TOOL_TESTS)
-EXTRA_DIST += $(TOOL_TESTS)
+EXTRA_DIST += $(TOOL_TESTS) tests/tools/tshark-lib.sh
 
 # Scenario golden tests: whole transcripts (.out), topology graphs (.dot,
 # .at-TIME.dot for `graph --at TIME`) and path pictures (.trace-WHAT.dot for

@@ -23,48 +23,18 @@ capture=$work/sample.pcapng
 # tshark reads as any user; keep its profile out of $HOME.
 export XDG_CONFIG_HOME="$work/config"
 
-# Flannel's VXLAN port 8472 is not the IANA 4789, so tshark must be told.
-shark() {
-    tshark -n -r "$capture" -d udp.port==8472,vxlan \
-        -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-        "$@" 2> "$work/stderr" || { cat "$work/stderr" >&2; return 1; }
-}
-
 failures=0
 fail() {
     echo "FAIL: $*"
     failures=$((failures + 1))
 }
-
-# Prints the number of frames matching the display filter $1, or -1 if
-# tshark rejects the filter.
-count() {
-    if shark -Y "$1" -T fields -e frame.number > "$work/count"; then
-        wc -l < "$work/count" | tr -d ' '
-    else
-        echo -1
-    fi
-}
+. "${KNETSIM_SRCDIR:-.}/tests/tools/tshark-lib.sh"
 
 total=$(count frame)
 echo "frames: $total"
 [ "$total" -eq 22 ] || fail "expected 22 frames, tshark read $total"
 
-shark -V > "$work/verbose"
-if grep -q -i "malformed" "$work/verbose"; then
-    grep -i -B 5 "malformed" "$work/verbose" | head -n 40
-    fail "a malformed packet"
-fi
-if grep -q "Expert Info (Error" "$work/verbose"; then
-    grep "Expert Info (Error" "$work/verbose" | sort | uniq -c
-    fail "expert errors in the verbose dissection"
-fi
-
-shark -q -z expert,error > "$work/expert"
-if grep -q "^Errors" "$work/expert"; then
-    cat "$work/expert"
-    fail "tshark -z expert reports errors"
-fi
+check_dissection
 shark -q -z expert,warn > "$work/warnings"
 if grep -q "^Warns" "$work/warnings"; then
     cat "$work/warnings"

@@ -33,20 +33,7 @@ fail() {
     failures=$((failures + 1))
 }
 
-shark() {
-    tshark -n -r "$capture" -d udp.port==8472,vxlan \
-        -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-        "$@" 2> "$work/stderr" || { cat "$work/stderr" >&2; return 1; }
-}
-
-# The number of frames matching the display filter $1 (-1 if tshark fails).
-count() {
-    if shark -Y "$1" -T fields -e frame.number > "$work/count"; then
-        wc -l < "$work/count" | tr -d ' '
-    else
-        echo -1
-    fi
-}
+. "$srcdir/tests/tools/tshark-lib.sh"
 
 # A comment on every packet: frame.comment in Wireshark 1.x to 4.x; newer
 # releases may call it pkt_comment.  Decided on the first capture with frames.
@@ -72,20 +59,7 @@ for scenario in $scenarios; do
     fi
     n_checked=$((n_checked + 1))
 
-    shark -V > "$work/verbose"
-    if grep -q -i "malformed" "$work/verbose"; then
-        grep -i -B 5 "malformed" "$work/verbose" | head -n 20
-        fail "a malformed packet"
-    fi
-    if grep -q "Expert Info (Error" "$work/verbose"; then
-        grep "Expert Info (Error" "$work/verbose" | sort | uniq -c
-        fail "expert errors in the verbose dissection"
-    fi
-    shark -q -z expert,error > "$work/expert"
-    if grep -q "^Errors" "$work/expert"; then
-        cat "$work/expert"
-        fail "tshark -z expert,error reports errors"
-    fi
+    check_dissection
     errors=$(count "_ws.expert.severity == error")
     [ "$errors" -eq 0 ] || fail "$errors frames with an expert error"
 
