@@ -2516,7 +2516,9 @@ answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client, gboolean 
     gsize size = tcp ? 65535 : udp_size;
     if (kn_dns_message_truncate(m, size))
         cd->stats.n_truncated++;
-    if (!m->compress && !tcp) {
+    /* (Uncompressed, it fits in 'size': only a larger 'size' can exceed
+     * the limits.) */
+    if (!m->compress && !tcp && size > 1220) {
         gsize length = kn_dns_message_wire_size(m);
 
         if ((client && client->family == 6) ? length > 1220 : length > 1480)

@@ -147,6 +147,9 @@ struct KnNetns {
     gboolean node_cache_explained; /* --explain said once why it forwards to kube-dns-upstream */
     GHashTable *cache_queries;   /* CacheQuery (owned) whose upstream answer is on its way;
                                   * freed with the namespace if the run stops first */
+    KnResolvConf *resolv_conf;   /* the resolver's reading of /etc/resolv.conf, or NULL */
+    guint64 resolv_conf_key[2];  /* the resource versions of the pod and the kube-dns
+                                  * Service it was made from */
 };
 
 #define NETNS_ALIGN 128
@@ -455,6 +458,7 @@ netns_free(gpointer data)
     g_free(ns->image);
     kn_coredns_free(ns->coredns);
     kn_nodelocaldns_free(ns->node_cache);
+    kn_resolvconf_free(ns->resolv_conf);
     if (ns->cache_queries != NULL)
         g_hash_table_unref(ns->cache_queries);
     if (ns->apps != NULL)
@@ -3700,6 +3704,28 @@ kn_net_resolv_conf(KnNet *net, KnNetns *ns)
                              pod != NULL ? pod->spec.dns_config : NULL, NULL);
 }
 
+/* The resolv.conf of 'ns' as its C library reads it.  Everything the
+ * text is made of but the pod and the kube-dns Service is fixed for the
+ * run, so it is made again only when one of those two was written.
+ * Borrowed. */
+static KnResolvConf *
+ns_resolv_conf(KnNet *net, KnNetns *ns)
+{
+    const KnService *dns = kn_store_lookup(net->store, KN_KIND_SERVICE, "kube-system", "kube-dns");
+    const KnPod *pod = ns->kind == KN_NETNS_POD ? kn_store_lookup(net->store, KN_KIND_POD, ns->namespace,
+                                                                  ns->name) : NULL;
+    guint64 key[2] = { pod != NULL ? pod->meta.resource_version : 0, dns != NULL ? dns->meta.resource_version : 0 };
+
+    if (ns->resolv_conf == NULL || memcmp(key, ns->resolv_conf_key, sizeof key) != 0) {
+        g_autofree char *text = kn_net_resolv_conf(net, ns);
+
+        kn_resolvconf_free(ns->resolv_conf);
+        ns->resolv_conf = kn_resolvconf_parse(text, kn_images_lookup(NULL, ns->client.image)->libc);
+        memcpy(ns->resolv_conf_key, key, sizeof key);
+    }
+    return ns->resolv_conf;
+}
+
 static void
 client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer user_data)
 {
@@ -3730,11 +3756,10 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
      * the outside resolver, with no search list, which knows nothing of
      * cluster names (`curl web.default.svc.cluster.local` on a node:
      * "Could not resolve host"). */
-    g_autofree char *text = kn_net_resolv_conf(net, ns);
     DnsLookup *d = g_new0(DnsLookup, 1);
 
     d->ns = ns;
-    d->conf = kn_resolvconf_parse(text, kn_images_lookup(NULL, ns->client.image)->libc);
+    d->conf = kn_resolvconf_ref(ns_resolv_conf(net, ns));
     d->done = done;
     d->user_data = user_data;
     g_ptr_array_unref(r->result.addresses);

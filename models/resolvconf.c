@@ -380,10 +380,17 @@ kn_resolvconf_pod(const KnKubeletDns *kubelet, const char *namespace, KnDnsPolic
 /*****************************************************************************/
 /* Reading: the C libraries. */
 
+KnResolvConf *
+kn_resolvconf_ref(KnResolvConf *conf)
+{
+    conf->ref_count++;
+    return conf;
+}
+
 void
 kn_resolvconf_free(KnResolvConf *conf)
 {
-    if (conf == NULL)
+    if (conf == NULL || --conf->ref_count > 0)
         return;
     g_array_unref(conf->nameservers);
     g_ptr_array_unref(conf->search);
@@ -395,6 +402,7 @@ conf_new(KnLibc libc)
 {
     KnResolvConf *conf = g_new0(KnResolvConf, 1);
 
+    conf->ref_count = 1;
     conf->libc = libc;
     conf->nameservers = g_array_new(FALSE, TRUE, sizeof(KnAddr));
     conf->search = g_ptr_array_new_with_free_func(g_free);

@@ -83,12 +83,15 @@ typedef struct KnResolvConf {
     gboolean no_tld_query;       /* glibc: no as-is query for a dotless name */
     gboolean trust_ad;           /* glibc: the AD bit set in queries */
     guint n_ignored_lines;       /* musl: lines of 255 characters or more, skipped */
+    guint ref_count;             /* private: kn_resolvconf_ref() */
 } KnResolvConf;
 
 /* Parses 'text' as 'libc' reads /etc/resolv.conf (glibc resolv/res_init.c
  * res_vinit_1 and res_setoptions; musl src/network/resolvconf.c).  New;
  * free with kn_resolvconf_free(). */
 KnResolvConf *kn_resolvconf_parse(const char *text, KnLibc libc);
+/* One more owner; each owner lets go with kn_resolvconf_free(). */
+KnResolvConf *kn_resolvconf_ref(KnResolvConf *conf);
 void kn_resolvconf_free(KnResolvConf *conf);               /* accepts NULL */
 
 /* The file as the resolver took it, one setting a line, for --explain and

@@ -295,22 +295,28 @@ needs_escape(guint8 c)
            c == '@' || c == ' ';
 }
 
-/* Appends the presentation form of the 'length'-byte label at 'label'. */
-static void
-append_label(GString *out, const guint8 *label, guint length)
+/* Writes the presentation form of the 'length'-byte label at 'label' to
+ * 'out' (room for 4 characters a byte); returns how many it wrote. */
+static gsize
+label_to_text(char *out, const guint8 *label, guint length)
 {
+    char *p = out;
+
     for (guint i = 0; i < length; i++) {
         guint8 c = label[i];
 
+        if ((c < 0x21 && c != ' ') || c > 0x7e) {
+            *p++ = '\\';
+            *p++ = '0' + c / 100;
+            *p++ = '0' + c / 10 % 10;
+            *p++ = '0' + c % 10;
+            continue;
+        }
         if (needs_escape(c))
-            g_string_append_c(out, '\\');
-        if (c < 0x21 && c != ' ')
-            g_string_append_printf(out, "\\%03u", c);
-        else if (c > 0x7e)
-            g_string_append_printf(out, "\\%03u", c);
-        else
-            g_string_append_c(out, c);
+            *p++ = '\\';
+        *p++ = (char) c;
     }
+    return (gsize) (p - out);
 }
 
 /* Writes the uncompressed wire form of 'name' into 'out' (at least 256
@@ -376,8 +382,18 @@ typedef struct {
 
 #define INLINE_NAMES 32
 
+/* The message being written: in 'room' while it fits (nearly every one
+ * does), then on the heap. */
+#define ENCODER_ROOM 512
+
+typedef struct WireBuf {
+    guint8 *data;
+    guint len, size;
+} WireBuf;
+
 typedef struct Encoder {
-    GByteArray *buf;
+    WireBuf buf[1];
+    guint8 room[ENCODER_ROOM];
     gboolean compress;
     guint n_names;
     NameRef names[INLINE_NAMES];  /* the first ones; the rest in 'more' */
@@ -397,7 +413,7 @@ suffix_hash(const guint8 *lower, gsize length)
 /* Whether the name at 'offset' of the message (labels, maybe ending in a
  * pointer) is 'lower' (lower-cased wire form, 'length' bytes with its 0). */
 static gboolean
-name_at_is(const GByteArray *buf, guint offset, const guint8 *lower, gsize length)
+name_at_is(const WireBuf *buf, guint offset, const guint8 *lower, gsize length)
 {
     gsize i = 0;
 
@@ -453,26 +469,56 @@ add_name(Encoder *e, guint32 hash, guint offset)
     e->n_names++;
 }
 
+/* Room for 'n' more bytes at the end; returns where they go. */
+static guint8 *
+grow(Encoder *e, guint n)
+{
+    WireBuf *b = e->buf;
+
+    if (G_UNLIKELY(b->len + n > b->size)) {
+        guint size = MAX(b->size * 2, b->len + n);
+
+        if (b->data == e->room)
+            b->data = memcpy(g_malloc(size), e->room, b->len);
+        else
+            b->data = g_realloc(b->data, size);
+        b->size = size;
+    }
+    b->len += n;
+    return b->data + b->len - n;
+}
+
+static void
+put_bytes(Encoder *e, const void *data, guint n)
+{
+    if (n > 0)                   /* an empty GBytes' data may be NULL */
+        memcpy(grow(e, n), data, n);
+}
+
 static void
 put8(Encoder *e, guint8 v)
 {
-    g_byte_array_append(e->buf, &v, 1);
+    *grow(e, 1) = v;
 }
 
 static void
 put16(Encoder *e, guint16 v)
 {
-    guint8 b[2] = { v >> 8, v };
+    guint8 *p = grow(e, 2);
 
-    g_byte_array_append(e->buf, b, 2);
+    p[0] = v >> 8;
+    p[1] = v;
 }
 
 static void
 put32(Encoder *e, guint32 v)
 {
-    guint8 b[4] = { v >> 24, v >> 16, v >> 8, v };
+    guint8 *p = grow(e, 4);
 
-    g_byte_array_append(e->buf, b, 4);
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
 }
 
 /* Writes 'name', compressed against earlier names if 'compress' and the
@@ -505,7 +551,7 @@ put_name(Encoder *e, const char *name, gboolean compress)
             if (e->buf->len <= POINTER_MAX)
                 add_name(e, hash, e->buf->len);
         }
-        g_byte_array_append(e->buf, wire + i, wire[i] + 1);
+        put_bytes(e, wire + i, wire[i] + 1);
         i += wire[i] + 1;
     }
     put8(e, 0);
@@ -516,10 +562,10 @@ put_rdata(Encoder *e, const KnDnsRecord *r)
 {
     switch (r->type) {
     case KN_DNS_TYPE_A:
-        g_byte_array_append(e->buf, r->addr.bytes, 4);
+        put_bytes(e, r->addr.bytes, 4);
         break;
     case KN_DNS_TYPE_AAAA:
-        g_byte_array_append(e->buf, r->addr.bytes, 16);
+        put_bytes(e, r->addr.bytes, 16);
         break;
     case KN_DNS_TYPE_CNAME:
     case KN_DNS_TYPE_PTR:
@@ -546,7 +592,7 @@ put_rdata(Encoder *e, const KnDnsRecord *r)
             gsize n = MIN(strlen(r->txt[i]), 255);
 
             put8(e, n);
-            g_byte_array_append(e->buf, (const guint8 *) r->txt[i], n);
+            put_bytes(e, r->txt[i], n);
         }
         break;
     default:
@@ -554,7 +600,7 @@ put_rdata(Encoder *e, const KnDnsRecord *r)
             gsize n;
             const guint8 *d = g_bytes_get_data(r->rdata, &n);
 
-            g_byte_array_append(e->buf, d, n);
+            put_bytes(e, d, n);
         }
         break;
     }
@@ -596,7 +642,9 @@ put_header(Encoder *e, const KnDnsMessage *m, guint n_answers, guint n_authority
 static void
 encoder_init(Encoder *e, gboolean compress)
 {
-    e->buf = g_byte_array_sized_new(512);
+    e->buf->data = e->room;
+    e->buf->len = 0;
+    e->buf->size = ENCODER_ROOM;
     e->compress = compress;
     e->n_names = 0;
     e->more = NULL;
@@ -606,9 +654,21 @@ static void
 encoder_clear(Encoder *e)
 {
     g_clear_pointer(&e->more, g_array_unref);
-    if (e->buf)
-        g_byte_array_unref(e->buf);
-    e->buf = NULL;
+    if (e->buf->data != e->room)
+        g_free(e->buf->data);
+    e->buf->data = NULL;
+}
+
+/* The message written, as new bytes; the encoder is cleared. */
+static GBytes *
+encoder_finish(Encoder *e)
+{
+    GBytes *bytes = e->buf->data == e->room ? g_bytes_new(e->room, e->buf->len)
+                                            : g_bytes_new_take(e->buf->data, e->buf->len);
+
+    e->buf->data = e->room;
+    encoder_clear(e);
+    return bytes;
 }
 
 static void
@@ -638,9 +698,7 @@ kn_dns_message_encode(const KnDnsMessage *message)
     g_return_val_if_fail(message != NULL, NULL);
     encoder_init(&e, message->compress);
     put_message(&e, message);
-    GBytes *bytes = g_byte_array_free_to_bytes(g_steal_pointer(&e.buf));
-    encoder_clear(&e);
-    return bytes;
+    return encoder_finish(&e);
 }
 
 /* The length 'name' takes uncompressed, as put_name() writes it. */
@@ -726,9 +784,7 @@ kn_dns_query_encode(guint16 id, const char *name, guint16 type, gboolean rd, gbo
         put32(&e, dnssec_ok ? 0x8000 : 0);
         put16(&e, 0);
     }
-    GBytes *bytes = g_byte_array_free_to_bytes(g_steal_pointer(&e.buf));
-    encoder_clear(&e);
-    return bytes;
+    return encoder_finish(&e);
 }
 
 static gsize
@@ -857,7 +913,8 @@ get32(Decoder *d, guint32 *v, const char *what, GError **error)
 static gboolean
 get_name(Decoder *d, char **name, GError **error)
 {
-    g_autoptr(GString) out = g_string_new(NULL);
+    char out[4 * KN_DNS_NAME_MAX + 1];  /* every octet as \\DDD at worst */
+    gsize n = 0;
     gsize pos = d->pos;
     gsize wire_length = 0;
     gboolean jumped = FALSE;
@@ -902,12 +959,12 @@ get_name(Decoder *d, char **name, GError **error)
         }
         if (pos + 1 + c > d->length)
             return short_error(error, "a label", pos);
-        if (out->len)
-            g_string_append_c(out, '.');
-        append_label(out, d->data + pos + 1, c);
+        if (n > 0)
+            out[n++] = '.';
+        n += label_to_text(out + n, d->data + pos + 1, c);
         pos += 1 + c;
     }
-    *name = g_string_free(g_steal_pointer(&out), FALSE);
+    *name = g_strndup(out, n);
     return TRUE;
 }
 
