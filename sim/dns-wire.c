@@ -400,6 +400,14 @@ typedef struct Encoder {
     GArray *more;                 /* NameRef, or NULL */
 } Encoder;
 
+/* g_ascii_tolower() without the call: names are compared case-blind
+ * byte by byte. */
+static inline guint8
+ascii_lower(guint8 c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 static guint32
 suffix_hash(const guint8 *lower, gsize length)
 {
@@ -430,7 +438,7 @@ name_at_is(const WireBuf *buf, guint offset, const guint8 *lower, gsize length)
         if (i >= length || lower[i] != n || offset + 1 + n > buf->len || i + 1 + n > length)
             return FALSE;
         for (guint j = 1; j <= n; j++)
-            if (g_ascii_tolower(buf->data[offset + j]) != lower[i + j])
+            if (ascii_lower(buf->data[offset + j]) != lower[i + j])
                 return FALSE;
         if (n == 0)
             return i + 1 == length;
@@ -528,8 +536,19 @@ static void
 put_name(Encoder *e, const char *name, gboolean compress)
 {
     guint8 wire[KN_DNS_NAME_MAX + 2];
-    gsize length = name_to_wire(name ? name : "", wire);
-    gsize i = 0;
+    gsize length, i = 0;
+
+    if (!e->compress || !compress) {
+        /* Straight into the message. */
+        guint8 *at = grow(e, sizeof wire);
+
+        length = name_to_wire(name ? name : "", at);
+        if (length == 0)
+            at[length++] = 0;
+        e->buf->len -= sizeof wire - length;
+        return;
+    }
+    length = name_to_wire(name ? name : "", wire);
 
     if (length == 0) {
         put8(e, 0);
@@ -538,19 +557,17 @@ put_name(Encoder *e, const char *name, gboolean compress)
     guint8 lower[KN_DNS_NAME_MAX + 2];
 
     for (gsize j = 0; j < length; j++)
-        lower[j] = g_ascii_tolower(wire[j]);
+        lower[j] = ascii_lower(wire[j]);
     while (wire[i] != 0) {
-        if (e->compress && compress) {
-            guint32 hash = suffix_hash(lower + i, length - i);
-            int offset = find_name(e, hash, lower + i, length - i);
+        guint32 hash = suffix_hash(lower + i, length - i);
+        int offset = find_name(e, hash, lower + i, length - i);
 
-            if (offset >= 0) {
-                put16(e, 0xc000 | (guint) offset);
-                return;
-            }
-            if (e->buf->len <= POINTER_MAX)
-                add_name(e, hash, e->buf->len);
+        if (offset >= 0) {
+            put16(e, 0xc000 | (guint) offset);
+            return;
         }
+        if (e->buf->len <= POINTER_MAX)
+            add_name(e, hash, e->buf->len);
         put_bytes(e, wire + i, wire[i] + 1);
         i += wire[i] + 1;
     }
