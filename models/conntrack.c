@@ -94,8 +94,11 @@ tuple_hash(const KnCtTuple *t)
 {
     guint64 ports = (guint64) t->sport << 24 | (guint64) t->dport << 8 | t->proto;
 
+    /* The ports spread by a multiply, not a second mix: one finalizer
+     * over everything is enough for a table that probes linearly. */
     if (t->src.family == 4 && t->dst.family == 4)
-        return (guint32) mix64(((guint64) ipv4_bits(&t->src) << 32 | ipv4_bits(&t->dst)) ^ mix64(ports));
+        return (guint32) mix64(((guint64) ipv4_bits(&t->src) << 32 | ipv4_bits(&t->dst))
+                               ^ ports * 0x9e3779b97f4a7c15ull);
     return (guint32) mix64((guint64) kn_addr_hash(&t->src) << 32 ^ kn_addr_hash(&t->dst) ^ mix64(ports | 1ull << 63));
 }
 
