@@ -220,6 +220,13 @@ merge_endpoints(const GPtrArray *slices, const KnServicePort *port, KnAddressTyp
                 KnProxyEndpoint *endpoint;
                 gpointer at;
 
+                /* A full sync reads every endpoint of the store, each
+                 * somewhere else: load the next ones ahead. */
+                if (e + 3 < slice->endpoints->len)
+                    __builtin_prefetch(slice->endpoints->pdata[e + 3]);
+                if (e + 1 < slice->endpoints->len)
+                    __builtin_prefetch(((const KnEndpoint *) slice->endpoints->pdata[e + 1])->addresses);
+
                 if (from->addresses->len == 0)
                     continue;
                 endpoint = endpoint_new(from, slice_port->port, node_name);

@@ -435,14 +435,28 @@ chains_in_order(const KnProxyIrRuleset *ruleset, KnProxyIrTable table)
     return order;
 }
 
+/* g_string_append_len() with its common case inline (as GLib 2.76+
+ * does): a rendering is mostly short appends to a string with room. */
+static inline void
+append_len(GString *out, const char *text, gsize length)
+{
+    if (G_LIKELY(out->len + length < out->allocated_len)) {
+        memcpy(out->str + out->len, text, length);
+        out->len += length;
+        out->str[out->len] = '\0';
+        return;
+    }
+    g_string_append_len(out, text, length);
+}
+
 static inline void
 append_str(GString *out, const char *text)
 {
-    g_string_append(out, text);
+    append_len(out, text, strlen(text));
 }
 
 /* A string literal, without measuring it again for every rule. */
-#define append_lit(out, literal) g_string_append_len((out), "" literal, sizeof(literal) - 1)
+#define append_lit(out, literal) append_len((out), "" literal, sizeof(literal) - 1)
 #define append_choice(out, cond, a, b) ((cond) ? append_lit(out, a) : append_lit(out, b))
 
 static void
@@ -455,7 +469,7 @@ append_uint(GString *out, guint64 value)
         *--p = (char) ('0' + value % 10);
         value /= 10;
     } while (value != 0);
-    g_string_append_len(out, p, buf + sizeof buf - p);
+    append_len(out, p, buf + sizeof buf - p);
 }
 
 static void
@@ -469,8 +483,8 @@ append_hex(GString *out, guint32 value)
         *--p = digits[value & 0xf];
         value >>= 4;
     } while (value != 0);
-    g_string_append(out, "0x");
-    g_string_append_len(out, p, buf + sizeof buf - p);
+    append_lit(out, "0x");
+    append_len(out, p, buf + sizeof buf - p);
 }
 
 /* inet_ntop's text, without its cost for IPv4. */
@@ -480,7 +494,7 @@ append_addr(GString *out, const KnAddr *addr)
     char buf[KN_ADDR_STRLEN];
 
     if (addr->family != 4) {
-        g_string_append(out, kn_addr_format(addr, buf));
+        append_str(out, kn_addr_format(addr, buf));
         return;
     }
     for (guint i = 0; i < 4; i++) {
@@ -508,7 +522,7 @@ append_quoted(GString *out, const char *text)
 
     g_string_append_c(out, ' ');
     if (length > 0 && text[length] == '\0') {
-        g_string_append_len(out, text, length);
+        append_len(out, text, length);
         return;
     }
     g_string_append_c(out, '"');
@@ -549,8 +563,8 @@ append_ctstate(GString *out, guint ctstate)
 
     for (guint i = 0; i < G_N_ELEMENTS(states); i++) {
         if (ctstate & states[i].bit) {
-            g_string_append(out, first ? " " : ",");
-            g_string_append(out, states[i].name);
+            g_string_append_c(out, first ? ' ' : ',');
+            append_str(out, states[i].name);
             first = FALSE;
         }
     }
@@ -816,6 +830,8 @@ kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, 
     for (guint i = 0; i < order->len; i++) {
         const KnProxyIrChain *chain = order->pdata[i];
 
+        if (i + 8 < order->len)
+            __builtin_prefetch(order->pdata[i + 8]);
         g_string_append_c(out, ':');
         append_str(out, chain->name);
         append_choice(out, chain->builtin, " ACCEPT [0:0]\n", " - [0:0]\n");
@@ -823,6 +839,21 @@ kn_proxy_ir_render_table(const KnProxyIrRuleset *ruleset, KnProxyIrTable table, 
     for (guint i = 0; i < order->len; i++) {
         const KnProxyIrChain *chain = order->pdata[i];
 
+        /* The chains lie in name order, anywhere in memory: start loading
+         * the next ones' chain, rule array and first rule a few chains
+         * ahead, each step once the one before it has had time to land. */
+        if (i + 6 < order->len)
+            __builtin_prefetch(order->pdata[i + 6]);
+        if (i + 4 < order->len)
+            __builtin_prefetch(((const KnProxyIrChain *) order->pdata[i + 4])->rules);
+        if (i + 2 < order->len)
+            __builtin_prefetch(((const KnProxyIrChain *) order->pdata[i + 2])->rules->pdata);
+        if (i + 1 < order->len) {
+            const GPtrArray *next = ((const KnProxyIrChain *) order->pdata[i + 1])->rules;
+
+            if (next->len > 0)
+                __builtin_prefetch(next->pdata[0]);
+        }
         for (guint r = 0; r < chain->rules->len; r++) {
             kn_proxy_ir_render_rule(chain, chain->rules->pdata[r], out);
             g_string_append_c(out, '\n');
