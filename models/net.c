@@ -163,6 +163,7 @@ typedef enum {
 } ArriveAt;
 
 typedef struct Arrival Arrival;
+typedef struct Timer Timer;
 
 struct Arrival {
     KnNetns *to;
@@ -189,6 +190,7 @@ struct KnNet {
     guint by_ipv4_mask;          /* slots - 1 */
     guint by_ipv4_used;
     Arrival *free_arrivals;      /* spare Arrival events, linked through 'next' */
+    Timer *timers;               /* the processes' pending timers */
     GHashTable *pods;            /* "ns/name" -> KnNetns *, live pods */
     GPtrArray *nodes;            /* KnNetns *, scenario order */
     GPtrArray *hosts;            /* KnNetns * */
@@ -436,11 +438,14 @@ netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
     return ns;
 }
 
+static void drop_udp_waits(KnNetns *ns);
+
 static void
 netns_free(gpointer data)
 {
     KnNetns *ns = data;
 
+    drop_udp_waits(ns);
     for (guint i = 0; ns->tcbs != NULL && i <= ns->tcbs_mask; i++)
         if (ns->tcbs[i].tcb != NULL)
             tcb_free(ns->tcbs[i].tcb);
@@ -2475,11 +2480,36 @@ struct UdpWait {
     KnUdpDone done;
     gboolean (*accepts)(GBytes *datagram, gpointer user_data);
     gpointer user_data;
+    GDestroyNotify destroy;      /* frees 'user_data' if the run ends first */
     KnEventId timeout;
     KnAddr dst;
     guint16 dport;
     UdpWait *next;               /* the next exchange waiting on the same port */
 };
+
+/* The UDP exchanges still waiting when the run ends: their owners'
+ * data goes through the destroy notify they gave, while the namespace
+ * (whose sockets a resolver closes as it lets go) still stands. */
+static void
+drop_udp_waits(KnNetns *ns)
+{
+    g_autoptr(GPtrArray) waits = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer head;
+
+    g_hash_table_iter_init(&iter, ns->udp_waits);
+    while (g_hash_table_iter_next(&iter, NULL, &head))
+        for (UdpWait *w = head; w != NULL; w = w->next)
+            g_ptr_array_add(waits, w);
+    g_hash_table_remove_all(ns->udp_waits);
+    for (guint i = 0; i < waits->len; i++) {
+        UdpWait *wait = waits->pdata[i];
+
+        if (wait->destroy != NULL)
+            wait->destroy(wait->user_data);
+        g_free(wait);
+    }
+}
 
 static void on_udp_timeout(KnSim *sim, gpointer data);
 
@@ -2598,6 +2628,7 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
     wait->done = done;
     wait->accepts = request->accepts;
     wait->user_data = user_data;
+    wait->destroy = request->destroy;
     wait->dst = request->dst;
     wait->dport = request->port;
     udp_wait_add(wait);
@@ -3215,11 +3246,30 @@ pod_deliver(KnNet *net, KnNetns *ns, KnPacket *packet)
 /*****************************************************************************/
 /* The rest of the client interface. */
 
-typedef struct {
+/* A process's timer.  The pending ones are listed in the net, which
+ * lets them go when it goes (kn_net_free()), while what their data refers
+ * to still exists; the event itself then only frees the struct. */
+struct Timer {
     KnTimerDone done;
     gpointer user_data;
     GDestroyNotify destroy;      /* frees 'user_data' if it never fires, or NULL */
-} Timer;
+    KnNet *net;                  /* NULL once let go */
+    Timer *prev, *next;          /* in net->timers */
+};
+
+static void
+timer_unlink(Timer *timer)
+{
+    if (timer->net == NULL)
+        return;
+    if (timer->prev != NULL)
+        timer->prev->next = timer->next;
+    else
+        timer->net->timers = timer->next;
+    if (timer->next != NULL)
+        timer->next->prev = timer->prev;
+    timer->net = NULL;
+}
 
 static void
 on_timer(KnSim *sim, gpointer data)
@@ -3229,6 +3279,7 @@ on_timer(KnSim *sim, gpointer data)
     gpointer user_data = timer->user_data;
 
     (void) sim;
+    timer_unlink(timer);
     g_free(timer);
     done(user_data);
 }
@@ -3239,9 +3290,25 @@ timer_free(gpointer data)
 {
     Timer *timer = data;
 
+    timer_unlink(timer);
     if (timer->destroy != NULL)
         timer->destroy(timer->user_data);
     g_free(timer);
+}
+
+/* The run is over: the pending timers' data goes now. */
+static void
+drop_timers(KnNet *net)
+{
+    while (net->timers != NULL) {
+        Timer *timer = net->timers;
+        GDestroyNotify destroy = timer->destroy;
+
+        timer_unlink(timer);
+        timer->destroy = NULL;
+        if (destroy != NULL)
+            destroy(timer->user_data);
+    }
 }
 
 static const KnEventClass timer_class = { "process-timer", on_timer, timer_free };
@@ -3252,7 +3319,11 @@ client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, 
     KnNetns *ns = self;
     Timer *timer = g_new(Timer, 1);
 
-    *timer = (Timer) { .done = done, .user_data = user_data, .destroy = destroy };
+    *timer = (Timer) { .done = done, .user_data = user_data, .destroy = destroy, .net = ns->net,
+                       .next = ns->net->timers };
+    if (timer->next != NULL)
+        timer->next->prev = timer;
+    ns->net->timers = timer;
     kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
 }
 
@@ -3417,6 +3488,9 @@ kn_net_free(KnNet *net)
 {
     if (net == NULL)
         return;
+    /* The run is over: what its processes still wait for goes first,
+     * while the namespaces it refers to exist. */
+    drop_timers(net);
     kn_store_unwatch(net->store, KN_KIND_POD, on_store_change, net);
     kn_store_unwatch(net->store, KN_KIND_SERVICE, on_store_change, net);
     kn_store_unwatch(net->store, KN_KIND_ENDPOINT_SLICE, on_store_change, net);
@@ -3659,6 +3733,15 @@ typedef struct {
 } DnsLookup;
 
 static void
+dns_lookup_free(gpointer data)
+{
+    DnsLookup *d = data;
+
+    kn_resolvconf_free(d->conf);
+    g_free(d);
+}
+
+static void
 on_dns_done(const KnResolverResult *result, gpointer data)
 {
     DnsLookup *d = data;
@@ -3677,8 +3760,7 @@ on_dns_done(const KnResolverResult *result, gpointer data)
                 note(net, KN_TRACE_DNS, "%s", lines[i]);
     }
     d->done(&out, d->user_data);
-    kn_resolvconf_free(d->conf);
-    g_free(d);
+    dns_lookup_free(d);
 }
 
 char *
@@ -3765,7 +3847,7 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
     g_ptr_array_unref(r->result.addresses);
     g_free(r);
     kn_resolver_lookup(&ns->client, d->conf, kn_sim_rng(net->sim, "dns-id"), name, KN_RESOLVER_BOTH,
-                       on_dns_done, d);
+                       on_dns_done, d, dns_lookup_free);
 }
 
 /*****************************************************************************/

@@ -61,6 +61,9 @@ typedef struct KnUdpRequest {
      * answer, when several wait on one bound port (a resolver matches the
      * DNS id); others are read and dropped.  NULL: the first one is. */
     gboolean (*accepts)(GBytes *datagram, gpointer user_data);
+    /* If the simulation ends before 'done' is called, this (if not NULL)
+     * frees its 'user_data'. */
+    GDestroyNotify destroy;
 } KnUdpRequest;
 
 typedef struct KnUdpResult {

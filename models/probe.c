@@ -165,6 +165,18 @@ on_lookup_done(const KnResolverResult *result, gpointer user_data)
     g_free(probe);
 }
 
+/* The run ended before the lookup did. */
+static void
+dns_probe_free(gpointer data)
+{
+    DnsProbe *probe = data;
+
+    if (probe->out != NULL)
+        g_string_free(probe->out, TRUE);
+    kn_resolvconf_free(probe->conf);
+    g_free(probe);
+}
+
 void
 kn_probe_dns_start(KnSim *sim, KnNet *net, KnNetns *from, const char *name, guint16 type,
                    KnTrace *trace, KnProbeDnsDone done, gpointer user_data)
@@ -183,10 +195,10 @@ kn_probe_dns_start(KnSim *sim, KnNet *net, KnNetns *from, const char *name, guin
         kn_resolver_lookup(client, probe->conf, kn_sim_rng(sim, "dns-id"), name,
                            type == KN_DNS_TYPE_A ? KN_RESOLVER_A : type == KN_DNS_TYPE_AAAA
                                                                     ? KN_RESOLVER_AAAA : KN_RESOLVER_BOTH,
-                           on_lookup_done, probe);
+                           on_lookup_done, probe, dns_probe_free);
     else
         kn_resolver_query(client, probe->conf, kn_sim_rng(sim, "dns-id"), name, type, FALSE, 0,
-                          on_lookup_done, probe);
+                          on_lookup_done, probe, dns_probe_free);
 }
 
 typedef struct {

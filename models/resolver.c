@@ -139,6 +139,7 @@ struct Lookup {
     KnResolverFlags flags;
     KnResolverDone done;
     gpointer user_data;
+    GDestroyNotify destroy;      /* frees 'user_data' if 'done' is never called */
     KnResolverResult result;
     GPtrArray *sends;            /* Send *, owned */
     gboolean direct;             /* kn_resolver_query() */
@@ -260,6 +261,8 @@ lookup_unref(Lookup *lookup)
 {
     if (--lookup->refs > 0)
         return;
+    if (!lookup->finished && lookup->destroy != NULL)
+        lookup->destroy(lookup->user_data);     /* the run ended first */
     g_free(lookup->name);
     g_free(lookup->bare);
     g_ptr_array_unref(lookup->result.addresses);
@@ -453,6 +456,17 @@ on_udp(const KnUdpResult *result, gpointer user_data)
     lookup_unref(lookup);
 }
 
+/* The run ended with the datagram unanswered. */
+static void
+udp_call_drop(gpointer data)
+{
+    UdpCall *call = data;
+    Lookup *lookup = call->exchange.send->lookup;
+
+    g_free(call);
+    lookup_unref(lookup);
+}
+
 /* A datagram on the socket answers the exchange whose query has its id
  * (send_dg's and __res_msend_rc's id checks); others wait on. */
 static gboolean
@@ -490,6 +504,7 @@ send_udp(Send *send, guint query, guint ns, KnTime deadline, AnswerHandler on_an
     request.timeout = deadline > t ? deadline - t : 1;
     request.sport = send_port(send, lookup->conf->libc == KN_LIBC_GLIBC ? ns : 0);
     request.accepts = udp_accepts;
+    request.destroy = udp_call_drop;
     lookup->refs++;
     lookup->client->klass->udp_exchange(lookup->client->self, &request, on_udp, call);
 }
@@ -1216,7 +1231,7 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
 
 static Lookup *
 lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
-           KnResolverFlags flags, KnResolverDone done, gpointer user_data)
+           KnResolverFlags flags, KnResolverDone done, gpointer user_data, GDestroyNotify destroy)
 {
     Lookup *lookup = g_new0(Lookup, 1);
     gsize len = strlen(name);
@@ -1233,6 +1248,7 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
     lookup->flags = flags;
     lookup->done = done;
     lookup->user_data = user_data;
+    lookup->destroy = destroy;
     lookup->result.addresses = g_ptr_array_new_with_free_func(g_free);
     lookup->result.candidates = g_ptr_array_new_with_free_func(g_free);
     lookup->result.queries = g_ptr_array_new_with_free_func((GDestroyNotify) query_free);
@@ -1244,12 +1260,12 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
 
 void
 kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
-                   KnResolverFlags flags, KnResolverDone done, gpointer user_data)
+                   KnResolverFlags flags, KnResolverDone done, gpointer user_data, GDestroyNotify destroy)
 {
     Lookup *lookup;
 
     g_return_if_fail(client != NULL && conf != NULL && name != NULL && done != NULL);
-    lookup = lookup_new(client, conf, ids, name, flags, done, user_data);
+    lookup = lookup_new(client, conf, ids, name, flags, done, user_data, destroy);
     if (conf->libc == KN_LIBC_MUSL) {
         g_autoptr(GPtrArray) names = kn_resolver_candidates(conf, name);
 
@@ -1317,14 +1333,14 @@ direct_on_deadline(Send *send)
 void
 kn_resolver_query(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
                   guint16 type, gboolean tcp, KnTime timeout, KnResolverDone done,
-                  gpointer user_data)
+                  gpointer user_data, GDestroyNotify destroy)
 {
     Lookup *lookup;
     Send *send;
     KnTime deadline;
 
     g_return_if_fail(client != NULL && conf != NULL && name != NULL && done != NULL);
-    lookup = lookup_new(client, conf, ids, name, 0, done, user_data);
+    lookup = lookup_new(client, conf, ids, name, 0, done, user_data, destroy);
     lookup->direct = TRUE;
     lookup->direct_timeout = timeout != 0 ? timeout : (KnTime) conf->timeout * KN_SEC;
     lookup->saved_herrno = -1;

@@ -79,10 +79,12 @@ typedef void (*KnResolverDone)(const KnResolverResult *result, gpointer user_dat
  * 'client'; their ids come from 'ids' (the "dns-id" stream of the
  * simulation, kn_sim_rng(sim, "dns-id"); NULL: 1, 2, 3, ...).  'client',
  * 'conf' and 'ids' are borrowed until 'done' has been called.  'name' is
- * a host name, not an address literal; /etc/hosts is the caller's. */
+ * a host name, not an address literal; /etc/hosts is the caller's.  If
+ * the simulation ends before 'done' is called, 'destroy' (if not NULL)
+ * frees 'user_data'. */
 void kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids,
                         const char *name, KnResolverFlags flags, KnResolverDone done,
-                        gpointer user_data);
+                        gpointer user_data, GDestroyNotify destroy);
 
 /* The names a lookup of 'name' would try, in order, if each failed with
  * NXDOMAIN (glibc __res_context_search, musl name_from_dns_search).
@@ -94,10 +96,10 @@ GPtrArray *kn_resolver_candidates(const KnResolvConf *conf, const char *name);
  * conf's), as dig and nslookup do; 'rd' sets Recursion Desired.  The
  * result's 'queries' holds the one query (with its response) and
  * 'status' says what the rcode means; 'addresses' lists any A/AAAA
- * answers. */
+ * answers.  'destroy' as for kn_resolver_lookup(). */
 void kn_resolver_query(KnNetClient *client, const KnResolvConf *conf, KnRng *ids,
                        const char *name, guint16 type, gboolean tcp, KnTime timeout,
-                       KnResolverDone done, gpointer user_data);
+                       KnResolverDone done, gpointer user_data, GDestroyNotify destroy);
 
 /* "1 query" lines for `knetsim dns`: each query as
  * "  0.000000s  A     web.app.svc.cluster.local  -> 10.96.0.10  NXDOMAIN",

@@ -68,7 +68,7 @@ main(int argc, char **argv)
     }
     kn_resolver_lookup(&net->client, conf, kn_sim_rng(net->sim, "dns-id"), argv[3],
                        g_str_equal(argv[4], "A") ? KN_RESOLVER_A : KN_RESOLVER_BOTH, on_done,
-                       &done);
+                       &done, NULL);
     kn_sim_run_until(net->sim, KN_TIME_MAX);
     fake_net_free(net);
     return done ? 0 : 1;

@@ -6,6 +6,8 @@
 #include "models/cluster.h"
 #include "models/net.h"
 #include "models/replay.h"
+#include "models/resolvconf.h"
+#include "models/resolver.h"
 #include "models/store.h"
 
 static const char scenario_yaml[] =
@@ -335,6 +337,55 @@ test_net_dns_one_socket(void **state)
     with_net(check_dns_one_socket);
 }
 
+/* A lookup the run ends in the middle of: its caller's data goes through
+ * the destroy notify, once, and 'done' is never called. */
+typedef struct {
+    KnResolvConf *conf;
+    guint n_done, n_dropped;
+    gsize pending;               /* the sim's events just before the end */
+} Unfinished;
+
+static Unfinished unfinished;
+
+static void
+on_unfinished_done(const KnResolverResult *result, gpointer user_data)
+{
+    (void) result;
+    ((Unfinished *) user_data)->n_done++;
+}
+
+static void
+on_unfinished_dropped(gpointer user_data)
+{
+    ((Unfinished *) user_data)->n_dropped++;
+}
+
+static void
+check_lookup_cut_short(KnCluster *cluster, KnNet *net)
+{
+    KnNetns *ns = kn_net_pod(net, "default", "client");
+    g_autofree char *text = kn_net_resolv_conf(net, ns);
+
+    unfinished.conf = kn_resolvconf_parse(text, KN_LIBC_MUSL);
+    kn_resolver_lookup(kn_netns_client(ns), unfinished.conf, kn_sim_rng(cluster->sim, "dns-id"),
+                       "kubernetes", KN_RESOLVER_BOTH, on_unfinished_done, &unfinished,
+                       on_unfinished_dropped);
+    /* The queries are out, their answers not yet in. */
+    kn_sim_run_until(cluster->sim, kn_sim_now(cluster->sim) + 1000);
+    unfinished.pending = kn_sim_pending(cluster->sim);
+}
+
+static void
+test_net_lookup_cut_short(void **state)
+{
+    (void) state;
+    with_net(check_lookup_cut_short);
+    assert_true(unfinished.pending > 0);
+    assert_int_equal(unfinished.n_done, 0);
+    assert_int_equal(unfinished.n_dropped, 1);
+    kn_resolvconf_free(unfinished.conf);
+}
+
 typedef struct {
     gboolean done, found;
     char *first;
@@ -452,6 +503,7 @@ main(void)
         cmocka_unit_test(test_net_observer_sees_every_interface),
         cmocka_unit_test(test_net_host_to_node),
         cmocka_unit_test(test_net_dns_one_socket),
+        cmocka_unit_test(test_net_lookup_cut_short),
         cmocka_unit_test(test_net_outside_resolution),
     };
     return cmocka_run_group_tests_name("net", tests, NULL, NULL);

@@ -92,7 +92,7 @@ resolve_with(FakeNet *net, KnLibc libc, const char *resolv_conf, const char *nam
 
     lookup->net = net;
     kn_resolver_lookup(&net->client, conf, kn_sim_rng(net->sim, "dns-id"), name, flags, on_done,
-                       lookup);
+                       lookup, NULL);
     kn_sim_run_until(net->sim, KN_TIME_MAX);
     assert_true(lookup->done);
     /* What the server saw is what the resolver says it sent (when every
@@ -374,7 +374,7 @@ test_resolver_direct_query(void **state)
     g_autoptr(KnDnsMessage) response = NULL;
 
     kn_resolver_query(&net->client, conf, NULL, "web", KN_DNS_TYPE_A, FALSE, 0, on_query_done,
-                      &response);
+                      &response, NULL);
     kn_sim_run_until(net->sim, KN_TIME_MAX);
     assert_non_null(response);
     assert_int_equal(response->rcode, KN_DNS_RCODE_NXDOMAIN);
