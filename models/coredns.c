@@ -1238,8 +1238,20 @@ parse_request(const char *name, const char *zone, KRequest *r)
     memset(r, 0, sizeof *r);
     if (*base == '\0' || strcmp(base, "svc") == 0 || strcmp(base, "pod") == 0)
         return TRUE;             /* apex: NODATA */
-    g_auto(GStrv) segs = g_strsplit(base, ".", -1);
-    gint last = g_strv_length(segs) - 1;
+    /* strings.Split(base, "."), in place.  A name has at most 128 labels;
+     * more than 5 here is errInvalidRequest whatever they are. */
+    char *segs[KN_DNS_NAME_MAX / 2 + 1];
+    gint last = 0;
+
+    segs[0] = base;
+    for (char *p = base; *p != '\0'; p++) {
+        if (*p != '.')
+            continue;
+        if (last + 1 == (gint) G_N_ELEMENTS(segs))
+            return FALSE;
+        *p = '\0';
+        segs[++last] = p + 1;
+    }
 
     r->pod_or_svc = g_strdup(segs[last]);
     if (strcmp(r->pod_or_svc, "svc") != 0 && strcmp(r->pod_or_svc, "pod") != 0)
@@ -1445,7 +1457,6 @@ records(KnCoreDns *cd, const Kubernetes *k, const char *name, const char *zone, 
 {
     KRequest r;
     KErr err;
-    KnAddr ignored;
 
     if (!parse_request(name, zone, &r)) {
         krequest_clear(&r);
@@ -1453,8 +1464,7 @@ records(KnCoreDns *cd, const Kubernetes *k, const char *name, const char *zone, 
     }
     if (r.pod_or_svc == NULL)
         err = K_OK;
-    else if (kn_dns_name_reverse_parse(name, &ignored) ||
-             kn_dns_name_is_subdomain(name, "in-addr.arpa") ||
+    else if (kn_dns_name_is_subdomain(name, "in-addr.arpa") ||      /* every reverse name */
              kn_dns_name_is_subdomain(name, "ip6.arpa"))
         err = K_NO_ITEMS;
     else if (!namespace_exposed(cd, r.namespace))

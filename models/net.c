@@ -2620,8 +2620,6 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
     KnNet *net = ns->net;
     UdpWait *wait = g_new0(UdpWait, 1);
     KnPacket *packet = kn_packet_new();
-    gsize length;
-    const guint8 *data = request->send != NULL ? g_bytes_get_data(request->send, &length) : NULL;
 
     wait->ns = ns;
     wait->port = request->sport != 0 ? request->sport : ephemeral_port(ns, &request->dst, request->port);
@@ -2639,8 +2637,8 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
     packet->proto = KN_IPPROTO_UDP;
     packet->sport = wait->port;
     packet->dport = request->port;
-    if (data != NULL)
-        kn_packet_set_payload(packet, data, length);
+    if (request->send != NULL)
+        kn_packet_set_payload_bytes(packet, request->send);   /* shared: GBytes do not change */
     ns_send(ns, packet);
 }
 
@@ -2748,7 +2746,7 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
         reply->proto = KN_IPPROTO_UDP;
         reply->sport = packet->dport;
         reply->dport = packet->sport;
-        kn_packet_set_payload(reply, g_bytes_get_data(answer, NULL), g_bytes_get_size(answer));
+        kn_packet_set_payload_bytes(reply, answer);
         if (delay > 0) {
             LaterSend *later = g_new(LaterSend, 1);
 
@@ -2883,7 +2881,7 @@ node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response,
     reply->proto = KN_IPPROTO_UDP;
     reply->sport = 53;
     reply->dport = cq->client_port;
-    kn_packet_set_payload(reply, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+    kn_packet_set_payload_bytes(reply, bytes);
     if (delay > 0) {
         LaterSend *later = g_new(LaterSend, 1);
 
