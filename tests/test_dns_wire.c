@@ -360,6 +360,40 @@ test_dns_wire_names_and_text(void **state)
     assert_string_equal(unknown, "x. 1 IN TYPE99 \\# 4 0a000001");
 }
 
+/* A name's first character written as \DDD takes the encoder's escape
+ * path; plain, it takes the fast one.  Both must give the same bytes, at
+ * the limits too: labels of 63 and 64 octets, names of 255 octets with
+ * the root and of 256, empty labels, a final dot. */
+static void
+test_dns_wire_name_limits(void **state)
+{
+    g_autofree char *l63 = g_strnfill(63, 'a'), *l64 = g_strnfill(64, 'a');
+    g_autofree char *l61 = g_strnfill(61, 'a'), *l62 = g_strnfill(62, 'a');
+    /* Three labels of 63 take 192 octets with their lengths; then 61
+     * takes 62, and the root 1: 255.  With 62 it is 256. */
+    g_autofree char *n255 = g_strjoin(".", l63, l63, l63, l61, NULL);
+    g_autofree char *n256 = g_strjoin(".", l63, l63, l63, l62, NULL);
+    const char *names[] = { "web", "web.default.svc.cluster.local", "web.default.", "a..b", "a.",
+                            l63, l64, n255, n256 };
+
+    (void) state;
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *escaped = g_strdup_printf("\\%03u%s", (guint8) names[i][0], names[i] + 1);
+        g_autoptr(GBytes) plain = kn_dns_query_encode(7, names[i], KN_DNS_TYPE_A, TRUE, FALSE, 0, FALSE);
+        g_autoptr(GBytes) slow = kn_dns_query_encode(7, escaped, KN_DNS_TYPE_A, TRUE, FALSE, 0, FALSE);
+
+        assert_true(g_bytes_equal(plain, slow));
+    }
+    /* What fits is kept, what does not becomes the root (12 + 1 + 4). */
+    g_autoptr(GBytes) fits = kn_dns_query_encode(7, n255, KN_DNS_TYPE_A, TRUE, FALSE, 0, FALSE);
+    g_autoptr(GBytes) over = kn_dns_query_encode(7, n256, KN_DNS_TYPE_A, TRUE, FALSE, 0, FALSE);
+    g_autoptr(GBytes) long_label = kn_dns_query_encode(7, l64, KN_DNS_TYPE_A, TRUE, FALSE, 0, FALSE);
+
+    assert_int_equal(g_bytes_get_size(fits), 12 + 255 + 4);
+    assert_int_equal(g_bytes_get_size(over), 12 + 1 + 4);
+    assert_int_equal(g_bytes_get_size(long_label), 12 + 1 + 4);
+}
+
 int
 main(void)
 {
@@ -374,6 +408,7 @@ main(void)
         cmocka_unit_test(test_dns_wire_escapes),
         cmocka_unit_test(test_dns_wire_truncate),
         cmocka_unit_test(test_dns_wire_names_and_text),
+        cmocka_unit_test(test_dns_wire_name_limits),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
