@@ -144,11 +144,30 @@ kn_dns_record_free(KnDnsRecord *record)
 /*****************************************************************************/
 /* Messages. */
 
+/* Freed messages kept for the next ones, their sections emptied: a
+ * lookup makes and drops several a query (the server's decoded query, its
+ * reply, the resolver's decoded answer).  The simulation is one thread. */
+#define SPARE_MESSAGES 64
+
+static KnDnsMessage *spare_messages[SPARE_MESSAGES];
+static guint n_spare_messages;
+
 KnDnsMessage *
 kn_dns_message_new(void)
 {
-    KnDnsMessage *m = g_new0(KnDnsMessage, 1);
+    KnDnsMessage *m;
 
+    if (n_spare_messages > 0) {
+        m = spare_messages[--n_spare_messages];
+
+        GPtrArray *questions = m->questions, *answers = m->answers;
+        GPtrArray *authority = m->authority, *additional = m->additional;
+
+        *m = (KnDnsMessage) { .compress = TRUE, .questions = questions, .answers = answers,
+                              .authority = authority, .additional = additional };
+        return m;
+    }
+    m = g_new0(KnDnsMessage, 1);
     m->compress = TRUE;
     m->questions = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_question_free);
     m->answers = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_record_free);
@@ -162,6 +181,14 @@ kn_dns_message_free(KnDnsMessage *message)
 {
     if (message == NULL)
         return;
+    if (n_spare_messages < SPARE_MESSAGES) {
+        g_ptr_array_set_size(message->questions, 0);
+        g_ptr_array_set_size(message->answers, 0);
+        g_ptr_array_set_size(message->authority, 0);
+        g_ptr_array_set_size(message->additional, 0);
+        spare_messages[n_spare_messages++] = message;
+        return;
+    }
     g_ptr_array_unref(message->questions);
     g_ptr_array_unref(message->answers);
     g_ptr_array_unref(message->authority);
