@@ -332,6 +332,10 @@ label_to_text(char *out, const guint8 *label, guint length)
     for (guint i = 0; i < length; i++) {
         guint8 c = label[i];
 
+        if (g_ascii_isalnum(c) || c == '-') {    /* nearly every byte of a host name */
+            *p++ = (char) c;
+            continue;
+        }
         if ((c < 0x21 && c != ' ') || c > 0x7e) {
             *p++ = '\\';
             *p++ = '0' + c / 100;
