@@ -143,6 +143,34 @@ endpoint_free(KnProxyEndpoint *endpoint)
     g_free(endpoint);
 }
 
+/* net.JoinHostPort(ip, port): brackets around an address with a colon.
+ * Written by hand: a full sync makes one for every endpoint.  New. */
+static char *
+join_host_port(const char *ip, guint port)
+{
+    gboolean v6 = is_ipv6(ip);
+    gsize n = strlen(ip);
+    char digits[16], *d = digits + sizeof digits;
+    char *text, *p;
+
+    do {
+        *--d = (char) ('0' + port % 10);
+        port /= 10;
+    } while (port != 0);
+    text = p = g_malloc(n + 4 + (gsize) (digits + sizeof digits - d));
+    if (v6)
+        *p++ = '[';
+    memcpy(p, ip, n);
+    p += n;
+    if (v6)
+        *p++ = ']';
+    *p++ = ':';
+    memcpy(p, d, (gsize) (digits + sizeof digits - d));
+    p += digits + sizeof digits - d;
+    *p = '\0';
+    return text;
+}
+
 /* newBaseEndpointInfo for 'from' at 'port', borrowing its strings.  New. */
 static KnProxyEndpoint *
 endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
@@ -152,9 +180,7 @@ endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
 
     endpoint->ip = ip;
     endpoint->port = port;
-    /* net.JoinHostPort: brackets around an address with a colon. */
-    endpoint->endpoint_string = is_ipv6(ip) ? g_strdup_printf("[%s]:%u", ip, port)
-                                            : g_strdup_printf("%s:%u", ip, port);
+    endpoint->endpoint_string = join_host_port(ip, port);
     endpoint->ready = from->ready;
     endpoint->serving = from->serving;
     endpoint->terminating = from->terminating;

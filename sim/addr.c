@@ -123,16 +123,22 @@ mask_bits(KnAddr *addr, guint len)
 gboolean
 kn_cidr_parse(const char *text, KnCidr *cidr)
 {
-    g_autofree char *copy = g_strdup(text);
-    char *slash = copy != NULL ? strchr(copy, '/') : NULL;
+    const char *slash = text != NULL ? strchr(text, '/') : NULL;
+    char address[64];            /* longer than any address literal */
     guint64 len;
 
     memset(cidr, 0, sizeof *cidr);
-    if (copy == NULL)
+    if (text == NULL)
         return FALSE;
-    if (slash != NULL)
-        *slash = '\0';
-    if (!kn_addr_parse(copy, &cidr->addr))
+    if (slash != NULL) {
+        gsize n = (gsize) (slash - text);
+
+        if (n >= sizeof address)
+            return FALSE;
+        memcpy(address, text, n);
+        address[n] = '\0';
+    }
+    if (!kn_addr_parse(slash != NULL ? address : text, &cidr->addr))
         return FALSE;
     len = addr_size(&cidr->addr) * 8;
     if (slash != NULL) {
