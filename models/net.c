@@ -147,6 +147,7 @@ struct KnNetns {
     gboolean node_cache_explained; /* --explain said once why it forwards to kube-dns-upstream */
     GHashTable *cache_queries;   /* CacheQuery (owned) whose upstream answer is on its way;
                                   * freed with the namespace if the run stops first */
+    GArray *processes;           /* Process: shells and tools running here, or NULL */
     KnResolvConf *resolv_conf;   /* the resolver's reading of /etc/resolv.conf, or NULL */
     guint64 resolv_conf_key[2];  /* the resource versions of the pod and the kube-dns
                                   * Service it was made from */
@@ -439,6 +440,7 @@ netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
 }
 
 static void drop_udp_waits(KnNetns *ns);
+static void drop_processes(KnNetns *ns);
 
 static void
 netns_free(gpointer data)
@@ -453,6 +455,7 @@ netns_free(gpointer data)
     g_hash_table_unref(ns->udp_waits);
     g_clear_pointer(&ns->udp_bound, g_hash_table_unref);
     g_hash_table_unref(ns->ping_waits);
+    drop_processes(ns);
     if (ns->proxy != NULL)
         ns->net->proxy_class->free(ns->proxy);
     kn_conntrack_free(ns->ct);
@@ -3343,6 +3346,52 @@ client_random(gpointer self, const char *stream)
     return kn_rng_next(kn_sim_rng(((KnNetns *) self)->net->sim, stream));
 }
 
+/* The processes running in a namespace, for netns_free() to let go of
+ * those still waiting, in the order they started. */
+typedef struct {
+    gpointer process;
+    GDestroyNotify abandon;
+} Process;
+
+static void
+client_adopt(gpointer self, gpointer process, GDestroyNotify abandon)
+{
+    KnNetns *ns = self;
+    Process p = { process, abandon };
+
+    if (ns->processes == NULL)
+        ns->processes = g_array_new(FALSE, FALSE, sizeof(Process));
+    g_array_append_val(ns->processes, p);
+}
+
+static void
+client_disown(gpointer self, gpointer process)
+{
+    KnNetns *ns = self;
+
+    for (guint i = 0; ns->processes != NULL && i < ns->processes->len; i++)
+        if (g_array_index(ns->processes, Process, i).process == process) {
+            g_array_remove_index(ns->processes, i);
+            return;
+        }
+}
+
+/* The run is over: the processes still waiting go, after everything that
+ * could have answered them. */
+static void
+drop_processes(KnNetns *ns)
+{
+    GArray *processes = g_steal_pointer(&ns->processes);
+
+    for (guint i = 0; processes != NULL && i < processes->len; i++) {
+        const Process *p = &g_array_index(processes, Process, i);
+
+        p->abandon(p->process);
+    }
+    if (processes != NULL)
+        g_array_unref(processes);
+}
+
 static const KnNetClientClass client_class = {
     .resolve = client_resolve,
     .tcp_exchange = client_tcp_exchange,
@@ -3354,6 +3403,8 @@ static const KnNetClientClass client_class = {
     .udp_bind = client_udp_bind,
     .udp_unbind = client_udp_unbind,
     .random = client_random,
+    .adopt = client_adopt,
+    .disown = client_disown,
 };
 
 /*****************************************************************************/

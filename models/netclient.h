@@ -129,6 +129,12 @@ typedef struct KnNetClientClass {
      * and cookies, drawn so that the same seed gives the same bytes.  NULL
      * where there is none (tools then count 1, 2, 3, ...). */
     guint64 (*random)(gpointer self, const char *stream);
+    /* A process (a shell, a tool) running here: 'abandon' frees it if the
+     * simulation ends while it still waits for an answer, once nothing
+     * can call back into it.  It leaves with disown() when it finishes.
+     * NULL where nothing ends early (tests' fakes run to the end). */
+    void (*adopt)(gpointer self, gpointer process, GDestroyNotify abandon);
+    void (*disown)(gpointer self, gpointer process);
 } KnNetClientClass;
 
 /* Where a command runs: its network and what the image gives it. */

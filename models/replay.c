@@ -724,6 +724,10 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     if (options->capture != NULL)
         kn_capture_attach(options->capture, NULL);
     kn_net_free(replay.net);
+    /* A command or lookup the run ended in the middle of. */
+    g_free(replay.exec_namespace);
+    if (replay.trace != NULL)
+        kn_trace_free(replay.trace);
     if (replay.vars != NULL)
         g_hash_table_unref(replay.vars);
     kn_kubectl_free(replay.kubectl);

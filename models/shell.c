@@ -3390,11 +3390,8 @@ step(Run *run, Frame *frame)
 }
 
 static void
-finish(Run *run)
+run_free(Run *run)
 {
-    run->finished = TRUE;
-    run->result.status = run->ret;
-    run->done(&run->result, run->user_data);
     g_string_free(run->result.out, TRUE);
     g_string_free(run->result.err, TRUE);
     g_string_free(run->devnull, TRUE);
@@ -3407,6 +3404,24 @@ finish(Run *run)
     if (run->options.in != NULL)
         g_bytes_unref(run->options.in);
     g_free(run);
+}
+
+/* The simulation ended with the run still waiting (netclient.h adopt). */
+static void
+run_abandon(gpointer data)
+{
+    run_free(data);
+}
+
+static void
+finish(Run *run)
+{
+    run->finished = TRUE;
+    run->result.status = run->ret;
+    if (run->where->klass->disown != NULL)
+        run->where->klass->disown(run->where->self, run);
+    run->done(&run->result, run->user_data);
+    run_free(run);
 }
 
 static void
@@ -3460,6 +3475,8 @@ run_new(KnNetClient *where, const KnShellOptions *options, KnShellDone done, gpo
     run->env = run->root_env;
     run->done = done;
     run->user_data = user_data;
+    if (where->klass->adopt != NULL)
+        where->klass->adopt(where->self, run, run_abandon);
     return run;
 }
 

@@ -135,8 +135,29 @@ tool_exit(Tool *tool, int status)
     if (tool->finished)
         return;
     tool->finished = TRUE;
+    if (tool->net->klass->disown != NULL)
+        tool->net->klass->disown(tool->net->self, tool);
     tool->done(status, tool->user_data);
     tool_unref(tool);
+}
+
+/* The simulation ended with the tool still waiting (netclient.h adopt):
+ * the run lets go of it, without 'done'. */
+static void
+tool_abandon(gpointer data)
+{
+    Tool *tool = data;
+
+    tool->finished = TRUE;
+    tool_unref(tool);
+}
+
+/* The tool runs: its network knows it until it exits. */
+static void
+tool_adopt(Tool *tool)
+{
+    if (tool->net->klass->adopt != NULL)
+        tool->net->klass->adopt(tool->net->self, tool, tool_abandon);
 }
 
 static KnTime
@@ -248,6 +269,16 @@ on_dns_udp(const KnUdpResult *result, gpointer user_data)
     g_free(call);
 }
 
+/* The simulation ended with the datagram unanswered. */
+static void
+dns_call_drop(gpointer user_data)
+{
+    DnsCall *call = user_data;
+
+    tool_unref(call->tool);
+    g_free(call);
+}
+
 static void
 on_dns_tcp(const KnTcpResult *result, gpointer user_data)
 {
@@ -324,6 +355,7 @@ dns_send(Tool *tool, const KnAddr *server, guint16 port, guint16 sport, GBytes *
         request.port = port;
         request.send = query;
         request.timeout = timeout;
+        request.destroy = dns_call_drop;
         if (sport != 0) {
             gsize size;
             const guint8 *bytes = g_bytes_get_data(query, &size);
@@ -2415,6 +2447,7 @@ bind_start(KnNetClient *net, const char *name, const char *version, const char *
     b->tool.user_data = user_data;
     b->tool.stream = "bind-tools";
     b->tool.free = bind_free;
+    tool_adopt(&b->tool);
     b->program = strcmp(name, "dig") == 0 ? BIND_DIG : BIND_NSLOOKUP;
     b->progname = g_strdup(name);
     b->version = g_strdup(version != NULL ? version : BIND_VERSION);
@@ -2882,6 +2915,7 @@ busybox_start(KnNetClient *net, const char *version, const char *const *argv,
     bb->tool.user_data = user_data;
     bb->tool.stream = "busybox-nslookup";
     bb->tool.free = busybox_free;
+    tool_adopt(&bb->tool);
     bb->version = g_strdup(version != NULL ? version : BUSYBOX_VERSION);
     bb->argv = g_strdupv((char **) argv);
     bb->servers = g_ptr_array_new_with_free_func((GDestroyNotify) host_arg_free);

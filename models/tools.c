@@ -129,15 +129,30 @@ now(Job *job)
 }
 
 static void
-job_finish(Job *job, int status)
+job_free(Job *job)
 {
-    job->done(status, job->user_data);
     if (job->state_free != NULL)
         job->state_free(job->state);
     g_strfreev(job->argv);
     g_free(job->version);
     g_free(job->host);
     g_free(job);
+}
+
+/* The simulation ended with the tool still waiting (netclient.h adopt). */
+static void
+job_abandon(gpointer data)
+{
+    job_free(data);
+}
+
+static void
+job_finish(Job *job, int status)
+{
+    if (job->net->klass->disown != NULL)
+        job->net->klass->disown(job->net->self, job);
+    job->done(status, job->user_data);
+    job_free(job);
 }
 
 /* strerror() of the image's C library for a network failure. */
@@ -2004,6 +2019,8 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
         return;
     }
     job = g_new0(Job, 1);
+    if (net->klass->adopt != NULL)
+        net->klass->adopt(net->self, job, job_abandon);
     job->net = net;
     job->image = image;
     job->libc = image->libc;
