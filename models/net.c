@@ -132,7 +132,8 @@ struct KnNetns {
     KnCoreDns *coredns;          /* a CoreDNS pod's server (its own cache); or NULL */
     KnTime start_time;           /* when they started */
     KnNetClient client;
-    GHashTable *ping_waits;      /* id << 16 | seq -> PingWait */
+    GHashTable *ping_waits;      /* id << 16 | seq -> PingWait; those still waiting
+                                  * when the run ends go with the table */
     guint16 next_ping_id;
     /* Nodes only. */
     const char *zone;            /* interned (g_intern_string), so equal zones are one pointer */
@@ -430,7 +431,7 @@ netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
     mac_of(addr, 0, ns->mac);
     ns->eth0 = g_strdup_printf("%s/eth0", name);
     ns->udp_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
-    ns->ping_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ns->ping_waits = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     ns->next_port = EPHEMERAL_LOW + kn_addr_hash(addr) % (EPHEMERAL_HIGH - EPHEMERAL_LOW);
     ns->next_isn = kn_addr_hash(addr) * 2654435761u;
     ns->client = (KnNetClient) { .klass = &client_class, .self = ns, .hostname = ns->name,
@@ -3128,7 +3129,7 @@ ping_finish(PingWait *wait, KnNetStatus status, const KnPacket *answer)
         result.ttl = answer->ttl;
         result.rtt = kn_sim_now(wait->ns->net->sim) - wait->sent;
     }
-    g_hash_table_remove(wait->ns->ping_waits, GUINT_TO_POINTER(wait->key));
+    g_hash_table_steal(wait->ns->ping_waits, GUINT_TO_POINTER(wait->key));
     wait->done(&result, wait->user_data);
     g_free(wait);
 }
@@ -3156,6 +3157,7 @@ client_ping(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout, KnPin
     wait->done = done;
     wait->user_data = user_data;
     wait->sent = kn_sim_now(net->sim);
+    g_hash_table_steal(ns->ping_waits, GUINT_TO_POINTER(wait->key));  /* an older one keeps its own timer */
     g_hash_table_insert(ns->ping_waits, GUINT_TO_POINTER(wait->key), wait);
     wait->timeout = kn_sim_schedule_in(net->sim, timeout > 0 ? timeout : 10 * KN_SEC,
                                        &ping_timeout_class, wait);

@@ -1630,6 +1630,7 @@ typedef struct Ping {
     gboolean quiet;
     guint sent, received, errors, answered;
     GArray *rtts;                /* KnTime of each reply */
+    GPtrArray *sends;            /* PingSend, owned: each waits on a timer, then a reply */
     KnTime first_sent;
     gboolean iputils;
 } Ping;
@@ -1643,6 +1644,7 @@ static void
 ping_free(Ping *ping)
 {
     g_array_unref(ping->rtts);
+    g_ptr_array_unref(ping->sends);
     g_free(ping);
 }
 
@@ -1765,7 +1767,6 @@ ping_on_reply(const KnPingResult *result, gpointer user_data)
                                    from, send->seq);
         }
     }
-    g_free(send);
     if (++ping->answered == ping->count)
         ping_summary(job);
 }
@@ -1812,6 +1813,7 @@ ping_on_resolved(const KnResolveResult *result, gpointer user_data)
     for (guint i = 0; i < ping->count; i++) {
         PingSend *send = g_new0(PingSend, 1);
 
+        g_ptr_array_add(ping->sends, send);
         send->job = job;
         send->seq = (guint16) (ping->iputils ? i + 1 : i);
         job->net->klass->after(job->net->self, seconds_to_time(ping->interval * i), ping_send,
@@ -1828,6 +1830,7 @@ run_ping(Job *job)
     ping->count = 10;
     ping->interval = 1;
     ping->rtts = g_array_new(FALSE, FALSE, sizeof(KnTime));
+    ping->sends = g_ptr_array_new_with_free_func(g_free);
     ping->iputils = job->tool != NULL && job->tool->flavour == KN_TOOL_IPUTILS;
     job->state = ping;
     job->state_free = (GDestroyNotify) ping_free;
