@@ -363,30 +363,20 @@ name_to_wire(const char *name, guint8 *out)
         out[0] = 0;
         return 1;
     }
-    if (strchr(p, '\\') == NULL) {
-        /* Nothing escaped (nearly every name): label by label. */
-        while (*p) {
-            const char *dot = strchr(p, '.');
-            gsize length = dot != NULL ? (gsize) (dot - p) : strlen(p);
-
-            if (length == 0 || length > KN_DNS_LABEL_MAX || n + 1 + length > KN_DNS_NAME_MAX)
-                return 0;
-            out[n] = (guint8) length;
-            memcpy(out + n + 1, p, length);
-            n += 1 + length;
-            p += length;
-            if (*p == '.')
-                p++;
-        }
-        if (n >= KN_DNS_NAME_MAX)
-            return 0;
-        out[n++] = 0;
-        return n;
-    }
     while (*p) {
         gsize start = n++;
         guint length = 0;
+        gsize plain = strcspn(p, ".\\");
 
+        if (p[plain] != '\\') {
+            /* Nothing escaped in the label (nearly every one): at once. */
+            if (plain > KN_DNS_LABEL_MAX || n + plain > KN_DNS_NAME_MAX)
+                return 0;
+            memcpy(out + n, p, plain);
+            n += plain;
+            length = (guint) plain;
+            p += plain;
+        }
         while (*p && *p != '.') {
             guint8 c;
 
