@@ -419,6 +419,17 @@ typedef struct {
     LossHandler on_loss;
 } UdpCall;
 
+/* The call is over: answered, lost, or the run ended first. */
+static void
+udp_call_drop(gpointer data)
+{
+    UdpCall *call = data;
+    Lookup *lookup = call->exchange.send->lookup;
+
+    g_free(call);
+    lookup_unref(lookup);
+}
+
 static void
 on_udp(const KnUdpResult *result, gpointer user_data)
 {
@@ -452,19 +463,7 @@ on_udp(const KnUdpResult *result, gpointer user_data)
         else if (result->status != KN_NET_OK)
             call->on_loss(send, ex->query, result->status);
     }
-    g_free(call);
-    lookup_unref(lookup);
-}
-
-/* The run ended with the datagram unanswered. */
-static void
-udp_call_drop(gpointer data)
-{
-    UdpCall *call = data;
-    Lookup *lookup = call->exchange.send->lookup;
-
-    g_free(call);
-    lookup_unref(lookup);
+    udp_call_drop(call);
 }
 
 /* A datagram on the socket answers the exchange whose query has its id

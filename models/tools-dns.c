@@ -253,6 +253,16 @@ typedef struct DnsCall {
     guint8 id[2];                /* the query's id, which its answer repeats */
 } DnsCall;
 
+/* The call is over: answered, failed, or the simulation ended first. */
+static void
+dns_call_drop(gpointer user_data)
+{
+    DnsCall *call = user_data;
+
+    tool_unref(call->tool);
+    g_free(call);
+}
+
 static void
 on_dns_udp(const KnUdpResult *result, gpointer user_data)
 {
@@ -265,18 +275,7 @@ on_dns_udp(const KnUdpResult *result, gpointer user_data)
     reply.finished = result->finished;
     if (!call->tool->finished)
         call->fn(call->tool, &reply, call->data);
-    tool_unref(call->tool);
-    g_free(call);
-}
-
-/* The simulation ended with the datagram unanswered. */
-static void
-dns_call_drop(gpointer user_data)
-{
-    DnsCall *call = user_data;
-
-    tool_unref(call->tool);
-    g_free(call);
+    dns_call_drop(call);
 }
 
 static void
@@ -298,8 +297,7 @@ on_dns_tcp(const KnTcpResult *result, gpointer user_data)
     reply.finished = result->finished;
     if (!call->tool->finished)
         call->fn(call->tool, &reply, call->data);
-    tool_unref(call->tool);
-    g_free(call);
+    dns_call_drop(call);
 }
 
 /* A datagram on a shared socket answers the query with its id (busybox's
