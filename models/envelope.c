@@ -182,15 +182,15 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
 /*****************************************************************************/
 /* Requests through the data path. */
 
+/* The requests one lane starts, from its own pods. */
 typedef struct {
-    KnSim *sim;
     KnRng *rng;
-    GPtrArray *clients;          /* KnNetns * of the pods */
-    GPtrArray *targets;          /* KnAddr * of the ClusterIPs */
+    GPtrArray *clients;          /* KnNetns * of the lane's pods */
+    const GPtrArray *targets;    /* KnAddr * of the ClusterIPs */
     GBytes *request;
     guint64 left;                /* requests still to start */
     double mean_gap_ns;          /* the arrival process's mean gap */
-    KnDataplaneReport *report;
+    guint64 started, ok, failed;
 } Load;
 
 static void on_arrival(KnSim *sim, gpointer data);
@@ -204,12 +204,13 @@ on_answer(const KnTcpResult *result, gpointer user_data)
 
     if (result->status == KN_NET_OK && g_bytes_get_size(result->received) > 12
         && memcmp(g_bytes_get_data(result->received, NULL), "HTTP/1.1 200", 12) == 0)
-        load->report->ok++;
+        load->ok++;
     else
-        load->report->failed++;
+        load->failed++;
 }
 
-/* One request from a random pod to a random Service; Poisson arrivals. */
+/* One request from a random pod of the lane to a random Service; Poisson
+ * arrivals. */
 static void
 on_arrival(KnSim *sim, gpointer data)
 {
@@ -220,7 +221,7 @@ on_arrival(KnSim *sim, gpointer data)
     KnTcpRequest request = { .dst = *to, .port = 80, .send = load->request, .http = TRUE,
                              .connect_timeout = 10 * KN_SEC };
 
-    load->report->requests++;
+    load->started++;
     client->klass->tcp_exchange(client->self, &request, on_answer, load);
     if (--load->left > 0)
         kn_sim_schedule_in(sim, (KnTime) kn_rng_exponential(load->rng, load->mean_gap_ns) + 1,
@@ -229,7 +230,7 @@ on_arrival(KnSim *sim, gpointer data)
 
 void
 kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate, guint64 seed,
-                      KnDataplaneReport *report)
+                      guint n_lanes, KnDataplaneReport *report)
 {
     gint64 start = g_get_monotonic_time();
     g_auto(Envelope) e = { 0 };
@@ -245,16 +246,25 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
     g_autoptr(KnNet) net = kn_net_new(cluster);
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
     g_autoptr(GPtrArray) services = kn_store_list(cluster->store, KN_KIND_SERVICE, NULL);
-    g_autoptr(GPtrArray) clients = g_ptr_array_new();
     g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GBytes) request = g_bytes_new_static(http_get, sizeof http_get - 1);
+    Load loads[KN_SIM_MAX_LANES] = { 0 };
+    guint64 n_clients = 0;
 
+    if (!kn_net_set_lanes(net, n_lanes))
+        kn_net_set_lanes(net, 1);
+    n_lanes = kn_sim_n_lanes(sim);
+    report->lanes = n_lanes;
+    for (guint i = 0; i < n_lanes; i++)
+        loads[i].clients = g_ptr_array_new();
     for (guint i = 0; i < pods->len; i++) {
         const KnPod *pod = pods->pdata[i];
         KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
 
-        if (ns != NULL && g_str_has_prefix(pod->meta.name, "svc-"))
-            g_ptr_array_add(clients, ns);
+        if (ns != NULL && g_str_has_prefix(pod->meta.name, "svc-")) {
+            g_ptr_array_add(loads[kn_netns_lane(ns)].clients, ns);
+            n_clients++;
+        }
     }
     for (guint i = 0; i < services->len; i++) {
         const KnService *service = services->pdata[i];
@@ -266,24 +276,42 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
             g_free(addr);
     }
     report->build_s = (double) (g_get_monotonic_time() - start) / 1e6;
-    if (clients->len == 0 || targets->len == 0 || requests == 0)
-        return;
 
-    Load load = { .sim = sim, .rng = kn_sim_rng(sim, "bench-load"), .clients = clients,
-                  .targets = targets, .request = request, .left = requests,
-                  .mean_gap_ns = 1e9 / rate, .report = report };
+    /* Each lane starts its share of the requests from its own pods, at its
+     * share of the rate, from a stream of its own (one lane: the whole). */
     KnTime begin = kn_sim_now(sim);
     guint64 events = kn_sim_n_events(sim);
-    const KnNetStats *stats = kn_net_stats(net);
 
+    for (guint i = 0; i < n_lanes && targets->len > 0; i++) {
+        Load *load = &loads[i];
+        g_autofree char *stream = n_lanes == 1 ? g_strdup("bench-load")
+                                               : g_strdup_printf("bench-load/lane-%u", i);
+
+        load->left = requests / n_lanes + (i < requests % n_lanes);
+        if (load->clients->len == 0 || load->left == 0)
+            continue;
+        load->rng = kn_sim_rng(sim, stream);
+        load->targets = targets;
+        load->request = request;
+        load->mean_gap_ns = 1e9 / (rate * (double) load->clients->len / (double) n_clients);
+        kn_sim_schedule_on(sim, i, 0, &arrival_class, load);
+    }
     start = g_get_monotonic_time();
-    kn_sim_schedule_in(sim, 0, &arrival_class, &load);
     kn_sim_run_until(sim, KN_TIME_MAX);
     report->run_s = (double) (g_get_monotonic_time() - start) / 1e6;
     report->sim_time = kn_sim_now(sim) - begin;
     report->n_events = kn_sim_n_events(sim) - events;
-    report->packets = stats->n_packets;
-    report->rules = stats->n_rules;
+
+    KnNetStats stats = kn_net_stats(net);
+
+    report->packets = stats.n_packets;
+    report->rules = stats.n_rules;
+    for (guint i = 0; i < n_lanes; i++) {
+        report->requests += loads[i].started;
+        report->ok += loads[i].ok;
+        report->failed += loads[i].failed;
+        g_ptr_array_unref(loads[i].clients);
+    }
 }
 
 /*****************************************************************************/
@@ -437,7 +465,6 @@ kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint6
 
     Lookups load = { .rng = kn_sim_rng(e.sim, "bench-lookups"), .clients = clients, .names = names,
                      .left = lookups, .mean_gap_ns = 1e9 / rate, .report = report };
-    const KnNetStats *stats = kn_net_stats(net);
     KnTime begin = kn_sim_now(e.sim);
 
     start = g_get_monotonic_time();
@@ -445,5 +472,5 @@ kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint6
     kn_sim_run_until(e.sim, KN_TIME_MAX);
     report->run_s = (double) (g_get_monotonic_time() - start) / 1e6;
     report->sim_time = kn_sim_now(e.sim) - begin;
-    report->packets = stats->n_packets;
+    report->packets = kn_net_stats(net).n_packets;
 }

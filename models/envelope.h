@@ -41,14 +41,17 @@ typedef struct KnDataplaneReport {
     guint64 rules;               /* netfilter rules the kernel would have evaluated */
     guint64 n_events;            /* simulation events of the request phase */
     KnTime sim_time;             /* simulated time of the request phase */
+    guint lanes;                 /* simulation lanes (threads) it ran on */
 } KnDataplaneReport;
 
 /* Builds a cluster of 'size' with 'seed', then sends 'requests' HTTP
  * requests (a whole TCP exchange each) from random pods to random
  * ClusterIPs, arriving as a Poisson process of 'rate' per simulated second;
- * fills 'report'. */
+ * fills 'report'.  The requests run on 'n_lanes' lanes (kn_net_set_lanes()),
+ * each sending its share from its own nodes' pods; one lane if the data path
+ * cannot take more. */
 void kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate, guint64 seed,
-                           KnDataplaneReport *report);
+                           guint n_lanes, KnDataplaneReport *report);
 
 /* What rendering one node's kube-proxy rules for the envelope cost. */
 typedef struct KnEnvelopeRenderReport {

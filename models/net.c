@@ -135,6 +135,7 @@ struct KnNetns {
     GHashTable *ping_waits;      /* id << 16 | seq -> PingWait; those still waiting
                                   * when the run ends go with the table */
     guint16 next_ping_id;
+    guint lane;                  /* the simulation lane its events run in: its node's */
     /* Nodes only. */
     const char *zone;            /* interned (g_intern_string), so equal zones are one pointer */
     KnCidr pod_cidr;
@@ -191,7 +192,6 @@ struct KnNet {
     AddrSlot *by_ipv4;           /* the same for IPv4: open addressing on the value */
     guint by_ipv4_mask;          /* slots - 1 */
     guint by_ipv4_used;
-    Arrival *free_arrivals;      /* spare Arrival events, linked through 'next' */
     Timer *timers;               /* the processes' pending timers */
     GHashTable *pods;            /* "ns/name" -> KnNetns *, live pods */
     GPtrArray *nodes;            /* KnNetns *, scenario order */
@@ -216,8 +216,16 @@ struct KnNet {
     gboolean sync_pending;
     gboolean race_explained;     /* --explain said once why a second datagram takes the first's DNAT */
     KnTime last_sync;
-    KnNetStats stats;
+    /* What each simulation lane (kn_net_set_lanes()) keeps apart: its
+     * counters and spare Arrival events (linked through 'next'). */
+    struct {
+        KnNetStats stats;
+        Arrival *free_arrivals;
+    } __attribute__((aligned(64))) lanes[KN_SIM_MAX_LANES];
 };
+
+/* The counters of the lane that runs 'ns''s events. */
+#define STATS(ns) ((ns)->net->lanes[(ns)->lane].stats)
 
 /*****************************************************************************/
 /* Helpers. */
@@ -389,14 +397,15 @@ static const KnEventClass arrival_class = { "packet-arrival", on_arrival, arriva
 static void
 send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet, guint hops)
 {
-    Arrival *arrival = net->free_arrivals;
+    Arrival **spares = &net->lanes[kn_sim_lane(net->sim)].free_arrivals;
+    Arrival *arrival = *spares;
 
     if (arrival != NULL)
-        net->free_arrivals = arrival->next;
+        *spares = arrival->next;
     else
         arrival = g_new(Arrival, 1);
     *arrival = (Arrival) { .to = to, .at = at, .packet = packet, .hops = hops };
-    kn_sim_schedule_in(net->sim, delay, &arrival_class, arrival);
+    kn_sim_schedule_on(net->sim, to->lane, delay, &arrival_class, arrival);
 }
 
 /* When a frame of 'bytes' put on 'from''s NIC now has left it. */
@@ -628,6 +637,7 @@ pod_changed(KnNet *net, KnPod *pod)
     ns = netns_new(net, KN_NETNS_POD, pod->meta.name, &addr);
     ns->namespace = g_strdup(pod->meta.namespace);
     ns->node = node;
+    ns->lane = node->lane;
     ns->veth = g_strdup_printf("%s/veth%08x", node->name,
                                g_str_hash(pod->meta.uid != NULL ? pod->meta.uid : key));
     ns->veth_iface = strchr(ns->veth, '/') + 1;
@@ -759,13 +769,13 @@ kn_net_sync(KnNet *net)
         for (guint i = 0; i < net->nodes->len; i++)
             proxies[i] = ((KnNetns *) net->nodes->pdata[i])->proxy;
         n_rules = net->proxy_class->sync_all(proxies, net->nodes->len);
-        net->stats.n_syncs += net->nodes->len;
+        net->lanes[kn_sim_lane(net->sim)].stats.n_syncs += net->nodes->len;
     } else {
         for (guint i = 0; i < net->nodes->len; i++) {
             KnNetns *node = net->nodes->pdata[i];
 
             n_rules = net->proxy_class->sync(node->proxy);
-            net->stats.n_syncs++;
+            net->lanes[kn_sim_lane(net->sim)].stats.n_syncs++;
         }
     }
     if (!TRACING(net))
@@ -978,7 +988,7 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
         kn_proxy_ir_walk(kn_nodelocaldns_ruleset(node->node_cache), KN_PROXY_IR_FILTER, NULL, &walk);
         if (walk.accepted && (ct_state & KN_CT_UNTRACKED)) {
             kn_trace_pop(walk.trace);
-            net->stats.n_rules += walk.n_rules;
+            STATS(node).n_rules += walk.n_rules;
             if (walk_out != NULL)
                 *walk_out = walk;
             return TRUE;
@@ -986,21 +996,21 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
     }
     if (net->proxy_class == NULL || node->proxy == NULL) {
         kn_trace_pop(walk.trace);
-        net->stats.n_rules += walk.n_rules;
+        STATS(node).n_rules += walk.n_rules;
         if (walk_out != NULL)
             *walk_out = walk;
         return TRUE;
     }
     net->proxy_class->walk(node->proxy, &walk);
     kn_trace_pop(walk.trace);
-    net->stats.n_rules += walk.n_rules;
+    STATS(node).n_rules += walk.n_rules;
     if (walk_out != NULL)
         *walk_out = walk;
     switch (walk.verdict) {
     case KN_VERDICT_ACCEPT:
         return TRUE;
     case KN_VERDICT_DROP:
-        net->stats.n_dropped++;
+        STATS(node).n_dropped++;
         note(net, KN_TRACE_VERDICT, "%s: DROP%s%s (%u rules evaluated)", kn_hook_name(hook),
              walk.decided_by != NULL ? " by " : "", walk.decided_by != NULL ? walk.decided_by : "",
              walk.n_rules);
@@ -1008,7 +1018,7 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
             explain_verdict(net, &walk);
         break;
     case KN_VERDICT_REJECT:
-        net->stats.n_rejected++;
+        STATS(node).n_rejected++;
         note(net, KN_TRACE_VERDICT, "%s: REJECT%s%s, answered with ICMP port unreachable",
              kn_hook_name(hook), walk.decided_by != NULL ? " by " : "",
              walk.decided_by != NULL ? walk.decided_by : "");
@@ -1195,7 +1205,7 @@ ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
     kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, FALSE, now);
     cs->entry->mark = packet->mark;
     if (!kn_conntrack_confirm(node->ct, cs->entry, now)) {
-        net->stats.n_dropped++;
+        STATS(node).n_dropped++;
         note(net, KN_TRACE_CONNTRACK, "conntrack: insert clash, packet dropped (insert_failed)");
         return FALSE;
     }
@@ -1240,7 +1250,7 @@ raw_notrack(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, const char
     }
     kn_proxy_ir_walk(kn_nodelocaldns_ruleset(node->node_cache), KN_PROXY_IR_RAW, NULL, &walk);
     kn_trace_pop(walk.trace);
-    net->stats.n_rules += walk.n_rules;
+    STATS(node).n_rules += walk.n_rules;
     if (walk.notrack) {
         story(net, "NOTRACK (raw %s): no conntrack entry, so no NAT", kn_hook_name(hook));
         note(net, KN_TRACE_CONNTRACK, "untracked: the raw table's NOTRACK skips conntrack, so kube-proxy's "
@@ -1280,7 +1290,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     KnProxyWalk walk;
     RouteResult route;
 
-    net->stats.n_hops++;
+    STATS(node).n_hops++;
     if (net->observer != NULL)
         g_string_truncate(net->story, 0);
     if (hops > MAX_HOPS) {
@@ -1453,7 +1463,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
         if (route->next == NULL || !route->next->alive) {
             note(net, KN_TRACE_VERDICT, "no pod has %s on cni0: the packet is lost",
                  kn_addr_format(&packet->dst, dst));
-            net->stats.n_dropped++;
+            STATS(node).n_dropped++;
             kn_packet_free(packet);
             return;
         }
@@ -1481,7 +1491,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
         mac_of(&node->flannel_addr, 1, packet->eth_src);
         mac_of(&to->flannel_addr, 1, packet->eth_dst);
         packet->outer = outer;
-        net->stats.n_encapsulated++;
+        STATS(node).n_encapsulated++;
         note(net, KN_TRACE_HOP, "out flannel.1: VXLAN VNI %u, outer %s -> %s UDP %u (+%u bytes)",
              VXLAN_VNI, node->name, to->name, VXLAN_PORT, VXLAN_OVERHEAD);
         observe(net, node->eth0, packet, FALSE, "VXLAN VNI %u from %s to %s (outer headers +%u bytes)",
@@ -1520,7 +1530,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
     if (TRACING(net) && in_service_range(net, &packet->dst))
         note(net, KN_TRACE_VERDICT, "why: %s is a Service address, but no kube-proxy rule matched port %u; "
              "a ClusterIP is no real host, only its Service's ports are translated", dst, packet->dport);
-    net->stats.n_dropped++;
+    STATS(node).n_dropped++;
     kn_packet_free(packet);
 }
 
@@ -1539,7 +1549,7 @@ node_reject(KnNet *net, KnNetns *node, const KnPacket *offending, guint hops)
     icmp->icmp_code = KN_ICMP_PORT_UNREACH;
     icmp->quoted = kn_packet_copy(offending);
     g_clear_pointer(&icmp->quoted->outer, kn_encap_free);
-    net->stats.n_packets++;
+    STATS(node).n_packets++;
     route = route_lookup(net, node, &icmp->dst);
     if (route.route == ROUTE_LOCAL) {
         deliver_local(net, node, icmp);
@@ -1666,7 +1676,7 @@ ns_send(KnNetns *ns, KnPacket *packet)
 {
     KnNet *net = ns->net;
 
-    net->stats.n_packets++;
+    STATS(ns).n_packets++;
     if (ns->kind != KN_NETNS_HOST && packet->ttl == 0)
         packet->ttl = 64;
     if (ns->kind != KN_NETNS_NODE
@@ -1725,7 +1735,7 @@ ns_send(KnNetns *ns, KnPacket *packet)
             }
             note(net, KN_TRACE_VERDICT, "%s is not reachable from outside the cluster",
                  kn_addr_format(&packet->dst, dst));
-            net->stats.n_dropped++;
+            STATS(ns).n_dropped++;
             kn_packet_free(packet);
             return;
         }
@@ -1777,8 +1787,8 @@ on_arrival(KnSim *sim, gpointer data)
         pod_deliver(net, to, packet);
         break;
     }
-    arrival->next = net->free_arrivals;
-    net->free_arrivals = arrival;
+    arrival->next = net->lanes[to->lane].free_arrivals;
+    net->lanes[to->lane].free_arrivals = arrival;
 }
 
 /* Delivery to the node's own stack: an event of its own (at once), so a
@@ -1855,11 +1865,30 @@ sock_key(guint16 lport, const KnAddr *remote, guint16 rport)
 
 /* Freed TCBs kept for the next connection, with their (emptied) receive
  * buffers, linked through 'user_data': every request opens two sockets.
- * (knetsim runs on one thread.) */
+ * Each thread keeps its own (the lanes of kn_net_set_lanes()) and frees
+ * them as it exits. */
 #define MAX_SPARE_TCBS 1024
 
-static Tcb *spare_tcbs;
-static guint n_spare_tcbs;
+static __thread Tcb *spare_tcbs;
+static __thread guint n_spare_tcbs;
+
+static void
+spare_tcbs_release(gpointer unused)
+{
+    (void) unused;
+    while (spare_tcbs != NULL) {
+        Tcb *next = spare_tcbs->user_data;
+
+        g_byte_array_unref(spare_tcbs->received);
+        g_free(spare_tcbs);
+        spare_tcbs = next;
+    }
+    n_spare_tcbs = 0;
+}
+
+/* Set in each thread that keeps spares: its exit releases them. */
+static GPrivate spare_tcbs_owner = G_PRIVATE_INIT(spare_tcbs_release);
+static __thread gboolean spare_tcbs_owned;
 
 /* A zeroed TCB with an empty 'received'.  Free with tcb_free(). */
 static Tcb *
@@ -1895,6 +1924,10 @@ tcb_free(gpointer data)
     if (tcb->result.received != NULL)
         g_bytes_unref(tcb->result.received);
     if (n_spare_tcbs < MAX_SPARE_TCBS) {
+        if (G_UNLIKELY(!spare_tcbs_owned)) {
+            spare_tcbs_owned = TRUE;
+            g_private_set(&spare_tcbs_owner, GINT_TO_POINTER(1));
+        }
         g_byte_array_set_size(tcb->received, 0);
         tcb->user_data = spare_tcbs;
         spare_tcbs = tcb;
@@ -3548,11 +3581,13 @@ kn_net_free(KnNet *net)
     kn_store_unwatch(net->store, KN_KIND_NODE, on_store_change, net);
     g_hash_table_unref(net->by_addr);
     g_free(net->by_ipv4);
-    while (net->free_arrivals != NULL) {
-        Arrival *arrival = net->free_arrivals;
+    for (guint i = 0; i < KN_SIM_MAX_LANES; i++) {
+        while (net->lanes[i].free_arrivals != NULL) {
+            Arrival *arrival = net->lanes[i].free_arrivals;
 
-        net->free_arrivals = arrival->next;
-        g_free(arrival);
+            net->lanes[i].free_arrivals = arrival->next;
+            g_free(arrival);
+        }
     }
     g_hash_table_unref(net->pods);
     g_ptr_array_unref(net->nodes);
@@ -3583,10 +3618,52 @@ kn_net_set_observer(KnNet *net, KnNetPacketFunc func, gpointer user_data)
     net->observer_data = user_data;
 }
 
-const KnNetStats *
+gboolean
+kn_net_set_lanes(KnNet *net, guint n_lanes)
+{
+    KnTime lookahead = MIN(net->zone_latency, net->cross_zone_latency);
+
+    g_return_val_if_fail(n_lanes >= 1 && n_lanes <= KN_SIM_MAX_LANES, FALSE);
+    if (net->hosts->len > 0)
+        lookahead = MIN(lookahead, net->external_latency);
+    n_lanes = MIN(n_lanes, MAX(net->nodes->len, 1));
+    if (n_lanes > 1 && (lookahead == 0 || net->trace != NULL || net->log != NULL
+                        || net->observer != NULL || kn_sim_pending(net->sim) > 0))
+        return FALSE;
+    for (guint i = 0; i < net->nodes->len; i++)
+        ((KnNetns *) net->nodes->pdata[i])->lane = i % n_lanes;
+    for (guint i = 0; i < net->all->len; i++) {
+        KnNetns *ns = net->all->pdata[i];
+
+        ns->lane = ns->node != NULL ? ns->node->lane : 0;
+    }
+    kn_sim_set_lanes(net->sim, n_lanes, lookahead);
+    return TRUE;
+}
+
+guint
+kn_netns_lane(const KnNetns *ns)
+{
+    return ns->lane;
+}
+
+KnNetStats
 kn_net_stats(const KnNet *net)
 {
-    return &net->stats;
+    KnNetStats sum = { 0 };
+
+    for (guint i = 0; i < KN_SIM_MAX_LANES; i++) {
+        const KnNetStats *lane = &net->lanes[i].stats;
+
+        sum.n_packets += lane->n_packets;
+        sum.n_hops += lane->n_hops;
+        sum.n_rules += lane->n_rules;
+        sum.n_dropped += lane->n_dropped;
+        sum.n_rejected += lane->n_rejected;
+        sum.n_syncs += lane->n_syncs;
+        sum.n_encapsulated += lane->n_encapsulated;
+    }
+    return sum;
 }
 
 /*****************************************************************************/

@@ -146,11 +146,26 @@ kn_dns_record_free(KnDnsRecord *record)
 
 /* Freed messages kept for the next ones, their sections emptied: a
  * lookup makes and drops several a query (the server's decoded query, its
- * reply, the resolver's decoded answer).  The simulation is one thread. */
+ * reply, the resolver's decoded answer).  Each thread keeps its own (a
+ * simulation's lanes run on several) and frees them as it exits. */
 #define SPARE_MESSAGES 64
 
-static KnDnsMessage *spare_messages[SPARE_MESSAGES];
-static guint n_spare_messages;
+static __thread KnDnsMessage *spare_messages[SPARE_MESSAGES];
+static __thread guint n_spare_messages;
+
+static void message_destroy(KnDnsMessage *message);
+
+static void
+spare_messages_release(gpointer unused)
+{
+    (void) unused;
+    while (n_spare_messages > 0)
+        message_destroy(spare_messages[--n_spare_messages]);
+}
+
+/* Set in each thread that keeps spares: its exit releases them. */
+static GPrivate spare_messages_owner = G_PRIVATE_INIT(spare_messages_release);
+static __thread gboolean spare_messages_owned;
 
 KnDnsMessage *
 kn_dns_message_new(void)
@@ -182,6 +197,10 @@ kn_dns_message_free(KnDnsMessage *message)
     if (message == NULL)
         return;
     if (n_spare_messages < SPARE_MESSAGES) {
+        if (G_UNLIKELY(!spare_messages_owned)) {
+            spare_messages_owned = TRUE;
+            g_private_set(&spare_messages_owner, GINT_TO_POINTER(1));
+        }
         g_ptr_array_set_size(message->questions, 0);
         g_ptr_array_set_size(message->answers, 0);
         g_ptr_array_set_size(message->authority, 0);
@@ -189,6 +208,12 @@ kn_dns_message_free(KnDnsMessage *message)
         spare_messages[n_spare_messages++] = message;
         return;
     }
+    message_destroy(message);
+}
+
+static void
+message_destroy(KnDnsMessage *message)
+{
     g_ptr_array_unref(message->questions);
     g_ptr_array_unref(message->answers);
     g_ptr_array_unref(message->authority);

@@ -440,18 +440,18 @@ bench_render(const Command *command, const char *scale_text, guint runs)
 
 /* bench dataplane: requests through kube-proxy's rules and the fabric. */
 static int
-bench_dataplane(const Command *command, guint64 requests)
+bench_dataplane(const Command *command, guint64 requests, guint threads)
 {
     KnEnvelopeSize size = { .nodes = 100, .services = 1000, .pods = 10000, .namespaces = 10 };
     KnDataplaneReport report;
     struct rusage usage;
 
     (void) command;
-    kn_envelope_dataplane(&size, requests, 50000.0, 1, &report);
+    kn_envelope_dataplane(&size, requests, 50000.0, 1, threads, &report);
     getrusage(RUSAGE_SELF, &usage);
-    printf("dataplane nodes=%u services=%u pods=%u requests=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT
-           " failed=%" G_GUINT64_FORMAT "\n", size.nodes, size.services, size.pods, report.requests,
-           report.ok, report.failed);
+    printf("dataplane nodes=%u services=%u pods=%u threads=%u requests=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT
+           " failed=%" G_GUINT64_FORMAT "\n", size.nodes, size.services, size.pods, report.lanes,
+           report.requests, report.ok, report.failed);
     printf("packets=%" G_GUINT64_FORMAT " rules_evaluated=%" G_GUINT64_FORMAT " events=%" G_GUINT64_FORMAT
            " simulated_s=%.3f build_s=%.2f run_s=%.2f peak_rss_mib=%ld\n", report.packets, report.rules,
            report.n_events, (double) report.sim_time / KN_SEC, report.build_s, report.run_s,
@@ -496,6 +496,7 @@ static int
 run_bench(const Command *command, int argc, char **argv)
 {
     g_autofree char *runs_text = NULL, *events_text = NULL, *scale_text = NULL, *requests_text = NULL;
+    g_autofree char *threads_text = NULL;
     g_auto(GStrv) population_texts = NULL;
     const GOptionEntry entries[] = {
         { "runs", 0, 0, G_OPTION_ARG_STRING, &runs_text, "Runs per measurement; the median is printed (default 5)", "N" },
@@ -503,15 +504,18 @@ run_bench(const Command *command, int argc, char **argv)
         { "population", 0, 0, G_OPTION_ARG_STRING_ARRAY, &population_texts, "Pending-event population to measure; repeatable (default 1000, 100000, 1000000)", "N" },
         { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster, render: the fraction of the envelope to build (default 1)", "F" },
         { "requests", 0, 0, G_OPTION_ARG_STRING, &requests_text, "bench dataplane: HTTP requests to send; bench dns: lookups (default 1000000)", "N" },
+        { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "bench dataplane: simulation lanes, one thread each (default: the processors, at most 16)", "N" },
         { NULL },
     };
     guint64 runs = 5, events = 5000000, requests = 1000000;
+    guint64 threads = MIN(g_get_num_processors(), KN_SIM_MAX_LANES);
     g_autoptr(GArray) populations = g_array_new(FALSE, FALSE, sizeof(guint));
 
     if (!parse_options(command, entries, &argc, &argv)
         || !parse_u64_option(command, "--runs", runs_text, 1, 1000, &runs)
         || !parse_u64_option(command, "--events", events_text, 1, G_GUINT64_CONSTANT(1) << 40, &events)
-        || !parse_u64_option(command, "--requests", requests_text, 1, G_GUINT64_CONSTANT(1) << 40, &requests))
+        || !parse_u64_option(command, "--requests", requests_text, 1, G_GUINT64_CONSTANT(1) << 40, &requests)
+        || !parse_u64_option(command, "--threads", threads_text, 1, KN_SIM_MAX_LANES, &threads))
         return EXIT_BAD_INPUT;
     for (guint i = 0; population_texts != NULL && population_texts[i] != NULL; i++) {
         guint64 population;
@@ -532,7 +536,7 @@ run_bench(const Command *command, int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "render") == 0)
         return bench_render(command, scale_text, runs_text != NULL ? (guint) runs : 3);
     if (argc == 2 && strcmp(argv[1], "dataplane") == 0)
-        return bench_dataplane(command, requests);
+        return bench_dataplane(command, requests, (guint) threads);
     if (argc == 2 && strcmp(argv[1], "dns") == 0)
         return bench_dns(command, requests);
     if (argc == 2 && strcmp(argv[1], "core") != 0)

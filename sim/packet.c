@@ -58,18 +58,50 @@
 /*****************************************************************************/
 
 /* Freed packets kept for the next kn_packet_new(), linked through their
- * first bytes: packets come and go at every hop.  (knetsim runs on one
- * thread.) */
+ * first bytes: packets come and go at every hop.  Each thread keeps its
+ * own (a simulation's lanes run on several) and frees them as it exits. */
 #define MAX_SPARE_PACKETS 4096
 
-static KnPacket *spare_packets;
-static guint n_spare_packets;
+static __thread KnPacket *spare_packets;
+static __thread guint n_spare_packets;
 
 /* The same for outer headers: every hop across the overlay makes one. */
-static KnEncap *spare_encaps;
-static guint n_spare_encaps;
+static __thread KnEncap *spare_encaps;
+static __thread guint n_spare_encaps;
 
 G_STATIC_ASSERT(sizeof(KnEncap) >= sizeof(KnEncap *));
+
+static void
+spares_release(gpointer unused)
+{
+    (void) unused;
+    while (spare_packets != NULL) {
+        KnPacket *next = *(KnPacket **) spare_packets;
+
+        g_free(spare_packets);
+        spare_packets = next;
+    }
+    while (spare_encaps != NULL) {
+        KnEncap *next = *(KnEncap **) spare_encaps;
+
+        g_free(spare_encaps);
+        spare_encaps = next;
+    }
+    n_spare_packets = n_spare_encaps = 0;
+}
+
+/* Set in each thread that keeps spares: its exit releases them. */
+static GPrivate spares_owner = G_PRIVATE_INIT(spares_release);
+static __thread gboolean spares_owned;
+
+static inline void
+own_spares(void)
+{
+    if (G_UNLIKELY(!spares_owned)) {
+        spares_owned = TRUE;
+        g_private_set(&spares_owner, GINT_TO_POINTER(1));
+    }
+}
 
 KnEncap *
 kn_encap_new(void)
@@ -93,6 +125,7 @@ kn_encap_free(KnEncap *encap)
         g_free(encap);
         return;
     }
+    own_spares();
     *(KnEncap **) encap = spare_encaps;
     spare_encaps = encap;
     n_spare_encaps++;
@@ -126,6 +159,7 @@ kn_packet_free(KnPacket *packet)
         g_free(packet);
         return;
     }
+    own_spares();
     *(KnPacket **) packet = spare_packets;
     spare_packets = packet;
     n_spare_packets++;

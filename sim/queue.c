@@ -296,7 +296,7 @@ kn_queue_push(KnQueue *queue, KnTime time, const KnEventClass *klass, gpointer d
     queue->slots[slot] = seq << 1;
     queue->n_pending++;
     bucket_append(queue, bucket_index(queue, time), &entry);
-    return (KnEventId) { seq, slot };
+    return (KnEventId) { seq, slot, 0 };
 }
 
 gboolean
@@ -325,6 +325,20 @@ kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
     if (data != NULL)
         *data = entry.data;
     return TRUE;
+}
+
+KnTime
+kn_queue_next_time(const KnQueue *queue)
+{
+    g_return_val_if_fail(queue != NULL, KN_TIME_MAX);
+
+    const Block *head = queue->buckets[0].head;
+
+    if (head != NULL && (queue->next0 < head->n_entries || head->next != NULL))
+        return queue->last;
+    if (queue->mask == 0)
+        return KN_TIME_MAX;
+    return queue->buckets[__builtin_ctzll(queue->mask) + 1].min;
 }
 
 gboolean

@@ -35,6 +35,11 @@ KnEventId kn_queue_push(KnQueue *queue, KnTime time, const KnEventClass *klass,
 gboolean kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
                       const KnEventClass **klass, gpointer *data);
 
+/* A lower bound of the earliest pending event's time (exact unless that
+ * event was cancelled), or KN_TIME_MAX if none is pending.  Moves nothing:
+ * pushes may still come at any time not earlier than the last pop's. */
+KnTime kn_queue_next_time(const KnQueue *queue);
+
 /* Cancels the event named by 'id'; its data is freed through its class's
  * data_free when it is dropped (no later than its time) or when the queue is
  * freed.  Returns TRUE

@@ -31,10 +31,11 @@ KnEventId kn_sim_schedule_in(KnSim *sim, KnTime delay, const KnEventClass *klass
                              gpointer data);
 
 /* Cancels a pending event (its data is freed through its class's data_free);
- * FALSE if 'id' is not pending. */
+ * FALSE if 'id' is not pending.  With lanes, only the event's own lane may
+ * cancel it. */
 gboolean kn_sim_cancel(KnSim *sim, KnEventId id);
 
-/* Number of events pending. */
+/* Number of events pending (in every lane). */
 gsize kn_sim_pending(const KnSim *sim);
 
 /* Runs every event whose time is at most 'until', including those that the
@@ -45,8 +46,39 @@ gsize kn_sim_pending(const KnSim *sim);
  * events run. */
 guint64 kn_sim_run_until(KnSim *sim, KnTime until);
 
-/* Makes the running kn_sim_run_until() return after the current handler. */
+/* Makes the running kn_sim_run_until() return after the current handler
+ * (with lanes, after the current window of every lane). */
 void kn_sim_stop(KnSim *sim);
+
+/* Lanes: a conservative parallel run.  The events split into 'n_lanes'
+ * lanes, each with its own queue and clock, run by a thread of its own.
+ * What an event touches must belong to its lane alone (a model gives each
+ * lane its own nodes, say); a lane hands an event to another only through
+ * kn_sim_schedule_on(), at least 'lookahead' nanoseconds ahead (the
+ * shortest link between them).  The run proceeds in windows: with T the
+ * earliest pending time of all lanes, each lane runs its events before
+ * T + lookahead, then the lanes meet and take what the others sent them.
+ * Nothing a lane does in a window can reach another within it, so the
+ * events run in the same order whatever the threads' timing: for a given
+ * number of lanes the run is deterministic.  (Its order of events at equal
+ * times may differ from a run with another number of lanes.)
+ *
+ * Call with no event pending; 'n_lanes' is 1 (the default: one queue, no
+ * threads) to KN_SIM_MAX_LANES, 'lookahead' positive when 'n_lanes' > 1.
+ * Events scheduled with kn_sim_schedule_in()/_at() go to the lane that
+ * schedules them: lane 0 outside a run. */
+#define KN_SIM_MAX_LANES 16
+void kn_sim_set_lanes(KnSim *sim, guint n_lanes, KnTime lookahead);
+guint kn_sim_n_lanes(const KnSim *sim);
+
+/* The lane whose event is running on this thread; 0 outside a run. */
+guint kn_sim_lane(const KnSim *sim);
+
+/* Schedules an event in lane 'lane', 'delay' nanoseconds from the current
+ * lane's clock.  Another lane's event during a run needs 'delay' of at
+ * least the lookahead.  Takes 'data'. */
+KnEventId kn_sim_schedule_on(KnSim *sim, guint lane, KnTime delay, const KnEventClass *klass,
+                             gpointer data);
 
 /* Returns the stream called 'name', created on first use.  Borrowed; valid
  * until 'sim' is freed. */

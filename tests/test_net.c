@@ -1,9 +1,11 @@
 /* test_net.c -- the data path: pods reach each other across the overlay
  * without NAT, closed ports refuse, unanswered SYNs are retried, ICMP and
- * UDP behave as the kernel's, observers see every interface. */
+ * UDP behave as the kernel's, observers see every interface; the data path
+ * on several lanes. */
 #include <config.h>
 #include "tests/test_util.h"
 #include "models/cluster.h"
+#include "models/envelope.h"
 #include "models/net.h"
 #include "models/replay.h"
 #include "models/resolvconf.h"
@@ -133,8 +135,7 @@ check_pod_to_pod_across_nodes(KnCluster *cluster, KnNet *net)
 {
     const KnPod *remote = web_pod_on(cluster, "w1");
     KnNetns *client = kn_net_pod(net, "default", "client");
-    const KnNetStats *stats = kn_net_stats(net);
-    guint64 encapsulated = stats->n_encapsulated;
+    guint64 encapsulated = kn_net_stats(net).n_encapsulated;
 
     assert_non_null(remote);
     assert_non_null(client);
@@ -144,7 +145,7 @@ check_pod_to_pod_across_nodes(KnCluster *cluster, KnNet *net)
     assert_true(g_str_has_prefix(o.received, "HTTP/1.1 200 OK\r\n"));
     /* Cross-zone: w2 (zone-b) to w1 (zone-a), twice the one-way 500 us and more. */
     assert_true(o.connected >= 1000 * KN_USEC);
-    assert_true(stats->n_encapsulated > encapsulated);
+    assert_true(kn_net_stats(net).n_encapsulated > encapsulated);
     g_free(o.received);
 }
 
@@ -539,6 +540,62 @@ test_net_host_to_node(void **state)
     with_net(check_host_to_node);
 }
 
+/* A run on lanes sends every request and gets every answer, and counts
+ * the same packets, rules and events each time, however its threads ran. */
+static void
+test_net_lanes_are_deterministic(void **state)
+{
+    (void) state;
+    KnEnvelopeSize size = { .nodes = 6, .services = 12, .pods = 60, .namespaces = 2 };
+    KnDataplaneReport first = { 0 };
+
+    for (guint lanes = 1; lanes <= 3; lanes++) {
+        for (guint run = 0; run < 3; run++) {
+            KnDataplaneReport report;
+
+            kn_envelope_dataplane(&size, 2000, 20000.0, 1, lanes, &report);
+            assert_int_equal(report.lanes, lanes);
+            assert_int_equal(report.requests, 2000);
+            assert_int_equal(report.ok, 2000);
+            assert_int_equal(report.failed, 0);
+            assert_int_equal(report.packets, 8 * 2000);   /* SYN, SYN-ACK, ACK, GET, answer, 3 to close */
+            if (run == 0) {
+                first = report;
+                continue;
+            }
+            assert_int_equal(report.rules, first.rules);
+            assert_int_equal(report.n_events, first.n_events);
+            assert_int_equal(report.sim_time, first.sim_time);
+        }
+    }
+}
+
+static void
+check_lanes_refused(KnCluster *cluster, KnNet *net)
+{
+    KnTrace *trace = kn_trace_new();
+
+    /* A trace is one ordered stream: one lane. */
+    kn_net_set_trace(net, trace);
+    assert_false(kn_net_set_lanes(net, 2));
+    assert_int_equal(kn_sim_n_lanes(cluster->sim), 1);
+    kn_net_set_trace(net, NULL);
+    kn_trace_free(trace);
+    assert_true(kn_net_set_lanes(net, 2));
+    assert_int_equal(kn_sim_n_lanes(cluster->sim), 2);
+    /* Not more lanes than nodes (three here). */
+    assert_true(kn_net_set_lanes(net, 8));
+    assert_int_equal(kn_sim_n_lanes(cluster->sim), 3);
+    assert_true(kn_net_set_lanes(net, 1));
+}
+
+static void
+test_net_lanes_refused(void **state)
+{
+    (void) state;
+    with_net(check_lanes_refused);
+}
+
 int
 main(void)
 {
@@ -549,6 +606,8 @@ main(void)
         cmocka_unit_test(test_net_ping_and_udp),
         cmocka_unit_test(test_net_observer_sees_every_interface),
         cmocka_unit_test(test_net_host_to_node),
+        cmocka_unit_test(test_net_lanes_are_deterministic),
+        cmocka_unit_test(test_net_lanes_refused),
         cmocka_unit_test(test_net_dns_one_socket),
         cmocka_unit_test(test_net_lookup_cut_short),
         cmocka_unit_test(test_net_commands_cut_short),

@@ -189,7 +189,7 @@ test_queue_cancel_of_fired_event_is_refused_even_after_slot_reuse(void **state)
     assert_int_equal(a.slot, b.slot);
     assert_false(kn_queue_cancel(queue, a));
     assert_false(kn_queue_cancel(queue, KN_EVENT_ID_NONE));
-    assert_false(kn_queue_cancel(queue, (KnEventId) { 99, 123456 }));
+    assert_false(kn_queue_cancel(queue, (KnEventId) { 99, 123456, 0 }));
     assert_true(kn_queue_pop(queue, KN_TIME_MAX, NULL, NULL, &data));
     assert_string_equal(data, "b");
 }
@@ -283,6 +283,39 @@ test_queue_memory_stays_within_48_bytes_per_event(void **state)
     assert_true(kn_queue_memory(queue) <= 48 * 100000);
 }
 
+static void
+test_queue_next_time_is_the_earliest_without_moving_anything(void **state)
+{
+    (void) state;
+    g_autoptr(KnQueue) queue = kn_queue_new();
+    KnTime time;
+
+    assert_true(kn_queue_next_time(queue) == KN_TIME_MAX);
+    kn_queue_push(queue, 5000, &noop_class, NULL);
+    kn_queue_push(queue, 70, &noop_class, NULL);
+    kn_queue_push(queue, 300, &noop_class, NULL);
+    assert_int_equal(kn_queue_next_time(queue), 70);
+    assert_true(kn_queue_pop(queue, 100, &time, NULL, NULL));
+    assert_int_equal(time, 70);
+    assert_int_equal(kn_queue_next_time(queue), 300);
+    /* Asking did not move the queue on: an earlier push still fits. */
+    kn_queue_push(queue, 120, &noop_class, NULL);
+    assert_int_equal(kn_queue_next_time(queue), 120);
+    /* A pop that stops at its bound leaves the next time where it was. */
+    assert_false(kn_queue_pop(queue, 110, NULL, NULL, NULL));
+    assert_int_equal(kn_queue_next_time(queue), 120);
+    /* A cancelled earliest event leaves a lower bound. */
+    KnEventId early = kn_queue_push(queue, 115, &noop_class, NULL);
+
+    assert_true(kn_queue_cancel(queue, early));
+    assert_true(kn_queue_next_time(queue) <= 120);
+    for (KnTime want = 120; want != 0; want = want == 120 ? 300 : want == 300 ? 5000 : 0) {
+        assert_true(kn_queue_pop(queue, KN_TIME_MAX, &time, NULL, NULL));
+        assert_int_equal(time, want);
+    }
+    assert_true(kn_queue_next_time(queue) == KN_TIME_MAX);
+}
+
 int
 main(void)
 {
@@ -297,6 +330,7 @@ main(void)
         cmocka_unit_test(test_queue_accepts_any_time_once_empty),
         cmocka_unit_test(test_queue_free_frees_pending_data),
         cmocka_unit_test(test_queue_memory_stays_within_48_bytes_per_event),
+        cmocka_unit_test(test_queue_next_time_is_the_earliest_without_moving_anything),
     };
     return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }
