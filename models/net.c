@@ -975,6 +975,7 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
         .hook = hook, .packet = packet, .in_iface = in_iface, .out_iface = out_iface,
         .ct_state = ct_state, .now = kn_sim_now(net->sim), .rng = node->rng,
         .is_local = is_local_cb, .node = node, .trace = net->trace != NULL ? net->trace : net->log,
+        .lane = node->lane,
     };
 
     if (walk.trace != NULL) {
@@ -1239,7 +1240,7 @@ raw_notrack(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, const char
     KnProxyWalk walk = {
         .hook = hook, .packet = packet, .in_iface = in_iface, .now = kn_sim_now(net->sim),
         .rng = node->rng, .is_local = is_local_cb, .node = node,
-        .trace = net->trace != NULL ? net->trace : net->log,
+        .trace = net->trace != NULL ? net->trace : net->log, .lane = node->lane,
     };
 
     if (node->node_cache == NULL)
@@ -1498,7 +1499,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 VXLAN_VNI, node->name, to->name, VXLAN_OVERHEAD);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        prefetch_node(net, to, packet);
+        if (to->lane == node->lane)      /* another lane's node is its thread's alone */
+            prefetch_node(net, to, packet);
         send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
         return;
     }
@@ -1516,7 +1518,8 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 route->route == ROUTE_OUTSIDE ? "host" : "node", to->name);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        prefetch_node(net, to, packet);
+        if (to->lane == node->lane)      /* another lane's node is its thread's alone */
+            prefetch_node(net, to, packet);
         send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE, packet,
                    hops + 1);
         return;

@@ -55,6 +55,7 @@
 #include <string.h>
 
 #include "sim/packet.h"
+#include "sim/sim.h"
 
 #define MAX_DEPTH 32             /* jumps deep, as OVS MAX_DEPTH */
 #define INDEX_MIN_RULES 16       /* chains shorter than this are walked rule by rule */
@@ -96,7 +97,11 @@ struct KnProxyIrRuleset {
     GStringChunk *strings;       /* interned comments, names, interfaces */
     KnProxyIrChain *hooks[KN_PROXY_IR_N_TABLES][KN_N_HOOKS];  /* built-in chains by hook; the
                                   * walk's entry points, found without hashing */
-    WalkMemo memos[N_WALK_MEMOS];
+    /* What walks found, made as they go: nodes with the same rules share the
+     * ruleset, and the lanes of a parallel run (sim.h) walk it at once.  The
+     * entry points and chain indexes come out the same whoever makes them,
+     * and are published with one atomic store; each lane has its memos. */
+    WalkMemo *memos[KN_SIM_MAX_LANES];   /* N_WALK_MEMOS each, or NULL */
     GPtrArray *blocks;           /* rule storage, owned */
     gsize block_used;            /* bytes used of the last block */
     guint n_rules;
@@ -177,6 +182,8 @@ kn_proxy_ir_ruleset_free(KnProxyIrRuleset *ruleset)
     }
     g_string_chunk_free(ruleset->strings);
     g_ptr_array_unref(ruleset->blocks);
+    for (guint i = 0; i < KN_SIM_MAX_LANES; i++)
+        g_free(ruleset->memos[i]);
     g_free(ruleset);
 }
 
@@ -1228,13 +1235,21 @@ rule_matches(WalkCtx *ctx, const KnProxyIrRule *rule)
     return TRUE;
 }
 
-/* The index of 'chain', made now if it has none. */
+/* The index of 'chain', made now if it has none.  Two lanes may make it at
+ * once: the first to publish it wins, the other drops its copy. */
 static inline ChainIndex *
 chain_index(KnProxyIrChain *chain)
 {
-    if (chain->index == NULL)
-        chain->index = index_build(chain);
-    return chain->index;
+    ChainIndex *index = g_atomic_pointer_get(&chain->index);
+
+    if (G_LIKELY(index != NULL))
+        return index;
+    index = index_build(chain);
+    if (!g_atomic_pointer_compare_and_exchange(&chain->index, NULL, index)) {
+        index_free(index);
+        index = g_atomic_pointer_get(&chain->index);
+    }
+    return index;
 }
 
 /* The position of the next rule at or after 'pos' of the chain of 'index'
@@ -1372,12 +1387,16 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
 
     if (walk->hook >= KN_N_HOOKS)
         return FALSE;
-    if (walk->trace == NULL) {
+    g_return_val_if_fail(walk->lane < KN_SIM_MAX_LANES, FALSE);
+
+    WalkMemo *memos = ruleset->memos[walk->lane];
+
+    if (walk->trace == NULL && memos != NULL) {
         guint home = memo_home(table, walk->hook, walk->ct_state, walk->packet->mark);
 
-        for (guint n = 0, i = home; n < N_WALK_MEMOS && ruleset->memos[i].used;
+        for (guint n = 0, i = home; n < N_WALK_MEMOS && memos[i].used;
              n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
-            const WalkMemo *memo = &ruleset->memos[i];
+            const WalkMemo *memo = &memos[i];
 
             if (memo->table == table && memo->hook == walk->hook && memo->ct_state == walk->ct_state
                 && memo->mark_in == walk->packet->mark) {
@@ -1401,10 +1420,11 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
     gboolean had_dnat = walk->dnat, had_masquerade = walk->masquerade, had_accepted = walk->accepted;
     gboolean ended = FALSE;
 
-    chain = ruleset->hooks[table][walk->hook];
-    if (chain == NULL)
-        chain = ruleset->hooks[table][walk->hook] = kn_proxy_ir_lookup(ruleset, table,
-                                                                       hook_chain_name(walk->hook));
+    chain = g_atomic_pointer_get(&ruleset->hooks[table][walk->hook]);
+    if (chain == NULL) {
+        chain = kn_proxy_ir_lookup(ruleset, table, hook_chain_name(walk->hook));
+        g_atomic_pointer_set(&ruleset->hooks[table][walk->hook], chain);
+    }
     if (chain == NULL)
         return FALSE;            /* no such hook in this table: nothing to do */
     ctx.dst = walk->dnat ? walk->dnat_addr : walk->packet->dst;
@@ -1513,8 +1533,10 @@ done:
         && (walk->masquerade == had_masquerade || !had_masquerade)) {
         guint home = memo_home(start.table, start.hook, start.ct_state, start.mark_in);
 
+        if (memos == NULL)
+            memos = ruleset->memos[walk->lane] = g_new0(WalkMemo, N_WALK_MEMOS);
         for (guint n = 0, i = home; n < N_WALK_MEMOS; n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
-            WalkMemo *memo = &ruleset->memos[i];
+            WalkMemo *memo = &memos[i];
 
             if (memo->used)
                 continue;

@@ -67,6 +67,9 @@ typedef struct KnProxyWalk {
     gboolean (*is_local)(gpointer node, const KnAddr *addr);
     gpointer node;               /* passed to is_local */
     KnTrace *trace;              /* notes of each chain and rule matched; may be NULL */
+    guint lane;                  /* the simulation lane walking (sim.h): nodes with the same
+                                  * rules share a ruleset, and each lane keeps its own
+                                  * memos of it */
 
     /* Out. */
     KnVerdict verdict;

@@ -30,11 +30,15 @@ fnv1a64(const char *name)
     return h;
 }
 
+static void zig_ready(void);
+
 void
 kn_rng_init(KnRng *rng, guint64 seed, const char *name)
 {
     g_return_if_fail(rng != NULL);
     g_return_if_fail(name != NULL);
+
+    zig_ready();
 
     /* Mix the seed first, so that nearby seeds and names that hash close
      * together still start far apart, then walk splitmix64 from there. */
@@ -111,8 +115,10 @@ zig_init(void)
     }
 }
 
-static double
-exponential_unit(KnRng *rng)
+/* Makes the tables once.  Every stream's kn_rng_init() asks, so threads
+ * that draw from streams made before them find the tables made. */
+static void
+zig_ready(void)
 {
     static gsize ready;
 
@@ -120,7 +126,12 @@ exponential_unit(KnRng *rng)
         zig_init();
         g_once_init_leave(&ready, 1);
     }
+}
 
+static double
+exponential_unit(KnRng *rng)
+{
+    zig_ready();
     for (;;) {
         guint64 r = kn_rng_next(rng);
         guint i = r & (ZIG_LAYERS - 1);
