@@ -216,11 +216,9 @@ struct KnNet {
     gboolean sync_pending;
     gboolean race_explained;     /* --explain said once why a second datagram takes the first's DNAT */
     KnTime last_sync;
-    /* What each simulation lane (kn_net_set_lanes()) keeps apart: its
-     * counters and spare Arrival events (linked through 'next'). */
+    /* What each simulation lane (kn_net_set_lanes()) counts apart. */
     struct {
         KnNetStats stats;
-        Arrival *free_arrivals;
     } __attribute__((aligned(64))) lanes[KN_SIM_MAX_LANES];
 };
 
@@ -377,8 +375,13 @@ summary(const KnPacket *packet)
 
 /*****************************************************************************/
 /* Events: a packet arriving somewhere after a link's delay.  Arrivals that
- * ran go back to the net's free list, so a hop allocates nothing. */
+ * ran are kept for the next ones, linked through 'next', so a hop
+ * allocates nothing.  Each thread keeps its own (the lanes of
+ * kn_net_set_lanes()) and frees them as it exits, with its spare TCBs. */
 
+static __thread Arrival *spare_arrivals;
+
+static void spares_own(void);
 static void on_arrival(KnSim *sim, gpointer data);
 
 /* Frees an arrival the queue dropped (cancelled, or left when the
@@ -397,11 +400,10 @@ static const KnEventClass arrival_class = { "packet-arrival", on_arrival, arriva
 static void
 send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet, guint hops)
 {
-    Arrival **spares = &net->lanes[kn_sim_lane(net->sim)].free_arrivals;
-    Arrival *arrival = *spares;
+    Arrival *arrival = spare_arrivals;
 
     if (arrival != NULL)
-        *spares = arrival->next;
+        spare_arrivals = arrival->next;
     else
         arrival = g_new(Arrival, 1);
     *arrival = (Arrival) { .to = to, .at = at, .packet = packet, .hops = hops };
@@ -1790,8 +1792,9 @@ on_arrival(KnSim *sim, gpointer data)
         pod_deliver(net, to, packet);
         break;
     }
-    arrival->next = net->lanes[to->lane].free_arrivals;
-    net->lanes[to->lane].free_arrivals = arrival;
+    spares_own();
+    arrival->next = spare_arrivals;
+    spare_arrivals = arrival;
 }
 
 /* Delivery to the node's own stack: an event of its own (at once), so a
@@ -1876,7 +1879,7 @@ static __thread Tcb *spare_tcbs;
 static __thread guint n_spare_tcbs;
 
 static void
-spare_tcbs_release(gpointer unused)
+spares_release(gpointer unused)
 {
     (void) unused;
     while (spare_tcbs != NULL) {
@@ -1887,11 +1890,26 @@ spare_tcbs_release(gpointer unused)
         spare_tcbs = next;
     }
     n_spare_tcbs = 0;
+    while (spare_arrivals != NULL) {
+        Arrival *next = spare_arrivals->next;
+
+        g_free(spare_arrivals);
+        spare_arrivals = next;
+    }
 }
 
 /* Set in each thread that keeps spares: its exit releases them. */
-static GPrivate spare_tcbs_owner = G_PRIVATE_INIT(spare_tcbs_release);
-static __thread gboolean spare_tcbs_owned;
+static GPrivate spares_owner = G_PRIVATE_INIT(spares_release);
+static __thread gboolean spares_owned;
+
+static void
+spares_own(void)
+{
+    if (G_UNLIKELY(!spares_owned)) {
+        spares_owned = TRUE;
+        g_private_set(&spares_owner, GINT_TO_POINTER(1));
+    }
+}
 
 /* A zeroed TCB with an empty 'received'.  Free with tcb_free(). */
 static Tcb *
@@ -1927,10 +1945,7 @@ tcb_free(gpointer data)
     if (tcb->result.received != NULL)
         g_bytes_unref(tcb->result.received);
     if (n_spare_tcbs < MAX_SPARE_TCBS) {
-        if (G_UNLIKELY(!spare_tcbs_owned)) {
-            spare_tcbs_owned = TRUE;
-            g_private_set(&spare_tcbs_owner, GINT_TO_POINTER(1));
-        }
+        spares_own();
         g_byte_array_set_size(tcb->received, 0);
         tcb->user_data = spare_tcbs;
         spare_tcbs = tcb;
@@ -3584,14 +3599,6 @@ kn_net_free(KnNet *net)
     kn_store_unwatch(net->store, KN_KIND_NODE, on_store_change, net);
     g_hash_table_unref(net->by_addr);
     g_free(net->by_ipv4);
-    for (guint i = 0; i < KN_SIM_MAX_LANES; i++) {
-        while (net->lanes[i].free_arrivals != NULL) {
-            Arrival *arrival = net->lanes[i].free_arrivals;
-
-            net->lanes[i].free_arrivals = arrival->next;
-            g_free(arrival);
-        }
-    }
     g_hash_table_unref(net->pods);
     g_ptr_array_unref(net->nodes);
     g_ptr_array_unref(net->hosts);

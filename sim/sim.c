@@ -58,7 +58,9 @@ static __thread guint current_lane;
 static inline Lane *
 lane_of(const KnSim *sim)
 {
-    return (Lane *) &sim->lanes[G_LIKELY(current_lane < sim->n_lanes) ? current_lane : 0];
+    if (G_LIKELY(sim->n_lanes == 1))
+        return (Lane *) &sim->lanes[0];
+    return (Lane *) &sim->lanes[current_lane < sim->n_lanes ? current_lane : 0];
 }
 
 KnSim *
@@ -141,31 +143,37 @@ kn_sim_schedule_in(KnSim *sim, KnTime delay, const KnEventClass *klass, gpointer
     return id;
 }
 
+/* An event for another lane, during a run: on its way until the window ends. */
+static void
+cross(KnSim *sim, Lane *lane, guint to, KnTime delay, const KnEventClass *klass, gpointer data)
+{
+    GArray **out = &lane->out[lane->parity][to];
+    Crossing crossing = { lane->now + delay, klass, data };
+
+    g_return_if_fail(delay >= sim->lookahead);
+    g_return_if_fail(klass != NULL && klass->handler != NULL);
+    if (*out == NULL)
+        *out = g_array_sized_new(FALSE, FALSE, sizeof(Crossing), 256);
+    g_array_append_val(*out, crossing);
+    lane->sent_min = MIN(lane->sent_min, crossing.time);
+}
+
 KnEventId
 kn_sim_schedule_on(KnSim *sim, guint to, KnTime delay, const KnEventClass *klass, gpointer data)
 {
     g_return_val_if_fail(sim != NULL && to < sim->n_lanes, KN_EVENT_ID_NONE);
 
     Lane *lane = lane_of(sim);
+    KnEventId id = KN_EVENT_ID_NONE;
 
     g_return_val_if_fail(delay <= KN_TIME_MAX - lane->now, KN_EVENT_ID_NONE);
-    if (!sim->running || &sim->lanes[to] == lane) {
-        KnEventId id = kn_queue_push(sim->lanes[to].queue, lane->now + delay, klass, data);
-
-        id.lane = to;
-        return id;
+    if (G_UNLIKELY(&sim->lanes[to] != lane) && sim->running) {
+        cross(sim, lane, to, delay, klass, data);
+        return id;               /* on its way: no lane can cancel it */
     }
-    g_return_val_if_fail(delay >= sim->lookahead, KN_EVENT_ID_NONE);
-    g_return_val_if_fail(klass != NULL && klass->handler != NULL, KN_EVENT_ID_NONE);
-
-    GArray **out = &lane->out[lane->parity][to];
-    Crossing crossing = { lane->now + delay, klass, data };
-
-    if (*out == NULL)
-        *out = g_array_sized_new(FALSE, FALSE, sizeof(Crossing), 256);
-    g_array_append_val(*out, crossing);
-    lane->sent_min = MIN(lane->sent_min, crossing.time);
-    return KN_EVENT_ID_NONE;      /* on its way: no lane can cancel it */
+    id = kn_queue_push(sim->lanes[to].queue, lane->now + delay, klass, data);
+    id.lane = to;
+    return id;
 }
 
 gboolean
