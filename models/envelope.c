@@ -180,18 +180,84 @@ kn_envelope_run(const KnEnvelopeSize *size, guint64 seed, KnEnvelopeReport *repo
 }
 
 /*****************************************************************************/
-/* Requests through the data path. */
+/* Load: what one lane of a benchmark starts, from its own pods, at its
+ * share of the rate (a Poisson process), from a stream of its own. */
 
-/* The requests one lane starts, from its own pods. */
 typedef struct {
     KnRng *rng;
     GPtrArray *clients;          /* KnNetns * of the lane's pods */
-    const GPtrArray *targets;    /* KnAddr * of the ClusterIPs */
-    GBytes *request;
-    guint64 left;                /* requests still to start */
-    double mean_gap_ns;          /* the arrival process's mean gap */
+    GPtrArray *names;            /* char *: for each client, a name it looks up (bench dns) */
+    const GPtrArray *targets;    /* KnAddr * of the ClusterIPs (bench dataplane) */
+    GBytes *request;             /* what each request sends (bench dataplane) */
+    guint64 left;                /* still to start */
+    double mean_gap_ns;
     guint64 started, ok, failed;
 } Load;
+
+/* Puts the data path on 'n_lanes' lanes if it can and returns how many it
+ * has, each load with its empty client arrays. */
+static guint
+loads_init(KnNet *net, KnSim *sim, guint n_lanes, Load *loads)
+{
+    if (!kn_net_set_lanes(net, n_lanes))
+        kn_net_set_lanes(net, 1);
+    n_lanes = kn_sim_n_lanes(sim);
+    for (guint i = 0; i < n_lanes; i++) {
+        loads[i] = (Load) { .clients = g_ptr_array_new(), .names = g_ptr_array_new_with_free_func(g_free) };
+    }
+    return n_lanes;
+}
+
+/* Shares 'total' starts at 'rate' per simulated second out between the
+ * lanes in proportion to their pods, and schedules each lane's first
+ * 'klass' event.  The streams are 'stream' with one lane, 'stream/lane-I'
+ * with several. */
+static void
+loads_start(KnSim *sim, Load *loads, guint n_lanes, guint64 total, double rate, const char *stream,
+            const KnEventClass *klass)
+{
+    guint n_clients = 0;
+
+    for (guint i = 0; i < n_lanes; i++)
+        n_clients += loads[i].clients->len;
+    for (guint i = 0; i < n_lanes; i++) {
+        Load *load = &loads[i];
+        g_autofree char *name = n_lanes == 1 ? g_strdup(stream) : g_strdup_printf("%s/lane-%u", stream, i);
+
+        load->left = total / n_lanes + (i < total % n_lanes);
+        if (load->clients->len == 0 || load->left == 0)
+            continue;
+        load->rng = kn_sim_rng(sim, name);
+        load->mean_gap_ns = 1e9 / (rate * (double) load->clients->len / (double) n_clients);
+        kn_sim_schedule_on(sim, i, 0, klass, load);
+    }
+}
+
+/* Adds up the lanes' counts into '*started', '*ok' and '*failed', and
+ * frees the loads' arrays. */
+static void
+loads_finish(Load *loads, guint n_lanes, guint64 *started, guint64 *ok, guint64 *failed)
+{
+    for (guint i = 0; i < n_lanes; i++) {
+        *started += loads[i].started;
+        *ok += loads[i].ok;
+        *failed += loads[i].failed;
+        g_ptr_array_unref(loads[i].clients);
+        g_ptr_array_unref(loads[i].names);
+    }
+}
+
+/* The next start of 'load' after this one, if any is left. */
+static void
+load_next(KnSim *sim, Load *load, const KnEventClass *klass)
+{
+    load->started++;
+    if (--load->left > 0)
+        kn_sim_schedule_in(sim, (KnTime) kn_rng_exponential(load->rng, load->mean_gap_ns) + 1, klass, load);
+}
+
+/*****************************************************************************/
+/* Requests through the data path. */
 
 static void on_arrival(KnSim *sim, gpointer data);
 
@@ -209,8 +275,7 @@ on_answer(const KnTcpResult *result, gpointer user_data)
         load->failed++;
 }
 
-/* One request from a random pod of the lane to a random Service; Poisson
- * arrivals. */
+/* One request from a random pod of the lane to a random Service. */
 static void
 on_arrival(KnSim *sim, gpointer data)
 {
@@ -221,11 +286,8 @@ on_arrival(KnSim *sim, gpointer data)
     KnTcpRequest request = { .dst = *to, .port = 80, .send = load->request, .http = TRUE,
                              .connect_timeout = 10 * KN_SEC };
 
-    load->started++;
     client->klass->tcp_exchange(client->self, &request, on_answer, load);
-    if (--load->left > 0)
-        kn_sim_schedule_in(sim, (KnTime) kn_rng_exponential(load->rng, load->mean_gap_ns) + 1,
-                           &arrival_class, load);
+    load_next(sim, load, &arrival_class);
 }
 
 void
@@ -248,23 +310,15 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
     g_autoptr(GPtrArray) services = kn_store_list(cluster->store, KN_KIND_SERVICE, NULL);
     g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GBytes) request = g_bytes_new_static(http_get, sizeof http_get - 1);
-    Load loads[KN_SIM_MAX_LANES] = { 0 };
-    guint64 n_clients = 0;
+    Load loads[KN_SIM_MAX_LANES];
 
-    if (!kn_net_set_lanes(net, n_lanes))
-        kn_net_set_lanes(net, 1);
-    n_lanes = kn_sim_n_lanes(sim);
-    report->lanes = n_lanes;
-    for (guint i = 0; i < n_lanes; i++)
-        loads[i].clients = g_ptr_array_new();
+    n_lanes = report->lanes = loads_init(net, sim, n_lanes, loads);
     for (guint i = 0; i < pods->len; i++) {
         const KnPod *pod = pods->pdata[i];
         KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
 
-        if (ns != NULL && g_str_has_prefix(pod->meta.name, "svc-")) {
+        if (ns != NULL && g_str_has_prefix(pod->meta.name, "svc-"))
             g_ptr_array_add(loads[kn_netns_lane(ns)].clients, ns);
-            n_clients++;
-        }
     }
     for (guint i = 0; i < services->len; i++) {
         const KnService *service = services->pdata[i];
@@ -275,27 +329,17 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
         else
             g_free(addr);
     }
+    for (guint i = 0; i < n_lanes; i++) {
+        loads[i].targets = targets;
+        loads[i].request = request;
+    }
     report->build_s = (double) (g_get_monotonic_time() - start) / 1e6;
 
-    /* Each lane starts its share of the requests from its own pods, at its
-     * share of the rate, from a stream of its own (one lane: the whole). */
     KnTime begin = kn_sim_now(sim);
     guint64 events = kn_sim_n_events(sim);
 
-    for (guint i = 0; i < n_lanes && targets->len > 0; i++) {
-        Load *load = &loads[i];
-        g_autofree char *stream = n_lanes == 1 ? g_strdup("bench-load")
-                                               : g_strdup_printf("bench-load/lane-%u", i);
-
-        load->left = requests / n_lanes + (i < requests % n_lanes);
-        if (load->clients->len == 0 || load->left == 0)
-            continue;
-        load->rng = kn_sim_rng(sim, stream);
-        load->targets = targets;
-        load->request = request;
-        load->mean_gap_ns = 1e9 / (rate * (double) load->clients->len / (double) n_clients);
-        kn_sim_schedule_on(sim, i, 0, &arrival_class, load);
-    }
+    if (targets->len > 0)
+        loads_start(sim, loads, n_lanes, requests, rate, "bench-load", &arrival_class);
     start = g_get_monotonic_time();
     kn_sim_run_until(sim, KN_TIME_MAX);
     report->run_s = (double) (g_get_monotonic_time() - start) / 1e6;
@@ -306,12 +350,7 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
 
     report->packets = stats.n_packets;
     report->rules = stats.n_rules;
-    for (guint i = 0; i < n_lanes; i++) {
-        report->requests += loads[i].started;
-        report->ok += loads[i].ok;
-        report->failed += loads[i].failed;
-        g_ptr_array_unref(loads[i].clients);
-    }
+    loads_finish(loads, n_lanes, &report->requests, &report->ok, &report->failed);
 }
 
 /*****************************************************************************/
@@ -380,15 +419,6 @@ kn_envelope_render(const KnEnvelopeSize *size, guint64 seed, guint n_runs, KnEnv
 /*****************************************************************************/
 /* Lookups through the pods' resolvers and CoreDNS. */
 
-typedef struct {
-    KnRng *rng;
-    GPtrArray *clients;          /* KnNetns * of the pods */
-    GPtrArray *names;            /* char *: for each client, its own Service's short name */
-    guint64 left;
-    double mean_gap_ns;
-    KnDnsBenchReport *report;
-} Lookups;
-
 static void on_lookup(KnSim *sim, gpointer data);
 
 static const KnEventClass lookup_class = { "bench-lookup", on_lookup, NULL };
@@ -396,21 +426,20 @@ static const KnEventClass lookup_class = { "bench-lookup", on_lookup, NULL };
 static void
 on_resolved_name(const KnResolveResult *result, gpointer user_data)
 {
-    Lookups *load = user_data;
+    Load *load = user_data;
 
     if (result->found)
-        load->report->ok++;
+        load->ok++;
     else
-        load->report->failed++;
-
+        load->failed++;
 }
 
-/* One lookup from a random pod: its own Service's short name, the same as
- * an FQDN, or an outside name, a third each. */
+/* One lookup from a random pod of the lane: its own Service's short name,
+ * the same as an FQDN, or an outside name, a third each. */
 static void
 on_lookup(KnSim *sim, gpointer data)
 {
-    Lookups *load = data;
+    Load *load = data;
     guint i = (guint) kn_rng_below(load->rng, load->clients->len);
     KnNetClient *client = kn_netns_client(load->clients->pdata[i]);
     const char *service = load->names->pdata[i];
@@ -427,15 +456,12 @@ on_lookup(KnSim *sim, gpointer data)
         name = g_strdup("api.github.com");
         break;
     }
-    load->report->lookups++;
     client->klass->resolve(client->self, name, on_resolved_name, load);
-    if (--load->left > 0)
-        kn_sim_schedule_in(sim, (KnTime) kn_rng_exponential(load->rng, load->mean_gap_ns) + 1, &lookup_class,
-                           load);
+    load_next(sim, load, &lookup_class);
 }
 
 void
-kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint64 seed,
+kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint64 seed, guint n_lanes,
                 KnDnsBenchReport *report)
 {
     gint64 start = g_get_monotonic_time();
@@ -446,31 +472,28 @@ kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint6
 
     g_autoptr(KnNet) net = kn_net_new(e.cluster);
     g_autoptr(GPtrArray) pods = kn_store_list(e.cluster->store, KN_KIND_POD, NULL);
-    g_autoptr(GPtrArray) clients = g_ptr_array_new();
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    Load loads[KN_SIM_MAX_LANES];
 
+    n_lanes = report->lanes = loads_init(net, e.sim, n_lanes, loads);
     for (guint i = 0; i < pods->len; i++) {
         const KnPod *pod = pods->pdata[i];
         KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
         const char *app = kn_labels_get(pod->meta.labels, "app");
 
         if (ns != NULL && app != NULL && g_str_has_prefix(pod->meta.name, "svc-")) {
-            g_ptr_array_add(clients, ns);
-            g_ptr_array_add(names, g_strdup(app));
+            g_ptr_array_add(loads[kn_netns_lane(ns)].clients, ns);
+            g_ptr_array_add(loads[kn_netns_lane(ns)].names, g_strdup(app));
         }
     }
     report->build_s = (double) (g_get_monotonic_time() - start) / 1e6;
-    if (clients->len == 0 || lookups == 0)
-        return;
 
-    Lookups load = { .rng = kn_sim_rng(e.sim, "bench-lookups"), .clients = clients, .names = names,
-                     .left = lookups, .mean_gap_ns = 1e9 / rate, .report = report };
     KnTime begin = kn_sim_now(e.sim);
 
+    loads_start(e.sim, loads, n_lanes, lookups, rate, "bench-lookups", &lookup_class);
     start = g_get_monotonic_time();
-    kn_sim_schedule_in(e.sim, 0, &lookup_class, &load);
     kn_sim_run_until(e.sim, KN_TIME_MAX);
     report->run_s = (double) (g_get_monotonic_time() - start) / 1e6;
     report->sim_time = kn_sim_now(e.sim) - begin;
     report->packets = kn_net_stats(net).n_packets;
+    loads_finish(loads, n_lanes, &report->lookups, &report->ok, &report->failed);
 }

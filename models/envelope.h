@@ -79,11 +79,14 @@ typedef struct KnDnsBenchReport {
     guint64 failed;
     guint64 packets;             /* packets sent by endpoints (the DNS queries and answers) */
     KnTime sim_time;             /* simulated time of the lookups */
+    guint lanes;                 /* simulation lanes (threads) it ran on */
 } KnDnsBenchReport;
 
 /* Builds a cluster of 'size' with 'seed', then makes 'lookups' name
  * lookups from random pods through their resolvers and CoreDNS (a third
  * each: their Service's short name, its FQDN, an outside name), arriving
- * as a Poisson process of 'rate' per simulated second; fills 'report'. */
+ * as a Poisson process of 'rate' per simulated second; fills 'report'.
+ * The lookups run on 'n_lanes' lanes, as kn_envelope_dataplane()'s
+ * requests do. */
 void kn_envelope_dns(const KnEnvelopeSize *size, guint64 lookups, double rate, guint64 seed,
-                     KnDnsBenchReport *report);
+                     guint n_lanes, KnDnsBenchReport *report);

@@ -192,7 +192,6 @@ struct KnNet {
     AddrSlot *by_ipv4;           /* the same for IPv4: open addressing on the value */
     guint by_ipv4_mask;          /* slots - 1 */
     guint by_ipv4_used;
-    Timer *timers;               /* the processes' pending timers */
     GHashTable *pods;            /* "ns/name" -> KnNetns *, live pods */
     GPtrArray *nodes;            /* KnNetns *, scenario order */
     GPtrArray *hosts;            /* KnNetns * */
@@ -216,9 +215,11 @@ struct KnNet {
     gboolean sync_pending;
     gboolean race_explained;     /* --explain said once why a second datagram takes the first's DNAT */
     KnTime last_sync;
-    /* What each simulation lane (kn_net_set_lanes()) counts apart. */
+    /* What each simulation lane (kn_net_set_lanes()) keeps apart. */
     struct {
         KnNetStats stats;
+        Timer *timers;           /* its processes' pending timers */
+        KnRng *dns_ids;          /* its resolvers' query ids; NULL until the first */
     } __attribute__((aligned(64))) lanes[KN_SIM_MAX_LANES];
 };
 
@@ -3300,29 +3301,30 @@ pod_deliver(KnNet *net, KnNetns *ns, KnPacket *packet)
 /*****************************************************************************/
 /* The rest of the client interface. */
 
-/* A process's timer.  The pending ones are listed in the net, which
- * lets them go when it goes (kn_net_free()), while what their data refers
- * to still exists; the event itself then only frees the struct. */
+/* A process's timer.  The pending ones are listed in the net (a list per
+ * lane), which lets them go when it goes (kn_net_free()), while what their
+ * data refers to still exists; the event itself then only frees the
+ * struct. */
 struct Timer {
     KnTimerDone done;
     gpointer user_data;
     GDestroyNotify destroy;      /* frees 'user_data' if it never fires, or NULL */
-    KnNet *net;                  /* NULL once let go */
-    Timer *prev, *next;          /* in net->timers */
+    Timer **list;                /* the lane's list it is in; NULL once let go */
+    Timer *prev, *next;
 };
 
 static void
 timer_unlink(Timer *timer)
 {
-    if (timer->net == NULL)
+    if (timer->list == NULL)
         return;
     if (timer->prev != NULL)
         timer->prev->next = timer->next;
     else
-        timer->net->timers = timer->next;
+        *timer->list = timer->next;
     if (timer->next != NULL)
         timer->next->prev = timer->prev;
-    timer->net = NULL;
+    timer->list = NULL;
 }
 
 static void
@@ -3354,14 +3356,16 @@ timer_free(gpointer data)
 static void
 drop_timers(KnNet *net)
 {
-    while (net->timers != NULL) {
-        Timer *timer = net->timers;
-        GDestroyNotify destroy = timer->destroy;
+    for (guint i = 0; i < KN_SIM_MAX_LANES; i++) {
+        while (net->lanes[i].timers != NULL) {
+            Timer *timer = net->lanes[i].timers;
+            GDestroyNotify destroy = timer->destroy;
 
-        timer_unlink(timer);
-        timer->destroy = NULL;
-        if (destroy != NULL)
-            destroy(timer->user_data);
+            timer_unlink(timer);
+            timer->destroy = NULL;
+            if (destroy != NULL)
+                destroy(timer->user_data);
+        }
     }
 }
 
@@ -3371,13 +3375,14 @@ static void
 client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GDestroyNotify destroy)
 {
     KnNetns *ns = self;
+    Timer **list = &ns->net->lanes[ns->lane].timers;
     Timer *timer = g_new(Timer, 1);
 
-    *timer = (Timer) { .done = done, .user_data = user_data, .destroy = destroy, .net = ns->net,
-                       .next = ns->net->timers };
+    *timer = (Timer) { .done = done, .user_data = user_data, .destroy = destroy, .list = list,
+                       .next = *list };
     if (timer->next != NULL)
         timer->next->prev = timer;
-    ns->net->timers = timer;
+    *list = timer;
     kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
 }
 
@@ -3646,6 +3651,13 @@ kn_net_set_lanes(KnNet *net, guint n_lanes)
         KnNetns *ns = net->all->pdata[i];
 
         ns->lane = ns->node != NULL ? ns->node->lane : 0;
+        /* CoreDNS starts at its first query and then watches the store:
+         * start it now, before the lanes share the store. */
+        for (guint a = 0; n_lanes > 1 && ns->alive && ns->started && ns->apps != NULL && a < ns->apps->len; a++)
+            if (g_array_index(ns->apps, App, a).listener.server == KN_SERVER_COREDNS_DNS) {
+                pod_coredns(net, ns);
+                break;
+            }
     }
     kn_sim_set_lanes(net->sim, n_lanes, lookahead);
     return TRUE;
@@ -3946,6 +3958,21 @@ ns_resolv_conf(KnNet *net, KnNetns *ns)
     return ns->resolv_conf;
 }
 
+/* The stream of the query ids of 'ns''s resolvers: "dns-id", one per lane
+ * beyond the first (lanes draw apart). */
+static KnRng *
+dns_ids(KnNet *net, KnNetns *ns)
+{
+    KnRng **ids = &net->lanes[ns->lane].dns_ids;
+
+    if (*ids == NULL) {
+        g_autofree char *name = ns->lane == 0 ? g_strdup("dns-id") : g_strdup_printf("dns-id/lane-%u", ns->lane);
+
+        *ids = kn_sim_rng(net->sim, name);
+    }
+    return *ids;
+}
+
 static void
 client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer user_data)
 {
@@ -3984,7 +4011,7 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
     d->user_data = user_data;
     g_ptr_array_unref(r->result.addresses);
     g_free(r);
-    kn_resolver_lookup(&ns->client, d->conf, kn_sim_rng(net->sim, "dns-id"), name, KN_RESOLVER_BOTH,
+    kn_resolver_lookup(&ns->client, d->conf, dns_ids(net, ns), name, KN_RESOLVER_BOTH,
                        on_dns_done, d, dns_lookup_free);
 }
 

@@ -94,15 +94,15 @@ char *kn_net_conntrack_list(KnNet *net, const char *node);
 /* Runs the data path on 'n_lanes' lanes of the simulation (sim.h), on as
  * many threads: node i and its pods in lane i % n_lanes, outside hosts in
  * lane 0, with the shortest link between nodes or to the outside as the
- * lookahead.  The packets, conntrack, kube-proxy's rules, sockets and the
- * images' servers are lane-safe, each belonging to its node; what the
- * whole cluster shares is not, and must not change or be used from a lane
- * during such a run: the store and its controllers, DNS lookups (their ids
- * come from one stream), processes' timers.  One lane is the default.
- * Returns FALSE, changing nothing, when lanes cannot run: a zero-latency
- * link, --explain, a capture or a log (each is one ordered stream), or
- * events already pending.  Fewer lanes than asked when there are fewer
- * nodes. */
+ * lookahead.  Each lane keeps its own counters, timers and resolver query
+ * ids; packets, conntrack, kube-proxy's rules, sockets, the images'
+ * servers, the resolvers and CoreDNS (started now) belong to their node.
+ * What the whole cluster shares must not change during such a run: the
+ * store and its controllers, and the named streams of shells' tools.  One
+ * lane is the default.  Returns FALSE, changing nothing, when lanes cannot
+ * run: a zero-latency link, --explain, a capture or a log (each is one
+ * ordered stream), or events already pending.  Fewer lanes than asked
+ * when there are fewer nodes. */
 gboolean kn_net_set_lanes(KnNet *net, guint n_lanes);
 
 /* The lane 'ns''s events run in. */

@@ -473,18 +473,18 @@ bench_dataplane(const Command *command, guint64 requests, guint threads)
 
 /* bench dns: lookups through the pods' resolvers and CoreDNS. */
 static int
-bench_dns(const Command *command, guint64 lookups)
+bench_dns(const Command *command, guint64 lookups, guint threads)
 {
     KnEnvelopeSize size = { .nodes = 100, .services = 1000, .pods = 10000, .namespaces = 10 };
     KnDnsBenchReport report;
     struct rusage usage;
 
     (void) command;
-    kn_envelope_dns(&size, lookups, 50000.0, 1, &report);
+    kn_envelope_dns(&size, lookups, 50000.0, 1, threads, &report);
     getrusage(RUSAGE_SELF, &usage);
-    printf("dns nodes=%u services=%u pods=%u lookups=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT
-           " failed=%" G_GUINT64_FORMAT "\n", size.nodes, size.services, size.pods, report.lookups, report.ok,
-           report.failed);
+    printf("dns nodes=%u services=%u pods=%u threads=%u lookups=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT
+           " failed=%" G_GUINT64_FORMAT "\n", size.nodes, size.services, size.pods, report.lanes, report.lookups,
+           report.ok, report.failed);
     printf("packets=%" G_GUINT64_FORMAT " simulated_s=%.3f build_s=%.2f run_s=%.2f peak_rss_mib=%ld\n",
            report.packets, (double) report.sim_time / KN_SEC, report.build_s, report.run_s,
            usage.ru_maxrss / 1024);
@@ -504,7 +504,7 @@ run_bench(const Command *command, int argc, char **argv)
         { "population", 0, 0, G_OPTION_ARG_STRING_ARRAY, &population_texts, "Pending-event population to measure; repeatable (default 1000, 100000, 1000000)", "N" },
         { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text, "bench cluster, render: the fraction of the envelope to build (default 1)", "F" },
         { "requests", 0, 0, G_OPTION_ARG_STRING, &requests_text, "bench dataplane: HTTP requests to send; bench dns: lookups (default 1000000)", "N" },
-        { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "bench dataplane: simulation lanes, one thread each (default: the processors, at most 16)", "N" },
+        { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, "bench dataplane, dns: simulation lanes, one thread each (default: the processors, at most 16)", "N" },
         { NULL },
     };
     guint64 runs = 5, events = 5000000, requests = 1000000;
@@ -538,7 +538,7 @@ run_bench(const Command *command, int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "dataplane") == 0)
         return bench_dataplane(command, requests, (guint) threads);
     if (argc == 2 && strcmp(argv[1], "dns") == 0)
-        return bench_dns(command, requests);
+        return bench_dns(command, requests, (guint) threads);
     if (argc == 2 && strcmp(argv[1], "core") != 0)
         return usage_error(command, "unknown benchmark '%s' (expected core, cluster, dataplane, render or dns)", argv[1]);
 

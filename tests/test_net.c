@@ -570,6 +570,33 @@ test_net_lanes_are_deterministic(void **state)
     }
 }
 
+/* The same for lookups through the resolvers and CoreDNS on lanes. */
+static void
+test_net_lanes_resolve_deterministically(void **state)
+{
+    (void) state;
+    KnEnvelopeSize size = { .nodes = 6, .services = 12, .pods = 60, .namespaces = 2 };
+    KnDnsBenchReport first = { 0 };
+
+    for (guint lanes = 1; lanes <= 3; lanes++) {
+        for (guint run = 0; run < 3; run++) {
+            KnDnsBenchReport report;
+
+            kn_envelope_dns(&size, 600, 20000.0, 1, lanes, &report);
+            assert_int_equal(report.lanes, lanes);
+            assert_int_equal(report.lookups, 600);
+            assert_int_equal(report.ok, 600);
+            assert_int_equal(report.failed, 0);
+            if (run == 0) {
+                first = report;
+                continue;
+            }
+            assert_int_equal(report.packets, first.packets);
+            assert_int_equal(report.sim_time, first.sim_time);
+        }
+    }
+}
+
 static void
 check_lanes_refused(KnCluster *cluster, KnNet *net)
 {
@@ -607,6 +634,7 @@ main(void)
         cmocka_unit_test(test_net_observer_sees_every_interface),
         cmocka_unit_test(test_net_host_to_node),
         cmocka_unit_test(test_net_lanes_are_deterministic),
+        cmocka_unit_test(test_net_lanes_resolve_deterministically),
         cmocka_unit_test(test_net_lanes_refused),
         cmocka_unit_test(test_net_dns_one_socket),
         cmocka_unit_test(test_net_lookup_cut_short),
