@@ -463,17 +463,24 @@ http_request_clear(HttpRequest *request)
     g_free(request->storage);
 }
 
-/* Cuts the line at 'line' at its '\n'; returns the next line, or NULL
- * after the last (g_strsplit(text, "\n", -1), one line at a time). */
+/* Cuts the line at 'line' at its '\n' and drops its trailing white space
+ * (g_strchomp()); returns the next line, or NULL after the last
+ * (g_strsplit(text, "\n", -1), one line at a time). */
 static char *
 cut_line(char *line)
 {
     char *end = strchr(line, '\n');
+    char *next = NULL;
 
-    if (end == NULL)
-        return NULL;
-    *end = '\0';
-    return end + 1;
+    if (end != NULL) {
+        *end = '\0';
+        next = end + 1;
+    } else {
+        end = line + strlen(line);
+    }
+    while (end > line && g_ascii_isspace(end[-1]))
+        *--end = '\0';
+    return next;
 }
 
 /* Parses the request line and headers; FALSE if they are not HTTP/1.x. */
@@ -495,7 +502,6 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
     text[size] = '\0';
     line = text;
     next = cut_line(line);
-    g_strchomp(line);
     /* Exactly three words, split at single spaces. */
     space1 = strchr(line, ' ');
     space2 = space1 != NULL ? strchr(space1 + 1, ' ') : NULL;
@@ -514,16 +520,15 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
         char *colon;
 
         next = cut_line(line);
-        g_strchomp(line);
         if (line[0] == '\0')
             break;
         colon = strchr(line, ':');
         if (colon == NULL)
             continue;
         *colon = '\0';
-        if (g_ascii_strcasecmp(line, "Host") == 0)
+        if (colon - line == 4 && g_ascii_strcasecmp(line, "Host") == 0)
             request->has_host = TRUE;
-        else if (g_ascii_strcasecmp(line, "Connection") == 0) {
+        else if (colon - line == 10 && g_ascii_strcasecmp(line, "Connection") == 0) {
             const char *value = g_strstrip(colon + 1);
 
             if (g_ascii_strcasecmp(value, "close") == 0)
@@ -606,8 +611,15 @@ kn_images_http_date(gint64 seconds, char *buf)
     static const char *const days[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
     static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    /* Answers come many to a second: the last second's text is kept. */
+    static __thread gint64 last_seconds = G_MININT64;
+    static __thread char last_text[30];
     CivilTime t;
 
+    if (seconds == last_seconds) {
+        memcpy(buf, last_text, sizeof last_text);
+        return buf;
+    }
     civil_time(seconds, &t);
     if (t.year < 0 || t.year > 9999) {
         g_snprintf(buf, 30, "%s, %02d %s %04" G_GINT64_FORMAT " %02d:%02d:%02d GMT", days[t.weekday],
@@ -634,6 +646,9 @@ kn_images_http_date(gint64 seconds, char *buf)
     *p++ = ':';
     p = put_digits(p, (guint64) t.second, 2);
     memcpy(p, " GMT", 5);
+    G_STATIC_ASSERT(sizeof "Mon, 02 Jun 2025 10:00:05 GMT" == sizeof last_text);
+    memcpy(last_text, buf, sizeof last_text);
+    last_seconds = seconds;
     return buf;
 }
 
@@ -790,19 +805,24 @@ query_value(const char *query, const char *name)
     return NULL;
 }
 
-/* Go's Time.String(): "2025-06-02 10:00:05.25 +0000 UTC m=+5.250000001". */
-static char *
-go_time_string(const KnImageServeContext *context)
+/* Go's Time.String(): "2025-06-02 10:00:05.25 +0000 UTC m=+5.250000001",
+ * written at 'buf' (at least GO_TIME_MAX bytes), terminated. */
+#define GO_TIME_MAX 96
+
+static void
+go_time_string(const KnImageServeContext *context, char *buf)
 {
     gint64 seconds = unix_now(context);
     guint64 nanos = context->now % KN_SEC;
     KnTime since = context->now >= context->started ? context->now - context->started : 0;
     CivilTime t;
-    char buf[96], *p = buf;
+    char *p = buf;
 
     civil_time(seconds, &t);
-    if (t.year < 0 || t.year > 9999)
-        return g_strdup("");     /* beyond GDateTime's range */
+    if (t.year < 0 || t.year > 9999) {
+        buf[0] = '\0';          /* beyond GDateTime's range */
+        return;
+    }
     /* "%Y-%m-%d %H:%M:%S" */
     p = put_digits(p, (guint64) t.year, t.year >= 1000 ? 4 : t.year >= 100 ? 3 : t.year >= 10 ? 2 : 1);
     *p++ = '-';
@@ -832,7 +852,6 @@ go_time_string(const KnImageServeContext *context)
     *p++ = '.';
     p = put_digits(p, since % KN_SEC, 9);
     *p = '\0';
-    return g_strdup(buf);
 }
 
 /* g_string_append_len() without its generality (overlap checks, a
@@ -951,9 +970,9 @@ serve_netexec_http(GBytes *bytes, const KnImageServeContext *context)
                                go_status_text(status) != NULL ? go_status_text(status) : "");
         go_response(out, status, NULL, extra, body, request.wants_close, date, head);
     } else {
-        g_autofree char *now = go_time_string(context);
-        g_autofree char *body = g_strconcat("NOW: ", now, NULL);
+        char body[5 + GO_TIME_MAX] = "NOW: ";
 
+        go_time_string(context, body + 5);
         go_response(out, 200, text_plain, NULL, body, request.wants_close, date, head);
     }
     http_request_clear(&request);
