@@ -200,6 +200,10 @@ struct KnNet {
     GPtrArray *all;              /* every KnNetns ever made (owned) */
     GHashTable *subnets;         /* a node's pod subnet (IPv4 network, host order) -> KnNetns */
     guint32 subnet_mask;         /* the nodes' pod subnet mask */
+    KnNetns **subnet_nodes;      /* the same by the subnet's number inside the cluster's pod
+                                  * network, when it has at most MAX_SUBNET_INDEX; or NULL */
+    guint32 subnet_base;         /* the pod network's first address (host order) */
+    guint subnet_shift;          /* 32 - the subnets' prefix length */
     KnCidr cluster_pod_cidr;
     gboolean overlay;
     gboolean cloud;              /* pods have VPC addresses (cni mode cloud) */
@@ -897,12 +901,54 @@ is_local_cb(gpointer node, const KnAddr *addr)
     return node_has_addr(node, addr);
 }
 
+/* The node whose pod subnet holds 'addr', an address of the cluster's pod
+ * network. */
 static KnNetns *
 node_of_pod_cidr(KnNet *net, const KnAddr *addr)
 {
+    guint32 value;
+
     if (addr->family != 4)
         return NULL;
-    return g_hash_table_lookup(net->subnets, GUINT_TO_POINTER(kn_addr_ipv4_value(addr) & net->subnet_mask));
+    value = kn_addr_ipv4_value(addr);
+    if (net->subnet_nodes != NULL)
+        return net->subnet_nodes[(value - net->subnet_base) >> net->subnet_shift];
+    return g_hash_table_lookup(net->subnets, GUINT_TO_POINTER(value & net->subnet_mask));
+}
+
+/* Subnets a pod network may have for an array of its nodes (a /16 cut in
+ * /24s has 256). */
+#define MAX_SUBNET_INDEX 65536
+
+/* Makes net->subnet_nodes when the nodes' subnets are all of one size,
+ * inside the pod network, and not too many. */
+static void
+subnet_index_build(KnNet *net)
+{
+    const KnCidr *all = &net->cluster_pod_cidr;
+    guint len = 0;
+    GHashTableIter iter;
+    gpointer key, value;
+
+    if (all->addr.family != 4 || g_hash_table_size(net->subnets) == 0)
+        return;
+    for (guint i = 0; i < net->nodes->len; i++) {
+        const KnNetns *node = net->nodes->pdata[i];
+
+        if (node->pod_cidr.addr.family != 4)
+            continue;
+        if ((len != 0 && node->pod_cidr.len != len) || !kn_cidr_contains(all, &node->pod_cidr.addr))
+            return;
+        len = node->pod_cidr.len;
+    }
+    if (len < all->len || len - all->len > 16 || len > 32)
+        return;
+    net->subnet_base = kn_addr_ipv4_value(&all->addr) & (all->len == 0 ? 0 : ~0u << (32 - all->len));
+    net->subnet_shift = 32 - len;
+    net->subnet_nodes = g_new0(KnNetns *, (gsize) 1 << (len - all->len));
+    g_hash_table_iter_init(&iter, net->subnets);
+    while (g_hash_table_iter_next(&iter, &key, &value))
+        net->subnet_nodes[(GPOINTER_TO_UINT(key) - net->subnet_base) >> net->subnet_shift] = value;
 }
 
 static RouteResult
@@ -3565,6 +3611,7 @@ kn_net_new(KnCluster *cluster)
         g_ptr_array_add(net->nodes, ns);
         addr_index_insert(net, ns);
     }
+    subnet_index_build(net);
     for (guint i = 0; i < scenario->hosts->len; i++) {
         const KnHostSpec *spec = scenario->hosts->pdata[i];
         KnAddr addr;
@@ -3611,6 +3658,7 @@ kn_net_free(KnNet *net)
     g_ptr_array_unref(net->all);
     g_string_free(net->story, TRUE);
     g_hash_table_unref(net->subnets);
+    g_free(net->subnet_nodes);
     g_free(net);
 }
 
