@@ -67,7 +67,16 @@ struct KnConntrack {
     guint n_entries;             /* entries (confirmed) */
     guint64 next_id;
     KnTime min_expires;          /* no entry expires before: a sweep until then finds nothing */
+    GPtrArray *blocks;           /* ENTRIES_PER_BLOCK entries each, owned */
+    guint block_used;            /* entries handed out of the last block */
+    KnCtEntry *spare;            /* freed entries, linked through their first bytes */
 };
+
+/* Entries come out of blocks of the table's own: a node's entries sit
+ * together, without malloc's headers between them, and a new one costs
+ * no allocation. */
+#define ENTRIES_PER_BLOCK 256
+G_STATIC_ASSERT(sizeof(KnCtEntry) >= sizeof(KnCtEntry *));
 
 static inline guint64
 mix64(guint64 x)
@@ -253,11 +262,13 @@ tuple_invert(const KnCtTuple *from, KnCtTuple *to)
 }
 
 void
-kn_conntrack_entry_free(KnCtEntry *entry)
+kn_conntrack_entry_free(KnConntrack *ct, KnCtEntry *entry)
 {
+    g_return_if_fail(ct != NULL);
     if (entry == NULL)
         return;
-    g_free(entry);
+    *(KnCtEntry **) entry = ct->spare;
+    ct->spare = entry;
 }
 
 KnConntrack *
@@ -266,6 +277,8 @@ kn_conntrack_new(void)
     KnConntrack *ct = g_new0(KnConntrack, 1);
 
     ct->min_expires = KN_TIME_MAX;
+    ct->blocks = g_ptr_array_new_with_free_func(g_free);
+    ct->block_used = ENTRIES_PER_BLOCK;
     table_resize(ct, MIN_SLOTS);
     return ct;
 }
@@ -276,10 +289,7 @@ kn_conntrack_free(KnConntrack *ct)
     if (ct == NULL)
         return;
 
-    g_autoptr(GPtrArray) all = table_entries(ct);
-
-    for (guint i = 0; i < all->len; i++)
-        kn_conntrack_entry_free(all->pdata[i]);
+    g_ptr_array_unref(ct->blocks);       /* every entry, in the table or not */
     free(ct->slots);
     g_free(ct);
 }
@@ -298,7 +308,7 @@ entry_remove(KnConntrack *ct, KnCtEntry *entry)
     table_remove(ct, &entry->orig);
     table_remove(ct, &entry->reply);
     ct->n_entries--;
-    kn_conntrack_entry_free(entry);
+    kn_conntrack_entry_free(ct, entry);
 }
 
 KnCtEntry *
@@ -329,11 +339,22 @@ kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple)
 }
 
 KnCtEntry *
-kn_conntrack_entry_new(const KnCtTuple *tuple)
+kn_conntrack_entry_new(KnConntrack *ct, const KnCtTuple *tuple)
 {
-    KnCtEntry *entry = g_new0(KnCtEntry, 1);
+    g_return_val_if_fail(ct != NULL, NULL);
 
-    entry->orig = *tuple;
+    KnCtEntry *entry = ct->spare;
+
+    if (entry != NULL) {
+        ct->spare = *(KnCtEntry **) entry;
+    } else {
+        if (ct->block_used == ENTRIES_PER_BLOCK) {
+            g_ptr_array_add(ct->blocks, g_new(KnCtEntry, ENTRIES_PER_BLOCK));
+            ct->block_used = 0;
+        }
+        entry = (KnCtEntry *) g_ptr_array_index(ct->blocks, ct->blocks->len - 1) + ct->block_used++;
+    }
+    *entry = (KnCtEntry) { .orig = *tuple };
     tuple_invert(tuple, &entry->reply);
     return entry;
 }
@@ -389,7 +410,7 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 
     if (ct->slots[slot_find(ct, &entry->orig, orig_hash)].ref != 0
         || ct->slots[slot_find(ct, &entry->reply, reply_hash)].ref != 0) {
-        kn_conntrack_entry_free(entry);
+        kn_conntrack_entry_free(ct, entry);
         return FALSE;
     }
     entry->confirmed = TRUE;

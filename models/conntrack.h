@@ -70,12 +70,13 @@ KnCtEntry *kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime n
  * changes nothing.  'ct' may be NULL. */
 void kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple);
 
-/* A new unconfirmed entry for a first packet with 'tuple'; its reply tuple
- * is the inverse until NAT changes it.  Owned by the caller until
- * kn_conntrack_confirm(); free an unconfirmed one with
- * kn_conntrack_entry_free(). */
-KnCtEntry *kn_conntrack_entry_new(const KnCtTuple *tuple);
-void kn_conntrack_entry_free(KnCtEntry *entry);
+/* A new unconfirmed entry of 'ct' for a first packet with 'tuple'; its
+ * reply tuple is the inverse until NAT changes it.  Owned by the caller
+ * until kn_conntrack_confirm(); free an unconfirmed one with
+ * kn_conntrack_entry_free().  The table keeps the memory of its entries
+ * (in blocks, for locality): free them before it. */
+KnCtEntry *kn_conntrack_entry_new(KnConntrack *ct, const KnCtTuple *tuple);
+void kn_conntrack_entry_free(KnConntrack *ct, KnCtEntry *entry);
 
 /* Records DNAT of the original destination to 'addr':'port'. */
 void kn_conntrack_set_dnat(KnCtEntry *entry, const KnAddr *addr, guint16 port);

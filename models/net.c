@@ -1112,7 +1112,7 @@ ct_begin(KnNet *net, KnNetns *node, KnPacket *packet)
     kn_conntrack_tuple_of(packet, &tuple);
     cs.entry = kn_conntrack_lookup(node->ct, &tuple, kn_sim_now(net->sim), &cs.reply);
     if (cs.entry == NULL) {
-        cs.entry = kn_conntrack_entry_new(&tuple);
+        cs.entry = kn_conntrack_entry_new(node->ct, &tuple);
         cs.is_new = TRUE;
     }
     return cs;
@@ -1273,10 +1273,10 @@ ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
 }
 
 static void
-ct_abandon(CtState *cs)
+ct_abandon(KnNetns *node, CtState *cs)
 {
     if (cs->is_new)
-        kn_conntrack_entry_free(cs->entry);
+        kn_conntrack_entry_free(node->ct, cs->entry);
     cs->entry = NULL;
 }
 
@@ -1361,7 +1361,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     cs = ct_begin(net, node, packet);
     if (cs.is_new) {
         if (!run_hook(net, node, KN_HOOK_PREROUTING, packet, ct_bits(&cs), in_iface, NULL, &walk, hops)) {
-            ct_abandon(&cs);
+            ct_abandon(node, &cs);
             kn_packet_free(packet);
             return;
         }
@@ -1374,7 +1374,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     if (route.route == ROUTE_LOCAL) {
         if (!run_hook(net, node, KN_HOOK_INPUT, packet, ct_bits(&cs), in_iface, NULL, NULL, hops)
             || !ct_confirm(net, node, &cs, packet)) {
-            ct_abandon(&cs);
+            ct_abandon(node, &cs);
             kn_packet_free(packet);
             return;
         }
@@ -1384,7 +1384,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     if (!run_hook(net, node, KN_HOOK_FORWARD, packet, ct_bits(&cs), in_iface, route.dev, NULL, hops)
         || !postrouting(net, node, &cs, packet, &route, in_iface, hops)
         || !ct_confirm(net, node, &cs, packet)) {
-        ct_abandon(&cs);
+        ct_abandon(node, &cs);
         kn_packet_free(packet);
         return;
     }
@@ -1424,7 +1424,7 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
     cs = ct_begin(net, node, packet);
     if (cs.is_new) {
         if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, &walk, hops)) {
-            ct_abandon(&cs);
+            ct_abandon(node, &cs);
             kn_packet_free(packet);
             return;
         }
@@ -1432,7 +1432,7 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
     } else {
         ct_replay(net, &cs, packet);
         if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, NULL, hops)) {
-            ct_abandon(&cs);
+            ct_abandon(node, &cs);
             kn_packet_free(packet);
             return;
         }
@@ -1440,7 +1440,7 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
     route = route_lookup(net, node, &packet->dst);
     if (!postrouting(net, node, &cs, packet, &route, NULL, hops)
         || !ct_confirm(net, node, &cs, packet)) {
-        ct_abandon(&cs);
+        ct_abandon(node, &cs);
         kn_packet_free(packet);
         return;
     }

@@ -44,7 +44,7 @@ test_conntrack_nat_is_replayed_and_reversed(void **state)
     (void) state;
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
     KnCtTuple orig = tuple("10.244.1.4", 40000, "10.96.0.12", 80, KN_IPPROTO_TCP);
-    KnCtEntry *entry = kn_conntrack_entry_new(&orig);
+    KnCtEntry *entry = kn_conntrack_entry_new(ct, &orig);
     KnAddr ep, masq;
     gboolean reply = TRUE;
 
@@ -88,7 +88,7 @@ test_conntrack_snat_avoids_taken_reply_tuples(void **state)
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
     KnCtTuple a = tuple("10.244.1.4", 40000, "203.0.113.7", 443, KN_IPPROTO_TCP);
     KnCtTuple b = tuple("10.244.1.5", 40000, "203.0.113.7", 443, KN_IPPROTO_TCP);
-    KnCtEntry *ea = kn_conntrack_entry_new(&a), *eb = kn_conntrack_entry_new(&b);
+    KnCtEntry *ea = kn_conntrack_entry_new(ct, &a), *eb = kn_conntrack_entry_new(ct, &b);
     KnAddr node;
 
     kn_addr_parse("172.18.0.3", &node);
@@ -107,7 +107,7 @@ test_conntrack_confirm_clash_fails(void **state)
     (void) state;
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
     KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
-    KnCtEntry *first = kn_conntrack_entry_new(&t), *second = kn_conntrack_entry_new(&t);
+    KnCtEntry *first = kn_conntrack_entry_new(ct, &t), *second = kn_conntrack_entry_new(ct, &t);
     KnAddr a, b;
 
     kn_addr_parse("10.244.1.2", &a);
@@ -126,7 +126,7 @@ test_conntrack_tcp_states_and_timeouts(void **state)
     (void) state;
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
     KnCtTuple t = tuple("10.244.1.4", 40000, "10.244.2.7", 80, KN_IPPROTO_TCP);
-    KnCtEntry *e = kn_conntrack_entry_new(&t);
+    KnCtEntry *e = kn_conntrack_entry_new(ct, &t);
 
     kn_conntrack_update(ct, e, KN_TCP_SYN, FALSE, 0);
     assert_int_equal(e->tcp_state, KN_CT_TCP_SYN_SENT);
@@ -159,7 +159,7 @@ test_conntrack_udp_stream_timeout(void **state)
     (void) state;
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
     KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
-    KnCtEntry *e = kn_conntrack_entry_new(&t);
+    KnCtEntry *e = kn_conntrack_entry_new(ct, &t);
 
     kn_conntrack_update(ct, e, 0, FALSE, 0);
     assert_true(kn_conntrack_confirm(ct, e, 0));
@@ -180,7 +180,7 @@ test_conntrack_format_as_conntrack_tools(void **state)
     (void) state;
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
     KnCtTuple t = tuple("10.244.1.4", 40000, "10.96.0.12", 80, KN_IPPROTO_TCP);
-    KnCtEntry *e = kn_conntrack_entry_new(&t);
+    KnCtEntry *e = kn_conntrack_entry_new(ct, &t);
     KnAddr ep;
 
     kn_addr_parse("10.244.2.7", &ep);
