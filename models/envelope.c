@@ -244,6 +244,7 @@ loads_finish(Load *loads, guint n_lanes, guint64 *started, guint64 *ok, guint64 
         *failed += loads[i].failed;
         g_ptr_array_unref(loads[i].clients);
         g_ptr_array_unref(loads[i].names);
+        g_clear_pointer(&loads[i].request, g_bytes_unref);
     }
 }
 
@@ -309,7 +310,6 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
     g_autoptr(GPtrArray) pods = kn_store_list(cluster->store, KN_KIND_POD, NULL);
     g_autoptr(GPtrArray) services = kn_store_list(cluster->store, KN_KIND_SERVICE, NULL);
     g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GBytes) request = g_bytes_new_static(http_get, sizeof http_get - 1);
     Load loads[KN_SIM_MAX_LANES];
 
     n_lanes = report->lanes = loads_init(net, sim, n_lanes, loads);
@@ -331,7 +331,8 @@ kn_envelope_dataplane(const KnEnvelopeSize *size, guint64 requests, double rate,
     }
     for (guint i = 0; i < n_lanes; i++) {
         loads[i].targets = targets;
-        loads[i].request = request;
+        /* Its own: every request's packets count references to it. */
+        loads[i].request = g_bytes_new_static(http_get, sizeof http_get - 1);
     }
     report->build_s = (double) (g_get_monotonic_time() - start) / 1e6;
 

@@ -72,7 +72,7 @@ kn_sim_new(guint64 seed)
     g_mutex_init(&sim->streams_lock);
     g_mutex_init(&sim->barrier.lock);
     g_cond_init(&sim->barrier.wake);
-    sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_aligned_free);
     sim->n_lanes = 1;
     sim->lanes[0].queue = kn_queue_new();
     return sim;
@@ -429,7 +429,8 @@ kn_sim_rng(KnSim *sim, const char *name)
     KnRng *rng = g_hash_table_lookup(sim->streams, name);
 
     if (rng == NULL) {
-        rng = g_new(KnRng, 1);
+        /* A cache line each: streams of different lanes are drawn at once. */
+        rng = g_aligned_alloc(1, sizeof(KnRng), 64);
         kn_rng_init(rng, sim->seed, name);
         g_hash_table_insert(sim->streams, g_strdup(name), rng);
     }
