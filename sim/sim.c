@@ -7,6 +7,16 @@
 
 #include "sim/queue.h"
 
+/* Runs with lanes go in windows of half the lookahead, on a grid from the
+ * run's start.  What a lane sends in window w lands in window w + 2 or
+ * later, so a lane may run window k as soon as the others are done with
+ * window k - 2: it may be one window ahead of the slowest, and the
+ * lanes' uneven windows even out.  At the start of window k it takes what
+ * the others sent in window k - 2, in lane order, so its queue gets the
+ * same events in the same order however the threads ran. */
+#define N_OUTS 4                 /* windows whose crossings may be unclaimed: k-2 .. k+1 */
+#define N_REPORTS 8              /* windows whose reports may be read: k-3 .. k+1 */
+
 /* An event on its way to another lane: queued there when the window ends. */
 typedef struct {
     KnTime time;
@@ -19,22 +29,18 @@ typedef struct Lane {
     KnTime now;                  /* the clock */
     guint64 n_events;            /* events run so far */
     gboolean stop;               /* set by kn_sim_stop() */
-    guint parity;                /* the window's: which 'out' it fills */
-    KnTime sent_min;             /* earliest time sent to another lane this window */
-    GArray *out[2][KN_SIM_MAX_LANES];   /* Crossing, by window parity and lane; or NULL */
+    guint64 window;              /* the window it runs */
+    gboolean sent;               /* it sent another lane something in this window */
+    GArray *out[N_OUTS][KN_SIM_MAX_LANES];   /* Crossing, by window and lane; or NULL */
 } __attribute__((aligned(64))) Lane;   /* a cache line of its own: lanes run apart */
 
-/* A sense-reversing barrier for the lanes' threads.  A thread spins a
- * while (windows are short: the others are usually about to arrive), then
- * sleeps until the last one wakes it (more lanes than free cores). */
+/* What a lane tells of a window once it has run it. */
 typedef struct {
-    gint count;                  /* threads yet to arrive */
-    gint sense;
-    gint n;
-    gint sleepers;               /* threads asleep or about to be */
-    GMutex lock;
-    GCond wake;
-} Barrier;
+    guint64 window;              /* which window this is the report of */
+    KnTime next;                 /* the earliest time it had pending after it */
+    gboolean sent;               /* it sent another lane something in it */
+    gboolean stop;               /* kn_sim_stop() ran in it */
+} Report;
 
 struct KnSim {
     guint64 seed;                /* the run's seed, root of every stream */
@@ -42,13 +48,17 @@ struct KnSim {
     GHashTable *streams;         /* name -> KnRng; both owned */
     guint n_lanes;
     KnTime lookahead;
-    gboolean running;            /* a run with lanes is on */
+    /* A run with lanes: */
+    gboolean running;
     KnTime until;                /* its bound */
-    Barrier barrier;
-    /* What each lane publishes at the end of a window, by parity: the
-     * earliest time it has pending or sent, and whether it stopped. */
-    KnTime next[2][KN_SIM_MAX_LANES];
-    gboolean stopped[2][KN_SIM_MAX_LANES];
+    KnTime origin, width;        /* window w is [origin + w * width, origin + (w + 1) * width) */
+    struct {
+        gint64 done;             /* windows before this one are done */
+    } __attribute__((aligned(64))) progress[KN_SIM_MAX_LANES];
+    Report reports[N_REPORTS][KN_SIM_MAX_LANES];
+    GMutex lock;                 /* for the lanes that wait asleep */
+    GCond wake;
+    gint sleepers;
     Lane lanes[KN_SIM_MAX_LANES];
 };
 
@@ -70,8 +80,8 @@ kn_sim_new(guint64 seed)
 
     sim->seed = seed;
     g_mutex_init(&sim->streams_lock);
-    g_mutex_init(&sim->barrier.lock);
-    g_cond_init(&sim->barrier.wake);
+    g_mutex_init(&sim->lock);
+    g_cond_init(&sim->wake);
     sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_aligned_free);
     sim->n_lanes = 1;
     sim->lanes[0].queue = kn_queue_new();
@@ -82,7 +92,7 @@ static void
 lane_clear(Lane *lane)
 {
     g_clear_pointer(&lane->queue, kn_queue_free);
-    for (guint p = 0; p < 2; p++)
+    for (guint p = 0; p < N_OUTS; p++)
         for (guint i = 0; i < KN_SIM_MAX_LANES; i++)
             g_clear_pointer(&lane->out[p][i], g_array_unref);
 }
@@ -96,8 +106,8 @@ kn_sim_free(KnSim *sim)
         lane_clear(&sim->lanes[i]);
     g_clear_pointer(&sim->streams, g_hash_table_unref);
     g_mutex_clear(&sim->streams_lock);
-    g_mutex_clear(&sim->barrier.lock);
-    g_cond_clear(&sim->barrier.wake);
+    g_mutex_clear(&sim->lock);
+    g_cond_clear(&sim->wake);
     g_aligned_free(sim);
 }
 
@@ -147,7 +157,7 @@ kn_sim_schedule_in(KnSim *sim, KnTime delay, const KnEventClass *klass, gpointer
 static void
 cross(KnSim *sim, Lane *lane, guint to, KnTime delay, const KnEventClass *klass, gpointer data)
 {
-    GArray **out = &lane->out[lane->parity][to];
+    GArray **out = &lane->out[lane->window % N_OUTS][to];
     Crossing crossing = { lane->now + delay, klass, data };
 
     g_return_if_fail(delay >= sim->lookahead);
@@ -155,7 +165,7 @@ cross(KnSim *sim, Lane *lane, guint to, KnTime delay, const KnEventClass *klass,
     if (*out == NULL)
         *out = g_array_sized_new(FALSE, FALSE, sizeof(Crossing), 256);
     g_array_append_val(*out, crossing);
-    lane->sent_min = MIN(lane->sent_min, crossing.time);
+    lane->sent = TRUE;
 }
 
 KnEventId
@@ -200,7 +210,7 @@ kn_sim_set_lanes(KnSim *sim, guint n_lanes, KnTime lookahead)
 {
     g_return_if_fail(sim != NULL && !sim->running);
     g_return_if_fail(n_lanes >= 1 && n_lanes <= KN_SIM_MAX_LANES);
-    g_return_if_fail(n_lanes == 1 || lookahead > 0);
+    g_return_if_fail(n_lanes == 1 || lookahead >= 2);
     g_return_if_fail(kn_sim_pending(sim) == 0);
 
     for (guint i = n_lanes; i < sim->n_lanes; i++)
@@ -248,48 +258,58 @@ run_serial(KnSim *sim, KnTime until)
     return n_run;
 }
 
-#define BARRIER_SPINS 1000
+#define WAIT_SPINS 1000
 
+/* Waits until every lane but 'index' is done with the windows before
+ * 'window': spins a while (the others are usually about to get there),
+ * then sleeps until a lane's progress wakes it (more lanes than free
+ * processors). */
 static void
-barrier_wait(Barrier *barrier, gint *sense)
+wait_for_others(KnSim *sim, guint index, gint64 window)
 {
-    *sense = !*sense;
-    if (g_atomic_int_dec_and_test(&barrier->count)) {
-        g_atomic_int_set(&barrier->count, barrier->n);
-        g_atomic_int_set(&barrier->sense, *sense);
-        /* A sleeper counted itself before it looked at 'sense': either it
-         * saw the new one, or it is counted here. */
-        if (g_atomic_int_get(&barrier->sleepers) > 0) {
-            g_mutex_lock(&barrier->lock);
-            g_cond_broadcast(&barrier->wake);
-            g_mutex_unlock(&barrier->lock);
-        }
-        return;
-    }
-    for (guint spins = 0; spins < BARRIER_SPINS; spins++) {
-        if (g_atomic_int_get(&barrier->sense) == *sense)
-            return;
+    for (guint j = 0; j < sim->n_lanes; j++) {
+        if (j == index)
+            continue;
+        for (guint spins = 0; __atomic_load_n(&sim->progress[j].done, __ATOMIC_SEQ_CST) < window; spins++) {
+            if (spins < WAIT_SPINS) {
 #if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
+                __builtin_ia32_pause();
 #endif
+                continue;
+            }
+            g_mutex_lock(&sim->lock);
+            g_atomic_int_inc(&sim->sleepers);
+            while (__atomic_load_n(&sim->progress[j].done, __ATOMIC_SEQ_CST) < window)
+                g_cond_wait(&sim->wake, &sim->lock);
+            g_atomic_int_dec_and_test(&sim->sleepers);
+            g_mutex_unlock(&sim->lock);
+        }
     }
-    g_mutex_lock(&barrier->lock);
-    g_atomic_int_inc(&barrier->sleepers);
-    while (g_atomic_int_get(&barrier->sense) != *sense)
-        g_cond_wait(&barrier->wake, &barrier->lock);
-    g_atomic_int_dec_and_test(&barrier->sleepers);
-    g_mutex_unlock(&barrier->lock);
 }
 
-/* Queues what the other lanes sent 'to' in the windows of 'parity', in lane
- * order: the same order however the threads ran. */
+/* Lane 'index' is done with the windows before 'window'.  A sleeper counted
+ * itself before it looked at the progress: either it saw this, or it is
+ * woken here. */
 static void
-take_crossings(KnSim *sim, guint to, guint parity)
+publish_progress(KnSim *sim, guint index, gint64 window)
+{
+    __atomic_store_n(&sim->progress[index].done, window, __ATOMIC_SEQ_CST);
+    if (g_atomic_int_get(&sim->sleepers) > 0) {
+        g_mutex_lock(&sim->lock);
+        g_cond_broadcast(&sim->wake);
+        g_mutex_unlock(&sim->lock);
+    }
+}
+
+/* Queues what the other lanes sent 'to' in window 'window', in lane order:
+ * the same order however the threads ran. */
+static void
+take_crossings(KnSim *sim, guint to, guint64 window)
 {
     KnQueue *queue = sim->lanes[to].queue;
 
     for (guint from = 0; from < sim->n_lanes; from++) {
-        GArray *in = sim->lanes[from].out[parity][to];
+        GArray *in = sim->lanes[from].out[window % N_OUTS][to];
 
         if (in == NULL || in->len == 0)
             continue;
@@ -302,43 +322,88 @@ take_crossings(KnSim *sim, guint to, guint parity)
     }
 }
 
+/* What the lanes do after window 'window - 2', from the reports of its
+ * last two windows (every lane reads the same, and so decides the same):
+ * go on (FALSE), or stop ('*stop' TRUE), or, when nothing was on its way
+ * between lanes and nothing is pending before the window at '*jump', skip
+ * to it (KN_TIME_MAX: nothing is pending at all). */
+static gboolean
+decide(KnSim *sim, guint64 window, guint64 *jump)
+{
+    guint64 seen = window - 2;   /* the reports of 'seen' and 'seen - 1' */
+    gboolean quiet = TRUE;
+    KnTime next = KN_TIME_MAX;
+
+    *jump = window;
+    for (guint j = 0; j < sim->n_lanes; j++) {
+        const Report *last = &sim->reports[seen % N_REPORTS][j];
+        const Report *before = &sim->reports[(seen - 1) % N_REPORTS][j];
+
+        if (last->stop)
+            return TRUE;
+        quiet &= !last->sent && (before->window != seen - 1 || !before->sent);
+        next = MIN(next, last->next);
+    }
+    if (!quiet)
+        return FALSE;
+    if (next == KN_TIME_MAX || next > sim->until)
+        return TRUE;
+    *jump = MAX(window, (next - sim->origin) / sim->width);
+    return FALSE;
+}
+
 /* One lane's part of a run with lanes, on its own thread (lane 0 on the
- * caller's).  Every lane sees the same published values after each meeting,
- * so all leave the loop at the same window. */
+ * caller's). */
 static guint64
 run_lane(KnSim *sim, guint index)
 {
     Lane *lane = &sim->lanes[index];
-    guint64 n_run = 0;
-    gint sense = 0;
+    guint64 n_run = 0, decide_from = 2;
     const KnEventClass *klass;
     gpointer data;
 
     current_lane = index;
-    for (guint parity = 0;; parity ^= 1) {
-        KnTime start = KN_TIME_MAX;
-        gboolean stop = FALSE;
+    for (guint64 k = 0;; k++) {
+        KnTime start = sim->origin + k * sim->width;
 
-        barrier_wait(&sim->barrier, &sense);
-        for (guint i = 0; i < sim->n_lanes; i++) {
-            start = MIN(start, sim->next[parity][i]);
-            stop |= sim->stopped[parity][i];
-        }
-        /* What the others sent in the last window (they are past it). */
-        take_crossings(sim, index, parity ^ 1);
-        if (stop || start == KN_TIME_MAX || start > sim->until)
+        if (k >= 2)
+            wait_for_others(sim, index, (gint64) k - 1);
+        if (start > sim->until)
             break;
+        if (k >= decide_from) {
+            guint64 jump;
 
-        KnTime end = start + MIN(sim->lookahead - 1, sim->until - start);
+            if (decide(sim, k, &jump))
+                break;
+            if (jump > k) {
+                /* Nothing happens before window 'jump': the windows between
+                 * are done, and their reports, never made, are not read.
+                 * All lanes jump before any goes on, so that none writes
+                 * the reports and crossings of its new windows where a
+                 * lane still at the old ones reads. */
+                k = jump;
+                start = sim->origin + k * sim->width;
+                decide_from = k + 2;
+                publish_progress(sim, index, (gint64) k);
+                wait_for_others(sim, index, (gint64) k);
+                if (start > sim->until)
+                    break;
+            }
+        }
+        if (k >= 2)
+            take_crossings(sim, index, k - 2);
 
-        lane->parity = parity;
-        lane->sent_min = KN_TIME_MAX;
+        KnTime end = start + MIN(sim->width - 1, sim->until - start);
+
+        lane->window = k;
+        lane->sent = FALSE;
         while (!lane->stop && kn_queue_pop(lane->queue, end, &lane->now, &klass, &data)) {
             klass->handler(sim, data);
             n_run++;
         }
-        sim->next[parity ^ 1][index] = MIN(kn_queue_next_time(lane->queue), lane->sent_min);
-        sim->stopped[parity ^ 1][index] = lane->stop;
+        sim->reports[k % N_REPORTS][index] = (Report) { .window = k, .next = kn_queue_next_time(lane->queue),
+                                                        .sent = lane->sent, .stop = lane->stop };
+        publish_progress(sim, index, (gint64) k + 1);
     }
     lane->n_events += n_run;
     current_lane = 0;
@@ -370,12 +435,15 @@ run_lanes(KnSim *sim, KnTime until)
     KnTime now = 0;
 
     sim->until = until;
-    sim->barrier.count = sim->barrier.n = (gint) sim->n_lanes;
-    sim->barrier.sense = sim->barrier.sleepers = 0;
+    sim->origin = sim->lanes[0].now;
+    sim->width = MAX(sim->lookahead / 2, 1);
+    sim->sleepers = 0;
+    memset(sim->reports, 0, sizeof sim->reports);
     for (guint i = 0; i < sim->n_lanes; i++) {
         sim->lanes[i].stop = FALSE;
-        sim->next[0][i] = kn_queue_next_time(sim->lanes[i].queue);
-        sim->stopped[0][i] = FALSE;
+        sim->progress[i].done = 0;
+        for (guint w = 0; w < N_REPORTS; w++)
+            sim->reports[w][i].window = G_MAXUINT64;
     }
     sim->running = TRUE;
     for (guint i = 1; i < sim->n_lanes; i++) {
@@ -388,6 +456,10 @@ run_lanes(KnSim *sim, KnTime until)
         n_run += workers[i].n_run;
     }
     sim->running = FALSE;
+    /* What is still on its way goes to its lane. */
+    for (guint i = 0; i < sim->n_lanes; i++)
+        for (guint w = 0; w < N_OUTS; w++)
+            take_crossings(sim, i, w);
     for (guint i = 0; i < sim->n_lanes; i++) {
         stop |= sim->lanes[i].stop;
         now = MAX(now, sim->lanes[i].now);

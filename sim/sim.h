@@ -47,7 +47,7 @@ gsize kn_sim_pending(const KnSim *sim);
 guint64 kn_sim_run_until(KnSim *sim, KnTime until);
 
 /* Makes the running kn_sim_run_until() return after the current handler
- * (with lanes, after the current window of every lane). */
+ * (with lanes, two windows later, every lane's clock where it stopped). */
 void kn_sim_stop(KnSim *sim);
 
 /* Lanes: a conservative parallel run.  The events split into 'n_lanes'
@@ -55,16 +55,18 @@ void kn_sim_stop(KnSim *sim);
  * What an event touches must belong to its lane alone (a model gives each
  * lane its own nodes, say); a lane hands an event to another only through
  * kn_sim_schedule_on(), at least 'lookahead' nanoseconds ahead (the
- * shortest link between them).  The run proceeds in windows: with T the
- * earliest pending time of all lanes, each lane runs its events before
- * T + lookahead, then the lanes meet and take what the others sent them.
- * Nothing a lane does in a window can reach another within it, so the
- * events run in the same order whatever the threads' timing: for a given
- * number of lanes the run is deterministic.  (Its order of events at equal
- * times may differ from a run with another number of lanes.)
+ * shortest link between them).  The run proceeds in windows of half the
+ * lookahead: what a lane sends in one window lands two windows on at the
+ * earliest, so each lane runs a window once the others are done with the
+ * one before the last, and takes what they sent in it.  Nothing a lane does
+ * can reach another before the other has taken it, so the events run in
+ * the same order whatever the threads' timing: for a given number of lanes
+ * the run is deterministic.  (Its order of events at equal times may differ
+ * from a run with another number of lanes.)  When nothing is on its way
+ * between lanes, they skip together to the earliest pending event.
  *
  * Call with no event pending; 'n_lanes' is 1 (the default: one queue, no
- * threads) to KN_SIM_MAX_LANES, 'lookahead' positive when 'n_lanes' > 1.
+ * threads) to KN_SIM_MAX_LANES, 'lookahead' at least 2 ns when 'n_lanes' > 1.
  * Events scheduled with kn_sim_schedule_in()/_at() go to the lane that
  * schedules them: lane 0 outside a run. */
 #define KN_SIM_MAX_LANES 16

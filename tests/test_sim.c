@@ -248,8 +248,13 @@ on_tick(KnSim *sim, gpointer data)
     }
     if (node->stop_at_tick && node->ticks_left == 95)
         kn_sim_stop(sim);
-    if (--node->ticks_left > 0)
-        kn_sim_schedule_in(sim, 2 * (1 + kn_rng_below(&node->rng, LOOKAHEAD)), &tick_class, node);
+    if (--node->ticks_left > 0) {
+        /* Every node pauses once, together, for a long while: lanes skip
+         * the idle windows. */
+        KnTime pause = node->ticks_left == 50 ? 2 * 100 * LOOKAHEAD * (100 + node->id) : 0;
+
+        kn_sim_schedule_in(sim, 2 * (1 + kn_rng_below(&node->rng, LOOKAHEAD)) + pause, &tick_class, node);
+    }
 }
 
 /* Runs the toy on 'n_lanes' lanes until 'until'; returns the nodes' logs
