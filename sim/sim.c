@@ -19,7 +19,7 @@
 #define N_OUTS (2 * SLACK + 2)   /* windows whose crossings may be unclaimed */
 #define N_REPORTS (4 * SLACK + 4)  /* windows whose reports may be read or written */
 
-/* An event on its way to another lane: queued there when the window ends. */
+/* An event on its way to another lane, until that lane takes it (above). */
 typedef struct {
     KnTime time;
     const KnEventClass *klass;
