@@ -201,7 +201,7 @@ struct KnNet {
     GHashTable *subnets;         /* a node's pod subnet (IPv4 network, host order) -> KnNetns */
     guint32 subnet_mask;         /* the nodes' pod subnet mask */
     KnNetns **subnet_nodes;      /* the same by the subnet's number inside the cluster's pod
-                                  * network, when it has at most MAX_SUBNET_INDEX; or NULL */
+                                  * network, when it has at most 2^MAX_SUBNET_BITS; or NULL */
     guint32 subnet_base;         /* the pod network's first address (host order) */
     guint subnet_shift;          /* 32 - the subnets' prefix length */
     KnCidr cluster_pod_cidr;
@@ -916,9 +916,9 @@ node_of_pod_cidr(KnNet *net, const KnAddr *addr)
     return g_hash_table_lookup(net->subnets, GUINT_TO_POINTER(value & net->subnet_mask));
 }
 
-/* Subnets a pod network may have for an array of its nodes (a /16 cut in
- * /24s has 256). */
-#define MAX_SUBNET_INDEX 65536
+/* At most 2^MAX_SUBNET_BITS subnets in the pod network for an array of
+ * its nodes (a /16 cut in /24s has 2^8). */
+#define MAX_SUBNET_BITS 16
 
 /* Makes net->subnet_nodes when the nodes' subnets are all of one size,
  * inside the pod network, and not too many. */
@@ -941,7 +941,7 @@ subnet_index_build(KnNet *net)
             return;
         len = node->pod_cidr.len;
     }
-    if (len < all->len || len - all->len > 16 || len > 32)
+    if (len < all->len || len - all->len > MAX_SUBNET_BITS || len > 32)
         return;
     net->subnet_base = kn_addr_ipv4_value(&all->addr) & (all->len == 0 ? 0 : ~0u << (32 - all->len));
     net->subnet_shift = 32 - len;
@@ -3681,6 +3681,18 @@ kn_net_set_observer(KnNet *net, KnNetPacketFunc func, gpointer user_data)
     net->observer_data = user_data;
 }
 
+/* Whether a CoreDNS server listens in 'ns' (a started pod). */
+static gboolean
+runs_coredns(const KnNetns *ns)
+{
+    if (!ns->alive || !ns->started || ns->apps == NULL)
+        return FALSE;
+    for (guint i = 0; i < ns->apps->len; i++)
+        if (g_array_index(ns->apps, App, i).listener.server == KN_SERVER_COREDNS_DNS)
+            return TRUE;
+    return FALSE;
+}
+
 gboolean
 kn_net_set_lanes(KnNet *net, guint n_lanes)
 {
@@ -3690,7 +3702,7 @@ kn_net_set_lanes(KnNet *net, guint n_lanes)
     if (net->hosts->len > 0)
         lookahead = MIN(lookahead, net->external_latency);
     n_lanes = MIN(n_lanes, MAX(net->nodes->len, 1));
-    if (n_lanes > 1 && (lookahead == 0 || net->trace != NULL || net->log != NULL
+    if (n_lanes > 1 && (lookahead < 2 || net->trace != NULL || net->log != NULL
                         || net->observer != NULL || kn_sim_pending(net->sim) > 0))
         return FALSE;
     for (guint i = 0; i < net->nodes->len; i++)
@@ -3701,11 +3713,8 @@ kn_net_set_lanes(KnNet *net, guint n_lanes)
         ns->lane = ns->node != NULL ? ns->node->lane : 0;
         /* CoreDNS starts at its first query and then watches the store:
          * start it now, before the lanes share the store. */
-        for (guint a = 0; n_lanes > 1 && ns->alive && ns->started && ns->apps != NULL && a < ns->apps->len; a++)
-            if (g_array_index(ns->apps, App, a).listener.server == KN_SERVER_COREDNS_DNS) {
-                pod_coredns(net, ns);
-                break;
-            }
+        if (n_lanes > 1 && runs_coredns(ns))
+            pod_coredns(net, ns);
     }
     kn_sim_set_lanes(net->sim, n_lanes, lookahead);
     return TRUE;

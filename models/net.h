@@ -100,7 +100,7 @@ char *kn_net_conntrack_list(KnNet *net, const char *node);
  * What the whole cluster shares must not change during such a run: the
  * store and its controllers, and the named streams of shells' tools.  One
  * lane is the default.  Returns FALSE, changing nothing, when lanes cannot
- * run: a zero-latency link, --explain, a capture or a log (each is one
+ * run: a link under 2 ns, --explain, a capture or a log (each is one
  * ordered stream), or events already pending.  Fewer lanes than asked
  * when there are fewer nodes. */
 gboolean kn_net_set_lanes(KnNet *net, guint n_lanes);

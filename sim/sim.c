@@ -155,7 +155,8 @@ kn_sim_schedule_in(KnSim *sim, KnTime delay, const KnEventClass *klass, gpointer
     return id;
 }
 
-/* An event for another lane, during a run: on its way until the window ends. */
+/* An event for another lane, during a run: it waits in this lane's 'out'
+ * until that lane takes it, SLACK + 1 windows on. */
 static void
 cross(KnSim *sim, Lane *lane, guint to, KnTime delay, const KnEventClass *klass, gpointer data)
 {
@@ -324,11 +325,12 @@ take_crossings(KnSim *sim, guint to, guint64 window)
     }
 }
 
-/* What the lanes do after window 'window - 2', from the reports of its
- * last two windows (every lane reads the same, and so decides the same):
- * go on (FALSE), or stop ('*stop' TRUE), or, when nothing was on its way
- * between lanes and nothing is pending before the window at '*jump', skip
- * to it (KN_TIME_MAX: nothing is pending at all). */
+/* What the lanes do at the start of window 'window', from the reports of
+ * the last window all are done with and the SLACK before it (every lane
+ * reads the same, and so decides the same): TRUE to stop (a lane called
+ * kn_sim_stop(), or nothing is pending before the bound); otherwise
+ * '*jump' is the window to go on with: 'window' itself, or, when nothing
+ * is on its way between lanes, the window of the earliest pending event. */
 static gboolean
 decide(KnSim *sim, guint64 window, guint64 *jump)
 {
