@@ -216,16 +216,20 @@ static void
 loads_start(KnSim *sim, Load *loads, guint n_lanes, guint64 total, double rate, const char *stream,
             const KnEventClass *klass)
 {
-    guint n_clients = 0;
+    guint64 n_clients = 0, before = 0;
 
     for (guint i = 0; i < n_lanes; i++)
         n_clients += loads[i].clients->len;
+    if (n_clients == 0)
+        return;
     for (guint i = 0; i < n_lanes; i++) {
         Load *load = &loads[i];
         g_autofree char *name = n_lanes == 1 ? g_strdup(stream) : g_strdup_printf("%s/lane-%u", stream, i);
 
-        load->left = total / n_lanes + (i < total % n_lanes);
-        if (load->clients->len == 0 || load->left == 0)
+        /* The shares add up to 'total' (at most 2^40, pods far fewer than 2^24). */
+        load->left = total * (before + load->clients->len) / n_clients - total * before / n_clients;
+        before += load->clients->len;
+        if (load->left == 0)
             continue;
         load->rng = kn_sim_rng(sim, name);
         load->mean_gap_ns = 1e9 / (rate * (double) load->clients->len / (double) n_clients);
