@@ -48,6 +48,7 @@
 #include "models/proxy-endpoints.h"
 #include "models/scenario.h"
 #include "sim/packet.h"
+#include "sim/sha256.h"
 #include "sim/sim.h"
 
 #define LARGE_CLUSTER_ENDPOINTS 1000   /* largeClusterEndpointsThreshold */
@@ -65,19 +66,20 @@ kn_proxy_iptables_config_init(KnProxyIptablesConfig *config)
 /*****************************************************************************/
 /* Chain names (section 1.2). */
 
-static char *
-hash_with(GChecksum *sha, const char *svc_port_name, const char *protocol, const char *endpoint, char *buf)
+char *
+kn_proxy_iptables_hash(const char *svc_port_name, const char *protocol, const char *endpoint,
+                       char *buf)
 {
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    guint8 digest[32];
-    gsize length = sizeof digest;
+    guint8 digest[KN_SHA256_DIGEST];
+    KnSha256 sha;
 
-    g_checksum_reset(sha);
-    g_checksum_update(sha, (const guchar *) svc_port_name, -1);
-    g_checksum_update(sha, (const guchar *) protocol, -1);
+    kn_sha256_init(&sha);
+    kn_sha256_update(&sha, svc_port_name, strlen(svc_port_name));
+    kn_sha256_update(&sha, protocol, strlen(protocol));
     if (endpoint != NULL)
-        g_checksum_update(sha, (const guchar *) endpoint, -1);
-    g_checksum_get_digest(sha, digest, &length);
+        kn_sha256_update(&sha, endpoint, strlen(endpoint));
+    kn_sha256_final(&sha, digest);
 
     /* base32.StdEncoding: 5 bits at a time, most significant first; 16
      * characters are the first 80 bits, 10 whole bytes. */
@@ -91,15 +93,6 @@ hash_with(GChecksum *sha, const char *svc_port_name, const char *protocol, const
     return buf;
 }
 
-char *
-kn_proxy_iptables_hash(const char *svc_port_name, const char *protocol, const char *endpoint,
-                       char *buf)
-{
-    g_autoptr(GChecksum) sha = g_checksum_new(G_CHECKSUM_SHA256);
-
-    return hash_with(sha, svc_port_name, protocol, endpoint, buf);
-}
-
 /*****************************************************************************/
 /* Building rules. */
 
@@ -111,7 +104,6 @@ typedef struct Gen {
     KnCidr cluster_cidr;         /* the detector's; family 0 if none */
     KnAddr node_ip;              /* family 0 if unknown */
     gboolean large_cluster;
-    GChecksum *sha;              /* reused for every chain name */
     KnProxyIrChain *filter_services, *filter_external, *filter_forward, *filter_nodeports,
         *filter_proxy_firewall;
     KnProxyIrChain *nat_services, *nat_nodeports, *nat_postrouting, *nat_mark_masq;
@@ -358,11 +350,11 @@ write_tail_rules(Gen *gen)
 
 /* The SEP chain name of 'ep' of 'sp'; 'buf' at least 26 bytes. */
 static char *
-sep_chain_name(Gen *gen, const KnProxyServicePort *sp, const KnProxyEndpoint *ep, char *buf)
+sep_chain_name(const KnProxyServicePort *sp, const KnProxyEndpoint *ep, char *buf)
 {
     char hash[17];
 
-    hash_with(gen->sha, sp->svc_port_name, sp->protocol, ep->endpoint_string, hash);
+    kn_proxy_iptables_hash(sp->svc_port_name, sp->protocol, ep->endpoint_string, hash);
     memcpy(buf, "KUBE-SEP-", 9);
     memcpy(buf + 9, hash, 17);
     return buf;
@@ -371,13 +363,13 @@ sep_chain_name(Gen *gen, const KnProxyServicePort *sp, const KnProxyEndpoint *ep
 /* The SEP chain names of a service port's endpoints, computed once: 'ep'
  * (borrowed) -> name (owned). */
 static const char *
-sep_name_lookup(Gen *gen, GHashTable *names, const KnProxyServicePort *sp, const KnProxyEndpoint *ep)
+sep_name_lookup(GHashTable *names, const KnProxyServicePort *sp, const KnProxyEndpoint *ep)
 {
     char *name = g_hash_table_lookup(names, ep);
 
     if (name == NULL) {
         name = g_malloc(32);
-        sep_chain_name(gen, sp, ep, name);
+        sep_chain_name(sp, ep, name);
         g_hash_table_insert(names, (gpointer) ep, name);
     }
     return name;
@@ -398,7 +390,7 @@ write_service_to_endpoints(Gen *gen, const KnProxyServicePort *sp, KnProxyIrChai
             const KnProxyEndpoint *ep = endpoints->pdata[i];
             g_autofree char *comment = NULL;
 
-            sep = sep_name_lookup(gen, sep_names, sp, ep);
+            sep = sep_name_lookup(sep_names, sp, ep);
             rule_init(&rule);
             if (!gen->large_cluster) {
                 comment = g_strdup_printf("%s -> %s", sp->svc_port_name, ep->endpoint_string);
@@ -412,7 +404,7 @@ write_service_to_endpoints(Gen *gen, const KnProxyServicePort *sp, KnProxyIrChai
         const KnProxyEndpoint *ep = endpoints->pdata[i];
         g_autofree char *comment = NULL;
 
-        sep = sep_name_lookup(gen, sep_names, sp, ep);
+        sep = sep_name_lookup(sep_names, sp, ep);
         rule_init(&rule);
         if (!gen->large_cluster) {
             comment = g_strdup_printf("%s -> %s", sp->svc_port_name, ep->endpoint_string);
@@ -434,7 +426,7 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
     char hash[17], svc_name[32], svl_name[32], ext_name[32], fw_name[32];
     KnProxyIrRule rule;
 
-    hash_with(gen->sha, name, sp->protocol, NULL, hash);
+    kn_proxy_iptables_hash(name, sp->protocol, NULL, hash);
     g_snprintf(svc_name, sizeof svc_name, "KUBE-SVC-%s", hash);
     g_snprintf(svl_name, sizeof svl_name, "KUBE-SVL-%s", hash);
     g_snprintf(ext_name, sizeof ext_name, "KUBE-EXT-%s", hash);
@@ -631,7 +623,7 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
     /* 11. The endpoint chains. */
     for (guint i = 0; i < sp->all_reachable->len; i++) {
         const KnProxyEndpoint *ep = sp->all_reachable->pdata[i];
-        const char *sep_name = sep_name_lookup(gen, sep_names, sp, ep);
+        const char *sep_name = sep_name_lookup(sep_names, sp, ep);
         KnProxyIrChain *sep = kn_proxy_ir_chain(rs, KN_PROXY_IR_NAT, sep_name);
 
         rule_init(&rule);
@@ -686,7 +678,6 @@ kn_proxy_iptables_build(KnStore *store, const KnProxyIptablesConfig *config, KnP
         .config = config,
         .mark = 1u << config->masquerade_bit,
         .ipv6 = config->family == KN_ADDRESS_IPV6,
-        .sha = g_checksum_new(G_CHECKSUM_SHA256),
     };
     guint n_endpoints = 0;
 
@@ -722,7 +713,6 @@ kn_proxy_iptables_build(KnStore *store, const KnProxyIptablesConfig *config, KnP
     for (guint i = 0; i < ports->len; i++)
         write_service_port(&gen, ports->pdata[i]);
     write_tail_rules(&gen);
-    g_checksum_free(gen.sha);
 
     if (stats != NULL) {
         stats->n_service_ports = ports->len;

@@ -10,6 +10,7 @@ sim_libsim_a_SOURCES = \
 	sim/pcapng.c sim/pcapng.h \
 	sim/queue.c sim/queue.h \
 	sim/rng.c sim/rng.h \
+	sim/sha256.c sim/sha256.h \
 	sim/sim.c sim/sim.h \
 	sim/time.c sim/time.h \
 	sim/trace.c sim/trace.h

@@ -5,6 +5,7 @@ UNIT_TESTS = \
 	tests/test_queue \
 	tests/test_sim \
 	tests/test_rng \
+	tests/test_sha256 \
 	tests/test_time \
 	tests/test_workload \
 	tests/test_statefulset \
@@ -49,6 +50,7 @@ tests_test_store_CFLAGS = $(tests_cflags)
 tests_test_queue_CFLAGS = $(tests_cflags)
 tests_test_sim_CFLAGS = $(tests_cflags)
 tests_test_rng_CFLAGS = $(tests_cflags)
+tests_test_sha256_CFLAGS = $(tests_cflags)
 tests_test_time_CFLAGS = $(tests_cflags)
 tests_test_workload_CFLAGS = $(tests_cflags)
 tests_test_statefulset_CFLAGS = $(tests_cflags)
