@@ -1462,19 +1462,23 @@ fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
 }
 
 /* The packet will reach node 'to' after a link's delay: starts loading
- * the conntrack slots its lookup and, for a first packet, its confirmation
- * will read, and the namespace of the pod it is for (on that node), so the
- * misses overlap the events in between. */
+ * the conntrack slots its lookup and, for what may be a first packet (not
+ * a TCP segment past the SYN), its confirmation will read, and the
+ * namespace of the pod it is for (on that node), so the misses overlap the
+ * events in between. */
 static void
 prefetch_node(KnNet *net, const KnNetns *to, const KnPacket *packet)
 {
-    KnCtTuple tuple, inverse;
+    KnCtTuple tuple;
 
     kn_conntrack_tuple_of(packet, &tuple);
-    inverse = (KnCtTuple) { .src = tuple.dst, .dst = tuple.src, .sport = tuple.dport,
-                            .dport = tuple.sport, .proto = tuple.proto };
     kn_conntrack_prefetch(to->ct, &tuple);
-    kn_conntrack_prefetch(to->ct, &inverse);
+    if (packet->proto != KN_IPPROTO_TCP || (packet->tcp_flags & (KN_TCP_SYN | KN_TCP_ACK)) == KN_TCP_SYN) {
+        KnCtTuple inverse = { .src = tuple.dst, .dst = tuple.src, .sport = tuple.dport,
+                              .dport = tuple.sport, .proto = tuple.proto };
+
+        kn_conntrack_prefetch(to->ct, &inverse);
+    }
     if (kn_cidr_contains(&to->pod_cidr, &packet->dst)) {
         const KnNetns *pod = ns_by_addr(net, &packet->dst);
 

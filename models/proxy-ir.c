@@ -618,9 +618,11 @@ append_match(GString *out, const KnProxyIrRule *rule, const KnProxyIrMatch *matc
         append_ctstate(out, match->ctstate);
         break;
     case KN_PROXY_IR_MATCH_STATISTIC: {
-        /* The same few values recur through a ruleset; keep their text. */
+        /* The same few values recur through a ruleset; keep their text.
+         * The slot is a multiplicative hash: 1/2, 1/4, 1/8... are
+         * multiples of 64, so the low bits alone would put them in one. */
         static struct { guint32 value; char text[16]; } cache[64];
-        guint slot = match->value % G_N_ELEMENTS(cache);
+        guint slot = (match->value * 0x9e3779b1u) >> 26;
 
         if (cache[slot].value != match->value || cache[slot].text[0] == '\0') {
             cache[slot].value = match->value;

@@ -1201,7 +1201,7 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
                 /* "if (z-p < 256 - l - 1)"; a "." domain makes "name.."
                  * which __res_mkquery refuses: skipped. */
                 if (domain[0] != '\0' && strlen(domain) < 256 - strlen(bare) - 1)
-                    g_ptr_array_add(out, g_strdup_printf("%s.%s", bare, domain));
+                    g_ptr_array_add(out, g_strconcat(bare, ".", domain, NULL));
             }
         }
         g_ptr_array_add(out, g_strdup(bare));
@@ -1221,7 +1221,7 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
         if (domain[0] == '\0')
             root = TRUE;
         g_ptr_array_add(out, domain[0] == '\0' ? g_strdup(bare)
-                                               : g_strdup_printf("%s.%s", bare, domain));
+                                               : g_strconcat(bare, ".", domain, NULL));
     }
     if ((dots > 0 || !searched || !conf->no_tld_query) && !(as_is_first || root))
         g_ptr_array_add(out, g_strdup(bare));
@@ -1266,11 +1266,7 @@ kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, co
     g_return_if_fail(client != NULL && conf != NULL && name != NULL && done != NULL);
     lookup = lookup_new(client, conf, ids, name, flags, done, user_data, destroy);
     if (conf->libc == KN_LIBC_MUSL) {
-        g_autoptr(GPtrArray) names = kn_resolver_candidates(conf, name);
-
-        lookup->musl_names = g_ptr_array_new_with_free_func(g_free);
-        for (guint i = 0; i < names->len; i++)
-            g_ptr_array_add(lookup->musl_names, g_strdup(names->pdata[i]));
+        lookup->musl_names = kn_resolver_candidates(conf, name);
         musl_next(lookup);
     } else {
         glibc_start(lookup);
