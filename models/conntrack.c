@@ -314,7 +314,14 @@ entry_remove(KnConntrack *ct, KnCtEntry *entry)
 KnCtEntry *
 kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolean *reply)
 {
-    const Slot *slot = &ct->slots[slot_find(ct, tuple, tuple_hash(tuple))];
+    return kn_conntrack_lookup_hashed(ct, tuple, tuple_hash(tuple), now, reply);
+}
+
+KnCtEntry *
+kn_conntrack_lookup_hashed(KnConntrack *ct, const KnCtTuple *tuple, guint32 hash, KnTime now,
+                           gboolean *reply)
+{
+    const Slot *slot = &ct->slots[slot_find(ct, tuple, hash)];
     KnCtEntry *entry = slot_entry(slot);
 
     if (entry == NULL)
@@ -331,11 +338,14 @@ kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now, gboolea
     return entry;
 }
 
-void
+guint32
 kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple)
 {
+    guint32 hash = tuple_hash(tuple);
+
     if (ct != NULL)
-        __builtin_prefetch(&ct->slots[tuple_hash(tuple) & ct->mask]);
+        __builtin_prefetch(&ct->slots[hash & ct->mask]);
+    return hash;
 }
 
 KnCtEntry *

@@ -64,11 +64,15 @@ void kn_conntrack_tuple_of(const KnPacket *packet, KnCtTuple *tuple);
  * Borrowed; valid until the next call that may remove entries. */
 KnCtEntry *kn_conntrack_lookup(KnConntrack *ct, const KnCtTuple *tuple, KnTime now,
                                gboolean *reply);
+/* The same with 'hash', what kn_conntrack_prefetch() returned for 'tuple'. */
+KnCtEntry *kn_conntrack_lookup_hashed(KnConntrack *ct, const KnCtTuple *tuple, guint32 hash, KnTime now,
+                                      gboolean *reply);
 
 /* Starts loading the part of the table where 'tuple' would be, for a
  * lookup or confirmation that is to come: a hint to the CPU cache that
- * changes nothing.  'ct' may be NULL. */
-void kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple);
+ * changes nothing.  'ct' may be NULL.  Returns the tuple's hash, which
+ * kn_conntrack_lookup_hashed() takes. */
+guint32 kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple);
 
 /* A new unconfirmed entry of 'ct' for a first packet with 'tuple'; its
  * reply tuple is the inverse until NAT changes it.  Owned by the caller

@@ -173,6 +173,8 @@ struct Arrival {
     ArriveAt at;
     KnPacket *packet;
     guint hops;
+    gboolean hashed;             /* prefetch_node() gave the packet's conntrack hash: */
+    guint32 ct_hash;
     Arrival *next;               /* on the net's free list */
 };
 
@@ -402,7 +404,9 @@ arrival_free(gpointer data)
 
 static const KnEventClass arrival_class = { "packet-arrival", on_arrival, arrival_free };
 
-static void
+/* Schedules the packet's arrival; returns it, for the sender to add to
+ * until its event runs. */
+static Arrival *
 send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet, guint hops)
 {
     Arrival *arrival = spare_arrivals;
@@ -413,6 +417,7 @@ send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet,
         arrival = g_new(Arrival, 1);
     *arrival = (Arrival) { .to = to, .at = at, .packet = packet, .hops = hops };
     kn_sim_schedule_on(net->sim, to->lane, delay, &arrival_class, arrival);
+    return arrival;
 }
 
 /* When a frame of 'bytes' put on 'from''s NIC now has left it. */
@@ -1104,13 +1109,16 @@ typedef struct {
 } CtState;
 
 static CtState
-ct_begin(KnNet *net, KnNetns *node, KnPacket *packet)
+ct_begin(KnNet *net, KnNetns *node, KnPacket *packet, const guint32 *ct_hash)
 {
     CtState cs = { 0 };
     KnCtTuple tuple;
 
     kn_conntrack_tuple_of(packet, &tuple);
-    cs.entry = kn_conntrack_lookup(node->ct, &tuple, kn_sim_now(net->sim), &cs.reply);
+    if (ct_hash != NULL)
+        cs.entry = kn_conntrack_lookup_hashed(node->ct, &tuple, *ct_hash, kn_sim_now(net->sim), &cs.reply);
+    else
+        cs.entry = kn_conntrack_lookup(node->ct, &tuple, kn_sim_now(net->sim), &cs.reply);
     if (cs.entry == NULL) {
         cs.entry = kn_conntrack_entry_new(node->ct, &tuple);
         cs.is_new = TRUE;
@@ -1332,9 +1340,11 @@ node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *
 }
 
 /* A packet arrives at 'node' on 'in_iface' ("eth0", "flannel.1", or a pod's
- * veth): PREROUTING, routing, then INPUT or FORWARD and POSTROUTING. */
+ * veth): PREROUTING, routing, then INPUT or FORWARD and POSTROUTING.
+ * 'ct_hash', if not NULL, is its conntrack hash (from prefetch_node()). */
 static void
-node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, guint hops)
+node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, guint hops,
+             const guint32 *ct_hash)
 {
     CtState cs;
     KnProxyWalk walk;
@@ -1358,7 +1368,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
         node_receive_untracked(net, node, packet, in_iface, hops);
         return;
     }
-    cs = ct_begin(net, node, packet);
+    cs = ct_begin(net, node, packet, ct_hash);
     if (cs.is_new) {
         if (!run_hook(net, node, KN_HOOK_PREROUTING, packet, ct_bits(&cs), in_iface, NULL, &walk, hops)) {
             ct_abandon(node, &cs);
@@ -1421,7 +1431,7 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
             node_transmit(net, node, packet, &route, hops, NULL);
         return;
     }
-    cs = ct_begin(net, node, packet);
+    cs = ct_begin(net, node, packet, NULL);
     if (cs.is_new) {
         if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, &walk, hops)) {
             ct_abandon(node, &cs);
@@ -1465,14 +1475,16 @@ fabric_latency(KnNet *net, KnNetns *from, KnNetns *to)
  * the conntrack slots its lookup and, for what may be a first packet (not
  * a TCP segment past the SYN), its confirmation will read, and the
  * namespace of the pod it is for (on that node), so the misses overlap the
- * events in between. */
-static void
+ * events in between.  Returns the packet's conntrack hash, for its lookup
+ * there. */
+static guint32
 prefetch_node(KnNet *net, const KnNetns *to, const KnPacket *packet)
 {
     KnCtTuple tuple;
+    guint32 hash;
 
     kn_conntrack_tuple_of(packet, &tuple);
-    kn_conntrack_prefetch(to->ct, &tuple);
+    hash = kn_conntrack_prefetch(to->ct, &tuple);
     if (packet->proto != KN_IPPROTO_TCP || (packet->tcp_flags & (KN_TCP_SYN | KN_TCP_ACK)) == KN_TCP_SYN) {
         KnCtTuple inverse = { .src = tuple.dst, .dst = tuple.src, .sport = tuple.dport,
                               .dport = tuple.sport, .proto = tuple.proto };
@@ -1487,6 +1499,7 @@ prefetch_node(KnNet *net, const KnNetns *to, const KnPacket *packet)
             __builtin_prefetch((const char *) pod + 64);
         }
     }
+    return hash;
 }
 
 static gint64 sock_key(guint16 lport, const KnAddr *remote, guint16 rport);
@@ -1530,6 +1543,7 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
     case ROUTE_OVERLAY: {
         KnNetns *to = route->next;
         KnEncap *outer = kn_encap_new();
+        Arrival *arrival;
         KnTime delay;
 
         observe(net, node->flannel, packet, TRUE, "%s routes it into flannel.1 for node %s", node->name,
@@ -1552,15 +1566,18 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 VXLAN_VNI, node->name, to->name, VXLAN_OVERHEAD);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        if (to->lane == node->lane)      /* another lane's node is its thread's alone */
-            prefetch_node(net, to, packet);
-        send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
+        arrival = send_after(net, delay, to, ARRIVE_NODE_OVERLAY, packet, hops + 1);
+        if (to->lane == node->lane) {    /* another lane's node is its thread's alone */
+            arrival->ct_hash = prefetch_node(net, to, packet);
+            arrival->hashed = TRUE;
+        }
         return;
     }
     case ROUTE_NATIVE:
     case ROUTE_NODE:
     case ROUTE_OUTSIDE: {
         KnNetns *to = route->next;
+        Arrival *arrival;
         KnTime delay;
 
         note(net, KN_TRACE_HOP, "out eth0 -> %s %s", route->route == ROUTE_OUTSIDE ? "host" : "node",
@@ -1571,10 +1588,12 @@ node_transmit(KnNet *net, KnNetns *node, KnPacket *packet, const RouteResult *ro
                 route->route == ROUTE_OUTSIDE ? "host" : "node", to->name);
         delay = serialize_delay(net, node, kn_packet_frame_length(packet))
                 + fabric_latency(net, node, to);
-        if (to->lane == node->lane)      /* another lane's node is its thread's alone */
-            prefetch_node(net, to, packet);
-        send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE, packet,
-                   hops + 1);
+        arrival = send_after(net, delay, to, route->route == ROUTE_OUTSIDE ? ARRIVE_HOST : ARRIVE_NODE,
+                             packet, hops + 1);
+        if (to->lane == node->lane) {    /* another lane's node is its thread's alone */
+            arrival->ct_hash = prefetch_node(net, to, packet);
+            arrival->hashed = TRUE;
+        }
         return;
     }
     case ROUTE_LOCAL:
@@ -1760,7 +1779,7 @@ ns_send(KnNetns *ns, KnPacket *packet)
         }
         observe(net, ns->eth0, packet, FALSE, "sent by pod %s", ns->name);
         observe(net, ns->veth, packet, FALSE, "enters node %s from pod %s", ns->node->name, ns->name);
-        node_receive(net, ns->node, packet, ns->veth_iface, 0);
+        node_receive(net, ns->node, packet, ns->veth_iface, 0, NULL);
         return;
     case KN_NETNS_NODE:
         node_output(net, ns, packet, 0);
@@ -1815,7 +1834,7 @@ on_arrival(KnSim *sim, gpointer data)
     switch (arrival->at) {
     case ARRIVE_NODE:
         observe(net, to->eth0, packet, FALSE, "arrives at node %s", to->name);
-        node_receive(net, to, packet, "eth0", arrival->hops);
+        node_receive(net, to, packet, "eth0", arrival->hops, arrival->hashed ? &arrival->ct_hash : NULL);
         break;
     case ARRIVE_NODE_OVERLAY:
         observe(net, to->eth0, packet, FALSE, "VXLAN arrives at node %s", to->name);
@@ -1825,7 +1844,8 @@ on_arrival(KnSim *sim, gpointer data)
             note(net, KN_TRACE_HOP, "in eth0: VXLAN from the overlay, decapsulated to flannel.1");
         }
         observe(net, to->flannel, packet, FALSE, "decapsulated by flannel.1 on %s", to->name);
-        node_receive(net, to, packet, "flannel.1", arrival->hops);
+        node_receive(net, to, packet, "flannel.1", arrival->hops,
+                     arrival->hashed ? &arrival->ct_hash : NULL);
         break;
     case ARRIVE_POD:
         if (!to->alive) {

@@ -1035,31 +1035,61 @@ typedef struct IndexKey {
     guint8 proto;
 } IndexKey;
 
+/* One key's rules: open addressing, linear probing, at most half full. */
+typedef struct IndexSlot {
+    IndexKey key;
+    guint32 hash;
+    GArray *positions;           /* guint, ascending; NULL: an empty slot */
+} IndexSlot;
+
 /* Made for every chain at its first walk, and dropped when a rule is
  * appended.  It also holds the chain's rules in order: the walk reads them
  * here, one cache miss fewer per chain than through the GPtrArray. */
 typedef struct ChainIndex {
-    GHashTable *keyed;           /* IndexKey (owned) -> GArray of guint positions;
-                                  * NULL for a chain walked rule by rule */
+    IndexSlot *slots;            /* NULL for a chain walked rule by rule */
+    guint mask;                  /* number of slots - 1 */
     GArray *unkeyed;             /* guint positions of rules the index cannot place */
     guint n_rules;
     const KnProxyIrRule *rules[]; /* borrowed from the chain, 'n_rules' of them */
 } ChainIndex;
 
-static guint
-key_hash(gconstpointer data)
+static guint32
+key_hash(const IndexKey *key)
 {
-    const IndexKey *key = data;
+    guint64 x = (guint64) key->dport << 40 | (guint64) key->proto << 32 | key->dst.family;
 
-    return kn_addr_hash(&key->dst) * 31 + key->dport * 7 + key->proto;
+    for (guint i = 0; i < (key->dst.family == 6 ? 16u : key->dst.family == 4 ? 4u : 0u); i += 4) {
+        guint32 word;
+
+        memcpy(&word, key->dst.bytes + i, 4);
+        x = (x ^ word) * 0x9e3779b97f4a7c15ull;
+    }
+    x *= 0xbf58476d1ce4e5b9ull;
+    return (guint32) (x >> 32);
 }
 
 static gboolean
-key_equal(gconstpointer a, gconstpointer b)
+key_equal(const IndexKey *x, const IndexKey *y)
 {
-    const IndexKey *x = a, *y = b;
-
     return x->dport == y->dport && x->proto == y->proto && kn_addr_equal(&x->dst, &y->dst);
+}
+
+/* The slot of 'key': its own, or the empty one it would take. */
+static IndexSlot *
+index_slot(const ChainIndex *index, const IndexKey *key, guint32 hash)
+{
+    for (guint i = hash & index->mask;; i = (i + 1) & index->mask) {
+        IndexSlot *slot = &index->slots[i];
+
+        if (slot->positions == NULL || (slot->hash == hash && key_equal(&slot->key, key)))
+            return slot;
+    }
+}
+
+static const GArray *
+index_positions(const ChainIndex *index, const IndexKey *key)
+{
+    return index_slot(index, key, key_hash(key))->positions;
 }
 
 static void
@@ -1069,8 +1099,11 @@ index_free(gpointer data)
 
     if (index == NULL)
         return;
-    if (index->keyed != NULL) {
-        g_hash_table_unref(index->keyed);
+    if (index->slots != NULL) {
+        for (guint i = 0; i <= index->mask; i++)
+            if (index->slots[i].positions != NULL)
+                g_array_unref(index->slots[i].positions);
+        g_free(index->slots);
         g_array_unref(index->unkeyed);
     }
     g_free(index);
@@ -1102,13 +1135,17 @@ static ChainIndex *
 index_build(const KnProxyIrChain *chain)
 {
     ChainIndex *index = g_malloc0(sizeof(ChainIndex) + chain->rules->len * sizeof(KnProxyIrRule *));
+    guint n_slots = 16;
 
     index->n_rules = chain->rules->len;
     if (chain->rules->len > 0)   /* an empty GPtrArray's pdata is NULL */
         memcpy(index->rules, chain->rules->pdata, chain->rules->len * sizeof(KnProxyIrRule *));
     if (chain->rules->len < INDEX_MIN_RULES)
         return index;
-    index->keyed = g_hash_table_new_full(key_hash, key_equal, g_free, (GDestroyNotify) g_array_unref);
+    while (n_slots < 2 * chain->rules->len)      /* keys are at most the rules */
+        n_slots *= 2;
+    index->slots = g_new0(IndexSlot, n_slots);
+    index->mask = n_slots - 1;
     index->unkeyed = g_array_new(FALSE, FALSE, sizeof(guint));
     for (guint i = 0; i < chain->rules->len; i++) {
         IndexKey key;
@@ -1117,13 +1154,12 @@ index_build(const KnProxyIrChain *chain)
             g_array_append_val(index->unkeyed, i);
             continue;
         }
-        GArray *positions = g_hash_table_lookup(index->keyed, &key);
+        guint32 hash = key_hash(&key);
+        IndexSlot *slot = index_slot(index, &key, hash);
 
-        if (positions == NULL) {
-            positions = g_array_new(FALSE, FALSE, sizeof(guint));
-            g_hash_table_insert(index->keyed, g_memdup2(&key, sizeof key), positions);
-        }
-        g_array_append_val(positions, i);
+        if (slot->positions == NULL)
+            *slot = (IndexSlot) { .key = key, .hash = hash, .positions = g_array_new(FALSE, FALSE, sizeof(guint)) };
+        g_array_append_val(slot->positions, i);
     }
     return index;
 }
@@ -1259,7 +1295,7 @@ chain_index(KnProxyIrChain *chain)
 static guint
 next_candidate(WalkCtx *ctx, const ChainIndex *index, guint pos)
 {
-    if (index->keyed == NULL)
+    if (index->slots == NULL)
         return pos;
 
     guint8 proto = ctx->walk->packet->proto;
@@ -1271,9 +1307,9 @@ next_candidate(WalkCtx *ctx, const ChainIndex *index, guint pos)
         memset(&key, 0, sizeof key);
         key.proto = proto;
         key.dport = ctx->dport;
-        best = MIN(best, next_position(g_hash_table_lookup(index->keyed, &key), pos));
+        best = MIN(best, next_position(index_positions(index, &key), pos));
         key.dst = ctx->dst;
-        best = MIN(best, next_position(g_hash_table_lookup(index->keyed, &key), pos));
+        best = MIN(best, next_position(index_positions(index, &key), pos));
     }
     return MIN(best, index->n_rules);
 }
