@@ -23,12 +23,79 @@ G_DEFINE_QUARK(kn-dns-error-quark, kn_dns_error)
 #define POINTER_MAX 0x3fff           /* offsets a compression pointer can reach */
 
 /*****************************************************************************/
+/* Spares: freed messages, records and questions kept for the next ones.  A
+ * lookup makes and drops several of each a query (the server's decoded
+ * query, its reply, the resolver's decoded answer).  Each thread keeps its
+ * own (a simulation's lanes run on several) and frees them as it exits. */
+
+#define SPARE_MESSAGES 64
+#define SPARE_RECORDS 256
+
+static __thread KnDnsMessage *spare_messages[SPARE_MESSAGES];
+static __thread guint n_spare_messages;
+static __thread KnDnsRecord *spare_records[SPARE_RECORDS];
+static __thread guint n_spare_records;
+static __thread KnDnsQuestion *spare_questions[SPARE_MESSAGES];
+static __thread guint n_spare_questions;
+
+static void message_destroy(KnDnsMessage *message);
+
+static void
+spares_release(gpointer unused)
+{
+    (void) unused;
+    while (n_spare_messages > 0)
+        message_destroy(spare_messages[--n_spare_messages]);
+    while (n_spare_records > 0)
+        g_free(spare_records[--n_spare_records]);
+    while (n_spare_questions > 0)
+        g_free(spare_questions[--n_spare_questions]);
+}
+
+/* Set in each thread that keeps spares: its exit releases them. */
+static GPrivate spares_owner = G_PRIVATE_INIT(spares_release);
+static __thread gboolean spares_owned;
+
+static void
+spares_own(void)
+{
+    if (G_UNLIKELY(!spares_owned)) {
+        spares_owned = TRUE;
+        g_private_set(&spares_owner, GINT_TO_POINTER(1));
+    }
+}
+
+static KnDnsRecord *
+record_alloc(void)
+{
+    if (n_spare_records > 0) {
+        KnDnsRecord *r = spare_records[--n_spare_records];
+
+        memset(r, 0, sizeof *r);
+        return r;
+    }
+    return g_new0(KnDnsRecord, 1);
+}
+
+static KnDnsQuestion *
+question_alloc(void)
+{
+    if (n_spare_questions > 0) {
+        KnDnsQuestion *q = spare_questions[--n_spare_questions];
+
+        memset(q, 0, sizeof *q);
+        return q;
+    }
+    return g_new0(KnDnsQuestion, 1);
+}
+
+/*****************************************************************************/
 /* Questions and records. */
 
 KnDnsQuestion *
 kn_dns_question_new(const char *name, guint16 type, guint16 klass)
 {
-    KnDnsQuestion *q = g_new0(KnDnsQuestion, 1);
+    KnDnsQuestion *q = question_alloc();
 
     q->name = g_strdup(name ? name : "");
     q->type = type;
@@ -42,13 +109,18 @@ kn_dns_question_free(KnDnsQuestion *question)
     if (question == NULL)
         return;
     g_free(question->name);
+    if (n_spare_questions < SPARE_MESSAGES) {
+        spares_own();
+        spare_questions[n_spare_questions++] = question;
+        return;
+    }
     g_free(question);
 }
 
 KnDnsRecord *
 kn_dns_record_new(const char *name, guint16 type, guint32 ttl)
 {
-    KnDnsRecord *r = g_new0(KnDnsRecord, 1);
+    KnDnsRecord *r = record_alloc();
 
     r->name = g_strdup(name ? name : "");
     r->type = type;
@@ -117,7 +189,7 @@ kn_dns_record_new_txt(const char *name, guint32 ttl, const char *text)
 KnDnsRecord *
 kn_dns_record_copy(const KnDnsRecord *record)
 {
-    KnDnsRecord *r = g_new0(KnDnsRecord, 1);
+    KnDnsRecord *r = record_alloc();
 
     *r = *record;
     r->name = g_strdup(record->name);
@@ -138,34 +210,16 @@ kn_dns_record_free(KnDnsRecord *record)
     g_free(record->rname);
     g_strfreev(record->txt);
     g_clear_pointer(&record->rdata, g_bytes_unref);
+    if (n_spare_records < SPARE_RECORDS) {
+        spares_own();
+        spare_records[n_spare_records++] = record;
+        return;
+    }
     g_free(record);
 }
 
 /*****************************************************************************/
 /* Messages. */
-
-/* Freed messages kept for the next ones, their sections emptied: a
- * lookup makes and drops several a query (the server's decoded query, its
- * reply, the resolver's decoded answer).  Each thread keeps its own (a
- * simulation's lanes run on several) and frees them as it exits. */
-#define SPARE_MESSAGES 64
-
-static __thread KnDnsMessage *spare_messages[SPARE_MESSAGES];
-static __thread guint n_spare_messages;
-
-static void message_destroy(KnDnsMessage *message);
-
-static void
-spare_messages_release(gpointer unused)
-{
-    (void) unused;
-    while (n_spare_messages > 0)
-        message_destroy(spare_messages[--n_spare_messages]);
-}
-
-/* Set in each thread that keeps spares: its exit releases them. */
-static GPrivate spare_messages_owner = G_PRIVATE_INIT(spare_messages_release);
-static __thread gboolean spare_messages_owned;
 
 KnDnsMessage *
 kn_dns_message_new(void)
@@ -197,10 +251,7 @@ kn_dns_message_free(KnDnsMessage *message)
     if (message == NULL)
         return;
     if (n_spare_messages < SPARE_MESSAGES) {
-        if (G_UNLIKELY(!spare_messages_owned)) {
-            spare_messages_owned = TRUE;
-            g_private_set(&spare_messages_owner, GINT_TO_POINTER(1));
-        }
+        spares_own();
         g_ptr_array_set_size(message->questions, 0);
         g_ptr_array_set_size(message->answers, 0);
         g_ptr_array_set_size(message->authority, 0);
@@ -1131,7 +1182,7 @@ static gboolean
 get_records(Decoder *d, GPtrArray *into, guint count, GError **error)
 {
     for (guint i = 0; i < count; i++) {
-        g_autoptr(KnDnsRecord) r = g_new0(KnDnsRecord, 1);
+        g_autoptr(KnDnsRecord) r = record_alloc();
         guint16 length;
 
         if (!get_name(d, &r->name, error) || !get16(d, &r->type, "a record", error) ||
@@ -1164,7 +1215,7 @@ kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
     m->cd = (flags & 0x0010) != 0;
     m->rcode = flags & 0xf;
     for (guint i = 0; i < qd; i++) {
-        g_autoptr(KnDnsQuestion) q = g_new0(KnDnsQuestion, 1);
+        g_autoptr(KnDnsQuestion) q = question_alloc();
 
         if (!get_name(&d, &q->name, error) || !get16(&d, &q->type, "a question", error) ||
             !get16(&d, &q->klass, "a question", error))
@@ -1332,7 +1383,15 @@ kn_dns_name_count_labels(const char *name)
 char *
 kn_dns_name_canonical(const char *name)
 {
-    return g_ascii_strdown(name, bare_length(name));
+    gsize length = bare_length(name);
+    char *out = g_malloc(length + 1);
+
+    /* g_ascii_strdown() calls g_ascii_tolower() for each character; every
+     * query's cache key is made here. */
+    for (gsize i = 0; i < length; i++)
+        out[i] = (char) ascii_lower((guint8) name[i]);
+    out[length] = '\0';
+    return out;
 }
 
 char *
