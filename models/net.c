@@ -62,6 +62,7 @@
 #include "models/resolver.h"
 #include "sim/dns-wire.h"
 #include "models/store.h"
+#include "sim/spares.h"
 
 #define VXLAN_PORT 8472
 #define VXLAN_VNI 1
@@ -388,7 +389,12 @@ summary(const KnPacket *packet)
 
 static __thread Arrival *spare_arrivals;
 
-static void spares_own(void);
+static void spares_release(gpointer unused);
+
+/* Armed in each thread that keeps spares: its exit releases them. */
+static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
+static __thread gboolean spares_armed;
+
 static void on_arrival(KnSim *sim, gpointer data);
 
 /* Frees an arrival the queue dropped (cancelled, or left when the
@@ -1863,7 +1869,7 @@ on_arrival(KnSim *sim, gpointer data)
         pod_deliver(net, to, packet);
         break;
     }
-    spares_own();
+    kn_spares_arm(&spares_exit, &spares_armed);
     arrival->next = spare_arrivals;
     spare_arrivals = arrival;
 }
@@ -1969,19 +1975,6 @@ spares_release(gpointer unused)
     }
 }
 
-/* Set in each thread that keeps spares: its exit releases them. */
-static GPrivate spares_owner = G_PRIVATE_INIT(spares_release);
-static __thread gboolean spares_owned;
-
-static void
-spares_own(void)
-{
-    if (G_UNLIKELY(!spares_owned)) {
-        spares_owned = TRUE;
-        g_private_set(&spares_owner, GINT_TO_POINTER(1));
-    }
-}
-
 /* A zeroed TCB with an empty 'received'.  Free with tcb_free(). */
 static Tcb *
 tcb_new(void)
@@ -2016,7 +2009,7 @@ tcb_free(gpointer data)
     if (tcb->result.received != NULL)
         g_bytes_unref(tcb->result.received);
     if (n_spare_tcbs < MAX_SPARE_TCBS) {
-        spares_own();
+        kn_spares_arm(&spares_exit, &spares_armed);
         g_byte_array_set_size(tcb->received, 0);
         tcb->user_data = spare_tcbs;
         spare_tcbs = tcb;

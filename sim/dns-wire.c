@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "sim/spares.h"
 
 G_DEFINE_QUARK(kn-dns-error-quark, kn_dns_error)
 
@@ -52,18 +53,10 @@ spares_release(gpointer unused)
         g_free(spare_questions[--n_spare_questions]);
 }
 
-/* Set in each thread that keeps spares: its exit releases them. */
-static GPrivate spares_owner = G_PRIVATE_INIT(spares_release);
-static __thread gboolean spares_owned;
+/* Armed in each thread that keeps spares: its exit releases them. */
+static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
+static __thread gboolean spares_armed;
 
-static void
-spares_own(void)
-{
-    if (G_UNLIKELY(!spares_owned)) {
-        spares_owned = TRUE;
-        g_private_set(&spares_owner, GINT_TO_POINTER(1));
-    }
-}
 
 static KnDnsRecord *
 record_alloc(void)
@@ -110,7 +103,7 @@ kn_dns_question_free(KnDnsQuestion *question)
         return;
     g_free(question->name);
     if (n_spare_questions < SPARE_MESSAGES) {
-        spares_own();
+        kn_spares_arm(&spares_exit, &spares_armed);
         spare_questions[n_spare_questions++] = question;
         return;
     }
@@ -211,7 +204,7 @@ kn_dns_record_free(KnDnsRecord *record)
     g_strfreev(record->txt);
     g_clear_pointer(&record->rdata, g_bytes_unref);
     if (n_spare_records < SPARE_RECORDS) {
-        spares_own();
+        kn_spares_arm(&spares_exit, &spares_armed);
         spare_records[n_spare_records++] = record;
         return;
     }
@@ -251,7 +244,7 @@ kn_dns_message_free(KnDnsMessage *message)
     if (message == NULL)
         return;
     if (n_spare_messages < SPARE_MESSAGES) {
-        spares_own();
+        kn_spares_arm(&spares_exit, &spares_armed);
         g_ptr_array_set_size(message->questions, 0);
         g_ptr_array_set_size(message->answers, 0);
         g_ptr_array_set_size(message->authority, 0);

@@ -35,6 +35,7 @@
 #include "sim/packet.h"
 
 #include <string.h>
+#include "sim/spares.h"
 
 #define ETH_HEADER 14
 #define IPV4_HEADER 20
@@ -90,18 +91,10 @@ spares_release(gpointer unused)
     n_spare_packets = n_spare_encaps = 0;
 }
 
-/* Set in each thread that keeps spares: its exit releases them. */
-static GPrivate spares_owner = G_PRIVATE_INIT(spares_release);
-static __thread gboolean spares_owned;
+/* Armed in each thread that keeps spares: its exit releases them. */
+static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
+static __thread gboolean spares_armed;
 
-static inline void
-own_spares(void)
-{
-    if (G_UNLIKELY(!spares_owned)) {
-        spares_owned = TRUE;
-        g_private_set(&spares_owner, GINT_TO_POINTER(1));
-    }
-}
 
 KnEncap *
 kn_encap_new(void)
@@ -125,7 +118,7 @@ kn_encap_free(KnEncap *encap)
         g_free(encap);
         return;
     }
-    own_spares();
+    kn_spares_arm(&spares_exit, &spares_armed);
     *(KnEncap **) encap = spare_encaps;
     spare_encaps = encap;
     n_spare_encaps++;
@@ -159,7 +152,7 @@ kn_packet_free(KnPacket *packet)
         g_free(packet);
         return;
     }
-    own_spares();
+    kn_spares_arm(&spares_exit, &spares_armed);
     *(KnPacket **) packet = spare_packets;
     spare_packets = packet;
     n_spare_packets++;
