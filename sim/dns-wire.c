@@ -838,8 +838,19 @@ plain_name_size(const char *name)
     return length == 0 ? 1 : length;
 }
 
+/* At least plain_name_size(): a length byte a label and the root's,
+ * escapes only shortening, and a name that does not parse written as the
+ * root. */
 static gsize
-plain_record_size(const KnDnsRecord *r)
+name_size_bound(const char *name)
+{
+    return name != NULL ? strlen(name) + 2 : 1;
+}
+
+typedef gsize (*NameSize)(const char *name);
+
+static gsize
+plain_record_size(const KnDnsRecord *r, NameSize name_size)
 {
     gsize rdata = 0;
 
@@ -853,13 +864,13 @@ plain_record_size(const KnDnsRecord *r)
     case KN_DNS_TYPE_CNAME:
     case KN_DNS_TYPE_PTR:
     case KN_DNS_TYPE_NS:
-        rdata = plain_name_size(r->target);
+        rdata = name_size(r->target);
         break;
     case KN_DNS_TYPE_SOA:
-        rdata = plain_name_size(r->target) + plain_name_size(r->rname) + 20;
+        rdata = name_size(r->target) + name_size(r->rname) + 20;
         break;
     case KN_DNS_TYPE_SRV:
-        rdata = 6 + plain_name_size(r->target);
+        rdata = 6 + name_size(r->target);
         break;
     case KN_DNS_TYPE_TXT:
         for (guint i = 0; r->txt && r->txt[i]; i++)
@@ -869,22 +880,22 @@ plain_record_size(const KnDnsRecord *r)
         rdata = r->rdata != NULL ? g_bytes_get_size(r->rdata) : 0;
         break;
     }
-    return plain_name_size(r->name) + 10 + rdata;
+    return name_size(r->name) + 10 + rdata;
 }
 
-/* The length of 'message' encoded without compression, counted rather
- * than written. */
+/* The length of 'm' encoded without compression, counted rather than
+ * written: exactly with plain_name_size(), at least with name_size_bound(). */
 static gsize
-plain_size(const KnDnsMessage *m)
+plain_size(const KnDnsMessage *m, NameSize name_size)
 {
     gsize n = 12;
     GPtrArray *sections[3] = { m->answers, m->authority, m->additional };
 
     for (guint i = 0; i < m->questions->len; i++)
-        n += plain_name_size(((const KnDnsQuestion *) m->questions->pdata[i])->name) + 4;
+        n += name_size(((const KnDnsQuestion *) m->questions->pdata[i])->name) + 4;
     for (guint s = 0; s < 3; s++)
         for (guint i = 0; i < sections[s]->len; i++)
-            n += plain_record_size(sections[s]->pdata[i]);
+            n += plain_record_size(sections[s]->pdata[i], name_size);
     return n;
 }
 
@@ -930,7 +941,7 @@ encoded_size(const KnDnsMessage *message, gboolean compress)
 gsize
 kn_dns_message_wire_size(const KnDnsMessage *message)
 {
-    return message->compress ? encoded_size(message, TRUE) : plain_size(message);
+    return message->compress ? encoded_size(message, TRUE) : plain_size(message, plain_name_size);
 }
 
 gboolean
@@ -944,7 +955,8 @@ kn_dns_message_truncate(KnDnsMessage *message, gsize size)
     gboolean full = FALSE;
 
     size = MAX(size, KN_DNS_UDP_MAX);
-    if (plain_size(message) <= size) {
+    /* Nearly every reply fits by the bound, which needs no name parsed. */
+    if (plain_size(message, name_size_bound) <= size || plain_size(message, plain_name_size) <= size) {
         message->compress = FALSE;
         return FALSE;
     }
