@@ -587,21 +587,29 @@ add_name(Encoder *e, guint32 hash, guint offset)
     e->n_names++;
 }
 
-/* Room for 'n' more bytes at the end; returns where they go. */
-static guint8 *
+/* Makes the buffer hold at least 'n' more bytes. */
+static void
+grow_buffer(Encoder *e, guint n)
+{
+    WireBuf *b = e->buf;
+    guint size = MAX(b->size * 2, b->len + n);
+
+    if (b->data == e->room)
+        b->data = memcpy(g_malloc(size), e->room, b->len);
+    else
+        b->data = g_realloc(b->data, size);
+    b->size = size;
+}
+
+/* Room for 'n' more bytes at the end; returns where they go.  Inline:
+ * every field of every message comes through here. */
+static inline guint8 *
 grow(Encoder *e, guint n)
 {
     WireBuf *b = e->buf;
 
-    if (G_UNLIKELY(b->len + n > b->size)) {
-        guint size = MAX(b->size * 2, b->len + n);
-
-        if (b->data == e->room)
-            b->data = memcpy(g_malloc(size), e->room, b->len);
-        else
-            b->data = g_realloc(b->data, size);
-        b->size = size;
-    }
+    if (G_UNLIKELY(b->len + n > b->size))
+        grow_buffer(e, n);
     b->len += n;
     return b->data + b->len - n;
 }
@@ -1025,7 +1033,7 @@ short_error(GError **error, const char *what, gsize at)
     return FALSE;
 }
 
-static gboolean
+static inline gboolean
 get16(Decoder *d, guint16 *v, const char *what, GError **error)
 {
     if (d->length - d->pos < 2)
@@ -1035,7 +1043,7 @@ get16(Decoder *d, guint16 *v, const char *what, GError **error)
     return TRUE;
 }
 
-static gboolean
+static inline gboolean
 get32(Decoder *d, guint32 *v, const char *what, GError **error)
 {
     if (d->length - d->pos < 4)
