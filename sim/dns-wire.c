@@ -57,7 +57,6 @@ spares_release(gpointer unused)
 static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
 static __thread gboolean spares_armed;
 
-
 static KnDnsRecord *
 record_alloc(void)
 {

@@ -95,7 +95,6 @@ spares_release(gpointer unused)
 static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
 static __thread gboolean spares_armed;
 
-
 KnEncap *
 kn_encap_new(void)
 {
