@@ -1035,8 +1035,10 @@ short_error(GError **error, const char *what, gsize at)
 static inline gboolean
 get16(Decoder *d, guint16 *v, const char *what, GError **error)
 {
-    if (d->length - d->pos < 2)
+    if (d->length - d->pos < 2) {
+        *v = 0;                  /* set either way: inlined, the callers' checks are not seen */
         return short_error(error, what, d->pos);
+    }
     *v = (d->data[d->pos] << 8) | d->data[d->pos + 1];
     d->pos += 2;
     return TRUE;
@@ -1045,8 +1047,10 @@ get16(Decoder *d, guint16 *v, const char *what, GError **error)
 static inline gboolean
 get32(Decoder *d, guint32 *v, const char *what, GError **error)
 {
-    if (d->length - d->pos < 4)
+    if (d->length - d->pos < 4) {
+        *v = 0;
         return short_error(error, what, d->pos);
+    }
     *v = ((guint32) d->data[d->pos] << 24) | (d->data[d->pos + 1] << 16) |
          (d->data[d->pos + 2] << 8) | d->data[d->pos + 3];
     d->pos += 4;
