@@ -314,6 +314,47 @@ test_dns_wire_truncate(void **state)
     assert_int_equal(kn_dns_message_wire_size(edns), 47 + 40 * 16 + 11);
 }
 
+/* reply_with_a_records(9) (452 bytes uncompressed) and one more A record
+ * whose owner is one label of 'label' bytes, each written as 'byte'. */
+static KnDnsMessage *
+reply_of_plain_size(guint label, const char *byte)
+{
+    KnDnsMessage *r = reply_with_a_records(9);
+    g_autoptr(GString) name = g_string_new(NULL);
+    KnAddr addr = kn_addr_ipv4(0x0af400ff);
+
+    for (guint i = 0; i < label; i++)
+        g_string_append(name, byte);
+    g_ptr_array_add(r->answers, kn_dns_record_new_addr(name->str, 30, &addr));
+    return r;
+}
+
+/* The limit is on the uncompressed size, exactly: a reply of 512 bytes
+ * goes as it is, one of 513 compressed.  A name's text bounds its wire
+ * length, but escapes make the text longer: a reply whose text is far
+ * over while its wire form is 512 still goes uncompressed. */
+static void
+test_dns_wire_truncate_at_the_limit(void **state)
+{
+    (void) state;
+    g_autoptr(KnDnsMessage) at = reply_of_plain_size(44, "x");         /* 452 + 46 + 14 */
+    g_autoptr(KnDnsMessage) over = reply_of_plain_size(45, "x");
+    g_autoptr(KnDnsMessage) escaped = reply_of_plain_size(44, "\\120");  /* "\120" is 'x' */
+
+    at->compress = over->compress = escaped->compress = FALSE;
+    assert_int_equal(kn_dns_message_wire_size(at), 512);
+    assert_int_equal(kn_dns_message_wire_size(over), 513);
+    assert_int_equal(kn_dns_message_wire_size(escaped), 512);
+
+    assert_false(kn_dns_message_truncate(at, 512));
+    assert_false(at->compress);
+    assert_false(kn_dns_message_truncate(over, 512));
+    assert_true(over->compress);
+    assert_false(over->tc);
+    assert_false(kn_dns_message_truncate(escaped, 512));
+    assert_false(escaped->compress);
+}
+
 static void
 test_dns_wire_names_and_text(void **state)
 {
@@ -407,6 +448,7 @@ main(void)
         cmocka_unit_test(test_dns_wire_decode_rejects_loops_and_short_input),
         cmocka_unit_test(test_dns_wire_escapes),
         cmocka_unit_test(test_dns_wire_truncate),
+        cmocka_unit_test(test_dns_wire_truncate_at_the_limit),
         cmocka_unit_test(test_dns_wire_names_and_text),
         cmocka_unit_test(test_dns_wire_name_limits),
     };
