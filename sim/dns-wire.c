@@ -30,14 +30,17 @@ G_DEFINE_QUARK(kn-dns-error-quark, kn_dns_error)
  * own (a simulation's lanes run on several) and frees them as it exits. */
 
 #define SPARE_MESSAGES 64
-#define SPARE_RECORDS 256
 
 static __thread KnDnsMessage *spare_messages[SPARE_MESSAGES];
 static __thread guint n_spare_messages;
-static __thread KnDnsRecord *spare_records[SPARE_RECORDS];
-static __thread guint n_spare_records;
-static __thread KnDnsQuestion *spare_questions[SPARE_MESSAGES];
-static __thread guint n_spare_questions;
+
+/* Freed records or questions: their fields released, the structs kept. */
+typedef struct {
+    guint n;
+    gpointer items[256];
+} Spares;
+
+static __thread Spares spare_records, spare_questions;
 
 static void message_destroy(KnDnsMessage *message);
 
@@ -47,38 +50,39 @@ spares_release(gpointer unused)
     (void) unused;
     while (n_spare_messages > 0)
         message_destroy(spare_messages[--n_spare_messages]);
-    while (n_spare_records > 0)
-        g_free(spare_records[--n_spare_records]);
-    while (n_spare_questions > 0)
-        g_free(spare_questions[--n_spare_questions]);
+    while (spare_records.n > 0)
+        g_free(spare_records.items[--spare_records.n]);
+    while (spare_questions.n > 0)
+        g_free(spare_questions.items[--spare_questions.n]);
 }
 
 /* Armed in each thread that keeps spares: its exit releases them. */
 static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
 static __thread gboolean spares_armed;
 
-static KnDnsRecord *
-record_alloc(void)
+/* A zeroed struct of 'size' bytes, a spare if there is one. */
+static gpointer
+spares_take(Spares *spares, gsize size)
 {
-    if (n_spare_records > 0) {
-        KnDnsRecord *r = spare_records[--n_spare_records];
+    gpointer item;
 
-        memset(r, 0, sizeof *r);
-        return r;
-    }
-    return g_new0(KnDnsRecord, 1);
+    if (spares->n == 0)
+        return g_malloc0(size);
+    item = spares->items[--spares->n];
+    memset(item, 0, size);
+    return item;
 }
 
-static KnDnsQuestion *
-question_alloc(void)
+/* Keeps 'item' for spares_take(), or frees it if there are enough. */
+static void
+spares_keep(Spares *spares, gpointer item)
 {
-    if (n_spare_questions > 0) {
-        KnDnsQuestion *q = spare_questions[--n_spare_questions];
-
-        memset(q, 0, sizeof *q);
-        return q;
+    if (spares->n == G_N_ELEMENTS(spares->items)) {
+        g_free(item);
+        return;
     }
-    return g_new0(KnDnsQuestion, 1);
+    kn_spares_arm(&spares_exit, &spares_armed);
+    spares->items[spares->n++] = item;
 }
 
 /*****************************************************************************/
@@ -87,7 +91,7 @@ question_alloc(void)
 KnDnsQuestion *
 kn_dns_question_new(const char *name, guint16 type, guint16 klass)
 {
-    KnDnsQuestion *q = question_alloc();
+    KnDnsQuestion *q = spares_take(&spare_questions, sizeof(KnDnsQuestion));
 
     q->name = g_strdup(name ? name : "");
     q->type = type;
@@ -101,18 +105,13 @@ kn_dns_question_free(KnDnsQuestion *question)
     if (question == NULL)
         return;
     g_free(question->name);
-    if (n_spare_questions < SPARE_MESSAGES) {
-        kn_spares_arm(&spares_exit, &spares_armed);
-        spare_questions[n_spare_questions++] = question;
-        return;
-    }
-    g_free(question);
+    spares_keep(&spare_questions, question);
 }
 
 KnDnsRecord *
 kn_dns_record_new(const char *name, guint16 type, guint32 ttl)
 {
-    KnDnsRecord *r = record_alloc();
+    KnDnsRecord *r = spares_take(&spare_records, sizeof(KnDnsRecord));
 
     r->name = g_strdup(name ? name : "");
     r->type = type;
@@ -181,7 +180,7 @@ kn_dns_record_new_txt(const char *name, guint32 ttl, const char *text)
 KnDnsRecord *
 kn_dns_record_copy(const KnDnsRecord *record)
 {
-    KnDnsRecord *r = record_alloc();
+    KnDnsRecord *r = spares_take(&spare_records, sizeof(KnDnsRecord));
 
     *r = *record;
     r->name = g_strdup(record->name);
@@ -202,12 +201,7 @@ kn_dns_record_free(KnDnsRecord *record)
     g_free(record->rname);
     g_strfreev(record->txt);
     g_clear_pointer(&record->rdata, g_bytes_unref);
-    if (n_spare_records < SPARE_RECORDS) {
-        kn_spares_arm(&spares_exit, &spares_armed);
-        spare_records[n_spare_records++] = record;
-        return;
-    }
-    g_free(record);
+    spares_keep(&spare_records, record);
 }
 
 /*****************************************************************************/
@@ -1198,7 +1192,7 @@ static gboolean
 get_records(Decoder *d, GPtrArray *into, guint count, GError **error)
 {
     for (guint i = 0; i < count; i++) {
-        g_autoptr(KnDnsRecord) r = record_alloc();
+        g_autoptr(KnDnsRecord) r = spares_take(&spare_records, sizeof(KnDnsRecord));
         guint16 length;
 
         if (!get_name(d, &r->name, error) || !get16(d, &r->type, "a record", error) ||
@@ -1231,7 +1225,7 @@ kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
     m->cd = (flags & 0x0010) != 0;
     m->rcode = flags & 0xf;
     for (guint i = 0; i < qd; i++) {
-        g_autoptr(KnDnsQuestion) q = question_alloc();
+        g_autoptr(KnDnsQuestion) q = spares_take(&spare_questions, sizeof(KnDnsQuestion));
 
         if (!get_name(&d, &q->name, error) || !get16(&d, &q->type, "a question", error) ||
             !get16(&d, &q->klass, "a question", error))
