@@ -46,6 +46,12 @@
 #define LABEL_HEADLESS "service.kubernetes.io/headless"
 #define LABEL_SERVICE_PROXY_NAME "service.kubernetes.io/service-proxy-name"
 
+gboolean
+kn_proxy_endpoints_informed(const KnLabels *labels)
+{
+    return kn_labels_get(labels, LABEL_HEADLESS) == NULL && kn_labels_get(labels, LABEL_SERVICE_PROXY_NAME) == NULL;
+}
+
 /*****************************************************************************/
 /* Names and families. */
 
@@ -442,12 +448,10 @@ kn_proxy_endpoints_new(KnStore *store, const KnService *service, const KnService
                                                            LABEL_SERVICE_NAME, service->meta.name);
     g_autoptr(GPtrArray) slices = g_ptr_array_new();
 
-    /* kube-proxy's informer: no headless slices, none for another proxy. */
     for (guint i = 0; i < labelled->len; i++) {
         const KnEndpointSlice *slice = labelled->pdata[i];
 
-        if (kn_labels_get(slice->meta.labels, LABEL_HEADLESS) == NULL
-            && kn_labels_get(slice->meta.labels, LABEL_SERVICE_PROXY_NAME) == NULL)
+        if (kn_proxy_endpoints_informed(slice->meta.labels))
             g_ptr_array_add(slices, labelled->pdata[i]);
     }
     return kn_proxy_endpoints_new_from_slices(slices, service, port, family, node_name, node_zone);

@@ -24,8 +24,8 @@
  *     }
  *
  * Which Services a proxy handles at all (not ExternalName, not headless,
- * no service.kubernetes.io/service-proxy-name label) is the caller's
- * decision; this module takes the Service it is given. */
+ * passed by kn_proxy_endpoints_informed()) is the caller's decision; this
+ * module takes the Service it is given. */
 #pragma once
 
 #include <glib.h>
@@ -105,6 +105,12 @@ typedef struct KnProxyServicePort {
     gboolean uses_external_traffic_chain;  /* KUBE-EXT: has_any && externally accessible */
     gboolean uses_fw_chain;           /* KUBE-FW: has_any, an LB VIP and a source range */
 } KnProxyServicePort;
+
+/* Does kube-proxy's informer pass an object with 'labels'?  Its label
+ * selector (cmd/kube-proxy/app/server.go) drops every Service and
+ * EndpointSlice labelled service.kubernetes.io/service-proxy-name (another
+ * proxy's) or service.kubernetes.io/headless, so the proxy never sees them. */
+gboolean kn_proxy_endpoints_informed(const KnLabels *labels);
 
 /* The endpoints of 'port' (borrowed, one of 'service''s ports) of 'service'
  * (borrowed) for the proxier of address 'family' (KN_ADDRESS_IPV4 or

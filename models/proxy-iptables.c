@@ -657,13 +657,14 @@ compare_service_ports(gconstpointer a, gconstpointer b)
 }
 
 /* Does kube-proxy handle 'service' at all?  Not ExternalName, not headless,
- * not one labelled for another proxy (service.kubernetes.io/service-proxy-name). */
+ * not one its informer drops by label (another proxy's, or labelled
+ * headless whatever its clusterIP). */
 static gboolean
 proxied(const KnService *service)
 {
     return service->spec.type != KN_SERVICE_EXTERNAL_NAME && service->spec.cluster_ip != NULL
            && strcmp(service->spec.cluster_ip, "None") != 0
-           && kn_labels_get(service->meta.labels, "service.kubernetes.io/service-proxy-name") == NULL;
+           && kn_proxy_endpoints_informed(service->meta.labels);
 }
 
 KnProxyIrRuleset *

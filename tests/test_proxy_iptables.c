@@ -855,6 +855,38 @@ test_walk_itp_local(void **state)
 
 /* The index skips Services that cannot match but counts them, as the
  * kernel evaluates every rule before the one that matches. */
+/* kube-proxy's informer drops Services by label (cmd/kube-proxy/app/
+ * server.go): one labelled service.kubernetes.io/headless, even with a
+ * clusterIP, or labelled for another proxy, gets no rule at all. */
+static void
+test_informer_label_filter(void **state)
+{
+    static const char *const endpoints[] = { "10.244.1.5@node-a", NULL };
+    g_autoptr(Fixture) f = fixture_new();
+    KnProxyIptablesConfig config;
+    KnService *labelled = add_service(f, "labelled", "10.96.1.10", 80);
+    KnService *other = add_service(f, "other", "10.96.1.20", 80);
+
+    (void) state;
+    kn_labels_set(labelled->meta.labels, "service.kubernetes.io/headless", "");
+    kn_labels_set(other->meta.labels, "service.kubernetes.io/service-proxy-name", "some-proxy");
+    add_slice(f, "labelled", endpoints);
+    add_slice(f, "other", endpoints);
+    add_service(f, "web", "10.96.1.30", 80);
+    add_slice(f, "web", endpoints);
+    config_for(&config, "node-a");
+
+    g_autoptr(KnProxyIrRuleset) ruleset = kn_proxy_iptables_build(f->store, &config, NULL);
+    g_autofree char *nat = render_table(ruleset, KN_PROXY_IR_NAT);
+    g_autofree char *filter = render_table(ruleset, KN_PROXY_IR_FILTER);
+
+    assert_non_null(strstr(nat, "\"default/web:http cluster IP\""));
+    assert_null(strstr(nat, "default/labelled"));
+    assert_null(strstr(nat, "default/other"));
+    assert_null(strstr(filter, "default/labelled"));
+    assert_null(strstr(filter, "default/other"));
+}
+
 static void
 test_walk_counts_skipped_rules(void **state)
 {
@@ -916,6 +948,7 @@ main(void)
         cmocka_unit_test(test_walk_etp_local_empty_node),
         cmocka_unit_test(test_walk_itp_local),
         cmocka_unit_test(test_walk_counts_skipped_rules),
+        cmocka_unit_test(test_informer_label_filter),
     };
     return cmocka_run_group_tests_name("proxy_iptables", tests, NULL, NULL);
 }
