@@ -345,6 +345,17 @@ kn_api_strings_copy(const GPtrArray *from)
     return to;
 }
 
+gboolean
+kn_api_strings_equal(const GPtrArray *a, const GPtrArray *b)
+{
+    if (a->len != b->len)
+        return FALSE;
+    for (guint i = 0; i < a->len; i++)
+        if (strcmp(a->pdata[i], b->pdata[i]) != 0)
+            return FALSE;
+    return TRUE;
+}
+
 void
 kn_object_meta_clear(KnObjectMeta *meta)
 {

@@ -476,6 +476,8 @@ KnEndpointPort *kn_endpoint_port_copy(const KnEndpointPort *from);
 void kn_endpoint_address_free(KnEndpointAddress *address);
 /* A new array of copies of the strings in 'from', freeing them with it. */
 GPtrArray *kn_api_strings_copy(const GPtrArray *from);
+/* Do 'a' and 'b' hold the same strings in the same order? */
+gboolean kn_api_strings_equal(const GPtrArray *a, const GPtrArray *b);
 void kn_pod_dns_config_free(KnPodDnsConfig *config);    /* accepts NULL */
 KnPodDnsConfig *kn_pod_dns_config_copy(const KnPodDnsConfig *from); /* NULL gives NULL */
 void kn_pod_spec_init(KnPodSpec *spec);

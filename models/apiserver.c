@@ -32,6 +32,14 @@ needs_node_ports(const KnService *service)
                && service->spec.allocate_load_balancer_node_ports);
 }
 
+/* A LoadBalancer with externalTrafficPolicy Local (needsHCNodePort). */
+static gboolean
+needs_health_check_node_port(const KnService *service)
+{
+    return service->spec.type == KN_SERVICE_LOAD_BALANCER
+           && service->spec.external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
+}
+
 /* Releases what 'service' holds in the allocators. */
 /* The allocator of the family of 'ip' ("IPv6" when it has a colon), or of
  * the named 'family'; NULL if the cluster has none for it. */
@@ -410,10 +418,8 @@ update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, 
     /* healthCheckNodePortUpdate (registry/core/service/storage): a
      * LoadBalancer going to externalTrafficPolicy Local gains a health check
      * node port, one leaving it gives the port back. */
-    gboolean needed_hc = old->spec.type == KN_SERVICE_LOAD_BALANCER
-                         && old->spec.external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
-    gboolean needs_hc = service->spec.type == KN_SERVICE_LOAD_BALANCER
-                        && service->spec.external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
+    gboolean needed_hc = needs_health_check_node_port(old);
+    gboolean needs_hc = needs_health_check_node_port(service);
 
     if (needs_hc && !needed_hc) {
         if (service->spec.health_check_node_port == old->spec.health_check_node_port)
@@ -460,45 +466,81 @@ failed:
     return FALSE;
 }
 
-/* What the Service strategy's dropTypeDependentFields does when an update
- * changes the type: fields the new type has no use for are cleared where
- * the update left them as they were (pkg/registry/core/service/strategy.go). */
+/* The strategy's needsNodePort: of a type with node ports, whether or not
+ * a LoadBalancer allocates them. */
+static gboolean
+node_port_type(const KnService *service)
+{
+    return service->spec.type == KN_SERVICE_NODE_PORT || service->spec.type == KN_SERVICE_LOAD_BALANCER;
+}
+
+/* serviceapi.ExternallyAccessible: reachable from outside the cluster. */
+static gboolean
+externally_accessible(const KnService *service)
+{
+    return node_port_type(service)
+           || (service->spec.type == KN_SERVICE_CLUSTER_IP && service->spec.external_ips->len > 0);
+}
+
+/* Does 'service' take no node port that 'old' did not have?  (sameNodePorts:
+ * the old set of node ports is a superset of the new.) */
+static gboolean
+same_node_ports(const KnService *service, const KnService *old)
+{
+    for (guint i = 0; i < service->spec.ports->len; i++) {
+        guint node_port = ((const KnServicePort *) service->spec.ports->pdata[i])->node_port;
+        gboolean had = node_port == 0;
+
+        for (guint j = 0; j < old->spec.ports->len && !had; j++)
+            had = ((const KnServicePort *) old->spec.ports->pdata[j])->node_port == node_port;
+        if (!had)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* The Service strategy's dropTypeDependentFields on an update
+ * (pkg/registry/core/service/strategy.go): a field the updated Service no
+ * longer uses is cleared where the update left it as it was, so its value
+ * can be released.  Each case looks at what the old and new Service need,
+ * not at the type alone: externalTrafficPolicy Local to Cluster drops the
+ * health check node port of a LoadBalancer. */
 static void
 drop_type_dependent_fields(KnService *service, const KnService *old)
 {
     KnServiceSpec *spec = &service->spec;
     const KnServiceSpec *was = &old->spec;
-    gboolean node_ports = spec->type == KN_SERVICE_NODE_PORT || spec->type == KN_SERVICE_LOAD_BALANCER;
 
-    if (spec->type == was->type)
-        return;
-    if (!node_ports) {
-        for (guint i = 0; i < spec->ports->len; i++) {
-            KnServicePort *p = spec->ports->pdata[i];
-
-            if (p->node_port != 0 && p->node_port == old_node_port(old, p->port, p->protocol))
-                p->node_port = 0;
+    if (was->type != KN_SERVICE_EXTERNAL_NAME && spec->type == KN_SERVICE_EXTERNAL_NAME) {
+        if (g_strcmp0(spec->cluster_ip, was->cluster_ip) == 0 && kn_api_strings_equal(spec->cluster_ips, was->cluster_ips)) {
+            g_clear_pointer(&spec->cluster_ip, g_free);
+            g_ptr_array_set_size(spec->cluster_ips, 0);
         }
-        if (spec->external_traffic_policy == was->external_traffic_policy) {
-            spec->external_traffic_policy = KN_TRAFFIC_POLICY_CLUSTER;
-            spec->has_external_traffic_policy = FALSE;
-        }
+        if (kn_api_strings_equal(spec->ip_families, was->ip_families))
+            g_ptr_array_set_size(spec->ip_families, 0);
+        if (spec->ip_family_policy == was->ip_family_policy)
+            spec->ip_family_policy = KN_IP_FAMILY_POLICY_UNSET;
     }
-    if (spec->type != KN_SERVICE_LOAD_BALANCER) {
-        if (spec->allocate_load_balancer_node_ports == was->allocate_load_balancer_node_ports) {
-            spec->allocate_load_balancer_node_ports = TRUE;
-            spec->has_allocate_load_balancer_node_ports = FALSE;
-        }
-        if (g_strcmp0(spec->load_balancer_class, was->load_balancer_class) == 0)
-            g_clear_pointer(&spec->load_balancer_class, g_free);
-        if (spec->health_check_node_port == was->health_check_node_port)
-            spec->health_check_node_port = 0;
+    if (node_port_type(old) && !node_port_type(service) && same_node_ports(service, old))
+        for (guint i = 0; i < spec->ports->len; i++)
+            ((KnServicePort *) spec->ports->pdata[i])->node_port = 0;
+    if (needs_health_check_node_port(old) && !needs_health_check_node_port(service)
+        && spec->health_check_node_port == was->health_check_node_port)
+        spec->health_check_node_port = 0;
+    /* (The old LoadBalancer's field is set, if only by defaulting.) */
+    if (was->type == KN_SERVICE_LOAD_BALANCER && spec->type != KN_SERVICE_LOAD_BALANCER
+        && spec->has_allocate_load_balancer_node_ports
+        && spec->allocate_load_balancer_node_ports == was->allocate_load_balancer_node_ports) {
+        spec->allocate_load_balancer_node_ports = TRUE;
+        spec->has_allocate_load_balancer_node_ports = FALSE;
     }
-    if (spec->type == KN_SERVICE_EXTERNAL_NAME && g_strcmp0(spec->cluster_ip, was->cluster_ip) == 0) {
-        g_clear_pointer(&spec->cluster_ip, g_free);
-        g_ptr_array_set_size(spec->cluster_ips, 0);
-        g_ptr_array_set_size(spec->ip_families, 0);
-        spec->ip_family_policy = KN_IP_FAMILY_POLICY_UNSET;
+    if (was->type == KN_SERVICE_LOAD_BALANCER && spec->type != KN_SERVICE_LOAD_BALANCER
+        && g_strcmp0(spec->load_balancer_class, was->load_balancer_class) == 0)
+        g_clear_pointer(&spec->load_balancer_class, g_free);
+    if (externally_accessible(old) && !externally_accessible(service)
+        && spec->external_traffic_policy == was->external_traffic_policy) {
+        spec->external_traffic_policy = KN_TRAFFIC_POLICY_CLUSTER;
+        spec->has_external_traffic_policy = FALSE;
     }
 }
 
@@ -549,7 +591,11 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
         }
         if (service->spec.ip_family_policy == KN_IP_FAMILY_POLICY_UNSET && service->spec.type != KN_SERVICE_EXTERNAL_NAME)
             service->spec.ip_family_policy = old->spec.ip_family_policy;
-        if (service->spec.health_check_node_port == 0)
+        /* patchAllocatedValues (registry/core/service/storage): an update
+         * that leaves out the health check node port keeps the old one
+         * while both need one. */
+        if (service->spec.health_check_node_port == 0 && needs_health_check_node_port(old)
+            && needs_health_check_node_port(service))
             service->spec.health_check_node_port = old->spec.health_check_node_port;
 
         g_autoptr(GPtrArray) problems = kn_svc_validate_update(service, old);

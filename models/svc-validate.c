@@ -593,17 +593,6 @@ needs_health_check(const View *view)
     return is_type(view, KN_SERVICE_LOAD_BALANCER) && etp && strcmp(etp, "Local") == 0;
 }
 
-static gboolean
-strings_equal(const GPtrArray *a, const GPtrArray *b)
-{
-    if (a->len != b->len)
-        return FALSE;
-    for (guint i = 0; i < a->len; i++)
-        if (strcmp(a->pdata[i], b->pdata[i]) != 0)
-            return FALSE;
-    return TRUE;
-}
-
 /*****************************************************************************/
 /* Metadata. */
 
@@ -792,8 +781,8 @@ check_family_policy(GPtrArray *errors, const View *view, const View *old)
     }
     if (single) {
         /* On update an unchanged list is trimmed to one entry first. */
-        gboolean same_ips = old && strings_equal(view->cluster_ips, old->cluster_ips);
-        gboolean same_families = old && strings_equal(spec->ip_families, old->svc->spec.ip_families);
+        gboolean same_ips = old && kn_api_strings_equal(view->cluster_ips, old->cluster_ips);
+        gboolean same_families = old && kn_api_strings_equal(spec->ip_families, old->svc->spec.ip_families);
 
         if (view->cluster_ips->len == 2 && !same_ips)
             add_invalid(errors, "spec.ipFamilyPolicy", shown,
