@@ -257,7 +257,7 @@ add_coredns(KnCluster *cluster)
     for (guint i = 0; i < G_N_ELEMENTS(ports); i++)
         g_ptr_array_add(service->spec.ports,
                         kn_service_port_named(ports[i].name, ports[i].protocol, ports[i].port, ports[i].port));
-    add_service(cluster, service, 10);
+    add_service(cluster, service, KN_CLUSTER_DNS_INDEX);
 }
 
 /* Adds the scenario's nodes; FALSE with 'error' if an address is bad. */

@@ -10,6 +10,10 @@
 #include "models/svc-alloc.h"
 #include "sim/sim.h"
 
+/* kube-dns's ClusterIP is this address of the Service CIDR (kubeadm's
+ * GetDNSIP), and the kubelets' clusterDNS is set to it. */
+#define KN_CLUSTER_DNS_INDEX 10
+
 typedef struct KnCluster {
     const KnScenario *scenario;  /* borrowed; outlives the cluster */
     KnSim *sim;                  /* borrowed */

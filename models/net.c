@@ -152,8 +152,6 @@ struct KnNetns {
                                   * freed with the namespace if the run stops first */
     GArray *processes;           /* Process: shells and tools running here, or NULL */
     KnResolvConf *resolv_conf;   /* the resolver's reading of /etc/resolv.conf, or NULL */
-    guint64 resolv_conf_key[2];  /* the resource versions of the pod and the kube-dns
-                                  * Service it was made from */
 };
 
 #define NETNS_ALIGN 128
@@ -200,6 +198,7 @@ struct KnNet {
     GPtrArray *hosts;            /* KnNetns * */
     KnNetns *resolver;           /* the outside resolver (in net->hosts), or NULL */
     char *node_resolv_conf;      /* a node's /etc/resolv.conf: the outside resolver */
+    char *cluster_dns;           /* the kubelets' --cluster-dns, or NULL */
     GPtrArray *all;              /* every KnNetns ever made (owned) */
     GHashTable *subnets;         /* a node's pod subnet (IPv4 network, host order) -> KnNetns */
     guint32 subnet_mask;         /* the nodes' pod subnet mask */
@@ -3574,6 +3573,10 @@ kn_net_new(KnCluster *cluster)
     const KnScenario *scenario = cluster->scenario;
 
     net->cluster = cluster;
+    /* The kubelets' clusterDNS, read as they start: where the bootstrap
+     * put kube-dns.  A kube-dns deleted or moved later changes no pod's
+     * file. */
+    net->cluster_dns = kn_svc_alloc_indexed_ip(cluster->scenario->service_cidr, KN_CLUSTER_DNS_INDEX, NULL);
     net->store = cluster->store;
     net->sim = cluster->sim;
     net->by_addr = g_hash_table_new(addr_key_hash, addr_key_equal);
@@ -3672,6 +3675,7 @@ kn_net_free(KnNet *net)
     g_ptr_array_unref(net->nodes);
     g_ptr_array_unref(net->hosts);
     g_free(net->node_resolv_conf);
+    g_free(net->cluster_dns);
     g_ptr_array_unref(net->all);
     g_string_free(net->story, TRUE);
     g_hash_table_unref(net->subnets);
@@ -3990,11 +3994,10 @@ on_dns_done(const KnResolverResult *result, gpointer data)
 char *
 kn_net_resolv_conf(KnNet *net, KnNetns *ns)
 {
-    const KnService *dns = kn_store_lookup(net->store, KN_KIND_SERVICE, "kube-system", "kube-dns");
     /* --cluster-dns: the kube-dns ClusterIP, or with NodeLocal DNSCache its
      * link-local address, as kube-up and local-up-cluster.sh set it. */
-    const char *cluster_dns[2] = { net->cluster->scenario->node_local_dns ? KN_NODELOCALDNS_IP
-                                   : dns != NULL ? dns->spec.cluster_ip : NULL, NULL };
+    const char *cluster_dns[2] = { net->cluster->scenario->node_local_dns ? KN_NODELOCALDNS_IP : net->cluster_dns,
+                                   NULL };
     KnKubeletDns kubelet = { cluster_dns[0] != NULL ? cluster_dns : NULL, net->cluster->scenario->cluster_domain,
                              net->node_resolv_conf != NULL ? net->node_resolv_conf : KN_RESOLVCONF_KIND_NODE,
                              FALSE };
@@ -4010,24 +4013,17 @@ kn_net_resolv_conf(KnNet *net, KnNetns *ns)
                              pod != NULL ? pod->spec.dns_config : NULL, NULL);
 }
 
-/* The resolv.conf of 'ns' as its C library reads it.  Everything the
- * text is made of but the pod and the kube-dns Service is fixed for the
- * run, so it is made again only when one of those two was written.
+/* The resolv.conf of 'ns' as its C library reads it.  The kubelet writes
+ * the file once, as it creates the pod's sandbox, from the pod's DNS
+ * fields (immutable) and its own settings, so it is read once.
  * Borrowed. */
 static KnResolvConf *
 ns_resolv_conf(KnNet *net, KnNetns *ns)
 {
-    const KnService *dns = kn_store_lookup(net->store, KN_KIND_SERVICE, "kube-system", "kube-dns");
-    const KnPod *pod = ns->kind == KN_NETNS_POD ? kn_store_lookup(net->store, KN_KIND_POD, ns->namespace,
-                                                                  ns->name) : NULL;
-    guint64 key[2] = { pod != NULL ? pod->meta.resource_version : 0, dns != NULL ? dns->meta.resource_version : 0 };
-
-    if (ns->resolv_conf == NULL || memcmp(key, ns->resolv_conf_key, sizeof key) != 0) {
+    if (ns->resolv_conf == NULL) {
         g_autofree char *text = kn_net_resolv_conf(net, ns);
 
-        kn_resolvconf_free(ns->resolv_conf);
         ns->resolv_conf = kn_resolvconf_parse(text, kn_images_lookup(NULL, ns->client.image)->libc);
-        memcpy(ns->resolv_conf_key, key, sizeof key);
     }
     return ns->resolv_conf;
 }

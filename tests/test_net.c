@@ -339,6 +339,36 @@ test_net_dns_one_socket(void **state)
     with_net(check_dns_one_socket);
 }
 
+/* The kubelet writes a pod's resolv.conf once, from its own clusterDNS
+ * setting: deleting the kube-dns Service leaves the nameserver in every
+ * pod's file, and the lookups through it go unanswered. */
+static void
+check_dns_service_deleted(KnCluster *cluster, KnNet *net)
+{
+    KnNetns *ns = kn_net_pod(net, "default", "client");
+    KnNetClient *client = kn_netns_client(ns);
+    g_autofree char *before = kn_net_resolv_conf(net, ns);
+    Outcome o = { 0 };
+
+    assert_non_null(strstr(before, "nameserver 10.96.0.10\n"));
+    assert_true(kn_store_delete(cluster->store, KN_KIND_SERVICE, "kube-system", "kube-dns"));
+    kn_sim_run_until(cluster->sim, kn_sim_now(cluster->sim) + KN_SEC);
+
+    g_autofree char *after = kn_net_resolv_conf(net, ns);
+
+    assert_string_equal(after, before);
+    client->klass->resolve(client->self, "kubernetes", on_resolved, &o);
+    run_until_done(cluster, &o);
+    assert_int_equal(o.status, KN_NET_CONNECT_TIMEOUT);
+}
+
+static void
+test_net_dns_service_deleted(void **state)
+{
+    (void) state;
+    with_net(check_dns_service_deleted);
+}
+
 /* A lookup the run ends in the middle of: its caller's data goes through
  * the destroy notify, once, and 'done' is never called. */
 typedef struct {
@@ -618,6 +648,7 @@ main(void)
         cmocka_unit_test(test_net_lanes_are_deterministic),
         cmocka_unit_test(test_net_lanes_refused),
         cmocka_unit_test(test_net_dns_one_socket),
+        cmocka_unit_test(test_net_dns_service_deleted),
         cmocka_unit_test(test_net_lookup_cut_short),
         cmocka_unit_test(test_net_commands_cut_short),
         cmocka_unit_test(test_net_outside_resolution),
