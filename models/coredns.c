@@ -1275,10 +1275,12 @@ parse_request(const char *name, const char *zone, KRequest *r)
     return TRUE;
 }
 
+/* matchPortAndProtocol (kubernetes.go), one half: a port or protocol the
+ * query leaves out, or gives as a bare underscore ("_._tcp"), is any. */
 static gboolean
 match(const char *want, const char *have)
 {
-    return want == NULL || g_ascii_strcasecmp(want, have ? have : "") == 0;
+    return want == NULL || *want == '\0' || g_ascii_strcasecmp(want, have ? have : "") == 0;
 }
 
 static gboolean
@@ -2102,9 +2104,15 @@ autopath_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
     const char *name = qname(query);
     g_autoptr(GPtrArray) search = b->kubernetes ? autopath_search(ctx, b->kubernetes, name) : NULL;
 
-    if (search == NULL || !kn_dns_name_is_subdomain(name, search->pdata[0]) ||
-        kn_dns_name_equal(name, search->pdata[0]))
+    if (search == NULL || !kn_dns_name_is_subdomain(name, search->pdata[0]))
         return chain(ctx, b, query, STAGE_HOSTS);
+    /* The first search domain itself passes firstInSearchPath, but
+     * dnsutil.TrimZone finds no base name in it: ServeDNS returns
+     * SERVFAIL. */
+    if (kn_dns_name_equal(name, search->pdata[0])) {
+        ctx->plugin = "autopath";
+        return reply_rcode(query, KN_DNS_RCODE_SERVFAIL);
+    }
 
     gsize n = strlen(name) - (name[strlen(name) - 1] == '.') - strlen(search->pdata[0]) - 1;
     g_autofree char *base = g_strndup(name, n);

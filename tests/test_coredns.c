@@ -298,6 +298,18 @@ test_coredns_srv_and_ptr_for_clusterip(void **state)
     assert_int_equal(a.response->rcode, KN_DNS_RCODE_NXDOMAIN);
     kn_coredns_answer_clear(&a);
 
+    /* A bare underscore is any port (stripUnderscore leaves "", which
+     * matchPortAndProtocol takes as a wildcard): every TCP port, no UDP. */
+    ask(f, "_._tcp.web.default.svc.cluster.local", KN_DNS_TYPE_SRV, &a);
+    assert_int_equal(a.response->answers->len, 1);
+    g_autofree char *any = line(a.response, a.response->answers, 0);
+    assert_string_equal(any, "_._tcp.web.default.svc.cluster.local. 30 IN SRV 0 100 80 "
+                             "web.default.svc.cluster.local.");
+    kn_coredns_answer_clear(&a);
+    ask(f, "_._udp.web.default.svc.cluster.local", KN_DNS_TYPE_SRV, &a);
+    assert_int_equal(a.response->rcode, KN_DNS_RCODE_NXDOMAIN);
+    kn_coredns_answer_clear(&a);
+
     KnAddr addr;
     kn_addr_parse(cluster_ip(f, "web"), &addr);
     g_autofree char *rev = kn_dns_name_reverse(&addr);
@@ -513,6 +525,14 @@ test_coredns_autopath_rewrite_hosts(void **state)
     assert_string_equal(kn_dns_message_question(a.response)->name,
                         "example.com.default.svc.cluster.local");
     assert_true(a.forwarded);
+    kn_coredns_answer_clear(&a);
+
+    /* The client's first search domain itself: no base name to try the
+     * search list with (dnsutil.TrimZone fails), SERVFAIL. */
+    g_autoptr(KnDnsMessage) q5 = kn_dns_message_new_query(5, "default.svc.cluster.local", KN_DNS_TYPE_A, TRUE);
+    kn_coredns_answer(f->dns, q5, &addr, FALSE, &a);
+    assert_int_equal(a.response->rcode, KN_DNS_RCODE_SERVFAIL);
+    assert_string_equal(a.plugin, "autopath");
     kn_coredns_answer_clear(&a);
 
     g_autoptr(KnDnsMessage) q3 = kn_dns_message_new_query(3, "old.default.svc.cluster.local",
