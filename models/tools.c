@@ -6,13 +6,16 @@
  * curl lib/connect.c (7.88-8.x eyeballer code: every failed connect ends
  * in failf "Failed to connect to %s port %u after %ld ms: %s" with
  * curl_easy_strerror(result), so a refused port reads "Couldn't connect to
- * server" (7) and a connect that runs out of --connect-timeout or -m reads
- * "Timeout was reached" (28); when the kernel itself gives up (ETIMEDOUT,
+ * server" (7) and a connect that runs out of --connect-timeout reads
+ * "Timeout was reached" (28), as does one running out of -m in curl 8,
+ * while curl 7.88's multi loop catches -m first: "Connection timed out
+ * after N milliseconds"; when the kernel itself gives up (ETIMEDOUT,
  * no curl timeout) the text stays "Couldn't connect to server" but the
  * code becomes 28); lib/multi.c ("Operation timed out after %ld
  * milliseconds with %ld bytes received"); lib/progress.c (the meter's two
  * header lines and its "%3d %s  %3d %s  %3d %s  %s  %s %s %s %s %s" line,
- * max5data() and time2str()); src/tool_cb_dbg.c (-v: "* " info lines,
+ * max5data() and time2str(); on an error the line ends with a newline
+ * after failf()'s "* " line); src/tool_cb_dbg.c (-v: "* " info lines,
  * "> " and "< " header lines as sent, with their CRLF, and "{ [N bytes
  * data]" when standard output is not a terminal).  curl issue #10863 shows
  * the 8.0 verbose trace of a refused connect, curl issue #18484 the 8.x
@@ -648,11 +651,15 @@ curl_end(Job *job, int code, const char *text)
 {
     Curl *curl = job->state;
 
+    /* failf() writes "* text" at once; the transfer's end then finishes
+     * the meter's line (Curl_pgrsDone) before the connection closes. */
     if (code != 0) {
-        if (curl_progress(curl))
+        curl_info(job, "%s", text);
+        if (curl_progress(curl)) {
             curl_meter_line(job->io.err, now(job) - job->started, (gint64) curl->size_download,
                             -1);
-        curl_info(job, "%s", text);
+            g_string_append_c(job->io.err, '\n');
+        }
         curl_closing(job);
         if (!curl->silent || curl->show_error)
             g_string_append_printf(job->io.err, "curl: (%d) %s\n", code, text);
@@ -915,9 +922,17 @@ curl_on_tcp(const KnTcpResult *result, gpointer user_data)
                 curl_info(job, "connect to %s port %u failed: %s", job->addr_text, job->port,
                           net_strerror(job, result->status));
         }
-        text = g_strdup_printf("Failed to connect to %s port %u after %" G_GUINT64_FORMAT
-                               " ms: %s", curl->url.host, job->port, elapsed_ms,
-                               timeout ? "Timeout was reached" : "Couldn't connect to server");
+        /* curl 7.x checks only -m at the top of multi_runsingle
+         * (multi_handle_timeout(..., FALSE)), before the connect code sees
+         * its own deadline: -m running out first reads as lib/multi.c's
+         * "Connection timed out after N milliseconds". */
+        if (timeout && !curl_at_least(curl, 8, 0) && curl->max_time > 0
+            && (curl->connect_timeout == 0 || curl->max_time <= curl->connect_timeout))
+            text = g_strdup_printf("Connection timed out after %" G_GUINT64_FORMAT " milliseconds", elapsed_ms);
+        else
+            text = g_strdup_printf("Failed to connect to %s port %u after %" G_GUINT64_FORMAT
+                                   " ms: %s", curl->url.host, job->port, elapsed_ms,
+                                   timeout ? "Timeout was reached" : "Couldn't connect to server");
         curl_end(job, timeout || kernel_timeout ? 28 : 7, text);
         return;
     }

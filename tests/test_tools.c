@@ -174,7 +174,7 @@ test_tools_curl_refused(void **state)
     g_autoptr(Outcome) c = run(NGINX, "curl -sv http://web:81");
 
     (void) state;
-    assert_outcome(a, "", METER_HEADER METER_ZERO "curl: (7) Failed to connect to web port 81 "
+    assert_outcome(a, "", METER_HEADER METER_ZERO "\ncurl: (7) Failed to connect to web port 81 "
                    "after 0 ms: Couldn't connect to server\n", 7);
     assert_outcome(b, "", "curl: (7) Failed to connect to web port 81 after 0 ms: Couldn't "
                    "connect to server\n", 7);
@@ -192,6 +192,8 @@ test_tools_curl_timeouts(void **state)
     g_autoptr(Outcome) c = run(NETSHOOT, "curl -sS -m 1 http://slow");
     g_autoptr(Outcome) d = run(NETSHOOT, "curl -sS http://blackhole");
     g_autoptr(Outcome) e = run(NGINX, "curl --connect-timeout 5 http://blackhole");
+    g_autoptr(Outcome) f = run(NGINX, "curl -sS -m 1 http://blackhole");
+    g_autoptr(Outcome) g = run(NGINX, "curl -sS -m 3 --connect-timeout 2 http://blackhole");
 
     (void) state;
     assert_outcome(a, "", "curl: (28) Failed to connect to blackhole port 80 after 2000 ms: "
@@ -204,8 +206,13 @@ test_tools_curl_timeouts(void **state)
     assert_outcome(d, "", "curl: (28) Failed to connect to blackhole port 80 after 127000 ms: "
                    "Couldn't connect to server\n", 28);
     assert_outcome(e, "", METER_HEADER "  0     0    0     0    0     0      0      0 --:--:--  "
-                   "0:00:05 --:--:--     0curl: (28) Failed to connect to blackhole port 80 after "
+                   "0:00:05 --:--:--     0\ncurl: (28) Failed to connect to blackhole port 80 after "
                    "5000 ms: Timeout was reached\n", 28);
+    /* curl 7.88 (Debian): -m running out during the connect is lib/multi.c's
+     * message; --connect-timeout running out first is still connect.c's. */
+    assert_outcome(f, "", "curl: (28) Connection timed out after 1000 milliseconds\n", 28);
+    assert_outcome(g, "", "curl: (28) Failed to connect to blackhole port 80 after 2000 ms: "
+                   "Timeout was reached\n", 28);
 }
 
 static void
