@@ -1336,6 +1336,7 @@ typedef struct Run {
     Env *root_env;
     int ret;                     /* the status the last finished frame returned */
     gboolean exiting;            /* `exit` unwinds to the nearest shell or subshell */
+    char *arith_error;           /* the message of a failed $((…)) being expanded, or NULL */
     gboolean waiting;            /* a tool or sleep is pending */
     gboolean looping;
     gboolean finished;
@@ -1541,15 +1542,41 @@ expand_var(Run *run, const char *text)
     }
 }
 
-/* Arithmetic for $((…)): + - * / % and comparisons on integers, with
- * parentheses and variable names. */
+/* Arithmetic for $((…)): POSIX's C operators on 64-bit integers (XCU
+ * 2.6.4) by precedence climbing: unary + - ! ~, then * / %, + -, << >>,
+ * < <= > >=, == !=, &, ^, |, &&, ||, ?: and the assignments = *= /= %= += -=
+ * <<= >>= &= ^= |= to a variable; ash and bash add ** (right to left).
+ * The other side of && || ?: is parsed but not evaluated (no assignment
+ * there, and no division by zero but in busybox).  A failure stops with what each shell says:
+ * dash (src/arith_yacc.c yyerror: "arithmetic expression: %s: \"%s\"",
+ * "expecting primary", "expecting EOF", "expecting ':'", "division by
+ * zero"; a variable that is not a number is "Illegal number: %s"), busybox
+ * ash (shell/math.c: "arithmetic syntax error", "divide by zero", "malformed
+ * ?: operator") and bash ("division by 0", "syntax error: operand
+ * expected", each with "(error token is \"%s\")").  The shell then exits,
+ * 2 (bash 1), as an expansion error does. */
+typedef enum {
+    ARITH_OK,
+    ARITH_PRIMARY,               /* an operand was expected */
+    ARITH_EOF,                   /* text after the expression */
+    ARITH_COLON,                 /* ?: without its : */
+    ARITH_ZERO,                  /* division or remainder by 0 */
+    ARITH_NUMBER,                /* a variable's value is not a number */
+    ARITH_LITERAL,               /* a number that does not read ("08") */
+} ArithError;
+
 typedef struct Arith {
     Run *run;
+    const char *text;            /* the whole expression */
     const char *p;
-    gboolean error;
+    ArithError error;
+    const char *error_at;        /* bash's error token starts here */
+    const char *last_token;      /* the last token read, for an error at the end */
+    char *bad_number;            /* ARITH_NUMBER: the value; owned */
+    guint depth;                 /* variables whose value names another */
 } Arith;
 
-static gint64 arith_expr(Arith *a);
+static gint64 arith_ternary(Arith *a, gboolean live);
 
 static void
 arith_space(Arith *a)
@@ -1558,128 +1585,337 @@ arith_space(Arith *a)
         a->p++;
 }
 
-static gint64
-arith_primary(Arith *a)
+static void
+arith_fail(Arith *a, ArithError error, const char *at)
 {
-    arith_space(a);
-    if (*a->p == '(') {
-        gint64 value;
+    if (a->error != ARITH_OK)
+        return;
+    a->error = error;
+    a->error_at = at;
+}
 
-        a->p++;
-        value = arith_expr(a);
-        arith_space(a);
-        if (*a->p == ')')
-            a->p++;
-        else
-            a->error = TRUE;
-        return value;
-    }
-    if (*a->p == '-') {
-        a->p++;
-        return -arith_primary(a);
-    }
-    if (*a->p == '+') {
-        a->p++;
-        return arith_primary(a);
-    }
-    if (*a->p == '!') {
-        a->p++;
-        return !arith_primary(a);
-    }
-    if (*a->p == '$')
-        a->p++;
-    if (g_ascii_isdigit(*a->p)) {
-        char *end;
-        gint64 value = g_ascii_strtoll(a->p, &end, 0);
+/* A number as the shells read one: decimal, 0 octal, 0x hexadecimal, the
+ * whole token; FALSE if 'text' is not one. */
+static gboolean
+arith_number(const char *text, gsize length, gint64 *value)
+{
+    g_autofree char *copy = g_strndup(text, length);
+    char *end;
 
-        a->p = end;
-        return value;
-    }
-    if (is_name_start(*a->p)) {
-        const char *start = a->p;
-        g_autofree char *name = NULL;
-        char scratch[32];
-        const char *value;
+    if (length == 0)
+        return FALSE;
+    *value = (gint64) g_ascii_strtoull(copy, &end, 0);
+    return *end == '\0';
+}
 
-        while (is_name_char(*a->p))
-            a->p++;
-        name = g_strndup(start, a->p - start);
-        value = var_value(a->run, name, scratch, sizeof(scratch));
-        return value != NULL ? g_ascii_strtoll(value, NULL, 10) : 0;
+static gint64
+arith_variable(Arith *a, const char *name)
+{
+    char scratch[32];
+    const char *value = var_value(a->run, name, scratch, sizeof(scratch));
+    const char *v = value;
+    gint64 number;
+
+    if (value == NULL || *value == '\0')
+        return 0;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (arith_number(v[0] == '-' || v[0] == '+' ? v + 1 : v, strlen(v[0] == '-' || v[0] == '+' ? v + 1 : v),
+                     &number))
+        return v[0] == '-' ? -number : number;
+    /* ash and bash read a value that is a name as that variable. */
+    if (a->run->env->flavour != KN_SH_DASH && is_name_start(*v) && a->depth < 16) {
+        const char *end = v;
+
+        while (is_name_char(*end))
+            end++;
+        if (*end == '\0') {
+            a->depth++;
+            number = arith_variable(a, v);
+            a->depth--;
+            return number;
+        }
     }
-    a->error = TRUE;
+    if (a->error == ARITH_OK)
+        a->bad_number = g_strdup(value);
+    arith_fail(a, ARITH_NUMBER, a->p);
     return 0;
 }
 
 static gint64
-arith_term(Arith *a)
+arith_unary(Arith *a, gboolean live)
 {
-    gint64 value = arith_primary(a);
+    const char *start;
 
-    for (;;) {
-        char op;
-        gint64 right;
+    arith_space(a);
+    start = a->p;
+    switch (*a->p) {
+    case '(': {
+        a->p++;
+        gint64 value = arith_ternary(a, live);
 
         arith_space(a);
-        op = *a->p;
-        if (op != '*' && op != '/' && op != '%')
-            return value;
+        if (*a->p == ')')
+            a->p++;
+        else
+            arith_fail(a, ARITH_PRIMARY, a->p);
+        return value;
+    }
+    case '-':
         a->p++;
-        right = arith_primary(a);
-        if ((op == '/' || op == '%') && right == 0) {
-            a->error = TRUE;
+        return -arith_unary(a, live);
+    case '+':
+        a->p++;
+        return arith_unary(a, live);
+    case '!':
+        a->p++;
+        return !arith_unary(a, live);
+    case '~':
+        a->p++;
+        return ~arith_unary(a, live);
+    }
+    if (*a->p == '$' && is_name_start(a->p[1]))
+        a->p++;
+    if (g_ascii_isdigit(*a->p)) {
+        gint64 value = 0;
+
+        while (g_ascii_isalnum(*a->p))
+            a->p++;
+        a->last_token = start;
+        if (!arith_number(start, a->p - start, &value))
+            arith_fail(a, ARITH_LITERAL, start);
+        return value;
+    }
+    if (is_name_start(*a->p)) {
+        g_autofree char *name = NULL;
+
+        while (is_name_char(*a->p))
+            a->p++;
+        a->last_token = start;
+        name = g_strndup(start, a->p - start);
+        return arith_variable(a, name);
+    }
+    arith_fail(a, ARITH_PRIMARY, *start != '\0' || a->last_token == NULL ? start : a->last_token);
+    return 0;
+}
+
+typedef struct {
+    const char *text;
+    int precedence;              /* higher binds tighter */
+} ArithOp;
+
+/* Longest first, so "<<" is not read as "<". */
+static const ArithOp arith_ops[] = {
+    { "**", 11 }, { "<<", 8 }, { ">>", 8 }, { "<=", 7 }, { ">=", 7 }, { "==", 6 }, { "!=", 6 },
+    { "&&", 2 }, { "||", 1 }, { "*", 10 }, { "/", 10 }, { "%", 10 }, { "+", 9 }, { "-", 9 },
+    { "<", 7 }, { ">", 7 }, { "&", 5 }, { "^", 4 }, { "|", 3 },
+};
+
+/* The binary operator at a->p, or NULL (an assignment is none). */
+static const ArithOp *
+arith_op(Arith *a)
+{
+    arith_space(a);
+    for (guint i = 0; i < G_N_ELEMENTS(arith_ops); i++) {
+        gsize n = strlen(arith_ops[i].text);
+
+        if (strncmp(a->p, arith_ops[i].text, n) != 0)
+            continue;
+        if (a->p[n] == '=' && strcmp(arith_ops[i].text, "==") != 0 && strcmp(arith_ops[i].text, "!=") != 0
+            && strcmp(arith_ops[i].text, "<=") != 0 && strcmp(arith_ops[i].text, ">=") != 0
+            && strcmp(arith_ops[i].text, "&&") != 0 && strcmp(arith_ops[i].text, "||") != 0)
+            return NULL;         /* "+=", "<<=": an assignment */
+        if (strcmp(arith_ops[i].text, "**") == 0 && a->run->env->flavour == KN_SH_DASH)
+            continue;            /* dash has no **: "*" then a missing operand */
+        return &arith_ops[i];
+    }
+    return NULL;
+}
+
+static gint64
+arith_apply(Arith *a, const char *op, gint64 x, gint64 y, const char *right, gboolean live)
+{
+    switch (op[0]) {
+    case '*':
+        if (op[1] == '*') {
+            gint64 r = 1;
+
+            for (gint64 i = 0; i < y && i < 64; i++)
+                r *= x;
+            return y < 0 ? 0 : r;
+        }
+        return (gint64) ((guint64) x * (guint64) y);
+    case '/':
+    case '%':
+        if (y == 0) {
+            /* busybox divides on the side not taken too. */
+            if (live || a->run->env->flavour == KN_SH_ASH)
+                arith_fail(a, ARITH_ZERO, right);
             return 0;
         }
-        value = op == '*' ? value * right : op == '/' ? value / right : value % right;
+        if (x == G_MININT64 && y == -1)
+            return op[0] == '/' ? x : 0;
+        return op[0] == '/' ? x / y : x % y;
+    case '+':
+        return (gint64) ((guint64) x + (guint64) y);
+    case '-':
+        return (gint64) ((guint64) x - (guint64) y);
+    case '<':
+        return op[1] == '<' ? (gint64) ((guint64) x << (y & 63)) : op[1] == '=' ? x <= y : x < y;
+    case '>':
+        return op[1] == '>' ? x >> (y & 63) : op[1] == '=' ? x >= y : x > y;
+    case '=':
+        return x == y;
+    case '!':
+        return x != y;
+    case '&':
+        return op[1] == '&' ? (x && y) : (x & y);
+    case '|':
+        return op[1] == '|' ? (x || y) : (x | y);
+    case '^':
+        return x ^ y;
     }
+    return 0;
 }
 
 static gint64
-arith_sum(Arith *a)
+arith_binary(Arith *a, int min_precedence, gboolean live)
 {
-    gint64 value = arith_term(a);
+    gint64 value = arith_unary(a, live);
+    const ArithOp *op;
 
-    for (;;) {
-        char op;
+    while (a->error == ARITH_OK && (op = arith_op(a)) != NULL && op->precedence >= min_precedence) {
+        gboolean right_live = live;
+        const char *right;
 
+        a->last_token = a->p;
+        a->p += strlen(op->text);
+        if (strcmp(op->text, "&&") == 0)
+            right_live = live && value != 0;
+        else if (strcmp(op->text, "||") == 0)
+            right_live = live && value == 0;
         arith_space(a);
-        op = *a->p;
-        if (op != '+' && op != '-')
-            return value;
-        a->p++;
-        value = op == '+' ? value + arith_term(a) : value - arith_term(a);
+        right = a->p;
+
+        /* ** groups to the right, the rest to the left. */
+        gint64 rhs = arith_binary(a, op->precedence + (strcmp(op->text, "**") == 0 ? 0 : 1), right_live);
+
+        value = arith_apply(a, op->text, value, rhs, right, live);
     }
+    return value;
 }
 
-static gint64
-arith_expr(Arith *a)
+/* An assignment "name op= value", or NULL if 'a->p' holds none. */
+static gboolean
+arith_assignment(Arith *a, gboolean live, gint64 *value)
 {
-    gint64 value = arith_sum(a);
+    static const char *const ops[] = { "<<=", ">>=", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "=" };
+    const char *start = a->p, *p = a->p;
+    g_autofree char *name = NULL;
 
-    for (;;) {
-        arith_space(a);
-        if (g_str_has_prefix(a->p, "<=")) {
-            a->p += 2;
-            value = value <= arith_sum(a);
-        } else if (g_str_has_prefix(a->p, ">=")) {
-            a->p += 2;
-            value = value >= arith_sum(a);
-        } else if (g_str_has_prefix(a->p, "==")) {
-            a->p += 2;
-            value = value == arith_sum(a);
-        } else if (g_str_has_prefix(a->p, "!=")) {
-            a->p += 2;
-            value = value != arith_sum(a);
-        } else if (*a->p == '<') {
-            a->p++;
-            value = value < arith_sum(a);
-        } else if (*a->p == '>') {
-            a->p++;
-            value = value > arith_sum(a);
-        } else {
-            return value;
+    if (!is_name_start(*p))
+        return FALSE;
+    while (is_name_char(*p))
+        p++;
+    name = g_strndup(start, p - start);
+    while (*p == ' ' || *p == '\t')
+        p++;
+    for (guint i = 0; i < G_N_ELEMENTS(ops); i++) {
+        gsize n = strlen(ops[i]);
+
+        if (strncmp(p, ops[i], n) != 0 || (n == 1 && p[1] == '='))
+            continue;
+        a->p = p + n;
+
+        const char *right = a->p;
+        gint64 rhs = arith_ternary(a, live);
+
+        if (n > 1) {
+            char op[3] = { ops[i][0], ops[i][1] == '=' ? '\0' : ops[i][1], '\0' };
+
+            rhs = arith_apply(a, op, arith_variable(a, name), rhs, right, live);
         }
+        if (live && a->error == ARITH_OK)
+            g_hash_table_insert(a->run->env->vars, g_strdup(name),
+                                g_strdup_printf("%" G_GINT64_FORMAT, rhs));
+        *value = rhs;
+        return TRUE;
     }
+    return FALSE;
+}
+
+static gint64
+arith_ternary(Arith *a, gboolean live)
+{
+    gint64 value;
+
+    arith_space(a);
+    if (arith_assignment(a, live, &value))
+        return value;
+    value = arith_binary(a, 1, live);
+    arith_space(a);
+    if (a->error != ARITH_OK || *a->p != '?')
+        return value;
+    a->p++;
+
+    gint64 yes = arith_ternary(a, live && value != 0);
+
+    arith_space(a);
+    if (*a->p != ':') {
+        arith_fail(a, ARITH_COLON, *a->p != '\0' || a->last_token == NULL ? a->p : a->last_token);
+        return 0;
+    }
+    a->p++;
+
+    gint64 no = arith_ternary(a, live && value == 0);
+
+    return value ? yes : no;
+}
+
+/* Evaluates 'text'; FALSE with the shell's message in 'message' (new). */
+static gboolean
+arith_eval(Run *run, const char *text, gint64 *value, char **message)
+{
+    Arith a = { .run = run, .text = text, .p = text };
+    const Env *env = run->env;
+
+    *value = arith_ternary(&a, TRUE);
+    arith_space(&a);
+    if (a.error == ARITH_OK && *a.p != '\0')
+        arith_fail(&a, a.p[0] == ')' || strchr("*/%+-<>=!&|^?:", a.p[0]) == NULL ? ARITH_EOF : ARITH_PRIMARY,
+                   a.p);
+    if (a.error == ARITH_OK)
+        return TRUE;
+    switch (env->flavour) {
+    case KN_SH_ASH:
+        *message = g_strdup_printf("%s: %s", env->argv0,
+                                   a.error == ARITH_ZERO ? "divide by zero"
+                                   : a.error == ARITH_COLON ? "malformed ?: operator" : "arithmetic syntax error");
+        break;
+    case KN_SH_BASH: {
+        const char *what = a.error == ARITH_ZERO ? "division by 0"
+                           : a.error == ARITH_LITERAL || a.error == ARITH_NUMBER ? "value too great for base"
+                           : a.error == ARITH_COLON ? "`:' expected for conditional expression"
+                           : a.error == ARITH_EOF ? "syntax error in expression" : "syntax error: operand expected";
+        const char *token = a.error == ARITH_NUMBER ? a.bad_number : a.error_at != NULL ? a.error_at : text;
+
+        *message = g_strdup_printf("%s: line %d: %s: %s (error token is \"%s\")", env->argv0, env->line,
+                                   a.error == ARITH_NUMBER ? a.bad_number : text, what, token);
+        break;
+    }
+    default:
+        if (a.error == ARITH_NUMBER)
+            *message = g_strdup_printf("%s: %d: Illegal number: %s", env->argv0, env->line, a.bad_number);
+        else
+            *message = g_strdup_printf("%s: %d: arithmetic expression: %s: \"%s\"", env->argv0, env->line,
+                                       a.error == ARITH_ZERO ? "division by zero"
+                                       : a.error == ARITH_COLON ? "expecting ':'"
+                                       : a.error == ARITH_EOF || a.error == ARITH_LITERAL ? "expecting EOF"
+                                       : "expecting primary", text);
+        break;
+    }
+    g_free(a.bad_number);
+    return FALSE;
 }
 
 /* Expands 'word' into fields appended to 'fields'; 'captures' holds the
@@ -1709,9 +1945,10 @@ expand_word(Run *run, const Word *word, gboolean split, GPtrArray *captures, gui
             (*next)++;
             break;
         case PART_ARITH: {
-            Arith a = { run, part->text, FALSE };
-            gint64 number = arith_expr(&a);
+            gint64 number = 0;
 
+            if (run->arith_error == NULL && !arith_eval(run, part->text, &number, &run->arith_error))
+                number = 0;
             value = g_strdup_printf("%" G_GINT64_FORMAT, number);
             break;
         }
@@ -1749,6 +1986,7 @@ expand_simple(Run *run, const Word *word)
     guint next = 0;
 
     expand_word(run, word, FALSE, none, &next, fields);
+    g_clear_pointer(&run->arith_error, g_free);   /* (not reported in a redirection) */
     return g_strdup(fields->len > 0 ? g_ptr_array_index(fields, 0) : "");
 }
 
@@ -3194,6 +3432,15 @@ step_expand(Run *run, Frame *frame)
         for (guint w = 0; frame->words != NULL && w < frame->words->len; w++)
             expand_word(run, g_ptr_array_index(frame->words, w), frame->split, frame->captures,
                         &next, fields);
+        if (run->arith_error != NULL) {
+            /* An expansion error ends the shell (or the subshell). */
+            g_string_append_printf(frame->io.err, "%s\n", run->arith_error);
+            g_clear_pointer(&run->arith_error, g_free);
+            g_ptr_array_unref(fields);
+            frame_return(run, run->env->flavour == KN_SH_BASH ? 1 : 2);
+            run->exiting = TRUE;
+            return;
+        }
         frame_return(run, status);
         if (run->fields != NULL)
             g_ptr_array_unref(run->fields);
@@ -3396,6 +3643,7 @@ run_free(Run *run)
     g_string_free(run->result.err, TRUE);
     g_string_free(run->devnull, TRUE);
     g_hash_table_unref(run->files);
+    g_free(run->arith_error);
     g_ptr_array_unref(run->stack);
     env_free(run->root_env);
     if (run->fields != NULL)

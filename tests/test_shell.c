@@ -214,6 +214,52 @@ test_shell_syntax_errors_per_shell(void **state)
     assert_null(none);
 }
 
+/* $((…)): the C operators, and each shell's arithmetic errors, which end
+ * the shell (or only the command substitution they are in).  The texts
+ * are those of dash 0.5.12, busybox 1.35 and bash 5.2 run on the same
+ * scripts. */
+static void
+test_shell_arithmetic_per_shell(void **state)
+{
+    static const char ops[] = "echo $((1<<2)) $((2**3)) $((7%3)) $((1?2:3)) $((~0)) $((5&3)) $((5|3)) "
+                              "$((5^3)) $((1&&0)) $((0||2)) $((-3/2)) $((010)) $((0x10)) $((-9223372036854775807-1))";
+    g_autoptr(Outcome) ash_ops = sh_in(NETSHOOT, ops);
+    g_autoptr(Outcome) assign = sh_in("nginx:1.27", "x=1; echo $((x+=2)) $((x<<=1)) $x $((y=4)) $y");
+    g_autoptr(Outcome) lazy = sh_in("nginx:1.27", "echo $((0 && 1/0)) $((1 || 1/0)) $((0 ? 1/0 : 5))");
+    g_autoptr(Outcome) ash_lazy = sh_in(NETSHOOT, "echo $((0 && 1/0))");
+    g_autoptr(Outcome) dash_zero = sh_in("nginx:1.27", "for i in 1 2; do echo $((i/(2-i))); done; echo end");
+    g_autoptr(Outcome) ash_zero = sh_in(NETSHOOT, "echo $((7%0)); echo after");
+    g_autoptr(Outcome) inner = sh_in("nginx:1.27", "echo $(echo $((1/0))) after");
+    g_autoptr(Outcome) dash_pow = sh_in("nginx:1.27", "echo $((2**3))");
+    g_autoptr(Outcome) dash_octal = sh_in("nginx:1.27", "echo $((08))");
+    g_autoptr(Outcome) dash_colon = sh_in("nginx:1.27", "echo $((1?2))");
+    g_autoptr(Outcome) ash_colon = sh_in(NETSHOOT, "echo $((1?2))");
+    g_autoptr(Outcome) dash_name = sh_in("nginx:1.27", "x=abc; echo $((x+1))");
+    g_autoptr(Outcome) ash_name = sh_in(NETSHOOT, "x=abc; abc=5; echo $((x+1)) $((y+1))");
+    g_autoptr(Outcome) bash_zero = sh_in(NETSHOOT, "bash -c 'echo $((7/0+1))'");
+    g_autoptr(Outcome) bash_operand = sh_in(NETSHOOT, "bash -c 'echo $((1+))'");
+    g_autoptr(Outcome) bash_eof = sh_in(NETSHOOT, "bash -c 'echo $((1 2))'");
+
+    (void) state;
+    assert_outcome(ash_ops, "4 8 1 2 -1 1 7 6 0 1 -1 8 16 -9223372036854775808\n", "", 0);
+    assert_outcome(assign, "3 6 6 4 4\n", "", 0);
+    assert_outcome(lazy, "0 1 5\n", "", 0);
+    assert_outcome(ash_lazy, "", "sh: divide by zero\n", 2);
+    assert_outcome(dash_zero, "1\n", "sh: 1: arithmetic expression: division by zero: \"i/(2-i)\"\n", 2);
+    assert_outcome(ash_zero, "", "sh: divide by zero\n", 2);
+    assert_outcome(inner, "after\n", "sh: 1: arithmetic expression: division by zero: \"1/0\"\n", 0);
+    assert_outcome(dash_pow, "", "sh: 1: arithmetic expression: expecting primary: \"2**3\"\n", 2);
+    assert_outcome(dash_octal, "", "sh: 1: arithmetic expression: expecting EOF: \"08\"\n", 2);
+    assert_outcome(dash_colon, "", "sh: 1: arithmetic expression: expecting ':': \"1?2\"\n", 2);
+    assert_outcome(ash_colon, "", "sh: malformed ?: operator\n", 2);
+    assert_outcome(dash_name, "", "sh: 1: Illegal number: abc\n", 2);
+    assert_outcome(ash_name, "6 1\n", "", 0);
+    assert_outcome(bash_zero, "", "bash: line 1: 7/0+1: division by 0 (error token is \"0+1\")\n", 1);
+    assert_outcome(bash_operand, "", "bash: line 1: 1+: syntax error: operand expected (error token is \"+\")\n",
+                   1);
+    assert_outcome(bash_eof, "", "bash: line 1: 1 2: syntax error in expression (error token is \"2\")\n", 1);
+}
+
 static void
 test_shell_redirections_and_files(void **state)
 {
@@ -372,6 +418,7 @@ main(void)
         cmocka_unit_test(test_shell_echo_per_shell),
         cmocka_unit_test(test_shell_not_found_per_shell),
         cmocka_unit_test(test_shell_syntax_errors_per_shell),
+        cmocka_unit_test(test_shell_arithmetic_per_shell),
         cmocka_unit_test(test_shell_redirections_and_files),
         cmocka_unit_test(test_shell_lab_loop_counts_backends),
         cmocka_unit_test(test_shell_waits_for_the_network_and_the_clock),
