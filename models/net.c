@@ -152,6 +152,7 @@ struct KnNetns {
                                   * freed with the namespace if the run stops first */
     GArray *processes;           /* Process: shells and tools running here, or NULL */
     KnResolvConf *resolv_conf;   /* the resolver's reading of /etc/resolv.conf, or NULL */
+    KnNetns *shares;             /* a hostNetwork pod: the node whose network it uses */
 };
 
 #define NETNS_ALIGN 128
@@ -444,6 +445,16 @@ static Tcb *tcb_lookup(KnNetns *ns, const KnPacket *packet);
 static void tcb_free(gpointer data);
 static const KnNetClientClass client_class;
 
+/* Where a process's sockets live: its own namespace, or for a hostNetwork
+ * pod its node's. */
+static inline KnNetns *
+client_net(gpointer self)
+{
+    KnNetns *ns = self;
+
+    return ns->shares != NULL ? ns->shares : ns;
+}
+
 static KnNetns *
 netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
 {
@@ -624,6 +635,34 @@ host_pod_changed(KnNet *net, const KnPod *pod, gboolean deleted)
     }
 }
 
+/* A hostNetwork pod, once scheduled: a namespace of its own for its
+ * processes (its image, its resolv.conf, which the kubelet writes for a
+ * hostNetwork pod: the node's under ClusterFirst, the cluster's under
+ * ClusterFirstWithHostNet) whose network is the node's: every socket,
+ * address and packet is the node's (client_net()).  It takes no address of
+ * its own; its hostname is the node's. */
+static void
+host_network_pod(KnNet *net, const KnPod *pod, const char *key)
+{
+    KnNetns *node = pod->spec.node_name != NULL ? kn_net_node_of(net, pod->spec.node_name) : NULL;
+    KnNetns *ns;
+
+    if (node == NULL)
+        return;
+    ns = netns_new(net, KN_NETNS_POD, pod->meta.name, &node->addr);
+    ns->shares = node;
+    ns->namespace = g_strdup(pod->meta.namespace);
+    ns->node = node;
+    ns->lane = node->lane;
+    if (pod->spec.containers->len > 0)
+        ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
+    ns->client.image = ns->image;
+    ns->client.hostname = node->name;
+    ns->started = pod->started;
+    ns->start_time = pod->start_time;
+    g_hash_table_insert(net->pods, g_strdup(key), ns);
+}
+
 /* A pod's namespace, made when the pod has an IP and a node. */
 static void
 pod_changed(KnNet *net, KnPod *pod)
@@ -632,15 +671,18 @@ pod_changed(KnNet *net, KnPod *pod)
     KnNetns *ns = g_hash_table_lookup(net->pods, key);
     KnAddr addr;
 
+    if (pod->spec.host_network) {
+        host_pod_changed(net, pod, FALSE);
+        if (ns == NULL)
+            host_network_pod(net, pod, key);
+    }
     if (ns != NULL) {
         ns->started = pod->started;
         ns->start_time = pod->start_time;
         return;
     }
-    if (pod->spec.host_network) {
-        host_pod_changed(net, pod, FALSE);
+    if (pod->spec.host_network)
         return;
-    }
     if (pod->pod_ip == NULL || pod->spec.node_name == NULL || pod->spec.host_network
         || !kn_addr_parse(pod->pod_ip, &addr))
         return;
@@ -2257,7 +2299,7 @@ ephemeral_port(KnNetns *ns, const KnAddr *remote, guint16 rport)
 static void
 client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, gpointer user_data)
 {
-    KnNetns *ns = self;
+    KnNetns *ns = client_net(self);
     KnNet *net = ns->net;
     Tcb *tcb = tcb_new();
     KnTime now = kn_sim_now(net->sim);
@@ -2704,7 +2746,7 @@ on_udp_timeout(KnSim *sim, gpointer data)
 static guint16
 client_udp_bind(gpointer self)
 {
-    KnNetns *ns = self;
+    KnNetns *ns = client_net(self);
     guint16 port = 0;
 
     for (guint tries = 0; tries < EPHEMERAL_HIGH - EPHEMERAL_LOW && port == 0; tries++) {
@@ -2725,7 +2767,7 @@ client_udp_bind(gpointer self)
 static void
 client_udp_unbind(gpointer self, guint16 port)
 {
-    KnNetns *ns = self;
+    KnNetns *ns = client_net(self);
 
     if (ns->udp_bound != NULL)
         g_hash_table_remove(ns->udp_bound, GUINT_TO_POINTER(port));
@@ -2734,7 +2776,7 @@ client_udp_unbind(gpointer self, guint16 port)
 static void
 client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, gpointer user_data)
 {
-    KnNetns *ns = self;
+    KnNetns *ns = client_net(self);
     KnNet *net = ns->net;
     UdpWait *wait = g_new0(UdpWait, 1);
     KnPacket *packet = kn_packet_new();
@@ -3259,7 +3301,7 @@ static void
 client_ping(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout, KnPingDone done,
             gpointer user_data)
 {
-    KnNetns *ns = self;
+    KnNetns *ns = client_net(self);
     KnNet *net = ns->net;
     PingWait *wait = g_new0(PingWait, 1);
     KnPacket *packet = kn_packet_new();
@@ -4057,7 +4099,7 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
      * namespace's own name, which the kubelet writes for a pod. */
     if (g_ascii_strcasecmp(name, "localhost") == 0 || g_ascii_strcasecmp(name, "localhost.") == 0)
         add_address(r->result.addresses, "127.0.0.1");
-    else if (g_ascii_strcasecmp(name, ns->name) == 0)
+    else if (g_ascii_strcasecmp(name, ns->client.hostname) == 0)
         g_ptr_array_add(r->result.addresses, g_memdup2(&ns->addr, sizeof ns->addr));
     else
         add_address(r->result.addresses, name);

@@ -2,6 +2,7 @@
 SCENARIOS = \
 	scenarios/capacity/topology-100-nodes.yaml \
 	scenarios/exam/dual-stack.yaml \
+	scenarios/exam/host-network-dns.yaml \
 	scenarios/exam/ndots.yaml \
 	scenarios/exam/nodelocal-dns.yaml \
 	scenarios/exam/service-types.yaml \
