@@ -1646,7 +1646,7 @@ typedef struct Ping {
     guint sent, received, errors, answered;
     GArray *rtts;                /* KnTime of each reply */
     GPtrArray *sends;            /* PingSend, owned: each waits on a timer, then a reply */
-    KnTime first_sent;
+    KnTime first_sent, last_sent;
     gboolean iputils;
 } Ping;
 
@@ -1709,7 +1709,9 @@ ping_summary(Job *job)
     }
     g_string_append_printf(out, "\n--- %s ping statistics ---\n", job->host);
     if (ping->iputils) {
-        KnTime total = now(job) - ping->first_sent;
+        /* finish(): from the first send to the last (cur_time is the
+         * latest send's), not to the last reply or wait. */
+        KnTime total = ping->last_sent - ping->first_sent;
 
         g_string_append_printf(out, "%u packets transmitted, %u received", ping->sent,
                                ping->received);
@@ -1731,6 +1733,8 @@ ping_summary(Job *job)
             g_string_append_c(out, '/');
             ms3(out, (KnTime) llround(mdev) * KN_USEC);
             g_string_append(out, " ms\n");
+        } else {
+            g_string_append_c(out, '\n');   /* the rtt line's newline, without the line */
         }
     } else {
         g_string_append_printf(out, "%u packets transmitted, %u packets received, %u%% packet "
@@ -1795,6 +1799,7 @@ ping_send(gpointer user_data)
 
     if (ping->sent == 0)
         ping->first_sent = now(job);
+    ping->last_sent = now(job);
     ping->sent++;
     job->net->klass->ping(job->net->self, &job->addr, send->seq,
                           seconds_to_time(ping->wait > 0 ? ping->wait : 10), ping_on_reply, send);
