@@ -1257,6 +1257,55 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
     return lookup;
 }
 
+static void
+add_local(Lookup *lookup, const KnAddr *addr)
+{
+    if (addr->family == (lookup->flags & KN_RESOLVER_A ? 4 : 0)
+        || addr->family == (lookup->flags & KN_RESOLVER_AAAA ? 6 : 0))
+        g_ptr_array_add(lookup->result.addresses, g_memdup2(addr, sizeof *addr));
+}
+
+/* What getaddrinfo() answers before any query: an address literal
+ * (glibc's inet_pton pass, musl's name_from_numeric), then the files
+ * service (nsswitch "files dns", musl's name_from_hosts) over the
+ * /etc/hosts the kubelet writes for a pod: "127.0.0.1 localhost", "::1
+ * localhost ip6-localhost ip6-loopback", and the pod's address and
+ * hostname.  A family the entry lacks falls through to DNS.  Sets
+ * result.local and returns TRUE if answered. */
+static gboolean
+answer_locally(Lookup *lookup)
+{
+    KnAddr addr;
+
+    if (kn_addr_parse(lookup->name, &addr)) {
+        add_local(lookup, &addr);
+        lookup->result.local = "an address literal";
+    } else if (g_ascii_strcasecmp(lookup->bare, "localhost") == 0) {
+        kn_addr_parse("127.0.0.1", &addr);
+        add_local(lookup, &addr);
+        kn_addr_parse("::1", &addr);
+        add_local(lookup, &addr);
+        lookup->result.local = "/etc/hosts";
+    } else if (lookup->client->hostname != NULL && g_ascii_strcasecmp(lookup->bare, lookup->client->hostname) == 0) {
+        add_local(lookup, &lookup->client->address);
+        lookup->result.local = "/etc/hosts";
+    }
+    if (lookup->result.addresses->len > 0)
+        return TRUE;
+    lookup->result.local = NULL;
+    return FALSE;
+}
+
+static void
+on_local(gpointer data)
+{
+    Lookup *lookup = data;
+
+    lookup->result.canonical = g_strdup(lookup->bare);
+    finish(lookup, KN_RESOLVER_OK, NULL);
+    lookup_unref(lookup);
+}
+
 void
 kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
                    KnResolverFlags flags, KnResolverDone done, gpointer user_data, GDestroyNotify destroy)
@@ -1265,6 +1314,11 @@ kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, co
 
     g_return_if_fail(client != NULL && conf != NULL && name != NULL && done != NULL);
     lookup = lookup_new(client, conf, ids, name, flags, done, user_data, destroy);
+    if (answer_locally(lookup)) {
+        /* From an event of its own, as every answer comes. */
+        client->klass->after(client->self, 0, on_local, lookup, (GDestroyNotify) lookup_unref);
+        return;
+    }
     if (conf->libc == KN_LIBC_MUSL) {
         lookup->musl_names = kn_resolver_candidates(conf, name);
         musl_next(lookup);
@@ -1398,6 +1452,8 @@ kn_resolver_result_describe(const KnResolverResult *result, GString *out)
     }
     KnTime total = result->finished - result->started;
 
+    if (result->local != NULL)
+        g_string_append_printf(out, "no query: %s answers it\n", result->local);
     g_string_append_printf(out, "%u queries, %u wasted on search suffixes, %u.%03us\n",
                            result->queries->len, result->n_wasted, (guint) (total / KN_SEC),
                            (guint) (total % KN_SEC / KN_MSEC));

@@ -69,6 +69,8 @@ typedef struct KnResolverResult {
                                   * (all of them when nothing answered) */
     KnTime started;
     KnTime finished;
+    const char *local;           /* what answered without a query ("an address
+                                  * literal", "/etc/hosts"), or NULL; static */
 } KnResolverResult;
 
 /* Called once, from an event, with the result (borrowed for the call). */
@@ -78,8 +80,10 @@ typedef void (*KnResolverDone)(const KnResolverResult *result, gpointer user_dat
  * resolv.conf 'conf', asking for 'flags'.  Queries go out through
  * 'client'; their ids come from 'ids' (the "dns-id" stream of the
  * simulation, kn_sim_rng(sim, "dns-id"); NULL: 1, 2, 3, ...).  'client',
- * 'conf' and 'ids' are borrowed until 'done' has been called.  'name' is
- * a host name, not an address literal; /etc/hosts is the caller's.  If
+ * 'conf' and 'ids' are borrowed until 'done' has been called.  An address
+ * literal, and a name in the pod's /etc/hosts (localhost, the client's
+ * hostname) with an address of a family asked for, are answered without a
+ * query, as getaddrinfo() does before DNS.  If
  * the simulation ends before 'done' is called, 'destroy' (if not NULL)
  * frees 'user_data'. */
 void kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids,

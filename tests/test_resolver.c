@@ -222,6 +222,31 @@ test_resolver_a_only_and_no_aaaa(void **state)
     assert_string_equal(no_aaaa->queries, "web.app.svc.cluster.local A\n");
 }
 
+/* getaddrinfo() answers an address literal and the pod's /etc/hosts
+ * before DNS; a family the hosts entry lacks goes on to DNS. */
+static void
+test_resolver_literal_and_hosts_need_no_query(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) literal = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "10.96.0.12");
+    g_autoptr(Lookup) localhost = resolve(KN_LIBC_MUSL, POD_RESOLV_CONF, "localhost");
+    g_autoptr(Lookup) loopback6 = resolve_with(cluster_net(), KN_LIBC_GLIBC, POD_RESOLV_CONF, "localhost",
+                                               KN_RESOLVER_AAAA);
+    g_autoptr(Lookup) own = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "client");
+    g_autoptr(Lookup) own6 = resolve_with(cluster_net(), KN_LIBC_GLIBC, POD_RESOLV_CONF, "client",
+                                          KN_RESOLVER_AAAA);
+
+    assert_string_equal(literal->addresses, "10.96.0.12");
+    assert_int_equal(literal->n_queries, 0);
+    assert_string_equal(localhost->addresses, "127.0.0.1 ::1");
+    assert_int_equal(localhost->n_queries, 0);
+    assert_string_equal(loopback6->addresses, "::1");
+    assert_string_equal(own->addresses, "10.244.1.5");
+    assert_int_equal(own->status, KN_RESOLVER_OK);
+    assert_int_equal(own->n_queries, 0);
+    assert_true(own6->n_queries > 0);            /* no IPv6 address in /etc/hosts: DNS */
+}
+
 /* The conntrack race: the AAAA query vanishes. */
 static void
 test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s(void **state)
@@ -393,6 +418,7 @@ main(void)
         cmocka_unit_test(test_resolver_nodata_continues_in_glibc_stops_in_musl),
         cmocka_unit_test(test_resolver_not_found_everywhere),
         cmocka_unit_test(test_resolver_a_only_and_no_aaaa),
+        cmocka_unit_test(test_resolver_literal_and_hosts_need_no_query),
         cmocka_unit_test(test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s),
         cmocka_unit_test(test_resolver_glibc_timeout_retries_then_gives_up),
         cmocka_unit_test(test_resolver_glibc_servfail_goes_on),
