@@ -741,6 +741,7 @@ kn_endpoint_new(void)
 
     endpoint->addresses = strings_new();
     endpoint->hint_zones = strings_new();
+    endpoint->hint_nodes = strings_new();
     return endpoint;
 }
 
@@ -755,6 +756,7 @@ kn_endpoint_free(KnEndpoint *endpoint)
     g_free(endpoint->target_namespace);
     g_free(endpoint->target_uid);
     g_ptr_array_unref(endpoint->hint_zones);
+    g_ptr_array_unref(endpoint->hint_nodes);
     g_free(endpoint);
 }
 
@@ -776,6 +778,8 @@ kn_endpoint_copy(const KnEndpoint *from)
     to->target_uid = g_strdup(from->target_uid);
     g_ptr_array_unref(to->hint_zones);
     to->hint_zones = kn_api_strings_copy(from->hint_zones);
+    g_ptr_array_unref(to->hint_nodes);
+    to->hint_nodes = kn_api_strings_copy(from->hint_nodes);
     return to;
 }
 

@@ -313,6 +313,7 @@ typedef struct KnEndpoint {
     char *target_namespace;
     char *target_uid;
     GPtrArray *hint_zones;       /* char *: hints.forZones[].name */
+    GPtrArray *hint_nodes;       /* char *: hints.forNodes[].name */
 } KnEndpoint;
 
 typedef struct KnEndpointPort {

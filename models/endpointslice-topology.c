@@ -119,10 +119,19 @@ has_zone(const KnEndpoint *endpoint)
     return endpoint->zone != NULL && endpoint->zone[0] != '\0';
 }
 
+/* endpoint.Hints = nil. */
+static void
+clear_hints(KnEndpoint *endpoint)
+{
+    g_ptr_array_set_size(endpoint->hint_zones, 0);
+    g_ptr_array_set_size(endpoint->hint_nodes, 0);
+}
+
+/* endpoint.Hints = &EndpointHints{ForZones: [zone]}: no node hint. */
 static void
 set_hint(KnEndpoint *endpoint, const char *zone)
 {
-    g_ptr_array_set_size(endpoint->hint_zones, 0);
+    clear_hints(endpoint);
     g_ptr_array_add(endpoint->hint_zones, g_strdup(zone));
 }
 
@@ -508,7 +517,7 @@ redistribute_hints(GPtrArray *slices, const GArray *allocations, int *giving, in
             gint giver = -1;
 
             if (!endpoint_ready(endpoint)) {
-                g_ptr_array_set_size(endpoint->hint_zones, 0);
+                clear_hints(endpoint);
                 continue;
             }
             if (!any_positive(giving, n) || !any_positive(receiving, n))
@@ -550,13 +559,13 @@ kn_endpointslice_topology_remove_hints_from_slices(KnEndpointSliceInfo *info)
         KnEndpointSlice *slice = info->to_create->pdata[i];
 
         for (guint e = 0; e < slice->endpoints->len; e++)
-            g_ptr_array_set_size(((KnEndpoint *) slice->endpoints->pdata[e])->hint_zones, 0);
+            clear_hints(slice->endpoints->pdata[e]);
     }
     for (guint i = 0; i < info->to_update->len; i++) {
         KnEndpointSlice *slice = info->to_update->pdata[i];
 
         for (guint e = 0; e < slice->endpoints->len; e++)
-            g_ptr_array_set_size(((KnEndpoint *) slice->endpoints->pdata[e])->hint_zones, 0);
+            clear_hints(slice->endpoints->pdata[e]);
     }
     /* Unchanged slices with hints are copied, cleared and updated. */
     for (guint i = 0; i < info->unchanged->len; i++) {
@@ -564,12 +573,13 @@ kn_endpointslice_topology_remove_hints_from_slices(KnEndpointSliceInfo *info)
         gboolean hinted = FALSE;
 
         for (guint e = 0; e < slice->endpoints->len && !hinted; e++)
-            hinted = ((const KnEndpoint *) slice->endpoints->pdata[e])->hint_zones->len > 0;
+            hinted = ((const KnEndpoint *) slice->endpoints->pdata[e])->hint_zones->len > 0
+                     || ((const KnEndpoint *) slice->endpoints->pdata[e])->hint_nodes->len > 0;
         if (hinted) {
             KnEndpointSlice *copy = slice_copy(slice);
 
             for (guint e = 0; e < copy->endpoints->len; e++)
-                g_ptr_array_set_size(((KnEndpoint *) copy->endpoints->pdata[e])->hint_zones, 0);
+                clear_hints(copy->endpoints->pdata[e]);
             g_ptr_array_add(info->to_update, copy);
         } else {
             info->unchanged->pdata[j++] = (gpointer) slice;
@@ -635,7 +645,7 @@ kn_endpointslice_topology_add_hints(KnEndpointSliceTopology *topology, KnEndpoin
             KnEndpoint *endpoint = slice->endpoints->pdata[e];
 
             if (!endpoint_ready(endpoint)) {
-                g_ptr_array_set_size(endpoint->hint_zones, 0);
+                clear_hints(endpoint);
                 continue;
             }
             if (!has_zone(endpoint)) {

@@ -39,8 +39,9 @@
  *    (the API server always defaults ipFamilies).
  *  - Hints: the topology-mode Auto annotation goes to the topology cache
  *    (endpointslice-topology.c, section 5.2); otherwise trafficDistribution
- *    PreferClose only (PreferSameZone and PreferSameNode are behind a
- *    feature gate, and KnEndpoint has no forNodes hints).
+ *    as trafficdist.go (PreferClose and PreferSameZone: forZones;
+ *    PreferSameNode: forZones and forNodes; the feature gate
+ *    PreferSameTrafficDistribution is on, as from 1.34).
  *  - The endpoints.kubernetes.io/last-change-trigger-time annotation is
  *    not set (the caller knows the trigger time, if it wants it).
  *  - Names of new slices are drawn here, as the API server's generateName
@@ -731,54 +732,78 @@ reconcile_by_port_mapping(const KnService *service, const GPtrArray *existing, G
 
 /*****************************************************************************/
 /* Hints: the topology cache (endpointslice-topology.h) for topology-mode
- * Auto, trafficdist.go for PreferClose, and none otherwise. */
+ * Auto, trafficdist.go for trafficDistribution, and none otherwise. */
 
-/* validTrafficDistribution and not overridden by the Auto annotation
- * (canUseTrafficDistribution). */
-static gboolean
-hints_prefer_close(const KnService *service)
+/* trafficdist.go's heuristics. */
+typedef enum {
+    HINTS_NONE,                  /* defaultHeuristic: no hints at all */
+    HINTS_SAME_ZONE,             /* preferCloseHeuristic: forZones */
+    HINTS_SAME_NODE,             /* preferCloseHeuristic with node hints: forZones, forNodes */
+} HintPolicy;
+
+/* closeTrafficDistribution (PreferClose, PreferSameZone, PreferSameNode)
+ * when the Auto annotation does not override it (canUseTrafficDistribution). */
+static HintPolicy
+hint_policy(const KnService *service)
 {
-    if (kn_endpointslice_topology_hints_enabled(service))
-        return FALSE;
-    return g_strcmp0(service->spec.traffic_distribution, "PreferClose") == 0;
+    const char *distribution = service->spec.traffic_distribution;
+
+    if (kn_endpointslice_topology_hints_enabled(service) || distribution == NULL)
+        return HINTS_NONE;
+    if (strcmp(distribution, "PreferSameNode") == 0)
+        return HINTS_SAME_NODE;
+    if (strcmp(distribution, "PreferClose") == 0 || strcmp(distribution, "PreferSameZone") == 0)
+        return HINTS_SAME_ZONE;
+    return HINTS_NONE;
 }
 
-/* Whether 'slice' has a missing or wrong hint under the policy. */
+/* Whether 'hints' is exactly [want] (want set) or empty (want NULL). */
 static gboolean
-hints_need_update(const KnEndpointSlice *slice, gboolean prefer_close)
+hint_is(const GPtrArray *hints, const char *want)
+{
+    if (want == NULL)
+        return hints->len == 0;
+    return hints->len == 1 && strcmp(hints->pdata[0], want) == 0;
+}
+
+/* needsUpdate: a missing, wrong or stale hint on a ready endpoint (on any
+ * endpoint for no hints). */
+static gboolean
+hints_need_update(const KnEndpointSlice *slice, HintPolicy policy)
 {
     for (guint i = 0; i < slice->endpoints->len; i++) {
         const KnEndpoint *endpoint = slice->endpoints->pdata[i];
 
-        if (!prefer_close) {
-            if (endpoint->hint_zones->len > 0)
+        if (policy == HINTS_NONE) {
+            if (endpoint->hint_zones->len > 0 || endpoint->hint_nodes->len > 0)
                 return TRUE;
             continue;
         }
         if (!endpoint->ready)
             continue;
-        if (endpoint->zone != NULL) {
-            if (endpoint->hint_zones->len != 1
-                || strcmp(endpoint->hint_zones->pdata[0], endpoint->zone) != 0)
-                return TRUE;
-        } else if (endpoint->hint_zones->len > 0) {
+        if (!hint_is(endpoint->hint_zones, endpoint->zone)
+            || !hint_is(endpoint->hint_nodes, policy == HINTS_SAME_NODE ? endpoint->node_name : NULL))
             return TRUE;
-        }
     }
     return FALSE;
 }
 
+/* update: each ready endpoint hinted for its own zone (and node); the
+ * others keep what they have. */
 static void
-hints_update(KnEndpointSlice *slice, gboolean prefer_close)
+hints_update(KnEndpointSlice *slice, HintPolicy policy)
 {
     for (guint i = 0; i < slice->endpoints->len; i++) {
         KnEndpoint *endpoint = slice->endpoints->pdata[i];
 
-        if (prefer_close && !endpoint->ready)
+        if (policy != HINTS_NONE && !endpoint->ready)
             continue;
         g_ptr_array_set_size(endpoint->hint_zones, 0);
-        if (prefer_close && endpoint->zone != NULL)
+        g_ptr_array_set_size(endpoint->hint_nodes, 0);
+        if (policy != HINTS_NONE && endpoint->zone != NULL)
             g_ptr_array_add(endpoint->hint_zones, g_strdup(endpoint->zone));
+        if (policy == HINTS_SAME_NODE && endpoint->node_name != NULL)
+            g_ptr_array_add(endpoint->hint_nodes, g_strdup(endpoint->node_name));
     }
 }
 
@@ -800,7 +825,7 @@ reconcile_hints(const KnService *service, const GPtrArray *existing, KnAddressTy
                 KnEndpointSliceTopology *topology, Plan *plan, GPtrArray *events)
 {
     gboolean auto_mode = kn_endpointslice_topology_hints_enabled(service);
-    gboolean prefer_close = hints_prefer_close(service);
+    HintPolicy policy = hint_policy(service);
     g_autofree char *key = g_strconcat(service->meta.namespace, "/", service->meta.name, NULL);
     g_autoptr(GPtrArray) unchanged = g_ptr_array_new();
 
@@ -829,23 +854,23 @@ reconcile_hints(const KnService *service, const GPtrArray *existing, KnAddressTy
             }
             kn_endpointslice_topology_remove_hints(topology, key);
         }
-        if (!prefer_close)
+        if (policy == HINTS_NONE)
             kn_endpointslice_topology_remove_hints_from_slices(&info);
     }
-    if (!prefer_close)
+    if (policy == HINTS_NONE)
         return;
 
     /* trafficdist.ReconcileHints. */
     for (guint i = 0; i < unchanged->len; i++) {
         const KnEndpointSlice *slice = unchanged->pdata[i];
 
-        if (hints_need_update(slice, TRUE))
+        if (hints_need_update(slice, policy))
             g_ptr_array_add(plan->update, slice_copy(slice, TRUE));
     }
     for (guint i = 0; i < plan->create->len; i++)
-        hints_update(plan->create->pdata[i], TRUE);
+        hints_update(plan->create->pdata[i], policy);
     for (guint i = 0; i < plan->update->len; i++)
-        hints_update(plan->update->pdata[i], TRUE);
+        hints_update(plan->update->pdata[i], policy);
 }
 
 /*****************************************************************************/
@@ -1453,6 +1478,24 @@ json_bool(Sink *out, guint *n, const char *key, gboolean value)
     sink_str(out, value ? "true" : "false");
 }
 
+/* An omitempty list of {"name": ...}: EndpointHints' forZones, forNodes. */
+static void
+json_hint_list(Sink *out, guint *n, const char *key, const GPtrArray *names)
+{
+    if (names->len == 0)
+        return;
+    json_key(out, n, key);
+    sink_c(out, '[');
+    for (guint i = 0; i < names->len; i++) {
+        guint m = 0;
+
+        sink_str(out, i > 0 ? ",{" : "{");
+        json_member_string(out, &m, "name", names->pdata[i]);
+        sink_c(out, '}');
+    }
+    sink_c(out, ']');
+}
+
 static void
 json_labels(Sink *out, guint *n, const char *key, const KnLabels *labels)
 {
@@ -1552,17 +1595,14 @@ json_slice_endpoint(Sink *out, const KnEndpoint *endpoint)
         json_member_string(out, &n, "nodeName", endpoint->node_name);
     if (endpoint->zone != NULL)
         json_member_string(out, &n, "zone", endpoint->zone);
-    if (endpoint->hint_zones->len > 0) {
-        json_key(out, &n, "hints");
-        sink_str(out, "{\"forZones\":[");
-        for (guint i = 0; i < endpoint->hint_zones->len; i++) {
-            guint z = 0;
+    if (endpoint->hint_zones->len > 0 || endpoint->hint_nodes->len > 0) {
+        guint h = 0;
 
-            sink_str(out, i > 0 ? ",{" : "{");
-            json_member_string(out, &z, "name", endpoint->hint_zones->pdata[i]);
-            sink_c(out, '}');
-        }
-        sink_str(out, "]}");
+        json_key(out, &n, "hints");
+        sink_c(out, '{');
+        json_hint_list(out, &h, "forZones", endpoint->hint_zones);
+        json_hint_list(out, &h, "forNodes", endpoint->hint_nodes);
+        sink_c(out, '}');
     }
     sink_c(out, '}');
 }

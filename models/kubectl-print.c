@@ -751,11 +751,21 @@ doc_endpoint_slice(const KnEndpointSlice *slice, KnStore *store)
         doc_set_bool(conditions, "ready", ep->ready);
         doc_set_bool(conditions, "serving", ep->serving);
         doc_set_bool(conditions, "terminating", ep->terminating);
-        if (ep->hint_zones->len > 0) {
-            Doc *zones = doc_set_list(doc_set_map(e, "hints"), "forZones");
+        if (ep->hint_zones->len > 0 || ep->hint_nodes->len > 0) {
+            Doc *hints = doc_set_map(e, "hints");   /* EndpointHints: forZones, forNodes */
 
-            for (guint j = 0; j < ep->hint_zones->len; j++)
-                doc_set_str(doc_add(zones, doc_new(DOC_MAP)), "name", ep->hint_zones->pdata[j]);
+            if (ep->hint_zones->len > 0) {
+                Doc *zones = doc_set_list(hints, "forZones");
+
+                for (guint j = 0; j < ep->hint_zones->len; j++)
+                    doc_set_str(doc_add(zones, doc_new(DOC_MAP)), "name", ep->hint_zones->pdata[j]);
+            }
+            if (ep->hint_nodes->len > 0) {
+                Doc *nodes = doc_set_list(hints, "forNodes");
+
+                for (guint j = 0; j < ep->hint_nodes->len; j++)
+                    doc_set_str(doc_add(nodes, doc_new(DOC_MAP)), "name", ep->hint_nodes->pdata[j]);
+            }
         }
         doc_set_str(e, "hostname", ep->hostname);
         doc_set_str(e, "nodeName", ep->node_name);

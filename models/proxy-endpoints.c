@@ -21,8 +21,10 @@
  * "10.0.0.10:80" comes before "10.0.0.2:80".
  *
  * CategorizeEndpoints: the Cluster list is the ready endpoints, narrowed to
- * those hinted for this node's zone when every ready endpoint has a zone
- * hint and one is hinted for this zone; failing any ready endpoint, the
+ * those hinted for this node when every ready endpoint has a node hint and
+ * one is hinted for this node (PreferSameNode), else to those hinted for
+ * this node's zone when every ready endpoint has a zone hint and one is
+ * hinted for this zone; failing any ready endpoint, the
  * serving terminating ones.  The Local list is this node's ready endpoints,
  * else its serving terminating ones.  Local policy never looks at hints.
  *
@@ -32,8 +34,6 @@
  *    with the same terminating state (the later one wins).
  *  - Addresses are used as written (Go re-prints them with ParseIPSloppy,
  *    which the controller's canonical addresses survive unchanged).
- *  - No PreferSameNode: KnEndpoint has no forNodes hints (the feature gate
- *    PreferSameTrafficDistribution is taken as off).
  *  - all_reachable is sorted; Go builds it from a map in random order when
  *    it differs from the Cluster list (iptables-save sorts the chains). */
 
@@ -195,6 +195,7 @@ endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
     endpoint->node_name = from->node_name;
     endpoint->zone = from->zone;
     endpoint->zone_hints = from->hint_zones;
+    endpoint->node_hints = from->hint_nodes;
     endpoint->target_namespace = from->target_namespace;
     endpoint->target_pod = from->target_pod;
     return endpoint;
@@ -288,19 +289,25 @@ merge_endpoints(const GPtrArray *slices, const KnServicePort *port, KnAddressTyp
 /*****************************************************************************/
 /* CategorizeEndpoints. */
 
+/* Is 'name' (a zone or node; NULL: none) among 'hints'? */
 static gboolean
-hinted_for(const KnProxyEndpoint *endpoint, const char *zone)
+hinted_for(const GPtrArray *hints, const char *name)
 {
-    for (guint i = 0; zone != NULL && i < endpoint->zone_hints->len; i++)
-        if (strcmp(endpoint->zone_hints->pdata[i], zone) == 0)
+    for (guint i = 0; name != NULL && i < hints->len; i++)
+        if (strcmp(hints->pdata[i], name) == 0)
             return TRUE;
     return FALSE;
 }
 
-/* topologyModeFromHints over the ready endpoints. */
+/* topologyModeFromHints over the ready endpoints: PreferSameNode if every
+ * one has a node hint and one is hinted for this node (the
+ * PreferSameTrafficDistribution gate, GA in 1.35), else PreferSameZone if
+ * every one has a zone hint and one is hinted for this node's zone. */
 static KnProxyTopologyMode
-topology_mode_from_hints(const GPtrArray *endpoints, const char *zone)
+topology_mode_from_hints(const GPtrArray *endpoints, const char *node, const char *zone)
 {
+    gboolean any_ready = FALSE;
+    gboolean all_have_node_hints = TRUE, has_endpoint_for_node = FALSE;
     gboolean all_have_zone_hints = TRUE, has_endpoint_for_zone = FALSE;
 
     for (guint i = 0; i < endpoints->len; i++) {
@@ -308,31 +315,54 @@ topology_mode_from_hints(const GPtrArray *endpoints, const char *zone)
 
         if (!endpoint->ready)
             continue;
+        any_ready = TRUE;
+        if (endpoint->node_hints->len == 0)
+            all_have_node_hints = FALSE;
+        else if (hinted_for(endpoint->node_hints, node))
+            has_endpoint_for_node = TRUE;
         if (endpoint->zone_hints->len == 0)
             all_have_zone_hints = FALSE;
-        else if (hinted_for(endpoint, zone))
+        else if (hinted_for(endpoint->zone_hints, zone))
             has_endpoint_for_zone = TRUE;
     }
-    return all_have_zone_hints && has_endpoint_for_zone ? KN_PROXY_TOPOLOGY_PREFER_SAME_ZONE
-                                                         : KN_PROXY_TOPOLOGY_NONE;
+    if (any_ready && all_have_node_hints && has_endpoint_for_node)
+        return KN_PROXY_TOPOLOGY_PREFER_SAME_NODE;
+    if (any_ready && all_have_zone_hints && has_endpoint_for_zone)
+        return KN_PROXY_TOPOLOGY_PREFER_SAME_ZONE;
+    return KN_PROXY_TOPOLOGY_NONE;
+}
+
+/* availableForTopology. */
+static gboolean
+available_for_topology(const KnProxyEndpoint *endpoint, KnProxyTopologyMode mode, const char *node,
+                       const char *zone)
+{
+    switch (mode) {
+    case KN_PROXY_TOPOLOGY_PREFER_SAME_NODE:
+        return hinted_for(endpoint->node_hints, node);
+    case KN_PROXY_TOPOLOGY_PREFER_SAME_ZONE:
+        return hinted_for(endpoint->zone_hints, zone);
+    case KN_PROXY_TOPOLOGY_NONE:
+        break;
+    }
+    return TRUE;
 }
 
 static void
-categorize(KnProxyServicePort *sp, const char *zone)
+categorize(KnProxyServicePort *sp, const char *node, const char *zone)
 {
     GPtrArray *endpoints = sp->endpoints;
     gboolean local_ready = FALSE, local_serving_terminating = FALSE;
 
     if (sp->uses_cluster_endpoints) {
-        sp->topology_mode = topology_mode_from_hints(endpoints, zone);
+        sp->topology_mode = topology_mode_from_hints(endpoints, node, zone);
         for (guint i = 0; i < endpoints->len; i++) {
             KnProxyEndpoint *endpoint = endpoints->pdata[i];
 
-            if (endpoint->ready
-                && (sp->topology_mode == KN_PROXY_TOPOLOGY_NONE || hinted_for(endpoint, zone)))
+            if (endpoint->ready && available_for_topology(endpoint, sp->topology_mode, node, zone))
                 g_ptr_array_add(sp->cluster_endpoints, endpoint);
         }
-        /* No ready endpoint anywhere (topology never filters them all):
+    /* No ready endpoint anywhere (topology never filters them all):
          * fall back to the serving terminating ones. */
         if (sp->cluster_endpoints->len == 0) {
             for (guint i = 0; i < endpoints->len; i++) {
@@ -425,7 +455,7 @@ kn_proxy_endpoints_new_from_slices(const GPtrArray *slices, const KnService *ser
     sp->cluster_endpoints = g_ptr_array_new();
     sp->local_endpoints = g_ptr_array_new();
     sp->all_reachable = g_ptr_array_new();
-    categorize(sp, zone);
+    categorize(sp, node_name != NULL && node_name[0] != '\0' ? node_name : NULL, zone);
 
     /* syncProxyRules, per service port. */
     sp->has_internal_endpoints = sp->has_any_endpoints

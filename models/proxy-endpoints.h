@@ -47,6 +47,7 @@ typedef struct KnProxyEndpoint {
     const char *node_name;       /* nodeName, or NULL */
     const char *zone;            /* zone, or NULL */
     const GPtrArray *zone_hints; /* char *: hints.forZones[].name in slice order; never NULL */
+    const GPtrArray *node_hints; /* char *: hints.forNodes[].name in slice order; never NULL */
     const char *target_namespace; /* targetRef (the pod), or NULL */
     const char *target_pod;
 } KnProxyEndpoint;
@@ -55,6 +56,7 @@ typedef struct KnProxyEndpoint {
 typedef enum {
     KN_PROXY_TOPOLOGY_NONE,      /* "": every ready endpoint */
     KN_PROXY_TOPOLOGY_PREFER_SAME_ZONE,  /* only endpoints hinted for this node's zone */
+    KN_PROXY_TOPOLOGY_PREFER_SAME_NODE,  /* only endpoints hinted for this node */
 } KnProxyTopologyMode;
 
 /* One service port of one address family on one node: its identity, the

@@ -896,7 +896,7 @@ node_deps_init(NodeDeps *deps, KnStore *store)
         for (guint e = 0; e < slice->endpoints->len; e++) {
             const KnEndpoint *endpoint = slice->endpoints->pdata[e];
 
-            if (endpoint->hint_zones != NULL && endpoint->hint_zones->len > 0)
+            if (endpoint->hint_zones->len > 0 || endpoint->hint_nodes->len > 0)
                 deps->any_hints = TRUE;
         }
     }

@@ -1147,7 +1147,7 @@ static const Schema conditions_schema = { "EndpointConditions", conditions_field
 static const Field endpoint_target_fields[] = { TARGET_REF_FIELDS(KnEndpoint) };
 static const Schema endpoint_target_schema = { "ObjectReference", endpoint_target_fields, NULL, NULL };
 
-/* hints.forZones[].name, as a list of strings. */
+/* hints.forZones[].name and hints.forNodes[].name, as lists of strings. */
 typedef struct {
     char *name;
 } ForZone;
@@ -1170,6 +1170,7 @@ static const Field for_zone_fields[] = {
     { NULL },
 };
 static const Schema for_zone_schema = { "ForZone", for_zone_fields, for_zone_new, NULL };
+static const Schema for_node_schema = { "ForNode", for_zone_fields, for_zone_new, NULL };
 
 static gboolean
 read_for_zones(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
@@ -1187,7 +1188,7 @@ read_for_zones(Reader *r, yaml_node_t *node, gpointer target, const Field *field
 
 static const Field hints_fields[] = {
     { "forZones", read_for_zones, offsetof(KnEndpoint, hint_zones), "[]v1.ForZone", &for_zone_schema },
-    IGNORED("forNodes"),
+    { "forNodes", read_for_zones, offsetof(KnEndpoint, hint_nodes), "[]v1.ForNode", &for_node_schema },
     { NULL },
 };
 static const Schema hints_schema = { "EndpointHints", hints_fields, NULL, NULL };

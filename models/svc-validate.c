@@ -1072,9 +1072,14 @@ validate_service(GPtrArray *errors, const View *view)
                         (const char *const[]) { "Cluster", "Local", NULL });
     }
 
-    if (spec->traffic_distribution && strcmp(spec->traffic_distribution, "PreferClose") != 0) {
+    /* PreferSameZone and PreferSameNode: feature gate
+     * PreferSameTrafficDistribution, on from 1.34 and GA in 1.35. */
+    if (spec->traffic_distribution && strcmp(spec->traffic_distribution, "PreferClose") != 0
+        && strcmp(spec->traffic_distribution, "PreferSameNode") != 0
+        && strcmp(spec->traffic_distribution, "PreferSameZone") != 0) {
         g_autofree char *q = quote(spec->traffic_distribution);
-        add_unsupported(errors, "spec.trafficDistribution", q, (const char *const[]) { "PreferClose", NULL });
+        add_unsupported(errors, "spec.trafficDistribution", q,
+                        (const char *const[]) { "PreferClose", "PreferSameNode", "PreferSameZone", NULL });
     }
 }
 

@@ -437,6 +437,27 @@ test_endpointslice_conditions_follow_readiness_and_termination(void **state)
     assert_string_equal(e->hint_zones->pdata[0], "zone-a");
     e = endpoint_of(hinted, "web-unready");
     assert_int_equal(e->hint_zones->len, 0);
+    assert_int_equal(endpoint_of(hinted, "web-ready")->hint_nodes->len, 0);
+
+    /* PreferSameNode adds the node; PreferSameZone is PreferClose. */
+    g_free(f->service->spec.traffic_distribution);
+    f->service->spec.traffic_distribution = g_strdup("PreferSameNode");
+    g_autoptr(KnEndpointSliceResult) same_node = reconcile(f, pods);
+
+    e = endpoint_of(same_node, "web-ready");
+    assert_int_equal(e->hint_zones->len, 1);
+    assert_string_equal(e->hint_zones->pdata[0], "zone-a");
+    assert_int_equal(e->hint_nodes->len, 1);
+    assert_string_equal(e->hint_nodes->pdata[0], "node-a");
+    assert_int_equal(endpoint_of(same_node, "web-unready")->hint_nodes->len, 0);
+
+    g_free(f->service->spec.traffic_distribution);
+    f->service->spec.traffic_distribution = g_strdup("PreferSameZone");
+    g_autoptr(KnEndpointSliceResult) same_zone = reconcile(f, pods);
+
+    e = endpoint_of(same_zone, "web-ready");
+    assert_int_equal(e->hint_zones->len, 1);
+    assert_int_equal(e->hint_nodes->len, 0);
 }
 
 static void

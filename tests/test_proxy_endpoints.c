@@ -392,6 +392,43 @@ test_proxy_endpoints_hints_filter_to_the_zone(void **state)
     assert_int_equal(no_zone->cluster_endpoints->len, 3);
 }
 
+/* PreferSameNode's node hints come first: this node's endpoints when
+ * every ready endpoint has one and one is for this node; a node without
+ * one of its own falls back to the zone hints, then to all. */
+static void
+test_proxy_endpoints_node_hints_filter_to_the_node(void **state)
+{
+    Fixture *f = *state;
+    KnEndpointSlice *slice = make_slice("web-a", 80, KN_ADDRESS_IPV4);
+    const char *const nodes[] = { "node-1", "node-2", "node-3" };
+
+    add_endpoint(slice, "10.0.0.1", "node-1", "a", "rs", "a");
+    add_endpoint(slice, "10.0.0.2", "node-2", "a", "rs", "a");
+    add_endpoint(slice, "10.0.0.3", "node-3", "b", "rs", "b");
+    for (guint i = 0; i < 3; i++)
+        g_ptr_array_add(((KnEndpoint *) slice->endpoints->pdata[i])->hint_nodes, g_strdup(nodes[i]));
+    g_ptr_array_add(f->slices, slice);
+
+    g_autoptr(KnProxyServicePort) sp = build(f);
+
+    assert_int_equal(sp->topology_mode, KN_PROXY_TOPOLOGY_PREFER_SAME_NODE);
+    assert_list(sp->cluster_endpoints, "10.0.0.1:80");
+
+    g_autoptr(KnProxyServicePort) other_node = kn_proxy_endpoints_new_from_slices(
+        f->slices, f->service, f->service->spec.ports->pdata[0], KN_ADDRESS_IPV4, "node-9", "a");
+
+    assert_int_equal(other_node->topology_mode, KN_PROXY_TOPOLOGY_PREFER_SAME_ZONE);
+    assert_list(other_node->cluster_endpoints, "10.0.0.1:80 10.0.0.2:80");
+
+    /* One ready endpoint without a node hint: zones decide. */
+    g_ptr_array_set_size(((KnEndpoint *) slice->endpoints->pdata[2])->hint_nodes, 0);
+
+    g_autoptr(KnProxyServicePort) partial = build(f);
+
+    assert_int_equal(partial->topology_mode, KN_PROXY_TOPOLOGY_PREFER_SAME_ZONE);
+    assert_list(partial->cluster_endpoints, "10.0.0.1:80 10.0.0.2:80");
+}
+
 /* One ready endpoint without hints turns topology off for the service. */
 static void
 test_proxy_endpoints_one_unhinted_endpoint_disables_hints(void **state)
@@ -471,6 +508,7 @@ main(void)
         T(test_proxy_endpoints_internal_policy_local),
         T(test_proxy_endpoints_external_policy_local),
         T(test_proxy_endpoints_hints_filter_to_the_zone),
+        T(test_proxy_endpoints_node_hints_filter_to_the_node),
         T(test_proxy_endpoints_one_unhinted_endpoint_disables_hints),
         T(test_proxy_endpoints_local_policy_ignores_hints),
         T(test_proxy_endpoints_all_reachable_is_the_union),

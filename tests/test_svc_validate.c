@@ -590,12 +590,18 @@ test_svc_validate_traffic_distribution(void **state)
     (void) state;
     g_autoptr(KnService) svc = service_new(KN_SERVICE_CLUSTER_IP);
 
-    svc->spec.traffic_distribution = g_strdup("PreferClose");
-    expect_create(svc, "");
+    /* PreferSameZone and PreferSameNode: the PreferSameTrafficDistribution
+     * gate is GA in 1.35; sets.List() sorts the supported values. */
+    for (guint i = 0; i < 3; i++) {
+        g_free(svc->spec.traffic_distribution);
+        svc->spec.traffic_distribution = g_strdup((const char *const[]) { "PreferClose", "PreferSameZone",
+                                                                          "PreferSameNode" }[i]);
+        expect_create(svc, "");
+    }
     g_free(svc->spec.traffic_distribution);
     svc->spec.traffic_distribution = g_strdup("Nearest");
     expect_create(svc, "spec.trafficDistribution: Unsupported value: \"Nearest\": supported values: "
-                  "\"PreferClose\"\n");
+                  "\"PreferClose\", \"PreferSameNode\", \"PreferSameZone\"\n");
 }
 
 /*****************************************************************************/
