@@ -63,6 +63,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "models/resolvconf.h"
+#include "models/resolver.h"
 #include "models/tools-dns.h"
 
 /*****************************************************************************
@@ -1919,20 +1921,32 @@ run_ping(Job *job)
 
 /*****************************************************************************
  * getent hosts | ahosts | ahostsv4 NAME...: glibc nss/getent.c (hosts_keys,
- * ahosts_keys_int).  `hosts` prints "%-15s %s" (address, h_name) per
- * address of gethostbyname2(AF_INET6), else of AF_INET; `ahosts` prints
- * getaddrinfo(AI_ADDRCONFIG | AI_CANONNAME) as "%-15s %-6s %s" with
- * STREAM, DGRAM and RAW for each address and the canonical name on the
- * first line only.  Exit 2 if a key was not found.
- * Simplified: the lookup is the process's one resolve() (A and AAAA
- * together), not getent's own AF_INET6-then-AF_INET walk, and address
- * keys print themselves instead of a PTR lookup.
+ * ahosts_keys_int).  `hosts` looks an address up with gethostbyaddr()
+ * (files, then a PTR query) and a name with gethostbyname2(AF_INET6),
+ * then, failing that, gethostbyname2(AF_INET): each its own walk of the
+ * search list for one query type, so an IPv4-only Service costs its AAAA
+ * walk first.  It prints "%-15s %s" (address, h_name) per address, then
+ * the aliases.  `ahosts` prints getaddrinfo(AI_ADDRCONFIG | AI_CANONNAME)
+ * as "%-15s %-6s %s" with STREAM, DGRAM and RAW for each address and the
+ * canonical name on the first line only.  Exit 2 if a key was not found.
+ * The files are the pod's /etc/hosts as the kubelet writes it.
+ * Simplified: a CNAME's owner names are not printed as aliases.
  *****************************************************************************/
 
 typedef struct {
     guint next;                  /* the key being looked up */
     int status;
+    KnResolvConf *conf;          /* `hosts`: /etc/resolv.conf as the C library reads it, or NULL */
+    KnRng ids;                   /* its query ids */
+    gboolean v4;                 /* `hosts`: the AF_INET pass of the key */
 } Getent;
+
+static void
+getent_free(Getent *getent)
+{
+    kn_resolvconf_free(getent->conf);
+    g_free(getent);
+}
 
 static void getent_next(Job *job);
 
@@ -1979,16 +1993,110 @@ getent_on_resolved(const KnResolveResult *result, gpointer user_data)
     getent_next(job);
 }
 
+/* One gethostbyname2() or gethostbyaddr() answer for `hosts`. */
+static void
+getent_on_lookup(const KnResolverResult *result, gpointer user_data)
+{
+    Job *job = user_data;
+    Getent *getent = job->state;
+    const char *key = job->argv[getent->next];
+    KnAddr addr;
+    guint n = 0;
+
+    if (kn_addr_parse(key, &addr)) {
+        /* gethostbyaddr: the PTR targets, the first as h_name. */
+        for (guint i = 0; i < result->queries->len; i++) {
+            const KnDnsMessage *m = ((const KnResolverQuery *) result->queries->pdata[i])->response;
+
+            for (guint j = 0; m != NULL && j < m->answers->len; j++) {
+                const KnDnsRecord *rr = m->answers->pdata[j];
+
+                if (rr->type != KN_DNS_TYPE_PTR)
+                    continue;
+                if (n++ == 0)
+                    g_string_append_printf(job->io.out, "%-15s %s", key, rr->target);
+                else
+                    g_string_append_printf(job->io.out, " %s", rr->target);
+            }
+        }
+        if (n > 0)
+            g_string_append_c(job->io.out, '\n');
+    } else {
+        for (guint i = 0; i < result->addresses->len; i++) {
+            const KnAddr *a = result->addresses->pdata[i];
+            char text[KN_ADDR_STRLEN];
+
+            if (a->family != (getent->v4 ? 4 : 6))
+                continue;
+            g_string_append_printf(job->io.out, "%-15s %s%s\n", kn_addr_format(a, text),
+                                   result->canonical != NULL ? result->canonical : key,
+                                   /* the kubelet's "::1 localhost ip6-localhost ip6-loopback" */
+                                   result->local != NULL && a->family == 6 && kn_addr_is_loopback(a)
+                                   ? " ip6-localhost ip6-loopback" : "");
+            n++;
+        }
+        if (n == 0 && !getent->v4) {
+            getent->v4 = TRUE;   /* gethostbyname2(AF_INET) */
+            kn_resolver_lookup(job->net, getent->conf, &getent->ids, key, KN_RESOLVER_A, getent_on_lookup, job,
+                               NULL);
+            return;
+        }
+    }
+    if (n == 0)
+        getent->status = 2;
+    getent->next++;
+    getent_next(job);
+}
+
+/* The kubelet's /etc/hosts names for an address: localhost's, the pod's. */
+static const char *
+hosts_name_of(Job *job, const KnAddr *addr)
+{
+    KnAddr v4, v6;
+
+    kn_addr_parse("127.0.0.1", &v4);
+    kn_addr_parse("::1", &v6);
+    if (kn_addr_equal(addr, &v4))
+        return "localhost";
+    if (kn_addr_equal(addr, &v6))
+        return "localhost ip6-localhost ip6-loopback";
+    if (job->net->hostname != NULL && kn_addr_equal(addr, &job->net->address))
+        return job->net->hostname;
+    return NULL;
+}
+
 static void
 getent_next(Job *job)
 {
     Getent *getent = job->state;
+    const char *key = job->argv[getent->next];
+    KnAddr addr;
 
-    if (job->argv[getent->next] == NULL) {
+    if (key == NULL) {
         job_finish(job, getent->status);
         return;
     }
-    job->net->klass->resolve(job->net->self, job->argv[getent->next], getent_on_resolved, job);
+    if (getent->conf == NULL) {
+        job->net->klass->resolve(job->net->self, key, getent_on_resolved, job);
+        return;
+    }
+    getent->v4 = FALSE;
+    if (kn_addr_parse(key, &addr)) {
+        const char *names = hosts_name_of(job, &addr);
+
+        if (names != NULL) {
+            g_string_append_printf(job->io.out, "%-15s %s\n", key, names);
+            getent->next++;
+            getent_next(job);
+            return;
+        }
+        g_autofree char *reverse = kn_dns_name_reverse(&addr);
+
+        kn_resolver_query(job->net, getent->conf, &getent->ids, reverse, KN_DNS_TYPE_PTR, FALSE, 0,
+                          getent_on_lookup, job, NULL);
+        return;
+    }
+    kn_resolver_lookup(job->net, getent->conf, &getent->ids, key, KN_RESOLVER_AAAA, getent_on_lookup, job, NULL);
 }
 
 static void
@@ -2014,7 +2122,18 @@ run_getent(Job *job)
     getent = g_new0(Getent, 1);
     getent->next = 2;
     job->state = getent;
-    job->state_free = g_free;
+    job->state_free = (GDestroyNotify) getent_free;
+    if (strcmp(database, "hosts") == 0 && job->io.read_file != NULL) {
+        g_autoptr(GBytes) file = job->io.read_file("/etc/resolv.conf", job->io.read_file_data);
+
+        if (file != NULL) {
+            g_autofree char *text = g_strndup(g_bytes_get_data(file, NULL), g_bytes_get_size(file));
+
+            getent->conf = kn_resolvconf_parse(text, job->libc);
+        }
+        kn_rng_init(&getent->ids, job->net->klass->random != NULL
+                                  ? job->net->klass->random(job->net->self, "getent") : 1, "dns-id");
+    }
     if (job->argv[2] == NULL) {
         /* Enumerating the database: /etc/hosts is not modelled. */
         job_finish(job, 0);

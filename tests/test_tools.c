@@ -359,14 +359,11 @@ lab_read_file(const char *path, gpointer data)
     return NULL;
 }
 
-/* 'script' in a container of 'image'; the queries the server saw, one
- * "NAME TYPE" a line, go to 'log' if not NULL. */
-static Outcome *
-run_dns(const char *image, const char *script, char **log)
+/* The lab in a container of 'image' with a CoreDNS-like server. */
+static FakeNet *
+lab_dns_net(const char *image)
 {
     FakeNet *net = fake_net_lab(image);
-    Outcome *outcome = g_new0(Outcome, 1);
-    KnShellOptions options = { NULL, lab_read_file, NULL, NULL };
 
     fake_net_dns(net, "10.96.0.10");
     net->dns_coredns = TRUE;
@@ -380,6 +377,18 @@ run_dns(const char *image, const char *script, char **log)
     g_ptr_array_add(net->dns_records,
                     kn_dns_record_new_target("12.0.96.10.in-addr.arpa", KN_DNS_TYPE_PTR, 30,
                                              "web.default.svc.cluster.local"));
+    return net;
+}
+
+/* 'script' in a container of 'image'; the queries the server saw, one
+ * "NAME TYPE" a line, go to 'log' if not NULL. */
+static Outcome *
+run_dns(const char *image, const char *script, char **log)
+{
+    FakeNet *net = lab_dns_net(image);
+    Outcome *outcome = g_new0(Outcome, 1);
+    KnShellOptions options = { NULL, lab_read_file, NULL, NULL };
+
     kn_shell_run(&net->client, script, &options, on_done, outcome);
     kn_sim_run_until(net->sim, KN_TIME_MAX);
     assert_true(outcome->done);
@@ -750,11 +759,44 @@ test_tools_getent_ahosts_and_hosts(void **state)
                                   "Try `getent --help' or `getent --usage' for more information.\n");
 }
 
+/* getent hosts with the pod's resolv.conf, as glibc does it:
+ * gethostbyname2(AF_INET6) walks the search list for AAAA, and only then
+ * gethostbyname2(AF_INET) for A; an address goes through /etc/hosts, then
+ * a PTR query. */
+static void
+test_tools_getent_hosts_walks_aaaa_then_a(void **state)
+{
+    static const char *const argv[] = { "getent", "hosts", "web", "localhost", "10.96.0.12", "10.96.0.99",
+                                        NULL };
+    FakeNet *net = lab_dns_net("debian:12");
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+    KnToolIo io = { NULL, out, err, NULL, lab_read_file, NULL };
+    int status = -1;
+
+    (void) state;
+    kn_tools_run(&net->client, NULL, "debian:12", argv, &io, on_tool_done, &status);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_int_equal(status, 2);             /* 10.96.0.99 has no name */
+    assert_string_equal(out->str, "10.96.0.12      web.default.svc.cluster.local\n"
+                                  "::1             localhost ip6-localhost ip6-loopback\n"
+                                  "10.96.0.12      web.default.svc.cluster.local\n");
+    assert_string_equal(net->dns_log->str, "web.default.svc.cluster.local AAAA\n"
+                                           "web.svc.cluster.local AAAA\n"
+                                           "web.cluster.local AAAA\n"
+                                           "web AAAA\n"
+                                           "web.default.svc.cluster.local A\n"
+                                           "12.0.96.10.in-addr.arpa PTR\n"
+                                           "99.0.96.10.in-addr.arpa PTR\n");
+    fake_net_free(net);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tools_getent_ahosts_and_hosts),
+        cmocka_unit_test(test_tools_getent_hosts_walks_aaaa_then_a),
         cmocka_unit_test(test_tools_curl_write_out_http_code),
         cmocka_unit_test(test_tools_curl_progress_meter),
         cmocka_unit_test(test_tools_curl_verbose_7_88),
