@@ -21,7 +21,10 @@
  * the 8.0 verbose trace of a refused connect, curl issue #18484 the 8.x
  * connect timeout text.  The request is curl's: "GET / HTTP/1.1", Host
  * (with the port only when it is not the scheme's), "User-Agent:
- * curl/VERSION", "Accept" with any type (star-slash-star), then -H headers.
+ * curl/VERSION" (or -A), "Accept" with any type (star-slash-star), then -H
+ * headers; -d makes it a POST with Content-Length and a form Content-Type
+ * before the body; --resolve fills the DNS cache.  Real options whose
+ * effect is not modelled (--retry, -u, -F, -x, ...) say so and exit 126.
  *
  * wget is busybox 1.37's networking/wget.c: "Connecting to %s (%s)" with
  * the host as typed and "ip:port", "saving to '%s'" or "writing to
@@ -386,6 +389,10 @@ typedef struct Curl {
     char *write_out;             /* -w */
     char *method;                /* -X */
     GPtrArray *headers;          /* -H */
+    GString *data;               /* -d, --data-raw, --data-binary (joined by '&'), or NULL */
+    char *user_agent;            /* -A */
+    char *resolve;               /* --resolve HOST:PORT:ADDRESS */
+    gboolean from_cache;         /* the address came from --resolve */
     double connect_timeout;      /* seconds; 0: none */
     double max_time;
     char *url_text;
@@ -395,6 +402,7 @@ typedef struct Curl {
     int http_code;
     KnTcpResult tcp;             /* copy; 'received' not kept */
     gsize size_download, size_header, size_request;
+    gsize size_request_header;   /* the request's header part */
     char *content_type;
     guint num_connects;
     gboolean tried;              /* a connect was attempted */
@@ -408,6 +416,10 @@ curl_free(Curl *curl)
     g_free(curl->write_out);
     g_free(curl->method);
     g_free(curl->url_text);
+    if (curl->data != NULL)
+        g_string_free(curl->data, TRUE);
+    g_free(curl->user_agent);
+    g_free(curl->resolve);
     if (curl->headers != NULL)
         g_ptr_array_unref(curl->headers);
     url_clear(&curl->url);
@@ -614,7 +626,7 @@ curl_write_out(Job *job, int exit_code, const char *error_text)
             else if (strcmp(name, "size_request") == 0)
                 value = g_strdup_printf("%zu", curl->size_request);
             else if (strcmp(name, "size_upload") == 0)
-                value = g_strdup("0");
+                value = g_strdup_printf("%zu", curl->data != NULL ? curl->data->len : 0);
             else if (strcmp(name, "speed_download") == 0) {
                 KnTime us = (finished - job->started) / KN_USEC;
 
@@ -705,19 +717,33 @@ curl_parse(Job *job)
                 { "output", 'o' }, { "write-out", 'w' }, { "header", 'H' }, { "request", 'X' },
                 { "max-time", 'm' }, { "connect-timeout", 'C' }, { "url", 'U' },
                 { "ipv4", '4' }, { "ipv6", '6' }, { "no-progress-meter", 'P' },
-                { "http1.1", '1' }, { "compressed", 'z' },
+                { "http1.1", '1' }, { "compressed", 'z' }, { "data", 'd' }, { "data-ascii", 'd' },
+                { "data-raw", 'r' }, { "data-binary", 'd' }, { "user-agent", 'A' }, { "resolve", 'R' },
+                { "disable", 'q' },
+            };
+            /* Real options whose effect is not modelled: said so, not
+             * taken for unknown ones. */
+            static const char *const unmodelled[] = {
+                "retry", "retry-connrefused", "retry-delay", "retry-max-time", "user", "form", "upload-file",
+                "proxy", "cacert", "cert", "key", "cookie", "cookie-jar", "limit-rate", "interface",
+                "local-port", "unix-socket", "http2", "http2-prior-knowledge", "tlsv1.2", "tlsv1.3", NULL,
             };
 
             for (guint k = 0; k < G_N_ELEMENTS(longs); k++)
                 if (strcmp(arg + 2, longs[k].name) == 0)
                     option = longs[k].option;
+            if (option == 0 && g_strv_contains(unmodelled, arg + 2)) {
+                g_string_append_printf(job->io.err, "knetsim: curl %s is not simulated\n", arg);
+                job_finish(job, 126);
+                return FALSE;
+            }
             if (option == 0) {
                 g_autofree char *message = g_strdup_printf("option %s: is unknown", arg);
 
                 curl_usage(job, message);
                 return FALSE;
             }
-            if (strchr("owHXmCU", option) != NULL) {
+            if (strchr("owHXmCUdrAR", option) != NULL) {
                 if (argv[i + 1] == NULL) {
                     g_autofree char *message = g_strdup_printf("option %s: requires parameter", arg);
 
@@ -728,7 +754,12 @@ curl_parse(Job *job)
             }
         } else if (arg[0] == '-' && arg[1] != '\0') {
             for (const char *f = arg + 1; *f != '\0'; f++) {
-                if (strchr("owHXm", *f) != NULL) {
+                if (strchr("uFTxbcE", *f) != NULL) {
+                    g_string_append_printf(job->io.err, "knetsim: curl -%c is not simulated\n", *f);
+                    job_finish(job, 126);
+                    return FALSE;
+                }
+                if (strchr("owHXmdA", *f) != NULL) {
                     option = *f;
                     value = f[1] != '\0' ? f + 1 : argv[i + 1];
                     if (value == NULL) {
@@ -742,7 +773,7 @@ curl_parse(Job *job)
                         i++;
                     break;
                 }
-                if (strchr("sSvIifLk46#", *f) == NULL) {
+                if (strchr("sSvIifLk46#q", *f) == NULL) {
                     g_autofree char *message = g_strdup_printf("option -%c: is unknown", *f);
 
                     curl_usage(job, message);
@@ -778,6 +809,21 @@ curl_parse(Job *job)
         case 'H': g_ptr_array_add(curl->headers, g_strdup(value)); break;
         case 'X': g_free(curl->method); curl->method = g_strdup(value); break;
         case 'U': g_free(curl->url_text); curl->url_text = g_strdup(value); break;
+        case 'd':
+        case 'r':
+            if (option == 'd' && value[0] == '@') {
+                g_string_append(job->io.err, "knetsim: curl -d @FILE is not simulated\n");
+                job_finish(job, 126);
+                return FALSE;
+            }
+            if (curl->data == NULL)
+                curl->data = g_string_new(NULL);
+            else
+                g_string_append_c(curl->data, '&');
+            g_string_append(curl->data, value);
+            break;
+        case 'A': g_free(curl->user_agent); curl->user_agent = g_strdup(value); break;
+        case 'R': g_free(curl->resolve); curl->resolve = g_strdup(value); break;
         case 'm':
         case 'C': {
             double seconds;
@@ -831,7 +877,8 @@ curl_request(Job *job)
     defaults[2][0] = "Accept";
     defaults[2][1] = "*/*";
     g_string_append_printf(out, "%s %s HTTP/1.1\r\n",
-                           curl->method != NULL ? curl->method : curl->head ? "HEAD" : "GET",
+                           curl->method != NULL ? curl->method : curl->head ? "HEAD"
+                           : curl->data != NULL ? "POST" : "GET",
                            curl->url.path);
     for (guint d = 0; d < 3; d++) {
         const char *replaced = NULL;
@@ -856,6 +903,8 @@ curl_request(Job *job)
             continue;
         if (replaced != NULL)
             g_string_append_printf(out, "%s\r\n", replaced);
+        else if (d == 1 && curl->user_agent != NULL)
+            g_string_append_printf(out, "User-Agent: %s\r\n", curl->user_agent);
         else if (d == 1)
             g_string_append_printf(out, "User-Agent: curl/%s\r\n", job->version);
         else
@@ -875,7 +924,19 @@ curl_request(Job *job)
         if (!is_default && colon != NULL && colon[1] != '\0')
             g_string_append_printf(out, "%s\r\n", header);
     }
+    if (curl->data != NULL) {
+        gboolean typed = FALSE;
+
+        for (guint h = 0; h < curl->headers->len; h++)
+            typed |= g_ascii_strncasecmp(g_ptr_array_index(curl->headers, h), "Content-Type:", 13) == 0;
+        g_string_append_printf(out, "Content-Length: %zu\r\n", curl->data->len);
+        if (!typed)
+            g_string_append(out, "Content-Type: application/x-www-form-urlencoded\r\n");
+    }
     g_string_append(out, "\r\n");
+    curl->size_request_header = out->len;
+    if (curl->data != NULL)
+        g_string_append_len(out, curl->data->str, curl->data->len);
     return g_string_free_to_bytes(out);
 }
 
@@ -948,9 +1009,14 @@ curl_on_tcp(const KnTcpResult *result, gpointer user_data)
         curl_info(job, "using HTTP/1.x");
     if (curl->verbose) {
         data = g_bytes_get_data(curl->request, &size);
-        trace_lines(job->io.err, "> ", data, size);
+        trace_lines(job->io.err, "> ", data, curl->size_request_header);
+        if (size > curl->size_request_header)
+            g_string_append_printf(job->io.err, "} [%zu bytes data]\n", size - curl->size_request_header);
     }
-    if (curl_at_least(curl, 8, 6))
+    /* 8.x lib/request.c req_set_upload_done(). */
+    if (curl_at_least(curl, 8, 6) && curl->data != NULL)
+        curl_info(job, "upload completely sent off: %zu bytes", curl->data->len);
+    else if (curl_at_least(curl, 8, 6))
         curl_info(job, "Request completely sent off");
     data = g_bytes_get_data(result->received, &size);
     if (!http_response_parse(result->received, &response)) {
@@ -1036,7 +1102,9 @@ curl_on_resolved(const KnResolveResult *result, gpointer user_data)
     }
     job->addr = *(const KnAddr *) g_ptr_array_index(result->addresses, 0);
     kn_addr_format(&job->addr, job->addr_text);
-    if (curl_at_least(curl, 8, 6) && !kn_addr_parse(curl->url.host, &literal)) {
+    if (curl->from_cache)
+        curl_info(job, "Hostname %s was found in DNS cache", curl->url.host);
+    else if (curl_at_least(curl, 8, 6) && !kn_addr_parse(curl->url.host, &literal)) {
         GString *v4 = g_string_new(NULL), *v6 = g_string_new(NULL);
 
         for (guint i = 0; i < result->addresses->len; i++) {
@@ -1059,7 +1127,7 @@ curl_on_resolved(const KnResolveResult *result, gpointer user_data)
         curl_info(job, "  Trying %s:%u...", job->addr_text, job->port);
     curl->tried = TRUE;
     curl->request = curl_request(job);
-    curl->size_request = g_bytes_get_size(curl->request);
+    curl->size_request = curl->size_request_header;   /* CURLINFO_REQUEST_SIZE: headers */
     request.dst = job->addr;
     request.port = job->port;
     request.send = curl->request;
@@ -1112,12 +1180,27 @@ run_curl(Job *job)
     }
     job->port = curl->url.port;
     job->host = g_strdup(curl->url.host);
+
+    /* --resolve HOST:PORT:ADDRESS (Curl_loadhostpairs): the pair goes into
+     * the DNS cache before the transfer, and a matching host and port
+     * never asks the resolver. */
+    const char *cached = NULL;
+    g_auto(GStrv) pair = curl->resolve != NULL ? g_strsplit(curl->resolve, ":", 3) : NULL;
+    KnAddr addr;
+
+    if (pair != NULL && pair[0] != NULL && pair[1] != NULL && pair[2] != NULL && kn_addr_parse(pair[2], &addr)) {
+        curl_info(job, "Added %s to DNS cache", curl->resolve);
+        if (g_ascii_strcasecmp(pair[0], curl->url.host) == 0 && (guint) atoi(pair[1]) == job->port) {
+            cached = pair[2];
+            curl->from_cache = TRUE;
+        }
+    }
     if (curl_progress(curl)) {
         curl_meter_header(job->io.err);
         if (curl->verbose)
             curl_meter_line(job->io.err, 0, 0, -1);
     }
-    job->net->klass->resolve(job->net->self, curl->url.host, curl_on_resolved, job);
+    job->net->klass->resolve(job->net->self, cached != NULL ? cached : curl->url.host, curl_on_resolved, job);
 }
 
 /*****************************************************************************

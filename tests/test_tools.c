@@ -128,6 +128,36 @@ test_tools_curl_verbose_7_88(void **state)
                    "* Connection #0 to host web left intact\n", 0);
 }
 
+/* -d makes a POST with its form body (several -d joined by '&'), -A sets
+ * the User-Agent; curl 7.88.1 -v shows the body as "} [N bytes data]"
+ * (checked with the real curl 7.88.1 against a local server). */
+static void
+test_tools_curl_post_and_user_agent(void **state)
+{
+    g_autoptr(Outcome) a = run(NGINX, "curl -sv -d x=1 -d y=2 -A me/1 http://web -o /dev/null");
+    g_autoptr(Outcome) b = run(NETSHOOT, "curl -s -o /dev/null -w '%{size_upload} %{size_request}' "
+                                         "--data-raw 'a=1' http://web");
+    g_autoptr(Outcome) c = run(NETSHOOT, "curl -sv --resolve web:80:10.96.0.12 http://web -o /dev/null");
+    g_autoptr(Outcome) d = run(NETSHOOT, "curl -q --retry 3 http://web");
+
+    (void) state;
+    assert_non_null(strstr(a->err, "*   Trying 10.96.0.12:80...\n"
+                                   "* Connected to web (10.96.0.12) port 80 (#0)\n"
+                                   "> POST / HTTP/1.1\r\n"
+                                   "> Host: web\r\n"
+                                   "> User-Agent: me/1\r\n"
+                                   "> Accept: */*\r\n"
+                                   "> Content-Length: 7\r\n"
+                                   "> Content-Type: application/x-www-form-urlencoded\r\n"
+                                   "> \r\n"
+                                   "} [7 bytes data]\n"));
+    assert_outcome(b, "3 136", "", 0);      /* 136: the headers, Content-* included */
+    assert_non_null(strstr(c->err, "* Added web:80:10.96.0.12 to DNS cache\n"
+                                   "* Hostname web was found in DNS cache\n"
+                                   "*   Trying 10.96.0.12:80...\n"));
+    assert_outcome(d, "", "knetsim: curl --retry is not simulated\n", 126);
+}
+
 static void
 test_tools_curl_verbose_8(void **state)
 {
@@ -801,6 +831,7 @@ main(void)
         cmocka_unit_test(test_tools_curl_progress_meter),
         cmocka_unit_test(test_tools_curl_verbose_7_88),
         cmocka_unit_test(test_tools_curl_verbose_8),
+        cmocka_unit_test(test_tools_curl_post_and_user_agent),
         cmocka_unit_test(test_tools_curl_head_and_fail),
         cmocka_unit_test(test_tools_curl_refused),
         cmocka_unit_test(test_tools_curl_timeouts),
