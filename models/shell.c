@@ -206,7 +206,7 @@ typedef struct Token {
 /* A syntax error as the shells describe it. */
 typedef struct SyntaxError {
     gboolean set;
-    gboolean unterminated;       /* an unterminated quote (or $( … ) */
+    char unterminated;           /* what ran out unclosed (lex_unterminated()), or 0 */
     char *token;                 /* ash/dash name: "end of file", "newline", "\"done\"" */
     char *bash_token;            /* bash: "done", "newline", ";"; NULL at end of file */
     char *expecting;             /* "\"done\"", or NULL */
@@ -253,12 +253,14 @@ is_name_char(char c)
     return g_ascii_isalnum(c) || c == '_';
 }
 
+/* What ran to the end of the script unclosed: a quote (\' or \"), $( ('('),
+ * $(( ('A'), ${ ('{') or a backquote. */
 static void
-lex_unterminated(Lexer *lx)
+lex_unterminated(Lexer *lx, char what)
 {
     if (!lx->error->set) {
         lx->error->set = TRUE;
-        lx->error->unterminated = TRUE;
+        lx->error->unterminated = what;
         lx->error->line = lx->line;
     }
 }
@@ -324,7 +326,7 @@ lex_dollar(Lexer *lx, Word *word, gboolean quoted)
         gssize close = find_close_paren(s, lx->len, lx->pos, 0);
 
         if (close < 0 || s[close - 1] != ')') {
-            lex_unterminated(lx);
+            lex_unterminated(lx, 'A');
             return FALSE;
         }
         part = g_new0(Part, 1);
@@ -341,7 +343,7 @@ lex_dollar(Lexer *lx, Word *word, gboolean quoted)
         Node *cmd;
 
         if (close < 0) {
-            lex_unterminated(lx);
+            lex_unterminated(lx, '(');
             return FALSE;
         }
         cmd = parse_program(s + lx->pos + 1, close - lx->pos - 1, lx->line, &inner);
@@ -372,7 +374,7 @@ lex_dollar(Lexer *lx, Word *word, gboolean quoted)
 
         if (end == NULL) {
             g_free(part);
-            lex_unterminated(lx);
+            lex_unterminated(lx, '{');
             return FALSE;
         }
         part->text = g_strndup(s + lx->pos + 1, end - (s + lx->pos + 1));
@@ -427,7 +429,7 @@ lex_word(Lexer *lx)
 
             word->plain = FALSE;
             if (end == NULL) {
-                lex_unterminated(lx);
+                lex_unterminated(lx, '\'');
                 word_free(word);
                 return NULL;
             }
@@ -474,7 +476,7 @@ lex_word(Lexer *lx)
                     Part *part;
 
                     if (end == NULL) {
-                        lex_unterminated(lx);
+                        lex_unterminated(lx, '`');
                         word_free(word);
                         return NULL;
                     }
@@ -495,7 +497,7 @@ lex_word(Lexer *lx)
                 }
             }
             if (lx->pos >= lx->len) {
-                lex_unterminated(lx);
+                lex_unterminated(lx, '"');
                 word_free(word);
                 return NULL;
             }
@@ -515,7 +517,7 @@ lex_word(Lexer *lx)
 
             word->plain = FALSE;
             if (end == NULL) {
-                lex_unterminated(lx);
+                lex_unterminated(lx, '`');
                 word_free(word);
                 return NULL;
             }
@@ -1183,24 +1185,47 @@ parse_program(const char *text, gsize len, int first_line, SyntaxError *error)
     return program;
 }
 
-/* The message 'flavour' prints for 'error'; new. */
+/* The message 'flavour' prints for 'error'; new.  What an unclosed
+ * construct reads as: dash src/parser.c ("Unterminated quoted string",
+ * "Missing '}'", "Missing '))'", "EOF in backquote substitution", and an
+ * unclosed $( as a missing ")"), busybox ash the same in lower case,
+ * bash "unexpected EOF while looking for matching `X'" (checked with dash
+ * 0.5.12, busybox 1.35 and bash 5.2). */
 static char *
 format_syntax_error(const SyntaxError *error, KnShFlavour flavour, const char *argv0)
 {
     switch (flavour) {
     case KN_SH_DASH:
-        if (error->unterminated)
+        switch (error->unterminated) {
+        case 0:
+            break;
+        case '(':
+            return g_strdup_printf("%s: %d: Syntax error: end of file unexpected (expecting \")\")\n", argv0,
+                                   error->line);
+        case 'A':
+            return g_strdup_printf("%s: %d: Syntax error: Missing '))'\n", argv0, error->line);
+        case '{':
+            return g_strdup_printf("%s: %d: Syntax error: Missing '}'\n", argv0, error->line);
+        case '`':
+            return g_strdup_printf("%s: %d: Syntax error: EOF in backquote substitution\n", argv0, error->line);
+        default:
             return g_strdup_printf("%s: %d: Syntax error: Unterminated quoted string\n", argv0,
                                    error->line);
+        }
         if (error->expecting != NULL)
             return g_strdup_printf("%s: %d: Syntax error: %s unexpected (expecting %s)\n", argv0,
                                    error->line, error->token, error->expecting);
         return g_strdup_printf("%s: %d: Syntax error: %s unexpected\n", argv0, error->line,
                                error->token);
     case KN_SH_BASH:
-        if (error->unterminated)
-            return g_strdup_printf("%s: -c: line %d: unexpected EOF while looking for matching "
-                                   "`''\n", argv0, error->line);
+        if (error->unterminated != 0) {
+            char match = error->unterminated == '(' || error->unterminated == 'A' ? ')' : error->unterminated == '{'
+                         ? '}' : error->unterminated;
+
+            /* (bash reads on past an unclosed $( to the next line.) */
+            return g_strdup_printf("%s: -c: line %d: unexpected EOF while looking for matching `%c'\n", argv0,
+                                   error->line + (match == ')' ? 1 : 0), match);
+        }
         if (error->bash_token == NULL)
             return g_strdup_printf("%s: -c: line %d: syntax error: unexpected end of file\n",
                                    argv0, error->line);
@@ -1209,8 +1234,20 @@ format_syntax_error(const SyntaxError *error, KnShFlavour flavour, const char *a
     case KN_SH_ASH:
     case KN_SH_NONE:
     default:
-        if (error->unterminated)
+        switch (error->unterminated) {
+        case 0:
+            break;
+        case '(':
+            return g_strdup_printf("%s: syntax error: unexpected end of file (expecting \")\")\n", argv0);
+        case 'A':
+            return g_strdup_printf("%s: syntax error: missing '))'\n", argv0);
+        case '{':
+            return g_strdup_printf("%s: syntax error: missing '}'\n", argv0);
+        case '`':
+            return g_strdup_printf("%s: syntax error: EOF in backquote substitution\n", argv0);
+        default:
             return g_strdup_printf("%s: syntax error: unterminated quoted string\n", argv0);
+        }
         if (error->expecting != NULL)
             return g_strdup_printf("%s: syntax error: unexpected %s (expecting %s)\n", argv0,
                                    error->token, error->expecting);
@@ -3272,6 +3309,28 @@ execute(Run *run, Frame *frame)
     builtin = find_builtin(base);
     if (strcmp(base, "exit") == 0 && !frame->no_shell) {
         int status = argc > 1 ? atoi(argv[1]) & 0xff : run->env->status;
+        const char *p = argc > 1 ? argv[1] : "0";
+
+        /* dash and ash take digits only, bash a sign too; anything else
+         * is an error that ends the shell with 2 all the same. */
+        if (run->env->flavour == KN_SH_BASH && (*p == '-' || *p == '+'))
+            p++;
+        while (g_ascii_isdigit(*p))
+            p++;
+        if (*p != '\0' || argv[1][0] == '\0' || (run->env->flavour != KN_SH_BASH && !g_ascii_isdigit(argv[1][0]))) {
+            Env *env = run->env;
+
+            if (env->flavour == KN_SH_DASH)
+                g_string_append_printf(frame->io.err, "%s: %d: exit: Illegal number: %s\n", env->argv0, env->line,
+                                       argv[1]);
+            else if (env->flavour == KN_SH_BASH)
+                g_string_append_printf(frame->io.err, "%s: line %d: exit: %s: numeric argument required\n",
+                                       env->argv0, env->line, argv[1]);
+            else
+                g_string_append_printf(frame->io.err, "%s: exit: line 0: Illegal number: %s\n", env->argv0,
+                                       argv[1]);
+            status = 2;
+        }
 
         frame_return(run, status);
         run->exiting = TRUE;

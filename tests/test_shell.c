@@ -218,6 +218,40 @@ test_shell_syntax_errors_per_shell(void **state)
  * the shell (or only the command substitution they are in).  The texts
  * are those of dash 0.5.12, busybox 1.35 and bash 5.2 run on the same
  * scripts. */
+/* What each shell says of a construct left open, and of exit with a
+ * bad number (dash 0.5.12, busybox 1.35 and bash 5.2 on the same input). */
+static void
+test_shell_unclosed_and_bad_exit_per_shell(void **state)
+{
+    static const struct {
+        const char *image, *script, *err;
+        int status;
+    } cases[] = {
+        { "nginx:1.27", "echo $(", "sh: 1: Syntax error: end of file unexpected (expecting \")\")\n", 2 },
+        { NETSHOOT, "echo $(", "sh: syntax error: unexpected end of file (expecting \")\")\n", 2 },
+        { "nginx:1.27", "echo ${", "sh: 1: Syntax error: Missing '}'\n", 2 },
+        { NETSHOOT, "echo ${", "sh: syntax error: missing '}'\n", 2 },
+        { "nginx:1.27", "echo $(((1+2))", "sh: 1: Syntax error: Missing '))'\n", 2 },
+        { NETSHOOT, "echo $(((1+2))", "sh: syntax error: missing '))'\n", 2 },
+        { "nginx:1.27", "echo `", "sh: 1: Syntax error: EOF in backquote substitution\n", 2 },
+        { NETSHOOT, "echo `", "sh: syntax error: EOF in backquote substitution\n", 2 },
+        { NETSHOOT, "bash -c 'echo ${'", "bash: -c: line 1: unexpected EOF while looking for matching `}'\n", 2 },
+        { NETSHOOT, "bash -c 'echo $('", "bash: -c: line 2: unexpected EOF while looking for matching `)'\n", 2 },
+        { "nginx:1.27", "exit -1", "sh: 1: exit: Illegal number: -1\n", 2 },
+        { NETSHOOT, "exit abc", "sh: exit: line 0: Illegal number: abc\n", 2 },
+        { NETSHOOT, "bash -c 'exit 3x'", "bash: line 1: exit: 3x: numeric argument required\n", 2 },
+        { NETSHOOT, "bash -c 'exit -1'", "", 255 },
+        { "nginx:1.27", "exit 256", "", 0 },
+    };
+
+    (void) state;
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(Outcome) o = sh_in(cases[i].image, cases[i].script);
+
+        assert_outcome(o, "", cases[i].err, cases[i].status);
+    }
+}
+
 static void
 test_shell_arithmetic_per_shell(void **state)
 {
@@ -419,6 +453,7 @@ main(void)
         cmocka_unit_test(test_shell_not_found_per_shell),
         cmocka_unit_test(test_shell_syntax_errors_per_shell),
         cmocka_unit_test(test_shell_arithmetic_per_shell),
+        cmocka_unit_test(test_shell_unclosed_and_bad_exit_per_shell),
         cmocka_unit_test(test_shell_redirections_and_files),
         cmocka_unit_test(test_shell_lab_loop_counts_backends),
         cmocka_unit_test(test_shell_waits_for_the_network_and_the_clock),
