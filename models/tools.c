@@ -87,26 +87,37 @@ kn_tools_known(const char *name)
     return FALSE;
 }
 
+/* The images' /etc/services, the entries the tools name ports by. */
+static const struct {
+    guint16 port;
+    const char *name;
+    gboolean tcp, udp;
+} services[] = {
+    { 21, "ftp", TRUE, FALSE }, { 22, "ssh", TRUE, FALSE }, { 23, "telnet", TRUE, FALSE },
+    { 25, "smtp", TRUE, FALSE }, { 53, "domain", TRUE, TRUE }, { 80, "http", TRUE, TRUE },
+    { 110, "pop3", TRUE, FALSE }, { 123, "ntp", FALSE, TRUE }, { 143, "imap", TRUE, FALSE },
+    { 443, "https", TRUE, TRUE }, { 3306, "mysql", TRUE, FALSE },
+    { 5432, "postgresql", TRUE, FALSE }, { 6379, "redis", TRUE, FALSE },
+    { 8080, "http-alt", TRUE, FALSE },
+};
+
 const char *
 kn_tools_service_name(guint16 port, gboolean udp)
 {
-    static const struct {
-        guint16 port;
-        const char *name;
-        gboolean tcp, udp;
-    } services[] = {
-        { 21, "ftp", TRUE, FALSE }, { 22, "ssh", TRUE, FALSE }, { 23, "telnet", TRUE, FALSE },
-        { 25, "smtp", TRUE, FALSE }, { 53, "domain", TRUE, TRUE }, { 80, "http", TRUE, TRUE },
-        { 110, "pop3", TRUE, FALSE }, { 123, "ntp", FALSE, TRUE }, { 143, "imap", TRUE, FALSE },
-        { 443, "https", TRUE, TRUE }, { 3306, "mysql", TRUE, FALSE },
-        { 5432, "postgresql", TRUE, FALSE }, { 6379, "redis", TRUE, FALSE },
-        { 8080, "http-alt", TRUE, FALSE },
-    };
-
     for (guint i = 0; i < G_N_ELEMENTS(services); i++)
         if (services[i].port == port && (udp ? services[i].udp : services[i].tcp))
             return services[i].name;
     return NULL;
+}
+
+/* getservbyname(): the port of service 'name', or 0. */
+static guint16
+service_port(const char *name, gboolean udp)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(services); i++)
+        if (strcmp(services[i].name, name) == 0 && (udp ? services[i].udp : services[i].tcp))
+            return services[i].port;
+    return 0;
 }
 
 /* A running tool. */
@@ -1503,6 +1514,9 @@ typedef struct Nc {
     int verbose;
     double wait;                 /* -w; 0: none */
     GBytes *send;
+    GArray *ports;               /* guint16: OpenBSD's port list (ranges and lists), in order */
+    guint next;                  /* the one being tried */
+    int status;                  /* 1 until one connects */
 } Nc;
 
 static void
@@ -1510,7 +1524,28 @@ nc_free(Nc *nc)
 {
     if (nc->send != NULL)
         g_bytes_unref(nc->send);
+    if (nc->ports != NULL)
+        g_array_unref(nc->ports);
     g_free(nc);
+}
+
+static void nc_connect(Job *job);
+
+/* One port done: the next of the list (-z scans them all; otherwise the
+ * first that connects ends it), or the end, 0 if any connected. */
+static void
+nc_port_done(Job *job, gboolean connected)
+{
+    Nc *nc = job->state;
+
+    if (connected)
+        nc->status = 0;
+    if (++nc->next < nc->ports->len && (nc->zero || !connected)) {
+        job->port = g_array_index(nc->ports, guint16, nc->next);
+        nc_connect(job);
+        return;
+    }
+    job_finish(job, nc->status);
 }
 
 static gboolean
@@ -1544,16 +1579,23 @@ nc_failed(Job *job, KnNetStatus status)
     Nc *nc = job->state;
 
     if (nc_openbsd(job)) {
+        /* remote_connect(): -w running out leaves errno EINPROGRESS, "timed
+         * out"; the kernel giving up is "failed" with its own errno. */
+        gboolean timed_out = status == KN_NET_CONNECT_TIMEOUT && nc->wait > 0;
+        const char *why = timed_out ? (job->libc == KN_LIBC_MUSL ? "Operation in progress"
+                                                                 : "Operation now in progress")
+                                    : net_strerror(job, status);
+
         if (!nc->verbose)
             return;
         if (nc->numeric || strcmp(job->host, job->addr_text) == 0)
-            g_string_append_printf(job->io.err, "nc: connect to %s port %u (%s) failed: %s\n",
+            g_string_append_printf(job->io.err, "nc: connect to %s port %u (%s) %s: %s\n",
                                    job->host, job->port, nc->udp ? "udp" : "tcp",
-                                   net_strerror(job, status));
+                                   timed_out ? "timed out" : "failed", why);
         else
-            g_string_append_printf(job->io.err, "nc: connect to %s (%s) port %u (%s) failed: %s\n",
+            g_string_append_printf(job->io.err, "nc: connect to %s (%s) port %u (%s) %s: %s\n",
                                    job->host, job->addr_text, job->port, nc->udp ? "udp" : "tcp",
-                                   net_strerror(job, status));
+                                   timed_out ? "timed out" : "failed", why);
         return;
     }
     /* busybox: refusals only with -vv. */
@@ -1571,7 +1613,7 @@ nc_on_tcp(const KnTcpResult *result, gpointer user_data)
     if (result->status != KN_NET_OK && result->status != KN_NET_TIMEOUT &&
         result->status != KN_NET_RESET) {
         nc_failed(job, result->status);
-        job_finish(job, 1);
+        nc_port_done(job, FALSE);
         return;
     }
     if (nc->verbose)
@@ -1579,7 +1621,7 @@ nc_on_tcp(const KnTcpResult *result, gpointer user_data)
     if (!nc->zero)
         g_string_append_len(job->io.out, g_bytes_get_data(result->received, NULL),
                             g_bytes_get_size(result->received));
-    job_finish(job, 0);
+    nc_port_done(job, TRUE);
 }
 
 static void
@@ -1591,7 +1633,7 @@ nc_on_udp(const KnUdpResult *result, gpointer user_data)
     if (result->status == KN_NET_REFUSED) {
         if (!nc->zero && nc_openbsd(job) && nc->verbose)
             nc_succeeded(job);
-        job_finish(job, 1);
+        nc_port_done(job, FALSE);
         return;
     }
     if (nc->verbose)
@@ -1599,14 +1641,13 @@ nc_on_udp(const KnUdpResult *result, gpointer user_data)
     if (!nc->zero && result->status == KN_NET_OK)
         g_string_append_len(job->io.out, g_bytes_get_data(result->received, NULL),
                             g_bytes_get_size(result->received));
-    job_finish(job, 0);
+    nc_port_done(job, TRUE);
 }
 
 static void
 nc_on_resolved(const KnResolveResult *result, gpointer user_data)
 {
     Job *job = user_data;
-    Nc *nc = job->state;
 
     if (!result->found || result->addresses == NULL || result->addresses->len == 0) {
         if (nc_openbsd(job))
@@ -1619,6 +1660,14 @@ nc_on_resolved(const KnResolveResult *result, gpointer user_data)
     }
     job->addr = *(const KnAddr *) g_ptr_array_index(result->addresses, 0);
     kn_addr_format(&job->addr, job->addr_text);
+    nc_connect(job);
+}
+
+static void
+nc_connect(Job *job)
+{
+    Nc *nc = job->state;
+
     if (nc->udp) {
         KnUdpRequest request = { 0 };
 
@@ -1643,8 +1692,7 @@ run_nc(Job *job)
 {
     Nc *nc = g_new0(Nc, 1);
     char **argv = job->argv;
-    const char *operands[2] = { NULL, NULL };
-    int n_operands = 0;
+    g_autoptr(GPtrArray) operands = g_ptr_array_new();
     char *end;
     guint64 port;
 
@@ -1684,11 +1732,59 @@ run_nc(Job *job)
             }
             continue;
         }
-        if (n_operands < 2)
-            operands[n_operands] = arg;
-        n_operands++;
+        g_ptr_array_add(operands, (gpointer) arg);
     }
-    if (n_operands != 2) {
+    nc->status = 1;
+    nc->ports = g_array_new(FALSE, FALSE, sizeof(guint16));
+    if (nc_openbsd(job) && operands->len >= 1) {
+        /* build_ports(): each operand a port or a range "LO-HI"; strtoport()
+         * says what is wrong with a number. */
+        if (operands->len == 1) {
+            g_string_append(job->io.err, "nc: missing port number\n");
+            job_finish(job, 1);
+            return;
+        }
+        for (guint i = 1; i < operands->len; i++) {
+            g_auto(GStrv) range = g_strsplit(operands->pdata[i], "-", 2);
+            guint64 bounds[2];
+
+            for (guint b = 0; b < 2; b++) {
+                const char *text = range[b] != NULL ? range[b] : range[0];
+
+                bounds[b] = g_ascii_strtoull(text, &end, 10);
+                if (!g_ascii_isdigit(text[0]) && service_port(text, nc->udp) != 0)
+                    bounds[b] = service_port(text, nc->udp);   /* strtoport(): a service name */
+                else if (text[0] == '\0' || *end != '\0' || !g_ascii_isdigit(text[0])) {
+                    g_string_append_printf(job->io.err, "nc: port number invalid: %s\n", text);
+                    job_finish(job, 1);
+                    return;
+                }
+                if (bounds[b] < 1 || bounds[b] > 65535) {
+                    g_string_append_printf(job->io.err, "nc: port number too %s: %s\n",
+                                           bounds[b] < 1 ? "small" : "large", text);
+                    job_finish(job, 1);
+                    return;
+                }
+            }
+            for (guint64 p = MIN(bounds[0], bounds[1]); p <= MAX(bounds[0], bounds[1]); p++) {
+                guint16 value = (guint16) p;
+
+                g_array_append_val(nc->ports, value);
+            }
+        }
+    }
+    if (!nc_openbsd(job) && operands->len == 2) {
+        port = g_ascii_strtoull(operands->pdata[1], &end, 10);
+        if (((char *) operands->pdata[1])[0] == '\0' || *end != '\0' || port == 0 || port > 65535) {
+            g_string_append_printf(job->io.err, "nc: bad port '%s'\n", (char *) operands->pdata[1]);
+            job_finish(job, 1);
+            return;
+        }
+        guint16 value = (guint16) port;
+
+        g_array_append_val(nc->ports, value);
+    }
+    if (nc->ports->len == 0) {
         if (nc_openbsd(job))
             g_string_append(job->io.err, "usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval]"
                             " [-M ttl]\n\t  [-m minttl] [-O length] [-P proxy_username] [-p "
@@ -1701,17 +1797,8 @@ run_nc(Job *job)
         job_finish(job, 1);
         return;
     }
-    port = g_ascii_strtoull(operands[1], &end, 10);
-    if (operands[1][0] == '\0' || *end != '\0' || port == 0 || port > 65535) {
-        if (nc_openbsd(job))
-            g_string_append_printf(job->io.err, "nc: port number invalid: %s\n", operands[1]);
-        else
-            g_string_append_printf(job->io.err, "nc: bad port '%s'\n", operands[1]);
-        job_finish(job, 1);
-        return;
-    }
-    job->port = (guint16) port;
-    job->host = g_strdup(operands[0]);
+    job->port = g_array_index(nc->ports, guint16, 0);
+    job->host = g_strdup(operands->pdata[0]);
     if (nc->udp && nc->zero)
         nc->send = g_bytes_new_static("X", 1);
     else if (job->io.in != NULL)
