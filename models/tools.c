@@ -1306,17 +1306,23 @@ wget_on_tcp(const KnTcpResult *result, gpointer user_data)
             wget_fail(job, "error getting response");
         return;
     }
-    if (wget->server_response) {
-        for (guint i = 0; i < response.lines->len; i++)
-            g_string_append_printf(job->io.err, "  %s\n",
-                                   (const char *) g_ptr_array_index(response.lines, i));
-    }
+    /* wget.c: -S prints the status line, then the status decides; the
+     * header lines follow only for a success, each as get_sanitized_hdr()
+     * reads it, down to the empty one that ends them. */
+    if (wget->server_response && response.lines->len > 0)
+        g_string_append_printf(job->io.err, "  %s\n", (const char *) g_ptr_array_index(response.lines, 0));
     if (response.code < 200 || response.code >= 300) {
         g_autofree char *status = g_strdup(response.status_line);
 
         http_response_clear(&response);
         wget_fail(job, "server returned error: %s", status);
         return;
+    }
+    if (wget->server_response) {
+        for (guint i = 1; i < response.lines->len; i++)
+            g_string_append_printf(job->io.err, "  %s\n",
+                                   (const char *) g_ptr_array_index(response.lines, i));
+        g_string_append(job->io.err, "  \n");
     }
     if (wget->spider) {
         if (!wget->quiet)

@@ -272,6 +272,9 @@ test_tools_wget_busybox(void **state)
     g_autoptr(Outcome) e = run(NETSHOOT, "wget -q http://web/missing");
     g_autoptr(Outcome) f = run(NETSHOOT, "wget -q nosuch");
     g_autoptr(Outcome) g = run(NETSHOOT, "wget -O- http://echo:8080/hostname");
+    g_autoptr(Outcome) h = run("busybox", "wget -S -O /dev/null http://web/missing");
+    g_autoptr(Outcome) i = run("busybox", "wget -S -O /dev/null http://web/ 2>&1 | head -n 3 | tail -n 2");
+    g_autoptr(Outcome) j = run("busybox", "wget -S -O /dev/null http://web/ 2>&1 | grep -n '^  $'");
 
     (void) state;
     assert_outcome(a, "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n", "", 0);
@@ -288,6 +291,13 @@ test_tools_wget_busybox(void **state)
                    "writing to stdout\n"
                    "-                    100% |********************************|    15  0:00:00 "
                    "ETA\nwritten to stdout\n", 0);
+    /* -S (busybox 1.35 against a local server): the status line alone
+     * before an error; for a success the headers and the empty line after
+     * them, each indented by two spaces. */
+    assert_outcome(h, "", "Connecting to web (10.96.0.12:80)\n  HTTP/1.1 404 Not Found\n"
+                   "wget: server returned error: HTTP/1.1 404 Not Found\n", 1);
+    assert_outcome(i, "  HTTP/1.1 200 OK\n  Server: nginx/1.27.4\n", "", 0);
+    assert_outcome(j, "11:  \n", "", 0);     /* after Connecting, the status line and 8 headers */
 }
 
 static void
