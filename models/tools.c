@@ -606,10 +606,11 @@ curl_write_out(Job *job, int exit_code, const char *error_text)
             p = close;
             if (strcmp(name, "http_code") == 0 || strcmp(name, "response_code") == 0)
                 value = g_strdup_printf("%03d", curl->http_code);
+            /* CURLINFO_PRIMARY_IP/PORT: set once connected. */
             else if (strcmp(name, "remote_ip") == 0)
-                value = g_strdup(curl->tried ? job->addr_text : "");
+                value = g_strdup(curl->num_connects > 0 ? job->addr_text : "");
             else if (strcmp(name, "remote_port") == 0)
-                value = g_strdup_printf("%u", curl->tried ? job->port : 0);
+                value = g_strdup_printf("%u", curl->num_connects > 0 ? job->port : 0);
             else if (strcmp(name, "local_ip") == 0) {
                 char addr[KN_ADDR_STRLEN];
 
@@ -857,6 +858,12 @@ curl_parse(Job *job)
         default:
             break;
         }
+    }
+    if (curl->url_text == NULL && argv[1] == NULL) {
+        /* No argument at all: the hint alone (curl 7.88.1 checked). */
+        g_string_append(job->io.err, "curl: try 'curl --help' or 'curl --manual' for more information\n");
+        job_finish(job, 2);
+        return FALSE;
     }
     if (curl->url_text == NULL) {
         curl_usage(job, curl_at_least(curl, 8, 0) ? "no URL specified" : "no URL specified!");
@@ -1172,9 +1179,10 @@ run_curl(Job *job)
         return;
     if (curl->write_out != NULL && curl->write_out[0] == '@')
         g_string_append(job->io.err, "Warning: --write-out from a file is not simulated\n");
+    /* A URL or scheme curl cannot use ends it before any transfer: no
+     * progress meter (curl 7.88.1 checked). */
     if (!url_parse(curl->url_text, &curl->url)) {
-        if (curl_progress(curl))
-            curl_meter_header(job->io.err);
+        curl->no_meter = TRUE;
         curl_end(job, 3, "URL using bad/illegal format or missing URL");
         return;
     }
@@ -1184,8 +1192,7 @@ run_curl(Job *job)
             : g_strdup_printf("Protocol \"%s\" not supported or disabled in libcurl",
                               curl->url.scheme);
 
-        if (curl_progress(curl))
-            curl_meter_header(job->io.err);
+        curl->no_meter = TRUE;
         curl_end(job, 1, text);
         return;
     }

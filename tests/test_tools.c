@@ -131,6 +131,27 @@ test_tools_curl_verbose_7_88(void **state)
 /* -d makes a POST with its form body (several -d joined by '&'), -A sets
  * the User-Agent; curl 7.88.1 -v shows the body as "} [N bytes data]"
  * (checked with the real curl 7.88.1 against a local server). */
+/* Errors before any transfer, as curl 7.88.1 prints them: no progress
+ * meter for a bad URL or scheme, the hint alone without arguments, and no
+ * remote address in -w for a connection that never came up. */
+static void
+test_tools_curl_early_errors(void **state)
+{
+    g_autoptr(Outcome) a = run(NGINX, "curl ftp2://x");
+    g_autoptr(Outcome) b = run(NGINX, "curl http://a:99999/");
+    g_autoptr(Outcome) c = run(NGINX, "curl");
+    g_autoptr(Outcome) d = run(NGINX, "curl -s");
+    g_autoptr(Outcome) e = run(NGINX, "curl -s -w '%{remote_ip}|%{remote_port}|%{http_code}' http://web:81");
+
+    (void) state;
+    assert_outcome(a, "", "curl: (1) Protocol \"ftp2\" not supported or disabled in libcurl\n", 1);
+    assert_outcome(b, "", "curl: (3) URL using bad/illegal format or missing URL\n", 3);
+    assert_outcome(c, "", "curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
+    assert_outcome(d, "", "curl: no URL specified!\n"
+                   "curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
+    assert_outcome(e, "|0|000", "", 7);
+}
+
 static void
 test_tools_curl_post_and_user_agent(void **state)
 {
@@ -872,6 +893,7 @@ main(void)
         cmocka_unit_test(test_tools_curl_verbose_7_88),
         cmocka_unit_test(test_tools_curl_verbose_8),
         cmocka_unit_test(test_tools_curl_post_and_user_agent),
+        cmocka_unit_test(test_tools_curl_early_errors),
         cmocka_unit_test(test_tools_curl_head_and_fail),
         cmocka_unit_test(test_tools_curl_refused),
         cmocka_unit_test(test_tools_curl_timeouts),
