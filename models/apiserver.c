@@ -143,9 +143,10 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
         KnSvcIpAllocator *allocator = allocator_for(cluster, spec->ip_families->pdata[i]);
 
         if (i < spec->cluster_ips->len) {
-            const char *ip = spec->cluster_ips->pdata[i];
+            if (!kn_svc_alloc_ip_allocate(allocator, spec->cluster_ips->pdata[i], &local)) {
+                /* (The message needs the address after the array lets it go.) */
+                g_autofree char *ip = g_strdup(spec->cluster_ips->pdata[i]);
 
-            if (!kn_svc_alloc_ip_allocate(allocator, ip, &local)) {
                 g_ptr_array_set_size(spec->cluster_ips, i);      /* release only what was taken */
                 release_service(cluster, service);
                 g_ptr_array_set_size(spec->cluster_ips, 0);

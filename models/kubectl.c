@@ -1043,6 +1043,11 @@ cmd_apply(Run *run, GStrv words)
         fail(run, "error: %s", error->message);
         return;
     }
+    /* What failed, "VERB\tREASON\tMESSAGE" each: apply.go collects the
+     * errors and reports them at the end. */
+    g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+    const char *source = strcmp(file, "-") == 0 ? "STDIN" : file;
+
     for (guint i = 0; i < manifests->len; i++) {
         KnManifest *manifest = manifests->pdata[i];
         KnKind kind = manifest->kind;
@@ -1060,14 +1065,25 @@ cmd_apply(Run *run, GStrv words)
                 g_string_append_printf(run->result.out, "%s/%s %s\n", singular(kind), name,
                                        changed ? "configured" : "unchanged");
             else
-                fail(run, "Error from server (Invalid): error when applying patch to \"%s\": %s", file, failure->message);
+                g_ptr_array_add(failures, g_strdup_printf("applying patch to\tInvalid\t%s", failure->message));
         } else if (kn_apiserver_create(run->kubectl->cluster, kind, object, &failure)) {
             g_string_append_printf(run->result.out, "%s/%s created\n", singular(kind), name);
         } else {
-            fail(run, "Error from server (%s): error when creating \"%s\": %s",
-                 g_str_has_suffix(failure->message, "already exists") ? "AlreadyExists" : "Invalid",
-                 file, failure->message);
+            g_ptr_array_add(failures, g_strdup_printf("creating\t%s\t%s",
+                                                      g_str_has_suffix(failure->message, "already exists")
+                                                      ? "AlreadyExists" : "Invalid", failure->message));
         }
+    }
+    /* One error goes back as it is, and checkErr() words an Invalid one
+     * from its details: "The Service "x" is invalid: ...".  Several are an
+     * aggregate, each with the source AddSourceToErr() put in it. */
+    for (guint i = 0; i < failures->len; i++) {
+        g_auto(GStrv) parts = g_strsplit(failures->pdata[i], "\t", 3);
+
+        if (failures->len == 1 && strcmp(parts[1], "Invalid") == 0)
+            fail(run, "The %s", parts[2]);
+        else
+            fail(run, "Error from server (%s): error when %s \"%s\": %s", parts[1], parts[0], source, parts[2]);
     }
 }
 

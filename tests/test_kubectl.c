@@ -72,6 +72,53 @@ kubectl(Fixture *f, const char *line)
     return f->status;
 }
 
+/* Runs `kubectl LINE` with 'input' on its standard input. */
+static int
+kubectl_in(Fixture *f, const char *line, const char *input)
+{
+    f->done = FALSE;
+    kn_kubectl_run(f->kubectl, line, input, on_done, f);
+    while (!f->done)
+        kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 10 * KN_MSEC);
+    return f->status;
+}
+
+/* apply.go reports the errors after the loop: one Invalid error as
+ * checkErr() words it from its details, several as an aggregate, each with
+ * its source ("STDIN" for -f -).  The rejected address is in the message
+ * after the Service let it go. */
+static void
+test_kubectl_apply_errors(void **state)
+{
+    static const char one[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: bad}\n"
+        "spec: {clusterIP: 1.2.3.4, ports: [{port: 80}]}\n";
+    static const char two[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: bad}\n"
+        "spec: {clusterIP: 1.2.3.4, ports: [{port: 80}]}\n"
+        "---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: good}\nspec: {ports: [{port: 80}]}\n"
+        "---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: worse}\n"
+        "spec: {type: NodePort, ports: [{port: 80, nodePort: 80}]}\n";
+    static const char range[] = "failed to allocate IP 1.2.3.4: the provided IP (1.2.3.4) is not in the valid "
+                                "range. The range of valid IPs is 10.96.0.0/12";
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", one), 1);
+    assert_string_equal(f->out, "");
+    g_autofree char *want_one = g_strdup_printf("The Service \"bad\" is invalid: spec.clusterIPs: Invalid value: "
+                                                "[]string{\"1.2.3.4\"}: %s\n", range);
+    assert_string_equal(f->err, want_one);
+
+    assert_int_equal(kubectl_in(f, "apply -f -", two), 1);
+    assert_string_equal(f->out, "service/good created\n");
+    assert_true(g_str_has_prefix(f->err, "Error from server (Invalid): error when creating \"STDIN\": Service "
+                                         "\"bad\" is invalid: spec.clusterIPs: Invalid value: []string{\"1.2.3.4\"}"));
+    assert_non_null(strstr(f->err, "\nError from server (Invalid): error when creating \"STDIN\": Service "
+                                   "\"worse\" is invalid: spec.ports[0].nodePort: Invalid value: 80"));
+}
+
 static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
@@ -186,6 +233,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_kubectl_create_expose_scale_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
