@@ -2707,6 +2707,126 @@ name_prefix(KnKind kind)
     return prefixes[kind];
 }
 
+/* The object a generator command built before any server saw it: what
+ * `--dry-run=client -o yaml` prints.  No uid, version or defaults, a null
+ * creationTimestamp, an empty status; only what kubectl itself set
+ * (expose.go, create_service.go, create_deployment.go, run.go). */
+static Doc *
+doc_client_meta(const KnObjectMeta *meta)
+{
+    Doc *m = doc_new(DOC_MAP);
+
+    doc_set(m, "creationTimestamp", doc_new(DOC_NULL));
+    if (kn_labels_size(meta->labels) > 0)
+        doc_set(m, "labels", doc_labels(meta->labels));
+    doc_set_str(m, "name", meta->name);
+    doc_set_str(m, "namespace", meta->namespace);
+    return m;
+}
+
+static Doc *
+doc_client_container(const KnContainer *c, gboolean command)
+{
+    Doc *d = doc_new(DOC_MAP);
+
+    if (c->command->len > 0)
+        doc_set(d, command ? "command" : "args", doc_strings(c->command));
+    doc_set_str(d, "image", c->image);
+    doc_set_str(d, "name", c->name);
+    if (c->ports->len > 0) {
+        Doc *ports = doc_set_list(d, "ports");
+
+        for (guint i = 0; i < c->ports->len; i++)
+            doc_set_int(doc_add(ports, doc_new(DOC_MAP)), "containerPort",
+                        ((const KnContainerPort *) c->ports->pdata[i])->container_port);
+    }
+    doc_set_map(d, "resources");
+    return d;
+}
+
+static Doc *
+doc_client_containers(const GPtrArray *containers, gboolean command)
+{
+    Doc *list = doc_new(DOC_LIST);
+
+    for (guint i = 0; i < containers->len; i++)
+        doc_add(list, doc_client_container(containers->pdata[i], command));
+    return list;
+}
+
+gboolean
+kn_kubectl_print_client_object(KnKind kind, gconstpointer object, const KnKubectlClientOptions *options,
+                               GString *out)
+{
+    g_return_val_if_fail(object != NULL && out != NULL, FALSE);
+
+    g_autoptr(Doc) doc = doc_new(DOC_MAP);
+    Doc *spec;
+
+    doc_set_str(doc, "apiVersion", kn_kind_api_version(kind));
+    doc_set_str(doc, "kind", kn_kind_name(kind));
+    doc_set(doc, "metadata", doc_client_meta(kn_object_meta((gpointer) object)));
+    switch (kind) {
+    case KN_KIND_SERVICE: {
+        const KnService *service = object;
+        Doc *ports;
+
+        spec = doc_set_map(doc, "spec");
+        doc_set_str(spec, "clusterIP", service->spec.cluster_ip);
+        doc_set_str(spec, "externalName", service->spec.external_name);
+        ports = doc_set_list(spec, "ports");
+        for (guint i = 0; i < service->spec.ports->len; i++) {
+            const KnServicePort *p = service->spec.ports->pdata[i];
+            Doc *port = doc_add(ports, doc_new(DOC_MAP));
+
+            doc_set_str(port, "name", p->name);
+            if (p->node_port > 0)
+                doc_set_int(port, "nodePort", p->node_port);
+            doc_set_int(port, "port", p->port);
+            doc_set_str(port, "protocol", kn_protocol_name(p->protocol));
+            doc_set_int_or_string(port, "targetPort", &p->target_port);
+        }
+        if (service->spec.selector != NULL && kn_labels_size(service->spec.selector) > 0)
+            doc_set(spec, "selector", doc_labels(service->spec.selector));
+        if (options->typed)
+            doc_set_str(spec, "type", kn_service_type_name(service->spec.type));
+        doc_set_map(doc_set_map(doc, "status"), "loadBalancer");
+        break;
+    }
+    case KN_KIND_DEPLOYMENT: {
+        const KnDeployment *d = object;
+        Doc *template, *meta;
+
+        spec = doc_set_map(doc, "spec");
+        doc_set_int(spec, "replicas", d->replicas);
+        doc_set(spec, "selector", doc_selector(d->selector));
+        doc_set_map(spec, "strategy");
+        template = doc_set_map(spec, "template");
+        meta = doc_set_map(template, "metadata");
+        doc_set(meta, "creationTimestamp", doc_new(DOC_NULL));
+        doc_set(meta, "labels", doc_labels(d->template.labels));
+        doc_set(doc_set_map(template, "spec"), "containers",
+                doc_client_containers(d->template.spec.containers, TRUE));
+        doc_set_map(doc, "status");
+        break;
+    }
+    case KN_KIND_POD: {
+        const KnPod *pod = object;
+
+        spec = doc_set_map(doc, "spec");
+        doc_set(spec, "containers", doc_client_containers(pod->spec.containers, options->command));
+        doc_set_str(spec, "dnsPolicy", "ClusterFirst");
+        doc_set_str(spec, "restartPolicy", options->restart != NULL ? options->restart : "Always");
+        doc_set_map(doc, "status");
+        break;
+    }
+    default:
+        return FALSE;
+    }
+    yaml_map(out, doc, 0, FALSE);
+    return TRUE;
+}
+
 gboolean
 kn_kubectl_print(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOptions *options,
                  KnStore *store, KnTime now, GString *out, GString *err)

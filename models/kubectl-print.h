@@ -45,6 +45,20 @@ gboolean kn_kubectl_print(KnKind kind, const GPtrArray *objects,
                           const KnKubectlPrintOptions *options, KnStore *store,
                           KnTime now, GString *out, GString *err);
 
+/* What a kubectl generator knew beyond the object it built. */
+typedef struct KnKubectlClientOptions {
+    gboolean typed;              /* the Service's type was set (create service, expose --type) */
+    const char *restart;         /* run --restart, or NULL */
+    gboolean command;            /* run --command: the words after -- are the command, not args */
+} KnKubectlClientOptions;
+
+/* `--dry-run=client -o yaml` of a Service, Deployment or Pod that a kubectl
+ * generator built (expose, create service/deployment, run): only the
+ * fields kubectl set, creationTimestamp null, an empty status.  Appends to
+ * 'out'; FALSE for another kind. */
+gboolean kn_kubectl_print_client_object(KnKind kind, gconstpointer object, const KnKubectlClientOptions *options,
+                                        GString *out);
+
 /* k8s.io/apimachinery/pkg/util/duration.HumanDuration of 'ns' nanoseconds
  * (negative allowed): "5s", "2m3s", "10m", "3h5m", "2d3h", "5y".  New;
  * g_free(). */

@@ -460,6 +460,43 @@ container_name(const char *image)
 /*****************************************************************************/
 /* Mutating commands. */
 
+/* --dry-run (cmdutil.GetDryRunStrategy): "client" sends nothing to the
+ * server and prints the object kubectl built (-o yaml, -o name) or
+ * announces it with "(dry run)"; "server" is not modelled.  TRUE if the
+ * command ends here; 'object' is then freed. */
+static gboolean
+dry_run(Run *run, const Args *args, KnKind kind, gpointer object, const char *verb, gboolean typed)
+{
+    const char *mode = flag(args, "dry-run");
+    const char *output = flag(args, "output");
+    KnObjectMeta *meta = kn_object_meta(object);
+    const char *name = meta->name;
+    KnKubectlClientOptions options = { typed, flag(args, "restart"), flag_on(args, "command") };
+
+    if (mode == NULL || strcmp(mode, "none") == 0)
+        return FALSE;
+    if (strcmp(mode, "server") == 0) {
+        g_string_append(run->result.err, "knetsim: --dry-run=server is not simulated\n");
+        run->result.status = 126;
+    } else if (strcmp(mode, "client") != 0) {
+        fail(run, "error: Invalid dry-run value (%s). Must be \"none\", \"server\", or \"client\".", mode);
+    } else if (output == NULL) {
+        g_string_append_printf(run->result.out, "%s/%s %s (dry run)\n", singular(kind), name, verb);
+    } else if (strcmp(output, "name") == 0) {
+        g_string_append_printf(run->result.out, "%s/%s\n", singular(kind), name);
+    } else if (strcmp(output, "yaml") == 0) {
+        /* The namespace only when -n said it (EnforceNamespace). */
+        if (flag(args, "namespace") == NULL)
+            g_clear_pointer(&meta->namespace, g_free);
+        kn_kubectl_print_client_object(kind, object, &options, run->result.out);
+    } else {
+        g_string_append_printf(run->result.err, "knetsim: -o %s with --dry-run is not simulated\n", output);
+        run->result.status = 126;
+    }
+    kn_object_free(kind, object);
+    return TRUE;
+}
+
 static void
 created(Run *run, KnKind kind, gpointer object)
 {
@@ -521,7 +558,8 @@ cmd_create_deployment(Run *run, GStrv words)
         g_ptr_array_add(c->ports, p);
     }
     g_ptr_array_add(d->template.spec.containers, c);
-    created(run, KN_KIND_DEPLOYMENT, d);
+    if (!dry_run(run, &args, KN_KIND_DEPLOYMENT, d, "created", FALSE))
+        created(run, KN_KIND_DEPLOYMENT, d);
 }
 
 /* create service clusterip|nodeport|loadbalancer|externalname NAME: a
@@ -600,7 +638,8 @@ cmd_create_service(Run *run, GStrv words)
         port->node_port = (guint) node_port;
         g_ptr_array_add(service->spec.ports, port);
     }
-    created(run, KN_KIND_SERVICE, service);
+    if (!dry_run(run, &args, KN_KIND_SERVICE, service, "created", TRUE))
+        created(run, KN_KIND_SERVICE, service);
 }
 
 static void
@@ -654,7 +693,8 @@ cmd_run(Run *run, GStrv words)
         g_ptr_array_add(c->ports, p);
     }
     g_ptr_array_add(pod->spec.containers, c);
-    created(run, KN_KIND_POD, pod);
+    if (!dry_run(run, &args, KN_KIND_POD, pod, "created", FALSE))
+        created(run, KN_KIND_POD, pod);
 }
 
 static void
@@ -755,6 +795,8 @@ cmd_expose(Run *run, GStrv words)
     g_autofree char *service_name = g_strdup(service->meta.name);
     g_autoptr(GError) error = NULL;
 
+    if (dry_run(run, &args, KN_KIND_SERVICE, service, "exposed", type != NULL))
+        return;
     if (!kn_apiserver_create(run->kubectl->cluster, KN_KIND_SERVICE, service, &error)) {
         server_error(run, error);
         return;

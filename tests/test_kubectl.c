@@ -119,6 +119,47 @@ test_kubectl_apply_errors(void **state)
                                    "\"worse\" is invalid: spec.ports[0].nodePort: Invalid value: 80"));
 }
 
+/* --dry-run=client: nothing reaches the store; -o yaml prints the object
+ * as the generator built it (no server fields, creationTimestamp null),
+ * as kubectl does for the CKA's `... --dry-run=client -o yaml > file`. */
+static void
+test_kubectl_dry_run_client(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->t->cluster->store;
+
+    assert_int_equal(kubectl(f, "create deployment web --image=nginx:1.27 --dry-run=client"), 0);
+    assert_string_equal(f->out, "deployment.apps/web created (dry run)\n");
+    assert_null(kn_store_lookup(store, KN_KIND_DEPLOYMENT, "default", "web"));
+    assert_int_equal(kubectl(f, "create deployment web --image=nginx:1.27"), 0);
+    assert_int_equal(kubectl(f, "expose deployment web --port=80 --target-port=8080 --dry-run=client -o yaml"), 0);
+    assert_string_equal(f->out, "apiVersion: v1\n"
+                                "kind: Service\n"
+                                "metadata:\n"
+                                "  creationTimestamp: null\n"
+                                "  labels:\n"
+                                "    app: web\n"
+                                "  name: web\n"
+                                "spec:\n"
+                                "  ports:\n"
+                                "  - port: 80\n"
+                                "    protocol: TCP\n"
+                                "    targetPort: 8080\n"
+                                "  selector:\n"
+                                "    app: web\n"
+                                "status:\n"
+                                "  loadBalancer: {}\n");
+    assert_null(kn_store_lookup(store, KN_KIND_SERVICE, "default", "web"));
+    assert_int_equal(kubectl(f, "run c --image=busybox:1.37 --restart=Never -n kube-system --dry-run=client -o yaml "
+                                "-- sleep 3600"), 0);
+    assert_non_null(strstr(f->out, "  name: c\n  namespace: kube-system\nspec:\n  containers:\n  - args:\n"
+                                   "    - sleep\n    - \"3600\"\n"));
+    assert_non_null(strstr(f->out, "  restartPolicy: Never\nstatus: {}\n"));
+    assert_null(kn_store_lookup(store, KN_KIND_POD, "kube-system", "c"));
+    assert_int_equal(kubectl(f, "run c --image=nginx --dry-run=maybe"), 1);
+    assert_string_equal(f->err, "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n");
+}
+
 static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
@@ -234,6 +275,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_kubectl_create_expose_scale_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
