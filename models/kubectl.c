@@ -749,21 +749,31 @@ cmd_expose(Run *run, GStrv words)
         fail(run, "error: cannot expose a %s", kn_kind_name(kind));
         return;
     }
-    if (port == 0 && pod_spec != NULL) {
-        for (guint i = 0; i < pod_spec->containers->len && port == 0; i++) {
-            const KnContainer *c = pod_spec->containers->pdata[i];
-
-            if (c->ports->len > 0)
-                port = ((KnContainerPort *) c->ports->pdata[0])->container_port;
-        }
+    /* MapBasedSelectorForObject (polymorphichelpers). */
+    if (selector == NULL || kn_labels_size(selector) == 0) {
+        fail(run, "error: couldn't retrieve selectors via --selector flag or introspection: %s\n"
+             "See 'kubectl expose -h' for help and examples",
+             kind == KN_KIND_POD ? "the pod has no labels and cannot be exposed" : "the service has no pod selector set");
+        return;
     }
-    if (port == 0) {
-        fail(run, "error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+
+    /* Without --port, every container port (PortsForObject), named port-N
+     * when there are several, with its protocol; a headless Service
+     * (--cluster-ip=None) may have none. */
+    g_autoptr(GArray) ports = g_array_new(FALSE, FALSE, sizeof(const KnContainerPort *));
+
+    for (guint i = 0; port == 0 && pod_spec != NULL && i < pod_spec->containers->len; i++) {
+        const KnContainer *c = pod_spec->containers->pdata[i];
+
+        for (guint j = 0; j < c->ports->len; j++)
+            g_array_append_val(ports, c->ports->pdata[j]);
+    }
+    if (port == 0 && ports->len == 0 && g_strcmp0(flag(&args, "cluster-ip"), "None") != 0) {
+        fail(run, "error: couldn't find port via --port flag or introspection");
         return;
     }
 
     KnService *service = kn_service_new();
-    KnServicePort *p = kn_service_port_new();
     const char *target = flag(&args, "target-port");
     const char *type = flag(&args, "type");
     const char *protocol = flag(&args, "protocol");
@@ -774,20 +784,42 @@ cmd_expose(Run *run, GStrv words)
     kn_labels_free(service->meta.labels);
     service->meta.labels = kn_labels_copy(labels);
     service->spec.selector = kn_labels_copy(selector);
-    p->port = (guint) port;
-    if (target == NULL)
-        kn_int_or_string_set_number(&p->target_port, (guint) port);
-    else if (g_ascii_string_to_unsigned(target, 10, 1, 65535, &target_number, NULL))
-        kn_int_or_string_set_number(&p->target_port, (guint) target_number);
-    else
-        kn_int_or_string_set_string(&p->target_port, target);
-    if (protocol != NULL && strcmp(protocol, "UDP") == 0)
-        p->protocol = KN_PROTOCOL_UDP;
-    g_ptr_array_add(service->spec.ports, p);
+    for (guint i = 0; i < (port > 0 ? 1 : ports->len); i++) {
+        const KnContainerPort *from = port > 0 ? NULL : g_array_index(ports, const KnContainerPort *, i);
+        KnServicePort *p = kn_service_port_new();
+
+        p->port = from != NULL ? from->container_port : (guint) port;
+        if (ports->len > 1 && port == 0)
+            p->name = g_strdup_printf("port-%u", i + 1);
+        if (target == NULL)
+            kn_int_or_string_set_number(&p->target_port, p->port);
+        else if (g_ascii_string_to_unsigned(target, 10, 1, 65535, &target_number, NULL))
+            kn_int_or_string_set_number(&p->target_port, (guint) target_number);
+        else
+            kn_int_or_string_set_string(&p->target_port, target);
+        if (from != NULL)
+            p->protocol = from->protocol;
+        /* --protocol as written: the API server judges it. */
+        if (protocol != NULL && strcmp(protocol, "TCP") == 0)
+            p->protocol = KN_PROTOCOL_TCP;
+        else if (protocol != NULL && strcmp(protocol, "UDP") == 0)
+            p->protocol = KN_PROTOCOL_UDP;
+        else if (protocol != NULL && strcmp(protocol, "SCTP") == 0)
+            p->protocol = KN_PROTOCOL_SCTP;
+        else if (protocol != NULL)
+            p->protocol_raw = g_strdup(protocol);
+        g_ptr_array_add(service->spec.ports, p);
+    }
     if (type != NULL) {
+        gboolean known = FALSE;
+
         for (int t = KN_SERVICE_CLUSTER_IP; t <= KN_SERVICE_EXTERNAL_NAME; t++)
-            if (strcmp(type, kn_service_type_name((KnServiceType) t)) == 0)
+            if (strcmp(type, kn_service_type_name((KnServiceType) t)) == 0) {
                 service->spec.type = (KnServiceType) t;
+                known = TRUE;
+            }
+        if (!known)
+            service->spec.type_raw = g_strdup(type);
     }
     if (flag(&args, "cluster-ip") != NULL)
         service->spec.cluster_ip = g_strdup(flag(&args, "cluster-ip"));

@@ -160,6 +160,41 @@ test_kubectl_dry_run_client(void **state)
     assert_string_equal(f->err, "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n");
 }
 
+/* expose.go: every container port without --port (port-N names, their
+ * protocols), no selector no Service, --protocol and --type as written
+ * for the API server to judge. */
+static void
+test_kubectl_expose_introspection_and_errors(void **state)
+{
+    static const char pods[] =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: multi, labels: {app: multi}}\n"
+        "spec: {containers: [{name: c, image: nginx:1.27, ports: [{containerPort: 80}, "
+        "{containerPort: 53, protocol: UDP}]}]}\n"
+        "---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: bare}\n"
+        "spec: {containers: [{name: c, image: nginx:1.27}]}\n";
+    Fixture *f = *state;
+    KnService *svc;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", pods), 0);
+    assert_int_equal(kubectl(f, "expose pod multi"), 0);
+    svc = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "multi");
+    assert_int_equal(svc->spec.ports->len, 2);
+    assert_string_equal(((KnServicePort *) svc->spec.ports->pdata[0])->name, "port-1");
+    assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[1])->port, 53);
+    assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[1])->protocol, KN_PROTOCOL_UDP);
+
+    assert_int_equal(kubectl(f, "expose pod bare --port=80"), 1);
+    assert_string_equal(f->err, "error: couldn't retrieve selectors via --selector flag or introspection: the pod "
+                                "has no labels and cannot be exposed\nSee 'kubectl expose -h' for help and examples\n");
+    assert_int_equal(kubectl(f, "expose pod multi --name=m2 --port=80 --protocol=udp"), 1);
+    assert_string_equal(f->err, "The Service \"m2\" is invalid: spec.ports[0].protocol: Unsupported value: \"udp\": "
+                                "supported values: \"SCTP\", \"TCP\", \"UDP\"\n");
+    assert_int_equal(kubectl(f, "expose pod multi --name=m3 --port=80 --type=Foo"), 1);
+    assert_string_equal(f->err, "The Service \"m3\" is invalid: spec.type: Unsupported value: \"Foo\": supported "
+                                "values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n");
+}
+
 static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
@@ -276,6 +311,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_create_expose_scale_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
