@@ -35,6 +35,7 @@
 #include "models/kubectl-describe.h"
 #include "models/kubectl-patch.h"
 #include "models/kubectl-print.h"
+#include "models/svc-validate.h"
 #include "models/scenario-manifest.h"
 
 #include <string.h>
@@ -502,6 +503,9 @@ created(Run *run, KnKind kind, gpointer object)
 {
     KnObjectMeta *meta = kn_object_meta(object);
     g_autofree char *name = g_strdup(meta->name);
+    /* create_service.go: "failed to create ClusterIP service: ..." (the
+     * object is gone once the server refused it). */
+    const char *type = kind == KN_KIND_SERVICE ? kn_service_type_name(((KnService *) object)->spec.type) : "";
     g_autoptr(GError) error = NULL;
 
     if (!kn_apiserver_create(run->kubectl->cluster, kind, object, &error)) {
@@ -509,8 +513,9 @@ created(Run *run, KnKind kind, gpointer object)
         if (kind == KN_KIND_POD)
             server_error(run, error);
         else
-            fail(run, "error: failed to create %s: %s",
-                 kind == KN_KIND_DEPLOYMENT ? "deployment" : singular(kind), error->message);
+            fail(run, "error: failed to create %s%s: %s", type,
+                 kind == KN_KIND_DEPLOYMENT ? "deployment" : kind == KN_KIND_SERVICE ? " service" : singular(kind),
+                 error->message);
         return;
     }
     g_string_append_printf(run->result.out, "%s/%s created\n", singular(kind), name);
@@ -604,6 +609,16 @@ cmd_create_service(Run *run, GStrv words)
         return;
     }
 
+    /* create_service.go Validate(). */
+    if (g_strcmp0(flag(&args, "clusterip"), "None") == 0 && types[t].type != KN_SERVICE_CLUSTER_IP) {
+        fail(run, "error: ClusterIP=None can only be used with ClusterIP service type");
+        return;
+    }
+    if (types[t].type == KN_SERVICE_EXTERNAL_NAME && !kn_svc_validate_is_dns1123_subdomain(flag(&args, "external-name"))) {
+        fail(run, "error: invalid service external name %s", flag(&args, "external-name"));
+        return;
+    }
+
     const char *name = args.args->pdata[0];
     KnService *service = kn_service_new();
     g_auto(GStrv) specs = g_strsplit(flag(&args, "tcp") != NULL ? flag(&args, "tcp") : "", ",", -1);
@@ -612,29 +627,41 @@ cmd_create_service(Run *run, GStrv words)
     service->meta.name = g_strdup(name);
     kn_labels_set(service->meta.labels, "app", name);
     service->spec.type = types[t].type;
-    if (types[t].type != KN_SERVICE_EXTERNAL_NAME) {
-        service->spec.selector = kn_labels_new();
-        kn_labels_set(service->spec.selector, "app", name);
-    } else {
+    service->spec.selector = kn_labels_new();   /* app=NAME, an ExternalName's too */
+    kn_labels_set(service->spec.selector, "app", name);
+    if (types[t].type == KN_SERVICE_EXTERNAL_NAME)
         service->spec.external_name = g_strdup(flag(&args, "external-name"));
-    }
     if (flag(&args, "clusterip") != NULL && flag(&args, "clusterip")[0] != '\0')
         service->spec.cluster_ip = g_strdup(flag(&args, "clusterip"));
+    /* buildServicePorts and parsePorts: PORT[:TARGET], the target a
+     * number (1-65535) or a port name; the port named after the spec with
+     * ':' made '-'. */
     for (guint i = 0; specs[i] != NULL && specs[i][0] != '\0'; i++) {
         g_auto(GStrv) pair = g_strsplit(specs[i], ":", 2);
-        KnServicePort *port = kn_service_port_new();
+        KnServicePort *port;
         guint64 number = 0, target = 0;
+        g_autofree char *problem = NULL;
 
-        if (!g_ascii_string_to_unsigned(pair[0], 10, 0, 65535, &number, NULL)
-            || (pair[1] != NULL && !g_ascii_string_to_unsigned(pair[1], 10, 0, 65535, &target, NULL))) {
-            g_free(port);
+        if (!g_ascii_string_to_unsigned(pair[0], 10, 0, 65535, &number, NULL))
+            problem = g_strdup_printf("invalid port specifier: %s", specs[i]);
+        else if (pair[1] != NULL && g_ascii_isdigit(pair[1][0])
+                 && (!g_ascii_string_to_unsigned(pair[1], 10, 0, G_MAXINT32, &target, NULL) || target < 1
+                     || target > 65535))
+            problem = g_strdup("must be between 1 and 65535, inclusive");
+        else if (pair[1] != NULL && !g_ascii_isdigit(pair[1][0]))
+            problem = kn_svc_validate_port_name(pair[1]);
+        if (problem != NULL) {
             kn_object_free(KN_KIND_SERVICE, service);
-            fail(run, "error: invalid port specifier: %s", specs[i]);
+            fail(run, "error: %s", problem);
             return;
         }
+        port = kn_service_port_new();
         port->port = (guint) number;
-        kn_int_or_string_set_number(&port->target_port, (guint) (pair[1] != NULL ? target : number));
-        port->name = g_strdup_printf("%s-%s", pair[0], pair[1] != NULL ? pair[1] : pair[0]);
+        if (pair[1] != NULL && !g_ascii_isdigit(pair[1][0]))
+            kn_int_or_string_set_string(&port->target_port, pair[1]);
+        else
+            kn_int_or_string_set_number(&port->target_port, (guint) (pair[1] != NULL ? target : number));
+        port->name = g_strdelimit(g_strdup(specs[i]), ":", '-');
         port->node_port = (guint) node_port;
         g_ptr_array_add(service->spec.ports, port);
     }

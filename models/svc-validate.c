@@ -366,6 +366,27 @@ is_valid_port_name(const char *port, GPtrArray *msgs)
         g_ptr_array_add(msgs, g_strdup("must not begin or end with a hyphen"));
 }
 
+char *
+kn_svc_validate_port_name(const char *name)
+{
+    g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func(g_free);
+
+    is_valid_port_name(name, msgs);
+    if (msgs->len == 0)
+        return NULL;
+    g_ptr_array_add(msgs, NULL);
+    return g_strjoinv(",", (char **) msgs->pdata);
+}
+
+gboolean
+kn_svc_validate_is_dns1123_subdomain(const char *value)
+{
+    g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func(g_free);
+
+    is_dns1123_subdomain(value, msgs);
+    return msgs->len == 0;
+}
+
 typedef void (*StringCheck)(const char *value, GPtrArray *msgs);
 
 /* Runs 'check' on 'value' and adds one Invalid error per message at 'path',

@@ -58,3 +58,9 @@ GPtrArray *kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, g
  * less one final dot; every option named).  Appends KnFieldError to
  * 'errors'. */
 void kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray *errors);
+
+/* IsValidPortName's messages joined by ',' (as kubectl's parsePorts gives
+ * them), or NULL if 'name' is a valid port name.  New. */
+char *kn_svc_validate_port_name(const char *name);
+/* IsDNS1123Subdomain without messages. */
+gboolean kn_svc_validate_is_dns1123_subdomain(const char *value);

@@ -195,6 +195,36 @@ test_kubectl_expose_introspection_and_errors(void **state)
                                 "values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n");
 }
 
+/* create_service.go: ports named after their spec, named target ports,
+ * parsePorts' and Validate()'s own errors, app=NAME on every type, and
+ * "failed to create TYPE service" around the server's error. */
+static void
+test_kubectl_create_service(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->t->cluster->store;
+    KnService *svc;
+
+    assert_int_equal(kubectl(f, "create service clusterip a --tcp=443,80:http"), 0);
+    svc = kn_store_lookup(store, KN_KIND_SERVICE, "default", "a");
+    assert_string_equal(((KnServicePort *) svc->spec.ports->pdata[0])->name, "443");
+    assert_string_equal(((KnServicePort *) svc->spec.ports->pdata[1])->name, "80-http");
+    assert_string_equal(((KnServicePort *) svc->spec.ports->pdata[1])->target_port.name, "http");
+    assert_int_equal(kubectl(f, "create service clusterip c --tcp=80:0"), 1);
+    assert_string_equal(f->err, "error: must be between 1 and 65535, inclusive\n");
+    assert_int_equal(kubectl(f, "create service nodeport e --tcp=80 --clusterip=None"), 1);
+    assert_string_equal(f->err, "error: ClusterIP=None can only be used with ClusterIP service type\n");
+    assert_int_equal(kubectl(f, "create service externalname x --external-name=Not_Valid"), 1);
+    assert_string_equal(f->err, "error: invalid service external name Not_Valid\n");
+    assert_int_equal(kubectl(f, "create service externalname g --external-name=example.com"), 0);
+    svc = kn_store_lookup(store, KN_KIND_SERVICE, "default", "g");
+    assert_string_equal(kn_labels_get(svc->spec.selector, "app"), "g");
+    assert_int_equal(kubectl(f, "create service nodeport h --tcp=80 --node-port=80"), 1);
+    assert_true(g_str_has_prefix(f->err, "error: failed to create NodePort service: Service \"h\" is invalid: "
+                                         "spec.ports[0].nodePort: Invalid value: 80: provided port is not in the "
+                                         "valid range."));
+}
+
 static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
@@ -312,6 +342,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
