@@ -262,9 +262,24 @@ sync_endpoints(KnEndpointSliceSync *sync, const KnService *service, const GPtrAr
         return;
     }
     g_hash_table_add(sync->written, g_strconcat(service->meta.namespace, "/", service->meta.name, NULL));
-    if (have != NULL)
-        kn_store_delete(store, KN_KIND_ENDPOINTS, service->meta.namespace, service->meta.name);
-    kn_store_add(store, KN_KIND_ENDPOINTS, want, NULL);
+    if (have != NULL) {
+        /* An Update (endpoints_controller.go syncService): the object keeps
+         * its uid and creationTimestamp, only its subsets and labels change. */
+        GPtrArray *subsets = have->subsets;
+        KnLabels *labels = have->meta.labels, *annotations = have->meta.annotations;
+
+        have->subsets = want->subsets;
+        have->meta.labels = want->meta.labels;
+        have->meta.annotations = want->meta.annotations;
+        want->subsets = subsets;
+        want->meta.labels = labels;
+        want->meta.annotations = annotations;
+        kn_object_free(KN_KIND_ENDPOINTS, want);
+        kn_store_update(store, KN_KIND_ENDPOINTS, have, FALSE);
+        want = have;
+    } else {
+        kn_store_add(store, KN_KIND_ENDPOINTS, want, NULL);
+    }
     sync->stats.endpoints_writes++;
     sync->stats.endpoints_bytes += kn_endpointslice_endpoints_json_size(want);
 }

@@ -225,6 +225,34 @@ test_kubectl_create_service(void **state)
                                          "valid range."));
 }
 
+/* The endpoints controller updates an Endpoints object (syncService's
+ * Update): as pods come and go it keeps its uid and creationTimestamp. */
+static void
+test_kubectl_endpoints_are_updated_in_place(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->t->cluster->store;
+
+    assert_int_equal(kubectl(f, "create deployment web --image=nginx:1.27 --replicas=1"), 0);
+    assert_int_equal(kubectl(f, "expose deployment web --port=80"), 0);
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 5 * KN_SEC);
+
+    KnEndpoints *before = kn_store_lookup(store, KN_KIND_ENDPOINTS, "default", "web");
+    assert_non_null(before);
+    g_autofree char *uid = g_strdup(before->meta.uid);
+    KnTime created = before->meta.creation_time;
+    guint64 version = before->meta.resource_version;
+
+    assert_int_equal(kubectl(f, "scale deployment web --replicas=3"), 0);
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 5 * KN_SEC);
+
+    KnEndpoints *after = kn_store_lookup(store, KN_KIND_ENDPOINTS, "default", "web");
+    assert_string_equal(after->meta.uid, uid);
+    assert_int_equal(after->meta.creation_time, created);
+    assert_true(after->meta.resource_version > version);
+    assert_int_equal(((KnEndpointSubset *) after->subsets->pdata[0])->addresses->len, 3);
+}
+
 static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
@@ -343,6 +371,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_endpoints_are_updated_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
