@@ -1520,6 +1520,43 @@ json_value(GString *out, const Doc *doc)
     }
 }
 
+/* -o json: the printers' json.MarshalIndent(obj, "", "    ") of the object
+ * as the server sent it (a map, so its keys sorted), then a newline. */
+static void
+json_indented(GString *out, const Doc *doc, guint level)
+{
+    if (doc->type != DOC_LIST && doc->type != DOC_MAP) {
+        json_value(out, doc);
+        return;
+    }
+    if (doc->items->len == 0) {
+        g_string_append(out, doc->type == DOC_LIST ? "[]" : "{}");
+        return;
+    }
+
+    g_autofree guint *order = g_new(guint, doc->items->len + 1);
+
+    for (guint i = 0; i < doc->items->len; i++)
+        order[i] = i;
+    if (doc->type == DOC_MAP)
+        g_qsort_with_data(order, (gint) doc->keys->len, sizeof *order, compare_key_index, (gpointer) doc);
+    g_string_append_c(out, doc->type == DOC_LIST ? '[' : '{');
+    for (guint i = 0; i < doc->items->len; i++) {
+        g_string_append(out, i > 0 ? ",\n" : "\n");
+        for (guint j = 0; j <= level; j++)
+            g_string_append(out, "    ");
+        if (doc->type == DOC_MAP) {
+            kn_json_string(out, doc->keys->pdata[order[i]]);
+            g_string_append(out, ": ");
+        }
+        json_indented(out, doc->items->pdata[order[i]], level + 1);
+    }
+    g_string_append_c(out, '\n');
+    for (guint j = 0; j < level; j++)
+        g_string_append(out, "    ");
+    g_string_append_c(out, doc->type == DOC_LIST ? ']' : '}');
+}
+
 /*****************************************************************************/
 /* JSONPath: a parser into nodes and an evaluator over documents. */
 
@@ -2851,6 +2888,13 @@ kn_kubectl_print(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOpti
         g_autoptr(Doc) doc = doc_for(kind, objects, options->single, store);
 
         yaml_map(out, doc, 0, FALSE);
+        break;
+    }
+    case KN_KUBECTL_OUTPUT_JSON: {
+        g_autoptr(Doc) doc = doc_for(kind, objects, options->single, store);
+
+        json_indented(out, doc, 0);
+        g_string_append_c(out, '\n');
         break;
     }
     case KN_KUBECTL_OUTPUT_JSONPATH: {

@@ -19,6 +19,7 @@ typedef enum {
     KN_KUBECTL_OUTPUT_TABLE,     /* the default columns */
     KN_KUBECTL_OUTPUT_WIDE,      /* -o wide */
     KN_KUBECTL_OUTPUT_YAML,      /* -o yaml */
+    KN_KUBECTL_OUTPUT_JSON,      /* -o json */
     KN_KUBECTL_OUTPUT_JSONPATH,  /* -o jsonpath=TEMPLATE */
     KN_KUBECTL_OUTPUT_NAME,      /* -o name */
 } KnKubectlOutput;

@@ -1617,6 +1617,8 @@ cmd_get(Run *run, GStrv words)
         options.output = KN_KUBECTL_OUTPUT_WIDE;
     else if (strcmp(output, "yaml") == 0)
         options.output = KN_KUBECTL_OUTPUT_YAML;
+    else if (strcmp(output, "json") == 0)
+        options.output = KN_KUBECTL_OUTPUT_JSON;
     else if (strcmp(output, "name") == 0)
         options.output = KN_KUBECTL_OUTPUT_NAME;
     else if (g_str_has_prefix(output, "jsonpath=")) {

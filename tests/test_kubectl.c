@@ -253,6 +253,26 @@ test_kubectl_endpoints_are_updated_in_place(void **state)
     assert_int_equal(((KnEndpointSubset *) after->subsets->pdata[0])->addresses->len, 3);
 }
 
+/* -o json: the printers' json.MarshalIndent with four spaces over the
+ * object as a map (keys sorted), a List around several. */
+static void
+test_kubectl_get_json(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "create service clusterip a --tcp=443"), 0);
+    assert_int_equal(kubectl(f, "get svc a -o json"), 0);
+    assert_true(g_str_has_prefix(f->out, "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Service\",\n"
+                                         "    \"metadata\": {\n        \"creationTimestamp\": "));
+    assert_non_null(strstr(f->out, "        \"ports\": [\n            {\n                \"name\": \"443\",\n"
+                                   "                \"port\": 443,\n"));
+    assert_true(g_str_has_suffix(f->out, "    \"status\": {\n        \"loadBalancer\": {}\n    }\n}\n"));
+    assert_int_equal(kubectl(f, "get svc -l app=a -o json"), 0);
+    assert_true(g_str_has_prefix(f->out, "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n"));
+    assert_true(g_str_has_suffix(f->out, "    \"kind\": \"List\",\n    \"metadata\": {\n"
+                                         "        \"resourceVersion\": \"\"\n    }\n}\n"));
+}
+
 static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
@@ -372,6 +392,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_endpoints_are_updated_in_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_get_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
