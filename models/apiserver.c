@@ -545,6 +545,26 @@ drop_type_dependent_fields(KnService *service, const KnService *old)
     }
 }
 
+/* normalizeClusterIPs on an update (registry/core/service/storage), after
+ * the allocated values were patched in: keeps clusterIP and clusterIPs in
+ * step, so changing the one alone reads as changing both, and validation
+ * then says "spec.clusterIPs[0]: ... may not change once set". */
+static void
+normalize_cluster_ips(KnService *service, const KnService *old)
+{
+    KnServiceSpec *spec = &service->spec;
+    const KnServiceSpec *was = &old->spec;
+
+    if (was->cluster_ips->len > 0 && spec->cluster_ips->len == 0 && g_strcmp0(was->cluster_ip, spec->cluster_ip) == 0)
+        for (guint i = 0; i < was->cluster_ips->len; i++)
+            g_ptr_array_add(spec->cluster_ips, g_strdup(was->cluster_ips->pdata[i]));
+    if (g_strcmp0(was->cluster_ip, spec->cluster_ip) == 0 || !kn_api_strings_equal(was->cluster_ips, spec->cluster_ips))
+        return;
+    g_ptr_array_set_size(spec->cluster_ips, 0);
+    if (spec->cluster_ip != NULL && spec->cluster_ip[0] != '\0')
+        g_ptr_array_add(spec->cluster_ips, g_strdup(spec->cluster_ip));
+}
+
 static void
 swap_pointers(gpointer a, gpointer b)
 {
@@ -586,6 +606,7 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
             g_ptr_array_unref(service->spec.cluster_ips);
             service->spec.cluster_ips = kn_api_strings_copy(old->spec.cluster_ips);
         }
+        normalize_cluster_ips(service, old);
         if (service->spec.ip_families->len == 0 && service->spec.type != KN_SERVICE_EXTERNAL_NAME) {
             g_ptr_array_unref(service->spec.ip_families);
             service->spec.ip_families = kn_api_strings_copy(old->spec.ip_families);

@@ -273,6 +273,19 @@ test_kubectl_get_json(void **state)
                                          "        \"resourceVersion\": \"\"\n    }\n}\n"));
 }
 
+/* normalizeClusterIPs: a patch of clusterIP alone moves clusterIPs with
+ * it, and validation names the plural field. */
+static void
+test_kubectl_patch_cluster_ip(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "create service clusterip web --tcp=80"), 0);
+    assert_int_equal(kubectl(f, "patch svc web -p '{\"spec\":{\"clusterIP\":\"10.96.100.101\"}}'"), 1);
+    assert_string_equal(f->err, "The Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: "
+                                "[]string{\"10.96.100.101\"}: may not change once set\n");
+}
+
 static void
 test_kubectl_create_expose_scale_delete(void **state)
 {
@@ -393,6 +406,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_endpoints_are_updated_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_get_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_patch_cluster_ip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
