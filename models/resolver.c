@@ -1257,6 +1257,20 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
     return lookup;
 }
 
+const char *
+kn_resolver_hosts_names(const KnNetClient *client, const KnAddr *addr)
+{
+    KnAddr loopback;
+
+    if (kn_addr_parse("127.0.0.1", &loopback) && kn_addr_equal(addr, &loopback))
+        return "localhost";
+    if (kn_addr_parse("::1", &loopback) && kn_addr_equal(addr, &loopback))
+        return "localhost ip6-localhost ip6-loopback";
+    if (client->hostname != NULL && kn_addr_equal(addr, &client->address))
+        return client->hostname;
+    return NULL;
+}
+
 static void
 add_local(Lookup *lookup, const KnAddr *addr)
 {

@@ -90,6 +90,12 @@ void kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *id
                         const char *name, KnResolverFlags flags, KnResolverDone done,
                         gpointer user_data, GDestroyNotify destroy);
 
+/* The names the pod's /etc/hosts (as the kubelet writes it) gives 'addr'
+ * on 'client', h_name first: "localhost", "localhost ip6-localhost
+ * ip6-loopback", the client's hostname; NULL if it has none.  Static or
+ * borrowed from 'client'. */
+const char *kn_resolver_hosts_names(const KnNetClient *client, const KnAddr *addr);
+
 /* The names a lookup of 'name' would try, in order, if each failed with
  * NXDOMAIN (glibc __res_context_search, musl name_from_dns_search).
  * New array of char *. */

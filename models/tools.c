@@ -416,7 +416,6 @@ typedef struct Curl {
     gsize size_request_header;   /* the request's header part */
     char *content_type;
     guint num_connects;
-    gboolean tried;              /* a connect was attempted */
     GBytes *request;
 } Curl;
 
@@ -1143,7 +1142,6 @@ curl_on_resolved(const KnResolveResult *result, gpointer user_data)
         curl_info(job, "  Trying [%s]:%u...", job->addr_text, job->port);
     else
         curl_info(job, "  Trying %s:%u...", job->addr_text, job->port);
-    curl->tried = TRUE;
     curl->request = curl_request(job);
     curl->size_request = curl->size_request_header;   /* CURLINFO_REQUEST_SIZE: headers */
     request.dst = job->addr;
@@ -2211,11 +2209,11 @@ getent_on_lookup(const KnResolverResult *result, gpointer user_data)
 
             if (a->family != (getent->v4 ? 4 : 6))
                 continue;
-            g_string_append_printf(job->io.out, "%-15s %s%s\n", kn_addr_format(a, text),
-                                   result->canonical != NULL ? result->canonical : key,
-                                   /* the kubelet's "::1 localhost ip6-localhost ip6-loopback" */
-                                   result->local != NULL && a->family == 6 && kn_addr_is_loopback(a)
-                                   ? " ip6-localhost ip6-loopback" : "");
+            /* From /etc/hosts: its line's names, h_name and aliases. */
+            const char *names = result->local != NULL ? kn_resolver_hosts_names(job->net, a) : NULL;
+
+            g_string_append_printf(job->io.out, "%-15s %s\n", kn_addr_format(a, text),
+                                   names != NULL ? names : result->canonical != NULL ? result->canonical : key);
             n++;
         }
         if (n == 0 && !getent->v4) {
@@ -2229,23 +2227,6 @@ getent_on_lookup(const KnResolverResult *result, gpointer user_data)
         getent->status = 2;
     getent->next++;
     getent_next(job);
-}
-
-/* The kubelet's /etc/hosts names for an address: localhost's, the pod's. */
-static const char *
-hosts_name_of(Job *job, const KnAddr *addr)
-{
-    KnAddr v4, v6;
-
-    kn_addr_parse("127.0.0.1", &v4);
-    kn_addr_parse("::1", &v6);
-    if (kn_addr_equal(addr, &v4))
-        return "localhost";
-    if (kn_addr_equal(addr, &v6))
-        return "localhost ip6-localhost ip6-loopback";
-    if (job->net->hostname != NULL && kn_addr_equal(addr, &job->net->address))
-        return job->net->hostname;
-    return NULL;
 }
 
 static void
@@ -2265,7 +2246,7 @@ getent_next(Job *job)
     }
     getent->v4 = FALSE;
     if (kn_addr_parse(key, &addr)) {
-        const char *names = hosts_name_of(job, &addr);
+        const char *names = kn_resolver_hosts_names(job->net, &addr);
 
         if (names != NULL) {
             g_string_append_printf(job->io.out, "%-15s %s\n", key, names);
