@@ -1627,14 +1627,14 @@ nodes_new(void)
 typedef struct {
     const char *template;        /* the whole template, for messages */
     const char *p;               /* the parser's position */
-    char *error;                 /* the first error; new */
+    char *error;                 /* the first error, as client-go's parser words it; new */
 } JpParser;
 
 static gboolean
 jp_fail(JpParser *jp, const char *reason)
 {
     if (jp->error == NULL)
-        jp->error = g_strdup_printf("error parsing jsonpath %s, %s", jp->template, reason);
+        jp->error = g_strdup(reason);
     return FALSE;
 }
 
@@ -2698,14 +2698,19 @@ print_table(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOptions *
     gboolean wide = options->output == KN_KUBECTL_OUTPUT_WIDE;
     gboolean with_namespace = options->all_namespaces && kind_is_namespaced(kind);
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func((GDestroyNotify) g_ptr_array_unref);
-    GPtrArray *header = row_new();
 
-    g_ptr_array_add(lines, header);
-    if (with_namespace)
-        cell(header, "NAMESPACE");
-    header_for(kind, header, wide);
-    if (options->show_labels)
-        cell(header, "LABELS");
+    /* --no-headers: the header never reaches the tabwriter, so it does not
+     * widen the columns either. */
+    if (!options->no_headers) {
+        GPtrArray *header = row_new();
+
+        g_ptr_array_add(lines, header);
+        if (with_namespace)
+            cell(header, "NAMESPACE");
+        header_for(kind, header, wide);
+        if (options->show_labels)
+            cell(header, "LABELS");
+    }
     for (guint i = 0; i < objects->len; i++) {
         const KnObjectMeta *meta = kn_object_meta(objects->pdata[i]);
         GPtrArray *row = row_new();
@@ -2718,6 +2723,210 @@ print_table(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOptions *
             cell_take(row, kn_labels_to_string(meta->labels));
     }
     tabwrite(out, lines);
+}
+
+/*****************************************************************************/
+/* -o custom-columns, as kubectl's CustomColumnsPrinter (customcolumn.go). */
+
+typedef struct {
+    char *header;
+    GPtrArray *nodes;            /* JpNode *: the column's jsonpath template */
+} Column;
+
+static void
+column_free(Column *column)
+{
+    g_free(column->header);
+    if (column->nodes != NULL)
+        g_ptr_array_unref(column->nodes);
+    g_free(column);
+}
+
+/* RelaxedJSONPathExpression: "a.b", ".a.b", "{a.b}" and "{.a.b}" all
+ * become "{.a.b}" (the regexp ^\{\.?([^{}]+)\}$|^\.?([^{}]+)$), and ""
+ * stays "".  NULL if 'path' is none of those. */
+static char *
+relaxed_jsonpath(const char *path)
+{
+    size_t length = strlen(path);
+    const char *body = path;
+
+    if (length == 0)
+        return g_strdup("");
+    if (length >= 2 && path[0] == '{' && path[length - 1] == '}') {
+        body = path + 1;
+        length -= 2;
+    }
+    if (length > 1 && body[0] == '.') {     /* \.? gives way when nothing would be left */
+        body++;
+        length--;
+    }
+    if (length == 0 || memchr(body, '{', length) != NULL || memchr(body, '}', length) != NULL)
+        return NULL;
+    return g_strdup_printf("{.%.*s}", (int) length, body);
+}
+
+/* NewCustomColumnsPrinterFromSpec, then each column's jsonpath Parse:
+ * "HEADER:PATH" pairs split at commas.  NULL with '*error' set (new) if
+ * the spec does not parse. */
+static GPtrArray *
+parse_columns(const char *spec, char **error)
+{
+    g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func((GDestroyNotify) column_free);
+    g_auto(GStrv) parts = NULL;
+
+    if (*spec == '\0') {
+        *error = g_strdup("custom-columns format specified but no custom columns given");
+        return NULL;
+    }
+    parts = g_strsplit(spec, ",", -1);
+    for (guint i = 0; parts[i] != NULL; i++) {
+        const char *colon = strchr(parts[i], ':');
+        g_autofree char *template = NULL;
+
+        if (colon == NULL) {
+            *error = g_strdup_printf("unexpected custom-columns spec: %s, expected <header>:<json-path-expr>",
+                                     parts[i]);
+            return NULL;
+        }
+        template = relaxed_jsonpath(colon + 1);
+        if (template == NULL) {
+            *error = g_strdup("unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
+                              "'{name1.name2}' or '{.name1.name2}'");
+            return NULL;
+        }
+
+        Column *column = g_new0(Column, 1);
+        JpParser jp = { template, template, NULL };
+
+        g_ptr_array_add(columns, column);
+        column->header = g_strndup(parts[i], (gsize) (colon - parts[i]));
+        column->nodes = nodes_new();
+        if (!parse_nodes(&jp, column->nodes, FALSE)) {
+            *error = jp.error;      /* the printer returns the parser's error as it is */
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&columns);
+}
+
+/* fmt.Sprint of a value of an unstructured object: strings raw, numbers
+ * and booleans plain, null "<nil>", lists "[a b]", maps "map[k:v]" with
+ * their keys sorted. */
+static void
+go_sprint(GString *out, const Doc *v)
+{
+    switch (v->type) {
+    case DOC_NULL:
+        g_string_append(out, "<nil>");
+        break;
+    case DOC_STR:
+        g_string_append(out, v->str);
+        break;
+    case DOC_INT:
+        g_string_append_printf(out, "%" G_GINT64_FORMAT, v->num);
+        break;
+    case DOC_BOOL:
+        g_string_append(out, v->num ? "true" : "false");
+        break;
+    case DOC_LIST:
+        g_string_append_c(out, '[');
+        for (guint i = 0; i < v->items->len; i++) {
+            if (i > 0)
+                g_string_append_c(out, ' ');
+            go_sprint(out, v->items->pdata[i]);
+        }
+        g_string_append_c(out, ']');
+        break;
+    case DOC_MAP: {
+        g_autofree guint *order = g_new(guint, v->keys->len);
+
+        for (guint i = 0; i < v->keys->len; i++) {
+            guint j = i;
+
+            for (; j > 0 && strcmp(v->keys->pdata[order[j - 1]], v->keys->pdata[i]) > 0; j--)
+                order[j] = order[j - 1];
+            order[j] = i;
+        }
+        g_string_append(out, "map[");
+        for (guint i = 0; i < v->keys->len; i++) {
+            if (i > 0)
+                g_string_append_c(out, ' ');
+            g_string_append_printf(out, "%s:", (const char *) v->keys->pdata[order[i]]);
+            go_sprint(out, v->items->pdata[order[i]]);
+        }
+        g_string_append_c(out, ']');
+        break;
+    }
+    }
+}
+
+/* One cell: every result of the column's template joined by ",", or
+ * "<none>" when there is none.  FALSE with '*error' set if the template
+ * fails on 'object' (an index out of range). */
+static gboolean
+column_cell(const Column *column, const Doc *object, GPtrArray *row, char **error)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    gboolean any = FALSE;
+
+    for (guint n = 0; n < column->nodes->len; n++) {
+        const JpNode *node = column->nodes->pdata[n];
+        g_autoptr(GPtrArray) results = g_ptr_array_new();
+
+        if (node->type != JP_PATH)
+            continue;            /* the relaxed form holds one path action */
+        if (!eval_segs(node->segs, object, results, error))
+            return FALSE;
+        for (guint i = 0; i < results->len; i++) {
+            if (any)
+                g_string_append_c(text, ',');
+            go_sprint(text, results->pdata[i]);
+            any = TRUE;
+        }
+    }
+    cell(row, any ? text->str : "<none>");
+    return TRUE;
+}
+
+/* The header (unless --no-headers), then a row per object, aligned as a
+ * table.  An error stops the rows; those before it are still printed. */
+static gboolean
+print_custom_columns(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOptions *options,
+                     KnStore *store, GString *out, GString *err)
+{
+    g_autofree char *error = NULL;
+    g_autoptr(GPtrArray) columns = parse_columns(options->template != NULL ? options->template : "", &error);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func((GDestroyNotify) g_ptr_array_unref);
+
+    if (columns == NULL) {
+        g_string_append_printf(err, "error: %s\n", error);
+        return FALSE;
+    }
+    if (!options->no_headers) {
+        GPtrArray *header = row_new();
+
+        g_ptr_array_add(lines, header);
+        for (guint c = 0; c < columns->len; c++)
+            cell(header, ((const Column *) columns->pdata[c])->header);
+    }
+    for (guint i = 0; i < objects->len && error == NULL; i++) {
+        g_autoptr(Doc) doc = doc_any(kind, objects->pdata[i], store);
+        GPtrArray *row = row_new();
+
+        for (guint c = 0; c < columns->len && error == NULL; c++)
+            column_cell(columns->pdata[c], doc, row, &error);
+        if (error == NULL)
+            g_ptr_array_add(lines, row);
+        else
+            g_ptr_array_unref(row);
+    }
+    tabwrite(out, lines);
+    if (error != NULL) {
+        g_string_append_printf(err, "error: %s\n", error);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /*****************************************************************************/
@@ -2897,15 +3106,24 @@ kn_kubectl_print(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOpti
         g_string_append_c(out, '\n');
         break;
     }
+    case KN_KUBECTL_OUTPUT_CUSTOM_COLUMNS:
+        if (!print_custom_columns(kind, objects, options, store, out, err))
+            return FALSE;
+        break;
     case KN_KUBECTL_OUTPUT_JSONPATH: {
-        const char *template = options->jsonpath != NULL ? options->jsonpath : "";
+        const char *template = options->template != NULL ? options->template : "";
         JpParser jp = { template, template, NULL };
         g_autoptr(GPtrArray) nodes = nodes_new();
         g_autoptr(Doc) doc = NULL;
         g_autofree char *error = NULL;
 
+        if (*template == '\0') {
+            g_string_append(err, "error: template format specified but no template given\n");
+            return FALSE;
+        }
         if (!parse_nodes(&jp, nodes, FALSE)) {
-            g_string_append_printf(err, "error: %s\n", jp.error);
+            /* kubectl's JSONPathPrinter wraps the parser's error. */
+            g_string_append_printf(err, "error: error parsing jsonpath %s, %s\n", template, jp.error);
             g_free(jp.error);
             return FALSE;
         }

@@ -1,6 +1,7 @@
 /* kubectl-print.h -- what `kubectl get` prints, byte for byte as kubectl
- * v1.30+ does: tables (default, -o wide, --show-labels, -A), -o yaml, -o
- * jsonpath and -o name, for every kind of api.h.
+ * v1.30+ does: tables (default, -o wide, --show-labels, -A, --no-headers),
+ * -o yaml, -o json, -o jsonpath, -o custom-columns and -o name, for every
+ * kind of api.h.
  *
  * A pure formatting module between the store (store.h), which owns the
  * objects, and the transcript, which shows what a terminal would: it reads
@@ -21,6 +22,7 @@ typedef enum {
     KN_KUBECTL_OUTPUT_YAML,      /* -o yaml */
     KN_KUBECTL_OUTPUT_JSON,      /* -o json */
     KN_KUBECTL_OUTPUT_JSONPATH,  /* -o jsonpath=TEMPLATE */
+    KN_KUBECTL_OUTPUT_CUSTOM_COLUMNS, /* -o custom-columns=HEADER:PATH,... */
     KN_KUBECTL_OUTPUT_NAME,      /* -o name */
 } KnKubectlOutput;
 
@@ -32,7 +34,8 @@ typedef struct KnKubectlPrintOptions {
                                   * jsonpath see the object, not a kind: List */
     const char *namespace;       /* the request's namespace, for "No resources found
                                   * in NS namespace."; NULL means "default" */
-    const char *jsonpath;        /* borrowed; the template for KN_KUBECTL_OUTPUT_JSONPATH */
+    gboolean no_headers;         /* --no-headers: tables and custom columns without their header */
+    const char *template;        /* borrowed; what follows "jsonpath=" or "custom-columns=" */
 } KnKubectlPrintOptions;
 
 /* Prints the objects of 'kind' in 'objects' (borrowed KnPod *, KnService *,
@@ -41,7 +44,7 @@ typedef struct KnKubectlPrintOptions {
  * and standard error to 'err' (the "No resources found" notice, or an error
  * message).  'store' (borrowed, may be NULL) is used for lookups, such as
  * an owner's uid.  Returns FALSE when kubectl would exit with status 1 (a
- * bad jsonpath template); '*err' then says why. */
+ * bad jsonpath template or custom-columns spec); '*err' then says why. */
 gboolean kn_kubectl_print(KnKind kind, const GPtrArray *objects,
                           const KnKubectlPrintOptions *options, KnStore *store,
                           KnTime now, GString *out, GString *err);

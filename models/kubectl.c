@@ -66,7 +66,7 @@ typedef struct {
     /* get --watch */
     GPtrArray *selector;                 /* Requirement, or NULL */
     KnKubectlPrintOptions *print;        /* how rows print; owned */
-    char *jsonpath;                      /* print->jsonpath's storage */
+    char *template;                      /* print->template's storage */
     KnTime watch_end;                    /* when the watch stops */
 } Run;
 
@@ -82,7 +82,7 @@ run_free(Run *run)
     if (run->selector != NULL)
         g_ptr_array_unref(run->selector);
     g_free(run->print);
-    g_free(run->jsonpath);
+    g_free(run->template);
     g_free(run);
 }
 
@@ -1543,7 +1543,8 @@ on_watch_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object,
         return;
     g_ptr_array_add(one, object);
     kn_kubectl_print(kind, one, run->print, store, kn_sim_now(run->kubectl->cluster->sim), out, err);
-    if (run->print->output == KN_KUBECTL_OUTPUT_TABLE || run->print->output == KN_KUBECTL_OUTPUT_WIDE) {
+    if ((run->print->output == KN_KUBECTL_OUTPUT_TABLE || run->print->output == KN_KUBECTL_OUTPUT_WIDE
+         || run->print->output == KN_KUBECTL_OUTPUT_CUSTOM_COLUMNS) && !run->print->no_headers) {
         const char *body = strchr(out->str, '\n');   /* the rows, without the header */
 
         g_string_append(run->result.out, body != NULL ? body + 1 : "");
@@ -1608,6 +1609,7 @@ cmd_get(Run *run, GStrv words)
     g_autoptr(GPtrArray) selector = NULL;
 
     options.show_labels = flag_on(&args, "show-labels");
+    options.no_headers = flag_on(&args, "no-headers");
     options.all_namespaces = flag_on(&args, "all-namespaces");
     options.namespace = namespace_of(&args);
     options.single = names->len == 1;
@@ -1621,9 +1623,12 @@ cmd_get(Run *run, GStrv words)
         options.output = KN_KUBECTL_OUTPUT_JSON;
     else if (strcmp(output, "name") == 0)
         options.output = KN_KUBECTL_OUTPUT_NAME;
-    else if (g_str_has_prefix(output, "jsonpath=")) {
+    else if (strcmp(output, "jsonpath") == 0 || g_str_has_prefix(output, "jsonpath=")) {
         options.output = KN_KUBECTL_OUTPUT_JSONPATH;
-        options.jsonpath = output + strlen("jsonpath=");
+        options.template = output[strlen("jsonpath")] == '=' ? output + strlen("jsonpath=") : "";
+    } else if (strcmp(output, "custom-columns") == 0 || g_str_has_prefix(output, "custom-columns=")) {
+        options.output = KN_KUBECTL_OUTPUT_CUSTOM_COLUMNS;
+        options.template = output[strlen("custom-columns")] == '=' ? output + strlen("custom-columns=") : "";
     } else {
         fail(run, "error: unable to match a printer suitable for the output format \"%s\", allowed formats are: "
              "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
@@ -1684,9 +1689,9 @@ cmd_get(Run *run, GStrv words)
         for (guint i = 0; i < names->len; i++)
             g_ptr_array_add(run->names, g_strdup(names->pdata[i]));
         run->selector = g_steal_pointer(&selector);
-        run->jsonpath = g_strdup(options.jsonpath);
+        run->template = g_strdup(options.template);
         run->print = g_memdup2(&options, sizeof options);
-        run->print->jsonpath = run->jsonpath;
+        run->print->template = run->template;
         run->print->namespace = NULL;
         run->watch_end = kn_sim_now(run->kubectl->cluster->sim) + timeout;
         kn_store_watch(store, kind, on_watch_event, run);

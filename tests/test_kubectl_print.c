@@ -521,6 +521,104 @@ test_kubectl_print_yaml_list(void **state)
     assert_string_equal(err, "");
 }
 
+/* --no-headers: the rows alone, and the header does not widen the
+ * columns (kubectl never hands it to the tabwriter). */
+static void
+test_kubectl_print_no_headers(void **state)
+{
+    (void) state;
+    g_autoptr(Objects) o = objects_new(KN_KIND_SERVICE);
+    KnKubectlPrintOptions options = { .output = KN_KUBECTL_OUTPUT_TABLE, .no_headers = TRUE };
+    g_autofree char *err = NULL;
+
+    g_ptr_array_add(o->objects, service("web", KN_SERVICE_CLUSTER_IP, "10.96.100.10", 80, 0));
+
+    g_autofree char *got = run(o, &options, 10 * M, &err, NULL);
+
+    assert_string_equal(got, "web   ClusterIP   10.96.100.10   <none>   80/TCP   10m\n");
+    assert_string_equal(err, "");
+}
+
+/*****************************************************************************/
+/* -o custom-columns */
+
+static char *
+custom_columns(const Objects *o, const char *spec, gboolean no_headers, char **err, gboolean *ok)
+{
+    KnKubectlPrintOptions options = {
+        .output = KN_KUBECTL_OUTPUT_CUSTOM_COLUMNS, .template = spec, .no_headers = no_headers,
+    };
+
+    return run(o, &options, 0, err, ok);
+}
+
+/* customcolumn.go: the headers as given, each path in any of its relaxed
+ * forms, several results joined by ',', <none> for none, values as Go's
+ * fmt prints those of an unstructured object (maps sorted, lists in
+ * brackets), laid out by the tabwriter like a table. */
+static void
+test_kubectl_print_custom_columns(void **state)
+{
+    (void) state;
+    g_autoptr(Objects) all = every_service_type();
+    g_autofree char *err = NULL, *err2 = NULL;
+    gboolean ok = FALSE;
+    g_autofree char *got = custom_columns(all, "NAME:.metadata.name,IP:spec.clusterIP,PORTS:{.spec.ports[*].port},"
+                                          "SEL:{spec.selector},NODEPORT:.spec.ports[0].nodePort", FALSE, &err, &ok);
+
+    assert_true(ok);
+    assert_string_equal(err, "");
+    assert_string_equal(got,
+        "NAME         IP             PORTS    SEL            NODEPORT\n"
+        "db           None           5432     map[app:db]    <none>\n"
+        "ext          <none>         <none>   <none>         <none>\n"
+        "kubernetes   10.96.0.1      443      <none>         <none>\n"
+        "web          10.96.100.10   80       map[app:web]   <none>\n"
+        "web-lb       10.96.50.5     80       map[app:web]   31234\n"
+        "web-np       10.96.200.20   80       map[app:web]   30080\n");
+
+    g_autofree char *bare = custom_columns(all, "N:.metadata.name,T:.spec.type", TRUE, &err2, &ok);
+
+    assert_true(ok);
+    assert_string_equal(bare,
+        "db           ClusterIP\n"
+        "ext          ExternalName\n"
+        "kubernetes   ClusterIP\n"
+        "web          ClusterIP\n"
+        "web-lb       LoadBalancer\n"
+        "web-np       NodePort\n");
+}
+
+static void
+check_custom_columns_error(const char *spec, const char *want_out, const char *want_err)
+{
+    g_autoptr(Objects) all = every_service_type();
+    g_autofree char *err = NULL;
+    gboolean ok = TRUE;
+    g_autofree char *got = custom_columns(all, spec, FALSE, &err, &ok);
+
+    assert_false(ok);
+    assert_string_equal(got, want_out);
+    assert_string_equal(err, want_err);
+}
+
+/* The printer's own errors, the jsonpath parser's unwrapped, and an
+ * execution error, after what the tabwriter had (here the header). */
+static void
+test_kubectl_print_custom_columns_errors(void **state)
+{
+    (void) state;
+    check_custom_columns_error("", "", "error: custom-columns format specified but no custom columns given\n");
+    check_custom_columns_error("NAME:.metadata.name,TYPE", "",
+                               "error: unexpected custom-columns spec: TYPE, expected <header>:<json-path-expr>\n");
+    check_custom_columns_error("N:{.metadata.name", "",
+                               "error: unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
+                               "'{name1.name2}' or '{.name1.name2}'\n");
+    check_custom_columns_error("N:.spec.ports[*", "", "error: unclosed array expect ]\n");
+    check_custom_columns_error("N:.metadata.name,P:.spec.ports[1].port", "N     P\n",
+                               "error: array index out of bounds: index 1, length 1\n");
+}
+
 /*****************************************************************************/
 /* jsonpath and -o name */
 
@@ -528,7 +626,7 @@ static char *
 jsonpath(const Objects *o, const char *template, gboolean single, char **err, gboolean *ok)
 {
     KnKubectlPrintOptions options = {
-        .output = KN_KUBECTL_OUTPUT_JSONPATH, .jsonpath = template, .single = single,
+        .output = KN_KUBECTL_OUTPUT_JSONPATH, .template = template, .single = single,
     };
 
     return run(o, &options, 0, err, ok);
@@ -590,6 +688,13 @@ test_kubectl_print_jsonpath_errors_exit_1(void **state)
 
     assert_false(ok);
     assert_string_equal(err2, "error: error parsing jsonpath {.items[0].metadata.name, unclosed action\n");
+
+    g_autofree char *err4 = NULL;
+    g_autofree char *out4 = jsonpath(all, "", FALSE, &err4, &ok);
+
+    assert_false(ok);
+    assert_string_equal(out4, "");
+    assert_string_equal(err4, "error: template format specified but no template given\n");
 
     g_autofree char *out3 = jsonpath(all, "{.items[9].metadata.name}", FALSE, &err3, &ok);
 
@@ -889,6 +994,9 @@ main(void)
         cmocka_unit_test(test_kubectl_print_endpoints),
         cmocka_unit_test(test_kubectl_print_namespaces_and_config_maps),
         cmocka_unit_test(test_kubectl_print_does_not_change_objects),
+        cmocka_unit_test(test_kubectl_print_no_headers),
+        cmocka_unit_test(test_kubectl_print_custom_columns),
+        cmocka_unit_test(test_kubectl_print_custom_columns_errors),
     };
     return cmocka_run_group_tests_name("kubectl_print", tests, NULL, NULL);
 }
