@@ -2930,6 +2930,91 @@ print_custom_columns(KnKind kind, const GPtrArray *objects, const KnKubectlPrint
 }
 
 /*****************************************************************************/
+/* kubectl wait's conditions (wait.go), on the same JSON. */
+
+gboolean
+kn_kubectl_print_condition_is(KnKind kind, gconstpointer object, KnStore *store,
+                              const char *type, const char *status)
+{
+    g_return_val_if_fail(kind < KN_N_KINDS && object != NULL && type != NULL && status != NULL, FALSE);
+
+    g_autoptr(Doc) doc = doc_any(kind, object, store);
+    const Doc *st = doc_get(doc, "status");
+    const Doc *conditions = st != NULL ? doc_get(st, "conditions") : NULL;
+
+    for (guint i = 0; conditions != NULL && conditions->type == DOC_LIST && i < conditions->items->len; i++) {
+        const Doc *c = conditions->items->pdata[i];
+        const Doc *t = doc_get(c, "type"), *s = doc_get(c, "status");
+
+        if (t == NULL || t->type != DOC_STR || g_ascii_strcasecmp(t->str, type) != 0
+            || s == NULL || s->type != DOC_STR)
+            continue;
+        return g_ascii_strcasecmp(s->str, status) == 0;   /* the first of its type decides */
+    }
+    return FALSE;
+}
+
+int
+kn_kubectl_print_jsonpath_is(KnKind kind, gconstpointer object, KnStore *store,
+                             const char *path, const char *value, char **error)
+{
+    g_return_val_if_fail(kind < KN_N_KINDS && path != NULL && error != NULL, -1);
+
+    g_autofree char *template = relaxed_jsonpath(path);
+    g_autoptr(GPtrArray) nodes = nodes_new();
+    g_autoptr(GPtrArray) results = g_ptr_array_new();
+    g_autoptr(Doc) doc = NULL;
+    const JpNode *node;
+
+    if (template == NULL) {
+        *error = g_strdup("unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
+                          "'{name1.name2}' or '{.name1.name2}'");
+        return -1;
+    }
+    if (*template == '\0') {
+        *error = g_strdup("jsonpath expression cannot be empty");
+        return -1;
+    }
+
+    JpParser jp = { template, template, NULL };
+
+    if (!parse_nodes(&jp, nodes, FALSE)) {
+        *error = jp.error;
+        return -1;
+    }
+    if (object == NULL)
+        return 0;
+    doc = doc_any(kind, object, store);
+    node = nodes->len == 1 ? nodes->pdata[0] : NULL;
+    if (node == NULL || node->type != JP_PATH)
+        return 0;                /* the relaxed form holds one path action */
+    if (!eval_segs(node->segs, doc, results, error))
+        return -1;
+    if (results->len == 0)
+        return 0;
+    if (results->len > 1) {
+        *error = g_strdup("given jsonpath expression matches more than one value");
+        return -1;
+    }
+    if (value == NULL)
+        return 1;
+
+    const Doc *v = results->pdata[0];
+    g_autoptr(GString) text = g_string_new(NULL);
+
+    if (v->type == DOC_MAP || v->type == DOC_LIST) {
+        *error = g_strdup("jsonpath leads to a nested object or list which is not supported");
+        return -1;
+    }
+    go_sprint(text, v);
+    g_strstrip(text->str);
+
+    g_autofree char *want = g_strstrip(g_strdup(value));
+
+    return strcmp(text->str, want) == 0;
+}
+
+/*****************************************************************************/
 /* Entry point. */
 
 /* The resource[.group] of -o name. */

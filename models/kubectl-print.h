@@ -80,3 +80,17 @@ char *kn_kubectl_print_node_roles(const KnNode *node);
 /* TRUE if 'spec' has a NoExecute (or any-effect) toleration for 'key', so
  * that DefaultTolerationSeconds admission adds none for it. */
 gboolean kn_kubectl_print_has_toleration(const KnPodSpec *spec, const char *key);
+
+/* kubectl wait's tests, on the object as kubectl reads it (its JSON).
+ * Whether status.conditions has one of 'type' whose status is 'status'
+ * (both compared case-blind, as ConditionalWait does). */
+gboolean kn_kubectl_print_condition_is(KnKind kind, gconstpointer object, KnStore *store,
+                                       const char *type, const char *status);
+
+/* --for=jsonpath=PATH[=VALUE] (JSONPathWait): 'path' in any form
+ * RelaxedJSONPathExpression takes.  1 when PATH has exactly one result
+ * and it prints as 'value' (any value if 'value' is NULL), 0 when not
+ * (yet), -1 with '*error' set (new) when the path does not parse or its
+ * result cannot be compared.  With 'object' NULL, only parses: 0 or -1. */
+int kn_kubectl_print_jsonpath_is(KnKind kind, gconstpointer object, KnStore *store,
+                                 const char *path, const char *value, char **error);

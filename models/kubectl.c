@@ -23,6 +23,12 @@
  * - `rollout status deployment/NAME`: the "Waiting for deployment ..."
  *   lines as the counts change, then 'deployment "NAME" successfully rolled
  *   out'.
+ * - `wait --for=condition=C[=S]|delete|create|jsonpath=P[=V] (TYPE/NAME... |
+ *   TYPE NAME... | TYPE -l SEL | TYPE --all) [--timeout=30s]` (wait.go): the
+ *   objects are chosen as it starts ("no matching resources found" when a
+ *   selector finds none yet), then taken in turn, "pod/NAME condition met"
+ *   for each; the first still waiting at the timeout ends it with "timed
+ *   out waiting for the condition on pods/NAME".
  * Errors print kubectl's text ("error: ...", 'Error from server (NotFound):
  * services "x" not found') and exit 1.
  *
@@ -68,7 +74,11 @@ typedef struct {
     KnKubectlPrintOptions *print;        /* how rows print; owned */
     char *template;                      /* print->template's storage */
     KnTime watch_end;                    /* when the watch stops */
+    /* wait */
+    struct WaitFor *wait_for;            /* owned */
 } Run;
+
+static void wait_for_free(struct WaitFor *wait_for);
 
 static void
 run_free(Run *run)
@@ -83,6 +93,7 @@ run_free(Run *run)
         g_ptr_array_unref(run->selector);
     g_free(run->print);
     g_free(run->template);
+    wait_for_free(run->wait_for);
     g_free(run);
 }
 
@@ -1564,6 +1575,284 @@ poll_watch(gpointer data)
     return TRUE;
 }
 
+/* wait --for=...: each object in turn until its condition holds (wait.go). */
+
+typedef enum {
+    WAIT_CONDITION,              /* condition=TYPE[=STATUS] */
+    WAIT_DELETE,                 /* delete */
+    WAIT_CREATE,                 /* create */
+    WAIT_JSONPATH,               /* jsonpath=PATH[=VALUE] */
+} WaitKind;
+
+typedef struct WaitFor {
+    WaitKind kind;
+    char *name;                  /* CONDITION: the type; JSONPATH: the path */
+    char *value;                 /* CONDITION: the status ("true"); JSONPATH: the value or NULL */
+    GArray *kinds;               /* KnKind of each object, parallel to Run.names */
+    guint next;                  /* the object waited for now */
+    KnTime deadline;             /* --timeout: for them all */
+} WaitFor;
+
+static void
+wait_for_free(WaitFor *wait_for)
+{
+    if (wait_for == NULL)
+        return;
+    g_free(wait_for->name);
+    g_free(wait_for->value);
+    if (wait_for->kinds != NULL)
+        g_array_unref(wait_for->kinds);
+    g_free(wait_for);
+}
+
+/* splitJSONPathInput: the input cut at each '=' that is not half of "==". */
+static GPtrArray *
+split_jsonpath_input(const char *input)
+{
+    GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+    GString *part = g_string_new(NULL);
+
+    for (const char *p = input; *p != '\0'; p++) {
+        if (*p == '=' && p[1] == '=') {
+            g_string_append(part, "==");
+            p++;
+        } else if (*p == '=') {
+            g_ptr_array_add(parts, g_string_free(g_steal_pointer(&part), FALSE));
+            part = g_string_new(NULL);
+        } else {
+            g_string_append_c(part, *p);
+        }
+    }
+    g_ptr_array_add(parts, g_string_free(part, FALSE));
+    return parts;
+}
+
+/* conditionFuncFor: what --for asks.  NULL after printing kubectl's error. */
+static WaitFor *
+parse_wait_for(Run *run, const char *text)
+{
+    g_autoptr(GString) lower = g_string_ascii_down(g_string_new(text));
+    WaitFor *w = g_new0(WaitFor, 1);
+
+    w->kinds = g_array_new(FALSE, FALSE, sizeof(KnKind));
+    if (strcmp(lower->str, "delete") == 0) {
+        w->kind = WAIT_DELETE;
+    } else if (strcmp(lower->str, "create") == 0) {
+        w->kind = WAIT_CREATE;
+    } else if (g_str_has_prefix(text, "condition=")) {
+        const char *name = text + strlen("condition="), *eq = strchr(name, '=');
+
+        w->kind = WAIT_CONDITION;
+        w->name = eq != NULL ? g_strndup(name, (gsize) (eq - name)) : g_strdup(name);
+        w->value = g_strdup(eq != NULL ? eq + 1 : "true");
+    } else if (g_str_has_prefix(text, "jsonpath=")) {
+        g_autoptr(GPtrArray) parts = split_jsonpath_input(text + strlen("jsonpath="));
+        g_autofree char *error = NULL;
+
+        w->kind = WAIT_JSONPATH;
+        if (parts->len > 2) {
+            fail(run, "error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or "
+                 "--for=jsonpath='{.status.readyReplicas}'");
+            wait_for_free(w);
+            return NULL;
+        }
+        w->name = g_strdup(parts->pdata[0]);
+        if (parts->len == 2) {
+            w->value = g_strdup(parts->pdata[1]);
+            /* strings.Trim(value, `'"`) */
+            for (char *v = w->value; *v == '\'' || *v == '"';)
+                memmove(v, v + 1, strlen(v));
+            for (gsize n = strlen(w->value); n > 0 && (w->value[n - 1] == '\'' || w->value[n - 1] == '"'); n--)
+                w->value[n - 1] = '\0';
+            if (*w->value == '\0') {
+                fail(run, "error: jsonpath wait has to have a value after equal sign, like "
+                     "--for=jsonpath='{.status.readyReplicas}'=3");
+                wait_for_free(w);
+                return NULL;
+            }
+        }
+        if (kn_kubectl_print_jsonpath_is(KN_KIND_POD, NULL, NULL, w->name, NULL, &error) < 0) {
+            fail(run, "error: %s", error);
+            wait_for_free(w);
+            return NULL;
+        }
+    } else {
+        fail(run, "error: unrecognized condition: \"%s\"", text);
+        wait_for_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Whether object 'i' of the wait is where --for wants it. */
+static gboolean
+wait_met(Run *run, guint i, char **error)
+{
+    WaitFor *w = run->wait_for;
+    KnKind kind = g_array_index(w->kinds, KnKind, i);
+    KnStore *store = run->kubectl->cluster->store;
+    gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? run->namespace : NULL, run->names->pdata[i]);
+
+    switch (w->kind) {
+    case WAIT_DELETE:
+        return object == NULL;
+    case WAIT_CREATE:
+        return object != NULL;
+    case WAIT_CONDITION:
+        return object != NULL && kn_kubectl_print_condition_is(kind, object, store, w->name, w->value);
+    case WAIT_JSONPATH:
+        return object != NULL && kn_kubectl_print_jsonpath_is(kind, object, store, w->name, w->value, error) > 0;
+    }
+    return FALSE;
+}
+
+static gboolean
+poll_wait(gpointer data)
+{
+    Run *run = data;
+    WaitFor *w = run->wait_for;
+    KnTime now = kn_sim_now(run->kubectl->cluster->sim);
+
+    while (w->next < run->names->len) {
+        g_autofree char *error = NULL;
+        KnKind kind = g_array_index(w->kinds, KnKind, w->next);
+        const char *name = run->names->pdata[w->next];
+
+        if (!wait_met(run, w->next, &error)) {
+            if (error != NULL) {
+                fail(run, "error: %s", error);
+                return TRUE;
+            }
+            if (now < w->deadline)
+                return FALSE;
+            /* --for=create polls before it visits, without the name. */
+            if (w->kind == WAIT_CREATE)
+                fail(run, "error: timed out waiting for the condition");
+            else                 /* the mapping's resource: "deployments", without its group */
+                fail(run, "error: timed out waiting for the condition on %.*s/%s",
+                     (int) strcspn(kn_store_resource_name(kind), "."), kn_store_resource_name(kind), name);
+            return TRUE;
+        }
+        g_string_append_printf(run->result.out, "%s/%s condition met\n", singular(kind), name);
+        w->next++;
+    }
+    return TRUE;
+}
+
+static void
+cmd_wait(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "for", 0, TRUE }, { "timeout", 0, TRUE }, { "all", 0, FALSE }, { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    const char *timeout_text, *selector_text;
+    KnTime timeout = 30 * KN_SEC;
+    KnStore *store = run->kubectl->cluster->store;
+    WaitFor *w;
+
+    if (!parse_args(run, words, 1, flags, "kubectl wait", &args))
+        return;
+    timeout_text = flag(&args, "timeout");
+    if (timeout_text != NULL) {
+        g_autoptr(GError) error = NULL;
+
+        if (!kn_time_parse(timeout_text, &timeout, &error)) {
+            fail(run, "error: invalid argument \"%s\" for \"--timeout\" flag: time: invalid duration \"%s\"",
+                 timeout_text, timeout_text);
+            return;
+        }
+    }
+    w = run->wait_for = parse_wait_for(run, flag(&args, "for") != NULL ? flag(&args, "for") : "");
+    if (w == NULL)
+        return;
+    run->namespace = g_strdup(namespace_of(&args));
+    run->names = g_ptr_array_new_with_free_func(g_free);
+    if (args.args->len == 0) {
+        fail(run, "error: you must provide one or more resources by argument or filename");
+        return;
+    }
+
+    /* TYPE/NAME..., or TYPE NAME..., or TYPE with -l or --all. */
+    const char *first = args.args->pdata[0];
+    KnKind kind;
+
+    selector_text = flag(&args, "selector");
+    if (strchr(first, '/') != NULL) {
+        for (guint i = 0; i < args.args->len; i++) {
+            const char *arg = args.args->pdata[i], *slash = strchr(arg, '/');
+            g_autofree char *type = slash != NULL ? g_strndup(arg, (gsize) (slash - arg)) : g_strdup(arg);
+
+            if (slash == NULL) {
+                fail(run, "error: there is no need to specify a resource type as a separate argument when "
+                     "passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
+                     "instead of 'kubectl get resource resource/<resource_name>'");
+                return;
+            }
+            if (!resource_lookup(type, &kind)) {
+                fail(run, "error: the server doesn't have a resource type \"%s\"", type);
+                return;
+            }
+            g_array_append_val(w->kinds, kind);
+            g_ptr_array_add(run->names, g_strdup(slash + 1));
+        }
+    } else if (!resource_lookup(first, &kind)) {
+        fail(run, "error: the server doesn't have a resource type \"%s\"", first);
+        return;
+    } else if (args.args->len > 1) {
+        for (guint i = 1; i < args.args->len; i++) {
+            g_array_append_val(w->kinds, kind);
+            g_ptr_array_add(run->names, g_strdup(args.args->pdata[i]));
+        }
+    } else if (selector_text != NULL || flag_on(&args, "all")) {
+        g_autofree char *message = NULL;
+        g_autoptr(GPtrArray) selector = selector_text != NULL ? parse_selector(selector_text, &message) : NULL;
+        g_autoptr(GPtrArray) all = NULL;
+
+        if (selector_text != NULL && selector == NULL) {
+            fail(run, "%s", message);
+            return;
+        }
+        all = kn_store_list(store, kind, namespaced(kind) ? run->namespace : NULL);
+        for (guint i = 0; i < all->len; i++) {
+            const KnObjectMeta *meta = kn_object_meta(all->pdata[i]);
+
+            if (selector_match(selector, meta->labels)) {
+                g_array_append_val(w->kinds, kind);
+                g_ptr_array_add(run->names, g_strdup(meta->name));
+            }
+        }
+    } else {
+        fail(run, "error: resource(s) were provided, but no name was specified");
+        return;
+    }
+
+    /* The builder gets each named object first: a missing one is an error,
+     * but for --for=delete, which ignores it (no line for it), and for
+     * --for=create, which waits for it. */
+    for (guint i = 0; i < run->names->len;) {
+        KnKind k = g_array_index(w->kinds, KnKind, i);
+
+        if (w->kind == WAIT_CREATE
+            || kn_store_lookup(store, k, namespaced(k) ? run->namespace : NULL, run->names->pdata[i]) != NULL) {
+            i++;
+        } else if (w->kind == WAIT_DELETE) {
+            g_array_remove_index(w->kinds, i);
+            g_ptr_array_remove_index(run->names, i);
+        } else {
+            not_found(run, k, run->names->pdata[i]);
+            return;
+        }
+    }
+    if (run->names->len == 0 && w->kind != WAIT_DELETE) {
+        fail(run, "error: no matching resources found");
+        return;
+    }
+    w->deadline = kn_sim_now(run->kubectl->cluster->sim) + timeout;
+    wait_until(run, poll_wait);
+    run->deadline = KN_TIME_MAX;         /* poll_wait keeps --timeout itself */
+}
+
 static void
 cmd_get(Run *run, GStrv words)
 {
@@ -1777,6 +2066,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         cmd_label(run, words);
     } else if (strcmp(words[0], "rollout") == 0) {
         cmd_rollout(run, words);
+    } else if (strcmp(words[0], "wait") == 0) {
+        cmd_wait(run, words);
     } else {
         fail(run, "error: unknown command \"%s\" for \"kubectl\"", words[0]);
     }

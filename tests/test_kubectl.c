@@ -356,6 +356,50 @@ test_kubectl_rollout_status_reports_progress_then_success(void **state)
     assert_true(g_str_has_suffix(f->out, "deployment \"web\" successfully rolled out\n"));
 }
 
+/* wait.go: the objects are chosen as it starts (none yet right after the
+ * Deployment), then each is waited for in turn; the timeout names the
+ * object (its resource without the group); --for=delete skips what is
+ * already gone. */
+static void
+test_kubectl_wait(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=2");
+    assert_int_equal(kubectl(f, "wait --for=condition=Ready pod -l app=web"), 1);
+    assert_string_equal(f->err, "error: no matching resources found\n");
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + KN_SEC / 2);
+
+    g_autoptr(GPtrArray) pods = kn_store_list(f->t->cluster->store, KN_KIND_POD, "default");
+    const KnPod *first = pods->pdata[0], *second = pods->pdata[1];
+    KnTime start = kn_sim_now(f->t->sim);
+
+    assert_false(first->ready && second->ready);
+    assert_int_equal(kubectl(f, "wait --for=condition=ready=TRUE pods --all"), 0);
+    assert_true(kn_sim_now(f->t->sim) > start);
+    g_autofree char *met = g_strdup_printf("pod/%s condition met\npod/%s condition met\n",
+                                           first->meta.name, second->meta.name);
+    assert_string_equal(f->out, met);
+
+    assert_int_equal(kubectl(f, "wait --for=jsonpath={.status.readyReplicas}=2 deployment/web"), 0);
+    assert_string_equal(f->out, "deployment.apps/web condition met\n");
+    assert_int_equal(kubectl(f, "wait --for=jsonpath={.status.readyReplicas}=3 deployments/web --timeout=1s"), 1);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "error: timed out waiting for the condition on deployments/web\n");
+    assert_int_equal(kubectl(f, "wait --for=jsonpath={.spec.containers[*]} pod --all"), 0);
+    assert_int_equal(kubectl(f, "wait --for=jsonpath={.spec}=x pod --all"), 1);
+    assert_string_equal(f->err, "error: jsonpath leads to a nested object or list which is not supported\n");
+
+    assert_int_equal(kubectl(f, "wait --for=delete pod/gone"), 0);
+    assert_string_equal(f->out, "");
+    assert_int_equal(kubectl(f, "wait --for=condition=Ready pod/gone"), 1);
+    assert_string_equal(f->err, "Error from server (NotFound): pods \"gone\" not found\n");
+    assert_int_equal(kubectl(f, "wait --for=create pod/gone --timeout=1s"), 1);
+    assert_string_equal(f->err, "error: timed out waiting for the condition\n");
+    assert_int_equal(kubectl(f, "wait --for=Ready pod --all"), 1);
+    assert_string_equal(f->err, "error: unrecognized condition: \"Ready\"\n");
+}
+
 static void
 test_kubectl_bad_usage_gives_kubectls_errors(void **state)
 {
@@ -408,6 +452,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_get_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_patch_cluster_ip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_label_and_split, setup, teardown),
