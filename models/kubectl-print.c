@@ -2839,15 +2839,11 @@ go_sprint(GString *out, const Doc *v)
         g_string_append_c(out, ']');
         break;
     case DOC_MAP: {
-        g_autofree guint *order = g_new(guint, v->keys->len);
+        g_autofree guint *order = g_new(guint, v->keys->len + 1);
 
-        for (guint i = 0; i < v->keys->len; i++) {
-            guint j = i;
-
-            for (; j > 0 && strcmp(v->keys->pdata[order[j - 1]], v->keys->pdata[i]) > 0; j--)
-                order[j] = order[j - 1];
-            order[j] = i;
-        }
+        for (guint i = 0; i < v->keys->len; i++)
+            order[i] = i;
+        g_qsort_with_data(order, (gint) v->keys->len, sizeof *order, compare_key_index, (gpointer) v);
         g_string_append(out, "map[");
         for (guint i = 0; i < v->keys->len; i++) {
             if (i > 0)
