@@ -884,6 +884,24 @@ init_rolling(KnIntOrString *value)
     kn_int_or_string_set_string(value, "25%");
 }
 
+void
+kn_deployment_condition_free(KnDeploymentCondition *condition)
+{
+    if (condition == NULL)
+        return;
+    g_free(condition->message);
+    g_free(condition);
+}
+
+KnDeploymentCondition *
+kn_deployment_condition_copy(const KnDeploymentCondition *condition)
+{
+    KnDeploymentCondition *copy = g_memdup2(condition, sizeof *condition);
+
+    copy->message = g_strdup(condition->message);
+    return copy;
+}
+
 KnDeployment *
 kn_deployment_new(void)
 {
@@ -896,6 +914,7 @@ kn_deployment_new(void)
     init_rolling(&deployment->max_surge);
     init_rolling(&deployment->max_unavailable);
     deployment->revision_history_limit = 10;
+    deployment->conditions = g_ptr_array_new_with_free_func((GDestroyNotify) kn_deployment_condition_free);
     return deployment;
 }
 
@@ -998,6 +1017,7 @@ kn_object_free(KnKind kind, gpointer object)
         kn_pod_template_clear(&d->template);
         kn_int_or_string_clear(&d->max_surge);
         kn_int_or_string_clear(&d->max_unavailable);
+        g_ptr_array_unref(d->conditions);
         break;
     }
     case KN_KIND_REPLICA_SET: {

@@ -354,6 +354,15 @@ typedef struct KnEndpoints {
 /*****************************************************************************/
 /* Workloads, nodes, namespaces, config maps. */
 
+/* A condition of a Deployment's status (apps/v1 DeploymentCondition). */
+typedef struct KnDeploymentCondition {
+    const char *type;            /* "Available" or "Progressing"; static */
+    gboolean status;
+    const char *reason;          /* "MinimumReplicasAvailable", ...; static */
+    char *message;               /* owned */
+    KnTime last_update, last_transition;
+} KnDeploymentCondition;
+
 typedef struct KnDeployment {
     KnObjectMeta meta;
     guint replicas;              /* spec.replicas, 1 unless set */
@@ -366,6 +375,7 @@ typedef struct KnDeployment {
     /* status */
     guint64 observed_generation; /* the generation the controller last acted on */
     guint status_replicas, updated_replicas, ready_replicas, available_replicas;
+    GPtrArray *conditions;       /* KnDeploymentCondition *, in the order the controller set them */
 } KnDeployment;
 
 typedef struct KnReplicaSet {
@@ -438,6 +448,8 @@ KnEndpoints *kn_endpoints_new(void);
 KnEndpointSubset *kn_endpoint_subset_new(void);
 KnEndpointAddress *kn_endpoint_address_new(void);
 KnDeployment *kn_deployment_new(void);
+void kn_deployment_condition_free(KnDeploymentCondition *condition);   /* accepts NULL */
+KnDeploymentCondition *kn_deployment_condition_copy(const KnDeploymentCondition *condition); /* new */
 KnReplicaSet *kn_replica_set_new(void);
 KnStatefulSet *kn_stateful_set_new(void);
 KnDaemonSet *kn_daemon_set_new(void);

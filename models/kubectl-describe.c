@@ -843,6 +843,15 @@ describe_deployment(GString *w, const KnDeployment *d, KnStore *store)
     wr(w, 0, "MinReadySeconds:\t%u\n", d->min_ready_s);
     wr(w, 0, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n", max_unavailable, max_surge);
     describe_pod_template(w, &d->template);
+    if (d->conditions->len > 0) {
+        wr(w, 0, "Conditions:\n  Type\tStatus\tReason\n");
+        wr(w, 1, "----\t------\t------\n");
+        for (guint i = 0; i < d->conditions->len; i++) {
+            const KnDeploymentCondition *c = d->conditions->pdata[i];
+
+            wr(w, 1, "%s \t%s\t%s\n", c->type, c->status ? "True" : "False", c->reason);
+        }
+    }
 
     /* GetAllReplicaSets: the owned ReplicaSet named after the current
      * template's hash is the new one, every other owned one is old. */

@@ -1163,6 +1163,9 @@ copy_status(KnKind kind, gpointer to, gconstpointer from)
         d->updated_replicas = o->updated_replicas;
         d->ready_replicas = o->ready_replicas;
         d->available_replicas = o->available_replicas;
+        g_ptr_array_set_size(d->conditions, 0);
+        for (guint i = 0; i < o->conditions->len; i++)
+            g_ptr_array_add(d->conditions, kn_deployment_condition_copy(o->conditions->pdata[i]));
         break;
     }
     case KN_KIND_REPLICA_SET: {

@@ -886,6 +886,21 @@ doc_deployment(const KnDeployment *d, KnStore *store)
     status = doc_set_map(doc, "status");
     if (d->available_replicas > 0)
         doc_set_int(status, "availableReplicas", d->available_replicas);
+    if (d->conditions->len > 0) {
+        Doc *conditions = doc_set_list(status, "conditions");
+
+        for (guint i = 0; i < d->conditions->len; i++) {
+            const KnDeploymentCondition *c = d->conditions->pdata[i];
+            Doc *e = doc_add(conditions, doc_new(DOC_MAP));
+
+            doc_set_timestamp(e, "lastTransitionTime", c->last_transition);
+            doc_set_timestamp(e, "lastUpdateTime", c->last_update);
+            doc_set_str(e, "message", c->message);
+            doc_set_str(e, "reason", c->reason);
+            doc_set_str(e, "status", c->status ? "True" : "False");
+            doc_set_str(e, "type", c->type);
+        }
+    }
     doc_set_int(status, "observedGeneration", (gint64) d->observed_generation);
     if (d->ready_replicas > 0)
         doc_set_int(status, "readyReplicas", d->ready_replicas);

@@ -313,6 +313,97 @@ reconcile_replica_set(KnWorkloads *workloads, KnReplicaSet *rs)
 /*****************************************************************************/
 /* Deployments. */
 
+/* The condition of 'type' in 'd''s status, or NULL. */
+static KnDeploymentCondition *
+deployment_condition(const KnDeployment *d, const char *type)
+{
+    for (guint i = 0; i < d->conditions->len; i++) {
+        KnDeploymentCondition *c = d->conditions->pdata[i];
+
+        if (strcmp(c->type, type) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* SetDeploymentCondition (deployment/util): nothing if the status and
+ * reason are those in place; else the new condition goes last, keeping
+ * its predecessor's transition time when the status is the same.  TRUE
+ * if it changed anything.  Takes 'message'. */
+static gboolean
+set_deployment_condition(KnDeployment *d, const char *type, gboolean status, const char *reason,
+                         char *message, KnTime now)
+{
+    KnDeploymentCondition *old = deployment_condition(d, type);
+    KnDeploymentCondition *c;
+
+    if (old != NULL && old->status == status && strcmp(old->reason, reason) == 0) {
+        g_free(message);
+        return FALSE;
+    }
+    c = g_new0(KnDeploymentCondition, 1);
+    *c = (KnDeploymentCondition) { type, status, reason, message, now, now };
+    if (old != NULL) {
+        if (old->status == status)
+            c->last_transition = old->last_transition;
+        g_ptr_array_remove(d->conditions, old);
+    }
+    g_ptr_array_add(d->conditions, c);
+    return TRUE;
+}
+
+/* syncRolloutStatus (deployment/sync.go) from the status in 'd' to the
+ * counts given: Available from calculateStatus, then Progressing while a
+ * rollout is under way (progressDeadlineSeconds is 600 by default, so it
+ * is always tracked).  TRUE if a condition changed. */
+static gboolean
+sync_rollout_conditions(KnDeployment *d, const KnReplicaSet *new_rs, guint replicas, guint updated,
+                        guint ready, guint available, KnTime now)
+{
+    gboolean changed = FALSE;
+    /* MaxUnavailable: ResolveFenceposts rounds it down, and both bounds
+     * at zero make it 1; never above the replicas. */
+    guint max_unavailable = resolve_bound(&d->max_unavailable, d->replicas, FALSE);
+
+    if (max_unavailable == 0 && resolve_bound(&d->max_surge, d->replicas, TRUE) == 0)
+        max_unavailable = 1;
+    max_unavailable = d->replicas == 0 ? 0 : MIN(max_unavailable, d->replicas);
+    if (available >= d->replicas - max_unavailable)
+        changed |= set_deployment_condition(d, "Available", TRUE, "MinimumReplicasAvailable",
+                                            g_strdup("Deployment has minimum availability."), now);
+    else
+        changed |= set_deployment_condition(d, "Available", FALSE, "MinimumReplicasUnavailable",
+                                            g_strdup("Deployment does not have minimum availability."), now);
+
+    KnDeploymentCondition *progressing = deployment_condition(d, "Progressing");
+
+    if (replicas == updated && progressing != NULL && strcmp(progressing->reason, "NewReplicaSetAvailable") == 0)
+        return changed;          /* the last rollout is complete: nothing to estimate */
+    if (updated == d->replicas && replicas == d->replicas && available == d->replicas) {
+        changed |= set_deployment_condition(d, "Progressing", TRUE, "NewReplicaSetAvailable",
+                                            g_strdup_printf("ReplicaSet \"%s\" has successfully progressed.",
+                                                            new_rs->meta.name), now);
+    } else if (updated > d->updated_replicas || replicas - updated < d->status_replicas - d->updated_replicas
+               || ready > d->ready_replicas || available > d->available_replicas) {
+        /* DeploymentProgressing: some progress since the last status.  The
+         * condition is replaced (it goes last) with a new update time, its
+         * transition time kept while it was True. */
+        KnDeploymentCondition *c = g_new0(KnDeploymentCondition, 1);
+
+        *c = (KnDeploymentCondition) { "Progressing", TRUE, "ReplicaSetUpdated",
+                                       g_strdup_printf("ReplicaSet \"%s\" is progressing.", new_rs->meta.name),
+                                       now, now };
+        if (progressing != NULL) {
+            if (progressing->status)
+                c->last_transition = progressing->last_transition;
+            g_ptr_array_remove(d->conditions, progressing);
+        }
+        g_ptr_array_add(d->conditions, c);
+        changed = TRUE;
+    }
+    return changed;
+}
+
 static void
 reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 {
@@ -323,6 +414,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
     g_autoptr(GPtrArray) all_rs = kn_store_list_owned(store, KN_KIND_REPLICA_SET, d->meta.uid);
     g_autoptr(GPtrArray) old_rs = g_ptr_array_new();
     guint total = 0, available = 0;
+    gboolean conditions = FALSE;
 
     if (new_rs == NULL) {
         new_rs = kn_replica_set_new();
@@ -342,6 +434,10 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         kn_pod_spec_copy(&new_rs->template.spec, &d->template.spec);
         new_rs->replicas = 0;
         kn_store_add(store, KN_KIND_REPLICA_SET, new_rs, NULL);
+        /* getNewReplicaSet: a rollout starts. */
+        conditions = set_deployment_condition(d, "Progressing", TRUE, "NewReplicaSetCreated",
+                                              g_strdup_printf("Created new replica set \"%s\"", rs_name),
+                                              kn_sim_now(workloads->cluster->sim));
     }
 
     for (guint i = 0; i < all_rs->len; i++) {
@@ -424,7 +520,10 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         if (rs == new_rs)
             updated = rs->status_replicas;
     }
-    if (d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated
+    conditions |= sync_rollout_conditions(d, new_rs, replicas, updated, ready, ready,
+                                          kn_sim_now(workloads->cluster->sim));
+
+    if (conditions || d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated
         || d->observed_generation != d->meta.generation) {
         d->observed_generation = d->meta.generation;
         d->status_replicas = replicas;

@@ -381,6 +381,10 @@ test_kubectl_wait(void **state)
                                            first->meta.name, second->meta.name);
     assert_string_equal(f->out, met);
 
+    assert_int_equal(kubectl(f, "wait --for=condition=Available deploy/web"), 0);
+    assert_string_equal(f->out, "deployment.apps/web condition met\n");
+    assert_int_equal(kubectl(f, "wait --for=condition=Available=False deploy/web --timeout=0"), 1);
+    assert_string_equal(f->err, "error: timed out waiting for the condition on deployments/web\n");
     assert_int_equal(kubectl(f, "wait --for=jsonpath={.status.readyReplicas}=2 deployment/web"), 0);
     assert_string_equal(f->out, "deployment.apps/web condition met\n");
     assert_int_equal(kubectl(f, "wait --for=jsonpath={.status.readyReplicas}=3 deployments/web --timeout=1s"), 1);

@@ -435,6 +435,13 @@ test_kubectl_describe_deployment(void **state)
     kn_labels_set(d->template.labels, "app", "web");
     kn_labels_set(d->meta.labels, "app", "web");
     kn_labels_set(d->meta.annotations, "deployment.kubernetes.io/revision", "1");
+    g_ptr_array_add(d->conditions, g_memdup2(&(KnDeploymentCondition) {
+        "Progressing", TRUE, "ReplicaSetUpdated", g_strdup("ReplicaSet \"web-58d9d55b4d\" is progressing."), 0, 0,
+    }, sizeof(KnDeploymentCondition)));
+    g_ptr_array_add(d->conditions, g_memdup2(&(KnDeploymentCondition) {
+        "Available", FALSE, "MinimumReplicasUnavailable", g_strdup("Deployment does not have minimum availability."),
+        0, 0,
+    }, sizeof(KnDeploymentCondition)));
     add(f, KN_KIND_DEPLOYMENT, d, "default", "web");
 
     g_autofree char *hash = kn_workloads_template_hash(&d->template, kn_sim_seed(f->sim));
@@ -473,9 +480,14 @@ test_kubectl_describe_deployment(void **state)
         "  Volumes:         <none>\n"
         "  Node-Selectors:  <none>\n"
         "  Tolerations:     <none>\n"
-        "OldReplicaSets:    <none>\n"
-        "NewReplicaSet:     web-58d9d55b4d (3/3 replicas created)\n"
-        "Events:            <none>\n");
+        "Conditions:\n"
+        "  Type           Status  Reason\n"
+        "  ----           ------  ------\n"
+        "  Progressing    True    ReplicaSetUpdated\n"
+        "  Available      False   MinimumReplicasUnavailable\n"
+        "OldReplicaSets:  <none>\n"
+        "NewReplicaSet:   web-58d9d55b4d (3/3 replicas created)\n"
+        "Events:          <none>\n");
 }
 
 /*****************************************************************************/

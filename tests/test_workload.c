@@ -153,6 +153,62 @@ test_workload_scale_down_terminates_then_removes(void **state)
     assert_int_equal(terminating, 0);
 }
 
+static const KnDeploymentCondition *
+condition(const KnDeployment *d, guint i)
+{
+    assert_true(i < d->conditions->len);
+    return d->conditions->pdata[i];
+}
+
+/* syncRolloutStatus: a new ReplicaSet starts Progressing, Available is
+ * False until replicas - maxUnavailable pods are ready (4 - 1 here), and a
+ * finished rollout ends Available then Progressing NewReplicaSetAvailable,
+ * Progressing keeping the time it first became True; a scale that keeps
+ * the availability changes neither. */
+static void
+test_workload_deployment_conditions(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+
+    kn_store_add(store, KN_KIND_DEPLOYMENT, web_deployment(4), NULL);
+    kn_sim_run_until(f->sim, 10 * KN_MSEC);
+
+    KnDeployment *d = kn_store_lookup(store, KN_KIND_DEPLOYMENT, "default", "web");
+
+    assert_int_equal(d->conditions->len, 2);
+    assert_string_equal(condition(d, 0)->type, "Progressing");
+    assert_string_equal(condition(d, 0)->reason, "NewReplicaSetCreated");
+    assert_true(g_str_has_prefix(condition(d, 0)->message, "Created new replica set \"web-"));
+    assert_string_equal(condition(d, 1)->type, "Available");
+    assert_false(condition(d, 1)->status);
+    assert_string_equal(condition(d, 1)->reason, "MinimumReplicasUnavailable");
+
+    KnTime progressing_since = condition(d, 0)->last_transition;
+
+    kn_sim_run_until(f->sim, 5 * KN_SEC);
+    assert_int_equal(d->available_replicas, 4);
+    assert_int_equal(d->conditions->len, 2);
+    assert_string_equal(condition(d, 0)->type, "Available");
+    assert_true(condition(d, 0)->status);
+    assert_string_equal(condition(d, 0)->message, "Deployment has minimum availability.");
+    assert_string_equal(condition(d, 1)->type, "Progressing");
+    assert_string_equal(condition(d, 1)->reason, "NewReplicaSetAvailable");
+    assert_true(g_str_has_suffix(condition(d, 1)->message, "\" has successfully progressed."));
+    assert_int_equal(condition(d, 1)->last_transition, progressing_since);
+    assert_true(condition(d, 1)->last_update > progressing_since);
+
+    KnTime available_since = condition(d, 0)->last_transition;
+
+    d->replicas = 5;
+    kn_store_update(store, KN_KIND_DEPLOYMENT, d, TRUE);
+    kn_sim_run_until(f->sim, 10 * KN_SEC);
+    assert_int_equal(d->available_replicas, 5);
+    assert_true(condition(d, 0)->status);
+    assert_int_equal(condition(d, 0)->last_transition, available_since);
+    assert_string_equal(condition(d, 1)->reason, "NewReplicaSetAvailable");
+}
+
 static void
 test_workload_same_seed_same_names(void **state)
 {
@@ -184,6 +240,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_workload_coredns_comes_up_with_two_ready_pods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_deployment_spreads_ready_pods_over_workers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_scale_down_terminates_then_removes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_deployment_conditions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_same_seed_same_names, setup, teardown),
     };
     return cmocka_run_group_tests_name("workload", tests, NULL, NULL);
