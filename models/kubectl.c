@@ -17,6 +17,9 @@
  * - `delete KIND NAME...`: 'service "NAME" deleted'; waits until the object
  *   is gone (--wait defaults to true), which for a pod is its termination.
  * - `label KIND NAME k=v [k-]... [--overwrite]`: "pod/NAME labeled".
+ * - `set image TYPE NAME CONTAINER=IMAGE... ('*' for all)` and `set
+ *   resources TYPE NAME --requests=... --limits=...` on a workload's pod
+ *   template: "deployment.apps/NAME image updated" when it changed.
  * - `patch KIND NAME -p PATCH [--type T]`: "service/NAME patched", or
  *   "patched (no change)"; kubectl-patch.h computes the patched object.
  * - `describe KIND [NAME...] [-l SELECTOR]`: kubectl-describe.h.
@@ -1218,6 +1221,101 @@ parse_resource_list(const char *text, KnLabels *into)
 /* set resources KIND NAME [--requests=...] [--limits=...] [-c CONTAINER]:
  * changes the pod template, so a Deployment rolls out
  * (kubectl/pkg/cmd/set/set_resources.go). */
+/* The pod template of a workload; NULL for another kind. */
+static KnPodTemplate *
+workload_template(KnKind kind, gpointer object)
+{
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        return &((KnDeployment *) object)->template;
+    case KN_KIND_REPLICA_SET:
+        return &((KnReplicaSet *) object)->template;
+    case KN_KIND_STATEFUL_SET:
+        return &((KnStatefulSet *) object)->template;
+    case KN_KIND_DAEMON_SET:
+        return &((KnDaemonSet *) object)->template;
+    default:
+        return NULL;
+    }
+}
+
+/* set image TYPE NAME CONTAINER=IMAGE... (set_image.go): '*' names every
+ * container; a name no container has is an error, the others still
+ * change; the object is printed "image updated" only if it changed. */
+static void
+cmd_set_image(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { NULL } };
+    g_auto(Args) args = { 0 };
+    g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func(g_free);   /* "NAME=IMAGE" words */
+    KnStore *store = run->kubectl->cluster->store;
+    guint next = 0;
+    KnKind kind;
+    g_autofree char *name = NULL;
+    gboolean changed = FALSE, wildcard = FALSE;
+
+    if (!parse_args(run, words, 2, flags, "kubectl set image", &args))
+        return;
+    /* The NAME=IMAGE words out of the arguments, the resource stays. */
+    for (guint i = 0; i < args.args->len;) {
+        if (strchr(args.args->pdata[i], '=') != NULL)
+            g_ptr_array_add(images, g_ptr_array_steal_index(args.args, i));
+        else
+            i++;
+    }
+    for (guint i = 0; i < images->len; i++)
+        wildcard |= g_str_has_prefix(images->pdata[i], "*=");
+    if (images->len == 0) {
+        fail(run, "error: at least one image update is required");
+        return;
+    }
+    if (images->len > 1 && wildcard) {
+        fail(run, "error: all containers are already specified by *, but saw more than one "
+             "container_name=container_image pairs");
+        return;
+    }
+    if (!resource_and_name(run, &args, &next, &kind, &name))
+        return;
+
+    gpointer object = kn_store_lookup(store, kind, namespace_of(&args), name);
+    KnPodTemplate *template = object != NULL ? workload_template(kind, object) : NULL;
+
+    if (object == NULL) {
+        not_found(run, kind, name);
+        return;
+    }
+    if (template == NULL) {
+        g_string_append_printf(run->result.err, "knetsim: kubectl set image on a %s is not simulated\n",
+                               kn_kind_name(kind));
+        run->result.status = 126;
+        return;
+    }
+    for (guint i = 0; i < images->len; i++) {
+        const char *pair = images->pdata[i], *eq = strchr(pair, '=');
+        g_autofree char *container = g_strndup(pair, (gsize) (eq - pair));
+        gboolean found = FALSE;
+
+        for (guint c = 0; c < template->spec.containers->len; c++) {
+            KnContainer *k = template->spec.containers->pdata[c];
+
+            if (strcmp(container, "*") != 0 && g_strcmp0(k->name, container) != 0)
+                continue;
+            found = TRUE;
+            if (g_strcmp0(k->image, eq + 1) != 0) {
+                g_free(k->image);
+                k->image = g_strdup(eq + 1);
+                changed = TRUE;
+            }
+        }
+        if (!found)
+            fail(run, "error: unable to find container named \"%s\"", container);
+    }
+    if (!changed)
+        return;
+    kn_store_update(store, kind, object, TRUE);
+    g_string_append_printf(run->result.out, "%s/%s image updated\n", singular(kind), name);
+}
+
 static void
 cmd_set(Run *run, GStrv words)
 {
@@ -1229,6 +1327,10 @@ cmd_set(Run *run, GStrv words)
     KnKind kind;
     g_autofree char *name = NULL;
 
+    if (words[1] != NULL && strcmp(words[1], "image") == 0) {
+        cmd_set_image(run, words);
+        return;
+    }
     if (words[1] == NULL || strcmp(words[1], "resources") != 0) {
         fail(run, "error: unknown command \"%s\" for \"kubectl set\"", words[1] != NULL ? words[1] : "");
         return;
@@ -1249,20 +1351,8 @@ cmd_set(Run *run, GStrv words)
         not_found(run, kind, name);
         return;
     }
-    switch (kind) {
-    case KN_KIND_DEPLOYMENT:
-        template = &((KnDeployment *) object)->template;
-        break;
-    case KN_KIND_REPLICA_SET:
-        template = &((KnReplicaSet *) object)->template;
-        break;
-    case KN_KIND_STATEFUL_SET:
-        template = &((KnStatefulSet *) object)->template;
-        break;
-    case KN_KIND_DAEMON_SET:
-        template = &((KnDaemonSet *) object)->template;
-        break;
-    default:
+    template = workload_template(kind, object);
+    if (template == NULL) {
         fail(run, "error: cannot set resources of a %s", kn_kind_name(kind));
         return;
     }

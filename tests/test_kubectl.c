@@ -404,6 +404,39 @@ test_kubectl_wait(void **state)
     assert_string_equal(f->err, "error: unrecognized condition: \"Ready\"\n");
 }
 
+/* set_image.go: CONTAINER=IMAGE pairs after the resource, '*' for all;
+ * a new image starts a rollout; no change prints nothing; an unknown
+ * container is an error. */
+static void
+test_kubectl_set_image(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=2");
+    assert_int_equal(kubectl(f, "rollout status deployment/web"), 0);
+    assert_int_equal(kubectl(f, "set image deployment/web nginx=nginx:1.28"), 0);
+    assert_string_equal(f->out, "deployment.apps/web image updated\n");
+    assert_int_equal(kubectl(f, "rollout status deployment/web"), 0);
+
+    g_autoptr(GPtrArray) pods = kn_store_list(f->t->cluster->store, KN_KIND_POD, "default");
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+        const KnContainer *c = pod->spec.containers->pdata[0];
+
+        if (!pod->meta.deleting)
+            assert_string_equal(c->image, "nginx:1.28");
+    }
+    assert_int_equal(kubectl(f, "set image deploy web nginx=nginx:1.28"), 0);
+    assert_string_equal(f->out, "");
+    assert_int_equal(kubectl(f, "set image deployment/web sidecar=busybox"), 1);
+    assert_string_equal(f->err, "error: unable to find container named \"sidecar\"\n");
+    assert_int_equal(kubectl(f, "set image deployment/web"), 1);
+    assert_string_equal(f->err, "error: at least one image update is required\n");
+    assert_int_equal(kubectl(f, "set image deployment/web *=nginx:1.29"), 0);
+    assert_string_equal(f->out, "deployment.apps/web image updated\n");
+}
+
 static void
 test_kubectl_bad_usage_gives_kubectls_errors(void **state)
 {
@@ -457,6 +490,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_patch_cluster_ip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_set_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_label_and_split, setup, teardown),
