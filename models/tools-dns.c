@@ -42,8 +42,10 @@
  *    containers), ";; MSG SIZE  rcvd: N" (the bytes received) and a blank
  *    line.  +short prints the RDATA alone; +noall +answer the answer
  *    records alone.  A truncated UDP answer is retried over TCP after
- *    ";; Truncated, retrying in TCP mode.".  Bad options print "Invalid
- *    option: +X" and the usage on standard error, exit status 1.
+ *    ";; Truncated, retrying in TCP mode.".  A type of ANY switches the
+ *    lookup to TCP unless +tcp or +notcp came first (nslookup: -vc,
+ *    -novc).  Bad options print "Invalid option: +X" and the usage on
+ *    standard error, exit status 1.
  *  - nslookup's query has RD alone (no EDNS).  It asks A, and after an
  *    answer AAAA for the same name (the end of any CNAME chain); prints
  *    "Server:\t\tADDR", "Address:\tADDR#53" and a blank line before the A
@@ -1938,6 +1940,17 @@ find_host(Bind *b, const char *host)
     return NULL;
 }
 
+/* dig.c sends ANY over TCP unless +tcp or +notcp came first: the type
+ * switches the lookup to TCP as it is parsed, and a later type does not
+ * switch it back ("dig -t ANY NAME -t A" asks A over TCP, as dig 9.18.49
+ * does against dnsmasq). */
+static void
+any_over_tcp(Lookup *l)
+{
+    if (l->rdtype == KN_DNS_TYPE_ANY && !l->tcp_mode_set)
+        l->tcp_mode = TRUE;
+}
+
 /* dash_option(): how many arguments it took (0 or 1), or -1 if the tool
  * exited. */
 static int
@@ -2028,6 +2041,7 @@ dig_dash_option(Bind *b, const char *option, const char *next, Lookup **lookupp,
             }
             (*lookupp)->rdtype = type;
             (*lookupp)->rdtypeset = TRUE;
+            any_over_tcp(*lookupp);
         } else {
             err(&b->tool, ";; Warning, ignoring invalid type %s\n", value);
         }
@@ -2114,6 +2128,7 @@ dig_parse(Bind *b)
                         err(&b->tool, ";; Warning, extra type option\n");
                     lookup->rdtype = type;
                     lookup->rdtypeset = TRUE;
+                    any_over_tcp(lookup);
                     continue;
                 }
                 if (g_ascii_strcasecmp(arg, "IN") == 0 || g_ascii_strcasecmp(arg, "CH") == 0
@@ -2319,7 +2334,9 @@ nslookup_addlookup(Bind *b, const NslookupOptions *o, const char *opt)
     l->rdclass = o->rdclass;
     l->recurse = o->recurse;
     l->retries = b->tries;
-    l->tcp_mode = o->tcpmode;
+    /* ANY goes over TCP unless -vc or -novc was given (nslookup 9.18.49
+     * opens a TCP connection for -type=ANY, a UDP socket with -novc). */
+    l->tcp_mode = l->rdtype == KN_DNS_TYPE_ANY && !o->tcpmode_set ? TRUE : o->tcpmode;
     l->new_search = TRUE;
     if (o->nofail)
         l->servfail_stops = FALSE;

@@ -695,6 +695,35 @@ test_tools_dig_failures(void **state)
                    "Use \"dig -h\" (or \"dig -h | more\") for complete list of options\n", 1);
 }
 
+/* ANY goes over TCP in dig and bind's nslookup unless +notcp or -novc
+ * came before it; a later type keeps TCP (dig and nslookup 9.18.49
+ * against dnsmasq: ";; SERVER: ... (TCP)", and a TCP connect in strace). */
+static void
+test_tools_bind_any_over_tcp(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig +noall +stats -t ANY web.default.svc.cluster.local "
+                                             "| grep SERVER; "
+                                             "dig +short +notcp ANY web.default.svc.cluster.local; "
+                                             "dig +short ANY web.default.svc.cluster.local +notcp; "
+                                             "dig +short -t ANY web.default.svc.cluster.local -t A; "
+                                             "nslookup -type=ANY web.default.svc.cluster.local. "
+                                             ">/dev/null; "
+                                             "nslookup -novc -type=ANY web.default.svc.cluster.local. "
+                                             ">/dev/null",
+                                   &log);
+
+    (void) state;
+    assert_outcome(a, ";; SERVER: 10.96.0.10#53(10.96.0.10) (TCP)\n10.96.0.12\n",
+                   ";; Warning, extra type option\n", 0);
+    assert_string_equal(log, "web.default.svc.cluster.local ANY tcp\n"
+                        "web.default.svc.cluster.local ANY\n"
+                        "web.default.svc.cluster.local ANY\n"
+                        "web.default.svc.cluster.local A tcp\n"
+                        "web.default.svc.cluster.local ANY tcp\n"
+                        "web.default.svc.cluster.local ANY\n");
+}
+
 /* bind's nslookup walks the search list, asks A then AAAA, and says
  * each time that CoreDNS does not recurse. */
 static void
@@ -911,6 +940,7 @@ main(void)
         cmocka_unit_test(test_tools_dig_reverse),
         cmocka_unit_test(test_tools_dig_search),
         cmocka_unit_test(test_tools_dig_failures),
+        cmocka_unit_test(test_tools_bind_any_over_tcp),
         cmocka_unit_test(test_tools_nslookup_bind),
         cmocka_unit_test(test_tools_nslookup_busybox),
         cmocka_unit_test(test_tools_service_names),
