@@ -1621,7 +1621,9 @@ not_simulated(Bind *b, const char *what)
 }
 
 /* parse_uint(): FALSE, with "invalid DESC 'VALUE': REASON" printed, if
- * 'value' is not a number up to 'max'. */
+ * 'value' is not a number up to 'max'.  REASON is isc_result_totext()
+ * of ISC_R_BADNUMBER or ISC_R_RANGE, as dig and nslookup 9.18.49 print
+ * them ("invalid timeout 'abc': not a valid number"). */
 static gboolean
 parse_uint(Bind *b, guint32 *result, const char *value, guint32 max, const char *desc)
 {
@@ -1632,7 +1634,7 @@ parse_uint(Bind *b, guint32 *result, const char *value, guint32 max, const char 
         ;
     if (value[0] == '\0' || *p != '\0' || p - value > 10) {
         out(&b->tool, "invalid %s '%s': %s\n", desc, value,
-            value[0] != '\0' && *p == '\0' ? "out of range" : "bad number");
+            value[0] != '\0' && *p == '\0' ? "out of range" : "not a valid number");
         return FALSE;
     }
     v = g_ascii_strtoull(value, NULL, 10);

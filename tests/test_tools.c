@@ -724,6 +724,23 @@ test_tools_bind_any_over_tcp(void **state)
                         "web.default.svc.cluster.local ANY\n");
 }
 
+/* A number that does not parse is "not a valid number" (ISC_R_BADNUMBER),
+ * one too big "out of range", on standard output, as dig and nslookup
+ * 9.18.49 print them; dig then gives up, nslookup goes on. */
+static void
+test_tools_bind_bad_numbers(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig +timeout=abc web", NULL);
+    g_autoptr(Outcome) b = run_dns(NETSHOOT, "dig +tries=99999999999 web", NULL);
+    g_autoptr(Outcome) c = run_dns(NETSHOOT, "nslookup -port=abc -timeout=x web | head -n 2", NULL);
+
+    (void) state;
+    assert_outcome(a, "invalid timeout 'abc': not a valid number\n", "dig: Couldn't parse timeout\n", 10);
+    assert_outcome(b, "invalid tries '99999999999': out of range\n", "dig: Couldn't parse tries\n", 10);
+    assert_outcome(c, "invalid port 'abc': not a valid number\n"
+                   "invalid timeout 'x': not a valid number\n", "", 0);
+}
+
 /* bind's nslookup walks the search list, asks A then AAAA, and says
  * each time that CoreDNS does not recurse. */
 static void
@@ -941,6 +958,7 @@ main(void)
         cmocka_unit_test(test_tools_dig_search),
         cmocka_unit_test(test_tools_dig_failures),
         cmocka_unit_test(test_tools_bind_any_over_tcp),
+        cmocka_unit_test(test_tools_bind_bad_numbers),
         cmocka_unit_test(test_tools_nslookup_bind),
         cmocka_unit_test(test_tools_nslookup_busybox),
         cmocka_unit_test(test_tools_service_names),
