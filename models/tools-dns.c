@@ -80,7 +80,15 @@
  * next server" only when another server is left (9.20 code; 9.11 printed
  * it always).  dig -v prints to standard error as in 9.16.
  *
- * Simplified: busybox reports a refused datagram once per round as
+ * A refusal from the client's own node (kube-proxy's REJECT, a local
+ * pod with no DNS server) is handled by the kernel inside the write()
+ * that sent the datagram, so with two queries or more the next write()
+ * fails: "nslookup: write to '10.96.0.10': Connection refused", and the
+ * server is given up at once (seen with busybox 1.35 against a local
+ * address; assumed unchanged in 1.37, UNVERIFIED).
+ *
+ * Simplified: "own node" is an error back within BB_SAME_NODE_ERROR;
+ * busybox reports a refused datagram from afar once per round as
  * "nslookup: read: Connection refused"; dig's +trace, +nssearch, +multiline, +yaml,
  * +qr, +identify, -f, -k, -y, -b and nslookup's -debug are not simulated
  * (they say so, exit status 126); nslookup with no name reads no commands
@@ -105,6 +113,11 @@
 #define RESCONF_MAX_SEARCH 8
 #define OPT_COOKIE 10                /* RFC 7873 */
 #define OPT_NSID 3
+/* An ICMP error back sooner than this never left the client's node (the
+ * scenario defaults: 5 us a veth hop, 100 us or more across nodes).  The
+ * kernel handles such an error before the write() that caused it returns,
+ * so busybox's next write() on the socket fails. */
+#define BB_SAME_NODE_ERROR (50 * KN_USEC)
 
 /*****************************************************************************
  * Common: a running tool, its output, its DNS exchanges.
@@ -2517,10 +2530,32 @@ typedef struct Busybox {
     guint n_replies;             /* replies processed */
     guint servfail_retry;
     guint round;                 /* sends so far */
+    guint round_sends;           /* datagrams written in this round */
     gboolean refused;            /* a datagram was refused in this round */
+    guint epoch;                 /* counts the servers tried (BbSend) */
+    GPtrArray *sends;            /* BbSend *, freed with the tool */
     KnTime tstart;
     int exitcode;
 } Busybox;
+
+/* What a datagram's reply or a round's timer belongs to: replies and
+ * timers from a server given up on (an older 'epoch') are ignored, as
+ * busybox closes that server's socket. */
+typedef struct BbSend {
+    Busybox *bb;
+    BbQuery *q;                  /* NULL: the round's timer */
+    guint epoch;
+} BbSend;
+
+static BbSend *
+bb_send_new(Busybox *bb, BbQuery *q)
+{
+    BbSend *send = g_new(BbSend, 1);
+
+    *send = (BbSend) { bb, q, bb->epoch };
+    g_ptr_array_add(bb->sends, send);
+    return send;
+}
 
 static void
 bb_query_free(BbQuery *q)
@@ -2540,6 +2575,7 @@ busybox_free(Tool *tool)
     g_strfreev(bb->argv);
     g_ptr_array_unref(bb->servers);
     g_ptr_array_unref(bb->queries);
+    g_ptr_array_unref(bb->sends);
     g_free(bb->search);
     g_free(bb);
 }
@@ -2733,20 +2769,35 @@ static void
 bb_on_reply(Tool *tool, const DnsReply *reply, gpointer data)
 {
     Busybox *bb = (Busybox *) tool;
-    BbQuery *q = data;
+    const BbSend *send = data;
+    BbQuery *q = send->q;
     guint8 rcode;
     gsize size = 0;
     const guint8 *d;
 
-    if (bb->server >= bb->servers->len || reply->status == KN_NET_CONNECT_TIMEOUT
-        || reply->status == KN_NET_TIMEOUT)
+    if (send->epoch != bb->epoch || bb->server >= bb->servers->len
+        || reply->status == KN_NET_CONNECT_TIMEOUT || reply->status == KN_NET_TIMEOUT)
         return;
     if (reply->status != KN_NET_OK) {
+        const char *text = reply->status == KN_NET_REFUSED ? "Connection refused"
+                           : reply->status == KN_NET_HOST_UNREACHABLE ? "No route to host"
+                           : "Network is unreachable";
+
+        if (!bb->refused && bb->round_sends > 1
+            && reply->finished - reply->sent < BB_SAME_NODE_ERROR) {
+            /* The error came back while the round was still being
+             * written: the next write() fails, and busybox gives up on
+             * this server ("no go, try next server"). */
+            const HostArg *h = bb->servers->pdata[bb->server];
+
+            err(&bb->tool, "nslookup: write to '%s': %s\n", h->host, text);
+            bb->server++;
+            bb_next_server(bb);
+            return;
+        }
         /* read() fails with the ICMP error (once a round, simplified). */
         if (!bb->refused)
-            err(&bb->tool, "nslookup: read: %s\n", reply->status == KN_NET_REFUSED
-                ? "Connection refused" : reply->status == KN_NET_HOST_UNREACHABLE
-                ? "No route to host" : "Network is unreachable");
+            err(&bb->tool, "nslookup: read: %s\n", text);
         bb->refused = TRUE;
         return;
     }
@@ -2767,7 +2818,7 @@ bb_on_reply(Tool *tool, const DnsReply *reply, gpointer data)
     if (rcode == KN_DNS_RCODE_SERVFAIL && bb->servfail_retry > 0) {
         bb->servfail_retry--;
         dns_send(&bb->tool, bb->addr, (guint16) bb->port, bb->sport, q->wire, FALSE,
-                 (KnTime) bb->timeout * KN_SEC / bb->retry, bb_on_reply, q);
+                 (KnTime) bb->timeout * KN_SEC / bb->retry, bb_on_reply, bb_send_new(bb, q));
         return;
     }
     q->answered = TRUE;
@@ -2798,9 +2849,10 @@ bb_on_reply(Tool *tool, const DnsReply *reply, gpointer data)
 static void
 on_bb_round(gpointer data)
 {
-    Busybox *bb = data;
+    const BbSend *timer = data;
+    Busybox *bb = timer->bb;
 
-    if (!bb->tool.finished && bb->server < bb->servers->len) {
+    if (!bb->tool.finished && timer->epoch == bb->epoch && bb->server < bb->servers->len) {
         if (tool_now(&bb->tool) - bb->tstart < (KnTime) bb->timeout * KN_SEC)
             bb_send_round(bb);
         else if (bb->n_replies > 0) {
@@ -2817,7 +2869,9 @@ on_bb_round(gpointer data)
 static void
 on_bb_round_dropped(gpointer data)
 {
-    tool_unref(data);
+    const BbSend *timer = data;
+
+    tool_unref(&timer->bb->tool);
 }
 
 /* send_queries(): one round of the queries still unanswered, then a wait
@@ -2828,17 +2882,20 @@ bb_send_round(Busybox *bb)
     KnTime interval = (KnTime) bb->timeout * KN_SEC / bb->retry;
 
     bb->round++;
+    bb->round_sends = 0;
     bb->refused = FALSE;
     bb->servfail_retry = 2 * bb->queries->len;
     for (guint i = 0; i < bb->queries->len; i++) {
         BbQuery *q = bb->queries->pdata[i];
 
-        if (!q->answered)
-            dns_send(&bb->tool, bb->addr, (guint16) bb->port, bb->sport, q->wire, FALSE, interval,
-                     bb_on_reply, q);
+        if (q->answered)
+            continue;
+        bb->round_sends++;
+        dns_send(&bb->tool, bb->addr, (guint16) bb->port, bb->sport, q->wire, FALSE, interval,
+                 bb_on_reply, bb_send_new(bb, q));
     }
     bb->tool.refs++;
-    bb->tool.net->klass->after(bb->tool.net->self, interval, on_bb_round, bb,
+    bb->tool.net->klass->after(bb->tool.net->self, interval, on_bb_round, bb_send_new(bb, NULL),
                                on_bb_round_dropped);
 }
 
@@ -2863,6 +2920,7 @@ bb_next_server(Busybox *bb)
     if (bb->tool.finished)
         return;
     bb_close(bb);
+    bb->epoch++;
     if (bb->server < bb->servers->len) {
         const HostArg *h = bb->servers->pdata[bb->server];
 
@@ -2937,6 +2995,7 @@ busybox_start(KnNetClient *net, const char *version, const char *const *argv,
     bb->argv = g_strdupv((char **) argv);
     bb->servers = g_ptr_array_new_with_free_func((GDestroyNotify) host_arg_free);
     bb->queries = g_ptr_array_new_with_free_func((GDestroyNotify) bb_query_free);
+    bb->sends = g_ptr_array_new_with_free_func(g_free);
     bb->port = 53;
     bb->retry = 2;
     bb->timeout = 5;

@@ -472,14 +472,17 @@ lab_dns_net(const char *image)
 }
 
 /* 'script' in a container of 'image'; the queries the server saw, one
- * "NAME TYPE" a line, go to 'log' if not NULL. */
+ * "NAME TYPE" a line, go to 'log' if not NULL.  'rtt' if not 0 is the
+ * network's round trip. */
 static Outcome *
-run_dns(const char *image, const char *script, char **log)
+run_dns_rtt(const char *image, const char *script, char **log, KnTime rtt)
 {
     FakeNet *net = lab_dns_net(image);
     Outcome *outcome = g_new0(Outcome, 1);
     KnShellOptions options = { NULL, lab_read_file, NULL, NULL };
 
+    if (rtt != 0)
+        net->rtt = rtt;
     kn_shell_run(&net->client, script, &options, on_done, outcome);
     kn_sim_run_until(net->sim, KN_TIME_MAX);
     assert_true(outcome->done);
@@ -487,6 +490,12 @@ run_dns(const char *image, const char *script, char **log)
         *log = g_strdup(net->dns_log->str);
     fake_net_free(net);
     return outcome;
+}
+
+static Outcome *
+run_dns(const char *image, const char *script, char **log)
+{
+    return run_dns_rtt(image, script, log, 0);
 }
 
 /* The whole answer as dig 9.18 prints it, from one query as sent. */
@@ -839,6 +848,30 @@ test_tools_nslookup_busybox(void **state)
                    "QUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n", 1);
 }
 
+/* A refusal from the client's own node (kube-proxy's REJECT for a Service
+ * without endpoints) is in before the next write(): busybox 1.35, asking
+ * A and AAAA of a local address nobody serves, says "write to" at once
+ * and gives up on the server; with one query it reads the error, once a
+ * round, until the timeout.  From another node (the lab's 250 us) the
+ * writes are all out first: read errors. */
+static void
+test_tools_nslookup_busybox_refused_on_the_node(void **state)
+{
+    g_autoptr(Outcome) a = run_dns_rtt("busybox:1.37", "nslookup web 10.96.0.99; echo $?; "
+                                       "nslookup -type=A web 10.96.0.99", NULL, 10 * KN_USEC);
+    g_autoptr(Outcome) b = run_dns("busybox:1.37", "nslookup web 10.96.0.99", NULL);
+
+    (void) state;
+    assert_outcome(a, ";; connection timed out; no servers could be reached\n\n1\n"
+                   ";; connection timed out; no servers could be reached\n\n",
+                   "nslookup: write to '10.96.0.99': Connection refused\n"
+                   "nslookup: read: Connection refused\n"
+                   "nslookup: read: Connection refused\n", 1);
+    assert_outcome(b, ";; connection timed out; no servers could be reached\n\n",
+                   "nslookup: read: Connection refused\n"
+                   "nslookup: read: Connection refused\n", 1);
+}
+
 static void
 test_tools_service_names(void **state)
 {
@@ -961,6 +994,7 @@ main(void)
         cmocka_unit_test(test_tools_bind_bad_numbers),
         cmocka_unit_test(test_tools_nslookup_bind),
         cmocka_unit_test(test_tools_nslookup_busybox),
+        cmocka_unit_test(test_tools_nslookup_busybox_refused_on_the_node),
         cmocka_unit_test(test_tools_service_names),
     };
 
