@@ -43,6 +43,11 @@ typedef struct FakeNet {
     guint16 next_port;
     GPtrArray *dns_records;      /* KnDnsRecord *: what FAKE_DNS servers answer */
     GPtrArray *dns_servfail;     /* char *: names answered SERVFAIL */
+    GPtrArray *dns_refused;      /* char *: domains whose names (and the domain's own)
+                                  * are answered REFUSED, as dnsmasq does for
+                                  * --server=/DOMAIN/# without upstreams */
+    GPtrArray *dns_silent;       /* char *: domains whose queries get no answer, as
+                                  * dnsmasq's for one forwarded to a dead upstream */
     GString *dns_log;            /* "name TYPE\n" per query received (UDP or TCP) */
     guint dns_drop_aaaa;         /* AAAA queries still to drop (the conntrack race) */
     guint dns_drop_all;          /* queries of any type still to drop */
@@ -183,6 +188,9 @@ fake_dns_answer(FakeNet *net, GBytes *request, gboolean tcp)
         net->dns_drop_aaaa--;
         return NULL;
     }
+    for (guint i = 0; i < net->dns_silent->len; i++)
+        if (kn_dns_name_is_subdomain(question->name, net->dns_silent->pdata[i]))
+            return NULL;
     reply = kn_dns_message_new_reply(query);
     reply->aa = TRUE;
     /* CoreDNS answers its cluster.local zone itself (AA, no RA) and
@@ -197,6 +205,9 @@ fake_dns_answer(FakeNet *net, GBytes *request, gboolean tcp)
     for (guint i = 0; i < net->dns_servfail->len; i++)
         if (kn_dns_name_equal(net->dns_servfail->pdata[i], question->name))
             reply->rcode = KN_DNS_RCODE_SERVFAIL;
+    for (guint i = 0; i < net->dns_refused->len; i++)
+        if (kn_dns_name_is_subdomain(question->name, net->dns_refused->pdata[i]))
+            reply->rcode = KN_DNS_RCODE_REFUSED;
     if (reply->rcode == KN_DNS_RCODE_NOERROR) {
         for (guint i = 0; i < net->dns_records->len; i++) {
             const KnDnsRecord *record = net->dns_records->pdata[i];
@@ -476,6 +487,8 @@ fake_net_new(const char *image, const char *hostname)
     net->pingable = g_ptr_array_new_with_free_func(g_free);
     net->dns_records = g_ptr_array_new_with_free_func((GDestroyNotify) kn_dns_record_free);
     net->dns_servfail = g_ptr_array_new_with_free_func(g_free);
+    net->dns_refused = g_ptr_array_new_with_free_func(g_free);
+    net->dns_silent = g_ptr_array_new_with_free_func(g_free);
     net->dns_log = g_string_new(NULL);
     net->rtt = 250 * KN_USEC;
     net->next_port = 43512;
@@ -496,6 +509,8 @@ fake_net_free(FakeNet *net)
     g_ptr_array_unref(net->pingable);
     g_ptr_array_unref(net->dns_records);
     g_ptr_array_unref(net->dns_servfail);
+    g_ptr_array_unref(net->dns_refused);
+    g_ptr_array_unref(net->dns_silent);
     g_string_free(net->dns_log, TRUE);
     kn_dns_record_free(net->dns_soa);
     g_free(net->client.hostname);

@@ -1,21 +1,28 @@
 /* resolver_sequence.c -- prints, one "NAME TYPE" line each, the DNS
  * queries knetsim's stub resolver sends for one lookup, for
- * tests/tools/glibc-resolver.sh to compare with what a real glibc sent
- * to dnsmasq.
+ * tests/tools/glibc-resolver.sh and musl-resolver.sh to compare with what
+ * a real glibc or musl sent to dnsmasq.
  *
- *   resolver_sequence LIBC RESOLV_CONF NAME FAMILIES [RECORD...]
+ *   resolver_sequence [--status] LIBC RESOLV_CONF NAME FAMILIES [RECORD...]
  *
  * LIBC is glibc or musl; RESOLV_CONF a file; FAMILIES "A" or "A+AAAA"
- * (getaddrinfo AF_INET or AF_UNSPEC); each RECORD is NAME=IPV4, an A
- * record the fake DNS server (at every nameserver of the file) answers;
- * other names are NXDOMAIN, and AAAA for a known name NODATA, as dnsmasq
- * answers with --host-record and --address=/#/. */
+ * (getaddrinfo AF_INET or AF_UNSPEC); each RECORD is NAME=ADDRESS, an A
+ * (or AAAA) record the fake DNS server (at every nameserver of the file)
+ * answers; other names are NXDOMAIN, and another type of a known name
+ * NODATA, as dnsmasq answers with --host-record and --address=/#/.
+ * DOMAIN=refused answers REFUSED for DOMAIN and the names below it
+ * (dnsmasq's --server=/DOMAIN/# with no upstream), DOMAIN=silent nothing
+ * (--server=/DOMAIN/ to a dead upstream).  --status ends the output with
+ * "status STATUS" (OK, NXDOMAIN, NODATA, AGAIN, FAIL), the lookup's
+ * outcome. */
 #include <config.h>
 
 #include <glib.h>
 #include <stdio.h>
 #include "models/resolver.h"
 #include "tests/fake_net.h"
+
+static gboolean print_status;
 
 static void
 on_done(const KnResolverResult *result, gpointer user_data)
@@ -28,6 +35,8 @@ on_done(const KnResolverResult *result, gpointer user_data)
 
         printf("%s %s\n", query->name, kn_dns_type_format(query->type, type));
     }
+    if (print_status)
+        printf("status %s\n", kn_resolver_status_name(result->status));
     *done = TRUE;
 }
 
@@ -41,8 +50,14 @@ main(int argc, char **argv)
     gboolean done = FALSE;
     KnLibc libc;
 
+    if (argc > 1 && g_str_equal(argv[1], "--status")) {
+        print_status = TRUE;
+        argv++;
+        argc--;
+    }
     if (argc < 5) {
-        fprintf(stderr, "usage: resolver_sequence glibc|musl RESOLV_CONF NAME A|A+AAAA [NAME=IPV4...]\n");
+        fprintf(stderr, "usage: resolver_sequence [--status] glibc|musl RESOLV_CONF NAME A|A+AAAA "
+                "[NAME=ADDRESS|DOMAIN=refused|DOMAIN=silent...]\n");
         return 2;
     }
     libc = g_str_equal(argv[1], "musl") ? KN_LIBC_MUSL : KN_LIBC_GLIBC;
@@ -64,7 +79,12 @@ main(int argc, char **argv)
             fprintf(stderr, "resolver_sequence: bad record '%s'\n", argv[i]);
             return 2;
         }
-        fake_net_dns_addr(net, record[0], record[1]);
+        if (g_str_equal(record[1], "refused"))
+            g_ptr_array_add(net->dns_refused, g_strdup(record[0]));
+        else if (g_str_equal(record[1], "silent"))
+            g_ptr_array_add(net->dns_silent, g_strdup(record[0]));
+        else
+            fake_net_dns_addr(net, record[0], record[1]);
     }
     kn_resolver_lookup(&net->client, conf, kn_sim_rng(net->sim, "dns-id"), argv[3],
                        g_str_equal(argv[4], "A") ? KN_RESOLVER_A : KN_RESOLVER_BOTH, on_done,
