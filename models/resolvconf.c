@@ -559,17 +559,18 @@ musl_option(const char *line, const char *key, gboolean dot_ok, gulong *value)
 }
 
 static void
-musl_parse(KnResolvConf *conf, char **lines, gboolean last_has_newline)
+musl_parse(KnResolvConf *conf, char **lines)
 {
     for (guint i = 0; lines[i] != NULL; i++) {
         const char *line = lines[i];
-        gboolean last = lines[i + 1] == NULL;
         gulong x;
 
         /* fgets(line, 256): 255 characters and the newline do not fit;
-         * musl skips the rest of such a line rather than misread it.
-         * A final line without its newline is read up to EOF. */
-        if (strlen(line) >= 255 && !(last && !last_has_newline)) {
+         * musl skips the rest of such a line rather than misread it.  A
+         * final line without its newline is no exception: fgets stops
+         * after 255 characters without reading on to EOF, so feof() is
+         * still false and the line is skipped all the same. */
+        if (strlen(line) >= 255) {
             conf->n_ignored_lines++;
             continue;
         }
@@ -622,7 +623,7 @@ kn_resolvconf_parse(const char *text, KnLibc libc)
         g_clear_pointer(&lines[n - 1], g_free);
     }
     if (libc == KN_LIBC_MUSL)
-        musl_parse(conf, lines, len > 0 && text[len - 1] == '\n');
+        musl_parse(conf, lines);
     else
         glibc_parse(conf, lines);
     if (conf->nameservers->len == 0) {

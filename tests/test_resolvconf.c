@@ -324,6 +324,26 @@ test_resolvconf_musl_skips_long_lines(void **state)
     assert_int_equal(glibc->attempts, 5);
 }
 
+/* A last line without its newline is skipped from 255 characters on too:
+ * real musl 1.2.3 kept ndots at 1 for "options<240 spaces> ndots:2" at
+ * the end of the file (tests/tools/musl-resolver.sh). */
+static void
+test_resolvconf_musl_skips_a_long_last_line(void **state)
+{
+    (void) state;
+    g_autofree char *pad = g_strnfill(240, ' ');
+    g_autofree char *long_line = g_strdup_printf("nameserver 10.96.0.10\noptions%s ndots:2", pad);
+    g_autofree char *short_line = g_strdup_printf("nameserver 10.96.0.10\noptions%sndots:2", pad);
+    g_autoptr(KnResolvConf) skipped = kn_resolvconf_parse(long_line, KN_LIBC_MUSL);
+    g_autoptr(KnResolvConf) read = kn_resolvconf_parse(short_line, KN_LIBC_MUSL);
+
+    assert_int_equal(strlen(strchr(long_line, '\n') + 1), 255);
+    assert_int_equal(skipped->n_ignored_lines, 1);
+    assert_int_equal(skipped->ndots, 1);
+    assert_int_equal(read->n_ignored_lines, 0);
+    assert_int_equal(read->ndots, 2);
+}
+
 int
 main(void)
 {
@@ -341,6 +361,7 @@ main(void)
         cmocka_unit_test(test_resolvconf_policy_names),
         cmocka_unit_test(test_resolvconf_glibc_reads_defaults_and_options),
         cmocka_unit_test(test_resolvconf_musl_skips_long_lines),
+        cmocka_unit_test(test_resolvconf_musl_skips_a_long_last_line),
     };
     return cmocka_run_group_tests_name("resolvconf", tests, NULL, NULL);
 }
