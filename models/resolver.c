@@ -43,8 +43,11 @@
  * name_from_dns_search and name_from_dns, src/network/res_msend.c
  * __res_msend_rc):
  *  - dots >= ndots or a trailing dot: the name alone.  Otherwise each
- *    search domain (skipped if the name would pass 255 characters; a
- *    "." domain makes an invalid name and is skipped), then the name.
+ *    search domain (skipped if the name would pass 255 characters),
+ *    then the name.  A name __res_mkquery cannot encode (over 253
+ *    characters, an empty label or one over 63) is not sent and ends
+ *    the lookup with EAI_NONAME, in the middle of the walk too; so does
+ *    an empty name, one of 255 characters or more, or two final dots.
  *  - Per name, A then AAAA, sent together from one socket to every
  *    nameserver at once; re-sent (to all servers, for the queries not yet
  *    answered) every timeout/attempts milliseconds while less than
@@ -60,7 +63,11 @@
  * IPv4-only answers in that order anyway); glibc's "sticky"
  * single-request mode lasts one lookup, not the process; CNAME chains
  * are not checked against the owner names.  Go's pure resolver is not
- * modelled.
+ * modelled.  A "." search domain is skipped by musl's walk here; the
+ * real musl 1.2.3 builds "name.." into a query with a stray byte after
+ * the question, which dnsmasq never answered (EAI_AGAIN after the
+ * timeout, tests/tools/musl-resolver.sh); what CoreDNS does with it is
+ * not known here.
  *
  * Sockets: A and AAAA leave from one socket, so one source port and one
  * conntrack entry: the second datagram, NEW still, takes the DNAT the
@@ -1182,6 +1189,30 @@ musl_step(Lookup *lookup, Send *send)
 /*****************************************************************************/
 /* Entry points. */
 
+/* Whether musl's __res_mkquery encodes 'name' (no final dot): at most
+ * 253 characters, each label 1 to 63.  It returns -1 otherwise, and
+ * name_from_dns gives up with EAI_NONAME before sending anything. */
+static gboolean
+musl_query_name_ok(const char *name)
+{
+    const char *label = name;
+
+    if (strlen(name) > 253)
+        return FALSE;
+    for (;;) {
+        const char *end = strchr(label, '.');
+
+        if (end == NULL)
+            end = label + strlen(label);
+
+        if (end == label || end - label > 63)
+            return FALSE;
+        if (*end == '\0')
+            return TRUE;
+        label = end + 1;
+    }
+}
+
 GPtrArray *
 kn_resolver_candidates(const KnResolvConf *conf, const char *name)
 {
@@ -1194,17 +1225,31 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
     for (const char *p = name; *p != '\0'; p++)
         dots += *p == '.';
     if (conf->libc == KN_LIBC_MUSL) {
+        /* __lookup_name: an empty name or one of 255 characters or
+         * more; name_from_dns_search: nothing left without the final
+         * dot, or a second final dot.  EAI_NONAME, no query. */
+        if (len == 0 || len >= 255 || bare[0] == '\0' || g_str_has_suffix(bare, "."))
+            return out;
         if (dots < conf->ndots && !trailing) {
             for (guint i = 0; i < conf->search->len; i++) {
                 const char *domain = conf->search->pdata[i];
+                g_autofree char *candidate = NULL;
 
-                /* "if (z-p < 256 - l - 1)"; a "." domain makes "name.."
-                 * which __res_mkquery refuses: skipped. */
-                if (domain[0] != '\0' && strlen(domain) < 256 - strlen(bare) - 1)
-                    g_ptr_array_add(out, g_strconcat(bare, ".", domain, NULL));
+                /* "if (z-p < 256 - l - 1)": longer ones are skipped.  A
+                 * "." domain is skipped here too (see the DOC comment). */
+                if (domain[0] == '\0' || strlen(domain) >= 256 - strlen(bare) - 1)
+                    continue;
+                candidate = g_strconcat(bare, ".", domain, NULL);
+                /* One that passes that test but not __res_mkquery (254
+                 * or 255 characters, a bad label) ends the walk: its
+                 * EAI_NONAME is not the 0 that means "try the next". */
+                if (!musl_query_name_ok(candidate))
+                    return out;
+                g_ptr_array_add(out, g_steal_pointer(&candidate));
             }
         }
-        g_ptr_array_add(out, g_strdup(bare));
+        if (musl_query_name_ok(bare))
+            g_ptr_array_add(out, g_strdup(bare));
         return out;
     }
     gboolean as_is_first = dots >= conf->ndots || trailing;

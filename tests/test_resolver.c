@@ -381,6 +381,52 @@ test_resolver_candidates(void **state)
     assert_string_equal(r->pdata[1], "db");
 }
 
+/* Names musl's __res_mkquery cannot encode are never sent: the real
+ * musl 1.2.3 sent nothing for "web..", ".web", "", a 64-character label
+ * or a 254-character name, and stopped the walk at a search domain that
+ * made the name 254 characters long (tests/tools/musl-resolver.sh), where
+ * knetsim queried each of them. */
+static void
+test_resolver_musl_sends_only_names_it_can_encode(void **state)
+{
+    (void) state;
+    g_autofree char *label61 = g_strnfill(61, 'x');
+    g_autofree char *label63 = g_strnfill(63, 'n');
+    g_autofree char *label64 = g_strnfill(64, 'z');
+    /* 3 x 62 + 4 = 190 characters: with a 63-character name, 254. */
+    g_autofree char *domain190 = g_strdup_printf("%s.%s.%s.yyyy", label61, label61, label61);
+    g_autofree char *domain189 = g_strdup_printf("%s.%s.%s.yyy", label61, label61, label61);
+    g_autofree char *long_conf = g_strdup_printf(
+        "search %s svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", domain190);
+    g_autofree char *ok_conf = g_strdup_printf(
+        "search %s svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", domain189);
+    g_autofree char *bad_label = g_strdup_printf("%s.example", label64);
+    g_autofree char *name254 = g_strdup_printf("abcd.%s.%s.%s.%s", label61, label61, label61,
+                                               label63);
+    const char *const invalid[] = { "web..", ".web", "", "a..b", bad_label, name254 };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(invalid); i++) {
+        g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, POD_RESOLV_CONF, invalid[i]);
+
+        assert_int_equal(musl->status, KN_RESOLVER_NXDOMAIN);
+        assert_int_equal(musl->n_queries, 0);
+    }
+    {
+        /* 254 characters: EAI_NONAME ends the walk there. */
+        g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, long_conf, label63);
+
+        assert_int_equal(musl->status, KN_RESOLVER_NXDOMAIN);
+        assert_int_equal(musl->n_queries, 0);
+    }
+    {
+        /* 253 characters are sent; then the walk goes on. */
+        g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, ok_conf, label63);
+
+        assert_int_equal(musl->status, KN_RESOLVER_NXDOMAIN);
+        assert_int_equal(musl->n_queries, 6);
+    }
+}
+
 static void
 on_query_done(const KnResolverResult *result, gpointer user_data)
 {
@@ -425,6 +471,7 @@ main(void)
         cmocka_unit_test(test_resolver_truncated_answer_retries_over_tcp),
         cmocka_unit_test(test_resolver_dead_first_nameserver),
         cmocka_unit_test(test_resolver_candidates),
+        cmocka_unit_test(test_resolver_musl_sends_only_names_it_can_encode),
         cmocka_unit_test(test_resolver_direct_query),
     };
     return cmocka_run_group_tests_name("resolver", tests, NULL, NULL);
