@@ -64,10 +64,10 @@
  * single-request mode lasts one lookup, not the process; CNAME chains
  * are not checked against the owner names.  Go's pure resolver is not
  * modelled.  A "." search domain is skipped by musl's walk here; the
- * real musl 1.2.3 builds "name.." into a query with a stray byte after
- * the question, which dnsmasq never answered (EAI_AGAIN after the
- * timeout, tests/tools/musl-resolver.sh); what CoreDNS does with it is
- * not known here.
+ * real musl 1.2.3 turns "name.." into a malformed question (the label
+ * "name", then the '.' itself read as a label length), which dnsmasq
+ * answered REFUSED; musl ignores that, waits out the timeout and fails
+ * with EAI_AGAIN without trying the rest of the list.
  *
  * Sockets: A and AAAA leave from one socket, so one source port and one
  * conntrack entry: the second datagram, NEW still, takes the DNAT the
