@@ -279,6 +279,30 @@ test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s(void **state)
     assert_int_equal(musl->elapsed, 2500 * KN_MSEC + 250 * KN_USEC);
 }
 
+/* musl sends `attempts` rounds, not one more when timeout / attempts
+ * leaves a remainder: the real musl 1.2.3 asked a silent server 3 times
+ * with timeout:1 attempts:3, where knetsim sent a 4th round at 999 ms. */
+static void
+test_resolver_musl_sends_attempts_rounds(void **state)
+{
+    (void) state;
+    static const char *const options[] = { "timeout:1 attempts:3", "timeout:1 attempts:4",
+                                            "timeout:5 attempts:3", "timeout:2 attempts:7" };
+    static const guint rounds[] = { 3, 4, 3, 7 };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(options); i++) {
+        FakeNet *net = cluster_net();
+        g_autofree char *conf = g_strdup_printf("nameserver 10.96.0.10\noptions %s\n", options[i]);
+
+        g_ptr_array_add(net->dns_silent, g_strdup("silent.test"));
+        g_autoptr(Lookup) musl = resolve_with(net, KN_LIBC_MUSL, conf, "x.silent.test",
+                                              KN_RESOLVER_BOTH);
+
+        assert_int_equal(musl->status, KN_RESOLVER_AGAIN);
+        assert_int_equal(musl->n_queries, 2 * rounds[i]);
+    }
+}
+
 static void
 test_resolver_glibc_timeout_retries_then_gives_up(void **state)
 {
@@ -466,6 +490,7 @@ main(void)
         cmocka_unit_test(test_resolver_a_only_and_no_aaaa),
         cmocka_unit_test(test_resolver_literal_and_hosts_need_no_query),
         cmocka_unit_test(test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s),
+        cmocka_unit_test(test_resolver_musl_sends_attempts_rounds),
         cmocka_unit_test(test_resolver_glibc_timeout_retries_then_gives_up),
         cmocka_unit_test(test_resolver_glibc_servfail_goes_on),
         cmocka_unit_test(test_resolver_truncated_answer_retries_over_tcp),
