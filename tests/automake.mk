@@ -83,7 +83,8 @@ tests_test_capture_CFLAGS = $(tests_cflags)
 check_PROGRAMS += tests/pcap_sample
 tests_pcap_sample_SOURCES = tests/pcap_sample.c tests/sample_capture.c tests/sample_capture.h
 
-# What knetsim's resolver sends, for tests/tools/glibc-resolver.sh.
+# What knetsim's resolver sends, for tests/tools/glibc-resolver.sh and
+# musl-resolver.sh.
 check_PROGRAMS += tests/resolver_sequence
 tests_test_images_CFLAGS = $(tests_cflags)
 tests_test_shell_CFLAGS = $(tests_cflags)
@@ -181,7 +182,8 @@ EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_
 # Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
 # is missing (iptables-restore.sh: when not root).
 TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh \
-	tests/tools/tshark-scenarios.sh tests/tools/glibc-resolver.sh
+	tests/tools/tshark-scenarios.sh tests/tools/glibc-resolver.sh \
+	tests/tools/musl-resolver.sh
 TESTS += $(TOOL_TESTS)
 EXTRA_DIST += $(TOOL_TESTS) tests/tools/tshark-lib.sh
 
