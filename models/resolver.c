@@ -48,6 +48,10 @@
  *    characters, an empty label or one over 63) is not sent and ends
  *    the lookup with EAI_NONAME, in the middle of the walk too; so does
  *    an empty name, one of 255 characters or more, or two final dots.
+ *    A "." domain makes "name..", which __res_mkquery encodes into a
+ *    malformed question (musl_stray_dot_query) that no server answers
+ *    in a way musl accepts: the lookup waits out the timeout and fails
+ *    with EAI_AGAIN, without trying the rest of the list.
  *  - Per name, A then AAAA, sent together from one socket to every
  *    nameserver at once; re-sent (to all servers, for the queries not yet
  *    answered) every timeout/attempts milliseconds while less than
@@ -64,11 +68,7 @@
  * IPv4-only answers in that order anyway); glibc's "sticky"
  * single-request mode lasts one lookup, not the process; CNAME chains
  * are not checked against the owner names.  Go's pure resolver is not
- * modelled.  A "." search domain is skipped by musl's walk here; the
- * real musl 1.2.3 turns "name.." into a malformed question (the label
- * "name", then the '.' itself read as a label length), which dnsmasq
- * answered REFUSED; musl ignores that, waits out the timeout and fails
- * with EAI_AGAIN without trying the rest of the list.
+ * modelled.
  *
  * Sockets: A and AAAA leave from one socket, so one source port and one
  * conntrack entry: the second datagram, NEW still, takes the DNAT the
@@ -360,6 +360,34 @@ new_id(Lookup *lookup)
     return ++lookup->next_id;
 }
 
+/* What musl's __res_mkquery makes of "name.." (a name and a "." search
+ * domain): it drops one final dot and copies "name." into the question,
+ * then turns each '.' before a label into that label's length; the last
+ * '.' has no label after it, so it stays, and the server reads it as the
+ * length (46) of a label that is not there.  The question is the one for
+ * "name" with its root byte replaced by '.', and one zero byte after the
+ * class.  Servers cannot parse it (dnsmasq answered REFUSED, CoreDNS
+ * drops what it cannot parse), and musl accepts neither.  New. */
+static GBytes *
+musl_stray_dot_query(guint16 id, const char *name, guint16 type)
+{
+    g_autofree char *bare = g_strndup(name, strlen(name) - 2);
+    g_autoptr(GBytes) wire = kn_dns_query_encode(id, bare, type, TRUE, FALSE, 0, FALSE);
+    gsize size;
+    const guint8 *data = g_bytes_get_data(wire, &size);
+    GByteArray *out = g_byte_array_sized_new(size + 1);
+    const guint8 zero = 0;
+    /* 12 bytes of header, then a length byte per label and the labels
+     * (strlen + 1), then the root byte. */
+    gsize root = 12 + strlen(bare) + 1;
+
+    g_assert(root < size && data[root] == 0);
+    g_byte_array_append(out, data, size);
+    out->data[root] = '.';
+    g_byte_array_append(out, &zero, 1);
+    return g_byte_array_free_to_bytes(out);
+}
+
 /* A Send for 'name' (candidate number 'candidate') with the query types
  * 'flags' asks for, A first. */
 static Send *
@@ -387,6 +415,11 @@ send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_ty
         /* musl: "Ensure query IDs are distinct." */
         if (i == 1 && send->ids[1] == send->ids[0])
             send->ids[1]++;
+        if (lookup->conf->libc == KN_LIBC_MUSL && !lookup->direct
+            && g_str_has_suffix(name, "..")) {
+            send->wire[i] = musl_stray_dot_query(send->ids[i], name, send->types[i]);
+            continue;
+        }
         send->wire[i] = kn_dns_query_encode(send->ids[i], name, send->types[i], rd,
                                             glibc && lookup->conf->trust_ad,
                                             glibc && lookup->conf->edns0 ? KN_DNS_EDNS_SIZE_GLIBC : 0, FALSE);
@@ -1213,7 +1246,6 @@ musl_query_name_ok(const char *name)
 
         if (end == NULL)
             end = label + strlen(label);
-
         if (end == label || end - label > 63)
             return FALSE;
         if (*end == '\0')
@@ -1244,10 +1276,19 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
                 const char *domain = conf->search->pdata[i];
                 g_autofree char *candidate = NULL;
 
-                /* "if (z-p < 256 - l - 1)": longer ones are skipped.  A
-                 * "." domain is skipped here too (see the DOC comment). */
-                if (domain[0] == '\0' || strlen(domain) >= 256 - strlen(bare) - 1)
+                /* "if (z-p < 256 - l - 1)": longer ones are skipped. */
+                if (strlen(domain) >= 256 - strlen(bare) - 1)
                     continue;
+                /* A "." domain makes "name..", which __res_mkquery
+                 * accepts but encodes wrong (musl_stray_dot_query). */
+                if (domain[0] == '\0') {
+                    /* Checked as "name." is: the labels of "name", and
+                     * 253 characters with the dot. */
+                    if (!musl_query_name_ok(bare) || strlen(bare) + 1 > 253)
+                        return out;
+                    g_ptr_array_add(out, g_strconcat(bare, "..", NULL));
+                    continue;
+                }
                 candidate = g_strconcat(bare, ".", domain, NULL);
                 /* One that passes that test but not __res_mkquery (254
                  * or 255 characters, a bad label) ends the walk: its

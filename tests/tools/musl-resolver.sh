@@ -197,7 +197,9 @@ check() {
     # shellcheck disable=SC2086
     "$sequence" --status musl "$work/resolv.conf" "$name" "$families" $zone > "$work/sim.raw" \
         || { echo "resolver_sequence failed for '$name'"; exit 99; }
-    runs < "$work/sim.raw" | sed "$nodata" > "$work/sim"
+    # dnsmasq logs no query[] line for the malformed question musl sends
+    # for "name.." (a "." search domain): leave knetsim's out too.
+    grep -v '^[^ ]*\.\. ' "$work/sim.raw" | runs | sed "$nodata" > "$work/sim"
     checked=$((checked + 1))
     if ! cmp -s "$work/real" "$work/sim"; then
         echo "FAIL: $what, '$name' $families: musl sent (left), knetsim sent (right):"
@@ -285,9 +287,13 @@ check "64-character label" A+AAAA "$(repeat 64 z).example"
 check "253-character name" A+AAAA "abc.$(repeat 3 "$label.")$(repeat 63 w)"
 check "254-character name" A+AAAA "abcd.$(repeat 3 "$label.")$(repeat 63 w)"
 check "255-character name" A+AAAA "abcde.$(repeat 3 "$label.")$(repeat 63 w)"
-# Search domains written with a final dot.  (Not "search .": the real
-# musl 1.2.3 sends a malformed question for "web..", which knetsim does
-# not model; see the DOC comment of models/resolver.c.)
+# A "." search domain (the kubelet writes "search ." when its
+# --resolv-conf is ""): musl sends "web.." as a malformed question that
+# dnsmasq refuses, and fails after the timeout; a name with enough dots
+# skips the search.  Then search domains written with a final dot.
+conf "search . svc.cluster.local" "nameserver $server" "options ndots:1 timeout:1"
+check "search ." A+AAAA web
+check "search ." A+AAAA web.svc.cluster.local
 conf "search app.svc.cluster.local. svc.cluster.local." "nameserver $server" "options ndots:5"
 check "search domains with a final dot" A+AAAA web
 check "search domains with a final dot" A+AAAA nothere
