@@ -26,6 +26,10 @@
  * - `rollout status deployment/NAME`: the "Waiting for deployment ..."
  *   lines as the counts change, then 'deployment "NAME" successfully rolled
  *   out'.
+ * - `rollout history|undo [--to-revision=N]|restart deployment/NAME`: the
+ *   controller's revision annotations listed, an old template put back
+ *   ("rolled back", or "skipped rollback (current template already matches
+ *   revision N)"), or a restartedAt template annotation ("restarted").
  * - `wait --for=condition=C[=S]|delete|create|jsonpath=P[=V] (TYPE/NAME... |
  *   TYPE NAME... | TYPE -l SEL | TYPE --all) [--timeout=30s]` (wait.go): the
  *   objects are chosen as it starts ("no matching resources found" when a
@@ -1059,6 +1063,15 @@ cmd_label(Run *run, GStrv words)
     g_string_append_printf(run->result.out, "%s/%s labeled\n", singular(kind), name);
 }
 
+/* An object's deployment.kubernetes.io/revision; 0 if none. */
+static guint64
+revision_annotation(const KnObjectMeta *meta)
+{
+    const char *text = kn_labels_get(meta->annotations, "deployment.kubernetes.io/revision");
+
+    return text != NULL ? g_ascii_strtoull(text, NULL, 10) : 0;
+}
+
 /* rollout status: prints a line whenever the progress it reports changes. */
 static gboolean
 poll_rollout(gpointer data)
@@ -1096,22 +1109,166 @@ poll_rollout(gpointer data)
     return FALSE;
 }
 
+/* The ReplicaSets a Deployment owns, by revision (rollout history and
+ * undo); sorted, lowest first. */
+static GPtrArray *
+revisions_of(KnStore *store, const KnDeployment *d)
+{
+    g_autoptr(GPtrArray) owned = kn_store_list_owned(store, KN_KIND_REPLICA_SET, d->meta.uid);
+    GPtrArray *sets = g_ptr_array_new();
+
+    for (guint i = 0; i < owned->len; i++) {
+        const KnReplicaSet *rs = owned->pdata[i];
+        guint64 revision = revision_annotation(&rs->meta);
+        guint at = sets->len;
+
+        if (revision == 0)
+            continue;
+        while (at > 0 && revision_annotation(&((const KnReplicaSet *) sets->pdata[at - 1])->meta) > revision)
+            at--;
+        g_ptr_array_insert(sets, (gint) at, (gpointer) rs);
+    }
+    return sets;
+}
+
+/* rollout history: each revision and its change-cause (HistoryViewer),
+ * under the object's name as NamePrinter writes it. */
+static void
+rollout_history(Run *run, KnDeployment *d)
+{
+    g_autoptr(GPtrArray) sets = revisions_of(run->kubectl->cluster->store, d);
+    g_autoptr(GString) table = g_string_new("REVISION  CHANGE-CAUSE\n");
+
+    g_string_append_printf(run->result.out, "deployment.apps/%s \n", d->meta.name);
+    if (sets->len == 0) {
+        g_string_append(run->result.out, "No rollout history found.\n");
+        return;
+    }
+    for (guint i = 0; i < sets->len; i++) {
+        const KnReplicaSet *rs = sets->pdata[i];
+        const char *cause = kn_labels_get(rs->meta.annotations, "kubernetes.io/change-cause");
+
+        /* tabwriter(0, 8, 2): REVISION is the widest first cell unless
+         * revisions reach 8 digits. */
+        g_string_append_printf(table, "%-8" G_GUINT64_FORMAT "  %s\n", revision_annotation(&rs->meta),
+                               cause != NULL && *cause != '\0' ? cause : "<none>");
+    }
+    g_string_append_printf(run->result.out, "%s\n", table->str);
+}
+
+/* rollout undo [--to-revision=N] (DeploymentRollbacker): the template of
+ * the revision asked for, or of the one before the latest, goes back
+ * into the Deployment; the controller then finds that ReplicaSet again
+ * and gives it the next revision. */
+static void
+rollout_undo(Run *run, KnDeployment *d, guint64 to_revision)
+{
+    KnStore *store = run->kubectl->cluster->store;
+    g_autoptr(GPtrArray) sets = revisions_of(store, d);
+    const KnReplicaSet *target = NULL;
+    guint64 seed = kn_sim_seed(run->kubectl->cluster->sim);
+
+    for (guint i = 0; i < sets->len; i++) {
+        const KnReplicaSet *rs = sets->pdata[i];
+
+        if (to_revision != 0 ? revision_annotation(&rs->meta) == to_revision : i + 2 == sets->len)
+            target = rs;
+    }
+    if (target == NULL) {
+        if (to_revision != 0)
+            fail(run, "error: unable to find specified revision %" G_GUINT64_FORMAT " in history", to_revision);
+        else
+            fail(run, "error: no rollout history found for deployment \"%s\"", d->meta.name);
+        return;
+    }
+
+    KnPodTemplate template = { 0 };
+
+    template.labels = kn_labels_copy(target->template.labels);
+    kn_labels_remove(template.labels, "pod-template-hash");
+    template.annotations = kn_labels_copy(target->template.annotations);
+    template.spec = (KnPodSpec) { 0 };
+    kn_pod_spec_copy(&template.spec, &target->template.spec);
+
+    g_autofree char *want = kn_workloads_template_hash(&template, seed);
+    g_autofree char *have = kn_workloads_template_hash(&d->template, seed);
+
+    if (strcmp(want, have) == 0) {
+        g_string_append_printf(run->result.out, "deployment.apps/%s skipped rollback (current template already "
+                               "matches revision %" G_GUINT64_FORMAT ")\n", d->meta.name,
+                               revision_annotation(&target->meta));
+        kn_pod_template_clear(&template);
+        return;
+    }
+    kn_pod_template_clear(&d->template);
+    d->template = template;
+    kn_store_update(store, KN_KIND_DEPLOYMENT, d, TRUE);
+    g_string_append_printf(run->result.out, "deployment.apps/%s rolled back\n", d->meta.name);
+}
+
+/* rollout restart (ObjectRestarterFn): a template annotation with the
+ * time, so the template changes and a new ReplicaSet rolls out. */
+static void
+rollout_restart(Run *run, KnDeployment *d)
+{
+    g_autofree char *now = kn_kubectl_print_timestamp(kn_sim_now(run->kubectl->cluster->sim));
+
+    if (g_strcmp0(kn_labels_get(d->template.annotations, "kubectl.kubernetes.io/restartedAt"), now) == 0) {
+        fail(run, "error: failed to create patch for deployment.apps/%s: if restart has already been triggered "
+             "within the past second, please wait before attempting to trigger another", d->meta.name);
+        return;
+    }
+    kn_labels_set(d->template.annotations, "kubectl.kubernetes.io/restartedAt", now);
+    kn_store_update(run->kubectl->cluster->store, KN_KIND_DEPLOYMENT, d, TRUE);
+    g_string_append_printf(run->result.out, "deployment.apps/%s restarted\n", d->meta.name);
+}
+
 static void
 cmd_rollout(Run *run, GStrv words)
 {
-    static const Flag flags[] = { { "watch", 'w', FALSE }, { "timeout", 0, TRUE }, { NULL } };
+    static const Flag flags[] = {
+        { "watch", 'w', FALSE }, { "timeout", 0, TRUE }, { "to-revision", 0, TRUE }, { "revision", 0, TRUE },
+        { NULL },
+    };
     g_auto(Args) args = { 0 };
     guint next = 0;
     KnKind kind;
     g_autofree char *name = NULL;
+    g_autofree char *usage = NULL;
+    const char *sub = words[1];
 
-    if (words[1] == NULL || strcmp(words[1], "status") != 0) {
-        fail(run, "error: unknown command \"%s\" for \"kubectl rollout\"", words[1] != NULL ? words[1] : "");
+    if (sub == NULL || (strcmp(sub, "status") != 0 && strcmp(sub, "history") != 0 && strcmp(sub, "undo") != 0
+                        && strcmp(sub, "restart") != 0)) {
+        fail(run, "error: unknown command \"%s\" for \"kubectl rollout\"", sub != NULL ? sub : "");
         return;
     }
-    if (!parse_args(run, words, 2, flags, "kubectl rollout status", &args)
+    usage = g_strdup_printf("kubectl rollout %s", sub);
+    if (!parse_args(run, words, 2, flags, usage, &args)
         || !resource_and_name(run, &args, &next, &kind, &name))
         return;
+    if (strcmp(sub, "status") != 0) {
+        KnDeployment *d = kind == KN_KIND_DEPLOYMENT
+                          ? kn_store_lookup(run->kubectl->cluster->store, kind, namespace_of(&args), name) : NULL;
+        guint64 to_revision = 0;
+
+        if (kind != KN_KIND_DEPLOYMENT) {
+            g_string_append_printf(run->result.err, "knetsim: kubectl rollout %s of a %s is not simulated\n",
+                                   sub, kn_kind_name(kind));
+            run->result.status = 126;
+        } else if (d == NULL) {
+            not_found(run, kind, name);
+        } else if (strcmp(sub, "restart") == 0) {
+            rollout_restart(run, d);
+        } else if (strcmp(sub, "history") == 0 && flag(&args, "revision") != NULL) {
+            g_string_append(run->result.err, "knetsim: kubectl rollout history --revision is not simulated\n");
+            run->result.status = 126;
+        } else if (strcmp(sub, "history") == 0) {
+            rollout_history(run, d);
+        } else if (int_flag(run, &args, "to-revision", G_MAXINT64, &to_revision)) {
+            rollout_undo(run, d, to_revision);
+        }
+        return;
+    }
     if (kind != KN_KIND_DEPLOYMENT) {
         fail(run, "error: no status viewer has been implemented for %s", kn_kind_name(kind));
         return;

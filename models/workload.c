@@ -161,6 +161,14 @@ kn_workloads_template_hash(const KnPodTemplate *template, guint64 seed)
                 g_string_append_printf(text, " %s", (const char *) p->command->pdata[j]);
         }
     }
+    /* The template's annotations (`rollout restart` sets one), hashed
+     * only when there are some so that templates without keep their
+     * hashes. */
+    if (kn_labels_size(template->annotations) > 0) {
+        g_autofree char *annotations = kn_labels_to_string(template->annotations);
+
+        g_string_append_printf(text, "a%s", annotations);
+    }
     /* And spec.dnsConfig (hashed only when given, so that templates
      * without it keep their hashes). */
     if (template->spec.dns_config != NULL) {
@@ -404,6 +412,74 @@ sync_rollout_conditions(KnDeployment *d, const KnReplicaSet *new_rs, guint repli
     return changed;
 }
 
+#define REVISION_ANNOTATION "deployment.kubernetes.io/revision"
+#define REVISION_HISTORY_ANNOTATION "deployment.kubernetes.io/revision-history"
+#define DESIRED_REPLICAS_ANNOTATION "deployment.kubernetes.io/desired-replicas"
+#define MAX_REPLICAS_ANNOTATION "deployment.kubernetes.io/max-replicas"
+
+/* An object's revision annotation; 0 if none. */
+static guint64
+revision_of(const KnObjectMeta *meta)
+{
+    const char *text = kn_labels_get(meta->annotations, REVISION_ANNOTATION);
+
+    return text != NULL ? g_ascii_strtoull(text, NULL, 10) : 0;
+}
+
+/* Sets 'key' to 'value' in 'labels'; TRUE if that changed it. */
+static gboolean
+set_annotation(KnLabels *labels, const char *key, const char *value)
+{
+    if (g_strcmp0(kn_labels_get(labels, key), value) == 0)
+        return FALSE;
+    kn_labels_set(labels, key, value);
+    return TRUE;
+}
+
+/* getNewReplicaSet's bookkeeping (deployment/sync.go, util): the new
+ * ReplicaSet's revision is one past the highest of the others (an old
+ * template come back, as after `rollout undo`, takes the new number and
+ * keeps its old ones in revision-history); it carries the Deployment's
+ * replicas and replicas + maxSurge; the Deployment shows its revision.
+ * TRUE if the Deployment changed; updates the ReplicaSet itself. */
+static gboolean
+sync_revision(KnWorkloads *workloads, KnDeployment *d, KnReplicaSet *new_rs, const GPtrArray *all_rs)
+{
+    KnStore *store = workloads->cluster->store;
+    guint64 max_old = 0, revision = revision_of(&new_rs->meta);
+    gboolean rs_changed = FALSE;
+    char text[24];
+
+    for (guint i = 0; i < all_rs->len; i++) {
+        const KnReplicaSet *rs = all_rs->pdata[i];
+
+        if (rs != new_rs && owned_by(&rs->meta, KN_KIND_DEPLOYMENT, &d->meta))
+            max_old = MAX(max_old, revision_of(&rs->meta));
+    }
+    if (revision < max_old + 1) {
+        if (revision > 0) {
+            const char *history = kn_labels_get(new_rs->meta.annotations, REVISION_HISTORY_ANNOTATION);
+            g_autofree char *joined = history != NULL
+                                      ? g_strdup_printf("%s,%" G_GUINT64_FORMAT, history, revision)
+                                      : g_strdup_printf("%" G_GUINT64_FORMAT, revision);
+
+            kn_labels_set(new_rs->meta.annotations, REVISION_HISTORY_ANNOTATION, joined);
+        }
+        revision = max_old + 1;
+        g_snprintf(text, sizeof text, "%" G_GUINT64_FORMAT, revision);
+        kn_labels_set(new_rs->meta.annotations, REVISION_ANNOTATION, text);
+        rs_changed = TRUE;
+    }
+    g_snprintf(text, sizeof text, "%u", d->replicas);
+    rs_changed |= set_annotation(new_rs->meta.annotations, DESIRED_REPLICAS_ANNOTATION, text);
+    g_snprintf(text, sizeof text, "%u", d->replicas + resolve_bound(&d->max_surge, d->replicas, TRUE));
+    rs_changed |= set_annotation(new_rs->meta.annotations, MAX_REPLICAS_ANNOTATION, text);
+    if (rs_changed)
+        kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, FALSE);
+    g_snprintf(text, sizeof text, "%" G_GUINT64_FORMAT, revision);
+    return set_annotation(d->meta.annotations, REVISION_ANNOTATION, text);
+}
+
 static void
 reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 {
@@ -414,7 +490,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
     g_autoptr(GPtrArray) all_rs = kn_store_list_owned(store, KN_KIND_REPLICA_SET, d->meta.uid);
     g_autoptr(GPtrArray) old_rs = g_ptr_array_new();
     guint total = 0, available = 0;
-    gboolean conditions = FALSE;
+    gboolean changed = FALSE;       /* conditions or annotations */
 
     if (new_rs == NULL) {
         new_rs = kn_replica_set_new();
@@ -435,11 +511,12 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         new_rs->replicas = 0;
         kn_store_add(store, KN_KIND_REPLICA_SET, new_rs, NULL);
         /* getNewReplicaSet: a rollout starts. */
-        conditions = set_deployment_condition(d, "Progressing", TRUE, "NewReplicaSetCreated",
-                                              g_strdup_printf("Created new replica set \"%s\"", rs_name),
-                                              kn_sim_now(workloads->cluster->sim));
+        changed = set_deployment_condition(d, "Progressing", TRUE, "NewReplicaSetCreated",
+                                           g_strdup_printf("Created new replica set \"%s\"", rs_name),
+                                           kn_sim_now(workloads->cluster->sim));
     }
 
+    changed |= sync_revision(workloads, d, new_rs, all_rs);
     for (guint i = 0; i < all_rs->len; i++) {
         KnReplicaSet *rs = all_rs->pdata[i];
 
@@ -520,10 +597,10 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         if (rs == new_rs)
             updated = rs->status_replicas;
     }
-    conditions |= sync_rollout_conditions(d, new_rs, replicas, updated, ready, ready,
-                                          kn_sim_now(workloads->cluster->sim));
+    changed |= sync_rollout_conditions(d, new_rs, replicas, updated, ready, ready,
+                                       kn_sim_now(workloads->cluster->sim));
 
-    if (conditions || d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated
+    if (changed || d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated
         || d->observed_generation != d->meta.generation) {
         d->observed_generation = d->meta.generation;
         d->status_replicas = replicas;

@@ -437,6 +437,61 @@ test_kubectl_set_image(void **state)
     assert_string_equal(f->out, "deployment.apps/web image updated\n");
 }
 
+static const char *
+revision(Fixture *f, KnKind kind, const char *name)
+{
+    const KnObjectMeta *meta = kn_object_meta(kn_store_lookup(f->t->cluster->store, kind, "default", name));
+
+    return kn_labels_get(meta->annotations, "deployment.kubernetes.io/revision");
+}
+
+/* The controller numbers the revisions (a template come back takes the
+ * next number and keeps the old one in revision-history); rollout
+ * history lists them, undo goes back to the one before the latest (or
+ * --to-revision) and restart rolls out a template with restartedAt. */
+static void
+test_kubectl_rollout_history_undo_restart(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=2");
+    kubectl(f, "rollout status deployment/web");
+    assert_string_equal(revision(f, KN_KIND_DEPLOYMENT, "web"), "1");
+    assert_int_equal(kubectl(f, "rollout undo deployment/web"), 1);
+    assert_string_equal(f->err, "error: no rollout history found for deployment \"web\"\n");
+
+    kubectl(f, "set image deployment/web nginx=nginx:1.28");
+    kubectl(f, "rollout status deployment/web");
+    assert_int_equal(kubectl(f, "rollout history deployment/web"), 0);
+    assert_string_equal(f->out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+
+    g_autoptr(GPtrArray) sets = kn_store_list(f->t->cluster->store, KN_KIND_REPLICA_SET, "default");
+    const KnReplicaSet *first = NULL;
+
+    for (guint i = 0; i < sets->len; i++)
+        if (g_strcmp0(revision(f, KN_KIND_REPLICA_SET, ((KnReplicaSet *) sets->pdata[i])->meta.name), "1") == 0)
+            first = sets->pdata[i];
+    assert_non_null(first);
+    assert_int_equal(kubectl(f, "rollout undo deployment/web"), 0);
+    assert_string_equal(f->out, "deployment.apps/web rolled back\n");
+    kubectl(f, "rollout status deployment/web");
+    assert_string_equal(revision(f, KN_KIND_REPLICA_SET, first->meta.name), "3");
+    assert_string_equal(kn_labels_get(first->meta.annotations, "deployment.kubernetes.io/revision-history"), "1");
+    assert_string_equal(kn_labels_get(first->meta.annotations, "deployment.kubernetes.io/desired-replicas"), "2");
+    assert_string_equal(kn_labels_get(first->meta.annotations, "deployment.kubernetes.io/max-replicas"), "3");
+    assert_string_equal(revision(f, KN_KIND_DEPLOYMENT, "web"), "3");
+    assert_int_equal(first->replicas, 2);
+    assert_int_equal(kubectl(f, "rollout undo deployment/web --to-revision=3"), 0);
+    assert_string_equal(f->out, "deployment.apps/web skipped rollback (current template already matches revision 3)\n");
+    assert_int_equal(kubectl(f, "rollout undo deployment/web --to-revision=1"), 1);
+    assert_string_equal(f->err, "error: unable to find specified revision 1 in history\n");
+
+    assert_int_equal(kubectl(f, "rollout restart deployment/web"), 0);
+    assert_string_equal(f->out, "deployment.apps/web restarted\n");
+    kubectl(f, "rollout status deployment/web");
+    assert_string_equal(revision(f, KN_KIND_DEPLOYMENT, "web"), "4");
+}
+
 static void
 test_kubectl_bad_usage_gives_kubectls_errors(void **state)
 {
@@ -491,6 +546,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_set_image, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_rollout_history_undo_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_label_and_split, setup, teardown),
