@@ -11,8 +11,9 @@
  *   [--name=N] [--type=T] [--protocol=TCP]`: a Service with the object's
  *   selector (a pod's labels) and labels; without --port, the first
  *   container port; prints "service/NAME exposed".
- * - `run NAME --image=I [--labels=k=v,...] [--port=P] [-- CMD ARGS]`: a pod
- *   labelled run=NAME; prints "pod/NAME created".
+ * - `run NAME --image=I [--labels=k=v,...] [--port=P [--expose]] [-- CMD
+ *   ARGS]`: a pod labelled run=NAME; prints "pod/NAME created", after
+ *   "service/NAME created" with --expose.
  * - `scale deployment NAME --replicas=N`: "deployment.apps/NAME scaled".
  * - `delete KIND NAME...`: 'service "NAME" deleted'; waits until the object
  *   is gone (--wait defaults to true), which for a pod is its termination.
@@ -693,19 +694,25 @@ cmd_run(Run *run, GStrv words)
     static const Flag flags[] = {
         { "image", 0, TRUE }, { "labels", 'L', TRUE }, { "port", 0, TRUE }, { "restart", 0, TRUE },
         { "rm", 0, FALSE }, { "stdin", 'i', FALSE }, { "tty", 't', FALSE }, { "command", 0, FALSE },
-        { "env", 0, TRUE }, { "dry-run", 0, TRUE }, { NULL },
+        { "env", 0, TRUE }, { "dry-run", 0, TRUE }, { "expose", 0, FALSE }, { NULL },
     };
     g_auto(Args) args = { 0 };
     guint64 port = 0;
+    gboolean expose;
 
     if (!parse_args(run, words, 1, flags, "kubectl run", &args) || !int_flag(run, &args, "port", 65535, &port))
         return;
+    expose = flag_on(&args, "expose");
     if (args.args->len < 1) {
         fail(run, "error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
         return;
     }
     if (flag(&args, "image") == NULL) {
         fail(run, "error: required flag(s) \"image\" not set");
+        return;
+    }
+    if (expose && flag(&args, "port") == NULL) {
+        fail(run, "error: --port must be set when exposing a service");
         return;
     }
 
@@ -738,8 +745,60 @@ cmd_run(Run *run, GStrv words)
         g_ptr_array_add(c->ports, p);
     }
     g_ptr_array_add(pod->spec.containers, c);
-    if (!dry_run(run, &args, KN_KIND_POD, pod, "created", FALSE))
-        created(run, KN_KIND_POD, pod);
+    if (!expose) {
+        if (!dry_run(run, &args, KN_KIND_POD, pod, "created", FALSE))
+            created(run, KN_KIND_POD, pod);
+        return;
+    }
+
+    /* --expose (run.go): the pod is created first, then generateService
+     * makes a ClusterIP Service (service/v2: selector --labels or
+     * run=NAME, labels only from --labels, one unnamed port, targetPort
+     * the same) and prints it; the pod is printed last. */
+    KnService *service = kn_service_new();
+    KnServicePort *sp = kn_service_port_new();
+    g_autofree char *pod_name = g_strdup(name);
+    g_autoptr(GError) error = NULL;
+
+    service->meta.namespace = g_strdup(pod->meta.namespace);
+    service->meta.name = g_strdup(name);
+    if (labels != NULL) {
+        kn_labels_free(service->meta.labels);
+        service->meta.labels = kn_labels_copy(pod->meta.labels);
+    }
+    service->spec.selector = kn_labels_copy(pod->meta.labels);
+    sp->port = (guint) port;
+    kn_int_or_string_set_number(&sp->target_port, (guint) port);
+    g_ptr_array_add(service->spec.ports, sp);
+    if (flag(&args, "dry-run") != NULL && strcmp(flag(&args, "dry-run"), "none") != 0) {
+        const char *output = flag(&args, "output");
+
+        if (output != NULL && strcmp(output, "name") != 0) {
+            g_string_append_printf(run->result.err, "knetsim: -o %s with --expose and --dry-run is not simulated\n",
+                                   output);
+            run->result.status = 126;
+            kn_object_free(KN_KIND_SERVICE, service);
+            kn_object_free(KN_KIND_POD, pod);
+            return;
+        }
+        dry_run(run, &args, KN_KIND_SERVICE, service, "created", FALSE);
+        if (run->result.status == 0)
+            dry_run(run, &args, KN_KIND_POD, pod, "created", FALSE);
+        else
+            kn_object_free(KN_KIND_POD, pod);
+        return;
+    }
+    if (!kn_apiserver_create(run->kubectl->cluster, KN_KIND_POD, pod, &error)) {
+        server_error(run, error);
+        kn_object_free(KN_KIND_SERVICE, service);
+        return;
+    }
+    /* A refused Service leaves the pod, printed, then the error. */
+    if (kn_apiserver_create(run->kubectl->cluster, KN_KIND_SERVICE, service, &error))
+        g_string_append_printf(run->result.out, "service/%s created\n", pod_name);
+    g_string_append_printf(run->result.out, "pod/%s created\n", pod_name);
+    if (error != NULL)
+        server_error(run, error);
 }
 
 static void

@@ -492,6 +492,32 @@ test_kubectl_rollout_history_undo_restart(void **state)
     assert_string_equal(revision(f, KN_KIND_DEPLOYMENT, "web"), "4");
 }
 
+/* run.go --expose: the pod, then a ClusterIP Service selecting run=NAME
+ * on --port, printed before the pod. */
+static void
+test_kubectl_run_expose(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "run nginx --image=nginx --expose"), 1);
+    assert_string_equal(f->err, "error: --port must be set when exposing a service\n");
+    assert_int_equal(kubectl(f, "run nginx --image=nginx --port=80 --expose"), 0);
+    assert_string_equal(f->out, "service/nginx created\npod/nginx created\n");
+
+    KnService *s = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "nginx");
+    const KnServicePort *p = s->spec.ports->pdata[0];
+
+    assert_int_equal(s->spec.type, KN_SERVICE_CLUSTER_IP);
+    assert_string_equal(kn_labels_get(s->spec.selector, "run"), "nginx");
+    assert_int_equal(kn_labels_size(s->meta.labels), 0);
+    assert_int_equal(p->port, 80);
+    assert_int_equal(p->target_port.number, 80);
+    assert_null(p->name);
+    assert_int_equal(kubectl(f, "run web --image=nginx --port=80 --expose --dry-run=client"), 0);
+    assert_string_equal(f->out, "service/web created (dry run)\npod/web created (dry run)\n");
+    assert_null(kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "web"));
+}
+
 static void
 test_kubectl_bad_usage_gives_kubectls_errors(void **state)
 {
@@ -546,6 +572,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_delete_pod_waits_for_termination, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_set_image, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_run_expose, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_history_undo_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
