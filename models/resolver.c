@@ -23,6 +23,12 @@
  *    TRY_AGAIN, NOERROR -> NO_DATA, others -> NO_RECOVERY.
  *  - getaddrinfo(AF_UNSPEC) sends A and AAAA together (T_QUERY_A_AND_AAAA,
  *    sendmmsg on one socket); no-aaaa and AF_INET send A alone.
+ *  - Before the walk, nss_dns's check_name: a name res_hnok refuses (an
+ *    empty label, one over 63 octets, over 255 octets in all, a leading
+ *    '-', a character outside [0-9A-Za-z_-]) is HOST_NOT_FOUND without
+ *    a query.  A candidate whose query __res_context_mkquery cannot
+ *    build (a search domain making it too long, or with a bad label) is
+ *    NO_RECOVERY without a query, which ends the search list.
  *  - res_send: `attempts` rounds over the nameservers (from a rotating
  *    offset with `rotate`, nameserver_offset); send_dg waits
  *    `timeout << ns` seconds for server index ns, divided by the
@@ -149,6 +155,7 @@ struct Lookup {
     KnResolverDone done;
     gpointer user_data;
     GDestroyNotify destroy;      /* frees 'user_data' if 'done' is never called */
+    KnResolverStatus local_status; /* answered without a query: the outcome */
     KnResolverResult result;
     GPtrArray *sends;            /* Send *, owned */
     gboolean direct;             /* kn_resolver_query() */
@@ -899,13 +906,122 @@ glibc_next_ns(Send *send)
     glibc_attempt(send);
 }
 
+/* What ns_name_pton makes of 'name' (resolv/ns_name.c): FALSE where it
+ * fails, so __res_context_mkquery fails and no query goes out: an empty
+ * label ("a..b", ".a", "a.."), a label over 63 octets, or a name over
+ * 255 octets in wire form.  A backslash escapes the next character or
+ * gives a decimal octet (\DDD).  If 'hostname' is not NULL, also says
+ * there whether every label octet is a letter, digit, '-' or '_' and the
+ * first label does not start with '-' (res_hnok's binary check). */
+static gboolean
+glibc_name_pton(const char *name, gboolean *hostname)
+{
+    gsize wire = 1;              /* the root's zero octet */
+    gsize label = 0;             /* octets in the label being read */
+    gboolean first = TRUE, ok_host = TRUE;
+
+    if (name[0] == '.' && name[1] == '\0')
+        name++;                  /* "." alone is the root */
+    for (const char *p = name; *p != '\0'; p++) {
+        guint c = (guchar) *p;
+
+        if (c == '.') {
+            if (label == 0)
+                return FALSE;
+            wire += label + 1;
+            label = 0;
+            first = FALSE;
+            continue;
+        }
+        if (c == '\\') {
+            if (g_ascii_isdigit(p[1])) {
+                if (!g_ascii_isdigit(p[2]) || !g_ascii_isdigit(p[3]))
+                    return FALSE;
+                c = (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+                if (c > 255)
+                    return FALSE;
+                p += 3;
+            } else if (p[1] != '\0') {
+                c = (guchar) *++p;
+            } else {
+                return FALSE;
+            }
+        }
+        if (!g_ascii_isalnum(c) && c != '-' && c != '_')
+            ok_host = FALSE;
+        if (first && label == 0 && c == '-')
+            ok_host = FALSE;
+        if (++label > 63)
+            return FALSE;
+    }
+    if (label > 0)
+        wire += label + 1;
+    if (wire > 255)
+        return FALSE;
+    if (hostname != NULL)
+        *hostname = ok_host;
+    return TRUE;
+}
+
+/* res_hnok(), which nss_dns's check_name applies to the name getaddrinfo()
+ * and gethostbyname2() are given before any query: printable ASCII, a
+ * valid domain name, host name characters only.  A name that fails is
+ * HOST_NOT_FOUND without a query. */
+static gboolean
+glibc_hnok(const char *name)
+{
+    gboolean hostname = FALSE;
+
+    for (const char *p = name; *p != '\0'; p++)
+        if ((guchar) *p <= ' ' || (guchar) *p > '~')
+            return FALSE;
+    return glibc_name_pton(name, &hostname) && hostname;
+}
+
+static void glibc_walk(Lookup *lookup);
+static void glibc_give_up(Lookup *lookup);
+
+/* The candidate's query cannot be built (search domain and name together
+ * over 255 octets, or a bad label in a search domain): __res_context_query
+ * returns -1 with NO_RECOVERY before sending anything, which
+ * __res_context_search takes as "anything else": the search list ends
+ * there; the name as is may still follow. */
+static void
+glibc_unsendable(Lookup *lookup)
+{
+    lookup->herrno = H_NO_RECOVERY;
+    switch (lookup->phase) {
+    case PHASE_AS_IS_FIRST:
+        if (lookup->trailing_dot) {
+            finish(lookup, KN_RESOLVER_FAIL, NULL);
+            return;
+        }
+        lookup->saved_herrno = H_NO_RECOVERY;
+        lookup->tried_as_is = TRUE;
+        lookup->phase = PHASE_SEARCH;
+        break;
+    case PHASE_SEARCH:
+        lookup->search_index = lookup->conf->search->len;
+        break;
+    case PHASE_AS_IS_LAST:
+        glibc_give_up(lookup);
+        return;
+    }
+    glibc_walk(lookup);
+}
+
 /* __res_context_query for 'name' (candidate 'candidate'). */
 static void
 glibc_query(Lookup *lookup, guint candidate)
 {
-    Send *send = send_new(lookup, candidate, lookup->flags, 0, TRUE);
     guint nscount = lookup->conf->nameservers->len;
+    Send *send;
 
+    if (!glibc_name_pton(lookup->result.candidates->pdata[candidate], NULL)) {
+        glibc_unsendable(lookup);
+        return;
+    }
+    send = send_new(lookup, candidate, lookup->flags, 0, TRUE);
     if (lookup->conf->rotate && nscount > 1)
         lookup->ns_offset = (lookup->ns_offset + 1) % nscount;
     glibc_attempt(send);
@@ -1305,18 +1421,25 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
     gboolean as_is_first = dots >= conf->ndots || trailing;
     gboolean searched = FALSE, root = FALSE;
 
+    /* No query at all for a name res_hnok refuses; a candidate whose
+     * query cannot be built ends the search list (glibc_unsendable). */
+    if (!glibc_hnok(name))
+        return out;
     if (as_is_first)
         g_ptr_array_add(out, g_strdup(bare));
     if (trailing)
         return out;
     for (guint i = 0; i < conf->search->len; i++) {
         const char *domain = conf->search->pdata[i];
+        g_autofree char *candidate = domain[0] == '\0' ? g_strdup(bare)
+                                                       : g_strconcat(bare, ".", domain, NULL);
 
         searched = TRUE;
         if (domain[0] == '\0')
             root = TRUE;
-        g_ptr_array_add(out, domain[0] == '\0' ? g_strdup(bare)
-                                               : g_strconcat(bare, ".", domain, NULL));
+        if (!glibc_name_pton(candidate, NULL))
+            break;
+        g_ptr_array_add(out, g_steal_pointer(&candidate));
     }
     if ((dots > 0 || !searched || !conf->no_tld_query) && !(as_is_first || root))
         g_ptr_array_add(out, g_strdup(bare));
@@ -1410,8 +1533,9 @@ on_local(gpointer data)
 {
     Lookup *lookup = data;
 
-    lookup->result.canonical = g_strdup(lookup->bare);
-    finish(lookup, KN_RESOLVER_OK, NULL);
+    if (lookup->local_status == KN_RESOLVER_OK)
+        lookup->result.canonical = g_strdup(lookup->bare);
+    finish(lookup, lookup->local_status, NULL);
     lookup_unref(lookup);
 }
 
@@ -1423,7 +1547,9 @@ kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, co
 
     g_return_if_fail(client != NULL && conf != NULL && name != NULL && done != NULL);
     lookup = lookup_new(client, conf, ids, name, flags, done, user_data, destroy);
-    if (answer_locally(lookup)) {
+    if (!answer_locally(lookup) && conf->libc == KN_LIBC_GLIBC && !glibc_hnok(name))
+        lookup->local_status = KN_RESOLVER_NXDOMAIN;
+    if (lookup->result.local != NULL || lookup->local_status != KN_RESOLVER_OK) {
         /* From an event of its own, as every answer comes. */
         client->klass->after(client->self, 0, on_local, lookup, (GDestroyNotify) lookup_unref);
         return;

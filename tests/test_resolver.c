@@ -381,6 +381,54 @@ test_resolver_dead_first_nameserver(void **state)
     assert_int_equal(musl->n_queries, 4);
 }
 
+/* nss_dns's check_name: a name res_hnok refuses (an empty label, a label
+ * over 63 octets, a leading '-', characters outside [0-9A-Za-z_-]) is
+ * HOST_NOT_FOUND before any query; '_' and a trailing '-' are fine. */
+static void
+test_resolver_glibc_refuses_non_host_names(void **state)
+{
+    (void) state;
+    static const char *const refused[] = {
+        "web..app", ".web", "web..", "-web", "a*b", "::1.", "web\\.x",
+        "x123456789012345678901234567890123456789012345678901234567890123",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autoptr(Lookup) lookup = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, refused[i]);
+
+        assert_int_equal(lookup->n_queries, 0);
+        assert_int_equal(lookup->status, KN_RESOLVER_NXDOMAIN);
+    }
+    g_autoptr(Lookup) underscore = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "we_b-");
+
+    assert_int_equal(underscore->n_queries, 8);
+}
+
+/* A search candidate whose query cannot be built (over 255 octets, or a
+ * bad label in the domain) fails with NO_RECOVERY and no query, which
+ * ends the search list; the name as is still follows. */
+static void
+test_resolver_glibc_unbuildable_candidate_ends_the_search(void **state)
+{
+    (void) state;
+    const char *bad = "search s1 bad..dom s2\nnameserver 10.96.0.10\n";
+    g_autofree char *label = g_strnfill(63, 'a');
+    g_autofree char *tail = g_strnfill(48, 'd');
+    g_autofree char *long_name = g_strdup_printf("%s.%s.%s.%s", label, label, label, tail);
+    g_autoptr(Lookup) lookup = resolve(KN_LIBC_GLIBC, bad, "web");
+    g_autoptr(Lookup) longer = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, long_name);
+    g_autoptr(KnResolvConf) conf = kn_resolvconf_parse(bad, KN_LIBC_GLIBC);
+    g_autoptr(GPtrArray) candidates = kn_resolver_candidates(conf, "web");
+    g_autofree char *as_is = g_strdup_printf("%s A\n%s AAAA\n", long_name, long_name);
+
+    assert_string_equal(lookup->queries, "web.s1 A\nweb.s1 AAAA\nweb A\nweb AAAA\n");
+    /* 240 characters, 3 dots: with each search domain the name passes
+     * 255 octets, so the walk goes straight to the name as is. */
+    assert_string_equal(longer->queries, as_is);
+    assert_int_equal(candidates->len, 2);
+    assert_string_equal(candidates->pdata[1], "web");
+}
+
 static void
 test_resolver_candidates(void **state)
 {
@@ -524,6 +572,8 @@ main(void)
         cmocka_unit_test(test_resolver_glibc_servfail_goes_on),
         cmocka_unit_test(test_resolver_truncated_answer_retries_over_tcp),
         cmocka_unit_test(test_resolver_dead_first_nameserver),
+        cmocka_unit_test(test_resolver_glibc_refuses_non_host_names),
+        cmocka_unit_test(test_resolver_glibc_unbuildable_candidate_ends_the_search),
         cmocka_unit_test(test_resolver_candidates),
         cmocka_unit_test(test_resolver_musl_sends_only_names_it_can_encode),
         cmocka_unit_test(test_resolver_musl_root_search_domain),
