@@ -1497,21 +1497,89 @@ add_local(Lookup *lookup, const KnAddr *addr)
         g_ptr_array_add(lookup->result.addresses, g_memdup2(addr, sizeof *addr));
 }
 
+/* glibc's __inet_aton_exact, which getaddrinfo() tries before any
+ * lookup: one to four parts, each decimal, octal (a leading 0) or hex
+ * (0x), the last filling the bytes the others left ("10.1" is 10.0.0.1,
+ * "0x7f.1" 127.0.0.1), nothing after.  FALSE if 'text' is not one. */
+static gboolean
+glibc_inet_aton(const char *text, KnAddr *addr)
+{
+    guint32 parts[3];
+    guint n = 0;
+    guint64 value;
+    const char *p = text;
+
+    for (;;) {
+        guint base = 10;
+        gboolean digit = FALSE;
+
+        if (!g_ascii_isdigit(*p))
+            return FALSE;
+        value = 0;
+        if (*p == '0') {
+            p++;
+            if (*p == 'x' || *p == 'X') {
+                base = 16;
+                p++;
+            } else {
+                base = 8;
+                digit = TRUE;
+            }
+        }
+        for (;; p++) {
+            if (g_ascii_isdigit(*p)) {
+                if (base == 8 && *p >= '8')
+                    return FALSE;
+                value = value * base + (guint) (*p - '0');
+            } else if (base == 16 && g_ascii_isxdigit(*p)) {
+                value = value * 16 + (guint) g_ascii_xdigit_value(*p);
+            } else {
+                break;
+            }
+            digit = TRUE;
+            if (value > 0xffffffffu)
+                return FALSE;
+        }
+        if (!digit)
+            return FALSE;
+        if (*p != '.')
+            break;
+        if (n == 3 || value > 0xff)
+            return FALSE;
+        parts[n++] = (guint32) value;
+        p++;
+    }
+    if (*p != '\0' || value > (0xffffffffu >> (8 * n)))
+        return FALSE;
+    for (guint i = 0; i < n; i++)
+        value |= (guint64) parts[i] << (24 - 8 * i);
+    *addr = kn_addr_ipv4((guint32) value);
+    return TRUE;
+}
+
 /* What getaddrinfo() answers before any query: an address literal
- * (glibc's inet_pton pass, musl's name_from_numeric), then the files
- * service (nsswitch "files dns", musl's name_from_hosts) over the
- * /etc/hosts the kubelet writes for a pod: "127.0.0.1 localhost", "::1
- * localhost ip6-localhost ip6-loopback", and the pod's address and
- * hostname.  A family the entry lacks falls through to DNS.  Sets
- * result.local and returns TRUE if answered. */
+ * (glibc's inet_aton and inet_pton pass, musl's name_from_numeric), then
+ * the files service (nsswitch "files dns", musl's name_from_hosts) over
+ * the /etc/hosts the kubelet writes for a pod: "127.0.0.1 localhost",
+ * "::1 localhost ip6-localhost ip6-loopback", and the pod's address and
+ * hostname.  A family the entry lacks falls through to DNS; glibc
+ * answers a literal of another family itself (EAI_ADDRFAMILY).  Sets
+ * result.local (and 'local_status') and returns TRUE if answered. */
 static gboolean
 answer_locally(Lookup *lookup)
 {
+    gboolean glibc = lookup->conf->libc == KN_LIBC_GLIBC;
     KnAddr addr;
 
-    if (kn_addr_parse(lookup->name, &addr)) {
+    if (glibc ? glibc_inet_aton(lookup->name, &addr)
+                    || (kn_addr_parse(lookup->name, &addr) && addr.family == 6)
+              : kn_addr_parse(lookup->name, &addr)) {
         add_local(lookup, &addr);
         lookup->result.local = "an address literal";
+        if (glibc && lookup->result.addresses->len == 0) {
+            lookup->local_status = KN_RESOLVER_FAIL;
+            return TRUE;
+        }
     } else if (g_ascii_strcasecmp(lookup->bare, "localhost") == 0) {
         kn_addr_parse("127.0.0.1", &addr);
         add_local(lookup, &addr);

@@ -247,6 +247,36 @@ test_resolver_literal_and_hosts_need_no_query(void **state)
     assert_true(own6->n_queries > 0);            /* no IPv6 address in /etc/hosts: DNS */
 }
 
+/* getaddrinfo() tries inet_aton before anything else: "10.1" is
+ * 10.0.0.1, "0x7f.1" 127.0.0.1, "010.1.1.1" (octal) 8.1.1.1, with no
+ * query; "1.2.3.256" and "08.1.1.1" are names.  A literal of the other
+ * family is answered too (EAI_ADDRFAMILY), without a query. */
+static void
+test_resolver_glibc_inet_aton_literals(void **state)
+{
+    (void) state;
+    static const char *const literals[][2] = {
+        { "10.1", "10.0.0.1" }, { "0x7f.1", "127.0.0.1" }, { "010.1.1.1", "8.1.1.1" },
+        { "4294967295", "255.255.255.255" }, { "1.2.3", "1.2.0.3" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(literals); i++) {
+        g_autoptr(Lookup) lookup = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, literals[i][0]);
+
+        assert_int_equal(lookup->n_queries, 0);
+        assert_string_equal(lookup->addresses, literals[i][1]);
+    }
+    g_autoptr(Lookup) big = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "1.2.3.256");
+    g_autoptr(Lookup) octal = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "08.1.1.1");
+    g_autoptr(Lookup) v6 = resolve_with(cluster_net(), KN_LIBC_GLIBC, POD_RESOLV_CONF, "::1",
+                                        KN_RESOLVER_A);
+
+    assert_int_equal(big->n_queries, 8);
+    assert_int_equal(octal->n_queries, 8);
+    assert_int_equal(v6->n_queries, 0);
+    assert_int_equal(v6->status, KN_RESOLVER_FAIL);
+}
+
 /* The conntrack race: the AAAA query vanishes. */
 static void
 test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s(void **state)
@@ -566,6 +596,7 @@ main(void)
         cmocka_unit_test(test_resolver_not_found_everywhere),
         cmocka_unit_test(test_resolver_a_only_and_no_aaaa),
         cmocka_unit_test(test_resolver_literal_and_hosts_need_no_query),
+        cmocka_unit_test(test_resolver_glibc_inet_aton_literals),
         cmocka_unit_test(test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s),
         cmocka_unit_test(test_resolver_musl_sends_attempts_rounds),
         cmocka_unit_test(test_resolver_glibc_timeout_retries_then_gives_up),
