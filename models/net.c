@@ -4096,8 +4096,11 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
     r->user_data = user_data;
     r->result.addresses = g_ptr_array_new_with_free_func(g_free);
     /* /etc/hosts first (nsswitch "files dns"): localhost, and the
-     * namespace's own name, which the kubelet writes for a pod. */
-    if (g_ascii_strcasecmp(name, "localhost") == 0 || g_ascii_strcasecmp(name, "localhost.") == 0)
+     * namespace's own name, which the kubelet writes for a pod.  glibc's
+     * nss_files compares the name as given: "localhost." goes to DNS. */
+    if (g_ascii_strcasecmp(name, "localhost") == 0
+        || (g_ascii_strcasecmp(name, "localhost.") == 0
+            && kn_images_lookup(NULL, ns->client.image)->libc != KN_LIBC_GLIBC))
         add_address(r->result.addresses, "127.0.0.1");
     else if (g_ascii_strcasecmp(name, ns->client.hostname) == 0)
         g_ptr_array_add(r->result.addresses, g_memdup2(&ns->addr, sizeof ns->addr));

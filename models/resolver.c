@@ -1563,12 +1563,15 @@ glibc_inet_aton(const char *text, KnAddr *addr)
  * the /etc/hosts the kubelet writes for a pod: "127.0.0.1 localhost",
  * "::1 localhost ip6-localhost ip6-loopback", and the pod's address and
  * hostname.  A family the entry lacks falls through to DNS; glibc
- * answers a literal of another family itself (EAI_ADDRFAMILY).  Sets
- * result.local (and 'local_status') and returns TRUE if answered. */
+ * answers a literal of another family itself (EAI_ADDRFAMILY), and its
+ * nss_files compares the name as given, so "localhost." is not in the
+ * file and goes to DNS.  Sets result.local (and 'local_status') and
+ * returns TRUE if answered. */
 static gboolean
 answer_locally(Lookup *lookup)
 {
     gboolean glibc = lookup->conf->libc == KN_LIBC_GLIBC;
+    const char *hosts_name = glibc ? lookup->name : lookup->bare;
     KnAddr addr;
 
     if (glibc ? glibc_inet_aton(lookup->name, &addr)
@@ -1580,13 +1583,13 @@ answer_locally(Lookup *lookup)
             lookup->local_status = KN_RESOLVER_FAIL;
             return TRUE;
         }
-    } else if (g_ascii_strcasecmp(lookup->bare, "localhost") == 0) {
+    } else if (g_ascii_strcasecmp(hosts_name, "localhost") == 0) {
         kn_addr_parse("127.0.0.1", &addr);
         add_local(lookup, &addr);
         kn_addr_parse("::1", &addr);
         add_local(lookup, &addr);
         lookup->result.local = "/etc/hosts";
-    } else if (lookup->client->hostname != NULL && g_ascii_strcasecmp(lookup->bare, lookup->client->hostname) == 0) {
+    } else if (lookup->client->hostname != NULL && g_ascii_strcasecmp(hosts_name, lookup->client->hostname) == 0) {
         add_local(lookup, &lookup->client->address);
         lookup->result.local = "/etc/hosts";
     }

@@ -277,6 +277,21 @@ test_resolver_glibc_inet_aton_literals(void **state)
     assert_int_equal(v6->status, KN_RESOLVER_FAIL);
 }
 
+/* glibc's nss_files compares the name as given: "localhost." is not
+ * in /etc/hosts and goes to DNS.  (musl keeps its own path.) */
+static void
+test_resolver_glibc_localhost_dot_goes_to_dns(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) glibc = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "localhost.");
+    g_autoptr(Lookup) own = resolve(KN_LIBC_GLIBC, POD_RESOLV_CONF, "client.");
+    g_autoptr(Lookup) musl = resolve(KN_LIBC_MUSL, POD_RESOLV_CONF, "localhost.");
+
+    assert_string_equal(glibc->queries, "localhost A\nlocalhost AAAA\n");
+    assert_int_equal(own->n_queries, 2);
+    assert_int_equal(musl->n_queries, 0);
+}
+
 /* The conntrack race: the AAAA query vanishes. */
 static void
 test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s(void **state)
@@ -597,6 +612,7 @@ main(void)
         cmocka_unit_test(test_resolver_a_only_and_no_aaaa),
         cmocka_unit_test(test_resolver_literal_and_hosts_need_no_query),
         cmocka_unit_test(test_resolver_glibc_inet_aton_literals),
+        cmocka_unit_test(test_resolver_glibc_localhost_dot_goes_to_dns),
         cmocka_unit_test(test_resolver_lost_aaaa_costs_glibc_5s_and_musl_2_5s),
         cmocka_unit_test(test_resolver_musl_sends_attempts_rounds),
         cmocka_unit_test(test_resolver_glibc_timeout_retries_then_gives_up),
