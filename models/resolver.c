@@ -23,6 +23,9 @@
  *    TRY_AGAIN, NOERROR -> NO_DATA, others -> NO_RECOVERY.
  *  - getaddrinfo(AF_UNSPEC) sends A and AAAA together (T_QUERY_A_AND_AAAA,
  *    sendmmsg on one socket); no-aaaa and AF_INET send A alone.
+ *    gethostbyname2(AF_INET6) with no-aaaa still walks, with A queries
+ *    whose answers are hidden (__res_handle_no_aaaa): NXDOMAIN stays,
+ *    an answer becomes NO_DATA.
  *  - Before the walk, nss_dns's check_name: a name res_hnok refuses (an
  *    empty label, one over 63 octets, over 255 octets in all, a leading
  *    '-', a character outside [0-9A-Za-z_-]) is HOST_NOT_FOUND without
@@ -112,6 +115,7 @@ struct Send {
     guint candidate;
     guint n;                     /* queries: 1 or 2 */
     guint16 types[2];
+    gboolean hide_answers;       /* glibc no-aaaa: an A query standing for AAAA */
     guint16 ids[2];
     GBytes *wire[2];             /* the encoded queries */
     guint gen;                   /* bumped per attempt; older callbacks are stale */
@@ -408,12 +412,20 @@ send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_ty
     if (only_type != 0) {
         send->types[send->n++] = only_type;
     } else {
+        gboolean no_aaaa = lookup->conf->libc == KN_LIBC_GLIBC && lookup->conf->no_aaaa;
+
         if (flags & KN_RESOLVER_A)
             send->types[send->n++] = KN_DNS_TYPE_A;
-        if ((flags & KN_RESOLVER_AAAA)
-            && !(lookup->conf->libc == KN_LIBC_GLIBC && lookup->conf->no_aaaa
-                 && (flags & KN_RESOLVER_A)))
+        if ((flags & KN_RESOLVER_AAAA) && !(no_aaaa && (flags & KN_RESOLVER_A)))
             send->types[send->n++] = KN_DNS_TYPE_AAAA;
+        if (no_aaaa && send->types[0] == KN_DNS_TYPE_AAAA) {
+            /* __res_handle_no_aaaa: gethostbyname2(AF_INET6) still asks,
+             * so that a missing name is NXDOMAIN, but with an A query
+             * (and no OPT record), and hides the answer records: an
+             * existing name is NO_DATA and the walk goes on. */
+            send->types[0] = KN_DNS_TYPE_A;
+            send->hide_answers = TRUE;
+        }
     }
     for (guint i = 0; i < send->n; i++) {
         gboolean glibc = lookup->conf->libc == KN_LIBC_GLIBC && !lookup->direct;
@@ -429,7 +441,8 @@ send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_ty
         }
         send->wire[i] = kn_dns_query_encode(send->ids[i], name, send->types[i], rd,
                                             glibc && lookup->conf->trust_ad,
-                                            glibc && lookup->conf->edns0 ? KN_DNS_EDNS_SIZE_GLIBC : 0, FALSE);
+                                            glibc && lookup->conf->edns0 && !send->hide_answers
+                                                ? KN_DNS_EDNS_SIZE_GLIBC : 0, FALSE);
     }
     g_ptr_array_add(lookup->sends, send);
     return send;
@@ -1050,8 +1063,9 @@ glibc_herrno(Send *send, guint8 *rcode)
         return H_TRY_AGAIN;
     hp = send->slot[0];
     hp2 = send->n_slots > 1 ? send->slot[1] : NULL;
-    if ((hp->rcode == KN_DNS_RCODE_NOERROR && hp->answers->len > 0)
-        || (hp2 != NULL && hp2->rcode == KN_DNS_RCODE_NOERROR && hp2->answers->len > 0))
+    if (!send->hide_answers
+        && ((hp->rcode == KN_DNS_RCODE_NOERROR && hp->answers->len > 0)
+            || (hp2 != NULL && hp2->rcode == KN_DNS_RCODE_NOERROR && hp2->answers->len > 0)))
         return H_SUCCESS;
     code = hp->rcode == KN_DNS_RCODE_NOERROR && hp2 != NULL ? hp2->rcode : hp->rcode;
     *rcode = hp->rcode;

@@ -222,6 +222,25 @@ test_resolver_a_only_and_no_aaaa(void **state)
     assert_string_equal(no_aaaa->queries, "web.app.svc.cluster.local A\n");
 }
 
+/* gethostbyname2(AF_INET6) (getent hosts' first walk) with no-aaaa: each
+ * AAAA query goes out as A, and an answer counts as NO_DATA, so the walk
+ * goes on, as glibc's __res_handle_no_aaaa does. */
+static void
+test_resolver_glibc_no_aaaa_walks_with_a_queries(void **state)
+{
+    (void) state;
+    g_autoptr(Lookup) lookup = resolve_with(cluster_net(), KN_LIBC_GLIBC,
+                                            POD_RESOLV_CONF "options no-aaaa edns0\n", "web",
+                                            KN_RESOLVER_AAAA);
+
+    assert_string_equal(lookup->queries, "web.app.svc.cluster.local A\n"
+                                         "web.svc.cluster.local A\n"
+                                         "web.cluster.local A\n"
+                                         "web A\n");
+    assert_int_equal(lookup->status, KN_RESOLVER_NODATA);
+    assert_string_equal(lookup->addresses, "");
+}
+
 /* getaddrinfo() answers an address literal and the pod's /etc/hosts
  * before DNS; a family the hosts entry lacks goes on to DNS. */
 static void
@@ -610,6 +629,7 @@ main(void)
         cmocka_unit_test(test_resolver_nodata_continues_in_glibc_stops_in_musl),
         cmocka_unit_test(test_resolver_not_found_everywhere),
         cmocka_unit_test(test_resolver_a_only_and_no_aaaa),
+        cmocka_unit_test(test_resolver_glibc_no_aaaa_walks_with_a_queries),
         cmocka_unit_test(test_resolver_literal_and_hosts_need_no_query),
         cmocka_unit_test(test_resolver_glibc_inet_aton_literals),
         cmocka_unit_test(test_resolver_glibc_localhost_dot_goes_to_dns),
