@@ -44,7 +44,9 @@
  *    -reopen on a new socket; after a bad first answer in single mode
  *    the second query is never sent (the poll waits for POLLIN only).
  *    TC moves both queries to TCP on the same server (send_vc, one
- *    attempt, both queries on one connection).  ICMP port unreachable
+ *    attempt, both queries on one connection); send_vc has no timeout
+ *    of its own: a blocking connect() (the kernel gives up after its
+ *    SYN retries, about 127 s) and blocking reads.  ICMP port unreachable
  *    moves on without counting as "got somewhere": if no server ever
  *    answered, the error is ECONNREFUSED, else ETIMEDOUT.
  *
@@ -893,7 +895,9 @@ glibc_attempt(Send *send)
     if (send->tcp || conf->use_vc) {
         send->tcp = TRUE;
         send->try_ = conf->attempts;        /* "at most one attempt per server" */
-        send_tcp(send, send->ns, (KnTime) seconds * KN_SEC, glibc_on_tcp);
+        /* send_vc: a blocking connect() (the kernel's SYN retries) and
+         * blocking reads; 'timeout' does not apply over TCP. */
+        send_tcp(send, send->ns, 0, glibc_on_tcp);
         return;
     }
     send_udp(send, 0, send->ns, send->finish, glibc_on_answer, glibc_on_loss);

@@ -493,6 +493,26 @@ test_resolver_glibc_unbuildable_candidate_ends_the_search(void **state)
     assert_string_equal(candidates->pdata[1], "web");
 }
 
+/* use-vc: send_vc connects and reads without a timeout of its own, so a
+ * first nameserver that drops SYNs costs the kernel's SYN retries
+ * (about 127 s), not 'timeout' seconds. */
+static void
+test_resolver_glibc_use_vc_waits_for_the_kernel(void **state)
+{
+    (void) state;
+    FakeNet *net = cluster_net();
+    const char *conf = "search app.svc.cluster.local\nnameserver 10.96.0.99\nnameserver 10.96.0.10\n"
+                       "options ndots:5 timeout:1 attempts:1 use-vc\n";
+
+    fake_net_service(net, "10.96.0.99", 53, KN_IPPROTO_TCP, FAKE_DROP, NULL, NULL);
+
+    g_autoptr(Lookup) lookup = resolve_with(net, KN_LIBC_GLIBC, conf, "web", KN_RESOLVER_BOTH);
+
+    assert_int_equal(lookup->status, KN_RESOLVER_OK);
+    assert_true(lookup->elapsed >= 127 * KN_SEC);
+    assert_true(lookup->elapsed < 128 * KN_SEC);
+}
+
 static void
 test_resolver_candidates(void **state)
 {
@@ -641,6 +661,7 @@ main(void)
         cmocka_unit_test(test_resolver_dead_first_nameserver),
         cmocka_unit_test(test_resolver_glibc_refuses_non_host_names),
         cmocka_unit_test(test_resolver_glibc_unbuildable_candidate_ends_the_search),
+        cmocka_unit_test(test_resolver_glibc_use_vc_waits_for_the_kernel),
         cmocka_unit_test(test_resolver_candidates),
         cmocka_unit_test(test_resolver_musl_sends_only_names_it_can_encode),
         cmocka_unit_test(test_resolver_musl_root_search_domain),
