@@ -50,7 +50,15 @@
  * output order is random; here options keep the order they were first
  * seen in.  glibc's domain-from-hostname default (no search line: the
  * text after the hostname's first dot) is not applied: pod hostnames
- * have no dot.  LOCALDOMAIN and RES_OPTIONS are not read. */
+ * have no dot.  LOCALDOMAIN and RES_OPTIONS are not read.
+ *
+ * Not modelled: glibc 2.36 aborts the process on the first lookup
+ * ("update_from_conf: Assertion `resolv_conf_matches (resp, conf)'
+ * failed", exit 134; seen with `search s1 <254-character domain> s2`)
+ * when the first six search entries do not fit the 256 bytes of the
+ * legacy _res.defdname and the ones that fit take 56 bytes or fewer:
+ * resolv_conf_matches accepts the truncation only past sizeof
+ * (resp->dnsrch), the pointer array, not the string buffer. */
 #include <config.h>
 #include "models/resolvconf.h"
 
