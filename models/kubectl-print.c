@@ -2706,6 +2706,27 @@ kind_is_namespaced(KnKind kind)
     return kind != KN_KIND_NODE && kind != KN_KIND_NAMESPACE;
 }
 
+/* The resource[.group] of -o name. */
+static const char *
+name_prefix(KnKind kind)
+{
+    static const char *const prefixes[KN_N_KINDS] = {
+        [KN_KIND_NAMESPACE] = "namespace",
+        [KN_KIND_NODE] = "node",
+        [KN_KIND_POD] = "pod",
+        [KN_KIND_DEPLOYMENT] = "deployment.apps",
+        [KN_KIND_REPLICA_SET] = "replicaset.apps",
+        [KN_KIND_STATEFUL_SET] = "statefulset.apps",
+        [KN_KIND_DAEMON_SET] = "daemonset.apps",
+        [KN_KIND_SERVICE] = "service",
+        [KN_KIND_ENDPOINT_SLICE] = "endpointslice.discovery.k8s.io",
+        [KN_KIND_ENDPOINTS] = "endpoints",
+        [KN_KIND_CONFIG_MAP] = "configmap",
+    };
+
+    return prefixes[kind];
+}
+
 static void
 print_table(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOptions *options,
             KnTime now, GString *out)
@@ -2734,6 +2755,13 @@ print_table(KnKind kind, const GPtrArray *objects, const KnKubectlPrintOptions *
         if (with_namespace)
             cell(row, meta->namespace != NULL ? meta->namespace : "");
         row_for(kind, row, objects->pdata[i], wide, now);
+        if (options->show_kind) {
+            guint at = with_namespace ? 1 : 0;
+            char *named = g_strdup_printf("%s/%s", name_prefix(kind), (const char *) row->pdata[at]);
+
+            g_free(row->pdata[at]);
+            row->pdata[at] = named;
+        }
         if (options->show_labels)
             cell_take(row, kn_labels_to_string(meta->labels));
     }
@@ -3028,26 +3056,6 @@ kn_kubectl_print_jsonpath_is(KnKind kind, gconstpointer object, KnStore *store,
 /*****************************************************************************/
 /* Entry point. */
 
-/* The resource[.group] of -o name. */
-static const char *
-name_prefix(KnKind kind)
-{
-    static const char *const prefixes[KN_N_KINDS] = {
-        [KN_KIND_NAMESPACE] = "namespace",
-        [KN_KIND_NODE] = "node",
-        [KN_KIND_POD] = "pod",
-        [KN_KIND_DEPLOYMENT] = "deployment.apps",
-        [KN_KIND_REPLICA_SET] = "replicaset.apps",
-        [KN_KIND_STATEFUL_SET] = "statefulset.apps",
-        [KN_KIND_DAEMON_SET] = "daemonset.apps",
-        [KN_KIND_SERVICE] = "service",
-        [KN_KIND_ENDPOINT_SLICE] = "endpointslice.discovery.k8s.io",
-        [KN_KIND_ENDPOINTS] = "endpoints",
-        [KN_KIND_CONFIG_MAP] = "configmap",
-    };
-
-    return prefixes[kind];
-}
 
 /* The object a generator command built before any server saw it: what
  * `--dry-run=client -o yaml` prints.  No uid, version or defaults, a null

@@ -35,6 +35,7 @@ typedef struct KnKubectlPrintOptions {
     const char *namespace;       /* the request's namespace, for "No resources found
                                   * in NS namespace."; NULL means "default" */
     gboolean no_headers;         /* --no-headers: tables and custom columns without their header */
+    gboolean show_kind;          /* tables name each object KIND/NAME (several types asked) */
     const char *template;        /* borrowed; what follows "jsonpath=" or "custom-columns=" */
 } KnKubectlPrintOptions;
 

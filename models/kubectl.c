@@ -2159,6 +2159,67 @@ cmd_wait(Run *run, GStrv words)
     run->deadline = KN_TIME_MAX;         /* poll_wait keeps --timeout itself */
 }
 
+/* get with several types: for each, its objects (named, or those the
+ * selector takes) as a table of its own, names prefixed with the kind,
+ * a blank line between tables (get.go's separator), "No resources found"
+ * once if none has any.  -o name simply lists them all. */
+static void
+get_several(Run *run, const GArray *kinds, const GPtrArray *names, const GPtrArray *selector,
+            KnKubectlPrintOptions *options, gboolean watch)
+{
+    KnStore *store = run->kubectl->cluster->store;
+    KnTime now = kn_sim_now(run->kubectl->cluster->sim);
+    gboolean printed = FALSE;
+
+    if (watch || (options->output != KN_KUBECTL_OUTPUT_TABLE && options->output != KN_KUBECTL_OUTPUT_WIDE
+                  && options->output != KN_KUBECTL_OUTPUT_NAME)) {
+        g_string_append(run->result.err, watch ? "knetsim: kubectl get --watch of several types is not simulated\n"
+                                               : "knetsim: kubectl get -o of several types is not simulated\n");
+        run->result.status = 126;
+        return;
+    }
+    options->show_kind = TRUE;
+    options->single = FALSE;
+    for (guint k = 0; k < kinds->len; k++) {
+        KnKind kind = g_array_index(kinds, KnKind, k);
+        const char *ns = namespaced(kind) && !options->all_namespaces ? options->namespace : NULL;
+        g_autoptr(GPtrArray) objects = g_ptr_array_new();
+        g_autoptr(GString) out = g_string_new(NULL);
+        g_autoptr(GString) err = g_string_new(NULL);
+
+        if (names->len > 0) {
+            for (guint i = 0; i < names->len; i++) {
+                gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? options->namespace : NULL,
+                                                  names->pdata[i]);
+
+                if (object == NULL)
+                    not_found(run, kind, names->pdata[i]);
+                else
+                    g_ptr_array_add(objects, object);
+            }
+        } else {
+            g_autoptr(GPtrArray) all = kn_store_list(store, kind, ns);
+
+            for (guint i = 0; i < all->len; i++)
+                if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
+                    g_ptr_array_add(objects, all->pdata[i]);
+        }
+        if (objects->len == 0)
+            continue;
+        kn_kubectl_print(kind, objects, options, store, now, out, err);
+        if (printed && !options->no_headers && options->output != KN_KUBECTL_OUTPUT_NAME)
+            g_string_append_c(run->result.out, '\n');
+        g_string_append(run->result.out, out->str);
+        printed = TRUE;
+    }
+    if (!printed && names->len == 0 && options->output != KN_KUBECTL_OUTPUT_NAME) {
+        if (options->all_namespaces)
+            g_string_append(run->result.err, "No resources found\n");
+        else
+            g_string_append_printf(run->result.err, "No resources found in %s namespace.\n", options->namespace);
+    }
+}
+
 static void
 cmd_get(Run *run, GStrv words)
 {
@@ -2189,14 +2250,32 @@ cmd_get(Run *run, GStrv words)
         g_ptr_array_add(names, g_strdup(slash + 1));
     for (guint i = 1; i < args.args->len; i++)
         g_ptr_array_add(names, g_strdup(args.args->pdata[i]));
-    if (strchr(type, ',') != NULL) {
-        fail(run, "error: knetsim's kubectl gets one resource type at a time (got \"%s\")", type);
-        return;
+    /* "svc,ep" and the "all" category (pods, services, daemonsets,
+     * deployments, replicasets, statefulsets of those knetsim has, in
+     * kubectl's order): several types print each as a table of its own,
+     * the names with their kind. */
+    g_autoptr(GArray) kinds = g_array_new(FALSE, FALSE, sizeof(KnKind));
+    g_auto(GStrv) types = g_strsplit(type, ",", -1);
+    gboolean several = FALSE;
+
+    for (guint i = 0; types[i] != NULL; i++) {
+        static const KnKind all[] = {
+            KN_KIND_POD, KN_KIND_SERVICE, KN_KIND_DAEMON_SET, KN_KIND_DEPLOYMENT, KN_KIND_REPLICA_SET,
+            KN_KIND_STATEFUL_SET,
+        };
+
+        if (strcmp(types[i], "all") == 0) {
+            g_array_append_vals(kinds, all, G_N_ELEMENTS(all));
+            several = TRUE;
+        } else if (resource_lookup(types[i], &kind)) {
+            g_array_append_val(kinds, kind);
+        } else {
+            fail(run, "error: the server doesn't have a resource type \"%s\"", types[i]);
+            return;
+        }
     }
-    if (!resource_lookup(type, &kind)) {
-        fail(run, "error: the server doesn't have a resource type \"%s\"", type);
-        return;
-    }
+    several |= kinds->len > 1;
+    kind = g_array_index(kinds, KnKind, 0);
 
     KnKubectlPrintOptions options = { 0 };
     const char *output = flag(&args, "output");
@@ -2241,6 +2320,12 @@ cmd_get(Run *run, GStrv words)
     }
 
     KnStore *store = run->kubectl->cluster->store;
+
+    if (several) {
+        get_several(run, kinds, names, selector, &options, flag_on(&args, "watch"));
+        return;
+    }
+
     const char *ns = namespaced(kind) && !options.all_namespaces ? options.namespace : NULL;
     g_autoptr(GPtrArray) objects = g_ptr_array_new();
 

@@ -518,6 +518,31 @@ test_kubectl_run_expose(void **state)
     assert_null(kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "web"));
 }
 
+/* get.go with several types: a table per type, names KIND/NAME, a blank
+ * line between tables; `all` is pods, services, daemonsets, deployments,
+ * replicasets, statefulsets. */
+static void
+test_kubectl_get_several_types(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "get all"), 0);
+    assert_true(g_str_has_prefix(f->out, "NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
+                                         "service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   "));
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=1");
+    kubectl(f, "expose deployment web --port=80");
+    kubectl(f, "rollout status deployment/web");
+    assert_int_equal(kubectl(f, "get svc,ep web"), 0);
+    assert_non_null(strstr(f->out, "\nservice/web   ClusterIP   "));
+    assert_non_null(strstr(f->out, "80/TCP    2s\n\nNAME            ENDPOINTS       AGE\nendpoints/web   10.244."));
+    assert_int_equal(kubectl(f, "get deploy,rs -o name"), 0);
+    assert_true(g_str_has_prefix(f->out, "deployment.apps/web\nreplicaset.apps/web-"));
+    assert_int_equal(kubectl(f, "get svc,deploy -o yaml"), 126);
+    assert_int_equal(kubectl(f, "get pods,svc -l app=nothing"), 0);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "No resources found in default namespace.\n");
+}
+
 static void
 test_kubectl_bad_usage_gives_kubectls_errors(void **state)
 {
@@ -573,6 +598,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_set_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_run_expose, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_get_several_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_history_undo_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
