@@ -591,6 +591,7 @@ typedef struct Bind {
     gboolean ipv4only, ipv6only;
     guint8 cookie[8];            /* the client cookie of the run */
     int exitcode;
+    int fatalexit;               /* fatal()'s and digexit()'s status if not 0 (host) */
     int addresscount;
     gboolean greeted;            /* the banner was made (printgreeting's 'first') */
     char *domainopt;             /* +domain= / -domain= */
@@ -768,7 +769,10 @@ bind_setup_system(Bind *b)
 
 static void bind_fatal(Bind *b, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
-/* fatal(): "dig: MESSAGE" on standard error, exit status 10. */
+/* fatal(): "dig: MESSAGE" on standard error, exit status 'fatalexit'
+ * or 1 (dig, nslookup and host 9.18.49 all exit 1 from fatal(): "dig -p
+ * abc", "dig @nosuchhost", "nslookup NAME nosuchhost"; digexit() alone
+ * gives 10, see bind_digexit()). */
 static void
 bind_fatal(Bind *b, const char *format, ...)
 {
@@ -779,7 +783,17 @@ bind_fatal(Bind *b, const char *format, ...)
     g_string_append_vprintf(b->tool.io.err, format, args);
     va_end(args);
     err(&b->tool, "\n");
-    tool_exit(&b->tool, b->exitcode > 10 ? b->exitcode : 10);
+    tool_exit(&b->tool, b->fatalexit != 0 ? b->fatalexit : 1);
+}
+
+/* digexit(): exit status at least 10, or 'fatalexit' (host's 1). */
+static void
+bind_digexit(Bind *b)
+{
+    if (b->fatalexit != 0)
+        tool_exit(&b->tool, b->fatalexit);
+    else
+        tool_exit(&b->tool, b->exitcode > 10 ? b->exitcode : 10);
 }
 
 /* The text after an isc_result for a name that does not parse; NULL if it
@@ -790,6 +804,8 @@ name_error(const char *name)
 {
     gsize total = 1;
 
+    if (name[0] == '\0')
+        return "unexpected end of input";
     if (strcmp(name, ".") == 0)
         return NULL;
     g_auto(GStrv) labels = g_strsplit(name, ".", -1);
@@ -944,11 +960,21 @@ setup_lookup(Bind *b, Lookup *l)
         }
     }
     g_clear_pointer(&l->qname, g_free);
-    if (l->origin >= 0 && !absolute) {
+    if (l->origin >= 0) {
         const char *origin = b->search_list->pdata[l->origin];
 
-        l->qname = origin[0] != '\0' ? g_strdup_printf("%s.%s", base, origin) : g_strdup(base);
-        problem = name_error(l->qname);
+        /* The name is parsed on its own first, so an absolute one that
+         * does not parse is fatal here too ("dig +search a..b.",
+         * "nslookup a..b." in 9.18.49: "is not in legal name syntax",
+         * status 1). */
+        problem = name_error(l->textname);
+        if (problem == NULL && !absolute) {
+            l->qname = origin[0] != '\0' ? g_strdup_printf("%s.%s", base, origin)
+                                          : g_strdup(base);
+            problem = name_error(l->qname);
+        } else if (problem == NULL) {
+            l->qname = strcmp(base, ".") == 0 ? g_strdup("") : g_strdup(base);
+        }
         if (problem != NULL && strcmp(problem, "name too long") == 0)
             return FALSE;
         if (problem != NULL) {
@@ -960,7 +986,7 @@ setup_lookup(Bind *b, Lookup *l)
         if (problem != NULL) {
             /* warn() and digexit(). */
             err(&b->tool, "%s: '%s' is not a legal name (%s)\n", b->progname, l->textname, problem);
-            tool_exit(&b->tool, 10);
+            bind_digexit(b);
             return FALSE;
         }
         l->qname = strcmp(base, ".") == 0 ? g_strdup("") : g_strdup(base);

@@ -750,6 +750,27 @@ test_tools_bind_bad_numbers(void **state)
                    "invalid timeout 'x': not a valid number\n", "", 0);
 }
 
+/* fatal() exits with status 1 in dig and nslookup 9.18.49, digexit()
+ * with 10; a name that does not parse is fatal when a search domain is
+ * in use, absolute or not. */
+static void
+test_tools_bind_fatal_exits(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "dig -p abc web", NULL);
+    g_autoptr(Outcome) b = run_dns(NETSHOOT, "dig +short +search a..b.", NULL);
+    g_autoptr(Outcome) c = run_dns(NETSHOOT, "dig +short ''", NULL);
+    g_autoptr(Outcome) d = run_dns(NETSHOOT, "nslookup a..b.", NULL);
+    g_autoptr(Outcome) e = run_dns(NETSHOOT, "nslookup web nosuchhost", NULL);
+
+    (void) state;
+    assert_outcome(a, "invalid port number 'abc': not a valid number\n",
+                   "dig: Couldn't parse port number\n", 1);
+    assert_outcome(b, "", "dig: 'a..b.' is not in legal name syntax (empty label)\n", 1);
+    assert_outcome(c, "", "dig: '' is not a legal name (unexpected end of input)\n", 10);
+    assert_outcome(d, "", "nslookup: 'a..b.' is not in legal name syntax (empty label)\n", 1);
+    assert_outcome(e, "", "nslookup: couldn't get address for 'nosuchhost': not found\n", 1);
+}
+
 /* bind's nslookup walks the search list, asks A then AAAA, and says
  * each time that CoreDNS does not recurse. */
 static void
@@ -992,6 +1013,7 @@ main(void)
         cmocka_unit_test(test_tools_dig_failures),
         cmocka_unit_test(test_tools_bind_any_over_tcp),
         cmocka_unit_test(test_tools_bind_bad_numbers),
+        cmocka_unit_test(test_tools_bind_fatal_exits),
         cmocka_unit_test(test_tools_nslookup_bind),
         cmocka_unit_test(test_tools_nslookup_busybox),
         cmocka_unit_test(test_tools_nslookup_busybox_refused_on_the_node),
