@@ -1,11 +1,13 @@
-/* tools-dns.c -- dig and nslookup (tools-dns.h).
+/* tools-dns.c -- dig, nslookup and host (tools-dns.h).
  *
  * DOC: DNS tools
  *
- * bind9's dig and nslookup, 9.18 (bind-tools on Alpine, bind9-dnsutils on
- * Debian 12).  Sources checked: isc-projects/bind9 bin/dig/dighost.c,
- * dig.c and nslookup.c as stored (9.20+ code, read against 9.16's where
- * they differ; see "Version notes" below), lib/dns/message.c
+ * bind9's dig, nslookup and host, 9.18 (bind-tools on Alpine, bind9-dnsutils
+ * and bind9-host on Debian 12).  Sources checked: isc-projects/bind9
+ * bin/dig/dighost.c, dig.c and nslookup.c as stored (9.20+ code, read
+ * against 9.16's where they differ; see "Version notes" below), host.c
+ * (9.11 and 9.16-era copies; its output checked line by line against
+ * host 9.18.49 and dnsmasq), lib/dns/message.c
  * (dns_message_sectiontotext, dns_message_pseudosectiontotext),
  * lib/dns/masterdump.c (indent(), the 24/32/40/48 columns of the default
  * style), lib/irs/resconf.c (how they read /etc/resolv.conf).
@@ -57,6 +59,30 @@
  *    Against a server that leaves RA clear it first says ";; Got recursion
  *    not available from 10.96.0.10" (check_ra, off when the server is
  *    named on the command line).
+ *  - host's query has RD alone (no EDNS).  It tries each server twice
+ *    (-R N: N + 1 times; resolv.conf's attempts do not count, its timeout
+ *    does; -W N seconds, at least 1), always walks the search list for a
+ *    name (not for an address, which it asks as a PTR of its reverse name),
+ *    and by default asks A, then AAAA and MX of the name at the end of the
+ *    answer's CNAMEs.  Each record is a line "NAME has address ADDR"
+ *    ("has IPv6 address", "is an alias for", "domain name pointer", "mail
+ *    is handled by", "descriptive text", "has SRV record" and the like);
+ *    NODATA says nothing, or "NAME has no TYPE record" with -t, -c or for
+ *    an address; an error rcode gives "Host NAME not found: 3(NXDOMAIN)"
+ *    (the name as typed for NXDOMAIN, the name asked for the others, e.g.
+ *    "2(SERVFAIL)"), exit status 1.  SERVFAIL and answers without RA go
+ *    to the next server first (unless -s), silently.  "host NAME SERVER"
+ *    prints "Using domain server:" (Name, Address, Aliases) before the
+ *    first answer.  -v, -d and -a (ANY, over UDP; -t ANY goes over TCP)
+ *    print 'Trying "NAME"' for every name asked, the header, flags and
+ *    sections as dig lays them out (no OPT pseudosection, no comments),
+ *    and "Received N bytes from 10.96.0.10#53 in 0 ms".  Servers that
+ *    cannot be reached give ";; no servers could be reached" and status 1;
+ *    status 0 needs one answer printed and no error rcode.  Options are
+ *    read as getopt does ("-vt A", "-tA"; the first operand ends them, so
+ *    "host NAME -t A" takes "-t" for the server); bad ones print "host:
+ *    illegal option -- Z" and the usage on standard error, status 1;
+ *    "invalid type: X" and "invalid class: X" are status 2.
  *
  * busybox nslookup 1.37 (networking/nslookup.c, FEATURE_NSLOOKUP_BIG, the
  * OpenWrt code used since 1.28; read from a fork, eraselk/busybox, whose
@@ -90,8 +116,13 @@
  * Simplified: "own node" is an error back within BB_SAME_NODE_ERROR;
  * busybox reports a refused datagram from afar once per round as
  * "nslookup: read: Connection refused"; dig's +trace, +nssearch, +multiline, +yaml,
- * +qr, +identify, -f, -k, -y, -b and nslookup's -debug are not simulated
- * (they say so, exit status 126); nslookup with no name reads no commands
+ * +qr, +identify, -f, -k, -y, -b, nslookup's -debug and host's -l, -C,
+ * -D and -t AXFR/IXFR are not simulated (they say so, exit status 126,
+ * host's once its other options have parsed); host prints the records of
+ * a section in the order they came, where bind groups them by name and
+ * type first (the same for CoreDNS's answers); host -4 and -6 choose
+ * among resolv.conf's servers (none left: ::1 or 127.0.0.1) but not among
+ * a SERVER's addresses; nslookup with no name reads no commands
  * (standard input is taken as empty), so it prints a blank line and exits
  * with status 1. */
 #include <config.h>
@@ -512,6 +543,7 @@ append_when(GString *s, KnTime now)
 typedef enum {
     BIND_DIG,
     BIND_NSLOOKUP,
+    BIND_HOST,
 } BindProgram;
 
 /* A server to ask (dig_server_t). */
@@ -572,7 +604,7 @@ typedef struct Lookup {
 typedef struct Bind {
     Tool tool;
     BindProgram program;
-    char *progname;              /* "dig" or "nslookup", as fatal() prints it */
+    char *progname;              /* "dig", "nslookup"; host: argv[0] as typed */
     char *version;
     GStrv argv;
     GQueue lookups;              /* Lookup *: to run, in order */
@@ -595,10 +627,15 @@ typedef struct Bind {
     int addresscount;
     gboolean greeted;            /* the banner was made (printgreeting's 'first') */
     char *domainopt;             /* +domain= / -domain= */
-    /* nslookup */
+    /* nslookup; host uses default_lookups too (A, then AAAA and MX) */
     gboolean default_lookups, a_noanswer;
     gboolean interactive;        /* no name: commands from standard input */
     int query_error, print_error;
+    /* host (short_form is host's too: on unless -v, -d or -a) */
+    gboolean listed_server;      /* a SERVER argument: "Using domain server:" */
+    gboolean printed_server;     /* ... printed, once */
+    gboolean list_almost_all;    /* -A: leave out RRSIG, NSEC, NSEC3 */
+    int seen_error;              /* -1 nothing printed, 1 an error rcode, 0 answers */
 } Bind;
 
 static Lookup *
@@ -694,6 +731,7 @@ bind_setup_system(Bind *b)
     g_autofree char *text = tool_read_text(&b->tool, "/etc/resolv.conf");
     g_auto(GStrv) lines = g_strsplit(text != NULL ? text : "", "\n", -1);
     int attempts = 0;
+    guint n_nameservers = 0;
     guint timeout = 0;
 
     b->ndots = 1;
@@ -715,11 +753,14 @@ bind_setup_system(Bind *b)
             KnAddr addr;
 
             if (words->len == 2 && kn_addr_parse(words->pdata[1], &addr)
-                && b->server_list->len < RESCONF_MAX_NAMESERVERS) {
+                && n_nameservers < RESCONF_MAX_NAMESERVERS) {
+                n_nameservers++;
                 /* "treat all-0 IPv4 address as loopback" */
                 if (addr.family == 4 && memcmp(addr.bytes, "\0\0\0\0", 4) == 0)
                     kn_addr_parse("127.0.0.1", &addr);
-                g_ptr_array_add(b->server_list, bind_server_new(&addr, NULL));
+                /* host -4 / -6 filter what resconf kept (get_server_list). */
+                if (!(b->ipv4only && addr.family != 4) && !(b->ipv6only && addr.family != 6))
+                    g_ptr_array_add(b->server_list, bind_server_new(&addr, NULL));
             }
         } else if (strcmp(key, "domain") == 0) {
             g_ptr_array_set_size(b->search_list, 0);
@@ -758,8 +799,12 @@ bind_setup_system(Bind *b)
 
         kn_addr_parse("127.0.0.1", &v4);
         kn_addr_parse("::1", &v6);
-        g_ptr_array_add(b->server_list, bind_server_new(&v4, NULL));
-        g_ptr_array_add(b->server_list, bind_server_new(&v6, NULL));
+        /* host -4 / -6 come before this (pre_parse_args): "host -6 NAME"
+         * with IPv4 nameservers only asks ::1. */
+        if (!b->ipv6only)
+            g_ptr_array_add(b->server_list, bind_server_new(&v4, NULL));
+        if (!b->ipv4only)
+            g_ptr_array_add(b->server_list, bind_server_new(&v6, NULL));
     }
     b->timeout = timeout;
     b->tries = attempts > 0 ? attempts : 3;
@@ -843,6 +888,8 @@ static void dig_printmessage(Bind *b, Lookup *l, const KnDnsMessage *msg, gboole
                              gboolean cc_bad);
 static void dig_received(Bind *b, Lookup *l, const DnsReply *reply);
 static void nslookup_printmessage(Bind *b, Lookup *l, const KnDnsMessage *msg);
+static void host_printmessage(Bind *b, Lookup *l, const KnDnsMessage *msg);
+static void host_received(Bind *b, Lookup *l, const DnsReply *reply);
 
 static void bind_warning(Bind *b, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
@@ -991,6 +1038,9 @@ setup_lookup(Bind *b, Lookup *l)
         }
         l->qname = strcmp(base, ".") == 0 ? g_strdup("") : g_strdup(base);
     }
+    /* host's trying(): each name asked, search walk included. */
+    if (b->program == BIND_HOST && !b->short_form)
+        out(&b->tool, "Trying \"%s\"\n", name_text(l->qname));
     l->id = (guint16) tool_random(&b->tool);
     query = kn_dns_message_new_query(l->id, l->qname, l->rdtype,
                                      l->recurse && l->rdtype != KN_DNS_TYPE_AXFR
@@ -1044,6 +1094,12 @@ bind_shutdown(Bind *b)
 {
     if (b->program == BIND_DIG) {
         tool_exit(&b->tool, b->exitcode);
+        return;
+    }
+    if (b->program == BIND_HOST) {
+        /* host's main(): 0 only if some answer was printed and no error
+         * rcode was; servers that could not be reached alone give 1. */
+        tool_exit(&b->tool, b->seen_error == 0 ? 0 : 1);
         return;
     }
     /* nslookup's main(): a blank line after the loop ends. */
@@ -1202,17 +1258,29 @@ bind_on_reply(Tool *tool, const DnsReply *reply, gpointer data)
             if (b->program == BIND_DIG) {
                 dig_printmessage(b, l, msg, cc_ok, cc_bad);
                 dig_received(b, l, reply);
+            } else if (b->program == BIND_HOST) {
+                host_printmessage(b, l, msg);
+                host_received(b, l, reply);
             } else {
                 nslookup_printmessage(b, l, msg);
             }
         }
     } else if (b->program == BIND_DIG) {
         dig_printmessage(b, l, msg, cc_ok, cc_bad);
+    } else if (b->program == BIND_HOST) {
+        host_printmessage(b, l, msg);
     } else {
         nslookup_printmessage(b, l, msg);
     }
-    if ((msg->rcode == KN_DNS_RCODE_NOERROR || l->origin < 0) && b->program == BIND_DIG)
-        dig_received(b, l, reply);
+    /* As recv_done(): an NXDOMAIN asked as-is after no search (origin
+     * unset) is reported twice ("host -v a.b" with ndots:1 prints two
+     * "Received" lines, as host 9.18.49 does). */
+    if (msg->rcode == KN_DNS_RCODE_NOERROR || l->origin < 0) {
+        if (b->program == BIND_DIG)
+            dig_received(b, l, reply);
+        else if (b->program == BIND_HOST)
+            host_received(b, l, reply);
+    }
     bind_next_lookup(b);
 }
 
@@ -1304,33 +1372,37 @@ append_section(GString *s, const Lookup *l, const char *title, const GPtrArray *
         g_string_append_c(s, '\n');
 }
 
+/* One question line: ";NAME.  CLASS  TYPE". */
 static void
-append_question(GString *s, const Lookup *l, const KnDnsMessage *msg)
+append_question_line(GString *s, const Lookup *l, const KnDnsQuestion *q)
 {
     guint col[4];
     char buf[16];
+    gsize start;
+    guint column;
 
+    style_columns(l, col);
+    /* The ';' is outside the columns dns_master_questiontotext counts. */
+    g_string_append_c(s, ';');
+    start = s->len;
+    append_fqdn(s, q->name);
+    column = (guint) (s->len - start);
+    indent_to(s, &column, col[1]);
+    g_string_append(s, kn_dns_class_format(q->klass, buf));
+    column += (guint) strlen(buf);
+    indent_to(s, &column, col[2]);
+    g_string_append_printf(s, "%s\n", kn_dns_type_format(q->type, buf));
+}
+
+static void
+append_question(GString *s, const Lookup *l, const KnDnsMessage *msg)
+{
     if (msg->questions->len == 0)
         return;
-    style_columns(l, col);
     if (l->comments)
         g_string_append(s, ";; QUESTION SECTION:\n");
-    for (guint i = 0; i < msg->questions->len; i++) {
-        const KnDnsQuestion *q = msg->questions->pdata[i];
-        gsize start;
-        guint column;
-
-        /* The ';' is outside the columns dns_master_questiontotext counts. */
-        g_string_append_c(s, ';');
-        start = s->len;
-        append_fqdn(s, q->name);
-        column = (guint) (s->len - start);
-        indent_to(s, &column, col[1]);
-        g_string_append(s, kn_dns_class_format(q->klass, buf));
-        column += (guint) strlen(buf);
-        indent_to(s, &column, col[2]);
-        g_string_append_printf(s, "%s\n", kn_dns_type_format(q->type, buf));
-    }
+    for (guint i = 0; i < msg->questions->len; i++)
+        append_question_line(s, l, msg->questions->pdata[i]);
     if (l->comments)
         g_string_append_c(s, '\n');
 }
@@ -2434,6 +2506,579 @@ nslookup_parse(Bind *b)
 }
 
 /*****************************************************************************
+ * host (bind): printmessage(), received() and the command line (host.c).
+ *****************************************************************************/
+
+/* host.c rtypes[]: what comes between the owner and the RDATA in the
+ * short form; other types say "has TYPE record". */
+static const char *
+host_rtype_text(guint16 type, char *buf, gsize size)
+{
+    static const struct {
+        guint16 type;
+        const char *text;
+    } rtypes[] = {
+        { 1, "has address" }, { 2, "name server" }, { 5, "is an alias for" },
+        { 11, "has well known services" }, { 12, "domain name pointer" },
+        { 13, "host information" }, { 15, "mail is handled by" }, { 16, "descriptive text" },
+        { 19, "x25 address" }, { 20, "ISDN address" }, { 24, "has signature" },
+        { 25, "has key" }, { 28, "has IPv6 address" }, { 29, "location" },
+    };
+    char name[16];
+
+    for (guint i = 0; i < G_N_ELEMENTS(rtypes); i++)
+        if (rtypes[i].type == type)
+            return rtypes[i].text;
+    g_snprintf(buf, size, "has %s record", kn_dns_type_format(type, name));
+    return buf;
+}
+
+/* Records printsection() skips: OPT is not in a section of a parsed
+ * message, and -A leaves out the DNSSEC types. */
+static gboolean
+host_skips(const Bind *b, const KnDnsRecord *r)
+{
+    if (r->type == KN_DNS_TYPE_OPT)
+        return TRUE;
+    return b->list_almost_all && (r->type == 46 || r->type == 47 || r->type == 50);
+}
+
+static guint
+host_count(const Bind *b, const GPtrArray *records)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < records->len; i++)
+        n += !host_skips(b, records->pdata[i]);
+    return n;
+}
+
+/* printsection(): "NAME has address ADDR" lines in the short form; the
+ * section's title and its records as a masterfile writes them (the
+ * columns of dig's) with -v. */
+static void
+host_printsection(Bind *b, const Lookup *l, const GPtrArray *records, const char *title)
+{
+    if (!b->short_form)
+        out(&b->tool, ";; %s SECTION:\n", title);
+    for (guint i = 0; i < records->len; i++) {
+        const KnDnsRecord *r = records->pdata[i];
+
+        if (host_skips(b, r))
+            continue;
+        if (!b->short_form) {
+            append_record(b->tool.io.out, l, r);
+        } else {
+            g_autofree char *rdata = kn_dns_rdata_to_string(r);
+            char buf[32];
+
+            out(&b->tool, "%s %s %s\n", name_text(r->name),
+                host_rtype_text(r->type, buf, sizeof buf), rdata);
+        }
+    }
+}
+
+/* host.c rcode_totext(): the 4-bit names, BADVERS, or "?N". */
+static const char *
+host_rcode_text(guint rcode, char *buf)
+{
+    static const char *const rcodes[] = {
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+        "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "RESERVED11", "RESERVED12",
+        "RESERVED13", "RESERVED14", "RESERVED15", "BADVERS",
+    };
+
+    if (rcode < G_N_ELEMENTS(rcodes))
+        return rcodes[rcode];
+    g_snprintf(buf, 16, "?%u", rcode);
+    return buf;
+}
+
+/* A lookup of 'name' for 'type' at the end of the queue, as the default
+ * lookups add AAAA and MX after an answer to A. */
+static void
+host_add_lookup(Bind *b, const Lookup *l, const char *name, guint16 type)
+{
+    Lookup *n = lookup_clone(b, l, FALSE);
+
+    g_free(n->textname);
+    n->textname = g_strdup(name);
+    n->rdtype = type;
+    n->rdtypeset = TRUE;
+    n->origin = -1;
+    n->retries = b->tries;
+    g_queue_push_tail(&b->lookups, n);
+}
+
+static void
+host_printmessage(Bind *b, Lookup *l, const KnDnsMessage *msg)
+{
+    const KnDnsRecord *opt = kn_dns_message_opt(msg);
+    guint rcode = msg->rcode | (opt != NULL ? (opt->ttl >> 24) << 4 : 0);
+    /* "We get called multiple times.  Preserve any existing error status." */
+    int force_error = b->seen_error == 1;
+    static const char *const opcodes[] = { "QUERY", "IQUERY", "STATUS", "RESERVED3", "NOTIFY",
+                                           "UPDATE", "RESERVED6", "RESERVED7", "RESERVED8",
+                                           "RESERVED9", "RESERVED10", "RESERVED11",
+                                           "RESERVED12", "RESERVED13", "RESERVED14",
+                                           "RESERVED15" };
+    char buf[16];
+
+    b->seen_error = 1;
+    if (b->listed_server && !b->printed_server) {
+        const BindServer *s = l->servers->pdata[l->query];
+        char sockstr[KN_ADDR_STRLEN + 8];
+
+        format_sockaddr(&s->addr, b->port, sockstr, sizeof sockstr);
+        out(&b->tool, "Using domain server:\nName: %s\nAddress: %s\nAliases: \n\n", s->userarg,
+            sockstr);
+        b->printed_server = TRUE;
+    }
+    if (rcode != KN_DNS_RCODE_NOERROR) {
+        /* NXDOMAIN names the name as typed ("Host web not found"), the
+         * others the name asked. */
+        out(&b->tool, "Host %s not found: %u(%s)\n",
+            rcode != KN_DNS_RCODE_NXDOMAIN ? name_text(l->qname) : l->textname, rcode,
+            host_rcode_text(rcode, buf));
+        return;
+    }
+    if (b->default_lookups && l->rdtype == KN_DNS_TYPE_A) {
+        g_autofree char *name = chase_cname(msg, l->qname);
+
+        host_add_lookup(b, l, name_text(name), KN_DNS_TYPE_AAAA);
+        host_add_lookup(b, l, name_text(name), KN_DNS_TYPE_MX);
+    }
+    if (!b->short_form) {
+        const struct {
+            gboolean set;
+            const char *name;
+        } flags[] = { { msg->qr, "qr" }, { msg->aa, "aa" }, { msg->tc, "tc" }, { msg->rd, "rd" },
+                      { msg->ra, "ra" }, { msg->ad, "ad" }, { msg->cd, "cd" } };
+        gboolean did_flag = FALSE;
+
+        out(&b->tool, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
+            opcodes[msg->opcode & 0xf], host_rcode_text(rcode, buf), msg->id);
+        /* Unlike dig's, a space only between the flags (";; flags: qr"). */
+        out(&b->tool, ";; flags: ");
+        for (guint i = 0; i < G_N_ELEMENTS(flags); i++) {
+            if (flags[i].set) {
+                out(&b->tool, "%s%s", did_flag ? " " : "", flags[i].name);
+                did_flag = TRUE;
+            }
+        }
+        /* The header's counts, OPT included (it is left out of the
+         * additional section printed below). */
+        out(&b->tool, "; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
+            msg->questions->len, msg->answers->len, msg->authority->len, msg->additional->len);
+        if (opt != NULL)
+            out(&b->tool, ";; EDNS: version: %u, udp=%u\n", (opt->ttl >> 16) & 0xff, opt->klass);
+    }
+    if (msg->questions->len > 0 && !b->short_form) {
+        out(&b->tool, "\n;; QUESTION SECTION:\n");
+        for (guint i = 0; i < msg->questions->len; i++)
+            append_question_line(b->tool.io.out, l, msg->questions->pdata[i]);
+    }
+    if (host_count(b, msg->answers) > 0) {
+        if (!b->short_form)
+            out(&b->tool, "\n");
+        host_printsection(b, l, msg->answers, "ANSWER");
+    }
+    if (host_count(b, msg->authority) > 0 && !b->short_form) {
+        out(&b->tool, "\n");
+        host_printsection(b, l, msg->authority, "AUTHORITY");
+    }
+    if (host_count(b, msg->additional) > 0 && !b->short_form) {
+        out(&b->tool, "\n");
+        host_printsection(b, l, msg->additional, "ADDITIONAL");
+    }
+    if (!b->short_form)
+        out(&b->tool, "\n");
+    if (b->short_form && !b->default_lookups && msg->answers->len == 0)
+        out(&b->tool, "%s has no %s record\n", name_text(l->qname),
+            kn_dns_type_format(l->rdtype, buf));
+    b->seen_error = force_error;
+}
+
+/* received(): with -v, after each reply printed. */
+static void
+host_received(Bind *b, Lookup *l, const DnsReply *reply)
+{
+    const BindServer *s = l->servers->pdata[l->query];
+    char fromtext[KN_ADDR_STRLEN + 8];
+
+    if (b->short_form)
+        return;
+    format_sockaddr(&s->addr, b->port, fromtext, sizeof fromtext);
+    out(&b->tool, "Received %u bytes from %s in %d ms\n", (guint) g_bytes_get_size(reply->wire),
+        fromtext, (int) ((reply->finished - reply->sent) / KN_USEC / 1000));
+}
+
+/* show_usage(): standard error, exit status 1. */
+static void
+host_usage(Bind *b)
+{
+    err(&b->tool,
+        "Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n"
+        "            [-R number] [-m flag] [-p port] hostname [server]\n"
+        "       -a is equivalent to -v -t ANY\n"
+        "       -A is like -a but omits RRSIG, NSEC, NSEC3\n"
+        "       -c specifies query class for non-IN data\n"
+        "       -C compares SOA records on authoritative nameservers\n"
+        "       -d is equivalent to -v\n"
+        "       -l lists all hosts in a domain, using AXFR\n"
+        "       -m set memory debugging flag (trace|record|usage)\n"
+        "       -N changes the number of dots allowed before root lookup is done\n"
+        "       -p specifies the port on the server to query\n"
+        "       -r disables recursive processing\n"
+        "       -R specifies number of retries for UDP packets\n"
+        "       -s a SERVFAIL response should stop query\n"
+        "       -t specifies the query type\n"
+        "       -T enables TCP/IP mode\n"
+        "       -U enables UDP mode\n"
+        "       -v enables verbose output\n"
+        "       -V print version number and exit\n"
+        "       -w specifies to wait forever for a reply\n"
+        "       -W specifies how long to wait for a reply\n"
+        "       -4 use IPv4 query transport only\n"
+        "       -6 use IPv6 query transport only\n");
+    tool_exit(&b->tool, 1);
+}
+
+/* isc_commandline_parse() over host's options: clustered letters ("-vt
+ * A", "-tA"); parsing stops at the first operand (no reordering: "host
+ * NAME -t A" takes -t for the server) or after "--". */
+typedef struct HostGetopt {
+    guint index;                 /* the argument being read; the first operand at the end */
+    const char *place;           /* the next letter in it, or NULL */
+} HostGetopt;
+
+static const char host_optstring[] = "46aAc:dilnm:p:rst:vVwCDN:R:TUW:";
+
+/* The next option letter, with its argument in '*arg'; -1 at the end;
+ * '?' after printing what was wrong. */
+static int
+host_getopt(Bind *b, HostGetopt *g, const char **arg)
+{
+    const char *spec;
+    int c;
+
+    *arg = NULL;
+    if (g->place == NULL) {
+        const char *a = b->argv[g->index];
+
+        if (a == NULL || a[0] != '-')
+            return -1;
+        if (strcmp(a, "--") == 0) {
+            g->index++;
+            return -1;
+        }
+        /* "-" alone is the option '-', an illegal one ("host -t A -"). */
+        g->place = a[1] != '\0' ? a + 1 : a;
+    }
+    c = (guchar) *g->place++;
+    spec = c != ':' ? strchr(host_optstring, c) : NULL;
+    if (spec == NULL || spec[1] != ':') {
+        if (*g->place == '\0') {
+            g->index++;
+            g->place = NULL;
+        }
+        if (spec == NULL) {
+            err(&b->tool, "%s: illegal option -- %c\n", b->progname, c);
+            return '?';
+        }
+        return c;
+    }
+    if (*g->place != '\0') {
+        *arg = g->place;
+    } else if (b->argv[g->index + 1] != NULL) {
+        *arg = b->argv[++g->index];
+    } else {
+        g->index++;
+        g->place = NULL;
+        err(&b->tool, "%s: option requires an argument -- %c\n", b->progname, c);
+        return '?';
+    }
+    g->index++;
+    g->place = NULL;
+    return c;
+}
+
+/* atoi(): leading blanks, a sign, digits; 0 if none. */
+static int
+host_atoi(const char *s)
+{
+    gint64 v = g_ascii_strtoll(s, NULL, 10);
+
+    return (int) CLAMP(v, G_MININT, G_MAXINT);
+}
+
+/* pre_parse_args(): -V, -4 and -6, and bad options, before anything else.
+ * FALSE if the tool exited. */
+static gboolean
+host_preparse(Bind *b)
+{
+    HostGetopt g = { 1, NULL };
+    gboolean debugging = FALSE;
+    const char *arg;
+    int c;
+
+    while ((c = host_getopt(b, &g, &arg)) != -1) {
+        switch (c) {
+        case '4':
+            if (b->ipv6only) {
+                bind_fatal(b, "only one of -4 and -6 allowed");
+                return FALSE;
+            }
+            b->ipv4only = TRUE;
+            break;
+        case '6':
+            if (b->ipv4only) {
+                bind_fatal(b, "only one of -4 and -6 allowed");
+                return FALSE;
+            }
+            b->ipv6only = TRUE;
+            break;
+        case 'V':
+            err(&b->tool, "host %s\n", b->version);
+            tool_exit(&b->tool, 0);
+            return FALSE;
+        case 'D':
+            debugging = TRUE;
+            break;
+        case '?':
+            host_usage(b);
+            return FALSE;
+        default:
+            break;
+        }
+    }
+    if (debugging) {
+        /* dighost's debug() lines on standard error. */
+        not_simulated(b, "-D");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* dns_rdataclass_fromtext(): FALSE if 'text' names no class. */
+static gboolean
+host_class_parse(const char *text, guint16 *klass)
+{
+    static const struct {
+        const char *name;
+        guint16 klass;
+    } classes[] = {
+        { "IN", KN_DNS_CLASS_IN }, { "CH", KN_DNS_CLASS_CH }, { "CHAOS", KN_DNS_CLASS_CH },
+        { "HS", 4 }, { "HESIOD", 4 }, { "NONE", 254 }, { "ANY", KN_DNS_CLASS_ANY },
+    };
+    guint64 v;
+
+    for (guint i = 0; i < G_N_ELEMENTS(classes); i++) {
+        if (g_ascii_strcasecmp(text, classes[i].name) == 0) {
+            *klass = classes[i].klass;
+            return TRUE;
+        }
+    }
+    if (g_ascii_strncasecmp(text, "CLASS", 5) == 0 && g_ascii_isdigit(text[5])
+        && g_ascii_string_to_unsigned(text + 5, 10, 0, 65535, &v, NULL)) {
+        *klass = (guint16) v;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* parse_args(): the options in order, then NAME and SERVER.  FALSE if
+ * the tool exited.  'server' is set to the SERVER argument, if any. */
+static gboolean
+host_parse(Bind *b, const char **server)
+{
+    HostGetopt g = { 1, NULL };
+    Lookup *l = lookup_new(b);
+    g_autofree char *reverse = NULL;
+    const char *arg, *hostname;
+    const char *unmodelled = NULL;
+    int c;
+
+    /* host's own lookup: no EDNS, SERVFAIL tries the next server, and
+     * dighost_comments() stay quiet. */
+    l->servfail_stops = FALSE;
+    l->comments = FALSE;
+    g_queue_push_tail(&b->lookups, l);
+    while ((c = host_getopt(b, &g, &arg)) != -1) {
+        switch (c) {
+        case 'l':
+            /* Said once the options have parsed: the real one would get
+             * as far ("host -l -t BOGUS NAME": "invalid type"). */
+            unmodelled = unmodelled != NULL ? unmodelled : "-l";
+            break;
+        case 'v':
+        case 'd':
+            b->short_form = FALSE;
+            break;
+        case 'r':
+            l->recurse = FALSE;
+            break;
+        case 't': {
+            guint16 type;
+
+            if (g_ascii_strncasecmp(arg, "ixfr=", 5) == 0) {
+                unmodelled = unmodelled != NULL ? unmodelled : "-t ixfr=";
+                break;
+            }
+            if (!kn_dns_type_parse(arg, &type) || type == KN_DNS_TYPE_OPT) {
+                b->fatalexit = 2;
+                bind_fatal(b, "invalid type: %s\n", arg);
+                return FALSE;
+            }
+            if (type == KN_DNS_TYPE_AXFR || type == KN_DNS_TYPE_IXFR) {
+                if (unmodelled == NULL)
+                    unmodelled = type == KN_DNS_TYPE_AXFR ? "-t AXFR" : "-t IXFR";
+                break;
+            }
+            l->rdtype = type;
+            l->rdtypeset = TRUE;
+            if (type == KN_DNS_TYPE_ANY && !l->tcp_mode_set)
+                l->tcp_mode = TRUE;
+            b->default_lookups = FALSE;
+            break;
+        }
+        case 'c': {
+            guint16 klass;
+
+            if (!host_class_parse(arg, &klass)) {
+                b->fatalexit = 2;
+                bind_fatal(b, "invalid class: %s\n", arg);
+                return FALSE;
+            }
+            l->rdclass = klass;
+            l->rdclassset = TRUE;
+            b->default_lookups = FALSE;
+            break;
+        }
+        case 'A':
+            b->list_almost_all = TRUE;
+            G_GNUC_FALLTHROUGH;
+        case 'a':
+            /* ANY, verbose; unlike -t ANY, over UDP. */
+            l->rdtype = KN_DNS_TYPE_ANY;
+            l->rdtypeset = TRUE;
+            b->short_form = FALSE;
+            b->default_lookups = FALSE;
+            break;
+        case 'w':
+            b->timeout = G_MAXINT;   /* "wait forever" */
+            break;
+        case 'W': {
+            int seconds = host_atoi(arg);
+
+            b->timeout = seconds < 1 ? 1 : (guint) seconds;
+            break;
+        }
+        case 'R': {
+            int tries = host_atoi(arg);
+
+            b->tries = tries < 1 || tries == G_MAXINT ? 2 : tries + 1;
+            break;
+        }
+        case 'T':
+            l->tcp_mode = l->tcp_mode_set = TRUE;
+            break;
+        case 'U':
+            l->tcp_mode = FALSE;
+            l->tcp_mode_set = TRUE;
+            break;
+        case 'C':
+            unmodelled = unmodelled != NULL ? unmodelled : "-C";
+            break;
+        case 'N':
+            b->ndots = host_atoi(arg);
+            break;
+        case 's':
+            l->servfail_stops = TRUE;
+            break;
+        case 'p':
+            b->port = (guint16) host_atoi(arg);
+            break;
+        default:
+            /* -4, -6, -D, -V, -m: pre_parse_args(); -i, -n: no-ops. */
+            break;
+        }
+    }
+    l->retries = b->tries;
+    hostname = b->argv[g.index];
+    if (hostname == NULL) {
+        host_usage(b);
+        return FALSE;
+    }
+    if (unmodelled != NULL) {
+        not_simulated(b, unmodelled);
+        return FALSE;
+    }
+    *server = b->argv[g.index + 1];
+    b->listed_server = *server != NULL;
+    b->check_ra = *server == NULL;
+    reverse = reverse_name(hostname, TRUE);
+    if (reverse != NULL) {
+        l->textname = g_steal_pointer(&reverse);
+        l->rdtype = KN_DNS_TYPE_PTR;
+        l->rdtypeset = TRUE;
+        b->default_lookups = FALSE;
+    } else {
+        l->textname = g_strdup(hostname);
+        b->usesearch = TRUE;
+    }
+    l->new_search = TRUE;
+    return TRUE;
+}
+
+/* set_nameserver(): SERVER's addresses replace resolv.conf's. */
+static void
+host_lookups(Tool *tool)
+{
+    Bind *b = (Bind *) tool;
+
+    if (tool->finished)
+        return;
+    if (b->hosts->len > 0) {
+        const HostArg *h = b->hosts->pdata[0];
+
+        if (h->failed || h->addrs == NULL || h->addrs->len == 0) {
+            bind_fatal(b, "couldn't get address for '%s': not found", h->host);
+            return;
+        }
+        g_ptr_array_set_size(b->server_list, 0);
+        for (guint i = 0; i < h->addrs->len; i++)
+            g_ptr_array_add(b->server_list, bind_server_new(h->addrs->pdata[i], h->host));
+    }
+    bind_start_lookup(b);
+}
+
+/* host's main(): pre_parse_args(), setup_system(), parse_args(), then
+ * SERVER resolved (getaddrinfo) before the first query. */
+static void
+host_run(Bind *b)
+{
+    const char *server = NULL;
+
+    if (!host_preparse(b))
+        return;
+    bind_setup_system(b);
+    /* main() sets tries before setup_system(), which keeps it: resolv.conf's
+     * attempts:N does not count (host 9.18.49 tries twice with attempts:4;
+     * timeout:N does count). */
+    b->tries = 2;
+    if (!host_parse(b, &server))
+        return;
+    if (server != NULL) {
+        HostArg *h = g_new0(HostArg, 1);
+
+        h->host = g_strdup(server);
+        g_ptr_array_add(b->hosts, h);
+    }
+    resolve_hosts(&b->tool, b->hosts, host_lookups);
+}
+
+/*****************************************************************************
  * bind9: the start.
  *****************************************************************************/
 
@@ -2474,6 +3119,10 @@ bind_run(Tool *tool)
 
     if (tool->finished)
         return;
+    if (b->program == BIND_HOST) {
+        host_run(b);
+        return;
+    }
     if (b->program == BIND_DIG) {
         if (!dig_parse(b))
             return;
@@ -2504,8 +3153,11 @@ bind_start(KnNetClient *net, const char *name, const char *version, const char *
     b->tool.stream = "bind-tools";
     b->tool.free = bind_free;
     tool_adopt(&b->tool);
-    b->program = strcmp(name, "dig") == 0 ? BIND_DIG : BIND_NSLOOKUP;
-    b->progname = g_strdup(name);
+    b->program = strcmp(name, "dig") == 0 ? BIND_DIG
+                 : strcmp(name, "host") == 0 ? BIND_HOST : BIND_NSLOOKUP;
+    /* host's messages start with argv[0] as typed ("/usr/bin/host:
+     * invalid type: X"), isc_commandline_parse()'s too. */
+    b->progname = g_strdup(b->program == BIND_HOST ? argv[0] : name);
     b->version = g_strdup(version != NULL ? version : BIND_VERSION);
     b->argv = g_strdupv((char **) argv);
     g_queue_init(&b->lookups);
@@ -2517,6 +3169,14 @@ bind_start(KnNetClient *net, const char *name, const char *version, const char *
     b->default_lookups = TRUE;
     b->query_error = 1;
     b->check_ra = b->program == BIND_NSLOOKUP;
+    if (b->program == BIND_HOST) {
+        /* -4 and -6 come before resolv.conf is read, in bind_run(). */
+        b->fatalexit = 1;
+        b->short_form = TRUE;
+        b->seen_error = -1;
+        resolve_hosts(&b->tool, b->hosts, bind_run);
+        return;
+    }
     bind_setup_system(b);
     b->default_lookup = lookup_new(b);
     if (b->program == BIND_DIG) {

@@ -1,5 +1,5 @@
-/* tools-dns.h -- the DNS tools among models/tools.h: bind9's dig and
- * nslookup (bind-tools / bind9-dnsutils 9.18) and busybox's nslookup.
+/* tools-dns.h -- the DNS tools among models/tools.h: bind9's dig, nslookup
+ * and host (bind-tools / bind9-dnsutils 9.18) and busybox's nslookup.
  *
  * Unlike curl or ping, these tools do not ask the C library to resolve a
  * name: they read /etc/resolv.conf themselves (through KnToolIo.read_file),
@@ -12,7 +12,7 @@
 #include <glib.h>
 #include "models/tools.h"
 
-/* Runs argv[0] ("dig" or "nslookup", maybe with a path) as 'tool' (the
+/* Runs argv[0] ("dig", "nslookup" or "host", maybe with a path) as 'tool' (the
  * image's entry: KN_TOOL_BIND or KN_TOOL_BUSYBOX; NULL: bind) of
  * 'version' ("9.18.33", "1.37.0"; NULL: the flavour's default) would,
  * from 'net'.  'net', 'io' and its buffers are borrowed until 'done',
