@@ -103,6 +103,7 @@ static const KnImageTool agnhost_tools[] = {
     { "ping", KN_TOOL_BUSYBOX, BUSYBOX_VERSION },
     { "nslookup", KN_TOOL_BIND, "9.18.33" },
     { "dig", KN_TOOL_BIND, "9.18.33" },
+    { "host", KN_TOOL_BIND, "9.18.33" },
     { "bash", KN_TOOL_GNU, "5.2.37" },
     { NULL, 0, NULL },
 };
@@ -115,6 +116,7 @@ static const KnImageTool netshoot_tools[] = {
     { "ping", KN_TOOL_IPUTILS, "20240905" },
     { "nslookup", KN_TOOL_BIND, "9.18.33" },
     { "dig", KN_TOOL_BIND, "9.18.33" },
+    { "host", KN_TOOL_BIND, "9.18.33" },
     { "bash", KN_TOOL_GNU, "5.2.37" },
     { NULL, 0, NULL },
 };

@@ -38,7 +38,7 @@ typedef enum {
     KN_TOOL_CURL,                /* curl, libcurl */
     KN_TOOL_OPENBSD,             /* OpenBSD netcat (netcat-openbsd) */
     KN_TOOL_IPUTILS,             /* iputils ping */
-    KN_TOOL_BIND,                /* bind-tools dig / nslookup */
+    KN_TOOL_BIND,                /* bind-tools dig / nslookup / host */
     KN_TOOL_MUSL_UTILS,          /* Alpine's musl-utils: getent, ldd */
 } KnToolFlavour;
 

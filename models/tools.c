@@ -75,7 +75,8 @@
  *****************************************************************************/
 
 static const char *const tool_names[] = {
-    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", "getent", "dig", "nslookup", NULL,
+    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", "getent", "dig", "nslookup",
+    "host", NULL,
 };
 
 gboolean
@@ -2317,7 +2318,7 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
     if (image == NULL)
         image = kn_images_lookup(NULL, reference);
     name = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
-    if (strcmp(name, "dig") == 0 || strcmp(name, "nslookup") == 0) {
+    if (strcmp(name, "dig") == 0 || strcmp(name, "nslookup") == 0 || strcmp(name, "host") == 0) {
         g_autofree char *version = kn_images_version(image, reference, name);
 
         kn_tools_dns_run(net, kn_images_find_tool(image, name), version, argv, io, done,

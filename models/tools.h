@@ -1,7 +1,7 @@
 /* tools.h -- the network tools a command runs: curl, wget, nc, ping,
- * getent, and the DNS tools dig and nslookup (models/tools-dns.h), each as
- * the version and flavour the image carries (models/images.h) prints and
- * exits.
+ * getent, and the DNS tools dig, nslookup and host (models/tools-dns.h),
+ * each as the version and flavour the image carries (models/images.h)
+ * prints and exits.
  *
  * The shell (models/shell.h) finds a tool in the image and calls
  * kn_tools_run() with its argv; the tool works through the KnNetClient
