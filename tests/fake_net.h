@@ -209,14 +209,30 @@ fake_dns_answer(FakeNet *net, GBytes *request, gboolean tcp)
         if (kn_dns_name_is_subdomain(question->name, net->dns_refused->pdata[i]))
             reply->rcode = KN_DNS_RCODE_REFUSED;
     if (reply->rcode == KN_DNS_RCODE_NOERROR) {
-        for (guint i = 0; i < net->dns_records->len; i++) {
-            const KnDnsRecord *record = net->dns_records->pdata[i];
+        const char *name = question->name;
 
-            if (!kn_dns_name_equal(record->name, question->name))
-                continue;
-            known = TRUE;
-            if (record->type == question->type)
-                g_ptr_array_add(reply->answers, kn_dns_record_copy(record));
+        /* A CNAME answers any other type with itself and what its target
+         * has of that type (an ExternalName Service, dnsmasq's --cname);
+         * without dns_coredns, ANY gets every record of the name, as
+         * dnsmasq answers it. */
+        for (guint hops = 0; name != NULL && hops < 8; hops++) {
+            const char *next = NULL;
+
+            for (guint i = 0; i < net->dns_records->len; i++) {
+                const KnDnsRecord *record = net->dns_records->pdata[i];
+
+                if (!kn_dns_name_equal(record->name, name))
+                    continue;
+                known |= hops == 0;
+                if (record->type == question->type
+                    || (question->type == KN_DNS_TYPE_ANY && hops == 0 && !net->dns_coredns)
+                    || (record->type == KN_DNS_TYPE_CNAME && question->type != KN_DNS_TYPE_ANY)) {
+                    g_ptr_array_add(reply->answers, kn_dns_record_copy(record));
+                    if (record->type != question->type)
+                        next = record->target;
+                }
+            }
+            name = next;
         }
         if (!known)
             reply->rcode = KN_DNS_RCODE_NXDOMAIN;

@@ -1,4 +1,4 @@
-/* test_tools.c -- curl, wget, nc, ping, getent, dig and nslookup against
+/* test_tools.c -- curl, wget, nc, ping, getent, dig, nslookup and host against
  * the fake network: the bytes they print, their error texts and exit
  * codes, per version and flavour. */
 #include <config.h>
@@ -813,6 +813,403 @@ test_tools_nslookup_bind(void **state)
                    "", 0);
 }
 
+/*****************************************************************************
+ * host (bind 9.18) against a dnsmasq-like server at 10.96.0.10 (AA and RA
+ * set) holding the zone the real host 9.18.49 was run against, so the
+ * expected texts are what it printed there (TTL 0 became 30, 127.0.84.53
+ * became 10.96.0.10); and against the CoreDNS-like one.
+ *****************************************************************************/
+
+#define HOST_USAGE \
+    "Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n" \
+    "            [-R number] [-m flag] [-p port] hostname [server]\n" \
+    "       -a is equivalent to -v -t ANY\n" \
+    "       -A is like -a but omits RRSIG, NSEC, NSEC3\n" \
+    "       -c specifies query class for non-IN data\n" \
+    "       -C compares SOA records on authoritative nameservers\n" \
+    "       -d is equivalent to -v\n" \
+    "       -l lists all hosts in a domain, using AXFR\n" \
+    "       -m set memory debugging flag (trace|record|usage)\n" \
+    "       -N changes the number of dots allowed before root lookup is done\n" \
+    "       -p specifies the port on the server to query\n" \
+    "       -r disables recursive processing\n" \
+    "       -R specifies number of retries for UDP packets\n" \
+    "       -s a SERVFAIL response should stop query\n" \
+    "       -t specifies the query type\n" \
+    "       -T enables TCP/IP mode\n" \
+    "       -U enables UDP mode\n" \
+    "       -v enables verbose output\n" \
+    "       -V print version number and exit\n" \
+    "       -w specifies to wait forever for a reply\n" \
+    "       -W specifies how long to wait for a reply\n" \
+    "       -4 use IPv4 query transport only\n" \
+    "       -6 use IPv6 query transport only\n"
+
+typedef void (*HostNetSetup)(FakeNet *net);
+
+/* 'script' in netshoot against the dnsmasq-like server; 'setup' if not
+ * NULL changes the server first.  The queries go to 'log' as in
+ * run_dns(). */
+static Outcome *
+run_host(const char *script, char **log, HostNetSetup setup)
+{
+    FakeNet *net = fake_net_lab(NETSHOOT);
+    Outcome *outcome = g_new0(Outcome, 1);
+    KnShellOptions options = { NULL, lab_read_file, NULL, NULL };
+    KnDnsRecord *txt;
+    KnAddr addr;
+
+    fake_net_dns(net, "10.96.0.10");
+    /* dnsmasq answers ANY with the name's records in this order. */
+    g_ptr_array_add(net->dns_records,
+                    kn_dns_record_new_txt("web.default.svc.cluster.local", 30, "v=1"));
+    fake_net_dns_addr(net, "web.default.svc.cluster.local", "10.96.0.12");
+    fake_net_dns_addr(net, "v6.default.svc.cluster.local", "10.96.0.14");
+    fake_net_dns_addr(net, "v6.default.svc.cluster.local", "fd00::14");
+    txt = kn_dns_record_new_txt("txt.default.svc.cluster.local", 30, "hello world");
+    g_strfreev(txt->txt);
+    txt->txt = g_strsplit("hello world|second", "|", -1);
+    g_ptr_array_add(net->dns_records, txt);
+    g_ptr_array_add(net->dns_records,
+                    kn_dns_record_new_target("ext.default.svc.cluster.local", KN_DNS_TYPE_CNAME,
+                                             30, "web.default.svc.cluster.local"));
+    g_ptr_array_add(net->dns_records,
+                    kn_dns_record_new_srv("_http._tcp.web.default.svc.cluster.local", 30, 0, 100,
+                                          80, "web.default.svc.cluster.local"));
+    g_ptr_array_add(net->dns_records,
+                    kn_dns_record_new_target("12.0.96.10.in-addr.arpa", KN_DNS_TYPE_PTR, 30,
+                                             "web.default.svc.cluster.local"));
+    g_assert_true(kn_addr_parse("fd00::14", &addr));
+    {
+        g_autofree char *reverse = kn_dns_name_reverse(&addr);
+
+        g_ptr_array_add(net->dns_records,
+                        kn_dns_record_new_target(reverse, KN_DNS_TYPE_PTR, 30,
+                                                 "v6.default.svc.cluster.local"));
+    }
+    if (setup != NULL)
+        setup(net);
+    kn_shell_run(&net->client, script, &options, on_done, outcome);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_true(outcome->done);
+    if (log != NULL)
+        *log = g_strdup(net->dns_log->str);
+    fake_net_free(net);
+    return outcome;
+}
+
+/* host NAME: A through the search list, then AAAA and MX of the name the
+ * CNAMEs lead to; NODATA says nothing. */
+static void
+test_tools_host_default_lookups(void **state)
+{
+    g_autofree char *log_a = NULL;
+    g_autofree char *log_c = NULL;
+    g_autoptr(Outcome) a = run_host("host web", &log_a, NULL);
+    g_autoptr(Outcome) b = run_host("host v6", NULL, NULL);
+    g_autoptr(Outcome) c = run_host("host ext", &log_c, NULL);
+    g_autoptr(Outcome) d = run_host("host txt", NULL, NULL);
+    g_autoptr(Outcome) e = run_host("host WEB.default.svc.cluster.local.", NULL, NULL);
+
+    (void) state;
+    assert_outcome(a, "web.default.svc.cluster.local has address 10.96.0.12\n", "", 0);
+    assert_string_equal(log_a, "web.default.svc.cluster.local A\n"
+                        "web.default.svc.cluster.local AAAA\n"
+                        "web.default.svc.cluster.local MX\n");
+    assert_outcome(b, "v6.default.svc.cluster.local has address 10.96.0.14\n"
+                   "v6.default.svc.cluster.local has IPv6 address fd00::14\n", "", 0);
+    assert_outcome(c, "ext.default.svc.cluster.local is an alias for "
+                   "web.default.svc.cluster.local.\n"
+                   "web.default.svc.cluster.local has address 10.96.0.12\n", "", 0);
+    assert_string_equal(log_c, "ext.default.svc.cluster.local A\n"
+                        "web.default.svc.cluster.local AAAA\n"
+                        "web.default.svc.cluster.local MX\n");
+    assert_outcome(d, "", "", 0);
+    assert_outcome(e, "WEB.default.svc.cluster.local has address 10.96.0.12\n", "", 0);
+}
+
+/* -t TYPE: each type's words, "has TYPE record" for the rest, "has no
+ * TYPE record" for NODATA; an address is asked in reverse. */
+static void
+test_tools_host_types(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_host("host -t AAAA web; host -t AAAA v6; "
+                                    "host -t SRV _http._tcp.web; host -t CNAME ext; "
+                                    "host -t PTR 12.0.96.10.in-addr.arpa; host -t TXT txt; "
+                                    "host -t A ext; host -tmx web; host -t type65 web", NULL, NULL);
+    g_autoptr(Outcome) b = run_host("host -t ANY web", &log, NULL);
+    g_autoptr(Outcome) c = run_host("host 10.96.0.12; host fd00::14", NULL, NULL);
+    g_autoptr(Outcome) d = run_host("host 10.96.0.99", NULL, NULL);
+
+    (void) state;
+    assert_outcome(a, "web.default.svc.cluster.local has no AAAA record\n"
+                   "v6.default.svc.cluster.local has IPv6 address fd00::14\n"
+                   "_http._tcp.web.default.svc.cluster.local has SRV record 0 100 80 "
+                   "web.default.svc.cluster.local.\n"
+                   "ext.default.svc.cluster.local is an alias for "
+                   "web.default.svc.cluster.local.\n"
+                   "12.0.96.10.in-addr.arpa domain name pointer web.default.svc.cluster.local.\n"
+                   "txt.default.svc.cluster.local descriptive text \"hello world\" \"second\"\n"
+                   "ext.default.svc.cluster.local is an alias for "
+                   "web.default.svc.cluster.local.\n"
+                   "web.default.svc.cluster.local has address 10.96.0.12\n"
+                   "web.default.svc.cluster.local has no MX record\n"
+                   "web.default.svc.cluster.local has no HTTPS record\n", "", 0);
+    assert_outcome(b, "web.default.svc.cluster.local descriptive text \"v=1\"\n"
+                   "web.default.svc.cluster.local has address 10.96.0.12\n", "", 0);
+    assert_string_equal(log, "web.default.svc.cluster.local ANY tcp\n");
+    assert_outcome(c, "12.0.96.10.in-addr.arpa domain name pointer "
+                   "web.default.svc.cluster.local.\n"
+                   "4.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa "
+                   "domain name pointer v6.default.svc.cluster.local.\n", "", 0);
+    assert_outcome(d, "Host 99.0.96.10.in-addr.arpa. not found: 3(NXDOMAIN)\n", "", 1);
+}
+
+static void
+servfail_web(FakeNet *net)
+{
+    g_ptr_array_add(net->dns_servfail, g_strdup("web.default.svc.cluster.local"));
+}
+
+/* NXDOMAIN names the name as typed, after the whole search list; other
+ * errors name the name asked, and stop the walk.  Either is status 1. */
+static void
+test_tools_host_errors(void **state)
+{
+    g_autofree char *log_a = NULL;
+    g_autofree char *log_c = NULL;
+    g_autoptr(Outcome) a = run_host("host nosuch", &log_a, NULL);
+    g_autoptr(Outcome) b = run_host("host -t A nosuch.example.", NULL, NULL);
+    g_autoptr(Outcome) c = run_host("host web", &log_c, servfail_web);
+    g_autoptr(Outcome) d = run_host("host -N 1 web.default; host -N abc web", NULL, NULL);
+
+    (void) state;
+    assert_outcome(a, "Host nosuch not found: 3(NXDOMAIN)\n", "", 1);
+    assert_string_equal(log_a, "nosuch.default.svc.cluster.local A\n"
+                        "nosuch.svc.cluster.local A\n"
+                        "nosuch.cluster.local A\n"
+                        "nosuch A\n");
+    assert_outcome(b, "Host nosuch.example. not found: 3(NXDOMAIN)\n", "", 1);
+    assert_outcome(c, "Host web.default.svc.cluster.local not found: 2(SERVFAIL)\n", "", 1);
+    assert_string_equal(log_c, "web.default.svc.cluster.local A\n");
+    assert_outcome(d, "Host web.default not found: 3(NXDOMAIN)\n"
+                   "Host web not found: 3(NXDOMAIN)\n", "", 1);
+}
+
+/* host NAME SERVER: the server's block before the first answer. */
+static void
+test_tools_host_server(void **state)
+{
+    g_autoptr(Outcome) a = run_host("host web 10.96.0.10", NULL, NULL);
+    g_autoptr(Outcome) b = run_host("host nosuch 10.96.0.10", NULL, NULL);
+    g_autoptr(Outcome) c = run_host("host web nosuchhost", NULL, NULL);
+    g_autoptr(Outcome) d = run_host("host web -t A", NULL, NULL);
+
+    (void) state;
+    assert_outcome(a, "Using domain server:\n"
+                   "Name: 10.96.0.10\n"
+                   "Address: 10.96.0.10#53\n"
+                   "Aliases: \n"
+                   "\n"
+                   "web.default.svc.cluster.local has address 10.96.0.12\n", "", 0);
+    assert_outcome(b, "Using domain server:\n"
+                   "Name: 10.96.0.10\n"
+                   "Address: 10.96.0.10#53\n"
+                   "Aliases: \n"
+                   "\n"
+                   "Host nosuch not found: 3(NXDOMAIN)\n", "", 1);
+    assert_outcome(c, "", "host: couldn't get address for 'nosuchhost': not found\n", 1);
+    assert_outcome(d, "", "host: couldn't get address for '-t': not found\n", 1);
+}
+
+/* -v (-d): dig-like sections, "Trying" for each name asked and
+ * "Received" after each reply printed. */
+static void
+test_tools_host_verbose(void **state)
+{
+    g_autoptr(Outcome) a = run_host("host -v web", NULL, NULL);
+    g_autoptr(Outcome) b = run_host("host -d nosuch", NULL, NULL);
+    g_autoptr(Outcome) c = run_host("host -v -N 1 nosuch.default", NULL, NULL);
+    g_autoptr(Outcome) d = run_host("host -a web", NULL, NULL);
+    g_autoptr(Outcome) e = run_host("host -vt A web 10.96.0.10", NULL, NULL);
+
+    (void) state;
+    assert_outcome(a, "Trying \"web.default.svc.cluster.local\"\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 51013\n"
+                   ";; flags: qr aa rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tA\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "\n"
+                   "Received 63 bytes from 10.96.0.10#53 in 0 ms\n"
+                   "Trying \"web.default.svc.cluster.local\"\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 11207\n"
+                   ";; flags: qr aa rd ra; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tAAAA\n"
+                   "\n"
+                   "Received 47 bytes from 10.96.0.10#53 in 0 ms\n"
+                   "Trying \"web.default.svc.cluster.local\"\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 63902\n"
+                   ";; flags: qr aa rd ra; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tMX\n"
+                   "\n"
+                   "Received 47 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
+    assert_outcome(b, "Trying \"nosuch.default.svc.cluster.local\"\n"
+                   "Trying \"nosuch.svc.cluster.local\"\n"
+                   "Trying \"nosuch.cluster.local\"\n"
+                   "Trying \"nosuch\"\n"
+                   "Host nosuch not found: 3(NXDOMAIN)\n"
+                   "Received 24 bytes from 10.96.0.10#53 in 0 ms\n", "", 1);
+    assert_outcome(c, "Trying \"nosuch.default\"\n"
+                   "Host nosuch.default not found: 3(NXDOMAIN)\n"
+                   "Received 32 bytes from 10.96.0.10#53 in 0 ms\n"
+                   "Received 32 bytes from 10.96.0.10#53 in 0 ms\n", "", 1);
+    assert_outcome(d, "Trying \"web.default.svc.cluster.local\"\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 51013\n"
+                   ";; flags: qr aa rd ra; QUERY: 1, ANSWER: 2, AUTHORITY: 0, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tANY\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "web.default.svc.cluster.local. 30 IN\tTXT\t\"v=1\"\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "\n"
+                   "Received 79 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
+    assert_outcome(e, "Trying \"web.default.svc.cluster.local\"\n"
+                   "Using domain server:\n"
+                   "Name: 10.96.0.10\n"
+                   "Address: 10.96.0.10#53\n"
+                   "Aliases: \n"
+                   "\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 51013\n"
+                   ";; flags: qr aa rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tA\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "\n"
+                   "Received 63 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
+}
+
+/* Against CoreDNS: NODATA carries the zone's SOA, which -v shows; RA is
+ * clear, which host (no dighost comments) does not remark on. */
+static void
+test_tools_host_coredns(void **state)
+{
+    g_autoptr(Outcome) a = run_dns(NETSHOOT, "host web; host -v -t AAAA web", NULL);
+
+    (void) state;
+    assert_outcome(a, "web.default.svc.cluster.local has address 10.96.0.12\n"
+                   "Trying \"web.default.svc.cluster.local\"\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 56926\n"
+                   ";; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tAAAA\n"
+                   "\n"
+                   ";; AUTHORITY SECTION:\n"
+                   "cluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. "
+                   "1748858400 7200 1800 86400 30\n"
+                   "\n"
+                   "Received 140 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
+}
+
+/* -T asks over TCP; -t ANY too unless -U came first; -a asks ANY over
+ * UDP (host 9.18.49 against dnsmasq). */
+static void
+test_tools_host_transport(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_host("host -T -t A web; host -U -t ANY web >/dev/null; "
+                                    "host -a web >/dev/null; host -T web", &log, NULL);
+
+    (void) state;
+    assert_outcome(a, "web.default.svc.cluster.local has address 10.96.0.12\n"
+                   "web.default.svc.cluster.local has address 10.96.0.12\n", "", 0);
+    assert_string_equal(log, "web.default.svc.cluster.local A tcp\n"
+                        "web.default.svc.cluster.local ANY\n"
+                        "web.default.svc.cluster.local ANY\n"
+                        "web.default.svc.cluster.local A tcp\n"
+                        "web.default.svc.cluster.local AAAA tcp\n"
+                        "web.default.svc.cluster.local MX tcp\n");
+}
+
+static void
+silent_cluster(FakeNet *net)
+{
+    g_ptr_array_add(net->dns_silent, g_strdup("cluster.local"));
+}
+
+/* Two tries per server (resolv.conf's attempts do not count; -R N gives
+ * N + 1), each error said, then "no servers could be reached", status 1. */
+static void
+test_tools_host_unreachable(void **state)
+{
+    g_autoptr(Outcome) a = run_host("host -W 1 web", NULL, silent_cluster);
+    g_autoptr(Outcome) b = run_host("host -W 1 -R 3 -t A web", NULL, silent_cluster);
+    g_autoptr(Outcome) c = run_host("host -t A web 10.96.0.99", NULL, NULL);
+    g_autoptr(Outcome) d = run_host("host -T -t A web 10.96.0.99", NULL, NULL);
+
+    (void) state;
+    assert_outcome(a, ";; communications error to 10.96.0.10#53: timed out\n"
+                   ";; communications error to 10.96.0.10#53: timed out\n"
+                   ";; no servers could be reached\n", "", 1);
+    assert_outcome(b, ";; communications error to 10.96.0.10#53: timed out\n"
+                   ";; communications error to 10.96.0.10#53: timed out\n"
+                   ";; communications error to 10.96.0.10#53: timed out\n"
+                   ";; communications error to 10.96.0.10#53: timed out\n"
+                   ";; no servers could be reached\n", "", 1);
+    assert_outcome(c, ";; communications error to 10.96.0.99#53: connection refused\n"
+                   ";; communications error to 10.96.0.99#53: connection refused\n"
+                   ";; no servers could be reached\n", "", 1);
+    assert_outcome(d, ";; Connection to 10.96.0.99#53(10.96.0.99) for web failed: "
+                   "connection refused.\n"
+                   ";; no servers could be reached\n"
+                   ";; Connection to 10.96.0.99#53(10.96.0.99) for web failed: "
+                   "connection refused.\n"
+                   ";; no servers could be reached\n", "", 1);
+}
+
+/* Usage, bad options and arguments, and options knetsim does not model. */
+static void
+test_tools_host_usage(void **state)
+{
+    g_autoptr(Outcome) a = run_host("host", NULL, NULL);
+    g_autoptr(Outcome) b = run_host("host -Z web", NULL, NULL);
+    g_autoptr(Outcome) c = run_host("host -t", NULL, NULL);
+    g_autoptr(Outcome) d = run_host("host -t BOGUS web", NULL, NULL);
+    g_autoptr(Outcome) e = run_host("host -c XX web", NULL, NULL);
+    g_autoptr(Outcome) f = run_host("host -4 -6 web", NULL, NULL);
+    g_autoptr(Outcome) g = run_host("host -t A -V web", NULL, NULL);
+    g_autoptr(Outcome) h = run_host("host -l web", NULL, NULL);
+    g_autoptr(Outcome) i = run_host("host -l -t BOGUS web", NULL, NULL);
+    g_autoptr(Outcome) j = run_host("host -t A a..b.; host -N 0 ''", NULL, NULL);
+
+    (void) state;
+    assert_outcome(a, "", HOST_USAGE, 1);
+    assert_outcome(b, "", "host: illegal option -- Z\n" HOST_USAGE, 1);
+    assert_outcome(c, "", "host: option requires an argument -- t\n" HOST_USAGE, 1);
+    assert_outcome(d, "", "host: invalid type: BOGUS\n\n", 2);
+    assert_outcome(e, "", "host: invalid class: XX\n\n", 2);
+    assert_outcome(f, "", "host: only one of -4 and -6 allowed\n", 1);
+    assert_outcome(g, "", "host 9.18.33\n", 0);
+    assert_outcome(h, "", "knetsim: host -l is not simulated\n", 126);
+    assert_outcome(i, "", "host: invalid type: BOGUS\n\n", 2);
+    assert_outcome(j, "", "host: 'a..b.' is not in legal name syntax (empty label)\n"
+                   "host: '' is not a legal name (unexpected end of input)\n", 1);
+}
+
 /* busybox's nslookup sends A and AAAA under every search domain at once
  * and prints every reply, NXDOMAIN included (exit status 1). */
 static void
@@ -1015,6 +1412,15 @@ main(void)
         cmocka_unit_test(test_tools_bind_bad_numbers),
         cmocka_unit_test(test_tools_bind_fatal_exits),
         cmocka_unit_test(test_tools_nslookup_bind),
+        cmocka_unit_test(test_tools_host_default_lookups),
+        cmocka_unit_test(test_tools_host_types),
+        cmocka_unit_test(test_tools_host_errors),
+        cmocka_unit_test(test_tools_host_server),
+        cmocka_unit_test(test_tools_host_verbose),
+        cmocka_unit_test(test_tools_host_coredns),
+        cmocka_unit_test(test_tools_host_transport),
+        cmocka_unit_test(test_tools_host_unreachable),
+        cmocka_unit_test(test_tools_host_usage),
         cmocka_unit_test(test_tools_nslookup_busybox),
         cmocka_unit_test(test_tools_nslookup_busybox_refused_on_the_node),
         cmocka_unit_test(test_tools_service_names),
