@@ -117,7 +117,7 @@
  * busybox reports a refused datagram from afar once per round as
  * "nslookup: read: Connection refused"; dig's +trace, +nssearch, +multiline, +yaml,
  * +qr, +identify, -f, -k, -y, -b, nslookup's -debug and host's -l, -C,
- * -D and -t AXFR/IXFR are not simulated (they say so, exit status 126,
+ * -D, -w and -t AXFR/IXFR are not simulated (they say so, exit status 126,
  * host's once its other options have parsed); host prints the records of
  * a section in the order they came, where bind groups them by name and
  * type first (the same for CoreDNS's answers); host -4 and -6 choose
@@ -2966,7 +2966,10 @@ host_parse(Bind *b, const char **server)
             b->default_lookups = FALSE;
             break;
         case 'w':
-            b->timeout = G_MAXINT;   /* "wait forever" */
+            /* "Wait forever": with no answer the real one hangs until it
+             * is killed, which a run that ends cannot show (the timeout
+             * would fire some 68 simulated years on). */
+            unmodelled = unmodelled != NULL ? unmodelled : "-w";
             break;
         case 'W': {
             int seconds = host_atoi(arg);

@@ -1195,6 +1195,7 @@ test_tools_host_usage(void **state)
     g_autoptr(Outcome) h = run_host("host -l web", NULL, NULL);
     g_autoptr(Outcome) i = run_host("host -l -t BOGUS web", NULL, NULL);
     g_autoptr(Outcome) j = run_host("host -t A a..b.; host -N 0 ''", NULL, NULL);
+    g_autoptr(Outcome) k = run_host("host -w web", NULL, NULL);
 
     (void) state;
     assert_outcome(a, "", HOST_USAGE, 1);
@@ -1208,6 +1209,7 @@ test_tools_host_usage(void **state)
     assert_outcome(i, "", "host: invalid type: BOGUS\n\n", 2);
     assert_outcome(j, "", "host: 'a..b.' is not in legal name syntax (empty label)\n"
                    "host: '' is not a legal name (unexpected end of input)\n", 1);
+    assert_outcome(k, "", "knetsim: host -w is not simulated\n", 126);
 }
 
 /* busybox's nslookup sends A and AAAA under every search domain at once
