@@ -972,6 +972,12 @@ servfail_web(FakeNet *net)
     g_ptr_array_add(net->dns_servfail, g_strdup("web.default.svc.cluster.local"));
 }
 
+static void
+refused_reverse(FakeNet *net)
+{
+    g_ptr_array_add(net->dns_refused, g_strdup("in-addr.arpa"));
+}
+
 /* NXDOMAIN names the name as typed, after the whole search list; other
  * errors name the name asked, and stop the walk.  Either is status 1. */
 static void
@@ -983,6 +989,8 @@ test_tools_host_errors(void **state)
     g_autoptr(Outcome) b = run_host("host -t A nosuch.example.", NULL, NULL);
     g_autoptr(Outcome) c = run_host("host web", &log_c, servfail_web);
     g_autoptr(Outcome) d = run_host("host -N 1 web.default; host -N abc web", NULL, NULL);
+    g_autoptr(Outcome) e = run_host("host -v web", NULL, servfail_web);
+    g_autoptr(Outcome) f = run_host("host 10.1.2.3", NULL, refused_reverse);
 
     (void) state;
     assert_outcome(a, "Host nosuch not found: 3(NXDOMAIN)\n", "", 1);
@@ -995,6 +1003,10 @@ test_tools_host_errors(void **state)
     assert_string_equal(log_c, "web.default.svc.cluster.local A\n");
     assert_outcome(d, "Host web.default not found: 3(NXDOMAIN)\n"
                    "Host web not found: 3(NXDOMAIN)\n", "", 1);
+    /* No "Received" for an error under a search domain (recv_done). */
+    assert_outcome(e, "Trying \"web.default.svc.cluster.local\"\n"
+                   "Host web.default.svc.cluster.local not found: 2(SERVFAIL)\n", "", 1);
+    assert_outcome(f, "Host 3.2.1.10.in-addr.arpa not found: 5(REFUSED)\n", "", 1);
 }
 
 /* host NAME SERVER: the server's block before the first answer. */
@@ -1143,6 +1155,38 @@ test_tools_host_transport(void **state)
                         "web.default.svc.cluster.local A tcp\n"
                         "web.default.svc.cluster.local AAAA tcp\n"
                         "web.default.svc.cluster.local MX tcp\n");
+}
+
+static void
+truncate_udp(FakeNet *net)
+{
+    net->dns_truncate = TRUE;
+}
+
+/* A truncated answer is asked again over TCP, silently (no dighost
+ * comments in host): only the second "Trying" shows it, as host 9.18.49
+ * does with dnsmasq's answer over 512 bytes. */
+static void
+test_tools_host_truncated(void **state)
+{
+    g_autofree char *log = NULL;
+    g_autoptr(Outcome) a = run_host("host -v -t A web", &log, truncate_udp);
+
+    (void) state;
+    assert_outcome(a, "Trying \"web.default.svc.cluster.local\"\n"
+                   "Trying \"web.default.svc.cluster.local\"\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 11207\n"
+                   ";; flags: qr aa rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";web.default.svc.cluster.local.\tIN\tA\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "\n"
+                   "Received 63 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
+    assert_string_equal(log, "web.default.svc.cluster.local A\n"
+                        "web.default.svc.cluster.local A tcp\n");
 }
 
 static void
@@ -1421,6 +1465,7 @@ main(void)
         cmocka_unit_test(test_tools_host_verbose),
         cmocka_unit_test(test_tools_host_coredns),
         cmocka_unit_test(test_tools_host_transport),
+        cmocka_unit_test(test_tools_host_truncated),
         cmocka_unit_test(test_tools_host_unreachable),
         cmocka_unit_test(test_tools_host_usage),
         cmocka_unit_test(test_tools_nslookup_busybox),
