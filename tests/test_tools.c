@@ -1045,6 +1045,7 @@ test_tools_host_verbose(void **state)
     g_autoptr(Outcome) c = run_host("host -v -N 1 nosuch.default", NULL, NULL);
     g_autoptr(Outcome) d = run_host("host -a web", NULL, NULL);
     g_autoptr(Outcome) e = run_host("host -vt A web 10.96.0.10", NULL, NULL);
+    g_autoptr(Outcome) f = run_host("host -v -t A ext", NULL, NULL);
 
     (void) state;
     assert_outcome(a, "Trying \"web.default.svc.cluster.local\"\n"
@@ -1112,6 +1113,20 @@ test_tools_host_verbose(void **state)
                    "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
                    "\n"
                    "Received 63 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
+    assert_outcome(f, "Trying \"ext.default.svc.cluster.local\"\n"
+                   ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 51013\n"
+                   ";; flags: qr aa rd ra; QUERY: 1, ANSWER: 2, AUTHORITY: 0, ADDITIONAL: 0\n"
+                   "\n"
+                   ";; QUESTION SECTION:\n"
+                   ";ext.default.svc.cluster.local.\tIN\tA\n"
+                   "\n"
+                   ";; ANSWER SECTION:\n"
+                   "ext.default.svc.cluster.local. 30 IN\tCNAME\tweb.default.svc.cluster.local.\n"
+                   "web.default.svc.cluster.local. 30 IN\tA\t10.96.0.12\n"
+                   "\n"
+                   /* dnsmasq's reply was 106 bytes: it spells out more of
+                    * the names that the fake compresses. */
+                   "Received 81 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
 }
 
 /* Against CoreDNS: NODATA carries the zone's SOA, which -v shows; RA is
