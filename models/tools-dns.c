@@ -75,8 +75,10 @@
  *    prints "Using domain server:" (Name, Address, Aliases) before the
  *    first answer.  -v, -d and -a (ANY, over UDP; -t ANY goes over TCP)
  *    print 'Trying "NAME"' for every name asked, the header, flags and
- *    sections as dig lays them out (no OPT pseudosection, no comments),
- *    and "Received N bytes from 10.96.0.10#53 in 0 ms".  Servers that
+ *    sections as dig lays them out (no comments; an OPT record is the
+ *    line ";; EDNS: version: 0, udp=1232" under the flags, counted in
+ *    ADDITIONAL but not listed), and "Received N bytes from
+ *    10.96.0.10#53 in 0 ms".  Servers that
  *    cannot be reached give ";; no servers could be reached" and status 1;
  *    status 0 needs one answer printed and no error rcode.  Options are
  *    read as getopt does ("-vt A", "-tA"; the first operand ends them, so
