@@ -39,7 +39,8 @@
  * Kinds: Namespace, Pod, Service, Endpoints, ConfigMap (v1); Deployment,
  * ReplicaSet, StatefulSet, DaemonSet (apps/v1); EndpointSlice
  * (discovery.k8s.io/v1).  API defaulting done here: a Service port's
- * targetPort is its port, clusterIP and clusterIPs[0] agree, and an
+ * targetPort is its port, clusterIP and clusterIPs[0] agree,
+ * sessionAffinityConfig goes with sessionAffinity None, and an
  * EndpointSlice endpoint without conditions is ready and serving (a nil
  * condition "should be interpreted as" ready, discovery/v1 types.go).
  *
@@ -1054,7 +1055,14 @@ read_session_affinity_config(Reader *r, yaml_node_t *node, gpointer target, cons
     return read_object(r, node, target, field, error);
 }
 
-/* API defaulting: clusterIP is clusterIPs[0]. */
+/* What the API server does to a spec before validation sees it.
+ *
+ * SetDefaults_Service (pkg/apis/core/v1/defaults.go) drops
+ * sessionAffinityConfig when sessionAffinity is None, so a manifest that
+ * keeps the config after switching affinity off is accepted, never refused
+ * with validation's "must not be set when session affinity is None".
+ *
+ * API defaulting: clusterIP is clusterIPs[0]. */
 static gboolean
 finish_service_spec(Reader *r, yaml_node_t *node, gpointer target, GError **error)
 {
@@ -1063,6 +1071,10 @@ finish_service_spec(Reader *r, yaml_node_t *node, gpointer target, GError **erro
     (void) r;
     (void) node;
     (void) error;
+    if (!spec->session_affinity_client_ip) {
+        spec->has_session_affinity_config = FALSE;
+        spec->session_affinity_timeout_s = 10800;
+    }
     if (spec->cluster_ip != NULL && spec->cluster_ips->len == 0)
         g_ptr_array_add(spec->cluster_ips, g_strdup(spec->cluster_ip));
     else if (spec->cluster_ip == NULL && spec->cluster_ips->len > 0)

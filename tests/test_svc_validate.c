@@ -4,6 +4,9 @@
 #include <config.h>
 #include "tests/test_util.h"
 
+#include <string.h>
+
+#include "models/scenario-manifest.h"
 #include "models/svc-validate.h"
 
 static void
@@ -72,6 +75,20 @@ service_new(KnServiceType type)
     if (type == KN_SERVICE_LOAD_BALANCER)
         spec->has_allocate_load_balancer_node_ports = TRUE;
     return svc;
+}
+
+/* The Service of the manifest 'yaml', read as `kubectl apply -f` sends it
+ * and the API server defaults it. */
+static KnService *
+service_from_manifest(const char *yaml)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) manifests = kn_scenario_manifest_read_data("svc.yaml", yaml, strlen(yaml), &error);
+
+    assert_non_null(manifests);
+    assert_int_equal(manifests->len, 1);
+    assert_int_equal(((KnManifest *) manifests->pdata[0])->kind, KN_KIND_SERVICE);
+    return kn_scenario_manifest_steal_object(manifests->pdata[0]);
 }
 
 /* "path: message\n" per error. */
@@ -538,6 +555,32 @@ test_svc_validate_client_ip_timeout_range(void **state)
                   "be greater than 0 and less than 86400\n");
 }
 
+/* SetDefaults_Service drops sessionAffinityConfig when sessionAffinity is
+ * None, so validation's Forbidden is never what a manifest gets. */
+static void
+test_svc_validate_manifest_affinity_config_goes_with_none(void **state)
+{
+    (void) state;
+    g_autoptr(KnService) none = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: 80}]\n  sessionAffinity: None\n"
+        "  sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}\n");
+    g_autoptr(KnService) unset = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: 80}]\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 0}}\n");
+    g_autoptr(KnService) client_ip = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: 80}]\n  sessionAffinity: ClientIP\n"
+        "  sessionAffinityConfig: {clientIP: {timeoutSeconds: 0}}\n");
+
+    expect_create(none, "");
+    assert_false(none->spec.has_session_affinity_config);
+    assert_int_equal(none->spec.session_affinity_timeout_s, 10800);
+    expect_create(unset, "");
+    expect_create(client_ip, "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be "
+                  "greater than 0 and less than 86400\n");
+}
+
 static void
 test_svc_validate_external_traffic_policy(void **state)
 {
@@ -840,6 +883,7 @@ main(void)
         cmocka_unit_test(test_svc_validate_external_ips),
         cmocka_unit_test(test_svc_validate_session_affinity_values),
         cmocka_unit_test(test_svc_validate_client_ip_timeout_range),
+        cmocka_unit_test(test_svc_validate_manifest_affinity_config_goes_with_none),
         cmocka_unit_test(test_svc_validate_external_traffic_policy),
         cmocka_unit_test(test_svc_validate_internal_traffic_policy),
         cmocka_unit_test(test_svc_validate_health_check_node_port),
