@@ -137,7 +137,7 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
             g_ptr_array_add(spec->cluster_ips, g_strdup("None"));
         goto node_ports;
     }
-    if (spec->cluster_ip != NULL && spec->cluster_ips->len == 0)
+    if (spec->cluster_ip != NULL && spec->cluster_ip[0] != '\0' && spec->cluster_ips->len == 0)
         g_ptr_array_add(spec->cluster_ips, g_strdup(spec->cluster_ip));
     for (guint i = 0; i < spec->ip_families->len; i++) {
         KnSvcIpAllocator *allocator = allocator_for(cluster, spec->ip_families->pdata[i]);
@@ -600,11 +600,19 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
         KnService *service = object, *old = stored;
 
         drop_type_dependent_fields(service, old);
-        if (service->spec.type != KN_SERVICE_EXTERNAL_NAME && service->spec.cluster_ip == NULL
-            && old->spec.cluster_ip != NULL) {
-            service->spec.cluster_ip = g_strdup(old->spec.cluster_ip);
-            g_ptr_array_unref(service->spec.cluster_ips);
-            service->spec.cluster_ips = kn_api_strings_copy(old->spec.cluster_ips);
+        /* patchAllocatedValues: what the update leaves out of clusterIP and
+         * clusterIPs is the old value, each field on its own, so clusterIPs
+         * given alone are checked against the old clusterIP. */
+        if (service->spec.type != KN_SERVICE_EXTERNAL_NAME && old->spec.type != KN_SERVICE_EXTERNAL_NAME) {
+            if ((service->spec.cluster_ip == NULL || service->spec.cluster_ip[0] == '\0')
+                && old->spec.cluster_ip != NULL) {
+                g_free(service->spec.cluster_ip);
+                service->spec.cluster_ip = g_strdup(old->spec.cluster_ip);
+            }
+            if (service->spec.cluster_ips->len == 0) {
+                g_ptr_array_unref(service->spec.cluster_ips);
+                service->spec.cluster_ips = kn_api_strings_copy(old->spec.cluster_ips);
+            }
         }
         normalize_cluster_ips(service, old);
         if (service->spec.ip_families->len == 0 && service->spec.type != KN_SERVICE_EXTERNAL_NAME) {

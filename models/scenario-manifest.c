@@ -39,9 +39,9 @@
  * Kinds: Namespace, Pod, Service, Endpoints, ConfigMap (v1); Deployment,
  * ReplicaSet, StatefulSet, DaemonSet (apps/v1); EndpointSlice
  * (discovery.k8s.io/v1).  API defaulting done here: a Service port's
- * targetPort is its port, clusterIP and clusterIPs[0] agree,
- * sessionAffinityConfig goes with sessionAffinity None, and an
- * EndpointSlice endpoint without conditions is ready and serving (a nil
+ * targetPort is its port, a lone clusterIP fills clusterIPs (never the
+ * other way round), sessionAffinityConfig goes with sessionAffinity None,
+ * and an EndpointSlice endpoint without conditions is ready and serving (a nil
  * condition "should be interpreted as" ready, discovery/v1 types.go).
  *
  * Simplified: fields knetsim does not model but real manifests carry are
@@ -1062,7 +1062,11 @@ read_session_affinity_config(Reader *r, yaml_node_t *node, gpointer target, cons
  * keeps the config after switching affinity off is accepted, never refused
  * with validation's "must not be set when session affinity is None".
  *
- * API defaulting: clusterIP is clusterIPs[0]. */
+ * normalizeClusterIPs (registry/core/service/storage) fills clusterIPs from
+ * a lone clusterIP, but never clusterIP from clusterIPs: a create that gives
+ * only clusterIPs fails validation ("must be empty when `clusterIP` is not
+ * specified"), and an update gets the old clusterIP from the API server's
+ * patchAllocatedValues (kn_apiserver_update()). */
 static gboolean
 finish_service_spec(Reader *r, yaml_node_t *node, gpointer target, GError **error)
 {
@@ -1075,10 +1079,8 @@ finish_service_spec(Reader *r, yaml_node_t *node, gpointer target, GError **erro
         spec->has_session_affinity_config = FALSE;
         spec->session_affinity_timeout_s = 10800;
     }
-    if (spec->cluster_ip != NULL && spec->cluster_ips->len == 0)
+    if (spec->cluster_ip != NULL && spec->cluster_ip[0] != '\0' && spec->cluster_ips->len == 0)
         g_ptr_array_add(spec->cluster_ips, g_strdup(spec->cluster_ip));
-    else if (spec->cluster_ip == NULL && spec->cluster_ips->len > 0)
-        spec->cluster_ip = g_strdup(spec->cluster_ips->pdata[0]);
     return TRUE;
 }
 

@@ -581,6 +581,30 @@ test_svc_validate_manifest_affinity_config_goes_with_none(void **state)
                   "greater than 0 and less than 86400\n");
 }
 
+/* normalizeClusterIPs fills clusterIPs from clusterIP on a create, never
+ * clusterIP from clusterIPs; an empty clusterIP is no address at all. */
+static void
+test_svc_validate_manifest_cluster_ips_without_cluster_ip(void **state)
+{
+    (void) state;
+    g_autoptr(KnService) alone = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: 80}]\n  clusterIPs: [10.96.0.52]\n");
+    g_autoptr(KnService) empty = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: 80}]\n  clusterIP: \"\"\n");
+    g_autoptr(KnService) both = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: 80}]\n  clusterIP: 10.96.0.52\n");
+
+    expect_create(alone, "spec.clusterIPs: Invalid value: []string{\"10.96.0.52\"}: must be empty when "
+                  "`clusterIP` is not specified\n");
+    expect_create(empty, "");
+    assert_int_equal(empty->spec.cluster_ips->len, 0);
+    expect_create(both, "");
+    assert_string_equal(g_ptr_array_index(both->spec.cluster_ips, 0), "10.96.0.52");
+}
+
 static void
 test_svc_validate_external_traffic_policy(void **state)
 {
@@ -884,6 +908,7 @@ main(void)
         cmocka_unit_test(test_svc_validate_session_affinity_values),
         cmocka_unit_test(test_svc_validate_client_ip_timeout_range),
         cmocka_unit_test(test_svc_validate_manifest_affinity_config_goes_with_none),
+        cmocka_unit_test(test_svc_validate_manifest_cluster_ips_without_cluster_ip),
         cmocka_unit_test(test_svc_validate_external_traffic_policy),
         cmocka_unit_test(test_svc_validate_internal_traffic_policy),
         cmocka_unit_test(test_svc_validate_health_check_node_port),
