@@ -430,6 +430,18 @@ server_error(Run *run, const GError *error)
         fail(run, "Error from server: %s", error->message);
 }
 
+/* The reason of the Status the API server answers 'error' with:
+ * NewInternalError's message starts "Internal error occurred: ". */
+static const char *
+status_reason(const GError *error)
+{
+    if (g_str_has_suffix(error->message, "already exists"))
+        return "AlreadyExists";
+    if (g_str_has_prefix(error->message, "Internal error occurred: "))
+        return "InternalError";
+    return "Invalid";
+}
+
 static void
 not_found(Run *run, KnKind kind, const char *name)
 {
@@ -1396,13 +1408,13 @@ cmd_apply(Run *run, GStrv words)
                 g_string_append_printf(run->result.out, "%s/%s %s\n", singular(kind), name,
                                        changed ? "configured" : "unchanged");
             else
-                g_ptr_array_add(failures, g_strdup_printf("applying patch to\tInvalid\t%s", failure->message));
+                g_ptr_array_add(failures, g_strdup_printf("applying patch to\t%s\t%s", status_reason(failure),
+                                                          failure->message));
         } else if (kn_apiserver_create(run->kubectl->cluster, kind, object, &failure)) {
             g_string_append_printf(run->result.out, "%s/%s created\n", singular(kind), name);
         } else {
-            g_ptr_array_add(failures, g_strdup_printf("creating\t%s\t%s",
-                                                      g_str_has_suffix(failure->message, "already exists")
-                                                      ? "AlreadyExists" : "Invalid", failure->message));
+            g_ptr_array_add(failures, g_strdup_printf("creating\t%s\t%s", status_reason(failure),
+                                                      failure->message));
         }
     }
     /* One error goes back as it is, and checkErr() words an Invalid one
