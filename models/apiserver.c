@@ -12,8 +12,11 @@
  *   given one or a random one; a LoadBalancer with externalTrafficPolicy
  *   Local also gets a healthCheckNodePort;
  * - on failure nothing stays allocated.
- * Validation (svc-validate.h) comes first; its messages and the
- * allocators' are the API server's ("Service \"web\" is invalid: ...").
+ * The order is the registry's: the checks that initIPFamilyFields runs
+ * first (kn_svc_validate_create_precheck()), then allocation (BeginCreate),
+ * then validation of the allocated Service (svc-validate.h; BeforeCreate),
+ * which gives back what was allocated when it fails.  The messages are
+ * the API server's ("Service \"web\" is invalid: ...").
  *
  * Simplified: single-stack IPv4 or IPv6 clusters only. */
 
@@ -95,6 +98,96 @@ invalid(const KnService *service, GError **error, const char *format, ...)
     return FALSE;
 }
 
+/* The first node port that a port of 'spec' numbered 'port' asks for, or 0
+ * (findRequestedNodePort). */
+static guint
+requested_node_port(const KnServiceSpec *spec, guint port)
+{
+    for (guint i = 0; i < spec->ports->len; i++) {
+        const KnServicePort *p = spec->ports->pdata[i];
+
+        if (p->port == port && p->node_port != 0)
+            return p->node_port;
+    }
+    return 0;
+}
+
+/* txnAllocNodePorts on create: initNodePorts for a NodePort or LoadBalancer
+ * Service, then allocHealthCheckNodePort.  Ports with the same number share
+ * one node port, the first one given for that number (so 53/TCP and 53/UDP
+ * may both ask for 30053); a LoadBalancer that does not allocate node ports
+ * still gets the ones it asks for; a healthCheckNodePort given is taken as
+ * it is.  On failure gives back what it took and leaves no node port set. */
+static gboolean
+take_node_ports(KnCluster *cluster, KnService *service, GError **error)
+{
+    KnServiceSpec *spec = &service->spec;
+    KnRng *rng = kn_sim_rng(cluster->sim, "nodeport");
+    g_autoptr(GArray) taken = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_autoptr(GHashTable) by_port = g_hash_table_new(NULL, NULL);    /* port -> node port */
+    g_autoptr(GError) local = NULL;
+    gboolean node_ports = spec->type == KN_SERVICE_NODE_PORT || spec->type == KN_SERVICE_LOAD_BALANCER;
+
+    for (guint i = 0; node_ports && i < spec->ports->len; i++) {
+        KnServicePort *port = spec->ports->pdata[i];
+        guint shared = GPOINTER_TO_UINT(g_hash_table_lookup(by_port, GUINT_TO_POINTER(port->port)));
+        guint want;
+
+        if (port->node_port == 0 && !needs_node_ports(service))
+            continue;                   /* asks for none, and gets none */
+        if (shared != 0 && (port->node_port == 0 || port->node_port == shared)) {
+            port->node_port = shared;
+            continue;
+        }
+        want = shared == 0 ? requested_node_port(spec, port->port) : port->node_port;
+        if (want != 0) {
+            if (!kn_svc_alloc_port_allocate(cluster->node_ports, want, &local)) {
+                invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %u: %s", i, want, local->message);
+                goto failed;
+            }
+        } else {
+            want = kn_svc_alloc_port_allocate_next(cluster->node_ports, rng, &local);
+            if (want == 0) {
+                g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: %s",
+                            local->message);
+                goto failed;
+            }
+        }
+        g_array_append_val(taken, want);
+        port->node_port = want;
+        if (shared == 0)
+            g_hash_table_insert(by_port, GUINT_TO_POINTER(port->port), GUINT_TO_POINTER(want));
+    }
+    if (needs_health_check_node_port(service)) {
+        guint want = spec->health_check_node_port;
+
+        if (want != 0 && !kn_svc_alloc_port_allocate(cluster->node_ports, want, &local)) {
+            g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: failed to "
+                        "allocate requested HealthCheck NodePort %u: %s", want, local->message);
+            goto failed;
+        }
+        if (want == 0) {
+            want = kn_svc_alloc_port_allocate_next(cluster->node_ports, rng, &local);
+            if (want == 0) {
+                g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: failed to "
+                            "allocate a HealthCheck NodePort 0: range is full");
+                goto failed;
+            }
+        }
+        g_array_append_val(taken, want);
+        spec->health_check_node_port = want;
+    }
+    return TRUE;
+
+failed:
+    for (guint i = 0; i < taken->len; i++)
+        kn_svc_alloc_port_release(cluster->node_ports, g_array_index(taken, guint, i));
+    for (guint i = 0; i < spec->ports->len; i++)
+        ((KnServicePort *) spec->ports->pdata[i])->node_port = 0;
+    spec->health_check_node_port = 0;
+    return FALSE;
+}
+
 /* Allocates the Service's addresses and ports; on failure releases what it
  * took, clears what it set and returns FALSE. */
 static gboolean
@@ -170,41 +263,9 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
     spec->cluster_ip = g_strdup(spec->cluster_ips->pdata[0]);
 
 node_ports:
-    if (needs_node_ports(service)) {
-        for (guint i = 0; i < spec->ports->len; i++) {
-            KnServicePort *port = spec->ports->pdata[i];
-
-            if (port->node_port != 0) {
-                if (!kn_svc_alloc_port_allocate(cluster->node_ports, port->node_port, &local)) {
-                    guint taken = port->node_port;
-
-                    port->node_port = 0;     /* not ours to release */
-                    release_service(cluster, service);
-                    return invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %u: %s",
-                                   i, taken, local->message);
-                }
-            } else {
-                port->node_port = kn_svc_alloc_port_allocate_next(cluster->node_ports,
-                                                                  kn_sim_rng(cluster->sim, "nodeport"), &local);
-                if (port->node_port == 0) {
-                    release_service(cluster, service);
-                    g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
-                                "Internal error occurred: %s", local->message);
-                    return FALSE;
-                }
-            }
-        }
-    }
-    if (spec->type == KN_SERVICE_LOAD_BALANCER && spec->external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL
-        && spec->health_check_node_port == 0) {
-        spec->health_check_node_port = kn_svc_alloc_port_allocate_next(cluster->node_ports,
-                                                                        kn_sim_rng(cluster->sim, "nodeport"), &local);
-        if (spec->health_check_node_port == 0) {
-            release_service(cluster, service);
-            g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE,
-                        "Internal error occurred: failed to allocate a HealthCheck NodePort 0: range is full");
-            return FALSE;
-        }
+    if (!take_node_ports(cluster, service, error)) {
+        release_service(cluster, service);
+        return FALSE;
     }
     return TRUE;
 }
@@ -330,10 +391,26 @@ kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **e
         kn_object_free(kind, object);
         return FALSE;
     }
+    /* A Service is allocated first (the registry's BeginCreate hook, after
+     * the checks of initIPFamilyFields) and validated after (BeforeCreate),
+     * so an allocator's refusal hides every validation error, and
+     * validation sees the allocated addresses and ports. */
     if (kind == KN_KIND_SERVICE) {
-        g_autoptr(GPtrArray) problems = kn_svc_validate_create(object);
+        g_autoptr(GPtrArray) problems = kn_svc_validate_create_precheck(object);
 
         if (problems->len > 0) {
+            set_validation_error(error, meta->name, problems);
+            kn_object_free(kind, object);
+            return FALSE;
+        }
+        if (!allocate_service(cluster, object, error)) {
+            kn_object_free(kind, object);
+            return FALSE;
+        }
+        g_ptr_array_unref(problems);
+        problems = kn_svc_validate_create(object);
+        if (problems->len > 0) {
+            release_service(cluster, object);
             set_validation_error(error, meta->name, problems);
             kn_object_free(kind, object);
             return FALSE;
@@ -349,10 +426,6 @@ kn_apiserver_create(KnCluster *cluster, KnKind kind, gpointer object, GError **e
             kn_object_free(kind, object);
             return FALSE;
         }
-    }
-    if (kind == KN_KIND_SERVICE && !allocate_service(cluster, object, error)) {
-        kn_object_free(kind, object);
-        return FALSE;
     }
     return kn_store_add(cluster->store, kind, object, error);
 }

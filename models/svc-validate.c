@@ -1129,6 +1129,20 @@ kn_svc_validate_create(const KnService *service)
     return errors;
 }
 
+GPtrArray *
+kn_svc_validate_create_precheck(const KnService *service)
+{
+    GPtrArray *errors = errors_new();
+    View view;
+
+    g_return_val_if_fail(service, errors);
+    view_init(&view, service);
+    view_set_effective_policy(&view, NULL);
+    precheck(errors, &view, NULL);
+    view_clear(&view);
+    return errors;
+}
+
 /*****************************************************************************/
 /* ValidateServiceUpdate. */
 

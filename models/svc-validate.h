@@ -26,6 +26,14 @@ void kn_field_error_free(KnFieldError *error);          /* accepts NULL */
  * KnFieldError that frees them; g_ptr_array_unref() it. */
 GPtrArray *kn_svc_validate_create(const KnService *service);
 
+/* Only the checks that the registry's allocator runs before it allocates
+ * anything on a create (initIPFamilyFields: ValidateServiceClusterIPsRelatedFields,
+ * then the ipFamilyPolicy rules).  kn_svc_validate_create() repeats them
+ * and adds the rest; the API server allocates between the two, so an
+ * allocator's refusal comes before any other validation error.  Same
+ * return as kn_svc_validate_create(). */
+GPtrArray *kn_svc_validate_create_precheck(const KnService *service);
+
 /* Checks 'service' as an update of the stored 'old' (both borrowed): the
  * create checks plus what may not change (metadata.name, the primary
  * clusterIP and ipFamily, loadBalancerClass, healthCheckNodePort) and how

@@ -119,6 +119,59 @@ test_kubectl_apply_errors(void **state)
                                    "\"worse\" is invalid: spec.ports[0].nodePort: Invalid value: 80"));
 }
 
+/* The registry allocates a Service's addresses and ports (BeginCreate)
+ * before it validates it (BeforeCreate): an allocator's refusal is the only
+ * error, ports with one number share the node port the first asks for
+ * (initNodePorts), and what validation refuses gives its ports back. */
+static void
+test_kubectl_apply_allocates_before_validating(void **state)
+{
+    static const char bad_name[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: Bad}\n"
+        "spec: {type: NodePort, ports: [{port: 80, nodePort: 80}]}\n";
+    static const char dns[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: dns}\n"
+        "spec: {type: NodePort, ports: [{name: tcp, port: 53, protocol: TCP, nodePort: 30053},\n"
+        "  {name: udp, port: 53, protocol: UDP, nodePort: 30053}]}\n";
+    static const char twice[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: twice}\n"
+        "spec: {type: NodePort, ports: [{name: a, port: 80, nodePort: 30010}, {name: b, port: 81, nodePort: 30010}]}\n";
+    static const char bad_port_name[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: named}\n"
+        "spec: {type: NodePort, ports: [{name: Web, port: 80, nodePort: 30010}]}\n";
+    static const char good[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: good}\n"
+        "spec: {type: NodePort, ports: [{port: 80, nodePort: 30010}]}\n";
+    static const char health[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\n"
+        "spec: {type: LoadBalancer, externalTrafficPolicy: Local, healthCheckNodePort: 80, ports: [{port: 80}]}\n";
+    Fixture *f = *state;
+    KnService *svc;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", bad_name), 1);
+    assert_string_equal(f->err, "The Service \"Bad\" is invalid: spec.ports[0].nodePort: Invalid value: 80: "
+                                "provided port is not in the valid range. The range of valid ports is 30000-32767\n");
+
+    assert_int_equal(kubectl_in(f, "apply -f -", dns), 0);
+    svc = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "dns");
+    assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[0])->node_port, 30053);
+    assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[1])->node_port, 30053);
+
+    assert_int_equal(kubectl_in(f, "apply -f -", twice), 1);
+    assert_string_equal(f->err, "The Service \"twice\" is invalid: spec.ports[1].nodePort: Invalid value: 30010: "
+                                "provided port is already allocated\n");
+    assert_int_equal(kubectl_in(f, "apply -f -", bad_port_name), 1);
+    assert_true(g_str_has_prefix(f->err, "The Service \"named\" is invalid: spec.ports[0].name: Invalid value: "
+                                         "\"Web\": "));
+    /* Neither refusal kept 30010. */
+    assert_int_equal(kubectl_in(f, "apply -f -", good), 0);
+
+    assert_int_equal(kubectl_in(f, "apply -f -", health), 1);
+    assert_string_equal(f->err, "Error from server (InternalError): error when creating \"STDIN\": Internal error "
+                                "occurred: failed to allocate requested HealthCheck NodePort 80: provided port is "
+                                "not in the valid range. The range of valid ports is 30000-32767\n");
+}
+
 /* --dry-run=client: nothing reaches the store; -o yaml prints the object
  * as the generator built it (no server fields, creationTimestamp null),
  * as kubectl does for the CKA's `... --dry-run=client -o yaml > file`. */
@@ -588,6 +641,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_kubectl_create_expose_scale_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_apply_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),

@@ -717,6 +717,29 @@ test_svc_validate_allocate_node_ports_only_for_load_balancer(void **state)
 /*****************************************************************************/
 /* Updates. */
 
+/* What the allocator checks before it allocates: the clusterIPs, ipFamilies
+ * and ipFamilyPolicy rules alone, nothing of metadata or ports. */
+static void
+test_svc_validate_create_precheck(void **state)
+{
+    (void) state;
+    g_autoptr(KnService) svc = service_new(KN_SERVICE_NODE_PORT);
+    g_autoptr(GPtrArray) errors = NULL;
+    g_autofree char *got = NULL;
+
+    g_free(svc->meta.name);
+    svc->meta.name = g_strdup("Web");
+    port_at(svc, 0)->name = g_strdup("Http");
+    errors = kn_svc_validate_create_precheck(svc);
+    assert_int_equal(errors->len, 0);
+    g_ptr_array_unref(errors);
+    set_cluster_ip(svc, "10.96.0.300");
+    errors = kn_svc_validate_create_precheck(svc);
+    got = errors_text(errors);
+    assert_string_equal(got, "spec.clusterIPs[0]: Invalid value: \"10.96.0.300\": must be a valid IP address, "
+                        "(e.g. 10.9.8.7 or 2001:db8::ffff)\n");
+}
+
 static void
 test_svc_validate_update_keeps_name_and_cluster_ip(void **state)
 {
@@ -916,6 +939,7 @@ main(void)
         cmocka_unit_test(test_svc_validate_load_balancer_source_ranges),
         cmocka_unit_test(test_svc_validate_load_balancer_class),
         cmocka_unit_test(test_svc_validate_allocate_node_ports_only_for_load_balancer),
+        cmocka_unit_test(test_svc_validate_create_precheck),
         cmocka_unit_test(test_svc_validate_update_keeps_name_and_cluster_ip),
         cmocka_unit_test(test_svc_validate_update_to_and_from_external_name),
         cmocka_unit_test(test_svc_validate_update_dual_stack_downgrade_needs_single_stack),
