@@ -43,7 +43,6 @@ needs_health_check_node_port(const KnService *service)
            && service->spec.external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
 }
 
-/* Releases what 'service' holds in the allocators. */
 /* The allocator of the family of 'ip' ("IPv6" when it has a colon), or of
  * the named 'family'; NULL if the cluster has none for it. */
 static KnSvcIpAllocator *
@@ -64,8 +63,10 @@ family_of(const char *ip)
     return strchr(ip, ':') != NULL ? "IPv6" : "IPv4";
 }
 
+/* Gives back the cluster IPs that 'service' lists: all it holds while its
+ * node ports are still only asked for. */
 static void
-release_service(KnCluster *cluster, const KnService *service)
+release_cluster_ips(KnCluster *cluster, const KnService *service)
 {
     for (guint i = 0; i < service->spec.cluster_ips->len; i++) {
         const char *ip = service->spec.cluster_ips->pdata[i];
@@ -74,6 +75,13 @@ release_service(KnCluster *cluster, const KnService *service)
         if (allocator != NULL)
             kn_svc_alloc_ip_release(allocator, ip);
     }
+}
+
+/* Releases what 'service' holds in the allocators. */
+static void
+release_service(KnCluster *cluster, const KnService *service)
+{
+    release_cluster_ips(cluster, service);
     for (guint i = 0; i < service->spec.ports->len; i++) {
         const KnServicePort *port = service->spec.ports->pdata[i];
 
@@ -241,7 +249,7 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
                 g_autofree char *ip = g_strdup(spec->cluster_ips->pdata[i]);
 
                 g_ptr_array_set_size(spec->cluster_ips, i);      /* release only what was taken */
-                release_service(cluster, service);
+                release_cluster_ips(cluster, service);
                 g_ptr_array_set_size(spec->cluster_ips, 0);
                 return invalid(service, error, "spec.clusterIPs: Invalid value: []string{\"%s\"}: %s",
                                ip, local->message);
@@ -250,7 +258,7 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
             char *ip = kn_svc_alloc_ip_allocate_next(allocator, rng, &local);
 
             if (ip == NULL) {
-                release_service(cluster, service);
+                release_cluster_ips(cluster, service);
                 g_ptr_array_set_size(spec->cluster_ips, 0);
                 g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: %s",
                             local->message);
@@ -264,7 +272,7 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
 
 node_ports:
     if (!take_node_ports(cluster, service, error)) {
-        release_service(cluster, service);
+        release_cluster_ips(cluster, service);
         return FALSE;
     }
     return TRUE;

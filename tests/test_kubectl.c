@@ -172,6 +172,30 @@ test_kubectl_apply_allocates_before_validating(void **state)
                                 "not in the valid range. The range of valid ports is 30000-32767\n");
 }
 
+/* A Service refused for its cluster IP gives back only what it took: the
+ * node port it asked for stays with the Service that holds it. */
+static void
+test_kubectl_refused_service_keeps_others_node_ports(void **state)
+{
+    static const char holder[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: holder}\n"
+        "spec: {type: NodePort, ports: [{port: 80, nodePort: 30300}]}\n";
+    static const char bad_ip[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: bad-ip}\n"
+        "spec: {type: NodePort, clusterIP: 1.2.3.4, ports: [{port: 80, nodePort: 30300}]}\n";
+    static const char again[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: again}\n"
+        "spec: {type: NodePort, ports: [{port: 80, nodePort: 30300}]}\n";
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", holder), 0);
+    assert_int_equal(kubectl_in(f, "apply -f -", bad_ip), 1);
+    assert_true(g_str_has_prefix(f->err, "The Service \"bad-ip\" is invalid: spec.clusterIPs: "));
+    assert_int_equal(kubectl_in(f, "apply -f -", again), 1);
+    assert_string_equal(f->err, "The Service \"again\" is invalid: spec.ports[0].nodePort: Invalid value: 30300: "
+                                "provided port is already allocated\n");
+}
+
 /* --dry-run=client: nothing reaches the store; -o yaml prints the object
  * as the generator built it (no server fields, creationTimestamp null),
  * as kubectl does for the CKA's `... --dry-run=client -o yaml > file`. */
@@ -642,6 +666,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_create_expose_scale_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_allocates_before_validating, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_refused_service_keeps_others_node_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
