@@ -419,11 +419,58 @@ namespaced(KnKind kind)
 }
 
 /* Prints an API server error as kubectl does. */
+/* The API server's apiserver.h messages for an Invalid error read
+ * 'Deployment.apps "web" is invalid: BODY', BODY one cause or "\n* A\n* B"
+ * (kubectl's multi-line form).  The real Status carries the kind without
+ * its group in its details and the causes one by one, and its message
+ * (NewInvalid) has the kind with its group and the causes as ToAggregate
+ * joins them: '[A, B]'.  These give each back.  New, or NULL when
+ * 'message' is not of that form. */
+static char *
+invalid_details(const char *message)
+{
+    const char *quote = strstr(message, " \"");
+    const char *dot = strchr(message, '.');
+
+    if (strstr(message, " is invalid: ") == NULL || quote == NULL)
+        return NULL;
+    if (dot == NULL || dot > quote)
+        return g_strdup(message);
+
+    g_autofree char *kind = g_strndup(message, (gsize) (dot - message));
+
+    return g_strconcat(kind, quote, NULL);
+}
+
+static char *
+invalid_status_message(const char *message)
+{
+    const char *body = strstr(message, " is invalid: ");
+    g_autoptr(GString) out = NULL;
+
+    if (body == NULL)
+        return NULL;
+    body += strlen(" is invalid: ");
+    if (!g_str_has_prefix(body, "\n* "))
+        return g_strdup(message);
+    out = g_string_new_len(message, body - message);
+
+    g_auto(GStrv) lines = g_strsplit(body + strlen("\n* "), "\n* ", -1);
+
+    g_string_append_c(out, '[');
+    for (guint i = 0; lines[i] != NULL; i++)
+        g_string_append_printf(out, "%s%s", i > 0 ? ", " : "", lines[i]);
+    g_string_append_c(out, ']');
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 static void
 server_error(Run *run, const GError *error)
 {
-    if (strstr(error->message, " is invalid: ") != NULL)
-        fail(run, "The %s", error->message);
+    g_autofree char *details = invalid_details(error->message);
+
+    if (details != NULL)
+        fail(run, "The %s", details);
     else if (g_str_has_suffix(error->message, "already exists"))
         fail(run, "Error from server (AlreadyExists): %s", error->message);
     else
@@ -541,12 +588,14 @@ created(Run *run, KnKind kind, gpointer object)
 
     if (!kn_apiserver_create(run->kubectl->cluster, kind, object, &error)) {
         /* `create deployment` wraps the server's error; `run` prints it as is. */
+        g_autofree char *status = invalid_status_message(error->message);
+
         if (kind == KN_KIND_POD)
             server_error(run, error);
         else
             fail(run, "error: failed to create %s%s: %s", type,
                  kind == KN_KIND_DEPLOYMENT ? "deployment" : kind == KN_KIND_SERVICE ? " service" : singular(kind),
-                 error->message);
+                 status != NULL ? status : error->message);
         return;
     }
     g_string_append_printf(run->result.out, "%s/%s created\n", singular(kind), name);
@@ -1422,11 +1471,14 @@ cmd_apply(Run *run, GStrv words)
      * aggregate, each with the source AddSourceToErr() put in it. */
     for (guint i = 0; i < failures->len; i++) {
         g_auto(GStrv) parts = g_strsplit(failures->pdata[i], "\t", 3);
+        g_autofree char *details = invalid_details(parts[2]);
+        g_autofree char *status = invalid_status_message(parts[2]);
 
         if (failures->len == 1 && strcmp(parts[1], "Invalid") == 0)
-            fail(run, "The %s", parts[2]);
+            fail(run, "The %s", details != NULL ? details : parts[2]);
         else
-            fail(run, "Error from server (%s): error when %s \"%s\": %s", parts[1], parts[0], source, parts[2]);
+            fail(run, "Error from server (%s): error when %s \"%s\": %s", parts[1], parts[0], source,
+                 status != NULL ? status : parts[2]);
     }
 }
 

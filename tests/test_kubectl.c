@@ -196,6 +196,35 @@ test_kubectl_refused_service_keeps_others_node_ports(void **state)
                                 "provided port is already allocated\n");
 }
 
+/* checkErr words an Invalid error from the Status details, whose kind has
+ * no group; an aggregate of several shows each Status message, the kind
+ * with its group and the causes as ToAggregate joins them. */
+static void
+test_kubectl_invalid_wording(void **state)
+{
+    static const char two[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}, {port: 81}]}\n"
+        "---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+        "spec: {selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: web}},\n"
+        "  spec: {containers: [{name: c, image: nginx:1.27}]}}}\n";
+    static const char one[] =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+        "spec: {selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: web}},\n"
+        "  spec: {containers: [{name: c, image: nginx:1.27}]}}}\n";
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", two), 1);
+    assert_string_equal(f->err, "Error from server (Invalid): error when creating \"STDIN\": Service \"a\" is invalid: "
+                                "[spec.ports[0].name: Required value, spec.ports[1].name: Required value]\n"
+                                "Error from server (Invalid): error when creating \"STDIN\": Deployment.apps \"d\" is "
+                                "invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: "
+                                "`selector` does not match template `labels`\n");
+    assert_int_equal(kubectl_in(f, "apply -f -", one), 1);
+    assert_string_equal(f->err, "The Deployment \"d\" is invalid: spec.template.metadata.labels: Invalid value: "
+                                "map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`\n");
+}
+
 /* --dry-run=client: nothing reaches the store; -o yaml prints the object
  * as the generator built it (no server fields, creationTimestamp null),
  * as kubectl does for the CKA's `... --dry-run=client -o yaml > file`. */
@@ -667,6 +696,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_refused_service_keeps_others_node_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_invalid_wording, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
