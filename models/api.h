@@ -326,6 +326,7 @@ typedef struct KnEndpointPort {
 typedef struct KnEndpointSlice {
     KnObjectMeta meta;
     KnAddressType address_type;
+    gboolean address_type_missing;      /* a manifest left addressType out */
     GPtrArray *endpoints;        /* KnEndpoint */
     GPtrArray *ports;            /* KnEndpointPort */
 } KnEndpointSlice;

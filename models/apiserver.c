@@ -378,6 +378,9 @@ validate_other(KnKind kind, gpointer object)
         check_selector(problems, ((KnDaemonSet *) object)->selector, ((KnDaemonSet *) object)->template.labels);
         kn_svc_validate_pod_dns(&((KnDaemonSet *) object)->template.spec, "spec.template.spec", problems);
         break;
+    case KN_KIND_ENDPOINT_SLICE:
+        kn_svc_validate_endpoint_slice(object, problems);
+        break;
     default:
         break;
     }

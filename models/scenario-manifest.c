@@ -1343,9 +1343,31 @@ static const Field service_fields[] = {
     { NULL },
 };
 
+/* addressType has no default: a slice read without it is marked, for the
+ * API server's "addressType: Required value". */
+static gpointer
+endpoint_slice_new(void)
+{
+    KnEndpointSlice *slice = kn_endpoint_slice_new();
+
+    slice->address_type_missing = TRUE;
+    return slice;
+}
+
+static gboolean
+read_slice_address_type(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    KnEndpointSlice *slice = target;
+
+    if (!read_address_type(r, node, &slice->address_type, field, error))
+        return FALSE;
+    slice->address_type_missing = FALSE;
+    return TRUE;
+}
+
 static const Field endpoint_slice_fields[] = {
     TYPE_META,
-    { "addressType", read_address_type, offsetof(KnEndpointSlice, address_type), NULL, NULL },
+    { "addressType", read_slice_address_type, 0, NULL, NULL },
     { "endpoints", read_list, offsetof(KnEndpointSlice, endpoints), "[]v1.Endpoint", &endpoint_schema },
     { "ports", read_list, offsetof(KnEndpointSlice, ports), "[]v1.EndpointPort", &endpoint_port_schema },
     { NULL },
@@ -1385,7 +1407,7 @@ static const struct {
     [KN_KIND_STATEFUL_SET] = { (gpointer (*)(void)) kn_stateful_set_new, stateful_set_fields },
     [KN_KIND_DAEMON_SET] = { (gpointer (*)(void)) kn_daemon_set_new, daemon_set_fields },
     [KN_KIND_SERVICE] = { (gpointer (*)(void)) kn_service_new, service_fields },
-    [KN_KIND_ENDPOINT_SLICE] = { (gpointer (*)(void)) kn_endpoint_slice_new, endpoint_slice_fields },
+    [KN_KIND_ENDPOINT_SLICE] = { endpoint_slice_new, endpoint_slice_fields },
     [KN_KIND_ENDPOINTS] = { (gpointer (*)(void)) kn_endpoints_new, endpoints_fields },
     [KN_KIND_CONFIG_MAP] = { (gpointer (*)(void)) kn_config_map_new, config_map_fields },
 };

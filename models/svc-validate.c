@@ -1342,6 +1342,161 @@ kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, gboolean dns
 }
 
 /*****************************************************************************/
+/* EndpointSlices (ValidateEndpointSlice in pkg/apis/discovery/validation). */
+
+#define MAX_SLICE_ENDPOINTS 1000
+#define MAX_SLICE_ADDRESSES 100
+#define MAX_SLICE_PORTS 100
+
+/* field.TooMany(): the count plain, then the limit. */
+static void
+add_too_many(GPtrArray *errors, const char *path, guint count, guint max)
+{
+    add_error(errors, path, "Too many: %u: must have at most %u items", count, max);
+}
+
+/* Runs 'check' on 'value' and, if it complains, adds one Invalid error at
+ * 'path' with its messages joined by ',' (as IsFullyQualifiedDomainName
+ * reports them).  TRUE if it did not complain. */
+static gboolean
+check_string_joined(GPtrArray *errors, const char *path, const char *value, StringCheck check)
+{
+    g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func(g_free);
+
+    check(value, msgs);
+    if (msgs->len == 0)
+        return TRUE;
+
+    g_autofree char *q = quote(value);
+
+    g_ptr_array_add(msgs, NULL);
+    g_autofree char *joined = g_strjoinv(",", (char **) msgs->pdata);
+
+    add_invalid(errors, path, q, joined);
+    return FALSE;
+}
+
+/* IsFullyQualifiedDomainName: one final dot allowed, then a DNS-1123
+ * subdomain of two labels or more, each a DNS-1123 label; it answers with
+ * its first complaint alone, showing the value it looked at. */
+static void
+check_fqdn(GPtrArray *errors, const char *path, const char *value)
+{
+    gsize len = strlen(value);
+    g_autofree char *name = g_strndup(value, len > 0 && value[len - 1] == '.' ? len - 1 : len);
+
+    if (len == 0) {
+        add_required(errors, path, NULL);
+        return;
+    }
+    if (!check_string_joined(errors, path, name, is_dns1123_subdomain))
+        return;
+    if (!strchr(name, '.')) {
+        g_autofree char *q = quote(name);
+
+        add_invalid(errors, path, q, "should be a domain with at least two segments separated by dots");
+        return;
+    }
+
+    g_auto(GStrv) labels = g_strsplit(name, ".", -1);
+
+    for (guint i = 0; labels[i]; i++)
+        if (!check_string_joined(errors, path, labels[i], is_dns1123_label))
+            return;
+}
+
+/* One address of an IPv4 or IPv6 slice: IsValidIPv4Address or
+ * IsValidIPv6Address (an IPv4-mapped IPv6 address is IPv4 to Go), then
+ * ValidateNonSpecialIP, whose "must be a valid IP address" has no example. */
+static void
+check_slice_ip(GPtrArray *errors, const char *path, const char *address, int family)
+{
+    int found = ip_family(address, NULL, NULL);
+    g_autofree char *q = quote(address);
+
+    if (found != family)
+        add_invalid(errors, path, q, family == 4 ? "must be a valid IPv4 address" : "must be a valid IPv6 address");
+    if (found == 0)
+        add_invalid(errors, path, q, "must be a valid IP address");
+    else
+        check_non_special_ip(errors, path, address);
+}
+
+void
+kn_svc_validate_endpoint_slice(const KnEndpointSlice *slice, GPtrArray *errors)
+{
+    g_return_if_fail(slice != NULL && errors != NULL);
+
+    if (slice->address_type_missing)
+        add_required(errors, "addressType", NULL);
+    if (slice->endpoints->len > MAX_SLICE_ENDPOINTS) {
+        add_too_many(errors, "endpoints", slice->endpoints->len, MAX_SLICE_ENDPOINTS);
+    } else {
+        for (guint i = 0; i < slice->endpoints->len; i++) {
+            const KnEndpoint *endpoint = slice->endpoints->pdata[i];
+            g_autofree char *addresses = g_strdup_printf("endpoints[%u].addresses", i);
+
+            if (endpoint->addresses->len == 0)
+                add_required(errors, addresses, "must contain at least 1 address");
+            else if (endpoint->addresses->len > MAX_SLICE_ADDRESSES)
+                add_too_many(errors, addresses, endpoint->addresses->len, MAX_SLICE_ADDRESSES);
+            for (guint j = 0; j < endpoint->addresses->len; j++) {
+                const char *address = endpoint->addresses->pdata[j];
+                g_autofree char *path = g_strdup_printf("%s[%u]", addresses, j);
+
+                /* Addresses of no known type go unchecked. */
+                if (slice->address_type_missing)
+                    continue;
+                switch (slice->address_type) {
+                case KN_ADDRESS_IPV4:
+                    check_slice_ip(errors, path, address, 4);
+                    break;
+                case KN_ADDRESS_IPV6:
+                    check_slice_ip(errors, path, address, 6);
+                    break;
+                case KN_ADDRESS_FQDN:
+                    check_fqdn(errors, path, address);
+                    break;
+                }
+            }
+            if (endpoint->hostname) {
+                g_autofree char *path = g_strdup_printf("endpoints[%u].hostname", i);
+
+                check_string(errors, path, endpoint->hostname, endpoint->hostname, is_dns1123_label);
+            }
+        }
+    }
+
+    if (slice->ports->len > MAX_SLICE_PORTS) {
+        add_too_many(errors, "ports", slice->ports->len, MAX_SLICE_PORTS);
+        return;
+    }
+    /* Defaulting makes an unnamed port's name "", a name like any other. */
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < slice->ports->len; i++) {
+        const KnEndpointPort *port = slice->ports->pdata[i];
+        const char *name = port->name ? port->name : "";
+        g_autofree char *path = g_strdup_printf("ports[%u].name", i);
+
+        if (*name)
+            check_string(errors, path, name, name, is_dns1123_label);
+        if (g_hash_table_contains(names, name)) {
+            g_autofree char *q = quote(name);
+
+            add_duplicate(errors, path, q);
+        } else {
+            g_hash_table_add(names, (gpointer) name);
+        }
+        if (port->app_protocol) {
+            g_autofree char *app_path = g_strdup_printf("ports[%u].appProtocol", i);
+
+            check_string(errors, app_path, port->app_protocol, port->app_protocol, is_qualified_name);
+        }
+    }
+}
+
+/*****************************************************************************/
 /* A pod spec's DNS fields (ValidatePodSpec: validateDNSPolicy, then
  * validatePodDNSConfig, with the ExpandedDNSConfig limits that are the
  * only ones since v1.28 and the strict search validation of v1.31, before

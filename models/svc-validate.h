@@ -57,6 +57,15 @@ char *kn_svc_validate_format_kind(const char *kind, const char *name, const GPtr
  * 'namespaced'; labels and annotations.  New array of KnFieldError. */
 GPtrArray *kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, gboolean dns_label);
 
+/* ValidateEndpointSlice (pkg/apis/discovery/validation) after the metadata:
+ * addressType given; each endpoint with 1 to 100 addresses, each an address of the slice's
+ * addressType (IPv4, IPv6: not unspecified, loopback or link-local; FQDN:
+ * a domain of two labels or more), its hostname a DNS-1123 label; at most
+ * 1000 endpoints and 100 ports, the ports' names DNS-1123 labels and
+ * unique ("" counts as a name), their appProtocol a qualified name.
+ * Appends KnFieldError to 'errors'. */
+void kn_svc_validate_endpoint_slice(const KnEndpointSlice *slice, GPtrArray *errors);
+
 /* The DNS fields of the pod spec at 'path' ("spec" of a Pod,
  * "spec.template.spec" of a workload), as ValidatePodSpec checks them:
  * validateDNSPolicy (the policy one of ClusterFirstWithHostNet,

@@ -133,6 +133,59 @@ expect_update(const KnService *svc, const KnService *old, const char *want)
     "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for " \
     "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
 
+/* ValidateEndpointSlice after the metadata, on slices read from manifests. */
+static void
+expect_slice(const char *yaml, const char *want)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) manifests = kn_scenario_manifest_read_data("slice.yaml", yaml, strlen(yaml), &error);
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autofree char *got = NULL;
+
+    assert_non_null(manifests);
+    kn_svc_validate_endpoint_slice(((KnManifest *) manifests->pdata[0])->object, errors);
+    got = errors_text(errors);
+    assert_string_equal(got, want);
+}
+
+#define SLICE_HEAD "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: web-1}\n"
+
+static void
+test_svc_validate_endpoint_slice(void **state)
+{
+    (void) state;
+    expect_slice(SLICE_HEAD "addressType: IPv4\nendpoints:\n"
+                 "- addresses: [10.244.1.3, \"::ffff:10.244.1.4\"]\n  hostname: web-0\n"
+                 "ports: [{name: http, port: 80}, {port: 81}]\n", "");
+    expect_slice(SLICE_HEAD "endpoints: [{addresses: [not-an-ip]}]\n", "addressType: Required value\n");
+    expect_slice(SLICE_HEAD "addressType: IPv4\nendpoints:\n"
+                 "- addresses: [10.244.1.300, \"fd00::1\", 127.0.0.1]\n  hostname: Web_0\n"
+                 "- addresses: []\n",
+                 "endpoints[0].addresses[0]: Invalid value: \"10.244.1.300\": must be a valid IPv4 address\n"
+                 "endpoints[0].addresses[0]: Invalid value: \"10.244.1.300\": must be a valid IP address\n"
+                 "endpoints[0].addresses[1]: Invalid value: \"fd00::1\": must be a valid IPv4 address\n"
+                 "endpoints[0].addresses[2]: Invalid value: \"127.0.0.1\": may not be in the loopback range "
+                 "(127.0.0.0/8, ::1/128)\n"
+                 "endpoints[0].hostname: Invalid value: \"Web_0\": " DNS1123_MSG "\n"
+                 "endpoints[1].addresses: Required value: must contain at least 1 address\n");
+    expect_slice(SLICE_HEAD "addressType: IPv6\nendpoints:\n"
+                 "- addresses: [\"fd00::1\", \"::ffff:10.1.2.3\", \"fe80::1\"]\n",
+                 "endpoints[0].addresses[1]: Invalid value: \"::ffff:10.1.2.3\": must be a valid IPv6 address\n"
+                 "endpoints[0].addresses[2]: Invalid value: \"fe80::1\": may not be in the link-local range "
+                 "(169.254.0.0/16, fe80::/10)\n");
+    expect_slice(SLICE_HEAD "addressType: FQDN\nendpoints:\n"
+                 "- addresses: [db.example.com., localhost]\n",
+                 "endpoints[0].addresses[1]: Invalid value: \"localhost\": should be a domain with at least two "
+                 "segments separated by dots\n");
+    /* Defaulting names an unnamed port "", so two of them collide. */
+    expect_slice(SLICE_HEAD "addressType: IPv4\n"
+                 "ports: [{name: Http, port: 80}, {port: 81}, {port: 82}, {name: a, port: 83, appProtocol: a/b/c}]\n",
+                 "ports[0].name: Invalid value: \"Http\": " DNS1123_MSG "\n"
+                 "ports[2].name: Duplicate value: \"\"\n"
+                 "ports[3].appProtocol: Invalid value: \"a/b/c\": a valid label key " KEY_MSG
+                 " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')\n");
+}
+
 /*****************************************************************************/
 /* Valid Services. */
 
@@ -944,6 +997,7 @@ main(void)
         cmocka_unit_test(test_svc_validate_update_to_and_from_external_name),
         cmocka_unit_test(test_svc_validate_update_dual_stack_downgrade_needs_single_stack),
         cmocka_unit_test(test_svc_validate_update_load_balancer_class_and_health_check_port),
+        cmocka_unit_test(test_svc_validate_endpoint_slice),
         cmocka_unit_test(test_svc_validate_format_one_error),
         cmocka_unit_test(test_svc_validate_format_several_errors_drops_repeats),
     };
