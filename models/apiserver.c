@@ -381,6 +381,9 @@ validate_other(KnKind kind, gpointer object)
     case KN_KIND_ENDPOINT_SLICE:
         kn_svc_validate_endpoint_slice(object, problems);
         break;
+    case KN_KIND_ENDPOINTS:
+        kn_svc_validate_endpoints(object, problems);
+        break;
     default:
         break;
     }

@@ -1497,6 +1497,84 @@ kn_svc_validate_endpoint_slice(const KnEndpointSlice *slice, GPtrArray *errors)
 }
 
 /*****************************************************************************/
+/* Endpoints (ValidateEndpoints: validateEndpointSubsets). */
+
+/* validateEndpointAddress at 'path': IsValidIP, the hostname a DNS-1123
+ * label, the nodeName a DNS-1123 subdomain, then ValidateNonSpecialIP (so
+ * a bad address is told twice, the second time without an example). */
+static void
+check_endpoint_address(GPtrArray *errors, const char *path, const KnEndpointAddress *address)
+{
+    const char *ip = address->ip ? address->ip : "";
+    g_autofree char *ip_path = g_strdup_printf("%s.ip", path);
+
+    check_ip(errors, ip_path, ip);
+    if (address->hostname && *address->hostname) {
+        g_autofree char *hostname_path = g_strdup_printf("%s.hostname", path);
+
+        check_string(errors, hostname_path, address->hostname, address->hostname, is_dns1123_label);
+    }
+    if (address->node_name) {
+        g_autofree char *node_path = g_strdup_printf("%s.nodeName", path);
+
+        check_string(errors, node_path, address->node_name, address->node_name, is_dns1123_subdomain);
+    }
+    if (ip_family(ip, NULL, NULL)) {
+        check_non_special_ip(errors, ip_path, ip);
+    } else {
+        g_autofree char *q = quote(ip);
+
+        add_invalid(errors, ip_path, q, "must be a valid IP address");
+    }
+}
+
+void
+kn_svc_validate_endpoints(const KnEndpoints *endpoints, GPtrArray *errors)
+{
+    g_return_if_fail(endpoints != NULL && errors != NULL);
+
+    for (guint i = 0; i < endpoints->subsets->len; i++) {
+        const KnEndpointSubset *subset = endpoints->subsets->pdata[i];
+        g_autofree char *path = g_strdup_printf("subsets[%u]", i);
+
+        if (subset->addresses->len == 0 && subset->not_ready_addresses->len == 0)
+            add_required(errors, path, "must specify `addresses` or `notReadyAddresses`");
+        for (guint j = 0; j < subset->addresses->len; j++) {
+            g_autofree char *item = g_strdup_printf("%s.addresses[%u]", path, j);
+
+            check_endpoint_address(errors, item, subset->addresses->pdata[j]);
+        }
+        for (guint j = 0; j < subset->not_ready_addresses->len; j++) {
+            g_autofree char *item = g_strdup_printf("%s.notReadyAddresses[%u]", path, j);
+
+            check_endpoint_address(errors, item, subset->not_ready_addresses->pdata[j]);
+        }
+        /* validateEndpointPort: a name is required once there are two. */
+        for (guint j = 0; j < subset->ports->len; j++) {
+            const KnEndpointPort *port = subset->ports->pdata[j];
+            g_autofree char *item = g_strdup_printf("%s.ports[%u]", path, j);
+            g_autofree char *name_path = g_strconcat(item, ".name", NULL);
+
+            if (subset->ports->len > 1 && (!port->name || !*port->name))
+                add_required(errors, name_path, NULL);
+            else if (port->name && *port->name)
+                check_string(errors, name_path, port->name, port->name, is_dns1123_label);
+            if (port->port < 1 || port->port > 65535) {
+                g_autofree char *port_path = g_strconcat(item, ".port", NULL);
+                g_autofree char *v = g_strdup_printf("%u", port->port);
+
+                add_invalid(errors, port_path, v, PORT_RANGE_MSG);
+            }
+            if (port->app_protocol) {
+                g_autofree char *app_path = g_strconcat(item, ".appProtocol", NULL);
+
+                check_string(errors, app_path, port->app_protocol, port->app_protocol, is_qualified_name);
+            }
+        }
+    }
+}
+
+/*****************************************************************************/
 /* A pod spec's DNS fields (ValidatePodSpec: validateDNSPolicy, then
  * validatePodDNSConfig, with the ExpandedDNSConfig limits that are the
  * only ones since v1.28 and the strict search validation of v1.31, before

@@ -66,6 +66,14 @@ GPtrArray *kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, g
  * Appends KnFieldError to 'errors'. */
 void kn_svc_validate_endpoint_slice(const KnEndpointSlice *slice, GPtrArray *errors);
 
+/* validateEndpointSubsets of ValidateEndpoints (after the metadata): each
+ * subset with addresses or notReadyAddresses; each address a valid IP
+ * (IsValidIP, then ValidateNonSpecialIP), its hostname a DNS-1123 label,
+ * its nodeName a DNS-1123 subdomain; each port named (a DNS-1123 label)
+ * when there are several, numbered 1-65535, its appProtocol a qualified
+ * name.  Appends KnFieldError to 'errors'. */
+void kn_svc_validate_endpoints(const KnEndpoints *endpoints, GPtrArray *errors);
+
 /* The DNS fields of the pod spec at 'path' ("spec" of a Pod,
  * "spec.template.spec" of a workload), as ValidatePodSpec checks them:
  * validateDNSPolicy (the policy one of ClusterFirstWithHostNet,

@@ -186,6 +186,37 @@ test_svc_validate_endpoint_slice(void **state)
                  " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')\n");
 }
 
+/* validateEndpointSubsets, on an Endpoints object read from a manifest. */
+static void
+test_svc_validate_endpoints(void **state)
+{
+    (void) state;
+    static const char yaml[] =
+        "apiVersion: v1\nkind: Endpoints\nmetadata: {name: web}\nsubsets:\n"
+        "- addresses: [{ip: 10.244.1.300, hostname: Web_1}, {ip: 10.244.1.3}]\n"
+        "  ports: [{name: http, port: 70000}, {port: 81}]\n"
+        "- notReadyAddresses: [{ip: \"::\"}]\n"
+        "- ports: [{port: 80}]\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) manifests = kn_scenario_manifest_read_data("ep.yaml", yaml, strlen(yaml), &error);
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autofree char *got = NULL;
+
+    assert_non_null(manifests);
+    kn_svc_validate_endpoints(((KnManifest *) manifests->pdata[0])->object, errors);
+    got = errors_text(errors);
+    /* ValidateNonSpecialIP's own complaint comes after the hostname's. */
+    assert_string_equal(got,
+                        "subsets[0].addresses[0].ip: Invalid value: \"10.244.1.300\": must be a valid IP address, "
+                        "(e.g. 10.9.8.7 or 2001:db8::ffff)\n"
+                        "subsets[0].addresses[0].hostname: Invalid value: \"Web_1\": " DNS1123_MSG "\n"
+                        "subsets[0].addresses[0].ip: Invalid value: \"10.244.1.300\": must be a valid IP address\n"
+                        "subsets[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n"
+                        "subsets[0].ports[1].name: Required value\n"
+                        "subsets[1].notReadyAddresses[0].ip: Invalid value: \"::\": may not be unspecified (::)\n"
+                        "subsets[2]: Required value: must specify `addresses` or `notReadyAddresses`\n");
+}
+
 /*****************************************************************************/
 /* Valid Services. */
 
@@ -998,6 +1029,7 @@ main(void)
         cmocka_unit_test(test_svc_validate_update_dual_stack_downgrade_needs_single_stack),
         cmocka_unit_test(test_svc_validate_update_load_balancer_class_and_health_check_port),
         cmocka_unit_test(test_svc_validate_endpoint_slice),
+        cmocka_unit_test(test_svc_validate_endpoints),
         cmocka_unit_test(test_svc_validate_format_one_error),
         cmocka_unit_test(test_svc_validate_format_several_errors_drops_repeats),
     };
