@@ -459,6 +459,14 @@ snapshot(KnCluster *cluster, KnKind kind, gpointer object)
     return g_string_free(out, FALSE);
 }
 
+/* The strategy's needsNodePort: of a type with node ports, whether or not
+ * a LoadBalancer allocates them. */
+static gboolean
+node_port_type(const KnService *service)
+{
+    return service->spec.type == KN_SERVICE_NODE_PORT || service->spec.type == KN_SERVICE_LOAD_BALANCER;
+}
+
 /* The node port 'old' gave the port 'port'/'protocol', or 0. */
 static guint
 old_node_port(const KnService *old, guint port, KnProtocol protocol)
@@ -473,33 +481,37 @@ old_node_port(const KnService *old, guint port, KnProtocol protocol)
 }
 
 /* Takes node ports for the updated Service 'service' over 'old': keeps the
- * ones the same ports had, allocates the rest, releases the unused. */
+ * ones the same ports had and allocates the rest, adding what it took to
+ * 'taken' (guint).  What the old Service held and the new one does not is
+ * given back by release_unused_node_ports() once the update stands (the
+ * registry's ReleaseDeferred); on failure 'taken' was already given back. */
 static gboolean
-update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, GError **error)
+update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, GArray *taken, GError **error)
 {
-    g_autoptr(GArray) taken = g_array_new(FALSE, FALSE, sizeof(guint));
     g_autoptr(GError) local = NULL;
     gboolean needs = needs_node_ports(service);
 
-    for (guint i = 0; i < service->spec.ports->len; i++) {
+    for (guint i = 0; node_port_type(service) && i < service->spec.ports->len; i++) {
         KnServicePort *p = service->spec.ports->pdata[i];
         guint before = old_node_port(old, p->port, p->protocol);
 
-        if (!needs) {
-            p->node_port = 0;
-            continue;
-        }
         if (p->node_port == 0 && before != 0) {
             p->node_port = before;           /* kept, as the API server keeps it */
         } else if (p->node_port != 0 && p->node_port != before) {
-            if (!kn_svc_alloc_port_allocate(cluster->node_ports, p->node_port, &local))
+            if (!kn_svc_alloc_port_allocate(cluster->node_ports, p->node_port, &local)) {
+                invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %u: %s", i, p->node_port,
+                        local->message);
                 goto failed;
+            }
             g_array_append_val(taken, p->node_port);
-        } else if (p->node_port == 0) {
+        } else if (p->node_port == 0 && needs) {
             p->node_port = kn_svc_alloc_port_allocate_next(cluster->node_ports,
                                                            kn_sim_rng(cluster->sim, "nodeport"), &local);
-            if (p->node_port == 0)
+            if (p->node_port == 0) {
+                g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: %s",
+                            local->message);
                 goto failed;
+            }
             g_array_append_val(taken, p->node_port);
         }
     }
@@ -510,24 +522,43 @@ update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, 
     gboolean needs_hc = needs_health_check_node_port(service);
 
     if (needs_hc && !needed_hc) {
-        if (service->spec.health_check_node_port == old->spec.health_check_node_port)
-            service->spec.health_check_node_port = 0;
-        if (service->spec.health_check_node_port != 0) {
-            if (!kn_svc_alloc_port_allocate(cluster->node_ports, service->spec.health_check_node_port, &local))
-                goto failed;
-        } else {
-            service->spec.health_check_node_port = kn_svc_alloc_port_allocate_next(
-                cluster->node_ports, kn_sim_rng(cluster->sim, "nodeport"), &local);
-            if (service->spec.health_check_node_port == 0)
-                goto failed;
+        guint want = service->spec.health_check_node_port;
+
+        if (want == old->spec.health_check_node_port)
+            want = 0;
+        if (want != 0 && !kn_svc_alloc_port_allocate(cluster->node_ports, want, &local)) {
+            g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: failed to "
+                        "allocate requested HealthCheck NodePort %u: %s", want, local->message);
+            goto failed;
         }
-        g_array_append_val(taken, service->spec.health_check_node_port);
+        if (want == 0) {
+            want = kn_svc_alloc_port_allocate_next(cluster->node_ports, kn_sim_rng(cluster->sim, "nodeport"),
+                                                   &local);
+            if (want == 0) {
+                g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: failed to "
+                            "allocate a HealthCheck NodePort 0: range is full");
+                goto failed;
+            }
+        }
+        service->spec.health_check_node_port = want;
+        g_array_append_val(taken, want);
     } else if (!needs_hc && needed_hc) {
-        if (old->spec.health_check_node_port != 0)
-            kn_svc_alloc_port_release(cluster->node_ports, old->spec.health_check_node_port);
         service->spec.health_check_node_port = 0;
     }
-    /* Release what the old Service held and the new one does not. */
+    return TRUE;
+
+failed:
+    for (guint i = 0; i < taken->len; i++)
+        kn_svc_alloc_port_release(cluster->node_ports, g_array_index(taken, guint, i));
+    g_array_set_size(taken, 0);
+    return FALSE;
+}
+
+/* Gives back the node ports, health check node port included, that 'old'
+ * held and the updated 'service' does not. */
+static void
+release_unused_node_ports(KnCluster *cluster, const KnService *service, const KnService *old)
+{
     for (guint i = 0; i < old->spec.ports->len; i++) {
         const KnServicePort *p = old->spec.ports->pdata[i];
         gboolean kept = FALSE;
@@ -537,29 +568,9 @@ update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, 
         if (p->node_port != 0 && !kept)
             kn_svc_alloc_port_release(cluster->node_ports, p->node_port);
     }
-    return TRUE;
-
-failed:
-    for (guint i = 0; i < taken->len; i++)
-        kn_svc_alloc_port_release(cluster->node_ports, g_array_index(taken, guint, i));
-    for (guint i = 0; i < service->spec.ports->len; i++) {
-        KnServicePort *p = service->spec.ports->pdata[i];
-
-        if (p->node_port != 0 && old_node_port(old, p->port, p->protocol) != p->node_port && local->message != NULL
-            && strstr(local->message, "provided port") != NULL)
-            return invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %u: %s", i, p->node_port,
-                           local->message);
-    }
-    g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: %s", local->message);
-    return FALSE;
-}
-
-/* The strategy's needsNodePort: of a type with node ports, whether or not
- * a LoadBalancer allocates them. */
-static gboolean
-node_port_type(const KnService *service)
-{
-    return service->spec.type == KN_SERVICE_NODE_PORT || service->spec.type == KN_SERVICE_LOAD_BALANCER;
+    if (needs_health_check_node_port(old) && !needs_health_check_node_port(service)
+        && old->spec.health_check_node_port != 0)
+        kn_svc_alloc_port_release(cluster->node_ports, old->spec.health_check_node_port);
 }
 
 /* serviceapi.ExternallyAccessible: reachable from outside the cluster. */
@@ -715,14 +726,15 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
             && needs_health_check_node_port(service))
             service->spec.health_check_node_port = old->spec.health_check_node_port;
 
-        g_autoptr(GPtrArray) problems = kn_svc_validate_update(service, old);
+        /* As on create, the registry allocates (BeginUpdate: cluster IPs,
+         * then node ports) before it validates (BeforeUpdate), and gives
+         * back what it took when validation fails. */
+        g_autoptr(GPtrArray) problems = kn_svc_validate_update_precheck(service, old);
+        g_autoptr(GArray) taken = g_array_new(FALSE, FALSE, sizeof(guint));
+        char *new_ip = NULL;
 
         if (problems->len > 0) {
             set_validation_error(error, meta->name, problems);
-            kn_object_free(kind, object);
-            return FALSE;
-        }
-        if (!update_node_ports(cluster, service, old, error)) {
             kn_object_free(kind, object);
             return FALSE;
         }
@@ -738,6 +750,7 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
                 kn_object_free(kind, object);
                 return FALSE;
             }
+            new_ip = service->spec.cluster_ip;
             g_ptr_array_add(service->spec.cluster_ips, g_strdup(service->spec.cluster_ip));
             if (service->spec.ip_families->len == 0)
                 g_ptr_array_add(service->spec.ip_families,
@@ -745,6 +758,24 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
             if (service->spec.ip_family_policy == KN_IP_FAMILY_POLICY_UNSET)
                 service->spec.ip_family_policy = KN_IP_FAMILY_POLICY_SINGLE_STACK;
         }
+        gboolean refused = !update_node_ports(cluster, service, old, taken, error);
+
+        if (!refused) {
+            g_ptr_array_unref(problems);
+            problems = kn_svc_validate_update(service, old);
+            refused = problems->len > 0;
+            if (refused)
+                set_validation_error(error, meta->name, problems);
+        }
+        if (refused) {
+            for (guint i = 0; i < taken->len; i++)
+                kn_svc_alloc_port_release(cluster->node_ports, g_array_index(taken, guint, i));
+            if (new_ip != NULL)
+                kn_svc_alloc_ip_release(cluster->service_ips, new_ip);
+            kn_object_free(kind, object);
+            return FALSE;
+        }
+        release_unused_node_ports(cluster, service, old);
         for (guint i = 0; i < old->spec.cluster_ips->len; i++) {
             const char *ip = old->spec.cluster_ips->pdata[i];
             KnSvcIpAllocator *allocator = strcmp(ip, "None") != 0 ? allocator_for(cluster, family_of(ip)) : NULL;

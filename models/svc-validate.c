@@ -1254,6 +1254,23 @@ kn_svc_validate_update(const KnService *service, const KnService *old)
     return errors;
 }
 
+GPtrArray *
+kn_svc_validate_update_precheck(const KnService *service, const KnService *old)
+{
+    GPtrArray *errors = errors_new();
+    View view, old_view;
+
+    g_return_val_if_fail(service && old, errors);
+    view_init(&view, service);
+    view_init(&old_view, old);
+    view_set_effective_policy(&old_view, NULL);
+    view_set_effective_policy(&view, &old_view);
+    precheck(errors, &view, &old_view);
+    view_clear(&view);
+    view_clear(&old_view);
+    return errors;
+}
+
 /*****************************************************************************/
 /* kubectl's message. */
 

@@ -40,6 +40,11 @@ GPtrArray *kn_svc_validate_create_precheck(const KnService *service);
  * a Service may move to and from dual-stack.  Same return as above. */
 GPtrArray *kn_svc_validate_update(const KnService *service, const KnService *old);
 
+/* As kn_svc_validate_create_precheck() for an update of the stored 'old':
+ * what the allocator checks before it allocates (initIPFamilyFields, with
+ * its update-only rules on releasing a secondary IP or family). */
+GPtrArray *kn_svc_validate_update_precheck(const KnService *service, const KnService *old);
+
 /* What kubectl create or apply prints on stderr when the API server refuses
  * the Service 'name' with 'errors' (a GPtrArray of KnFieldError), ending in
  * a newline: "The Service \"web\" is invalid: PATH: MESSAGE\n" for one error,

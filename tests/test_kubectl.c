@@ -225,6 +225,43 @@ test_kubectl_invalid_wording(void **state)
                                 "map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`\n");
 }
 
+/* An update is allocated before it is validated too (BeginUpdate, then
+ * BeforeUpdate): the allocator's refusal hides the other errors, and a
+ * refused update gives back the node ports it took. */
+static void
+test_kubectl_update_allocates_before_validating(void **state)
+{
+    static const char plain[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: upd}\nspec: {ports: [{name: http, port: 80}]}\n";
+    static const char out_of_range[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: upd}\n"
+        "spec: {type: NodePort, ports: [{name: Http, port: 80, nodePort: 80}]}\n";
+    static const char bad_name[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: upd}\n"
+        "spec: {type: NodePort, ports: [{name: Http, port: 80, nodePort: 30400}]}\n";
+    static const char other[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: other}\n"
+        "spec: {type: NodePort, ports: [{port: 80, nodePort: 30400}]}\n";
+    static const char cluster_ip_node_port[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: upd}\n"
+        "spec: {ports: [{name: http, port: 80, nodePort: 30401}]}\n";
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", plain), 0);
+    assert_int_equal(kubectl_in(f, "apply -f -", out_of_range), 1);
+    assert_string_equal(f->err, "The Service \"upd\" is invalid: spec.ports[0].nodePort: Invalid value: 80: "
+                                "provided port is not in the valid range. The range of valid ports is 30000-32767\n");
+    assert_int_equal(kubectl_in(f, "apply -f -", bad_name), 1);
+    assert_true(g_str_has_prefix(f->err, "The Service \"upd\" is invalid: spec.ports[0].name: Invalid value: "
+                                         "\"Http\": "));
+    /* The refused update did not keep 30400. */
+    assert_int_equal(kubectl_in(f, "apply -f -", other), 0);
+    /* A node port on a ClusterIP Service stays for validation to refuse. */
+    assert_int_equal(kubectl_in(f, "apply -f -", cluster_ip_node_port), 1);
+    assert_string_equal(f->err, "The Service \"upd\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used "
+                                "when `type` is 'ClusterIP'\n");
+}
+
 /* --dry-run=client: nothing reaches the store; -o yaml prints the object
  * as the generator built it (no server fields, creationTimestamp null),
  * as kubectl does for the CKA's `... --dry-run=client -o yaml > file`. */
@@ -697,6 +734,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_apply_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_refused_service_keeps_others_node_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_invalid_wording, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_update_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
