@@ -210,10 +210,28 @@ allocate_service(KnCluster *cluster, KnService *service, GError **error)
     if (spec->type == KN_SERVICE_EXTERNAL_NAME)
         goto node_ports;
 
-    /* ipFamilyPolicy and ipFamilies, defaulted as initIPFamilyFields does. */
+    /* ipFamilyPolicy and ipFamilies, defaulted as initIPFamilyFields does
+     * (two families and no policy never get here: the pre-checks refuse
+     * them as SingleStack). */
+    gboolean selectorless_headless = g_strcmp0(spec->cluster_ip, "None") == 0
+                                     && kn_labels_size(spec->selector) == 0;
+
     if (spec->ip_family_policy == KN_IP_FAMILY_POLICY_UNSET)
-        spec->ip_family_policy = spec->ip_families->len > 1 ? KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK
-                                                            : KN_IP_FAMILY_POLICY_SINGLE_STACK;
+        spec->ip_family_policy = selectorless_headless ? KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK
+                                                       : KN_IP_FAMILY_POLICY_SINGLE_STACK;
+    /* Its special case: a headless Service without a selector takes both
+     * families unless it is SingleStack, whatever the cluster serves, and
+     * none of the checks below apply. */
+    if (selectorless_headless) {
+        if (spec->ip_families->len == 0)
+            g_ptr_array_add(spec->ip_families, g_strdup(primary));
+        if (spec->ip_families->len == 1 && spec->ip_family_policy != KN_IP_FAMILY_POLICY_SINGLE_STACK)
+            g_ptr_array_add(spec->ip_families,
+                            g_strdup(strcmp(spec->ip_families->pdata[0], "IPv6") == 0 ? "IPv4" : "IPv6"));
+        if (spec->cluster_ips->len == 0)
+            g_ptr_array_add(spec->cluster_ips, g_strdup("None"));
+        goto node_ports;
+    }
     if (spec->ip_family_policy == KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK && !dual)
         return invalid(service, error, "spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": "
                        "this cluster is not configured for dual-stack services");

@@ -262,6 +262,30 @@ test_kubectl_update_allocates_before_validating(void **state)
                                 "when `type` is 'ClusterIP'\n");
 }
 
+/* initIPFamilyFields' special case: a headless Service without a selector
+ * is RequireDualStack with both families, even on a single-stack cluster;
+ * with a selector it is SingleStack. */
+static void
+test_kubectl_headless_selectorless_families(void **state)
+{
+    static const char yaml[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: bare}\nspec: {clusterIP: None, ports: [{port: 80}]}\n"
+        "---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: sel}\n"
+        "spec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}\n";
+    Fixture *f = *state;
+    KnService *svc;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", yaml), 0);
+    svc = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "bare");
+    assert_int_equal(svc->spec.ip_family_policy, KN_IP_FAMILY_POLICY_REQUIRE_DUAL_STACK);
+    assert_int_equal(svc->spec.ip_families->len, 2);
+    assert_string_equal(svc->spec.ip_families->pdata[1], "IPv6");
+    svc = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "sel");
+    assert_int_equal(svc->spec.ip_family_policy, KN_IP_FAMILY_POLICY_SINGLE_STACK);
+    assert_int_equal(svc->spec.ip_families->len, 1);
+}
+
 /* --dry-run=client: nothing reaches the store; -o yaml prints the object
  * as the generator built it (no server fields, creationTimestamp null),
  * as kubectl does for the CKA's `... --dry-run=client -o yaml > file`. */
@@ -735,6 +759,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_refused_service_keeps_others_node_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_invalid_wording, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_update_allocates_before_validating, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_headless_selectorless_families, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
