@@ -150,7 +150,8 @@ take_node_ports(KnCluster *cluster, KnService *service, GError **error)
         want = shared == 0 ? requested_node_port(spec, port->port) : port->node_port;
         if (want != 0) {
             if (!kn_svc_alloc_port_allocate(cluster->node_ports, want, &local)) {
-                invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %u: %s", i, want, local->message);
+                invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %" G_GINT32_FORMAT ": %s", i, (gint32) want,
+                        local->message);
                 goto failed;
             }
         } else {
@@ -171,7 +172,8 @@ take_node_ports(KnCluster *cluster, KnService *service, GError **error)
 
         if (want != 0 && !kn_svc_alloc_port_allocate(cluster->node_ports, want, &local)) {
             g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: failed to "
-                        "allocate requested HealthCheck NodePort %u: %s", want, local->message);
+                        "allocate requested HealthCheck NodePort %" G_GINT32_FORMAT ": %s", (gint32) want,
+                        local->message);
             goto failed;
         }
         if (want == 0) {
@@ -517,8 +519,8 @@ update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, 
             p->node_port = before;           /* kept, as the API server keeps it */
         } else if (p->node_port != 0 && p->node_port != before) {
             if (!kn_svc_alloc_port_allocate(cluster->node_ports, p->node_port, &local)) {
-                invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %u: %s", i, p->node_port,
-                        local->message);
+                invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %" G_GINT32_FORMAT ": %s", i,
+                        (gint32) p->node_port, local->message);
                 goto failed;
             }
             g_array_append_val(taken, p->node_port);
@@ -546,7 +548,8 @@ update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, 
             want = 0;
         if (want != 0 && !kn_svc_alloc_port_allocate(cluster->node_ports, want, &local)) {
             g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_VALUE, "Internal error occurred: failed to "
-                        "allocate requested HealthCheck NodePort %u: %s", want, local->message);
+                        "allocate requested HealthCheck NodePort %" G_GINT32_FORMAT ": %s", (gint32) want,
+                        local->message);
             goto failed;
         }
         if (want == 0) {

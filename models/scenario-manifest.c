@@ -77,7 +77,9 @@
  *    resourceVersion, fieldPath (the target is taken to be a Pod);
  *  - Namespace: spec.finalizers; ConfigMap: binaryData, immutable.
  * Values are checked for their JSON type and for what api.h can hold
- * (enums, non-negative integers); the rest of the API server's validation
+ * (enums, non-negative integers, except a Service's int32 port numbers and
+ * affinity timeout, kept negative for validation to refuse as the API
+ * server does); the rest of the API server's validation
  * (name syntax, port ranges, type-dependent Service fields) is later work,
  * which finds its positions with kn_scenario_manifest_locate().  A number
  * that YAML writes in octal, hex or with '_' is taken as YAML 1.1 does.  A
@@ -485,6 +487,24 @@ read_uint(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GEr
     return TRUE;
 }
 
+/* An int32 of a Service (a port number, the affinity timeout) that the API
+ * server's validation judges, negatives included: ValidateService says
+ * "Invalid value: -1: must be between 1 and 65535, inclusive", where
+ * read_uint() would refuse the manifest.  The int32's bits are kept in the
+ * guint at 'target'; svc-validate prints them back signed. */
+static gboolean
+read_int32(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    gint64 value;
+
+    (void) field;
+    if (json_type(node) != JSON_NUMBER || !yaml_int(kn_scenario_yaml_scalar(node), &value)
+        || value > G_MAXINT32 || value < G_MININT32)
+        return type_error(r, node, "int32", error);
+    *(guint *) target = (guint) (gint32) value;
+    return TRUE;
+}
+
 static gboolean
 read_bool(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
 {
@@ -509,6 +529,23 @@ read_int_or_string(Reader *r, yaml_node_t *node, gpointer target, const Field *f
         return TRUE;
     }
     if (!read_uint(r, node, &number, &as_int, error))
+        return FALSE;
+    kn_int_or_string_set_number(target, number);
+    return TRUE;
+}
+
+/* A Service port's targetPort: as read_int_or_string(), a number kept as
+ * read_int32() keeps it. */
+static gboolean
+read_target_port(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    guint number = 0;
+
+    if (json_type(node) == JSON_STRING) {
+        kn_int_or_string_set_string(target, kn_scenario_yaml_scalar(node));
+        return TRUE;
+    }
+    if (!read_int32(r, node, &number, field, error))
         return FALSE;
     kn_int_or_string_set_number(target, number);
     return TRUE;
@@ -1024,9 +1061,9 @@ static const Field service_port_fields[] = {
     { "name", read_string, offsetof(KnServicePort, name), NULL, NULL },
     { "protocol", read_protocol, offsetof(KnServicePort, protocol), NULL, NULL },
     { "appProtocol", read_string, offsetof(KnServicePort, app_protocol), NULL, NULL },
-    { "port", read_uint, offsetof(KnServicePort, port), "int32", NULL },
-    { "targetPort", read_int_or_string, offsetof(KnServicePort, target_port), NULL, NULL },
-    { "nodePort", read_uint, offsetof(KnServicePort, node_port), "int32", NULL },
+    { "port", read_int32, offsetof(KnServicePort, port), "int32", NULL },
+    { "targetPort", read_target_port, offsetof(KnServicePort, target_port), NULL, NULL },
+    { "nodePort", read_int32, offsetof(KnServicePort, node_port), "int32", NULL },
     { NULL },
 };
 static const Schema service_port_schema = {
@@ -1034,7 +1071,7 @@ static const Schema service_port_schema = {
 };
 
 static const Field client_ip_fields[] = {
-    { "timeoutSeconds", read_uint, offsetof(KnServiceSpec, session_affinity_timeout_s), "int32", NULL },
+    { "timeoutSeconds", read_int32, offsetof(KnServiceSpec, session_affinity_timeout_s), "int32", NULL },
     { NULL },
 };
 static const Schema client_ip_schema = { "ClientIPConfig", client_ip_fields, NULL, NULL };
@@ -1099,7 +1136,7 @@ static const Field service_spec_fields[] = {
       &session_affinity_config_schema },
     { "externalTrafficPolicy", read_external_traffic_policy, 0, NULL, NULL },
     { "internalTrafficPolicy", read_traffic_policy, offsetof(KnServiceSpec, internal_traffic_policy), NULL, NULL },
-    { "healthCheckNodePort", read_uint, offsetof(KnServiceSpec, health_check_node_port), "int32", NULL },
+    { "healthCheckNodePort", read_int32, offsetof(KnServiceSpec, health_check_node_port), "int32", NULL },
     { "loadBalancerIP", read_string, offsetof(KnServiceSpec, load_balancer_ip), NULL, NULL },
     { "loadBalancerSourceRanges", read_strings, offsetof(KnServiceSpec, load_balancer_source_ranges), NULL, NULL },
     { "loadBalancerClass", read_string, offsetof(KnServiceSpec, load_balancer_class), NULL, NULL },

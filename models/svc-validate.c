@@ -817,6 +817,14 @@ check_family_policy(GPtrArray *errors, const View *view, const View *old)
 /*****************************************************************************/
 /* ValidateService. */
 
+/* An int32 field of a Service as Go prints it: the manifest reader keeps a
+ * negative value's bits in the guint. */
+static char *
+int32_text(guint bits)
+{
+    return g_strdup_printf("%" G_GINT32_FORMAT, (gint32) bits);
+}
+
 /* validateServicePort. */
 static void
 check_port(GPtrArray *errors, const KnServicePort *port, guint i, gboolean require_name,
@@ -843,7 +851,7 @@ check_port(GPtrArray *errors, const KnServicePort *port, guint i, gboolean requi
     }
 
     if (port->port < 1 || port->port > 65535) {
-        g_autofree char *v = g_strdup_printf("%u", port->port);
+        g_autofree char *v = int32_text(port->port);
         add_invalid(errors, port_path, v, PORT_RANGE_MSG);
     }
 
@@ -858,10 +866,10 @@ check_port(GPtrArray *errors, const KnServicePort *port, guint i, gboolean requi
     if (target->is_string && target->name && *target->name) {
         check_string(errors, target_path, target->name, target->name, is_valid_port_name);
     } else if (!target->is_string && target->number != 0 && target->number > 65535) {
-        g_autofree char *v = g_strdup_printf("%u", target->number);
+        g_autofree char *v = int32_text(target->number);
         add_invalid(errors, target_path, v, PORT_RANGE_MSG);
     } else if ((target->is_string || target->number == 0) && (port->port < 1 || port->port > 65535)) {
-        g_autofree char *v = g_strdup_printf("%u", port->port);
+        g_autofree char *v = int32_text(port->port);
         add_invalid(errors, target_path, v, PORT_RANGE_MSG);
     }
 
@@ -914,12 +922,12 @@ check_external_traffic(GPtrArray *errors, const View *view)
 
     if (!needs_health_check(view)) {
         if (spec->health_check_node_port != 0) {
-            g_autofree char *v = g_strdup_printf("%u", spec->health_check_node_port);
+            g_autofree char *v = int32_text(spec->health_check_node_port);
             add_invalid(errors, "spec.healthCheckNodePort", v,
                         "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
         }
     } else if (spec->health_check_node_port > 65535) {
-        g_autofree char *v = g_strdup_printf("%u", spec->health_check_node_port);
+        g_autofree char *v = int32_text(spec->health_check_node_port);
         add_invalid(errors, "spec.healthCheckNodePort", v, PORT_RANGE_MSG);
     }
 }
@@ -986,7 +994,7 @@ validate_service(GPtrArray *errors, const View *view)
         guint t = spec->session_affinity_timeout_s;
 
         if (t == 0 || t > 86400) {
-            g_autofree char *v = g_strdup_printf("%u", t);
+            g_autofree char *v = int32_text(t);
             add_invalid(errors, "spec.sessionAffinityConfig.clientIP.timeoutSeconds", v,
                         "must be greater than 0 and less than 86400");
         }
@@ -1034,7 +1042,7 @@ validate_service(GPtrArray *errors, const View *view)
         key = g_strdup_printf("%s/%u", port_protocol(port), port->node_port);
         if (g_hash_table_contains(node_ports, key)) {
             g_autofree char *path = g_strdup_printf("spec.ports[%u].nodePort", i);
-            g_autofree char *v = g_strdup_printf("%u", port->node_port);
+            g_autofree char *v = int32_text(port->node_port);
             add_duplicate(errors, path, v);
         }
         g_hash_table_add(node_ports, key);
@@ -1047,9 +1055,9 @@ validate_service(GPtrArray *errors, const View *view)
             g_autofree char *path = g_strdup_printf("spec.ports[%u]", i);
             g_autofree char *protocol = quote(port_protocol(port));
             g_autofree char *v = g_strdup_printf(
-                "core.ServicePort{Name:\"\", Protocol:%s, AppProtocol:(*string)(nil), Port:%u, "
+                "core.ServicePort{Name:\"\", Protocol:%s, AppProtocol:(*string)(nil), Port:%" G_GINT32_FORMAT ", "
                 "TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}",
-                protocol, port->port);
+                protocol, (gint32) port->port);
             add_duplicate(errors, path, v);
         }
         g_hash_table_add(ports, key);

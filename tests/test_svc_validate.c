@@ -689,6 +689,30 @@ test_svc_validate_manifest_cluster_ips_without_cluster_ip(void **state)
     assert_string_equal(g_ptr_array_index(both->spec.cluster_ips, 0), "10.96.0.52");
 }
 
+/* A negative port number or timeout decodes into its int32 and is
+ * validation's to refuse, printed signed; targetPort defaults to it. */
+static void
+test_svc_validate_manifest_negative_numbers(void **state)
+{
+    (void) state;
+    g_autoptr(KnService) port = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: -1}, {name: b, port: 80, targetPort: -5}]\n");
+    g_autoptr(KnService) timeout = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{name: a, port: 80}]\n  sessionAffinity: ClientIP\n"
+        "  sessionAffinityConfig: {clientIP: {timeoutSeconds: -5}}\n  healthCheckNodePort: -1\n");
+
+    expect_create(port, "spec.ports[0].name: Required value\n"
+                  "spec.ports[0].port: Invalid value: -1: must be between 1 and 65535, inclusive\n"
+                  "spec.ports[0].targetPort: Invalid value: -1: must be between 1 and 65535, inclusive\n"
+                  "spec.ports[1].targetPort: Invalid value: -5: must be between 1 and 65535, inclusive\n");
+    expect_create(timeout, "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: -5: must be "
+                  "greater than 0 and less than 86400\n"
+                  "spec.healthCheckNodePort: Invalid value: -1: may only be set when `type` is 'LoadBalancer' "
+                  "and `externalTrafficPolicy` is 'Local'\n");
+}
+
 static void
 test_svc_validate_external_traffic_policy(void **state)
 {
@@ -1016,6 +1040,7 @@ main(void)
         cmocka_unit_test(test_svc_validate_client_ip_timeout_range),
         cmocka_unit_test(test_svc_validate_manifest_affinity_config_goes_with_none),
         cmocka_unit_test(test_svc_validate_manifest_cluster_ips_without_cluster_ip),
+        cmocka_unit_test(test_svc_validate_manifest_negative_numbers),
         cmocka_unit_test(test_svc_validate_external_traffic_policy),
         cmocka_unit_test(test_svc_validate_internal_traffic_policy),
         cmocka_unit_test(test_svc_validate_health_check_node_port),
