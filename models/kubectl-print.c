@@ -673,17 +673,22 @@ doc_service(const KnService *svc, KnStore *store)
         doc_set(s, "externalIPs", doc_strings(spec->external_ips));
     if (external_name)
         doc_set_str(s, "externalName", spec->external_name);
-    if (node_ports)
+    if (spec->external_traffic_policy_raw != NULL)
+        doc_set_str(s, "externalTrafficPolicy", spec->external_traffic_policy_raw);
+    else if (node_ports)
         doc_set_str(s, "externalTrafficPolicy", kn_traffic_policy_name(spec->external_traffic_policy));
     if (spec->health_check_node_port > 0)
         doc_set_int(s, "healthCheckNodePort", spec->health_check_node_port);
     if (!external_name) {
-        doc_set_str(s, "internalTrafficPolicy", kn_traffic_policy_name(spec->internal_traffic_policy));
+        doc_set_str(s, "internalTrafficPolicy", spec->internal_traffic_policy_raw != NULL
+                                                ? spec->internal_traffic_policy_raw
+                                                : kn_traffic_policy_name(spec->internal_traffic_policy));
         if (spec->ip_families->len > 0)
             doc_set(s, "ipFamilies", doc_strings(spec->ip_families));
         else
             doc_add(doc_set_list(s, "ipFamilies"), doc_str("IPv4"));
-        doc_set_str(s, "ipFamilyPolicy", kn_ip_family_policy_name(spec->ip_family_policy));
+        doc_set_str(s, "ipFamilyPolicy", spec->ip_family_policy_raw != NULL ? spec->ip_family_policy_raw
+                                         : kn_ip_family_policy_name(spec->ip_family_policy));
     }
     doc_set_str(s, "loadBalancerClass", spec->load_balancer_class);
     doc_set_str(s, "loadBalancerIP", spec->load_balancer_ip);
@@ -701,7 +706,8 @@ doc_service(const KnService *svc, KnStore *store)
             if (port->node_port > 0)
                 doc_set_int(p, "nodePort", port->node_port);
             doc_set_int(p, "port", port->port);
-            doc_set_str(p, "protocol", kn_protocol_name(port->protocol));
+            doc_set_str(p, "protocol", port->protocol_raw != NULL ? port->protocol_raw
+                                                                  : kn_protocol_name(port->protocol));
             if (port->target_port.is_string || port->target_port.number > 0)
                 doc_set_int_or_string(p, "targetPort", &port->target_port);
             else
@@ -712,12 +718,13 @@ doc_service(const KnService *svc, KnStore *store)
         doc_set_bool(s, "publishNotReadyAddresses", TRUE);
     if (spec->selector != NULL)
         doc_set(s, "selector", doc_labels(spec->selector));
-    doc_set_str(s, "sessionAffinity", spec->session_affinity_client_ip ? "ClientIP" : "None");
+    doc_set_str(s, "sessionAffinity", spec->session_affinity_raw != NULL ? spec->session_affinity_raw
+                                      : spec->session_affinity_client_ip ? "ClientIP" : "None");
     if (spec->session_affinity_client_ip)
         doc_set_int(doc_set_map(doc_set_map(s, "sessionAffinityConfig"), "clientIP"),
                     "timeoutSeconds", spec->session_affinity_timeout_s);
     doc_set_str(s, "trafficDistribution", spec->traffic_distribution);
-    doc_set_str(s, "type", kn_service_type_name(spec->type));
+    doc_set_str(s, "type", spec->type_raw != NULL ? spec->type_raw : kn_service_type_name(spec->type));
 
     Doc *lb = doc_set_map(doc_set_map(doc, "status"), "loadBalancer");
 
@@ -3133,13 +3140,14 @@ kn_kubectl_print_client_object(KnKind kind, gconstpointer object, const KnKubect
             if (p->node_port > 0)
                 doc_set_int(port, "nodePort", p->node_port);
             doc_set_int(port, "port", p->port);
-            doc_set_str(port, "protocol", kn_protocol_name(p->protocol));
+            doc_set_str(port, "protocol", p->protocol_raw != NULL ? p->protocol_raw : kn_protocol_name(p->protocol));
             doc_set_int_or_string(port, "targetPort", &p->target_port);
         }
         if (service->spec.selector != NULL && kn_labels_size(service->spec.selector) > 0)
             doc_set(spec, "selector", doc_labels(service->spec.selector));
         if (options->typed)
-            doc_set_str(spec, "type", kn_service_type_name(service->spec.type));
+            doc_set_str(spec, "type", service->spec.type_raw != NULL ? service->spec.type_raw
+                                      : kn_service_type_name(service->spec.type));
         doc_set_map(doc_set_map(doc, "status"), "loadBalancer");
         break;
     }

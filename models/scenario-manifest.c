@@ -652,87 +652,160 @@ read_protocol(Reader *r, yaml_node_t *node, gpointer target, const Field *field,
     return TRUE;
 }
 
+/* spec.ipFamilies: the strings as written, for validation to judge. */
+static gboolean
+read_ip_families(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    return read_strings(r, node, target, field, error);
+}
+
+/* A Service's enums are the API server's validation to judge, as kubectl
+ * sends them as they are: a value api.h cannot hold goes to the spec's
+ * '_raw' string ("" included, where defaulting leaves "" alone) and
+ * ValidateService says 'spec.ports[0].protocol: Unsupported value: "tcp":
+ * supported values: ...' among its other errors.  Each reader takes the
+ * string, NULL after a type error; 'index' is the name's place in
+ * 'names', or -1. */
+static const char *
+read_service_enum(Reader *r, yaml_node_t *node, const char *const *names, int *index, GError **error)
+{
+    const char *text;
+
+    if (json_type(node) != JSON_STRING) {
+        type_error(r, node, "string", error);
+        return NULL;
+    }
+    text = kn_scenario_yaml_scalar(node);
+    *index = -1;
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(names[i], text) == 0)
+            *index = i;
+    return text;
+}
+
+static void
+set_raw(char **raw, const char *text)
+{
+    g_free(*raw);
+    *raw = g_strdup(text);
+}
+
+/* spec.ports[].protocol: "" is defaulted to TCP. */
+static gboolean
+read_service_port_protocol(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    static const char *const names[] = { "TCP", "UDP", "SCTP", NULL };
+    KnServicePort *port = target;
+    int index;
+    const char *text = read_service_enum(r, node, names, &index, error);
+
+    (void) field;
+    if (text == NULL)
+        return FALSE;
+    if (index >= 0)
+        port->protocol = (KnProtocol) index;
+    else if (*text != '\0')
+        set_raw(&port->protocol_raw, text);
+    return TRUE;
+}
+
+/* spec.type: "" is defaulted to ClusterIP. */
 static gboolean
 read_service_type(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
 {
     static const char *const names[] = { "ClusterIP", "NodePort", "LoadBalancer", "ExternalName", NULL };
-    static const char *const supported[] = { "ClusterIP", "ExternalName", "LoadBalancer", "NodePort", NULL };
-    int value;
+    KnServiceSpec *spec = target;
+    int index;
+    const char *text = read_service_enum(r, node, names, &index, error);
 
     (void) field;
-    if (!read_enum(r, node, names, supported, &value, error))
+    if (text == NULL)
         return FALSE;
-    *(KnServiceType *) target = (KnServiceType) value;
+    if (index >= 0)
+        spec->type = (KnServiceType) index;
+    else if (*text != '\0')
+        set_raw(&spec->type_raw, text);
     return TRUE;
 }
 
+/* spec.sessionAffinity: "" is defaulted to None. */
 static gboolean
 read_session_affinity(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
 {
     static const char *const names[] = { "None", "ClientIP", NULL };
-    static const char *const supported[] = { "ClientIP", "None", NULL };
-    int value;
+    KnServiceSpec *spec = target;
+    int index;
+    const char *text = read_service_enum(r, node, names, &index, error);
 
     (void) field;
-    if (!read_enum(r, node, names, supported, &value, error))
+    if (text == NULL)
         return FALSE;
-    *(gboolean *) target = value == 1;
+    if (index >= 0)
+        spec->session_affinity_client_ip = index == 1;
+    else if (*text != '\0')
+        set_raw(&spec->session_affinity_raw, text);
     return TRUE;
 }
 
-static gboolean
-read_traffic_policy(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
-{
-    static const char *const names[] = { "Cluster", "Local", NULL };
-    int value;
-
-    (void) field;
-    if (!read_enum(r, node, names, names, &value, error))
-        return FALSE;
-    *(KnTrafficPolicy *) target = (KnTrafficPolicy) value;
-    return TRUE;
-}
-
+/* spec.externalTrafficPolicy: "" is no policy (defaulted to Cluster where
+ * the Service is reachable from outside). */
 static gboolean
 read_external_traffic_policy(Reader *r, yaml_node_t *node, gpointer target, const Field *field,
                              GError **error)
 {
+    static const char *const names[] = { "Cluster", "Local", NULL };
     KnServiceSpec *spec = target;
+    int index;
+    const char *text = read_service_enum(r, node, names, &index, error);
 
-    spec->has_external_traffic_policy = TRUE;
-    return read_traffic_policy(r, node, &spec->external_traffic_policy, field, error);
+    (void) field;
+    if (text == NULL)
+        return FALSE;
+    if (index >= 0) {
+        spec->has_external_traffic_policy = TRUE;
+        spec->external_traffic_policy = (KnTrafficPolicy) index;
+    } else if (*text != '\0') {
+        set_raw(&spec->external_traffic_policy_raw, text);
+    }
+    return TRUE;
 }
 
+/* spec.internalTrafficPolicy, a pointer: "" is a value, and unsupported. */
+static gboolean
+read_internal_traffic_policy(Reader *r, yaml_node_t *node, gpointer target, const Field *field,
+                             GError **error)
+{
+    static const char *const names[] = { "Cluster", "Local", NULL };
+    KnServiceSpec *spec = target;
+    int index;
+    const char *text = read_service_enum(r, node, names, &index, error);
+
+    (void) field;
+    if (text == NULL)
+        return FALSE;
+    if (index >= 0)
+        spec->internal_traffic_policy = (KnTrafficPolicy) index;
+    else
+        set_raw(&spec->internal_traffic_policy_raw, text);
+    return TRUE;
+}
+
+/* spec.ipFamilyPolicy, a pointer: "" is a value, and unsupported. */
 static gboolean
 read_ip_family_policy(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
 {
     static const char *const names[] = { "SingleStack", "PreferDualStack", "RequireDualStack", NULL };
-    static const char *const supported[] = { "PreferDualStack", "RequireDualStack", "SingleStack", NULL };
-    int value;
+    KnServiceSpec *spec = target;
+    int index;
+    const char *text = read_service_enum(r, node, names, &index, error);
 
     (void) field;
-    if (!read_enum(r, node, names, supported, &value, error))
+    if (text == NULL)
         return FALSE;
-    *(KnIpFamilyPolicy *) target = (KnIpFamilyPolicy) (value + KN_IP_FAMILY_POLICY_SINGLE_STACK);
-    return TRUE;
-}
-
-static gboolean
-read_ip_families(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
-{
-    static const char *const supported[] = { "IPv4", "IPv6", NULL };
-    GPtrArray *families = *(GPtrArray **) target;
-
-    if (!read_strings(r, node, target, field, error))
-        return FALSE;
-    for (guint i = 0; i < families->len; i++) {
-        if (!g_strv_contains(supported, families->pdata[i])) {
-            yaml_node_t *item = yaml_document_get_node(r->ctx->doc, node->data.sequence.items.start[i]);
-
-            push_index(r, i);
-            return unsupported(r, item, supported, error);
-        }
-    }
+    if (index >= 0)
+        spec->ip_family_policy = (KnIpFamilyPolicy) (index + KN_IP_FAMILY_POLICY_SINGLE_STACK);
+    else
+        set_raw(&spec->ip_family_policy_raw, text);
     return TRUE;
 }
 
@@ -1059,7 +1132,7 @@ finish_service_port(Reader *r, yaml_node_t *node, gpointer target, GError **erro
 
 static const Field service_port_fields[] = {
     { "name", read_string, offsetof(KnServicePort, name), NULL, NULL },
-    { "protocol", read_protocol, offsetof(KnServicePort, protocol), NULL, NULL },
+    { "protocol", read_service_port_protocol, 0, NULL, NULL },
     { "appProtocol", read_string, offsetof(KnServicePort, app_protocol), NULL, NULL },
     { "port", read_int32, offsetof(KnServicePort, port), "int32", NULL },
     { "targetPort", read_target_port, offsetof(KnServicePort, target_port), NULL, NULL },
@@ -1112,7 +1185,7 @@ finish_service_spec(Reader *r, yaml_node_t *node, gpointer target, GError **erro
     (void) r;
     (void) node;
     (void) error;
-    if (!spec->session_affinity_client_ip) {
+    if (!spec->session_affinity_client_ip && spec->session_affinity_raw == NULL) {
         spec->has_session_affinity_config = FALSE;
         spec->session_affinity_timeout_s = 10800;
     }
@@ -1122,20 +1195,20 @@ finish_service_spec(Reader *r, yaml_node_t *node, gpointer target, GError **erro
 }
 
 static const Field service_spec_fields[] = {
-    { "type", read_service_type, offsetof(KnServiceSpec, type), NULL, NULL },
+    { "type", read_service_type, 0, NULL, NULL },
     { "selector", read_labels, offsetof(KnServiceSpec, selector), NULL, NULL },
     { "ports", read_list, offsetof(KnServiceSpec, ports), "[]v1.ServicePort", &service_port_schema },
     { "clusterIP", read_string, offsetof(KnServiceSpec, cluster_ip), NULL, NULL },
     { "clusterIPs", read_strings, offsetof(KnServiceSpec, cluster_ips), NULL, NULL },
     { "ipFamilies", read_ip_families, offsetof(KnServiceSpec, ip_families), NULL, NULL },
-    { "ipFamilyPolicy", read_ip_family_policy, offsetof(KnServiceSpec, ip_family_policy), NULL, NULL },
+    { "ipFamilyPolicy", read_ip_family_policy, 0, NULL, NULL },
     { "externalIPs", read_strings, offsetof(KnServiceSpec, external_ips), NULL, NULL },
     { "externalName", read_string, offsetof(KnServiceSpec, external_name), NULL, NULL },
-    { "sessionAffinity", read_session_affinity, offsetof(KnServiceSpec, session_affinity_client_ip), NULL, NULL },
+    { "sessionAffinity", read_session_affinity, 0, NULL, NULL },
     { "sessionAffinityConfig", read_session_affinity_config, 0, "v1.SessionAffinityConfig",
       &session_affinity_config_schema },
     { "externalTrafficPolicy", read_external_traffic_policy, 0, NULL, NULL },
-    { "internalTrafficPolicy", read_traffic_policy, offsetof(KnServiceSpec, internal_traffic_policy), NULL, NULL },
+    { "internalTrafficPolicy", read_internal_traffic_policy, 0, NULL, NULL },
     { "healthCheckNodePort", read_int32, offsetof(KnServiceSpec, health_check_node_port), "int32", NULL },
     { "loadBalancerIP", read_string, offsetof(KnServiceSpec, load_balancer_ip), NULL, NULL },
     { "loadBalancerSourceRanges", read_strings, offsetof(KnServiceSpec, load_balancer_source_ranges), NULL, NULL },

@@ -451,6 +451,10 @@ test_kubectl_patch_cluster_ip(void **state)
     assert_int_equal(kubectl(f, "patch svc web -p '{\"spec\":{\"clusterIP\":\"10.96.100.101\"}}'"), 1);
     assert_string_equal(f->err, "The Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: "
                                 "[]string{\"10.96.100.101\"}: may not change once set\n");
+    /* An enum value is the API server's validation to refuse, after the patch. */
+    assert_int_equal(kubectl(f, "patch svc web -p '{\"spec\":{\"type\":\"Node\"}}'"), 1);
+    assert_string_equal(f->err, "The Service \"web\" is invalid: spec.type: Unsupported value: \"Node\": supported "
+                                "values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n");
 }
 
 static void

@@ -322,9 +322,6 @@ test_kubectl_patch_errors(void **state)
     patch_fails(KN_KIND_SERVICE, svc, "{\"spec\":{\"type\":\"NodePort}}", NULL,
                 "error: unable to parse \"{\\\"spec\\\":{\\\"type\\\":\\\"NodePort}}\": "
                 "yaml: found unexpected end of stream");
-    patch_fails(KN_KIND_SERVICE, svc, "{\"spec\":{\"type\":\"Node\"}}", NULL,
-                "The request is invalid: patch: spec.type: Unsupported value: \"Node\": supported values: "
-                "\"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
     patch_fails(KN_KIND_SERVICE, svc, "{}", "apply",
                 "error: --type must be one of [json merge strategic], not \"apply\"");
     patch_fails(KN_KIND_SERVICE, svc, "", NULL,

@@ -713,6 +713,48 @@ test_svc_validate_manifest_negative_numbers(void **state)
                   "and `externalTrafficPolicy` is 'Local'\n");
 }
 
+/* A Service's enum values are kept as written for validation to refuse
+ * alongside its other errors; "" is defaulted where SetDefaults_Service
+ * defaults it and refused where the field is a pointer. */
+static void
+test_svc_validate_manifest_enum_values(void **state)
+{
+    (void) state;
+    g_autoptr(KnService) protocol = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{name: a, port: 80, protocol: tcp}, {name: b, port: 0, protocol: \"\"}]\n");
+    g_autoptr(KnService) policies = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  type: NodePort\n  ports: [{port: 80}]\n  sessionAffinity: Cookie\n"
+        "  externalTrafficPolicy: Global\n  internalTrafficPolicy: \"\"\n");
+    g_autoptr(KnService) families = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  ports: [{port: 80}]\n  ipFamilies: [IPv5]\n  ipFamilyPolicy: Dual\n");
+    g_autoptr(KnService) type = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  type: nodeport\n  ports: [{port: 80}]\n");
+    g_autoptr(KnService) empty = service_from_manifest(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec:\n  type: \"\"\n  sessionAffinity: \"\"\n  externalTrafficPolicy: \"\"\n"
+        "  ports: [{port: 80, protocol: \"\"}]\n");
+
+    expect_create(protocol, "spec.ports[0].protocol: Unsupported value: \"tcp\": supported values: "
+                  "\"SCTP\", \"TCP\", \"UDP\"\n"
+                  "spec.ports[1].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
+                  "spec.ports[1].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive\n");
+    expect_create(policies, "spec.sessionAffinity: Unsupported value: \"Cookie\": supported values: "
+                  "\"ClientIP\", \"None\"\n"
+                  "spec.externalTrafficPolicy: Unsupported value: \"Global\": supported values: "
+                  "\"Cluster\", \"Local\"\n"
+                  "spec.internalTrafficPolicy: Unsupported value: \"\": supported values: \"Cluster\", \"Local\"\n");
+    expect_create(families, "spec.ipFamilies[0]: Unsupported value: \"IPv5\": supported values: \"IPv4\", \"IPv6\"\n"
+                  "spec.ipFamilyPolicy: Unsupported value: \"Dual\": supported values: \"PreferDualStack\", "
+                  "\"RequireDualStack\", \"SingleStack\"\n");
+    expect_create(type, "spec.type: Unsupported value: \"nodeport\": supported values: \"ClusterIP\", "
+                  "\"ExternalName\", \"LoadBalancer\", \"NodePort\"\n");
+    expect_create(empty, "");
+}
+
 static void
 test_svc_validate_external_traffic_policy(void **state)
 {
@@ -1041,6 +1083,7 @@ main(void)
         cmocka_unit_test(test_svc_validate_manifest_affinity_config_goes_with_none),
         cmocka_unit_test(test_svc_validate_manifest_cluster_ips_without_cluster_ip),
         cmocka_unit_test(test_svc_validate_manifest_negative_numbers),
+        cmocka_unit_test(test_svc_validate_manifest_enum_values),
         cmocka_unit_test(test_svc_validate_external_traffic_policy),
         cmocka_unit_test(test_svc_validate_internal_traffic_policy),
         cmocka_unit_test(test_svc_validate_health_check_node_port),
