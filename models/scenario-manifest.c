@@ -34,7 +34,9 @@
  *    'metadata.name: Required value: name or generateName is required'
  *    (apimachinery ValidateObjectMeta);
  *  - an enum value api.h cannot hold with field.NotSupported's message:
- *    'Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"'.
+ *    'Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"',
+ *    except in a Service, whose enums are kept as written for the API
+ *    server's validation to refuse with its other errors.
  *
  * Kinds: Namespace, Pod, Service, Endpoints, ConfigMap (v1); Deployment,
  * ReplicaSet, StatefulSet, DaemonSet (apps/v1); EndpointSlice
