@@ -487,17 +487,52 @@ node_port_type(const KnService *service)
     return service->spec.type == KN_SERVICE_NODE_PORT || service->spec.type == KN_SERVICE_LOAD_BALANCER;
 }
 
-/* The node port 'old' gave the port 'port'/'protocol', or 0. */
-static guint
-old_node_port(const KnService *old, guint port, KnProtocol protocol)
+/* Does any port of 'service' ask for 'node_port'? */
+static gboolean
+has_node_port(const KnService *service, guint node_port)
 {
-    for (guint i = 0; i < old->spec.ports->len; i++) {
-        const KnServicePort *p = old->spec.ports->pdata[i];
+    for (guint i = 0; i < service->spec.ports->len; i++)
+        if (((const KnServicePort *) service->spec.ports->pdata[i])->node_port == node_port)
+            return TRUE;
+    return FALSE;
+}
 
-        if (p->port == port && p->protocol == protocol)
-            return p->node_port;
+/* patchAllocatedValues for node ports: while the Service has node ports
+ * before and after, a port that leaves its nodePort out gets the one the
+ * old port of the same name had ("" for an unnamed one, so a single port
+ * keeps its node port when its number changes), unless another port asks
+ * for that node port and the old Service held it too. */
+static void
+patch_node_ports(KnService *service, const KnService *old)
+{
+    g_autoptr(GArray) used = g_array_new(FALSE, FALSE, sizeof(guint));
+
+    if (!node_port_type(old) || !node_port_type(service))
+        return;
+    for (guint i = 0; i < service->spec.ports->len; i++) {
+        guint node_port = ((KnServicePort *) service->spec.ports->pdata[i])->node_port;
+
+        if (node_port != 0 && has_node_port(old, node_port))
+            g_array_append_val(used, node_port);
     }
-    return 0;
+    for (guint i = 0; i < service->spec.ports->len; i++) {
+        KnServicePort *p = service->spec.ports->pdata[i];
+        guint was = 0;
+        gboolean taken = FALSE;
+
+        if (p->node_port != 0)
+            continue;
+        for (guint j = 0; j < old->spec.ports->len; j++) {
+            const KnServicePort *q = old->spec.ports->pdata[j];
+
+            if (g_strcmp0(q->name ? q->name : "", p->name ? p->name : "") == 0)
+                was = q->node_port;             /* the last of a name, as a Go map keeps it */
+        }
+        for (guint j = 0; j < used->len && !taken; j++)
+            taken = g_array_index(used, guint, j) == was;
+        if (!taken)
+            p->node_port = was;
+    }
 }
 
 /* Takes node ports for the updated Service 'service' over 'old': keeps the
@@ -511,13 +546,15 @@ update_node_ports(KnCluster *cluster, KnService *service, const KnService *old, 
     g_autoptr(GError) local = NULL;
     gboolean needs = needs_node_ports(service);
 
+    /* updateNodePorts: a node port the old Service held, or one this update
+     * took already, is not taken again. */
     for (guint i = 0; node_port_type(service) && i < service->spec.ports->len; i++) {
         KnServicePort *p = service->spec.ports->pdata[i];
-        guint before = old_node_port(old, p->port, p->protocol);
+        gboolean held = p->node_port != 0 && has_node_port(old, p->node_port);
 
-        if (p->node_port == 0 && before != 0) {
-            p->node_port = before;           /* kept, as the API server keeps it */
-        } else if (p->node_port != 0 && p->node_port != before) {
+        for (guint j = 0; j < taken->len && !held; j++)
+            held = g_array_index(taken, guint, j) == p->node_port;
+        if (p->node_port != 0 && !held) {
             if (!kn_svc_alloc_port_allocate(cluster->node_ports, p->node_port, &local)) {
                 invalid(service, error, "spec.ports[%u].nodePort: Invalid value: %" G_GINT32_FORMAT ": %s", i,
                         (gint32) p->node_port, local->message);
@@ -734,6 +771,7 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
             }
         }
         normalize_cluster_ips(service, old);
+        patch_node_ports(service, old);
         if (service->spec.ip_families->len == 0 && service->spec.type != KN_SERVICE_EXTERNAL_NAME) {
             g_ptr_array_unref(service->spec.ip_families);
             service->spec.ip_families = kn_api_strings_copy(old->spec.ip_families);

@@ -6,6 +6,7 @@
 
 #include "models/apiserver.h"
 #include "models/kubectl.h"
+#include "models/svc-alloc.h"
 #include "tests/test_cluster.h"
 
 typedef struct {
@@ -284,6 +285,30 @@ test_kubectl_headless_selectorless_families(void **state)
     svc = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "sel");
     assert_int_equal(svc->spec.ip_family_policy, KN_IP_FAMILY_POLICY_SINGLE_STACK);
     assert_int_equal(svc->spec.ip_families->len, 1);
+}
+
+/* patchAllocatedValues keeps a node port by the port's name: a single
+ * unnamed port keeps its node port when its number changes. */
+static void
+test_kubectl_update_keeps_node_port_by_name(void **state)
+{
+    static const char before[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
+    static const char after[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec: {type: NodePort, ports: [{port: 8080}]}\n";
+    Fixture *f = *state;
+    KnService *svc;
+    guint node_port;
+
+    assert_int_equal(kubectl_in(f, "apply -f -", before), 0);
+    svc = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "np");
+    node_port = ((KnServicePort *) svc->spec.ports->pdata[0])->node_port;
+    assert_int_not_equal(node_port, 0);
+    assert_int_equal(kubectl_in(f, "apply -f -", after), 0);
+    svc = kn_store_lookup(f->t->cluster->store, KN_KIND_SERVICE, "default", "np");
+    assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[0])->port, 8080);
+    assert_int_equal(((KnServicePort *) svc->spec.ports->pdata[0])->node_port, node_port);
+    assert_true(kn_svc_alloc_port_has(f->t->cluster->node_ports, node_port));
 }
 
 /* --dry-run=client: nothing reaches the store; -o yaml prints the object
@@ -764,6 +789,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_invalid_wording, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_update_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_headless_selectorless_families, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_update_keeps_node_port_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
