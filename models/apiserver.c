@@ -3,20 +3,26 @@
  * DOC: Service allocation as pkg/registry/core/service/storage (rest.go,
  * alloc.go) does it on create:
  * - ipFamilies defaults to the family of the service CIDR and
- *   ipFamilyPolicy to SingleStack;
+ *   ipFamilyPolicy to SingleStack (RequireDualStack, with both families,
+ *   for a headless Service without a selector);
  * - a clusterIP of "None" (headless) allocates nothing; a given clusterIP
  *   is taken exactly, else one is drawn at random (svc-alloc.h) from the
  *   "clusterip" stream; ExternalName Services get none;
  * - NodePort and LoadBalancer Services (the latter unless
- *   allocateLoadBalancerNodePorts is false) get a nodePort per port, the
- *   given one or a random one; a LoadBalancer with externalTrafficPolicy
- *   Local also gets a healthCheckNodePort;
+ *   allocateLoadBalancerNodePorts is false, which still takes the node
+ *   ports asked for) get a nodePort per port number, the given one or a
+ *   random one; a LoadBalancer with externalTrafficPolicy Local also gets
+ *   a healthCheckNodePort, the given one or a random one;
  * - on failure nothing stays allocated.
- * The order is the registry's: the checks that initIPFamilyFields runs
- * first (kn_svc_validate_create_precheck()), then allocation (BeginCreate),
- * then validation of the allocated Service (svc-validate.h; BeforeCreate),
- * which gives back what was allocated when it fails.  The messages are
- * the API server's ("Service \"web\" is invalid: ...").
+ * On update, node ports left out are the old ones of the same port name
+ * (patchAllocatedValues), and what the old Service held and the new one
+ * does not is released once the update stands.
+ * The order is the registry's, on create and on update: the checks that
+ * initIPFamilyFields runs first (kn_svc_validate_create_precheck(),
+ * ..._update_precheck()), then allocation (BeginCreate, BeginUpdate),
+ * then validation of the allocated Service (svc-validate.h; BeforeCreate,
+ * BeforeUpdate), which gives back what was allocated when it fails.  The
+ * messages are the API server's ("Service \"web\" is invalid: ...").
  *
  * Simplified: single-stack IPv4 or IPv6 clusters only. */
 
