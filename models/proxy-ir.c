@@ -756,11 +756,8 @@ name_compare(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-/* The chain names of 'table' over 'layers' in iptables-save order:
- * built-ins in their order, then the user chains sorted.  New array of
- * borrowed names. */
-static GPtrArray *
-layer_chain_names(const KnProxyIrRuleset *const *layers, guint n_layers, KnProxyIrTable table)
+GPtrArray *
+kn_proxy_ir_chain_names(const KnProxyIrRuleset *const *layers, guint n_layers, KnProxyIrTable table)
 {
     GPtrArray *names = g_ptr_array_new();
     g_autoptr(GPtrArray) user = g_ptr_array_new();
@@ -788,7 +785,7 @@ static void
 render_layers_table(const KnProxyIrRuleset *const *layers, guint n_layers, KnProxyIrTable table,
                     const char *date, GString *out)
 {
-    g_autoptr(GPtrArray) names = layer_chain_names(layers, n_layers, table);
+    g_autoptr(GPtrArray) names = kn_proxy_ir_chain_names(layers, n_layers, table);
     guint n_builtin = 0;
 
     while (builtin_chains[table][n_builtin] != NULL)

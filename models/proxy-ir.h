@@ -181,6 +181,13 @@ void kn_proxy_ir_render(const KnProxyIrRuleset *ruleset, const char *date, GStri
  * each one program's. */
 void kn_proxy_ir_render_layers(const KnProxyIrRuleset *const *layers, guint n_layers, const char *date,
                                GString *out);
+/* The chain names of 'table' over 'layers' (as for
+ * kn_proxy_ir_render_layers()) in iptables-save order: the table's
+ * built-ins in their order, whether or not a layer has them, then the
+ * user chains sorted by name in byte order.  New array of names borrowed
+ * from the layers (or static). */
+GPtrArray *kn_proxy_ir_chain_names(const KnProxyIrRuleset *const *layers, guint n_layers,
+                                   KnProxyIrTable table);
 /* Appends one rule as iptables-save prints it: "-A CHAIN ... -j TARGET". */
 void kn_proxy_ir_render_rule(const KnProxyIrChain *chain, const KnProxyIrRule *rule,
                              GString *out);
