@@ -20,12 +20,14 @@ models_libmodels_a_SOURCES = \
 	models/netclient.h \
 	models/loadbalancer.c models/loadbalancer.h \
 	models/net.c models/net.h \
+	models/netbase.c models/netbase.h \
 	models/netclient.h \
 	models/node-lifecycle.c models/node-lifecycle.h \
 	models/nodelocaldns.c models/nodelocaldns.h \
 	models/proxy-endpoints.c models/proxy-endpoints.h \
 	models/probe.c models/probe.h \
 	models/proxy-ir.c models/proxy-ir.h \
+	models/proxy-ir-list.c models/proxy-ir-list.h \
 	models/proxy-iptables.c models/proxy-iptables.h \
 	models/proxy.h \
 	models/replay.c models/replay.h \

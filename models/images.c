@@ -149,6 +149,7 @@ static const KnImageListener coredns_listeners[] = {
 static const KnImageTool kind_node_tools[] = {
     { "curl", KN_TOOL_CURL, "7.88.1" },
     { "getent", KN_TOOL_GNU, "2.36" },
+    { "iptables", KN_TOOL_GNU, "1.8.9" },
     { "iptables-save", KN_TOOL_GNU, "1.8.9" },
     { "conntrack", KN_TOOL_GNU, "1.4.7" },
     { "bash", KN_TOOL_GNU, "5.2.15" },

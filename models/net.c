@@ -58,6 +58,7 @@
 #include "models/coredns.h"
 #include "models/images.h"
 #include "models/nodelocaldns.h"
+#include "models/proxy-ir-list.h"
 #include "models/resolvconf.h"
 #include "models/resolver.h"
 #include "sim/dns-wire.h"
@@ -909,6 +910,19 @@ kn_net_node_rules(KnNet *net, const char *node)
     KnNetns *ns = kn_net_node(net, node);
 
     return ns != NULL && ns->node_cache != NULL ? kn_nodelocaldns_ruleset(ns->node_cache) : NULL;
+}
+
+static int node_iptables(KnNetns *ns, const KnProxyIrRuleset *proxy_rules, const char *const *argv,
+                         GString *out, GString *err);
+
+int
+kn_net_node_iptables(KnNet *net, const char *node, const KnProxyIrRuleset *proxy_rules,
+                     const char *const *argv, GString *out, GString *err)
+{
+    KnNetns *ns = kn_net_node(net, node);
+
+    g_return_val_if_fail(ns != NULL, 1);
+    return node_iptables(ns, proxy_rules, argv, out, err);
 }
 
 char *
@@ -4220,6 +4234,41 @@ append_table(const char *all, const char *table, GString *out)
     g_string_append_len(out, start, end != NULL ? end + 1 - start : (gssize) strlen(start));
 }
 
+/* gethostbyaddr() on a node for `iptables -L`: its /etc/hosts (localhost,
+ * and the node's own name for its address); the outside resolver the node
+ * asks next has no reverse names for cluster addresses. */
+static const char *
+node_host_name(const KnAddr *addr, gpointer user_data)
+{
+    const KnNetns *ns = user_data;
+
+    return kn_resolver_hosts_names(&ns->client, addr);
+}
+
+/* `iptables -L`/`-S` over the node's netfilter rules: node-local-dns's
+ * (when it runs there) and kube-proxy's ('proxy_rules', or if NULL the
+ * node's own), as iptables-save shows them. */
+static int
+node_iptables(KnNetns *ns, const KnProxyIrRuleset *proxy_rules, const char *const *argv,
+              GString *out, GString *err)
+{
+    KnNet *net = ns->net;
+    const KnProxyIrRuleset *layers[2];
+    guint n_layers = 0;
+    g_autoptr(KnProxyIrRuleset) empty = NULL;
+
+    if (proxy_rules == NULL && net->proxy_class != NULL && ns->proxy != NULL
+        && net->proxy_class->ruleset != NULL)
+        proxy_rules = net->proxy_class->ruleset(ns->proxy);
+    if (ns->node_cache != NULL)
+        layers[n_layers++] = kn_nodelocaldns_ruleset(ns->node_cache);
+    if (proxy_rules != NULL)
+        layers[n_layers++] = proxy_rules;
+    if (n_layers == 0)
+        layers[n_layers++] = empty = kn_proxy_ir_ruleset_new();
+    return kn_proxy_ir_iptables(layers, n_layers, argv, node_host_name, ns, out, err);
+}
+
 static int
 client_host_tool(gpointer self, const char *const *argv, GString *out, GString *err)
 {
@@ -4231,6 +4280,8 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
         g_string_append_printf(err, "%s: Permission denied (you must be root)\n", argv[0]);
         return 1;
     }
+    if (strcmp(argv[0], "iptables") == 0)
+        return node_iptables(ns, NULL, argv, out, err);
     if (strcmp(argv[0], "iptables-save") == 0) {
         g_autoptr(GString) all = g_string_new(NULL);
         const char *table = NULL;

@@ -88,6 +88,12 @@ gpointer kn_net_proxy(KnNet *net, const char *node, const KnProxyClass **klass);
  * (node-local-dns's raw and filter rules while its node-cache runs there),
  * for dumps with KnProxyClass.dump_with; NULL if none.  Borrowed. */
 const KnProxyIrRuleset *kn_net_node_rules(KnNet *net, const char *node);
+/* Runs `iptables ARGS` ('argv', argv[0] "iptables"; proxy-ir-list.h) on
+ * node 'node' over its rules, kube-proxy's being 'proxy_rules' (borrowed)
+ * or, if NULL, the node's own.  Appends the output to 'out' and 'err';
+ * returns the exit status. */
+int kn_net_node_iptables(KnNet *net, const char *node, const KnProxyIrRuleset *proxy_rules,
+                         const char *const *argv, GString *out, GString *err);
 /* The node's conntrack table as `conntrack -L` prints it.  New. */
 char *kn_net_conntrack_list(KnNet *net, const char *node);
 

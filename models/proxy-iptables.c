@@ -1036,6 +1036,16 @@ iptables_dump_with(gpointer data, const KnProxyIrRuleset *const *others, guint n
     kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
 }
 
+static const KnProxyIrRuleset *
+iptables_ruleset(gpointer data)
+{
+    ProxyIptables *proxy = data;
+
+    if (proxy->ruleset == NULL)
+        iptables_sync(proxy);
+    return proxy->ruleset;
+}
+
 const KnProxyClass kn_proxy_iptables_class = {
     .name = "iptables",
     .new = iptables_new,
@@ -1045,4 +1055,5 @@ const KnProxyClass kn_proxy_iptables_class = {
     .walk = iptables_walk,
     .dump = iptables_dump,
     .dump_with = iptables_dump_with,
+    .ruleset = iptables_ruleset,
 };

@@ -117,6 +117,10 @@ typedef struct KnProxyClass {
      * tool does not print iptables rules. */
     void (*dump_with)(gpointer proxy, const KnProxyIrRuleset *const *others, guint n_others,
                       GString *out);
+    /* Optional: the netfilter rules the mode keeps (synced first if it has
+     * none yet), for `iptables -L`; borrowed, valid until the next sync.
+     * NULL, or a NULL answer: the mode keeps no iptables rules. */
+    const KnProxyIrRuleset *(*ruleset)(gpointer proxy);
 } KnProxyClass;
 
 extern const KnProxyClass kn_proxy_iptables_class;

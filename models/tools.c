@@ -75,7 +75,7 @@
  *****************************************************************************/
 
 static const char *const tool_names[] = {
-    "curl", "wget", "nc", "ping", "iptables-save", "conntrack", "getent", "dig", "nslookup",
+    "curl", "wget", "nc", "ping", "iptables", "iptables-save", "conntrack", "getent", "dig", "nslookup",
     "host", NULL,
 };
 
@@ -2348,7 +2348,8 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
         run_ping(job);
     else if (strcmp(name, "getent") == 0)
         run_getent(job);
-    else if ((strcmp(name, "iptables-save") == 0 || strcmp(name, "conntrack") == 0)
+    else if ((strcmp(name, "iptables") == 0 || strcmp(name, "iptables-save") == 0
+              || strcmp(name, "conntrack") == 0)
              && net->klass->host_tool != NULL)
         job_finish(job, net->klass->host_tool(net->self, argv, job->io.out, job->io.err));
     else {
