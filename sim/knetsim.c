@@ -291,7 +291,10 @@ run_validate(const Command *command, int argc, char **argv)
 
 typedef struct RulesRequest {
     const char *node;
-    GString *out;                /* the dump */
+    char **iptables;             /* `iptables` arguments to list them with, or NULL */
+    GString *out;                /* the dump or listing */
+    GString *err;                /* the listing's errors */
+    int status;                  /* the listing's exit status */
 } RulesRequest;
 
 static void
@@ -303,7 +306,12 @@ on_rules_end(const KnReplayState *state, gpointer user_data)
     const KnProxyIrRuleset *others = kn_net_node_rules(state->net, request->node);
 
     kn_proxy_iptables_class.sync(proxy);
-    if (others != NULL)
+    if (request->iptables != NULL)
+        request->status = kn_net_node_iptables(state->net, request->node,
+                                               kn_proxy_iptables_class.ruleset(proxy),
+                                               (const char *const *) request->iptables,
+                                               request->out, request->err);
+    else if (others != NULL)
         kn_proxy_iptables_class.dump_with(proxy, &others, 1, request->out);
     else
         kn_proxy_iptables_class.dump(proxy, request->out);
@@ -313,9 +321,11 @@ on_rules_end(const KnReplayState *state, gpointer user_data)
 static int
 run_rules(const Command *command, int argc, char **argv)
 {
-    g_autofree char *node = NULL, *mode = NULL, *at_text = NULL;
+    g_autofree char *node = NULL, *mode = NULL, *at_text = NULL, *iptables = NULL;
     const GOptionEntry entries[] = {
         { "node", 0, 0, G_OPTION_ARG_STRING, &node, "The node whose rules to print", "NAME" },
+        { "iptables", 0, 0, G_OPTION_ARG_STRING, &iptables,
+          "List them as `iptables ARGS` on the node would (e.g. '-t nat -L -n')", "ARGS" },
         { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, "Proxy mode: iptables, nftables, ipvs or ebpf (default: the scenario's)", "MODE" },
         { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, "Simulated time at which to print them (default: the end)", "TIME" },
         { NULL },
@@ -356,7 +366,17 @@ run_rules(const Command *command, int argc, char **argv)
                            names->len > 0 ? names->str : "none");
 
     g_autoptr(GString) out = g_string_new(NULL);
-    RulesRequest request = { .node = node, .out = out };
+    g_autoptr(GString) err = g_string_new(NULL);
+    g_auto(GStrv) iptables_argv = NULL;
+    RulesRequest request = { .node = node, .out = out, .err = err };
+
+    if (iptables != NULL) {
+        g_autofree char *line = g_strconcat("iptables ", iptables, NULL);
+
+        if (!g_shell_parse_argv(line, NULL, &iptables_argv, &error))
+            return usage_error(command, "--iptables: %s", error->message);
+        request.iptables = iptables_argv;
+    }
     KnReplayOptions options = {
         .seed = scenario->seed,
         .until = at,
@@ -368,7 +388,9 @@ run_rules(const Command *command, int argc, char **argv)
     if (!kn_replay_run(scenario, &options, &report, &error))
         return input_error(error);
     fwrite(out->str, 1, out->len, stdout);
-    return EXIT_OK;
+    fwrite(err->str, 1, err->len, stderr);
+    /* The listing's own exit status, as `docker exec NODE iptables` gives it. */
+    return request.iptables != NULL ? request.status : EXIT_OK;
 }
 
 /* `bench cluster`: the scalability envelope, scaled by 'scale_text' (a
