@@ -18,6 +18,7 @@ UNIT_TESTS = \
 	tests/test_proxy_endpoints \
 	tests/test_json \
 	tests/test_proxy_iptables \
+	tests/test_proxy_ir_list \
 	tests/test_svc_validate \
 	tests/test_kubectl \
 	tests/test_kubectl_patch \
@@ -70,6 +71,7 @@ tests_test_endpointslice_CFLAGS = $(tests_cflags)
 tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
 tests_test_proxy_iptables_CFLAGS = $(tests_cflags)
+tests_test_proxy_ir_list_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)
 tests_test_kubectl_patch_CFLAGS = $(tests_cflags)

@@ -185,6 +185,65 @@ test_cli_rules_show_node_local_dns_rules(void **state)
                                   "-A INPUT -j KUBE-FIREWALL\n"));
 }
 
+/* rules --iptables: the node's rules (node-cache's first) listed as
+ * `iptables ARGS` there would, with its exit status and errors. */
+static void
+test_cli_rules_iptables_lists_them(void **state)
+{
+    (void) state;
+    g_auto(Result) r = run("rules", "scenarios/exam/nodelocal-dns.yaml", "--node", "kind-worker",
+                           "--iptables", "-L INPUT 1 -n --line-numbers", NULL);
+    g_auto(Result) none = run("rules", "scenarios/exam/nodelocal-dns.yaml", "--node", "kind-worker",
+                              "--iptables", "-t nat -L NOPE", NULL);
+    g_auto(Result) change = run("rules", "scenarios/exam/nodelocal-dns.yaml", "--node", "kind-worker",
+                                "--iptables", "-F", NULL);
+
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "1    ACCEPT     17   --  0.0.0.0/0            10.96.0.10           udp dpt:53 "
+                               "/* NodeLocal DNS Cache: allow DNS traffic */\n");
+    assert_int_equal(none.status, 1);
+    assert_string_equal(none.err, "iptables v1.8.9 (nf_tables): chain `NOPE' in table `nat' is incompatible, "
+                                  "use 'nft' tool.\n");
+    assert_int_equal(change.status, 126);
+    assert_string_equal(change.err, "knetsim: iptables -F is not simulated\n");
+}
+
+/* A from: step on a node runs iptables, alone or in its shell's pipes (at
+ * the start only default/kubernetes has endpoints, so one KUBE-SVC). */
+static void
+test_cli_node_runs_iptables(void **state)
+{
+    (void) state;
+    g_autofree char *dir = g_dir_make_tmp("knetsim-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "ipt.yaml", NULL);
+    static const char scenario[] =
+        "apiVersion: knetsim/v1\n"
+        "kind: Scenario\n"
+        "metadata: {name: ipt}\n"
+        "cluster:\n"
+        "  nodes:\n"
+        "  - {name: kind-control-plane, roles: [control-plane]}\n"
+        "  - {name: kind-worker}\n"
+        "steps:\n"
+        "- from: kind-worker\n"
+        "  command: iptables -t nat -nvL KUBE-MARK-MASQ\n"
+        "  expect:\n"
+        "    stdout: {contains: \"Chain KUBE-MARK-MASQ (\"}\n"
+        "- from: kind-worker\n"
+        "  command: bash -c \"iptables -t nat -S | grep -c -- '-N KUBE-SVC-'\"\n"
+        "  expect: {stdout: {equals: \"1\"}}\n"
+        "- from: kind-worker\n"
+        "  command: iptables -L NOPE\n"
+        "  expect: {exitCode: 1}\n";
+    g_auto(Result) r = (g_file_set_contents(path, scenario, -1, NULL), run("check", path, NULL));
+
+    if (r.status != 0)
+        print_message("%s%s", r.out, r.err);
+    assert_int_equal(r.status, 0);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void
 test_cli_bad_scenario_exits_2_with_location(void **state)
 {
@@ -377,6 +436,8 @@ main(void)
         cmocka_unit_test(test_cli_dns_shows_every_query),
         cmocka_unit_test(test_cli_rules_prints_iptables_save),
         cmocka_unit_test(test_cli_rules_show_node_local_dns_rules),
+        cmocka_unit_test(test_cli_rules_iptables_lists_them),
+        cmocka_unit_test(test_cli_node_runs_iptables),
         cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
         cmocka_unit_test(test_cli_validate_bad_dns_config_gives_exact_messages),
         cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
