@@ -182,8 +182,9 @@ KNETSIM_TEST_FILES = \
 EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h $(KNETSIM_TEST_FILES)
 
 # Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
-# is missing (iptables-restore.sh: when not root).
-TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/tshark-pcapng.sh \
+# is missing (iptables-restore.sh, iptables-list.sh: when not root).
+TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/iptables-list.sh \
+	tests/tools/tshark-pcapng.sh \
 	tests/tools/tshark-scenarios.sh tests/tools/glibc-resolver.sh \
 	tests/tools/musl-resolver.sh
 TESTS += $(TOOL_TESTS)
