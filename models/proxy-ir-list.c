@@ -254,6 +254,12 @@ take_option(Args *args, char code, const char *spelled, const char *optarg,
         /* What 1.8.9 prints for -6: the help hint alone. */
         g_string_append(err, TRY_HELP);
         return 2;
+    case 'c':
+        /* -c PKTS BYTES (or PKTS,BYTES): the byte count is the next word.
+         * Illegal in a listing, but said so only after parsing. */
+        if (strchr(optarg, ',') == NULL && next_word(argv, i) == NULL)
+            return usage(err, "%s", "-c requires packet and byte counter");
+        break;
     case 'w':
     case 'W':
         /* Waiting for the xtables lock: nothing else holds it here.  A

@@ -470,6 +470,18 @@ static const Case real_cases[] = {
         "",
     },
     {
+        "-L -c 1 2", 2,
+        "",
+        "iptables v1.8.9 (nf_tables): Illegal option `-c' with this command\n"
+        "Try `iptables -h' or 'iptables --help' for more information.\n",
+    },
+    {
+        "-L -c 1", 2,
+        "",
+        "iptables v1.8.9 (nf_tables): -c requires packet and byte counter\n"
+        "Try `iptables -h' or 'iptables --help' for more information.\n",
+    },
+    {
         "-L -p tcp", 2,
         "",
         "iptables v1.8.9 (nf_tables): Illegal option `-p' with this command\n"
