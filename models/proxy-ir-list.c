@@ -43,7 +43,7 @@
  *   combine (-nvL); -L and -S take an attached argument as the chain
  *   (-Ln lists chain "n"), else the next word unless it starts with '-'
  *   or '!', then likewise a rule number; long options may be abbreviated
- *   when unambiguous.  Errors: "Bad argument `W'" for a stray word,
+ *   when unambiguous (else, as "--li", an unknown option).  Errors: "Bad argument `W'" for a stray word,
  *   'unknown option "W"', 'option "-t" requires an argument', "Cannot
  *   use -S with -L", "Illegal option `-x' with this command" (-L takes
  *   -n -v -x --line-numbers; -S only -v), "no command specified",
@@ -64,9 +64,7 @@
  * of every rule's count; the listing shows what `iptables -Z` would leave.
  * Name lookups stop at the node's /etc/hosts and netbase's files: the
  * node's resolver has no reverse names for cluster addresses (a real kind
- * node's Docker DNS may name another node "NODE.kind").  A getopt
- * ambiguity ("--li") is reported as an unknown option, without getopt's
- * own line.  The commands that change rules, and -C and -h, answer
+ * node's Docker DNS may name another node "NODE.kind").  The commands that change rules, and -C and -h, answer
  * "knetsim: iptables -A is not simulated" (the flag as given), exit 126. */
 
 #include <config.h>
@@ -176,11 +174,12 @@ long_option(const char *name, gsize length)
 {
     int found = -1;
 
+    for (guint i = 0; i < G_N_ELEMENTS(long_options); i++)
+        if (strncmp(long_options[i].name, name, length) == 0 && long_options[i].name[length] == '\0')
+            return (int) i;
     for (guint i = 0; i < G_N_ELEMENTS(long_options); i++) {
         if (strncmp(long_options[i].name, name, length) != 0)
             continue;
-        if (long_options[i].name[length] == '\0')
-            return (int) i;
         if (found >= 0 && long_options[found].code != long_options[i].code)
             return -2;           /* ambiguous */
         found = (int) i;
