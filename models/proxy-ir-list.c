@@ -20,39 +20,38 @@
  *   is "loopback/8"), else numeric; ports by /etc/services ("dpt:http");
  *   no interface is "any".
  * - -v adds "(policy ACCEPT 0 packets, 0 bytes)", the counters and the
- *   interfaces; counters print %5 wide with K/M/G/T above 99999, or with
- *   -x %8 wide (whose header is misaligned by two, "%8s %10s", as the
- *   real one is).
+ *   interfaces; counters print %5 wide (the real tool writes values
+ *   above 99999 in K, M, G), with -x %8 wide under a header misaligned
+ *   by two ("%8s %10s"), as the real one is.
  * - Match and target forms: the comment's text unquoted between C comment
- *   marks, "tcp spt:A dpt:B",
- *   "mark match [! ]V[/M]", "ADDRTYPE match dst-type [!]LOCAL", "[! ]
- *   ctstate LIST", "statistic mode random probability P", "recent: SET|
- *   CHECK [seconds: T] [reap] name: N side: source mask: 255.255.255.255",
- *   "nfacct-name  N" (two spaces), "to:ADDR[:PORT]", "reject-with
- *   icmp-port-unreachable", "random-fully"; MARK --set-xmark V/M prints
- *   as libxt_MARK words it: "MARK and ~M" (V 0), "MARK or V" (V = M),
- *   "MARK xor V" (M 0), "MARK set V" (M all ones), else "MARK xset V/M";
- *   NOTRACK lists as target "CT" with "NOTRACK" after the matches (the
- *   nf_tables backend keeps it as -j CT --notrack).
+ *   marks, "tcp spt:A dpt:B", "mark match [! ]V[/M]", "ADDRTYPE match
+ *   dst-type [!]LOCAL", "[! ] ctstate LIST", "statistic mode random
+ *   probability P", "recent: SET|CHECK [seconds: T] [reap] name: N side:
+ *   source mask: 255.255.255.255", "nfacct-name  N" (two spaces),
+ *   "to:ADDR[:PORT]", "reject-with icmp-port-unreachable", "random-fully";
+ *   MARK --set-xmark V/M prints as libxt_MARK words it: "MARK and ~M" (V 0),
+ *   "MARK or V" (V = M), "MARK xor V" (M 0), "MARK set V" (M all ones), else
+ *   "MARK xset V/M"; NOTRACK lists as target "CT" with "NOTRACK" after the
+ *   matches (the nf_tables backend keeps it as -j CT --notrack).
  * - -S: "-P CHAIN ACCEPT" for the built-ins, "-N CHAIN" for the user
  *   chains (sorted), then the rules as iptables-save writes them; with -v
  *   "-c 0 0" after the policy and before a rule's -j (at its end without
  *   one).  -S CHAIN prints that chain's -P or -N and its rules; -L/-S
  *   CHAIN N only rule N (nothing when there is none).
- * - Parsing as getopt_long with iptables' option string: short flags
- *   combine (-nvL); -L and -S take an attached argument as the chain
- *   (-Ln lists chain "n"), else the next word unless it starts with '-'
- *   or '!', then likewise a rule number; long options may be abbreviated
- *   when unambiguous (else, as "--li", an unknown option).  Errors: "Bad argument `W'" for a stray word,
- *   'unknown option "W"', 'option "-t" requires an argument', "Cannot
- *   use -S with -L", "Illegal option `-x' with this command" (-L takes
- *   -n -v -x --line-numbers; -S only -v), "no command specified",
- *   "Invalid rule number `W'", all exit 2; an unknown table "table 'X'
- *   does not exist" + "Perhaps iptables or your kernel needs to be
- *   upgraded.", exit 3; an unknown chain exit 1 with 1.8.9-nft's own
- *   message, "chain `X' in table `T' is incompatible, use 'nft' tool."
- *   (iptables-legacy and later versions say "iptables: No
- *   chain/target/match by that name."; this is what the node's says).
+ * - Parsing as getopt_long with iptables' option string: short flags combine
+ *   (-nvL); -L and -S take an attached argument as the chain (-Ln lists
+ *   chain "n"), else the next word unless it starts with '-' or '!', then
+ *   likewise a rule number; long options may be abbreviated when unambiguous
+ *   (else, as "--li", an unknown option).  Errors: "Bad argument `W'" for a
+ *   stray word, 'unknown option "W"', 'option "-t" requires an argument',
+ *   "Cannot use -S with -L", "Illegal option `-x' with this command" (-L
+ *   takes -n -v -x --line-numbers; -S only -v), "no command specified",
+ *   "Invalid rule number `W'", all exit 2; an unknown table "table 'X' does
+ *   not exist" + "Perhaps iptables or your kernel needs to be upgraded.",
+ *   exit 3; an unknown chain exit 1 with 1.8.9-nft's own message, "chain `X'
+ *   in table `T' is incompatible, use 'nft' tool." (iptables-legacy says
+ *   "iptables: No chain/target/match by that name."; the node's is the
+ *   nf_tables one).
  * - Tables: filter, nat and raw as the rules have them; raw without
  *   rules, mangle and security list their built-in chains, empty, as
  *   iptables-nft does for a table nothing made.
@@ -64,8 +63,9 @@
  * of every rule's count; the listing shows what `iptables -Z` would leave.
  * Name lookups stop at the node's /etc/hosts and netbase's files: the
  * node's resolver has no reverse names for cluster addresses (a real kind
- * node's Docker DNS may name another node "NODE.kind").  The commands that change rules, and -C and -h, answer
- * "knetsim: iptables -A is not simulated" (the flag as given), exit 126. */
+ * node's Docker DNS may name another node "NODE.kind").  The commands
+ * that change rules (-L -Z too), and -C and -h, answer "knetsim: iptables
+ * -A is not simulated" (the flag as given), exit 126. */
 
 #include <config.h>
 #include "models/proxy-ir-list.h"
