@@ -20,6 +20,7 @@ const char *kn_netbase_service(guint16 port, KnNetbaseProtocol protocol);
 /* getnetbyaddr(): the /etc/networks name of exactly 'addr' ("loopback"
  * for 127.0.0.0), or NULL.  Static. */
 const char *kn_netbase_network(const KnAddr *addr);
-/* getprotobynumber() as iptables prints it: "tcp" for 6, "all" for 0, or
- * NULL for a number with no name here.  Static. */
+/* getprotobynumber() as iptables prints it: "tcp" for 6, "all" for 0;
+ * only the protocols a rule here can name (0, icmp, tcp, udp, ipv6-icmp,
+ * sctp), NULL for others.  Static. */
 const char *kn_netbase_protocol(guint8 number);

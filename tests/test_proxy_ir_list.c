@@ -11,6 +11,7 @@
 #include "tests/test_util.h"
 
 #include <string.h>
+#include "models/netbase.h"
 #include "models/proxy-ir-list.h"
 #include "sim/packet.h"
 
@@ -688,6 +689,31 @@ test_proxy_ir_list_counter_columns(void **state)
                         "num      pkts      bytes target     prot opt in     out     source               destination         \n");
 }
 
+/* netbase's answers, as getservbyport() and getnetbyaddr() give them on
+ * Debian 12: the first name per port and protocol, which may differ
+ * between TCP and UDP; SCTP has few; network names match exactly. */
+static void
+test_proxy_ir_list_netbase_names(void **state)
+{
+    (void) state;
+    KnAddr addr;
+
+    assert_string_equal(kn_netbase_service(21, KN_NETBASE_TCP), "ftp");
+    assert_string_equal(kn_netbase_service(21, KN_NETBASE_UDP), "fsp");
+    assert_string_equal(kn_netbase_service(53, KN_NETBASE_UDP), "domain");
+    assert_string_equal(kn_netbase_service(8080, KN_NETBASE_TCP), "http-alt");
+    assert_string_equal(kn_netbase_service(5672, KN_NETBASE_SCTP), "amqp");
+    assert_null(kn_netbase_service(80, KN_NETBASE_SCTP));
+    assert_null(kn_netbase_service(6443, KN_NETBASE_TCP));
+    assert_null(kn_netbase_service(31000, KN_NETBASE_UDP));
+    assert_true(kn_addr_parse("127.0.0.0", &addr));
+    assert_string_equal(kn_netbase_network(&addr), "loopback");
+    assert_true(kn_addr_parse("127.0.0.1", &addr));
+    assert_null(kn_netbase_network(&addr));
+    assert_string_equal(kn_netbase_protocol(132), "sctp");
+    assert_string_equal(kn_netbase_protocol(0), "all");
+}
+
 int
 main(void)
 {
@@ -696,6 +722,7 @@ main(void)
         cmocka_unit_test(test_proxy_ir_list_refuses_changes),
         cmocka_unit_test(test_proxy_ir_list_joins_layers),
         cmocka_unit_test(test_proxy_ir_list_counter_columns),
+        cmocka_unit_test(test_proxy_ir_list_netbase_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
