@@ -4280,9 +4280,13 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
         g_string_append_printf(err, "%s: Permission denied (you must be root)\n", argv[0]);
         return 1;
     }
-    if (strcmp(argv[0], "iptables") == 0)
+    /* The tool by its name, however the command was spelled
+     * (/usr/sbin/iptables). */
+    const char *name = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
+
+    if (strcmp(name, "iptables") == 0)
         return node_iptables(ns, NULL, argv, out, err);
-    if (strcmp(argv[0], "iptables-save") == 0) {
+    if (strcmp(name, "iptables-save") == 0) {
         g_autoptr(GString) all = g_string_new(NULL);
         const char *table = NULL;
 
