@@ -2223,6 +2223,37 @@ cmd_wait(Run *run, GStrv words)
     run->deadline = KN_TIME_MAX;         /* poll_wait keeps --timeout itself */
 }
 
+/* What get shows of 'kind': the objects named (a NotFound error for each
+ * missing one), or those of the namespace (all with -A) the selector
+ * takes.  Borrowed objects in a new array. */
+static GPtrArray *
+get_objects(Run *run, KnKind kind, const GPtrArray *names, const GPtrArray *selector,
+            const KnKubectlPrintOptions *options)
+{
+    KnStore *store = run->kubectl->cluster->store;
+    GPtrArray *objects = g_ptr_array_new();
+
+    if (names->len > 0) {
+        for (guint i = 0; i < names->len; i++) {
+            gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? options->namespace : NULL,
+                                              names->pdata[i]);
+
+            if (object == NULL)
+                not_found(run, kind, names->pdata[i]);
+            else
+                g_ptr_array_add(objects, object);
+        }
+    } else {
+        g_autoptr(GPtrArray) all = kn_store_list(store, kind, namespaced(kind) && !options->all_namespaces
+                                                              ? options->namespace : NULL);
+
+        for (guint i = 0; i < all->len; i++)
+            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
+                g_ptr_array_add(objects, all->pdata[i]);
+    }
+    return objects;
+}
+
 /* get with several types: for each, its objects (named, or those the
  * selector takes) as a table of its own, names prefixed with the kind,
  * a blank line between tables (get.go's separator), "No resources found"
@@ -2246,28 +2277,10 @@ get_several(Run *run, const GArray *kinds, const GPtrArray *names, const GPtrArr
     options->single = FALSE;
     for (guint k = 0; k < kinds->len; k++) {
         KnKind kind = g_array_index(kinds, KnKind, k);
-        const char *ns = namespaced(kind) && !options->all_namespaces ? options->namespace : NULL;
-        g_autoptr(GPtrArray) objects = g_ptr_array_new();
+        g_autoptr(GPtrArray) objects = get_objects(run, kind, names, selector, options);
         g_autoptr(GString) out = g_string_new(NULL);
         g_autoptr(GString) err = g_string_new(NULL);
 
-        if (names->len > 0) {
-            for (guint i = 0; i < names->len; i++) {
-                gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? options->namespace : NULL,
-                                                  names->pdata[i]);
-
-                if (object == NULL)
-                    not_found(run, kind, names->pdata[i]);
-                else
-                    g_ptr_array_add(objects, object);
-            }
-        } else {
-            g_autoptr(GPtrArray) all = kn_store_list(store, kind, ns);
-
-            for (guint i = 0; i < all->len; i++)
-                if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
-                    g_ptr_array_add(objects, all->pdata[i]);
-        }
         if (objects->len == 0)
             continue;
         kn_kubectl_print(kind, objects, options, store, now, out, err);
@@ -2391,25 +2404,7 @@ cmd_get(Run *run, GStrv words)
     }
 
     const char *ns = namespaced(kind) && !options.all_namespaces ? options.namespace : NULL;
-    g_autoptr(GPtrArray) objects = g_ptr_array_new();
-
-    if (names->len > 0) {
-        for (guint i = 0; i < names->len; i++) {
-            gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? options.namespace : NULL,
-                                              names->pdata[i]);
-
-            if (object == NULL)
-                not_found(run, kind, names->pdata[i]);
-            else
-                g_ptr_array_add(objects, object);
-        }
-    } else {
-        g_autoptr(GPtrArray) all = kn_store_list(store, kind, ns);
-
-        for (guint i = 0; i < all->len; i++)
-            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
-                g_ptr_array_add(objects, all->pdata[i]);
-    }
+    g_autoptr(GPtrArray) objects = get_objects(run, kind, names, selector, &options);
     if (names->len > 0 && objects->len == 0)
         return;
     if (!kn_kubectl_print(kind, objects, &options, store, kn_sim_now(run->kubectl->cluster->sim),
