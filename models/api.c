@@ -587,6 +587,7 @@ kn_pod_spec_init(KnPodSpec *spec)
 {
     spec->containers = g_ptr_array_new_with_free_func((GDestroyNotify) container_free);
     spec->dns_policy = g_strdup("ClusterFirst");
+    spec->enable_service_links = TRUE;
     spec->termination_grace_s = 30;
     spec->node_selector = kn_labels_new();
     spec->tolerations = g_ptr_array_new_with_free_func((GDestroyNotify) toleration_free);
@@ -615,6 +616,7 @@ kn_pod_spec_copy(KnPodSpec *to, const KnPodSpec *from)
     to->hostname = g_strdup(from->hostname);
     to->subdomain = g_strdup(from->subdomain);
     to->host_network = from->host_network;
+    to->enable_service_links = from->enable_service_links;
     to->dns_policy = g_strdup(from->dns_policy);
     to->dns_config = kn_pod_dns_config_copy(from->dns_config);
     to->termination_grace_s = from->termination_grace_s;

@@ -172,6 +172,7 @@ typedef struct KnPodSpec {
     char *hostname;              /* spec.hostname, or NULL */
     char *subdomain;             /* spec.subdomain, or NULL */
     gboolean host_network;
+    gboolean enable_service_links; /* TRUE unless set: the Services' environment variables */
     char *dns_policy;            /* "ClusterFirst" unless set */
     KnPodDnsConfig *dns_config;  /* spec.dnsConfig; NULL unless given */
     guint termination_grace_s;   /* 30 unless set */

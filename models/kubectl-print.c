@@ -514,7 +514,7 @@ doc_pod_spec(const KnPodSpec *spec, gboolean in_pod)
         doc_set(s, "dnsConfig", doc_dns_config(spec->dns_config));
     doc_set_str(s, "dnsPolicy", spec->dns_policy);
     if (in_pod)
-        doc_set_bool(s, "enableServiceLinks", TRUE);
+        doc_set_bool(s, "enableServiceLinks", spec->enable_service_links);
     if (spec->host_network)
         doc_set_bool(s, "hostNetwork", TRUE);
     doc_set_str(s, "hostname", spec->hostname);

@@ -154,6 +154,7 @@ struct KnNetns {
     GArray *processes;           /* Process: shells and tools running here, or NULL */
     KnResolvConf *resolv_conf;   /* the resolver's reading of /etc/resolv.conf, or NULL */
     KnNetns *shares;             /* a hostNetwork pod: the node whose network it uses */
+    GStrv environ;               /* a pod's container environment ("NAME=value"), or NULL */
 };
 
 #define NETNS_ALIGN 128
@@ -506,6 +507,7 @@ netns_free(gpointer data)
     kn_coredns_free(ns->coredns);
     kn_nodelocaldns_free(ns->node_cache);
     kn_resolvconf_free(ns->resolv_conf);
+    g_strfreev(ns->environ);
     if (ns->cache_queries != NULL)
         g_hash_table_unref(ns->cache_queries);
     if (ns->apps != NULL)
@@ -636,6 +638,108 @@ host_pod_changed(KnNet *net, const KnPod *pod, gboolean deleted)
     }
 }
 
+/* Adds 'text' to 'env' and frees it. */
+static void
+env_take(GStrvBuilder *env, char *text)
+{
+    g_strv_builder_add(env, text);
+    g_free(text);
+}
+
+/* makeEnvVariableName: "my-svc" -> "MY_SVC". */
+static char *
+env_name(const char *name)
+{
+    char *upper = g_ascii_strup(name, -1);
+
+    g_strdelimit(upper, "-", '_');
+    return upper;
+}
+
+/* envvars.FromServices for one Service: NAME_SERVICE_HOST, _SERVICE_PORT
+ * (the first port) and _SERVICE_PORT_PORTNAME per named port, then the
+ * Docker link variables of each port (_PORT for the first, _PORT_P_PROTO
+ * and its _PROTO, _PORT, _ADDR). */
+static void
+service_environ(GStrvBuilder *env, const KnService *service)
+{
+    g_autofree char *prefix = env_name(service->meta.name);
+    const char *ip = service->spec.cluster_ip;
+    gboolean v6 = strchr(ip, ':') != NULL;
+
+    env_take(env, g_strdup_printf("%s_SERVICE_HOST=%s", prefix, ip));
+    if (service->spec.ports->len == 0)
+        return;
+    env_take(env, g_strdup_printf("%s_SERVICE_PORT=%u", prefix,
+                                             ((const KnServicePort *) service->spec.ports->pdata[0])->port));
+    for (guint i = 0; i < service->spec.ports->len; i++) {
+        const KnServicePort *p = service->spec.ports->pdata[i];
+
+        if (p->name != NULL && p->name[0] != '\0') {
+            g_autofree char *port_name = env_name(p->name);
+
+            env_take(env, g_strdup_printf("%s_SERVICE_PORT_%s=%u", prefix, port_name, p->port));
+        }
+    }
+    for (guint i = 0; i < service->spec.ports->len; i++) {
+        const KnServicePort *p = service->spec.ports->pdata[i];
+        const char *proto = kn_protocol_name(p->protocol);
+        g_autofree char *lower = g_ascii_strdown(proto, -1);
+        g_autofree char *url = g_strdup_printf("%s://%s%s%s:%u", lower, v6 ? "[" : "", ip, v6 ? "]" : "", p->port);
+
+        if (i == 0)
+            env_take(env, g_strdup_printf("%s_PORT=%s", prefix, url));
+        env_take(env, g_strdup_printf("%s_PORT_%u_%s=%s", prefix, p->port, proto, url));
+        env_take(env, g_strdup_printf("%s_PORT_%u_%s_PROTO=%s", prefix, p->port, proto, lower));
+        env_take(env, g_strdup_printf("%s_PORT_%u_%s_PORT=%u", prefix, p->port, proto, p->port));
+        env_take(env, g_strdup_printf("%s_PORT_%u_%s_ADDR=%s", prefix, p->port, proto, ip));
+    }
+}
+
+/* The environment the kubelet gives a pod's containers as they start
+ * (makeEnvironmentVariables, getServiceEnvVarMap): PATH and HOSTNAME as
+ * the runtime sets them, the variables of every Service of the pod's
+ * namespace that has a cluster IP (unless enableServiceLinks is false)
+ * and always of default/kubernetes, then HOME.  A snapshot: Services made
+ * later are not in it.  The real order of the Service variables is Go's
+ * map order; here it is the store's (namespace, then name). */
+static GStrv
+pod_environ(KnNet *net, const KnPod *pod, const char *hostname)
+{
+    g_autoptr(GStrvBuilder) env = g_strv_builder_new();
+    g_autoptr(GPtrArray) services = kn_store_list(net->store, KN_KIND_SERVICE, NULL);
+
+    g_strv_builder_add(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    env_take(env, g_strdup_printf("HOSTNAME=%s", hostname));
+    for (guint i = 0; i < services->len; i++) {
+        const KnService *service = services->pdata[i];
+        const char *ip = service->spec.cluster_ip;
+        gboolean master = g_strcmp0(service->meta.namespace, "default") == 0
+                          && strcmp(service->meta.name, "kubernetes") == 0;
+
+        if (ip == NULL || ip[0] == '\0' || strcmp(ip, "None") == 0)
+            continue;
+        if (master || (pod->spec.enable_service_links
+                       && g_strcmp0(service->meta.namespace, pod->meta.namespace) == 0))
+            service_environ(env, service);
+    }
+    g_strv_builder_add(env, "HOME=/root");
+    return g_strv_builder_end(env);
+}
+
+/* A node's or outside host's environment ends with its HOSTNAME and
+ * HOME, as `docker exec` sets them. */
+static void
+host_environ(KnNetns *ns)
+{
+    guint n = g_strv_length(ns->environ);
+
+    ns->environ = g_renew(char *, ns->environ, n + 3);
+    ns->environ[n] = g_strdup_printf("HOSTNAME=%s", ns->name);
+    ns->environ[n + 1] = g_strdup("HOME=/root");
+    ns->environ[n + 2] = NULL;
+}
+
 /* A hostNetwork pod, once scheduled: a namespace of its own for its
  * processes (its image, its resolv.conf, which the kubelet writes for a
  * hostNetwork pod: the node's under ClusterFirst, the cluster's under
@@ -659,6 +763,7 @@ host_network_pod(KnNet *net, const KnPod *pod, const char *key)
         ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
     ns->client.image = ns->image;
     ns->client.hostname = node->name;
+    ns->environ = pod_environ(net, pod, node->name);
     ns->started = pod->started;
     ns->start_time = pod->start_time;
     g_hash_table_insert(net->pods, g_strdup(key), ns);
@@ -704,6 +809,7 @@ pod_changed(KnNet *net, KnPod *pod)
     if (pod->spec.containers->len > 0)
         ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
     ns->client.image = ns->image;
+    ns->environ = pod_environ(net, pod, ns->client.hostname != NULL ? ns->client.hostname : pod->meta.name);
     ns->started = pod->started;
     ns->start_time = pod->start_time;
     ns->apps = pod_apps(pod);
@@ -3670,6 +3776,10 @@ kn_net_new(KnCluster *cluster)
         ns = netns_new(net, KN_NETNS_NODE, node->meta.name, &addr);
         ns->node = ns;
         ns->client.image = NODE_IMAGE;
+        /* `docker exec`: the kindest/node image's ENV, then what Docker adds. */
+        ns->environ = g_strsplit_set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+                                     "container=docker", "\n", -1);
+        host_environ(ns);
         ns->zone = g_intern_string(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
         ns->ct = kn_conntrack_new();
         ns->rng = kn_sim_rng(net->sim, ns->eth0);
@@ -3697,6 +3807,8 @@ kn_net_new(KnCluster *cluster)
             continue;
         ns = netns_new(net, KN_NETNS_HOST, spec->name, &addr);
         ns->client.image = HOST_IMAGE;
+        ns->environ = g_strsplit("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "\n", -1);
+        host_environ(ns);
         g_ptr_array_add(net->hosts, ns);
         addr_index_insert(net, ns);
     }
@@ -4348,4 +4460,10 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
         g_string_append_printf(err, "conntrack v1.4.7 (conntrack-tools): %u flow entries have been shown.\n",
                                shown);
     return 0;
+}
+
+const char *const *
+kn_netns_environ(const KnNetns *ns)
+{
+    return ns != NULL ? (const char *const *) ns->environ : NULL;
 }

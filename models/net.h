@@ -66,6 +66,11 @@ KnNetns *kn_net_host(KnNet *net, const char *name);
 KnNetnsKind kn_netns_kind(const KnNetns *ns);
 const char *kn_netns_name(const KnNetns *ns);   /* pod, node or host name */
 const char *kn_netns_namespace(const KnNetns *ns); /* a pod's namespace; NULL otherwise */
+/* The environment a command starts with ("NAME=value", NULL-terminated):
+ * a pod's as the kubelet set it when the pod started, the Services'
+ * variables among them; a node's or host's as `docker exec` gives it.
+ * Borrowed. */
+const char *const *kn_netns_environ(const KnNetns *ns);
 /* The node a pod runs on, or the node itself; NULL for an outside host. */
 KnNetns *kn_netns_node(KnNetns *ns);
 /* The interface processes in 'ns' use (borrowed, lives with 'ns'). */

@@ -537,6 +537,7 @@ start_command(Replay *replay, const KnStep *step)
         kn_net_set_trace(replay->net, replay->trace);
     }
     replay->exec_ns = ns;
+    replay->shell.environ = kn_netns_environ(ns);
     kn_shell_exec_line(kn_netns_client(ns), command, &replay->shell, on_command_done, replay);
 }
 

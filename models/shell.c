@@ -1277,6 +1277,7 @@ kn_shell_syntax_error(const char *script, KnShFlavour flavour)
 
 typedef struct Env {
     GHashTable *vars;            /* name -> value, both owned */
+    GPtrArray *exported;         /* char *: the names in the environment, in order; owned */
     GPtrArray *params;           /* $0, $1, …: char *, owned */
     int status;                  /* $? */
     KnShFlavour flavour;         /* the shell running; KN_SH_NONE: no shell (exec) */
@@ -1290,6 +1291,7 @@ env_new(KnShFlavour flavour, const char *argv0)
     Env *env = g_new0(Env, 1);
 
     env->vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    env->exported = g_ptr_array_new_with_free_func(g_free);
     env->params = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(env->params, g_strdup(argv0));
     env->flavour = flavour;
@@ -1308,6 +1310,8 @@ env_copy(const Env *env)
     g_hash_table_iter_init(&iter, env->vars);
     while (g_hash_table_iter_next(&iter, &key, &value))
         g_hash_table_insert(copy->vars, g_strdup(key), g_strdup(value));
+    for (guint i = 0; i < env->exported->len; i++)
+        g_ptr_array_add(copy->exported, g_strdup(env->exported->pdata[i]));
     g_ptr_array_set_size(copy->params, 0);
     for (guint i = 0; i < env->params->len; i++)
         g_ptr_array_add(copy->params, g_strdup(g_ptr_array_index(env->params, i)));
@@ -1322,6 +1326,7 @@ env_free(Env *env)
     if (env == NULL)
         return;
     g_hash_table_unref(env->vars);
+    g_ptr_array_unref(env->exported);
     g_ptr_array_unref(env->params);
     g_free(env->argv0);
     g_free(env);
@@ -2390,18 +2395,75 @@ b_false(Run *run, Io *io, int argc, char **argv)
     return 1;
 }
 
+/* Puts 'name' in the environment commands see (once). */
+static void
+env_export(Env *env, const char *name)
+{
+    if (!g_ptr_array_find_with_equal_func(env->exported, name, g_str_equal, NULL))
+        g_ptr_array_add(env->exported, g_strdup(name));
+}
+
 static int
 b_export(Run *run, Io *io, int argc, char **argv)
 {
     (void) io;
     for (int i = 1; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
+        g_autofree char *name = eq != NULL ? g_strndup(argv[i], eq - argv[i]) : g_strdup(argv[i]);
 
         if (eq != NULL)
-            g_hash_table_insert(run->env->vars, g_strndup(argv[i], eq - argv[i]),
-                                g_strdup(eq + 1));
+            g_hash_table_insert(run->env->vars, g_strdup(name), g_strdup(eq + 1));
+        env_export(run->env, name);
     }
     return 0;
+}
+
+/* env and printenv with no operand: the environment, a NAME=value line
+ * each, in the order the container got it, then what `export` added. */
+static void
+print_environ(Run *run, Io *io)
+{
+    for (guint i = 0; i < run->env->exported->len; i++) {
+        const char *name = run->env->exported->pdata[i];
+        const char *value = g_hash_table_lookup(run->env->vars, name);
+
+        if (value != NULL)
+            g_string_append_printf(io->out, "%s=%s\n", name, value);
+    }
+}
+
+static int
+b_env(Run *run, Io *io, int argc, char **argv)
+{
+    if (argc > 1) {
+        g_string_append_printf(io->err, "knetsim: env %s is not simulated\n", argv[1]);
+        return 126;
+    }
+    print_environ(run, io);
+    return 0;
+}
+
+/* printenv NAME...: each value that is in the environment; status 1 if
+ * one is not (GNU and busybox alike). */
+static int
+b_printenv(Run *run, Io *io, int argc, char **argv)
+{
+    int status = 0;
+
+    if (argc == 1) {
+        print_environ(run, io);
+        return 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *value = g_ptr_array_find_with_equal_func(run->env->exported, argv[i], g_str_equal, NULL)
+                            ? g_hash_table_lookup(run->env->vars, argv[i]) : NULL;
+
+        if (value == NULL)
+            status = 1;
+        else
+            g_string_append_printf(io->out, "%s\n", value);
+    }
+    return status;
 }
 
 static int
@@ -3023,6 +3085,8 @@ static const Builtin builtins[] = {
     { "head", b_head, FALSE },
     { "tail", b_tail, FALSE },
     { "cat", b_cat, FALSE },
+    { "env", b_env, FALSE },
+    { "printenv", b_printenv, FALSE },
 };
 
 static const Builtin *
@@ -3148,6 +3212,16 @@ push_shell(Run *run, KnShFlavour flavour, const char *argv0, const char *script,
     frame->own_node = parse_program(script, len, 1, &frame->error);
     frame->node = frame->own_node;
     frame->own_env = env_new(flavour, argv0);
+    /* A new shell process inherits the environment, not the variables. */
+    for (guint i = 0; i < run->env->exported->len; i++) {
+        const char *name = run->env->exported->pdata[i];
+        const char *value = g_hash_table_lookup(run->env->vars, name);
+
+        if (value == NULL)
+            continue;
+        g_hash_table_insert(frame->own_env->vars, g_strdup(name), g_strdup(value));
+        env_export(frame->own_env, name);
+    }
     if (params != NULL && params[0] != NULL) {
         g_ptr_array_set_size(frame->own_env->params, 0);
         for (guint i = 0; params[i] != NULL; i++)
@@ -3780,6 +3854,15 @@ run_new(KnNetClient *where, const KnShellOptions *options, KnShellDone done, gpo
     run->result.err = g_string_new(NULL);
     run->root_env = env_new(KN_SH_NONE, "sh");
     run->env = run->root_env;
+    for (guint i = 0; run->options.environ != NULL && run->options.environ[i] != NULL; i++) {
+        const char *entry = run->options.environ[i], *eq = strchr(entry, '=');
+        g_autofree char *name = eq != NULL ? g_strndup(entry, (gsize) (eq - entry)) : NULL;
+
+        if (name == NULL)
+            continue;
+        g_hash_table_insert(run->env->vars, g_strdup(name), g_strdup(eq + 1));
+        env_export(run->env, name);
+    }
     run->done = done;
     run->user_data = user_data;
     if (where->klass->adopt != NULL)

@@ -6,7 +6,7 @@
  * (busybox ash, dash or bash: their own syntax error texts), expands words
  * ($VAR, ${VAR}, $?, $(…), $((…)), quotes), and runs lists, pipelines,
  * for/while/until/if and groups.  Filters (echo, printf, seq, sort, uniq,
- * wc, grep, head, tail, cat, test, sleep, hostname) are built in with the
+ * wc, grep, head, tail, cat, test, sleep, hostname, env, printenv) are built in with the
  * GNU or busybox behaviour the image has; network tools (curl, wget, nc,
  * ping) are models/tools.h.  A command the image lacks fails as the real
  * shell says ("sh: curl: not found", exit 127).
@@ -43,6 +43,8 @@ typedef struct KnShellOptions {
                                       * the command itself wrote exist */
     gpointer read_file_data;
     GBytes *in;                      /* standard input; NULL: empty */
+    const char *const *environ;      /* the environment the command starts with
+                                      * ("NAME=value", NULL-terminated); NULL: none */
 } KnShellOptions;
 
 /* Runs 'script' as `sh -c SCRIPT` with the image's /bin/sh (the image is

@@ -4,6 +4,7 @@
  * on several lanes. */
 #include <config.h>
 #include "tests/test_util.h"
+#include "models/apiserver.h"
 #include "models/cluster.h"
 #include "models/envelope.h"
 #include "models/net.h"
@@ -369,6 +370,109 @@ test_net_dns_service_deleted(void **state)
     with_net(check_dns_service_deleted);
 }
 
+/* A ClusterIP Service 'name' of 'type' on one port. */
+static void
+add_service(KnCluster *cluster, const char *name, KnServiceType type, const char *cluster_ip,
+            const char *port_name, guint port, KnProtocol protocol)
+{
+    KnService *s = kn_service_new();
+    KnServicePort *p = kn_service_port_new();
+    g_autoptr(GError) error = NULL;
+
+    s->meta.namespace = g_strdup("default");
+    s->meta.name = g_strdup(name);
+    s->spec.type = type;
+    s->spec.cluster_ip = g_strdup(cluster_ip);
+    if (type == KN_SERVICE_EXTERNAL_NAME)
+        s->spec.external_name = g_strdup("example.com");
+    else {
+        if (s->spec.selector == NULL)
+            s->spec.selector = kn_labels_new();
+        kn_labels_set(s->spec.selector, "app", "web");
+    }
+    p->name = g_strdup(port_name);
+    p->port = port;
+    p->protocol = protocol;
+    kn_int_or_string_set_number(&p->target_port, port);
+    g_ptr_array_add(s->spec.ports, p);
+    assert_true(kn_apiserver_create(cluster, KN_KIND_SERVICE, s, &error));
+}
+
+/* A netshoot pod 'name' in default, started. */
+static KnNetns *
+start_pod(KnCluster *cluster, KnNet *net, const char *name, gboolean service_links)
+{
+    KnPod *pod = kn_pod_new();
+    KnContainer *c = kn_container_new();
+    g_autoptr(GError) error = NULL;
+
+    pod->meta.namespace = g_strdup("default");
+    pod->meta.name = g_strdup(name);
+    pod->spec.enable_service_links = service_links;
+    c->name = g_strdup(name);
+    c->image = g_strdup("nicolaka/netshoot");
+    g_ptr_array_add(pod->spec.containers, c);
+    assert_true(kn_apiserver_create(cluster, KN_KIND_POD, pod, &error));
+    kn_sim_run_until(cluster->sim, kn_sim_now(cluster->sim) + 5 * KN_SEC);
+    return kn_net_pod(net, "default", name);
+}
+
+static gboolean
+has_env(const KnNetns *ns, const char *entry)
+{
+    return g_strv_contains(kn_netns_environ(ns), entry);
+}
+
+/* getServiceEnvVarMap and FromServices: a pod started after a Service
+ * has its variables (named ports, the link variables per port and
+ * protocol), a pod started before has not; headless and ExternalName
+ * Services give none; enableServiceLinks false leaves default/kubernetes
+ * alone. */
+static void
+check_service_environment(KnCluster *cluster, KnNet *net)
+{
+    KnNetns *client = kn_net_pod(net, "default", "client");
+    KnNetns *late, *unlinked;
+
+    add_service(cluster, "my-db", KN_SERVICE_CLUSTER_IP, NULL, "pg", 5432, KN_PROTOCOL_TCP);
+    add_service(cluster, "dns", KN_SERVICE_CLUSTER_IP, NULL, NULL, 53, KN_PROTOCOL_UDP);
+    add_service(cluster, "hl", KN_SERVICE_CLUSTER_IP, "None", "http", 80, KN_PROTOCOL_TCP);
+    add_service(cluster, "ext", KN_SERVICE_EXTERNAL_NAME, NULL, "http", 80, KN_PROTOCOL_TCP);
+    late = start_pod(cluster, net, "late", TRUE);
+    unlinked = start_pod(cluster, net, "unlinked", FALSE);
+    assert_non_null(late);
+    assert_non_null(unlinked);
+
+    const KnService *db = kn_store_lookup(cluster->store, KN_KIND_SERVICE, "default", "my-db");
+    const KnService *dns = kn_store_lookup(cluster->store, KN_KIND_SERVICE, "default", "dns");
+    g_autofree char *host = g_strdup_printf("MY_DB_SERVICE_HOST=%s", db->spec.cluster_ip);
+    g_autofree char *link = g_strdup_printf("MY_DB_PORT_5432_TCP=tcp://%s:5432", db->spec.cluster_ip);
+    g_autofree char *udp = g_strdup_printf("DNS_PORT=udp://%s:53", dns->spec.cluster_ip);
+
+    assert_true(has_env(late, host));
+    assert_true(has_env(late, "MY_DB_SERVICE_PORT=5432"));
+    assert_true(has_env(late, "MY_DB_SERVICE_PORT_PG=5432"));
+    assert_true(has_env(late, link));
+    assert_true(has_env(late, "MY_DB_PORT_5432_TCP_PROTO=tcp"));
+    assert_true(has_env(late, udp));
+    assert_true(has_env(late, "DNS_PORT_53_UDP_PORT=53"));
+    assert_true(has_env(late, "KUBERNETES_SERVICE_PORT_HTTPS=443"));
+    assert_true(has_env(late, "HOSTNAME=late"));
+    for (const char *const *e = kn_netns_environ(late); *e != NULL; e++)
+        assert_false(g_str_has_prefix(*e, "HL_") || g_str_has_prefix(*e, "EXT_"));
+    assert_false(has_env(client, host));
+    assert_true(has_env(client, "KUBERNETES_SERVICE_HOST=10.96.0.1"));
+    assert_false(has_env(unlinked, host));
+    assert_true(has_env(unlinked, "KUBERNETES_PORT=tcp://10.96.0.1:443"));
+}
+
+static void
+test_net_service_environment(void **state)
+{
+    (void) state;
+    with_net(check_service_environment);
+}
+
 /* A lookup the run ends in the middle of: its caller's data goes through
  * the destroy notify, once, and 'done' is never called. */
 typedef struct {
@@ -649,6 +753,7 @@ main(void)
         cmocka_unit_test(test_net_lanes_refused),
         cmocka_unit_test(test_net_dns_one_socket),
         cmocka_unit_test(test_net_dns_service_deleted),
+        cmocka_unit_test(test_net_service_environment),
         cmocka_unit_test(test_net_lookup_cut_short),
         cmocka_unit_test(test_net_commands_cut_short),
         cmocka_unit_test(test_net_outside_resolution),

@@ -431,6 +431,29 @@ test_shell_reads_files_through_the_hook(void **state)
     fake_net_free(net);
 }
 
+/* The container's environment: env and printenv show it in its order,
+ * then what `export` added (a plain assignment stays a shell variable);
+ * a child sh inherits it. */
+static void
+test_shell_environment(void **state)
+{
+    FakeNet *net = fake_net_lab(NETSHOOT);
+    g_autoptr(Outcome) a = g_new0(Outcome, 1);
+    g_autoptr(Outcome) b = g_new0(Outcome, 1);
+    static const char *const environ[] = { "PATH=/bin", "WEB_SERVICE_HOST=10.96.0.20", "HOME=/root", NULL };
+    static const char *const argv[] = { "printenv", "WEB_SERVICE_HOST", "NOPE", NULL };
+    KnShellOptions options = { .environ = environ };
+
+    (void) state;
+    kn_shell_run(&net->client, "A=1; export B=2; env; sh -c 'echo $WEB_SERVICE_HOST $A $B'", &options, on_done, a);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_outcome(a, "PATH=/bin\nWEB_SERVICE_HOST=10.96.0.20\nHOME=/root\nB=2\n10.96.0.20 2\n", "", 0);
+    kn_shell_exec(&net->client, argv, &options, on_done, b);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_outcome(b, "10.96.0.20\n", "", 1);
+    fake_net_free(net);
+}
+
 static void
 test_shell_stops_endless_loops(void **state)
 {
@@ -461,6 +484,7 @@ main(void)
         cmocka_unit_test(test_shell_exec_runs_argv_without_a_shell),
         cmocka_unit_test(test_shell_script_on_stdin),
         cmocka_unit_test(test_shell_reads_files_through_the_hook),
+        cmocka_unit_test(test_shell_environment),
         cmocka_unit_test(test_shell_stops_endless_loops),
     };
 

@@ -479,7 +479,7 @@ run_dns_rtt(const char *image, const char *script, char **log, KnTime rtt)
 {
     FakeNet *net = lab_dns_net(image);
     Outcome *outcome = g_new0(Outcome, 1);
-    KnShellOptions options = { NULL, lab_read_file, NULL, NULL };
+    KnShellOptions options = { .read_file = lab_read_file };
 
     if (rtt != 0)
         net->rtt = rtt;
@@ -855,7 +855,7 @@ run_host(const char *script, char **log, HostNetSetup setup)
 {
     FakeNet *net = fake_net_lab(NETSHOOT);
     Outcome *outcome = g_new0(Outcome, 1);
-    KnShellOptions options = { NULL, lab_read_file, NULL, NULL };
+    KnShellOptions options = { .read_file = lab_read_file };
     KnDnsRecord *txt;
     KnAddr addr;
 
