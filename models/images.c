@@ -457,6 +457,9 @@ typedef struct HttpRequest {
     int minor;                   /* HTTP/1.<minor> */
     gboolean has_host;
     gboolean wants_close;        /* Connection: close, or HTTP/1.0 without keep-alive */
+    const char *user_agent;      /* the headers an access log shows, or NULL */
+    const char *referer;
+    const char *forwarded_for;   /* X-Forwarded-For */
     char *storage;               /* what the strings above point into (one allocation) */
 } HttpRequest;
 
@@ -531,6 +534,12 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
         *colon = '\0';
         if (colon - line == 4 && g_ascii_strcasecmp(line, "Host") == 0)
             request->has_host = TRUE;
+        else if (g_ascii_strcasecmp(line, "User-Agent") == 0)
+            request->user_agent = g_strstrip(colon + 1);
+        else if (g_ascii_strcasecmp(line, "Referer") == 0)
+            request->referer = g_strstrip(colon + 1);
+        else if (g_ascii_strcasecmp(line, "X-Forwarded-For") == 0)
+            request->forwarded_for = g_strstrip(colon + 1);
         else if (colon - line == 10 && g_ascii_strcasecmp(line, "Connection") == 0) {
             const char *value = g_strstrip(colon + 1);
 
@@ -720,17 +729,63 @@ nginx_error(GString *out, const char *version, const char *date, int code, const
         g_string_append(out, body);
 }
 
+/* The docker image's access log line (nginx.conf's log_format main:
+ * $remote_addr - $remote_user [$time_local] "$request" $status
+ * $body_bytes_sent "$http_referer" "$http_user_agent"
+ * "$http_x_forwarded_for"), the container's TZ being UTC. */
+static void
+nginx_access_log(const KnImageServeContext *context, const HttpRequest *request, const char *request_line,
+                 int status, gsize body_bytes)
+{
+    static const char *const months[] = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    };
+    char client[KN_ADDR_STRLEN];
+    CivilTime t;
+
+    if (context->log == NULL)
+        return;
+    civil_time(unix_now(context), &t);
+    g_string_append_printf(context->log, "%s - - [%02d/%s/%04" G_GINT64_FORMAT ":%02d:%02d:%02d +0000] \"%s\" %d %"
+                           G_GSIZE_FORMAT " \"%s\" \"%s\" \"%s\"\n", kn_addr_format(&context->client, client),
+                           t.day, months[t.month - 1], t.year, t.hour, t.minute, t.second, request_line, status,
+                           body_bytes, request->referer != NULL ? request->referer : "-",
+                           request->user_agent != NULL ? request->user_agent : "-",
+                           request->forwarded_for != NULL ? request->forwarded_for : "-");
+}
+
+/* The bytes of a response after its headers: $body_bytes_sent. */
+static gsize
+body_length(const GString *response)
+{
+    const char *end = strstr(response->str, "\r\n\r\n");
+
+    return end != NULL ? response->len - (gsize) (end + 4 - response->str) : 0;
+}
+
+/* The request line as the client sent it (nginx logs $request so). */
+static char *
+request_line_of(GBytes *bytes)
+{
+    gsize size = 0;
+    const char *data = bytes != NULL ? g_bytes_get_data(bytes, &size) : "";
+
+    return g_strndup(data, strcspn(data, "\r\n") < size ? strcspn(data, "\r\n") : size);
+}
+
 static GBytes *
 serve_nginx(GBytes *bytes, const KnImageServeContext *context, const char *version)
 {
     HttpRequest request;
     GString *out = g_string_new(NULL);
+    g_autofree char *line = request_line_of(bytes);
     char date[32];
     gboolean head;
 
     kn_images_http_date(unix_now(context), date);
     if (!http_request_parse(bytes, &request) || (request.minor == 1 && !request.has_host)) {
         nginx_error(out, version, date, 400, "Bad Request", TRUE, FALSE);
+        nginx_access_log(context, &request, line, 400, body_length(out));
         http_request_clear(&request);
         return g_string_free_to_bytes(out);
     }
@@ -755,6 +810,7 @@ serve_nginx(GBytes *bytes, const KnImageServeContext *context, const char *versi
     } else {
         nginx_error(out, version, date, 404, "Not Found", request.wants_close, head);
     }
+    nginx_access_log(context, &request, line, (int) g_ascii_strtoll(out->str + 9, NULL, 10), body_length(out));
     http_request_clear(&request);
     return g_string_free_to_bytes(out);
 }

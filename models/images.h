@@ -133,6 +133,8 @@ typedef struct KnImageServeContext {
     KnTime now;                  /* simulated time of the request */
     KnTime started;              /* when the container started */
     gint64 epoch;                /* Unix time at simulated time 0; 0: KN_IMAGES_EPOCH */
+    GString *log;                /* where the server writes what its container prints
+                                  * (nginx: its access log line), or NULL */
 } KnImageServeContext;
 
 /* Unix time of simulated time 0 unless a scenario says otherwise:

@@ -31,6 +31,8 @@
  *   controller's revision annotations listed, an old template put back
  *   ("rolled back", or "skipped rollback (current template already matches
  *   revision N)"), or a restartedAt template annotation ("restarted").
+ * - `logs (POD | TYPE/NAME | -l SEL) [-c C] [--tail=N] [--prefix]`: what
+ *   the container printed, as the data path kept it (nginx's access log).
  * - `wait --for=condition=C[=S]|delete|create|jsonpath=P[=V] (TYPE/NAME... |
  *   TYPE NAME... | TYPE -l SEL | TYPE --all) [--timeout=30s]` (wait.go): the
  *   objects are chosen as it starts ("no matching resources found" when a
@@ -61,6 +63,8 @@ struct KnKubectl {
     KnCluster *cluster;                  /* borrowed */
     KnWorkloads *workloads;              /* borrowed */
     char *workdir;                       /* where relative -f paths start */
+    KnKubectlLogs logs;                  /* containers' output, or NULL */
+    gpointer logs_data;
 };
 
 /* One running command. */
@@ -2254,6 +2258,208 @@ get_objects(Run *run, KnKind kind, const GPtrArray *names, const GPtrArray *sele
     return objects;
 }
 
+/* ByLogging (podutils): the pod `logs TYPE/NAME` reads: scheduled,
+ * running and ready ones first, then the oldest, then by name. */
+static gint
+compare_by_logging(gconstpointer a, gconstpointer b)
+{
+    const KnPod *x = *(const KnPod *const *) a, *y = *(const KnPod *const *) b;
+    int rank_x = (x->spec.node_name == NULL) * 4 + !x->started * 2 + !x->ready;
+    int rank_y = (y->spec.node_name == NULL) * 4 + !y->started * 2 + !y->ready;
+
+    if (rank_x != rank_y)
+        return rank_x - rank_y;
+    if (x->meta.creation_time != y->meta.creation_time)
+        return x->meta.creation_time < y->meta.creation_time ? -1 : 1;
+    return strcmp(x->meta.name, y->meta.name);
+}
+
+/* One pod's container output, as `kubectl logs` prints it: --tail's last
+ * lines, "[pod/NAME/CONTAINER] " before each with --prefix. */
+static void
+pod_logs(Run *run, const Args *args, const KnPod *pod, guint64 tail, gboolean has_tail)
+{
+    const char *wanted = flag(args, "container");
+    const KnContainer *c = NULL;
+    const char *text;
+
+    for (guint i = 0; i < pod->spec.containers->len && c == NULL; i++) {
+        const KnContainer *k = pod->spec.containers->pdata[i];
+
+        if (wanted == NULL || g_strcmp0(k->name, wanted) == 0)
+            c = k;
+    }
+    if (c == NULL) {
+        fail(run, "error: container %s is not valid for pod %s", wanted, pod->meta.name);
+        return;
+    }
+    if (wanted == NULL && pod->spec.containers->len > 1) {
+        g_autoptr(GString) names = g_string_new(NULL);
+
+        for (guint i = 0; i < pod->spec.containers->len; i++)
+            g_string_append_printf(names, "%s%s", i > 0 ? ", " : "",
+                                   ((const KnContainer *) pod->spec.containers->pdata[i])->name);
+        g_string_append_printf(run->result.err, "Defaulted container \"%s\" out of: %s\n", c->name, names->str);
+    }
+    if (flag_on(args, "previous")) {
+        fail(run, "Error from server (BadRequest): previous terminated container \"%s\" in pod \"%s\" not found",
+             c->name, pod->meta.name);
+        return;
+    }
+    if (!pod->started) {
+        fail(run, "Error from server (BadRequest): container \"%s\" in pod \"%s\" is waiting to start: "
+             "ContainerCreating", c->name, pod->meta.name);
+        return;
+    }
+    text = run->kubectl->logs != NULL ? run->kubectl->logs(pod, c, run->kubectl->logs_data) : NULL;
+    if (text == NULL) {
+        g_string_append_printf(run->result.err, "knetsim: what %s prints (image %s) is not simulated\n",
+                               c->name, c->image);
+        run->result.status = 126;
+        return;
+    }
+
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    guint n = *text != '\0' ? g_strv_length(lines) - 1 : 0;   /* the text ends in a newline */
+    guint first = has_tail && tail < n ? n - (guint) tail : 0;
+
+    for (guint i = first; i < n; i++) {
+        if (flag_on(args, "prefix"))
+            g_string_append_printf(run->result.out, "[pod/%s/%s] ", pod->meta.name, c->name);
+        g_string_append_printf(run->result.out, "%s\n", lines[i]);
+    }
+}
+
+/* logs (POD | TYPE/NAME | -l SELECTOR) [-c C] [--tail=N] [--prefix]
+ * (logs.go): a Deployment, ReplicaSet, StatefulSet, DaemonSet or Service
+ * reads one of its pods ("Found N pods, using pod/X" when it has more);
+ * a selector reads every pod it takes. */
+static void
+cmd_logs(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "container", 'c', TRUE }, { "tail", 0, TRUE }, { "follow", 'f', FALSE }, { "previous", 'p', FALSE },
+        { "timestamps", 0, FALSE }, { "prefix", 0, FALSE }, { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    KnStore *store = run->kubectl->cluster->store;
+    const char *ns, *selector_text;
+    guint64 tail = 0;
+    gboolean has_tail;
+    g_autoptr(GPtrArray) pods = g_ptr_array_new();
+
+    if (!parse_args(run, words, 1, flags, "kubectl logs", &args))
+        return;
+    if (flag_on(&args, "follow") || flag_on(&args, "timestamps")) {
+        g_string_append_printf(run->result.err, "knetsim: kubectl logs %s is not simulated\n",
+                               flag_on(&args, "follow") ? "-f" : "--timestamps");
+        run->result.status = 126;
+        return;
+    }
+    has_tail = flag(&args, "tail") != NULL && strcmp(flag(&args, "tail"), "-1") != 0;
+    if (has_tail && !int_flag(run, &args, "tail", G_MAXINT64, &tail))
+        return;
+    ns = namespace_of(&args);
+    selector_text = flag(&args, "selector");
+    if (selector_text != NULL) {
+        g_autofree char *message = NULL;
+        g_autoptr(GPtrArray) selector = parse_selector(selector_text, &message);
+        g_autoptr(GPtrArray) all = NULL;
+
+        if (selector == NULL) {
+            fail(run, "%s", message);
+            return;
+        }
+        all = kn_store_list(store, KN_KIND_POD, ns);
+        for (guint i = 0; i < all->len; i++)
+            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
+                g_ptr_array_add(pods, all->pdata[i]);
+        if (pods->len == 0) {
+            g_string_append_printf(run->result.err, "No resources found in %s namespace.\n", ns);
+            return;
+        }
+        /* The default --tail with a selector is 10 lines a pod. */
+        if (!has_tail) {
+            tail = 10;
+            has_tail = TRUE;
+        }
+        for (guint i = 0; i < pods->len && run->result.status == 0; i++)
+            pod_logs(run, &args, pods->pdata[i], tail, has_tail);
+        return;
+    }
+    if (args.args->len != 1) {
+        fail(run, "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
+             "POD or TYPE/NAME is a required argument for the logs command\n"
+             "See 'kubectl logs -h' for help and examples");
+        return;
+    }
+
+    const char *target = args.args->pdata[0], *slash = strchr(target, '/');
+    g_autofree char *type = slash != NULL ? g_strndup(target, (gsize) (slash - target)) : NULL;
+    const char *name = slash != NULL ? slash + 1 : target;
+    KnKind kind = KN_KIND_POD;
+
+    if (type != NULL && !resource_lookup(type, &kind)) {
+        fail(run, "error: the server doesn't have a resource type \"%s\"", type);
+        return;
+    }
+    if (kind == KN_KIND_POD) {
+        const KnPod *pod = kn_store_lookup(store, KN_KIND_POD, ns, name);
+
+        if (pod == NULL)
+            fail(run, "error: error from server (NotFound): pods \"%s\" not found in namespace \"%s\"", name, ns);
+        else
+            pod_logs(run, &args, pod, tail, has_tail);
+        return;
+    }
+
+    gpointer object = kn_store_lookup(store, kind, ns, name);
+    const KnLabels *selector = NULL;
+
+    if (object == NULL) {
+        not_found(run, kind, name);
+        return;
+    }
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        selector = ((KnDeployment *) object)->selector;
+        break;
+    case KN_KIND_REPLICA_SET:
+        selector = ((KnReplicaSet *) object)->selector;
+        break;
+    case KN_KIND_STATEFUL_SET:
+        selector = ((KnStatefulSet *) object)->selector;
+        break;
+    case KN_KIND_DAEMON_SET:
+        selector = ((KnDaemonSet *) object)->selector;
+        break;
+    case KN_KIND_SERVICE:
+        selector = ((KnService *) object)->spec.selector;
+        break;
+    default:
+        fail(run, "error: cannot get the logs from %s", kn_store_resource_name(kind));
+        return;
+    }
+
+    g_autoptr(GPtrArray) all = kn_store_list(store, KN_KIND_POD, ns);
+
+    for (guint i = 0; i < all->len; i++) {
+        const KnPod *pod = all->pdata[i];
+
+        if (selector != NULL && kn_labels_size(selector) > 0 && kn_labels_match(pod->meta.labels, selector))
+            g_ptr_array_add(pods, (gpointer) pod);
+    }
+    if (pods->len == 0) {
+        fail(run, "error: timed out waiting for the condition");
+        return;
+    }
+    g_ptr_array_sort(pods, compare_by_logging);
+    if (pods->len > 1)
+        g_string_append_printf(run->result.err, "Found %u pods, using pod/%s\n", pods->len,
+                               ((const KnPod *) pods->pdata[0])->meta.name);
+    pod_logs(run, &args, pods->pdata[0], tail, has_tail);
+}
+
 /* get with several types: for each, its objects (named, or those the
  * selector takes) as a table of its own, names prefixed with the kind,
  * a blank line between tables (get.go's separator), "No resources found"
@@ -2459,6 +2665,13 @@ kn_kubectl_set_workdir(KnKubectl *kubectl, const char *workdir)
 }
 
 void
+kn_kubectl_set_logs(KnKubectl *kubectl, KnKubectlLogs logs, gpointer user_data)
+{
+    kubectl->logs = logs;
+    kubectl->logs_data = user_data;
+}
+
+void
 kn_kubectl_free(KnKubectl *kubectl)
 {
     if (kubectl == NULL)
@@ -2518,6 +2731,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         cmd_rollout(run, words);
     } else if (strcmp(words[0], "wait") == 0) {
         cmd_wait(run, words);
+    } else if (strcmp(words[0], "logs") == 0) {
+        cmd_logs(run, words);
     } else {
         fail(run, "error: unknown command \"%s\" for \"kubectl\"", words[0]);
     }

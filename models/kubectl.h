@@ -30,6 +30,14 @@ void kn_kubectl_free(KnKubectl *kubectl);                  /* accepts NULL */
  * default); a scenario's own folder. */
 void kn_kubectl_set_workdir(KnKubectl *kubectl, const char *workdir);
 
+/* What the kubelet has of a container's output, for `kubectl logs`:
+ * borrowed text, or NULL when knetsim does not model what it prints. */
+typedef const char *(*KnKubectlLogs)(const KnPod *pod, const KnContainer *container, gpointer user_data);
+
+/* Where `kubectl logs` reads containers' output; without it every
+ * container's output is "not simulated". */
+void kn_kubectl_set_logs(KnKubectl *kubectl, KnKubectlLogs logs, gpointer user_data);
+
 /* Runs `kubectl COMMAND_LINE` ('command_line' without the word kubectl,
  * split as a POSIX shell splits words).  'stdin_text' is what a pipe or
  * heredoc feeds it (for `apply -f -`), or NULL.  'done' is called once, on

@@ -155,6 +155,7 @@ struct KnNetns {
     KnResolvConf *resolv_conf;   /* the resolver's reading of /etc/resolv.conf, or NULL */
     KnNetns *shares;             /* a hostNetwork pod: the node whose network it uses */
     GStrv environ;               /* a pod's container environment ("NAME=value"), or NULL */
+    GString *logs;               /* what a pod's container printed (kubectl logs), or NULL */
 };
 
 #define NETNS_ALIGN 128
@@ -508,6 +509,8 @@ netns_free(gpointer data)
     kn_nodelocaldns_free(ns->node_cache);
     kn_resolvconf_free(ns->resolv_conf);
     g_strfreev(ns->environ);
+    if (ns->logs != NULL)
+        g_string_free(ns->logs, TRUE);
     if (ns->cache_queries != NULL)
         g_hash_table_unref(ns->cache_queries);
     if (ns->apps != NULL)
@@ -2061,8 +2064,10 @@ static void node_cache_tcp(KnNet *net, Tcb *tcb);
 static KnCoreDns *pod_coredns(KnNet *net, KnNetns *ns);
 /* The answer of the application on 'port' to 'request' (a complete
  * request); NULL if it does not answer.  New reference. */
+#define CONTAINER_LOG_MAX (10 * 1024 * 1024)   /* the kubelet's containerLogMaxSize */
+
 static GBytes *app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
-                          const KnAddr *client, guint16 client_port);
+                          const KnAddr *client, guint16 client_port, gboolean probe);
 /* Whether 'request' holds a whole request for the application on 'port'. */
 static gboolean app_request_complete(GBytes *request);
 
@@ -2656,7 +2661,7 @@ tcp_server_input(Tcb *tcb, const KnPacket *packet)
             node_cache_tcp(net, tcb);
         } else if (!tcb->answered && app_request_complete(request)) {
             g_autoptr(GBytes) answer = app_answer(net, tcb->ns, KN_IPPROTO_TCP, tcb->lport, request,
-                                                  &tcb->remote, tcb->rport);
+                                                  &tcb->remote, tcb->rport, FALSE);
 
             tcb->answered = TRUE;
             if (TRACING(net)) {
@@ -3017,7 +3022,7 @@ udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
             answer = upstream_answer(net, g_bytes_get_data(request, NULL), g_bytes_get_size(request));
         else
             answer = app_answer(net, ns, KN_IPPROTO_UDP, packet->dport, request, &packet->src,
-                                packet->sport);
+                                packet->sport, FALSE);
         if (answer == NULL)
             return;
         reply = kn_packet_new();
@@ -4055,7 +4060,7 @@ app_request_complete(GBytes *request)
 
 static GBytes *
 app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
-           const KnAddr *client, guint16 client_port)
+           const KnAddr *client, guint16 client_port, gboolean probe)
 {
     const App *app;
 
@@ -4073,6 +4078,18 @@ app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
         .client_port = client_port, .server = ns->addr, .server_port = port,
         .now = kn_sim_now(net->sim), .started = ns->start_time, .epoch = KN_IMAGES_EPOCH,
     };
+
+    /* The container's output: the kubelet's probes, which run once here
+     * where the kubelet would repeat them every periodSeconds, stay out.
+     * The kubelet rotates a container's log past containerLogMaxSize
+     * (10 MiB), and kubectl logs reads the new file only. */
+    if (!probe) {
+        if (ns->logs == NULL)
+            ns->logs = g_string_new(NULL);
+        else if (ns->logs->len > CONTAINER_LOG_MAX)
+            g_string_truncate(ns->logs, 0);
+        context.log = ns->logs;
+    }
 
     return kn_images_serve(app->image, &app->listener, request, &context);
 }
@@ -4313,7 +4330,7 @@ kn_net_probe(const KnPod *pod, const KnContainer *container, char **message, gpo
                                             probe->path != NULL ? probe->path : "/", ip, port);
     g_autoptr(GBytes) request = g_bytes_new(text, strlen(text));
     KnAddr kubelet = ns->node->cni0_addr;
-    g_autoptr(GBytes) answer = app_answer(net, ns, KN_IPPROTO_TCP, port, request, &kubelet, 40000);
+    g_autoptr(GBytes) answer = app_answer(net, ns, KN_IPPROTO_TCP, port, request, &kubelet, 40000, TRUE);
     gsize length = 0;
     const char *data = answer != NULL ? g_bytes_get_data(answer, &length) : NULL;
     guint status = data != NULL && length > 12 ? (guint) g_ascii_strtoull(data + 9, NULL, 10) : 0;
@@ -4466,4 +4483,21 @@ const char *const *
 kn_netns_environ(const KnNetns *ns)
 {
     return ns != NULL ? (const char *const *) ns->environ : NULL;
+}
+
+const char *
+kn_net_container_logs(KnNet *net, const KnPod *pod, const KnContainer *container)
+{
+    g_return_val_if_fail(net != NULL && pod != NULL && container != NULL, NULL);
+
+    const KnImage *image = kn_images_lookup(NULL, container->image);
+    KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+    gboolean nginx = image != NULL && image->n_listeners > 0 && image->listeners[0].server == KN_SERVER_NGINX;
+    const char *program = container->command->len > 0 ? container->command->pdata[0] : NULL;
+
+    /* nginx as the image runs it prints its access log; sleep prints
+     * nothing; any other program's output is not modelled. */
+    if (!(program == NULL ? nginx || image == NULL || image->n_listeners == 0 : strcmp(program, "sleep") == 0))
+        return NULL;
+    return ns != NULL && ns->logs != NULL ? ns->logs->str : "";
 }

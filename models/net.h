@@ -71,6 +71,12 @@ const char *kn_netns_namespace(const KnNetns *ns); /* a pod's namespace; NULL ot
  * variables among them; a node's or host's as `docker exec` gives it.
  * Borrowed. */
 const char *const *kn_netns_environ(const KnNetns *ns);
+/* What `kubectl logs` shows of 'container' of 'pod': the nginx access log
+ * lines of the requests it answered, "" for a container that prints
+ * nothing (sleep); NULL when knetsim does not model what its program
+ * prints (agnhost, CoreDNS, any other command).  Simplified: nginx's
+ * start-up lines are left out.  Borrowed. */
+const char *kn_net_container_logs(KnNet *net, const KnPod *pod, const KnContainer *container);
 /* The node a pod runs on, or the node itself; NULL for an outside host. */
 KnNetns *kn_netns_node(KnNetns *ns);
 /* The interface processes in 'ns' use (borrowed, lives with 'ns'). */

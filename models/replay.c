@@ -327,6 +327,13 @@ on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
     step_done(replay, step, 0);
 }
 
+/* `kubectl logs` reads what the data path's containers printed. */
+static const char *
+container_logs(const KnPod *pod, const KnContainer *container, gpointer user_data)
+{
+    return kn_net_container_logs(user_data, pod, container);
+}
+
 /*****************************************************************************/
 /* Commands in pods, on nodes and on outside hosts. */
 
@@ -691,6 +698,7 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     g_autofree char *workdir = g_path_get_dirname(scenario->file);
 
     kn_kubectl_set_workdir(replay.kubectl, workdir);
+    kn_kubectl_set_logs(replay.kubectl, container_logs, replay.net);
 
     for (guint i = 0; i < scenario->nodes->len; i++)
         g_string_append_printf(nodes, "%s%s", i > 0 ? ", " : "",

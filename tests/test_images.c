@@ -7,6 +7,8 @@
 #include "models/images.h"
 #include "sim/packet.h"
 
+static GString *serve_log;       /* where serve() has servers log, or NULL */
+
 static char *
 serve(const char *reference, const char *const *args, guint8 proto, const char *request,
       KnTime now)
@@ -16,6 +18,7 @@ serve(const char *reference, const char *const *args, guint8 proto, const char *
     g_autoptr(GBytes) bytes = g_bytes_new(request, strlen(request));
     KnImageServeContext context = { 0 };
 
+    context.log = serve_log;
     context.reference = reference;
     context.hostname = "web-7d9c5-abcde";
     kn_addr_parse("10.244.1.5", &context.client);
@@ -178,6 +181,30 @@ test_images_nginx_versions_change_headers(void **state)
                         "Connection: close\r\nETag: \"66ba1a4d-267\"\r\nAccept-Ranges: bytes\r\n\r\n");
 }
 
+/* The docker image's access log: log_format main, the body bytes it
+ * sent (none for HEAD), the request line as sent, "-" for headers it did
+ * not get. */
+static void
+test_images_nginx_access_log(void **state)
+{
+    g_autoptr(GString) log = g_string_new(NULL);
+
+    (void) state;
+    serve_log = log;
+    g_free(serve("nginx:1.27", NULL, KN_IPPROTO_TCP,
+                 "GET / HTTP/1.1\r\nHost: web\r\nUser-Agent: curl/8.7.1\r\nAccept: */*\r\n\r\n", 65 * KN_SEC));
+    g_free(serve("nginx:1.27", NULL, KN_IPPROTO_TCP,
+                 "HEAD /nope HTTP/1.1\r\nHost: web\r\nReferer: http://a/\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n",
+                 3600 * KN_SEC));
+    g_free(serve("nginx:1.27", NULL, KN_IPPROTO_TCP, "hello\r\n\r\n", 0));
+    serve_log = NULL;
+    assert_string_equal(log->str,
+        "10.244.1.5 - - [02/Jun/2025:10:01:05 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"curl/8.7.1\" \"-\"\n"
+        "10.244.1.5 - - [02/Jun/2025:11:00:00 +0000] \"HEAD /nope HTTP/1.1\" 404 0 \"http://a/\" \"-\" "
+        "\"1.2.3.4\"\n"
+        "10.244.1.5 - - [02/Jun/2025:10:00:00 +0000] \"hello\" 400 157 \"-\" \"-\" \"-\"\n");
+}
+
 static void
 test_images_nginx_answers_404_and_405(void **state)
 {
@@ -261,6 +288,7 @@ main(void)
         cmocka_unit_test(test_images_nginx_serves_its_welcome_page),
         cmocka_unit_test(test_images_nginx_versions_change_headers),
         cmocka_unit_test(test_images_nginx_answers_404_and_405),
+        cmocka_unit_test(test_images_nginx_access_log),
         cmocka_unit_test(test_images_netexec_answers_its_endpoints),
         cmocka_unit_test(test_images_netexec_udp_commands),
     };

@@ -739,6 +739,51 @@ test_kubectl_get_several_types(void **state)
     assert_string_equal(f->err, "No resources found in default namespace.\n");
 }
 
+/* A container's output as the kubelet would have it: three lines for
+ * nginx, nothing for sleep, unknown for anything else. */
+static const char *
+fake_logs(const KnPod *pod, const KnContainer *container, gpointer user_data)
+{
+    (void) pod;
+    (void) user_data;
+    if (g_str_has_prefix(container->image, "nginx"))
+        return "one\ntwo\nthree\n";
+    return container->command->len > 0 && strcmp(container->command->pdata[0], "sleep") == 0 ? "" : NULL;
+}
+
+/* logs.go: a pod, or one pod of a workload ("Found N pods, using ..."),
+ * or every pod a selector takes (10 lines each unless --tail); --prefix;
+ * kubectl's errors for a missing or starting pod. */
+static void
+test_kubectl_logs(void **state)
+{
+    Fixture *f = *state;
+
+    kn_kubectl_set_logs(f->kubectl, fake_logs, NULL);
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=2");
+    kubectl(f, "run client --image=nicolaka/netshoot -- sleep infinity");
+    kubectl(f, "run other --image=registry.k8s.io/e2e-test-images/agnhost:2.53 -- netexec");
+    assert_int_equal(kubectl(f, "logs client"), 1);
+    assert_true(g_str_has_prefix(f->err, "Error from server (BadRequest): container \"client\" in pod \"client\" "
+                                         "is waiting to start: ContainerCreating\n"));
+    kubectl(f, "rollout status deployment/web");
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 5 * KN_SEC);
+    assert_int_equal(kubectl(f, "logs client"), 0);
+    assert_string_equal(f->out, "");
+    assert_int_equal(kubectl(f, "logs deploy/web --tail=2"), 0);
+    assert_string_equal(f->out, "two\nthree\n");
+    assert_true(g_str_has_prefix(f->err, "Found 2 pods, using pod/web-"));
+    assert_int_equal(kubectl(f, "logs -l app=web --prefix --tail=1"), 0);
+    assert_true(g_str_has_prefix(f->out, "[pod/web-"));
+    assert_non_null(strstr(f->out, "/nginx] three\n[pod/web-"));
+    assert_int_equal(kubectl(f, "logs other"), 126);
+    assert_int_equal(kubectl(f, "logs nothere"), 1);
+    assert_string_equal(f->err, "error: error from server (NotFound): pods \"nothere\" not found in namespace "
+                                "\"default\"\n");
+    assert_int_equal(kubectl(f, "logs -l app=none"), 0);
+    assert_string_equal(f->err, "No resources found in default namespace.\n");
+}
+
 static void
 test_kubectl_bad_usage_gives_kubectls_errors(void **state)
 {
@@ -801,6 +846,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_set_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_run_expose, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_get_several_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_logs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_history_undo_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
