@@ -489,9 +489,10 @@ cut_line(char *line)
     return next;
 }
 
-/* Parses the request line and headers; FALSE if they are not HTTP/1.x. */
+/* Parses the request line and headers; FALSE if they are not HTTP/1.x.
+ * The headers an access log shows only if 'for_log'. */
 static gboolean
-http_request_parse(GBytes *bytes, HttpRequest *request)
+http_request_parse(GBytes *bytes, HttpRequest *request, gboolean for_log)
 {
     gsize size = 0;
     const char *data = bytes != NULL ? g_bytes_get_data(bytes, &size) : NULL;
@@ -534,11 +535,11 @@ http_request_parse(GBytes *bytes, HttpRequest *request)
         *colon = '\0';
         if (colon - line == 4 && g_ascii_strcasecmp(line, "Host") == 0)
             request->has_host = TRUE;
-        else if (g_ascii_strcasecmp(line, "User-Agent") == 0)
+        else if (for_log && colon - line == 10 && g_ascii_strcasecmp(line, "User-Agent") == 0)
             request->user_agent = g_strstrip(colon + 1);
-        else if (g_ascii_strcasecmp(line, "Referer") == 0)
+        else if (for_log && colon - line == 7 && g_ascii_strcasecmp(line, "Referer") == 0)
             request->referer = g_strstrip(colon + 1);
-        else if (g_ascii_strcasecmp(line, "X-Forwarded-For") == 0)
+        else if (for_log && colon - line == 15 && g_ascii_strcasecmp(line, "X-Forwarded-For") == 0)
             request->forwarded_for = g_strstrip(colon + 1);
         else if (colon - line == 10 && g_ascii_strcasecmp(line, "Connection") == 0) {
             const char *value = g_strstrip(colon + 1);
@@ -783,7 +784,7 @@ serve_nginx(GBytes *bytes, const KnImageServeContext *context, const char *versi
     gboolean head;
 
     kn_images_http_date(unix_now(context), date);
-    if (!http_request_parse(bytes, &request) || (request.minor == 1 && !request.has_host)) {
+    if (!http_request_parse(bytes, &request, context->log != NULL) || (request.minor == 1 && !request.has_host)) {
         nginx_error(out, version, date, 400, "Bad Request", TRUE, FALSE);
         nginx_access_log(context, &request, line, 400, body_length(out));
         http_request_clear(&request);
@@ -974,7 +975,7 @@ serve_netexec_http(GBytes *bytes, const KnImageServeContext *context)
     gboolean head;
 
     kn_images_http_date(unix_now(context), date);
-    if (!http_request_parse(bytes, &request)) {
+    if (!http_request_parse(bytes, &request, FALSE)) {
         g_string_append(out, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; "
                         "charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
         http_request_clear(&request);
@@ -1049,7 +1050,7 @@ serve_coredns_http(GBytes *bytes, const KnImageServeContext *context)
     gboolean head, ok;
 
     kn_images_http_date(unix_now(context), date);
-    if (!http_request_parse(bytes, &request)) {
+    if (!http_request_parse(bytes, &request, FALSE)) {
         g_string_append(out, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; "
                         "charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
         http_request_clear(&request);

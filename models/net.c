@@ -4079,11 +4079,12 @@ app_answer(KnNet *net, KnNetns *ns, guint8 proto, guint16 port, GBytes *request,
         .now = kn_sim_now(net->sim), .started = ns->start_time, .epoch = KN_IMAGES_EPOCH,
     };
 
-    /* The container's output: the kubelet's probes, which run once here
+    /* The container's output (nginx's access log; the other servers'
+     * output is not modelled): the kubelet's probes, which run once here
      * where the kubelet would repeat them every periodSeconds, stay out.
      * The kubelet rotates a container's log past containerLogMaxSize
      * (10 MiB), and kubectl logs reads the new file only. */
-    if (!probe) {
+    if (!probe && app->listener.server == KN_SERVER_NGINX) {
         if (ns->logs == NULL)
             ns->logs = g_string_new(NULL);
         else if (ns->logs->len > CONTAINER_LOG_MAX)
