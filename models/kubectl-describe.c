@@ -604,6 +604,12 @@ describe_containers(GString *w, const char *label, const KnPodSpec *spec, const 
             g_string_append_printf(ports, "%s%u/%s", j > 0 ? ", " : "", p->container_port,
                                    kn_protocol_name(p->protocol));
             g_string_append_printf(host_ports, "%s0/%s", j > 0 ? ", " : "", kn_protocol_name(p->protocol));
+            /* describeContainerPorts and describeContainerHostPorts both
+             * name the port after it: a named targetPort points at it. */
+            if (p->name != NULL && p->name[0] != '\0') {
+                g_string_append_printf(ports, " (%s)", p->name);
+                g_string_append_printf(host_ports, " (%s)", p->name);
+            }
         }
         if (strchr(ports->str, ',') != NULL)
             wr(w, 2, "Ports:\t%s\n", ports->str);

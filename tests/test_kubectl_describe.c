@@ -412,6 +412,86 @@ test_kubectl_describe_pod(void **state)
         "Events:                       <none>\n");
 }
 
+/* The containers of a pod with no node yet: no status, so no Container ID,
+ * State or Ready.  Built for the tests below. */
+static KnPod *
+pending_pod(KnContainer *c)
+{
+    KnPod *pod = kn_pod_new();
+
+    g_ptr_array_add(pod->spec.containers, c);
+    pod->phase = KN_POD_PENDING;
+    return pod;
+}
+
+static KnContainer *
+container(const char *name, const char *image)
+{
+    KnContainer *c = kn_container_new();
+
+    c->name = g_strdup(name);
+    c->image = g_strdup(image);
+    return c;
+}
+
+static void
+add_port(KnContainer *c, const char *name, guint number)
+{
+    KnContainerPort *port = kn_container_port_new();
+
+    port->name = g_strdup(name);
+    port->container_port = number;
+    g_ptr_array_add(c->ports, port);
+}
+
+/* Cuts the lines from the one starting with 'from' up to, not including,
+ * the one starting with 'to', out of a describe text. */
+static char *
+lines_between(const char *text, const char *from, const char *to)
+{
+    const char *start = strstr(text, from);
+    const char *end = start != NULL ? strstr(start, to) : NULL;
+
+    assert_non_null(start);
+    assert_non_null(end);
+    return g_strndup(start, (gsize) (end - start));
+}
+
+/* describeContainerPorts, describeContainerHostPorts: a named port is
+ * "80/TCP (http)", in both lines. */
+static void
+test_kubectl_describe_pod_named_ports(void **state)
+{
+    Fixture *f = *state;
+    KnContainer *c = container("web", "nginx:1.27");
+
+    add_port(c, "http", 80);
+    add_port(c, NULL, 8080);
+    add_port(c, "metrics", 9090);
+
+    KnPod *pod = add(f, KN_KIND_POD, pending_pod(c), "default", "web");
+    g_autofree char *got = describe(f, KN_KIND_POD, pod, 0);
+    g_autofree char *part = lines_between(got, "Containers:", "Conditions:");
+
+    assert_string_equal(part,
+        "Containers:\n"
+        "  web:\n"
+        "    Image:        nginx:1.27\n"
+        "    Ports:        80/TCP (http), 8080/TCP, 9090/TCP (metrics)\n"
+        "    Host Ports:   0/TCP (http), 0/TCP, 0/TCP (metrics)\n"
+        "    Environment:  <none>\n"
+        "    Mounts:       <none>\n");
+
+    KnContainer *one = container("web", "nginx:1.27");
+
+    add_port(one, "http", 80);
+    pod = add(f, KN_KIND_POD, pending_pod(one), "default", "web-2");
+    g_free(got);
+    got = describe(f, KN_KIND_POD, pod, 0);
+    assert_non_null(strstr(got, "    Port:         80/TCP (http)\n"
+                                "    Host Port:    0/TCP (http)\n"));
+}
+
 /*****************************************************************************/
 /* Deployment: describeDeployment, DescribePodTemplate (containers under
  * "  Containers:" with a one-space name indent), printReplicaSetsByLabels. */
@@ -632,6 +712,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_headless_service, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_endpoint_slice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_node, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_separates_objects, setup, teardown),
