@@ -492,6 +492,72 @@ test_kubectl_describe_pod_named_ports(void **state)
                                 "    Host Port:    0/TCP (http)\n"));
 }
 
+/* describeResources (limits, then requests) and qos.GetPodQOS: a pod's
+ * limits without requests are its requests too (SetDefaults_Pod), which
+ * makes it Guaranteed. */
+static void
+test_kubectl_describe_pod_resources(void **state)
+{
+    Fixture *f = *state;
+    KnContainer *c = container("web", "nginx:1.27");
+
+    kn_labels_set(c->limits, "cpu", "500m");
+    kn_labels_set(c->limits, "memory", "128Mi");
+
+    KnPod *pod = add(f, KN_KIND_POD, pending_pod(c), "default", "web");
+    g_autofree char *got = describe(f, KN_KIND_POD, pod, 0);
+    g_autofree char *part = lines_between(got, "Containers:", "Conditions:");
+
+    assert_string_equal(part,
+        "Containers:\n"
+        "  web:\n"
+        "    Image:      nginx:1.27\n"
+        "    Port:       <none>\n"
+        "    Host Port:  <none>\n"
+        "    Limits:\n"
+        "      cpu:     500m\n"
+        "      memory:  128Mi\n"
+        "    Requests:\n"
+        "      cpu:        500m\n"
+        "      memory:     128Mi\n"
+        "    Environment:  <none>\n"
+        "    Mounts:       <none>\n");
+    assert_non_null(strstr(got, "QoS Class:       Guaranteed\n"));
+
+    /* Less requested than limited, or a resource not limited: Burstable. */
+    KnContainer *less = container("web", "nginx:1.27");
+
+    kn_labels_set(less->requests, "cpu", "0.25");
+    kn_labels_set(less->limits, "cpu", "500m");
+    kn_labels_set(less->limits, "memory", "128Mi");
+    pod = add(f, KN_KIND_POD, pending_pod(less), "default", "web-2");
+    g_free(got);
+    got = describe(f, KN_KIND_POD, pod, 0);
+    assert_non_null(strstr(got, "QoS Class:       Burstable\n"));
+
+    KnContainer *cpu_only = container("web", "nginx:1.27");
+
+    kn_labels_set(cpu_only->requests, "cpu", "1");
+    kn_labels_set(cpu_only->limits, "cpu", "1000m");
+    pod = add(f, KN_KIND_POD, pending_pod(cpu_only), "default", "web-3");
+    g_free(got);
+    got = describe(f, KN_KIND_POD, pod, 0);
+    assert_non_null(strstr(got, "QoS Class:       Burstable\n"));
+
+    /* Equal sums in other spellings; zero quantities do not count. */
+    KnContainer *both = container("web", "nginx:1.27");
+
+    kn_labels_set(both->requests, "cpu", "1");
+    kn_labels_set(both->requests, "memory", "1Gi");
+    kn_labels_set(both->limits, "cpu", "1000m");
+    kn_labels_set(both->limits, "memory", "1024Mi");
+    kn_labels_set(both->limits, "ephemeral-storage", "0");
+    pod = add(f, KN_KIND_POD, pending_pod(both), "default", "web-4");
+    g_free(got);
+    got = describe(f, KN_KIND_POD, pod, 0);
+    assert_non_null(strstr(got, "QoS Class:       Guaranteed\n"));
+}
+
 /*****************************************************************************/
 /* Deployment: describeDeployment, DescribePodTemplate (containers under
  * "  Containers:" with a one-space name indent), printReplicaSetsByLabels. */
@@ -713,6 +779,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_endpoint_slice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_resources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_node, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_separates_objects, setup, teardown),
