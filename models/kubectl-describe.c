@@ -16,15 +16,18 @@
  *   describeEndpointSliceV1, describeEndpoints, describePod
  *   (describeContainers, DescribeProbe, describePodIPs, describeVolumes,
  *   printPodTolerationsMultiline), describeDeployment (DescribePodTemplate,
- *   printReplicaSetsByLabels), describeNode (findNodeRoles,
- *   printNodeTaintsMultiline, describeNodeLease);
+ *   printReplicaSetsByLabels), describeReplicaSet
+ *   (getPodStatusForController), describeNode (findNodeRoles,
+ *   printNodeTaintsMultiline, describeNodeLease), describeNamespace and
+ *   ConfigMapDescriber;
  * - printLabelsMultiline and printAnnotationsMultiline (sorted keys,
  *   kubectl.kubernetes.io/last-applied-configuration skipped, values longer
  *   than 140 bytes folded), time.RFC1123Z in UTC, DescribeEvents with no
  *   events ("Events:  <none>": knetsim records none yet);
  * - pkg/cmd/describe: the second and later objects are written after
  *   "\n\n", and a kind without a describer fails with "no description has
- *   been implemented for GROUP/VERSION, Kind=KIND".
+ *   been implemented for GROUP/VERSION, Kind=KIND".  kubectl has describers
+ *   for StatefulSets and DaemonSets too; knetsim not yet, so it fails so.
  *
  * What knetsim does not model is printed as kubectl prints it when the API
  * leaves it out, as -o yaml (kubectl-print.c) shows the object:
@@ -1014,6 +1017,84 @@ describe_deployment(GString *w, const KnDeployment *d, KnStore *store)
 }
 
 /*****************************************************************************/
+/* ReplicaSet: describeReplicaSet. */
+
+static void
+describe_replica_set(GString *w, const KnReplicaSet *rs, KnStore *store)
+{
+    g_autofree char *selector = kn_labels_to_string(rs->selector);
+    guint phases[KN_POD_FAILED + 1] = { 0 };
+
+    /* getPodStatusForController: the pods this ReplicaSet controls, by
+     * phase (kubectl lists by selector, then keeps those whose controller
+     * is the ReplicaSet). */
+    if (store != NULL && rs->meta.uid != NULL) {
+        g_autoptr(GPtrArray) pods = kn_store_list_owned(store, KN_KIND_POD, rs->meta.uid);
+
+        for (guint i = 0; i < pods->len; i++) {
+            const KnPod *pod = pods->pdata[i];
+
+            if (pod->phase <= KN_POD_FAILED)
+                phases[pod->phase]++;
+        }
+    }
+
+    wr(w, 0, "Name:\t%s\n", rs->meta.name);
+    wr(w, 0, "Namespace:\t%s\n", rs->meta.namespace != NULL ? rs->meta.namespace : "");
+    wr(w, 0, "Selector:\t%s\n", selector);
+    labels_multiline(w, "Labels", rs->meta.labels);
+    annotations_multiline(w, "Annotations", rs->meta.annotations);
+    if (rs->meta.owner.name != NULL)
+        wr(w, 0, "Controlled By:\t%s/%s\n", kn_kind_name(rs->meta.owner.kind), rs->meta.owner.name);
+    wr(w, 0, "Replicas:\t%u current / %u desired\n", rs->status_replicas, rs->replicas);
+    wr(w, 0, "Pods Status:\t");
+    wr(w, 0, "%u Running / %u Waiting / %u Succeeded / %u Failed\n", phases[KN_POD_RUNNING],
+       phases[KN_POD_PENDING], phases[KN_POD_SUCCEEDED], phases[KN_POD_FAILED]);
+    describe_pod_template(w, &rs->template);
+    events_none(w);
+}
+
+/*****************************************************************************/
+/* Namespace and ConfigMap: describeNamespace, ConfigMapDescriber. */
+
+static void
+describe_namespace(GString *w, const KnNamespace *ns)
+{
+    wr(w, 0, "Name:\t%s\n", ns->meta.name);
+    labels_multiline(w, "Labels", ns->meta.labels);
+    annotations_multiline(w, "Annotations", ns->meta.annotations);
+    wr(w, 0, "Status:\t%s\n", ns->terminating ? "Terminating" : "Active");
+    /* DescribeResourceQuotas and DescribeLimitRanges with the empty lists
+     * the API server gives: knetsim has neither kind.  No events either:
+     * describeNamespace prints none. */
+    wr(w, 0, "\n");
+    wr(w, 0, "No resource quota.\n");
+    wr(w, 0, "\n");
+    wr(w, 0, "No LimitRange resource.\n");
+}
+
+static void
+describe_config_map(GString *w, const KnConfigMap *cm)
+{
+    wr(w, 0, "Name:\t%s\n", cm->meta.name);
+    wr(w, 0, "Namespace:\t%s\n", cm->meta.namespace != NULL ? cm->meta.namespace : "");
+    labels_multiline(w, "Labels", cm->meta.labels);
+    annotations_multiline(w, "Annotations", cm->meta.annotations);
+    /* kubectl ranges over the Data map, in Go's random order; knetsim
+     * keeps the keys sorted, as -o yaml prints them. */
+    wr(w, 0, "\nData\n====\n");
+    for (guint i = 0; i < kn_labels_size(cm->data); i++) {
+        wr(w, 0, "%s:\n----\n", kn_labels_key(cm->data, i));
+        wr(w, 0, "%s\n", kn_labels_value(cm->data, i));
+        wr(w, 0, "\n");
+    }
+    /* knetsim keeps no binaryData. */
+    wr(w, 0, "\nBinaryData\n====\n");
+    wr(w, 0, "\n");
+    events_none(w);
+}
+
+/*****************************************************************************/
 /* Node: describeNode. */
 
 /* Taint.ToString */
@@ -1139,7 +1220,10 @@ kn_kubectl_describe(KnKind kind, const GPtrArray *objects, KnStore *store, KnTim
     case KN_KIND_ENDPOINTS:
     case KN_KIND_POD:
     case KN_KIND_DEPLOYMENT:
+    case KN_KIND_REPLICA_SET:
     case KN_KIND_NODE:
+    case KN_KIND_NAMESPACE:
+    case KN_KIND_CONFIG_MAP:
         break;
     default: {
         /* Describer(): GroupVersionKind.String() is "group/version, Kind=K",
@@ -1172,8 +1256,17 @@ kn_kubectl_describe(KnKind kind, const GPtrArray *objects, KnStore *store, KnTim
         case KN_KIND_DEPLOYMENT:
             describe_deployment(text, object, store);
             break;
+        case KN_KIND_REPLICA_SET:
+            describe_replica_set(text, object, store);
+            break;
         case KN_KIND_NODE:
             describe_node(text, object, now);
+            break;
+        case KN_KIND_NAMESPACE:
+            describe_namespace(text, object);
+            break;
+        case KN_KIND_CONFIG_MAP:
+            describe_config_map(text, object);
             break;
         default:
             g_assert_not_reached();

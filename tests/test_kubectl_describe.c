@@ -637,6 +637,145 @@ test_kubectl_describe_deployment(void **state)
 }
 
 /*****************************************************************************/
+/* ReplicaSet, Namespace, ConfigMap: describeReplicaSet (Pods Status counts
+ * the pods the ReplicaSet controls, by phase), describeNamespace (no quota,
+ * no limit range), ConfigMapDescriber (each key, "----", its value). */
+
+static KnPod *
+owned_pod(const KnReplicaSet *rs, KnPodPhase phase)
+{
+    KnPod *pod = pending_pod(container("web", "nginx:1.27"));
+
+    pod->phase = phase;
+    pod->meta.owner.kind = KN_KIND_REPLICA_SET;
+    pod->meta.owner.name = g_strdup(rs->meta.name);
+    pod->meta.owner.uid = g_strdup(rs->meta.uid);
+    return pod;
+}
+
+static void
+test_kubectl_describe_replica_set(void **state)
+{
+    Fixture *f = *state;
+    KnReplicaSet *rs = kn_replica_set_new();
+    KnContainer *c = container("web", "nginx:1.27");
+
+    add_port(c, "http", 80);
+    g_ptr_array_add(rs->template.spec.containers, c);
+    rs->replicas = 3;
+    rs->status_replicas = 2;
+    kn_labels_set(rs->selector, "app", "web");
+    kn_labels_set(rs->selector, "pod-template-hash", "5d8f7c9b4");
+    kn_labels_set(rs->template.labels, "app", "web");
+    kn_labels_set(rs->template.labels, "pod-template-hash", "5d8f7c9b4");
+    kn_labels_set(rs->meta.labels, "app", "web");
+    kn_labels_set(rs->meta.labels, "pod-template-hash", "5d8f7c9b4");
+    kn_labels_set(rs->meta.annotations, "deployment.kubernetes.io/revision", "1");
+    rs->meta.owner.kind = KN_KIND_DEPLOYMENT;
+    rs->meta.owner.name = g_strdup("web");
+    rs->meta.owner.uid = g_strdup("0c1d2e3f-0000-4000-8000-000000000001");
+    add(f, KN_KIND_REPLICA_SET, rs, "default", "web-5d8f7c9b4");
+    add(f, KN_KIND_POD, owned_pod(rs, KN_POD_RUNNING), "default", "web-5d8f7c9b4-abcde");
+    add(f, KN_KIND_POD, owned_pod(rs, KN_POD_PENDING), "default", "web-5d8f7c9b4-fghij");
+    /* Not the ReplicaSet's: not counted. */
+    add(f, KN_KIND_POD, pending_pod(container("web", "nginx:1.27")), "default", "other");
+
+    g_autofree char *got = describe(f, KN_KIND_REPLICA_SET, rs, 5 * M);
+
+    assert_string_equal(got,
+        "Name:           web-5d8f7c9b4\n"
+        "Namespace:      default\n"
+        "Selector:       app=web,pod-template-hash=5d8f7c9b4\n"
+        "Labels:         app=web\n"
+        "                pod-template-hash=5d8f7c9b4\n"
+        "Annotations:    deployment.kubernetes.io/revision: 1\n"
+        "Controlled By:  Deployment/web\n"
+        "Replicas:       2 current / 3 desired\n"
+        "Pods Status:    1 Running / 1 Waiting / 0 Succeeded / 0 Failed\n"
+        "Pod Template:\n"
+        "  Labels:  app=web\n"
+        "           pod-template-hash=5d8f7c9b4\n"
+        "  Containers:\n"
+        "   web:\n"
+        "    Image:         nginx:1.27\n"
+        "    Port:          80/TCP (http)\n"
+        "    Host Port:     0/TCP (http)\n"
+        "    Environment:   <none>\n"
+        "    Mounts:        <none>\n"
+        "  Volumes:         <none>\n"
+        "  Node-Selectors:  <none>\n"
+        "  Tolerations:     <none>\n"
+        "Events:            <none>\n");
+}
+
+static void
+test_kubectl_describe_namespace(void **state)
+{
+    Fixture *f = *state;
+    KnNamespace *ns = kn_namespace_new();
+
+    kn_labels_set(ns->meta.labels, "kubernetes.io/metadata.name", "team-a");
+    add(f, KN_KIND_NAMESPACE, ns, NULL, "team-a");
+
+    g_autofree char *got = describe(f, KN_KIND_NAMESPACE, ns, 0);
+
+    assert_string_equal(got,
+        "Name:         team-a\n"
+        "Labels:       kubernetes.io/metadata.name=team-a\n"
+        "Annotations:  <none>\n"
+        "Status:       Active\n"
+        "\n"
+        "No resource quota.\n"
+        "\n"
+        "No LimitRange resource.\n");
+}
+
+static void
+test_kubectl_describe_config_map(void **state)
+{
+    Fixture *f = *state;
+    KnConfigMap *cm = kn_config_map_new();
+
+    kn_labels_set(cm->data, "Corefile", ".:53 {\n    forward . /etc/resolv.conf\n}\n");
+    kn_labels_set(cm->data, "mode", "iptables");
+    add(f, KN_KIND_CONFIG_MAP, cm, "kube-system", "coredns");
+
+    g_autofree char *got = describe(f, KN_KIND_CONFIG_MAP, cm, 0);
+
+    assert_string_equal(got,
+        "Name:         coredns\n"
+        "Namespace:    kube-system\n"
+        "Labels:       <none>\n"
+        "Annotations:  <none>\n"
+        "\n"
+        "Data\n"
+        "====\n"
+        "Corefile:\n"
+        "----\n"
+        ".:53 {\n"
+        "    forward . /etc/resolv.conf\n"
+        "}\n"
+        "\n"
+        "\n"
+        "mode:\n"
+        "----\n"
+        "iptables\n"
+        "\n"
+        "\n"
+        "BinaryData\n"
+        "====\n"
+        "\n"
+        "Events:  <none>\n");
+
+    KnConfigMap *empty = kn_config_map_new();
+
+    add(f, KN_KIND_CONFIG_MAP, empty, "default", "empty");
+    g_free(got);
+    got = describe(f, KN_KIND_CONFIG_MAP, empty, 0);
+    assert_non_null(strstr(got, "Annotations:  <none>\n\nData\n====\n\nBinaryData\n====\n\nEvents:  <none>\n"));
+}
+
+/*****************************************************************************/
 /* Node: describeNode without the node-resource tables: findNodeRoles,
  * printNodeTaintsMultiline, describeNodeLease, System Info. */
 
@@ -760,12 +899,9 @@ test_kubectl_describe_unknown_kind_fails(void **state)
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GString) err = g_string_new(NULL);
 
-    assert_false(kn_kubectl_describe(KN_KIND_CONFIG_MAP, objects, f->store, 0, out, err));
+    assert_false(kn_kubectl_describe(KN_KIND_STATEFUL_SET, objects, f->store, 0, out, err));
     assert_string_equal(out->str, "");
-    assert_string_equal(err->str, "error: no description has been implemented for /v1, Kind=ConfigMap\n");
-    g_string_truncate(err, 0);
-    assert_false(kn_kubectl_describe(KN_KIND_REPLICA_SET, objects, f->store, 0, out, err));
-    assert_string_equal(err->str, "error: no description has been implemented for apps/v1, Kind=ReplicaSet\n");
+    assert_string_equal(err->str, "error: no description has been implemented for apps/v1, Kind=StatefulSet\n");
 }
 
 int
@@ -781,6 +917,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_resources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_replica_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_namespace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_config_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_node, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_separates_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_unknown_kind_fails, setup, teardown),
