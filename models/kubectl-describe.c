@@ -18,16 +18,16 @@
  *   printPodTolerationsMultiline), describeDeployment (DescribePodTemplate,
  *   printReplicaSetsByLabels), describeReplicaSet
  *   (getPodStatusForController), describeNode (findNodeRoles,
- *   printNodeTaintsMultiline, describeNodeLease), describeNamespace and
- *   ConfigMapDescriber;
+ *   printNodeTaintsMultiline, describeNodeLease), describeStatefulSet,
+ *   describeDaemonSet, describeNamespace and ConfigMapDescriber;
  * - printLabelsMultiline and printAnnotationsMultiline (sorted keys,
  *   kubectl.kubernetes.io/last-applied-configuration skipped, values longer
  *   than 140 bytes folded), time.RFC1123Z in UTC, DescribeEvents with no
  *   events ("Events:  <none>": knetsim records none yet);
  * - pkg/cmd/describe: the second and later objects are written after
  *   "\n\n", and a kind without a describer fails with "no description has
- *   been implemented for GROUP/VERSION, Kind=KIND".  kubectl has describers
- *   for StatefulSets and DaemonSets too; knetsim not yet, so it fails so.
+ *   been implemented for GROUP/VERSION, Kind=KIND" (every kind knetsim
+ *   keeps has one).
  *
  * What knetsim does not model is printed as kubectl prints it when the API
  * leaves it out, as -o yaml (kubectl-print.c) shows the object:
@@ -1019,17 +1019,16 @@ describe_deployment(GString *w, const KnDeployment *d, KnStore *store)
 /*****************************************************************************/
 /* ReplicaSet: describeReplicaSet. */
 
-static void
-describe_replica_set(GString *w, const KnReplicaSet *rs, KnStore *store)
+/* getPodStatusForController: the pods 'owner' controls, by phase (kubectl
+ * lists by selector, then keeps those whose controller is the owner), as
+ * the "Pods Status:" line shows them. */
+static char *
+pods_status(KnStore *store, const KnObjectMeta *owner)
 {
-    g_autofree char *selector = kn_labels_to_string(rs->selector);
     guint phases[KN_POD_FAILED + 1] = { 0 };
 
-    /* getPodStatusForController: the pods this ReplicaSet controls, by
-     * phase (kubectl lists by selector, then keeps those whose controller
-     * is the ReplicaSet). */
-    if (store != NULL && rs->meta.uid != NULL) {
-        g_autoptr(GPtrArray) pods = kn_store_list_owned(store, KN_KIND_POD, rs->meta.uid);
+    if (store != NULL && owner->uid != NULL) {
+        g_autoptr(GPtrArray) pods = kn_store_list_owned(store, KN_KIND_POD, owner->uid);
 
         for (guint i = 0; i < pods->len; i++) {
             const KnPod *pod = pods->pdata[i];
@@ -1038,6 +1037,15 @@ describe_replica_set(GString *w, const KnReplicaSet *rs, KnStore *store)
                 phases[pod->phase]++;
         }
     }
+    return g_strdup_printf("%u Running / %u Waiting / %u Succeeded / %u Failed", phases[KN_POD_RUNNING],
+                           phases[KN_POD_PENDING], phases[KN_POD_SUCCEEDED], phases[KN_POD_FAILED]);
+}
+
+static void
+describe_replica_set(GString *w, const KnReplicaSet *rs, KnStore *store)
+{
+    g_autofree char *selector = kn_labels_to_string(rs->selector);
+    g_autofree char *status = pods_status(store, &rs->meta);
 
     wr(w, 0, "Name:\t%s\n", rs->meta.name);
     wr(w, 0, "Namespace:\t%s\n", rs->meta.namespace != NULL ? rs->meta.namespace : "");
@@ -1048,9 +1056,61 @@ describe_replica_set(GString *w, const KnReplicaSet *rs, KnStore *store)
         wr(w, 0, "Controlled By:\t%s/%s\n", kn_kind_name(rs->meta.owner.kind), rs->meta.owner.name);
     wr(w, 0, "Replicas:\t%u current / %u desired\n", rs->status_replicas, rs->replicas);
     wr(w, 0, "Pods Status:\t");
-    wr(w, 0, "%u Running / %u Waiting / %u Succeeded / %u Failed\n", phases[KN_POD_RUNNING],
-       phases[KN_POD_PENDING], phases[KN_POD_SUCCEEDED], phases[KN_POD_FAILED]);
+    wr(w, 0, "%s\n", status);
     describe_pod_template(w, &rs->template);
+    events_none(w);
+}
+
+/*****************************************************************************/
+/* StatefulSet and DaemonSet: describeStatefulSet, describeDaemonSet. */
+
+static void
+describe_stateful_set(GString *w, const KnStatefulSet *set, KnStore *store)
+{
+    g_autofree char *created = kn_kubectl_describe_rfc1123z(set->meta.creation_time);
+    g_autofree char *selector = kn_labels_to_string(set->selector);
+    g_autofree char *status = pods_status(store, &set->meta);
+
+    wr(w, 0, "Name:\t%s\n", set->meta.name);
+    wr(w, 0, "Namespace:\t%s\n", set->meta.namespace != NULL ? set->meta.namespace : "");
+    wr(w, 0, "CreationTimestamp:\t%s\n", created);
+    wr(w, 0, "Selector:\t%s\n", selector);
+    labels_multiline(w, "Labels", set->meta.labels);
+    annotations_multiline(w, "Annotations", set->meta.annotations);
+    wr(w, 0, "Replicas:\t%u desired | %u total\n", set->replicas, set->current_replicas);
+    /* The API server's defaults: RollingUpdate with partition 0 (and no
+     * maxUnavailable, an alpha feature in v1.31). */
+    wr(w, 0, "Update Strategy:\t%s\n", "RollingUpdate");
+    wr(w, 1, "Partition:\t%d\n", 0);
+    wr(w, 0, "Pods Status:\t%s\n", status);
+    describe_pod_template(w, &set->template);
+    /* describeVolumeClaimTemplates: knetsim has no volumes. */
+    wr(w, 0, "Volume Claims:\t<none>\n");
+    events_none(w);
+}
+
+static void
+describe_daemon_set(GString *w, const KnDaemonSet *set, KnStore *store)
+{
+    g_autofree char *selector = kn_labels_to_string(set->selector);
+    g_autofree char *node_selector = kn_labels_to_string(set->template.spec.node_selector);
+    g_autofree char *status = pods_status(store, &set->meta);
+
+    wr(w, 0, "Name:\t%s\n", set->meta.name);
+    wr(w, 0, "Namespace:\t%s\n", set->meta.namespace != NULL ? set->meta.namespace : "");
+    wr(w, 0, "Selector:\t%s\n", selector);
+    wr(w, 0, "Node-Selector:\t%s\n", node_selector);
+    labels_multiline(w, "Labels", set->meta.labels);
+    annotations_multiline(w, "Annotations", set->meta.annotations);
+    /* The status doc_daemon_set() gives: every current pod up to date,
+     * every ready one available, none misscheduled. */
+    wr(w, 0, "Desired Number of Nodes Scheduled: %u\n", set->desired);
+    wr(w, 0, "Current Number of Nodes Scheduled: %u\n", set->current);
+    wr(w, 0, "Number of Nodes Scheduled with Up-to-date Pods: %u\n", set->current);
+    wr(w, 0, "Number of Nodes Scheduled with Available Pods: %u\n", set->ready);
+    wr(w, 0, "Number of Nodes Misscheduled: %u\n", 0);
+    wr(w, 0, "Pods Status:\t%s\n", status);
+    describe_pod_template(w, &set->template);
     events_none(w);
 }
 
@@ -1221,6 +1281,8 @@ kn_kubectl_describe(KnKind kind, const GPtrArray *objects, KnStore *store, KnTim
     case KN_KIND_POD:
     case KN_KIND_DEPLOYMENT:
     case KN_KIND_REPLICA_SET:
+    case KN_KIND_STATEFUL_SET:
+    case KN_KIND_DAEMON_SET:
     case KN_KIND_NODE:
     case KN_KIND_NAMESPACE:
     case KN_KIND_CONFIG_MAP:
@@ -1258,6 +1320,12 @@ kn_kubectl_describe(KnKind kind, const GPtrArray *objects, KnStore *store, KnTim
             break;
         case KN_KIND_REPLICA_SET:
             describe_replica_set(text, object, store);
+            break;
+        case KN_KIND_STATEFUL_SET:
+            describe_stateful_set(text, object, store);
+            break;
+        case KN_KIND_DAEMON_SET:
+            describe_daemon_set(text, object, store);
             break;
         case KN_KIND_NODE:
             describe_node(text, object, now);
