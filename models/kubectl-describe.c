@@ -551,6 +551,27 @@ describe_endpoints(GString *w, const KnEndpoints *ep)
 /*****************************************************************************/
 /* Containers and pod templates: describeContainers, DescribePodTemplate. */
 
+/* url.URL.EscapedPath for a path set alone: Go's escape in encodePath
+ * mode keeps letters, digits, "-_.~" and "$&+,/:;=@", and writes every
+ * other byte (a "?" included) as %XX in upper case. */
+static char *
+escape_path(const char *path)
+{
+    GString *out = g_string_new(NULL);
+
+    if (strcmp(path, "*") == 0)
+        return g_strdup(path);
+    for (const char *p = path; *p != '\0'; p++) {
+        guchar c = (guchar) *p;
+
+        if (g_ascii_isalnum(c) || strchr("-_.~$&+,/:;=@", c) != NULL)
+            g_string_append_c(out, (char) c);
+        else
+            g_string_append_printf(out, "%%%02X", c);
+    }
+    return g_string_free(out, FALSE);
+}
+
 /* DescribeProbe */
 static char *
 describe_probe(const KnProbe *probe)
@@ -567,12 +588,13 @@ describe_probe(const KnProbe *probe)
         return g_strdup_printf("exec [%s] %s", command, attrs);
     }
     case KN_PROBE_HTTP_GET: {
-        /* url.URL{Scheme: "http", Host: JoinHostPort("", port), Path}.String() */
+        /* url.URL{Scheme: "http", Host: JoinHostPort("", port), Path}.String(),
+         * the path defaulted to "/" by the API server (SetDefaults_HTTPGetAction)
+         * when empty. */
         g_autofree char *host = join_host_port("", port);
-        const char *path = probe->path != NULL ? probe->path : "/";
+        g_autofree char *path = escape_path(probe->path != NULL && probe->path[0] != '\0' ? probe->path : "/");
 
-        return g_strdup_printf("http-get http://%s%s%s %s", host,
-                               path[0] != '\0' && path[0] != '/' ? "/" : "", path, attrs);
+        return g_strdup_printf("http-get http://%s%s%s %s", host, path[0] != '/' ? "/" : "", path, attrs);
     }
     case KN_PROBE_TCP_SOCKET:
         return g_strdup_printf("tcp-socket :%s %s", port, attrs);

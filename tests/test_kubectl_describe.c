@@ -492,6 +492,45 @@ test_kubectl_describe_pod_named_ports(void **state)
                                 "    Host Port:    0/TCP (http)\n"));
 }
 
+/* DescribeProbe: an http-get probe prints url.URL.String(), which escapes
+ * the path ("?" included) and puts a "/" before a relative one; an empty
+ * path is the API server's default "/". */
+static void
+test_kubectl_describe_probe_url(void **state)
+{
+    static const struct {
+        const char *path;
+        gboolean named;
+        const char *want;
+    } cases[] = {
+        { "/healthz?full=1", FALSE, "http-get http://:8080/healthz%3Ffull=1 " },
+        { "ready", FALSE, "http-get http://:8080/ready " },
+        { "/a b/(x)", FALSE, "http-get http://:8080/a%20b/%28x%29 " },
+        { "", TRUE, "http-get http://:http/ " },
+        { NULL, FALSE, "http-get http://:8080/ " },
+    };
+    Fixture *f = *state;
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        KnContainer *c = container("web", "nginx:1.27");
+        g_autofree char *name = g_strdup_printf("web-%u", i);
+
+        c->readiness.kind = KN_PROBE_HTTP_GET;
+        if (cases[i].named)
+            kn_int_or_string_set_string(&c->readiness.port, "http");
+        else
+            kn_int_or_string_set_number(&c->readiness.port, 8080);
+        c->readiness.path = g_strdup(cases[i].path);
+
+        KnPod *pod = add(f, KN_KIND_POD, pending_pod(c), "default", name);
+        g_autofree char *got = describe(f, KN_KIND_POD, pod, 0);
+        g_autofree char *want = g_strdup_printf("Readiness:    %sdelay=0s", cases[i].want);
+
+        if (strstr(got, want) == NULL)
+            fail_msg("path %s: no \"%s\" in:\n%s", cases[i].path, want, got);
+    }
+}
+
 /* describeResources (limits, then requests) and qos.GetPodQOS: a pod's
  * limits without requests are its requests too (SetDefaults_Pod), which
  * makes it Guaranteed. */
@@ -1024,6 +1063,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_resources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_probe_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_replica_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_stateful_set, setup, teardown),
