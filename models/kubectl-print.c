@@ -467,7 +467,10 @@ kn_kubectl_print_has_toleration(const KnPodSpec *spec, const char *key)
     for (guint i = 0; i < spec->tolerations->len; i++) {
         const KnToleration *t = spec->tolerations->pdata[i];
 
-        if (g_strcmp0(t->key, key) == 0 && (t->effect == NULL || strcmp(t->effect, "NoExecute") == 0))
+        /* As the admission plugin reads them: an empty key matches
+         * every key, an empty effect every effect. */
+        if ((t->key == NULL || t->key[0] == '\0' || strcmp(t->key, key) == 0)
+            && (t->effect == NULL || t->effect[0] == '\0' || strcmp(t->effect, "NoExecute") == 0))
             return TRUE;
     }
     return FALSE;

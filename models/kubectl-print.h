@@ -78,8 +78,9 @@ char *kn_kubectl_print_timestamp(KnTime t);
  * New; g_free(). */
 char *kn_kubectl_print_node_roles(const KnNode *node);
 
-/* TRUE if 'spec' has a NoExecute (or any-effect) toleration for 'key', so
- * that DefaultTolerationSeconds admission adds none for it. */
+/* TRUE if 'spec' has a NoExecute (or any-effect) toleration for 'key' (or
+ * for any key), so that DefaultTolerationSeconds admission adds none for
+ * it. */
 gboolean kn_kubectl_print_has_toleration(const KnPodSpec *spec, const char *key);
 
 /* kubectl wait's tests, on the object as kubectl reads it (its JSON).

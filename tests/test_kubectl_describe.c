@@ -531,6 +531,26 @@ test_kubectl_describe_probe_url(void **state)
     }
 }
 
+/* printPodTolerationsMultiline with the DefaultTolerationSeconds
+ * admission's additions: a toleration of every taint ("op=Exists", no key,
+ * no effect) already tolerates not-ready and unreachable, so the plugin
+ * adds neither. */
+static void
+test_kubectl_describe_pod_tolerates_everything(void **state)
+{
+    Fixture *f = *state;
+    KnPod *pod = pending_pod(container("web", "nginx:1.27"));
+    KnToleration *t = kn_toleration_new();
+
+    t->exists = TRUE;
+    g_ptr_array_add(pod->spec.tolerations, t);
+    add(f, KN_KIND_POD, pod, "default", "web");
+
+    g_autofree char *got = describe(f, KN_KIND_POD, pod, 0);
+
+    assert_non_null(strstr(got, "\nTolerations:     op=Exists\nEvents:"));
+}
+
 /* describeResources (limits, then requests) and qos.GetPodQOS: a pod's
  * limits without requests are its requests too (SetDefaults_Pod), which
  * makes it Guaranteed. */
@@ -1063,6 +1083,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_resources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_tolerates_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_probe_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_replica_set, setup, teardown),
