@@ -32,8 +32,9 @@
  * What knetsim does not model is printed as kubectl prints it when the API
  * leaves it out, as -o yaml (kubectl-print.c) shows the object:
  *
- * Simplified: a pod has no volumes (no kube-api-access projected volume),
- * its containers no Container ID or Image ID (printed empty) and no
+ * Simplified: a pod's only volume is the kube-api-access projected volume
+ * of its ServiceAccount (its name as kubectl-print.h makes it), its
+ * containers have no Container ID or Image ID (printed empty) and no
  * environment; resource quantities are printed as the manifest wrote
  * them, not in Quantity's canonical form.  A Deployment shows no Conditions (knetsim keeps
  * none).  A node shows the Ready condition only, with the kubelet's reason
@@ -811,7 +812,17 @@ describe_containers(GString *w, const char *label, const KnPodSpec *spec, const 
             wr(w, 2, "Readiness:\t%s\n", probe);
         }
         wr(w, 2, "Environment:\t<none>\n");
-        wr(w, 2, "Mounts:\t<none>\n");
+        /* describeContainerVolumes: a pod's containers mount its
+         * kube-api-access volume; "Mounts:" without a tab then ends the
+         * column block. */
+        if (pod != NULL) {
+            g_autofree char *api_access = kn_kubectl_print_api_access_volume(pod);
+
+            wr(w, 2, "Mounts:\n");
+            wr(w, 3, "%s from %s (ro)\n", KN_KUBECTL_PRINT_API_ACCESS_PATH, api_access);
+        } else {
+            wr(w, 2, "Mounts:\t<none>\n");
+        }
     }
 }
 
@@ -947,7 +958,18 @@ describe_pod(GString *w, const KnPod *pod, KnTime now)
         wr(w, 1, "%s \t%s \n", "ContainersReady", bool_title(pod->ready));
     }
     wr(w, 1, "%s \t%s \n", "PodScheduled", bool_title(scheduled));
-    wr(w, 0, "Volumes:\t<none>\n");
+
+    /* describeVolumes with the ServiceAccount admission plugin's projected
+     * volume (printProjectedVolumeSource, one line per source). */
+    g_autofree char *api_access = kn_kubectl_print_api_access_volume(pod);
+
+    wr(w, 0, "Volumes:\n");
+    wr(w, 1, "%s:\n", api_access);
+    wr(w, 2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+    wr(w, 2, "TokenExpirationSeconds:\t%d\n", 3607);
+    wr(w, 2, "ConfigMapName:\t%s\n", "kube-root-ca.crt");
+    wr(w, 2, "Optional:\t%s\n", "false");
+    wr(w, 2, "DownwardAPI:\ttrue\n");
     wr(w, 0, "QoS Class:\t%s\n", pod_qos_class(&pod->spec));
     labels_multiline(w, "Node-Selectors", pod->spec.node_selector);
     tolerations_multiline(w, "Tolerations", &pod->spec, TRUE);

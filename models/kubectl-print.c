@@ -404,8 +404,58 @@ doc_probe(const KnProbe *probe)
     return p;
 }
 
+char *
+kn_kubectl_print_api_access_volume(const KnPod *pod)
+{
+    /* utilrand.String's alphabet; FNV-1a of the uid instead of its RNG. */
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    const char *uid = pod->meta.uid != NULL ? pod->meta.uid : pod->meta.name;
+    guint64 h = 14695981039346656037ULL;
+    char suffix[6];
+
+    for (const char *p = uid != NULL ? uid : ""; *p != '\0'; p++)
+        h = (h ^ (guchar) *p) * 1099511628211ULL;
+    for (guint i = 0; i < 5; i++) {
+        suffix[i] = alphabet[h % (sizeof(alphabet) - 1)];
+        h /= sizeof(alphabet) - 1;
+    }
+    suffix[5] = '\0';
+    return g_strdup_printf("kube-api-access-%s", suffix);
+}
+
+/* The volume kn_kubectl_print_api_access_volume() names, as the admission
+ * plugin writes it. */
 static Doc *
-doc_container(const KnContainer *c)
+doc_api_access_volume(const char *name)
+{
+    Doc *v = doc_new(DOC_MAP);
+    Doc *projected, *sources, *source, *item;
+
+    doc_set_str(v, "name", name);
+    projected = doc_set_map(v, "projected");
+    doc_set_int(projected, "defaultMode", 420);
+    sources = doc_set_list(projected, "sources");
+    source = doc_set_map(doc_add(sources, doc_new(DOC_MAP)), "serviceAccountToken");
+    doc_set_int(source, "expirationSeconds", 3607);
+    doc_set_str(source, "path", "token");
+    source = doc_set_map(doc_add(sources, doc_new(DOC_MAP)), "configMap");
+    item = doc_add(doc_set_list(source, "items"), doc_new(DOC_MAP));
+    doc_set_str(item, "key", "ca.crt");
+    doc_set_str(item, "path", "ca.crt");
+    doc_set_str(source, "name", "kube-root-ca.crt");
+    source = doc_set_map(doc_add(sources, doc_new(DOC_MAP)), "downwardAPI");
+    item = doc_add(doc_set_list(source, "items"), doc_new(DOC_MAP));
+    Doc *field = doc_set_map(item, "fieldRef");
+
+    doc_set_str(field, "apiVersion", "v1");
+    doc_set_str(field, "fieldPath", "metadata.namespace");
+    doc_set_str(item, "path", "namespace");
+    return v;
+}
+
+/* 'api_access': the pod's kube-api-access volume, NULL in a template. */
+static Doc *
+doc_container(const KnContainer *c, const char *api_access)
 {
     Doc *d = doc_new(DOC_MAP);
 
@@ -443,6 +493,13 @@ doc_container(const KnContainer *c)
     }
     doc_set_str(d, "terminationMessagePath", "/dev/termination-log");
     doc_set_str(d, "terminationMessagePolicy", "File");
+    if (api_access != NULL) {
+        Doc *mount = doc_add(doc_set_list(d, "volumeMounts"), doc_new(DOC_MAP));
+
+        doc_set_str(mount, "mountPath", KN_KUBECTL_PRINT_API_ACCESS_PATH);
+        doc_set_str(mount, "name", api_access);
+        doc_set_bool(mount, "readOnly", TRUE);
+    }
     return d;
 }
 
@@ -506,13 +563,13 @@ doc_dns_config(const KnPodDnsConfig *config)
  * created pod has (serviceAccount, the DefaultTolerationSeconds tolerations,
  * priority). */
 static Doc *
-doc_pod_spec(const KnPodSpec *spec, gboolean in_pod)
+doc_pod_spec(const KnPodSpec *spec, gboolean in_pod, const char *api_access)
 {
     Doc *s = doc_new(DOC_MAP);
     Doc *containers = doc_set_list(s, "containers");
 
     for (guint i = 0; i < spec->containers->len; i++)
-        doc_add(containers, doc_container(spec->containers->pdata[i]));
+        doc_add(containers, doc_container(spec->containers->pdata[i], api_access));
     if (spec->dns_config != NULL)
         doc_set(s, "dnsConfig", doc_dns_config(spec->dns_config));
     doc_set_str(s, "dnsPolicy", spec->dns_policy);
@@ -558,6 +615,8 @@ doc_pod_spec(const KnPodSpec *spec, gboolean in_pod)
         doc_set(s, "tolerations", tolerations);
     else
         doc_free(tolerations);
+    if (api_access != NULL)
+        doc_add(doc_set_list(s, "volumes"), doc_api_access_volume(api_access));
     return s;
 }
 
@@ -572,7 +631,7 @@ doc_template(const KnPodTemplate *template)
     doc_set(meta, "creationTimestamp", doc_new(DOC_NULL));
     if (kn_labels_size(template->labels) > 0)
         doc_set(meta, "labels", doc_labels(template->labels));
-    doc_set(t, "spec", doc_pod_spec(&template->spec, FALSE));
+    doc_set(t, "spec", doc_pod_spec(&template->spec, FALSE, NULL));
     return t;
 }
 
@@ -603,7 +662,9 @@ doc_pod(const KnPod *pod, KnStore *store)
 {
     Doc *doc = doc_object(KN_KIND_POD, &pod->meta, store);
 
-    doc_set(doc, "spec", doc_pod_spec(&pod->spec, TRUE));
+    g_autofree char *api_access = kn_kubectl_print_api_access_volume(pod);
+
+    doc_set(doc, "spec", doc_pod_spec(&pod->spec, TRUE, api_access));
 
     Doc *status = doc_set_map(doc, "status");
     Doc *conditions = doc_set_list(status, "conditions");

@@ -78,6 +78,14 @@ char *kn_kubectl_print_timestamp(KnTime t);
  * New; g_free(). */
 char *kn_kubectl_print_node_roles(const KnNode *node);
 
+/* The ServiceAccount admission plugin gives every pod a projected volume
+ * "kube-api-access-" plus five random characters (token, kube-root-ca.crt,
+ * namespace), mounted read-only in each container at
+ * KN_KUBECTL_PRINT_API_ACCESS_PATH.  knetsim derives the characters from
+ * the pod's uid, so they stay the same in every output.  New; g_free(). */
+#define KN_KUBECTL_PRINT_API_ACCESS_PATH "/var/run/secrets/kubernetes.io/serviceaccount"
+char *kn_kubectl_print_api_access_volume(const KnPod *pod);
+
 /* TRUE if 'spec' has a NoExecute (or any-effect) toleration for 'key' (or
  * for any key), so that DefaultTolerationSeconds admission adds none for
  * it. */

@@ -9,6 +9,7 @@
 #include "tests/test_util.h"
 
 #include "models/kubectl-describe.h"
+#include "models/kubectl-print.h"
 #include "models/workload.h"
 
 #define S (KN_SEC)
@@ -367,8 +368,8 @@ test_kubectl_describe_pod(void **state)
     add(f, KN_KIND_POD, pod, "default", "web-5d8f7c9b4-abcde");
 
     g_autofree char *got = describe(f, KN_KIND_POD, pod, 5 * M);
-
-    assert_string_equal(got,
+    g_autofree char *volume = kn_kubectl_print_api_access_volume(pod);
+    g_autofree char *want = g_strdup_printf(
         "Name:             web-5d8f7c9b4-abcde\n"
         "Namespace:        default\n"
         "Priority:         0\n"
@@ -396,7 +397,8 @@ test_kubectl_describe_pod(void **state)
         "    Restart Count:  0\n"
         "    Readiness:      http-get http://:80/healthz delay=0s timeout=1s period=10s #success=1 #failure=3\n"
         "    Environment:    <none>\n"
-        "    Mounts:         <none>\n"
+        "    Mounts:\n"
+        "      /var/run/secrets/kubernetes.io/serviceaccount from %s (ro)\n"
         "Conditions:\n"
         "  Type                        Status\n"
         "  PodReadyToStartContainers   True \n"
@@ -404,12 +406,20 @@ test_kubectl_describe_pod(void **state)
         "  Ready                       True \n"
         "  ContainersReady             True \n"
         "  PodScheduled                True \n"
-        "Volumes:                      <none>\n"
-        "QoS Class:                    BestEffort\n"
-        "Node-Selectors:               <none>\n"
-        "Tolerations:                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
-        "                              node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n"
-        "Events:                       <none>\n");
+        "Volumes:\n"
+        "  %s:\n"
+        "    Type:                    Projected (a volume that contains injected data from multiple sources)\n"
+        "    TokenExpirationSeconds:  3607\n"
+        "    ConfigMapName:           kube-root-ca.crt\n"
+        "    Optional:                false\n"
+        "    DownwardAPI:             true\n"
+        "QoS Class:                   BestEffort\n"
+        "Node-Selectors:              <none>\n"
+        "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
+        "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n"
+        "Events:                      <none>\n", volume, volume);
+
+    assert_string_equal(got, want);
 }
 
 /* The containers of a pod with no node yet: no status, so no Container ID,
@@ -472,15 +482,18 @@ test_kubectl_describe_pod_named_ports(void **state)
     KnPod *pod = add(f, KN_KIND_POD, pending_pod(c), "default", "web");
     g_autofree char *got = describe(f, KN_KIND_POD, pod, 0);
     g_autofree char *part = lines_between(got, "Containers:", "Conditions:");
-
-    assert_string_equal(part,
+    g_autofree char *volume = kn_kubectl_print_api_access_volume(pod);
+    g_autofree char *want = g_strdup_printf(
         "Containers:\n"
         "  web:\n"
         "    Image:        nginx:1.27\n"
         "    Ports:        80/TCP (http), 8080/TCP, 9090/TCP (metrics)\n"
         "    Host Ports:   0/TCP (http), 0/TCP, 0/TCP (metrics)\n"
         "    Environment:  <none>\n"
-        "    Mounts:       <none>\n");
+        "    Mounts:\n"
+        "      /var/run/secrets/kubernetes.io/serviceaccount from %s (ro)\n", volume);
+
+    assert_string_equal(part, want);
 
     KnContainer *one = container("web", "nginx:1.27");
 
@@ -548,7 +561,27 @@ test_kubectl_describe_pod_tolerates_everything(void **state)
 
     g_autofree char *got = describe(f, KN_KIND_POD, pod, 0);
 
-    assert_non_null(strstr(got, "\nTolerations:     op=Exists\nEvents:"));
+    assert_non_null(strstr(got, "\nTolerations:                 op=Exists\nEvents:"));
+}
+
+/* The ServiceAccount admission plugin's volume: "kube-api-access-" and
+ * five characters of utilrand's alphabet, the same for a pod every time
+ * and (almost always) different between pods. */
+static void
+test_kubectl_describe_api_access_volume(void **state)
+{
+    Fixture *f = *state;
+    KnPod *a = add(f, KN_KIND_POD, pending_pod(container("web", "nginx:1.27")), "default", "a");
+    KnPod *b = add(f, KN_KIND_POD, pending_pod(container("web", "nginx:1.27")), "default", "b");
+    g_autofree char *name_a = kn_kubectl_print_api_access_volume(a);
+    g_autofree char *again = kn_kubectl_print_api_access_volume(a);
+    g_autofree char *name_b = kn_kubectl_print_api_access_volume(b);
+
+    assert_int_equal(strlen(name_a), strlen("kube-api-access-") + 5);
+    assert_true(g_str_has_prefix(name_a, "kube-api-access-"));
+    assert_int_equal(strspn(name_a + strlen("kube-api-access-"), "bcdfghjklmnpqrstvwxz2456789"), 5);
+    assert_string_equal(name_a, again);
+    assert_string_not_equal(name_a, name_b);
 }
 
 /* describeResources (limits, then requests) and qos.GetPodQOS: a pod's
@@ -566,8 +599,8 @@ test_kubectl_describe_pod_resources(void **state)
     KnPod *pod = add(f, KN_KIND_POD, pending_pod(c), "default", "web");
     g_autofree char *got = describe(f, KN_KIND_POD, pod, 0);
     g_autofree char *part = lines_between(got, "Containers:", "Conditions:");
-
-    assert_string_equal(part,
+    g_autofree char *volume = kn_kubectl_print_api_access_volume(pod);
+    g_autofree char *want = g_strdup_printf(
         "Containers:\n"
         "  web:\n"
         "    Image:      nginx:1.27\n"
@@ -580,8 +613,11 @@ test_kubectl_describe_pod_resources(void **state)
         "      cpu:        500m\n"
         "      memory:     128Mi\n"
         "    Environment:  <none>\n"
-        "    Mounts:       <none>\n");
-    assert_non_null(strstr(got, "QoS Class:       Guaranteed\n"));
+        "    Mounts:\n"
+        "      /var/run/secrets/kubernetes.io/serviceaccount from %s (ro)\n", volume);
+
+    assert_string_equal(part, want);
+    assert_non_null(strstr(got, "QoS Class:                   Guaranteed\n"));
 
     /* Less requested than limited, or a resource not limited: Burstable. */
     KnContainer *less = container("web", "nginx:1.27");
@@ -592,7 +628,7 @@ test_kubectl_describe_pod_resources(void **state)
     pod = add(f, KN_KIND_POD, pending_pod(less), "default", "web-2");
     g_free(got);
     got = describe(f, KN_KIND_POD, pod, 0);
-    assert_non_null(strstr(got, "QoS Class:       Burstable\n"));
+    assert_non_null(strstr(got, "QoS Class:                   Burstable\n"));
 
     KnContainer *cpu_only = container("web", "nginx:1.27");
 
@@ -601,7 +637,7 @@ test_kubectl_describe_pod_resources(void **state)
     pod = add(f, KN_KIND_POD, pending_pod(cpu_only), "default", "web-3");
     g_free(got);
     got = describe(f, KN_KIND_POD, pod, 0);
-    assert_non_null(strstr(got, "QoS Class:       Burstable\n"));
+    assert_non_null(strstr(got, "QoS Class:                   Burstable\n"));
 
     /* Equal sums in other spellings; zero quantities do not count. */
     KnContainer *both = container("web", "nginx:1.27");
@@ -614,7 +650,7 @@ test_kubectl_describe_pod_resources(void **state)
     pod = add(f, KN_KIND_POD, pending_pod(both), "default", "web-4");
     g_free(got);
     got = describe(f, KN_KIND_POD, pod, 0);
-    assert_non_null(strstr(got, "QoS Class:       Guaranteed\n"));
+    assert_non_null(strstr(got, "QoS Class:                   Guaranteed\n"));
 }
 
 /*****************************************************************************/
@@ -1083,6 +1119,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_resources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_api_access_volume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_tolerates_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_probe_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
