@@ -51,7 +51,6 @@
 #include <config.h>
 #include "models/kubectl-describe.h"
 
-#include <math.h>
 #include <string.h>
 #include "models/kubectl-print.h"
 #include "models/workload.h"
@@ -605,23 +604,6 @@ describe_probe(const KnProbe *probe)
     return g_strdup_printf("unknown %s", attrs);
 }
 
-/* A container's resources.requests as the API server stores them for a
- * pod: SetDefaults_Pod copies every limit without a request into the
- * requests (a pod template is left as written).  Caller frees. */
-static KnLabels *
-pod_requests(const KnContainer *c, gboolean in_pod)
-{
-    KnLabels *requests = kn_labels_copy(c->requests);
-
-    for (guint i = 0; in_pod && i < kn_labels_size(c->limits); i++) {
-        const char *key = kn_labels_key(c->limits, i);
-
-        if (kn_labels_get(requests, key) == NULL)
-            kn_labels_set(requests, key, kn_labels_value(c->limits, i));
-    }
-    return requests;
-}
-
 /* describeResources: limits, then requests, each sorted by name.  The
  * quantities are printed as written, where kubectl prints
  * Quantity.String(), its canonical form ("0.5" there is "500m"). */
@@ -636,96 +618,6 @@ describe_resources(GString *w, const KnLabels *limits, const KnLabels *requests,
         for (guint i = 0; i < kn_labels_size(list); i++)
             wr(w, level + 1, "%s:\t%s\n", kn_labels_key(list, i), kn_labels_value(list, i));
     }
-}
-
-/* resource.Quantity's value: a decimal number with an exponent or an SI
- * or binary suffix ("100m", "0.5", "1e3", "128Mi").  FALSE if 'text' is
- * not a quantity. */
-static gboolean
-quantity_value(const char *text, double *value)
-{
-    static const struct {
-        const char *suffix;
-        double scale;
-    } suffixes[] = {
-        { "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
-        { "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
-        { "Ei", 1152921504606846976.0 },
-        { "n", 1e-9 }, { "u", 1e-6 }, { "m", 1e-3 }, { "", 1.0 }, { "k", 1e3 },
-        { "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "P", 1e15 }, { "E", 1e18 },
-    };
-    char *end = NULL;
-    double number;
-
-    if (text == NULL || !(g_ascii_isdigit(text[0]) || text[0] == '.' || text[0] == '+' || text[0] == '-'))
-        return FALSE;
-    number = g_ascii_strtod(text, &end);
-    if (end == text)
-        return FALSE;
-    /* strtod has taken an exponent ("1e3") already; what is left is a
-     * suffix. */
-    for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-        if (strcmp(end, suffixes[i].suffix) == 0) {
-            *value = number * suffixes[i].scale;
-            return TRUE;
-        }
-    }
-    return FALSE;
-}
-
-static gboolean
-quantity_equal(double a, double b)
-{
-    return fabs(a - b) <= 1e-9 * MAX(fabs(a), fabs(b));
-}
-
-/* qos.GetPodQOS as the API server computes status.qosClass: only cpu and
- * memory count, and only quantities above zero.  Guaranteed when every
- * container limits both and the summed requests equal the summed limits;
- * BestEffort when nothing is requested or limited; else Burstable. */
-static const char *
-pod_qos_class(const KnPodSpec *spec)
-{
-    static const char *const names[] = { "cpu", "memory" };
-    double requests[2] = { 0, 0 }, limits[2] = { 0, 0 };
-    gboolean has_request[2] = { FALSE, FALSE }, has_limit[2] = { FALSE, FALSE };
-    gboolean guaranteed = TRUE;
-
-    for (guint i = 0; i < spec->containers->len; i++) {
-        const KnContainer *c = spec->containers->pdata[i];
-        g_autoptr(KnLabels) container_requests = pod_requests(c, TRUE);
-        guint n_limits = 0;
-
-        for (guint r = 0; r < G_N_ELEMENTS(names); r++) {
-            double v;
-
-            if (quantity_value(kn_labels_get(container_requests, names[r]), &v) && v > 0) {
-                requests[r] += v;
-                has_request[r] = TRUE;
-            }
-            if (quantity_value(kn_labels_get(c->limits, names[r]), &v) && v > 0) {
-                limits[r] += v;
-                has_limit[r] = TRUE;
-                n_limits++;
-            }
-        }
-        if (n_limits < G_N_ELEMENTS(names))
-            guaranteed = FALSE;
-    }
-
-    guint n_requests = 0, n_limit_names = 0;
-
-    for (guint r = 0; r < G_N_ELEMENTS(names); r++) {
-        n_requests += has_request[r];
-        n_limit_names += has_limit[r];
-        if (has_request[r] && (!has_limit[r] || !quantity_equal(requests[r], limits[r])))
-            guaranteed = FALSE;
-    }
-    if (n_requests == 0 && n_limit_names == 0)
-        return "BestEffort";
-    if (guaranteed && n_requests == n_limit_names)
-        return "Guaranteed";
-    return "Burstable";
 }
 
 /* The container statuses of 'pod', as doc_pod() has them: one per
@@ -803,7 +695,8 @@ describe_containers(GString *w, const char *label, const KnPodSpec *spec, const 
             wr(w, 2, "Restart Count:\t%u\n", pod->restarts);
         }
 
-        g_autoptr(KnLabels) requests = pod_requests(c, pod != NULL);
+        /* A pod's as the API server stores it, a template's as written. */
+        g_autoptr(KnLabels) requests = pod != NULL ? kn_kubectl_print_pod_requests(c) : kn_labels_copy(c->requests);
 
         describe_resources(w, c->limits, requests, 2);
         if (c->readiness.kind != KN_PROBE_NONE) {
@@ -970,7 +863,7 @@ describe_pod(GString *w, const KnPod *pod, KnTime now)
     wr(w, 2, "ConfigMapName:\t%s\n", "kube-root-ca.crt");
     wr(w, 2, "Optional:\t%s\n", "false");
     wr(w, 2, "DownwardAPI:\ttrue\n");
-    wr(w, 0, "QoS Class:\t%s\n", pod_qos_class(&pod->spec));
+    wr(w, 0, "QoS Class:\t%s\n", kn_kubectl_print_qos_class(&pod->spec));
     labels_multiline(w, "Node-Selectors", pod->spec.node_selector);
     tolerations_multiline(w, "Tolerations", &pod->spec, TRUE);
     events_none(w);

@@ -46,6 +46,7 @@
 #include "models/kubectl-print.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include "models/json.h"
 
@@ -404,6 +405,110 @@ doc_probe(const KnProbe *probe)
     return p;
 }
 
+KnLabels *
+kn_kubectl_print_pod_requests(const KnContainer *c)
+{
+    KnLabels *requests = kn_labels_copy(c->requests);
+
+    for (guint i = 0; i < kn_labels_size(c->limits); i++) {
+        const char *key = kn_labels_key(c->limits, i);
+
+        if (kn_labels_get(requests, key) == NULL)
+            kn_labels_set(requests, key, kn_labels_value(c->limits, i));
+    }
+    return requests;
+}
+
+/* resource.Quantity's value: a decimal number with an exponent or an SI
+ * or binary suffix ("100m", "0.5", "1e3", "128Mi").  FALSE if 'text' is
+ * not a quantity. */
+static gboolean
+quantity_value(const char *text, double *value)
+{
+    static const struct {
+        const char *suffix;
+        double scale;
+    } suffixes[] = {
+        { "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
+        { "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
+        { "Ei", 1152921504606846976.0 },
+        { "n", 1e-9 }, { "u", 1e-6 }, { "m", 1e-3 }, { "", 1.0 }, { "k", 1e3 },
+        { "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "P", 1e15 }, { "E", 1e18 },
+    };
+    char *end = NULL;
+    double number;
+
+    if (text == NULL || !(g_ascii_isdigit(text[0]) || text[0] == '.' || text[0] == '+' || text[0] == '-'))
+        return FALSE;
+    number = g_ascii_strtod(text, &end);
+    if (end == text)
+        return FALSE;
+    /* strtod has taken an exponent ("1e3") already; what is left is a
+     * suffix. */
+    for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        if (strcmp(end, suffixes[i].suffix) == 0) {
+            *value = number * suffixes[i].scale;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean
+quantity_equal(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * MAX(fabs(a), fabs(b));
+}
+
+/* qos.GetPodQOS: only cpu and memory count, and only quantities above
+ * zero.  Guaranteed when every container limits both and the summed
+ * requests equal the summed limits; BestEffort when nothing is requested
+ * or limited; else Burstable. */
+const char *
+kn_kubectl_print_qos_class(const KnPodSpec *spec)
+{
+    static const char *const names[] = { "cpu", "memory" };
+    double requests[2] = { 0, 0 }, limits[2] = { 0, 0 };
+    gboolean has_request[2] = { FALSE, FALSE }, has_limit[2] = { FALSE, FALSE };
+    gboolean guaranteed = TRUE;
+
+    for (guint i = 0; i < spec->containers->len; i++) {
+        const KnContainer *c = spec->containers->pdata[i];
+        g_autoptr(KnLabels) container_requests = kn_kubectl_print_pod_requests(c);
+        guint n_limits = 0;
+
+        for (guint r = 0; r < G_N_ELEMENTS(names); r++) {
+            double v;
+
+            if (quantity_value(kn_labels_get(container_requests, names[r]), &v) && v > 0) {
+                requests[r] += v;
+                has_request[r] = TRUE;
+            }
+            if (quantity_value(kn_labels_get(c->limits, names[r]), &v) && v > 0) {
+                limits[r] += v;
+                has_limit[r] = TRUE;
+                n_limits++;
+            }
+        }
+        if (n_limits < G_N_ELEMENTS(names))
+            guaranteed = FALSE;
+    }
+
+    guint n_requests = 0, n_limit_names = 0;
+
+    for (guint r = 0; r < G_N_ELEMENTS(names); r++) {
+        n_requests += has_request[r];
+        n_limit_names += has_limit[r];
+        if (has_request[r] && (!has_limit[r] || !quantity_equal(requests[r], limits[r])))
+            guaranteed = FALSE;
+    }
+    if (n_requests == 0 && n_limit_names == 0)
+        return "BestEffort";
+    if (guaranteed && n_requests == n_limit_names)
+        return "Guaranteed";
+    return "Burstable";
+}
+
 char *
 kn_kubectl_print_api_access_volume(const KnPod *pod)
 {
@@ -479,9 +584,13 @@ doc_container(const KnContainer *c, const char *api_access)
     if (c->readiness.kind != KN_PROBE_NONE)
         doc_set(d, "readinessProbe", doc_probe(&c->readiness));
     Doc *resources = doc_set_map(d, "resources");
+    /* A pod's requests as SetDefaults_Pod leaves them; a template's as
+     * written. */
+    g_autoptr(KnLabels) requests = api_access != NULL ? kn_kubectl_print_pod_requests(c)
+                                                      : kn_labels_copy(c->requests);
 
     for (guint k = 0; k < 2; k++) {
-        const KnLabels *list = k == 0 ? c->limits : c->requests;
+        const KnLabels *list = k == 0 ? c->limits : requests;
 
         if (kn_labels_size(list) == 0)
             continue;
@@ -708,7 +817,7 @@ doc_pod(const KnPod *pod, KnStore *store)
     doc_set_str(status, "podIP", pod->pod_ip);
     if (pod->pod_ip != NULL)
         doc_set_str(doc_add(doc_set_list(status, "podIPs"), doc_new(DOC_MAP)), "ip", pod->pod_ip);
-    doc_set_str(status, "qosClass", "BestEffort");
+    doc_set_str(status, "qosClass", kn_kubectl_print_qos_class(&pod->spec));
     if (scheduled)
         doc_set_timestamp(status, "startTime", pod->meta.creation_time);
     return doc;

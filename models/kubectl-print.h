@@ -78,6 +78,16 @@ char *kn_kubectl_print_timestamp(KnTime t);
  * New; g_free(). */
 char *kn_kubectl_print_node_roles(const KnNode *node);
 
+/* A pod container's resources.requests as the API server stores them:
+ * SetDefaults_Pod copies every limit without a request into the requests
+ * (only for pods, not templates).  New; kn_labels_free(). */
+KnLabels *kn_kubectl_print_pod_requests(const KnContainer *c);
+
+/* status.qosClass of a pod with 'spec' ("BestEffort", "Burstable",
+ * "Guaranteed"), as the API server computes it from the containers' cpu
+ * and memory requests (defaulted as above) and limits.  Static string. */
+const char *kn_kubectl_print_qos_class(const KnPodSpec *spec);
+
 /* The ServiceAccount admission plugin gives every pod a projected volume
  * "kube-api-access-" plus five random characters (token, kube-root-ca.crt,
  * namespace), mounted read-only in each container at

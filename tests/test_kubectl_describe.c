@@ -584,6 +584,50 @@ test_kubectl_describe_api_access_volume(void **state)
     assert_string_not_equal(name_a, name_b);
 }
 
+/* What describe shows of a pod, -o yaml (here jsonpath) shows too: the
+ * qosClass, the requests defaulted from the limits, the kube-api-access
+ * volume and its mount. */
+static char *
+pod_jsonpath(Fixture *f, KnPod *pod, const char *template)
+{
+    g_autoptr(GPtrArray) objects = g_ptr_array_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+    KnKubectlPrintOptions options = {
+        .output = KN_KUBECTL_OUTPUT_JSONPATH, .template = template, .single = TRUE,
+    };
+
+    g_ptr_array_add(objects, pod);
+    assert_true(kn_kubectl_print(KN_KIND_POD, objects, &options, f->store, 0, out, err));
+    assert_string_equal(err->str, "");
+    return g_strdup(out->str);
+}
+
+static void
+test_kubectl_describe_pod_agrees_with_yaml(void **state)
+{
+    Fixture *f = *state;
+    KnContainer *c = container("web", "nginx:1.27");
+
+    kn_labels_set(c->limits, "cpu", "500m");
+    kn_labels_set(c->limits, "memory", "128Mi");
+
+    KnPod *pod = add(f, KN_KIND_POD, pending_pod(c), "default", "web");
+    g_autofree char *volume = kn_kubectl_print_api_access_volume(pod);
+    g_autofree char *qos = pod_jsonpath(f, pod, "{.status.qosClass}");
+    g_autofree char *requests = pod_jsonpath(f, pod, "{.spec.containers[0].resources.requests}");
+    g_autofree char *volumes = pod_jsonpath(f, pod, "{.spec.volumes[*].name}");
+    g_autofree char *mounts = pod_jsonpath(f, pod, "{.spec.containers[0].volumeMounts[0].name} "
+                                                   "{.spec.containers[0].volumeMounts[0].mountPath} "
+                                                   "{.spec.containers[0].volumeMounts[0].readOnly}");
+    g_autofree char *want_mounts = g_strdup_printf("%s /var/run/secrets/kubernetes.io/serviceaccount true", volume);
+
+    assert_string_equal(qos, "Guaranteed");
+    assert_string_equal(requests, "{\"cpu\":\"500m\",\"memory\":\"128Mi\"}");
+    assert_string_equal(volumes, volume);
+    assert_string_equal(mounts, want_mounts);
+}
+
 /* describeResources (limits, then requests) and qos.GetPodQOS: a pod's
  * limits without requests are its requests too (SetDefaults_Pod), which
  * makes it Guaranteed. */
@@ -1120,6 +1164,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_resources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_api_access_volume, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_agrees_with_yaml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_tolerates_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_probe_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_deployment, setup, teardown),
