@@ -7,6 +7,7 @@ SCENARIOS = \
 	scenarios/exam/nodelocal-dns.yaml \
 	scenarios/exam/service-types.yaml \
 	scenarios/exam/traffic-policies.yaml \
+	scenarios/lab/describe-tour.yaml \
 	scenarios/lab/svc-lab.yaml \
 	scenarios/troubleshoot/client-ip-lost.yaml \
 	scenarios/troubleshoot/etp-local-empty-node.yaml \
