@@ -35,8 +35,7 @@
  * Simplified: a pod's only volume is the kube-api-access projected volume
  * of its ServiceAccount (its name as kubectl-print.h makes it), its
  * containers have no Container ID or Image ID (printed empty) and no
- * environment; resource quantities are printed as the manifest wrote
- * them, not in Quantity's canonical form.  A Deployment shows no Conditions (knetsim keeps
+ * environment.  A Deployment shows no Conditions (knetsim keeps
  * none).  A node shows the Ready condition only, with the kubelet's reason
  * while Ready and the node lifecycle controller's (Unknown,
  * NodeStatusUnknown) once not, its last heartbeat taken as the last
@@ -604,9 +603,8 @@ describe_probe(const KnProbe *probe)
     return g_strdup_printf("unknown %s", attrs);
 }
 
-/* describeResources: limits, then requests, each sorted by name.  The
- * quantities are printed as written, where kubectl prints
- * Quantity.String(), its canonical form ("0.5" there is "500m"). */
+/* describeResources: limits, then requests, each sorted by name, in
+ * Quantity's canonical form ("0.5" is "500m"). */
 static void
 describe_resources(GString *w, const KnLabels *limits, const KnLabels *requests, int level)
 {
@@ -615,8 +613,11 @@ describe_resources(GString *w, const KnLabels *limits, const KnLabels *requests,
 
         if (kn_labels_size(list) > 0)
             wr(w, level, "%s:\n", k == 0 ? "Limits" : "Requests");
-        for (guint i = 0; i < kn_labels_size(list); i++)
-            wr(w, level + 1, "%s:\t%s\n", kn_labels_key(list, i), kn_labels_value(list, i));
+        for (guint i = 0; i < kn_labels_size(list); i++) {
+            g_autofree char *quantity = kn_kubectl_print_quantity(kn_labels_value(list, i));
+
+            wr(w, level + 1, "%s:\t%s\n", kn_labels_key(list, i), quantity);
+        }
     }
 }
 

@@ -78,6 +78,12 @@ char *kn_kubectl_print_timestamp(KnTime t);
  * New; g_free(). */
 char *kn_kubectl_print_node_roles(const KnNode *node);
 
+/* resource.Quantity's canonical form, as the API server stores a quantity
+ * and kubectl prints it: "0.5" is "500m", "1000m" "1", "1024Mi" "1Gi",
+ * "0.5Gi" "512Mi".  What does not parse, or needs rounding below the nano
+ * scale, is returned as written.  New; g_free(). */
+char *kn_kubectl_print_quantity(const char *text);
+
 /* A pod container's resources.requests as the API server stores them:
  * SetDefaults_Pod copies every limit without a request into the requests
  * (only for pods, not templates).  New; kn_labels_free(). */

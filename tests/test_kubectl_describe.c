@@ -628,6 +628,29 @@ test_kubectl_describe_pod_agrees_with_yaml(void **state)
     assert_string_equal(mounts, want_mounts);
 }
 
+/* resource.Quantity's String(): the canonical form the API server stores
+ * and describe and -o yaml print. */
+static void
+test_kubectl_describe_quantity(void **state)
+{
+    static const char *const cases[][2] = {
+        { "0.5", "500m" }, { "1000m", "1" }, { "100m", "100m" }, { "1", "1" }, { "1000", "1k" },
+        { "2048", "2048" }, { "1.5", "1500m" }, { "0", "0" }, { "0.0", "0" },
+        { "128Mi", "128Mi" }, { "1024Mi", "1Gi" }, { "1.5Gi", "1536Mi" }, { "0.5Gi", "512Mi" },
+        { "0.5Ki", "512" }, { "1e3", "1e3" }, { "1.5e3", "1500" }, { "12e-1", "1200e-3" },
+        { "1G", "1G" }, { "1000M", "1G" }, { "1E", "1E" }, { "+2", "2" },
+        { "lots", "lots" }, { "1.5x", "1.5x" }, { "1n", "1n" }, { "0.1n", "0.1n" },
+    };
+
+    (void) state;
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = kn_kubectl_print_quantity(cases[i][0]);
+
+        if (strcmp(got, cases[i][1]) != 0)
+            fail_msg("%s: got %s, want %s", cases[i][0], got, cases[i][1]);
+    }
+}
+
 /* describeResources (limits, then requests) and qos.GetPodQOS: a pod's
  * limits without requests are its requests too (SetDefaults_Pod), which
  * makes it Guaranteed. */
@@ -672,6 +695,7 @@ test_kubectl_describe_pod_resources(void **state)
     pod = add(f, KN_KIND_POD, pending_pod(less), "default", "web-2");
     g_free(got);
     got = describe(f, KN_KIND_POD, pod, 0);
+    assert_non_null(strstr(got, "    Requests:\n      cpu:        250m\n"));
     assert_non_null(strstr(got, "QoS Class:                   Burstable\n"));
 
     KnContainer *cpu_only = container("web", "nginx:1.27");
@@ -1163,6 +1187,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_named_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_resources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_quantity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_api_access_volume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_agrees_with_yaml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_describe_pod_tolerates_everything, setup, teardown),
