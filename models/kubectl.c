@@ -1883,6 +1883,32 @@ cmd_describe(Run *run, GStrv words)
 
     g_autoptr(GPtrArray) objects = g_ptr_array_new();
 
+    /* DescribeMatchingResources: `describe TYPE NAME` (two words, not
+     * TYPE/NAME) with no object NAME describes every object of the type
+     * whose name starts with NAME, each followed by a newline; only when
+     * none does NAME stay not found. */
+    if (args.args->len == 2 && slash == NULL
+        && kn_store_lookup(store, kind, namespaced(kind) ? ns : NULL, names->pdata[0]) == NULL) {
+        g_autoptr(GPtrArray) all = kn_store_list(store, kind, namespaced(kind) ? ns : NULL);
+        KnTime now = kn_sim_now(run->kubectl->cluster->sim);
+
+        for (guint i = 0; i < all->len; i++) {
+            g_autoptr(GPtrArray) one = g_ptr_array_new();
+
+            if (!g_str_has_prefix(kn_object_meta(all->pdata[i])->name, names->pdata[0]))
+                continue;
+            g_ptr_array_add(one, all->pdata[i]);
+            if (!kn_kubectl_describe(kind, one, store, now, run->result.out, run->result.err)) {
+                run->result.status = 1;
+                return;
+            }
+            g_string_append_c(run->result.out, '\n');
+            g_ptr_array_add(objects, all->pdata[i]);
+        }
+        if (objects->len == 0)
+            not_found(run, kind, names->pdata[0]);
+        return;
+    }
     if (names->len > 0) {
         for (guint i = 0; i < names->len; i++) {
             gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? ns : NULL, names->pdata[i]);

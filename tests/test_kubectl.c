@@ -417,6 +417,36 @@ test_kubectl_create_service(void **state)
                                          "valid range."));
 }
 
+/* describe TYPE NAME with no object NAME: DescribeMatchingResources
+ * describes the objects whose names start with NAME, each followed by a
+ * newline (not separated by "\n\n" as named objects are); TYPE/NAME and a
+ * prefix nothing has stay NotFound. */
+static void
+test_kubectl_describe_name_prefix(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "create deployment web --image=nginx:1.27 --replicas=2"), 0);
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 5 * KN_SEC);
+
+    assert_int_equal(kubectl(f, "describe pod web"), 0);
+    assert_string_equal(f->err, "");
+    assert_true(g_str_has_prefix(f->out, "Name:             web-"));
+    assert_non_null(strstr(f->out, "Events:                      <none>\n\nName:             web-"));
+    assert_null(strstr(f->out, "<none>\n\n\nName:"));
+    assert_true(g_str_has_suffix(f->out, "Events:                      <none>\n\n"));
+
+    assert_int_equal(kubectl(f, "describe deployment we"), 0);
+    assert_true(g_str_has_prefix(f->out, "Name:                   web\n"));
+
+    assert_int_equal(kubectl(f, "describe pod/web"), 1);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "Error from server (NotFound): pods \"web\" not found\n");
+    assert_int_equal(kubectl(f, "describe pod nothing"), 1);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "Error from server (NotFound): pods \"nothing\" not found\n");
+}
+
 /* The endpoints controller updates an Endpoints object (syncService's
  * Update): as pods come and go it keeps its uid and creationTimestamp. */
 static void
@@ -829,6 +859,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_kubectl_create_expose_scale_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_describe_name_prefix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_apply_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_refused_service_keeps_others_node_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_invalid_wording, setup, teardown),
