@@ -35,9 +35,8 @@
  * Simplified: a pod's only volume is the kube-api-access projected volume
  * of its ServiceAccount (its name as kubectl-print.h makes it), its
  * containers have no Container ID or Image ID (printed empty) and no
- * environment.  A Deployment shows no Conditions (knetsim keeps
- * none).  A node shows the Ready condition only, with the kubelet's reason
- * while Ready and the node lifecycle controller's (Unknown,
+ * environment.  A node shows the Ready condition only, with the kubelet's
+ * reason while Ready and the node lifecycle controller's (Unknown,
  * NodeStatusUnknown) once not, its last heartbeat taken as the last
  * transition; its Lease is held by the node and renewed every 10 s from
  * its creation while Ready; Capacity and Allocatable list the cpu knetsim
@@ -556,10 +555,11 @@ describe_endpoints(GString *w, const KnEndpoints *ep)
 static char *
 escape_path(const char *path)
 {
-    GString *out = g_string_new(NULL);
-
     if (strcmp(path, "*") == 0)
         return g_strdup(path);
+
+    GString *out = g_string_new(NULL);
+
     for (const char *p = path; *p != '\0'; p++) {
         guchar c = (guchar) *p;
 
