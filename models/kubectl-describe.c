@@ -1033,13 +1033,14 @@ describe_daemon_set(GString *w, const KnDaemonSet *set, KnStore *store)
     g_autofree char *selector = kn_labels_to_string(set->selector);
     g_autofree char *node_selector = kn_labels_to_string(set->template.spec.node_selector);
     g_autofree char *status = pods_status(store, &set->meta);
+    g_autoptr(KnLabels) annotations = kn_kubectl_print_annotations(KN_KIND_DAEMON_SET, &set->meta);
 
     wr(w, 0, "Name:\t%s\n", set->meta.name);
     wr(w, 0, "Namespace:\t%s\n", set->meta.namespace != NULL ? set->meta.namespace : "");
     wr(w, 0, "Selector:\t%s\n", selector);
     wr(w, 0, "Node-Selector:\t%s\n", node_selector);
     labels_multiline(w, "Labels", set->meta.labels);
-    annotations_multiline(w, "Annotations", set->meta.annotations);
+    annotations_multiline(w, "Annotations", annotations);
     /* The status doc_daemon_set() gives: every current pod up to date,
      * every ready one available, none misscheduled. */
     wr(w, 0, "Desired Number of Nodes Scheduled: %u\n", set->desired);

@@ -308,14 +308,29 @@ doc_set_int_or_string(Doc *map, const char *key, const KnIntOrString *value)
 /*****************************************************************************/
 /* Objects as documents. */
 
+KnLabels *
+kn_kubectl_print_annotations(KnKind kind, const KnObjectMeta *meta)
+{
+    KnLabels *annotations = kn_labels_copy(meta->annotations);
+
+    if (kind == KN_KIND_DAEMON_SET) {
+        g_autofree char *generation = g_strdup_printf("%" G_GUINT64_FORMAT,
+                                                      meta->generation > 0 ? meta->generation : 1);
+
+        kn_labels_set(annotations, "deprecated.daemonset.template.generation", generation);
+    }
+    return annotations;
+}
+
 /* "apps/v1" and friends for ownerReferences. */
 static Doc *
 doc_meta(KnKind kind, const KnObjectMeta *meta, KnStore *store)
 {
     Doc *m = doc_new(DOC_MAP);
+    g_autoptr(KnLabels) annotations = kn_kubectl_print_annotations(kind, meta);
 
-    if (kn_labels_size(meta->annotations) > 0)
-        doc_set(m, "annotations", doc_labels(meta->annotations));
+    if (kn_labels_size(annotations) > 0)
+        doc_set(m, "annotations", doc_labels(annotations));
     doc_set_timestamp(m, "creationTimestamp", meta->creation_time);
     if (meta->deleting) {
         doc_set_int(m, "deletionGracePeriodSeconds", 30);

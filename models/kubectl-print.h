@@ -78,6 +78,13 @@ char *kn_kubectl_print_timestamp(KnTime t);
  * New; g_free(). */
 char *kn_kubectl_print_node_roles(const KnNode *node);
 
+/* metadata.annotations as the API server returns an object of 'kind': the
+ * apps/v1 conversion of a DaemonSet adds deprecated.daemonset.template.
+ * generation, its spec.templateGeneration (the template is all of a
+ * DaemonSet's spec knetsim lets change, so metadata.generation).  New;
+ * kn_labels_free(). */
+KnLabels *kn_kubectl_print_annotations(KnKind kind, const KnObjectMeta *meta);
+
 /* resource.Quantity's canonical form, as the API server stores a quantity
  * and kubectl prints it: "0.5" is "500m", "1000m" "1", "1024Mi" "1Gi",
  * "0.5Gi" "512Mi".  What does not parse, or needs rounding below the nano

@@ -924,7 +924,9 @@ test_kubectl_describe_stateful_set(void **state)
 }
 
 /* describeDaemonSet: the node counts are written without a tab, so they
- * end the first column block and "Pods Status:" starts its own. */
+ * end the first column block and "Pods Status:" starts its own.  The
+ * apps/v1 conversion annotates every DaemonSet with its template
+ * generation. */
 static void
 test_kubectl_describe_daemon_set(void **state)
 {
@@ -953,7 +955,7 @@ test_kubectl_describe_daemon_set(void **state)
         "Selector:       app=agent\n"
         "Node-Selector:  kubernetes.io/os=linux\n"
         "Labels:         <none>\n"
-        "Annotations:    <none>\n"
+        "Annotations:    deprecated.daemonset.template.generation: 1\n"
         "Desired Number of Nodes Scheduled: 3\n"
         "Current Number of Nodes Scheduled: 3\n"
         "Number of Nodes Scheduled with Up-to-date Pods: 3\n"
@@ -973,6 +975,22 @@ test_kubectl_describe_daemon_set(void **state)
         "  Node-Selectors:  kubernetes.io/os=linux\n"
         "  Tolerations:     node-role.kubernetes.io/control-plane:NoSchedule op=Exists\n"
         "Events:            <none>\n");
+
+    /* -o yaml (here jsonpath) shows the same annotation, the generation
+     * following the template's changes. */
+    g_autoptr(GPtrArray) objects = g_ptr_array_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+    KnKubectlPrintOptions options = {
+        .output = KN_KUBECTL_OUTPUT_JSONPATH, .single = TRUE,
+        .template = "{.metadata.annotations.deprecated\\.daemonset\\.template\\.generation}",
+    };
+
+    set->meta.generation = 3;
+    g_ptr_array_add(objects, set);
+    assert_true(kn_kubectl_print(KN_KIND_DAEMON_SET, objects, &options, f->store, 0, out, err));
+    assert_string_equal(err->str, "");
+    assert_string_equal(out->str, "3");
 }
 
 static void
