@@ -154,7 +154,9 @@ struct KnNetns {
     GArray *processes;           /* Process: shells and tools running here, or NULL */
     KnResolvConf *resolv_conf;   /* the resolver's reading of /etc/resolv.conf, or NULL */
     KnNetns *shares;             /* a hostNetwork pod: the node whose network it uses */
-    GStrv environ;               /* a pod's container environment ("NAME=value"), or NULL */
+    GStrv environ;               /* the environment commands start with ("NAME=value"), or
+                                  * NULL until a pod's is first asked for */
+    KnTime environ_at;           /* a pod's: when its containers started */
     GString *logs;               /* what a pod's container printed (kubectl logs), or NULL */
 };
 
@@ -703,27 +705,32 @@ service_environ(GStrvBuilder *env, const KnService *service)
  * (makeEnvironmentVariables, getServiceEnvVarMap): PATH and HOSTNAME as
  * the runtime sets them, the variables of every Service of the pod's
  * namespace that has a cluster IP (unless enableServiceLinks is false)
- * and always of default/kubernetes, then HOME.  A snapshot: Services made
- * later are not in it.  The real order of the Service variables is Go's
- * map order; here it is the store's (namespace, then name). */
+ * and always of default/kubernetes, then HOME.  A snapshot as of
+ * 'started': Services made later are not in it.  Worked out when first
+ * asked (a namespace of many Services gives each pod thousands of
+ * variables), from the Services made by then; simplified: one deleted
+ * since is missing.  The real order of the Service variables is Go's map
+ * order; here it is the store's (namespace, then name). */
 static GStrv
-pod_environ(KnNet *net, const KnPod *pod, const char *hostname)
+pod_environ(KnNet *net, const KnPod *pod, const char *hostname, KnTime started)
 {
     g_autoptr(GStrvBuilder) env = g_strv_builder_new();
-    g_autoptr(GPtrArray) services = kn_store_list(net->store, KN_KIND_SERVICE, NULL);
+    g_autoptr(GPtrArray) services = pod->spec.enable_service_links
+                                    ? kn_store_list(net->store, KN_KIND_SERVICE, pod->meta.namespace)
+                                    : g_ptr_array_new();
+    const KnService *master = kn_store_lookup(net->store, KN_KIND_SERVICE, "default", "kubernetes");
 
+    if (master != NULL && strcmp(pod->meta.namespace, "default") != 0)
+        g_ptr_array_insert(services, strcmp("default", pod->meta.namespace) < 0 ? 0 : -1, (gpointer) master);
+    else if (master != NULL && !pod->spec.enable_service_links)
+        g_ptr_array_add(services, (gpointer) master);
     g_strv_builder_add(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     env_take(env, g_strdup_printf("HOSTNAME=%s", hostname));
     for (guint i = 0; i < services->len; i++) {
         const KnService *service = services->pdata[i];
         const char *ip = service->spec.cluster_ip;
-        gboolean master = g_strcmp0(service->meta.namespace, "default") == 0
-                          && strcmp(service->meta.name, "kubernetes") == 0;
 
-        if (ip == NULL || ip[0] == '\0' || strcmp(ip, "None") == 0)
-            continue;
-        if (master || (pod->spec.enable_service_links
-                       && g_strcmp0(service->meta.namespace, pod->meta.namespace) == 0))
+        if (ip != NULL && ip[0] != '\0' && strcmp(ip, "None") != 0 && service->meta.creation_time <= started)
             service_environ(env, service);
     }
     g_strv_builder_add(env, "HOME=/root");
@@ -766,7 +773,7 @@ host_network_pod(KnNet *net, const KnPod *pod, const char *key)
         ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
     ns->client.image = ns->image;
     ns->client.hostname = node->name;
-    ns->environ = pod_environ(net, pod, node->name);
+    ns->environ_at = kn_sim_now(net->sim);
     ns->started = pod->started;
     ns->start_time = pod->start_time;
     g_hash_table_insert(net->pods, g_strdup(key), ns);
@@ -812,7 +819,7 @@ pod_changed(KnNet *net, KnPod *pod)
     if (pod->spec.containers->len > 0)
         ns->image = g_strdup(((KnContainer *) pod->spec.containers->pdata[0])->image);
     ns->client.image = ns->image;
-    ns->environ = pod_environ(net, pod, ns->client.hostname != NULL ? ns->client.hostname : pod->meta.name);
+    ns->environ_at = kn_sim_now(net->sim);
     ns->started = pod->started;
     ns->start_time = pod->start_time;
     ns->apps = pod_apps(pod);
@@ -4483,7 +4490,18 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
 const char *const *
 kn_netns_environ(const KnNetns *ns)
 {
-    return ns != NULL ? (const char *const *) ns->environ : NULL;
+    KnNetns *self = (KnNetns *) ns;      /* the pod's is worked out once, when first asked */
+
+    if (ns == NULL)
+        return NULL;
+    if (ns->environ == NULL && ns->kind == KN_NETNS_POD) {
+        const KnPod *pod = kn_store_lookup(ns->net->store, KN_KIND_POD, ns->namespace, ns->name);
+
+        if (pod != NULL)
+            self->environ = pod_environ(ns->net, pod, ns->client.hostname != NULL ? ns->client.hostname : ns->name,
+                                        ns->environ_at);
+    }
+    return (const char *const *) ns->environ;
 }
 
 const char *

@@ -1371,20 +1371,19 @@ musl_step(Lookup *lookup, Send *send)
 static gboolean
 musl_query_name_ok(const char *name)
 {
-    const char *label = name;
+    gsize total = 0, label = 0;
 
-    if (strlen(name) > 253)
-        return FALSE;
-    for (;;) {
-        const char *end = strchr(label, '.');
-
-        if (end == NULL)
-            end = label + strlen(label);
-        if (end == label || end - label > 63)
-            return FALSE;
-        if (*end == '\0')
-            return TRUE;
-        label = end + 1;
+    /* One pass: every search candidate of every lookup comes here. */
+    for (const char *p = name;; p++, total++) {
+        if (*p == '.' || *p == '\0') {
+            if (label == 0 || label > 63)
+                return FALSE;
+            if (*p == '\0')
+                return total <= 253;
+            label = 0;
+        } else {
+            label++;
+        }
     }
 }
 
@@ -1403,7 +1402,9 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
         /* __lookup_name: an empty name or one of 255 characters or
          * more; name_from_dns_search: nothing left without the final
          * dot, or a second final dot.  EAI_NONAME, no query. */
-        if (len == 0 || len >= 255 || bare[0] == '\0' || g_str_has_suffix(bare, "."))
+        gsize bare_len = trailing ? len - 1 : len;
+
+        if (len == 0 || len >= 255 || bare_len == 0 || bare[bare_len - 1] == '.')
             return out;
         if (dots < conf->ndots && !trailing) {
             for (guint i = 0; i < conf->search->len; i++) {
