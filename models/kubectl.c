@@ -1523,6 +1523,26 @@ workload_template(KnKind kind, gpointer object)
     }
 }
 
+/* The pod selector of a workload or a Service; NULL for another kind. */
+static const KnLabels *
+workload_selector(KnKind kind, gconstpointer object)
+{
+    switch (kind) {
+    case KN_KIND_DEPLOYMENT:
+        return ((const KnDeployment *) object)->selector;
+    case KN_KIND_REPLICA_SET:
+        return ((const KnReplicaSet *) object)->selector;
+    case KN_KIND_STATEFUL_SET:
+        return ((const KnStatefulSet *) object)->selector;
+    case KN_KIND_DAEMON_SET:
+        return ((const KnDaemonSet *) object)->selector;
+    case KN_KIND_SERVICE:
+        return ((const KnService *) object)->spec.selector;
+    default:
+        return NULL;
+    }
+}
+
 /* set image TYPE NAME CONTAINER=IMAGE... (set_image.go): '*' names every
  * container; a name no container has is an error, the others still
  * change; the object is printed "image updated" only if it changed. */
@@ -2440,32 +2460,18 @@ cmd_logs(Run *run, GStrv words)
     }
 
     gpointer object = kn_store_lookup(store, kind, ns, name);
-    const KnLabels *selector = NULL;
+    const KnLabels *selector;
 
     if (object == NULL) {
         not_found(run, kind, name);
         return;
     }
-    switch (kind) {
-    case KN_KIND_DEPLOYMENT:
-        selector = ((KnDeployment *) object)->selector;
-        break;
-    case KN_KIND_REPLICA_SET:
-        selector = ((KnReplicaSet *) object)->selector;
-        break;
-    case KN_KIND_STATEFUL_SET:
-        selector = ((KnStatefulSet *) object)->selector;
-        break;
-    case KN_KIND_DAEMON_SET:
-        selector = ((KnDaemonSet *) object)->selector;
-        break;
-    case KN_KIND_SERVICE:
-        selector = ((KnService *) object)->spec.selector;
-        break;
-    default:
+    if (kind != KN_KIND_DEPLOYMENT && kind != KN_KIND_REPLICA_SET && kind != KN_KIND_STATEFUL_SET
+        && kind != KN_KIND_DAEMON_SET && kind != KN_KIND_SERVICE) {
         fail(run, "error: cannot get the logs from %s", kn_store_resource_name(kind));
         return;
     }
+    selector = workload_selector(kind, object);
 
     g_autoptr(GPtrArray) all = kn_store_list(store, KN_KIND_POD, ns);
 
