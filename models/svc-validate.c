@@ -1236,8 +1236,9 @@ check_object_meta_update(GPtrArray *errors, const KnObjectMeta *meta, const KnOb
     check_annotations(errors, meta->annotations);
 }
 
-GPtrArray *
-kn_svc_validate_update(const KnService *service, const KnService *old)
+/* An update's checks: the prechecks alone, or with 'full' everything. */
+static GPtrArray *
+validate_update(const KnService *service, const KnService *old, gboolean full)
 {
     GPtrArray *errors = errors_new();
     View view, old_view;
@@ -1247,7 +1248,7 @@ kn_svc_validate_update(const KnService *service, const KnService *old)
     view_init(&old_view, old);
     view_set_effective_policy(&old_view, NULL);
     view_set_effective_policy(&view, &old_view);
-    if (precheck(errors, &view, &old_view)) {
+    if (precheck(errors, &view, &old_view) && full) {
         check_object_meta_update(errors, &service->meta, &old->meta);
         check_cluster_ips_update(errors, &view, &old_view);
         check_ip_families_update(errors, &view, &old_view);
@@ -1263,20 +1264,15 @@ kn_svc_validate_update(const KnService *service, const KnService *old)
 }
 
 GPtrArray *
+kn_svc_validate_update(const KnService *service, const KnService *old)
+{
+    return validate_update(service, old, TRUE);
+}
+
+GPtrArray *
 kn_svc_validate_update_precheck(const KnService *service, const KnService *old)
 {
-    GPtrArray *errors = errors_new();
-    View view, old_view;
-
-    g_return_val_if_fail(service && old, errors);
-    view_init(&view, service);
-    view_init(&old_view, old);
-    view_set_effective_policy(&old_view, NULL);
-    view_set_effective_policy(&view, &old_view);
-    precheck(errors, &view, &old_view);
-    view_clear(&view);
-    view_clear(&old_view);
-    return errors;
+    return validate_update(service, old, FALSE);
 }
 
 /*****************************************************************************/
