@@ -182,7 +182,29 @@ typedef struct CacheItem {
     KnDnsMessage *reply;         /* TTLs already set to 'ttl' */
     KnTime stored;
     guint32 ttl;
+    GPtrArray *repeats;          /* Repeat made from it (the server's), or NULL */
 } CacheItem;
+
+/* A reply the cache plugin gave, as it was sent.  While its cache entry
+ * lives, the reply to the same query bytes (but the id) over UDP from a
+ * client of the same family depends on nothing but what is left of the
+ * entry's TTL: kn_coredns_answer_again() sends it again with the new id
+ * and TTLs instead of walking the server.  The server's 'repeats' table
+ * owns it; its entry drops it as it goes. */
+#define REPEAT_MAX_QUERY 512     /* longer queries are answered the long way */
+#define REPEAT_MAX_TTLS 16       /* records of a reply kept this way */
+#define REPEATS_PER_ITEM 4       /* shapes of query kept for one entry */
+
+typedef struct Repeat {
+    CacheItem *item;             /* the cache entry it came from */
+    guint32 hash;
+    guint key_length;
+    guint8 *key;                 /* the client's family, then the query from its flags on; owned */
+    GBytes *reply;               /* owned */
+    guint16 ttls[REPEAT_MAX_TTLS];   /* offsets of the reply's TTLs (not the OPT's) */
+    guint n_ttls;
+    gboolean truncated, nxdomain;    /* for the counters */
+} Repeat;
 
 struct KnCoreDns {
     KnCluster *cluster;          /* borrowed */
@@ -190,6 +212,7 @@ struct KnCoreDns {
     Config *config;
     KnRng *rng;                  /* borrowed from the sim: "coredns/<pod>" */
     GHashTable *cache;           /* key -> CacheItem (owned) */
+    GHashTable *repeats;         /* Repeat (owned), by its key */
     GQueue cache_order;          /* CacheItem, oldest first, for eviction */
     KnTime modified;             /* last watched change */
     char *corefile;              /* the Corefile given to kn_coredns_new_from_corefile(),
@@ -211,6 +234,8 @@ typedef struct Ctx {
     const char *upstream;        /* the forward target asked, or NULL */
     gboolean forwarded;
     gboolean cached;
+    CacheItem *hit;              /* the cache entry 'cached' came from */
+    gboolean drew;               /* loadbalance drew from the RNG */
     gboolean autopath;
     guint n_internal;
     guint depth;
@@ -938,7 +963,56 @@ cache_item_free(CacheItem *item)
 {
     g_free(item->key);
     kn_dns_message_free(item->reply);
+    if (item->repeats != NULL)
+        g_ptr_array_unref(item->repeats);
     g_free(item);
+}
+
+/* Frees 'item', out of the server's cache, with the repeats made from it. */
+static void
+cache_item_drop(KnCoreDns *cd, CacheItem *item)
+{
+    for (guint i = 0; item->repeats != NULL && i < item->repeats->len; i++)
+        g_hash_table_remove(cd->repeats, item->repeats->pdata[i]);
+    cache_item_free(item);
+}
+
+static void
+repeat_free(Repeat *r)
+{
+    g_free(r->key);
+    g_bytes_unref(r->reply);
+    g_free(r);
+}
+
+static guint
+repeat_hash(gconstpointer key)
+{
+    return ((const Repeat *) key)->hash;
+}
+
+static gboolean
+repeat_equal(gconstpointer a, gconstpointer b)
+{
+    const Repeat *x = a, *y = b;
+
+    return x->hash == y->hash && x->key_length == y->key_length && memcmp(x->key, y->key, x->key_length) == 0;
+}
+
+/* Makes 'r' the lookup key of 'query' ('length' bytes, at least 12 and at
+ * most REPEAT_MAX_QUERY) from 'client' in 'buf' (1 + REPEAT_MAX_QUERY). */
+static void
+repeat_key(Repeat *r, guint8 *buf, const guint8 *query, gsize length, const KnAddr *client)
+{
+    guint64 h = 0x9e3779b97f4a7c15ull;
+
+    buf[0] = client != NULL ? client->family : 0;
+    memcpy(buf + 1, query + 2, length - 2);
+    r->key = buf;
+    r->key_length = (guint) length - 1;
+    for (guint i = 0; i < r->key_length; i++)
+        h = (h ^ buf[i]) * 0x100000001b3ull;
+    r->hash = (guint32) (h ^ h >> 32);
 }
 
 static const KnKind watched[] = { KN_KIND_SERVICE, KN_KIND_ENDPOINT_SLICE, KN_KIND_NAMESPACE };
@@ -957,6 +1031,7 @@ server_new(KnCluster *cluster, const char *pod, Config *config)
     cd->rng = kn_sim_rng(cluster->sim, stream);
     cd->ids = kn_sim_rng(cluster->sim, ids);
     cd->cache = g_hash_table_new(g_str_hash, g_str_equal);
+    cd->repeats = g_hash_table_new_full(repeat_hash, repeat_equal, (GDestroyNotify) repeat_free, NULL);
     g_queue_init(&cd->cache_order);
     cd->modified = kn_sim_now(cluster->sim);
     for (guint i = 0; i < G_N_ELEMENTS(watched); i++)
@@ -1026,6 +1101,7 @@ kn_coredns_listens_on(const KnCoreDns *cd, const KnAddr *addr, guint16 port)
 void
 kn_coredns_flush_cache(KnCoreDns *cd)
 {
+    g_hash_table_remove_all(cd->repeats);
     g_hash_table_remove_all(cd->cache);
     g_queue_clear_full(&cd->cache_order, (GDestroyNotify) cache_item_free);
 }
@@ -1039,6 +1115,7 @@ kn_coredns_free(KnCoreDns *cd)
         kn_store_unwatch(cd->cluster->store, watched[i], on_change, cd);
     kn_coredns_flush_cache(cd);
     g_hash_table_unref(cd->cache);
+    g_hash_table_unref(cd->repeats);
     config_free(cd->config);
     g_free(cd->pod);
     g_free(cd->corefile);
@@ -2266,13 +2343,13 @@ cache_store(KnCoreDns *cd, const Block *b, char *key, KnDnsMessage *reply, guint
     if (old != NULL) {
         g_hash_table_remove(cd->cache, key);
         g_queue_remove(&cd->cache_order, old);
-        cache_item_free(old);
+        cache_item_drop(cd, old);
     }
     if (g_hash_table_size(cd->cache) >= 2 * b->cache_capacity) {
         CacheItem *oldest = g_queue_pop_head(&cd->cache_order);
 
         g_hash_table_remove(cd->cache, oldest->key);
-        cache_item_free(oldest);
+        cache_item_drop(cd, oldest);
     }
     CacheItem *item = g_new0(CacheItem, 1);
     item->key = key;
@@ -2324,6 +2401,8 @@ cache_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
                 g_ptr_array_add(m->additional, kn_dns_record_copy(item->reply->additional->pdata[i]));
             set_ttls(m, left);
             ctx->cached = TRUE;
+            if (ctx->depth == 0)
+                ctx->hit = item;     /* the reply itself, not a lookup inside it */
             ctx->plugin = "cache";
             cd->stats.n_cache_hits++;
             g_free(key);
@@ -2358,12 +2437,13 @@ cache_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
     return m;
 }
 
-/* loadbalance.go roundRobin: CNAMEs, the rest, then shuffled addresses. */
-static void
+/* loadbalance.go roundRobin: CNAMEs, the rest, then shuffled addresses.
+ * Returns whether it drew from 'rng'. */
+static gboolean
 round_robin(KnRng *rng, GPtrArray *rrs)
 {
     if (rrs->len < 2)
-        return;                  /* nothing to reorder, nothing drawn */
+        return FALSE;            /* nothing to reorder, nothing drawn */
 
     g_autoptr(GPtrArray) cname = g_ptr_array_new();
     g_autoptr(GPtrArray) rest = g_ptr_array_new();
@@ -2403,6 +2483,7 @@ round_robin(KnRng *rng, GPtrArray *rrs)
     for (guint s = 0; s < G_N_ELEMENTS(parts); s++)
         for (guint i = 0; i < parts[s]->len; i++)
             rrs->pdata[n++] = parts[s]->pdata[i];
+    return l >= 2;
 }
 
 /*****************************************************************************/
@@ -2448,9 +2529,9 @@ server_serve(Ctx *ctx, const KnDnsMessage *query)
 
     KnDnsMessage *m = cache_serve(ctx, b, query);
     if (b->loadbalance && m->rcode == KN_DNS_RCODE_NOERROR && m->qr && m->opcode == 0) {
-        round_robin(ctx->cd->rng, m->answers);
-        round_robin(ctx->cd->rng, m->authority);
-        round_robin(ctx->cd->rng, m->additional);
+        ctx->drew |= round_robin(ctx->cd->rng, m->answers);
+        ctx->drew |= round_robin(ctx->cd->rng, m->authority);
+        ctx->drew |= round_robin(ctx->cd->rng, m->additional);
     }
     return m;
 }
@@ -2547,6 +2628,8 @@ answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client, gboolean 
 
     out->response = m;
     out->cached = ctx.cached;
+    if (ctx.cached && !ctx.drew && !tcp)
+        out->hit = ctx.hit;
     out->autopath = ctx.autopath;
     out->n_internal = ctx.n_internal;
     if (ctx.forwarded && resuming) {
@@ -2565,6 +2648,91 @@ kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client
 {
     g_return_if_fail(cd != NULL && query != NULL && out != NULL);
     answer(cd, query, client, tcp, FALSE, NULL, out);
+}
+
+GBytes *
+kn_coredns_answer_again(KnCoreDns *cd, GBytes *request, const KnAddr *client)
+{
+    gsize length, n;
+    const guint8 *query = g_bytes_get_data(request, &length);
+    guint8 buf[1 + REPEAT_MAX_QUERY];
+    Repeat probe;
+
+    g_return_val_if_fail(cd != NULL && request != NULL, NULL);
+    if (length < 12 || length > REPEAT_MAX_QUERY || g_hash_table_size(cd->repeats) == 0)
+        return NULL;
+    repeat_key(&probe, buf, query, length, client);
+
+    const Repeat *r = g_hash_table_lookup(cd->repeats, &probe);
+
+    if (r == NULL)
+        return NULL;
+    /* What cache_serve() finds left of the entry. */
+    KnTime now = kn_sim_now(cd->cluster->sim);
+    gint64 left = (gint64) r->item->ttl - (gint64) ((now - r->item->stored) / KN_SEC);
+
+    if (left <= 0)
+        return NULL;             /* expired: the long way replaces the entry */
+    /* The counters of answer() and cache_serve() for a hit. */
+    cd->stats.n_queries++;
+    cd->stats.n_cache_hits++;
+    if (r->truncated)
+        cd->stats.n_truncated++;
+    if (r->nxdomain)
+        cd->stats.n_nxdomain++;
+
+    const guint8 *kept = g_bytes_get_data(r->reply, &n);
+    guint8 *out = g_memdup2(kept, n);
+
+    out[0] = query[0];
+    out[1] = query[1];
+    for (guint i = 0; i < r->n_ttls; i++) {
+        guint8 *ttl = out + r->ttls[i];
+
+        ttl[0] = (guint8) (left >> 24);
+        ttl[1] = (guint8) (left >> 16);
+        ttl[2] = (guint8) (left >> 8);
+        ttl[3] = (guint8) left;
+    }
+    return g_bytes_new_take(out, n);
+}
+
+void
+kn_coredns_remember(KnCoreDns *cd, GBytes *request, const KnAddr *client, const KnCoreDnsAnswer *answer,
+                    GBytes *reply)
+{
+    CacheItem *item = (CacheItem *) answer->hit;
+    gsize length, reply_length;
+    const guint8 *query = g_bytes_get_data(request, &length);
+    const guint8 *data = g_bytes_get_data(reply, &reply_length);
+    guint8 buf[1 + REPEAT_MAX_QUERY];
+    Repeat probe, *r;
+    gint n_ttls;
+
+    if (item == NULL || length < 12 || length > REPEAT_MAX_QUERY
+        || (item->repeats != NULL && item->repeats->len >= REPEATS_PER_ITEM))
+        return;
+    repeat_key(&probe, buf, query, length, client);
+    if (g_hash_table_contains(cd->repeats, &probe))
+        return;
+    r = g_new0(Repeat, 1);
+    n_ttls = kn_dns_wire_ttl_offsets(data, reply_length, r->ttls, REPEAT_MAX_TTLS);
+    if (n_ttls < 0) {
+        g_free(r);
+        return;
+    }
+    r->item = item;
+    r->hash = probe.hash;
+    r->key_length = probe.key_length;
+    r->key = g_memdup2(buf, probe.key_length);
+    r->reply = g_bytes_ref(reply);
+    r->n_ttls = (guint) n_ttls;
+    r->truncated = answer->response->tc;
+    r->nxdomain = answer->response->rcode == KN_DNS_RCODE_NXDOMAIN;
+    if (item->repeats == NULL)
+        item->repeats = g_ptr_array_new();
+    g_ptr_array_add(item->repeats, r);
+    g_hash_table_add(cd->repeats, r);
 }
 
 void

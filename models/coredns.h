@@ -53,6 +53,9 @@ typedef struct KnCoreDnsAnswer {
     KnDnsMessage *pending;       /* the query to send, with its own id; owned, or NULL */
     KnAddr pending_to;
     gboolean pending_tcp;        /* force_tcp, or the client's TCP */
+    /* Private, for kn_coredns_remember(): the cache entry a hit over UDP
+     * came from when nothing random went into the reply; or NULL. */
+    gconstpointer hit;
 } KnCoreDnsAnswer;
 
 /* Counters of one server since kn_coredns_new(). */
@@ -120,6 +123,18 @@ gboolean kn_coredns_reload(KnCoreDns *coredns, GError **error);
  * errors. */
 void kn_coredns_answer(KnCoreDns *coredns, const KnDnsMessage *query,
                        const KnAddr *client, gboolean tcp, KnCoreDnsAnswer *out);
+/* A repeat, answered without a walk: if the server answered the same
+ * bytes as 'request' (a UDP query as received; all but its id) from a
+ * client of the same family out of its cache, kn_coredns_remember() kept
+ * that reply, and the cache entry still lives, the reply kn_coredns_answer()
+ * would encode now (the new id, what is left of the TTL), with the same
+ * counters.  New; NULL: answer it the long way. */
+GBytes *kn_coredns_answer_again(KnCoreDns *coredns, GBytes *request, const KnAddr *client);
+/* After kn_coredns_answer() over UDP gave 'answer' for 'request' (as
+ * received, from 'client'), sent as 'reply' (its encoding): keeps it for
+ * kn_coredns_answer_again() if it came from the cache. */
+void kn_coredns_remember(KnCoreDns *coredns, GBytes *request, const KnAddr *client,
+                         const KnCoreDnsAnswer *answer, GBytes *reply);
 /* The answer to 'query' (the one that came back pending, with the same
  * 'client' and 'tcp') once the upstream replied 'upstream_reply' (borrowed;
  * NULL: no reply, which forward turns into SERVFAIL): the walk resumes,

@@ -3138,12 +3138,25 @@ cache_query_free(CacheQuery *cq)
     g_free(cq);
 }
 
-/* Sends node-cache's 'response' to the client of 'cq', 'delay' from now. */
-static void
-node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response, KnTime delay)
+/* A DNS server's reply over UDP, from port 53 of 'local' to the client. */
+static KnPacket *
+dns_udp_reply(const KnAddr *local, const KnAddr *client, guint16 client_port, GBytes *bytes)
 {
-    g_autoptr(GBytes) bytes = kn_dns_message_encode(response);
+    KnPacket *reply = kn_packet_new();
 
+    reply->src = *local;
+    reply->dst = *client;
+    reply->proto = KN_IPPROTO_UDP;
+    reply->sport = 53;
+    reply->dport = client_port;
+    kn_packet_set_payload_bytes(reply, bytes);
+    return reply;
+}
+
+/* Sends node-cache's reply 'bytes' to the client of 'cq', 'delay' from now. */
+static void
+node_cache_send(KnNet *net, const CacheQuery *cq, GBytes *bytes, KnTime delay)
+{
     if (cq->tcp) {
         Tcb *tcb = tcb_find(cq->node, cq->tcb_key);
         g_autoptr(GByteArray) out = g_byte_array_new();
@@ -3166,14 +3179,8 @@ node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response,
         return;
     }
 
-    KnPacket *reply = kn_packet_new();
+    KnPacket *reply = dns_udp_reply(&cq->local, &cq->client, cq->client_port, bytes);
 
-    reply->src = cq->local;
-    reply->dst = cq->client;
-    reply->proto = KN_IPPROTO_UDP;
-    reply->sport = 53;
-    reply->dport = cq->client_port;
-    kn_packet_set_payload_bytes(reply, bytes);
     if (delay > 0) {
         LaterSend *later = g_new(LaterSend, 1);
 
@@ -3182,6 +3189,14 @@ node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response,
         return;
     }
     ns_send(cq->node, reply);
+}
+
+static void
+node_cache_reply(KnNet *net, const CacheQuery *cq, const KnDnsMessage *response, KnTime delay)
+{
+    g_autoptr(GBytes) bytes = kn_dns_message_encode(response);
+
+    node_cache_send(net, cq, bytes, delay);
 }
 
 /* For --explain: what a CoreDNS pod did with a query. */
@@ -3267,10 +3282,22 @@ static void
 node_cache_query(KnNet *net, KnNetns *node, GBytes *request, const KnAddr *client, guint16 client_port,
                  const KnAddr *local, gboolean tcp, gint64 tcb_key)
 {
-    KnDnsMessage *query = kn_dns_message_decode(request, NULL);
+    KnDnsMessage *query;
     KnCoreDnsAnswer out;
     CacheQuery *cq;
 
+    /* A query the server answered from its cache before, byte for byte:
+     * the same reply again, without decoding, walking and encoding (and
+     * nothing to note). */
+    if (!tcp && !TRACING(net) && net->observer == NULL && dns_server(node) != NULL) {
+        g_autoptr(GBytes) again = kn_coredns_answer_again(dns_server(node), request, client);
+
+        if (again != NULL) {
+            ns_send(node, dns_udp_reply(local, client, client_port, again));
+            return;
+        }
+    }
+    query = kn_dns_message_decode(request, NULL);
     if (query == NULL || dns_server(node) == NULL) {
         kn_dns_message_free(query);
         return;                  /* CoreDNS drops what it cannot parse */
@@ -3284,7 +3311,11 @@ node_cache_query(KnNet *net, KnNetns *node, GBytes *request, const KnAddr *clien
     if (out.pending != NULL) {
         node_cache_forward(net, cq, &out);       /* takes 'cq' */
     } else {
-        node_cache_reply(net, cq, out.response, out.upstream_delay);
+        g_autoptr(GBytes) bytes = kn_dns_message_encode(out.response);
+
+        node_cache_send(net, cq, bytes, out.upstream_delay);
+        if (!tcp && out.upstream_delay == 0)
+            kn_coredns_remember(dns_server(node), request, client, &out, bytes);
         cache_query_free(cq);
     }
     kn_coredns_answer_clear(&out);

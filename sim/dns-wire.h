@@ -195,6 +195,12 @@ gsize kn_dns_message_wire_size(const KnDnsMessage *message);
 KnDnsMessage *kn_dns_message_decode(GBytes *bytes, GError **error);
 KnDnsMessage *kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error);
 
+/* The offsets in 'data' (a whole message, 'length' bytes) of the TTL
+ * fields of its records, but the OPT's, in message order: at most 'max'
+ * into 'offsets'.  Returns how many, or -1 if the message does not parse
+ * (a name runs past the end, a record is cut short) or has more. */
+gint kn_dns_wire_ttl_offsets(const guint8 *data, gsize length, guint16 *offsets, guint max);
+
 /* Makes 'message' fit in 'size' bytes (raised to 512) as CoreDNS does
  * through miekg/dns Msg.Truncate(): if it fits uncompressed, 'compress' is
  * cleared and FALSE returned; otherwise 'compress' is set and answers,

@@ -674,6 +674,74 @@ test_coredns_network_forward_and_bind(void **state)
                                         "unknown property 'force_udp'");
 }
 
+/* kn_coredns_answer_again() replies exactly what the walk replies, with
+ * the same counters, for every shape of query, as cache entries age,
+ * expire and come back; and never for a reply loadbalance shuffled. */
+static void
+test_coredns_answer_again_matches_walk(void **state)
+{
+    Fixture *f = *state;
+    static const char *const names[] = {
+        "web.default.svc.cluster.local", "WEB.Default.svc.cluster.local", "db.default.svc.cluster.local",
+        "db-0.db.default.svc.cluster.local", "nothere.default.svc.cluster.local",
+        "ext.default.svc.cluster.local", "_http._tcp.web.default.svc.cluster.local", "example.com",
+    };
+    static const guint16 types[] = { KN_DNS_TYPE_A, KN_DNS_TYPE_AAAA, KN_DNS_TYPE_SRV };
+    KnAddr v4, v6;
+    guint n_again = 0, n_walked = 0;
+
+    assert_true(kn_addr_parse("10.244.1.7", &v4));
+    assert_true(kn_addr_parse("fd00::7", &v6));
+    for (guint step = 0; step < 600; step++) {
+        guint shape = step * 7 % (G_N_ELEMENTS(names) * G_N_ELEMENTS(types) * 4);
+        const char *name = names[shape % G_N_ELEMENTS(names)];
+        guint16 type = types[shape / G_N_ELEMENTS(names) % G_N_ELEMENTS(types)];
+        guint variant = shape / (G_N_ELEMENTS(names) * G_N_ELEMENTS(types));
+        g_autoptr(KnDnsMessage) q = kn_dns_message_new_query((guint16) (1000 + step), name, type, TRUE);
+        const KnAddr *client = variant & 2 ? &v6 : &v4;
+        KnCoreDnsStats before, middle;
+        KnCoreDnsAnswer a;
+
+        if (variant & 1)
+            kn_dns_message_set_edns(q, 1232, step % 3 == 0);
+        g_autoptr(GBytes) request = kn_dns_message_encode(q);
+
+        before = *kn_coredns_stats(f->dns);
+        g_autoptr(GBytes) again = kn_coredns_answer_again(f->dns, request, client);
+        middle = *kn_coredns_stats(f->dns);
+        if (again == NULL)
+            assert_memory_equal(&before, &middle, sizeof before);
+
+        kn_coredns_answer(f->dns, q, client, FALSE, &a);
+        g_autoptr(GBytes) walked = kn_dns_message_encode(a.response);
+        const KnCoreDnsStats *after = kn_coredns_stats(f->dns);
+
+        if (again != NULL) {
+            if (!g_bytes_equal(again, walked)) {
+                g_autofree char *x = g_base64_encode(g_bytes_get_data(again, NULL), g_bytes_get_size(again));
+                g_autofree char *y = g_base64_encode(g_bytes_get_data(walked, NULL), g_bytes_get_size(walked));
+                fail_msg("step %u %s type %u variant %u: again %s walked %s", step, name, type, variant, x, y);
+            }
+            assert_int_equal(middle.n_queries - before.n_queries, after->n_queries - middle.n_queries);
+            assert_int_equal(middle.n_cache_hits - before.n_cache_hits, after->n_cache_hits - middle.n_cache_hits);
+            assert_int_equal(middle.n_nxdomain - before.n_nxdomain, after->n_nxdomain - middle.n_nxdomain);
+            assert_int_equal(middle.n_truncated - before.n_truncated, after->n_truncated - middle.n_truncated);
+            n_again++;
+        } else {
+            n_walked++;
+        }
+        /* db has two ready pods: their order is drawn, so never kept. */
+        if (strcmp(name, "db.default.svc.cluster.local") == 0 && type == KN_DNS_TYPE_A)
+            assert_null(a.hit);
+        kn_coredns_remember(f->dns, request, client, &a, walked);
+        kn_coredns_answer_clear(&a);
+        kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + (step % 5) * 60 * KN_MSEC);
+    }
+    /* Both ways were taken, many times. */
+    assert_true(n_again > 200);
+    assert_true(n_walked > 50);
+}
+
 int
 main(void)
 {
@@ -690,6 +758,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_coredns_corefile_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coredns_autopath_rewrite_hosts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coredns_network_forward_and_bind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coredns_answer_again_matches_walk, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
