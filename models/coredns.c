@@ -1004,14 +1004,22 @@ repeat_equal(gconstpointer a, gconstpointer b)
 static void
 repeat_key(Repeat *r, guint8 *buf, const guint8 *query, gsize length, const KnAddr *client)
 {
-    guint64 h = 0x9e3779b97f4a7c15ull;
+    guint64 h = 0x9e3779b97f4a7c15ull, word;
+    guint i = 0;
 
     buf[0] = client != NULL ? client->family : 0;
     memcpy(buf + 1, query + 2, length - 2);
     r->key = buf;
     r->key_length = (guint) length - 1;
-    for (guint i = 0; i < r->key_length; i++)
-        h = (h ^ buf[i]) * 0x100000001b3ull;
+    /* Eight bytes a step, each step a multiply and a rotation. */
+    for (; i + 8 <= r->key_length; i += 8) {
+        memcpy(&word, buf + i, 8);
+        h = ((h ^ word) * 0xff51afd7ed558ccdull);
+        h = h << 29 | h >> 35;
+    }
+    word = 0;
+    memcpy(&word, buf + i, r->key_length - i);
+    h = (h ^ word ^ r->key_length) * 0xc4ceb9fe1a85ec53ull;
     r->hash = (guint32) (h ^ h >> 32);
 }
 
