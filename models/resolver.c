@@ -506,7 +506,10 @@ on_udp(const KnUdpResult *result, gpointer user_data)
 
     record->finished = result->finished;
     if (result->status == KN_NET_OK) {
-        message = kn_dns_message_decode(result->received, NULL);
+        gsize length;
+        const guint8 *data = g_bytes_get_data(result->received, &length);
+
+        message = kn_dns_message_decode_stub(data, length, NULL);
         /* Not a reply to this query: dropped, as a spurious packet. */
         if (message != NULL && (!message->qr || message->id != record->id))
             g_clear_pointer(&message, kn_dns_message_free);
@@ -656,7 +659,7 @@ on_tcp(const KnTcpResult *result, gpointer user_data)
 
         if (size < 2 + len)
             break;
-        KnDnsMessage *message = kn_dns_message_decode_data(data + 2, len, NULL);
+        KnDnsMessage *message = kn_dns_message_decode_stub(data + 2, len, NULL);
 
         for (guint i = 0; message != NULL && i < send->n; i++) {
             if (by_query[i] == NULL && message->id == send->ids[i] && message->qr) {

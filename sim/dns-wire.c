@@ -1260,8 +1260,72 @@ get_records(Decoder *d, GPtrArray *into, guint count, GError **error)
     return TRUE;
 }
 
-KnDnsMessage *
-kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
+/* Steps over 'count' records as get_records() reads them, without keeping
+ * them: their names must be well formed and their RDATA inside the
+ * message, whatever is in it. */
+static gboolean
+skip_records(Decoder *d, guint count, GError **error)
+{
+    for (guint i = 0; i < count; i++) {
+        gsize pos = d->pos, wire_length = 0;
+        gboolean jumped = FALSE;
+        guint16 type, klass, length;
+        guint32 ttl;
+
+        for (;;) {
+            if (pos >= d->length)
+                return short_error(error, "a name", pos);
+            guint8 c = d->data[pos];
+
+            if ((c & 0xc0) == 0xc0) {
+                if (pos + 1 >= d->length)
+                    return short_error(error, "a compression pointer", pos);
+                gsize target = ((c & 0x3f) << 8) | d->data[pos + 1];
+
+                if (target >= pos) {
+                    g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
+                                "compression pointer at offset %" G_GSIZE_FORMAT
+                                " points forward to %" G_GSIZE_FORMAT " (a loop)", pos, target);
+                    return FALSE;
+                }
+                if (!jumped)
+                    d->pos = pos + 2;
+                jumped = TRUE;
+                pos = target;
+                continue;
+            }
+            if ((c & 0xc0) != 0) {
+                g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
+                            "unsupported label type 0x%02x at offset %" G_GSIZE_FORMAT, c, pos);
+                return FALSE;
+            }
+            wire_length += c + 1;
+            if (wire_length > KN_DNS_NAME_MAX) {
+                g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
+                            "name longer than 255 octets at offset %" G_GSIZE_FORMAT, pos);
+                return FALSE;
+            }
+            if (c == 0) {
+                if (!jumped)
+                    d->pos = pos + 1;
+                break;
+            }
+            if (pos + 1 + c > d->length)
+                return short_error(error, "a label", pos);
+            pos += 1 + c;
+        }
+        if (!get16(d, &type, "a record", error) || !get16(d, &klass, "a record", error)
+            || !get32(d, &ttl, "a record", error) || !get16(d, &length, "a record", error))
+            return FALSE;
+        if (d->pos + length > d->length)
+            return short_error(error, "a record's data", d->pos);
+        d->pos += length;
+    }
+    return TRUE;
+}
+
+static KnDnsMessage *
+decode(const guint8 *data, gsize length, gboolean authority, GError **error)
 {
     g_autoptr(KnDnsMessage) m = kn_dns_message_new();
     Decoder d = { data, length, 0 };
@@ -1288,8 +1352,9 @@ kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
             return NULL;
         g_ptr_array_add(m->questions, g_steal_pointer(&q));
     }
-    if (!get_records(&d, m->answers, an, error) || !get_records(&d, m->authority, ns, error) ||
-        !get_records(&d, m->additional, ar, error))
+    if (!get_records(&d, m->answers, an, error)
+        || !(authority ? get_records(&d, m->authority, ns, error) : skip_records(&d, ns, error))
+        || !get_records(&d, m->additional, ar, error))
         return NULL;
     if (d.pos != length) {
         g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_TRAILING,
@@ -1300,12 +1365,24 @@ kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
 }
 
 KnDnsMessage *
+kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
+{
+    return decode(data, length, TRUE, error);
+}
+
+KnDnsMessage *
 kn_dns_message_decode(GBytes *bytes, GError **error)
 {
     gsize length;
     const guint8 *data = g_bytes_get_data(bytes, &length);
 
-    return kn_dns_message_decode_data(data, length, error);
+    return decode(data, length, TRUE, error);
+}
+
+KnDnsMessage *
+kn_dns_message_decode_stub(const guint8 *data, gsize length, GError **error)
+{
+    return decode(data, length, FALSE, error);
 }
 
 /*****************************************************************************/

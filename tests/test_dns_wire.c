@@ -150,6 +150,68 @@ test_dns_wire_soa_compressed(void **state)
                         ";; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 0\n");
 }
 
+/* What a stub resolver reads: the authority section is stepped over, but
+ * a name in it must still be well formed; its records' data is not read
+ * (a SOA cut short is no matter to musl or glibc). */
+static void
+test_dns_wire_decode_stub(void **state)
+{
+    (void) state;
+    g_autoptr(KnDnsMessage) q = kn_dns_message_new_query(7, "web.default.svc.cluster.local", KN_DNS_TYPE_A, TRUE);
+    g_autoptr(KnDnsMessage) r = kn_dns_message_new_reply(q);
+    KnAddr addr;
+
+    assert_true(kn_addr_parse("10.96.0.10", &addr));
+    g_ptr_array_add(r->answers, kn_dns_record_new_addr("web.default.svc.cluster.local", 5, &addr));
+    g_ptr_array_add(r->authority,
+                    kn_dns_record_new_soa("cluster.local", 30, "ns.dns.cluster.local",
+                                          "hostmaster.cluster.local", 1704067200, 7200, 1800, 86400, 30));
+    kn_dns_message_set_edns(r, 1232, FALSE);
+    g_autoptr(GBytes) wire = kn_dns_message_encode(r);
+    gsize n;
+    const guint8 *data = g_bytes_get_data(wire, &n);
+    g_autoptr(KnDnsMessage) full = kn_dns_message_decode_data(data, n, NULL);
+    g_autoptr(KnDnsMessage) stub = kn_dns_message_decode_stub(data, n, NULL);
+
+    assert_non_null(full);
+    assert_non_null(stub);
+    assert_int_equal(full->authority->len, 1);
+    assert_int_equal(stub->authority->len, 0);
+    assert_int_equal(stub->answers->len, 1);
+    assert_int_equal(stub->additional->len, 1);         /* the OPT, after the skipped section */
+    g_autofree char *a = kn_dns_record_to_string(full->answers->pdata[0]);
+    g_autofree char *b = kn_dns_record_to_string(stub->answers->pdata[0]);
+    assert_string_equal(a, b);
+
+    /* The SOA's RDLENGTH cut to 2 (and the message with it): the full
+     * decoder refuses the record, the stub steps over it. */
+    g_autofree guint8 *cut = g_memdup2(data, n);
+    gsize at = 12;
+    while (cut[at] != 0)                                    /* the question's name */
+        at += cut[at] + 1;
+    at += 5;
+    at += 2 + 10 + 4;                                       /* the A record (a pointer for its name) */
+    g_assert(cut[at] == 0xc0);                              /* the SOA's owner, a pointer */
+    guint rdlength = (guint) (cut[at + 10] << 8 | cut[at + 11]);
+    cut[at + 10] = 0;
+    cut[at + 11] = 2;
+    memmove(cut + at + 12 + 2, cut + at + 12 + rdlength, n - (at + 12 + rdlength));
+    gsize cut_length = n - rdlength + 2;
+    g_autoptr(KnDnsMessage) refused = kn_dns_message_decode_data(cut, cut_length, NULL);
+    g_autoptr(KnDnsMessage) stepped = kn_dns_message_decode_stub(cut, cut_length, NULL);
+
+    assert_null(refused);
+    assert_non_null(stepped);
+    assert_int_equal(stepped->answers->len, 1);
+
+    /* A pointer forward in the skipped owner name is still refused. */
+    g_autofree guint8 *loop = g_memdup2(data, n);
+    loop[at + 1] = 0xff;
+    assert_null(kn_dns_message_decode_stub(loop, n, NULL));
+    /* And a record past the end. */
+    assert_null(kn_dns_message_decode_stub(data, n - 20, NULL));
+}
+
 /* RFC 2782: the SRV target is written in full even when it repeats. */
 static void
 test_dns_wire_srv_target_uncompressed(void **state)
@@ -451,6 +513,7 @@ main(void)
         cmocka_unit_test(test_dns_wire_truncate_at_the_limit),
         cmocka_unit_test(test_dns_wire_names_and_text),
         cmocka_unit_test(test_dns_wire_name_limits),
+        cmocka_unit_test(test_dns_wire_decode_stub),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
