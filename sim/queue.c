@@ -3,23 +3,30 @@
  * Simulated time never goes backwards, and a radix heap (Ahuja, Mehlhorn,
  * Orlin and Tarjan, "Faster algorithms for the shortest path problem",
  * JACM 37(2), 1990) is a priority queue for exactly that case.  It keeps
- * 'last', the time of the latest event taken out, and puts each event in
- * the bucket named by the highest bit in which its time differs from
- * 'last': bucket 0 holds the events at 'last' itself, bucket b those whose
- * time agrees with 'last' above bit b-1.  Every event in a lower bucket is
- * earlier than every event in a higher one.  A push appends to a bucket;
- * when bucket 0 runs dry, the lowest non-empty bucket is scanned for its
+ * 'last', the time of the latest event taken out, and reads times as
+ * sixteen hexadecimal digits.  An event goes in the bucket named by the
+ * highest digit in which its time differs from 'last' and by its own value
+ * of that digit: bucket 0 holds the events at 'last' itself, bucket
+ * 1 + 16 * d + v those whose time agrees with 'last' above digit d and has
+ * v there (v is then above the digit of 'last').  Every event in a lower
+ * bucket is earlier than every event in a higher one, and the buckets of
+ * digit 0 each hold a single time.  A push appends to a bucket; when
+ * bucket 0 runs dry, the lowest non-empty bucket is scanned for its
  * earliest time, which becomes 'last', and its events are redistributed,
- * each to a strictly lower bucket.  An event thus moves at most 64 times
- * and in practice a handful, always as a sequential read and append, which
- * is why this beats a heap's random walks through memory.  `knetsim bench
- * core` measured it against binary and 4-ary heaps (see the README).
+ * each to a strictly lower bucket (a bucket of digit 0 is moved whole).
+ * An event thus moves at most 16 times, and at most once per digit of its
+ * delay above the gaps between events: two or three moves for a packet's
+ * hop, five or six for a timeout of seconds, where a bucket per bit (the
+ * classic radix heap, which this was) moved them four times as often.
+ * Each move is a sequential read and append, which is why this beats a
+ * heap's random walks through memory.  `knetsim bench core` measured it
+ * against binary and 4-ary heaps (see the README).
  *
  * Order among equal times is push order, with no sorting.  Every pending
  * event sits in the bucket that its time and the current 'last' name (when
  * 'last' moves to the earliest time of bucket j, an event in a higher
- * bucket still differs from it first at the same bit), so events of equal
- * time always share a bucket.  They enter it by appending, in push order,
+ * bucket still differs from it first at the same digit, with the same
+ * value), so events of equal time always share a bucket.  They enter it by appending, in push order,
  * and a redistribution reads a bucket front to back and appends, which
  * keeps that order all the way down to bucket 0.
  *
@@ -37,7 +44,11 @@
 
 /*****************************************************************************/
 
-#define N_BUCKETS 65                     /* bucket 0, and one per bit of time */
+#define DIGIT_BITS 4
+#define N_VALUES (1 << DIGIT_BITS)               /* values of a digit */
+#define N_DIGITS (64 / DIGIT_BITS)               /* digits of a time */
+#define N_BUCKETS (1 + N_DIGITS * N_VALUES)      /* bucket 0, and one per digit and value */
+#define N_MASK_WORDS ((N_BUCKETS - 1) / 64)
 #define BLOCK_ENTRIES 63                 /* entries per block: 2 KiB blocks */
 #define NO_SLOT G_MAXUINT32
 
@@ -66,7 +77,7 @@ typedef struct {
 
 struct KnQueue {
     KnTime last;                         /* time of the latest event taken out */
-    guint64 mask;                        /* bit b-1 set: bucket b is not empty */
+    guint64 mask[N_MASK_WORDS];          /* bit b-1 set: bucket b is not empty */
     Bucket buckets[N_BUCKETS];
     guint32 next0;                       /* next entry to pop in bucket 0's head */
 
@@ -84,6 +95,7 @@ struct KnQueue {
 
 G_STATIC_ASSERT(sizeof(Entry) == 32);
 G_STATIC_ASSERT(sizeof(Block) <= 2048);
+G_STATIC_ASSERT(N_MASK_WORDS * 64 == N_BUCKETS - 1);
 
 /*****************************************************************************/
 
@@ -146,7 +158,22 @@ bucket_index(const KnQueue *queue, KnTime time)
 {
     KnTime diff = time ^ queue->last;
 
-    return diff == 0 ? 0 : 64 - __builtin_clzll(diff);
+    if (diff == 0)
+        return 0;
+
+    guint digit = (63 - (guint) __builtin_clzll(diff)) / DIGIT_BITS;
+
+    return 1 + digit * N_VALUES + (guint) (time >> (digit * DIGIT_BITS)) % N_VALUES;
+}
+
+/* The lowest non-empty bucket but 0; 0 if there is none. */
+static inline guint
+lowest_bucket(const KnQueue *queue)
+{
+    for (guint w = 0; w < N_MASK_WORDS; w++)
+        if (queue->mask[w] != 0)
+            return 1 + w * 64 + (guint) __builtin_ctzll(queue->mask[w]);
+    return 0;
 }
 
 static inline void
@@ -169,7 +196,7 @@ bucket_append(KnQueue *queue, guint index, const Entry *entry)
     bucket->min = MIN(bucket->min, entry->time);
     tail->entries[tail->n_entries++] = *entry;
     if (index > 0)
-        queue->mask |= G_GUINT64_CONSTANT(1) << (index - 1);
+        queue->mask[(index - 1) / 64] |= G_GUINT64_CONSTANT(1) << ((index - 1) % 64);
 }
 
 /* Frees a cancelled event's slot and data. */
@@ -190,19 +217,28 @@ drop_cancelled(KnQueue *queue, const Entry *entry)
 static gboolean
 refill(KnQueue *queue, KnTime until)
 {
-    if (queue->mask == 0) {
+    guint index = lowest_bucket(queue);
+
+    if (index == 0) {
         queue->last = 0;                 /* empty: any time may come next */
         return FALSE;
     }
 
-    guint index = __builtin_ctzll(queue->mask) + 1;
     Bucket *bucket = &queue->buckets[index];
     Block *block = bucket->head;
 
     if (bucket->min > until)
         return FALSE;
     queue->last = bucket->min;
-    queue->mask &= ~(G_GUINT64_CONSTANT(1) << (index - 1));
+    queue->mask[(index - 1) / 64] &= ~(G_GUINT64_CONSTANT(1) << ((index - 1) % 64));
+    if (index <= N_VALUES) {
+        /* Digit 0: every event in it is at 'last' now.  Bucket 0 is empty
+         * (take() refills only then): the chain becomes it, in order. */
+        queue->buckets[0] = (Bucket) { bucket->head, bucket->tail, bucket->min };
+        queue->next0 = 0;
+        bucket->head = bucket->tail = NULL;
+        return TRUE;
+    }
     bucket->head = bucket->tail = NULL;
     while (block != NULL) {
         Block *next = block->next;
@@ -336,9 +372,10 @@ kn_queue_next_time(const KnQueue *queue)
 
     if (head != NULL && (queue->next0 < head->n_entries || head->next != NULL))
         return queue->last;
-    if (queue->mask == 0)
-        return KN_TIME_MAX;
-    return queue->buckets[__builtin_ctzll(queue->mask) + 1].min;
+
+    guint index = lowest_bucket(queue);
+
+    return index == 0 ? KN_TIME_MAX : queue->buckets[index].min;
 }
 
 gboolean
