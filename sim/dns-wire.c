@@ -1107,9 +1107,10 @@ get32(Decoder *d, guint32 *v, const char *what, GError **error)
     return TRUE;
 }
 
-/* Reads a possibly compressed name at d->pos.  Each pointer must point
- * before the place it was read from, so following pointers always moves
- * backwards and cannot loop. */
+/* Reads a possibly compressed name at d->pos into a new '*name' (with
+ * 'name' NULL, only checks it).  Each pointer must point before the place
+ * it was read from, so following pointers always moves backwards and
+ * cannot loop. */
 static gboolean
 get_name(Decoder *d, char **name, GError **error)
 {
@@ -1159,12 +1160,15 @@ get_name(Decoder *d, char **name, GError **error)
         }
         if (pos + 1 + c > d->length)
             return short_error(error, "a label", pos);
-        if (n > 0)
-            out[n++] = '.';
-        n += label_to_text(out + n, d->data + pos + 1, c);
+        if (name != NULL) {
+            if (n > 0)
+                out[n++] = '.';
+            n += label_to_text(out + n, d->data + pos + 1, c);
+        }
         pos += 1 + c;
     }
-    *name = g_strndup(out, n);
+    if (name != NULL)
+        *name = g_strndup(out, n);
     return TRUE;
 }
 
@@ -1267,55 +1271,12 @@ static gboolean
 skip_records(Decoder *d, guint count, GError **error)
 {
     for (guint i = 0; i < count; i++) {
-        gsize pos = d->pos, wire_length = 0;
-        gboolean jumped = FALSE;
         guint16 type, klass, length;
         guint32 ttl;
 
-        for (;;) {
-            if (pos >= d->length)
-                return short_error(error, "a name", pos);
-            guint8 c = d->data[pos];
-
-            if ((c & 0xc0) == 0xc0) {
-                if (pos + 1 >= d->length)
-                    return short_error(error, "a compression pointer", pos);
-                gsize target = ((c & 0x3f) << 8) | d->data[pos + 1];
-
-                if (target >= pos) {
-                    g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
-                                "compression pointer at offset %" G_GSIZE_FORMAT
-                                " points forward to %" G_GSIZE_FORMAT " (a loop)", pos, target);
-                    return FALSE;
-                }
-                if (!jumped)
-                    d->pos = pos + 2;
-                jumped = TRUE;
-                pos = target;
-                continue;
-            }
-            if ((c & 0xc0) != 0) {
-                g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
-                            "unsupported label type 0x%02x at offset %" G_GSIZE_FORMAT, c, pos);
-                return FALSE;
-            }
-            wire_length += c + 1;
-            if (wire_length > KN_DNS_NAME_MAX) {
-                g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_NAME,
-                            "name longer than 255 octets at offset %" G_GSIZE_FORMAT, pos);
-                return FALSE;
-            }
-            if (c == 0) {
-                if (!jumped)
-                    d->pos = pos + 1;
-                break;
-            }
-            if (pos + 1 + c > d->length)
-                return short_error(error, "a label", pos);
-            pos += 1 + c;
-        }
-        if (!get16(d, &type, "a record", error) || !get16(d, &klass, "a record", error)
-            || !get32(d, &ttl, "a record", error) || !get16(d, &length, "a record", error))
+        if (!get_name(d, NULL, error) || !get16(d, &type, "a record", error)
+            || !get16(d, &klass, "a record", error) || !get32(d, &ttl, "a record", error)
+            || !get16(d, &length, "a record", error))
             return FALSE;
         if (d->pos + length > d->length)
             return short_error(error, "a record's data", d->pos);
