@@ -2856,9 +2856,9 @@ static void
 udp_finish(UdpWait *wait, KnNetStatus status, const KnPacket *answer)
 {
     KnUdpResult result = { .status = status, .finished = kn_sim_now(wait->ns->net->sim) };
-    g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
+    g_autoptr(GBytes) empty = answer != NULL && answer->payload != NULL ? NULL : g_bytes_new(NULL, 0);
 
-    result.received = answer != NULL && answer->payload != NULL ? answer->payload : empty;
+    result.received = empty != NULL ? empty : answer->payload;
     if (answer != NULL) {
         result.from = answer->src;
         result.from_port = answer->sport;
