@@ -2733,7 +2733,10 @@ kn_coredns_remember(KnCoreDns *cd, GBytes *request, const KnAddr *client, const 
     r->hash = probe.hash;
     r->key_length = probe.key_length;
     r->key = g_memdup2(buf, probe.key_length);
-    r->reply = g_bytes_ref(reply);
+    /* A copy: 'reply' goes out in a packet, perhaps to another lane's
+     * thread, and GBytes counts its references where ThreadSanitizer
+     * cannot see. */
+    r->reply = g_bytes_new(data, reply_length);
     r->n_ttls = (guint) n_ttls;
     r->truncated = answer->response->tc;
     r->nxdomain = answer->response->rcode == KN_DNS_RCODE_NXDOMAIN;
