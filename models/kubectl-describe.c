@@ -208,6 +208,14 @@ labels_multiline(GString *w, const char *title, const KnLabels *labels)
     }
 }
 
+/* The first two lines of every namespaced object's description. */
+static void
+name_namespace(GString *w, const KnObjectMeta *meta)
+{
+    wr(w, 0, "Name:\t%s\n", meta->name);
+    wr(w, 0, "Namespace:\t%s\n", meta->namespace != NULL ? meta->namespace : "");
+}
+
 /* printAnnotationsMultiline */
 static void
 annotations_multiline(GString *w, const char *title, const KnLabels *annotations)
@@ -376,8 +384,7 @@ describe_service(GString *w, const KnService *svc, KnStore *store)
 
     g_autofree char *selector = kn_labels_to_string(spec->selector);
 
-    wr(w, 0, "Name:\t%s\n", svc->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", svc->meta.namespace != NULL ? svc->meta.namespace : "");
+    name_namespace(w, &svc->meta);
     labels_multiline(w, "Labels", svc->meta.labels);
     annotations_multiline(w, "Annotations", svc->meta.annotations);
     wr(w, 0, "Selector:\t%s\n", selector);
@@ -462,8 +469,7 @@ describe_service(GString *w, const KnService *svc, KnStore *store)
 static void
 describe_endpoint_slice(GString *w, const KnEndpointSlice *eps)
 {
-    wr(w, 0, "Name:\t%s\n", eps->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", eps->meta.namespace != NULL ? eps->meta.namespace : "");
+    name_namespace(w, &eps->meta);
     labels_multiline(w, "Labels", eps->meta.labels);
     annotations_multiline(w, "Annotations", eps->meta.annotations);
     wr(w, 0, "AddressType:\t%s\n", kn_address_type_name(eps->address_type));
@@ -518,8 +524,7 @@ join_address_ips(const GPtrArray *addresses)
 static void
 describe_endpoints(GString *w, const KnEndpoints *ep)
 {
-    wr(w, 0, "Name:\t%s\n", ep->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", ep->meta.namespace != NULL ? ep->meta.namespace : "");
+    name_namespace(w, &ep->meta);
     labels_multiline(w, "Labels", ep->meta.labels);
     annotations_multiline(w, "Annotations", ep->meta.annotations);
     wr(w, 0, "Subsets:\n");
@@ -809,8 +814,7 @@ describe_pod(GString *w, const KnPod *pod, KnTime now)
     gboolean scheduled = pod->spec.node_name != NULL;
     gboolean terminal = pod->phase == KN_POD_SUCCEEDED || pod->phase == KN_POD_FAILED;
 
-    wr(w, 0, "Name:\t%s\n", pod->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", pod->meta.namespace != NULL ? pod->meta.namespace : "");
+    name_namespace(w, &pod->meta);
     wr(w, 0, "Priority:\t%d\n", 0);
     wr(w, 0, "Service Account:\t%s\n", "default");
     if (!scheduled)
@@ -907,8 +911,7 @@ describe_deployment(GString *w, const KnDeployment *d, KnStore *store)
     guint unavailable = d->status_replicas > d->available_replicas
                         ? d->status_replicas - d->available_replicas : 0;
 
-    wr(w, 0, "Name:\t%s\n", d->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", d->meta.namespace != NULL ? d->meta.namespace : "");
+    name_namespace(w, &d->meta);
     wr(w, 0, "CreationTimestamp:\t%s\n", created);
     labels_multiline(w, "Labels", d->meta.labels);
     annotations_multiline(w, "Annotations", d->meta.annotations);
@@ -985,8 +988,7 @@ describe_replica_set(GString *w, const KnReplicaSet *rs, KnStore *store)
     g_autofree char *selector = kn_labels_to_string(rs->selector);
     g_autofree char *status = pods_status(store, &rs->meta);
 
-    wr(w, 0, "Name:\t%s\n", rs->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", rs->meta.namespace != NULL ? rs->meta.namespace : "");
+    name_namespace(w, &rs->meta);
     wr(w, 0, "Selector:\t%s\n", selector);
     labels_multiline(w, "Labels", rs->meta.labels);
     annotations_multiline(w, "Annotations", rs->meta.annotations);
@@ -1009,8 +1011,7 @@ describe_stateful_set(GString *w, const KnStatefulSet *set, KnStore *store)
     g_autofree char *selector = kn_labels_to_string(set->selector);
     g_autofree char *status = pods_status(store, &set->meta);
 
-    wr(w, 0, "Name:\t%s\n", set->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", set->meta.namespace != NULL ? set->meta.namespace : "");
+    name_namespace(w, &set->meta);
     wr(w, 0, "CreationTimestamp:\t%s\n", created);
     wr(w, 0, "Selector:\t%s\n", selector);
     labels_multiline(w, "Labels", set->meta.labels);
@@ -1035,8 +1036,7 @@ describe_daemon_set(GString *w, const KnDaemonSet *set, KnStore *store)
     g_autofree char *status = pods_status(store, &set->meta);
     g_autoptr(KnLabels) annotations = kn_kubectl_print_annotations(KN_KIND_DAEMON_SET, &set->meta);
 
-    wr(w, 0, "Name:\t%s\n", set->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", set->meta.namespace != NULL ? set->meta.namespace : "");
+    name_namespace(w, &set->meta);
     wr(w, 0, "Selector:\t%s\n", selector);
     wr(w, 0, "Node-Selector:\t%s\n", node_selector);
     labels_multiline(w, "Labels", set->meta.labels);
@@ -1075,8 +1075,7 @@ describe_namespace(GString *w, const KnNamespace *ns)
 static void
 describe_config_map(GString *w, const KnConfigMap *cm)
 {
-    wr(w, 0, "Name:\t%s\n", cm->meta.name);
-    wr(w, 0, "Namespace:\t%s\n", cm->meta.namespace != NULL ? cm->meta.namespace : "");
+    name_namespace(w, &cm->meta);
     labels_multiline(w, "Labels", cm->meta.labels);
     annotations_multiline(w, "Annotations", cm->meta.annotations);
     /* kubectl ranges over the Data map, in Go's random order; knetsim
