@@ -2636,7 +2636,7 @@ answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client, gboolean 
 
     out->response = m;
     out->cached = ctx.cached;
-    if (ctx.cached && !ctx.drew && !tcp)
+    if (!ctx.drew && !tcp)
         out->hit = ctx.hit;
     out->autopath = ctx.autopath;
     out->n_internal = ctx.n_internal;

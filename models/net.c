@@ -3314,8 +3314,7 @@ node_cache_query(KnNet *net, KnNetns *node, GBytes *request, const KnAddr *clien
         g_autoptr(GBytes) bytes = kn_dns_message_encode(out.response);
 
         node_cache_send(net, cq, bytes, out.upstream_delay);
-        if (!tcp && out.upstream_delay == 0)
-            kn_coredns_remember(dns_server(node), request, client, &out, bytes);
+        kn_coredns_remember(dns_server(node), request, client, &out, bytes);
         cache_query_free(cq);
     }
     kn_coredns_answer_clear(&out);

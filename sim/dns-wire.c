@@ -939,62 +939,6 @@ encoded_size(const KnDnsMessage *message, gboolean compress)
     return n;
 }
 
-/* Steps over the name at 'at' (labels, ending at the root or a pointer);
- * returns the offset after it, or 0 if it runs past 'length'. */
-static gsize
-skip_name(const guint8 *data, gsize length, gsize at)
-{
-    while (at < length) {
-        guint8 c = data[at];
-
-        if ((c & 0xc0) == 0xc0)
-            return at + 2 <= length ? at + 2 : 0;
-        if ((c & 0xc0) != 0)
-            return 0;
-        at += 1 + (gsize) c;
-        if (c == 0)
-            return at;
-    }
-    return 0;
-}
-
-gint
-kn_dns_wire_ttl_offsets(const guint8 *data, gsize length, guint16 *offsets, guint max)
-{
-    gsize at = 12;
-    guint n = 0;
-
-    if (length < 12 || length > G_MAXUINT16)
-        return -1;
-    guint qdcount = (guint) (data[4] << 8 | data[5]);
-    guint rrcount = (guint) (data[6] << 8 | data[7]) + (guint) (data[8] << 8 | data[9])
-                    + (guint) (data[10] << 8 | data[11]);
-
-    for (guint i = 0; i < qdcount; i++) {
-        at = skip_name(data, length, at);
-        if (at == 0 || at + 4 > length)
-            return -1;
-        at += 4;
-    }
-    for (guint i = 0; i < rrcount; i++) {
-        at = skip_name(data, length, at);
-        if (at == 0 || at + 10 > length)
-            return -1;
-        guint16 type = (guint16) (data[at] << 8 | data[at + 1]);
-        gsize rdlength = (gsize) (data[at + 8] << 8 | data[at + 9]);
-
-        if (type != KN_DNS_TYPE_OPT) {
-            if (n == max)
-                return -1;
-            offsets[n++] = (guint16) (at + 4);
-        }
-        at += 10 + rdlength;
-        if (at > length)
-            return -1;
-    }
-    return (gint) n;
-}
-
 gsize
 kn_dns_message_wire_size(const KnDnsMessage *message)
 {
@@ -1283,6 +1227,39 @@ skip_records(Decoder *d, guint count, GError **error)
         d->pos += length;
     }
     return TRUE;
+}
+
+gint
+kn_dns_wire_ttl_offsets(const guint8 *data, gsize length, guint16 *offsets, guint max)
+{
+    Decoder d = { data, length, 4 };
+    guint16 qdcount, an, ns, ar, type, klass, rdlength;
+    guint32 ttl;
+    guint n = 0;
+
+    if (length < 12 || length > G_MAXUINT16 || !get16(&d, &qdcount, "the header", NULL)
+        || !get16(&d, &an, "the header", NULL) || !get16(&d, &ns, "the header", NULL)
+        || !get16(&d, &ar, "the header", NULL))
+        return -1;
+    for (guint i = 0; i < qdcount; i++)
+        if (!get_name(&d, NULL, NULL) || !get16(&d, &type, "a question", NULL)
+            || !get16(&d, &klass, "a question", NULL))
+            return -1;
+    for (guint i = 0; i < (guint) an + ns + ar; i++) {
+        if (!get_name(&d, NULL, NULL) || !get16(&d, &type, "a record", NULL)
+            || !get16(&d, &klass, "a record", NULL))
+            return -1;
+        if (type != KN_DNS_TYPE_OPT) {
+            if (n == max)
+                return -1;
+            offsets[n++] = (guint16) d.pos;
+        }
+        if (!get32(&d, &ttl, "a record", NULL) || !get16(&d, &rdlength, "a record", NULL)
+            || d.pos + rdlength > length)
+            return -1;
+        d.pos += rdlength;
+    }
+    return (gint) n;
 }
 
 static KnDnsMessage *
