@@ -1860,6 +1860,18 @@ selector_match(const GPtrArray *selector, const KnLabels *labels)
     return TRUE;
 }
 
+/* Appends to 'out' the objects of 'kind' in 'ns' (NULL: every namespace)
+ * whose labels 'selector' matches, in the store's order. */
+static void
+add_matching(KnStore *store, KnKind kind, const char *ns, const GPtrArray *selector, GPtrArray *out)
+{
+    g_autoptr(GPtrArray) all = kn_store_list(store, kind, ns);
+
+    for (guint i = 0; i < all->len; i++)
+        if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
+            g_ptr_array_add(out, all->pdata[i]);
+}
+
 /* describe KIND [NAME...] [-l SELECTOR]: kubectl-describe.h prints them. */
 static void
 cmd_describe(Run *run, GStrv words)
@@ -1939,11 +1951,8 @@ cmd_describe(Run *run, GStrv words)
                 g_ptr_array_add(objects, object);
         }
     } else {
-        g_autoptr(GPtrArray) all = kn_store_list(store, kind, namespaced(kind) && !flag_on(&args, "all-namespaces") ? ns : NULL);
-
-        for (guint i = 0; i < all->len; i++)
-            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
-                g_ptr_array_add(objects, all->pdata[i]);
+        add_matching(store, kind, namespaced(kind) && !flag_on(&args, "all-namespaces") ? ns : NULL, selector,
+                     objects);
         if (objects->len == 0) {
             g_string_append_printf(run->result.err, "No resources found in %s namespace.\n", ns);
             return;
@@ -2294,12 +2303,8 @@ get_objects(Run *run, KnKind kind, const GPtrArray *names, const GPtrArray *sele
                 g_ptr_array_add(objects, object);
         }
     } else {
-        g_autoptr(GPtrArray) all = kn_store_list(store, kind, namespaced(kind) && !options->all_namespaces
-                                                              ? options->namespace : NULL);
-
-        for (guint i = 0; i < all->len; i++)
-            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
-                g_ptr_array_add(objects, all->pdata[i]);
+        add_matching(store, kind, namespaced(kind) && !options->all_namespaces ? options->namespace : NULL,
+                     selector, objects);
     }
     return objects;
 }
@@ -2410,16 +2415,12 @@ cmd_logs(Run *run, GStrv words)
     if (selector_text != NULL) {
         g_autofree char *message = NULL;
         g_autoptr(GPtrArray) selector = parse_selector(selector_text, &message);
-        g_autoptr(GPtrArray) all = NULL;
 
         if (selector == NULL) {
             fail(run, "%s", message);
             return;
         }
-        all = kn_store_list(store, KN_KIND_POD, ns);
-        for (guint i = 0; i < all->len; i++)
-            if (selector_match(selector, kn_object_meta(all->pdata[i])->labels))
-                g_ptr_array_add(pods, all->pdata[i]);
+        add_matching(store, KN_KIND_POD, ns, selector, pods);
         if (pods->len == 0) {
             g_string_append_printf(run->result.err, "No resources found in %s namespace.\n", ns);
             return;
