@@ -7,9 +7,9 @@
  * the entry and replayed for every later packet (nf_nat_core.c), and the
  * timeouts of nf_conntrack_proto_{tcp,udp,icmp}.c: TCP SYN_SENT 120 s,
  * SYN_RECV 60 s, ESTABLISHED 5 days, FIN_WAIT 120 s, CLOSE_WAIT 60 s,
- * LAST_ACK 30 s, TIME_WAIT 120 s, CLOSE 10 s; UDP 30 s, 120 s once traffic
- * went both ways; ICMP 30 s.  The listing follows conntrack-tools'
- * `conntrack -L` ("%-8s %u %lu" then the tuples).  Facts:
+ * LAST_ACK 30 s, TIME_WAIT 120 s, CLOSE 10 s; UDP 30 s, 120 s for a
+ * stream (traffic both ways, and a packet more than 2 s after the first);
+ * ICMP 30 s.  The listing follows conntrack-tools' `conntrack -L` ("%-8s %u %lu" then the tuples).  Facts:
  * ../shared/reference/k8s-networking-facts.md section 9 (the insert race).
  *
  * Simplified:
@@ -77,6 +77,7 @@ struct KnConntrack {
  * no allocation. */
 #define ENTRIES_PER_BLOCK 256
 G_STATIC_ASSERT(sizeof(KnCtEntry) >= sizeof(KnCtEntry *));
+G_STATIC_ASSERT(sizeof(KnCtEntry) <= 128);      /* two cache lines */
 
 static inline guint64
 mix64(guint64 x)
@@ -475,15 +476,24 @@ tcp_next(KnCtTcpState state, guint8 flags, gboolean reply)
 void
 kn_conntrack_update(KnConntrack *ct, KnCtEntry *entry, guint8 flags, gboolean reply, KnTime now)
 {
-    if (reply)
-        entry->seen_reply = TRUE;
     if (entry->orig.proto == KN_IPPROTO_TCP) {
         entry->tcp_state = tcp_next(entry->tcp_state, flags, reply);
         if (entry->tcp_state == KN_CT_TCP_ESTABLISHED)
             entry->assured = TRUE;
-    } else if (entry->seen_reply && !reply && entry->orig.proto == KN_IPPROTO_UDP) {
-        entry->assured = TRUE;   /* traffic both ways: the "stream" timeout */
+    } else if (entry->orig.proto == KN_IPPROTO_UDP) {
+        /* nf_conntrack_udp_packet(): a packet after a reply was seen
+         * (SEEN_REPLY is set only after the packet that brings it), more
+         * than 2 s after the first one, makes the entry a stream: ASSURED,
+         * 120 s.  Until then every packet refreshes the 30 s, so a DNS
+         * exchange stays unassured.  (Older kernels set ASSURED on the
+         * first packet after a reply, with the same timeouts.) */
+        if (!entry->confirmed)
+            entry->udp_stream_after = now + 2 * KN_SEC;
+        else if (entry->seen_reply && now > entry->udp_stream_after)
+            entry->assured = TRUE;
     }
+    if (reply)
+        entry->seen_reply = TRUE;
     entry->expires = now + timeout_of(entry);
     if (ct != NULL)
         ct->min_expires = MIN(ct->min_expires, entry->expires);

@@ -41,12 +41,16 @@ typedef enum {
 typedef struct KnCtEntry {
     KnCtTuple orig;              /* the first packet, before any NAT */
     KnCtTuple reply;             /* what replies carry (after DNAT and SNAT) */
-    gboolean dnat, snat;         /* NAT was done in the original direction */
-    gboolean seen_reply;         /* a packet went the reply way */
-    gboolean assured;            /* [ASSURED]: not dropped first under pressure */
-    gboolean confirmed;          /* in the table */
+    /* Flags as bytes: with the UDP stream time an entry still fills
+     * exactly two cache lines. */
+    guint8 dnat, snat;           /* NAT was done in the original direction */
+    guint8 seen_reply;           /* a packet went the reply way */
+    guint8 assured;              /* [ASSURED]: not dropped first under pressure */
+    guint8 confirmed;            /* in the table */
     KnCtTcpState tcp_state;
     KnTime expires;              /* when it goes, unless refreshed */
+    KnTime udp_stream_after;     /* UDP: 2 s after the first packet; a packet past it,
+                                  * once a reply was seen, makes a stream */
     guint32 mark;                /* ctmark */
     guint64 id;                  /* order of confirmation, for listings */
 } KnCtEntry;

@@ -152,7 +152,9 @@ test_conntrack_tcp_states_and_timeouts(void **state)
     assert_int_equal(kn_conntrack_size(ct), 0);
 }
 
-/* UDP: 30 s unreplied, 120 s once traffic went both ways and again. */
+/* UDP: every packet refreshes 30 s until the flow is a stream: a reply
+ * was seen and a packet comes more than 2 s after the first one; then
+ * ASSURED and 120 s (nf_conntrack_udp_packet's stream_ts). */
 static void
 test_conntrack_udp_stream_timeout(void **state)
 {
@@ -166,11 +168,36 @@ test_conntrack_udp_stream_timeout(void **state)
     assert_int_equal(e->expires, 30 * KN_SEC);
     kn_conntrack_update(ct, e, 0, TRUE, KN_SEC);
     assert_false(e->assured);
+    assert_int_equal(e->expires, 31 * KN_SEC);
+    /* A query after the answer, within 2 s: a DNS exchange, not a stream. */
     kn_conntrack_update(ct, e, 0, FALSE, 2 * KN_SEC);
+    assert_false(e->assured);
+    assert_int_equal(e->expires, 32 * KN_SEC);
+    /* Still going after 2 s: a stream, in either direction. */
+    kn_conntrack_update(ct, e, 0, TRUE, 2 * KN_SEC + 1);
     assert_true(e->assured);
-    assert_int_equal(e->expires, 122 * KN_SEC);
-    assert_int_equal(kn_conntrack_gc(ct, 121 * KN_SEC), 0);
-    assert_int_equal(kn_conntrack_gc(ct, 122 * KN_SEC), 1);
+    assert_int_equal(e->expires, 122 * KN_SEC + 1);
+    kn_conntrack_update(ct, e, 0, FALSE, 3 * KN_SEC);
+    assert_int_equal(e->expires, 123 * KN_SEC);
+    assert_int_equal(kn_conntrack_gc(ct, 122 * KN_SEC), 0);
+    assert_int_equal(kn_conntrack_gc(ct, 123 * KN_SEC), 1);
+}
+
+/* A reply alone, however late, is no stream: SEEN_REPLY comes with it. */
+static void
+test_conntrack_udp_late_reply_not_stream(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
+    KnCtEntry *e = kn_conntrack_entry_new(ct, &t);
+
+    kn_conntrack_update(ct, e, 0, FALSE, 0);
+    assert_true(kn_conntrack_confirm(ct, e, 0));
+    kn_conntrack_update(ct, e, 0, FALSE, 3 * KN_SEC);     /* a retry, unanswered */
+    kn_conntrack_update(ct, e, 0, TRUE, 4 * KN_SEC);
+    assert_false(e->assured);
+    assert_int_equal(e->expires, 34 * KN_SEC);
 }
 
 /* `conntrack -L`'s layout. */
@@ -206,6 +233,7 @@ main(void)
         cmocka_unit_test(test_conntrack_confirm_clash_fails),
         cmocka_unit_test(test_conntrack_tcp_states_and_timeouts),
         cmocka_unit_test(test_conntrack_udp_stream_timeout),
+        cmocka_unit_test(test_conntrack_udp_late_reply_not_stream),
         cmocka_unit_test(test_conntrack_format_as_conntrack_tools),
     };
     return cmocka_run_group_tests_name("conntrack", tests, NULL, NULL);
