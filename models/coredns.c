@@ -1624,9 +1624,13 @@ upstream_lookup(Ctx *ctx, const char *name, guint16 type)
         return NULL;
     ctx->depth++;
     ctx->n_internal++;
+    /* The lookup's own cache hit is not the reply's: the plugin that
+     * asked still writes it. */
     const char *plugin = ctx->plugin;
+    gboolean cached = ctx->cached;
     KnDnsMessage *r = server_serve(ctx, q);
     ctx->plugin = plugin;
+    ctx->cached = cached;
     ctx->depth--;
     return r;
 }

@@ -366,6 +366,23 @@ test_coredns_externalname_and_forward(void **state)
     assert_int_equal(a.upstream_delay, 2 * f->t->scenario->network.external);
     kn_coredns_answer_clear(&a);
 
+    /* With DO set the reply is another cache entry (the key holds DO),
+     * built again by the kubernetes plugin; only its lookup of
+     * example.com, asked without DO, comes from the cache. */
+    g_autoptr(KnDnsMessage) q = kn_dns_message_new_query(42, "ext.default.svc.cluster.local", KN_DNS_TYPE_A, TRUE);
+
+    kn_dns_message_set_edns(q, 1232, TRUE);
+    kn_coredns_answer(f->dns, q, NULL, FALSE, &a);
+    assert_int_equal(a.response->answers->len, 2);
+    assert_false(a.cached);
+    assert_false(a.forwarded);
+    assert_string_equal(a.plugin, "kubernetes");
+    kn_coredns_answer_clear(&a);
+    kn_coredns_answer(f->dns, q, NULL, FALSE, &a);
+    assert_true(a.cached);
+    assert_string_equal(a.plugin, "cache");
+    kn_coredns_answer_clear(&a);
+
     ask(f, "ext.default.svc.cluster.local", KN_DNS_TYPE_SRV, &a);
     assert_negative(&a, KN_DNS_RCODE_NOERROR);
     kn_coredns_answer_clear(&a);
