@@ -152,6 +152,18 @@ test_conntrack_tcp_states_and_timeouts(void **state)
     assert_int_equal(kn_conntrack_size(ct), 0);
 }
 
+/* A DNS query's entry in 'ct', confirmed with its first packet at 0. */
+static KnCtEntry *
+dns_flow(KnConntrack *ct)
+{
+    KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
+    KnCtEntry *e = kn_conntrack_entry_new(ct, &t);
+
+    kn_conntrack_update(ct, e, 0, FALSE, 0);
+    assert_true(kn_conntrack_confirm(ct, e, 0));
+    return e;
+}
+
 /* UDP: every packet refreshes 30 s until the flow is a stream: a reply
  * was seen and a packet comes more than 2 s after the first one; then
  * ASSURED and 120 s (nf_conntrack_udp_packet's stream_ts). */
@@ -160,11 +172,8 @@ test_conntrack_udp_stream_timeout(void **state)
 {
     (void) state;
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
-    KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
-    KnCtEntry *e = kn_conntrack_entry_new(ct, &t);
+    KnCtEntry *e = dns_flow(ct);
 
-    kn_conntrack_update(ct, e, 0, FALSE, 0);
-    assert_true(kn_conntrack_confirm(ct, e, 0));
     assert_int_equal(e->expires, 30 * KN_SEC);
     kn_conntrack_update(ct, e, 0, TRUE, KN_SEC);
     assert_false(e->assured);
@@ -189,11 +198,8 @@ test_conntrack_udp_late_reply_not_stream(void **state)
 {
     (void) state;
     g_autoptr(KnConntrack) ct = kn_conntrack_new();
-    KnCtTuple t = tuple("10.244.1.4", 5353, "10.96.0.10", 53, KN_IPPROTO_UDP);
-    KnCtEntry *e = kn_conntrack_entry_new(ct, &t);
+    KnCtEntry *e = dns_flow(ct);
 
-    kn_conntrack_update(ct, e, 0, FALSE, 0);
-    assert_true(kn_conntrack_confirm(ct, e, 0));
     kn_conntrack_update(ct, e, 0, FALSE, 3 * KN_SEC);     /* a retry, unanswered */
     kn_conntrack_update(ct, e, 0, TRUE, 4 * KN_SEC);
     assert_false(e->assured);
