@@ -3637,7 +3637,7 @@ drop_timers(KnNet *net)
 
 static const KnEventClass timer_class = { "process-timer", on_timer, timer_free };
 
-static KnEventId
+static void
 client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GDestroyNotify destroy)
 {
     KnNetns *ns = self;
@@ -3649,15 +3649,7 @@ client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, 
     if (timer->next != NULL)
         timer->next->prev = timer;
     *list = timer;
-    return kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
-}
-
-/* The queue drops the event, and timer_free() its data, when it comes to
- * it: at the latest when its time would have come. */
-static void
-client_cancel(gpointer self, KnEventId timer)
-{
-    kn_sim_cancel(((KnNetns *) self)->net->sim, timer);
+    kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
 }
 
 static KnTime
@@ -3730,7 +3722,6 @@ static const KnNetClientClass client_class = {
     .udp_exchange = client_udp_exchange,
     .ping = client_ping,
     .after = client_after,
-    .cancel = client_cancel,
     .now = client_now,
     .host_tool = client_host_tool,
     .udp_bind = client_udp_bind,

@@ -12,7 +12,6 @@
 
 #include <glib.h>
 #include "sim/addr.h"
-#include "sim/event.h"
 #include "sim/time.h"
 
 typedef enum {
@@ -110,13 +109,9 @@ typedef struct KnNetClientClass {
     void (*ping)(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout,
                  KnPingDone done, gpointer user_data);
     /* Calls 'done' after 'delay' (sleep, ping's interval).  If the
-     * simulation ends first, or the timer is cancelled, 'destroy' (if not
-     * NULL) frees 'user_data'.  Returns the timer, for 'cancel'. */
-    KnEventId (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data,
-                       GDestroyNotify destroy);
-    /* Cancels a timer of 'after' that has not fired (a stale one is
-     * ignored).  NULL where timers cannot be cancelled. */
-    void (*cancel)(gpointer self, KnEventId timer);
+     * simulation ends first, 'destroy' (if not NULL) frees 'user_data'. */
+    void (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data,
+                  GDestroyNotify destroy);
     KnTime (*now)(gpointer self);
     /* A node's own administration tools, run at once: `iptables-save [-t
      * TABLE]` prints kube-proxy's rules, `conntrack -L` / `-C` the

@@ -190,7 +190,6 @@ typedef struct {
     guint gen;
     gboolean holds_ref;          /* counted in the lookup's refs */
     void (*fire)(Send *send);
-    KnEventId event;             /* the client's timer */
 } Timer;
 
 /* A query in flight. */
@@ -250,32 +249,12 @@ send_close(Send *send)
         }
 }
 
-/* Cancels the pending timers of 'send' (of every send if NULL): what
- * they would do no longer matters, and a cancelled timer leaves the
- * simulation's queue early instead of firing for nothing.  They leave the
- * lookup's list when the queue lets go of them. */
-static void
-cancel_timers(Lookup *lookup, Send *send)
-{
-    const KnNetClient *client = lookup->client;
-
-    if (client->klass->cancel == NULL)
-        return;
-    for (guint i = 0; i < lookup->timers->len; i++) {
-        Timer *timer = lookup->timers->pdata[i];
-
-        if (send == NULL || timer->send == send)
-            client->klass->cancel(client->self, timer->event);
-    }
-}
-
-/* The send returns: its sockets close, its timers stop. */
+/* The send returns: its sockets close. */
 static void
 send_end(Send *send)
 {
     send->over = TRUE;
     send_close(send);
-    cancel_timers(send->lookup, send);
 }
 
 /* The port of socket 'i' of 'send', opened (bound) on first use; 0 in
@@ -362,7 +341,6 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
     lookup->finished = TRUE;
     /* Pending timers no longer matter: they stop holding the lookup (the
      * caller still holds a reference, so it cannot go here). */
-    cancel_timers(lookup, NULL);
     for (guint i = 0; i < lookup->timers->len; i++) {
         Timer *timer = lookup->timers->pdata[i];
 
@@ -652,8 +630,8 @@ send_timer(Send *send, KnTime when, void (*fire)(Send *send))
     if (timer->holds_ref)
         lookup->refs++;
     g_ptr_array_add(lookup->timers, timer);
-    timer->event = lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0,
-                                                on_timer, timer, timer_free);
+    lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0, on_timer, timer,
+                                 timer_free);
 }
 
 /* DNS over TCP: both queries on one connection, each with its two-byte

@@ -462,16 +462,15 @@ fake_timer_fire(gpointer data)
     g_free(t);
 }
 
-static KnEventId
+static void
 fake_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GDestroyNotify destroy)
 {
     FakeTimer *t = g_new0(FakeTimer, 1);
 
-    (void) destroy;              /* the fake's sim runs every timer: none is cancelled */
+    (void) destroy;              /* the fake's sim runs every timer */
     t->done = done;
     t->user_data = user_data;
     fake_later(self, delay, fake_timer_fire, t);
-    return KN_EVENT_ID_NONE;
 }
 
 static KnTime
