@@ -9,7 +9,8 @@
  * SYN_RECV 60 s, ESTABLISHED 5 days, FIN_WAIT 120 s, CLOSE_WAIT 60 s,
  * LAST_ACK 30 s, TIME_WAIT 120 s, CLOSE 10 s; UDP 30 s, 120 s for a
  * stream (traffic both ways, and a packet more than 2 s after the first);
- * ICMP 30 s.  The listing follows conntrack-tools' `conntrack -L` ("%-8s %u %lu" then the tuples).  Facts:
+ * ICMP 30 s.  The listing follows conntrack-tools' `conntrack -L` ("%-8s
+ * %u %lu" then the tuples).  Facts:
  * ../shared/reference/k8s-networking-facts.md section 9 (the insert race).
  *
  * Simplified:

@@ -4,16 +4,17 @@
  * Orlin and Tarjan, "Faster algorithms for the shortest path problem",
  * JACM 37(2), 1990) is a priority queue for exactly that case.  It keeps
  * 'last', the time of the latest event taken out, and reads times as
- * eleven digits of six bits (the top one of four).  An event goes in the bucket named by the
- * highest digit in which its time differs from 'last' and by its own value
- * of that digit: bucket 0 holds the events at 'last' itself, bucket
- * 1 + 64 * d + v those whose time agrees with 'last' above digit d and
- * has v there (v is then above the digit of 'last').  Every event in a lower
- * bucket is earlier than every event in a higher one, and the buckets of
- * digit 0 each hold a single time.  A push appends to a bucket; when
- * bucket 0 runs dry, the lowest non-empty bucket is scanned for its
- * earliest time, which becomes 'last', and its events are redistributed,
- * each to a strictly lower bucket (a bucket of digit 0 is moved whole).
+ * eleven digits of six bits (the top one of four).  An event goes in the
+ * bucket named by the highest digit in which its time differs from 'last'
+ * and by its own value of that digit: bucket 0 holds the events at 'last'
+ * itself, bucket 1 + 64 * d + v those whose time agrees with 'last' above
+ * digit d and has v there (v is then above the digit of 'last').  Every
+ * event in a lower bucket is earlier than every event in a higher one, and
+ * the buckets of digit 0 each hold a single time.  A push appends to a
+ * bucket; when bucket 0 runs dry, the lowest non-empty bucket is scanned
+ * for its earliest time, which becomes 'last', and its events are
+ * redistributed, each to a strictly lower bucket (a bucket of digit 0 is
+ * moved whole).
  * An event thus moves at most 11 times, and at most once per digit of its
  * delay above the gaps between events: once or twice for a packet's hop,
  * three or four times for a timeout of seconds, where a bucket per bit
@@ -30,9 +31,10 @@
  * event sits in the bucket that its time and the current 'last' name (when
  * 'last' moves to the earliest time of bucket j, an event in a higher
  * bucket still differs from it first at the same digit, with the same
- * value), so events of equal time always share a bucket.  They enter it by appending, in push order,
- * and a redistribution reads a bucket front to back and appends, which
- * keeps that order all the way down to bucket 0.
+ * value), so events of equal time always share a bucket.  They enter it
+ * by appending, in push order, and a redistribution reads a bucket front
+ * to back and appends, which keeps that order all the way down to bucket
+ * 0.
  *
  * Buckets are chains of fixed-size blocks from a shared free list, so the
  * memory follows the number of pending events.  Each entry carries the
