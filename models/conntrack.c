@@ -19,7 +19,11 @@
  *    without window tracking: every packet is in window, none INVALID.
  *  - Expired entries go when looked up or swept by kn_conntrack_gc(), not
  *    by a timer each.
- *  - There is no table limit (nf_conntrack_max) and no early drop. */
+ *  - At nf_conntrack_max, early_drop() looks at the 16 tuples nearest the
+ *    new one's home slot: 8 buckets (NF_CT_EVICTION_RANGE) of 2 tuples,
+ *    the kernel's average chain when nf_conntrack_max equals the hash
+ *    size, its default.  The gc worker's own early drop when that fails
+ *    is left out. */
 
 #include <config.h>
 #include "models/conntrack.h"
@@ -66,6 +70,8 @@ struct KnConntrack {
     guint mask;                  /* number of slots - 1 */
     guint n_used;                /* tuples in the table */
     guint n_entries;             /* entries (confirmed) */
+    guint max;                   /* nf_conntrack_max; 0: no limit */
+    KnCtStats stats;
     guint64 next_id;
     KnTime min_expires;          /* no entry expires before: a sweep until then finds nothing */
     GPtrArray *blocks;           /* ENTRIES_PER_BLOCK entries each, owned */
@@ -350,6 +356,70 @@ kn_conntrack_prefetch(const KnConntrack *ct, const KnCtTuple *tuple)
     return hash;
 }
 
+void
+kn_conntrack_set_max(KnConntrack *ct, guint max)
+{
+    g_return_if_fail(ct != NULL);
+    ct->max = max;
+}
+
+guint
+kn_conntrack_max(const KnConntrack *ct)
+{
+    g_return_val_if_fail(ct != NULL, 0);
+    return ct->max;
+}
+
+KnCtStats
+kn_conntrack_stats(const KnConntrack *ct)
+{
+    g_return_val_if_fail(ct != NULL, (KnCtStats) { 0 });
+    return ct->stats;
+}
+
+/* early_drop(): the buckets from the new tuple's on, each emptied of its
+ * unassured entries (early_drop_list), until one had some.  Here a bucket
+ * is two occupied slots in probe order from the tuple's home slot.
+ * Expired entries met on the way go too, but make no room by the count
+ * (the kernel frees them later, through the gc). */
+#define EVICTION_RANGE 8                 /* NF_CT_EVICTION_RANGE */
+#define TUPLES_PER_BUCKET 2
+
+gboolean
+kn_conntrack_make_room(KnConntrack *ct, const KnCtTuple *tuple, KnTime now)
+{
+    g_return_val_if_fail(ct != NULL && tuple != NULL, FALSE);
+
+    KnCtEntry *met[EVICTION_RANGE * TUPLES_PER_BUCKET];
+    guint n_met = 0, n_dropped = 0, seen = 0;
+
+    if (ct->max == 0 || ct->n_entries < ct->max)
+        return TRUE;
+    for (guint i = tuple_hash(tuple) & ct->mask, steps = 0;
+         steps <= ct->mask && seen < G_N_ELEMENTS(met); i = (i + 1) & ct->mask, steps++) {
+        KnCtEntry *entry = slot_entry(&ct->slots[i]);
+        gboolean again = FALSE;
+
+        if (entry == NULL)
+            continue;
+        seen++;
+        for (guint k = 0; k < n_met; k++)
+            again |= met[k] == entry;
+        if (!again && (entry->expires <= now || !entry->assured)) {
+            met[n_met++] = entry;
+            n_dropped += entry->expires > now;
+        }
+        if (n_dropped > 0 && seen % TUPLES_PER_BUCKET == 0)
+            break;
+    }
+    for (guint k = 0; k < n_met; k++)
+        entry_remove(ct, met[k]);
+    ct->stats.early_drop += n_dropped;
+    if (n_dropped == 0)
+        ct->stats.drop++;        /* "nf_conntrack: table full, dropping packet" */
+    return n_dropped > 0;
+}
+
 KnCtEntry *
 kn_conntrack_entry_new(KnConntrack *ct, const KnCtTuple *tuple)
 {
@@ -422,6 +492,7 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 
     if (ct->slots[slot_find(ct, &entry->orig, orig_hash)].ref != 0
         || ct->slots[slot_find(ct, &entry->reply, reply_hash)].ref != 0) {
+        ct->stats.insert_failed++;
         kn_conntrack_entry_free(ct, entry);
         return FALSE;
     }

@@ -57,8 +57,28 @@ typedef struct KnCtEntry {
 
 typedef struct KnConntrack KnConntrack;
 
+/* The counters of `conntrack -S` that the model keeps. */
+typedef struct {
+    guint64 insert_failed;       /* confirmations that clashed */
+    guint64 drop;                /* new connections refused: the table was full */
+    guint64 early_drop;          /* entries evicted to make room */
+} KnCtStats;
+
 KnConntrack *kn_conntrack_new(void);            /* free with kn_conntrack_free() */
 void kn_conntrack_free(KnConntrack *ct);        /* accepts NULL */
+
+/* nf_conntrack_max: at most 'max' entries; 0 (the default) for no limit.
+ * kube-proxy sets it on a node to conntrack.maxPerCore (32768) times the
+ * cores, at least conntrack.min (131072). */
+void kn_conntrack_set_max(KnConntrack *ct, guint max);
+guint kn_conntrack_max(const KnConntrack *ct);
+/* Room for a new connection with 'tuple' (__nf_conntrack_alloc): TRUE
+ * below nf_conntrack_max.  At it, expired entries go first; then
+ * early_drop() evicts the unassured entries near the tuple in the hash.
+ * FALSE if none was there: the kernel logs "nf_conntrack: table full,
+ * dropping packet" and drops the packet. */
+gboolean kn_conntrack_make_room(KnConntrack *ct, const KnCtTuple *tuple, KnTime now);
+KnCtStats kn_conntrack_stats(const KnConntrack *ct);
 
 /* The tuple of 'packet' as it is now. */
 void kn_conntrack_tuple_of(const KnPacket *packet, KnCtTuple *tuple);

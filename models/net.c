@@ -74,6 +74,13 @@
 #define SYN_RETRIES 6            /* net.ipv4.tcp_syn_retries */
 #define MIN_SYNC_PERIOD (1 * KN_SEC)  /* kube-proxy --iptables-min-sync-period */
 #define CONNTRACK_GC_EVERY 4096     /* new entries between sweeps */
+/* kube-proxy's conntrack.maxPerCore and conntrack.min: it sets each node's
+ * nf_conntrack_max to the first times the cores, at least the second. */
+#define CONNTRACK_MAX_PER_CORE 32768
+#define CONNTRACK_MIN 131072
+/* Without kube-proxy (eBPF mode), the kernel's own: the hash size, 262144
+ * buckets on a 64-bit machine of more than 4 GiB (nf_conntrack_init_start). */
+#define CONNTRACK_KERNEL_MAX 262144
 #define MAX_HOPS 16              /* a routing loop stops here */
 #define NODE_IMAGE "kindest/node:v1.31.0"  /* what a node's commands run in */
 #define HOST_IMAGE "knetsim/host"          /* what an outside host's commands run in */
@@ -1280,7 +1287,8 @@ static void deliver_local(KnNet *net, KnNetns *ns, KnPacket *packet);
 
 /* The packet's conntrack state before NAT: finds or makes its entry. */
 typedef struct {
-    KnCtEntry *entry;            /* confirmed entry, or a new unconfirmed one */
+    KnCtEntry *entry;            /* confirmed entry, or a new unconfirmed one;
+                                  * NULL: no room for one (ct_table_full()) */
     gboolean is_new;
     gboolean reply;
 } CtState;
@@ -1296,11 +1304,22 @@ ct_begin(KnNet *net, KnNetns *node, KnPacket *packet, const guint32 *ct_hash)
         cs.entry = kn_conntrack_lookup_hashed(node->ct, &tuple, *ct_hash, kn_sim_now(net->sim), &cs.reply);
     else
         cs.entry = kn_conntrack_lookup(node->ct, &tuple, kn_sim_now(net->sim), &cs.reply);
-    if (cs.entry == NULL) {
+    if (cs.entry == NULL && kn_conntrack_make_room(node->ct, &tuple, kn_sim_now(net->sim))) {
         cs.entry = kn_conntrack_entry_new(node->ct, &tuple);
         cs.is_new = TRUE;
     }
     return cs;
+}
+
+/* ct_begin() found no room for a new entry: the packet goes. */
+static void
+ct_table_full(KnNet *net, KnNetns *node, KnPacket *packet)
+{
+    STATS(node).n_dropped++;
+    note(net, KN_TRACE_CONNTRACK, "conntrack: table full at nf_conntrack_max %u with no unassured entry "
+         "to evict, packet dropped (the kernel logs \"nf_conntrack: table full, dropping packet\")",
+         kn_conntrack_max(node->ct));
+    kn_packet_free(packet);
 }
 
 static guint
@@ -1546,6 +1565,10 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
         return;
     }
     cs = ct_begin(net, node, packet, ct_hash);
+    if (cs.entry == NULL) {
+        ct_table_full(net, node, packet);
+        return;
+    }
     if (cs.is_new) {
         if (!run_hook(net, node, KN_HOOK_PREROUTING, packet, ct_bits(&cs), in_iface, NULL, &walk, hops)) {
             ct_abandon(node, &cs);
@@ -1609,6 +1632,10 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
         return;
     }
     cs = ct_begin(net, node, packet, NULL);
+    if (cs.entry == NULL) {
+        ct_table_full(net, node, packet);
+        return;
+    }
     if (cs.is_new) {
         if (!run_hook(net, node, KN_HOOK_OUTPUT, packet, ct_bits(&cs), NULL, NULL, &walk, hops)) {
             ct_abandon(node, &cs);
@@ -3824,6 +3851,9 @@ kn_net_new(KnCluster *cluster)
         host_environ(ns);
         ns->zone = g_intern_string(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
         ns->ct = kn_conntrack_new();
+        kn_conntrack_set_max(ns->ct, scenario->proxy_mode == KN_PROXY_MODE_EBPF
+                                         ? CONNTRACK_KERNEL_MAX
+                                         : MAX(CONNTRACK_MAX_PER_CORE * node->cpu, CONNTRACK_MIN));
         ns->rng = kn_sim_rng(net->sim, ns->eth0);
         if (node->pod_cidr != NULL && kn_cidr_parse(node->pod_cidr, &ns->pod_cidr)
             && ns->pod_cidr.addr.family == 4) {
@@ -4212,6 +4242,19 @@ on_dns_done(const KnResolverResult *result, gpointer data)
     }
     d->done(&out, d->user_data);
     dns_lookup_free(d);
+}
+
+char *
+kn_net_proc_file(KnNet *net, KnNetns *ns, const char *path)
+{
+    (void) net;
+    if (ns->kind != KN_NETNS_NODE || ns->ct == NULL)
+        return NULL;
+    if (strcmp(path, "/proc/sys/net/netfilter/nf_conntrack_max") == 0)
+        return g_strdup_printf("%u\n", kn_conntrack_max(ns->ct));
+    if (strcmp(path, "/proc/sys/net/netfilter/nf_conntrack_count") == 0)
+        return g_strdup_printf("%u\n", kn_conntrack_size(ns->ct));
+    return NULL;
 }
 
 char *

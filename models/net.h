@@ -131,6 +131,9 @@ KnNetStats kn_net_stats(const KnNet *net);
 /* The /etc/resolv.conf of 'ns': a pod's as its kubelet writes it for its
  * dnsPolicy, a node's or outside host's own.  New. */
 char *kn_net_resolv_conf(KnNet *net, KnNetns *ns);
+/* A node's /proc/sys/net/netfilter/nf_conntrack_max or nf_conntrack_count
+ * as `cat` prints it; NULL for other paths and other namespaces.  New. */
+char *kn_net_proc_file(KnNet *net, KnNetns *ns, const char *path);
 
 /* The kubelet's readiness prober (a KnWorkloadsProber, workload.h, with
  * the KnNet as 'user_data'): runs 'container''s readiness probe against

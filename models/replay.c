@@ -338,18 +338,21 @@ container_logs(const KnPod *pod, const KnContainer *container, gpointer user_dat
 /* Commands in pods, on nodes and on outside hosts. */
 
 /* What `cat` finds where the command runs besides what it wrote: the
- * resolv.conf (the kubelet's for a pod, by its dnsPolicy). */
+ * resolv.conf (the kubelet's for a pod, by its dnsPolicy), and on a node
+ * conntrack's limit and count under /proc. */
 static GBytes *
 read_file(const char *path, gpointer user_data)
 {
     Replay *replay = user_data;
+    char *text;
 
-    if (strcmp(path, "/etc/resolv.conf") == 0 && replay->exec_ns != NULL) {
-        char *text = kn_net_resolv_conf(replay->net, replay->exec_ns);
-
-        return g_bytes_new_take(text, strlen(text));
-    }
-    return NULL;
+    if (replay->exec_ns == NULL)
+        return NULL;
+    if (strcmp(path, "/etc/resolv.conf") == 0)
+        text = kn_net_resolv_conf(replay->net, replay->exec_ns);
+    else
+        text = kn_net_proc_file(replay->net, replay->exec_ns, path);
+    return text != NULL ? g_bytes_new_take(text, strlen(text)) : NULL;
 }
 
 /* The pod 'name' ("client", "pod/client", "deployment/web") of

@@ -207,6 +207,69 @@ test_conntrack_udp_late_reply_not_stream(void **state)
 }
 
 /* `conntrack -L`'s layout. */
+/* Confirms a flow from 10.244.1.4:'sport' to the DNS ClusterIP at 'now';
+ * 'assure' makes it a UDP stream. */
+static void
+udp_flow_at(KnConntrack *ct, guint16 sport, KnTime now, gboolean assure)
+{
+    KnCtTuple t = tuple("10.244.1.4", sport, "10.96.0.10", 53, KN_IPPROTO_UDP);
+    KnCtEntry *e;
+
+    assert_true(kn_conntrack_make_room(ct, &t, now));
+    e = kn_conntrack_entry_new(ct, &t);
+    kn_conntrack_update(ct, e, 0, FALSE, now);
+    assert_true(kn_conntrack_confirm(ct, e, now));
+    if (assure) {
+        kn_conntrack_update(ct, e, 0, TRUE, now);
+        kn_conntrack_update(ct, e, 0, FALSE, now + 3 * KN_SEC);
+        assert_true(e->assured);
+    }
+}
+
+/* At nf_conntrack_max a new connection evicts unassured entries near it
+ * (early_drop); among assured ones only, it is refused, and the table
+ * never grows past the limit. */
+static void
+test_conntrack_max_early_drop(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple t = tuple("10.244.1.4", 9999, "10.96.0.10", 53, KN_IPPROTO_UDP);
+
+    assert_int_equal(kn_conntrack_max(ct), 0);
+    kn_conntrack_set_max(ct, 100);
+    for (guint16 port = 1000; port < 1100; port++)
+        udp_flow_at(ct, port, 0, FALSE);
+    assert_int_equal(kn_conntrack_size(ct), 100);
+    /* Full: room comes from evicting one or more unassured entries. */
+    for (guint16 port = 2000; port < 2500; port++) {
+        udp_flow_at(ct, port, KN_SEC, FALSE);
+        assert_true(kn_conntrack_size(ct) <= 100);
+    }
+    assert_true(kn_conntrack_stats(ct).early_drop >= 500);
+    assert_int_equal(kn_conntrack_stats(ct).drop, 0);
+    t.sport = 2499;              /* the newest is in */
+    assert_non_null(kn_conntrack_lookup(ct, &t, KN_SEC, NULL));
+    t.sport = 9999;
+
+    /* Every entry assured: nothing may go, the new connection is refused. */
+    g_autoptr(KnConntrack) full = kn_conntrack_new();
+
+    kn_conntrack_set_max(full, 20);
+    for (guint16 port = 1000; port < 1020; port++)
+        udp_flow_at(full, port, 0, TRUE);
+    assert_false(kn_conntrack_make_room(full, &t, 4 * KN_SEC));
+    assert_int_equal(kn_conntrack_stats(full).drop, 1);
+    assert_int_equal(kn_conntrack_stats(full).early_drop, 0);
+    assert_int_equal(kn_conntrack_size(full), 20);
+    /* Once they have expired, the ones met on the way are reclaimed, but
+     * that makes no room for this packet (the kernel's count falls only
+     * when the gc frees them). */
+    assert_false(kn_conntrack_make_room(full, &t, 200 * KN_SEC));
+    assert_true(kn_conntrack_size(full) < 20);
+    assert_true(kn_conntrack_make_room(full, &t, 200 * KN_SEC));
+}
+
 static void
 test_conntrack_format_as_conntrack_tools(void **state)
 {
@@ -240,6 +303,7 @@ main(void)
         cmocka_unit_test(test_conntrack_tcp_states_and_timeouts),
         cmocka_unit_test(test_conntrack_udp_stream_timeout),
         cmocka_unit_test(test_conntrack_udp_late_reply_not_stream),
+        cmocka_unit_test(test_conntrack_max_early_drop),
         cmocka_unit_test(test_conntrack_format_as_conntrack_tools),
     };
     return cmocka_run_group_tests_name("conntrack", tests, NULL, NULL);
