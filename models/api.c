@@ -288,6 +288,13 @@ kn_ip_family_policy_name(KnIpFamilyPolicy policy)
     return "SingleStack";
 }
 
+gboolean
+kn_service_externally_accessible(const KnService *service)
+{
+    return service->spec.type == KN_SERVICE_NODE_PORT || service->spec.type == KN_SERVICE_LOAD_BALANCER
+           || (service->spec.type == KN_SERVICE_CLUSTER_IP && service->spec.external_ips->len > 0);
+}
+
 const char *
 kn_traffic_policy_name(KnTrafficPolicy policy)
 {

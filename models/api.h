@@ -443,6 +443,11 @@ typedef struct KnConfigMap {
 
 KnPod *kn_pod_new(void);
 KnService *kn_service_new(void);
+/* apiservice.ExternallyAccessible: a NodePort or LoadBalancer Service, or
+ * a ClusterIP one with externalIPs.  Only these have an
+ * externalTrafficPolicy (the API server defaults it to Cluster) and only
+ * on these does Local mean anything to kube-proxy. */
+gboolean kn_service_externally_accessible(const KnService *service);
 KnEndpointSlice *kn_endpoint_slice_new(void);
 KnEndpoint *kn_endpoint_new(void);
 KnEndpointPort *kn_endpoint_port_new(void);

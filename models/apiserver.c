@@ -637,14 +637,6 @@ release_unused_node_ports(KnCluster *cluster, const KnService *service, const Kn
         kn_svc_alloc_port_release(cluster->node_ports, old->spec.health_check_node_port);
 }
 
-/* serviceapi.ExternallyAccessible: reachable from outside the cluster. */
-static gboolean
-externally_accessible(const KnService *service)
-{
-    return node_port_type(service)
-           || (service->spec.type == KN_SERVICE_CLUSTER_IP && service->spec.external_ips->len > 0);
-}
-
 /* Does 'service' take no node port that 'old' did not have?  (sameNodePorts:
  * the old set of node ports is a superset of the new.) */
 static gboolean
@@ -700,7 +692,7 @@ drop_type_dependent_fields(KnService *service, const KnService *old)
     if (was->type == KN_SERVICE_LOAD_BALANCER && spec->type != KN_SERVICE_LOAD_BALANCER
         && g_strcmp0(spec->load_balancer_class, was->load_balancer_class) == 0)
         g_clear_pointer(&spec->load_balancer_class, g_free);
-    if (externally_accessible(old) && !externally_accessible(service)
+    if (kn_service_externally_accessible(old) && !kn_service_externally_accessible(service)
         && spec->external_traffic_policy == was->external_traffic_policy) {
         spec->external_traffic_policy = KN_TRAFFIC_POLICY_CLUSTER;
         spec->has_external_traffic_policy = FALSE;

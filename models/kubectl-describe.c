@@ -374,8 +374,8 @@ describe_service(GString *w, const KnService *svc, KnStore *store)
 
     /* The API server's view, as doc_service() in kubectl-print.c gives it:
      * ipFamilyPolicy, ipFamilies, clusterIP(s) and internalTrafficPolicy
-     * for all but ExternalName, externalTrafficPolicy for NodePort and
-     * LoadBalancer. */
+     * for all but ExternalName, externalTrafficPolicy for the externally
+     * accessible ones. */
     if (store != NULL)
         slices = kn_store_list_labelled(store, KN_KIND_ENDPOINT_SLICE, svc->meta.namespace,
                                         "kubernetes.io/service-name", svc->meta.name);
@@ -447,7 +447,7 @@ describe_service(GString *w, const KnService *svc, KnStore *store)
         wr(w, 0, "Endpoints:\t%s\n", eps);
     }
     wr(w, 0, "Session Affinity:\t%s\n", spec->session_affinity_client_ip ? "ClientIP" : "None");
-    if (spec->type == KN_SERVICE_NODE_PORT || spec->type == KN_SERVICE_LOAD_BALANCER)
+    if (kn_service_externally_accessible(svc))        /* set, if only by defaulting */
         wr(w, 0, "External Traffic Policy:\t%s\n", kn_traffic_policy_name(spec->external_traffic_policy));
     if (!external_name)
         wr(w, 0, "Internal Traffic Policy:\t%s\n", kn_traffic_policy_name(spec->internal_traffic_policy));

@@ -966,8 +966,6 @@ doc_service(const KnService *svc, KnStore *store)
     Doc *doc = doc_object(KN_KIND_SERVICE, &svc->meta, store);
     Doc *s = doc_set_map(doc, "spec");
     gboolean external_name = spec->type == KN_SERVICE_EXTERNAL_NAME;
-    gboolean node_ports = spec->type == KN_SERVICE_NODE_PORT
-                          || spec->type == KN_SERVICE_LOAD_BALANCER;
 
     if (spec->type == KN_SERVICE_LOAD_BALANCER)
         doc_set_bool(s, "allocateLoadBalancerNodePorts", spec->allocate_load_balancer_node_ports);
@@ -984,7 +982,7 @@ doc_service(const KnService *svc, KnStore *store)
         doc_set_str(s, "externalName", spec->external_name);
     if (spec->external_traffic_policy_raw != NULL)
         doc_set_str(s, "externalTrafficPolicy", spec->external_traffic_policy_raw);
-    else if (node_ports)
+    else if (kn_service_externally_accessible(svc))          /* defaulted */
         doc_set_str(s, "externalTrafficPolicy", kn_traffic_policy_name(spec->external_traffic_policy));
     if (spec->health_check_node_port > 0)
         doc_set_int(s, "healthCheckNodePort", spec->health_check_node_port);

@@ -440,9 +440,10 @@ kn_proxy_endpoints_new_from_slices(const GPtrArray *slices, const KnService *ser
     sp->load_balancer_vips = strings_of_family(service->load_balancer_ingress, family, FALSE);
     sp->load_balancer_source_ranges = strings_of_family(spec->load_balancer_source_ranges, family, TRUE);
 
-    /* apiservice.ExternalPolicyLocal counts only for NodePort and
-     * LoadBalancer Services; InternalPolicyLocal always. */
-    sp->external_policy_local = (spec->type == KN_SERVICE_NODE_PORT || spec->type == KN_SERVICE_LOAD_BALANCER)
+    /* apiservice.ExternalPolicyLocal counts only for externally accessible
+     * Services (a ClusterIP one with externalIPs too); InternalPolicyLocal
+     * always. */
+    sp->external_policy_local = kn_service_externally_accessible(service)
                                 && spec->external_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
     sp->internal_policy_local = spec->internal_traffic_policy == KN_TRAFFIC_POLICY_LOCAL;
     sp->externally_accessible = sp->node_port != 0 || sp->load_balancer_vips->len > 0

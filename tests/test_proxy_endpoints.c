@@ -346,7 +346,10 @@ test_proxy_endpoints_external_policy_local(void **state)
     assert_false(elsewhere->has_external_endpoints);
     assert_true(elsewhere->uses_external_traffic_chain);
 
-    /* ETP Local on a ClusterIP Service with an external IP means nothing. */
+    /* A ClusterIP Service with an external IP is externally accessible
+     * too: ETP Local holds for it (apiservice.ExternalPolicyLocal; older
+     * releases' RequestsOnlyLocalTraffic looked at NodePort and LoadBalancer
+     * only). */
     f->service->spec.type = KN_SERVICE_CLUSTER_IP;
     port->node_port = 0;
     g_ptr_array_add(f->service->spec.external_ips, g_strdup("192.0.2.10"));
@@ -354,7 +357,8 @@ test_proxy_endpoints_external_policy_local(void **state)
     g_autoptr(KnProxyServicePort) external_ip = build(f);
 
     assert_true(external_ip->externally_accessible);
-    assert_false(external_ip->external_policy_local || external_ip->uses_local_endpoints);
+    assert_true(external_ip->external_policy_local && external_ip->uses_local_endpoints);
+    assert_list(external_ip->local_endpoints, "10.0.0.1:80");
 }
 
 /*****************************************************************************/

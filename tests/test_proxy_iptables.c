@@ -401,6 +401,42 @@ test_example_b_no_local_endpoint(void **state)
         "-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment \"default/lb:http has no local endpoints\" -m addrtype --dst-type LOCAL -m tcp --dport 30080 -j DROP\n");
 }
 
+/* ETP Local on a ClusterIP Service with externalIPs: externally
+ * accessible, so Local holds for the external IP as for a node port
+ * (apiservice.ExternalPolicyLocal). */
+static void
+test_etp_local_external_ip(void **state)
+{
+    static const char *const local[] = { "10.244.1.5@node-a", "10.244.2.7@node-b", NULL };
+    g_autoptr(Fixture) f = fixture_new();
+    KnService *ext = add_service(f, "ext", "10.96.1.160", 80);
+    KnProxyIptablesConfig config;
+
+    (void) state;
+    g_ptr_array_add(ext->spec.external_ips, g_strdup("192.0.2.21"));
+    ext->spec.external_traffic_policy = KN_TRAFFIC_POLICY_LOCAL;
+    add_slice(f, "ext", local);
+    for (guint i = 0; i < 2; i++) {
+        config_for(&config, i == 0 ? "node-a" : "node-c");
+        g_autoptr(KnProxyIrRuleset) ruleset = kn_proxy_iptables_build(f->store, &config, NULL);
+        g_autofree char *nat = render_table(ruleset, KN_PROXY_IR_NAT);
+        g_autofree char *filter = render_table(ruleset, KN_PROXY_IR_FILTER);
+
+        assert_lines_in_order(nat,
+            "-A KUBE-EXT-RDUUZW33FIKP2MUD -s 10.244.0.0/16 -m comment --comment \"pod traffic for default/ext:http external destinations\" -j KUBE-SVC-RDUUZW33FIKP2MUD\n"
+            "-A KUBE-EXT-RDUUZW33FIKP2MUD -m comment --comment \"masquerade LOCAL traffic for default/ext:http external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n"
+            "-A KUBE-EXT-RDUUZW33FIKP2MUD -m comment --comment \"route LOCAL traffic for default/ext:http external destinations\" -m addrtype --src-type LOCAL -j KUBE-SVC-RDUUZW33FIKP2MUD\n");
+        if (i == 0) {
+            assert_lines_in_order(nat, "-A KUBE-EXT-RDUUZW33FIKP2MUD -j KUBE-SVL-RDUUZW33FIKP2MUD\n");
+            assert_null(strstr(filter, "has no local endpoints"));
+        } else {
+            assert_null(strstr(nat, "KUBE-SVL-"));
+            assert_lines_in_order(filter,
+                "-A KUBE-EXTERNAL-SERVICES -d 192.0.2.21/32 -p tcp -m comment --comment \"default/ext:http has no local endpoints\" -m tcp --dport 80 -j DROP\n");
+        }
+    }
+}
+
 /*****************************************************************************/
 /* The executor. */
 
@@ -937,6 +973,7 @@ main(void)
         cmocka_unit_test(test_example_a),
         cmocka_unit_test(test_example_b),
         cmocka_unit_test(test_example_b_no_local_endpoint),
+        cmocka_unit_test(test_etp_local_external_ip),
         cmocka_unit_test(test_frequencies_3),
         cmocka_unit_test(test_frequencies_10),
         cmocka_unit_test(test_walk_example_a),
