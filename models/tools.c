@@ -2111,6 +2111,12 @@ run_ping(Job *job)
  * the aliases.  `ahosts` prints getaddrinfo(AI_ADDRCONFIG | AI_CANONNAME)
  * as "%-15s %-6s %s" with STREAM, DGRAM and RAW for each address and the
  * canonical name on the first line only.  Exit 2 if a key was not found.
+ * Alpine's getent (musl-utils, aports main/musl/getent.c) prints a hostent
+ * as "%-16s  %s" with the first address only, then musl's aliases: the
+ * canonical name again and the name as asked when it differs; `ahosts`
+ * gets STREAM and DGRAM for each address from musl's getaddrinfo, each
+ * with the canonical name; and musl's gethostbyaddr falls back to the
+ * address itself when there is no PTR record.
  * The files are the pod's /etc/hosts as the kubelet writes it.
  * Simplified: a CNAME's owner names are not printed as aliases.
  *****************************************************************************/
@@ -2132,6 +2138,37 @@ getent_free(Getent *getent)
 
 static void getent_next(Job *job);
 
+static gboolean
+getent_musl(const Job *job)
+{
+    return job->tool != NULL && job->tool->flavour == KN_TOOL_MUSL_UTILS;
+}
+
+/* One hostent line: 'names' is h_name, then glibc's aliases after spaces.
+ * For musl, 'names' holds h_name alone and 'asked' is the name given. */
+static void
+getent_print_host(Job *job, const char *addr, const char *names, const char *asked)
+{
+    if (!getent_musl(job)) {
+        g_string_append_printf(job->io.out, "%-15s %s\n", addr, names);
+        return;
+    }
+    g_string_append_printf(job->io.out, "%-16s  %s  %s", addr, names, names);
+    if (asked != NULL && strcmp(asked, names) != 0)
+        g_string_append_printf(job->io.out, " %s", asked);
+    g_string_append_c(job->io.out, '\n');
+}
+
+/* The first of the space-separated 'names' (an /etc/hosts line's):
+ * musl's canonical name for the line. */
+static char *
+first_name(const char *names)
+{
+    const char *space = strchr(names, ' ');
+
+    return space != NULL ? g_strndup(names, space - names) : g_strdup(names);
+}
+
 static void
 getent_on_resolved(const KnResolveResult *result, gpointer user_data)
 {
@@ -2141,6 +2178,7 @@ getent_on_resolved(const KnResolveResult *result, gpointer user_data)
     const char *key = job->argv[getent->next];
     const char *canonical = result->canonical != NULL ? result->canonical : key;
     gboolean v4_only = strcmp(database, "ahostsv4") == 0;
+    gboolean musl = getent_musl(job);
     gboolean any_v6 = FALSE;
     gboolean first = TRUE;
     guint n = 0;
@@ -2153,21 +2191,25 @@ getent_on_resolved(const KnResolveResult *result, gpointer user_data)
 
         kn_addr_format(addr, text);
         if (strcmp(database, "hosts") == 0) {
-            if ((addr->family == 6) != any_v6)
+            if ((addr->family == 6) != any_v6 || (musl && n > 0))
                 continue;
-            g_string_append_printf(job->io.out, "%-15s %s\n", text, canonical);
+            getent_print_host(job, text, canonical, key);
         } else {
             static const char *const socktypes[] = { "STREAM", "DGRAM", "RAW" };
 
             if (v4_only && addr->family != 4)
                 continue;
-            for (guint j = 0; j < G_N_ELEMENTS(socktypes); j++) {
+            for (guint j = 0; j < (musl ? 2 : G_N_ELEMENTS(socktypes)); j++) {
                 g_string_append_printf(job->io.out, "%-15s %-6s %s\n", text, socktypes[j],
-                                       first ? canonical : "");
+                                       first || musl ? canonical : "");
                 first = FALSE;
             }
         }
         n++;
+    }
+    if (n == 0 && getent_musl(job)) {
+        job_finish(job, 2);      /* Alpine's stops at the first key not found */
+        return;
     }
     if (n == 0)
         getent->status = 2;
@@ -2186,23 +2228,27 @@ getent_on_lookup(const KnResolverResult *result, gpointer user_data)
     guint n = 0;
 
     if (kn_addr_parse(key, &addr)) {
-        /* gethostbyaddr: the PTR targets, the first as h_name. */
+        /* gethostbyaddr: the PTR targets, the first as h_name (musl's
+         * getnameinfo takes the first, or else the address itself). */
+        g_autoptr(GString) names = g_string_new(NULL);
+
         for (guint i = 0; i < result->queries->len; i++) {
             const KnDnsMessage *m = ((const KnResolverQuery *) result->queries->pdata[i])->response;
 
             for (guint j = 0; m != NULL && j < m->answers->len; j++) {
                 const KnDnsRecord *rr = m->answers->pdata[j];
 
-                if (rr->type != KN_DNS_TYPE_PTR)
+                if (rr->type != KN_DNS_TYPE_PTR || (getent_musl(job) && n > 0))
                     continue;
-                if (n++ == 0)
-                    g_string_append_printf(job->io.out, "%-15s %s", key, rr->target);
-                else
-                    g_string_append_printf(job->io.out, " %s", rr->target);
+                g_string_append_printf(names, n++ == 0 ? "%s" : " %s", rr->target);
             }
         }
+        if (n == 0 && getent_musl(job)) {
+            g_string_append(names, key);
+            n++;
+        }
         if (n > 0)
-            g_string_append_c(job->io.out, '\n');
+            getent_print_host(job, key, names->str, NULL);
     } else {
         for (guint i = 0; i < result->addresses->len; i++) {
             const KnAddr *a = result->addresses->pdata[i];
@@ -2212,9 +2258,12 @@ getent_on_lookup(const KnResolverResult *result, gpointer user_data)
                 continue;
             /* From /etc/hosts: its line's names, h_name and aliases. */
             const char *names = result->local != NULL ? kn_resolver_hosts_names(job->net, a) : NULL;
+            g_autofree char *canonical = names == NULL ? g_strdup(result->canonical != NULL ? result->canonical : key)
+                                         : getent_musl(job) ? first_name(names) : g_strdup(names);
 
-            g_string_append_printf(job->io.out, "%-15s %s\n", kn_addr_format(a, text),
-                                   names != NULL ? names : result->canonical != NULL ? result->canonical : key);
+            if (getent_musl(job) && n > 0)
+                continue;
+            getent_print_host(job, kn_addr_format(a, text), canonical, key);
             n++;
         }
         if (n == 0 && !getent->v4) {
@@ -2223,6 +2272,10 @@ getent_on_lookup(const KnResolverResult *result, gpointer user_data)
                                NULL);
             return;
         }
+    }
+    if (n == 0 && getent_musl(job)) {
+        job_finish(job, 2);      /* Alpine's stops at the first key not found */
+        return;
     }
     if (n == 0)
         getent->status = 2;
@@ -2250,7 +2303,9 @@ getent_next(Job *job)
         const char *names = kn_resolver_hosts_names(job->net, &addr);
 
         if (names != NULL) {
-            g_string_append_printf(job->io.out, "%-15s %s\n", key, names);
+            g_autofree char *name = getent_musl(job) ? first_name(names) : g_strdup(names);
+
+            getent_print_host(job, key, name, NULL);
             getent->next++;
             getent_next(job);
             return;

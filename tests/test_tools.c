@@ -1440,12 +1440,51 @@ test_tools_getent_hosts_walks_aaaa_then_a(void **state)
     fake_net_free(net);
 }
 
+/* Alpine's getent (musl-utils): the first address only, "%-16s  %s", and
+ * musl's aliases (the canonical name again, then the name as asked);
+ * ahosts with STREAM and DGRAM, each with the canonical name; an address
+ * without a PTR record prints as itself; the first key not found ends
+ * the run. */
+static void
+test_tools_getent_alpine(void **state)
+{
+    static const char *const hosts[] = { "getent", "hosts", "web", "10.96.0.12", "10.96.0.99", "localhost",
+                                         "nothere", "web", NULL };
+    static const char *const ahosts[] = { "getent", "ahosts", "web", NULL };
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+    KnToolIo io = { NULL, out, err, NULL, lab_read_file, NULL };
+    int status = -1;
+    FakeNet *net = lab_dns_net("nicolaka/netshoot");
+
+    (void) state;
+    kn_tools_run(&net->client, NULL, "nicolaka/netshoot", hosts, &io, on_tool_done, &status);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_int_equal(status, 2);
+    assert_string_equal(out->str, "10.96.0.12        web.default.svc.cluster.local  web.default.svc.cluster.local web\n"
+                                  "10.96.0.12        web.default.svc.cluster.local  web.default.svc.cluster.local\n"
+                                  "10.96.0.99        10.96.0.99  10.96.0.99\n"
+                                  "::1               localhost  localhost\n");
+    fake_net_free(net);
+
+    g_string_truncate(out, 0);
+    net = lab_dns_net("nicolaka/netshoot");
+    kn_tools_run(&net->client, NULL, "nicolaka/netshoot", ahosts, &io, on_tool_done, &status);
+    kn_sim_run_until(net->sim, KN_TIME_MAX);
+    assert_int_equal(status, 0);
+    /* (The fake network's resolver gives no canonical name: the key.) */
+    assert_string_equal(out->str, "10.96.0.12      STREAM web\n"
+                                  "10.96.0.12      DGRAM  web\n");
+    fake_net_free(net);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tools_getent_ahosts_and_hosts),
         cmocka_unit_test(test_tools_getent_hosts_walks_aaaa_then_a),
+        cmocka_unit_test(test_tools_getent_alpine),
         cmocka_unit_test(test_tools_curl_write_out_http_code),
         cmocka_unit_test(test_tools_curl_progress_meter),
         cmocka_unit_test(test_tools_curl_verbose_7_88),
