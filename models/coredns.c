@@ -233,6 +233,7 @@ typedef struct Ctx {
     const char *plugin;          /* who wrote the last reply */
     const char *upstream;        /* the forward target asked, or NULL */
     gboolean forwarded;
+    gboolean upstream_opt;       /* the reply is forward's as it came, with the upstream's OPT */
     gboolean cached;
     CacheItem *hit;              /* the cache entry 'cached' came from */
     gboolean drew;               /* loadbalance drew from the RNG */
@@ -1627,10 +1628,11 @@ upstream_lookup(Ctx *ctx, const char *name, guint16 type)
     /* The lookup's own cache hit is not the reply's: the plugin that
      * asked still writes it. */
     const char *plugin = ctx->plugin;
-    gboolean cached = ctx->cached;
+    gboolean cached = ctx->cached, upstream_opt = ctx->upstream_opt;
     KnDnsMessage *r = server_serve(ctx, q);
     ctx->plugin = plugin;
     ctx->cached = cached;
+    ctx->upstream_opt = upstream_opt;        /* only its records are taken */
     ctx->depth--;
     return r;
 }
@@ -1984,7 +1986,7 @@ forward_network(Ctx *ctx, const Block *b, const KnDnsMessage *query, const KnAdd
     KnDnsMessage *m;
 
     ctx->plugin = "forward";
-    ctx->forwarded = TRUE;
+    ctx->forwarded = ctx->upstream_opt = TRUE;
     ctx->upstream = b->forward_to->pdata[0];
     if (!ctx->resuming) {
         ctx->cd->stats.n_forwarded++;
@@ -2056,7 +2058,7 @@ forward_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
     if (ctx->cd->has_resolv_conf && target[0] == '/')
         return forward_network(ctx, b, query, &ctx->cd->resolv_conf, ctx->tcp);
     ctx->plugin = "forward";
-    ctx->forwarded = TRUE;
+    ctx->forwarded = ctx->upstream_opt = TRUE;
     ctx->upstream = target;
     ctx->cd->stats.n_forwarded++;
     return kn_coredns_upstream_answer(ctx->cd->cluster->scenario, query);
@@ -2430,6 +2432,8 @@ cache_serve(Ctx *ctx, const Block *b, const KnDnsMessage *query)
         g_free(key);                /* nothing to keep before the upstream answers */
         return m;
     }
+    /* ResponseWriter.WriteMsg: filterRRSlice drops the OPT on the way out. */
+    ctx->upstream_opt = FALSE;
     gboolean denial;
     guint32 msg_ttl = minimal_ttl(m, &denial);
     guint32 duration;
@@ -2611,15 +2615,16 @@ answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client, gboolean 
 
     /* request.SizeAndDo: the request's OPT goes back, its flags cleared but
      * DO, with the options CoreDNS supports (a client's COOKIE comes back
-     * as it was sent, which dig shows as "(echoed)").  A reply fresh from
-     * the upstream keeps the upstream's OPT instead, taken here as one
-     * without options. */
+     * as it was sent, which dig shows as "(echoed)").  A reply forward
+     * wrote keeps the upstream's OPT instead, taken here as one without
+     * options; but the cache plugin strips it on the way out, and an
+     * ExternalName's answer takes only the upstream's records. */
     for (guint i = m->additional->len; i-- > 0;)
         if (((KnDnsRecord *) m->additional->pdata[i])->type == KN_DNS_TYPE_OPT)
             g_ptr_array_remove_index(m->additional, i);
     if (edns) {
         kn_dns_message_set_edns(m, udp_size, dnssec);
-        if (!ctx.forwarded || ctx.cached)
+        if (!ctx.upstream_opt)
             kn_dns_message_opt(m)->rdata = supported_options(query);
     }
 

@@ -426,6 +426,15 @@ test_coredns_truncation(void **state)
     kn_coredns_answer_clear(&a);
 }
 
+static void
+set_corefile(Fixture *f, const char *text)
+{
+    KnConfigMap *cm = kn_store_lookup(f->t->cluster->store, KN_KIND_CONFIG_MAP, "kube-system",
+                                      "coredns");
+
+    kn_labels_set(cm->data, "Corefile", text);
+}
+
 /* request.SizeAndDo: the client's COOKIE (and other supported options)
  * come back as sent; an unsupported option (ECS, 8) does not. */
 static void
@@ -451,15 +460,43 @@ test_coredns_echoes_supported_edns_options(void **state)
     assert_int_equal(size, 12);
     assert_memory_equal(data, options + 8, 12);
     kn_coredns_answer_clear(&a);
-}
 
-static void
-set_corefile(Fixture *f, const char *text)
-{
-    KnConfigMap *cm = kn_store_lookup(f->t->cluster->store, KN_KIND_CONFIG_MAP, "kube-system",
-                                      "coredns");
+    /* Forwarded, first asked: the cache plugin drops the upstream's OPT on
+     * the way out, so the request's comes back; an ExternalName's answer
+     * has the kubernetes plugin's own (no OPT of the upstream's). */
+    for (guint i = 0; i < 2; i++) {
+        g_autoptr(KnDnsMessage) out = kn_dns_message_new_query(8 + i, i == 0 ? "example.com"
+                                                               : "ext.default.svc.cluster.local",
+                                                               KN_DNS_TYPE_A, TRUE);
 
-    kn_labels_set(cm->data, "Corefile", text);
+        kn_dns_message_set_edns(out, 1232, FALSE);
+        kn_dns_message_opt(out)->rdata = g_bytes_new_static(options + 8, 12);
+        kn_coredns_answer(f->dns, out, NULL, FALSE, &a);
+        assert_string_equal(a.plugin, i == 0 ? "forward" : "kubernetes");
+        assert_false(a.cached);
+        assert_non_null(kn_dns_message_opt(a.response)->rdata);
+        assert_int_equal(g_bytes_get_size(kn_dns_message_opt(a.response)->rdata), 12);
+        kn_coredns_answer_clear(&a);
+    }
+    /* Without the cache plugin, forward's reply keeps the upstream's OPT
+     * (here one without options), while the ExternalName's still echoes. */
+    g_autoptr(GError) error = NULL;
+
+    set_corefile(f, ".:53 {\n    kubernetes cluster.local\n    forward . /etc/resolv.conf\n}\n");
+    assert_true(kn_coredns_reload(f->dns, &error));
+    for (guint i = 0; i < 2; i++) {
+        g_autoptr(KnDnsMessage) out = kn_dns_message_new_query(10 + i, i == 0 ? "example.org"
+                                                               : "ext.default.svc.cluster.local",
+                                                               KN_DNS_TYPE_A, TRUE);
+        GBytes *rdata;
+
+        kn_dns_message_set_edns(out, 1232, FALSE);
+        kn_dns_message_opt(out)->rdata = g_bytes_new_static(options + 8, 12);
+        kn_coredns_answer(f->dns, out, NULL, FALSE, &a);
+        rdata = kn_dns_message_opt(a.response)->rdata;
+        assert_int_equal(rdata != NULL ? g_bytes_get_size(rdata) : 0, i == 0 ? 0 : 12);
+        kn_coredns_answer_clear(&a);
+    }
 }
 
 static void
