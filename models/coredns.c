@@ -90,12 +90,15 @@
 
 #include <string.h>
 #include "models/api.h"
+#include "models/images.h"
 #include "models/store.h"
 
 G_DEFINE_QUARK(kn-coredns-error-quark, kn_coredns_error)
 
 #define COREFILE_PATH "/etc/coredns/Corefile"  /* kubeadm's -conf argument */
-#define EPOCH 1704067200            /* 2024-01-01T00:00:00Z, as kn_proxy_ir_date() */
+/* The serial is the Unix time of the last change (updateModified()), on
+ * the pods' clock: the one dig's ";; WHEN:" shows. */
+#define EPOCH KN_IMAGES_EPOCH
 #define DNS_SCHEMA_VERSION "1.1.0"  /* kubernetes plugin DNSSchemaVersion */
 #define UPSTREAM_TTL 300            /* external.dns answers */
 #define MAX_DEPTH 8                 /* upstream lookups within one query */
@@ -1810,7 +1813,7 @@ soa_record(KnCoreDns *cd, const Kubernetes *k, const char *zone)
 {
     g_autofree char *mname = join("ns.dns", zone);
     g_autofree char *rname = join("hostmaster", zone);
-    guint32 serial = EPOCH + (guint32) (cd->modified / KN_SEC);
+    guint32 serial = (guint32) (EPOCH + (gint64) (cd->modified / KN_SEC));
 
     return kn_dns_record_new_soa(zone, MIN(k->ttl, 300), mname, rname, serial, 7200, 1800, 86400,
                                  k->ttl);

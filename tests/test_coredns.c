@@ -8,6 +8,7 @@
 #include <string.h>
 #include "models/apiserver.h"
 #include "models/coredns.h"
+#include "models/images.h"
 #include "tests/test_cluster.h"
 
 typedef struct {
@@ -160,6 +161,10 @@ assert_negative(KnCoreDnsAnswer *a, guint8 rcode)
                                "hostmaster.cluster.local. ") ||
         !g_str_has_suffix(soa, " 7200 1800 86400 30"))
         fail_msg("SOA: %s", soa);
+    /* The serial: the Unix time of the last change, on the pods' clock. */
+    guint64 serial = g_ascii_strtoull(soa + strlen("cluster.local. 30 IN SOA ns.dns.cluster.local. "
+                                                   "hostmaster.cluster.local. "), NULL, 10);
+    assert_true(serial >= (guint64) KN_IMAGES_EPOCH && serial < (guint64) KN_IMAGES_EPOCH + 3600);
     assert_string_equal(a->plugin, "kubernetes");
 }
 
