@@ -678,14 +678,24 @@ curl_end(Job *job, int code, const char *text)
     Curl *curl = job->state;
 
     /* failf() writes "* text" at once; the transfer's end then finishes
-     * the meter's line (Curl_pgrsDone) before the connection closes. */
-    if (code != 0) {
+     * the meter's line (Curl_pgrsDone) before the connection closes.  A
+     * name that did not resolve ends it without that: the meter's line
+     * stays open and the error follows on it (curl 7.88.1: "...     0curl:
+     * (6) Could not resolve host: ..."; with -v the meter's first line
+     * is already out, and "* Could not resolve host" follows it). */
+    if (code == 6) {
+        if (curl_progress(curl) && !curl->verbose)
+            curl_meter_line(job->io.err, now(job) - job->started, 0, -1);
+        curl_info(job, "%s", text);
+    } else if (code != 0) {
         curl_info(job, "%s", text);
         if (curl_progress(curl)) {
             curl_meter_line(job->io.err, now(job) - job->started, (gint64) curl->size_download,
                             -1);
             g_string_append_c(job->io.err, '\n');
         }
+    }
+    if (code != 0) {
         curl_closing(job);
         if (!curl->silent || curl->show_error)
             g_string_append_printf(job->io.err, "curl: (%d) %s\n", code, text);

@@ -273,9 +273,15 @@ test_tools_curl_errors(void **state)
     g_autoptr(Outcome) b = run(NGINX, "curl --bogus http://web");
     g_autoptr(Outcome) c = run(NETSHOOT, "curl -s");
     g_autoptr(Outcome) d = run(NETSHOOT, "curl -sS ftp://web/");
+    g_autoptr(Outcome) e = run(NGINX, "curl http://nosuch/");
+    g_autoptr(Outcome) f = run(NGINX, "curl -v http://nosuch/");
 
     (void) state;
     assert_outcome(a, "", "curl: (6) Could not resolve host: nosuch\n", 6);
+    /* No name, no connection to finish the meter's line (curl 7.88.1). */
+    assert_outcome(e, "", METER_HEADER METER_ZERO "curl: (6) Could not resolve host: nosuch\n", 6);
+    assert_true(g_str_has_suffix(f->err, "Speed\n" METER_ZERO "* Could not resolve host: nosuch\n"
+                                 "* Closing connection 0\ncurl: (6) Could not resolve host: nosuch\n"));
     assert_outcome(b, "", "curl: option --bogus: is unknown\ncurl: try 'curl --help' or "
                    "'curl --manual' for more information\n", 2);
     assert_outcome(c, "", "curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' "
