@@ -2826,7 +2826,7 @@ drop_udp_waits(KnNetns *ns)
 
         if (wait->destroy != NULL)
             wait->destroy(wait->user_data);
-        g_free(wait);
+        kn_spare_delete(wait);
     }
 }
 
@@ -2892,7 +2892,7 @@ udp_finish(UdpWait *wait, KnNetStatus status, const KnPacket *answer)
     }
     udp_wait_remove(wait);
     wait->done(&result, wait->user_data);
-    g_free(wait);
+    kn_spare_delete(wait);
 }
 
 static void
@@ -2937,7 +2937,7 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
 {
     KnNetns *ns = client_net(self);
     KnNet *net = ns->net;
-    UdpWait *wait = g_new0(UdpWait, 1);
+    UdpWait *wait = kn_spare_new0(UdpWait);
     KnPacket *packet = kn_packet_new();
 
     wait->ns = ns;
@@ -3629,7 +3629,7 @@ on_timer(KnSim *sim, gpointer data)
 
     (void) sim;
     timer_unlink(timer);
-    g_free(timer);
+    kn_spare_delete(timer);
     done(user_data);
 }
 
@@ -3642,7 +3642,7 @@ timer_free(gpointer data)
     timer_unlink(timer);
     if (timer->destroy != NULL)
         timer->destroy(timer->user_data);
-    g_free(timer);
+    kn_spare_delete(timer);
 }
 
 /* The run is over: the pending timers' data goes now. */
@@ -3669,7 +3669,7 @@ client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, 
 {
     KnNetns *ns = self;
     Timer **list = &ns->net->lanes[ns->lane].timers;
-    Timer *timer = g_new(Timer, 1);
+    Timer *timer = kn_spare_new0(Timer);
 
     *timer = (Timer) { .done = done, .user_data = user_data, .destroy = destroy, .list = list,
                        .next = *list };
@@ -4194,17 +4194,6 @@ on_resolved(gpointer data)
     resolution_free(r);
 }
 
-static void
-add_address(GPtrArray *out, const char *text)
-{
-    KnAddr *addr = g_new(KnAddr, 1);
-
-    if (kn_addr_parse(text, addr))
-        g_ptr_array_add(out, addr);
-    else
-        g_free(addr);
-}
-
 /* A lookup through the stub resolver (models/resolver.h). */
 typedef struct {
     KnNetns *ns;
@@ -4219,7 +4208,7 @@ dns_lookup_free(gpointer data)
     DnsLookup *d = data;
 
     kn_resolvconf_free(d->conf);
-    g_free(d);
+    kn_spare_delete(d);
 }
 
 static void
@@ -4314,24 +4303,28 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
 {
     KnNetns *ns = self;
     KnNet *net = ns->net;
-    Resolution *r = g_new0(Resolution, 1);
+    KnAddr local;
+    gboolean found = TRUE;
 
-    r->done = done;
-    r->user_data = user_data;
-    r->result.addresses = g_ptr_array_new_with_free_func(g_free);
     /* /etc/hosts first (nsswitch "files dns"): localhost, and the
      * namespace's own name, which the kubelet writes for a pod.  glibc's
      * nss_files compares the name as given: "localhost." goes to DNS. */
     if (g_ascii_strcasecmp(name, "localhost") == 0
         || (g_ascii_strcasecmp(name, "localhost.") == 0
             && kn_images_lookup(NULL, ns->client.image)->libc != KN_LIBC_GLIBC))
-        add_address(r->result.addresses, "127.0.0.1");
+        kn_addr_parse("127.0.0.1", &local);
     else if (g_ascii_strcasecmp(name, ns->client.hostname) == 0)
-        g_ptr_array_add(r->result.addresses, g_memdup2(&ns->addr, sizeof ns->addr));
+        local = ns->addr;
     else
-        add_address(r->result.addresses, name);
-    if (r->result.addresses->len > 0) {
+        found = kn_addr_parse(name, &local);
+    if (found) {
+        Resolution *r = g_new0(Resolution, 1);
+
+        r->done = done;
+        r->user_data = user_data;
+        r->result.addresses = g_ptr_array_new_with_free_func(g_free);
         r->result.found = TRUE;
+        g_ptr_array_add(r->result.addresses, g_memdup2(&local, sizeof local));
         client_after(ns, 0, on_resolved, r, resolution_free);
         return;
     }
@@ -4342,14 +4335,12 @@ client_resolve(gpointer self, const char *name, KnResolveDone done, gpointer use
      * the outside resolver, with no search list, which knows nothing of
      * cluster names (`curl web.default.svc.cluster.local` on a node:
      * "Could not resolve host"). */
-    DnsLookup *d = g_new0(DnsLookup, 1);
+    DnsLookup *d = kn_spare_new0(DnsLookup);
 
     d->ns = ns;
     d->conf = kn_resolvconf_ref(ns_resolv_conf(net, ns));
     d->done = done;
     d->user_data = user_data;
-    g_ptr_array_unref(r->result.addresses);
-    g_free(r);
     kn_resolver_lookup(&ns->client, d->conf, dns_ids(net, ns), name, KN_RESOLVER_BOTH,
                        on_dns_done, d, dns_lookup_free);
 }

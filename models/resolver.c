@@ -93,6 +93,7 @@
  * are handled one at a time. */
 #include <config.h>
 #include "models/resolver.h"
+#include "sim/spares.h"
 
 #include <string.h>
 
@@ -230,9 +231,8 @@ kn_resolver_status_name(KnResolverStatus status)
 static void
 query_free(KnResolverQuery *query)
 {
-    g_free(query->name);
     kn_dns_message_free(query->response);
-    g_free(query);
+    kn_spare_delete(query);
 }
 
 /* close() of the send's sockets: glibc's __res_iclose, musl's at the end
@@ -275,7 +275,7 @@ send_free(Send *send)
     send_close(send);
     for (guint i = 0; i < send->n; i++)
         g_clear_pointer(&send->wire[i], g_bytes_unref);
-    g_free(send);
+    kn_spare_delete(send);
 }
 
 static void
@@ -298,7 +298,7 @@ lookup_unref(Lookup *lookup)
     for (guint i = 0; i < lookup->timers->len; i++)
         ((Timer *) lookup->timers->pdata[i])->send = NULL;
     g_ptr_array_unref(lookup->timers);
-    g_free(lookup);
+    kn_spare_delete(lookup);
 }
 
 static KnTime
@@ -406,7 +406,7 @@ musl_stray_dot_query(guint16 id, const char *name, guint16 type)
 static Send *
 send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_type, gboolean rd)
 {
-    Send *send = g_new0(Send, 1);
+    Send *send = kn_spare_new0(Send);
     const char *name = lookup->result.candidates->pdata[candidate];
 
     send->lookup = lookup;
@@ -454,9 +454,9 @@ static KnResolverQuery *
 record_query(Send *send, guint query, const KnAddr *server, gboolean tcp)
 {
     Lookup *lookup = send->lookup;
-    KnResolverQuery *record = g_new0(KnResolverQuery, 1);
+    KnResolverQuery *record = kn_spare_new0(KnResolverQuery);
 
-    record->name = g_strdup(lookup->result.candidates->pdata[send->candidate]);
+    record->name = lookup->result.candidates->pdata[send->candidate];
     record->type = send->types[query];
     record->id = send->ids[query];
     record->server = *server;
@@ -490,7 +490,7 @@ udp_call_drop(gpointer data)
     UdpCall *call = data;
     Lookup *lookup = call->exchange.send->lookup;
 
-    g_free(call);
+    kn_spare_delete(call);
     lookup_unref(lookup);
 }
 
@@ -553,7 +553,7 @@ send_udp(Send *send, guint query, guint ns, KnTime deadline, AnswerHandler on_an
          LossHandler on_loss)
 {
     Lookup *lookup = send->lookup;
-    UdpCall *call = g_new0(UdpCall, 1);
+    UdpCall *call = kn_spare_new0(UdpCall);
     KnUdpRequest request = { 0 };
     KnTime t = now(lookup);
 
@@ -598,7 +598,7 @@ on_timer(gpointer data)
 
     if (lookup != NULL && !lookup->finished && !send->over && timer->gen == send->gen)
         timer->fire(send);
-    g_free(timer);
+    kn_spare_delete(timer);
     if (lookup != NULL)
         lookup_unref(lookup);
 }
@@ -610,7 +610,7 @@ timer_free(gpointer data)
     Timer *timer = data;
     Lookup *lookup = timer_detach(timer);
 
-    g_free(timer);
+    kn_spare_delete(timer);
     if (lookup != NULL)
         lookup_unref(lookup);
 }
@@ -620,7 +620,7 @@ static void
 send_timer(Send *send, KnTime when, void (*fire)(Send *send))
 {
     Lookup *lookup = send->lookup;
-    Timer *timer = g_new0(Timer, 1);
+    Timer *timer = kn_spare_new0(Timer);
     KnTime t = now(lookup);
 
     timer->send = send;
@@ -1472,7 +1472,7 @@ static Lookup *
 lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
            KnResolverFlags flags, KnResolverDone done, gpointer user_data, GDestroyNotify destroy)
 {
-    Lookup *lookup = g_new0(Lookup, 1);
+    Lookup *lookup = kn_spare_new0(Lookup);
     gsize len = strlen(name);
 
     lookup->refs = 1;

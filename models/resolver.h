@@ -36,9 +36,9 @@ typedef enum {
 
 /* One DNS query the resolver sent. */
 typedef struct KnResolverQuery {
-    char *name;                  /* the name asked, no final dot (but musl's
+    const char *name;            /* the name asked, no final dot (but musl's
                                   * "name.." for a "." search domain, a malformed
-                                  * question); owned */
+                                  * question); the candidate's, in the result */
     guint16 type;                /* KN_DNS_TYPE_A, KN_DNS_TYPE_AAAA */
     guint16 id;                  /* the message id */
     KnAddr server;               /* the nameserver (port 53) */

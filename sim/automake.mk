@@ -11,7 +11,7 @@ sim_libsim_a_SOURCES = \
 	sim/queue.c sim/queue.h \
 	sim/rng.c sim/rng.h \
 	sim/sha256.c sim/sha256.h \
-	sim/spares.h \
+	sim/spares.c sim/spares.h \
 	sim/sim.c sim/sim.h \
 	sim/time.c sim/time.h \
 	sim/trace.c sim/trace.h

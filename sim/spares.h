@@ -1,10 +1,17 @@
 /* spares.h -- per-thread spares: objects a module frees and keeps for its
  * next allocations (packets, TCBs, DNS messages), in lists of each
  * thread's own, as a simulation's lanes run on several threads.  A module
- * declares a GPrivate whose G_PRIVATE_INIT() function releases its lists,
- * and a thread-local flag; kn_spares_arm() sets the GPrivate in the
- * thread the first time it keeps a spare, so that the thread's exit
- * releases them. */
+ * with objects of its own to keep declares a GPrivate whose
+ * G_PRIVATE_INIT() function releases its lists, and a thread-local flag;
+ * kn_spares_arm() sets the GPrivate in the thread the first time it keeps
+ * a spare, so that the thread's exit releases them.
+ *
+ * Plain small structs need none of that: kn_spare_alloc0() and
+ * kn_spare_free() keep blocks by size (16-byte classes up to 256 bytes),
+ * so that what a lookup or an exchange makes and drops by the thousand
+ * costs a list push and pop rather than malloc and free.  A block must go
+ * back with the size it was asked with, and only what kn_spare_alloc0()
+ * gave may go to kn_spare_free(). */
 #pragma once
 
 #include <glib.h>
@@ -17,3 +24,12 @@ kn_spares_arm(GPrivate *release, gboolean *armed)
         g_private_set(release, GINT_TO_POINTER(1));
     }
 }
+
+/* A zeroed block of 'size' bytes; free with kn_spare_free(). */
+gpointer kn_spare_alloc0(gsize size);
+/* Keeps 'mem' (of 'size' bytes, from kn_spare_alloc0()) for the thread's
+ * next allocation of its class, or frees it.  Accepts NULL. */
+void kn_spare_free(gpointer mem, gsize size);
+
+#define kn_spare_new0(type) ((type *) kn_spare_alloc0(sizeof(type)))
+#define kn_spare_delete(mem) kn_spare_free((mem), sizeof *(mem))
