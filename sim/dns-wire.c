@@ -24,23 +24,16 @@ G_DEFINE_QUARK(kn-dns-error-quark, kn_dns_error)
 #define POINTER_MAX 0x3fff           /* offsets a compression pointer can reach */
 
 /*****************************************************************************/
-/* Spares: freed messages, records and questions kept for the next ones.  A
- * lookup makes and drops several of each a query (the server's decoded
- * query, its reply, the resolver's decoded answer).  Each thread keeps its
- * own (a simulation's lanes run on several) and frees them as it exits. */
+/* Spares: freed messages kept for the next ones, with their arrays.  A
+ * lookup makes and drops several a query (the server's decoded query, its
+ * reply, the resolver's decoded answer).  Each thread keeps its own (a
+ * simulation's lanes run on several) and frees them as it exits.  Records
+ * and questions are plain structs: spares.h keeps them. */
 
 #define SPARE_MESSAGES 64
 
 static __thread KnDnsMessage *spare_messages[SPARE_MESSAGES];
 static __thread guint n_spare_messages;
-
-/* Freed records or questions: their fields released, the structs kept. */
-typedef struct {
-    guint n;
-    gpointer items[256];
-} Spares;
-
-static __thread Spares spare_records, spare_questions;
 
 static void message_destroy(KnDnsMessage *message);
 
@@ -50,40 +43,11 @@ spares_release(gpointer unused)
     (void) unused;
     while (n_spare_messages > 0)
         message_destroy(spare_messages[--n_spare_messages]);
-    while (spare_records.n > 0)
-        g_free(spare_records.items[--spare_records.n]);
-    while (spare_questions.n > 0)
-        g_free(spare_questions.items[--spare_questions.n]);
 }
 
 /* Armed in each thread that keeps spares: its exit releases them. */
 static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
 static __thread gboolean spares_armed;
-
-/* A zeroed struct of 'size' bytes, a spare if there is one. */
-static gpointer
-spares_take(Spares *spares, gsize size)
-{
-    gpointer item;
-
-    if (spares->n == 0)
-        return g_malloc0(size);
-    item = spares->items[--spares->n];
-    memset(item, 0, size);
-    return item;
-}
-
-/* Keeps 'item' for spares_take(), or frees it if there are enough. */
-static void
-spares_keep(Spares *spares, gpointer item)
-{
-    if (spares->n == G_N_ELEMENTS(spares->items)) {
-        g_free(item);
-        return;
-    }
-    kn_spares_arm(&spares_exit, &spares_armed);
-    spares->items[spares->n++] = item;
-}
 
 /*****************************************************************************/
 /* Questions and records. */
@@ -91,7 +55,7 @@ spares_keep(Spares *spares, gpointer item)
 KnDnsQuestion *
 kn_dns_question_new(const char *name, guint16 type, guint16 klass)
 {
-    KnDnsQuestion *q = spares_take(&spare_questions, sizeof(KnDnsQuestion));
+    KnDnsQuestion *q = kn_spare_new0(KnDnsQuestion);
 
     q->name = g_strdup(name ? name : "");
     q->type = type;
@@ -105,13 +69,13 @@ kn_dns_question_free(KnDnsQuestion *question)
     if (question == NULL)
         return;
     g_free(question->name);
-    spares_keep(&spare_questions, question);
+    kn_spare_delete(question);
 }
 
 KnDnsRecord *
 kn_dns_record_new(const char *name, guint16 type, guint32 ttl)
 {
-    KnDnsRecord *r = spares_take(&spare_records, sizeof(KnDnsRecord));
+    KnDnsRecord *r = kn_spare_new0(KnDnsRecord);
 
     r->name = g_strdup(name ? name : "");
     r->type = type;
@@ -180,7 +144,7 @@ kn_dns_record_new_txt(const char *name, guint32 ttl, const char *text)
 KnDnsRecord *
 kn_dns_record_copy(const KnDnsRecord *record)
 {
-    KnDnsRecord *r = spares_take(&spare_records, sizeof(KnDnsRecord));
+    KnDnsRecord *r = kn_spare_new0(KnDnsRecord);
 
     *r = *record;
     r->name = g_strdup(record->name);
@@ -201,7 +165,7 @@ kn_dns_record_free(KnDnsRecord *record)
     g_free(record->rname);
     g_strfreev(record->txt);
     g_clear_pointer(&record->rdata, g_bytes_unref);
-    spares_keep(&spare_records, record);
+    kn_spare_delete(record);
 }
 
 /*****************************************************************************/
@@ -1196,7 +1160,7 @@ static gboolean
 get_records(Decoder *d, GPtrArray *into, guint count, GError **error)
 {
     for (guint i = 0; i < count; i++) {
-        g_autoptr(KnDnsRecord) r = spares_take(&spare_records, sizeof(KnDnsRecord));
+        g_autoptr(KnDnsRecord) r = kn_spare_new0(KnDnsRecord);
         guint16 length;
 
         if (!get_name(d, &r->name, error) || !get16(d, &r->type, "a record", error) ||
@@ -1283,7 +1247,7 @@ decode(const guint8 *data, gsize length, gboolean authority, GError **error)
     m->cd = (flags & 0x0010) != 0;
     m->rcode = flags & 0xf;
     for (guint i = 0; i < qd; i++) {
-        g_autoptr(KnDnsQuestion) q = spares_take(&spare_questions, sizeof(KnDnsQuestion));
+        g_autoptr(KnDnsQuestion) q = kn_spare_new0(KnDnsQuestion);
 
         if (!get_name(&d, &q->name, error) || !get16(&d, &q->type, "a question", error) ||
             !get16(&d, &q->klass, "a question", error))
