@@ -1309,6 +1309,8 @@ musl_round(Send *send)
     next = now(lookup) + send->interval;
     if (send->interval > 0 && next < end && send->n_rounds < lookup->conf->attempts)
         send_timer(send, next, musl_round);
+    else
+        send_timer(send, end, musl_on_deadline);    /* the last round: the wait's end */
 }
 
 static void
@@ -1325,7 +1327,8 @@ musl_query(Lookup *lookup, guint candidate)
         musl_on_deadline(send);
         return;
     }
-    send_timer(send, send->t0 + (KnTime) conf->timeout * KN_SEC, musl_on_deadline);
+    /* The deadline's timer is set by the last round: one timer pending at
+     * a time, so a send answered at once leaves one behind, not two. */
     musl_round(send);
 }
 
