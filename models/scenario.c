@@ -68,7 +68,15 @@ static const char *const load_balancer_names[] = { "none", "cloud", "metallb", N
 static gboolean
 parse_proxy_mode(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
 {
-    return kn_scenario_yaml_enum(ctx, node, proxy_mode_names, target, error);
+    if (!kn_scenario_yaml_enum(ctx, node, proxy_mode_names, target, error))
+        return FALSE;
+    /* Accepted, a mode without a data path would leave every Service
+     * silently unreachable (no rules, no DNAT). */
+    if (*(KnProxyMode *) target != KN_PROXY_MODE_IPTABLES)
+        return kn_scenario_yaml_error_code(ctx, node, error, KN_INPUT_ERROR_UNSUPPORTED,
+                                           "%s: not built yet (only iptables mode has a data path so far)",
+                                           proxy_mode_names[*(KnProxyMode *) target]);
+    return TRUE;
 }
 
 static gboolean

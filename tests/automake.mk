@@ -124,6 +124,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/bad-node-name.yaml \
 	tests/data/bad-proxy-mode.err \
 	tests/data/bad-proxy-mode.yaml \
+	tests/data/proxy-mode-not-built.err \
+	tests/data/proxy-mode-not-built.yaml \
 	tests/data/bad-syntax.err \
 	tests/data/bad-syntax.yaml \
 	tests/data/bad-wait.err \

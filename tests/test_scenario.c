@@ -122,6 +122,7 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "bad-node-name", KN_INPUT_ERROR_VALUE },
         { "bad-syntax", KN_INPUT_ERROR_SYNTAX },
         { "bad-proxy-mode", KN_INPUT_ERROR_VALUE },
+        { "proxy-mode-not-built", KN_INPUT_ERROR_UNSUPPORTED },
         { "bad-wait", KN_INPUT_ERROR_VALUE },
         { "wrong-type", KN_INPUT_ERROR_TYPE },
         { "not-scenario", KN_INPUT_ERROR_VALUE },
