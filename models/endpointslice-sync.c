@@ -293,6 +293,11 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
     if (service == NULL)
         return;
     sync->stats.syncs++;
+    /* syncService: an ExternalName Service gets no endpoints from this
+     * controller (issues.k8s.io/105986), even with a selector (kubectl
+     * create service externalname sets app=NAME); slices it had stay. */
+    if (service->spec.type == KN_SERVICE_EXTERNAL_NAME)
+        return;
     if (service->spec.selector == NULL) {
         /* Selectorless: the user manages slices and Endpoints by hand. */
         return;

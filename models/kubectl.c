@@ -225,8 +225,11 @@ unterminated:
 typedef struct {
     const char *long_name;
     char short_name;             /* 0 if none */
-    gboolean takes_value;
+    gboolean takes_value;        /* TRUE, or SLICE */
 } Flag;
+
+/* A StringSlice flag (pflag): each use adds its values, comma-joined. */
+#define SLICE 2
 
 /* Flags every command accepts. */
 static const Flag global_flags[] = {
@@ -294,9 +297,13 @@ parse_args(Run *run, GStrv words, guint first, const Flag *flags, const char *us
                 fail(run, "error: flag needs an argument: --%s\nSee '%s --help' for usage.", name, usage);
                 return FALSE;
             }
+            const char *value = !f->takes_value ? (eq != NULL ? eq + 1 : "true")
+                                : eq != NULL ? eq + 1 : words[++i];
+            const char *before = g_hash_table_lookup(out->flags, f->long_name);
+
             g_hash_table_insert(out->flags, (gpointer) f->long_name,
-                                g_strdup(!f->takes_value ? (eq != NULL ? eq + 1 : "true")
-                                         : eq != NULL ? eq + 1 : words[++i]));
+                                f->takes_value == SLICE && before != NULL ? g_strconcat(before, ",", value, NULL)
+                                                                          : g_strdup(value));
             continue;
         }
         if (w[0] == '-' && w[1] != '\0') {
@@ -658,7 +665,7 @@ static void
 cmd_create_service(Run *run, GStrv words)
 {
     static const Flag flags[] = {
-        { "tcp", 0, TRUE }, { "clusterip", 0, TRUE }, { "node-port", 0, TRUE }, { "external-name", 0, TRUE },
+        { "tcp", 0, SLICE }, { "clusterip", 0, TRUE }, { "node-port", 0, TRUE }, { "external-name", 0, TRUE },
         { "dry-run", 0, TRUE }, { NULL },
     };
     static const struct { const char *name; KnServiceType type; } types[] = {

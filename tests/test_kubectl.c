@@ -411,6 +411,17 @@ test_kubectl_create_service(void **state)
     assert_int_equal(kubectl(f, "create service externalname g --external-name=example.com"), 0);
     svc = kn_store_lookup(store, KN_KIND_SERVICE, "default", "g");
     assert_string_equal(kn_labels_get(svc->spec.selector, "app"), "g");
+    /* The EndpointSlice controller leaves an ExternalName alone, selector
+     * or not. */
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 2 * KN_SEC);
+    assert_int_equal(kubectl(f, "get endpointslices -l kubernetes.io/service-name=g"), 0);
+    assert_string_equal(f->out, "");
+    /* --tcp is a StringSlice: each use adds its ports. */
+    assert_int_equal(kubectl(f, "create service clusterip m --tcp=80:80 --tcp=443,53"), 0);
+    svc = kn_store_lookup(store, KN_KIND_SERVICE, "default", "m");
+    assert_int_equal(svc->spec.ports->len, 3);
+    assert_string_equal(((KnServicePort *) svc->spec.ports->pdata[0])->name, "80-80");
+    assert_string_equal(((KnServicePort *) svc->spec.ports->pdata[2])->name, "53");
     assert_int_equal(kubectl(f, "create service nodeport h --tcp=80 --node-port=80"), 1);
     assert_true(g_str_has_prefix(f->err, "error: failed to create NodePort service: Service \"h\" is invalid: "
                                          "spec.ports[0].nodePort: Invalid value: 80: provided port is not in the "
