@@ -1113,10 +1113,13 @@ doc_endpoint_slice(const KnEndpointSlice *slice, KnStore *store)
             doc_set_int(p, "port", port->port);
         doc_set_str(p, "protocol", kn_protocol_name(port->protocol));
     }
-    if (ports->items->len > 0)
+    /* ports has no omitempty either: null when empty. */
+    if (ports->items->len > 0) {
         doc_set(doc, "ports", ports);
-    else
+    } else {
         doc_free(ports);
+        doc_set(doc, "ports", doc_new(DOC_NULL));
+    }
     return doc;
 }
 

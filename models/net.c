@@ -1841,28 +1841,38 @@ node_reject(KnNet *net, KnNetns *node, const KnPacket *offending, guint hops)
 /*****************************************************************************/
 /* Load balancers. */
 
-/* Whether 'node' has a ready endpoint of 'service': what kube-proxy's
- * health check server on healthCheckNodePort answers for ETP Local. */
+/* The ready endpoints of 'service' on 'node' that kube-proxy counts: what
+ * its health check server on healthCheckNodePort answers for ETP Local
+ * (LocalReadyEndpoints).  Its endpoint map holds only slices' endpoints
+ * under a port with a name and a number, and it counts addresses, once
+ * each: a pod of a multi-port Service, or in two slices, is one. */
 static guint
 local_endpoints(KnNet *net, const KnService *service, const char *node)
 {
     g_autoptr(GPtrArray) slices = kn_store_list(net->store, KN_KIND_ENDPOINT_SLICE,
                                                 service->meta.namespace);
-    guint n = 0;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
     for (guint i = 0; i < slices->len; i++) {
         const KnEndpointSlice *slice = slices->pdata[i];
+        gboolean ported = FALSE;
 
         if (g_strcmp0(kn_labels_get(slice->meta.labels, "kubernetes.io/service-name"),
                       service->meta.name) != 0)
             continue;
-        for (guint j = 0; j < slice->endpoints->len; j++) {
+        for (guint j = 0; j < slice->ports->len; j++) {
+            const KnEndpointPort *port = slice->ports->pdata[j];
+
+            ported |= port->name != NULL && port->port != 0;
+        }
+        for (guint j = 0; ported && j < slice->endpoints->len; j++) {
             const KnEndpoint *endpoint = slice->endpoints->pdata[j];
 
-            n += endpoint->ready && g_strcmp0(endpoint->node_name, node) == 0;
+            if (endpoint->ready && g_strcmp0(endpoint->node_name, node) == 0 && endpoint->addresses->len > 0)
+                g_hash_table_add(seen, endpoint->addresses->pdata[0]);
         }
     }
-    return n;
+    return g_hash_table_size(seen);
 }
 
 static const KnService *
