@@ -414,6 +414,7 @@ typedef struct Curl {
     int http_code;
     KnTcpResult tcp;             /* copy; 'received' not kept */
     gsize size_download, size_header, size_request;
+    gint64 expected;             /* the response's Content-Length, once read; 0: unknown */
     gsize size_request_header;   /* the request's header part */
     char *content_type;
     guint num_connects;
@@ -691,7 +692,7 @@ curl_end(Job *job, int code, const char *text)
         curl_info(job, "%s", text);
         if (curl_progress(curl)) {
             curl_meter_line(job->io.err, now(job) - job->started, (gint64) curl->size_download,
-                            -1);
+                            curl->expected > 0 ? curl->expected : -1);
             g_string_append_c(job->io.err, '\n');
         }
     }
@@ -1067,6 +1068,7 @@ curl_on_tcp(const KnTcpResult *result, gpointer user_data)
     curl->http_code = response.code;
     curl->size_header = response.header_size;
     curl->size_download = curl->head ? 0 : response.body_size;
+    curl->expected = MAX(response.content_length, 0);   /* the meter's Total, a HEAD's too */
     curl->content_type = g_strdup(response.content_type);
     if (curl->verbose)
         trace_lines(job->io.err, "< ", data, response.header_size);
@@ -1082,7 +1084,9 @@ curl_on_tcp(const KnTcpResult *result, gpointer user_data)
         return;
     }
     if (curl->fail && response.code >= 400) {
+        /* --fail stops at the headers: no body byte counted. */
         text = g_strdup_printf("The requested URL returned error: %d", response.code);
+        curl->size_download = 0;
         http_response_clear(&response);
         curl_end(job, 22, text);
         return;
@@ -1101,8 +1105,7 @@ curl_on_tcp(const KnTcpResult *result, gpointer user_data)
         g_string_append_printf(job->io.err, "{ [%zu bytes data]\n", curl->size_download);
     if (curl_progress(curl)) {
         curl_meter_line(job->io.err, result->finished - job->started,
-                        (gint64) curl->size_download,
-                        curl->head ? 0 : response.content_length);
+                        (gint64) curl->size_download, response.content_length);
         g_string_append_c(job->io.err, '\n');
     }
     if (response.close)
@@ -1539,6 +1542,7 @@ typedef struct Nc {
     GArray *ports;               /* guint16: OpenBSD's port list (ranges and lists), in order */
     guint next;                  /* the one being tried */
     int status;                  /* 1 until one connects */
+    gsize sent, received;        /* busybox's wrote_net and wrote_out */
 } Nc;
 
 static void
@@ -1552,6 +1556,12 @@ nc_free(Nc *nc)
 }
 
 static void nc_connect(Job *job);
+
+static gboolean
+nc_openbsd(const Job *job)
+{
+    return job->tool == NULL || job->tool->flavour == KN_TOOL_OPENBSD;
+}
 
 /* One port done: the next of the list (-z scans them all; otherwise the
  * first that connects ends it), or the end, 0 if any connected. */
@@ -1567,13 +1577,10 @@ nc_port_done(Job *job, gboolean connected)
         nc_connect(job);
         return;
     }
+    /* busybox, with -vv, on every way out of nc_main. */
+    if (!nc_openbsd(job) && nc->verbose > 1)
+        g_string_append_printf(job->io.err, "sent %zu, rcvd %zu\n", nc->sent, nc->received);
     job_finish(job, nc->status);
-}
-
-static gboolean
-nc_openbsd(const Job *job)
-{
-    return job->tool == NULL || job->tool->flavour == KN_TOOL_OPENBSD;
 }
 
 static void
@@ -1640,9 +1647,12 @@ nc_on_tcp(const KnTcpResult *result, gpointer user_data)
     }
     if (nc->verbose)
         nc_succeeded(job);
-    if (!nc->zero)
+    if (!nc->zero) {
         g_string_append_len(job->io.out, g_bytes_get_data(result->received, NULL),
                             g_bytes_get_size(result->received));
+        nc->sent = nc->send != NULL ? g_bytes_get_size(nc->send) : 0;
+        nc->received = g_bytes_get_size(result->received);
+    }
     nc_port_done(job, TRUE);
 }
 
@@ -1660,9 +1670,12 @@ nc_on_udp(const KnUdpResult *result, gpointer user_data)
     }
     if (nc->verbose)
         nc_succeeded(job);
-    if (!nc->zero && result->status == KN_NET_OK)
+    if (!nc->zero && result->status == KN_NET_OK) {
         g_string_append_len(job->io.out, g_bytes_get_data(result->received, NULL),
                             g_bytes_get_size(result->received));
+        nc->sent = nc->send != NULL ? g_bytes_get_size(nc->send) : 0;
+        nc->received = g_bytes_get_size(result->received);
+    }
     nc_port_done(job, TRUE);
 }
 

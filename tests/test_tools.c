@@ -289,6 +289,25 @@ test_tools_curl_errors(void **state)
     assert_outcome(d, "", "curl: (1) Protocol \"ftp\" not supported\n", 1);
 }
 
+/* The meter's Total is the Content-Length, a HEAD's too; --fail stops
+ * at the headers, so nothing counts as received (curl 7.88.1).  And
+ * busybox nc -vv ends with its byte counts. */
+static void
+test_tools_meter_totals_and_nc_counts(void **state)
+{
+    g_autoptr(Outcome) a = run(NGINX, "curl -I http://web");
+    g_autoptr(Outcome) b = run(NGINX, "curl -f http://web/nosuch");
+    g_autoptr(Outcome) c = run("busybox", "nc -zvv web 80");
+
+    (void) state;
+    assert_outcome(a, NULL, METER_HEADER "  0   615    0     0    0     0      0      0 --:--:-- --:--:-- "
+                   "--:--:--     0\n", 0);
+    assert_true(g_str_has_suffix(b->err, "  0   153    0     0    0     0      0      0 --:--:-- --:--:-- "
+                                 "--:--:--     0\ncurl: (22) The requested URL returned error: 404\n"));
+    assert_int_equal(b->status, 22);
+    assert_outcome(c, "", "web (10.96.0.12:80) open\nsent 0, rcvd 0\n", 0);
+}
+
 static void
 test_tools_wget_busybox(void **state)
 {
@@ -390,7 +409,7 @@ test_tools_nc_busybox(void **state)
     (void) state;
     assert_outcome(a, "", "web (10.96.0.12:80) open\n", 0);
     assert_outcome(b, "1\n", "", 0);
-    assert_outcome(c, "", "nc: web (10.96.0.12:81): Connection refused\n", 1);
+    assert_outcome(c, "", "nc: web (10.96.0.12:81): Connection refused\nsent 0, rcvd 0\n", 1);
     assert_outcome(d, "", "nc: blackhole (10.96.0.99:80): Connection timed out\n", 1);
 }
 
@@ -1491,6 +1510,7 @@ main(void)
         cmocka_unit_test(test_tools_getent_ahosts_and_hosts),
         cmocka_unit_test(test_tools_getent_hosts_walks_aaaa_then_a),
         cmocka_unit_test(test_tools_getent_alpine),
+        cmocka_unit_test(test_tools_meter_totals_and_nc_counts),
         cmocka_unit_test(test_tools_curl_write_out_http_code),
         cmocka_unit_test(test_tools_curl_progress_meter),
         cmocka_unit_test(test_tools_curl_verbose_7_88),
