@@ -4,9 +4,10 @@
  * pkg/cmd/create/create_deployment.go, expose/expose.go, run/run.go,
  * scale/scale.go, delete/delete.go, label/label.go, rollout/rollout_status.go)
  * and the API server's replies:
- * - `create deployment NAME --image=I [--replicas=N] [--port=P]`: labels and
- *   selector app=NAME, one container named after the image (its last path
- *   element without tag or digest); prints "deployment.apps/NAME created".
+ * - `create deployment NAME --image=I [--replicas=N] [--port=P] [-- CMD...]`:
+ *   labels and selector app=NAME, one container named after the image (its
+ *   last path element without tag or digest), CMD its command; prints
+ *   "deployment.apps/NAME created".
  * - `expose deployment|pod|service NAME --port=P [--target-port=T]
  *   [--name=N] [--type=T] [--protocol=TCP]`: a Service with the object's
  *   selector (a pod's labels) and labels; without --port, the first
@@ -647,6 +648,11 @@ cmd_create_deployment(Run *run, GStrv words)
     d->replicas = (guint) replicas;
     c->image = g_strdup(flag(&args, "image"));
     c->name = container_name(c->image);
+    /* create_deployment.go: the words after "--" are the container's
+     * command (not args, as kubectl run makes them). */
+    for (guint i = 0; i < args.command->len; i++)
+        g_ptr_array_add(c->command, g_strdup(args.command->pdata[i]));
+    c->n_command = args.command->len;
     if (port > 0) {
         KnContainerPort *p = kn_container_port_new();
 

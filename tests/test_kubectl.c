@@ -428,6 +428,24 @@ test_kubectl_create_service(void **state)
                                          "valid range."));
 }
 
+/* create deployment ... -- CMD: the words are the container's command
+ * (create_deployment.go), so agnhost's netexec runs and answers. */
+static void
+test_kubectl_create_deployment_command(void **state)
+{
+    Fixture *f = *state;
+    const KnDeployment *d;
+    const KnContainer *c;
+
+    assert_int_equal(kubectl(f, "create deployment echo --image=registry.k8s.io/e2e-test-images/agnhost:2.53 "
+                                "-- /agnhost netexec --http-port=8080"), 0);
+    d = kn_store_lookup(f->t->cluster->store, KN_KIND_DEPLOYMENT, "default", "echo");
+    c = d->template.spec.containers->pdata[0];
+    assert_int_equal(c->command->len, 3);
+    assert_int_equal(c->n_command, 3);
+    assert_string_equal(c->command->pdata[1], "netexec");
+}
+
 /* describe TYPE NAME with no object NAME: DescribeMatchingResources
  * describes the objects whose names start with NAME, each followed by a
  * newline (not separated by "\n\n" as named objects are); TYPE/NAME and a
@@ -880,6 +898,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_dry_run_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_expose_introspection_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_create_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_create_deployment_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_endpoints_are_updated_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_get_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_patch_cluster_ip, setup, teardown),
