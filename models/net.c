@@ -1515,6 +1515,31 @@ raw_notrack(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, const char
 
 /* An untracked packet at 'node' after PREROUTING: routing, INPUT or FORWARD,
  * no nat and no conntrack confirmation. */
+/* Whether a packet that arrived on 'in_iface' to 'dst' (as its sender
+ * addressed it) crosses the node at layer 2: a pod's packet to another pod
+ * of the node's subnet goes over the cni0 bridge, where br_netfilter runs
+ * the hooks but nothing routes it.  With VPC addresses every pod has a
+ * route of its own, and everything is routed. */
+static gboolean
+bridged(const KnNet *net, const KnNetns *node, const char *in_iface, const KnAddr *dst)
+{
+    return !net->cloud && strcmp(in_iface, "eth0") != 0 && strcmp(in_iface, "flannel.1") != 0
+           && node->pod_cidr.addr.family != 0 && kn_cidr_contains(&node->pod_cidr, dst);
+}
+
+/* ip_forward(): a routed packet loses one of its TTL before FORWARD; one
+ * with none left goes (ICMP time exceeded is not modelled). */
+static gboolean
+forward_ttl(KnNet *net, KnPacket *packet)
+{
+    if (packet->ttl <= 1) {
+        note(net, KN_TRACE_VERDICT, "TTL exceeded in transit: dropped");
+        return FALSE;
+    }
+    packet->ttl--;
+    return TRUE;
+}
+
 static void
 node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, guint hops)
 {
@@ -1528,7 +1553,8 @@ node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *
         deliver_local(net, node, packet);
         return;
     }
-    if (!run_hook(net, node, KN_HOOK_FORWARD, packet, KN_CT_UNTRACKED, in_iface, route.dev, NULL, hops)) {
+    if ((!bridged(net, node, in_iface, &packet->dst) && !forward_ttl(net, packet))
+        || !run_hook(net, node, KN_HOOK_FORWARD, packet, KN_CT_UNTRACKED, in_iface, route.dev, NULL, hops)) {
         kn_packet_free(packet);
         return;
     }
@@ -1545,6 +1571,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     CtState cs;
     KnProxyWalk walk;
     RouteResult route;
+    gboolean l2;
 
     STATS(node).n_hops++;
     if (net->observer != NULL)
@@ -1564,6 +1591,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
         node_receive_untracked(net, node, packet, in_iface, hops);
         return;
     }
+    l2 = bridged(net, node, in_iface, &packet->dst);    /* the destination as sent */
     cs = ct_begin(net, node, packet, ct_hash);
     if (cs.entry == NULL) {
         ct_table_full(net, node, packet);
@@ -1591,7 +1619,8 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
         deliver_local(net, node, packet);
         return;
     }
-    if (!run_hook(net, node, KN_HOOK_FORWARD, packet, ct_bits(&cs), in_iface, route.dev, NULL, hops)
+    if ((!l2 && !forward_ttl(net, packet))
+        || !run_hook(net, node, KN_HOOK_FORWARD, packet, ct_bits(&cs), in_iface, route.dev, NULL, hops)
         || !postrouting(net, node, &cs, packet, &route, in_iface, hops)
         || !ct_confirm(net, node, &cs, packet)) {
         ct_abandon(node, &cs);

@@ -74,6 +74,7 @@ typedef struct {
     KnNetStatus status;
     char *received;
     KnTime connected, finished;
+    guint ttl;                   /* ping: the reply's */
 } Outcome;
 
 static void
@@ -105,6 +106,7 @@ on_ping(const KnPingResult *result, gpointer user_data)
     o->done = TRUE;
     o->status = result->status;
     o->finished = result->rtt;
+    o->ttl = result->ttl;
 }
 
 static void
@@ -215,6 +217,16 @@ check_ping_and_udp(KnCluster *cluster, KnNet *net)
     run_until_done(cluster, &ping);
     assert_int_equal(ping.status, KN_NET_OK);
     assert_true(ping.finished > 0 && ping.finished < KN_MSEC);   /* same node: veth only */
+    assert_int_equal(ping.ttl, 64);                              /* bridged: nothing routed it */
+
+    /* Across the overlay both nodes route the reply: 64 - 2. */
+    Outcome far = { 0 };
+
+    assert_true(kn_addr_parse(web_pod_on(cluster, "w1")->pod_ip, &addr));
+    client->klass->ping(client->self, &addr, 1, KN_SEC, on_ping, &far);
+    run_until_done(cluster, &far);
+    assert_int_equal(far.status, KN_NET_OK);
+    assert_int_equal(far.ttl, 62);
 
     KnUdpRequest r = { .dst = addr, .port = 9999, .send = payload, .timeout = KN_SEC };
     client->klass->udp_exchange(client->self, &r, on_udp, &udp);
