@@ -134,7 +134,7 @@ typedef struct Job {
     GStrv argv;
     KnTime started;              /* when the tool started */
     KnTime resolved;             /* when the name was resolved */
-    char *host;                  /* the host as typed */
+    char *host;                  /* the host as typed (iputils ping: then as resolved) */
     KnAddr addr;                 /* what it resolved to */
     char addr_text[KN_ADDR_STRLEN];
     guint16 port;
@@ -2030,6 +2030,12 @@ ping_on_resolved(const KnResolveResult *result, gpointer user_data)
     }
     job->addr = *(const KnAddr *) g_ptr_array_index(result->addresses, 0);
     kn_addr_format(&job->addr, job->addr_text);
+    /* iputils asks getaddrinfo for AI_CANONNAME and names the target by
+     * it (the search list's full name); busybox keeps the name as typed. */
+    if (ping->iputils && result->canonical != NULL && strcmp(job->host, job->addr_text) != 0) {
+        g_free(job->host);
+        job->host = g_strdup(result->canonical);
+    }
     if (ping->iputils)
         g_string_append_printf(job->io.out, job->addr.family == 6
                                ? "PING %s (%s) 56 data bytes\n"

@@ -244,6 +244,45 @@ test_cli_node_runs_iptables(void **state)
     g_rmdir(dir);
 }
 
+/* iputils ping names its target by the canonical name getaddrinfo gives
+ * (the search list's full name); busybox keeps the name as typed. */
+static void
+test_cli_ping_names_the_target_canonically(void **state)
+{
+    (void) state;
+    g_autofree char *dir = g_dir_make_tmp("knetsim-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "ping.yaml", NULL);
+    static const char scenario[] =
+        "apiVersion: knetsim/v1\n"
+        "kind: Scenario\n"
+        "metadata: {name: ping}\n"
+        "cluster:\n"
+        "  nodes:\n"
+        "  - {name: kind-control-plane, roles: [control-plane]}\n"
+        "  - {name: kind-worker}\n"
+        "steps:\n"
+        "- kubectl: run shoot --image=nicolaka/netshoot -- sleep infinity\n"
+        "- kubectl: run bb --image=busybox -- sleep 3600\n"
+        "- wait: 5s\n"
+        "- exec: {pod: shoot, command: ping -c 1 bb}\n"
+        "  expect: {exitCode: 2, stderr: {contains: \"ping: bb: Name does not resolve\"}}\n"
+        "- apply: \"{apiVersion: v1, kind: Service, metadata: {name: hl}, spec: {clusterIP: None, "
+        "selector: {run: bb}, ports: [{port: 80}]}}\"\n"
+        "- wait: 2s\n"
+        "- exec: {pod: shoot, command: ping -c 1 hl}\n"
+        "  expect: {stdout: {contains: \"PING hl.default.svc.cluster.local (\", "
+        "matches: '^--- hl.default.svc.cluster.local ping statistics ---$'}}\n"
+        "- exec: {pod: bb, command: ping -c 1 hl}\n"
+        "  expect: {stdout: {contains: \"PING hl (\"}}\n";
+    g_auto(Result) r = (g_file_set_contents(path, scenario, -1, NULL), run("check", path, NULL));
+
+    if (r.status != 0)
+        print_message("%s%s", r.out, r.err);
+    assert_int_equal(r.status, 0);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void
 test_cli_bad_scenario_exits_2_with_location(void **state)
 {
@@ -438,6 +477,7 @@ main(void)
         cmocka_unit_test(test_cli_rules_show_node_local_dns_rules),
         cmocka_unit_test(test_cli_rules_iptables_lists_them),
         cmocka_unit_test(test_cli_node_runs_iptables),
+        cmocka_unit_test(test_cli_ping_names_the_target_canonically),
         cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
         cmocka_unit_test(test_cli_validate_bad_dns_config_gives_exact_messages),
         cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
