@@ -17,6 +17,7 @@ FUZZ_C_FILES = \
 	$(srcdir)/sim/addr.c \
 	$(srcdir)/sim/diag.c \
 	$(srcdir)/sim/dns-wire.c \
+	$(srcdir)/sim/spares.c \
 	$(srcdir)/sim/time.c
 FUZZ_H_FILES = \
 	$(srcdir)/models/api.h \
@@ -26,6 +27,7 @@ FUZZ_H_FILES = \
 	$(srcdir)/sim/addr.h \
 	$(srcdir)/sim/diag.h \
 	$(srcdir)/sim/dns-wire.h \
+	$(srcdir)/sim/spares.h \
 	$(srcdir)/sim/time.h
 FUZZ_SEEDS = \
 	tests/fuzz/corpus/seed-full.yaml \
