@@ -208,14 +208,27 @@ test_cli_rules_iptables_lists_them(void **state)
     assert_string_equal(change.err, "knetsim: iptables -F is not simulated\n");
 }
 
+/* Runs `knetsim check` on 'scenario' (written to a file of its own) and
+ * asserts every expectation held. */
+static void
+assert_scenario_checks(const char *scenario)
+{
+    g_autofree char *dir = g_dir_make_tmp("knetsim-cli-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "scenario.yaml", NULL);
+    g_auto(Result) r = (g_file_set_contents(path, scenario, -1, NULL), run("check", path, NULL));
+
+    if (r.status != 0)
+        print_message("%s%s", r.out, r.err);
+    assert_int_equal(r.status, 0);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 /* A from: step on a node runs iptables, alone or in its shell's pipes (at
  * the start only default/kubernetes has endpoints, so one KUBE-SVC). */
 static void
 test_cli_node_runs_iptables(void **state)
 {
-    (void) state;
-    g_autofree char *dir = g_dir_make_tmp("knetsim-cli-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "ipt.yaml", NULL);
     static const char scenario[] =
         "apiVersion: knetsim/v1\n"
         "kind: Scenario\n"
@@ -235,13 +248,9 @@ test_cli_node_runs_iptables(void **state)
         "- from: kind-worker\n"
         "  command: iptables -L NOPE\n"
         "  expect: {exitCode: 1}\n";
-    g_auto(Result) r = (g_file_set_contents(path, scenario, -1, NULL), run("check", path, NULL));
 
-    if (r.status != 0)
-        print_message("%s%s", r.out, r.err);
-    assert_int_equal(r.status, 0);
-    g_unlink(path);
-    g_rmdir(dir);
+    (void) state;
+    assert_scenario_checks(scenario);
 }
 
 /* iputils ping names its target by the canonical name getaddrinfo gives
@@ -249,9 +258,6 @@ test_cli_node_runs_iptables(void **state)
 static void
 test_cli_ping_names_the_target_canonically(void **state)
 {
-    (void) state;
-    g_autofree char *dir = g_dir_make_tmp("knetsim-cli-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "ping.yaml", NULL);
     static const char scenario[] =
         "apiVersion: knetsim/v1\n"
         "kind: Scenario\n"
@@ -274,13 +280,9 @@ test_cli_ping_names_the_target_canonically(void **state)
         "matches: '^--- hl.default.svc.cluster.local ping statistics ---$'}}\n"
         "- exec: {pod: bb, command: ping -c 1 hl}\n"
         "  expect: {stdout: {contains: \"PING hl (\"}}\n";
-    g_auto(Result) r = (g_file_set_contents(path, scenario, -1, NULL), run("check", path, NULL));
 
-    if (r.status != 0)
-        print_message("%s%s", r.out, r.err);
-    assert_int_equal(r.status, 0);
-    g_unlink(path);
-    g_rmdir(dir);
+    (void) state;
+    assert_scenario_checks(scenario);
 }
 
 static void
