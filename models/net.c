@@ -1515,16 +1515,16 @@ raw_notrack(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, const char
 
 /* An untracked packet at 'node' after PREROUTING: routing, INPUT or FORWARD,
  * no nat and no conntrack confirmation. */
-/* Whether a packet that arrived on 'in_iface' to 'dst' (as its sender
- * addressed it) crosses the node at layer 2: a pod's packet to another pod
- * of the node's subnet goes over the cni0 bridge, where br_netfilter runs
- * the hooks but nothing routes it.  With VPC addresses every pod has a
- * route of its own, and everything is routed. */
+/* Whether a packet from one of the node's pods ('from_pod') to 'dst' (as
+ * the pod addressed it) crosses the node at layer 2: to another pod of the
+ * node's subnet it goes over the cni0 bridge, where br_netfilter runs the
+ * hooks but nothing routes it.  With VPC addresses every pod has a route
+ * of its own, and everything is routed. */
 static gboolean
-bridged(const KnNet *net, const KnNetns *node, const char *in_iface, const KnAddr *dst)
+bridged(const KnNet *net, const KnNetns *node, gboolean from_pod, const KnAddr *dst)
 {
-    return !net->cloud && strcmp(in_iface, "eth0") != 0 && strcmp(in_iface, "flannel.1") != 0
-           && node->pod_cidr.addr.family != 0 && kn_cidr_contains(&node->pod_cidr, dst);
+    return from_pod && !net->cloud && node->pod_cidr.addr.family != 0
+           && kn_cidr_contains(&node->pod_cidr, dst);
 }
 
 /* ip_forward(): a routed packet loses one of its TTL before FORWARD; one
@@ -1541,7 +1541,8 @@ forward_ttl(KnNet *net, KnPacket *packet)
 }
 
 static void
-node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, guint hops)
+node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface,
+                       gboolean from_pod, guint hops)
 {
     RouteResult route = route_lookup(net, node, &packet->dst);
 
@@ -1553,7 +1554,7 @@ node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *
         deliver_local(net, node, packet);
         return;
     }
-    if ((!bridged(net, node, in_iface, &packet->dst) && !forward_ttl(net, packet))
+    if ((!bridged(net, node, from_pod, &packet->dst) && !forward_ttl(net, packet))
         || !run_hook(net, node, KN_HOOK_FORWARD, packet, KN_CT_UNTRACKED, in_iface, route.dev, NULL, hops)) {
         kn_packet_free(packet);
         return;
@@ -1562,11 +1563,12 @@ node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *
 }
 
 /* A packet arrives at 'node' on 'in_iface' ("eth0", "flannel.1", or a pod's
- * veth): PREROUTING, routing, then INPUT or FORWARD and POSTROUTING.
- * 'ct_hash', if not NULL, is its conntrack hash (from prefetch_node()). */
+ * veth, 'from_pod'): PREROUTING, routing, then INPUT or FORWARD and
+ * POSTROUTING.  'ct_hash', if not NULL, is its conntrack hash (from
+ * prefetch_node()). */
 static void
-node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, guint hops,
-             const guint32 *ct_hash)
+node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, gboolean from_pod,
+             guint hops, const guint32 *ct_hash)
 {
     CtState cs;
     KnProxyWalk walk;
@@ -1588,10 +1590,10 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
         note(net, KN_TRACE_HOP, "in %s: %s", in_iface, text);
     }
     if (node->node_cache != NULL && raw_notrack(net, node, KN_HOOK_PREROUTING, packet, in_iface)) {
-        node_receive_untracked(net, node, packet, in_iface, hops);
+        node_receive_untracked(net, node, packet, in_iface, from_pod, hops);
         return;
     }
-    l2 = bridged(net, node, in_iface, &packet->dst);    /* the destination as sent */
+    l2 = bridged(net, node, from_pod, &packet->dst);    /* the destination as sent */
     cs = ct_begin(net, node, packet, ct_hash);
     if (cs.entry == NULL) {
         ct_table_full(net, node, packet);
@@ -2022,7 +2024,7 @@ ns_send(KnNetns *ns, KnPacket *packet)
         }
         observe(net, ns->eth0, packet, FALSE, "sent by pod %s", ns->name);
         observe(net, ns->veth, packet, FALSE, "enters node %s from pod %s", ns->node->name, ns->name);
-        node_receive(net, ns->node, packet, ns->veth_iface, 0, NULL);
+        node_receive(net, ns->node, packet, ns->veth_iface, TRUE, 0, NULL);
         return;
     case KN_NETNS_NODE:
         node_output(net, ns, packet, 0);
@@ -2077,7 +2079,7 @@ on_arrival(KnSim *sim, gpointer data)
     switch (arrival->at) {
     case ARRIVE_NODE:
         observe(net, to->eth0, packet, FALSE, "arrives at node %s", to->name);
-        node_receive(net, to, packet, "eth0", arrival->hops, arrival->hashed ? &arrival->ct_hash : NULL);
+        node_receive(net, to, packet, "eth0", FALSE, arrival->hops, arrival->hashed ? &arrival->ct_hash : NULL);
         break;
     case ARRIVE_NODE_OVERLAY:
         observe(net, to->eth0, packet, FALSE, "VXLAN arrives at node %s", to->name);
@@ -2087,7 +2089,7 @@ on_arrival(KnSim *sim, gpointer data)
             note(net, KN_TRACE_HOP, "in eth0: VXLAN from the overlay, decapsulated to flannel.1");
         }
         observe(net, to->flannel, packet, FALSE, "decapsulated by flannel.1 on %s", to->name);
-        node_receive(net, to, packet, "flannel.1", arrival->hops,
+        node_receive(net, to, packet, "flannel.1", FALSE, arrival->hops,
                      arrival->hashed ? &arrival->ct_hash : NULL);
         break;
     case ARRIVE_POD:
