@@ -492,7 +492,6 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 
     if (ct->slots[slot_find(ct, &entry->orig, orig_hash)].ref != 0
         || ct->slots[slot_find(ct, &entry->reply, reply_hash)].ref != 0) {
-        ct->stats.insert_failed++;
         kn_conntrack_entry_free(ct, entry);
         return FALSE;
     }

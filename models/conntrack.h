@@ -57,9 +57,8 @@ typedef struct KnCtEntry {
 
 typedef struct KnConntrack KnConntrack;
 
-/* The counters of `conntrack -S` that the model keeps. */
+/* Two of the counters `conntrack -S` shows. */
 typedef struct {
-    guint64 insert_failed;       /* confirmations that clashed */
     guint64 drop;                /* new connections refused: the table was full */
     guint64 early_drop;          /* entries evicted to make room */
 } KnCtStats;

@@ -78,9 +78,6 @@
  * nf_conntrack_max to the first times the cores, at least the second. */
 #define CONNTRACK_MAX_PER_CORE 32768
 #define CONNTRACK_MIN 131072
-/* Without kube-proxy (eBPF mode), the kernel's own: the hash size, 262144
- * buckets on a 64-bit machine of more than 4 GiB (nf_conntrack_init_start). */
-#define CONNTRACK_KERNEL_MAX 262144
 #define MAX_HOPS 16              /* a routing loop stops here */
 #define NODE_IMAGE "kindest/node:v1.31.0"  /* what a node's commands run in */
 #define HOST_IMAGE "knetsim/host"          /* what an outside host's commands run in */
@@ -1513,8 +1510,6 @@ raw_notrack(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, const char
     return walk.notrack;
 }
 
-/* An untracked packet at 'node' after PREROUTING: routing, INPUT or FORWARD,
- * no nat and no conntrack confirmation. */
 /* Whether a packet from one of the node's pods ('from_pod') to 'dst' (as
  * the pod addressed it) crosses the node at layer 2: to another pod of the
  * node's subnet it goes over the cni0 bridge, where br_netfilter runs the
@@ -1540,6 +1535,8 @@ forward_ttl(KnNet *net, KnPacket *packet)
     return TRUE;
 }
 
+/* An untracked packet at 'node' after PREROUTING: routing, INPUT or FORWARD,
+ * no nat and no conntrack confirmation. */
 static void
 node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface,
                        gboolean from_pod, guint hops)
@@ -3892,9 +3889,7 @@ kn_net_new(KnCluster *cluster)
         host_environ(ns);
         ns->zone = g_intern_string(kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone"));
         ns->ct = kn_conntrack_new();
-        kn_conntrack_set_max(ns->ct, scenario->proxy_mode == KN_PROXY_MODE_EBPF
-                                         ? CONNTRACK_KERNEL_MAX
-                                         : MAX(CONNTRACK_MAX_PER_CORE * node->cpu, CONNTRACK_MIN));
+        kn_conntrack_set_max(ns->ct, MAX(CONNTRACK_MAX_PER_CORE * node->cpu, CONNTRACK_MIN));
         ns->rng = kn_sim_rng(net->sim, ns->eth0);
         if (node->pod_cidr != NULL && kn_cidr_parse(node->pod_cidr, &ns->pod_cidr)
             && ns->pod_cidr.addr.family == 4) {
