@@ -3702,7 +3702,7 @@ drop_timers(KnNet *net)
 
 static const KnEventClass timer_class = { "process-timer", on_timer, timer_free };
 
-static void
+static KnEventId
 client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GDestroyNotify destroy)
 {
     KnNetns *ns = self;
@@ -3714,7 +3714,15 @@ client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, 
     if (timer->next != NULL)
         timer->next->prev = timer;
     *list = timer;
-    kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
+    return kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
+}
+
+/* The queue drops the event when it next reaches it; its data goes then,
+ * through timer_free(). */
+static void
+client_cancel(gpointer self, KnEventId id)
+{
+    kn_sim_cancel(((KnNetns *) self)->net->sim, id);
 }
 
 static KnTime
@@ -3787,6 +3795,7 @@ static const KnNetClientClass client_class = {
     .udp_exchange = client_udp_exchange,
     .ping = client_ping,
     .after = client_after,
+    .cancel = client_cancel,
     .now = client_now,
     .host_tool = client_host_tool,
     .udp_bind = client_udp_bind,

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include "sim/addr.h"
+#include "sim/event.h"
 #include "sim/time.h"
 
 typedef enum {
@@ -109,9 +110,14 @@ typedef struct KnNetClientClass {
     void (*ping)(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout,
                  KnPingDone done, gpointer user_data);
     /* Calls 'done' after 'delay' (sleep, ping's interval).  If the
-     * simulation ends first, 'destroy' (if not NULL) frees 'user_data'. */
-    void (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data,
-                  GDestroyNotify destroy);
+     * simulation ends first, or the timer is cancelled, 'destroy' (if not
+     * NULL) frees 'user_data'.  Returns the timer's id for cancel(). */
+    KnEventId (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data,
+                       GDestroyNotify destroy);
+    /* Stops the pending timer 'id' of after() (a process's timeout that no
+     * longer matters once its answer came): 'done' is not called.  Nothing
+     * happens if it fired already.  NULL where timers cannot be stopped. */
+    void (*cancel)(gpointer self, KnEventId id);
     KnTime (*now)(gpointer self);
     /* A node's own administration tools, run at once: `iptables-save [-t
      * TABLE]` prints kube-proxy's rules, `conntrack -L` / `-C` the

@@ -187,10 +187,11 @@ struct Lookup {
 };
 
 typedef struct {
-    Send *send;                  /* NULL once the lookup is gone */
+    Send *send;                  /* NULL once the lookup is gone or the timer is cancelled */
     guint gen;
     gboolean holds_ref;          /* counted in the lookup's refs */
     void (*fire)(Send *send);
+    KnEventId id;                /* the client's timer */
 } Timer;
 
 /* A query in flight. */
@@ -339,8 +340,9 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
     if (lookup->finished)
         return;
     lookup->finished = TRUE;
-    /* Pending timers no longer matter: they stop holding the lookup (the
-     * caller still holds a reference, so it cannot go here). */
+    /* Pending timers no longer matter: the process stopped waiting.  They
+     * stop holding the lookup (the caller still holds a reference, so it
+     * cannot go here), and where the client can, they are cancelled. */
     for (guint i = 0; i < lookup->timers->len; i++) {
         Timer *timer = lookup->timers->pdata[i];
 
@@ -348,7 +350,13 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
             timer->holds_ref = FALSE;
             lookup->refs--;
         }
+        if (lookup->client->klass->cancel != NULL && kn_event_id_is_set(timer->id)) {
+            timer->send = NULL;
+            lookup->client->klass->cancel(lookup->client->self, timer->id);
+        }
     }
+    if (lookup->client->klass->cancel != NULL)
+        g_ptr_array_set_size(lookup->timers, 0);
     result->status = status;
     result->finished = now(lookup);
     if (answered != NULL)
@@ -630,8 +638,8 @@ send_timer(Send *send, KnTime when, void (*fire)(Send *send))
     if (timer->holds_ref)
         lookup->refs++;
     g_ptr_array_add(lookup->timers, timer);
-    lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0, on_timer, timer,
-                                 timer_free);
+    timer->id = lookup->client->klass->after(lookup->client->self, when > t ? when - t : 0, on_timer,
+                                             timer, timer_free);
 }
 
 /* DNS over TCP: both queries on one connection, each with its two-byte

@@ -462,7 +462,7 @@ fake_timer_fire(gpointer data)
     g_free(t);
 }
 
-static void
+static KnEventId
 fake_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GDestroyNotify destroy)
 {
     FakeTimer *t = g_new0(FakeTimer, 1);
@@ -471,6 +471,7 @@ fake_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, GD
     t->done = done;
     t->user_data = user_data;
     fake_later(self, delay, fake_timer_fire, t);
+    return KN_EVENT_ID_NONE;     /* no cancel(): every timer runs */
 }
 
 static KnTime

@@ -324,12 +324,16 @@ check_dns_one_socket_from(KnCluster *cluster, KnNet *net, const char *pod)
     DnsSeen seen = { g_array_new(FALSE, FALSE, sizeof(guint16)), g_ptr_array_new_with_free_func(g_free), eth0 };
     KnNetClient *client = kn_netns_client(kn_net_pod(net, "default", pod));
     Outcome o = { 0 };
+    gsize pending = kn_sim_pending(cluster->sim);
 
     kn_net_set_observer(net, on_dns_packet, &seen);
     client->klass->resolve(client->self, "kubernetes", on_resolved, &o);
     run_until_done(cluster, &o);
     kn_net_set_observer(net, NULL, NULL);
     assert_int_equal(o.status, KN_NET_OK);
+    /* The process stopped waiting when the answers came: its retry and
+     * deadline timers went with it. */
+    assert_int_equal(kn_sim_pending(cluster->sim), pending);
     assert_int_equal(seen.sports->len, 2);   /* kubernetes.default.svc.cluster.local, A and AAAA */
     assert_int_equal(g_array_index(seen.sports, guint16, 0), g_array_index(seen.sports, guint16, 1));
     assert_int_equal(seen.servers->len, 2);
