@@ -244,9 +244,12 @@ refill(KnQueue *queue, KnTime until)
     queue->mask[(index - 1) / 64] &= ~(G_GUINT64_CONSTANT(1) << ((index - 1) % 64));
     if (queue->mask[(index - 1) / 64] == 0)
         queue->words &= ~(G_GUINT64_CONSTANT(1) << ((index - 1) / 64));
-    if (index <= N_VALUES) {
-        /* Digit 0: every event in it is at 'last' now.  Bucket 0 is empty
-         * (take() refills only then): the chain becomes it, in order. */
+    if (index <= N_VALUES || (block->next == NULL && block->n_entries == 1)) {
+        /* Digit 0, or a single event (most refills on the data path: a
+         * packet's hop alone in its bucket): every event in it is at
+         * 'last' now.  Bucket 0 is empty (take() refills only then): the
+         * chain becomes it, in order.  A cancelled event goes at the front
+         * (kn_queue_pop()). */
         queue->buckets[0] = (Bucket) { bucket->head, bucket->tail, bucket->min };
         queue->next0 = 0;
         bucket->head = bucket->tail = NULL;
