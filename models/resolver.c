@@ -342,7 +342,10 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
     lookup->finished = TRUE;
     /* Pending timers no longer matter: the process stopped waiting.  They
      * stop holding the lookup (the caller still holds a reference, so it
-     * cannot go here), and where the client can, they are cancelled. */
+     * cannot go here), and where the client can, they are cancelled: each
+     * then only frees itself when the queue drops it. */
+    gboolean cancel = lookup->client->klass->cancel != NULL;
+
     for (guint i = 0; i < lookup->timers->len; i++) {
         Timer *timer = lookup->timers->pdata[i];
 
@@ -350,12 +353,12 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
             timer->holds_ref = FALSE;
             lookup->refs--;
         }
-        if (lookup->client->klass->cancel != NULL && kn_event_id_is_set(timer->id)) {
+        if (cancel) {
             timer->send = NULL;
             lookup->client->klass->cancel(lookup->client->self, timer->id);
         }
     }
-    if (lookup->client->klass->cancel != NULL)
+    if (cancel)
         g_ptr_array_set_size(lookup->timers, 0);
     result->status = status;
     result->finished = now(lookup);
