@@ -2907,14 +2907,22 @@ udp_wait_add(UdpWait *wait)
     head->next = wait;
 }
 
+/* The exchange of the list 'waits' (a port's, the oldest first) that
+ * 'datagram' answers (NULL: the oldest). */
+static UdpWait *
+udp_wait_among(UdpWait *waits, GBytes *datagram)
+{
+    for (UdpWait *w = waits; w != NULL; w = w->next)
+        if (datagram == NULL || w->accepts == NULL || w->accepts(datagram, w->user_data))
+            return w;
+    return NULL;
+}
+
 /* The exchange on 'port' that 'datagram' answers (NULL: the oldest). */
 static UdpWait *
 udp_wait_for(KnNetns *ns, guint16 port, GBytes *datagram)
 {
-    for (UdpWait *w = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(port)); w != NULL; w = w->next)
-        if (datagram == NULL || w->accepts == NULL || w->accepts(datagram, w->user_data))
-            return w;
-    return NULL;
+    return udp_wait_among(g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(port)), datagram);
 }
 
 static void
@@ -3057,9 +3065,11 @@ static const KnEventClass later_send_class = { "answer-after-upstream", on_later
 static void
 udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 {
-    if (g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(packet->dport))) {
+    UdpWait *waits = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(packet->dport));
+
+    if (waits != NULL) {
         g_autoptr(GBytes) empty = packet->payload == NULL ? g_bytes_new(NULL, 0) : NULL;
-        UdpWait *wait = udp_wait_for(ns, packet->dport, packet->payload != NULL ? packet->payload : empty);
+        UdpWait *wait = udp_wait_among(waits, packet->payload != NULL ? packet->payload : empty);
 
         if (wait == NULL) {
             note(net, KN_TRACE_APP, "a datagram no exchange on port %u waits for: read and dropped",

@@ -279,6 +279,64 @@ send_free(Send *send)
     kn_spare_delete(send);
 }
 
+/* Spares: finished lookups kept for the next ones, with their arrays (a
+ * lookup fills six, and a bench makes a million lookups).  Each thread
+ * keeps its own (a simulation's lanes run on several) and frees them as it
+ * exits. */
+#define SPARE_LOOKUPS 64
+
+static __thread Lookup *spare_lookups[SPARE_LOOKUPS];
+static __thread guint n_spare_lookups;
+
+static void
+lookup_destroy(Lookup *lookup)
+{
+    g_ptr_array_unref(lookup->result.addresses);
+    g_ptr_array_unref(lookup->result.candidates);
+    g_ptr_array_unref(lookup->result.queries);
+    g_ptr_array_unref(lookup->sends);
+    g_ptr_array_unref(lookup->musl_names);
+    g_ptr_array_unref(lookup->timers);
+    kn_spare_delete(lookup);
+}
+
+static void
+spares_release(gpointer unused)
+{
+    (void) unused;
+    while (n_spare_lookups > 0)
+        lookup_destroy(spare_lookups[--n_spare_lookups]);
+}
+
+/* Armed in each thread that keeps spares: its exit releases them. */
+static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
+static __thread gboolean spares_armed;
+
+/* A lookup with empty arrays, all else zero. */
+static Lookup *
+lookup_alloc(void)
+{
+    Lookup *lookup;
+
+    if (n_spare_lookups > 0) {
+        lookup = spare_lookups[--n_spare_lookups];
+        *lookup = (Lookup) { .result = { .addresses = lookup->result.addresses,
+                                         .candidates = lookup->result.candidates,
+                                         .queries = lookup->result.queries },
+                             .sends = lookup->sends, .musl_names = lookup->musl_names,
+                             .timers = lookup->timers };
+        return lookup;
+    }
+    lookup = kn_spare_new0(Lookup);
+    lookup->result.addresses = g_ptr_array_new_with_free_func(g_free);
+    lookup->result.candidates = g_ptr_array_new_with_free_func(g_free);
+    lookup->result.queries = g_ptr_array_new_with_free_func((GDestroyNotify) query_free);
+    lookup->sends = g_ptr_array_new_with_free_func((GDestroyNotify) send_free);
+    lookup->musl_names = g_ptr_array_new_with_free_func(g_free);
+    lookup->timers = g_ptr_array_new();
+    return lookup;
+}
+
 static void
 lookup_unref(Lookup *lookup)
 {
@@ -288,18 +346,23 @@ lookup_unref(Lookup *lookup)
         lookup->destroy(lookup->user_data);     /* the run ended first */
     g_free(lookup->name);
     g_free(lookup->bare);
-    g_ptr_array_unref(lookup->result.addresses);
     g_free(lookup->result.canonical);
     g_free(lookup->result.answered);
-    g_ptr_array_unref(lookup->result.candidates);
-    g_ptr_array_unref(lookup->result.queries);
-    g_ptr_array_unref(lookup->sends);
-    if (lookup->musl_names != NULL)
-        g_ptr_array_unref(lookup->musl_names);
     for (guint i = 0; i < lookup->timers->len; i++)
         ((Timer *) lookup->timers->pdata[i])->send = NULL;
-    g_ptr_array_unref(lookup->timers);
-    kn_spare_delete(lookup);
+    /* The sends first: their sockets close through the client. */
+    g_ptr_array_set_size(lookup->sends, 0);
+    if (n_spare_lookups == SPARE_LOOKUPS) {
+        lookup_destroy(lookup);
+        return;
+    }
+    g_ptr_array_set_size(lookup->result.addresses, 0);
+    g_ptr_array_set_size(lookup->result.candidates, 0);
+    g_ptr_array_set_size(lookup->result.queries, 0);
+    g_ptr_array_set_size(lookup->musl_names, 0);
+    g_ptr_array_set_size(lookup->timers, 0);
+    kn_spares_arm(&spares_exit, &spares_armed);
+    spare_lookups[n_spare_lookups++] = lookup;
 }
 
 static KnTime
@@ -440,15 +503,15 @@ send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_ty
             send->hide_answers = TRUE;
         }
     }
-    for (guint i = 0; i < send->n; i++) {
-        gboolean glibc = lookup->conf->libc == KN_LIBC_GLIBC && !lookup->direct;
+    gboolean glibc = lookup->conf->libc == KN_LIBC_GLIBC && !lookup->direct;
+    gboolean stray_dot = lookup->conf->libc == KN_LIBC_MUSL && !lookup->direct && g_str_has_suffix(name, "..");
 
+    for (guint i = 0; i < send->n; i++) {
         send->ids[i] = new_id(lookup);
         /* musl: "Ensure query IDs are distinct." */
         if (i == 1 && send->ids[1] == send->ids[0])
             send->ids[1]++;
-        if (lookup->conf->libc == KN_LIBC_MUSL && !lookup->direct
-            && g_str_has_suffix(name, "..")) {
+        if (stray_dot) {
             send->wire[i] = musl_stray_dot_query(send->ids[i], name, send->types[i]);
             continue;
         }
@@ -1404,10 +1467,10 @@ musl_query_name_ok(const char *name)
     }
 }
 
-GPtrArray *
-kn_resolver_candidates(const KnResolvConf *conf, const char *name)
+/* kn_resolver_candidates(), into 'out' (char *, owned). */
+static void
+candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
 {
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     gsize len = strlen(name);
     gboolean trailing = len > 0 && name[len - 1] == '.';
     g_autofree char *bare = g_strndup(name, trailing ? len - 1 : len);
@@ -1422,7 +1485,7 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
         gsize bare_len = trailing ? len - 1 : len;
 
         if (len == 0 || len >= 255 || bare_len == 0 || bare[bare_len - 1] == '.')
-            return out;
+            return;
         if (dots < conf->ndots && !trailing) {
             for (guint i = 0; i < conf->search->len; i++) {
                 const char *domain = conf->search->pdata[i];
@@ -1437,7 +1500,7 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
                     /* Checked as "name." is: the labels of "name", and
                      * 253 characters with the dot. */
                     if (!musl_query_name_ok(bare) || strlen(bare) + 1 > 253)
-                        return out;
+                        return;
                     g_ptr_array_add(out, g_strconcat(bare, "..", NULL));
                     continue;
                 }
@@ -1446,13 +1509,13 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
                  * or 255 characters, a bad label) ends the walk: its
                  * EAI_NONAME is not the 0 that means "try the next". */
                 if (!musl_query_name_ok(candidate))
-                    return out;
+                    return;
                 g_ptr_array_add(out, g_steal_pointer(&candidate));
             }
         }
         if (musl_query_name_ok(bare))
             g_ptr_array_add(out, g_strdup(bare));
-        return out;
+        return;
     }
     gboolean as_is_first = dots >= conf->ndots || trailing;
     gboolean searched = FALSE, root = FALSE;
@@ -1460,11 +1523,11 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
     /* No query at all for a name res_hnok refuses; a candidate whose
      * query cannot be built ends the search list (glibc_unsendable). */
     if (!glibc_hnok(name))
-        return out;
+        return;
     if (as_is_first)
         g_ptr_array_add(out, g_strdup(bare));
     if (trailing)
-        return out;
+        return;
     for (guint i = 0; i < conf->search->len; i++) {
         const char *domain = conf->search->pdata[i];
         g_autofree char *candidate = domain[0] == '\0' ? g_strdup(bare)
@@ -1479,6 +1542,14 @@ kn_resolver_candidates(const KnResolvConf *conf, const char *name)
     }
     if ((dots > 0 || !searched || !conf->no_tld_query) && !(as_is_first || root))
         g_ptr_array_add(out, g_strdup(bare));
+}
+
+GPtrArray *
+kn_resolver_candidates(const KnResolvConf *conf, const char *name)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+    candidates_into(conf, name, out);
     return out;
 }
 
@@ -1486,7 +1557,7 @@ static Lookup *
 lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char *name,
            KnResolverFlags flags, KnResolverDone done, gpointer user_data, GDestroyNotify destroy)
 {
-    Lookup *lookup = kn_spare_new0(Lookup);
+    Lookup *lookup = lookup_alloc();
     gsize len = strlen(name);
 
     lookup->refs = 1;
@@ -1502,12 +1573,7 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
     lookup->done = done;
     lookup->user_data = user_data;
     lookup->destroy = destroy;
-    lookup->result.addresses = g_ptr_array_new_with_free_func(g_free);
-    lookup->result.candidates = g_ptr_array_new_with_free_func(g_free);
-    lookup->result.queries = g_ptr_array_new_with_free_func((GDestroyNotify) query_free);
     lookup->result.started = client->klass->now(client->self);
-    lookup->sends = g_ptr_array_new_with_free_func((GDestroyNotify) send_free);
-    lookup->timers = g_ptr_array_new();
     return lookup;
 }
 
@@ -1662,7 +1728,7 @@ kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, co
         return;
     }
     if (conf->libc == KN_LIBC_MUSL) {
-        lookup->musl_names = kn_resolver_candidates(conf, name);
+        candidates_into(conf, name, lookup->musl_names);
         musl_next(lookup);
     } else {
         glibc_start(lookup);
