@@ -3727,8 +3727,7 @@ client_after(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data, 
     return kn_sim_schedule_in(ns->net->sim, delay, &timer_class, timer);
 }
 
-/* The queue drops the event when it next reaches it; its data goes then,
- * through timer_free(). */
+/* The timer's data goes now, through timer_free(). */
 static void
 client_cancel(gpointer self, KnEventId id)
 {

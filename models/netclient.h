@@ -110,8 +110,8 @@ typedef struct KnNetClientClass {
     void (*ping)(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout,
                  KnPingDone done, gpointer user_data);
     /* Calls 'done' after 'delay' (sleep, ping's interval).  If the
-     * simulation ends first, or the timer is cancelled, 'destroy' (if not
-     * NULL) frees 'user_data'.  Returns the timer's id for cancel(). */
+     * simulation ends first, or when the timer is cancelled, 'destroy' (if
+     * not NULL) frees 'user_data'.  Returns the timer's id for cancel(). */
     KnEventId (*after)(gpointer self, KnTime delay, KnTimerDone done, gpointer user_data,
                        GDestroyNotify destroy);
     /* Stops the pending timer 'id' of after() (a process's timeout that no

@@ -1,9 +1,10 @@
 /* queue.h -- pending events, ordered by (time, sequence).  The simulation
  * loop (sim.h) is the queue's one user; models schedule through KnSim.
  * Equal times pop in push order.  Time only moves forward: an event may not
- * be pushed earlier than one already popped.  A cancelled event stays in the
- * queue, marked, and is dropped when the queue next reorganises the part
- * holding it, at the latest when it reaches the front.
+ * be pushed earlier than one already popped.  A cancelled event's data is
+ * freed at once; the event stays in the queue, marked, and is dropped when
+ * the queue next reorganises the part holding it, at the latest when it
+ * reaches the front.
  *
  * The queue holds each event in a few words and allocates nothing per event
  * once it has grown to its working size. */
@@ -40,11 +41,10 @@ gboolean kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
  * pushes may still come at any time not earlier than the last pop's. */
 KnTime kn_queue_next_time(const KnQueue *queue);
 
-/* Cancels the event named by 'id'; its data is freed through its class's
- * data_free when it is dropped (no later than its time) or when the queue is
- * freed.  Returns TRUE
- * if it was pending, FALSE if it had already fired or been cancelled (then
- * nothing happens). */
+/* Cancels the event named by 'id'; its data is freed now, through its
+ * class's data_free (which may push and cancel events).  Returns TRUE if it
+ * was pending, FALSE if it had already fired or been cancelled (then nothing
+ * happens). */
 gboolean kn_queue_cancel(KnQueue *queue, KnEventId id);
 
 /* Number of events that are pending and not cancelled. */

@@ -30,8 +30,8 @@ KnEventId kn_sim_schedule_at(KnSim *sim, KnTime time, const KnEventClass *klass,
 KnEventId kn_sim_schedule_in(KnSim *sim, KnTime delay, const KnEventClass *klass,
                              gpointer data);
 
-/* Cancels a pending event (its data is freed through its class's data_free);
- * FALSE if 'id' is not pending.  With lanes, only the event's own lane may
+/* Cancels a pending event (its data is freed now, through its class's
+ * data_free); FALSE if 'id' is not pending.  With lanes, only the event's own lane may
  * cancel it. */
 gboolean kn_sim_cancel(KnSim *sim, KnEventId id);
 
