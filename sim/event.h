@@ -29,10 +29,11 @@ typedef struct KnEventId {
     guint64 seq;                 /* push order, from 1; 0 means "no event" */
     guint32 slot;                /* where the queue keeps the event */
     guint32 lane;                /* whose queue: see kn_sim_set_lanes() */
-    const KnEventClass *klass;   /* its class: a cancel frees its data */
+    const KnEventClass *klass;   /* its class and data: a cancel frees the data */
+    gpointer data;
 } KnEventId;
 
-#define KN_EVENT_ID_NONE ((KnEventId) { 0, 0, 0, NULL })
+#define KN_EVENT_ID_NONE ((KnEventId) { 0, 0, 0, NULL, NULL })
 
 static inline gboolean
 kn_event_id_is_set(KnEventId id)

@@ -39,15 +39,16 @@
  * Buckets are chains of fixed-size blocks from a shared free list, so the
  * memory follows the number of pending events.  Each entry carries the
  * event's class and data, so a pop reads only the block it pops from.  A
- * side table, a slot per pending event, records its sequence number and
- * whether it was cancelled, which gives cancel() its O(1) answer, and a
- * copy of its data; with the class the event's handle names, a cancelled
- * event's data is freed at once: a timeout cancelled seconds before its
- * time would otherwise hold its data, and whatever that holds, all that
- * while (and a bench's millions of them would reach the allocator in
- * bursts).  The entry is dropped when it reaches the front or its bucket
- * is redistributed.  (Slots of 24 bytes, with the class, made the hold
- * model a fifth slower at 100,000 pending; 16 bytes cost nothing there.) */
+ * side table of one word per slot records each event's sequence number and
+ * whether it was cancelled, which gives cancel() its O(1) answer.  The
+ * event's handle names its class and data, so a cancelled event's data is
+ * freed at once: a timeout cancelled seconds before its time would
+ * otherwise hold its data, and whatever that holds, all that while (and a
+ * bench's millions of them would reach the allocator in bursts).  The
+ * entry is dropped when it reaches the front or its bucket is
+ * redistributed.  (A copy of the data beside each slot's word, or in a
+ * table of its own, made the hold model up to a fifth slower: a push
+ * then writes memory the pop before it did not touch.) */
 
 #include <config.h>
 #include "sim/queue.h"
@@ -75,11 +76,6 @@ typedef struct {
     gpointer data;
 } Entry;
 
-/* A slot: the word above, and a pending event's data again. */
-typedef struct {
-    guint64 word;
-    gpointer data;
-} Slot;
 
 typedef struct Block {
     struct Block *next;
@@ -102,7 +98,7 @@ struct KnQueue {
     Block *free_blocks;                  /* blocks not in a bucket */
     gsize n_blocks;                      /* blocks allocated in all */
 
-    Slot *slots;                         /* the side table */
+    guint64 *slots;                      /* the side table */
     guint32 n_slots;                     /* slots allocated */
     guint32 free_slot;                   /* head of the free list, or NO_SLOT */
 
@@ -126,23 +122,23 @@ slot_alloc(KnQueue *queue)
 
         if (old == NO_SLOT - 1 || n < old)
             g_error("event queue: more than %u pending events", old);
-        queue->slots = g_renew(Slot, queue->slots, n);
+        queue->slots = g_renew(guint64, queue->slots, n);
         for (guint32 i = old; i < n; i++)
-            queue->slots[i].word = FREE | (i + 1 < n ? i + 1 : NO_SLOT);
+            queue->slots[i] = FREE | (i + 1 < n ? i + 1 : NO_SLOT);
         queue->n_slots = n;
         queue->free_slot = old;
     }
 
     guint32 slot = queue->free_slot;
 
-    queue->free_slot = (guint32) (queue->slots[slot].word & ~FREE);
+    queue->free_slot = (guint32) (queue->slots[slot] & ~FREE);
     return slot;
 }
 
 static inline void
 slot_release(KnQueue *queue, guint32 slot)
 {
-    queue->slots[slot].word = FREE | queue->free_slot;
+    queue->slots[slot] = FREE | queue->free_slot;
     queue->free_slot = slot;
 }
 
@@ -271,7 +267,7 @@ refill(KnQueue *queue, KnTime until)
         for (guint32 i = 0; i < block->n_entries; i++) {
             const Entry *entry = &block->entries[i];
 
-            if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry->slot].word & CANCELLED)) {
+            if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry->slot] & CANCELLED)) {
                 drop_cancelled(queue, entry);
                 continue;
             }
@@ -354,10 +350,10 @@ kn_queue_push(KnQueue *queue, KnTime time, const KnEventClass *klass, gpointer d
     guint64 seq = queue->next_seq++;
     Entry entry = { time, slot, klass, data };
 
-    queue->slots[slot] = (Slot) { seq << 1, data };
+    queue->slots[slot] = seq << 1;
     queue->n_pending++;
     bucket_append(queue, bucket_index(queue, time), &entry);
-    return (KnEventId) { seq, slot, 0, klass };
+    return (KnEventId) { seq, slot, 0, klass, data };
 }
 
 gboolean
@@ -371,7 +367,7 @@ kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
     for (;;) {
         if (!take(queue, until, &entry))
             return FALSE;
-        if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry.slot].word & CANCELLED)) {
+        if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry.slot] & CANCELLED)) {
             drop_cancelled(queue, &entry);
             continue;
         }
@@ -408,17 +404,15 @@ kn_queue_cancel(KnQueue *queue, KnEventId id)
 {
     g_return_val_if_fail(queue != NULL, FALSE);
 
-    if (id.seq == 0 || id.slot >= queue->n_slots || queue->slots[id.slot].word != id.seq << 1)
+    if (id.seq == 0 || id.slot >= queue->n_slots || queue->slots[id.slot] != id.seq << 1)
         return FALSE;
-
-    gpointer data = queue->slots[id.slot].data;
-
-    queue->slots[id.slot].word |= CANCELLED;
+    queue->slots[id.slot] |= CANCELLED;
     queue->n_cancelled++;
     queue->n_pending--;
-    /* Last: data_free may push (and move the side table) and cancel. */
+    /* Pending until now, so 'id' still names its class and data.  Last:
+     * data_free may push and cancel events itself. */
     if (id.klass->data_free != NULL)
-        id.klass->data_free(data);
+        id.klass->data_free(id.data);
     return TRUE;
 }
 
@@ -434,5 +428,5 @@ kn_queue_memory(const KnQueue *queue)
 {
     g_return_val_if_fail(queue != NULL, 0);
     return sizeof *queue + queue->n_blocks * sizeof(Block)
-           + (gsize) queue->n_slots * sizeof(Slot);
+           + (gsize) queue->n_slots * sizeof(guint64);
 }
