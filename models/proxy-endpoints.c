@@ -143,27 +143,46 @@ strings_of_family(const GPtrArray *from, KnAddressType family, gboolean trim)
 static void
 endpoint_free(KnProxyEndpoint *endpoint)
 {
-    if (endpoint == NULL)
-        return;
-    g_free(endpoint->endpoint_string);
-    g_free(endpoint);
+    g_free(endpoint);            /* its endpoint_string with it */
 }
 
-/* net.JoinHostPort(ip, port): brackets around an address with a colon.
- * Written by hand: a full sync makes one for every endpoint.  New. */
-static char *
-join_host_port(const char *ip, guint port)
+/* newBaseEndpointInfo for 'from' at 'port', borrowing its strings; its
+ * Endpoint.String(), net.JoinHostPort(ip, port), in the same block (a
+ * full sync makes one for every endpoint).  New. */
+static KnProxyEndpoint *
+endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
 {
+    const char *ip = from->addresses->pdata[0];
     gboolean v6 = is_ipv6(ip);
     gsize n = strlen(ip);
     char digits[16], *d = digits + sizeof digits;
-    char *text, *p;
+    guint rest = port;
 
     do {
-        *--d = (char) ('0' + port % 10);
-        port /= 10;
-    } while (port != 0);
-    text = p = g_malloc(n + 4 + (gsize) (digits + sizeof digits - d));
+        *--d = (char) ('0' + rest % 10);
+        rest /= 10;
+    } while (rest != 0);
+
+    gsize n_digits = (gsize) (digits + sizeof digits - d);
+    KnProxyEndpoint *endpoint = g_malloc(sizeof *endpoint + n + 4 + n_digits);
+    char *p = (char *) (endpoint + 1);
+
+    *endpoint = (KnProxyEndpoint) {
+        .ip = ip,
+        .port = port,
+        .endpoint_string = p,
+        .ready = from->ready,
+        .serving = from->serving,
+        .terminating = from->terminating,
+        .is_local = node_name != NULL && node_name[0] != '\0' && from->node_name != NULL
+                    && strcmp(from->node_name, node_name) == 0,
+        .node_name = from->node_name,
+        .zone = from->zone,
+        .zone_hints = from->hint_zones,
+        .node_hints = from->hint_nodes,
+        .target_namespace = from->target_namespace,
+        .target_pod = from->target_pod,
+    };
     if (v6)
         *p++ = '[';
     memcpy(p, ip, n);
@@ -171,33 +190,8 @@ join_host_port(const char *ip, guint port)
     if (v6)
         *p++ = ']';
     *p++ = ':';
-    memcpy(p, d, (gsize) (digits + sizeof digits - d));
-    p += digits + sizeof digits - d;
-    *p = '\0';
-    return text;
-}
-
-/* newBaseEndpointInfo for 'from' at 'port', borrowing its strings.  New. */
-static KnProxyEndpoint *
-endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
-{
-    KnProxyEndpoint *endpoint = g_new0(KnProxyEndpoint, 1);
-    const char *ip = from->addresses->pdata[0];
-
-    endpoint->ip = ip;
-    endpoint->port = port;
-    endpoint->endpoint_string = join_host_port(ip, port);
-    endpoint->ready = from->ready;
-    endpoint->serving = from->serving;
-    endpoint->terminating = from->terminating;
-    endpoint->is_local = node_name != NULL && node_name[0] != '\0' && from->node_name != NULL
-                         && strcmp(from->node_name, node_name) == 0;
-    endpoint->node_name = from->node_name;
-    endpoint->zone = from->zone;
-    endpoint->zone_hints = from->hint_zones;
-    endpoint->node_hints = from->hint_nodes;
-    endpoint->target_namespace = from->target_namespace;
-    endpoint->target_pod = from->target_pod;
+    memcpy(p, d, n_digits);
+    p[n_digits] = '\0';
     return endpoint;
 }
 

@@ -39,7 +39,8 @@
 typedef struct KnProxyEndpoint {
     const char *ip;              /* addresses[0] of the slice endpoint, as written */
     guint port;                  /* the slice's port for this service port */
-    char *endpoint_string;       /* Endpoint.String(): "10.244.1.5:8080", "[fd00::5]:8080"; owned */
+    char *endpoint_string;       /* Endpoint.String(): "10.244.1.5:8080", "[fd00::5]:8080";
+                                  * in the endpoint's own block */
     gboolean ready;              /* conditions.ready */
     gboolean serving;            /* conditions.serving */
     gboolean terminating;        /* conditions.terminating */

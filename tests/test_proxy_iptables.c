@@ -703,6 +703,73 @@ test_walk_affinity(void **state)
 
 }
 
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* iptables-save lists the built-in chains first, then the user chains in
+ * strcmp() order (libiptc keeps them sorted): prefixes of one another,
+ * digits against letters, bytes above 0x7f, enough to pass the sort's
+ * small cases. */
+static void
+test_render_sorts_user_chains(void **state)
+{
+    g_autoptr(KnProxyIrRuleset) ruleset = kn_proxy_ir_ruleset_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func(g_free);
+    static const char *const fixed[] = { "KUBE-SVC", "KUBE-SVC-", "KUBE-SVC-A", "KUBE-SVC-AB", "KUBE-SV",
+                                         "KUBE-SEP-Z9", "KUBE-SEP-9Z", "KUBE-sep", "A", "Z", "kube",
+                                         "KUBE-\xc3\xa9", "KUBE-~" };
+    KnRng rng;
+    g_auto(GStrv) lines = NULL;
+
+    (void) state;
+    kn_proxy_ir_chain(ruleset, KN_PROXY_IR_NAT, "PREROUTING");
+    for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
+        g_ptr_array_add(names, g_strdup(fixed[i]));
+    kn_rng_init(&rng, 5, "test/chain-names");
+    for (guint i = 0; i < 3000; i++) {
+        /* Long shared prefixes, as kube-proxy's hashed names have. */
+        static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        char name[32] = "KUBE-SEP-";
+        guint n = 1 + (guint) kn_rng_below(&rng, 16);
+
+        for (guint j = 0; j < n; j++)
+            name[9 + j] = alphabet[kn_rng_below(&rng, 4 + 32 * (j > 2))];
+        name[9 + n] = '\0';
+        g_ptr_array_add(names, g_strdup(name));
+    }
+    for (guint i = 0; i < names->len; i++)
+        kn_proxy_ir_chain(ruleset, KN_PROXY_IR_NAT, names->pdata[i]);
+    kn_proxy_ir_render(ruleset, DATE, out);
+    lines = g_strsplit(out->str, "\n", -1);
+    /* ":NAME POLICY [0:0]": a user chain's policy is "-", and the
+     * built-in ones come first. */
+    for (guint i = 0; lines[i] != NULL; i++) {
+        gsize n = strcspn(lines[i], " ");
+
+        if (lines[i][0] != ':')
+            continue;
+        if (!g_str_has_prefix(lines[i] + n, " - ")) {
+            assert_int_equal(listed->len, 0);
+            continue;
+        }
+        g_ptr_array_add(listed, g_strndup(lines[i] + 1, n - 1));
+    }
+
+    /* Each name once, in strcmp() order. */
+    g_ptr_array_sort(names, compare_names);
+    for (guint i = names->len; i-- > 1;)
+        if (strcmp(names->pdata[i], names->pdata[i - 1]) == 0)
+            g_ptr_array_remove_index(names, i);
+    assert_int_equal(listed->len, names->len);
+    for (guint i = 0; i < names->len; i++)
+        assert_string_equal(listed->pdata[i], names->pdata[i]);
+}
+
 /* -m recent by hand: --rcheck --seconds 10 --reap hits within 10 s of the
  * last --set, and a check that finds its entry reaps the oldest stale one. */
 static void
@@ -986,6 +1053,7 @@ main(void)
         cmocka_unit_test(test_walk_itp_local),
         cmocka_unit_test(test_walk_counts_skipped_rules),
         cmocka_unit_test(test_informer_label_filter),
+        cmocka_unit_test(test_render_sorts_user_chains),
     };
     return cmocka_run_group_tests_name("proxy_iptables", tests, NULL, NULL);
 }
