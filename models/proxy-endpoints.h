@@ -31,6 +31,7 @@
 #include <glib.h>
 #include "models/api.h"
 #include "models/store.h"
+#include "sim/addr.h"
 
 /* One endpoint of a service port as kube-proxy sees it (BaseEndpointInfo). */
 /* The strings and arrays of an endpoint are borrowed from its
@@ -38,6 +39,7 @@
  * of kube-proxy), as a build uses them.  Only 'endpoint_string' is its own. */
 typedef struct KnProxyEndpoint {
     const char *ip;              /* addresses[0] of the slice endpoint, as written */
+    KnAddr addr;                 /* ... parsed; family 0 if it does not parse */
     guint port;                  /* the slice's port for this service port */
     char *endpoint_string;       /* Endpoint.String(): "10.244.1.5:8080", "[fd00::5]:8080";
                                   * in the endpoint's own block */

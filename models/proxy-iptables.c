@@ -629,7 +629,10 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
         rule_init(&rule);
         if (!gen->large_cluster)
             kn_proxy_ir_add_comment(&rule, name);
-        rule_src(&rule, ep->ip, FALSE);
+        if (ep->addr.family != 0) {     /* rule_src() of the address alone */
+            rule.has_src = TRUE;
+            rule.src = (KnCidr) { ep->addr, ep->addr.family == 4 ? 32 : 128 };
+        }
         append_jump(gen, sep, &rule, gen->nat_mark_masq);
 
         rule_init(&rule);
@@ -638,7 +641,7 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
         if (service->spec.session_affinity_client_ip)
             kn_proxy_ir_add_recent_set(&rule, sep_name);
         kn_proxy_ir_add_port(&rule, proto, 0);
-        kn_addr_parse(ep->ip, &rule.dnat_addr);
+        rule.dnat_addr = ep->addr;
         rule.dnat_port = (guint16) ep->port;
         append_target(gen, sep, &rule, KN_PROXY_IR_TARGET_DNAT);
     }
