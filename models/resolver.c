@@ -283,11 +283,6 @@ send_free(Send *send)
  * lookup fills six, and a bench makes a million lookups).  Each thread
  * keeps its own (a simulation's lanes run on several) and frees them as it
  * exits. */
-#define SPARE_LOOKUPS 64
-
-static __thread Lookup *spare_lookups[SPARE_LOOKUPS];
-static __thread guint n_spare_lookups;
-
 static void
 lookup_destroy(Lookup *lookup)
 {
@@ -300,26 +295,15 @@ lookup_destroy(Lookup *lookup)
     kn_spare_delete(lookup);
 }
 
-static void
-spares_release(gpointer unused)
-{
-    (void) unused;
-    while (n_spare_lookups > 0)
-        lookup_destroy(spare_lookups[--n_spare_lookups]);
-}
-
-/* Armed in each thread that keeps spares: its exit releases them. */
-static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
-static __thread gboolean spares_armed;
+KN_SPARE_STACK(spare_lookups, Lookup, 64, lookup_destroy)
 
 /* A lookup with empty arrays, all else zero. */
 static Lookup *
 lookup_alloc(void)
 {
-    Lookup *lookup;
+    Lookup *lookup = spare_lookups_take();
 
-    if (n_spare_lookups > 0) {
-        lookup = spare_lookups[--n_spare_lookups];
+    if (lookup != NULL) {
         *lookup = (Lookup) { .result = { .addresses = lookup->result.addresses,
                                          .candidates = lookup->result.candidates,
                                          .queries = lookup->result.queries },
@@ -352,17 +336,13 @@ lookup_unref(Lookup *lookup)
         ((Timer *) lookup->timers->pdata[i])->send = NULL;
     /* The sends first: their sockets close through the client. */
     g_ptr_array_set_size(lookup->sends, 0);
-    if (n_spare_lookups == SPARE_LOOKUPS) {
-        lookup_destroy(lookup);
-        return;
-    }
     g_ptr_array_set_size(lookup->result.addresses, 0);
     g_ptr_array_set_size(lookup->result.candidates, 0);
     g_ptr_array_set_size(lookup->result.queries, 0);
     g_ptr_array_set_size(lookup->musl_names, 0);
     g_ptr_array_set_size(lookup->timers, 0);
-    kn_spares_arm(&spares_exit, &spares_armed);
-    spare_lookups[n_spare_lookups++] = lookup;
+    if (!spare_lookups_keep(lookup))
+        lookup_destroy(lookup);
 }
 
 static KnTime

@@ -30,24 +30,9 @@ G_DEFINE_QUARK(kn-dns-error-quark, kn_dns_error)
  * simulation's lanes run on several) and frees them as it exits.  Records
  * and questions are plain structs: spares.h keeps them. */
 
-#define SPARE_MESSAGES 64
-
-static __thread KnDnsMessage *spare_messages[SPARE_MESSAGES];
-static __thread guint n_spare_messages;
-
 static void message_destroy(KnDnsMessage *message);
 
-static void
-spares_release(gpointer unused)
-{
-    (void) unused;
-    while (n_spare_messages > 0)
-        message_destroy(spare_messages[--n_spare_messages]);
-}
-
-/* Armed in each thread that keeps spares: its exit releases them. */
-static GPrivate spares_exit = G_PRIVATE_INIT(spares_release);
-static __thread gboolean spares_armed;
+KN_SPARE_STACK(spare_messages, KnDnsMessage, 64, message_destroy)
 
 /*****************************************************************************/
 /* Questions and records. */
@@ -174,11 +159,9 @@ kn_dns_record_free(KnDnsRecord *record)
 KnDnsMessage *
 kn_dns_message_new(void)
 {
-    KnDnsMessage *m;
+    KnDnsMessage *m = spare_messages_take();
 
-    if (n_spare_messages > 0) {
-        m = spare_messages[--n_spare_messages];
-
+    if (m != NULL) {
         GPtrArray *questions = m->questions, *answers = m->answers;
         GPtrArray *authority = m->authority, *additional = m->additional;
 
@@ -200,16 +183,12 @@ kn_dns_message_free(KnDnsMessage *message)
 {
     if (message == NULL)
         return;
-    if (n_spare_messages < SPARE_MESSAGES) {
-        kn_spares_arm(&spares_exit, &spares_armed);
-        g_ptr_array_set_size(message->questions, 0);
-        g_ptr_array_set_size(message->answers, 0);
-        g_ptr_array_set_size(message->authority, 0);
-        g_ptr_array_set_size(message->additional, 0);
-        spare_messages[n_spare_messages++] = message;
-        return;
-    }
-    message_destroy(message);
+    g_ptr_array_set_size(message->questions, 0);
+    g_ptr_array_set_size(message->answers, 0);
+    g_ptr_array_set_size(message->authority, 0);
+    g_ptr_array_set_size(message->additional, 0);
+    if (!spare_messages_keep(message))
+        message_destroy(message);
 }
 
 static void

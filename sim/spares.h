@@ -25,6 +25,38 @@ kn_spares_arm(GPrivate *release, gboolean *armed)
     }
 }
 
+/* KN_SPARE_STACK(name, Type, capacity, destroy) defines, in a module, a
+ * stack of up to 'capacity' whole objects the thread keeps (a message with
+ * its arrays, a lookup with its own): name_take() pops one (NULL if there
+ * is none) and name_keep() pushes one, FALSE when full (the caller then
+ * frees it).  The thread's exit frees those left with 'destroy'. */
+#define KN_SPARE_STACK(name, Type, capacity, destroy)                                   \
+    static __thread Type *name##_items[capacity];                                     \
+    static __thread guint name##_n;                                                   \
+    static __thread gboolean name##_armed;                                            \
+    static void                                                                       \
+    name##_release(gpointer unused)                                                   \
+    {                                                                                 \
+        (void) unused;                                                                \
+        while (name##_n > 0)                                                          \
+            destroy(name##_items[--name##_n]);                                        \
+    }                                                                                 \
+    static GPrivate name##_exit = G_PRIVATE_INIT(name##_release);                     \
+    static inline Type *                                                              \
+    name##_take(void)                                                                 \
+    {                                                                                 \
+        return name##_n > 0 ? name##_items[--name##_n] : NULL;                        \
+    }                                                                                 \
+    static inline gboolean                                                            \
+    name##_keep(Type *item)                                                           \
+    {                                                                                 \
+        if (name##_n == (capacity))                                                   \
+            return FALSE;                                                             \
+        kn_spares_arm(&name##_exit, &name##_armed);                                   \
+        name##_items[name##_n++] = item;                                              \
+        return TRUE;                                                                  \
+    }
+
 /* A zeroed block of 'size' bytes; free with kn_spare_free(). */
 gpointer kn_spare_alloc0(gsize size);
 /* Keeps 'mem' (of 'size' bytes, from kn_spare_alloc0()) for the thread's
