@@ -192,9 +192,9 @@ endpoint_new(const KnEndpoint *from, guint port, const char *node_name)
     *p++ = ':';
     memcpy(p, d, n_digits);
     p[n_digits] = '\0';
-    /* Now, while 'ip' is in the cache: the rules want it parsed. */
-    if (!kn_addr_parse(ip, &endpoint->addr))
-        endpoint->addr.family = 0;
+    /* Now, while 'ip' is in the cache: the rules want it parsed (family 0
+     * if it does not parse). */
+    kn_addr_parse(ip, &endpoint->addr);
     return endpoint;
 }
 

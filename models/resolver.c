@@ -385,8 +385,8 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
     lookup->finished = TRUE;
     /* Pending timers no longer matter: the process stopped waiting.  They
      * stop holding the lookup (the caller still holds a reference, so it
-     * cannot go here), and where the client can, they are cancelled: each
-     * then only frees itself when the queue drops it. */
+     * cannot go here), and where the client can, they are cancelled, which
+     * frees each at once. */
     gboolean cancel = lookup->client->klass->cancel != NULL;
 
     for (guint i = 0; i < lookup->timers->len; i++) {

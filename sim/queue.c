@@ -76,7 +76,6 @@ typedef struct {
     gpointer data;
 } Entry;
 
-
 typedef struct Block {
     struct Block *next;
     guint32 n_entries;

@@ -31,8 +31,8 @@ KnEventId kn_sim_schedule_in(KnSim *sim, KnTime delay, const KnEventClass *klass
                              gpointer data);
 
 /* Cancels a pending event (its data is freed now, through its class's
- * data_free); FALSE if 'id' is not pending.  With lanes, only the event's own lane may
- * cancel it. */
+ * data_free); FALSE if 'id' is not pending.  With lanes, only the event's
+ * own lane may cancel it. */
 gboolean kn_sim_cancel(KnSim *sim, KnEventId id);
 
 /* Number of events pending (in every lane). */
