@@ -1986,6 +1986,7 @@ on_watch_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object,
     g_autoptr(GPtrArray) one = g_ptr_array_new();
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GString) err = g_string_new(NULL);
+    KnKubectlPrintOptions rows = *run->print;
 
     (void) event;
     if (run->namespace != NULL && g_strcmp0(meta->namespace, run->namespace) != 0)
@@ -1995,15 +1996,12 @@ on_watch_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object,
     if (!selector_match(run->selector, meta->labels))
         return;
     g_ptr_array_add(one, object);
-    kn_kubectl_print(kind, one, run->print, store, kn_sim_now(run->kubectl->cluster->sim), out, err);
-    if ((run->print->output == KN_KUBECTL_OUTPUT_TABLE || run->print->output == KN_KUBECTL_OUTPUT_WIDE
-         || run->print->output == KN_KUBECTL_OUTPUT_CUSTOM_COLUMNS) && !run->print->no_headers) {
-        const char *body = strchr(out->str, '\n');   /* the rows, without the header */
-
-        g_string_append(run->result.out, body != NULL ? body + 1 : "");
-    } else {
-        g_string_append(run->result.out, out->str);
-    }
+    /* The header went with the first listing.  get.go's watch() flushes its
+     * tabwriter after each event, so a row is laid out on its own, not
+     * aligned with the header or the rows before it. */
+    rows.no_headers = TRUE;
+    kn_kubectl_print(kind, one, &rows, store, kn_sim_now(run->kubectl->cluster->sim), out, err);
+    g_string_append(run->result.out, out->str);
 }
 
 static gboolean

@@ -407,6 +407,7 @@ typedef struct Curl {
     gboolean from_cache;         /* the address came from --resolve */
     double connect_timeout;      /* seconds; 0: none */
     double max_time;
+    KnTime baller_timeout;       /* what was left of the connect timeout as the connect began */
     char *url_text;
     Url url;
     int major, minor;            /* curl's version */
@@ -1021,10 +1022,16 @@ curl_on_tcp(const KnTcpResult *result, gpointer user_data)
         if (timeout && !curl_at_least(curl, 8, 0) && curl->max_time > 0
             && (curl->connect_timeout == 0 || curl->max_time <= curl->connect_timeout))
             text = g_strdup_printf("Connection timed out after %" G_GUINT64_FORMAT " milliseconds", elapsed_ms);
-        else
+        else {
+            /* lib/connect.c: the attempt's own deadline, what was left of
+             * the connect timeout when it began, runs out first. */
+            if (timeout)
+                curl_info(job, "%s connect timeout after %" G_GUINT64_FORMAT "ms, move on!",
+                          job->addr.family == 6 ? "ipv6" : "ipv4", curl->baller_timeout / KN_MSEC);
             text = g_strdup_printf("Failed to connect to %s port %u after %" G_GUINT64_FORMAT
                                    " ms: %s", curl->url.host, job->port, elapsed_ms,
                                    timeout ? "Timeout was reached" : "Couldn't connect to server");
+        }
         curl_end(job, timeout || kernel_timeout ? 28 : 7, text);
         return;
     }
@@ -1162,15 +1169,23 @@ curl_on_resolved(const KnResolveResult *result, gpointer user_data)
     request.port = job->port;
     request.send = curl->request;
     request.http = TRUE;
-    request.connect_timeout = seconds_to_time(curl->connect_timeout);
+    /* Both deadlines count from the transfer's start: the connect phase
+     * includes the name's resolution (Curl_timeleft()). */
+    KnTime spent = job->resolved - job->started;
+
+    if (curl->connect_timeout > 0) {
+        KnTime connect_timeout = seconds_to_time(curl->connect_timeout);
+
+        request.connect_timeout = connect_timeout > spent ? connect_timeout - spent : 1;
+    }
     if (curl->max_time > 0) {
         KnTime max_time = seconds_to_time(curl->max_time);
-        KnTime spent = job->resolved - job->started;
 
         request.max_time = max_time > spent ? max_time - spent : 1;
         if (request.connect_timeout == 0 || request.connect_timeout > request.max_time)
             request.connect_timeout = request.max_time;
     }
+    curl->baller_timeout = request.connect_timeout;
     job->net->klass->tcp_exchange(job->net->self, &request, curl_on_tcp, job);
 }
 

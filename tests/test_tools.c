@@ -245,6 +245,8 @@ test_tools_curl_timeouts(void **state)
     g_autoptr(Outcome) e = run(NGINX, "curl --connect-timeout 5 http://blackhole");
     g_autoptr(Outcome) f = run(NGINX, "curl -sS -m 1 http://blackhole");
     g_autoptr(Outcome) g = run(NGINX, "curl -sS -m 3 --connect-timeout 2 http://blackhole");
+    g_autoptr(Outcome) h = run(NGINX, "curl -sv --connect-timeout 2 http://blackhole");
+    g_autoptr(Outcome) i = run(NGINX, "curl -sv -m 1 http://blackhole");
 
     (void) state;
     assert_outcome(a, "", "curl: (28) Failed to connect to blackhole port 80 after 2000 ms: "
@@ -264,6 +266,15 @@ test_tools_curl_timeouts(void **state)
     assert_outcome(f, "", "curl: (28) Connection timed out after 1000 milliseconds\n", 28);
     assert_outcome(g, "", "curl: (28) Failed to connect to blackhole port 80 after 2000 ms: "
                    "Timeout was reached\n", 28);
+    /* -v: the attempt's own deadline, what the lookup left of the 2 s,
+     * says so first; not when -m ends it. */
+    assert_outcome(h, "", "*   Trying 10.96.0.99:80...\n"
+                   "* ipv4 connect timeout after 1999ms, move on!\n"
+                   "* Failed to connect to blackhole port 80 after 2000 ms: Timeout was reached\n"
+                   "* Closing connection 0\n", 28);
+    assert_outcome(i, "", "*   Trying 10.96.0.99:80...\n"
+                   "* Connection timed out after 1000 milliseconds\n"
+                   "* Closing connection 0\n", 28);
 }
 
 static void
