@@ -337,9 +337,10 @@ doc_meta(KnKind kind, const KnObjectMeta *meta, KnStore *store)
         doc_set_timestamp(m, "deletionTimestamp", meta->deletion_time);
     }
     doc_set_str(m, "generateName", meta->generate_name);
+    /* The kinds whose strategy counts generations (an EndpointSlice's counts
+     * each change to its endpoints, ports or labels). */
     if (kind != KN_KIND_CONFIG_MAP && kind != KN_KIND_ENDPOINTS && kind != KN_KIND_NAMESPACE
-        && kind != KN_KIND_NODE && kind != KN_KIND_POD && kind != KN_KIND_SERVICE
-        && kind != KN_KIND_ENDPOINT_SLICE)
+        && kind != KN_KIND_NODE && kind != KN_KIND_POD && kind != KN_KIND_SERVICE)
         doc_set_int(m, "generation", meta->generation > 0 ? (gint64) meta->generation : 1);
     if (kn_labels_size(meta->labels) > 0)
         doc_set(m, "labels", doc_labels(meta->labels));

@@ -888,6 +888,10 @@ test_kubectl_print_endpoint_slices(void **state)
         "named-x7k2p     IPv4          http      10.244.1.2                                     30s\n"
         "web-8w2xz       IPv4          8080      10.244.1.2,10.244.1.3,10.244.1.4               30s\n"
         "web-big-5mzqv   IPv4          8080      10.244.1.2,10.244.1.3,10.244.1.4 + 2 more...   30s\n");
+
+    /* The strategy counts a slice's generations (1 at creation). */
+    named->meta.generation = 3;
+    check_jsonpath(o, "{range .items[*]}{.metadata.generation} {end}", FALSE, "1 3 1 1 ");
 }
 
 /* formatEndpoints: ip:port per ready address and port, then + N more...;
