@@ -218,6 +218,7 @@ static const struct {
     [KN_KIND_ENDPOINT_SLICE] = { "EndpointSlice", "discovery.k8s.io/v1" },
     [KN_KIND_ENDPOINTS] = { "Endpoints", "v1" },
     [KN_KIND_CONFIG_MAP] = { "ConfigMap", "v1" },
+    [KN_KIND_EVENT] = { "Event", "v1" },
 };
 
 const char *
@@ -1000,6 +1001,28 @@ kn_config_map_new(void)
     return config_map;
 }
 
+const char *
+kn_image_pull_policy(const char *image)
+{
+    const char *slash = image != NULL ? strrchr(image, '/') : NULL;
+    const char *last = slash != NULL ? slash + 1 : image;
+
+    if (image == NULL || strchr(last, '@') != NULL)
+        return "IfNotPresent";
+    if (strchr(last, ':') == NULL || g_str_has_suffix(last, ":latest"))
+        return "Always";
+    return "IfNotPresent";
+}
+
+KnEvent *
+kn_event_new(void)
+{
+    KnEvent *event = g_new0(KnEvent, 1);
+
+    object_meta_init(&event->meta);
+    return event;
+}
+
 void
 kn_object_free(KnKind kind, gpointer object)
 {
@@ -1062,6 +1085,18 @@ kn_object_free(KnKind kind, gpointer object)
     case KN_KIND_CONFIG_MAP:
         kn_labels_free(((KnConfigMap *) object)->data);
         break;
+    case KN_KIND_EVENT: {
+        KnEvent *e = object;
+
+        g_free(e->involved_name);
+        g_free(e->involved_uid);
+        g_free(e->field_path);
+        g_free(e->reason);
+        g_free(e->message);
+        g_free(e->component);
+        g_free(e->host);
+        break;
+    }
     case KN_KIND_NAMESPACE:
         break;
     case KN_N_KINDS:

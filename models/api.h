@@ -51,6 +51,7 @@ typedef enum {
     KN_KIND_ENDPOINT_SLICE,
     KN_KIND_ENDPOINTS,
     KN_KIND_CONFIG_MAP,
+    KN_KIND_EVENT,
     KN_N_KINDS,
 } KnKind;
 
@@ -437,6 +438,25 @@ typedef struct KnConfigMap {
     KnLabels *data;              /* key -> value, sorted */
 } KnConfigMap;
 
+/* core/v1 Event: what a component saw happen to an object (recorder.h
+ * records them).  Its namespace is the object's. */
+typedef struct KnEvent {
+    KnObjectMeta meta;           /* name: "<object>.<hex of its first time in ns>" */
+    KnKind involved_kind;        /* involvedObject */
+    char *involved_name;
+    char *involved_uid;
+    char *field_path;            /* "spec.containers{nginx}", or NULL */
+    gboolean warning;            /* type Warning, else Normal */
+    char *reason;
+    char *message;
+    char *component;             /* source.component (legacy recorder) or reportingController */
+    char *host;                  /* source.host, or NULL */
+    gboolean series_api;         /* recorded through events.k8s.io: eventTime, no count */
+    KnTime first_time;           /* firstTimestamp, or eventTime for series_api */
+    KnTime last_time;            /* lastTimestamp (the series' last for series_api) */
+    guint count;                 /* occurrences (1 for a singleton) */
+} KnEvent;
+
 /*****************************************************************************/
 /* Construction and destruction.  kn_<kind>_new() gives an object with
  * every list allocated and every default set; free with kn_object_free(). */
@@ -463,6 +483,11 @@ KnDaemonSet *kn_daemon_set_new(void);
 KnNode *kn_node_new(void);
 KnNamespace *kn_namespace_new(void);
 KnConfigMap *kn_config_map_new(void);
+KnEvent *kn_event_new(void);
+
+/* A container's imagePullPolicy when the spec gives none (defaults.go):
+ * Always for ":latest" or no tag, IfNotPresent otherwise (a digest too). */
+const char *kn_image_pull_policy(const char *image);
 KnServicePort *kn_service_port_new(void);
 /* A port 'name' of 'protocol' on 'port', to the number 'target_port'. */
 KnServicePort *kn_service_port_named(const char *name, KnProtocol protocol, guint port, guint target_port);

@@ -385,6 +385,7 @@ kn_cluster_new(const KnScenario *scenario, KnSim *sim, GError **error)
     cluster->scenario = scenario;
     cluster->sim = sim;
     cluster->store = kn_store_new(sim);
+    cluster->recorder = kn_recorder_new(cluster->store);
     g_autoptr(GError) local = NULL;
 
     cluster->service_ips = kn_svc_alloc_ip_new(scenario->service_cidr, &local);
@@ -438,6 +439,7 @@ kn_cluster_free(KnCluster *cluster)
 {
     if (cluster == NULL)
         return;
+    kn_recorder_free(cluster->recorder);
     kn_store_free(cluster->store);
     kn_svc_alloc_ip_free(cluster->service_ips);
     kn_svc_alloc_ip_free(cluster->service_ips_secondary);

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include "models/api.h"
+#include "models/recorder.h"
 #include "models/scenario.h"
 #include "models/store.h"
 #include "models/svc-alloc.h"
@@ -18,6 +19,7 @@ typedef struct KnCluster {
     const KnScenario *scenario;  /* borrowed; outlives the cluster */
     KnSim *sim;                  /* borrowed */
     KnStore *store;              /* owned */
+    KnRecorder *recorder;        /* the components' Events; owned */
     char *control_plane;         /* name of the first control-plane node, or NULL */
     KnSvcIpAllocator *service_ips;   /* serviceCIDR; owned */
     KnSvcIpAllocator *service_ips_secondary; /* the other family's, dual-stack only; owned, or NULL */

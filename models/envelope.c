@@ -125,6 +125,7 @@ envelope_build(Envelope *e, const KnEnvelopeSize *size, guint64 seed)
     e->sim = kn_sim_new(seed);
     e->cluster = kn_cluster_new(e->scenario, e->sim, &error);
     g_assert_no_error(error);
+    kn_recorder_set_enabled(e->cluster->recorder, FALSE);    /* what the benches size is the network */
     e->workloads = kn_workloads_new(e->cluster);
     e->slices = kn_endpointslice_sync_new(e->cluster, 0);
     add_workloads(e->cluster, size);

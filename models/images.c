@@ -171,34 +171,36 @@ static const KnImageTool no_tools[] = {
 
 #define AGNHOST "registry.k8s.io/e2e-test-images/agnhost"
 
-/* Later entries win, so the tag-specific ones follow the general ones. */
+/* Later entries win, so the tag-specific ones follow the general ones.
+ * The pulled sizes are what kubelets reported in public transcripts of
+ * their Pulled events (nginx:1.27 twice); the others are not known. */
 static const KnImage builtin_images[] = {
     { "nginx", NULL, "debian:bookworm-slim", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_tools },
+      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_tools, 68857691 },
     { "nginx", "alpine", "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_alpine_tools },
+      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_alpine_tools, 0 },
     { AGNHOST, NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      "2.53", FALSE, netexec_listeners, G_N_ELEMENTS(netexec_listeners), agnhost_tools },
+      "2.53", FALSE, netexec_listeners, G_N_ELEMENTS(netexec_listeners), agnhost_tools, 0 },
     { "nicolaka/netshoot", NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, netshoot_tools },
+      NULL, FALSE, NULL, 0, netshoot_tools, 0 },
     { "busybox", NULL, "busybox:1.37.0-glibc", KN_LIBC_GLIBC, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, busybox_tools },
+      NULL, FALSE, NULL, 0, busybox_tools, 2167089 },
     { "busybox", "musl", "busybox:1.37.0-musl", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, busybox_tools },
+      NULL, FALSE, NULL, 0, busybox_tools, 0 },
     { "curlimages/curl", NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, curl_tools },
+      NULL, FALSE, NULL, 0, curl_tools, 25717508 },
     { "registry.k8s.io/coredns/coredns", NULL, "gcr.io/distroless/static", KN_LIBC_GLIBC, KN_SH_NONE,
-      KN_TOOL_GNU, "1.11.3", TRUE, coredns_listeners, G_N_ELEMENTS(coredns_listeners), no_tools },
+      KN_TOOL_GNU, "1.11.3", TRUE, coredns_listeners, G_N_ELEMENTS(coredns_listeners), no_tools, 0 },
     { "kindest/node", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-      NULL, FALSE, NULL, 0, kind_node_tools },
+      NULL, FALSE, NULL, 0, kind_node_tools, 0 },
     { "knetsim/host", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-      NULL, FALSE, NULL, 0, host_tools },
+      NULL, FALSE, NULL, 0, host_tools, 0 },
 };
 
 /* The entry for images the catalog does not know. */
 static const KnImage generic_image = {
     "*", NULL, "debian:bookworm-slim", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-    NULL, FALSE, NULL, 0, no_tools,
+    NULL, FALSE, NULL, 0, no_tools, 0,
 };
 
 struct KnImageCatalog {

@@ -84,6 +84,8 @@ typedef struct KnImage {
     const KnImageListener *listeners; /* 'n_listeners' default listeners */
     guint n_listeners;
     const KnImageTool *tools;    /* network tools and shells, ended by {NULL} */
+    guint64 pulled_bytes;        /* the "Image size" the runtime reports having pulled it
+                                  * (a recent linux/amd64 digest); 0: unknown */
 } KnImage;
 
 typedef struct KnImageCatalog KnImageCatalog;

@@ -22,12 +22,13 @@
  *   describeDaemonSet, describeNamespace and ConfigMapDescriber;
  * - printLabelsMultiline and printAnnotationsMultiline (sorted keys,
  *   kubectl.kubernetes.io/last-applied-configuration skipped, values longer
- *   than 140 bytes folded), time.RFC1123Z in UTC, DescribeEvents with no
- *   events ("Events:  <none>": knetsim records none yet);
+ *   than 140 bytes folded), time.RFC1123Z in UTC, DescribeEvents (the
+ *   events recorder.h keeps about the object);
  * - pkg/cmd/describe: the second and later objects are written after
  *   "\n\n", and a kind without a describer fails with "no description has
  *   been implemented for GROUP/VERSION, Kind=KIND" (every kind knetsim
- *   keeps has one).
+ *   keeps has one but Event, which kubectl's generic describer prints
+ *   field by field: not modelled, so it gets that message).
  *
  * What knetsim does not model is printed as kubectl prints it when the API
  * leaves it out, as -o yaml (kubectl-print.c) shows the object:
@@ -253,11 +254,36 @@ annotations_multiline(GString *w, const char *title, const KnLabels *annotations
         g_string_append(w, "<none>\n");
 }
 
-/* DescribeEvents with an empty list: knetsim records no events. */
+/* DescribeEvents: the object's events (recorder.h), oldest first; a
+ * repeat's Age is its last time's, with the count and its first time's. */
 static void
-events_none(GString *w)
+describe_events(GString *w, KnStore *store, KnKind kind, const KnObjectMeta *meta, KnTime now)
 {
-    wr(w, 0, "Events:\t<none>\n");
+    g_autoptr(GPtrArray) events = store != NULL ? kn_recorder_events_about(store, kind, meta) : g_ptr_array_new();
+
+    if (events->len == 0) {
+        wr(w, 0, "Events:\t<none>\n");
+        return;
+    }
+    wr(w, 0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+    wr(w, 1, "----\t------\t----\t----\t-------\n");
+    for (guint i = 0; i < events->len; i++) {
+        const KnEvent *e = events->pdata[i];
+        /* eventTime keeps microseconds, first- and lastTimestamp seconds. */
+        KnTime first = e->series_api ? e->first_time / KN_USEC * KN_USEC : e->first_time / KN_SEC * KN_SEC;
+        g_autofree char *since = kn_kubectl_print_human_duration((gint64) now - (gint64) first);
+        g_autofree char *interval = NULL;
+        g_autofree char *message = g_strstrip(g_strdup(e->message));
+
+        if (!e->series_api && e->count > 1) {
+            g_autofree char *last = kn_kubectl_print_human_duration((gint64) now
+                                                                    - (gint64) (e->last_time / KN_SEC * KN_SEC));
+
+            interval = g_strdup_printf("%s (x%u over %s)", last, e->count, since);
+        }
+        wr(w, 1, "%s\t%s\t%s\t%s\t%s\n", e->warning ? "Warning" : "Normal", e->reason,
+           interval != NULL ? interval : since, e->component, message);
+    }
 }
 
 static const char *
@@ -460,7 +486,6 @@ describe_service(GString *w, const KnService *svc, KnStore *store)
     }
     if (spec->traffic_distribution != NULL && spec->traffic_distribution[0] != '\0')
         wr(w, 0, "Traffic Distribution:\t%s\n", spec->traffic_distribution);
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -505,7 +530,6 @@ describe_endpoint_slice(GString *w, const KnEndpointSlice *eps)
             wr(w, 2, "Zone:\t%s\n", ep->zone != NULL ? ep->zone : "<unset>");
         }
     }
-    events_none(w);
 }
 
 static char *
@@ -548,7 +572,6 @@ describe_endpoints(GString *w, const KnEndpoints *ep)
         }
         wr(w, 0, "\n");
     }
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -871,7 +894,6 @@ describe_pod(GString *w, const KnPod *pod, KnTime now)
     wr(w, 0, "QoS Class:\t%s\n", kn_kubectl_print_qos_class(&pod->spec));
     labels_multiline(w, "Node-Selectors", pod->spec.node_selector);
     tolerations_multiline(w, "Tolerations", &pod->spec, TRUE);
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -954,7 +976,6 @@ describe_deployment(GString *w, const KnDeployment *d, KnStore *store)
             wr(w, 0, "NewReplicaSet:\t%s\n", new_text);
         }
     }
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -998,7 +1019,6 @@ describe_replica_set(GString *w, const KnReplicaSet *rs, KnStore *store)
     wr(w, 0, "Pods Status:\t");
     wr(w, 0, "%s\n", status);
     describe_pod_template(w, &rs->template);
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -1025,7 +1045,6 @@ describe_stateful_set(GString *w, const KnStatefulSet *set, KnStore *store)
     describe_pod_template(w, &set->template);
     /* describeVolumeClaimTemplates: knetsim has no volumes. */
     wr(w, 0, "Volume Claims:\t<none>\n");
-    events_none(w);
 }
 
 static void
@@ -1050,7 +1069,6 @@ describe_daemon_set(GString *w, const KnDaemonSet *set, KnStore *store)
     wr(w, 0, "Number of Nodes Misscheduled: %u\n", 0);
     wr(w, 0, "Pods Status:\t%s\n", status);
     describe_pod_template(w, &set->template);
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -1089,7 +1107,6 @@ describe_config_map(GString *w, const KnConfigMap *cm)
     /* knetsim keeps no binaryData. */
     wr(w, 0, "\nBinaryData\n====\n");
     wr(w, 0, "\n");
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -1199,7 +1216,6 @@ describe_node(GString *w, const KnNode *node, KnTime now)
         wr(w, 0, "PodCIDR:\t%s\n", node->pod_cidr);
         wr(w, 0, "PodCIDRs:\t%s\n", node->pod_cidr);
     }
-    events_none(w);
 }
 
 /*****************************************************************************/
@@ -1277,6 +1293,8 @@ kn_kubectl_describe(KnKind kind, const GPtrArray *objects, KnStore *store, KnTim
         default:
             g_assert_not_reached();
         }
+        if (kind != KN_KIND_NAMESPACE)   /* describeNamespace lists none */
+            describe_events(text, store, kind, kn_object_meta((gpointer) object), now);
         if (i > 0)
             g_string_append(out, "\n\n");
         tabwrite(out, text->str);

@@ -382,20 +382,6 @@ doc_object(KnKind kind, const KnObjectMeta *meta, KnStore *store)
     return doc;
 }
 
-/* imagePullPolicy defaults to Always for :latest or no tag (defaults.go). */
-static const char *
-pull_policy(const char *image)
-{
-    const char *slash = image != NULL ? strrchr(image, '/') : NULL;
-    const char *last = slash != NULL ? slash + 1 : image;
-
-    if (image == NULL || strchr(last, '@') != NULL)
-        return "IfNotPresent";
-    if (strchr(last, ':') == NULL || g_str_has_suffix(last, ":latest"))
-        return "Always";
-    return "IfNotPresent";
-}
-
 static Doc *
 doc_probe(const KnProbe *probe)
 {
@@ -700,7 +686,7 @@ doc_container(const KnContainer *c, const char *api_access)
     if (c->command->len > 0)
         doc_set(d, "command", doc_strings(c->command));
     doc_set_str(d, "image", c->image);
-    doc_set_str(d, "imagePullPolicy", pull_policy(c->image));
+    doc_set_str(d, "imagePullPolicy", kn_image_pull_policy(c->image));
     doc_set_str(d, "name", c->name);
     if (c->ports->len > 0) {
         Doc *ports = doc_set_list(d, "ports");
@@ -1363,6 +1349,57 @@ doc_config_map(const KnConfigMap *cm, KnStore *store)
     return doc;
 }
 
+/* A legacy recorder's Event, or a series' singleton as core/v1 shows one
+ * from events.k8s.io (eventTime, the reporting fields, no source). */
+static Doc *
+doc_event(const KnEvent *e, KnStore *store)
+{
+    Doc *doc = doc_object(KN_KIND_EVENT, &e->meta, store);
+    Doc *involved = doc_set_map(doc, "involvedObject");
+    const KnObjectMeta *object = store != NULL ? kn_store_lookup(store, e->involved_kind, e->meta.namespace,
+                                                                 e->involved_name) : NULL;
+
+    if (e->series_api) {
+        g_autofree char *stamp = kn_kubectl_print_timestamp(e->first_time);
+        g_autofree char *micro = g_strdup_printf("%.*s.%06" G_GINT64_FORMAT "Z", (int) strlen(stamp) - 1, stamp,
+                                                 (gint64) (e->first_time % KN_SEC / KN_USEC));
+
+        doc_set_str(doc, "action", "Binding");
+        doc_set_str(doc, "eventTime", micro);
+        doc_set(doc, "firstTimestamp", doc_new(DOC_NULL));
+        doc_set(doc, "lastTimestamp", doc_new(DOC_NULL));
+        doc_set_str(doc, "reportingComponent", e->component);
+        doc_set_str(doc, "reportingInstance", e->host);
+        doc_set_map(doc, "source");
+    } else {
+        doc_set_int(doc, "count", e->count);
+        doc_set(doc, "eventTime", doc_new(DOC_NULL));
+        doc_set_timestamp(doc, "firstTimestamp", e->first_time);
+        doc_set_timestamp(doc, "lastTimestamp", e->last_time);
+        doc_set_str(doc, "reportingComponent", e->component);
+        doc_set_str(doc, "reportingInstance", e->host != NULL ? e->host : "");
+        Doc *source = doc_set_map(doc, "source");
+
+        doc_set_str(source, "component", e->component);
+        doc_set_str(source, "host", e->host);
+    }
+    doc_set_str(involved, "apiVersion", kn_kind_api_version(e->involved_kind));
+    doc_set_str(involved, "fieldPath", e->field_path);
+    doc_set_str(involved, "kind", kn_kind_name(e->involved_kind));
+    doc_set_str(involved, "name", e->involved_name);
+    doc_set_str(involved, "namespace", e->involved_kind == KN_KIND_NODE ? NULL : e->meta.namespace);
+    if (object != NULL && g_strcmp0(object->uid, e->involved_uid) == 0) {
+        g_autofree char *version = g_strdup_printf("%" G_GUINT64_FORMAT, object->resource_version);
+
+        doc_set_str(involved, "resourceVersion", version);
+    }
+    doc_set_str(involved, "uid", e->involved_uid);
+    doc_set_str(doc, "message", e->message);
+    doc_set_str(doc, "reason", e->reason);
+    doc_set_str(doc, "type", e->warning ? "Warning" : "Normal");
+    return doc;
+}
+
 static Doc *
 doc_any(KnKind kind, gconstpointer object, KnStore *store)
 {
@@ -1389,6 +1426,8 @@ doc_any(KnKind kind, gconstpointer object, KnStore *store)
         return doc_namespace(object, store);
     case KN_KIND_CONFIG_MAP:
         return doc_config_map(object, store);
+    case KN_KIND_EVENT:
+        return doc_event(object, store);
     case KN_N_KINDS:
         break;
     }
@@ -2910,6 +2949,38 @@ row_config_map(GPtrArray *row, const KnConfigMap *cm, KnTime now)
     cell_take(row, age(&cm->meta, now));
 }
 
+/* printEvent: LAST SEEN is the last time, or the first (an eventTime)
+ * when there is none; OBJECT the kind in lower case and the name. */
+static const char *const event_columns[] = { "LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", NULL };
+static const char *const event_wide_columns[] = {
+    "LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME", NULL,
+};
+
+static void
+row_event(GPtrArray *row, const KnEvent *e, gboolean wide, KnTime now)
+{
+    KnTime first = e->series_api ? e->first_time / KN_USEC * KN_USEC : e->first_time / KN_SEC * KN_SEC;
+    KnTime last = e->series_api ? first : e->last_time / KN_SEC * KN_SEC;
+    g_autofree char *kind = g_ascii_strdown(kn_kind_name(e->involved_kind), -1);
+    g_autofree char *message = g_strstrip(g_strdup(e->message));
+
+    cell_take(row, kn_kubectl_print_human_duration((gint64) now - (gint64) last));
+    cell(row, e->warning ? "Warning" : "Normal");
+    cell(row, e->reason);
+    cell_take(row, g_strdup_printf("%s/%s", kind, e->involved_name));
+    if (wide) {
+        cell(row, e->field_path != NULL ? e->field_path : "");
+        cell_take(row, e->host != NULL && e->host[0] != '\0' ? g_strdup_printf("%s, %s", e->component, e->host)
+                                                              : g_strdup(e->component));
+    }
+    cell(row, message);
+    if (wide) {
+        cell_take(row, kn_kubectl_print_human_duration((gint64) now - (gint64) first));
+        cell_uint(row, e->count);
+        cell(row, e->meta.name);
+    }
+}
+
 /*****************************************************************************/
 /* The table printer and tabwriter (minwidth 6, padding 3, ' '). */
 
@@ -2957,6 +3028,9 @@ row_for(KnKind kind, GPtrArray *row, gconstpointer object, gboolean wide, KnTime
     case KN_KIND_CONFIG_MAP:
         row_config_map(row, object, now);
         break;
+    case KN_KIND_EVENT:
+        row_event(row, object, wide, now);
+        break;
     case KN_N_KINDS:
         g_return_if_reached();
     }
@@ -2980,8 +3054,13 @@ header_for(KnKind kind, GPtrArray *header, gboolean wide)
         [KN_KIND_ENDPOINT_SLICE] = { endpoint_slice_columns, NULL },
         [KN_KIND_ENDPOINTS] = { endpoints_columns, NULL },
         [KN_KIND_CONFIG_MAP] = { config_map_columns, NULL },
+        [KN_KIND_EVENT] = { event_columns, NULL },
     };
 
+    if (kind == KN_KIND_EVENT && wide) {   /* its wide columns go between the others */
+        add_columns(header, event_wide_columns);
+        return;
+    }
     add_columns(header, tables[kind].columns);
     if (wide)
         add_columns(header, tables[kind].wide);
@@ -3040,6 +3119,7 @@ name_prefix(KnKind kind)
         [KN_KIND_ENDPOINT_SLICE] = "endpointslice.discovery.k8s.io",
         [KN_KIND_ENDPOINTS] = "endpoints",
         [KN_KIND_CONFIG_MAP] = "configmap",
+        [KN_KIND_EVENT] = "event",
     };
 
     return prefixes[kind];

@@ -393,6 +393,7 @@ static const struct {
     { "nodes node no", KN_KIND_NODE },
     { "namespaces namespace ns", KN_KIND_NAMESPACE },
     { "configmaps configmap cm", KN_KIND_CONFIG_MAP },
+    { "events event ev", KN_KIND_EVENT },
 };
 
 static gboolean
@@ -418,7 +419,7 @@ singular(KnKind kind)
         [KN_KIND_DEPLOYMENT] = "deployment.apps", [KN_KIND_REPLICA_SET] = "replicaset.apps",
         [KN_KIND_STATEFUL_SET] = "statefulset.apps", [KN_KIND_DAEMON_SET] = "daemonset.apps",
         [KN_KIND_SERVICE] = "service", [KN_KIND_ENDPOINT_SLICE] = "endpointslice.discovery.k8s.io",
-        [KN_KIND_ENDPOINTS] = "endpoints", [KN_KIND_CONFIG_MAP] = "configmap",
+        [KN_KIND_ENDPOINTS] = "endpoints", [KN_KIND_CONFIG_MAP] = "configmap", [KN_KIND_EVENT] = "event",
     };
 
     return names[kind];
@@ -2734,6 +2735,7 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
     g_autoptr(GError) error = NULL;
     g_auto(GStrv) words = kn_kubectl_split(command_line, &error);
 
+    kn_recorder_catch_up(kubectl->cluster->recorder);    /* a failing probe's events so far */
     run->kubectl = kubectl;
     run->stdin_text = stdin_text;
     run->result.out = g_string_new(NULL);

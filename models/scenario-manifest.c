@@ -1523,6 +1523,7 @@ static const struct {
     [KN_KIND_ENDPOINT_SLICE] = { endpoint_slice_new, endpoint_slice_fields },
     [KN_KIND_ENDPOINTS] = { (gpointer (*)(void)) kn_endpoints_new, endpoints_fields },
     [KN_KIND_CONFIG_MAP] = { (gpointer (*)(void)) kn_config_map_new, config_map_fields },
+    [KN_KIND_EVENT] = { NULL, NULL },
 };
 
 /*****************************************************************************/

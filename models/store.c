@@ -46,6 +46,7 @@ static const char *const resource_names[KN_N_KINDS] = {
     [KN_KIND_ENDPOINT_SLICE] = "endpointslices.discovery.k8s.io",
     [KN_KIND_ENDPOINTS] = "endpoints",
     [KN_KIND_CONFIG_MAP] = "configmaps",
+    [KN_KIND_EVENT] = "events",
 };
 
 const char *
@@ -202,12 +203,14 @@ kn_store_random_suffix(KnStore *store, guint length)
 
 /* A version 4 UUID from the "uid" stream, in its canonical text form
  * (8-4-4-4-12 lower-case hex digits), written without printf: every object
- * created gets one. */
+ * created gets one.  Events draw theirs from a stream of their own, so that
+ * recording one leaves the other objects' uids (and what derives from them,
+ * such as veth names) as they were. */
 static char *
-random_uid(KnStore *store)
+random_uid(KnStore *store, KnKind kind)
 {
     static const char hex[] = "0123456789abcdef";
-    KnRng *rng = kn_sim_rng(store->sim, "uid");
+    KnRng *rng = kn_sim_rng(store->sim, kind == KN_KIND_EVENT ? "uid/events" : "uid");
     guint64 hi = kn_rng_next(rng), lo = kn_rng_next(rng);
     char *out = g_malloc(37);
     guint at = 0;
@@ -266,7 +269,7 @@ kn_store_add(KnStore *store, KnKind kind, gpointer object, GError **error)
         return FALSE;
     }
     if (meta->uid == NULL)
-        meta->uid = random_uid(store);
+        meta->uid = random_uid(store, kind);
     meta->creation_time = kn_sim_now(store->sim);
     meta->resource_version = ++store->revision;
     meta->generation = 1;

@@ -38,15 +38,24 @@
  * path's prober, kn_workloads_set_prober()): a probe that fails leaves the
  * pod Running but not Ready, so it is no endpoint.
  *
+ * The scheduler and the kubelet record what they do as Events
+ * (recorder.h): Scheduled; for each container in turn Pulling and Pulled
+ * (or "already present", for an image the node has under IfNotPresent);
+ * Created and Started; Unhealthy for each failed probe; Killing as the
+ * pod is deleted.
+ *
  * Simplified: fixed latencies (below) stand in for watch delays, image
  * pulls and start-up; applications answer the same way every time, so the
  * first probe decides for good (the kubelet would probe every
- * periodSeconds and get the same answer); no Recreate strategy. */
+ * periodSeconds and get the same answer: a failing probe's later failures
+ * are the recorder's recurring Unhealthy event); no Recreate strategy. */
 
 #include <config.h>
 #include "models/workload.h"
 
+#include <stdarg.h>
 #include <string.h>
+#include "models/images.h"
 #include "models/workqueue.h"
 
 #define CONTROLLER_DELAY (10 * KN_MSEC)  /* watch event to reconcile */
@@ -82,6 +91,7 @@ typedef struct {
     KnWorkloads *workloads;
     char *namespace;
     char *name;
+    guint container;             /* the kubelet's start: the container it is at */
 } Work;
 
 static void
@@ -100,11 +110,13 @@ work_new(KnWorkloads *workloads, const KnObjectMeta *meta)
     work->workloads = workloads;
     work->namespace = g_strdup(meta->namespace);
     work->name = g_strdup(meta->name);
+    work->container = 0;
     return work;
 }
 
 static void on_schedule(KnSim *sim, gpointer data);
 static void on_sandbox(KnSim *sim, gpointer data);
+static void on_pulled(KnSim *sim, gpointer data);
 static void on_started(KnSim *sim, gpointer data);
 static void on_probe(KnSim *sim, gpointer data);
 static gboolean probes_pass(KnWorkloads *workloads, const KnPod *pod);
@@ -112,6 +124,7 @@ static void on_stopped(KnSim *sim, gpointer data);
 
 static const KnEventClass schedule_class = { "schedule", on_schedule, (GDestroyNotify) work_free };
 static const KnEventClass sandbox_class = { "pod-sandbox", on_sandbox, (GDestroyNotify) work_free };
+static const KnEventClass pulled_class = { "image-pulled", on_pulled, (GDestroyNotify) work_free };
 static const KnEventClass started_class = { "pod-started", on_started, (GDestroyNotify) work_free };
 static const KnEventClass probe_class = { "readiness-probe", on_probe, (GDestroyNotify) work_free };
 static const KnEventClass stopped_class = { "pod-stopped", on_stopped, (GDestroyNotify) work_free };
@@ -815,6 +828,10 @@ on_schedule(KnSim *sim, gpointer data)
         pod->host_ip = g_strdup(node->internal_ip);
         count_bound(workloads, pod, +1);
         kn_store_update(store, KN_KIND_POD, pod, FALSE);
+        kn_recorder_event_series(workloads->cluster->recorder, KN_KIND_POD, &pod->meta, FALSE, "Scheduled",
+                                 "default-scheduler", workloads->cluster->control_plane,
+                                 "Successfully assigned %s/%s to %s", pod->meta.namespace, pod->meta.name,
+                                 node->meta.name);
         kn_sim_schedule_in(sim, SANDBOX_DELAY, &sandbox_class, work);
         return;
     }
@@ -903,6 +920,98 @@ release_ip(KnWorkloads *workloads, const KnPod *pod)
         ipam->used[host / 8] &= (guint8) ~(1u << (host % 8));
 }
 
+/* The kubelet's events about container 'c' of 'pod' (legacy recorder,
+ * on the container's field path). */
+static void G_GNUC_PRINTF(6, 7)
+kubelet_event(KnWorkloads *workloads, const KnPod *pod, const KnContainer *c, gboolean warning,
+              const char *reason, const char *format, ...)
+{
+    g_autofree char *field_path = g_strdup_printf("spec.containers{%s}", c->name);
+    g_autofree char *message = NULL;
+    va_list args;
+
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    kn_recorder_event(workloads->cluster->recorder, KN_KIND_POD, &pod->meta, field_path, warning, reason,
+                      "kubelet", pod->spec.node_name, "%s", message);
+}
+
+/* Go's time.Duration.String() of 'd' truncated to milliseconds, as the
+ * kubelet's Pulled event prints a pull's time: "0s", "300ms", "1.5s". */
+static char *
+go_duration_ms(KnTime d)
+{
+    gint64 ms = (gint64) (d / KN_MSEC);
+    GString *out;
+
+    if (ms < 1000)
+        return ms == 0 ? g_strdup("0s") : g_strdup_printf("%" G_GINT64_FORMAT "ms", ms);
+    out = g_string_new(NULL);
+    if (ms >= 3600000)
+        g_string_append_printf(out, "%" G_GINT64_FORMAT "h", ms / 3600000);
+    if (ms >= 60000)
+        g_string_append_printf(out, "%" G_GINT64_FORMAT "m", ms / 60000 % 60);
+    g_string_append_printf(out, "%" G_GINT64_FORMAT, ms / 1000 % 60);
+    if (ms % 1000 != 0) {
+        char frac[8];
+        gsize n = (gsize) g_snprintf(frac, sizeof frac, ".%03" G_GINT64_FORMAT, ms % 1000);
+
+        while (frac[n - 1] == '0')       /* Go drops trailing zeros: "1.5s" */
+            frac[--n] = '\0';
+        g_string_append(out, frac);
+    }
+    g_string_append_c(out, 's');
+    return g_string_free(out, FALSE);
+}
+
+/* The Pulled event of an image pulled in 'took'. */
+static void
+pulled_event(KnWorkloads *workloads, const KnPod *pod, const KnContainer *c, KnTime took)
+{
+    const KnImage *image = kn_images_lookup(kn_images_builtin(), c->image);
+    g_autofree char *duration = go_duration_ms(took);
+
+    if (image != NULL && image->pulled_bytes > 0)
+        kubelet_event(workloads, pod, c, FALSE, "Pulled",
+                      "Successfully pulled image \"%s\" in %s (%s including waiting). Image size: %"
+                      G_GUINT64_FORMAT " bytes.", c->image, duration, duration, image->pulled_bytes);
+    else
+        kubelet_event(workloads, pod, c, FALSE, "Pulled", "Successfully pulled image \"%s\" in %s (%s including "
+                      "waiting)", c->image, duration, duration);
+}
+
+/* The kubelet gets the image of each container in turn from 'work''s
+ * on: one the node has, under IfNotPresent, is "already present"; a new one
+ * takes PULL_DELAY; one it has under Always is asked of the registry again,
+ * which knetsim counts as no time.  Then the containers start. */
+static void
+pull_images(KnSim *sim, Work *work, KnPod *pod)
+{
+    KnWorkloads *workloads = work->workloads;
+
+    for (; work->container < pod->spec.containers->len; work->container++) {
+        const KnContainer *c = pod->spec.containers->pdata[work->container];
+        g_autofree char *key = g_strconcat(pod->spec.node_name, " ", c->image, NULL);
+        gboolean present = g_hash_table_contains(workloads->pulled, key);
+
+        if (present && strcmp(kn_image_pull_policy(c->image), "IfNotPresent") == 0) {
+            kubelet_event(workloads, pod, c, FALSE, "Pulled", "Container image \"%s\" already present on machine",
+                          c->image);
+            continue;
+        }
+        kubelet_event(workloads, pod, c, FALSE, "Pulling", "Pulling image \"%s\"", c->image);
+        if (present) {
+            pulled_event(workloads, pod, c, 0);
+            continue;
+        }
+        g_hash_table_add(workloads->pulled, g_steal_pointer(&key));
+        kn_sim_schedule_in(sim, PULL_DELAY, &pulled_class, work);
+        return;
+    }
+    kn_sim_schedule_in(sim, START_DELAY, &started_class, work);
+}
+
 static void
 on_sandbox(KnSim *sim, gpointer data)
 {
@@ -910,7 +1019,6 @@ on_sandbox(KnSim *sim, gpointer data)
     KnWorkloads *workloads = work->workloads;
     KnPod *pod = work_lookup(work);
     KnNode *node;
-    KnTime delay = START_DELAY;
 
     if (pod == NULL || pod->meta.deleting || kubelet_stopped(workloads, pod)
         || (node = kn_store_lookup(workloads->cluster->store, KN_KIND_NODE, NULL, pod->spec.node_name)) == NULL) {
@@ -920,15 +1028,24 @@ on_sandbox(KnSim *sim, gpointer data)
     if (pod->host_ip == NULL)            /* bound at creation, not by the scheduler */
         pod->host_ip = g_strdup(node->internal_ip);
     pod->pod_ip = pod->spec.host_network ? g_strdup(node->internal_ip) : allocate_ip(workloads, node);
-    for (guint i = 0; i < pod->spec.containers->len; i++) {
-        const KnContainer *c = pod->spec.containers->pdata[i];
-        g_autofree char *key = g_strconcat(node->meta.name, " ", c->image, NULL);
-
-        if (g_hash_table_add(workloads->pulled, g_steal_pointer(&key)))
-            delay += PULL_DELAY;
-    }
     kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
-    kn_sim_schedule_in(sim, delay, &started_class, work);
+    work->container = 0;
+    pull_images(sim, work, pod);
+}
+
+static void
+on_pulled(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnPod *pod = work_lookup(work);
+
+    if (pod == NULL || pod->meta.deleting || kubelet_stopped(work->workloads, pod)) {
+        work_free(work);
+        return;
+    }
+    pulled_event(work->workloads, pod, pod->spec.containers->pdata[work->container], PULL_DELAY);
+    work->container++;
+    pull_images(sim, work, pod);
 }
 
 /* The longest initialDelaySeconds among the pod's readiness probes, or -1
@@ -967,6 +1084,12 @@ on_started(KnSim *sim, gpointer data)
         work_free(work);
         return;
     }
+    for (guint i = 0; i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        kubelet_event(work->workloads, pod, c, FALSE, "Created", "Created container %s", c->name);
+        kubelet_event(work->workloads, pod, c, FALSE, "Started", "Started container %s", c->name);
+    }
     pod->phase = KN_POD_RUNNING;
     pod->started = TRUE;
     pod->start_time = kn_sim_now(sim);
@@ -1001,22 +1124,29 @@ kn_workloads_set_prober(KnWorkloads *workloads, KnWorkloadsProber prober, gpoint
     workloads->prober_data = user_data;
 }
 
-/* Whether every readiness probe of 'pod' succeeds. */
+/* Whether every readiness probe of 'pod' succeeds.  A failing one fails
+ * the same way every periodSeconds from now on, each time an Unhealthy
+ * event (prober.go: "%s probe failed: %s"), until the pod goes or its
+ * kubelet stops. */
 static gboolean
 probes_pass(KnWorkloads *workloads, const KnPod *pod)
 {
+    gboolean pass = TRUE;
+
     for (guint i = 0; workloads->prober != NULL && i < pod->spec.containers->len; i++) {
         const KnContainer *c = pod->spec.containers->pdata[i];
         g_autofree char *message = NULL;
+        g_autofree char *field_path = NULL;
 
-        if (c->readiness.kind != KN_PROBE_NONE
-            && !workloads->prober(pod, c, &message, workloads->prober_data)) {
-            g_debug("pod %s/%s: Readiness probe failed: %s", pod->meta.namespace, pod->meta.name,
-                    message != NULL ? message : "");
-            return FALSE;
-        }
+        if (c->readiness.kind == KN_PROBE_NONE || workloads->prober(pod, c, &message, workloads->prober_data))
+            continue;
+        field_path = g_strdup_printf("spec.containers{%s}", c->name);
+        kn_recorder_event_every(workloads->cluster->recorder, (KnTime) MAX(c->readiness.period_s, 1) * KN_SEC,
+                                KN_KIND_POD, &pod->meta, field_path, TRUE, "Unhealthy", "kubelet",
+                                pod->spec.node_name, "Readiness probe failed: %s", message != NULL ? message : "");
+        pass = FALSE;
     }
-    return TRUE;
+    return pass;
 }
 
 static void
@@ -1062,6 +1192,12 @@ kn_workloads_delete_pod(KnWorkloads *workloads, KnPod *pod)
     pod->meta.deletion_time = kn_sim_now(sim) + grace;
     pod->ready = FALSE;
     kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+    kn_recorder_stop(workloads->cluster->recorder, pod->meta.uid);    /* no more probes */
+    for (guint i = 0; pod->started && !kubelet_stopped(workloads, pod) && i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        kubelet_event(workloads, pod, c, FALSE, "Killing", "Stopping container %s", c->name);
+    }
     kn_sim_schedule_in(sim, pod->started && !ignores_sigterm(pod) ? MIN(STOP_DELAY, grace) : grace,
                        &stopped_class, work_new(workloads, &pod->meta));
 }
@@ -1071,6 +1207,16 @@ kn_workloads_stop_kubelet(KnWorkloads *workloads, const char *node)
 {
     g_return_if_fail(workloads != NULL && node != NULL);
     g_hash_table_add(workloads->stopped, g_strdup(node));
+
+    /* Its probes stop with it. */
+    g_autoptr(GPtrArray) pods = kn_store_list(workloads->cluster->store, KN_KIND_POD, NULL);
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+
+        if (g_strcmp0(pod->spec.node_name, node) == 0)
+            kn_recorder_stop(workloads->cluster->recorder, pod->meta.uid);
+    }
 }
 
 gboolean

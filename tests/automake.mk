@@ -2,6 +2,7 @@
 UNIT_TESTS = \
 	tests/test_api \
 	tests/test_store \
+	tests/test_recorder \
 	tests/test_queue \
 	tests/test_sim \
 	tests/test_rng \
@@ -48,6 +49,7 @@ LDADD = viz/libviz.a models/libmodels.a sim/libsim.a \
 tests_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_api_CFLAGS = $(tests_cflags)
 tests_test_store_CFLAGS = $(tests_cflags)
+tests_test_recorder_CFLAGS = $(tests_cflags)
 tests_test_queue_CFLAGS = $(tests_cflags)
 tests_test_sim_CFLAGS = $(tests_cflags)
 tests_test_rng_CFLAGS = $(tests_cflags)

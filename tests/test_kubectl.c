@@ -461,9 +461,9 @@ test_kubectl_describe_name_prefix(void **state)
     assert_int_equal(kubectl(f, "describe pod web"), 0);
     assert_string_equal(f->err, "");
     assert_true(g_str_has_prefix(f->out, "Name:             web-"));
-    assert_non_null(strstr(f->out, "Events:                      <none>\n\nName:             web-"));
-    assert_null(strstr(f->out, "<none>\n\n\nName:"));
-    assert_true(g_str_has_suffix(f->out, "Events:                      <none>\n\n"));
+    assert_non_null(strstr(f->out, "Started container nginx\n\nName:             web-"));
+    assert_null(strstr(f->out, "nginx\n\n\nName:"));
+    assert_true(g_str_has_suffix(f->out, "Started container nginx\n\n"));
 
     assert_int_equal(kubectl(f, "describe deployment we"), 0);
     assert_true(g_str_has_prefix(f->out, "Name:                   web\n"));

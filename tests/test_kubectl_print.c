@@ -894,6 +894,60 @@ test_kubectl_print_endpoint_slices(void **state)
     check_jsonpath(o, "{range .items[*]}{.metadata.generation} {end}", FALSE, "1 3 1 1 ");
 }
 
+/* printEvent: LAST SEEN from lastTimestamp (whole seconds), or from a
+ * series singleton's eventTime; OBJECT the kind in lower case; -o wide
+ * adds the container, the source, the first time, the count and the name. */
+static void
+test_kubectl_print_events(void **state)
+{
+    (void) state;
+    g_autoptr(Objects) o = objects_new(KN_KIND_EVENT);
+    KnEvent *scheduled = kn_event_new(), *unhealthy = kn_event_new();
+
+    meta_init(&scheduled->meta, "default", "web.1886725126bf9d40", 0);
+    scheduled->involved_kind = KN_KIND_POD;
+    scheduled->involved_name = g_strdup("web");
+    scheduled->reason = g_strdup("Scheduled");
+    scheduled->message = g_strdup("Successfully assigned default/web to kind-worker");
+    scheduled->component = g_strdup("default-scheduler");
+    scheduled->host = g_strdup("default-scheduler-kind-control-plane");
+    scheduled->series_api = TRUE;
+    scheduled->first_time = scheduled->last_time = 5 * S + 5 * KN_MSEC;
+    scheduled->count = 1;
+    meta_init(&unhealthy->meta, "default", "web.188672529a3b8a40", 0);
+    unhealthy->involved_kind = KN_KIND_POD;
+    unhealthy->involved_name = g_strdup("web");
+    unhealthy->field_path = g_strdup("spec.containers{nginx}");
+    unhealthy->warning = TRUE;
+    unhealthy->reason = g_strdup("Unhealthy");
+    unhealthy->message = g_strdup("Readiness probe failed: HTTP probe failed with statuscode: 404");
+    unhealthy->component = g_strdup("kubelet");
+    unhealthy->host = g_strdup("kind-worker");
+    unhealthy->first_time = 7 * S + 500 * KN_MSEC;
+    unhealthy->last_time = 37 * S + 500 * KN_MSEC;
+    unhealthy->count = 7;
+    g_ptr_array_add(o->objects, scheduled);
+    g_ptr_array_add(o->objects, unhealthy);
+
+    g_autofree char *got = run_simple(o, KN_KUBECTL_OUTPUT_TABLE, 60 * S);
+    g_autofree char *wide = run_simple(o, KN_KUBECTL_OUTPUT_WIDE, 60 * S);
+
+    assert_string_equal(got,
+        "LAST SEEN   TYPE      REASON      OBJECT    MESSAGE\n"
+        "54s         Normal    Scheduled   pod/web   Successfully assigned default/web to kind-worker\n"
+        "23s         Warning   Unhealthy   pod/web   Readiness probe failed: HTTP probe failed with statuscode: 404\n");
+    assert_string_equal(wide,
+        "LAST SEEN   TYPE      REASON      OBJECT    SUBOBJECT                SOURCE                         "
+        "                           MESSAGE                                                          FIRST SE"
+        "EN   COUNT   NAME\n"
+        "54s         Normal    Scheduled   pod/web                            default-scheduler, default-sche"
+        "duler-kind-control-plane   Successfully assigned default/web to kind-worker                 54s     "
+        "     1       web.1886725126bf9d40\n"
+        "23s         Warning   Unhealthy   pod/web   spec.containers{nginx}   kubelet, kind-worker           "
+        "                           Readiness probe failed: HTTP probe failed with statuscode: 404   53s     "
+        "     7       web.188672529a3b8a40\n");
+}
+
 /* formatEndpoints: ip:port per ready address and port, then + N more...;
  * <none> without subsets. */
 static void
@@ -995,6 +1049,7 @@ main(void)
         cmocka_unit_test(test_kubectl_print_other_workloads),
         cmocka_unit_test(test_kubectl_print_nodes_with_roles),
         cmocka_unit_test(test_kubectl_print_endpoint_slices),
+        cmocka_unit_test(test_kubectl_print_events),
         cmocka_unit_test(test_kubectl_print_endpoints),
         cmocka_unit_test(test_kubectl_print_namespaces_and_config_maps),
         cmocka_unit_test(test_kubectl_print_does_not_change_objects),
