@@ -38,11 +38,13 @@
  * path's prober, kn_workloads_set_prober()): a probe that fails leaves the
  * pod Running but not Ready, so it is no endpoint.
  *
- * The scheduler and the kubelet record what they do as Events
- * (recorder.h): Scheduled; for each container in turn Pulling and Pulled
- * (or "already present", for an image the node has under IfNotPresent);
- * Created and Started; Unhealthy for each failed probe; Killing as the
- * pod is deleted.
+ * The controllers, the scheduler and the kubelet record what they do as
+ * Events (recorder.h): ScalingReplicaSet on the Deployment for each scale
+ * of one of its sets; SuccessfulCreate and SuccessfulDelete on the
+ * ReplicaSet for each pod; Scheduled; for each container in turn Pulling
+ * and Pulled (or "already present", for an image the node has under
+ * IfNotPresent); Created and Started; Unhealthy for each failed probe;
+ * Killing as the pod is deleted.
  *
  * Simplified: fixed latencies (below) stand in for watch delays, image
  * pulls and start-up; applications answer the same way every time, so the
@@ -309,12 +311,20 @@ reconcile_replica_set(KnWorkloads *workloads, KnReplicaSet *rs)
             set_owner(&pod->meta, KN_KIND_REPLICA_SET, &rs->meta);
             kn_pod_spec_clear(&pod->spec);
             kn_pod_spec_copy(&pod->spec, &rs->template.spec);
-            kn_store_add(store, KN_KIND_POD, pod, NULL);
+            if (kn_store_add(store, KN_KIND_POD, pod, NULL))
+                kn_recorder_event(workloads->cluster->recorder, KN_KIND_REPLICA_SET, &rs->meta, NULL, FALSE,
+                                  "SuccessfulCreate", "replicaset-controller", NULL, "Created pod: %s",
+                                  pod->meta.name);
         }
     } else if (pods->len > rs->replicas) {
         g_ptr_array_sort(pods, compare_for_deletion);
-        for (guint i = 0; i < pods->len - rs->replicas; i++)
-            kn_workloads_delete_pod(workloads, pods->pdata[i]);
+        for (guint i = 0; i < pods->len - rs->replicas; i++) {
+            KnPod *pod = pods->pdata[i];
+
+            kn_workloads_delete_pod(workloads, pod);
+            kn_recorder_event(workloads->cluster->recorder, KN_KIND_REPLICA_SET, &rs->meta, NULL, FALSE,
+                              "SuccessfulDelete", "replicaset-controller", NULL, "Deleted pod: %s", pod->meta.name);
+        }
     }
 
     /* List again only if this reconcile created or deleted pods. */
@@ -493,6 +503,23 @@ sync_revision(KnWorkloads *workloads, KnDeployment *d, KnReplicaSet *new_rs, con
     return set_annotation(d->meta.annotations, REVISION_ANNOTATION, text);
 }
 
+/* scaleReplicaSet (sync.go): sets 'rs''s replicas and records it on the
+ * Deployment. */
+static void
+scale_replica_set(KnWorkloads *workloads, KnDeployment *d, KnReplicaSet *rs, guint replicas)
+{
+    guint old = rs->replicas;
+
+    if (old == replicas)
+        return;
+    rs->replicas = replicas;
+    kn_store_update(workloads->cluster->store, KN_KIND_REPLICA_SET, rs, TRUE);
+    kn_workqueue_add(workloads->replica_sets, rs->meta.namespace, rs->meta.name);
+    kn_recorder_event(workloads->cluster->recorder, KN_KIND_DEPLOYMENT, &d->meta, NULL, FALSE, "ScalingReplicaSet",
+                      "deployment-controller", NULL, "Scaled %s replica set %s from %u to %u",
+                      old < replicas ? "up" : "down", rs->meta.name, old, replicas);
+}
+
 static void
 reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 {
@@ -543,11 +570,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 
     if (old_rs->len == 0) {
         /* Steady state, or a plain scale. */
-        if (new_rs->replicas != d->replicas) {
-            new_rs->replicas = d->replicas;
-            kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, TRUE);
-            kn_workqueue_add(workloads->replica_sets, new_rs->meta.namespace, new_rs->meta.name);
-        }
+        scale_replica_set(workloads, d, new_rs, d->replicas);
     } else {
         /* A rolling update: surge the new set, then drain the old ones. */
         guint surge = resolve_bound(&d->max_surge, d->replicas, TRUE);
@@ -555,11 +578,9 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 
         if (surge == 0 && unavailable == 0)
             unavailable = 1;
-        if (total < d->replicas + surge && new_rs->replicas < d->replicas) {
-            new_rs->replicas = MIN(d->replicas, new_rs->replicas + (d->replicas + surge - total));
-            kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, TRUE);
-            kn_workqueue_add(workloads->replica_sets, new_rs->meta.namespace, new_rs->meta.name);
-        }
+        if (total < d->replicas + surge && new_rs->replicas < d->replicas)
+            scale_replica_set(workloads, d, new_rs,
+                              MIN(d->replicas, new_rs->replicas + (d->replicas + surge - total)));
 
         /* reconcileOldReplicaSets (rolling.go): first scale down old pods
          * that are not available (cleanupUnhealthyReplicas), then available
@@ -576,10 +597,8 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 
             if (drop == 0)
                 continue;
-            rs->replicas -= drop;
+            scale_replica_set(workloads, d, rs, rs->replicas - drop);
             max_scaled_down -= drop;
-            kn_store_update(store, KN_KIND_REPLICA_SET, rs, TRUE);
-            kn_workqueue_add(workloads->replica_sets, rs->meta.namespace, rs->meta.name);
         }
 
         guint can_drop = available > min_available ? available - min_available : 0;
@@ -590,10 +609,8 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 
             if (drop == 0)
                 continue;
-            rs->replicas -= drop;
+            scale_replica_set(workloads, d, rs, rs->replicas - drop);
             can_drop -= drop;
-            kn_store_update(store, KN_KIND_REPLICA_SET, rs, TRUE);
-            kn_workqueue_add(workloads->replica_sets, rs->meta.namespace, rs->meta.name);
         }
     }
 

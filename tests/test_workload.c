@@ -151,6 +151,33 @@ test_workload_scale_down_terminates_then_removes(void **state)
     count_pods(f, "default", "app", "web", &all, &ready, &terminating);
     assert_int_equal(all, 2);
     assert_int_equal(terminating, 0);
+
+    /* What the controllers and the kubelet recorded (recorder.h). */
+    g_autoptr(GPtrArray) scaling = kn_recorder_events_about(store, KN_KIND_DEPLOYMENT, &d->meta);
+    assert_int_equal(scaling->len, 2);
+
+    const KnEvent *up = scaling->pdata[0], *down = scaling->pdata[1];
+    g_autoptr(GPtrArray) sets = kn_store_list(store, KN_KIND_REPLICA_SET, "default");
+    KnReplicaSet *rs = sets->pdata[0];
+    g_autofree char *want_up = g_strdup_printf("Scaled up replica set %s from 0 to 5", rs->meta.name);
+    g_autofree char *want_down = g_strdup_printf("Scaled down replica set %s from 5 to 2", rs->meta.name);
+
+    assert_string_equal(up->reason, "ScalingReplicaSet");
+    assert_string_equal(up->component, "deployment-controller");
+    assert_string_equal(up->message, want_up);
+    assert_string_equal(down->message, want_down);
+
+    g_autoptr(GPtrArray) pods = kn_recorder_events_about(store, KN_KIND_REPLICA_SET, &rs->meta);
+    guint created = 0, deleted = 0;
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnEvent *e = pods->pdata[i];
+
+        created += strcmp(e->reason, "SuccessfulCreate") == 0 && g_str_has_prefix(e->message, "Created pod: web-");
+        deleted += strcmp(e->reason, "SuccessfulDelete") == 0 && g_str_has_prefix(e->message, "Deleted pod: web-");
+    }
+    assert_int_equal(created, 5);
+    assert_int_equal(deleted, 3);
 }
 
 static const KnDeploymentCondition *
