@@ -386,22 +386,27 @@ validate_other(KnKind kind, gpointer object)
 
     switch (kind) {
     case KN_KIND_POD:
+        kn_svc_validate_pod_containers(&((KnPod *) object)->spec, "spec", problems);
         kn_svc_validate_pod_dns(&((KnPod *) object)->spec, "spec", problems);
         break;
     case KN_KIND_DEPLOYMENT:
         check_selector(problems, ((KnDeployment *) object)->selector, ((KnDeployment *) object)->template.labels);
+        kn_svc_validate_pod_containers(&((KnDeployment *) object)->template.spec, "spec.template.spec", problems);
         kn_svc_validate_pod_dns(&((KnDeployment *) object)->template.spec, "spec.template.spec", problems);
         break;
     case KN_KIND_REPLICA_SET:
         check_selector(problems, ((KnReplicaSet *) object)->selector, ((KnReplicaSet *) object)->template.labels);
+        kn_svc_validate_pod_containers(&((KnReplicaSet *) object)->template.spec, "spec.template.spec", problems);
         kn_svc_validate_pod_dns(&((KnReplicaSet *) object)->template.spec, "spec.template.spec", problems);
         break;
     case KN_KIND_STATEFUL_SET:
         check_selector(problems, ((KnStatefulSet *) object)->selector, ((KnStatefulSet *) object)->template.labels);
+        kn_svc_validate_pod_containers(&((KnStatefulSet *) object)->template.spec, "spec.template.spec", problems);
         kn_svc_validate_pod_dns(&((KnStatefulSet *) object)->template.spec, "spec.template.spec", problems);
         break;
     case KN_KIND_DAEMON_SET:
         check_selector(problems, ((KnDaemonSet *) object)->selector, ((KnDaemonSet *) object)->template.labels);
+        kn_svc_validate_pod_containers(&((KnDaemonSet *) object)->template.spec, "spec.template.spec", problems);
         kn_svc_validate_pod_dns(&((KnDaemonSet *) object)->template.spec, "spec.template.spec", problems);
         break;
     case KN_KIND_ENDPOINT_SLICE:

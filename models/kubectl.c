@@ -803,12 +803,22 @@ cmd_run(Run *run, GStrv words)
     pod->meta.namespace = g_strdup(namespace_of(&args));
     pod->meta.name = g_strdup(name);
     if (labels != NULL) {
+        /* generate.ParseLabels: each "k=v", the key not empty. */
         g_auto(GStrv) pairs = g_strsplit(labels, ",", -1);
 
         for (guint i = 0; pairs[i] != NULL; i++) {
-            g_auto(GStrv) kv = g_strsplit(pairs[i], "=", 2);
+            g_auto(GStrv) kv = g_strsplit(pairs[i], "=", -1);
 
-            kn_labels_set(pod->meta.labels, kv[0], kv[1] != NULL ? kv[1] : "");
+            if (g_strv_length(kv) != 2 || kv[0][0] == '\0') {
+                if (g_strv_length(kv) != 2)
+                    fail(run, "error: unexpected label spec: %s", pairs[i]);
+                else
+                    fail(run, "error: unexpected empty label key");
+                g_ptr_array_add(pod->spec.containers, c);    /* freed with it */
+                kn_object_free(KN_KIND_POD, pod);
+                return;
+            }
+            kn_labels_set(pod->meta.labels, kv[0], kv[1]);
         }
     } else {
         kn_labels_set(pod->meta.labels, "run", name);
@@ -1810,15 +1820,14 @@ parse_selector(const char *text, char **message)
             r->values = g_strsplit(list, ",", -1);
             for (guint v = 0; r->values[v] != NULL; v++)
                 g_strstrip(r->values[v]);
-        } else if ((op = strstr(term, "!=")) != NULL) {
+        } else if ((op = strstr(term, "!=")) != NULL || (op = strchr(term, '=')) != NULL) {
+            gboolean not_equal = op[0] == '!';
+            const char *value = op + (not_equal || op[1] == '=' ? 2 : 1);
+
             r->key = g_strstrip(g_strndup(term, (gsize) (op - term)));
-            r->op = SEL_NOT_EQUAL;
-            r->values = g_strsplit(g_strstrip(g_strdup(op + 2)), "\x01", 1);
-        } else if ((op = strchr(term, '=')) != NULL) {
-            r->key = g_strstrip(g_strndup(term, (gsize) (op - term)));
-            r->op = SEL_EQUAL;
-            r->values = g_strsplit(op + (op[1] == '=' ? 2 : 1), "\x01", 1);
-            g_strstrip(r->values[0]);
+            r->op = not_equal ? SEL_NOT_EQUAL : SEL_EQUAL;
+            r->values = g_new0(char *, 2);      /* the one value, perhaps empty ("app=") */
+            r->values[0] = g_strstrip(g_strdup(value));
         } else if (term[0] == '!') {
             r->key = g_strstrip(g_strdup(term + 1));
             r->op = SEL_NOT_EXISTS;
@@ -2601,6 +2610,10 @@ cmd_get(Run *run, GStrv words)
             fail(run, "error: the server doesn't have a resource type \"%s\"", types[i]);
             return;
         }
+    }
+    if (kinds->len == 0) {              /* "/NAME": no type before the slash */
+        fail(run, "error: arguments in resource/name form must have a single resource and name");
+        return;
     }
     several |= kinds->len > 1;
     kind = g_array_index(kinds, KnKind, 0);

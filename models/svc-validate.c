@@ -1606,6 +1606,48 @@ kn_svc_validate_endpoints(const KnEndpoints *endpoints, GPtrArray *errors)
 #define MAX_DNS_SEARCH_LIST_CHARS 2048
 
 void
+kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPtrArray *errors)
+{
+    g_return_if_fail(spec != NULL && path != NULL && errors != NULL);
+
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+
+    if (spec->containers->len == 0) {
+        g_autofree char *at = g_strdup_printf("%s.containers", path);
+
+        add_required(errors, at, NULL);
+        return;
+    }
+    /* validateContainers: each container's name (required, unique), its
+     * image (required), then its ports' numbers. */
+    for (guint i = 0; i < spec->containers->len; i++) {
+        const KnContainer *c = spec->containers->pdata[i];
+        g_autofree char *name_at = g_strdup_printf("%s.containers[%u].name", path, i);
+        g_autofree char *image_at = g_strdup_printf("%s.containers[%u].image", path, i);
+
+        if (c->name == NULL || c->name[0] == '\0') {
+            add_required(errors, name_at, NULL);
+        } else if (!g_hash_table_add(names, c->name)) {
+            g_autofree char *q = quote(c->name);
+
+            add_duplicate(errors, name_at, q);
+        }
+        if (c->image == NULL || c->image[0] == '\0')
+            add_required(errors, image_at, NULL);
+        for (guint j = 0; j < c->ports->len; j++) {
+            const KnContainerPort *p = c->ports->pdata[j];
+            g_autofree char *port_at = g_strdup_printf("%s.containers[%u].ports[%u].containerPort", path, i, j);
+            g_autofree char *value = g_strdup_printf("%u", p->container_port);
+
+            if (p->container_port == 0)
+                add_required(errors, port_at, NULL);
+            else if (p->container_port > 65535)
+                add_invalid(errors, port_at, value, "must be between 1 and 65535, inclusive");
+        }
+    }
+}
+
+void
 kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray *errors)
 {
     /* validateDNSPolicy's list, in its order (not sorted). */

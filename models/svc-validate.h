@@ -88,6 +88,10 @@ void kn_svc_validate_endpoints(const KnEndpoints *endpoints, GPtrArray *errors);
  * less one final dot; every option named).  Appends KnFieldError to
  * 'errors'. */
 void kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray *errors);
+/* The pod spec's containers at 'path' ("spec", "spec.template.spec"):
+ * at least one, each named (uniquely) and with an image, its ports'
+ * numbers in range, with validateContainers' messages. */
+void kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPtrArray *errors);
 
 /* IsValidPortName's messages joined by ',' (as kubectl's parsePorts gives
  * them), or NULL if 'name' is a valid port name.  New. */

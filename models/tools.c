@@ -63,6 +63,8 @@
 #include <config.h>
 #include "models/tools.h"
 
+#include <errno.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1737,6 +1739,37 @@ nc_connect(Job *job)
     }
 }
 
+/* -w's seconds: OpenBSD nc's strtonum(0, INT_MAX / 1000) ("nc: timeout
+ * too small: -1"), busybox's xatou ("nc: invalid number '-1'"). */
+static gboolean
+nc_wait_parse(Job *job, const char *text, double *wait)
+{
+    char *end;
+    gint64 n;
+
+    errno = 0;
+    n = g_ascii_strtoll(text, &end, 10);
+    if (nc_openbsd(job)) {
+        const char *problem = NULL;
+
+        if (text[0] == '\0' || *end != '\0')
+            problem = "invalid";
+        else if (n < 0)
+            problem = "too small";
+        else if (n > G_MAXINT / 1000 || errno == ERANGE)
+            problem = "too large";
+        if (problem != NULL) {
+            g_string_append_printf(job->io.err, "nc: timeout %s: %s\n", problem, text);
+            return FALSE;
+        }
+    } else if (text[0] == '\0' || text[0] == '-' || *end != '\0' || errno == ERANGE || n > G_MAXUINT) {
+        g_string_append_printf(job->io.err, "nc: invalid number '%s'\n", text);
+        return FALSE;
+    }
+    *wait = (double) n;
+    return TRUE;
+}
+
 static void
 run_nc(Job *job)
 {
@@ -1764,8 +1797,10 @@ run_nc(Job *job)
                     }
                     if (f[1] == '\0')
                         i++;
-                    if (*f == 'w')
-                        parse_seconds(value, &nc->wait);
+                    if (*f == 'w' && !nc_wait_parse(job, value, &nc->wait)) {
+                        job_finish(job, 1);
+                        return;
+                    }
                     break;
                 }
                 switch (*f) {

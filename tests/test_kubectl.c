@@ -226,6 +226,27 @@ test_kubectl_invalid_wording(void **state)
                                 "map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`\n");
 }
 
+/* Malformed arguments get kubectl's errors: an empty type before a slash,
+ * a selector term without a key, a --labels pair without '=' or key; an
+ * empty value is a value. */
+static void
+test_kubectl_malformed_arguments(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "get /web"), 1);
+    assert_string_equal(f->err, "error: arguments in resource/name form must have a single resource and name\n");
+    assert_int_equal(kubectl(f, "get pods -l ="), 1);
+    assert_string_equal(f->err, "error: unable to parse requirement: found '=', expected: identifier\n");
+    assert_int_equal(kubectl(f, "get pods -l app!=web"), 0);
+    assert_int_equal(kubectl(f, "get pods -l app="), 0);
+    assert_int_equal(kubectl(f, "run x --image=nginx --labels=a=b,c"), 1);
+    assert_string_equal(f->err, "error: unexpected label spec: c\n");
+    assert_int_equal(kubectl(f, "run x --image=nginx --labels==b"), 1);
+    assert_string_equal(f->err, "error: unexpected empty label key\n");
+    assert_null(kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "x"));
+}
+
 /* An update is allocated before it is validated too (BeginUpdate, then
  * BeforeUpdate): the allocator's refusal hides the other errors, and a
  * refused update gives back the node ports it took. */
@@ -892,6 +913,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_apply_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_refused_service_keeps_others_node_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_invalid_wording, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_malformed_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_update_allocates_before_validating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_headless_selectorless_families, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_update_keeps_node_port_by_name, setup, teardown),

@@ -1049,12 +1049,60 @@ test_svc_validate_pod_dns_config(void **state)
     kn_pod_spec_clear(&spec);
 }
 
+/* validateContainers: at least one; each named, uniquely, with an image;
+ * a containerPort of 0 is missing, one above 65535 out of range. */
+static void
+test_svc_validate_pod_containers(void **state)
+{
+    (void) state;
+    KnPodSpec spec = { 0 };
+    g_autoptr(GPtrArray) empty = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autoptr(GPtrArray) ok = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
+    g_autofree char *got_empty = NULL, *got_bad = NULL;
+
+    kn_pod_spec_init(&spec);
+    kn_svc_validate_pod_containers(&spec, "spec.template.spec", empty);
+    got_empty = errors_text(empty);
+    assert_string_equal(got_empty, "spec.template.spec.containers: Required value\n");
+
+    for (guint i = 0; i < 3; i++) {
+        KnContainer *c = kn_container_new();
+
+        c->name = g_strdup(i < 2 ? "web" : "");
+        c->image = g_strdup(i == 1 ? "" : "nginx:1.27");
+        g_ptr_array_add(spec.containers, c);
+    }
+    for (guint port = 0; port <= 70000; port += 35000) {
+        KnContainerPort *p = kn_container_port_new();
+
+        p->container_port = port;
+        g_ptr_array_add(((KnContainer *) spec.containers->pdata[0])->ports, p);
+    }
+    kn_svc_validate_pod_containers(&spec, "spec", bad);
+    got_bad = errors_text(bad);
+    assert_string_equal(got_bad,
+                        "spec.containers[0].ports[0].containerPort: Required value\n"
+                        "spec.containers[0].ports[2].containerPort: Invalid value: 70000: must be between 1 and "
+                        "65535, inclusive\n"
+                        "spec.containers[1].name: Duplicate value: \"web\"\n"
+                        "spec.containers[1].image: Required value\n"
+                        "spec.containers[2].name: Required value\n");
+
+    g_ptr_array_set_size(spec.containers, 1);
+    g_ptr_array_set_size(((KnContainer *) spec.containers->pdata[0])->ports, 0);
+    kn_svc_validate_pod_containers(&spec, "spec", ok);
+    assert_int_equal(ok->len, 0);
+    kn_pod_spec_clear(&spec);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_svc_validate_accepts_every_type),
         cmocka_unit_test(test_svc_validate_pod_dns_config),
+        cmocka_unit_test(test_svc_validate_pod_containers),
         cmocka_unit_test(test_svc_validate_accepts_headless_and_dual_stack),
         cmocka_unit_test(test_svc_validate_name_is_required),
         cmocka_unit_test(test_svc_validate_name_is_a_dns1035_label),

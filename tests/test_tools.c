@@ -367,8 +367,13 @@ test_tools_nc_openbsd(void **state)
     g_autoptr(Outcome) e = run(NETSHOOT, "echo hostname | nc -u -w1 echo 8081");
     g_autoptr(Outcome) f = run(NETSHOOT, "printf 'GET /hostname HTTP/1.0\\r\\n\\r\\n' | nc echo 8080 "
                                          "| tail -n 1");
+    /* -w is strtonum(0, INT_MAX / 1000): whole seconds. */
+    g_autoptr(Outcome) g = run(NETSHOOT, "nc -w -1 web 80");
+    g_autoptr(Outcome) h = run(NETSHOOT, "nc -zw 0.5 web 80");
 
     (void) state;
+    assert_outcome(g, "", "nc: timeout too small: -1\n", 1);
+    assert_outcome(h, "", "nc: timeout invalid: 0.5\n", 1);
     assert_outcome(a, "", "Connection to web (10.96.0.12) 80 port [tcp/http] succeeded!\n", 0);
     assert_outcome(b, "", "nc: connect to web (10.96.0.12) port 81 (tcp) failed: Connection "
                    "refused\n", 1);
