@@ -993,8 +993,33 @@ parse_while(Lexer *lx, NodeKind kind)
     return node;
 }
 
+/* Commands nested deeper than this (subshells, groups, if, while, $(…))
+ * are a syntax error at the token that goes too deep: the parser, the
+ * executor and the frees all recurse once per level, and 100,000 levels
+ * would overflow the stack (dash itself would crash). */
+#define MAX_NESTING 512
+
+static __thread guint nesting;
+
+static Node *parse_command_nested(Lexer *lx);
+
 static Node *
 parse_command(Lexer *lx)
+{
+    Node *node;
+
+    if (nesting >= MAX_NESTING) {
+        unexpected(lx, NULL);
+        return NULL;
+    }
+    nesting++;
+    node = parse_command_nested(lx);
+    nesting--;
+    return node;
+}
+
+static Node *
+parse_command_nested(Lexer *lx)
 {
     Token *token = peek(lx);
     Node *node;
@@ -1605,7 +1630,10 @@ typedef enum {
     ARITH_ZERO,                  /* division or remainder by 0 */
     ARITH_NUMBER,                /* a variable's value is not a number */
     ARITH_LITERAL,               /* a number that does not read ("08") */
+    ARITH_DEEP,                  /* nested deeper than bash's MAX_EXPR_RECURSION_LEVEL */
 } ArithError;
+
+#define MAX_EXPR_DEPTH 1024
 
 typedef struct Arith {
     Run *run;
@@ -1616,6 +1644,7 @@ typedef struct Arith {
     const char *last_token;      /* the last token read, for an error at the end */
     char *bad_number;            /* ARITH_NUMBER: the value; owned */
     guint depth;                 /* variables whose value names another */
+    guint nest;                  /* parentheses, unary operators and assignments open */
 } Arith;
 
 static gint64 arith_ternary(Arith *a, gboolean live);
@@ -1664,7 +1693,7 @@ arith_variable(Arith *a, const char *name)
         v++;
     if (arith_number(v[0] == '-' || v[0] == '+' ? v + 1 : v, strlen(v[0] == '-' || v[0] == '+' ? v + 1 : v),
                      &number))
-        return v[0] == '-' ? -number : number;
+        return v[0] == '-' ? (gint64) (0 - (guint64) number) : number;   /* wraps, as the shells' do */
     /* ash and bash read a value that is a name as that variable. */
     if (a->run->env->flavour != KN_SH_DASH && is_name_start(*v) && a->depth < 16) {
         const char *end = v;
@@ -1684,8 +1713,43 @@ arith_variable(Arith *a, const char *name)
     return 0;
 }
 
+static gint64 arith_unary_nested(Arith *a, gboolean live);
+static gint64 arith_ternary_nested(Arith *a, gboolean live);
+
+/* Both recurse once per level: past bash's limit, an error, not a stack
+ * overflow (dash and busybox would crash). */
 static gint64
 arith_unary(Arith *a, gboolean live)
+{
+    gint64 value;
+
+    if (a->nest >= MAX_EXPR_DEPTH) {
+        arith_fail(a, ARITH_DEEP, a->p);
+        return 0;
+    }
+    a->nest++;
+    value = arith_unary_nested(a, live);
+    a->nest--;
+    return value;
+}
+
+static gint64
+arith_ternary(Arith *a, gboolean live)
+{
+    gint64 value;
+
+    if (a->nest >= MAX_EXPR_DEPTH) {
+        arith_fail(a, ARITH_DEEP, a->p);
+        return 0;
+    }
+    a->nest++;
+    value = arith_ternary_nested(a, live);
+    a->nest--;
+    return value;
+}
+
+static gint64
+arith_unary_nested(Arith *a, gboolean live)
 {
     const char *start;
 
@@ -1705,7 +1769,7 @@ arith_unary(Arith *a, gboolean live)
     }
     case '-':
         a->p++;
-        return -arith_unary(a, live);
+        return (gint64) (0 - (guint64) arith_unary(a, live));
     case '+':
         a->p++;
         return arith_unary(a, live);
@@ -1780,11 +1844,15 @@ arith_apply(Arith *a, const char *op, gint64 x, gint64 y, const char *right, gbo
     switch (op[0]) {
     case '*':
         if (op[1] == '*') {
-            gint64 r = 1;
+            guint64 r = 1, base = (guint64) x;
 
-            for (gint64 i = 0; i < y && i < 64; i++)
-                r *= x;
-            return y < 0 ? 0 : r;
+            /* By squaring, wrapping as the shells' 64-bit products do. */
+            for (guint64 e = (guint64) y; y > 0 && e > 0; e >>= 1) {
+                if (e & 1)
+                    r *= base;
+                base *= base;
+            }
+            return y < 0 ? 0 : (gint64) r;
         }
         return (gint64) ((guint64) x * (guint64) y);
     case '/':
@@ -1887,7 +1955,7 @@ arith_assignment(Arith *a, gboolean live, gint64 *value)
 }
 
 static gint64
-arith_ternary(Arith *a, gboolean live)
+arith_ternary_nested(Arith *a, gboolean live)
 {
     gint64 value;
 
@@ -1932,10 +2000,12 @@ arith_eval(Run *run, const char *text, gint64 *value, char **message)
     case KN_SH_ASH:
         *message = g_strdup_printf("%s: %s", env->argv0,
                                    a.error == ARITH_ZERO ? "divide by zero"
+                                   : a.error == ARITH_DEEP ? "expression recursion level exceeded"
                                    : a.error == ARITH_COLON ? "malformed ?: operator" : "arithmetic syntax error");
         break;
     case KN_SH_BASH: {
-        const char *what = a.error == ARITH_ZERO ? "division by 0"
+        const char *what = a.error == ARITH_DEEP ? "expression recursion level exceeded"
+                           : a.error == ARITH_ZERO ? "division by 0"
                            : a.error == ARITH_LITERAL || a.error == ARITH_NUMBER ? "value too great for base"
                            : a.error == ARITH_COLON ? "`:' expected for conditional expression"
                            : a.error == ARITH_EOF ? "syntax error in expression" : "syntax error: operand expected";
@@ -1951,6 +2021,7 @@ arith_eval(Run *run, const char *text, gint64 *value, char **message)
         else
             *message = g_strdup_printf("%s: %d: arithmetic expression: %s: \"%s\"", env->argv0, env->line,
                                        a.error == ARITH_ZERO ? "division by zero"
+                                       : a.error == ARITH_DEEP ? "expression recursion level exceeded"
                                        : a.error == ARITH_COLON ? "expecting ':'"
                                        : a.error == ARITH_EOF || a.error == ARITH_LITERAL ? "expecting EOF"
                                        : "expecting primary", text);

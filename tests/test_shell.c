@@ -294,6 +294,40 @@ test_shell_arithmetic_per_shell(void **state)
     assert_outcome(bash_eof, "", "bash: line 1: 1 2: syntax error in expression (error token is \"2\")\n", 1);
 }
 
+/* 64-bit arithmetic wraps (bash prints these), and nesting deeper than
+ * bash's 1024 levels, or commands nested 512 deep, is an error rather than
+ * the end of the stack. */
+static void
+test_shell_arithmetic_limits(void **state)
+{
+    g_autoptr(GString) parens = g_string_new("echo $((");
+    g_autoptr(GString) subshells = g_string_new(NULL);
+
+    for (int i = 0; i < 5000; i++)
+        g_string_append_c(parens, '(');
+    g_string_append_c(parens, '1');
+    for (int i = 0; i < 5000; i++)
+        g_string_append_c(parens, ')');
+    g_string_append(parens, ")); echo after");
+    for (int i = 0; i < 5000; i++)
+        g_string_append_c(subshells, '(');
+    g_string_append(subshells, "echo deep");
+    for (int i = 0; i < 5000; i++)
+        g_string_append_c(subshells, ')');
+
+    g_autoptr(Outcome) wraps = sh_in(NETSHOOT, "x=-9223372036854775808; echo $((3**60)) $((3**100)) $((2**63)) "
+                                               "$((-9223372036854775808/-1)) $((-x)) $((x-1))");
+    g_autoptr(Outcome) deep = sh_in(NETSHOOT, parens->str);
+    g_autoptr(Outcome) nested = sh_in(NETSHOOT, subshells->str);
+
+    (void) state;
+    assert_outcome(wraps, "-3535985420588157519 -2984622845537545263 -9223372036854775808 -9223372036854775808 "
+                          "-9223372036854775808 9223372036854775807\n", "", 0);
+    assert_outcome(deep, "", "sh: expression recursion level exceeded\n", 2);
+    assert_int_equal(nested->status, 2);
+    assert_true(g_str_has_prefix(nested->err, "sh: syntax error: unexpected \"(\""));
+}
+
 static void
 test_shell_redirections_and_files(void **state)
 {
@@ -476,6 +510,7 @@ main(void)
         cmocka_unit_test(test_shell_not_found_per_shell),
         cmocka_unit_test(test_shell_syntax_errors_per_shell),
         cmocka_unit_test(test_shell_arithmetic_per_shell),
+        cmocka_unit_test(test_shell_arithmetic_limits),
         cmocka_unit_test(test_shell_unclosed_and_bad_exit_per_shell),
         cmocka_unit_test(test_shell_redirections_and_files),
         cmocka_unit_test(test_shell_lab_loop_counts_backends),
