@@ -568,7 +568,31 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
 static gboolean
 parse_steps(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
 {
-    return kn_scenario_yaml_list(ctx, node, *(GPtrArray **) target, parse_step, error);
+    /* The simulated clock holds 584 years: waits adding up to more would
+     * run it out and leave the later steps unrun. */
+    static const KnTime horizon = (KnTime) 100 * 365 * 24 * 3600 * KN_SEC;
+    GPtrArray *steps = *(GPtrArray **) target;
+    KnTime total = 0;
+
+    if (!kn_scenario_yaml_list(ctx, node, steps, parse_step, error))
+        return FALSE;
+    for (guint i = 0; i < steps->len; i++) {
+        const KnStep *step = steps->pdata[i];
+
+        if (step->kind != KN_STEP_WAIT)
+            continue;
+        if (step->duration > (horizon - total) / MAX(step->repeat, 1)) {
+            gsize mark = kn_scenario_yaml_path_push_index(ctx, i);
+            gboolean ok = kn_scenario_yaml_error(ctx, yaml_document_get_node(ctx->doc, node->data.sequence.items.start[i]),
+                                                 error, "the waits up to here add up to more than 100 years "
+                                                 "of simulated time");
+
+            g_string_truncate(ctx->path, mark);
+            return ok;
+        }
+        total += step->duration * MAX(step->repeat, 1);
+    }
+    return TRUE;
 }
 
 /*****************************************************************************/

@@ -98,6 +98,30 @@ test_scenario_defaults_fill_a_minimal_file(void **state)
     assert_int_equal(scenario->steps->len, 0);
 }
 
+/* Waits that would run the simulated clock out (it holds 584 years) are
+ * refused at the one that goes past 100 years, not left to skip the
+ * steps after them. */
+static void
+test_scenario_refuses_waits_past_the_clock(void **state)
+{
+    (void) state;
+    static const char text[] = "apiVersion: knetsim/v1\nkind: Scenario\nmetadata: {name: x}\n"
+                               "steps:\n- wait: 1000000000s\n- wait: 1000000000s\n- wait: 1000000000s\n"
+                               "- wait: 1000000000s\n";
+    static const char fine[] = "apiVersion: knetsim/v1\nkind: Scenario\nmetadata: {name: x}\n"
+                               "steps:\n- {wait: 1000000000s, repeat: 3}\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) none = NULL;
+    g_autoptr(KnScenario) ok = kn_scenario_load_data("fine.yaml", fine, sizeof fine - 1, &none);
+
+    g_assert_no_error(none);
+    assert_non_null(ok);
+    assert_null(kn_scenario_load_data("inline.yaml", text, sizeof text - 1, &error));
+    assert_non_null(error);
+    assert_true(g_str_has_prefix(error->message, "inline.yaml:8:3: error: steps[3]: the waits up to here add up "
+                                                 "to more than 100 years of simulated time"));
+}
+
 /* cluster.dns.nodeLocalCache: NodeLocal DNSCache installed. */
 static void
 test_scenario_reads_the_node_local_dns_switch(void **state)
@@ -182,6 +206,7 @@ main(void)
         cmocka_unit_test(test_scenario_loads_the_lab),
         cmocka_unit_test(test_scenario_defaults_fill_a_minimal_file),
         cmocka_unit_test(test_scenario_reads_the_node_local_dns_switch),
+        cmocka_unit_test(test_scenario_refuses_waits_past_the_clock),
         cmocka_unit_test(test_scenario_bad_files_give_exact_messages),
         cmocka_unit_test(test_scenario_missing_file_is_an_input_error),
         cmocka_unit_test(test_scenario_no_bytes_may_be_null),
