@@ -329,7 +329,7 @@ add_nodes(KnCluster *cluster, GError **error)
             for (;;) {
                 g_autofree char *ip = format_ip4(node_base + next_host++);
 
-                if (node_prefix < 31 && next_host >= (1u << (32 - node_prefix))) {
+                if ((guint64) next_host >= G_GUINT64_CONSTANT(1) << (32 - node_prefix)) {   /* /31, /32 hold none */
                     kn_diag_set_error(error, KN_INPUT_ERROR_VALUE, &spec->loc, scenario->source,
                                       "node %s: cluster.nodeCIDR %s has no free address left",
                                       spec->name, scenario->node_cidr);

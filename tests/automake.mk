@@ -122,6 +122,7 @@ KNETSIM_TEST_FILES = \
 	tests/data/bad-dns-switch.err \
 	tests/data/bad-dns-switch.yaml \
 	tests/data/bad-cidr.yaml \
+	tests/data/nodecidr-no-room.yaml \
 	tests/data/bad-node-name.err \
 	tests/data/bad-node-name.yaml \
 	tests/data/bad-proxy-mode.err \

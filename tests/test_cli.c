@@ -293,6 +293,14 @@ test_cli_bad_scenario_exits_2_with_location(void **state)
 
     assert_int_equal(r.status, 2);
     assert_true(g_str_has_prefix(r.err, "tests/data/bad-cidr.yaml:5:16: error: cluster.serviceCIDR:"));
+
+    /* A /31 nodeCIDR leaves no address for a node (its two are the
+     * network's and the gateway's .1 is below them). */
+    g_auto(Result) full = run("validate", "tests/data/nodecidr-no-room.yaml", NULL);
+
+    assert_int_equal(full.status, 2);
+    assert_true(g_str_has_prefix(full.err, "tests/data/nodecidr-no-room.yaml:7:5: error: node cp: "
+                                           "cluster.nodeCIDR 172.18.0.0/31 has no free address left"));
 }
 
 /* The API server's checks of pod.spec.dnsConfig (validatePodDNSConfig), as
