@@ -27,6 +27,7 @@
 #include <yaml.h>
 #include "models/scenario-manifest.h"
 #include "models/scenario-yaml.h"
+#include "models/svc-alloc.h"
 #include "sim/dns-wire.h"
 
 /*****************************************************************************/
@@ -628,6 +629,19 @@ parse_service_cidr(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **
             g_free(cidrs[1]);
             return FALSE;
         }
+
+        /* The API server's own limits on the range (its size, the
+         * family), said here where the value is rather than when the
+         * cluster is built. */
+        g_autoptr(GError) local = NULL;
+        KnSvcIpAllocator *range = kn_svc_alloc_ip_new(cidrs[i], &local);
+
+        if (range == NULL) {
+            g_free(cidrs[0]);
+            g_free(cidrs[1]);
+            return kn_scenario_yaml_error(ctx, node, error, "%s", local->message);
+        }
+        kn_svc_alloc_ip_free(range);
     }
     if (n == 2 && (strchr(cidrs[0], ':') != NULL) == (strchr(cidrs[1], ':') != NULL)) {
         g_free(cidrs[0]);

@@ -122,6 +122,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/bad-dns-switch.err \
 	tests/data/bad-dns-switch.yaml \
 	tests/data/bad-cidr.yaml \
+	tests/data/servicecidr-too-large.err \
+	tests/data/servicecidr-too-large.yaml \
 	tests/data/nodecidr-no-room.yaml \
 	tests/data/bad-node-name.err \
 	tests/data/bad-node-name.yaml \

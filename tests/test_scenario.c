@@ -143,6 +143,7 @@ test_scenario_bad_files_give_exact_messages(void **state)
     static const struct { const char *name; KnInputError code; } cases[] = {
         { "unknown-key", KN_INPUT_ERROR_UNKNOWN_KEY },
         { "bad-cidr", KN_INPUT_ERROR_VALUE },
+        { "servicecidr-too-large", KN_INPUT_ERROR_VALUE },
         { "bad-node-name", KN_INPUT_ERROR_VALUE },
         { "bad-syntax", KN_INPUT_ERROR_SYNTAX },
         { "bad-proxy-mode", KN_INPUT_ERROR_VALUE },
