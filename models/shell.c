@@ -1716,10 +1716,11 @@ arith_variable(Arith *a, const char *name)
 static gint64 arith_unary_nested(Arith *a, gboolean live);
 static gint64 arith_ternary_nested(Arith *a, gboolean live);
 
-/* Both recurse once per level: past bash's limit, an error, not a stack
+/* 'inner' one level deeper: arith_unary() and arith_ternary() recurse
+ * once per level, so past bash's limit this is an error, not a stack
  * overflow (dash and busybox would crash). */
 static gint64
-arith_unary(Arith *a, gboolean live)
+arith_nested(Arith *a, gboolean live, gint64 (*inner)(Arith *, gboolean))
 {
     gint64 value;
 
@@ -1728,24 +1729,21 @@ arith_unary(Arith *a, gboolean live)
         return 0;
     }
     a->nest++;
-    value = arith_unary_nested(a, live);
+    value = inner(a, live);
     a->nest--;
     return value;
 }
 
 static gint64
+arith_unary(Arith *a, gboolean live)
+{
+    return arith_nested(a, live, arith_unary_nested);
+}
+
+static gint64
 arith_ternary(Arith *a, gboolean live)
 {
-    gint64 value;
-
-    if (a->nest >= MAX_EXPR_DEPTH) {
-        arith_fail(a, ARITH_DEEP, a->p);
-        return 0;
-    }
-    a->nest++;
-    value = arith_ternary_nested(a, live);
-    a->nest--;
-    return value;
+    return arith_nested(a, live, arith_ternary_nested);
 }
 
 static gint64

@@ -1065,15 +1065,6 @@ test_kubectl_describe_config_map(void **state)
 /* Node: describeNode without the node-resource tables: findNodeRoles,
  * printNodeTaintsMultiline, describeNodeLease, System Info. */
 
-static void
-noop(KnSim *sim, gpointer data)
-{
-    (void) sim;
-    (void) data;
-}
-
-static const KnEventClass tick_class = { "tick", noop, NULL };
-
 /* DescribeEvents: oldest first, a repeat's Age "LAST (xN over FIRST)",
  * From the source's component, the message trimmed. */
 static void
@@ -1086,8 +1077,7 @@ test_kubectl_describe_events(void **state)
     kn_recorder_event(recorder, KN_KIND_CONFIG_MAP, &cm->meta, NULL, FALSE, "Synced", "tester", NULL,
                       "first  ");
     for (int i = 1; i <= 3; i++) {
-        kn_sim_schedule_at(f->sim, (KnTime) i * 10 * S, &tick_class, NULL);
-        kn_sim_run_until(f->sim, (KnTime) i * 10 * S);
+        test_run_to(f->sim, (KnTime) i * 10 * S);
         kn_recorder_event(recorder, KN_KIND_CONFIG_MAP, &cm->meta, NULL, TRUE, "Failed", "tester", "node-1",
                           "boom");
     }

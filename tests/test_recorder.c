@@ -42,21 +42,11 @@ teardown(void **state)
     return 0;
 }
 
-static void
-noop(KnSim *sim, gpointer data)
-{
-    (void) sim;
-    (void) data;
-}
-
-static const KnEventClass tick_class = { "tick", noop, NULL };
-
 /* Moves the clock to 't'. */
 static void
 at(Fixture *f, KnTime t)
 {
-    kn_sim_schedule_at(f->sim, t, &tick_class, NULL);
-    kn_sim_run_until(f->sim, t);
+    test_run_to(f->sim, t);
 }
 
 static GPtrArray *

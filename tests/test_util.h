@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <glib.h>
+#include "sim/sim.h"
 
 /* Returns the value of the environment variable 'name' set by the test
  * harness (tests/automake.mk), failing the test if it is missing. */
@@ -39,4 +40,21 @@ test_assert_error_file(const GError *error, const char *source, const char *expe
         fail_msg("%s:\n got: %s\nwant: %s", source, error->message, want);
     assert_int_equal(error->domain, domain);
     assert_int_equal(error->code, code);
+}
+
+static inline void
+test_util_noop(KnSim *sim, gpointer data)
+{
+    (void) sim;
+    (void) data;
+}
+
+/* Runs 'sim' to 't' (at least), through an event of its own there. */
+static inline void
+test_run_to(KnSim *sim, KnTime t)
+{
+    static const KnEventClass tick = { "test-tick", test_util_noop, NULL };
+
+    kn_sim_schedule_at(sim, t, &tick, NULL);
+    kn_sim_run_until(sim, t);
 }
