@@ -12,16 +12,14 @@
  *
  * The topology cache (endpointslice-topology.h) is fed all nodes whenever a
  * node is added, deleted or changes (checkNodeTopologyDistribution), and the
- * events a sync produces (TopologyAwareHintsEnabled/Disabled) are kept in
- * order, as the controller's EventRecorder would record them.
+ * events a sync produces (TopologyAwareHintsEnabled/Disabled) are recorded
+ * on the Service as endpoint-slice-controller (recorder.h).
  *
  * Simplified: one delay for both controllers; no batching period
  * (--endpointslice-updates-batch-period is 0 by default anyway).  A node
  * change queues every Service with a selector, where Go queues only those
  * GetOverloadedServices names (and updateNode reacts only to readiness and
- * zone changes); for Auto Services that is a superset of the same syncs.
- * Events are kept in a list, not aggregated into counts as client-go's
- * EventCorrelator does. */
+ * zone changes); for Auto Services that is a superset of the same syncs. */
 
 #include <config.h>
 #include "models/endpointslice-sync.h"
@@ -44,7 +42,6 @@ struct KnEndpointSliceSync {
     GHashTable *last_pods;               /* "ns/name" -> set of "ns/pod" its last sync selected */
     GHashTable *nodes;                   /* node name (borrowed) -> KnNode *, kept by the node watch */
     KnEndpointSliceTopology *topology;   /* the topology cache, owned */
-    GPtrArray *events;                   /* KnEndpointSliceServiceEvent, owned, oldest first */
     KnEndpointSliceStats stats;
 };
 
@@ -313,15 +310,13 @@ sync_service(KnEndpointSliceSync *sync, const char *namespace, const char *name)
         kn_endpointslice_reconcile(service, pods, sync->nodes, existing, sync->max_endpoints,
                                    sync->topology, kn_sim_rng(sync->cluster->sim, "names"));
 
-    /* The EventRecorder: after the writes in Go, the same events. */
-    while (result->events->len > 0) {
-        KnEndpointSliceServiceEvent *recorded = g_new0(KnEndpointSliceServiceEvent, 1);
+    /* The EventRecorder: after the writes in Go, the same events, on the
+     * Service (recorder.h). */
+    for (guint i = 0; i < result->events->len; i++) {
+        const KnEndpointSliceEvent *event = result->events->pdata[i];
 
-        recorded->time = kn_sim_now(sync->cluster->sim);
-        recorded->namespace = g_strdup(namespace);
-        recorded->name = g_strdup(name);
-        recorded->event = g_ptr_array_steal_index(result->events, 0);
-        g_ptr_array_add(sync->events, recorded);
+        kn_recorder_event(sync->cluster->recorder, KN_KIND_SERVICE, &service->meta, NULL, event->warning,
+                          event->reason, "endpoint-slice-controller", NULL, "%s", event->message);
     }
 
     /* The Endpoints object follows the same pods through the same fields
@@ -491,15 +486,6 @@ on_node_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, 
     }
 }
 
-static void
-service_event_free(KnEndpointSliceServiceEvent *recorded)
-{
-    g_free(recorded->namespace);
-    g_free(recorded->name);
-    kn_endpointslice_event_free(recorded->event);
-    g_free(recorded);
-}
-
 KnEndpointSliceSync *
 kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
 {
@@ -526,7 +512,6 @@ kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints)
         g_hash_table_insert(sync->nodes, ((KnNode *) nodes->pdata[i])->meta.name, nodes->pdata[i]);
     sync->topology = kn_endpointslice_topology_new();
     kn_endpointslice_topology_set_nodes(sync->topology, sync->nodes);
-    sync->events = g_ptr_array_new_with_free_func((GDestroyNotify) service_event_free);
     kn_store_watch(cluster->store, KN_KIND_SERVICE, on_service_event, sync);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, sync);
     kn_store_watch(cluster->store, KN_KIND_NODE, on_node_event, sync);
@@ -552,7 +537,6 @@ kn_endpointslice_sync_free(KnEndpointSliceSync *sync)
     g_hash_table_unref(sync->last_pods);
     g_hash_table_unref(sync->nodes);
     kn_endpointslice_topology_free(sync->topology);
-    g_ptr_array_unref(sync->events);
     g_free(sync);
 }
 
@@ -560,13 +544,6 @@ const KnEndpointSliceStats *
 kn_endpointslice_sync_stats(const KnEndpointSliceSync *sync)
 {
     return &sync->stats;
-}
-
-const GPtrArray *
-kn_endpointslice_sync_events(const KnEndpointSliceSync *sync)
-{
-    g_return_val_if_fail(sync != NULL, NULL);
-    return sync->events;
 }
 
 const KnEndpointSliceTopology *

@@ -20,26 +20,12 @@ typedef struct KnEndpointSliceStats {
     guint64 endpoints_bytes;
 } KnEndpointSliceStats;
 
-/* An event the EndpointSlice controller recorded on a Service (its
- * EventRecorder), e.g. TopologyAwareHintsEnabled. */
-typedef struct KnEndpointSliceServiceEvent {
-    KnTime time;                 /* simulated time of the sync that recorded it */
-    char *namespace;             /* the Service's */
-    char *name;
-    KnEndpointSliceEvent *event; /* owned */
-} KnEndpointSliceServiceEvent;
-
 /* Starts the controllers on 'cluster' (borrowed), with at most
  * 'max_endpoints' endpoints per slice (0: the default 100). */
 KnEndpointSliceSync *kn_endpointslice_sync_new(KnCluster *cluster, guint max_endpoints);
 void kn_endpointslice_sync_free(KnEndpointSliceSync *sync);   /* accepts NULL */
 
 const KnEndpointSliceStats *kn_endpointslice_sync_stats(const KnEndpointSliceSync *sync);
-
-/* Every event recorded so far (KnEndpointSliceServiceEvent), oldest first.
- * Borrowed; valid until the next sync.  XXX: knetsim has no Event kind in
- * the store yet, so `kubectl describe service` does not show them. */
-const GPtrArray *kn_endpointslice_sync_events(const KnEndpointSliceSync *sync);
 
 /* The controller's topology cache (endpointslice-topology.h); borrowed. */
 const KnEndpointSliceTopology *kn_endpointslice_sync_topology(const KnEndpointSliceSync *sync);

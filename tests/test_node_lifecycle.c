@@ -277,13 +277,18 @@ web_hints(Fixture *f)
     return g_strdup_printf("zone-a:%u zone-b:%u", a, b);
 }
 
-static const KnEndpointSliceEvent *
+/* The latest event on Service "web" (recorder.h); borrowed from the store. */
+static const KnEvent *
 last_event(Fixture *f)
 {
-    const GPtrArray *events = kn_endpointslice_sync_events(f->slices);
+    KnService *web = kn_store_lookup(f->cluster->store, KN_KIND_SERVICE, "default", "web");
+    g_autoptr(GPtrArray) events = kn_recorder_events_about(f->cluster->store, KN_KIND_SERVICE, &web->meta);
+    const KnEvent *last;
 
     assert_true(events->len > 0);
-    return ((const KnEndpointSliceServiceEvent *) events->pdata[events->len - 1])->event;
+    last = events->pdata[events->len - 1];
+    assert_string_equal(last->component, "endpoint-slice-controller");
+    return last;
 }
 
 /* topology-mode Auto on "web": both workers (4 CPU each, the control plane
