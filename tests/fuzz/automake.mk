@@ -14,9 +14,11 @@ FUZZ_C_FILES = \
 	$(srcdir)/models/scenario.c \
 	$(srcdir)/models/scenario-manifest.c \
 	$(srcdir)/models/scenario-yaml.c \
+	$(srcdir)/models/svc-alloc.c \
 	$(srcdir)/sim/addr.c \
 	$(srcdir)/sim/diag.c \
 	$(srcdir)/sim/dns-wire.c \
+	$(srcdir)/sim/rng.c \
 	$(srcdir)/sim/spares.c \
 	$(srcdir)/sim/time.c
 FUZZ_H_FILES = \
@@ -24,9 +26,11 @@ FUZZ_H_FILES = \
 	$(srcdir)/models/scenario.h \
 	$(srcdir)/models/scenario-manifest.h \
 	$(srcdir)/models/scenario-yaml.h \
+	$(srcdir)/models/svc-alloc.h \
 	$(srcdir)/sim/addr.h \
 	$(srcdir)/sim/diag.h \
 	$(srcdir)/sim/dns-wire.h \
+	$(srcdir)/sim/rng.h \
 	$(srcdir)/sim/spares.h \
 	$(srcdir)/sim/time.h
 FUZZ_SEEDS = \
