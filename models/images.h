@@ -140,8 +140,9 @@ typedef struct KnImageServeContext {
 } KnImageServeContext;
 
 /* Unix time of simulated time 0 unless a scenario says otherwise:
- * Mon, 02 Jun 2025 10:00:00 GMT. */
-#define KN_IMAGES_EPOCH G_GINT64_CONSTANT(1748858400)
+ * Thu, 01 Jan 2026 00:00:00 GMT, the cluster's one clock (kubectl's
+ * KN_KUBECTL_PRINT_EPOCH, iptables-save's kn_proxy_ir_date()). */
+#define KN_IMAGES_EPOCH G_GINT64_CONSTANT(1767225600)
 
 /* The bytes 'listener' of 'image' answers to 'request' (the bytes a client
  * sent on one connection, or one UDP datagram).  New; NULL means no answer

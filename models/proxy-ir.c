@@ -402,8 +402,8 @@ kn_proxy_ir_date(KnTime now)
     static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
     static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-    /* 2024-01-01T00:00:00Z, a Monday. */
-    g_autoptr(GDateTime) epoch = g_date_time_new_utc(2024, 1, 1, 0, 0, 0);
+    /* 2026-01-01T00:00:00Z, a Thursday (KN_KUBECTL_PRINT_EPOCH). */
+    g_autoptr(GDateTime) epoch = g_date_time_new_utc(2026, 1, 1, 0, 0, 0);
     g_autoptr(GDateTime) t = g_date_time_add_seconds(epoch, (double) (now / KN_SEC));
 
     /* ctime(): "%.3s %.3s%3d %.2d:%.2d:%.2d %d". */

@@ -162,8 +162,9 @@ char *kn_proxy_ir_probability_format(guint32 value, char *buf);
 /* Rendering. */
 
 /* The ctime-style date iptables-save prints, for simulated time 'now'
- * counted from a fixed epoch (Mon Jan  1 00:00:00 2024 UTC), so output is
- * reproducible: "Mon Jan  1 00:01:30 2024".  New; g_free(). */
+ * counted from the cluster's epoch (Thu Jan  1 00:00:00 2026 UTC, as
+ * kubectl's and the images' clocks), so output is reproducible: "Thu Jan
+ * 1 00:01:30 2026".  New; g_free(). */
 char *kn_proxy_ir_date(KnTime now);
 
 /* Appends 'table' of 'ruleset' as `iptables-save -t TABLE` prints it

@@ -39,8 +39,8 @@
  *    sections each with its ";; X SECTION:" line and a blank line after,
  *    records in the masterfile layout (tabs to columns 24, 32, 40, 48, at
  *    least one blank), then ";; Query time: N msec", ";; SERVER:
- *    10.96.0.10#53(10.96.0.10) (UDP)", ";; WHEN: Mon Jun 02 10:00:00 UTC
- *    2025" (the pod's clock: KN_IMAGES_EPOCH plus simulated time, UTC as in
+ *    10.96.0.10#53(10.96.0.10) (UDP)", ";; WHEN: Thu Jan 01 00:00:00 UTC
+ *    2026" (the pod's clock: KN_IMAGES_EPOCH plus simulated time, UTC as in
  *    containers), ";; MSG SIZE  rcvd: N" (the bytes received) and a blank
  *    line.  +short prints the RDATA alone; +noall +answer the answer
  *    records alone.  A truncated UDP answer is retried over TCP after

@@ -134,7 +134,7 @@ test_images_http_date_is_imf_fixdate(void **state)
     char buf[32];
 
     (void) state;
-    assert_string_equal(kn_images_http_date(KN_IMAGES_EPOCH, buf), "Mon, 02 Jun 2025 10:00:00 GMT");
+    assert_string_equal(kn_images_http_date(KN_IMAGES_EPOCH, buf), "Thu, 01 Jan 2026 00:00:00 GMT");
     assert_string_equal(kn_images_http_date(0x67a34638, buf), "Wed, 05 Feb 2025 11:06:32 GMT");
     assert_string_equal(kn_images_http_date(0, buf), "Thu, 01 Jan 1970 00:00:00 GMT");
 }
@@ -142,7 +142,7 @@ test_images_http_date_is_imf_fixdate(void **state)
 static const char nginx_ok_head[] =
     "HTTP/1.1 200 OK\r\n"
     "Server: nginx/1.27.4\r\n"
-    "Date: Mon, 02 Jun 2025 10:00:05 GMT\r\n"
+    "Date: Thu, 01 Jan 2026 00:00:05 GMT\r\n"
     "Content-Type: text/html\r\n"
     "Content-Length: 615\r\n"
     "Last-Modified: Wed, 05 Feb 2025 11:06:32 GMT\r\n"
@@ -176,7 +176,7 @@ test_images_nginx_versions_change_headers(void **state)
     (void) state;
     assert_string_equal(answer,
                         "HTTP/1.1 200 OK\r\nServer: nginx/1.27.1\r\n"
-                        "Date: Mon, 02 Jun 2025 10:00:00 GMT\r\nContent-Type: text/html\r\n"
+                        "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\nContent-Type: text/html\r\n"
                         "Content-Length: 615\r\nLast-Modified: Mon, 12 Aug 2024 14:21:01 GMT\r\n"
                         "Connection: close\r\nETag: \"66ba1a4d-267\"\r\nAccept-Ranges: bytes\r\n\r\n");
 }
@@ -199,10 +199,10 @@ test_images_nginx_access_log(void **state)
     g_free(serve("nginx:1.27", NULL, KN_IPPROTO_TCP, "hello\r\n\r\n", 0));
     serve_log = NULL;
     assert_string_equal(log->str,
-        "10.244.1.5 - - [02/Jun/2025:10:01:05 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"curl/8.7.1\" \"-\"\n"
-        "10.244.1.5 - - [02/Jun/2025:11:00:00 +0000] \"HEAD /nope HTTP/1.1\" 404 0 \"http://a/\" \"-\" "
+        "10.244.1.5 - - [01/Jan/2026:00:01:05 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"curl/8.7.1\" \"-\"\n"
+        "10.244.1.5 - - [01/Jan/2026:01:00:00 +0000] \"HEAD /nope HTTP/1.1\" 404 0 \"http://a/\" \"-\" "
         "\"1.2.3.4\"\n"
-        "10.244.1.5 - - [02/Jun/2025:10:00:00 +0000] \"hello\" 400 157 \"-\" \"-\" \"-\"\n");
+        "10.244.1.5 - - [01/Jan/2026:00:00:00 +0000] \"hello\" 400 157 \"-\" \"-\" \"-\"\n");
 }
 
 static void
@@ -217,7 +217,7 @@ test_images_nginx_answers_404_and_405(void **state)
     (void) state;
     assert_string_equal(missing,
                         "HTTP/1.1 404 Not Found\r\nServer: nginx/1.27.4\r\n"
-                        "Date: Mon, 02 Jun 2025 10:00:00 GMT\r\nContent-Type: text/html\r\n"
+                        "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\nContent-Type: text/html\r\n"
                         "Content-Length: 153\r\nConnection: keep-alive\r\n\r\n"
                         "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n"
                         "<center><h1>404 Not Found</h1></center>\r\n"
@@ -247,15 +247,15 @@ test_images_netexec_answers_its_endpoints(void **state)
                                   "GET / HTTP/1.1\r\nHost: e\r\n\r\n", 90 * KN_SEC + 250 * KN_MSEC);
 
     (void) state;
-    assert_string_equal(hostname, "HTTP/1.1 200 OK\r\nDate: Mon, 02 Jun 2025 10:00:00 GMT\r\n"
+    assert_string_equal(hostname, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
                                   "Content-Length: 15\r\nContent-Type: text/plain; charset=utf-8\r\n"
                                   "\r\nweb-7d9c5-abcde");
     assert_true(g_str_has_suffix(clientip, "\r\n\r\n10.244.1.5:43512"));
     assert_true(g_str_has_suffix(echo, "\r\n\r\nhello world again"));
     assert_true(g_str_has_prefix(code, "HTTP/1.1 503 Service Unavailable\r\n"));
-    assert_string_equal(healthz, "HTTP/1.1 200 OK\r\nDate: Mon, 02 Jun 2025 10:00:00 GMT\r\n"
+    assert_string_equal(healthz, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
                                  "Content-Length: 0\r\nConnection: close\r\n\r\n");
-    assert_true(g_str_has_suffix(root, "\r\n\r\nNOW: 2025-06-02 10:01:30.25 +0000 UTC "
+    assert_true(g_str_has_suffix(root, "\r\n\r\nNOW: 2026-01-01 00:01:30.25 +0000 UTC "
                                        "m=+90.250000000"));
 }
 

@@ -14,7 +14,7 @@
 #include "sim/packet.h"
 #include "sim/sim.h"
 
-#define DATE "Mon Jan  1 00:00:00 2024"
+#define DATE "Thu Jan  1 00:00:00 2026"
 
 /*****************************************************************************/
 /* Fixture: a store holding hand-made Services and EndpointSlices. */

@@ -74,7 +74,7 @@ assert_outcome(Outcome *outcome, const char *out, const char *err, int status)
 #define NGINX_HEADERS(prefix) \
     prefix "HTTP/1.1 200 OK\r\n" \
     prefix "Server: nginx/1.27.4\r\n" \
-    prefix "Date: Mon, 02 Jun 2025 10:00:00 GMT\r\n" \
+    prefix "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n" \
     prefix "Content-Type: text/html\r\n" \
     prefix "Content-Length: 615\r\n" \
     prefix "Last-Modified: Wed, 05 Feb 2025 11:06:32 GMT\r\n" \
@@ -500,7 +500,7 @@ lab_dns_net(const char *image)
     fake_net_dns(net, "10.96.0.10");
     net->dns_coredns = TRUE;
     net->dns_soa = kn_dns_record_new_soa("cluster.local", 30, "ns.dns.cluster.local",
-                                         "hostmaster.cluster.local", 1748858400, 7200, 1800,
+                                         "hostmaster.cluster.local", 1767225600, 7200, 1800,
                                          86400, 30);
     fake_net_dns_addr(net, "web.default.svc.cluster.local", "10.96.0.12");
     g_ptr_array_add(net->dns_records,
@@ -568,7 +568,7 @@ test_tools_dig_a(void **state)
                    "\n"
                    ";; Query time: 0 msec\n"
                    ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
-                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; WHEN: Thu Jan 01 00:00:00 UTC 2026\n"
                    ";; MSG SIZE  rcvd: 115\n"
                    "\n",
                    "", 0);
@@ -622,7 +622,7 @@ test_tools_dig_srv(void **state)
                    "\n"
                    ";; Query time: 0 msec\n"
                    ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
-                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; WHEN: Thu Jan 01 00:00:00 UTC 2026\n"
                    ";; MSG SIZE  rcvd: 215\n"
                    "\n",
                    "", 0);
@@ -653,11 +653,11 @@ test_tools_dig_nxdomain(void **state)
                    "\n"
                    ";; AUTHORITY SECTION:\n"
                    "cluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. "
-                   "1748858400 7200 1800 86400 30\n"
+                   "1767225600 7200 1800 86400 30\n"
                    "\n"
                    ";; Query time: 0 msec\n"
                    ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
-                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; WHEN: Thu Jan 01 00:00:00 UTC 2026\n"
                    ";; MSG SIZE  rcvd: 166\n"
                    "\n",
                    "", 0);
@@ -688,7 +688,7 @@ test_tools_dig_reverse(void **state)
                    "\n"
                    ";; Query time: 0 msec\n"
                    ";; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n"
-                   ";; WHEN: Mon Jun 02 10:00:00 UTC 2025\n"
+                   ";; WHEN: Thu Jan 01 00:00:00 UTC 2026\n"
                    ";; MSG SIZE  rcvd: 130\n"
                    "\n",
                    "", 0);
@@ -1188,7 +1188,7 @@ test_tools_host_coredns(void **state)
                    "\n"
                    ";; AUTHORITY SECTION:\n"
                    "cluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. "
-                   "1748858400 7200 1800 86400 30\n"
+                   "1767225600 7200 1800 86400 30\n"
                    "\n"
                    "Received 140 bytes from 10.96.0.10#53 in 0 ms\n", "", 0);
 }
