@@ -338,8 +338,39 @@ static const KnYamlField endpoints_fields[] = {
     { NULL },
 };
 
+/* TRUE if 'text' is all characters a label key (with its prefix's '/')
+ * or, 'key' FALSE, a label value may hold. */
+static gboolean
+label_chars(const char *text, gboolean key)
+{
+    for (; *text != '\0'; text++)
+        if (!g_ascii_isalnum(*text) && *text != '-' && *text != '_' && *text != '.' && !(key && *text == '/'))
+            return FALSE;
+    return TRUE;
+}
+
+/* expect.pods.selector: equality terms "key=value" (or "key==value"),
+ * comma-separated, the only ones the check matches; anything else ("!!!",
+ * "app" alone, "app!=web") is refused here rather than matching no pod. */
+static gboolean
+parse_pods_selector(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    g_auto(GStrv) terms = g_strsplit(kn_scenario_yaml_scalar(node), ",", -1);
+
+    for (guint i = 0; terms[i] != NULL; i++) {
+        const char *eq = strchr(terms[i], '=');
+        g_autofree char *key = eq != NULL ? g_strstrip(g_strndup(terms[i], (gsize) (eq - terms[i]))) : NULL;
+        g_autofree char *value = eq != NULL ? g_strstrip(g_strdup(eq + (eq[1] == '=' ? 2 : 1))) : NULL;
+
+        if (eq == NULL || key[0] == '\0' || !label_chars(key, TRUE) || !label_chars(value, FALSE))
+            return kn_scenario_yaml_error(ctx, node, error, "'%s' is not a key=value term (a selector here is "
+                                          "key=value terms separated by commas)", g_strstrip(terms[i]));
+    }
+    return kn_scenario_yaml_string(ctx, node, target, error);
+}
+
 static const KnYamlField pods_fields[] = {
-    { "selector", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnExpect, pods_selector), NULL, NULL },
+    { "selector", YAML_SCALAR_NODE, parse_pods_selector, offsetof(KnExpect, pods_selector), NULL, NULL },
     { "namespace", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnExpect, pods_namespace), NULL, NULL },
     { "ready", YAML_SCALAR_NODE, parse_count, offsetof(KnExpect, pods_ready), NULL, NULL },
     { NULL },

@@ -122,6 +122,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/bad-dns-switch.err \
 	tests/data/bad-dns-switch.yaml \
 	tests/data/bad-cidr.yaml \
+	tests/data/bad-pods-selector.err \
+	tests/data/bad-pods-selector.yaml \
 	tests/data/servicecidr-too-large.err \
 	tests/data/servicecidr-too-large.yaml \
 	tests/data/nodecidr-no-room.yaml \
