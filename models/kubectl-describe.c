@@ -52,6 +52,7 @@
 
 #include <string.h>
 #include "models/kubectl-print.h"
+#include "models/recorder.h"
 #include "models/workload.h"
 
 /* kubectl's maxAnnotationLen. */
@@ -269,15 +270,14 @@ describe_events(GString *w, KnStore *store, KnKind kind, const KnObjectMeta *met
     wr(w, 1, "----\t------\t----\t----\t-------\n");
     for (guint i = 0; i < events->len; i++) {
         const KnEvent *e = events->pdata[i];
-        /* eventTime keeps microseconds, first- and lastTimestamp seconds. */
-        KnTime first = e->series_api ? e->first_time / KN_USEC * KN_USEC : e->first_time / KN_SEC * KN_SEC;
-        g_autofree char *since = kn_kubectl_print_human_duration((gint64) now - (gint64) first);
+        g_autofree char *since = kn_kubectl_print_human_duration((gint64) now
+                                                                 - (gint64) kn_recorder_first_seen(e));
         g_autofree char *interval = NULL;
         g_autofree char *message = g_strstrip(g_strdup(e->message));
 
         if (!e->series_api && e->count > 1) {
             g_autofree char *last = kn_kubectl_print_human_duration((gint64) now
-                                                                    - (gint64) (e->last_time / KN_SEC * KN_SEC));
+                                                                    - (gint64) kn_recorder_last_seen(e));
 
             interval = g_strdup_printf("%s (x%u over %s)", last, e->count, since);
         }

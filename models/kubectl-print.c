@@ -49,6 +49,7 @@
 #include <math.h>
 #include <string.h>
 #include "models/json.h"
+#include "models/recorder.h"
 
 #define NODE_KUBELET_VERSION "v1.31.0"
 #define NODE_OS_IMAGE "Debian GNU/Linux 12 (bookworm)"
@@ -2959,8 +2960,7 @@ static const char *const event_wide_columns[] = {
 static void
 row_event(GPtrArray *row, const KnEvent *e, gboolean wide, KnTime now)
 {
-    KnTime first = e->series_api ? e->first_time / KN_USEC * KN_USEC : e->first_time / KN_SEC * KN_SEC;
-    KnTime last = e->series_api ? first : e->last_time / KN_SEC * KN_SEC;
+    KnTime first = kn_recorder_first_seen(e), last = kn_recorder_last_seen(e);
     g_autofree char *kind = g_ascii_strdown(kn_kind_name(e->involved_kind), -1);
     g_autofree char *message = g_strstrip(g_strdup(e->message));
 

@@ -320,20 +320,27 @@ kn_recorder_event_series(KnRecorder *recorder, KnKind kind, const KnObjectMeta *
     write_new(recorder, kind, object, NULL, warning, reason, component, instance, message, TRUE, now, now, 1);
 }
 
-/* What SortableEvents orders by: lastTimestamp (whole seconds), or for a
- * series' singleton its eventTime (microseconds). */
-static KnTime
-sort_time(const KnEvent *event)
+KnTime
+kn_recorder_first_seen(const KnEvent *event)
 {
-    if (event->series_api)
-        return event->first_time / KN_USEC * KN_USEC;
-    return event->last_time / KN_SEC * KN_SEC;
+    g_return_val_if_fail(event != NULL, 0);
+    return event->series_api ? event->first_time / KN_USEC * KN_USEC : event->first_time / KN_SEC * KN_SEC;
 }
 
+KnTime
+kn_recorder_last_seen(const KnEvent *event)
+{
+    g_return_val_if_fail(event != NULL, 0);
+    return event->series_api ? kn_recorder_first_seen(event) : event->last_time / KN_SEC * KN_SEC;
+}
+
+/* What SortableEvents orders by: lastTimestamp, or for a series'
+ * singleton its eventTime. */
 static gint
 compare_times(gconstpointer a, gconstpointer b)
 {
-    KnTime x = sort_time(*(const KnEvent *const *) a), y = sort_time(*(const KnEvent *const *) b);
+    KnTime x = kn_recorder_last_seen(*(const KnEvent *const *) a);
+    KnTime y = kn_recorder_last_seen(*(const KnEvent *const *) b);
 
     return x < y ? -1 : x > y;
 }

@@ -73,6 +73,12 @@ void kn_recorder_event_series(KnRecorder *recorder, KnKind kind, const KnObjectM
  * (their first times).  New array of borrowed KnEvent. */
 GPtrArray *kn_recorder_events_about(KnStore *store, KnKind kind, const KnObjectMeta *object);
 
+/* An event's first and last times as the API keeps them, and so as
+ * kubectl reads them: first- and lastTimestamp in whole seconds, or a
+ * series singleton's eventTime (for both) in microseconds. */
+KnTime kn_recorder_first_seen(const KnEvent *event);
+KnTime kn_recorder_last_seen(const KnEvent *event);
+
 /* The Unix time in ns of simulated time 't' (KN_KUBECTL_PRINT_EPOCH +
  * 't'), as event names carry it. */
 gint64 kn_recorder_unix_ns(KnTime t);
