@@ -54,6 +54,7 @@
 #include "models/kubectl-print.h"
 #include "models/svc-validate.h"
 #include "models/scenario-manifest.h"
+#include "models/shell.h"
 
 #include <string.h>
 
@@ -175,53 +176,6 @@ fail(Run *run, const char *format, ...)
 
 /*****************************************************************************/
 /* Words and flags. */
-
-GStrv
-kn_kubectl_split(const char *line, GError **error)
-{
-    g_autoptr(GStrvBuilder) words = g_strv_builder_new();
-    g_autoptr(GString) word = g_string_new(NULL);
-    gboolean in_word = FALSE;
-
-    for (const char *p = line; *p != '\0'; p++) {
-        if (*p == '\'' ) {
-            const char *end = strchr(p + 1, '\'');
-
-            if (end == NULL)
-                goto unterminated;
-            g_string_append_len(word, p + 1, end - p - 1);
-            p = end;
-            in_word = TRUE;
-        } else if (*p == '"') {
-            for (p++; *p != '"'; p++) {
-                if (*p == '\0')
-                    goto unterminated;
-                if (*p == '\\' && strchr("\"\\$`", p[1]) != NULL)
-                    p++;
-                g_string_append_c(word, *p);
-            }
-            in_word = TRUE;
-        } else if (*p == '\\' && p[1] != '\0') {
-            g_string_append_c(word, *++p);
-            in_word = TRUE;
-        } else if (g_ascii_isspace(*p)) {
-            if (in_word)
-                g_strv_builder_add(words, word->str);
-            g_string_truncate(word, 0);
-            in_word = FALSE;
-        } else {
-            g_string_append_c(word, *p);
-            in_word = TRUE;
-        }
-    }
-    if (in_word)
-        g_strv_builder_add(words, word->str);
-    return g_strv_builder_end(words);
-
-unterminated:
-    g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_SYNTAX, "unterminated quote in: %s", line);
-    return NULL;
-}
 
 typedef struct {
     const char *long_name;
@@ -2746,7 +2700,7 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
 
     Run *run = g_new0(Run, 1);
     g_autoptr(GError) error = NULL;
-    g_auto(GStrv) words = kn_kubectl_split(command_line, &error);
+    g_auto(GStrv) words = kn_shell_split(command_line, &error);
 
     kn_recorder_catch_up(kubectl->cluster->recorder);    /* a failing probe's events so far */
     run->kubectl = kubectl;
@@ -2757,7 +2711,7 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
     run->user_data = user_data;
 
     if (words == NULL) {
-        fail(run, "sh: syntax error: %s", error->message);
+        fail(run, "bash: -c: line 1: %s", error->message);
         run->result.status = 2;
     } else if (words[0] == NULL) {
         fail(run, "error: a command is required");

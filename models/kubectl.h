@@ -45,9 +45,4 @@ void kn_kubectl_set_logs(KnKubectl *kubectl, KnKubectlLogs logs, gpointer user_d
 void kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_text,
                     KnKubectlDone done, gpointer user_data);
 
-/* Splits 'line' into words as a POSIX shell does with quotes and
- * backslashes (no expansions).  Returns a new NULL-terminated vector, or
- * NULL with 'error' set for an unterminated quote. */
-GStrv kn_kubectl_split(const char *line, GError **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnKubectl, kn_kubectl_free)

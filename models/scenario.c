@@ -27,6 +27,7 @@
 #include <yaml.h>
 #include "models/scenario-manifest.h"
 #include "models/scenario-yaml.h"
+#include "models/shell.h"
 #include "models/svc-alloc.h"
 #include "sim/dns-wire.h"
 
@@ -499,6 +500,31 @@ static const KnYamlField dns_step_fields[] = {
     { NULL },
 };
 
+/* A command line the user's shell could not run (an open quote) or that
+ * has no command is the scenario's mistake: said here, where it is. */
+static gboolean
+check_command(KnYamlCtx *ctx, yaml_node_t *node, const KnStep *step, GError **error)
+{
+    const char *key = step->kind == KN_STEP_KUBECTL ? "kubectl" : "command";
+    yaml_node_t *where = kn_scenario_yaml_get(ctx, node, key);
+    g_autoptr(GError) local = NULL;
+    g_auto(GStrv) words = kn_shell_split(step->command, &local);
+    gsize mark = ctx->path->len;
+    gboolean ok = TRUE;
+
+    if (where == NULL)                   /* exec: {command: ...} */
+        where = kn_scenario_yaml_get(ctx, kn_scenario_yaml_get(ctx, node, "exec"), "command");
+    if (step->kind == KN_STEP_EXEC)
+        kn_scenario_yaml_path_push_key(ctx, "exec");
+    kn_scenario_yaml_path_push_key(ctx, key);
+    if (words == NULL)
+        ok = kn_scenario_yaml_error(ctx, where, error, "%s", local->message);
+    else if (words[0] == NULL && step->kind != KN_STEP_KUBECTL)
+        ok = kn_scenario_yaml_error(ctx, where, error, "Required value");
+    g_string_truncate(ctx->path, mark);
+    return ok;
+}
+
 static gboolean
 parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
 {
@@ -587,6 +613,8 @@ parse_step(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, GError **error)
         kn_scenario_yaml_path_push_key(ctx, step->pod == NULL ? "pod" : "name");
         return kn_scenario_yaml_error(ctx, action, error, "Required value");
     }
+    if (step->command != NULL && !check_command(ctx, node, step, error))
+        return FALSE;
     if ((step->kind == KN_STEP_EXEC || step->kind == KN_STEP_DNS) && step->namespace == NULL)
         step->namespace = g_strdup("default");
     if ((step->kind == KN_STEP_FAIL || step->kind == KN_STEP_RECOVER) && step->node == NULL) {

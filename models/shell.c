@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "models/tools.h"
+#include "sim/diag.h"
 
 /*****************************************************************************
  * The syntax tree.
@@ -3999,20 +4000,90 @@ kn_shell_exec(KnNetClient *where, const char *const *argv, const KnShellOptions 
     start(run);
 }
 
+GStrv
+kn_shell_split(const char *line, GError **error)
+{
+    g_autoptr(GStrvBuilder) words = g_strv_builder_new();
+    g_autoptr(GString) word = g_string_new(NULL);
+    gboolean in_word = FALSE;
+    char quote;
+
+    for (const char *p = line; *p != '\0'; p++) {
+        if (*p == '\'') {
+            const char *end = strchr(p + 1, '\'');
+
+            if (end == NULL)
+                goto unterminated;
+            g_string_append_len(word, p + 1, end - p - 1);
+            p = end;
+            in_word = TRUE;
+        } else if (*p == '"') {
+            for (p++; *p != '"'; p++) {
+                if (*p == '\0')
+                    goto unterminated;
+                if (*p == '\\' && strchr("\"\\$`", p[1]) != NULL)
+                    p++;
+                g_string_append_c(word, *p);
+            }
+            in_word = TRUE;
+        } else if (*p == '\\' && p[1] != '\0') {
+            if (*++p != '\n')           /* a backslash-newline joins the lines */
+                g_string_append_c(word, *p);
+            in_word = TRUE;
+        } else if (*p == '#' && !in_word) {
+            break;                       /* a comment, to the end of the line */
+        } else if (g_ascii_isspace(*p)) {
+            if (in_word)
+                g_strv_builder_add(words, word->str);
+            g_string_truncate(word, 0);
+            in_word = FALSE;
+        } else {
+            g_string_append_c(word, *p);
+            in_word = TRUE;
+        }
+    }
+    if (in_word)
+        g_strv_builder_add(words, word->str);
+    return g_strv_builder_end(words);
+
+unterminated:
+    /* The quote left open is the last one that opened before the end. */
+    quote = 0;
+    for (const char *p = line; *p != '\0'; p++) {
+        if (quote == 0 && (*p == '\'' || *p == '"'))
+            quote = *p;
+        else if (quote == *p)
+            quote = 0;
+        else if (*p == '\\' && quote != '\'' && p[1] != '\0')
+            p++;
+    }
+    g_set_error(error, KN_INPUT_ERROR, KN_INPUT_ERROR_SYNTAX, "unexpected EOF while looking for matching `%c'",
+                quote != 0 ? quote : '\'');
+    return NULL;
+}
+
 void
 kn_shell_exec_line(KnNetClient *where, const char *line, const KnShellOptions *options,
                    KnShellDone done, gpointer user_data)
 {
+    g_autoptr(GError) error = NULL;
     g_auto(GStrv) argv = NULL;
-    gint argc = 0;
 
     g_return_if_fail(where != NULL && line != NULL && done != NULL);
-    if (!g_shell_parse_argv(line, &argc, &argv, NULL)) {
+    argv = kn_shell_split(line, &error);
+    if (argv == NULL) {
         Run *run = run_new(where, options, done, user_data);
 
-        g_string_append(run->result.err, "bash: -c: line 1: unexpected EOF while looking for "
-                        "matching `''\n");
+        g_string_append_printf(run->result.err, "bash: -c: line 1: %s\n", error->message);
         run->ret = 2;
+        start(run);
+        return;
+    }
+    if (argv[0] == NULL) {
+        Run *run = run_new(where, options, done, user_data);
+
+        g_string_append(run->result.err, "error: you must specify at least one command for the container\n");
+        run->ret = 1;
         start(run);
         return;
     }

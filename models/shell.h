@@ -60,7 +60,12 @@ void kn_shell_exec(KnNetClient *where, const char *const *argv, const KnShellOpt
                    KnShellDone done, gpointer user_data);
 
 /* Splits 'line' into words as the user's own shell does before kubectl
- * sees them (quotes and backslashes, no expansion), then runs them as
+ * sees them: quotes, backslashes and comments, no expansion.  Returns a
+ * new NULL-terminated vector, or NULL with 'error' set to bash's message
+ * for an unterminated quote. */
+GStrv kn_shell_split(const char *line, GError **error);
+
+/* Splits 'line' as kn_shell_split() does, then runs the words as
  * kn_shell_exec().  An unterminated quote fails with bash's message and
  * status 2. */
 void kn_shell_exec_line(KnNetClient *where, const char *line, const KnShellOptions *options,

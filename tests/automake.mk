@@ -124,6 +124,10 @@ KNETSIM_TEST_FILES = \
 	tests/data/bad-cidr.yaml \
 	tests/data/bad-pods-selector.err \
 	tests/data/bad-pods-selector.yaml \
+	tests/data/open-quote.err \
+	tests/data/open-quote.yaml \
+	tests/data/exec-open-quote.err \
+	tests/data/exec-open-quote.yaml \
 	tests/data/servicecidr-too-large.err \
 	tests/data/servicecidr-too-large.yaml \
 	tests/data/nodecidr-no-room.yaml \

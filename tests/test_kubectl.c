@@ -885,13 +885,6 @@ static void
 test_kubectl_label_and_split(void **state)
 {
     Fixture *f = *state;
-    g_autoptr(GError) error = NULL;
-    g_auto(GStrv) words = kn_kubectl_split("run a --labels='x=1,y=2' -- sh -c \"echo \\\"hi\\\"\"", &error);
-
-    assert_int_equal(g_strv_length(words), 7);
-    assert_string_equal(words[2], "--labels=x=1,y=2");
-    assert_string_equal(words[6], "echo \"hi\"");
-    assert_null(kn_kubectl_split("get 'pods", &error));
 
     kubectl(f, "run client --image=busybox -- sleep 3600");
     assert_int_equal(kubectl(f, "label pod client tier=fe"), 0);

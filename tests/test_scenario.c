@@ -145,6 +145,8 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "bad-cidr", KN_INPUT_ERROR_VALUE },
         { "servicecidr-too-large", KN_INPUT_ERROR_VALUE },
         { "bad-pods-selector", KN_INPUT_ERROR_VALUE },
+        { "open-quote", KN_INPUT_ERROR_VALUE },
+        { "exec-open-quote", KN_INPUT_ERROR_VALUE },
         { "bad-node-name", KN_INPUT_ERROR_VALUE },
         { "bad-syntax", KN_INPUT_ERROR_SYNTAX },
         { "bad-proxy-mode", KN_INPUT_ERROR_VALUE },

@@ -188,6 +188,31 @@ test_shell_not_found_per_shell(void **state)
     assert_outcome(no_bash, "", "sh: bash: not found\n", 127);
 }
 
+/* The user's own shell's words: what kubectl and `kubectl exec` get. */
+static void
+test_shell_split_words(void **state)
+{
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) words = kn_shell_split("run a --labels='x=1,y=2' -- sh -c \"echo \\\"hi\\\"\" a\\ b # note", &error);
+    g_auto(GStrv) joined = kn_shell_split("get \\\npods x#y", &error);
+    g_auto(GStrv) empty = kn_shell_split("  # nothing", &error);
+
+    (void) state;
+    assert_int_equal(g_strv_length(words), 8);
+    assert_string_equal(words[2], "--labels=x=1,y=2");
+    assert_string_equal(words[6], "echo \"hi\"");
+    assert_string_equal(words[7], "a b");
+    assert_int_equal(g_strv_length(joined), 3);
+    assert_string_equal(joined[1], "pods");
+    assert_string_equal(joined[2], "x#y");
+    assert_int_equal(g_strv_length(empty), 0);
+    assert_null(kn_shell_split("get 'pods", &error));
+    assert_string_equal(error->message, "unexpected EOF while looking for matching `''");
+    g_clear_error(&error);
+    assert_null(kn_shell_split("echo \"it's", &error));
+    assert_string_equal(error->message, "unexpected EOF while looking for matching `\"'");
+}
+
 static void
 test_shell_syntax_errors_per_shell(void **state)
 {
@@ -508,6 +533,7 @@ main(void)
         cmocka_unit_test(test_shell_wc_formats_per_flavour),
         cmocka_unit_test(test_shell_echo_per_shell),
         cmocka_unit_test(test_shell_not_found_per_shell),
+        cmocka_unit_test(test_shell_split_words),
         cmocka_unit_test(test_shell_syntax_errors_per_shell),
         cmocka_unit_test(test_shell_arithmetic_per_shell),
         cmocka_unit_test(test_shell_arithmetic_limits),
