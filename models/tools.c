@@ -1895,12 +1895,17 @@ run_nc(Job *job)
  * ping.
  *****************************************************************************/
 
+/* Echo requests one ping sends at most, as the shell's loops stop: a
+ * count of billions would otherwise run for ever. */
+#define PING_MAX 100000
+
 typedef struct Ping {
-    guint count;
+    guint64 count;
     double interval;
     double wait;                 /* -W */
     gboolean quiet;
     guint sent, received, errors, answered;
+    gboolean capped;             /* count cut to PING_MAX */
     GArray *rtts;                /* KnTime of each reply */
     GPtrArray *sends;            /* PingSend, owned: each waits on a timer, then a reply */
     KnTime first_sent, last_sent;
@@ -2007,6 +2012,8 @@ ping_summary(Job *job)
             g_string_append(out, " ms\n");
         }
     }
+    if (ping->capped)
+        g_string_append_printf(job->io.err, "knetsim: ping stopped after %d packets\n", PING_MAX);
     job_finish(job, ping->received > 0 ? 0 : 1);
 }
 
@@ -2047,6 +2054,22 @@ ping_on_reply(const KnPingResult *result, gpointer user_data)
         ping_summary(job);
 }
 
+static void ping_send(gpointer user_data);
+
+/* Sets the 'i'th echo request (from 0) off 'delay' from now: one at a time,
+ * each setting the next off, so a count of millions holds one timer. */
+static void
+ping_schedule(Job *job, KnTime delay)
+{
+    Ping *ping = job->state;
+    PingSend *send = g_new0(PingSend, 1);
+
+    g_ptr_array_add(ping->sends, send);
+    send->job = job;
+    send->seq = (guint16) (ping->iputils ? ping->sends->len : ping->sends->len - 1);
+    job->net->klass->after(job->net->self, delay, ping_send, send, NULL);
+}
+
 static void
 ping_send(gpointer user_data)
 {
@@ -2060,6 +2083,8 @@ ping_send(gpointer user_data)
     ping->sent++;
     job->net->klass->ping(job->net->self, &job->addr, send->seq,
                           seconds_to_time(ping->wait > 0 ? ping->wait : 10), ping_on_reply, send);
+    if (ping->sent < ping->count)
+        ping_schedule(job, seconds_to_time(ping->interval));
 }
 
 static void
@@ -2093,15 +2118,68 @@ ping_on_resolved(const KnResolveResult *result, gpointer user_data)
     else
         g_string_append_printf(job->io.out, "PING %s (%s): 56 data bytes\n", job->host,
                                job->addr_text);
-    for (guint i = 0; i < ping->count; i++) {
-        PingSend *send = g_new0(PingSend, 1);
+    ping_schedule(job, 0);
+}
 
-        g_ptr_array_add(ping->sends, send);
-        send->job = job;
-        send->seq = (guint16) (ping->iputils ? i + 1 : i);
-        job->net->klass->after(job->net->self, seconds_to_time(ping->interval * i), ping_send,
-                               send, NULL);
+/* The value 'text' of the option -'flag', read into '*number' as 'ping''s
+ * flavour reads it: iputils' strtol_or_err() and ping_strtod() ranges,
+ * busybox's getopt32 "+" (xatoi_positive) and durations.  Returns 0, or
+ * the exit status after writing the tool's complaint. */
+static int
+ping_option(Job *job, const Ping *ping, char flag, const char *text, double *number)
+{
+    static const struct { char flag; gboolean real; double low, high; const char *what; } iputils[] = {
+        { 'c', FALSE, 1, (double) G_MAXINT64, "invalid argument" },
+        { 'w', FALSE, 0, G_MAXINT, "invalid argument" },
+        { 's', FALSE, 0, G_MAXINT, "invalid argument" },
+        { 't', FALSE, 0, 255, "invalid argument" },
+        { 'i', TRUE, 0, G_MAXINT / 1000.0, "bad timing interval" },
+        { 'W', TRUE, 0, G_MAXINT / 1000.0, "bad linger time" },
+    };
+    char *end = NULL;
+
+    if (!ping->iputils) {
+        gboolean duration = flag == 'i';
+
+        errno = 0;
+        *number = duration ? g_ascii_strtod(text, &end) : (double) g_ascii_strtoull(text, &end, 10);
+        /* bb_strtou: past an unsigned int is no number at all. */
+        if (text[0] == '\0' || *end != '\0' || (!duration && !g_ascii_isdigit(text[0]))
+            || (!duration && (errno == ERANGE || *number > G_MAXUINT32))
+            || (duration && !(*number >= 0 && *number <= G_MAXUINT32))) {
+            g_string_append_printf(job->io.err, "ping: invalid number '%s'\n", text);
+            return 1;
+        }
+        /* -s is xatou16's, the rest xatoi_positive's. */
+        if (!duration && *number > (flag == 's' ? G_MAXUINT16 : G_MAXINT)) {
+            g_string_append_printf(job->io.err, "ping: number %s is not in 0..%d range\n", text,
+                                   flag == 's' ? G_MAXUINT16 : G_MAXINT);
+            return 1;
+        }
+        return 0;
     }
+    for (guint i = 0; i < G_N_ELEMENTS(iputils); i++) {
+        if (iputils[i].flag != flag)
+            continue;
+        errno = 0;
+        *number = iputils[i].real ? g_ascii_strtod(text, &end) : (double) g_ascii_strtoll(text, &end, 10);
+        if (text[0] == '\0' || *end != '\0' || errno != 0 || (iputils[i].real && !isfinite(*number))) {
+            g_string_append_printf(job->io.err, iputils[i].real ? "ping: %s: %s%s%s\n" : "ping: %s: '%s'%s%s\n",
+                                   iputils[i].what, text, errno == ERANGE ? ": " : "",
+                                   errno == ERANGE ? g_strerror(ERANGE) : "");
+            return iputils[i].real ? 2 : 1;
+        }
+        if (*number < iputils[i].low || *number > iputils[i].high) {
+            if (iputils[i].real)
+                g_string_append_printf(job->io.err, "ping: %s: %s\n", iputils[i].what, text);
+            else
+                g_string_append_printf(job->io.err, "ping: %s: '%s': out of range: %.0f <= value <= %" G_GINT64_FORMAT "\n",
+                                       iputils[i].what, text, iputils[i].low,
+                                       flag == 'c' ? G_MAXINT64 : (gint64) iputils[i].high);
+            return iputils[i].real ? 2 : 1;
+        }
+    }
+    return 0;
 }
 
 static void
@@ -2109,8 +2187,8 @@ run_ping(Job *job)
 {
     Ping *ping = g_new0(Ping, 1);
     char **argv = job->argv;
+    double deadline = -1;
 
-    ping->count = 10;
     ping->interval = 1;
     ping->rtts = g_array_new(FALSE, FALSE, sizeof(KnTime));
     ping->sends = g_ptr_array_new_with_free_func(g_free);
@@ -2124,28 +2202,31 @@ run_ping(Job *job)
             for (const char *f = arg + 1; *f != '\0'; f++) {
                 if (strchr("cWiwst", *f) != NULL) {
                     const char *value = f[1] != '\0' ? f + 1 : argv[i + 1];
-                    double number;
+                    double number = 0;
+                    int status;
 
-                    if (value == NULL || !parse_seconds(value, &number)) {
-                        if (ping->iputils)
-                            g_string_append_printf(job->io.err, "ping: invalid argument: '%s'\n",
-                                                   value != NULL ? value : "");
-                        else
-                            g_string_append_printf(job->io.err, "ping: invalid number '%s'\n",
-                                                   value != NULL ? value : "");
-                        job_finish(job, ping->iputils ? 1 : 1);
+                    if (value == NULL) {
+                        g_string_append_printf(job->io.err, "ping: option requires an argument -- '%c'\n", *f);
+                        if (!ping->iputils)
+                            g_string_append(job->io.err, "BusyBox v1.37.0 multi-call binary.\n\nUsage: ping "
+                                            "[OPTIONS] HOST\n");
+                        job_finish(job, ping->iputils ? 2 : 1);
+                        return;
+                    }
+                    if ((status = ping_option(job, ping, *f, value, &number)) != 0) {
+                        job_finish(job, status);
                         return;
                     }
                     if (f[1] == '\0')
                         i++;
                     if (*f == 'c')
-                        ping->count = (guint) number;
+                        ping->count = number;
                     else if (*f == 'W')
                         ping->wait = number;
                     else if (*f == 'i')
                         ping->interval = number;
-                    else if (*f == 'w' && ping->count == 10)
-                        ping->count = MAX(1u, (guint) (number / ping->interval));
+                    else if (*f == 'w')
+                        deadline = number;
                     break;
                 }
                 if (*f == 'q')
@@ -2170,8 +2251,15 @@ run_ping(Job *job)
         job_finish(job, ping->iputils ? 1 : 1);
         return;
     }
-    if (ping->count == 0) {
+    /* Without -c (or with busybox's -c 0) ping sends until interrupted; a
+     * deadline ends it at the sends that fit, else it sends ten. */
+    if (ping->count == 0 && deadline >= 0)
+        ping->count = MAX(1, (guint64) (deadline / MAX(ping->interval, 0.001)));
+    if (ping->count == 0)
         ping->count = 10;
+    if (ping->count > PING_MAX) {
+        ping->count = PING_MAX;
+        ping->capped = TRUE;
     }
     job->net->klass->resolve(job->net->self, job->host, ping_on_resolved, job);
 }

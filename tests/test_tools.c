@@ -472,6 +472,42 @@ test_tools_ping_busybox(void **state)
     assert_outcome(b, "", "ping: bad address 'nosuch'\n", 1);
 }
 
+/* Option values as iputils 20221126 and busybox read them (both run on
+ * Debian 12), and a count too large to run through. */
+static void
+test_tools_ping_option_values(void **state)
+{
+    g_autoptr(Outcome) zero = run(NETSHOOT, "ping -c 0 web");
+    g_autoptr(Outcome) fraction = run(NETSHOOT, "ping -c 1.5 web");
+    g_autoptr(Outcome) huge = run(NETSHOOT, "ping -c 99999999999999999999 web");
+    g_autoptr(Outcome) interval = run(NETSHOOT, "ping -i 99999999 web");
+    g_autoptr(Outcome) missing = run(NETSHOOT, "ping -c");
+    g_autoptr(Outcome) deadline = run(NETSHOOT, "ping -q -w 2 -i 0.5 blackhole");
+    g_autoptr(Outcome) endless = run(NETSHOOT, "ping -q -i 0 -c 9223372036854775807 web");
+    g_autoptr(Outcome) bb_big = run("busybox", "ping -c 99999999999 web");
+    g_autoptr(Outcome) bb_range = run("busybox", "ping -c 3000000000 web");
+    g_autoptr(Outcome) bb_size = run("busybox", "ping -s 70000 web");
+    g_autoptr(Outcome) bb_sign = run("busybox", "ping -c +5 web");
+
+    (void) state;
+    assert_outcome(zero, "", "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n", 1);
+    assert_outcome(fraction, "", "ping: invalid argument: '1.5'\n", 1);
+    assert_outcome(huge, "", "ping: invalid argument: '99999999999999999999': Numerical result out of range\n", 1);
+    assert_outcome(interval, "", "ping: bad timing interval: 99999999\n", 2);
+    assert_outcome(missing, "", "ping: option requires an argument -- 'c'\n", 2);
+    /* The -i that follows -w still sets how many sends fit. */
+    assert_outcome(deadline, "PING blackhole (10.96.0.99) 56(84) bytes of data.\n"
+                   "\n--- blackhole ping statistics ---\n"
+                   "4 packets transmitted, 0 received, 100% packet loss, time 1500ms\n\n", "", 1);
+    assert_true(g_str_has_prefix(endless->out, "PING web (10.96.0.12) 56(84) bytes of data.\n\n"
+                                 "--- web ping statistics ---\n100000 packets transmitted, 100000 received"));
+    assert_string_equal(endless->err, "knetsim: ping stopped after 100000 packets\n");
+    assert_outcome(bb_big, "", "ping: invalid number '99999999999'\n", 1);
+    assert_outcome(bb_range, "", "ping: number 3000000000 is not in 0..2147483647 range\n", 1);
+    assert_outcome(bb_size, "", "ping: number 70000 is not in 0..65535 range\n", 1);
+    assert_outcome(bb_sign, "", "ping: invalid number '+5'\n", 1);
+}
+
 /*****************************************************************************
  * dig and nslookup against a CoreDNS-like server at 10.96.0.10, from a pod
  * in namespace default.
@@ -1543,6 +1579,7 @@ main(void)
         cmocka_unit_test(test_tools_nc_busybox),
         cmocka_unit_test(test_tools_ping_iputils),
         cmocka_unit_test(test_tools_ping_busybox),
+        cmocka_unit_test(test_tools_ping_option_values),
         cmocka_unit_test(test_tools_dig_a),
         cmocka_unit_test(test_tools_dig_short_and_answer_only),
         cmocka_unit_test(test_tools_dig_srv),
