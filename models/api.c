@@ -924,6 +924,7 @@ kn_deployment_new(void)
     init_rolling(&deployment->max_surge);
     init_rolling(&deployment->max_unavailable);
     deployment->revision_history_limit = 10;
+    deployment->progress_deadline_s = 600;
     deployment->conditions = g_ptr_array_new_with_free_func((GDestroyNotify) kn_deployment_condition_free);
     return deployment;
 }
@@ -960,6 +961,7 @@ kn_daemon_set_new(void)
     object_meta_init(&daemon_set->meta);
     daemon_set->selector = kn_labels_new();
     kn_pod_template_init(&daemon_set->template);
+    daemon_set->revision_history_limit = 10;
     return daemon_set;
 }
 

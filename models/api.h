@@ -366,6 +366,11 @@ typedef struct KnDeploymentCondition {
     KnTime last_update, last_transition;
 } KnDeploymentCondition;
 
+/* The int32 fields of the workloads (replicas, minReadySeconds,
+ * revisionHistoryLimit, progressDeadlineSeconds) and the numbers of
+ * maxSurge and maxUnavailable hold an int32's bits when read from a
+ * manifest: a negative one is the API server's validation to refuse
+ * (svc-validate.h), and nothing else ever sees it. */
 typedef struct KnDeployment {
     KnObjectMeta meta;
     guint replicas;              /* spec.replicas, 1 unless set */
@@ -375,6 +380,7 @@ typedef struct KnDeployment {
     KnIntOrString max_unavailable; /* "25%" unless set */
     guint min_ready_s;
     guint revision_history_limit; /* 10 */
+    guint progress_deadline_s;   /* spec.progressDeadlineSeconds, 600 unless set */
     /* status */
     guint64 observed_generation; /* the generation the controller last acted on */
     guint status_replicas, updated_replicas, ready_replicas, available_replicas;
@@ -386,6 +392,7 @@ typedef struct KnReplicaSet {
     guint replicas;
     KnLabels *selector;
     KnPodTemplate template;
+    guint min_ready_s;           /* spec.minReadySeconds */
     guint status_replicas, ready_replicas, available_replicas;
 } KnReplicaSet;
 
@@ -396,6 +403,7 @@ typedef struct KnStatefulSet {
     KnLabels *selector;
     KnPodTemplate template;
     gboolean parallel;           /* podManagementPolicy: Parallel */
+    guint min_ready_s;           /* spec.minReadySeconds */
     guint ready_replicas, current_replicas;
 } KnStatefulSet;
 
@@ -403,6 +411,8 @@ typedef struct KnDaemonSet {
     KnObjectMeta meta;
     KnLabels *selector;
     KnPodTemplate template;
+    guint min_ready_s;           /* spec.minReadySeconds */
+    guint revision_history_limit; /* 10 */
     guint desired, current, ready;
 } KnDaemonSet;
 

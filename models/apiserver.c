@@ -347,35 +347,6 @@ kind_title(KnKind kind)
     }
 }
 
-/* Go's %#v of a map[string]string, keys sorted: map[string]string{"app":"web"}. */
-static char *
-go_map(const KnLabels *labels)
-{
-    GString *out = g_string_new("map[string]string{");
-
-    for (guint i = 0; i < kn_labels_size(labels); i++)
-        g_string_append_printf(out, "%s\"%s\":\"%s\"", i > 0 ? ", " : "", kn_labels_key(labels, i),
-                               kn_labels_value(labels, i));
-    g_string_append_c(out, '}');
-    return g_string_free(out, FALSE);
-}
-
-/* A workload's selector must select its own template (ValidateDeploymentSpec
- * and its siblings in pkg/apis/apps/validation). */
-static void
-check_selector(GPtrArray *problems, const KnLabels *selector, const KnLabels *template_labels)
-{
-    if (kn_labels_size(selector) == 0 || kn_labels_match(template_labels, selector))
-        return;
-
-    KnFieldError *problem = g_new0(KnFieldError, 1);
-    g_autofree char *shown = go_map(template_labels);
-
-    problem->field = g_strdup("spec.template.metadata.labels");
-    problem->message = g_strdup_printf("Invalid value: %s: `selector` does not match template `labels`", shown);
-    g_ptr_array_add(problems, problem);
-}
-
 /* Validation of the kinds other than Service: their metadata, and a
  * workload's selector against its template. */
 static GPtrArray *
@@ -390,24 +361,16 @@ validate_other(KnKind kind, gpointer object)
         kn_svc_validate_pod_dns(&((KnPod *) object)->spec, "spec", problems);
         break;
     case KN_KIND_DEPLOYMENT:
-        check_selector(problems, ((KnDeployment *) object)->selector, ((KnDeployment *) object)->template.labels);
-        kn_svc_validate_pod_containers(&((KnDeployment *) object)->template.spec, "spec.template.spec", problems);
-        kn_svc_validate_pod_dns(&((KnDeployment *) object)->template.spec, "spec.template.spec", problems);
+        kn_svc_validate_deployment(object, problems);
         break;
     case KN_KIND_REPLICA_SET:
-        check_selector(problems, ((KnReplicaSet *) object)->selector, ((KnReplicaSet *) object)->template.labels);
-        kn_svc_validate_pod_containers(&((KnReplicaSet *) object)->template.spec, "spec.template.spec", problems);
-        kn_svc_validate_pod_dns(&((KnReplicaSet *) object)->template.spec, "spec.template.spec", problems);
+        kn_svc_validate_replica_set(object, problems);
         break;
     case KN_KIND_STATEFUL_SET:
-        check_selector(problems, ((KnStatefulSet *) object)->selector, ((KnStatefulSet *) object)->template.labels);
-        kn_svc_validate_pod_containers(&((KnStatefulSet *) object)->template.spec, "spec.template.spec", problems);
-        kn_svc_validate_pod_dns(&((KnStatefulSet *) object)->template.spec, "spec.template.spec", problems);
+        kn_svc_validate_stateful_set(object, problems);
         break;
     case KN_KIND_DAEMON_SET:
-        check_selector(problems, ((KnDaemonSet *) object)->selector, ((KnDaemonSet *) object)->template.labels);
-        kn_svc_validate_pod_containers(&((KnDaemonSet *) object)->template.spec, "spec.template.spec", problems);
-        kn_svc_validate_pod_dns(&((KnDaemonSet *) object)->template.spec, "spec.template.spec", problems);
+        kn_svc_validate_daemon_set(object, problems);
         break;
     case KN_KIND_ENDPOINT_SLICE:
         kn_svc_validate_endpoint_slice(object, problems);
@@ -859,8 +822,8 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
         KnPodTemplate template = old->template;
         g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) kn_field_error_free);
 
-        /* ValidateDeploymentUpdate checks the new template as a create does. */
-        kn_svc_validate_pod_dns(&d->template.spec, "spec.template.spec", problems);
+        /* ValidateDeploymentUpdate checks the new spec as a create does. */
+        kn_svc_validate_deployment(d, problems);
         if (problems->len > 0) {
             set_validation_error_kind(error, kind_title(kind), meta->name, problems);
             kn_object_free(kind, object);
@@ -868,6 +831,9 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
         }
 
         old->replicas = d->replicas;
+        old->min_ready_s = d->min_ready_s;
+        old->revision_history_limit = d->revision_history_limit;
+        old->progress_deadline_s = d->progress_deadline_s;
         swap_pointers(&old->selector, &d->selector);
         old->template = d->template;
         d->template = template;

@@ -1178,7 +1178,7 @@ doc_deployment(const KnDeployment *d, KnStore *store)
     Doc *s = doc_set_map(doc, "spec");
     Doc *strategy, *rolling, *status;
 
-    doc_set_int(s, "progressDeadlineSeconds", 600);
+    doc_set_int(s, "progressDeadlineSeconds", d->progress_deadline_s);
     doc_set_int(s, "replicas", d->replicas);
     doc_set_int(s, "revisionHistoryLimit", d->revision_history_limit);
     doc_set(s, "selector", doc_selector(d->selector));
@@ -1268,7 +1268,7 @@ doc_daemon_set(const KnDaemonSet *d, KnStore *store)
     Doc *spec = doc_set_map(doc, "spec");
     Doc *status;
 
-    doc_set_int(spec, "revisionHistoryLimit", 10);
+    doc_set_int(spec, "revisionHistoryLimit", d->revision_history_limit);
     doc_set(spec, "selector", doc_selector(d->selector));
     doc_set(spec, "template", doc_template(&d->template));
     status = doc_set_map(doc, "status");

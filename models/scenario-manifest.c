@@ -69,18 +69,19 @@
  *  - probes: grpc, terminationGracePeriodSeconds; httpGet host, scheme,
  *    httpHeaders; tcpSocket host;
  *  - label selectors: matchExpressions;
- *  - Deployment: strategy.type, paused, progressDeadlineSeconds;
- *    ReplicaSet: minReadySeconds; StatefulSet: volumeClaimTemplates,
- *    updateStrategy, revisionHistoryLimit, minReadySeconds,
+ *  - Deployment: strategy.type, paused; StatefulSet: volumeClaimTemplates,
+ *    updateStrategy, revisionHistoryLimit,
  *    persistentVolumeClaimRetentionPolicy, ordinals; DaemonSet:
- *    updateStrategy, minReadySeconds, revisionHistoryLimit;
+ *    updateStrategy;
  *  - EndpointSlice endpoints: hints.forNodes, deprecatedTopology;
  *    targetRef (both Endpoints and EndpointSlice): kind, apiVersion,
  *    resourceVersion, fieldPath (the target is taken to be a Pod);
  *  - Namespace: spec.finalizers; ConfigMap: binaryData, immutable.
  * Values are checked for their JSON type and for what api.h can hold
  * (enums, non-negative integers, except a Service's int32 port numbers and
- * affinity timeout, kept negative for validation to refuse as the API
+ * affinity timeout and a workload's replicas, minReadySeconds,
+ * revisionHistoryLimit, progressDeadlineSeconds, maxSurge and
+ * maxUnavailable, kept negative for validation to refuse as the API
  * server does); the rest of the API server's validation
  * (name syntax, port ranges, type-dependent Service fields) is later work,
  * which finds its positions with kn_scenario_manifest_locate().  A number
@@ -536,10 +537,12 @@ read_int_or_string(Reader *r, yaml_node_t *node, gpointer target, const Field *f
     return TRUE;
 }
 
-/* A Service port's targetPort: as read_int_or_string(), a number kept as
- * read_int32() keeps it. */
+/* An intstr.IntOrString whose number the API server's validation judges
+ * (a Service port's targetPort, a Deployment's maxSurge and
+ * maxUnavailable): as read_int_or_string(), a number kept as read_int32()
+ * keeps it. */
 static gboolean
-read_target_port(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+read_int_or_string_int32(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
 {
     guint number = 0;
 
@@ -1138,7 +1141,7 @@ static const Field service_port_fields[] = {
     { "protocol", read_service_port_protocol, 0, NULL, NULL },
     { "appProtocol", read_string, offsetof(KnServicePort, app_protocol), NULL, NULL },
     { "port", read_int32, offsetof(KnServicePort, port), "int32", NULL },
-    { "targetPort", read_target_port, offsetof(KnServicePort, target_port), NULL, NULL },
+    { "targetPort", read_int_or_string_int32, offsetof(KnServicePort, target_port), NULL, NULL },
     { "nodePort", read_int32, offsetof(KnServicePort, node_port), "int32", NULL },
     { NULL },
 };
@@ -1374,8 +1377,8 @@ static const Schema endpoint_subset_schema = {
 /* Workloads. */
 
 static const Field rolling_update_fields[] = {
-    { "maxSurge", read_int_or_string, offsetof(KnDeployment, max_surge), NULL, NULL },
-    { "maxUnavailable", read_int_or_string, offsetof(KnDeployment, max_unavailable), NULL, NULL },
+    { "maxSurge", read_int_or_string_int32, offsetof(KnDeployment, max_surge), NULL, NULL },
+    { "maxUnavailable", read_int_or_string_int32, offsetof(KnDeployment, max_unavailable), NULL, NULL },
     { NULL },
 };
 static const Schema rolling_update_schema = { "RollingUpdateDeployment", rolling_update_fields, NULL, NULL };
@@ -1393,34 +1396,36 @@ static const Schema strategy_schema = { "DeploymentStrategy", strategy_fields, N
     { "template", read_object, offsetof(type, template), "v1.PodTemplateSpec", &template_schema }
 
 static const Field deployment_spec_fields[] = {
-    { "replicas", read_uint, offsetof(KnDeployment, replicas), "int32", NULL },
+    { "replicas", read_int32, offsetof(KnDeployment, replicas), "int32", NULL },
     SELECTOR(KnDeployment),
     TEMPLATE(KnDeployment),
     { "strategy", read_object, 0, "v1.DeploymentStrategy", &strategy_schema },
-    { "minReadySeconds", read_uint, offsetof(KnDeployment, min_ready_s), "int32", NULL },
-    { "revisionHistoryLimit", read_uint, offsetof(KnDeployment, revision_history_limit), "int32", NULL },
-    IGNORED("paused"), IGNORED("progressDeadlineSeconds"),
+    { "minReadySeconds", read_int32, offsetof(KnDeployment, min_ready_s), "int32", NULL },
+    { "revisionHistoryLimit", read_int32, offsetof(KnDeployment, revision_history_limit), "int32", NULL },
+    { "progressDeadlineSeconds", read_int32, offsetof(KnDeployment, progress_deadline_s), "int32", NULL },
+    IGNORED("paused"),
     { NULL },
 };
 static const Schema deployment_spec_schema = { "DeploymentSpec", deployment_spec_fields, NULL, NULL };
 
 static const Field replica_set_spec_fields[] = {
-    { "replicas", read_uint, offsetof(KnReplicaSet, replicas), "int32", NULL },
+    { "replicas", read_int32, offsetof(KnReplicaSet, replicas), "int32", NULL },
     SELECTOR(KnReplicaSet),
     TEMPLATE(KnReplicaSet),
-    IGNORED("minReadySeconds"),
+    { "minReadySeconds", read_int32, offsetof(KnReplicaSet, min_ready_s), "int32", NULL },
     { NULL },
 };
 static const Schema replica_set_spec_schema = { "ReplicaSetSpec", replica_set_spec_fields, NULL, NULL };
 
 static const Field stateful_set_spec_fields[] = {
-    { "replicas", read_uint, offsetof(KnStatefulSet, replicas), "int32", NULL },
+    { "replicas", read_int32, offsetof(KnStatefulSet, replicas), "int32", NULL },
     { "serviceName", read_string, offsetof(KnStatefulSet, service_name), NULL, NULL },
     SELECTOR(KnStatefulSet),
     TEMPLATE(KnStatefulSet),
     { "podManagementPolicy", read_pod_management_policy, offsetof(KnStatefulSet, parallel), NULL, NULL },
+    { "minReadySeconds", read_int32, offsetof(KnStatefulSet, min_ready_s), "int32", NULL },
     IGNORED("volumeClaimTemplates"), IGNORED("updateStrategy"), IGNORED("revisionHistoryLimit"),
-    IGNORED("minReadySeconds"), IGNORED("persistentVolumeClaimRetentionPolicy"),
+    IGNORED("persistentVolumeClaimRetentionPolicy"),
     IGNORED("ordinals"),
     { NULL },
 };
@@ -1429,7 +1434,9 @@ static const Schema stateful_set_spec_schema = { "StatefulSetSpec", stateful_set
 static const Field daemon_set_spec_fields[] = {
     SELECTOR(KnDaemonSet),
     TEMPLATE(KnDaemonSet),
-    IGNORED("updateStrategy"), IGNORED("minReadySeconds"), IGNORED("revisionHistoryLimit"),
+    { "minReadySeconds", read_int32, offsetof(KnDaemonSet, min_ready_s), "int32", NULL },
+    { "revisionHistoryLimit", read_int32, offsetof(KnDaemonSet, revision_history_limit), "int32", NULL },
+    IGNORED("updateStrategy"),
     { NULL },
 };
 static const Schema daemon_set_spec_schema = { "DaemonSetSpec", daemon_set_spec_fields, NULL, NULL };

@@ -16,7 +16,11 @@
  * how each error prints in .../util/validation/field/errors.go (ErrorBody);
  * the ipFamilyPolicy checks of initIPFamilyFields in
  * pkg/registry/core/service/storage/alloc.go, which run before validation
- * and answer alone; and kubectl's printing of an Invalid status in
+ * and answer alone; the workloads' specs as ValidateDeploymentSpec,
+ * ValidateReplicaSetSpec, ValidateStatefulSetSpec, ValidateDaemonSetSpec,
+ * ValidateRollingUpdateDeployment, ValidatePositiveIntOrPercent and
+ * IsNotMoreThan100Percent check them in pkg/apis/apps/validation/
+ * validation.go; and kubectl's printing of an Invalid status in
  * staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go (checkErr,
  * statusCausesToAggrError, MultilineError).
  *
@@ -1730,4 +1734,199 @@ kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray *erro
             add_required(errors, item, "must not be empty");
         }
     }
+}
+
+/*****************************************************************************/
+/* Workloads (ValidateDeploymentSpec, ValidateReplicaSetSpec,
+ * ValidateStatefulSetSpec, ValidateDaemonSetSpec and their helpers in
+ * pkg/apis/apps/validation/validation.go). */
+
+/* A workload's int32 field, kept as its bits (api.h). */
+static gint64
+int32_value(guint bits)
+{
+    return (gint32) bits;
+}
+
+/* ValidateNonnegativeField: "Invalid value: -1: must be greater than or
+ * equal to 0" (IsNegativeErrorMsg). */
+static void
+check_nonnegative(GPtrArray *errors, const char *path, gint64 value)
+{
+    if (value < 0) {
+        g_autofree char *shown = g_strdup_printf("%" G_GINT64_FORMAT, value);
+
+        add_invalid(errors, path, shown, "must be greater than or equal to 0");
+    }
+}
+
+/* Go's %#v of a map[string]string, keys sorted; an unset map is nil. */
+static char *
+go_string_map(const KnLabels *labels, gboolean given)
+{
+    GString *out = g_string_new("map[string]string");
+
+    if (!given) {
+        g_string_append(out, "(nil)");
+        return g_string_free(out, FALSE);
+    }
+    g_string_append_c(out, '{');
+    for (guint i = 0; i < kn_labels_size(labels); i++) {
+        g_autofree char *key = quote(kn_labels_key(labels, i));
+        g_autofree char *value = quote(kn_labels_value(labels, i));
+
+        g_string_append_printf(out, "%s%s:%s", i > 0 ? ", " : "", key, value);
+    }
+    g_string_append_c(out, '}');
+    return g_string_free(out, FALSE);
+}
+
+/* Go's %#v of an intstr.IntOrString, which ErrorBody falls back to (its
+ * String() has a pointer receiver): Type 0 is Int, 1 is String. */
+static char *
+go_int_or_string(const KnIntOrString *value)
+{
+    g_autofree char *name = quote(value->is_string && value->name != NULL ? value->name : "");
+
+    return g_strdup_printf("intstr.IntOrString{Type:%d, IntVal:%d, StrVal:%s}", value->is_string ? 1 : 0,
+                           value->is_string ? 0 : (gint32) value->number, name);
+}
+
+/* IsValidPercent: [0-9]+% and nothing else. */
+static gboolean
+is_percent(const char *value)
+{
+    gsize digits = strspn(value, "0123456789");
+
+    return digits > 0 && value[digits] == '%' && value[digits + 1] == '\0';
+}
+
+/* getIntOrPercentValue: a percent's number, else IntValue() (a string's
+ * strconv.Atoi, 0 when it is not a number).  'percent' says which. */
+static gint64
+int_or_percent_value(const KnIntOrString *value, gboolean *percent)
+{
+    *percent = FALSE;
+    if (!value->is_string)
+        return (gint32) value->number;
+    if (is_percent(value->name)) {
+        *percent = TRUE;
+        return g_ascii_strtoll(value->name, NULL, 10);
+    }
+
+    gint64 number;
+
+    if (!g_ascii_string_to_signed(value->name, 10, G_MININT32, G_MAXINT32, &number, NULL))
+        return 0;
+    return number;
+}
+
+/* ValidatePositiveIntOrPercent. */
+static void
+check_int_or_percent(GPtrArray *errors, const char *path, const KnIntOrString *value)
+{
+    g_autofree char *shown = go_int_or_string(value);
+
+    if (!value->is_string)
+        check_nonnegative(errors, path, (gint32) value->number);
+    else if (!is_percent(value->name))
+        add_invalid(errors, path, shown,
+                    "a valid percent string must be a numeric string followed by an ending '%' "
+                    "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
+}
+
+/* IsNotMoreThan100Percent. */
+static void
+check_not_more_than_100_percent(GPtrArray *errors, const char *path, const KnIntOrString *value)
+{
+    gboolean percent;
+    gint64 number = int_or_percent_value(value, &percent);
+
+    if (percent && number > 100) {
+        g_autofree char *shown = go_int_or_string(value);
+
+        add_invalid(errors, path, shown, "must not be greater than 100%");
+    }
+}
+
+/* ValidateRollingUpdateDeployment (the strategy's type is always
+ * RollingUpdate in knetsim). */
+static void
+check_rolling_update(GPtrArray *errors, const KnDeployment *d)
+{
+    static const char surge_path[] = "spec.strategy.rollingUpdate.maxSurge";
+    static const char unavailable_path[] = "spec.strategy.rollingUpdate.maxUnavailable";
+    gboolean percent;
+
+    check_int_or_percent(errors, unavailable_path, &d->max_unavailable);
+    check_int_or_percent(errors, surge_path, &d->max_surge);
+    if (int_or_percent_value(&d->max_unavailable, &percent) == 0
+        && int_or_percent_value(&d->max_surge, &percent) == 0) {
+        g_autofree char *shown = go_int_or_string(&d->max_unavailable);
+
+        add_invalid(errors, unavailable_path, shown, "may not be 0 when `maxSurge` is 0");
+    }
+    check_not_more_than_100_percent(errors, unavailable_path, &d->max_unavailable);
+}
+
+/* ValidatePodTemplateSpecForReplicaSet and its siblings: the selector
+ * must select the template's labels (an empty selector is refused
+ * elsewhere), then the template's pod spec. */
+static void
+check_template(GPtrArray *errors, const KnLabels *selector, const KnPodTemplate *template)
+{
+    if (kn_labels_size(selector) > 0 && !kn_labels_match(template->labels, selector)) {
+        g_autofree char *shown = go_string_map(template->labels, TRUE);
+
+        add_invalid(errors, "spec.template.metadata.labels", shown, "`selector` does not match template `labels`");
+    }
+    kn_svc_validate_pod_containers(&template->spec, "spec.template.spec", errors);
+    kn_svc_validate_pod_dns(&template->spec, "spec.template.spec", errors);
+}
+
+void
+kn_svc_validate_deployment(const KnDeployment *d, GPtrArray *errors)
+{
+    g_return_if_fail(d != NULL && errors != NULL);
+
+    gint64 min_ready = int32_value(d->min_ready_s), deadline = int32_value(d->progress_deadline_s);
+
+    check_nonnegative(errors, "spec.replicas", int32_value(d->replicas));
+    check_template(errors, d->selector, &d->template);
+    check_rolling_update(errors, d);
+    check_nonnegative(errors, "spec.minReadySeconds", min_ready);
+    check_nonnegative(errors, "spec.revisionHistoryLimit", int32_value(d->revision_history_limit));
+    check_nonnegative(errors, "spec.progressDeadlineSeconds", deadline);
+    if (deadline <= min_ready) {
+        g_autofree char *shown = g_strdup_printf("%" G_GINT64_FORMAT, deadline);
+
+        add_invalid(errors, "spec.progressDeadlineSeconds", shown, "must be greater than minReadySeconds");
+    }
+}
+
+void
+kn_svc_validate_replica_set(const KnReplicaSet *r, GPtrArray *errors)
+{
+    g_return_if_fail(r != NULL && errors != NULL);
+    check_nonnegative(errors, "spec.replicas", int32_value(r->replicas));
+    check_nonnegative(errors, "spec.minReadySeconds", int32_value(r->min_ready_s));
+    check_template(errors, r->selector, &r->template);
+}
+
+void
+kn_svc_validate_stateful_set(const KnStatefulSet *s, GPtrArray *errors)
+{
+    g_return_if_fail(s != NULL && errors != NULL);
+    check_nonnegative(errors, "spec.replicas", int32_value(s->replicas));
+    check_nonnegative(errors, "spec.minReadySeconds", int32_value(s->min_ready_s));
+    check_template(errors, s->selector, &s->template);
+}
+
+void
+kn_svc_validate_daemon_set(const KnDaemonSet *d, GPtrArray *errors)
+{
+    g_return_if_fail(d != NULL && errors != NULL);
+    check_template(errors, d->selector, &d->template);
+    check_nonnegative(errors, "spec.minReadySeconds", int32_value(d->min_ready_s));
+    check_nonnegative(errors, "spec.revisionHistoryLimit", int32_value(d->revision_history_limit));
 }

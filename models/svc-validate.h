@@ -98,3 +98,16 @@ void kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPt
 char *kn_svc_validate_port_name(const char *name);
 /* IsDNS1123Subdomain without messages. */
 gboolean kn_svc_validate_is_dns1123_subdomain(const char *value);
+
+/* The spec of a workload after its metadata, as ValidateDeploymentSpec,
+ * ValidateReplicaSetSpec, ValidateStatefulSetSpec and ValidateDaemonSetSpec
+ * (pkg/apis/apps/validation) check it on create and on update: its int32
+ * fields not negative, the selector selecting the template's labels, the
+ * template's pod spec, and for a Deployment its rollingUpdate (maxSurge and
+ * maxUnavailable each a number or a percent, not both 0, maxUnavailable at
+ * most 100%) and a progressDeadlineSeconds above minReadySeconds.  Appends
+ * KnFieldError to 'errors'. */
+void kn_svc_validate_deployment(const KnDeployment *deployment, GPtrArray *errors);
+void kn_svc_validate_replica_set(const KnReplicaSet *replica_set, GPtrArray *errors);
+void kn_svc_validate_stateful_set(const KnStatefulSet *stateful_set, GPtrArray *errors);
+void kn_svc_validate_daemon_set(const KnDaemonSet *daemon_set, GPtrArray *errors);

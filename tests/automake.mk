@@ -160,6 +160,10 @@ KNETSIM_TEST_FILES = \
 	tests/data/dnsconfig-searches.yaml \
 	tests/data/dnsconfig-template.err \
 	tests/data/dnsconfig-template.yaml \
+	tests/data/workload-numbers.err \
+	tests/data/workload-numbers.yaml \
+	tests/data/workload-rolling-update.err \
+	tests/data/workload-rolling-update.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
 	tests/data/manifest-dns-option-number.err \

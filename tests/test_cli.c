@@ -303,21 +303,15 @@ test_cli_bad_scenario_exits_2_with_location(void **state)
                                            "cluster.nodeCIDR 172.18.0.0/31 has no free address left"));
 }
 
-/* The API server's checks of pod.spec.dnsConfig (validatePodDNSConfig), as
- * `knetsim validate` reports them: the whole message of each bad file in
- * tests/data/dnsconfig-NAME.yaml is dnsconfig-NAME.err, exit 2. */
+/* `knetsim validate` of each tests/data/PREFIX-NAME.yaml prints exactly
+ * PREFIX-NAME.err on stderr, nothing on stdout, and exits 2. */
 static void
-test_cli_validate_bad_dns_config_gives_exact_messages(void **state)
+assert_validate_messages(const char *prefix, const char *const *names, guint n_names)
 {
-    (void) state;
-    static const char *const names[] = {
-        "none-required", "none-nameserver", "nameservers", "bad-ip", "searches", "template",
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-        g_autofree char *yaml = g_strdup_printf("tests/data/dnsconfig-%s.yaml", names[i]);
-        g_autofree char *err = g_strdup_printf("%s/tests/data/dnsconfig-%s.err", test_env("KNETSIM_SRCDIR"),
-                                               names[i]);
+    for (guint i = 0; i < n_names; i++) {
+        g_autofree char *yaml = g_strdup_printf("tests/data/%s-%s.yaml", prefix, names[i]);
+        g_autofree char *err = g_strdup_printf("%s/tests/data/%s-%s.err", test_env("KNETSIM_SRCDIR"),
+                                               prefix, names[i]);
         g_autofree char *want = NULL;
         g_auto(Result) r = run("validate", yaml, NULL);
 
@@ -327,6 +321,33 @@ test_cli_validate_bad_dns_config_gives_exact_messages(void **state)
         assert_int_equal(r.status, 2);
         assert_string_equal(r.out, "");
     }
+}
+
+/* The API server's checks of pod.spec.dnsConfig (validatePodDNSConfig), as
+ * `knetsim validate` reports them (tests/data/dnsconfig-NAME.yaml). */
+static void
+test_cli_validate_bad_dns_config_gives_exact_messages(void **state)
+{
+    (void) state;
+    static const char *const names[] = {
+        "none-required", "none-nameserver", "nameservers", "bad-ip", "searches", "template",
+    };
+
+    assert_validate_messages("dnsconfig", names, G_N_ELEMENTS(names));
+}
+
+/* The API server's checks of workloads (pkg/apis/apps/validation and what
+ * it calls), as `knetsim validate` reports them
+ * (tests/data/workload-NAME.yaml). */
+static void
+test_cli_validate_bad_workloads_give_exact_messages(void **state)
+{
+    (void) state;
+    static const char *const names[] = {
+        "numbers", "rolling-update",
+    };
+
+    assert_validate_messages("workload", names, G_N_ELEMENTS(names));
 }
 
 static void
@@ -490,6 +511,7 @@ main(void)
         cmocka_unit_test(test_cli_ping_names_the_target_canonically),
         cmocka_unit_test(test_cli_bad_scenario_exits_2_with_location),
         cmocka_unit_test(test_cli_validate_bad_dns_config_gives_exact_messages),
+        cmocka_unit_test(test_cli_validate_bad_workloads_give_exact_messages),
         cmocka_unit_test(test_cli_run_replays_the_lab_deterministically),
         cmocka_unit_test(test_cli_run_until_stops_the_clock_midway),
         cmocka_unit_test(test_cli_graph_writes_dot_to_standard_output),
