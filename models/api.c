@@ -186,6 +186,65 @@ kn_labels_match(const KnLabels *labels, const KnLabels *selector)
     return TRUE;
 }
 
+KnSelectorRequirement *
+kn_selector_requirement_new(void)
+{
+    KnSelectorRequirement *requirement = g_new0(KnSelectorRequirement, 1);
+
+    requirement->key = g_strdup("");
+    requirement->operator = g_strdup("");
+    requirement->values = g_ptr_array_new_with_free_func(g_free);
+    return requirement;
+}
+
+void
+kn_selector_requirement_free(KnSelectorRequirement *requirement)
+{
+    if (requirement == NULL)
+        return;
+    g_free(requirement->key);
+    g_free(requirement->operator);
+    g_ptr_array_unref(requirement->values);
+    g_free(requirement);
+}
+
+void
+kn_selector_rest_clear(KnSelectorRest *rest)
+{
+    g_clear_pointer(&rest->expressions, g_ptr_array_unref);
+}
+
+/* labels.Requirement.Matches for one matchExpressions term. */
+static gboolean
+requirement_matches(const KnLabels *labels, const KnSelectorRequirement *requirement)
+{
+    const char *value = kn_labels_get(labels, requirement->key);
+    gboolean listed = FALSE;
+
+    for (guint i = 0; value != NULL && i < requirement->values->len; i++)
+        listed = listed || strcmp(value, requirement->values->pdata[i]) == 0;
+    if (strcmp(requirement->operator, "In") == 0)
+        return listed;
+    if (strcmp(requirement->operator, "NotIn") == 0)
+        return !listed;
+    if (strcmp(requirement->operator, "Exists") == 0)
+        return value != NULL;
+    if (strcmp(requirement->operator, "DoesNotExist") == 0)
+        return value == NULL;
+    return FALSE;
+}
+
+gboolean
+kn_selector_matches(const KnLabels *labels, const KnLabels *match_labels, const KnSelectorRest *rest)
+{
+    if (!kn_labels_match(labels, match_labels))
+        return FALSE;
+    for (guint i = 0; rest != NULL && rest->expressions != NULL && i < rest->expressions->len; i++)
+        if (!requirement_matches(labels, rest->expressions->pdata[i]))
+            return FALSE;
+    return TRUE;
+}
+
 char *
 kn_labels_to_string(const KnLabels *labels)
 {
@@ -920,6 +979,7 @@ kn_deployment_new(void)
     object_meta_init(&deployment->meta);
     deployment->replicas = 1;
     deployment->selector = kn_labels_new();
+    deployment->selector_rest.given = TRUE;
     kn_pod_template_init(&deployment->template);
     init_rolling(&deployment->max_surge);
     init_rolling(&deployment->max_unavailable);
@@ -937,6 +997,7 @@ kn_replica_set_new(void)
     object_meta_init(&replica_set->meta);
     replica_set->replicas = 1;
     replica_set->selector = kn_labels_new();
+    replica_set->selector_rest.given = TRUE;
     kn_pod_template_init(&replica_set->template);
     return replica_set;
 }
@@ -949,6 +1010,7 @@ kn_stateful_set_new(void)
     object_meta_init(&stateful_set->meta);
     stateful_set->replicas = 1;
     stateful_set->selector = kn_labels_new();
+    stateful_set->selector_rest.given = TRUE;
     kn_pod_template_init(&stateful_set->template);
     return stateful_set;
 }
@@ -960,6 +1022,7 @@ kn_daemon_set_new(void)
 
     object_meta_init(&daemon_set->meta);
     daemon_set->selector = kn_labels_new();
+    daemon_set->selector_rest.given = TRUE;
     kn_pod_template_init(&daemon_set->template);
     daemon_set->revision_history_limit = 10;
     return daemon_set;
@@ -1048,6 +1111,7 @@ kn_object_free(KnKind kind, gpointer object)
         KnDeployment *d = object;
 
         kn_labels_free(d->selector);
+        kn_selector_rest_clear(&d->selector_rest);
         kn_pod_template_clear(&d->template);
         kn_int_or_string_clear(&d->max_surge);
         kn_int_or_string_clear(&d->max_unavailable);
@@ -1058,6 +1122,7 @@ kn_object_free(KnKind kind, gpointer object)
         KnReplicaSet *r = object;
 
         kn_labels_free(r->selector);
+        kn_selector_rest_clear(&r->selector_rest);
         kn_pod_template_clear(&r->template);
         break;
     }
@@ -1066,6 +1131,7 @@ kn_object_free(KnKind kind, gpointer object)
 
         g_free(s->service_name);
         kn_labels_free(s->selector);
+        kn_selector_rest_clear(&s->selector_rest);
         kn_pod_template_clear(&s->template);
         break;
     }
@@ -1073,6 +1139,7 @@ kn_object_free(KnKind kind, gpointer object)
         KnDaemonSet *d = object;
 
         kn_labels_free(d->selector);
+        kn_selector_rest_clear(&d->selector_rest);
         kn_pod_template_clear(&d->template);
         break;
     }

@@ -39,6 +39,32 @@ char *kn_labels_to_string(const KnLabels *labels);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnLabels, kn_labels_free)
 
+/* metav1.LabelSelectorRequirement: a set-based term of a workload's
+ * selector, kept as written for validation to judge. */
+typedef struct KnSelectorRequirement {
+    char *key;                   /* "" if not given */
+    char *operator;              /* "In", "NotIn", "Exists", "DoesNotExist", or as written */
+    GPtrArray *values;           /* char *; never NULL */
+} KnSelectorRequirement;
+
+KnSelectorRequirement *kn_selector_requirement_new(void);
+void kn_selector_requirement_free(KnSelectorRequirement *requirement);  /* accepts NULL */
+
+/* What a workload's spec.selector holds besides its matchLabels (the
+ * workload's KnLabels *selector, which this follows in each struct). */
+typedef struct KnSelectorRest {
+    gboolean given;              /* spec.selector is set (apps/v1 requires it); TRUE unless
+                                  * a manifest leaves it out */
+    gboolean match_labels_given; /* matchLabels set, even empty ({} versus nil) */
+    GPtrArray *expressions;      /* matchExpressions: KnSelectorRequirement; NULL unless set */
+} KnSelectorRest;
+
+void kn_selector_rest_clear(KnSelectorRest *rest);
+/* Does the selector of 'match_labels' and 'rest' select 'labels'?
+ * Equality for match_labels, and In, NotIn, Exists and DoesNotExist as
+ * labels.Selector does; an empty selector selects everything. */
+gboolean kn_selector_matches(const KnLabels *labels, const KnLabels *match_labels, const KnSelectorRest *rest);
+
 typedef enum {
     KN_KIND_NAMESPACE,
     KN_KIND_NODE,
@@ -375,6 +401,7 @@ typedef struct KnDeployment {
     KnObjectMeta meta;
     guint replicas;              /* spec.replicas, 1 unless set */
     KnLabels *selector;          /* spec.selector.matchLabels */
+    KnSelectorRest selector_rest; /* the rest of spec.selector */
     KnPodTemplate template;
     KnIntOrString max_surge;     /* "25%" unless set */
     KnIntOrString max_unavailable; /* "25%" unless set */
@@ -391,6 +418,7 @@ typedef struct KnReplicaSet {
     KnObjectMeta meta;
     guint replicas;
     KnLabels *selector;
+    KnSelectorRest selector_rest;
     KnPodTemplate template;
     guint min_ready_s;           /* spec.minReadySeconds */
     guint status_replicas, ready_replicas, available_replicas;
@@ -401,6 +429,7 @@ typedef struct KnStatefulSet {
     guint replicas;
     char *service_name;          /* the governing headless Service */
     KnLabels *selector;
+    KnSelectorRest selector_rest;
     KnPodTemplate template;
     gboolean parallel;           /* podManagementPolicy: Parallel */
     guint min_ready_s;           /* spec.minReadySeconds */
@@ -410,6 +439,7 @@ typedef struct KnStatefulSet {
 typedef struct KnDaemonSet {
     KnObjectMeta meta;
     KnLabels *selector;
+    KnSelectorRest selector_rest;
     KnPodTemplate template;
     guint min_ready_s;           /* spec.minReadySeconds */
     guint revision_history_limit; /* 10 */

@@ -835,6 +835,10 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
         old->revision_history_limit = d->revision_history_limit;
         old->progress_deadline_s = d->progress_deadline_s;
         swap_pointers(&old->selector, &d->selector);
+        KnSelectorRest rest = old->selector_rest;
+
+        old->selector_rest = d->selector_rest;
+        d->selector_rest = rest;
         old->template = d->template;
         d->template = template;
         KnIntOrString surge = old->max_surge, unavailable = old->max_unavailable;

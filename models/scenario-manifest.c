@@ -68,7 +68,6 @@
  *    tty; container ports: hostPort, hostIP;
  *  - probes: grpc, terminationGracePeriodSeconds; httpGet host, scheme,
  *    httpHeaders; tcpSocket host;
- *  - label selectors: matchExpressions;
  *  - Deployment: strategy.type, paused; StatefulSet: volumeClaimTemplates,
  *    updateStrategy, revisionHistoryLimit,
  *    persistentVolumeClaimRetentionPolicy, ordinals; DaemonSet:
@@ -898,13 +897,63 @@ static const Field template_meta_fields[] = {
 };
 static const Schema template_meta_schema = { "ObjectMeta", template_meta_fields, NULL, NULL };
 
-/* metav1.LabelSelector, read at the workload's KnLabels *selector. */
+/* metav1.LabelSelector, read at the workload's KnLabels *selector, which
+ * its KnSelectorRest follows (the same distance apart in each kind). */
+#define SELECTOR_REST_OFFSET (offsetof(KnDeployment, selector_rest) - offsetof(KnDeployment, selector))
+G_STATIC_ASSERT(offsetof(KnReplicaSet, selector_rest) - offsetof(KnReplicaSet, selector) == SELECTOR_REST_OFFSET);
+G_STATIC_ASSERT(offsetof(KnStatefulSet, selector_rest) - offsetof(KnStatefulSet, selector) == SELECTOR_REST_OFFSET);
+G_STATIC_ASSERT(offsetof(KnDaemonSet, selector_rest) - offsetof(KnDaemonSet, selector) == SELECTOR_REST_OFFSET);
+
+static KnSelectorRest *
+selector_rest(gpointer selector)
+{
+    return (KnSelectorRest *) ((char *) selector + SELECTOR_REST_OFFSET);
+}
+
+static const Field selector_requirement_fields[] = {
+    { "key", read_string, offsetof(KnSelectorRequirement, key), NULL, NULL },
+    { "operator", read_string, offsetof(KnSelectorRequirement, operator), NULL, NULL },
+    { "values", read_strings, offsetof(KnSelectorRequirement, values), NULL, NULL },
+    { NULL },
+};
+static const Schema selector_requirement_schema = {
+    "LabelSelectorRequirement", selector_requirement_fields,
+    (gpointer (*)(void)) kn_selector_requirement_new, NULL,
+};
+
+/* matchLabels: given, even empty, shows as {} rather than nil in messages. */
+static gboolean
+read_match_labels(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    selector_rest(target)->match_labels_given = TRUE;
+    return read_labels(r, node, target, field, error);
+}
+
+static gboolean
+read_match_expressions(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    KnSelectorRest *rest = selector_rest(target);
+
+    if (rest->expressions == NULL)
+        rest->expressions = g_ptr_array_new_with_free_func((GDestroyNotify) kn_selector_requirement_free);
+    return read_list(r, node, &rest->expressions, field, error);
+}
+
 static const Field label_selector_fields[] = {
-    { "matchLabels", read_labels, 0, NULL, NULL },
-    IGNORED("matchExpressions"),
+    { "matchLabels", read_match_labels, 0, NULL, NULL },
+    { "matchExpressions", read_match_expressions, 0, "[]v1.LabelSelectorRequirement",
+      &selector_requirement_schema },
     { NULL },
 };
 static const Schema label_selector_schema = { "LabelSelector", label_selector_fields, NULL, NULL };
+
+/* spec.selector, a pointer: null or left out is no selector. */
+static gboolean
+read_selector(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    selector_rest(target)->given = TRUE;
+    return read_object(r, node, target, field, error);
+}
 
 /*****************************************************************************/
 /* Pods and pod templates. */
@@ -1391,7 +1440,7 @@ static const Field strategy_fields[] = {
 static const Schema strategy_schema = { "DeploymentStrategy", strategy_fields, NULL, NULL };
 
 #define SELECTOR(type) \
-    { "selector", read_object, offsetof(type, selector), "v1.LabelSelector", &label_selector_schema }
+    { "selector", read_selector, offsetof(type, selector), "v1.LabelSelector", &label_selector_schema }
 #define TEMPLATE(type) \
     { "template", read_object, offsetof(type, template), "v1.PodTemplateSpec", &template_schema }
 
@@ -1618,6 +1667,23 @@ kn_scenario_manifest_read(KnYamlCtx *ctx, yaml_node_t *root, GError **error)
     manifest->object = kinds[manifest->kind].object_new();
     meta = kn_object_meta(manifest->object);
     meta->loc = manifest->loc;
+    /* A workload's selector is there only if the manifest has one. */
+    switch (manifest->kind) {
+    case KN_KIND_DEPLOYMENT:
+        ((KnDeployment *) manifest->object)->selector_rest.given = FALSE;
+        break;
+    case KN_KIND_REPLICA_SET:
+        ((KnReplicaSet *) manifest->object)->selector_rest.given = FALSE;
+        break;
+    case KN_KIND_STATEFUL_SET:
+        ((KnStatefulSet *) manifest->object)->selector_rest.given = FALSE;
+        break;
+    case KN_KIND_DAEMON_SET:
+        ((KnDaemonSet *) manifest->object)->selector_rest.given = FALSE;
+        break;
+    default:
+        break;
+    }
     record(&reader, root);
     if (!read_mapping(&reader, root, &schema, manifest->object, "", error))
         return NULL;

@@ -20,7 +20,9 @@
  * ValidateReplicaSetSpec, ValidateStatefulSetSpec, ValidateDaemonSetSpec,
  * ValidateRollingUpdateDeployment, ValidatePositiveIntOrPercent and
  * IsNotMoreThan100Percent check them in pkg/apis/apps/validation/
- * validation.go; and kubectl's printing of an Invalid status in
+ * validation.go, with ValidateLabelSelector and
+ * ValidateLabelSelectorRequirement of apimachinery's
+ * pkg/apis/meta/v1/validation/validation.go for their selectors; and kubectl's printing of an Invalid status in
  * staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go (checkErr,
  * statusCausesToAggrError, MultilineError).
  *
@@ -1869,19 +1871,135 @@ check_rolling_update(GPtrArray *errors, const KnDeployment *d)
     check_not_more_than_100_percent(errors, unavailable_path, &d->max_unavailable);
 }
 
-/* ValidatePodTemplateSpecForReplicaSet and its siblings: the selector
- * must select the template's labels (an empty selector is refused
- * elsewhere), then the template's pod spec. */
-static void
-check_template(GPtrArray *errors, const KnLabels *selector, const KnPodTemplate *template)
+/* Go's %#v of the metav1.LabelSelector of 'match_labels' and 'rest'. */
+static char *
+go_label_selector(const KnLabels *match_labels, const KnSelectorRest *rest)
 {
-    if (kn_labels_size(selector) > 0 && !kn_labels_match(template->labels, selector)) {
-        g_autofree char *shown = go_string_map(template->labels, TRUE);
+    g_autofree char *labels = go_string_map(match_labels, rest->match_labels_given);
+    g_autoptr(GString) expressions = g_string_new("[]v1.LabelSelectorRequirement");
 
-        add_invalid(errors, "spec.template.metadata.labels", shown, "`selector` does not match template `labels`");
+    if (rest->expressions == NULL) {
+        g_string_append(expressions, "(nil)");
+    } else {
+        g_string_append_c(expressions, '{');
+        for (guint i = 0; i < rest->expressions->len; i++) {
+            const KnSelectorRequirement *requirement = rest->expressions->pdata[i];
+            g_autofree char *key = quote(requirement->key);
+            g_autofree char *operator = quote(requirement->operator);
+            g_autofree char *values = go_slice("[]string", requirement->values);
+
+            g_string_append_printf(expressions, "%sv1.LabelSelectorRequirement{Key:%s, Operator:%s, Values:%s}",
+                                   i > 0 ? ", " : "", key, operator, values);
+        }
+        g_string_append_c(expressions, '}');
     }
+    return g_strdup_printf("v1.LabelSelector{MatchLabels:%s, MatchExpressions:%s}", labels, expressions->str);
+}
+
+/* ValidateLabelSelector (apimachinery pkg/apis/meta/v1/validation) at
+ * "spec.selector", values checked strictly.  TRUE if it found nothing,
+ * which is also when LabelSelectorAsSelector can turn it into a selector
+ * (NewRequirement checks the same keys, values and operators). */
+static gboolean
+check_label_selector(GPtrArray *errors, const KnLabels *match_labels, const KnSelectorRest *rest)
+{
+    guint before = errors->len;
+
+    check_labels(errors, "spec.selector.matchLabels", match_labels);
+    for (guint i = 0; rest->expressions != NULL && i < rest->expressions->len; i++) {
+        const KnSelectorRequirement *requirement = rest->expressions->pdata[i];
+        const char *op = requirement->operator;
+        g_autofree char *at = g_strdup_printf("spec.selector.matchExpressions[%u]", i);
+        g_autofree char *values_at = g_strdup_printf("%s.values", at);
+        g_autofree char *operator_at = g_strdup_printf("%s.operator", at);
+        g_autofree char *key_at = g_strdup_printf("%s.key", at);
+
+        if (strcmp(op, "In") == 0 || strcmp(op, "NotIn") == 0) {
+            if (requirement->values->len == 0)
+                add_required(errors, values_at, "must be specified when `operator` is 'In' or 'NotIn'");
+        } else if (strcmp(op, "Exists") == 0 || strcmp(op, "DoesNotExist") == 0) {
+            if (requirement->values->len > 0)
+                add_forbidden(errors, values_at, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+        } else {
+            g_autofree char *q = quote(op);
+
+            add_invalid(errors, operator_at, q, "not a valid selector operator");
+        }
+        check_string(errors, key_at, requirement->key, requirement->key, is_qualified_name);
+        for (guint j = 0; j < requirement->values->len; j++) {
+            g_autofree char *value_at = g_strdup_printf("%s[%u]", values_at, j);
+            const char *value = requirement->values->pdata[j];
+
+            check_string(errors, value_at, value, value, is_label_value);
+        }
+    }
+    return errors->len == before;
+}
+
+/* The selector of a Deployment, ReplicaSet or StatefulSet: required, valid,
+ * not empty ("empty selector is invalid for 'kind'").  TRUE if
+ * LabelSelectorAsSelector takes it (a missing one too: it selects
+ * nothing). */
+static gboolean
+check_required_selector(GPtrArray *errors, const KnLabels *match_labels, const KnSelectorRest *rest,
+                        const char *kind)
+{
+    if (!rest->given) {
+        add_required(errors, "spec.selector", NULL);
+        return TRUE;
+    }
+
+    gboolean ok = check_label_selector(errors, match_labels, rest);
+
+    if (kn_labels_size(match_labels) == 0 && (rest->expressions == NULL || rest->expressions->len == 0)) {
+        g_autofree char *shown = go_label_selector(match_labels, rest);
+        g_autofree char *detail = g_strdup_printf("empty selector is invalid for %s", kind);
+
+        add_invalid(errors, "spec.selector", shown, detail);
+    }
+    return ok;
+}
+
+/* The selector must select the template's labels: a missing selector
+ * (labels.Nothing()) selects none, an empty one (labels.Everything()) is
+ * not checked. */
+static void
+check_selects_template(GPtrArray *errors, const KnLabels *match_labels, const KnSelectorRest *rest,
+                       const KnPodTemplate *template)
+{
+    gboolean empty = kn_labels_size(match_labels) == 0 && (rest->expressions == NULL || rest->expressions->len == 0);
+
+    if (rest->given && (empty || kn_selector_matches(template->labels, match_labels, rest)))
+        return;
+
+    g_autofree char *shown = go_string_map(template->labels, TRUE);
+
+    add_invalid(errors, "spec.template.metadata.labels", shown, "`selector` does not match template `labels`");
+}
+
+/* The template's pod spec (ValidatePodTemplateSpec). */
+static void
+check_pod_template(GPtrArray *errors, const KnPodTemplate *template)
+{
     kn_svc_validate_pod_containers(&template->spec, "spec.template.spec", errors);
     kn_svc_validate_pod_dns(&template->spec, "spec.template.spec", errors);
+}
+
+/* ValidateDeploymentSpec's and ValidateReplicaSetSpec's selector and
+ * template (ValidatePodTemplateSpecForReplicaSet); both say "for
+ * deployment". */
+static void
+check_replica_set_template(GPtrArray *errors, const KnLabels *match_labels, const KnSelectorRest *rest,
+                           const KnPodTemplate *template)
+{
+    if (!check_required_selector(errors, match_labels, rest, "deployment")) {
+        g_autofree char *shown = go_label_selector(match_labels, rest);
+
+        add_invalid(errors, "spec.selector", shown, "invalid label selector");
+        return;
+    }
+    check_selects_template(errors, match_labels, rest, template);
+    check_pod_template(errors, template);
 }
 
 void
@@ -1892,7 +2010,7 @@ kn_svc_validate_deployment(const KnDeployment *d, GPtrArray *errors)
     gint64 min_ready = int32_value(d->min_ready_s), deadline = int32_value(d->progress_deadline_s);
 
     check_nonnegative(errors, "spec.replicas", int32_value(d->replicas));
-    check_template(errors, d->selector, &d->template);
+    check_replica_set_template(errors, d->selector, &d->selector_rest, &d->template);
     check_rolling_update(errors, d);
     check_nonnegative(errors, "spec.minReadySeconds", min_ready);
     check_nonnegative(errors, "spec.revisionHistoryLimit", int32_value(d->revision_history_limit));
@@ -1910,7 +2028,7 @@ kn_svc_validate_replica_set(const KnReplicaSet *r, GPtrArray *errors)
     g_return_if_fail(r != NULL && errors != NULL);
     check_nonnegative(errors, "spec.replicas", int32_value(r->replicas));
     check_nonnegative(errors, "spec.minReadySeconds", int32_value(r->min_ready_s));
-    check_template(errors, r->selector, &r->template);
+    check_replica_set_template(errors, r->selector, &r->selector_rest, &r->template);
 }
 
 void
@@ -1919,14 +2037,36 @@ kn_svc_validate_stateful_set(const KnStatefulSet *s, GPtrArray *errors)
     g_return_if_fail(s != NULL && errors != NULL);
     check_nonnegative(errors, "spec.replicas", int32_value(s->replicas));
     check_nonnegative(errors, "spec.minReadySeconds", int32_value(s->min_ready_s));
-    check_template(errors, s->selector, &s->template);
+    if (!check_required_selector(errors, s->selector, &s->selector_rest, "statefulset")) {
+        g_autofree char *shown = go_label_selector(s->selector, &s->selector_rest);
+
+        /* field.Invalid with no detail. */
+        add_error(errors, "spec.selector", "Invalid value: %s", shown);
+        return;
+    }
+    check_selects_template(errors, s->selector, &s->selector_rest, &s->template);
+    check_pod_template(errors, &s->template);
 }
 
 void
 kn_svc_validate_daemon_set(const KnDaemonSet *d, GPtrArray *errors)
 {
     g_return_if_fail(d != NULL && errors != NULL);
-    check_template(errors, d->selector, &d->template);
+
+    const KnSelectorRest *rest = &d->selector_rest;
+    /* A missing selector is no error of ValidateLabelSelector's, but it
+     * selects nothing. */
+    gboolean ok = !rest->given || check_label_selector(errors, d->selector, rest);
+
+    if (ok)
+        check_selects_template(errors, d->selector, rest, &d->template);
+    if (rest->given && kn_labels_size(d->selector) == 0
+        && (rest->expressions == NULL || rest->expressions->len == 0)) {
+        g_autofree char *shown = go_label_selector(d->selector, rest);
+
+        add_invalid(errors, "spec.selector", shown, "empty selector is invalid for daemonset");
+    }
+    check_pod_template(errors, &d->template);
     check_nonnegative(errors, "spec.minReadySeconds", int32_value(d->min_ready_s));
     check_nonnegative(errors, "spec.revisionHistoryLimit", int32_value(d->revision_history_limit));
 }

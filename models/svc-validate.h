@@ -102,7 +102,10 @@ gboolean kn_svc_validate_is_dns1123_subdomain(const char *value);
 /* The spec of a workload after its metadata, as ValidateDeploymentSpec,
  * ValidateReplicaSetSpec, ValidateStatefulSetSpec and ValidateDaemonSetSpec
  * (pkg/apis/apps/validation) check it on create and on update: its int32
- * fields not negative, the selector selecting the template's labels, the
+ * fields not negative, the selector given (a DaemonSet's may be left out),
+ * not empty and valid (ValidateLabelSelector: matchLabels, and each
+ * matchExpressions term's operator, values and key), selecting the
+ * template's labels, the
  * template's pod spec, and for a Deployment its rollingUpdate (maxSurge and
  * maxUnavailable each a number or a percent, not both 0, maxUnavailable at
  * most 100%) and a progressDeadlineSeconds above minReadySeconds.  Appends

@@ -164,6 +164,18 @@ KNETSIM_TEST_FILES = \
 	tests/data/workload-numbers.yaml \
 	tests/data/workload-rolling-update.err \
 	tests/data/workload-rolling-update.yaml \
+	tests/data/workload-empty-selector.err \
+	tests/data/workload-empty-selector.yaml \
+	tests/data/workload-empty-selector-daemonset.err \
+	tests/data/workload-empty-selector-daemonset.yaml \
+	tests/data/workload-no-selector.err \
+	tests/data/workload-no-selector.yaml \
+	tests/data/workload-selector-operator.err \
+	tests/data/workload-selector-operator.yaml \
+	tests/data/workload-selector-mismatch.err \
+	tests/data/workload-selector-mismatch.yaml \
+	tests/data/workload-selector-expressions.err \
+	tests/data/workload-selector-expressions.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
 	tests/data/manifest-dns-option-number.err \

@@ -344,7 +344,8 @@ test_cli_validate_bad_workloads_give_exact_messages(void **state)
 {
     (void) state;
     static const char *const names[] = {
-        "numbers", "rolling-update",
+        "numbers", "rolling-update", "empty-selector", "empty-selector-daemonset", "no-selector",
+        "selector-operator", "selector-mismatch", "selector-expressions",
     };
 
     assert_validate_messages("workload", names, G_N_ELEMENTS(names));
