@@ -669,6 +669,7 @@ kn_pod_spec_clear(KnPodSpec *spec)
     g_clear_pointer(&spec->subdomain, g_free);
     g_clear_pointer(&spec->dns_policy, g_free);
     g_clear_pointer(&spec->dns_config, kn_pod_dns_config_free);
+    g_clear_pointer(&spec->restart_policy, g_free);
     g_clear_pointer(&spec->node_selector, kn_labels_free);
     g_clear_pointer(&spec->tolerations, g_ptr_array_unref);
 }
@@ -686,6 +687,7 @@ kn_pod_spec_copy(KnPodSpec *to, const KnPodSpec *from)
     to->enable_service_links = from->enable_service_links;
     to->dns_policy = g_strdup(from->dns_policy);
     to->dns_config = kn_pod_dns_config_copy(from->dns_config);
+    to->restart_policy = g_strdup(from->restart_policy);
     to->termination_grace_s = from->termination_grace_s;
     to->node_selector = kn_labels_copy(from->node_selector);
     to->tolerations = g_ptr_array_new_with_free_func((GDestroyNotify) toleration_free);

@@ -202,6 +202,7 @@ typedef struct KnPodSpec {
     gboolean enable_service_links; /* TRUE unless set: the Services' environment variables */
     char *dns_policy;            /* "ClusterFirst" unless set */
     KnPodDnsConfig *dns_config;  /* spec.dnsConfig; NULL unless given */
+    char *restart_policy;        /* spec.restartPolicy as written; NULL: Always, the default */
     guint termination_grace_s;   /* 30 unless set */
     KnLabels *node_selector;     /* never NULL */
     GPtrArray *tolerations;      /* KnToleration */

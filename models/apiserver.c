@@ -357,8 +357,7 @@ validate_other(KnKind kind, gpointer object)
 
     switch (kind) {
     case KN_KIND_POD:
-        kn_svc_validate_pod_containers(&((KnPod *) object)->spec, "spec", problems);
-        kn_svc_validate_pod_dns(&((KnPod *) object)->spec, "spec", problems);
+        kn_svc_validate_pod_spec(&((KnPod *) object)->spec, "spec", problems);
         break;
     case KN_KIND_DEPLOYMENT:
         kn_svc_validate_deployment(object, problems);

@@ -53,7 +53,7 @@
  *    creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds,
  *    ownerReferences, finalizers, managedFields, selfLink;
  *  - pod templates: metadata other than labels and annotations;
- *  - pod spec: volumes, initContainers, ephemeralContainers, restartPolicy,
+ *  - pod spec: volumes, initContainers, ephemeralContainers,
  *    serviceAccountName, serviceAccount, automountServiceAccountToken,
  *    securityContext, affinity, topologySpreadConstraints, imagePullSecrets,
  *    priorityClassName, priority, preemptionPolicy, schedulerName,
@@ -1148,7 +1148,8 @@ static const Field pod_spec_fields[] = {
     { "nodeSelector", read_labels, offsetof(KnPodSpec, node_selector), NULL, NULL },
     { "tolerations", read_list, offsetof(KnPodSpec, tolerations), "[]v1.Toleration", &toleration_schema },
     IGNORED("volumes"), IGNORED("initContainers"), IGNORED("ephemeralContainers"),
-    IGNORED("restartPolicy"), IGNORED("serviceAccountName"), IGNORED("serviceAccount"),
+    { "restartPolicy", read_string, offsetof(KnPodSpec, restart_policy), NULL, NULL },
+    IGNORED("serviceAccountName"), IGNORED("serviceAccount"),
     IGNORED("automountServiceAccountToken"), IGNORED("securityContext"), IGNORED("affinity"),
     IGNORED("topologySpreadConstraints"), IGNORED("imagePullSecrets"),
     IGNORED("priorityClassName"), IGNORED("priority"), IGNORED("preemptionPolicy"),

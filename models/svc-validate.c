@@ -640,7 +640,7 @@ check_labels(GPtrArray *errors, const char *path, const KnLabels *labels)
 /* ValidateAnnotations: keys are qualified names ignoring case, and all
  * keys and values together hold at most 256 KiB. */
 static void
-check_annotations(GPtrArray *errors, const KnLabels *annotations)
+check_annotations(GPtrArray *errors, const char *path, const KnLabels *annotations)
 {
     gsize total = 0;
 
@@ -648,11 +648,11 @@ check_annotations(GPtrArray *errors, const KnLabels *annotations)
         const char *key = kn_labels_key(annotations, i);
         g_autofree char *lower = g_ascii_strdown(key, -1);
 
-        check_string(errors, "metadata.annotations", lower, key, is_qualified_name);
+        check_string(errors, path, lower, key, is_qualified_name);
         total += strlen(key) + strlen(kn_labels_value(annotations, i));
     }
     if (total > 256 * 1024)
-        add_error(errors, "metadata.annotations", "Too long: must have at most %d bytes", 256 * 1024);
+        add_error(errors, path, "Too long: must have at most %d bytes", 256 * 1024);
 }
 
 /* NameIsDNS1035Label with prefix = true: a trailing '-' stands for the
@@ -685,7 +685,7 @@ check_object_meta(GPtrArray *errors, const KnObjectMeta *meta)
         check_string(errors, "metadata.namespace", meta->namespace, meta->namespace,
                      is_dns1123_label);
     check_labels(errors, "metadata.labels", meta->labels);
-    check_annotations(errors, meta->annotations);
+    check_annotations(errors, "metadata.annotations", meta->annotations);
 }
 
 /*****************************************************************************/
@@ -1239,7 +1239,7 @@ check_object_meta_update(GPtrArray *errors, const KnObjectMeta *meta, const KnOb
         add_invalid(errors, "metadata.namespace", q, "field is immutable");
     }
     check_labels(errors, "metadata.labels", meta->labels);
-    check_annotations(errors, meta->annotations);
+    check_annotations(errors, "metadata.annotations", meta->annotations);
 }
 
 /* An update's checks: the prechecks alone, or with 'full' everything. */
@@ -1364,7 +1364,7 @@ kn_svc_validate_meta(const KnObjectMeta *meta, gboolean namespaced, gboolean dns
             check_string(errors, "metadata.namespace", meta->namespace, meta->namespace, is_dns1123_label);
     }
     check_labels(errors, "metadata.labels", meta->labels);
-    check_annotations(errors, meta->annotations);
+    check_annotations(errors, "metadata.annotations", meta->annotations);
     return errors;
 }
 
@@ -1977,12 +1977,23 @@ check_selects_template(GPtrArray *errors, const KnLabels *match_labels, const Kn
     add_invalid(errors, "spec.template.metadata.labels", shown, "`selector` does not match template `labels`");
 }
 
-/* The template's pod spec (ValidatePodTemplateSpec). */
+/* ValidatePodTemplateSpec: the labels and annotations (at
+ * "spec.template.labels", not ".metadata.labels"), then the pod spec; and
+ * what every workload adds, a restartPolicy of Always. */
 static void
 check_pod_template(GPtrArray *errors, const KnPodTemplate *template)
 {
-    kn_svc_validate_pod_containers(&template->spec, "spec.template.spec", errors);
-    kn_svc_validate_pod_dns(&template->spec, "spec.template.spec", errors);
+    static const char *const always[] = { "Always", NULL };
+    const char *policy = template->spec.restart_policy;
+
+    check_labels(errors, "spec.template.labels", template->labels);
+    check_annotations(errors, "spec.template.annotations", template->annotations);
+    kn_svc_validate_pod_spec(&template->spec, "spec.template.spec", errors);
+    if (policy != NULL && *policy != '\0' && strcmp(policy, "Always") != 0) {
+        g_autofree char *q = quote(policy);
+
+        add_unsupported(errors, "spec.template.spec.restartPolicy", q, always);
+    }
 }
 
 /* ValidateDeploymentSpec's and ValidateReplicaSetSpec's selector and
@@ -2069,4 +2080,33 @@ kn_svc_validate_daemon_set(const KnDaemonSet *d, GPtrArray *errors)
     check_pod_template(errors, &d->template);
     check_nonnegative(errors, "spec.minReadySeconds", int32_value(d->min_ready_s));
     check_nonnegative(errors, "spec.revisionHistoryLimit", int32_value(d->revision_history_limit));
+}
+
+void
+kn_svc_validate_pod_spec(const KnPodSpec *spec, const char *path, GPtrArray *errors)
+{
+    /* validateRestartPolicy's list, in its order. */
+    static const char *const policies[] = { "Always", "OnFailure", "Never", NULL };
+
+    g_return_if_fail(spec != NULL && path != NULL && errors != NULL);
+    kn_svc_validate_pod_containers(spec, path, errors);
+    /* SetDefaults_PodSpec makes "" Always. */
+    if (spec->restart_policy != NULL && *spec->restart_policy != '\0'
+        && !g_strv_contains(policies, spec->restart_policy)) {
+        g_autofree char *at = g_strdup_printf("%s.restartPolicy", path);
+        g_autofree char *q = quote(spec->restart_policy);
+
+        add_unsupported(errors, at, q, policies);
+    }
+    kn_svc_validate_pod_dns(spec, path, errors);
+    if (spec->hostname != NULL && *spec->hostname != '\0') {
+        g_autofree char *at = g_strdup_printf("%s.hostname", path);
+
+        check_string(errors, at, spec->hostname, spec->hostname, is_dns1123_label);
+    }
+    if (spec->subdomain != NULL && *spec->subdomain != '\0') {
+        g_autofree char *at = g_strdup_printf("%s.subdomain", path);
+
+        check_string(errors, at, spec->subdomain, spec->subdomain, is_dns1123_label);
+    }
 }

@@ -93,6 +93,14 @@ void kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray 
  * numbers in range, with validateContainers' messages. */
 void kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPtrArray *errors);
 
+/* The parts of ValidatePodSpec that knetsim models, for the pod spec at
+ * 'path' ("spec", "spec.template.spec"), in its order: the containers
+ * (kn_svc_validate_pod_containers()), restartPolicy one of Always,
+ * OnFailure, Never, the DNS fields (kn_svc_validate_pod_dns()), then
+ * hostname and subdomain each a DNS-1123 label.  Appends KnFieldError to
+ * 'errors'. */
+void kn_svc_validate_pod_spec(const KnPodSpec *spec, const char *path, GPtrArray *errors);
+
 /* IsValidPortName's messages joined by ',' (as kubectl's parsePorts gives
  * them), or NULL if 'name' is a valid port name.  New. */
 char *kn_svc_validate_port_name(const char *name);

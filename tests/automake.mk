@@ -176,6 +176,10 @@ KNETSIM_TEST_FILES = \
 	tests/data/workload-selector-mismatch.yaml \
 	tests/data/workload-selector-expressions.err \
 	tests/data/workload-selector-expressions.yaml \
+	tests/data/workload-template.err \
+	tests/data/workload-template.yaml \
+	tests/data/workload-pod-names.err \
+	tests/data/workload-pod-names.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
 	tests/data/manifest-dns-option-number.err \

@@ -345,7 +345,7 @@ test_cli_validate_bad_workloads_give_exact_messages(void **state)
     (void) state;
     static const char *const names[] = {
         "numbers", "rolling-update", "empty-selector", "empty-selector-daemonset", "no-selector",
-        "selector-operator", "selector-mismatch", "selector-expressions",
+        "selector-operator", "selector-mismatch", "selector-expressions", "template", "pod-names",
     };
 
     assert_validate_messages("workload", names, G_N_ELEMENTS(names));
