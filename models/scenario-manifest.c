@@ -1135,6 +1135,22 @@ read_dns_config(Reader *r, yaml_node_t *node, gpointer target, const Field *fiel
     return read_object(r, node, *config, field, error);
 }
 
+/* spec.terminationGracePeriodSeconds: the API server takes a negative one
+ * and makes it 1 (SetDefaults_PodSpec since v1.27, kubernetes#115606;
+ * its warning "must be >= 0; negative values are invalid and will be
+ * treated as 1" is not printed), where read_uint() would refuse it. */
+static gboolean
+read_grace_period(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    gint64 value;
+
+    if (json_type(node) == JSON_NUMBER && yaml_int(kn_scenario_yaml_scalar(node), &value) && value < 0) {
+        *(guint *) target = 1;
+        return TRUE;
+    }
+    return read_uint(r, node, target, field, error);
+}
+
 static const Field pod_spec_fields[] = {
     { "containers", read_list, offsetof(KnPodSpec, containers), "[]v1.Container", &container_schema },
     { "nodeName", read_string, offsetof(KnPodSpec, node_name), NULL, NULL },
@@ -1144,7 +1160,7 @@ static const Field pod_spec_fields[] = {
     { "enableServiceLinks", read_bool, offsetof(KnPodSpec, enable_service_links), NULL, NULL },
     { "dnsPolicy", read_string, offsetof(KnPodSpec, dns_policy), NULL, NULL },
     { "dnsConfig", read_dns_config, offsetof(KnPodSpec, dns_config), "v1.PodDNSConfig", &dns_config_schema },
-    { "terminationGracePeriodSeconds", read_uint, offsetof(KnPodSpec, termination_grace_s), "int64", NULL },
+    { "terminationGracePeriodSeconds", read_grace_period, offsetof(KnPodSpec, termination_grace_s), "int64", NULL },
     { "nodeSelector", read_labels, offsetof(KnPodSpec, node_selector), NULL, NULL },
     { "tolerations", read_list, offsetof(KnPodSpec, tolerations), "[]v1.Toleration", &toleration_schema },
     IGNORED("volumes"), IGNORED("initContainers"), IGNORED("ephemeralContainers"),

@@ -445,6 +445,22 @@ test_scenario_manifest_reads_resource_quantities(void **state)
                                  "resources.limits of type resource.Quantity\n"));
 }
 
+/* A negative terminationGracePeriodSeconds is no error: the API server
+ * makes it 1 (kubernetes#115606), where other int fields refuse negatives. */
+static void
+test_scenario_manifest_takes_a_negative_grace_period_as_1(void **state)
+{
+    (void) state;
+    static const char text[] =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  terminationGracePeriodSeconds: -5\n"
+        "  containers: [{name: c, image: nginx}]\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) manifests = kn_scenario_manifest_read_data("x.yaml", text, sizeof text - 1, &error);
+
+    g_assert_no_error(error);
+    assert_int_equal(((KnPod *) object_at(manifests, 0, KN_KIND_POD))->spec.termination_grace_s, 1);
+}
+
 int
 main(void)
 {
@@ -457,6 +473,7 @@ main(void)
         cmocka_unit_test(test_scenario_manifest_bad_files_give_exact_messages),
         cmocka_unit_test(test_scenario_manifest_checks_duplicates_in_skipped_fields),
         cmocka_unit_test(test_scenario_manifest_reads_resource_quantities),
+        cmocka_unit_test(test_scenario_manifest_takes_a_negative_grace_period_as_1),
     };
     return cmocka_run_group_tests_name("scenario_manifest", tests, setup, NULL);
 }
