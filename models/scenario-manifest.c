@@ -1046,13 +1046,70 @@ read_args(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GEr
     return TRUE;
 }
 
+/* What resource.ParseQuantity (apimachinery pkg/api/resource/quantity.go)
+ * says of 'text' (UnmarshalJSON trims its spaces first): NULL if it is a
+ * quantity, else ErrFormatWrong's or ErrSuffix's message.  It follows
+ * parseQuantityString: a sign, digits, an optional '.' and digits, then a
+ * suffix of [eEinumkKMGTP]* with an optional signed exponent; the suffix
+ * must be one of n u m "" k M G T P E, Ki..Ei, or e/E and an integer. */
+static const char *
+quantity_error(const char *text)
+{
+    static const char *const suffixes[] = {
+        "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL,
+    };
+    static const char format_wrong[] =
+        "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+    g_autofree char *trimmed = g_strstrip(g_strdup(text));
+    const char *p = trimmed, *suffix;
+
+    if (*p == '\0')
+        return format_wrong;
+    if (*p == '+' || *p == '-')
+        p++;
+    p += strspn(p, "0123456789");
+    if (*p == '.') {
+        p++;
+        p += strspn(p, "0123456789");
+    }
+    suffix = p;
+    p += strspn(p, "eEinumkKMGTP");
+    if (*p == '+' || *p == '-')
+        p++;
+    p += strspn(p, "0123456789");
+    if (*p != '\0')
+        return format_wrong;
+    if (g_strv_contains(suffixes, suffix))
+        return NULL;
+    if ((suffix[0] == 'e' || suffix[0] == 'E')
+        && g_ascii_string_to_signed(suffix + 1, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+        return NULL;
+    return "unable to parse quantity's suffix";
+}
+
 /* resources.requests and .limits: map[ResourceName]resource.Quantity, whose
- * values may be written as strings or numbers ("50m", 0.5, 1). */
+ * values may be written as strings or numbers ("50m", 0.5, 1); one that
+ * ParseQuantity refuses fails the decoding, at its value. */
 static gboolean
 read_quantities(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
 {
     (void) field;
-    return read_string_map(r, node, target, TRUE, error);
+    if (!read_string_map(r, node, target, TRUE, error))
+        return FALSE;
+    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+        yaml_node_t *key = yaml_document_get_node(r->ctx->doc, pair->key);
+        yaml_node_t *value = yaml_document_get_node(r->ctx->doc, pair->value);
+        const char *message = quantity_error(kn_scenario_yaml_scalar(value));
+
+        if (message != NULL) {
+            Mark mark = push_map_key(r, kn_scenario_yaml_scalar(key));
+
+            kn_scenario_yaml_error(r->ctx, value, error, "%s", message);
+            pop(r, mark);
+            return FALSE;
+        }
+    }
+    return TRUE;
 }
 
 static const Field resources_fields[] = {

@@ -182,6 +182,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/workload-pod-names.yaml \
 	tests/data/manifest-bad-protocol.err \
 	tests/data/manifest-bad-protocol.yaml \
+	tests/data/manifest-bad-quantity.err \
+	tests/data/manifest-bad-quantity.yaml \
 	tests/data/manifest-dns-option-number.err \
 	tests/data/manifest-dns-option-number.yaml \
 	tests/data/manifest-duplicate-key.err \
