@@ -11,6 +11,7 @@ models_libmodels_a_SOURCES = \
 	models/endpointslice-topology.c models/endpointslice-topology.h \
 	models/endpointslice.c models/endpointslice.h \
 	models/envelope.c models/envelope.h \
+	models/field-selector.c models/field-selector.h \
 	models/images.c models/images.h \
 	models/json.c models/json.h \
 	models/kubectl-describe.c models/kubectl-describe.h \
