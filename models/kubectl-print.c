@@ -26,7 +26,18 @@
  *   --allow-missing-template-keys=true: fields, [n], [a:b], [*],
  *   [?(@.path=="x")], {range}{end}, quoted literals; several results of
  *   one action are joined by a space, maps and lists print as JSON;
- * - -o name: resource[.group]/name.
+ * - -o name: resource[.group]/name;
+ * - --sort-by (k8s.io/kubectl pkg/cmd/get/sorter.go): the first result of
+ *   the relaxed JSONPath on each object as unstructured JSON holds it;
+ *   isLess orders int64s numerically, strings as resource.Quantity when
+ *   both parse and else by sortorder.NaturalLess (fvbommel/sortorder:
+ *   digit runs as numbers, so RFC 3339 timestamps go by time), JSON null
+ *   first; Less puts an object without the field before any other, even
+ *   before another without it; bools, maps, lists and mixed types end
+ *   kubectl in klog.Exitf.  sort.Sort is Go's pdqsort (sort/
+ *   zsortinterface.go of go1.24): insertion sort up to twelve items,
+ *   deterministic but not stable, and knetsim runs the same steps so that
+ *   ties come out as kubectl leaves them.
  *
  * YAML and jsonpath read one tiny document model built from the object, so
  * both see the same fields.
@@ -40,7 +51,9 @@
  * host's), containerd://1.7.18.  A pod's "N (AGE ago)" restarts use its
  * start time as the last restart.  Long plain strings are not folded at 80
  * columns as go-yaml would, and jsonpath error messages keep kubectl's
- * first line only. */
+ * first line only.  --sort-by compares quantities as doubles, not exactly
+ * as Quantity.Cmp, and a Table's own fields are only apiVersion, kind and
+ * metadata.resourceVersion. */
 
 #include <config.h>
 #include "models/kubectl-print.h"
@@ -3449,6 +3462,549 @@ kn_kubectl_print_jsonpath_is(KnKind kind, gconstpointer object, KnStore *store,
     g_autofree char *want = g_strstrip(g_strdup(value));
 
     return strcmp(text->str, want) == 0;
+}
+
+/*****************************************************************************/
+/* --sort-by: kubectl's sorter (get/sorter.go) on the same JSON. */
+
+/* Go's %q of 's', for the names sorter.go quotes. */
+static void
+append_quoted(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(out, "\\%c", *p);
+        else if (*p == '\n')
+            g_string_append(out, "\\n");
+        else if (*p == '\t')
+            g_string_append(out, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(out, "\\x%02x", *p);
+        else
+            g_string_append_c(out, (char) *p);
+    }
+    g_string_append_c(out, '"');
+}
+
+/* sortorder.NaturalLess (github.com/fvbommel/sortorder): runs of digits
+ * compare as numbers (fewer leading zeros first on a tie), other bytes
+ * bytewise, a digit before any other byte. */
+static gboolean
+natural_less(const char *a, const char *b)
+{
+    gsize la = strlen(a), lb = strlen(b), i = 0, j = 0;
+
+    while (i < la && j < lb) {
+        gboolean da = g_ascii_isdigit(a[i]), db = g_ascii_isdigit(b[j]);
+
+        if (da != db)
+            return da;
+        if (!da) {
+            if (a[i] != b[j])
+                return (guchar) a[i] < (guchar) b[j];
+            i++;
+            j++;
+            continue;
+        }
+        while (i < la && a[i] == '0')
+            i++;
+        while (j < lb && b[j] == '0')
+            j++;
+
+        gsize nz_a = i, nz_b = j;
+
+        while (i < la && g_ascii_isdigit(a[i]))
+            i++;
+        while (j < lb && g_ascii_isdigit(b[j]))
+            j++;
+        if (i - nz_a != j - nz_b)
+            return i - nz_a < j - nz_b;
+
+        int c = strncmp(a + nz_a, b + nz_b, i - nz_a);
+
+        if (c != 0)
+            return c < 0;
+        if (nz_a != nz_b)
+            return nz_a < nz_b;
+    }
+    return la < lb;
+}
+
+/* resource.ParseQuantity's acceptance, then the value. */
+static gboolean
+sort_quantity(const char *s, double *value)
+{
+    /* strtod also reads "-inf" and hexadecimal, which are no quantities. */
+    if (strpbrk(s, "xX") != NULL || (strpbrk(s, "nN") != NULL && strpbrk(s, "iI") != NULL))
+        return FALSE;
+    return quantity_value(s, value);
+}
+
+typedef struct {
+    const char *field;           /* the template, for messages */
+    gboolean table;              /* TableSorter, else RuntimeSort */
+    GPtrArray *objects;          /* borrowed; swapped with 'values' */
+    GPtrArray *values;           /* const Doc *: the first result, or NULL */
+    GPtrArray *plain;            /* GINT_TO_POINTER: a template text, not a JSON value */
+    char *fatal;                 /* klog.Exitf's message once Less failed; new */
+} Sorter;
+
+static void
+sorter_swap(Sorter *s, gint64 i, gint64 j)
+{
+    gpointer t;
+
+    t = s->objects->pdata[i], s->objects->pdata[i] = s->objects->pdata[j], s->objects->pdata[j] = t;
+    t = s->values->pdata[i], s->values->pdata[i] = s->values->pdata[j], s->values->pdata[j] = t;
+    t = s->plain->pdata[i], s->plain->pdata[i] = s->plain->pdata[j], s->plain->pdata[j] = t;
+}
+
+static const char *
+unsortable_type(const Doc *v)
+{
+    switch (v->type) {
+    case DOC_BOOL:
+        return "unsortable type: bool";
+    case DOC_MAP:
+        return "unsortable type: map[string]interface {}";
+    case DOC_LIST:
+        return "unsortable type: []interface {}";
+    default:
+        return "unsortable interface: interface";
+    }
+}
+
+/* Less of TableSorter and RuntimeSort: a row without the field is less
+ * than any (even than another without it); then isLess on the values as
+ * an unstructured object holds them (interface{}: nil first, int64 or
+ * string alike only, strings as quantities when both parse, else
+ * naturally).  Other pairs are fatal: klog.Exitf ends kubectl, here
+ * remembered in 's->fatal' and every later answer FALSE. */
+static gboolean
+sorter_less(Sorter *s, gint64 i, gint64 j)
+{
+    const Doc *a = s->values->pdata[i], *b = s->values->pdata[j];
+
+    if (s->fatal != NULL)
+        return FALSE;
+    if (a == NULL)
+        return TRUE;
+    if (b == NULL)
+        return FALSE;
+    if (s->plain->pdata[i] != NULL)          /* a reflect.String, not an interface */
+        return natural_less(a->str, b->str);
+    if (a->type == DOC_NULL)
+        return b->type != DOC_NULL;
+    if (b->type == DOC_NULL)
+        return FALSE;
+    if (a->type == DOC_INT && b->type == DOC_INT)
+        return a->num < b->num;
+    if (a->type == DOC_STR && b->type == DOC_STR) {
+        double qa, qb;
+
+        if (sort_quantity(a->str, &qa) && sort_quantity(b->str, &qb))
+            return qa < qb;
+        return natural_less(a->str, b->str);
+    }
+    s->fatal = g_strdup_printf("Field %s in %s is an unsortable type: interface, err: %s", s->field,
+                               s->table ? "[][][]reflect.Value" : "*unstructured.Unstructured",
+                               a->type == DOC_INT || a->type == DOC_STR ? "unsortable interface: interface"
+                                                                        : unsortable_type(a));
+    return FALSE;
+}
+
+/* Go's sort.Sort (pdqsort, go1.24's sort/zsortinterface.go): not stable,
+ * and the order it leaves equal keys in is part of what kubectl prints. */
+
+static void
+insertion_sort(Sorter *s, gint64 a, gint64 b)
+{
+    for (gint64 i = a + 1; i < b; i++)
+        for (gint64 j = i; j > a && sorter_less(s, j, j - 1); j--)
+            sorter_swap(s, j, j - 1);
+}
+
+static void
+sift_down(Sorter *s, gint64 lo, gint64 hi, gint64 first)
+{
+    gint64 root = lo;
+
+    for (;;) {
+        gint64 child = 2 * root + 1;
+
+        if (child >= hi)
+            return;
+        if (child + 1 < hi && sorter_less(s, first + child, first + child + 1))
+            child++;
+        if (!sorter_less(s, first + root, first + child))
+            return;
+        sorter_swap(s, first + root, first + child);
+        root = child;
+    }
+}
+
+static void
+heap_sort(Sorter *s, gint64 a, gint64 b)
+{
+    gint64 hi = b - a;
+
+    for (gint64 i = (hi - 1) / 2; i >= 0; i--)
+        sift_down(s, i, hi, a);
+    for (gint64 i = hi - 1; i >= 0; i--) {
+        sorter_swap(s, a, a + i);
+        sift_down(s, 0, i, a);
+    }
+}
+
+static guint
+bits_len(guint64 x)
+{
+    guint n = 0;
+
+    for (; x != 0; x >>= 1)
+        n++;
+    return n;
+}
+
+static void
+break_patterns(Sorter *s, gint64 a, gint64 b)
+{
+    gint64 length = b - a;
+
+    if (length >= 8) {
+        guint64 random = (guint64) length;
+        guint64 modulus = (guint64) 1 << bits_len((guint64) length);
+
+        for (gint64 idx = a + (length / 4) * 2 - 1; idx <= a + (length / 4) * 2 + 1; idx++) {
+            gint64 other;
+
+            random ^= random << 13;  /* xorshift; go1.24 took 13, 7, 17 */
+            random ^= random >> 7;
+            random ^= random << 17;
+            other = (gint64) (random & (modulus - 1));
+            if (other >= length)
+                other -= length;
+            sorter_swap(s, idx, a + other);
+        }
+    }
+}
+
+static void
+order2(Sorter *s, gint64 *a, gint64 *b, int *swaps)
+{
+    if (sorter_less(s, *b, *a)) {
+        gint64 t = *a;
+
+        (*swaps)++;
+        *a = *b;
+        *b = t;
+    }
+}
+
+static gint64
+median(Sorter *s, gint64 a, gint64 b, gint64 c, int *swaps)
+{
+    order2(s, &a, &b, swaps);
+    order2(s, &b, &c, swaps);
+    order2(s, &a, &b, swaps);
+    return b;
+}
+
+enum { HINT_UNKNOWN, HINT_INCREASING, HINT_DECREASING };
+
+static gint64
+choose_pivot(Sorter *s, gint64 a, gint64 b, int *hint)
+{
+    gint64 l = b - a, i = a + l / 4 * 1, j = a + l / 4 * 2, k = a + l / 4 * 3;
+    int swaps = 0;
+
+    if (l >= 8) {
+        if (l >= 50) {           /* Tukey's ninther */
+            i = median(s, i - 1, i, i + 1, &swaps);
+            j = median(s, j - 1, j, j + 1, &swaps);
+            k = median(s, k - 1, k, k + 1, &swaps);
+        }
+        j = median(s, i, j, k, &swaps);
+    }
+    *hint = swaps == 0 ? HINT_INCREASING : swaps == 12 ? HINT_DECREASING : HINT_UNKNOWN;
+    return j;
+}
+
+static void
+reverse_range(Sorter *s, gint64 a, gint64 b)
+{
+    for (gint64 i = a, j = b - 1; i < j; i++, j--)
+        sorter_swap(s, i, j);
+}
+
+static gboolean
+partial_insertion_sort(Sorter *s, gint64 a, gint64 b)
+{
+    gint64 i = a + 1;
+
+    for (int step = 0; step < 5; step++) {
+        while (i < b && !sorter_less(s, i, i - 1))
+            i++;
+        if (i == b)
+            return TRUE;
+        if (b - a < 50)
+            return FALSE;
+        sorter_swap(s, i, i - 1);
+        if (i - a >= 2)
+            for (gint64 j = i - 1; j >= 1 && sorter_less(s, j, j - 1); j--)
+                sorter_swap(s, j, j - 1);
+        if (b - i >= 2)
+            for (gint64 j = i + 1; j < b && sorter_less(s, j, j - 1); j++)
+                sorter_swap(s, j, j - 1);
+    }
+    return FALSE;
+}
+
+static gint64
+partition_equal(Sorter *s, gint64 a, gint64 b, gint64 pivot)
+{
+    gint64 i = a + 1, j = b - 1;
+
+    sorter_swap(s, a, pivot);
+    for (;;) {
+        while (i <= j && !sorter_less(s, a, i))
+            i++;
+        while (i <= j && sorter_less(s, a, j))
+            j--;
+        if (i > j)
+            return i;
+        sorter_swap(s, i, j);
+        i++;
+        j--;
+    }
+}
+
+static gint64
+partition(Sorter *s, gint64 a, gint64 b, gint64 pivot, gboolean *already)
+{
+    gint64 i = a + 1, j = b - 1;
+
+    sorter_swap(s, a, pivot);
+    while (i <= j && sorter_less(s, i, a))
+        i++;
+    while (i <= j && !sorter_less(s, j, a))
+        j--;
+    if (i > j) {
+        sorter_swap(s, j, a);
+        *already = TRUE;
+        return j;
+    }
+    sorter_swap(s, i, j);
+    i++;
+    j--;
+    for (;;) {
+        while (i <= j && sorter_less(s, i, a))
+            i++;
+        while (i <= j && !sorter_less(s, j, a))
+            j--;
+        if (i > j)
+            break;
+        sorter_swap(s, i, j);
+        i++;
+        j--;
+    }
+    sorter_swap(s, j, a);
+    *already = FALSE;
+    return j;
+}
+
+static void
+pdqsort(Sorter *s, gint64 a, gint64 b, guint limit)
+{
+    gboolean was_balanced = TRUE, was_partitioned = TRUE;
+
+    for (;;) {
+        gint64 length = b - a, pivot, mid;
+        int hint;
+
+        if (length <= 12) {
+            insertion_sort(s, a, b);
+            return;
+        }
+        if (limit == 0) {
+            heap_sort(s, a, b);
+            return;
+        }
+        if (!was_balanced) {
+            break_patterns(s, a, b);
+            limit--;
+        }
+        pivot = choose_pivot(s, a, b, &hint);
+        if (hint == HINT_DECREASING) {
+            reverse_range(s, a, b);
+            pivot = (b - 1) - (pivot - a);
+            hint = HINT_INCREASING;
+        }
+        if (was_balanced && was_partitioned && hint == HINT_INCREASING && partial_insertion_sort(s, a, b))
+            return;
+        if (a > 0 && !sorter_less(s, a - 1, pivot)) {
+            a = partition_equal(s, a, b, pivot);
+            continue;
+        }
+        mid = partition(s, a, b, pivot, &was_partitioned);
+        if (mid - a < b - mid) {
+            was_balanced = mid - a >= length / 8;
+            pdqsort(s, a, mid, limit);
+            a = mid + 1;
+        } else {
+            was_balanced = b - mid >= length / 8;
+            pdqsort(s, mid + 1, b, limit);
+            b = mid;
+        }
+    }
+}
+
+/* The first results of 'nodes' on 'doc' (FindResults' values[0]): the
+ * first of them, or NULL when there is none.  '*plain' when it is a
+ * template's text rather than a value.  FALSE with '*error' on an
+ * evaluation error (an index out of range). */
+static gboolean
+first_result(const GPtrArray *nodes, const Doc *doc, GPtrArray *keep, const Doc **value, gboolean *plain,
+             char **error)
+{
+    const JpNode *node = nodes->len > 0 ? nodes->pdata[0] : NULL;
+    g_autoptr(GPtrArray) results = g_ptr_array_new();
+
+    *value = NULL;
+    *plain = FALSE;
+    if (node == NULL)
+        return TRUE;
+    if (node->type == JP_TEXT) {
+        Doc *text = doc_str(node->text);
+
+        g_ptr_array_add(keep, text);
+        *value = text;
+        *plain = TRUE;
+        return TRUE;
+    }
+    if (!eval_segs(node->segs, doc, results, error))
+        return FALSE;
+    if (results->len > 0)
+        *value = results->pdata[0];
+    return TRUE;
+}
+
+gboolean
+kn_kubectl_print_sort(KnKind kind, GPtrArray *objects, const char *sort_by, gboolean table, KnStore *store,
+                      char **error, gboolean *fatal)
+{
+    g_return_val_if_fail(kind < KN_N_KINDS && objects != NULL && sort_by != NULL, FALSE);
+    g_return_val_if_fail(error != NULL && fatal != NULL, FALSE);
+
+    g_autofree char *relaxed = relaxed_jsonpath(sort_by);
+    const char *field = relaxed != NULL ? relaxed : sort_by;
+    g_autoptr(GPtrArray) nodes = nodes_new();
+    g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func((GDestroyNotify) doc_free);
+    g_autoptr(GPtrArray) values = g_ptr_array_new();
+    g_autoptr(GPtrArray) plain = g_ptr_array_new();
+    gboolean found = FALSE;
+
+    *fatal = FALSE;
+    /* SortingPrinter sorts a Table of two rows or more, a List of one
+     * item or more. */
+    if (objects->len == 0 || (table && objects->len < 2))
+        return TRUE;
+    if (!table && relaxed == NULL) {
+        *error = g_strdup("unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
+                          "'{name1.name2}' or '{.name1.name2}'");
+        return FALSE;
+    }
+
+    JpParser jp = { field, field, NULL };
+
+    if (!parse_nodes(&jp, nodes, FALSE)) {
+        *error = table ? g_strdup_printf("sorting error: %s", jp.error) : g_strdup(jp.error);
+        g_free(jp.error);
+        return FALSE;
+    }
+    for (guint i = 0; i < objects->len; i++) {
+        Doc *doc = doc_any(kind, objects->pdata[i], store);
+        const Doc *value;
+        gboolean is_plain;
+        g_autofree char *message = NULL;
+
+        g_ptr_array_add(docs, doc);
+        if (!first_result(nodes, doc, docs, &value, &is_plain, &message)) {
+            if (table) {
+                g_autoptr(GString) text = g_string_new(NULL);
+
+                append_quoted(text, message);
+                *error = g_strdup_printf("Failed to get values for [][]reflect.Value(nil) using %s "
+                                         "(&errors.errorString{s:%s})", field, text->str);
+            } else {
+                *error = g_steal_pointer(&message);
+            }
+            return FALSE;
+        }
+        g_ptr_array_add(values, (gpointer) value);
+        g_ptr_array_add(plain, GINT_TO_POINTER(is_plain));
+        found |= value != NULL;
+    }
+    if (!found) {
+        g_autoptr(GString) text = g_string_new("couldn't find any field with path ");
+
+        append_quoted(text, field);
+        g_string_append(text, " in the list of objects");
+        *error = g_string_free(g_steal_pointer(&text), FALSE);
+        return FALSE;
+    }
+
+    Sorter s = { field, table, objects, values, plain, NULL };
+
+    pdqsort(&s, 0, objects->len, bits_len(objects->len));
+    if (s.fatal != NULL) {
+        *error = s.fatal;
+        *fatal = TRUE;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+kn_kubectl_print_sort_tables(const char *sort_by, char **error)
+{
+    g_return_val_if_fail(sort_by != NULL && error != NULL, FALSE);
+
+    g_autofree char *field = relaxed_jsonpath(sort_by);
+    g_autoptr(GPtrArray) nodes = nodes_new();
+    g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func((GDestroyNotify) doc_free);
+    g_autoptr(Doc) table = doc_new(DOC_MAP);
+    const Doc *value;
+    gboolean plain;
+
+    if (field == NULL) {
+        *error = g_strdup("unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
+                          "'{name1.name2}' or '{.name1.name2}'");
+        return FALSE;
+    }
+
+    JpParser jp = { field, field, NULL };
+
+    if (!parse_nodes(&jp, nodes, FALSE)) {
+        *error = jp.error;
+        return FALSE;
+    }
+    /* What a Table has at its top besides its columns and rows. */
+    doc_set_str(table, "apiVersion", "meta.k8s.io/v1");
+    doc_set_str(table, "kind", "Table");
+    doc_set_str(doc_set_map(table, "metadata"), "resourceVersion", "1");
+    if (!first_result(nodes, table, keep, &value, &plain, error))
+        return FALSE;
+    if (value == NULL) {
+        g_autoptr(GString) text = g_string_new("couldn't find any field with path ");
+
+        append_quoted(text, field);
+        g_string_append(text, " in the list of objects");
+        *error = g_string_free(g_steal_pointer(&text), FALSE);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /*****************************************************************************/

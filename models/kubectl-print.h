@@ -127,3 +127,26 @@ gboolean kn_kubectl_print_condition_is(KnKind kind, gconstpointer object, KnStor
  * result cannot be compared.  With 'object' NULL, only parses: 0 or -1. */
 int kn_kubectl_print_jsonpath_is(KnKind kind, gconstpointer object, KnStore *store,
                                  const char *path, const char *value, char **error);
+
+/* --sort-by 'sort_by' (any JSONPath RelaxedJSONPathExpression takes) on
+ * 'objects' (borrowed objects of 'kind', reordered in place) as kubectl's
+ * SortingPrinter does (get/sorter.go): 'table' for the rows of one table
+ * (TableSorter: only two rows or more are sorted), else for the items of
+ * a list that -o yaml, json, jsonpath, custom-columns or name prints
+ * (SortObjects: one item or more).  Values compare as unstructured JSON
+ * holds them: numbers as numbers, strings as resource quantities when
+ * both are one, else in natural order (so timestamps by time), a missing
+ * field first; Go's sort.Sort (pdqsort, not stable) does the ordering.
+ * FALSE with '*error' (new) as kubectl words it ("couldn't find any field
+ * with path \"{.foo}\" in the list of objects"); '*fatal' when kubectl
+ * would end in klog.Exitf (values of types it cannot order) rather than
+ * return an error. */
+gboolean kn_kubectl_print_sort(KnKind kind, GPtrArray *objects, const char *sort_by, gboolean table,
+                               KnStore *store, char **error, gboolean *fatal);
+
+/* When get prints several tables (several types, or several names: one
+ * Table from the server each), kubectl sorts the Table objects
+ * themselves, which have no field of their rows: FALSE with '*error'
+ * (new) unless 'sort_by' finds a field of a Table (apiVersion, kind,
+ * metadata.resourceVersion), in which case the order stays. */
+gboolean kn_kubectl_print_sort_tables(const char *sort_by, char **error);
