@@ -40,15 +40,27 @@
  *   selector finds none yet), then taken in turn, "pod/NAME condition met"
  *   for each; the first still waiting at the timeout ends it with "timed
  *   out waiting for the condition on pods/NAME".
+ * - `get TYPE[,TYPE] [NAME...] [-l SEL] [--field-selector F] [--sort-by P]
+ *   [-o ...] [-w]` (get.go): a selector lists and takes no names
+ *   (resource.Builder); the field selector goes to the server
+ *   (field-selector.h), whose BadRequest resource.Selector rewords as
+ *   'Unable to find "/v1, Resource=pods" that match label selector "",
+ *   field selector "F": ...'; --sort-by (kubectl-print.h) sorts one
+ *   table's rows, or the List other outputs print, and with -w only the
+ *   first listing, after a warning.
  * Errors print kubectl's text ("error: ...", 'Error from server (NotFound):
  * services "x" not found') and exit 1.
  *
- * Simplified: each command's API round trip takes no simulated time. */
+ * Simplified: each command's API round trip takes no simulated time.  A
+ * watch with a field selector repeats, for an object that stops matching,
+ * the row it printed when the object last matched (the watch cache sends
+ * that old object as DELETED), AGE included. */
 
 #include <config.h>
 #include "models/kubectl.h"
 
 #include "models/apiserver.h"
+#include "models/field-selector.h"
 #include "models/kubectl-describe.h"
 #include "models/kubectl-patch.h"
 #include "models/kubectl-print.h"
@@ -85,6 +97,8 @@ typedef struct {
     KnTime deadline;
     /* get --watch */
     GPtrArray *selector;                 /* Requirement, or NULL */
+    KnFieldSelector *fields;             /* --field-selector, or NULL */
+    GHashTable *shown;                   /* "ns/name" -> its row when it last matched */
     KnKubectlPrintOptions *print;        /* how rows print; owned */
     char *template;                      /* print->template's storage */
     KnTime watch_end;                    /* when the watch stops */
@@ -105,6 +119,9 @@ run_free(Run *run)
     g_free(run->last_line);
     if (run->selector != NULL)
         g_ptr_array_unref(run->selector);
+    kn_field_selector_free(run->fields);
+    if (run->shown != NULL)
+        g_hash_table_unref(run->shown);
     g_free(run->print);
     g_free(run->template);
     wait_for_free(run->wait_for);
@@ -1849,6 +1866,71 @@ add_matching(KnStore *store, KnKind kind, const char *ns, const GPtrArray *selec
             g_ptr_array_add(out, all->pdata[i]);
 }
 
+/* GroupVersionResource.String() of what a list of 'kind' asks for:
+ * "/v1, Resource=pods", "apps/v1, Resource=deployments". */
+static char *
+resource_string(KnKind kind)
+{
+    const char *api_version = kn_kind_api_version(kind);
+    const char *slash = strchr(api_version, '/');
+    g_autofree char *plural = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS(resources); i++)
+        if (resources[i].kind == kind)
+            plural = g_strndup(resources[i].names, strcspn(resources[i].names, " "));
+    return slash != NULL ? g_strdup_printf("%.*s/%s, Resource=%s", (int) (slash - api_version), api_version,
+                                           slash + 1, plural)
+                         : g_strdup_printf("/%s, Resource=%s", api_version, plural);
+}
+
+/* Go's %q of 's'. */
+static char *
+go_quote(const char *s)
+{
+    GString *out = g_string_new("\"");
+
+    for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(out, "\\%c", *p);
+        else if (*p == '\n')
+            g_string_append(out, "\\n");
+        else if (*p == '\t')
+            g_string_append(out, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(out, "\\x%02x", *p);
+        else
+            g_string_append_c(out, (char) *p);
+    }
+    g_string_append_c(out, '"');
+    return g_string_free(out, FALSE);
+}
+
+/* The API server's field selector for a list of 'kind': NULL when 'text'
+ * is empty (kubectl sends none), or when it is refused: then kubectl's
+ * message is printed (a BadRequest, which resource.Selector rewords with
+ * the request's selectors) and '*failed' set. */
+static KnFieldSelector *
+parse_field_selector(Run *run, KnKind kind, const char *label_text, const char *text, gboolean *failed)
+{
+    g_autofree char *message = NULL;
+    KnFieldSelector *fields;
+
+    *failed = FALSE;
+    if (*text == '\0')
+        return NULL;
+    fields = kn_field_selector_parse(kind, text, &message);
+    if (fields == NULL) {
+        g_autofree char *resource = resource_string(kind);
+        g_autofree char *label = go_quote(label_text);
+        g_autofree char *field = go_quote(text);
+
+        fail(run, "Error from server (BadRequest): Unable to find \"%s\" that match label selector %s, "
+             "field selector %s: %s", resource, label, field, message);
+        *failed = TRUE;
+    }
+    return fields;
+}
+
 /* describe KIND [NAME...] [-l SELECTOR]: kubectl-describe.h prints them. */
 static void
 cmd_describe(Run *run, GStrv words)
@@ -1952,13 +2034,25 @@ on_watch_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object,
     g_autoptr(GString) err = g_string_new(NULL);
     KnKubectlPrintOptions rows = *run->print;
 
-    (void) event;
     if (run->namespace != NULL && g_strcmp0(meta->namespace, run->namespace) != 0)
         return;
     if (run->names->len > 0 && !g_ptr_array_find_with_equal_func(run->names, meta->name, g_str_equal, NULL))
         return;
     if (!selector_match(run->selector, meta->labels))
         return;
+
+    g_autofree char *key = g_strdup_printf("%s/%s", meta->namespace != NULL ? meta->namespace : "", meta->name);
+
+    if (!kn_field_selector_matches(run->fields, object, store)) {
+        /* The watch cache sends an object that stops matching as DELETED,
+         * with its content from when it last did. */
+        const char *row = g_hash_table_lookup(run->shown, key);
+
+        if (row != NULL)
+            g_string_append(run->result.out, row);
+        g_hash_table_remove(run->shown, key);
+        return;
+    }
     g_ptr_array_add(one, object);
     /* The header went with the first listing.  get.go's watch() flushes its
      * tabwriter after each event, so a row is laid out on its own, not
@@ -1966,6 +2060,10 @@ on_watch_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object,
     rows.no_headers = TRUE;
     kn_kubectl_print(kind, one, &rows, store, kn_sim_now(run->kubectl->cluster->sim), out, err);
     g_string_append(run->result.out, out->str);
+    if (run->fields != NULL && event != KN_WATCH_DELETED)
+        g_hash_table_replace(run->shown, g_steal_pointer(&key), g_strdup(out->str));
+    else if (run->fields != NULL)
+        g_hash_table_remove(run->shown, key);
 }
 
 static gboolean
@@ -2262,7 +2360,7 @@ cmd_wait(Run *run, GStrv words)
  * takes.  Borrowed objects in a new array. */
 static GPtrArray *
 get_objects(Run *run, KnKind kind, const GPtrArray *names, const GPtrArray *selector,
-            const KnKubectlPrintOptions *options)
+            const KnFieldSelector *fields, const KnKubectlPrintOptions *options)
 {
     KnStore *store = run->kubectl->cluster->store;
     GPtrArray *objects = g_ptr_array_new();
@@ -2280,6 +2378,9 @@ get_objects(Run *run, KnKind kind, const GPtrArray *names, const GPtrArray *sele
     } else {
         add_matching(store, kind, namespaced(kind) && !options->all_namespaces ? options->namespace : NULL,
                      selector, objects);
+        for (guint i = objects->len; i > 0; i--)
+            if (!kn_field_selector_matches(fields, objects->pdata[i - 1], store))
+                g_ptr_array_remove_index(objects, i - 1);
     }
     return objects;
 }
@@ -2474,24 +2575,39 @@ cmd_logs(Run *run, GStrv words)
  * once if none has any.  -o name simply lists them all. */
 static void
 get_several(Run *run, const GArray *kinds, const GPtrArray *names, const GPtrArray *selector,
+            const char *label_text, const char *field_text, const char *sort_by,
             KnKubectlPrintOptions *options, gboolean watch)
 {
     KnStore *store = run->kubectl->cluster->store;
     KnTime now = kn_sim_now(run->kubectl->cluster->sim);
     gboolean printed = FALSE;
+    gboolean table = options->output == KN_KUBECTL_OUTPUT_TABLE || options->output == KN_KUBECTL_OUTPUT_WIDE;
 
-    if (watch || (options->output != KN_KUBECTL_OUTPUT_TABLE && options->output != KN_KUBECTL_OUTPUT_WIDE
-                  && options->output != KN_KUBECTL_OUTPUT_NAME)) {
+    if (watch || (!table && options->output != KN_KUBECTL_OUTPUT_NAME) || (!table && sort_by != NULL)) {
         g_string_append(run->result.err, watch ? "knetsim: kubectl get --watch of several types is not simulated\n"
-                                               : "knetsim: kubectl get -o of several types is not simulated\n");
+                                         : sort_by != NULL ? "knetsim: kubectl get -o name --sort-by of several "
+                                                             "types is not simulated\n"
+                                         : "knetsim: kubectl get -o of several types is not simulated\n");
         run->result.status = 126;
         return;
+    }
+    /* RuntimeSorter gets a Table per type and sorts those (get.go). */
+    if (sort_by != NULL) {
+        g_autofree char *error = NULL;
+
+        if (!kn_kubectl_print_sort_tables(sort_by, &error)) {
+            fail(run, "error: %s", error);
+            return;
+        }
     }
     options->show_kind = TRUE;
     options->single = FALSE;
     for (guint k = 0; k < kinds->len; k++) {
         KnKind kind = g_array_index(kinds, KnKind, k);
-        g_autoptr(GPtrArray) objects = get_objects(run, kind, names, selector, options);
+        gboolean failed;
+        g_autoptr(KnFieldSelector) fields = parse_field_selector(run, kind, label_text, field_text, &failed);
+        g_autoptr(GPtrArray) objects = failed ? g_ptr_array_new()
+                                              : get_objects(run, kind, names, selector, fields, options);
         g_autoptr(GString) out = g_string_new(NULL);
         g_autoptr(GString) err = g_string_new(NULL);
 
@@ -2503,11 +2619,75 @@ get_several(Run *run, const GArray *kinds, const GPtrArray *names, const GPtrArr
         g_string_append(run->result.out, out->str);
         printed = TRUE;
     }
-    if (!printed && names->len == 0 && options->output != KN_KUBECTL_OUTPUT_NAME) {
+    if (!printed && names->len == 0 && options->output != KN_KUBECTL_OUTPUT_NAME && run->result.status == 0) {
         if (options->all_namespaces)
             g_string_append(run->result.err, "No resources found\n");
         else
             g_string_append_printf(run->result.err, "No resources found in %s namespace.\n", options->namespace);
+    }
+}
+
+/* --sort-by on what one type's get prints (get.go Run, printGeneric,
+ * watch).  Tables: several names give a Table each, which RuntimeSorter
+ * sorts as objects; one Table's rows are sorted by SortingPrinter, whose
+ * error Run ignores (the table is left out, then maybe "No resources
+ * found"), while watch() fails with it.  Other outputs sort the List
+ * printGeneric makes, unless one object was named; watch() prints its
+ * items one by one, unsorted.  FALSE when nothing more is to be printed
+ * (the message, if any, is in 'run'). */
+static gboolean
+sort_objects(Run *run, KnKind kind, GPtrArray *objects, const char *sort_by, const KnKubectlPrintOptions *options,
+             guint n_names, gboolean watch)
+{
+    gboolean table = options->output == KN_KUBECTL_OUTPUT_TABLE || options->output == KN_KUBECTL_OUTPUT_WIDE;
+    g_autofree char *error = NULL;
+    gboolean fatal = FALSE;
+
+    if (table && n_names >= 2) {
+        if (objects->len >= 2 && !kn_kubectl_print_sort_tables(sort_by, &error)) {
+            fail(run, "error: %s", error);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    if ((!table && (options->single || watch))
+        || kn_kubectl_print_sort(kind, objects, sort_by, table, run->kubectl->cluster->store, &error, &fatal))
+        return TRUE;
+    if (fatal) {
+        /* klog.Exitf: its header (severity, time, pid, file:line) is left out. */
+        fail(run, "%s", error);
+    } else if (!table) {
+        fail(run, "error: %s", error);
+    } else if (watch) {
+        fail(run, "error: unable to output the provided object: %s", error);
+    } else {
+        g_autoptr(GPtrArray) none = g_ptr_array_new();
+
+        kn_kubectl_print(kind, none, options, run->kubectl->cluster->store, 0, run->result.out, run->result.err);
+    }
+    return FALSE;
+}
+
+/* For a watch with a field selector: the rows of the objects listed, to
+ * print again if they stop matching. */
+static void
+remember_rows(Run *run, KnKind kind, const GPtrArray *objects, const KnKubectlPrintOptions *options)
+{
+    KnKubectlPrintOptions rows = *options;
+
+    rows.no_headers = TRUE;
+    for (guint i = 0; i < objects->len; i++) {
+        const KnObjectMeta *meta = kn_object_meta(objects->pdata[i]);
+        g_autoptr(GPtrArray) one = g_ptr_array_new();
+        g_autoptr(GString) out = g_string_new(NULL);
+        g_autoptr(GString) err = g_string_new(NULL);
+
+        g_ptr_array_add(one, objects->pdata[i]);
+        kn_kubectl_print(kind, one, &rows, run->kubectl->cluster->store, kn_sim_now(run->kubectl->cluster->sim),
+                         out, err);
+        g_hash_table_replace(run->shown, g_strdup_printf("%s/%s", meta->namespace != NULL ? meta->namespace : "",
+                                                         meta->name),
+                             g_string_free(g_steal_pointer(&out), FALSE));
     }
 }
 
@@ -2516,7 +2696,7 @@ cmd_get(Run *run, GStrv words)
 {
     static const Flag flags[] = {
         { "show-labels", 0, FALSE }, { "watch", 'w', FALSE }, { "request-timeout", 0, TRUE },
-        { "no-headers", 0, FALSE }, { NULL },
+        { "no-headers", 0, FALSE }, { "field-selector", 0, TRUE }, { "sort-by", 0, TRUE }, { NULL },
     };
     g_auto(Args) args = { 0 };
     KnKind kind;
@@ -2604,6 +2784,28 @@ cmd_get(Run *run, GStrv words)
              "jsonpath-file,name,template,templatefile,wide,yaml", output);
         return;
     }
+    /* The builder trims both selectors and sends none that is empty. */
+    g_autofree char *label_text = g_strstrip(g_strdup(selector_text != NULL ? selector_text : ""));
+    g_autofree char *field_text = g_strstrip(g_strdup(flag(&args, "field-selector") != NULL
+                                                      ? flag(&args, "field-selector") : ""));
+    const char *sort_by = flag(&args, "sort-by") != NULL && *flag(&args, "sort-by") != '\0' ? flag(&args, "sort-by")
+                                                                                            : NULL;
+    gboolean watch = flag_on(&args, "watch");
+
+    if (watch && sort_by != NULL)
+        g_string_append(run->result.err, "warning: --watch requested, --sort-by will be ignored for watch "
+                                          "events received\n");
+    /* visitBySelector: a selector lists; it takes no names. */
+    if (*label_text != '\0' || *field_text != '\0') {
+        if (slash != NULL) {
+            fail(run, "error: selectors and the all flag cannot be used when passing resource/name arguments");
+            return;
+        }
+        if (names->len > 0) {
+            fail(run, "error: name cannot be provided when a selector is specified");
+            return;
+        }
+    }
     if (selector_text != NULL) {
         g_autofree char *message = NULL;
 
@@ -2617,13 +2819,21 @@ cmd_get(Run *run, GStrv words)
     KnStore *store = run->kubectl->cluster->store;
 
     if (several) {
-        get_several(run, kinds, names, selector, &options, flag_on(&args, "watch"));
+        get_several(run, kinds, names, selector, label_text, field_text, sort_by, &options, watch);
         return;
     }
 
+    gboolean failed;
+    g_autoptr(KnFieldSelector) fields = parse_field_selector(run, kind, label_text, field_text, &failed);
+
+    if (failed)
+        return;
+
     const char *ns = namespaced(kind) && !options.all_namespaces ? options.namespace : NULL;
-    g_autoptr(GPtrArray) objects = get_objects(run, kind, names, selector, &options);
+    g_autoptr(GPtrArray) objects = get_objects(run, kind, names, selector, fields, &options);
     if (names->len > 0 && objects->len == 0)
+        return;
+    if (sort_by != NULL && !sort_objects(run, kind, objects, sort_by, &options, names->len, watch))
         return;
     if (!kn_kubectl_print(kind, objects, &options, store, kn_sim_now(run->kubectl->cluster->sim),
                           run->result.out, run->result.err))
@@ -2646,6 +2856,10 @@ cmd_get(Run *run, GStrv words)
         for (guint i = 0; i < names->len; i++)
             g_ptr_array_add(run->names, g_strdup(names->pdata[i]));
         run->selector = g_steal_pointer(&selector);
+        run->fields = g_steal_pointer(&fields);
+        run->shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        if (run->fields != NULL)
+            remember_rows(run, kind, objects, &options);
         run->template = g_strdup(options.template);
         run->print = g_memdup2(&options, sizeof options);
         run->print->template = run->template;

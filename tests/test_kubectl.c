@@ -896,6 +896,232 @@ test_kubectl_label_and_split(void **state)
     assert_string_equal(kn_labels_get(pod->meta.labels, "tier"), "be");
 }
 
+
+/* Lines of 'text' as a NULL-terminated array; new, g_strfreev(). */
+static GStrv
+lines_of(const char *text)
+{
+    g_auto(GStrv) all = g_strsplit(text, "\n", -1);
+    g_autoptr(GStrvBuilder) lines = g_strv_builder_new();
+
+    for (guint i = 0; all[i] != NULL; i++)
+        if (*all[i] != '\0')
+            g_strv_builder_add(lines, all[i]);
+    return g_strv_builder_end(lines);
+}
+
+/* --field-selector is the API server's: its fields per kind, its parse
+ * errors, kubectl's "Unable to find" wording, AND with -l. */
+static void
+test_kubectl_get_field_selector(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=2");
+    kubectl(f, "run client --image=nicolaka/netshoot -- sleep infinity");
+    assert_int_equal(kubectl(f, "rollout status deployment/web"), 0);
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 5 * KN_SEC);
+
+    assert_int_equal(kubectl(f, "get pods --field-selector=metadata.name=client"), 0);
+    assert_true(g_str_has_prefix(f->out, "NAME     READY   STATUS    RESTARTS   AGE\nclient   1/1     Running   0 "));
+    assert_null(strstr(f->out, "web-"));
+
+    /* Terms AND together and with -l; "==" and "!=" work too. */
+    assert_int_equal(kubectl(f, "get pods -l app=web --field-selector status.phase==Running,metadata.name!=client "
+                                "-o name"), 0);
+    g_auto(GStrv) web = lines_of(f->out);
+    assert_int_equal(g_strv_length(web), 2);
+    assert_true(g_str_has_prefix(web[0], "pod/web-") && g_str_has_prefix(web[1], "pod/web-"));
+    assert_int_equal(kubectl(f, "get pods --field-selector=status.phase=Pending"), 0);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "No resources found in default namespace.\n");
+    /* status.podIPs is accepted but in no field set: it reads as "". */
+    assert_int_equal(kubectl(f, "get pods --field-selector=status.podIPs= -o name"), 0);
+    g_auto(GStrv) all = lines_of(f->out);
+    assert_int_equal(g_strv_length(all), 3);
+    assert_int_equal(kubectl(f, "get pods --field-selector=status.podIPs!= -o name"), 0);
+    assert_string_equal(f->out, "");
+
+    KnPod *client = kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "client");
+    g_autofree char *by_node = g_strdup_printf("get pods -o name --field-selector spec.nodeName=%s,"
+                                               "status.podIP=%s", client->spec.node_name, client->pod_ip);
+    assert_int_equal(kubectl(f, by_node), 0);
+    assert_string_equal(f->out, "pod/client\n");
+
+    assert_int_equal(kubectl(f, "get svc --field-selector spec.type=ClusterIP,spec.clusterIP=10.96.0.1 -o name"), 0);
+    assert_string_equal(f->out, "service/kubernetes\n");
+    assert_int_equal(kubectl(f, "get nodes --field-selector spec.unschedulable=true"), 0);
+    assert_string_equal(f->err, "No resources found\n");
+    assert_int_equal(kubectl(f, "get events --field-selector involvedObject.kind=Pod,involvedObject.name=client,"
+                                "reason=Scheduled,source=default-scheduler,type=Normal -o name"), 0);
+    assert_true(g_str_has_prefix(f->out, "event/client."));
+    assert_int_equal(kubectl(f, "get ns --field-selector status.phase=Active,metadata.name=default -o name"), 0);
+    assert_string_equal(f->out, "namespace/default\n");
+
+    /* The server refuses a field the kind does not select on ... */
+    assert_int_equal(kubectl(f, "get pods --field-selector=foo=bar"), 1);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match "
+                                "label selector \"\", field selector \"foo=bar\": field label not supported: foo\n");
+    assert_int_equal(kubectl(f, "get deploy -l app=web --field-selector=status.replicas=2"), 1);
+    assert_string_equal(f->err, "Error from server (BadRequest): Unable to find \"apps/v1, Resource=deployments\" "
+                                "that match label selector \"app=web\", field selector \"status.replicas=2\": "
+                                "\"status.replicas\" is not a known field selector: only \"metadata.name\", "
+                                "\"metadata.namespace\"\n");
+    /* ... naming the first refused term in sorted order, blanks included. */
+    assert_int_equal(kubectl(f, "get pods --field-selector 'zz=1,status.phase = Running'"), 1);
+    assert_string_equal(f->err, "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match "
+                                "label selector \"\", field selector \"zz=1,status.phase = Running\": field label "
+                                "not supported: status.phase \n");
+    /* ... and one that does not parse. */
+    assert_int_equal(kubectl(f, "get pods --field-selector status.phase"), 1);
+    assert_string_equal(f->err, "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match "
+                                "label selector \"\", field selector \"status.phase\": invalid selector: "
+                                "'status.phase'; can't understand 'status.phase'\n");
+    assert_int_equal(kubectl(f, "get endpointslices --field-selector metadata.name=a=b"), 1);
+    assert_string_equal(f->err, "Error from server (BadRequest): Unable to find \"discovery.k8s.io/v1, "
+                                "Resource=endpointslices\" that match label selector \"\", field selector "
+                                "\"metadata.name=a=b\": invalid field selector: unescaped character in value: 61\n");
+    assert_int_equal(kubectl(f, "get pods --field-selector 'metadata.name=a\\x'"), 1);
+    assert_true(g_str_has_suffix(f->err, "field selector \"metadata.name=a\\\\x\": invalid field selector: invalid "
+                                         "escape sequence: \\x\n"));
+    /* A selector lists: it takes no names (resource.Builder). */
+    assert_int_equal(kubectl(f, "get pods client --field-selector status.phase=Running"), 1);
+    assert_string_equal(f->err, "error: name cannot be provided when a selector is specified\n");
+    assert_int_equal(kubectl(f, "get pod/client --field-selector status.phase=Running"), 1);
+    assert_string_equal(f->err, "error: selectors and the all flag cannot be used when passing resource/name "
+                                "arguments\n");
+    /* An empty one is none at all. */
+    assert_int_equal(kubectl(f, "get pods client --field-selector ' '"), 0);
+}
+
+/* A watch with a field selector sees an object that stops matching once
+ * more, as it last matched (the watch cache's DELETED), and nothing after. */
+static void
+test_kubectl_watch_field_selector(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "run client --image=nicolaka/netshoot -- sleep infinity");
+    assert_int_equal(kubectl(f, "get pods --field-selector=status.phase=Pending -w --request-timeout=8s"), 0);
+    g_auto(GStrv) lines = lines_of(f->out);
+    guint n = g_strv_length(lines);
+
+    assert_true(n >= 3);
+    assert_true(g_str_has_prefix(lines[0], "NAME "));
+    assert_null(strstr(f->out, "Running"));
+    /* The last two rows are the same: the last Pending one, then the
+     * DELETED event that repeats it as the pod turned Running. */
+    assert_string_equal(lines[n - 1], lines[n - 2]);
+    KnPod *pod = kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "client");
+    assert_int_equal(pod->phase, KN_POD_RUNNING);
+}
+
+/* --sort-by: typed values (numbers, natural strings, timestamps), a
+ * missing field first, and kubectl's errors, which only non-table output
+ * reports. */
+static void
+test_kubectl_get_sort_by(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create service clusterip web-10 --tcp=8080");
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 2 * KN_SEC);
+    kubectl(f, "create service clusterip web-2 --tcp=80");
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 2 * KN_SEC);
+    kubectl(f, "create service clusterip alpha --tcp=9090");
+
+    assert_int_equal(kubectl(f, "get svc --sort-by=.metadata.name -o name"), 0);
+    assert_string_equal(f->out, "service/alpha\nservice/kubernetes\nservice/web-2\nservice/web-10\n");
+    assert_int_equal(kubectl(f, "get svc --sort-by={.metadata.creationTimestamp} -o name"), 0);
+    assert_string_equal(f->out, "service/kubernetes\nservice/web-10\nservice/web-2\nservice/alpha\n");
+    assert_int_equal(kubectl(f, "get svc --sort-by=spec.ports[0].port -o name"), 0);
+    assert_string_equal(f->out, "service/web-2\nservice/kubernetes\nservice/web-10\nservice/alpha\n");
+    /* The table is sorted the same way. */
+    assert_int_equal(kubectl(f, "get svc --sort-by='{.spec.ports[0].port}'"), 0);
+    g_auto(GStrv) rows = lines_of(f->out);
+    assert_true(g_str_has_prefix(rows[1], "web-2 ") && g_str_has_prefix(rows[2], "kubernetes ")
+                && g_str_has_prefix(rows[3], "web-10 ") && g_str_has_prefix(rows[4], "alpha "));
+    /* Only the kubernetes Service has no app label: it goes first. */
+    assert_int_equal(kubectl(f, "get svc --sort-by=.metadata.labels.app -o name"), 0);
+    assert_string_equal(f->out, "service/kubernetes\nservice/alpha\nservice/web-2\nservice/web-10\n");
+
+    /* A field no object has: an error for a List ... */
+    assert_int_equal(kubectl(f, "get svc --sort-by=.spec.foo -o name"), 1);
+    assert_string_equal(f->err, "error: couldn't find any field with path \"{.spec.foo}\" in the list of objects\n");
+    assert_int_equal(kubectl(f, "get svc -l app=alpha --sort-by=.spec.foo -o yaml"), 1);
+    assert_int_equal(kubectl(f, "get svc --sort-by='{.a}{.b' -o name"), 1);
+    assert_string_equal(f->err, "error: unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
+                                "'{name1.name2}' or '{.name1.name2}'\n");
+    /* ... while get.go ignores the table printer's error: no rows. */
+    assert_int_equal(kubectl(f, "get svc --sort-by=.spec.foo"), 0);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "No resources found in default namespace.\n");
+    /* One row, one named object: nothing is sorted, nothing checked. */
+    assert_int_equal(kubectl(f, "get svc -l app=alpha --sort-by=.spec.foo"), 0);
+    assert_true(g_str_has_prefix(f->out, "NAME    TYPE"));
+    assert_int_equal(kubectl(f, "get svc alpha --sort-by=.spec.foo -o name"), 0);
+    assert_string_equal(f->out, "service/alpha\n");
+    /* Several names or types give a Table each, and Tables have no such field. */
+    assert_int_equal(kubectl(f, "get svc web-2 alpha --sort-by=.metadata.name"), 1);
+    assert_string_equal(f->err, "error: couldn't find any field with path \"{.metadata.name}\" in the list of "
+                                "objects\n");
+    assert_int_equal(kubectl(f, "get svc,deploy --sort-by=.metadata.name"), 1);
+    assert_int_equal(kubectl(f, "get svc web-2 alpha --sort-by=.metadata.name -o name"), 0);
+    assert_string_equal(f->out, "service/alpha\nservice/web-2\n");
+    /* Values kubectl cannot order end it in klog.Exitf. */
+    assert_int_equal(kubectl(f, "get svc --sort-by=.spec.ports -o name"), 1);
+    assert_string_equal(f->err, "Field {.spec.ports} in *unstructured.Unstructured is an unsortable type: "
+                                "interface, err: unsortable type: []interface {}\n");
+    /* -w sorts the first listing only, and says so. */
+    assert_int_equal(kubectl(f, "get svc --sort-by=.metadata.name -w --request-timeout=1s"), 0);
+    assert_string_equal(f->err, "warning: --watch requested, --sort-by will be ignored for watch events received\n");
+    g_auto(GStrv) watched = lines_of(f->out);
+    assert_true(g_str_has_prefix(watched[1], "alpha ") && g_str_has_prefix(watched[4], "web-10 "));
+}
+
+/* What lessons sort by: events by creationTimestamp, pods by startTime;
+ * more than twelve items take pdqsort's quicksort path. */
+static void
+test_kubectl_get_sort_by_time(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create deployment web --image=nginx:1.27 --replicas=6");
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 3 * KN_SEC);
+    kubectl(f, "scale deployment web --replicas=9");
+    assert_int_equal(kubectl(f, "rollout status deployment/web"), 0);
+    assert_int_equal(kubectl(f, "get events --sort-by=.metadata.creationTimestamp "
+                                "-o custom-columns=T:.metadata.creationTimestamp --no-headers"), 0);
+    g_auto(GStrv) times = lines_of(f->out);
+    assert_true(g_strv_length(times) > 12);
+    for (guint i = 1; times[i] != NULL; i++)
+        assert_true(strcmp(times[i - 1], times[i]) <= 0);
+    assert_int_equal(kubectl(f, "get pods --sort-by=.status.startTime -o custom-columns=T:.status.startTime "
+                                "--no-headers"), 0);
+    g_auto(GStrv) starts = lines_of(f->out);
+    assert_int_equal(g_strv_length(starts), 9);
+    for (guint i = 1; starts[i] != NULL; i++)
+        assert_true(strcmp(starts[i - 1], starts[i]) <= 0);
+    assert_true(strcmp(starts[0], starts[8]) < 0);
+    /* Pods without the label sort first, the later of two ties first
+     * (insertion sort moves each "missing" one past the other). */
+    kubectl(f, "scale deployment web --replicas=2");
+    kubectl(f, "rollout status deployment/web");
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 40 * KN_SEC);
+    kubectl(f, "run client --image=nicolaka/netshoot -- sleep infinity");
+    assert_int_equal(kubectl(f, "get pods -l app=web -o name"), 0);
+    g_auto(GStrv) listed = lines_of(f->out);
+    assert_int_equal(g_strv_length(listed), 2);
+    assert_int_equal(kubectl(f, "get pods --sort-by=.metadata.labels.run -o name"), 0);
+    g_autofree char *want = g_strdup_printf("%s\n%s\npod/client\n", listed[1], listed[0]);
+    assert_string_equal(f->out, want);
+    /* enableServiceLinks is a bool, which kubectl cannot order. */
+    assert_int_equal(kubectl(f, "get pods --sort-by=.spec.enableServiceLinks"), 1);
+    assert_string_equal(f->err, "Field {.spec.enableServiceLinks} in [][][]reflect.Value is an unsortable type: "
+                                "interface, err: unsortable type: bool\n");
+}
+
 int
 main(void)
 {
@@ -927,6 +1153,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_rollout_status_reports_progress_then_success, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_bad_usage_gives_kubectls_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_label_and_split, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_get_field_selector, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_watch_field_selector, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by_time, setup, teardown),
     };
     return cmocka_run_group_tests_name("kubectl", tests, NULL, NULL);
 }
