@@ -12,6 +12,7 @@
 #include <config.h>
 #include "models/api.h"
 
+#include <math.h>
 #include <string.h>
 
 /*****************************************************************************/
@@ -1079,6 +1080,77 @@ kn_image_pull_policy(const char *image)
     if (strchr(last, ':') == NULL || g_str_has_suffix(last, ":latest"))
         return "Always";
     return "IfNotPresent";
+}
+
+gboolean
+kn_quantity_value(const char *text, double *value)
+{
+    static const struct {
+        const char *suffix;
+        double scale;
+    } suffixes[] = {
+        { "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
+        { "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
+        { "Ei", 1152921504606846976.0 },
+        { "n", 1e-9 }, { "u", 1e-6 }, { "m", 1e-3 }, { "", 1.0 }, { "k", 1e3 },
+        { "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "P", 1e15 }, { "E", 1e18 },
+    };
+    char *end = NULL;
+    double number;
+
+    if (text == NULL || !(g_ascii_isdigit(text[0]) || text[0] == '.' || text[0] == '+' || text[0] == '-'))
+        return FALSE;
+    number = g_ascii_strtod(text, &end);
+    if (end == text)
+        return FALSE;
+    /* strtod has taken an exponent ("1e3") already; what is left is a
+     * suffix. */
+    for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        if (strcmp(end, suffixes[i].suffix) == 0) {
+            *value = number * suffixes[i].scale;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+KnLabels *
+kn_container_requests(const KnContainer *c)
+{
+    KnLabels *requests = kn_labels_copy(c->requests);
+
+    for (guint i = 0; i < kn_labels_size(c->limits); i++) {
+        const char *key = kn_labels_key(c->limits, i);
+
+        if (kn_labels_get(requests, key) == NULL)
+            kn_labels_set(requests, key, kn_labels_value(c->limits, i));
+    }
+    return requests;
+}
+
+/* A container's cpu request in millicores: a Quantity's MilliValue rounds
+ * up. */
+static guint64
+container_cpu(const KnContainer *c)
+{
+    const char *text = kn_labels_get(c->requests, "cpu");
+    double cores;
+
+    if (text == NULL)
+        text = kn_labels_get(c->limits, "cpu");
+    if (!kn_quantity_value(text, &cores) || !(cores > 0))
+        return 0;
+    return cores * 1000 >= (double) G_MAXUINT32 ? G_MAXUINT32 : (guint64) ceil(cores * 1000 - 1e-9);
+}
+
+guint64
+kn_pod_cpu_request(const KnPodSpec *spec)
+{
+    guint64 sum = 0;
+
+    for (guint i = 0; i < spec->containers->len; i++)
+        sum += container_cpu(spec->containers->pdata[i]);
+    return sum;
 }
 
 KnEvent *

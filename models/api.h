@@ -529,6 +529,23 @@ KnEvent *kn_event_new(void);
 /* A container's imagePullPolicy when the spec gives none (defaults.go):
  * Always for ":latest" or no tag, IfNotPresent otherwise (a digest too). */
 const char *kn_image_pull_policy(const char *image);
+
+/* resource.Quantity's value: a decimal number with an exponent or an SI
+ * or binary suffix ("100m", "0.5", "1e3", "128Mi").  FALSE if 'text' is
+ * not a quantity. */
+gboolean kn_quantity_value(const char *text, double *value);
+
+/* A pod container's resources.requests as the API server stores them:
+ * SetDefaults_Pod copies every limit without a request into the requests
+ * (only for pods, not templates).  New; kn_labels_free(). */
+KnLabels *kn_container_requests(const KnContainer *c);
+
+/* The cpu a pod requests, in millicores, as the scheduler adds it up
+ * (computePodResourceRequest; knetsim's pods have no init containers):
+ * its containers' requests summed, a limit standing in for a missing
+ * request. */
+guint64 kn_pod_cpu_request(const KnPodSpec *spec);
+
 KnServicePort *kn_service_port_new(void);
 /* A port 'name' of 'protocol' on 'port', to the number 'target_port'. */
 KnServicePort *kn_service_port_named(const char *name, KnProtocol protocol, guint port, guint target_port);

@@ -725,7 +725,7 @@ describe_containers(GString *w, const char *label, const KnPodSpec *spec, const 
         }
 
         /* A pod's as the API server stores it, a template's as written. */
-        g_autoptr(KnLabels) requests = pod != NULL ? kn_kubectl_print_pod_requests(c) : kn_labels_copy(c->requests);
+        g_autoptr(KnLabels) requests = pod != NULL ? kn_container_requests(c) : kn_labels_copy(c->requests);
 
         describe_resources(w, c->limits, requests, 2);
         if (c->readiness.kind != KN_PROBE_NONE) {

@@ -421,20 +421,6 @@ doc_probe(const KnProbe *probe)
     return p;
 }
 
-KnLabels *
-kn_kubectl_print_pod_requests(const KnContainer *c)
-{
-    KnLabels *requests = kn_labels_copy(c->requests);
-
-    for (guint i = 0; i < kn_labels_size(c->limits); i++) {
-        const char *key = kn_labels_key(c->limits, i);
-
-        if (kn_labels_get(requests, key) == NULL)
-            kn_labels_set(requests, key, kn_labels_value(c->limits, i));
-    }
-    return requests;
-}
-
 /* Strips trailing zeros off 'mantissa' into '*exponent', then lowers the
  * exponent to a multiple of 3 (int64Amount.AsCanonicalBytes).  FALSE on
  * overflow. */
@@ -552,41 +538,6 @@ kn_kubectl_print_quantity(const char *text)
     return g_strdup_printf("%s%" G_GUINT64_FORMAT "%s", sign, mantissa, si[(exponent + 9) / 3]);
 }
 
-/* resource.Quantity's value: a decimal number with an exponent or an SI
- * or binary suffix ("100m", "0.5", "1e3", "128Mi").  FALSE if 'text' is
- * not a quantity. */
-static gboolean
-quantity_value(const char *text, double *value)
-{
-    static const struct {
-        const char *suffix;
-        double scale;
-    } suffixes[] = {
-        { "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
-        { "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
-        { "Ei", 1152921504606846976.0 },
-        { "n", 1e-9 }, { "u", 1e-6 }, { "m", 1e-3 }, { "", 1.0 }, { "k", 1e3 },
-        { "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "P", 1e15 }, { "E", 1e18 },
-    };
-    char *end = NULL;
-    double number;
-
-    if (text == NULL || !(g_ascii_isdigit(text[0]) || text[0] == '.' || text[0] == '+' || text[0] == '-'))
-        return FALSE;
-    number = g_ascii_strtod(text, &end);
-    if (end == text)
-        return FALSE;
-    /* strtod has taken an exponent ("1e3") already; what is left is a
-     * suffix. */
-    for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-        if (strcmp(end, suffixes[i].suffix) == 0) {
-            *value = number * suffixes[i].scale;
-            return TRUE;
-        }
-    }
-    return FALSE;
-}
-
 static gboolean
 quantity_equal(double a, double b)
 {
@@ -607,17 +558,17 @@ kn_kubectl_print_qos_class(const KnPodSpec *spec)
 
     for (guint i = 0; i < spec->containers->len; i++) {
         const KnContainer *c = spec->containers->pdata[i];
-        g_autoptr(KnLabels) container_requests = kn_kubectl_print_pod_requests(c);
+        g_autoptr(KnLabels) container_requests = kn_container_requests(c);
         guint n_limits = 0;
 
         for (guint r = 0; r < G_N_ELEMENTS(names); r++) {
             double v;
 
-            if (quantity_value(kn_labels_get(container_requests, names[r]), &v) && v > 0) {
+            if (kn_quantity_value(kn_labels_get(container_requests, names[r]), &v) && v > 0) {
                 requests[r] += v;
                 has_request[r] = TRUE;
             }
-            if (quantity_value(kn_labels_get(c->limits, names[r]), &v) && v > 0) {
+            if (kn_quantity_value(kn_labels_get(c->limits, names[r]), &v) && v > 0) {
                 limits[r] += v;
                 has_limit[r] = TRUE;
                 n_limits++;
@@ -719,7 +670,7 @@ doc_container(const KnContainer *c, const char *api_access)
     Doc *resources = doc_set_map(d, "resources");
     /* A pod's requests as SetDefaults_Pod leaves them; a template's as
      * written. */
-    g_autoptr(KnLabels) requests = api_access != NULL ? kn_kubectl_print_pod_requests(c)
+    g_autoptr(KnLabels) requests = api_access != NULL ? kn_container_requests(c)
                                                       : kn_labels_copy(c->requests);
 
     for (guint k = 0; k < 2; k++) {
@@ -3538,7 +3489,7 @@ sort_quantity(const char *s, double *value)
     /* strtod also reads "-inf" and hexadecimal, which are no quantities. */
     if (strpbrk(s, "xX") != NULL || (strpbrk(s, "nN") != NULL && strpbrk(s, "iI") != NULL))
         return FALSE;
-    return quantity_value(s, value);
+    return kn_quantity_value(s, value);
 }
 
 typedef struct {

@@ -91,11 +91,6 @@ KnLabels *kn_kubectl_print_annotations(KnKind kind, const KnObjectMeta *meta);
  * scale, is returned as written.  New; g_free(). */
 char *kn_kubectl_print_quantity(const char *text);
 
-/* A pod container's resources.requests as the API server stores them:
- * SetDefaults_Pod copies every limit without a request into the requests
- * (only for pods, not templates).  New; kn_labels_free(). */
-KnLabels *kn_kubectl_print_pod_requests(const KnContainer *c);
-
 /* status.qosClass of a pod with 'spec' ("BestEffort", "Burstable",
  * "Guaranteed"), as the API server computes it from the containers' cpu
  * and memory requests (defaulted as above) and limits.  Static string. */
