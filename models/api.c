@@ -731,6 +731,7 @@ pod_free(KnPod *pod)
     kn_pod_spec_clear(&pod->spec);
     g_free(pod->pod_ip);
     g_free(pod->host_ip);
+    g_free(pod->unschedulable);
 }
 
 KnServicePort *
@@ -1046,6 +1047,7 @@ kn_node_new(void)
     KnNode *node = g_new0(KnNode, 1);
 
     object_meta_init(&node->meta);
+    node->max_pods = KN_NODE_MAX_PODS;
     node->taints = g_ptr_array_new_with_free_func((GDestroyNotify) taint_free);
     return node;
 }

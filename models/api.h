@@ -238,6 +238,9 @@ typedef struct KnPod {
     KnTime start_time;
     KnTime ready_time;           /* last transition of Ready */
     guint restarts;
+    char *unschedulable;         /* the scheduler's last FitError while unbound, else NULL:
+                                  * PodScheduled False, reason Unschedulable */
+    KnTime unschedulable_time;   /* when PodScheduled turned False */
 } KnPod;
 
 /*****************************************************************************/
@@ -455,17 +458,22 @@ typedef struct KnTaint {
     KnTime added;                /* for NoExecute eviction timing */
 } KnTaint;
 
+/* The kubelet's default maxPods, its node's allocatable pods. */
+#define KN_NODE_MAX_PODS 110
+
 typedef struct KnNode {
     KnObjectMeta meta;           /* labels carry roles, zone, hostname, os */
     char *internal_ip;
     char *pod_cidr;              /* spec.podCIDR, a /24 of the cluster's podCIDR */
     guint cpu;                   /* allocatable cores */
+    guint max_pods;              /* allocatable pods: the kubelet's maxPods, 110 */
     gboolean ready;              /* the Ready condition */
     gboolean unschedulable;
     GPtrArray *taints;           /* KnTaint */
     KnTime ready_time;           /* last transition of Ready */
     /* The scheduler's bookkeeping (not API fields). */
     guint n_pods;                /* pods bound to the node */
+    guint64 cpu_requested;       /* millicores the pods bound to the node request */
     guint index;                 /* position in the scheduler's node list */
 } KnNode;
 

@@ -346,6 +346,8 @@ add_nodes(KnCluster *cluster, GError **error)
 
         node->pod_cidr = g_strconcat(subnet, "/24", NULL);
         node->cpu = spec->cpu;
+        if (spec->max_pods > 0)
+            node->max_pods = spec->max_pods;
         node->ready = TRUE;
         kn_labels_set(node->meta.labels, "kubernetes.io/arch", "amd64");
         kn_labels_set(node->meta.labels, "kubernetes.io/hostname", spec->name);

@@ -41,7 +41,7 @@
  * NodeStatusUnknown) once not, its last heartbeat taken as the last
  * transition; its Lease is held by the node and renewed every 10 s from
  * its creation while Ready; Capacity and Allocatable list the cpu knetsim
- * gives it only, and the node-resource tables (Non-terminated Pods,
+ * gives it (if any) and its pods only, and the node-resource tables (Non-terminated Pods,
  * Allocated resources) are left out.  System Info has no machine ID,
  * system UUID or boot ID.  describeEndpointSliceV1 prints only the Ready
  * condition of an endpoint and no hints: Serving, Terminating and
@@ -1195,11 +1195,11 @@ describe_node(GString *w, const KnNode *node, KnTime now)
     if (node->internal_ip != NULL)
         wr(w, 1, "%s:\t%s\n", "InternalIP", node->internal_ip);
     wr(w, 1, "%s:\t%s\n", "Hostname", node->meta.name);
-    if (node->cpu > 0) {
-        wr(w, 0, "Capacity:\n");
-        wr(w, 0, "  %s:\t%u\n", "cpu", node->cpu);
-        wr(w, 0, "Allocatable:\n");
-        wr(w, 0, "  %s:\t%u\n", "cpu", node->cpu);
+    for (guint i = 0; i < 2; i++) {
+        wr(w, 0, "%s:\n", i == 0 ? "Capacity" : "Allocatable");
+        if (node->cpu > 0)
+            wr(w, 0, "  %s:\t%u\n", "cpu", node->cpu);
+        wr(w, 0, "  %s:\t%u\n", "pods", node->max_pods);
     }
     wr(w, 0, "System Info:\n");
     wr(w, 0, "  Machine ID:\t%s\n", "");

@@ -874,7 +874,16 @@ doc_pod(const KnPod *pod, KnStore *store)
         doc_add(conditions, doc_condition("Ready", pod->ready, pod->ready_time, TRUE));
         doc_add(conditions, doc_condition("ContainersReady", pod->ready, pod->ready_time, TRUE));
     }
-    doc_add(conditions, doc_condition("PodScheduled", scheduled, pod->meta.creation_time, TRUE));
+    if (!scheduled && pod->unschedulable != NULL) {
+        /* The scheduler's: its FitError, from when it first failed. */
+        Doc *c = doc_condition("PodScheduled", FALSE, pod->unschedulable_time, TRUE);
+
+        doc_set_str(c, "message", pod->unschedulable);
+        doc_set_str(c, "reason", "Unschedulable");
+        doc_add(conditions, c);
+    } else {
+        doc_add(conditions, doc_condition("PodScheduled", scheduled, pod->meta.creation_time, TRUE));
+    }
     if (scheduled) {
         Doc *statuses = doc_set_list(status, "containerStatuses");
 
@@ -1281,6 +1290,19 @@ doc_node(const KnNode *node, KnStore *store)
     a = doc_add(addresses, doc_new(DOC_MAP));
     doc_set_str(a, "address", node->meta.name);
     doc_set_str(a, "type", "Hostname");
+    /* What the kubelet reports of the resources knetsim models: cpu (when
+     * the scenario gives it) and pods, the same allocatable as capacity. */
+    for (guint i = 0; i < 2; i++) {
+        Doc *resources = doc_set_map(status, i == 0 ? "allocatable" : "capacity");
+        char text[16];
+
+        if (node->cpu > 0) {
+            g_snprintf(text, sizeof text, "%u", node->cpu);
+            doc_set_str(resources, "cpu", text);
+        }
+        g_snprintf(text, sizeof text, "%u", node->max_pods);
+        doc_set_str(resources, "pods", text);
+    }
     doc_add(doc_set_list(status, "conditions"),
             doc_condition("Ready", node->ready, node->ready_time, FALSE));
     info = doc_set_map(status, "nodeInfo");

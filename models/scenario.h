@@ -38,6 +38,7 @@ typedef struct KnNodeSpec {
     GStrv roles;                 /* e.g. {"control-plane"}; never NULL */
     char *zone;                  /* topology.kubernetes.io/zone; NULL if none */
     guint cpu;                   /* cores; 0 if not given */
+    guint max_pods;              /* the kubelet's maxPods; 0 if not given (110) */
     char *ip;                    /* NULL: the next free address of nodeCIDR */
     KnSrcLoc loc;                /* the node's mapping */
 } KnNodeSpec;

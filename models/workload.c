@@ -81,8 +81,11 @@ struct KnWorkloads {
     guint *siblings;                     /* scratch, per node of 'nodes': the pod's owner's pods there */
     guint *totals;                       /* per node of 'nodes': pods bound there */
     guint8 *plain;                       /* per node of 'nodes': fits any pod without a nodeSelector */
+    guint *room;                         /* per node of 'nodes': its allocatable pods */
     guint *best;                         /* scratch: indexes of the best nodes found */
     guint next_node;                     /* where the scheduler's next search starts */
+    GHashTable *waiting;                 /* uid -> Waiting: pods that failed to schedule */
+    GQueue waiting_order;                /* Waiting, in the order they first failed */
     GHashTable *stopped;                 /* names of nodes whose kubelet is stopped */
     KnWorkloadsProber prober;            /* runs readiness probes; NULL: they succeed */
     gpointer prober_data;
@@ -703,18 +706,141 @@ tolerates(const KnPod *pod, const KnTaint *taint)
     return FALSE;
 }
 
+/* Whether 'node' passes the filters of the default profile that look at
+ * the node alone, in their order: NodeUnschedulable, TaintToleration
+ * (NoSchedule and NoExecute taints), NodeAffinity (the nodeSelector).  If
+ * not, '*reason' is the first failing filter's, as FitError counts it
+ * (these are all UnschedulableAndUnresolvable: preemption cannot help). */
 static gboolean
-feasible(const KnPod *pod, const KnNode *node)
+feasible_why(const KnPod *pod, const KnNode *node, char **reason)
 {
-    if (!node->ready || node->unschedulable || !kn_labels_match(node->meta.labels, pod->spec.node_selector))
+    static const KnTaint unschedulable = { .key = (char *) "node.kubernetes.io/unschedulable",
+                                           .effect = (char *) "NoSchedule" };
+    static const KnTaint not_ready = { .key = (char *) "node.kubernetes.io/not-ready",
+                                       .effect = (char *) "NoSchedule" };
+
+    if (node->unschedulable && !tolerates(pod, &unschedulable)) {
+        *reason = g_strdup("node(s) were unschedulable");
         return FALSE;
+    }
     for (guint i = 0; i < node->taints->len; i++) {
         const KnTaint *taint = node->taints->pdata[i];
 
-        if (strcmp(taint->effect, "PreferNoSchedule") != 0 && !tolerates(pod, taint))
+        if (strcmp(taint->effect, "PreferNoSchedule") != 0 && !tolerates(pod, taint)) {
+            *reason = g_strdup_printf("node(s) had untolerated taint {%s: %s}", taint->key,
+                                      taint->value != NULL ? taint->value : "");
             return FALSE;
+        }
+    }
+    /* A node not Ready carries the lifecycle controller's taint. */
+    if (!node->ready && !tolerates(pod, &not_ready)) {
+        *reason = g_strdup("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
+        return FALSE;
+    }
+    if (!kn_labels_match(node->meta.labels, pod->spec.node_selector)) {
+        *reason = g_strdup("node(s) didn't match Pod's node affinity/selector");
+        return FALSE;
     }
     return TRUE;
+}
+
+static gboolean
+feasible(const KnPod *pod, const KnNode *node)
+{
+    g_autofree char *reason = NULL;
+
+    return feasible_why(pod, node, &reason);
+}
+
+/* NodeResourcesFit: room for one more pod, and for its cpu request
+ * ('cpu' millicores) when the node says its cpu. */
+static gboolean
+fits(const KnNode *node, guint n_pods, guint64 cpu)
+{
+    return n_pods < node->max_pods && (cpu == 0 || node->cpu == 0 || node->cpu_requested + cpu <= node->cpu * 1000ull);
+}
+
+typedef struct {
+    char *text;
+    guint count;
+} Reason;
+
+static void
+reason_count(GArray *reasons, char *text)
+{
+    for (guint i = 0; i < reasons->len; i++) {
+        Reason *r = &g_array_index(reasons, Reason, i);
+
+        if (strcmp(r->text, text) == 0) {
+            r->count++;
+            g_free(text);
+            return;
+        }
+    }
+    g_array_append_val(reasons, ((Reason) { text, 1 }));
+}
+
+static gint
+compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* "0/N nodes are available: " and the reasons' histogram as
+ * sortReasonsHistogram writes it ("COUNT REASON", sorted as strings, joined
+ * by ", "), then a period; frees 'reasons'. */
+static void
+append_histogram(GString *out, guint n_nodes, GArray *reasons)
+{
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; i < reasons->len; i++) {
+        Reason *r = &g_array_index(reasons, Reason, i);
+
+        g_ptr_array_add(lines, g_strdup_printf("%u %s", r->count, r->text));
+        g_free(r->text);
+    }
+    g_array_unref(reasons);
+    g_ptr_array_sort(lines, compare_strings);
+    g_string_append_printf(out, "0/%u nodes are available:", n_nodes);
+    for (guint i = 0; i < lines->len; i++)
+        g_string_append_printf(out, "%s %s", i > 0 ? "," : "", (const char *) lines->pdata[i]);
+    g_string_append_c(out, '.');
+}
+
+/* The FitError of 'pod' (requesting 'cpu' millicores) on 'nodes', which
+ * all failed it, as the scheduler's event and PodScheduled condition say
+ * it: each node's reasons, then DefaultPreemption's: a node that failed a
+ * filter preemption cannot change is "not helpful", and on the others no
+ * pod has a lower priority than this one's (knetsim's pods all have 0),
+ * so there are no victims.  New. */
+static char *
+fit_error(const KnPod *pod, const GPtrArray *nodes, guint64 cpu)
+{
+    GArray *reasons = g_array_new(FALSE, FALSE, sizeof(Reason));
+    GArray *preemption = g_array_new(FALSE, FALSE, sizeof(Reason));
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; i < nodes->len; i++) {
+        const KnNode *node = nodes->pdata[i];
+        char *reason = NULL;
+
+        if (!feasible_why(pod, node, &reason)) {
+            reason_count(reasons, reason);
+            reason_count(preemption, g_strdup("Preemption is not helpful for scheduling"));
+            continue;
+        }
+        /* fitsRequest: the pod count first, then cpu. */
+        if (node->n_pods + 1 > node->max_pods)
+            reason_count(reasons, g_strdup("Too many pods"));
+        if (cpu > 0 && node->cpu > 0 && node->cpu_requested + cpu > node->cpu * 1000ull)
+            reason_count(reasons, g_strdup("Insufficient cpu"));
+        reason_count(preemption, g_strdup("No preemption victims found for incoming pod"));
+    }
+    append_histogram(out, nodes->len, reasons);
+    g_string_append(out, " preemption: ");
+    append_histogram(out, nodes->len, preemption);
+    return g_string_free(out, FALSE);
 }
 
 /* How many nodes the scheduler looks at for one pod: all of a small cluster,
@@ -744,7 +870,10 @@ count_bound(KnWorkloads *workloads, const KnPod *pod, int delta)
 
     if (node == NULL)
         return;
+    guint64 cpu = kn_pod_cpu_request(&pod->spec);
+
     node->n_pods = delta > 0 ? node->n_pods + 1 : node->n_pods - MIN(node->n_pods, 1);
+    node->cpu_requested = delta > 0 ? node->cpu_requested + cpu : node->cpu_requested - MIN(node->cpu_requested, cpu);
     if (workloads->nodes != NULL)
         workloads->totals[node->index] = node->n_pods;
     if (pod->meta.owner.uid == NULL)
@@ -759,6 +888,100 @@ count_bound(KnWorkloads *workloads, const KnPod *pod, int delta)
         g_hash_table_remove(owners, node);
     else
         g_hash_table_insert(owners, node, GUINT_TO_POINTER(delta > 0 ? count + 1 : count - 1));
+}
+
+/* A pod the scheduler could not place, in its unschedulable pods until a
+ * cluster event moves it back (the scheduling queue's backoff: 1 s after
+ * the first failure, doubling to 10 s). */
+typedef struct {
+    char *uid, *namespace, *name;
+    guint attempts;
+    KnTime last_attempt;
+    gboolean queued;             /* a retry is on the clock */
+    GList link;                  /* in waiting_order */
+} Waiting;
+
+#define BACKOFF_INITIAL KN_SEC
+#define BACKOFF_MAX (10 * KN_SEC)
+
+static void
+waiting_free(Waiting *waiting)
+{
+    g_free(waiting->uid);
+    g_free(waiting->namespace);
+    g_free(waiting->name);
+    g_free(waiting);
+}
+
+/* 'pod' is bound or gone: it waits no longer. */
+static void
+stop_waiting(KnWorkloads *workloads, const KnPod *pod)
+{
+    Waiting *waiting = pod->meta.uid != NULL ? g_hash_table_lookup(workloads->waiting, pod->meta.uid) : NULL;
+
+    if (waiting == NULL)
+        return;
+    g_queue_unlink(&workloads->waiting_order, &waiting->link);
+    g_hash_table_remove(workloads->waiting, pod->meta.uid);
+}
+
+/* Something changed that may let waiting pods fit (a node came or
+ * changed, a bound pod went): each tries again once its backoff is over. */
+static void
+retry_waiting(KnWorkloads *workloads)
+{
+    KnSim *sim = workloads->cluster->sim;
+    KnTime now = kn_sim_now(sim);
+
+    for (GList *l = workloads->waiting_order.head; l != NULL; l = l->next) {
+        Waiting *waiting = l->data;
+        KnTime backoff = BACKOFF_INITIAL, ready;
+        Work *work;
+
+        if (waiting->queued)
+            continue;
+        for (guint i = 1; i < waiting->attempts && backoff < BACKOFF_MAX; i++)
+            backoff *= 2;
+        ready = waiting->last_attempt + MIN(backoff, BACKOFF_MAX);
+        work = g_new0(Work, 1);
+        *work = (Work) { workloads, g_strdup(waiting->namespace), g_strdup(waiting->name), 0 };
+        waiting->queued = TRUE;
+        kn_sim_schedule_in(sim, MAX(SCHEDULE_DELAY, ready > now ? ready - now : 0), &schedule_class, work);
+    }
+}
+
+/* The scheduler's failure to place 'pod': its FitError goes to the pod's
+ * PodScheduled condition and a FailedScheduling event, and the pod waits
+ * for a change. */
+static void
+unschedulable(KnWorkloads *workloads, KnPod *pod, char *message)
+{
+    KnSim *sim = workloads->cluster->sim;
+    Waiting *waiting = g_hash_table_lookup(workloads->waiting, pod->meta.uid);
+
+    if (waiting == NULL) {
+        waiting = g_new0(Waiting, 1);
+        waiting->uid = g_strdup(pod->meta.uid);
+        waiting->namespace = g_strdup(pod->meta.namespace);
+        waiting->name = g_strdup(pod->meta.name);
+        waiting->link.data = waiting;
+        g_hash_table_insert(workloads->waiting, waiting->uid, waiting);
+        g_queue_push_tail_link(&workloads->waiting_order, &waiting->link);
+    }
+    waiting->attempts++;
+    waiting->last_attempt = kn_sim_now(sim);
+    waiting->queued = FALSE;
+    kn_recorder_event_series(workloads->cluster->recorder, KN_KIND_POD, &pod->meta, TRUE, "FailedScheduling",
+                             "default-scheduler", workloads->cluster->control_plane, "%s", message);
+    if (g_strcmp0(pod->unschedulable, message) != 0) {
+        if (pod->unschedulable == NULL)
+            pod->unschedulable_time = kn_sim_now(sim);
+        g_free(pod->unschedulable);
+        pod->unschedulable = message;
+        kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+    } else {
+        g_free(message);
+    }
 }
 
 static void
@@ -781,9 +1004,11 @@ on_schedule(KnSim *sim, gpointer data)
         g_free(workloads->siblings);
         g_free(workloads->totals);
         g_free(workloads->plain);
+        g_free(workloads->room);
         workloads->siblings = g_new0(guint, workloads->nodes->len);
         workloads->totals = g_new0(guint, workloads->nodes->len);
         workloads->plain = g_new0(guint8, workloads->nodes->len);
+        workloads->room = g_new0(guint, workloads->nodes->len);
         g_free(workloads->best);
         workloads->best = g_new0(guint, workloads->nodes->len);
         for (guint i = 0; i < workloads->nodes->len; i++) {
@@ -791,10 +1016,12 @@ on_schedule(KnSim *sim, gpointer data)
 
             node->index = i;
             workloads->totals[i] = node->n_pods;
+            workloads->room[i] = node->max_pods;
             workloads->plain[i] = node->ready && !node->unschedulable && node->taints->len == 0;
         }
     }
     gboolean selects = kn_labels_size(pod->spec.node_selector) > 0;
+    guint64 cpu = kn_pod_cpu_request(&pod->spec);
 
     GPtrArray *nodes = workloads->nodes;
     guint want = nodes_to_find(nodes->len), found = 0, looked = 0;
@@ -820,6 +1047,8 @@ on_schedule(KnSim *sim, gpointer data)
 
         if ((selects || !workloads->plain[i]) && !feasible(pod, nodes->pdata[i]))
             continue;
+        if (workloads->totals[i] >= workloads->room[i] || (cpu > 0 && !fits(nodes->pdata[i], 0, cpu)))
+            continue;
         found++;
         total = workloads->totals[i];
         siblings = workloads->siblings[i];
@@ -843,6 +1072,8 @@ on_schedule(KnSim *sim, gpointer data)
 
         pod->spec.node_name = g_strdup(node->meta.name);
         pod->host_ip = g_strdup(node->internal_ip);
+        g_clear_pointer(&pod->unschedulable, g_free);
+        stop_waiting(workloads, pod);
         count_bound(workloads, pod, +1);
         kn_store_update(store, KN_KIND_POD, pod, FALSE);
         kn_recorder_event_series(workloads->cluster->recorder, KN_KIND_POD, &pod->meta, FALSE, "Scheduled",
@@ -852,7 +1083,8 @@ on_schedule(KnSim *sim, gpointer data)
         kn_sim_schedule_in(sim, SANDBOX_DELAY, &sandbox_class, work);
         return;
     }
-    /* Unschedulable: it stays Pending until a node changes. */
+    /* Unschedulable: it stays Pending until something changes. */
+    unschedulable(workloads, pod, fit_error(pod, nodes, cpu));
     work_free(work);
 }
 
@@ -1286,8 +1518,12 @@ on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, g
 
     (void) store;
     (void) kind;
-    if (event == KN_WATCH_DELETED && pod->spec.node_name != NULL)
+    if (event == KN_WATCH_DELETED)
+        stop_waiting(workloads, pod);
+    if (event == KN_WATCH_DELETED && pod->spec.node_name != NULL) {
         count_bound(workloads, pod, -1);
+        retry_waiting(workloads);
+    }
     if (event == KN_WATCH_ADDED && pod->spec.node_name != NULL)
         count_bound(workloads, pod, +1);
     if (event == KN_WATCH_ADDED && pod->spec.node_name == NULL)
@@ -1340,6 +1576,7 @@ on_node_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, 
     (void) object;
     /* A node came, went or changed (readiness, taints): look again. */
     g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
+    retry_waiting(workloads);
 }
 
 KnWorkloads *
@@ -1360,6 +1597,8 @@ kn_workloads_new(KnCluster *cluster)
                                                       (GDestroyNotify) g_hash_table_unref);
     workloads->hashes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     workloads->stopped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    workloads->waiting = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) waiting_free);
+    g_queue_init(&workloads->waiting_order);
     kn_store_watch(cluster->store, KN_KIND_POD, on_pod_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_REPLICA_SET, on_replica_set_event, workloads);
     kn_store_watch(cluster->store, KN_KIND_DEPLOYMENT, on_deployment_event, workloads);
@@ -1388,8 +1627,10 @@ kn_workloads_free(KnWorkloads *workloads)
     g_free(workloads->siblings);
     g_free(workloads->totals);
     g_free(workloads->plain);
+    g_free(workloads->room);
     g_free(workloads->best);
     g_clear_pointer(&workloads->nodes, g_ptr_array_unref);
+    g_hash_table_unref(workloads->waiting);      /* the order's links are the Waitings' own */
     g_hash_table_unref(workloads->stopped);
     g_free(workloads);
 }

@@ -14,6 +14,7 @@ SCENARIOS = \
 	scenarios/troubleshoot/lb-pending.yaml \
 	scenarios/troubleshoot/node-failure.yaml \
 	scenarios/troubleshoot/nodeport-clash.yaml \
+	scenarios/troubleshoot/pods-pending.yaml \
 	scenarios/troubleshoot/readiness-failing.yaml \
 	scenarios/troubleshoot/selector-mismatch.yaml \
 	scenarios/troubleshoot/wrong-target-port.yaml

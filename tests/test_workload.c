@@ -5,6 +5,7 @@
 #include "tests/test_util.h"
 
 #include "tests/test_cluster.h"
+#include "models/recorder.h"
 
 typedef TestCluster Fixture;
 
@@ -236,6 +237,112 @@ test_workload_deployment_conditions(void **state)
     assert_string_equal(condition(d, 1)->reason, "NewReplicaSetAvailable");
 }
 
+/* The one pod of app=web not bound to a node, or NULL. */
+static KnPod *
+pending_web_pod(Fixture *f)
+{
+    g_autoptr(GPtrArray) pods = kn_store_list(f->cluster->store, KN_KIND_POD, "default");
+    KnPod *pending = NULL;
+
+    for (guint i = 0; i < pods->len; i++) {
+        KnPod *pod = pods->pdata[i];
+
+        if (pod->spec.node_name == NULL) {
+            assert_null(pending);
+            pending = pod;
+        }
+    }
+    return pending;
+}
+
+/* NodeResourcesFit: a node full of pods turns the next one away, the
+ * FitError says why on every node, and the pod is bound once a node has
+ * room again. */
+static void
+test_workload_full_nodes_leave_pods_pending(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+    KnNode *w1 = kn_store_lookup(store, KN_KIND_NODE, NULL, "svc-lab-worker");
+    KnNode *w2 = kn_store_lookup(store, KN_KIND_NODE, NULL, "svc-lab-worker2");
+    guint all, ready, terminating;
+
+    kn_sim_run_until(f->sim, 5 * KN_SEC);
+    w1->max_pods = w1->n_pods + 2;
+    w2->max_pods = w2->n_pods + 2;
+    kn_store_update(store, KN_KIND_NODE, w1, FALSE);
+    kn_store_update(store, KN_KIND_NODE, w2, FALSE);
+    assert_true(kn_store_add(store, KN_KIND_DEPLOYMENT, web_deployment(5), NULL));
+    kn_sim_run_until(f->sim, 15 * KN_SEC);
+    count_pods(f, "default", "app", "web", &all, &ready, &terminating);
+    assert_int_equal(all, 5);
+    assert_int_equal(ready, 4);
+
+    KnPod *pending = pending_web_pod(f);
+    static const char why[] = "0/3 nodes are available: 1 node(s) had untolerated taint "
+                              "{node-role.kubernetes.io/control-plane: }, 2 Too many pods. preemption: 0/3 nodes "
+                              "are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims "
+                              "found for incoming pod.";
+
+    assert_non_null(pending);
+    assert_int_equal(pending->phase, KN_POD_PENDING);
+    assert_string_equal(pending->unschedulable, why);
+
+    g_autoptr(GPtrArray) events = kn_recorder_events_about(store, KN_KIND_POD, &pending->meta);
+    KnEvent *event = events->pdata[0];
+
+    assert_int_equal(events->len, 1);
+    assert_string_equal(event->reason, "FailedScheduling");
+    assert_string_equal(event->message, why);
+
+    /* A node with room again: the pod is bound after its backoff. */
+    w2->max_pods++;
+    kn_store_update(store, KN_KIND_NODE, w2, FALSE);
+    kn_sim_run_until(f->sim, 25 * KN_SEC);
+    count_pods(f, "default", "app", "web", &all, &ready, &terminating);
+    assert_int_equal(ready, 5);
+    assert_null(pending_web_pod(f));
+}
+
+/* A cpu request no node has room for (4 cores each in svc-lab). */
+static void
+test_workload_cpu_requests_must_fit(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+    KnDeployment *d = web_deployment(3);
+    KnContainer *c = d->template.spec.containers->pdata[0];
+
+    kn_labels_set(c->requests, "cpu", "1500m");
+    assert_true(kn_store_add(store, KN_KIND_DEPLOYMENT, d, NULL));
+    kn_sim_run_until(f->sim, 10 * KN_SEC);
+
+    KnPod *pending = pending_web_pod(f);
+
+    /* Two fit on each worker (3000m of 4000m), so all three run. */
+    assert_null(pending);
+    d->replicas = 5;
+    d->meta.generation++;
+    kn_store_update(store, KN_KIND_DEPLOYMENT, d, FALSE);
+    kn_sim_run_until(f->sim, 20 * KN_SEC);
+
+    g_autoptr(GPtrArray) pods = kn_store_list(store, KN_KIND_POD, "default");
+    guint unbound = 0;
+
+    for (guint i = 0; i < pods->len; i++) {
+        KnPod *pod = pods->pdata[i];
+
+        if (pod->spec.node_name != NULL)
+            continue;
+        unbound++;
+        assert_string_equal(pod->unschedulable, "0/3 nodes are available: 1 node(s) had untolerated taint "
+                            "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 "
+                            "nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption "
+                            "victims found for incoming pod.");
+    }
+    assert_int_equal(unbound, 1);
+}
+
 static void
 test_workload_same_seed_same_names(void **state)
 {
@@ -268,6 +375,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_workload_deployment_spreads_ready_pods_over_workers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_scale_down_terminates_then_removes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_deployment_conditions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_full_nodes_leave_pods_pending, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_cpu_requests_must_fit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_same_seed_same_names, setup, teardown),
     };
     return cmocka_run_group_tests_name("workload", tests, NULL, NULL);
