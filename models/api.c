@@ -1191,6 +1191,7 @@ kn_object_free(KnKind kind, gpointer object)
         kn_pod_template_clear(&d->template);
         kn_int_or_string_clear(&d->max_surge);
         kn_int_or_string_clear(&d->max_unavailable);
+        g_free(d->strategy_raw);
         g_ptr_array_unref(d->conditions);
         break;
     }

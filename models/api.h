@@ -407,8 +407,11 @@ typedef struct KnDeployment {
     KnLabels *selector;          /* spec.selector.matchLabels */
     KnSelectorRest selector_rest; /* the rest of spec.selector */
     KnPodTemplate template;
-    KnIntOrString max_surge;     /* "25%" unless set */
-    KnIntOrString max_unavailable; /* "25%" unless set */
+    gboolean recreate;           /* spec.strategy.type Recreate, else RollingUpdate */
+    char *strategy_raw;          /* spec.strategy.type as written when it is neither, else NULL */
+    gboolean rolling_update_given; /* spec.strategy.rollingUpdate was in the manifest */
+    KnIntOrString max_surge;     /* "25%" unless set (RollingUpdate only) */
+    KnIntOrString max_unavailable; /* "25%" unless set (RollingUpdate only) */
     guint min_ready_s;
     guint revision_history_limit; /* 10 */
     guint progress_deadline_s;   /* spec.progressDeadlineSeconds, 600 unless set */

@@ -842,6 +842,10 @@ kn_apiserver_update(KnCluster *cluster, KnKind kind, gpointer object, gboolean *
         d->template = template;
         KnIntOrString surge = old->max_surge, unavailable = old->max_unavailable;
 
+        old->recreate = d->recreate;
+        old->rolling_update_given = d->rolling_update_given;
+        swap_pointers(&old->strategy_raw, &d->strategy_raw);
+
         old->max_surge = d->max_surge;
         old->max_unavailable = d->max_unavailable;
         d->max_surge = surge;

@@ -940,9 +940,10 @@ describe_deployment(GString *w, const KnDeployment *d, KnStore *store)
     wr(w, 0, "Selector:\t%s\n", selector);
     wr(w, 0, "Replicas:\t%u desired | %u updated | %u total | %u available | %u unavailable\n",
        d->replicas, d->updated_replicas, d->status_replicas, d->available_replicas, unavailable);
-    wr(w, 0, "StrategyType:\t%s\n", "RollingUpdate");
+    wr(w, 0, "StrategyType:\t%s\n", d->recreate ? "Recreate" : "RollingUpdate");
     wr(w, 0, "MinReadySeconds:\t%u\n", d->min_ready_s);
-    wr(w, 0, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n", max_unavailable, max_surge);
+    if (!d->recreate)
+        wr(w, 0, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n", max_unavailable, max_surge);
     describe_pod_template(w, &d->template);
     if (d->conditions->len > 0) {
         wr(w, 0, "Conditions:\n  Type\tStatus\tReason\n");

@@ -1156,10 +1156,12 @@ doc_deployment(const KnDeployment *d, KnStore *store)
     doc_set_int(s, "revisionHistoryLimit", d->revision_history_limit);
     doc_set(s, "selector", doc_selector(d->selector));
     strategy = doc_set_map(s, "strategy");
-    rolling = doc_set_map(strategy, "rollingUpdate");
-    doc_set_int_or_string(rolling, "maxSurge", &d->max_surge);
-    doc_set_int_or_string(rolling, "maxUnavailable", &d->max_unavailable);
-    doc_set_str(strategy, "type", "RollingUpdate");
+    if (!d->recreate) {
+        rolling = doc_set_map(strategy, "rollingUpdate");
+        doc_set_int_or_string(rolling, "maxSurge", &d->max_surge);
+        doc_set_int_or_string(rolling, "maxUnavailable", &d->max_unavailable);
+    }
+    doc_set_str(strategy, "type", d->recreate ? "Recreate" : "RollingUpdate");
     doc_set(s, "template", doc_template(&d->template));
     status = doc_set_map(doc, "status");
     if (d->available_replicas > 0)

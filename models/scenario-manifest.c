@@ -68,7 +68,7 @@
  *    tty; container ports: hostPort, hostIP;
  *  - probes: grpc, terminationGracePeriodSeconds; httpGet host, scheme,
  *    httpHeaders; tcpSocket host;
- *  - Deployment: strategy.type, paused; StatefulSet: volumeClaimTemplates,
+ *  - Deployment: paused; StatefulSet: volumeClaimTemplates,
  *    updateStrategy, revisionHistoryLimit,
  *    persistentVolumeClaimRetentionPolicy, ordinals; DaemonSet:
  *    updateStrategy;
@@ -1506,9 +1506,38 @@ static const Field rolling_update_fields[] = {
 };
 static const Schema rolling_update_schema = { "RollingUpdateDeployment", rolling_update_fields, NULL, NULL };
 
+/* spec.strategy.type; "" is defaulted to RollingUpdate, and another
+ * string is kept for validation to refuse. */
+static gboolean
+read_strategy_type(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    static const char *const names[] = { "RollingUpdate", "Recreate", NULL };
+    KnDeployment *d = target;
+    int index;
+    const char *text = read_service_enum(r, node, names, &index, error);
+
+    (void) field;
+    if (text == NULL)
+        return FALSE;
+    d->recreate = index == 1;
+    if (index < 0 && *text != '\0')
+        set_raw(&d->strategy_raw, text);
+    return TRUE;
+}
+
+/* spec.strategy.rollingUpdate, noting that it was given (Recreate forbids
+ * it). */
+static gboolean
+read_rolling_update(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    if (json_type(node) != JSON_NULL)
+        ((KnDeployment *) target)->rolling_update_given = TRUE;
+    return read_object(r, node, target, field, error);
+}
+
 static const Field strategy_fields[] = {
-    { "rollingUpdate", read_object, 0, "v1.RollingUpdateDeployment", &rolling_update_schema },
-    IGNORED("type"),
+    { "rollingUpdate", read_rolling_update, 0, "v1.RollingUpdateDeployment", &rolling_update_schema },
+    { "type", read_strategy_type, 0, NULL, NULL },
     { NULL },
 };
 static const Schema strategy_schema = { "DeploymentStrategy", strategy_fields, NULL, NULL };

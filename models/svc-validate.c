@@ -1851,14 +1851,27 @@ check_not_more_than_100_percent(GPtrArray *errors, const char *path, const KnInt
     }
 }
 
-/* ValidateRollingUpdateDeployment (the strategy's type is always
- * RollingUpdate in knetsim). */
+/* ValidateDeploymentStrategy: Recreate forbids a rollingUpdate; with
+ * RollingUpdate, ValidateRollingUpdateDeployment. */
 static void
 check_rolling_update(GPtrArray *errors, const KnDeployment *d)
 {
     static const char surge_path[] = "spec.strategy.rollingUpdate.maxSurge";
     static const char unavailable_path[] = "spec.strategy.rollingUpdate.maxUnavailable";
     gboolean percent;
+
+    if (d->strategy_raw != NULL) {
+        g_autofree char *q = quote(d->strategy_raw);
+
+        add_unsupported(errors, "spec.strategy.type", q, (const char *const[]) { "Recreate", "RollingUpdate", NULL });
+        return;
+    }
+    if (d->recreate) {
+        if (d->rolling_update_given)
+            add_forbidden(errors, "spec.strategy.rollingUpdate",
+                          "may not be specified when strategy `type` is 'Recreate'");
+        return;
+    }
 
     check_int_or_percent(errors, unavailable_path, &d->max_unavailable);
     check_int_or_percent(errors, surge_path, &d->max_surge);

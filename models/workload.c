@@ -17,9 +17,14 @@
  *   total and old ones down while at least replicas - maxUnavailable pods
  *   are available; maxSurge rounds up and maxUnavailable down from a
  *   percentage, and both 0 means maxUnavailable 1 (ResolveFenceposts).
- * - The scheduler keeps nodes that are Ready, schedulable, match the pod's
- *   nodeSelector and whose NoSchedule/NoExecute taints it tolerates; it
- *   prefers the node with the fewest pods of the same owner (the default
+ *   A Recreate rollout scales the old ReplicaSets to 0 and makes the new
+ *   one only once all their pods, terminating ones too, are gone.
+ * - The scheduler keeps nodes that are schedulable, whose NoSchedule and
+ *   NoExecute taints it tolerates, that match the pod's nodeSelector and
+ *   have room for one more pod (maxPods) and its cpu request; a pod no node
+ *   takes gets the FitError as its PodScheduled condition and a
+ *   FailedScheduling event, and is tried again when a node changes or a
+ *   bound pod goes, after its backoff.  It prefers the node with the fewest pods of the same owner (the default
  *   topology spread), then the fewest pods, then picks at random among
  *   equals from the "scheduler" stream, as the real one picks among equal
  *   scores.
@@ -50,7 +55,9 @@
  * pulls and start-up; applications answer the same way every time, so the
  * first probe decides for good (the kubelet would probe every
  * periodSeconds and get the same answer: a failing probe's later failures
- * are the recorder's recurring Unhealthy event); no Recreate strategy. */
+ * are the recorder's recurring Unhealthy event); the scheduler does not
+ * retry an unschedulable pod every 5 minutes on its own (only on a
+ * change), which would keep a run from ending; no memory requests. */
 
 #include <config.h>
 #include "models/workload.h"
@@ -401,7 +408,8 @@ sync_rollout_conditions(KnDeployment *d, const KnReplicaSet *new_rs, guint repli
 
     if (max_unavailable == 0 && resolve_bound(&d->max_surge, d->replicas, TRUE) == 0)
         max_unavailable = 1;
-    max_unavailable = d->replicas == 0 ? 0 : MIN(max_unavailable, d->replicas);
+    /* MaxUnavailable is 0 for a Recreate Deployment: all must be up. */
+    max_unavailable = d->replicas == 0 || d->recreate ? 0 : MIN(max_unavailable, d->replicas);
     if (available >= d->replicas - max_unavailable)
         changed |= set_deployment_condition(d, "Available", TRUE, "MinimumReplicasAvailable",
                                             g_strdup("Deployment has minimum availability."), now);
@@ -415,8 +423,11 @@ sync_rollout_conditions(KnDeployment *d, const KnReplicaSet *new_rs, guint repli
         return changed;          /* the last rollout is complete: nothing to estimate */
     if (updated == d->replicas && replicas == d->replicas && available == d->replicas) {
         changed |= set_deployment_condition(d, "Progressing", TRUE, "NewReplicaSetAvailable",
-                                            g_strdup_printf("ReplicaSet \"%s\" has successfully progressed.",
-                                                            new_rs->meta.name), now);
+                                            new_rs != NULL
+                                            ? g_strdup_printf("ReplicaSet \"%s\" has successfully progressed.",
+                                                              new_rs->meta.name)
+                                            : g_strdup_printf("Deployment \"%s\" has successfully progressed.",
+                                                              d->meta.name), now);
     } else if (updated > d->updated_replicas || replicas - updated < d->status_replicas - d->updated_replicas
                || ready > d->ready_replicas || available > d->available_replicas) {
         /* DeploymentProgressing: some progress since the last status.  The
@@ -425,7 +436,9 @@ sync_rollout_conditions(KnDeployment *d, const KnReplicaSet *new_rs, guint repli
         KnDeploymentCondition *c = g_new0(KnDeploymentCondition, 1);
 
         *c = (KnDeploymentCondition) { "Progressing", TRUE, "ReplicaSetUpdated",
-                                       g_strdup_printf("ReplicaSet \"%s\" is progressing.", new_rs->meta.name),
+                                       new_rs != NULL
+                                       ? g_strdup_printf("ReplicaSet \"%s\" is progressing.", new_rs->meta.name)
+                                       : g_strdup_printf("Deployment \"%s\" is progressing.", d->meta.name),
                                        now, now };
         if (progressing != NULL) {
             if (progressing->status)
@@ -498,7 +511,7 @@ sync_revision(KnWorkloads *workloads, KnDeployment *d, KnReplicaSet *new_rs, con
     }
     g_snprintf(text, sizeof text, "%u", d->replicas);
     rs_changed |= set_annotation(new_rs->meta.annotations, DESIRED_REPLICAS_ANNOTATION, text);
-    g_snprintf(text, sizeof text, "%u", d->replicas + resolve_bound(&d->max_surge, d->replicas, TRUE));
+    g_snprintf(text, sizeof text, "%u", d->replicas + (d->recreate ? 0 : resolve_bound(&d->max_surge, d->replicas, TRUE)));
     rs_changed |= set_annotation(new_rs->meta.annotations, MAX_REPLICAS_ANNOTATION, text);
     if (rs_changed)
         kn_store_update(store, KN_KIND_REPLICA_SET, new_rs, FALSE);
@@ -523,6 +536,57 @@ scale_replica_set(KnWorkloads *workloads, KnDeployment *d, KnReplicaSet *rs, gui
                       old < replicas ? "up" : "down", rs->meta.name, old, replicas);
 }
 
+/* The Deployment's status from the pods of every ReplicaSet it owns
+ * ('new_rs' NULL while a Recreate waits for the old pods), stored if it or
+ * the conditions and annotations ('changed') moved. */
+static void
+sync_status(KnWorkloads *workloads, KnDeployment *d, const KnReplicaSet *new_rs, const GPtrArray *all_rs,
+            gboolean changed)
+{
+    guint replicas = 0, ready = 0, updated = 0;
+
+    for (guint i = 0; i < all_rs->len; i++) {
+        KnReplicaSet *rs = all_rs->pdata[i];
+
+        if (!owned_by(&rs->meta, KN_KIND_DEPLOYMENT, &d->meta))
+            continue;
+        replicas += rs->status_replicas;
+        ready += rs->ready_replicas;
+        if (rs == new_rs)
+            updated = rs->status_replicas;
+    }
+    changed |= sync_rollout_conditions(d, new_rs, replicas, updated, ready, ready,
+                                       kn_sim_now(workloads->cluster->sim));
+
+    if (changed || d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated
+        || d->observed_generation != d->meta.generation) {
+        d->observed_generation = d->meta.generation;
+        d->status_replicas = replicas;
+        d->ready_replicas = d->available_replicas = ready;
+        d->updated_replicas = updated;
+        kn_store_update(workloads->cluster->store, KN_KIND_DEPLOYMENT, d, FALSE);
+    }
+}
+
+/* rolloutRecreate's oldPodsRunning: whether a pod of one of 'd''s
+ * ReplicaSets other than 'new_name' is still there, terminating or not. */
+static gboolean
+old_pods_remain(KnWorkloads *workloads, const KnDeployment *d, const GPtrArray *all_rs, const char *new_name)
+{
+    for (guint i = 0; i < all_rs->len; i++) {
+        const KnReplicaSet *rs = all_rs->pdata[i];
+
+        if (!owned_by(&rs->meta, KN_KIND_DEPLOYMENT, &d->meta) || strcmp(rs->meta.name, new_name) == 0)
+            continue;
+
+        g_autoptr(GPtrArray) pods = owned_pods(workloads, KN_KIND_REPLICA_SET, &rs->meta, TRUE);
+
+        if (pods->len > 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static void
 reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
 {
@@ -535,6 +599,21 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
     guint total = 0, available = 0;
     gboolean changed = FALSE;       /* conditions or annotations */
 
+    /* rolloutRecreate (recreate.go): the old ReplicaSets down to zero
+     * first, and the new one made and scaled up only once all their pods
+     * are gone. */
+    if (d->recreate) {
+        for (guint i = 0; i < all_rs->len; i++) {
+            KnReplicaSet *rs = all_rs->pdata[i];
+
+            if (rs != new_rs && owned_by(&rs->meta, KN_KIND_DEPLOYMENT, &d->meta) && rs->replicas > 0)
+                scale_replica_set(workloads, d, rs, 0);
+        }
+        if (old_pods_remain(workloads, d, all_rs, rs_name)) {
+            sync_status(workloads, d, new_rs, all_rs, FALSE);
+            return;
+        }
+    }
     if (new_rs == NULL) {
         new_rs = kn_replica_set_new();
         new_rs->meta.namespace = g_strdup(d->meta.namespace);
@@ -571,8 +650,8 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
             g_ptr_array_add(old_rs, rs);
     }
 
-    if (old_rs->len == 0) {
-        /* Steady state, or a plain scale. */
+    if (old_rs->len == 0 || d->recreate) {
+        /* Steady state, a plain scale, or a Recreate with the old pods gone. */
         scale_replica_set(workloads, d, new_rs, d->replicas);
     } else {
         /* A rolling update: surge the new set, then drain the old ones. */
@@ -617,30 +696,7 @@ reconcile_deployment(KnWorkloads *workloads, KnDeployment *d)
         }
     }
 
-    /* Status, from the pods of every owned ReplicaSet. */
-    guint replicas = 0, ready = 0, updated = 0;
-
-    for (guint i = 0; i < all_rs->len; i++) {
-        KnReplicaSet *rs = all_rs->pdata[i];
-
-        if (!owned_by(&rs->meta, KN_KIND_DEPLOYMENT, &d->meta))
-            continue;
-        replicas += rs->status_replicas;
-        ready += rs->ready_replicas;
-        if (rs == new_rs)
-            updated = rs->status_replicas;
-    }
-    changed |= sync_rollout_conditions(d, new_rs, replicas, updated, ready, ready,
-                                       kn_sim_now(workloads->cluster->sim));
-
-    if (changed || d->status_replicas != replicas || d->ready_replicas != ready || d->updated_replicas != updated
-        || d->observed_generation != d->meta.generation) {
-        d->observed_generation = d->meta.generation;
-        d->status_replicas = replicas;
-        d->ready_replicas = d->available_replicas = ready;
-        d->updated_replicas = updated;
-        kn_store_update(store, KN_KIND_DEPLOYMENT, d, FALSE);
-    }
+    sync_status(workloads, d, new_rs, all_rs, changed);
 }
 
 /* Deletes what 'owner' owned, as the garbage collector does (background). */
@@ -1511,6 +1567,20 @@ kn_workloads_start_kubelet(KnWorkloads *workloads, const char *node)
 /* Watches. */
 
 static void
+recreate_pod_gone(KnWorkloads *workloads, const KnPod *pod)
+{
+    KnStore *store = workloads->cluster->store;
+    const KnReplicaSet *rs = kn_store_lookup(store, KN_KIND_REPLICA_SET, pod->meta.namespace, pod->meta.owner.name);
+    const KnDeployment *d;
+
+    if (rs == NULL || rs->meta.owner.kind != KN_KIND_DEPLOYMENT || rs->meta.owner.name == NULL)
+        return;
+    d = kn_store_lookup(store, KN_KIND_DEPLOYMENT, rs->meta.namespace, rs->meta.owner.name);
+    if (d != NULL && d->recreate)
+        kn_workqueue_add(workloads->deployments, d->meta.namespace, d->meta.name);
+}
+
+static void
 on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, gpointer user_data)
 {
     KnWorkloads *workloads = user_data;
@@ -1532,8 +1602,12 @@ on_pod_event(KnStore *store, KnKind kind, KnWatchEvent event, gpointer object, g
     else if (event == KN_WATCH_ADDED)    /* bound at creation (DaemonSet, nodeName) */
         kn_sim_schedule_in(workloads->cluster->sim, SANDBOX_DELAY, &sandbox_class,
                            work_new(workloads, &pod->meta));
-    if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_REPLICA_SET)
+    if (pod->meta.owner.name != NULL && pod->meta.owner.kind == KN_KIND_REPLICA_SET) {
         kn_workqueue_add(workloads->replica_sets, pod->meta.namespace, pod->meta.owner.name);
+        /* deletePod: a Recreate rollout waits for the last old pod to go. */
+        if (event == KN_WATCH_DELETED)
+            recreate_pod_gone(workloads, pod);
+    }
 }
 
 static void

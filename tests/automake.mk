@@ -176,6 +176,10 @@ KNETSIM_TEST_FILES = \
 	tests/data/workload-selector-mismatch.yaml \
 	tests/data/workload-selector-expressions.err \
 	tests/data/workload-selector-expressions.yaml \
+	tests/data/workload-strategy.err \
+	tests/data/workload-strategy.yaml \
+	tests/data/workload-strategy-type.err \
+	tests/data/workload-strategy-type.yaml \
 	tests/data/workload-template.err \
 	tests/data/workload-template.yaml \
 	tests/data/workload-pod-names.err \

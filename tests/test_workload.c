@@ -343,6 +343,52 @@ test_workload_cpu_requests_must_fit(void **state)
     assert_int_equal(unbound, 1);
 }
 
+/* A Recreate rollout: the old pods all go before the new ReplicaSet is
+ * made, so old and new never run side by side. */
+static void
+test_workload_recreate_stops_old_pods_first(void **state)
+{
+    Fixture *f = *state;
+    KnStore *store = f->cluster->store;
+    KnDeployment *d = web_deployment(3);
+    KnContainer *c = d->template.spec.containers->pdata[0];
+    guint all, ready, terminating;
+
+    d->recreate = TRUE;
+    assert_true(kn_store_add(store, KN_KIND_DEPLOYMENT, d, NULL));
+    kn_sim_run_until(f->sim, 10 * KN_SEC);
+    g_free(c->image);
+    c->image = g_strdup("nginx:1.28");
+    d->meta.generation++;
+    kn_store_update(store, KN_KIND_DEPLOYMENT, d, FALSE);
+
+    /* The old set is scaled to 0 and its pods terminate; no new set yet. */
+    kn_sim_run_until(f->sim, 10 * KN_SEC + 100 * KN_MSEC);
+    {
+        g_autoptr(GPtrArray) sets = kn_store_list(store, KN_KIND_REPLICA_SET, "default");
+
+        assert_int_equal(sets->len, 1);
+        assert_int_equal(((KnReplicaSet *) sets->pdata[0])->replicas, 0);
+        count_pods(f, "default", "app", "web", &all, &ready, &terminating);
+        assert_int_equal(all, 3);
+        assert_int_equal(terminating, 3);
+    }
+
+    kn_sim_run_until(f->sim, 20 * KN_SEC);
+    count_pods(f, "default", "app", "web", &all, &ready, &terminating);
+    assert_int_equal(all, 3);
+    assert_int_equal(ready, 3);
+
+    g_autoptr(GPtrArray) events = kn_recorder_events_about(store, KN_KIND_DEPLOYMENT, &d->meta);
+
+    assert_int_equal(events->len, 3);
+    assert_non_null(strstr(((KnEvent *) events->pdata[1])->message, "Scaled down replica set web-"));
+    assert_non_null(strstr(((KnEvent *) events->pdata[1])->message, " from 3 to 0"));
+    assert_non_null(strstr(((KnEvent *) events->pdata[2])->message, " from 0 to 3"));
+    assert_string_equal(d->conditions->len > 0 ? ((KnDeploymentCondition *) d->conditions->pdata[1])->reason : "",
+                        "NewReplicaSetAvailable");
+}
+
 static void
 test_workload_same_seed_same_names(void **state)
 {
@@ -377,6 +423,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_workload_deployment_conditions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_full_nodes_leave_pods_pending, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_cpu_requests_must_fit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workload_recreate_stops_old_pods_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workload_same_seed_same_names, setup, teardown),
     };
     return cmocka_run_group_tests_name("workload", tests, NULL, NULL);
