@@ -14,7 +14,14 @@
  *   container port; prints "service/NAME exposed".
  * - `run NAME --image=I [--labels=k=v,...] [--port=P [--expose]] [-- CMD
  *   ARGS]`: a pod labelled run=NAME; prints "pod/NAME created", after
- *   "service/NAME created" with --expose.
+ *   "service/NAME created" with --expose.  With -i (or --attach) it prints
+ *   no pod, waits for it to be Running and Ready, prints "If you don't see
+ *   a command prompt, try pressing enter." and the container's output
+ *   (the attach hook runs CMD there; under -t on the terminal, in order),
+ *   then waits for the end the --restart policy makes ("Session ended,
+ *   resume using ..." under Always), deletes the pod under --rm ('pod
+ *   "NAME" deleted'), and under Never exits with the container's status
+ *   after "pod NS/NAME terminated (Error)".
  * - `scale deployment NAME --replicas=N`: "deployment.apps/NAME scaled".
  * - `delete KIND NAME...`: 'service "NAME" deleted'; waits until the object
  *   is gone (--wait defaults to true), which for a pod is its termination.
@@ -51,7 +58,9 @@
  * Errors print kubectl's text ("error: ...", 'Error from server (NotFound):
  * services "x" not found') and exit 1.
  *
- * Simplified: each command's API round trip takes no simulated time.  A
+ * Simplified: each command's API round trip takes no simulated time; `run
+ * -i` without a command (the image's interactive shell) is not simulated,
+ * and a container that restarts does not run its command again.  A
  * watch with a field selector repeats, for an object that stops matching,
  * the row it printed when the object last matched (the watch cache sends
  * that old object as DELETED), AGE included. */
@@ -79,7 +88,19 @@ struct KnKubectl {
     char *workdir;                       /* where relative -f paths start */
     KnKubectlLogs logs;                  /* containers' output, or NULL */
     gpointer logs_data;
+    KnKubectlAttach attach;              /* runs a container's process, or NULL */
+    gpointer attach_data;
 };
+
+/* `run -i`/`--attach`: where kubectl is in following its pod. */
+typedef struct {
+    char *name;                          /* the pod (and Service, with --expose) */
+    gboolean remove, quiet, tty, stdin, expose;
+    char *policy;                        /* its restartPolicy */
+    enum { ATTACH_WAITING, ATTACH_ATTACHED, ATTACH_EXITED } state;
+    int status;                          /* the container's exit status */
+    KnTime give_up;                      /* --pod-running-timeout from the start */
+} RunAttach;
 
 /* One running command. */
 typedef struct {
@@ -104,6 +125,7 @@ typedef struct {
     KnTime watch_end;                    /* when the watch stops */
     /* wait */
     struct WaitFor *wait_for;            /* owned */
+    RunAttach *attach;                   /* run -i; owned */
 } Run;
 
 static void wait_for_free(struct WaitFor *wait_for);
@@ -125,6 +147,11 @@ run_free(Run *run)
     g_free(run->print);
     g_free(run->template);
     wait_for_free(run->wait_for);
+    if (run->attach != NULL) {
+        g_free(run->attach->name);
+        g_free(run->attach->policy);
+        g_free(run->attach);
+    }
     g_free(run);
 }
 
@@ -738,21 +765,176 @@ cmd_create_service(Run *run, GStrv words)
         created(run, KN_KIND_SERVICE, service);
 }
 
+/* --rm: the deferred removeCreatedObjects, the pod then the Service, each
+ * printed as delete prints it unless --quiet. */
+static void
+remove_created(Run *run)
+{
+    RunAttach *a = run->attach;
+    KnStore *store = run->kubectl->cluster->store;
+    KnPod *pod = kn_store_lookup(store, KN_KIND_POD, run->namespace, a->name);
+
+    if (pod != NULL) {
+        if (!a->quiet)
+            g_string_append_printf(run->result.out, "pod \"%s\" deleted\n", a->name);
+        kn_workloads_delete_pod(run->kubectl->workloads, pod);
+    }
+    if (a->expose && kn_store_lookup(store, KN_KIND_SERVICE, run->namespace, a->name) != NULL) {
+        if (!a->quiet)
+            g_string_append_printf(run->result.out, "service \"%s\" deleted\n", a->name);
+        kn_apiserver_delete(run->kubectl->cluster, KN_KIND_SERVICE, run->namespace, a->name);
+    }
+}
+
+/* What kubectl prints of its own while attached: to the terminal, in order
+ * with the container's output, under -t; else to its standard error. */
+static GString *
+attach_messages(Run *run)
+{
+    return run->attach->tty ? run->result.out : run->result.err;
+}
+
+static void
+on_attach_done(const char *output, int status, gpointer done_data)
+{
+    Run *run = done_data;
+    RunAttach *a = run->attach;
+    KnPod *pod = kn_store_lookup(run->kubectl->cluster->store, KN_KIND_POD, run->namespace, a->name);
+
+    g_string_append(run->result.out, output);
+    a->status = status;
+    a->state = ATTACH_EXITED;
+    if (pod != NULL)
+        kn_workloads_container_exited(run->kubectl->workloads, pod, status);
+    /* reattachMessage: only a container that comes back (Always). */
+    if (!a->quiet && a->stdin && a->tty && strcmp(a->policy, "Always") == 0)
+        g_string_append_printf(run->result.out, "Session ended, resume using 'kubectl attach %s -c %s -i -t' "
+                               "command when the pod is running\n", a->name, a->name);
+}
+
+/* The poll of `run -i` (RunOptions.Run): wait for the pod to be Running
+ * and Ready, attach, then wait for its end as the restart policy has it
+ * (Never: completed; OnFailure: succeeded, until --pod-running-timeout;
+ * Always: not at all), remove what it made under --rm, and exit with the
+ * container's status. */
+static gboolean
+poll_attach(gpointer data)
+{
+    Run *run = data;
+    RunAttach *a = run->attach;
+    KnKubectl *kubectl = run->kubectl;
+    KnTime now = kn_sim_now(kubectl->cluster->sim);
+    KnPod *pod = kn_store_lookup(kubectl->cluster->store, KN_KIND_POD, run->namespace, a->name);
+
+    switch (a->state) {
+    case ATTACH_WAITING:
+        if (pod == NULL) {
+            if (a->remove)
+                remove_created(run);
+            fail(run, "Error from server (NotFound): pods \"%s\" not found", a->name);
+            return TRUE;
+        }
+        if (pod->phase != KN_POD_RUNNING || !pod->ready) {
+            if (now < a->give_up)
+                return FALSE;
+            if (a->remove)
+                remove_created(run);
+            fail(run, "error: timed out waiting for the condition");
+            return TRUE;
+        }
+
+        const KnContainer *c = pod->spec.containers->pdata[0];
+
+        if (c->command->len == 0 || kubectl->attach == NULL) {
+            /* The image's own process (an interactive shell) reads the
+             * terminal, which a scenario has none of. */
+            g_string_append(run->result.err, "knetsim: an interactive session in the container is not simulated\n");
+            run->result.status = 126;
+            if (a->remove)
+                remove_created(run);
+            return TRUE;
+        }
+        if (!a->quiet)
+            g_string_append(attach_messages(run), "If you don't see a command prompt, try pressing enter.\n");
+        a->state = ATTACH_ATTACHED;
+        g_ptr_array_add(c->command, NULL);
+        kubectl->attach(pod, c, (const char *const *) c->command->pdata, on_attach_done, run, kubectl->attach_data);
+        g_ptr_array_set_size(c->command, c->command->len - 1);
+        return FALSE;
+    case ATTACH_ATTACHED:
+        return FALSE;
+    case ATTACH_EXITED:
+        break;
+    }
+    if (strcmp(a->policy, "OnFailure") == 0 && a->status != 0) {
+        /* It never succeeds: waitForPod gives up. */
+        if (now < a->give_up)
+            return FALSE;
+        if (a->remove)
+            remove_created(run);
+        fail(run, "error: timed out waiting for the condition");
+        return TRUE;
+    }
+    if (a->remove)
+        remove_created(run);
+    if (strcmp(a->policy, "Never") == 0 && a->status != 0) {
+        g_string_append_printf(run->result.err, "pod %s/%s terminated (Error)\n", run->namespace, a->name);
+        run->result.status = a->status;
+    }
+    return TRUE;
+}
+
+/* Creates 'pod' (and 'service', with --expose), printing neither, and
+ * follows the pod as poll_attach() says.  Takes both. */
+static void
+run_attached(Run *run, KnPod *pod, KnService *service)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!kn_apiserver_create(run->kubectl->cluster, KN_KIND_POD, pod, &error)) {
+        server_error(run, error);
+        if (service != NULL)
+            kn_object_free(KN_KIND_SERVICE, service);
+        return;
+    }
+    if (service != NULL && !kn_apiserver_create(run->kubectl->cluster, KN_KIND_SERVICE, service, &error)) {
+        server_error(run, error);
+        run->attach->expose = FALSE;
+    } else if (service != NULL) {
+        g_string_append_printf(run->result.out, "service/%s created\n", run->attach->name);
+    }
+    wait_until(run, poll_attach);
+    run->deadline = KN_TIME_MAX;         /* poll_attach keeps its own */
+}
+
 static void
 cmd_run(Run *run, GStrv words)
 {
     static const Flag flags[] = {
         { "image", 0, TRUE }, { "labels", 'L', TRUE }, { "port", 0, TRUE }, { "restart", 0, TRUE },
         { "rm", 0, FALSE }, { "stdin", 'i', FALSE }, { "tty", 't', FALSE }, { "command", 0, FALSE },
-        { "env", 0, TRUE }, { "dry-run", 0, TRUE }, { "expose", 0, FALSE }, { NULL },
+        { "env", 0, TRUE }, { "dry-run", 0, TRUE }, { "expose", 0, FALSE }, { "attach", 0, FALSE },
+        { "quiet", 'q', FALSE }, { "pod-running-timeout", 0, TRUE }, { NULL },
     };
     g_auto(Args) args = { 0 };
     guint64 port = 0;
-    gboolean expose;
+    gboolean expose, interactive, attach;
+    const char *restart;
+    KnTime running_timeout = 60 * KN_SEC;
 
     if (!parse_args(run, words, 1, flags, "kubectl run", &args) || !int_flag(run, &args, "port", 65535, &port))
         return;
     expose = flag_on(&args, "expose");
+    interactive = flag_on(&args, "stdin");
+    /* An explicit --attach wins; else -i attaches. */
+    attach = flag(&args, "attach") != NULL ? flag_on(&args, "attach") : interactive;
+    restart = flag(&args, "restart") != NULL ? flag(&args, "restart") : "Always";
+    if (flag(&args, "pod-running-timeout") != NULL
+        && !kn_time_parse(flag(&args, "pod-running-timeout"), &running_timeout, NULL)) {
+        fail(run, "error: invalid argument \"%s\" for \"--pod-running-timeout\" flag: time: invalid duration "
+             "\"%s\"", flag(&args, "pod-running-timeout"), flag(&args, "pod-running-timeout"));
+        return;
+    }
     if (args.args->len < 1) {
         fail(run, "error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
         return;
@@ -761,8 +943,28 @@ cmd_run(Run *run, GStrv words)
         fail(run, "error: required flag(s) \"image\" not set");
         return;
     }
+    /* RunOptions.Validate, in its order. */
+    if (flag_on(&args, "tty") && !interactive) {
+        fail(run, "error: -i/--stdin is required for containers with -t/--tty=true");
+        return;
+    }
     if (expose && flag(&args, "port") == NULL) {
         fail(run, "error: --port must be set when exposing a service");
+        return;
+    }
+    if (*restart == '\0')
+        restart = interactive ? "OnFailure" : "Always";
+    if (strcmp(restart, "Always") != 0 && strcmp(restart, "OnFailure") != 0 && strcmp(restart, "Never") != 0) {
+        fail(run, "error: invalid restart policy: %s", restart);
+        return;
+    }
+    if (!attach && flag_on(&args, "rm")) {
+        fail(run, "error: --rm should only be used for attached containers");
+        return;
+    }
+    if (attach && flag(&args, "dry-run") != NULL && strcmp(flag(&args, "dry-run"), "none") != 0) {
+        fail(run, "error: --dry-run=[server|client] can't be used with attached containers options "
+             "(--attach, --stdin, or --tty)");
         return;
     }
 
@@ -805,8 +1007,22 @@ cmd_run(Run *run, GStrv words)
         g_ptr_array_add(c->ports, p);
     }
     g_ptr_array_add(pod->spec.containers, c);
+    if (flag(&args, "restart") != NULL)
+        pod->spec.restart_policy = g_strdup(restart);
+    if (attach) {
+        RunAttach *a = g_new0(RunAttach, 1);
+
+        *a = (RunAttach) { .name = g_strdup(name), .remove = flag_on(&args, "rm"), .quiet = flag_on(&args, "quiet"),
+                           .tty = flag_on(&args, "tty"), .stdin = interactive, .expose = expose,
+                           .policy = g_strdup(restart),
+                           .give_up = kn_sim_now(run->kubectl->cluster->sim) + running_timeout };
+        run->attach = a;
+        run->namespace = g_strdup(pod->meta.namespace);
+    }
     if (!expose) {
-        if (!dry_run(run, &args, KN_KIND_POD, pod, "created", FALSE))
+        if (attach)
+            run_attached(run, pod, NULL);
+        else if (!dry_run(run, &args, KN_KIND_POD, pod, "created", FALSE))
             created(run, KN_KIND_POD, pod);
         return;
     }
@@ -846,6 +1062,10 @@ cmd_run(Run *run, GStrv words)
             dry_run(run, &args, KN_KIND_POD, pod, "created", FALSE);
         else
             kn_object_free(KN_KIND_POD, pod);
+        return;
+    }
+    if (attach) {
+        run_attached(run, pod, service);
         return;
     }
     if (!kn_apiserver_create(run->kubectl->cluster, KN_KIND_POD, pod, &error)) {
@@ -2888,6 +3108,13 @@ kn_kubectl_set_workdir(KnKubectl *kubectl, const char *workdir)
 {
     g_free(kubectl->workdir);
     kubectl->workdir = g_strdup(workdir);
+}
+
+void
+kn_kubectl_set_attach(KnKubectl *kubectl, KnKubectlAttach attach, gpointer user_data)
+{
+    kubectl->attach = attach;
+    kubectl->attach_data = user_data;
 }
 
 void

@@ -38,6 +38,16 @@ typedef const char *(*KnKubectlLogs)(const KnPod *pod, const KnContainer *contai
  * container's output is "not simulated". */
 void kn_kubectl_set_logs(KnKubectl *kubectl, KnKubectlLogs logs, gpointer user_data);
 
+/* Runs 'argv' as the main process of 'pod''s 'container', its output on a
+ * terminal (standard error with standard output), and calls 'done' with
+ * the output and the exit status when it ends: what `kubectl run -i`
+ * attaches to.  Without it, `run -i` says it is not simulated. */
+typedef void (*KnKubectlAttachDone)(const char *output, int status, gpointer done_data);
+typedef void (*KnKubectlAttach)(const KnPod *pod, const KnContainer *container, const char *const *argv,
+                                KnKubectlAttachDone done, gpointer done_data, gpointer user_data);
+
+void kn_kubectl_set_attach(KnKubectl *kubectl, KnKubectlAttach attach, gpointer user_data);
+
 /* Runs `kubectl COMMAND_LINE` ('command_line' without the word kubectl,
  * split as a POSIX shell splits words).  'stdin_text' is what a pipe or
  * heredoc feeds it (for `apply -f -`), or NULL.  'done' is called once, on

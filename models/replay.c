@@ -355,6 +355,46 @@ read_file(const char *path, gpointer user_data)
     return text != NULL ? g_bytes_new_take(text, strlen(text)) : NULL;
 }
 
+/* `kubectl run -i`: the container's process, on the pod's network, its
+ * output on the user's terminal. */
+typedef struct {
+    Replay *replay;
+    KnShellOptions shell;
+    KnKubectlAttachDone done;
+    gpointer done_data;
+} Attached;
+
+static void
+on_attached_exit(const KnShellResult *result, gpointer user_data)
+{
+    Attached *attached = user_data;
+
+    attached->replay->exec_ns = NULL;
+    attached->done(result->out->str, result->status, attached->done_data);
+    g_free(attached);
+}
+
+static void
+attach_process(const KnPod *pod, const KnContainer *container, const char *const *argv,
+               KnKubectlAttachDone done, gpointer done_data, gpointer user_data)
+{
+    Replay *replay = user_data;
+    KnNetns *ns = kn_net_pod(replay->net, pod->meta.namespace, pod->meta.name);
+    Attached *attached;
+
+    (void) container;
+    if (ns == NULL) {
+        done("", 126, done_data);
+        return;
+    }
+    attached = g_new0(Attached, 1);
+    *attached = (Attached) { replay, replay->shell, done, done_data };
+    attached->shell.environ = kn_netns_environ(ns);
+    attached->shell.tty = TRUE;
+    replay->exec_ns = ns;
+    kn_shell_exec(kn_netns_client(ns), argv, &attached->shell, on_attached_exit, attached);
+}
+
 /* The pod 'name' ("client", "pod/client", "deployment/web") of
  * 'namespace': for a Deployment, the first of its pods that is ready, by
  * name, else the first running one (kubectl prefers ready pods).
@@ -702,6 +742,7 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
 
     kn_kubectl_set_workdir(replay.kubectl, workdir);
     kn_kubectl_set_logs(replay.kubectl, container_logs, replay.net);
+    kn_kubectl_set_attach(replay.kubectl, attach_process, &replay);
 
     for (guint i = 0; i < scenario->nodes->len; i++)
         g_string_append_printf(nodes, "%s%s", i > 0 ? ", " : "",

@@ -3956,7 +3956,7 @@ start(Run *run)
 static Io
 root_io(Run *run)
 {
-    Io io = { run->result.out, run->result.err, run->options.in };
+    Io io = { run->result.out, run->options.tty ? run->result.out : run->result.err, run->options.in };
 
     return io;
 }

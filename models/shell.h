@@ -45,6 +45,8 @@ typedef struct KnShellOptions {
     GBytes *in;                      /* standard input; NULL: empty */
     const char *const *environ;      /* the environment the command starts with
                                       * ("NAME=value", NULL-terminated); NULL: none */
+    gboolean tty;                    /* on a terminal: standard error goes where
+                                      * standard output does, in order */
 } KnShellOptions;
 
 /* Runs 'script' as `sh -c SCRIPT` with the image's /bin/sh (the image is

@@ -1503,8 +1503,29 @@ kn_workloads_delete_pod(KnWorkloads *workloads, KnPod *pod)
 
         kubelet_event(workloads, pod, c, FALSE, "Killing", "Stopping container %s", c->name);
     }
-    kn_sim_schedule_in(sim, pod->started && !ignores_sigterm(pod) ? MIN(STOP_DELAY, grace) : grace,
+    /* A pod whose containers all exited has nothing left to stop. */
+    kn_sim_schedule_in(sim, pod->phase == KN_POD_SUCCEEDED || pod->phase == KN_POD_FAILED ? 0
+                       : pod->started && !ignores_sigterm(pod) ? MIN(STOP_DELAY, grace) : grace,
                        &stopped_class, work_new(workloads, &pod->meta));
+}
+
+void
+kn_workloads_container_exited(KnWorkloads *workloads, KnPod *pod, int status)
+{
+    g_return_if_fail(workloads != NULL && pod != NULL);
+
+    const char *policy = pod->spec.restart_policy != NULL ? pod->spec.restart_policy : "Always";
+
+    if (strcmp(policy, "Never") == 0 || (strcmp(policy, "OnFailure") == 0 && status == 0)) {
+        pod->phase = status == 0 ? KN_POD_SUCCEEDED : KN_POD_FAILED;
+        pod->started = FALSE;
+        pod->ready = FALSE;
+        pod->ready_time = kn_sim_now(workloads->cluster->sim);
+        kn_recorder_stop(workloads->cluster->recorder, pod->meta.uid);
+    } else {
+        pod->restarts++;
+    }
+    kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
 }
 
 void

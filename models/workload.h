@@ -30,6 +30,13 @@ void kn_workloads_stop_kubelet(KnWorkloads *workloads, const char *node);
  * reported Ready again).  Idempotent. */
 void kn_workloads_start_kubelet(KnWorkloads *workloads, const char *node);
 
+/* The main process of 'pod''s first container exited with 'status' (a
+ * command run to its end, as `kubectl run -i` waits for): the pod turns
+ * Succeeded or Failed under restartPolicy Never, and Succeeded on 0 under
+ * OnFailure; else the kubelet restarts the container (counted, the
+ * command not run again). */
+void kn_workloads_container_exited(KnWorkloads *workloads, KnPod *pod, int status);
+
 /* FALSE if kn_workloads_stop_kubelet() stopped the kubelet of 'node'. */
 gboolean kn_workloads_kubelet_running(KnWorkloads *workloads, const char *node);
 

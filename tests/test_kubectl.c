@@ -1122,6 +1122,94 @@ test_kubectl_get_sort_by_time(void **state)
                                 "interface, err: unsortable type: bool\n");
 }
 
+/* A container process for `run -i`: echoes its argv and exits with the
+ * number its last word gives, half a second later. */
+typedef struct {
+    KnKubectlAttachDone done;
+    gpointer done_data;
+    char *output;
+    int status;
+} FakeProcess;
+
+static void
+fake_process_exit(KnSim *sim, gpointer data)
+{
+    FakeProcess *p = data;
+
+    (void) sim;
+    p->done(p->output, p->status, p->done_data);
+}
+
+static void
+fake_process_free(gpointer data)
+{
+    FakeProcess *p = data;
+
+    g_free(p->output);
+    g_free(p);
+}
+
+static const KnEventClass fake_process_class = { "fake-process", fake_process_exit, fake_process_free };
+
+static void
+fake_attach(const KnPod *pod, const KnContainer *container, const char *const *argv, KnKubectlAttachDone done,
+            gpointer done_data, gpointer user_data)
+{
+    Fixture *f = user_data;
+    FakeProcess *p = g_new0(FakeProcess, 1);
+    g_autofree char *joined = g_strjoinv(" ", (char **) argv);
+    guint n = g_strv_length((char **) argv);
+
+    assert_string_equal(container->name, pod->meta.name);
+    *p = (FakeProcess) { done, done_data, g_strdup_printf("ran: %s\n", joined), atoi(argv[n - 1]) };
+    kn_sim_schedule_in(f->t->sim, 500 * KN_MSEC, &fake_process_class, p);
+}
+
+/* run -i/--attach (RunOptions.Run): waits for the pod, attaches, waits
+ * for its end as the restart policy says, removes what it made under --rm
+ * and exits with the container's status. */
+static void
+test_kubectl_run_attached(void **state)
+{
+    Fixture *f = *state;
+
+    kn_kubectl_set_attach(f->kubectl, fake_attach, f);
+    assert_int_equal(kubectl(f, "run once --image=busybox --rm -it --restart=Never -- exit 0"), 0);
+    assert_string_equal(f->out, "If you don't see a command prompt, try pressing enter.\n"
+                                "ran: exit 0\npod \"once\" deleted\n");
+    assert_string_equal(f->err, "");
+
+    assert_int_equal(kubectl(f, "run bad --image=busybox -i --restart=Never -- exit 3"), 3);
+    assert_string_equal(f->out, "ran: exit 3\n");
+    assert_string_equal(f->err, "If you don't see a command prompt, try pressing enter.\n"
+                                "pod default/bad terminated (Error)\n");
+    assert_int_equal(kubectl(f, "get pod bad --no-headers"), 0);
+    assert_non_null(strstr(f->out, "0/1   Error "));
+
+    /* Always (the default): the session ends, the container comes back. */
+    assert_int_equal(kubectl(f, "run again --image=busybox -q -it -- exit 1"), 0);
+    assert_string_equal(f->out, "ran: exit 1\n");
+    assert_int_equal(kubectl(f, "run back --image=busybox -it -- exit 0"), 0);
+    assert_string_equal(f->out, "If you don't see a command prompt, try pressing enter.\nran: exit 0\n"
+                                "Session ended, resume using 'kubectl attach back -c back -i -t' command when "
+                                "the pod is running\n");
+
+    /* OnFailure never succeeds on a failing command: waitForPod gives up. */
+    assert_int_equal(kubectl(f, "run retry --image=busybox --rm -q -i --restart=OnFailure "
+                                "--pod-running-timeout=5s -- exit 1"), 1);
+    assert_string_equal(f->err, "error: timed out waiting for the condition\n");
+
+    assert_int_equal(kubectl(f, "run x --image=busybox -t -- true"), 1);
+    assert_string_equal(f->err, "error: -i/--stdin is required for containers with -t/--tty=true\n");
+    assert_int_equal(kubectl(f, "run x --image=busybox --rm -- true"), 1);
+    assert_string_equal(f->err, "error: --rm should only be used for attached containers\n");
+    assert_int_equal(kubectl(f, "run x --image=busybox -i --restart=Sometimes -- true"), 1);
+    assert_string_equal(f->err, "error: invalid restart policy: Sometimes\n");
+    assert_int_equal(kubectl(f, "run x --image=busybox -i --dry-run=client -- true"), 1);
+    assert_string_equal(f->err, "error: --dry-run=[server|client] can't be used with attached containers options "
+                                "(--attach, --stdin, or --tty)\n");
+}
+
 int
 main(void)
 {
@@ -1157,6 +1245,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_watch_field_selector, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_run_attached, setup, teardown),
     };
     return cmocka_run_group_tests_name("kubectl", tests, NULL, NULL);
 }
