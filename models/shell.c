@@ -4021,7 +4021,9 @@ kn_shell_split(const char *line, GError **error)
             for (p++; *p != '"'; p++) {
                 if (*p == '\0')
                     goto unterminated;
-                if (*p == '\\' && strchr("\"\\$`", p[1]) != NULL)
+                /* strchr() finds the terminating NUL too: a backslash
+                 * ending the line escapes nothing, the quote stays open. */
+                if (*p == '\\' && p[1] != '\0' && strchr("\"\\$`", p[1]) != NULL)
                     p++;
                 g_string_append_c(word, *p);
             }

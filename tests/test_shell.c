@@ -211,6 +211,11 @@ test_shell_split_words(void **state)
     g_clear_error(&error);
     assert_null(kn_shell_split("echo \"it's", &error));
     assert_string_equal(error->message, "unexpected EOF while looking for matching `\"'");
+    g_clear_error(&error);
+    /* A backslash ending the line inside double quotes escapes nothing
+     * (it once skipped the line's end and read on past it). */
+    assert_null(kn_shell_split("get pods \"abc\\", &error));
+    assert_string_equal(error->message, "unexpected EOF while looking for matching `\"'");
 }
 
 static void
