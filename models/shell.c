@@ -386,7 +386,7 @@ lex_dollar(Lexer *lx, Word *word, gboolean quoted)
         while (lx->pos < lx->len && is_name_char(s[lx->pos]))
             lx->pos++;
         part->text = g_strndup(s + start, lx->pos - start);
-    } else if (g_ascii_isdigit(c) || strchr("?#@*$!-", c) != NULL) {
+    } else if (g_ascii_isdigit(c) || (c != '\0' && strchr("?#@*$!-", c) != NULL)) {
         part->text = g_strndup(s + lx->pos, 1);
         lx->pos++;
     } else {
@@ -412,7 +412,8 @@ lex_word(Lexer *lx)
 
         if (c == '\\') {
             word->plain = FALSE;
-            if (lx->pos + 1 >= lx->len) {
+            if (lx->pos + 1 >= lx->len) {   /* escaping nothing: kept, as all three shells do */
+                g_string_append_c(lit, '\\');
                 lx->pos++;
                 continue;
             }

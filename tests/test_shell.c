@@ -273,12 +273,28 @@ test_shell_unclosed_and_bad_exit_per_shell(void **state)
         { NETSHOOT, "bash -c 'exit -1'", "", 255 },
         { "nginx:1.27", "exit 256", "", 0 },
     };
+    /* A '$' or a backslash ending the script is a literal character in
+     * each shell ("$" once read as a special parameter named NUL, the
+     * backslash was dropped). */
+    static const struct {
+        const char *image, *script;
+    } literal[] = {
+        { NETSHOOT, "echo $" }, { "nginx:1.27", "echo $" }, { NETSHOOT, "bash -c 'echo $'" },
+        { NETSHOOT, "echo a$" }, { NETSHOOT, "echo a\\" }, { "nginx:1.27", "echo a\\" },
+        { NETSHOOT, "bash -c 'echo a\\'" },
+    };
+    static const char *const printed[] = { "$\n", "$\n", "$\n", "a$\n", "a\\\n", "a\\\n", "a\\\n" };
 
     (void) state;
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(Outcome) o = sh_in(cases[i].image, cases[i].script);
 
         assert_outcome(o, "", cases[i].err, cases[i].status);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(literal); i++) {
+        g_autoptr(Outcome) o = sh_in(literal[i].image, literal[i].script);
+
+        assert_outcome(o, printed[i], "", 0);
     }
 }
 
