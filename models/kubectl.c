@@ -56,7 +56,10 @@
  *   table's rows, or the List other outputs print, and with -w only the
  *   first listing, after a warning.
  * Errors print kubectl's text ("error: ...", 'Error from server (NotFound):
- * services "x" not found') and exit 1.
+ * services "x" not found') and exit 1.  The line is the user's shell's
+ * (`bash -c`): a word of 128 KiB or more (Linux's MAX_ARG_STRLEN) or words
+ * adding up to more than ARG_MAX (2 MiB under the usual 8 MiB stack) never
+ * reach kubectl; execve() fails with E2BIG and bash says so, status 126.
  *
  * Simplified: each command's API round trip takes no simulated time; `run
  * -i` without a command (the image's interactive shell) is not simulated,
@@ -3133,6 +3136,26 @@ kn_kubectl_free(KnKubectl *kubectl)
     g_free(kubectl);
 }
 
+/* Whether execve() of kubectl with the arguments 'words' fails with E2BIG
+ * (fs/exec.c: each string, NUL included, at most MAX_ARG_STRLEN = 32
+ * pages; the strings and their pointers at most a quarter of the stack
+ * limit, the environment's share left out here). */
+static gboolean
+argv_too_long(const char *const *words)
+{
+    const gsize max_arg_strlen = 32 * 4096, arg_max = 8 * 1024 * 1024 / 4;
+    gsize total = sizeof "kubectl" + 2 * sizeof(char *);
+
+    for (guint i = 0; words[i] != NULL; i++) {
+        gsize size = strlen(words[i]) + 1;
+
+        if (size > max_arg_strlen)
+            return TRUE;
+        total += size + sizeof(char *);
+    }
+    return total > arg_max;
+}
+
 void
 kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_text,
                KnKubectlDone done, gpointer user_data)
@@ -3154,6 +3177,9 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
     if (words == NULL) {
         fail(run, "bash: -c: line 1: %s", error->message);
         run->result.status = 2;
+    } else if (argv_too_long((const char *const *) words)) {
+        fail(run, "bash: /usr/local/bin/kubectl: Argument list too long");
+        run->result.status = 126;
     } else if (words[0] == NULL) {
         fail(run, "error: a command is required");
     } else if (strcmp(words[0], "create") == 0 && words[1] != NULL && strcmp(words[1], "deployment") == 0) {

@@ -1210,6 +1210,40 @@ test_kubectl_run_attached(void **state)
                                 "(--attach, --stdin, or --tty)\n");
 }
 
+/* A command line execve() refuses (E2BIG) is bash's error, not kubectl's:
+ * a --sort-by or -o jsonpath of 200,000 nested ranges once overflowed the
+ * template parser's stack. */
+static void
+test_kubectl_argument_list_too_long(void **state)
+{
+    Fixture *f = *state;
+    GString *nested = g_string_new("get pods -o jsonpath=");
+    g_autofree char *line = NULL;
+    g_autofree char *sorted = NULL;
+    g_autofree char *word = g_strnfill(128 * 1024 - 1, 'x');
+    g_autofree char *longest = g_strdup_printf("get pods %s", word);
+    g_autofree char *over = g_strdup_printf("get pods %sx", word);
+    GString *many = g_string_new("get pods");
+
+    for (guint i = 0; i < 200000; i++)
+        g_string_append(nested, "{range .items[*]}");
+    line = g_string_free(nested, FALSE);
+    sorted = g_strdup_printf("get pods --sort-by=%s", line + strlen("get pods -o jsonpath="));
+    assert_int_equal(kubectl(f, line), 126);
+    assert_string_equal(f->out, "");
+    assert_string_equal(f->err, "bash: /usr/local/bin/kubectl: Argument list too long\n");
+    assert_int_equal(kubectl(f, sorted), 126);
+    /* 131071 bytes and the NUL pass; one more does not. */
+    assert_int_equal(kubectl(f, longest), 1);
+    assert_true(g_str_has_prefix(f->err, "Error from server (NotFound): pods \"xxx"));
+    assert_int_equal(kubectl(f, over), 126);
+    /* ARG_MAX: 2 MiB of words and their pointers. */
+    for (guint i = 0; i < 32; i++)
+        g_string_append_printf(many, " %s", word + 64 * 1024);
+    assert_int_equal(kubectl(f, many->str), 126);
+    g_string_free(many, TRUE);
+}
+
 int
 main(void)
 {
@@ -1246,6 +1280,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_run_attached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_argument_list_too_long, setup, teardown),
     };
     return cmocka_run_group_tests_name("kubectl", tests, NULL, NULL);
 }
