@@ -1883,6 +1883,11 @@ kn_scenario_manifest_read_data(const char *file, const char *text, gsize length,
             KnYamlCtx ctx = { file, source, &doc, path };
             KnManifest *manifest = kn_scenario_manifest_read(&ctx, root, error);
 
+            /* After the decoding, whose errors come first as the API
+             * server's would. */
+            if (manifest != NULL && !kn_scenario_yaml_check_nul(&ctx, error))
+                g_clear_pointer(&manifest, kn_scenario_manifest_free);
+
             if (manifest != NULL)
                 g_ptr_array_add(manifests, manifest);
             ok = manifest != NULL;

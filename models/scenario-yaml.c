@@ -353,3 +353,84 @@ kn_scenario_yaml_list(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out, KnYamlI
     return TRUE;
 }
 
+
+/*****************************************************************************/
+/* NUL characters. */
+
+static gboolean
+has_nul(const yaml_node_t *node)
+{
+    return node->type == YAML_SCALAR_NODE && strlen((const char *) node->data.scalar.value) != node->data.scalar.length;
+}
+
+gboolean
+kn_scenario_yaml_check_nul(KnYamlCtx *ctx, GError **error)
+{
+    yaml_document_t *doc = ctx->doc;
+    gsize n = (gsize) (doc->nodes.top - doc->nodes.start);
+    gsize bad = n;
+
+    /* Nodes are numbered in the order they were read: the first one found
+     * is the first in the text.  No recursion (nesting may be deep). */
+    for (gsize i = 0; i < n && bad == n; i++)
+        if (has_nul(&doc->nodes.start[i]))
+            bad = i;
+    if (bad == n)
+        return TRUE;
+
+    /* Each node's parent (node ids are 1-based), and where it sits in it:
+     * a key's own entry, or the entry whose value it is. */
+    g_autofree int *parent = g_new0(int, n);
+    g_autofree gssize *entry = g_new0(gssize, n);
+    g_autofree gboolean *is_key = g_new0(gboolean, n);
+
+    for (gsize i = 0; i < n; i++) {
+        const yaml_node_t *node = &doc->nodes.start[i];
+
+        if (node->type == YAML_SEQUENCE_NODE) {
+            for (yaml_node_item_t *item = node->data.sequence.items.start; item < node->data.sequence.items.top; item++)
+                if (parent[*item - 1] == 0 && (gsize) (*item - 1) != i) {
+                    parent[*item - 1] = (int) i + 1;
+                    entry[*item - 1] = item - node->data.sequence.items.start;
+                }
+        } else if (node->type == YAML_MAPPING_NODE) {
+            for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+                if (parent[pair->key - 1] == 0 && (gsize) (pair->key - 1) != i) {
+                    parent[pair->key - 1] = (int) i + 1;
+                    entry[pair->key - 1] = pair - node->data.mapping.pairs.start;
+                    is_key[pair->key - 1] = TRUE;
+                }
+                if (parent[pair->value - 1] == 0 && (gsize) (pair->value - 1) != i) {
+                    parent[pair->value - 1] = (int) i + 1;
+                    entry[pair->value - 1] = pair - node->data.mapping.pairs.start;
+                }
+            }
+        }
+    }
+
+    /* From the node up to the root, then the path down. */
+    g_autoptr(GArray) chain = g_array_new(FALSE, FALSE, sizeof(gsize));
+    gsize mark = ctx->path->len;
+
+    for (gsize i = bad; parent[i] != 0 && chain->len < n; i = (gsize) parent[i] - 1)
+        g_array_append_val(chain, i);
+    for (guint k = chain->len; k-- > 0;) {
+        gsize i = g_array_index(chain, gsize, k);
+        const yaml_node_t *up = &doc->nodes.start[parent[i] - 1];
+
+        if (up->type == YAML_SEQUENCE_NODE) {
+            kn_scenario_yaml_path_push_index(ctx, (gsize) entry[i]);
+        } else if (!is_key[i]) {
+            const yaml_node_t *key = yaml_document_get_node(doc, up->data.mapping.pairs.start[entry[i]].key);
+
+            kn_scenario_yaml_path_push_key(ctx, key->type == YAML_SCALAR_NODE ? (const char *) key->data.scalar.value
+                                                                              : "?");
+        }
+    }
+
+    gboolean ok = kn_scenario_yaml_error(ctx, &doc->nodes.start[bad], error,
+                                         "a NUL character (\\0) in a string is not simulated");
+
+    g_string_truncate(ctx->path, mark);
+    return ok;
+}

@@ -97,3 +97,10 @@ gboolean kn_scenario_yaml_syntax_error(const char *file, const char *source,
 
 /* TRUE if 'text' is an IPv4 or IPv6 address literal. */
 gboolean kn_scenario_yaml_is_ip(const char *text);
+
+/* FALSE, with the error at the first scalar (value or key) of the
+ * document that holds a NUL character ("\0", "\x00" or "\u0000" in a
+ * double-quoted scalar): knetsim's strings end at the first NUL, so such a
+ * value would be silently cut short.  The path is built with
+ * kn_scenario_yaml_path_push_key() and _index() from ctx->path. */
+gboolean kn_scenario_yaml_check_nul(KnYamlCtx *ctx, GError **error);

@@ -906,11 +906,16 @@ load_stream(KnScenario *scenario, GError **error)
         KnYamlCtx ctx = { scenario->file, scenario->source, &doc, path };
 
         if (n_docs++ == 0) {
-            ok = kn_scenario_yaml_mapping(&ctx, root, scenario_fields, scenario, "Scenario", error)
+            ok = kn_scenario_yaml_check_nul(&ctx, error)
+                 && kn_scenario_yaml_mapping(&ctx, root, scenario_fields, scenario, "Scenario", error)
                  && check_scenario(&ctx, scenario, root, error);
         } else if (root->type != YAML_SCALAR_NODE || *kn_scenario_yaml_scalar(root) != '\0') {
             KnManifest *manifest = kn_scenario_manifest_read(&ctx, root, error);
 
+            /* A manifest's decoding errors come first, as the API server's
+             * would. */
+            if (manifest != NULL && !kn_scenario_yaml_check_nul(&ctx, error))
+                g_clear_pointer(&manifest, kn_scenario_manifest_free);
             if (manifest != NULL)
                 g_ptr_array_add(scenario->manifests, manifest);
             ok = manifest != NULL;

@@ -188,6 +188,12 @@ KNETSIM_TEST_FILES = \
 	tests/data/manifest-bad-protocol.yaml \
 	tests/data/manifest-bad-quantity.err \
 	tests/data/manifest-bad-quantity.yaml \
+	tests/data/manifest-nul-in-string.err \
+	tests/data/manifest-nul-in-string.yaml \
+	tests/data/manifest-nul-label.err \
+	tests/data/manifest-nul-label.yaml \
+	tests/data/nul-in-string.err \
+	tests/data/nul-in-string.yaml \
 	tests/data/manifest-dns-option-number.err \
 	tests/data/manifest-dns-option-number.yaml \
 	tests/data/manifest-duplicate-key.err \

@@ -167,6 +167,7 @@ test_scenario_bad_files_give_exact_messages(void **state)
         { "dns-bad-type", KN_INPUT_ERROR_VALUE },
         { "bad-save", KN_INPUT_ERROR_VALUE },
         { "bad-dns-switch", KN_INPUT_ERROR_VALUE },
+        { "nul-in-string", KN_INPUT_ERROR_VALUE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {

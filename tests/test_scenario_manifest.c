@@ -379,6 +379,8 @@ test_scenario_manifest_bad_files_give_exact_messages(void **state)
         { "in-scenario", KN_INPUT_ERROR_VALUE },
         { "dns-option-number", KN_INPUT_ERROR_TYPE },
         { "bad-quantity", KN_INPUT_ERROR_VALUE },
+        { "nul-in-string", KN_INPUT_ERROR_VALUE },
+        { "nul-label", KN_INPUT_ERROR_VALUE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
