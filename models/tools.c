@@ -2163,7 +2163,12 @@ ping_option(Job *job, const Ping *ping, char flag, const char *text, double *num
             continue;
         errno = 0;
         *number = iputils[i].real ? g_ascii_strtod(text, &end) : (double) g_ascii_strtoll(text, &end, 10);
-        if (text[0] == '\0' || *end != '\0' || errno != 0 || (iputils[i].real && !isfinite(*number))) {
+        /* ping_strtod: a value fpclassify() finds neither normal nor zero
+         * (inf, nan, subnormal) is refused with ERANGE. */
+        if (iputils[i].real && text[0] != '\0' && *end == '\0'
+            && fpclassify(*number) != FP_NORMAL && fpclassify(*number) != FP_ZERO)
+            errno = ERANGE;
+        if (text[0] == '\0' || *end != '\0' || errno != 0) {
             g_string_append_printf(job->io.err, iputils[i].real ? "ping: %s: %s%s%s\n" : "ping: %s: '%s'%s%s\n",
                                    iputils[i].what, text, errno == ERANGE ? ": " : "",
                                    errno == ERANGE ? g_strerror(ERANGE) : "");

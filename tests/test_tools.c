@@ -488,6 +488,9 @@ test_tools_ping_option_values(void **state)
     g_autoptr(Outcome) bb_range = run("busybox", "ping -c 3000000000 web");
     g_autoptr(Outcome) bb_size = run("busybox", "ping -s 70000 web");
     g_autoptr(Outcome) bb_sign = run("busybox", "ping -c +5 web");
+    g_autoptr(Outcome) nan = run(NETSHOOT, "ping -i nan web");
+    g_autoptr(Outcome) inf = run(NETSHOOT, "ping -W inf web");
+    g_autoptr(Outcome) subnormal = run(NETSHOOT, "ping -i 1e-310 web");
 
     (void) state;
     assert_outcome(zero, "", "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n", 1);
@@ -506,6 +509,10 @@ test_tools_ping_option_values(void **state)
     assert_outcome(bb_range, "", "ping: number 3000000000 is not in 0..2147483647 range\n", 1);
     assert_outcome(bb_size, "", "ping: number 70000 is not in 0..65535 range\n", 1);
     assert_outcome(bb_sign, "", "ping: invalid number '+5'\n", 1);
+    /* ping_strtod() sets ERANGE for what is neither normal nor zero. */
+    assert_outcome(nan, "", "ping: bad timing interval: nan: Numerical result out of range\n", 2);
+    assert_outcome(inf, "", "ping: bad linger time: inf: Numerical result out of range\n", 2);
+    assert_outcome(subnormal, "", "ping: bad timing interval: 1e-310: Numerical result out of range\n", 2);
 }
 
 /*****************************************************************************
