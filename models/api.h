@@ -45,6 +45,7 @@ typedef struct KnSelectorRequirement {
     char *key;                   /* "" if not given */
     char *operator;              /* "In", "NotIn", "Exists", "DoesNotExist", or as written */
     GPtrArray *values;           /* char *; never NULL */
+    gboolean values_given;       /* values set, even empty ([] versus nil) */
 } KnSelectorRequirement;
 
 KnSelectorRequirement *kn_selector_requirement_new(void);

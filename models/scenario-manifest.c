@@ -910,10 +910,21 @@ selector_rest(gpointer selector)
     return (KnSelectorRest *) ((char *) selector + SELECTOR_REST_OFFSET);
 }
 
+/* A requirement's values, and that they were given: encoding/json makes
+ * [] an empty slice, which %#v prints as []string{}, and null nil. */
+static gboolean
+read_requirement_values(Reader *r, yaml_node_t *node, gpointer target, const Field *field, GError **error)
+{
+    KnSelectorRequirement *requirement = target;
+
+    requirement->values_given = TRUE;
+    return read_strings(r, node, &requirement->values, field, error);
+}
+
 static const Field selector_requirement_fields[] = {
     { "key", read_string, offsetof(KnSelectorRequirement, key), NULL, NULL },
     { "operator", read_string, offsetof(KnSelectorRequirement, operator), NULL, NULL },
-    { "values", read_strings, offsetof(KnSelectorRequirement, values), NULL, NULL },
+    { "values", read_requirement_values, 0, NULL, NULL },
     { NULL },
 };
 static const Schema selector_requirement_schema = {

@@ -1899,7 +1899,8 @@ go_label_selector(const KnLabels *match_labels, const KnSelectorRest *rest)
             const KnSelectorRequirement *requirement = rest->expressions->pdata[i];
             g_autofree char *key = quote(requirement->key);
             g_autofree char *operator = quote(requirement->operator);
-            g_autofree char *values = go_slice("[]string", requirement->values);
+            g_autofree char *values = requirement->values_given && requirement->values->len == 0
+                                      ? g_strdup("[]string{}") : go_slice("[]string", requirement->values);
 
             g_string_append_printf(expressions, "%sv1.LabelSelectorRequirement{Key:%s, Operator:%s, Values:%s}",
                                    i > 0 ? ", " : "", key, operator, values);

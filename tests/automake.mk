@@ -176,6 +176,8 @@ KNETSIM_TEST_FILES = \
 	tests/data/workload-selector-mismatch.yaml \
 	tests/data/workload-selector-expressions.err \
 	tests/data/workload-selector-expressions.yaml \
+	tests/data/workload-selector-empty-values.err \
+	tests/data/workload-selector-empty-values.yaml \
 	tests/data/workload-strategy.err \
 	tests/data/workload-strategy.yaml \
 	tests/data/workload-strategy-type.err \

@@ -345,8 +345,8 @@ test_cli_validate_bad_workloads_give_exact_messages(void **state)
     (void) state;
     static const char *const names[] = {
         "numbers", "rolling-update", "empty-selector", "empty-selector-daemonset", "no-selector",
-        "selector-operator", "selector-mismatch", "selector-expressions", "template", "pod-names",
-        "strategy", "strategy-type",
+        "selector-operator", "selector-mismatch", "selector-expressions", "selector-empty-values", "template",
+        "pod-names", "strategy", "strategy-type",
     };
 
     assert_validate_messages("workload", names, G_N_ELEMENTS(names));
