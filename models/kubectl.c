@@ -39,6 +39,10 @@
  *   controller's revision annotations listed, an old template put back
  *   ("rolled back", or "skipped rollback (current template already matches
  *   revision N)"), or a restartedAt template annotation ("restarted").
+ * - `exec (POD | TYPE/NAME) [-c C] [-i] [-t] -- COMMAND` (exec.go): the
+ *   command runs in the pod (a Deployment's first ready pod) through the
+ *   attach hook; its output, then "command terminated with exit code N"
+ *   and its status if it failed.
  * - `logs (POD | TYPE/NAME | -l SEL) [-c C] [--tail=N] [--prefix]`: what
  *   the container printed, as the data path kept it (nginx's access log).
  * - `wait --for=condition=C[=S]|delete|create|jsonpath=P[=V] (TYPE/NAME... |
@@ -768,6 +772,141 @@ cmd_create_service(Run *run, GStrv words)
         created(run, KN_KIND_SERVICE, service);
 }
 
+const KnPod *
+kn_kubectl_exec_pod(KnStore *store, const char *namespace, const char *name)
+{
+    const char *slash = strchr(name, '/');
+    g_autofree char *kind = slash != NULL ? g_strndup(name, slash - name) : NULL;
+    const KnDeployment *deployment;
+
+    if (kind == NULL || strcmp(kind, "pod") == 0 || strcmp(kind, "pods") == 0 || strcmp(kind, "po") == 0)
+        return kn_store_lookup(store, KN_KIND_POD, namespace, slash != NULL ? slash + 1 : name);
+    if (strcmp(kind, "deployment") != 0 && strcmp(kind, "deploy") != 0 && strcmp(kind, "deployments") != 0)
+        return NULL;
+    deployment = kn_store_lookup(store, KN_KIND_DEPLOYMENT, namespace, slash + 1);
+    if (deployment == NULL)
+        return NULL;
+
+    g_autoptr(GPtrArray) pods = kn_store_list(store, KN_KIND_POD, namespace);
+    const KnPod *running = NULL;
+
+    for (guint i = 0; i < pods->len; i++) {
+        const KnPod *pod = pods->pdata[i];
+
+        if (pod->meta.deleting || !kn_labels_match(pod->meta.labels, deployment->selector))
+            continue;
+        if (pod->ready)
+            return pod;
+        if (running == NULL && pod->started)
+            running = pod;
+    }
+    return running;
+}
+
+/* exec POD [-c C] [-i] [-t] -- COMMAND (exec.go): the command's output and
+ * exit status; a failure is "command terminated with exit code N". */
+static void
+on_exec_done(const char *out, const char *err, int status, gpointer done_data)
+{
+    Run *run = done_data;
+
+    g_string_append(run->result.out, out);
+    g_string_append(run->result.err, err);
+    if (status != 0) {
+        g_string_append_printf(run->result.err, "command terminated with exit code %d\n", status);
+        run->result.status = status;
+    }
+    run->attach->state = ATTACH_EXITED;
+}
+
+static gboolean
+poll_exec(gpointer data)
+{
+    Run *run = data;
+
+    return run->attach->state == ATTACH_EXITED;
+}
+
+static void
+cmd_exec(Run *run, GStrv words)
+{
+    static const Flag flags[] = {
+        { "container", 'c', TRUE }, { "stdin", 'i', FALSE }, { "tty", 't', FALSE }, { "quiet", 'q', FALSE },
+        { NULL },
+    };
+    g_auto(Args) args = { 0 };
+    KnStore *store = run->kubectl->cluster->store;
+    const KnPod *pod;
+    const KnContainer *c = NULL;
+    const char *name, *container, *ns;
+
+    if (!parse_args(run, words, 1, flags, "kubectl exec", &args))
+        return;
+    if (args.args->len == 0) {
+        fail(run, "error: expected 'exec (POD | TYPE/NAME) -- COMMAND [args...]'.\nPOD or TYPE/NAME is a required "
+             "argument for the exec command\nSee 'kubectl exec -h' for help and examples");
+        return;
+    }
+    if (args.args->len > 1) {
+        fail(run, "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n"
+             "See 'kubectl exec -h' for help and examples");
+        return;
+    }
+    if (args.command->len == 0) {
+        fail(run, "error: you must specify at least one command for the container");
+        return;
+    }
+    name = args.args->pdata[0];
+    ns = namespace_of(&args);
+    pod = kn_kubectl_exec_pod(store, ns, name);
+    if (pod == NULL) {
+        const char *slash = strchr(name, '/');
+
+        if (slash != NULL && kn_store_lookup(store, KN_KIND_DEPLOYMENT, ns, slash + 1) != NULL)
+            fail(run, "error: cannot exec into %s: no running pods", name);
+        else if (slash != NULL && strncmp(name, "po", 2) != 0)
+            fail(run, "Error from server (NotFound): deployments.apps \"%s\" not found", slash + 1);
+        else
+            fail(run, "Error from server (NotFound): pods \"%s\" not found", slash != NULL ? slash + 1 : name);
+        return;
+    }
+    if (pod->phase == KN_POD_SUCCEEDED || pod->phase == KN_POD_FAILED) {
+        fail(run, "error: cannot exec into a container in a completed pod; current phase is %s",
+             kn_pod_phase_name(pod->phase));
+        return;
+    }
+    container = flag(&args, "container");
+    for (guint i = 0; i < pod->spec.containers->len; i++) {
+        const KnContainer *each = pod->spec.containers->pdata[i];
+
+        if (container == NULL || strcmp(each->name, container) == 0) {
+            c = each;
+            break;
+        }
+    }
+    if (c == NULL) {
+        fail(run, "Error from server (BadRequest): container %s is not valid for pod %s", container, pod->meta.name);
+        return;
+    }
+    if (!pod->started) {
+        fail(run, "error: unable to upgrade connection: container not found (\"%s\")", c->name);
+        return;
+    }
+    if (run->kubectl->attach == NULL) {
+        g_string_append(run->result.err, "knetsim: kubectl exec without a data path is not simulated\n");
+        run->result.status = 126;
+        return;
+    }
+    run->attach = g_new0(RunAttach, 1);
+    run->attach->name = g_strdup(pod->meta.name);
+    run->attach->state = ATTACH_ATTACHED;
+    g_ptr_array_add(args.command, NULL);
+    run->kubectl->attach(pod, c, (const char *const *) args.command->pdata, flag_on(&args, "tty"), on_exec_done,
+                         run, run->kubectl->attach_data);
+    wait_until(run, poll_exec);
+    run->deadline = KN_TIME_MAX;
+}
+
 /* --rm: the deferred removeCreatedObjects, the pod then the Service, each
  * printed as delete prints it unless --quiet. */
 static void
@@ -798,13 +937,14 @@ attach_messages(Run *run)
 }
 
 static void
-on_attach_done(const char *output, int status, gpointer done_data)
+on_attach_done(const char *out, const char *err, int status, gpointer done_data)
 {
     Run *run = done_data;
     RunAttach *a = run->attach;
     KnPod *pod = kn_store_lookup(run->kubectl->cluster->store, KN_KIND_POD, run->namespace, a->name);
 
-    g_string_append(run->result.out, output);
+    g_string_append(run->result.out, out);
+    g_string_append(run->result.err, err);
     a->status = status;
     a->state = ATTACH_EXITED;
     if (pod != NULL)
@@ -861,7 +1001,8 @@ poll_attach(gpointer data)
             g_string_append(attach_messages(run), "If you don't see a command prompt, try pressing enter.\n");
         a->state = ATTACH_ATTACHED;
         g_ptr_array_add(c->command, NULL);
-        kubectl->attach(pod, c, (const char *const *) c->command->pdata, on_attach_done, run, kubectl->attach_data);
+        kubectl->attach(pod, c, (const char *const *) c->command->pdata, a->tty, on_attach_done, run,
+                        kubectl->attach_data);
         g_ptr_array_set_size(c->command, c->command->len - 1);
         return FALSE;
     case ATTACH_ATTACHED:
@@ -3213,6 +3354,8 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         cmd_wait(run, words);
     } else if (strcmp(words[0], "logs") == 0) {
         cmd_logs(run, words);
+    } else if (strcmp(words[0], "exec") == 0) {
+        cmd_exec(run, words);
     } else {
         fail(run, "error: unknown command \"%s\" for \"kubectl\"", words[0]);
     }

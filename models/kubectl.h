@@ -38,15 +38,23 @@ typedef const char *(*KnKubectlLogs)(const KnPod *pod, const KnContainer *contai
  * container's output is "not simulated". */
 void kn_kubectl_set_logs(KnKubectl *kubectl, KnKubectlLogs logs, gpointer user_data);
 
-/* Runs 'argv' as the main process of 'pod''s 'container', its output on a
- * terminal (standard error with standard output), and calls 'done' with
- * the output and the exit status when it ends: what `kubectl run -i`
- * attaches to.  Without it, `run -i` says it is not simulated. */
-typedef void (*KnKubectlAttachDone)(const char *output, int status, gpointer done_data);
+/* Runs 'argv' in 'pod''s 'container' on the pod's network and calls
+ * 'done' with what it printed and its exit status when it ends: the main
+ * process `kubectl run -i` attaches to, or what `kubectl exec` starts.
+ * Under 'tty' standard error joins standard output, in order, as on a
+ * terminal ('err' is then empty).  Without it, both commands say they are
+ * not simulated. */
+typedef void (*KnKubectlAttachDone)(const char *out, const char *err, int status, gpointer done_data);
 typedef void (*KnKubectlAttach)(const KnPod *pod, const KnContainer *container, const char *const *argv,
-                                KnKubectlAttachDone done, gpointer done_data, gpointer user_data);
+                                gboolean tty, KnKubectlAttachDone done, gpointer done_data, gpointer user_data);
 
 void kn_kubectl_set_attach(KnKubectl *kubectl, KnKubectlAttach attach, gpointer user_data);
+
+/* The pod `kubectl exec` picks for 'name' ("client", "pod/client",
+ * "deployment/web") in 'namespace': for a Deployment, the first of its
+ * pods that is ready, by name, else the first running one.  Borrowed;
+ * NULL if none. */
+const KnPod *kn_kubectl_exec_pod(KnStore *store, const char *namespace, const char *name);
 
 /* Runs `kubectl COMMAND_LINE` ('command_line' without the word kubectl,
  * split as a POSIX shell splits words).  'stdin_text' is what a pipe or

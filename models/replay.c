@@ -355,8 +355,8 @@ read_file(const char *path, gpointer user_data)
     return text != NULL ? g_bytes_new_take(text, strlen(text)) : NULL;
 }
 
-/* `kubectl run -i`: the container's process, on the pod's network, its
- * output on the user's terminal. */
+/* `kubectl run -i` and `kubectl exec`: the process, on the pod's
+ * network. */
 typedef struct {
     Replay *replay;
     KnShellOptions shell;
@@ -370,12 +370,12 @@ on_attached_exit(const KnShellResult *result, gpointer user_data)
     Attached *attached = user_data;
 
     attached->replay->exec_ns = NULL;
-    attached->done(result->out->str, result->status, attached->done_data);
+    attached->done(result->out->str, result->err->str, result->status, attached->done_data);
     g_free(attached);
 }
 
 static void
-attach_process(const KnPod *pod, const KnContainer *container, const char *const *argv,
+attach_process(const KnPod *pod, const KnContainer *container, const char *const *argv, gboolean tty,
                KnKubectlAttachDone done, gpointer done_data, gpointer user_data)
 {
     Replay *replay = user_data;
@@ -384,52 +384,15 @@ attach_process(const KnPod *pod, const KnContainer *container, const char *const
 
     (void) container;
     if (ns == NULL) {
-        done("", 126, done_data);
+        done("", "", 126, done_data);
         return;
     }
     attached = g_new0(Attached, 1);
     *attached = (Attached) { replay, replay->shell, done, done_data };
     attached->shell.environ = kn_netns_environ(ns);
-    attached->shell.tty = TRUE;
+    attached->shell.tty = tty;
     replay->exec_ns = ns;
     kn_shell_exec(kn_netns_client(ns), argv, &attached->shell, on_attached_exit, attached);
-}
-
-/* The pod 'name' ("client", "pod/client", "deployment/web") of
- * 'namespace': for a Deployment, the first of its pods that is ready, by
- * name, else the first running one (kubectl prefers ready pods).
- * Borrowed; NULL if none. */
-static const KnPod *
-exec_pod(Replay *replay, const char *namespace, const char *name)
-{
-    const char *slash = strchr(name, '/');
-    g_autofree char *kind = slash != NULL ? g_strndup(name, slash - name) : NULL;
-    const KnDeployment *deployment;
-
-    if (kind == NULL || strcmp(kind, "pod") == 0 || strcmp(kind, "pods") == 0 || strcmp(kind, "po") == 0)
-        return kn_store_lookup(replay->cluster->store, KN_KIND_POD, namespace,
-                               slash != NULL ? slash + 1 : name);
-    if (strcmp(kind, "deployment") != 0 && strcmp(kind, "deploy") != 0
-        && strcmp(kind, "deployments") != 0)
-        return NULL;
-    deployment = kn_store_lookup(replay->cluster->store, KN_KIND_DEPLOYMENT, namespace, slash + 1);
-    if (deployment == NULL)
-        return NULL;
-
-    g_autoptr(GPtrArray) pods = kn_store_list(replay->cluster->store, KN_KIND_POD, namespace);
-    const KnPod *running = NULL;
-
-    for (guint i = 0; i < pods->len; i++) {
-        const KnPod *pod = pods->pdata[i];
-
-        if (pod->meta.deleting || !kn_labels_match(pod->meta.labels, deployment->selector))
-            continue;
-        if (pod->ready)
-            return pod;
-        if (running == NULL && pod->started)
-            running = pod;
-    }
-    return running;
 }
 
 static void
@@ -510,7 +473,7 @@ on_dns_step_done(gboolean answered, GString *out, gpointer user_data)
 static void
 start_dns(Replay *replay, const KnStep *step)
 {
-    const KnPod *pod = exec_pod(replay, step->namespace, step->pod);
+    const KnPod *pod = kn_kubectl_exec_pod(replay->cluster->store, step->namespace, step->pod);
     KnNetns *ns = pod != NULL ? kn_net_pod(replay->net, pod->meta.namespace, pod->meta.name) : NULL;
     guint16 type = 0;
 
@@ -550,7 +513,7 @@ start_command(Replay *replay, const KnStep *step)
         transcript(replay, "%s -- %s\n", prompt->str, command);
         explain(replay, "step %u (%s:%u): exec in %s", replay->next_step + 1, step->loc.file,
                 step->loc.line, step->pod);
-        pod = exec_pod(replay, step->namespace, step->pod);
+        pod = kn_kubectl_exec_pod(replay->cluster->store, step->namespace, step->pod);
         if (pod == NULL) {
             const char *slash = strchr(step->pod, '/');
 

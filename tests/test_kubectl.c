@@ -1137,7 +1137,7 @@ fake_process_exit(KnSim *sim, gpointer data)
     FakeProcess *p = data;
 
     (void) sim;
-    p->done(p->output, p->status, p->done_data);
+    p->done(p->output, "", p->status, p->done_data);
 }
 
 static void
@@ -1152,14 +1152,15 @@ fake_process_free(gpointer data)
 static const KnEventClass fake_process_class = { "fake-process", fake_process_exit, fake_process_free };
 
 static void
-fake_attach(const KnPod *pod, const KnContainer *container, const char *const *argv, KnKubectlAttachDone done,
-            gpointer done_data, gpointer user_data)
+fake_attach(const KnPod *pod, const KnContainer *container, const char *const *argv, gboolean tty,
+            KnKubectlAttachDone done, gpointer done_data, gpointer user_data)
 {
     Fixture *f = user_data;
     FakeProcess *p = g_new0(FakeProcess, 1);
     g_autofree char *joined = g_strjoinv(" ", (char **) argv);
     guint n = g_strv_length((char **) argv);
 
+    (void) tty;
     assert_string_equal(container->name, pod->meta.name);
     *p = (FakeProcess) { done, done_data, g_strdup_printf("ran: %s\n", joined), atoi(argv[n - 1]) };
     kn_sim_schedule_in(f->t->sim, 500 * KN_MSEC, &fake_process_class, p);
@@ -1208,6 +1209,32 @@ test_kubectl_run_attached(void **state)
     assert_int_equal(kubectl(f, "run x --image=busybox -i --dry-run=client -- true"), 1);
     assert_string_equal(f->err, "error: --dry-run=[server|client] can't be used with attached containers options "
                                 "(--attach, --stdin, or --tty)\n");
+}
+
+/* exec (exec.go) through the same hook: output, and a failure's status
+ * after "command terminated with exit code N". */
+static void
+test_kubectl_exec(void **state)
+{
+    Fixture *f = *state;
+
+    kn_kubectl_set_attach(f->kubectl, fake_attach, f);
+    kubectl(f, "run box --image=busybox -- sleep 3600");
+    kn_sim_run_until(f->t->sim, kn_sim_now(f->t->sim) + 5 * KN_SEC);
+    assert_int_equal(kubectl(f, "exec box -- exit 0"), 0);
+    assert_string_equal(f->out, "ran: exit 0\n");
+    assert_int_equal(kubectl(f, "exec pod/box -- exit 7"), 7);
+    assert_string_equal(f->out, "ran: exit 7\n");
+    assert_string_equal(f->err, "command terminated with exit code 7\n");
+    assert_int_equal(kubectl(f, "exec box sh"), 1);
+    assert_string_equal(f->err, "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] "
+                                "instead\nSee 'kubectl exec -h' for help and examples\n");
+    assert_int_equal(kubectl(f, "exec box"), 1);
+    assert_string_equal(f->err, "error: you must specify at least one command for the container\n");
+    assert_int_equal(kubectl(f, "exec nosuch -- true"), 1);
+    assert_string_equal(f->err, "Error from server (NotFound): pods \"nosuch\" not found\n");
+    assert_int_equal(kubectl(f, "exec box -c other -- true"), 1);
+    assert_string_equal(f->err, "Error from server (BadRequest): container other is not valid for pod box\n");
 }
 
 /* A command line execve() refuses (E2BIG) is bash's error, not kubectl's:
@@ -1280,6 +1307,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_run_attached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_exec, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_argument_list_too_long, setup, teardown),
     };
     return cmocka_run_group_tests_name("kubectl", tests, NULL, NULL);
