@@ -462,6 +462,10 @@ typedef struct KnTaint {
     KnTime added;                /* for NoExecute eviction timing */
 } KnTaint;
 
+/* The release the simulated cluster and its kubectl are: nodes' kubelet
+ * and kube-proxy, `kubectl version`. */
+#define KN_KUBERNETES_VERSION "v1.31.0"
+
 /* The kubelet's default maxPods, its node's allocatable pods. */
 #define KN_NODE_MAX_PODS 110
 

@@ -58,7 +58,6 @@
 /* kubectl's maxAnnotationLen. */
 #define MAX_ANNOTATION_LEN 140
 
-#define NODE_KUBELET_VERSION "v1.31.0"
 #define NODE_OS_IMAGE "Debian GNU/Linux 12 (bookworm)"
 #define NODE_KERNEL_VERSION "6.1.0-25-amd64"
 #define NODE_CONTAINER_RUNTIME "containerd://1.7.18"
@@ -1211,8 +1210,8 @@ describe_node(GString *w, const KnNode *node, KnTime now)
     wr(w, 0, "  Operating System:\t%s\n", "linux");
     wr(w, 0, "  Architecture:\t%s\n", "amd64");
     wr(w, 0, "  Container Runtime Version:\t%s\n", NODE_CONTAINER_RUNTIME);
-    wr(w, 0, "  Kubelet Version:\t%s\n", NODE_KUBELET_VERSION);
-    wr(w, 0, "  Kube-Proxy Version:\t%s\n", NODE_KUBELET_VERSION);
+    wr(w, 0, "  Kubelet Version:\t%s\n", KN_KUBERNETES_VERSION);
+    wr(w, 0, "  Kube-Proxy Version:\t%s\n", KN_KUBERNETES_VERSION);
     if (node->pod_cidr != NULL && node->pod_cidr[0] != '\0') {
         wr(w, 0, "PodCIDR:\t%s\n", node->pod_cidr);
         wr(w, 0, "PodCIDRs:\t%s\n", node->pod_cidr);

@@ -64,7 +64,6 @@
 #include "models/json.h"
 #include "models/recorder.h"
 
-#define NODE_KUBELET_VERSION "v1.31.0"
 #define NODE_OS_IMAGE "Debian GNU/Linux 12 (bookworm)"
 #define NODE_KERNEL_VERSION "6.1.0-25-amd64"
 #define NODE_CONTAINER_RUNTIME "containerd://1.7.18"
@@ -1311,8 +1310,8 @@ doc_node(const KnNode *node, KnStore *store)
     doc_set_str(info, "architecture", NODE_ARCH);
     doc_set_str(info, "containerRuntimeVersion", NODE_CONTAINER_RUNTIME);
     doc_set_str(info, "kernelVersion", NODE_KERNEL_VERSION);
-    doc_set_str(info, "kubeProxyVersion", NODE_KUBELET_VERSION);
-    doc_set_str(info, "kubeletVersion", NODE_KUBELET_VERSION);
+    doc_set_str(info, "kubeProxyVersion", KN_KUBERNETES_VERSION);
+    doc_set_str(info, "kubeletVersion", KN_KUBERNETES_VERSION);
     doc_set_str(info, "operatingSystem", "linux");
     doc_set_str(info, "osImage", NODE_OS_IMAGE);
     return doc;
@@ -2764,7 +2763,7 @@ row_node(GPtrArray *row, const KnNode *node, gboolean wide, KnTime now)
                           : (node->unschedulable ? "NotReady,SchedulingDisabled" : "NotReady"));
     cell_take(row, kn_kubectl_print_node_roles(node));
     cell_take(row, age(&node->meta, now));
-    cell(row, NODE_KUBELET_VERSION);
+    cell(row, KN_KUBERNETES_VERSION);
     if (wide) {
         cell(row, node->internal_ip != NULL ? node->internal_ip : "<none>");
         cell(row, "<none>");

@@ -1231,7 +1231,7 @@ cmd_expose(Run *run, GStrv words)
     static const Flag flags[] = {
         { "port", 0, TRUE }, { "target-port", 0, TRUE }, { "name", 0, TRUE }, { "type", 0, TRUE },
         { "protocol", 0, TRUE }, { "cluster-ip", 0, TRUE }, { "selector", 0, TRUE }, { "dry-run", 0, TRUE },
-        { NULL },
+        { "external-ip", 0, TRUE }, { "load-balancer-ip", 0, TRUE }, { "session-affinity", 0, TRUE }, { NULL },
     };
     g_auto(Args) args = { 0 };
     KnStore *store = run->kubectl->cluster->store;
@@ -1351,6 +1351,22 @@ cmd_expose(Run *run, GStrv words)
     }
     if (flag(&args, "cluster-ip") != NULL)
         service->spec.cluster_ip = g_strdup(flag(&args, "cluster-ip"));
+    /* ServiceGeneratorV2: one external IP, the load balancer IP, and the
+     * session affinity by its name. */
+    if (flag(&args, "external-ip") != NULL && *flag(&args, "external-ip") != '\0')
+        g_ptr_array_add(service->spec.external_ips, g_strdup(flag(&args, "external-ip")));
+    if (flag(&args, "load-balancer-ip") != NULL && *flag(&args, "load-balancer-ip") != '\0')
+        service->spec.load_balancer_ip = g_strdup(flag(&args, "load-balancer-ip"));
+    if (flag(&args, "session-affinity") != NULL && *flag(&args, "session-affinity") != '\0') {
+        const char *affinity = flag(&args, "session-affinity");
+
+        if (strcmp(affinity, "ClientIP") != 0 && strcmp(affinity, "None") != 0) {
+            fail(run, "error: unknown session affinity: %s", affinity);
+            kn_object_free(KN_KIND_SERVICE, service);
+            return;
+        }
+        service->spec.session_affinity_client_ip = strcmp(affinity, "ClientIP") == 0;
+    }
 
     g_autofree char *service_name = g_strdup(service->meta.name);
     g_autoptr(GError) error = NULL;
@@ -1495,28 +1511,38 @@ cmd_delete(Run *run, GStrv words)
         wait_until(run, poll_deleted);
 }
 
+/* label and annotate (label.go, annotate.go): KEY=VALUE sets, KEY-
+ * removes, a different value needs --overwrite.  label says "not labeled"
+ * when nothing changed; annotate always says "annotated". */
 static void
-cmd_label(Run *run, GStrv words)
+label_or_annotate(Run *run, GStrv words, gboolean annotate)
 {
     static const Flag flags[] = { { "overwrite", 0, FALSE }, { "all", 0, FALSE }, { NULL } };
+    const char *what = annotate ? "annotation" : "label";
     g_auto(Args) args = { 0 };
+    g_autofree char *command = g_strdup_printf("kubectl %s", annotate ? "annotate" : "label");
     guint next = 0;
     KnKind kind;
     g_autofree char *name = NULL;
+    gboolean changed = FALSE;
 
-    if (!parse_args(run, words, 1, flags, "kubectl label", &args)
-        || !resource_and_name(run, &args, &next, &kind, &name))
+    if (!parse_args(run, words, 1, flags, command, &args) || !resource_and_name(run, &args, &next, &kind, &name))
         return;
 
     KnStore *store = run->kubectl->cluster->store;
     gpointer object = kn_store_lookup(store, kind, namespaced(kind) ? namespace_of(&args) : NULL, name);
 
+    if (next >= args.args->len) {
+        fail(run, "error: at least one %s update is required", what);
+        return;
+    }
     if (object == NULL) {
         not_found(run, kind, name);
         return;
     }
 
-    KnLabels *labels = kn_object_meta(object)->labels;
+    KnObjectMeta *meta = kn_object_meta(object);
+    g_autoptr(KnLabels) map = kn_labels_copy(annotate ? meta->annotations : meta->labels);
 
     for (guint i = next; i < args.args->len; i++) {
         const char *change = args.args->pdata[i];
@@ -1525,25 +1551,101 @@ cmd_label(Run *run, GStrv words)
         if (eq == NULL && g_str_has_suffix(change, "-")) {
             g_autofree char *key = g_strndup(change, strlen(change) - 1);
 
-            kn_labels_remove(labels, key);
+            changed |= kn_labels_get(map, key) != NULL;
+            kn_labels_remove(map, key);
             continue;
         }
         if (eq == NULL) {
-            fail(run, "error: at least one label update is required");
+            fail(run, "error: at least one %s update is required", what);
             return;
         }
 
         g_autofree char *key = g_strndup(change, (gsize) (eq - change));
-        const char *old = kn_labels_get(labels, key);
+        const char *old = kn_labels_get(map, key);
 
         if (old != NULL && strcmp(old, eq + 1) != 0 && !flag_on(&args, "overwrite")) {
             fail(run, "error: '%s' already has a value (%s), and --overwrite is false", key, old);
             return;
         }
-        kn_labels_set(labels, key, eq + 1);
+        changed |= g_strcmp0(old, eq + 1) != 0;
+        kn_labels_set(map, key, eq + 1);
     }
-    kn_store_update(store, kind, object, FALSE);
-    g_string_append_printf(run->result.out, "%s/%s labeled\n", singular(kind), name);
+    if (annotate) {
+        kn_labels_free(meta->annotations);
+        meta->annotations = g_steal_pointer(&map);
+    } else {
+        kn_labels_free(meta->labels);
+        meta->labels = g_steal_pointer(&map);
+    }
+    if (changed)
+        kn_store_update(store, kind, object, FALSE);
+    g_string_append_printf(run->result.out, "%s/%s %s\n", singular(kind), name,
+                           annotate ? "annotated" : changed ? "labeled" : "not labeled");
+}
+
+static void
+cmd_label(Run *run, GStrv words)
+{
+    label_or_annotate(run, words, FALSE);
+}
+
+static void
+cmd_annotate(Run *run, GStrv words)
+{
+    label_or_annotate(run, words, TRUE);
+}
+
+/* create namespace NAME; create configmap NAME [--from-literal=K=V]...
+ * (create_namespace.go, create_configmap.go). */
+static void
+cmd_create_object(Run *run, GStrv words)
+{
+    static const Flag flags[] = { { "from-literal", 0, SLICE }, { "dry-run", 0, TRUE }, { NULL } };
+    gboolean configmap = strcmp(words[1], "configmap") == 0 || strcmp(words[1], "cm") == 0;
+    g_auto(Args) args = { 0 };
+    g_autofree char *command = g_strdup_printf("kubectl create %s", configmap ? "configmap" : "namespace");
+    KnKind kind = configmap ? KN_KIND_CONFIG_MAP : KN_KIND_NAMESPACE;
+    gpointer object;
+
+    if (!parse_args(run, words, 2, flags, command, &args))
+        return;
+    if (args.args->len != 1) {
+        fail(run, "error: exactly one NAME is required, got %u\nSee '%s -h' for help and examples",
+             args.args->len, command);
+        return;
+    }
+    if (configmap) {
+        KnConfigMap *cm = kn_config_map_new();
+        g_auto(GStrv) literals = flag(&args, "from-literal") != NULL ? g_strsplit(flag(&args, "from-literal"), ",", -1)
+                                                                      : g_new0(char *, 1);
+
+        cm->meta.namespace = g_strdup(namespace_of(&args));
+        for (guint i = 0; literals[i] != NULL; i++) {
+            const char *eq = strchr(literals[i], '=');
+
+            if (eq == NULL || eq == literals[i]) {
+                fail(run, "error: invalid literal source %s, expected key=value", literals[i]);
+                kn_object_free(KN_KIND_CONFIG_MAP, cm);
+                return;
+            }
+
+            g_autofree char *key = g_strndup(literals[i], (gsize) (eq - literals[i]));
+
+            if (kn_labels_get(cm->data, key) != NULL) {
+                fail(run, "error: cannot add key %s, another key by that name already exists in Data for "
+                     "ConfigMap \"%s\"", key, (char *) args.args->pdata[0]);
+                kn_object_free(KN_KIND_CONFIG_MAP, cm);
+                return;
+            }
+            kn_labels_set(cm->data, key, eq + 1);
+        }
+        object = cm;
+    } else {
+        object = kn_namespace_new();
+    }
+    kn_object_meta(object)->name = g_strdup(args.args->pdata[0]);
+    if (!dry_run(run, &args, kind, object, "created", FALSE))
+        created(run, kind, object);
 }
 
 /* An object's deployment.kubernetes.io/revision; 0 if none. */
@@ -3328,6 +3430,10 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
     } else if (strcmp(words[0], "create") == 0 && words[1] != NULL
                && (strcmp(words[1], "service") == 0 || strcmp(words[1], "svc") == 0)) {
         cmd_create_service(run, words);
+    } else if (strcmp(words[0], "create") == 0 && words[1] != NULL
+               && (strcmp(words[1], "namespace") == 0 || strcmp(words[1], "ns") == 0
+                   || strcmp(words[1], "configmap") == 0 || strcmp(words[1], "cm") == 0)) {
+        cmd_create_object(run, words);
     } else if (strcmp(words[0], "set") == 0) {
         cmd_set(run, words);
     } else if (strcmp(words[0], "patch") == 0) {
@@ -3348,6 +3454,14 @@ kn_kubectl_run(KnKubectl *kubectl, const char *command_line, const char *stdin_t
         cmd_delete(run, words);
     } else if (strcmp(words[0], "label") == 0) {
         cmd_label(run, words);
+    } else if (strcmp(words[0], "annotate") == 0) {
+        cmd_annotate(run, words);
+    } else if (strcmp(words[0], "top") == 0) {
+        /* kind installs no metrics-server. */
+        fail(run, "error: Metrics API not available");
+    } else if (strcmp(words[0], "version") == 0 && words[1] == NULL) {
+        g_string_append_printf(run->result.out, "Client Version: %s\nKustomize Version: v5.4.2\nServer Version: %s\n",
+                               KN_KUBERNETES_VERSION, KN_KUBERNETES_VERSION);
     } else if (strcmp(words[0], "rollout") == 0) {
         cmd_rollout(run, words);
     } else if (strcmp(words[0], "wait") == 0) {

@@ -13,7 +13,7 @@
  *   --node-monitor-grace-period), sets the node's Ready condition to
  *   Unknown (tryUpdateNodeHealth): `kubectl get nodes` says NotReady.  The
  *   grace period is 40 s, the default up to v1.31, the release knetsim's
- *   nodes report (kubectl-print.c NODE_KUBELET_VERSION); v1.32 raised it to
+ *   nodes report (KN_KUBERNETES_VERSION in api.h); v1.32 raised it to
  *   50 s (kubernetes/kubernetes#126287).  So a node failing at time t turns
  *   NotReady at the first 5 s tick after floor(t / 10 s) * 10 s + 40 s,
  *   between 40 and 50 s after the failure.

@@ -1237,6 +1237,46 @@ test_kubectl_exec(void **state)
     assert_string_equal(f->err, "Error from server (BadRequest): container other is not valid for pod box\n");
 }
 
+/* annotate beside label; create namespace and configmap; top without a
+ * metrics-server; version; expose's generator flags. */
+static void
+test_kubectl_small_commands(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "run box --image=busybox -- sleep 3600");
+    assert_int_equal(kubectl(f, "annotate pod box note=hi"), 0);
+    assert_string_equal(f->out, "pod/box annotated\n");
+    assert_int_equal(kubectl(f, "annotate pod box note=ho"), 1);
+    assert_string_equal(f->err, "error: 'note' already has a value (hi), and --overwrite is false\n");
+    assert_int_equal(kubectl(f, "annotate pod box"), 1);
+    assert_string_equal(f->err, "error: at least one annotation update is required\n");
+    assert_int_equal(kubectl(f, "label pod box run=box"), 0);
+    assert_string_equal(f->out, "pod/box not labeled\n");
+    assert_int_equal(kubectl(f, "get pod box -o jsonpath={.metadata.annotations.note}"), 0);
+    assert_string_equal(f->out, "hi");
+
+    assert_int_equal(kubectl(f, "create namespace dev"), 0);
+    assert_string_equal(f->out, "namespace/dev created\n");
+    assert_int_equal(kubectl(f, "create configmap cfg -n dev --from-literal=a=1 --from-literal=b=2"), 0);
+    assert_string_equal(f->out, "configmap/cfg created\n");
+    assert_int_equal(kubectl(f, "get cm cfg -n dev -o jsonpath={.data}"), 0);
+    assert_string_equal(f->out, "{\"a\":\"1\",\"b\":\"2\"}");
+    assert_int_equal(kubectl(f, "create configmap bad --from-literal=novalue"), 1);
+    assert_string_equal(f->err, "error: invalid literal source novalue, expected key=value\n");
+
+    assert_int_equal(kubectl(f, "top pods"), 1);
+    assert_string_equal(f->err, "error: Metrics API not available\n");
+    assert_int_equal(kubectl(f, "version"), 0);
+    assert_string_equal(f->out, "Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0\n");
+
+    assert_int_equal(kubectl(f, "expose pod box --port=80 --external-ip=1.2.3.4 --session-affinity=ClientIP"), 0);
+    assert_int_equal(kubectl(f, "get svc box -o jsonpath={.spec.externalIPs[0]}/{.spec.sessionAffinity}"), 0);
+    assert_string_equal(f->out, "1.2.3.4/ClientIP");
+    assert_int_equal(kubectl(f, "expose pod box --name=b2 --port=80 --session-affinity=Sticky"), 1);
+    assert_string_equal(f->err, "error: unknown session affinity: Sticky\n");
+}
+
 /* A command line execve() refuses (E2BIG) is bash's error, not kubectl's:
  * a --sort-by or -o jsonpath of 200,000 nested ranges once overflowed the
  * template parser's stack. */
@@ -1308,6 +1348,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_run_attached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_exec, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_small_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_argument_list_too_long, setup, teardown),
     };
     return cmocka_run_group_tests_name("kubectl", tests, NULL, NULL);
