@@ -345,32 +345,6 @@ tree_from_yaml(yaml_document_t *doc, yaml_node_t *yaml, guint depth)
     return node_new(NODE_NULL, NULL);
 }
 
-/* Go's %q of 'text'. */
-static void
-append_go_quoted(GString *out, const char *text)
-{
-    g_string_append_c(out, '"');
-    for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-
-        switch (c) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        case '\r': g_string_append(out, "\\r"); break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                g_string_append_printf(out, "\\x%02x", c);
-            else if (!g_unichar_isprint(c))
-                g_string_append_printf(out, c > 0xffff ? "\\U%08x" : "\\u%04x", c);
-            else
-                g_string_append_len(out, p, g_utf8_next_char(p) - p);
-        }
-    }
-    g_string_append_c(out, '"');
-}
-
 /* 'text' as a JSON string. */
 static void
 append_json_string(GString *out, const char *text)
@@ -1233,7 +1207,7 @@ kn_kubectl_patch_apply(KnKind kind, gconstpointer object, const char *patch, con
     /* kubectl's own checks, then sigs.k8s.io/yaml.ToJSON. */
     if (strcmp(lower, "strategic") != 0 && strcmp(lower, "merge") != 0 && strcmp(lower, "json") != 0) {
         g_string_append(message, "error: --type must be one of [json merge strategic], not ");
-        append_go_quoted(message, type);
+        kn_kubectl_print_go_quoted(message, type);
         return fail(error, KN_INPUT_ERROR_USAGE, message->str);
     }
     if (*patch == '\0')
@@ -1246,7 +1220,7 @@ kn_kubectl_patch_apply(KnKind kind, gconstpointer object, const char *patch, con
 
         yaml_parser_delete(&parser);
         g_string_append(message, "error: unable to parse ");
-        append_go_quoted(message, patch);
+        kn_kubectl_print_go_quoted(message, patch);
         g_string_append_printf(message, ": %s", why);
         return fail(error, KN_INPUT_ERROR_SYNTAX, message->str);
     }

@@ -145,3 +145,6 @@ gboolean kn_kubectl_print_sort(KnKind kind, GPtrArray *objects, const char *sort
  * (new) unless 'sort_by' finds a field of a Table (apiVersion, kind,
  * metadata.resourceVersion), in which case the order stays. */
 gboolean kn_kubectl_print_sort_tables(const char *sort_by, char **error);
+
+/* Appends Go's %q of 'text' (strconv.Quote) to 'out'. */
+void kn_kubectl_print_go_quoted(GString *out, const char *text);

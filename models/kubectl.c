@@ -2349,25 +2349,13 @@ resource_string(KnKind kind)
                          : g_strdup_printf("/%s, Resource=%s", api_version, plural);
 }
 
-/* Go's %q of 's'. */
+/* Go's %q of 's'.  New. */
 static char *
 go_quote(const char *s)
 {
-    GString *out = g_string_new("\"");
+    GString *out = g_string_new(NULL);
 
-    for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\')
-            g_string_append_printf(out, "\\%c", *p);
-        else if (*p == '\n')
-            g_string_append(out, "\\n");
-        else if (*p == '\t')
-            g_string_append(out, "\\t");
-        else if (*p < 0x20 || *p == 0x7f)
-            g_string_append_printf(out, "\\x%02x", *p);
-        else
-            g_string_append_c(out, (char) *p);
-    }
-    g_string_append_c(out, '"');
+    kn_kubectl_print_go_quoted(out, s);
     return g_string_free(out, FALSE);
 }
 

@@ -50,20 +50,7 @@ parse_cpu(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
     return TRUE;
 }
 
-/* The kubelet's maxPods: 1 to a million. */
-static gboolean
-parse_max_pods(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
-{
-    guint64 value = 0;
-
-    if (!kn_scenario_yaml_u64(ctx, node, 1000000, &value, error))
-        return FALSE;
-    if (value == 0)
-        return kn_scenario_yaml_error(ctx, node, error, "must be at least 1");
-    *(guint *) target = (guint) value;
-    return TRUE;
-}
-
+/* A count of 1 to a million: a step's repeat, a node's maxPods. */
 static gboolean
 parse_repeat(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
 {
@@ -131,7 +118,7 @@ static const KnYamlField node_fields[] = {
     { "roles", YAML_SEQUENCE_NODE, kn_scenario_yaml_string_list, offsetof(KnNodeSpec, roles), NULL, NULL },
     { "zone", YAML_SCALAR_NODE, kn_scenario_yaml_string, offsetof(KnNodeSpec, zone), NULL, NULL },
     { "cpu", YAML_SCALAR_NODE, parse_cpu, offsetof(KnNodeSpec, cpu), NULL, NULL },
-    { "maxPods", YAML_SCALAR_NODE, parse_max_pods, offsetof(KnNodeSpec, max_pods), NULL, NULL },
+    { "maxPods", YAML_SCALAR_NODE, parse_repeat, offsetof(KnNodeSpec, max_pods), NULL, NULL },
     { "ip", YAML_SCALAR_NODE, kn_scenario_yaml_ip, offsetof(KnNodeSpec, ip), NULL, NULL },
     { NULL },
 };
