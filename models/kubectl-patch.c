@@ -77,6 +77,7 @@
 #include <yaml.h>
 #include "models/kubectl-print.h"
 #include "models/scenario-manifest.h"
+#include "models/scenario-yaml.h"
 
 /*****************************************************************************/
 /* A tree of JSON values. */
@@ -1213,6 +1214,14 @@ kn_kubectl_patch_apply(KnKind kind, gconstpointer object, const char *patch, con
     if (*patch == '\0')
         return fail(error, KN_INPUT_ERROR_USAGE,
                     "error: must specify --patch or --patch-file containing the contents of the patch");
+    gsize deep_at;
+
+    if (!kn_yaml_flow_depth_ok(patch, strlen(patch), &deep_at)) {
+        g_string_append(message, "error: unable to parse ");
+        kn_kubectl_print_go_quoted(message, patch);
+        g_string_append_printf(message, ": yaml: exceeded max depth of %d", KN_YAML_MAX_FLOW_DEPTH);
+        return fail(error, KN_INPUT_ERROR_SYNTAX, message->str);
+    }
     yaml_parser_initialize(&parser);
     parsed = parse_tree(patch, &patch_tree, &parser);
     if (!parsed) {

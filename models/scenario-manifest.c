@@ -1874,6 +1874,8 @@ kn_scenario_manifest_read_data(const char *file, const char *text, gsize length,
         return NULL;
     }
     source = g_strndup(text, length);
+    if (!kn_scenario_yaml_check_depth(file, source, error))
+        return NULL;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const guchar *) source, length);
     while (ok) {

@@ -187,6 +187,66 @@ kn_scenario_yaml_syntax_error(const char *file, const char *source, const yaml_p
     return FALSE;
 }
 
+gboolean
+kn_yaml_flow_depth_ok(const char *text, gsize length, gsize *at)
+{
+    guint depth = 0;
+    char quote = 0;
+    gboolean comment = FALSE;
+
+    for (gsize i = 0; i < length; i++) {
+        char c = text[i];
+        char before = i > 0 ? text[i - 1] : '\n';
+
+        if (comment) {
+            comment = c != '\n';
+        } else if (quote == '\'') {
+            if (c == '\'' && i + 1 < length && text[i + 1] == '\'')
+                i++;                     /* '' is a quote inside */
+            else if (c == '\'')
+                quote = 0;
+        } else if (quote == '"') {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                quote = 0;
+        } else if (c == '#' && g_ascii_isspace(before)) {
+            comment = TRUE;
+        } else if ((c == '\'' || c == '"') && strchr(" \t\n[{,:-", before) != NULL) {
+            quote = c;                   /* a quoted scalar starts */
+        } else if (c == '[' || c == '{') {
+            if (++depth > KN_YAML_MAX_FLOW_DEPTH) {
+                *at = i;
+                return FALSE;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return TRUE;
+}
+
+gboolean
+kn_scenario_yaml_check_depth(const char *file, const char *source, GError **error)
+{
+    gsize at = 0;
+    KnSrcLoc loc = { file, 1, 1 };
+
+    if (kn_yaml_flow_depth_ok(source, strlen(source), &at))
+        return TRUE;
+    for (gsize i = 0; i < at; i++) {
+        if (source[i] == '\n') {
+            loc.line++;
+            loc.col = 1;
+        } else if (((guchar) source[i] & 0xc0) != 0x80) {
+            loc.col++;                   /* characters, as libyaml counts */
+        }
+    }
+    kn_diag_set_error(error, KN_INPUT_ERROR_SYNTAX, &loc, source, "exceeded max depth of %d",
+                      KN_YAML_MAX_FLOW_DEPTH);
+    return FALSE;
+}
+
 /*****************************************************************************/
 /* Scalars. */
 

@@ -95,6 +95,20 @@ gboolean kn_scenario_yaml_list(KnYamlCtx *ctx, yaml_node_t *node, GPtrArray *out
 gboolean kn_scenario_yaml_syntax_error(const char *file, const char *source,
                                        const yaml_parser_t *parser, GError **error);
 
+/* The deepest flow collections ([...], {...}) a document may nest, as
+ * yaml.v3's scanner allows: libyaml's time grows with the square of it. */
+#define KN_YAML_MAX_FLOW_DEPTH 10000
+
+/* TRUE if no flow collection in 'text' opens deeper than
+ * KN_YAML_MAX_FLOW_DEPTH; else FALSE with '*at' the byte offset of the one
+ * that does.  Quoted scalars and comments are skipped; brackets in block
+ * scalars count, which only an adversary's 10,000 of them could notice. */
+gboolean kn_yaml_flow_depth_ok(const char *text, gsize length, gsize *at);
+
+/* The same for a file's text, as a syntax error at the bracket's
+ * line:col ("exceeded max depth of 10000"). */
+gboolean kn_scenario_yaml_check_depth(const char *file, const char *source, GError **error);
+
 /* TRUE if 'text' is an IPv4 or IPv6 address literal. */
 gboolean kn_scenario_yaml_is_ip(const char *text);
 

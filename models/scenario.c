@@ -873,6 +873,8 @@ load_stream(KnScenario *scenario, GError **error)
     gboolean ok = TRUE;
     guint n_docs = 0;
 
+    if (!kn_scenario_yaml_check_depth(scenario->file, scenario->source, error))
+        return FALSE;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const guchar *) scenario->source, strlen(scenario->source));
     while (ok) {

@@ -25,6 +25,8 @@ line_break(const char *p)
     return 0;
 }
 
+#define EXCERPT_WIDTH 120          /* characters of a source line shown at most */
+
 /* Appends line 'line' (1-based) of 'source' and a caret under column 'col'
  * (1-based, in characters, as libyaml counts them). */
 static void
@@ -47,13 +49,30 @@ append_excerpt(GString *out, const char *source, guint line, guint col)
     while (start[len] != '\0' && line_break(start + len) == 0)
         len++;
 
+    /* A long line shows only the EXCERPT_WIDTH characters around the
+     * column, its cut ends marked "...". */
+    glong n_chars = g_utf8_strlen(start, (gssize) len);
+    glong from = 0, to = n_chars;
+
+    if (n_chars > EXCERPT_WIDTH) {
+        from = MAX(0, (glong) col - 1 - EXCERPT_WIDTH / 2);
+        to = MIN(n_chars, from + EXCERPT_WIDTH);
+        from = MAX(0, to - EXCERPT_WIDTH);
+    }
+
+    const char *first = g_utf8_offset_to_pointer(start, from);
+    const char *last = g_utf8_offset_to_pointer(start, to);
+    const char *lead = from > 0 ? "..." : "";
+
     g_string_append_c(out, '\n');
-    g_string_append_len(out, start, (gssize) len);
-    g_string_append_c(out, '\n');
+    g_string_append(out, lead);
+    g_string_append_len(out, first, (gssize) (last - first));
+    g_string_append(out, to < n_chars ? "...\n" : "\n");
     /* Keep tabs as tabs so that the caret lines up in any terminal; one
      * space per character before the column, however many bytes it takes. */
-    const char *p = start;
-    for (guint i = 0; i + 1 < col && p < start + len; i++) {
+    g_string_append(out, from > 0 ? "   " : "");
+    const char *p = first;
+    for (glong i = from; i + 1 < (glong) col && p < last; i++) {
         g_string_append_c(out, *p == '\t' ? '\t' : ' ');
         p = g_utf8_next_char(p);
     }

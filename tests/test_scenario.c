@@ -4,6 +4,7 @@
 
 #include <config.h>
 #include "tests/test_util.h"
+#include "models/scenario-yaml.h"
 
 #include <unistd.h>
 #include "models/scenario.h"
@@ -136,6 +137,34 @@ test_scenario_reads_the_node_local_dns_switch(void **state)
     assert_true(scenario->node_local_dns);
 }
 
+/* Flow collections nested past yaml.v3's 10,000 levels are refused before
+ * libyaml spends quadratic time on them, and the error shows only a window
+ * of the long line. */
+static void
+test_scenario_refuses_deep_flow_nesting(void **state)
+{
+    g_autoptr(GString) text = g_string_new("apiVersion: knetsim/v1\nkind: Scenario\nmetadata: {name: x, description: ");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KnScenario) scenario = NULL;
+    gsize at = 0;
+
+    (void) state;
+    for (guint i = 0; i < 20000; i++)
+        g_string_append_c(text, '[');
+    for (guint i = 0; i < 20000; i++)
+        g_string_append_c(text, ']');
+    g_string_append(text, "}\n");
+    scenario = kn_scenario_load_data("deep.yaml", text->str, text->len, &error);
+    assert_null(scenario);
+    assert_true(g_str_has_prefix(error->message, "deep.yaml:3:10033: error: exceeded max depth of 10000\n...[[["));
+    assert_int_equal(strlen(strchr(error->message, '\n') + 1), 3 + 120 + 3 + 1 + 3 + 60 + 1);
+    assert_true(g_str_has_suffix(error->message, "[[[...\n" "   " "                                                            ^"));
+    /* Brackets inside quotes and comments do not count. */
+    static const char quoted[] = "a: '[[[[' # {{{{\nb: \"[[\\\"[\"\n";
+
+    assert_true(kn_yaml_flow_depth_ok(quoted, sizeof quoted - 1, &at));
+}
+
 static void
 test_scenario_bad_files_give_exact_messages(void **state)
 {
@@ -212,6 +241,7 @@ main(void)
         cmocka_unit_test(test_scenario_defaults_fill_a_minimal_file),
         cmocka_unit_test(test_scenario_reads_the_node_local_dns_switch),
         cmocka_unit_test(test_scenario_refuses_waits_past_the_clock),
+        cmocka_unit_test(test_scenario_refuses_deep_flow_nesting),
         cmocka_unit_test(test_scenario_bad_files_give_exact_messages),
         cmocka_unit_test(test_scenario_missing_file_is_an_input_error),
         cmocka_unit_test(test_scenario_no_bytes_may_be_null),
