@@ -39,6 +39,7 @@ models_libmodels_a_SOURCES = \
 	models/scenario-yaml.c models/scenario-yaml.h \
 	models/scenario.c models/scenario.h \
 	models/shell.c models/shell.h \
+	models/shell-words.c models/shell-words.h \
 	models/statefulset.c models/statefulset.h \
 	models/store.c models/store.h \
 	models/svc-alloc.c models/svc-alloc.h \

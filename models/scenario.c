@@ -27,7 +27,7 @@
 #include <yaml.h>
 #include "models/scenario-manifest.h"
 #include "models/scenario-yaml.h"
-#include "models/shell.h"
+#include "models/shell-words.h"
 #include "models/svc-alloc.h"
 #include "sim/dns-wire.h"
 

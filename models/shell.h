@@ -20,6 +20,7 @@
 #include <glib.h>
 #include "models/images.h"
 #include "models/netclient.h"
+#include "models/shell-words.h"
 
 /* What a command printed and how it exited. */
 typedef struct KnShellResult {
@@ -60,12 +61,6 @@ void kn_shell_run(KnNetClient *where, const char *script, const KnShellOptions *
  * the image does not have fails as runc says (exit 126). */
 void kn_shell_exec(KnNetClient *where, const char *const *argv, const KnShellOptions *options,
                    KnShellDone done, gpointer user_data);
-
-/* Splits 'line' into words as the user's own shell does before kubectl
- * sees them: quotes, backslashes and comments, no expansion.  Returns a
- * new NULL-terminated vector, or NULL with 'error' set to bash's message
- * for an unterminated quote. */
-GStrv kn_shell_split(const char *line, GError **error);
 
 /* Splits 'line' as kn_shell_split() does, then runs the words as
  * kn_shell_exec().  An unterminated quote fails with bash's message and

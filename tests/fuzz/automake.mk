@@ -14,6 +14,7 @@ FUZZ_C_FILES = \
 	$(srcdir)/models/scenario.c \
 	$(srcdir)/models/scenario-manifest.c \
 	$(srcdir)/models/scenario-yaml.c \
+	$(srcdir)/models/shell-words.c \
 	$(srcdir)/models/svc-alloc.c \
 	$(srcdir)/sim/addr.c \
 	$(srcdir)/sim/diag.c \
@@ -26,6 +27,7 @@ FUZZ_H_FILES = \
 	$(srcdir)/models/scenario.h \
 	$(srcdir)/models/scenario-manifest.h \
 	$(srcdir)/models/scenario-yaml.h \
+	$(srcdir)/models/shell-words.h \
 	$(srcdir)/models/svc-alloc.h \
 	$(srcdir)/sim/addr.h \
 	$(srcdir)/sim/diag.h \
