@@ -65,31 +65,46 @@
 /* A walk whose rules looked only at the conntrack state and the mark (the
  * FORWARD chain for an established packet, POSTROUTING's mark test): its
  * outcome for the same (table, hook, state, mark) is the same every time,
- * so it is kept and replayed, counting the same rules.  Never used while
- * tracing, which needs the notes. */
+ * so it is kept and replayed, counting the same rules.  A walk that met a
+ * rule looking at more (an address, a port, a random draw) meets it again
+ * for the same key, as the rules before it looked at nothing else: that
+ * too is kept, so that such walks go straight to the rules.  Never used
+ * while tracing, which needs the notes. */
 typedef struct WalkMemo {
-    gboolean used;
-    guint8 table, hook;
-    guint ct_state;
-    guint32 mark_in;
-    /* The outcome. */
     guint32 mark_out;
     guint n_rules;
     KnVerdict verdict;
     gboolean masquerade, random_fully, ended, accepted;
+    gboolean walk;               /* the outcome depends on the packet: walk the rules */
     const char *decided_by;
 } WalkMemo;
 
-#define N_WALK_MEMOS 16            /* a power of two: open addressing on memo_home() */
+#define N_WALK_MEMOS 64            /* a power of two: open addressing on memo_home() */
 
-/* Where the memo of (table, hook, state, mark) goes, or its probe starts. */
-static inline guint
-memo_home(guint table, guint hook, guint ct_state, guint32 mark)
+/* A lane's memos: the keys apart, so that a probe reads one cache line. */
+typedef struct WalkMemos {
+    guint64 keys[N_WALK_MEMOS];  /* memo_key(); 0: free */
+    WalkMemo memos[N_WALK_MEMOS];
+} WalkMemos;
+
+/* (table, hook, state, mark) as one word, never 0. */
+static inline guint64
+memo_key(guint table, guint hook, guint ct_state, guint32 mark)
 {
-    guint32 h = (table * 5 + hook) * 0x9e3779b1u ^ ct_state * 0x85ebca6bu ^ mark * 0xc2b2ae35u;
-
-    return (h ^ h >> 15) & (N_WALK_MEMOS - 1);
+    return G_GUINT64_CONSTANT(1) << 63 | (guint64) mark << 24 | (guint64) (ct_state & 0xfff) << 8
+           | table << 4 | hook;
 }
+
+/* Where the memo of 'key' goes, or its probe starts. */
+static inline guint
+memo_home(guint64 key)
+{
+    guint64 h = key * 0x9e3779b97f4a7c15ull;
+
+    return (guint) (h >> 58) & (N_WALK_MEMOS - 1);
+}
+
+G_STATIC_ASSERT(KN_PROXY_IR_N_TABLES <= 16 && KN_N_HOOKS <= 16 && KN_CT_UNCONFIRMED < 0x1000);
 
 struct KnProxyIrRuleset {
     GPtrArray *chains[KN_PROXY_IR_N_TABLES];   /* KnProxyIrChain, owned, creation order */
@@ -101,7 +116,7 @@ struct KnProxyIrRuleset {
      * ruleset, and the lanes of a parallel run (sim.h) walk it at once.  The
      * entry points and chain indexes come out the same whoever makes them,
      * and are published with one atomic store; each lane has its memos. */
-    WalkMemo *memos[KN_SIM_MAX_LANES];   /* N_WALK_MEMOS each, or NULL */
+    WalkMemos *memos[KN_SIM_MAX_LANES];  /* each lane's, or NULL */
     GPtrArray *blocks;           /* rule storage, owned */
     gsize block_used;            /* bytes used of the last block */
     guint n_rules;
@@ -1346,27 +1361,49 @@ chain_index(KnProxyIrChain *chain)
     return index;
 }
 
-/* The position of the next rule at or after 'pos' of the chain of 'index'
- * that may match; 'index->n_rules' if none. */
-static guint
-next_candidate(WalkCtx *ctx, const ChainIndex *index, guint pos)
+/* Where the rules of a chain that may match the walk's packet are: the
+ * index's lists for its protocol and port, and for its destination too,
+ * found once per visit of the chain rather than once per rule. */
+typedef struct Candidates {
+    const ChainIndex *index;
+    const GArray *lists[3];      /* sorted positions; NULL ones are empty */
+} Candidates;
+
+static void
+candidates_init(WalkCtx *ctx, const ChainIndex *index, Candidates *cand)
 {
-    if (index->slots == NULL)
-        return pos;
-
     guint8 proto = ctx->walk->packet->proto;
-    guint best = next_position(index->unkeyed, pos);
 
+    *cand = (Candidates) { .index = index };
+    if (index->slots == NULL)
+        return;
+    cand->lists[0] = index->unkeyed;
     if (proto == KN_IPPROTO_TCP || proto == KN_IPPROTO_UDP || proto == KN_PROXY_IR_IPPROTO_SCTP) {
         IndexKey key;
 
         memset(&key, 0, sizeof key);
         key.proto = proto;
         key.dport = ctx->dport;
-        best = MIN(best, next_position(index_positions(index, &key), pos));
+        cand->lists[1] = index_positions(index, &key);
         key.dst = ctx->dst;
-        best = MIN(best, next_position(index_positions(index, &key), pos));
+        cand->lists[2] = index_positions(index, &key);
     }
+}
+
+/* The position of the next rule at or after 'pos' of the chain of
+ * 'cand' that may match; its number of rules if none. */
+static guint
+next_candidate(const Candidates *cand, guint pos)
+{
+    const ChainIndex *index = cand->index;
+
+    if (index->slots == NULL)
+        return pos;
+
+    guint best = next_position(cand->lists[0], pos);
+
+    best = MIN(best, next_position(cand->lists[1], pos));
+    best = MIN(best, next_position(cand->lists[2], pos));
     return MIN(best, index->n_rules);
 }
 
@@ -1483,34 +1520,37 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
         return FALSE;
     g_return_val_if_fail(walk->lane < KN_SIM_MAX_LANES, FALSE);
 
-    WalkMemo *memos = ruleset->memos[walk->lane];
+    WalkMemos *memos = ruleset->memos[walk->lane];
+    guint64 key = memo_key(table, walk->hook, walk->ct_state, walk->packet->mark);
+    gboolean known = FALSE;      /* a memo says the walk depends on the packet */
 
     if (walk->trace == NULL && memos != NULL) {
-        guint home = memo_home(table, walk->hook, walk->ct_state, walk->packet->mark);
-
-        for (guint n = 0, i = home; n < N_WALK_MEMOS && memos[i].used;
+        for (guint n = 0, i = memo_home(key); n < N_WALK_MEMOS && memos->keys[i] != 0;
              n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
-            const WalkMemo *memo = &memos[i];
+            if (memos->keys[i] != key)
+                continue;
 
-            if (memo->table == table && memo->hook == walk->hook && memo->ct_state == walk->ct_state
-                && memo->mark_in == walk->packet->mark) {
-                walk->packet->mark = memo->mark_out;
-                walk->n_rules += memo->n_rules;
-                if (memo->verdict != KN_VERDICT_ACCEPT)
-                    walk->verdict = memo->verdict;
-                if (memo->masquerade) {
-                    walk->masquerade = TRUE;
-                    walk->random_fully = memo->random_fully;
-                }
-                if (memo->decided_by != NULL)
-                    walk->decided_by = memo->decided_by;
-                walk->accepted |= memo->accepted;
-                return memo->ended;
+            const WalkMemo *memo = &memos->memos[i];
+
+            if (memo->walk) {
+                known = TRUE;
+                break;
             }
+            walk->packet->mark = memo->mark_out;
+            walk->n_rules += memo->n_rules;
+            if (memo->verdict != KN_VERDICT_ACCEPT)
+                walk->verdict = memo->verdict;
+            if (memo->masquerade) {
+                walk->masquerade = TRUE;
+                walk->random_fully = memo->random_fully;
+            }
+            if (memo->decided_by != NULL)
+                walk->decided_by = memo->decided_by;
+            walk->accepted |= memo->accepted;
+            return memo->ended;
         }
     }
-    WalkMemo start = { .table = table, .hook = walk->hook, .ct_state = walk->ct_state,
-                       .mark_in = walk->packet->mark, .n_rules = walk->n_rules };
+    guint start_rules = walk->n_rules;
     gboolean had_dnat = walk->dnat, had_masquerade = walk->masquerade, had_accepted = walk->accepted;
     gboolean ended = FALSE;
 
@@ -1524,9 +1564,17 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
     ctx.dst = walk->dnat ? walk->dnat_addr : walk->packet->dst;
     ctx.dport = walk->dnat && walk->dnat_port != 0 ? walk->dnat_port : walk->packet->dport;
 
+    const KnProxyIrChain *visiting = NULL;
+    Candidates cand = { 0 };
+
     for (;;) {
-        const ChainIndex *index = chain_index(chain);
-        guint next = next_candidate(&ctx, index, pos);
+        if (chain != visiting) {
+            candidates_init(&ctx, chain_index(chain), &cand);
+            visiting = chain;
+        }
+
+        const ChainIndex *index = cand.index;
+        guint next = next_candidate(&cand, pos);
 
         walk->n_rules += next - pos;    /* skipped: evaluated by the kernel, no match */
         pos = next;
@@ -1622,27 +1670,32 @@ done:
         kn_trace_pop(walk->trace);
     }
     /* Keep the outcome of a walk that depended on nothing but the state
-     * and the mark, and did no NAT. */
-    if (walk->trace == NULL && !ctx.packet_dependent && walk->dnat == had_dnat
-        && (walk->masquerade == had_masquerade || !had_masquerade)) {
-        guint home = memo_home(start.table, start.hook, start.ct_state, start.mark_in);
+     * and the mark, and did no NAT; or that it did not. */
+    if (walk->trace == NULL && !known) {
+        gboolean walk_needed = ctx.packet_dependent || walk->dnat != had_dnat
+                               || (walk->masquerade != had_masquerade && had_masquerade);
 
         if (memos == NULL)
-            memos = ruleset->memos[walk->lane] = g_new0(WalkMemo, N_WALK_MEMOS);
-        for (guint n = 0, i = home; n < N_WALK_MEMOS; n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
-            WalkMemo *memo = &memos[i];
+            memos = ruleset->memos[walk->lane] = g_new0(WalkMemos, 1);
+        for (guint n = 0, i = memo_home(key); n < N_WALK_MEMOS; n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
+            WalkMemo *memo = &memos->memos[i];
 
-            if (memo->used)
+            if (memos->keys[i] != 0)
                 continue;
-            *memo = start;
-            memo->used = TRUE;
-            memo->mark_out = walk->packet->mark;
-            memo->n_rules = walk->n_rules - start.n_rules;
-            memo->verdict = walk->verdict;
-            memo->masquerade = walk->masquerade && !had_masquerade;
-            memo->random_fully = walk->random_fully;
-            memo->ended = ended;
-            memo->accepted = walk->accepted && !had_accepted;
+            memos->keys[i] = key;
+            if (walk_needed) {
+                *memo = (WalkMemo) { .walk = TRUE };
+                break;
+            }
+            *memo = (WalkMemo) {
+                .mark_out = walk->packet->mark,
+                .n_rules = walk->n_rules - start_rules,
+                .verdict = walk->verdict,
+                .masquerade = walk->masquerade && !had_masquerade,
+                .random_fully = walk->random_fully,
+                .ended = ended,
+                .accepted = walk->accepted && !had_accepted,
+            };
             memo->decided_by = ended || memo->masquerade ? walk->decided_by : NULL;
             break;
         }
