@@ -431,7 +431,7 @@ send_after(KnNet *net, KnTime delay, KnNetns *to, ArriveAt at, KnPacket *packet,
     else
         arrival = g_new(Arrival, 1);
     *arrival = (Arrival) { .to = to, .at = at, .packet = packet, .hops = hops };
-    kn_sim_schedule_on(net->sim, to->lane, delay, &arrival_class, arrival);
+    kn_sim_post_on(net->sim, to->lane, delay, &arrival_class, arrival);
     return arrival;
 }
 

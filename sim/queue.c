@@ -48,7 +48,10 @@
  * entry is dropped when it reaches the front or its bucket is
  * redistributed.  (A copy of the data beside each slot's word, or in a
  * table of its own, made the hold model up to a fifth slower: a push
- * then writes memory the pop before it did not touch.) */
+ * then writes memory the pop before it did not touch.)  An event posted
+ * without a handle (kn_queue_post(), a packet's hop) has no slot: it can
+ * never be cancelled, so neither its push nor its moves nor its pop touch
+ * the side table. */
 
 #include <config.h>
 #include "sim/queue.h"
@@ -71,7 +74,7 @@
 
 typedef struct {
     KnTime time;
-    guint32 slot;                        /* index in the slot table */
+    guint32 slot;                        /* index in the slot table; NO_SLOT: posted */
     const KnEventClass *klass;
     gpointer data;
 } Entry;
@@ -266,7 +269,8 @@ refill(KnQueue *queue, KnTime until)
         for (guint32 i = 0; i < block->n_entries; i++) {
             const Entry *entry = &block->entries[i];
 
-            if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry->slot] & CANCELLED)) {
+            if (G_UNLIKELY(queue->n_cancelled > 0) && entry->slot != NO_SLOT
+                && (queue->slots[entry->slot] & CANCELLED)) {
                 drop_cancelled(queue, entry);
                 continue;
             }
@@ -355,6 +359,19 @@ kn_queue_push(KnQueue *queue, KnTime time, const KnEventClass *klass, gpointer d
     return (KnEventId) { seq, slot, 0, klass, data };
 }
 
+void
+kn_queue_post(KnQueue *queue, KnTime time, const KnEventClass *klass, gpointer data)
+{
+    g_return_if_fail(queue != NULL);
+    g_return_if_fail(klass != NULL && klass->handler != NULL);
+    g_return_if_fail(time >= queue->last);
+
+    Entry entry = { time, NO_SLOT, klass, data };
+
+    queue->n_pending++;
+    bucket_append(queue, bucket_index(queue, time), &entry);
+}
+
 gboolean
 kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
              const KnEventClass **klass, gpointer *data)
@@ -366,13 +383,15 @@ kn_queue_pop(KnQueue *queue, KnTime until, KnTime *time,
     for (;;) {
         if (!take(queue, until, &entry))
             return FALSE;
+        if (entry.slot == NO_SLOT)
+            break;
         if (G_UNLIKELY(queue->n_cancelled > 0) && (queue->slots[entry.slot] & CANCELLED)) {
             drop_cancelled(queue, &entry);
             continue;
         }
+        slot_release(queue, entry.slot);
         break;
     }
-    slot_release(queue, entry.slot);
     queue->n_pending--;
     if (time != NULL)
         *time = entry.time;

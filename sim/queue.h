@@ -30,6 +30,10 @@ void kn_queue_free(KnQueue *queue);
 KnEventId kn_queue_push(KnQueue *queue, KnTime time, const KnEventClass *klass,
                         gpointer data);
 
+/* As kn_queue_push(), for an event nobody will cancel: it gets no handle,
+ * and costs the queue neither a slot nor a look at one when it moves. */
+void kn_queue_post(KnQueue *queue, KnTime time, const KnEventClass *klass, gpointer data);
+
 /* Removes the earliest pending event if its time is at most 'until'.
  * Returns FALSE if there is none; otherwise stores its time, class and data
  * (the caller now owns 'data') in the non-NULL out arguments. */

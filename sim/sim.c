@@ -189,6 +189,21 @@ kn_sim_schedule_on(KnSim *sim, guint to, KnTime delay, const KnEventClass *klass
     return id;
 }
 
+void
+kn_sim_post_on(KnSim *sim, guint to, KnTime delay, const KnEventClass *klass, gpointer data)
+{
+    g_return_if_fail(sim != NULL && to < sim->n_lanes);
+
+    Lane *lane = lane_of(sim);
+
+    g_return_if_fail(delay <= KN_TIME_MAX - lane->now);
+    if (G_UNLIKELY(&sim->lanes[to] != lane) && sim->running) {
+        cross(sim, lane, to, delay, klass, data);
+        return;
+    }
+    kn_queue_post(sim->lanes[to].queue, lane->now + delay, klass, data);
+}
+
 gboolean
 kn_sim_cancel(KnSim *sim, KnEventId id)
 {
@@ -319,7 +334,7 @@ take_crossings(KnSim *sim, guint to, guint64 window)
         for (guint i = 0; i < in->len; i++) {
             const Crossing *c = &g_array_index(in, Crossing, i);
 
-            kn_queue_push(queue, c->time, c->klass, c->data);
+            kn_queue_post(queue, c->time, c->klass, c->data);   /* no handle was given */
         }
         g_array_set_size(in, 0);
     }

@@ -82,6 +82,10 @@ guint kn_sim_lane(const KnSim *sim);
 KnEventId kn_sim_schedule_on(KnSim *sim, guint lane, KnTime delay, const KnEventClass *klass,
                              gpointer data);
 
+/* As kn_sim_schedule_on(), for an event nobody will cancel (a packet's
+ * hop): it gets no handle, which spares the queue some work. */
+void kn_sim_post_on(KnSim *sim, guint lane, KnTime delay, const KnEventClass *klass, gpointer data);
+
 /* Returns the stream called 'name', created on first use.  Borrowed; valid
  * until 'sim' is freed. */
 KnRng *kn_sim_rng(KnSim *sim, const char *name);

@@ -73,9 +73,8 @@ forget(GTree *tree, GPtrArray *all, Ref *ref)
  * (time, seq) pending and not cancelled, or nothing when that is past the
  * bound, which an ordered reference tree checks. */
 static void
-test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
+heavy_insertion(gboolean post_some)
 {
-    (void) state;
     g_autoptr(KnQueue) queue = kn_queue_new();
     g_autoptr(GTree) pending = g_tree_new_full(compare_ref, NULL, g_free, NULL);
     g_autoptr(GPtrArray) all = g_ptr_array_new();
@@ -94,13 +93,20 @@ test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
             /* A quarter at 'now' itself, as zero-delay events are. */
             ref->time = now + (kn_rng_below(&rng, 4) == 0 ? 0 : kn_rng_below(&rng, 64));
             ref->seq = ++seq;
-            ref->id = kn_queue_push(queue, ref->time, &noop_class, ref);
+            if (post_some && kn_rng_below(&rng, 3) == 0) {
+                ref->id = KN_EVENT_ID_NONE;
+                kn_queue_post(queue, ref->time, &noop_class, ref);
+            } else {
+                ref->id = kn_queue_push(queue, ref->time, &noop_class, ref);
+            }
             ref->index = all->len;
             g_ptr_array_add(all, ref);
             g_tree_insert(pending, ref, ref);
         } else if (op == 6) {
             Ref *ref = g_ptr_array_index(all, kn_rng_below(&rng, all->len));
 
+            if (!kn_event_id_is_set(ref->id))
+                continue;            /* posted: nobody can cancel it */
             assert_true(kn_queue_cancel(queue, ref->id));
             assert_false(kn_queue_cancel(queue, ref->id));
             forget(pending, all, ref);
@@ -124,6 +130,22 @@ test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
         }
         assert_int_equal(kn_queue_size(queue), all->len);
     }
+}
+
+static void
+test_queue_orders_heavy_insertion_with_ties_and_cancels(void **state)
+{
+    (void) state;
+    heavy_insertion(FALSE);
+}
+
+/* The same with a third of the events posted without a handle: they keep
+ * their place in push order among the others, cancelled ones around them. */
+static void
+test_queue_orders_posted_events_among_pushed_and_cancelled(void **state)
+{
+    (void) state;
+    heavy_insertion(TRUE);
 }
 
 /* Drains a queue filled in random order and checks that (time, seq) never
@@ -359,6 +381,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_same_time_pops_in_push_order),
         cmocka_unit_test(test_queue_orders_heavy_insertion_with_ties_and_cancels),
+        cmocka_unit_test(test_queue_orders_posted_events_among_pushed_and_cancelled),
         cmocka_unit_test(test_queue_drains_in_order_over_the_whole_time_range),
         cmocka_unit_test(test_queue_cancel_of_pending_event_skips_and_frees_it),
         cmocka_unit_test(test_queue_cancel_frees_data_that_pushes_more),
