@@ -37,15 +37,6 @@ kn_addr_ipv4(guint32 value)
     return addr;
 }
 
-guint32
-kn_addr_ipv4_value(const KnAddr *addr)
-{
-    if (addr->family != 4)
-        return 0;
-    return (guint32) addr->bytes[0] << 24 | (guint32) addr->bytes[1] << 16
-           | (guint32) addr->bytes[2] << 8 | addr->bytes[3];
-}
-
 char *
 kn_addr_format(const KnAddr *addr, char *buf)
 {
@@ -72,17 +63,10 @@ addr_size(const KnAddr *addr)
 }
 
 guint
-kn_addr_hash(const KnAddr *addr)
+kn_addr_hash_bytes(const KnAddr *addr)
 {
     guint hash = 2166136261u ^ addr->family;
 
-    if (addr->family == 4) {
-        /* The loop below, unrolled: hot in the data path. */
-        hash = (hash ^ addr->bytes[0]) * 16777619u;
-        hash = (hash ^ addr->bytes[1]) * 16777619u;
-        hash = (hash ^ addr->bytes[2]) * 16777619u;
-        return (hash ^ addr->bytes[3]) * 16777619u;
-    }
     for (guint i = 0; i < addr_size(addr); i++)
         hash = (hash ^ addr->bytes[i]) * 16777619u;
     return hash;
@@ -97,12 +81,10 @@ kn_addr_compare(const KnAddr *a, const KnAddr *b)
 }
 
 gboolean
-kn_addr_is_loopback(const KnAddr *addr)
+kn_addr_is_loopback_bytes(const KnAddr *addr)
 {
     static const guint8 v6_loopback[16] = { [15] = 1 };
 
-    if (addr->family == 4)
-        return addr->bytes[0] == 127;
     return addr->family == 6 && memcmp(addr->bytes, v6_loopback, 16) == 0;
 }
 

@@ -24,8 +24,16 @@ typedef struct KnCidr {
 gboolean kn_addr_parse(const char *text, KnAddr *addr);
 /* An IPv4 address from its 32-bit value in host order (10.0.0.1 = 0x0a000001). */
 KnAddr kn_addr_ipv4(guint32 value);
-/* The IPv4 value in host order; 0 for IPv6. */
-guint32 kn_addr_ipv4_value(const KnAddr *addr);
+/* The IPv4 value in host order; 0 for IPv6.  Inline, as the next ones:
+ * routing asks on every packet. */
+static inline guint32
+kn_addr_ipv4_value(const KnAddr *addr)
+{
+    if (addr->family != 4)
+        return 0;
+    return (guint32) addr->bytes[0] << 24 | (guint32) addr->bytes[1] << 16
+           | (guint32) addr->bytes[2] << 8 | addr->bytes[3];
+}
 /* Writes the text form into 'buf' (at least KN_ADDR_STRLEN bytes) and
  * returns 'buf'; "" for family 0. */
 char *kn_addr_format(const KnAddr *addr, char *buf);
@@ -45,9 +53,32 @@ kn_addr_equal(const KnAddr *a, const KnAddr *b)
     memcpy(&y, b->bytes, 4);
     return x == y;
 }
-guint kn_addr_hash(const KnAddr *addr);
+/* kn_addr_hash()'s IPv6 half. */
+guint kn_addr_hash_bytes(const KnAddr *addr);
+/* FNV-1a of the family and the bytes. */
+static inline guint
+kn_addr_hash(const KnAddr *addr)
+{
+    guint hash = 2166136261u ^ addr->family;
+
+    if (addr->family != 4)
+        return kn_addr_hash_bytes(addr);
+    hash = (hash ^ addr->bytes[0]) * 16777619u;
+    hash = (hash ^ addr->bytes[1]) * 16777619u;
+    hash = (hash ^ addr->bytes[2]) * 16777619u;
+    return (hash ^ addr->bytes[3]) * 16777619u;
+}
 int kn_addr_compare(const KnAddr *a, const KnAddr *b);  /* numeric, IPv4 first */
-gboolean kn_addr_is_loopback(const KnAddr *addr);       /* 127/8, ::1 */
+/* kn_addr_is_loopback()'s IPv6 half. */
+gboolean kn_addr_is_loopback_bytes(const KnAddr *addr);
+/* 127/8, ::1. */
+static inline gboolean
+kn_addr_is_loopback(const KnAddr *addr)
+{
+    if (addr->family == 4)
+        return addr->bytes[0] == 127;
+    return kn_addr_is_loopback_bytes(addr);
+}
 
 /* Parses "10.244.0.0/16" (a bare address is a /32 or /128); host bits are
  * cleared.  FALSE if malformed. */

@@ -113,10 +113,37 @@ kn_sim_free(KnSim *sim)
     g_aligned_free(sim);
 }
 
+__thread const KnSim *kn_sim_running_;
+__thread const KnTime *kn_sim_clock_;
+
 KnTime
-kn_sim_now(const KnSim *sim)
+kn_sim_now_other_(const KnSim *sim)
 {
     return lane_of(sim)->now;
+}
+
+/* Tells kn_sim_now() in this thread that 'sim' runs 'lane''s events here
+ * (NULL: none), until the returned state is put back with clock_restore(). */
+typedef struct {
+    const KnSim *sim;
+    const KnTime *clock;
+} ClockState;
+
+static inline ClockState
+clock_set(const KnSim *sim, const Lane *lane)
+{
+    ClockState old = { kn_sim_running_, kn_sim_clock_ };
+
+    kn_sim_running_ = sim;
+    kn_sim_clock_ = &lane->now;
+    return old;
+}
+
+static inline void
+clock_restore(ClockState old)
+{
+    kn_sim_running_ = old.sim;
+    kn_sim_clock_ = old.clock;
 }
 
 guint64
@@ -265,11 +292,14 @@ run_serial(KnSim *sim, KnTime until)
     const KnEventClass *klass;
     gpointer data;
 
+    ClockState clock = clock_set(sim, lane);
+
     lane->stop = FALSE;
     while (!lane->stop && kn_queue_pop(lane->queue, until, &lane->now, &klass, &data)) {
         klass->handler(sim, data);
         n_run++;
     }
+    clock_restore(clock);
     lane->n_events += n_run;
     if (!lane->stop && until != KN_TIME_MAX)
         lane->now = until;
@@ -385,6 +415,8 @@ run_lane(KnSim *sim, guint index)
     const KnEventClass *klass;
     gpointer data;
 
+    ClockState clock = clock_set(sim, lane);
+
     current_lane = index;
     for (guint64 k = 0;; k++) {
         KnTime start = sim->origin + k * sim->width;
@@ -430,6 +462,7 @@ run_lane(KnSim *sim, guint index)
     }
     lane->n_events += n_run;
     current_lane = 0;
+    clock_restore(clock);
     return n_run;
 }
 

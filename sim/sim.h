@@ -18,7 +18,8 @@ KnSim *kn_sim_new(guint64 seed);
  * class's data_free).  Accepts NULL. */
 void kn_sim_free(KnSim *sim);
 
-KnTime kn_sim_now(const KnSim *sim);
+/* The current time: the clock of the lane running this thread's event. */
+static inline KnTime kn_sim_now(const KnSim *sim);
 guint64 kn_sim_seed(const KnSim *sim);
 
 /* Schedules an event of class 'klass' (borrowed, usually static) at the
@@ -96,5 +97,20 @@ guint64 kn_sim_n_events(const KnSim *sim);
 
 /* Bytes of memory the pending-event queue holds now (for benchmarks). */
 gsize kn_sim_queue_memory(const KnSim *sim);
+
+/* kn_sim_now() without a call, for the data path's many reads: while a
+ * run is in a thread, the thread knows its simulation and its lane's
+ * clock.  Private to sim.c. */
+extern __thread const KnSim *kn_sim_running_;
+extern __thread const KnTime *kn_sim_clock_;
+KnTime kn_sim_now_other_(const KnSim *sim);
+
+static inline KnTime
+kn_sim_now(const KnSim *sim)
+{
+    if (G_LIKELY(sim == kn_sim_running_))
+        return *kn_sim_clock_;
+    return kn_sim_now_other_(sim);
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnSim, kn_sim_free)

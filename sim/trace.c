@@ -58,14 +58,14 @@ kn_trace_set_node(KnTrace *trace, const char *node)
 }
 
 void
-kn_trace_push(KnTrace *trace)
+(kn_trace_push)(KnTrace *trace)
 {
     if (trace != NULL)
         trace->depth++;
 }
 
 void
-kn_trace_pop(KnTrace *trace)
+(kn_trace_pop)(KnTrace *trace)
 {
     if (trace != NULL && trace->depth > 0)
         trace->depth--;

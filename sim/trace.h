@@ -39,6 +39,10 @@ void kn_trace_set_time(KnTrace *trace, KnTime time);
 void kn_trace_set_node(KnTrace *trace, const char *node);
 void kn_trace_push(KnTrace *trace);             /* one level deeper */
 void kn_trace_pop(KnTrace *trace);
+/* The walks push and pop for every chain they jump to: with no trace
+ * (the data path's usual case) that costs no call. */
+#define kn_trace_push(trace) G_STMT_START { KnTrace *t_ = (trace); if (t_ != NULL) (kn_trace_push)(t_); } G_STMT_END
+#define kn_trace_pop(trace) G_STMT_START { KnTrace *t_ = (trace); if (t_ != NULL) (kn_trace_pop)(t_); } G_STMT_END
 /* Adds a note; a no-op when 'trace' is NULL. */
 void kn_trace_note(KnTrace *trace, KnTraceKind kind, const char *format, ...) G_GNUC_PRINTF(3, 4);
 /* Hands every later note to 'func' as it is made (the note is borrowed for
