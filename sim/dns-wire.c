@@ -1205,8 +1205,10 @@ kn_dns_wire_ttl_offsets(const guint8 *data, gsize length, guint16 *offsets, guin
     return (gint) n;
 }
 
+/* Decodes a whole message; 'stub': as a stub resolver reads it
+ * (kn_dns_message_decode_stub()). */
 static KnDnsMessage *
-decode(const guint8 *data, gsize length, gboolean authority, GError **error)
+decode(const guint8 *data, gsize length, gboolean stub, GError **error)
 {
     g_autoptr(KnDnsMessage) m = kn_dns_message_new();
     Decoder d = { data, length, 0 };
@@ -1228,13 +1230,13 @@ decode(const guint8 *data, gsize length, gboolean authority, GError **error)
     for (guint i = 0; i < qd; i++) {
         g_autoptr(KnDnsQuestion) q = kn_spare_new0(KnDnsQuestion);
 
-        if (!get_name(&d, &q->name, error) || !get16(&d, &q->type, "a question", error) ||
+        if (!get_name(&d, stub ? NULL : &q->name, error) || !get16(&d, &q->type, "a question", error) ||
             !get16(&d, &q->klass, "a question", error))
             return NULL;
         g_ptr_array_add(m->questions, g_steal_pointer(&q));
     }
     if (!get_records(&d, m->answers, an, error)
-        || !(authority ? get_records(&d, m->authority, ns, error) : skip_records(&d, ns, error))
+        || !(stub ? skip_records(&d, ns, error) : get_records(&d, m->authority, ns, error))
         || !get_records(&d, m->additional, ar, error))
         return NULL;
     if (d.pos != length) {
@@ -1248,7 +1250,7 @@ decode(const guint8 *data, gsize length, gboolean authority, GError **error)
 KnDnsMessage *
 kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error)
 {
-    return decode(data, length, TRUE, error);
+    return decode(data, length, FALSE, error);
 }
 
 KnDnsMessage *
@@ -1257,13 +1259,13 @@ kn_dns_message_decode(GBytes *bytes, GError **error)
     gsize length;
     const guint8 *data = g_bytes_get_data(bytes, &length);
 
-    return decode(data, length, TRUE, error);
+    return decode(data, length, FALSE, error);
 }
 
 KnDnsMessage *
 kn_dns_message_decode_stub(const guint8 *data, gsize length, GError **error)
 {
-    return decode(data, length, FALSE, error);
+    return decode(data, length, TRUE, error);
 }
 
 /*****************************************************************************/

@@ -194,11 +194,12 @@ gsize kn_dns_message_wire_size(const KnDnsMessage *message);
  * message, or NULL with 'error' set (KN_DNS_ERROR). */
 KnDnsMessage *kn_dns_message_decode(GBytes *bytes, GError **error);
 KnDnsMessage *kn_dns_message_decode_data(const guint8 *data, gsize length, GError **error);
-/* As kn_dns_message_decode_data(), for a stub resolver: the authority
- * section is stepped over, its records left out ('authority' stays empty),
- * as the C libraries never read it (musl's __dns_parse, glibc's
- * getanswer_r).  Its names must still be well formed and its records
- * inside the message. */
+/* As kn_dns_message_decode_data(), for models/resolver.c: the questions
+ * keep their type and class but not their name (NULL; the model does not
+ * compare it with the query's), and the authority section is stepped over,
+ * its records left out ('authority' stays empty), as the C libraries never
+ * read it (musl's __dns_parse, glibc's getanswer_r).  The names must still
+ * be well formed and the records inside the message. */
 KnDnsMessage *kn_dns_message_decode_stub(const guint8 *data, gsize length, GError **error);
 
 /* The offsets in 'data' (a whole message, 'length' bytes) of the TTL

@@ -150,8 +150,9 @@ test_dns_wire_soa_compressed(void **state)
                         ";; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 0\n");
 }
 
-/* What a stub resolver reads: the authority section is stepped over, but
- * a name in it must still be well formed; its records' data is not read
+/* What a stub resolver reads: the question's name is not kept and the
+ * authority section is stepped over, but their names must still be well
+ * formed; its records' data is not read
  * (a SOA cut short is no matter to musl or glibc). */
 static void
 test_dns_wire_decode_stub(void **state)
@@ -177,6 +178,9 @@ test_dns_wire_decode_stub(void **state)
     assert_non_null(stub);
     assert_int_equal(full->authority->len, 1);
     assert_int_equal(stub->authority->len, 0);
+    assert_int_equal(stub->questions->len, 1);
+    assert_null(kn_dns_message_question(stub)->name);
+    assert_int_equal(kn_dns_message_question(stub)->type, KN_DNS_TYPE_A);
     assert_int_equal(stub->answers->len, 1);
     assert_int_equal(stub->additional->len, 1);         /* the OPT, after the skipped section */
     g_autofree char *a = kn_dns_record_to_string(full->answers->pdata[0]);
