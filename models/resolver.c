@@ -491,15 +491,13 @@ send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_ty
         /* musl: "Ensure query IDs are distinct." */
         if (i == 1 && send->ids[1] == send->ids[0])
             send->ids[1]++;
-        if (stray_dot) {
+        if (stray_dot)
             send->wire[i] = musl_stray_dot_query(send->ids[i], name, send->types[i]);
-            continue;
-        }
-        send->wire[i] = kn_dns_query_encode(send->ids[i], name, send->types[i], rd,
-                                            glibc && lookup->conf->trust_ad,
-                                            glibc && lookup->conf->edns0 && !send->hide_answers
-                                                ? KN_DNS_EDNS_SIZE_GLIBC : 0, FALSE);
     }
+    if (!stray_dot)
+        kn_dns_queries_encode(send->n, send->ids, send->types, name, rd, glibc && lookup->conf->trust_ad,
+                              glibc && lookup->conf->edns0 && !send->hide_answers ? KN_DNS_EDNS_SIZE_GLIBC : 0,
+                              FALSE, send->wire);
     g_ptr_array_add(lookup->sends, send);
     return send;
 }

@@ -843,30 +843,68 @@ plain_size(const KnDnsMessage *m, NameSize name_size)
     return n;
 }
 
+static inline guint8 *
+be16(guint8 *p, guint16 v)
+{
+    p[0] = v >> 8;
+    p[1] = v;
+    return p + 2;
+}
+
+/* One query of kn_dns_queries_encode(), the name already in wire form
+ * ('wire', 'wire_length' bytes): written once, into a buffer of the exact
+ * size that the bytes take. */
+static GBytes *
+query_bytes(guint16 id, const guint8 *wire, gsize wire_length, guint16 type, gboolean rd, gboolean ad,
+            guint16 edns_size, gboolean dnssec_ok)
+{
+    gsize size = HEADER_SIZE + wire_length + 4 + (edns_size != 0 ? 11 : 0);
+    guint8 *out = g_malloc(size), *p = out;
+
+    p = be16(p, id);
+    p = be16(p, (rd ? 0x0100 : 0) | (ad ? 0x0020 : 0));
+    p = be16(p, 1);              /* QDCOUNT */
+    p = be16(p, 0);
+    p = be16(p, 0);
+    p = be16(p, edns_size != 0 ? 1 : 0);
+    memcpy(p, wire, wire_length);
+    p += wire_length;
+    p = be16(p, type);
+    p = be16(p, KN_DNS_CLASS_IN);
+    if (edns_size != 0) {
+        *p++ = 0;                /* the root */
+        p = be16(p, KN_DNS_TYPE_OPT);
+        p = be16(p, edns_size);
+        p = be16(p, 0);          /* extended rcode, version */
+        p = be16(p, dnssec_ok ? 0x8000 : 0);
+        p = be16(p, 0);          /* RDLENGTH */
+    }
+    g_assert((gsize) (p - out) == size);
+    return g_bytes_new_take(out, size);
+}
+
+void
+kn_dns_queries_encode(guint n, const guint16 *ids, const guint16 *types, const char *name, gboolean rd,
+                      gboolean ad, guint16 edns_size, gboolean dnssec_ok, GBytes **out)
+{
+    guint8 wire[KN_DNS_NAME_MAX + 2];
+    /* As put_name() writes it: a name that does not parse as the root. */
+    gsize length = name_to_wire(name ? name : "", wire);
+
+    if (length == 0)
+        wire[length++] = 0;
+    for (guint i = 0; i < n; i++)
+        out[i] = query_bytes(ids[i], wire, length, types[i], rd, ad, edns_size, dnssec_ok);
+}
+
 GBytes *
 kn_dns_query_encode(guint16 id, const char *name, guint16 type, gboolean rd, gboolean ad,
                     guint16 edns_size, gboolean dnssec_ok)
 {
-    Encoder e;
+    GBytes *bytes;
 
-    encoder_init(&e, FALSE);     /* one name: nothing to point back at */
-    put16(&e, id);
-    put16(&e, (rd ? 0x0100 : 0) | (ad ? 0x0020 : 0));
-    put16(&e, 1);
-    put16(&e, 0);
-    put16(&e, 0);
-    put16(&e, edns_size != 0 ? 1 : 0);
-    put_name(&e, name, FALSE);
-    put16(&e, type);
-    put16(&e, KN_DNS_CLASS_IN);
-    if (edns_size != 0) {
-        put8(&e, 0);             /* the root */
-        put16(&e, KN_DNS_TYPE_OPT);
-        put16(&e, edns_size);
-        put32(&e, dnssec_ok ? 0x8000 : 0);
-        put16(&e, 0);
-    }
-    return encoder_finish(&e);
+    kn_dns_queries_encode(1, &id, &type, name, rd, ad, edns_size, dnssec_ok, &bytes);
+    return bytes;
 }
 
 static gsize

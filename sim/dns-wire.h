@@ -186,6 +186,11 @@ GBytes *kn_dns_message_encode(const KnDnsMessage *message);
  * building the message.  New. */
 GBytes *kn_dns_query_encode(guint16 id, const char *name, guint16 type, gboolean rd, gboolean ad,
                             guint16 edns_size, gboolean dnssec_ok);
+/* kn_dns_query_encode() of 'name' for each of the 'n' types 'types', with
+ * the ids 'ids', into 'out' (new each): A and AAAA for one name, the name
+ * converted once. */
+void kn_dns_queries_encode(guint n, const guint16 *ids, const guint16 *types, const char *name, gboolean rd,
+                           gboolean ad, guint16 edns_size, gboolean dnssec_ok, GBytes **out);
 /* The length kn_dns_message_encode() would produce. */
 gsize kn_dns_message_wire_size(const KnDnsMessage *message);
 

@@ -78,6 +78,17 @@ test_dns_wire_query_encode_matches(void **state)
 
                 assert_true(g_bytes_equal(built, direct));
             }
+    /* Both queries of a name at once: the same bytes as one at a time. */
+    const guint16 ids[2] = { 7, 8 }, pair[2] = { KN_DNS_TYPE_A, KN_DNS_TYPE_AAAA };
+    GBytes *both[2];
+
+    kn_dns_queries_encode(2, ids, pair, names[0], TRUE, FALSE, 1200, FALSE, both);
+    for (guint i = 0; i < 2; i++) {
+        g_autoptr(GBytes) one = kn_dns_query_encode(ids[i], names[0], pair[i], TRUE, FALSE, 1200, FALSE);
+
+        assert_true(g_bytes_equal(both[i], one));
+        g_bytes_unref(both[i]);
+    }
 }
 
 static void
