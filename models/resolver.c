@@ -1445,6 +1445,19 @@ musl_query_name_ok(const char *name)
     }
 }
 
+/* 'name' ('name_len' characters), a '.' and 'domain' ('domain_len'), as a
+ * new string. */
+static char *
+join_domain(const char *name, gsize name_len, const char *domain, gsize domain_len)
+{
+    char *out = g_malloc(name_len + 1 + domain_len + 1);
+
+    memcpy(out, name, name_len);
+    out[name_len] = '.';
+    memcpy(out + name_len + 1, domain, domain_len + 1);
+    return out;
+}
+
 /* kn_resolver_candidates(), into 'out' (char *, owned). */
 static void
 candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
@@ -1464,35 +1477,39 @@ candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
 
         if (len == 0 || len >= 255 || bare_len == 0 || bare[bare_len - 1] == '.')
             return;
+        /* "name.domain" has the labels of both: whether those of "name"
+         * pass __res_mkquery is found once (its length, under 255, is
+         * checked with each domain's). */
+        gboolean bare_ok = musl_query_name_ok(bare);
+
         if (dots < conf->ndots && !trailing) {
             for (guint i = 0; i < conf->search->len; i++) {
                 const char *domain = conf->search->pdata[i];
-                g_autofree char *candidate = NULL;
+                gsize domain_len = strlen(domain);
 
                 /* "if (z-p < 256 - l - 1)": longer ones are skipped. */
-                if (strlen(domain) >= 256 - strlen(bare) - 1)
+                if (domain_len >= 256 - bare_len - 1)
                     continue;
                 /* A "." domain makes "name..", which __res_mkquery
                  * accepts but encodes wrong (musl_stray_dot_query). */
-                if (domain[0] == '\0') {
+                if (domain_len == 0) {
                     /* Checked as "name." is: the labels of "name", and
                      * 253 characters with the dot. */
-                    if (!musl_query_name_ok(bare) || strlen(bare) + 1 > 253)
+                    if (!bare_ok || bare_len + 1 > 253)
                         return;
-                    g_ptr_array_add(out, g_strconcat(bare, "..", NULL));
+                    g_ptr_array_add(out, join_domain(bare, bare_len, ".", 1));
                     continue;
                 }
-                candidate = g_strconcat(bare, ".", domain, NULL);
                 /* One that passes that test but not __res_mkquery (254
                  * or 255 characters, a bad label) ends the walk: its
                  * EAI_NONAME is not the 0 that means "try the next". */
-                if (!musl_query_name_ok(candidate))
+                if (!bare_ok || !musl_query_name_ok(domain) || bare_len + 1 + domain_len > 253)
                     return;
-                g_ptr_array_add(out, g_steal_pointer(&candidate));
+                g_ptr_array_add(out, join_domain(bare, bare_len, domain, domain_len));
             }
         }
-        if (musl_query_name_ok(bare))
-            g_ptr_array_add(out, g_strdup(bare));
+        if (bare_ok)
+            g_ptr_array_add(out, g_steal_pointer(&bare));
         return;
     }
     gboolean as_is_first = dots >= conf->ndots || trailing;
@@ -1509,7 +1526,7 @@ candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
     for (guint i = 0; i < conf->search->len; i++) {
         const char *domain = conf->search->pdata[i];
         g_autofree char *candidate = domain[0] == '\0' ? g_strdup(bare)
-                                                       : g_strconcat(bare, ".", domain, NULL);
+                                                       : join_domain(bare, strlen(bare), domain, strlen(domain));
 
         searched = TRUE;
         if (domain[0] == '\0')
