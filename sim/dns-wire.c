@@ -183,10 +183,15 @@ kn_dns_message_free(KnDnsMessage *message)
 {
     if (message == NULL)
         return;
-    g_ptr_array_set_size(message->questions, 0);
-    g_ptr_array_set_size(message->answers, 0);
-    g_ptr_array_set_size(message->authority, 0);
-    g_ptr_array_set_size(message->additional, 0);
+    /* Most sections are empty: no call for them. */
+    if (message->questions->len > 0)
+        g_ptr_array_set_size(message->questions, 0);
+    if (message->answers->len > 0)
+        g_ptr_array_set_size(message->answers, 0);
+    if (message->authority->len > 0)
+        g_ptr_array_set_size(message->authority, 0);
+    if (message->additional->len > 0)
+        g_ptr_array_set_size(message->additional, 0);
     if (!spare_messages_keep(message))
         message_destroy(message);
 }
