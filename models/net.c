@@ -83,6 +83,15 @@
 #define HOST_IMAGE "knetsim/host"          /* what an outside host's commands run in */
 
 typedef struct Tcb Tcb;
+typedef struct UdpWait UdpWait;
+
+/* A slot of a namespace's table of local UDP ports in use: the exchanges
+ * waiting on the port and whether udp_bind() holds it. */
+typedef struct UdpSlot {
+    guint32 key;                 /* the port + 1; 0 when the slot is empty */
+    gboolean bound;
+    UdpWait *waits;              /* the oldest first (->next); NULL if none */
+} UdpSlot;
 
 /* A slot of a namespace's socket table; 'tcb' NULL when empty. */
 typedef struct TcbSlot {
@@ -124,8 +133,10 @@ struct KnNetns {
     guint32 next_isn;
     KnAddr addr;                 /* eth0's address */
     guint8 mac[6];
-    GHashTable *udp_waits;       /* local port -> UdpWait, the oldest first (->next) */
-    GHashTable *udp_bound;       /* local ports held by udp_bind(); NULL until the first */
+    UdpSlot *udp_slots;          /* local port -> UdpSlot: open addressing, NULL until
+                                  * the first UDP socket */
+    guint udp_mask;              /* slots - 1 */
+    guint n_udp;
     KnNodeLocalDns *node_cache;  /* node-local-dns's node-cache running here (its
                                   * addresses, rules and server), or NULL */
     /* The rest. */
@@ -476,7 +487,6 @@ netns_new(KnNet *net, KnNetnsKind kind, const char *name, const KnAddr *addr)
     ns->alive = TRUE;
     mac_of(addr, 0, ns->mac);
     ns->eth0 = g_strdup_printf("%s/eth0", name);
-    ns->udp_waits = g_hash_table_new(g_direct_hash, g_direct_equal);
     ns->ping_waits = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     ns->next_port = EPHEMERAL_LOW + kn_addr_hash(addr) % (EPHEMERAL_HIGH - EPHEMERAL_LOW);
     ns->next_isn = kn_addr_hash(addr) * 2654435761u;
@@ -499,8 +509,9 @@ netns_free(gpointer data)
         if (ns->tcbs[i].tcb != NULL)
             tcb_free(ns->tcbs[i].tcb);
     g_free(ns->tcbs);
-    g_hash_table_unref(ns->udp_waits);
-    g_clear_pointer(&ns->udp_bound, g_hash_table_unref);
+    /* Processes dropped below close their sockets into an empty table. */
+    g_clear_pointer(&ns->udp_slots, g_free);
+    ns->n_udp = 0;
     g_hash_table_unref(ns->ping_waits);
     drop_processes(ns);
     if (ns->proxy != NULL)
@@ -2470,13 +2481,89 @@ on_deadline(KnSim *sim, gpointer data)
     tcb_remove(tcb);
 }
 
+/* The slot of UDP port 'port' of 'ns'; NULL if nothing uses the port. */
+static UdpSlot *
+udp_slot_find(const KnNetns *ns, guint16 port)
+{
+    guint32 key = (guint32) port + 1;
+
+    if (ns->udp_slots == NULL)
+        return NULL;
+    for (guint i = key & ns->udp_mask;; i = (i + 1) & ns->udp_mask) {
+        if (ns->udp_slots[i].key == key)
+            return &ns->udp_slots[i];
+        if (ns->udp_slots[i].key == 0)
+            return NULL;
+    }
+}
+
 static gboolean
 udp_port_busy(const KnNetns *ns, guint16 port)
 {
-    return (g_hash_table_size(ns->udp_waits) > 0
-            && g_hash_table_contains(ns->udp_waits, GUINT_TO_POINTER(port)))
-           || (ns->udp_bound != NULL && g_hash_table_size(ns->udp_bound) > 0
-               && g_hash_table_contains(ns->udp_bound, GUINT_TO_POINTER(port)));
+    return udp_slot_find(ns, port) != NULL;
+}
+
+static void
+udp_resize(KnNetns *ns, guint n_slots)
+{
+    UdpSlot *old = ns->udp_slots;
+    guint n_old = old != NULL ? ns->udp_mask + 1 : 0;
+
+    ns->udp_slots = g_new0(UdpSlot, n_slots);
+    ns->udp_mask = n_slots - 1;
+    for (guint i = 0; i < n_old; i++) {
+        guint j = old[i].key & ns->udp_mask;
+
+        if (old[i].key == 0)
+            continue;
+        while (ns->udp_slots[j].key != 0)
+            j = (j + 1) & ns->udp_mask;
+        ns->udp_slots[j] = old[i];
+    }
+    g_free(old);
+}
+
+/* The slot of 'port' of 'ns', added empty if there is none.  Valid until
+ * the next slot is added or released. */
+static UdpSlot *
+udp_slot_get(KnNetns *ns, guint16 port)
+{
+    UdpSlot *slot = udp_slot_find(ns, port);
+    guint i;
+
+    if (slot != NULL)
+        return slot;
+    if (ns->udp_slots == NULL)
+        udp_resize(ns, 8);
+    else if ((ns->n_udp + 1) * 2 > ns->udp_mask + 1)
+        udp_resize(ns, (ns->udp_mask + 1) * 2);
+    for (i = ((guint32) port + 1) & ns->udp_mask; ns->udp_slots[i].key != 0; i = (i + 1) & ns->udp_mask)
+        ;
+    ns->udp_slots[i] = (UdpSlot) { .key = (guint32) port + 1 };
+    ns->n_udp++;
+    return &ns->udp_slots[i];
+}
+
+/* Frees 'slot' of 'ns' once nothing uses its port. */
+static void
+udp_slot_release(KnNetns *ns, UdpSlot *slot)
+{
+    guint i = (guint) (slot - ns->udp_slots);
+
+    if (slot->bound || slot->waits != NULL)
+        return;
+    *slot = (UdpSlot) { 0 };
+    ns->n_udp--;
+    /* Backward shift: the slots after it that probed past 'i' move up. */
+    for (guint j = (i + 1) & ns->udp_mask; ns->udp_slots[j].key != 0; j = (j + 1) & ns->udp_mask) {
+        guint home = ns->udp_slots[j].key & ns->udp_mask;
+
+        if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+            continue;
+        ns->udp_slots[i] = ns->udp_slots[j];
+        ns->udp_slots[j] = (UdpSlot) { 0 };
+        i = j;
+    }
 }
 
 static guint16
@@ -2830,7 +2917,6 @@ tcp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 /*****************************************************************************/
 /* UDP and ICMP. */
 
-typedef struct UdpWait UdpWait;
 struct UdpWait {
     KnNetns *ns;
     guint16 port;
@@ -2851,14 +2937,22 @@ static void
 drop_udp_waits(KnNetns *ns)
 {
     g_autoptr(GPtrArray) waits = g_ptr_array_new();
-    GHashTableIter iter;
-    gpointer head;
+    UdpSlot *old = ns->udp_slots;
+    guint n_old = old != NULL ? ns->udp_mask + 1 : 0;
 
-    g_hash_table_iter_init(&iter, ns->udp_waits);
-    while (g_hash_table_iter_next(&iter, NULL, &head))
-        for (UdpWait *w = head; w != NULL; w = w->next)
+    /* The bound ports stay, for their owners to unbind as they go. */
+    ns->udp_slots = NULL;
+    ns->udp_mask = 0;
+    ns->n_udp = 0;
+    for (guint i = 0; i < n_old; i++) {
+        if (old[i].key == 0)
+            continue;
+        for (UdpWait *w = old[i].waits; w != NULL; w = w->next)
             g_ptr_array_add(waits, w);
-    g_hash_table_remove_all(ns->udp_waits);
+        if (old[i].bound)
+            udp_slot_get(ns, (guint16) (old[i].key - 1))->bound = TRUE;
+    }
+    g_free(old);
     for (guint i = 0; i < waits->len; i++) {
         UdpWait *wait = waits->pdata[i];
 
@@ -2875,17 +2969,16 @@ static const KnEventClass udp_timeout_class = { "udp-timeout", on_udp_timeout, N
 static void
 udp_wait_remove(UdpWait *wait)
 {
-    GHashTable *waits = wait->ns->udp_waits;
-    UdpWait *head = g_hash_table_lookup(waits, GUINT_TO_POINTER(wait->port));
+    UdpSlot *slot = udp_slot_find(wait->ns, wait->port);
 
-    if (head == wait) {
-        if (wait->next != NULL)
-            g_hash_table_insert(waits, GUINT_TO_POINTER(wait->port), wait->next);
-        else
-            g_hash_table_remove(waits, GUINT_TO_POINTER(wait->port));
+    if (slot == NULL)
+        return;
+    if (slot->waits == wait) {
+        slot->waits = wait->next;
+        udp_slot_release(wait->ns, slot);
         return;
     }
-    for (UdpWait *w = head; w != NULL; w = w->next)
+    for (UdpWait *w = slot->waits; w != NULL; w = w->next)
         if (w->next == wait) {
             w->next = wait->next;
             return;
@@ -2895,11 +2988,11 @@ udp_wait_remove(UdpWait *wait)
 static void
 udp_wait_add(UdpWait *wait)
 {
-    GHashTable *waits = wait->ns->udp_waits;
-    UdpWait *head = g_hash_table_lookup(waits, GUINT_TO_POINTER(wait->port));
+    UdpSlot *slot = udp_slot_get(wait->ns, wait->port);
+    UdpWait *head = slot->waits;
 
     if (head == NULL) {
-        g_hash_table_insert(waits, GUINT_TO_POINTER(wait->port), wait);
+        slot->waits = wait;
         return;
     }
     while (head->next != NULL)
@@ -2922,7 +3015,9 @@ udp_wait_among(UdpWait *waits, GBytes *datagram)
 static UdpWait *
 udp_wait_for(KnNetns *ns, guint16 port, GBytes *datagram)
 {
-    return udp_wait_among(g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(port)), datagram);
+    const UdpSlot *slot = udp_slot_find(ns, port);
+
+    return udp_wait_among(slot != NULL ? slot->waits : NULL, datagram);
 }
 
 static void
@@ -2963,9 +3058,7 @@ client_udp_bind(gpointer self)
     }
     if (port == 0)
         return 0;
-    if (ns->udp_bound == NULL)
-        ns->udp_bound = g_hash_table_new(g_direct_hash, g_direct_equal);
-    g_hash_table_add(ns->udp_bound, GUINT_TO_POINTER(port));
+    udp_slot_get(ns, port)->bound = TRUE;
     return port;
 }
 
@@ -2973,9 +3066,12 @@ static void
 client_udp_unbind(gpointer self, guint16 port)
 {
     KnNetns *ns = client_net(self);
+    UdpSlot *slot = udp_slot_find(ns, port);
 
-    if (ns->udp_bound != NULL)
-        g_hash_table_remove(ns->udp_bound, GUINT_TO_POINTER(port));
+    if (slot != NULL) {
+        slot->bound = FALSE;
+        udp_slot_release(ns, slot);
+    }
 }
 
 static void
@@ -3065,7 +3161,8 @@ static const KnEventClass later_send_class = { "answer-after-upstream", on_later
 static void
 udp_input(KnNet *net, KnNetns *ns, KnPacket *packet)
 {
-    UdpWait *waits = g_hash_table_lookup(ns->udp_waits, GUINT_TO_POINTER(packet->dport));
+    const UdpSlot *slot = udp_slot_find(ns, packet->dport);
+    UdpWait *waits = slot != NULL ? slot->waits : NULL;
 
     if (waits != NULL) {
         g_autoptr(GBytes) empty = packet->payload == NULL ? g_bytes_new(NULL, 0) : NULL;
