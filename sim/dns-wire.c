@@ -1037,12 +1037,43 @@ get32(Decoder *d, guint32 *v, const char *what, GError **error)
     return TRUE;
 }
 
+static gboolean get_name_text(Decoder *d, char **name, GError **error);
+
 /* Reads a possibly compressed name at d->pos into a new '*name' (with
  * 'name' NULL, only checks it).  Each pointer must point before the place
  * it was read from, so following pointers always moves backwards and
  * cannot loop. */
-static gboolean
+static inline gboolean
 get_name(Decoder *d, char **name, GError **error)
+{
+    gsize pos = d->pos, wire_length = 0;
+
+    if (name != NULL)
+        return get_name_text(d, name, error);
+    /* Only checking (the stub resolver's question and authority names):
+     * the plain labels at once, the rest (the root, a pointer, an error)
+     * as get_name_text() takes it from there. */
+    for (;;) {
+        guint8 c;
+
+        if (pos >= d->length)
+            break;
+        c = d->data[pos];
+        if (c == 0 || c >= 0x40 || wire_length + c + 1 > KN_DNS_NAME_MAX || pos + 1 + c > d->length)
+            break;
+        wire_length += c + 1;
+        pos += 1 + c;
+    }
+    if (pos < d->length && d->data[pos] == 0 && wire_length + 1 <= KN_DNS_NAME_MAX) {
+        d->pos = pos + 1;
+        return TRUE;
+    }
+    return get_name_text(d, NULL, error);
+}
+
+/* get_name(), every step checked. */
+static gboolean
+get_name_text(Decoder *d, char **name, GError **error)
 {
     char out[4 * KN_DNS_NAME_MAX + 1];  /* every octet as \\DDD at worst */
     gsize n = 0;
