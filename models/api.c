@@ -1155,6 +1155,45 @@ kn_pod_cpu_request(const KnPodSpec *spec)
     return sum;
 }
 
+void
+kn_go_quoted(GString *out, const char *text)
+{
+    g_string_append_c(out, '"');
+    for (const char *p = text; *p != '\0';) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+
+        if (c == (gunichar) -1 || c == (gunichar) -2) {
+            g_string_append_printf(out, "\\x%02x", (guchar) *p++);     /* not UTF-8: the byte */
+            continue;
+        }
+        switch (c) {
+        case '"': g_string_append(out, "\\\""); break;
+        case '\\': g_string_append(out, "\\\\"); break;
+        case '\n': g_string_append(out, "\\n"); break;
+        case '\t': g_string_append(out, "\\t"); break;
+        case '\r': g_string_append(out, "\\r"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                g_string_append_printf(out, "\\x%02x", c);
+            else if (!g_unichar_isprint(c))
+                g_string_append_printf(out, c > 0xffff ? "\\U%08x" : "\\u%04x", c);
+            else
+                g_string_append_len(out, p, g_utf8_next_char(p) - p);
+        }
+        p = g_utf8_next_char(p);
+    }
+    g_string_append_c(out, '"');
+}
+
+char *
+kn_go_quote(const char *text)
+{
+    GString *out = g_string_new(NULL);
+
+    kn_go_quoted(out, text);
+    return g_string_free(out, FALSE);
+}
+
 KnEvent *
 kn_event_new(void)
 {

@@ -546,6 +546,11 @@ KnEvent *kn_event_new(void);
  * Always for ":latest" or no tag, IfNotPresent otherwise (a digest too). */
 const char *kn_image_pull_policy(const char *image);
 
+/* Appends Go's %q of 'text' (strconv.Quote), as the API server's and
+ * kubectl's messages quote values, to 'out'. */
+void kn_go_quoted(GString *out, const char *text);
+char *kn_go_quote(const char *text);                     /* the same, new */
+
 /* resource.Quantity's value: a decimal number with an exponent or an SI
  * or binary suffix ("100m", "0.5", "1e3", "128Mi").  FALSE if 'text' is
  * not a quantity. */

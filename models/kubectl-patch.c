@@ -1208,7 +1208,7 @@ kn_kubectl_patch_apply(KnKind kind, gconstpointer object, const char *patch, con
     /* kubectl's own checks, then sigs.k8s.io/yaml.ToJSON. */
     if (strcmp(lower, "strategic") != 0 && strcmp(lower, "merge") != 0 && strcmp(lower, "json") != 0) {
         g_string_append(message, "error: --type must be one of [json merge strategic], not ");
-        kn_kubectl_print_go_quoted(message, type);
+        kn_go_quoted(message, type);
         return fail(error, KN_INPUT_ERROR_USAGE, message->str);
     }
     if (*patch == '\0')
@@ -1218,7 +1218,7 @@ kn_kubectl_patch_apply(KnKind kind, gconstpointer object, const char *patch, con
 
     if (!kn_yaml_flow_depth_ok(patch, strlen(patch), &deep_at)) {
         g_string_append(message, "error: unable to parse ");
-        kn_kubectl_print_go_quoted(message, patch);
+        kn_go_quoted(message, patch);
         g_string_append_printf(message, ": yaml: exceeded max depth of %d", KN_YAML_MAX_FLOW_DEPTH);
         return fail(error, KN_INPUT_ERROR_SYNTAX, message->str);
     }
@@ -1229,7 +1229,7 @@ kn_kubectl_patch_apply(KnKind kind, gconstpointer object, const char *patch, con
 
         yaml_parser_delete(&parser);
         g_string_append(message, "error: unable to parse ");
-        kn_kubectl_print_go_quoted(message, patch);
+        kn_go_quoted(message, patch);
         g_string_append_printf(message, ": %s", why);
         return fail(error, KN_INPUT_ERROR_SYNTAX, message->str);
     }

@@ -3441,36 +3441,6 @@ kn_kubectl_print_jsonpath_is(KnKind kind, gconstpointer object, KnStore *store,
 /*****************************************************************************/
 /* --sort-by: kubectl's sorter (get/sorter.go) on the same JSON. */
 
-void
-kn_kubectl_print_go_quoted(GString *out, const char *text)
-{
-    g_string_append_c(out, '"');
-    for (const char *p = text; *p != '\0';) {
-        gunichar c = g_utf8_get_char_validated(p, -1);
-
-        if (c == (gunichar) -1 || c == (gunichar) -2) {
-            g_string_append_printf(out, "\\x%02x", (guchar) *p++);     /* not UTF-8: the byte */
-            continue;
-        }
-        switch (c) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        case '\r': g_string_append(out, "\\r"); break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                g_string_append_printf(out, "\\x%02x", c);
-            else if (!g_unichar_isprint(c))
-                g_string_append_printf(out, c > 0xffff ? "\\U%08x" : "\\u%04x", c);
-            else
-                g_string_append_len(out, p, g_utf8_next_char(p) - p);
-        }
-        p = g_utf8_next_char(p);
-    }
-    g_string_append_c(out, '"');
-}
-
 /* sortorder.NaturalLess (github.com/fvbommel/sortorder): runs of digits
  * compare as numbers (fewer leading zeros first on a tie), other bytes
  * bytewise, a digit before any other byte. */
@@ -3918,7 +3888,7 @@ kn_kubectl_print_sort(KnKind kind, GPtrArray *objects, const char *sort_by, gboo
             if (table) {
                 g_autoptr(GString) text = g_string_new(NULL);
 
-                kn_kubectl_print_go_quoted(text, message);
+                kn_go_quoted(text, message);
                 *error = g_strdup_printf("Failed to get values for [][]reflect.Value(nil) using %s "
                                          "(&errors.errorString{s:%s})", field, text->str);
             } else {
@@ -3933,7 +3903,7 @@ kn_kubectl_print_sort(KnKind kind, GPtrArray *objects, const char *sort_by, gboo
     if (!found) {
         g_autoptr(GString) text = g_string_new("couldn't find any field with path ");
 
-        kn_kubectl_print_go_quoted(text, field);
+        kn_go_quoted(text, field);
         g_string_append(text, " in the list of objects");
         *error = g_string_free(g_steal_pointer(&text), FALSE);
         return FALSE;
@@ -3983,7 +3953,7 @@ kn_kubectl_print_sort_tables(const char *sort_by, char **error)
     if (value == NULL) {
         g_autoptr(GString) text = g_string_new("couldn't find any field with path ");
 
-        kn_kubectl_print_go_quoted(text, field);
+        kn_go_quoted(text, field);
         g_string_append(text, " in the list of objects");
         *error = g_string_free(g_steal_pointer(&text), FALSE);
         return FALSE;

@@ -146,5 +146,3 @@ gboolean kn_kubectl_print_sort(KnKind kind, GPtrArray *objects, const char *sort
  * metadata.resourceVersion), in which case the order stays. */
 gboolean kn_kubectl_print_sort_tables(const char *sort_by, char **error);
 
-/* Appends Go's %q of 'text' (strconv.Quote) to 'out'. */
-void kn_kubectl_print_go_quoted(GString *out, const char *text);

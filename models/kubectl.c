@@ -955,6 +955,17 @@ on_attach_done(const char *out, const char *err, int status, gpointer done_data)
                                "command when the pod is running\n", a->name, a->name);
 }
 
+/* --pod-running-timeout is over: what was made goes (--rm), then the
+ * error.  TRUE. */
+static gboolean
+give_up_attached(Run *run)
+{
+    if (run->attach->remove)
+        remove_created(run);
+    fail(run, "error: timed out waiting for the condition");
+    return TRUE;
+}
+
 /* The poll of `run -i` (RunOptions.Run): wait for the pod to be Running
  * and Ready, attach, then wait for its end as the restart policy has it
  * (Never: completed; OnFailure: succeeded, until --pod-running-timeout;
@@ -977,14 +988,8 @@ poll_attach(gpointer data)
             fail(run, "Error from server (NotFound): pods \"%s\" not found", a->name);
             return TRUE;
         }
-        if (pod->phase != KN_POD_RUNNING || !pod->ready) {
-            if (now < a->give_up)
-                return FALSE;
-            if (a->remove)
-                remove_created(run);
-            fail(run, "error: timed out waiting for the condition");
-            return TRUE;
-        }
+        if (pod->phase != KN_POD_RUNNING || !pod->ready)
+            return now >= a->give_up && give_up_attached(run);
 
         const KnContainer *c = pod->spec.containers->pdata[0];
 
@@ -1010,15 +1015,9 @@ poll_attach(gpointer data)
     case ATTACH_EXITED:
         break;
     }
-    if (strcmp(a->policy, "OnFailure") == 0 && a->status != 0) {
-        /* It never succeeds: waitForPod gives up. */
-        if (now < a->give_up)
-            return FALSE;
-        if (a->remove)
-            remove_created(run);
-        fail(run, "error: timed out waiting for the condition");
-        return TRUE;
-    }
+    /* OnFailure: a failing command never succeeds, and waitForPod gives up. */
+    if (strcmp(a->policy, "OnFailure") == 0 && a->status != 0)
+        return now >= a->give_up && give_up_attached(run);
     if (a->remove)
         remove_created(run);
     if (strcmp(a->policy, "Never") == 0 && a->status != 0) {
@@ -2349,16 +2348,6 @@ resource_string(KnKind kind)
                          : g_strdup_printf("/%s, Resource=%s", api_version, plural);
 }
 
-/* Go's %q of 's'.  New. */
-static char *
-go_quote(const char *s)
-{
-    GString *out = g_string_new(NULL);
-
-    kn_kubectl_print_go_quoted(out, s);
-    return g_string_free(out, FALSE);
-}
-
 /* The API server's field selector for a list of 'kind': NULL when 'text'
  * is empty (kubectl sends none), or when it is refused: then kubectl's
  * message is printed (a BadRequest, which resource.Selector rewords with
@@ -2375,8 +2364,8 @@ parse_field_selector(Run *run, KnKind kind, const char *label_text, const char *
     fields = kn_field_selector_parse(kind, text, &message);
     if (fields == NULL) {
         g_autofree char *resource = resource_string(kind);
-        g_autofree char *label = go_quote(label_text);
-        g_autofree char *field = go_quote(text);
+        g_autofree char *label = kn_go_quote(label_text);
+        g_autofree char *field = kn_go_quote(text);
 
         fail(run, "Error from server (BadRequest): Unable to find \"%s\" that match label selector %s, "
              "field selector %s: %s", resource, label, field, message);

@@ -126,30 +126,6 @@ add_duplicate(GPtrArray *errors, const char *path, const char *value)
     add_error(errors, path, "Duplicate value: %s", value);
 }
 
-/* Go's %q (strconv.Quote) of 's'.  New; g_free(). */
-static char *
-quote(const char *s)
-{
-    GString *out = g_string_new("\"");
-
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-        switch (*p) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        case '\r': g_string_append(out, "\\r"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                g_string_append_printf(out, "\\x%02x", *p);
-            else
-                g_string_append_c(out, (char) *p);
-        }
-    }
-    g_string_append_c(out, '"');
-    return g_string_free(out, FALSE);
-}
-
 /* Go's %#v of a []string or of a []core.IPFamily ('type' names it).  New. */
 static char *
 go_slice(const char *type, const GPtrArray *items)
@@ -162,7 +138,7 @@ go_slice(const char *type, const GPtrArray *items)
     }
     g_string_append_printf(out, "%s{", type);
     for (guint i = 0; i < items->len; i++) {
-        g_autofree char *q = quote(g_ptr_array_index(items, i));
+        g_autofree char *q = kn_go_quote(g_ptr_array_index(items, i));
 
         g_string_append_printf(out, "%s%s", i ? ", " : "", q);
     }
@@ -175,7 +151,7 @@ go_slice(const char *type, const GPtrArray *items)
 static char *
 quote_or_null(const char *s)
 {
-    return quote(s ? s : "null");
+    return kn_go_quote(s ? s : "null");
 }
 
 /*****************************************************************************/
@@ -402,7 +378,7 @@ check_string(GPtrArray *errors, const char *path, const char *value, const char 
              StringCheck check)
 {
     g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *q = quote(shown);
+    g_autofree char *q = kn_go_quote(shown);
 
     check(value, msgs);
     for (guint i = 0; i < msgs->len; i++)
@@ -442,7 +418,7 @@ check_ip(GPtrArray *errors, const char *path, const char *ip)
 {
     if (ip_family(ip, NULL, NULL))
         return TRUE;
-    g_autofree char *q = quote(ip);
+    g_autofree char *q = kn_go_quote(ip);
     add_invalid(errors, path, q, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
     return FALSE;
 }
@@ -467,7 +443,7 @@ check_cidr(GPtrArray *errors, const char *path, const char *value)
             ok = bits <= 128;
     }
     if (!ok) {
-        g_autofree char *q = quote(value);
+        g_autofree char *q = kn_go_quote(value);
         add_invalid(errors, path, q, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
     }
 }
@@ -478,7 +454,7 @@ check_non_special_ip(GPtrArray *errors, const char *path, const char *ip)
 {
     guint8 v4[4], v6[16];
     int family = ip_family(ip, v4, v6);
-    g_autofree char *q = quote(ip);
+    g_autofree char *q = kn_go_quote(ip);
     gboolean unspecified, loopback, link_local, ll_multicast;
     static const guint8 zero[16] = { 0 };
 
@@ -715,7 +691,7 @@ check_cluster_ips(GPtrArray *errors, const View *view)
     for (guint i = 0; i < spec->ip_families->len; i++) {
         const char *family = g_ptr_array_index(spec->ip_families, i);
         g_autofree char *path = g_strdup_printf("spec.ipFamilies[%u]", i);
-        g_autofree char *q = quote(family);
+        g_autofree char *q = kn_go_quote(family);
 
         if (strcmp(family, "IPv4") != 0 && strcmp(family, "IPv6") != 0)
             add_unsupported(errors, path, q, (const char *const[]) { "IPv4", "IPv6", NULL });
@@ -725,7 +701,7 @@ check_cluster_ips(GPtrArray *errors, const View *view)
     }
 
     if (spec->ip_family_policy_raw) {
-        g_autofree char *q = quote(spec->ip_family_policy_raw);
+        g_autofree char *q = kn_go_quote(spec->ip_family_policy_raw);
 
         add_unsupported(errors, "spec.ipFamilyPolicy", q,
                         (const char *const[]) { "PreferDualStack", "RequireDualStack",
@@ -772,7 +748,7 @@ check_cluster_ips(GPtrArray *errors, const View *view)
             const char *family = g_ptr_array_index(spec->ip_families, i);
             gboolean is_v6 = ip_family(ip, NULL, NULL) == 6;
             g_autofree char *path = g_strdup_printf("spec.clusterIPs[%u]", i);
-            g_autofree char *q = quote(ip);
+            g_autofree char *q = kn_go_quote(ip);
             g_autofree char *detail = NULL;
 
             if (strcmp(family, "IPv4") == 0 && is_v6)
@@ -849,7 +825,7 @@ check_port(GPtrArray *errors, const KnServicePort *port, guint i, gboolean requi
     } else if (port->name && *port->name) {
         check_string(errors, name_path, port->name, port->name, is_dns1123_label);
         if (g_hash_table_contains(names, port->name)) {
-            g_autofree char *q = quote(port->name);
+            g_autofree char *q = kn_go_quote(port->name);
             add_duplicate(errors, name_path, q);
         } else {
             g_hash_table_add(names, port->name);
@@ -864,7 +840,7 @@ check_port(GPtrArray *errors, const KnServicePort *port, guint i, gboolean requi
     if (!*protocol) {
         add_required(errors, protocol_path, NULL);
     } else if (port->protocol_raw) {
-        g_autofree char *q = quote(protocol);
+        g_autofree char *q = kn_go_quote(protocol);
         add_unsupported(errors, protocol_path, q, (const char *const[]) { "SCTP", "TCP", "UDP", NULL });
     }
 
@@ -916,12 +892,12 @@ check_external_traffic(GPtrArray *errors, const View *view)
 
     if (!externally_accessible(view)) {
         if (etp) {
-            g_autofree char *q = quote(etp);
+            g_autofree char *q = kn_go_quote(etp);
             add_invalid(errors, "spec.externalTrafficPolicy", q,
                         "may only be set for externally-accessible services");
         }
     } else if (etp && strcmp(etp, "Cluster") != 0 && strcmp(etp, "Local") != 0) {
-        g_autofree char *q = quote(etp);
+        g_autofree char *q = kn_go_quote(etp);
         add_unsupported(errors, "spec.externalTrafficPolicy", q,
                         (const char *const[]) { "Cluster", "Local", NULL });
     }
@@ -955,7 +931,7 @@ validate_service(GPtrArray *errors, const View *view)
     check_object_meta(errors, &svc->meta);
 
     if (hints && mode && strcmp(hints, mode) != 0) {
-        g_autofree char *q = quote(mode);
+        g_autofree char *q = kn_go_quote(mode);
         add_invalid(errors, "metadata.annotations[service.kubernetes.io/topology-mode]", q,
                     "must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified");
     }
@@ -994,7 +970,7 @@ validate_service(GPtrArray *errors, const View *view)
     if (!*affinity) {
         add_required(errors, "spec.sessionAffinity", NULL);
     } else if (spec->session_affinity_raw) {
-        g_autofree char *q = quote(affinity);
+        g_autofree char *q = kn_go_quote(affinity);
         add_unsupported(errors, "spec.sessionAffinity", q, (const char *const[]) { "ClientIP", "None", NULL });
     } else if (spec->session_affinity_client_ip) {
         guint t = spec->session_affinity_timeout_s;
@@ -1021,7 +997,7 @@ validate_service(GPtrArray *errors, const View *view)
     if (!*view->type) {
         add_required(errors, "spec.type", NULL);
     } else if (spec->type_raw) {
-        g_autofree char *q = quote(view->type);
+        g_autofree char *q = kn_go_quote(view->type);
         add_unsupported(errors, "spec.type", q,
                         (const char *const[]) { "ClusterIP", "ExternalName", "LoadBalancer",
                                                 "NodePort", NULL });
@@ -1059,7 +1035,7 @@ validate_service(GPtrArray *errors, const View *view)
 
         if (g_hash_table_contains(ports, key)) {
             g_autofree char *path = g_strdup_printf("spec.ports[%u]", i);
-            g_autofree char *protocol = quote(port_protocol(port));
+            g_autofree char *protocol = kn_go_quote(port_protocol(port));
             g_autofree char *v = g_strdup_printf(
                 "core.ServicePort{Name:\"\", Protocol:%s, AppProtocol:(*string)(nil), Port:%" G_GINT32_FORMAT ", "
                 "TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}",
@@ -1102,7 +1078,7 @@ validate_service(GPtrArray *errors, const View *view)
     check_external_traffic(errors, view);
 
     if (spec->internal_traffic_policy_raw) {
-        g_autofree char *q = quote(spec->internal_traffic_policy_raw);
+        g_autofree char *q = kn_go_quote(spec->internal_traffic_policy_raw);
         add_unsupported(errors, "spec.internalTrafficPolicy", q,
                         (const char *const[]) { "Cluster", "Local", NULL });
     }
@@ -1112,7 +1088,7 @@ validate_service(GPtrArray *errors, const View *view)
     if (spec->traffic_distribution && strcmp(spec->traffic_distribution, "PreferClose") != 0
         && strcmp(spec->traffic_distribution, "PreferSameNode") != 0
         && strcmp(spec->traffic_distribution, "PreferSameZone") != 0) {
-        g_autofree char *q = quote(spec->traffic_distribution);
+        g_autofree char *q = kn_go_quote(spec->traffic_distribution);
         add_unsupported(errors, "spec.trafficDistribution", q,
                         (const char *const[]) { "PreferClose", "PreferSameNode", "PreferSameZone", NULL });
     }
@@ -1231,11 +1207,11 @@ static void
 check_object_meta_update(GPtrArray *errors, const KnObjectMeta *meta, const KnObjectMeta *old)
 {
     if (g_strcmp0(meta->name, old->name) != 0) {
-        g_autofree char *q = quote(meta->name ? meta->name : "");
+        g_autofree char *q = kn_go_quote(meta->name ? meta->name : "");
         add_invalid(errors, "metadata.name", q, "field is immutable");
     }
     if (g_strcmp0(meta->namespace, old->namespace) != 0) {
-        g_autofree char *q = quote(meta->namespace ? meta->namespace : "");
+        g_autofree char *q = kn_go_quote(meta->namespace ? meta->namespace : "");
         add_invalid(errors, "metadata.namespace", q, "field is immutable");
     }
     check_labels(errors, "metadata.labels", meta->labels);
@@ -1315,7 +1291,7 @@ kn_svc_validate_format_kind(const char *kind, const char *name, const GPtrArray 
         return NULL;
 
     /* checkErr and MultilineError. */
-    q = quote(name ? name : "");
+    q = kn_go_quote(name ? name : "");
     out = g_string_new(NULL);
     g_string_append_printf(out, "The %s %s is invalid: ", kind, q);
     if (lines->len == 1) {
@@ -1394,7 +1370,7 @@ check_string_joined(GPtrArray *errors, const char *path, const char *value, Stri
     if (msgs->len == 0)
         return TRUE;
 
-    g_autofree char *q = quote(value);
+    g_autofree char *q = kn_go_quote(value);
 
     g_ptr_array_add(msgs, NULL);
     g_autofree char *joined = g_strjoinv(",", (char **) msgs->pdata);
@@ -1419,7 +1395,7 @@ check_fqdn(GPtrArray *errors, const char *path, const char *value)
     if (!check_string_joined(errors, path, name, is_dns1123_subdomain))
         return;
     if (!strchr(name, '.')) {
-        g_autofree char *q = quote(name);
+        g_autofree char *q = kn_go_quote(name);
 
         add_invalid(errors, path, q, "should be a domain with at least two segments separated by dots");
         return;
@@ -1439,7 +1415,7 @@ static void
 check_slice_ip(GPtrArray *errors, const char *path, const char *address, int family)
 {
     int found = ip_family(address, NULL, NULL);
-    g_autofree char *q = quote(address);
+    g_autofree char *q = kn_go_quote(address);
 
     if (found != family)
         add_invalid(errors, path, q, family == 4 ? "must be a valid IPv4 address" : "must be a valid IPv6 address");
@@ -1509,7 +1485,7 @@ kn_svc_validate_endpoint_slice(const KnEndpointSlice *slice, GPtrArray *errors)
         if (*name)
             check_string(errors, path, name, name, is_dns1123_label);
         if (g_hash_table_contains(names, name)) {
-            g_autofree char *q = quote(name);
+            g_autofree char *q = kn_go_quote(name);
 
             add_duplicate(errors, path, q);
         } else {
@@ -1549,7 +1525,7 @@ check_endpoint_address(GPtrArray *errors, const char *path, const KnEndpointAddr
     if (ip_family(ip, NULL, NULL)) {
         check_non_special_ip(errors, ip_path, ip);
     } else {
-        g_autofree char *q = quote(ip);
+        g_autofree char *q = kn_go_quote(ip);
 
         add_invalid(errors, ip_path, q, "must be a valid IP address");
     }
@@ -1634,7 +1610,7 @@ kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPtrArra
         if (c->name == NULL || c->name[0] == '\0') {
             add_required(errors, name_at, NULL);
         } else if (!g_hash_table_add(names, c->name)) {
-            g_autofree char *q = quote(c->name);
+            g_autofree char *q = kn_go_quote(c->name);
 
             add_duplicate(errors, name_at, q);
         }
@@ -1671,7 +1647,7 @@ kn_svc_validate_pod_dns(const KnPodSpec *spec, const char *path, GPtrArray *erro
     if (*policy == '\0')
         policy = "ClusterFirst";
     if (!g_strv_contains(policies, policy)) {
-        g_autofree char *q = quote(policy);
+        g_autofree char *q = kn_go_quote(policy);
 
         add_unsupported(errors, policy_path, q, policies);
     }
@@ -1774,8 +1750,8 @@ go_string_map(const KnLabels *labels, gboolean given)
     }
     g_string_append_c(out, '{');
     for (guint i = 0; i < kn_labels_size(labels); i++) {
-        g_autofree char *key = quote(kn_labels_key(labels, i));
-        g_autofree char *value = quote(kn_labels_value(labels, i));
+        g_autofree char *key = kn_go_quote(kn_labels_key(labels, i));
+        g_autofree char *value = kn_go_quote(kn_labels_value(labels, i));
 
         g_string_append_printf(out, "%s%s:%s", i > 0 ? ", " : "", key, value);
     }
@@ -1788,7 +1764,7 @@ go_string_map(const KnLabels *labels, gboolean given)
 static char *
 go_int_or_string(const KnIntOrString *value)
 {
-    g_autofree char *name = quote(value->is_string && value->name != NULL ? value->name : "");
+    g_autofree char *name = kn_go_quote(value->is_string && value->name != NULL ? value->name : "");
 
     return g_strdup_printf("intstr.IntOrString{Type:%d, IntVal:%d, StrVal:%s}", value->is_string ? 1 : 0,
                            value->is_string ? 0 : (gint32) value->number, name);
@@ -1861,7 +1837,7 @@ check_rolling_update(GPtrArray *errors, const KnDeployment *d)
     gboolean percent;
 
     if (d->strategy_raw != NULL) {
-        g_autofree char *q = quote(d->strategy_raw);
+        g_autofree char *q = kn_go_quote(d->strategy_raw);
 
         add_unsupported(errors, "spec.strategy.type", q, (const char *const[]) { "Recreate", "RollingUpdate", NULL });
         return;
@@ -1897,8 +1873,8 @@ go_label_selector(const KnLabels *match_labels, const KnSelectorRest *rest)
         g_string_append_c(expressions, '{');
         for (guint i = 0; i < rest->expressions->len; i++) {
             const KnSelectorRequirement *requirement = rest->expressions->pdata[i];
-            g_autofree char *key = quote(requirement->key);
-            g_autofree char *operator = quote(requirement->operator);
+            g_autofree char *key = kn_go_quote(requirement->key);
+            g_autofree char *operator = kn_go_quote(requirement->operator);
             g_autofree char *values = requirement->values_given && requirement->values->len == 0
                                       ? g_strdup("[]string{}") : go_slice("[]string", requirement->values);
 
@@ -1935,7 +1911,7 @@ check_label_selector(GPtrArray *errors, const KnLabels *match_labels, const KnSe
             if (requirement->values->len > 0)
                 add_forbidden(errors, values_at, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
         } else {
-            g_autofree char *q = quote(op);
+            g_autofree char *q = kn_go_quote(op);
 
             add_invalid(errors, operator_at, q, "not a valid selector operator");
         }
@@ -2004,7 +1980,7 @@ check_pod_template(GPtrArray *errors, const KnPodTemplate *template)
     check_annotations(errors, "spec.template.annotations", template->annotations);
     kn_svc_validate_pod_spec(&template->spec, "spec.template.spec", errors);
     if (policy != NULL && *policy != '\0' && strcmp(policy, "Always") != 0) {
-        g_autofree char *q = quote(policy);
+        g_autofree char *q = kn_go_quote(policy);
 
         add_unsupported(errors, "spec.template.spec.restartPolicy", q, always);
     }
@@ -2108,7 +2084,7 @@ kn_svc_validate_pod_spec(const KnPodSpec *spec, const char *path, GPtrArray *err
     if (spec->restart_policy != NULL && *spec->restart_policy != '\0'
         && !g_strv_contains(policies, spec->restart_policy)) {
         g_autofree char *at = g_strdup_printf("%s.restartPolicy", path);
-        g_autofree char *q = quote(spec->restart_policy);
+        g_autofree char *q = kn_go_quote(spec->restart_policy);
 
         add_unsupported(errors, at, q, policies);
     }
