@@ -1132,15 +1132,6 @@ typedef struct {
 } FakeProcess;
 
 static void
-fake_process_exit(KnSim *sim, gpointer data)
-{
-    FakeProcess *p = data;
-
-    (void) sim;
-    p->done(p->output, "", p->status, p->done_data);
-}
-
-static void
 fake_process_free(gpointer data)
 {
     FakeProcess *p = data;
@@ -1148,6 +1139,17 @@ fake_process_free(gpointer data)
     g_free(p->output);
     g_free(p);
 }
+
+static void
+fake_process_exit(KnSim *sim, gpointer data)
+{
+    FakeProcess *p = data;
+
+    (void) sim;
+    p->done(p->output, "", p->status, p->done_data);
+    fake_process_free(p);                /* a run event owns its data */
+}
+
 
 static const KnEventClass fake_process_class = { "fake-process", fake_process_exit, fake_process_free };
 
