@@ -765,7 +765,7 @@ tolerates(const KnPod *pod, const KnTaint *taint)
 /* Whether 'node' passes the filters of the default profile that look at
  * the node alone, in their order: NodeUnschedulable, TaintToleration
  * (NoSchedule and NoExecute taints), NodeAffinity (the nodeSelector).  If
- * not, '*reason' is the first failing filter's, as FitError counts it
+ * not, '*reason' (unless NULL) is the first failing filter's, as FitError counts it
  * (these are all UnschedulableAndUnresolvable: preemption cannot help). */
 static gboolean
 feasible_why(const KnPod *pod, const KnNode *node, char **reason)
@@ -776,25 +776,29 @@ feasible_why(const KnPod *pod, const KnNode *node, char **reason)
                                        .effect = (char *) "NoSchedule" };
 
     if (node->unschedulable && !tolerates(pod, &unschedulable)) {
-        *reason = g_strdup("node(s) were unschedulable");
+        if (reason != NULL)
+            *reason = g_strdup("node(s) were unschedulable");
         return FALSE;
     }
     for (guint i = 0; i < node->taints->len; i++) {
         const KnTaint *taint = node->taints->pdata[i];
 
         if (strcmp(taint->effect, "PreferNoSchedule") != 0 && !tolerates(pod, taint)) {
-            *reason = g_strdup_printf("node(s) had untolerated taint {%s: %s}", taint->key,
-                                      taint->value != NULL ? taint->value : "");
+            if (reason != NULL)
+                *reason = g_strdup_printf("node(s) had untolerated taint {%s: %s}", taint->key,
+                                          taint->value != NULL ? taint->value : "");
             return FALSE;
         }
     }
     /* A node not Ready carries the lifecycle controller's taint. */
     if (!node->ready && !tolerates(pod, &not_ready)) {
-        *reason = g_strdup("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
+        if (reason != NULL)
+            *reason = g_strdup("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
         return FALSE;
     }
     if (!kn_labels_match(node->meta.labels, pod->spec.node_selector)) {
-        *reason = g_strdup("node(s) didn't match Pod's node affinity/selector");
+        if (reason != NULL)
+            *reason = g_strdup("node(s) didn't match Pod's node affinity/selector");
         return FALSE;
     }
     return TRUE;
@@ -803,17 +807,15 @@ feasible_why(const KnPod *pod, const KnNode *node, char **reason)
 static gboolean
 feasible(const KnPod *pod, const KnNode *node)
 {
-    g_autofree char *reason = NULL;
-
-    return feasible_why(pod, node, &reason);
+    return feasible_why(pod, node, NULL);
 }
 
-/* NodeResourcesFit: room for one more pod, and for its cpu request
- * ('cpu' millicores) when the node says its cpu. */
+/* NodeResourcesFit's cpu: room for a request of 'cpu' millicores, when
+ * the node gives its cpu (the pod count is checked beside it). */
 static gboolean
-fits(const KnNode *node, guint n_pods, guint64 cpu)
+cpu_fits(const KnNode *node, guint64 cpu)
 {
-    return n_pods < node->max_pods && (cpu == 0 || node->cpu == 0 || node->cpu_requested + cpu <= node->cpu * 1000ull);
+    return cpu == 0 || node->cpu == 0 || node->cpu_requested + cpu <= node->cpu * 1000ull;
 }
 
 typedef struct {
@@ -889,7 +891,7 @@ fit_error(const KnPod *pod, const GPtrArray *nodes, guint64 cpu)
         /* fitsRequest: the pod count first, then cpu. */
         if (node->n_pods + 1 > node->max_pods)
             reason_count(reasons, g_strdup("Too many pods"));
-        if (cpu > 0 && node->cpu > 0 && node->cpu_requested + cpu > node->cpu * 1000ull)
+        if (!cpu_fits(node, cpu))
             reason_count(reasons, g_strdup("Insufficient cpu"));
         reason_count(preemption, g_strdup("No preemption victims found for incoming pod"));
     }
@@ -1103,7 +1105,7 @@ on_schedule(KnSim *sim, gpointer data)
 
         if ((selects || !workloads->plain[i]) && !feasible(pod, nodes->pdata[i]))
             continue;
-        if (workloads->totals[i] >= workloads->room[i] || (cpu > 0 && !fits(nodes->pdata[i], 0, cpu)))
+        if (workloads->totals[i] >= workloads->room[i] || !cpu_fits(nodes->pdata[i], cpu))
             continue;
         found++;
         total = workloads->totals[i];
