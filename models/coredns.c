@@ -180,34 +180,54 @@ typedef struct Config {
 /*****************************************************************************/
 /* The server. */
 
+/* A reply the cache plugin gave, as it was sent.  While its cache entry
+ * lives, the reply to the same query bytes (but the id) over UDP from a
+ * client of the same family depends on nothing but what is left of the
+ * entry's TTL: kn_coredns_answer_again() sends it again with the new id
+ * and TTLs instead of walking the server.  The server's RepeatTable owns
+ * it; its entry drops it as it goes. */
+#define REPEAT_MAX_QUERY 512     /* longer queries are answered the long way */
+#define REPEAT_MAX_TTLS 16       /* records of a reply kept this way */
+#define REPEATS_PER_ITEM 4       /* shapes of query kept for one entry */
+
+/* One block, so that a repeat reads one place: what it checks and sends
+ * back (its entry's age included) comes first, then the bytes. */
+typedef struct Repeat {
+    KnTime stored;               /* the entry's 'stored' and 'ttl', as it has them */
+    guint32 ttl;
+    guint32 hash;                /* repeat_hash() of the query */
+    guint16 key_length;          /* the query's bytes from its flags on */
+    guint16 reply_length;
+    guint8 family;               /* the client's; 0 for none */
+    guint8 n_ttls;
+    guint truncated : 1;         /* for the counters */
+    guint nxdomain : 1;
+    guint16 ttls[REPEAT_MAX_TTLS];   /* offsets of the reply's TTLs (not the OPT's) */
+    guint8 bytes[];              /* the key, then the reply */
+} Repeat;
+
+/* The server's repeats by query: open addressing with linear probing, at
+ * most half full, each slot with the hash so that a probe reads the
+ * repeat only when the hash matches.  Nothing walks it in order. */
+typedef struct RepeatSlot {
+    guint32 hash;
+    Repeat *repeat;              /* owned; NULL: empty */
+} RepeatSlot;
+
+typedef struct RepeatTable {
+    RepeatSlot *slots;           /* 'mask' + 1 of them, or NULL before the first */
+    guint mask;
+    guint n;                     /* repeats in it */
+} RepeatTable;
+
 typedef struct CacheItem {
     char *key;                   /* owned; also the hash table's key */
     KnDnsMessage *reply;         /* TTLs already set to 'ttl' */
     KnTime stored;
     guint32 ttl;
-    GPtrArray *repeats;          /* Repeat made from it (the server's), or NULL */
+    Repeat *repeats[REPEATS_PER_ITEM];   /* made from it (the server's) */
+    guint n_repeats;
 } CacheItem;
-
-/* A reply the cache plugin gave, as it was sent.  While its cache entry
- * lives, the reply to the same query bytes (but the id) over UDP from a
- * client of the same family depends on nothing but what is left of the
- * entry's TTL: kn_coredns_answer_again() sends it again with the new id
- * and TTLs instead of walking the server.  The server's 'repeats' table
- * owns it; its entry drops it as it goes. */
-#define REPEAT_MAX_QUERY 512     /* longer queries are answered the long way */
-#define REPEAT_MAX_TTLS 16       /* records of a reply kept this way */
-#define REPEATS_PER_ITEM 4       /* shapes of query kept for one entry */
-
-typedef struct Repeat {
-    CacheItem *item;             /* the cache entry it came from */
-    guint32 hash;
-    guint key_length;
-    guint8 *key;                 /* the client's family, then the query from its flags on; owned */
-    GBytes *reply;               /* owned */
-    guint16 ttls[REPEAT_MAX_TTLS];   /* offsets of the reply's TTLs (not the OPT's) */
-    guint n_ttls;
-    gboolean truncated, nxdomain;    /* for the counters */
-} Repeat;
 
 struct KnCoreDns {
     KnCluster *cluster;          /* borrowed */
@@ -215,7 +235,7 @@ struct KnCoreDns {
     Config *config;
     KnRng *rng;                  /* borrowed from the sim: "coredns/<pod>" */
     GHashTable *cache;           /* key -> CacheItem (owned) */
-    GHashTable *repeats;         /* Repeat (owned), by its key */
+    RepeatTable repeats;         /* replies to send again, by query */
     GQueue cache_order;          /* CacheItem, oldest first, for eviction */
     KnTime modified;             /* last watched change */
     char *corefile;              /* the Corefile given to kn_coredns_new_from_corefile(),
@@ -967,64 +987,117 @@ cache_item_free(CacheItem *item)
 {
     g_free(item->key);
     kn_dns_message_free(item->reply);
-    if (item->repeats != NULL)
-        g_ptr_array_unref(item->repeats);
     g_free(item);
+}
+
+/* The hash of 'query' ('length' bytes, at least 12) from a client of
+ * 'family', its id left out: eight bytes a step, each a multiply and a
+ * rotation, the last step over the last eight bytes (which may overlap
+ * the step before; the length goes in too). */
+static guint32
+repeat_hash(const guint8 *query, gsize length, guint8 family)
+{
+    guint64 h = 0x9e3779b97f4a7c15ull ^ ((guint64) length << 8 | family), word;
+    gsize i = 2;
+
+    for (; i + 8 <= length; i += 8) {
+        memcpy(&word, query + i, 8);
+        h = (h ^ word) * 0xff51afd7ed558ccdull;
+        h = h << 29 | h >> 35;
+    }
+    memcpy(&word, query + length - 8, 8);
+    h = (h ^ word) * 0xc4ceb9fe1a85ec53ull;
+    return (guint32) (h ^ h >> 32);
+}
+
+/* The repeat of 'query' ('length' bytes, 'hash' its repeat_hash()) from a
+ * client of 'family', or NULL. */
+static Repeat *
+repeat_find(const RepeatTable *t, guint32 hash, const guint8 *query, gsize length, guint8 family)
+{
+    if (t->n == 0)
+        return NULL;
+    for (guint i = hash & t->mask;; i = (i + 1) & t->mask) {
+        const RepeatSlot *slot = &t->slots[i];
+        Repeat *r = slot->repeat;
+
+        if (r == NULL)
+            return NULL;
+        if (slot->hash == hash && r->family == family && r->key_length == length - 2
+            && memcmp(r->bytes, query + 2, length - 2) == 0)
+            return r;
+    }
+}
+
+static void
+repeat_place(RepeatTable *t, Repeat *r)
+{
+    guint i = r->hash & t->mask;
+
+    while (t->slots[i].repeat != NULL)
+        i = (i + 1) & t->mask;
+    t->slots[i] = (RepeatSlot) { r->hash, r };
+}
+
+/* Adds 'r' (taken; not in 't'). */
+static void
+repeat_add(RepeatTable *t, Repeat *r)
+{
+    if (t->slots == NULL || 2 * (t->n + 1) > t->mask + 1) {
+        RepeatSlot *old = t->slots;
+        guint size = old == NULL ? 64 : 2 * (t->mask + 1);
+
+        t->slots = g_new0(RepeatSlot, size);
+        t->mask = size - 1;
+        for (guint i = 0; old != NULL && i < size / 2; i++)
+            if (old[i].repeat != NULL)
+                repeat_place(t, old[i].repeat);
+        g_free(old);
+    }
+    repeat_place(t, r);
+    t->n++;
+}
+
+/* Frees 'r', out of 't': the slots after it in its run move back, so that
+ * a probe still meets no empty slot before its repeat. */
+static void
+repeat_remove(RepeatTable *t, Repeat *r)
+{
+    guint i = r->hash & t->mask;
+
+    while (t->slots[i].repeat != r)
+        i = (i + 1) & t->mask;
+    for (guint j = (i + 1) & t->mask; t->slots[j].repeat != NULL; j = (j + 1) & t->mask) {
+        guint home = t->slots[j].hash & t->mask;
+
+        /* The slot at 'j' may fill the hole at 'i' if its home is not
+         * in (i, j], cyclically. */
+        if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
+            t->slots[i] = t->slots[j];
+            i = j;
+        }
+    }
+    t->slots[i] = (RepeatSlot) { 0, NULL };
+    t->n--;
+    g_free(r);
+}
+
+static void
+repeat_table_clear(RepeatTable *t)
+{
+    for (guint i = 0; t->slots != NULL && i <= t->mask; i++)
+        g_free(t->slots[i].repeat);
+    g_clear_pointer(&t->slots, g_free);
+    t->mask = t->n = 0;
 }
 
 /* Frees 'item', out of the server's cache, with the repeats made from it. */
 static void
 cache_item_drop(KnCoreDns *cd, CacheItem *item)
 {
-    for (guint i = 0; item->repeats != NULL && i < item->repeats->len; i++)
-        g_hash_table_remove(cd->repeats, item->repeats->pdata[i]);
+    for (guint i = 0; i < item->n_repeats; i++)
+        repeat_remove(&cd->repeats, item->repeats[i]);
     cache_item_free(item);
-}
-
-static void
-repeat_free(Repeat *r)
-{
-    g_free(r->key);
-    g_bytes_unref(r->reply);
-    g_free(r);
-}
-
-static guint
-repeat_hash(gconstpointer key)
-{
-    return ((const Repeat *) key)->hash;
-}
-
-static gboolean
-repeat_equal(gconstpointer a, gconstpointer b)
-{
-    const Repeat *x = a, *y = b;
-
-    return x->hash == y->hash && x->key_length == y->key_length && memcmp(x->key, y->key, x->key_length) == 0;
-}
-
-/* Makes 'r' the lookup key of 'query' ('length' bytes, at least 12 and at
- * most REPEAT_MAX_QUERY) from 'client' in 'buf' (1 + REPEAT_MAX_QUERY). */
-static void
-repeat_key(Repeat *r, guint8 *buf, const guint8 *query, gsize length, const KnAddr *client)
-{
-    guint64 h = 0x9e3779b97f4a7c15ull, word;
-    guint i = 0;
-
-    buf[0] = client != NULL ? client->family : 0;
-    memcpy(buf + 1, query + 2, length - 2);
-    r->key = buf;
-    r->key_length = (guint) length - 1;
-    /* Eight bytes a step, each step a multiply and a rotation. */
-    for (; i + 8 <= r->key_length; i += 8) {
-        memcpy(&word, buf + i, 8);
-        h = ((h ^ word) * 0xff51afd7ed558ccdull);
-        h = h << 29 | h >> 35;
-    }
-    word = 0;
-    memcpy(&word, buf + i, r->key_length - i);
-    h = (h ^ word ^ r->key_length) * 0xc4ceb9fe1a85ec53ull;
-    r->hash = (guint32) (h ^ h >> 32);
 }
 
 static const KnKind watched[] = { KN_KIND_SERVICE, KN_KIND_ENDPOINT_SLICE, KN_KIND_NAMESPACE };
@@ -1043,7 +1116,6 @@ server_new(KnCluster *cluster, const char *pod, Config *config)
     cd->rng = kn_sim_rng(cluster->sim, stream);
     cd->ids = kn_sim_rng(cluster->sim, ids);
     cd->cache = g_hash_table_new(g_str_hash, g_str_equal);
-    cd->repeats = g_hash_table_new_full(repeat_hash, repeat_equal, (GDestroyNotify) repeat_free, NULL);
     g_queue_init(&cd->cache_order);
     cd->modified = kn_sim_now(cluster->sim);
     for (guint i = 0; i < G_N_ELEMENTS(watched); i++)
@@ -1113,7 +1185,7 @@ kn_coredns_listens_on(const KnCoreDns *cd, const KnAddr *addr, guint16 port)
 void
 kn_coredns_flush_cache(KnCoreDns *cd)
 {
-    g_hash_table_remove_all(cd->repeats);
+    repeat_table_clear(&cd->repeats);
     g_hash_table_remove_all(cd->cache);
     g_queue_clear_full(&cd->cache_order, (GDestroyNotify) cache_item_free);
 }
@@ -1127,7 +1199,6 @@ kn_coredns_free(KnCoreDns *cd)
         kn_store_unwatch(cd->cluster->store, watched[i], on_change, cd);
     kn_coredns_flush_cache(cd);
     g_hash_table_unref(cd->cache);
-    g_hash_table_unref(cd->repeats);
     config_free(cd->config);
     g_free(cd->pod);
     g_free(cd->corefile);
@@ -2673,23 +2744,21 @@ kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client
 GBytes *
 kn_coredns_answer_again(KnCoreDns *cd, GBytes *request, const KnAddr *client)
 {
-    gsize length, n;
+    gsize length;
     const guint8 *query = g_bytes_get_data(request, &length);
-    guint8 buf[1 + REPEAT_MAX_QUERY];
-    Repeat probe;
+    guint8 family = client != NULL ? client->family : 0;
 
     g_return_val_if_fail(cd != NULL && request != NULL, NULL);
-    if (length < 12 || length > REPEAT_MAX_QUERY || g_hash_table_size(cd->repeats) == 0)
+    if (length < 12 || length > REPEAT_MAX_QUERY || cd->repeats.n == 0)
         return NULL;
-    repeat_key(&probe, buf, query, length, client);
 
-    const Repeat *r = g_hash_table_lookup(cd->repeats, &probe);
+    const Repeat *r = repeat_find(&cd->repeats, repeat_hash(query, length, family), query, length, family);
 
     if (r == NULL)
         return NULL;
     /* What cache_serve() finds left of the entry. */
     KnTime now = kn_sim_now(cd->cluster->sim);
-    gint64 left = (gint64) r->item->ttl - (gint64) ((now - r->item->stored) / KN_SEC);
+    gint64 left = (gint64) r->ttl - (gint64) ((now - r->stored) / KN_SEC);
 
     if (left <= 0)
         return NULL;             /* expired: the long way replaces the entry */
@@ -2701,9 +2770,9 @@ kn_coredns_answer_again(KnCoreDns *cd, GBytes *request, const KnAddr *client)
     if (r->nxdomain)
         cd->stats.n_nxdomain++;
 
-    const guint8 *kept = g_bytes_get_data(r->reply, &n);
-    guint8 *out = g_memdup2(kept, n);
+    guint8 *out = g_malloc(r->reply_length);
 
+    memcpy(out, r->bytes + r->key_length, r->reply_length);
     out[0] = query[0];
     out[1] = query[1];
     for (guint i = 0; i < r->n_ttls; i++) {
@@ -2714,7 +2783,7 @@ kn_coredns_answer_again(KnCoreDns *cd, GBytes *request, const KnAddr *client)
         ttl[2] = (guint8) (left >> 8);
         ttl[3] = (guint8) left;
     }
-    return g_bytes_new_take(out, n);
+    return g_bytes_new_take(out, r->reply_length);
 }
 
 void
@@ -2725,37 +2794,34 @@ kn_coredns_remember(KnCoreDns *cd, GBytes *request, const KnAddr *client, const 
     gsize length, reply_length;
     const guint8 *query = g_bytes_get_data(request, &length);
     const guint8 *data = g_bytes_get_data(reply, &reply_length);
-    guint8 buf[1 + REPEAT_MAX_QUERY];
-    Repeat probe, *r;
+    guint8 family = client != NULL ? client->family : 0;
+    guint16 ttls[REPEAT_MAX_TTLS];
+    guint32 hash;
     gint n_ttls;
+    Repeat *r;
 
-    if (item == NULL || length < 12 || length > REPEAT_MAX_QUERY
-        || (item->repeats != NULL && item->repeats->len >= REPEATS_PER_ITEM))
+    if (item == NULL || length < 12 || length > REPEAT_MAX_QUERY || reply_length > G_MAXUINT16
+        || item->n_repeats >= REPEATS_PER_ITEM)
         return;
-    repeat_key(&probe, buf, query, length, client);
-    if (g_hash_table_contains(cd->repeats, &probe))
+    hash = repeat_hash(query, length, family);
+    if (repeat_find(&cd->repeats, hash, query, length, family) != NULL)
         return;
-    r = g_new0(Repeat, 1);
-    n_ttls = kn_dns_wire_ttl_offsets(data, reply_length, r->ttls, REPEAT_MAX_TTLS);
-    if (n_ttls < 0) {
-        g_free(r);
+    n_ttls = kn_dns_wire_ttl_offsets(data, reply_length, ttls, REPEAT_MAX_TTLS);
+    if (n_ttls < 0)
         return;
-    }
-    r->item = item;
-    r->hash = probe.hash;
-    r->key_length = probe.key_length;
-    r->key = g_memdup2(buf, probe.key_length);
     /* A copy: 'reply' goes out in a packet, perhaps to another lane's
      * thread, and GBytes counts its references where ThreadSanitizer
      * cannot see. */
-    r->reply = g_bytes_new(data, reply_length);
-    r->n_ttls = (guint) n_ttls;
-    r->truncated = answer->response->tc;
-    r->nxdomain = answer->response->rcode == KN_DNS_RCODE_NXDOMAIN;
-    if (item->repeats == NULL)
-        item->repeats = g_ptr_array_new();
-    g_ptr_array_add(item->repeats, r);
-    g_hash_table_add(cd->repeats, r);
+    r = g_malloc(sizeof *r + (length - 2) + reply_length);
+    *r = (Repeat) { .stored = item->stored, .ttl = item->ttl, .hash = hash, .key_length = (guint16) (length - 2),
+                    .reply_length = (guint16) reply_length, .family = family, .n_ttls = (guint8) n_ttls,
+                    .truncated = answer->response->tc,
+                    .nxdomain = answer->response->rcode == KN_DNS_RCODE_NXDOMAIN };
+    memcpy(r->ttls, ttls, n_ttls * sizeof *ttls);
+    memcpy(r->bytes, query + 2, length - 2);
+    memcpy(r->bytes + r->key_length, data, reply_length);
+    item->repeats[item->n_repeats++] = r;
+    repeat_add(&cd->repeats, r);
 }
 
 void
