@@ -53,7 +53,8 @@ kn_dns_question_free(KnDnsQuestion *question)
 {
     if (question == NULL)
         return;
-    g_free(question->name);
+    if (question->name != NULL)  /* (none in a stub resolver's answer) */
+        g_free(question->name);
     kn_spare_delete(question);
 }
 
@@ -146,9 +147,13 @@ kn_dns_record_free(KnDnsRecord *record)
     if (record == NULL)
         return;
     g_free(record->name);
-    g_free(record->target);
-    g_free(record->rname);
-    g_strfreev(record->txt);
+    /* An address record has none of the rest: no call for them. */
+    if (record->target != NULL)
+        g_free(record->target);
+    if (record->rname != NULL)
+        g_free(record->rname);
+    if (record->txt != NULL)
+        g_strfreev(record->txt);
     g_clear_pointer(&record->rdata, g_bytes_unref);
     kn_spare_delete(record);
 }
@@ -178,20 +183,26 @@ kn_dns_message_new(void)
     return m;
 }
 
+static inline void
+clear_records(GPtrArray *records)
+{
+    while (records->len > 0)
+        kn_dns_record_free(g_ptr_array_steal_index_fast(records, records->len - 1));
+}
+
 void
 kn_dns_message_free(KnDnsMessage *message)
 {
     if (message == NULL)
         return;
-    /* Most sections are empty: no call for them. */
-    if (message->questions->len > 0)
-        g_ptr_array_set_size(message->questions, 0);
-    if (message->answers->len > 0)
-        g_ptr_array_set_size(message->answers, 0);
-    if (message->authority->len > 0)
-        g_ptr_array_set_size(message->authority, 0);
-    if (message->additional->len > 0)
-        g_ptr_array_set_size(message->additional, 0);
+    /* Most sections are empty, the rest hold one or two: each taken off
+     * its end and freed here, which costs less than g_ptr_array_set_size()
+     * calling the array's free function. */
+    while (message->questions->len > 0)
+        kn_dns_question_free(g_ptr_array_steal_index_fast(message->questions, message->questions->len - 1));
+    clear_records(message->answers);
+    clear_records(message->authority);
+    clear_records(message->additional);
     if (!spare_messages_keep(message))
         message_destroy(message);
 }
@@ -1046,25 +1057,25 @@ static gboolean get_name_text(Decoder *d, char **name, GError **error);
 static inline gboolean
 get_name(Decoder *d, char **name, GError **error)
 {
-    gsize pos = d->pos, wire_length = 0;
-
     if (name != NULL)
         return get_name_text(d, name, error);
+
     /* Only checking (the stub resolver's question and authority names):
      * the plain labels at once, the rest (the root, a pointer, an error)
-     * as get_name_text() takes it from there. */
-    for (;;) {
-        guint8 c;
+     * as get_name_text() takes it from there.  Plain labels must end
+     * inside the message and within 255 octets of the name's start: one
+     * bound for both. */
+    gsize pos = d->pos;
+    gsize limit = MIN(d->length, pos + KN_DNS_NAME_MAX);
 
-        if (pos >= d->length)
+    while (pos < limit) {
+        guint c = d->data[pos];
+
+        if (c - 1 >= 0x3f || pos + 1 + c > limit)   /* the root, a pointer or a bad length */
             break;
-        c = d->data[pos];
-        if (c == 0 || c >= 0x40 || wire_length + c + 1 > KN_DNS_NAME_MAX || pos + 1 + c > d->length)
-            break;
-        wire_length += c + 1;
         pos += 1 + c;
     }
-    if (pos < d->length && d->data[pos] == 0 && wire_length + 1 <= KN_DNS_NAME_MAX) {
+    if (pos < limit && d->data[pos] == 0) {
         d->pos = pos + 1;
         return TRUE;
     }
@@ -1288,10 +1299,20 @@ decode(const guint8 *data, gsize length, gboolean stub, GError **error)
     Decoder d = { data, length, 0 };
     guint16 flags, qd, an, ns, ar;
 
-    if (!get16(&d, &m->id, "the header", error) || !get16(&d, &flags, "the header", error) ||
-        !get16(&d, &qd, "the header", error) || !get16(&d, &an, "the header", error) ||
-        !get16(&d, &ns, "the header", error) || !get16(&d, &ar, "the header", error))
+    if (length >= HEADER_SIZE) {
+        /* The whole header is there: six fields without a check each. */
+        m->id = (guint16) (data[0] << 8 | data[1]);
+        flags = (guint16) (data[2] << 8 | data[3]);
+        qd = (guint16) (data[4] << 8 | data[5]);
+        an = (guint16) (data[6] << 8 | data[7]);
+        ns = (guint16) (data[8] << 8 | data[9]);
+        ar = (guint16) (data[10] << 8 | data[11]);
+        d.pos = HEADER_SIZE;
+    } else if (!get16(&d, &m->id, "the header", error) || !get16(&d, &flags, "the header", error) ||
+               !get16(&d, &qd, "the header", error) || !get16(&d, &an, "the header", error) ||
+               !get16(&d, &ns, "the header", error) || !get16(&d, &ar, "the header", error)) {
         return NULL;
+    }
     m->qr = (flags & 0x8000) != 0;
     m->opcode = (flags >> 11) & 0xf;
     m->aa = (flags & 0x0400) != 0;
@@ -1309,9 +1330,10 @@ decode(const guint8 *data, gsize length, gboolean stub, GError **error)
             return NULL;
         g_ptr_array_add(m->questions, g_steal_pointer(&q));
     }
-    if (!get_records(&d, m->answers, an, error)
-        || !(stub ? skip_records(&d, ns, error) : get_records(&d, m->authority, ns, error))
-        || !get_records(&d, m->additional, ar, error))
+    /* (Empty sections, most of them, without a call.) */
+    if ((an > 0 && !get_records(&d, m->answers, an, error))
+        || (ns > 0 && !(stub ? skip_records(&d, ns, error) : get_records(&d, m->authority, ns, error)))
+        || (ar > 0 && !get_records(&d, m->additional, ar, error)))
         return NULL;
     if (d.pos != length) {
         g_set_error(error, KN_DNS_ERROR, KN_DNS_ERROR_TRAILING,
