@@ -28,11 +28,14 @@ G_DEFINE_QUARK(kn-dns-error-quark, kn_dns_error)
  * lookup makes and drops several a query (the server's decoded query, its
  * reply, the resolver's decoded answer).  Each thread keeps its own (a
  * simulation's lanes run on several) and frees them as it exits.  Records
- * and questions are plain structs: spares.h keeps them. */
+ * and questions are plain structs: spares.h keeps them.  The resolvers
+ * hold their answers until the lookup ends, so a thread drops and makes
+ * back a few hundred at a time: with room for fewer, each of those
+ * costs a destroy and a new message with four arrays. */
 
 static void message_destroy(KnDnsMessage *message);
 
-KN_SPARE_STACK(spare_messages, KnDnsMessage, 64, message_destroy)
+KN_SPARE_STACK(spare_messages, KnDnsMessage, 256, message_destroy)
 
 /*****************************************************************************/
 /* Questions and records. */
