@@ -92,6 +92,7 @@
 #include "models/api.h"
 #include "models/images.h"
 #include "models/store.h"
+#include "sim/spares.h"
 
 G_DEFINE_QUARK(kn-coredns-error-quark, kn_coredns_error)
 
@@ -2741,6 +2742,20 @@ kn_coredns_answer(KnCoreDns *cd, const KnDnsMessage *query, const KnAddr *client
     answer(cd, query, client, tcp, FALSE, NULL, out);
 }
 
+/* The bytes of a repeated reply, from the spares of the thread that sends
+ * it: the client drops them an exchange later, most often on the same
+ * thread (another lane's thread keeps them for its own). */
+typedef struct ReplyBlock {
+    gsize size;                  /* of the block, for kn_spare_free() */
+    guint8 bytes[];
+} ReplyBlock;
+
+static void
+reply_block_free(ReplyBlock *block)
+{
+    kn_spare_free(block, block->size);
+}
+
 GBytes *
 kn_coredns_answer_again(KnCoreDns *cd, GBytes *request, const KnAddr *client)
 {
@@ -2770,8 +2785,10 @@ kn_coredns_answer_again(KnCoreDns *cd, GBytes *request, const KnAddr *client)
     if (r->nxdomain)
         cd->stats.n_nxdomain++;
 
-    guint8 *out = g_malloc(r->reply_length);
+    ReplyBlock *block = kn_spare_alloc0(sizeof *block + r->reply_length);
+    guint8 *out = block->bytes;
 
+    block->size = sizeof *block + r->reply_length;
     memcpy(out, r->bytes + r->key_length, r->reply_length);
     out[0] = query[0];
     out[1] = query[1];
@@ -2783,7 +2800,7 @@ kn_coredns_answer_again(KnCoreDns *cd, GBytes *request, const KnAddr *client)
         ttl[2] = (guint8) (left >> 8);
         ttl[3] = (guint8) left;
     }
-    return g_bytes_new_take(out, r->reply_length);
+    return g_bytes_new_with_free_func(out, r->reply_length, (GDestroyNotify) reply_block_free, block);
 }
 
 void
