@@ -111,6 +111,16 @@ typedef enum {
 typedef struct Lookup Lookup;
 typedef struct Send Send;
 
+/* musl's search walk (name_from_dns_search), one candidate at a time: a
+ * lookup answered by its first name makes no others. */
+typedef struct {
+    const char *bare;            /* the name without its final dot; borrowed */
+    gsize bare_len;
+    gboolean bare_ok;            /* its labels pass __res_mkquery */
+    guint next;                  /* the search domain to try next; the list's length:
+                                  * the name as is; past it: none left */
+} MuslWalk;
+
 /* One res_send() (glibc) or __res_msend_rc() (musl) call: the queries
  * for one candidate name. */
 struct Send {
@@ -180,7 +190,7 @@ struct Lookup {
     gboolean single_request_reopen;
     guint ns_offset;             /* nameserver_offset() under rotate */
     /* musl */
-    GPtrArray *musl_names;       /* char *: candidates still to try */
+    MuslWalk musl_walk;          /* the candidates still to try */
     GPtrArray *timers;           /* Timer *: pending; they keep the lookup only until it
                                   * finishes, so an answered lookup does not wait out its
                                   * timeouts in memory */
@@ -207,6 +217,7 @@ static void glibc_attempt(Send *send);
 static void glibc_next_ns(Send *send);
 static void glibc_step(Lookup *lookup, Send *send);
 static void musl_step(Lookup *lookup, Send *send);
+static char *musl_walk_next(MuslWalk *walk, const KnResolvConf *conf);
 
 /*****************************************************************************/
 /* Results. */
@@ -280,7 +291,7 @@ send_free(Send *send)
 }
 
 /* Spares: finished lookups kept for the next ones, with their arrays (a
- * lookup fills six, and a bench makes a million lookups).  Each thread
+ * lookup fills five, and a bench makes a million lookups).  Each thread
  * keeps its own (a simulation's lanes run on several) and frees them as it
  * exits. */
 static void
@@ -290,7 +301,6 @@ lookup_destroy(Lookup *lookup)
     g_ptr_array_unref(lookup->result.candidates);
     g_ptr_array_unref(lookup->result.queries);
     g_ptr_array_unref(lookup->sends);
-    g_ptr_array_unref(lookup->musl_names);
     g_ptr_array_unref(lookup->timers);
     kn_spare_delete(lookup);
 }
@@ -307,8 +317,7 @@ lookup_alloc(void)
         *lookup = (Lookup) { .result = { .addresses = lookup->result.addresses,
                                          .candidates = lookup->result.candidates,
                                          .queries = lookup->result.queries },
-                             .sends = lookup->sends, .musl_names = lookup->musl_names,
-                             .timers = lookup->timers };
+                             .sends = lookup->sends, .timers = lookup->timers };
         return lookup;
     }
     lookup = kn_spare_new0(Lookup);
@@ -316,7 +325,6 @@ lookup_alloc(void)
     lookup->result.candidates = g_ptr_array_new_with_free_func(g_free);
     lookup->result.queries = g_ptr_array_new_with_free_func((GDestroyNotify) query_free);
     lookup->sends = g_ptr_array_new_with_free_func((GDestroyNotify) send_free);
-    lookup->musl_names = g_ptr_array_new_with_free_func(g_free);
     lookup->timers = g_ptr_array_new();
     return lookup;
 }
@@ -339,7 +347,6 @@ lookup_unref(Lookup *lookup)
     g_ptr_array_set_size(lookup->result.addresses, 0);
     g_ptr_array_set_size(lookup->result.candidates, 0);
     g_ptr_array_set_size(lookup->result.queries, 0);
-    g_ptr_array_set_size(lookup->musl_names, 0);
     g_ptr_array_set_size(lookup->timers, 0);
     if (!spare_lookups_keep(lookup))
         lookup_destroy(lookup);
@@ -1387,14 +1394,13 @@ musl_query(Lookup *lookup, guint candidate)
 static void
 musl_next(Lookup *lookup)
 {
-    g_autofree char *name = NULL;
+    char *name = musl_walk_next(&lookup->musl_walk, lookup->conf);
 
-    if (lookup->musl_names->len == 0) {
+    if (name == NULL) {
         finish(lookup, KN_RESOLVER_NXDOMAIN, NULL);
         return;
     }
-    name = g_ptr_array_steal_index(lookup->musl_names, 0);
-    musl_query(lookup, add_candidate(lookup, g_steal_pointer(&name)));
+    musl_query(lookup, add_candidate(lookup, name));
 }
 
 static void
@@ -1458,6 +1464,69 @@ join_domain(const char *name, gsize name_len, const char *domain, gsize domain_l
     return out;
 }
 
+/* Starts musl's walk for 'name', whose final dot, if any, 'bare'
+ * ('bare_len' characters, borrowed) lacks. */
+static void
+musl_walk_init(MuslWalk *walk, const KnResolvConf *conf, const char *name, const char *bare, gsize bare_len)
+{
+    gsize len = strlen(name);
+    gboolean trailing = len > bare_len;
+    guint dots = 0;
+
+    *walk = (MuslWalk) { .bare = bare, .bare_len = bare_len, .next = G_MAXUINT };
+    /* __lookup_name: an empty name or one of 255 characters or more;
+     * name_from_dns_search: nothing left without the final dot, or a
+     * second final dot.  EAI_NONAME, no query. */
+    if (len == 0 || len >= 255 || bare_len == 0 || bare[bare_len - 1] == '.')
+        return;
+    for (const char *p = name; *p != '\0'; p++)
+        dots += *p == '.';
+    /* "name.domain" has the labels of both: whether those of "name" pass
+     * __res_mkquery is found once (its length, under 255, is checked with
+     * each domain's). */
+    walk->bare_ok = musl_query_name_ok(bare);
+    walk->next = dots < conf->ndots && !trailing ? 0 : conf->search->len;
+}
+
+/* The walk's next name (new), or NULL if none is left. */
+static char *
+musl_walk_next(MuslWalk *walk, const KnResolvConf *conf)
+{
+    gsize bare_len = walk->bare_len;
+
+    while (walk->next < conf->search->len) {
+        const char *domain = conf->search->pdata[walk->next++];
+        gsize domain_len = strlen(domain);
+
+        /* "if (z-p < 256 - l - 1)": longer ones are skipped. */
+        if (domain_len >= 256 - bare_len - 1)
+            continue;
+        /* A "." domain makes "name..", which __res_mkquery accepts but
+         * encodes wrong (musl_stray_dot_query). */
+        if (domain_len == 0) {
+            /* Checked as "name." is: the labels of "name", and 253
+             * characters with the dot. */
+            if (!walk->bare_ok || bare_len + 1 > 253)
+                goto over;
+            return join_domain(walk->bare, bare_len, ".", 1);
+        }
+        /* One that passes that test but not __res_mkquery (254 or 255
+         * characters, a bad label) ends the walk: its EAI_NONAME is not
+         * the 0 that means "try the next". */
+        if (!walk->bare_ok || !musl_query_name_ok(domain) || bare_len + 1 + domain_len > 253)
+            goto over;
+        return join_domain(walk->bare, bare_len, domain, domain_len);
+    }
+    /* Last, the name as is. */
+    if (walk->next == conf->search->len && walk->bare_ok) {
+        walk->next = G_MAXUINT;
+        return g_strndup(walk->bare, bare_len);
+    }
+over:
+    walk->next = G_MAXUINT;
+    return NULL;
+}
+
 /* kn_resolver_candidates(), into 'out' (char *, owned). */
 static void
 candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
@@ -1467,51 +1536,17 @@ candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
     g_autofree char *bare = g_strndup(name, trailing ? len - 1 : len);
     guint dots = 0;
 
-    for (const char *p = name; *p != '\0'; p++)
-        dots += *p == '.';
     if (conf->libc == KN_LIBC_MUSL) {
-        /* __lookup_name: an empty name or one of 255 characters or
-         * more; name_from_dns_search: nothing left without the final
-         * dot, or a second final dot.  EAI_NONAME, no query. */
-        gsize bare_len = trailing ? len - 1 : len;
+        MuslWalk walk;
+        char *candidate;
 
-        if (len == 0 || len >= 255 || bare_len == 0 || bare[bare_len - 1] == '.')
-            return;
-        /* "name.domain" has the labels of both: whether those of "name"
-         * pass __res_mkquery is found once (its length, under 255, is
-         * checked with each domain's). */
-        gboolean bare_ok = musl_query_name_ok(bare);
-
-        if (dots < conf->ndots && !trailing) {
-            for (guint i = 0; i < conf->search->len; i++) {
-                const char *domain = conf->search->pdata[i];
-                gsize domain_len = strlen(domain);
-
-                /* "if (z-p < 256 - l - 1)": longer ones are skipped. */
-                if (domain_len >= 256 - bare_len - 1)
-                    continue;
-                /* A "." domain makes "name..", which __res_mkquery
-                 * accepts but encodes wrong (musl_stray_dot_query). */
-                if (domain_len == 0) {
-                    /* Checked as "name." is: the labels of "name", and
-                     * 253 characters with the dot. */
-                    if (!bare_ok || bare_len + 1 > 253)
-                        return;
-                    g_ptr_array_add(out, join_domain(bare, bare_len, ".", 1));
-                    continue;
-                }
-                /* One that passes that test but not __res_mkquery (254
-                 * or 255 characters, a bad label) ends the walk: its
-                 * EAI_NONAME is not the 0 that means "try the next". */
-                if (!bare_ok || !musl_query_name_ok(domain) || bare_len + 1 + domain_len > 253)
-                    return;
-                g_ptr_array_add(out, join_domain(bare, bare_len, domain, domain_len));
-            }
-        }
-        if (bare_ok)
-            g_ptr_array_add(out, g_steal_pointer(&bare));
+        musl_walk_init(&walk, conf, name, bare, trailing ? len - 1 : len);
+        while ((candidate = musl_walk_next(&walk, conf)) != NULL)
+            g_ptr_array_add(out, candidate);
         return;
     }
+    for (const char *p = name; *p != '\0'; p++)
+        dots += *p == '.';
     gboolean as_is_first = dots >= conf->ndots || trailing;
     gboolean searched = FALSE, root = FALSE;
 
@@ -1723,7 +1758,7 @@ kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, co
         return;
     }
     if (conf->libc == KN_LIBC_MUSL) {
-        candidates_into(conf, name, lookup->musl_names);
+        musl_walk_init(&lookup->musl_walk, conf, name, lookup->bare, strlen(lookup->bare));
         musl_next(lookup);
     } else {
         glibc_start(lookup);
