@@ -449,17 +449,20 @@ on_lookup(KnSim *sim, gpointer data)
     guint i = (guint) kn_rng_below(load->rng, load->clients->len);
     KnNetClient *client = kn_netns_client(load->clients->pdata[i]);
     const char *service = load->names->pdata[i];
-    g_autofree char *name = NULL;
+    g_autofree char *fqdn = NULL;
+    const char *name;
 
+    /* The resolver copies the name: only the FQDN is made. */
     switch (kn_rng_below(load->rng, 3)) {
     case 0:
-        name = g_strdup(service);
+        name = service;
         break;
     case 1:
-        name = g_strdup_printf("%s.%s.svc.cluster.local", service, kn_netns_namespace(load->clients->pdata[i]));
+        name = fqdn = g_strconcat(service, ".", kn_netns_namespace(load->clients->pdata[i]), ".svc.cluster.local",
+                                  NULL);
         break;
     default:
-        name = g_strdup("api.github.com");
+        name = "api.github.com";
         break;
     }
     client->klass->resolve(client->self, name, on_resolved_name, load);
