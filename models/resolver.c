@@ -167,7 +167,8 @@ struct Lookup {
     KnRng *ids;
     guint16 next_id;
     char *name;                  /* as given */
-    char *bare;                  /* without its final dot */
+    char *bare;                  /* without its final dot; in the block of 'name' */
+    gsize bare_len;
     KnResolverFlags flags;
     KnResolverDone done;
     gpointer user_data;
@@ -337,7 +338,6 @@ lookup_unref(Lookup *lookup)
     if (!lookup->finished && lookup->destroy != NULL)
         lookup->destroy(lookup->user_data);     /* the run ended first */
     g_free(lookup->name);
-    g_free(lookup->bare);
     g_free(lookup->result.canonical);
     g_free(lookup->result.answered);
     for (guint i = 0; i < lookup->timers->len; i++)
@@ -1113,6 +1113,19 @@ add_candidate(Lookup *lookup, char *name)
     return lookup->result.candidates->len - 1;
 }
 
+/* 'name' ('name_len' characters), a '.' and 'domain' ('domain_len'), as a
+ * new string. */
+static char *
+join_domain(const char *name, gsize name_len, const char *domain, gsize domain_len)
+{
+    char *out = g_malloc(name_len + 1 + domain_len + 1);
+
+    memcpy(out, name, name_len);
+    out[name_len] = '.';
+    memcpy(out + name_len + 1, domain, domain_len + 1);
+    return out;
+}
+
 /*****************************************************************************/
 /* glibc: the search walk. */
 
@@ -1213,8 +1226,8 @@ glibc_walk(Lookup *lookup)
                 lookup->root_on_list = TRUE;
                 glibc_query(lookup, add_candidate(lookup, g_strdup(lookup->bare)));
             } else {
-                glibc_query(lookup, add_candidate(lookup,
-                                                  g_strdup_printf("%s.%s", lookup->bare, domain)));
+                glibc_query(lookup, add_candidate(lookup, join_domain(lookup->bare, lookup->bare_len,
+                                                                      domain, strlen(domain))));
             }
             return;
         }
@@ -1451,27 +1464,13 @@ musl_query_name_ok(const char *name)
     }
 }
 
-/* 'name' ('name_len' characters), a '.' and 'domain' ('domain_len'), as a
- * new string. */
-static char *
-join_domain(const char *name, gsize name_len, const char *domain, gsize domain_len)
-{
-    char *out = g_malloc(name_len + 1 + domain_len + 1);
-
-    memcpy(out, name, name_len);
-    out[name_len] = '.';
-    memcpy(out + name_len + 1, domain, domain_len + 1);
-    return out;
-}
-
-/* Starts musl's walk for 'name', whose final dot, if any, 'bare'
- * ('bare_len' characters, borrowed) lacks. */
+/* Starts musl's walk for a name of 'dots' dots, 'bare' ('bare_len'
+ * characters, borrowed) without its final dot if 'trailing'. */
 static void
-musl_walk_init(MuslWalk *walk, const KnResolvConf *conf, const char *name, const char *bare, gsize bare_len)
+musl_walk_init(MuslWalk *walk, const KnResolvConf *conf, const char *bare, gsize bare_len, gboolean trailing,
+               guint dots)
 {
-    gsize len = strlen(name);
-    gboolean trailing = len > bare_len;
-    guint dots = 0;
+    gsize len = bare_len + (trailing ? 1 : 0);
 
     *walk = (MuslWalk) { .bare = bare, .bare_len = bare_len, .next = G_MAXUINT };
     /* __lookup_name: an empty name or one of 255 characters or more;
@@ -1479,8 +1478,6 @@ musl_walk_init(MuslWalk *walk, const KnResolvConf *conf, const char *name, const
      * second final dot.  EAI_NONAME, no query. */
     if (len == 0 || len >= 255 || bare_len == 0 || bare[bare_len - 1] == '.')
         return;
-    for (const char *p = name; *p != '\0'; p++)
-        dots += *p == '.';
     /* "name.domain" has the labels of both: whether those of "name" pass
      * __res_mkquery is found once (its length, under 255, is checked with
      * each domain's). */
@@ -1536,17 +1533,17 @@ candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
     g_autofree char *bare = g_strndup(name, trailing ? len - 1 : len);
     guint dots = 0;
 
+    for (const char *p = name; *p != '\0'; p++)
+        dots += *p == '.';
     if (conf->libc == KN_LIBC_MUSL) {
         MuslWalk walk;
         char *candidate;
 
-        musl_walk_init(&walk, conf, name, bare, trailing ? len - 1 : len);
+        musl_walk_init(&walk, conf, bare, trailing ? len - 1 : len, trailing, dots);
         while ((candidate = musl_walk_next(&walk, conf)) != NULL)
             g_ptr_array_add(out, candidate);
         return;
     }
-    for (const char *p = name; *p != '\0'; p++)
-        dots += *p == '.';
     gboolean as_is_first = dots >= conf->ndots || trailing;
     gboolean searched = FALSE, root = FALSE;
 
@@ -1594,9 +1591,14 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
     lookup->client = client;
     lookup->conf = conf;
     lookup->ids = ids;
-    lookup->name = g_strdup(name);
     lookup->trailing_dot = len > 0 && name[len - 1] == '.';
-    lookup->bare = g_strndup(name, lookup->trailing_dot ? len - 1 : len);
+    lookup->bare_len = lookup->trailing_dot ? len - 1 : len;
+    /* Both forms of the name in one block: "name\0bare\0". */
+    lookup->name = g_malloc(len + 1 + lookup->bare_len + 1);
+    memcpy(lookup->name, name, len + 1);
+    lookup->bare = lookup->name + len + 1;
+    memcpy(lookup->bare, name, lookup->bare_len);
+    lookup->bare[lookup->bare_len] = '\0';
     for (const char *p = name; *p != '\0'; p++)
         lookup->dots += *p == '.';
     lookup->flags = flags;
@@ -1758,7 +1760,8 @@ kn_resolver_lookup(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, co
         return;
     }
     if (conf->libc == KN_LIBC_MUSL) {
-        musl_walk_init(&lookup->musl_walk, conf, name, lookup->bare, strlen(lookup->bare));
+        musl_walk_init(&lookup->musl_walk, conf, lookup->bare, lookup->bare_len, lookup->trailing_dot,
+                       lookup->dots);
         musl_next(lookup);
     } else {
         glibc_start(lookup);
