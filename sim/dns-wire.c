@@ -37,6 +37,28 @@ static void message_destroy(KnDnsMessage *message);
 
 KN_SPARE_STACK(spare_messages, KnDnsMessage, 256, message_destroy)
 
+/* And the blocks the encoded queries live in, each with room for the
+ * longest (a resolver sends a million): the GBytes hands its block back
+ * when the last packet that carried the query lets go of it. */
+typedef struct {
+    guint8 data[HEADER_SIZE + KN_DNS_NAME_MAX + 4 + 11];  /* header, question, OPT */
+} QueryBlock;
+
+static void
+query_block_destroy(QueryBlock *block)
+{
+    g_free(block);
+}
+
+KN_SPARE_STACK(spare_query_blocks, QueryBlock, 256, query_block_destroy)
+
+static void
+query_block_release(gpointer block)
+{
+    if (!spare_query_blocks_keep(block))
+        query_block_destroy(block);
+}
+
 /*****************************************************************************/
 /* Questions and records. */
 
@@ -871,14 +893,19 @@ be16(guint8 *p, guint16 v)
 }
 
 /* One query of kn_dns_queries_encode(), the name already in wire form
- * ('wire', 'wire_length' bytes): written once, into a buffer of the exact
- * size that the bytes take. */
+ * ('wire', 'wire_length' bytes): written once, into a spare block. */
 static GBytes *
 query_bytes(guint16 id, const guint8 *wire, gsize wire_length, guint16 type, gboolean rd, gboolean ad,
             guint16 edns_size, gboolean dnssec_ok)
 {
     gsize size = HEADER_SIZE + wire_length + 4 + (edns_size != 0 ? 11 : 0);
-    guint8 *out = g_malloc(size), *p = out;
+    QueryBlock *block = spare_query_blocks_take();
+    guint8 *out, *p;
+
+    if (block == NULL)
+        block = g_new(QueryBlock, 1);
+    g_assert(size <= sizeof block->data);
+    out = p = block->data;
 
     p = be16(p, id);
     p = be16(p, (rd ? 0x0100 : 0) | (ad ? 0x0020 : 0));
@@ -899,7 +926,7 @@ query_bytes(guint16 id, const guint8 *wire, gsize wire_length, guint16 type, gbo
         p = be16(p, 0);          /* RDLENGTH */
     }
     g_assert((gsize) (p - out) == size);
-    return g_bytes_new_take(out, size);
+    return g_bytes_new_with_free_func(out, size, query_block_release, block);
 }
 
 void
