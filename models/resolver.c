@@ -491,7 +491,15 @@ send_new(Lookup *lookup, guint candidate, KnResolverFlags flags, guint16 only_ty
         }
     }
     gboolean glibc = lookup->conf->libc == KN_LIBC_GLIBC && !lookup->direct;
-    gboolean stray_dot = lookup->conf->libc == KN_LIBC_MUSL && !lookup->direct && g_str_has_suffix(name, "..");
+    gboolean stray_dot = FALSE;
+
+    if (lookup->conf->libc == KN_LIBC_MUSL && !lookup->direct) {
+        /* "name..": every send asks, so one strlen(), not
+         * g_str_has_suffix()'s checks and two. */
+        gsize len = strlen(name);
+
+        stray_dot = len >= 2 && name[len - 2] == '.' && name[len - 1] == '.';
+    }
 
     for (guint i = 0; i < send->n; i++) {
         send->ids[i] = new_id(lookup);
