@@ -115,7 +115,7 @@ typedef struct Send Send;
  * lookup answered by its first name makes no others. */
 typedef struct {
     const char *bare;            /* the name without its final dot; borrowed */
-    gsize bare_len;
+    gsize bare_len;              /* its length */
     gboolean bare_ok;            /* its labels pass __res_mkquery */
     guint next;                  /* the search domain to try next; the list's length:
                                   * the name as is; past it: none left */
@@ -168,7 +168,7 @@ struct Lookup {
     guint16 next_id;
     char *name;                  /* as given */
     char *bare;                  /* without its final dot; in the block of 'name' */
-    gsize bare_len;
+    gsize bare_len;              /* its length */
     KnResolverFlags flags;
     KnResolverDone done;
     gpointer user_data;
