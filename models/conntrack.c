@@ -127,7 +127,8 @@ addr_equal(const KnAddr *a, const KnAddr *b)
     return a->family == 4 ? ipv4_bits(a) == ipv4_bits(b) : kn_addr_equal(a, b);
 }
 
-static gboolean
+/* Inline, as slot_find() below: every lookup compares at least once. */
+static inline gboolean
 tuple_equal(const KnCtTuple *x, const KnCtTuple *y)
 {
     return x->proto == y->proto && x->sport == y->sport && x->dport == y->dport
@@ -136,7 +137,7 @@ tuple_equal(const KnCtTuple *x, const KnCtTuple *y)
 
 /* The slot holding a tuple equal to 'tuple' (of hash 'hash'), or else the
  * empty slot where it would go. */
-static guint
+static inline guint
 slot_find(const KnConntrack *ct, const KnCtTuple *tuple, guint32 hash)
 {
     guint i = hash & ct->mask;
@@ -203,26 +204,6 @@ table_resize(KnConntrack *ct, guint n_slots)
         ct->slots[j] = old[i];
     }
     free(old);
-}
-
-/* Adds 'key' (inside 'entry'; its tuple_hash() is 'hash'); an equal tuple
- * already there keeps its key and takes 'entry' (g_hash_table_insert()'s
- * rule). */
-static void
-table_insert(KnConntrack *ct, const KnCtTuple *key, guint32 hash, KnCtEntry *entry)
-{
-    guint i;
-
-    if ((ct->n_used + 1) * 2 > ct->mask + 1)
-        table_resize(ct, (ct->mask + 1) * 2);
-    i = slot_find(ct, key, hash);
-    g_assert(key == &entry->orig || key == &entry->reply);
-    if (ct->slots[i].ref == 0) {
-        ct->slots[i] = (Slot) { .hash = hash, .ref = (guintptr) entry | (key == &entry->reply) };
-        ct->n_used++;
-    } else {
-        ct->slots[i].ref = (guintptr) entry | (ct->slots[i].ref & 1);
-    }
 }
 
 static void
@@ -338,11 +319,12 @@ kn_conntrack_lookup_hashed(KnConntrack *ct, const KnCtTuple *tuple, guint32 hash
         entry_remove(ct, entry);
         return NULL;
     }
-    /* A reply packet's tuple is the reply tuple and not (for a connection
-     * that is its own inverse) the original one; the slot says which it
-     * matched. */
+    /* The slot says which tuple matched.  A connection that is its own
+     * inverse (its reply tuple equal to its original one) has only its
+     * original tuple's slot, as kn_conntrack_confirm() inserts that first:
+     * its packets go the original way. */
     if (reply != NULL)
-        *reply = (slot->ref & 1) && !tuple_equal(tuple, &entry->orig);
+        *reply = slot->ref & 1;
     return entry;
 }
 
@@ -487,11 +469,16 @@ timeout_of(const KnCtEntry *entry)
 gboolean
 kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 {
-    /* Each tuple hashed once, for the clash test and the insert. */
+    /* Each tuple hashed and looked for once, for the clash test and the
+     * insert: the empty slots found are where the tuples go, unless the
+     * table grows in between (before either insert would fill it past
+     * half, as inserting them one by one does) or the original tuple takes
+     * the reply's slot. */
     guint32 orig_hash = tuple_hash(&entry->orig), reply_hash = tuple_hash(&entry->reply);
+    guint i = slot_find(ct, &entry->orig, orig_hash), j = slot_find(ct, &entry->reply, reply_hash);
+    gboolean moved = FALSE;
 
-    if (ct->slots[slot_find(ct, &entry->orig, orig_hash)].ref != 0
-        || ct->slots[slot_find(ct, &entry->reply, reply_hash)].ref != 0) {
+    if (ct->slots[i].ref != 0 || ct->slots[j].ref != 0) {
         kn_conntrack_entry_free(ct, entry);
         return FALSE;
     }
@@ -501,8 +488,25 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
         entry->expires = now + timeout_of(entry);
     ct->min_expires = MIN(ct->min_expires, entry->expires);
     ct->n_entries++;
-    table_insert(ct, &entry->orig, orig_hash, entry);
-    table_insert(ct, &entry->reply, reply_hash, entry);
+    if ((ct->n_used + 1) * 2 > ct->mask + 1) {
+        table_resize(ct, (ct->mask + 1) * 2);
+        i = slot_find(ct, &entry->orig, orig_hash);
+        moved = TRUE;
+    }
+    ct->slots[i] = (Slot) { .hash = orig_hash, .ref = (guintptr) entry };
+    ct->n_used++;
+    if ((ct->n_used + 1) * 2 > ct->mask + 1) {
+        table_resize(ct, (ct->mask + 1) * 2);
+        moved = TRUE;
+    }
+    if (moved || i == j)
+        j = slot_find(ct, &entry->reply, reply_hash);
+    /* A connection that is its own inverse (its reply tuple equal to the
+     * original one) has the one slot, its original tuple's. */
+    if (ct->slots[j].ref == 0) {
+        ct->slots[j] = (Slot) { .hash = reply_hash, .ref = (guintptr) entry | 1 };
+        ct->n_used++;
+    }
     return TRUE;
 }
 

@@ -119,6 +119,62 @@ test_conntrack_confirm_clash_fails(void **state)
     assert_int_equal(kn_conntrack_size(ct), 1);
 }
 
+/* A connection that is its own inverse (to itself, from the port it goes
+ * to) has one tuple for both ways: its packets count as original ones. */
+static void
+test_conntrack_own_inverse_goes_the_original_way(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnCtTuple t = tuple("10.244.1.4", 7000, "10.244.1.4", 7000, KN_IPPROTO_UDP);
+    KnCtEntry *entry = kn_conntrack_entry_new(ct, &t);
+    gboolean reply = TRUE;
+
+    assert_true(kn_conntrack_confirm(ct, entry, 0));
+    assert_ptr_equal(kn_conntrack_lookup(ct, &t, KN_SEC, &reply), entry);
+    assert_false(reply);
+    assert_int_equal(kn_conntrack_size(ct), 1);
+    assert_int_equal(kn_conntrack_gc(ct, 60 * KN_SEC), 1);
+    assert_null(kn_conntrack_lookup(ct, &t, 60 * KN_SEC, &reply));
+}
+
+/* Entries confirmed while the table grows (past 2 MiB of slots, where
+ * they go on huge pages) are all found both ways, and all expire. */
+static void
+test_conntrack_growing_table_finds_every_entry(void **state)
+{
+    (void) state;
+    g_autoptr(KnConntrack) ct = kn_conntrack_new();
+    KnAddr ep;
+    guint n = 40000;
+
+    kn_addr_parse("10.244.2.7", &ep);
+    for (guint i = 0; i < n; i++) {
+        KnCtTuple t = { .src = kn_addr_ipv4(0x0af40000 + i / 60000), .dst = kn_addr_ipv4(0x0a60000c),
+                        .sport = (guint16) (1024 + i % 60000), .dport = 80, .proto = KN_IPPROTO_TCP };
+        KnCtEntry *entry = kn_conntrack_entry_new(ct, &t);
+
+        kn_conntrack_set_dnat(entry, &ep, 8080);
+        kn_conntrack_update(ct, entry, KN_TCP_SYN, FALSE, 0);
+        assert_true(kn_conntrack_confirm(ct, entry, 0));
+    }
+    assert_int_equal(kn_conntrack_size(ct), n);
+    for (guint i = 0; i < n; i++) {
+        KnCtTuple t = { .src = kn_addr_ipv4(0x0af40000 + i / 60000), .dst = kn_addr_ipv4(0x0a60000c),
+                        .sport = (guint16) (1024 + i % 60000), .dport = 80, .proto = KN_IPPROTO_TCP };
+        KnCtTuple back = { .src = ep, .dst = t.src, .sport = 8080, .dport = t.sport, .proto = KN_IPPROTO_TCP };
+        gboolean reply = TRUE;
+        KnCtEntry *entry = kn_conntrack_lookup(ct, &t, KN_SEC, &reply);
+
+        assert_non_null(entry);
+        assert_false(reply);
+        assert_ptr_equal(kn_conntrack_lookup(ct, &back, KN_SEC, &reply), entry);
+        assert_true(reply);
+    }
+    assert_int_equal(kn_conntrack_gc(ct, 121 * KN_SEC), n);
+    assert_int_equal(kn_conntrack_size(ct), 0);
+}
+
 /* The TCP states along a whole connection, with their timeouts. */
 static void
 test_conntrack_tcp_states_and_timeouts(void **state)
@@ -300,6 +356,8 @@ main(void)
         cmocka_unit_test(test_conntrack_nat_is_replayed_and_reversed),
         cmocka_unit_test(test_conntrack_snat_avoids_taken_reply_tuples),
         cmocka_unit_test(test_conntrack_confirm_clash_fails),
+        cmocka_unit_test(test_conntrack_own_inverse_goes_the_original_way),
+        cmocka_unit_test(test_conntrack_growing_table_finds_every_entry),
         cmocka_unit_test(test_conntrack_tcp_states_and_timeouts),
         cmocka_unit_test(test_conntrack_udp_stream_timeout),
         cmocka_unit_test(test_conntrack_udp_late_reply_not_stream),
