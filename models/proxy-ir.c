@@ -1505,51 +1505,73 @@ hook_chain_name(KnHook hook)
     return hook < KN_N_HOOKS ? names[hook] : NULL;
 }
 
+/* The memo of 'key' among a lane's 'memos', or NULL. */
+static inline const WalkMemo *
+memo_find(const WalkMemos *memos, guint64 key)
+{
+    for (guint n = 0, i = memo_home(key); n < N_WALK_MEMOS && memos->keys[i] != 0;
+         n++, i = (i + 1) & (N_WALK_MEMOS - 1))
+        if (memos->keys[i] == key)
+            return &memos->memos[i];
+    return NULL;
+}
+
+/* Does to 'walk' what the walk 'memo' keeps did; returns what it returned. */
+static inline gboolean
+memo_replay(const WalkMemo *memo, KnProxyWalk *walk)
+{
+    walk->packet->mark = memo->mark_out;
+    walk->n_rules += memo->n_rules;
+    if (memo->verdict != KN_VERDICT_ACCEPT)
+        walk->verdict = memo->verdict;
+    if (memo->masquerade) {
+        walk->masquerade = TRUE;
+        walk->random_fully = memo->random_fully;
+    }
+    if (memo->decided_by != NULL)
+        walk->decided_by = memo->decided_by;
+    walk->accepted |= memo->accepted;
+    return memo->ended;
+}
+
+static gboolean walk_rules(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecent *recent,
+                           KnProxyWalk *walk, guint64 key, gboolean known);
+
 gboolean
 kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecent *recent,
                  KnProxyWalk *walk)
 {
     g_return_val_if_fail(ruleset != NULL && walk != NULL && walk->packet != NULL, FALSE);
 
-    KnProxyIrChain *chain;
-    WalkCtx ctx = { .table = table, .recent = recent, .walk = walk };
-    Frame stack[MAX_DEPTH];
-    guint depth = 0, pos = 0;
-
     if (walk->hook >= KN_N_HOOKS)
         return FALSE;
     g_return_val_if_fail(walk->lane < KN_SIM_MAX_LANES, FALSE);
 
-    WalkMemos *memos = ruleset->memos[walk->lane];
+    const WalkMemos *memos = ruleset->memos[walk->lane];
     guint64 key = memo_key(table, walk->hook, walk->ct_state, walk->packet->mark);
-    gboolean known = FALSE;      /* a memo says the walk depends on the packet */
+    const WalkMemo *memo = NULL;
 
+    /* Most walks replay a memo: that path stays short, and the walk of the
+     * rules (a big frame to set up) is a call of its own. */
     if (walk->trace == NULL && memos != NULL) {
-        for (guint n = 0, i = memo_home(key); n < N_WALK_MEMOS && memos->keys[i] != 0;
-             n++, i = (i + 1) & (N_WALK_MEMOS - 1)) {
-            if (memos->keys[i] != key)
-                continue;
-
-            const WalkMemo *memo = &memos->memos[i];
-
-            if (memo->walk) {
-                known = TRUE;
-                break;
-            }
-            walk->packet->mark = memo->mark_out;
-            walk->n_rules += memo->n_rules;
-            if (memo->verdict != KN_VERDICT_ACCEPT)
-                walk->verdict = memo->verdict;
-            if (memo->masquerade) {
-                walk->masquerade = TRUE;
-                walk->random_fully = memo->random_fully;
-            }
-            if (memo->decided_by != NULL)
-                walk->decided_by = memo->decided_by;
-            walk->accepted |= memo->accepted;
-            return memo->ended;
-        }
+        memo = memo_find(memos, key);
+        if (memo != NULL && !memo->walk)
+            return memo_replay(memo, walk);
     }
+    return walk_rules(ruleset, table, recent, walk, key, memo != NULL);
+}
+
+/* kn_proxy_ir_walk() without a memo to replay: 'known' if a memo says the
+ * walk depends on the packet; else its outcome is kept under 'key'. */
+static G_GNUC_NO_INLINE gboolean
+walk_rules(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecent *recent,
+           KnProxyWalk *walk, guint64 key, gboolean known)
+{
+    KnProxyIrChain *chain;
+    WalkCtx ctx = { .table = table, .recent = recent, .walk = walk };
+    Frame stack[MAX_DEPTH];
+    guint depth = 0, pos = 0;
+    WalkMemos *memos = ruleset->memos[walk->lane];
     guint start_rules = walk->n_rules;
     gboolean had_dnat = walk->dnat, had_masquerade = walk->masquerade, had_accepted = walk->accepted;
     gboolean ended = FALSE;
