@@ -138,8 +138,9 @@ tuple_equal(const KnCtTuple *x, const KnCtTuple *y)
 }
 
 /* The slot holding a tuple equal to 'tuple' (of hash 'hash'), or else the
- * empty slot where it would go. */
-static inline guint
+ * empty slot where it would go.  Always inline: a call would save and
+ * restore more registers than a probe takes. */
+G_ALWAYS_INLINE static inline guint
 slot_find(const KnConntrack *ct, const KnCtTuple *tuple, guint32 hash)
 {
     guint i = hash & ct->mask;

@@ -1563,7 +1563,7 @@ kn_proxy_ir_walk(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecen
 
 /* kn_proxy_ir_walk() without a memo to replay: 'known' if a memo says the
  * walk depends on the packet; else its outcome is kept under 'key'. */
-static G_GNUC_NO_INLINE gboolean
+G_NO_INLINE static gboolean
 walk_rules(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecent *recent,
            KnProxyWalk *walk, guint64 key, gboolean known)
 {
