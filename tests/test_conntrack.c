@@ -140,6 +140,14 @@ test_conntrack_own_inverse_goes_the_original_way(void **state)
 
 /* Entries confirmed while the table grows (past 2 MiB of slots, where
  * they go on huge pages) are all found both ways, and all expire. */
+static KnCtTuple
+nth_client_tuple(guint i)
+{
+    /* Pod 10.244.0.(i / 60000), port 1024 + i % 60000, to 10.96.0.12:80. */
+    return (KnCtTuple) { .src = kn_addr_ipv4(0x0af40000 + i / 60000), .dst = kn_addr_ipv4(0x0a60000c),
+                         .sport = (guint16) (1024 + i % 60000), .dport = 80, .proto = KN_IPPROTO_TCP };
+}
+
 static void
 test_conntrack_growing_table_finds_every_entry(void **state)
 {
@@ -150,8 +158,7 @@ test_conntrack_growing_table_finds_every_entry(void **state)
 
     kn_addr_parse("10.244.2.7", &ep);
     for (guint i = 0; i < n; i++) {
-        KnCtTuple t = { .src = kn_addr_ipv4(0x0af40000 + i / 60000), .dst = kn_addr_ipv4(0x0a60000c),
-                        .sport = (guint16) (1024 + i % 60000), .dport = 80, .proto = KN_IPPROTO_TCP };
+        KnCtTuple t = nth_client_tuple(i);
         KnCtEntry *entry = kn_conntrack_entry_new(ct, &t);
 
         kn_conntrack_set_dnat(entry, &ep, 8080);
@@ -160,8 +167,7 @@ test_conntrack_growing_table_finds_every_entry(void **state)
     }
     assert_int_equal(kn_conntrack_size(ct), n);
     for (guint i = 0; i < n; i++) {
-        KnCtTuple t = { .src = kn_addr_ipv4(0x0af40000 + i / 60000), .dst = kn_addr_ipv4(0x0a60000c),
-                        .sport = (guint16) (1024 + i % 60000), .dport = 80, .proto = KN_IPPROTO_TCP };
+        KnCtTuple t = nth_client_tuple(i);
         KnCtTuple back = { .src = ep, .dst = t.src, .sport = 8080, .dport = t.sport, .proto = KN_IPPROTO_TCP };
         gboolean reply = TRUE;
         KnCtEntry *entry = kn_conntrack_lookup(ct, &t, KN_SEC, &reply);
