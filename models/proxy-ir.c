@@ -1120,11 +1120,13 @@ typedef struct ChainIndex {
     IndexSlot *slots;            /* NULL for a chain walked rule by rule */
     guint mask;                  /* number of slots - 1 */
     GArray *unkeyed;             /* guint positions of rules the index cannot place */
+    gboolean any_dst_keys;       /* some keys have no destination (-p P --dport N alone) */
+    gboolean dst_keys;           /* some have one (with -d X) */
     guint n_rules;
     const KnProxyIrRule *rules[]; /* borrowed from the chain, 'n_rules' of them */
 } ChainIndex;
 
-static guint32
+static inline guint32
 key_hash(const IndexKey *key)
 {
     guint64 x = (guint64) key->dport << 40 | (guint64) key->proto << 32 | key->dst.family;
@@ -1139,14 +1141,14 @@ key_hash(const IndexKey *key)
     return (guint32) (x >> 32);
 }
 
-static gboolean
+static inline gboolean
 key_equal(const IndexKey *x, const IndexKey *y)
 {
     return x->dport == y->dport && x->proto == y->proto && kn_addr_equal(&x->dst, &y->dst);
 }
 
 /* The slot of 'key': its own, or the empty one it would take. */
-static IndexSlot *
+static inline IndexSlot *
 index_slot(const ChainIndex *index, const IndexKey *key, guint32 hash)
 {
     for (guint i = hash & index->mask;; i = (i + 1) & index->mask) {
@@ -1231,12 +1233,16 @@ index_build(const KnProxyIrChain *chain)
         if (slot->positions == NULL)
             *slot = (IndexSlot) { .key = key, .hash = hash, .positions = g_array_new(FALSE, FALSE, sizeof(guint)) };
         g_array_append_val(slot->positions, i);
+        if (key.dst.family == 0)
+            index->any_dst_keys = TRUE;
+        else
+            index->dst_keys = TRUE;
     }
     return index;
 }
 
 /* The first position >= 'from' in the sorted 'positions', or G_MAXUINT. */
-static guint
+static inline guint
 next_position(const GArray *positions, guint from)
 {
     guint lo = 0, hi = positions != NULL ? positions->len : 0;
@@ -1381,12 +1387,16 @@ candidates_init(WalkCtx *ctx, const ChainIndex *index, Candidates *cand)
     if (proto == KN_IPPROTO_TCP || proto == KN_IPPROTO_UDP || proto == KN_PROXY_IR_IPPROTO_SCTP) {
         IndexKey key;
 
+        /* A chain's keys are mostly of one kind (KUBE-SERVICES: all with
+         * -d, KUBE-NODEPORTS: none): no need to look for the other. */
         memset(&key, 0, sizeof key);
         key.proto = proto;
         key.dport = ctx->dport;
-        cand->lists[1] = index_positions(index, &key);
+        if (index->any_dst_keys)
+            cand->lists[1] = index_positions(index, &key);
         key.dst = ctx->dst;
-        cand->lists[2] = index_positions(index, &key);
+        if (index->dst_keys)
+            cand->lists[2] = index_positions(index, &key);
     }
 }
 
