@@ -1288,8 +1288,11 @@ match_one(WalkCtx *ctx, const KnProxyIrMatch *match)
     KnProxyWalk *walk = ctx->walk;
     const KnPacket *packet = walk->packet;
 
-    if (match->kind != KN_PROXY_IR_MATCH_MARK && match->kind != KN_PROXY_IR_MATCH_CONNTRACK
-        && match->kind != KN_PROXY_IR_MATCH_COMMENT && match->kind != KN_PROXY_IR_MATCH_NFACCT)
+    /* The kinds that look at no more than the conntrack state and mark. */
+    const guint state_only = 1u << KN_PROXY_IR_MATCH_MARK | 1u << KN_PROXY_IR_MATCH_CONNTRACK
+                             | 1u << KN_PROXY_IR_MATCH_COMMENT | 1u << KN_PROXY_IR_MATCH_NFACCT;
+
+    if (!(state_only >> match->kind & 1))
         ctx->packet_dependent = TRUE;
     switch ((KnProxyIrMatchKind) match->kind) {
     case KN_PROXY_IR_MATCH_COMMENT:
