@@ -137,7 +137,6 @@ addr_equal(const KnAddr *a, const KnAddr *b)
     return a->family == 4 ? ipv4_bits(a) == ipv4_bits(b) : kn_addr_equal(a, b);
 }
 
-/* Inline, as slot_find() below: every lookup compares at least once. */
 static inline gboolean
 tuple_equal(const KnCtTuple *x, const KnCtTuple *y)
 {
@@ -145,18 +144,41 @@ tuple_equal(const KnCtTuple *x, const KnCtTuple *y)
            && addr_equal(&x->src, &y->src) && addr_equal(&x->dst, &y->dst);
 }
 
-/* The slot holding a tuple equal to 'tuple' (of hash 'hash'), or else the
- * empty slot where it would go.  Always inline: a call would save and
- * restore more registers than a probe takes. */
-G_ALWAYS_INLINE static inline guint
-slot_find(const KnConntrack *ct, const KnCtTuple *tuple, guint32 hash)
+/* slot_find() for a tuple of any family.  Out of line: the calls of its
+ * IPv6 comparisons would make every IPv4 lookup save registers. */
+G_NO_INLINE static guint
+slot_find_any(const KnConntrack *ct, const KnCtTuple *tuple, guint32 hash)
 {
-    guint i = hash & ct->mask;
-
-    for (;; i = (i + 1) & ct->mask) {
+    for (guint i = hash & ct->mask;; i = (i + 1) & ct->mask) {
         const Slot *slot = &ct->slots[i];
 
         if (slot->ref == 0 || (slot->hash == hash && tuple_equal(slot_key(slot), tuple)))
+            return i;
+    }
+}
+
+/* The slot holding a tuple equal to 'tuple' (of hash 'hash'), or else the
+ * empty slot where it would go.  Always inline, and for IPv4 tuples (the
+ * common case) a loop that compares their addresses as words and calls
+ * nothing: a call would save and restore more registers than a probe
+ * takes. */
+G_ALWAYS_INLINE static inline guint
+slot_find(const KnConntrack *ct, const KnCtTuple *tuple, guint32 hash)
+{
+    if (G_UNLIKELY(tuple->src.family != 4 || tuple->dst.family != 4))
+        return slot_find_any(ct, tuple, hash);
+    for (guint i = hash & ct->mask;; i = (i + 1) & ct->mask) {
+        const Slot *slot = &ct->slots[i];
+        const KnCtTuple *key;
+
+        if (slot->ref == 0)
+            return i;
+        if (slot->hash != hash)
+            continue;
+        key = slot_key(slot);
+        if (key->proto == tuple->proto && key->sport == tuple->sport && key->dport == tuple->dport
+            && key->src.family == 4 && key->dst.family == 4
+            && ipv4_bits(&key->src) == ipv4_bits(&tuple->src) && ipv4_bits(&key->dst) == ipv4_bits(&tuple->dst))
             return i;
     }
 }
