@@ -1217,60 +1217,56 @@ static gboolean
 run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_state,
          const char *in_iface, const char *out_iface, KnProxyWalk *walk_out, guint hops)
 {
-    KnProxyWalk walk = {
+    KnProxyWalk local, *walk = walk_out != NULL ? walk_out : &local;   /* built where it is wanted */
+
+    *walk = (KnProxyWalk) {
         .hook = hook, .packet = packet, .in_iface = in_iface, .out_iface = out_iface,
         .ct_state = ct_state, .now = kn_sim_now(net->sim), .rng = node->rng,
         .is_local = is_local_cb, .node = node, .trace = net->trace != NULL ? net->trace : net->log,
         .lane = node->lane,
     };
 
-    if (walk.trace != NULL) {
-        kn_trace_set_time(walk.trace, kn_sim_now(net->sim));
-        kn_trace_push(walk.trace);
+    if (walk->trace != NULL) {
+        kn_trace_set_time(walk->trace, kn_sim_now(net->sim));
+        kn_trace_push(walk->trace);
     }
     /* node-local-dns's filter rules head INPUT and OUTPUT.  They accept
      * only what its raw rules untracked (the same addresses and ports),
      * which the nat table never sees: their ACCEPT ends the hook. */
     if (node->node_cache != NULL && (hook == KN_HOOK_INPUT || hook == KN_HOOK_OUTPUT)) {
-        kn_proxy_ir_walk(kn_nodelocaldns_ruleset(node->node_cache), KN_PROXY_IR_FILTER, NULL, &walk);
-        if (walk.accepted && (ct_state & KN_CT_UNTRACKED)) {
-            kn_trace_pop(walk.trace);
-            STATS(node).n_rules += walk.n_rules;
-            if (walk_out != NULL)
-                *walk_out = walk;
+        kn_proxy_ir_walk(kn_nodelocaldns_ruleset(node->node_cache), KN_PROXY_IR_FILTER, NULL, walk);
+        if (walk->accepted && (ct_state & KN_CT_UNTRACKED)) {
+            kn_trace_pop(walk->trace);
+            STATS(node).n_rules += walk->n_rules;
             return TRUE;
         }
     }
     if (net->proxy_class == NULL || node->proxy == NULL) {
-        kn_trace_pop(walk.trace);
-        STATS(node).n_rules += walk.n_rules;
-        if (walk_out != NULL)
-            *walk_out = walk;
+        kn_trace_pop(walk->trace);
+        STATS(node).n_rules += walk->n_rules;
         return TRUE;
     }
-    net->proxy_class->walk(node->proxy, &walk);
-    kn_trace_pop(walk.trace);
-    STATS(node).n_rules += walk.n_rules;
-    if (walk_out != NULL)
-        *walk_out = walk;
-    switch (walk.verdict) {
+    net->proxy_class->walk(node->proxy, walk);
+    kn_trace_pop(walk->trace);
+    STATS(node).n_rules += walk->n_rules;
+    switch (walk->verdict) {
     case KN_VERDICT_ACCEPT:
         return TRUE;
     case KN_VERDICT_DROP:
         STATS(node).n_dropped++;
         note(net, KN_TRACE_VERDICT, "%s: DROP%s%s (%u rules evaluated)", kn_hook_name(hook),
-             walk.decided_by != NULL ? " by " : "", walk.decided_by != NULL ? walk.decided_by : "",
-             walk.n_rules);
+             walk->decided_by != NULL ? " by " : "", walk->decided_by != NULL ? walk->decided_by : "",
+             walk->n_rules);
         if (TRACING(net))
-            explain_verdict(net, &walk);
+            explain_verdict(net, walk);
         break;
     case KN_VERDICT_REJECT:
         STATS(node).n_rejected++;
         note(net, KN_TRACE_VERDICT, "%s: REJECT%s%s, answered with ICMP port unreachable",
-             kn_hook_name(hook), walk.decided_by != NULL ? " by " : "",
-             walk.decided_by != NULL ? walk.decided_by : "");
+             kn_hook_name(hook), walk->decided_by != NULL ? " by " : "",
+             walk->decided_by != NULL ? walk->decided_by : "");
         if (TRACING(net))
-            explain_verdict(net, &walk);
+            explain_verdict(net, walk);
         node_reject(net, node, packet, hops);
         break;
     }
