@@ -519,6 +519,17 @@ timeout_of(const KnCtEntry *entry)
     return 30 * KN_SEC;
 }
 
+/* Doubles the table if one more tuple would fill it past half; TRUE if it
+ * did (the slots found before are then stale). */
+static gboolean
+grow_for_one(KnConntrack *ct)
+{
+    if ((ct->n_used + 1) * 2 <= ct->mask + 1)
+        return FALSE;
+    table_resize(ct, (ct->mask + 1) * 2);
+    return TRUE;
+}
+
 gboolean
 kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
 {
@@ -541,17 +552,13 @@ kn_conntrack_confirm(KnConntrack *ct, KnCtEntry *entry, KnTime now)
         entry->expires = now + timeout_of(entry);
     ct->min_expires = MIN(ct->min_expires, entry->expires);
     ct->n_entries++;
-    if ((ct->n_used + 1) * 2 > ct->mask + 1) {
-        table_resize(ct, (ct->mask + 1) * 2);
+    if (grow_for_one(ct)) {
         i = slot_find(ct, &entry->orig, orig_hash);
         moved = TRUE;
     }
     ct->slots[i] = (Slot) { .hash = orig_hash, .ref = (guintptr) entry };
     ct->n_used++;
-    if ((ct->n_used + 1) * 2 > ct->mask + 1) {
-        table_resize(ct, (ct->mask + 1) * 2);
-        moved = TRUE;
-    }
+    moved |= grow_for_one(ct);
     if (moved || i == j)
         j = slot_find(ct, &entry->reply, reply_hash);
     /* A connection that is its own inverse (its reply tuple equal to the
