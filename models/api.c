@@ -550,6 +550,10 @@ container_copy(const KnContainer *from)
     g_ptr_array_unref(to->command);
     to->command = kn_api_strings_copy(from->command);
     to->n_command = from->n_command;
+    to->stdin = from->stdin;
+    to->stdin_once = from->stdin_once;
+    to->tty = from->tty;
+    to->attached = from->attached;
     probe_clear(&to->readiness);
     kn_labels_free(to->requests);
     kn_labels_free(to->limits);
@@ -725,6 +729,14 @@ kn_pod_new(void)
     return pod;
 }
 
+const KnContainerTermination *
+kn_container_run_last_state(const KnContainerRun *run)
+{
+    if (run->state == KN_CONTAINER_BACK_OFF)
+        return &run->ended;
+    return run->has_last ? &run->last : NULL;
+}
+
 static void
 pod_free(KnPod *pod)
 {
@@ -732,6 +744,7 @@ pod_free(KnPod *pod)
     g_free(pod->pod_ip);
     g_free(pod->host_ip);
     g_free(pod->unschedulable);
+    g_free(pod->runs);
 }
 
 KnServicePort *

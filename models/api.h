@@ -167,6 +167,9 @@ typedef struct KnContainer {
     KnProbe readiness;           /* kind NONE: ready as soon as started */
     KnLabels *requests;          /* resources.requests: "cpu" -> "50m", ...; never NULL */
     KnLabels *limits;            /* resources.limits; never NULL */
+    gboolean stdin, stdin_once, tty;  /* stdin, stdinOnce, tty: what `kubectl run -i [-t]` sets */
+    gboolean attached;           /* not in the API: `kubectl run -i` or --attach starts its
+                                  * process when it attaches (kubectl.h), the kubelet not */
 } KnContainer;
 
 /* A toleration: 'key' empty with operator Exists tolerates every taint. */
@@ -225,6 +228,35 @@ typedef enum {
 
 const char *kn_pod_phase_name(KnPodPhase phase);
 
+/* What the kubelet reports of a container whose main process has ended at
+ * least once (containerStatuses[]): its state and its lastState. */
+typedef enum {
+    KN_CONTAINER_RUNNING,
+    KN_CONTAINER_TERMINATED,     /* exited: for good, or until its restart */
+    KN_CONTAINER_BACK_OFF,       /* waiting, reason CrashLoopBackOff */
+} KnContainerState;
+
+typedef struct KnContainerTermination {
+    int exit_code;
+    KnTime started_at, finished_at;
+} KnContainerTermination;
+
+typedef struct KnContainerRun {
+    KnContainerState state;
+    KnTime running_since;        /* RUNNING: when this run started */
+    KnContainerTermination ended;    /* TERMINATED, BACK_OFF: the run that ended */
+    KnContainerTermination last;     /* the run before this one, if has_last */
+    gboolean has_last;
+    guint restarts;              /* restartCount */
+    KnTime back_off;             /* the kubelet's back-off for its next restart; 0: none yet */
+    KnTime back_off_set;         /* when it was last set */
+} KnContainerRun;
+
+/* lastState.terminated of a container (convertToAPIContainerStatuses):
+ * waiting to restart, the run that just ended; else the run before this
+ * one.  NULL if there is none. */
+const KnContainerTermination *kn_container_run_last_state(const KnContainerRun *run);
+
 typedef struct KnPod {
     KnObjectMeta meta;
     KnPodSpec spec;
@@ -239,6 +271,10 @@ typedef struct KnPod {
     KnTime start_time;
     KnTime ready_time;           /* last transition of Ready */
     guint restarts;
+    guint n_terminated;          /* containers whose process ended for good (restartPolicy
+                                  * Never, or OnFailure with status 0) */
+    guint n_failed;              /* those of them that ended with a status other than 0 */
+    KnContainerRun *runs;        /* per container, once a process of one has ended; else NULL */
     char *unschedulable;         /* the scheduler's last FitError while unbound, else NULL:
                                   * PodScheduled False, reason Unschedulable */
     KnTime unschedulable_time;   /* when PodScheduled turned False */

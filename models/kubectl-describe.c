@@ -648,6 +648,21 @@ describe_resources(GString *w, const KnLabels *limits, const KnLabels *requests,
     }
 }
 
+/* describeStatus of a terminated state: 'label' is "State" or "Last
+ * State". */
+static void
+describe_terminated(GString *w, const char *label, const KnContainerTermination *t)
+{
+    g_autofree char *started = kn_kubectl_describe_rfc1123z(t->started_at);
+    g_autofree char *finished = kn_kubectl_describe_rfc1123z(t->finished_at);
+
+    wr(w, 2, "%s:\tTerminated\n", label);
+    wr(w, 3, "Reason:\t%s\n", kn_kubectl_print_termination_reason(t));
+    wr(w, 3, "Exit Code:\t%d\n", t->exit_code);
+    wr(w, 3, "Started:\t%s\n", started);
+    wr(w, 3, "Finished:\t%s\n", finished);
+}
+
 /* The container statuses of 'pod', as doc_pod() has them: one per
  * container once the pod is scheduled. */
 static void
@@ -709,7 +724,25 @@ describe_containers(GString *w, const char *label, const KnPodSpec *spec, const 
         }
 
         /* describeContainerState: the kubelet's containerStatuses. */
-        if (ok) {
+        if (ok && pod->runs != NULL) {
+            const KnContainerRun *run = &pod->runs[i];
+
+            if (run->state == KN_CONTAINER_RUNNING) {
+                g_autofree char *started = kn_kubectl_describe_rfc1123z(run->running_since);
+
+                wr(w, 2, "State:\tRunning\n");
+                wr(w, 3, "Started:\t%s\n", started);
+            } else if (run->state == KN_CONTAINER_TERMINATED) {
+                describe_terminated(w, "State", &run->ended);
+            } else {
+                wr(w, 2, "State:\tWaiting\n");
+                wr(w, 3, "Reason:\tCrashLoopBackOff\n");
+            }
+            if (kn_container_run_last_state(run) != NULL)
+                describe_terminated(w, "Last State", kn_container_run_last_state(run));
+            wr(w, 2, "Ready:\t%s\n", bool_title(run->state == KN_CONTAINER_RUNNING && (pod->ready || pod->ready_stale)));
+            wr(w, 2, "Restart Count:\t%u\n", run->restarts);
+        } else if (ok) {
             if (pod->started) {
                 g_autofree char *started = kn_kubectl_describe_rfc1123z(pod->start_time);
 

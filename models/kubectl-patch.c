@@ -1121,6 +1121,10 @@ copy_status(KnKind kind, gpointer to, gconstpointer from)
         p->start_time = o->start_time;
         p->ready_time = o->ready_time;
         p->restarts = o->restarts;
+        p->n_terminated = o->n_terminated;
+        p->n_failed = o->n_failed;
+        g_free(p->runs);
+        p->runs = o->runs != NULL ? g_memdup2(o->runs, o->spec.containers->len * sizeof *o->runs) : NULL;
         break;
     }
     case KN_KIND_SERVICE: {

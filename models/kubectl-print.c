@@ -647,8 +647,19 @@ doc_container(const KnContainer *c, const char *api_access)
 {
     Doc *d = doc_new(DOC_MAP);
 
-    if (c->command->len > 0)
-        doc_set(d, "command", doc_strings(c->command));
+    /* Keys in byte order, as kubectl prints a decoded object. */
+    if (c->command->len > c->n_command) {
+        Doc *args = doc_set_list(d, "args");
+
+        for (guint i = c->n_command; i < c->command->len; i++)
+            doc_add(args, doc_str(c->command->pdata[i]));
+    }
+    if (c->n_command > 0) {
+        Doc *command = doc_set_list(d, "command");
+
+        for (guint i = 0; i < c->n_command; i++)
+            doc_add(command, doc_str(c->command->pdata[i]));
+    }
     doc_set_str(d, "image", c->image);
     doc_set_str(d, "imagePullPolicy", kn_image_pull_policy(c->image));
     doc_set_str(d, "name", c->name);
@@ -687,8 +698,14 @@ doc_container(const KnContainer *c, const char *api_access)
             doc_set_str(m, kn_labels_key(list, i), quantity);
         }
     }
+    if (c->stdin)
+        doc_set_bool(d, "stdin", TRUE);
+    if (c->stdin_once)
+        doc_set_bool(d, "stdinOnce", TRUE);
     doc_set_str(d, "terminationMessagePath", "/dev/termination-log");
     doc_set_str(d, "terminationMessagePolicy", "File");
+    if (c->tty)
+        doc_set_bool(d, "tty", TRUE);
     if (api_access != NULL) {
         Doc *mount = doc_add(doc_set_list(d, "volumeMounts"), doc_new(DOC_MAP));
 
@@ -853,6 +870,38 @@ doc_condition(const char *type, gboolean status, KnTime at, gboolean probe)
     return c;
 }
 
+const char *
+kn_kubectl_print_termination_reason(const KnContainerTermination *t)
+{
+    return t->exit_code == 0 ? "Completed" : "Error";
+}
+
+static Doc *
+doc_terminated(const KnContainerTermination *t)
+{
+    Doc *d = doc_new(DOC_MAP);
+
+    doc_set_int(d, "exitCode", t->exit_code);
+    doc_set_timestamp(d, "finishedAt", t->finished_at);
+    doc_set_str(d, "reason", kn_kubectl_print_termination_reason(t));
+    doc_set_timestamp(d, "startedAt", t->started_at);
+    return d;
+}
+
+/* The kubelet's back-off message of a container waiting to restart
+ * (doBackOff), its back-off as Go's time.Duration prints whole seconds. */
+static char *
+back_off_message(const KnPod *pod, guint index)
+{
+    const KnContainer *c = pod->spec.containers->pdata[index];
+    guint64 s = pod->runs[index].back_off / KN_SEC;
+    g_autofree char *back_off = s >= 60 ? g_strdup_printf("%" G_GUINT64_FORMAT "m%" G_GUINT64_FORMAT "s", s / 60, s % 60)
+                                        : g_strdup_printf("%" G_GUINT64_FORMAT "s", s);
+
+    return g_strdup_printf("back-off %s restarting failed container=%s pod=%s_%s(%s)", back_off, c->name,
+                           pod->meta.name, pod->meta.namespace, pod->meta.uid);
+}
+
 static Doc *
 doc_pod(const KnPod *pod, KnStore *store)
 {
@@ -892,6 +941,34 @@ doc_pod(const KnPod *pod, KnStore *store)
             Doc *state;
 
             doc_set_str(cs, "image", c->image);
+            if (pod->runs != NULL) {
+                const KnContainerRun *run = &pod->runs[i];
+                gboolean running = run->state == KN_CONTAINER_RUNNING;
+
+                const KnContainerTermination *last = kn_container_run_last_state(run);
+
+                if (last != NULL)
+                    doc_set(doc_set_map(cs, "lastState"), "terminated", doc_terminated(last));
+                else
+                    doc_set_map(cs, "lastState");
+                doc_set_str(cs, "name", c->name);
+                doc_set_bool(cs, "ready", running && pod->ready);
+                doc_set_int(cs, "restartCount", run->restarts);
+                doc_set_bool(cs, "started", running);
+                state = doc_set_map(cs, "state");
+                if (running) {
+                    doc_set_timestamp(doc_set_map(state, "running"), "startedAt", run->running_since);
+                } else if (run->state == KN_CONTAINER_TERMINATED) {
+                    doc_set(state, "terminated", doc_terminated(&run->ended));
+                } else {
+                    Doc *waiting = doc_set_map(state, "waiting");
+                    g_autofree char *message = back_off_message(pod, i);
+
+                    doc_set_str(waiting, "message", message);
+                    doc_set_str(waiting, "reason", "CrashLoopBackOff");
+                }
+                continue;
+            }
             doc_set_map(cs, "lastState");
             doc_set_str(cs, "name", c->name);
             doc_set_bool(cs, "ready", pod->ready);
@@ -2504,6 +2581,26 @@ pod_status(const KnPod *pod)
 
     if (pod->meta.deleting && !terminal)
         return "Terminating";
+    if (pod->phase == KN_POD_RUNNING && pod->runs != NULL) {
+        /* printPod: the last container's waiting or terminated reason,
+         * "Completed" back to Running (or NotReady) while another runs. */
+        const char *reason = "Running";
+        gboolean running = FALSE;
+
+        for (guint i = pod->spec.containers->len; i > 0; i--) {
+            const KnContainerRun *run = &pod->runs[i - 1];
+
+            if (run->state == KN_CONTAINER_BACK_OFF)
+                reason = "CrashLoopBackOff";
+            else if (run->state == KN_CONTAINER_TERMINATED)
+                reason = kn_kubectl_print_termination_reason(&run->ended);
+            else
+                running = TRUE;      /* ready: no probe of its own re-runs here */
+        }
+        if (strcmp(reason, "Completed") == 0 && running)
+            reason = pod->ready ? "Running" : "NotReady";
+        return reason;
+    }
     switch (pod->phase) {
     case KN_POD_PENDING:
         /* A scheduled pod's containers wait with reason ContainerCreating. */
@@ -2522,16 +2619,43 @@ static void
 row_pod(GPtrArray *row, const KnPod *pod, gboolean wide, KnTime now)
 {
     guint total = pod->spec.containers->len;
+    guint ready = pod->ready || pod->ready_stale ? total : 0;
 
-    cell(row, pod->meta.name);
     /* READY counts containerStatuses[].ready, which only the kubelet writes:
-     * a pod the node lifecycle controller marked not ready keeps its count. */
-    cell_take(row, g_strdup_printf("%u/%u", pod->ready || pod->ready_stale ? total : 0, total));
+     * a pod the node lifecycle controller marked not ready keeps its count.
+     * Once a container has exited, each running one without a probe of
+     * its own to wait for counts. */
+    for (guint i = 0; pod->runs != NULL && i < total; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        if (i == 0)
+            ready = 0;
+        ready += pod->runs[i].state == KN_CONTAINER_RUNNING
+                 && (c->readiness.kind == KN_PROBE_NONE || pod->ready || pod->ready_stale);
+    }
+    cell(row, pod->meta.name);
+    cell_take(row, g_strdup_printf("%u/%u", ready, total));
     cell(row, pod_status(pod));
     if (pod->restarts > 0) {
-        g_autofree char *ago = kn_kubectl_print_human_duration((gint64) now - (gint64) (pod->start_time / KN_SEC * KN_SEC));
+        /* "(X ago)": since the latest lastState.terminated.finishedAt. */
+        KnTime last = 0;
+        gboolean has_last = FALSE;
 
-        cell_take(row, g_strdup_printf("%u (%s ago)", pod->restarts, ago));
+        for (guint i = 0; pod->runs != NULL && i < pod->spec.containers->len; i++) {
+            const KnContainerTermination *t = kn_container_run_last_state(&pod->runs[i]);
+
+            if (t != NULL) {
+                last = MAX(last, t->finished_at);
+                has_last = TRUE;
+            }
+        }
+        if (has_last) {
+            g_autofree char *ago = kn_kubectl_print_human_duration((gint64) now - (gint64) (last / KN_SEC * KN_SEC));
+
+            cell_take(row, g_strdup_printf("%u (%s ago)", pod->restarts, ago));
+        } else {
+            cell_take(row, g_strdup_printf("%u", pod->restarts));
+        }
     } else {
         cell(row, "0");
     }

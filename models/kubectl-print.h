@@ -68,6 +68,9 @@ gboolean kn_kubectl_print_client_object(KnKind kind, gconstpointer object, const
  * (negative allowed): "5s", "2m3s", "10m", "3h5m", "2d3h", "5y".  New;
  * g_free(). */
 char *kn_kubectl_print_human_duration(gint64 ns);
+/* The reason containerd gives a container's terminated state: "Completed"
+ * for exit code 0, else "Error". */
+const char *kn_kubectl_print_termination_reason(const KnContainerTermination *t);
 
 /* Simulated time 't' as an RFC 3339 timestamp in whole seconds, counted
  * from KN_KUBECTL_PRINT_EPOCH: "2026-01-01T00:01:05Z".  New; g_free(). */

@@ -67,7 +67,7 @@
  *
  * Simplified: each command's API round trip takes no simulated time; `run
  * -i` without a command (the image's interactive shell) is not simulated,
- * and a container that restarts does not run its command again.  A
+ * and `kubectl logs` of a pod reads one log for all its containers.  A
  * watch with a field selector repeats, for an object that stops matching,
  * the row it printed when the object last matched (the watch cache sends
  * that old object as DELETED), AGE included. */
@@ -948,7 +948,7 @@ on_attach_done(const char *out, const char *err, int status, gpointer done_data)
     a->status = status;
     a->state = ATTACH_EXITED;
     if (pod != NULL)
-        kn_workloads_container_exited(run->kubectl->workloads, pod, status);
+        kn_workloads_container_exited(run->kubectl->workloads, pod, 0, status);
     /* reattachMessage: only a container that comes back (Always). */
     if (!a->quiet && a->stdin && a->tty && strcmp(a->policy, "Always") == 0)
         g_string_append_printf(run->result.out, "Session ended, resume using 'kubectl attach %s -c %s -i -t' "
@@ -1143,6 +1143,12 @@ cmd_run(Run *run, GStrv words)
     c->image = g_strdup(flag(&args, "image"));
     for (guint i = 0; i < args.command->len; i++)
         g_ptr_array_add(c->command, g_strdup(args.command->pdata[i]));
+    /* run.go: the words are args unless --command; -i sets stdin and
+     * stdinOnce (no --leave-stdin-open here), -t tty. */
+    c->n_command = flag_on(&args, "command") ? args.command->len : 0;
+    c->stdin = c->stdin_once = interactive;
+    c->tty = flag_on(&args, "tty");
+    c->attached = attach;
     if (port > 0) {
         KnContainerPort *p = kn_container_port_new();
 
@@ -2851,13 +2857,16 @@ pod_logs(Run *run, const Args *args, const KnPod *pod, guint64 tail, gboolean ha
 {
     const char *wanted = flag(args, "container");
     const KnContainer *c = NULL;
+    guint index = 0;
     const char *text;
 
     for (guint i = 0; i < pod->spec.containers->len && c == NULL; i++) {
         const KnContainer *k = pod->spec.containers->pdata[i];
 
-        if (wanted == NULL || g_strcmp0(k->name, wanted) == 0)
+        if (wanted == NULL || g_strcmp0(k->name, wanted) == 0) {
             c = k;
+            index = i;
+        }
     }
     if (c == NULL) {
         fail(run, "error: container %s is not valid for pod %s", wanted, pod->meta.name);
@@ -2871,17 +2880,20 @@ pod_logs(Run *run, const Args *args, const KnPod *pod, guint64 tail, gboolean ha
                                    ((const KnContainer *) pod->spec.containers->pdata[i])->name);
         g_string_append_printf(run->result.err, "Defaulted container \"%s\" out of: %s\n", c->name, names->str);
     }
-    if (flag_on(args, "previous")) {
+    gboolean previous = flag_on(args, "previous");
+
+    if (previous && (pod->runs == NULL || !pod->runs[index].has_last)) {
         fail(run, "Error from server (BadRequest): previous terminated container \"%s\" in pod \"%s\" not found",
              c->name, pod->meta.name);
         return;
     }
-    if (!pod->started) {
+    /* A container that ran keeps its log, terminated or waiting to restart. */
+    if (!pod->started && pod->runs == NULL) {
         fail(run, "Error from server (BadRequest): container \"%s\" in pod \"%s\" is waiting to start: "
              "ContainerCreating", c->name, pod->meta.name);
         return;
     }
-    text = run->kubectl->logs != NULL ? run->kubectl->logs(pod, c, run->kubectl->logs_data) : NULL;
+    text = run->kubectl->logs != NULL ? run->kubectl->logs(pod, c, previous, run->kubectl->logs_data) : NULL;
     if (text == NULL) {
         g_string_append_printf(run->result.err, "knetsim: what %s prints (image %s) is not simulated\n",
                                c->name, c->image);

@@ -30,9 +30,12 @@ void kn_kubectl_free(KnKubectl *kubectl);                  /* accepts NULL */
  * default); a scenario's own folder. */
 void kn_kubectl_set_workdir(KnKubectl *kubectl, const char *workdir);
 
-/* What the kubelet has of a container's output, for `kubectl logs`:
- * borrowed text, or NULL when knetsim does not model what it prints. */
-typedef const char *(*KnKubectlLogs)(const KnPod *pod, const KnContainer *container, gpointer user_data);
+/* What the kubelet has of a container's output, for `kubectl logs`: of
+ * its current instance, or under 'previous' of the one before its last
+ * restart.  Borrowed text, or NULL when knetsim does not model what it
+ * prints. */
+typedef const char *(*KnKubectlLogs)(const KnPod *pod, const KnContainer *container, gboolean previous,
+                                     gpointer user_data);
 
 /* Where `kubectl logs` reads containers' output; without it every
  * container's output is "not simulated". */

@@ -173,6 +173,7 @@ struct KnNetns {
                                   * NULL until a pod's is first asked for */
     KnTime environ_at;           /* a pod's: when its containers started */
     GString *logs;               /* what a pod's container printed (kubectl logs), or NULL */
+    GString *previous_logs;      /* the same of its instance before the last restart, or NULL */
 };
 
 #define NETNS_ALIGN 128
@@ -528,6 +529,8 @@ netns_free(gpointer data)
     g_strfreev(ns->environ);
     if (ns->logs != NULL)
         g_string_free(ns->logs, TRUE);
+    if (ns->previous_logs != NULL)
+        g_string_free(ns->previous_logs, TRUE);
     if (ns->cache_queries != NULL)
         g_hash_table_unref(ns->cache_queries);
     if (ns->apps != NULL)
@@ -3891,6 +3894,12 @@ drop_processes(KnNetns *ns)
         g_array_unref(processes);
 }
 
+static gboolean
+client_alive(gpointer self)
+{
+    return ((KnNetns *) self)->alive;
+}
+
 static const KnNetClientClass client_class = {
     .resolve = client_resolve,
     .tcp_exchange = client_tcp_exchange,
@@ -3905,6 +3914,7 @@ static const KnNetClientClass client_class = {
     .random = client_random,
     .adopt = client_adopt,
     .disown = client_disown,
+    .alive = client_alive,
 };
 
 /*****************************************************************************/
@@ -4730,4 +4740,43 @@ kn_net_container_logs(KnNet *net, const KnPod *pod, const KnContainer *container
     if (!(program == NULL ? nginx || image == NULL || image->n_listeners == 0 : strcmp(program, "sleep") == 0))
         return NULL;
     return ns != NULL && ns->logs != NULL ? ns->logs->str : "";
+}
+
+GString *
+kn_net_pod_log(KnNet *net, const KnPod *pod)
+{
+    g_return_val_if_fail(net != NULL && pod != NULL, NULL);
+
+    KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+
+    if (ns == NULL)
+        return NULL;
+    if (ns->logs == NULL)
+        ns->logs = g_string_new(NULL);
+    return ns->logs;
+}
+
+void
+kn_net_pod_log_restart(KnNet *net, const KnPod *pod)
+{
+    g_return_if_fail(net != NULL && pod != NULL);
+
+    KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+
+    if (ns == NULL || ns->logs == NULL)
+        return;
+    if (ns->previous_logs == NULL)
+        ns->previous_logs = g_string_new(NULL);
+    g_string_assign(ns->previous_logs, ns->logs->str);
+    g_string_truncate(ns->logs, 0);
+}
+
+const char *
+kn_net_pod_previous_log(KnNet *net, const KnPod *pod)
+{
+    g_return_val_if_fail(net != NULL && pod != NULL, "");
+
+    KnNetns *ns = kn_net_pod(net, pod->meta.namespace, pod->meta.name);
+
+    return ns != NULL && ns->previous_logs != NULL ? ns->previous_logs->str : "";
 }

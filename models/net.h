@@ -77,6 +77,15 @@ const char *const *kn_netns_environ(const KnNetns *ns);
  * prints (agnhost, CoreDNS, any other command).  Simplified: nginx's
  * start-up lines are left out.  Borrowed. */
 const char *kn_net_container_logs(KnNet *net, const KnPod *pod, const KnContainer *container);
+/* The log the containers of 'pod' write to, which kn_net_container_logs()
+ * reads: a process the kubelet starts appends its output there.  Created
+ * empty if need be; NULL if the pod has no network (yet).  Borrowed. */
+GString *kn_net_pod_log(KnNet *net, const KnPod *pod);
+/* A container of 'pod' restarts: its log so far becomes the previous one
+ * (`kubectl logs --previous`), and the new instance's starts empty. */
+void kn_net_pod_log_restart(KnNet *net, const KnPod *pod);
+/* What kn_net_pod_log_restart() last kept: borrowed, "" if none. */
+const char *kn_net_pod_previous_log(KnNet *net, const KnPod *pod);
 /* The node a pod runs on, or the node itself; NULL for an outside host. */
 KnNetns *kn_netns_node(KnNetns *ns);
 /* The interface processes in 'ns' use (borrowed, lives with 'ns'). */

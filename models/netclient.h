@@ -141,6 +141,9 @@ typedef struct KnNetClientClass {
      * NULL where nothing ends early (tests' fakes run to the end). */
     void (*adopt)(gpointer self, gpointer process, GDestroyNotify abandon);
     void (*disown)(gpointer self, gpointer process);
+    /* FALSE once the pod this runs in is gone: what still runs there was
+     * killed with it.  NULL where nothing goes (nodes, hosts, tests' fakes). */
+    gboolean (*alive)(gpointer self);
 } KnNetClientClass;
 
 /* Where a command runs: its network and what the image gives it. */

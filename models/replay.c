@@ -57,6 +57,8 @@ typedef struct {
     guint next_step;                     /* index of the step to run next */
     guint repeat_left;                   /* further runs of the current step */
     gboolean stopped;                    /* --until passed: no further step runs */
+    GPtrArray *processes;                /* Process: containers' main processes running */
+    gboolean steps_over;                 /* the last step is done: no process runs on */
 } Replay;
 
 static void on_step(KnSim *sim, gpointer data);
@@ -327,11 +329,22 @@ on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
     step_done(replay, step, 0);
 }
 
-/* `kubectl logs` reads what the data path's containers printed. */
+/* `kubectl logs` reads what the data path's containers printed: what the
+ * servers it models log, or what a process the kubelet started wrote. */
 static const char *
-container_logs(const KnPod *pod, const KnContainer *container, gpointer user_data)
+container_logs(const KnPod *pod, const KnContainer *container, gboolean previous, gpointer user_data)
 {
-    return kn_net_container_logs(user_data, pod, container);
+    Replay *replay = user_data;
+
+    if (container->command->len > 0 && !container->attached
+        && kn_shell_models(replay->shell.images, container->image, container->command->pdata[0])) {
+        GString *log = kn_net_pod_log(replay->net, pod);
+
+        if (previous)
+            return kn_net_pod_previous_log(replay->net, pod);
+        return log != NULL ? log->str : "";
+    }
+    return previous ? NULL : kn_net_container_logs(replay->net, pod, container);
 }
 
 /*****************************************************************************/
@@ -341,18 +354,115 @@ container_logs(const KnPod *pod, const KnContainer *container, gpointer user_dat
  * resolv.conf (the kubelet's for a pod, by its dnsPolicy), and on a node
  * conntrack's limit and count under /proc. */
 static GBytes *
+read_ns_file(Replay *replay, KnNetns *ns, const char *path)
+{
+    char *text;
+
+    if (ns == NULL)
+        return NULL;
+    if (strcmp(path, "/etc/resolv.conf") == 0)
+        text = kn_net_resolv_conf(replay->net, ns);
+    else
+        text = kn_net_proc_file(replay->net, ns, path);
+    return text != NULL ? g_bytes_new_take(text, strlen(text)) : NULL;
+}
+
+static GBytes *
 read_file(const char *path, gpointer user_data)
 {
     Replay *replay = user_data;
-    char *text;
 
-    if (replay->exec_ns == NULL)
-        return NULL;
-    if (strcmp(path, "/etc/resolv.conf") == 0)
-        text = kn_net_resolv_conf(replay->net, replay->exec_ns);
-    else
-        text = kn_net_proc_file(replay->net, replay->exec_ns, path);
-    return text != NULL ? g_bytes_new_take(text, strlen(text)) : NULL;
+    return read_ns_file(replay, replay->exec_ns, path);
+}
+
+/* A container's main process, which the kubelet started (workload.h). */
+typedef struct {
+    Replay *replay;
+    KnNetns *ns;
+    char *uid, *namespace, *name;
+    guint container;
+    KnShellRun *run;
+} Process;
+
+static void
+process_free(gpointer data)
+{
+    Process *process = data;
+
+    g_ptr_array_remove_fast(process->replay->processes, process);
+    g_free(process->uid);
+    g_free(process->namespace);
+    g_free(process->name);
+    g_free(process);
+}
+
+static GBytes *
+process_read_file(const char *path, gpointer user_data)
+{
+    Process *process = user_data;
+
+    return read_ns_file(process->replay, process->ns, path);
+}
+
+static void
+on_process_exit(const KnShellResult *result, gpointer user_data)
+{
+    Process *process = user_data;
+
+    kn_workloads_process_exited(process->replay->workloads, process->uid, process->namespace, process->name,
+                                process->container, result->status);
+    process_free(process);
+}
+
+/* The command of 'pod''s container 'index' runs in the pod, with no
+ * shell in between, its output going to the container's log as it is
+ * written; a program the image catalog does not know is not simulated. */
+static void
+run_process(const KnPod *pod, guint index, gpointer user_data)
+{
+    Replay *replay = user_data;
+    const KnContainer *c = pod->spec.containers->pdata[index];
+    KnNetns *ns = kn_net_pod(replay->net, pod->meta.namespace, pod->meta.name);
+    GString *log = kn_net_pod_log(replay->net, pod);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    KnShellOptions shell = replay->shell;
+    Process *process;
+
+    if (replay->steps_over || ns == NULL || log == NULL
+        || !kn_shell_models(shell.images, c->image, c->command->pdata[0]))
+        return;
+    if (pod->runs != NULL && pod->runs[index].restarts > 0)
+        kn_net_pod_log_restart(replay->net, pod);
+    process = g_new0(Process, 1);
+    *process = (Process) { .replay = replay, .ns = ns, .uid = g_strdup(pod->meta.uid),
+                           .namespace = g_strdup(pod->meta.namespace), .name = g_strdup(pod->meta.name),
+                           .container = index };
+    for (guint i = 0; i < c->command->len; i++)
+        g_ptr_array_add(argv, c->command->pdata[i]);
+    g_ptr_array_add(argv, NULL);
+    shell.read_file = process_read_file;
+    shell.read_file_data = process;
+    shell.environ = kn_netns_environ(ns);
+    shell.tty = c->tty;
+    shell.log = log;
+    shell.abandon = process_free;
+    g_ptr_array_add(replay->processes, process);
+    process->run = kn_shell_spawn(kn_netns_client(ns), (const char *const *) argv->pdata, &shell, on_process_exit,
+                                  process);
+}
+
+/* The scenario's steps are over: what the containers still run stops
+ * there, so that the cluster settles (a `sleep infinity` or a loop would
+ * keep the clock going) and nothing they do comes after the end. */
+static void
+freeze_processes(Replay *replay)
+{
+    /* A frozen process leaves the list as it goes, now or later. */
+    g_autoptr(GPtrArray) running = g_ptr_array_copy(replay->processes, NULL, NULL);
+
+    replay->steps_over = TRUE;
+    for (guint i = 0; i < running->len; i++)
+        kn_shell_freeze(((Process *) running->pdata[i])->run);
 }
 
 /* `kubectl run -i` and `kubectl exec`: the process, on the pod's
@@ -560,8 +670,12 @@ on_step(KnSim *sim, gpointer data)
     Replay *replay = data;
 
     (void) sim;
-    if (replay->stopped || replay->next_step == replay->scenario->steps->len)
-        return;                          /* the last step's time is over */
+    if (replay->stopped)
+        return;
+    if (replay->next_step == replay->scenario->steps->len) {
+        freeze_processes(replay);        /* the last step's time is over */
+        return;
+    }
 
     const KnStep *step = replay->scenario->steps->pdata[replay->next_step];
 
@@ -704,7 +818,9 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
     g_autofree char *workdir = g_path_get_dirname(scenario->file);
 
     kn_kubectl_set_workdir(replay.kubectl, workdir);
-    kn_kubectl_set_logs(replay.kubectl, container_logs, replay.net);
+    kn_kubectl_set_logs(replay.kubectl, container_logs, &replay);
+    kn_workloads_set_runner(replay.workloads, run_process, &replay);
+    replay.processes = g_ptr_array_new();
     kn_kubectl_set_attach(replay.kubectl, attach_process, &replay);
 
     for (guint i = 0; i < scenario->nodes->len; i++)
@@ -739,7 +855,8 @@ kn_replay_run(KnScenario *scenario, const KnReplayOptions *options, KnReplayRepo
 
     if (options->capture != NULL)
         kn_capture_attach(options->capture, NULL);
-    kn_net_free(replay.net);
+    kn_net_free(replay.net);              /* abandons the processes still running */
+    g_ptr_array_unref(replay.processes);
     /* A command or lookup the run ended in the middle of. */
     g_free(replay.exec_namespace);
     if (replay.trace != NULL)

@@ -1143,8 +1143,10 @@ static const Field container_fields[] = {
     IGNORED("resizePolicy"), IGNORED("restartPolicy"), IGNORED("volumeMounts"),
     IGNORED("volumeDevices"), IGNORED("livenessProbe"), IGNORED("startupProbe"),
     IGNORED("lifecycle"), IGNORED("securityContext"), IGNORED("workingDir"),
-    IGNORED("terminationMessagePath"), IGNORED("terminationMessagePolicy"), IGNORED("stdin"),
-    IGNORED("stdinOnce"), IGNORED("tty"),
+    IGNORED("terminationMessagePath"), IGNORED("terminationMessagePolicy"),
+    { "stdin", read_bool, offsetof(KnContainer, stdin), NULL, NULL },
+    { "stdinOnce", read_bool, offsetof(KnContainer, stdin_once), NULL, NULL },
+    { "tty", read_bool, offsetof(KnContainer, tty), NULL, NULL },
     { NULL },
 };
 static const Schema container_schema = {

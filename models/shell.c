@@ -1395,7 +1395,7 @@ typedef struct Frame {
     GPtrArray *captures;         /* char *: their outputs */
 } Frame;
 
-typedef struct Run {
+typedef struct KnShellRun {
     KnNetClient *where;
     const KnImage *image;
     KnShellOptions options;
@@ -1406,6 +1406,9 @@ typedef struct Run {
     gboolean exiting;            /* `exit` unwinds to the nearest shell or subshell */
     char *arith_error;           /* the message of a failed $((…)) being expanded, or NULL */
     gboolean waiting;            /* a tool or sleep is pending */
+    gboolean sleeping;           /* what is pending is its own sleep, 'sleep_id' */
+    KnEventId sleep_id;
+    gboolean frozen;             /* kn_shell_freeze(): goes when it resumes */
     gboolean looping;
     gboolean finished;
     GPtrArray *fields;           /* the last expansion's result, for its parent */
@@ -3318,6 +3321,7 @@ on_tool_done(int status, gpointer user_data)
 static void
 on_sleep_done(gpointer user_data)
 {
+    ((Run *) user_data)->sleeping = FALSE;
     on_async_done(user_data, 0);
 }
 
@@ -3359,27 +3363,27 @@ parse_sleep(Run *run, Io *io, int argc, char **argv, KnTime *delay)
     return TRUE;
 }
 
-/* Which shell argv[0] names, if the image has it. */
+/* Which shell argv[0] names, if 'image' has it. */
 static gboolean
-shell_program(Run *run, const char *name, KnShFlavour *flavour)
+shell_program(const KnImage *image, const char *name, KnShFlavour *flavour)
 {
     const char *base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
 
     if (strcmp(base, "sh") == 0) {
-        *flavour = run->image->sh;
-        return run->image->sh != KN_SH_NONE;
+        *flavour = image->sh;
+        return image->sh != KN_SH_NONE;
     }
     if (strcmp(base, "bash") == 0) {
         *flavour = KN_SH_BASH;
-        return run->image->sh == KN_SH_BASH || kn_images_find_tool(run->image, "bash") != NULL;
+        return image->sh == KN_SH_BASH || kn_images_find_tool(image, "bash") != NULL;
     }
     if (strcmp(base, "ash") == 0) {
         *flavour = KN_SH_ASH;
-        return run->image->sh == KN_SH_ASH;
+        return image->sh == KN_SH_ASH;
     }
     if (strcmp(base, "dash") == 0) {
         *flavour = KN_SH_DASH;
-        return run->image->sh == KN_SH_DASH;
+        return image->sh == KN_SH_DASH;
     }
     return FALSE;
 }
@@ -3495,10 +3499,11 @@ execute(Run *run, Frame *frame)
         }
         frame->state = 10;
         run->waiting = TRUE;
-        run->where->klass->after(run->where->self, delay, on_sleep_done, run, NULL);
+        run->sleeping = TRUE;
+        run->sleep_id = run->where->klass->after(run->where->self, delay, on_sleep_done, run, NULL);
         return;
     }
-    if (shell_program(run, name, &flavour)) {
+    if (shell_program(run->image, name, &flavour)) {
         frame->state = 11;
         start_shell(run, frame, flavour, argv, argc);
         return;
@@ -3515,6 +3520,24 @@ execute(Run *run, Frame *frame)
     }
     not_found(run, &frame->io, name);
     frame_return(run, frame->no_shell ? 126 : 127);
+}
+
+gboolean
+kn_shell_models(const KnImageCatalog *images, const char *image, const char *program)
+{
+    const KnImage *entry = kn_images_lookup(images, image);
+    const char *base = strrchr(program, '/') != NULL ? strrchr(program, '/') + 1 : program;
+    const Builtin *builtin = find_builtin(base);
+    KnShFlavour flavour;
+
+    /* As execute() finds a program run with no shell in between. */
+    if (strcmp(entry->repository, "*") == 0)     /* the generic entry: an unknown image */
+        return FALSE;
+    if ((builtin != NULL && !builtin->shell_only) || strcmp(base, "sleep") == 0)
+        return TRUE;
+    if (shell_program(entry, program, &flavour))
+        return TRUE;
+    return kn_tools_known(base) && kn_images_find_tool(entry, base) != NULL;
 }
 
 static GPtrArray *
@@ -3861,7 +3884,33 @@ run_free(Run *run)
 static void
 run_abandon(gpointer data)
 {
-    run_free(data);
+    Run *run = data;
+
+    if (run->options.abandon != NULL)
+        run->options.abandon(run->user_data);
+    run_free(run);
+}
+
+/* A frozen run goes without a word: as the simulation's end abandons it. */
+static void
+run_drop(Run *run)
+{
+    if (run->where->klass->disown != NULL)
+        run->where->klass->disown(run->where->self, run);
+    run_abandon(run);
+}
+
+void
+kn_shell_freeze(KnShellRun *run)
+{
+    g_return_if_fail(run != NULL);
+
+    if (run->sleeping && run->where->klass->cancel != NULL) {
+        run->where->klass->cancel(run->where->self, run->sleep_id);
+        run_drop(run);
+        return;
+    }
+    run->frozen = TRUE;          /* a tool's answer, or its start, is pending */
 }
 
 static void
@@ -3880,6 +3929,18 @@ run_loop(Run *run)
 {
     if (run->looping)
         return;
+    if (run->frozen) {
+        run_drop(run);
+        return;
+    }
+    /* Its pod is gone: the runtime killed what ran in it (SIGKILL).  A
+     * run resumes only once what it waited for is over, so nothing else
+     * refers to its frames now. */
+    if (run->where->klass->alive != NULL && !run->where->klass->alive(run->where->self)) {
+        g_ptr_array_set_size(run->stack, 0);
+        run->waiting = FALSE;
+        run->ret = 128 + 9;
+    }
     run->looping = TRUE;
     while (run->stack->len > 0 && !run->waiting) {
         Frame *frame = top(run);
@@ -3958,6 +4019,8 @@ root_io(Run *run)
 {
     Io io = { run->result.out, run->options.tty ? run->result.out : run->result.err, run->options.in };
 
+    if (run->options.log != NULL)
+        io.out = io.err = run->options.log;
     return io;
 }
 
@@ -3984,11 +4047,18 @@ void
 kn_shell_exec(KnNetClient *where, const char *const *argv, const KnShellOptions *options,
               KnShellDone done, gpointer user_data)
 {
+    kn_shell_spawn(where, argv, options, done, user_data);
+}
+
+KnShellRun *
+kn_shell_spawn(KnNetClient *where, const char *const *argv, const KnShellOptions *options,
+               KnShellDone done, gpointer user_data)
+{
     Run *run;
     Io io;
     Frame *frame;
 
-    g_return_if_fail(where != NULL && argv != NULL && argv[0] != NULL && done != NULL);
+    g_return_val_if_fail(where != NULL && argv != NULL && argv[0] != NULL && done != NULL, NULL);
     run = run_new(where, options, done, user_data);
     io = root_io(run);
     frame = frame_push(run, F_SIMPLE, NULL, &io);
@@ -3998,6 +4068,7 @@ kn_shell_exec(KnNetClient *where, const char *const *argv, const KnShellOptions 
         g_ptr_array_add(frame->fields, g_strdup(argv[i]));
     frame->state = 3;
     start(run);
+    return run;
 }
 
 void

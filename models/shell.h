@@ -48,6 +48,11 @@ typedef struct KnShellOptions {
                                       * ("NAME=value", NULL-terminated); NULL: none */
     gboolean tty;                    /* on a terminal: standard error goes where
                                       * standard output does, in order */
+    GString *log;                    /* a container's log: both streams go here as
+                                      * they are written, in order, and the result's
+                                      * stay empty; NULL: into the result */
+    GDestroyNotify abandon;          /* frees the run's user_data if the simulation
+                                      * ends before the run does; NULL: nothing */
 } KnShellOptions;
 
 /* Runs 'script' as `sh -c SCRIPT` with the image's /bin/sh (the image is
@@ -62,11 +67,29 @@ void kn_shell_run(KnNetClient *where, const char *script, const KnShellOptions *
 void kn_shell_exec(KnNetClient *where, const char *const *argv, const KnShellOptions *options,
                    KnShellDone done, gpointer user_data);
 
+/* As kn_shell_exec(), for a process that may outlive what waits for it
+ * (a container's main process): returns the run, valid until 'done' is
+ * called or the run is frozen. */
+typedef struct KnShellRun KnShellRun;
+KnShellRun *kn_shell_spawn(KnNetClient *where, const char *const *argv, const KnShellOptions *options,
+                           KnShellDone done, gpointer user_data);
+/* Stops 'run' for good without a word: 'done' is never called, and
+ * options->abandon frees its user data, now if it sleeps, else as soon as
+ * what it waits for (a tool's answer) comes. */
+void kn_shell_freeze(KnShellRun *run);
+
 /* Splits 'line' as kn_shell_split() does, then runs the words as
  * kn_shell_exec().  An unterminated quote fails with bash's message and
  * status 2. */
 void kn_shell_exec_line(KnNetClient *where, const char *line, const KnShellOptions *options,
                         KnShellDone done, gpointer user_data);
+
+/* Whether kn_shell_exec() models 'program' as the main process of a
+ * container of 'image' (a reference; 'images' NULL: the built-in catalog):
+ * a shell, builtin or tool the image is known to have.  FALSE for what the
+ * catalog does not know (an application image's own programs), which is
+ * then not simulated, rather than "not found". */
+gboolean kn_shell_models(const KnImageCatalog *images, const char *image, const char *program);
 
 /* Parses 'script' as 'flavour's `sh -c` would and returns its syntax error
  * message as that shell prints it ("sh: syntax error: unexpected end of

@@ -73,6 +73,9 @@
 #define PULL_DELAY (1500 * KN_MSEC)      /* first use of an image on a node */
 #define START_DELAY (200 * KN_MSEC)      /* container created to running */
 #define STOP_DELAY (500 * KN_MSEC)       /* SIGTERM to exit, for servers */
+#define RELIST_PERIOD KN_SEC             /* the PLEG's relist: an exit is noticed by then */
+#define RESTART_BACK_OFF (10 * KN_SEC)   /* the kubelet's crash back-off, doubling (kuberuntime) */
+#define RESTART_BACK_OFF_MAX (300 * KN_SEC)
 
 #define HASH_ALPHABET "bcdfghjklmnpqrstvwxz2456789"
 
@@ -96,6 +99,8 @@ struct KnWorkloads {
     GHashTable *stopped;                 /* names of nodes whose kubelet is stopped */
     KnWorkloadsProber prober;            /* runs readiness probes; NULL: they succeed */
     gpointer prober_data;
+    KnWorkloadsRunner runner;            /* starts containers' processes; NULL: none runs */
+    gpointer runner_data;
 };
 
 /* The data of a kubelet or scheduler event: the pod it is about. */
@@ -133,12 +138,16 @@ static void on_started(KnSim *sim, gpointer data);
 static void on_probe(KnSim *sim, gpointer data);
 static gboolean probes_pass(KnWorkloads *workloads, const KnPod *pod);
 static void on_stopped(KnSim *sim, gpointer data);
+static void on_exit_noticed(KnSim *sim, gpointer data);
+static void on_restart(KnSim *sim, gpointer data);
 
 static const KnEventClass schedule_class = { "schedule", on_schedule, (GDestroyNotify) work_free };
 static const KnEventClass sandbox_class = { "pod-sandbox", on_sandbox, (GDestroyNotify) work_free };
 static const KnEventClass pulled_class = { "image-pulled", on_pulled, (GDestroyNotify) work_free };
 static const KnEventClass started_class = { "pod-started", on_started, (GDestroyNotify) work_free };
 static const KnEventClass probe_class = { "readiness-probe", on_probe, (GDestroyNotify) work_free };
+static const KnEventClass exit_class = { "container-exit", on_exit_noticed, (GDestroyNotify) work_free };
+static const KnEventClass restart_class = { "container-restart", on_restart, (GDestroyNotify) work_free };
 static const KnEventClass stopped_class = { "pod-stopped", on_stopped, (GDestroyNotify) work_free };
 
 static KnPod *
@@ -1380,6 +1389,22 @@ set_ready(KnWorkloads *workloads, KnPod *pod)
     kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
 }
 
+/* The runtime starts each container's command.  Not modelled as
+ * processes: the image's own entrypoint when there is none (the data path
+ * models the servers), and a container with stdin open, whose process
+ * waits on input only an attach gives (under `kubectl run -i` or
+ * --attach kubectl starts it as it attaches). */
+static void
+start_processes(KnWorkloads *workloads, const KnPod *pod)
+{
+    for (guint i = 0; workloads->runner != NULL && i < pod->spec.containers->len; i++) {
+        const KnContainer *c = pod->spec.containers->pdata[i];
+
+        if (c->command->len > 0 && !c->attached && !c->stdin)
+            workloads->runner(pod, i, workloads->runner_data);
+    }
+}
+
 static void
 on_started(KnSim *sim, gpointer data)
 {
@@ -1400,6 +1425,7 @@ on_started(KnSim *sim, gpointer data)
     pod->phase = KN_POD_RUNNING;
     pod->started = TRUE;
     pod->start_time = kn_sim_now(sim);
+    start_processes(work->workloads, pod);
     delay = probe_delay(pod);
     if (delay < 0) {
         set_ready(work->workloads, pod);
@@ -1511,23 +1537,176 @@ kn_workloads_delete_pod(KnWorkloads *workloads, KnPod *pod)
                        &stopped_class, work_new(workloads, &pod->meta));
 }
 
+/* The kubelet's account of 'pod''s container 'index', begun when a
+ * process of one of its containers first ends. */
+static KnContainerRun *
+container_run(KnPod *pod, guint index)
+{
+    if (pod->runs == NULL) {
+        pod->runs = g_new0(KnContainerRun, pod->spec.containers->len);
+        for (guint i = 0; i < pod->spec.containers->len; i++)
+            pod->runs[i] = (KnContainerRun) { .state = KN_CONTAINER_RUNNING, .running_since = pod->start_time };
+    }
+    return &pod->runs[index];
+}
+
 void
-kn_workloads_container_exited(KnWorkloads *workloads, KnPod *pod, int status)
+kn_workloads_container_exited(KnWorkloads *workloads, KnPod *pod, guint index, int status)
 {
     g_return_if_fail(workloads != NULL && pod != NULL);
 
     const char *policy = pod->spec.restart_policy != NULL ? pod->spec.restart_policy : "Always";
+    KnTime now = kn_sim_now(workloads->cluster->sim);
+    KnContainerRun *run;
 
-    if (strcmp(policy, "Never") == 0 || (strcmp(policy, "OnFailure") == 0 && status == 0)) {
-        pod->phase = status == 0 ? KN_POD_SUCCEEDED : KN_POD_FAILED;
-        pod->started = FALSE;
+    if (pod->meta.deleting || pod->phase != KN_POD_RUNNING || index >= pod->spec.containers->len)
+        return;                  /* it ends as its pod is stopped */
+    run = container_run(pod, index);
+    if (run->state != KN_CONTAINER_RUNNING)
+        return;
+    run->state = KN_CONTAINER_TERMINATED;
+    run->ended = (KnContainerTermination) { status, run->running_since, now };
+    if (pod->ready) {
         pod->ready = FALSE;
-        pod->ready_time = kn_sim_now(workloads->cluster->sim);
-        kn_recorder_stop(workloads->cluster->recorder, pod->meta.uid);
+        pod->ready_time = now;
+    }
+    if (strcmp(policy, "Never") == 0 || (strcmp(policy, "OnFailure") == 0 && status == 0)) {
+        /* It stays terminated; once none runs, the pod is done (getPhase:
+         * Failed if any failed). */
+        pod->n_terminated++;
+        pod->n_failed += status != 0;
+        if (pod->n_terminated >= pod->spec.containers->len) {
+            pod->phase = pod->n_failed > 0 ? KN_POD_FAILED : KN_POD_SUCCEEDED;
+            pod->started = FALSE;
+            kn_recorder_stop(workloads->cluster->recorder, pod->meta.uid);
+        }
     } else {
-        pod->restarts++;
+        Work *work = work_new(workloads, &pod->meta);
+
+        work->container = index;
+        kn_sim_schedule_in(workloads->cluster->sim, RELIST_PERIOD, &exit_class, work);
     }
     kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+}
+
+/* The container of work->container, if it still waits for its restart. */
+static KnContainerRun *
+exited_run(Work *work, KnPod **pod_out)
+{
+    KnPod *pod = work_lookup(work);
+
+    if (pod == NULL || pod->meta.deleting || pod->phase != KN_POD_RUNNING || pod->runs == NULL
+        || kubelet_stopped(work->workloads, pod) || work->container >= pod->spec.containers->len
+        || pod->runs[work->container].state == KN_CONTAINER_RUNNING)
+        return NULL;
+    *pod_out = pod;
+    return &pod->runs[work->container];
+}
+
+/* The pod's sync after the exit (doBackOff): a container that ended less
+ * than its back-off ago waits in CrashLoopBackOff until then; else it
+ * restarts now. */
+static void
+on_exit_noticed(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnPod *pod;
+    KnContainerRun *run = exited_run(work, &pod);
+    KnTime now = kn_sim_now(sim);
+
+    if (run == NULL) {
+        work_free(work);
+        return;
+    }
+    if (run->back_off > 0 && now - run->ended.finished_at < run->back_off) {
+        const KnContainer *c = pod->spec.containers->pdata[work->container];
+
+        run->state = KN_CONTAINER_BACK_OFF;
+        kubelet_event(work->workloads, pod, c, TRUE, "BackOff", "Back-off restarting failed container %s in pod "
+                      "%s_%s(%s)", c->name, pod->meta.name, pod->meta.namespace, pod->meta.uid);
+        kn_store_update(work->workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+        kn_sim_schedule_at(sim, run->ended.finished_at + run->back_off, &restart_class, work);
+        return;
+    }
+    on_restart(sim, work);
+}
+
+/* A new instance of the container: its back-off grows (flowcontrol.Backoff
+ * Next(): doubled up to the maximum, back to the start once the last was
+ * set more than twice the maximum before the exit), the ended run becomes
+ * its lastState, and its command runs again. */
+static void
+on_restart(KnSim *sim, gpointer data)
+{
+    Work *work = data;
+    KnPod *pod;
+    KnContainerRun *run = exited_run(work, &pod);
+    KnTime now = kn_sim_now(sim);
+    const KnContainer *c;
+    gboolean all_running = TRUE;
+
+    if (run == NULL) {
+        work_free(work);
+        return;
+    }
+    c = pod->spec.containers->pdata[work->container];
+    if (run->back_off == 0 || run->ended.finished_at - run->back_off_set > 2 * RESTART_BACK_OFF_MAX)
+        run->back_off = RESTART_BACK_OFF;
+    else
+        run->back_off = MIN(2 * run->back_off, RESTART_BACK_OFF_MAX);
+    run->back_off_set = now;
+    run->last = run->ended;
+    run->has_last = TRUE;
+    run->state = KN_CONTAINER_RUNNING;
+    run->running_since = now;
+    run->restarts++;
+    pod->restarts++;
+    /* The image is on the node: asked of the registry again only under
+     * Always (pull_images()). */
+    if (strcmp(kn_image_pull_policy(c->image), "IfNotPresent") == 0) {
+        kubelet_event(work->workloads, pod, c, FALSE, "Pulled", "Container image \"%s\" already present on machine",
+                      c->image);
+    } else {
+        kubelet_event(work->workloads, pod, c, FALSE, "Pulling", "Pulling image \"%s\"", c->image);
+        pulled_event(work->workloads, pod, c, 0);
+    }
+    kubelet_event(work->workloads, pod, c, FALSE, "Created", "Created container %s", c->name);
+    kubelet_event(work->workloads, pod, c, FALSE, "Started", "Started container %s", c->name);
+    for (guint i = 0; i < pod->spec.containers->len; i++)
+        all_running &= pod->runs[i].state == KN_CONTAINER_RUNNING;
+    kn_store_update(work->workloads->cluster->store, KN_KIND_POD, pod, FALSE);
+    if (work->workloads->runner != NULL && c->command->len > 0 && !c->attached && !c->stdin)
+        work->workloads->runner(pod, work->container, work->workloads->runner_data);
+    if (!all_running || pod->ready) {
+        work_free(work);
+        return;
+    }
+    if (probe_delay(pod) < 0) {
+        set_ready(work->workloads, pod);
+        work_free(work);
+        return;
+    }
+    kn_sim_schedule_in(sim, (KnTime) probe_delay(pod) * KN_SEC, &probe_class, work);
+}
+
+void
+kn_workloads_process_exited(KnWorkloads *workloads, const char *uid, const char *namespace,
+                            const char *name, guint container, int status)
+{
+    g_return_if_fail(workloads != NULL && uid != NULL);
+
+    KnPod *pod = kn_store_lookup(workloads->cluster->store, KN_KIND_POD, namespace, name);
+
+    if (pod != NULL && strcmp(pod->meta.uid, uid) == 0 && !kubelet_stopped(workloads, pod))
+        kn_workloads_container_exited(workloads, pod, container, status);
+}
+
+void
+kn_workloads_set_runner(KnWorkloads *workloads, KnWorkloadsRunner runner, gpointer user_data)
+{
+    g_return_if_fail(workloads != NULL);
+    workloads->runner = runner;
+    workloads->runner_data = user_data;
 }
 
 void

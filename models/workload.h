@@ -30,12 +30,33 @@ void kn_workloads_stop_kubelet(KnWorkloads *workloads, const char *node);
  * reported Ready again).  Idempotent. */
 void kn_workloads_start_kubelet(KnWorkloads *workloads, const char *node);
 
-/* The main process of 'pod''s first container exited with 'status' (a
- * command run to its end, as `kubectl run -i` waits for): the pod turns
- * Succeeded or Failed under restartPolicy Never, and Succeeded on 0 under
- * OnFailure; else the kubelet restarts the container (counted, the
- * command not run again). */
-void kn_workloads_container_exited(KnWorkloads *workloads, KnPod *pod, int status);
+/* The main process of container 'container' (an index) of 'pod' exited
+ * with 'status' (a command run to its end); the pod is no longer ready.
+ * Under restartPolicy Never, and under OnFailure on 0, the container stays
+ * terminated, and once all its containers are, the pod turns Failed if one
+ * failed, else Succeeded.  Otherwise the kubelet restarts it when its
+ * next sync notices (a relist later): at once the first time, then after
+ * its crash back-off (10 s, doubling up to 5 min) in CrashLoopBackOff; the
+ * restart counts, and the runner runs the command again.  Nothing changes
+ * for a pod being deleted. */
+void kn_workloads_container_exited(KnWorkloads *workloads, KnPod *pod, guint container, int status);
+
+/* As kn_workloads_container_exited() for the pod 'namespace'/'name' if it
+ * is still the one with 'uid' and its kubelet runs (a runner's process
+ * outlives neither). */
+void kn_workloads_process_exited(KnWorkloads *workloads, const char *uid, const char *namespace,
+                                 const char *name, guint container, int status);
+
+/* Starts the main process of container 'container' (an index) of 'pod',
+ * which has a command, as the container runtime does when the container
+ * starts; the runner calls kn_workloads_process_exited() when it ends,
+ * and does nothing for a process knetsim does not model (the container
+ * then runs on). */
+typedef void (*KnWorkloadsRunner)(const KnPod *pod, guint container, gpointer user_data);
+
+/* Has containers' commands run by 'runner' (NULL: none runs, every
+ * container runs on, as when there is no data path). */
+void kn_workloads_set_runner(KnWorkloads *workloads, KnWorkloadsRunner runner, gpointer user_data);
 
 /* FALSE if kn_workloads_stop_kubelet() stopped the kubelet of 'node'. */
 gboolean kn_workloads_kubelet_running(KnWorkloads *workloads, const char *node);

@@ -822,9 +822,10 @@ test_kubectl_get_several_types(void **state)
 /* A container's output as the kubelet would have it: three lines for
  * nginx, nothing for sleep, unknown for anything else. */
 static const char *
-fake_logs(const KnPod *pod, const KnContainer *container, gpointer user_data)
+fake_logs(const KnPod *pod, const KnContainer *container, gboolean previous, gpointer user_data)
 {
     (void) pod;
+    (void) previous;
     (void) user_data;
     if (g_str_has_prefix(container->image, "nginx"))
         return "one\ntwo\nthree\n";

@@ -171,11 +171,34 @@ some_pods(void)
     Objects *o = objects_new(KN_KIND_POD);
     KnPod *old = pod("default", "old", KN_POD_RUNNING, "kind-worker", TRUE);
     KnPod *flaky = pod("default", "flaky", KN_POD_RUNNING, "kind-worker2", FALSE);
+    KnPod *crashing = pod("default", "crashing", KN_POD_RUNNING, "kind-worker", FALSE);
+    KnPod *sidecar = pod("default", "sidecar", KN_POD_RUNNING, "kind-worker", FALSE);
+    KnPod *done = pod("default", "done", KN_POD_SUCCEEDED, "kind-worker", FALSE);
 
     old->meta.deleting = TRUE;
+    /* Restarted twice, last at 40 s, running again but not ready yet. */
+    ((KnContainer *) flaky->spec.containers->pdata[0])->readiness.kind = KN_PROBE_HTTP_GET;
     flaky->restarts = 2;
-    flaky->start_time = 40 * S;
+    flaky->runs = g_new0(KnContainerRun, 1);
+    flaky->runs[0] = (KnContainerRun) { .state = KN_CONTAINER_RUNNING, .running_since = 41 * S, .has_last = TRUE,
+                                        .last = { 1, 30 * S, 40 * S }, .restarts = 2 };
+    /* Waiting out its back-off after its third exit, at 50 s. */
+    crashing->restarts = 3;
+    crashing->runs = g_new0(KnContainerRun, 1);
+    crashing->runs[0] = (KnContainerRun) { .state = KN_CONTAINER_BACK_OFF, .ended = { 0, 49 * S, 50 * S },
+                                           .has_last = TRUE, .last = { 0, 28 * S, 29 * S }, .restarts = 3,
+                                           .back_off = 40 * S };
+    /* Its first container completed, its second runs: not ready. */
+    g_ptr_array_add(sidecar->spec.containers, container("log", "busybox:1.37"));
+    sidecar->runs = g_new0(KnContainerRun, 2);
+    sidecar->runs[0] = (KnContainerRun) { .state = KN_CONTAINER_TERMINATED, .ended = { 0, 5 * S, 6 * S } };
+    sidecar->runs[1] = (KnContainerRun) { .state = KN_CONTAINER_RUNNING, .running_since = 5 * S };
+    done->runs = g_new0(KnContainerRun, 1);
+    done->runs[0] = (KnContainerRun) { .state = KN_CONTAINER_TERMINATED, .ended = { 0, 5 * S, 6 * S } };
     g_ptr_array_add(o->objects, flaky);
+    g_ptr_array_add(o->objects, crashing);
+    g_ptr_array_add(o->objects, sidecar);
+    g_ptr_array_add(o->objects, done);
     g_ptr_array_add(o->objects, old);
     g_ptr_array_add(o->objects, pod("default", "queued", KN_POD_PENDING, NULL, FALSE));
     g_ptr_array_add(o->objects, pod("default", "starting", KN_POD_PENDING, "kind-worker", FALSE));
@@ -185,7 +208,10 @@ some_pods(void)
 
 /* printPod: READY ready/total, STATUS from the phase and container states
  * (ContainerCreating while a scheduled pod's container waits, Terminating
- * once deletionTimestamp is set), RESTARTS "N (AGE ago)". */
+ * once deletionTimestamp is set, CrashLoopBackOff while one waits out its
+ * back-off, NotReady while one completed and another runs), RESTARTS "N
+ * (AGE ago)" from the latest lastState's finishedAt (in back-off, the run
+ * that just ended). */
 static void
 test_kubectl_print_pods_table(void **state)
 {
@@ -196,6 +222,9 @@ test_kubectl_print_pods_table(void **state)
     assert_string_equal(got,
         "NAME       READY   STATUS              RESTARTS      AGE\n"
         "flaky      0/1     Running             2 (25s ago)   65s\n"
+        "crashing   0/1     CrashLoopBackOff    3 (15s ago)   65s\n"
+        "sidecar    1/2     NotReady            0             65s\n"
+        "done       0/1     Completed           0             65s\n"
         "old        1/1     Terminating         0             65s\n"
         "queued     0/1     Pending             0             65s\n"
         "starting   0/1     ContainerCreating   0             65s\n"
