@@ -171,36 +171,44 @@ static const KnImageTool no_tools[] = {
 
 #define AGNHOST "registry.k8s.io/e2e-test-images/agnhost"
 
+/* The images' own commands (their Dockerfiles): busybox's CMD is sh,
+ * which with no terminal reads an empty standard input and exits 0 at
+ * once (a pod of it with no command: CrashLoopBackOff); curlimages/curl's
+ * entrypoint runs its CMD, curl, which without a URL prints its hint and
+ * exits 2.  (netshoot's CMD is zsh, which knetsim does not model.) */
+static const char *const busybox_cmd[] = { "sh", NULL };
+static const char *const curl_cmd[] = { "curl", NULL };
+
 /* Later entries win, so the tag-specific ones follow the general ones.
  * The pulled sizes are what kubelets reported in public transcripts of
  * their Pulled events (nginx:1.27 twice); the others are not known. */
 static const KnImage builtin_images[] = {
     { "nginx", NULL, "debian:bookworm-slim", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_tools, 68857691 },
+      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_tools, 68857691, NULL },
     { "nginx", "alpine", "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_alpine_tools, 0 },
+      "1.27.4", TRUE, nginx_listeners, G_N_ELEMENTS(nginx_listeners), nginx_alpine_tools, 0, NULL },
     { AGNHOST, NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      "2.53", FALSE, netexec_listeners, G_N_ELEMENTS(netexec_listeners), agnhost_tools, 0 },
+      "2.53", FALSE, netexec_listeners, G_N_ELEMENTS(netexec_listeners), agnhost_tools, 0, NULL },
     { "nicolaka/netshoot", NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, netshoot_tools, 0 },
+      NULL, FALSE, NULL, 0, netshoot_tools, 0, NULL },
     { "busybox", NULL, "busybox:1.37.0-glibc", KN_LIBC_GLIBC, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, busybox_tools, 2167089 },
+      NULL, FALSE, NULL, 0, busybox_tools, 2167089, busybox_cmd },
     { "busybox", "musl", "busybox:1.37.0-musl", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, busybox_tools, 0 },
+      NULL, FALSE, NULL, 0, busybox_tools, 0, busybox_cmd },
     { "curlimages/curl", NULL, "alpine:3.21", KN_LIBC_MUSL, KN_SH_ASH, KN_TOOL_BUSYBOX,
-      NULL, FALSE, NULL, 0, curl_tools, 25717508 },
+      NULL, FALSE, NULL, 0, curl_tools, 25717508, curl_cmd },
     { "registry.k8s.io/coredns/coredns", NULL, "gcr.io/distroless/static", KN_LIBC_GLIBC, KN_SH_NONE,
-      KN_TOOL_GNU, "1.11.3", TRUE, coredns_listeners, G_N_ELEMENTS(coredns_listeners), no_tools, 0 },
+      KN_TOOL_GNU, "1.11.3", TRUE, coredns_listeners, G_N_ELEMENTS(coredns_listeners), no_tools, 0, NULL },
     { "kindest/node", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-      NULL, FALSE, NULL, 0, kind_node_tools, 0 },
+      NULL, FALSE, NULL, 0, kind_node_tools, 0, NULL },
     { "knetsim/host", NULL, "debian:bookworm", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-      NULL, FALSE, NULL, 0, host_tools, 0 },
+      NULL, FALSE, NULL, 0, host_tools, 0, NULL },
 };
 
 /* The entry for images the catalog does not know. */
 static const KnImage generic_image = {
     "*", NULL, "debian:bookworm-slim", KN_LIBC_GLIBC, KN_SH_DASH, KN_TOOL_GNU,
-    NULL, FALSE, NULL, 0, no_tools, 0,
+    NULL, FALSE, NULL, 0, no_tools, 0, NULL,
 };
 
 struct KnImageCatalog {

@@ -86,6 +86,10 @@ typedef struct KnImage {
     const KnImageTool *tools;    /* network tools and shells, ended by {NULL} */
     guint64 pulled_bytes;        /* the "Image size" the runtime reports having pulled it
                                   * (a recent linux/amd64 digest); 0: unknown */
+    const char *const *cmd;      /* what it runs when a pod gives no command (its CMD
+                                  * through its ENTRYPOINT), NULL-terminated, when that
+                                  * is a program the shell models; NULL: a server the data
+                                  * path models, or a program knetsim does not run */
 } KnImage;
 
 typedef struct KnImageCatalog KnImageCatalog;

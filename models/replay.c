@@ -331,13 +331,31 @@ on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
 
 /* `kubectl logs` reads what the data path's containers printed: what the
  * servers it models log, or what a process the kubelet started wrote. */
+/* What the main process of 'c' runs: its command, or else the image's
+ * own; NULL-terminated and borrowed, or NULL if knetsim does not run it
+ * (a server the data path answers for, a program the shell does not
+ * model). */
+static const char *const *
+process_argv(Replay *replay, const KnContainer *c, GPtrArray *scratch)
+{
+    const char *const *argv = kn_images_lookup(replay->shell.images, c->image)->cmd;
+
+    if (c->command->len > 0) {
+        for (guint i = 0; i < c->command->len; i++)
+            g_ptr_array_add(scratch, c->command->pdata[i]);
+        g_ptr_array_add(scratch, NULL);
+        argv = (const char *const *) scratch->pdata;
+    }
+    return argv != NULL && kn_shell_models(replay->shell.images, c->image, argv[0]) ? argv : NULL;
+}
+
 static const char *
 container_logs(const KnPod *pod, const KnContainer *container, gboolean previous, gpointer user_data)
 {
     Replay *replay = user_data;
+    g_autoptr(GPtrArray) scratch = g_ptr_array_new();
 
-    if (container->command->len > 0 && !container->attached
-        && kn_shell_models(replay->shell.images, container->image, container->command->pdata[0])) {
+    if (!container->attached && process_argv(replay, container, scratch) != NULL) {
         GString *log = kn_net_pod_log(replay->net, pod);
 
         if (previous)
@@ -424,12 +442,12 @@ run_process(const KnPod *pod, guint index, gpointer user_data)
     const KnContainer *c = pod->spec.containers->pdata[index];
     KnNetns *ns = kn_net_pod(replay->net, pod->meta.namespace, pod->meta.name);
     GString *log = kn_net_pod_log(replay->net, pod);
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GPtrArray) scratch = g_ptr_array_new();
+    const char *const *argv = process_argv(replay, c, scratch);
     KnShellOptions shell = replay->shell;
     Process *process;
 
-    if (replay->steps_over || ns == NULL || log == NULL
-        || !kn_shell_models(shell.images, c->image, c->command->pdata[0]))
+    if (replay->steps_over || ns == NULL || log == NULL || argv == NULL)
         return;
     if (pod->runs != NULL && pod->runs[index].restarts > 0)
         kn_net_pod_log_restart(replay->net, pod);
@@ -437,9 +455,6 @@ run_process(const KnPod *pod, guint index, gpointer user_data)
     *process = (Process) { .replay = replay, .ns = ns, .uid = g_strdup(pod->meta.uid),
                            .namespace = g_strdup(pod->meta.namespace), .name = g_strdup(pod->meta.name),
                            .container = index };
-    for (guint i = 0; i < c->command->len; i++)
-        g_ptr_array_add(argv, c->command->pdata[i]);
-    g_ptr_array_add(argv, NULL);
     shell.read_file = process_read_file;
     shell.read_file_data = process;
     shell.environ = kn_netns_environ(ns);
@@ -447,8 +462,7 @@ run_process(const KnPod *pod, guint index, gpointer user_data)
     shell.log = log;
     shell.abandon = process_free;
     g_ptr_array_add(replay->processes, process);
-    process->run = kn_shell_spawn(kn_netns_client(ns), (const char *const *) argv->pdata, &shell, on_process_exit,
-                                  process);
+    process->run = kn_shell_spawn(kn_netns_client(ns), argv, &shell, on_process_exit, process);
 }
 
 /* The scenario's steps are over: what the containers still run stops

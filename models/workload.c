@@ -1389,20 +1389,23 @@ set_ready(KnWorkloads *workloads, KnPod *pod)
     kn_store_update(workloads->cluster->store, KN_KIND_POD, pod, FALSE);
 }
 
-/* The runtime starts each container's command.  Not modelled as
- * processes: the image's own entrypoint when there is none (the data path
- * models the servers), and a container with stdin open, whose process
- * waits on input only an attach gives (under `kubectl run -i` or
- * --attach kubectl starts it as it attaches). */
+/* Whether the runner starts the process of 'c' (its command, or the
+ * image's own): not for a container with stdin open, whose process waits
+ * on input only an attach gives (under `kubectl run -i` or --attach
+ * kubectl starts it as it attaches). */
+static gboolean
+runs_process(const KnWorkloads *workloads, const KnContainer *c)
+{
+    return workloads->runner != NULL && !c->attached && !c->stdin;
+}
+
+/* The runtime starts each container's process. */
 static void
 start_processes(KnWorkloads *workloads, const KnPod *pod)
 {
-    for (guint i = 0; workloads->runner != NULL && i < pod->spec.containers->len; i++) {
-        const KnContainer *c = pod->spec.containers->pdata[i];
-
-        if (c->command->len > 0 && !c->attached && !c->stdin)
+    for (guint i = 0; i < pod->spec.containers->len; i++)
+        if (runs_process(workloads, pod->spec.containers->pdata[i]))
             workloads->runner(pod, i, workloads->runner_data);
-    }
 }
 
 static void
@@ -1675,7 +1678,7 @@ on_restart(KnSim *sim, gpointer data)
     for (guint i = 0; i < pod->spec.containers->len; i++)
         all_running &= pod->runs[i].state == KN_CONTAINER_RUNNING;
     kn_store_update(work->workloads->cluster->store, KN_KIND_POD, pod, FALSE);
-    if (work->workloads->runner != NULL && c->command->len > 0 && !c->attached && !c->stdin)
+    if (runs_process(work->workloads, c))
         work->workloads->runner(pod, work->container, work->workloads->runner_data);
     if (!all_running || pod->ready) {
         work_free(work);

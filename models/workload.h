@@ -47,11 +47,12 @@ void kn_workloads_container_exited(KnWorkloads *workloads, KnPod *pod, guint con
 void kn_workloads_process_exited(KnWorkloads *workloads, const char *uid, const char *namespace,
                                  const char *name, guint container, int status);
 
-/* Starts the main process of container 'container' (an index) of 'pod',
- * which has a command, as the container runtime does when the container
- * starts; the runner calls kn_workloads_process_exited() when it ends,
- * and does nothing for a process knetsim does not model (the container
- * then runs on). */
+/* Starts the main process of container 'container' (an index) of 'pod'
+ * (its command, or the image's own when it has none), as the container
+ * runtime does when the container starts; the runner calls
+ * kn_workloads_process_exited() when it ends, and does nothing for a
+ * process knetsim does not model (a server the data path answers for, an
+ * unknown program: the container then runs on). */
 typedef void (*KnWorkloadsRunner)(const KnPod *pod, guint container, gpointer user_data);
 
 /* Has containers' commands run by 'runner' (NULL: none runs, every

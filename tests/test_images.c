@@ -92,7 +92,7 @@ test_images_catalog_additions_win(void **state)
 {
     static const KnImageTool tools[] = { { "curl", KN_TOOL_CURL, "8.0.1" }, { NULL, 0, NULL } };
     static const KnImage custom = { "nginx", NULL, "custom", KN_LIBC_MUSL, KN_SH_ASH,
-                                    KN_TOOL_BUSYBOX, "1.25.3", TRUE, NULL, 0, tools, 0 };
+                                    KN_TOOL_BUSYBOX, "1.25.3", TRUE, NULL, 0, tools, 0, NULL };
     g_autoptr(KnImageCatalog) catalog = kn_images_catalog_new();
 
     (void) state;
