@@ -1677,15 +1677,16 @@ on_restart(KnSim *sim, gpointer data)
     kubelet_event(work->workloads, pod, c, FALSE, "Started", "Started container %s", c->name);
     for (guint i = 0; i < pod->spec.containers->len; i++)
         all_running &= pod->runs[i].state == KN_CONTAINER_RUNNING;
+    /* Ready again with all its containers running, unless probes decide. */
+    if (all_running && probe_delay(pod) < 0) {
+        pod->ready = TRUE;
+        pod->ready_stale = FALSE;
+        pod->ready_time = now;
+    }
     kn_store_update(work->workloads->cluster->store, KN_KIND_POD, pod, FALSE);
     if (runs_process(work->workloads, c))
         work->workloads->runner(pod, work->container, work->workloads->runner_data);
-    if (!all_running || pod->ready) {
-        work_free(work);
-        return;
-    }
-    if (probe_delay(pod) < 0) {
-        set_ready(work->workloads, pod);
+    if (!all_running || probe_delay(pod) < 0) {
         work_free(work);
         return;
     }
