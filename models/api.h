@@ -591,6 +591,11 @@ char *kn_go_quote(const char *text);                     /* the same, new */
  * or binary suffix ("100m", "0.5", "1e3", "128Mi").  FALSE if 'text' is
  * not a quantity. */
 gboolean kn_quantity_value(const char *text, double *value);
+/* resource.Quantity's canonical form (String()), as the API server stores
+ * a quantity and kubectl prints it: "0.5" is "500m", "1000m" "1", "1024Mi"
+ * "1Gi", "0.5Gi" "512Mi".  What does not parse, or needs rounding below
+ * the nano scale, is returned as written.  New; g_free(). */
+char *kn_quantity_string(const char *text);
 
 /* A pod container's resources.requests as the API server stores them:
  * SetDefaults_Pod copies every limit without a request into the requests

@@ -641,7 +641,7 @@ describe_resources(GString *w, const KnLabels *limits, const KnLabels *requests,
         if (kn_labels_size(list) > 0)
             wr(w, level, "%s:\n", k == 0 ? "Limits" : "Requests");
         for (guint i = 0; i < kn_labels_size(list); i++) {
-            g_autofree char *quantity = kn_kubectl_print_quantity(kn_labels_value(list, i));
+            g_autofree char *quantity = kn_quantity_string(kn_labels_value(list, i));
 
             wr(w, level + 1, "%s:\t%s\n", kn_labels_key(list, i), quantity);
         }

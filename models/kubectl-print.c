@@ -420,123 +420,6 @@ doc_probe(const KnProbe *probe)
     return p;
 }
 
-/* Strips trailing zeros off 'mantissa' into '*exponent', then lowers the
- * exponent to a multiple of 3 (int64Amount.AsCanonicalBytes).  FALSE on
- * overflow. */
-static gboolean
-canonical_decimal(guint64 *mantissa, int *exponent)
-{
-    while (*mantissa != 0 && *mantissa % 10 == 0) {
-        *mantissa /= 10;
-        (*exponent)++;
-    }
-    while (((*exponent % 3) + 3) % 3 != 0) {
-        if (!g_uint64_checked_mul(mantissa, *mantissa, 10))
-            return FALSE;
-        (*exponent)--;
-    }
-    return TRUE;
-}
-
-char *
-kn_kubectl_print_quantity(const char *text)
-{
-    static const struct {
-        const char *suffix;
-        int exponent;            /* of 10 for SI, of 1024 for binary */
-        gboolean binary;
-    } suffixes[] = {
-        { "n", -9, FALSE }, { "u", -6, FALSE }, { "m", -3, FALSE }, { "k", 3, FALSE },
-        { "M", 6, FALSE }, { "G", 9, FALSE }, { "T", 12, FALSE }, { "P", 15, FALSE }, { "E", 18, FALSE },
-        { "Ki", 1, TRUE }, { "Mi", 2, TRUE }, { "Gi", 3, TRUE }, { "Ti", 4, TRUE }, { "Pi", 5, TRUE },
-        { "Ei", 6, TRUE },
-    };
-    static const char *const si[] = { "n", "u", "m", "", "k", "M", "G", "T", "P", "E" };
-    static const char *const binary[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" };
-    const char *p = text;
-    gboolean negative = FALSE, exponent_form = FALSE, is_binary = FALSE, any = FALSE;
-    guint64 mantissa = 0;
-    int exponent = 0, power = 0;
-
-    if (*p == '+' || *p == '-')
-        negative = *p++ == '-';
-    for (gboolean fraction = FALSE; g_ascii_isdigit(*p) || (*p == '.' && !fraction); p++) {
-        if (*p == '.') {
-            fraction = TRUE;
-            continue;
-        }
-        if (!g_uint64_checked_mul(&mantissa, mantissa, 10)
-            || !g_uint64_checked_add(&mantissa, mantissa, (guint64) (*p - '0')))
-            return g_strdup(text);
-        exponent -= fraction;
-        any = TRUE;
-    }
-    if (!any)
-        return g_strdup(text);
-    if ((*p == 'e' || *p == 'E') && p[1] != '\0' && p[1] != 'i') {
-        char *end = NULL;
-        gint64 e = g_ascii_strtoll(p + 1, &end, 10);
-
-        if (end == p + 1 || *end != '\0' || e < -100 || e > 100)
-            return g_strdup(text);
-        exponent += (int) e;
-        exponent_form = TRUE;
-    } else if (*p != '\0') {
-        guint i;
-
-        for (i = 0; i < G_N_ELEMENTS(suffixes) && strcmp(p, suffixes[i].suffix) != 0; i++)
-            ;
-        if (i == G_N_ELEMENTS(suffixes))
-            return g_strdup(text);
-        if (suffixes[i].binary) {
-            is_binary = TRUE;
-            power = suffixes[i].exponent;
-        } else {
-            exponent += suffixes[i].exponent;
-        }
-    }
-    /* Below the nano scale Quantity rounds; knetsim leaves such a
-     * quantity as written. */
-    if (mantissa == 0)
-        return g_strdup("0");
-    for (int i = 0; i < power * 10; i++)
-        if (!g_uint64_checked_mul(&mantissa, mantissa, 2))
-            return g_strdup(text);
-
-    const char *sign = negative ? "-" : "";
-
-    if (is_binary) {
-        /* BinarySI: a whole number of at least 1024 in powers of 1024;
-         * a smaller or fractional one is shown as DecimalSI. */
-        guint64 whole = mantissa;
-        gboolean exact = TRUE;
-
-        for (int e = exponent; e < 0 && exact; e++) {
-            exact = whole % 10 == 0;
-            whole /= 10;
-        }
-        for (int e = exponent; e > 0 && exact; e--)
-            exact = g_uint64_checked_mul(&whole, whole, 10);
-        if (exact && whole >= 1024) {
-            guint k = 0;
-
-            while (whole % 1024 == 0 && k + 1 < G_N_ELEMENTS(binary)) {
-                whole /= 1024;
-                k++;
-            }
-            return g_strdup_printf("%s%" G_GUINT64_FORMAT "%s", sign, whole, binary[k]);
-        }
-    }
-    if (!canonical_decimal(&mantissa, &exponent) || exponent < -9)
-        return g_strdup(text);
-    if (exponent_form && !is_binary)
-        return exponent == 0 ? g_strdup_printf("%s%" G_GUINT64_FORMAT, sign, mantissa)
-                             : g_strdup_printf("%s%" G_GUINT64_FORMAT "e%d", sign, mantissa, exponent);
-    if (exponent > 18)
-        return g_strdup_printf("%s%" G_GUINT64_FORMAT "e%d", sign, mantissa, exponent);
-    return g_strdup_printf("%s%" G_GUINT64_FORMAT "%s", sign, mantissa, si[(exponent + 9) / 3]);
-}
-
 static gboolean
 quantity_equal(double a, double b)
 {
@@ -693,7 +576,7 @@ doc_container(const KnContainer *c, const char *api_access)
 
         /* The API server stores each quantity in its canonical form. */
         for (guint i = 0; i < kn_labels_size(list); i++) {
-            g_autofree char *quantity = kn_kubectl_print_quantity(kn_labels_value(list, i));
+            g_autofree char *quantity = kn_quantity_string(kn_labels_value(list, i));
 
             doc_set_str(m, kn_labels_key(list, i), quantity);
         }

@@ -88,12 +88,6 @@ char *kn_kubectl_print_node_roles(const KnNode *node);
  * kn_labels_free(). */
 KnLabels *kn_kubectl_print_annotations(KnKind kind, const KnObjectMeta *meta);
 
-/* resource.Quantity's canonical form, as the API server stores a quantity
- * and kubectl prints it: "0.5" is "500m", "1000m" "1", "1024Mi" "1Gi",
- * "0.5Gi" "512Mi".  What does not parse, or needs rounding below the nano
- * scale, is returned as written.  New; g_free(). */
-char *kn_kubectl_print_quantity(const char *text);
-
 /* status.qosClass of a pod with 'spec' ("BestEffort", "Burstable",
  * "Guaranteed"), as the API server computes it from the containers' cpu
  * and memory requests (defaulted as above) and limits.  Static string. */

@@ -2137,22 +2137,54 @@ cmd_set(Run *run, GStrv words)
         fail(run, "error: invalid resource list: expected NAME=QUANTITY[,NAME=QUANTITY]");
         return;
     }
+    /* set_resources.go sends the change as a strategic merge patch of the
+     * containers (merged by name), which the API server validates: a
+     * request above its limit is refused there. */
+    g_autoptr(GString) patch = g_string_new("{\"spec\":{\"template\":{\"spec\":{\"containers\":[");
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    guint n = 0;
+
     for (guint i = 0; i < template->spec.containers->len; i++) {
-        KnContainer *c = template->spec.containers->pdata[i];
+        const KnContainer *c = template->spec.containers->pdata[i];
+        g_autofree char *container = kn_go_quote(c->name != NULL ? c->name : "");
 
         if (only != NULL && strcmp(only, "*") != 0 && g_strcmp0(c->name, only) != 0)
             continue;
-        for (guint k = 0; k < kn_labels_size(requests); k++) {
-            changed |= g_strcmp0(kn_labels_get(c->requests, kn_labels_key(requests, k)), kn_labels_value(requests, k)) != 0;
-            kn_labels_set(c->requests, kn_labels_key(requests, k), kn_labels_value(requests, k));
+        g_string_append_printf(patch, "%s{\"name\":%s,\"resources\":{", n++ > 0 ? "," : "", container);
+        for (guint k = 0; k < 2; k++) {
+            const KnLabels *list = k == 0 ? limits : requests;
+
+            if (kn_labels_size(list) == 0)
+                continue;
+            g_string_append_printf(patch, "%s\"%s\":{", k == 1 && kn_labels_size(limits) > 0 ? "," : "",
+                                   k == 0 ? "limits" : "requests");
+            for (guint j = 0; j < kn_labels_size(list); j++) {
+                g_autofree char *key = kn_go_quote(kn_labels_key(list, j));
+                g_autofree char *value = kn_go_quote(kn_labels_value(list, j));
+
+                g_string_append_printf(patch, "%s%s:%s", j > 0 ? "," : "", key, value);
+            }
+            g_string_append_c(patch, '}');
         }
-        for (guint k = 0; k < kn_labels_size(limits); k++) {
-            changed |= g_strcmp0(kn_labels_get(c->limits, kn_labels_key(limits, k)), kn_labels_value(limits, k)) != 0;
-            kn_labels_set(c->limits, kn_labels_key(limits, k), kn_labels_value(limits, k));
-        }
+        g_string_append(patch, "}}");
     }
-    if (changed)
-        kn_store_update(store, kind, object, TRUE);
+    g_string_append(patch, "]}}}}");
+
+    gpointer patched = kn_kubectl_patch_apply(kind, object, patch->str, "strategic",
+                                              kn_sim_now(run->kubectl->cluster->sim), &changed, warnings, &error);
+
+    if (patched != NULL && !changed)
+        kn_object_free(kind, patched);
+    else if (patched != NULL)
+        kn_apiserver_update(run->kubectl->cluster, kind, patched, NULL, &error);    /* takes it */
+    if (error != NULL) {
+        g_autofree char *message = invalid_status_message(error->message);
+
+        fail(run, "error: failed to patch resources update to pod template %s",
+             message != NULL ? message : error->message);
+        return;
+    }
     g_string_append_printf(run->result.out, "%s/%s resource requirements updated\n", singular(kind), name);
 }
 

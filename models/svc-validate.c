@@ -1587,6 +1587,42 @@ kn_svc_validate_endpoints(const KnEndpoints *endpoints, GPtrArray *errors)
 #define MAX_DNS_SEARCH_PATHS 32
 #define MAX_DNS_SEARCH_LIST_CHARS 2048
 
+/* ValidateResourceRequirements of container 'at' ("spec.containers[0]"):
+ * each limit, then each request, not negative (ValidateNonnegativeQuantity,
+ * at the key), and a request no more than its limit (at the requests).
+ * Values as Quantity.String() prints them; Go's maps in key order. */
+static void
+check_resources(GPtrArray *errors, const char *at, const KnContainer *c)
+{
+    for (guint k = 0; k < 2; k++) {
+        const KnLabels *list = k == 0 ? c->limits : c->requests;
+
+        for (guint i = 0; i < kn_labels_size(list); i++) {
+            const char *name = kn_labels_key(list, i);
+            const char *limit = k == 1 ? kn_labels_get(c->limits, name) : NULL;
+            g_autofree char *canonical = kn_quantity_string(kn_labels_value(list, i));
+            g_autofree char *shown = kn_go_quote(canonical);
+            double value, most;
+
+            if (!kn_quantity_value(kn_labels_value(list, i), &value))
+                continue;                /* the reader refused it */
+            if (value < 0) {
+                g_autofree char *key_at = g_strdup_printf("%s.resources.%s[%s]", at, k == 0 ? "limits" : "requests",
+                                                          name);
+
+                add_invalid(errors, key_at, shown, "must be greater than or equal to 0");
+            } else if (limit != NULL && kn_quantity_value(limit, &most) && value > most) {
+                g_autofree char *req_at = g_strdup_printf("%s.resources.requests", at);
+                g_autofree char *most_shown = kn_quantity_string(limit);
+                g_autofree char *detail = g_strdup_printf("must be less than or equal to %s limit of %s", name,
+                                                          most_shown);
+
+                add_invalid(errors, req_at, shown, detail);
+            }
+        }
+    }
+}
+
 void
 kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPtrArray *errors)
 {
@@ -1601,7 +1637,7 @@ kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPtrArra
         return;
     }
     /* validateContainers: each container's name (required, unique), its
-     * image (required), then its ports' numbers. */
+     * image (required), its ports' numbers, then its resources. */
     for (guint i = 0; i < spec->containers->len; i++) {
         const KnContainer *c = spec->containers->pdata[i];
         g_autofree char *name_at = g_strdup_printf("%s.containers[%u].name", path, i);
@@ -1626,6 +1662,10 @@ kn_svc_validate_pod_containers(const KnPodSpec *spec, const char *path, GPtrArra
             else if (p->container_port > 65535)
                 add_invalid(errors, port_at, value, "must be between 1 and 65535, inclusive");
         }
+
+        g_autofree char *at = g_strdup_printf("%s.containers[%u]", path, i);
+
+        check_resources(errors, at, c);
     }
 }
 

@@ -713,6 +713,63 @@ test_kubectl_set_image(void **state)
     assert_string_equal(f->out, "deployment.apps/web image updated\n");
 }
 
+/* set resources patches the containers' resources (strategic merge, by
+ * name); the API server refuses a request above its limit, and kubectl
+ * says it could not patch, with the server's message. */
+static void
+test_kubectl_set_resources(void **state)
+{
+    Fixture *f = *state;
+
+    kubectl(f, "create deployment web --image=nginx:1.27");
+    assert_int_equal(kubectl(f, "set resources deployment web --requests=cpu=250m,memory=64Mi --limits=cpu=1"), 0);
+    assert_string_equal(f->out, "deployment.apps/web resource requirements updated\n");
+
+    const KnDeployment *d = kn_store_lookup(f->t->cluster->store, KN_KIND_DEPLOYMENT, "default", "web");
+    const KnContainer *c = d->template.spec.containers->pdata[0];
+
+    assert_string_equal(kn_labels_get(c->requests, "cpu"), "250m");
+    assert_string_equal(kn_labels_get(c->requests, "memory"), "64Mi");
+    assert_string_equal(kn_labels_get(c->limits, "cpu"), "1");
+    assert_int_equal(kubectl(f, "set resources deployment web --requests=cpu=1500m"), 1);
+    assert_string_equal(f->err, "error: failed to patch resources update to pod template Deployment.apps \"web\" is "
+                                "invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "
+                                "\"1500m\": must be less than or equal to cpu limit of 1\n");
+    d = kn_store_lookup(f->t->cluster->store, KN_KIND_DEPLOYMENT, "default", "web");
+    c = d->template.spec.containers->pdata[0];
+    assert_string_equal(kn_labels_get(c->requests, "cpu"), "250m");   /* unchanged */
+    assert_int_equal(kubectl(f, "set resources deployment web --requests=cpu=2,memory=1Gi --limits=cpu=1,memory=512Mi"),
+                     1);
+    assert_string_equal(f->err, "error: failed to patch resources update to pod template Deployment.apps \"web\" is "
+                                "invalid: [spec.template.spec.containers[0].resources.requests: Invalid value: \"2\": "
+                                "must be less than or equal to cpu limit of 1, spec.template.spec.containers[0]."
+                                "resources.requests: Invalid value: \"1Gi\": must be less than or equal to memory "
+                                "limit of 512Mi]\n");
+}
+
+/* Without -i nothing attaches: the kubelet runs the command itself, and
+ * under restartPolicy Never the pod ends Completed or Error. */
+static void
+test_kubectl_run_detached(void **state)
+{
+    Fixture *f = *state;
+
+    assert_int_equal(kubectl(f, "run once --image=busybox:1.36 --restart=Never -- true"), 0);
+    assert_string_equal(f->out, "pod/once created\n");
+
+    const KnPod *pod = kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "once");
+    const KnContainer *c = pod->spec.containers->pdata[0];
+
+    assert_false(c->attached);
+    assert_false(c->stdin);
+    assert_int_equal(c->n_command, 0);                  /* args, not command */
+    assert_int_equal(kubectl(f, "run shell --image=busybox:1.36 -i -t --restart=Never --command -- sh"), 126);
+    pod = kn_store_lookup(f->t->cluster->store, KN_KIND_POD, "default", "shell");
+    c = pod->spec.containers->pdata[0];
+    assert_true(c->attached && c->stdin && c->stdin_once && c->tty);
+    assert_int_equal(c->n_command, 1);
+}
+
 static const char *
 revision(Fixture *f, KnKind kind, const char *name)
 {
@@ -1351,6 +1408,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_kubectl_get_sort_by_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_run_attached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_exec, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_set_resources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubectl_run_detached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_small_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kubectl_argument_list_too_long, setup, teardown),
     };

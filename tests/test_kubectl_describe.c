@@ -645,7 +645,7 @@ test_kubectl_describe_quantity(void **state)
 
     (void) state;
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *got = kn_kubectl_print_quantity(cases[i][0]);
+        g_autofree char *got = kn_quantity_string(cases[i][0]);
 
         if (strcmp(got, cases[i][1]) != 0)
             fail_msg("%s: got %s, want %s", cases[i][0], got, cases[i][1]);
