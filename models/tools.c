@@ -2162,16 +2162,28 @@ ping_option(Job *job, const Ping *ping, char flag, const char *text, double *num
         if (iputils[i].flag != flag)
             continue;
         errno = 0;
-        *number = iputils[i].real ? g_ascii_strtod(text, &end) : (double) g_ascii_strtoll(text, &end, 10);
-        /* ping_strtod: a value fpclassify() finds neither normal nor zero
-         * (inf, nan, subnormal) is refused with ERANGE. */
-        if (iputils[i].real && text[0] != '\0' && *end == '\0'
-            && fpclassify(*number) != FP_NORMAL && fpclassify(*number) != FP_ZERO)
-            errno = ERANGE;
+        if (iputils[i].real && text[0] != '\0') {
+            /* ping_strtod: text after the number (or no number at all,
+             * read as 0) only warns, for now; a value fpclassify() finds
+             * neither normal nor zero (inf, nan, subnormal) is refused with
+             * ERANGE. */
+            *number = g_ascii_strtod(text, &end);
+            if (errno != 0 || end == text || *end != '\0')
+                g_string_append_printf(job->io.err, "ping: option argument contains garbage: %s\n"
+                                       "ping: this will become fatal error in the future\n", end);
+            errno = fpclassify(*number) != FP_NORMAL && fpclassify(*number) != FP_ZERO ? ERANGE : 0;
+            end = (char *) text + strlen(text);
+        } else if (iputils[i].real) {
+            errno = EINVAL;          /* an empty argument */
+        } else {
+            *number = (double) g_ascii_strtoll(text, &end, 10);
+        }
         if (text[0] == '\0' || *end != '\0' || errno != 0) {
+            int error = errno;
+
             g_string_append_printf(job->io.err, iputils[i].real ? "ping: %s: %s%s%s\n" : "ping: %s: '%s'%s%s\n",
-                                   iputils[i].what, text, errno == ERANGE ? ": " : "",
-                                   errno == ERANGE ? g_strerror(ERANGE) : "");
+                                   iputils[i].what, text, error == ERANGE || error == EINVAL ? ": " : "",
+                                   error == ERANGE || error == EINVAL ? g_strerror(error) : "");
             return iputils[i].real ? 2 : 1;
         }
         if (*number < iputils[i].low || *number > iputils[i].high) {

@@ -491,6 +491,8 @@ test_tools_ping_option_values(void **state)
     g_autoptr(Outcome) nan = run(NETSHOOT, "ping -i nan web");
     g_autoptr(Outcome) inf = run(NETSHOOT, "ping -W inf web");
     g_autoptr(Outcome) subnormal = run(NETSHOOT, "ping -i 1e-310 web");
+    g_autoptr(Outcome) garbage = run(NETSHOOT, "ping -c 1 -q -W 1s web");
+    g_autoptr(Outcome) empty = run(NETSHOOT, "ping -i '' web");
 
     (void) state;
     assert_outcome(zero, "", "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n", 1);
@@ -512,7 +514,17 @@ test_tools_ping_option_values(void **state)
     /* ping_strtod() sets ERANGE for what is neither normal nor zero. */
     assert_outcome(nan, "", "ping: bad timing interval: nan: Numerical result out of range\n", 2);
     assert_outcome(inf, "", "ping: bad linger time: inf: Numerical result out of range\n", 2);
-    assert_outcome(subnormal, "", "ping: bad timing interval: 1e-310: Numerical result out of range\n", 2);
+    /* Its strtod() sets ERANGE on the underflow: the garbage warning
+     * (with nothing after the number) comes first. */
+    assert_outcome(subnormal, "", "ping: option argument contains garbage: \n"
+                   "ping: this will become fatal error in the future\n"
+                   "ping: bad timing interval: 1e-310: Numerical result out of range\n", 2);
+    /* Text after the number only warns, in iputils 20221126. */
+    assert_outcome(garbage, "PING web (10.96.0.12) 56(84) bytes of data.\n\n--- web ping statistics ---\n"
+                   "1 packets transmitted, 1 received, 0% packet loss, time 0ms\n"
+                   "rtt min/avg/max/mdev = 0.260/0.260/0.260/0.000 ms\n",
+                   "ping: option argument contains garbage: s\nping: this will become fatal error in the future\n", 0);
+    assert_outcome(empty, "", "ping: bad timing interval: : Invalid argument\n", 2);
 }
 
 /*****************************************************************************
