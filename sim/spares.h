@@ -15,6 +15,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 static inline void
 kn_spares_arm(GPrivate *release, gboolean *armed)
@@ -57,11 +58,73 @@ kn_spares_arm(GPrivate *release, gboolean *armed)
         return TRUE;                                                                  \
     }
 
+/* The thread's blocks, by class of KN_SPARE_CLASS_BYTES (a block of up to
+ * 16 bytes is class 0, of up to 32 class 1, ...).  They are here, not
+ * inside spares.c, so that kn_spare_alloc0() and kn_spare_free() can be
+ * inline: nearly every caller passes a constant size, and then the class
+ * is known when compiling and the memset() is a few stores, where a call
+ * cost more than the list push or pop it made (a lookup makes some forty
+ * blocks and frees as many).  Only the functions below touch them. */
+#define KN_SPARE_CLASS_BYTES 16
+#define KN_SPARE_N_CLASSES 16            /* blocks of up to 256 bytes */
+#define KN_SPARE_MAX_KEPT 4096           /* per class and thread */
+
+typedef struct KnSpare KnSpare;
+struct KnSpare {
+    KnSpare *next;
+};
+
+extern __thread KnSpare *kn_spare_lists[KN_SPARE_N_CLASSES];
+extern __thread guint kn_spare_counts[KN_SPARE_N_CLASSES];
+extern __thread gboolean kn_spare_armed;
+
+/* The class of 'size' bytes; KN_SPARE_N_CLASSES if it has none. */
+static inline guint
+kn_spare_class(gsize size)
+{
+    return size == 0 || size > KN_SPARE_N_CLASSES * KN_SPARE_CLASS_BYTES
+           ? KN_SPARE_N_CLASSES : (guint) ((size - 1) / KN_SPARE_CLASS_BYTES);
+}
+
+/* What kn_spare_alloc0() and kn_spare_free() do when the thread's list
+ * cannot serve: a new block, or one given back to malloc (or the first
+ * block a thread keeps, which arms its release). */
+gpointer kn_spare_alloc0_slow(gsize size);
+void kn_spare_free_slow(gpointer mem, gsize size);
+
 /* A zeroed block of 'size' bytes; free with kn_spare_free(). */
-gpointer kn_spare_alloc0(gsize size);
+static inline gpointer
+kn_spare_alloc0(gsize size)
+{
+    guint c = kn_spare_class(size);
+    KnSpare *spare;
+
+    if (c == KN_SPARE_N_CLASSES || kn_spare_lists[c] == NULL)
+        return kn_spare_alloc0_slow(size);
+    spare = kn_spare_lists[c];
+    kn_spare_lists[c] = spare->next;
+    kn_spare_counts[c]--;
+    memset(spare, 0, size);
+    return spare;
+}
+
 /* Keeps 'mem' (of 'size' bytes, from kn_spare_alloc0()) for the thread's
  * next allocation of its class, or frees it.  Accepts NULL. */
-void kn_spare_free(gpointer mem, gsize size);
+static inline void
+kn_spare_free(gpointer mem, gsize size)
+{
+    guint c = kn_spare_class(size);
+
+    if (mem == NULL)
+        return;
+    if (c == KN_SPARE_N_CLASSES || kn_spare_counts[c] == KN_SPARE_MAX_KEPT || !kn_spare_armed) {
+        kn_spare_free_slow(mem, size);
+        return;
+    }
+    ((KnSpare *) mem)->next = kn_spare_lists[c];
+    kn_spare_lists[c] = mem;
+    kn_spare_counts[c]++;
+}
 
 #define kn_spare_new0(type) ((type *) kn_spare_alloc0(sizeof(type)))
 #define kn_spare_delete(mem) kn_spare_free((mem), sizeof *(mem))
