@@ -111,6 +111,21 @@ typedef enum {
 typedef struct Lookup Lookup;
 typedef struct Send Send;
 
+/* The text and addresses a lookup keeps until it ends: its name, the
+ * candidates, the addresses found.  They all go at once, so they are cut
+ * one after another from a block the lookup keeps (and the next lookup
+ * reuses with it) rather than each malloc'ed and freed; one that does not
+ * fit gets a block of its own, freed when the lookup ends. */
+#define ROOM_SIZE 1024
+
+typedef struct Room Room;
+struct Room {
+    Room *next;                  /* the block before, or NULL: the lookup's own */
+    gsize used;                  /* bytes of 'data' given out */
+    gsize size;                  /* of 'data' */
+    char data[];
+};
+
 /* musl's search walk (name_from_dns_search), one candidate at a time: a
  * lookup answered by its first name makes no others. */
 typedef struct {
@@ -166,8 +181,8 @@ struct Lookup {
     const KnResolvConf *conf;
     KnRng *ids;
     guint16 next_id;
-    char *name;                  /* as given */
-    char *bare;                  /* without its final dot; in the block of 'name' */
+    char *name;                  /* as given; in 'room' */
+    char *bare;                  /* without its final dot; in 'room' */
     gsize bare_len;              /* its length */
     KnResolverFlags flags;
     KnResolverDone done;
@@ -175,6 +190,7 @@ struct Lookup {
     GDestroyNotify destroy;      /* frees 'user_data' if 'done' is never called */
     KnResolverStatus local_status; /* answered without a query: the outcome */
     KnResolverResult result;
+    Room *room;                  /* where the lookup's names and addresses live */
     GPtrArray *sends;            /* Send *, owned */
     gboolean direct;             /* kn_resolver_query() */
     gboolean direct_tcp;
@@ -218,7 +234,8 @@ static void glibc_attempt(Send *send);
 static void glibc_next_ns(Send *send);
 static void glibc_step(Lookup *lookup, Send *send);
 static void musl_step(Lookup *lookup, Send *send);
-static char *musl_walk_next(MuslWalk *walk, const KnResolvConf *conf);
+static gboolean musl_walk_next(MuslWalk *walk, const KnResolvConf *conf, const char **suffix,
+                               gsize *suffix_len);
 
 /*****************************************************************************/
 /* Results. */
@@ -291,13 +308,45 @@ send_free(Send *send)
     kn_spare_delete(send);
 }
 
+/* 'n' bytes of the lookup's room, valid until the lookup ends. */
+static gpointer
+room_alloc(Lookup *lookup, gsize n)
+{
+    Room *room = lookup->room;
+
+    if (room->size - room->used < n) {
+        gsize size = MAX(ROOM_SIZE, n);
+        Room *more = g_malloc(sizeof *more + size);
+
+        *more = (Room) { .next = room, .size = size };
+        lookup->room = room = more;
+    }
+    room->used += n;
+    return room->data + room->used - n;
+}
+
+/* Frees the blocks the lookup took besides its own, and empties that. */
+static void
+room_clear(Lookup *lookup)
+{
+    while (lookup->room->next != NULL) {
+        Room *next = lookup->room->next;
+
+        g_free(lookup->room);
+        lookup->room = next;
+    }
+    lookup->room->used = 0;
+}
+
 /* Spares: finished lookups kept for the next ones, with their arrays (a
- * lookup fills five, and a bench makes a million lookups).  Each thread
- * keeps its own (a simulation's lanes run on several) and frees them as it
- * exits. */
+ * lookup fills five, and a bench makes a million lookups) and room.  Each
+ * thread keeps its own (a simulation's lanes run on several) and frees
+ * them as it exits. */
 static void
 lookup_destroy(Lookup *lookup)
 {
+    room_clear(lookup);
+    g_free(lookup->room);
     g_ptr_array_unref(lookup->result.addresses);
     g_ptr_array_unref(lookup->result.candidates);
     g_ptr_array_unref(lookup->result.queries);
@@ -318,12 +367,15 @@ lookup_alloc(void)
         *lookup = (Lookup) { .result = { .addresses = lookup->result.addresses,
                                          .candidates = lookup->result.candidates,
                                          .queries = lookup->result.queries },
-                             .sends = lookup->sends, .timers = lookup->timers };
+                             .room = lookup->room, .sends = lookup->sends, .timers = lookup->timers };
         return lookup;
     }
     lookup = kn_spare_new0(Lookup);
-    lookup->result.addresses = g_ptr_array_new_with_free_func(g_free);
-    lookup->result.candidates = g_ptr_array_new_with_free_func(g_free);
+    lookup->room = g_malloc(sizeof *lookup->room + ROOM_SIZE);
+    *lookup->room = (Room) { .size = ROOM_SIZE };
+    /* The addresses and names are in the room. */
+    lookup->result.addresses = g_ptr_array_new();
+    lookup->result.candidates = g_ptr_array_new();
     lookup->result.queries = g_ptr_array_new_with_free_func((GDestroyNotify) query_free);
     lookup->sends = g_ptr_array_new_with_free_func((GDestroyNotify) send_free);
     lookup->timers = g_ptr_array_new();
@@ -337,9 +389,6 @@ lookup_unref(Lookup *lookup)
         return;
     if (!lookup->finished && lookup->destroy != NULL)
         lookup->destroy(lookup->user_data);     /* the run ended first */
-    g_free(lookup->name);
-    g_free(lookup->result.canonical);
-    g_free(lookup->result.answered);
     for (guint i = 0; i < lookup->timers->len; i++)
         ((Timer *) lookup->timers->pdata[i])->send = NULL;
     /* The sends first: their sockets close through the client. */
@@ -348,6 +397,7 @@ lookup_unref(Lookup *lookup)
     g_ptr_array_set_size(lookup->result.candidates, 0);
     g_ptr_array_set_size(lookup->result.queries, 0);
     g_ptr_array_set_size(lookup->timers, 0);
+    room_clear(lookup);
     if (!spare_lookups_keep(lookup))
         lookup_destroy(lookup);
 }
@@ -374,9 +424,10 @@ collect_addresses(Lookup *lookup, Send *send, KnDnsMessage *const *by_query)
 
             if (record->type != send->types[i])
                 continue;
-            g_ptr_array_add(result->addresses, g_memdup2(&record->addr, sizeof record->addr));
+            g_ptr_array_add(result->addresses, memcpy(room_alloc(lookup, sizeof record->addr),
+                                                      &record->addr, sizeof record->addr));
             if (result->canonical == NULL)
-                result->canonical = g_strdup(record->name);
+                result->canonical = record->name;   /* the response stays in 'queries' */
         }
     }
 }
@@ -413,7 +464,7 @@ finish(Lookup *lookup, KnResolverStatus status, Send *answered)
     result->status = status;
     result->finished = now(lookup);
     if (answered != NULL)
-        result->answered = g_strdup(result->candidates->pdata[answered->candidate]);
+        result->answered = result->candidates->pdata[answered->candidate];
     for (guint i = 0; i < result->queries->len; i++) {
         const KnResolverQuery *query = result->queries->pdata[i];
 
@@ -1114,6 +1165,8 @@ glibc_query(Lookup *lookup, guint candidate)
     glibc_attempt(send);
 }
 
+/* Adds 'name' (the lookup's bare name, or in its room) to the
+ * candidates; returns its number. */
 static guint
 add_candidate(Lookup *lookup, char *name)
 {
@@ -1121,13 +1174,11 @@ add_candidate(Lookup *lookup, char *name)
     return lookup->result.candidates->len - 1;
 }
 
-/* 'name' ('name_len' characters), a '.' and 'domain' ('domain_len'), as a
- * new string. */
+/* Writes 'name' ('name_len' characters), a '.' and 'domain' ('domain_len')
+ * to 'out', which has room for them and a NUL; returns 'out'. */
 static char *
-join_domain(const char *name, gsize name_len, const char *domain, gsize domain_len)
+join_domain(char *out, const char *name, gsize name_len, const char *domain, gsize domain_len)
 {
-    char *out = g_malloc(name_len + 1 + domain_len + 1);
-
     memcpy(out, name, name_len);
     out[name_len] = '.';
     memcpy(out + name_len + 1, domain, domain_len + 1);
@@ -1232,17 +1283,20 @@ glibc_walk(Lookup *lookup)
             lookup->searched = TRUE;
             if (domain[0] == '\0') {
                 lookup->root_on_list = TRUE;
-                glibc_query(lookup, add_candidate(lookup, g_strdup(lookup->bare)));
+                glibc_query(lookup, add_candidate(lookup, lookup->bare));
             } else {
-                glibc_query(lookup, add_candidate(lookup, join_domain(lookup->bare, lookup->bare_len,
-                                                                      domain, strlen(domain))));
+                gsize domain_len = strlen(domain);
+                char *name = room_alloc(lookup, lookup->bare_len + 1 + domain_len + 1);
+
+                glibc_query(lookup, add_candidate(lookup, join_domain(name, lookup->bare, lookup->bare_len,
+                                                                      domain, domain_len)));
             }
             return;
         }
         lookup->phase = PHASE_AS_IS_LAST;
         if ((lookup->dots > 0 || !lookup->searched || !conf->no_tld_query)
             && !(lookup->tried_as_is || lookup->root_on_list)) {
-            glibc_query(lookup, add_candidate(lookup, g_strdup(lookup->bare)));
+            glibc_query(lookup, add_candidate(lookup, lookup->bare));
             return;
         }
     }
@@ -1306,7 +1360,7 @@ glibc_start(Lookup *lookup)
                             ? kn_rng_below(lookup->ids, lookup->conf->nameservers->len) : 0;
     if (lookup->dots >= lookup->conf->ndots || lookup->trailing_dot) {
         lookup->phase = PHASE_AS_IS_FIRST;
-        glibc_query(lookup, add_candidate(lookup, g_strdup(lookup->bare)));
+        glibc_query(lookup, add_candidate(lookup, lookup->bare));
         return;
     }
     lookup->phase = PHASE_SEARCH;
@@ -1415,12 +1469,17 @@ musl_query(Lookup *lookup, guint candidate)
 static void
 musl_next(Lookup *lookup)
 {
-    char *name = musl_walk_next(&lookup->musl_walk, lookup->conf);
+    const char *domain;
+    gsize domain_len;
+    char *name;
 
-    if (name == NULL) {
+    if (!musl_walk_next(&lookup->musl_walk, lookup->conf, &domain, &domain_len)) {
         finish(lookup, KN_RESOLVER_NXDOMAIN, NULL);
         return;
     }
+    name = domain == NULL ? lookup->bare
+           : join_domain(room_alloc(lookup, lookup->bare_len + 1 + domain_len + 1), lookup->bare,
+                         lookup->bare_len, domain, domain_len);
     musl_query(lookup, add_candidate(lookup, name));
 }
 
@@ -1493,9 +1552,11 @@ musl_walk_init(MuslWalk *walk, const KnResolvConf *conf, const char *bare, gsize
     walk->next = dots < conf->ndots && !trailing ? 0 : conf->search->len;
 }
 
-/* The walk's next name (new), or NULL if none is left. */
-static char *
-musl_walk_next(MuslWalk *walk, const KnResolvConf *conf)
+/* The walk's next name: FALSE if none is left, else TRUE with the domain
+ * to add to the bare name in 'suffix' ('suffix_len' characters; "." for
+ * the stray dot), or NULL for the name as is. */
+static gboolean
+musl_walk_next(MuslWalk *walk, const KnResolvConf *conf, const char **suffix, gsize *suffix_len)
 {
     gsize bare_len = walk->bare_len;
 
@@ -1513,23 +1574,28 @@ musl_walk_next(MuslWalk *walk, const KnResolvConf *conf)
              * characters with the dot. */
             if (!walk->bare_ok || bare_len + 1 > 253)
                 goto over;
-            return join_domain(walk->bare, bare_len, ".", 1);
+            *suffix = ".";
+            *suffix_len = 1;
+            return TRUE;
         }
         /* One that passes that test but not __res_mkquery (254 or 255
          * characters, a bad label) ends the walk: its EAI_NONAME is not
          * the 0 that means "try the next". */
         if (!walk->bare_ok || !musl_query_name_ok(domain) || bare_len + 1 + domain_len > 253)
             goto over;
-        return join_domain(walk->bare, bare_len, domain, domain_len);
+        *suffix = domain;
+        *suffix_len = domain_len;
+        return TRUE;
     }
     /* Last, the name as is. */
     if (walk->next == conf->search->len && walk->bare_ok) {
         walk->next = G_MAXUINT;
-        return g_strndup(walk->bare, bare_len);
+        *suffix = NULL;
+        return TRUE;
     }
 over:
     walk->next = G_MAXUINT;
-    return NULL;
+    return FALSE;
 }
 
 /* kn_resolver_candidates(), into 'out' (char *, owned). */
@@ -1538,18 +1604,22 @@ candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
 {
     gsize len = strlen(name);
     gboolean trailing = len > 0 && name[len - 1] == '.';
-    g_autofree char *bare = g_strndup(name, trailing ? len - 1 : len);
+    gsize bare_len = trailing ? len - 1 : len;
+    g_autofree char *bare = g_strndup(name, bare_len);
     guint dots = 0;
 
     for (const char *p = name; *p != '\0'; p++)
         dots += *p == '.';
     if (conf->libc == KN_LIBC_MUSL) {
         MuslWalk walk;
-        char *candidate;
+        const char *suffix;
+        gsize suffix_len;
 
-        musl_walk_init(&walk, conf, bare, trailing ? len - 1 : len, trailing, dots);
-        while ((candidate = musl_walk_next(&walk, conf)) != NULL)
-            g_ptr_array_add(out, candidate);
+        musl_walk_init(&walk, conf, bare, bare_len, trailing, dots);
+        while (musl_walk_next(&walk, conf, &suffix, &suffix_len))
+            g_ptr_array_add(out, suffix == NULL ? g_strdup(bare)
+                                 : join_domain(g_malloc(bare_len + 1 + suffix_len + 1), bare, bare_len,
+                                               suffix, suffix_len));
         return;
     }
     gboolean as_is_first = dots >= conf->ndots || trailing;
@@ -1565,8 +1635,10 @@ candidates_into(const KnResolvConf *conf, const char *name, GPtrArray *out)
         return;
     for (guint i = 0; i < conf->search->len; i++) {
         const char *domain = conf->search->pdata[i];
+        gsize domain_len = strlen(domain);
         g_autofree char *candidate = domain[0] == '\0' ? g_strdup(bare)
-                                                       : join_domain(bare, strlen(bare), domain, strlen(domain));
+                                     : join_domain(g_malloc(bare_len + 1 + domain_len + 1), bare, bare_len,
+                                                   domain, domain_len);
 
         searched = TRUE;
         if (domain[0] == '\0')
@@ -1601,8 +1673,8 @@ lookup_new(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, const char
     lookup->ids = ids;
     lookup->trailing_dot = len > 0 && name[len - 1] == '.';
     lookup->bare_len = lookup->trailing_dot ? len - 1 : len;
-    /* Both forms of the name in one block: "name\0bare\0". */
-    lookup->name = g_malloc(len + 1 + lookup->bare_len + 1);
+    /* Both forms of the name, one after the other: "name\0bare\0". */
+    lookup->name = room_alloc(lookup, len + 1 + lookup->bare_len + 1);
     memcpy(lookup->name, name, len + 1);
     lookup->bare = lookup->name + len + 1;
     memcpy(lookup->bare, name, lookup->bare_len);
@@ -1636,7 +1708,7 @@ add_local(Lookup *lookup, const KnAddr *addr)
 {
     if (addr->family == (lookup->flags & KN_RESOLVER_A ? 4 : 0)
         || addr->family == (lookup->flags & KN_RESOLVER_AAAA ? 6 : 0))
-        g_ptr_array_add(lookup->result.addresses, g_memdup2(addr, sizeof *addr));
+        g_ptr_array_add(lookup->result.addresses, memcpy(room_alloc(lookup, sizeof *addr), addr, sizeof *addr));
 }
 
 /* glibc's __inet_aton_exact, which getaddrinfo() tries before any
@@ -1747,7 +1819,7 @@ on_local(gpointer data)
     Lookup *lookup = data;
 
     if (lookup->local_status == KN_RESOLVER_OK)
-        lookup->result.canonical = g_strdup(lookup->bare);
+        lookup->result.canonical = lookup->bare;
     finish(lookup, lookup->local_status, NULL);
     lookup_unref(lookup);
 }
@@ -1844,7 +1916,7 @@ kn_resolver_query(KnNetClient *client, const KnResolvConf *conf, KnRng *ids, con
     lookup->saved_herrno = -1;
     lookup->trailing_dot = TRUE;             /* the answer, whatever it is, ends it */
     lookup->phase = PHASE_AS_IS_FIRST;
-    send = send_new(lookup, add_candidate(lookup, g_strdup(lookup->bare)), 0, type, TRUE);
+    send = send_new(lookup, add_candidate(lookup, lookup->bare), 0, type, TRUE);
     send->gen = 1;
     deadline = now(lookup) + lookup->direct_timeout;
     if (tcp) {

@@ -63,7 +63,8 @@ typedef struct KnResolverResult {
     KnResolverStatus status;
     GPtrArray *addresses;        /* KnAddr *: A answers, then AAAA, as received */
     char *canonical;             /* the owner of the address records (the end of any
-                                  * CNAME chain), or NULL */
+                                  * CNAME chain), or NULL; borrowed, as are all the
+                                  * result's names and addresses */
     char *answered;              /* the candidate name that answered, or NULL */
     GPtrArray *candidates;       /* char *: the names tried, in order */
     GPtrArray *queries;          /* KnResolverQuery *, in the order sent */

@@ -493,6 +493,28 @@ test_resolver_glibc_unbuildable_candidate_ends_the_search(void **state)
     assert_string_equal(candidates->pdata[1], "web");
 }
 
+/* A long name tried with six search domains: the candidates together pass
+ * the block a lookup keeps its names in, and the lookup takes more. */
+static void
+test_resolver_long_candidates_fill_the_lookup_room(void **state)
+{
+    (void) state;
+    const char *conf = "search s1 s2 s3 s4 s5 s6\nnameserver 10.96.0.10\noptions ndots:5\n";
+    g_autofree char *label = g_strnfill(63, 'a');
+    g_autofree char *name = g_strdup_printf("%s.%s.%s.dddddddd", label, label, label);
+    g_autoptr(GString) expected = g_string_new(NULL);
+
+    for (guint i = 1; i <= 6; i++)
+        g_string_append_printf(expected, "%s.s%u A\n%s.s%u AAAA\n", name, i, name, i);
+    g_string_append_printf(expected, "%s A\n%s AAAA\n", name, name);
+    for (guint libc = 0; libc < 2; libc++) {
+        g_autoptr(Lookup) lookup = resolve(libc == 0 ? KN_LIBC_GLIBC : KN_LIBC_MUSL, conf, name);
+
+        assert_int_equal(lookup->status, KN_RESOLVER_NXDOMAIN);
+        assert_string_equal(lookup->queries, expected->str);
+    }
+}
+
 /* use-vc: send_vc connects and reads without a timeout of its own, so a
  * first nameserver that drops SYNs costs the kernel's SYN retries
  * (about 127 s), not 'timeout' seconds. */
@@ -661,6 +683,7 @@ main(void)
         cmocka_unit_test(test_resolver_dead_first_nameserver),
         cmocka_unit_test(test_resolver_glibc_refuses_non_host_names),
         cmocka_unit_test(test_resolver_glibc_unbuildable_candidate_ends_the_search),
+        cmocka_unit_test(test_resolver_long_candidates_fill_the_lookup_room),
         cmocka_unit_test(test_resolver_glibc_use_vc_waits_for_the_kernel),
         cmocka_unit_test(test_resolver_candidates),
         cmocka_unit_test(test_resolver_musl_sends_only_names_it_can_encode),
