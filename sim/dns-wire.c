@@ -396,19 +396,54 @@ label_to_text(char *out, const guint8 *label, guint length)
     return (gsize) (p - out);
 }
 
+static gsize name_to_wire_escaped(const char *name, guint8 *out);
+
 /* Writes the uncompressed wire form of 'name' into 'out' (at least 256
  * bytes) and returns its length; 0 if 'name' is not a valid name (an empty
  * or over-long label, over 255 octets, a bad \DDD). */
 static gsize
 name_to_wire(const char *name, guint8 *out)
 {
-    gsize n = 0;
-    const char *p = name;
+    gsize length = strlen(name);
+    gsize label = 0;             /* where the current label's length byte goes */
 
-    if (*p == '\0' || (p[0] == '.' && p[1] == '\0')) {
+    if (length == 0 || (length == 1 && name[0] == '.')) {
         out[0] = 0;
         return 1;
     }
+    if (name[length - 1] == '.')
+        length--;                /* one final dot says nothing in wire form */
+    if (length > KN_DNS_NAME_MAX - 2)
+        return name_to_wire_escaped(name, out);    /* too long, unless escapes shorten it */
+    if (memchr(name, '\\', length) != NULL)
+        return name_to_wire_escaped(name, out);
+    /* Without escapes (nearly every name), the name shifted by one is its
+     * wire form but for the length bytes, which go where the dots are (and
+     * first): memchr() finds them faster than a loop over the bytes. */
+    memcpy(out + 1, name, length);
+    for (;;) {
+        const guint8 *dot = memchr(out + label + 1, '.', length - label);
+        gsize end = dot != NULL ? (gsize) (dot - out) : length + 1;
+
+        if (end - label - 1 == 0 || end - label - 1 > KN_DNS_LABEL_MAX)
+            return 0;
+        out[label] = (guint8) (end - label - 1);
+        if (dot == NULL)
+            break;
+        label = end;
+    }
+    out[length + 1] = 0;
+    return length + 2;
+}
+
+/* name_to_wire() of a name with escapes ("\." "\DDD"), or too long
+ * without them: a label at a time. */
+static gsize
+name_to_wire_escaped(const char *name, guint8 *out)
+{
+    gsize n = 0;
+    const char *p = name;
+
     while (*p) {
         gsize start = n++;
         guint length = 0;
