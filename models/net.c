@@ -1084,12 +1084,27 @@ typedef struct {
     Route route;
     KnNetns *next;               /* the pod, node or host it goes to */
     const char *dev;             /* "cni0", "flannel.1", "eth0", "lo" */
-    KnAddr src;                  /* the address the route prefers as source */
+    const KnAddr *src;           /* the address the route prefers as source: borrowed from
+                                  * the node, or for a local route the destination asked */
 } RouteResult;
 
-static gboolean
+/* node_has_addr() for an address other than IPv4.  Out of line: its
+ * calls (memcmp) would make every IPv4 test save registers. */
+G_NO_INLINE static gboolean
+node_has_other_addr(const KnNetns *node, const KnAddr *addr)
+{
+    return kn_addr_equal(addr, &node->addr) || kn_addr_equal(addr, &node->cni0_addr)
+           || kn_addr_equal(addr, &node->flannel_addr) || kn_addr_is_loopback(addr)
+           || (node->node_cache != NULL && kn_nodelocaldns_has_addr(node->node_cache, addr));
+}
+
+/* Whether 'addr' is one of the node's own.  Routing asks for every
+ * packet: for IPv4 the tests are word compares, inline. */
+static inline gboolean
 node_has_addr(const KnNetns *node, const KnAddr *addr)
 {
+    if (G_UNLIKELY(addr->family != 4))
+        return node_has_other_addr(node, addr);
     return kn_addr_equal(addr, &node->addr) || kn_addr_equal(addr, &node->cni0_addr)
            || kn_addr_equal(addr, &node->flannel_addr) || kn_addr_is_loopback(addr)
            || (node->node_cache != NULL && kn_nodelocaldns_has_addr(node->node_cache, addr));
@@ -1151,40 +1166,53 @@ subnet_index_build(KnNet *net)
         net->subnet_nodes[(GPOINTER_TO_UINT(key) - net->subnet_base) >> net->subnet_shift] = value;
 }
 
-static RouteResult
-route_lookup(KnNet *net, KnNetns *node, const KnAddr *dst)
+/* Fills in '*r', the route 'node' takes to 'dst' (borrowed: a local
+ * route's source is 'dst' itself).  Out, not returned: the caller's
+ * struct is written once, not built and then copied. */
+static void
+route_lookup(KnNet *net, KnNetns *node, const KnAddr *dst, RouteResult *r)
 {
-    RouteResult r = { .route = ROUTE_NOWHERE, .dev = "eth0", .src = node->addr };
     KnNetns *ns;
 
+    *r = (RouteResult) { .route = ROUTE_NOWHERE, .dev = "eth0", .src = &node->addr };
     if (node_has_addr(node, dst)) {
-        r.route = ROUTE_LOCAL;
-        r.dev = "lo";
-        r.src = *dst;
-        return r;
+        r->route = ROUTE_LOCAL;
+        r->dev = "lo";
+        r->src = dst;
+        return;
     }
     if (kn_cidr_contains(&node->pod_cidr, dst)) {
-        r.route = ROUTE_POD;
-        r.next = ns_by_addr(net, dst);
-        r.dev = "cni0";
-        r.src = node->cni0_addr;
-        return r;
+        r->route = ROUTE_POD;
+        r->next = ns_by_addr(net, dst);
+        r->dev = "cni0";
+        r->src = &node->cni0_addr;
+        return;
     }
-    if (kn_cidr_contains(&net->cluster_pod_cidr, dst) && (r.next = node_of_pod_cidr(net, dst))) {
-        r.route = net->overlay ? ROUTE_OVERLAY : ROUTE_NATIVE;
-        r.dev = net->overlay ? "flannel.1" : "eth0";
-        r.src = net->overlay ? node->flannel_addr : node->addr;
-        return r;
+    if (kn_cidr_contains(&net->cluster_pod_cidr, dst) && (r->next = node_of_pod_cidr(net, dst))) {
+        r->route = net->overlay ? ROUTE_OVERLAY : ROUTE_NATIVE;
+        r->dev = net->overlay ? "flannel.1" : "eth0";
+        r->src = net->overlay ? &node->flannel_addr : &node->addr;
+        return;
     }
     ns = ns_by_addr(net, dst);
     if (ns != NULL && ns->kind == KN_NETNS_NODE) {
-        r.route = ROUTE_NODE;
-        r.next = ns;
+        r->route = ROUTE_NODE;
+        r->next = ns;
     } else if (ns != NULL && ns->kind == KN_NETNS_HOST) {
-        r.route = ROUTE_OUTSIDE;
-        r.next = ns;
+        r->route = ROUTE_OUTSIDE;
+        r->next = ns;
     }
-    return r;
+}
+
+/* The address a socket in node 'node' that talks to 'dst' takes as its
+ * own: its route's preferred source. */
+static KnAddr
+route_source(KnNet *net, KnNetns *node, const KnAddr *dst)
+{
+    RouteResult route;
+
+    route_lookup(net, node, dst, &route);
+    return *route.src;
 }
 
 /* What a DROP or REJECT of kube-proxy's means, for --explain: the chain
@@ -1441,7 +1469,7 @@ postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const Rout
 
         if (TRACING(net) || net->observer != NULL)
             endpoint_text(&packet->src, packet->sport, before);
-        kn_conntrack_set_snat(node->ct, cs->entry, &route->src, port);
+        kn_conntrack_set_snat(node->ct, cs->entry, route->src, port);
         packet->src = cs->entry->reply.dst;
         packet->sport = cs->entry->reply.dport;
         if (TRACING(net) || net->observer != NULL)
@@ -1551,8 +1579,9 @@ static void
 node_receive_untracked(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface,
                        gboolean from_pod, guint hops)
 {
-    RouteResult route = route_lookup(net, node, &packet->dst);
+    RouteResult route;
 
+    route_lookup(net, node, &packet->dst, &route);
     if (route.route == ROUTE_LOCAL) {
         if (!run_hook(net, node, KN_HOOK_INPUT, packet, KN_CT_UNTRACKED, in_iface, NULL, NULL, hops)) {
             kn_packet_free(packet);
@@ -1617,7 +1646,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     } else {
         ct_replay(net, &cs, packet);
     }
-    route = route_lookup(net, node, &packet->dst);
+    route_lookup(net, node, &packet->dst, &route);
     if (route.route == ROUTE_LOCAL) {
         if (!run_hook(net, node, KN_HOOK_INPUT, packet, ct_bits(&cs), in_iface, NULL, NULL, hops)
             || !ct_confirm(net, node, &cs, packet)) {
@@ -1662,7 +1691,7 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
             kn_packet_free(packet);
             return;
         }
-        route = route_lookup(net, node, &packet->dst);
+        route_lookup(net, node, &packet->dst, &route);
         if (route.route == ROUTE_LOCAL)
             deliver_local(net, node, packet);
         else
@@ -1689,7 +1718,7 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
             return;
         }
     }
-    route = route_lookup(net, node, &packet->dst);
+    route_lookup(net, node, &packet->dst, &route);
     if (!postrouting(net, node, &cs, packet, &route, NULL, hops)
         || !ct_confirm(net, node, &cs, packet)) {
         ct_abandon(node, &cs);
@@ -1867,7 +1896,7 @@ node_reject(KnNet *net, KnNetns *node, const KnPacket *offending, guint hops)
     icmp->quoted = kn_packet_copy(offending);
     g_clear_pointer(&icmp->quoted->outer, kn_encap_free);
     STATS(node).n_packets++;
-    route = route_lookup(net, node, &icmp->dst);
+    route_lookup(net, node, &icmp->dst, &route);
     if (route.route == ROUTE_LOCAL) {
         deliver_local(net, node, icmp);
         return TRUE;
@@ -2588,7 +2617,7 @@ client_tcp_exchange(gpointer self, const KnTcpRequest *request, KnTcpDone done, 
     KnTime now = kn_sim_now(net->sim);
 
     tcb->ns = ns;
-    tcb->local = ns->kind == KN_NETNS_NODE ? route_lookup(net, ns, &request->dst).src : ns->addr;
+    tcb->local = ns->kind == KN_NETNS_NODE ? route_source(net, ns, &request->dst) : ns->addr;
     tcb->remote = request->dst;
     tcb->rport = request->port;
     tcb->lport = ephemeral_port(ns, &request->dst, request->port);
@@ -3092,7 +3121,7 @@ client_udp_exchange(gpointer self, const KnUdpRequest *request, KnUdpDone done, 
     udp_wait_add(wait);
     wait->timeout = kn_sim_schedule_in(net->sim, request->timeout > 0 ? request->timeout : 5 * KN_SEC,
                                        &udp_timeout_class, wait);
-    packet->src = ns->kind == KN_NETNS_NODE ? route_lookup(net, ns, &request->dst).src : ns->addr;
+    packet->src = ns->kind == KN_NETNS_NODE ? route_source(net, ns, &request->dst) : ns->addr;
     packet->dst = request->dst;
     packet->proto = KN_IPPROTO_UDP;
     packet->sport = wait->port;
@@ -3650,7 +3679,7 @@ client_ping(gpointer self, const KnAddr *dst, guint16 seq, KnTime timeout, KnPin
     g_hash_table_insert(ns->ping_waits, GUINT_TO_POINTER(wait->key), wait);
     wait->timeout = kn_sim_schedule_in(net->sim, timeout > 0 ? timeout : 10 * KN_SEC,
                                        &ping_timeout_class, wait);
-    packet->src = ns->kind == KN_NETNS_NODE ? route_lookup(net, ns, dst).src : ns->addr;
+    packet->src = ns->kind == KN_NETNS_NODE ? route_source(net, ns, dst) : ns->addr;
     packet->dst = *dst;
     packet->proto = KN_IPPROTO_ICMP;
     packet->icmp_type = KN_ICMP_ECHO_REQUEST;
