@@ -1357,7 +1357,8 @@ ct_table_full(KnNet *net, KnNetns *node, KnPacket *packet)
     kn_packet_free(packet);
 }
 
-static guint
+/* The KN_CT_* bits the rules see.  Inline: each hook asks. */
+static inline guint
 ct_bits(const CtState *cs)
 {
     /* NEW until a packet has gone the reply way: a second datagram from
@@ -1400,18 +1401,13 @@ ct_dnat(KnNet *net, CtState *cs, KnPacket *packet, KnProxyWalk *walk)
          walk->n_rules);
 }
 
-/* For a connection conntrack already knows: NAT as the entry says. */
-static void
-ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
+/* ct_replay() for a NATted connection while someone listens: the
+ * rewrite, told.  Out of line, so the quiet path sets up no buffers. */
+G_NO_INLINE static void
+ct_replay_told(KnNet *net, CtState *cs, KnPacket *packet)
 {
     char before[KN_ADDR_STRLEN + 8], after[KN_ADDR_STRLEN + 8];
 
-    if (!cs->entry->dnat && !cs->entry->snat)
-        return;
-    if (!TRACING(net) && net->observer == NULL) {
-        kn_conntrack_apply_nat(cs->entry, packet, cs->reply);
-        return;
-    }
     endpoint_text(cs->reply ? &packet->src : &packet->dst, cs->reply ? packet->sport : packet->dport,
                   before);
     kn_conntrack_apply_nat(cs->entry, packet, cs->reply);
@@ -1436,7 +1432,21 @@ ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
     }
 }
 
-/* POSTROUTING for a new connection: kube-proxy's masquerade, flannel's. */
+/* For a connection conntrack already knows: NAT as the entry says. */
+static inline void
+ct_replay(KnNet *net, CtState *cs, KnPacket *packet)
+{
+    if (!cs->entry->dnat && !cs->entry->snat)
+        return;
+    if (TRACING(net) || net->observer != NULL)
+        ct_replay_told(net, cs, packet);
+    else
+        kn_conntrack_apply_nat(cs->entry, packet, cs->reply);
+}
+
+/* POSTROUTING for a new connection: kube-proxy's masquerade, flannel's.
+ * The nat table sees only a connection's first packet, so the callers
+ * ask only for 'cs' new: later packets pay for no call. */
 static gboolean
 postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const RouteResult *route,
             const char *in_iface, guint hops)
@@ -1445,8 +1455,7 @@ postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const Rout
     gboolean masquerade = FALSE;
     const char *by = NULL;
 
-    if (!cs->is_new)
-        return TRUE;
+    g_assert(cs->is_new);
     if (!run_hook(net, node, KN_HOOK_POSTROUTING, packet, ct_bits(cs), in_iface, route->dev, &walk,
                   hops))
         return FALSE;
@@ -1482,15 +1491,11 @@ postrouting(KnNet *net, KnNetns *node, CtState *cs, KnPacket *packet, const Rout
 }
 
 /* Confirms a new connection's entry; FALSE if the insert clashed. */
-static gboolean
-ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
+G_NO_INLINE static gboolean
+ct_confirm_new(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
 {
     KnTime now = kn_sim_now(net->sim);
 
-    if (!cs->is_new) {
-        kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, cs->reply, now);
-        return TRUE;
-    }
     kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, FALSE, now);
     cs->entry->mark = packet->mark;
     if (!kn_conntrack_confirm(node->ct, cs->entry, now)) {
@@ -1508,6 +1513,17 @@ ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
 
         note(net, KN_TRACE_CONNTRACK, "conntrack: new entry %s", line);
     }
+    return TRUE;
+}
+
+/* After the last hook: a known connection's entry is refreshed, a new
+ * one's confirmed; FALSE if that clashed.  Inline: every packet passes. */
+static inline gboolean
+ct_confirm(KnNet *net, KnNetns *node, CtState *cs, const KnPacket *packet)
+{
+    if (cs->is_new)
+        return ct_confirm_new(net, node, cs, packet);
+    kn_conntrack_update(node->ct, cs->entry, packet->tcp_flags, cs->reply, kn_sim_now(net->sim));
     return TRUE;
 }
 
@@ -1659,7 +1675,7 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     }
     if ((!l2 && !forward_ttl(net, packet))
         || !run_hook(net, node, KN_HOOK_FORWARD, packet, ct_bits(&cs), in_iface, route.dev, NULL, hops)
-        || !postrouting(net, node, &cs, packet, &route, in_iface, hops)
+        || (cs.is_new && !postrouting(net, node, &cs, packet, &route, in_iface, hops))
         || !ct_confirm(net, node, &cs, packet)) {
         ct_abandon(node, &cs);
         kn_packet_free(packet);
@@ -1719,7 +1735,7 @@ node_output(KnNet *net, KnNetns *node, KnPacket *packet, guint hops)
         }
     }
     route_lookup(net, node, &packet->dst, &route);
-    if (!postrouting(net, node, &cs, packet, &route, NULL, hops)
+    if ((cs.is_new && !postrouting(net, node, &cs, packet, &route, NULL, hops))
         || !ct_confirm(net, node, &cs, packet)) {
         ct_abandon(node, &cs);
         kn_packet_free(packet);
