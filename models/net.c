@@ -1250,12 +1250,28 @@ run_hook(KnNet *net, KnNetns *node, KnHook hook, KnPacket *packet, guint ct_stat
 {
     KnProxyWalk local, *walk = walk_out != NULL ? walk_out : &local;   /* built where it is wanted */
 
-    *walk = (KnProxyWalk) {
-        .hook = hook, .packet = packet, .in_iface = in_iface, .out_iface = out_iface,
-        .ct_state = ct_state, .now = kn_sim_now(net->sim), .rng = node->rng,
-        .is_local = is_local_cb, .node = node, .trace = net->trace != NULL ? net->trace : net->log,
-        .lane = node->lane,
-    };
+    /* Member by member rather than from a compound literal, which zeroes
+     * the whole struct first (a string instruction of 18 stores); the DNAT
+     * target is read only once 'dnat' is set, so it is left as it is. */
+    walk->hook = hook;
+    walk->packet = packet;
+    walk->in_iface = in_iface;
+    walk->out_iface = out_iface;
+    walk->ct_state = ct_state;
+    walk->now = kn_sim_now(net->sim);
+    walk->rng = node->rng;
+    walk->is_local = is_local_cb;
+    walk->node = node;
+    walk->trace = net->trace != NULL ? net->trace : net->log;
+    walk->lane = node->lane;
+    walk->verdict = KN_VERDICT_ACCEPT;
+    walk->dnat = FALSE;
+    walk->masquerade = FALSE;
+    walk->notrack = FALSE;
+    walk->accepted = FALSE;
+    walk->random_fully = FALSE;
+    walk->n_rules = 0;
+    walk->decided_by = NULL;
 
     if (walk->trace != NULL) {
         kn_trace_set_time(walk->trace, kn_sim_now(net->sim));
