@@ -724,36 +724,27 @@ describe_containers(GString *w, const char *label, const KnPodSpec *spec, const 
         }
 
         /* describeContainerState: the kubelet's containerStatuses. */
-        if (ok && pod->runs != NULL) {
-            const KnContainerRun *run = &pod->runs[i];
+        if (ok) {
+            /* The pod's state, until a process of one of its containers ends. */
+            const KnContainerRun *run = pod->runs != NULL ? &pod->runs[i] : NULL;
+            gboolean running = run != NULL ? run->state == KN_CONTAINER_RUNNING : pod->started;
 
-            if (run->state == KN_CONTAINER_RUNNING) {
-                g_autofree char *started = kn_kubectl_describe_rfc1123z(run->running_since);
+            if (running) {
+                g_autofree char *started = kn_kubectl_describe_rfc1123z(run != NULL ? run->running_since
+                                                                                    : pod->start_time);
 
                 wr(w, 2, "State:\tRunning\n");
                 wr(w, 3, "Started:\t%s\n", started);
-            } else if (run->state == KN_CONTAINER_TERMINATED) {
+            } else if (run != NULL && run->state == KN_CONTAINER_TERMINATED) {
                 describe_terminated(w, "State", &run->ended);
             } else {
                 wr(w, 2, "State:\tWaiting\n");
-                wr(w, 3, "Reason:\tCrashLoopBackOff\n");
+                wr(w, 3, "Reason:\t%s\n", run != NULL ? "CrashLoopBackOff" : "ContainerCreating");
             }
-            if (kn_container_run_last_state(run) != NULL)
+            if (run != NULL && kn_container_run_last_state(run) != NULL)
                 describe_terminated(w, "Last State", kn_container_run_last_state(run));
-            wr(w, 2, "Ready:\t%s\n", bool_title(run->state == KN_CONTAINER_RUNNING && (pod->ready || pod->ready_stale)));
-            wr(w, 2, "Restart Count:\t%u\n", run->restarts);
-        } else if (ok) {
-            if (pod->started) {
-                g_autofree char *started = kn_kubectl_describe_rfc1123z(pod->start_time);
-
-                wr(w, 2, "State:\tRunning\n");
-                wr(w, 3, "Started:\t%s\n", started);
-            } else {
-                wr(w, 2, "State:\tWaiting\n");
-                wr(w, 3, "Reason:\tContainerCreating\n");
-            }
-            wr(w, 2, "Ready:\t%s\n", bool_title(pod->ready || pod->ready_stale));
-            wr(w, 2, "Restart Count:\t%u\n", pod->restarts);
+            wr(w, 2, "Ready:\t%s\n", bool_title(running && (pod->ready || pod->ready_stale)));
+            wr(w, 2, "Restart Count:\t%u\n", run != NULL ? run->restarts : pod->restarts);
         }
 
         /* A pod's as the API server stores it, a template's as written. */

@@ -823,43 +823,32 @@ doc_pod(const KnPod *pod, KnStore *store)
             Doc *cs = doc_add(statuses, doc_new(DOC_MAP));
             Doc *state;
 
+            /* The pod's state, until a process of one of its containers ends. */
+            const KnContainerRun *run = pod->runs != NULL ? &pod->runs[i] : NULL;
+            gboolean running = run != NULL ? run->state == KN_CONTAINER_RUNNING : pod->started;
+            const KnContainerTermination *last = run != NULL ? kn_container_run_last_state(run) : NULL;
+
             doc_set_str(cs, "image", c->image);
-            if (pod->runs != NULL) {
-                const KnContainerRun *run = &pod->runs[i];
-                gboolean running = run->state == KN_CONTAINER_RUNNING;
-
-                const KnContainerTermination *last = kn_container_run_last_state(run);
-
-                if (last != NULL)
-                    doc_set(doc_set_map(cs, "lastState"), "terminated", doc_terminated(last));
-                else
-                    doc_set_map(cs, "lastState");
-                doc_set_str(cs, "name", c->name);
-                doc_set_bool(cs, "ready", running && pod->ready);
-                doc_set_int(cs, "restartCount", run->restarts);
-                doc_set_bool(cs, "started", running);
-                state = doc_set_map(cs, "state");
-                if (running) {
-                    doc_set_timestamp(doc_set_map(state, "running"), "startedAt", run->running_since);
-                } else if (run->state == KN_CONTAINER_TERMINATED) {
-                    doc_set(state, "terminated", doc_terminated(&run->ended));
-                } else {
-                    Doc *waiting = doc_set_map(state, "waiting");
-                    g_autofree char *message = back_off_message(pod, i);
-
-                    doc_set_str(waiting, "message", message);
-                    doc_set_str(waiting, "reason", "CrashLoopBackOff");
-                }
-                continue;
-            }
-            doc_set_map(cs, "lastState");
+            if (last != NULL)
+                doc_set(doc_set_map(cs, "lastState"), "terminated", doc_terminated(last));
+            else
+                doc_set_map(cs, "lastState");
             doc_set_str(cs, "name", c->name);
-            doc_set_bool(cs, "ready", pod->ready);
-            doc_set_int(cs, "restartCount", pod->restarts);
-            doc_set_bool(cs, "started", pod->started);
+            doc_set_bool(cs, "ready", running && pod->ready);
+            doc_set_int(cs, "restartCount", run != NULL ? run->restarts : pod->restarts);
+            doc_set_bool(cs, "started", running);
             state = doc_set_map(cs, "state");
-            if (pod->started) {
-                doc_set_timestamp(doc_set_map(state, "running"), "startedAt", pod->start_time);
+            if (running) {
+                doc_set_timestamp(doc_set_map(state, "running"), "startedAt",
+                                  run != NULL ? run->running_since : pod->start_time);
+            } else if (run != NULL && run->state == KN_CONTAINER_TERMINATED) {
+                doc_set(state, "terminated", doc_terminated(&run->ended));
+            } else if (run != NULL) {
+                Doc *waiting = doc_set_map(state, "waiting");
+                g_autofree char *message = back_off_message(pod, i);
+
+                doc_set_str(waiting, "message", message);
+                doc_set_str(waiting, "reason", "CrashLoopBackOff");
             } else {
                 doc_set_str(doc_set_map(state, "waiting"), "reason", "ContainerCreating");
             }
@@ -2502,17 +2491,15 @@ static void
 row_pod(GPtrArray *row, const KnPod *pod, gboolean wide, KnTime now)
 {
     guint total = pod->spec.containers->len;
-    guint ready = pod->ready || pod->ready_stale ? total : 0;
-
     /* READY counts containerStatuses[].ready, which only the kubelet writes:
      * a pod the node lifecycle controller marked not ready keeps its count.
      * Once a container has exited, each running one without a probe of
      * its own to wait for counts. */
+    guint ready = pod->runs != NULL ? 0 : pod->ready || pod->ready_stale ? total : 0;
+
     for (guint i = 0; pod->runs != NULL && i < total; i++) {
         const KnContainer *c = pod->spec.containers->pdata[i];
 
-        if (i == 0)
-            ready = 0;
         ready += pod->runs[i].state == KN_CONTAINER_RUNNING
                  && (c->readiness.kind == KN_PROBE_NONE || pod->ready || pod->ready_stale);
     }

@@ -329,8 +329,6 @@ on_kubectl_done(const KnKubectlResult *result, gpointer user_data)
     step_done(replay, step, 0);
 }
 
-/* `kubectl logs` reads what the data path's containers printed: what the
- * servers it models log, or what a process the kubelet started wrote. */
 /* What the main process of 'c' runs: its command, or else the image's
  * own; NULL-terminated and borrowed, or NULL if knetsim does not run it
  * (a server the data path answers for, a program the shell does not
@@ -349,6 +347,8 @@ process_argv(Replay *replay, const KnContainer *c, GPtrArray *scratch)
     return argv != NULL && kn_shell_models(replay->shell.images, c->image, argv[0]) ? argv : NULL;
 }
 
+/* `kubectl logs` reads what the data path's containers printed: what the
+ * servers it models log, or what a process the kubelet started wrote. */
 static const char *
 container_logs(const KnPod *pod, const KnContainer *container, gboolean previous, gpointer user_data)
 {
@@ -356,10 +356,11 @@ container_logs(const KnPod *pod, const KnContainer *container, gboolean previous
     g_autoptr(GPtrArray) scratch = g_ptr_array_new();
 
     if (!container->attached && process_argv(replay, container, scratch) != NULL) {
-        GString *log = kn_net_pod_log(replay->net, pod);
+        GString *log;
 
         if (previous)
             return kn_net_pod_previous_log(replay->net, pod);
+        log = kn_net_pod_log(replay->net, pod);
         return log != NULL ? log->str : "";
     }
     return previous ? NULL : kn_net_container_logs(replay->net, pod, container);

@@ -1647,12 +1647,14 @@ on_restart(KnSim *sim, gpointer data)
     KnTime now = kn_sim_now(sim);
     const KnContainer *c;
     gboolean all_running = TRUE;
+    gint64 delay;
 
     if (run == NULL) {
         work_free(work);
         return;
     }
     c = pod->spec.containers->pdata[work->container];
+    delay = probe_delay(pod);
     if (run->back_off == 0 || run->ended.finished_at - run->back_off_set > 2 * RESTART_BACK_OFF_MAX)
         run->back_off = RESTART_BACK_OFF;
     else
@@ -1678,7 +1680,7 @@ on_restart(KnSim *sim, gpointer data)
     for (guint i = 0; i < pod->spec.containers->len; i++)
         all_running &= pod->runs[i].state == KN_CONTAINER_RUNNING;
     /* Ready again with all its containers running, unless probes decide. */
-    if (all_running && probe_delay(pod) < 0) {
+    if (all_running && delay < 0) {
         pod->ready = TRUE;
         pod->ready_stale = FALSE;
         pod->ready_time = now;
@@ -1686,11 +1688,11 @@ on_restart(KnSim *sim, gpointer data)
     kn_store_update(work->workloads->cluster->store, KN_KIND_POD, pod, FALSE);
     if (runs_process(work->workloads, c))
         work->workloads->runner(pod, work->container, work->workloads->runner_data);
-    if (!all_running || probe_delay(pod) < 0) {
+    if (!all_running || delay < 0) {
         work_free(work);
         return;
     }
-    kn_sim_schedule_in(sim, (KnTime) probe_delay(pod) * KN_SEC, &probe_class, work);
+    kn_sim_schedule_in(sim, (KnTime) delay * KN_SEC, &probe_class, work);
 }
 
 void
