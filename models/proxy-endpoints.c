@@ -500,3 +500,55 @@ kn_proxy_endpoints_free(KnProxyServicePort *sp)
     g_ptr_array_unref(sp->endpoints);
     g_free(sp);
 }
+
+/*****************************************************************************/
+/* The service ports of a sync. */
+
+static int
+compare_service_ports(gconstpointer a, gconstpointer b)
+{
+    const KnProxyServicePort *x = *(KnProxyServicePort *const *) a;
+    const KnProxyServicePort *y = *(KnProxyServicePort *const *) b;
+
+    return strcmp(x->svc_port_name, y->svc_port_name);
+}
+
+/* Does kube-proxy handle 'service' at all?  Not ExternalName, not headless,
+ * not one its informer drops by label (another proxy's, or labelled
+ * headless whatever its clusterIP). */
+static gboolean
+proxied(const KnService *service)
+{
+    return service->spec.type != KN_SERVICE_EXTERNAL_NAME && service->spec.cluster_ip != NULL
+           && strcmp(service->spec.cluster_ip, "None") != 0
+           && kn_proxy_endpoints_informed(service->meta.labels);
+}
+
+GPtrArray *
+kn_proxy_endpoints_collect(KnStore *store, KnAddressType family, const char *node_name,
+                           const char *node_zone, guint *n_endpoints)
+{
+    g_autoptr(GPtrArray) services = kn_store_list(store, KN_KIND_SERVICE, NULL);
+    GPtrArray *ports = g_ptr_array_new_with_free_func((GDestroyNotify) kn_proxy_endpoints_free);
+
+    for (guint i = 0; i < services->len; i++) {
+        const KnService *service = services->pdata[i];
+
+        if (!proxied(service))
+            continue;
+        for (guint p = 0; p < service->spec.ports->len; p++) {
+            KnProxyServicePort *sp = kn_proxy_endpoints_new(store, service, service->spec.ports->pdata[p],
+                                                            family, node_name, node_zone);
+
+            if (sp->cluster_ip == NULL) {
+                kn_proxy_endpoints_free(sp);
+                continue;
+            }
+            if (n_endpoints != NULL)
+                *n_endpoints += sp->endpoints->len;
+            g_ptr_array_add(ports, sp);
+        }
+    }
+    g_ptr_array_sort(ports, compare_service_ports);
+    return ports;
+}

@@ -143,6 +143,16 @@ KnProxyServicePort *kn_proxy_endpoints_new_from_slices(const GPtrArray *slices,
 
 void kn_proxy_endpoints_free(KnProxyServicePort *service_port);   /* accepts NULL */
 
+/* Every service port a proxy on 'node_name' programs for 'family': the
+ * Services kube-proxy handles (not ExternalName, not headless, passed by
+ * kn_proxy_endpoints_informed()) with a cluster IP of that family, each
+ * port's KnProxyServicePort, sorted by svc_port_name in byte order (kube-
+ * proxy walks a Go map, a new order each sync; a fixed one keeps output
+ * reproducible).  Adds the endpoints of all of them to '*n_endpoints' if
+ * not NULL.  New array, owning its elements. */
+GPtrArray *kn_proxy_endpoints_collect(KnStore *store, KnAddressType family, const char *node_name,
+                                      const char *node_zone, guint *n_endpoints);
+
 /* ServicePortName.String() of 'port' of 'service'.  New; g_free(). */
 char *kn_proxy_endpoints_svc_port_name(const KnService *service, const KnServicePort *port);
 

@@ -70,7 +70,6 @@ char *
 kn_proxy_iptables_hash(const char *svc_port_name, const char *protocol, const char *endpoint,
                        char *buf)
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     guint8 digest[KN_SHA256_DIGEST];
     KnSha256 sha;
 
@@ -80,17 +79,8 @@ kn_proxy_iptables_hash(const char *svc_port_name, const char *protocol, const ch
     if (endpoint != NULL)
         kn_sha256_update(&sha, endpoint, strlen(endpoint));
     kn_sha256_final(&sha, digest);
-
-    /* base32.StdEncoding: 5 bits at a time, most significant first; 16
-     * characters are the first 80 bits, 10 whole bytes. */
-    for (guint i = 0; i < 16; i++) {
-        guint bit = i * 5, byte = bit / 8, shift = bit % 8;
-        guint word = (guint) digest[byte] << 8 | digest[byte + 1];
-
-        buf[i] = alphabet[(word >> (11 - shift)) & 0x1f];
-    }
-    buf[16] = '\0';
-    return buf;
+    /* 16 characters: the first 80 bits. */
+    return kn_sha256_base32(digest, 16, buf);
 }
 
 /*****************************************************************************/
@@ -650,40 +640,20 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
 /*****************************************************************************/
 /* The sync. */
 
-static int
-compare_service_ports(gconstpointer a, gconstpointer b)
-{
-    const KnProxyServicePort *x = *(KnProxyServicePort *const *) a;
-    const KnProxyServicePort *y = *(KnProxyServicePort *const *) b;
-
-    return strcmp(x->svc_port_name, y->svc_port_name);
-}
-
-/* Does kube-proxy handle 'service' at all?  Not ExternalName, not headless,
- * not one its informer drops by label (another proxy's, or labelled
- * headless whatever its clusterIP). */
-static gboolean
-proxied(const KnService *service)
-{
-    return service->spec.type != KN_SERVICE_EXTERNAL_NAME && service->spec.cluster_ip != NULL
-           && strcmp(service->spec.cluster_ip, "None") != 0
-           && kn_proxy_endpoints_informed(service->meta.labels);
-}
-
 KnProxyIrRuleset *
 kn_proxy_iptables_build(KnStore *store, const KnProxyIptablesConfig *config, KnProxyIptablesStats *stats)
 {
     g_return_val_if_fail(store != NULL && config != NULL, NULL);
 
-    g_autoptr(GPtrArray) services = kn_store_list(store, KN_KIND_SERVICE, NULL);
-    g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func((GDestroyNotify) kn_proxy_endpoints_free);
+    guint n_endpoints = 0;
+    g_autoptr(GPtrArray) ports = kn_proxy_endpoints_collect(store, config->family, config->node_name,
+                                                            config->node_zone, &n_endpoints);
     Gen gen = {
         .ruleset = kn_proxy_ir_ruleset_new(),
         .config = config,
         .mark = 1u << config->masquerade_bit,
         .ipv6 = config->family == KN_ADDRESS_IPV6,
     };
-    guint n_endpoints = 0;
 
     if (config->cluster_cidr != NULL && !kn_cidr_parse(config->cluster_cidr, &gen.cluster_cidr))
         memset(&gen.cluster_cidr, 0, sizeof gen.cluster_cidr);
@@ -691,26 +661,6 @@ kn_proxy_iptables_build(KnStore *store, const KnProxyIptablesConfig *config, KnP
         memset(&gen.cluster_cidr, 0, sizeof gen.cluster_cidr);
     if (config->node_ip != NULL)
         kn_addr_parse(config->node_ip, &gen.node_ip);
-
-    for (guint i = 0; i < services->len; i++) {
-        const KnService *service = services->pdata[i];
-
-        if (!proxied(service))
-            continue;
-        for (guint p = 0; p < service->spec.ports->len; p++) {
-            KnProxyServicePort *sp = kn_proxy_endpoints_new(store, service, service->spec.ports->pdata[p],
-                                                            config->family, config->node_name,
-                                                            config->node_zone);
-
-            if (sp->cluster_ip == NULL) {
-                kn_proxy_endpoints_free(sp);
-                continue;
-            }
-            n_endpoints += sp->endpoints->len;
-            g_ptr_array_add(ports, sp);
-        }
-    }
-    g_ptr_array_sort(ports, compare_service_ports);
     gen.large_cluster = n_endpoints > LARGE_CLUSTER_ENDPOINTS;
 
     write_global_chains(&gen);

@@ -227,3 +227,20 @@ kn_sha256_final(KnSha256 *sha, guint8 digest[KN_SHA256_DIGEST])
         digest[4 * i + 3] = (guint8) sha->state[i];
     }
 }
+
+char *
+kn_sha256_base32(const guint8 digest[KN_SHA256_DIGEST], guint n_chars, char *buf)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    g_return_val_if_fail(n_chars <= 51, NULL);
+    /* 5 bits at a time, most significant first. */
+    for (guint i = 0; i < n_chars; i++) {
+        guint bit = i * 5, byte = bit / 8, shift = bit % 8;
+        guint word = (guint) digest[byte] << 8 | (byte + 1 < KN_SHA256_DIGEST ? digest[byte + 1] : 0);
+
+        buf[i] = alphabet[(word >> (11 - shift)) & 0x1f];
+    }
+    buf[n_chars] = '\0';
+    return buf;
+}

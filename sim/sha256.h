@@ -21,6 +21,11 @@ void kn_sha256_update(KnSha256 *sha, const void *data, gsize length);
  * spent (init it again to reuse it). */
 void kn_sha256_final(KnSha256 *sha, guint8 digest[KN_SHA256_DIGEST]);
 
+/* The first 'n_chars' (at most 51) characters of base32.StdEncoding of
+ * 'digest', NUL-terminated in 'buf' (n_chars + 1 bytes): the way kube-proxy
+ * names its chains.  Returns 'buf'. */
+char *kn_sha256_base32(const guint8 digest[KN_SHA256_DIGEST], guint n_chars, char *buf);
+
 /* Whether the processor's SHA instructions do the work; FALSE turns them
  * off, TRUE back on where the processor has them (for the tests, which
  * check both ways against each other).  Returns whether they are on. */
