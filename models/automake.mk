@@ -30,6 +30,7 @@ models_libmodels_a_SOURCES = \
 	models/proxy-ir.c models/proxy-ir.h \
 	models/proxy-ir-list.c models/proxy-ir-list.h \
 	models/proxy-iptables.c models/proxy-iptables.h \
+	models/proxy-nftables.c models/proxy-nftables.h \
 	models/proxy.h \
 	models/recorder.c models/recorder.h \
 	models/replay.c models/replay.h \

@@ -152,6 +152,7 @@ static const KnImageTool kind_node_tools[] = {
     { "iptables", KN_TOOL_GNU, "1.8.9" },
     { "iptables-save", KN_TOOL_GNU, "1.8.9" },
     { "conntrack", KN_TOOL_GNU, "1.4.7" },
+    { "nft", KN_TOOL_GNU, "1.0.6" },
     { "bash", KN_TOOL_GNU, "5.2.15" },
     { NULL, 0, NULL },
 };

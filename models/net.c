@@ -942,7 +942,14 @@ kn_hook_name(KnHook hook)
 static const KnProxyClass *
 proxy_class_for(KnProxyMode mode)
 {
-    return mode == KN_PROXY_MODE_IPTABLES ? &kn_proxy_iptables_class : NULL;
+    switch (mode) {
+    case KN_PROXY_MODE_IPTABLES:
+        return &kn_proxy_iptables_class;
+    case KN_PROXY_MODE_NFTABLES:
+        return &kn_proxy_nftables_class;
+    default:
+        return NULL;
+    }
 }
 
 static void on_sync(KnSim *sim, gpointer data);
@@ -1235,6 +1242,13 @@ explain_verdict(KnNet *net, const KnProxyWalk *walk)
     else if (strcmp(chain, "KUBE-SERVICES") == 0)
         note(net, KN_TRACE_VERDICT, "why: internalTrafficPolicy is Local and this node has no endpoint of "
              "the Service, so kube-proxy drops the connection");
+    else if (strcmp(chain, "service-endpoints-check") == 0 || strcmp(chain, "nodeport-endpoints-check") == 0)
+        note(net, KN_TRACE_VERDICT, "why: a traffic policy of the Service is Local and this node has no "
+             "endpoint of it; kube-proxy's @no-endpoint-services / @no-endpoint-nodeports map drops the "
+             "packet, so the client times out");
+    else if (g_str_has_prefix(chain, "firewall-"))
+        note(net, KN_TRACE_VERDICT, "why: the client is outside the Service's loadBalancerSourceRanges "
+             "(the firewall chain drops every other source)");
     else if (strcmp(chain, "KUBE-PROXY-FIREWALL") == 0)
         note(net, KN_TRACE_VERDICT, "why: the client is outside the Service's loadBalancerSourceRanges "
              "(KUBE-FW-… let it fall through to the firewall)");
@@ -4719,13 +4733,20 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
                 return 1;
             }
         }
-        if (net->proxy_class != NULL && ns->proxy != NULL && ns->node_cache != NULL
-            && net->proxy_class->dump_with != NULL) {
+        /* kube-proxy's rules where its mode writes iptables rules; in
+         * nftables mode only node-cache's are iptables rules. */
+        gboolean proxy_rules = net->proxy_class != NULL && ns->proxy != NULL && net->proxy_class->ruleset != NULL;
+
+        if (proxy_rules && ns->node_cache != NULL && net->proxy_class->dump_with != NULL) {
             const KnProxyIrRuleset *others[] = { kn_nodelocaldns_ruleset(ns->node_cache) };
 
             net->proxy_class->dump_with(ns->proxy, others, 1, all);
-        } else if (net->proxy_class != NULL && ns->proxy != NULL) {
+        } else if (proxy_rules) {
             net->proxy_class->dump(ns->proxy, all);
+        } else if (ns->node_cache != NULL) {
+            g_autofree char *date = kn_proxy_ir_date(kn_sim_now(net->sim));
+
+            kn_proxy_ir_render(kn_nodelocaldns_ruleset(ns->node_cache), date, all);
         }
         if (table == NULL)
             g_string_append(out, all->str);
@@ -4736,6 +4757,29 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
             return 1;
         }
         return 0;
+    }
+    /* nft list ruleset | list table ip kube-proxy: the table kube-proxy's
+     * nftables mode keeps (the only one knetsim models in nft's terms). */
+    if (strcmp(name, "nft") == 0) {
+        g_autofree char *args = g_strjoinv(" ", (char **) argv + 1);
+
+        if (net->proxy_class != &kn_proxy_nftables_class || ns->proxy == NULL) {
+            g_string_append_printf(err, "knetsim: nft %s: not simulated on a node whose kube-proxy runs in "
+                                        "iptables mode (its iptables-nft tables): use iptables-save\n", args);
+            return 126;
+        }
+        if (strcmp(args, "list tables") == 0) {
+            g_string_append(out, "table ip kube-proxy\n");
+            return 0;
+        }
+        if (strcmp(args, "list ruleset") == 0 || strcmp(args, "list table ip kube-proxy") == 0
+            || strcmp(args, "list table kube-proxy") == 0) {
+            net->proxy_class->dump(ns->proxy, out);
+            return 0;
+        }
+        g_string_append_printf(err, "knetsim: nft %s: only `nft list ruleset`, `nft list tables` and "
+                                    "`nft list table ip kube-proxy` are simulated\n", args);
+        return 126;
     }
     /* conntrack -L [-p PROTO] and -C. */
     gboolean count = argc > 1 && (strcmp(argv[1], "-C") == 0 || strcmp(argv[1], "--count") == 0);

@@ -124,3 +124,4 @@ typedef struct KnProxyClass {
 } KnProxyClass;
 
 extern const KnProxyClass kn_proxy_iptables_class;
+extern const KnProxyClass kn_proxy_nftables_class;   /* proxy-nftables.c */

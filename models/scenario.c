@@ -75,9 +75,10 @@ parse_proxy_mode(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **er
         return FALSE;
     /* Accepted, a mode without a data path would leave every Service
      * silently unreachable (no rules, no DNAT). */
-    if (*(KnProxyMode *) target != KN_PROXY_MODE_IPTABLES)
+    if (*(KnProxyMode *) target != KN_PROXY_MODE_IPTABLES && *(KnProxyMode *) target != KN_PROXY_MODE_NFTABLES)
         return kn_scenario_yaml_error_code(ctx, node, error, KN_INPUT_ERROR_UNSUPPORTED,
-                                           "%s: not built yet (only iptables mode has a data path so far)",
+                                           "%s: not built yet (only the iptables and nftables modes have a "
+                                           "data path so far)",
                                            proxy_mode_names[*(KnProxyMode *) target]);
     return TRUE;
 }

@@ -4,6 +4,7 @@ SCENARIOS = \
 	scenarios/exam/dual-stack.yaml \
 	scenarios/exam/host-network-dns.yaml \
 	scenarios/exam/ndots.yaml \
+	scenarios/exam/nftables-mode.yaml \
 	scenarios/exam/nodelocal-dns.yaml \
 	scenarios/exam/one-shot-pods.yaml \
 	scenarios/exam/service-types.yaml \

@@ -20,6 +20,7 @@
 #include "models/probe.h"
 #include "sim/dns-wire.h"
 #include "models/proxy-iptables.h"
+#include "models/proxy-nftables.h"
 #include "models/store.h"
 #include "models/replay.h"
 #include "models/scenario.h"
@@ -291,6 +292,7 @@ run_validate(const Command *command, int argc, char **argv)
 
 typedef struct RulesRequest {
     const char *node;
+    gboolean nftables;           /* `nft list table ip kube-proxy` rather than iptables-save */
     char **iptables;             /* `iptables` arguments to list them with, or NULL */
     GString *out;                /* the dump or listing */
     GString *err;                /* the listing's errors */
@@ -301,6 +303,18 @@ static void
 on_rules_end(const KnReplayState *state, gpointer user_data)
 {
     RulesRequest *request = user_data;
+
+    if (request->nftables) {
+        KnProxyNftablesConfig config;
+
+        kn_proxy_nftables_config_for_node(&config, state->cluster, request->node);
+
+        g_autoptr(KnNftTable) table = kn_proxy_nftables_build(state->cluster->store, &config);
+
+        kn_nft_table_render(table, request->out);
+        return;
+    }
+
     gpointer proxy = kn_proxy_iptables_class.new(state->cluster, request->node);
     /* What else the node's kernel holds: node-local-dns's rules. */
     const KnProxyIrRuleset *others = kn_net_node_rules(state->net, request->node);
@@ -353,8 +367,11 @@ run_rules(const Command *command, int argc, char **argv)
     gboolean known = FALSE;
     g_autoptr(GString) names = g_string_new(NULL);
 
-    if (strcmp(mode_name, "iptables") != 0)
-        return usage_error(command, "--mode %s: not built yet (only iptables mode has rules so far)", mode_name);
+    if (strcmp(mode_name, "iptables") != 0 && strcmp(mode_name, "nftables") != 0)
+        return usage_error(command, "--mode %s: not built yet (only the iptables and nftables modes have rules so far)",
+                           mode_name);
+    if (iptables != NULL && strcmp(mode_name, "iptables") != 0)
+        return usage_error(command, "--iptables lists iptables rules: kube-proxy's %s mode writes none", mode_name);
     for (guint i = 0; i < scenario->nodes->len; i++) {
         const KnNodeSpec *spec = scenario->nodes->pdata[i];
 
@@ -368,7 +385,7 @@ run_rules(const Command *command, int argc, char **argv)
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GString) err = g_string_new(NULL);
     g_auto(GStrv) iptables_argv = NULL;
-    RulesRequest request = { .node = node, .out = out, .err = err };
+    RulesRequest request = { .node = node, .nftables = strcmp(mode_name, "nftables") == 0, .out = out, .err = err };
 
     if (iptables != NULL) {
         g_autofree char *line = g_strconcat("iptables ", iptables, NULL);
