@@ -1234,7 +1234,7 @@ explain_verdict(KnNet *net, const KnProxyWalk *walk)
     if (walk->verdict == KN_VERDICT_REJECT)
         note(net, KN_TRACE_VERDICT, "why: the Service has no ready endpoint, so kube-proxy REJECTs in the "
              "filter table and the client gets \"Connection refused\" at once (tutorials often say such a "
-             "Service times out; the real iptables mode rejects)");
+             "Service times out; the real kube-proxy rejects, in iptables and nftables mode alike)");
     else if (strcmp(chain, "KUBE-EXTERNAL-SERVICES") == 0)
         note(net, KN_TRACE_VERDICT, "why: externalTrafficPolicy is Local and this node has no endpoint of "
              "the Service; kube-proxy drops rather than forward to another node (which would hide the "

@@ -1165,6 +1165,25 @@ note_rule(WalkCtx *ctx, const Chain *chain, const Rule *rule)
     kn_trace_note(ctx->walk->trace, KN_TRACE_RULE, "%s: %s", chain->name, text->str);
 }
 
+/* A map lookup that found 'e': the rule and the element it matched. */
+static void
+note_element(WalkCtx *ctx, const Chain *chain, const Rule *rule, const Set *set, const Element *e)
+{
+    g_autoptr(GString) text = NULL;
+    char buf[KN_ADDR_STRLEN];
+
+    if (ctx->walk->trace == NULL)
+        return;
+    text = g_string_new(NULL);
+    rule_text(ctx->table, rule, text);
+    g_string_append(text, ": element ");
+    if (set->kind != MAP_PROTO_PORT)
+        g_string_append_printf(text, "%s . ", kn_addr_format(&e->addr, buf));
+    g_string_append_printf(text, "%s . %u : ", proto_name(e->proto), e->port);
+    render_verdict(ctx->table, e->verdict, text);
+    kn_trace_note(ctx->walk->trace, KN_TRACE_RULE, "%s: %s", chain->name, text->str);
+}
+
 /* Sets the walk's verdict from 'v' where it ends the walk (drop, reject);
  * TRUE if it did. */
 static gboolean
@@ -1189,6 +1208,7 @@ walk_chain(WalkCtx *ctx, guint start)
         guint chain, pos;
     } stack[MAX_DEPTH];
     guint depth = 0, chain_index = start, pos = 0;
+    gboolean note_rule_done = FALSE;
 
     for (;;) {
         const Chain *chain = &g_array_index(t->chains, Chain, chain_index);
@@ -1224,6 +1244,8 @@ walk_chain(WalkCtx *ctx, guint start)
             if (e != NULL) {
                 match = TRUE;
                 v = e->verdict;
+                note_element(ctx, chain, rule, set, e);
+                note_rule_done = TRUE;
             }
             break;
         }
@@ -1315,7 +1337,9 @@ walk_chain(WalkCtx *ctx, guint start)
         }
         if (!match)
             continue;
-        note_rule(ctx, chain, rule);
+        if (!note_rule_done)
+            note_rule(ctx, chain, rule);
+        note_rule_done = FALSE;
         switch ((VerdictKind) v.kind) {
         case V_NONE:
             continue;
