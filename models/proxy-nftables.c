@@ -122,6 +122,8 @@ typedef struct {
     const char *comment;         /* static, or NULL */
     guint timeout_s;             /* SET_AFFINITY */
     GArray *elements;            /* Element */
+    GHashTable *index;           /* Element * -> itself, by key: the walk's lookups (the
+                                  * kernel's hash); made once the table is built */
 } Set;
 
 typedef enum {
@@ -190,6 +192,8 @@ set_clear(gpointer data)
     Set *set = data;
 
     g_free(set->name);
+    if (set->index != NULL)
+        g_hash_table_unref(set->index);
     g_array_unref(set->elements);
 }
 
@@ -687,6 +691,42 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
     }
 }
 
+static guint
+element_hash(gconstpointer data)
+{
+    const Element *e = data;
+
+    return kn_addr_hash(&e->addr) ^ (guint) e->proto * 2654435761u ^ (guint) e->port * 40503u;
+}
+
+static gboolean
+element_equal(gconstpointer a, gconstpointer b)
+{
+    const Element *x = a, *y = b;
+
+    return x->proto == y->proto && x->port == y->port && kn_addr_equal(&x->addr, &y->addr);
+}
+
+/* Indexes the elements of every set the walk looks keys up in (the first
+ * of equal keys wins, as the kernel keeps the element it has). */
+static void
+index_sets(KnNftTable *table)
+{
+    for (guint i = 0; i < table->sets->len; i++) {
+        Set *set = &g_array_index(table->sets, Set, i);
+
+        if (set->kind == SET_AFFINITY)
+            continue;
+        set->index = g_hash_table_new(element_hash, element_equal);
+        for (guint j = 0; j < set->elements->len; j++) {
+            Element *e = &g_array_index(set->elements, Element, j);
+
+            if (!g_hash_table_contains(set->index, e))
+                g_hash_table_add(set->index, e);
+        }
+    }
+}
+
 KnNftTable *
 kn_proxy_nftables_build(KnStore *store, const KnProxyNftablesConfig *config)
 {
@@ -709,6 +749,7 @@ kn_proxy_nftables_build(KnStore *store, const KnProxyNftablesConfig *config)
     setup(&gen);
     for (guint i = 0; i < ports->len; i++)
         write_service_port(&gen, ports->pdata[i]);
+    index_sets(gen.table);
     return gen.table;
 }
 
@@ -1053,29 +1094,25 @@ kn_nft_table_render(const KnNftTable *table, GString *out)
 
 #define MAX_DEPTH 16
 
-/* Element lookups.  The maps are small beside the iptables mode's chains:
- * a linear scan of the elements, which is what the rule count charges
- * (one rule per lookup) no matter how many there are. */
+/* Element lookups, through the set's index: the rule count charges one
+ * rule for a lookup however many elements the map holds, as the kernel's
+ * hash does. */
 static const Element *
 map_find(const Set *set, const KnAddr *addr, guint8 proto, guint16 port)
 {
-    for (guint i = 0; i < set->elements->len; i++) {
-        const Element *e = &g_array_index(set->elements, Element, i);
+    Element key = { .proto = proto, .port = port };
 
-        if (e->proto == proto && e->port == port
-            && (set->kind == MAP_PROTO_PORT || kn_addr_equal(&e->addr, addr)))
-            return e;
-    }
-    return NULL;
+    if (set->kind != MAP_PROTO_PORT)
+        key.addr = *addr;
+    return g_hash_table_lookup(set->index, &key);
 }
 
 static gboolean
 set_has_addr(const Set *set, const KnAddr *addr)
 {
-    for (guint i = 0; i < set->elements->len; i++)
-        if (kn_addr_equal(&g_array_index(set->elements, Element, i).addr, addr))
-            return TRUE;
-    return FALSE;
+    Element key = { .addr = *addr };
+
+    return g_hash_table_contains(set->index, &key);
 }
 
 static gboolean
