@@ -1339,10 +1339,15 @@ walk_chain(WalkCtx *ctx, guint start)
             guint n = rule->targets->len;
             guint pick = walk->rng != NULL ? (guint) kn_rng_below(walk->rng, n) : 0;
 
-            note_rule(ctx, chain, rule);
-            if (walk->trace != NULL)
+            if (walk->trace != NULL) {
+                g_autoptr(GString) text = g_string_new(NULL);
+
+                rule_text(t, rule, text);
+                kn_trace_note(walk->trace, KN_TRACE_RULE, "%s: %s: element %u : goto %s", chain->name, text->str,
+                              pick, g_array_index(t->chains, Chain, g_array_index(rule->targets, guint, pick)).name);
                 kn_trace_note(walk->trace, KN_TRACE_CHOICE, "numgen random mod %u gave %u: each endpoint "
                               "equally likely, no probabilities as in iptables mode", n, pick);
+            }
             chain_index = g_array_index(rule->targets, guint, pick);
             pos = 0;
             continue;

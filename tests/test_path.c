@@ -61,23 +61,30 @@ on_replay_end(const KnReplayState *state, gpointer data)
     request->path = kn_path_new(trace, request->no_net ? NULL : state->net, request->from, "test");
 }
 
-/* Replays the lab to 18 s and traces 'request'; returns its picture.
+/* Replays 'file' to 'at' and traces 'request'; returns its picture.
  * New; kn_path_free(). */
 static KnPath *
-trace_lab(Request *request)
+trace_at(const char *file, KnTime at, Request *request)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(KnScenario) scenario = kn_scenario_load(LAB, &error);
+    g_autoptr(KnScenario) scenario = kn_scenario_load(file, &error);
     KnReplayReport report;
 
     g_assert_no_error(error);
     KnReplayOptions options = {
-        .seed = scenario->seed, .until = LAB_AT, .at_end = on_replay_end, .at_end_data = request,
+        .seed = scenario->seed, .until = at, .at_end = on_replay_end, .at_end_data = request,
     };
 
     assert_true(kn_replay_run(scenario, &options, &report, &error));
     assert_non_null(request->path);
     return request->path;
+}
+
+/* The lab at 18 s. */
+static KnPath *
+trace_lab(Request *request)
+{
+    return trace_at(LAB, LAB_AT, request);
 }
 
 /* The picture's DOT, parsed back by cgraph.  Free with agclose(). */
@@ -196,6 +203,26 @@ test_path_clusterip_walks_the_chains_to_the_dnat(void **state)
     agclose(graph);
 }
 
+/* kube-proxy in nftables mode: its base chains as the hooks, the service-ips
+ * map's element as the edge to the service chain, numgen's pick as the edge
+ * to the endpoint chain, which does the DNAT. */
+static void
+test_path_nftables_mode_draws_its_chains(void **state)
+{
+    (void) state;
+    Request request = { .from = "client" };
+    g_autoptr(KnPath) path = trace_at("scenarios/exam/nftables-mode.yaml", 10 * KN_SEC, &request);
+    Agraph_t *graph = parse(path);
+
+    assert_true(n_labelled(graph, "nat-prerouting\\n(kube-proxy table)") >= 1);
+    assert_true(n_labelled(graph, "filter-forward\\n(kube-proxy table)") >= 1);
+    assert_int_equal(n_labelled(graph, "service-PFISGYVC-default/web/tcp/"), 1);
+    assert_int_equal(n_labelled(graph, "\\nDNAT 10.244."), 1);
+    assert_int_equal(n_edges_labelled(graph, " . tcp . 80", NULL), 1);
+    assert_int_equal(n_edges_labelled(graph, "DNAT 10.96.", NULL), 1);
+    agclose(graph);
+}
+
 static void
 test_path_dot_is_the_same_on_every_replay_and_renders_svg(void **state)
 {
@@ -294,6 +321,7 @@ main(void)
         cmocka_unit_test(test_path_clusterip_walks_the_chains_to_the_dnat),
         cmocka_unit_test(test_path_dot_is_the_same_on_every_replay_and_renders_svg),
         cmocka_unit_test(test_path_nodeport_crosses_the_overlay),
+        cmocka_unit_test(test_path_nftables_mode_draws_its_chains),
         cmocka_unit_test(test_path_without_a_net_names_nodes_only),
         cmocka_unit_test(test_path_of_an_empty_trace_is_a_title),
     };

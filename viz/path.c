@@ -352,7 +352,8 @@ read_notes(Reader *r, const KnTrace *trace)
 /* Rules in iptables-save form. */
 
 typedef struct Rule {
-    char *table;                 /* "nat", "filter" */
+    gboolean hook;               /* 'chain' is one a netfilter hook runs */
+    char *table;                 /* "nat", "filter"; "kube-proxy" (nftables) */
     char *chain;
     char *target;                /* "KUBE-SERVICES", "DNAT", "ACCEPT", ... */
     char *args;                  /* what follows the target: "--to-destination ..." or "" */
@@ -384,6 +385,93 @@ word_after(const char *text, const char *option)
 }
 
 static gboolean
+is_hook(const char *chain)
+{
+    static const char *const hooks[] = {
+        "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
+        /* kube-proxy's nftables base chains. */
+        "filter-prerouting", "filter-input", "filter-forward", "filter-output", "filter-output-post-dnat",
+        "nat-prerouting", "nat-output", "nat-postrouting",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(hooks); i++)
+        if (strcmp(chain, hooks[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* A rule note of kube-proxy's nftables mode: "CHAIN: RULE", RULE as nft
+ * lists it, ": element KEY : VERDICT" after it when a map lookup (or
+ * numgen) matched.  The target is the chain of a jump or goto, or the
+ * statement's action in iptables' words (DNAT, MASQUERADE, MARK, ...). */
+static gboolean
+nft_rule_parse(const char *text, Rule *rule)
+{
+    const char *colon = strstr(text, ": ");
+    const char *element, *comment, *verdict = NULL;
+    g_autofree char *body = NULL;
+    static const struct {
+        const char *word, *target;
+    } actions[] = {
+        { "dnat to ", "DNAT" }, { "masquerade", "MASQUERADE" }, { "meta mark set ", "MARK" },
+        { "reject", "REJECT" }, { "drop", "DROP" }, { "return", "RETURN" }, { "update @", "UPDATE" },
+    };
+
+    if (colon == NULL || memchr(text, ' ', (gsize) (colon - text)) != NULL)
+        return FALSE;
+    rule->chain = g_strndup(text, (gsize) (colon - text));
+    rule->table = g_strdup("kube-proxy");
+    rule->hook = is_hook(rule->chain);
+    body = g_strdup(colon + 2);
+    comment = strstr(body, " comment \"");
+    element = strstr(body, ": element ");
+    if (element != NULL) {
+        /* The element matched: its key is the why, its verdict the target. */
+        const char *key = element + strlen(": element ");
+        const char *sep = g_strrstr(key, " : ");
+
+        if (sep == NULL)
+            return FALSE;
+        rule->why = g_strndup(key, (gsize) (sep - key));
+        verdict = sep + 3;
+    } else {
+        const char *jump = g_strrstr(body, "jump "), *go = g_strrstr(body, "goto ");
+
+        verdict = jump != NULL && (go == NULL || jump > go) ? jump : go;
+        if (comment != NULL) {
+            const char *end = strchr(comment + 10, '"');
+
+            rule->why = g_strndup(comment + 10, end != NULL ? (gsize) (end - comment - 10) : strlen(comment + 10));
+        }
+    }
+    if (verdict != NULL && (g_str_has_prefix(verdict, "jump ") || g_str_has_prefix(verdict, "goto "))) {
+        const char *end = strchr(verdict + 5, ' ');
+
+        rule->target = end != NULL ? g_strndup(verdict + 5, (gsize) (end - verdict - 5)) : g_strdup(verdict + 5);
+        rule->args = g_strdup("");
+        if (rule->why == NULL)
+            rule->why = g_strstrip(g_strndup(body, (gsize) (verdict - body)));
+        return TRUE;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(actions); i++) {
+        const char *at = verdict != NULL && g_str_has_prefix(verdict, actions[i].word) ? verdict
+                                                                                      : strstr(body, actions[i].word);
+
+        if (at == NULL)
+            continue;
+        rule->target = g_strdup(actions[i].target);
+        rule->args = g_strdup(at + strlen(actions[i].word));
+        if (comment != NULL && strstr(rule->args, " comment \"") != NULL)
+            *strstr(rule->args, " comment \"") = '\0';
+        g_strstrip(rule->args);
+        if (rule->why == NULL)
+            rule->why = g_strstrip(g_strndup(body, (gsize) (at - body)));
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
 rule_parse(const char *text, Rule *rule)
 {
     const char *jump = g_strrstr(text, " -j ");
@@ -391,7 +479,9 @@ rule_parse(const char *text, Rule *rule)
     g_autofree char *probability = word_after(text, "--probability ");
 
     memset(rule, 0, sizeof *rule);
-    if (!g_str_has_prefix(text, "-t ") || jump == NULL)
+    if (!g_str_has_prefix(text, "-t "))
+        return nft_rule_parse(text, rule);
+    if (jump == NULL)
         return FALSE;
     rule->table = word_after(text, "-t ");
     rule->chain = word_after(text, " -A ");
@@ -417,19 +507,10 @@ rule_parse(const char *text, Rule *rule)
         g_free(rule->why);
         rule->why = with;
     }
+    rule->hook = rule->chain != NULL && is_hook(rule->chain);
     return rule->table != NULL && rule->chain != NULL && rule->target != NULL;
 }
 
-static gboolean
-is_hook(const char *chain)
-{
-    static const char *const hooks[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
-
-    for (guint i = 0; i < G_N_ELEMENTS(hooks); i++)
-        if (strcmp(chain, hooks[i]) == 0)
-            return TRUE;
-    return FALSE;
-}
 
 /* A target that ends or changes the packet rather than naming a chain. */
 static gboolean
@@ -437,6 +518,7 @@ is_action(const char *target)
 {
     static const char *const actions[] = {
         "ACCEPT", "DROP", "REJECT", "RETURN", "DNAT", "SNAT", "MASQUERADE", "MARK", "LOG", "CT", "NOTRACK",
+        "UPDATE",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(actions); i++)
@@ -676,7 +758,7 @@ walk_rule(Walk *w, const KnTraceNote *note)
         rule_clear(&rule);
         return;
     }
-    from = chain_node(w, rule.table, rule.chain, is_hook(rule.chain));
+    from = chain_node(w, rule.table, rule.chain, rule.hook);
     if (is_action(rule.target)) {
         add_action(w, from, &rule);
     } else {
