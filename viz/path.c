@@ -12,7 +12,10 @@
  * - Inside a node: rule notes in iptables-save form ("-t nat -A CHAIN ...
  *   -j TARGET ..."), one per rule that matched, at one more depth per jump;
  *   a rule in a built-in chain (PREROUTING, INPUT, FORWARD, OUTPUT,
- *   POSTROUTING) starts that hook.  NAT notes at the stay's own depth say
+ *   POSTROUTING) starts that hook.  In nftables mode the notes are
+ *   "CHAIN: RULE" as nft lists the rule (with ": element KEY : VERDICT"
+ *   for a map lookup or numgen), and kube-proxy's base chains
+ *   (filter-prerouting, nat-output, ...) start the hooks.  NAT notes at the stay's own depth say
  *   what the hook changed ("DNAT A -> B by CHAIN", "MASQUERADE A -> B");
  *   conntrack notes say an entry was made ("conntrack: new entry ...") or
  *   found and its NAT replayed ("conntrack: reply packet, source A -> B").
