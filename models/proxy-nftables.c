@@ -17,8 +17,13 @@
  *   component; two IPv4 addresses to a line in a named set, one element to
  *   a line in a map (nft's line breaks).
  *
+ * --nodeport-addresses is "primary" unless the config says all, as the
+ * nftables mode defaults it (cmd/kube-proxy server_linux.go
+ * platformApplyDefaults): NodePorts answer on the node's address only.
+ *
  * Simplified: one full sync into an empty table (no stale chains to flush
- * and delete); --nodeport-addresses is "all" (no nodeport-ips set); the
+ * and delete; chains of a Service created later are listed in name order,
+ * not at the end); the dynamic sets' elements are not listed; the
  * local detector is ClusterCIDR only. */
 
 #include <config.h>
@@ -130,7 +135,8 @@ typedef enum {
     R_VERDICT,                   /* [ct state new] VERDICT */
     R_VMAP_ADDR_PROTO_PORT,      /* ip daddr . meta l4proto . th dport vmap @SET */
     R_VMAP_PROTO_PORT,           /* [fib daddr type local] ip daddr != 127.0.0.0/8
-                                  * meta l4proto . th dport vmap @SET */
+                                  * meta l4proto . th dport vmap @SET, or with
+                                  * --nodeport-addresses: ip daddr @ADDRS ... */
     R_MARK_OR,                   /* meta mark set meta mark | MARK */
     R_MARK_CLEAR_RETURN,         /* meta mark & MARK == 0x00000000 return */
     R_MARK_XOR,                  /* meta mark set meta mark ^ MARK */
@@ -152,6 +158,7 @@ typedef struct {
     guint8 kind;                 /* RuleKind */
     guint8 ct_new;               /* R_VERDICT: "ct state new" first */
     guint8 fib_local;            /* R_VMAP_PROTO_PORT: "fib daddr type local" first */
+    guint addrs;                 /* R_VMAP_PROTO_PORT: the nodeport-ips set's index + 1, or 0 */
     guint8 proto;                /* R_SERVICE_MASQ, R_DNAT */
     guint16 port;
     KnAddr addr;                 /* R_SERVICE_MASQ (daddr), R_SADDR, R_DNAT */
@@ -326,6 +333,7 @@ typedef struct {
     guint mark_masq, reject_chain;
     guint cluster_ips, no_endpoint_services, no_endpoint_nodeports, firewall_ips, service_ips,
         service_nodeports;
+    guint nodeport_ips;          /* index + 1; 0: NodePorts on every local address */
 } Gen;
 
 /* The jump rules of setupNFTables, in order: (from, "ct state new"?, to). */
@@ -357,6 +365,16 @@ setup(Gen *gen)
     Rule rule;
 
     gen->cluster_ips = set_add(t, "cluster-ips", SET_ADDRS, "Active ClusterIPs");
+    /* --nodeport-addresses primary (the nftables mode's default): NodePorts
+     * only on the node's own address. */
+    if (!gen->config->nodeport_addresses_all) {
+        gen->nodeport_ips = set_add(t, "nodeport-ips", SET_ADDRS, "IPs that accept NodePort traffic") + 1;
+        if (gen->node_ip.family == (t->ipv6 ? 6 : 4)) {
+            Element element = { .addr = gen->node_ip };
+
+            element_add(t, gen->nodeport_ips - 1, &element);
+        }
+    }
     gen->no_endpoint_services = set_add(t, "no-endpoint-services", MAP_ADDR_PROTO_PORT,
                                         "vmap to drop or reject packets to services with no endpoints");
     gen->no_endpoint_nodeports = set_add(t, "no-endpoint-nodeports", MAP_PROTO_PORT,
@@ -418,7 +436,7 @@ setup(Gen *gen)
     rule = (Rule) { .kind = R_VERDICT, .verdict = verdict(V_REJECT, 0) };
     rule_add(t, gen->reject_chain, &rule);
 
-    rule = (Rule) { .kind = R_VMAP_PROTO_PORT, .set = gen->no_endpoint_nodeports };
+    rule = (Rule) { .kind = R_VMAP_PROTO_PORT, .set = gen->no_endpoint_nodeports, .addrs = gen->nodeport_ips };
     rule_add(t, chain_ensure(t, "nodeport-endpoints-check"), &rule);
     rule = (Rule) { .kind = R_VMAP_ADDR_PROTO_PORT, .set = gen->no_endpoint_services };
     rule_add(t, chain_ensure(t, "service-endpoints-check"), &rule);
@@ -429,7 +447,8 @@ setup(Gen *gen)
 
     rule = (Rule) { .kind = R_VMAP_ADDR_PROTO_PORT, .set = gen->service_ips };
     rule_add(t, services, &rule);
-    rule = (Rule) { .kind = R_VMAP_PROTO_PORT, .fib_local = TRUE, .set = gen->service_nodeports };
+    rule = (Rule) { .kind = R_VMAP_PROTO_PORT, .fib_local = gen->nodeport_ips == 0, .set = gen->service_nodeports,
+                    .addrs = gen->nodeport_ips };
     rule_add(t, services, &rule);
 }
 
@@ -605,7 +624,7 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
         if (has_endpoints)
             map_add(gen, gen->service_ips, ip, proto, sp->port, verdict(V_GOTO, external_chain), NULL);
         if (uses_fw_chain)
-            map_add(gen, gen->firewall_ips, ip, proto, sp->port, verdict(V_GOTO, fw_chain), name);
+            map_add(gen, gen->firewall_ips, ip, proto, sp->port, verdict(V_GOTO, fw_chain), NULL);
     }
     for (guint i = 0; !sp->has_external_endpoints && i < sp->load_balancer_vips->len; i++)
         map_add(gen, gen->no_endpoint_services, sp->load_balancer_vips->pdata[i], proto, sp->port,
@@ -849,9 +868,14 @@ rule_text(const KnNftTable *table, const Rule *rule, GString *out)
                                g_array_index(table->sets, Set, rule->set).name);
         break;
     case R_VMAP_PROTO_PORT:
-        g_string_append_printf(out, "%s%s daddr != %s meta l4proto . th dport vmap @%s",
-                               rule->fib_local ? "fib daddr type local " : "", ip, loopback,
-                               g_array_index(table->sets, Set, rule->set).name);
+        if (rule->addrs != 0)
+            g_string_append_printf(out, "%s daddr @%s meta l4proto . th dport vmap @%s", ip,
+                                   g_array_index(table->sets, Set, rule->addrs - 1).name,
+                                   g_array_index(table->sets, Set, rule->set).name);
+        else
+            g_string_append_printf(out, "%s%s daddr != %s meta l4proto . th dport vmap @%s",
+                                   rule->fib_local ? "fib daddr type local " : "", ip, loopback,
+                                   g_array_index(table->sets, Set, rule->set).name);
         break;
     case R_MARK_OR:
         g_string_append_printf(out, "meta mark set meta mark | 0x%08x", rule->mark);
@@ -1273,7 +1297,10 @@ walk_chain(WalkCtx *ctx, guint start)
             const Set *set = &g_array_index(t->sets, Set, rule->set);
             const Element *e;
 
-            if (rule->kind == R_VMAP_PROTO_PORT
+            if (rule->kind == R_VMAP_PROTO_PORT && rule->addrs != 0
+                && !set_has_addr(&g_array_index(t->sets, Set, rule->addrs - 1), &ctx->dst))
+                break;
+            if (rule->kind == R_VMAP_PROTO_PORT && rule->addrs == 0
                 && (kn_addr_is_loopback(&ctx->dst)
                     || (rule->fib_local && (walk->is_local == NULL || !walk->is_local(walk->node, &ctx->dst)))))
                 break;

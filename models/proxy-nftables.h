@@ -23,6 +23,9 @@ typedef struct KnProxyNftablesConfig {
     const char *service_cidr;    /* the ServiceCIDR, for cluster-ips-check's drop; borrowed,
                                   * or NULL */
     KnAddressType family;        /* KN_ADDRESS_IPV4 (table ip) or _IPV6 (table ip6) */
+    gboolean nodeport_addresses_all; /* --nodeport-addresses unset, NodePorts on every local
+                                  * address; FALSE: "primary" (the nftables mode's default),
+                                  * only on node_ip, through the nodeport-ips set */
     guint masquerade_bit;        /* --iptables-masquerade-bit: 14 */
     gboolean masquerade_all;     /* --masquerade-all: FALSE */
 } KnProxyNftablesConfig;

@@ -25,16 +25,31 @@ config_for(KnProxyNftablesConfig *config, const char *node)
 }
 
 static char *
-render(KnStore *store, const char *node)
+render_with(KnStore *store, const char *node, gboolean all_addresses)
 {
     KnProxyNftablesConfig config;
     g_autoptr(KnNftTable) table = NULL;
     GString *out = g_string_new(NULL);
 
     config_for(&config, node);
+    config.nodeport_addresses_all = all_addresses;
     table = kn_proxy_nftables_build(store, &config);
     kn_nft_table_render(table, out);
     return g_string_free(out, FALSE);
+}
+
+/* The table with the mode's defaults. */
+static char *
+render(KnStore *store, const char *node)
+{
+    return render_with(store, node, FALSE);
+}
+
+/* With --nodeport-addresses unset (all), as the reference's example 2.4 is. */
+static char *
+render_all_addresses(KnStore *store, const char *node)
+{
+    return render_with(store, node, TRUE);
 }
 
 static void
@@ -226,8 +241,31 @@ test_example(void **state)
     add_service(f, "web", "10.96.1.100", 80);
     add_slice(f, "web", web_endpoints);
     add_service(f, "empty", "10.96.1.200", 80);
-    text = render(f->store, "node-x");
+    text = render_all_addresses(f->store, "node-x");
     assert_text(text, example);
+}
+
+/* The nftables mode's default --nodeport-addresses primary: a nodeport-ips
+ * set with the node's address, and the NodePort rules match it rather
+ * than every local non-loopback address. */
+static void
+test_nodeport_addresses_primary(void **state)
+{
+    g_autoptr(Fixture) f = fixture_new();
+    g_autofree char *text = NULL;
+
+    (void) state;
+    add_service(f, "web", "10.96.1.100", 80);
+    add_slice(f, "web", web_endpoints);
+    text = render(f->store, "node-x");
+    assert_has(text, "\tset cluster-ips {\n\t\ttype ipv4_addr\n\t\tcomment \"Active ClusterIPs\"\n"
+                     "\t\telements = { 10.96.1.100 }\n\t}\n\n"
+                     "\tset nodeport-ips {\n\t\ttype ipv4_addr\n\t\tcomment \"IPs that accept NodePort traffic\"\n"
+                     "\t\telements = { 172.18.0.2 }\n\t}\n\n\tmap no-endpoint-services {\n");
+    assert_has(text, "\tchain nodeport-endpoints-check {\n"
+                     "\t\tip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports\n\t}\n");
+    assert_has(text, "\t\tip daddr . meta l4proto . th dport vmap @service-ips\n"
+                     "\t\tip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports\n");
 }
 
 /* ClientIP affinity: a set per endpoint, checked first in the service
@@ -305,7 +343,7 @@ test_source_ranges(void **state)
     g_ptr_array_add(lb->load_balancer_ingress, g_strdup("198.51.100.7"));
     add_slice(f, "web", web_endpoints);
     text = render(f->store, "node-a");
-    assert_has(text, "198.51.100.7 . tcp . 80 comment \"default/web:http\" : goto firewall-SUSTUHLJ-default/web/tcp/http");
+    assert_has(text, "198.51.100.7 . tcp . 80 : goto firewall-SUSTUHLJ-default/web/tcp/http");
     assert_has(text, "\tchain firewall-SUSTUHLJ-default/web/tcp/http {\n"
                      "\t\tip saddr != { 172.18.0.0/16, 198.51.100.7, 203.0.113.0/24 } drop\n\t}\n");
 }
@@ -484,6 +522,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_example),
+        cmocka_unit_test(test_nodeport_addresses_primary),
         cmocka_unit_test(test_affinity),
         cmocka_unit_test(test_etp_local),
         cmocka_unit_test(test_source_ranges),
