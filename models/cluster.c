@@ -86,6 +86,13 @@ cidr4_contains(guint32 base, guint prefix, const char *ip)
 
 /*****************************************************************************/
 
+const char *
+kn_cluster_pod_network(const KnCluster *cluster)
+{
+    return cluster->scenario->cni_mode == KN_CNI_MODE_CLOUD ? cluster->scenario->node_cidr
+                                                            : cluster->scenario->pod_cidr;
+}
+
 char *
 kn_cluster_default_corefile(const char *domain)
 {

@@ -41,6 +41,12 @@ void kn_cluster_free(KnCluster *cluster);                  /* accepts NULL */
  * "10.96.0.1"); NULL if 'cidr' is not IPv4 or too small.  New. */
 char *kn_cluster_cidr_address(const char *cidr, guint32 index);
 
+/* The pod network: podCIDR, or the nodes' network (the VPC) when pods
+ * take VPC addresses (cni mode cloud); kube-proxy's --cluster-cidr, its
+ * local-traffic detector, as EKS configures it.  Borrowed from the
+ * scenario. */
+const char *kn_cluster_pod_network(const KnCluster *cluster);
+
 /* kubeadm's default Corefile for 'domain'.  New. */
 char *kn_cluster_default_corefile(const char *domain);
 

@@ -4052,10 +4052,7 @@ kn_net_new(KnCluster *cluster)
     net->nodes = g_ptr_array_new();
     net->hosts = g_ptr_array_new();
     net->all = g_ptr_array_new_with_free_func(netns_free);
-    /* The pod network: podCIDR, or the VPC itself when pods take VPC
-     * addresses (cni mode cloud). */
-    kn_cidr_parse(scenario->cni_mode == KN_CNI_MODE_CLOUD ? scenario->node_cidr : scenario->pod_cidr,
-                  &net->cluster_pod_cidr);
+    kn_cidr_parse(kn_cluster_pod_network(cluster), &net->cluster_pod_cidr);
     net->cloud = scenario->cni_mode == KN_CNI_MODE_CLOUD;
     net->overlay = scenario->cni_mode == KN_CNI_MODE_VXLAN || scenario->cni_mode == KN_CNI_MODE_GENEVE;
     net->pod_mtu = net->overlay ? 1500 - VXLAN_OVERHEAD : 1500;

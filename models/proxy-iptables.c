@@ -752,11 +752,7 @@ proxy_config(const ProxyIptables *proxy, const KnNode *node, KnProxyIptablesConf
 {
     kn_proxy_iptables_config_init(config);
     config->node_name = proxy->node;
-    /* --cluster-cidr: the pod network (the VPC, when pods take VPC
-     * addresses, as EKS configures kube-proxy). */
-    config->cluster_cidr = proxy->cluster->scenario->cni_mode == KN_CNI_MODE_CLOUD
-                               ? proxy->cluster->scenario->node_cidr
-                               : proxy->cluster->scenario->pod_cidr;
+    config->cluster_cidr = kn_cluster_pod_network(proxy->cluster);
     if (node != NULL) {
         config->node_ip = node->internal_ip;
         config->node_zone = kn_labels_get(node->meta.labels, "topology.kubernetes.io/zone");

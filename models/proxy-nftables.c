@@ -57,10 +57,7 @@ kn_proxy_nftables_config_for_node(KnProxyNftablesConfig *config, KnCluster *clus
 
     kn_proxy_nftables_config_init(config);
     config->node_name = node;
-    /* --cluster-cidr: the pod network (the VPC, when pods take VPC
-     * addresses, as EKS configures kube-proxy). */
-    config->cluster_cidr = cluster->scenario->cni_mode == KN_CNI_MODE_CLOUD ? cluster->scenario->node_cidr
-                                                                            : cluster->scenario->pod_cidr;
+    config->cluster_cidr = kn_cluster_pod_network(cluster);
     config->service_cidr = cluster->scenario->service_cidr;
     if (object != NULL) {
         config->node_ip = object->internal_ip;
