@@ -23,7 +23,7 @@
  *
  * Simplified: one full sync into an empty table (no stale chains to flush
  * and delete; chains of a Service created later are listed in name order,
- * not at the end); the dynamic sets' elements are not listed; the
+ * not at the end); the
  * local detector is ClusterCIDR only. */
 
 #include <config.h>
@@ -116,6 +116,8 @@ typedef struct {
     guint16 port;
     Verdict verdict;             /* maps */
     char *comment;               /* or NULL */
+    KnTime left;                 /* a dynamic set's element, as listed: the time left before
+                                  * it expires; 0 otherwise */
 } Element;
 
 typedef struct {
@@ -176,6 +178,12 @@ typedef struct {
     const char *comment;         /* static, or NULL */
     GArray *rules;               /* Rule */
 } Chain;
+
+/* The dynamic sets' elements: set name -> GHashTable (KnAddr * -> KnTime *
+ * expiry). */
+struct KnNftSets {
+    GHashTable *sets;
+};
 
 struct KnNftTable {
     gboolean ipv6;
@@ -990,20 +998,26 @@ compare_elements(gconstpointer a, gconstpointer b)
     return x->port < y->port ? -1 : x->port > y->port;
 }
 
-/* A duration as nft prints one: "3h", "1h1m", "90s" as "1m30s". */
+/* A duration as nft prints one: "3h", "1h1m", 90 s as "1m30s", and the
+ * milliseconds of an element's expiry ("2h59m58s680ms"). */
+static void
+render_duration_ms(guint64 ms, GString *out)
+{
+    guint64 seconds = ms / 1000;
+    guint64 parts[] = { seconds / 86400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60, ms % 1000 };
+    static const char *const units[] = { "d", "h", "m", "s", "ms" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(parts); i++)
+        if (parts[i] > 0)
+            g_string_append_printf(out, "%" G_GUINT64_FORMAT "%s", parts[i], units[i]);
+    if (ms == 0)
+        g_string_append(out, "0s");
+}
+
 static void
 render_duration(guint seconds, GString *out)
 {
-    guint d = seconds / 86400, h = seconds / 3600 % 24, m = seconds / 60 % 60, s = seconds % 60;
-
-    if (d > 0)
-        g_string_append_printf(out, "%ud", d);
-    if (h > 0)
-        g_string_append_printf(out, "%uh", h);
-    if (m > 0)
-        g_string_append_printf(out, "%um", m);
-    if (s > 0 || seconds == 0)
-        g_string_append_printf(out, "%us", s);
+    render_duration_ms((guint64) seconds * 1000, out);
 }
 
 static void
@@ -1061,6 +1075,10 @@ render_set(const KnNftTable *table, const Set *set, GString *out)
                                    proto_name(e->proto), e->port);
         if (e->comment != NULL)
             g_string_append_printf(out, " comment \"%s\"", e->comment);
+        if (e->left > 0) {
+            g_string_append(out, " expires ");
+            render_duration_ms((guint64) (e->left / KN_MSEC), out);
+        }
         if (map) {
             g_string_append(out, " : ");
             render_verdict(table, e->verdict, out);
@@ -1088,17 +1106,55 @@ render_chain(const KnNftTable *table, const Chain *chain, GString *out)
     g_string_append(out, "\t}\n");
 }
 
+static void render_sets_and_chains(const KnNftTable *table, KnNftSets *dynamic, KnTime now, GString *out);
+
 void
 kn_nft_table_render(const KnNftTable *table, GString *out)
 {
     g_return_if_fail(table != NULL && out != NULL);
+    render_sets_and_chains(table, NULL, 0, out);
+}
 
+void
+kn_nft_table_render_state(const KnNftTable *table, KnNftSets *dynamic, KnTime now, GString *out)
+{
+    g_return_if_fail(table != NULL && dynamic != NULL && out != NULL);
+    render_sets_and_chains(table, dynamic, now, out);
+}
+
+static void
+render_sets_and_chains(const KnNftTable *table, KnNftSets *dynamic, KnTime now, GString *out)
+{
     g_string_append_printf(out, "table %s kube-proxy {\n\tcomment \"rules for kube-proxy\"\n",
                            table->ipv6 ? "ip6" : "ip");
     for (guint i = 0; i < table->sets->len; i++) {
+        const Set *set = &g_array_index(table->sets, Set, i);
+
         if (i > 0)
             g_string_append_c(out, '\n');
-        render_set(table, &g_array_index(table->sets, Set, i), out);
+        if (set->kind == SET_AFFINITY && dynamic != NULL) {
+            /* The elements packets added, those not yet expired. */
+            Set listed = *set;
+            GHashTable *members = g_hash_table_lookup(dynamic->sets, set->name);
+
+            listed.elements = g_array_new(FALSE, TRUE, sizeof(Element));
+            if (members != NULL) {
+                GHashTableIter iter;
+                gpointer addr, expiry;
+
+                g_hash_table_iter_init(&iter, members);
+                while (g_hash_table_iter_next(&iter, &addr, &expiry)) {
+                    Element e = { .addr = *(const KnAddr *) addr, .left = *(const KnTime *) expiry - now };
+
+                    if (*(const KnTime *) expiry > now)
+                        g_array_append_val(listed.elements, e);
+                }
+            }
+            render_set(table, &listed, out);
+            g_array_unref(listed.elements);
+            continue;
+        }
+        render_set(table, set, out);
     }
     for (guint i = 0; i < table->chains->len; i++) {
         if (i > 0 || table->sets->len > 0)
@@ -1144,12 +1200,6 @@ cidrs_contain(const GArray *cidrs, const KnAddr *addr)
             return TRUE;
     return FALSE;
 }
-
-/* The dynamic sets' elements: set name -> GHashTable (KnAddr * -> KnTime *
- * expiry). */
-struct KnNftSets {
-    GHashTable *sets;
-};
 
 KnNftSets *
 kn_nft_sets_new(void)
@@ -1563,7 +1613,7 @@ nftables_dump(gpointer data, GString *out)
 
     if (proxy->table == NULL)
         nftables_sync(proxy);
-    kn_nft_table_render(proxy->table, out);
+    kn_nft_table_render_state(proxy->table, proxy->dynamic, kn_sim_now(proxy->cluster->sim), out);
 }
 
 const KnProxyClass kn_proxy_nftables_class = {

@@ -66,6 +66,11 @@ void kn_nft_sets_keep(KnNftSets *sets, const KnNftTable *table);
  * lookup is one), the chain that decided, trace notes. */
 void kn_nft_table_walk(const KnNftTable *table, KnNftSets *sets, KnProxyWalk *walk);
 
+/* As kn_nft_table_render(), with the elements packets have added to the
+ * dynamic sets ('sets') and not yet expired at 'now', as nft lists them
+ * ("10.244.2.2 expires 2h59m58s680ms"): the node's `nft list table`. */
+void kn_nft_table_render_state(const KnNftTable *table, KnNftSets *sets, KnTime now, GString *out);
+
 /* Number of rules in the table's chains. */
 guint kn_nft_table_n_rules(const KnNftTable *table);
 

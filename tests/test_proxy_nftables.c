@@ -514,6 +514,16 @@ test_walk_affinity(void **state)
     kn_nft_sets_keep(sets, table);
     walk = walk_new_connection(table, sets, &rng, KN_HOOK_OUTPUT, "10.244.9.9", "10.96.1.100", 80, &packet);
     assert_true(kn_addr_equal(&walk.dnat_addr, &first));
+
+    /* The node's listing shows what is left of each element's timeout (10 s
+     * from the walks at 0), as nft does; none once they have expired. */
+    g_autoptr(GString) listed = g_string_new(NULL);
+    g_autoptr(GString) later = g_string_new(NULL);
+
+    kn_nft_table_render_state(table, sets, 1500 * KN_MSEC, listed);
+    assert_has(listed->str, "\t\ttimeout 10s\n\t\telements = { 10.244.9.9 expires 8s500ms }\n");
+    kn_nft_table_render_state(table, sets, 10 * KN_SEC, later);
+    assert_null(strstr(later->str, "expires"));
 }
 
 int
