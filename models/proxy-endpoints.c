@@ -42,6 +42,8 @@
 
 #include <string.h>
 
+#include "sim/packet.h"
+
 #define LABEL_SERVICE_NAME "kubernetes.io/service-name"
 #define LABEL_HEADLESS "service.kubernetes.io/headless"
 #define LABEL_SERVICE_PROXY_NAME "service.kubernetes.io/service-proxy-name"
@@ -67,6 +69,20 @@ kn_proxy_endpoints_protocol(KnProtocol protocol)
         return "sctp";
     }
     g_return_val_if_reached("tcp");
+}
+
+guint8
+kn_proxy_endpoints_protocol_number(KnProtocol protocol)
+{
+    switch (protocol) {
+    case KN_PROTOCOL_UDP:
+        return KN_IPPROTO_UDP;
+    case KN_PROTOCOL_SCTP:
+        return 132;              /* IPPROTO_SCTP */
+    case KN_PROTOCOL_TCP:
+    default:
+        return KN_IPPROTO_TCP;
+    }
 }
 
 char *

@@ -158,6 +158,8 @@ char *kn_proxy_endpoints_svc_port_name(const KnService *service, const KnService
 
 /* strings.ToLower of the protocol, as kube-proxy writes it in rules. */
 const char *kn_proxy_endpoints_protocol(KnProtocol protocol);
+/* Its IP protocol number: KN_IPPROTO_TCP, _UDP, or 132 for SCTP. */
+guint8 kn_proxy_endpoints_protocol_number(KnProtocol protocol);
 
 /* The family of the Service's primary cluster IP: spec.ipFamilies[0], else
  * IPv6 if the cluster IP has a ':', else IPv4. */

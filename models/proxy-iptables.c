@@ -136,20 +136,6 @@ rule_src(KnProxyIrRule *rule, const char *cidr_text, gboolean negate)
     }
 }
 
-static guint8
-protocol_number(KnProtocol protocol)
-{
-    switch (protocol) {
-    case KN_PROTOCOL_UDP:
-        return KN_IPPROTO_UDP;
-    case KN_PROTOCOL_SCTP:
-        return KN_PROXY_IR_IPPROTO_SCTP;
-    case KN_PROTOCOL_TCP:
-    default:
-        return KN_IPPROTO_TCP;
-    }
-}
-
 /* "-m comment --comment C -m P -p P -d IP --dport PORT", the capture every
  * per-service rule of KUBE-SERVICES and friends starts with. */
 static void
@@ -412,7 +398,7 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
     KnProxyIrRuleset *rs = gen->ruleset;
     const KnService *service = sp->service;
     const char *name = sp->svc_port_name;
-    guint8 proto = protocol_number(sp->service_port->protocol);
+    guint8 proto = kn_proxy_endpoints_protocol_number(sp->service_port->protocol);
     char hash[17], svc_name[32], svl_name[32], ext_name[32], fw_name[32];
     KnProxyIrRule rule;
 

@@ -457,20 +457,6 @@ setup(Gen *gen)
     rule_add(t, services, &rule);
 }
 
-static guint8
-protocol_number(KnProtocol protocol)
-{
-    switch (protocol) {
-    case KN_PROTOCOL_UDP:
-        return KN_IPPROTO_UDP;
-    case KN_PROTOCOL_SCTP:
-        return 132;
-    case KN_PROTOCOL_TCP:
-    default:
-        return KN_IPPROTO_TCP;
-    }
-}
-
 /* A map element keyed by ADDR . PROTO . PORT (addr NULL: PROTO . PORT). */
 static void
 map_add(Gen *gen, guint set, const char *addr, guint8 proto, guint port, Verdict v, const char *comment)
@@ -536,7 +522,7 @@ write_service_port(Gen *gen, const KnProxyServicePort *sp)
 {
     KnNftTable *t = gen->table;
     const char *name = sp->svc_port_name;
-    guint8 proto = protocol_number(sp->service_port->protocol);
+    guint8 proto = kn_proxy_endpoints_protocol_number(sp->service_port->protocol);
     g_autofree char *base = service_base(sp);
     g_autofree char *cluster_name = kn_proxy_nftables_name("service-", base);
     g_autofree char *local_name = kn_proxy_nftables_name("local-", base);
