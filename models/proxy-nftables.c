@@ -50,8 +50,11 @@ kn_proxy_nftables_config_init(KnProxyNftablesConfig *config)
     config->masquerade_bit = 14;
 }
 
-void
-kn_proxy_nftables_config_for_node(KnProxyNftablesConfig *config, KnCluster *cluster, const char *node)
+/* The configuration kube-proxy runs with on node 'node' of 'cluster': the
+ * pod network as --cluster-cidr, the node's address and zone, the
+ * scenario's serviceCIDR; strings borrowed from 'cluster'. */
+static void
+config_for_node(KnProxyNftablesConfig *config, KnCluster *cluster, const char *node)
 {
     const KnNode *object = kn_store_lookup(cluster->store, KN_KIND_NODE, NULL, node);
 
@@ -1572,7 +1575,7 @@ nftables_sync(gpointer data)
     ProxyNftables *proxy = data;
     KnProxyNftablesConfig config;
 
-    kn_proxy_nftables_config_for_node(&config, proxy->cluster, proxy->node);
+    config_for_node(&config, proxy->cluster, proxy->node);
     kn_nft_table_free(proxy->table);
     proxy->table = kn_proxy_nftables_build(proxy->cluster->store, &config);
     kn_nft_sets_keep(proxy->dynamic, proxy->table);

@@ -32,13 +32,6 @@ typedef struct KnProxyNftablesConfig {
 
 void kn_proxy_nftables_config_init(KnProxyNftablesConfig *config);
 
-typedef struct KnCluster KnCluster;
-
-/* The configuration kube-proxy runs with on node 'node' of 'cluster' (the
- * pod network as --cluster-cidr, the node's address and zone, the
- * scenario's serviceCIDR); strings borrowed from 'cluster'. */
-void kn_proxy_nftables_config_for_node(KnProxyNftablesConfig *config, KnCluster *cluster, const char *node);
-
 typedef struct KnNftTable KnNftTable;    /* opaque */
 
 /* The table kube-proxy's syncProxyRules writes from scratch for 'config'.

@@ -20,7 +20,6 @@
 #include "models/probe.h"
 #include "sim/dns-wire.h"
 #include "models/proxy-iptables.h"
-#include "models/proxy-nftables.h"
 #include "models/store.h"
 #include "models/replay.h"
 #include "models/scenario.h"
@@ -303,33 +302,22 @@ static void
 on_rules_end(const KnReplayState *state, gpointer user_data)
 {
     RulesRequest *request = user_data;
-
-    if (request->nftables) {
-        KnProxyNftablesConfig config;
-
-        kn_proxy_nftables_config_for_node(&config, state->cluster, request->node);
-
-        g_autoptr(KnNftTable) table = kn_proxy_nftables_build(state->cluster->store, &config);
-
-        kn_nft_table_render(table, request->out);
-        return;
-    }
-
-    gpointer proxy = kn_proxy_iptables_class.new(state->cluster, request->node);
-    /* What else the node's kernel holds: node-local-dns's rules. */
+    const KnProxyClass *klass = request->nftables ? &kn_proxy_nftables_class : &kn_proxy_iptables_class;
+    gpointer proxy = klass->new(state->cluster, request->node);
+    /* What else the node's kernel holds: node-local-dns's rules (iptables
+     * rules, shown beside kube-proxy's where they are iptables rules too). */
     const KnProxyIrRuleset *others = kn_net_node_rules(state->net, request->node);
 
-    kn_proxy_iptables_class.sync(proxy);
-    if (request->iptables != NULL)
-        request->status = kn_net_node_iptables(state->net, request->node,
-                                               kn_proxy_iptables_class.ruleset(proxy),
+    klass->sync(proxy);
+    if (request->iptables != NULL)      /* iptables mode only: run_rules() refuses it otherwise */
+        request->status = kn_net_node_iptables(state->net, request->node, klass->ruleset(proxy),
                                                (const char *const *) request->iptables,
                                                request->out, request->err);
-    else if (others != NULL)
-        kn_proxy_iptables_class.dump_with(proxy, &others, 1, request->out);
+    else if (others != NULL && klass->dump_with != NULL)
+        klass->dump_with(proxy, &others, 1, request->out);
     else
-        kn_proxy_iptables_class.dump(proxy, request->out);
-    kn_proxy_iptables_class.free(proxy);
+        klass->dump(proxy, request->out);
+    klass->free(proxy);
 }
 
 static int
