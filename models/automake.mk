@@ -31,6 +31,7 @@ models_libmodels_a_SOURCES = \
 	models/proxy-ir-list.c models/proxy-ir-list.h \
 	models/proxy-iptables.c models/proxy-iptables.h \
 	models/proxy-nftables.c models/proxy-nftables.h \
+	models/proxy-ipvs.c models/proxy-ipvs.h \
 	models/proxy.h \
 	models/recorder.c models/recorder.h \
 	models/replay.c models/replay.h \

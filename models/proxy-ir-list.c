@@ -573,6 +573,14 @@ append_listed_match(GString *out, const Listing *listing, const KnProxyIrRule *r
     case KN_PROXY_IR_MATCH_NFACCT:
         g_string_append_printf(out, " nfacct-name  %s", match->text);
         break;
+    case KN_PROXY_IR_MATCH_PHYSDEV:
+        g_string_append(out, match->negate ? " PHYSDEV match ! --physdev-is-in" : " PHYSDEV match --physdev-is-in");
+        break;
+    case KN_PROXY_IR_MATCH_SET:
+        g_string_append_printf(out, " %smatch-set %s ", match->negate ? "! " : "", match->text);
+        for (guint i = 0; i < match->mask; i++)
+            g_string_append_printf(out, "%s%s", i > 0 ? "," : "", (match->value >> i & 1) ? "dst" : "src");
+        break;
     }
 }
 

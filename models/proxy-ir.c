@@ -120,6 +120,17 @@ struct KnProxyIrRuleset {
     GPtrArray *blocks;           /* rule storage, owned */
     gsize block_used;            /* bytes used of the last block */
     guint n_rules;
+    GPtrArray *sets;             /* KnProxyIrSet, owned, creation order; NULL: none yet */
+    GHashTable *sets_by_name;    /* name (borrowed) -> set */
+};
+
+struct KnProxyIrSet {
+    char *name;
+    char *type;                  /* "hash:ip,port", "bitmap:port", ... */
+    guint family;                /* 4 or 6 */
+    gboolean has_net;            /* a "net" dimension: members are matched by prefix */
+    GPtrArray *members;          /* char *, owned, in the order added */
+    GHashTable *by_text;         /* member (borrowed) -> itself */
 };
 
 static const char *const builtin_chains[KN_PROXY_IR_N_TABLES][5] = {
@@ -197,6 +208,10 @@ kn_proxy_ir_ruleset_free(KnProxyIrRuleset *ruleset)
     }
     g_string_chunk_free(ruleset->strings);
     g_ptr_array_unref(ruleset->blocks);
+    if (ruleset->sets != NULL) {
+        g_hash_table_unref(ruleset->sets_by_name);
+        g_ptr_array_unref(ruleset->sets);
+    }
     for (guint i = 0; i < KN_SIM_MAX_LANES; i++)
         g_free(ruleset->memos[i]);
     g_free(ruleset);
@@ -366,6 +381,166 @@ void
 kn_proxy_ir_add_nfacct(KnProxyIrRule *rule, const char *name)
 {
     add_match(rule, KN_PROXY_IR_MATCH_NFACCT)->text = name;
+}
+
+void
+kn_proxy_ir_add_set(KnProxyIrRule *rule, gboolean negate, const char *name, const char *flags)
+{
+    KnProxyIrMatch *match = add_match(rule, KN_PROXY_IR_MATCH_SET);
+    g_auto(GStrv) parts = g_strsplit(flags, ",", 0);
+
+    match->text = name;
+    match->negate = negate != FALSE;
+    for (guint i = 0; parts[i] != NULL && i < 32; i++) {
+        if (strcmp(parts[i], "dst") == 0)
+            match->value |= 1u << i;
+        match->mask = i + 1;
+    }
+}
+
+void
+kn_proxy_ir_add_physdev_in(KnProxyIrRule *rule, gboolean negate)
+{
+    add_match(rule, KN_PROXY_IR_MATCH_PHYSDEV)->negate = negate != FALSE;
+}
+
+/*****************************************************************************/
+/* ipsets. */
+
+static void
+set_free(gpointer data)
+{
+    KnProxyIrSet *set = data;
+
+    g_hash_table_unref(set->by_text);
+    g_ptr_array_unref(set->members);
+    g_free(set->name);
+    g_free(set->type);
+    g_free(set);
+}
+
+KnProxyIrSet *
+kn_proxy_ir_set(KnProxyIrRuleset *ruleset, const char *name, const char *type, guint family)
+{
+    g_return_val_if_fail(ruleset != NULL && name != NULL && type != NULL, NULL);
+
+    KnProxyIrSet *set;
+
+    if (ruleset->sets == NULL) {
+        ruleset->sets = g_ptr_array_new_with_free_func(set_free);
+        ruleset->sets_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    set = g_hash_table_lookup(ruleset->sets_by_name, name);
+    if (set != NULL)
+        return set;
+    set = g_new0(KnProxyIrSet, 1);
+    set->name = g_strdup(name);
+    set->type = g_strdup(type);
+    set->family = family == 6 ? 6 : 4;
+    set->has_net = g_str_has_suffix(type, ",net");
+    set->members = g_ptr_array_new_with_free_func(g_free);
+    set->by_text = g_hash_table_new(g_str_hash, g_str_equal);
+    g_ptr_array_add(ruleset->sets, set);
+    g_hash_table_insert(ruleset->sets_by_name, set->name, set);
+    return set;
+}
+
+void
+kn_proxy_ir_set_add(KnProxyIrSet *set, const char *member)
+{
+    g_return_if_fail(set != NULL && member != NULL);
+    if (g_hash_table_contains(set->by_text, member))
+        return;
+
+    char *copy = g_strdup(member);
+
+    g_ptr_array_add(set->members, copy);
+    g_hash_table_add(set->by_text, copy);
+}
+
+guint
+kn_proxy_ir_set_size(const KnProxyIrSet *set)
+{
+    return set->members->len;
+}
+
+void
+kn_proxy_ir_render_sets(const KnProxyIrRuleset *ruleset, GString *out)
+{
+    for (guint i = 0; ruleset->sets != NULL && i < ruleset->sets->len; i++) {
+        const KnProxyIrSet *set = ruleset->sets->pdata[i];
+
+        if (g_str_has_prefix(set->type, "bitmap:port")) {
+            g_string_append_printf(out, "create %s %s range 0-65535\n", set->name, set->type);
+        } else {
+            /* The kernel draws initval at random for each set; here it
+             * comes from the name, so that a dump reproduces. */
+            g_string_append_printf(out, "create %s %s family %s hashsize 1024 maxelem 65536 bucketsize 12 "
+                                   "initval 0x%08x\n", set->name, set->type, set->family == 6 ? "inet6" : "inet",
+                                   g_str_hash(set->name) * 0x9e3779b1u);
+        }
+        for (guint m = 0; m < set->members->len; m++)
+            g_string_append_printf(out, "add %s %s\n", set->name, (const char *) set->members->pdata[m]);
+    }
+}
+
+/* The member of 'set' that a packet with these fields would be, written
+ * as ipset writes members; FALSE if the set cannot hold it (a protocol
+ * with no ports).  For a "net" dimension, the address stands in. */
+static gboolean
+set_key(const KnProxyIrSet *set, const KnProxyIrMatch *match, const KnPacket *packet, const KnAddr *dst,
+        guint16 dport, GString *key)
+{
+    const char *dims = strchr(set->type, ':');
+    g_auto(GStrv) parts = g_strsplit(dims != NULL ? dims + 1 : "", ",", 0);
+    const char *proto = packet->proto == KN_IPPROTO_TCP ? "tcp" : packet->proto == KN_IPPROTO_UDP ? "udp"
+                        : packet->proto == KN_PROXY_IR_IPPROTO_SCTP ? "sctp" : NULL;
+    gboolean bitmap = g_str_has_prefix(set->type, "bitmap:");
+
+    for (guint i = 0; parts[i] != NULL; i++) {
+        /* Flags beyond the last given repeat it, as the kernel reads them. */
+        gboolean use_dst = (match->value >> MIN(i, match->mask > 0 ? match->mask - 1 : 0)) & 1;
+        char buf[KN_ADDR_STRLEN];
+
+        if (i > 0)
+            g_string_append_c(key, ',');
+        if (strcmp(parts[i], "port") == 0) {
+            if (proto == NULL)
+                return FALSE;
+            if (!bitmap)
+                g_string_append_printf(key, "%s:", proto);
+            g_string_append_printf(key, "%u", use_dst ? dport : packet->sport);
+        } else {
+            g_string_append(key, kn_addr_format(use_dst ? dst : &packet->src, buf));
+        }
+    }
+    return TRUE;
+}
+
+/* Is the packet's key in 'set'?  A "net" set's last dimension holds
+ * prefixes: its members are read one by one. */
+static gboolean
+set_contains(const KnProxyIrSet *set, const char *key)
+{
+    if (!set->has_net)
+        return g_hash_table_contains(set->by_text, key);
+
+    const char *comma = strrchr(key, ',');
+    gsize head = comma != NULL ? (gsize) (comma - key) : 0;
+    KnAddr addr;
+
+    if (comma == NULL || !kn_addr_parse(comma + 1, &addr))
+        return FALSE;
+    for (guint i = 0; i < set->members->len; i++) {
+        const char *member = set->members->pdata[i];
+        const char *mcomma = strrchr(member, ',');
+        KnCidr cidr;
+
+        if (mcomma != NULL && (gsize) (mcomma - member) == head && strncmp(member, key, head) == 0
+            && kn_cidr_parse(mcomma + 1, &cidr) && kn_cidr_contains(&cidr, &addr))
+            return TRUE;
+    }
+    return FALSE;
 }
 
 /*****************************************************************************/
@@ -728,6 +903,17 @@ append_match(GString *out, const KnProxyIrRule *rule, const KnProxyIrMatch *matc
         /* Two spaces, as real dumps show (section 1.7 step 4). */
         append_lit(out, " -m nfacct --nfacct-name  ");
         append_str(out, match->text);
+        break;
+    case KN_PROXY_IR_MATCH_PHYSDEV:
+        append_choice(out, match->negate, " -m physdev ! --physdev-is-in", " -m physdev --physdev-is-in");
+        break;
+    case KN_PROXY_IR_MATCH_SET:
+        append_choice(out, match->negate, " -m set ! --match-set ", " -m set --match-set ");
+        append_str(out, match->text);
+        for (guint i = 0; i < match->mask; i++) {
+            g_string_append_c(out, i == 0 ? ' ' : ',');
+            append_str(out, (match->value >> i & 1) ? "dst" : "src");
+        }
         break;
     }
 }
@@ -1262,6 +1448,7 @@ next_position(const GArray *positions, guint from)
 /* The walk. */
 
 typedef struct WalkCtx {
+    const KnProxyIrRuleset *ruleset;
     KnProxyIrTable table;
     KnProxyIrRecent *recent;
     KnProxyWalk *walk;
@@ -1324,6 +1511,24 @@ match_one(WalkCtx *ctx, const KnProxyIrMatch *match)
             return TRUE;
         }
         return recent_check(list, &packet->src, match, walk->now);
+    }
+    case KN_PROXY_IR_MATCH_PHYSDEV: {
+        /* A frame from a pod comes in over its veth, a port of cni0. */
+        const char *in = walk->in_iface;
+        gboolean bridged = in != NULL && (g_str_has_prefix(in, "veth") || strcmp(in, "cni0") == 0);
+
+        return bridged != match->negate;
+    }
+    case KN_PROXY_IR_MATCH_SET: {
+        const KnProxyIrSet *set = ctx->ruleset->sets != NULL
+                                  ? g_hash_table_lookup(ctx->ruleset->sets_by_name, match->text) : NULL;
+        g_autoptr(GString) key = g_string_new(NULL);
+
+        /* A set of the other family never holds the packet. */
+        if (set == NULL || (!g_str_has_prefix(set->type, "bitmap:") && set->family != packet->src.family)
+            || !set_key(set, match, packet, &ctx->dst, ctx->dport, key))
+            return match->negate;
+        return set_contains(set, key->str) != match->negate;
     }
     }
     return FALSE;
@@ -1581,7 +1786,7 @@ walk_rules(KnProxyIrRuleset *ruleset, KnProxyIrTable table, KnProxyIrRecent *rec
            KnProxyWalk *walk, guint64 key, gboolean known)
 {
     KnProxyIrChain *chain;
-    WalkCtx ctx = { .table = table, .recent = recent, .walk = walk };
+    WalkCtx ctx = { .ruleset = ruleset, .table = table, .recent = recent, .walk = walk };
     Frame stack[MAX_DEPTH];
     guint depth = 0, pos = 0;
     WalkMemos *memos = ruleset->memos[walk->lane];

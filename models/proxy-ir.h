@@ -35,6 +35,8 @@ typedef enum {
     KN_PROXY_IR_MATCH_STATISTIC, /* -m statistic --mode random --probability P */
     KN_PROXY_IR_MATCH_RECENT,    /* -m recent --rcheck --seconds T --reap | --set, --name X */
     KN_PROXY_IR_MATCH_NFACCT,    /* -m nfacct --nfacct-name X (always matches; counts) */
+    KN_PROXY_IR_MATCH_SET,       /* -m set [!] --match-set X FLAGS: the packet's key in ipset X */
+    KN_PROXY_IR_MATCH_PHYSDEV,   /* -m physdev [!] --physdev-is-in: came in through a bridge port */
 } KnProxyIrMatchKind;
 
 typedef struct KnProxyIrMatch {
@@ -47,9 +49,10 @@ typedef struct KnProxyIrMatch {
     guint16 dport;               /* PORT: --dport, 0 for none */
     guint32 value;               /* MARK: --mark value; STATISTIC: the kernel's u32
                                   * (kn_proxy_ir_probability()); RECENT --rcheck:
-                                  * --seconds (0: none); PORT: --sport (0: none) */
-    guint32 mask;                /* MARK: the mask */
-    const char *text;            /* COMMENT: the text; RECENT, NFACCT: the name.  Interned
+                                  * --seconds (0: none); PORT: --sport (0: none);
+                                  * SET: bit i set if FLAGS' i-th is "dst" (else "src") */
+    guint32 mask;                /* MARK: the mask; SET: the number of FLAGS */
+    const char *text;            /* COMMENT: the text; RECENT, NFACCT, SET: the name.  Interned
                                   * in the ruleset by kn_proxy_ir_append() */
 } KnProxyIrMatch;
 
@@ -143,6 +146,29 @@ void kn_proxy_ir_add_recent_rcheck(KnProxyIrRule *rule, const char *name, guint 
                                    gboolean reap);
 void kn_proxy_ir_add_recent_set(KnProxyIrRule *rule, const char *name);
 void kn_proxy_ir_add_nfacct(KnProxyIrRule *rule, const char *name);
+/* -m set [!] --match-set NAME FLAGS, 'flags' as written ("dst,dst,src"). */
+void kn_proxy_ir_add_set(KnProxyIrRule *rule, gboolean negate, const char *name, const char *flags);
+void kn_proxy_ir_add_physdev_in(KnProxyIrRule *rule, gboolean negate);
+
+/*****************************************************************************/
+/* ipsets: the kernel's named sets that -m set matches look up, kept
+ * beside the rules (kube-proxy's IPVS mode).  A set has a type
+ * ("hash:ip,port", "bitmap:port", ...) and members written as ipset
+ * prints them ("10.96.0.1,tcp:443", "10.244.1.5,tcp:80,10.244.1.5",
+ * "1.2.3.4,tcp:80,10.0.0.0/8", "30080"). */
+
+typedef struct KnProxyIrSet KnProxyIrSet;
+
+/* The set 'name' of 'ruleset', created empty with 'type' and 'family' (4
+ * or 6; ignored for bitmap:port) if missing.  Borrowed from the ruleset. */
+KnProxyIrSet *kn_proxy_ir_set(KnProxyIrRuleset *ruleset, const char *name, const char *type,
+                              guint family);
+/* Adds 'member' (a no-op if it is there). */
+void kn_proxy_ir_set_add(KnProxyIrSet *set, const char *member);
+guint kn_proxy_ir_set_size(const KnProxyIrSet *set);
+/* Appends every set as `ipset save` prints it: a create line each, in the
+ * order they were made, then its members (in the order added). */
+void kn_proxy_ir_render_sets(const KnProxyIrRuleset *ruleset, GString *out);
 
 /*****************************************************************************/
 /* Probabilities (-m statistic). */

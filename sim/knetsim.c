@@ -20,6 +20,7 @@
 #include "models/probe.h"
 #include "sim/dns-wire.h"
 #include "models/proxy-iptables.h"
+#include "models/proxy-ipvs.h"
 #include "models/store.h"
 #include "models/replay.h"
 #include "models/scenario.h"
@@ -292,6 +293,7 @@ run_validate(const Command *command, int argc, char **argv)
 typedef struct RulesRequest {
     const char *node;
     gboolean nftables;           /* `nft list table ip kube-proxy` rather than iptables-save */
+    gboolean ipvs;               /* `ipvsadm -Ln`, `ipset save` and iptables-save of the IPVS mode */
     char **iptables;             /* `iptables` arguments to list them with, or NULL */
     GString *out;                /* the dump or listing */
     GString *err;                /* the listing's errors */
@@ -302,11 +304,27 @@ static void
 on_rules_end(const KnReplayState *state, gpointer user_data)
 {
     RulesRequest *request = user_data;
-    const KnProxyClass *klass = request->nftables ? &kn_proxy_nftables_class : &kn_proxy_iptables_class;
-    gpointer proxy = klass->new(state->cluster, request->node);
+
     /* What else the node's kernel holds: node-local-dns's rules (iptables
      * rules, shown beside kube-proxy's where they are iptables rules too). */
     const KnProxyIrRuleset *others = kn_net_node_rules(state->net, request->node);
+
+    if (request->ipvs) {
+        /* The data path has no IPVS mode yet: no class, the rules alone. */
+        g_autoptr(KnIpvs) ipvs = kn_proxy_ipvs_build_for_node(state->cluster, request->node);
+        g_autofree char *date = kn_proxy_ir_date(kn_sim_now(state->cluster->sim));
+
+        if (request->iptables != NULL)
+            request->status = kn_net_node_iptables(state->net, request->node, ipvs->rules,
+                                                   (const char *const *) request->iptables,
+                                                   request->out, request->err);
+        else
+            kn_proxy_ipvs_render(ipvs, &others, others != NULL, date, request->out);
+        return;
+    }
+
+    const KnProxyClass *klass = request->nftables ? &kn_proxy_nftables_class : &kn_proxy_iptables_class;
+    gpointer proxy = klass->new(state->cluster, request->node);
 
     klass->sync(proxy);
     if (request->iptables != NULL)      /* iptables mode only: run_rules() refuses it otherwise */
@@ -355,10 +373,10 @@ run_rules(const Command *command, int argc, char **argv)
     gboolean known = FALSE;
     g_autoptr(GString) names = g_string_new(NULL);
 
-    if (strcmp(mode_name, "iptables") != 0 && strcmp(mode_name, "nftables") != 0)
-        return usage_error(command, "--mode %s: not built yet (only the iptables and nftables modes have rules so far)",
+    if (strcmp(mode_name, "ebpf") == 0)
+        return usage_error(command, "--mode %s: not built yet (the iptables, nftables and ipvs modes have rules so far)",
                            mode_name);
-    if (iptables != NULL && strcmp(mode_name, "iptables") != 0)
+    if (iptables != NULL && strcmp(mode_name, "nftables") == 0)
         return usage_error(command, "--iptables lists iptables rules: kube-proxy's %s mode writes none", mode_name);
     for (guint i = 0; i < scenario->nodes->len; i++) {
         const KnNodeSpec *spec = scenario->nodes->pdata[i];
@@ -373,7 +391,8 @@ run_rules(const Command *command, int argc, char **argv)
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GString) err = g_string_new(NULL);
     g_auto(GStrv) iptables_argv = NULL;
-    RulesRequest request = { .node = node, .nftables = strcmp(mode_name, "nftables") == 0, .out = out, .err = err };
+    RulesRequest request = { .node = node, .nftables = strcmp(mode_name, "nftables") == 0,
+                             .ipvs = strcmp(mode_name, "ipvs") == 0, .out = out, .err = err };
 
     if (iptables != NULL) {
         g_autofree char *line = g_strconcat("iptables ", iptables, NULL);

@@ -20,6 +20,7 @@ UNIT_TESTS = \
 	tests/test_json \
 	tests/test_proxy_iptables \
 	tests/test_proxy_nftables \
+	tests/test_proxy_ipvs \
 	tests/test_proxy_ir_list \
 	tests/test_svc_validate \
 	tests/test_kubectl \
@@ -75,6 +76,7 @@ tests_test_proxy_endpoints_CFLAGS = $(tests_cflags)
 tests_test_json_CFLAGS = $(tests_cflags)
 tests_test_proxy_iptables_CFLAGS = $(tests_cflags)
 tests_test_proxy_nftables_CFLAGS = $(tests_cflags)
+tests_test_proxy_ipvs_CFLAGS = $(tests_cflags)
 tests_test_proxy_ir_list_CFLAGS = $(tests_cflags)
 tests_test_svc_validate_CFLAGS = $(tests_cflags)
 tests_test_kubectl_CFLAGS = $(tests_cflags)
@@ -233,7 +235,7 @@ EXTRA_DIST += tests/test_util.h tests/test_cluster.h tests/fake_net.h tests/prox
 # Real tools reading what knetsim writes; each exits 77 (SKIP) when its tool
 # is missing (iptables-restore.sh, iptables-list.sh: when not root).
 TOOL_TESTS = tests/tools/iptables-restore.sh tests/tools/iptables-list.sh \
-	tests/tools/nft-load.sh \
+	tests/tools/nft-load.sh tests/tools/ipvs-load.sh \
 	tests/tools/tshark-pcapng.sh \
 	tests/tools/tshark-scenarios.sh tests/tools/glibc-resolver.sh \
 	tests/tools/musl-resolver.sh
