@@ -762,6 +762,21 @@ compare_id(gconstpointer a, gconstpointer b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+void
+kn_conntrack_foreach(KnConntrack *ct, KnTime now, void (*func)(const KnCtEntry *entry, gpointer data),
+                     gpointer data)
+{
+    g_autoptr(GPtrArray) all = table_entries(ct);
+
+    g_ptr_array_sort(all, compare_id);
+    for (guint i = 0; i < all->len; i++) {
+        const KnCtEntry *entry = all->pdata[i];
+
+        if (entry->expires > now)
+            func(entry, data);
+    }
+}
+
 char *
 kn_conntrack_list(KnConntrack *ct, KnTime now)
 {

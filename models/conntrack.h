@@ -143,6 +143,10 @@ char *kn_conntrack_format(const KnCtEntry *entry, KnTime now);
 /* Every entry, in confirmation order, one per line as above.  New. */
 char *kn_conntrack_list(KnConntrack *ct, KnTime now);
 
+/* Calls 'func' on every live entry, in confirmation order. */
+void kn_conntrack_foreach(KnConntrack *ct, KnTime now, void (*func)(const KnCtEntry *entry, gpointer data),
+                          gpointer data);
+
 /* The state's name as conntrack prints it: "SYN_SENT", "ESTABLISHED", ... */
 const char *kn_conntrack_tcp_state_name(KnCtTcpState state);
 

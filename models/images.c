@@ -153,6 +153,9 @@ static const KnImageTool kind_node_tools[] = {
     { "iptables-save", KN_TOOL_GNU, "1.8.9" },
     { "conntrack", KN_TOOL_GNU, "1.4.7" },
     { "nft", KN_TOOL_GNU, "1.0.6" },
+    /* Not in kindest/node: `apt-get install ipvsadm ipset` there first. */
+    { "ipvsadm", KN_TOOL_GNU, "1.31" },
+    { "ipset", KN_TOOL_GNU, "7.17" },
     { "bash", KN_TOOL_GNU, "5.2.15" },
     { NULL, 0, NULL },
 };

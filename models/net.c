@@ -58,6 +58,7 @@
 #include "models/coredns.h"
 #include "models/images.h"
 #include "models/nodelocaldns.h"
+#include "models/proxy-ipvs.h"
 #include "models/proxy-ir-list.h"
 #include "models/resolvconf.h"
 #include "models/resolver.h"
@@ -124,6 +125,7 @@ struct KnNetns {
     GArray *apps;                /* App: what a pod's containers listen on; or NULL */
     KnConntrack *ct;
     gpointer proxy;              /* the kube-proxy ruleset */
+    gboolean proxy_binds;        /* its mode binds addresses to the node (IPVS's kube-ipvs0) */
     guint tcbs_mask;             /* slots - 1 */
     guint n_tcbs;
     KnNetnsKind kind;
@@ -947,6 +949,8 @@ proxy_class_for(KnProxyMode mode)
         return &kn_proxy_iptables_class;
     case KN_PROXY_MODE_NFTABLES:
         return &kn_proxy_nftables_class;
+    case KN_PROXY_MODE_IPVS:
+        return &kn_proxy_ipvs_class;
     default:
         return NULL;
     }
@@ -1102,7 +1106,8 @@ node_has_other_addr(const KnNetns *node, const KnAddr *addr)
 {
     return kn_addr_equal(addr, &node->addr) || kn_addr_equal(addr, &node->cni0_addr)
            || kn_addr_equal(addr, &node->flannel_addr) || kn_addr_is_loopback(addr)
-           || (node->node_cache != NULL && kn_nodelocaldns_has_addr(node->node_cache, addr));
+           || (node->node_cache != NULL && kn_nodelocaldns_has_addr(node->node_cache, addr))
+           || (node->proxy_binds && node->net->proxy_class->is_bound(node->proxy, addr));
 }
 
 /* Whether 'addr' is one of the node's own.  Routing asks for every
@@ -1114,7 +1119,8 @@ node_has_addr(const KnNetns *node, const KnAddr *addr)
         return node_has_other_addr(node, addr);
     return kn_addr_equal(addr, &node->addr) || kn_addr_equal(addr, &node->cni0_addr)
            || kn_addr_equal(addr, &node->flannel_addr) || kn_addr_is_loopback(addr)
-           || (node->node_cache != NULL && kn_nodelocaldns_has_addr(node->node_cache, addr));
+           || (node->node_cache != NULL && kn_nodelocaldns_has_addr(node->node_cache, addr))
+           || (G_UNLIKELY(node->proxy_binds) && node->net->proxy_class->is_bound(node->proxy, addr));
 }
 
 static gboolean
@@ -1694,8 +1700,29 @@ node_receive(KnNet *net, KnNetns *node, KnPacket *packet, const char *in_iface, 
     }
     route_lookup(net, node, &packet->dst, &route);
     if (route.route == ROUTE_LOCAL) {
-        if (!run_hook(net, node, KN_HOOK_INPUT, packet, ct_bits(&cs), in_iface, NULL, NULL, hops)
-            || !ct_confirm(net, node, &cs, packet)) {
+        if (!run_hook(net, node, KN_HOOK_INPUT, packet, ct_bits(&cs), in_iface, NULL, &walk, hops)) {
+            ct_abandon(node, &cs);
+            kn_packet_free(packet);
+            return;
+        }
+        if (cs.is_new && walk.dnat) {
+            /* IPVS at LOCAL_IN picked a real server: the packet leaves
+             * again, to it (ip_vs_nat_xmit), through POSTROUTING. */
+            ct_dnat(net, &cs, packet, &walk);
+            route_lookup(net, node, &packet->dst, &route);
+            if (!postrouting(net, node, &cs, packet, &route, in_iface, hops)
+                || !ct_confirm(net, node, &cs, packet)) {
+                ct_abandon(node, &cs);
+                kn_packet_free(packet);
+                return;
+            }
+            if (route.route == ROUTE_LOCAL)
+                deliver_local(net, node, packet);
+            else
+                node_transmit(net, node, packet, &route, hops, NULL);
+            return;
+        }
+        if (!ct_confirm(net, node, &cs, packet)) {
             ct_abandon(node, &cs);
             kn_packet_free(packet);
             return;
@@ -4093,8 +4120,10 @@ kn_net_new(KnCluster *cluster)
         }
         ns->cni0 = g_strdup_printf("%s/cni0", node->meta.name);
         ns->flannel = g_strdup_printf("%s/flannel.1", node->meta.name);
-        if (net->proxy_class != NULL)
+        if (net->proxy_class != NULL) {
             ns->proxy = net->proxy_class->new(cluster, node->meta.name);
+            ns->proxy_binds = net->proxy_class->is_bound != NULL;
+        }
         g_ptr_array_add(net->nodes, ns);
         addr_index_insert(net, ns);
     }
@@ -4699,6 +4728,100 @@ node_iptables(KnNetns *ns, const KnProxyIrRuleset *proxy_rules, const char *cons
     return kn_proxy_ir_iptables(layers, n_layers, argv, node_host_name, ns, out, err);
 }
 
+/* Counts a conntrack entry of a connection IPVS scheduled: TCP
+ * ESTABLISHED as active, the rest (other TCP states, UDP) as inactive, as
+ * ipvsadm's ActiveConn and InActConn count them. */
+static void
+count_ipvs_conn(const KnCtEntry *entry, gpointer data)
+{
+    GHashTable *conns = data;
+
+    if (!entry->dnat)
+        return;
+    char *key = kn_proxy_ipvs_conn_key(entry->orig.proto, &entry->orig.dst, entry->orig.dport,
+                                       &entry->reply.src, entry->reply.sport);
+    guint *counts = g_hash_table_lookup(conns, key);
+
+    if (counts == NULL) {
+        counts = g_new0(guint, 2);
+        g_hash_table_insert(conns, key, counts);
+    } else {
+        g_free(key);
+    }
+    counts[entry->orig.proto == KN_IPPROTO_TCP && entry->tcp_state == KN_CT_TCP_ESTABLISHED ? 0 : 1]++;
+}
+
+/* ipvsadm and ipset on a node: the IPVS mode's virtual servers and sets;
+ * on a node of another mode, what a kernel without ip_vs loaded and
+ * without sets answers. */
+static int
+node_ipvs_tool(KnNet *net, KnNetns *ns, const char *name, const char *const *argv, GString *out, GString *err)
+{
+    const KnIpvs *ipvs = net->proxy_class == &kn_proxy_ipvs_class && ns->proxy != NULL
+                         ? kn_proxy_ipvs_of(ns->proxy) : NULL;
+    g_autofree char *args = g_strjoinv(" ", (char **) argv + 1);
+
+    if (strcmp(name, "ipset") == 0) {
+        if (strcmp(args, "save") == 0 || strcmp(args, "-S") == 0 || strcmp(args, "-save") == 0) {
+            if (ipvs != NULL)
+                kn_proxy_ir_render_sets(ipvs->rules, out);
+            return 0;
+        }
+        if (strcmp(args, "list -n") == 0 || strcmp(args, "-L -n") == 0 || strcmp(args, "list -name") == 0) {
+            if (ipvs != NULL) {
+                g_autoptr(GString) all = g_string_new(NULL);
+                g_auto(GStrv) lines = NULL;
+
+                kn_proxy_ir_render_sets(ipvs->rules, all);
+                lines = g_strsplit(all->str, "\n", -1);
+                for (guint i = 0; lines[i] != NULL; i++) {
+                    g_auto(GStrv) words = g_strsplit(lines[i], " ", 3);
+
+                    if (g_strv_length(words) >= 2 && strcmp(words[0], "create") == 0)
+                        g_string_append_printf(out, "%s\n", words[1]);
+                }
+            }
+            return 0;
+        }
+        g_string_append_printf(err, "knetsim: ipset %s: only `ipset save` and `ipset list -n` are simulated\n", args);
+        return 126;
+    }
+
+    gboolean list = FALSE, numeric = FALSE;
+
+    for (guint i = 1; argv[i] != NULL; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--list") == 0) {
+            list = TRUE;
+        } else if (strcmp(a, "--numeric") == 0) {
+            numeric = TRUE;
+        } else if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && strspn(a + 1, "Lln") == strlen(a + 1)) {
+            list |= strpbrk(a + 1, "Ll") != NULL;
+            numeric |= strchr(a + 1, 'n') != NULL;
+        } else {
+            g_string_append_printf(err, "knetsim: ipvsadm %s: only `ipvsadm -Ln` is simulated\n", args);
+            return 126;
+        }
+    }
+    if (!list || !numeric) {
+        g_string_append_printf(err, "knetsim: ipvsadm %s: only `ipvsadm -Ln` is simulated (-n: addresses, "
+                                    "not names)\n", args);
+        return 126;
+    }
+    if (ipvs == NULL) {
+        /* ip_vs is loaded only where kube-proxy runs in IPVS mode. */
+        g_string_append(err, "Can't initialize ipvs: Protocol not available\n"
+                             "Are you sure that IP Virtual Server is built in the kernel or as module?\n");
+        return 2;
+    }
+    g_autoptr(GHashTable) conns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+    kn_conntrack_foreach(ns->ct, kn_sim_now(net->sim), count_ipvs_conn, conns);
+    kn_proxy_ipvs_render_ipvsadm(ipvs, conns, out);
+    return 0;
+}
+
 static int
 client_host_tool(gpointer self, const char *const *argv, GString *out, GString *err)
 {
@@ -4755,6 +4878,8 @@ client_host_tool(gpointer self, const char *const *argv, GString *out, GString *
         }
         return 0;
     }
+    if (strcmp(name, "ipvsadm") == 0 || strcmp(name, "ipset") == 0)
+        return node_ipvs_tool(net, ns, name, argv, out, err);
     /* nft list ruleset | list table ip kube-proxy: the table kube-proxy's
      * nftables mode keeps (the only one knetsim models in nft's terms). */
     if (strcmp(name, "nft") == 0) {

@@ -583,8 +583,18 @@ addr_port(const KnAddr *addr, guint16 port, char *buf, gsize size)
     g_snprintf(buf, size, addr->family == 6 ? "[%s]:%u" : "%s:%u", text, port);
 }
 
+char *
+kn_proxy_ipvs_conn_key(guint8 proto, const KnAddr *vaddr, guint16 vport, const KnAddr *daddr, guint16 dport)
+{
+    char v[80], d[80];
+
+    addr_port(vaddr, vport, v, sizeof v);
+    addr_port(daddr, dport, d, sizeof d);
+    return g_strdup_printf("%s %s %s", proto_name(proto), v, d);
+}
+
 void
-kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GString *out)
+kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out)
 {
     g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new(ipvs->services->len);
 
@@ -614,11 +624,16 @@ kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GString *out)
         for (guint d = 0; d < dests->len; d++) {
             const KnIpvsDest *dest = &g_array_index(dests, KnIpvsDest, d);
 
+            g_autofree char *key = conns != NULL ? kn_proxy_ipvs_conn_key(service->proto, &service->addr,
+                                                                            service->port, &dest->addr,
+                                                                            dest->port) : NULL;
+            const guint *counts = key != NULL ? g_hash_table_lookup(conns, key) : NULL;
+
             addr_port(&dest->addr, dest->port, name, sizeof name);
             if (dest->addr.family == 4)
                 name[MIN(strlen(name), 28)] = '\0';
-            /* No connections: the rules are shown as a sync leaves them. */
-            g_string_append_printf(out, "  -> %-28s %-7s %-6u %-10u %-10u\n", name, "Masq", dest->weight, 0u, 0u);
+            g_string_append_printf(out, "  -> %-28s %-7s %-6u %-10u %-10u\n", name, "Masq", dest->weight,
+                                   counts != NULL ? counts[0] : 0u, counts != NULL ? counts[1] : 0u);
         }
     }
 }
@@ -633,9 +648,309 @@ kn_proxy_ipvs_render(const KnIpvs *ipvs, const KnProxyIrRuleset *const *others, 
         layers[i] = others[i];
     layers[n_others] = ipvs->rules;
     g_string_append(out, "# ipvsadm -Ln\n");
-    kn_proxy_ipvs_render_ipvsadm(ipvs, out);
+    kn_proxy_ipvs_render_ipvsadm(ipvs, NULL, out);
     g_string_append(out, "# ipset save\n");
     kn_proxy_ir_render_sets(ipvs->rules, out);
     g_string_append(out, "# iptables-save\n");
     kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
+}
+
+/*****************************************************************************/
+/* The proxy mode (proxy.h): the iptables rules walked at their hooks, and
+ * IPVS itself: a connection's first packet to a virtual server, past the
+ * filter table at LOCAL_IN (INPUT; LOCAL_OUT for the node's own), goes to
+ * the real server the scheduler picks, its destination rewritten (Masq
+ * forwarding, recorded in the connection's conntrack entry as IPVS does
+ * with net.ipv4.vs.conntrack=1, so replies are rewritten back). */
+
+/* What IPVS keeps for a virtual server between packets and syncs. */
+typedef struct VsState {
+    char *name;                  /* "TCP 10.96.1.100:80 rr", for notes and decided_by */
+    guint next;                  /* rr: the next destination, counted */
+    GHashTable *templates;       /* persistence: client KnAddr (owned) -> Template (owned) */
+} VsState;
+
+typedef struct {
+    KnIpvsDest dest;
+    KnTime expires;
+} Template;
+
+typedef struct ProxyIpvs {
+    KnCluster *cluster;          /* borrowed */
+    char *node;                  /* owned */
+    KnIpvs *ipvs;                /* owned; NULL before the first sync */
+    GHashTable *services;        /* VsState name -> the sync's KnIpvsService (borrowed) */
+    GHashTable *states;          /* VsState name (borrowed) -> VsState (owned): kept across syncs */
+    GHashTable *bound;           /* KnAddr (owned) -> itself: kube-ipvs0's addresses */
+} ProxyIpvs;
+
+static guint
+addr_hash(gconstpointer addr)
+{
+    return kn_addr_hash(addr);
+}
+
+static gboolean
+addr_equal(gconstpointer a, gconstpointer b)
+{
+    return kn_addr_equal(a, b);
+}
+
+static void
+vs_state_free(gpointer data)
+{
+    VsState *state = data;
+
+    g_hash_table_unref(state->templates);
+    g_free(state->name);
+    g_free(state);
+}
+
+/* "TCP 10.96.1.100:80 rr" */
+static char *
+vs_name(const KnIpvsService *service)
+{
+    char where[80];
+
+    addr_port(&service->addr, service->port, where, sizeof where);
+    return g_strdup_printf("%s %s %s", proto_name(service->proto), where, service->scheduler);
+}
+
+static gpointer
+ipvs_new(KnCluster *cluster, const char *node)
+{
+    ProxyIpvs *proxy = g_new0(ProxyIpvs, 1);
+
+    proxy->cluster = cluster;
+    proxy->node = g_strdup(node);
+    proxy->services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    proxy->states = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, vs_state_free);
+    proxy->bound = g_hash_table_new_full(addr_hash, addr_equal, g_free, NULL);
+    return proxy;
+}
+
+static void
+ipvs_free(gpointer data)
+{
+    ProxyIpvs *proxy = data;
+
+    if (proxy == NULL)
+        return;
+    g_hash_table_unref(proxy->services);
+    g_hash_table_unref(proxy->states);
+    g_hash_table_unref(proxy->bound);
+    kn_proxy_ipvs_free(proxy->ipvs);
+    g_free(proxy->node);
+    g_free(proxy);
+}
+
+static guint
+ipvs_sync(gpointer data)
+{
+    ProxyIpvs *proxy = data;
+
+    kn_proxy_ipvs_free(proxy->ipvs);
+    proxy->ipvs = kn_proxy_ipvs_build_for_node(proxy->cluster, proxy->node);
+    g_hash_table_remove_all(proxy->services);
+    g_hash_table_remove_all(proxy->bound);
+    for (guint i = 0; i < proxy->ipvs->services->len; i++) {
+        KnIpvsService *service = proxy->ipvs->services->pdata[i];
+        char *name = vs_name(service);
+
+        if (!g_hash_table_contains(proxy->states, name)) {
+            VsState *state = g_new0(VsState, 1);
+
+            state->name = g_strdup(name);
+            state->templates = g_hash_table_new_full(addr_hash, addr_equal, g_free, g_free);
+            g_hash_table_insert(proxy->states, state->name, state);
+        }
+        g_hash_table_replace(proxy->services, name, service);
+    }
+    for (guint i = 0; i < proxy->ipvs->dummy_addrs->len; i++) {
+        KnAddr *addr = g_new(KnAddr, 1);
+
+        if (kn_addr_parse(proxy->ipvs->dummy_addrs->pdata[i], addr))
+            g_hash_table_add(proxy->bound, addr);
+        else
+            g_free(addr);
+    }
+    return kn_proxy_ir_n_rules(proxy->ipvs->rules);
+}
+
+static gboolean
+dest_present(const KnIpvsService *service, const KnIpvsDest *dest)
+{
+    for (guint i = 0; i < service->dests->len; i++) {
+        const KnIpvsDest *d = &g_array_index(service->dests, KnIpvsDest, i);
+
+        if (d->port == dest->port && kn_addr_equal(&d->addr, &dest->addr))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* ip_vs_schedule for a new connection to a virtual server: the
+ * persistence template's destination if the client has a live one, else
+ * round robin over the destinations (in ipvsadm's order); DNATs there.
+ * Without a virtual server, or with no destination, the packet goes on to
+ * the node's own stack. */
+static void
+ipvs_schedule(ProxyIpvs *proxy, KnProxyWalk *walk)
+{
+    const KnPacket *packet = walk->packet;
+    char where[80];
+    g_autofree char *name = NULL;
+    KnIpvsService probe = { .proto = packet->proto, .addr = packet->dst, .port = packet->dport, .scheduler = "rr" };
+    const KnIpvsService *service;
+    VsState *state;
+    KnIpvsDest dest;
+    Template *template;
+
+    name = vs_name(&probe);
+    service = g_hash_table_lookup(proxy->services, name);
+    if (service == NULL)
+        return;
+    state = g_hash_table_lookup(proxy->states, name);
+    if (service->dests->len == 0) {
+        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "IPVS %s has no real server: the packet goes on to the "
+                      "node's own stack", state->name);
+        return;
+    }
+    g_autoptr(GArray) dests = g_array_copy(service->dests);
+
+    g_array_sort(dests, compare_dests);
+    template = service->persistent != 0 ? g_hash_table_lookup(state->templates, &packet->src) : NULL;
+    if (template != NULL && template->expires > walk->now && dest_present(service, &template->dest)) {
+        dest = template->dest;
+        addr_port(&dest.addr, dest.port, where, sizeof where);
+        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "IPVS %s persistent %u: this client's template sends it "
+                      "to %s again", state->name, service->persistent, where);
+    } else {
+        guint k = state->next++ % dests->len;
+
+        dest = g_array_index(dests, KnIpvsDest, k);
+        addr_port(&dest.addr, dest.port, where, sizeof where);
+        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "IPVS %s: real server %u of %u, %s, in round-robin turn",
+                      state->name, k + 1, dests->len, where);
+    }
+    if (service->persistent != 0) {
+        Template *t = g_new(Template, 1);
+
+        *t = (Template) { .dest = dest, .expires = walk->now + (KnTime) service->persistent * KN_SEC };
+        g_hash_table_replace(state->templates, g_memdup2(&packet->src, sizeof packet->src), t);
+    }
+    walk->dnat = TRUE;
+    walk->dnat_addr = dest.addr;
+    walk->dnat_port = dest.port;
+    walk->decided_by = state->name;
+}
+
+static void
+ipvs_walk(gpointer data, KnProxyWalk *walk)
+{
+    ProxyIpvs *proxy = data;
+    gboolean is_new = (walk->ct_state & KN_CT_UNCONFIRMED) != 0;
+    gboolean ended = FALSE;
+    KnProxyIrRuleset *rules;
+
+    walk->verdict = KN_VERDICT_ACCEPT;
+    walk->dnat = FALSE;
+    walk->masquerade = FALSE;
+    walk->random_fully = FALSE;
+    if (proxy->ipvs == NULL)
+        return;
+    rules = proxy->ipvs->rules;
+    /* nat's DNAT priority (-100), filter (0), IPVS (LOCAL_IN after filter;
+     * LOCAL_OUT after nat's), nat's SNAT (100). */
+    switch (walk->hook) {
+    case KN_HOOK_PREROUTING:
+    case KN_HOOK_POSTROUTING:
+        if (is_new)
+            kn_proxy_ir_walk(rules, KN_PROXY_IR_NAT, NULL, walk);
+        break;
+    case KN_HOOK_INPUT:
+        ended = kn_proxy_ir_walk(rules, KN_PROXY_IR_FILTER, NULL, walk);
+        if (!ended && is_new) {
+            ended = kn_proxy_ir_walk(rules, KN_PROXY_IR_NAT, NULL, walk);
+            if (!ended)
+                ipvs_schedule(proxy, walk);
+        }
+        break;
+    case KN_HOOK_FORWARD:
+        kn_proxy_ir_walk(rules, KN_PROXY_IR_FILTER, NULL, walk);
+        break;
+    case KN_HOOK_OUTPUT:
+        if (is_new) {
+            ended = kn_proxy_ir_walk(rules, KN_PROXY_IR_NAT, NULL, walk);
+            if (!ended)
+                ipvs_schedule(proxy, walk);
+        }
+        if (!ended)
+            kn_proxy_ir_walk(rules, KN_PROXY_IR_FILTER, NULL, walk);
+        break;
+    default:
+        break;
+    }
+}
+
+/* iptables-save: the mode's iptables rules, with the other programs'. */
+static void
+ipvs_dump_with(gpointer data, const KnProxyIrRuleset *const *others, guint n_others, GString *out)
+{
+    ProxyIpvs *proxy = data;
+    g_autofree char *date = kn_proxy_ir_date(kn_sim_now(proxy->cluster->sim));
+    g_autofree const KnProxyIrRuleset **layers = g_new(const KnProxyIrRuleset *, n_others + 1);
+
+    if (proxy->ipvs == NULL)
+        ipvs_sync(proxy);
+    for (guint i = 0; i < n_others; i++)
+        layers[i] = others[i];
+    layers[n_others] = proxy->ipvs->rules;
+    kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
+}
+
+static void
+ipvs_dump(gpointer data, GString *out)
+{
+    ipvs_dump_with(data, NULL, 0, out);
+}
+
+static const KnProxyIrRuleset *
+ipvs_ruleset(gpointer data)
+{
+    ProxyIpvs *proxy = data;
+
+    if (proxy->ipvs == NULL)
+        ipvs_sync(proxy);
+    return proxy->ipvs->rules;
+}
+
+static gboolean
+ipvs_is_bound(gpointer data, const KnAddr *addr)
+{
+    ProxyIpvs *proxy = data;
+
+    return g_hash_table_contains(proxy->bound, addr);
+}
+
+const KnProxyClass kn_proxy_ipvs_class = {
+    .name = "ipvs",
+    .new = ipvs_new,
+    .free = ipvs_free,
+    .sync = ipvs_sync,
+    .walk = ipvs_walk,
+    .dump = ipvs_dump,
+    .dump_with = ipvs_dump_with,
+    .ruleset = ipvs_ruleset,
+    .is_bound = ipvs_is_bound,
+};
+
+const KnIpvs *
+kn_proxy_ipvs_of(gpointer proxy)
+{
+    ProxyIpvs *p = proxy;
+
+    if (p->ipvs == NULL)
+        ipvs_sync(p);
+    return p->ipvs;
 }

@@ -7,8 +7,9 @@
  *    in the rule representation of proxy-ir.h, which also holds the sets;
  * and the addresses bound to the dummy interface kube-ipvs0.
  *
- * IPv4 only (kube-proxy runs one proxier per family); the data path does
- * not run this mode yet. */
+ * kn_proxy_ipvs_class (proxy.h) runs it on the data path: the rules at
+ * their hooks, IPVS's choice of a real server at LOCAL_IN and LOCAL_OUT.
+ * IPv4 only (kube-proxy runs one proxier per family). */
 #pragma once
 
 #include <glib.h>
@@ -49,8 +50,14 @@ void kn_proxy_ipvs_free(KnIpvs *ipvs);            /* accepts NULL */
 KnIpvs *kn_proxy_ipvs_build_for_node(KnCluster *cluster, const char *node);
 
 /* Appends `ipvsadm -Ln` (ipvsadm 1.31): the version line, the titles, then
- * the services and each one's destinations in ipvsadm's sort order. */
-void kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GString *out);
+ * the services and each one's destinations in ipvsadm's sort order.
+ * 'conns', if not NULL, counts each destination's connections: key
+ * kn_proxy_ipvs_conn_key(), value a guint[2] (ActiveConn, InActConn). */
+void kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out);
+/* "TCP 10.96.1.100:80 10.244.1.5:8080": a destination of a virtual
+ * server, as 'conns' above keys it.  New. */
+char *kn_proxy_ipvs_conn_key(guint8 proto, const KnAddr *vaddr, guint16 vport, const KnAddr *daddr,
+                             guint16 dport);
 
 /* Appends what `knetsim rules --mode ipvs` prints: `ipvsadm -Ln`, `ipset
  * save` and `iptables-save` (with 'date'; the rules of 'others', n_others
@@ -59,5 +66,9 @@ void kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GString *out);
  * "# COMMAND" line. */
 void kn_proxy_ipvs_render(const KnIpvs *ipvs, const KnProxyIrRuleset *const *others, guint n_others,
                           const char *date, GString *out);
+
+/* What a node's proxy of kn_proxy_ipvs_class holds (synced first if it
+ * has not been).  Borrowed, valid until its next sync. */
+const KnIpvs *kn_proxy_ipvs_of(gpointer proxy);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KnIpvs, kn_proxy_ipvs_free)

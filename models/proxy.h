@@ -121,7 +121,12 @@ typedef struct KnProxyClass {
      * none yet), for `iptables -L`; borrowed, valid until the next sync.
      * NULL, or a NULL answer: the mode keeps no iptables rules. */
     const KnProxyIrRuleset *(*ruleset)(gpointer proxy);
+    /* Optional: whether the mode has bound 'addr' to the node (IPVS: the
+     * Service addresses on kube-ipvs0), so that it is one of the node's
+     * own addresses: routed to its stack, LOCAL to -m addrtype. */
+    gboolean (*is_bound)(gpointer proxy, const KnAddr *addr);
 } KnProxyClass;
 
 extern const KnProxyClass kn_proxy_iptables_class;
 extern const KnProxyClass kn_proxy_nftables_class;   /* proxy-nftables.c */
+extern const KnProxyClass kn_proxy_ipvs_class;       /* proxy-ipvs.c */

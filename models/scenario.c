@@ -75,9 +75,9 @@ parse_proxy_mode(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **er
         return FALSE;
     /* Accepted, a mode without a data path would leave every Service
      * silently unreachable (no rules, no DNAT). */
-    if (*(KnProxyMode *) target != KN_PROXY_MODE_IPTABLES && *(KnProxyMode *) target != KN_PROXY_MODE_NFTABLES)
+    if (*(KnProxyMode *) target == KN_PROXY_MODE_EBPF)
         return kn_scenario_yaml_error_code(ctx, node, error, KN_INPUT_ERROR_UNSUPPORTED,
-                                           "%s: not built yet (only the iptables and nftables modes have a "
+                                           "%s: not built yet (the iptables, nftables and ipvs modes have a "
                                            "data path so far)",
                                            proxy_mode_names[*(KnProxyMode *) target]);
     return TRUE;
@@ -754,8 +754,18 @@ static const KnYamlField network_fields[] = {
     { NULL },
 };
 
+/* cluster.dns.nodeLocalCache; 'target' is the scenario. */
+static gboolean
+parse_node_local_cache(KnYamlCtx *ctx, yaml_node_t *node, gpointer target, GError **error)
+{
+    KnScenario *scenario = target;
+
+    scenario->node_local_dns_loc = kn_scenario_yaml_loc(ctx, node);
+    return parse_switch(ctx, node, &scenario->node_local_dns, error);
+}
+
 static const KnYamlField dns_fields[] = {
-    { "nodeLocalCache", YAML_SCALAR_NODE, parse_switch, offsetof(KnScenario, node_local_dns), NULL, NULL },
+    { "nodeLocalCache", YAML_SCALAR_NODE, parse_node_local_cache, 0, NULL, NULL },
     { NULL },
 };
 
@@ -828,6 +838,12 @@ check_scenario(KnYamlCtx *ctx, const KnScenario *scenario, yaml_node_t *root, GE
             kn_scenario_yaml_path_push_key(ctx, required[i]);
             return kn_scenario_yaml_error(ctx, root, error, "Required value");
         }
+    }
+    if (scenario->node_local_dns && scenario->proxy_mode == KN_PROXY_MODE_IPVS) {
+        kn_diag_set_error(error, KN_INPUT_ERROR_UNSUPPORTED, &scenario->node_local_dns_loc, scenario->source,
+                          "cluster.dns.nodeLocalCache: true: not built yet with proxyMode ipvs (node-local-dns "
+                          "then binds only its link-local address and the kubelet points pods at it)");
+        return FALSE;
     }
     if (scenario->name == NULL) {
         kn_scenario_yaml_path_push_key(ctx, "metadata.name");

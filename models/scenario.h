@@ -149,6 +149,7 @@ typedef struct KnScenario {
     char *load_balancer_pool;    /* CIDR the provider hands addresses from; NULL: its default */
     gboolean node_local_dns;     /* cluster.dns.nodeLocalCache: the NodeLocal DNSCache addon
                                   * is installed and kubelets point pods at it */
+    KnSrcLoc node_local_dns_loc; /* where the scenario turned it on */
     GPtrArray *nodes;            /* KnNodeSpec; owned */
 
     GPtrArray *external_names;   /* KnExternalName, sorted by name; owned */

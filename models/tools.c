@@ -77,7 +77,7 @@
  *****************************************************************************/
 
 static const char *const tool_names[] = {
-    "curl", "wget", "nc", "ping", "iptables", "iptables-save", "conntrack", "nft", "getent", "dig",
+    "curl", "wget", "nc", "ping", "iptables", "iptables-save", "conntrack", "nft", "ipvsadm", "ipset", "getent", "dig",
     "nslookup", "host", NULL,
 };
 
@@ -2588,7 +2588,8 @@ kn_tools_run(KnNetClient *net, const KnImage *image, const char *reference,
     else if (strcmp(name, "getent") == 0)
         run_getent(job);
     else if ((strcmp(name, "iptables") == 0 || strcmp(name, "iptables-save") == 0
-              || strcmp(name, "conntrack") == 0 || strcmp(name, "nft") == 0)
+              || strcmp(name, "conntrack") == 0 || strcmp(name, "nft") == 0
+              || strcmp(name, "ipvsadm") == 0 || strcmp(name, "ipset") == 0)
              && net->klass->host_tool != NULL)
         job_finish(job, net->klass->host_tool(net->self, argv, job->io.out, job->io.err));
     else {

@@ -5,6 +5,7 @@ SCENARIOS = \
 	scenarios/exam/host-network-dns.yaml \
 	scenarios/exam/ndots.yaml \
 	scenarios/exam/nftables-mode.yaml \
+	scenarios/exam/ipvs-mode.yaml \
 	scenarios/exam/nodelocal-dns.yaml \
 	scenarios/exam/one-shot-pods.yaml \
 	scenarios/exam/service-types.yaml \

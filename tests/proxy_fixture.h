@@ -82,3 +82,12 @@ add_slice(Fixture *f, const char *name, const char *const *endpoints)
     assert_true(kn_store_add(f->store, KN_KIND_ENDPOINT_SLICE, slice, &error));
 }
 
+/* -m addrtype LOCAL, fib ... type local: the node under test is 172.18.0.9. */
+static G_GNUC_UNUSED gboolean
+is_node_x(gpointer node, const KnAddr *addr)
+{
+    KnAddr self;
+
+    (void) node;
+    return kn_addr_parse("172.18.0.9", &self) && kn_addr_equal(addr, &self);
+}

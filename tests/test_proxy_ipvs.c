@@ -33,7 +33,7 @@ ipvsadm(const KnIpvs *ipvs)
 {
     GString *out = g_string_new(NULL);
 
-    kn_proxy_ipvs_render_ipvsadm(ipvs, out);
+    kn_proxy_ipvs_render_ipvsadm(ipvs, NULL, out);
     return g_string_free(out, FALSE);
 }
 
@@ -186,15 +186,6 @@ test_etp_local(void **state)
     assert_has(sets, "create KUBE-NODE-PORT-TCP bitmap:port range 0-65535\n");
     /* Node addresses are never bound to kube-ipvs0. */
     assert_int_equal(on_x->dummy_addrs->len, 1);
-}
-
-static gboolean
-is_node_x(gpointer node, const KnAddr *addr)
-{
-    KnAddr self;
-
-    (void) node;
-    return kn_addr_parse("172.18.0.9", &self) && kn_addr_equal(addr, &self);
 }
 
 /* One rule walk of 'table' at 'hook' for the first packet of a TCP

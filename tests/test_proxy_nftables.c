@@ -351,15 +351,6 @@ test_source_ranges(void **state)
 /*****************************************************************************/
 /* The walk. */
 
-static gboolean
-is_node_x(gpointer node, const KnAddr *addr)
-{
-    KnAddr self;
-
-    (void) node;
-    return kn_addr_parse("172.18.0.9", &self) && kn_addr_equal(addr, &self);
-}
-
 /* The first packet of a TCP connection from 'src' to 'dst':'dport' through
  * 'hook'; returns the walk. */
 static KnProxyWalk
