@@ -1237,7 +1237,15 @@ explain_verdict(KnNet *net, const KnProxyWalk *walk)
 {
     const char *chain = walk->decided_by != NULL ? walk->decided_by : "";
 
-    if (walk->verdict == KN_VERDICT_REJECT)
+    if (walk->verdict == KN_VERDICT_REJECT && strcmp(chain, "KUBE-IPVS-FILTER") == 0)
+        note(net, KN_TRACE_VERDICT, "why: the address is a Service's, bound to kube-ipvs0, but no Service "
+             "has this port and protocol on it (KUBE-IPVS-FILTER rejects new connections to anything of "
+             "kube-ipvs0's that is not in its sets)");
+    else if (walk->verdict == KN_VERDICT_REJECT && g_str_has_prefix(chain, "IPVS "))
+        note(net, KN_TRACE_VERDICT, "why: the Service has no ready endpoint, so its IPVS virtual server has "
+             "no real server, and IPVS answers ICMP port unreachable itself (ip_vs_leave): the client gets "
+             "\"Connection refused\" at once");
+    else if (walk->verdict == KN_VERDICT_REJECT)
         note(net, KN_TRACE_VERDICT, "why: the Service has no ready endpoint, so kube-proxy REJECTs in the "
              "filter table and the client gets \"Connection refused\" at once (tutorials often say such a "
              "Service times out; the real kube-proxy rejects, in iptables and nftables mode alike)");

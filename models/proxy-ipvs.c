@@ -25,11 +25,22 @@
  * load-balancer IP whose source ranges leave the node out; SCTP NodePorts
  * take the node's addresses as for TCP.  The node's local addresses are
  * those the data path gives it: its InternalIP, flannel.1 (the pod
- * subnet's .0), cni0 (its .1) and 127.0.0.1. */
+ * subnet's .0) and cni0 (its .1); loopback addresses never take a
+ * NodePort (netlink_linux.go isValidForSet).
+ *
+ * Simplified on the data path: real servers keep weight 1 and go at the
+ * next sync (no graceful termination at weight 0); round robin walks the
+ * real servers in ipvsadm's order (the kernel's is the reverse of the
+ * order kube-proxy added them, a Go set's); ipvsadm's connection counts
+ * come from conntrack's timeouts, not IPVS's own (TCP ESTABLISHED 15 min,
+ * UDP 5 min); a packet IPVS sends on skips filter OUTPUT; a later packet of
+ * the connection takes its NAT from conntrack before routing, so passes
+ * FORWARD where the kernel's passes INPUT. */
 
 #include <config.h>
 #include "models/proxy-ipvs.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/proxy-endpoints.h"
@@ -325,8 +336,6 @@ append(Gen *gen, KnProxyIrTable table, const char *chain, KnProxyIrRule *rule, c
             rule->target = builtins[i].kind;
     if (rule->target == KN_PROXY_IR_TARGET_JUMP)
         rule->jump = kn_proxy_ir_chain(rs, table, target);
-    if (rule->target == KN_PROXY_IR_TARGET_MASQUERADE)
-        rule->random_fully = gen->config->random_fully;
     kn_proxy_ir_append(rs, kn_proxy_ir_chain(rs, table, chain), rule);
     memset(rule, 0, sizeof *rule);
 }
@@ -452,6 +461,7 @@ write_iptables_rules(Gen *gen)
     append(gen, KN_PROXY_IR_NAT, "KUBE-POSTROUTING", &rule, "RETURN");
     append_mark(gen, KN_PROXY_IR_NAT, "KUBE-POSTROUTING", &rule, mark, 0);
     kn_proxy_ir_add_comment(&rule, "kubernetes service traffic requiring SNAT");
+    rule.random_fully = gen->config->random_fully;      /* this rule's alone (HasRandomFully) */
     append(gen, KN_PROXY_IR_NAT, "KUBE-POSTROUTING", &rule, "MASQUERADE");
     append_mark(gen, KN_PROXY_IR_NAT, "KUBE-MARK-MASQ", &rule, mark, mark);
 }
@@ -504,7 +514,6 @@ kn_proxy_ipvs_build(KnStore *store, const KnProxyIptablesConfig *config)
             g_ptr_array_add(gen.node_ips, g_strdup(kn_addr_format(&gateway, buf)));       /* cni0 */
         }
     }
-    g_ptr_array_add(gen.node_ips, g_strdup("127.0.0.1"));
 
     for (guint i = 0; i < ports->len; i++)
         write_service_port(&gen, ports->pdata[i]);
@@ -547,9 +556,20 @@ proto_name(guint8 proto)
            : proto == KN_PROXY_IR_IPPROTO_SCTP ? "SCTP" : "IP";
 }
 
+/* libipvs compares IPv4 addresses as `r = ntohl(a) - ntohl(b)`, an
+ * unsigned difference kept in an int: two addresses 2^31 or more apart
+ * compare backwards (172.18.0.3 before 10.96.0.1).  IPv6: memcmp. */
+static int
+compare_addrs(const KnAddr *x, const KnAddr *y)
+{
+    if (x->family == 4 && y->family == 4)
+        return (int) (kn_addr_ipv4_value(x) - kn_addr_ipv4_value(y));
+    return memcmp(x->bytes, y->bytes, x->family == 6 ? 16 : 4);
+}
+
 /* libipvs's ipvs_cmp_services: family, protocol, address, port. */
 static int
-compare_services(gconstpointer a, gconstpointer b)
+compare_services(const void *a, const void *b)
 {
     const KnIpvsService *x = *(const KnIpvsService *const *) a, *y = *(const KnIpvsService *const *) b;
     int c;
@@ -558,17 +578,17 @@ compare_services(gconstpointer a, gconstpointer b)
         return x->addr.family - y->addr.family;
     if (x->proto != y->proto)
         return x->proto - y->proto;
-    if ((c = kn_addr_compare(&x->addr, &y->addr)) != 0)
+    if ((c = compare_addrs(&x->addr, &y->addr)) != 0)
         return c;
     return x->port - y->port;
 }
 
 /* ipvs_cmp_dests: address, then port. */
 static int
-compare_dests(gconstpointer a, gconstpointer b)
+compare_dests(const void *a, const void *b)
 {
     const KnIpvsDest *x = a, *y = b;
-    int c = kn_addr_compare(&x->addr, &y->addr);
+    int c = compare_addrs(&x->addr, &y->addr);
 
     return c != 0 ? c : x->port - y->port;
 }
@@ -606,7 +626,7 @@ kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out
     g_string_append(out, "IP Virtual Server version 1.2.1 (size=4096)\n"
                          "Prot LocalAddress:Port Scheduler Flags\n"
                          "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
-    g_ptr_array_sort(sorted, compare_services);
+    qsort(sorted->pdata, sorted->len, sizeof(gpointer), compare_services);   /* as ipvsadm sorts */
     for (guint i = 0; i < sorted->len; i++) {
         const KnIpvsService *service = sorted->pdata[i];
         g_autoptr(GArray) dests = g_array_copy(service->dests);
@@ -620,7 +640,7 @@ kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out
         if (service->persistent != 0)
             g_string_append_printf(out, " persistent %u", service->persistent);
         g_string_append_c(out, '\n');
-        g_array_sort(dests, compare_dests);
+        qsort(dests->data, dests->len, sizeof(KnIpvsDest), compare_dests);
         for (guint d = 0; d < dests->len; d++) {
             const KnIpvsDest *dest = &g_array_index(dests, KnIpvsDest, d);
 
@@ -665,7 +685,7 @@ kn_proxy_ipvs_render(const KnIpvs *ipvs, const KnProxyIrRuleset *const *others, 
 
 /* What IPVS keeps for a virtual server between packets and syncs. */
 typedef struct VsState {
-    char *name;                  /* "TCP 10.96.1.100:80 rr", for notes and decided_by */
+    char *name;                  /* "IPVS TCP 10.96.1.100:80 rr", for notes and decided_by */
     guint next;                  /* rr: the next destination, counted */
     GHashTable *templates;       /* persistence: client KnAddr (owned) -> Template (owned) */
 } VsState;
@@ -706,14 +726,14 @@ vs_state_free(gpointer data)
     g_free(state);
 }
 
-/* "TCP 10.96.1.100:80 rr" */
+/* "IPVS TCP 10.96.1.100:80 rr" */
 static char *
 vs_name(const KnIpvsService *service)
 {
     char where[80];
 
     addr_port(&service->addr, service->port, where, sizeof where);
-    return g_strdup_printf("%s %s %s", proto_name(service->proto), where, service->scheduler);
+    return g_strdup_printf("IPVS %s %s %s", proto_name(service->proto), where, service->scheduler);
 }
 
 static gpointer
@@ -792,8 +812,8 @@ dest_present(const KnIpvsService *service, const KnIpvsDest *dest)
 /* ip_vs_schedule for a new connection to a virtual server: the
  * persistence template's destination if the client has a live one, else
  * round robin over the destinations (in ipvsadm's order); DNATs there.
- * Without a virtual server, or with no destination, the packet goes on to
- * the node's own stack. */
+ * Without a virtual server the packet goes on to the node's own stack;
+ * with one that has no destination, IPVS rejects it. */
 static void
 ipvs_schedule(ProxyIpvs *proxy, KnProxyWalk *walk)
 {
@@ -812,25 +832,28 @@ ipvs_schedule(ProxyIpvs *proxy, KnProxyWalk *walk)
         return;
     state = g_hash_table_lookup(proxy->states, name);
     if (service->dests->len == 0) {
-        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "IPVS %s has no real server: the packet goes on to the "
-                      "node's own stack", state->name);
+        /* ip_vs_leave: ICMP port unreachable, whatever the protocol. */
+        walk->verdict = KN_VERDICT_REJECT;
+        walk->decided_by = state->name;
+        kn_trace_note(walk->trace, KN_TRACE_VERDICT, "%s has no real server: IPVS answers ICMP port "
+                      "unreachable", state->name);
         return;
     }
     g_autoptr(GArray) dests = g_array_copy(service->dests);
 
-    g_array_sort(dests, compare_dests);
+    qsort(dests->data, dests->len, sizeof(KnIpvsDest), compare_dests);
     template = service->persistent != 0 ? g_hash_table_lookup(state->templates, &packet->src) : NULL;
     if (template != NULL && template->expires > walk->now && dest_present(service, &template->dest)) {
         dest = template->dest;
         addr_port(&dest.addr, dest.port, where, sizeof where);
-        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "IPVS %s persistent %u: this client's template sends it "
+        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "%s persistent %u: this client's template sends it "
                       "to %s again", state->name, service->persistent, where);
     } else {
         guint k = state->next++ % dests->len;
 
         dest = g_array_index(dests, KnIpvsDest, k);
         addr_port(&dest.addr, dest.port, where, sizeof where);
-        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "IPVS %s: real server %u of %u, %s, in round-robin turn",
+        kn_trace_note(walk->trace, KN_TRACE_CHOICE, "%s: real server %u of %u, %s, in round-robin turn",
                       state->name, k + 1, dests->len, where);
     }
     if (service->persistent != 0) {

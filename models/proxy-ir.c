@@ -464,6 +464,15 @@ kn_proxy_ir_set_size(const KnProxyIrSet *set)
     return set->members->len;
 }
 
+static gint
+compare_ports(gconstpointer a, gconstpointer b)
+{
+    guint64 x = g_ascii_strtoull(*(const char *const *) a, NULL, 10);
+    guint64 y = g_ascii_strtoull(*(const char *const *) b, NULL, 10);
+
+    return x < y ? -1 : x > y;
+}
+
 void
 kn_proxy_ir_render_sets(const KnProxyIrRuleset *ruleset, GString *out)
 {
@@ -479,8 +488,16 @@ kn_proxy_ir_render_sets(const KnProxyIrRuleset *ruleset, GString *out)
                                    "initval 0x%08x\n", set->name, set->type, set->family == 6 ? "inet6" : "inet",
                                    g_str_hash(set->name) * 0x9e3779b1u);
         }
+        g_autoptr(GPtrArray) members = g_ptr_array_sized_new(set->members->len);
+
         for (guint m = 0; m < set->members->len; m++)
-            g_string_append_printf(out, "add %s %s\n", set->name, (const char *) set->members->pdata[m]);
+            g_ptr_array_add(members, set->members->pdata[m]);
+        /* A bitmap lists its members in port order; a hash set in its
+         * buckets' (added order here). */
+        if (g_str_has_prefix(set->type, "bitmap:"))
+            g_ptr_array_sort(members, compare_ports);
+        for (guint m = 0; m < members->len; m++)
+            g_string_append_printf(out, "add %s %s\n", set->name, (const char *) members->pdata[m]);
     }
 }
 

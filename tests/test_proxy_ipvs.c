@@ -158,19 +158,33 @@ test_etp_local(void **state)
     web->spec.external_traffic_policy = KN_TRAFFIC_POLICY_LOCAL;
     ((KnServicePort *) web->spec.ports->pdata[0])->node_port = 30080;
     add_slice(f, "web", web_endpoints);
+    web = add_service(f, "zweb", "10.96.1.101", 80);
+    web->spec.type = KN_SERVICE_NODE_PORT;
+    ((KnServicePort *) web->spec.ports->pdata[0])->node_port = 30001;
 
     on_a = build(f->store, "node-a");
     table_a = ipvsadm(on_a);
-    /* The last service in ipvsadm's order: only the local endpoint. */
-    assert_true(g_str_has_suffix(table_a, "TCP  172.18.0.9:30080 rr\n"
-                                          "  -> 10.244.1.5:8080              Masq    1      0          0         \n"));
-    assert_has(table_a, "TCP  127.0.0.1:30080 rr\n");
+    /* The first services in ipvsadm's order (libipvs compares addresses
+     * by an unsigned difference kept in an int: 172.18.0.9 - 10.96.1.100
+     * wraps negative), with only the local endpoint. */
+    assert_true(g_str_has_prefix(strstr(table_a, "TCP  "), "TCP  172.18.0.9:30001 rr\n"
+                                 "TCP  172.18.0.9:30080 rr\n"
+                                 "  -> 10.244.1.5:8080              Masq    1      0          0         \n"
+                                 "TCP  10.96.1.100:80 rr\n"));
+    /* No loopback address takes a NodePort. */
+    assert_null(strstr(table_a, "127.0.0.1"));
     /* The ClusterIP keeps every endpoint (internal policy Cluster). */
     assert_has(table_a, "TCP  10.96.1.100:80 rr\n"
                         "  -> 10.244.1.5:8080              Masq    1      0          0         \n"
                         "  -> 10.244.2.7:8080              Masq    1      0          0         \n");
     kn_proxy_ir_render_sets(on_a->rules, out);
     assert_has(out->str, "add KUBE-LOOP-BACK 10.244.1.5,tcp:8080,10.244.1.5\n");
+    g_string_truncate(out, 0);
+    /* Hairpin traffic's MASQUERADE has no --random-fully: only the SNAT
+     * rule of KUBE-POSTROUTING gets it. */
+    kn_proxy_ir_render(on_a->rules, "Thu Jan  1 00:00:00 2026", out);
+    assert_has(out->str, "-m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE\n");
+    assert_has(out->str, "requiring SNAT\" -j MASQUERADE --random-fully\n");
     g_string_truncate(out, 0);
 
     on_x = build(f->store, "node-x");
@@ -181,11 +195,12 @@ test_etp_local(void **state)
                         "  -> 10.244.3.9:8080              Masq    1      0          0         \n");
     kn_proxy_ir_render_sets(on_x->rules, out);
     sets = g_string_free(out, FALSE);
-    assert_has(sets, "add KUBE-NODE-PORT-TCP 30080\n");
+    /* A bitmap lists its members in port order, whatever the order added. */
+    assert_has(sets, "add KUBE-NODE-PORT-TCP 30001\nadd KUBE-NODE-PORT-TCP 30080\n");
     assert_has(sets, "add KUBE-NODE-PORT-LOCAL-TCP 30080\n");
     assert_has(sets, "create KUBE-NODE-PORT-TCP bitmap:port range 0-65535\n");
     /* Node addresses are never bound to kube-ipvs0. */
-    assert_int_equal(on_x->dummy_addrs->len, 1);
+    assert_int_equal(on_x->dummy_addrs->len, 2);
 }
 
 /* One rule walk of 'table' at 'hook' for the first packet of a TCP
