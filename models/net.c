@@ -4791,7 +4791,18 @@ node_ipvs_tool(KnNet *net, KnNetns *ns, const char *name, const char *const *arg
             }
             return 0;
         }
-        g_string_append_printf(err, "knetsim: ipset %s: only `ipset save` and `ipset list -n` are simulated\n", args);
+        if (strcmp(args, "list") == 0 || strcmp(args, "-L") == 0 || strcmp(args, "-list") == 0) {
+            return ipvs != NULL ? kn_proxy_ir_list_sets(ipvs->rules, NULL, out, err) : 0;
+        }
+        if (argv[1] != NULL && argv[2] != NULL && argv[3] == NULL
+            && (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "-L") == 0)) {
+            if (ipvs != NULL)
+                return kn_proxy_ir_list_sets(ipvs->rules, argv[2], out, err);
+            g_string_append(err, "ipset v7.17: The set with the given name does not exist\n");
+            return 1;
+        }
+        g_string_append_printf(err, "knetsim: ipset %s: only `ipset list [NAME]`, `ipset list -n` and `ipset save` "
+                                    "are simulated\n", args);
         return 126;
     }
 

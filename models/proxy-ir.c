@@ -473,29 +473,113 @@ compare_ports(gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
+/* What `ipset save` writes after "create NAME TYPE " and `ipset list`
+ * after "Header: ".  The kernel draws initval at random for each set;
+ * here it comes from the name, so that a dump reproduces. */
+static void
+set_header(const KnProxyIrSet *set, GString *out)
+{
+    if (g_str_has_prefix(set->type, "bitmap:port"))
+        g_string_append(out, "range 0-65535");
+    else
+        g_string_append_printf(out, "family %s hashsize 1024 maxelem 65536 bucketsize 12 initval 0x%08x",
+                               set->family == 6 ? "inet6" : "inet", g_str_hash(set->name) * 0x9e3779b1u);
+}
+
+/* The -m set matches of 'ruleset' that name 'set'. */
+static guint
+set_references(const KnProxyIrRuleset *ruleset, const KnProxyIrSet *set)
+{
+    guint n = 0;
+
+    for (guint t = 0; t < KN_PROXY_IR_N_TABLES; t++) {
+        for (guint c = 0; c < ruleset->chains[t]->len; c++) {
+            const KnProxyIrChain *chain = ruleset->chains[t]->pdata[c];
+
+            for (guint r = 0; r < chain->rules->len; r++) {
+                const KnProxyIrRule *rule = chain->rules->pdata[r];
+
+                for (guint m = 0; m < rule->n_matches; m++)
+                    n += rule->matches[m].kind == KN_PROXY_IR_MATCH_SET
+                         && strcmp(rule->matches[m].text, set->name) == 0;
+            }
+        }
+    }
+    return n;
+}
+
+/* 'set''s members in `ipset save`'s order. */
+static GPtrArray *
+set_members_listed(const KnProxyIrSet *set)
+{
+    GPtrArray *members = g_ptr_array_sized_new(set->members->len);
+
+    for (guint m = 0; m < set->members->len; m++)
+        g_ptr_array_add(members, set->members->pdata[m]);
+    /* A bitmap lists its members in port order; a hash set in its
+     * buckets' (added order here). */
+    if (g_str_has_prefix(set->type, "bitmap:"))
+        g_ptr_array_sort(members, compare_ports);
+    return members;
+}
+
+int
+kn_proxy_ir_list_sets(const KnProxyIrRuleset *ruleset, const char *name, GString *out, GString *err)
+{
+    /* Read off ipset 7.17 on Linux 6.18 (IPv4): each type's revision, its
+     * size empty and what each member in a bucket of its own adds (two
+     * members sharing a bucket add less; the kernel's initval decides). */
+    static const struct {
+        const char *type;
+        guint revision, empty, per_member;
+    } types[] = {
+        { "hash:ip,port", 7, 216, 48 }, { "hash:ip,port,ip", 6, 208, 56 },
+        { "hash:ip,port,net", 8, 464, 56 }, { "hash:ip", 6, 216, 40 }, { "bitmap:port", 3, 8264, 0 },
+    };
+    gboolean first = TRUE, found = FALSE;
+
+    for (guint i = 0; ruleset->sets != NULL && i < ruleset->sets->len; i++) {
+        const KnProxyIrSet *set = ruleset->sets->pdata[i];
+        guint revision = 0, size = 0;
+
+        if (name != NULL && strcmp(name, set->name) != 0)
+            continue;
+        found = TRUE;
+        for (guint t = 0; t < G_N_ELEMENTS(types); t++) {
+            if (strcmp(types[t].type, set->type) == 0) {
+                revision = types[t].revision;
+                size = types[t].empty + types[t].per_member * set->members->len;
+            }
+        }
+        g_string_append_printf(out, "%sName: %s\nType: %s\nRevision: %u\nHeader: ", first ? "" : "\n",
+                               set->name, set->type, revision);
+        set_header(set, out);
+        g_string_append_printf(out, "\nSize in memory: %u\nReferences: %u\nNumber of entries: %u\nMembers:\n",
+                               size, set_references(ruleset, set), set->members->len);
+
+        g_autoptr(GPtrArray) members = set_members_listed(set);
+
+        for (guint m = 0; m < members->len; m++)
+            g_string_append_printf(out, "%s\n", (const char *) members->pdata[m]);
+        first = FALSE;
+    }
+    if (name != NULL && !found) {
+        g_string_append(err, "ipset v7.17: The set with the given name does not exist\n");
+        return 1;
+    }
+    return 0;
+}
+
 void
 kn_proxy_ir_render_sets(const KnProxyIrRuleset *ruleset, GString *out)
 {
     for (guint i = 0; ruleset->sets != NULL && i < ruleset->sets->len; i++) {
         const KnProxyIrSet *set = ruleset->sets->pdata[i];
+        g_autoptr(GPtrArray) members = set_members_listed(set);
 
-        if (g_str_has_prefix(set->type, "bitmap:port")) {
-            g_string_append_printf(out, "create %s %s range 0-65535\n", set->name, set->type);
-        } else {
-            /* The kernel draws initval at random for each set; here it
-             * comes from the name, so that a dump reproduces. */
-            g_string_append_printf(out, "create %s %s family %s hashsize 1024 maxelem 65536 bucketsize 12 "
-                                   "initval 0x%08x\n", set->name, set->type, set->family == 6 ? "inet6" : "inet",
-                                   g_str_hash(set->name) * 0x9e3779b1u);
-        }
-        g_autoptr(GPtrArray) members = g_ptr_array_sized_new(set->members->len);
-
-        for (guint m = 0; m < set->members->len; m++)
-            g_ptr_array_add(members, set->members->pdata[m]);
-        /* A bitmap lists its members in port order; a hash set in its
-         * buckets' (added order here). */
-        if (g_str_has_prefix(set->type, "bitmap:"))
-            g_ptr_array_sort(members, compare_ports);
+        g_string_append_printf(out, "create %s %s ", set->name, set->type);
+        set_header(set, out);
+        g_string_append_c(out, '\n');
         for (guint m = 0; m < members->len; m++)
             g_string_append_printf(out, "add %s %s\n", set->name, (const char *) members->pdata[m]);
     }

@@ -169,6 +169,12 @@ guint kn_proxy_ir_set_size(const KnProxyIrSet *set);
 /* Appends every set as `ipset save` prints it: a create line each, in the
  * order they were made, then its members (in the order added). */
 void kn_proxy_ir_render_sets(const KnProxyIrRuleset *ruleset, GString *out);
+/* `ipset list [NAME]` (ipset 7.17 on a 6.x kernel): each set's header
+ * (its type's revision, the size in memory its type takes with each
+ * member in a bucket of its own, the -m set rules that reference it) and
+ * members; a blank line between sets.  Returns ipset's exit status: 1,
+ * and its message in 'err', if there is no set 'name'. */
+int kn_proxy_ir_list_sets(const KnProxyIrRuleset *ruleset, const char *name, GString *out, GString *err);
 
 /*****************************************************************************/
 /* Probabilities (-m statistic). */

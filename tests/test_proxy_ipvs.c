@@ -107,6 +107,18 @@ test_example(void **state)
     };
     for (guint i = 0; i < G_N_ELEMENTS(want); i++)
         assert_has(rules, want[i]);
+    /* `ipset list NAME`, as ipset 7.17 prints it (the example's set, real
+     * tool's revision and size for one member; three rules reference it). */
+    g_autoptr(GString) list = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+
+    assert_int_equal(kn_proxy_ir_list_sets(ipvs->rules, "KUBE-CLUSTER-IP", list, err), 0);
+    assert_true(g_str_has_prefix(list->str, "Name: KUBE-CLUSTER-IP\nType: hash:ip,port\nRevision: 7\n"
+                                            "Header: family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x"));
+    assert_true(g_str_has_suffix(list->str, "\nSize in memory: 264\nReferences: 3\nNumber of entries: 1\n"
+                                            "Members:\n10.96.1.100,tcp:80\n"));
+    assert_int_equal(kn_proxy_ir_list_sets(ipvs->rules, "NOPE", list, err), 1);
+    assert_string_equal(err->str, "ipset v7.17: The set with the given name does not exist\n");
     /* No endpoint on node-x: no hairpin set member, no KUBE-LOOP-BACK rule. */
     assert_null(strstr(rules, "KUBE-LOOP-BACK"));
     assert_int_equal(ipvs->dummy_addrs->len, 1);
