@@ -961,14 +961,10 @@ iptables_dump_with(gpointer data, const KnProxyIrRuleset *const *others, guint n
 {
     ProxyIptables *proxy = data;
     g_autofree char *date = kn_proxy_ir_date(kn_sim_now(proxy->cluster->sim));
-    g_autofree const KnProxyIrRuleset **layers = g_new(const KnProxyIrRuleset *, n_others + 1);
 
     if (proxy->ruleset == NULL)
         iptables_sync(proxy);
-    for (guint i = 0; i < n_others; i++)
-        layers[i] = others[i];
-    layers[n_others] = proxy->ruleset;
-    kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
+    kn_proxy_ir_render_with(proxy->ruleset, others, n_others, date, out);
 }
 
 static const KnProxyIrRuleset *

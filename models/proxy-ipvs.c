@@ -662,17 +662,12 @@ void
 kn_proxy_ipvs_render(const KnIpvs *ipvs, const KnProxyIrRuleset *const *others, guint n_others,
                      const char *date, GString *out)
 {
-    g_autofree const KnProxyIrRuleset **layers = g_new(const KnProxyIrRuleset *, n_others + 1);
-
-    for (guint i = 0; i < n_others; i++)
-        layers[i] = others[i];
-    layers[n_others] = ipvs->rules;
     g_string_append(out, "# ipvsadm -Ln\n");
     kn_proxy_ipvs_render_ipvsadm(ipvs, NULL, out);
     g_string_append(out, "# ipset save\n");
     kn_proxy_ir_render_sets(ipvs->rules, out);
     g_string_append(out, "# iptables-save\n");
-    kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
+    kn_proxy_ir_render_with(ipvs->rules, others, n_others, date, out);
 }
 
 /*****************************************************************************/
@@ -922,14 +917,10 @@ ipvs_dump_with(gpointer data, const KnProxyIrRuleset *const *others, guint n_oth
 {
     ProxyIpvs *proxy = data;
     g_autofree char *date = kn_proxy_ir_date(kn_sim_now(proxy->cluster->sim));
-    g_autofree const KnProxyIrRuleset **layers = g_new(const KnProxyIrRuleset *, n_others + 1);
 
     if (proxy->ipvs == NULL)
         ipvs_sync(proxy);
-    for (guint i = 0; i < n_others; i++)
-        layers[i] = others[i];
-    layers[n_others] = proxy->ipvs->rules;
-    kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
+    kn_proxy_ir_render_with(proxy->ipvs->rules, others, n_others, date, out);
 }
 
 static void

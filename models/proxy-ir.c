@@ -1248,6 +1248,18 @@ kn_proxy_ir_render_layers(const KnProxyIrRuleset *const *layers, guint n_layers,
 }
 
 void
+kn_proxy_ir_render_with(const KnProxyIrRuleset *ruleset, const KnProxyIrRuleset *const *others, guint n_others,
+                        const char *date, GString *out)
+{
+    g_autofree const KnProxyIrRuleset **layers = g_new(const KnProxyIrRuleset *, n_others + 1);
+
+    for (guint i = 0; i < n_others; i++)
+        layers[i] = others[i];
+    layers[n_others] = ruleset;
+    kn_proxy_ir_render_layers(layers, n_others + 1, date, out);
+}
+
+void
 kn_proxy_ir_render(const KnProxyIrRuleset *ruleset, const char *date, GString *out)
 {
     kn_proxy_ir_render_layers(&ruleset, 1, date, out);

@@ -214,6 +214,10 @@ void kn_proxy_ir_render(const KnProxyIrRuleset *ruleset, const char *date, GStri
  * each one program's. */
 void kn_proxy_ir_render_layers(const KnProxyIrRuleset *const *layers, guint n_layers, const char *date,
                                GString *out);
+/* kn_proxy_ir_render_layers() of 'others' (n_others rulesets of other
+ * programs, first in the built-in chains) then 'ruleset'. */
+void kn_proxy_ir_render_with(const KnProxyIrRuleset *ruleset, const KnProxyIrRuleset *const *others,
+                             guint n_others, const char *date, GString *out);
 /* The chain names of 'table' over 'layers' (as for
  * kn_proxy_ir_render_layers()) in iptables-save order: the table's
  * built-ins in their order, whether or not a layer has them, then the
