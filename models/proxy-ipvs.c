@@ -626,7 +626,8 @@ kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out
     g_string_append(out, "IP Virtual Server version 1.2.1 (size=4096)\n"
                          "Prot LocalAddress:Port Scheduler Flags\n"
                          "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
-    qsort(sorted->pdata, sorted->len, sizeof(gpointer), compare_services);   /* as ipvsadm sorts */
+    if (sorted->len > 1)
+        qsort(sorted->pdata, sorted->len, sizeof(gpointer), compare_services);   /* as ipvsadm sorts */
     for (guint i = 0; i < sorted->len; i++) {
         const KnIpvsService *service = sorted->pdata[i];
         g_autoptr(GArray) dests = g_array_copy(service->dests);
@@ -640,7 +641,8 @@ kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out
         if (service->persistent != 0)
             g_string_append_printf(out, " persistent %u", service->persistent);
         g_string_append_c(out, '\n');
-        qsort(dests->data, dests->len, sizeof(KnIpvsDest), compare_dests);
+        if (dests->len > 1)      /* an empty GArray's data may be NULL, which qsort may not take */
+            qsort(dests->data, dests->len, sizeof(KnIpvsDest), compare_dests);
         for (guint d = 0; d < dests->len; d++) {
             const KnIpvsDest *dest = &g_array_index(dests, KnIpvsDest, d);
 
