@@ -207,6 +207,8 @@ is_node_ip(const Gen *gen, const char *ip)
     return FALSE;
 }
 
+static int compare_dests(const void *a, const void *b);
+
 /* syncService and syncEndpoint: a virtual server 'ip':'port' of 'sp' with
  * the endpoints a Local policy ('local_only') or else the cluster gives;
  * 'bind' puts 'ip' on kube-ipvs0. */
@@ -235,6 +237,9 @@ virtual_server(Gen *gen, const KnProxyServicePort *sp, const char *ip, guint por
         if (ep->addr.family != 0)
             g_array_append_val(service->dests, dest);
     }
+    /* In ipvsadm's order, once: the listing and round robin walk it. */
+    if (service->dests->len > 1)         /* an empty GArray's data may be NULL, which qsort may not take */
+        qsort(service->dests->data, service->dests->len, sizeof(KnIpvsDest), compare_dests);
     g_ptr_array_add(gen->ipvs->services, service);
     if (bind)
         g_hash_table_add(gen->bound, g_strdup(ip));
@@ -630,7 +635,7 @@ kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out
         qsort(sorted->pdata, sorted->len, sizeof(gpointer), compare_services);   /* as ipvsadm sorts */
     for (guint i = 0; i < sorted->len; i++) {
         const KnIpvsService *service = sorted->pdata[i];
-        g_autoptr(GArray) dests = g_array_copy(service->dests);
+        const GArray *dests = service->dests;
         char name[80], svc[96];
 
         addr_port(&service->addr, service->port, name, sizeof name);
@@ -641,8 +646,6 @@ kn_proxy_ipvs_render_ipvsadm(const KnIpvs *ipvs, GHashTable *conns, GString *out
         if (service->persistent != 0)
             g_string_append_printf(out, " persistent %u", service->persistent);
         g_string_append_c(out, '\n');
-        if (dests->len > 1)      /* an empty GArray's data may be NULL, which qsort may not take */
-            qsort(dests->data, dests->len, sizeof(KnIpvsDest), compare_dests);
         for (guint d = 0; d < dests->len; d++) {
             const KnIpvsDest *dest = &g_array_index(dests, KnIpvsDest, d);
 
@@ -836,9 +839,7 @@ ipvs_schedule(ProxyIpvs *proxy, KnProxyWalk *walk)
                       "unreachable", state->name);
         return;
     }
-    g_autoptr(GArray) dests = g_array_copy(service->dests);
-
-    qsort(dests->data, dests->len, sizeof(KnIpvsDest), compare_dests);
+    const GArray *dests = service->dests;     /* in ipvsadm's order */
     template = service->persistent != 0 ? g_hash_table_lookup(state->templates, &packet->src) : NULL;
     if (template != NULL && template->expires > walk->now && dest_present(service, &template->dest)) {
         dest = template->dest;
