@@ -3,6 +3,8 @@
  * examples have them.  Include after test_util.h. */
 #pragma once
 
+#include <string.h>
+
 #include "models/store.h"
 #include "sim/sim.h"
 
@@ -90,4 +92,20 @@ is_node_x(gpointer node, const KnAddr *addr)
 
     (void) node;
     return kn_addr_parse("172.18.0.9", &self) && kn_addr_equal(addr, &self);
+}
+
+/* 'got' is 'want', or the test fails showing both. */
+static G_GNUC_UNUSED void
+assert_text(const char *got, const char *want)
+{
+    if (strcmp(got, want) != 0)
+        fail_msg("got:\n%s\nwant:\n%s", got, want);
+}
+
+/* 'line' occurs in 'text', or the test fails showing both. */
+static G_GNUC_UNUSED void
+assert_has(const char *text, const char *line)
+{
+    if (strstr(text, line) == NULL)
+        fail_msg("missing:\n%s\nin:\n%s", line, text);
 }

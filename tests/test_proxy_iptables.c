@@ -36,13 +36,6 @@ render_table(KnProxyIrRuleset *ruleset, KnProxyIrTable table)
     return g_string_free(out, FALSE);
 }
 
-static void
-assert_text(const char *got, const char *want)
-{
-    if (strcmp(got, want) != 0)
-        fail_msg("got:\n%s\nwant:\n%s", got, want);
-}
-
 /* Every line of 'lines' occurs in 'text' as a whole line, in that order. */
 static void
 assert_lines_in_order(const char *text, const char *lines)

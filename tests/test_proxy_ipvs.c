@@ -46,13 +46,6 @@ iptables_save(const KnIpvs *ipvs)
     return g_string_free(out, FALSE);
 }
 
-static void
-assert_has(const char *text, const char *line)
-{
-    if (strstr(text, line) == NULL)
-        fail_msg("missing:\n%s\nin:\n%s", line, text);
-}
-
 /* Sections 3.4 and 3.5: one ClusterIP Service with three endpoints, on a
  * node without any of them. */
 static void

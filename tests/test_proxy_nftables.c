@@ -52,20 +52,6 @@ render_all_addresses(KnStore *store, const char *node)
     return render_with(store, node, TRUE);
 }
 
-static void
-assert_text(const char *got, const char *want)
-{
-    if (strcmp(got, want) != 0)
-        fail_msg("got:\n%s\nwant:\n%s", got, want);
-}
-
-static void
-assert_has(const char *text, const char *line)
-{
-    if (strstr(text, line) == NULL)
-        fail_msg("missing:\n%s\nin:\n%s", line, text);
-}
-
 /*****************************************************************************/
 /* Section 2.2: names. */
 
